@@ -1,0 +1,186 @@
+//! Credentials: the AK/SK pair, its optional security token and scope, and where they come from.
+//!
+//! A [`ProvideCredentials`] implementation produces [`Credentials`]. The SDK ships:
+//!
+//! * [`StaticProvider`]: credentials you hand in;
+//! * [`EnvironmentProvider`]: `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, ...;
+//! * [`ProfileProvider`]: `~/.huaweicloud/credentials` (INI, `[basic]` / `[global]`);
+//! * [`MetadataProvider`]: temporary credentials of an ECS instance's agency;
+//! * [`ChainProvider`]: the first of several that succeeds (the default chain is
+//!   environment → profile → metadata);
+//! * [`CachingProvider`]: keeps temporary credentials and refreshes them before they expire,
+//!   with one refresh however many callers wait.
+
+mod cache;
+mod chain;
+mod env;
+mod metadata;
+mod profile;
+mod static_provider;
+
+// TODO(credentials helper): pub use cache::CachingProvider;
+// TODO(credentials helper): pub use chain::ChainProvider;
+// TODO(credentials helper): pub use env::EnvironmentProvider;
+// TODO(credentials helper): pub use metadata::MetadataProvider;
+// TODO(credentials helper): pub use profile::ProfileProvider;
+// TODO(credentials helper): pub use static_provider::StaticProvider;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+
+/// An access key pair with its optional security token, expiry and scope.
+///
+/// `Debug` never shows the secret key or the security token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    ak: String,
+    sk: String,
+    security_token: Option<String>,
+    expires_at: Option<SystemTime>,
+    project_id: Option<String>,
+    domain_id: Option<String>,
+    provider: &'static str,
+}
+
+impl Credentials {
+    /// Permanent credentials from an access key id and secret key.
+    pub fn new(ak: impl Into<String>, sk: impl Into<String>) -> Self {
+        Self {
+            ak: ak.into(),
+            sk: sk.into(),
+            security_token: None,
+            expires_at: None,
+            project_id: None,
+            domain_id: None,
+            provider: "static",
+        }
+    }
+
+    /// Adds a security token (temporary credentials); it is sent, and signed, as
+    /// `X-Security-Token`.
+    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
+        self.security_token = Some(token.into());
+        self
+    }
+
+    /// Sets when temporary credentials expire.
+    pub fn with_expires_at(mut self, at: SystemTime) -> Self {
+        self.expires_at = Some(at);
+        self
+    }
+
+    /// Project-level scope: sends `X-Project-Id` and fills `{project_id}` in request paths.
+    pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Account-level scope: sends `X-Domain-Id` and fills `{domain_id}` in request paths.
+    pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// Names the provider that produced these credentials (shown in `Debug` and logs).
+    pub fn with_provider_name(mut self, provider: &'static str) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    /// Access key id.
+    pub fn ak(&self) -> &str {
+        &self.ak
+    }
+
+    /// Secret key. Never log it.
+    pub fn sk(&self) -> &str {
+        &self.sk
+    }
+
+    /// Security token of temporary credentials. Never log it.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_deref()
+    }
+
+    /// Expiry of temporary credentials.
+    pub fn expires_at(&self) -> Option<SystemTime> {
+        self.expires_at
+    }
+
+    /// Project id (project-level credentials).
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+
+    /// Domain (account) id (account-level credentials).
+    pub fn domain_id(&self) -> Option<&str> {
+        self.domain_id.as_deref()
+    }
+
+    /// Name of the provider that produced these credentials.
+    pub fn provider_name(&self) -> &'static str {
+        self.provider
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("ak", &self.ak)
+            .field("sk", &"** redacted **")
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("expires_at", &self.expires_at)
+            .field("project_id", &self.project_id)
+            .field("domain_id", &self.domain_id)
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
+
+/// Something that produces credentials. Implement it to plug in your own source.
+#[async_trait]
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Returns credentials, or a credentials error saying why there are none.
+    async fn provide_credentials(&self) -> Result<Credentials>;
+}
+
+/// A shared, type-erased credentials provider.
+pub type SharedCredentialsProvider = Arc<dyn ProvideCredentials>;
+
+#[async_trait]
+impl ProvideCredentials for Credentials {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        Ok(self.clone())
+    }
+}
+
+#[async_trait]
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        (**self).provide_credentials().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let c = Credentials::new("AKEXAMPLE", "very-secret-sk")
+            .with_security_token("very-secret-token")
+            .with_project_id("p1");
+        let s = format!("{c:?} {c:#?}");
+        assert!(s.contains("AKEXAMPLE"));
+        assert!(!s.contains("very-secret-sk"));
+        assert!(!s.contains("very-secret-token"));
+    }
+}

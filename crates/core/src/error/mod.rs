@@ -1,0 +1,398 @@
+//! The one error type of the SDK.
+//!
+//! Every fallible call returns [`Error`]. It is opaque on purpose: ask it what happened through
+//! [`Error::kind`] and the predicates ([`Error::is_timeout`], [`Error::is_throttling`],
+//! [`Error::is_retryable`], ...), and reach the service's answer through
+//! [`Error::service_error`].
+//!
+//! # Troubleshooting
+//!
+//! * `APIGW.0301` with "verify aksk signature fail": the AK/SK pair is wrong, or a proxy rewrote
+//!   the request after signing. The message of the local endpoint and of some gateways contains
+//!   the canonical request the server computed; compare it with a debug log of this SDK.
+//! * "signature expired": the machine's clock is more than 15 minutes off.
+//! * `is_credentials()`: no provider in the chain produced credentials; the message lists each
+//!   provider's reason.
+
+mod service;
+
+pub use service::{MAX_ERROR_BODY_BYTES, ServiceError};
+
+use std::fmt;
+use std::time::Duration;
+
+/// A boxed error source.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// `Result` with the SDK's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, broadly. Use it to decide what to do; the message says the details.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The request could not be built (bad input, missing required field, bad configuration).
+    /// Nothing was sent.
+    Construction,
+    /// No credentials could be obtained, or they are unusable.
+    Credentials,
+    /// A timeout fired; see [`Error::timeout_kind`].
+    Timeout,
+    /// The request or response failed below HTTP: DNS, connect, TLS, reset, broken body.
+    Transport,
+    /// The service answered with a success status, but the body could not be understood.
+    Decode,
+    /// The service answered with an error (HTTP status ≥ 400, or an error code in a 2xx body).
+    Service,
+}
+
+/// Which timeout fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Establishing the TCP/TLS connection took too long.
+    Connect,
+    /// One attempt (send and receive headers) took too long.
+    Attempt,
+    /// The whole operation, across retries, took too long.
+    Total,
+}
+
+/// The error of every fallible call in the SDK.
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    timeout: Option<TimeoutKind>,
+    connect: bool,
+    service: Option<ServiceError>,
+    status: Option<http::StatusCode>,
+    request_id: Option<String>,
+    operation: Option<(&'static str, &'static str)>,
+    attempts: u32,
+    source: Option<BoxError>,
+}
+
+impl Error {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                timeout: None,
+                connect: false,
+                service: None,
+                status: None,
+                request_id: None,
+                operation: None,
+                attempts: 0,
+                source: None,
+            }),
+        }
+    }
+
+    /// A request could not be built; nothing was sent.
+    pub fn construction(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Construction, message)
+    }
+
+    /// Credentials could not be obtained or used.
+    pub fn credentials(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Credentials, message)
+    }
+
+    /// A timeout of the given kind fired.
+    pub fn timeout(kind: TimeoutKind, limit: Duration) -> Self {
+        let what = match kind {
+            TimeoutKind::Connect => "connect timeout",
+            TimeoutKind::Attempt => "attempt timeout",
+            TimeoutKind::Total => "total operation timeout",
+        };
+        let mut e = Self::new(ErrorKind::Timeout, format!("{what} of {limit:?} elapsed"));
+        e.inner.timeout = Some(kind);
+        e
+    }
+
+    /// A failure below HTTP. `connect` is true when no connection was established, which makes
+    /// the request safe to retry whatever its method.
+    pub fn transport(message: impl Into<String>, connect: bool) -> Self {
+        let mut e = Self::new(ErrorKind::Transport, message);
+        e.inner.connect = connect;
+        e
+    }
+
+    /// A success response whose body could not be decoded.
+    pub fn decode(
+        message: impl Into<String>,
+        status: http::StatusCode,
+        request_id: Option<String>,
+    ) -> Self {
+        let mut e = Self::new(ErrorKind::Decode, message);
+        e.inner.status = Some(status);
+        e.inner.request_id = request_id;
+        e
+    }
+
+    /// The service answered with an error.
+    pub fn service(error: ServiceError) -> Self {
+        let mut e = Self::new(ErrorKind::Service, String::new());
+        e.inner.status = Some(error.status());
+        e.inner.request_id = error.request_id().map(str::to_owned);
+        e.inner.service = Some(error);
+        e
+    }
+
+    /// Attaches the underlying cause.
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.inner.source = Some(source.into());
+        self
+    }
+
+    /// Names the service and operation the error belongs to (the executor does this).
+    pub fn with_operation(mut self, service: &'static str, operation: &'static str) -> Self {
+        self.inner.operation = Some((service, operation));
+        self
+    }
+
+    /// Records how many attempts were made before giving up.
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.inner.attempts = attempts;
+        self
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The service's error, when the service answered with one.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        self.inner.service.as_ref()
+    }
+
+    /// Consumes the error and returns the service's error, if any.
+    pub fn into_service_error(self) -> Option<ServiceError> {
+        self.inner.service
+    }
+
+    /// HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        self.inner.status
+    }
+
+    /// `X-Request-Id` of the response, when there was one: quote it to Huawei Cloud support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.inner.request_id.as_deref()
+    }
+
+    /// The service's error code (e.g. `APIGW.0301`), for service errors.
+    pub fn error_code(&self) -> Option<&str> {
+        self.inner.service.as_ref().map(ServiceError::error_code)
+    }
+
+    /// Which timeout fired, for timeout errors.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        self.inner.timeout
+    }
+
+    /// `(service, operation)` the error came from, when known.
+    pub fn operation(&self) -> Option<(&'static str, &'static str)> {
+        self.inner.operation
+    }
+
+    /// Attempts made before this error was returned (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        self.inner.attempts
+    }
+
+    /// Nothing was sent: the input or configuration is wrong.
+    pub fn is_construction(&self) -> bool {
+        self.inner.kind == ErrorKind::Construction
+    }
+
+    /// Credentials could not be obtained.
+    pub fn is_credentials(&self) -> bool {
+        self.inner.kind == ErrorKind::Credentials
+    }
+
+    /// A timeout fired.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
+    }
+
+    /// A transport failure (connect, TLS, reset, broken body).
+    pub fn is_transport(&self) -> bool {
+        self.inner.kind == ErrorKind::Transport
+    }
+
+    /// No connection could be established; the request never reached the server.
+    pub fn is_connect(&self) -> bool {
+        self.inner.connect || self.inner.timeout == Some(TimeoutKind::Connect)
+    }
+
+    /// A success response could not be decoded.
+    pub fn is_decode(&self) -> bool {
+        self.inner.kind == ErrorKind::Decode
+    }
+
+    /// The service answered with an error.
+    pub fn is_service(&self) -> bool {
+        self.inner.kind == ErrorKind::Service
+    }
+
+    /// The service throttled the request (HTTP 429 or a throttling error code).
+    pub fn is_throttling(&self) -> bool {
+        self.inner
+            .service
+            .as_ref()
+            .is_some_and(ServiceError::is_throttling)
+    }
+
+    /// Trying the same request again may succeed: connect failures, timeouts, broken
+    /// connections, throttling and 5xx answers. Whether the SDK retries also depends on the
+    /// request being idempotent; see the retry module.
+    pub fn is_retryable(&self) -> bool {
+        match self.inner.kind {
+            ErrorKind::Timeout | ErrorKind::Transport => {
+                self.inner.timeout != Some(TimeoutKind::Total)
+            }
+            ErrorKind::Service => self.inner.service.as_ref().is_some_and(|s| {
+                s.is_throttling() || s.status().is_server_error()
+            }),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((service, operation)) = self.inner.operation {
+            write!(f, "{service} {operation}: ")?;
+        }
+        match (&self.inner.service, self.inner.kind) {
+            (Some(service), _) => write!(f, "{service}")?,
+            (None, ErrorKind::Decode) => {
+                write!(f, "cannot decode response: {}", self.inner.message)?;
+                if let Some(status) = self.inner.status {
+                    write!(f, " (HTTP {}", status.as_u16())?;
+                    if let Some(id) = &self.inner.request_id {
+                        write!(f, ", request id {id}")?;
+                    }
+                    f.write_str(")")?;
+                }
+            }
+            (None, _) => f.write_str(&self.inner.message)?,
+        }
+        if self.inner.attempts > 1 {
+            write!(f, " after {} attempts", self.inner.attempts)?;
+        }
+        if let Some(source) = &self.inner.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind);
+        if let Some((service, operation)) = self.inner.operation {
+            d.field("service", &service).field("operation", &operation);
+        }
+        if !self.inner.message.is_empty() {
+            d.field("message", &self.inner.message);
+        }
+        if let Some(t) = self.inner.timeout {
+            d.field("timeout", &t);
+        }
+        if let Some(s) = &self.inner.service {
+            d.field("service_error", s);
+        } else {
+            if let Some(s) = self.inner.status {
+                d.field("status", &s.as_u16());
+            }
+            if let Some(id) = &self.inner.request_id {
+                d.field("request_id", id);
+            }
+        }
+        if self.inner.attempts > 0 {
+            d.field("attempts", &self.inner.attempts);
+        }
+        if let Some(source) = &self.inner.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_one_informative_line() {
+        let se = ServiceError::from_response(
+            http::StatusCode::NOT_FOUND,
+            &{
+                let mut h = http::HeaderMap::new();
+                h.insert("x-request-id", http::HeaderValue::from_static("5f0a"));
+                h
+            },
+            br#"{"error_code":"SWR.0002","error_msg":"artifact not found"}"#,
+        );
+        let e = Error::service(se).with_operation("swr", "ShowInstanceArtifact");
+        let s = e.to_string();
+        assert_eq!(
+            s,
+            r#"swr ShowInstanceArtifact: HTTP 404 SWR.0002 "artifact not found" (request id 5f0a)"#
+        );
+        assert!(!s.contains('\n'));
+        assert_eq!(e.request_id(), Some("5f0a"));
+        assert_eq!(e.error_code(), Some("SWR.0002"));
+        assert!(e.is_service() && !e.is_retryable() && !e.is_throttling());
+    }
+
+    #[test]
+    fn predicates_follow_kind() {
+        let t = Error::timeout(TimeoutKind::Attempt, Duration::from_secs(1));
+        assert!(t.is_timeout() && t.is_retryable() && !t.is_connect());
+        assert_eq!(t.timeout_kind(), Some(TimeoutKind::Attempt));
+        let total = Error::timeout(TimeoutKind::Total, Duration::from_secs(1));
+        assert!(!total.is_retryable());
+        let c = Error::transport("connection refused", true);
+        assert!(c.is_connect() && c.is_retryable());
+        assert!(!Error::construction("x").is_retryable());
+        let decode = Error::decode("bad", http::StatusCode::OK, Some("rid".into()));
+        assert_eq!(decode.to_string(), "cannot decode response: bad (HTTP 200, request id rid)");
+    }
+
+    #[test]
+    fn throttling_and_5xx_are_retryable() {
+        let h = http::HeaderMap::new();
+        let e = Error::service(ServiceError::from_response(
+            http::StatusCode::TOO_MANY_REQUESTS,
+            &h,
+            b"",
+        ));
+        assert!(e.is_throttling() && e.is_retryable());
+        let e = Error::service(ServiceError::from_response(
+            http::StatusCode::BAD_GATEWAY,
+            &h,
+            b"",
+        ));
+        assert!(!e.is_throttling() && e.is_retryable());
+    }
+}

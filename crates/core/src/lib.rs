@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod body;
+pub mod config;
+pub mod credentials;
+pub mod error;
+pub mod executor;
+pub mod iam;
+pub mod retry;
+pub mod signer;
+pub mod transport;
+
+mod time;
+
+pub use credentials::{Credentials, ProvideCredentials};
+pub use error::{Error, ErrorKind, Result, ServiceError, TimeoutKind};

@@ -1,0 +1,1 @@
+//! Workspace-level test helpers: loading the golden vectors kept in `tests/vectors/`.
