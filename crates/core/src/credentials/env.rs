@@ -1,1 +1,245 @@
-//! (in progress)
+//! [`EnvironmentProvider`]: credentials from `HUAWEICLOUD_SDK_*` environment variables.
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::{Credentials, ProvideCredentials};
+use crate::error::{Error, Result};
+
+pub(crate) const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
+pub(crate) const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
+pub(crate) const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+pub(crate) const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
+pub(crate) const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+pub(crate) const ENV_IDP_ID: &str = "HUAWEICLOUD_SDK_IDP_ID";
+pub(crate) const ENV_ID_TOKEN_FILE: &str = "HUAWEICLOUD_SDK_ID_TOKEN_FILE";
+
+/// How a provider looks up an environment variable; injectable so tests never touch the real
+/// process environment.
+pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Looks variables up in the process environment (`std::env::var`; non-UTF-8 counts as unset).
+pub(crate) fn process_env() -> EnvLookup {
+    Arc::new(|name: &str| std::env::var(name).ok())
+}
+
+/// Trims a value and treats an empty one as missing.
+pub(crate) fn non_empty(value: Option<String>) -> Option<String> {
+    let value = value?;
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == value.len() {
+        Some(value)
+    } else {
+        Some(trimmed.to_owned())
+    }
+}
+
+/// Joins names as `A`, `A and B`, `A, B and C`.
+pub(crate) fn join_names(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Reads credentials from the environment variables the official SDKs use.
+///
+/// | Variable | Meaning |
+/// |---|---|
+/// | `HUAWEICLOUD_SDK_AK` | access key id (required) |
+/// | `HUAWEICLOUD_SDK_SK` | secret key (required) |
+/// | `HUAWEICLOUD_SDK_PROJECT_ID` | project id (project-level credentials) |
+/// | `HUAWEICLOUD_SDK_DOMAIN_ID` | domain (account) id (account-level credentials) |
+/// | `HUAWEICLOUD_SDK_SECURITY_TOKEN` | security token of temporary credentials (used only together with AK and SK) |
+///
+/// Empty (or all-whitespace) values count as unset. When the AK or SK is missing the provider
+/// fails with a credentials error naming the missing variables. Federated OIDC credentials
+/// (`HUAWEICLOUD_SDK_IDP_ID`, `HUAWEICLOUD_SDK_ID_TOKEN_FILE`) are not supported yet; the error
+/// says so when only those are set.
+///
+/// ```
+/// use huaweicloud_sdk_core::credentials::EnvironmentProvider;
+///
+/// // Tests can inject the lookup instead of mutating the process environment.
+/// let provider = EnvironmentProvider::from_lookup(|name| match name {
+///     "HUAWEICLOUD_SDK_AK" => Some("AK".to_owned()),
+///     "HUAWEICLOUD_SDK_SK" => Some("SK".to_owned()),
+///     _ => None,
+/// });
+/// # let _ = provider;
+/// ```
+#[derive(Clone)]
+pub struct EnvironmentProvider {
+    lookup: EnvLookup,
+}
+
+impl EnvironmentProvider {
+    /// Reads the process environment (`std::env::var`), at each call.
+    pub fn new() -> Self {
+        Self {
+            lookup: process_env(),
+        }
+    }
+
+    /// Reads variables through `lookup` instead of the process environment (for tests, or to
+    /// take the values from another source).
+    pub fn from_lookup<F>(lookup: F) -> Self
+    where
+        F: Fn(&str) -> Option<String> + Send + Sync + 'static,
+    {
+        Self {
+            lookup: Arc::new(lookup),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        non_empty((self.lookup)(name))
+    }
+
+    fn load(&self) -> Result<Credentials> {
+        let ak = self.get(ENV_AK);
+        let sk = self.get(ENV_SK);
+        let (ak, sk) = match (ak, sk) {
+            (Some(ak), Some(sk)) => (ak, sk),
+            (ak, sk) => {
+                let mut missing = Vec::new();
+                if ak.is_none() {
+                    missing.push(ENV_AK);
+                }
+                if sk.is_none() {
+                    missing.push(ENV_SK);
+                }
+                let verb = if missing.len() == 1 { "is" } else { "are" };
+                let mut message = format!("environment: {} {verb} not set", join_names(&missing));
+                let federation: Vec<&str> = [ENV_IDP_ID, ENV_ID_TOKEN_FILE]
+                    .into_iter()
+                    .filter(|name| self.get(name).is_some())
+                    .collect();
+                if !federation.is_empty() {
+                    let verb = if federation.len() == 1 { "is" } else { "are" };
+                    message.push_str(&format!(
+                        " ({} {verb} set, but federated OIDC credentials are not supported yet)",
+                        join_names(&federation)
+                    ));
+                }
+                return Err(Error::credentials(message));
+            }
+        };
+        let mut credentials = Credentials::new(ak, sk).with_provider_name("environment");
+        if let Some(project_id) = self.get(ENV_PROJECT_ID) {
+            credentials = credentials.with_project_id(project_id);
+        }
+        if let Some(domain_id) = self.get(ENV_DOMAIN_ID) {
+            credentials = credentials.with_domain_id(domain_id);
+        }
+        if let Some(token) = self.get(ENV_SECURITY_TOKEN) {
+            credentials = credentials.with_security_token(token);
+        }
+        Ok(credentials)
+    }
+}
+
+impl Default for EnvironmentProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for EnvironmentProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvironmentProvider")
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for EnvironmentProvider {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        self.load()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn provider(vars: &[(&str, &str)]) -> EnvironmentProvider {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        EnvironmentProvider::from_lookup(move |name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(non_empty(Some("  ".into())), None);
+        assert_eq!(non_empty(Some(" a ".into())), Some("a".into()));
+        assert_eq!(non_empty(None), None);
+        assert_eq!(join_names(&["A"]), "A");
+        assert_eq!(join_names(&["A", "B"]), "A and B");
+        assert_eq!(join_names(&["A", "B", "C"]), "A, B and C");
+    }
+
+    #[tokio::test]
+    async fn reads_all_variables() {
+        let p = provider(&[
+            (ENV_AK, "AKENV"),
+            (ENV_SK, "env-secret"),
+            (ENV_PROJECT_ID, "proj"),
+            (ENV_DOMAIN_ID, "dom"),
+            (ENV_SECURITY_TOKEN, "env-token"),
+        ]);
+        let c = p.provide_credentials().await.unwrap();
+        assert_eq!(c.ak(), "AKENV");
+        assert_eq!(c.sk(), "env-secret");
+        assert_eq!(c.project_id(), Some("proj"));
+        assert_eq!(c.domain_id(), Some("dom"));
+        assert_eq!(c.security_token(), Some("env-token"));
+        assert_eq!(c.provider_name(), "environment");
+        assert_eq!(c.expires_at(), None);
+    }
+
+    #[tokio::test]
+    async fn names_missing_variables() {
+        let e = provider(&[]).provide_credentials().await.unwrap_err();
+        assert!(e.is_credentials());
+        assert_eq!(
+            e.to_string(),
+            "environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set"
+        );
+        let e = provider(&[(ENV_AK, "AK"), (ENV_SK, "")])
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert_eq!(e.to_string(), "environment: HUAWEICLOUD_SDK_SK is not set");
+        let e = provider(&[(ENV_SK, "only-sk-secret"), (ENV_SECURITY_TOKEN, "tok-x")])
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert_eq!(e.to_string(), "environment: HUAWEICLOUD_SDK_AK is not set");
+    }
+
+    #[tokio::test]
+    async fn federation_is_reported_as_unsupported() {
+        let e = provider(&[(ENV_IDP_ID, "idp"), (ENV_ID_TOKEN_FILE, "/tmp/tok")])
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        let s = e.to_string();
+        assert!(
+            s.contains("HUAWEICLOUD_SDK_IDP_ID and HUAWEICLOUD_SDK_ID_TOKEN_FILE are set"),
+            "{s}"
+        );
+        assert!(
+            s.contains("federated OIDC credentials are not supported yet"),
+            "{s}"
+        );
+    }
+}

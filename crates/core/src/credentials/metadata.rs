@@ -1,1 +1,456 @@
-//! (in progress)
+//! [`MetadataProvider`]: temporary credentials of an ECS instance's agency, from the instance
+//! metadata service.
+
+use std::fmt;
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use http::StatusCode;
+
+use super::{Credentials, ProvideCredentials};
+use crate::error::{Error, Result};
+use crate::time::parse_rfc3339_utc;
+
+const DEFAULT_ENDPOINT: &str = "http://169.254.169.254";
+const TOKEN_PATH: &str = "/meta-data/latest/api/token";
+const SECURITY_KEY_PATH: &str = "/openstack/latest/securitykey";
+const TOKEN_TTL_HEADER: &str = "X-Metadata-Token-Ttl-Seconds";
+const TOKEN_HEADER: &str = "X-Metadata-Token";
+const TOKEN_TTL_SECONDS: u64 = 21_600;
+/// A session token is reused until shortly before its TTL ends.
+const TOKEN_REUSE: Duration = Duration::from_secs(TOKEN_TTL_SECONDS - 300);
+/// After the endpoint said it has no session tokens, ask again at most this often.
+const TOKENLESS_RETRY: Duration = Duration::from_secs(24 * 3600);
+const NO_AGENCY_MESSAGE: &str = "Please configure Cloud Service Agency first";
+const MAX_BODY_BYTES: usize = 64 * 1024;
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Temporary credentials of the agency bound to the ECS (or BMS) instance this runs on, from the
+/// instance metadata service at `http://169.254.169.254`.
+///
+/// Protocol, as in the official SDKs:
+///
+/// 1. `PUT /meta-data/latest/api/token` with `X-Metadata-Token-Ttl-Seconds: 21600` asks for a
+///    session token (reused for its lifetime). HTTP 404, 405 or 503 mean the service has no
+///    session tokens: the provider then runs without one and asks again at most once a day.
+/// 2. `GET /openstack/latest/securitykey` (with `X-Metadata-Token` when a token is held)
+///    returns `{"credential":{"access","secret","securitytoken","expires_at"}}`.
+/// 3. On HTTP 401 (unless the instance has no agency, "Please configure Cloud Service Agency
+///    first") the session token is dropped, a new one fetched and the `GET` retried once.
+///
+/// Each request has a 1 s connect timeout and a 3 s overall timeout (see
+/// [`with_timeout`](Self::with_timeout)), so that the default chain fails fast off ECS.
+/// Requests bypass any HTTP proxy. The credentials expire (usually within a day): wrap the
+/// provider in a [`CachingProvider`](super::CachingProvider), as the default chain's users
+/// should.
+pub struct MetadataProvider {
+    endpoint: String,
+    connect_timeout: Duration,
+    timeout: Duration,
+    client: OnceLock<std::result::Result<reqwest::Client, String>>,
+    token: Mutex<TokenState>,
+}
+
+#[derive(Default)]
+struct TokenState {
+    token: Option<(String, Instant)>,
+    tokenless_since: Option<Instant>,
+}
+
+impl MetadataProvider {
+    /// Talks to `http://169.254.169.254`.
+    pub fn new() -> Self {
+        Self {
+            endpoint: DEFAULT_ENDPOINT.to_owned(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            client: OnceLock::new(),
+            token: Mutex::new(TokenState::default()),
+        }
+    }
+
+    /// Talks to `endpoint` (scheme, host and port, e.g. `http://127.0.0.1:8080`) instead.
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = endpoint.into().trim().trim_end_matches('/').to_owned();
+        self.token = Mutex::new(TokenState::default());
+        self
+    }
+
+    /// Sets the overall timeout of each request (default 3 s). The connect timeout is lowered
+    /// to it when it is shorter.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self.connect_timeout = self.connect_timeout.min(timeout);
+        self.client = OnceLock::new();
+        self
+    }
+
+    /// Sets the connect timeout of each request (default 1 s).
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self.client = OnceLock::new();
+        self
+    }
+
+    /// The endpoint this provider talks to.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    fn client(&self) -> Result<&reqwest::Client> {
+        let built = self.client.get_or_init(|| {
+            reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| e.to_string())
+        });
+        built
+            .as_ref()
+            .map_err(|e| Error::credentials(format!("metadata: cannot build the HTTP client: {e}")))
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, TokenState> {
+        self.token.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn transport_error(&self, e: reqwest::Error, what: &str) -> Error {
+        let endpoint = &self.endpoint;
+        if e.is_timeout() {
+            let limit = if e.is_connect() {
+                self.connect_timeout
+            } else {
+                self.timeout
+            };
+            Error::credentials(format!(
+                "metadata: the metadata endpoint {endpoint} timed out after {limit:?} ({what}); not running on a Huawei Cloud ECS instance?"
+            ))
+        } else if e.is_connect() {
+            Error::credentials(format!(
+                "metadata: cannot connect to the metadata endpoint {endpoint} ({}); not running on a Huawei Cloud ECS instance?",
+                root_cause(&e)
+            ))
+        } else {
+            Error::credentials(format!(
+                "metadata: {what} to the metadata endpoint {endpoint} failed: {}",
+                root_cause(&e)
+            ))
+        }
+    }
+
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        what: &str,
+    ) -> Result<(StatusCode, Vec<u8>)> {
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e, what))?;
+        let status = response.status();
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e, what))?
+        {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(Error::credentials(format!(
+                    "metadata: the response to {what} is larger than {MAX_BODY_BYTES} bytes"
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, body))
+    }
+
+    /// The session token to use, `None` to run without one. `force` ignores the held token and
+    /// the once-a-day limit of the tokenless mode.
+    async fn session_token(&self, client: &reqwest::Client, force: bool) -> Result<Option<String>> {
+        if !force {
+            let state = self.state();
+            if let Some((token, at)) = &state.token {
+                if at.elapsed() < TOKEN_REUSE {
+                    return Ok(Some(token.clone()));
+                }
+            }
+            if let Some(since) = state.tokenless_since {
+                if since.elapsed() < TOKENLESS_RETRY {
+                    return Ok(None);
+                }
+            }
+        }
+        let what = format!("PUT {TOKEN_PATH}");
+        let request = client
+            .put(format!("{}{TOKEN_PATH}", self.endpoint))
+            .header(TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS.to_string());
+        let (status, body) = self.send(request, &what).await?;
+        match status.as_u16() {
+            200 => {
+                let token = std::str::from_utf8(&body)
+                    .map(str::trim)
+                    .ok()
+                    .filter(|t| !t.is_empty() && http::HeaderValue::from_str(t).is_ok())
+                    .ok_or_else(|| {
+                        Error::credentials(format!(
+                            "metadata: {what} returned HTTP 200 without a usable session token"
+                        ))
+                    })?
+                    .to_owned();
+                let mut state = self.state();
+                state.token = Some((token.clone(), Instant::now()));
+                state.tokenless_since = None;
+                Ok(Some(token))
+            }
+            404 | 405 | 503 => {
+                tracing::debug!(
+                    status = status.as_u16(),
+                    "metadata endpoint has no session tokens; continuing without one"
+                );
+                let mut state = self.state();
+                state.token = None;
+                state.tokenless_since = Some(Instant::now());
+                Ok(None)
+            }
+            _ => Err(Error::credentials(format!(
+                "metadata: {what} returned HTTP {}{}",
+                status.as_u16(),
+                body_excerpt(&body)
+            ))),
+        }
+    }
+
+    async fn get_security_key(
+        &self,
+        client: &reqwest::Client,
+        token: Option<&str>,
+    ) -> Result<(StatusCode, Vec<u8>)> {
+        let mut request = client.get(format!("{}{SECURITY_KEY_PATH}", self.endpoint));
+        if let Some(token) = token {
+            request = request.header(TOKEN_HEADER, token);
+        }
+        self.send(request, &format!("GET {SECURITY_KEY_PATH}"))
+            .await
+    }
+
+    async fn load(&self) -> Result<Credentials> {
+        let client = self.client()?;
+        let token = self.session_token(client, false).await?;
+        let (mut status, mut body) = self.get_security_key(client, token.as_deref()).await?;
+        if status == StatusCode::UNAUTHORIZED && !contains(&body, NO_AGENCY_MESSAGE) {
+            tracing::debug!("metadata endpoint answered 401; fetching a new session token");
+            self.state().token = None;
+            let token = self.session_token(client, true).await?;
+            (status, body) = self.get_security_key(client, token.as_deref()).await?;
+        }
+        if status == StatusCode::UNAUTHORIZED && contains(&body, NO_AGENCY_MESSAGE) {
+            return Err(Error::credentials(format!(
+                "metadata: the instance has no agency (HTTP 401: {NO_AGENCY_MESSAGE}); bind an agency to the ECS instance"
+            )));
+        }
+        if !status.is_success() {
+            return Err(Error::credentials(format!(
+                "metadata: GET {SECURITY_KEY_PATH} returned HTTP {}{}",
+                status.as_u16(),
+                body_excerpt(&body)
+            )));
+        }
+        let credentials = parse_security_key(&body)?;
+        tracing::debug!(
+            ak = credentials.ak(),
+            expires_at = ?credentials.expires_at(),
+            "got temporary credentials from the metadata endpoint"
+        );
+        Ok(credentials)
+    }
+}
+
+impl Default for MetadataProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for MetadataProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MetadataProvider")
+            .field("endpoint", &self.endpoint)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for MetadataProvider {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        self.load().await
+    }
+}
+
+/// The innermost cause's message (reqwest's own message only repeats the URL).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `: <first 200 chars of the body, on one line>`, or nothing for an empty body.
+fn body_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut excerpt: String = text
+        .chars()
+        .take(200)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(200).is_some() {
+        excerpt.push('…');
+    }
+    format!(": {excerpt}")
+}
+
+/// Parses the `securitykey` document. Error messages never quote the access key, secret or
+/// token.
+fn parse_security_key(body: &[u8]) -> Result<Credentials> {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        Error::credentials(format!(
+            "metadata: the securitykey response is not valid JSON ({e})"
+        ))
+    })?;
+    let Some(object) = value
+        .get("credential")
+        .filter(|v| v.is_object())
+        .or_else(|| value.get("credentials").filter(|v| v.is_object()))
+    else {
+        return Err(Error::credentials(
+            "metadata: the securitykey response has no `credential` object",
+        ));
+    };
+    let field = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|name| object.get(*name)?.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+    };
+    let access = field(&["access", "accessKeyId"]);
+    let secret = field(&["secret", "secretAccessKey"]);
+    let token = field(&["securitytoken", "securityToken"]);
+    let expires = field(&["expires_at", "expiration"]);
+    let (Some(access), Some(secret), Some(token), Some(expires)) = (access, secret, token, expires)
+    else {
+        let missing: Vec<&str> = [
+            ("access", access),
+            ("secret", secret),
+            ("securitytoken", token),
+            ("expires_at", expires),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(name, _)| name)
+        .collect();
+        return Err(Error::credentials(format!(
+            "metadata: the securitykey response lacks {}",
+            super::env::join_names(&missing)
+        )));
+    };
+    let Some(expires_at) = parse_rfc3339_utc(expires) else {
+        let shown: String = expires.chars().take(64).collect();
+        return Err(Error::credentials(format!(
+            "metadata: cannot parse expires_at `{shown}` of the securitykey response"
+        )));
+    };
+    Ok(Credentials::new(access, secret)
+        .with_security_token(token)
+        .with_expires_at(expires_at)
+        .with_provider_name("metadata"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_spellings() {
+        let c = parse_security_key(
+            br#"{"credential":{"access":"AKTMP","secret":"sec","securitytoken":"tok","expires_at":"2030-01-01T00:00:00.000000Z"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.ak(), c.sk(), c.security_token()),
+            ("AKTMP", "sec", Some("tok"))
+        );
+        assert_eq!(c.expires_at(), parse_rfc3339_utc("2030-01-01T00:00:00Z"));
+        assert_eq!(c.provider_name(), "metadata");
+        let c = parse_security_key(
+            br#"{"credentials":{"accessKeyId":"AK2","secretAccessKey":"s2","securityToken":"t2","expiration":"2030-01-01T00:00:00Z"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (c.ak(), c.sk(), c.security_token()),
+            ("AK2", "s2", Some("t2"))
+        );
+    }
+
+    #[test]
+    fn reports_what_is_missing_without_secrets() {
+        let e = parse_security_key(br#"{"credential":{"access":"AK","secret":"hidden-sk"}}"#)
+            .unwrap_err();
+        let s = e.to_string();
+        assert_eq!(
+            s,
+            "metadata: the securitykey response lacks securitytoken and expires_at"
+        );
+        let e = parse_security_key(
+            br#"{"credential":{"access":"AK","secret":"hidden-sk","securitytoken":"hidden-tok","expires_at":"tomorrow"}}"#,
+        )
+        .unwrap_err();
+        let s = format!("{e} {e:?}");
+        assert!(s.contains("cannot parse expires_at `tomorrow`"), "{s}");
+        assert!(!s.contains("hidden-sk") && !s.contains("hidden-tok"), "{s}");
+        let e = parse_security_key(b"{\"credential\": 5}").unwrap_err();
+        assert!(e.to_string().contains("no `credential` object"));
+        let e = parse_security_key(b"\xff\xfe not json").unwrap_err();
+        assert!(e.to_string().contains("not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn excerpt_is_short_and_single_line() {
+        assert_eq!(body_excerpt(b""), "");
+        assert_eq!(body_excerpt(b" a\nb "), ": a b");
+        let long = "x".repeat(500);
+        let e = body_excerpt(long.as_bytes());
+        assert_eq!(e.chars().count(), 2 + 200 + 1);
+        assert!(contains(
+            b"xx Please configure Cloud Service Agency first.",
+            NO_AGENCY_MESSAGE
+        ));
+        assert!(!contains(b"", NO_AGENCY_MESSAGE));
+    }
+
+    #[test]
+    fn endpoint_and_timeouts() {
+        let p = MetadataProvider::new()
+            .with_endpoint("http://127.0.0.1:9/ ")
+            .with_timeout(Duration::from_millis(200));
+        assert_eq!(p.endpoint(), "http://127.0.0.1:9");
+        assert_eq!(p.connect_timeout, Duration::from_millis(200));
+        let dbg = format!("{p:?}");
+        assert!(dbg.contains("127.0.0.1:9"), "{dbg}");
+    }
+}

@@ -18,12 +18,12 @@ mod metadata;
 mod profile;
 mod static_provider;
 
-// TODO(credentials helper): pub use cache::CachingProvider;
-// TODO(credentials helper): pub use chain::ChainProvider;
-// TODO(credentials helper): pub use env::EnvironmentProvider;
-// TODO(credentials helper): pub use metadata::MetadataProvider;
-// TODO(credentials helper): pub use profile::ProfileProvider;
-// TODO(credentials helper): pub use static_provider::StaticProvider;
+pub use cache::CachingProvider;
+pub use chain::ChainProvider;
+pub use env::EnvironmentProvider;
+pub use metadata::MetadataProvider;
+pub use profile::ProfileProvider;
+pub use static_provider::StaticProvider;
 
 use std::fmt;
 use std::sync::Arc;

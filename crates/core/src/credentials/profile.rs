@@ -1,1 +1,456 @@
-//! (in progress)
+//! [`ProfileProvider`]: credentials from the INI profile file `~/.huaweicloud/credentials`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use async_trait::async_trait;
+use tokio::io::AsyncReadExt;
+
+use super::env::{EnvLookup, join_names, non_empty, process_env};
+use super::{Credentials, ProvideCredentials};
+use crate::error::{Error, Result};
+
+const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
+/// Larger files are refused: a credentials file is a few hundred bytes.
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Reads credentials from the profile file the official SDKs use.
+///
+/// The file is `$HUAWEICLOUD_SDK_CREDENTIALS_FILE` when that variable is set, else
+/// `~/.huaweicloud/credentials` (home from `HOME`, then `USERPROFILE`). It is read at each call,
+/// so put a [`CachingProvider`](super::CachingProvider) in front if that matters.
+///
+/// ```ini
+/// # project-level credentials (the default section)
+/// [basic]
+/// ak = AKEXAMPLE
+/// sk = secret
+/// project_id = 0123456789abcdef
+/// ; security_token = ...   (temporary credentials)
+///
+/// # account-level credentials: ProfileProvider::global()
+/// [global]
+/// ak = AKEXAMPLE
+/// sk = secret
+/// domain_id = fedcba9876543210
+/// ```
+///
+/// Section `[basic]` yields `project_id`, section `[global]` yields `domain_id`, any other
+/// section (chosen with [`with_section`](Self::with_section)) yields both when present. Section
+/// and key names are case-insensitive; `#` and `;` start comments (at the start of a line, or
+/// after whitespace inside a value); values may be quoted; a later duplicate key wins. Federated
+/// OIDC entries (`idp_id`, `id_token_file`) are not supported yet.
+#[derive(Clone)]
+pub struct ProfileProvider {
+    path: Option<PathBuf>,
+    section: String,
+    lookup: EnvLookup,
+}
+
+impl ProfileProvider {
+    /// Section `[basic]` (project-level credentials) of the default file.
+    pub fn new() -> Self {
+        Self {
+            path: None,
+            section: "basic".to_owned(),
+            lookup: process_env(),
+        }
+    }
+
+    /// Section `[global]` (account-level credentials) of the default file.
+    pub fn global() -> Self {
+        Self::new().with_section("global")
+    }
+
+    /// Section `[basic]` of the file at `path` (environment and home are not consulted).
+    pub fn from_path(path: impl Into<PathBuf>) -> Self {
+        Self {
+            path: Some(path.into()),
+            ..Self::new()
+        }
+    }
+
+    /// Reads section `[section]` instead (names are case-insensitive).
+    pub fn with_section(mut self, section: impl Into<String>) -> Self {
+        self.section = section.into().trim().to_ascii_lowercase();
+        self
+    }
+
+    /// Reads the file at `path` instead of the default one.
+    pub fn with_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Looks up `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, `HOME` and `USERPROFILE` through `lookup`
+    /// instead of the process environment (for tests).
+    pub fn with_env_lookup<F>(mut self, lookup: F) -> Self
+    where
+        F: Fn(&str) -> Option<String> + Send + Sync + 'static,
+    {
+        self.lookup = std::sync::Arc::new(lookup);
+        self
+    }
+
+    /// The section this provider reads.
+    pub fn section(&self) -> &str {
+        &self.section
+    }
+
+    /// The file this provider reads, as it would be resolved now.
+    pub fn resolve_path(&self) -> Result<PathBuf> {
+        if let Some(path) = &self.path {
+            return Ok(path.clone());
+        }
+        let get = |name: &str| non_empty((self.lookup)(name));
+        let home = || get("HOME").or_else(|| get("USERPROFILE"));
+        if let Some(file) = get(ENV_CREDENTIALS_FILE) {
+            if let Some(rest) = file.strip_prefix("~/").or_else(|| file.strip_prefix("~\\")) {
+                if let Some(home) = home() {
+                    return Ok(Path::new(&home).join(rest));
+                }
+            }
+            return Ok(PathBuf::from(file));
+        }
+        match home() {
+            Some(home) => Ok(Path::new(&home).join(".huaweicloud").join("credentials")),
+            None => Err(Error::credentials(format!(
+                "profile: cannot locate the credentials file: neither {ENV_CREDENTIALS_FILE} nor HOME/USERPROFILE is set"
+            ))),
+        }
+    }
+
+    async fn load(&self) -> Result<Credentials> {
+        let path = self.resolve_path()?;
+        let text = read_file(&path).await?;
+        let ini = Ini::parse(&text);
+        credentials_from_section(&ini, &self.section, &path)
+    }
+}
+
+impl Default for ProfileProvider {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for ProfileProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProfileProvider")
+            .field("path", &self.path)
+            .field("section", &self.section)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait]
+impl ProvideCredentials for ProfileProvider {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        self.load().await
+    }
+}
+
+async fn read_file(path: &Path) -> Result<String> {
+    let shown = path.display();
+    let file = match tokio::fs::File::open(path).await {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::credentials(format!("profile: {shown} not found")));
+        }
+        Err(e) => {
+            return Err(Error::credentials(format!("profile: cannot open {shown}")).with_source(e));
+        }
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| Error::credentials(format!("profile: cannot read {shown}")).with_source(e))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Error::credentials(format!(
+            "profile: {shown} is larger than {MAX_FILE_BYTES} bytes; is it really a credentials file?"
+        )));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => Err(Error::credentials(format!(
+            "profile: {shown} is not valid UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ))),
+    }
+}
+
+fn credentials_from_section(ini: &Ini, section: &str, path: &Path) -> Result<Credentials> {
+    let shown = path.display();
+    let Some(values) = ini.section(section) else {
+        return Err(Error::credentials(format!(
+            "profile: {shown} has no [{section}] section"
+        )));
+    };
+    let get = |key: &str| values.get(key).filter(|v| !v.is_empty()).cloned();
+    let (ak, sk) = match (get("ak"), get("sk")) {
+        (Some(ak), Some(sk)) => (ak, sk),
+        (ak, sk) => {
+            let mut missing = Vec::new();
+            if ak.is_none() {
+                missing.push("ak");
+            }
+            if sk.is_none() {
+                missing.push("sk");
+            }
+            let mut message = format!(
+                "profile: {shown}: section [{section}] is missing {}",
+                join_names(&missing)
+            );
+            let federation: Vec<&str> = ["idp_id", "id_token_file"]
+                .into_iter()
+                .filter(|k| get(k).is_some())
+                .collect();
+            if !federation.is_empty() {
+                let verb = if federation.len() == 1 { "is" } else { "are" };
+                message.push_str(&format!(
+                    " ({} {verb} set, but federated OIDC credentials are not supported yet)",
+                    join_names(&federation)
+                ));
+            }
+            return Err(Error::credentials(message));
+        }
+    };
+    let mut credentials = Credentials::new(ak, sk).with_provider_name("profile");
+    if section != "global" {
+        if let Some(project_id) = get("project_id") {
+            credentials = credentials.with_project_id(project_id);
+        }
+    }
+    if section != "basic" {
+        if let Some(domain_id) = get("domain_id") {
+            credentials = credentials.with_domain_id(domain_id);
+        }
+    }
+    if let Some(token) = get("security_token") {
+        credentials = credentials.with_security_token(token);
+    }
+    Ok(credentials)
+}
+
+/// A parsed INI file: lower-cased section names to lower-cased keys to values.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Ini {
+    sections: HashMap<String, HashMap<String, String>>,
+}
+
+impl Ini {
+    /// Parses tolerantly: lines that are neither a section header, a comment nor `key = value`
+    /// are skipped; keys before the first section, or under a malformed header, are ignored.
+    pub(crate) fn parse(text: &str) -> Self {
+        let mut ini = Ini::default();
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix('[') {
+                current = rest.find(']').and_then(|end| {
+                    let name = rest.get(..end)?.trim().to_ascii_lowercase();
+                    (!name.is_empty()).then_some(name)
+                });
+                if let Some(name) = &current {
+                    ini.sections.entry(name.clone()).or_default();
+                }
+                continue;
+            }
+            let (Some(section), Some((key, value))) = (&current, line.split_once('=')) else {
+                continue;
+            };
+            let key = key.trim().to_ascii_lowercase();
+            if key.is_empty() {
+                continue;
+            }
+            ini.sections
+                .entry(section.clone())
+                .or_default()
+                .insert(key, clean_value(value).to_owned());
+        }
+        ini
+    }
+
+    /// The keys of a section (name lower-cased by the caller or not: matched case-insensitively).
+    pub(crate) fn section(&self, name: &str) -> Option<&HashMap<String, String>> {
+        self.sections.get(&name.trim().to_ascii_lowercase())
+    }
+}
+
+/// Trims, unquotes (`"..."` or `'...'`) and drops an inline comment that follows whitespace.
+fn clean_value(raw: &str) -> &str {
+    let value = raw.trim();
+    for quote in ['"', '\''] {
+        if let Some(rest) = value.strip_prefix(quote) {
+            if let Some(end) = rest.find(quote) {
+                return rest.get(..end).unwrap_or(rest);
+            }
+        }
+    }
+    let mut prev_is_space = false;
+    for (i, c) in value.char_indices() {
+        if (c == '#' || c == ';') && prev_is_space {
+            return value.get(..i).unwrap_or(value).trim_end();
+        }
+        prev_is_space = c.is_whitespace();
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_sections_comments_and_duplicates() {
+        let ini = Ini::parse(
+            "\u{feff}orphan = x\n# comment\n; other\n[Basic]\n AK = a1 \nsk=s1\nsk = s2 # inline\n\
+             token = abc==\n\n[global]\r\nak = \"quoted # not a comment\"\r\nsk='x'\r\n[broken\nak = lost\n\
+             [basic]\nproject_id = p\nnot a pair\n = novalue\n",
+        );
+        let basic = ini.section("basic").unwrap();
+        assert_eq!(basic.get("ak").unwrap(), "a1");
+        assert_eq!(basic.get("sk").unwrap(), "s2");
+        assert_eq!(basic.get("token").unwrap(), "abc==");
+        assert_eq!(basic.get("project_id").unwrap(), "p");
+        assert_eq!(basic.len(), 4);
+        let global = ini.section("GLOBAL").unwrap();
+        assert_eq!(global.get("ak").unwrap(), "quoted # not a comment");
+        assert_eq!(global.get("sk").unwrap(), "x");
+        assert_eq!(global.len(), 2);
+        assert_eq!(ini.sections.len(), 2);
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        let inputs = [
+            "",
+            "[",
+            "]",
+            "[]",
+            "=",
+            "==",
+            "[a]\n=",
+            "[a]\n\"",
+            "[a]\nk=\"",
+            "[a]\nk='",
+            "[a]\nk= ;",
+            "[é]\nk=é #é",
+            "\u{0}\u{0}[\u{0}]\u{0}=\u{0}",
+            "[[[]]]\nx=y",
+            "\r\r\n\n\r",
+        ];
+        for input in inputs {
+            let _ = Ini::parse(input);
+        }
+        // pseudo-random strings over a small alphabet
+        let alphabet = [
+            '[', ']', '=', '#', ';', '"', '\'', ' ', '\n', '\r', 'a', 'é', '\u{0}',
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..2000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let _ = Ini::parse(&s);
+        }
+    }
+
+    #[test]
+    fn clean_value_rules() {
+        assert_eq!(clean_value("  abc  "), "abc");
+        assert_eq!(clean_value("a#b"), "a#b");
+        assert_eq!(clean_value("a #b"), "a");
+        assert_eq!(clean_value("a\t;b"), "a");
+        assert_eq!(clean_value("\"a b\" trailing"), "a b");
+        assert_eq!(clean_value("\"unterminated"), "\"unterminated");
+        assert_eq!(clean_value("x+/y=="), "x+/y==");
+    }
+
+    #[test]
+    fn resolves_paths_from_injected_environment() {
+        let p = ProfileProvider::new().with_env_lookup(|n| match n {
+            "HOME" => Some("/home/u".into()),
+            _ => None,
+        });
+        assert_eq!(
+            p.resolve_path().unwrap(),
+            PathBuf::from("/home/u/.huaweicloud/credentials")
+        );
+        let p = ProfileProvider::new().with_env_lookup(|n| match n {
+            "USERPROFILE" => Some("C:\\Users\\u".into()),
+            "HOME" => Some(String::new()),
+            _ => None,
+        });
+        assert_eq!(
+            p.resolve_path().unwrap(),
+            Path::new("C:\\Users\\u")
+                .join(".huaweicloud")
+                .join("credentials")
+        );
+        let p = ProfileProvider::new().with_env_lookup(|n| match n {
+            "HOME" => Some("/home/u".into()),
+            ENV_CREDENTIALS_FILE => Some("~/creds.ini".into()),
+            _ => None,
+        });
+        assert_eq!(
+            p.resolve_path().unwrap(),
+            PathBuf::from("/home/u/creds.ini")
+        );
+        let p = ProfileProvider::new().with_env_lookup(|n| match n {
+            ENV_CREDENTIALS_FILE => Some("/etc/hc/creds".into()),
+            _ => None,
+        });
+        assert_eq!(p.resolve_path().unwrap(), PathBuf::from("/etc/hc/creds"));
+        let e = ProfileProvider::new()
+            .with_env_lookup(|_| None)
+            .resolve_path()
+            .unwrap_err();
+        assert!(e.is_credentials());
+        assert!(e.to_string().contains("HOME/USERPROFILE"), "{e}");
+        assert_eq!(ProfileProvider::global().section(), "global");
+        assert_eq!(
+            ProfileProvider::new().with_section(" Custom ").section(),
+            "custom"
+        );
+    }
+
+    #[test]
+    fn section_scope_rules() {
+        let ini = Ini::parse(
+            "[basic]\nak=a\nsk=s\nproject_id=p\ndomain_id=d\n[global]\nak=a\nsk=s\nproject_id=p\ndomain_id=d\n\
+             [other]\nak=a\nsk=s\nproject_id=p\ndomain_id=d\nsecurity_token=t\n[fed]\nidp_id=i\nid_token_file=f\n",
+        );
+        let path = Path::new("/x/credentials");
+        let b = credentials_from_section(&ini, "basic", path).unwrap();
+        assert_eq!((b.project_id(), b.domain_id()), (Some("p"), None));
+        assert_eq!(b.provider_name(), "profile");
+        let g = credentials_from_section(&ini, "global", path).unwrap();
+        assert_eq!((g.project_id(), g.domain_id()), (None, Some("d")));
+        let o = credentials_from_section(&ini, "other", path).unwrap();
+        assert_eq!((o.project_id(), o.domain_id()), (Some("p"), Some("d")));
+        assert_eq!(o.security_token(), Some("t"));
+        let e = credentials_from_section(&ini, "fed", path).unwrap_err();
+        let s = e.to_string();
+        assert!(
+            s.contains("/x/credentials") && s.contains("missing ak and sk"),
+            "{s}"
+        );
+        assert!(s.contains("not supported yet"), "{s}");
+        let e = credentials_from_section(&ini, "nope", path).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "profile: /x/credentials has no [nope] section"
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! ChainProvider: order, first success, and the combined reason when everything fails.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use huaweicloud_sdk_core::ProvideCredentials;
+use huaweicloud_sdk_core::credentials::{
+    CachingProvider, ChainProvider, Credentials, EnvironmentProvider, MetadataProvider,
+    ProfileProvider, SharedCredentialsProvider, StaticProvider,
+};
+
+const SK: &str = "chain-secret-sk-1a2b";
+const TOKEN: &str = "chain-secret-token-3c4d";
+
+fn unreachable_metadata() -> MetadataProvider {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    MetadataProvider::new()
+        .with_endpoint(format!("http://{addr}"))
+        .with_timeout(Duration::from_millis(500))
+}
+
+fn missing_profile() -> (ProfileProvider, std::path::PathBuf) {
+    let path = std::env::temp_dir().join(format!(
+        "hc-sdk-chain-test-missing-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
+    (ProfileProvider::from_path(&path), path)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_failing_lists_every_provider_in_order() {
+    let (profile, path) = missing_profile();
+    let chain = ChainProvider::new(vec![
+        Arc::new(EnvironmentProvider::from_lookup(|name| {
+            (name == "HUAWEICLOUD_SDK_SK").then(|| SK.to_owned())
+        })),
+        Arc::new(profile),
+        Arc::new(unreachable_metadata()),
+    ]);
+    let e = chain.provide_credentials().await.unwrap_err();
+    assert!(e.is_credentials());
+    let s = e.to_string();
+    let expected_prefix = format!(
+        "no credentials found: environment: HUAWEICLOUD_SDK_AK is not set; profile: {} not found; metadata: ",
+        path.display()
+    );
+    assert!(s.starts_with(&expected_prefix), "{s}");
+    assert!(s.contains("metadata endpoint"), "{s}");
+    assert!(!s.contains(SK) && !format!("{e:?}").contains(SK), "{s}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_success_wins_and_later_providers_are_not_asked() {
+    let (profile, _) = missing_profile();
+    let chain = ChainProvider::new(vec![
+        Arc::new(EnvironmentProvider::from_lookup(|_| None)),
+        Arc::new(profile),
+        Arc::new(StaticProvider::new(
+            Credentials::new("AKSTATIC", SK)
+                .with_security_token(TOKEN)
+                .with_provider_name("fallback"),
+        )),
+        // would take 500 ms to fail if asked
+        Arc::new(unreachable_metadata()),
+    ]);
+    let started = std::time::Instant::now();
+    let c = chain.provide_credentials().await.unwrap();
+    assert_eq!((c.ak(), c.provider_name()), ("AKSTATIC", "fallback"));
+    assert!(started.elapsed() < Duration::from_millis(400));
+    let dbg = format!("{chain:?} {c:?}");
+    assert!(!dbg.contains(SK) && !dbg.contains(TOKEN), "{dbg}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn named_providers_and_nested_chains() {
+    #[derive(Debug)]
+    struct Never;
+    #[async_trait::async_trait]
+    impl ProvideCredentials for Never {
+        async fn provide_credentials(&self) -> huaweicloud_sdk_core::Result<Credentials> {
+            Err(huaweicloud_sdk_core::Error::credentials("nothing here"))
+        }
+    }
+    let inner: SharedCredentialsProvider =
+        Arc::new(ChainProvider::new(vec![]).with_named_provider("vault", Arc::new(Never)));
+    let chain = ChainProvider::new(vec![inner]).with_provider(Arc::new(Never));
+    let e = chain.provide_credentials().await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "no credentials found: no credentials found: vault: nothing here; nothing here"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cached_chain_asks_once() {
+    let chain = ChainProvider::new(vec![Arc::new(EnvironmentProvider::from_lookup(
+        |n| match n {
+            "HUAWEICLOUD_SDK_AK" => Some("AKE".to_owned()),
+            "HUAWEICLOUD_SDK_SK" => Some(SK.to_owned()),
+            _ => None,
+        },
+    ))]);
+    let cache = CachingProvider::new(Arc::new(chain));
+    let a = cache.provide_credentials().await.unwrap();
+    let b = cache.provide_credentials().await.unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.provider_name(), "environment");
+    assert!(!format!("{cache:?}").contains(SK));
+}
+
+#[test]
+fn default_chain_has_three_providers() {
+    let chain = ChainProvider::default_chain();
+    assert_eq!(chain.len(), 3);
+    let dbg = format!("{chain:?}");
+    assert!(dbg.contains("EnvironmentProvider"), "{dbg}");
+    assert!(dbg.contains("ProfileProvider"), "{dbg}");
+    assert!(dbg.contains("169.254.169.254"), "{dbg}");
+}
