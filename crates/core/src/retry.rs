@@ -1,1 +1,240 @@
-//! (in progress)
+//! When and how long to wait before trying a request again.
+//!
+//! The default policy makes at most 3 attempts with full-jitter exponential backoff
+//! (a random delay between zero and `initial_backoff × 2^retry`, capped at `max_backoff`), and
+//! honours a service's `Retry-After` up to `max_retry_after`.
+//!
+//! What is retried:
+//! * connection failures (nothing reached the server), for every method;
+//! * throttling (HTTP 429), 5xx answers, timeouts and connections broken mid-request, only for
+//!   idempotent requests: `GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, or an operation its service
+//!   crate marks idempotent. A `POST` that timed out may have been executed, so it is not sent
+//!   twice behind your back.
+//!
+//! A request whose body is a one-shot stream is never retried once sent.
+
+use std::time::{Duration, SystemTime};
+
+use crate::error::Error;
+
+/// Retry settings. `RetryConfig::default()` is the standard policy described in the module docs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryConfig {
+    /// Attempts in total, the first included; 1 disables retries.
+    pub max_attempts: u32,
+    /// Upper bound of the first retry's random delay.
+    pub initial_backoff: Duration,
+    /// Cap of any computed backoff delay.
+    pub max_backoff: Duration,
+    /// Cap of a delay asked by `Retry-After`; longer requests are shortened to this.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// The standard policy (same as `default()`).
+    pub fn standard() -> Self {
+        Self::default()
+    }
+
+    /// No retries: every request is attempted once.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of attempts, the first included (0 is treated as 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the upper bound of the first retry's random delay.
+    pub fn with_initial_backoff(mut self, delay: Duration) -> Self {
+        self.initial_backoff = delay;
+        self
+    }
+
+    /// Sets the cap of any computed backoff delay.
+    pub fn with_max_backoff(mut self, delay: Duration) -> Self {
+        self.max_backoff = delay;
+        self
+    }
+
+    /// Sets the cap of a delay asked by `Retry-After`.
+    pub fn with_max_retry_after(mut self, delay: Duration) -> Self {
+        self.max_retry_after = delay;
+        self
+    }
+
+    /// Full-jitter exponential backoff before retry number `retry` (1 for the first retry).
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let exp = retry.saturating_sub(1).min(20);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1u32 << exp)
+            .min(self.max_backoff);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(fastrand::u64(0..=nanos))
+    }
+
+    /// The delay before the next attempt after `error`, or `None` when it must not be retried.
+    ///
+    /// `attempt` is the number of the attempt that just failed (1-based); `idempotent` whether
+    /// the request may be executed twice safely; `now` is used to read HTTP-date `Retry-After`.
+    pub fn delay_after(
+        &self,
+        error: &Error,
+        attempt: u32,
+        idempotent: bool,
+        now: SystemTime,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts || !should_retry(error, idempotent) {
+            return None;
+        }
+        let asked = error
+            .service_error()
+            .and_then(|s| s.retry_after())
+            .and_then(|v| parse_retry_after(v, now));
+        Some(match asked {
+            Some(asked) => asked.min(self.max_retry_after),
+            None => self.backoff(attempt),
+        })
+    }
+}
+
+/// The retry classification, independent of attempt counts.
+pub fn should_retry(error: &Error, idempotent: bool) -> bool {
+    if error.is_connect() {
+        return true;
+    }
+    idempotent && error.is_retryable()
+}
+
+/// True for methods HTTP defines as idempotent.
+pub fn is_idempotent_method(method: &http::Method) -> bool {
+    matches!(
+        *method,
+        http::Method::GET
+            | http::Method::HEAD
+            | http::Method::PUT
+            | http::Method::DELETE
+            | http::Method::OPTIONS
+            | http::Method::TRACE
+    )
+}
+
+/// Parses `Retry-After`: delay seconds or an HTTP date. Malformed values give `None`
+/// (the normal backoff applies); a date in the past gives zero.
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Huge values saturate instead of failing; the caller caps them anyway.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ServiceError, TimeoutKind};
+
+    fn service(status: u16, retry_after: Option<&str>) -> Error {
+        let mut h = http::HeaderMap::new();
+        if let Some(v) = retry_after {
+            h.insert("retry-after", http::HeaderValue::from_str(v).unwrap());
+        }
+        Error::service(ServiceError::from_response(
+            http::StatusCode::from_u16(status).unwrap(),
+            &h,
+            b"",
+        ))
+    }
+
+    #[test]
+    fn backoff_is_jittered_and_capped() {
+        let cfg = RetryConfig::default()
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(250));
+        for retry in 1..10 {
+            for _ in 0..50 {
+                let d = cfg.backoff(retry);
+                let cap =
+                    Duration::from_millis(100 * (1 << (retry - 1))).min(Duration::from_millis(250));
+                assert!(d <= cap, "retry {retry}: {d:?} > {cap:?}");
+            }
+        }
+        assert!(cfg.backoff(u32::MAX) <= Duration::from_millis(250));
+    }
+
+    #[test]
+    fn classification_respects_idempotency() {
+        let now = SystemTime::now();
+        let cfg = RetryConfig::default();
+        let e500 = service(500, None);
+        assert!(cfg.delay_after(&e500, 1, true, now).is_some());
+        assert!(
+            cfg.delay_after(&e500, 1, false, now).is_none(),
+            "POST not retried on 500"
+        );
+        assert!(
+            cfg.delay_after(&e500, 3, true, now).is_none(),
+            "attempts exhausted"
+        );
+        let refused = Error::transport("connection refused", true);
+        assert!(
+            cfg.delay_after(&refused, 1, false, now).is_some(),
+            "connect always retried"
+        );
+        let timeout = Error::timeout(TimeoutKind::Attempt, Duration::from_secs(1));
+        assert!(cfg.delay_after(&timeout, 1, true, now).is_some());
+        assert!(cfg.delay_after(&timeout, 1, false, now).is_none());
+        assert!(cfg.delay_after(&service(404, None), 1, true, now).is_none());
+        assert!(
+            RetryConfig::disabled()
+                .delay_after(&e500, 1, true, now)
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn retry_after_is_honoured_and_capped() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let cfg = RetryConfig::default().with_max_retry_after(Duration::from_secs(5));
+        assert_eq!(
+            cfg.delay_after(&service(429, Some("2")), 1, true, now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            cfg.delay_after(&service(429, Some("99999999999999999999999")), 1, true, now),
+            Some(Duration::from_secs(5))
+        );
+        let date = httpdate::fmt_http_date(now + Duration::from_secs(3));
+        assert_eq!(parse_retry_after(&date, now), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("-1", now), None);
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("", now), None);
+        let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
+        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
+        // Malformed Retry-After falls back to the normal backoff.
+        let d = cfg
+            .delay_after(&service(503, Some("later")), 1, true, now)
+            .unwrap();
+        assert!(d <= cfg.initial_backoff);
+    }
+}

@@ -1,0 +1,53 @@
+//! Settings of the built-in HTTP client.
+
+use std::fmt;
+use std::time::Duration;
+
+/// How the built-in reqwest client is built: timeouts below the request level, proxy, TLS
+/// trust. Set through [`Config`](crate::Config); read by [`ReqwestTransport::new`](super::ReqwestTransport::new).
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct TransportSettings {
+    /// Time allowed to establish a connection (TCP and TLS). Default 10 s.
+    pub connect_timeout: Duration,
+    /// Longest silence allowed while reading a response (headers or body). Default 60 s.
+    pub read_timeout: Option<Duration>,
+    /// Proxy URL for all requests, e.g. `http://user:pass@proxy:3128`.
+    pub proxy: Option<String>,
+    /// Extra trusted root certificates, PEM encoded (e.g. a corporate proxy's CA).
+    pub root_certificates_pem: Vec<Vec<u8>>,
+    /// Skip TLS certificate and host name checks. Dangerous: only for local test servers.
+    pub danger_accept_invalid_certs: bool,
+    /// Idle connections kept per host. Default 32.
+    pub pool_max_idle_per_host: usize,
+}
+
+impl Default for TransportSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Some(Duration::from_secs(60)),
+            proxy: None,
+            root_certificates_pem: Vec::new(),
+            danger_accept_invalid_certs: false,
+            pool_max_idle_per_host: 32,
+        }
+    }
+}
+
+impl fmt::Debug for TransportSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A proxy URL may carry a password: show only that one is set.
+        f.debug_struct("TransportSettings")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("proxy", &self.proxy.as_ref().map(|_| "** set **"))
+            .field("root_certificates", &self.root_certificates_pem.len())
+            .field(
+                "danger_accept_invalid_certs",
+                &self.danger_accept_invalid_certs,
+            )
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .finish()
+    }
+}
