@@ -15,5 +15,8 @@ pub mod transport;
 
 mod time;
 
+pub use body::{ByteStream, RequestBody};
+pub use config::Config;
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorKind, Result, ServiceError, TimeoutKind};
+pub use executor::{Executor, OperationRequest, OperationSpec, Response};

@@ -78,7 +78,9 @@ pub(crate) fn parse_sdk_date(value: &str) -> Option<SystemTime> {
 /// The fraction is accepted and ignored (expiry has second precision for our purposes).
 pub(crate) fn parse_rfc3339_utc(value: &str) -> Option<SystemTime> {
     let value = value.trim();
-    let rest = value.strip_suffix('Z').or_else(|| value.strip_suffix('z'))?;
+    let rest = value
+        .strip_suffix('Z')
+        .or_else(|| value.strip_suffix('z'))?;
     let (main, _fraction) = match rest.split_once('.') {
         Some((m, f)) if !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) => (m, Some(f)),
         Some(_) => return None,
@@ -186,7 +188,11 @@ mod tests {
 
     #[test]
     fn round_trips_across_leap_days_and_centuries() {
-        for s in ["2000-02-29T23:59:59Z", "1970-01-01T00:00:00Z", "2100-03-01T12:00:00Z"] {
+        for s in [
+            "2000-02-29T23:59:59Z",
+            "1970-01-01T00:00:00Z",
+            "2100-03-01T12:00:00Z",
+        ] {
             let t = parse_rfc3339_utc(s).unwrap();
             let f = format_sdk_date(t);
             assert_eq!(parse_sdk_date(&f), Some(t), "{s}");
@@ -198,7 +204,14 @@ mod tests {
         let a = parse_rfc3339_utc("2026-11-23T10:00:00.123456Z").unwrap();
         let b = parse_rfc3339_utc("2026-11-23T10:00:00Z").unwrap();
         assert_eq!(a, b);
-        for bad in ["", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T00:00:00", "x026-01-01T00:00:00Z", "2026-01-01T00:00:00.Z"] {
+        for bad in [
+            "",
+            "2026-13-01T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+            "2026-01-01T00:00:00",
+            "x026-01-01T00:00:00Z",
+            "2026-01-01T00:00:00.Z",
+        ] {
             assert_eq!(parse_rfc3339_utc(bad), None, "{bad}");
         }
         assert_eq!(parse_sdk_date("20260102T030405"), None);

@@ -259,9 +259,11 @@ impl Error {
             ErrorKind::Timeout | ErrorKind::Transport => {
                 self.inner.timeout != Some(TimeoutKind::Total)
             }
-            ErrorKind::Service => self.inner.service.as_ref().is_some_and(|s| {
-                s.is_throttling() || s.status().is_server_error()
-            }),
+            ErrorKind::Service => self
+                .inner
+                .service
+                .as_ref()
+                .is_some_and(|s| s.is_throttling() || s.status().is_server_error()),
             _ => false,
         }
     }
@@ -376,7 +378,10 @@ mod tests {
         assert!(c.is_connect() && c.is_retryable());
         assert!(!Error::construction("x").is_retryable());
         let decode = Error::decode("bad", http::StatusCode::OK, Some("rid".into()));
-        assert_eq!(decode.to_string(), "cannot decode response: bad (HTTP 200, request id rid)");
+        assert_eq!(
+            decode.to_string(),
+            "cannot decode response: bad (HTTP 200, request id rid)"
+        );
     }
 
     #[test]

@@ -191,7 +191,13 @@ fn scalar_text(value: &Value) -> Option<String> {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} {} {:?}", self.status.as_u16(), self.error_code, self.error_msg)?;
+        write!(
+            f,
+            "HTTP {} {} {:?}",
+            self.status.as_u16(),
+            self.error_code,
+            self.error_msg
+        )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }

@@ -1,0 +1,219 @@
+//! The retry loop and one attempt: sign, send, classify.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
+
+use tracing::Instrument;
+
+use super::request::Parts;
+use super::response::Response;
+use super::scope::Scope;
+use super::{Executor, OperationRequest, OperationSpec};
+use crate::body::RequestBody;
+use crate::credentials::Credentials;
+use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError, TimeoutKind};
+use crate::signer::{self, Payload, SignableRequest, SigningKey};
+
+impl Executor {
+    pub(super) async fn run(
+        &self,
+        spec: &OperationSpec,
+        request: OperationRequest,
+        attempts: &AtomicU32,
+    ) -> Result<Response> {
+        let parts = request.into_parts()?;
+        let config = &self.inner.config;
+        let credentials = config.credentials_provider().provide_credentials().await?;
+        let scope = Scope::resolve(config, &credentials).await?;
+        let path = parts.render_path(&[
+            ("project_id", scope.project_id.as_deref()),
+            ("domain_id", scope.domain_id.as_deref()),
+        ])?;
+        // The canonical query is also the wire query, so the two can never disagree.
+        let query = signer::canonical_query(&parts.query);
+        let headers = self.base_headers(&parts, &scope)?;
+        // Replaying a one-shot stream is impossible, so such a request is never retried.
+        let replayable = parts.body.is_replayable();
+        let idempotent = spec.idempotent && replayable;
+
+        loop {
+            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
+            let endpoint_index = self.inner.endpoint_index.load(Ordering::Relaxed) as usize
+                % self.inner.endpoints.len();
+            let span = tracing::debug_span!("attempt", attempt);
+            let started = Instant::now();
+            let outcome = self
+                .attempt(
+                    spec,
+                    &credentials,
+                    endpoint_index,
+                    &path,
+                    (&parts.query, &query),
+                    &headers,
+                    &parts.body,
+                )
+                .instrument(span.clone())
+                .await;
+            let error = match outcome {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            let now = config.now();
+            let delay = if replayable {
+                config.retry().delay_after(&error, attempt, idempotent, now)
+            } else {
+                None
+            };
+            let _enter = span.enter();
+            tracing::debug!(
+                kind = ?error.kind(),
+                status = error.status().map(|s| s.as_u16()),
+                request_id = error.request_id().unwrap_or(""),
+                latency_ms = started.elapsed().as_millis() as u64,
+                retry_in_ms = delay.map(|d| d.as_millis() as u64),
+                "attempt failed"
+            );
+            drop(_enter);
+            let Some(delay) = delay else {
+                return Err(error);
+            };
+            if error.is_connect() && self.inner.endpoints.len() > 1 {
+                // Fail over to the next endpoint, as the official SDKs do on connect errors.
+                self.inner
+                    .endpoint_index
+                    .store((endpoint_index + 1) as u32, Ordering::Relaxed);
+            }
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Headers common to every attempt: the operation's, content type, user agent, scope.
+    fn base_headers(&self, parts: &Parts, scope: &Scope) -> Result<http::HeaderMap> {
+        let mut headers = parts.headers.clone();
+        let mut set = |name: &'static str, value: &str| -> Result<()> {
+            let value = http::HeaderValue::from_str(value).map_err(|_| {
+                Error::construction(format!("{name} has characters not allowed in HTTP"))
+            })?;
+            headers.insert(name, value);
+            Ok(())
+        };
+        set("user-agent", &self.inner.user_agent)?;
+        if let Some(project_id) = &scope.project_id {
+            set("x-project-id", project_id)?;
+        }
+        if let Some(domain_id) = &scope.domain_id {
+            set("x-domain-id", domain_id)?;
+        }
+        Ok(headers)
+    }
+
+    /// Signs and sends once; a non-2xx answer becomes a service error.
+    #[allow(clippy::too_many_arguments)]
+    async fn attempt(
+        &self,
+        spec: &OperationSpec,
+        credentials: &Credentials,
+        endpoint_index: usize,
+        path: &str,
+        (query_pairs, query): (&[(String, String)], &str),
+        base_headers: &http::HeaderMap,
+        body: &RequestBody,
+    ) -> Result<Response> {
+        let endpoint = &self.inner.endpoints[endpoint_index];
+        let mut full_path = String::with_capacity(endpoint.base_path().len() + path.len());
+        full_path.push_str(endpoint.base_path());
+        full_path.push_str(path);
+
+        let signing_headers = signing_view(base_headers);
+        let payload = match body.as_bytes() {
+            Some(bytes) => Payload::Bytes(bytes),
+            None => Payload::Unsigned,
+        };
+        let signed = signer::sign(
+            &SignableRequest {
+                method: spec.method.as_str(),
+                host: endpoint.authority(),
+                path: &full_path,
+                query: query_pairs,
+                headers: &signing_headers,
+                payload,
+            },
+            &SigningKey {
+                ak: credentials.ak(),
+                sk: credentials.sk(),
+                security_token: credentials.security_token(),
+            },
+            self.inner.config.signing_algorithm(),
+            self.inner.config.now(),
+        )?;
+
+        let mut uri = String::with_capacity(endpoint.as_str().len() + path.len() + query.len() + 1);
+        uri.push_str(endpoint.scheme());
+        uri.push_str("://");
+        uri.push_str(endpoint.authority());
+        uri.push_str(&full_path);
+        if !query.is_empty() {
+            uri.push('?');
+            uri.push_str(query);
+        }
+        let mut request = http::Request::builder()
+            .method(spec.method.clone())
+            .uri(uri)
+            .body(body.try_clone_for_attempt()?)
+            .map_err(|e| Error::construction("cannot build the HTTP request").with_source(e))?;
+        let headers = request.headers_mut();
+        *headers = base_headers.clone();
+        for (name, value) in signed.headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
+            let value = http::HeaderValue::from_str(&value)
+                .map_err(|_| Error::construction(format!("invalid value for header {name}")))?;
+            headers.insert(name, value);
+        }
+
+        let send = async {
+            let response = self.inner.transport.send(request).await?;
+            if response.status().is_success() {
+                return Ok(Response::new(response));
+            }
+            let (parts, body) = response.into_parts();
+            let (bytes, truncated) = body.collect_bounded(MAX_ERROR_BODY_BYTES).await?;
+            Err(Error::service(ServiceError::from_bounded(
+                parts.status,
+                &parts.headers,
+                bytes,
+                truncated,
+            )))
+        };
+        match self.inner.config.attempt_timeout() {
+            Some(limit) => tokio::time::timeout(limit, send)
+                .await
+                .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Attempt, limit))),
+            None => send.await,
+        }
+    }
+}
+
+/// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire
+/// (`Content-Type`, `X-Project-Id`), which matters for the signer's content-type rule.
+fn signing_view(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                title_case(name.as_str()),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        out.push(if upper { c.to_ascii_uppercase() } else { c });
+        upper = c == '-';
+    }
+    out
+}

@@ -1,0 +1,179 @@
+//! The one path every operation takes: build the request, get credentials, sign (a fresh
+//! `X-Sdk-Date` on every attempt), send, classify the answer, retry or return.
+//!
+//! Service crates describe an operation with an [`OperationSpec`] and an [`OperationRequest`]
+//! and call [`Executor::send`]; they never see HTTP, signing or retries.
+
+mod attempt;
+mod request;
+mod response;
+mod scope;
+
+pub use request::OperationRequest;
+pub use response::Response;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
+
+use tracing::Instrument;
+
+use crate::config::Config;
+use crate::config::endpoint::{self, Endpoint, ServiceEndpoints};
+use crate::error::{Error, Result, TimeoutKind};
+use crate::transport::SharedTransport;
+
+/// What the executor needs to know about an operation besides its request.
+#[derive(Debug, Clone)]
+pub struct OperationSpec {
+    /// Service name, lower case, e.g. `metastudio`.
+    pub service: &'static str,
+    /// Operation name as in the API reference, e.g. `CreateFile`.
+    pub operation: &'static str,
+    /// HTTP method.
+    pub method: http::Method,
+    /// True when executing the operation twice has the same effect as once. Defaults to what
+    /// the method says (`GET`, `PUT`, `DELETE`, ... are idempotent; `POST` is not).
+    pub idempotent: bool,
+}
+
+impl OperationSpec {
+    /// Describes an operation; idempotency follows the method.
+    pub fn new(service: &'static str, operation: &'static str, method: http::Method) -> Self {
+        let idempotent = crate::retry::is_idempotent_method(&method);
+        Self {
+            service,
+            operation,
+            method,
+            idempotent,
+        }
+    }
+
+    /// Marks the operation idempotent (or not) whatever its method.
+    pub fn with_idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+}
+
+/// Runs operations for one service client. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Executor {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    service: &'static str,
+    endpoints: Vec<Endpoint>,
+    transport: SharedTransport,
+    user_agent: String,
+    // Index of the endpoint to use; moves on when connecting to one fails.
+    endpoint_index: AtomicU32,
+}
+
+impl Executor {
+    /// An executor for `service`, with its endpoint resolved from `config` now (so a bad region
+    /// or endpoint is reported when the client is built, not at the first call).
+    pub fn new(config: &Config, service: &ServiceEndpoints) -> Result<Self> {
+        let overrides = config
+            .endpoint_overrides()
+            .iter()
+            .map(|e| Endpoint::parse_from(e, "Config::with_endpoint"))
+            .collect::<Result<Vec<_>>>()?;
+        let resolved = endpoint::resolve(
+            service,
+            config.region(),
+            (!overrides.is_empty()).then_some(overrides.as_slice()),
+            &config.endpoint_env(),
+        )?;
+        tracing::debug!(
+            service = service.service,
+            endpoint = %resolved.endpoints[0],
+            source = ?resolved.source,
+            "resolved endpoint"
+        );
+        Self::with_endpoints(config, service.service, resolved.endpoints)
+    }
+
+    /// An executor sending to the given endpoints (at least one).
+    pub fn with_endpoints(
+        config: &Config,
+        service: &'static str,
+        endpoints: Vec<Endpoint>,
+    ) -> Result<Self> {
+        if endpoints.is_empty() {
+            return Err(Error::construction(format!(
+                "no endpoint for service {service}"
+            )));
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                transport: config.transport()?,
+                user_agent: config.user_agent(),
+                config: config.clone(),
+                service,
+                endpoints,
+                endpoint_index: AtomicU32::new(0),
+            }),
+        })
+    }
+
+    /// The configuration this executor was built from.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The service this executor sends to, e.g. `metastudio`.
+    pub fn service(&self) -> &'static str {
+        self.inner.service
+    }
+
+    /// The endpoints requests go to (the first one unless it fails to connect).
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.inner.endpoints
+    }
+
+    /// Runs one operation and returns its successful response (2xx). Every other outcome is an
+    /// [`Error`] naming the service and operation.
+    pub async fn send(&self, spec: &OperationSpec, request: OperationRequest) -> Result<Response> {
+        let span = tracing::debug_span!(
+            "huaweicloud.operation",
+            service = spec.service,
+            operation = spec.operation
+        );
+        let attempts = AtomicU32::new(0);
+        let started = Instant::now();
+        let work = self.run(spec, request, &attempts).instrument(span.clone());
+        let result = match self.inner.config.total_timeout() {
+            Some(limit) => match tokio::time::timeout(limit, work).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::timeout(TimeoutKind::Total, limit)),
+            },
+            None => work.await,
+        };
+        let attempts = attempts.load(Ordering::Relaxed);
+        span.in_scope(|| match &result {
+            Ok(r) => tracing::debug!(
+                status = r.status().as_u16(),
+                request_id = r.request_id().unwrap_or(""),
+                attempts,
+                latency_ms = started.elapsed().as_millis() as u64,
+                "operation succeeded"
+            ),
+            Err(e) => tracing::debug!(
+                kind = ?e.kind(),
+                status = e.status().map(|s| s.as_u16()),
+                request_id = e.request_id().unwrap_or(""),
+                attempts,
+                latency_ms = started.elapsed().as_millis() as u64,
+                "operation failed"
+            ),
+        });
+        result.map_err(|e| {
+            e.with_operation(spec.service, spec.operation)
+                .with_attempts(attempts)
+        })
+    }
+}

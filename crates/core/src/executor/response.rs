@@ -1,0 +1,86 @@
+//! A successful (2xx) response, with its body still unread.
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+
+use crate::body::ByteStream;
+use crate::error::{Error, Result};
+
+/// A successful response. The body has not been read: decode it with [`Response::json`], take
+/// it whole with [`Response::bytes`], or stream it with [`Response::into_body`].
+#[derive(Debug)]
+pub struct Response {
+    status: http::StatusCode,
+    headers: http::HeaderMap,
+    body: ByteStream,
+}
+
+impl Response {
+    pub(super) fn new(response: http::Response<ByteStream>) -> Self {
+        let (parts, body) = response.into_parts();
+        Self {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
+    }
+
+    /// HTTP status.
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
+    }
+
+    /// `X-Request-Id`, when the service sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        header_str(&self.headers, "x-request-id")
+    }
+
+    /// `Content-Length`, when the service sent one.
+    pub fn content_length(&self) -> Option<u64> {
+        header_str(&self.headers, "content-length").and_then(|v| v.parse().ok())
+    }
+
+    /// `Content-Type`, when the service sent one.
+    pub fn content_type(&self) -> Option<&str> {
+        header_str(&self.headers, "content-type")
+    }
+
+    /// Reads the whole body.
+    pub async fn bytes(self) -> Result<Bytes> {
+        self.body.collect().await
+    }
+
+    /// Reads the body and decodes it as JSON. An empty body decodes as `{}`, so outputs whose
+    /// fields are all optional accept it (as the official SDKs do). A body that does not match
+    /// `T` is a decode error carrying the status and request id.
+    pub async fn json<T: DeserializeOwned>(self) -> Result<T> {
+        let status = self.status;
+        let request_id = self.request_id().map(str::to_owned);
+        let bytes = self.body.collect().await?;
+        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
+        serde_json::from_slice(text).map_err(|e| Error::decode(e.to_string(), status, request_id))
+    }
+
+    /// The body as a stream; nothing is buffered.
+    pub fn into_body(self) -> ByteStream {
+        self.body
+    }
+
+    /// Status, headers and body stream.
+    pub fn into_parts(self) -> (http::StatusCode, http::HeaderMap, ByteStream) {
+        (self.status, self.headers, self.body)
+    }
+}
+
+fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}

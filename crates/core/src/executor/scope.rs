@@ -1,0 +1,77 @@
+//! Which project and domain a request is made in.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use super::{Executor, OperationRequest, OperationSpec};
+use crate::config::Config;
+use crate::credentials::Credentials;
+use crate::error::Result;
+use crate::iam::{ProjectIdCache, iam_endpoint};
+
+/// Project and domain ids that fill `{project_id}`/`{domain_id}` and the `X-Project-Id` /
+/// `X-Domain-Id` headers.
+#[derive(Debug, Default)]
+pub(super) struct Scope {
+    pub project_id: Option<String>,
+    pub domain_id: Option<String>,
+}
+
+impl Scope {
+    /// Config first, then credentials, then (if enabled) IAM discovery for the project id.
+    pub async fn resolve(config: &Config, credentials: &Credentials) -> Result<Self> {
+        let mut project_id = config
+            .project_id()
+            .or(credentials.project_id())
+            .map(str::to_owned);
+        let domain_id = config
+            .domain_id()
+            .or(credentials.domain_id())
+            .map(str::to_owned);
+        if project_id.is_none() && domain_id.is_none() && config.project_id_discovery() {
+            if let Some(region) = config.region() {
+                project_id = Some(discover_project_id(config, credentials, region).await?);
+            }
+        }
+        Ok(Self {
+            project_id,
+            domain_id,
+        })
+    }
+}
+
+/// A boxed, sendable future: the IAM call runs through the executor, so its future type would
+/// otherwise contain itself.
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Asks IAM for the project named after the region (`GET /v3/projects?name={region}`), signed
+/// with the same credentials; cached per (AK, region). Discovery is off for the IAM call itself,
+/// so it cannot recurse at run time.
+fn discover_project_id<'a>(
+    config: &'a Config,
+    credentials: &'a Credentials,
+    region: &'a str,
+) -> BoxFuture<'a, Result<String>> {
+    Box::pin(async move {
+        let endpoint = iam_endpoint(Some(region), config.iam_endpoint(), &config.endpoint_env())?;
+        let iam_config = config.clone().with_project_id_discovery(false);
+        let fetch = || async move {
+            let executor = Executor::with_endpoints(&iam_config, "iam", vec![endpoint])?;
+            let spec = OperationSpec::new("iam", "KeystoneListProjects", http::Method::GET);
+            let request = OperationRequest::new("/v3/projects")
+                .query("name", region)
+                .header("content-type", "application/json");
+            let response = executor.send(&spec, request).await?;
+            let trace_id = response
+                .headers()
+                .get("x-iam-trace-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .or_else(|| response.request_id().map(str::to_owned));
+            Ok::<_, crate::Error>((response.bytes().await?, trace_id))
+        };
+        ProjectIdCache::global()
+            .get_or_discover(credentials.ak(), region, fetch)
+            .await
+    })
+}

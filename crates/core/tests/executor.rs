@@ -1,0 +1,550 @@
+//! The executor end to end against local servers: signing, retries, timeouts, errors, scope.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use httpmock::prelude::*;
+use huaweicloud_sdk_core::body::{ByteStream, RequestBody};
+use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
+use huaweicloud_sdk_core::retry::RetryConfig;
+use huaweicloud_sdk_core::signer::{Payload, SignableRequest, verify_hmac};
+use huaweicloud_sdk_core::transport::HttpTransport;
+use huaweicloud_sdk_core::{
+    Config, Credentials, Error, ErrorKind, Executor, OperationRequest, OperationSpec, TimeoutKind,
+};
+
+const AK: &str = "HPUAEXAMPLEAK0000001";
+const SK: &str = "exampleSecretKey0000000000000000000000000";
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+static TEST_SERVICE: ServiceEndpoints = ServiceEndpoints {
+    service: "testsvc",
+    regions: &[],
+    host_pattern: "https://testsvc.{region}.myhuaweicloud.com",
+};
+
+fn fast_retry() -> RetryConfig {
+    RetryConfig::default()
+        .with_initial_backoff(Duration::from_millis(5))
+        .with_max_backoff(Duration::from_millis(20))
+}
+
+fn config(endpoint: &str) -> Config {
+    Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
+        .with_endpoint(endpoint)
+        .with_retry(fast_retry())
+}
+
+fn get() -> OperationSpec {
+    OperationSpec::new("testsvc", "ShowThing", http::Method::GET)
+}
+
+fn post() -> OperationSpec {
+    OperationSpec::new("testsvc", "CreateThing", http::Method::POST)
+}
+
+fn list_request() -> OperationRequest {
+    OperationRequest::new("/v1/{project_id}/things").header("content-type", "application/json")
+}
+
+/// Checks a received request's signature the way the API gateway does.
+fn signature_is_valid(req: &HttpMockRequest) -> bool {
+    let headers: Vec<(String, String)> = req
+        .headers_vec()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let Some(auth) = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.clone())
+    else {
+        return false;
+    };
+    let uri = req.uri();
+    let query: Vec<(String, String)> = req.query_params();
+    let body = req.body().to_vec();
+    let host = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let signable = SignableRequest {
+        method: req.method_str(),
+        host: &host,
+        path: uri.path(),
+        query: &query,
+        headers: &headers,
+        payload: Payload::Bytes(&body),
+    };
+    verify_hmac(&signable, SK, &auth).unwrap_or(false)
+}
+
+fn header(req: &HttpMockRequest, name: &str) -> Option<String> {
+    req.headers_vec()
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
+#[tokio::test]
+async fn a_request_carries_scope_headers_and_a_valid_signature() {
+    let server = MockServer::start_async().await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let mock = server
+        .mock_async(move |when, then| {
+            when.method(GET)
+                .path(format!("/v1/{PROJECT}/things/group%2Fapp"))
+                .query_param("limit", "10")
+                .is_true(signature_is_valid)
+                .is_true(move |req| {
+                    if let Ok(mut r) = record.lock() {
+                        r.push(req.headers_vec().clone());
+                    }
+                    true
+                });
+            then.status(200)
+                .header("x-request-id", "rid-1")
+                .json_body(serde_json::json!({"count": 1}));
+        })
+        .await;
+    let exec = Executor::new(
+        &config(&server.base_url()).with_user_agent("test-agent/1.0"),
+        &TEST_SERVICE,
+    )
+    .unwrap();
+    let request = OperationRequest::new("/v1/{project_id}/things/{name}")
+        .path_param("name", "group/app")
+        .query("limit", "10")
+        .header("content-type", "application/json");
+    let response = exec.send(&get(), request).await.unwrap();
+    assert_eq!(response.request_id(), Some("rid-1"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["count"], 1);
+    mock.assert_async().await;
+
+    let seen = seen.lock().unwrap();
+    let headers = &seen[0];
+    let get = |n: &str| {
+        headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("x-project-id"), Some(PROJECT));
+    assert_eq!(get("user-agent"), Some("test-agent/1.0"));
+    assert_eq!(get("content-type"), Some("application/json"));
+    let auth = get("authorization").unwrap();
+    assert!(auth.starts_with(&format!("SDK-HMAC-SHA256 Access={AK}, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature=")));
+}
+
+#[tokio::test]
+async fn get_is_retried_on_500_up_to_the_attempt_limit() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(500)
+                .header("x-request-id", "rid-500")
+                .body(r#"{"error_code":"SVC.500","error_msg":"boom"}"#);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+    assert_eq!(mock.calls_async().await, 3);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.kind(), ErrorKind::Service);
+    assert_eq!(err.status(), Some(http::StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(err.request_id(), Some("rid-500"));
+    assert_eq!(err.error_code(), Some("SVC.500"));
+    assert_eq!(err.operation(), Some(("testsvc", "ShowThing")));
+    assert_eq!(
+        err.to_string(),
+        r#"testsvc ShowThing: HTTP 500 SVC.500 "boom" (request id rid-500) after 3 attempts"#
+    );
+}
+
+#[tokio::test]
+async fn post_is_not_retried_on_500_or_on_a_timeout() {
+    let server = MockServer::start_async().await;
+    let failing = server
+        .mock_async(|when, then| {
+            when.method(POST).path(format!("/v1/{PROJECT}/things"));
+            then.status(500);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let request = list_request().json_body(&serde_json::json!({"name": "x"}));
+    let err = exec.send(&post(), request).await.unwrap_err();
+    assert_eq!(failing.calls_async().await, 1);
+    assert_eq!(err.attempts(), 1);
+
+    let slow = server
+        .mock_async(|when, then| {
+            when.method(POST).path(format!("/v1/{PROJECT}/slow"));
+            then.status(200).delay(Duration::from_secs(2));
+        })
+        .await;
+    let exec = Executor::new(
+        &config(&server.base_url()).with_attempt_timeout(Duration::from_millis(150)),
+        &TEST_SERVICE,
+    )
+    .unwrap();
+    let err = exec
+        .send(&post(), OperationRequest::new("/v1/{project_id}/slow"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Attempt));
+    assert_eq!(
+        err.attempts(),
+        1,
+        "a POST that timed out may have run: not resent"
+    );
+    assert_eq!(slow.calls_async().await, 1);
+
+    // An operation its service marks idempotent is retried like a GET.
+    let err = exec
+        .send(
+            &post().with_idempotent(true),
+            OperationRequest::new("/v1/{project_id}/slow"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.attempts(), 3);
+}
+
+#[tokio::test]
+async fn every_attempt_is_signed_afresh() {
+    let server = MockServer::start_async().await;
+    let first_date: Arc<OnceLock<String>> = Arc::new(OnceLock::new());
+    let (d1, d2) = (first_date.clone(), first_date.clone());
+    let first = server
+        .mock_async(move |when, then| {
+            when.is_true(move |req| {
+                let date = header(req, "x-sdk-date").unwrap_or_default();
+                d1.get_or_init(|| date.clone()) == &date
+            });
+            then.status(503);
+        })
+        .await;
+    let second = server
+        .mock_async(move |when, then| {
+            when.is_true(signature_is_valid).is_true(move |req| {
+                let date = header(req, "x-sdk-date").unwrap_or_default();
+                d2.get().is_some_and(|first| first != &date)
+            });
+            then.status(200).body("{}");
+        })
+        .await;
+    // A clock that moves one minute per reading, so each signature has its own X-Sdk-Date.
+    let ticks = Arc::new(AtomicU32::new(0));
+    let clock = move || {
+        SystemTime::UNIX_EPOCH
+            + Duration::from_secs(
+                1_767_323_045 + 60 * u64::from(ticks.fetch_add(1, Ordering::SeqCst)),
+            )
+    };
+    let exec = Executor::new(&config(&server.base_url()).with_clock(clock), &TEST_SERVICE).unwrap();
+    exec.send(&get(), list_request()).await.unwrap();
+    assert_eq!(first.calls_async().await, 1);
+    assert_eq!(second.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_and_reported() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(429)
+                .header("retry-after", "0")
+                .header("x-request-id", "rid-429")
+                .body(r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}"#);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+    assert_eq!(mock.calls_async().await, 3);
+    assert!(err.is_throttling() && err.is_retryable());
+    assert_eq!(err.error_code(), Some("APIGW.0308"));
+    assert_eq!(err.request_id(), Some("rid-429"));
+}
+
+/// One scripted answer: status and headers (the body is always `{}`).
+type Reply = (u16, Vec<(&'static str, &'static str)>);
+
+/// A transport answering from a script, for exact control of retries without a network.
+#[derive(Debug)]
+struct Scripted {
+    replies: Mutex<Vec<Reply>>,
+    sent: AtomicU32,
+}
+
+#[async_trait]
+impl HttpTransport for Scripted {
+    async fn send(
+        &self,
+        _request: http::Request<RequestBody>,
+    ) -> huaweicloud_sdk_core::Result<http::Response<ByteStream>> {
+        self.sent.fetch_add(1, Ordering::SeqCst);
+        let (status, headers) = {
+            let mut replies = self.replies.lock().unwrap();
+            if replies.len() > 1 {
+                replies.remove(0)
+            } else {
+                replies[0].clone()
+            }
+        };
+        let mut response = http::Response::new(ByteStream::from_bytes("{}"));
+        *response.status_mut() = http::StatusCode::from_u16(status).unwrap();
+        for (k, v) in headers {
+            response
+                .headers_mut()
+                .insert(k, http::HeaderValue::from_static(v));
+        }
+        Ok(response)
+    }
+}
+
+fn scripted(replies: Vec<Reply>) -> Arc<Scripted> {
+    Arc::new(Scripted {
+        replies: Mutex::new(replies),
+        sent: AtomicU32::new(0),
+    })
+}
+
+#[tokio::test(start_paused = true)]
+async fn retry_after_is_honoured_and_capped() {
+    let transport = scripted(vec![(429, vec![("retry-after", "7")]), (200, vec![])]);
+    let config = config("https://testsvc.example.com").with_transport(transport.clone());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let start = tokio::time::Instant::now();
+    exec.send(&get(), list_request()).await.unwrap();
+    // Virtual time: the executor slept exactly what the server asked.
+    assert_eq!(start.elapsed(), Duration::from_secs(7));
+    assert_eq!(transport.sent.load(Ordering::SeqCst), 2);
+
+    let transport = scripted(vec![(503, vec![("retry-after", "86400")]), (200, vec![])]);
+    let config = config
+        .with_transport(transport.clone())
+        .with_retry(fast_retry().with_max_retry_after(Duration::from_secs(5)));
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let start = tokio::time::Instant::now();
+    exec.send(&get(), list_request()).await.unwrap();
+    assert_eq!(
+        start.elapsed(),
+        Duration::from_secs(5),
+        "capped at max_retry_after"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn total_timeout_covers_retries_and_backoff() {
+    let transport = scripted(vec![(503, vec![("retry-after", "10")])]);
+    let config = config("https://testsvc.example.com")
+        .with_transport(transport.clone())
+        .with_retry(fast_retry().with_max_attempts(10))
+        .with_total_timeout(Duration::from_secs(25));
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Total));
+    assert!(!err.is_retryable());
+    assert_eq!(
+        err.attempts(),
+        3,
+        "attempts at 0 s, 10 s and 20 s; the deadline falls in the third wait"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_for_post() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let exec = Executor::new(&config(&format!("http://127.0.0.1:{port}")), &TEST_SERVICE).unwrap();
+    let err = exec.send(&post(), list_request()).await.unwrap_err();
+    assert!(err.is_connect() && err.is_transport(), "{err:?}");
+    assert_eq!(err.attempts(), 3);
+}
+
+#[tokio::test]
+async fn connect_timeout_fires_when_the_handshake_never_completes() {
+    // Accepts TCP and then says nothing, so the TLS handshake never completes.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let config = config(&format!("https://127.0.0.1:{port}"))
+        .with_connect_timeout(Duration::from_millis(200))
+        .with_retry(RetryConfig::disabled());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Connect), "{err:?}");
+    assert!(err.is_connect());
+    hold.abort();
+}
+
+#[tokio::test]
+async fn read_timeout_fires_on_a_stalled_body() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = socket.read(&mut buf).await;
+        let _ = socket
+            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")
+            .await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let config = config(&format!("http://127.0.0.1:{port}"))
+        .with_read_timeout(Some(Duration::from_millis(200)))
+        .with_retry(RetryConfig::disabled());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let response = exec.send(&get(), list_request()).await.unwrap();
+    let err = response.bytes().await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    server.abort();
+}
+
+#[tokio::test]
+async fn undecodable_success_is_a_decode_error_with_status_and_request_id() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(200)
+                .header("x-request-id", "rid-bad")
+                .body("{not json");
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let response = exec.send(&get(), list_request()).await.unwrap();
+    let err = response.json::<serde_json::Value>().await.unwrap_err();
+    assert!(err.is_decode());
+    assert_eq!(err.status(), Some(http::StatusCode::OK));
+    assert_eq!(err.request_id(), Some("rid-bad"));
+}
+
+#[tokio::test]
+async fn bad_input_fails_before_any_request() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200);
+        })
+        .await;
+    // No project id anywhere.
+    let config = Config::new(Credentials::new(AK, SK)).with_endpoint(server.base_url());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+    assert!(err.is_construction(), "{err:?}");
+    assert!(err.to_string().contains("project id"));
+    // A header value that HTTP cannot carry.
+    let exec = Executor::new(&self::config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let err = exec
+        .send(&get(), list_request().header("x-app-userid", "a\r\nb"))
+        .await
+        .unwrap_err();
+    assert!(err.is_construction());
+    assert_eq!(err.attempts(), 0);
+    assert_eq!(any.calls_async().await, 0);
+    // A malformed region is a construction error when the client is built.
+    let err = Executor::new(
+        &Config::new(Credentials::new(AK, SK)).with_region("../evil"),
+        &TEST_SERVICE,
+    )
+    .unwrap_err();
+    assert!(err.is_construction());
+}
+
+#[tokio::test]
+async fn security_token_is_sent_and_signed() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.header("x-security-token", "temp-token")
+                .is_true(signature_is_valid)
+                .is_true(|req| {
+                    header(req, "authorization").is_some_and(|a| a.contains("x-security-token"))
+                });
+            then.status(200);
+        })
+        .await;
+    let config = Config::new(
+        Credentials::new(AK, SK)
+            .with_project_id(PROJECT)
+            .with_security_token("temp-token"),
+    )
+    .with_endpoint(server.base_url());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    exec.send(&get(), list_request()).await.unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn project_id_is_discovered_from_iam_once_per_ak_and_region() {
+    let server = MockServer::start_async().await;
+    let iam = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/v3/projects")
+                .query_param("name", "cn-north-4")
+                .is_true(signature_is_valid);
+            then.status(200).json_body(serde_json::json!({
+                "projects": [{"id": "discovered0000000000000000000001", "name": "cn-north-4"}]
+            }));
+        })
+        .await;
+    let service = server
+        .mock_async(|when, then| {
+            when.path("/v1/discovered0000000000000000000001/things")
+                .header("x-project-id", "discovered0000000000000000000001");
+            then.status(200);
+        })
+        .await;
+    // A unique AK keeps this test's cache entry its own.
+    let config = Config::new(Credentials::new("AKDISCOVERYTEST00001", SK))
+        .with_region("cn-north-4")
+        .with_endpoint(server.base_url())
+        .with_iam_endpoint(server.base_url())
+        .with_project_id_discovery(true);
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    exec.send(&get(), list_request()).await.unwrap();
+    exec.send(&get(), list_request()).await.unwrap();
+    assert_eq!(iam.calls_async().await, 1);
+    assert_eq!(service.calls_async().await, 2);
+}
+
+#[tokio::test]
+async fn endpoints_fail_over_on_connect_errors() {
+    let dead = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
+    };
+    let server = MockServer::start_async().await;
+    let live = server
+        .mock_async(|_, then| {
+            then.status(200);
+        })
+        .await;
+    let config = config(&dead).with_endpoints([dead.clone(), server.base_url()]);
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    exec.send(&post(), list_request()).await.unwrap();
+    assert_eq!(live.calls_async().await, 1);
+}
+
+#[test]
+fn errors_are_send_sync_and_static() {
+    fn assert_traits<T: Send + Sync + 'static + std::error::Error>() {}
+    assert_traits::<Error>();
+}
