@@ -1,0 +1,225 @@
+//! Header checks and look-ups shared by signing and verification.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+
+/// Header carrying the signing time.
+pub(crate) const X_SDK_DATE: &str = "X-Sdk-Date";
+/// Header carrying the temporary-credential token.
+pub(crate) const X_SECURITY_TOKEN: &str = "X-Security-Token";
+/// Host header.
+pub(crate) const HOST: &str = "Host";
+/// Header carrying the signature.
+pub(crate) const AUTHORIZATION: &str = "Authorization";
+/// Header (exact, case-sensitive name) whose value decides whether the payload is signed.
+pub(crate) const CONTENT_TYPE: &str = "Content-Type";
+/// Payload-hash placeholder of a body that is not hashed.
+pub(crate) const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
+
+/// `true` for an RFC 9110 token character (header names and methods).
+fn is_tchar(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
+}
+
+/// `true` for a non-empty RFC 9110 token.
+pub(crate) fn is_token(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(is_tchar)
+}
+
+/// `true` when `value` can be sent as a header value: no control character other than HTAB
+/// (non-ASCII UTF-8 is allowed and signed as UTF-8).
+pub(crate) fn is_valid_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|c| c == b'\t' || (c >= 0x20 && c != 0x7f))
+}
+
+/// Checks one header of the request to sign.
+pub(crate) fn validate_header(name: &str, value: &str) -> Result<()> {
+    if !is_token(name) {
+        return Err(Error::construction(format!(
+            "invalid header name {name:?}: not an HTTP token"
+        )));
+    }
+    if !is_valid_value(value) {
+        return Err(Error::construction(format!(
+            "header {name} has a value with a control character"
+        )));
+    }
+    Ok(())
+}
+
+/// Value of the first header named `name`, ignoring ASCII case.
+pub(crate) fn find<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Whether a header's value is a secret that logs must not show.
+pub(crate) fn is_sensitive(name: &str) -> bool {
+    name.eq_ignore_ascii_case(AUTHORIZATION) || name.eq_ignore_ascii_case(X_SECURITY_TOKEN)
+}
+
+/// Placeholder printed instead of secrets.
+pub(crate) const REDACTED: &str = "** redacted **";
+
+/// `Debug` view of a header list that hides sensitive values.
+pub(crate) struct RedactedHeaders<'a>(pub &'a [(String, String)]);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, value)| {
+                let value = if is_sensitive(name) {
+                    REDACTED
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), value)
+            }))
+            .finish()
+    }
+}
+
+/// What the signer needs to know about the caller's headers, found in one pass.
+#[derive(Debug, Default)]
+pub(crate) struct HeaderScan<'a> {
+    /// Value of the header named exactly `Content-Type`.
+    pub content_type: Option<&'a str>,
+    /// Value of the unsigned-payload header of the algorithm (any case).
+    pub content_header: Option<&'a str>,
+    /// Value of `X-Sdk-Date` (any case).
+    pub sdk_date: Option<&'a str>,
+    /// Value of `X-Security-Token` (any case).
+    pub security_token: Option<&'a str>,
+    /// Whether a `Host` header (any case) is present.
+    pub has_host: bool,
+}
+
+impl<'a> HeaderScan<'a> {
+    /// Validates every header, rejects duplicates (any case) and an existing `Authorization`,
+    /// and records the headers the signer reacts to.
+    pub(crate) fn new(headers: &'a [(String, String)], content_header: &str) -> Result<Self> {
+        let mut scan = Self::default();
+        for (i, (name, value)) in headers.iter().enumerate() {
+            validate_header(name, value)?;
+            if headers[..i]
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                return Err(Error::construction(format!(
+                    "header {name} is present more than once; the signature would be ambiguous"
+                )));
+            }
+            if name == CONTENT_TYPE {
+                scan.content_type = Some(value);
+            }
+            if name.eq_ignore_ascii_case(content_header) {
+                scan.content_header = Some(value);
+            } else if name.eq_ignore_ascii_case(X_SDK_DATE) {
+                scan.sdk_date = Some(value);
+            } else if name.eq_ignore_ascii_case(X_SECURITY_TOKEN) {
+                scan.security_token = Some(value);
+            } else if name.eq_ignore_ascii_case(HOST) {
+                scan.has_host = true;
+            } else if name.eq_ignore_ascii_case(AUTHORIZATION) {
+                return Err(Error::construction(
+                    "the request already carries an Authorization header; it must not be signed again",
+                ));
+            }
+        }
+        Ok(scan)
+    }
+
+    /// Whether the `Content-Type` rule asks for an unsigned payload: the header named exactly
+    /// `Content-Type` is present, non-empty, and does not start (case-sensitively) with
+    /// `application/json` or `application/bson`.
+    pub(crate) fn content_type_wants_unsigned(&self) -> bool {
+        self.content_type.is_some_and(|ct| {
+            !ct.is_empty()
+                && !ct.starts_with("application/json")
+                && !ct.starts_with("application/bson")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(items: &[(&str, &str)]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn validates_names_and_values() {
+        assert!(validate_header("X-Name", "中文 ü\tx").is_ok());
+        assert!(validate_header("", "v").is_err());
+        assert!(validate_header("X Name", "v").is_err());
+        assert!(validate_header("X-Name:", "v").is_err());
+        assert!(validate_header("X-Name", "a\r\nb").is_err());
+        assert!(validate_header("X-Name", "a\0").is_err());
+    }
+
+    #[test]
+    fn scan_rejects_duplicates_and_authorization() {
+        let dup = headers(&[("Host", "a"), ("host", "b")]);
+        assert!(HeaderScan::new(&dup, "X-Sdk-Content-Sha256").is_err());
+        let auth = headers(&[("authorization", "x")]);
+        assert!(HeaderScan::new(&auth, "X-Sdk-Content-Sha256").is_err());
+    }
+
+    #[test]
+    fn content_type_rule_is_case_sensitive() {
+        let h = headers(&[("Content-Type", "Application/JSON")]);
+        assert!(
+            HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+                .unwrap()
+                .content_type_wants_unsigned()
+        );
+        let h = headers(&[("content-type", "text/plain")]);
+        assert!(
+            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+                .unwrap()
+                .content_type_wants_unsigned()
+        );
+        let h = headers(&[("Content-Type", "application/json;charset=UTF-8")]);
+        assert!(
+            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+                .unwrap()
+                .content_type_wants_unsigned()
+        );
+        let h = headers(&[("Content-Type", "application/bson")]);
+        assert!(
+            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+                .unwrap()
+                .content_type_wants_unsigned()
+        );
+        let h = headers(&[("Content-Type", "")]);
+        assert!(
+            !HeaderScan::new(&h, "X-Sdk-Content-Sha256")
+                .unwrap()
+                .content_type_wants_unsigned()
+        );
+    }
+
+    #[test]
+    fn redacted_headers_hide_secrets() {
+        let h = headers(&[
+            ("X-Security-Token", "tok-secret"),
+            ("Authorization", "sig-secret"),
+            ("A", "b"),
+        ]);
+        let text = format!("{:?}", RedactedHeaders(&h));
+        assert!(!text.contains("tok-secret"));
+        assert!(!text.contains("sig-secret"));
+        assert!(text.contains(REDACTED));
+        assert!(text.contains("\"b\""));
+    }
+}
