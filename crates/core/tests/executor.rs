@@ -548,3 +548,137 @@ fn errors_are_send_sync_and_static() {
     fn assert_traits<T: Send + Sync + 'static + std::error::Error>() {}
     assert_traits::<Error>();
 }
+
+#[tokio::test]
+async fn file_bodies_stream_unsigned_and_replay_on_retry() {
+    let path = std::env::temp_dir().join(format!("hwc-exec-upload-{}", std::process::id()));
+    let content: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
+    let server = MockServer::start_async().await;
+    let expected = content.clone();
+    let mock = server
+        .mock_async(move |when, then| {
+            when.method(PUT)
+                .header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD")
+                .header("content-length", "200000")
+                .is_true(move |req| req.body().to_vec() == expected);
+            then.status(503);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let spec = OperationSpec::new("testsvc", "PutObject", http::Method::PUT);
+    let request = OperationRequest::new("/v1/{project_id}/objects/o")
+        .header("content-type", "application/octet-stream")
+        .body(RequestBody::from_file(&path).await.unwrap());
+    let err = exec.send(&spec, request).await.unwrap_err();
+    // Every attempt sent the whole file again.
+    assert_eq!(mock.calls_async().await, 3);
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn one_shot_streams_are_never_retried() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT).body("streamed");
+            then.status(503);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let spec = OperationSpec::new("testsvc", "PutObject", http::Method::PUT);
+    let stream = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(
+        bytes::Bytes::from_static(b"streamed"),
+    )]);
+    let request = OperationRequest::new("/v1/{project_id}/objects/o")
+        .header("content-type", "application/octet-stream")
+        .body(RequestBody::from_stream(stream, Some(8)));
+    let err = exec.send(&spec, request).await.unwrap_err();
+    assert_eq!(err.attempts(), 1);
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
+async fn requests_go_through_the_configured_proxy() {
+    let proxy = MockServer::start_async().await;
+    let mock = proxy
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path(format!("/v1/{PROJECT}/things"))
+                .header("host", "testsvc.cn-north-4.myhuaweicloud.com");
+            then.status(200).body("{}");
+        })
+        .await;
+    // The endpoint's host does not resolve here: only the proxy makes this request succeed.
+    let config = config("http://testsvc.cn-north-4.myhuaweicloud.com").with_proxy(proxy.base_url());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    exec.send(&get(), list_request()).await.unwrap();
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+/// Collects formatted tracing output.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn tracing_reports_operations_attempts_and_retries_without_secrets() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(503).header("x-request-id", "rid-trace");
+        })
+        .await;
+    let config = Config::new(
+        Credentials::new(AK, SK)
+            .with_project_id(PROJECT)
+            .with_security_token("secret-security-token"),
+    )
+    .with_endpoint(server.base_url())
+    .with_retry(fast_retry().with_max_attempts(2));
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("huaweicloud.operation"), "{logs}");
+    assert!(
+        logs.contains("service=\"testsvc\"") || logs.contains("service=testsvc"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("attempt{attempt=1}") && logs.contains("attempt{attempt=2}"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("rid-trace") && logs.contains("latency_ms"),
+        "{logs}"
+    );
+    assert!(logs.contains("retry_in_ms"), "{logs}");
+    for secret in [SK, "secret-security-token", "Signature=", "SDK-HMAC-SHA256"] {
+        assert!(!logs.contains(secret), "{secret} leaked into logs:\n{logs}");
+    }
+    let shown = format!("{err} {err:?} {config:?}");
+    for secret in [SK, "secret-security-token"] {
+        assert!(!shown.contains(secret), "{secret} leaked into {shown}");
+    }
+}
