@@ -1,1 +1,116 @@
 //! Workspace-level test helpers: loading the golden vectors kept in `tests/vectors/`.
+//!
+//! The vectors were recorded from the official Python SDK (see `tests/vectors/README.md`); they
+//! are the authority on wire behaviour. Helpers here turn their JSON into the types the SDK uses.
+
+use std::path::PathBuf;
+
+/// Compiles the workspace README's Rust snippets, so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
+use serde_json::Value;
+
+/// The directory holding `requests.json`, `responses.json` and `signer.json`.
+pub fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Loads one vector file as a JSON array.
+pub fn load(file: &str) -> Vec<Value> {
+    let path = vectors_dir().join(file);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    match serde_json::from_str(&text) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => panic!("{} is not a JSON array", path.display()),
+        Err(e) => panic!("{} is not JSON: {e}", path.display()),
+    }
+}
+
+/// The string at `pointer` (e.g. `/response/status`), or a panic naming the vector.
+pub fn str_at<'a>(vector: &'a Value, pointer: &str) -> &'a str {
+    vector
+        .pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{}: no string at {pointer}", name(vector)))
+}
+
+/// The vector's `name`.
+pub fn name(vector: &Value) -> &str {
+    vector
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("<unnamed>")
+}
+
+/// `[[name, value], ...]` as a header map (names case-insensitive, values as UTF-8 bytes).
+pub fn header_map(pairs: &Value) -> http::HeaderMap {
+    let mut map = http::HeaderMap::new();
+    for pair in pairs.as_array().into_iter().flatten() {
+        let (Some(name), Some(value)) = (
+            pair.get(0).and_then(Value::as_str),
+            pair.get(1).and_then(Value::as_str),
+        ) else {
+            panic!("header pair is not [name, value]: {pair}");
+        };
+        map.append(
+            http::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+            http::HeaderValue::from_bytes(value.as_bytes()).expect("header value"),
+        );
+    }
+    map
+}
+
+/// The body of a recorded message: `body_utf8` or `body_base64` (absent or null: empty).
+pub fn body(message: &Value) -> Vec<u8> {
+    if let Some(text) = message.get("body_utf8").and_then(Value::as_str) {
+        return text.as_bytes().to_vec();
+    }
+    if let Some(b64) = message.get("body_base64").and_then(Value::as_str) {
+        return base64_decode(b64);
+    }
+    Vec::new()
+}
+
+/// Decodes standard base64 (with or without padding).
+pub fn base64_decode(input: &str) -> Vec<u8> {
+    fn value(c: u8) -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => panic!("invalid base64 character {:?}", c as char),
+        }
+    }
+    let clean: Vec<u8> = input
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let mut acc = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            acc |= value(*c) << (18 - 6 * i);
+        }
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips_known_values() {
+        assert_eq!(base64_decode("aGVsbG8="), b"hello");
+        assert_eq!(base64_decode("aGVsbG8"), b"hello");
+        assert_eq!(base64_decode("AAECAw=="), [0, 1, 2, 3]);
+        assert_eq!(base64_decode(""), b"");
+    }
+}

@@ -1,1 +1,30 @@
-fn main() {}
+//! Project automation: `cargo xtask <command>`.
+//!
+//! Commands:
+//! * `no-panics [DIR...]`: fails when library code (`crates/*/src` by default) calls `unwrap()`,
+//!   `expect(`, `panic!`, `todo!`, `unimplemented!` or `unreachable!` before the first
+//!   `#[cfg(test)]` of a file. Library code must return errors instead.
+
+mod no_panics;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("no-panics") => no_panics::run(&args[1..]),
+        Some(other) => {
+            eprintln!("unknown command {other:?}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+        None => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  no-panics [DIR...]   check library code for panicking calls (default: crates/*/src)";
