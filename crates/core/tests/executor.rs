@@ -7,23 +7,15 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 use httpmock::prelude::*;
 use huaweicloud_sdk_core::body::{ByteStream, RequestBody};
-use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::signer::{Payload, SignableRequest, verify_hmac};
 use huaweicloud_sdk_core::transport::HttpTransport;
 use huaweicloud_sdk_core::{
     Config, Credentials, Error, ErrorKind, Executor, OperationRequest, OperationSpec, TimeoutKind,
 };
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+mod support;
 
-static TEST_SERVICE: ServiceEndpoints = ServiceEndpoints {
-    service: "testsvc",
-    regions: &[],
-    host_pattern: "https://testsvc.{region}.myhuaweicloud.com",
-};
+use support::{AK, PROJECT, SK, TEST_SERVICE, header, signature_is_valid};
 
 fn fast_retry() -> RetryConfig {
     RetryConfig::default()
@@ -47,46 +39,6 @@ fn post() -> OperationSpec {
 
 fn list_request() -> OperationRequest {
     OperationRequest::new("/v1/{project_id}/things").header("content-type", "application/json")
-}
-
-/// Checks a received request's signature the way the API gateway does.
-fn signature_is_valid(req: &HttpMockRequest) -> bool {
-    let headers: Vec<(String, String)> = req
-        .headers_vec()
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let Some(auth) = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-        .map(|(_, v)| v.clone())
-    else {
-        return false;
-    };
-    let uri = req.uri();
-    let query: Vec<(String, String)> = req.query_params();
-    let body = req.body().to_vec();
-    let host = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("host"))
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    let signable = SignableRequest {
-        method: req.method_str(),
-        host: &host,
-        path: uri.path(),
-        query: &query,
-        headers: &headers,
-        payload: Payload::Bytes(&body),
-    };
-    verify_hmac(&signable, SK, &auth).unwrap_or(false)
-}
-
-fn header(req: &HttpMockRequest, name: &str) -> Option<String> {
-    req.headers_vec()
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.clone())
 }
 
 #[tokio::test]

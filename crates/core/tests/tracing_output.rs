@@ -6,19 +6,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 use huaweicloud_sdk_core::retry::RetryConfig;
 use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+mod support;
 
-static TEST_SERVICE: ServiceEndpoints = ServiceEndpoints {
-    service: "testsvc",
-    regions: &[],
-    host_pattern: "https://testsvc.{region}.myhuaweicloud.com",
-};
+use support::{AK, PROJECT, SK, TEST_SERVICE};
 
 /// Collects formatted tracing output.
 #[derive(Clone, Default)]

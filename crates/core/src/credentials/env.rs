@@ -38,7 +38,20 @@ pub(crate) fn non_empty(value: Option<String>) -> Option<String> {
     }
 }
 
-/// Joins names as `A`, `A and B`, `A, B and C`.
+/// ` (X is set, but federated OIDC credentials are not supported yet)` when federation settings
+/// were found without an AK/SK pair; empty otherwise.
+pub(crate) fn federation_note(found: &[&str]) -> String {
+    if found.is_empty() {
+        return String::new();
+    }
+    let verb = if found.len() == 1 { "is" } else { "are" };
+    format!(
+        " ({} {verb} set, but federated OIDC credentials are not supported yet)",
+        join_names(found)
+    )
+}
+
+/// Names joined for a sentence: `A`, `A and B`, `A, B and C`.
 pub(crate) fn join_names(names: &[&str]) -> String {
     match names {
         [] => String::new(),
@@ -120,13 +133,7 @@ impl EnvironmentProvider {
                     .into_iter()
                     .filter(|name| self.get(name).is_some())
                     .collect();
-                if !federation.is_empty() {
-                    let verb = if federation.len() == 1 { "is" } else { "are" };
-                    message.push_str(&format!(
-                        " ({} {verb} set, but federated OIDC credentials are not supported yet)",
-                        join_names(&federation)
-                    ));
-                }
+                message.push_str(&federation_note(&federation));
                 return Err(Error::credentials(message));
             }
         };

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use tokio::io::AsyncReadExt;
 
-use super::env::{EnvLookup, join_names, non_empty, process_env};
+use super::env::{EnvLookup, federation_note, join_names, non_empty, process_env};
 use super::{Credentials, ProvideCredentials};
 use crate::error::{Error, Result};
 
@@ -208,13 +208,7 @@ fn credentials_from_section(ini: &Ini, section: &str, path: &Path) -> Result<Cre
                 .into_iter()
                 .filter(|k| get(k).is_some())
                 .collect();
-            if !federation.is_empty() {
-                let verb = if federation.len() == 1 { "is" } else { "are" };
-                message.push_str(&format!(
-                    " ({} {verb} set, but federated OIDC credentials are not supported yet)",
-                    join_names(&federation)
-                ));
-            }
+            message.push_str(&federation_note(&federation));
             return Err(Error::credentials(message));
         }
     };
