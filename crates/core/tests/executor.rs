@@ -568,3 +568,42 @@ async fn requests_go_through_the_configured_proxy() {
     exec.send(&get(), list_request()).await.unwrap();
     assert_eq!(mock.calls_async().await, 1);
 }
+
+#[tokio::test]
+async fn a_reqwest_client_of_your_own_is_used() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.header("x-from-own-client", "yes");
+            then.status(200);
+        })
+        .await;
+    let mut defaults = http::HeaderMap::new();
+    defaults.insert("x-from-own-client", http::HeaderValue::from_static("yes"));
+    let client = reqwest::Client::builder()
+        .default_headers(defaults)
+        .build()
+        .unwrap();
+    let exec = Executor::new(
+        &config(&server.base_url()).with_reqwest_client(client),
+        &TEST_SERVICE,
+    )
+    .unwrap();
+    exec.send(&get(), list_request()).await.unwrap();
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[test]
+fn bad_transport_settings_are_construction_errors_when_the_client_is_built() {
+    let bad_pem =
+        config("https://testsvc.example.com").with_root_certificate_pem(b"not a pem".to_vec());
+    let err = Executor::new(&bad_pem, &TEST_SERVICE).unwrap_err();
+    assert!(err.is_construction(), "{err:?}");
+    let bad_proxy = config("https://testsvc.example.com").with_proxy("::not a url::");
+    let err = Executor::new(&bad_proxy, &TEST_SERVICE).unwrap_err();
+    assert!(err.is_construction(), "{err:?}");
+    assert!(
+        !err.to_string().contains("not a url"),
+        "proxy URLs may hold passwords: {err}"
+    );
+}

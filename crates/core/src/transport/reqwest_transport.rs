@@ -42,9 +42,18 @@ impl ReqwestTransport {
             builder = builder.proxy(proxy);
         }
         for pem in &settings.root_certificates_pem {
-            let cert = reqwest::Certificate::from_pem(pem)
+            // reqwest accepts PEM text holding no certificate at all; a CA the user meant to
+            // trust must not be dropped silently, so require at least one.
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|e| Error::construction("invalid root certificate PEM").with_source(e))?;
-            builder = builder.add_root_certificate(cert);
+            if certs.is_empty() {
+                return Err(Error::construction(
+                    "root certificate PEM holds no certificate (expected -----BEGIN CERTIFICATE-----)",
+                ));
+            }
+            for cert in certs {
+                builder = builder.add_root_certificate(cert);
+            }
         }
         let client = builder
             .build()

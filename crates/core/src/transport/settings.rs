@@ -14,7 +14,8 @@ pub struct TransportSettings {
     pub read_timeout: Option<Duration>,
     /// Proxy URL for all requests, e.g. `http://user:pass@proxy:3128`.
     pub proxy: Option<String>,
-    /// Extra trusted root certificates, PEM encoded (e.g. a corporate proxy's CA).
+    /// Extra trusted root certificates, PEM encoded (e.g. a corporate proxy's CA); each entry may
+    /// hold several certificates.
     pub root_certificates_pem: Vec<Vec<u8>>,
     /// Skip TLS certificate and host name checks. Dangerous: only for local test servers.
     pub danger_accept_invalid_certs: bool,
