@@ -4,6 +4,7 @@
 //! are the authority on wire behaviour. Helpers here turn their JSON into the types the SDK uses.
 
 use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 /// Compiles the workspace README's Rust snippets, so they cannot rot.
 #[cfg(doctest)]
@@ -74,6 +75,31 @@ pub fn body(message: &Value) -> Vec<u8> {
     Vec::new()
 }
 
+/// The vector's `signing_time` (`YYYY-MM-DDTHH:MM:SSZ`, UTC) as a point in time.
+pub fn signing_time(vector: &Value) -> SystemTime {
+    let text = str_at(vector, "/signing_time");
+    let fields: Vec<u64> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().expect("digits"))
+        .collect();
+    let [year, month, day, hour, minute, second] = fields[..] else {
+        panic!("{}: unexpected signing_time {text:?}", name(vector));
+    };
+    // Days from the civil date (Howard Hinnant's algorithm), valid for years after 1970.
+    let (y, m) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * m + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    SystemTime::UNIX_EPOCH + Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
 /// Decodes standard base64 (with or without padding).
 pub fn base64_decode(input: &str) -> Vec<u8> {
     fn value(c: u8) -> u32 {
@@ -105,6 +131,16 @@ pub fn base64_decode(input: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signing_time_is_utc() {
+        let v = serde_json::json!({"name": "t", "signing_time": "2026-01-02T03:04:05Z"});
+        let secs = signing_time(&v)
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        assert_eq!(secs, 1_767_323_045);
+    }
 
     #[test]
     fn base64_round_trips_known_values() {
