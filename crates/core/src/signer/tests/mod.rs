@@ -502,35 +502,3 @@ fn asymmetric_sign_then_verify() {
         assert!(verify_hmac(&ok, SK, &out.authorization).is_err());
     }
 }
-
-/// Rough timing of a typical signature; run with
-/// `cargo test --release -p huaweicloud-sdk-core --lib signer::tests::timing -- --ignored --nocapture`.
-#[test]
-#[ignore = "timing, not a check"]
-fn timing() {
-    let query = pairs(&[("limit", "10"), ("offset", "0"), ("name", "a b")]);
-    let headers = pairs(&[
-        ("Content-Type", "application/json"),
-        ("User-Agent", "huaweicloud-usdk-rust/0.1"),
-        ("X-Project-Id", "0123456789abcdef0123456789abcdef"),
-    ]);
-    let body = br#"{"image_type":"private_image","name":"x"}"#;
-    let req = SignableRequest {
-        path: "/v5/0123456789abcdef0123456789abcdef/image/synchronize",
-        ..request("POST", &query, &headers, Payload::Bytes(body))
-    };
-    let n = 20_000u32;
-    for algorithm in hmac_algorithms() {
-        let start = std::time::Instant::now();
-        for _ in 0..n {
-            std::hint::black_box(
-                sign(std::hint::black_box(&req), &key(), &algorithm, t0()).unwrap(),
-            );
-        }
-        println!(
-            "{}: {:?} per signature",
-            algorithm.label(),
-            start.elapsed() / n
-        );
-    }
-}
