@@ -23,7 +23,7 @@ pub fn hex_encode(bytes: &[u8]) -> String {
 /// Decodes a hex string (either case). Returns `None` for an odd length or a non-hex character.
 pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     bytes
