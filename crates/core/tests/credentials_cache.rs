@@ -193,3 +193,30 @@ async fn debug_does_not_leak_secrets() {
         "{s}"
     );
 }
+
+/// Returns credentials that are already expired when they arrive (a clock running ahead of
+/// the metadata service's), counting calls.
+#[derive(Debug, Default)]
+struct ExpiredOnArrival {
+    calls: AtomicUsize,
+}
+
+#[async_trait]
+impl ProvideCredentials for ExpiredOnArrival {
+    async fn provide_credentials(&self) -> Result<Credentials> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Ok(Credentials::new("AKEXPIRED", "cache-secret-sk")
+            .with_expires_at(SystemTime::now() - Duration::from_secs(3600)))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_expired_on_arrival_are_shared_not_refetched_by_each_waiter() {
+    let inner = Arc::new(ExpiredOnArrival::default());
+    let cache = Arc::new(CachingProvider::new(inner.clone()));
+    for r in hammer(&cache, 100).await {
+        assert_eq!(r.unwrap().ak(), "AKEXPIRED");
+    }
+    assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
+}

@@ -294,21 +294,39 @@ async fn retry_after_is_honoured_and_capped() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn total_timeout_covers_retries_and_backoff() {
+async fn total_timeout_stops_retries_without_hiding_the_answer() {
     let transport = scripted(vec![(503, vec![("retry-after", "10")])]);
     let config = config("https://testsvc.example.com")
         .with_transport(transport.clone())
         .with_retry(fast_retry().with_max_attempts(10))
         .with_total_timeout(Duration::from_secs(25));
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let start = tokio::time::Instant::now();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+    // Attempts at 0 s, 10 s and 20 s; a fourth would start past the 25 s deadline, so the
+    // service's answer is returned at once instead of sleeping into a bare timeout.
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    assert_eq!(start.elapsed(), Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn total_timeout_fires_inside_a_slow_attempt() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET);
+            then.status(200).delay(Duration::from_secs(3));
+        })
+        .await;
+    let config = config(&server.base_url())
+        .with_attempt_timeout(Duration::from_secs(10))
+        .with_total_timeout(Duration::from_millis(200));
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     let err = exec.send(&get(), list_request()).await.unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Total));
     assert!(!err.is_retryable());
-    assert_eq!(
-        err.attempts(),
-        3,
-        "attempts at 0 s, 10 s and 20 s; the deadline falls in the third wait"
-    );
+    assert_eq!(err.attempts(), 1);
 }
 
 #[tokio::test]
@@ -478,6 +496,45 @@ async fn project_id_is_discovered_from_iam_once_per_ak_and_region() {
 }
 
 #[tokio::test]
+async fn a_failed_discovery_says_so_and_names_the_iam_answer() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/v3/projects");
+            then.status(403)
+                .header("x-request-id", "iam-rid")
+                .body(r#"{"error":{"code":"IAM.0002","message":"forbidden"}}"#);
+        })
+        .await;
+    let service = server
+        .mock_async(|when, then| {
+            when.path_includes("/things");
+            then.status(200);
+        })
+        .await;
+    let config = Config::new(Credentials::new("AKDISCOVERYTEST00002", SK))
+        .with_region("cn-north-4")
+        .with_endpoint(server.base_url())
+        .with_iam_endpoint(server.base_url())
+        .with_project_id_discovery(true);
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let err = exec.send(&get(), list_request()).await.unwrap_err();
+    assert!(err.is_credentials(), "{err:?}");
+    let shown = err.to_string();
+    assert!(
+        shown.starts_with(
+            "testsvc ShowThing: project id discovery via IAM failed for region cn-north-4"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("iam KeystoneListProjects: HTTP 403 IAM.0002") && shown.contains("iam-rid"),
+        "{shown}"
+    );
+    assert_eq!(service.calls_async().await, 0);
+}
+
+#[tokio::test]
 async fn endpoints_fail_over_on_connect_errors() {
     let dead = {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -493,6 +550,18 @@ async fn endpoints_fail_over_on_connect_errors() {
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     exec.send(&post(), list_request()).await.unwrap();
     assert_eq!(live.calls_async().await, 1);
+
+    // Without retries the first call fails, but the next one starts at the endpoint that works.
+    let config = config.with_retry(RetryConfig::disabled());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    assert!(
+        exec.send(&get(), list_request())
+            .await
+            .unwrap_err()
+            .is_connect()
+    );
+    exec.send(&get(), list_request()).await.unwrap();
+    assert_eq!(live.calls_async().await, 2);
 }
 
 #[test]

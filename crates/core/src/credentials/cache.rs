@@ -134,11 +134,11 @@ impl CachingProvider {
         {
             let state = self.read();
             if state.generation != seen_generation {
-                // Another caller finished an attempt while this one waited: share its outcome.
+                // Another caller finished an attempt while this one waited: share its outcome,
+                // even credentials that arrived already expired (a clock ahead of the
+                // provider's), or every waiter would call the provider again in turn.
                 if let Some(credentials) = &state.credentials {
-                    if !is_expired(credentials, SystemTime::now()) {
-                        return Ok(credentials.clone());
-                    }
+                    return Ok(credentials.clone());
                 }
                 if let Some(message) = &state.last_error {
                     return Err(Error::credentials(message.clone()));

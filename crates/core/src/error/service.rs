@@ -74,6 +74,7 @@ impl ServiceError {
         let (error_code, error_msg) = object
             .and_then(|o| find_code_and_message(o, 0))
             .unwrap_or_else(|| (status.as_u16().to_string(), text));
+        let error_msg = redact_security_token(error_msg);
         Self {
             status,
             request_id: header("x-request-id"),
@@ -179,6 +180,35 @@ fn find_code_and_message(object: &Map<String, Value>, depth: usize) -> Option<(S
         .find_map(|nested| find_code_and_message(nested, depth + 1))
 }
 
+/// Gateways may echo the canonical request they computed (with `|` for newlines) in a
+/// signature error; it holds the `x-security-token` header value, which must not end up in
+/// logs through the error message.
+fn redact_security_token(message: String) -> String {
+    const NAME: &str = "x-security-token:";
+    let lower = message.to_ascii_lowercase();
+    if !lower.contains(NAME) {
+        return message;
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message.as_str();
+    let mut rest_lower = lower.as_str();
+    while let Some(at) = rest_lower.find(NAME) {
+        let value_start = at + NAME.len();
+        out.push_str(&rest[..value_start]);
+        out.push_str("** redacted **");
+        let value_len = rest[value_start..]
+            .find(['|', '\n', '\r', '"'])
+            .unwrap_or(rest.len() - value_start);
+        rest = &rest[value_start + value_len..];
+        rest_lower = &rest_lower[value_start + value_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// At most this many characters of the message go into the one-line `Display`.
+const DISPLAY_MESSAGE_CHARS: usize = 512;
+
 /// Strings as they are, numbers as their decimal text, null as empty; anything else is no match.
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
@@ -191,13 +221,12 @@ fn scalar_text(value: &Value) -> Option<String> {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "HTTP {} {} {:?}",
-            self.status.as_u16(),
-            self.error_code,
-            self.error_msg
-        )?;
+        write!(f, "HTTP {} {} ", self.status.as_u16(), self.error_code)?;
+        match self.error_msg.char_indices().nth(DISPLAY_MESSAGE_CHARS) {
+            // A whole HTML error page is not a message: keep the line readable.
+            Some((cut, _)) => write!(f, "{:?}", format!("{}…", &self.error_msg[..cut]))?,
+            None => write!(f, "{:?}", self.error_msg)?,
+        }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
@@ -248,6 +277,36 @@ mod tests {
         }
         let e = parse(400, &deep);
         assert_eq!(e.error_code(), "400");
+    }
+
+    #[test]
+    fn echoed_security_tokens_are_redacted() {
+        let e = parse(
+            401,
+            r#"{"error_code":"APIGW.0301","error_msg":"verify aksk signature fail, canonicalRequest:GET|/v1/|host:x|X-Security-Token:tok-123|x-sdk-date:20260101T000000Z"}"#,
+        );
+        assert!(!e.error_msg().contains("tok-123"), "{}", e.error_msg());
+        assert!(
+            e.error_msg()
+                .contains("X-Security-Token:** redacted **|x-sdk-date")
+        );
+        let e = parse(401, "x-security-token:tok-456");
+        assert_eq!(e.error_msg(), "x-security-token:** redacted **");
+        assert!(!e.to_string().contains("tok-456"));
+    }
+
+    #[test]
+    fn display_shortens_long_messages_on_char_boundaries() {
+        let long = "é".repeat(5000);
+        let e = parse(502, &long);
+        assert_eq!(
+            e.error_msg().chars().count(),
+            5000,
+            "the message itself is kept whole"
+        );
+        let shown = e.to_string();
+        assert!(shown.chars().count() < 600, "{}", shown.len());
+        assert!(shown.contains('…'));
     }
 
     #[test]

@@ -20,6 +20,7 @@ impl Executor {
         spec: &OperationSpec,
         request: OperationRequest,
         attempts: &AtomicU32,
+        deadline: Option<tokio::time::Instant>,
     ) -> Result<Response> {
         let parts = request.into_parts()?;
         let config = &self.inner.config;
@@ -58,9 +59,23 @@ impl Executor {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
-            let now = config.now();
+            if error.is_connect() && self.inner.endpoints.len() > 1 {
+                // Fail over to the next endpoint, as the official SDKs do on connect errors;
+                // later calls start there too.
+                self.inner.endpoint_index.store(
+                    ((endpoint_index + 1) % self.inner.endpoints.len()) as u32,
+                    Ordering::Relaxed,
+                );
+            }
             let delay = if replayable {
-                config.retry().delay_after(&error, attempt, idempotent, now)
+                config
+                    .retry()
+                    .delay_after(&error, attempt, idempotent, config.now())
+                    // Sleeping past the total deadline would only trade this error, which
+                    // says what the service answered, for a bare timeout.
+                    .filter(|delay| {
+                        deadline.is_none_or(|d| tokio::time::Instant::now() + *delay < d)
+                    })
             } else {
                 None
             };
@@ -77,12 +92,6 @@ impl Executor {
             let Some(delay) = delay else {
                 return Err(error);
             };
-            if error.is_connect() && self.inner.endpoints.len() > 1 {
-                // Fail over to the next endpoint, as the official SDKs do on connect errors.
-                self.inner
-                    .endpoint_index
-                    .store((endpoint_index + 1) as u32, Ordering::Relaxed);
-            }
             tokio::time::sleep(delay).await;
         }
     }

@@ -145,7 +145,14 @@ impl Executor {
         );
         let attempts = AtomicU32::new(0);
         let started = Instant::now();
-        let work = self.run(spec, request, &attempts).instrument(span.clone());
+        let deadline = self
+            .inner
+            .config
+            .total_timeout()
+            .and_then(|limit| tokio::time::Instant::now().checked_add(limit));
+        let work = self
+            .run(spec, request, &attempts, deadline)
+            .instrument(span.clone());
         let result = match self.inner.config.total_timeout() {
             Some(limit) => match tokio::time::timeout(limit, work).await {
                 Ok(result) => result,

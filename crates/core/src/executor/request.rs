@@ -164,6 +164,13 @@ impl Parts {
                     "path parameter {name} is empty; it must have a value"
                 )));
             }
+            // HTTP clients normalise `.` and `..` segments away (encoded or not), which would
+            // change the route and break the signature: refuse them before any I/O.
+            if value == "." || value == ".." {
+                return Err(Error::construction(format!(
+                    "path parameter {name} is {value:?}, which would change the request path"
+                )));
+            }
             out.push_str(&encode_path_param(value));
             rest = &after[close + 1..];
         }
@@ -217,6 +224,12 @@ mod tests {
         assert!(e.is_construction() && e.to_string().contains("project id"));
         let p = parts(OperationRequest::new("/v1/{x}").path_param("x", ""));
         assert!(p.render_path(&[]).unwrap_err().is_construction());
+        for dots in [".", ".."] {
+            let p = parts(OperationRequest::new("/v1/{x}/y").path_param("x", dots));
+            assert!(p.render_path(&[]).unwrap_err().is_construction(), "{dots}");
+        }
+        let p = parts(OperationRequest::new("/v1/{x}").path_param("x", "..."));
+        assert_eq!(p.render_path(&[]).unwrap(), "/v1/...");
         let p = parts(OperationRequest::new("/v1/{x"));
         assert!(p.render_path(&[]).unwrap_err().is_construction());
         let e = OperationRequest::new("/")

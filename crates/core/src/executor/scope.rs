@@ -6,8 +6,9 @@ use std::pin::Pin;
 use super::{Executor, OperationRequest, OperationSpec};
 use crate::config::Config;
 use crate::credentials::Credentials;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::iam::{ProjectIdCache, iam_endpoint};
+use crate::signer::SigningAlgorithm;
 
 /// Project and domain ids that fill `{project_id}`/`{domain_id}` and the `X-Project-Id` /
 /// `X-Domain-Id` headers.
@@ -44,18 +45,27 @@ impl Scope {
 /// otherwise contain itself.
 type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
+/// Largest IAM answer read (a project list is a few KiB).
+const MAX_IAM_BODY_BYTES: usize = 1024 * 1024;
+
 /// Asks IAM for the project named after the region (`GET /v3/projects?name={region}`), signed
-/// with the same credentials; cached per (AK, region). Discovery is off for the IAM call itself,
-/// so it cannot recurse at run time.
+/// with the same credentials; cached per (AK, region), so the work below runs on a cache miss
+/// only. Discovery is off for the IAM call itself, so it cannot recurse at run time.
 fn discover_project_id<'a>(
     config: &'a Config,
     credentials: &'a Credentials,
     region: &'a str,
 ) -> BoxFuture<'a, Result<String>> {
     Box::pin(async move {
-        let endpoint = iam_endpoint(Some(region), config.iam_endpoint(), &config.endpoint_env())?;
-        let iam_config = config.clone().with_project_id_discovery(false);
         let fetch = || async move {
+            let endpoint =
+                iam_endpoint(Some(region), config.iam_endpoint(), &config.endpoint_env())?;
+            // Plain SDK-HMAC-SHA256: a derived (V11) scope configured for the service does
+            // not apply to IAM.
+            let iam_config = config
+                .clone()
+                .with_project_id_discovery(false)
+                .with_signing_algorithm(SigningAlgorithm::HmacSha256);
             let executor = Executor::with_endpoints(&iam_config, "iam", vec![endpoint])?;
             let spec = OperationSpec::new("iam", "KeystoneListProjects", http::Method::GET);
             let request = OperationRequest::new("/v3/projects")
@@ -68,10 +78,30 @@ fn discover_project_id<'a>(
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
                 .or_else(|| response.request_id().map(str::to_owned));
-            Ok::<_, crate::Error>((response.bytes().await?, trace_id))
+            let (body, truncated) = response
+                .into_body()
+                .collect_bounded(MAX_IAM_BODY_BYTES)
+                .await?;
+            if truncated {
+                return Err(Error::credentials(
+                    "the IAM project list is larger than 1 MiB; set the project id explicitly",
+                ));
+            }
+            Ok::<_, Error>((body, trace_id))
         };
         ProjectIdCache::global()
             .get_or_discover(credentials.ak(), region, fetch)
             .await
+            .map_err(|e| {
+                if e.is_credentials() {
+                    return e;
+                }
+                // Say that discovery failed, not the operation the caller asked for.
+                Error::credentials(format!(
+                    "project id discovery via IAM failed for region {region} (set the project \
+                     id explicitly, or let the AK list IAM projects)"
+                ))
+                .with_source(e)
+            })
     })
 }
