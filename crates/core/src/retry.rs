@@ -7,7 +7,7 @@
 //! What is retried:
 //! * connection failures (nothing reached the server), for every method;
 //! * throttling (HTTP 429), 5xx answers, timeouts and connections broken mid-request, only for
-//!   idempotent requests: `GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, or an operation its service
+//!   idempotent requests: `GET`, `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`, or an operation its service
 //!   crate marks idempotent. A `POST` that timed out may have been executed, so it is not sent
 //!   twice behind your back.
 //!
@@ -94,7 +94,8 @@ impl RetryConfig {
     /// The delay before the next attempt after `error`, or `None` when it must not be retried.
     ///
     /// `attempt` is the number of the attempt that just failed (1-based); `idempotent` whether
-    /// the request may be executed twice safely; `now` is used to read HTTP-date `Retry-After`.
+    /// the request may be executed twice safely; `now` reads an HTTP-date `Retry-After` when
+    /// the response has no `Date` header.
     pub fn delay_after(
         &self,
         error: &Error,
@@ -105,10 +106,15 @@ impl RetryConfig {
         if attempt >= self.max_attempts || !should_retry(error, idempotent) {
             return None;
         }
-        let asked = error
-            .service_error()
-            .and_then(|s| s.retry_after())
-            .and_then(|v| parse_retry_after(v, now));
+        let asked = error.service_error().and_then(|s| {
+            // An HTTP-date is measured against the server's own clock when it sent one, so a
+            // skewed local clock does not stretch or skip the wait.
+            let reference = s
+                .date()
+                .and_then(|d| httpdate::parse_http_date(d).ok())
+                .unwrap_or(now);
+            parse_retry_after(s.retry_after()?, reference)
+        });
         Some(match asked {
             Some(asked) => asked.min(self.max_retry_after),
             None => self.backoff(attempt),
@@ -229,6 +235,25 @@ mod tests {
         assert_eq!(parse_retry_after("-1", now), None);
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("", now), None);
+        // With a Date header, the server's clock is the reference, not ours.
+        let mut h = http::HeaderMap::new();
+        let server_now = now + Duration::from_secs(3600);
+        h.insert("date", httpdate::fmt_http_date(server_now).parse().unwrap());
+        h.insert(
+            "retry-after",
+            httpdate::fmt_http_date(server_now + Duration::from_secs(4))
+                .parse()
+                .unwrap(),
+        );
+        let skewed = Error::service(ServiceError::from_response(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            &h,
+            b"",
+        ));
+        assert_eq!(
+            cfg.delay_after(&skewed, 1, true, now),
+            Some(Duration::from_secs(4))
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(30));
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
         // Malformed Retry-After falls back to the normal backoff.

@@ -382,7 +382,13 @@ async fn read_timeout_fires_on_a_stalled_body() {
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     let response = exec.send(&get(), list_request()).await.unwrap();
     let err = response.bytes().await.unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(err.timeout_kind(), Some(TimeoutKind::Read), "{err:?}");
+    assert_eq!(err.status(), Some(http::StatusCode::OK));
+    assert!(
+        err.to_string()
+            .starts_with("testsvc ShowThing: read timeout of 200ms elapsed (HTTP 200)"),
+        "{err}"
+    );
     server.abort();
 }
 
@@ -401,6 +407,7 @@ async fn undecodable_success_is_a_decode_error_with_status_and_request_id() {
     let response = exec.send(&get(), list_request()).await.unwrap();
     let err = response.json::<serde_json::Value>().await.unwrap_err();
     assert!(err.is_decode());
+    assert_eq!(err.operation(), Some(("testsvc", "ShowThing")));
     assert_eq!(err.status(), Some(http::StatusCode::OK));
     assert_eq!(err.request_id(), Some("rid-bad"));
 }

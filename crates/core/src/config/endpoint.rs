@@ -116,7 +116,10 @@ impl Endpoint {
     /// `"the endpoint override"` gives `invalid endpoint "x" from the endpoint override: ...`.
     pub fn parse_from(text: &str, origin: &str) -> Result<Endpoint> {
         Self::parse_inner(text).map_err(|reason| {
-            Error::construction(format!("invalid endpoint {text:?} from {origin}: {reason}"))
+            Error::construction(format!(
+                "invalid endpoint {:?} from {origin}: {reason}",
+                without_userinfo(text)
+            ))
         })
     }
 
@@ -243,6 +246,22 @@ fn check_authority(authority: &str) -> std::result::Result<(), String> {
     }
 }
 
+/// The endpoint text with any `user:password@` part masked, for error messages.
+pub(crate) fn without_userinfo(text: &str) -> String {
+    let after_scheme = text.find("://").map_or(0, |i| i + 3);
+    let authority_end = text[after_scheme..]
+        .find(['/', '?', '#'])
+        .map_or(text.len(), |i| after_scheme + i);
+    match text[after_scheme..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}***@{}",
+            &text[..after_scheme],
+            &text[after_scheme + at + 1..]
+        ),
+        None => text.to_owned(),
+    }
+}
+
 /// Where an endpoint list came from (for debug logs and errors).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -273,6 +292,7 @@ impl fmt::Display for EndpointSource {
 
 /// The outcome of [`resolve`].
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResolvedEndpoints {
     /// The endpoints, never empty; several form a failover list, tried in order.
     pub endpoints: Vec<Endpoint>,
@@ -439,6 +459,19 @@ mod tests {
 
     fn parse(text: &str) -> Endpoint {
         Endpoint::parse(text).unwrap_or_else(|e| panic!("{text:?} should parse: {e}"))
+    }
+
+    #[test]
+    fn errors_never_quote_a_password() {
+        let err =
+            Endpoint::parse_from("https://user:hunter2@host.example.com/x", "test").unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            !shown.contains("hunter2") && shown.contains("https://***@host.example.com/x"),
+            "{shown}"
+        );
+        assert_eq!(without_userinfo("host:1/a@b"), "host:1/a@b");
+        assert_eq!(without_userinfo("u@h"), "***@h");
     }
 
     #[test]

@@ -332,7 +332,8 @@ impl Config {
         &self.inner.signing_algorithm
     }
 
-    /// The `User-Agent` header value sent with every request.
+    /// The `User-Agent` header value sent with every request. Characters other than printable
+    /// ASCII are replaced by `_`, as the official SDKs do, so any text you give is sendable.
     pub fn user_agent(&self) -> String {
         let base = self.inner.user_agent.clone().unwrap_or_else(|| {
             format!(
@@ -341,10 +342,19 @@ impl Config {
                 std::env::consts::ARCH
             )
         });
-        match &self.inner.user_agent_suffix {
+        let full = match &self.inner.user_agent_suffix {
             Some(suffix) => format!("{base}; {suffix}"),
             None => base,
-        }
+        };
+        full.chars()
+            .map(|c| {
+                if c == ' ' || c.is_ascii_graphic() {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
     }
 
     /// The current time for signing.
@@ -391,7 +401,13 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("credentials", &i.credentials)
             .field("region", &i.region)
-            .field("endpoints", &i.endpoints)
+            .field(
+                "endpoints",
+                &i.endpoints
+                    .iter()
+                    .map(|e| endpoint::without_userinfo(e))
+                    .collect::<Vec<_>>(),
+            )
             .field("project_id", &i.project_id)
             .field("domain_id", &i.domain_id)
             .field("discover_project_id", &i.discover_project_id)
@@ -417,9 +433,15 @@ mod tests {
             Credentials::new("AKID", "the-secret-key").with_security_token("the-token"),
         )
         .with_proxy("http://user:proxy-password@proxy:3128")
+        .with_endpoint("https://user:endpoint-password@host")
         .with_region("cn-north-4");
         let s = format!("{config:?} {config:#?}");
-        for secret in ["the-secret-key", "the-token", "proxy-password"] {
+        for secret in [
+            "the-secret-key",
+            "the-token",
+            "proxy-password",
+            "endpoint-password",
+        ] {
             assert!(!s.contains(secret), "{secret} leaked in {s}");
         }
         assert!(s.contains("cn-north-4"));
@@ -443,5 +465,7 @@ mod tests {
         assert!(c.user_agent().ends_with("; my-app/1.0"));
         let c = c.with_user_agent("exact-ua");
         assert_eq!(c.user_agent(), "exact-ua; my-app/1.0");
+        let c = c.with_user_agent("应用\tv1");
+        assert_eq!(c.user_agent(), "___v1; my-app/1.0");
     }
 }

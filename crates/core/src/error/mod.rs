@@ -56,6 +56,8 @@ pub enum TimeoutKind {
     Attempt,
     /// The whole operation, across retries, took too long.
     Total,
+    /// Reading the response (headers or body) stalled longer than the read timeout.
+    Read,
 }
 
 /// The error of every fallible call in the SDK.
@@ -110,8 +112,15 @@ impl Error {
             TimeoutKind::Connect => "connect timeout",
             TimeoutKind::Attempt => "attempt timeout",
             TimeoutKind::Total => "total operation timeout",
+            TimeoutKind::Read => "read timeout",
         };
-        let mut e = Self::new(ErrorKind::Timeout, format!("{what} of {limit:?} elapsed"));
+        // A transport that does not report its limits passes zero: say no number then.
+        let message = if limit.is_zero() {
+            format!("{what} elapsed")
+        } else {
+            format!("{what} of {limit:?} elapsed")
+        };
+        let mut e = Self::new(ErrorKind::Timeout, message);
         e.inner.timeout = Some(kind);
         e
     }
@@ -154,6 +163,15 @@ impl Error {
     /// Names the service and operation the error belongs to (the executor does this).
     pub fn with_operation(mut self, service: &'static str, operation: &'static str) -> Self {
         self.inner.operation = Some((service, operation));
+        self
+    }
+
+    /// Names the response a failure happened on (status and request id), unless already known.
+    pub fn with_response(mut self, status: http::StatusCode, request_id: Option<&str>) -> Self {
+        if self.inner.status.is_none() {
+            self.inner.status = Some(status);
+            self.inner.request_id = request_id.map(str::to_owned);
+        }
         self
     }
 
@@ -276,8 +294,12 @@ impl fmt::Display for Error {
         }
         match (&self.inner.service, self.inner.kind) {
             (Some(service), _) => write!(f, "{service}")?,
-            (None, ErrorKind::Decode) => {
-                write!(f, "cannot decode response: {}", self.inner.message)?;
+            (None, kind) => {
+                if kind == ErrorKind::Decode {
+                    f.write_str("cannot decode response: ")?;
+                }
+                f.write_str(&self.inner.message)?;
+                // A failure while reading a success response: say which response it was.
                 if let Some(status) = self.inner.status {
                     write!(f, " (HTTP {}", status.as_u16())?;
                     if let Some(id) = &self.inner.request_id {
@@ -286,7 +308,6 @@ impl fmt::Display for Error {
                     f.write_str(")")?;
                 }
             }
-            (None, _) => f.write_str(&self.inner.message)?,
         }
         if self.inner.attempts > 1 {
             write!(f, " after {} attempts", self.inner.attempts)?;

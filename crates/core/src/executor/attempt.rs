@@ -36,6 +36,14 @@ impl Executor {
         // Replaying a one-shot stream is impossible, so such a request is never retried.
         let replayable = parts.body.is_replayable();
         let idempotent = spec.idempotent && replayable;
+        let prepared = Prepared {
+            path,
+            signing_headers: signing_view(&headers),
+            headers,
+            query,
+            query_pairs: parts.query,
+            body: parts.body,
+        };
 
         loop {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
@@ -44,15 +52,7 @@ impl Executor {
             let span = tracing::debug_span!("attempt", attempt);
             let started = Instant::now();
             let outcome = self
-                .attempt(
-                    spec,
-                    &credentials,
-                    endpoint_index,
-                    &path,
-                    (&parts.query, &query),
-                    &headers,
-                    &parts.body,
-                )
+                .attempt(spec, &credentials, endpoint_index, &prepared)
                 .instrument(span.clone())
                 .await;
             let error = match outcome {
@@ -117,23 +117,26 @@ impl Executor {
     }
 
     /// Signs and sends once; a non-2xx answer becomes a service error.
-    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
         spec: &OperationSpec,
         credentials: &Credentials,
         endpoint_index: usize,
-        path: &str,
-        (query_pairs, query): (&[(String, String)], &str),
-        base_headers: &http::HeaderMap,
-        body: &RequestBody,
+        prepared: &Prepared,
     ) -> Result<Response> {
+        let Prepared {
+            path,
+            query,
+            query_pairs,
+            headers: base_headers,
+            signing_headers,
+            body,
+        } = prepared;
         let endpoint = &self.inner.endpoints[endpoint_index];
         let mut full_path = String::with_capacity(endpoint.base_path().len() + path.len());
         full_path.push_str(endpoint.base_path());
         full_path.push_str(path);
 
-        let signing_headers = signing_view(base_headers);
         let payload = match body.as_bytes() {
             Some(bytes) => Payload::Bytes(bytes),
             None => Payload::Unsigned,
@@ -144,7 +147,7 @@ impl Executor {
                 host: endpoint.authority(),
                 path: &full_path,
                 query: query_pairs,
-                headers: &signing_headers,
+                headers: signing_headers,
                 payload,
             },
             &SigningKey {
@@ -183,7 +186,7 @@ impl Executor {
         let send = async {
             let response = self.inner.transport.send(request).await?;
             if response.status().is_success() {
-                return Ok(Response::new(response));
+                return Ok(Response::new(response, (spec.service, spec.operation)));
             }
             let (parts, body) = response.into_parts();
             let (bytes, truncated) = body.collect_bounded(MAX_ERROR_BODY_BYTES).await?;
@@ -201,6 +204,21 @@ impl Executor {
             None => send.await,
         }
     }
+}
+
+/// Everything about the request that stays the same from one attempt to the next.
+struct Prepared {
+    /// Rendered path, parameters encoded, without the endpoint's base path.
+    path: String,
+    /// Canonical query string, also sent on the wire.
+    query: String,
+    /// The same query as raw pairs, for the signer.
+    query_pairs: Vec<(String, String)>,
+    /// Operation, content-type, user-agent and scope headers.
+    headers: http::HeaderMap,
+    /// `headers` as the signer wants them.
+    signing_headers: Vec<(String, String)>,
+    body: RequestBody,
 }
 
 /// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire

@@ -25,6 +25,7 @@ use crate::transport::SharedTransport;
 
 /// What the executor needs to know about an operation besides its request.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct OperationSpec {
     /// Service name, lower case, e.g. `metastudio`.
     pub service: &'static str,

@@ -13,15 +13,29 @@ pub struct Response {
     status: http::StatusCode,
     headers: http::HeaderMap,
     body: ByteStream,
+    operation: (&'static str, &'static str),
 }
 
 impl Response {
-    pub(super) fn new(response: http::Response<ByteStream>) -> Self {
+    pub(super) fn new(
+        response: http::Response<ByteStream>,
+        operation: (&'static str, &'static str),
+    ) -> Self {
         let (parts, body) = response.into_parts();
         Self {
             status: parts.status,
             headers: parts.headers,
             body,
+            operation,
+        }
+    }
+
+    /// What names this response in errors met while reading its body.
+    fn context(&self) -> ReadContext {
+        ReadContext {
+            status: self.status,
+            request_id: self.request_id().map(str::to_owned),
+            operation: self.operation,
         }
     }
 
@@ -52,22 +66,28 @@ impl Response {
 
     /// Reads the whole body.
     pub async fn bytes(self) -> Result<Bytes> {
-        self.body.collect().await
+        let context = self.context();
+        self.body.collect().await.map_err(|e| context.wrap(e))
     }
 
     /// Reads the body and decodes it as JSON. An empty body decodes as `{}`, so outputs whose
     /// fields are all optional accept it (as the official SDKs do). A body that does not match
     /// `T` is a decode error carrying the status and request id.
     pub async fn json<T: DeserializeOwned>(self) -> Result<T> {
-        let status = self.status;
-        let request_id = self.request_id().map(str::to_owned);
-        let bytes = self.body.collect().await?;
+        let context = self.context();
+        let bytes = self.body.collect().await.map_err(|e| context.wrap(e))?;
         let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
         } else {
             &bytes
         };
-        serde_json::from_slice(text).map_err(|e| Error::decode(e.to_string(), status, request_id))
+        serde_json::from_slice(text).map_err(|e| {
+            context.wrap(Error::decode(
+                e.to_string(),
+                context.status,
+                context.request_id.clone(),
+            ))
+        })
     }
 
     /// The body as a stream; nothing is buffered.
@@ -78,6 +98,22 @@ impl Response {
     /// Status, headers and body stream.
     pub fn into_parts(self) -> (http::StatusCode, http::HeaderMap, ByteStream) {
         (self.status, self.headers, self.body)
+    }
+}
+
+/// Status, request id and operation of a response whose body is being read.
+struct ReadContext {
+    status: http::StatusCode,
+    request_id: Option<String>,
+    operation: (&'static str, &'static str),
+}
+
+impl ReadContext {
+    fn wrap(&self, error: Error) -> Error {
+        let (service, operation) = self.operation;
+        error
+            .with_response(self.status, self.request_id.as_deref())
+            .with_operation(service, operation)
     }
 }
 

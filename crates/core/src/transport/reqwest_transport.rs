@@ -132,7 +132,9 @@ fn classify(error: reqwest::Error, timeouts: Timeouts) -> Error {
         return if error.is_connect() {
             Error::timeout(TimeoutKind::Connect, timeouts.connect)
         } else {
-            Error::timeout(TimeoutKind::Attempt, timeouts.read)
+            // reqwest's only other timer is its whole-request timeout, which this transport
+            // never sets (the executor owns attempt and total timeouts).
+            Error::timeout(TimeoutKind::Read, timeouts.read)
         }
         .with_source(error);
     }
