@@ -469,6 +469,27 @@ async fn security_token_is_sent_and_signed() {
 }
 
 #[tokio::test]
+async fn a_caller_supplied_authorization_is_sent_as_given() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.header("authorization", "Bearer caller-token")
+                .header("x-project-id", PROJECT)
+                .header_missing("x-sdk-date");
+            then.status(200);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    exec.send(
+        &get(),
+        list_request().header("authorization", "Bearer caller-token"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test]
 async fn project_id_is_discovered_from_iam_once_per_ak_and_region() {
     let server = MockServer::start_async().await;
     let iam = server

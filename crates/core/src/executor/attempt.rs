@@ -137,27 +137,34 @@ impl Executor {
         full_path.push_str(endpoint.base_path());
         full_path.push_str(path);
 
-        let payload = match body.as_bytes() {
-            Some(bytes) => Payload::Bytes(bytes),
-            None => Payload::Unsigned,
+        // A request that already carries `Authorization` (an operation exposing the header, set
+        // by the caller) is sent as given, as the official Python SDK does.
+        let signed_headers = if base_headers.contains_key(http::header::AUTHORIZATION) {
+            Vec::new()
+        } else {
+            let payload = match body.as_bytes() {
+                Some(bytes) => Payload::Bytes(bytes),
+                None => Payload::Unsigned,
+            };
+            signer::sign(
+                &SignableRequest {
+                    method: spec.method.as_str(),
+                    host: endpoint.authority(),
+                    path: &full_path,
+                    query: query_pairs,
+                    headers: signing_headers,
+                    payload,
+                },
+                &SigningKey {
+                    ak: credentials.ak(),
+                    sk: credentials.sk(),
+                    security_token: credentials.security_token(),
+                },
+                self.inner.config.signing_algorithm(),
+                self.inner.config.now(),
+            )?
+            .headers
         };
-        let signed = signer::sign(
-            &SignableRequest {
-                method: spec.method.as_str(),
-                host: endpoint.authority(),
-                path: &full_path,
-                query: query_pairs,
-                headers: signing_headers,
-                payload,
-            },
-            &SigningKey {
-                ak: credentials.ak(),
-                sk: credentials.sk(),
-                security_token: credentials.security_token(),
-            },
-            self.inner.config.signing_algorithm(),
-            self.inner.config.now(),
-        )?;
 
         let mut uri = String::with_capacity(endpoint.as_str().len() + path.len() + query.len() + 1);
         uri.push_str(endpoint.scheme());
@@ -175,7 +182,7 @@ impl Executor {
             .map_err(|e| Error::construction("cannot build the HTTP request").with_source(e))?;
         let headers = request.headers_mut();
         *headers = base_headers.clone();
-        for (name, value) in signed.headers {
+        for (name, value) in signed_headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
             let value = http::HeaderValue::from_str(&value)
