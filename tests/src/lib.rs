@@ -64,6 +64,24 @@ pub fn header_map(pairs: &Value) -> http::HeaderMap {
     map
 }
 
+/// `[[name, value], ...]` as pairs, names spelled and ordered as recorded.
+pub fn header_pairs(pairs: &Value) -> Vec<(String, String)> {
+    pairs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            match (
+                pair.get(0).and_then(Value::as_str),
+                pair.get(1).and_then(Value::as_str),
+            ) {
+                (Some(name), Some(value)) => (name.to_owned(), value.to_owned()),
+                _ => panic!("header pair is not [name, value]: {pair}"),
+            }
+        })
+        .collect()
+}
+
 /// The body of a recorded message: `body_utf8` or `body_base64` (absent or null: empty).
 pub fn body(message: &Value) -> Vec<u8> {
     if let Some(text) = message.get("body_utf8").and_then(Value::as_str) {

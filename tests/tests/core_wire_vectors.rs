@@ -15,7 +15,7 @@ use huaweicloud_sdk_core::config::endpoint::Endpoint;
 use huaweicloud_sdk_core::signer::SigningAlgorithm;
 use huaweicloud_sdk_core::transport::HttpTransport;
 use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
-use huaweicloud_sdk_tests::{body, load, name, signing_time, str_at};
+use huaweicloud_sdk_tests::{body, header_pairs, load, name, signing_time, str_at};
 use serde_json::Value;
 
 #[derive(Debug, Default)]
@@ -36,20 +36,6 @@ impl HttpTransport for Capture {
     }
 }
 
-fn pairs(value: &Value) -> Vec<(String, String)> {
-    value
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|p| {
-            (
-                p[0].as_str().unwrap_or_default().to_owned(),
-                p[1].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect()
-}
-
 fn decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
@@ -58,7 +44,7 @@ fn decode(s: &str) -> String {
 
 async fn replay(vector: &Value) -> Result<(), String> {
     let recorded = &vector["request"];
-    let headers = pairs(&recorded["headers"]);
+    let headers = header_pairs(&recorded["headers"]);
     let listed = |key: &str| -> Vec<String> {
         vector[key]
             .as_array()

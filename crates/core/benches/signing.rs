@@ -49,15 +49,15 @@ fn main() {
         security_token: None,
     };
     let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_323_045);
-    let mut algorithms = vec![
+    let algorithms = [
         SigningAlgorithm::HmacSha256,
         SigningAlgorithm::DerivedHmacSha256 {
             region: "cn-north-4".into(),
             service: "metastudio".into(),
         },
+        #[cfg(feature = "sm3")]
+        SigningAlgorithm::HmacSm3,
     ];
-    #[cfg(feature = "sm3")]
-    algorithms.push(SigningAlgorithm::HmacSm3);
 
     let canonical = match sign(&request, &key, &algorithms[0], time) {
         Ok(out) => out.canonical_request,

@@ -3,74 +3,16 @@
 //! Every vector is signed again and compared: canonical request, string to sign, added headers
 //! (names, values, order), final header list, wire URI and, for the HMAC algorithms, the exact
 //! `Authorization`. The elliptic-curve signatures are randomised in the official SDK, so for them
-//! the derived public key is compared and signatures are verified instead. Vectors whose
-//! algorithm feature is disabled are skipped; with all features every vector must be checked.
+//! the derived public key is compared and signatures are verified instead. This crate enables
+//! every signer feature of the core, so every vector is checked on every run.
 
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use huaweicloud_sdk_core::signer::{
     self, Payload, SignableRequest, SigningAlgorithm, SigningKey, SigningOutput,
 };
+use huaweicloud_sdk_tests::{body, header_pairs, load, name, signing_time};
 use serde_json::Value;
-
-fn vectors() -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/signer.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    match serde_json::from_str(&text) {
-        Ok(Value::Array(items)) => items,
-        other => panic!("{} is not a JSON array: {other:?}", path.display()),
-    }
-}
-
-/// Standard base64 (with padding) decoder.
-fn base64_decode(text: &str) -> Vec<u8> {
-    fn sextet(c: u8) -> u32 {
-        match c {
-            b'A'..=b'Z' => u32::from(c - b'A'),
-            b'a'..=b'z' => u32::from(c - b'a') + 26,
-            b'0'..=b'9' => u32::from(c - b'0') + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => panic!("invalid base64 character {:?}", char::from(c)),
-        }
-    }
-    let bytes: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
-    assert_eq!(bytes.len() % 4, 0, "base64 length");
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for chunk in bytes.chunks(4) {
-        let pad = chunk.iter().rev().take_while(|&&c| c == b'=').count();
-        let mut n = 0u32;
-        for &c in &chunk[..4 - pad] {
-            n = (n << 6) | sextet(c);
-        }
-        n <<= 6 * pad as u32;
-        let three = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&three[..3 - pad]);
-    }
-    out
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` → `SystemTime`.
-fn parse_time(text: &str) -> SystemTime {
-    let num = |range: std::ops::Range<usize>| -> i64 { text[range].parse().expect("digits") };
-    assert!(
-        text.len() == 20 && text.ends_with('Z'),
-        "time format: {text}"
-    );
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-    let (hh, mm, ss) = (num(11..13), num(14..16), num(17..19));
-    // Days from civil (Howard Hinnant).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss;
-    UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).expect("after 1970"))
-}
 
 fn str_of<'a>(value: &'a Value, what: &str) -> &'a str {
     value
@@ -102,56 +44,23 @@ fn query_pairs(input: &Value) -> Vec<(String, String)> {
     out
 }
 
-fn header_pairs(list: &Value) -> Vec<(String, String)> {
-    list.as_array()
-        .expect("header list")
-        .iter()
-        .map(|h| {
-            (
-                str_of(&h[0], "header name").to_owned(),
-                str_of(&h[1], "header value").to_owned(),
-            )
-        })
-        .collect()
-}
-
-fn body(input: &Value) -> Vec<u8> {
-    if let Some(b64) = input.get("body_base64").and_then(Value::as_str) {
-        return base64_decode(b64);
-    }
-    match input.get("body_utf8") {
-        Some(Value::String(s)) => s.as_bytes().to_vec(),
-        None | Some(Value::Null) => Vec::new(),
-        Some(other) => panic!("unsupported body_utf8 {other}"),
-    }
-}
-
-/// The algorithm of a vector, or `None` when its feature is disabled.
-fn algorithm(vector: &Value) -> Option<SigningAlgorithm> {
+/// The algorithm a vector was signed with.
+fn algorithm(vector: &Value) -> SigningAlgorithm {
     let label = str_of(&vector["algorithm"], "algorithm");
     match label {
-        "SDK-HMAC-SHA256" => Some(SigningAlgorithm::HmacSha256),
+        "SDK-HMAC-SHA256" => SigningAlgorithm::HmacSha256,
         "V11-HMAC-SHA256" => {
             let info = str_of(&vector["output"]["derivation_info"], "derivation_info");
             let parts: Vec<&str> = info.split('/').collect();
             assert_eq!(parts.len(), 3, "derivation_info {info}");
-            Some(SigningAlgorithm::DerivedHmacSha256 {
+            SigningAlgorithm::DerivedHmacSha256 {
                 region: parts[1].to_owned(),
                 service: parts[2].to_owned(),
-            })
+            }
         }
-        #[cfg(feature = "sm3")]
-        "SDK-HMAC-SM3" => Some(SigningAlgorithm::HmacSm3),
-        #[cfg(not(feature = "sm3"))]
-        "SDK-HMAC-SM3" => None,
-        #[cfg(feature = "ecdsa")]
-        "SDK-ECDSA-P256-SHA256" => Some(SigningAlgorithm::EcdsaP256Sha256),
-        #[cfg(not(feature = "ecdsa"))]
-        "SDK-ECDSA-P256-SHA256" => None,
-        #[cfg(feature = "sm2")]
-        "SDK-SM2-SM3" => Some(SigningAlgorithm::Sm2Sm3),
-        #[cfg(not(feature = "sm2"))]
-        "SDK-SM2-SM3" => None,
+        "SDK-HMAC-SM3" => SigningAlgorithm::HmacSm3,
+        "SDK-ECDSA-P256-SHA256" => SigningAlgorithm::EcdsaP256Sha256,
+        "SDK-SM2-SM3" => SigningAlgorithm::Sm2Sm3,
         other => panic!("unknown algorithm {other}"),
     }
 }
@@ -191,7 +100,7 @@ fn without_signature(authorization: &str) -> &str {
 }
 
 fn check_vector(vector: &Value, algorithm: &SigningAlgorithm, failures: &mut Vec<String>) {
-    let name = str_of(&vector["name"], "name");
+    let name = name(vector);
     let label = str_of(&vector["algorithm"], "algorithm");
     let input = &vector["input"];
     let output = &vector["output"];
@@ -220,7 +129,7 @@ fn check_vector(vector: &Value, algorithm: &SigningAlgorithm, failures: &mut Vec
         sk,
         security_token: credentials.get("security_token").and_then(Value::as_str),
     };
-    let time = parse_time(str_of(&vector["signing_time"], "signing_time"));
+    let time: SystemTime = signing_time(vector);
     let out: SigningOutput = match signer::sign(&request, &key, algorithm, time) {
         Ok(out) => out,
         Err(e) => {
@@ -334,7 +243,6 @@ fn check_vector(vector: &Value, algorithm: &SigningAlgorithm, failures: &mut Vec
     failures.extend(check.failures);
 }
 
-#[cfg(any(feature = "ecdsa", feature = "sm2"))]
 fn check_elliptic(
     check: &mut Check<'_>,
     vector: &Value,
@@ -353,12 +261,10 @@ fn check_elliptic(
     };
     type Verify = fn(&signer::EcPublicKey, &str, &str) -> bool;
     let (derived, verify): (_, Verify) = match label {
-        #[cfg(feature = "ecdsa")]
         "SDK-ECDSA-P256-SHA256" => (
             signer::ecdsa_p256_public_key(ak, sk),
             signer::verify_ecdsa_p256,
         ),
-        #[cfg(feature = "sm2")]
         "SDK-SM2-SM3" => (signer::sm2_public_key(ak, sk), signer::verify_sm2),
         other => {
             check.truth(&format!("{other} not handled"), false);
@@ -394,59 +300,19 @@ fn check_elliptic(
     );
 }
 
-#[cfg(not(any(feature = "ecdsa", feature = "sm2")))]
-fn check_elliptic(
-    check: &mut Check<'_>,
-    _vector: &Value,
-    _out: &SigningOutput,
-    _received: &SignableRequest<'_>,
-    _ak: &str,
-    _sk: &str,
-) {
-    check.truth("elliptic vector run without its feature", false);
-}
-
 #[test]
 fn every_signer_vector_matches_the_official_sdk() {
-    let vectors = vectors();
+    let vectors = load("signer.json");
     let mut failures = Vec::new();
-    let (mut checked, mut skipped) = (0usize, Vec::new());
     for vector in &vectors {
-        match algorithm(vector) {
-            Some(algorithm) => {
-                check_vector(vector, &algorithm, &mut failures);
-                checked += 1;
-            }
-            None => skipped.push(str_of(&vector["name"], "name").to_owned()),
-        }
+        check_vector(vector, &algorithm(vector), &mut failures);
     }
-    println!(
-        "signer vectors: {checked} checked, {} skipped (feature disabled: {skipped:?}), {} total",
-        skipped.len(),
-        vectors.len()
-    );
+    println!("signer vectors: {} checked", vectors.len());
     assert!(
         failures.is_empty(),
         "{} mismatches:\n{}",
         failures.len(),
         failures.join("\n")
     );
-    assert_eq!(checked + skipped.len(), vectors.len());
-    if cfg!(all(feature = "sm3", feature = "ecdsa", feature = "sm2")) {
-        assert_eq!(
-            checked,
-            vectors.len(),
-            "with all features every vector is checked"
-        );
-        assert!(skipped.is_empty());
-    }
-    assert!(checked > 0);
-}
-
-#[test]
-fn base64_decoder_works() {
-    assert_eq!(base64_decode("AAECAw=="), vec![0, 1, 2, 3]);
-    assert_eq!(base64_decode("AAEC"), vec![0, 1, 2]);
-    assert_eq!(base64_decode("AAECAwQ="), vec![0, 1, 2, 3, 4]);
-    assert_eq!(base64_decode(""), Vec::<u8>::new());
+    assert_eq!(vectors.len(), 37, "the full signer.json");
 }
