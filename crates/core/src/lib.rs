@@ -9,9 +9,11 @@ pub mod credentials;
 pub mod error;
 pub mod executor;
 pub mod iam;
+pub mod paginate;
 pub mod retry;
 pub mod signer;
 pub mod transport;
+pub mod wire;
 
 mod time;
 

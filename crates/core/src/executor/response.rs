@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::body::ByteStream;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ServiceError};
 
 /// A successful response. The body has not been read: decode it with [`Response::json`], take
 /// it whole with [`Response::bytes`], or stream it with [`Response::into_body`].
@@ -76,18 +76,32 @@ impl Response {
     pub async fn json<T: DeserializeOwned>(self) -> Result<T> {
         let context = self.context();
         let bytes = self.body.collect().await.map_err(|e| context.wrap(e))?;
-        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &bytes
-        };
-        serde_json::from_slice(text).map_err(|e| {
-            context.wrap(Error::decode(
-                e.to_string(),
-                context.status,
-                context.request_id.clone(),
-            ))
-        })
+        decode_json(&bytes, &context)
+    }
+
+    /// Like [`Response::json`], for services that report some failures in a 2xx body (HSS
+    /// answers HTTP 200 with a non-zero `error_code`): `body_error` looks at the decoded value
+    /// and returns the error code and message when the body reports a failure, which then
+    /// becomes a service error carrying this response's status, request id and body.
+    pub async fn json_or_body_error<T: DeserializeOwned>(
+        self,
+        body_error: impl FnOnce(&T) -> Option<(String, String)>,
+    ) -> Result<T> {
+        let context = self.context();
+        let bytes = self.body.collect().await.map_err(|e| context.wrap(e))?;
+        let value: T = decode_json(&bytes, &context)?;
+        match body_error(&value) {
+            None => Ok(value),
+            Some((code, message)) => {
+                Err(context.wrap(Error::service(ServiceError::from_body_error(
+                    context.status,
+                    context.request_id.clone(),
+                    code,
+                    message,
+                    bytes,
+                ))))
+            }
+        }
     }
 
     /// The body as a stream; nothing is buffered.
@@ -115,6 +129,22 @@ impl ReadContext {
             .with_response(self.status, self.request_id.as_deref())
             .with_operation(service, operation)
     }
+}
+
+/// Decodes a JSON body; an empty (or all-whitespace) body decodes as `{}`.
+fn decode_json<T: DeserializeOwned>(bytes: &[u8], context: &ReadContext) -> Result<T> {
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(text).map_err(|e| {
+        context.wrap(Error::decode(
+            e.to_string(),
+            context.status,
+            context.request_id.clone(),
+        ))
+    })
 }
 
 fn header_str<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
