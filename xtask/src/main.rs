@@ -4,7 +4,10 @@
 //! * `no-panics [DIR...]`: fails when library code (`crates/*/src` by default) calls `unwrap()`,
 //!   `expect(`, `panic!`, `todo!`, `unimplemented!` or `unreachable!` before the first
 //!   `#[cfg(test)]` of a file. Library code must return errors instead.
+//! * `codegen [--check]`: generates the service crates' operations and models from their OpenAPI
+//!   specs (see `xtask/CODEGEN.md`); `--check` fails when the committed code differs.
 
+mod codegen;
 mod no_panics;
 
 use std::process::ExitCode;
@@ -13,6 +16,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("no-panics") => no_panics::run(&args[1..]),
+        Some("codegen") => codegen::run(&args[1..]),
         Some(other) => {
             eprintln!("unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -27,4 +31,5 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  no-panics [DIR...]   check library code for panicking calls (default: crates/*/src)";
+  no-panics [DIR...]   check library code for panicking calls (default: crates/*/src)
+  codegen [--check]    generate service code from crates/*/openapi/*.json (--check: compare only)";
