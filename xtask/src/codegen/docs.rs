@@ -27,7 +27,7 @@ pub fn check(text: &str) -> Result<(), String> {
 }
 
 /// `text` as comment lines starting with `prefix` (`///` or `//!`), paragraphs re-wrapped;
-/// list items and table rows are kept as written.
+/// list items are re-wrapped under their marker, table rows and code blocks kept as written.
 pub fn comment(text: &str, prefix: &str, indent: &str) -> String {
     let mut out = String::new();
     let width = WIDTH
@@ -42,7 +42,7 @@ pub fn comment(text: &str, prefix: &str, indent: &str) -> String {
             l.starts_with("- ") || l.starts_with("* ") || l.starts_with('|') || l.starts_with("```")
         });
         let lines: Vec<String> = if structured {
-            paragraph.lines().map(|l| l.trim_end().to_owned()).collect()
+            structured_lines(paragraph, width)
         } else {
             wrap(paragraph, width)
         };
@@ -57,23 +57,69 @@ pub fn comment(text: &str, prefix: &str, indent: &str) -> String {
     out
 }
 
+/// Lines of a paragraph holding a list, a table or a code block: long list items are wrapped
+/// with their continuation lines indented under the item's text; the rest is kept as written.
+fn structured_lines(paragraph: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_code = false;
+    for line in paragraph.lines() {
+        let line = line.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+        }
+        let item = !in_code && (trimmed.starts_with("- ") || trimmed.starts_with("* "));
+        if !item || line.len() <= width {
+            lines.push(line.to_owned());
+            continue;
+        }
+        let (marker, rest) = line.split_at(line.len() - trimmed.len() + 2);
+        let hang = " ".repeat(marker.len());
+        let wrapped = wrap(rest, width.saturating_sub(hang.len()).max(20));
+        for (j, text) in wrapped.into_iter().enumerate() {
+            let lead = if j == 0 { marker } else { hang.as_str() };
+            lines.push(format!("{lead}{text}"));
+        }
+    }
+    lines
+}
+
 /// Greedy word wrap; backtick spans are never split.
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
+    for word in words(text) {
         if !line.is_empty() && line.len() + 1 + word.len() > width {
             lines.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(word);
+        line.push_str(&word);
     }
     if !line.is_empty() {
         lines.push(line);
     }
     lines
+}
+
+/// Whitespace-separated words; a code span with spaces inside (`` `GET /v1/x` ``) is one word.
+fn words(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut open = false;
+    for word in text.split_whitespace() {
+        match words.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_owned()),
+        }
+        if word.matches('`').count() % 2 == 1 {
+            open = !open;
+        }
+    }
+    words
 }
 
 #[cfg(test)]
@@ -95,5 +141,30 @@ mod tests {
         let out = comment(&text, "///", "");
         assert!(out.lines().all(|l| l.len() <= WIDTH));
         assert!(out.contains("/// - one\n/// - two\n"));
+    }
+
+    #[test]
+    fn wraps_long_list_items_under_their_marker_and_keeps_code_spans_whole() {
+        let text = format!("- {}\n- two", "word ".repeat(30));
+        let out = comment(&text, "///", "    ");
+        assert!(out.lines().all(|l| l.len() <= WIDTH), "{out}");
+        assert!(
+            out.contains("\n    ///   word"),
+            "continuation under the text: {out}"
+        );
+        assert!(out.ends_with("    /// - two\n"), "{out}");
+
+        let path = format!("`GET /v1/{}`", "segment/".repeat(12));
+        let out = comment(&format!("Some text then {path} and more."), "///", "");
+        assert!(
+            out.contains(&path),
+            "the code span stays on one line: {out}"
+        );
+
+        let table = "| a | b |\n|---|---|\n| `x` | y |";
+        assert_eq!(
+            comment(table, "//!", ""),
+            "//! | a | b |\n//! |---|---|\n//! | `x` | y |\n"
+        );
     }
 }

@@ -80,10 +80,12 @@ fn generate(root: &Path, check: bool) -> Result<usize, String> {
                 render::operation(service, op)?,
             );
         }
-        files.insert(
-            dir.join("models").join("mod.rs"),
-            render::models_module(service),
-        );
+        if !service.schemas.is_empty() {
+            files.insert(
+                dir.join("models").join("mod.rs"),
+                render::models_module(service),
+            );
+        }
         for schema in &service.schemas {
             files.insert(
                 dir.join("models")
@@ -281,6 +283,22 @@ mod tests {
         generate(&root, false).unwrap();
         assert!(!stale.exists());
         assert_eq!(generate(&root, true).unwrap(), 0);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_spec_without_schemas_gets_no_models_module() {
+        let root = scratch("no-models");
+        let mut spec = spec::tests::valid();
+        let op = &mut spec["paths"]["/v1/{project_id}/things/{thing_id}"]["post"];
+        op.as_object_mut().unwrap().remove("requestBody");
+        op["parameters"].as_array_mut().unwrap().remove(2);
+        spec.as_object_mut().unwrap().remove("components");
+        std::fs::write(root.join("crates/demo/openapi/v1.json"), spec.to_string()).unwrap();
+        generate(&root, false).unwrap();
+        let module = std::fs::read_to_string(root.join("crates/demo/src/v1/mod.rs")).unwrap();
+        assert!(!module.contains("mod models"), "{module}");
+        assert!(!root.join("crates/demo/src/v1/models").exists());
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -28,7 +28,10 @@ pub fn module(service: &Service) -> String {
     for op in &service.operations {
         out.push_str(&format!("mod {};\n", op.snake()));
     }
-    out.push_str("pub mod models;\n\npub use client::{Client, ENDPOINTS};\n");
+    if !service.schemas.is_empty() {
+        out.push_str("pub mod models;\n");
+    }
+    out.push_str("\npub use client::{Client, ENDPOINTS};\n");
     for op in &service.operations {
         out.push_str(&format!(
             "pub use {}::{{{id}, {id}Output, {id}Request}};\n",
@@ -77,10 +80,17 @@ pub fn client(service: &Service) -> String {
         "",
     ));
     out.push_str("#[derive(Debug, Clone)]\npub struct Client {\n    executor: Executor,\n}\n\nimpl Client {\n");
-    out.push_str(&format!(
-        "    /// A client for the endpoint `config` resolves for {} (region, override or environment).\n    /// Fails when no endpoint can be resolved or the HTTP client cannot be built.\n    pub fn new(config: &Config) -> Result<Self> {{\n        Ok(Self {{\n            executor: Executor::new(config, &ENDPOINTS)?,\n        }})\n    }}\n\n",
-        service.name
+    out.push_str(&docs::comment(
+        &format!(
+            "A client for the endpoint `config` resolves for {} (region, override or \
+             environment). Fails when no endpoint can be resolved or the HTTP client cannot be \
+             built.",
+            service.title
+        ),
+        "///",
+        "    ",
     ));
+    out.push_str("    pub fn new(config: &Config) -> Result<Self> {\n        Ok(Self {\n            executor: Executor::new(config, &ENDPOINTS)?,\n        })\n    }\n\n");
     out.push_str("    /// The executor requests go through.\n    pub(crate) fn executor(&self) -> &Executor {\n        &self.executor\n    }\n");
     for op in &service.operations {
         out.push('\n');

@@ -377,10 +377,18 @@ fn output(op: &Operation) -> String {
             snake = op.snake()
         ),
         Output::Json(fields) => {
-            let mut out = format!(
-                "/// The answer of [`Client::{}`]. Serialises back to the service's JSON field names\n/// (the request id aside).\n#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct {id}Output {{\n",
-                op.snake()
+            let mut out = docs::comment(
+                &format!(
+                    "The answer of [`Client::{}`]. Serialises back to the service's JSON field \
+                     names (the request id aside).",
+                    op.snake()
+                ),
+                "///",
+                "",
             );
+            out.push_str(&format!(
+                "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct {id}Output {{\n"
+            ));
             for field in fields {
                 out.push_str(&field_doc(field, "    "));
                 out.push_str(&serde_attrs(field, true, false));
