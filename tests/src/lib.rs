@@ -2,6 +2,10 @@
 //!
 //! The vectors were recorded from the official Python SDK (see `tests/vectors/README.md`); they
 //! are the authority on wire behaviour. Helpers here turn their JSON into the types the SDK uses.
+//! [`conformance`] is the runner behind `cargo xtask conformance <dir>`: it replays any directory
+//! of vectors in that format through the service crates' public API.
+
+pub mod conformance;
 
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
@@ -95,15 +99,23 @@ pub fn body(message: &Value) -> Vec<u8> {
 
 /// The vector's `signing_time` (`YYYY-MM-DDTHH:MM:SSZ`, UTC) as a point in time.
 pub fn signing_time(vector: &Value) -> SystemTime {
-    let text = str_at(vector, "/signing_time");
+    parse_signing_time(str_at(vector, "/signing_time"))
+        .unwrap_or_else(|e| panic!("{}: {e}", name(vector)))
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SSZ` (UTC, year 1970 or later).
+pub fn parse_signing_time(text: &str) -> Result<SystemTime, String> {
     let fields: Vec<u64> = text
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
-        .map(|p| p.parse().expect("digits"))
-        .collect();
+        .map(|p| p.parse().map_err(|_| format!("bad number in {text:?}")))
+        .collect::<Result<_, _>>()?;
     let [year, month, day, hour, minute, second] = fields[..] else {
-        panic!("{}: unexpected signing_time {text:?}", name(vector));
+        return Err(format!("unexpected signing_time {text:?}"));
     };
+    if year < 1970 || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(format!("unexpected signing_time {text:?}"));
+    }
     // Days from the civil date (Howard Hinnant's algorithm), valid for years after 1970.
     let (y, m) = if month <= 2 {
         (year - 1, month + 9)
@@ -115,20 +127,26 @@ pub fn signing_time(vector: &Value) -> SystemTime {
     let day_of_year = (153 * m + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     let days = era * 146_097 + day_of_era - 719_468;
-    SystemTime::UNIX_EPOCH + Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second)
+    Ok(SystemTime::UNIX_EPOCH
+        + Duration::from_secs(days * 86_400 + hour * 3600 + minute * 60 + second))
 }
 
-/// Decodes standard base64 (with or without padding).
+/// Decodes standard base64 (with or without padding); panics on invalid input.
 pub fn base64_decode(input: &str) -> Vec<u8> {
-    fn value(c: u8) -> u32 {
-        match c {
+    try_base64_decode(input).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Decodes standard or URL-safe base64 (with or without padding).
+pub fn try_base64_decode(input: &str) -> Result<Vec<u8>, String> {
+    fn value(c: u8) -> Result<u32, String> {
+        Ok(match c {
             b'A'..=b'Z' => u32::from(c - b'A'),
             b'a'..=b'z' => u32::from(c - b'a') + 26,
             b'0'..=b'9' => u32::from(c - b'0') + 52,
             b'+' | b'-' => 62,
             b'/' | b'_' => 63,
-            _ => panic!("invalid base64 character {:?}", c as char),
-        }
+            _ => return Err(format!("invalid base64 character {:?}", c as char)),
+        })
     }
     let clean: Vec<u8> = input
         .bytes()
@@ -136,14 +154,17 @@ pub fn base64_decode(input: &str) -> Vec<u8> {
         .collect();
     let mut out = Vec::with_capacity(clean.len() * 3 / 4);
     for chunk in clean.chunks(4) {
+        if chunk.len() == 1 {
+            return Err("truncated base64".to_owned());
+        }
         let mut acc = 0u32;
         for (i, c) in chunk.iter().enumerate() {
-            acc |= value(*c) << (18 - 6 * i);
+            acc |= value(*c)? << (18 - 6 * i);
         }
         let bytes = acc.to_be_bytes();
         out.extend_from_slice(&bytes[1..chunk.len()]);
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,62 +1,10 @@
-//! Every error case in the golden `responses.json` parsed by the core's `ServiceError`, compared
-//! with what the official Python SDK reported.
+//! Every error case in the golden `responses.json` parsed by the core's `ServiceError` directly
+//! (no transport), compared with what the official Python SDK reported. The conformance runner
+//! checks the same cases end to end through the service crates; both use its named rules.
 
 use huaweicloud_sdk_core::{Error, ServiceError};
+use huaweicloud_sdk_tests::conformance::rules::{self, ExpectedError};
 use huaweicloud_sdk_tests::{body, header_map, load, name};
-use serde_json::Value;
-
-/// What this SDK must report for one recorded error response.
-struct Expected {
-    status: u16,
-    request_id: Option<String>,
-    error_code: String,
-    error_msg: String,
-    encoded_authorization_message: Option<String>,
-}
-
-/// Named rule `urllib3-429-exhaustion`: the official SDK, configured with urllib3 retries on 429,
-/// replaces the service's answer with urllib3's "Max retries exceeded ... too many 429 error
-/// responses" text, code "429" and no request id. That is a Python-stack artifact. This SDK
-/// reports the service's own 429 answer instead: the code, message and request id the service
-/// sent, parsed like any other error.
-fn urllib3_429_exhaustion(vector: &Value, official: &Expected) -> Option<Expected> {
-    let artifact = official.status == 429
-        && official.error_msg.contains("Max retries exceeded")
-        && official.error_msg.contains("too many 429 error responses");
-    if !artifact {
-        return None;
-    }
-    let response = &vector["response"];
-    let body: Value = serde_json::from_slice(&body(response)).ok()?;
-    Some(Expected {
-        status: 429,
-        request_id: header_map(&response["headers"])
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned),
-        error_code: body.get("error_code")?.as_str()?.to_owned(),
-        error_msg: body.get("error_msg")?.as_str()?.to_owned(),
-        encoded_authorization_message: None,
-    })
-}
-
-fn official(vector: &Value) -> Expected {
-    let result = &vector["result"];
-    let text = |key: &str| match &result[key] {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Null => None,
-        other => panic!("{}: unexpected {key}: {other}", name(vector)),
-    };
-    Expected {
-        status: result["status_code"].as_u64().expect("status_code") as u16,
-        // The official SDK reports a missing request id as "" in some paths and None in others.
-        request_id: text("request_id").filter(|s| !s.is_empty()),
-        error_code: text("error_code").unwrap_or_default(),
-        error_msg: text("error_msg").unwrap_or_default(),
-        encoded_authorization_message: text("encoded_authorization_message"),
-    }
-}
 
 #[test]
 fn every_error_vector_parses_like_the_official_sdk() {
@@ -65,8 +13,8 @@ fn every_error_vector_parses_like_the_official_sdk() {
     let mut ruled = 0;
     let mut failures = Vec::new();
     for vector in vectors.iter().filter(|v| v["result"]["kind"] == "error") {
-        let mut expected = official(vector);
-        if let Some(instead) = urllib3_429_exhaustion(vector, &expected) {
+        let mut expected = ExpectedError::official(vector).unwrap_or_else(|e| panic!("{e}"));
+        if let Some(instead) = rules::urllib3_429_exhaustion(vector, &expected) {
             expected = instead;
             ruled += 1;
         }
@@ -120,5 +68,8 @@ fn every_error_vector_parses_like_the_official_sdk() {
         .count();
     assert_eq!(checked, total);
     assert!(checked >= 40, "expected the full error set, saw {checked}");
-    println!("{checked} error vectors checked ({ruled} under rule urllib3-429-exhaustion)");
+    println!(
+        "{checked} error vectors checked ({ruled} under rule {})",
+        rules::URLLIB3_429_EXHAUSTION
+    );
 }

@@ -6,8 +6,14 @@
 //!   `#[cfg(test)]` of a file. Library code must return errors instead.
 //! * `codegen [--check]`: generates the service crates' operations and models from their OpenAPI
 //!   specs (see `xtask/CODEGEN.md`); `--check` fails when the committed code differs.
+//! * `conformance <DIR>`: replays the golden vectors of `DIR` (`requests.json`, `responses.json`,
+//!   `signer.json`, format of `tests/vectors/README.md`) through the service crates' public API
+//!   against a capture server on 127.0.0.1. Prints `FAIL <file>:<name>: <reason>` per failing
+//!   vector, then `N passed, N failed`; exits 1 on any failure, 2 on a usage error or an
+//!   unreadable directory.
 
 mod codegen;
+mod conformance;
 mod no_panics;
 
 use std::process::ExitCode;
@@ -17,6 +23,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("no-panics") => no_panics::run(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
+        Some("conformance") => conformance::run(&args[1..]),
         Some(other) => {
             eprintln!("unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -32,4 +39,5 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   no-panics [DIR...]   check library code for panicking calls (default: crates/*/src)
-  codegen [--check]    generate service code from crates/*/openapi/*.json (--check: compare only)";
+  codegen [--check]    generate service code from crates/*/openapi/*.json (--check: compare only)
+  conformance <DIR>    replay the golden vectors of DIR (e.g. tests/vectors) through the SDK";
