@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
@@ -15,6 +15,10 @@ use futures_util::{Stream, StreamExt, TryStreamExt};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::error::{BoxError, Error, Result};
+
+/// A progress callback: `(bytes done, total bytes when known)`. Shared by the upload and download
+/// helpers of the service crates; see [`ByteStream::with_progress`].
+pub type ProgressCallback = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 
 type DynStream = Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send>>;
 
@@ -295,6 +299,70 @@ impl ByteStream {
     pub fn into_async_read(self) -> impl tokio::io::AsyncRead + Send + Unpin {
         tokio_util::io::StreamReader::new(self.inner.map(|r| r.map_err(std::io::Error::other)))
     }
+
+    /// Reports progress as the chunks pass: after each non-empty chunk, `progress` is called
+    /// with the bytes seen so far and `total` as given (e.g. a `Content-Length`). The counts
+    /// only grow. When the stream ends without having yielded a byte, `progress(0, total)` is
+    /// called once, so a caller always hears at least one report for a complete body. Errors
+    /// pass through untouched (and are not reported). Adds no buffering.
+    ///
+    /// Works for both directions: wrap a download before [`ByteStream::write_to`], or an upload
+    /// before [`RequestBody::from_stream`].
+    ///
+    /// ```
+    /// # async fn f() -> huaweicloud_sdk_core::Result<()> {
+    /// use huaweicloud_sdk_core::ByteStream;
+    ///
+    /// let body = ByteStream::from_bytes("hello").with_progress(Some(5), |done, total| {
+    ///     println!("{done} of {total:?} bytes");
+    /// });
+    /// assert_eq!(body.collect().await?, "hello");
+    /// # Ok(()) }
+    /// ```
+    pub fn with_progress(
+        self,
+        total: Option<u64>,
+        progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static,
+    ) -> Self {
+        Self::new(Progress {
+            inner: self.inner,
+            done: 0,
+            total,
+            reported: false,
+            progress: Box::new(progress),
+        })
+    }
+}
+
+/// The stream behind [`ByteStream::with_progress`].
+struct Progress {
+    inner: Pin<Box<dyn Stream<Item = Result<Bytes>> + Send>>,
+    done: u64,
+    total: Option<u64>,
+    reported: bool,
+    progress: Box<dyn Fn(u64, Option<u64>) + Send + Sync>,
+}
+
+impl Stream for Progress {
+    type Item = Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let item = std::task::ready!(this.inner.as_mut().poll_next(cx));
+        match &item {
+            Some(Ok(chunk)) if !chunk.is_empty() => {
+                this.done += chunk.len() as u64;
+                this.reported = true;
+                (this.progress)(this.done, this.total);
+            }
+            None if !this.reported => {
+                this.reported = true;
+                (this.progress)(this.done, this.total);
+            }
+            _ => {}
+        }
+        Poll::Ready(item)
+    }
 }
 
 impl Stream for ByteStream {
@@ -352,6 +420,35 @@ mod tests {
         let mut out = Vec::new();
         let err = s.write_to(&mut out).await.unwrap_err();
         assert!(err.is_transport());
+    }
+
+    #[tokio::test]
+    async fn progress_counts_chunks_and_reports_empty_bodies_once() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let body = chunks(&[b"ab", b"", b"cde"]).with_progress(Some(5), move |d, t| {
+            log.lock().unwrap().push((d, t));
+        });
+        assert_eq!(body.collect().await.unwrap(), "abcde");
+        assert_eq!(*seen.lock().unwrap(), vec![(2, Some(5)), (5, Some(5))]);
+
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let body = ByteStream::from_bytes(Bytes::new()).with_progress(None, move |d, t| {
+            log.lock().unwrap().push((d, t));
+        });
+        assert!(body.collect().await.unwrap().is_empty());
+        assert_eq!(*seen.lock().unwrap(), vec![(0, None)]);
+    }
+
+    #[tokio::test]
+    async fn progress_passes_errors_through() {
+        let s = ByteStream::new(futures_util::stream::iter(vec![
+            Ok(Bytes::from_static(b"ab")),
+            Err(Error::transport("connection reset", false)),
+        ]))
+        .with_progress(Some(10), |_, _| {});
+        assert!(s.collect().await.unwrap_err().is_transport());
     }
 
     #[tokio::test]

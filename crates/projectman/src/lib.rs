@@ -3,4 +3,5 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod download;
 pub mod v4;

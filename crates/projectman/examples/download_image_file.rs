@@ -1,0 +1,69 @@
+//! Downloads a work item image (DownloadImageFile) to a file, with progress.
+//!
+//! ```text
+//! cargo run -p huaweicloud-sdk-projectman --example download_image_file -- \
+//!     <project_id> <image_uri> [output_file]
+//! ```
+//!
+//! Credentials come from the environment (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, ...) or
+//! the profile file; the region from `HUAWEICLOUD_SDK_REGION_ID` (default `cn-north-4`). Set
+//! `HUAWEICLOUD_SDK_ENDPOINT` (e.g. `http://127.0.0.1:8080`) to send the request to another
+//! endpoint, such as a local test server.
+
+use huaweicloud_sdk_core::Config;
+use huaweicloud_sdk_projectman::download::{self, DownloadOptions};
+use huaweicloud_sdk_projectman::v4::Client;
+
+/// Config from the environment, pointed at `HUAWEICLOUD_SDK_ENDPOINT` when it is set.
+fn config() -> Result<Config, huaweicloud_sdk_core::Error> {
+    let mut config = Config::from_env()?;
+    match std::env::var("HUAWEICLOUD_SDK_ENDPOINT") {
+        Ok(endpoint) if !endpoint.trim().is_empty() => {
+            config = config.with_endpoint(endpoint.trim());
+        }
+        _ if config.region().is_none() => config = config.with_region("cn-north-4"),
+        _ => {}
+    }
+    Ok(config)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let project_id = args
+        .next()
+        .unwrap_or_else(|| "5e9ae3a5f1fc4e4a9a2f7a6a1e0c6c8d".to_owned());
+    let image_uri = args.next().unwrap_or_else(|| {
+        "/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/1662003438194761550.png".to_owned()
+    });
+    // Default output: the last segment of the image URI, in the current directory.
+    let output_file = args.next().unwrap_or_else(|| {
+        image_uri
+            .rsplit('/')
+            .next()
+            .filter(|name| !name.is_empty())
+            .unwrap_or("image.bin")
+            .to_owned()
+    });
+
+    let client = Client::new(&config()?)?;
+    let image = client
+        .download_image_file()
+        .project_id(project_id)
+        .image_uri(image_uri)
+        .send()
+        .await?;
+    println!(
+        "content-type {}, request id {}",
+        image.content_type.as_deref().unwrap_or("-"),
+        image.request_id.as_deref().unwrap_or("-"),
+    );
+    let options = DownloadOptions::new().progress(|done, total| match total {
+        Some(total) => eprint!("\r{done} / {total} bytes"),
+        None => eprint!("\r{done} bytes"),
+    });
+    let written = download::write_to_file(image, &output_file, &options).await?;
+    eprintln!();
+    println!("wrote {written} bytes to {output_file}");
+    Ok(())
+}
