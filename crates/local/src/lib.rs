@@ -1,0 +1,332 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub mod seed;
+mod server;
+pub mod signature;
+mod util;
+
+use server::{Secret, Shared};
+
+/// Access key the endpoint accepts when no credentials are configured (the AK of the golden
+/// test vectors).
+pub const DEFAULT_AK: &str = "HPUAEXAMPLEAK0000001";
+
+/// Secret key of [`DEFAULT_AK`].
+pub const DEFAULT_SK: &str = "exampleSecretKey0000000000000000000000000";
+
+/// Project id the endpoint accepts when none is configured.
+pub const DEFAULT_PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
+
+/// How far `X-Sdk-Date` may be from the endpoint's clock, in seconds (15 minutes), like the API
+/// gateway.
+pub const MAX_CLOCK_SKEW_SECS: i64 = 15 * 60;
+
+/// Errors starting the endpoint.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Binding the listening socket failed.
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for (0 for any).
+        port: u16,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Creating or writing the storage directory failed.
+    #[error("storage directory {path}: {source}")]
+    Storage {
+        /// The directory or file concerned.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The builder was given unusable settings.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// A source of the current time.
+pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Settings of a [`LocalEndpoint`]; made by [`LocalEndpoint::builder`].
+pub struct Builder {
+    secrets: Vec<(String, Secret)>,
+    project_id: String,
+    storage_dir: Option<PathBuf>,
+    port: u16,
+    clock: Option<Clock>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field(
+                "access_keys",
+                &self.secrets.iter().map(|(ak, _)| ak).collect::<Vec<_>>(),
+            )
+            .field("project_id", &self.project_id)
+            .field("storage_dir", &self.storage_dir)
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Builder {
+    /// Accepts permanent credentials `ak`/`sk`. May be called several times. When neither this
+    /// nor [`temporary_credentials`](Self::temporary_credentials) is called, the endpoint accepts
+    /// [`DEFAULT_AK`]/[`DEFAULT_SK`].
+    pub fn credentials(mut self, ak: impl Into<String>, sk: impl Into<String>) -> Self {
+        self.secrets.push((
+            ak.into(),
+            Secret {
+                sk: sk.into(),
+                token: None,
+            },
+        ));
+        self
+    }
+
+    /// Accepts temporary credentials: requests signed with `ak` must also carry
+    /// `X-Security-Token: <token>`.
+    pub fn temporary_credentials(
+        mut self,
+        ak: impl Into<String>,
+        sk: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
+        self.secrets.push((
+            ak.into(),
+            Secret {
+                sk: sk.into(),
+                token: Some(token.into()),
+            },
+        ));
+        self
+    }
+
+    /// The IAM project id requests must carry in `X-Project-Id` (default
+    /// [`DEFAULT_PROJECT_ID`]).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = project_id.into();
+        self
+    }
+
+    /// Stores uploads and seeded images in `dir` (created if missing, kept afterwards). Without
+    /// it a temporary directory is created and removed when the endpoint is dropped.
+    pub fn storage_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.storage_dir = Some(dir.into());
+        self
+    }
+
+    /// Listens on this port of 127.0.0.1 (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The clock `X-Sdk-Date` and upload URL expiry are checked against (default: the system
+    /// clock).
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Binds 127.0.0.1, writes the seeded images to the storage directory and starts serving
+    /// on the current Tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Bind`] when the port cannot be bound, [`Error::Storage`] when the storage
+    /// directory cannot be prepared, [`Error::Config`] for an empty AK or project id.
+    pub async fn start(self) -> Result<LocalEndpoint, Error> {
+        let mut secrets = self.secrets;
+        if secrets.is_empty() {
+            secrets.push((
+                DEFAULT_AK.to_owned(),
+                Secret {
+                    sk: DEFAULT_SK.to_owned(),
+                    token: None,
+                },
+            ));
+        }
+        if secrets.iter().any(|(ak, _)| ak.is_empty()) {
+            return Err(Error::Config("empty access key".into()));
+        }
+        if self.project_id.is_empty() {
+            return Err(Error::Config("empty project id".into()));
+        }
+        let (temp_dir, storage) = match self.storage_dir {
+            Some(dir) => (None, dir),
+            None => {
+                let dir = tempfile::Builder::new()
+                    .prefix("huaweicloud-sdk-local-")
+                    .tempdir()
+                    .map_err(|source| Error::Storage {
+                        path: std::env::temp_dir(),
+                        source,
+                    })?;
+                let path = dir.path().to_path_buf();
+                (Some(dir), path)
+            }
+        };
+        let images = server::prepare_storage(&storage).await?;
+
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))
+            .await
+            .map_err(|source| Error::Bind {
+                port: self.port,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            port: self.port,
+            source,
+        })?;
+        let url = format!("http://{addr}");
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
+        let shared = Arc::new(Shared::new(
+            secrets.iter().cloned().collect::<HashMap<_, _>>(),
+            self.project_id.clone(),
+            storage.clone(),
+            url.clone(),
+            clock,
+            images,
+        ));
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), shutdown_rx));
+        let (first_ak, first_secret) = secrets
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Config("no credentials".into()))?;
+        Ok(LocalEndpoint {
+            addr,
+            url,
+            storage,
+            project_id: self.project_id,
+            first_ak,
+            first_secret,
+            shared,
+            shutdown: shutdown_tx,
+            task: Some(task),
+            _temp_dir: temp_dir,
+        })
+    }
+}
+
+/// A running local Huawei Cloud endpoint on 127.0.0.1.
+///
+/// Serves the MetaStudio, ProjectMan, SWR and HSS operations described in the crate docs,
+/// checking every request's AK/SK signature like the API gateway. Stops accepting connections
+/// when dropped (open connections finish their current request) and removes its temporary
+/// storage directory, if it made one.
+pub struct LocalEndpoint {
+    addr: SocketAddr,
+    url: String,
+    storage: PathBuf,
+    project_id: String,
+    first_ak: String,
+    first_secret: Secret,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+    _temp_dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for LocalEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalEndpoint")
+            .field("url", &self.url)
+            .field("storage", &self.storage)
+            .field("project_id", &self.project_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalEndpoint {
+    /// A builder with the default settings: [`DEFAULT_AK`]/[`DEFAULT_SK`],
+    /// [`DEFAULT_PROJECT_ID`], a temporary storage directory, any free port, the system clock.
+    pub fn builder() -> Builder {
+        Builder {
+            secrets: Vec::new(),
+            project_id: DEFAULT_PROJECT_ID.to_owned(),
+            storage_dir: None,
+            port: 0,
+            clock: None,
+        }
+    }
+
+    /// Starts an endpoint with the default settings ([`LocalEndpoint::builder`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Builder::start`].
+    pub async fn start() -> Result<Self, Error> {
+        Self::builder().start().await
+    }
+
+    /// Base URL, `http://127.0.0.1:<port>`: pass it to `Config::with_endpoint`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Where uploads (`files/<file_id>`) and seeded images (`images/`) are stored.
+    pub fn storage_dir(&self) -> &Path {
+        &self.storage
+    }
+
+    /// The IAM project id requests must carry.
+    pub fn project_id(&self) -> &str {
+        &self.project_id
+    }
+
+    /// An SDK configuration for this endpoint: the first configured credentials (with their
+    /// security token, if temporary), the project id and [`url`](Self::url) as endpoint.
+    pub fn config(&self) -> huaweicloud_sdk_core::Config {
+        let mut credentials =
+            huaweicloud_sdk_core::Credentials::new(&self.first_ak, &self.first_secret.sk)
+                .with_project_id(&self.project_id);
+        if let Some(token) = &self.first_secret.token {
+            credentials = credentials.with_security_token(token);
+        }
+        huaweicloud_sdk_core::Config::new(credentials).with_endpoint(&self.url)
+    }
+
+    /// The `image_uri` under which `DownloadImageFile` serves the file `file_id` created with
+    /// `CreateFile`: `/v1/upload/<file_id>/<yyyymm of creation>/<file_id>.<type>`. `None` for an
+    /// unknown file id. The file is served once its upload has completed.
+    ///
+    /// `DownloadImageFile` looks files up by the name before the extension in the last segment
+    /// of `image_uri`, so any URI of the documented pattern ending in `/<file_id>.<ext>` works.
+    pub fn image_uri(&self, file_id: &str) -> Option<String> {
+        self.shared.image_uri(file_id)
+    }
+
+    /// Stops accepting connections and waits for open ones to finish (at most a few seconds).
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for LocalEndpoint {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
