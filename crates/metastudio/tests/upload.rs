@@ -11,7 +11,6 @@ use huaweicloud_sdk_metastudio::upload::{UploadFile, file_content_md5};
 use huaweicloud_sdk_metastudio::v1::Client;
 use huaweicloud_sdk_metastudio::v1::models::AssetFileCategory;
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 const AK: &str = "HPUAEXAMPLEAK0000001";
 const SK: &str = "exampleSecretKey0000000000000000000000000";
@@ -277,92 +276,4 @@ async fn missing_fields_and_empty_files_fail_before_any_request() {
         .unwrap_err();
     assert!(err.is_construction(), "{err}");
     assert_eq!(any.calls_async().await, 0);
-}
-
-/// A 127.0.0.1 server that reads one PUT, discards its body, and answers 200 with the number of
-/// body bytes it received.
-async fn discarding_server() -> (String, tokio::task::JoinHandle<u64>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.unwrap();
-        let mut reader = BufReader::new(socket);
-        let mut length = 0u64;
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).await.unwrap();
-            let lower = line.to_ascii_lowercase();
-            if let Some(v) = lower.strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap();
-            }
-            if line == "\r\n" {
-                break;
-            }
-        }
-        let mut buf = vec![0u8; 256 * 1024];
-        let mut got = 0u64;
-        while got < length {
-            let n = reader.read(&mut buf).await.unwrap();
-            assert!(n > 0, "body ended early");
-            got += n as u64;
-        }
-        let mut socket = reader.into_inner();
-        socket
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
-            .await
-            .unwrap();
-        got
-    });
-    (format!("http://{addr}/bucket/big.bin"), task)
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-}
-
-/// Uploads a 1 GiB (sparse) file and checks the process's peak RSS stays under 32 MiB. Slow in
-/// debug builds: run it alone, e.g.
-/// `cargo test --release -p huaweicloud-sdk-metastudio --test upload -- --ignored`.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "uploads 1 GiB; run alone with --release"]
-async fn a_1_gib_upload_stays_in_bounded_memory() {
-    const SIZE: u64 = 1 << 30;
-    let dir = TempFile::new("placeholder", b"");
-    let path = dir.0.with_file_name("big.bin");
-    let f = std::fs::File::create(&path).unwrap();
-    f.set_len(SIZE).unwrap();
-    drop(f);
-
-    let server = MockServer::start_async().await;
-    let (url, sink) = discarding_server().await;
-    server
-        .mock_async(move |when, then| {
-            when.method(POST).path(FILES);
-            then.status(200)
-                .json_body(json!({"file_id": "big", "upload_url": url}));
-        })
-        .await;
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(server.base_url())
-        .with_read_timeout(None)
-        .with_retry(RetryConfig::disabled());
-    let last = Arc::new(Mutex::new((0, None)));
-    let log = last.clone();
-    let out = UploadFile::new(&Client::new(&config).unwrap(), &path)
-        .asset_id(ASSET)
-        .asset_file_category(AssetFileCategory::Main)
-        .progress(move |d, t| *log.lock().unwrap() = (d, t))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sink.await.unwrap(), SIZE);
-    assert_eq!(out.file_size, SIZE);
-    assert_eq!(*last.lock().unwrap(), (SIZE, Some(SIZE)));
-    let peak = peak_rss_kib().unwrap();
-    eprintln!("peak RSS {peak} KiB");
-    assert!(peak < 32 * 1024, "peak RSS {peak} KiB");
 }
