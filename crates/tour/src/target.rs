@@ -1,0 +1,109 @@
+//! Where the tour runs: Huawei Cloud when `HUAWEICLOUD_SDK_AK`/`SK` are set, otherwise a local
+//! endpoint started in this process. Also the inputs each operation needs there.
+
+use huaweicloud_sdk_core::Config;
+use huaweicloud_sdk_local::{LocalEndpoint, seed};
+
+/// The configuration to call with, the inputs, and the local endpoint kept alive while used.
+pub struct Target {
+    /// What the tour talks to, for the first line of output.
+    pub description: String,
+    /// The SDK configuration shared by every client.
+    pub config: Config,
+    /// Inputs of the operations.
+    pub inputs: Inputs,
+    /// The in-process endpoint, when there is one; dropping it stops it.
+    pub local: Option<LocalEndpoint>,
+}
+
+/// Inputs of the five operations. Against Huawei Cloud they name resources of the caller's
+/// account, so they come from `HUAWEICLOUD_TOUR_*` variables; locally they name seeded data.
+pub struct Inputs {
+    /// MetaStudio asset the uploaded file is attached to.
+    pub asset_id: String,
+    /// CodeArts project whose image DownloadImageFile fetches.
+    pub codearts_project_id: String,
+    /// Image to download; `None` locally, where the uploaded file is downloaded back.
+    pub image_uri: Option<String>,
+    /// SWR enterprise instance, namespace, repository and artifact reference (tag or digest).
+    pub swr: [String; 4],
+}
+
+impl Target {
+    /// Huawei Cloud when credentials are in the environment, otherwise a local endpoint.
+    pub async fn choose() -> Result<Self, String> {
+        let has = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
+        if has("HUAWEICLOUD_SDK_AK") && has("HUAWEICLOUD_SDK_SK") {
+            Self::huawei_cloud()
+        } else {
+            Self::local().await
+        }
+    }
+
+    fn huawei_cloud() -> Result<Self, String> {
+        let mut config = Config::from_env().map_err(|e| e.to_string())?;
+        if config.region().is_none() {
+            config = config.with_region("cn-north-4");
+        }
+        let var = |name: &str| -> Result<String, String> {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| format!("{name} must be set to run the tour against Huawei Cloud"))
+        };
+        let inputs = Inputs {
+            asset_id: var("HUAWEICLOUD_TOUR_ASSET_ID")?,
+            codearts_project_id: var("HUAWEICLOUD_TOUR_CODEARTS_PROJECT_ID")?,
+            image_uri: Some(var("HUAWEICLOUD_TOUR_IMAGE_URI")?),
+            swr: [
+                var("HUAWEICLOUD_TOUR_SWR_INSTANCE_ID")?,
+                var("HUAWEICLOUD_TOUR_SWR_NAMESPACE")?,
+                var("HUAWEICLOUD_TOUR_SWR_REPOSITORY")?,
+                var("HUAWEICLOUD_TOUR_SWR_REFERENCE")?,
+            ],
+        };
+        Ok(Self {
+            description: format!(
+                "Huawei Cloud ({})",
+                config.region().unwrap_or("endpoint from the environment")
+            ),
+            // Uploads take as long as they take: no read timeout over the transfer.
+            config: config.with_read_timeout(None),
+            inputs,
+            local: None,
+        })
+    }
+
+    async fn local() -> Result<Self, String> {
+        let local = LocalEndpoint::start()
+            .await
+            .map_err(|e| format!("cannot start the local endpoint: {e}"))?;
+        let artifact = seed::SWR_ARTIFACTS
+            .first()
+            .ok_or("the local endpoint has no seeded artifact")?;
+        let inputs = Inputs {
+            asset_id: "tour-asset".to_owned(),
+            codearts_project_id: seed::CODEARTS_PROJECT_ID.to_owned(),
+            image_uri: None,
+            swr: [
+                seed::SWR_INSTANCE_ID.to_owned(),
+                seed::SWR_NAMESPACE.to_owned(),
+                artifact.repository_name.to_owned(),
+                artifact
+                    .tags
+                    .first()
+                    .unwrap_or(&artifact.digest)
+                    .to_string(),
+            ],
+        };
+        Ok(Self {
+            description: format!(
+                "the local endpoint at {} (set HUAWEICLOUD_SDK_AK/SK for Huawei Cloud)",
+                local.url()
+            ),
+            config: local.config(),
+            inputs,
+            local: Some(local),
+        })
+    }
+}
