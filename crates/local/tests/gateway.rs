@@ -4,6 +4,8 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
+use huaweicloud_sdk_core::body::{ByteStream, RequestBody};
+use huaweicloud_sdk_core::transport::{HttpTransport, SharedTransport};
 use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_local::{DEFAULT_AK, DEFAULT_PROJECT_ID, DEFAULT_SK, LocalEndpoint};
 use serde_json::Value;
@@ -114,6 +116,56 @@ async fn wrong_sk_via_sdk_is_a_service_error() -> TestResult {
         service.error_msg()
     );
     assert_eq!(service.request_id().map(str::len), Some(32));
+    Ok(())
+}
+
+/// A transport that changes the query after the SDK has signed the request, as a man in the
+/// middle would, then sends it with the real transport.
+#[derive(Debug)]
+struct TamperQuery(SharedTransport);
+
+#[async_trait::async_trait]
+impl HttpTransport for TamperQuery {
+    async fn send(
+        &self,
+        mut request: http::Request<RequestBody>,
+    ) -> huaweicloud_sdk_core::Result<http::Response<ByteStream>> {
+        let tampered = request.uri().to_string().replace("limit=2", "limit=100");
+        *request.uri_mut() = tampered.parse().expect("tampered URI");
+        self.0.send(request).await
+    }
+}
+
+#[tokio::test]
+async fn query_tampered_after_signing_via_sdk_is_a_service_error() -> TestResult {
+    let local = LocalEndpoint::start().await?;
+    let real = local.config().transport()?;
+    let config = local.config().with_transport(TamperQuery(real));
+    let client = huaweicloud_sdk_metastudio::v1::Client::new(&config)?;
+    let err = client
+        .list_picture_modeling_jobs()
+        .limit(2)
+        .send()
+        .await
+        .expect_err("tampered query");
+    assert!(err.is_service(), "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(err.error_code(), Some("APIGW.0301"));
+    let msg = err
+        .service_error()
+        .map(|s| s.error_msg().to_owned())
+        .unwrap_or_default();
+    assert!(msg.contains("verify aksk signature fail"), "{msg}");
+    // The gateway's canonical request is of what it received: the tampered query.
+    assert!(msg.contains("limit=100"), "{msg}");
+
+    // The same call untouched is accepted.
+    let page = huaweicloud_sdk_metastudio::v1::Client::new(&local.config())?
+        .list_picture_modeling_jobs()
+        .limit(2)
+        .send()
+        .await?;
+    assert_eq!(page.picture_modeling_jobs.map(|jobs| jobs.len()), Some(2));
     Ok(())
 }
 

@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let instance_id = args
         .next()
-        .unwrap_or_else(|| "4b1e2a4f-8c6e-4f0d-9a57-2f3f6b8d9c10".to_owned());
+        .unwrap_or_else(|| "6d4c3b2a-1f00-4e9d-8c7b-6a5f4e3d2c1b".to_owned());
     let namespace = args.next().unwrap_or_else(|| "library".to_owned());
     let repository = args.next().unwrap_or_else(|| "nginx".to_owned());
     let reference = args.next().unwrap_or_else(|| "latest".to_owned());
