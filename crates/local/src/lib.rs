@@ -10,10 +10,11 @@ use std::time::SystemTime;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+mod datetime;
+mod hex;
 pub mod seed;
 mod server;
 pub mod signature;
-mod util;
 
 use server::{Secret, Shared};
 

@@ -41,7 +41,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
 use sha2::{Digest, Sha256};
 
-use crate::util::{constant_time_eq, hex};
+use crate::hex::hex;
 
 /// The signing algorithm this module verifies.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -241,5 +241,13 @@ pub fn verify(sk: &str, string_to_sign: &str, signature: &str) -> bool {
 
 /// `time` as an `X-Sdk-Date` value (`YYYYMMDDTHHMMSSZ`, UTC).
 pub fn sdk_date(time: std::time::SystemTime) -> String {
-    crate::util::format_sdk_date(crate::util::unix_secs(time))
+    crate::datetime::format_sdk_date(crate::datetime::unix_secs(time))
+}
+
+/// Equality of two byte strings whose running time does not depend on where they differ.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -1,31 +1,7 @@
-//! Small helpers: hex, random ids, UTC calendar arithmetic.
+//! UTC date-times in the two forms the gateway and the services use: `X-Sdk-Date`
+//! (`20260102T030405Z`) and RFC 3339 (`2026-01-02T03:04:05Z`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
-
-/// `2 * n` random lower-case hex characters (not cryptographically strong: a test server).
-pub(crate) fn random_hex(n: usize) -> String {
-    let bytes: Vec<u8> = (0..n).map(|_| fastrand::u8(..)).collect();
-    hex(&bytes)
-}
-
-/// Equality of two byte strings whose running time does not depend on where they differ.
-pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
 
 /// Seconds since the Unix epoch (negative before it).
 pub(crate) fn unix_secs(t: SystemTime) -> i64 {
@@ -36,7 +12,7 @@ pub(crate) fn unix_secs(t: SystemTime) -> i64 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
-pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -48,7 +24,7 @@ pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 }
 
 /// Date of a day count since 1970-01-01.
-pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -161,19 +137,4 @@ pub(crate) fn parse_rfc3339(s: &str) -> Option<i64> {
             Some(base - sign * (h * 3600 + m * 60))
         }
     }
-}
-
-/// Escapes text for an XML element.
-pub(crate) fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

@@ -1,0 +1,96 @@
+//! The HTTP server: gateway checks, routing and the five operations.
+//!
+//! This file holds the accept loop and per-connection handling; each concept lives in its own
+//! submodule.
+
+mod body;
+mod errors;
+mod gateway;
+mod hss;
+mod metastudio_files;
+mod metastudio_jobs;
+mod projectman;
+mod request;
+mod routes;
+mod state;
+mod storage;
+mod swr;
+mod upload;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::HeaderName;
+use http::{HeaderValue, Request, Response};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use crate::hex::random_hex;
+use body::Body;
+use routes::route;
+pub(crate) use state::{Secret, Shared};
+pub(crate) use storage::prepare_storage;
+
+/// How long open connections get to finish after shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Accepts connections until shutdown, then lets open ones finish for a grace period.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    let shared = Arc::clone(&shared);
+                    let mut stop = shutdown.clone();
+                    connections.spawn(async move {
+                        let service = service_fn(move |req| handle(Arc::clone(&shared), req));
+                        let conn = http1::Builder::new()
+                            .timer(TokioTimer::new())
+                            .serve_connection(TokioIo::new(stream), service);
+                        let mut conn = std::pin::pin!(conn);
+                        tokio::select! {
+                            _ = conn.as_mut() => {}
+                            _ = stop.changed() => {
+                                conn.as_mut().graceful_shutdown();
+                                let _ = conn.await;
+                            }
+                        }
+                    });
+                }
+                // Out of file descriptors and the like: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.shutdown().await;
+}
+
+/// Serves one request, tagging the response with a fresh request id.
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    let request_id = random_hex(16);
+    let mut response = route(&shared, req, &request_id).await;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(X_REQUEST_ID, value);
+    }
+    Ok(response)
+}

@@ -1,0 +1,157 @@
+//! Routing: which operation a method and path name, and the order of checks before it runs.
+
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt as _, Limited};
+use hyper::body::Incoming;
+use percent_encoding::percent_decode_str;
+
+use super::Shared;
+use super::body::Body;
+use super::errors::{apig_not_found, service_error};
+use super::gateway::{authenticate, check_project};
+use super::hss::run_image_synchronize;
+use super::metastudio_files::create_file;
+use super::metastudio_jobs::list_picture_modeling_jobs;
+use super::projectman::download_image_file;
+use super::request::parse_query;
+use super::swr::show_instance_artifact;
+use super::upload::upload;
+
+/// Largest body accepted on the signed API routes (JSON requests).
+const MAX_API_BODY: usize = 1 << 20;
+
+/// An operation and the path parameters it takes.
+enum Route {
+    Upload {
+        file_id: String,
+    },
+    CreateFile {
+        project_id: String,
+    },
+    ListPictureModelingJobs {
+        project_id: String,
+    },
+    DownloadImageFile {
+        codearts_project_id: String,
+    },
+    ShowInstanceArtifact {
+        project_id: String,
+        instance_id: String,
+        namespace: String,
+        repository: String,
+        reference: String,
+    },
+    RunImageSynchronize {
+        project_id: String,
+    },
+}
+
+impl Route {
+    /// The IAM project id in the path, for routes that have one.
+    fn scope(&self) -> Option<&str> {
+        match self {
+            Self::CreateFile { project_id }
+            | Self::ListPictureModelingJobs { project_id }
+            | Self::ShowInstanceArtifact { project_id, .. }
+            | Self::RunImageSynchronize { project_id } => Some(project_id),
+            Self::Upload { .. } | Self::DownloadImageFile { .. } => None,
+        }
+    }
+}
+
+/// The route a method and raw (still percent-encoded) path name, if any.
+fn match_route(method: &Method, raw_path: &str) -> Option<Route> {
+    let raw = raw_path.strip_prefix('/')?;
+    let mut segments = Vec::new();
+    for segment in raw.split('/') {
+        segments.push(percent_decode_str(segment).decode_utf8().ok()?.into_owned());
+    }
+    let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let own = |v: &str| v.to_owned();
+    let route = match (method, s.as_slice()) {
+        (_, ["upload", file_id]) if !file_id.is_empty() => Route::Upload {
+            file_id: own(file_id),
+        },
+        (&Method::POST, ["v1", p, "files"]) => Route::CreateFile { project_id: own(p) },
+        (&Method::GET, ["v1", p, "digital-human", "stylized", "picture-modelings"]) => {
+            Route::ListPictureModelingJobs { project_id: own(p) }
+        }
+        (&Method::GET, ["v4", "projects", p, "image-file"]) => Route::DownloadImageFile {
+            codearts_project_id: own(p),
+        },
+        (
+            &Method::GET,
+            [
+                "v2",
+                p,
+                "instances",
+                i,
+                "namespaces",
+                n,
+                "repositories",
+                r,
+                "artifacts",
+                reference,
+            ],
+        ) => Route::ShowInstanceArtifact {
+            project_id: own(p),
+            instance_id: own(i),
+            namespace: own(n),
+            repository: own(r),
+            reference: own(reference),
+        },
+        (&Method::POST, ["v5", p, "image", "synchronize"]) => {
+            Route::RunImageSynchronize { project_id: own(p) }
+        }
+        _ => return None,
+    };
+    Some(route)
+}
+
+/// Runs the gateway checks, then the operation the request is routed to.
+pub(super) async fn route(
+    shared: &Shared,
+    req: Request<Incoming>,
+    request_id: &str,
+) -> Response<Body> {
+    let Some(route) = match_route(req.method(), req.uri().path()) else {
+        return apig_not_found();
+    };
+    let (parts, body) = req.into_parts();
+    if let Route::Upload { file_id } = &route {
+        return upload(shared, &parts, body, file_id, request_id).await;
+    }
+    let body = match Limited::new(body, MAX_API_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return service_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "APIGW.0201",
+                "Request entity too large",
+            );
+        }
+    };
+    if let Err(response) = authenticate(shared, &parts, &body, request_id) {
+        return response;
+    }
+    if let Err(response) = check_project(shared, &parts, route.scope(), request_id) {
+        return response;
+    }
+    let query = parse_query(parts.uri.query());
+    match route {
+        Route::Upload { .. } => apig_not_found(),
+        Route::CreateFile { .. } => create_file(shared, &body),
+        Route::ListPictureModelingJobs { .. } => list_picture_modeling_jobs(&query),
+        Route::DownloadImageFile {
+            codearts_project_id,
+        } => download_image_file(shared, &codearts_project_id, &query).await,
+        Route::ShowInstanceArtifact {
+            instance_id,
+            namespace,
+            repository,
+            reference,
+            ..
+        } => show_instance_artifact(&instance_id, &namespace, &repository, &reference, &query),
+        Route::RunImageSynchronize { .. } => run_image_synchronize(&parts, &body, &query),
+    }
+}

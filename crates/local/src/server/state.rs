@@ -1,0 +1,90 @@
+//! State shared by all connections: credentials, project, clock and the registered files.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+use super::storage::StoredImage;
+use crate::Clock;
+use crate::datetime::unix_secs;
+use crate::hex::random_hex;
+use crate::signature;
+
+/// The secret half of an access key.
+#[derive(Clone)]
+pub(crate) struct Secret {
+    pub(crate) sk: String,
+    pub(crate) token: Option<String>,
+}
+
+/// A file registered with `CreateFile`.
+pub(super) struct FileRecord {
+    pub(super) md5_base64: String,
+    pub(super) size: u64,
+    pub(super) file_type: String,
+    pub(super) content_type: &'static str,
+    pub(super) month: String,
+    pub(super) uploaded: bool,
+}
+
+/// State shared by all connections.
+pub(crate) struct Shared {
+    pub(super) secrets: HashMap<String, Secret>,
+    pub(super) project_id: String,
+    pub(super) storage: PathBuf,
+    pub(super) base_url: String,
+    pub(super) clock: Clock,
+    pub(super) presign_key: String,
+    pub(super) images: HashMap<String, StoredImage>,
+    files: Mutex<HashMap<String, FileRecord>>,
+}
+
+impl Shared {
+    pub(crate) fn new(
+        secrets: HashMap<String, Secret>,
+        project_id: String,
+        storage: PathBuf,
+        base_url: String,
+        clock: Clock,
+        images: HashMap<String, StoredImage>,
+    ) -> Self {
+        Self {
+            secrets,
+            project_id,
+            storage,
+            base_url,
+            clock,
+            presign_key: random_hex(32),
+            images,
+            files: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(super) fn now(&self) -> i64 {
+        unix_secs((self.clock)())
+    }
+
+    pub(super) fn files(&self) -> MutexGuard<'_, HashMap<String, FileRecord>> {
+        // A panic while holding the lock cannot leave the map inconsistent: keep serving.
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn image_uri(&self, file_id: &str) -> Option<String> {
+        let files = self.files();
+        let record = files.get(file_id)?;
+        Some(format!(
+            "/v1/upload/{file_id}/{}/{file_id}.{}",
+            record.month, record.file_type
+        ))
+    }
+
+    pub(super) fn file_path(&self, file_id: &str) -> PathBuf {
+        self.storage.join("files").join(file_id)
+    }
+
+    pub(super) fn upload_signature(&self, file_id: &str, expires: i64) -> String {
+        signature::sign(&self.presign_key, &format!("PUT\n{file_id}\n{expires}"))
+    }
+}
