@@ -12,6 +12,12 @@
 //!   twice behind your back.
 //!
 //! A request whose body is a one-shot stream is never retried once sent.
+//!
+//! Clock skew is handled apart from this policy: when the API gateway answers 401 `APIGW.0301`
+//! "signature expired" with a `Date` header, the executor stores the offset between that time
+//! and the local clock (later requests are signed with the corrected time), re-signs and resends
+//! the request once, whatever its method, without using one of the policy's attempts. See
+//! [`Config::with_clock_skew_correction`](crate::Config::with_clock_skew_correction).
 
 use std::time::{Duration, SystemTime};
 

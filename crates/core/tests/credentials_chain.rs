@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use huaweicloud_sdk_core::ProvideCredentials;
+use huaweicloud_sdk_core::config::endpoint::Endpoint;
 use huaweicloud_sdk_core::credentials::{
     CachingProvider, ChainProvider, Credentials, EnvironmentProvider, MetadataProvider,
     ProfileProvider, SharedCredentialsProvider, StaticProvider,
@@ -122,4 +123,57 @@ fn default_chain_has_three_providers() {
     assert!(dbg.contains("EnvironmentProvider"), "{dbg}");
     assert!(dbg.contains("ProfileProvider"), "{dbg}");
     assert!(dbg.contains("169.254.169.254"), "{dbg}");
+}
+
+/// An ECS metadata endpoint that accepts connections and never answers: the default chain's
+/// order (environment, profile, metadata) fails within the metadata timeout, and an operation
+/// reports a credentials error naming the metadata endpoint and the timeout.
+#[tokio::test(flavor = "multi_thread")]
+async fn hanging_metadata_endpoint_fails_the_chain_within_its_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket); // accept, never answer
+        }
+    });
+    let (profile, _) = missing_profile();
+    let chain = ChainProvider::new(vec![
+        Arc::new(EnvironmentProvider::from_lookup(|_| None)),
+        Arc::new(profile),
+        Arc::new(
+            MetadataProvider::new()
+                .with_endpoint(format!("http://{addr}"))
+                .with_timeout(Duration::from_millis(300)),
+        ),
+    ]);
+    // The service is never reached: credentials come first.
+    let config = huaweicloud_sdk_core::Config::new(Credentials::new("unused", "unused"))
+        .with_credentials_provider(Arc::new(CachingProvider::new(Arc::new(chain))));
+    let endpoint = Endpoint::parse_from("http://127.0.0.1:9", "test").unwrap();
+    let exec =
+        huaweicloud_sdk_core::Executor::with_endpoints(&config, "testsvc", vec![endpoint]).unwrap();
+    let started = std::time::Instant::now();
+    let spec = huaweicloud_sdk_core::OperationSpec::new("testsvc", "ShowThing", http::Method::GET);
+    let e = exec
+        .send(
+            &spec,
+            huaweicloud_sdk_core::OperationRequest::new("/v1/things"),
+        )
+        .await
+        .unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    assert!(e.is_credentials(), "{e:?}");
+    let s = e.to_string();
+    assert!(s.contains("no credentials found"), "{s}");
+    assert!(
+        s.contains(&format!(
+            "metadata: the metadata endpoint http://{addr} timed out"
+        )),
+        "{s}"
+    );
+    assert!(s.contains("300ms"), "the timeout is named: {s}");
+    holder.abort();
 }

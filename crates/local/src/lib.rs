@@ -317,6 +317,12 @@ impl LocalEndpoint {
         self.shared.image_uri(file_id)
     }
 
+    /// HTTP requests received so far, on every route, whatever their answer (a request rejected
+    /// by the gateway checks counts too).
+    pub fn request_count(&self) -> u64 {
+        self.shared.request_count()
+    }
+
     /// Stops accepting connections and waits for open ones to finish (at most a few seconds).
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);

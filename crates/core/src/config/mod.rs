@@ -15,6 +15,20 @@
 pub mod endpoint;
 mod regions_file;
 
+/// Fuzzing entry point (`tests/fuzz`), compiled only with `--cfg fuzzing` (set by cargo-fuzz):
+/// parses regions-file bytes as [`endpoint::resolve`] does, without the per-path cache, and
+/// returns the endpoints listed for `service` in `region`. Not part of the API.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn fuzz_regions_file(
+    bytes: &[u8],
+    service: &str,
+    region: &str,
+) -> std::result::Result<Option<Vec<String>>, String> {
+    let file = regions_file::RegionsFile::parse(bytes)?;
+    Ok(file.endpoints(service, region).map(<[String]>::to_vec))
+}
+
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
@@ -23,6 +37,7 @@ use crate::credentials::{
     CachingProvider, ChainProvider, Credentials, ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::error::Result;
+use crate::executor::skew::ClockOffset;
 use crate::retry::RetryConfig;
 use crate::signer::SigningAlgorithm;
 use crate::transport::{HttpTransport, ReqwestTransport, SharedTransport, TransportSettings};
@@ -58,6 +73,10 @@ struct Inner {
     user_agent_suffix: Option<String>,
     signing_algorithm: SigningAlgorithm,
     clock: Option<SharedClock>,
+    correct_clock_skew: bool,
+    // Learnt from the gateway's "signature expired" answers; shared like the transport, reset
+    // when the clock is replaced.
+    clock_offset: Arc<ClockOffset>,
     endpoint_env: Option<Arc<endpoint::EndpointEnv>>,
     // Built on first use and shared by every client made from this config (and its clones,
     // until one of them changes a transport setting).
@@ -107,6 +126,8 @@ impl Config {
                 user_agent_suffix: None,
                 signing_algorithm: SigningAlgorithm::default(),
                 clock: None,
+                correct_clock_skew: true,
+                clock_offset: Arc::new(ClockOffset::default()),
                 endpoint_env: None,
                 built_transport: Arc::new(OnceLock::new()),
             }),
@@ -199,7 +220,8 @@ impl Config {
         self.update(|i| i.attempt_timeout = timeout)
     }
 
-    /// Time allowed for a whole operation, retries and backoff included. Default 300 s;
+    /// Time allowed for a whole operation, retries and backoff included, and reading a decoded
+    /// answer; a streamed body (a download) is bounded by the read timeout only. Default 300 s;
     /// `None` disables.
     pub fn with_total_timeout(self, timeout: impl Into<Option<Duration>>) -> Self {
         let timeout = timeout.into();
@@ -262,7 +284,24 @@ impl Config {
     /// Replaces the clock used for `X-Sdk-Date` (tests and replays).
     pub fn with_clock(self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         let clock: SharedClock = Arc::new(clock);
-        self.update(|i| i.clock = Some(clock))
+        self.update(|i| {
+            i.clock = Some(clock);
+            i.clock_offset = Arc::new(ClockOffset::default());
+        })
+    }
+
+    /// Whether to correct the signing clock when the API gateway rejects a request as signed
+    /// too far from its own time (default on).
+    ///
+    /// The gateway accepts `X-Sdk-Date` within 15 minutes of its clock; beyond that it answers
+    /// 401 `APIGW.0301` "signature expired" with its time in the `Date` header. With correction
+    /// on, the executor then stores the difference between that time and this config's clock,
+    /// signs every later request (of every client built from this config or its clones) with
+    /// the corrected time, and re-signs and resends the rejected request once, whatever its
+    /// method: the gateway refused it before the service saw it. An answer without a `Date`
+    /// header is returned as the service error.
+    pub fn with_clock_skew_correction(self, enabled: bool) -> Self {
+        self.update(|i| i.correct_clock_skew = enabled)
     }
 
     /// Reads endpoint-related environment (`HUAWEICLOUD_SDK_REGION_*`, regions file, IAM
@@ -357,12 +396,35 @@ impl Config {
             .collect()
     }
 
-    /// The current time for signing.
+    /// Whether clock-skew correction is on (see
+    /// [`with_clock_skew_correction`](Self::with_clock_skew_correction)).
+    pub fn clock_skew_correction(&self) -> bool {
+        self.inner.correct_clock_skew
+    }
+
+    /// The offset learnt by clock-skew correction, in milliseconds: positive when the
+    /// gateway's clock is ahead of this config's clock, 0 until a correction happened.
+    pub fn clock_offset_millis(&self) -> i64 {
+        self.inner.clock_offset.millis()
+    }
+
+    /// The current time for signing: the clock (see [`with_clock`](Self::with_clock)) plus the
+    /// offset learnt by clock-skew correction.
     pub fn now(&self) -> SystemTime {
+        self.inner.clock_offset.apply(self.uncorrected_now())
+    }
+
+    /// The clock without the learnt offset.
+    pub(crate) fn uncorrected_now(&self) -> SystemTime {
         self.inner
             .clock
             .as_ref()
             .map_or_else(SystemTime::now, |c| c())
+    }
+
+    /// Where the learnt offset is kept.
+    pub(crate) fn clock_offset(&self) -> &ClockOffset {
+        &self.inner.clock_offset
     }
 
     /// The environment used for endpoint resolution.
@@ -419,6 +481,8 @@ impl fmt::Debug for Config {
             .field("custom_transport", &i.transport.is_some())
             .field("user_agent", &self.user_agent())
             .field("signing_algorithm", &i.signing_algorithm)
+            .field("clock_skew_correction", &i.correct_clock_skew)
+            .field("clock_offset_ms", &i.clock_offset.millis())
             .finish_non_exhaustive()
     }
 }

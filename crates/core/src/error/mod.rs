@@ -10,7 +10,9 @@
 //! * `APIGW.0301` with "verify aksk signature fail": the AK/SK pair is wrong, or a proxy rewrote
 //!   the request after signing. The message of the local endpoint and of some gateways contains
 //!   the canonical request the server computed; compare it with a debug log of this SDK.
-//! * "signature expired": the machine's clock is more than 15 minutes off.
+//! * "signature expired": the machine's clock is more than 15 minutes off, and the answer had
+//!   no `Date` header to correct the signing clock from (see
+//!   [`Config::with_clock_skew_correction`](crate::Config::with_clock_skew_correction)).
 //! * `is_credentials()`: no provider in the chain produced credentials; the message lists each
 //!   provider's reason.
 

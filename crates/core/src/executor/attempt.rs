@@ -8,6 +8,7 @@ use tracing::Instrument;
 use super::request::Parts;
 use super::response::Response;
 use super::scope::Scope;
+use super::skew;
 use super::{Executor, OperationRequest, OperationSpec};
 use crate::body::RequestBody;
 use crate::credentials::Credentials;
@@ -44,6 +45,8 @@ impl Executor {
             query_pairs: parts.query,
             body: parts.body,
         };
+        // Re-signing with a corrected clock happens at most once per operation.
+        let mut skew_corrected = false;
 
         loop {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
@@ -59,6 +62,31 @@ impl Executor {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
+            if !skew_corrected && config.clock_skew_correction() {
+                if let Some(server_time) = skew::server_time_of_expired_signature(&error) {
+                    skew_corrected = true;
+                    let offset_ms = config
+                        .clock_offset()
+                        .set_from(config.uncorrected_now(), server_time);
+                    // The gateway refused the request before the service saw it, so resending
+                    // is safe for every method; only a one-shot body or a caller-made
+                    // signature cannot be redone.
+                    let resend =
+                        replayable && !prepared.headers.contains_key(http::header::AUTHORIZATION);
+                    let _enter = span.enter();
+                    tracing::debug!(
+                        status = error.status().map(|s| s.as_u16()),
+                        request_id = error.request_id().unwrap_or(""),
+                        clock_offset_ms = offset_ms,
+                        resend,
+                        "signature expired: signing clock corrected from the server's Date"
+                    );
+                    drop(_enter);
+                    if resend {
+                        continue;
+                    }
+                }
+            }
             if error.is_connect() && self.inner.endpoints.len() > 1 {
                 // Fail over to the next endpoint, as the official SDKs do on connect errors;
                 // later calls start there too.
@@ -70,7 +98,13 @@ impl Executor {
             let delay = if replayable {
                 config
                     .retry()
-                    .delay_after(&error, attempt, idempotent, config.now())
+                    // The clock-skew resend is not one of the policy's attempts.
+                    .delay_after(
+                        &error,
+                        attempt.saturating_sub(u32::from(skew_corrected)),
+                        idempotent,
+                        config.now(),
+                    )
                     // Sleeping past the total deadline would only trade this error, which
                     // says what the service answered, for a bare timeout.
                     .filter(|delay| {
@@ -185,7 +219,8 @@ impl Executor {
         for (name, value) in signed_headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
-            let value = http::HeaderValue::from_str(&value)
+            // From the `String`, which the value takes over without a copy.
+            let value = http::HeaderValue::try_from(value)
                 .map_err(|_| Error::construction(format!("invalid value for header {name}")))?;
             headers.insert(name, value);
         }
@@ -196,7 +231,18 @@ impl Executor {
                 return Ok(Response::new(response, (spec.service, spec.operation)));
             }
             let (parts, body) = response.into_parts();
-            let (bytes, truncated) = body.collect_bounded(MAX_ERROR_BODY_BYTES).await?;
+            // An error body cut by the connection fails the attempt as a transport error; it
+            // still names the status and request id the server sent (fault tests found both lost).
+            let (bytes, truncated) =
+                body.collect_bounded(MAX_ERROR_BODY_BYTES)
+                    .await
+                    .map_err(|e| {
+                        let request_id = parts
+                            .headers
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok());
+                        e.with_response(parts.status, request_id)
+                    })?;
             Err(Error::service(ServiceError::from_bounded(
                 parts.status,
                 &parts.headers,
@@ -243,11 +289,15 @@ fn signing_view(headers: &http::HeaderMap) -> Vec<(String, String)> {
 }
 
 fn title_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
+    // Byte-wise (per request, per header): changing ASCII case keeps UTF-8 valid, so the
+    // conversion back cannot fail.
+    let mut bytes = name.as_bytes().to_vec();
     let mut upper = true;
-    for c in name.chars() {
-        out.push(if upper { c.to_ascii_uppercase() } else { c });
-        upper = c == '-';
+    for b in &mut bytes {
+        if upper {
+            b.make_ascii_uppercase();
+        }
+        upper = *b == b'-';
     }
-    out
+    String::from_utf8(bytes).unwrap_or_default()
 }

@@ -8,6 +8,7 @@ mod attempt;
 mod request;
 mod response;
 mod scope;
+pub(crate) mod skew;
 
 pub use request::OperationRequest;
 pub use response::Response;
@@ -179,9 +180,15 @@ impl Executor {
                 "operation failed"
             ),
         });
-        result.map_err(|e| {
-            e.with_operation(spec.service, spec.operation)
-                .with_attempts(attempts)
-        })
+        result
+            .map(|response| {
+                response
+                    .with_attempts(attempts)
+                    .with_deadline(deadline.zip(self.inner.config.total_timeout()))
+            })
+            .map_err(|e| {
+                e.with_operation(spec.service, spec.operation)
+                    .with_attempts(attempts)
+            })
     }
 }

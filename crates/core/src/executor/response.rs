@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::body::ByteStream;
-use crate::error::{Error, Result, ServiceError};
+use crate::error::{Error, Result, ServiceError, TimeoutKind};
 
 /// A successful response. The body has not been read: decode it with [`Response::json`], take
 /// it whole with [`Response::bytes`], or stream it with [`Response::into_body`].
@@ -14,6 +14,13 @@ pub struct Response {
     headers: http::HeaderMap,
     body: ByteStream,
     operation: (&'static str, &'static str),
+    // Attempts it took to get this response, so that an error met while reading the body still
+    // says how many requests were sent (fault tests found it reported 0, "nothing was sent").
+    attempts: u32,
+    // The operation's total-timeout deadline and limit: reading a body whole (`bytes`, `json`)
+    // is part of the operation, so a server dripping a body slower than the read timeout
+    // cannot hold the call past it (fault tests found the total timeout ignored there).
+    deadline: Option<(tokio::time::Instant, std::time::Duration)>,
 }
 
 impl Response {
@@ -27,7 +34,43 @@ impl Response {
             headers: parts.headers,
             body,
             operation,
+            attempts: 1,
+            deadline: None,
         }
+    }
+
+    /// Bounds the whole-body reads by the operation's total timeout (the executor does this).
+    pub(super) fn with_deadline(
+        mut self,
+        deadline: Option<(tokio::time::Instant, std::time::Duration)>,
+    ) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// Reads the whole body within what is left of the total timeout.
+    async fn collect(self) -> (ReadContext, Result<Bytes>) {
+        let context = self.context();
+        let collect = self.body.collect();
+        let result = match self.deadline {
+            Some((at, limit)) => tokio::time::timeout_at(at, collect)
+                .await
+                .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Total, limit))),
+            None => collect.await,
+        };
+        let result = result.map_err(|e| context.wrap(e));
+        (context, result)
+    }
+
+    /// Records how many attempts it took to get this response (the executor does this).
+    pub(super) fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// Attempts it took to get this response, the successful one included.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// What names this response in errors met while reading its body.
@@ -36,6 +79,7 @@ impl Response {
             status: self.status,
             request_id: self.request_id().map(str::to_owned),
             operation: self.operation,
+            attempts: self.attempts,
         }
     }
 
@@ -64,19 +108,18 @@ impl Response {
         header_str(&self.headers, "content-type")
     }
 
-    /// Reads the whole body.
+    /// Reads the whole body, within what is left of the operation's total timeout.
     pub async fn bytes(self) -> Result<Bytes> {
-        let context = self.context();
-        self.body.collect().await.map_err(|e| context.wrap(e))
+        self.collect().await.1
     }
 
     /// Reads the body and decodes it as JSON. An empty body decodes as `{}`, so outputs whose
     /// fields are all optional accept it (as the official SDKs do). A body that does not match
-    /// `T` is a decode error carrying the status and request id.
+    /// `T` is a decode error carrying the status and request id. The body is read within what
+    /// is left of the operation's total timeout.
     pub async fn json<T: DeserializeOwned>(self) -> Result<T> {
-        let context = self.context();
-        let bytes = self.body.collect().await.map_err(|e| context.wrap(e))?;
-        decode_json(&bytes, &context)
+        let (context, bytes) = self.collect().await;
+        decode_json(&bytes?, &context)
     }
 
     /// Like [`Response::json`], for services that report some failures in a 2xx body (HSS
@@ -87,8 +130,8 @@ impl Response {
         self,
         body_error: impl FnOnce(&T) -> Option<(String, String)>,
     ) -> Result<T> {
-        let context = self.context();
-        let bytes = self.body.collect().await.map_err(|e| context.wrap(e))?;
+        let (context, bytes) = self.collect().await;
+        let bytes = bytes?;
         let value: T = decode_json(&bytes, &context)?;
         match body_error(&value) {
             None => Ok(value),
@@ -104,7 +147,8 @@ impl Response {
         }
     }
 
-    /// The body as a stream; nothing is buffered.
+    /// The body as a stream; nothing is buffered. The total timeout does not bound a streamed
+    /// body (a large download may rightly take longer); the read timeout still does.
     pub fn into_body(self) -> ByteStream {
         self.body
     }
@@ -120,6 +164,7 @@ struct ReadContext {
     status: http::StatusCode,
     request_id: Option<String>,
     operation: (&'static str, &'static str),
+    attempts: u32,
 }
 
 impl ReadContext {
@@ -128,6 +173,7 @@ impl ReadContext {
         error
             .with_response(self.status, self.request_id.as_deref())
             .with_operation(service, operation)
+            .with_attempts(self.attempts)
     }
 }
 

@@ -85,12 +85,18 @@ pub(crate) async fn serve(
     connections.shutdown().await;
 }
 
-/// Serves one request, tagging the response with a fresh request id.
+/// Serves one request, tagging the response with a fresh request id and the endpoint's own
+/// time as `Date` (the endpoint's clock, which may be skewed on purpose, not the system's: the
+/// SDK corrects its signing clock from it after a "signature expired" answer).
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+    shared.count_request();
     let request_id = random_hex(16);
     let mut response = route(&shared, req, &request_id).await;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(X_REQUEST_ID, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&httpdate::fmt_http_date((shared.clock)())) {
+        response.headers_mut().insert(http::header::DATE, value);
     }
     Ok(response)
 }

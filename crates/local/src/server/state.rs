@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use super::storage::StoredImage;
@@ -37,6 +38,7 @@ pub(crate) struct Shared {
     pub(super) presign_key: String,
     pub(super) images: HashMap<String, StoredImage>,
     files: Mutex<HashMap<String, FileRecord>>,
+    requests: AtomicU64,
 }
 
 impl Shared {
@@ -57,7 +59,18 @@ impl Shared {
             presign_key: random_hex(32),
             images,
             files: Mutex::new(HashMap::new()),
+            requests: AtomicU64::new(0),
         }
+    }
+
+    /// Counts one received request.
+    pub(super) fn count_request(&self) {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Requests received so far.
+    pub(crate) fn request_count(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
     }
 
     pub(super) fn now(&self) -> i64 {

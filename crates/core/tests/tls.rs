@@ -1,0 +1,121 @@
+//! TLS trust against a local HTTPS server whose certificate (for `localhost` and 127.0.0.1) is
+//! issued at test time by a throw-away CA: refused by default, accepted once the CA is trusted
+//! with `Config::with_root_certificate_pem`, accepted with the explicit insecure opt-in.
+
+use std::sync::Arc;
+
+use huaweicloud_sdk_core::retry::RetryConfig;
+use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls::ServerConfig;
+use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+mod scripted;
+mod support;
+
+use scripted::{Script, response};
+use support::{AK, PROJECT, SK, TEST_SERVICE};
+
+/// Starts the HTTPS server; returns its base URL (`https://localhost:<port>`) and the CA's PEM.
+async fn start_tls_server(script: Script) -> (String, String) {
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "huaweicloud-sdk test CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca)
+        .unwrap();
+
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let server_config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![leaf.der().clone()],
+            PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+        )
+        .unwrap();
+    let acceptor = TlsAcceptor::from(Arc::new(server_config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let script = script.clone();
+            tokio::spawn(async move {
+                // A client refusing the certificate aborts the handshake: nothing to serve.
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    script.serve(tls).await;
+                }
+            });
+        }
+    });
+    (format!("https://localhost:{port}"), ca.pem())
+}
+
+fn config(endpoint: &str) -> Config {
+    Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
+        .with_endpoint(endpoint)
+        .with_retry(RetryConfig::disabled())
+}
+
+async fn call(config: &Config) -> huaweicloud_sdk_core::Result<u16> {
+    let exec = Executor::new(config, &TEST_SERVICE)?;
+    let spec = OperationSpec::new("testsvc", "ShowThing", http::Method::GET);
+    let response = exec
+        .send(&spec, OperationRequest::new("/v1/{project_id}/things"))
+        .await?;
+    Ok(response.status().as_u16())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn self_signed_server_is_refused_by_default() {
+    let script = Script::new(vec![], response(200, &[], "{}"));
+    let (url, _ca) = start_tls_server(script.clone()).await;
+    let err = call(&config(&url)).await.unwrap_err();
+    assert!(err.is_transport(), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.to_ascii_lowercase().contains("certificate"),
+        "the error should say the certificate was refused: {message}"
+    );
+    assert!(
+        script.received().is_empty(),
+        "nothing is sent over an untrusted connection"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trusting_the_ca_accepts_the_server() {
+    let script = Script::new(vec![], response(200, &[], "{}"));
+    let (url, ca) = start_tls_server(script.clone()).await;
+    let config = config(&url).with_root_certificate_pem(ca);
+    assert_eq!(call(&config).await.unwrap(), 200);
+    let received = script.received();
+    assert_eq!(received.len(), 1);
+    assert!(support_signature_present(&received[0]));
+    // The certificate also names the IP address.
+    let by_ip = config.with_endpoint(url.replace("localhost", "127.0.0.1"));
+    assert_eq!(call(&by_ip).await.unwrap(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn danger_accept_invalid_certs_accepts_the_server() {
+    let script = Script::new(vec![], response(200, &[], "{}"));
+    let (url, _ca) = start_tls_server(script.clone()).await;
+    let config = config(&url).with_danger_accept_invalid_certs(true);
+    assert!(format!("{config:?}").contains("danger_accept_invalid_certs: true"));
+    assert_eq!(call(&config).await.unwrap(), 200);
+    assert_eq!(script.received().len(), 1);
+}
+
+fn support_signature_present(r: &scripted::Received) -> bool {
+    r.header("authorization")
+        .is_some_and(|a| a.starts_with("SDK-HMAC-SHA256 ") && a.contains("Signature="))
+}

@@ -1,0 +1,384 @@
+//! No secret in logs or in `Debug`/`Display` output. Every operation of the five runs through
+//! its generated client on its success, error (4xx, 5xx) and retry paths (503 then 200; a
+//! "signature expired" answer re-signed once; a wrong-SK 401 whose message echoes the
+//! canonical request), with temporary credentials, against the local endpoint behind a
+//! recording proxy that captures every `Authorization` header sent. Then the secret key, the
+//! security token and every signature value must appear nowhere in what tracing captured at
+//! TRACE (the SDK and its HTTP stack), nor in the `Debug`/`Display` of the config, credentials,
+//! clients, request builders, requests, outputs and errors.
+//!
+//! In its own test binary with a global subscriber: tracing caches callsite interest
+//! process-wide, so a per-thread subscriber can miss events while other tests run.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use huaweicloud_sdk_core::Credentials;
+use huaweicloud_sdk_core::retry::RetryConfig;
+use huaweicloud_sdk_local::{DEFAULT_PROJECT_ID, LocalEndpoint, seed};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const AK: &str = "HPUASECRETSTEST00001";
+const SK: &str = "secrets-test-SK-9f8e7d6c5b4a39281706f5e4";
+const TOKEN: &str = "secrets-test-security-token-0a1b2c3d4e5f";
+const WRONG_SK: &str = "secrets-test-wrong-SK-6d5c4b3a2918";
+
+/// Collects formatted tracing output.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A recording proxy in front of the local endpoint: each request is recorded, then answered
+/// with the next scripted response, or (none scripted) forwarded to the endpoint.
+#[derive(Clone, Default)]
+struct Proxy {
+    script: Arc<Mutex<VecDeque<Vec<u8>>>>,
+    authorizations: Arc<Mutex<Vec<String>>>,
+}
+
+impl Proxy {
+    async fn start(self, upstream: std::net::SocketAddr) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let proxy = self.clone();
+                tokio::spawn(async move { proxy.serve(stream, upstream).await });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    fn then(&self, responses: impl IntoIterator<Item = Vec<u8>>) {
+        self.script.lock().unwrap().extend(responses);
+    }
+
+    async fn serve(&self, mut client: TcpStream, upstream: std::net::SocketAddr) {
+        let mut buf = Vec::new();
+        loop {
+            let head_end = loop {
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break i + 4;
+                }
+                let mut chunk = [0u8; 8192];
+                match client.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            };
+            let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+            let mut length = 0;
+            for line in head.split("\r\n") {
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("authorization") {
+                        self.authorizations
+                            .lock()
+                            .unwrap()
+                            .push(value.trim().to_owned());
+                    }
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap();
+                    }
+                }
+            }
+            while buf.len() < head_end + length {
+                let mut chunk = [0u8; 8192];
+                match client.read(&mut chunk).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            let request: Vec<u8> = buf.drain(..head_end + length).collect();
+            let scripted = self.script.lock().unwrap().pop_front();
+            let answer = match scripted {
+                Some(answer) => answer,
+                None => {
+                    // One upstream connection per request, closed by the endpoint after its
+                    // answer: the answer is everything read until EOF. `Connection` is not a
+                    // signed header, so adding it keeps the signature valid.
+                    let mut raw = request[..head_end - 2].to_vec();
+                    raw.extend_from_slice(b"connection: close\r\n\r\n");
+                    raw.extend_from_slice(&request[head_end..]);
+                    let mut up = TcpStream::connect(upstream).await.unwrap();
+                    up.write_all(&raw).await.unwrap();
+                    let mut answer = Vec::new();
+                    up.read_to_end(&mut answer).await.unwrap();
+                    answer
+                }
+            };
+            if client.write_all(&answer).await.is_err() {
+                return;
+            }
+        }
+    }
+}
+
+fn scripted(status: u16, extra: &[(&str, String)], body: &str) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\nx-request-id: scripted-rid\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in extra {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    out.into_bytes()
+}
+
+fn unavailable(status: u16) -> Vec<u8> {
+    scripted(
+        status,
+        &[],
+        r#"{"error_code":"APIGW.0503","error_msg":"service unavailable"}"#,
+    )
+}
+
+fn expired() -> Vec<u8> {
+    scripted(
+        401,
+        &[("date", httpdate_now())],
+        r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired, signature time: 20000101T000000Z, server time: 20000101T002000Z"}"#,
+    )
+}
+
+fn httpdate_now() -> String {
+    // The local endpoint's clock is the system's: a correction of (about) zero.
+    let secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // civil-from-days (Howard Hinnant)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{weekday}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        months[(month - 1) as usize],
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Sends a generated builder, recording the `Debug` of the builder, of the request it builds,
+/// and the `Debug` of the output or the `Display` and `Debug` of the error.
+macro_rules! run {
+    ($shown:expr, $builder:expr) => {{
+        let builder = $builder;
+        $shown.push_str(&format!("{builder:?}\n{:?}\n", builder.clone().build()));
+        match builder.send().await {
+            Ok(out) => {
+                $shown.push_str(&format!("{out:?}\n"));
+                Ok(out)
+            }
+            Err(e) => {
+                $shown.push_str(&format!("{e}\n{e:?}\n{e:#?}\n"));
+                Err(e)
+            }
+        }
+    }};
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_in_logs_or_debug_output_on_any_path() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).expect("only test in this binary");
+
+    let local = LocalEndpoint::builder()
+        .temporary_credentials(AK, SK, TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let proxy = Proxy::default();
+    let url = proxy.clone().start(local.addr()).await;
+    let credentials = Credentials::new(AK, SK)
+        .with_security_token(TOKEN)
+        .with_project_id(DEFAULT_PROJECT_ID);
+    let config = huaweicloud_sdk_core::Config::new(credentials.clone())
+        .with_endpoint(&url)
+        .with_retry(
+            RetryConfig::default()
+                .with_max_attempts(2)
+                .with_initial_backoff(Duration::from_millis(5)),
+        );
+    let metastudio = huaweicloud_sdk_metastudio::v1::Client::new(&config).unwrap();
+    let projectman = huaweicloud_sdk_projectman::v4::Client::new(&config).unwrap();
+    let swr = huaweicloud_sdk_swr::v2::Client::new(&config).unwrap();
+    let hss = huaweicloud_sdk_hss::v5::Client::new(&config).unwrap();
+    let mut shown = format!(
+        "{config:?}\n{config:#?}\n{credentials:?}\n{metastudio:?}\n{projectman:?}\n{swr:?}\n{hss:?}\n"
+    );
+
+    // MetaStudio ListPictureModelingJobs (GET).
+    let jobs = || metastudio.list_picture_modeling_jobs().limit(2);
+    run!(shown, jobs()).unwrap();
+    let e = run!(shown, metastudio.list_picture_modeling_jobs().limit(0)).unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+    proxy.then([unavailable(503)]);
+    run!(shown, jobs()).unwrap();
+    proxy.then([unavailable(500), unavailable(500)]);
+    let e = run!(shown, jobs()).unwrap_err();
+    assert_eq!(
+        (e.status().map(|s| s.as_u16()), e.attempts()),
+        (Some(500), 2)
+    );
+
+    // MetaStudio CreateFile (POST).
+    let create = |md5: &str| {
+        metastudio
+            .create_file()
+            .file_name("portrait.png")
+            .file_md5(md5)
+            .file_size(1024)
+            .asset_id("8cb2f48a2cb006154794741933421100")
+            .asset_file_category("MAIN")
+    };
+    let md5 = "CY9rzUYh03PK3k6DJie09g==";
+    run!(shown, create(md5)).unwrap();
+    let e = run!(shown, create("not-base64")).unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+    proxy.then([unavailable(500)]);
+    let e = run!(shown, create(md5)).unwrap_err();
+    assert_eq!(
+        (e.status().map(|s| s.as_u16()), e.attempts()),
+        (Some(500), 1)
+    );
+    proxy.then([expired()]);
+    run!(shown, create(md5)).unwrap();
+
+    // ProjectMan DownloadImageFile (GET, streamed body).
+    let download = |uri: &str| {
+        projectman
+            .download_image_file()
+            .project_id(seed::CODEARTS_PROJECT_ID)
+            .image_uri(uri)
+    };
+    let out = run!(shown, download(seed::IMAGE_PNG_URI)).unwrap();
+    out.body.collect().await.unwrap();
+    let missing = "/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/999.png";
+    let e = run!(shown, download(missing)).unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(404));
+    proxy.then([unavailable(503)]);
+    let out = run!(shown, download(seed::IMAGE_GIF_URI)).unwrap();
+    out.body.collect().await.unwrap();
+
+    // SWR ShowInstanceArtifact (GET).
+    let artifact = |reference: &str| {
+        swr.show_instance_artifact()
+            .instance_id(seed::SWR_INSTANCE_ID)
+            .namespace_name(seed::SWR_NAMESPACE)
+            .repository_name("nginx")
+            .reference(reference)
+    };
+    run!(shown, artifact("latest")).unwrap();
+    let e = run!(shown, artifact("no-such-tag")).unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(404));
+    proxy.then([unavailable(503)]);
+    run!(shown, artifact("latest").with_scan_overview(true)).unwrap();
+
+    // HSS RunImageSynchronize (POST).
+    let sync = |image_type: &str| hss.run_image_synchronize().image_type(image_type);
+    run!(shown, sync("private_image")).unwrap();
+    let e = run!(shown, sync("public_image")).unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+    proxy.then([unavailable(502)]);
+    let e = run!(shown, sync("private_image")).unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
+    proxy.then([expired()]);
+    run!(shown, sync("shared_image")).unwrap();
+
+    // A wrong SK: the gateway's 401 echoes its canonical request, security token included.
+    let wrong = huaweicloud_sdk_core::Config::new(
+        Credentials::new(AK, WRONG_SK)
+            .with_security_token(TOKEN)
+            .with_project_id(DEFAULT_PROJECT_ID),
+    )
+    .with_endpoint(&url);
+    let wrong_swr = huaweicloud_sdk_swr::v2::Client::new(&wrong).unwrap();
+    let e = run!(
+        shown,
+        wrong_swr
+            .show_instance_artifact()
+            .instance_id(seed::SWR_INSTANCE_ID)
+            .namespace_name(seed::SWR_NAMESPACE)
+            .repository_name("nginx")
+            .reference("latest")
+    )
+    .unwrap_err();
+    assert_eq!(e.error_code(), Some("APIGW.0301"));
+    let msg = e.service_error().unwrap().error_msg().to_owned();
+    assert!(msg.contains("canonicalRequest"), "{msg}");
+    shown.push_str(&format!("{wrong:?}\n{wrong_swr:?}\n{msg}\n"));
+
+    // Every request was signed; collect the signature values.
+    let authorizations = proxy.authorizations.lock().unwrap().clone();
+    assert!(authorizations.len() >= 25, "{}", authorizations.len());
+    let signatures: Vec<String> = authorizations
+        .iter()
+        .map(|a| {
+            let sig = a.split("Signature=").nth(1).expect("Signature=");
+            assert_eq!(sig.len(), 64, "{a}");
+            sig.to_owned()
+        })
+        .collect();
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("hyper"),
+        "the HTTP stack's TRACE lines are checked too"
+    );
+    for expected in [
+        "huaweicloud.operation",
+        "attempt failed",
+        "retry_in_ms",
+        "signing clock corrected",
+    ] {
+        assert!(logs.contains(expected), "{expected} missing from the logs");
+    }
+    for (what, text) in [("logs", &logs), ("Debug/Display output", &shown)] {
+        for secret in [SK, TOKEN, WRONG_SK] {
+            assert!(
+                !text.contains(secret),
+                "{secret} leaked into the {what}:\n{text}"
+            );
+        }
+        for signature in &signatures {
+            assert!(
+                !text.contains(signature.as_str()),
+                "signature {signature} leaked into the {what}"
+            );
+        }
+    }
+    // Outputs may hold `Signature=` legitimately (CreateFile's presigned upload URL), logs not.
+    assert!(!logs.contains("Signature="), "Signature= in the logs");
+}
