@@ -11,7 +11,11 @@
 //!   against a capture server on 127.0.0.1. Prints `FAIL <file>:<name>: <reason>` per failing
 //!   vector, then `N passed, N failed`; exits 1 on any failure, 2 on a usage error or an
 //!   unreadable directory.
+//! * `bench [--full] [--python]`: SDK against raw reqwest on a loopback server, signing cost,
+//!   1 GiB transfers (the `huaweicloud-sdk-bench` crate, release mode); the last line is
+//!   `sdk/raw throughput ratio: X.XX`.
 
+mod bench;
 mod codegen;
 mod conformance;
 mod no_panics;
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
         Some("no-panics") => no_panics::run(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some(other) => {
             eprintln!("unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -40,4 +45,6 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   no-panics [DIR...]   check library code for panicking calls (default: crates/*/src)
   codegen [--check]    generate service code from crates/*/openapi/*.json (--check: compare only)
-  conformance <DIR>    replay the golden vectors of DIR (e.g. tests/vectors) through the SDK";
+  conformance <DIR>    replay the golden vectors of DIR (e.g. tests/vectors) through the SDK
+  bench [--full] [--python]
+                       SDK vs raw reqwest on a loopback server, signing, 1 GiB transfers";

@@ -45,10 +45,31 @@ impl UtcDateTime {
 /// Formats a time as `X-Sdk-Date` expects it: `YYYYMMDDTHHMMSSZ`.
 pub(crate) fn format_sdk_date(time: SystemTime) -> String {
     let t = UtcDateTime::from_system_time(time);
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year, t.month, t.day, t.hour, t.minute, t.second
-    )
+    // Runs on every request: digits written directly, not through `format!`. Years past 9999
+    // (not reachable from a real clock) take `format!`'s path so that nothing is cut.
+    if !(0..=9999).contains(&t.year) {
+        return format!(
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            t.year, t.month, t.day, t.hour, t.minute, t.second
+        );
+    }
+    let mut out = [0u8; 16];
+    let mut put = |at: usize, value: u32, width: usize| {
+        let mut v = value;
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, t.year as u32, 4);
+    put(4, t.month, 2);
+    put(6, t.day, 2);
+    put(9, t.hour, 2);
+    put(11, t.minute, 2);
+    put(13, t.second, 2);
+    out[8] = b'T';
+    out[15] = b'Z';
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Parses an `X-Sdk-Date` value (`YYYYMMDDTHHMMSSZ`).

@@ -38,7 +38,13 @@ pub(crate) fn signed_header_names(sorted: &[HeaderRef<'_>]) -> String {
 }
 
 fn push_lowercase(out: &mut String, name: &str) {
-    out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+    // Copy, then lower-case the copy in place: much cheaper than pushing char by char, and
+    // `make_ascii_lowercase` leaves non-ASCII bytes (and so UTF-8 validity) untouched.
+    let start = out.len();
+    out.push_str(name);
+    if let Some(pushed) = out.get_mut(start..) {
+        pushed.make_ascii_lowercase();
+    }
 }
 
 /// Inputs of the canonical request.
@@ -76,7 +82,11 @@ pub(crate) fn canonical_request(parts: &CanonicalParts<'_>) -> String {
             + parts.payload_hash.len()
             + 8,
     );
-    out.extend(parts.method.chars().map(|c| c.to_ascii_uppercase()));
+    let start = out.len();
+    out.push_str(parts.method);
+    if let Some(method) = out.get_mut(start..) {
+        method.make_ascii_uppercase();
+    }
     out.push('\n');
     push_canonical_uri(&mut out, parts.path);
     out.push('\n');

@@ -6,10 +6,17 @@ const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends the lower-case hex form of `bytes` to `out`.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        out.push(char::from(HEX_DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(HEX_DIGITS[usize::from(b & 0x0f)]));
+    // Digests are 32 bytes: encode them into a stack buffer and append once, rather than
+    // pushing (and checking capacity for) 64 separate chars.
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(buf.len() / 2) {
+        let hex = &mut buf[..chunk.len() * 2];
+        for (pair, &b) in hex.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+            pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
+        }
+        // Only ASCII hex digits were written.
+        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
     }
 }
 

@@ -104,14 +104,15 @@ impl HttpTransport for ReqwestTransport {
         }
         let request = reqwest::Request::try_from(request)
             .map_err(|e| Error::construction("invalid request").with_source(e))?;
-        let response = self
+        let mut response = self
             .client
             .execute(request)
             .await
             .map_err(|e| classify(e, self.timeouts))?;
         let status = response.status();
         let version = response.version();
-        let headers = response.headers().clone();
+        // Moved out, not cloned: the body stream below does not need them.
+        let headers = std::mem::take(response.headers_mut());
         let timeouts = self.timeouts;
         let body = ByteStream::new(
             response

@@ -1,0 +1,740 @@
+//! `cargo xtask bench`: what the SDK costs over the floor of raw reqwest + serde_json, measured
+//! in one invocation against a loopback server (see [`server`]) started as a child process.
+//!
+//! ```text
+//! cargo run --release -p huaweicloud-sdk-bench -- [--full] [--python] [--transfer-mib N]
+//! ```
+//!
+//! * ListPictureModelingJobs and ShowInstanceArtifact through the SDK and through raw reqwest
+//!   (no signing, same URL, same output types decoded with serde_json), sequential and at
+//!   concurrency 8, 64 and 256: requests per second and CPU time per request (getrusage of this
+//!   process; the server's CPU is its own process's and shown apart).
+//! * Signing alone against one bare HMAC-SHA256 over the same canonical request.
+//! * DownloadImageFile of 1 GiB through the SDK and raw reqwest streaming: throughput and peak
+//!   RSS (reset through `/proc/self/clear_refs` before each run).
+//! * The MetaStudio upload helper on a 1 GiB file (MD5 pass + CreateFile + streamed PUT), with a
+//!   raw reqwest streamed PUT of the same file for reference.
+//! * `--python`: the official Python SDK in a temporary virtualenv, ListPictureModelingJobs
+//!   sequential.
+//!
+//! SDK and raw rounds alternate (in ABBA order) within each case, so every ratio compares runs
+//! made under the same machine load. The last line is
+//! `sdk/raw throughput ratio: X.XX` for sequential ListPictureModelingJobs.
+
+mod measure;
+mod python;
+mod server;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use huaweicloud_sdk_core::{Config, Credentials};
+use huaweicloud_sdk_metastudio::upload::UploadFile;
+use huaweicloud_sdk_metastudio::v1::ListPictureModelingJobsOutput;
+use huaweicloud_sdk_projectman::download::{self, DownloadOptions};
+use huaweicloud_sdk_swr::v2::ShowInstanceArtifactOutput;
+use tokio::io::AsyncWriteExt;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+const AK: &str = "HPUABENCHAK000000001";
+const SK: &str = "benchSecretKey000000000000000000000000000";
+const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
+const CODEARTS_PROJECT_ID: &str = "5e9ae3a5f1fc4e4a9a2f7a6a1e0c6c8d";
+const IMAGE_URI: &str =
+    "/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/1662003438194761550.png";
+const INSTANCE_ID: &str = "6d4c3b2a-1f00-4e9d-8c7b-6a5f4e3d2c1b";
+
+struct Options {
+    full: bool,
+    python: bool,
+    transfer_mib: u64,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("serve") {
+        let bytes = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+        return match server::serve(bytes) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bench server: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.first().map(String::as_str) == Some("profile") {
+        // Hidden: `profile <list|artifact> <sdk|raw> <requests>`, sequential, for callgrind.
+        return profile(&args[1..]);
+    }
+    let mut options = Options {
+        full: false,
+        python: false,
+        transfer_mib: 1024,
+    };
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--full" => options.full = true,
+            "--python" => options.python = true,
+            "--transfer-mib" => match rest.next().and_then(|v| v.parse().ok()) {
+                Some(mib) => options.transfer_mib = mib,
+                None => return usage(),
+            },
+            _ => return usage(),
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("bench: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(&options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn profile(args: &[String]) -> ExitCode {
+    let op = match args.first().map(String::as_str) {
+        Some("artifact") => Op::Artifact,
+        _ => Op::List,
+    };
+    let kind = match args.get(1).map(String::as_str) {
+        Some("raw") => Kind::Raw,
+        _ => Kind::Sdk,
+    };
+    let n: u64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let work = async {
+        let server = ServerProcess::start(0)?;
+        let clients = Clients::new(&format!("http://{}", server.addr))?;
+        for _ in 0..n {
+            one(&clients, op, kind).await?;
+        }
+        Ok::<(), BoxError>(())
+    };
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(BoxError::from)
+        .and_then(|rt| rt.block_on(work));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench profile: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: huaweicloud-sdk-bench [--full] [--python] [--transfer-mib N]");
+    ExitCode::from(2)
+}
+
+/// The server child; killed (it is ours) if the bench stops early.
+struct ServerProcess {
+    child: Child,
+    addr: String,
+}
+
+impl ServerProcess {
+    fn start(download_bytes: u64) -> Result<Self, BoxError> {
+        let mut child = Command::new(std::env::current_exe()?)
+            .args(["serve", &download_bytes.to_string()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            BufReader::new(stdout).read_line(&mut line)?;
+        }
+        let Some(addr) = line.trim().strip_prefix("listening ") else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err("the bench server did not start".into());
+        };
+        let addr = addr.to_owned();
+        Ok(Self { child, addr })
+    }
+
+    fn cpu_time(&self) -> Duration {
+        measure::process_cpu_time(self.child.id()).unwrap_or_default()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        // Closing stdin ends the server; kill it in case it does not notice.
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Clients {
+    metastudio: huaweicloud_sdk_metastudio::v1::Client,
+    metastudio_upload: huaweicloud_sdk_metastudio::v1::Client,
+    swr: huaweicloud_sdk_swr::v2::Client,
+    projectman: huaweicloud_sdk_projectman::v4::Client,
+    raw: reqwest::Client,
+    list_url: String,
+    artifact_url: String,
+    download_url: String,
+    base: String,
+}
+
+impl Clients {
+    fn new(base: &str) -> Result<Self, BoxError> {
+        // The API calls use the default configuration, as an application would.
+        let config =
+            Config::new(Credentials::new(AK, SK).with_project_id(PROJECT_ID)).with_endpoint(base);
+        // The transfers as in the tour: no read timeout, which would otherwise bound the upload.
+        let transfer_config = config.clone().with_read_timeout(None);
+        Ok(Self {
+            metastudio: huaweicloud_sdk_metastudio::v1::Client::new(&config)?,
+            metastudio_upload: huaweicloud_sdk_metastudio::v1::Client::new(&transfer_config)?,
+            swr: huaweicloud_sdk_swr::v2::Client::new(&config)?,
+            projectman: huaweicloud_sdk_projectman::v4::Client::new(&transfer_config)?,
+            raw: reqwest::Client::builder().build()?,
+            list_url: format!(
+                "{base}/v1/{PROJECT_ID}/digital-human/stylized/picture-modelings?limit=10"
+            ),
+            artifact_url: format!(
+                "{base}/v2/{PROJECT_ID}/instances/{INSTANCE_ID}/namespaces/library/repositories/nginx/artifacts/latest?with_scan_overview=true"
+            ),
+            download_url: format!(
+                "{base}/v4/projects/{CODEARTS_PROJECT_ID}/image-file?image_uri={}",
+                IMAGE_URI.replace('/', "%2F")
+            ),
+            base: base.to_owned(),
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Op {
+    List,
+    Artifact,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Self::List => "ListPictureModelingJobs",
+            Self::Artifact => "ShowInstanceArtifact",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Sdk,
+    Raw,
+}
+
+/// One request of `op`, through the SDK or raw reqwest, body decoded into the same type.
+async fn one(clients: &Clients, op: Op, kind: Kind) -> Result<(), BoxError> {
+    match (op, kind) {
+        (Op::List, Kind::Sdk) => {
+            let out = clients
+                .metastudio
+                .list_picture_modeling_jobs()
+                .limit(10)
+                .send()
+                .await?;
+            std::hint::black_box(out);
+        }
+        (Op::Artifact, Kind::Sdk) => {
+            let out = clients
+                .swr
+                .show_instance_artifact()
+                .instance_id(INSTANCE_ID)
+                .namespace_name("library")
+                .repository_name("nginx")
+                .reference("latest")
+                .with_scan_overview(true)
+                .send()
+                .await?;
+            std::hint::black_box(out);
+        }
+        (Op::List, Kind::Raw) => {
+            let bytes = raw_get(clients, &clients.list_url).await?;
+            let out: ListPictureModelingJobsOutput = serde_json::from_slice(&bytes)?;
+            std::hint::black_box(out);
+        }
+        (Op::Artifact, Kind::Raw) => {
+            let bytes = raw_get(clients, &clients.artifact_url).await?;
+            let out: ShowInstanceArtifactOutput = serde_json::from_slice(&bytes)?;
+            std::hint::black_box(out);
+        }
+    }
+    Ok(())
+}
+
+async fn raw_get(clients: &Clients, url: &str) -> Result<bytes::Bytes, BoxError> {
+    let response = clients
+        .raw
+        .get(url)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(response.bytes().await?)
+}
+
+/// Totals of the rounds of one client in one case.
+#[derive(Default, Clone, Copy)]
+struct Totals {
+    requests: u64,
+    wall: Duration,
+    cpu: Duration,
+    server_cpu: Duration,
+}
+
+impl Totals {
+    fn add(&mut self, other: Totals) {
+        self.requests += other.requests;
+        self.wall += other.wall;
+        self.cpu += other.cpu;
+        self.server_cpu += other.server_cpu;
+    }
+
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    fn micros_per_request(d: Duration, n: u64) -> f64 {
+        d.as_secs_f64() * 1e6 / n.max(1) as f64
+    }
+}
+
+/// Runs `op` with `concurrency` tasks for `length`, then waits for the requests in flight.
+async fn round(
+    clients: &Arc<Clients>,
+    server: &ServerProcess,
+    op: Op,
+    kind: Kind,
+    concurrency: usize,
+    length: Duration,
+) -> Result<Totals, BoxError> {
+    let server_cpu = server.cpu_time();
+    let cpu = measure::cpu_time();
+    let started = Instant::now();
+    let deadline = started + length;
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|_| {
+            let clients = clients.clone();
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    one(&clients, op, kind).await?;
+                    n += 1;
+                }
+                Ok::<u64, BoxError>(n)
+            })
+        })
+        .collect();
+    let mut requests = 0;
+    for task in tasks {
+        requests += task.await??;
+    }
+    Ok(Totals {
+        requests,
+        wall: started.elapsed(),
+        cpu: measure::cpu_time().saturating_sub(cpu),
+        server_cpu: server.cpu_time().saturating_sub(server_cpu),
+    })
+}
+
+/// SDK and raw totals of one case, from rounds alternating ABBA.
+async fn case(
+    clients: &Arc<Clients>,
+    server: &ServerProcess,
+    op: Op,
+    concurrency: usize,
+    pairs: usize,
+    length: Duration,
+) -> Result<(Totals, Totals), BoxError> {
+    // Warm-up: connections opened, allocator and caches settled; not counted.
+    for kind in [Kind::Sdk, Kind::Raw] {
+        round(clients, server, op, kind, concurrency, length / 4).await?;
+    }
+    let (mut sdk, mut raw) = (Totals::default(), Totals::default());
+    for pair in 0..pairs {
+        let order = if pair % 2 == 0 {
+            [Kind::Sdk, Kind::Raw]
+        } else {
+            [Kind::Raw, Kind::Sdk]
+        };
+        for kind in order {
+            let totals = round(clients, server, op, kind, concurrency, length).await?;
+            match kind {
+                Kind::Sdk => sdk.add(totals),
+                Kind::Raw => raw.add(totals),
+            }
+        }
+    }
+    Ok((sdk, raw))
+}
+
+async fn run(options: &Options) -> Result<(), BoxError> {
+    let transfer_bytes = options.transfer_mib * 1024 * 1024;
+    let server = ServerProcess::start(transfer_bytes)?;
+    let base = format!("http://{}", server.addr);
+    let clients = Arc::new(Clients::new(&base)?);
+    let (pairs, length) = if options.full {
+        (8, Duration::from_millis(1000))
+    } else {
+        (3, Duration::from_millis(250))
+    };
+    println!(
+        "huaweicloud-sdk-bench ({} mode): loopback server {base} (child process, canned answers), {} cpus",
+        if options.full { "full" } else { "quick" },
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!(
+        "{pairs} SDK/raw round pairs of {} ms per case, alternating; CPU = getrusage of the client process",
+        length.as_millis()
+    );
+    println!();
+    // Transfers first, while the process is small: peak RSS is the whole process's.
+    transfers(&clients, options, transfer_bytes).await?;
+    println!();
+    println!(
+        "{:<34} {:<6} {:>10} {:>13} {:>13} {:>8}",
+        "case", "client", "req/s", "cpu µs/req", "server µs/req", "sdk/raw"
+    );
+    let mut headline = None;
+    for op in [Op::List, Op::Artifact] {
+        for concurrency in [1usize, 8, 64, 256] {
+            let (sdk, raw) = case(&clients, &server, op, concurrency, pairs, length).await?;
+            let label = if concurrency == 1 {
+                format!("{} seq", op.name())
+            } else {
+                format!("{} c={concurrency}", op.name())
+            };
+            let ratio = sdk.per_second() / raw.per_second().max(1e-9);
+            for (kind, totals) in [("sdk", sdk), ("raw", raw)] {
+                let ratio = if kind == "sdk" {
+                    format!("{ratio:.2}")
+                } else {
+                    String::new()
+                };
+                println!(
+                    "{:<34} {:<6} {:>10.0} {:>13.1} {:>13.1} {:>8}",
+                    if kind == "sdk" { label.as_str() } else { "" },
+                    kind,
+                    totals.per_second(),
+                    Totals::micros_per_request(totals.cpu, totals.requests),
+                    Totals::micros_per_request(totals.server_cpu, totals.requests),
+                    ratio
+                );
+            }
+            if op == Op::List && concurrency == 1 {
+                headline = Some(ratio);
+            }
+        }
+    }
+
+    println!();
+    signing(options.full, &server.addr)?;
+
+    if options.python {
+        println!();
+        match python::run(&base, if options.full { 10.0 } else { 3.0 }) {
+            Ok(result) => {
+                // A Rust SDK round right after, for a ratio under the same load.
+                let sdk = round(&clients, &server, Op::List, Kind::Sdk, 1, length).await?;
+                println!(
+                    "{:<34} {:<6} {:>10.0} {:>13.1} {:>13} {:>8}",
+                    "ListPictureModelingJobs seq",
+                    "python",
+                    result.per_second,
+                    result.cpu_micros_per_request,
+                    "",
+                    format!("{:.2}", result.per_second / sdk.per_second().max(1e-9))
+                );
+                println!(
+                    "  (official Python SDK {}, ratio python/rust-sdk; rust sdk {:.0} req/s in the round after)",
+                    result.version,
+                    sdk.per_second()
+                );
+            }
+            Err(e) => println!("python SDK: not measured: {e}"),
+        }
+    }
+
+    println!();
+    match headline {
+        Some(ratio) => println!("sdk/raw throughput ratio: {ratio:.2}"),
+        None => return Err("no sequential ListPictureModelingJobs result".into()),
+    }
+    Ok(())
+}
+
+/// µs per signature against one bare HMAC-SHA256 over the same canonical request.
+fn signing(full: bool, host: &str) -> Result<(), BoxError> {
+    use hmac::{Hmac, KeyInit, Mac};
+    use huaweicloud_sdk_core::signer::{Payload, SignableRequest, SigningKey, sign};
+    use std::hint::black_box;
+
+    let query = vec![("limit".to_owned(), "10".to_owned())];
+    let headers = vec![
+        ("Content-Type".to_owned(), "application/json".to_owned()),
+        (
+            "User-Agent".to_owned(),
+            Config::new(Credentials::new(AK, SK)).user_agent(),
+        ),
+        ("X-Project-Id".to_owned(), PROJECT_ID.to_owned()),
+    ];
+    let path = format!("/v1/{PROJECT_ID}/digital-human/stylized/picture-modelings");
+    let request = SignableRequest {
+        method: "GET",
+        host,
+        path: &path,
+        query: &query,
+        headers: &headers,
+        payload: Payload::Bytes(b""),
+    };
+    let key = SigningKey {
+        ak: AK,
+        sk: SK,
+        security_token: None,
+    };
+    let algorithm = huaweicloud_sdk_core::signer::SigningAlgorithm::HmacSha256;
+    let time = SystemTime::now();
+    let canonical = sign(&request, &key, &algorithm, time)?.canonical_request;
+    let (rounds, per_round) = if full { (10, 50_000) } else { (6, 20_000) };
+    let (mut sdk, mut bare) = (Duration::ZERO, Duration::ZERO);
+    for _ in 0..rounds {
+        let started = Instant::now();
+        for _ in 0..per_round {
+            let _ = black_box(sign(black_box(&request), &key, &algorithm, time));
+        }
+        sdk += started.elapsed();
+        let started = Instant::now();
+        for _ in 0..per_round {
+            let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(SK.as_bytes())?;
+            mac.update(black_box(canonical.as_bytes()));
+            black_box(mac.finalize().into_bytes());
+        }
+        bare += started.elapsed();
+    }
+    let n = f64::from(rounds * per_round);
+    let sdk_us = sdk.as_secs_f64() * 1e6 / n;
+    let bare_us = bare.as_secs_f64() * 1e6 / n;
+    println!(
+        "{:<34} {:>12} {:>12} {:>8}",
+        "signing (SDK-HMAC-SHA256, GET)", "sdk µs/req", "bare µs/req", "ratio"
+    );
+    println!(
+        "{:<34} {:>12.2} {:>12.2} {:>8.1}",
+        "",
+        sdk_us,
+        bare_us,
+        sdk_us / bare_us
+    );
+    Ok(())
+}
+
+/// Throughput and peak RSS of one transfer.
+struct Transfer {
+    bytes: u64,
+    wall: Duration,
+    peak_kib: Option<u64>,
+    before_kib: Option<u64>,
+}
+
+async fn measured<F>(work: F) -> Result<Transfer, BoxError>
+where
+    F: std::future::Future<Output = Result<u64, BoxError>>,
+{
+    let before = measure::rss_kib().map(|(_, rss)| rss);
+    let reset = measure::reset_peak_rss();
+    let started = Instant::now();
+    let bytes = work.await?;
+    let wall = started.elapsed();
+    let peak = measure::rss_kib().filter(|_| reset).map(|(peak, _)| peak);
+    Ok(Transfer {
+        bytes,
+        wall,
+        peak_kib: peak,
+        before_kib: before,
+    })
+}
+
+async fn download_sdk(clients: &Clients) -> Result<u64, BoxError> {
+    let output = clients
+        .projectman
+        .download_image_file()
+        .project_id(CODEARTS_PROJECT_ID)
+        .image_uri(IMAGE_URI)
+        .send()
+        .await?;
+    Ok(download::write_to(output, &mut tokio::io::sink(), &DownloadOptions::new()).await?)
+}
+
+async fn download_raw(clients: &Clients) -> Result<u64, BoxError> {
+    let mut response = clients
+        .raw
+        .get(&clients.download_url)
+        .send()
+        .await?
+        .error_for_status()?;
+    let mut sink = tokio::io::sink();
+    let mut n = 0u64;
+    while let Some(chunk) = response.chunk().await? {
+        sink.write_all(&chunk).await?;
+        n += chunk.len() as u64;
+    }
+    Ok(n)
+}
+
+async fn upload_sdk(clients: &Clients, path: &Path) -> Result<u64, BoxError> {
+    let output = UploadFile::new(&clients.metastudio_upload, path)
+        .asset_id("bench-asset")
+        .asset_file_category("MAIN")
+        .send()
+        .await?;
+    Ok(output.file_size)
+}
+
+async fn upload_raw(clients: &Clients, path: &Path, size: u64) -> Result<u64, BoxError> {
+    let file = tokio::fs::File::open(path).await?;
+    let body =
+        reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024));
+    clients
+        .raw
+        .put(format!("{}/upload/raw", clients.base))
+        .header(http::header::CONTENT_LENGTH, size)
+        .body(body)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(size)
+}
+
+fn transfer_row(label: &str, client: &str, t: &Transfer, ratio: Option<f64>) {
+    let mib = |kib: Option<u64>| {
+        kib.map_or_else(|| "n/a".to_owned(), |k| format!("{:.1}", k as f64 / 1024.0))
+    };
+    println!(
+        "{:<34} {:<6} {:>10.1} {:>13} {:>13} {:>8}",
+        label,
+        client,
+        t.bytes as f64 / (1024.0 * 1024.0) / t.wall.as_secs_f64().max(1e-9),
+        mib(t.peak_kib),
+        mib(t.before_kib),
+        ratio.map_or_else(String::new, |r| format!("{r:.2}"))
+    );
+}
+
+async fn transfers(clients: &Clients, options: &Options, size: u64) -> Result<(), BoxError> {
+    let mib = options.transfer_mib;
+    println!(
+        "{:<34} {:<6} {:>10} {:>13} {:>13} {:>8}",
+        "transfer", "client", "MiB/s", "peak RSS MiB", "RSS before", "sdk/raw"
+    );
+    // Download: ABBA rounds, the best of each side (a transfer is long; the best run is the
+    // one least disturbed by the other processes of the machine).
+    let pairs = if options.full { 2 } else { 1 };
+    let mut sdk_runs = Vec::new();
+    let mut raw_runs = Vec::new();
+    for pair in 0..pairs * 2 {
+        let order = if pair % 2 == 0 {
+            [Kind::Sdk, Kind::Raw]
+        } else {
+            [Kind::Raw, Kind::Sdk]
+        };
+        for kind in order {
+            match kind {
+                Kind::Sdk => sdk_runs.push(measured(download_sdk(clients)).await?),
+                Kind::Raw => raw_runs.push(measured(download_raw(clients)).await?),
+            }
+        }
+    }
+    let total = |runs: &[Transfer]| {
+        runs.iter().map(|t| t.bytes).sum::<u64>() as f64
+            / runs
+                .iter()
+                .map(|t| t.wall.as_secs_f64())
+                .sum::<f64>()
+                .max(1e-9)
+    };
+    for runs in [&sdk_runs, &raw_runs] {
+        if runs.iter().any(|t| t.bytes != size) {
+            return Err(format!("a download returned a wrong size (expected {size})").into());
+        }
+    }
+    let ratio = total(&sdk_runs) / total(&raw_runs).max(1e-9);
+    let peak = |runs: &[Transfer]| -> Option<Transfer> {
+        let worst = runs.iter().filter_map(|t| t.peak_kib).max();
+        let bytes = runs.iter().map(|t| t.bytes).sum();
+        let wall = runs.iter().map(|t| t.wall).sum();
+        Some(Transfer {
+            bytes,
+            wall,
+            peak_kib: worst,
+            before_kib: runs.iter().filter_map(|t| t.before_kib).max(),
+        })
+    };
+    let label = format!("DownloadImageFile {mib} MiB ×{}", sdk_runs.len());
+    if let (Some(sdk), Some(raw)) = (peak(&sdk_runs), peak(&raw_runs)) {
+        transfer_row(&label, "sdk", &sdk, Some(ratio));
+        transfer_row("", "raw", &raw, None);
+    }
+
+    // Upload: the helper (MD5 pass + CreateFile + PUT) and a raw streamed PUT of the file.
+    let work = tempfile::tempdir()?;
+    let path = work.path().join("large.png");
+    write_file(&path, size).await?;
+    let mut up_sdk = Vec::new();
+    let mut up_raw = Vec::new();
+    for _ in 0..pairs {
+        up_sdk.push(measured(upload_sdk(clients, &path)).await?);
+        up_raw.push(measured(upload_raw(clients, &path, size)).await?);
+    }
+    let ratio = total(&up_sdk) / total(&up_raw).max(1e-9);
+    if let (Some(sdk), Some(raw)) = (peak(&up_sdk), peak(&up_raw)) {
+        transfer_row(
+            &format!("upload helper {mib} MiB (MD5+PUT) ×{}", up_sdk.len()),
+            "sdk",
+            &sdk,
+            Some(ratio),
+        );
+        transfer_row("  raw PUT of the file", "raw", &raw, None);
+    }
+    Ok(())
+}
+
+/// Writes `size` pseudo-random bytes, 1 MiB at a time.
+async fn write_file(path: &Path, size: u64) -> std::io::Result<()> {
+    let mut file = tokio::io::BufWriter::new(tokio::fs::File::create(path).await?);
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut chunk = vec![0u8; 1024 * 1024];
+    let mut left = size;
+    while left > 0 {
+        for word in chunk.chunks_exact_mut(8) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            word.copy_from_slice(&state.to_le_bytes());
+        }
+        let n = usize::try_from(left.min(chunk.len() as u64)).unwrap_or(chunk.len());
+        file.write_all(&chunk[..n]).await?;
+        left -= n as u64;
+    }
+    file.flush().await
+}
