@@ -1,0 +1,161 @@
+//! Property tests of the two files the SDK reads from disk: the credentials profile file and
+//! the regions file. Both parsers are reached through their public entry points
+//! (`ProfileProvider::from_path`, and `endpoint::resolve` with `HUAWEICLOUD_SDK_REGIONS_FILE`
+//! pointing at a temporary file) and must never panic, whatever the file holds.
+//!
+//! Deterministic (fixed seed, no failure files) and modest (256 cases per property); set
+//! `PROPTEST_CASES` for a deeper local run.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use huaweicloud_sdk_core::ProvideCredentials;
+use huaweicloud_sdk_core::config::endpoint::{
+    EndpointEnv, EndpointSource, ServiceEndpoints, resolve,
+};
+use huaweicloud_sdk_core::credentials::ProfileProvider;
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256),
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(0x4857_4346_494c_4531),
+        ..ProptestConfig::default()
+    }
+}
+
+/// A temporary file holding `bytes`, removed when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(kind: &str, bytes: &[u8]) -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("hwc-properties-{}-{kind}-{n}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Lines that look like INI (sections, keys, quotes, comments) mixed with arbitrary text.
+fn ini_text() -> impl Strategy<Value = Vec<u8>> {
+    let line = prop_oneof![
+        "\\[ ?(basic|global|Basic|x|)? ?\\]?",
+        "(ak|sk|AK|project_id|domain_id|security_token|idp_id|) ?= ?[\"']?[ -~]{0,12}[\"']?( [#;].*)?",
+        "[#;].{0,10}",
+        any::<String>(),
+    ];
+    prop_oneof![
+        prop::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n").into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..256),
+        // A UTF-8 BOM, CRLF line ends.
+        prop::collection::vec("[a-z\\[\\]=]{0,6}", 0..6).prop_map(|l| [
+            b"\xEF\xBB\xBF".as_slice(),
+            l.join("\r\n").as_bytes()
+        ]
+        .concat()),
+    ]
+}
+
+/// YAML that looks like a regions file (anchors and aliases too) mixed with arbitrary bytes.
+fn regions_text() -> impl Strategy<Value = Vec<u8>> {
+    let line = prop_oneof![
+        "(swr|SWR|metastudio|x): ?(\\[\\]|null|~|&a|\\*a|)",
+        "  - ?(id|endpoint|endpoints): ?(cn-north-4|\\[https://a, ?https://b\\]|https://[a-z.]{1,8}|\\*a|&a [a-z]|)",
+        "    (endpoint|endpoints|id): .{0,12}",
+        "      - .{0,12}",
+        any::<String>(),
+    ];
+    prop_oneof![
+        prop::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n").into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..256),
+    ]
+}
+
+static SWR: ServiceEndpoints = ServiceEndpoints {
+    service: "swr",
+    regions: &[],
+    host_pattern: "https://swr.{region}.example.com",
+};
+
+fn resolve_with_regions_file(
+    path: &std::path::Path,
+) -> huaweicloud_sdk_core::Result<EndpointSource> {
+    let file = path.display().to_string();
+    let env = EndpointEnv::from_lookup(move |name| {
+        (name == "HUAWEICLOUD_SDK_REGIONS_FILE").then(|| file.clone())
+    });
+    resolve(&SWR, Some("cn-north-4"), None, &env).map(|r| r.source)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Reading any file through `ProfileProvider` gives credentials or a credentials error.
+    #[test]
+    fn profile_file_parsing_never_panics(
+        text in ini_text(),
+        section in prop::sample::select(vec!["basic", "global", "x", "BASIC", " basic "]),
+    ) {
+        let file = TempFile::new("profile", &text);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let provider = ProfileProvider::from_path(file.0.clone()).with_section(section);
+        match runtime.block_on(provider.provide_credentials()) {
+            Ok(credentials) => {
+                prop_assert!(!credentials.ak().is_empty() && !credentials.sk().is_empty());
+            }
+            Err(e) => prop_assert!(e.is_credentials(), "{e}"),
+        }
+    }
+
+    /// A well-formed profile gives back exactly the keys it holds.
+    #[test]
+    fn profile_file_round_trips(
+        ak in "[A-Z0-9]{1,20}",
+        sk in "[A-Za-z0-9+/=]{1,40}",
+        project in "[a-f0-9]{0,32}",
+        comment in prop::option::of(" [#;] [ -~]{0,10}"),
+    ) {
+        let comment = comment.unwrap_or_default();
+        let text = format!("[basic]\nak = {ak}{comment}\nsk = \"{sk}\"\nproject_id = {project}\n");
+        let file = TempFile::new("profile-ok", text.as_bytes());
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let credentials = runtime
+            .block_on(ProfileProvider::from_path(file.0.clone()).provide_credentials())
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(credentials.ak(), ak.as_str());
+        prop_assert_eq!(credentials.sk(), sk.as_str());
+        prop_assert_eq!(credentials.project_id(), (!project.is_empty()).then_some(project.as_str()));
+    }
+
+    /// Resolving an endpoint with any regions file gives endpoints or a construction error.
+    #[test]
+    fn regions_file_parsing_never_panics(text in regions_text()) {
+        let file = TempFile::new("regions", &text);
+        match resolve_with_regions_file(&file.0) {
+            Ok(_) => {}
+            Err(e) => prop_assert!(e.is_construction(), "{e}"),
+        }
+    }
+
+    /// A well-formed regions file listing the region is what the endpoint comes from.
+    #[test]
+    fn regions_file_entry_is_used(host in "[a-z][a-z0-9]{0,10}", key in "(swr|SWR|Swr)") {
+        let text = format!("{key}:\n  - id: cn-north-4\n    endpoint: https://{host}.example.com\n");
+        let file = TempFile::new("regions-ok", text.as_bytes());
+        let source = resolve_with_regions_file(&file.0).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(source, EndpointSource::RegionsFile);
+    }
+}
