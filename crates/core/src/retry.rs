@@ -13,6 +13,11 @@
 //!
 //! A request whose body is a one-shot stream is never retried once sent.
 //!
+//! Retries cover getting an answer's status and headers (and an error answer's body). Once a
+//! success has been handed over, reading its body is the caller's: a connection that breaks
+//! while a JSON answer or a download is read is reported as an error with the attempts made,
+//! and is not retried, because part of a streamed body may already have been consumed.
+//!
 //! Clock skew is handled apart from this policy: when the API gateway answers 401 `APIGW.0301`
 //! "signature expired" with a `Date` header, the executor stores the offset between that time
 //! and the local clock (later requests are signed with the corrected time), re-signs and resends
