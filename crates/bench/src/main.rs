@@ -18,8 +18,9 @@
 //!   sequential.
 //!
 //! SDK and raw rounds alternate (in ABBA order) within each case, so every ratio compares runs
-//! made under the same machine load. The last line is
-//! `sdk/raw throughput ratio: X.XX` for sequential ListPictureModelingJobs.
+//! made under the same machine load; the ratio shown is the median of the per-pair ratios. The
+//! last line is `sdk/raw throughput ratio: X.XX` for sequential ListPictureModelingJobs, which
+//! gets more pairs (10 in quick mode, 16 in full mode) than the other cases.
 
 mod measure;
 mod python;
@@ -67,7 +68,9 @@ fn main() -> ExitCode {
         };
     }
     if args.first().map(String::as_str) == Some("profile") {
-        // Hidden: `profile <list|artifact> <sdk|raw> <requests>`, sequential, for callgrind.
+        // Hidden: `profile <list|artifact> <sdk|raw> <requests>`, sequential, for callgrind
+        // (instructions per request: difference of two runs with different counts); prints
+        // wall and client CPU per request to stderr.
         return profile(&args[1..]);
     }
     let mut options = Options {
@@ -119,9 +122,23 @@ fn profile(args: &[String]) -> ExitCode {
     let work = async {
         let server = ServerProcess::start(0)?;
         let clients = Clients::new(&format!("http://{}", server.addr))?;
+        // A few requests first (connection, allocator), then `n` measured ones.
+        for _ in 0..10 {
+            one(&clients, op, kind).await?;
+        }
+        let cpu = measure::cpu_time();
+        let switches = measure::context_switches();
+        let started = Instant::now();
         for _ in 0..n {
             one(&clients, op, kind).await?;
         }
+        eprintln!(
+            "{} {kind:?}: {n} requests, {:.1} µs/req wall, {:.1} µs/req client CPU, {:.2} context switches/req",
+            op.name(),
+            Totals::micros_per_request(started.elapsed(), n),
+            Totals::micros_per_request(measure::cpu_time().saturating_sub(cpu), n),
+            measure::context_switches().saturating_sub(switches) as f64 / n.max(1) as f64
+        );
         Ok::<(), BoxError>(())
     };
     let result = tokio::runtime::Builder::new_multi_thread()
@@ -358,7 +375,8 @@ async fn round(
     })
 }
 
-/// SDK and raw totals of one case, from rounds alternating ABBA.
+/// SDK and raw totals of one case, from rounds alternating ABBA, and the median of the
+/// per-pair throughput ratios (robust against a round disturbed by the rest of the machine).
 async fn case(
     clients: &Arc<Clients>,
     server: &ServerProcess,
@@ -366,13 +384,15 @@ async fn case(
     concurrency: usize,
     pairs: usize,
     length: Duration,
-) -> Result<(Totals, Totals), BoxError> {
+) -> Result<(Totals, Totals, f64), BoxError> {
     // Warm-up: connections opened, allocator and caches settled; not counted.
     for kind in [Kind::Sdk, Kind::Raw] {
         round(clients, server, op, kind, concurrency, length / 4).await?;
     }
     let (mut sdk, mut raw) = (Totals::default(), Totals::default());
+    let mut ratios = Vec::with_capacity(pairs);
     for pair in 0..pairs {
+        let (mut pair_sdk, mut pair_raw) = (Totals::default(), Totals::default());
         let order = if pair % 2 == 0 {
             [Kind::Sdk, Kind::Raw]
         } else {
@@ -381,12 +401,24 @@ async fn case(
         for kind in order {
             let totals = round(clients, server, op, kind, concurrency, length).await?;
             match kind {
-                Kind::Sdk => sdk.add(totals),
-                Kind::Raw => raw.add(totals),
+                Kind::Sdk => pair_sdk.add(totals),
+                Kind::Raw => pair_raw.add(totals),
             }
         }
+        ratios.push(pair_sdk.per_second() / pair_raw.per_second().max(1e-9));
+        sdk.add(pair_sdk);
+        raw.add(pair_raw);
     }
-    Ok((sdk, raw))
+    Ok((sdk, raw, median(&mut ratios)))
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }
 
 async fn run(options: &Options) -> Result<(), BoxError> {
@@ -399,14 +431,20 @@ async fn run(options: &Options) -> Result<(), BoxError> {
     } else {
         (3, Duration::from_millis(250))
     };
+    // The headline case (sequential ListPictureModelingJobs) gets more, shorter-or-equal pairs:
+    // its median pair ratio is what the last line reports.
+    let headline_pairs = if options.full { 16 } else { 10 };
     println!(
         "huaweicloud-sdk-bench ({} mode): loopback server {base} (child process, canned answers), {} cpus",
         if options.full { "full" } else { "quick" },
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{pairs} SDK/raw round pairs of {} ms per case, alternating; CPU = getrusage of the client process",
+        "{pairs} SDK/raw round pairs of {} ms per case ({headline_pairs} for ListPictureModelingJobs seq), alternating;",
         length.as_millis()
+    );
+    println!(
+        "sdk/raw = median of the per-pair throughput ratios; CPU = getrusage of the client process"
     );
     println!();
     // Transfers first, while the process is small: peak RSS is the whole process's.
@@ -419,13 +457,18 @@ async fn run(options: &Options) -> Result<(), BoxError> {
     let mut headline = None;
     for op in [Op::List, Op::Artifact] {
         for concurrency in [1usize, 8, 64, 256] {
-            let (sdk, raw) = case(&clients, &server, op, concurrency, pairs, length).await?;
+            let case_pairs = if op == Op::List && concurrency == 1 {
+                headline_pairs
+            } else {
+                pairs
+            };
+            let (sdk, raw, ratio) =
+                case(&clients, &server, op, concurrency, case_pairs, length).await?;
             let label = if concurrency == 1 {
                 format!("{} seq", op.name())
             } else {
                 format!("{} c={concurrency}", op.name())
             };
-            let ratio = sdk.per_second() / raw.per_second().max(1e-9);
             for (kind, totals) in [("sdk", sdk), ("raw", raw)] {
                 let ratio = if kind == "sdk" {
                     format!("{ratio:.2}")

@@ -20,6 +20,20 @@ pub fn cpu_time() -> Duration {
     tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
+/// Context switches of this process so far (voluntary + involuntary, all threads): a thread
+/// parking and being woken again costs one.
+pub fn context_switches() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return 0;
+        }
+        usage
+    };
+    u64::try_from(usage.ru_nvcsw + usage.ru_nivcsw).unwrap_or(0)
+}
+
 /// CPU time of process `pid` (utime + stime of `/proc/<pid>/stat`), at the kernel tick's
 /// resolution (usually 10 ms).
 pub fn process_cpu_time(pid: u32) -> Option<Duration> {

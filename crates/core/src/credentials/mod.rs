@@ -38,12 +38,14 @@ use crate::error::Result;
 /// `Debug` never shows the secret key or the security token.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
-    ak: String,
-    sk: String,
-    security_token: Option<String>,
+    // Shared strings: credentials are cloned out of the cache for every request, and a clone
+    // is then a few reference-count increments instead of one allocation per field.
+    ak: Arc<str>,
+    sk: Arc<str>,
+    security_token: Option<Arc<str>>,
     expires_at: Option<SystemTime>,
-    project_id: Option<String>,
-    domain_id: Option<String>,
+    project_id: Option<Arc<str>>,
+    domain_id: Option<Arc<str>>,
     provider: &'static str,
 }
 
@@ -51,8 +53,8 @@ impl Credentials {
     /// Permanent credentials from an access key id and secret key.
     pub fn new(ak: impl Into<String>, sk: impl Into<String>) -> Self {
         Self {
-            ak: ak.into(),
-            sk: sk.into(),
+            ak: ak.into().into(),
+            sk: sk.into().into(),
             security_token: None,
             expires_at: None,
             project_id: None,
@@ -64,7 +66,7 @@ impl Credentials {
     /// Adds a security token (temporary credentials); it is sent, and signed, as
     /// `X-Security-Token`.
     pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
-        self.security_token = Some(token.into());
+        self.security_token = Some(token.into().into());
         self
     }
 
@@ -76,13 +78,13 @@ impl Credentials {
 
     /// Project-level scope: sends `X-Project-Id` and fills `{project_id}` in request paths.
     pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
+        self.project_id = Some(project_id.into().into());
         self
     }
 
     /// Account-level scope: sends `X-Domain-Id` and fills `{domain_id}` in request paths.
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
-        self.domain_id = Some(domain_id.into());
+        self.domain_id = Some(domain_id.into().into());
         self
     }
 

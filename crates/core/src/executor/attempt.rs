@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use tracing::Instrument;
 
-use super::request::Parts;
+use super::Deadline;
 use super::response::Response;
 use super::scope::Scope;
 use super::skew;
@@ -21,19 +21,26 @@ impl Executor {
         spec: &OperationSpec,
         request: OperationRequest,
         attempts: &AtomicU32,
-        deadline: Option<tokio::time::Instant>,
+        total: Option<Deadline>,
     ) -> Result<Response> {
-        let parts = request.into_parts()?;
+        let mut parts = request.into_parts()?;
         let config = &self.inner.config;
-        let credentials = config.credentials_provider().provide_credentials().await?;
-        let scope = Scope::resolve(config, &credentials).await?;
+        let deadline = total.map(|d| d.at);
+        // Bounded by the total deadline. Cached credentials and scope are ready at the first
+        // poll, and tokio polls a future before arming its timer: no timer is armed then.
+        let (credentials, scope) = within_total(total, async {
+            let credentials = config.credentials_provider().provide_credentials().await?;
+            let scope = Scope::resolve(config, &credentials).await?;
+            Ok((credentials, scope))
+        })
+        .await?;
         let path = parts.render_path(&[
             ("project_id", scope.project_id.as_deref()),
             ("domain_id", scope.domain_id.as_deref()),
         ])?;
         // The canonical query is also the wire query, so the two can never disagree.
         let query = signer::canonical_query(&parts.query);
-        let headers = self.base_headers(&parts, &scope)?;
+        let headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
         // Replaying a one-shot stream is impossible, so such a request is never retried.
         let replayable = parts.body.is_replayable();
         let idempotent = spec.idempotent && replayable;
@@ -54,10 +61,34 @@ impl Executor {
                 % self.inner.endpoints.len();
             let span = tracing::debug_span!("attempt", attempt);
             let started = Instant::now();
-            let outcome = self
-                .attempt(spec, &credentials, endpoint_index, &prepared)
-                .instrument(span.clone())
-                .await;
+            let work = self.attempt(spec, &credentials, endpoint_index, &prepared);
+            // One timer per attempt: the earlier of the attempt deadline and the operation's
+            // total deadline (ties go to the attempt, whose timer used to fire first).
+            let attempt_deadline = config.attempt_timeout().and_then(|limit| {
+                tokio::time::Instant::now()
+                    .checked_add(limit)
+                    .zip(Some(limit))
+            });
+            let outcome = match (attempt_deadline, total) {
+                (Some((at, limit)), total) if total.is_none_or(|t| at <= t.at) => {
+                    tokio::time::timeout_at(at, work)
+                        .instrument(span.clone())
+                        .await
+                        .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Attempt, limit)))
+                }
+                (_, Some(total)) => {
+                    match tokio::time::timeout_at(total.at, work)
+                        .instrument(span.clone())
+                        .await
+                    {
+                        Ok(outcome) => outcome,
+                        // The operation is out of time: no retry, as when a timer around the
+                        // whole operation fired.
+                        Err(_) => return Err(Error::timeout(TimeoutKind::Total, total.limit)),
+                    }
+                }
+                (_, None) => work.instrument(span.clone()).await,
+            };
             let error = match outcome {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
@@ -130,9 +161,15 @@ impl Executor {
         }
     }
 
-    /// Headers common to every attempt: the operation's, content type, user agent, scope.
-    fn base_headers(&self, parts: &Parts, scope: &Scope) -> Result<http::HeaderMap> {
-        let mut headers = parts.headers.clone();
+    /// Headers common to every attempt: the operation's (taken over, not copied), user agent,
+    /// scope.
+    fn base_headers(&self, mut headers: http::HeaderMap, scope: &Scope) -> Result<http::HeaderMap> {
+        // Converted once, when the executor was built.
+        let user_agent =
+            self.inner.user_agent.clone().ok_or_else(|| {
+                Error::construction("user-agent has characters not allowed in HTTP")
+            })?;
+        headers.insert(http::header::USER_AGENT, user_agent);
         let mut set = |name: &'static str, value: &str| -> Result<()> {
             let value = http::HeaderValue::from_str(value).map_err(|_| {
                 Error::construction(format!("{name} has characters not allowed in HTTP"))
@@ -140,7 +177,6 @@ impl Executor {
             headers.insert(name, value);
             Ok(())
         };
-        set("user-agent", &self.inner.user_agent)?;
         if let Some(project_id) = &scope.project_id {
             set("x-project-id", project_id)?;
         }
@@ -250,12 +286,8 @@ impl Executor {
                 truncated,
             )))
         };
-        match self.inner.config.attempt_timeout() {
-            Some(limit) => tokio::time::timeout(limit, send)
-                .await
-                .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Attempt, limit))),
-            None => send.await,
-        }
+        // Bounded by the caller (`run`): attempt and total timeouts share one timer.
+        send.await
     }
 }
 
@@ -274,16 +306,32 @@ struct Prepared {
     body: RequestBody,
 }
 
+/// Runs `work` within the operation's total deadline, if any.
+async fn within_total<T>(
+    total: Option<Deadline>,
+    work: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match total {
+        Some(total) => tokio::time::timeout_at(total.at, work)
+            .await
+            .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Total, total.limit))),
+        None => work.await,
+    }
+}
+
 /// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire
 /// (`Content-Type`, `X-Project-Id`), which matters for the signer's content-type rule.
 fn signing_view(headers: &http::HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
-            (
-                title_case(name.as_str()),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
+            // Values are almost always visible ASCII: copy those directly; the lossy
+            // conversion (same result for valid UTF-8) only for the others.
+            let value = match value.to_str() {
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            };
+            (title_case(name.as_str()), value)
         })
         .collect()
 }

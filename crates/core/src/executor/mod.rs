@@ -21,7 +21,7 @@ use tracing::Instrument;
 
 use crate::config::Config;
 use crate::config::endpoint::{self, Endpoint, ServiceEndpoints};
-use crate::error::{Error, Result, TimeoutKind};
+use crate::error::{Error, Result};
 use crate::transport::SharedTransport;
 
 /// What the executor needs to know about an operation besides its request.
@@ -58,6 +58,13 @@ impl OperationSpec {
     }
 }
 
+/// The operation's total-timeout deadline, and the limit it came from (for the error).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Deadline {
+    pub at: tokio::time::Instant,
+    pub limit: std::time::Duration,
+}
+
 /// Runs operations for one service client. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Executor {
@@ -70,7 +77,9 @@ struct Inner {
     service: &'static str,
     endpoints: Vec<Endpoint>,
     transport: SharedTransport,
-    user_agent: String,
+    // Checked and converted once; `None` when the configured user agent is not a valid header
+    // value (reported by every send, as before).
+    user_agent: Option<http::HeaderValue>,
     // Index of the endpoint to use; moves on when connecting to one fails.
     endpoint_index: AtomicU32,
 }
@@ -113,7 +122,7 @@ impl Executor {
         Ok(Self {
             inner: Arc::new(Inner {
                 transport: config.transport()?,
-                user_agent: config.user_agent(),
+                user_agent: http::HeaderValue::try_from(config.user_agent()).ok(),
                 config: config.clone(),
                 service,
                 endpoints,
@@ -147,21 +156,19 @@ impl Executor {
         );
         let attempts = AtomicU32::new(0);
         let started = Instant::now();
-        let deadline = self
-            .inner
-            .config
-            .total_timeout()
-            .and_then(|limit| tokio::time::Instant::now().checked_add(limit));
-        let work = self
-            .run(spec, request, &attempts, deadline)
-            .instrument(span.clone());
-        let result = match self.inner.config.total_timeout() {
-            Some(limit) => match tokio::time::timeout(limit, work).await {
-                Ok(result) => result,
-                Err(_) => Err(Error::timeout(TimeoutKind::Total, limit)),
-            },
-            None => work.await,
-        };
+        let total = self.inner.config.total_timeout().and_then(|limit| {
+            tokio::time::Instant::now()
+                .checked_add(limit)
+                .map(|at| Deadline { at, limit })
+        });
+        // No timer wraps the whole operation: `run` bounds each step by the total deadline
+        // itself (one timer per attempt, the earlier of the attempt and total deadlines,
+        // instead of two nested ones), which ends the operation at the same instant with the
+        // same error.
+        let result = self
+            .run(spec, request, &attempts, total)
+            .instrument(span.clone())
+            .await;
         let attempts = attempts.load(Ordering::Relaxed);
         span.in_scope(|| match &result {
             Ok(r) => tracing::debug!(
@@ -184,7 +191,7 @@ impl Executor {
             .map(|response| {
                 response
                     .with_attempts(attempts)
-                    .with_deadline(deadline.zip(self.inner.config.total_timeout()))
+                    .with_deadline(total.map(|d| (d.at, d.limit)))
             })
             .map_err(|e| {
                 e.with_operation(spec.service, spec.operation)

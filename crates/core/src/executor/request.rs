@@ -112,7 +112,14 @@ impl OperationRequest {
         for (name, value) in self.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
-            let value = http::HeaderValue::from_bytes(value.trim().as_bytes()).map_err(|_| {
+            // A value without surrounding whitespace (the usual case) is taken over without a
+            // copy; both conversions apply the same check.
+            let value = if value.trim().len() == value.len() {
+                http::HeaderValue::try_from(value)
+            } else {
+                http::HeaderValue::from_bytes(value.trim().as_bytes())
+            }
+            .map_err(|_| {
                 Error::construction(format!("header {name} has characters not allowed in HTTP"))
             })?;
             headers.append(name, value);

@@ -50,8 +50,15 @@ impl Response {
 
     /// Reads the whole body within what is left of the total timeout.
     async fn collect(self) -> (ReadContext, Result<Bytes>) {
-        let context = self.context();
         let collect = self.body.collect();
+        // The headers move into the context (no copy of the request id unless an error needs
+        // it).
+        let context = ReadContext {
+            status: self.status,
+            headers: self.headers,
+            operation: self.operation,
+            attempts: self.attempts,
+        };
         let result = match self.deadline {
             Some((at, limit)) => tokio::time::timeout_at(at, collect)
                 .await
@@ -71,16 +78,6 @@ impl Response {
     /// Attempts it took to get this response, the successful one included.
     pub fn attempts(&self) -> u32 {
         self.attempts
-    }
-
-    /// What names this response in errors met while reading its body.
-    fn context(&self) -> ReadContext {
-        ReadContext {
-            status: self.status,
-            request_id: self.request_id().map(str::to_owned),
-            operation: self.operation,
-            attempts: self.attempts,
-        }
     }
 
     /// HTTP status.
@@ -138,7 +135,7 @@ impl Response {
             Some((code, message)) => {
                 Err(context.wrap(Error::service(ServiceError::from_body_error(
                     context.status,
-                    context.request_id.clone(),
+                    context.request_id().map(str::to_owned),
                     code,
                     message,
                     bytes,
@@ -162,16 +159,20 @@ impl Response {
 /// Status, request id and operation of a response whose body is being read.
 struct ReadContext {
     status: http::StatusCode,
-    request_id: Option<String>,
+    headers: http::HeaderMap,
     operation: (&'static str, &'static str),
     attempts: u32,
 }
 
 impl ReadContext {
+    fn request_id(&self) -> Option<&str> {
+        header_str(&self.headers, "x-request-id")
+    }
+
     fn wrap(&self, error: Error) -> Error {
         let (service, operation) = self.operation;
         error
-            .with_response(self.status, self.request_id.as_deref())
+            .with_response(self.status, self.request_id())
             .with_operation(service, operation)
             .with_attempts(self.attempts)
     }
@@ -188,7 +189,7 @@ fn decode_json<T: DeserializeOwned>(bytes: &[u8], context: &ReadContext) -> Resu
         context.wrap(Error::decode(
             e.to_string(),
             context.status,
-            context.request_id.clone(),
+            context.request_id().map(str::to_owned),
         ))
     })
 }

@@ -1,10 +1,15 @@
 //! [`HttpTransport`] over reqwest (rustls by default).
 
 use std::error::Error as _;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::TryStreamExt;
+use bytes::Bytes;
+use futures_util::Stream;
+use tokio::time::Sleep;
 
 use super::{HttpTransport, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
@@ -15,6 +20,9 @@ use crate::error::{Error, Result, TimeoutKind};
 pub struct ReqwestTransport {
     client: reqwest::Client,
     timeouts: Timeouts,
+    // The read timeout, enforced here rather than by reqwest (see `ReadTimeout`); `None` for a
+    // client handed in, which enforces its own.
+    read_timeout: Option<Duration>,
 }
 
 /// The limits the client enforces itself, kept to report which one fired.
@@ -32,9 +40,10 @@ impl ReqwestTransport {
             .connect_timeout(settings.connect_timeout)
             .pool_max_idle_per_host(settings.pool_max_idle_per_host)
             .danger_accept_invalid_certs(settings.danger_accept_invalid_certs);
-        if let Some(read) = settings.read_timeout {
-            builder = builder.read_timeout(read);
-        }
+        // No `builder.read_timeout`: reqwest arms a fresh timer before every poll of the
+        // response and of each body frame, ready or not (three to four timer registrations per
+        // small request, each taking the timer driver's lock and often waking its thread).
+        // `send` enforces the same limit with one timer per request.
         if let Some(proxy) = &settings.proxy {
             // The URL may hold a password: keep it out of the error message.
             let proxy = reqwest::Proxy::all(proxy.as_str())
@@ -64,6 +73,7 @@ impl ReqwestTransport {
                 connect: settings.connect_timeout,
                 read: settings.read_timeout.unwrap_or_default(),
             },
+            read_timeout: settings.read_timeout,
         })
     }
 
@@ -73,6 +83,7 @@ impl ReqwestTransport {
         Self {
             client,
             timeouts: Timeouts::default(),
+            read_timeout: None,
         }
     }
 
@@ -104,26 +115,124 @@ impl HttpTransport for ReqwestTransport {
         }
         let request = reqwest::Request::try_from(request)
             .map_err(|e| Error::construction("invalid request").with_source(e))?;
-        let mut response = self
-            .client
-            .execute(request)
-            .await
-            .map_err(|e| classify(e, self.timeouts))?;
+        let execute = self.client.execute(request);
+        let mut read_timeout = self.read_timeout.map(ReadTimeout::new);
+        let mut response = match &mut read_timeout {
+            Some(timeout) => timeout.bound(execute).await,
+            None => execute.await.map_err(Some),
+        }
+        .map_err(|e| match e {
+            Some(e) => classify(e, self.timeouts),
+            None => Error::timeout(TimeoutKind::Read, self.timeouts.read),
+        })?;
         let status = response.status();
         let version = response.version();
         // Moved out, not cloned: the body stream below does not need them.
         let headers = std::mem::take(response.headers_mut());
         let timeouts = self.timeouts;
-        let body = ByteStream::new(
-            response
-                .bytes_stream()
-                .map_err(move |e| classify(e, timeouts)),
-        );
+        let body = ByteStream::new(Body {
+            inner: response.bytes_stream(),
+            timeouts,
+            read_timeout,
+            done: false,
+        });
         let mut out = http::Response::new(body);
         *out.status_mut() = status;
         *out.version_mut() = version;
         *out.headers_mut() = headers;
         Ok(out)
+    }
+}
+
+/// The read timeout: the longest silence allowed while waiting for the response head or for a
+/// body chunk. One `Sleep` serves the whole response: it is armed only when the response is not
+/// ready when polled, and moved forward (`reset`, which for a later instant does not touch the
+/// timer driver's lock) each time waiting starts again.
+struct ReadTimeout {
+    sleep: Pin<Box<Sleep>>,
+    limit: Duration,
+    // True while waiting: the sleep's instant is the end of the current silence.
+    waiting: bool,
+}
+
+impl ReadTimeout {
+    fn new(limit: Duration) -> Self {
+        Self {
+            sleep: Box::pin(tokio::time::sleep(limit)),
+            limit,
+            // The head's silence starts with the request, as with reqwest's own read timeout.
+            waiting: true,
+        }
+    }
+
+    /// Polled after the inner future or stream returned `Pending`: `Ready` when the silence has
+    /// lasted the limit.
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.waiting {
+            self.waiting = true;
+            let at = tokio::time::Instant::now()
+                .checked_add(self.limit)
+                .unwrap_or_else(|| self.sleep.deadline());
+            self.sleep.as_mut().reset(at);
+        }
+        self.sleep.as_mut().poll(cx)
+    }
+
+    /// Awaits the response head within the limit; `Err(None)` when the limit passed.
+    async fn bound<F>(
+        &mut self,
+        future: F,
+    ) -> std::result::Result<reqwest::Response, Option<reqwest::Error>>
+    where
+        F: Future<Output = reqwest::Result<reqwest::Response>>,
+    {
+        let mut future = std::pin::pin!(future);
+        let result = std::future::poll_fn(|cx| {
+            // The response first: a ready answer is never lost to an expired timer.
+            if let Poll::Ready(result) = future.as_mut().poll(cx) {
+                return Poll::Ready(result.map_err(Some));
+            }
+            self.poll_expired(cx).map(|()| Err(None))
+        })
+        .await;
+        self.waiting = false;
+        result
+    }
+}
+
+/// The response body: reqwest's chunks, errors mapped, silences bounded by the read timeout.
+struct Body<S> {
+    inner: S,
+    timeouts: Timeouts,
+    read_timeout: Option<ReadTimeout>,
+    done: bool,
+}
+
+impl<S> Stream for Body<S>
+where
+    S: Stream<Item = reqwest::Result<Bytes>> + Unpin,
+{
+    type Item = Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.done {
+            return Poll::Ready(None);
+        }
+        if let Poll::Ready(item) = Pin::new(&mut this.inner).poll_next(cx) {
+            if let Some(timeout) = &mut this.read_timeout {
+                timeout.waiting = false;
+            }
+            let timeouts = this.timeouts;
+            return Poll::Ready(item.map(|r| r.map_err(|e| classify(e, timeouts))));
+        }
+        match &mut this.read_timeout {
+            Some(timeout) => timeout.poll_expired(cx).map(|()| {
+                this.done = true;
+                Some(Err(Error::timeout(TimeoutKind::Read, timeout.limit)))
+            }),
+            None => Poll::Pending,
+        }
     }
 }
 
