@@ -8,26 +8,13 @@
 //!
 //! For example `-- 20 SUCCEED,FAILED`. Credentials and project id come from the environment
 //! (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID`) or the profile
-//! file; the region from `HUAWEICLOUD_SDK_REGION_ID` (default `cn-north-4`). Set
+//! file; the region from `HUAWEICLOUD_SDK_REGION_ID`. Set
 //! `HUAWEICLOUD_SDK_ENDPOINT` (e.g. `http://127.0.0.1:8080`) to send the requests to another
 //! endpoint, such as a local test server.
 
 use futures_util::TryStreamExt;
 use huaweicloud_sdk_core::Config;
 use huaweicloud_sdk_metastudio::v1::Client;
-
-/// Config from the environment, pointed at `HUAWEICLOUD_SDK_ENDPOINT` when it is set.
-fn config() -> Result<Config, huaweicloud_sdk_core::Error> {
-    let mut config = Config::from_env()?;
-    match std::env::var("HUAWEICLOUD_SDK_ENDPOINT") {
-        Ok(endpoint) if !endpoint.trim().is_empty() => {
-            config = config.with_endpoint(endpoint.trim());
-        }
-        _ if config.region().is_none() => config = config.with_region("cn-north-4"),
-        _ => {}
-    }
-    Ok(config)
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let states = args.next().unwrap_or_default();
 
-    let client = Client::new(&config()?)?;
+    let client = Client::new(&Config::from_env()?)?;
     let mut request = client.list_picture_modeling_jobs().limit(page_size);
     for state in states.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         request = request.state(state);

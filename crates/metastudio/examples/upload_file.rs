@@ -9,27 +9,13 @@
 //! `category` defaults to `MAIN`; `file_type` to the file's extension. Credentials and project
 //! id come from the environment (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`,
 //! `HUAWEICLOUD_SDK_PROJECT_ID`) or the profile file; the region from
-//! `HUAWEICLOUD_SDK_REGION_ID` (default `cn-north-4`). Set `HUAWEICLOUD_SDK_ENDPOINT` (e.g.
+//! `HUAWEICLOUD_SDK_REGION_ID`. Set `HUAWEICLOUD_SDK_ENDPOINT` (e.g.
 //! `http://127.0.0.1:8080`) to send CreateFile to another endpoint, such as a local test
 //! server; the upload goes wherever its answer's `upload_url` points.
 
 use huaweicloud_sdk_core::Config;
 use huaweicloud_sdk_metastudio::upload::UploadFile;
 use huaweicloud_sdk_metastudio::v1::Client;
-
-/// Config from the environment, pointed at `HUAWEICLOUD_SDK_ENDPOINT` when it is set.
-fn config() -> Result<Config, huaweicloud_sdk_core::Error> {
-    let mut config = Config::from_env()?;
-    match std::env::var("HUAWEICLOUD_SDK_ENDPOINT") {
-        Ok(endpoint) if !endpoint.trim().is_empty() => {
-            config = config.with_endpoint(endpoint.trim());
-        }
-        _ if config.region().is_none() => config = config.with_region("cn-north-4"),
-        _ => {}
-    }
-    // The built-in transport's read timeout also bounds the upload itself: no limit here.
-    Ok(config.with_read_timeout(None))
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -39,7 +25,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let category = args.next().unwrap_or_else(|| "MAIN".to_owned());
 
-    let client = Client::new(&config()?)?;
+    let client = Client::new(
+        &Config::from_env()?
+            // The built-in transport's read timeout also bounds the upload itself: no limit here.
+            .with_read_timeout(None),
+    )?;
     let mut upload = UploadFile::new(&client, &path)
         .asset_id(asset_id)
         .asset_file_category(category.as_str())

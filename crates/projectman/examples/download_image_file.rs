@@ -6,26 +6,13 @@
 //! ```
 //!
 //! Credentials come from the environment (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, ...) or
-//! the profile file; the region from `HUAWEICLOUD_SDK_REGION_ID` (default `cn-north-4`). Set
+//! the profile file; the region from `HUAWEICLOUD_SDK_REGION_ID`. Set
 //! `HUAWEICLOUD_SDK_ENDPOINT` (e.g. `http://127.0.0.1:8080`) to send the request to another
 //! endpoint, such as a local test server.
 
 use huaweicloud_sdk_core::Config;
 use huaweicloud_sdk_projectman::download::{self, DownloadOptions};
 use huaweicloud_sdk_projectman::v4::Client;
-
-/// Config from the environment, pointed at `HUAWEICLOUD_SDK_ENDPOINT` when it is set.
-fn config() -> Result<Config, huaweicloud_sdk_core::Error> {
-    let mut config = Config::from_env()?;
-    match std::env::var("HUAWEICLOUD_SDK_ENDPOINT") {
-        Ok(endpoint) if !endpoint.trim().is_empty() => {
-            config = config.with_endpoint(endpoint.trim());
-        }
-        _ if config.region().is_none() => config = config.with_region("cn-north-4"),
-        _ => {}
-    }
-    Ok(config)
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -46,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .to_owned()
     });
 
-    let client = Client::new(&config()?)?;
+    let client = Client::new(&Config::from_env()?)?;
     let image = client
         .download_image_file()
         .project_id(project_id)

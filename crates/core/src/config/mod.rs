@@ -83,6 +83,12 @@ struct Inner {
     built_transport: Arc<OnceLock<SharedTransport>>,
 }
 
+/// The region of [`Config::from_env`].
+const REGION_ID_ENV: &str = "HUAWEICLOUD_SDK_REGION_ID";
+
+/// One endpoint for every service, read by [`Config::from_env`].
+const ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_ENDPOINT";
+
 impl Config {
     /// A configuration using `credentials` (a [`Credentials`] value or any provider).
     /// Temporary credentials are cached and refreshed before they expire.
@@ -90,21 +96,35 @@ impl Config {
         Self::with_provider(Arc::new(CachingProvider::new(Arc::new(credentials))))
     }
 
-    /// Credentials from the default chain (environment, profile file, ECS metadata), cached.
-    /// The region comes from `HUAWEICLOUD_SDK_REGION_ID` when set.
+    /// Credentials from the default chain (environment, profile file, ECS metadata), cached,
+    /// and from the environment:
+    /// * `HUAWEICLOUD_SDK_REGION_ID`: the region;
+    /// * `HUAWEICLOUD_SDK_ENDPOINT`: one endpoint for every service, such as a local test
+    ///   endpoint (`http://127.0.0.1:8080`); like [`with_endpoint`](Self::with_endpoint), it
+    ///   takes precedence over the region.
     ///
     /// Nothing is read from the network here: the chain runs at the first request, and its
     /// error lists every provider's reason if none has credentials.
     pub fn from_env() -> Result<Self> {
+        Ok(Self::from_env_vars(|name| std::env::var(name).ok()))
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `var` (tests).
+    fn from_env_vars(var: impl Fn(&str) -> Option<String>) -> Self {
         let chain: SharedCredentialsProvider = Arc::new(ChainProvider::default_chain());
         let mut config = Self::with_provider(Arc::new(CachingProvider::new(chain)));
-        if let Some(region) = std::env::var("HUAWEICLOUD_SDK_REGION_ID")
-            .ok()
-            .filter(|r| !r.trim().is_empty())
-        {
-            config = config.with_region(region.trim());
+        let set = |name: &str| {
+            var(name)
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty())
+        };
+        if let Some(region) = set(REGION_ID_ENV) {
+            config = config.with_region(region);
         }
-        Ok(config)
+        if let Some(endpoint) = set(ENDPOINT_ENV) {
+            config = config.with_endpoint(endpoint);
+        }
+        config
     }
 
     fn with_provider(credentials: SharedCredentialsProvider) -> Self {
@@ -490,6 +510,21 @@ impl fmt::Debug for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn from_env_reads_region_and_endpoint() {
+        let config = Config::from_env_vars(|name| match name {
+            "HUAWEICLOUD_SDK_REGION_ID" => Some(" cn-north-4 ".to_owned()),
+            "HUAWEICLOUD_SDK_ENDPOINT" => Some("http://127.0.0.1:8080".to_owned()),
+            _ => None,
+        });
+        assert_eq!(config.region(), Some("cn-north-4"));
+        assert_eq!(config.inner.endpoints, ["http://127.0.0.1:8080"]);
+
+        let blank = Config::from_env_vars(|_| Some("  ".to_owned()));
+        assert_eq!(blank.region(), None);
+        assert!(blank.inner.endpoints.is_empty());
+    }
 
     #[test]
     fn debug_never_shows_secrets() {
