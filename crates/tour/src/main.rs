@@ -16,7 +16,7 @@ mod progress;
 mod steps;
 mod target;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use tokio::io::AsyncWriteExt;
@@ -134,7 +134,7 @@ impl Tally {
 
 /// A deterministic sample "image": the PNG signature, then pseudo-random bytes, written in
 /// 1 MiB pieces.
-async fn write_sample(path: &Path) -> std::io::Result<PathBuf> {
+async fn write_sample(path: &Path) -> std::io::Result<()> {
     let mut file = tokio::fs::File::create(path).await?;
     let mut state: u32 = 0x9e37_79b9;
     let mut chunk = vec![0u8; 1024 * 1024];
@@ -153,6 +153,5 @@ async fn write_sample(path: &Path) -> std::io::Result<PathBuf> {
         file.write_all(&chunk).await?;
         written += chunk.len();
     }
-    file.flush().await?;
-    Ok(path.to_path_buf())
+    file.flush().await
 }
