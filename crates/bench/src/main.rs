@@ -121,25 +121,10 @@ fn profile(args: &[String]) -> ExitCode {
     let n: u64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(1000);
     let work = async {
         let server = ServerProcess::start(0)?;
-        let clients = Clients::new(&format!("http://{}", server.addr))?;
-        // A few requests first (connection, allocator), then `n` measured ones.
-        for _ in 0..10 {
-            one(&clients, op, kind).await?;
-        }
-        let cpu = measure::cpu_time();
-        let switches = measure::context_switches();
-        let started = Instant::now();
-        for _ in 0..n {
-            one(&clients, op, kind).await?;
-        }
-        eprintln!(
-            "{} {kind:?}: {n} requests, {:.1} µs/req wall, {:.1} µs/req client CPU, {:.2} context switches/req",
-            op.name(),
-            Totals::micros_per_request(started.elapsed(), n),
-            Totals::micros_per_request(measure::cpu_time().saturating_sub(cpu), n),
-            measure::context_switches().saturating_sub(switches) as f64 / n.max(1) as f64
-        );
-        Ok::<(), BoxError>(())
+        let clients = Arc::new(Clients::new(&format!("http://{}", server.addr))?);
+        // The loop runs on a worker, as in the bench's rounds, not on the blocked main thread.
+        let measured = tokio::spawn(measure_sequential(clients, op, kind, n));
+        measured.await?
     };
     let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -153,6 +138,33 @@ fn profile(args: &[String]) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `n` sequential requests after a few unmeasured ones (connection, allocator); prints wall
+/// and client CPU per request to stderr.
+async fn measure_sequential(
+    clients: Arc<Clients>,
+    op: Op,
+    kind: Kind,
+    n: u64,
+) -> Result<(), BoxError> {
+    for _ in 0..10 {
+        one(&clients, op, kind).await?;
+    }
+    let cpu = measure::cpu_time();
+    let switches = measure::context_switches();
+    let started = Instant::now();
+    for _ in 0..n {
+        one(&clients, op, kind).await?;
+    }
+    eprintln!(
+        "{} {kind:?}: {n} requests, {:.1} µs/req wall, {:.1} µs/req client CPU, {:.2} context switches/req",
+        op.name(),
+        Totals::micros_per_request(started.elapsed(), n),
+        Totals::micros_per_request(measure::cpu_time().saturating_sub(cpu), n),
+        measure::context_switches().saturating_sub(switches) as f64 / n.max(1) as f64
+    );
+    Ok(())
 }
 
 fn usage() -> ExitCode {

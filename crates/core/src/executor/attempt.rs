@@ -1,5 +1,6 @@
 //! The retry loop and one attempt: sign, send, classify.
 
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
@@ -44,10 +45,11 @@ impl Executor {
         // Replaying a one-shot stream is impossible, so such a request is never retried.
         let replayable = parts.body.is_replayable();
         let idempotent = spec.idempotent && replayable;
-        let prepared = Prepared {
+        let mut prepared = Prepared {
             path,
             signing_headers: signing_view(&headers),
-            headers,
+            caller_signed: headers.contains_key(http::header::AUTHORIZATION),
+            headers: Some(headers),
             query,
             query_pairs: parts.query,
             body: parts.body,
@@ -61,7 +63,14 @@ impl Executor {
                 % self.inner.endpoints.len();
             let span = tracing::debug_span!("attempt", attempt);
             let started = Instant::now();
-            let work = self.attempt(spec, &credentials, endpoint_index, &prepared);
+            // The first attempt takes the headers over; a retry rebuilds them.
+            let headers = match prepared.headers.take() {
+                Some(headers) => headers,
+                None => headers_from_view(&prepared.signing_headers)?,
+            };
+            // Boxed for the same reason as `run`: it moves into a timer and a span.
+            let work =
+                Box::pin(self.attempt(spec, &credentials, endpoint_index, &prepared, headers));
             // One timer per attempt: the earlier of the attempt deadline and the operation's
             // total deadline (ties go to the attempt, whose timer used to fire first).
             let attempt_deadline = config.attempt_timeout().and_then(|limit| {
@@ -102,8 +111,7 @@ impl Executor {
                     // The gateway refused the request before the service saw it, so resending
                     // is safe for every method; only a one-shot body or a caller-made
                     // signature cannot be redone.
-                    let resend =
-                        replayable && !prepared.headers.contains_key(http::header::AUTHORIZATION);
+                    let resend = replayable && !prepared.caller_signed;
                     let _enter = span.enter();
                     tracing::debug!(
                         status = error.status().map(|s| s.as_u16()),
@@ -193,34 +201,43 @@ impl Executor {
         credentials: &Credentials,
         endpoint_index: usize,
         prepared: &Prepared,
+        mut headers: http::HeaderMap,
     ) -> Result<Response> {
         let Prepared {
             path,
             query,
             query_pairs,
-            headers: base_headers,
             signing_headers,
+            caller_signed,
             body,
+            ..
         } = prepared;
         let endpoint = &self.inner.endpoints[endpoint_index];
-        let mut full_path = String::with_capacity(endpoint.base_path().len() + path.len());
-        full_path.push_str(endpoint.base_path());
-        full_path.push_str(path);
+        let target = &self.inner.targets[endpoint_index];
+        // The wire path and query in one buffer: the signer reads the path part, the URI takes
+        // the whole (its `Bytes`, no copy).
+        let mut path_and_query =
+            String::with_capacity(endpoint.base_path().len() + path.len() + query.len() + 1);
+        path_and_query.push_str(endpoint.base_path());
+        path_and_query.push_str(path);
+        let path_len = path_and_query.len();
+        if !query.is_empty() {
+            path_and_query.push('?');
+            path_and_query.push_str(query);
+        }
 
         // A request that already carries `Authorization` (an operation exposing the header, set
         // by the caller) is sent as given, as the official Python SDK does.
-        let signed_headers = if base_headers.contains_key(http::header::AUTHORIZATION) {
-            Vec::new()
-        } else {
+        if !caller_signed {
             let payload = match body.as_bytes() {
                 Some(bytes) => Payload::Bytes(bytes),
                 None => Payload::Unsigned,
             };
-            signer::sign(
+            let signed = signer::sign_borrowed(
                 &SignableRequest {
                     method: spec.method.as_str(),
                     host: endpoint.authority(),
-                    path: &full_path,
+                    path: &path_and_query[..path_len],
                     query: query_pairs,
                     headers: signing_headers,
                     payload,
@@ -232,34 +249,26 @@ impl Executor {
                 },
                 self.inner.config.signing_algorithm(),
                 self.inner.config.now(),
-            )?
-            .headers
-        };
+            )?;
+            for (name, value) in signed.added {
+                let name = signer::added_header_name(name)
+                    .ok_or_else(|| Error::construction(format!("invalid header name {name:?}")))?;
+                let value = match value {
+                    // The endpoint's, parsed once.
+                    Cow::Borrowed(_) if name == http::header::HOST => target.host(),
+                    // From the `String`, which the value takes over without a copy.
+                    Cow::Owned(value) => http::HeaderValue::try_from(value).ok(),
+                    Cow::Borrowed(value) => http::HeaderValue::from_str(value).ok(),
+                }
+                .ok_or_else(|| Error::construction(format!("invalid value for header {name}")))?;
+                headers.insert(name, value);
+            }
+        }
 
-        let mut uri = String::with_capacity(endpoint.as_str().len() + path.len() + query.len() + 1);
-        uri.push_str(endpoint.scheme());
-        uri.push_str("://");
-        uri.push_str(endpoint.authority());
-        uri.push_str(&full_path);
-        if !query.is_empty() {
-            uri.push('?');
-            uri.push_str(query);
-        }
-        let mut request = http::Request::builder()
-            .method(spec.method.clone())
-            .uri(uri)
-            .body(body.try_clone_for_attempt()?)
-            .map_err(|e| Error::construction("cannot build the HTTP request").with_source(e))?;
-        let headers = request.headers_mut();
-        *headers = base_headers.clone();
-        for (name, value) in signed_headers {
-            let name = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
-            // From the `String`, which the value takes over without a copy.
-            let value = http::HeaderValue::try_from(value)
-                .map_err(|_| Error::construction(format!("invalid value for header {name}")))?;
-            headers.insert(name, value);
-        }
+        let mut request = http::Request::new(body.try_clone_for_attempt()?);
+        *request.method_mut() = spec.method.clone();
+        *request.uri_mut() = target.uri(path_and_query)?;
+        *request.headers_mut() = headers;
 
         let send = async {
             let response = self.inner.transport.send(request).await?;
@@ -299,11 +308,28 @@ struct Prepared {
     query: String,
     /// The same query as raw pairs, for the signer.
     query_pairs: Vec<(String, String)>,
-    /// Operation, content-type, user-agent and scope headers.
-    headers: http::HeaderMap,
-    /// `headers` as the signer wants them.
+    /// Operation, content-type, user-agent and scope headers, until the first attempt takes
+    /// them; later attempts rebuild them from `signing_headers`.
+    headers: Option<http::HeaderMap>,
+    /// The same headers as the signer wants them.
     signing_headers: Vec<(String, String)>,
+    /// Whether the caller set `Authorization` (the request is then sent unsigned).
+    caller_signed: bool,
     body: RequestBody,
+}
+
+/// The base headers again, for a retry, from the signer's view of them (same values: they are
+/// all UTF-8, so the view did not change them).
+fn headers_from_view(view: &[(String, String)]) -> Result<http::HeaderMap> {
+    let mut headers = http::HeaderMap::with_capacity(view.len());
+    for (name, value) in view {
+        let name = http::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
+        let value = http::HeaderValue::from_str(value)
+            .map_err(|_| Error::construction(format!("invalid value for header {name}")))?;
+        headers.append(name, value);
+    }
+    Ok(headers)
 }
 
 /// Runs `work` within the operation's total deadline, if any.

@@ -17,6 +17,21 @@ pub(crate) const CONTENT_TYPE: &str = "Content-Type";
 /// Payload-hash placeholder of a body that is not hashed.
 pub(crate) const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 
+/// The wire name of a header the signer adds, without parsing or allocating for the known
+/// ones (the executor inserts these on every request). Names are the constants above or the
+/// algorithm's content header.
+pub(crate) fn added_header_name(name: &'static str) -> Option<http::HeaderName> {
+    use http::HeaderName;
+    Some(match name {
+        X_SDK_DATE => HeaderName::from_static("x-sdk-date"),
+        HOST => http::header::HOST,
+        AUTHORIZATION => http::header::AUTHORIZATION,
+        X_SECURITY_TOKEN => HeaderName::from_static("x-security-token"),
+        "X-Sdk-Content-Sha256" => HeaderName::from_static("x-sdk-content-sha256"),
+        other => return HeaderName::from_bytes(other.as_bytes()).ok(),
+    })
+}
+
 /// `true` for an RFC 9110 token character (header names and methods).
 fn is_tchar(c: u8) -> bool {
     c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
@@ -221,5 +236,21 @@ mod tests {
         assert!(!text.contains("sig-secret"));
         assert!(text.contains(REDACTED));
         assert!(text.contains("\"b\""));
+    }
+
+    #[test]
+    fn added_header_names_are_the_lower_cased_constants() {
+        for name in [
+            X_SDK_DATE,
+            HOST,
+            AUTHORIZATION,
+            X_SECURITY_TOKEN,
+            "X-Sdk-Content-Sha256",
+            "X-Sdk-Content-Sm3",
+        ] {
+            let parsed = added_header_name(name).unwrap();
+            assert_eq!(parsed.as_str(), name.to_ascii_lowercase());
+        }
+        assert!(added_header_name("bad name").is_none());
     }
 }

@@ -30,6 +30,7 @@ mod headers;
 mod hex;
 mod verify;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::SystemTime;
 
@@ -38,6 +39,7 @@ use crate::time::{UtcDateTime, format_sdk_date, parse_sdk_date};
 
 use canonical::{CanonicalParts, HeaderRef, is_signable, signed_header_names, sort_headers};
 use hash::HashKind;
+pub(crate) use headers::added_header_name;
 use headers::{
     HOST, HeaderScan, REDACTED, RedactedHeaders, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN,
 };
@@ -274,6 +276,43 @@ pub fn sign(
     algorithm: &SigningAlgorithm,
     time: SystemTime,
 ) -> Result<SigningOutput> {
+    let signed = sign_borrowed(request, key, algorithm, time)?;
+    let authorization = signed
+        .added
+        .last()
+        .map(|(_, value)| value.to_string())
+        .unwrap_or_default();
+    Ok(SigningOutput {
+        headers: signed
+            .added
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value.into_owned()))
+            .collect(),
+        canonical_request: signed.canonical_request,
+        string_to_sign: signed.string_to_sign,
+        signature: signed.signature,
+        authorization,
+    })
+}
+
+/// What [`sign`] computes, with the added headers' names static and their values borrowed
+/// where they come from the request or key: the executor inserts them into the outgoing
+/// request without copying names (and without a second copy of `Authorization`).
+pub(crate) struct Signed<'a> {
+    /// Headers to add, in the official order, `Authorization` last.
+    pub added: Vec<(&'static str, Cow<'a, str>)>,
+    pub canonical_request: String,
+    pub string_to_sign: String,
+    pub signature: String,
+}
+
+/// [`sign`] without the copies into owned output.
+pub(crate) fn sign_borrowed<'a>(
+    request: &SignableRequest<'a>,
+    key: &SigningKey<'a>,
+    algorithm: &SigningAlgorithm,
+    time: SystemTime,
+) -> Result<Signed<'a>> {
     key.validate()?;
     if !headers::is_token(request.method) {
         return Err(Error::construction(format!(
@@ -286,14 +325,14 @@ pub fn sign(
     let scan = HeaderScan::new(request.headers, content_header)?;
 
     // Headers the signer adds, in the official order; `Authorization` comes last.
-    let mut added: Vec<(String, String)> = Vec::with_capacity(5);
+    let mut added: Vec<(&'static str, Cow<'a, str>)> = Vec::with_capacity(5);
     let add_content_header = scan.content_header.is_none()
         && match request.payload {
             Payload::Unsigned => true,
             Payload::Bytes(_) => scan.content_type_wants_unsigned(),
         };
     if add_content_header {
-        added.push((content_header.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
+        added.push((content_header, Cow::Borrowed(UNSIGNED_PAYLOAD)));
     }
     if let Some(token) = key.security_token {
         match scan.security_token {
@@ -303,10 +342,11 @@ pub fn sign(
                 ));
             }
             Some(_) => {}
-            None => added.push((X_SECURITY_TOKEN.to_owned(), token.to_owned())),
+            None => added.push((X_SECURITY_TOKEN, Cow::Borrowed(token))),
         }
     }
-    let (sdk_date, signing_time) = match scan.sdk_date {
+    // The request's own date is signed where it stands; otherwise one is added.
+    let (existing_date, signing_time) = match scan.sdk_date {
         Some(existing) => {
             let existing = existing.trim();
             let parsed = parse_sdk_date(existing).ok_or_else(|| {
@@ -314,12 +354,11 @@ pub fn sign(
                     "X-Sdk-Date {existing:?} is not in the YYYYMMDDTHHMMSSZ format"
                 ))
             })?;
-            (existing.to_owned(), parsed)
+            (Some(existing), parsed)
         }
         None => {
-            let date = format_sdk_date(time);
-            added.push((X_SDK_DATE.to_owned(), date.clone()));
-            (date, time)
+            added.push((X_SDK_DATE, Cow::Owned(format_sdk_date(time))));
+            (None, time)
         }
     };
     if !scan.has_host {
@@ -329,7 +368,7 @@ pub fn sign(
                 request.host
             )));
         }
-        added.push((HOST.to_owned(), request.host.to_owned()));
+        added.push((HOST, Cow::Borrowed(request.host)));
     }
 
     let content_value = if add_content_header {
@@ -354,9 +393,9 @@ pub fn sign(
         let mut signed: Vec<HeaderRef<'_>> = request
             .headers
             .iter()
-            .chain(added.iter())
-            .filter(|(name, _)| is_signable(name))
             .map(|(name, value)| (name.as_str(), value.as_str()))
+            .chain(added.iter().map(|(name, value)| (*name, value.as_ref())))
+            .filter(|(name, _)| is_signable(name))
             .collect();
         sort_headers(&mut signed);
         let signed_names = signed_header_names(&signed);
@@ -381,19 +420,26 @@ pub fn sign(
         }
         _ => None,
     };
+    let sdk_date = existing_date
+        .or_else(|| {
+            added
+                .iter()
+                .find(|(name, _)| *name == X_SDK_DATE)
+                .map(|(_, value)| value.as_ref())
+        })
+        .unwrap_or_default();
     let string_to_sign =
-        canonical::string_to_sign(label, &sdk_date, scope.as_deref(), hash, &canonical_request);
+        canonical::string_to_sign(label, sdk_date, scope.as_deref(), hash, &canonical_request);
     let signature = compute_signature(algorithm, key, scope.as_deref(), &string_to_sign)?;
     let authorization =
         authorization_value(label, key.ak, scope.as_deref(), &signed_names, &signature);
-    added.push((headers::AUTHORIZATION.to_owned(), authorization.clone()));
+    added.push((headers::AUTHORIZATION, Cow::Owned(authorization)));
 
-    Ok(SigningOutput {
-        headers: added,
+    Ok(Signed {
+        added,
         canonical_request,
         string_to_sign,
         signature,
-        authorization,
     })
 }
 
