@@ -5,6 +5,7 @@
 //! [`Config::with_transport`](crate::Config::with_transport) to record, replay or reroute
 //! traffic in tests.
 
+mod base_urls;
 mod reqwest_transport;
 mod settings;
 

@@ -3,6 +3,7 @@
 use std::error::Error as _;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -11,6 +12,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 use tokio::time::Sleep;
 
+use super::base_urls::BaseUrls;
 use super::{HttpTransport, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
 use crate::error::{Error, Result, TimeoutKind};
@@ -23,6 +25,8 @@ pub struct ReqwestTransport {
     // The read timeout, enforced here rather than by reqwest (see `ReadTimeout`); `None` for a
     // client handed in, which enforces its own.
     read_timeout: Option<Duration>,
+    // Shared by clones, like the pool.
+    base_urls: Arc<BaseUrls>,
 }
 
 /// The limits the client enforces itself, kept to report which one fired.
@@ -74,6 +78,7 @@ impl ReqwestTransport {
                 read: settings.read_timeout.unwrap_or_default(),
             },
             read_timeout: settings.read_timeout,
+            base_urls: Arc::default(),
         })
     }
 
@@ -84,6 +89,7 @@ impl ReqwestTransport {
             client,
             timeouts: Timeouts::default(),
             read_timeout: None,
+            base_urls: Arc::default(),
         }
     }
 
@@ -105,7 +111,13 @@ impl HttpTransport for ReqwestTransport {
             Some(bytes) => reqwest::Body::from(bytes),
             None => reqwest::Body::wrap_stream(body.into_stream().await?),
         };
-        let mut request = http::Request::from_parts(parts, body);
+        let url = self
+            .base_urls
+            .url(&parts.uri)
+            .ok_or_else(|| Error::construction("the request URI is not a valid URL"))?;
+        let mut request = reqwest::Request::new(parts.method, url);
+        *request.version_mut() = parts.version;
+        *request.headers_mut() = parts.headers;
         if let Some(len) = length {
             if !request.headers().contains_key(http::header::CONTENT_LENGTH) && len > 0 {
                 request
@@ -113,8 +125,7 @@ impl HttpTransport for ReqwestTransport {
                     .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
             }
         }
-        let request = reqwest::Request::try_from(request)
-            .map_err(|e| Error::construction("invalid request").with_source(e))?;
+        *request.body_mut() = Some(body);
         let execute = self.client.execute(request);
         let mut read_timeout = self.read_timeout.map(ReadTimeout::new);
         let mut response = match &mut read_timeout {
