@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         };
     }
     if args.first().map(String::as_str) == Some("profile") {
-        // Hidden: `profile <list|artifact> <sdk|raw> <requests>`, sequential, for callgrind
+        // Hidden: `profile <list|artifact> <sdk|raw> <requests> [concurrency]`, for callgrind
         // (instructions per request: difference of two runs with different counts); prints
         // wall and client CPU per request to stderr.
         return profile(&args[1..]);
@@ -119,11 +119,12 @@ fn profile(args: &[String]) -> ExitCode {
         _ => Kind::Sdk,
     };
     let n: u64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(1000);
+    let concurrency: u64 = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(1).max(1);
     let work = async {
         let server = ServerProcess::start(0)?;
         let clients = Arc::new(Clients::new(&format!("http://{}", server.addr))?);
         // The loop runs on a worker, as in the bench's rounds, not on the blocked main thread.
-        let measured = tokio::spawn(measure_sequential(clients, op, kind, n));
+        let measured = tokio::spawn(measure_requests(clients, op, kind, n, concurrency));
         measured.await?
     };
     let result = tokio::runtime::Builder::new_multi_thread()
@@ -140,25 +141,42 @@ fn profile(args: &[String]) -> ExitCode {
     }
 }
 
-/// `n` sequential requests after a few unmeasured ones (connection, allocator); prints wall
-/// and client CPU per request to stderr.
-async fn measure_sequential(
+/// `n` requests from `concurrency` tasks, after a few unmeasured ones (connections,
+/// allocator); prints wall and client CPU per request to stderr.
+async fn measure_requests(
     clients: Arc<Clients>,
     op: Op,
     kind: Kind,
     n: u64,
+    concurrency: u64,
 ) -> Result<(), BoxError> {
-    for _ in 0..10 {
-        one(&clients, op, kind).await?;
-    }
+    let run = |requests: u64| {
+        let tasks: Vec<_> = (0..concurrency)
+            .map(|_| {
+                let clients = clients.clone();
+                tokio::spawn(async move {
+                    for _ in 0..requests / concurrency {
+                        one(&clients, op, kind).await?;
+                    }
+                    Ok::<(), BoxError>(())
+                })
+            })
+            .collect();
+        async move {
+            for task in tasks {
+                task.await??;
+            }
+            Ok::<(), BoxError>(())
+        }
+    };
+    run(10 * concurrency).await?;
+    let n = n / concurrency * concurrency;
     let cpu = measure::cpu_time();
     let switches = measure::context_switches();
     let started = Instant::now();
-    for _ in 0..n {
-        one(&clients, op, kind).await?;
-    }
+    run(n).await?;
     eprintln!(
-        "{} {kind:?}: {n} requests, {:.1} µs/req wall, {:.1} µs/req client CPU, {:.2} context switches/req",
+        "{} {kind:?} c={concurrency}: {n} requests, {:.1} µs/req wall, {:.1} µs/req client CPU, {:.2} context switches/req",
         op.name(),
         Totals::micros_per_request(started.elapsed(), n),
         Totals::micros_per_request(measure::cpu_time().saturating_sub(cpu), n),

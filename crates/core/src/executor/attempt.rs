@@ -7,11 +7,11 @@ use std::time::Instant;
 use tracing::Instrument;
 
 use super::Deadline;
+use super::prepare::Prepared;
 use super::response::Response;
-use super::scope::Scope;
 use super::skew;
 use super::{Executor, OperationRequest, OperationSpec};
-use crate::body::RequestBody;
+use crate::body::{ByteStream, RequestBody};
 use crate::credentials::Credentials;
 use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError, TimeoutKind};
 use crate::signer::{self, Payload, SignableRequest, SigningKey};
@@ -24,36 +24,25 @@ impl Executor {
         attempts: &AtomicU32,
         total: Option<Deadline>,
     ) -> Result<Response> {
-        let mut parts = request.into_parts()?;
+        let (credentials, mut prepared) = self.prepare(request, total).await?;
+        self.retry_loop(spec, &credentials, &mut prepared, attempts, total)
+            .await
+    }
+
+    /// Attempts until one succeeds, the retry policy gives up or time runs out.
+    async fn retry_loop(
+        &self,
+        spec: &OperationSpec,
+        credentials: &Credentials,
+        prepared: &mut Prepared,
+        attempts: &AtomicU32,
+        total: Option<Deadline>,
+    ) -> Result<Response> {
         let config = &self.inner.config;
         let deadline = total.map(|d| d.at);
-        // Bounded by the total deadline. Cached credentials and scope are ready at the first
-        // poll, and tokio polls a future before arming its timer: no timer is armed then.
-        let (credentials, scope) = within_total(total, async {
-            let credentials = config.credentials_provider().provide_credentials().await?;
-            let scope = Scope::resolve(config, &credentials).await?;
-            Ok((credentials, scope))
-        })
-        .await?;
-        let path = parts.render_path(&[
-            ("project_id", scope.project_id.as_deref()),
-            ("domain_id", scope.domain_id.as_deref()),
-        ])?;
-        // The canonical query is also the wire query, so the two can never disagree.
-        let query = signer::canonical_query(&parts.query);
-        let headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
         // Replaying a one-shot stream is impossible, so such a request is never retried.
-        let replayable = parts.body.is_replayable();
+        let replayable = prepared.body.is_replayable();
         let idempotent = spec.idempotent && replayable;
-        let mut prepared = Prepared {
-            path,
-            signing_headers: signing_view(&headers),
-            caller_signed: headers.contains_key(http::header::AUTHORIZATION),
-            headers: Some(headers),
-            query,
-            query_pairs: parts.query,
-            body: parts.body,
-        };
         // Re-signing with a corrected clock happens at most once per operation.
         let mut skew_corrected = false;
 
@@ -66,37 +55,29 @@ impl Executor {
             // The first attempt takes the headers over; a retry rebuilds them.
             let headers = match prepared.headers.take() {
                 Some(headers) => headers,
-                None => headers_from_view(&prepared.signing_headers)?,
+                None => prepared.rebuild_headers()?,
             };
-            // Boxed for the same reason as `run`: it moves into a timer and a span.
-            let work =
-                Box::pin(self.attempt(spec, &credentials, endpoint_index, &prepared, headers));
+            let request =
+                self.signed_request(spec, credentials, endpoint_index, prepared, headers)?;
+            let work = self.send_once(spec, request);
             // One timer per attempt: the earlier of the attempt deadline and the operation's
             // total deadline (ties go to the attempt, whose timer used to fire first).
-            let attempt_deadline = config.attempt_timeout().and_then(|limit| {
-                tokio::time::Instant::now()
-                    .checked_add(limit)
-                    .zip(Some(limit))
-            });
-            let outcome = match (attempt_deadline, total) {
-                (Some((at, limit)), total) if total.is_none_or(|t| at <= t.at) => {
-                    tokio::time::timeout_at(at, work)
-                        .instrument(span.clone())
-                        .await
-                        .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Attempt, limit)))
-                }
-                (_, Some(total)) => {
-                    match tokio::time::timeout_at(total.at, work)
+            let outcome = match attempt_bound(config.attempt_timeout(), total) {
+                Some((at, kind, limit)) => {
+                    match tokio::time::timeout_at(at, work)
                         .instrument(span.clone())
                         .await
                     {
                         Ok(outcome) => outcome,
                         // The operation is out of time: no retry, as when a timer around the
                         // whole operation fired.
-                        Err(_) => return Err(Error::timeout(TimeoutKind::Total, total.limit)),
+                        Err(_) if kind == TimeoutKind::Total => {
+                            return Err(Error::timeout(kind, limit));
+                        }
+                        Err(_) => Err(Error::timeout(kind, limit)),
                     }
                 }
-                (_, None) => work.instrument(span.clone()).await,
+                None => work.instrument(span.clone()).await,
             };
             let error = match outcome {
                 Ok(response) => return Ok(response),
@@ -169,40 +150,15 @@ impl Executor {
         }
     }
 
-    /// Headers common to every attempt: the operation's (taken over, not copied), user agent,
-    /// scope.
-    fn base_headers(&self, mut headers: http::HeaderMap, scope: &Scope) -> Result<http::HeaderMap> {
-        // Converted once, when the executor was built.
-        let user_agent =
-            self.inner.user_agent.clone().ok_or_else(|| {
-                Error::construction("user-agent has characters not allowed in HTTP")
-            })?;
-        headers.insert(http::header::USER_AGENT, user_agent);
-        let mut set = |name: &'static str, value: &str| -> Result<()> {
-            let value = http::HeaderValue::from_str(value).map_err(|_| {
-                Error::construction(format!("{name} has characters not allowed in HTTP"))
-            })?;
-            headers.insert(name, value);
-            Ok(())
-        };
-        if let Some(project_id) = &scope.project_id {
-            set("x-project-id", project_id)?;
-        }
-        if let Some(domain_id) = &scope.domain_id {
-            set("x-domain-id", domain_id)?;
-        }
-        Ok(headers)
-    }
-
-    /// Signs and sends once; a non-2xx answer becomes a service error.
-    async fn attempt(
+    /// The request of one attempt, signed now (a fresh `X-Sdk-Date` each time).
+    fn signed_request(
         &self,
         spec: &OperationSpec,
         credentials: &Credentials,
         endpoint_index: usize,
         prepared: &Prepared,
         mut headers: http::HeaderMap,
-    ) -> Result<Response> {
+    ) -> Result<http::Request<RequestBody>> {
         let Prepared {
             path,
             query,
@@ -269,109 +225,67 @@ impl Executor {
         *request.method_mut() = spec.method.clone();
         *request.uri_mut() = target.uri(path_and_query)?;
         *request.headers_mut() = headers;
+        Ok(request)
+    }
 
-        let send = async {
-            let response = self.inner.transport.send(request).await?;
+    /// Sends one signed request; a non-2xx answer becomes a service error. Not an `async fn`:
+    /// the request moves into the transport's (boxed) future at once, so the future returned
+    /// here holds only that and the error path's state.
+    fn send_once(
+        &self,
+        spec: &OperationSpec,
+        request: http::Request<RequestBody>,
+    ) -> impl std::future::Future<Output = Result<Response>> + Send + use<'_> {
+        let operation = (spec.service, spec.operation);
+        let sent = self.inner.transport.send(request);
+        async move {
+            let response = sent.await?;
             if response.status().is_success() {
-                return Ok(Response::new(response, (spec.service, spec.operation)));
+                return Ok(Response::new(response, operation));
             }
-            let (parts, body) = response.into_parts();
-            // An error body cut by the connection fails the attempt as a transport error; it
-            // still names the status and request id the server sent (fault tests found both lost).
-            let (bytes, truncated) =
-                body.collect_bounded(MAX_ERROR_BODY_BYTES)
-                    .await
-                    .map_err(|e| {
-                        let request_id = parts
-                            .headers
-                            .get("x-request-id")
-                            .and_then(|v| v.to_str().ok());
-                        e.with_response(parts.status, request_id)
-                    })?;
-            Err(Error::service(ServiceError::from_bounded(
-                parts.status,
-                &parts.headers,
-                bytes,
-                truncated,
-            )))
-        };
-        // Bounded by the caller (`run`): attempt and total timeouts share one timer.
-        send.await
-    }
-}
-
-/// Everything about the request that stays the same from one attempt to the next.
-struct Prepared {
-    /// Rendered path, parameters encoded, without the endpoint's base path.
-    path: String,
-    /// Canonical query string, also sent on the wire.
-    query: String,
-    /// The same query as raw pairs, for the signer.
-    query_pairs: Vec<(String, String)>,
-    /// Operation, content-type, user-agent and scope headers, until the first attempt takes
-    /// them; later attempts rebuild them from `signing_headers`.
-    headers: Option<http::HeaderMap>,
-    /// The same headers as the signer wants them.
-    signing_headers: Vec<(String, String)>,
-    /// Whether the caller set `Authorization` (the request is then sent unsigned).
-    caller_signed: bool,
-    body: RequestBody,
-}
-
-/// The base headers again, for a retry, from the signer's view of them (same values: they are
-/// all UTF-8, so the view did not change them).
-fn headers_from_view(view: &[(String, String)]) -> Result<http::HeaderMap> {
-    let mut headers = http::HeaderMap::with_capacity(view.len());
-    for (name, value) in view {
-        let name = http::HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
-        let value = http::HeaderValue::from_str(value)
-            .map_err(|_| Error::construction(format!("invalid value for header {name}")))?;
-        headers.append(name, value);
-    }
-    Ok(headers)
-}
-
-/// Runs `work` within the operation's total deadline, if any.
-async fn within_total<T>(
-    total: Option<Deadline>,
-    work: impl std::future::Future<Output = Result<T>>,
-) -> Result<T> {
-    match total {
-        Some(total) => tokio::time::timeout_at(total.at, work)
-            .await
-            .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Total, total.limit))),
-        None => work.await,
-    }
-}
-
-/// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire
-/// (`Content-Type`, `X-Project-Id`), which matters for the signer's content-type rule.
-fn signing_view(headers: &http::HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            // Values are almost always visible ASCII: copy those directly; the lossy
-            // conversion (same result for valid UTF-8) only for the others.
-            let value = match value.to_str() {
-                Ok(text) => text.to_owned(),
-                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            };
-            (title_case(name.as_str()), value)
-        })
-        .collect()
-}
-
-fn title_case(name: &str) -> String {
-    // Byte-wise (per request, per header): changing ASCII case keeps UTF-8 valid, so the
-    // conversion back cannot fail.
-    let mut bytes = name.as_bytes().to_vec();
-    let mut upper = true;
-    for b in &mut bytes {
-        if upper {
-            b.make_ascii_uppercase();
+            // Boxed: the error path's state would otherwise make every attempt's future
+            // larger.
+            Err(Box::pin(error_from(response)).await)
         }
-        upper = *b == b'-';
     }
-    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The service error of a non-2xx answer, its body read up to [`MAX_ERROR_BODY_BYTES`].
+async fn error_from(response: http::Response<ByteStream>) -> Error {
+    let (parts, body) = response.into_parts();
+    // An error body cut by the connection fails the attempt as a transport error; it still
+    // names the status and request id the server sent (fault tests found both lost).
+    match body.collect_bounded(MAX_ERROR_BODY_BYTES).await {
+        Ok((bytes, truncated)) => Error::service(ServiceError::from_bounded(
+            parts.status,
+            &parts.headers,
+            bytes,
+            truncated,
+        )),
+        Err(e) => {
+            let request_id = parts
+                .headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok());
+            e.with_response(parts.status, request_id)
+        }
+    }
+}
+
+/// The deadline of one attempt: the earlier of the attempt timeout (from now) and the
+/// operation's total deadline, with the kind and limit its error reports.
+fn attempt_bound(
+    attempt_timeout: Option<std::time::Duration>,
+    total: Option<Deadline>,
+) -> Option<(tokio::time::Instant, TimeoutKind, std::time::Duration)> {
+    let attempt = attempt_timeout.and_then(|limit| {
+        tokio::time::Instant::now()
+            .checked_add(limit)
+            .map(|at| (at, TimeoutKind::Attempt, limit))
+    });
+    match (attempt, total) {
+        (Some(attempt), total) if total.is_none_or(|t| attempt.0 <= t.at) => Some(attempt),
+        (_, Some(total)) => Some((total.at, TimeoutKind::Total, total.limit)),
+        (_, None) => None,
+    }
 }

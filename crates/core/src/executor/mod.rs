@@ -5,6 +5,7 @@
 //! and call [`Executor::send`]; they never see HTTP, signing or retries.
 
 mod attempt;
+mod prepare;
 mod request;
 mod response;
 mod scope;
@@ -173,10 +174,10 @@ impl Executor {
         // itself (one timer per attempt, the earlier of the attempt and total deadlines,
         // instead of two nested ones), which ends the operation at the same instant with the
         // same error.
-        // Boxed: the retry loop's state is a few KiB, and an unboxed future is copied whole
-        // each time it moves into its caller's state (memmove showed in the profile).
-        let run = Box::pin(self.run(spec, request, &attempts, total));
-        let result = run.instrument(span.clone()).await;
+        let result = self
+            .run(spec, request, &attempts, total)
+            .instrument(span.clone())
+            .await;
         let attempts = attempts.load(Ordering::Relaxed);
         span.in_scope(|| match &result {
             Ok(r) => tracing::debug!(

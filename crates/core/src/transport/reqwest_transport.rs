@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::Stream;
 use tokio::time::Sleep;
@@ -99,18 +98,41 @@ impl ReqwestTransport {
     }
 }
 
-#[async_trait]
+// Implemented by hand rather than through `#[async_trait]`, whose boxed future would hold the
+// request (and its conversion) for the whole exchange: here the request is converted before
+// the future is made, so the box (one per request) holds only the exchange's state and stays
+// small enough for the allocator's fast path.
 impl HttpTransport for ReqwestTransport {
-    async fn send(
-        &self,
+    fn send<'life0, 'async_trait>(
+        &'life0 self,
         request: http::Request<RequestBody>,
-    ) -> Result<http::Response<ByteStream>> {
+    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
         let (parts, body) = request.into_parts();
         let length = body.content_length();
-        let body = match body.to_bytes() {
-            Some(bytes) => reqwest::Body::from(bytes),
-            None => reqwest::Body::wrap_stream(body.into_stream().await?),
-        };
+        match body.to_bytes() {
+            Some(bytes) => Box::pin(self.exchange(self.request(parts, bytes.into(), length))),
+            // A file or stream body is opened first.
+            None => Box::pin(async move {
+                let stream = body.into_stream().await?;
+                let body = reqwest::Body::wrap_stream(stream);
+                self.exchange(self.request(parts, body, length)).await
+            }),
+        }
+    }
+}
+
+impl ReqwestTransport {
+    /// The reqwest request for `parts` and `body`.
+    fn request(
+        &self,
+        parts: http::request::Parts,
+        body: reqwest::Body,
+        length: Option<u64>,
+    ) -> Result<reqwest::Request> {
         let url = self
             .base_urls
             .url(&parts.uri)
@@ -126,32 +148,43 @@ impl HttpTransport for ReqwestTransport {
             }
         }
         *request.body_mut() = Some(body);
-        let execute = self.client.execute(request);
-        let mut read_timeout = self.read_timeout.map(ReadTimeout::new);
-        let mut response = match &mut read_timeout {
-            Some(timeout) => timeout.bound(execute).await,
-            None => execute.await.map_err(Some),
+        Ok(request)
+    }
+
+    /// Sends `request` (started now) and waits for the response head within the read timeout.
+    fn exchange(
+        &self,
+        request: Result<reqwest::Request>,
+    ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
+        let execute = request.map(|request| self.client.execute(request));
+        async move {
+            let execute = execute?;
+            let mut read_timeout = self.read_timeout.map(ReadTimeout::new);
+            let mut response = match &mut read_timeout {
+                Some(timeout) => timeout.bound(execute).await,
+                None => execute.await.map_err(Some),
+            }
+            .map_err(|e| match e {
+                Some(e) => classify(e, self.timeouts),
+                None => Error::timeout(TimeoutKind::Read, self.timeouts.read),
+            })?;
+            let status = response.status();
+            let version = response.version();
+            // Moved out, not cloned: the body stream below does not need them.
+            let headers = std::mem::take(response.headers_mut());
+            let timeouts = self.timeouts;
+            let body = ByteStream::new(Body {
+                inner: response.bytes_stream(),
+                timeouts,
+                read_timeout,
+                done: false,
+            });
+            let mut out = http::Response::new(body);
+            *out.status_mut() = status;
+            *out.version_mut() = version;
+            *out.headers_mut() = headers;
+            Ok(out)
         }
-        .map_err(|e| match e {
-            Some(e) => classify(e, self.timeouts),
-            None => Error::timeout(TimeoutKind::Read, self.timeouts.read),
-        })?;
-        let status = response.status();
-        let version = response.version();
-        // Moved out, not cloned: the body stream below does not need them.
-        let headers = std::mem::take(response.headers_mut());
-        let timeouts = self.timeouts;
-        let body = ByteStream::new(Body {
-            inner: response.bytes_stream(),
-            timeouts,
-            read_timeout,
-            done: false,
-        });
-        let mut out = http::Response::new(body);
-        *out.status_mut() = status;
-        *out.version_mut() = version;
-        *out.headers_mut() = headers;
-        Ok(out)
     }
 }
 

@@ -1,0 +1,153 @@
+//! Everything done once per operation, before the first attempt: the request checked,
+//! credentials and scope found, path, query and headers built.
+
+use std::future::Future;
+
+use futures_util::FutureExt;
+use futures_util::future::Either;
+
+use super::scope::Scope;
+use super::{Deadline, Executor, OperationRequest};
+use crate::body::RequestBody;
+use crate::credentials::Credentials;
+use crate::error::{Error, Result, TimeoutKind};
+use crate::signer;
+
+/// Everything about the request that stays the same from one attempt to the next.
+pub(super) struct Prepared {
+    /// Rendered path, parameters encoded, without the endpoint's base path.
+    pub path: String,
+    /// Canonical query string, also sent on the wire.
+    pub query: String,
+    /// The same query as raw pairs, for the signer.
+    pub query_pairs: Vec<(String, String)>,
+    /// Operation, content-type, user-agent and scope headers, until the first attempt takes
+    /// them; later attempts rebuild them from `signing_headers`.
+    pub headers: Option<http::HeaderMap>,
+    /// The same headers as the signer wants them.
+    pub signing_headers: Vec<(String, String)>,
+    /// Whether the caller set `Authorization` (the request is then sent unsigned).
+    pub caller_signed: bool,
+    pub body: RequestBody,
+}
+
+impl Prepared {
+    /// The base headers again, for a retry, from the signer's view of them (same values:
+    /// they are all UTF-8, so the view did not change them).
+    pub fn rebuild_headers(&self) -> Result<http::HeaderMap> {
+        let mut headers = http::HeaderMap::with_capacity(self.signing_headers.len());
+        for (name, value) in &self.signing_headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
+            let value = http::HeaderValue::from_str(value)
+                .map_err(|_| Error::construction(format!("invalid value for header {name}")))?;
+            headers.append(name, value);
+        }
+        Ok(headers)
+    }
+}
+
+impl Executor {
+    /// Checks the request (before any I/O), then finds credentials and scope within the
+    /// total deadline, then builds what every attempt sends.
+    pub(super) async fn prepare(
+        &self,
+        request: OperationRequest,
+        total: Option<Deadline>,
+    ) -> Result<(Credentials, Prepared)> {
+        let mut parts = request.into_parts()?;
+        let config = &self.inner.config;
+        // Cached credentials and scope are ready at the first poll, and tokio polls a future
+        // before arming its timer: no timer is armed then.
+        let credentials =
+            within_total(total, config.credentials_provider().provide_credentials()).await?;
+        let scope = within_total(total, Scope::resolve(config, &credentials)).await?;
+        let path = parts.render_path(&[
+            ("project_id", scope.project_id.as_deref()),
+            ("domain_id", scope.domain_id.as_deref()),
+        ])?;
+        // The canonical query is also the wire query, so the two can never disagree.
+        let query = signer::canonical_query(&parts.query);
+        let headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
+        let prepared = Prepared {
+            path,
+            signing_headers: signing_view(&headers),
+            caller_signed: headers.contains_key(http::header::AUTHORIZATION),
+            headers: Some(headers),
+            query,
+            query_pairs: parts.query,
+            body: parts.body,
+        };
+        Ok((credentials, prepared))
+    }
+
+    /// Headers common to every attempt: the operation's (taken over, not copied), user agent,
+    /// scope.
+    fn base_headers(&self, mut headers: http::HeaderMap, scope: &Scope) -> Result<http::HeaderMap> {
+        // Converted once, when the executor was built.
+        let user_agent =
+            self.inner.user_agent.clone().ok_or_else(|| {
+                Error::construction("user-agent has characters not allowed in HTTP")
+            })?;
+        headers.insert(http::header::USER_AGENT, user_agent);
+        let mut set = |name: &'static str, value: &str| -> Result<()> {
+            let value = http::HeaderValue::from_str(value).map_err(|_| {
+                Error::construction(format!("{name} has characters not allowed in HTTP"))
+            })?;
+            headers.insert(name, value);
+            Ok(())
+        };
+        if let Some(project_id) = &scope.project_id {
+            set("x-project-id", project_id)?;
+        }
+        if let Some(domain_id) = &scope.domain_id {
+            set("x-domain-id", domain_id)?;
+        }
+        Ok(headers)
+    }
+}
+
+/// `work` within the operation's total deadline, if any. Not an `async fn`, which would hold
+/// `work` twice (as its argument and inside the timer) in its state.
+fn within_total<T, F>(total: Option<Deadline>, work: F) -> impl Future<Output = Result<T>>
+where
+    F: Future<Output = Result<T>>,
+{
+    match total {
+        Some(total) => Either::Left(tokio::time::timeout_at(total.at, work).map(move |r| {
+            r.unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Total, total.limit)))
+        })),
+        None => Either::Right(work),
+    }
+}
+
+/// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire
+/// (`Content-Type`, `X-Project-Id`), which matters for the signer's content-type rule.
+fn signing_view(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            // Values are almost always visible ASCII: copy those directly; the lossy
+            // conversion (same result for valid UTF-8) only for the others.
+            let value = match value.to_str() {
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            };
+            (title_case(name.as_str()), value)
+        })
+        .collect()
+}
+
+fn title_case(name: &str) -> String {
+    // Byte-wise (per request, per header): changing ASCII case keeps UTF-8 valid, so the
+    // conversion back cannot fail.
+    let mut bytes = name.as_bytes().to_vec();
+    let mut upper = true;
+    for b in &mut bytes {
+        if upper {
+            b.make_ascii_uppercase();
+        }
+        upper = *b == b'-';
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
