@@ -205,6 +205,7 @@ impl Executor {
                 },
                 self.inner.config.signing_algorithm(),
                 self.inner.config.now(),
+                Some(query),
             )?;
             for (name, value) in signed.added {
                 let name = signer::added_header_name(name)

@@ -5,6 +5,7 @@
 //! and call [`Executor::send`]; they never see HTTP, signing or retries.
 
 mod attempt;
+mod deadline;
 mod prepare;
 mod request;
 mod response;

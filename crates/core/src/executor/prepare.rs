@@ -3,9 +3,7 @@
 
 use std::future::Future;
 
-use futures_util::FutureExt;
-use futures_util::future::Either;
-
+use super::deadline;
 use super::scope::Scope;
 use super::{Deadline, Executor, OperationRequest};
 use crate::body::RequestBody;
@@ -107,18 +105,19 @@ impl Executor {
     }
 }
 
-/// `work` within the operation's total deadline, if any. Not an `async fn`, which would hold
-/// `work` twice (as its argument and inside the timer) in its state.
-fn within_total<T, F>(total: Option<Deadline>, work: F) -> impl Future<Output = Result<T>>
-where
-    F: Future<Output = Result<T>>,
-{
-    match total {
-        Some(total) => Either::Left(tokio::time::timeout_at(total.at, work).map(move |r| {
-            r.unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Total, total.limit)))
-        })),
-        None => Either::Right(work),
-    }
+/// `work` within the operation's total deadline, if any.
+async fn within_total<T>(
+    total: Option<Deadline>,
+    work: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    deadline::until(total.map(|t| t.at), work)
+        .await
+        .unwrap_or_else(|| {
+            Err(Error::timeout(
+                TimeoutKind::Total,
+                total.map(|t| t.limit).unwrap_or_default(),
+            ))
+        })
 }
 
 /// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire

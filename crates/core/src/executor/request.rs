@@ -57,9 +57,9 @@ impl OperationRequest {
     }
 
     /// Adds a query parameter when `value` is `Some`.
-    pub fn query_opt(self, key: impl Into<String>, value: Option<impl ToString>) -> Self {
+    pub fn query_opt(self, key: impl Into<String>, value: Option<impl Into<String>>) -> Self {
         match value {
-            Some(v) => self.query(key, v.to_string()),
+            Some(v) => self.query(key, v),
             None => self,
         }
     }

@@ -59,12 +59,15 @@ impl Response {
             operation: self.operation,
             attempts: self.attempts,
         };
-        let result = match self.deadline {
-            Some((at, limit)) => tokio::time::timeout_at(at, collect)
-                .await
-                .unwrap_or_else(|_| Err(Error::timeout(TimeoutKind::Total, limit))),
-            None => collect.await,
-        };
+        let (at, limit) = self.deadline.unzip();
+        let result = super::deadline::until(at, collect)
+            .await
+            .unwrap_or_else(|| {
+                Err(Error::timeout(
+                    TimeoutKind::Total,
+                    limit.unwrap_or_default(),
+                ))
+            });
         let result = result.map_err(|e| context.wrap(e));
         (context, result)
     }

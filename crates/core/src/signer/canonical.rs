@@ -52,6 +52,8 @@ pub(crate) struct CanonicalParts<'a> {
     pub method: &'a str,
     pub path: &'a str,
     pub query: &'a [(String, String)],
+    /// [`canonical_query`](super::canonical_query) of `query` when the caller already has it.
+    pub canonical_query: Option<&'a str>,
     /// Signed headers sorted with [`sort_headers`].
     pub headers: &'a [HeaderRef<'a>],
     /// Output of [`signed_header_names`] for `headers`.
@@ -90,7 +92,10 @@ pub(crate) fn canonical_request(parts: &CanonicalParts<'_>) -> String {
     out.push('\n');
     push_canonical_uri(&mut out, parts.path);
     out.push('\n');
-    push_canonical_query(&mut out, parts.query);
+    match parts.canonical_query {
+        Some(query) => out.push_str(query),
+        None => push_canonical_query(&mut out, parts.query),
+    }
     out.push('\n');
     for (name, value) in parts.headers {
         push_lowercase(&mut out, name);
@@ -146,6 +151,7 @@ mod tests {
             method: "get",
             path: "/p",
             query: &[],
+            canonical_query: None,
             headers: &headers,
             signed_names: &names,
             payload_hash: "HASH",

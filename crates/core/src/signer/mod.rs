@@ -276,7 +276,7 @@ pub fn sign(
     algorithm: &SigningAlgorithm,
     time: SystemTime,
 ) -> Result<SigningOutput> {
-    let signed = sign_borrowed(request, key, algorithm, time)?;
+    let signed = sign_borrowed(request, key, algorithm, time, None)?;
     let authorization = signed
         .added
         .last()
@@ -306,12 +306,14 @@ pub(crate) struct Signed<'a> {
     pub signature: String,
 }
 
-/// [`sign`] without the copies into owned output.
+/// [`sign`] without the copies into owned output. `canonical_query`, when given, must be
+/// [`canonical_query`] of `request.query` (the executor has it already: it is the wire query).
 pub(crate) fn sign_borrowed<'a>(
     request: &SignableRequest<'a>,
     key: &SigningKey<'a>,
     algorithm: &SigningAlgorithm,
     time: SystemTime,
+    canonical_query: Option<&'a str>,
 ) -> Result<Signed<'a>> {
     key.validate()?;
     if !headers::is_token(request.method) {
@@ -403,6 +405,7 @@ pub(crate) fn sign_borrowed<'a>(
             method: request.method,
             path: request.path,
             query: request.query,
+            canonical_query,
             headers: &signed,
             signed_names: &signed_names,
             payload_hash,

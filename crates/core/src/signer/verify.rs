@@ -165,6 +165,7 @@ fn strings_to_sign(
                     method: request.method,
                     path: request.path,
                     query: request.query,
+                    canonical_query: None,
                     headers: &signed,
                     signed_names: auth.signed_headers,
                     payload_hash,
