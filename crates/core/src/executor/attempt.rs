@@ -2,19 +2,20 @@
 
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
-use super::Deadline;
 use super::prepare::Prepared;
 use super::response::Response;
 use super::skew;
+use super::{Deadline, deadline};
 use super::{Executor, OperationRequest, OperationSpec};
 use crate::body::{ByteStream, RequestBody};
 use crate::credentials::Credentials;
 use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError, TimeoutKind};
 use crate::signer::{self, Payload, SignableRequest, SigningKey};
+use crate::transport::SendDeadline;
 
 impl Executor {
     pub(super) async fn run(
@@ -59,26 +60,21 @@ impl Executor {
             };
             let request =
                 self.signed_request(spec, credentials, endpoint_index, prepared, headers)?;
-            let work = self.send_once(spec, request);
-            // One timer per attempt: the earlier of the attempt deadline and the operation's
-            // total deadline (ties go to the attempt, whose timer used to fire first).
-            let outcome = match attempt_bound(config.attempt_timeout(), total) {
-                Some((at, kind, limit)) => {
-                    match tokio::time::timeout_at(at, work)
-                        .instrument(span.clone())
-                        .await
-                    {
-                        Ok(outcome) => outcome,
-                        // The operation is out of time: no retry, as when a timer around the
-                        // whole operation fired.
-                        Err(_) if kind == TimeoutKind::Total => {
-                            return Err(Error::timeout(kind, limit));
-                        }
-                        Err(_) => Err(Error::timeout(kind, limit)),
-                    }
+            // One deadline per attempt: the earlier of the attempt deadline and the
+            // operation's total deadline (ties go to the attempt). The transport enforces it
+            // for the response head (the reqwest one with the same timer as its read
+            // timeout); reading an error body is bounded here.
+            let send_deadline = attempt_deadline(config.attempt_timeout(), total);
+            let outcome = self
+                .send_once(spec, request, send_deadline)
+                .instrument(span.clone())
+                .await;
+            if let Err(error) = &outcome {
+                if error.timeout_kind() == Some(TimeoutKind::Total) {
+                    // The operation is out of time: no retry.
+                    return outcome;
                 }
-                None => work.instrument(span.clone()).await,
-            };
+            }
             let error = match outcome {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
@@ -236,9 +232,10 @@ impl Executor {
         &self,
         spec: &OperationSpec,
         request: http::Request<RequestBody>,
+        deadline: Option<SendDeadline>,
     ) -> impl std::future::Future<Output = Result<Response>> + Send + use<'_> {
         let operation = (spec.service, spec.operation);
-        let sent = self.inner.transport.send(request);
+        let sent = self.inner.transport.send_within(request, deadline);
         async move {
             let response = sent.await?;
             if response.status().is_success() {
@@ -246,7 +243,15 @@ impl Executor {
             }
             // Boxed: the error path's state would otherwise make every attempt's future
             // larger.
-            Err(Box::pin(error_from(response)).await)
+            let error = Box::pin(deadline::until(
+                deadline.map(|d| d.at),
+                error_from(response),
+            ))
+            .await;
+            Err(error.unwrap_or_else(|| match deadline {
+                Some(d) => Error::timeout(d.kind, d.limit),
+                None => Error::timeout(TimeoutKind::Attempt, Duration::ZERO),
+            }))
         }
     }
 }
@@ -274,19 +279,19 @@ async fn error_from(response: http::Response<ByteStream>) -> Error {
 }
 
 /// The deadline of one attempt: the earlier of the attempt timeout (from now) and the
-/// operation's total deadline, with the kind and limit its error reports.
-fn attempt_bound(
-    attempt_timeout: Option<std::time::Duration>,
+/// operation's total deadline.
+fn attempt_deadline(
+    attempt_timeout: Option<Duration>,
     total: Option<Deadline>,
-) -> Option<(tokio::time::Instant, TimeoutKind, std::time::Duration)> {
+) -> Option<SendDeadline> {
     let attempt = attempt_timeout.and_then(|limit| {
         tokio::time::Instant::now()
             .checked_add(limit)
-            .map(|at| (at, TimeoutKind::Attempt, limit))
+            .map(|at| SendDeadline::new(at, TimeoutKind::Attempt, limit))
     });
     match (attempt, total) {
-        (Some(attempt), total) if total.is_none_or(|t| attempt.0 <= t.at) => Some(attempt),
-        (_, Some(total)) => Some((total.at, TimeoutKind::Total, total.limit)),
+        (Some(attempt), total) if total.is_none_or(|t| attempt.at <= t.at) => Some(attempt),
+        (_, Some(total)) => Some(SendDeadline::new(total.at, TimeoutKind::Total, total.limit)),
         (_, None) => None,
     }
 }

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
-use tokio::time::Sleep;
 
 use super::base_urls::BaseUrls;
-use super::{HttpTransport, TransportSettings};
+use super::response_timer::{HeadFailure, ResponseTimer};
+use super::{HttpTransport, SendDeadline, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
 use crate::error::{Error, Result, TimeoutKind};
 
@@ -21,7 +21,7 @@ use crate::error::{Error, Result, TimeoutKind};
 pub struct ReqwestTransport {
     client: reqwest::Client,
     timeouts: Timeouts,
-    // The read timeout, enforced here rather than by reqwest (see `ReadTimeout`); `None` for a
+    // The read timeout, enforced here rather than by reqwest (see `ResponseTimer`); `None` for a
     // client handed in, which enforces its own.
     read_timeout: Option<Duration>,
     // Shared by clones, like the pool.
@@ -111,15 +111,31 @@ impl HttpTransport for ReqwestTransport {
         'life0: 'async_trait,
         Self: 'async_trait,
     {
+        self.send_within(request, None)
+    }
+
+    // The deadline shares the read timeout's timer (see `ResponseTimer`).
+    fn send_within<'life0, 'async_trait>(
+        &'life0 self,
+        request: http::Request<RequestBody>,
+        deadline: Option<SendDeadline>,
+    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
+    where
+        'life0: 'async_trait,
+        Self: 'async_trait,
+    {
         let (parts, body) = request.into_parts();
         let length = body.content_length();
         match body.to_bytes() {
-            Some(bytes) => Box::pin(self.exchange(self.request(parts, bytes.into(), length))),
+            Some(bytes) => {
+                Box::pin(self.exchange(self.request(parts, bytes.into(), length), deadline))
+            }
             // A file or stream body is opened first.
             None => Box::pin(async move {
                 let stream = body.into_stream().await?;
                 let body = reqwest::Body::wrap_stream(stream);
-                self.exchange(self.request(parts, body, length)).await
+                self.exchange(self.request(parts, body, length), deadline)
+                    .await
             }),
         }
     }
@@ -151,23 +167,28 @@ impl ReqwestTransport {
         Ok(request)
     }
 
-    /// Sends `request` (started now) and waits for the response head within the read timeout.
+    /// Sends `request` (started now) and waits for the response head within the read timeout
+    /// and `deadline`.
     fn exchange(
         &self,
         request: Result<reqwest::Request>,
+        deadline: Option<SendDeadline>,
     ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
         let execute = request.map(|request| self.client.execute(request));
         async move {
             let execute = execute?;
-            let mut read_timeout = self.read_timeout.map(ReadTimeout::new);
-            let mut response = match &mut read_timeout {
-                Some(timeout) => timeout.bound(execute).await,
-                None => execute.await.map_err(Some),
-            }
-            .map_err(|e| match e {
-                Some(e) => classify(e, self.timeouts),
-                None => Error::timeout(TimeoutKind::Read, self.timeouts.read),
-            })?;
+            let mut timer = ResponseTimer::new(self.read_timeout);
+            let mut response =
+                timer
+                    .head(execute, deadline)
+                    .await
+                    .map_err(|failure| match failure {
+                        HeadFailure::Http(e) => classify(e, self.timeouts),
+                        HeadFailure::Silence => {
+                            Error::timeout(TimeoutKind::Read, self.timeouts.read)
+                        }
+                        HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
+                    })?;
             let status = response.status();
             let version = response.version();
             // Moved out, not cloned: the body stream below does not need them.
@@ -176,7 +197,7 @@ impl ReqwestTransport {
             let body = ByteStream::new(Body {
                 inner: response.bytes_stream(),
                 timeouts,
-                read_timeout,
+                timer,
                 done: false,
             });
             let mut out = http::Response::new(body);
@@ -188,67 +209,11 @@ impl ReqwestTransport {
     }
 }
 
-/// The read timeout: the longest silence allowed while waiting for the response head or for a
-/// body chunk. One `Sleep` serves the whole response: it is armed only when the response is not
-/// ready when polled, and moved forward (`reset`, which for a later instant does not touch the
-/// timer driver's lock) each time waiting starts again.
-struct ReadTimeout {
-    sleep: Pin<Box<Sleep>>,
-    limit: Duration,
-    // True while waiting: the sleep's instant is the end of the current silence.
-    waiting: bool,
-}
-
-impl ReadTimeout {
-    fn new(limit: Duration) -> Self {
-        Self {
-            sleep: Box::pin(tokio::time::sleep(limit)),
-            limit,
-            // The head's silence starts with the request, as with reqwest's own read timeout.
-            waiting: true,
-        }
-    }
-
-    /// Polled after the inner future or stream returned `Pending`: `Ready` when the silence has
-    /// lasted the limit.
-    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Poll<()> {
-        if !self.waiting {
-            self.waiting = true;
-            let at = tokio::time::Instant::now()
-                .checked_add(self.limit)
-                .unwrap_or_else(|| self.sleep.deadline());
-            self.sleep.as_mut().reset(at);
-        }
-        self.sleep.as_mut().poll(cx)
-    }
-
-    /// Awaits the response head within the limit; `Err(None)` when the limit passed.
-    async fn bound<F>(
-        &mut self,
-        future: F,
-    ) -> std::result::Result<reqwest::Response, Option<reqwest::Error>>
-    where
-        F: Future<Output = reqwest::Result<reqwest::Response>>,
-    {
-        let mut future = std::pin::pin!(future);
-        let result = std::future::poll_fn(|cx| {
-            // The response first: a ready answer is never lost to an expired timer.
-            if let Poll::Ready(result) = future.as_mut().poll(cx) {
-                return Poll::Ready(result.map_err(Some));
-            }
-            self.poll_expired(cx).map(|()| Err(None))
-        })
-        .await;
-        self.waiting = false;
-        result
-    }
-}
-
 /// The response body: reqwest's chunks, errors mapped, silences bounded by the read timeout.
 struct Body<S> {
     inner: S,
     timeouts: Timeouts,
-    read_timeout: Option<ReadTimeout>,
+    timer: ResponseTimer,
     done: bool,
 }
 
@@ -264,19 +229,15 @@ where
             return Poll::Ready(None);
         }
         if let Poll::Ready(item) = Pin::new(&mut this.inner).poll_next(cx) {
-            if let Some(timeout) = &mut this.read_timeout {
-                timeout.waiting = false;
-            }
+            this.timer.chunk_received();
             let timeouts = this.timeouts;
             return Poll::Ready(item.map(|r| r.map_err(|e| classify(e, timeouts))));
         }
-        match &mut this.read_timeout {
-            Some(timeout) => timeout.poll_expired(cx).map(|()| {
-                this.done = true;
-                Some(Err(Error::timeout(TimeoutKind::Read, timeout.limit)))
-            }),
-            None => Poll::Pending,
-        }
+        let limit = this.timer.read_limit().unwrap_or_default();
+        this.timer.poll_silence(cx).map(|()| {
+            this.done = true;
+            Some(Err(Error::timeout(TimeoutKind::Read, limit)))
+        })
     }
 }
 
