@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::body::RequestBody;
 use crate::error::{Error, Result};
-use crate::signer::encode_path_param;
+use crate::signer::push_encoded;
 
 /// One operation's request, before credentials, endpoint and signature are added.
 ///
@@ -178,7 +178,7 @@ impl Parts {
                     "path parameter {name} is {value:?}, which would change the request path"
                 )));
             }
-            out.push_str(&encode_path_param(value));
+            push_encoded(&mut out, value);
             rest = &after[close + 1..];
         }
         out.push_str(rest);

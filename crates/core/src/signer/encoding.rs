@@ -9,8 +9,22 @@ use percent_encoding::percent_decode_str;
 
 /// `true` for the RFC 3986 unreserved bytes `A-Z a-z 0-9 - _ . ~`, the only ones left as is.
 fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    UNRESERVED[usize::from(b)]
 }
+
+/// [`is_unreserved`] as a table: every path parameter, query key and value of every request is
+/// encoded byte by byte (the path again for the signature), and one load beats five
+/// comparisons there.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -117,6 +131,14 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_unreserved_table_is_the_rfc_3986_set() {
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || b"-_.~".contains(&b);
+            assert_eq!(is_unreserved(b), expected, "byte {b}");
+        }
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub use ecdsa::EcPublicKey;
 pub use ecdsa::{ecdsa_p256_public_key, verify_ecdsa_p256};
 #[cfg(feature = "sm2")]
 pub use ecdsa::{sm2_public_key, verify_sm2};
+pub(crate) use encoding::push_encoded;
 pub use encoding::{canonical_query, canonical_uri, encode_path_param};
 #[cfg(feature = "sm3")]
 pub use hex::hex_sm3;
