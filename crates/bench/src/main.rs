@@ -21,6 +21,11 @@
 //! made under the same machine load; the ratio shown is the median of the per-pair ratios. The
 //! last line is `sdk/raw throughput ratio: X.XX` for sequential ListPictureModelingJobs, which
 //! gets more pairs (10 in quick mode, 16 in full mode) than the other cases.
+//!
+//! For profilers, `profile <list|artifact> <sdk|raw> <requests> [concurrency]` runs one case
+//! alone and prints wall and client CPU per request; run it under `perf record` or
+//! `valgrind --tool=callgrind` (instructions per request: the difference of two runs with
+//! different request counts, which cancels start-up).
 
 mod measure;
 mod python;
