@@ -250,6 +250,7 @@ impl Executor {
             .await;
             Err(error.unwrap_or_else(|| match deadline {
                 Some(d) => Error::timeout(d.kind, d.limit),
+                // `until` without a deadline always has the work's answer; kept total.
                 None => Error::timeout(TimeoutKind::Attempt, Duration::ZERO),
             }))
         }

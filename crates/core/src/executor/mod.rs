@@ -172,9 +172,9 @@ impl Executor {
                 .map(|at| Deadline { at, limit })
         });
         // No timer wraps the whole operation: `run` bounds each step by the total deadline
-        // itself (one timer per attempt, the earlier of the attempt and total deadlines,
-        // instead of two nested ones), which ends the operation at the same instant with the
-        // same error.
+        // itself (each attempt by the earlier of the attempt and total deadlines, which the
+        // transport enforces with the timer it already has for the read timeout), which ends
+        // the operation at the same instant with the same error.
         let result = self
             .run(spec, request, &attempts, total)
             .instrument(span.clone())
