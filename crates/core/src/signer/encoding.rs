@@ -73,6 +73,15 @@ pub fn canonical_uri(path: &str) -> String {
 
 /// Appends the canonical URI of `path` to `out` (see [`canonical_uri`]).
 pub(crate) fn push_canonical_uri(out: &mut String, path: &str) {
+    // The usual path (no `%`, only unreserved bytes and `/`) is its own canonical form:
+    // decoding and re-encoding it segment by segment would change nothing.
+    if path.bytes().all(|b| b == b'/' || is_unreserved(b)) {
+        out.push_str(path);
+        if !out.ends_with('/') {
+            out.push('/');
+        }
+        return;
+    }
     let decoded: Cow<'_, str> = if path.contains('%') {
         percent_decode_str(path).decode_utf8_lossy()
     } else {
