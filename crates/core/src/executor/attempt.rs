@@ -243,16 +243,13 @@ impl Executor {
             }
             // Boxed: the error path's state would otherwise make every attempt's future
             // larger.
-            let error = Box::pin(deadline::until(
-                deadline.map(|d| d.at),
-                error_from(response),
-            ))
-            .await;
-            Err(error.unwrap_or_else(|| match deadline {
-                Some(d) => Error::timeout(d.kind, d.limit),
-                // `until` without a deadline always has the work's answer; kept total.
-                None => Error::timeout(TimeoutKind::Attempt, Duration::ZERO),
-            }))
+            let error = match deadline {
+                Some(d) => Box::pin(deadline::until(d.at, error_from(response)))
+                    .await
+                    .unwrap_or_else(|| Error::timeout(d.kind, d.limit)),
+                None => Box::pin(error_from(response)).await,
+            };
+            Err(error)
         }
     }
 }

@@ -11,8 +11,8 @@ use std::task::Poll;
 
 use tokio::time::{Instant, Sleep};
 
-/// Runs `work` until `at`; `None` when `at` passed first. Without a deadline, just `work`.
-pub(super) async fn until<F: Future>(at: Option<Instant>, work: F) -> Option<F::Output> {
+/// Runs `work` until `at`; `None` when `at` passed first.
+pub(super) async fn until<F: Future>(at: Instant, work: F) -> Option<F::Output> {
     let mut work = std::pin::pin!(work);
     let mut timer: Option<Pin<Box<Sleep>>> = None;
     std::future::poll_fn(|cx| {
@@ -20,9 +20,6 @@ pub(super) async fn until<F: Future>(at: Option<Instant>, work: F) -> Option<F::
         if let Poll::Ready(output) = work.as_mut().poll(cx) {
             return Poll::Ready(Some(output));
         }
-        let Some(at) = at else {
-            return Poll::Pending;
-        };
         timer
             .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(at)))
             .as_mut()
@@ -40,24 +37,23 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn ready_work_wins_slow_work_times_out() {
         let at = Instant::now() + Duration::from_secs(5);
-        assert_eq!(until(Some(at), async { 1 }).await, Some(1));
+        assert_eq!(until(at, async { 1 }).await, Some(1));
         let slow = tokio::time::sleep(Duration::from_secs(10));
-        assert_eq!(until(Some(at), slow).await, None);
+        assert_eq!(until(at, slow).await, None);
         assert_eq!(Instant::now(), at);
         let quick = async {
             tokio::time::sleep(Duration::from_secs(1)).await;
             2
         };
         let at = Instant::now() + Duration::from_secs(5);
-        assert_eq!(until(Some(at), quick).await, Some(2));
-        assert_eq!(until(None, async { 3 }).await, Some(3));
+        assert_eq!(until(at, quick).await, Some(2));
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_past_deadline_still_takes_a_ready_answer() {
         let at = Instant::now();
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(until(Some(at), async { 4 }).await, Some(4));
-        assert_eq!(until(Some(at), std::future::pending::<()>()).await, None);
+        assert_eq!(until(at, async { 4 }).await, Some(4));
+        assert_eq!(until(at, std::future::pending::<()>()).await, None);
     }
 }

@@ -110,14 +110,12 @@ async fn within_total<T>(
     total: Option<Deadline>,
     work: impl Future<Output = Result<T>>,
 ) -> Result<T> {
-    deadline::until(total.map(|t| t.at), work)
-        .await
-        .unwrap_or_else(|| {
-            Err(Error::timeout(
-                TimeoutKind::Total,
-                total.map(|t| t.limit).unwrap_or_default(),
-            ))
-        })
+    match total {
+        Some(total) => deadline::until(total.at, work)
+            .await
+            .unwrap_or_else(|| Err(Error::timeout(TimeoutKind::Total, total.limit))),
+        None => work.await,
+    }
 }
 
 /// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire

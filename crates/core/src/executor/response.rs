@@ -59,15 +59,12 @@ impl Response {
             operation: self.operation,
             attempts: self.attempts,
         };
-        let (at, limit) = self.deadline.unzip();
-        let result = super::deadline::until(at, collect)
-            .await
-            .unwrap_or_else(|| {
-                Err(Error::timeout(
-                    TimeoutKind::Total,
-                    limit.unwrap_or_default(),
-                ))
-            });
+        let result = match self.deadline {
+            Some((at, limit)) => super::deadline::until(at, collect)
+                .await
+                .unwrap_or_else(|| Err(Error::timeout(TimeoutKind::Total, limit))),
+            None => collect.await,
+        };
         let result = result.map_err(|e| context.wrap(e));
         (context, result)
     }
