@@ -1,7 +1,8 @@
 //! reqwest wants a `Url` per request, and converting an `http::Uri` means printing it and
 //! parsing the text again, host and all (IDNA mapping included). The origins a client talks to
-//! are few, so each one is parsed once; a request's URL is a copy of its origin's with the path
-//! and query set, which parses only those two.
+//! are few, so each one is parsed once; a request's URL is its path and query parsed relative
+//! to the origin's, which parses only those two and builds the URL in one allocation (a copy
+//! of the origin's with the path and query set took four).
 
 use std::sync::RwLock;
 
@@ -22,14 +23,19 @@ impl BaseUrls {
         let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
             return Url::parse(&uri.to_string()).ok();
         };
+        let path_and_query = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        // A path starting with `//` would read as a new authority when parsed relative to the
+        // origin: parse such a URI whole.
+        if !path_and_query.starts_with('/') || path_and_query.starts_with("//") {
+            return Url::parse(&uri.to_string()).ok();
+        }
         let authority = authority.as_str();
-        let mut url = self.base(scheme, authority)?;
-        url.set_path(uri.path());
-        url.set_query(uri.query());
-        Some(url)
-    }
-
-    fn base(&self, scheme: &str, authority: &str) -> Option<Url> {
+        let relative = |base: &Url| {
+            Url::options()
+                .base_url(Some(base))
+                .parse(path_and_query)
+                .ok()
+        };
         let matches = |origin: &str| {
             origin.len() == scheme.len() + 3 + authority.len()
                 && origin.starts_with(scheme)
@@ -37,18 +43,19 @@ impl BaseUrls {
                 && origin.ends_with(authority)
         };
         if let Ok(origins) = self.origins.read() {
-            if let Some((_, url)) = origins.iter().find(|(origin, _)| matches(origin)) {
-                return Some(url.clone());
+            if let Some((_, base)) = origins.iter().find(|(origin, _)| matches(origin)) {
+                return relative(base);
             }
         }
         let origin = format!("{scheme}://{authority}");
-        let url = Url::parse(&origin).ok()?;
+        let base = Url::parse(&origin).ok()?;
+        let url = relative(&base);
         if let Ok(mut origins) = self.origins.write() {
             if origins.len() < MAX_ORIGINS && !origins.iter().any(|(o, _)| matches(o)) {
-                origins.push((origin, url.clone()));
+                origins.push((origin, base));
             }
         }
-        Some(url)
+        url
     }
 }
 
@@ -66,6 +73,9 @@ mod tests {
             "https://svc.example.com:8443/",
             "http://[::1]:9000/v4/projects/p/image-file?image_uri=a%2Fb",
             "https://xn--fiqs8s.example/p?x=%E4%B8%AD",
+            "http://127.0.0.1:8080//double/slash?x=1",
+            "http://127.0.0.1:8080/a/../b/./c?y=%zz&q='x'",
+            "https://svc.example.com/p%20q?a#frag",
         ] {
             for _ in 0..2 {
                 let uri: http::Uri = text.parse().unwrap();
