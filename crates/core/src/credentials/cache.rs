@@ -203,6 +203,10 @@ impl ProvideCredentials for CachingProvider {
             Err(generation) => self.refresh(generation).await,
         }
     }
+
+    fn provide_credentials_now(&self) -> Option<Credentials> {
+        self.cached().ok()
+    }
 }
 
 #[cfg(test)]
@@ -237,11 +241,17 @@ mod tests {
     async fn permanent_credentials_are_cached_until_invalidated() {
         let inner = Arc::new(Counting::default());
         let cache = CachingProvider::new(inner.clone());
+        assert!(
+            cache.provide_credentials_now().is_none(),
+            "nothing cached yet"
+        );
         for _ in 0..5 {
             assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
         }
+        assert_eq!(cache.provide_credentials_now().unwrap().ak(), "AK0");
         assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
         cache.invalidate();
+        assert!(cache.provide_credentials_now().is_none(), "invalidated");
         assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK1");
         assert!(format!("{cache:?}").contains("cached: true"));
     }

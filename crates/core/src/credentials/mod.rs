@@ -152,6 +152,15 @@ impl fmt::Debug for Credentials {
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns credentials, or a credentials error saying why there are none.
     async fn provide_credentials(&self) -> Result<Credentials>;
+
+    /// Credentials that are ready without waiting (held in memory, or a fresh cache entry),
+    /// or `None` when only [`provide_credentials`](Self::provide_credentials) can tell. The
+    /// executor asks this first on every request and awaits `provide_credentials` only on
+    /// `None`, which skips a boxed future per request. The default returns `None`; override it
+    /// only when the answer is the same `provide_credentials` would give now.
+    fn provide_credentials_now(&self) -> Option<Credentials> {
+        None
+    }
 }
 
 /// A shared, type-erased credentials provider.
@@ -162,12 +171,20 @@ impl ProvideCredentials for Credentials {
     async fn provide_credentials(&self) -> Result<Credentials> {
         Ok(self.clone())
     }
+
+    fn provide_credentials_now(&self) -> Option<Credentials> {
+        Some(self.clone())
+    }
 }
 
 #[async_trait]
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
     async fn provide_credentials(&self) -> Result<Credentials> {
         (**self).provide_credentials().await
+    }
+
+    fn provide_credentials_now(&self) -> Option<Credentials> {
+        (**self).provide_credentials_now()
     }
 }
 

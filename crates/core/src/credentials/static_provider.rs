@@ -41,6 +41,10 @@ impl ProvideCredentials for StaticProvider {
     async fn provide_credentials(&self) -> Result<Credentials> {
         Ok(self.credentials.clone())
     }
+
+    fn provide_credentials_now(&self) -> Option<Credentials> {
+        Some(self.credentials.clone())
+    }
 }
 
 #[cfg(test)]
@@ -52,7 +56,7 @@ mod tests {
         let c = Credentials::new("AKSTATIC", "static-secret-sk").with_security_token("static-tok");
         let p = StaticProvider::new(c.clone());
         assert_eq!(p.provide_credentials().await.unwrap(), c);
-        assert_eq!(p.provide_credentials().await.unwrap(), c);
+        assert_eq!(p.provide_credentials_now(), Some(c.clone()));
         let dbg = format!("{p:?}");
         assert!(dbg.contains("AKSTATIC"));
         assert!(!dbg.contains("static-secret-sk") && !dbg.contains("static-tok"));

@@ -55,10 +55,13 @@ impl Executor {
     ) -> Result<(Credentials, Prepared)> {
         let mut parts = request.into_parts()?;
         let config = &self.inner.config;
-        // Cached credentials and scope are ready at the first poll, and tokio polls a future
-        // before arming its timer: no timer is armed then.
-        let credentials =
-            within_total(total, config.credentials_provider().provide_credentials()).await?;
+        // Cached credentials are taken without a (boxed) future; cached scope is ready at the
+        // first poll, and tokio polls a future before arming its timer: no timer is armed then.
+        let provider = config.credentials_provider();
+        let credentials = match provider.provide_credentials_now() {
+            Some(credentials) => credentials,
+            None => within_total(total, provider.provide_credentials()).await?,
+        };
         let scope = within_total(total, Scope::resolve(config, &credentials)).await?;
         let path = parts.render_path(&[
             ("project_id", scope.project_id.as_deref()),
@@ -88,11 +91,12 @@ impl Executor {
                 Error::construction("user-agent has characters not allowed in HTTP")
             })?;
         headers.insert(http::header::USER_AGENT, user_agent);
+        // Static names: a `&str` name would be parsed and copied on every request.
         let mut set = |name: &'static str, value: &str| -> Result<()> {
             let value = http::HeaderValue::from_str(value).map_err(|_| {
                 Error::construction(format!("{name} has characters not allowed in HTTP"))
             })?;
-            headers.insert(name, value);
+            headers.insert(http::HeaderName::from_static(name), value);
             Ok(())
         };
         if let Some(project_id) = &scope.project_id {
