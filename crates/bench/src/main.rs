@@ -8,7 +8,10 @@
 //! * ListPictureModelingJobs and ShowInstanceArtifact through the SDK and through raw reqwest
 //!   (no signing, same URL, same output types decoded with serde_json), sequential and at
 //!   concurrency 8, 64 and 256: requests per second and CPU time per request (getrusage of this
-//!   process; the server's CPU is its own process's and shown apart).
+//!   process; the server's CPU is its own process's and shown apart). A third client, `hyper`,
+//!   makes the same requests with hyper-util's pooled client and no reqwest: its ratio
+//!   (hyper/raw) shows how much of the floor is reqwest's own per-request work, which no SDK
+//!   built on reqwest can remove.
 //! * Signing alone against one bare HMAC-SHA256 over the same canonical request.
 //! * DownloadImageFile of 1 GiB through the SDK and raw reqwest streaming: throughput and peak
 //!   RSS (reset through `/proc/self/clear_refs` before each run).
@@ -17,12 +20,13 @@
 //! * `--python`: the official Python SDK in a temporary virtualenv, ListPictureModelingJobs
 //!   sequential.
 //!
-//! SDK and raw rounds alternate (in ABBA order) within each case, so every ratio compares runs
-//! made under the same machine load; the ratio shown is the median of the per-pair ratios. The
+//! SDK and raw rounds alternate (in ABBA order, the hyper round outside each adjacent SDK/raw
+//! pair) within each case, so every ratio compares runs made under the same machine load; the
+//! ratio shown is the median of the per-pair ratios. The
 //! last line is `sdk/raw throughput ratio: X.XX` for sequential ListPictureModelingJobs, which
 //! gets more pairs (10 in quick mode, 16 in full mode) than the other cases.
 //!
-//! For profilers, `profile <list|artifact> <sdk|raw> <requests> [concurrency]` runs one case
+//! For profilers, `profile <list|artifact> <sdk|raw|hyper> <requests> [concurrency]` runs one case
 //! alone and prints wall and client CPU per request; run it under `perf record` or
 //! `valgrind --tool=callgrind` (instructions per request: the difference of two runs with
 //! different request counts, which cancels start-up).
@@ -73,7 +77,7 @@ fn main() -> ExitCode {
         };
     }
     if args.first().map(String::as_str) == Some("profile") {
-        // Hidden: `profile <list|artifact> <sdk|raw> <requests> [concurrency]`, for callgrind
+        // Hidden: `profile <list|artifact> <sdk|raw|hyper> <requests> [concurrency]`, for callgrind
         // (instructions per request: difference of two runs with different counts); prints
         // wall and client CPU per request to stderr.
         return profile(&args[1..]);
@@ -121,6 +125,7 @@ fn profile(args: &[String]) -> ExitCode {
     };
     let kind = match args.get(1).map(String::as_str) {
         Some("raw") => Kind::Raw,
+        Some("hyper") => Kind::Hyper,
         _ => Kind::Sdk,
     };
     let n: u64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(1000);
@@ -241,6 +246,10 @@ struct Clients {
     swr: huaweicloud_sdk_swr::v2::Client,
     projectman: huaweicloud_sdk_projectman::v4::Client,
     raw: reqwest::Client,
+    /// hyper-util's pooled client without reqwest on top: how much of the floor is reqwest's.
+    hyper: HyperClient,
+    list_uri: http::Uri,
+    artifact_uri: http::Uri,
     list_url: String,
     artifact_url: String,
     download_url: String,
@@ -249,6 +258,11 @@ struct Clients {
 
 impl Clients {
     fn new(base: &str) -> Result<Self, BoxError> {
+        let list_url =
+            format!("{base}/v1/{PROJECT_ID}/digital-human/stylized/picture-modelings?limit=10");
+        let artifact_url = format!(
+            "{base}/v2/{PROJECT_ID}/instances/{INSTANCE_ID}/namespaces/library/repositories/nginx/artifacts/latest?with_scan_overview=true"
+        );
         // The API calls use the default configuration, as an application would.
         let config =
             Config::new(Credentials::new(AK, SK).with_project_id(PROJECT_ID)).with_endpoint(base);
@@ -260,12 +274,11 @@ impl Clients {
             swr: huaweicloud_sdk_swr::v2::Client::new(&config)?,
             projectman: huaweicloud_sdk_projectman::v4::Client::new(&transfer_config)?,
             raw: reqwest::Client::builder().build()?,
-            list_url: format!(
-                "{base}/v1/{PROJECT_ID}/digital-human/stylized/picture-modelings?limit=10"
-            ),
-            artifact_url: format!(
-                "{base}/v2/{PROJECT_ID}/instances/{INSTANCE_ID}/namespaces/library/repositories/nginx/artifacts/latest?with_scan_overview=true"
-            ),
+            hyper: hyper_client(),
+            list_uri: list_url.parse()?,
+            artifact_uri: artifact_url.parse()?,
+            list_url,
+            artifact_url,
             download_url: format!(
                 "{base}/v4/projects/{CODEARTS_PROJECT_ID}/image-file?image_uri={}",
                 IMAGE_URI.replace('/', "%2F")
@@ -292,11 +305,14 @@ impl Op {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
-    Sdk,
-    Raw,
+    Sdk = 0,
+    Raw = 1,
+    /// hyper-util's client alone: the floor under raw reqwest (request cases only).
+    Hyper = 2,
 }
 
-/// One request of `op`, through the SDK or raw reqwest, body decoded into the same type.
+/// One request of `op`, through the SDK, raw reqwest or hyper-util, body decoded into the same
+/// type.
 async fn one(clients: &Clients, op: Op, kind: Kind) -> Result<(), BoxError> {
     match (op, kind) {
         (Op::List, Kind::Sdk) => {
@@ -331,8 +347,43 @@ async fn one(clients: &Clients, op: Op, kind: Kind) -> Result<(), BoxError> {
             let out: ShowInstanceArtifactOutput = serde_json::from_slice(&bytes)?;
             std::hint::black_box(out);
         }
+        (Op::List, Kind::Hyper) => {
+            let bytes = hyper_get(clients, &clients.list_uri).await?;
+            let out: ListPictureModelingJobsOutput = serde_json::from_slice(&bytes)?;
+            std::hint::black_box(out);
+        }
+        (Op::Artifact, Kind::Hyper) => {
+            let bytes = hyper_get(clients, &clients.artifact_uri).await?;
+            let out: ShowInstanceArtifactOutput = serde_json::from_slice(&bytes)?;
+            std::hint::black_box(out);
+        }
     }
     Ok(())
+}
+
+type HyperClient = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    http_body_util::Empty<bytes::Bytes>,
+>;
+
+/// hyper-util's pooled client, TCP_NODELAY on as in reqwest (hyper-util's default is off).
+fn hyper_client() -> HyperClient {
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_nodelay(true);
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .build(connector)
+}
+
+async fn hyper_get(clients: &Clients, uri: &http::Uri) -> Result<bytes::Bytes, BoxError> {
+    use http_body_util::BodyExt;
+    let request = http::Request::get(uri.clone())
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .body(http_body_util::Empty::new())?;
+    let response = clients.hyper.request(request).await?;
+    if !response.status().is_success() {
+        return Err(format!("status {}", response.status()).into());
+    }
+    Ok(response.into_body().collect().await?.to_bytes())
 }
 
 async fn raw_get(clients: &Clients, url: &str) -> Result<bytes::Bytes, BoxError> {
@@ -410,8 +461,21 @@ async fn round(
     })
 }
 
-/// SDK and raw totals of one case, from rounds alternating ABBA, and the median of the
-/// per-pair throughput ratios (robust against a round disturbed by the rest of the machine).
+/// Totals of one request case per client, and the medians of the per-pair throughput ratios.
+struct CaseResult {
+    sdk: Totals,
+    raw: Totals,
+    hyper: Totals,
+    /// SDK over raw reqwest: the headline.
+    sdk_ratio: f64,
+    /// hyper-util alone over raw reqwest: how much of the floor is reqwest's own work.
+    hyper_ratio: f64,
+}
+
+/// The rounds of one case: SDK and raw reqwest alternate ABBA and stay adjacent (SDK, raw,
+/// hyper; then hyper, raw, SDK), so each SDK/raw ratio compares neighbouring rounds; the
+/// median of the per-pair ratios is robust against a round disturbed by the rest of the
+/// machine.
 async fn case(
     clients: &Arc<Clients>,
     server: &ServerProcess,
@@ -419,32 +483,39 @@ async fn case(
     concurrency: usize,
     pairs: usize,
     length: Duration,
-) -> Result<(Totals, Totals, f64), BoxError> {
+) -> Result<CaseResult, BoxError> {
     // Warm-up: connections opened, allocator and caches settled; not counted.
-    for kind in [Kind::Sdk, Kind::Raw] {
+    for kind in [Kind::Sdk, Kind::Raw, Kind::Hyper] {
         round(clients, server, op, kind, concurrency, length / 4).await?;
     }
-    let (mut sdk, mut raw) = (Totals::default(), Totals::default());
-    let mut ratios = Vec::with_capacity(pairs);
+    let (mut sdk, mut raw, mut hyper) = (Totals::default(), Totals::default(), Totals::default());
+    let mut sdk_ratios = Vec::with_capacity(pairs);
+    let mut hyper_ratios = Vec::with_capacity(pairs);
     for pair in 0..pairs {
-        let (mut pair_sdk, mut pair_raw) = (Totals::default(), Totals::default());
+        let mut totals = [Totals::default(); 3];
         let order = if pair % 2 == 0 {
-            [Kind::Sdk, Kind::Raw]
+            [Kind::Sdk, Kind::Raw, Kind::Hyper]
         } else {
-            [Kind::Raw, Kind::Sdk]
+            [Kind::Hyper, Kind::Raw, Kind::Sdk]
         };
         for kind in order {
-            let totals = round(clients, server, op, kind, concurrency, length).await?;
-            match kind {
-                Kind::Sdk => pair_sdk.add(totals),
-                Kind::Raw => pair_raw.add(totals),
-            }
+            totals[kind as usize].add(round(clients, server, op, kind, concurrency, length).await?);
         }
-        ratios.push(pair_sdk.per_second() / pair_raw.per_second().max(1e-9));
+        let [pair_sdk, pair_raw, pair_hyper] = totals;
+        let raw_rate = pair_raw.per_second().max(1e-9);
+        sdk_ratios.push(pair_sdk.per_second() / raw_rate);
+        hyper_ratios.push(pair_hyper.per_second() / raw_rate);
         sdk.add(pair_sdk);
         raw.add(pair_raw);
+        hyper.add(pair_hyper);
     }
-    Ok((sdk, raw, median(&mut ratios)))
+    Ok(CaseResult {
+        sdk,
+        raw,
+        hyper,
+        sdk_ratio: median(&mut sdk_ratios),
+        hyper_ratio: median(&mut hyper_ratios),
+    })
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -475,11 +546,14 @@ async fn run(options: &Options) -> Result<(), BoxError> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{pairs} SDK/raw round pairs of {} ms per case ({headline_pairs} for ListPictureModelingJobs seq), alternating;",
+        "{pairs} rounds per client of {} ms per case ({headline_pairs} for ListPictureModelingJobs seq), alternating;",
         length.as_millis()
     );
     println!(
-        "sdk/raw = median of the per-pair throughput ratios; CPU = getrusage of the client process"
+        "sdk/raw = median of the per-pair throughput ratios; CPU = getrusage of the client process;"
+    );
+    println!(
+        "hyper = hyper-util's client alone (no reqwest), its ratio hyper/raw: the floor under raw"
     );
     println!();
     // Transfers first, while the process is small: peak RSS is the whole process's.
@@ -497,19 +571,17 @@ async fn run(options: &Options) -> Result<(), BoxError> {
             } else {
                 pairs
             };
-            let (sdk, raw, ratio) =
-                case(&clients, &server, op, concurrency, case_pairs, length).await?;
+            let result = case(&clients, &server, op, concurrency, case_pairs, length).await?;
             let label = if concurrency == 1 {
                 format!("{} seq", op.name())
             } else {
                 format!("{} c={concurrency}", op.name())
             };
-            for (kind, totals) in [("sdk", sdk), ("raw", raw)] {
-                let ratio = if kind == "sdk" {
-                    format!("{ratio:.2}")
-                } else {
-                    String::new()
-                };
+            for (kind, totals, ratio) in [
+                ("sdk", result.sdk, Some(result.sdk_ratio)),
+                ("raw", result.raw, None),
+                ("hyper", result.hyper, Some(result.hyper_ratio)),
+            ] {
                 println!(
                     "{:<34} {:<6} {:>10.0} {:>13.1} {:>13.1} {:>8}",
                     if kind == "sdk" { label.as_str() } else { "" },
@@ -517,9 +589,10 @@ async fn run(options: &Options) -> Result<(), BoxError> {
                     totals.per_second(),
                     Totals::micros_per_request(totals.cpu, totals.requests),
                     Totals::micros_per_request(totals.server_cpu, totals.requests),
-                    ratio
+                    ratio.map(|r| format!("{r:.2}")).unwrap_or_default()
                 );
             }
+            let ratio = result.sdk_ratio;
             if op == Op::List && concurrency == 1 {
                 headline = Some(ratio);
             }
@@ -740,6 +813,8 @@ async fn transfers(clients: &Clients, options: &Options, size: u64) -> Result<()
             match kind {
                 Kind::Sdk => sdk_runs.push(measured(download_sdk(clients)).await?),
                 Kind::Raw => raw_runs.push(measured(download_raw(clients)).await?),
+                // The hyper reference is for the request cases only.
+                Kind::Hyper => {}
             }
         }
     }
