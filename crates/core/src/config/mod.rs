@@ -455,8 +455,10 @@ impl Config {
             .unwrap_or_else(|| Arc::new(endpoint::EndpointEnv::from_process()))
     }
 
-    /// The transport: yours if you gave one, else a reqwest client built once from the
-    /// transport settings and shared by every client using this config.
+    /// The transport: yours if you gave one, else one built once from the transport settings
+    /// and shared by every client using this config: a `HyperTransport` (feature `rustls`,
+    /// the default) unless a proxy is configured or set in the environment, else a
+    /// [`ReqwestTransport`].
     pub fn transport(&self) -> Result<SharedTransport> {
         if let Some(t) = &self.inner.transport {
             return Ok(t.clone());
@@ -464,8 +466,7 @@ impl Config {
         if let Some(t) = self.inner.built_transport.get() {
             return Ok(t.clone());
         }
-        let built: SharedTransport =
-            Arc::new(ReqwestTransport::new(&self.inner.transport_settings)?);
+        let built = crate::transport::default_transport(&self.inner.transport_settings)?;
         // Another thread may have won the race; either client is fine, keep the stored one.
         Ok(self.inner.built_transport.get_or_init(|| built).clone())
     }

@@ -1,6 +1,5 @@
 //! [`HttpTransport`] over reqwest (rustls by default).
 
-use std::error::Error as _;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -11,6 +10,7 @@ use bytes::Bytes;
 use futures_util::Stream;
 
 use super::base_urls::BaseUrls;
+use super::failure::{Timeouts, set_content_length, with_causes};
 use super::response_timer::{HeadFailure, ResponseTimer};
 use super::{HttpTransport, SendDeadline, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
@@ -26,13 +26,6 @@ pub struct ReqwestTransport {
     read_timeout: Option<Duration>,
     // Shared by clones, like the pool.
     base_urls: Arc<BaseUrls>,
-}
-
-/// The limits the client enforces itself, kept to report which one fired.
-#[derive(Clone, Copy, Debug, Default)]
-struct Timeouts {
-    connect: Duration,
-    read: Duration,
 }
 
 impl ReqwestTransport {
@@ -156,13 +149,7 @@ impl ReqwestTransport {
         let mut request = reqwest::Request::new(parts.method, url);
         *request.version_mut() = parts.version;
         *request.headers_mut() = parts.headers;
-        if let Some(len) = length {
-            if !request.headers().contains_key(http::header::CONTENT_LENGTH) && len > 0 {
-                request
-                    .headers_mut()
-                    .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
-            }
-        }
+        set_content_length(request.headers_mut(), length);
         *request.body_mut() = Some(body);
         Ok(request)
     }
@@ -254,18 +241,13 @@ fn classify(error: reqwest::Error, timeouts: Timeouts) -> Error {
         .with_source(error);
     }
     let connect = error.is_connect();
-    let mut message = String::from(if connect {
+    let summary = if connect {
         "connection failed"
     } else if error.is_body() || error.is_decode() {
         "reading the response body failed"
     } else {
         "request failed"
-    });
-    let mut cause = error.source();
-    while let Some(c) = cause {
-        message.push_str(": ");
-        message.push_str(&c.to_string());
-        cause = c.source();
-    }
+    };
+    let message = with_causes(summary, &error);
     Error::transport(message, connect)
 }

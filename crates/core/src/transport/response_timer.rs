@@ -22,8 +22,8 @@ pub(super) struct ResponseTimer {
 }
 
 /// Why the response head did not come.
-pub(super) enum HeadFailure {
-    Http(reqwest::Error),
+pub(super) enum HeadFailure<E> {
+    Http(E),
     /// Silence longer than the read timeout.
     Silence,
     /// The attempt's deadline passed.
@@ -69,13 +69,13 @@ impl ResponseTimer {
     }
 
     /// Awaits the response head within the read timeout and `deadline`.
-    pub async fn head<F>(
+    pub async fn head<F, T, E>(
         &mut self,
         future: F,
         deadline: Option<SendDeadline>,
-    ) -> Result<reqwest::Response, HeadFailure>
+    ) -> Result<T, HeadFailure<E>>
     where
-        F: Future<Output = reqwest::Result<reqwest::Response>>,
+        F: Future<Output = Result<T, E>>,
     {
         let mut future = std::pin::pin!(future);
         let at = deadline.map(|d| d.at);
