@@ -53,13 +53,7 @@ impl Executor {
                 % self.inner.endpoints.len();
             let span = tracing::debug_span!("attempt", attempt);
             let started = Instant::now();
-            // The first attempt takes the headers over; a retry rebuilds them.
-            let headers = match prepared.headers.take() {
-                Some(headers) => headers,
-                None => prepared.rebuild_headers()?,
-            };
-            let request =
-                self.signed_request(spec, credentials, endpoint_index, prepared, headers)?;
+            let request = self.signed_request(spec, credentials, endpoint_index, prepared)?;
             // One deadline per attempt: the earlier of the attempt deadline and the
             // operation's total deadline (ties go to the attempt). The transport enforces it
             // for the response head (the reqwest one with the same timer as its read
@@ -153,17 +147,16 @@ impl Executor {
         credentials: &Credentials,
         endpoint_index: usize,
         prepared: &Prepared,
-        mut headers: http::HeaderMap,
     ) -> Result<http::Request<RequestBody>> {
         let Prepared {
             path,
             query,
             query_pairs,
-            signing_headers,
             caller_signed,
             body,
             ..
         } = prepared;
+        let mut headers = prepared.attempt_headers();
         let endpoint = &self.inner.endpoints[endpoint_index];
         let target = &self.inner.targets[endpoint_index];
         // The wire path and query in one buffer: the signer reads the path part, the URI takes
@@ -185,13 +178,14 @@ impl Executor {
                 Some(bytes) => Payload::Bytes(bytes),
                 None => Payload::Unsigned,
             };
+            let signing_headers = prepared.signing_view();
             let signed = signer::sign_borrowed(
                 &SignableRequest {
                     method: spec.method.as_str(),
                     host: endpoint.authority(),
                     path: &path_and_query[..path_len],
                     query: query_pairs,
-                    headers: signing_headers,
+                    headers: &signing_headers,
                     payload,
                 },
                 &SigningKey {

@@ -1,6 +1,7 @@
 //! Everything done once per operation, before the first attempt: the request checked,
 //! credentials and scope found, path, query and headers built.
 
+use std::borrow::Cow;
 use std::future::Future;
 
 use super::deadline;
@@ -19,31 +20,51 @@ pub(super) struct Prepared {
     pub query: String,
     /// The same query as raw pairs, for the signer.
     pub query_pairs: Vec<(String, String)>,
-    /// Operation, content-type, user-agent and scope headers, until the first attempt takes
-    /// them; later attempts rebuild them from `signing_headers`.
-    pub headers: Option<http::HeaderMap>,
-    /// The same headers as the signer wants them.
-    pub signing_headers: Vec<(String, String)>,
+    /// Operation, content-type, user-agent and scope headers; each attempt sends a copy with
+    /// the signer's headers added, and signs a view of these (see [`Prepared::signing_view`]).
+    pub headers: http::HeaderMap,
     /// Whether the caller set `Authorization` (the request is then sent unsigned).
     pub caller_signed: bool,
     pub body: RequestBody,
 }
 
 impl Prepared {
-    /// The base headers again, for a retry, from the signer's view of them (same values:
-    /// they are all UTF-8, so the view did not change them).
-    pub fn rebuild_headers(&self) -> Result<http::HeaderMap> {
-        let mut headers = http::HeaderMap::with_capacity(self.signing_headers.len());
-        for (name, value) in &self.signing_headers {
-            let name = http::HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;
-            let value = http::HeaderValue::from_str(value)
-                .map_err(|_| Error::construction(format!("invalid value for header {name}")))?;
-            headers.append(name, value);
+    /// The base headers of one attempt, with room for the headers the signer adds.
+    pub fn attempt_headers(&self) -> http::HeaderMap {
+        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + SIGNER_HEADERS);
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
         }
-        Ok(headers)
+        headers
+    }
+
+    /// The base headers as the signer reads them, borrowed: names as the official SDKs spell
+    /// `Content-Type` on the wire (the signer's content-type rule looks for that spelling;
+    /// every other name is signed lower-cased, so its case does not matter), values as text
+    /// (almost always visible ASCII; other bytes converted as the official SDKs' UTF-8
+    /// decoding would, replacement characters included).
+    pub fn signing_view(&self) -> Vec<(&str, Cow<'_, str>)> {
+        self.headers
+            .iter()
+            .map(|(name, value)| {
+                let name = if *name == http::header::CONTENT_TYPE {
+                    "Content-Type"
+                } else {
+                    name.as_str()
+                };
+                let value = match value.to_str() {
+                    Ok(text) => Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(value.as_bytes()),
+                };
+                (name, value)
+            })
+            .collect()
     }
 }
+
+/// Most headers the signer adds: `X-Sdk-Content-Sha256`, `X-Security-Token`, `X-Sdk-Date`,
+/// `Host`, `Authorization`.
+const SIGNER_HEADERS: usize = 5;
 
 impl Executor {
     /// Checks the request (before any I/O), then finds credentials and scope within the
@@ -72,9 +93,8 @@ impl Executor {
         let headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
         let prepared = Prepared {
             path,
-            signing_headers: signing_view(&headers),
             caller_signed: headers.contains_key(http::header::AUTHORIZATION),
-            headers: Some(headers),
+            headers,
             query,
             query_pairs: parts.query,
             body: parts.body,
@@ -120,35 +140,4 @@ async fn within_total<T>(
             .unwrap_or_else(|| Err(Error::timeout(TimeoutKind::Total, total.limit))),
         None => work.await,
     }
-}
-
-/// Headers as the signer sees them: names spelled as the official SDKs spell them on the wire
-/// (`Content-Type`, `X-Project-Id`), which matters for the signer's content-type rule.
-fn signing_view(headers: &http::HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            // Values are almost always visible ASCII: copy those directly; the lossy
-            // conversion (same result for valid UTF-8) only for the others.
-            let value = match value.to_str() {
-                Ok(text) => text.to_owned(),
-                Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            };
-            (title_case(name.as_str()), value)
-        })
-        .collect()
-}
-
-fn title_case(name: &str) -> String {
-    // Byte-wise (per request, per header): changing ASCII case keeps UTF-8 valid, so the
-    // conversion back cannot fail.
-    let mut bytes = name.as_bytes().to_vec();
-    let mut upper = true;
-    for b in &mut bytes {
-        if upper {
-            b.make_ascii_uppercase();
-        }
-        upper = *b == b'-';
-    }
-    String::from_utf8(bytes).unwrap_or_default()
 }

@@ -108,7 +108,9 @@ impl OperationRequest {
         if let Some(e) = self.error {
             return Err(Error::construction(e));
         }
-        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 8);
+        // Room for the executor's user agent and scope headers; each attempt sends a copy
+        // with room for the signer's.
+        let mut headers = http::HeaderMap::with_capacity(self.headers.len() + 3);
         for (name, value) in self.headers {
             let name = http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::construction(format!("invalid header name {name:?}")))?;

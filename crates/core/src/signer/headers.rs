@@ -82,18 +82,19 @@ pub(crate) fn is_sensitive(name: &str) -> bool {
 pub(crate) const REDACTED: &str = "** redacted **";
 
 /// `Debug` view of a header list that hides sensitive values.
-pub(crate) struct RedactedHeaders<'a>(pub &'a [(String, String)]);
+pub(crate) struct RedactedHeaders<'a, N, V>(pub &'a [(N, V)]);
 
-impl fmt::Debug for RedactedHeaders<'_> {
+impl<N: AsRef<str>, V: AsRef<str>> fmt::Debug for RedactedHeaders<'_, N, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
             .entries(self.0.iter().map(|(name, value)| {
+                let name = name.as_ref();
                 let value = if is_sensitive(name) {
                     REDACTED
                 } else {
-                    value.as_str()
+                    value.as_ref()
                 };
-                (name.as_str(), value)
+                (name, value)
             }))
             .finish()
     }
@@ -117,13 +118,17 @@ pub(crate) struct HeaderScan<'a> {
 impl<'a> HeaderScan<'a> {
     /// Validates every header, rejects duplicates (any case) and an existing `Authorization`,
     /// and records the headers the signer reacts to.
-    pub(crate) fn new(headers: &'a [(String, String)], content_header: &str) -> Result<Self> {
+    pub(crate) fn new<N: AsRef<str>, V: AsRef<str>>(
+        headers: &'a [(N, V)],
+        content_header: &str,
+    ) -> Result<Self> {
         let mut scan = Self::default();
         for (i, (name, value)) in headers.iter().enumerate() {
+            let (name, value) = (name.as_ref(), value.as_ref());
             validate_header(name, value)?;
             if headers[..i]
                 .iter()
-                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+                .any(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
             {
                 return Err(Error::construction(format!(
                     "header {name} is present more than once; the signature would be ambiguous"

@@ -134,9 +134,10 @@ impl fmt::Debug for Payload<'_> {
     }
 }
 
-/// A request as the signer sees it.
-#[derive(Clone, Copy)]
-pub struct SignableRequest<'a> {
+/// A request as the signer sees it. Header names and values are any strings (`N`, `V`):
+/// `String`s by default, or borrowed text such as `(&str, &str)` to sign a view of headers
+/// held elsewhere without copying them.
+pub struct SignableRequest<'a, N = String, V = String> {
     /// HTTP method (upper-cased for signing).
     pub method: &'a str,
     /// `host[:port]`, used for the `Host` header when the request has none.
@@ -146,12 +147,21 @@ pub struct SignableRequest<'a> {
     /// Raw, unencoded query pairs; repeated keys allowed. Send [`canonical_query`] of them.
     pub query: &'a [(String, String)],
     /// Headers present at signing time, names as spelled on the wire (no duplicates, any case).
-    pub headers: &'a [(String, String)],
+    pub headers: &'a [(N, V)],
     /// The body.
     pub payload: Payload<'a>,
 }
 
-impl fmt::Debug for SignableRequest<'_> {
+// By hand: derived impls would require `N: Copy` and `V: Copy`, but only references are held.
+impl<N, V> Clone for SignableRequest<'_, N, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<N, V> Copy for SignableRequest<'_, N, V> {}
+
+impl<N: AsRef<str>, V: AsRef<str>> fmt::Debug for SignableRequest<'_, N, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SignableRequest")
             .field("method", &self.method)
@@ -271,8 +281,8 @@ impl fmt::Debug for RedactedCanonicalRequest<'_> {
 /// name or value, a duplicated header, an existing `Authorization` header, an `X-Sdk-Date` that
 /// is not `YYYYMMDDTHHMMSSZ`, an `X-Security-Token` that differs from the credentials', an empty
 /// host, an invalid V11 region/service, or an exhausted ECDSA/SM2 key derivation.
-pub fn sign(
-    request: &SignableRequest<'_>,
+pub fn sign<N: AsRef<str>, V: AsRef<str>>(
+    request: &SignableRequest<'_, N, V>,
     key: &SigningKey<'_>,
     algorithm: &SigningAlgorithm,
     time: SystemTime,
@@ -309,8 +319,8 @@ pub(crate) struct Signed<'a> {
 
 /// [`sign`] without the copies into owned output. `canonical_query`, when given, must be
 /// [`canonical_query`] of `request.query` (the executor has it already: it is the wire query).
-pub(crate) fn sign_borrowed<'a>(
-    request: &SignableRequest<'a>,
+pub(crate) fn sign_borrowed<'a, N: AsRef<str>, V: AsRef<str>>(
+    request: &SignableRequest<'a, N, V>,
     key: &SigningKey<'a>,
     algorithm: &SigningAlgorithm,
     time: SystemTime,
@@ -396,7 +406,7 @@ pub(crate) fn sign_borrowed<'a>(
         let mut signed: Vec<HeaderRef<'_>> = request
             .headers
             .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .map(|(name, value)| (name.as_ref(), value.as_ref()))
             .chain(added.iter().map(|(name, value)| (*name, value.as_ref())))
             .filter(|(name, _)| is_signable(name))
             .collect();

@@ -502,3 +502,48 @@ fn asymmetric_sign_then_verify() {
         assert!(verify_hmac(&ok, SK, &out.authorization).is_err());
     }
 }
+
+#[test]
+fn borrowed_headers_sign_exactly_like_owned_ones() {
+    let owned = pairs(&[
+        ("Content-Type", "text/plain"),
+        ("X-Project-Id", "p1"),
+        ("x-custom", "  spaced  "),
+    ]);
+    let borrowed: Vec<(&str, std::borrow::Cow<'_, str>)> = owned
+        .iter()
+        .map(|(n, v)| (n.as_str(), std::borrow::Cow::Borrowed(v.as_str())))
+        .collect();
+    let query = pairs(&[("b", "2"), ("a", "1")]);
+    let payload = Payload::Bytes(b"hello");
+    let from_owned = sign(
+        &request("POST", &query, &owned, payload),
+        &key(),
+        &SigningAlgorithm::HmacSha256,
+        t0(),
+    )
+    .unwrap();
+    let owned_request = request("POST", &query, &owned, payload);
+    let view = SignableRequest {
+        method: owned_request.method,
+        host: owned_request.host,
+        path: owned_request.path,
+        query: &query,
+        headers: &borrowed,
+        payload,
+    };
+    let from_borrowed = sign(&view, &key(), &SigningAlgorithm::HmacSha256, t0()).unwrap();
+    assert_eq!(
+        from_owned.canonical_request,
+        from_borrowed.canonical_request
+    );
+    assert_eq!(from_owned.authorization, from_borrowed.authorization);
+    assert_eq!(from_owned.headers, from_borrowed.headers);
+    // The content-type rule applies through the view too: text/plain is sent unsigned.
+    assert!(
+        from_borrowed
+            .canonical_request
+            .ends_with("UNSIGNED-PAYLOAD")
+    );
+    assert!(format!("{view:?}").contains("x-custom"));
+}
