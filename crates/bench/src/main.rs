@@ -16,7 +16,8 @@
 //!   `hyper` is the SDK's own cost (signing, typed requests, retries, timers).
 //! * Signing alone against one bare HMAC-SHA256 over the same canonical request.
 //! * DownloadImageFile of 1 GiB through the SDK and raw reqwest streaming: throughput and peak
-//!   RSS (reset through `/proc/self/clear_refs` before each run).
+//!   RSS (reset through `/proc/self/clear_refs` before each run); 4 pairs of adjacent
+//!   transfers (8 with `--full`), the ratio being the median of the pairs' ratios.
 //! * The MetaStudio upload helper on a 1 GiB file (MD5 pass + CreateFile + streamed PUT), with a
 //!   raw reqwest streamed PUT of the same file for reference.
 //! * `--python`: the official Python SDK in a temporary virtualenv, ListPictureModelingJobs
@@ -800,25 +801,25 @@ async fn transfers(clients: &Clients, options: &Options, size: u64) -> Result<()
         "{:<34} {:<6} {:>10} {:>13} {:>13} {:>8}",
         "transfer", "client", "MiB/s", "peak RSS MiB", "RSS before", "sdk/raw"
     );
-    // Download: ABBA rounds, the best of each side (a transfer is long; the best run is the
-    // one least disturbed by the other processes of the machine).
+    // Download: pairs of adjacent SDK and raw transfers in ABBA order; the ratio is the median
+    // of the per-pair throughput ratios. A 1 GiB transfer lasts a fraction of a second here,
+    // so a single one swings by ±30% with the rest of the machine: many pairs and a median.
     let pairs = if options.full { 2 } else { 1 };
+    let download_pairs = if options.full { 8 } else { 4 };
     let mut sdk_runs = Vec::new();
     let mut raw_runs = Vec::new();
-    for pair in 0..pairs * 2 {
-        let order = if pair % 2 == 0 {
-            [Kind::Sdk, Kind::Raw]
+    let mut pair_ratios = Vec::with_capacity(download_pairs);
+    for pair in 0..download_pairs {
+        let (sdk, raw) = if pair % 2 == 0 {
+            let sdk = measured(download_sdk(clients)).await?;
+            (sdk, measured(download_raw(clients)).await?)
         } else {
-            [Kind::Raw, Kind::Sdk]
+            let raw = measured(download_raw(clients)).await?;
+            (measured(download_sdk(clients)).await?, raw)
         };
-        for kind in order {
-            match kind {
-                Kind::Sdk => sdk_runs.push(measured(download_sdk(clients)).await?),
-                Kind::Raw => raw_runs.push(measured(download_raw(clients)).await?),
-                // The hyper reference is for the request cases only.
-                Kind::Hyper => {}
-            }
-        }
+        pair_ratios.push(raw.wall.as_secs_f64() / sdk.wall.as_secs_f64().max(1e-9));
+        sdk_runs.push(sdk);
+        raw_runs.push(raw);
     }
     let total = |runs: &[Transfer]| {
         runs.iter().map(|t| t.bytes).sum::<u64>() as f64
@@ -833,7 +834,7 @@ async fn transfers(clients: &Clients, options: &Options, size: u64) -> Result<()
             return Err(format!("a download returned a wrong size (expected {size})").into());
         }
     }
-    let ratio = total(&sdk_runs) / total(&raw_runs).max(1e-9);
+    let ratio = median(&mut pair_ratios);
     let peak = |runs: &[Transfer]| -> Option<Transfer> {
         let worst = runs.iter().filter_map(|t| t.peak_kib).max();
         let bytes = runs.iter().map(|t| t.bytes).sum();
