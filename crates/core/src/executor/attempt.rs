@@ -25,8 +25,8 @@ impl Executor {
         attempts: &AtomicU32,
         total: Option<Deadline>,
     ) -> Result<Response> {
-        let (credentials, mut prepared) = self.prepare(request, total).await?;
-        self.retry_loop(spec, &credentials, &mut prepared, attempts, total)
+        let (credentials, prepared) = self.prepare(request, total).await?;
+        self.retry_loop(spec, &credentials, &prepared, attempts, total)
             .await
     }
 
@@ -35,7 +35,7 @@ impl Executor {
         &self,
         spec: &OperationSpec,
         credentials: &Credentials,
-        prepared: &mut Prepared,
+        prepared: &Prepared,
         attempts: &AtomicU32,
         total: Option<Deadline>,
     ) -> Result<Response> {

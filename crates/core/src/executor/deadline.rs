@@ -11,6 +11,9 @@ use std::task::Poll;
 
 use tokio::time::{Instant, Sleep};
 
+use super::Deadline;
+use crate::error::{Error, Result, TimeoutKind};
+
 /// Runs `work` until `at`; `None` when `at` passed first.
 pub(super) async fn until<F: Future>(at: Instant, work: F) -> Option<F::Output> {
     let mut work = std::pin::pin!(work);
@@ -27,6 +30,20 @@ pub(super) async fn until<F: Future>(at: Instant, work: F) -> Option<F::Output> 
             .map(|()| None)
     })
     .await
+}
+
+/// `work` within the operation's total deadline, if any: its output, or a total-timeout error
+/// when the deadline passed first.
+pub(super) async fn within_total<T>(
+    total: Option<Deadline>,
+    work: impl Future<Output = Result<T>>,
+) -> Result<T> {
+    match total {
+        Some(total) => until(total.at, work)
+            .await
+            .unwrap_or_else(|| Err(Error::timeout(TimeoutKind::Total, total.limit))),
+        None => work.await,
+    }
 }
 
 #[cfg(test)]

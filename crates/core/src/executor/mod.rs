@@ -198,11 +198,7 @@ impl Executor {
             ),
         });
         result
-            .map(|response| {
-                response
-                    .with_attempts(attempts)
-                    .with_deadline(total.map(|d| (d.at, d.limit)))
-            })
+            .map(|response| response.with_attempts(attempts).with_deadline(total))
             .map_err(|e| {
                 e.with_operation(spec.service, spec.operation)
                     .with_attempts(attempts)

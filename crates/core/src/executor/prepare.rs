@@ -2,14 +2,13 @@
 //! credentials and scope found, path, query and headers built.
 
 use std::borrow::Cow;
-use std::future::Future;
 
 use super::deadline;
 use super::scope::Scope;
 use super::{Deadline, Executor, OperationRequest};
 use crate::body::RequestBody;
 use crate::credentials::Credentials;
-use crate::error::{Error, Result, TimeoutKind};
+use crate::error::{Error, Result};
 use crate::signer;
 
 /// Everything about the request that stays the same from one attempt to the next.
@@ -81,9 +80,9 @@ impl Executor {
         let provider = config.credentials_provider();
         let credentials = match provider.provide_credentials_now() {
             Some(credentials) => credentials,
-            None => within_total(total, provider.provide_credentials()).await?,
+            None => deadline::within_total(total, provider.provide_credentials()).await?,
         };
-        let scope = within_total(total, Scope::resolve(config, &credentials)).await?;
+        let scope = deadline::within_total(total, Scope::resolve(config, &credentials)).await?;
         let path = parts.render_path(&[
             ("project_id", scope.project_id.as_deref()),
             ("domain_id", scope.domain_id.as_deref()),
@@ -126,18 +125,5 @@ impl Executor {
             set("x-domain-id", domain_id)?;
         }
         Ok(headers)
-    }
-}
-
-/// `work` within the operation's total deadline, if any.
-async fn within_total<T>(
-    total: Option<Deadline>,
-    work: impl Future<Output = Result<T>>,
-) -> Result<T> {
-    match total {
-        Some(total) => deadline::until(total.at, work)
-            .await
-            .unwrap_or_else(|| Err(Error::timeout(TimeoutKind::Total, total.limit))),
-        None => work.await,
     }
 }

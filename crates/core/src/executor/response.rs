@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::body::ByteStream;
-use crate::error::{Error, Result, ServiceError, TimeoutKind};
+use crate::error::{Error, Result, ServiceError};
 
 /// A successful response. The body has not been read: decode it with [`Response::json`], take
 /// it whole with [`Response::bytes`], or stream it with [`Response::into_body`].
@@ -20,7 +20,7 @@ pub struct Response {
     // The operation's total-timeout deadline and limit: reading a body whole (`bytes`, `json`)
     // is part of the operation, so a server dripping a body slower than the read timeout
     // cannot hold the call past it (fault tests found the total timeout ignored there).
-    deadline: Option<(tokio::time::Instant, std::time::Duration)>,
+    deadline: Option<super::Deadline>,
 }
 
 impl Response {
@@ -40,10 +40,7 @@ impl Response {
     }
 
     /// Bounds the whole-body reads by the operation's total timeout (the executor does this).
-    pub(super) fn with_deadline(
-        mut self,
-        deadline: Option<(tokio::time::Instant, std::time::Duration)>,
-    ) -> Self {
+    pub(super) fn with_deadline(mut self, deadline: Option<super::Deadline>) -> Self {
         self.deadline = deadline;
         self
     }
@@ -59,12 +56,7 @@ impl Response {
             operation: self.operation,
             attempts: self.attempts,
         };
-        let result = match self.deadline {
-            Some((at, limit)) => super::deadline::until(at, collect)
-                .await
-                .unwrap_or_else(|| Err(Error::timeout(TimeoutKind::Total, limit))),
-            None => collect.await,
-        };
+        let result = super::deadline::within_total(self.deadline, collect).await;
         let result = result.map_err(|e| context.wrap(e));
         (context, result)
     }

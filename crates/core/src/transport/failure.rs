@@ -3,11 +3,28 @@
 
 use std::time::Duration;
 
+use super::TransportSettings;
+
 /// The limits a transport enforces itself, kept to report which one fired.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Timeouts {
     pub connect: Duration,
-    pub read: Duration,
+    /// The longest silence while reading a response; `None` for no limit.
+    pub read: Option<Duration>,
+}
+
+impl Timeouts {
+    pub fn from_settings(settings: &TransportSettings) -> Self {
+        Self {
+            connect: settings.connect_timeout,
+            read: settings.read_timeout,
+        }
+    }
+
+    /// The read timeout as an error reports it.
+    pub fn read_limit(&self) -> Duration {
+        self.read.unwrap_or_default()
+    }
 }
 
 /// `summary: cause: cause...`, the causes of `error` (not `error` itself) in order: HTTP client

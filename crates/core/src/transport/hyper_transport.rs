@@ -32,7 +32,6 @@ use crate::error::{Error, Result, TimeoutKind};
 pub struct HyperTransport {
     client: Client<Connector, OutgoingBody>,
     timeouts: Timeouts,
-    read_timeout: Option<Duration>,
 }
 
 /// TCP, then TLS for `https`, both within the connect timeout.
@@ -69,11 +68,7 @@ impl HyperTransport {
             .build(connector);
         Ok(Self {
             client,
-            timeouts: Timeouts {
-                connect: settings.connect_timeout,
-                read: settings.read_timeout.unwrap_or_default(),
-            },
-            read_timeout: settings.read_timeout,
+            timeouts: Timeouts::from_settings(settings),
         })
     }
 
@@ -86,13 +81,15 @@ impl HyperTransport {
     ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
         let sent = self.client.request(request);
         async move {
-            let mut timer = ResponseTimer::new(self.read_timeout);
+            let mut timer = ResponseTimer::new(self.timeouts.read);
             let response = timer
                 .head(sent, deadline)
                 .await
                 .map_err(|failure| match failure {
                     HeadFailure::Http(e) => classify_request(e, self.timeouts),
-                    HeadFailure::Silence => Error::timeout(TimeoutKind::Read, self.timeouts.read),
+                    HeadFailure::Silence => {
+                        Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
+                    }
                     HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
                 })?;
             let (parts, incoming) = response.into_parts();

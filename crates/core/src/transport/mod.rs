@@ -85,6 +85,7 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 pub type SharedTransport = Arc<dyn HttpTransport>;
 
 /// Environment variables that make reqwest send requests through a proxy (either case).
+#[cfg(feature = "rustls")]
 const PROXY_ENV_VARS: [&str; 6] = [
     "HTTP_PROXY",
     "http_proxy",
@@ -106,14 +107,18 @@ fn default_transport_with_env(
     settings: &TransportSettings,
     var: impl Fn(&str) -> Option<std::ffi::OsString>,
 ) -> Result<SharedTransport> {
-    let proxy_in_env = PROXY_ENV_VARS
-        .iter()
-        .any(|name| var(name).is_some_and(|v| !v.is_empty()));
     #[cfg(feature = "rustls")]
-    if settings.proxy.is_none() && !proxy_in_env {
-        return Ok(Arc::new(HyperTransport::new(settings)?));
+    {
+        let proxy_in_env = PROXY_ENV_VARS
+            .iter()
+            .any(|name| var(name).is_some_and(|v| !v.is_empty()));
+        if settings.proxy.is_none() && !proxy_in_env {
+            return Ok(Arc::new(HyperTransport::new(settings)?));
+        }
     }
-    let _ = proxy_in_env;
+    // Without rustls there is only reqwest, which reads the environment itself.
+    #[cfg(not(feature = "rustls"))]
+    let _ = var;
     Ok(Arc::new(ReqwestTransport::new(settings)?))
 }
 

@@ -4,7 +4,6 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::Stream;
@@ -20,10 +19,9 @@ use crate::error::{Error, Result, TimeoutKind};
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    // The read timeout is enforced here rather than by reqwest (see `ResponseTimer`); both
+    // are unset for a client handed in, which enforces its own.
     timeouts: Timeouts,
-    // The read timeout, enforced here rather than by reqwest (see `ResponseTimer`); `None` for a
-    // client handed in, which enforces its own.
-    read_timeout: Option<Duration>,
     // Shared by clones, like the pool.
     base_urls: Arc<BaseUrls>,
 }
@@ -65,11 +63,7 @@ impl ReqwestTransport {
             .map_err(|e| Error::construction("cannot build the HTTP client").with_source(e))?;
         Ok(Self {
             client,
-            timeouts: Timeouts {
-                connect: settings.connect_timeout,
-                read: settings.read_timeout.unwrap_or_default(),
-            },
-            read_timeout: settings.read_timeout,
+            timeouts: Timeouts::from_settings(settings),
             base_urls: Arc::default(),
         })
     }
@@ -80,7 +74,6 @@ impl ReqwestTransport {
         Self {
             client,
             timeouts: Timeouts::default(),
-            read_timeout: None,
             base_urls: Arc::default(),
         }
     }
@@ -164,7 +157,7 @@ impl ReqwestTransport {
         let execute = request.map(|request| self.client.execute(request));
         async move {
             let execute = execute?;
-            let mut timer = ResponseTimer::new(self.read_timeout);
+            let mut timer = ResponseTimer::new(self.timeouts.read);
             let mut response =
                 timer
                     .head(execute, deadline)
@@ -172,7 +165,7 @@ impl ReqwestTransport {
                     .map_err(|failure| match failure {
                         HeadFailure::Http(e) => classify(e, self.timeouts),
                         HeadFailure::Silence => {
-                            Error::timeout(TimeoutKind::Read, self.timeouts.read)
+                            Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
                         }
                         HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
                     })?;
@@ -236,7 +229,7 @@ fn classify(error: reqwest::Error, timeouts: Timeouts) -> Error {
         } else {
             // reqwest's only other timer is its whole-request timeout, which this transport
             // never sets (the executor owns attempt and total timeouts).
-            Error::timeout(TimeoutKind::Read, timeouts.read)
+            Error::timeout(TimeoutKind::Read, timeouts.read_limit())
         }
         .with_source(error);
     }
