@@ -1,5 +1,7 @@
 //! ChainProvider: order, first success, and the combined reason when everything fails.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -130,14 +132,8 @@ fn default_chain_has_three_providers() {
 /// reports a credentials error naming the metadata endpoint and the timeout.
 #[tokio::test(flavor = "multi_thread")]
 async fn hanging_metadata_endpoint_fails_the_chain_within_its_timeout() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let holder = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket); // accept, never answer
-        }
-    });
+    let hanging = support::Hanging::start().await;
+    let addr = hanging.addr;
     let (profile, _) = missing_profile();
     let chain = ChainProvider::new(vec![
         Arc::new(EnvironmentProvider::from_lookup(|_| None)),
@@ -175,5 +171,4 @@ async fn hanging_metadata_endpoint_fails_the_chain_within_its_timeout() {
         "{s}"
     );
     assert!(s.contains("300ms"), "the timeout is named: {s}");
-    holder.abort();
 }

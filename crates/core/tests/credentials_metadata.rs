@@ -1,5 +1,7 @@
 //! MetadataProvider against a local mock of the ECS metadata service.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use httpmock::prelude::*;
@@ -260,14 +262,8 @@ async fn malformed_bodies_are_clear_errors() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hanging_endpoint_times_out() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let holder = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket); // accept, never answer
-        }
-    });
+    let hanging = support::Hanging::start().await;
+    let addr = hanging.addr;
     let p = MetadataProvider::new()
         .with_endpoint(format!("http://{addr}"))
         .with_timeout(Duration::from_millis(500));
@@ -280,26 +276,18 @@ async fn hanging_endpoint_times_out() {
     let s = e.to_string();
     assert!(s.contains("metadata endpoint"), "{s}");
     assert!(s.contains("timed out"), "{s}");
-    holder.abort();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn default_timeout_bounds_a_hanging_endpoint() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let holder = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    let hanging = support::Hanging::start().await;
+    let addr = hanging.addr;
     let p = MetadataProvider::new().with_endpoint(format!("http://{addr}"));
     let started = Instant::now();
     let e = p.provide_credentials().await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
     assert!(e.to_string().contains("timed out"), "{e}");
-    holder.abort();
 }
 
 #[tokio::test(flavor = "multi_thread")]

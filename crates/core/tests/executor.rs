@@ -344,14 +344,8 @@ async fn connection_refused_is_retried_even_for_post() {
 #[tokio::test]
 async fn connect_timeout_fires_when_the_handshake_never_completes() {
     // Accepts TCP and then says nothing, so the TLS handshake never completes.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let hold = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
+    let hanging = support::Hanging::start().await;
+    let port = hanging.addr.port();
     let config = config(&format!("https://127.0.0.1:{port}"))
         .with_connect_timeout(Duration::from_millis(200))
         .with_retry(RetryConfig::disabled());
@@ -359,7 +353,6 @@ async fn connect_timeout_fires_when_the_handshake_never_completes() {
     let err = exec.send(&get(), list_request()).await.unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Connect), "{err:?}");
     assert!(err.is_connect());
-    hold.abort();
 }
 
 #[tokio::test]

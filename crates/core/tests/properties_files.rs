@@ -6,6 +6,8 @@
 //! Deterministic (fixed seed, no failure files) and modest (256 cases per property); set
 //! `PROPTEST_CASES` for a deeper local run.
 
+mod support;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -15,19 +17,6 @@ use huaweicloud_sdk_core::config::endpoint::{
 };
 use huaweicloud_sdk_core::credentials::ProfileProvider;
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(256),
-        failure_persistence: None,
-        rng_seed: RngSeed::Fixed(0x4857_4346_494c_4531),
-        ..ProptestConfig::default()
-    }
-}
 
 /// A temporary file holding `bytes`, removed when dropped.
 struct TempFile(PathBuf);
@@ -101,7 +90,7 @@ fn resolve_with_regions_file(
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(support::properties::config(0x4857_4346_494c_4531))]
 
     /// Reading any file through `ProfileProvider` gives credentials or a credentials error.
     #[test]

@@ -4,6 +4,8 @@
 //! Deterministic (fixed seed, no failure files) and modest (256 cases per property); set
 //! `PROPTEST_CASES` for a deeper local run.
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
@@ -16,20 +18,7 @@ use huaweicloud_sdk_core::{
     Config, Credentials, Executor, OperationRequest, OperationSpec, ServiceError,
 };
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
 use serde::Deserialize;
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(256),
-        failure_persistence: None,
-        rng_seed: RngSeed::Fixed(0x4857_4352_4553_5031),
-        ..ProptestConfig::default()
-    }
-}
 
 /// Arbitrary bytes, or JSON text shaped like (broken) Huawei Cloud error bodies.
 fn body() -> BoxedStrategy<Vec<u8>> {
@@ -141,7 +130,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(support::properties::config(0x4857_4352_4553_5031))]
 
     /// `ServiceError::from_response` and `from_bounded` never panic, and keep at most the body
     /// they were given (an empty code is possible: `{"error_code": ""}` says so).

@@ -3,6 +3,8 @@
 //! Deterministic (fixed seed, no failure files) and modest (256 cases per property); set
 //! `PROPTEST_CASES` for a deeper local run.
 
+mod support;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use huaweicloud_sdk_core::signer::{
@@ -10,19 +12,6 @@ use huaweicloud_sdk_core::signer::{
     encode_path_param, sign,
 };
 use proptest::prelude::*;
-use proptest::test_runner::RngSeed;
-
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(256),
-        failure_persistence: None,
-        rng_seed: RngSeed::Fixed(0x4857_4353_4947_4e31),
-        ..ProptestConfig::default()
-    }
-}
 
 fn pairs(item: BoxedStrategy<String>) -> impl Strategy<Value = Vec<(String, String)>> {
     prop::collection::vec((item.clone(), item), 0..6)
@@ -54,7 +43,7 @@ fn at(seconds: u32) -> SystemTime {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(support::properties::config(0x4857_4353_4947_4e31))]
 
     /// `sign` returns `Ok` or `Err` for any method, host, path, query, headers, body and key.
     #[test]

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod properties;
+
 use httpmock::prelude::*;
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 use huaweicloud_sdk_core::signer::{Payload, SignableRequest, verify_hmac};
@@ -54,4 +56,31 @@ pub fn header(req: &HttpMockRequest, name: &str) -> Option<String> {
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.clone())
+}
+
+/// A listener on 127.0.0.1 that accepts connections and never answers (a hung server, or a
+/// TLS handshake that never completes). Stops accepting when dropped.
+pub struct Hanging {
+    pub addr: std::net::SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Hanging {
+    pub async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket); // accept, never answer
+            }
+        });
+        Self { addr, task }
+    }
+}
+
+impl Drop for Hanging {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
