@@ -340,25 +340,23 @@ async fn one(clients: &Clients, op: Op, kind: Kind) -> Result<(), BoxError> {
                 .await?;
             std::hint::black_box(out);
         }
-        (Op::List, Kind::Raw) => {
-            let bytes = raw_get(clients, &clients.list_url).await?;
-            let out: ListPictureModelingJobsOutput = serde_json::from_slice(&bytes)?;
-            std::hint::black_box(out);
-        }
-        (Op::Artifact, Kind::Raw) => {
-            let bytes = raw_get(clients, &clients.artifact_url).await?;
-            let out: ShowInstanceArtifactOutput = serde_json::from_slice(&bytes)?;
-            std::hint::black_box(out);
-        }
-        (Op::List, Kind::Hyper) => {
-            let bytes = hyper_get(clients, &clients.list_uri).await?;
-            let out: ListPictureModelingJobsOutput = serde_json::from_slice(&bytes)?;
-            std::hint::black_box(out);
-        }
-        (Op::Artifact, Kind::Hyper) => {
-            let bytes = hyper_get(clients, &clients.artifact_uri).await?;
-            let out: ShowInstanceArtifactOutput = serde_json::from_slice(&bytes)?;
-            std::hint::black_box(out);
+        (op, Kind::Raw | Kind::Hyper) => {
+            let bytes = match (kind, op) {
+                (Kind::Hyper, Op::List) => hyper_get(clients, &clients.list_uri).await?,
+                (Kind::Hyper, Op::Artifact) => hyper_get(clients, &clients.artifact_uri).await?,
+                (_, Op::List) => raw_get(clients, &clients.list_url).await?,
+                (_, Op::Artifact) => raw_get(clients, &clients.artifact_url).await?,
+            };
+            match op {
+                Op::List => {
+                    let out: ListPictureModelingJobsOutput = serde_json::from_slice(&bytes)?;
+                    std::hint::black_box(out);
+                }
+                Op::Artifact => {
+                    let out: ShowInstanceArtifactOutput = serde_json::from_slice(&bytes)?;
+                    std::hint::black_box(out);
+                }
+            }
         }
     }
     Ok(())
