@@ -3,6 +3,8 @@
 //! [`RequestBody`] is what an operation sends: nothing, bytes in memory, a file (streamed from
 //! disk, reopened on retry) or a one-shot stream. [`ByteStream`] is what a download returns: the
 //! response body as it arrives, never buffered unless you ask ([`ByteStream::collect`]).
+//! [`Multipart`] builds a streamed `multipart/form-data` body from text fields and
+//! [`FilePart`]s.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -15,6 +17,10 @@ use futures_util::{Stream, StreamExt, TryStreamExt};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::error::{BoxError, Error, Result};
+
+mod multipart;
+
+pub use multipart::{FilePart, Multipart};
 
 /// A progress callback: `(bytes done, total bytes when known)`. Shared by the upload and download
 /// helpers of the service crates; see [`ByteStream::with_progress`].
@@ -37,6 +43,11 @@ enum Kind {
     // A stream can be sent once; the Mutex makes the body Sync so requests can be shared.
     Stream {
         stream: Mutex<Option<DynStream>>,
+        len: Option<u64>,
+    },
+    // A multipart body: shared by the attempts, each of which streams it anew.
+    Parts {
+        segments: Arc<[multipart::Segment]>,
         len: Option<u64>,
     },
 }
@@ -97,7 +108,7 @@ impl RequestBody {
             Kind::Empty => Some(0),
             Kind::Bytes(b) => Some(b.len() as u64),
             Kind::File { len, .. } => Some(*len),
-            Kind::Stream { len, .. } => *len,
+            Kind::Stream { len, .. } | Kind::Parts { len, .. } => *len,
         }
     }
 
@@ -121,11 +132,16 @@ impl RequestBody {
 
     /// True when the body can be sent again on retry.
     pub fn is_replayable(&self) -> bool {
-        !matches!(self.kind, Kind::Stream { .. })
+        match &self.kind {
+            Kind::Stream { .. } => false,
+            Kind::Parts { segments, .. } => multipart::is_replayable(segments),
+            _ => true,
+        }
     }
 
-    /// A copy for one attempt. Memory and file bodies copy cheaply; a stream is handed over the
-    /// first time and yields a construction error after that.
+    /// A copy for one attempt. Memory, file and multipart bodies copy cheaply; a stream (or a
+    /// multipart body's streamed part) is handed over the first time and yields a construction
+    /// error after that.
     pub fn try_clone_for_attempt(&self) -> Result<RequestBody> {
         Ok(match &self.kind {
             Kind::Empty => Self::empty(),
@@ -150,6 +166,15 @@ impl RequestBody {
                             "a streamed request body can be sent only once",
                         ));
                     }
+                }
+            }
+            Kind::Parts { segments, len } => {
+                multipart::check_sendable(segments)?;
+                Self {
+                    kind: Kind::Parts {
+                        segments: segments.clone(),
+                        len: *len,
+                    },
                 }
             }
         })
@@ -177,6 +202,7 @@ impl RequestBody {
                     Error::transport("the request body stream failed", false).with_source(e)
                 })))
             }
+            Kind::Parts { segments, .. } => multipart::into_stream(&segments).await,
         }
     }
 }
@@ -215,6 +241,11 @@ impl fmt::Debug for RequestBody {
                 write!(f, "RequestBody::File({}, {len} bytes)", path.display())
             }
             Kind::Stream { len, .. } => write!(f, "RequestBody::Stream({len:?} bytes)"),
+            Kind::Parts { segments, len } => write!(
+                f,
+                "RequestBody::Multipart({} segments, {len:?} bytes)",
+                segments.len()
+            ),
         }
     }
 }

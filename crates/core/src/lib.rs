@@ -17,7 +17,7 @@ pub mod wire;
 
 mod time;
 
-pub use body::{ByteStream, RequestBody};
+pub use body::{ByteStream, FilePart, Multipart, RequestBody};
 pub use config::Config;
 pub use credentials::{Credentials, ProvideCredentials};
 pub use error::{Error, ErrorKind, Result, ServiceError, TimeoutKind};

@@ -10,7 +10,8 @@ use huaweicloud_sdk_core::body::{ByteStream, RequestBody};
 use huaweicloud_sdk_core::retry::RetryConfig;
 use huaweicloud_sdk_core::transport::HttpTransport;
 use huaweicloud_sdk_core::{
-    Config, Credentials, Error, ErrorKind, Executor, OperationRequest, OperationSpec, TimeoutKind,
+    Config, Credentials, Error, ErrorKind, Executor, FilePart, Multipart, OperationRequest,
+    OperationSpec, TimeoutKind,
 };
 
 mod support;
@@ -614,6 +615,50 @@ async fn file_bodies_stream_unsigned_and_replay_on_retry() {
         .body(RequestBody::from_file(&path).await.unwrap());
     let err = exec.send(&spec, request).await.unwrap_err();
     // Every attempt sent the whole file again.
+    assert_eq!(mock.calls_async().await, 3);
+    assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn multipart_bodies_stream_files_unsigned_and_replay_on_retry() {
+    let path = std::env::temp_dir().join(format!("hwc-exec-form-{}.bin", std::process::id()));
+    let content: Vec<u8> = (0..100_000u32).map(|i| (i % 249) as u8).collect();
+    std::fs::write(&path, &content).unwrap();
+    let mut expected = b"--B0\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\njob\r\n\
+        --B0\r\nContent-Disposition: form-data; name=\"file\"; filename=\"pic.png\"\r\n\
+        Content-Type: image/png\r\n\r\n"
+        .to_vec();
+    expected.extend_from_slice(&content);
+    expected.extend_from_slice(b"\r\n--B0--\r\n");
+    let length = expected.len().to_string();
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(move |when, then| {
+            when.method(PUT)
+                .header("content-type", "multipart/form-data; boundary=B0")
+                .header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD")
+                .header("content-length", length)
+                .is_true(signature_is_valid)
+                .is_true(move |req| req.body().to_vec() == expected);
+            then.status(503);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let spec = OperationSpec::new("testsvc", "UpdatePicture", http::Method::PUT);
+    let form = Multipart::with_boundary("B0").text("name", "job").file(
+        "file",
+        FilePart::from_path(&path)
+            .unwrap()
+            .file_name("pic.png")
+            .content_type("image/png"),
+    );
+    // A content type set before is replaced, not sent twice.
+    let request = OperationRequest::new("/v1/{project_id}/pictures")
+        .header("content-type", "multipart/form-data")
+        .multipart_body(form);
+    let err = exec.send(&spec, request).await.unwrap_err();
+    // Every attempt sent the whole form again, the file reread from disk.
     assert_eq!(mock.calls_async().await, 3);
     assert_eq!(err.status(), Some(http::StatusCode::SERVICE_UNAVAILABLE));
     let _ = std::fs::remove_file(&path);

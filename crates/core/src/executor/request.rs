@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::body::RequestBody;
+use crate::body::{Multipart, RequestBody};
 use crate::error::{Error, Result};
 use crate::signer::push_encoded;
 
@@ -82,6 +82,18 @@ impl OperationRequest {
     /// Sets the body.
     pub fn body(mut self, body: RequestBody) -> Self {
         self.body = body;
+        self
+    }
+
+    /// Sets a `multipart/form-data` body and its `content-type` header (replacing any
+    /// `content-type` set before). Its parts are streamed, so it is signed, as the official
+    /// SDKs sign every non-JSON body, with `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`.
+    pub fn multipart_body(mut self, multipart: Multipart) -> Self {
+        self.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("content-type"));
+        self.headers
+            .push(("content-type", multipart.content_type()));
+        self.body = multipart.into_body();
         self
     }
 
