@@ -14,10 +14,13 @@
 //! * `bench [--full] [--python]`: SDK against raw reqwest on a loopback server, signing cost,
 //!   1 GiB transfers (the `huaweicloud-sdk-bench` crate, release mode); the last line is
 //!   `sdk/raw throughput ratio: X.XX`.
+//! * `import [SERVICE]`: re-imports `crates/*/openapi/<ver>.json` from the official Python SDK
+//!   (needs python3 and PyPI; never run by CI, the specs are committed). See `import.rs`.
 
 mod bench;
 mod codegen;
 mod conformance;
+mod import;
 mod no_panics;
 
 use std::process::ExitCode;
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("import") => import::run(&args[1..]),
         Some(other) => {
             eprintln!("unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -47,4 +51,5 @@ commands:
   codegen [--check]    generate service code from crates/*/openapi/*.json (--check: compare only)
   conformance <DIR>    replay the golden vectors of DIR (e.g. tests/vectors) through the SDK
   bench [--full] [--python]
-                       SDK vs raw reqwest on a loopback server, signing, 1 GiB transfers";
+                       SDK vs raw reqwest on a loopback server, signing, 1 GiB transfers
+  import [SERVICE]     re-import crates/*/openapi/<ver>.json from the official Python SDK";
