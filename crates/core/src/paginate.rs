@@ -398,14 +398,13 @@ mod tests {
         }
     }
 
+    type AskedMarkers = Arc<std::sync::Mutex<Vec<Option<String>>>>;
+
     /// A marker listing whose page after marker `m` is served by `serve(m)`; records the
     /// markers asked for.
     fn marked(
         serve: impl Fn(Option<&str>) -> (Vec<u64>, Option<&'static str>) + Send + Sync + 'static,
-    ) -> (
-        Paginator<Marked>,
-        Arc<std::sync::Mutex<Vec<Option<String>>>>,
-    ) {
+    ) -> (Paginator<Marked>, AskedMarkers) {
         let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
         let log = asked.clone();
         let paginator = Paginator::by_marker(None, move |marker| {
