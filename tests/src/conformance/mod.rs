@@ -9,15 +9,18 @@
 //!
 //! * `requests.json`: the captured request must match the official one (method, target, every
 //!   header the official SDK sent except transport headers, the signed-header list, and
-//!   `Authorization` byte for byte without a body; with a body, the body equal as JSON and the
-//!   signature valid over the bytes sent). See [`requests`].
-//! * `responses.json`: the capture server answers with the canned response; the output must equal
-//!   the official parsed object, or the error the official error. See [`responses`].
+//!   `Authorization` byte for byte without a body; with a body, the body equal as JSON, as bytes
+//!   for a raw text body, part by part for a multipart body, and the signature valid over the
+//!   bytes sent). See [`requests`].
+//! * `responses.json`: the capture server answers with the canned response; the output (JSON
+//!   body, response-header fields, request id, or binary body) must equal the official parsed
+//!   object, or the error the official error. See [`responses`].
 //! * `signer.json`: the core signer against the official one. See [`signer`].
 //!
 //! Where the official behaviour is an artifact or a bug, a named rule of [`rules`] says what this
 //! SDK must do instead. The runner is driven only by the data: no vector is special-cased by
-//! name.
+//! name. A vector names its service (`service`); older vectors without one are attributed by
+//! their endpoint (see [`vector::service`]).
 
 pub mod capture;
 mod operations;
@@ -27,6 +30,7 @@ pub mod rules;
 pub mod signer;
 mod vector;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
@@ -47,6 +51,9 @@ pub struct Report {
     pub failures: Vec<String>,
     /// Files of the directory that were absent (not an error: a directory may hold only some).
     pub missing_files: Vec<String>,
+    /// For each named rule of [`rules`] that judged at least one vector, how many it judged
+    /// (passed or failed): the official expectation was replaced by the rule's.
+    pub rules: BTreeMap<&'static str, usize>,
 }
 
 impl Report {
@@ -67,10 +74,14 @@ impl Report {
 }
 
 impl fmt::Display for Report {
-    /// `FAIL <file>:<name>: <reason>` per failure, then the summary line.
+    /// `FAIL <file>:<name>: <reason>` per failure, `rule <name>: <count>` per rule used, then the
+    /// summary line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for failure in &self.failures {
             writeln!(f, "FAIL {failure}")?;
+        }
+        for (rule, count) in &self.rules {
+            writeln!(f, "rule {rule}: {count}")?;
         }
         write!(f, "{}", self.summary())
     }
@@ -116,11 +127,15 @@ pub async fn run_async(dir: &Path) -> Result<Report, String> {
     }
     for (file, vectors) in loaded {
         for (index, item) in vectors.iter().enumerate() {
-            let problems = match file {
+            let verdict = match file {
                 "requests.json" => requests::check(item).await,
                 "responses.json" => responses::check(item).await,
-                _ => signer::check(item),
+                _ => Verdict::from(signer::check(item)),
             };
+            for rule in verdict.rules {
+                *report.rules.entry(rule).or_default() += 1;
+            }
+            let problems = verdict.problems;
             if problems.is_empty() {
                 report.passed += 1;
             } else {
@@ -138,13 +153,39 @@ pub async fn run_async(dir: &Path) -> Result<Report, String> {
     Ok(report)
 }
 
+/// What checking one vector found.
+#[derive(Debug, Default)]
+pub(crate) struct Verdict {
+    /// What differs from the expectation (empty when the vector passes).
+    pub problems: Vec<String>,
+    /// The named rules that replaced part of the official expectation for this vector.
+    pub rules: Vec<&'static str>,
+}
+
+impl From<Vec<String>> for Verdict {
+    fn from(problems: Vec<String>) -> Self {
+        Self {
+            problems,
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// A response-header field of an output: the official SDK's attribute name (e.g.
+/// `x_swr_expireat`) and the value serialised with serde.
+pub type HeaderField = (&'static str, Value);
+
 /// What an operation returned, in a form the runner compares with the official result.
 #[derive(Debug)]
 pub enum Outcome {
-    /// A JSON output: the output object serialised with serde, and its request id.
+    /// A JSON output: the output object serialised with serde, its response-header fields and
+    /// its request id.
     Json {
-        /// `serde_json::to_value(output)`.
+        /// `serde_json::to_value(output)`: the response body with the service's JSON key names
+        /// (header fields and request id are not in it).
         value: Value,
+        /// The output's response-header fields.
+        headers: Vec<HeaderField>,
         /// The output's request id.
         request_id: Option<String>,
     },
@@ -156,12 +197,21 @@ pub enum Outcome {
         content_type: Option<String>,
         /// The output's `Content-Length`.
         content_length: Option<u64>,
+        /// The output's response-header fields.
+        headers: Vec<HeaderField>,
         /// The output's request id.
         request_id: Option<String>,
     },
 }
 
 impl Outcome {
+    /// The output's response-header fields.
+    pub fn headers(&self) -> &[HeaderField] {
+        match self {
+            Self::Json { headers, .. } | Self::Binary { headers, .. } => headers,
+        }
+    }
+
     /// The output's request id.
     pub fn request_id(&self) -> Option<&str> {
         match self {
@@ -181,14 +231,20 @@ pub(crate) fn decode_input<T: DeserializeOwned>(input: Value) -> Result<T, Error
     })
 }
 
-/// A JSON output as an [`Outcome`].
+/// A JSON output as an [`Outcome`]: `output` serialises as the response body; `headers` are its
+/// response-header fields by the official attribute name.
 pub(crate) fn json_outcome<T: Serialize>(
     output: &T,
+    headers: Vec<HeaderField>,
     request_id: Option<String>,
 ) -> Result<Outcome, Error> {
     let value = serde_json::to_value(output)
         .map_err(|e| Error::construction(format!("the output does not serialise: {e}")))?;
-    Ok(Outcome::Json { value, request_id })
+    Ok(Outcome::Json {
+        value,
+        headers,
+        request_id,
+    })
 }
 
 /// A binary output as an [`Outcome`], its body read to the end (a broken body is an error).
@@ -196,6 +252,7 @@ pub(crate) async fn binary_outcome(
     body: ByteStream,
     content_type: Option<String>,
     content_length: Option<u64>,
+    headers: Vec<HeaderField>,
     request_id: Option<String>,
 ) -> Result<Outcome, Error> {
     let bytes = body.collect().await?;
@@ -203,6 +260,7 @@ pub(crate) async fn binary_outcome(
         bytes: bytes.to_vec(),
         content_type,
         content_length,
+        headers,
         request_id,
     })
 }

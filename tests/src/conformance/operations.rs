@@ -9,18 +9,24 @@ use serde_json::Value;
 
 use super::{Outcome, binary_outcome, decode_input, json_outcome};
 
-/// Runs `operation` with `input`; `None` when no generated operation has that name.
+/// Runs `operation` of `service` (`SWR`, `HSS`, `MetaStudio`, `ProjectMan`) with `input`;
+/// `None` when no generated operation has that name.
 pub(crate) async fn invoke(
+    service: &str,
     operation: &str,
     config: &Config,
     input: Value,
 ) -> Option<Result<Outcome, Error>> {
-    Some(match operation {
-        "RunImageSynchronize" => hss_v5_run_image_synchronize(config, input).await,
-        "CreateFile" => metastudio_v1_create_file(config, input).await,
-        "ListPictureModelingJobs" => metastudio_v1_list_picture_modeling_jobs(config, input).await,
-        "DownloadImageFile" => projectman_v4_download_image_file(config, input).await,
-        "ShowInstanceArtifact" => swr_v2_show_instance_artifact(config, input).await,
+    Some(match (service, operation) {
+        ("HSS", "RunImageSynchronize") => hss_v5_run_image_synchronize(config, input).await,
+        ("MetaStudio", "CreateFile") => metastudio_v1_create_file(config, input).await,
+        ("MetaStudio", "ListPictureModelingJobs") => {
+            metastudio_v1_list_picture_modeling_jobs(config, input).await
+        }
+        ("ProjectMan", "DownloadImageFile") => {
+            projectman_v4_download_image_file(config, input).await
+        }
+        ("SWR", "ShowInstanceArtifact") => swr_v2_show_instance_artifact(config, input).await,
         _ => return None,
     })
 }
@@ -29,14 +35,14 @@ async fn hss_v5_run_image_synchronize(config: &Config, input: Value) -> Result<O
     use huaweicloud_sdk_hss::v5::{Client, RunImageSynchronizeRequest};
     let request: RunImageSynchronizeRequest = decode_input(input)?;
     let output = request.send(&Client::new(config)?).await?;
-    json_outcome(&output, output.request_id.clone())
+    json_outcome(&output, vec![], output.request_id.clone())
 }
 
 async fn metastudio_v1_create_file(config: &Config, input: Value) -> Result<Outcome, Error> {
     use huaweicloud_sdk_metastudio::v1::{Client, CreateFileRequest};
     let request: CreateFileRequest = decode_input(input)?;
     let output = request.send(&Client::new(config)?).await?;
-    json_outcome(&output, output.request_id.clone())
+    json_outcome(&output, vec![], output.request_id.clone())
 }
 
 async fn metastudio_v1_list_picture_modeling_jobs(
@@ -46,7 +52,7 @@ async fn metastudio_v1_list_picture_modeling_jobs(
     use huaweicloud_sdk_metastudio::v1::{Client, ListPictureModelingJobsRequest};
     let request: ListPictureModelingJobsRequest = decode_input(input)?;
     let output = request.send(&Client::new(config)?).await?;
-    json_outcome(&output, output.request_id.clone())
+    json_outcome(&output, vec![], output.request_id.clone())
 }
 
 async fn projectman_v4_download_image_file(
@@ -60,6 +66,7 @@ async fn projectman_v4_download_image_file(
         output.body,
         output.content_type,
         output.content_length,
+        vec![],
         output.request_id,
     )
     .await
@@ -69,5 +76,5 @@ async fn swr_v2_show_instance_artifact(config: &Config, input: Value) -> Result<
     use huaweicloud_sdk_swr::v2::{Client, ShowInstanceArtifactRequest};
     let request: ShowInstanceArtifactRequest = decode_input(input)?;
     let output = request.send(&Client::new(config)?).await?;
-    json_outcome(&output, output.request_id.clone())
+    json_outcome(&output, vec![], output.request_id.clone())
 }

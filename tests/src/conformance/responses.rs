@@ -1,12 +1,20 @@
 //! `responses.json`: a canned response fed to the operation, and what the operation returns
 //! against what the official SDK returned.
 //!
-//! Success: the output serialised with serde must equal the official `result.to_dict` field by
-//! field (a field the official SDK has as null is absent here, so nulls are stripped on both
-//! sides; numbers compare by value), and the output's request id must be `x_request_id` when the
-//! official response exposes it. Binary downloads must return the official bytes exactly.
-//! Errors: same status, request id, error code, message and encoded authorization message. The
-//! request sent must also have the vector's method and target.
+//! Success: the output serialised with serde (the response body with the service's JSON key
+//! names) must equal the official `result.to_json_object` (in the older vectors, which have no
+//! `service` and whose `to_json_object` is the raw body, `result.to_dict`) field by field (a field the official SDK has as null is absent here, so
+//! nulls are stripped on both sides; numbers compare by value: the official SDK's float fields
+//! may hold ints); each response-header field of the output must equal `result.to_dict[attr]`,
+//! and every header the canned response declares (its `X-Request-Id`, `Content-Type` and
+//! `Content-Length` aside) must be one of the output's header fields; the output's request id
+//! must be the response's `X-Request-Id` (and `x_request_id` when the official response exposes
+//! it). Binary downloads must return the official bytes exactly, with the response's content type
+//! and length. Errors: same status, request id, error code, message and encoded authorization
+//! message. The request sent must also have the vector's method and target.
+//!
+//! Rules: `required-field-missing`, `hss-2xx-error-code`, `query-byte-order`,
+//! `urllib3-429-exhaustion` and `truncated-download`; see [`super::rules`].
 
 use huaweicloud_sdk_core::Error;
 use huaweicloud_sdk_core::signer::hex_sha256;
@@ -15,17 +23,19 @@ use serde_json::{Map, Value};
 use super::capture::{CannedResponse, CaptureServer};
 use super::rules::{self, ExpectedError};
 use super::vector::{self, Setup, opt_text, pairs, text};
-use super::{Outcome, operations};
+use super::{Outcome, Verdict, operations};
 
-/// Checks one response vector; the list of what differs (empty when it matches).
-pub(crate) async fn check(vector: &Value) -> Vec<String> {
-    match run(vector).await {
-        Ok(problems) => problems,
-        Err(e) => vec![e],
+/// Checks one response vector: what differs (nothing when it matches) and the rules applied.
+pub(crate) async fn check(vector: &Value) -> Verdict {
+    let mut verdict = Verdict::default();
+    if let Err(e) = run(vector, &mut verdict).await {
+        verdict.problems.push(e);
     }
+    verdict
 }
 
-async fn run(vector: &Value) -> Result<Vec<String>, String> {
+async fn run(vector: &Value, verdict: &mut Verdict) -> Result<(), String> {
+    let service = vector::service(vector)?;
     let operation = text(vector, "/operation")?;
     let response = vector.get("response").ok_or("no response")?;
     let status = response
@@ -53,19 +63,27 @@ async fn run(vector: &Value) -> Result<Vec<String>, String> {
         algorithm,
     })?;
     let input = vector.get("input").cloned().unwrap_or(Value::Null);
-    let outcome = operations::invoke(operation, &config, input)
+    let outcome = operations::invoke(service, operation, &config, input.clone())
         .await
-        .ok_or_else(|| format!("no generated operation {operation:?}"))?;
+        .ok_or_else(|| format!("no generated operation {service} {operation:?}"))?;
 
-    let mut problems = Vec::new();
-    check_request_line(vector, &server, &outcome, &mut problems)?;
+    if server.requests().is_empty() {
+        if let Err(error) = &outcome {
+            // Rule `required-field-missing`: refused before any I/O; nothing to compare.
+            if let Some(judged) = rules::required_field_missing(&input, error) {
+                verdict.rules.push(rules::REQUIRED_FIELD_MISSING);
+                return judged.map(|_| ());
+            }
+        }
+    }
+    check_request_line(vector, &server, &outcome, verdict)?;
     let result = vector.get("result").ok_or("no result")?;
     match result.get("kind").and_then(Value::as_str) {
-        Some("success") => check_success(vector, result, outcome, &mut problems)?,
-        Some("error") => check_error(vector, outcome, &mut problems)?,
+        Some("success") => check_success(vector, service, result, outcome, verdict)?,
+        Some("error") => check_error(vector, outcome, verdict)?,
         other => return Err(format!("unknown result.kind {other:?}")),
     }
-    Ok(problems)
+    Ok(())
 }
 
 /// The request that produced the response must be the vector's (method and target).
@@ -73,8 +91,9 @@ fn check_request_line(
     vector: &Value,
     server: &CaptureServer,
     outcome: &Result<Outcome, Error>,
-    problems: &mut Vec<String>,
+    verdict: &mut Verdict,
 ) -> Result<(), String> {
+    let problems = &mut verdict.problems;
     let captured = server.requests();
     let Some(sent) = captured.first() else {
         return Err(match outcome {
@@ -98,10 +117,23 @@ fn check_request_line(
     }
     if let Some(target) = opt_text(vector, "/request/target") {
         if sent.target != target {
-            problems.push(format!(
-                "target: sent {:?}, official {target:?}",
-                sent.target
-            ));
+            match rules::query_byte_order(target) {
+                // Rule `query-byte-order` (the signature is checked by the request vectors).
+                Some(resorted) => {
+                    verdict.rules.push(rules::QUERY_BYTE_ORDER);
+                    if sent.target != resorted {
+                        problems.push(format!(
+                            "target: sent {:?}, official {target:?}, under rule {} {resorted:?}",
+                            sent.target,
+                            rules::QUERY_BYTE_ORDER
+                        ));
+                    }
+                }
+                None => problems.push(format!(
+                    "target: sent {:?}, official {target:?}",
+                    sent.target
+                )),
+            }
         }
     }
     Ok(())
@@ -109,11 +141,19 @@ fn check_request_line(
 
 fn check_success(
     vector: &Value,
+    service: &str,
     result: &Value,
     outcome: Result<Outcome, Error>,
-    problems: &mut Vec<String>,
+    verdict: &mut Verdict,
 ) -> Result<(), String> {
+    if let Some((code, message)) = rules::hss_2xx_error_code(vector, service) {
+        verdict.rules.push(rules::HSS_2XX_ERROR_CODE);
+        check_hss_2xx_error(&code, &message, outcome, &mut verdict.problems);
+        return Ok(());
+    }
+    let problems = &mut verdict.problems;
     if let Some((declared, sent)) = rules::truncated_download(vector) {
+        verdict.rules.push(rules::TRUNCATED_DOWNLOAD);
         // Rule `truncated-download`: an error, not the short body the official SDK returned.
         match &outcome {
             Ok(outcome) => problems.push(format!(
@@ -136,6 +176,13 @@ fn check_success(
             return Ok(());
         }
     };
+    let response_headers = pairs(vector.pointer("/response/headers"))?;
+    let response_header = |name: &str| {
+        response_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
     if result.get("exposes_x_request_id").and_then(Value::as_bool) == Some(true) {
         let expected = opt_text(result, "/x_request_id");
         if outcome.request_id() != expected {
@@ -145,14 +192,68 @@ fn check_success(
             ));
         }
     }
+    // Every output carries the request id the response sent, exposed officially or not.
+    if let Some(expected) = response_header("x-request-id") {
+        if outcome.request_id() != Some(expected) {
+            problems.push(format!(
+                "request id: got {:?}, the response's X-Request-Id {expected:?}",
+                outcome.request_id()
+            ));
+        }
+    }
+    check_header_fields(result, &response_headers, outcome.headers(), problems);
     let binary_expected =
         result.get("body_base64").is_some() || result.get("body_sha256").is_some();
     match outcome {
-        Outcome::Binary { bytes, .. } => {
+        Outcome::Binary {
+            bytes,
+            content_type,
+            content_length,
+            ..
+        } => {
             check_binary(vector, result, &bytes, problems)?;
+            if let Some(expected) = response_header("content-type") {
+                if content_type.as_deref() != Some(expected) {
+                    problems.push(format!(
+                        "content type: got {content_type:?}, the response's {expected:?}"
+                    ));
+                }
+            }
+            // The capture server declares the body's length when the vector declares none.
+            let expected_length = match response_header("content-length") {
+                Some(declared) => declared.trim().parse::<u64>().ok(),
+                None if response_header("transfer-encoding").is_none() => {
+                    u64::try_from(bytes.len()).ok()
+                }
+                None => None,
+            };
+            if let Some(expected) = expected_length {
+                if content_length != Some(expected) {
+                    problems.push(format!(
+                        "content length: got {content_length:?}, the response's {expected}"
+                    ));
+                }
+            }
         }
         Outcome::Json { value, .. } if binary_expected => {
             problems.push(format!("got a JSON output {value}, official a binary body"));
+        }
+        // Vectors of the per-service format (with `service`): their responses fill exactly the
+        // response model, so `to_json_object` is the official object with the service's key
+        // names. The older vectors' `to_json_object` is the raw body, unknown fields included:
+        // those are compared against the parsed `to_dict`.
+        Outcome::Json { value, .. }
+            if result.get("to_json_object").is_some() && vector.get("service").is_some() =>
+        {
+            // The body with the service's key names; header fields are compared above.
+            let expected = strip_nulls(result.get("to_json_object").cloned().unwrap_or_default());
+            let got = strip_nulls(value);
+            let empty = |v: &Value| v.is_null() || v.as_object().is_some_and(Map::is_empty);
+            if !(empty(&got) && empty(&expected)) {
+                if let Some(diff) = json_difference("", &got, &expected) {
+                    problems.push(format!("output differs from to_json_object: {diff}"));
+                }
+            }
         }
         Outcome::Json { value, .. } => {
             let mut expected = strip_nulls(result.get("to_dict").cloned().unwrap_or(Value::Null));
@@ -172,6 +273,86 @@ fn check_success(
         }
     }
     Ok(())
+}
+
+/// Response-header fields: each of the output's equals the official `to_dict[attr]` (absent
+/// there: null), and each header the canned response declares (request id, content type and
+/// length aside, which have fields of their own) is one of the output's, by its attribute name
+/// (`X-Swr-Expireat` -> `x_swr_expireat`).
+fn check_header_fields(
+    result: &Value,
+    response_headers: &[(String, String)],
+    got: &[super::HeaderField],
+    problems: &mut Vec<String>,
+) {
+    let to_dict = result.get("to_dict");
+    for (attr, value) in got {
+        let official = to_dict
+            .and_then(|d| d.get(*attr))
+            .cloned()
+            .unwrap_or(Value::Null);
+        if json_difference(
+            "",
+            &strip_nulls(value.clone()),
+            &strip_nulls(official.clone()),
+        )
+        .is_some()
+        {
+            problems.push(format!(
+                "header field {attr}: got {value}, official {official}"
+            ));
+        }
+    }
+    for (name, value) in response_headers {
+        let lower = name.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "x-request-id" | "content-type" | "content-length" | "connection" | "transfer-encoding"
+        ) {
+            continue;
+        }
+        let attr = lower.replace('-', "_");
+        if !got.iter().any(|(a, _)| *a == attr) {
+            problems.push(format!(
+                "header field {attr}: the response sends {name}: {value:?}, the output has no such field"
+            ));
+        }
+    }
+}
+
+/// Rule `hss-2xx-error-code`: a service error with the body's code and description.
+fn check_hss_2xx_error(
+    code: &str,
+    message: &str,
+    outcome: Result<Outcome, Error>,
+    problems: &mut Vec<String>,
+) {
+    let rule = rules::HSS_2XX_ERROR_CODE;
+    match outcome {
+        Ok(outcome) => problems.push(format!(
+            "rule {rule}: expected a service error with code {code:?}, got {}",
+            describe(&outcome)
+        )),
+        Err(error) => match error.service_error() {
+            None => problems.push(format!(
+                "rule {rule}: expected a service error with code {code:?}, got {error}"
+            )),
+            Some(service) => {
+                if service.error_code() != code {
+                    problems.push(format!(
+                        "rule {rule}: error code {:?}, the body's {code:?}",
+                        service.error_code()
+                    ));
+                }
+                if service.error_msg() != message {
+                    problems.push(format!(
+                        "rule {rule}: error message {:?}, the body's error_description {message:?}",
+                        service.error_msg()
+                    ));
+                }
+            }
+        },
+    }
 }
 
 fn check_binary(
@@ -204,8 +385,9 @@ fn check_binary(
 fn check_error(
     vector: &Value,
     outcome: Result<Outcome, Error>,
-    problems: &mut Vec<String>,
+    verdict: &mut Verdict,
 ) -> Result<(), String> {
+    let problems = &mut verdict.problems;
     if let Some(class) = non_service_exception(vector) {
         // The official SDK failed below HTTP (e.g. a broken body): this SDK must fail too, and
         // not with a service error.
@@ -223,6 +405,7 @@ fn check_error(
     }
     let mut expected = ExpectedError::official(vector)?;
     if let Some(instead) = rules::urllib3_429_exhaustion(vector, &expected) {
+        verdict.rules.push(rules::URLLIB3_429_EXHAUSTION);
         expected = instead;
     }
     let error = match outcome {

@@ -184,3 +184,47 @@ pub(crate) fn config(setup: Setup<'_>) -> Result<Config, String> {
 pub(crate) fn one_line(text: &str) -> String {
     text.replace('\r', "\\r").replace('\n', "\\n")
 }
+
+/// The service a vector's operation belongs to (`SWR`, `HSS`, `MetaStudio`, `ProjectMan`):
+/// its `service` field, else (older vectors, which have none) the service of its endpoint's
+/// host, else the service of the API version its recorded target starts with (one vector uses
+/// `http://localhost:8080`). Operation names alone are ambiguous (`ListNamespaces` exists in
+/// SWR and HSS).
+pub(crate) fn service(vector: &Value) -> Result<&'static str, String> {
+    const SERVICES: [&str; 4] = ["SWR", "HSS", "MetaStudio", "ProjectMan"];
+    if let Some(named) = opt_text(vector, "/service") {
+        return SERVICES
+            .into_iter()
+            .find(|s| *s == named)
+            .ok_or_else(|| format!("unknown service {named:?}"));
+    }
+    let endpoint = text(vector, "/endpoint")?;
+    let host = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    let by_host = [
+        ("swr-api.", "SWR"),
+        ("hss.", "HSS"),
+        ("metastudio.", "MetaStudio"),
+        ("projectman-ext.", "ProjectMan"),
+        ("projectman.", "ProjectMan"),
+    ];
+    if let Some((_, service)) = by_host.iter().find(|(prefix, _)| host.starts_with(prefix)) {
+        return Ok(service);
+    }
+    // The API version of each service's paths: v2 SWR, v5 HSS, v1 MetaStudio, v4 ProjectMan.
+    let target = opt_text(vector, "/request/target").unwrap_or_default();
+    let by_version = [
+        ("/v2/", "SWR"),
+        ("/v5/", "HSS"),
+        ("/v1/", "MetaStudio"),
+        ("/v4/", "ProjectMan"),
+    ];
+    by_version
+        .iter()
+        .find(|(prefix, _)| target.starts_with(prefix))
+        .map(|(_, service)| *service)
+        .ok_or_else(|| {
+            format!("no service: no `service` field and endpoint {endpoint:?} names none")
+        })
+}
