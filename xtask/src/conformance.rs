@@ -7,9 +7,11 @@
 //! must build even when the generated service code does not, or `cargo xtask codegen` could not
 //! regenerate it.
 //!
-//! Prints `FAIL <file>:<vector name>: <reason>` per failing vector, then `N passed, N failed` as
-//! the last line. Exit status: 0 when every vector passes, 1 when one fails, 2 for a usage error
-//! or a directory that cannot be read.
+//! Prints `FAIL <file>:<vector name>: <reason>` per failing vector, then `rule <name>: <count>`
+//! for each named rule that judged a vector (where the official behaviour is an artifact or a
+//! bug; see `tests/src/conformance/rules.rs`), then `N passed, N failed` as the last line. Exit
+//! status: 0 when every vector passes, 1 when one fails, 2 for a usage error or a directory that
+//! cannot be read.
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
