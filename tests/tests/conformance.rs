@@ -27,6 +27,22 @@ fn every_golden_vector_conforms() {
     assert!(report.missing_files.is_empty());
 }
 
+/// Every operation of the four services: 1208 request and 1208 response vectors, each passing
+/// on the official behaviour or on a named rule. One test: the run takes a while.
+#[test]
+fn every_operation_of_the_four_services_conforms() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors-all");
+    let report = run(&dir);
+    assert!(
+        report.is_success(),
+        "{} vectors fail:\n{}",
+        report.failed(),
+        report.failures.join("\n")
+    );
+    assert_eq!(report.passed, 1208 + 1208, "{}", report.summary());
+    assert_eq!(report.missing_files, ["signer.json"]);
+}
+
 /// A fresh directory under the system temp dir, removed on drop.
 struct TempDir(PathBuf);
 
