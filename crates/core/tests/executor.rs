@@ -462,6 +462,75 @@ async fn security_token_is_sent_and_signed() {
     mock.assert_async().await;
 }
 
+/// How many times the request carries header `name` (any case).
+fn header_count(req: &HttpMockRequest, name: &str) -> usize {
+    req.headers_vec()
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+        .count()
+}
+
+#[tokio::test]
+async fn the_credentials_token_replaces_an_operation_security_token_header() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.header("x-security-token", "cred-token")
+                .is_true(|req| header_count(req, "x-security-token") == 1)
+                .is_true(signature_is_valid)
+                .is_true(|req| {
+                    header(req, "authorization").is_some_and(|a| a.contains("x-security-token"))
+                });
+            then.status(200);
+        })
+        .await;
+    let config = Config::new(
+        Credentials::new(AK, SK)
+            .with_project_id(PROJECT)
+            .with_security_token("cred-token"),
+    )
+    .with_endpoint(server.base_url());
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    let request = list_request().header("X-Security-Token", "operation-token");
+    exec.send(&get(), request).await.unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn without_a_credentials_token_an_operation_security_token_is_sent_as_given() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.header("x-security-token", "operation-token")
+                .is_true(|req| header_count(req, "x-security-token") == 1)
+                .is_true(signature_is_valid);
+            then.status(200);
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let request = list_request().header("X-Security-Token", "operation-token");
+    exec.send(&get(), request).await.unwrap();
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn an_operation_request_id_header_is_sent_as_given() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.header("x-request-id", "caller-rid-1")
+                .is_true(|req| header_count(req, "x-request-id") == 1)
+                .is_true(signature_is_valid);
+            then.status(200).header("x-request-id", "server-rid");
+        })
+        .await;
+    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let request = list_request().header("X-Request-Id", "caller-rid-1");
+    let response = exec.send(&get(), request).await.unwrap();
+    assert_eq!(response.request_id(), Some("server-rid"));
+    mock.assert_async().await;
+}
+
 #[tokio::test]
 async fn a_caller_supplied_authorization_is_sent_as_given() {
     let server = MockServer::start_async().await;

@@ -89,10 +89,17 @@ impl Executor {
         ])?;
         // The canonical query is also the wire query, so the two can never disagree.
         let query = signer::canonical_query(&parts.query);
-        let headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
+        let mut headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
+        let caller_signed = headers.contains_key(http::header::AUTHORIZATION);
+        // An operation may expose `X-Security-Token` as a parameter. When the credentials carry
+        // a token, theirs is the one sent and signed (the signer adds it), as the official
+        // SDKs' signers overwrite the header; otherwise the operation's value goes as given.
+        if !caller_signed && credentials.security_token().is_some() {
+            headers.remove(http::HeaderName::from_static("x-security-token"));
+        }
         let prepared = Prepared {
             path,
-            caller_signed: headers.contains_key(http::header::AUTHORIZATION),
+            caller_signed,
             headers,
             query,
             query_pairs: parts.query,

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::body::{Multipart, RequestBody};
 use crate::error::{Error, Result};
-use crate::signer::push_encoded;
+use crate::signer::{RedactedHeaders, push_encoded};
 
 /// One operation's request, before credentials, endpoint and signature are added.
 ///
@@ -18,7 +18,6 @@ use crate::signer::push_encoded;
 ///     .query("with_scan_overview", "true")
 ///     .header("content-type", "application/json");
 /// ```
-#[derive(Debug)]
 pub struct OperationRequest {
     path_template: Cow<'static, str>,
     path_params: Vec<(&'static str, String)>,
@@ -66,6 +65,12 @@ impl OperationRequest {
 
     /// Adds a header (signed like every header without `_` in its name). The value may be any
     /// UTF-8 text without control characters; it is checked before anything is sent.
+    ///
+    /// Headers the SDK manages: when the credentials carry a security token, an
+    /// `X-Security-Token` given here is replaced by the credentials' token (sent once, and
+    /// signed), as the official SDKs' signers overwrite it; without one, the value given here
+    /// is sent as it is. A header such as `X-Request-Id` is sent as given. A request that sets
+    /// `Authorization` itself is sent unsigned, with its headers as given.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
@@ -145,6 +150,21 @@ impl OperationRequest {
             headers,
             body: self.body,
         })
+    }
+}
+
+impl std::fmt::Debug for OperationRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // An operation may carry `Authorization` or `X-Security-Token` as parameters: their
+        // values are never shown.
+        f.debug_struct("OperationRequest")
+            .field("path_template", &self.path_template)
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &self.body)
+            .field("error", &self.error)
+            .finish()
     }
 }
 
@@ -259,6 +279,25 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.is_construction());
+    }
+
+    #[test]
+    fn multipart_body_replaces_the_content_type_and_debug_hides_tokens() {
+        let request = OperationRequest::new("/")
+            .header("Content-Type", "multipart/form-data")
+            .header("X-Security-Token", "secret-token")
+            .multipart_body(Multipart::with_boundary("b").text("k", "v"));
+        let shown = format!("{request:?}");
+        assert!(!shown.contains("secret-token"), "{shown}");
+        let p = parts(request);
+        assert_eq!(
+            p.headers
+                .get_all(http::header::CONTENT_TYPE)
+                .iter()
+                .collect::<Vec<_>>(),
+            ["multipart/form-data; boundary=b"]
+        );
+        assert!(p.body.as_bytes().is_none() && p.body.content_length().is_some());
     }
 
     #[test]

@@ -39,10 +39,9 @@ use crate::time::{UtcDateTime, format_sdk_date, parse_sdk_date};
 
 use canonical::{CanonicalParts, HeaderRef, is_signable, signed_header_names, sort_headers};
 use hash::HashKind;
+pub(crate) use headers::RedactedHeaders;
 pub(crate) use headers::added_header_name;
-use headers::{
-    HOST, HeaderScan, REDACTED, RedactedHeaders, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN,
-};
+use headers::{HOST, HeaderScan, REDACTED, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN};
 
 pub use derived::derived_signing_key;
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
