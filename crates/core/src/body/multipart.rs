@@ -241,7 +241,7 @@ enum Field {
 ///     .text("name", "job-1")
 ///     .file("file", FilePart::from_bytes("hello").file_name("a.txt"));
 /// assert_eq!(form.content_type(), "multipart/form-data; boundary=b0undary");
-/// assert_eq!(form.content_length(), Some(170));
+/// assert_eq!(form.content_length(), Some(164));
 /// let body = form.into_body();
 /// assert!(body.is_replayable());
 /// ```
