@@ -220,7 +220,9 @@ pub const QUERY_BYTE_ORDER: &str = "query-byte-order";
 /// Returns the official `target` with its query pairs (each encoded as the official SDK encoded
 /// it) re-sorted by their decoded (key, value) bytes, when that order differs from the official
 /// one; `None` when the official order already is byte order. Under the rule the target sent
-/// must equal the returned one and the signature must verify over the request sent.
+/// must equal the returned one and the signature must verify over the request sent; the
+/// recorded signature is not verified (it covers the numeric order, which a verifier of the
+/// canonical byte order, as the gateway is, cannot reproduce: the reason for the rule).
 pub fn query_byte_order(target: &str) -> Option<String> {
     let (path, query) = target.split_once('?')?;
     let decode = |s: &str| percent_encoding::percent_decode_str(s).collect::<Vec<u8>>();
