@@ -96,11 +96,23 @@ impl fmt::Display for Report {
 pub fn run(dir: &Path) -> Result<Report, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // The dispatch future spans every generated operation: in a debug build its polls need
+        // more than the 2 MiB a test thread or a default worker has.
+        .thread_stack_size(WORKER_STACK)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start a tokio runtime: {e}"))?;
-    runtime.block_on(run_async(dir))
+    // Polled on a worker (sized above), not on the caller's thread, whatever its stack.
+    let dir = dir.to_path_buf();
+    runtime.block_on(async move {
+        tokio::spawn(async move { run_async(&dir).await })
+            .await
+            .map_err(|e| format!("the conformance run panicked: {e}"))?
+    })
 }
+
+/// Stack of the runner's worker threads.
+const WORKER_STACK: usize = 16 * 1024 * 1024;
 
 /// Runs every vector of `dir` (see [`run`]).
 ///

@@ -59,9 +59,15 @@ async fn run(vector: &Value, verdict: &mut Verdict) -> Result<(), String> {
     })?;
     let input = vector.get("input").cloned().unwrap_or(Value::Null);
     let raw_text_body = input.get("body").is_some_and(Value::is_string);
-    let result = operations::invoke(service, operation, &config, input.clone())
-        .await
-        .ok_or_else(|| format!("no generated operation {service} {operation:?}"))?;
+    // Boxed: the dispatch future (every generated operation) is too large for the stack.
+    let result = Box::pin(operations::invoke(
+        service,
+        operation,
+        &config,
+        input.clone(),
+    ))
+    .await
+    .ok_or_else(|| format!("no generated operation {service} {operation:?}"))?;
     let captured = server.requests();
     let sent = match captured.as_slice() {
         [one] => one,

@@ -63,9 +63,15 @@ async fn run(vector: &Value, verdict: &mut Verdict) -> Result<(), String> {
         algorithm,
     })?;
     let input = vector.get("input").cloned().unwrap_or(Value::Null);
-    let outcome = operations::invoke(service, operation, &config, input.clone())
-        .await
-        .ok_or_else(|| format!("no generated operation {service} {operation:?}"))?;
+    // Boxed: the dispatch future (every generated operation) is too large for the stack.
+    let outcome = Box::pin(operations::invoke(
+        service,
+        operation,
+        &config,
+        input.clone(),
+    ))
+    .await
+    .ok_or_else(|| format!("no generated operation {service} {operation:?}"))?;
 
     if server.requests().is_empty() {
         if let Err(error) = &outcome {
