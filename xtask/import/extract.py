@@ -49,7 +49,7 @@ TOTAL_NAMES = ("total", "count", "total_num", "total_count", "total_number")
 NEXT_MARKER_NAMES = ("next_marker", "nextMarker")
 
 OPERATION_KEYS = ["operationId", "summary", "description", "deprecated", "externalDocs",
-                  "x-huaweicloud-sdk-method", "parameters", "requestBody", "responses",
+                  "x-huaweicloud-sdk-method", "x-huaweicloud-content-type", "parameters", "requestBody", "responses",
                   "x-huaweicloud-pagination"]
 PARAMETER_KEYS = ["name", "in", "required", "description", "schema", "x-name", "x-sensitive",
                   "x-huaweicloud-scope", "style", "explode", "example"]
@@ -476,6 +476,8 @@ def build_operation(svc, cfg, mod, client_cls, models, method_name, shapes):
         shapes["deprecated"] += 1
     op["externalDocs"] = {"url": EXPLORER_URL.format(explorer=cfg["explorer"], ver=cfg["module"], op=op_id)}
     op["x-huaweicloud-sdk-method"] = method_name
+    # The Content-Type header the SDK sends, bodiless requests included.
+    op["x-huaweicloud-content-type"] = ctype
     op["parameters"] = params
 
     body_attr = facts["body"]
