@@ -122,7 +122,10 @@ fn import(services: &[(&str, &str)]) -> Result<(), String> {
         if !status.success() {
             return Err(format!("extract.py {svc} failed ({status})"));
         }
-        println!("wrote {}", out.strip_prefix(&root).unwrap_or(&out).display());
+        println!(
+            "wrote {}",
+            out.strip_prefix(&root).unwrap_or(&out).display()
+        );
     }
     Ok(())
 }
@@ -130,7 +133,13 @@ fn import(services: &[(&str, &str)]) -> Result<(), String> {
 /// Whether every `name==version` of `packages` is installed in the venv of `python`.
 fn installed(python: &Path, packages: &[String]) -> Result<bool, String> {
     let out = Command::new(python)
-        .args(["-m", "pip", "list", "--format=freeze", "--disable-pip-version-check"])
+        .args([
+            "-m",
+            "pip",
+            "list",
+            "--format=freeze",
+            "--disable-pip-version-check",
+        ])
         .output()
         .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
     if !out.status.success() {

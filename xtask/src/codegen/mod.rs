@@ -76,7 +76,7 @@ fn generate(root: &Path, check: bool) -> Result<usize, String> {
         files.insert(dir.join("client.rs"), render::client(service));
         for op in &service.operations {
             files.insert(
-                dir.join(format!("{}.rs", op.snake())),
+                dir.join(format!("{}.rs", op.snake.trim_start_matches("r#"))),
                 render::operation(service, op)?,
             );
         }
@@ -90,7 +90,7 @@ fn generate(root: &Path, check: bool) -> Result<usize, String> {
             files.insert(
                 dir.join("models")
                     .join(format!("{}.rs", names::file_stem(&schema.name))),
-                render::schema(service, schema),
+                render::schema(service, schema)?,
             );
         }
     }
@@ -158,7 +158,10 @@ fn read_specs(root: &Path) -> Result<Vec<Service>, String> {
         let openapi = entry.path().join("openapi");
         if let Ok(specs) = std::fs::read_dir(&openapi) {
             for spec in specs.flatten() {
-                if spec.path().extension().is_some_and(|e| e == "json") {
+                // `overlay.json` is the importer's input, not a spec.
+                if spec.path().extension().is_some_and(|e| e == "json")
+                    && spec.path().file_stem().is_some_and(|s| s != "overlay")
+                {
                     paths.push(spec.path());
                 }
             }
@@ -293,6 +296,10 @@ mod tests {
         let op = &mut spec["paths"]["/v1/{project_id}/things/{thing_id}"]["post"];
         op.as_object_mut().unwrap().remove("requestBody");
         op["parameters"].as_array_mut().unwrap().remove(2);
+        spec["paths"]
+            .as_object_mut()
+            .unwrap()
+            .remove("/v1/{project_id}/things");
         spec.as_object_mut().unwrap().remove("components");
         std::fs::write(root.join("crates/demo/openapi/v1.json"), spec.to_string()).unwrap();
         generate(&root, false).unwrap();

@@ -15,8 +15,14 @@ pub struct Service {
     pub crate_name: String,
     /// Module name (`v1`).
     pub module: String,
+    /// The service's name in API Explorer links and in the golden vectors (`MetaStudio`).
+    pub explorer: String,
+    /// Where the facts came from (`huaweicloudsdkmetastudio 3.1.219`).
+    pub source: Option<String>,
     pub host_pattern: String,
     pub regions: Vec<(String, String)>,
+    /// How the service reports failures inside a 2xx body, when it does.
+    pub body_error: Option<BodyError>,
     pub operations: Vec<Operation>,
     pub schemas: Vec<Schema>,
 }
@@ -37,7 +43,18 @@ impl Service {
     }
 
     pub fn schema(&self, name: &str) -> Option<&Schema> {
-        self.schemas.iter().find(|s| s.name == name)
+        self.schemas
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
+            .and_then(|i| self.schemas.get(i))
+    }
+
+    /// The API Explorer page of an operation.
+    pub fn explorer_url(&self, operation: &str) -> String {
+        format!(
+            "https://console.huaweicloud.com/apiexplorer/#/openapi/{}/doc?version={}&api={operation}",
+            self.explorer, self.module
+        )
     }
 }
 
@@ -47,12 +64,46 @@ pub enum Type {
     String,
     I32,
     I64,
+    F64,
     Bool,
+    /// Any JSON value (a free-form object).
+    Any,
+    /// A file part of a multipart body.
+    File,
     /// A component schema (object or enum).
     Named(String),
+    /// A component schema held in a `Box` (a model that contains itself without a list or map).
+    Boxed(String),
     Array(Box<Type>),
     /// A map keyed by string.
     Map(Box<Type>),
+}
+
+impl Type {
+    /// Named types used by this type.
+    pub fn named(&self, out: &mut Vec<String>) {
+        match self {
+            Type::Named(n) | Type::Boxed(n) if !out.contains(n) => out.push(n.clone()),
+            Type::Array(t) | Type::Map(t) => t.named(out),
+            _ => {}
+        }
+    }
+
+    pub fn has_map(&self) -> bool {
+        match self {
+            Type::Map(_) => true,
+            Type::Array(t) => t.has_map(),
+            _ => false,
+        }
+    }
+
+    pub fn has_file(&self) -> bool {
+        match self {
+            Type::File => true,
+            Type::Array(t) | Type::Map(t) => t.has_file(),
+            _ => false,
+        }
+    }
 }
 
 /// A struct field, request parameter or body property.
@@ -60,21 +111,36 @@ pub enum Type {
 pub struct Field {
     /// The name on the wire (JSON key, query key, header name).
     pub wire_name: String,
+    /// The official SDKs' attribute name (how the golden vectors key their input).
+    pub attr_name: String,
     /// The Rust field name (may be a raw identifier).
     pub rust_name: String,
     pub ty: Type,
     pub required: bool,
-    pub description: String,
+    pub description: Option<String>,
     /// Limits and format, one sentence each, for the docs.
     pub notes: Vec<String>,
     pub example: Option<Json>,
+    /// The official SDKs mask the value when printing it.
+    pub sensitive: bool,
+}
+
+impl Field {
+    /// The Rust name without the raw-identifier prefix.
+    pub fn bare_name(&self) -> &str {
+        self.rust_name.trim_start_matches("r#")
+    }
 }
 
 #[derive(Debug)]
 pub struct Schema {
     pub name: String,
-    pub description: String,
+    pub description: Option<String>,
     pub kind: SchemaKind,
+    /// Reachable from some answer: every field is optional and decoding never requires one.
+    pub in_response: bool,
+    /// Reachable from some request.
+    pub in_request: bool,
 }
 
 #[derive(Debug)]
@@ -95,34 +161,71 @@ pub enum Location {
 pub struct Param {
     pub field: Field,
     pub location: Location,
+    /// Query arrays: `true` sends one `key=value` per item, `false` one comma-joined value.
+    pub explode: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum BodyKind {
+    /// Serialised as JSON.
+    Json,
+    /// A string sent as it is.
+    Text,
+    /// `multipart/form-data`: the body model's fields become parts.
+    Multipart,
 }
 
 #[derive(Debug)]
 pub struct Body {
-    /// The component schema of the body (`FilesCreateReq`).
-    pub schema: String,
-    pub content_type: String,
+    pub ty: Type,
+    pub kind: BodyKind,
+    pub required: bool,
 }
 
 #[derive(Debug)]
 pub enum Output {
-    /// JSON object; its properties are the output's fields.
+    /// A JSON object; its properties are the output's fields.
     Json(Vec<Field>),
+    /// A JSON document that is not an object (array, map, string), as the output's `body`.
+    Whole(Type),
     /// A byte stream.
     Binary,
-    /// Nothing but the request id.
+    /// No body.
     Empty,
 }
 
+/// Where a listing's total comes from.
 #[derive(Debug)]
-pub struct Pagination {
-    pub offset: String,
-    pub limit: String,
-    pub count: String,
-    pub items: String,
+pub enum Count {
+    /// A top-level response property (wire name).
+    Field(String),
+    /// A `Content-Range: a-b/total` response header.
+    ContentRange(String),
 }
 
 #[derive(Debug)]
+pub enum Pagination {
+    Offset {
+        offset: String,
+        limit: String,
+        count: Option<Count>,
+        items: String,
+    },
+    Page {
+        page: String,
+        size: String,
+        count: Option<Count>,
+        items: String,
+    },
+    Marker {
+        marker: String,
+        limit: Option<String>,
+        next: String,
+        items: String,
+    },
+}
+
+#[derive(Debug, Clone)]
 pub struct BodyError {
     pub code: String,
     pub message: String,
@@ -133,22 +236,27 @@ pub struct BodyError {
 pub struct Operation {
     /// `CreateFile`.
     pub id: String,
+    /// `create_file`.
+    pub snake: String,
     pub method: String,
     pub path: String,
-    pub summary: String,
-    pub description: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    /// The `Content-Type` request header.
+    pub content_type: String,
     /// Request fields from parameters (scope-filled path parameters excluded).
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub output: Output,
+    /// Declared response headers other than the request id, as output fields.
+    pub headers: Vec<Field>,
+    /// Names of declared response headers that carry the request id (`X-Request-Id`).
+    pub request_id_headers: Vec<String>,
+    /// The output field holding the request id (`request_id`, unless the body has one).
+    pub request_id_field: String,
     /// `(status, description)` of documented error answers.
     pub errors: Vec<(String, String)>,
     pub pagination: Option<Pagination>,
     pub body_error: Option<BodyError>,
-}
-
-impl Operation {
-    pub fn snake(&self) -> String {
-        super::names::snake(&self.id)
-    }
 }

@@ -8,6 +8,26 @@ use super::names;
 const METHODS: &[&str] = &["get", "post", "put", "delete", "patch"];
 const SCHEMA_REF: &str = "#/components/schemas/";
 
+/// Model names that would shadow a type the generated files use.
+const RESERVED_TYPES: &[&str] = &[
+    "String",
+    "Option",
+    "Vec",
+    "Box",
+    "BTreeMap",
+    "Result",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "FilePart",
+    "Value",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Self",
+];
+
 pub fn read(spec_path: &str, text: &str) -> Result<Service, String> {
     let root: Json =
         serde_json::from_str(text).map_err(|e| format!("{spec_path}: not valid JSON: {e}"))?;
@@ -34,7 +54,8 @@ pub fn read(spec_path: &str, text: &str) -> Result<Service, String> {
     let info_at = at.at("info");
     let info = req(&root, &at, "info")?;
     only_keys(info, &info_at, &["title", "version", "description"])?;
-    let description = described(info, &info_at)?;
+    let title = req_str(info, &info_at, "title")?.to_owned();
+    let description = described(info, &info_at)?.unwrap_or_else(|| format!("The {title} API."));
 
     let servers_at = at.at("servers");
     let server = req(&root, &at, "servers")?
@@ -52,7 +73,19 @@ pub fn read(spec_path: &str, text: &str) -> Result<Service, String> {
 
     let svc_at = at.at("x-huaweicloud-service");
     let svc = req(&root, &at, "x-huaweicloud-service")?;
-    only_keys(svc, &svc_at, &["name", "crate", "module", "regions"])?;
+    only_keys(
+        svc,
+        &svc_at,
+        &[
+            "name",
+            "crate",
+            "module",
+            "explorer",
+            "source",
+            "regions",
+            "body-error",
+        ],
+    )?;
     let mut regions = Vec::new();
     let regions_at = svc_at.at("regions");
     for (i, region) in req(svc, &svc_at, "regions")?
@@ -68,16 +101,25 @@ pub fn read(spec_path: &str, text: &str) -> Result<Service, String> {
             req_str(region, &region_at, "endpoint")?.to_owned(),
         ));
     }
+    let body_error = match svc.get("body-error") {
+        None => None,
+        Some(rule) => Some(read_body_error(rule, &svc_at.at("body-error"))?),
+    };
 
     let mut service = Service {
         spec_path: spec_path.to_owned(),
-        title: req_str(info, &info_at, "title")?.to_owned(),
+        title: title.clone(),
         description,
         name: req_str(svc, &svc_at, "name")?.to_owned(),
         crate_name: req_str(svc, &svc_at, "crate")?.to_owned(),
         module: req_str(svc, &svc_at, "module")?.to_owned(),
+        explorer: opt_str(svc, &svc_at, "explorer")?
+            .unwrap_or(&title)
+            .to_owned(),
+        source: opt_str(svc, &svc_at, "source")?.map(str::to_owned),
         host_pattern,
         regions,
+        body_error,
         operations: Vec::new(),
         schemas: Vec::new(),
     };
@@ -101,6 +143,10 @@ pub fn read(spec_path: &str, text: &str) -> Result<Service, String> {
                 .push(read_schema(name, schema, &schemas_at.at(name))?);
         }
     }
+    service.schemas.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(pair) = service.schemas.windows(2).find(|w| w[0].name == w[1].name) {
+        return Err(schemas_at.error(format!("schema `{}` is declared twice", pair[0].name)));
+    }
 
     let paths_at = at.at("paths");
     let paths = req(&root, &at, "paths")?
@@ -114,27 +160,50 @@ pub fn read(spec_path: &str, text: &str) -> Result<Service, String> {
             service.operations.push(operation);
         }
     }
+    check_names(&service)?;
     check_references(&service)?;
+    mark_reachability(&mut service);
+    box_cycles(&mut service);
     Ok(service)
 }
 
-fn described(value: &Json, at: &At) -> Result<String, String> {
-    let text = req_str(value, at, "description")?;
-    docs::check(text).map_err(|e| at.at("description").error(e))?;
-    Ok(text.to_owned())
+/// The `description`, checked for what rustdoc would misread; `None` when absent.
+fn described(value: &Json, at: &At) -> Result<Option<String>, String> {
+    match opt_str(value, at, "description")? {
+        None => Ok(None),
+        Some(text) => {
+            docs::check(text).map_err(|e| at.at("description").error(e))?;
+            Ok(Some(text.to_owned()))
+        }
+    }
+}
+
+fn read_body_error(rule: &Json, at: &At) -> Result<BodyError, String> {
+    only_keys(rule, at, &["code", "message", "success"])?;
+    Ok(BodyError {
+        code: req_str(rule, at, "code")?.to_owned(),
+        message: req_str(rule, at, "message")?.to_owned(),
+        success: req(rule, at, "success")?
+            .as_i64()
+            .ok_or_else(|| at.at("success").error("expected an integer"))?,
+    })
 }
 
 fn read_schema(name: &str, schema: &Json, at: &At) -> Result<Schema, String> {
-    if names::pascal(name) != name {
+    if name.is_empty()
+        || !name.starts_with(|c: char| c.is_ascii_uppercase())
+        || !name.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        return Err(at.error("schema names must be UpperCamelCase identifiers"));
+    }
+    if RESERVED_TYPES.contains(&name) {
         return Err(at.error(format!(
-            "schema names must be UpperCamelCase like `{}`",
-            names::pascal(name)
+            "a model named `{name}` would shadow a type the generated code uses"
         )));
     }
     let description = described(schema, at)?;
-    let ty = req_str(schema, at, "type")?;
-    let kind = match (ty, schema.get("enum")) {
-        ("string", Some(values)) => {
+    let kind = match (opt_str(schema, at, "type")?, schema.get("enum")) {
+        (Some("string"), Some(values)) => {
             only_keys(
                 schema,
                 at,
@@ -146,52 +215,9 @@ fn read_schema(name: &str, schema: &Json, at: &At) -> Result<Schema, String> {
                     "example",
                 ],
             )?;
-            let values = values
-                .as_array()
-                .ok_or_else(|| at.at("enum").error("expected an array"))?;
-            let descriptions = schema.get("x-enum-descriptions").and_then(Json::as_array);
-            if descriptions.is_some_and(|d| d.len() != values.len()) {
-                return Err(at
-                    .at("x-enum-descriptions")
-                    .error("needs one entry per enum value"));
-            }
-            let mut out = Vec::new();
-            for (i, value) in values.iter().enumerate() {
-                let value = value
-                    .as_str()
-                    .ok_or_else(|| at.at("enum").at(i).error("enum values must be strings"))?;
-                let doc = match descriptions.and_then(|d| d.get(i)) {
-                    Some(d) => {
-                        let d = d.as_str().ok_or_else(|| {
-                            at.at("x-enum-descriptions")
-                                .at(i)
-                                .error("expected a string")
-                        })?;
-                        docs::check(d).map_err(|e| at.at("x-enum-descriptions").at(i).error(e))?;
-                        Some(d.to_owned())
-                    }
-                    None => None,
-                };
-                if out
-                    .iter()
-                    .any(|(v, _): &(String, _)| names::pascal(v) == names::pascal(value))
-                {
-                    return Err(at
-                        .at("enum")
-                        .at(i)
-                        .error("two values map to the same variant name"));
-                }
-                if names::pascal(value).is_empty() || names::pascal(value) == "Unknown" {
-                    return Err(at
-                        .at("enum")
-                        .at(i)
-                        .error("value cannot be named as a variant"));
-                }
-                out.push((value.to_owned(), doc));
-            }
-            SchemaKind::Enum(out)
+            SchemaKind::Enum(read_enum(values, schema, at)?)
         }
-        ("object", None) if schema.get("properties").is_some() => {
+        (Some("object"), None) => {
             only_keys(
                 schema,
                 at,
@@ -200,16 +226,68 @@ fn read_schema(name: &str, schema: &Json, at: &At) -> Result<Schema, String> {
             SchemaKind::Object(read_properties(schema, at)?)
         }
         _ => {
-            return Err(
-                at.error("component schemas must be string enums or objects with `properties`")
-            );
+            return Err(at.error("component schemas must be string enums or objects"));
         }
     };
     Ok(Schema {
         name: name.to_owned(),
         description,
         kind,
+        in_response: false,
+        in_request: false,
     })
+}
+
+fn read_enum(
+    values: &Json,
+    schema: &Json,
+    at: &At,
+) -> Result<Vec<(String, Option<String>)>, String> {
+    let values = values
+        .as_array()
+        .ok_or_else(|| at.at("enum").error("expected an array"))?;
+    if values.is_empty() {
+        return Err(at.at("enum").error("an enum needs at least one value"));
+    }
+    let descriptions = schema.get("x-enum-descriptions").and_then(Json::as_array);
+    if descriptions.is_some_and(|d| d.len() != values.len()) {
+        return Err(at
+            .at("x-enum-descriptions")
+            .error("needs one entry per enum value"));
+    }
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        let value = value
+            .as_str()
+            .ok_or_else(|| at.at("enum").at(i).error("enum values must be strings"))?;
+        let doc = match descriptions.and_then(|d| d.get(i)) {
+            Some(d) => {
+                let d = d.as_str().ok_or_else(|| {
+                    at.at("x-enum-descriptions")
+                        .at(i)
+                        .error("expected a string")
+                })?;
+                docs::check(d).map_err(|e| at.at("x-enum-descriptions").at(i).error(e))?;
+                Some(d.to_owned())
+            }
+            None => None,
+        };
+        let variant = names::pascal(value);
+        if out.iter().any(|(v, _)| names::pascal(v) == variant) {
+            return Err(at
+                .at("enum")
+                .at(i)
+                .error("two values map to the same variant name"));
+        }
+        if variant.is_empty() || variant == "Unknown" {
+            return Err(at
+                .at("enum")
+                .at(i)
+                .error("value cannot be named as a variant"));
+        }
+        out.push((value.to_owned(), doc));
+    }
+    Ok(out)
 }
 
 /// The `properties` of an object schema as fields, in document order.
@@ -222,9 +300,12 @@ fn read_properties(schema: &Json, at: &At) -> Result<Vec<Field>, String> {
             .ok_or_else(|| at.at("required").error("expected an array of names"))?,
     };
     let props_at = at.at("properties");
-    let props = req(schema, at, "properties")?
-        .as_object()
-        .ok_or_else(|| props_at.error("expected an object"))?;
+    let props = match schema.get("properties") {
+        None => &[][..],
+        Some(props) => props
+            .as_object()
+            .ok_or_else(|| props_at.error("expected an object"))?,
+    };
     for name in &required {
         if !props.iter().any(|(p, _)| p == name) {
             return Err(at
@@ -232,53 +313,73 @@ fn read_properties(schema: &Json, at: &At) -> Result<Vec<Field>, String> {
                 .error(format!("`{name}` is not a property")));
         }
     }
-    let mut fields = Vec::new();
+    let mut fields: Vec<Field> = Vec::new();
     for (name, prop) in props {
         let prop_at = props_at.at(name);
-        only_keys(
-            prop,
-            &prop_at,
-            &[
-                "type",
-                "format",
-                "description",
-                "items",
-                "additionalProperties",
-                "$ref",
-                "minLength",
-                "maxLength",
-                "minimum",
-                "maximum",
-                "maxItems",
-                "minItems",
-                "pattern",
-                "example",
-                "default",
-                "enum",
-            ],
-        )?;
-        fields.push(read_field(
-            name,
-            prop,
-            required.contains(&name.as_str()),
-            &prop_at,
-        )?);
+        let field = read_field(name, prop, required.contains(&name.as_str()), &prop_at)?;
+        if fields.iter().any(|f| f.rust_name == field.rust_name) {
+            return Err(prop_at.error(format!(
+                "two properties map to the Rust field `{}`",
+                field.rust_name
+            )));
+        }
+        fields.push(field);
     }
     Ok(fields)
 }
 
-fn read_field(name: &str, schema: &Json, required: bool, at: &At) -> Result<Field, String> {
-    let description = described(schema, at)?;
-    let ty = read_type(schema, at)?;
+const PROPERTY_KEYS: &[&str] = &[
+    "type",
+    "format",
+    "description",
+    "items",
+    "additionalProperties",
+    "$ref",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "maxItems",
+    "minItems",
+    "pattern",
+    "example",
+    "default",
+    "enum",
+    "x-name",
+    "x-sensitive",
+    "deprecated",
+];
+
+fn read_field(wire_name: &str, schema: &Json, required: bool, at: &At) -> Result<Field, String> {
+    only_keys(schema, at, PROPERTY_KEYS)?;
+    let attr_name = opt_str(schema, at, "x-name")?
+        .unwrap_or(wire_name)
+        .to_owned();
     Ok(Field {
-        wire_name: name.to_owned(),
-        rust_name: names::snake(name),
-        ty,
+        wire_name: wire_name.to_owned(),
+        rust_name: rust_field_name(&attr_name),
+        attr_name,
+        ty: read_type(schema, at)?,
         required,
-        description,
+        description: described(schema, at)?,
         notes: notes(schema),
         example: schema.get("example").cloned(),
+        sensitive: opt_bool(schema, at, "x-sensitive")? == Some(true),
     })
+}
+
+/// The Rust field for an official attribute name: kept when it is already a snake-case
+/// identifier, converted otherwise (`repoName` becomes `repo_name`).
+fn rust_field_name(attr: &str) -> String {
+    let snake_already = attr
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && attr.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+    if snake_already {
+        names::ident(attr)
+    } else {
+        names::snake(attr)
+    }
 }
 
 /// A property or parameter schema's type.
@@ -297,24 +398,35 @@ fn read_type(schema: &Json, at: &At) -> Result<Type, String> {
         return Err(at.error("inline enums are not supported: declare a named enum under components/schemas and `$ref` it"));
     }
     let format = schema.get("format").and_then(Json::as_str);
-    match (req_str(schema, at, "type")?, format) {
-        ("string", None | Some("date-time") | Some("date")) => Ok(Type::String),
+    let Some(ty) = opt_str(schema, at, "type")? else {
+        // No type: any JSON value.
+        return Ok(Type::Any);
+    };
+    match (ty, format) {
+        ("string", Some("binary")) => Ok(Type::File),
+        ("string", _) => Ok(Type::String),
         ("integer", Some("int32")) => Ok(Type::I32),
-        ("integer", Some("int64")) => Ok(Type::I64),
-        ("integer", _) => Err(at.error("integers need `format: int32` or `int64`")),
-        ("boolean", None) => Ok(Type::Bool),
-        ("array", None) => Ok(Type::Array(Box::new(read_type(
+        ("integer", _) => Ok(Type::I64),
+        ("number", _) => Ok(Type::F64),
+        ("boolean", _) => Ok(Type::Bool),
+        ("array", _) => Ok(Type::Array(Box::new(read_type(
             req(schema, at, "items")?,
             &at.at("items"),
         )?))),
-        ("object", None) => match schema.get("additionalProperties") {
+        ("object", _) => match schema.get("additionalProperties") {
+            Some(Json::Bool(true)) => Ok(Type::Map(Box::new(Type::Any))),
             Some(values) if values.as_object().is_some() => Ok(Type::Map(Box::new(read_type(
                 values,
                 &at.at("additionalProperties"),
             )?))),
-            _ => Err(at.error("inline objects are not supported: use `additionalProperties` for a map, or a named schema")),
+            None if schema.get("properties").is_none() => Ok(Type::Any),
+            _ => Err(at.error(
+                "inline objects are not supported: use `additionalProperties` for a map, or a named schema",
+            )),
         },
-        (ty, format) => Err(at.error(format!("type `{ty}` with format {format:?} is not supported"))),
+        (ty, format) => Err(at.error(format!(
+            "type `{ty}` with format {format:?} is not supported"
+        ))),
     }
 }
 
@@ -365,45 +477,60 @@ fn read_operation(
             "operationId",
             "summary",
             "description",
+            "deprecated",
+            "externalDocs",
             "tags",
             "parameters",
             "requestBody",
             "responses",
+            "x-huaweicloud-sdk-method",
+            "x-huaweicloud-content-type",
             "x-huaweicloud-pagination",
             "x-huaweicloud-body-error",
         ],
     )?;
     let id = req_str(op, at, "operationId")?.to_owned();
-    if names::pascal(&id) != id {
+    if !id.starts_with(|c: char| c.is_ascii_uppercase())
+        || !id.chars().all(|c| c.is_ascii_alphanumeric())
+    {
         return Err(at
             .at("operationId")
             .error("operation ids must be UpperCamelCase"));
     }
-    let summary = req_str(op, at, "summary")?.to_owned();
-    docs::check(&summary).map_err(|e| at.at("summary").error(e))?;
+    let summary = match opt_str(op, at, "summary")? {
+        None => None,
+        Some(summary) => {
+            docs::check(summary).map_err(|e| at.at("summary").error(e))?;
+            Some(summary.to_owned())
+        }
+    };
 
-    let mut params = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
     let params_at = at.at("parameters");
-    for (i, param) in op
+    let declared = op
         .get("parameters")
         .and_then(Json::as_array)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+        .unwrap_or_default();
+    for (i, param) in declared.iter().enumerate() {
         if let Some(param) = read_param(param, &params_at.at(i), path)? {
+            if params
+                .iter()
+                .any(|p| p.field.rust_name == param.field.rust_name)
+            {
+                return Err(params_at.at(i).error(format!(
+                    "two parameters map to the Rust field `{}`",
+                    param.field.rust_name
+                )));
+            }
             params.push(param);
         }
     }
     // Every placeholder needs a parameter (scope-filled ones are checked in read_param).
     for placeholder in path.split('{').skip(1).filter_map(|s| s.split('}').next()) {
-        let declared = op
-            .get("parameters")
-            .and_then(Json::as_array)
-            .unwrap_or_default()
+        let found = declared
             .iter()
             .any(|p| p.get("name").and_then(Json::as_str) == Some(placeholder));
-        if !declared {
+        if !found {
             return Err(at.error(format!(
                 "path placeholder `{{{placeholder}}}` has no parameter"
             )));
@@ -414,77 +541,68 @@ fn read_operation(
         None => None,
         Some(body) => Some(read_body(service, body, &at.at("requestBody"))?),
     };
-    if let Some(body) = &body {
-        let Some(SchemaKind::Object(fields)) = service.schema(&body.schema).map(|s| &s.kind) else {
-            return Err(at
-                .at("requestBody")
-                .error("the body must reference an object schema"));
-        };
-        for field in fields {
-            if params.iter().any(|p| p.field.rust_name == field.rust_name) {
-                return Err(at.error(format!(
-                    "body property `{}` has the same Rust name as a parameter",
-                    field.wire_name
-                )));
-            }
-        }
+    if body.is_some() && params.iter().any(|p| p.field.rust_name == "body") {
+        return Err(at.error("a parameter is named `body`, which the request body needs"));
     }
+    let content_type = match opt_str(op, at, "x-huaweicloud-content-type")? {
+        Some(ct) => ct.to_owned(),
+        None => op
+            .get("requestBody")
+            .and_then(|b| b.get("content"))
+            .and_then(Json::as_object)
+            .and_then(|c| c.first())
+            .map_or_else(|| "application/json".to_owned(), |(ct, _)| ct.clone()),
+    };
 
-    let (output, errors) = read_responses(req(op, at, "responses")?, &at.at("responses"))?;
+    let responses = read_responses(req(op, at, "responses")?, &at.at("responses"))?;
+    let request_id_field = ["request_id", "x_request_id", "sdk_request_id"]
+        .into_iter()
+        .find(|name| {
+            let taken = |f: &Field| f.bare_name() == *name;
+            let in_body =
+                matches!(&responses.output, Output::Json(fields) if fields.iter().any(taken));
+            !in_body && !responses.headers.iter().any(taken)
+        })
+        .ok_or_else(|| at.error("no free name for the request id field"))?
+        .to_owned();
 
     let pagination = match op.get("x-huaweicloud-pagination") {
-        None => None,
-        Some(p) => {
-            let p_at = at.at("x-huaweicloud-pagination");
-            only_keys(p, &p_at, &["offset", "limit", "count", "items"])?;
-            let pagination = Pagination {
-                offset: req_str(p, &p_at, "offset")?.to_owned(),
-                limit: req_str(p, &p_at, "limit")?.to_owned(),
-                count: req_str(p, &p_at, "count")?.to_owned(),
-                items: req_str(p, &p_at, "items")?.to_owned(),
-            };
-            check_pagination(&pagination, &params, &output, &p_at)?;
-            Some(pagination)
-        }
-    };
-    let body_error = match op.get("x-huaweicloud-body-error") {
-        None => None,
-        Some(b) => {
-            let b_at = at.at("x-huaweicloud-body-error");
-            only_keys(b, &b_at, &["code", "message", "success"])?;
-            let body_error = BodyError {
-                code: req_str(b, &b_at, "code")?.to_owned(),
-                message: req_str(b, &b_at, "message")?.to_owned(),
-                success: req(b, &b_at, "success")?
-                    .as_i64()
-                    .ok_or_else(|| b_at.at("success").error("expected an integer"))?,
-            };
-            let Output::Json(fields) = &output else {
-                return Err(b_at.error("needs a JSON response"));
-            };
-            let field = |name: &str| fields.iter().find(|f| f.wire_name == name);
-            if !field(&body_error.code).is_some_and(|f| matches!(f.ty, Type::I32 | Type::I64)) {
-                return Err(b_at.at("code").error("must name an integer response field"));
-            }
-            if !field(&body_error.message).is_some_and(|f| f.ty == Type::String) {
-                return Err(b_at
-                    .at("message")
-                    .error("must name a string response field"));
-            }
-            Some(body_error)
-        }
+        None | Some(Json::Null) => None,
+        Some(p) => Some(read_pagination(
+            p,
+            &params,
+            &responses,
+            &at.at("x-huaweicloud-pagination"),
+        )?),
     };
 
+    let body_error = match op.get("x-huaweicloud-body-error") {
+        Some(rule) => Some(read_body_error(rule, &at.at("x-huaweicloud-body-error"))?),
+        None => service.body_error.clone(),
+    };
+    // The rule applies where the answer declares the code field; other answers cannot carry it.
+    let body_error = body_error.filter(|rule| match &responses.output {
+        Output::Json(fields) => fields.iter().any(|f| f.wire_name == rule.code),
+        _ => false,
+    });
+
+    let description = described(op, at)?;
     Ok(Operation {
+        snake: names::method(&id),
         id,
         method: method.to_ascii_uppercase(),
         path: path.to_owned(),
         summary,
-        description: described(op, at)?,
+        description,
+        deprecated: opt_bool(op, at, "deprecated")? == Some(true),
+        content_type,
         params,
         body,
-        output,
-        errors,
+        output: responses.output,
+        headers: responses.headers,
+        request_id_headers: responses.request_id_headers,
+        request_id_field,
+        errors: responses.errors,
         pagination,
         body_error,
     })
@@ -503,6 +621,9 @@ fn read_param(param: &Json, at: &At, path: &str) -> Result<Option<Param>, String
             "example",
             "style",
             "explode",
+            "deprecated",
+            "x-name",
+            "x-sensitive",
             "x-huaweicloud-scope",
         ],
     )?;
@@ -539,34 +660,49 @@ fn read_param(param: &Json, at: &At, path: &str) -> Result<Option<Param>, String
     let schema_at = at.at("schema");
     let schema = req(param, at, "schema")?;
     let ty = read_type(schema, &schema_at)?;
+    let scalar = |t: &Type| {
+        matches!(
+            t,
+            Type::String | Type::I32 | Type::I64 | Type::F64 | Type::Bool | Type::Named(_)
+        )
+    };
+    let mut explode = true;
     match (&ty, location) {
-        (Type::Array(_), Location::Query) => {
-            if opt_str(param, at, "style")? != Some("form")
-                || opt_bool(param, at, "explode")? != Some(false)
-            {
-                return Err(
-                    at.error("query arrays must be `style: form, explode: false` (comma-joined)")
-                );
+        (Type::Array(item), Location::Query) if scalar(item) => {
+            if let Some(style) = opt_str(param, at, "style")? {
+                if style != "form" {
+                    return Err(at.at("style").error("query arrays must be `style: form`"));
+                }
             }
+            explode = opt_bool(param, at, "explode")?.unwrap_or(true);
         }
-        (Type::Array(_) | Type::Map(_), _) => {
-            return Err(
-                at.error("arrays and maps are supported only as comma-joined query parameters")
-            );
-        }
-        _ => {
+        (t, _) if scalar(t) => {
             if param.get("style").is_some() || param.get("explode").is_some() {
                 return Err(at.error("`style`/`explode` apply only to query arrays"));
             }
         }
+        _ => {
+            return Err(at.error(
+                "parameters must be scalars or enums (query parameters may also be arrays of them)",
+            ));
+        }
     }
-    if location == Location::Header && !name.is_ascii() {
-        return Err(at.at("name").error("header names must be ASCII"));
+    if location == Location::Header
+        && !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(at
+            .at("name")
+            .error("header names must be ASCII letters, digits, `-` and `_`"));
     }
+    let attr_name =
+        opt_str(param, at, "x-name")?.map_or_else(|| names::file_stem(name), str::to_owned);
     Ok(Some(Param {
         field: Field {
             wire_name: name.to_owned(),
-            rust_name: names::snake(name),
+            rust_name: rust_field_name(&attr_name),
+            attr_name,
             ty,
             required,
             description,
@@ -575,13 +711,15 @@ fn read_param(param: &Json, at: &At, path: &str) -> Result<Option<Param>, String
                 .get("example")
                 .or_else(|| schema.get("example"))
                 .cloned(),
+            sensitive: opt_bool(param, at, "x-sensitive")? == Some(true),
         },
         location,
+        explode,
     }))
 }
 
 fn read_body(service: &Service, body: &Json, at: &At) -> Result<Body, String> {
-    only_keys(body, at, &["required", "description", "content"])?;
+    only_keys(body, at, &["required", "description", "content", "x-name"])?;
     let content_at = at.at("content");
     let content = req(body, at, "content")?
         .as_object()
@@ -589,28 +727,80 @@ fn read_body(service: &Service, body: &Json, at: &At) -> Result<Body, String> {
     let [(content_type, media)] = content else {
         return Err(content_at.error("exactly one content type is supported"));
     };
-    if content_type != "application/json" {
-        return Err(content_at.error("only `application/json` bodies are supported"));
-    }
     let media_at = content_at.at(content_type);
     only_keys(media, &media_at, &["schema"])?;
-    let schema = req(media, &media_at, "schema")?;
-    let Type::Named(name) = read_type(schema, &media_at.at("schema"))? else {
-        return Err(media_at.error("the body schema must be a `$ref` to a component schema"));
+    let schema_at = media_at.at("schema");
+    let ty = read_type(req(media, &media_at, "schema")?, &schema_at)?;
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let kind = match (essence.as_str(), &ty) {
+        ("multipart/form-data", Type::Named(name)) => {
+            let Some(SchemaKind::Object(fields)) = service.schema(name).map(|s| &s.kind) else {
+                return Err(schema_at.error("a multipart body must reference an object schema"));
+            };
+            for field in fields {
+                let part = |t: &Type| {
+                    matches!(
+                        t,
+                        Type::String
+                            | Type::I32
+                            | Type::I64
+                            | Type::F64
+                            | Type::Bool
+                            | Type::File
+                            | Type::Named(_)
+                    )
+                };
+                let enum_or_scalar = match &field.ty {
+                    Type::Named(n) => matches!(
+                        service.schema(n).map(|s| &s.kind),
+                        Some(SchemaKind::Enum(_))
+                    ),
+                    t => part(t),
+                };
+                if !enum_or_scalar {
+                    return Err(schema_at.error(format!(
+                        "multipart field `{}` must be a scalar, an enum or a file",
+                        field.wire_name
+                    )));
+                }
+            }
+            BodyKind::Multipart
+        }
+        ("multipart/form-data", _) => {
+            return Err(schema_at.error("a multipart body must reference an object schema"));
+        }
+        (_, Type::String) => BodyKind::Text,
+        (_, Type::File) => {
+            return Err(schema_at.error("binary request bodies are not supported"));
+        }
+        (e, _) if e == "application/json" || e.ends_with("+json") => BodyKind::Json,
+        (other, _) => {
+            return Err(content_at.error(format!(
+                "request content `{other}` is supported only for string bodies"
+            )));
+        }
     };
-    if service.schema(&name).is_none() {
-        return Err(media_at.error(format!("unknown schema `{name}`")));
-    }
-    if opt_bool(body, at, "required")? != Some(true) {
-        return Err(at.error("optional request bodies are not supported; set `required: true`"));
+    if ty.has_file() && kind != BodyKind::Multipart {
+        return Err(schema_at.error("file fields need a multipart/form-data body"));
     }
     Ok(Body {
-        schema: name,
-        content_type: content_type.clone(),
+        ty,
+        kind,
+        required: opt_bool(body, at, "required")? == Some(true),
     })
 }
 
-type Responses = (Output, Vec<(String, String)>);
+struct Responses {
+    output: Output,
+    headers: Vec<Field>,
+    request_id_headers: Vec<String>,
+    errors: Vec<(String, String)>,
+}
 
 fn read_responses(responses: &Json, at: &At) -> Result<Responses, String> {
     let entries = responses
@@ -623,37 +813,87 @@ fn read_responses(responses: &Json, at: &At) -> Result<Responses, String> {
         let code: u16 = status
             .parse()
             .map_err(|_| r_at.error("status codes must be numbers (no `default` or ranges)"))?;
-        let description = described(response, &r_at)?;
         if (200..300).contains(&code) {
             if success.is_some() {
                 return Err(r_at.error("only one 2xx response is supported"));
             }
             only_keys(response, &r_at, &["description", "headers", "content"])?;
-            if let Some(headers) = response.get("headers").and_then(Json::as_object) {
-                for (name, header) in headers {
-                    if !name.eq_ignore_ascii_case("x-request-id") {
-                        return Err(r_at
-                            .at("headers")
-                            .at(name)
-                            .error("only `X-Request-Id` is supported as a response header"));
-                    }
-                    only_keys(
-                        header,
-                        &r_at.at("headers").at(name),
-                        &["description", "schema"],
-                    )?;
-                }
-            }
-            success = Some(read_output(response, &r_at)?);
+            described(response, &r_at)?;
+            success = Some(read_success(response, &r_at)?);
         } else if code >= 400 {
             only_keys(response, &r_at, &["description"])?;
+            let description = described(response, &r_at)?
+                .ok_or_else(|| r_at.error("an error response needs a `description`"))?;
             errors.push((status.clone(), description));
         } else {
             return Err(r_at.error("only 2xx, 4xx and 5xx responses are supported"));
         }
     }
-    let output = success.ok_or_else(|| at.error("a 2xx response is required"))?;
-    Ok((output, errors))
+    let (output, headers, request_id_headers) =
+        success.ok_or_else(|| at.error("a 2xx response is required"))?;
+    Ok(Responses {
+        output,
+        headers,
+        request_id_headers,
+        errors,
+    })
+}
+
+type Success = (Output, Vec<Field>, Vec<String>);
+
+fn read_success(response: &Json, at: &At) -> Result<Success, String> {
+    let mut headers: Vec<Field> = Vec::new();
+    let mut request_id_headers = Vec::new();
+    if let Some(declared) = response.get("headers").and_then(Json::as_object) {
+        for (name, header) in declared {
+            let h_at = at.at("headers").at(name);
+            only_keys(header, &h_at, &["description", "schema", "x-name"])?;
+            if name.eq_ignore_ascii_case("x-request-id") {
+                request_id_headers.push(name.clone());
+                continue;
+            }
+            if headers
+                .iter()
+                .any(|h| h.wire_name.eq_ignore_ascii_case(name))
+            {
+                // The same header declared in two spellings (`X-Swr-Expireat`,
+                // `x-swr-expireat`): HTTP header names are case-insensitive, one field serves.
+                continue;
+            }
+            let ty = match header.get("schema") {
+                Some(schema) => read_type(schema, &h_at.at("schema"))?,
+                None => Type::String,
+            };
+            if !matches!(
+                ty,
+                Type::String | Type::I32 | Type::I64 | Type::F64 | Type::Bool
+            ) {
+                return Err(h_at.error("response headers must be scalars"));
+            }
+            let attr_name = opt_str(header, &h_at, "x-name")?
+                .map_or_else(|| names::file_stem(name), str::to_owned);
+            headers.push(Field {
+                wire_name: name.clone(),
+                rust_name: rust_field_name(&attr_name),
+                attr_name,
+                ty,
+                required: false,
+                description: described(header, &h_at)?,
+                notes: Vec::new(),
+                example: None,
+                sensitive: false,
+            });
+        }
+    }
+    let output = read_output(response, at)?;
+    if let Output::Json(fields) = &output {
+        for header in &mut headers {
+            if fields.iter().any(|f| f.rust_name == header.rust_name) {
+                header.rust_name = format!("{}_header", header.bare_name());
+            }
+        }
+    }
+    Ok((output, headers, request_id_headers))
 }
 
 fn read_output(response: &Json, at: &At) -> Result<Output, String> {
@@ -671,106 +911,254 @@ fn read_output(response: &Json, at: &At) -> Result<Output, String> {
     only_keys(media, &media_at, &["schema"])?;
     let schema = req(media, &media_at, "schema")?;
     let schema_at = media_at.at("schema");
-    match content_type.as_str() {
-        "application/octet-stream" => {
-            only_keys(schema, &schema_at, &["type", "format", "description"])?;
-            if schema.get("type").and_then(Json::as_str) != Some("string")
-                || schema.get("format").and_then(Json::as_str) != Some("binary")
-            {
-                return Err(
-                    schema_at.error("binary responses must be `type: string, format: binary`")
-                );
-            }
-            Ok(Output::Binary)
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence != "application/json" {
+        if schema.get("format").and_then(Json::as_str) == Some("binary") {
+            return Ok(Output::Binary);
         }
-        "application/json" => {
-            only_keys(
-                schema,
-                &schema_at,
-                &["type", "properties", "required", "description"],
-            )?;
-            if schema.get("type").and_then(Json::as_str) != Some("object") {
-                return Err(
-                    schema_at.error("JSON responses must be inline objects with `properties`")
-                );
-            }
-            Ok(Output::Json(read_properties(schema, &schema_at)?))
-        }
-        other => Err(content_at.error(format!("response content `{other}` is not supported"))),
+        return Err(content_at.error(format!(
+            "response content `{content_type}` is supported only as a binary stream"
+        )));
     }
+    let is_object = schema.get("type").and_then(Json::as_str) == Some("object")
+        && schema.get("additionalProperties").is_none();
+    if is_object {
+        only_keys(
+            schema,
+            &schema_at,
+            &["type", "properties", "required", "description", "x-name"],
+        )?;
+        return Ok(Output::Json(read_properties(schema, &schema_at)?));
+    }
+    let mut whole = schema.clone();
+    if let Json::Object(entries) = &mut whole {
+        entries.retain(|(k, _)| k != "x-name");
+    }
+    only_keys(&whole, &schema_at, PROPERTY_KEYS)?;
+    match read_type(&whole, &schema_at)? {
+        Type::File => Ok(Output::Binary),
+        ty => Ok(Output::Whole(ty)),
+    }
+}
+
+fn read_count(value: &Json, at: &At) -> Result<Count, String> {
+    match value {
+        Json::String(name) => Ok(Count::Field(name.clone())),
+        Json::Object(_) => {
+            only_keys(value, at, &["header"])?;
+            Ok(Count::ContentRange(
+                req_str(value, at, "header")?.to_owned(),
+            ))
+        }
+        _ => Err(at.error("expected a response field name or `{\"header\": ...}`")),
+    }
+}
+
+fn read_pagination(
+    p: &Json,
+    params: &[Param],
+    responses: &Responses,
+    at: &At,
+) -> Result<Pagination, String> {
+    let kind = opt_str(p, at, "kind")?.unwrap_or("offset");
+    let name = |key: &str| req_str(p, at, key).map(str::to_owned);
+    let count = match p.get("count") {
+        None | Some(Json::Null) => None,
+        Some(c) => Some(read_count(c, &at.at("count"))?),
+    };
+    let pagination = match kind {
+        "offset" => {
+            only_keys(p, at, &["kind", "offset", "limit", "count", "items"])?;
+            Pagination::Offset {
+                offset: name("offset")?,
+                limit: name("limit")?,
+                count,
+                items: name("items")?,
+            }
+        }
+        "page" => {
+            only_keys(p, at, &["kind", "page", "size", "count", "items"])?;
+            Pagination::Page {
+                page: name("page")?,
+                size: name("size")?,
+                count,
+                items: name("items")?,
+            }
+        }
+        "marker" => {
+            only_keys(p, at, &["kind", "marker", "limit", "next", "items"])?;
+            Pagination::Marker {
+                marker: name("marker")?,
+                limit: opt_str(p, at, "limit")?.map(str::to_owned),
+                next: name("next")?,
+                items: name("items")?,
+            }
+        }
+        other => {
+            return Err(at
+                .at("kind")
+                .error(format!("pagination kind `{other}` is not supported")));
+        }
+    };
+    check_pagination(&pagination, params, responses, at)?;
+    Ok(pagination)
 }
 
 fn check_pagination(
     p: &Pagination,
     params: &[Param],
-    output: &Output,
+    responses: &Responses,
     at: &At,
 ) -> Result<(), String> {
-    let integer_query = |name: &str| {
+    let query = |name: &str, types: &[Type]| {
         params.iter().any(|q| {
             q.location == Location::Query
                 && q.field.wire_name == name
-                && matches!(q.field.ty, Type::I32 | Type::I64)
+                && types.contains(&q.field.ty)
         })
     };
-    if !integer_query(&p.offset) || !integer_query(&p.limit) {
-        return Err(at.error("`offset` and `limit` must name integer query parameters"));
-    }
-    let Output::Json(fields) = output else {
-        return Err(at.error("pagination needs a JSON response"));
+    let numeric = [Type::I32, Type::I64, Type::String];
+    let empty = Vec::new();
+    let fields = match &responses.output {
+        Output::Json(fields) => fields,
+        Output::Whole(Type::Array(_)) => &empty,
+        _ => return Err(at.error("pagination needs a JSON response")),
     };
     let field = |name: &str| fields.iter().find(|f| f.wire_name == name);
-    if !field(&p.count).is_some_and(|f| matches!(f.ty, Type::I32 | Type::I64)) {
-        return Err(at.at("count").error("must name an integer response field"));
+    let (cursor, items, count) = match p {
+        Pagination::Offset {
+            offset,
+            limit,
+            items,
+            count,
+        } => {
+            if !query(offset, &numeric) || !query(limit, &numeric) {
+                return Err(
+                    at.error("`offset` and `limit` must name integer or string query parameters")
+                );
+            }
+            (None, items, count.as_ref())
+        }
+        Pagination::Page {
+            page,
+            size,
+            items,
+            count,
+        } => {
+            if !query(page, &numeric) || !query(size, &numeric) {
+                return Err(
+                    at.error("`page` and `size` must name integer or string query parameters")
+                );
+            }
+            (None, items, count.as_ref())
+        }
+        Pagination::Marker {
+            marker,
+            limit,
+            next,
+            items,
+        } => {
+            if !query(marker, &numeric) {
+                return Err(at.error("`marker` must name a string or integer query parameter"));
+            }
+            if limit.as_deref().is_some_and(|l| !query(l, &numeric)) {
+                return Err(at.error("`limit` must name an integer or string query parameter"));
+            }
+            (Some(next), items, None)
+        }
+    };
+    if let Some(next) = cursor {
+        if !field(next).is_some_and(|f| matches!(f.ty, Type::String | Type::I32 | Type::I64)) {
+            return Err(at
+                .at("next")
+                .error("must name a string or integer response field"));
+        }
     }
-    if !field(&p.items).is_some_and(|f| matches!(f.ty, Type::Array(_))) {
-        return Err(at.at("items").error("must name an array response field"));
+    let bare_array = matches!(responses.output, Output::Whole(Type::Array(_))) && items == "body";
+    if !bare_array && !field(items).is_some_and(|f| matches!(f.ty, Type::Array(_))) {
+        return Err(at
+            .at("items")
+            .error("must name an array response field (or `body` for a bare JSON array)"));
+    }
+    match count {
+        Some(Count::Field(name))
+            if !field(name).is_some_and(|f| matches!(f.ty, Type::I32 | Type::I64)) =>
+        {
+            return Err(at.at("count").error("must name an integer response field"));
+        }
+        Some(Count::ContentRange(header))
+            if !responses
+                .headers
+                .iter()
+                .any(|h| h.wire_name.eq_ignore_ascii_case(header) && h.ty == Type::String) =>
+        {
+            return Err(at
+                .at("count")
+                .error("must name a declared string response header"));
+        }
+        _ => {}
     }
     Ok(())
 }
 
-/// Every `$ref` names a schema of this spec.
-fn check_references(service: &Service) -> Result<(), String> {
-    fn names(ty: &Type, out: &mut Vec<String>) {
-        match ty {
-            Type::Named(n) => out.push(n.clone()),
-            Type::Array(t) | Type::Map(t) => names(t, out),
-            _ => {}
-        }
+/// Operation ids and method names are unique.
+fn check_names(service: &Service) -> Result<(), String> {
+    let mut ids: Vec<(&str, &str)> = service
+        .operations
+        .iter()
+        .map(|o| (o.snake.as_str(), o.id.as_str()))
+        .collect();
+    ids.sort();
+    if let Some(pair) = ids.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(format!(
+            "{}: operations `{}` and `{}` map to the same method `{}`",
+            service.spec_path, pair[0].1, pair[1].1, pair[0].0
+        ));
     }
+    Ok(())
+}
+
+/// Every `$ref` names a schema of this spec; parameters reference only enums.
+fn check_references(service: &Service) -> Result<(), String> {
     let mut referenced = Vec::new();
     for schema in &service.schemas {
         if let SchemaKind::Object(fields) = &schema.kind {
-            fields.iter().for_each(|f| names(&f.ty, &mut referenced));
+            fields.iter().for_each(|f| f.ty.named(&mut referenced));
         }
     }
     for op in &service.operations {
         op.params
             .iter()
-            .for_each(|p| names(&p.field.ty, &mut referenced));
-        if let Output::Json(fields) = &op.output {
-            fields.iter().for_each(|f| names(&f.ty, &mut referenced));
+            .for_each(|p| p.field.ty.named(&mut referenced));
+        if let Some(body) = &op.body {
+            body.ty.named(&mut referenced);
+        }
+        match &op.output {
+            Output::Json(fields) => fields.iter().for_each(|f| f.ty.named(&mut referenced)),
+            Output::Whole(ty) => ty.named(&mut referenced),
+            _ => {}
+        }
+    }
+    for name in &referenced {
+        if service.schema(name).is_none() {
+            return Err(format!(
+                "{}: `$ref` to unknown schema `{name}`",
+                service.spec_path
+            ));
         }
     }
     for op in &service.operations {
         for param in &op.params {
-            let named = match &param.field.ty {
-                Type::Named(n) => Some(n),
-                Type::Array(item) => match item.as_ref() {
-                    Type::Named(n) => Some(n),
-                    Type::String => None,
-                    _ => {
-                        return Err(format!(
-                            "{}: {} parameter `{}`: comma-joined arrays must hold strings or enums",
-                            service.spec_path, op.id, param.field.wire_name
-                        ));
-                    }
-                },
-                _ => None,
-            };
-            if let Some(name) = named {
+            let mut named = Vec::new();
+            param.field.ty.named(&mut named);
+            for name in named {
                 if !matches!(
-                    service.schema(name).map(|s| &s.kind),
+                    service.schema(&name).map(|s| &s.kind),
                     Some(SchemaKind::Enum(_))
                 ) {
                     return Err(format!(
@@ -781,55 +1169,175 @@ fn check_references(service: &Service) -> Result<(), String> {
             }
         }
     }
-    for name in referenced {
-        if service.schema(&name).is_none() {
-            return Err(format!(
-                "{}: `$ref` to unknown schema `{name}`",
-                service.spec_path
-            ));
-        }
-    }
     Ok(())
 }
 
+/// Marks each schema as reachable from requests and/or answers.
+fn mark_reachability(service: &mut Service) {
+    let mut request_roots = Vec::new();
+    let mut response_roots = Vec::new();
+    for op in &service.operations {
+        op.params
+            .iter()
+            .for_each(|p| p.field.ty.named(&mut request_roots));
+        if let Some(body) = &op.body {
+            body.ty.named(&mut request_roots);
+        }
+        match &op.output {
+            Output::Json(fields) => fields.iter().for_each(|f| f.ty.named(&mut response_roots)),
+            Output::Whole(ty) => ty.named(&mut response_roots),
+            _ => {}
+        }
+    }
+    let request = closure(service, request_roots);
+    let response = closure(service, response_roots);
+    for schema in &mut service.schemas {
+        schema.in_request = request.contains(&schema.name);
+        schema.in_response = response.contains(&schema.name);
+    }
+}
+
+/// Every schema reachable from `roots`.
+fn closure(service: &Service, mut pending: Vec<String>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    while let Some(name) = pending.pop() {
+        if seen.contains(&name) {
+            continue;
+        }
+        if let Some(SchemaKind::Object(fields)) = service.schema(&name).map(|s| &s.kind) {
+            for field in fields {
+                field.ty.named(&mut pending);
+            }
+        }
+        seen.push(name);
+    }
+    seen.sort();
+    seen
+}
+
+/// A model that contains itself through plain fields (not a list or map) would have an
+/// infinite size: such fields are boxed.
+fn box_cycles(service: &mut Service) {
+    let direct = |service: &Service, name: &str| -> Vec<String> {
+        match service.schema(name).map(|s| &s.kind) {
+            Some(SchemaKind::Object(fields)) => fields
+                .iter()
+                .filter_map(|f| match &f.ty {
+                    Type::Named(n) => Some(n.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let reaches = |service: &Service, from: &str, target: &str| {
+        let mut pending = vec![from.to_owned()];
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(name) = pending.pop() {
+            if name == target {
+                return true;
+            }
+            if seen.contains(&name) {
+                continue;
+            }
+            pending.extend(direct(service, &name));
+            seen.push(name);
+        }
+        false
+    };
+    let mut boxed = Vec::new();
+    for (i, schema) in service.schemas.iter().enumerate() {
+        if let SchemaKind::Object(fields) = &schema.kind {
+            for (j, field) in fields.iter().enumerate() {
+                if let Type::Named(target) = &field.ty {
+                    if reaches(service, target, &schema.name) {
+                        boxed.push((i, j));
+                    }
+                }
+            }
+        }
+    }
+    for (i, j) in boxed {
+        if let Some(SchemaKind::Object(fields)) = service.schemas.get_mut(i).map(|s| &mut s.kind) {
+            if let Some(field) = fields.get_mut(j) {
+                if let Type::Named(name) = &field.ty {
+                    field.ty = Type::Boxed(name.clone());
+                }
+            }
+        }
+    }
+}
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
     const PATH: &str = "crates/demo/openapi/v1.json";
 
-    /// A small spec using every supported feature once.
+    /// A small spec using the shapes the generator supports: scope-filled and explicit path
+    /// parameters, a query array sent as repeated keys, an enum, a sensitive header, an
+    /// optional JSON body with a nested model, a keyword field, a self-referencing model, a
+    /// float, a free-form object, a map, a response header and offset paging.
     pub(crate) fn valid() -> serde_json::Value {
         serde_json::json!({
             "openapi": "3.0.3",
             "info": {"title": "Demo", "version": "v1", "description": "A demo service."},
             "servers": [{"url": "https://demo.{region}.myhuaweicloud.com"}],
             "x-huaweicloud-service": {
-                "name": "demo", "crate": "huaweicloud-sdk-demo", "module": "v1",
-                "regions": [{"id": "cn-north-4", "endpoint": "https://demo.cn-north-4.myhuaweicloud.com"}]
+                "name": "demo", "crate": "huaweicloud-sdk-demo", "module": "v1", "explorer": "Demo",
+                "regions": [{"id": "cn-north-4", "endpoint": "https://demo.cn-north-4.myhuaweicloud.com"}],
+                "body-error": {"code": "error_code", "message": "error_msg", "success": 0}
             },
-            "paths": {"/v1/{project_id}/things/{thing_id}": {"post": {
-                "operationId": "CreateThing",
-                "summary": "Create a thing.",
-                "description": "Creates a thing.",
-                "parameters": [
-                    {"name": "project_id", "in": "path", "required": true, "description": "Project.", "schema": {"type": "string"}, "x-huaweicloud-scope": true},
-                    {"name": "thing_id", "in": "path", "required": true, "description": "Thing.", "schema": {"type": "string"}},
-                    {"name": "state", "in": "query", "description": "States.", "style": "form", "explode": false, "schema": {"type": "array", "items": {"$ref": "#/components/schemas/State"}}},
-                    {"name": "X-App-UserId", "in": "header", "description": "User.", "schema": {"type": "string"}}
-                ],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ThingReq"}}}},
-                "responses": {
-                    "200": {"description": "OK.", "content": {"application/json": {"schema": {"type": "object", "properties": {
-                        "id": {"type": "integer", "format": "int64", "description": "Id."}
-                    }}}}},
-                    "400": {"description": "Bad request."}
-                }
-            }}},
+            "paths": {
+                "/v1/{project_id}/things/{thing_id}": {"post": {
+                    "operationId": "CreateThing",
+                    "summary": "Create a thing.",
+                    "x-huaweicloud-content-type": "application/json;charset=utf-8",
+                    "parameters": [
+                        {"name": "project_id", "in": "path", "required": true, "schema": {"type": "string"}, "x-huaweicloud-scope": true},
+                        {"name": "thing_id", "in": "path", "required": true, "schema": {"type": "string"}, "x-name": "thing_id"},
+                        {"name": "state", "in": "query", "style": "form", "explode": true, "schema": {"type": "array", "items": {"$ref": "#/components/schemas/State"}}, "x-name": "state"},
+                        {"name": "X-Security-Token", "in": "header", "schema": {"type": "string"}, "x-name": "x_security_token", "x-sensitive": true}
+                    ],
+                    "requestBody": {"required": false, "x-name": "body", "content": {"application/json;charset=utf-8": {"schema": {"$ref": "#/components/schemas/ThingReq"}}}},
+                    "responses": {
+                        "200": {"description": "OK.",
+                            "headers": {"X-Request-Id": {"schema": {"type": "string"}}, "X-Thing-Etag": {"schema": {"type": "string"}, "x-name": "x_thing_etag"}},
+                            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                "id": {"type": "integer", "format": "int64"},
+                                "error_code": {"type": "integer"},
+                                "error_msg": {"type": "string"}
+                            }}}}},
+                        "400": {"description": "Bad request."}
+                    }
+                }},
+                "/v1/{project_id}/things": {"get": {
+                    "operationId": "Cancel2DThings",
+                    "parameters": [
+                        {"name": "project_id", "in": "path", "required": true, "schema": {"type": "string"}, "x-huaweicloud-scope": true},
+                        {"name": "offset", "in": "query", "schema": {"type": "integer", "format": "int32"}, "x-name": "offset"},
+                        {"name": "limit", "in": "query", "schema": {"type": "integer", "format": "int32"}, "x-name": "limit"}
+                    ],
+                    "responses": {"200": {"description": "OK.", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                        "total": {"type": "integer"},
+                        "things": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+                    }}}}}},
+                    "x-huaweicloud-pagination": {"kind": "offset", "offset": "offset", "limit": "limit", "count": "total", "items": "things"}
+                }}
+            },
             "components": {"schemas": {
                 "State": {"type": "string", "description": "A state.", "enum": ["ON", "OFF"]},
-                "ThingReq": {"type": "object", "description": "Body.", "required": ["name"], "properties": {
-                    "name": {"type": "string", "description": "Name.", "maxLength": 64}
+                "ThingReq": {"type": "object", "required": ["name"], "properties": {
+                    "name": {"type": "string", "maxLength": 64},
+                    "type": {"type": "string"},
+                    "repoName": {"type": "string", "x-name": "repo_name"},
+                    "weight": {"type": "number", "format": "double"},
+                    "extra": {},
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "grid": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}}
+                }},
+                "Node": {"type": "object", "properties": {
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+                    "parent": {"$ref": "#/components/schemas/Node"}
                 }}
             }}
         })
@@ -842,8 +1350,9 @@ pub(crate) mod tests {
     #[test]
     fn reads_the_supported_subset() {
         let service = read_value(&valid()).unwrap();
-        assert_eq!(service.operations.len(), 1);
-        let op = &service.operations[0];
+        assert_eq!(service.operations.len(), 2);
+        let find = |id: &str| service.operations.iter().find(|o| o.id == id).unwrap();
+        let op = find("CreateThing");
         let names: Vec<_> = op
             .params
             .iter()
@@ -851,11 +1360,67 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             names,
-            ["thing_id", "state", "x_app_user_id"],
+            ["thing_id", "state", "x_security_token"],
             "scope-filled project_id is not a field"
         );
+        assert!(op.params[1].explode, "query arrays go out as repeated keys");
+        assert!(op.params[2].field.sensitive);
+        assert_eq!(op.content_type, "application/json;charset=utf-8");
         assert_eq!(op.errors.len(), 1);
+        assert_eq!(op.request_id_headers, ["X-Request-Id"]);
+        assert_eq!(op.headers[0].rust_name, "x_thing_etag");
+        assert!(op.body_error.is_some(), "the answer declares `error_code`");
         assert!(matches!(&op.output, Output::Json(fields) if fields[0].ty == Type::I64));
+        assert!(
+            op.body
+                .as_ref()
+                .is_some_and(|b| !b.required && b.kind == BodyKind::Json)
+        );
+
+        let listing = find("Cancel2DThings");
+        assert_eq!(listing.snake, "cancel_2d_things");
+        assert!(
+            listing.body_error.is_none(),
+            "no `error_code` in this answer"
+        );
+        assert!(matches!(
+            listing.pagination,
+            Some(Pagination::Offset { .. })
+        ));
+
+        let thing = service.schema("ThingReq").unwrap();
+        assert!(thing.in_request && !thing.in_response);
+        let SchemaKind::Object(fields) = &thing.kind else {
+            panic!("an object")
+        };
+        let field = |wire: &str| fields.iter().find(|f| f.wire_name == wire).unwrap();
+        assert_eq!(field("type").rust_name, "r#type");
+        assert_eq!(field("repoName").rust_name, "repo_name");
+        assert_eq!(field("repoName").attr_name, "repo_name");
+        assert!(field("name").required && !field("type").required);
+        assert_eq!(field("weight").ty, Type::F64);
+        assert_eq!(field("extra").ty, Type::Any);
+        assert_eq!(field("labels").ty, Type::Map(Box::new(Type::String)));
+        assert_eq!(
+            field("grid").ty,
+            Type::Array(Box::new(Type::Array(Box::new(Type::String))))
+        );
+
+        let node = service.schema("Node").unwrap();
+        assert!(node.in_response);
+        let SchemaKind::Object(fields) = &node.kind else {
+            panic!("an object")
+        };
+        let field = |wire: &str| fields.iter().find(|f| f.wire_name == wire).unwrap();
+        assert_eq!(
+            field("parent").ty,
+            Type::Boxed("Node".into()),
+            "a model holding itself directly is boxed"
+        );
+        assert!(
+            matches!(&field("children").ty, Type::Array(item) if **item == Type::Named("Node".into())),
+            "through a list it needs no box"
+        );
     }
 
     /// Applies `edit` to a valid spec and returns the generator's complaint.
@@ -880,21 +1445,15 @@ pub(crate) mod tests {
 
         let e = refused(|s| {
             s["components"]["schemas"]["ThingReq"]["properties"]["kind"] =
-                serde_json::json!({"type": "string", "description": "Kind.", "enum": ["a"]})
+                serde_json::json!({"type": "string", "enum": ["a"]})
         });
         assert!(e.contains("inline enums"), "{e}");
-
-        let e = refused(|s| {
-            s["components"]["schemas"]["ThingReq"]["properties"]["n"] =
-                serde_json::json!({"type": "integer", "description": "N."})
-        });
-        assert!(e.contains("int32"), "{e}");
 
         let e = refused(|s| op(s)["parameters"][3]["description"] = serde_json::json!("See <b>."));
         assert!(e.contains("outside backticks"), "{e}");
 
-        let e = refused(|s| op(s)["parameters"][2]["explode"] = serde_json::json!(true));
-        assert!(e.contains("comma-joined"), "{e}");
+        let e = refused(|s| op(s)["parameters"][2]["style"] = serde_json::json!("pipeDelimited"));
+        assert!(e.contains("style: form"), "{e}");
 
         let e = refused(|s| {
             op(s)["parameters"].as_array_mut().unwrap().remove(1);
@@ -905,9 +1464,6 @@ pub(crate) mod tests {
             refused(|s| op(s)["responses"]["201"] = serde_json::json!({"description": "Also OK."}));
         assert!(e.contains("one 2xx"), "{e}");
 
-        let e = refused(|s| op(s)["requestBody"]["required"] = serde_json::json!(false));
-        assert!(e.contains("optional request bodies"), "{e}");
-
         let e = refused(|s| s["openapi"] = serde_json::json!("3.1.0"));
         assert!(e.contains("3.1.0"), "{e}");
 
@@ -916,5 +1472,27 @@ pub(crate) mod tests {
                 serde_json::json!("#/components/schemas/ThingReq")
         });
         assert!(e.contains("only enums"), "{e}");
+
+        let e = refused(
+            |s| op(s)["requestBody"]["content"] = serde_json::json!({"application/xml": {"schema": {"$ref": "#/components/schemas/ThingReq"}}}),
+        );
+        assert!(e.contains("application/xml"), "{e}");
+
+        let e = refused(|s| {
+            s["components"]["schemas"]["String"] = serde_json::json!({"type": "object"})
+        });
+        assert!(e.contains("shadow"), "{e}");
+
+        let e = refused(|s| {
+            s["paths"]["/v1/{project_id}/things"]["get"]["operationId"] =
+                serde_json::json!("CreateThing")
+        });
+        assert!(e.contains("same method"), "{e}");
+
+        let e = refused(|s| {
+            s["paths"]["/v1/{project_id}/things"]["get"]["x-huaweicloud-pagination"]["items"] =
+                serde_json::json!("total")
+        });
+        assert!(e.contains("array response field"), "{e}");
     }
 }

@@ -2,9 +2,12 @@
 //! runs it through rustfmt.
 
 mod client;
+mod example;
 mod operation;
+mod paginate;
 mod registry;
 mod schema;
+mod send;
 
 pub use client::{client, module};
 pub use operation::operation;
@@ -12,7 +15,7 @@ pub use registry::registry;
 pub use schema::{models_module, schema};
 
 use super::docs;
-use super::model::{Field, Location, Param, Service, Type};
+use super::model::{Field, Type};
 
 /// First line of every generated file.
 pub fn banner(spec: &str) -> String {
@@ -21,31 +24,33 @@ pub fn banner(spec: &str) -> String {
     )
 }
 
-/// The Rust type of a field as stored (`Option` is added by the caller).
-pub fn rust_type(ty: &Type) -> String {
+/// The Rust type of a field as stored (`Option` is added by the caller); named types are
+/// written with `models` in front (`models::`, or `super::` inside the models module).
+pub fn rust_type(ty: &Type, models: &str) -> String {
     match ty {
         Type::String => "String".into(),
         Type::I32 => "i32".into(),
         Type::I64 => "i64".into(),
+        Type::F64 => "f64".into(),
         Type::Bool => "bool".into(),
-        Type::Named(name) => name.clone(),
-        Type::Array(item) => format!("Vec<{}>", rust_type(item)),
-        Type::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
+        Type::Any => "serde_json::Value".into(),
+        Type::File => "FilePart".into(),
+        Type::Named(name) => format!("{models}{name}"),
+        Type::Boxed(name) => format!("Box<{models}{name}>"),
+        Type::Array(item) => format!("Vec<{}>", rust_type(item, models)),
+        Type::Map(value) => format!("BTreeMap<String, {}>", rust_type(value, models)),
     }
 }
 
-/// The field's type with `Option` when it is not required.
-pub fn field_type(field: &Field) -> String {
-    if field.required {
-        rust_type(&field.ty)
-    } else {
-        format!("Option<{}>", rust_type(&field.ty))
+/// The doc comment of a field: its description (or what it is on the wire), then its limits.
+pub fn field_doc(field: &Field, what: &str, required: bool, indent: &str) -> String {
+    let mut text = match &field.description {
+        Some(description) => description.trim().to_owned(),
+        None => format!("`{}` {what}.", field.wire_name),
+    };
+    if required {
+        text.push_str(" Required.");
     }
-}
-
-/// The doc comment of a field: its description, then its limits.
-pub fn field_doc(field: &Field, indent: &str) -> String {
-    let mut text = field.description.trim().to_owned();
     if !field.notes.is_empty() {
         text.push_str("\n\n");
         text.push_str(&field.notes.join(" "));
@@ -53,40 +58,29 @@ pub fn field_doc(field: &Field, indent: &str) -> String {
     docs::comment(&text, "///", indent)
 }
 
-/// Named types used by `ty`.
-pub fn named_types(ty: &Type, out: &mut Vec<String>) {
-    match ty {
-        Type::Named(n) if !out.contains(n) => out.push(n.clone()),
-        Type::Array(t) | Type::Map(t) => named_types(t, out),
-        _ => {}
-    }
-}
-
-/// True when some type in `types` is (or holds) a map.
-pub fn uses_map<'a>(mut types: impl Iterator<Item = &'a Type>) -> bool {
-    fn has_map(ty: &Type) -> bool {
-        match ty {
-            Type::Map(_) => true,
-            Type::Array(t) => has_map(t),
-            _ => false,
-        }
-    }
-    types.any(has_map)
-}
-
-/// `serde` attributes of a struct field: renamed when the JSON key differs from the Rust name;
-/// optional fields default to `None` and are left out when `None`.
-pub fn serde_attrs(field: &Field, json_key: bool, comma_list: bool) -> String {
+/// `#[serde(...)]` of a field stored as `Option` or not; `name` is the key it is serialised
+/// under, `aliases` other keys it is read from.
+pub fn serde_attrs(
+    field: &Field,
+    name: &str,
+    aliases: &[&str],
+    optional: bool,
+    extra: &[&str],
+) -> String {
     let mut parts = Vec::new();
-    let bare = field.rust_name.trim_start_matches("r#");
-    if json_key && bare != field.wire_name {
-        parts.push(format!("rename = {:?}", field.wire_name));
+    if field.bare_name() != name {
+        parts.push(format!("rename = {name:?}"));
     }
-    if !field.required {
-        parts.push("default".into());
-        if comma_list {
-            parts.push("deserialize_with = \"huaweicloud_sdk_core::wire::comma_list\"".into());
+    for alias in aliases {
+        if *alias != name {
+            parts.push(format!("alias = {alias:?}"));
         }
+    }
+    if optional {
+        parts.push("default".into());
+    }
+    parts.extend(extra.iter().map(|s| (*s).to_owned()));
+    if optional {
         parts.push("skip_serializing_if = \"Option::is_none\"".into());
     }
     if parts.is_empty() {
@@ -96,32 +90,80 @@ pub fn serde_attrs(field: &Field, json_key: bool, comma_list: bool) -> String {
     }
 }
 
-/// True for a comma-joined query array.
-pub fn is_comma_list(param: &Param) -> bool {
-    param.location == Location::Query && matches!(param.field.ty, Type::Array(_))
-}
-
-/// A value for `field` in a generated example: its `example`, else something of its type.
-pub fn example_value(field: &Field, service: &Service) -> String {
-    if let Some(literal) = field.example.as_ref().and_then(|e| e.to_rust_literal()) {
-        return literal;
-    }
-    example_of(&field.ty, service)
-}
-
-fn example_of(ty: &Type, service: &Service) -> String {
+/// An expression turning the owned value `value` of a scalar or enum type into wire text.
+pub fn owned_text(ty: &Type, value: &str) -> String {
     match ty {
-        Type::String => "\"example\"".into(),
-        Type::I32 | Type::I64 => "1".into(),
-        Type::Bool => "true".into(),
-        Type::Named(name) => match service.schema(name).map(|s| &s.kind) {
-            Some(super::model::SchemaKind::Enum(values)) => values
-                .first()
-                .map(|(v, _)| format!("{v:?}"))
-                .unwrap_or_else(|| "\"example\"".into()),
-            _ => "Default::default()".into(),
-        },
-        Type::Array(item) => example_of(item, service),
-        Type::Map(_) => "Default::default()".into(),
+        Type::String => value.to_owned(),
+        Type::F64 => format!("float_text({value})"),
+        Type::Bool => format!("bool_text({value}).to_owned()"),
+        Type::Named(_) => format!("{value}.as_str().to_owned()"),
+        _ => format!("{value}.to_string()"),
+    }
+}
+
+/// An expression turning the borrowed value `value` (a reference) into wire text.
+pub fn borrowed_text(ty: &Type, value: &str) -> String {
+    match ty {
+        Type::String => format!("{value}.clone()"),
+        Type::F64 => format!("float_text(*{value})"),
+        Type::Bool => format!("bool_text(*{value}).to_owned()"),
+        Type::Named(_) => format!("{value}.as_str().to_owned()"),
+        _ => format!("{value}.to_string()"),
+    }
+}
+
+/// Whether wire text of `ty` needs `float_text` / `bool_text`.
+pub fn text_helpers(ty: &Type, out: &mut Vec<&'static str>) {
+    match ty {
+        Type::F64 => out.push("float_text"),
+        Type::Bool => out.push("bool_text"),
+        Type::Array(item) => text_helpers(item, out),
+        _ => {}
+    }
+}
+
+/// A setter of a builder or model: `target` is the place the value goes (`self.input.x`),
+/// `optional` whether that place is an `Option`.
+pub fn setter(field: &Field, doc: &str, target: &str, optional: bool, models: &str) -> String {
+    let name = &field.rust_name;
+    match &field.ty {
+        Type::Array(item) => {
+            let push = if optional {
+                format!("{target}.get_or_insert_with(Vec::new).push(value.into());")
+            } else {
+                format!("{target}.push(value.into());")
+            };
+            format!(
+                "{doc}    ///\n    /// Appends one item; call again for more.\n    pub fn {name}(mut self, value: impl Into<{item}>) -> Self {{\n        {push}\n        self\n    }}\n\n",
+                item = rust_type(item, models)
+            )
+        }
+        Type::Map(value) => {
+            let insert = if optional {
+                format!(
+                    "{target}.get_or_insert_with(BTreeMap::new).insert(key.into(), value.into());"
+                )
+            } else {
+                format!("{target}.insert(key.into(), value.into());")
+            };
+            format!(
+                "{doc}    ///\n    /// Inserts one entry; call again for more.\n    pub fn {name}(mut self, key: impl Into<String>, value: impl Into<{value}>) -> Self {{\n        {insert}\n        self\n    }}\n\n",
+                value = rust_type(value, models)
+            )
+        }
+        ty => {
+            let (stored, wrap) = match ty {
+                Type::Boxed(inner) => (format!("{models}{inner}"), "Box::new(value.into())"),
+                other => (rust_type(other, models), "value.into()"),
+            };
+            let assign = if optional {
+                format!("{target} = Some({wrap});")
+            } else {
+                format!("{target} = {wrap};")
+            };
+            format!(
+                "{doc}    pub fn {name}(mut self, value: impl Into<{stored}>) -> Self {{\n        {assign}\n        self\n    }}\n\n"
+            )
+        }
     }
 }

@@ -1,15 +1,15 @@
 //! Models: one file per component schema, and `models/mod.rs`.
 
 use super::super::docs;
-use super::super::model::{Schema, SchemaKind, Service};
+use super::super::model::{Field, Schema, SchemaKind, Service, Type};
 use super::super::names;
-use super::{banner, field_doc, field_type, named_types, serde_attrs, uses_map};
+use super::{banner, field_doc, rust_type, serde_attrs, setter};
 
 /// `models/mod.rs`.
 pub fn models_module(service: &Service) -> String {
     let mut out = banner(&service.spec_path);
     out.push_str(&format!(
-        "//! The {} {} models: request bodies, response parts and enums.\n\n",
+        "//! The {} {} models: request bodies, parts of answers and enums.\n//!\n//! Build a model with `new` (its required fields) and one setter per other field. A model\n//! that is part of an answer has every field optional: the service may leave any out.\n\n",
         service.title, service.module
     ));
     for schema in &service.schemas {
@@ -27,41 +27,186 @@ pub fn models_module(service: &Service) -> String {
 }
 
 /// One model file.
-pub fn schema(service: &Service, schema: &Schema) -> String {
+pub fn schema(service: &Service, schema: &Schema) -> Result<String, String> {
     match &schema.kind {
         SchemaKind::Object(fields) => object(service, schema, fields),
-        SchemaKind::Enum(values) => enumeration(service, schema, values),
+        SchemaKind::Enum(values) => Ok(enumeration(service, schema, values)),
     }
 }
 
-fn object(service: &Service, schema: &Schema, fields: &[super::super::model::Field]) -> String {
+/// Whether a model field is stored as `Option`: optional fields, and every field of a model
+/// that answers carry (the service may leave any out).
+pub fn stored_optional(schema: &Schema, field: &Field) -> bool {
+    !field.required || schema.in_response
+}
+
+fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String, String> {
+    let name = &schema.name;
     let mut out = banner(&service.spec_path);
-    let mut used = Vec::new();
+    let has_file = fields.iter().any(|f| f.ty.has_file());
+    let sensitive = fields.iter().any(|f| f.sensitive);
+    let required: Vec<&Field> = fields
+        .iter()
+        .filter(|f| !stored_optional(schema, f))
+        .collect();
+    if let Some(f) = fields.iter().find(|f| f.bare_name() == "new") {
+        return Err(format!(
+            "{}: model `{name}` has a field `{}` that collides with its constructor",
+            service.spec_path, f.wire_name
+        ));
+    }
+
+    if sensitive {
+        out.push_str("use std::fmt;\n");
+    }
+    if fields.iter().any(|f| f.ty.has_map()) {
+        out.push_str("use std::collections::BTreeMap;\n");
+    }
+    if sensitive || fields.iter().any(|f| f.ty.has_map()) {
+        out.push('\n');
+    }
+    if has_file {
+        out.push_str("use huaweicloud_sdk_core::FilePart;\n");
+        out.push_str("use serde::Deserialize;\n\n");
+    } else {
+        out.push_str("use serde::{Deserialize, Serialize};\n\n");
+    }
+
+    let mut doc = match &schema.description {
+        Some(d) => d.trim().to_owned(),
+        None => format!("The `{name}` model of the {} API.", service.title),
+    };
+    doc.push_str(&match (schema.in_request, schema.in_response) {
+        (true, true) => "\n\nSent in requests and received in answers.".to_owned(),
+        (true, false) => "\n\nSent in requests.".to_owned(),
+        (false, true) => "\n\nReceived in answers.".to_owned(),
+        (false, false) => String::new(),
+    });
+    out.push_str(&docs::comment(&doc, "///", ""));
+    let mut derives = vec![];
+    if !sensitive {
+        derives.push("Debug");
+    }
+    derives.push("Clone");
+    if required.is_empty() {
+        derives.push("Default");
+    }
+    if !has_file {
+        derives.push("PartialEq");
+        derives.push("Serialize");
+    }
+    derives.push("Deserialize");
+    out.push_str(&format!(
+        "#[derive({})]\n#[non_exhaustive]\npub struct {name} {{\n",
+        derives.join(", ")
+    ));
     for field in fields {
-        named_types(&field.ty, &mut used);
+        let optional = stored_optional(schema, field);
+        out.push_str(&field_doc(
+            field,
+            "JSON property",
+            field.required && !optional,
+            "    ",
+        ));
+        out.push_str(&serde_attrs(
+            field,
+            &field.wire_name,
+            &[field.attr_name.as_str()],
+            optional,
+            &[],
+        ));
+        let ty = rust_type(&field.ty, "super::");
+        let ty = if optional {
+            format!("Option<{ty}>")
+        } else {
+            ty
+        };
+        out.push_str(&format!("    pub {}: {ty},\n", field.rust_name));
     }
-    used.retain(|n| *n != schema.name);
-    if uses_map(fields.iter().map(|f| &f.ty)) {
-        out.push_str("use std::collections::BTreeMap;\n\n");
-    }
-    out.push_str("use serde::{Deserialize, Serialize};\n");
-    if !used.is_empty() {
-        out.push_str(&format!("\nuse super::{{{}}};\n", used.join(", ")));
-    }
-    out.push('\n');
-    out.push_str(&docs::comment(&schema.description, "///", ""));
-    out.push_str("#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\n");
-    out.push_str(&format!("pub struct {} {{\n", schema.name));
-    for field in fields {
-        out.push_str(&field_doc(field, "    "));
-        out.push_str(&serde_attrs(field, true, false));
+    out.push_str("}\n\n");
+
+    out.push_str(&format!("impl {name} {{\n"));
+    if required.is_empty() {
         out.push_str(&format!(
-            "    pub {}: {},\n",
-            field.rust_name,
-            field_type(field)
+            "    /// An empty `{name}`; set its fields with the setters.\n    pub fn new() -> Self {{\n        Self::default()\n    }}\n\n"
+        ));
+    } else {
+        if required.len() > 7 {
+            // The constructor takes what the API requires, however many fields that is.
+            out.push_str("    #[allow(clippy::too_many_arguments)]\n");
+        }
+        out.push_str(&format!(
+            "    /// A `{name}` with its required fields; set the others with the setters.\n    pub fn new({}) -> Self {{\n        Self {{\n",
+            required
+                .iter()
+                .map(|f| format!("{}: impl Into<{}>", f.rust_name, stored_arg(&f.ty)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        for field in fields {
+            if stored_optional(schema, field) {
+                out.push_str(&format!("            {}: None,\n", field.rust_name));
+            } else if matches!(field.ty, Type::Boxed(_)) {
+                out.push_str(&format!(
+                    "            {name}: Box::new({name}.into()),\n",
+                    name = field.rust_name
+                ));
+            } else {
+                out.push_str(&format!(
+                    "            {name}: {name}.into(),\n",
+                    name = field.rust_name
+                ));
+            }
+        }
+        out.push_str("        }\n    }\n\n");
+    }
+    for field in fields {
+        let optional = stored_optional(schema, field);
+        let doc = docs::comment(&format!("Sets `{}`.", field.wire_name), "///", "    ");
+        out.push_str(&setter(
+            field,
+            &doc,
+            &format!("self.{}", field.rust_name),
+            optional,
+            "super::",
         ));
     }
     out.push_str("}\n");
+
+    if sensitive {
+        out.push_str(&redacting_debug(schema, fields));
+    }
+    Ok(out)
+}
+
+/// The type a constructor argument converts into (a boxed field takes the model itself).
+fn stored_arg(ty: &Type) -> String {
+    match ty {
+        Type::Boxed(name) => format!("super::{name}"),
+        other => rust_type(other, "super::"),
+    }
+}
+
+/// `Debug` that prints `****` for the fields the official SDKs mask.
+fn redacting_debug(schema: &Schema, fields: &[Field]) -> String {
+    let name = &schema.name;
+    let mut out = format!(
+        "\nimpl fmt::Debug for {name} {{\n    /// Sensitive fields show as `****`.\n    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {{\n        f.debug_struct({name:?})\n"
+    );
+    for field in fields {
+        let rust = &field.rust_name;
+        let bare = field.bare_name();
+        if !field.sensitive {
+            out.push_str(&format!("            .field({bare:?}, &self.{rust})\n"));
+        } else if stored_optional(schema, field) {
+            out.push_str(&format!(
+                "            .field({bare:?}, &self.{rust}.as_ref().map(|_| \"****\"))\n"
+            ));
+        } else {
+            out.push_str(&format!("            .field({bare:?}, &\"****\")\n"));
+        }
+    }
+    out.push_str("            .finish()\n    }\n}\n");
     out
 }
 
@@ -71,14 +216,19 @@ fn enumeration(service: &Service, schema: &Schema, values: &[(String, Option<Str
     out.push_str(
         "use std::fmt;\n\nuse serde::{Deserialize, Deserializer, Serialize, Serializer};\n\n",
     );
-    let mut doc = schema.description.trim().to_owned();
+    let mut doc = schema
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("The `{name}` values of the {} API.", service.title))
+        .trim()
+        .to_owned();
     doc.push_str(&format!(
         "\n\nValues this version of the SDK does not know are kept in [`{name}::Unknown`], so a \
          new server value never fails decoding. Convert from text with `From<&str>`."
     ));
     out.push_str(&docs::comment(&doc, "///", ""));
-    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\n");
-    out.push_str(&format!("pub enum {name} {{\n"));
+    out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum ");
+    out.push_str(&format!("{name} {{\n"));
     for (value, description) in values {
         let text = match description {
             Some(d) => format!("`{value}`: {d}"),

@@ -1,0 +1,220 @@
+//! `into_paginator()` of a listing operation and the `OffsetPage` impl of its output.
+
+use super::super::model::{Count, Field, Operation, Output, Pagination, Type};
+use super::rust_type;
+
+/// The items field of the output: `(Rust name, item type)`; `body` for a bare JSON array.
+fn items<'a>(op: &'a Operation, name: &str) -> Result<(String, &'a Type), String> {
+    match &op.output {
+        Output::Json(fields) => {
+            let field = fields
+                .iter()
+                .find(|f| f.wire_name == name)
+                .ok_or_else(|| format!("{}: no `{name}` field to page", op.id))?;
+            match &field.ty {
+                Type::Array(item) => Ok((field.rust_name.clone(), item)),
+                _ => Err(format!("{}: `{name}` is not an array", op.id)),
+            }
+        }
+        Output::Whole(Type::Array(item)) if name == "body" => Ok(("body".to_owned(), item)),
+        _ => Err(format!("{}: the answer has no `{name}` list", op.id)),
+    }
+}
+
+fn output_field<'a>(op: &'a Operation, name: &str) -> Option<&'a Field> {
+    match &op.output {
+        Output::Json(fields) => fields.iter().find(|f| f.wire_name == name),
+        _ => None,
+    }
+}
+
+/// The body of `OffsetPage::total`.
+fn total(op: &Operation, count: Option<&Count>) -> Result<String, String> {
+    Ok(match count {
+        None => "None".to_owned(),
+        Some(Count::Field(name)) => {
+            let field = output_field(op, name)
+                .ok_or_else(|| format!("{}: no `{name}` field to count", op.id))?;
+            format!(
+                "self.{}.and_then(|count| u64::try_from(count).ok())",
+                field.rust_name
+            )
+        }
+        Some(Count::ContentRange(header)) => {
+            let field = op
+                .headers
+                .iter()
+                .find(|h| h.wire_name.eq_ignore_ascii_case(header))
+                .ok_or_else(|| format!("{}: no `{header}` header to count", op.id))?;
+            format!(
+                "// `Content-Range: first-last/total`\n        self.{}\n            .as_deref()\n            .and_then(|range| range.rsplit('/').next())\n            .and_then(|total| total.trim().parse().ok())",
+                field.rust_name
+            )
+        }
+    })
+}
+
+/// The query parameter named `wire`: `(Rust name, type)`.
+fn query<'a>(op: &'a Operation, wire: &str) -> Result<(&'a str, &'a Type), String> {
+    op.params
+        .iter()
+        .find(|p| p.field.wire_name == wire)
+        .map(|p| (p.field.rust_name.as_str(), &p.field.ty))
+        .ok_or_else(|| format!("{}: no `{wire}` query parameter", op.id))
+}
+
+/// A `u64` position as the parameter's type, or a construction error when it does not fit.
+fn position(ty: &Type, what: &str) -> String {
+    match ty {
+        Type::String => format!("{what}.to_string()"),
+        Type::I32 => format!(
+            "i32::try_from({what}).map_err(|_| {{\n                    Error::construction(format!(\"{what} {{{what}}} is out of range\"))\n                        .with_operation(OPERATION.0, OPERATION.1)\n                }})?"
+        ),
+        _ => format!(
+            "i64::try_from({what}).map_err(|_| {{\n                    Error::construction(format!(\"{what} {{{what}}} is out of range\"))\n                        .with_operation(OPERATION.0, OPERATION.1)\n                }})?"
+        ),
+    }
+}
+
+/// The user's starting position (`0` or `1` when unset).
+fn start(ty: &Type, field: &str, default: u64) -> String {
+    match ty {
+        Type::String => format!(
+            "self.input.{field}.as_deref().and_then(|value| value.trim().parse().ok()).unwrap_or({default})"
+        ),
+        _ => format!(
+            "self.input.{field}.and_then(|value| u64::try_from(value).ok()).unwrap_or({default})"
+        ),
+    }
+}
+
+/// Whether the paginator converts positions into an integer parameter (which can fail).
+pub fn needs_error(op: &Operation) -> bool {
+    let position = match &op.pagination {
+        Some(Pagination::Offset { offset, .. }) => offset,
+        Some(Pagination::Page { page, .. }) => page,
+        Some(Pagination::Marker { marker, .. }) => marker,
+        None => return false,
+    };
+    query(op, position).is_ok_and(|(_, ty)| *ty != Type::String)
+}
+
+pub fn pagination(op: &Operation) -> Result<String, String> {
+    let id = &op.id;
+    let Some(p) = &op.pagination else {
+        return Ok(String::new());
+    };
+    let (doc, constructor, items_name, count, next) = match p {
+        Pagination::Offset {
+            offset,
+            limit,
+            count,
+            items,
+        } => {
+            let (field, ty) = query(op, offset)?;
+            let doc = format!(
+                "Pages through the whole listing: the first request starts at `{offset}` (0 when \
+                 unset) and each next one at the previous offset plus the items received, \
+                 `{limit}` per page (the service's default when unset). The stream ends after the \
+                 page that reaches the total, or at an empty page; an error ends it after being \
+                 yielded."
+            );
+            let constructor = format!(
+                "Paginator::new({start}, move |offset| {{\n            let mut page = self.clone();\n            Box::pin(async move {{\n                page.input.{field} = Some({value});\n                page.send().await\n            }})\n        }})",
+                start = start(ty, field, 0),
+                value = position(ty, "offset"),
+            );
+            (doc, constructor, items, count.as_ref(), None)
+        }
+        Pagination::Page {
+            page,
+            size,
+            count,
+            items,
+        } => {
+            let (field, ty) = query(op, page)?;
+            let doc = format!(
+                "Pages through the whole listing: the first request asks for page `{page}` (1 \
+                 when unset) and each next one for the page after, `{size}` items per page. The \
+                 stream ends at an empty page or once the total is reached; an error ends it \
+                 after being yielded."
+            );
+            let constructor = format!(
+                "Paginator::by_page({start}, move |number| {{\n            let mut page = self.clone();\n            Box::pin(async move {{\n                page.input.{field} = Some({value});\n                page.send().await\n            }})\n        }})",
+                start = start(ty, field, 1),
+                value = position(ty, "number"),
+            );
+            (doc, constructor, items, count.as_ref(), None)
+        }
+        Pagination::Marker {
+            marker,
+            next,
+            items,
+            ..
+        } => {
+            let (field, marker_ty) = query(op, marker)?;
+            let next_field =
+                output_field(op, next).ok_or_else(|| format!("{id}: no `{next}` field"))?;
+            let doc = format!(
+                "Pages through the whole listing: each request after the first sends the \
+                 previous answer's `{next}` as `{marker}`. The stream ends when no next marker \
+                 comes back (or the same one again); an error ends it after being yielded."
+            );
+            let constructor = match marker_ty {
+                Type::String => format!(
+                    "Paginator::by_marker(self.input.{field}.clone(), move |marker| {{\n            let mut page = self.clone();\n            page.input.{field} = marker;\n            Box::pin(page.send())\n        }})"
+                ),
+                _ => format!(
+                    "Paginator::by_marker(self.input.{field}.map(|marker| marker.to_string()), move |marker| {{\n            let mut page = self.clone();\n            Box::pin(async move {{\n                page.input.{field} = marker\n                    .map(|marker| marker.trim().parse())\n                    .transpose()\n                    .map_err(|_| {{\n                        Error::construction(\"the next marker is not an integer\")\n                            .with_operation(OPERATION.0, OPERATION.1)\n                    }})?;\n                page.send().await\n            }})\n        }})"
+                ),
+            };
+            let next_body = match next_field.ty {
+                Type::String => format!(
+                    "self.{}.clone().filter(|marker| !marker.is_empty())",
+                    next_field.rust_name
+                ),
+                _ => format!(
+                    "self.{}.map(|marker| marker.to_string())",
+                    next_field.rust_name
+                ),
+            };
+            (doc, constructor, items, None, Some(next_body))
+        }
+    };
+    let (items_field, item_ty) = items(op, items_name)?;
+    let item = rust_type(item_ty, "models::");
+    let total = total(op, count)?;
+    let next_marker = match next {
+        Some(body) => {
+            format!("\n\n    fn next_marker(&self) -> Option<String> {{\n        {body}\n    }}")
+        }
+        None => String::new(),
+    };
+    Ok(format!(
+        "
+impl {id} {{
+{doc}
+    pub fn into_paginator(self) -> Paginator<{id}Output> {{
+        {constructor}
+    }}
+}}
+
+impl OffsetPage for {id}Output {{
+    type Item = {item};
+
+    fn total(&self) -> Option<u64> {{
+        {total}
+    }}
+
+    fn item_count(&self) -> usize {{
+        self.{items_field}.as_ref().map_or(0, Vec::len)
+    }}
+
+    fn into_items(self) -> Vec<{item}> {{
+        self.{items_field}.unwrap_or_default()
+    }}{next_marker}
+}}
+",
+        doc = super::super::docs::comment(&doc, "///", "    ").trim_end(),
+    ))
+}

@@ -1,0 +1,248 @@
+//! `XRequest::send`: the request on the wire, then the answer decoded into the output.
+
+use super::super::model::{BodyKind, Field, Location, Operation, Output, Param, Service, Type};
+use super::schema::stored_optional;
+use super::{borrowed_text, owned_text};
+
+/// The `send` method of the request type.
+pub fn request_send(service: &Service, op: &Operation) -> Result<String, String> {
+    let id = &op.id;
+    let mut out = format!(
+        "    /// Sends the request with `client`; see [`Client::{}`].\n    pub async fn send(self, client: &Client) -> Result<{id}Output> {{\n",
+        op.snake
+    );
+    for param in op.params.iter().filter(|p| p.field.required) {
+        out.push_str(&format!(
+            "        let {name} = required(self.{name}, OPERATION, {bare:?})?;\n",
+            name = param.field.rust_name,
+            bare = param.field.attr_name,
+        ));
+    }
+    if op.body.as_ref().is_some_and(|b| b.required) {
+        out.push_str("        let body = required(self.body, OPERATION, \"body\")?;\n");
+    }
+    let multipart = op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.kind == BodyKind::Multipart);
+    let binding = if op.params.is_empty() && op.body.is_none() {
+        "let"
+    } else {
+        "let mut"
+    };
+    if multipart {
+        out.push_str(&format!(
+            "        {binding} request = OperationRequest::new(PATH);\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "        {binding} request = OperationRequest::new(PATH).header(\"content-type\", {:?});\n",
+            op.content_type
+        ));
+    }
+    for param in &op.params {
+        out.push_str(&param_statement(param));
+    }
+    if let Some(body) = &op.body {
+        out.push_str(&body_statement(
+            service,
+            op,
+            body.required,
+            body.kind,
+            &body.ty,
+        )?);
+    }
+    out.push_str(&format!(
+        "        let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::{});\n",
+        op.method
+    ));
+    out.push_str("        let response = client.executor().send(&spec, request).await?;\n");
+    out.push_str("        let request_id = response.request_id().map(str::to_owned);\n");
+    for header in &op.headers {
+        out.push_str(&header_statement(header));
+    }
+    let rid = &op.request_id_field;
+    let rid_init = if rid == "request_id" {
+        "request_id".to_owned()
+    } else {
+        format!("{rid}: request_id")
+    };
+    let header_fields: String = op
+        .headers
+        .iter()
+        .map(|h| format!("            {},\n", h.rust_name))
+        .collect();
+    match &op.output {
+        Output::Binary => out.push_str(&format!(
+            "        Ok({id}Output {{\n            content_type: response.content_type().map(str::to_owned),\n            content_length: response.content_length(),\n{header_fields}            {rid_init},\n            body: response.into_body(),\n        }})\n"
+        )),
+        Output::Empty => out.push_str(&format!(
+            "        drop(response);\n        Ok({id}Output {{\n{header_fields}            {rid_init},\n        }})\n"
+        )),
+        Output::Whole(_) => out.push_str(&format!(
+            "        let body = response.json().await?;\n        Ok({id}Output {{\n            body: Some(body),\n{header_fields}            {rid_init},\n        }})\n"
+        )),
+        Output::Json(fields) => {
+            match &op.body_error {
+                None => out.push_str(&format!(
+                    "        let mut output: {id}Output = response.json().await?;\n"
+                )),
+                Some(rule) => {
+                    let find = |n: &str| fields.iter().find(|f| f.wire_name == n);
+                    let code = find(&rule.code)
+                        .ok_or_else(|| format!("{id}: no `{}` field", rule.code))?;
+                    let message = match find(&rule.message) {
+                        Some(f) if f.ty == Type::String => {
+                            format!("output.{}.clone().unwrap_or_default()", f.rust_name)
+                        }
+                        _ => "String::new()".to_owned(),
+                    };
+                    let code_text = match &code.ty {
+                        Type::String => "code.clone()".to_owned(),
+                        _ => "code.to_string()".to_owned(),
+                    };
+                    let success = match &code.ty {
+                        Type::String => format!("code != {:?}", rule.success.to_string()),
+                        Type::I32 | Type::I64 => format!("*code != {}", rule.success),
+                        other => return Err(format!("{id}: error code of type {other:?}")),
+                    };
+                    out.push_str(&format!(
+                        "        // The service reports some failures in a 2xx body.\n        let mut output: {id}Output = response\n            .json_or_body_error(|output: &{id}Output| match &output.{code_field} {{\n                Some(code) if {success} => Some(({code_text}, {message})),\n                _ => None,\n            }})\n            .await?;\n",
+                        code_field = code.rust_name,
+                    ));
+                }
+            }
+            for header in &op.headers {
+                out.push_str(&format!(
+                    "        output.{name} = {name};\n",
+                    name = header.rust_name
+                ));
+            }
+            out.push_str(&format!(
+                "        output.{rid} = request_id;\n        Ok(output)\n"
+            ));
+        }
+    }
+    out.push_str("    }\n");
+    Ok(out)
+}
+
+fn param_statement(param: &Param) -> String {
+    let field = &param.field;
+    let name = &field.rust_name;
+    let key = match param.location {
+        Location::Header => field.wire_name.to_ascii_lowercase(),
+        _ => field.wire_name.clone(),
+    };
+    let call = match param.location {
+        Location::Path => "path_param",
+        Location::Query => "query",
+        Location::Header => "header",
+    };
+    match (&field.ty, field.required) {
+        (Type::Array(item), required) if param.explode => {
+            let values = if required {
+                format!("&{name}")
+            } else {
+                format!("self.{name}.iter().flatten()")
+            };
+            format!(
+                "        for value in {values} {{\n            request = request.{call}({key:?}, {});\n        }}\n",
+                borrowed_text(item, "value")
+            )
+        }
+        (Type::Array(_), true) => {
+            format!("        request = request.{call}({key:?}, comma_join(&{name}));\n")
+        }
+        (Type::Array(_), false) => format!(
+            "        request = request.{call}_opt({key:?}, self.{name}.as_deref().map(comma_join));\n"
+        ),
+        (ty, true) => format!(
+            "        request = request.{call}({key:?}, {});\n",
+            owned_text(ty, name)
+        ),
+        (Type::String, false) => {
+            format!("        request = request.{call}_opt({key:?}, self.{name});\n")
+        }
+        (ty, false) => format!(
+            "        request = request.{call}_opt({key:?}, self.{name}.map(|value| {}));\n",
+            owned_text(ty, "value")
+        ),
+    }
+}
+
+fn body_statement(
+    service: &Service,
+    op: &Operation,
+    required: bool,
+    kind: BodyKind,
+    ty: &Type,
+) -> Result<String, String> {
+    let (open, value, close) = if required {
+        ("", "body", "")
+    } else {
+        (
+            "        if let Some(body) = self.body {\n",
+            "body",
+            "        }\n",
+        )
+    };
+    let inner = match kind {
+        BodyKind::Json => format!("            request = request.json_body(&{value});\n"),
+        BodyKind::Text => format!(
+            "            request = request.body(RequestBody::from_bytes({value}.into_bytes()));\n"
+        ),
+        BodyKind::Multipart => multipart(service, op, ty, value)?,
+    };
+    Ok(format!("{open}{inner}{close}"))
+}
+
+/// The parts of a multipart body, in the model's field order.
+fn multipart(service: &Service, op: &Operation, ty: &Type, value: &str) -> Result<String, String> {
+    let Type::Named(name) = ty else {
+        return Err(format!("{}: multipart body is not a model", op.id));
+    };
+    let schema = service
+        .schema(name)
+        .ok_or_else(|| format!("{}: unknown schema {name}", op.id))?;
+    let super::super::model::SchemaKind::Object(fields) = &schema.kind else {
+        return Err(format!("{}: multipart body is not an object", op.id));
+    };
+    let mut out = "            let mut form = Multipart::new();\n".to_owned();
+    // Text parts first, then files: the order the official SDKs send them in.
+    let (files, texts): (Vec<&Field>, Vec<&Field>) =
+        fields.iter().partition(|f| f.ty == Type::File);
+    for field in texts.into_iter().chain(files) {
+        let access = format!("{value}.{}", field.rust_name);
+        let key = &field.wire_name;
+        let add = |v: &str| -> String {
+            match &field.ty {
+                Type::File => format!("form = form.file({key:?}, {v});"),
+                ty => format!("form = form.text({key:?}, {});", owned_text(ty, v)),
+            }
+        };
+        if stored_optional(schema, field) {
+            out.push_str(&format!(
+                "            if let Some(value) = {access} {{\n                {}\n            }}\n",
+                add("value")
+            ));
+        } else {
+            out.push_str(&format!("            {}\n", add(&access)));
+        }
+    }
+    out.push_str("            request = request.multipart_body(form);\n");
+    Ok(out)
+}
+
+/// Reads one declared response header into a local of the field's name.
+fn header_statement(header: &Field) -> String {
+    let name = &header.rust_name;
+    let wire = header.wire_name.to_ascii_lowercase();
+    let convert = match header.ty {
+        Type::String => ".map(str::to_owned)",
+        _ => ".and_then(|value| value.trim().parse().ok())",
+    };
+    format!(
+        "        let {name} = response\n            .headers()\n            .get({wire:?})\n            .and_then(|value| value.to_str().ok()){convert};\n"
+    )
+}
