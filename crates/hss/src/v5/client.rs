@@ -5,35 +5,24 @@
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 use huaweicloud_sdk_core::{Config, Executor, Result};
 
-use super::RunImageSynchronize;
-
-/// Where HSS is served: the regions the API reference lists, and the host pattern used for
-/// other well-formed region ids. `HUAWEICLOUD_SDK_REGION_HSS_<REGION>`, the regions file and
-/// `Config::with_endpoint` take precedence.
+/// Where HSS is served: the regions of the official SDKs' region table, and the host
+/// pattern used for other well-formed region ids. `HUAWEICLOUD_SDK_REGION_HSS_<REGION>`, the
+/// regions file and `Config::with_endpoint` take precedence.
 pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
     service: "hss",
     regions: &[
-        ("cn-north-4", "https://hss.cn-north-4.myhuaweicloud.com"),
-        ("cn-north-1", "https://hss.cn-north-1.myhuaweicloud.com"),
-        ("cn-north-2", "https://hss.cn-north-2.myhuaweicloud.com"),
         ("cn-north-9", "https://hss.cn-north-9.myhuaweicloud.com"),
-        ("cn-north-11", "https://hss.cn-north-11.myhuaweicloud.com"),
-        ("cn-north-12", "https://hss.cn-north-12.myhuaweicloud.com"),
-        ("cn-east-2", "https://hss.cn-east-2.myhuaweicloud.com"),
-        ("cn-east-3", "https://hss.cn-east-3.myhuaweicloud.com"),
-        ("cn-east-4", "https://hss.cn-east-4.myhuaweicloud.com"),
-        ("cn-east-5", "https://hss.cn-east-5.myhuaweicloud.com"),
-        ("cn-south-1", "https://hss.cn-south-1.myhuaweicloud.com"),
-        ("cn-south-2", "https://hss.cn-south-2.myhuaweicloud.com"),
-        ("cn-south-4", "https://hss.cn-south-4.myhuaweicloud.com"),
+        ("cn-north-1", "https://hss.cn-north-1.myhuaweicloud.com"),
+        ("cn-north-4", "https://hss.cn-north-4.myhuaweicloud.com"),
         (
             "cn-southwest-2",
             "https://hss.cn-southwest-2.myhuaweicloud.com",
         ),
-        (
-            "cn-southwest-3",
-            "https://hss.cn-southwest-3.myhuaweicloud.com",
-        ),
+        ("cn-east-2", "https://hss.cn-east-2.myhuaweicloud.com"),
+        ("cn-east-3", "https://hss.cn-east-3.myhuaweicloud.com"),
+        ("cn-east-4", "https://hss.cn-east-4.myhuaweicloud.com"),
+        ("cn-south-1", "https://hss.cn-south-1.myhuaweicloud.com"),
+        ("cn-south-2", "https://hss.cn-south-2.myhuaweicloud.com"),
         (
             "ap-southeast-1",
             "https://hss.ap-southeast-1.myhuaweicloud.com",
@@ -46,29 +35,38 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
             "ap-southeast-3",
             "https://hss.ap-southeast-3.myhuaweicloud.com",
         ),
+        ("na-mexico-1", "https://hss.na-mexico-1.myhuaweicloud.com"),
+        ("af-south-1", "https://hss.af-south-1.myhuaweicloud.com"),
+        ("sa-brazil-1", "https://hss.sa-brazil-1.myhuaweicloud.com"),
+        ("la-south-2", "https://hss.la-south-2.myhuaweicloud.com"),
+        ("cn-south-4", "https://hss.cn-south-4.myhuaweicloud.com"),
+        ("la-north-2", "https://hss.la-north-2.myhuaweicloud.com"),
+        ("tr-west-1", "https://hss.tr-west-1.myhuaweicloud.com"),
+        ("cn-north-2", "https://hss.cn-north-2.myhuaweicloud.com"),
         (
             "ap-southeast-4",
             "https://hss.ap-southeast-4.myhuaweicloud.com",
         ),
-        (
-            "ap-southeast-5",
-            "https://hss.ap-southeast-5.myhuaweicloud.com",
-        ),
-        ("af-south-1", "https://hss.af-south-1.myhuaweicloud.com"),
-        ("af-north-1", "https://hss.af-north-1.myhuaweicloud.com"),
-        ("sa-brazil-1", "https://hss.sa-brazil-1.myhuaweicloud.com"),
-        ("la-south-2", "https://hss.la-south-2.myhuaweicloud.com"),
-        ("la-north-2", "https://hss.la-north-2.myhuaweicloud.com"),
-        ("na-mexico-1", "https://hss.na-mexico-1.myhuaweicloud.com"),
-        ("tr-west-1", "https://hss.tr-west-1.myhuaweicloud.com"),
         ("ae-ad-1", "https://hss.ae-ad-1.myhuaweicloud.com"),
         ("me-east-1", "https://hss.me-east-1.myhuaweicloud.com"),
+        ("cn-east-5", "https://hss.cn-east-5.myhuaweicloud.com"),
         (
             "my-kualalumpur-1",
             "https://hss.my-kualalumpur-1.myhuaweicloud.com",
         ),
-        ("ru-moscow-1", "https://hss.ru-moscow-1.myhuaweicloud.com"),
         ("eu-west-101", "https://hss.eu-west-101.myhuaweicloud.eu"),
+        ("ru-moscow-1", "https://hss.ru-moscow-1.myhuaweicloud.com"),
+        ("cn-north-12", "https://hss.cn-north-12.myhuaweicloud.com"),
+        (
+            "cn-southwest-3",
+            "https://hss.cn-southwest-3.myhuaweicloud.com",
+        ),
+        ("cn-north-11", "https://hss.cn-north-11.myhuaweicloud.com"),
+        ("af-north-1", "https://hss.af-north-1.myhuaweicloud.com"),
+        (
+            "ap-southeast-5",
+            "https://hss.ap-southeast-5.myhuaweicloud.com",
+        ),
     ],
     host_pattern: "https://hss.{region}.myhuaweicloud.com",
 };
@@ -76,8 +74,9 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
 /// Client of the HSS v5 API. Cheap to clone: clones share one connection pool and credentials
 /// cache.
 ///
-/// Each method returns a builder with one setter per field; `send().await` checks required fields,
-/// signs and sends the request, retries it when that is safe, and decodes the answer.
+/// Each operation is a method (the API name in snake case: `ListRepos` is `list_repos`) returning a
+/// builder with one setter per field; `send().await` checks required fields, signs and sends the
+/// request, retries it when that is safe, and decodes the answer.
 #[derive(Debug, Clone)]
 pub struct Client {
     executor: Executor,
@@ -95,48 +94,5 @@ impl Client {
     /// The executor requests go through.
     pub(crate) fn executor(&self) -> &Executor {
         &self.executor
-    }
-
-    /// Synchronize the image list from SWR.
-    ///
-    /// Synchronizes the list of private or shared images from SWR, so container image security can
-    /// scan them.
-    ///
-    /// `POST /v5/{project_id}/image/synchronize`
-    ///
-    /// The service reports some failures with a 2xx status: an answer whose `error_code` is not 0
-    /// is returned as `Err`, a service error whose code is that `error_code` and whose message is
-    /// `error_description`.
-    ///
-    /// # Errors
-    ///
-    /// A service error (`Error::service_error`) for answers such as:
-    ///
-    /// - `400`: Invalid request parameters.
-    /// - `401`: Authentication failed.
-    /// - `403`: Not authorized.
-    /// - `500`: Internal service error.
-    ///
-    /// Missing required fields are construction errors, raised before any I/O.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
-    /// use huaweicloud_sdk_hss::v5::Client;
-    ///
-    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
-    /// let output = client
-    ///     .run_image_synchronize()
-    ///     .image_type("private_image")
-    ///     .send()
-    ///     .await?;
-    /// println!("{output:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn run_image_synchronize(&self) -> RunImageSynchronize {
-        RunImageSynchronize::new(self.clone())
     }
 }

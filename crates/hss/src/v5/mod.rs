@@ -2,21 +2,2774 @@
 
 //! HSS v5 API.
 //!
-//! Host Security Service (HSS): host and container security. This version of the crate covers
-//! synchronizing the SWR image list into container image security.
+//! Host Security Service (HSS): protection of servers and containers, covering asset inventory,
+//! vulnerability and baseline checks, intrusion detection events, web tamper protection, ransomware
+//! prevention, antivirus, container image security and cluster protection policies.
 //!
-//! HSS reports some failures with HTTP 200 and a non-zero `error_code` in the body; the SDK returns
-//! those as service errors.
+//! Operations, fields and wire names follow the official SDKs' API definitions
+//! (`huaweicloudsdkhss 3.1.219`). Each operation's documentation links its API Explorer page.
 //!
 //! | operation | method | path |
 //! |---|---|---|
+//! | [`AddAppWhitelistPolicyHost`](Client::add_app_whitelist_policy_host) | `POST` | `/v5/{project_id}/app/{policy_id}/host` |
+//! | [`DeleteAppWhitelistPolicyHost`](Client::delete_app_whitelist_policy_host) | `DELETE` | `/v5/{project_id}/app/{policy_id}/host` |
+//! | [`AddAppWhitelistPolicyProcess`](Client::add_app_whitelist_policy_process) | `POST` | `/v5/{project_id}/app/{policy_id}/process` |
+//! | [`ChangeAppWhitelistPolicyProcessStatus`](Client::change_app_whitelist_policy_process_status) | `PUT` | `/v5/{project_id}/app/{policy_id}/process` |
+//! | [`ListAppWhitelistPolicyProcess`](Client::list_app_whitelist_policy_process) | `GET` | `/v5/{project_id}/app/{policy_id}/process` |
+//! | [`AddBaselineWhiteList`](Client::add_baseline_white_list) | `POST` | `/v5/{project_id}/baseline/whitelist` |
+//! | [`ChangeBaselineWhiteList`](Client::change_baseline_white_list) | `PUT` | `/v5/{project_id}/baseline/whitelist` |
+//! | [`DeleteBaselineWhiteList`](Client::delete_baseline_white_list) | `DELETE` | `/v5/{project_id}/baseline/whitelist` |
+//! | [`ShowBaselineWhiteList`](Client::show_baseline_white_list) | `GET` | `/v5/{project_id}/baseline/whitelist` |
+//! | [`AddCceIntegrationProtection`](Client::add_cce_integration_protection) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/protection-enable` |
+//! | [`AddCicdConfiguration`](Client::add_cicd_configuration) | `POST` | `/v5/{project_id}/image/cicd/configurations` |
+//! | [`ListCicdConfigurations`](Client::list_cicd_configurations) | `GET` | `/v5/{project_id}/image/cicd/configurations` |
+//! | [`AddHostsGroup`](Client::add_hosts_group) | `POST` | `/v5/{project_id}/host-management/groups` |
+//! | [`ChangeHostsGroup`](Client::change_hosts_group) | `PUT` | `/v5/{project_id}/host-management/groups` |
+//! | [`DeleteHostsGroup`](Client::delete_hosts_group) | `DELETE` | `/v5/{project_id}/host-management/groups` |
+//! | [`ListHostGroups`](Client::list_host_groups) | `GET` | `/v5/{project_id}/host-management/groups` |
+//! | [`AddImageWhiteLists`](Client::add_image_white_lists) | `POST` | `/v5/{project_id}/image/whitelists` |
+//! | [`DeleteImageWhiteLists`](Client::delete_image_white_lists) | `DELETE` | `/v5/{project_id}/image/whitelists` |
+//! | [`ListImageWhiteLists`](Client::list_image_white_lists) | `GET` | `/v5/{project_id}/image/whitelists` |
+//! | [`AddLoginWhiteList`](Client::add_login_white_list) | `POST` | `/v5/{project_id}/event/white-list/login` |
+//! | [`ListLoginWhiteList`](Client::list_login_white_list) | `GET` | `/v5/{project_id}/event/white-list/login` |
+//! | [`RemoveLoginWhiteList`](Client::remove_login_white_list) | `DELETE` | `/v5/{project_id}/event/white-list/login` |
+//! | [`AddPolicy`](Client::add_policy) | `POST` | `/v5/{project_id}/rasp/policy` |
+//! | [`DeletePolicy`](Client::delete_policy) | `DELETE` | `/v5/{project_id}/rasp/policy` |
+//! | [`UpdatePolicy`](Client::update_policy) | `PUT` | `/v5/{project_id}/rasp/policy` |
+//! | [`AddPolicyGroup`](Client::add_policy_group) | `PUT` | `/v5/{project_id}/policy/group` |
+//! | [`ChangePolicyGroup`](Client::change_policy_group) | `POST` | `/v5/{project_id}/policy/group` |
+//! | [`DeletePolicyGroup`](Client::delete_policy_group) | `DELETE` | `/v5/{project_id}/policy/group` |
+//! | [`AddProtectionPolicy`](Client::add_protection_policy) | `POST` | `/v5/{project_id}/ransomware/protection/policy` |
+//! | [`DeleteProtectionPolicy`](Client::delete_protection_policy) | `DELETE` | `/v5/{project_id}/ransomware/protection/policy` |
+//! | [`ListProtectionPolicy`](Client::list_protection_policy) | `GET` | `/v5/{project_id}/ransomware/protection/policy` |
+//! | [`UpdateProtectionPolicy`](Client::update_protection_policy) | `PUT` | `/v5/{project_id}/ransomware/protection/policy` |
+//! | [`AddRegistry`](Client::add_registry) | `POST` | `/v5/{project_id}/image/registries` |
+//! | [`ListRegistry`](Client::list_registry) | `GET` | `/v5/{project_id}/image/registries` |
+//! | [`AddSecurityCheckPolicyGroup`](Client::add_security_check_policy_group) | `POST` | `/v5/{project_id}/baseline/security-checks/policy-group/add` |
+//! | [`AddSystemUserWhiteList`](Client::add_system_user_white_list) | `POST` | `/v5/{project_id}/event/white-list/userlist` |
+//! | [`ListSystemUserWhiteList`](Client::list_system_user_white_list) | `GET` | `/v5/{project_id}/event/white-list/userlist` |
+//! | [`RemoveSystemUserWhiteList`](Client::remove_system_user_white_list) | `DELETE` | `/v5/{project_id}/event/white-list/userlist` |
+//! | [`UpdateSystemUserWhiteList`](Client::update_system_user_white_list) | `PUT` | `/v5/{project_id}/event/white-list/userlist` |
+//! | [`AddVulWhiteList`](Client::add_vul_white_list) | `POST` | `/v5/{project_id}/vulnerability/white-list` |
+//! | [`DeleteVulWhiteList`](Client::delete_vul_white_list) | `DELETE` | `/v5/{project_id}/vulnerability/white-list` |
+//! | [`AssociateBackupPolicy`](Client::associate_backup_policy) | `POST` | `/v5/{project_id}/ransomware/backup/associate-policy` |
+//! | [`AssociateHostAssetValue`](Client::associate_host_asset_value) | `PUT` | `/v5/{project_id}/host-management/asset-value/associate` |
+//! | [`AssociateHostsGroup`](Client::associate_hosts_group) | `POST` | `/v5/{project_id}/host-management/group/associate` |
+//! | [`AssociatePolicyGroup`](Client::associate_policy_group) | `POST` | `/v5/{project_id}/policy/deploy` |
+//! | [`AssociateProtectionPolicy`](Client::associate_protection_policy) | `POST` | `/v5/{project_id}/ransomware/protection/policy/deploy` |
+//! | [`BatchAddAccounts`](Client::batch_add_accounts) | `POST` | `/v5/setting/account/accounts` |
+//! | [`DeleteAccount`](Client::delete_account) | `DELETE` | `/v5/setting/account/accounts` |
+//! | [`ListAccounts`](Client::list_accounts) | `GET` | `/v5/setting/account/accounts` |
+//! | [`BatchChangeEvent`](Client::batch_change_event) | `POST` | `/v5/{project_id}/event/batch-operate` |
+//! | [`ListEventOperates`](Client::list_event_operates) | `GET` | `/v5/{project_id}/event/batch-operate` |
+//! | [`BatchCreateTags`](Client::batch_create_tags) | `POST` | `/v5/{project_id}/{resource_type}/{resource_id}/tags/create` |
+//! | [`BatchDeleteAgentDaemonset`](Client::batch_delete_agent_daemonset) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/daemonsets/batch-delete` |
+//! | [`BatchDeleteRegistry`](Client::batch_delete_registry) | `POST` | `/v5/{project_id}/image/registries/batch-delete` |
+//! | [`BatchDeleteTags`](Client::batch_delete_tags) | `DELETE` | `/v5/{project_id}/{resource_type}/{resource_id}/tags/delete` |
+//! | [`BatchExportBaselineTask`](Client::batch_export_baseline_task) | `POST` | `/v5/{project_id}/image/baseline/export` |
+//! | [`BatchExportLocalVulTask`](Client::batch_export_local_vul_task) | `POST` | `/v5/{project_id}/image/local-vulnerability/export` |
+//! | [`BatchModifyPortStatus`](Client::batch_modify_port_status) | `POST` | `/v5/{project_id}/asset/batch-modify-port-status` |
+//! | [`BatchScanLocalImage`](Client::batch_scan_local_image) | `POST` | `/v5/{project_id}/image/local/batch-scan` |
+//! | [`BatchScanSwrImage`](Client::batch_scan_swr_image) | `POST` | `/v5/{project_id}/image/batch-scan` |
+//! | [`BatchStartProtection`](Client::batch_start_protection) | `POST` | `/v5/{project_id}/ransomware/protection/batch-open` |
+//! | [`BatchStartWebTamperProtection`](Client::batch_start_web_tamper_protection) | `POST` | `/v5/{project_id}/webtamper/protection/batch-open` |
+//! | [`BatchUpdateClusterResource`](Client::batch_update_cluster_resource) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/daemonsets/batch-config` |
+//! | [`BatchUpdateHostResource`](Client::batch_update_host_resource) | `POST` | `/v5/{project_id}/host-management/batch-config` |
+//! | [`BatchUpgradeAgentDaemonset`](Client::batch_upgrade_agent_daemonset) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/daemonsets/batch-upgrade` |
+//! | [`BindAgentPolicy`](Client::bind_agent_policy) | `POST` | `/v5/{project_id}/ai/agent/policy` |
+//! | [`CancelHostsQuota`](Client::cancel_hosts_quota) | `PUT` | `/v5/{project_id}/billing/quotas` |
+//! | [`ShowResourceQuotas`](Client::show_resource_quotas) | `GET` | `/v5/{project_id}/billing/quotas` |
+//! | [`ChangeAgentAutoUpgradeStatus`](Client::change_agent_auto_upgrade_status) | `PUT` | `/v5/{project_id}/setting/config/agent-auto-upgrade` |
+//! | [`ListAgentAutoUpgradeStatus`](Client::list_agent_auto_upgrade_status) | `GET` | `/v5/{project_id}/setting/config/agent-auto-upgrade` |
+//! | [`ChangeAntivirusPayPerScanStatus`](Client::change_antivirus_pay_per_scan_status) | `PUT` | `/v5/{project_id}/antivirus/pay-per-scan` |
+//! | [`ShowAntivirusPayPerScanStatus`](Client::show_antivirus_pay_per_scan_status) | `GET` | `/v5/{project_id}/antivirus/pay-per-scan` |
+//! | [`ChangeAntivirusPolicy`](Client::change_antivirus_policy) | `PUT` | `/v5/{project_id}/antivirus/policy` |
+//! | [`CreateAntiVirusPolicy`](Client::create_anti_virus_policy) | `POST` | `/v5/{project_id}/antivirus/policy` |
+//! | [`ListAntiVirusPolicy`](Client::list_anti_virus_policy) | `GET` | `/v5/{project_id}/antivirus/policy` |
+//! | [`ChangeAppWhitelistPolicy`](Client::change_app_whitelist_policy) | `PUT` | `/v5/{project_id}/app/policy` |
+//! | [`CreateAppWhitelistPolicy`](Client::create_app_whitelist_policy) | `POST` | `/v5/{project_id}/app/policy` |
+//! | [`DeleteAppWhitelistPolicy`](Client::delete_app_whitelist_policy) | `DELETE` | `/v5/{project_id}/app/policy` |
+//! | [`ListAppWhitelistPolicy`](Client::list_app_whitelist_policy) | `GET` | `/v5/{project_id}/app/policy` |
+//! | [`ChangeAutoOpenQuotaStatus`](Client::change_auto_open_quota_status) | `PUT` | `/v5/{project_id}/setting/config/auto-open-quota` |
+//! | [`ListAutoOpenQuotaStatus`](Client::list_auto_open_quota_status) | `GET` | `/v5/{project_id}/setting/config/auto-open-quota` |
+//! | [`ChangeBlockedIp`](Client::change_blocked_ip) | `PUT` | `/v5/{project_id}/event/blocked-ip` |
+//! | [`ListBlockedIp`](Client::list_blocked_ip) | `GET` | `/v5/{project_id}/event/blocked-ip` |
+//! | [`ChangeCheckRuleAction`](Client::change_check_rule_action) | `PUT` | `/v5/{project_id}/baseline/check-rule/action` |
+//! | [`ChangeClusterEvents`](Client::change_cluster_events) | `PUT` | `/v5/{project_id}/cluster-protect/events` |
+//! | [`ListClusterEvents`](Client::list_cluster_events) | `GET` | `/v5/{project_id}/cluster-protect/events` |
+//! | [`ChangeClusterProtectionPolicy`](Client::change_cluster_protection_policy) | `PUT` | `/v5/{project_id}/cluster-protect/policy` |
+//! | [`CreateClusterProtectionPolicy`](Client::create_cluster_protection_policy) | `POST` | `/v5/{project_id}/cluster-protect/policy` |
+//! | [`DeleteClusterProtectionPolicy`](Client::delete_cluster_protection_policy) | `DELETE` | `/v5/{project_id}/cluster-protect/policy` |
+//! | [`ListClusterProtectionPolicy`](Client::list_cluster_protection_policy) | `GET` | `/v5/{project_id}/cluster-protect/policy` |
+//! | [`ChangeContainerStatus`](Client::change_container_status) | `PUT` | `/v5/{project_id}/kubernetes/{container_name}/container/isolate` |
+//! | [`ChangeEvent`](Client::change_event) | `POST` | `/v5/{project_id}/event/operate` |
+//! | [`ChangeExtendedWeakPassword`](Client::change_extended_weak_password) | `POST` | `/v5/{project_id}/image/baseline/extended-weak-password` |
+//! | [`ShowExtendedWeakPassword`](Client::show_extended_weak_password) | `GET` | `/v5/{project_id}/image/baseline/extended-weak-password` |
+//! | [`ChangeFilePathWhiteDetail`](Client::change_file_path_white_detail) | `POST` | `/v5/{project_id}/image/sensitive/filepath_whitelist` |
+//! | [`ShowFilePathWhiteDetail`](Client::show_file_path_white_detail) | `GET` | `/v5/{project_id}/image/sensitive/filepath_whitelist` |
+//! | [`ChangeFilePathWhiteLists`](Client::change_file_path_white_lists) | `POST` | `/v5/{project_id}/image/sensitive/filepath-whitelist` |
+//! | [`ShowFilePathWhiteLists`](Client::show_file_path_white_lists) | `GET` | `/v5/{project_id}/image/sensitive/filepath-whitelist` |
+//! | [`ChangeHostIgnoreStatus`](Client::change_host_ignore_status) | `PUT` | `/v5/{project_id}/host/operate` |
+//! | [`ChangeImageWhiteList`](Client::change_image_white_list) | `PUT` | `/v5/{project_id}/image/whitelists/{id}` |
+//! | [`ShowImageWhiteListDetail`](Client::show_image_white_list_detail) | `GET` | `/v5/{project_id}/image/whitelists/{id}` |
+//! | [`ChangeIsolatedFile`](Client::change_isolated_file) | `PUT` | `/v5/{project_id}/event/isolated-file` |
+//! | [`DeleteIsolatedFile`](Client::delete_isolated_file) | `DELETE` | `/v5/{project_id}/event/isolated-file` |
+//! | [`ListIsolatedFile`](Client::list_isolated_file) | `GET` | `/v5/{project_id}/event/isolated-file` |
+//! | [`ChangeMalwareCollectStatus`](Client::change_malware_collect_status) | `PUT` | `/v5/{project_id}/setting/malware/collect` |
+//! | [`ListMalwareCollectStatus`](Client::list_malware_collect_status) | `GET` | `/v5/{project_id}/setting/malware/collect` |
+//! | [`ChangeMonthlyOperationReportTipStatus`](Client::change_monthly_operation_report_tip_status) | `PUT` | `/v5/{project_id}/operational-report/notification` |
+//! | [`ShowMonthlyOperaReportNotifyInfo`](Client::show_monthly_opera_report_notify_info) | `GET` | `/v5/{project_id}/operational-report/notification` |
+//! | [`ChangePasswordComplexityStatus`](Client::change_password_complexity_status) | `POST` | `/v5/{project_id}/baseline/password-complexity/action` |
+//! | [`ChangePolicySwitchStatus`](Client::change_policy_switch_status) | `POST` | `/v5/{project_id}/policy/switch` |
+//! | [`ShowPolicySwitchStatus`](Client::show_policy_switch_status) | `GET` | `/v5/{project_id}/policy/switch` |
+//! | [`ChangeSensitiveInfo`](Client::change_sensitive_info) | `POST` | `/v5/{project_id}/image/sensitive/operate` |
+//! | [`ChangeSwitchesStatus`](Client::change_switches_status) | `PUT` | `/v5/{project_id}/setting/switches/{code}` |
+//! | [`ShowSwitchesStatus`](Client::show_switches_status) | `GET` | `/v5/{project_id}/setting/switches/{code}` |
+//! | [`ChangeVulScanPolicy`](Client::change_vul_scan_policy) | `PUT` | `/v5/{project_id}/vulnerability/scan-policy` |
+//! | [`ShowVulScanPolicy`](Client::show_vul_scan_policy) | `GET` | `/v5/{project_id}/vulnerability/scan-policy` |
+//! | [`ChangeVulStatus`](Client::change_vul_status) | `PUT` | `/v5/{project_id}/vulnerability/status` |
+//! | [`ChangeVulWhiteList`](Client::change_vul_white_list) | `PUT` | `/v5/{project_id}/vulnerability/white-list/{id}` |
+//! | [`ShowVulWhiteListDetail`](Client::show_vul_white_list_detail) | `GET` | `/v5/{project_id}/vulnerability/white-list/{id}` |
+//! | [`CopyAiPolicyGroup`](Client::copy_ai_policy_group) | `POST` | `/v5/{project_id}/ai/policy/groups` |
+//! | [`DeleteAiPolicyGroups`](Client::delete_ai_policy_groups) | `DELETE` | `/v5/{project_id}/ai/policy/groups` |
+//! | [`ListAiPolicyGroups`](Client::list_ai_policy_groups) | `GET` | `/v5/{project_id}/ai/policy/groups` |
+//! | [`CopyBaselinePolicyGroup`](Client::copy_baseline_policy_group) | `PUT` | `/v5/{project_id}/baseline/security-checks/policy-group` |
+//! | [`CreateAgentDaemonset`](Client::create_agent_daemonset) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets` |
+//! | [`DeleteAgentDaemonset`](Client::delete_agent_daemonset) | `DELETE` | `/v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets` |
+//! | [`ShowAgentDaemonsetDetailInfo`](Client::show_agent_daemonset_detail_info) | `GET` | `/v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets` |
+//! | [`UpdateAgentDaemonset`](Client::update_agent_daemonset) | `PUT` | `/v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets` |
+//! | [`CreateAntiVirusPaidTask`](Client::create_anti_virus_paid_task) | `POST` | `/v5/{project_id}/antivirus/pay-per-scan/tasks` |
+//! | [`CreateAntiVirusTask`](Client::create_anti_virus_task) | `POST` | `/v5/{project_id}/antivirus/task` |
+//! | [`ListAntiVirusTask`](Client::list_anti_virus_task) | `GET` | `/v5/{project_id}/antivirus/task` |
+//! | [`SwitchAntivirusTask`](Client::switch_antivirus_task) | `PUT` | `/v5/{project_id}/antivirus/task` |
+//! | [`CreateCicdConfigurationCommand`](Client::create_cicd_configuration_command) | `POST` | `/v5/{project_id}/image/cicd/configurations/create-command` |
+//! | [`CreateClustersInfo`](Client::create_clusters_info) | `POST` | `/v5/{project_id}/kubernetes/save-clusters` |
+//! | [`CreateContainerNetworkPolicy`](Client::create_container_network_policy) | `POST` | `/v5/{project_id}/container-network/{cluster_id}/policy` |
+//! | [`DeleteContainerNetworkPolicy`](Client::delete_container_network_policy) | `DELETE` | `/v5/{project_id}/container-network/{cluster_id}/policy` |
+//! | [`ListContainerNetworkPolicy`](Client::list_container_network_policy) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/policy` |
+//! | [`UpdateContainerNetworkPolicy`](Client::update_container_network_policy) | `PUT` | `/v5/{project_id}/container-network/{cluster_id}/policy` |
+//! | [`CreateCustomRuleConfig`](Client::create_custom_rule_config) | `POST` | `/v5/{project_id}/custom/rule/config` |
+//! | [`DeleteCustomRuleConfig`](Client::delete_custom_rule_config) | `DELETE` | `/v5/{project_id}/custom/rule/config` |
+//! | [`ListCustomRuleConfigs`](Client::list_custom_rule_configs) | `GET` | `/v5/{project_id}/custom/rule/config` |
+//! | [`UpdateCustomRuleConfig`](Client::update_custom_rule_config) | `PUT` | `/v5/{project_id}/custom/rule/config` |
+//! | [`CreateDecoyPortPolicy`](Client::create_decoy_port_policy) | `POST` | `/v5/{project_id}/honeypot-port/policy` |
+//! | [`CreateGlobalAssetScanTask`](Client::create_global_asset_scan_task) | `POST` | `/v5/{project_id}/asset/assign-task` |
+//! | [`ListGlobalAssetScanTask`](Client::list_global_asset_scan_task) | `GET` | `/v5/{project_id}/asset/assign-task` |
+//! | [`CreateImageSynchronizeTask`](Client::create_image_synchronize_task) | `POST` | `/v5/{project_id}/image/image-sync/tasks` |
+//! | [`CreateManualImageScanTask`](Client::create_manual_image_scan_task) | `POST` | `/v5/{project_id}/image/image-scan/tasks` |
+//! | [`CreateMultiCloudClusters`](Client::create_multi_cloud_clusters) | `POST` | `/v5/{project_id}/container/kubernetes/multi-cloud/clusters` |
+//! | [`ListMultiCloudClusters`](Client::list_multi_cloud_clusters) | `GET` | `/v5/{project_id}/container/kubernetes/multi-cloud/clusters` |
+//! | [`CreateQuotasOrder`](Client::create_quotas_order) | `POST` | `/v5/{project_id}/quotas/orders` |
+//! | [`CreateSecurityGroupPolicy`](Client::create_security_group_policy) | `POST` | `/v5/{project_id}/container-network/{cluster_id}/{namespace}/security-group-policy` |
+//! | [`UpdateSecurityGroupPolicy`](Client::update_security_group_policy) | `PUT` | `/v5/{project_id}/container-network/{cluster_id}/{namespace}/security-group-policy` |
+//! | [`CreateTask`](Client::create_task) | `POST` | `/v5/{project_id}/common/task` |
+//! | [`CreateVpcEndpoint`](Client::create_vpc_endpoint) | `POST` | `/v5/{project_id}/host-management/vpc-endpointes` |
+//! | [`CreateVulnerabilityScanTask`](Client::create_vulnerability_scan_task) | `POST` | `/v5/{project_id}/vulnerability/scan-task` |
+//! | [`CreateWebTamperProtectionConfig`](Client::create_web_tamper_protection_config) | `POST` | `/v5/{project_id}/webtamper/protection-configs` |
+//! | [`DeleteWebTamperProtectionConfig`](Client::delete_web_tamper_protection_config) | `DELETE` | `/v5/{project_id}/webtamper/protection-configs` |
+//! | [`ListWebTamperProtectionConfigs`](Client::list_web_tamper_protection_configs) | `GET` | `/v5/{project_id}/webtamper/protection-configs` |
+//! | [`UpdateWebTamperProtectionConfig`](Client::update_web_tamper_protection_config) | `PUT` | `/v5/{project_id}/webtamper/protection-configs` |
+//! | [`DeleteAntivirusPolicy`](Client::delete_antivirus_policy) | `POST` | `/v5/{project_id}/antivirus/policy/batch-delete` |
+//! | [`DeleteBackupHostInfo`](Client::delete_backup_host_info) | `DELETE` | `/v5/{project_id}/wtp/backup-hosts` |
+//! | [`ListBackupHostsInfo`](Client::list_backup_hosts_info) | `GET` | `/v5/{project_id}/wtp/backup-hosts` |
+//! | [`UpdateBackupHostInfo`](Client::update_backup_host_info) | `PUT` | `/v5/{project_id}/wtp/backup-hosts` |
+//! | [`DeleteCicdConfigurations`](Client::delete_cicd_configurations) | `POST` | `/v5/{project_id}/image/cicd/configurations/batch-delete` |
+//! | [`DeleteDecoyPortHostPolicy`](Client::delete_decoy_port_host_policy) | `DELETE` | `/v5/{project_id}/honeypot-port/host-policy/{policy_id}` |
+//! | [`SwitchDecoyPortHostPolicy`](Client::switch_decoy_port_host_policy) | `PUT` | `/v5/{project_id}/honeypot-port/host-policy/{policy_id}` |
+//! | [`DeleteDecoyPortPolicy`](Client::delete_decoy_port_policy) | `DELETE` | `/v5/{project_id}/honeypot-port/policy/{policy_id}` |
+//! | [`ModifyDecoyPortPolicy`](Client::modify_decoy_port_policy) | `PUT` | `/v5/{project_id}/honeypot-port/policy/{policy_id}` |
+//! | [`ShowDecoyPortPolicyDetails`](Client::show_decoy_port_policy_details) | `GET` | `/v5/{project_id}/honeypot-port/policy/{policy_id}` |
+//! | [`DeleteDuplicationInfo`](Client::delete_duplication_info) | `DELETE` | `/v5/{project_id}/ransomware/duplication/{backup_id}` |
+//! | [`DeleteRegistry`](Client::delete_registry) | `DELETE` | `/v5/{project_id}/image/registries/{id}` |
+//! | [`UpdateRegistry`](Client::update_registry) | `PUT` | `/v5/{project_id}/image/registries/{id}` |
+//! | [`DeleteResourceInstanceTag`](Client::delete_resource_instance_tag) | `DELETE` | `/v5/{project_id}/{resource_type}/{resource_id}/tags/{key}` |
+//! | [`DeleteSecurityCheckPolicyGroup`](Client::delete_security_check_policy_group) | `DELETE` | `/v5/{project_id}/baseline/security-checks/policy-group/{group_id}` |
+//! | [`UpdateSecurityCheckPolicyGroup`](Client::update_security_check_policy_group) | `POST` | `/v5/{project_id}/baseline/security-checks/policy-group/{group_id}` |
+//! | [`DeleteSecurityGroupPolicy`](Client::delete_security_group_policy) | `DELETE` | `/v5/{project_id}/container-network/{cluster_id}/security-group-policy` |
+//! | [`DownloadAssetFile`](Client::download_asset_file) | `POST` | `/v5/{project_id}/asset/export` |
+//! | [`DownloadEventSourceFile`](Client::download_event_source_file) | `GET` | `/v5/{project_id}/event/download-file` |
+//! | [`EnableTrustService`](Client::enable_trust_service) | `POST` | `/v5/setting/account/trusted-services` |
+//! | [`ListTrustServiceStatus`](Client::list_trust_service_status) | `GET` | `/v5/setting/account/trusted-services` |
+//! | [`ExportAntiVirusResult`](Client::export_anti_virus_result) | `POST` | `/v5/{project_id}/antivirus/result/export` |
+//! | [`ExportBaselineSecurityCheckReport`](Client::export_baseline_security_check_report) | `POST` | `/v5/{project_id}/baseline/export` |
+//! | [`ExportContainerList`](Client::export_container_list) | `POST` | `/v5/{project_id}/container/export-task` |
+//! | [`ExportEventRequest`](Client::export_event_request) | `POST` | `/v5/{project_id}/event/export` |
+//! | [`ExportHandledVulnerabilities`](Client::export_handled_vulnerabilities) | `POST` | `/v5/{project_id}/vulnerability/history/export-task` |
+//! | [`ExportImageSecurityReportTask`](Client::export_image_security_report_task) | `POST` | `/v5/{project_id}/image/security-report/export-tasks` |
+//! | [`ExportRisks`](Client::export_risks) | `POST` | `/v5/{project_id}/container/cluster/risk/export-task` |
+//! | [`ExportSecurityCheckReport`](Client::export_security_check_report) | `GET` | `/v5/{project_id}/baseline/risk-config/export` |
+//! | [`ExportTaskInfo`](Client::export_task_info) | `POST` | `/v5/{project_id}/export-task` |
+//! | [`ShowLatestExportTaskByType`](Client::show_latest_export_task_by_type) | `GET` | `/v5/{project_id}/export-task` |
+//! | [`ExportVulHandleHistory`](Client::export_vul_handle_history) | `POST` | `/v5/{project_id}/vulnerability/handle-history/export-task` |
+//! | [`ExportVuls`](Client::export_vuls) | `POST` | `/v5/{project_id}/vul/export` |
+//! | [`ExportWebTamperHost`](Client::export_web_tamper_host) | `POST` | `/v5/{project_id}/webtamper/host/export` |
+//! | [`HandleAntiVirusResult`](Client::handle_anti_virus_result) | `POST` | `/v5/{project_id}/antivirus/result/operate` |
+//! | [`HandleImageVulnerability`](Client::handle_image_vulnerability) | `POST` | `/v5/{project_id}/image/vulnerability/handle` |
+//! | [`ListAgentDaemonsetClusterNodesLabel`](Client::list_agent_daemonset_cluster_nodes_label) | `GET` | `/v5/{project_id}/container/kubernetes/clusters/{cluster_id}/nodes/label` |
+//! | [`ListAgentDaemonsetInfo`](Client::list_agent_daemonset_info) | `GET` | `/v5/{project_id}/container/kubernetes/clusters/daemonsets` |
+//! | [`ListAgentInstallScript`](Client::list_agent_install_script) | `GET` | `/v5/{project_id}/setting/agent-install-script` |
+//! | [`ListAgentStatus`](Client::list_agent_status) | `GET` | `/v5/{project_id}/host-management/agent/status` |
+//! | [`ListAgentVersion`](Client::list_agent_version) | `GET` | `/v5/{project_id}/setting/agent-version` |
+//! | [`ListAiComponentDetail`](Client::list_ai_component_detail) | `GET` | `/v5/{project_id}/asset/ai-component/detail` |
+//! | [`ListAiComponentStatistics`](Client::list_ai_component_statistics) | `GET` | `/v5/{project_id}/asset/ai-component/statistics` |
+//! | [`ListAiPolicies`](Client::list_ai_policies) | `GET` | `/v5/{project_id}/ai/policy` |
+//! | [`ListAiPolicyDetail`](Client::list_ai_policy_detail) | `GET` | `/v5/{project_id}/ai/policy/detail` |
+//! | [`UpdateAiPolicyDetail`](Client::update_ai_policy_detail) | `PUT` | `/v5/{project_id}/ai/policy/detail` |
+//! | [`ListAlarmConfig`](Client::list_alarm_config) | `GET` | `/v5/{project_id}/setting/alarm-config` |
+//! | [`UpdateAlarmConfig`](Client::update_alarm_config) | `PUT` | `/v5/{project_id}/setting/alarm-config` |
+//! | [`ListAlarmWhiteList`](Client::list_alarm_white_list) | `GET` | `/v5/{project_id}/event/white-list/alarm` |
+//! | [`RemoveAlarmWhiteList`](Client::remove_alarm_white_list) | `DELETE` | `/v5/{project_id}/event/white-list/alarm` |
+//! | [`UpdateAlarmWhiteListHost`](Client::update_alarm_white_list_host) | `PUT` | `/v5/{project_id}/event/white-list/alarm` |
+//! | [`ListAlarmWhiteListHostDetail`](Client::list_alarm_white_list_host_detail) | `GET` | `/v5/{project_id}/event/white-list/rule/detail` |
+//! | [`ListAllRiskConfigCheckRules`](Client::list_all_risk_config_check_rules) | `GET` | `/v5/{project_id}/baseline/risk-config/check-rules` |
+//! | [`ListAntiVirusHost`](Client::list_anti_virus_host) | `GET` | `/v5/{project_id}/antivirus/host-management/hosts` |
+//! | [`ListAntiVirusPaidHosts`](Client::list_anti_virus_paid_hosts) | `GET` | `/v5/{project_id}/antivirus/pay-per-scan/hosts` |
+//! | [`ListAntiVirusResult`](Client::list_anti_virus_result) | `GET` | `/v5/{project_id}/antivirus/result` |
+//! | [`ListAntivirusHandleHistory`](Client::list_antivirus_handle_history) | `GET` | `/v5/{project_id}/antivirus/handle-history` |
+//! | [`ListAppChangeHistories`](Client::list_app_change_histories) | `GET` | `/v5/{project_id}/asset/app/change-history` |
+//! | [`ListAppStatistics`](Client::list_app_statistics) | `GET` | `/v5/{project_id}/asset/app/statistics` |
+//! | [`ListAppWhitelistEvent`](Client::list_app_whitelist_event) | `GET` | `/v5/{project_id}/app/event` |
+//! | [`ListAppWhitelistHostStatus`](Client::list_app_whitelist_host_status) | `GET` | `/v5/{project_id}/app/host-management/hosts` |
+//! | [`ListAppWhitelistPolicyHost`](Client::list_app_whitelist_policy_host) | `GET` | `/v5/{project_id}/app/host` |
+//! | [`SwitchAppWhitelistPolicyHost`](Client::switch_app_whitelist_policy_host) | `PUT` | `/v5/{project_id}/app/host` |
+//! | [`ListAppWhitelistPolicyProcessExtend`](Client::list_app_whitelist_policy_process_extend) | `GET` | `/v5/{project_id}/app/{policy_id}/process-extend` |
+//! | [`ListApps`](Client::list_apps) | `GET` | `/v5/{project_id}/asset/apps` |
+//! | [`ListAssociateRegistries`](Client::list_associate_registries) | `GET` | `/v5/{project_id}/image/image-sync/tasks/{task_id}/registries` |
+//! | [`ListAutoKillVirusStatus`](Client::list_auto_kill_virus_status) | `GET` | `/v5/{project_id}/setting/virus-kill` |
+//! | [`StartAutoKillVirusStatus`](Client::start_auto_kill_virus_status) | `POST` | `/v5/{project_id}/setting/virus-kill` |
+//! | [`ListAutoLaunchChangeHistories`](Client::list_auto_launch_change_histories) | `GET` | `/v5/{project_id}/asset/auto-launch/change-history` |
+//! | [`ListAutoLaunchStatistics`](Client::list_auto_launch_statistics) | `GET` | `/v5/{project_id}/asset/auto-launch/statistics` |
+//! | [`ListAutoLaunchs`](Client::list_auto_launchs) | `GET` | `/v5/{project_id}/asset/auto-launchs` |
+//! | [`ListBackedupByHostId`](Client::list_backedup_by_host_id) | `GET` | `/v5/{project_id}/ransomware/backup/{host_id}` |
+//! | [`ListBackupPolicy`](Client::list_backup_policy) | `GET` | `/v5/{project_id}/ransomware/backup/policies` |
+//! | [`ListBackupVaults`](Client::list_backup_vaults) | `GET` | `/v5/{project_id}/ransomware/optional/vaults` |
+//! | [`ListBaselineWhiteLists`](Client::list_baseline_white_lists) | `GET` | `/v5/{project_id}/baseline/whitelists` |
+//! | [`ListCceClusterConfig`](Client::list_cce_cluster_config) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/configs/batch-query` |
+//! | [`ListCceClusterDetectRisk`](Client::list_cce_cluster_detect_risk) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/risks/query` |
+//! | [`ListCceNodesLabel`](Client::list_cce_nodes_label) | `POST` | `/v5/{project_id}/container/kubernetes/clusters/nodes/batch-label` |
+//! | [`ListCheckFeatureRule`](Client::list_check_feature_rule) | `GET` | `/v5/{project_id}/rasp/rule` |
+//! | [`ListCheckRuleHost`](Client::list_check_rule_host) | `GET` | `/v5/{project_id}/baseline/check-rule/hosts` |
+//! | [`ListCheckRuleResources`](Client::list_check_rule_resources) | `GET` | `/v5/{project_id}/baseline/check-rule/resources` |
+//! | [`ListCheckRulesInfo`](Client::list_check_rules_info) | `GET` | `/v5/{project_id}/baseline/check-rules` |
+//! | [`ListCicdImages`](Client::list_cicd_images) | `GET` | `/v5/{project_id}/image/cicd/images` |
+//! | [`ListClusterAuditLogs`](Client::list_cluster_audit_logs) | `GET` | `/v5/{project_id}/container/kubernetes/cluster/audit-logs` |
+//! | [`ListClusterEventLogs`](Client::list_cluster_event_logs) | `GET` | `/v5/{project_id}/container/kubernetes/cluster/events` |
+//! | [`ListClusterProtectOverview`](Client::list_cluster_protect_overview) | `GET` | `/v5/{project_id}/cluster-protect/overview` |
+//! | [`ListClusterProtectPolicyTemplates`](Client::list_cluster_protect_policy_templates) | `GET` | `/v5/{project_id}/container/clusters/protection-policy-templates` |
+//! | [`ListClusterProtectionDefaultPolicy`](Client::list_cluster_protection_default_policy) | `GET` | `/v5/{project_id}/cluster-protect/default-policy` |
+//! | [`ListClusterProtectionInfo`](Client::list_cluster_protection_info) | `GET` | `/v5/{project_id}/cluster-protect/clusters` |
+//! | [`ListClusterProtectionItem`](Client::list_cluster_protection_item) | `GET` | `/v5/{project_id}/cluster-protect/protection-item` |
+//! | [`ListClusterProtectionPolicyDetail`](Client::list_cluster_protection_policy_detail) | `GET` | `/v5/{project_id}/cluster-protect/policy/{policy_id}` |
+//! | [`ListClusterRiskAffectResources`](Client::list_cluster_risk_affect_resources) | `GET` | `/v5/{project_id}/container/cluster/risk/{risk_id}/affected-resources` |
+//! | [`ListClusterRisks`](Client::list_cluster_risks) | `GET` | `/v5/{project_id}/container/cluster/risks` |
+//! | [`ListCommonHost`](Client::list_common_host) | `GET` | `/v5/{project_id}/common/hosts` |
+//! | [`ListCommonTips`](Client::list_common_tips) | `GET` | `/v5/{project_id}/common/tips` |
+//! | [`ListContainerCmdLogs`](Client::list_container_cmd_logs) | `GET` | `/v5/{project_id}/container/cmd-histories` |
+//! | [`ListContainerImageLogs`](Client::list_container_image_logs) | `GET` | `/v5/{project_id}/container/image/events` |
+//! | [`ListContainerImages`](Client::list_container_images) | `GET` | `/v5/{project_id}/container/images` |
+//! | [`ListContainerLogs`](Client::list_container_logs) | `GET` | `/v5/{project_id}/container/logs` |
+//! | [`ListContainerNetworkClusters`](Client::list_container_network_clusters) | `GET` | `/v5/{project_id}/container-network/cluster` |
+//! | [`ListContainerNetworkNodeList`](Client::list_container_network_node_list) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/node` |
+//! | [`ListContainerNodes`](Client::list_container_nodes) | `GET` | `/v5/{project_id}/container/nodes` |
+//! | [`ListContainers`](Client::list_containers) | `GET` | `/v5/{project_id}/container/kubernetes` |
+//! | [`ListCustomRuleConfigDetail`](Client::list_custom_rule_config_detail) | `GET` | `/v5/{project_id}/custom/rule/config/detail` |
+//! | [`ListDecoyPortAvailableHost`](Client::list_decoy_port_available_host) | `GET` | `/v5/{project_id}/honeypot-port/support-list` |
+//! | [`ListDecoyPortPolicy`](Client::list_decoy_port_policy) | `GET` | `/v5/{project_id}/honeypot-port/policy-list` |
+//! | [`ListDictionaries`](Client::list_dictionaries) | `GET` | `/v5/{project_id}/setting/dictionaries` |
+//! | [`ListDockerPlugins`](Client::list_docker_plugins) | `GET` | `/v5/{project_id}/setting/plugins` |
+//! | [`ListDownloadExportedFile`](Client::list_download_exported_file) | `GET` | `/v5/{project_id}/download/{file_id}` |
+//! | [`ListEventAttCk`](Client::list_event_att_ck) | `GET` | `/v5/{project_id}/event/att-ck` |
+//! | [`ListEventForensic`](Client::list_event_forensic) | `GET` | `/v5/{project_id}/event/forensic` |
+//! | [`ListEventHandleHistory`](Client::list_event_handle_history) | `GET` | `/v5/{project_id}/event/handle-history` |
+//! | [`ListEventTopRisk`](Client::list_event_top_risk) | `GET` | `/v5/{project_id}/event/top-risk` |
+//! | [`ListEventType`](Client::list_event_type) | `GET` | `/v5/{project_id}/event/event-type` |
+//! | [`ListFileEvents`](Client::list_file_events) | `GET` | `/v5/{project_id}/files/change-files` |
+//! | [`ListFileHostEventDetails`](Client::list_file_host_event_details) | `GET` | `/v5/{project_id}/{host_id}/files/change-files` |
+//! | [`ListFileHosts`](Client::list_file_hosts) | `GET` | `/v5/{project_id}/files/change-host` |
+//! | [`ListGeneralImageVulOperations`](Client::list_general_image_vul_operations) | `GET` | `/v5/{project_id}/image/vulnerability/handle-history` |
+//! | [`ListGeneralImageVuls`](Client::list_general_image_vuls) | `GET` | `/v5/{project_id}/images/vulnerabilities` |
+//! | [`ListGlobalImageApps`](Client::list_global_image_apps) | `GET` | `/v5/{project_id}/image/apps` |
+//! | [`ListGlobalImageFiles`](Client::list_global_image_files) | `GET` | `/v5/{project_id}/image/files` |
+//! | [`ListGlobalMalware`](Client::list_global_malware) | `GET` | `/v5/{project_id}/image/malwares` |
+//! | [`ListGlobalVulnerabilities`](Client::list_global_vulnerabilities) | `GET` | `/v5/{project_id}/image/vulnerabilities` |
+//! | [`ListHandleAffectBaseline`](Client::list_handle_affect_baseline) | `POST` | `/v5/{project_id}/baseline/check-rule/handle-affect-baseline` |
+//! | [`ListHandleVuls`](Client::list_handle_vuls) | `GET` | `/v5/{project_id}/vulnerability/handle/vulnerabilities` |
+//! | [`ListHostCheckRules`](Client::list_host_check_rules) | `GET` | `/v5/{project_id}/baseline/host/check-rules` |
+//! | [`ListHostProtectHistoryInfo`](Client::list_host_protect_history_info) | `GET` | `/v5/{project_id}/webtamper/static/protect-history` |
+//! | [`ListHostRaspProtectHistoryInfo`](Client::list_host_rasp_protect_history_info) | `GET` | `/v5/{project_id}/webtamper/rasp/protect-history` |
+//! | [`ListHostStatus`](Client::list_host_status) | `GET` | `/v5/{project_id}/host-management/hosts` |
+//! | [`ListHostVuls`](Client::list_host_vuls) | `GET` | `/v5/{project_id}/vulnerability/host/{host_id}` |
+//! | [`ListHostsRisk`](Client::list_hosts_risk) | `GET` | `/v5/{project_id}/host-management/hosts-risk` |
+//! | [`ListIacFileRiskPaths`](Client::list_iac_file_risk_paths) | `GET` | `/v5/{project_id}/container/iac/file/risk/paths` |
+//! | [`ListIacFileRisks`](Client::list_iac_file_risks) | `GET` | `/v5/{project_id}/container/iac/file/risks` |
+//! | [`ListIacFiles`](Client::list_iac_files) | `GET` | `/v5/{project_id}/container/iac/files` |
+//! | [`ListImageApps`](Client::list_image_apps) | `GET` | `/v5/{project_id}/image/{image_id}/apps` |
+//! | [`ListImageBasicImage`](Client::list_image_basic_image) | `GET` | `/v5/{project_id}/image/{image_id}/basic-image` |
+//! | [`ListImageBuildCommandRisks`](Client::list_image_build_command_risks) | `GET` | `/v5/{project_id}/image/build-command-risks` |
+//! | [`ListImageBuildCommandRisksImages`](Client::list_image_build_command_risks_images) | `GET` | `/v5/{project_id}/image/build-command-risks/images` |
+//! | [`ListImageFiles`](Client::list_image_files) | `GET` | `/v5/{project_id}/image/{image_id}/files` |
+//! | [`ListImageHandleAffectVulnerabilities`](Client::list_image_handle_affect_vulnerabilities) | `POST` | `/v5/{project_id}/image/vulnerability/handle-affect-vulnerabilities` |
+//! | [`ListImageLocal`](Client::list_image_local) | `GET` | `/v5/{project_id}/image/local-repositories` |
+//! | [`ListImageMalware`](Client::list_image_malware) | `GET` | `/v5/{project_id}/image/{image_id}/malwares` |
+//! | [`ListImageNonCompliantApp`](Client::list_image_non_compliant_app) | `GET` | `/v5/{project_id}/image/{image_id}/non-compliant-app` |
+//! | [`ListImagePwdComplexity`](Client::list_image_pwd_complexity) | `GET` | `/v5/{project_id}/image/baseline/password-complexity` |
+//! | [`ListImageRiskConfigRules`](Client::list_image_risk_config_rules) | `GET` | `/v5/{project_id}/image/baseline/risk-configs/{check_name}/rules` |
+//! | [`ListImageRiskConfigs`](Client::list_image_risk_configs) | `GET` | `/v5/{project_id}/image/baseline/risk-configs` |
+//! | [`ListImageScanPolicy`](Client::list_image_scan_policy) | `GET` | `/v5/{project_id}/image/scanner-policies` |
+//! | [`ModifyImageScanPolicy`](Client::modify_image_scan_policy) | `PUT` | `/v5/{project_id}/image/scanner-policies` |
+//! | [`ListImageScanTask`](Client::list_image_scan_task) | `GET` | `/v5/{project_id}/image/tasks` |
+//! | [`ListImageSensitive`](Client::list_image_sensitive) | `GET` | `/v5/{project_id}/image/{image_id}/sensitive` |
+//! | [`ListImageSensitiveInfo`](Client::list_image_sensitive_info) | `GET` | `/v5/{project_id}/image/sensitive-information` |
+//! | [`ListImageVulnerabilities`](Client::list_image_vulnerabilities) | `GET` | `/v5/{project_id}/image/{image_id}/vulnerabilities` |
+//! | [`ListImageWeakPwdUsers`](Client::list_image_weak_pwd_users) | `GET` | `/v5/{project_id}/image/baseline/weak-password-users` |
+//! | [`ListJarPackageHostInfo`](Client::list_jar_package_host_info) | `GET` | `/v5/{project_id}/asset/midwares/detail` |
+//! | [`ListJarPackageInfo`](Client::list_jar_package_info) | `GET` | `/v5/{project_id}/asset/{host_id}/jar-package` |
+//! | [`ListJarPackageStatistics`](Client::list_jar_package_statistics) | `GET` | `/v5/{project_id}/asset/midwares` |
+//! | [`ListK8sCronJobs`](Client::list_k8s_cron_jobs) | `GET` | `/v5/{project_id}/kubernetes/cronjobs` |
+//! | [`ListK8sDaemonSets`](Client::list_k8s_daemon_sets) | `GET` | `/v5/{project_id}/kubernetes/daemonsets` |
+//! | [`ListK8sDeployments`](Client::list_k8s_deployments) | `GET` | `/v5/{project_id}/kubernetes/deployments` |
+//! | [`ListK8sJobs`](Client::list_k8s_jobs) | `GET` | `/v5/{project_id}/kubernetes/jobs` |
+//! | [`ListK8sPods`](Client::list_k8s_pods) | `GET` | `/v5/{project_id}/kubernetes/pods` |
+//! | [`ListK8sStatefulSets`](Client::list_k8s_stateful_sets) | `GET` | `/v5/{project_id}/kubernetes/statefulsets` |
+//! | [`ListKernelModuleHostInfo`](Client::list_kernel_module_host_info) | `GET` | `/v5/{project_id}/asset/host/kernel-module` |
+//! | [`ListKernelModuleInfo`](Client::list_kernel_module_info) | `GET` | `/v5/{project_id}/asset/{host_id}/kernel-module` |
+//! | [`ListKernelModuleStatistics`](Client::list_kernel_module_statistics) | `GET` | `/v5/{project_id}/asset/statistics/kernel-module` |
+//! | [`ListKubernetesClusterDetails`](Client::list_kubernetes_cluster_details) | `GET` | `/v5/{project_id}/kubernetes/clusters` |
+//! | [`ListKubernetesEndpointDetails`](Client::list_kubernetes_endpoint_details) | `GET` | `/v5/{project_id}/kubernetes/endpoints` |
+//! | [`ListKubernetesServiceDetails`](Client::list_kubernetes_service_details) | `GET` | `/v5/{project_id}/kubernetes/services` |
+//! | [`ListLocalImageAppInfo`](Client::list_local_image_app_info) | `GET` | `/v5/{project_id}/image/local/apps` |
+//! | [`ListLocalImageContainers`](Client::list_local_image_containers) | `GET` | `/v5/{project_id}/image/local/containers` |
+//! | [`ListLocalImageHosts`](Client::list_local_image_hosts) | `GET` | `/v5/{project_id}/image/local/hosts` |
+//! | [`ListLockedStatus`](Client::list_locked_status) | `GET` | `/v5/{project_id}/resources/{resource_id}/locked-status` |
+//! | [`ListLoginCommonIp`](Client::list_login_common_ip) | `GET` | `/v5/{project_id}/setting/login-common-ip` |
+//! | [`ModifyLoginCommonIp`](Client::modify_login_common_ip) | `POST` | `/v5/{project_id}/setting/login-common-ip` |
+//! | [`ListLoginCommonLocation`](Client::list_login_common_location) | `GET` | `/v5/{project_id}/setting/login-common-location` |
+//! | [`ModifyLoginCommonLocation`](Client::modify_login_common_location) | `POST` | `/v5/{project_id}/setting/login-common-location` |
+//! | [`ListLoginWhiteIp`](Client::list_login_white_ip) | `GET` | `/v5/{project_id}/setting/login-white-ip` |
+//! | [`ModifyLoginWhiteIp`](Client::modify_login_white_ip) | `POST` | `/v5/{project_id}/setting/login-white-ip` |
+//! | [`ListMonthlyOperationReports`](Client::list_monthly_operation_reports) | `GET` | `/v5/{project_id}/operational-report/reports` |
+//! | [`ListNamespaces`](Client::list_namespaces) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/namespace` |
+//! | [`ListOperationLogsByVaultName`](Client::list_operation_logs_by_vault_name) | `GET` | `/v5/{project_id}/ransomware/backup/operation-logs` |
+//! | [`ListOrganizationTree`](Client::list_organization_tree) | `GET` | `/v5/setting/account/organization-tree` |
+//! | [`ListPasswordComplexity`](Client::list_password_complexity) | `GET` | `/v5/{project_id}/baseline/password-complexity` |
+//! | [`ListPluginInfo`](Client::list_plugin_info) | `GET` | `/v5/{project_id}/plugins/code/{code}` |
+//! | [`ListPluginInstallScript`](Client::list_plugin_install_script) | `GET` | `/v5/{project_id}/setting/docker-plugin-install-script` |
+//! | [`ListPluginStatus`](Client::list_plugin_status) | `GET` | `/v5/{project_id}/plugins/attachments` |
+//! | [`ListPlugins`](Client::list_plugins) | `GET` | `/v5/{project_id}/plugins` |
+//! | [`ListPolicies`](Client::list_policies) | `GET` | `/v5/{project_id}/host-management/policies` |
+//! | [`ListPolicyGroup`](Client::list_policy_group) | `GET` | `/v5/{project_id}/policy/groups` |
+//! | [`ListPortHost`](Client::list_port_host) | `GET` | `/v5/{project_id}/asset/ports/detail` |
+//! | [`ListPortStatistics`](Client::list_port_statistics) | `GET` | `/v5/{project_id}/asset/port/statistics` |
+//! | [`ListPorts`](Client::list_ports) | `GET` | `/v5/{project_id}/asset/ports` |
+//! | [`ListProcessStatistics`](Client::list_process_statistics) | `GET` | `/v5/{project_id}/asset/process/statistics` |
+//! | [`ListProcessesHost`](Client::list_processes_host) | `GET` | `/v5/{project_id}/asset/processes/detail` |
+//! | [`ListProjectConfigs`](Client::list_project_configs) | `POST` | `/v5/{project_id}/config` |
+//! | [`ModifyProjectConfigs`](Client::modify_project_configs) | `PUT` | `/v5/{project_id}/config` |
+//! | [`ListProjectTags`](Client::list_project_tags) | `GET` | `/v5/{project_id}/{resource_type}/tags` |
+//! | [`ListProtectionServer`](Client::list_protection_server) | `GET` | `/v5/{project_id}/ransomware/server` |
+//! | [`ListProtectionServers`](Client::list_protection_servers) | `GET` | `/v5/{project_id}/rasp/servers` |
+//! | [`ListQueryExportTask`](Client::list_query_export_task) | `GET` | `/v5/{project_id}/export-task/{task_id}` |
+//! | [`ListQuotasDetail`](Client::list_quotas_detail) | `GET` | `/v5/{project_id}/billing/quotas-detail` |
+//! | [`ListRansomwareProtectionNodes`](Client::list_ransomware_protection_nodes) | `GET` | `/v5/{project_id}/ransomware/servers` |
+//! | [`ListRaspEvents`](Client::list_rasp_events) | `GET` | `/v5/{project_id}/rasp/events` |
+//! | [`ListRaspPolicies`](Client::list_rasp_policies) | `GET` | `/v5/{project_id}/rasp/policies` |
+//! | [`ListRegistryImages`](Client::list_registry_images) | `GET` | `/v5/{project_id}/image/registries/images` |
+//! | [`ListRegistryStatistics`](Client::list_registry_statistics) | `GET` | `/v5/{project_id}/image/registries/statistics` |
+//! | [`ListRelatedEvents`](Client::list_related_events) | `GET` | `/v5/{project_id}/event/related-events` |
+//! | [`ListResourceIds`](Client::list_resource_ids) | `POST` | `/v5/{project_id}/billing/resource-id-list` |
+//! | [`ListResourceInstanceTag`](Client::list_resource_instance_tag) | `GET` | `/v5/{project_id}/{resource_type}/{resource_id}/tags` |
+//! | [`ListRiskConfigCheckRules`](Client::list_risk_config_check_rules) | `GET` | `/v5/{project_id}/baseline/risk-config/{check_name}/check-rules` |
+//! | [`ListRiskConfigHosts`](Client::list_risk_config_hosts) | `GET` | `/v5/{project_id}/baseline/risk-config/{check_name}/hosts` |
+//! | [`ListRiskConfigs`](Client::list_risk_configs) | `GET` | `/v5/{project_id}/baseline/risk-configs` |
+//! | [`ListSameEvents`](Client::list_same_events) | `GET` | `/v5/{project_id}/event/same-events` |
+//! | [`ListSecurityCheckClusterReports`](Client::list_security_check_cluster_reports) | `GET` | `/v5/{project_id}/security-check/containers/cluster-reports` |
+//! | [`ListSecurityCheckPolicyGroup`](Client::list_security_check_policy_group) | `GET` | `/v5/{project_id}/baseline/security-checks/policy-groups` |
+//! | [`ListSecurityEvents`](Client::list_security_events) | `GET` | `/v5/{project_id}/event/events` |
+//! | [`ListSecurityGroupPolicies`](Client::list_security_group_policies) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/security-group-policies` |
+//! | [`ListSecurityGroups`](Client::list_security_groups) | `GET` | `/v5/{project_id}/container-network/security-groups` |
+//! | [`ListSecurityReport`](Client::list_security_report) | `GET` | `/v5/{project_id}/report/report-list` |
+//! | [`ListSecurityRisk`](Client::list_security_risk) | `GET` | `/v5/{project_id}/overview/security/risk/list` |
+//! | [`ListServerlessAsset`](Client::list_serverless_asset) | `GET` | `/v5/{project_id}/serverless/asset` |
+//! | [`ListServerlessAssetDetail`](Client::list_serverless_asset_detail) | `GET` | `/v5/{project_id}/serverless/asset/detail` |
+//! | [`ListSimilarHandledEvents`](Client::list_similar_handled_events) | `GET` | `/v5/{project_id}/event/similar-handled-events` |
+//! | [`ListSwrImageRepository`](Client::list_swr_image_repository) | `GET` | `/v5/{project_id}/image/swr-repository` |
+//! | [`ListSystemConfigs`](Client::list_system_configs) | `GET` | `/v5/{project_id}/setting/system-configs` |
+//! | [`ListTaskResources`](Client::list_task_resources) | `POST` | `/v5/{project_id}/common/tasks/{task_id}/resources/batch-query` |
+//! | [`ListTasks`](Client::list_tasks) | `POST` | `/v5/{project_id}/common/tasks/batch-query` |
+//! | [`ListTwoFactorLoginHost`](Client::list_two_factor_login_host) | `GET` | `/v5/{project_id}/setting/two-factor-login/hosts` |
+//! | [`ListUrgentVulnerabilities`](Client::list_urgent_vulnerabilities) | `GET` | `/v5/{project_id}/vulnerability/urgent-vulnerabilities` |
+//! | [`ListUserChangeHistories`](Client::list_user_change_histories) | `GET` | `/v5/{project_id}/asset/user/change-history` |
+//! | [`ListUserStatistics`](Client::list_user_statistics) | `GET` | `/v5/{project_id}/asset/user/statistics` |
+//! | [`ListUsers`](Client::list_users) | `GET` | `/v5/{project_id}/asset/users` |
+//! | [`ListVulAffectImageApps`](Client::list_vul_affect_image_apps) | `GET` | `/v5/{project_id}/image/vulnerability/{image_id}/apps` |
+//! | [`ListVulAffectImageContainers`](Client::list_vul_affect_image_containers) | `GET` | `/v5/{project_id}/image/vulnerability/{image_id}/containers` |
+//! | [`ListVulAffectImages`](Client::list_vul_affect_images) | `GET` | `/v5/{project_id}/vulnerability/images` |
+//! | [`ListVulContainerApps`](Client::list_vul_container_apps) | `GET` | `/v5/{project_id}/vulnerability/container/apps` |
+//! | [`ListVulContainers`](Client::list_vul_containers) | `GET` | `/v5/{project_id}/vulnerability/containers` |
+//! | [`ListVulHandleHistory`](Client::list_vul_handle_history) | `GET` | `/v5/{project_id}/vulnerability/handle-history` |
+//! | [`ListVulHostApps`](Client::list_vul_host_apps) | `GET` | `/v5/{project_id}/vulnerability/{host_id}/apps` |
+//! | [`ListVulHostBackups`](Client::list_vul_host_backups) | `GET` | `/v5/{project_id}/vulnerability/backup/backups` |
+//! | [`ListVulHostHosts`](Client::list_vul_host_hosts) | `GET` | `/v5/{project_id}/vulnerability/host/hosts` |
+//! | [`ListVulHostProcess`](Client::list_vul_host_process) | `GET` | `/v5/{project_id}/vulnerability/{host_id}/process` |
+//! | [`ListVulHostVaults`](Client::list_vul_host_vaults) | `GET` | `/v5/{project_id}/vulnerability/backup/host-vaults` |
+//! | [`ListVulHostVuls`](Client::list_vul_host_vuls) | `GET` | `/v5/{project_id}/vulnerability/host-vulnerability/vulnerabilities` |
+//! | [`ListVulHosts`](Client::list_vul_hosts) | `GET` | `/v5/{project_id}/vulnerability/hosts` |
+//! | [`ListVulRepairCmds`](Client::list_vul_repair_cmds) | `POST` | `/v5/{project_id}/vulnerability/repair-cmds` |
+//! | [`ListVulRepairFailedDetail`](Client::list_vul_repair_failed_detail) | `GET` | `/v5/{project_id}/vulnerability/{host_id}/fail-detail` |
+//! | [`ListVulRepoImage`](Client::list_vul_repo_image) | `GET` | `/v5/{project_id}/image/{vul_id}/images` |
+//! | [`ListVulScanTask`](Client::list_vul_scan_task) | `GET` | `/v5/{project_id}/vulnerability/scan-tasks` |
+//! | [`ListVulScanTaskHost`](Client::list_vul_scan_task_host) | `GET` | `/v5/{project_id}/vulnerability/scan-task/{task_id}/hosts` |
+//! | [`ListVulWhiteList`](Client::list_vul_white_list) | `GET` | `/v5/{project_id}/vulnerability/white-lists` |
+//! | [`ListVulWhiteListVulOptions`](Client::list_vul_white_list_vul_options) | `GET` | `/v5/{project_id}/vulnerability/white-list/vulnerability-options` |
+//! | [`ListVulnerabilities`](Client::list_vulnerabilities) | `GET` | `/v5/{project_id}/vulnerability/vulnerabilities` |
+//! | [`ListVulnerabilityCve`](Client::list_vulnerability_cve) | `GET` | `/v5/{project_id}/image/vulnerability/{vul_id}/cve` |
+//! | [`ListWeakPasswordUsers`](Client::list_weak_password_users) | `GET` | `/v5/{project_id}/baseline/weak-password-users` |
+//! | [`ListWebAppAndServiceStatistics`](Client::list_web_app_and_service_statistics) | `GET` | `/v5/{project_id}/asset/web-app-and-service-statistics` |
+//! | [`ListWebAppAndServices`](Client::list_web_app_and_services) | `GET` | `/v5/{project_id}/asset/web-app-and-services` |
+//! | [`ListWebFrameworkHostInfo`](Client::list_web_framework_host_info) | `GET` | `/v5/{project_id}/asset/host/web-framework` |
+//! | [`ListWebFrameworkInfo`](Client::list_web_framework_info) | `GET` | `/v5/{project_id}/asset/{host_id}/web-framework` |
+//! | [`ListWebFrameworkStatistics`](Client::list_web_framework_statistics) | `GET` | `/v5/{project_id}/asset/statistics/web-framework` |
+//! | [`ListWebSiteHostInfo`](Client::list_web_site_host_info) | `GET` | `/v5/{project_id}/asset/host/web-site` |
+//! | [`ListWebSiteInfo`](Client::list_web_site_info) | `GET` | `/v5/{project_id}/asset/{host_id}/web-site` |
+//! | [`ListWebSiteStatistics`](Client::list_web_site_statistics) | `GET` | `/v5/{project_id}/asset/statistics/web-site` |
+//! | [`ListWebTamperEvent`](Client::list_web_tamper_event) | `GET` | `/v5/{project_id}/webtamper/events` |
+//! | [`ListWebTamperHost`](Client::list_web_tamper_host) | `GET` | `/v5/{project_id}/webtamper/host-management/hosts` |
+//! | [`ListWebTamperImageOptions`](Client::list_web_tamper_image_options) | `GET` | `/v5/{project_id}/webtamper/image-options` |
+//! | [`ListWebTamperProtectStatistics`](Client::list_web_tamper_protect_statistics) | `GET` | `/v5/{project_id}/webtamper/statistics` |
+//! | [`ListWebTamperProtectionContainer`](Client::list_web_tamper_protection_container) | `GET` | `/v5/{project_id}/webtamper/protection-containers` |
+//! | [`ListWebTamperProtectionDirectory`](Client::list_web_tamper_protection_directory) | `GET` | `/v5/{project_id}/webtamper/protection-directories` |
+//! | [`ListWorkLoads`](Client::list_work_loads) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/{namespace}/workloads` |
+//! | [`ListWtpProtectHost`](Client::list_wtp_protect_host) | `GET` | `/v5/{project_id}/webtamper/hosts` |
+//! | [`ModifyCicdConfiguration`](Client::modify_cicd_configuration) | `PUT` | `/v5/{project_id}/image/cicd/configurations/{cicd_id}` |
+//! | [`ShowCicdConfiguration`](Client::show_cicd_configuration) | `GET` | `/v5/{project_id}/image/cicd/configurations/{cicd_id}` |
+//! | [`ParseMultiCloudClusterConfig`](Client::parse_multi_cloud_cluster_config) | `POST` | `/v5/{project_id}/container/kubernetes/multi-cloud/config-analyze` |
+//! | [`RecordUserViewVulTask`](Client::record_user_view_vul_task) | `POST` | `/v5/{project_id}/vulnerability/task/user/trace` |
+//! | [`RecreateVulScanTask`](Client::recreate_vul_scan_task) | `PUT` | `/v5/{project_id}/vulnerability/scan/task/{task_id}/rescan` |
+//! | [`RemoveMultiCloudClusters`](Client::remove_multi_cloud_clusters) | `DELETE` | `/v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}` |
+//! | [`UpdateMultiCloudClusters`](Client::update_multi_cloud_clusters) | `PUT` | `/v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}` |
+//! | [`RestoreDuplicationInfo`](Client::restore_duplication_info) | `POST` | `/v5/{project_id}/ransomware/duplication/{backup_id}/restore` |
+//! | [`RestoreVulHostBackup`](Client::restore_vul_host_backup) | `PUT` | `/v5/{project_id}/vulnerability/backup/{backup_id}/restore` |
+//! | [`ResumePauseAiPolicies`](Client::resume_pause_ai_policies) | `POST` | `/v5/{project_id}/ai/policy/operate` |
+//! | [`ResumePauseAiPolicyGroups`](Client::resume_pause_ai_policy_groups) | `POST` | `/v5/{project_id}/ai/policy/groups/operate` |
+//! | [`ResumePauseCustomRuleConfig`](Client::resume_pause_custom_rule_config) | `POST` | `/v5/{project_id}/custom/rule/config/operate` |
+//! | [`RetryTask`](Client::retry_task) | `PUT` | `/v5/{project_id}/common/tasks/{task_id}/retry` |
+//! | [`RunBaselineDetect`](Client::run_baseline_detect) | `GET` | `/v5/{project_id}/baseline/detection/{group_id}` |
+//! | [`RunHostAssetManualCollect`](Client::run_host_asset_manual_collect) | `POST` | `/v5/{project_id}/asset/manual-collect/{type}` |
+//! | [`ShowHostAssetManualCollectStatus`](Client::show_host_asset_manual_collect_status) | `GET` | `/v5/{project_id}/asset/manual-collect/{type}` |
 //! | [`RunImageSynchronize`](Client::run_image_synchronize) | `POST` | `/v5/{project_id}/image/synchronize` |
+//! | [`SaveBrowsingHistory`](Client::save_browsing_history) | `POST` | `/v5/{project_id}/browsing-history` |
+//! | [`SendSecurityReport`](Client::send_security_report) | `POST` | `/v5/{project_id}/report/sending` |
+//! | [`SetMalwareReminders`](Client::set_malware_reminders) | `PUT` | `/v5/{project_id}/setting/malware/reminders` |
+//! | [`ShowMalwareReminders`](Client::show_malware_reminders) | `GET` | `/v5/{project_id}/setting/malware/reminders` |
+//! | [`SetManualDetect`](Client::set_manual_detect) | `POST` | `/v5/{project_id}/host-management/{host_id}/manual-detect` |
+//! | [`SetProtectDirSwitchInfo`](Client::set_protect_dir_switch_info) | `POST` | `/v5/{project_id}/wtp/{host_id}/protect-directories/status` |
+//! | [`SetRaspSwitch`](Client::set_rasp_switch) | `POST` | `/v5/{project_id}/webtamper/rasp/status` |
+//! | [`SetRemoteBackupInfo`](Client::set_remote_backup_info) | `POST` | `/v5/{project_id}/wtp/{host_id}/set-remote-backup` |
+//! | [`SetTwoFactorLoginConfig`](Client::set_two_factor_login_config) | `PUT` | `/v5/{project_id}/setting/two-factor-login/config` |
+//! | [`SetWtpProtectionStatusInfo`](Client::set_wtp_protection_status_info) | `POST` | `/v5/{project_id}/webtamper/static/status` |
+//! | [`ShowAccountTop`](Client::show_account_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/account` |
+//! | [`ShowAgentAddress`](Client::show_agent_address) | `GET` | `/v5/{project_id}/container/kubernetes/multi-cloud/agent-network` |
+//! | [`ShowAgentDaemonsetDeployTemplate`](Client::show_agent_daemonset_deploy_template) | `GET` | `/v5/{project_id}/container/kubernetes/template` |
+//! | [`ShowAgentStatistics`](Client::show_agent_statistics) | `GET` | `/v5/{project_id}/overview/agent/statistics` |
+//! | [`ShowAgentStatisticsStatus`](Client::show_agent_statistics_status) | `GET` | `/v5/{project_id}/asset/overview/status/agent` |
+//! | [`ShowAntivirusFreeQuota`](Client::show_antivirus_free_quota) | `GET` | `/v5/{project_id}/antivirus/pay-per-scan/free-quotas` |
+//! | [`ShowAntivirusStatistic`](Client::show_antivirus_statistic) | `GET` | `/v5/{project_id}/antivirus/statistic` |
+//! | [`ShowAppRaspSwitchStatus`](Client::show_app_rasp_switch_status) | `GET` | `/v5/{project_id}/rasp/{host_id}/status` |
+//! | [`ShowAppWhitelistAgentStatics`](Client::show_app_whitelist_agent_statics) | `GET` | `/v5/{project_id}/app/agent/statistics` |
+//! | [`ShowAppWhitelistPolicy`](Client::show_app_whitelist_policy) | `GET` | `/v5/{project_id}/app/{policy_id}/detail` |
+//! | [`ShowAssetStatistic`](Client::show_asset_statistic) | `GET` | `/v5/{project_id}/asset/statistics` |
+//! | [`ShowAutoLaunchTop`](Client::show_auto_launch_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/auto-launch` |
+//! | [`ShowBackupInfoByBackupId`](Client::show_backup_info_by_backup_id) | `GET` | `/v5/{project_id}/ransomware/backup/{backup_id}/detail` |
+//! | [`ShowBackupPolicyInfo`](Client::show_backup_policy_info) | `GET` | `/v5/{project_id}/backup/policy` |
+//! | [`UpdateBackupPolicyInfo`](Client::update_backup_policy_info) | `PUT` | `/v5/{project_id}/backup/policy` |
+//! | [`ShowBaselineDirectory`](Client::show_baseline_directory) | `GET` | `/v5/{project_id}/baseline/security-checks/directory` |
+//! | [`ShowBaselineOverview`](Client::show_baseline_overview) | `GET` | `/v5/{project_id}/baseline/overview` |
+//! | [`ShowBaselineScanStatus`](Client::show_baseline_scan_status) | `GET` | `/v5/{project_id}/baseline/scan-status` |
+//! | [`ShowBaselineStatistic`](Client::show_baseline_statistic) | `GET` | `/v5/{project_id}/baseline/statistic` |
+//! | [`ShowCheckRuleDetail`](Client::show_check_rule_detail) | `GET` | `/v5/{project_id}/baseline/check-rule/detail` |
+//! | [`ShowCheckRuleFixFailDetail`](Client::show_check_rule_fix_fail_detail) | `GET` | `/v5/{project_id}/baseline/check-rule/fail-detail` |
+//! | [`ShowClusterAssetStatistics`](Client::show_cluster_asset_statistics) | `GET` | `/v5/{project_id}/cluster/asset/statistics` |
+//! | [`ShowClusterProtectPolicyTemplate`](Client::show_cluster_protect_policy_template) | `GET` | `/v5/{project_id}/container/clusters/protection-policy-templates/{policy_template_id}` |
+//! | [`ShowClusterScanStatistics`](Client::show_cluster_scan_statistics) | `GET` | `/v5/{project_id}/container/cluster/statistics` |
+//! | [`ShowCmsVulDetail`](Client::show_cms_vul_detail) | `GET` | `/v5/{project_id}/vulnerability/cms-detail` |
+//! | [`ShowCommonPort`](Client::show_common_port) | `GET` | `/v5/{project_id}/asset/common-port-info` |
+//! | [`ShowContainerNetworkInfo`](Client::show_container_network_info) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/network-info` |
+//! | [`ShowContainerNodeStatistics`](Client::show_container_node_statistics) | `GET` | `/v5/{project_id}/container/node-statistics` |
+//! | [`ShowContainerProtectionStatus`](Client::show_container_protection_status) | `GET` | `/v5/{project_id}/asset/overview/status/container/protection` |
+//! | [`ShowDecoyPortAutoBind`](Client::show_decoy_port_auto_bind) | `GET` | `/v5/{project_id}/honeypot-port/default-config` |
+//! | [`SwitchDecoyPortAutoBind`](Client::switch_decoy_port_auto_bind) | `PUT` | `/v5/{project_id}/honeypot-port/default-config` |
+//! | [`ShowDecoyPortHostList`](Client::show_decoy_port_host_list) | `GET` | `/v5/{project_id}/honeypot-port/host-list` |
+//! | [`ShowDefaultSecurityCheckPolicy`](Client::show_default_security_check_policy) | `GET` | `/v5/{project_id}/baseline/security-checks/default-policy` |
+//! | [`ShowDefaultSecurityCheckPolicyDetails`](Client::show_default_security_check_policy_details) | `GET` | `/v5/{project_id}/baseline/security-checks/default-policy/details` |
+//! | [`ShowEndpointStatus`](Client::show_endpoint_status) | `POST` | `/v5/{project_id}/host-management/vpc-endpointes/batch-query` |
+//! | [`ShowEventAttackTag`](Client::show_event_attack_tag) | `GET` | `/v5/{project_id}/event/attack-tag` |
+//! | [`ShowEventSeverity`](Client::show_event_severity) | `GET` | `/v5/{project_id}/event/severity` |
+//! | [`ShowExportTask`](Client::show_export_task) | `GET` | `/v5/{project_id}/event/export-task/{task_id}` |
+//! | [`ShowFileStatistic`](Client::show_file_statistic) | `GET` | `/v5/{project_id}/files/statistic` |
+//! | [`ShowHostProtectionStatus`](Client::show_host_protection_status) | `GET` | `/v5/{project_id}/asset/overview/status/host/protection` |
+//! | [`ShowHostsStatistics`](Client::show_hosts_statistics) | `GET` | `/v5/{project_id}/host-management/host-statistics` |
+//! | [`ShowHotInformation`](Client::show_hot_information) | `GET` | `/v5/{project_id}/overview/hot/information` |
+//! | [`ShowImageAssetStatistics`](Client::show_image_asset_statistics) | `GET` | `/v5/{project_id}/image/asset/statistics` |
+//! | [`ShowImageBaselineStatistic`](Client::show_image_baseline_statistic) | `GET` | `/v5/{project_id}/image/baseline/statistic` |
+//! | [`ShowImageCheckRuleDetail`](Client::show_image_check_rule_detail) | `GET` | `/v5/{project_id}/image/baseline/check-rule/detail` |
+//! | [`ShowImageFilesStat`](Client::show_image_files_stat) | `GET` | `/v5/{project_id}/image/{image_id}/files-statistics` |
+//! | [`ShowImagePayPerScanStatistics`](Client::show_image_pay_per_scan_statistics) | `GET` | `/v5/{project_id}/image/pay-per-scan/statistics` |
+//! | [`ShowImageSecurityReportStatistic`](Client::show_image_security_report_statistic) | `POST` | `/v5/{project_id}/image/security-report/statistic` |
+//! | [`ShowImageUploadCommand`](Client::show_image_upload_command) | `GET` | `/v5/{project_id}/image/registries/image-upload-command` |
+//! | [`ShowJarPackageTop`](Client::show_jar_package_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/jar-package` |
+//! | [`ShowK8sContainerDetail`](Client::show_k8s_container_detail) | `GET` | `/v5/{project_id}/kubernetes/container/detail` |
+//! | [`ShowK8sPodDetail`](Client::show_k8s_pod_detail) | `GET` | `/v5/{project_id}/kubernetes/{pod_name}/pod/detail` |
+//! | [`ShowKernelModuleTop`](Client::show_kernel_module_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/kernel-module` |
+//! | [`ShowKubernetesEndpointInfo`](Client::show_kubernetes_endpoint_info) | `GET` | `/v5/{project_id}/kubernetes/endpoint/detail` |
+//! | [`ShowKubernetesServiceInfo`](Client::show_kubernetes_service_info) | `GET` | `/v5/{project_id}/kubernetes/service/detail` |
+//! | [`ShowLinuxVulDetail`](Client::show_linux_vul_detail) | `GET` | `/v5/{project_id}/vulnerability/linux-detail` |
+//! | [`ShowManualSecurityCheckStatus`](Client::show_manual_security_check_status) | `GET` | `/v5/{project_id}/security-check/manual-check/status` |
+//! | [`ShowMonthlyOperationReportDetail`](Client::show_monthly_operation_report_detail) | `GET` | `/v5/{project_id}/operational-report/reports/{report_id}` |
+//! | [`ShowMultiCloudClusterAuth`](Client::show_multi_cloud_cluster_auth) | `GET` | `/v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}/permissions` |
+//! | [`ShowMultiCloudClusterImageCommand`](Client::show_multi_cloud_cluster_image_command) | `GET` | `/v5/{project_id}/container/kubernetes/multi-cloud/image-upload-command` |
+//! | [`ShowMultiCloudClusterProxyScript`](Client::show_multi_cloud_cluster_proxy_script) | `GET` | `/v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}/agent/install-script` |
+//! | [`ShowNetworkStatistics`](Client::show_network_statistics) | `GET` | `/v5/{project_id}/container-network/network-statistics` |
+//! | [`ShowOsStatisticsInfo`](Client::show_os_statistics_info) | `GET` | `/v5/{project_id}/asset/overview/status/os` |
+//! | [`ShowPageNotices`](Client::show_page_notices) | `GET` | `/v5/{project_id}/setting/page-notices` |
+//! | [`ShowPortTop`](Client::show_port_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/port` |
+//! | [`ShowProcessTop`](Client::show_process_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/process` |
+//! | [`ShowProductdataOfferingInfos`](Client::show_productdata_offering_infos) | `GET` | `/v5/{project_id}/product/productdata/offering-infos` |
+//! | [`ShowProtectStatistics`](Client::show_protect_statistics) | `GET` | `/v5/{project_id}/overview/protection/statistics` |
+//! | [`ShowQuotaStatisticsInfo`](Client::show_quota_statistics_info) | `GET` | `/v5/{project_id}/asset/overview/status/quota` |
+//! | [`ShowRaspPolicyDetail`](Client::show_rasp_policy_detail) | `GET` | `/v5/{project_id}/rasp/policy/detail` |
+//! | [`ShowRaspProtectStatistics`](Client::show_rasp_protect_statistics) | `GET` | `/v5/{project_id}/rasp/statistics` |
+//! | [`ShowRaspServerDetail`](Client::show_rasp_server_detail) | `GET` | `/v5/{project_id}/rasp/servers/{host_id}/applications` |
+//! | [`ShowRemoteBackupHostInfo`](Client::show_remote_backup_host_info) | `GET` | `/v5/{project_id}/wtp/{host_id}/backup-host` |
+//! | [`ShowRiskConfigDetail`](Client::show_risk_config_detail) | `GET` | `/v5/{project_id}/baseline/risk-config/{check_name}/detail` |
+//! | [`ShowRiskScore`](Client::show_risk_score) | `GET` | `/v5/{project_id}/overview/risk/score` |
+//! | [`ShowScanStatus`](Client::show_scan_status) | `GET` | `/v5/{project_id}/host-management/{host_id}/scan-status` |
+//! | [`ShowScriptFile`](Client::show_script_file) | `GET` | `/v5/{project_id}/setting/scripts` |
+//! | [`ShowSecurityCheckClusterReport`](Client::show_security_check_cluster_report) | `GET` | `/v5/{project_id}/security-check/containers/cluster-reports/{report_id}` |
+//! | [`ShowSecurityCheckConfig`](Client::show_security_check_config) | `GET` | `/v5/{project_id}/security-check/config` |
+//! | [`UpdateSecurityCheckConfig`](Client::update_security_check_config) | `POST` | `/v5/{project_id}/security-check/config` |
+//! | [`ShowSecurityCheckHostReport`](Client::show_security_check_host_report) | `GET` | `/v5/{project_id}/security-check/host-report/{host_id}` |
+//! | [`ShowSingleBackupPolicyInfo`](Client::show_single_backup_policy_info) | `GET` | `/v5/{project_id}/backup/{policy_id}` |
+//! | [`ShowSoftwareTop`](Client::show_software_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/software` |
+//! | [`ShowTaskStatistics`](Client::show_task_statistics) | `GET` | `/v5/{project_id}/common/task-statistics` |
+//! | [`ShowVersion`](Client::show_version) | `GET` | `/v5/{project_id}/billing/version` |
+//! | [`ShowVulAffectedStatics`](Client::show_vul_affected_statics) | `GET` | `/v5/{project_id}/vulnerability/statistics/affected` |
+//! | [`ShowVulBackupStatistics`](Client::show_vul_backup_statistics) | `POST` | `/v5/{project_id}/vulnerability/backup-statistics` |
+//! | [`ShowVulReportData`](Client::show_vul_report_data) | `POST` | `/v5/{project_id}/vulnerability/report/data` |
+//! | [`ShowVulScanTaskEstimatedTime`](Client::show_vul_scan_task_estimated_time) | `POST` | `/v5/{project_id}/vulnerability/scan/task/estimated-time` |
+//! | [`ShowVulStatics`](Client::show_vul_statics) | `GET` | `/v5/{project_id}/vulnerability/statistics` |
+//! | [`ShowVulTaskStatistics`](Client::show_vul_task_statistics) | `GET` | `/v5/{project_id}/vulnerability/task/statistics` |
+//! | [`ShowWebAppAndServiceTop`](Client::show_web_app_and_service_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/web-app-and-service` |
+//! | [`ShowWebFrameworkTop`](Client::show_web_framework_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/web-framework` |
+//! | [`ShowWebSiteTop`](Client::show_web_site_top) | `GET` | `/v5/{project_id}/asset/overview/statistics/top/web-site` |
+//! | [`ShowWebTamperHostPolicy`](Client::show_web_tamper_host_policy) | `GET` | `/v5/{project_id}/webtamper/{host_id}/policy` |
+//! | [`UpdateWebTamperHostPolicy`](Client::update_web_tamper_host_policy) | `PUT` | `/v5/{project_id}/webtamper/{host_id}/policy` |
+//! | [`ShowWebTamperRaspPath`](Client::show_web_tamper_rasp_path) | `GET` | `/v5/{project_id}/wtp/{host_id}/rasp-path` |
+//! | [`UpdateWebTamperRaspPath`](Client::update_web_tamper_rasp_path) | `PUT` | `/v5/{project_id}/wtp/{host_id}/rasp-path` |
+//! | [`ShowWelfareAreaInfo`](Client::show_welfare_area_info) | `GET` | `/v5/{project_id}/operational-report/welfare` |
+//! | [`ShowWindowsVulDetail`](Client::show_windows_vul_detail) | `GET` | `/v5/{project_id}/vulnerability/windows-detail` |
+//! | [`ShowWtpProtectStatistics`](Client::show_wtp_protect_statistics) | `GET` | `/v5/{project_id}/wtp/statistics` |
+//! | [`StartManualSecurityCheck`](Client::start_manual_security_check) | `POST` | `/v5/{project_id}/security-check/manual-check/start` |
+//! | [`StartPlugin`](Client::start_plugin) | `POST` | `/v5/{project_id}/plugins/attachments/start` |
+//! | [`StartProtection`](Client::start_protection) | `POST` | `/v5/{project_id}/ransomware/protection/open` |
+//! | [`StopImageScanTask`](Client::stop_image_scan_task) | `PUT` | `/v5/{project_id}/image/image-scan/tasks/{task_id}/stop` |
+//! | [`StopManualSecurityCheck`](Client::stop_manual_security_check) | `POST` | `/v5/{project_id}/security-check/manual-check/stop` |
+//! | [`StopPlugin`](Client::stop_plugin) | `POST` | `/v5/{project_id}/plugins/attachments/stop` |
+//! | [`StopProtection`](Client::stop_protection) | `POST` | `/v5/{project_id}/ransomware/protection/close` |
+//! | [`SwitchAppWhitelistPolicyLearnStatus`](Client::switch_app_whitelist_policy_learn_status) | `POST` | `/v5/{project_id}/app/{policy_id}/learn` |
+//! | [`SwitchClusterProtectionMode`](Client::switch_cluster_protection_mode) | `POST` | `/v5/{project_id}/cluster-protect/switch-mod` |
+//! | [`SwitchContainerProtectStatus`](Client::switch_container_protect_status) | `POST` | `/v5/{project_id}/container/switch-version` |
+//! | [`SwitchDecoyPortPolicy`](Client::switch_decoy_port_policy) | `PUT` | `/v5/{project_id}/honeypot-port/policy-enable/{policy_id}` |
+//! | [`SwitchFirewallStatus`](Client::switch_firewall_status) | `POST` | `/v5/{project_id}/host-management/firewall` |
+//! | [`SwitchHostsProtectStatus`](Client::switch_hosts_protect_status) | `POST` | `/v5/{project_id}/host-management/protection` |
+//! | [`SwitchRasp`](Client::switch_rasp) | `PUT` | `/v5/{project_id}/rasp/status` |
+//! | [`SwitchWebTamperProtectStatus`](Client::switch_web_tamper_protect_status) | `PUT` | `/v5/{project_id}/webtamper/protection-config/status` |
+//! | [`SyncClusterList`](Client::sync_cluster_list) | `GET` | `/v5/{project_id}/container-network/cluster/sync` |
+//! | [`SyncClusterProtectionEvent`](Client::sync_cluster_protection_event) | `POST` | `/v5/{project_id}/container/clusters/protection-event-sync` |
+//! | [`SyncContainerNetworkNode`](Client::sync_container_network_node) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/node-sync` |
+//! | [`SyncContainerNetworkPolicyList`](Client::sync_container_network_policy_list) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/policy-sync` |
+//! | [`SyncMultiCloudClusterStatus`](Client::sync_multi_cloud_cluster_status) | `POST` | `/v5/{project_id}/container/kubernetes/multi-cloud/clusters/status-synchronize` |
+//! | [`SyncSecurityGroupPolicies`](Client::sync_security_group_policies) | `GET` | `/v5/{project_id}/container-network/{cluster_id}/security-group-policy-sync` |
+//! | [`UninstallAgents`](Client::uninstall_agents) | `POST` | `/v5/{project_id}/host-management/uninstall` |
+//! | [`UpgradeAgents`](Client::upgrade_agents) | `POST` | `/v5/{project_id}/host-management/upgrade` |
+//! | [`UploadReportLogo`](Client::upload_report_logo) | `POST` | `/v5/{project_id}/report/logo/upload` |
+//! | [`ValidateAdmin`](Client::validate_admin) | `GET` | `/v5/setting/account/admin` |
 
+mod add_app_whitelist_policy_host;
+mod add_app_whitelist_policy_process;
+mod add_baseline_white_list;
+mod add_cce_integration_protection;
+mod add_cicd_configuration;
+mod add_hosts_group;
+mod add_image_white_lists;
+mod add_login_white_list;
+mod add_policy;
+mod add_policy_group;
+mod add_protection_policy;
+mod add_registry;
+mod add_security_check_policy_group;
+mod add_system_user_white_list;
+mod add_vul_white_list;
+mod associate_backup_policy;
+mod associate_host_asset_value;
+mod associate_hosts_group;
+mod associate_policy_group;
+mod associate_protection_policy;
+mod batch_add_accounts;
+mod batch_change_event;
+mod batch_create_tags;
+mod batch_delete_agent_daemonset;
+mod batch_delete_registry;
+mod batch_delete_tags;
+mod batch_export_baseline_task;
+mod batch_export_local_vul_task;
+mod batch_modify_port_status;
+mod batch_scan_local_image;
+mod batch_scan_swr_image;
+mod batch_start_protection;
+mod batch_start_web_tamper_protection;
+mod batch_update_cluster_resource;
+mod batch_update_host_resource;
+mod batch_upgrade_agent_daemonset;
+mod bind_agent_policy;
+mod cancel_hosts_quota;
+mod change_agent_auto_upgrade_status;
+mod change_antivirus_pay_per_scan_status;
+mod change_antivirus_policy;
+mod change_app_whitelist_policy;
+mod change_app_whitelist_policy_process_status;
+mod change_auto_open_quota_status;
+mod change_baseline_white_list;
+mod change_blocked_ip;
+mod change_check_rule_action;
+mod change_cluster_events;
+mod change_cluster_protection_policy;
+mod change_container_status;
+mod change_event;
+mod change_extended_weak_password;
+mod change_file_path_white_detail;
+mod change_file_path_white_lists;
+mod change_host_ignore_status;
+mod change_hosts_group;
+mod change_image_white_list;
+mod change_isolated_file;
+mod change_malware_collect_status;
+mod change_monthly_operation_report_tip_status;
+mod change_password_complexity_status;
+mod change_policy_group;
+mod change_policy_switch_status;
+mod change_sensitive_info;
+mod change_switches_status;
+mod change_vul_scan_policy;
+mod change_vul_status;
+mod change_vul_white_list;
 mod client;
+mod copy_ai_policy_group;
+mod copy_baseline_policy_group;
+mod create_agent_daemonset;
+mod create_anti_virus_paid_task;
+mod create_anti_virus_policy;
+mod create_anti_virus_task;
+mod create_app_whitelist_policy;
+mod create_cicd_configuration_command;
+mod create_cluster_protection_policy;
+mod create_clusters_info;
+mod create_container_network_policy;
+mod create_custom_rule_config;
+mod create_decoy_port_policy;
+mod create_global_asset_scan_task;
+mod create_image_synchronize_task;
+mod create_manual_image_scan_task;
+mod create_multi_cloud_clusters;
+mod create_quotas_order;
+mod create_security_group_policy;
+mod create_task;
+mod create_vpc_endpoint;
+mod create_vulnerability_scan_task;
+mod create_web_tamper_protection_config;
+mod delete_account;
+mod delete_agent_daemonset;
+mod delete_ai_policy_groups;
+mod delete_antivirus_policy;
+mod delete_app_whitelist_policy;
+mod delete_app_whitelist_policy_host;
+mod delete_backup_host_info;
+mod delete_baseline_white_list;
+mod delete_cicd_configurations;
+mod delete_cluster_protection_policy;
+mod delete_container_network_policy;
+mod delete_custom_rule_config;
+mod delete_decoy_port_host_policy;
+mod delete_decoy_port_policy;
+mod delete_duplication_info;
+mod delete_hosts_group;
+mod delete_image_white_lists;
+mod delete_isolated_file;
+mod delete_policy;
+mod delete_policy_group;
+mod delete_protection_policy;
+mod delete_registry;
+mod delete_resource_instance_tag;
+mod delete_security_check_policy_group;
+mod delete_security_group_policy;
+mod delete_vul_white_list;
+mod delete_web_tamper_protection_config;
+mod download_asset_file;
+mod download_event_source_file;
+mod enable_trust_service;
+mod export_anti_virus_result;
+mod export_baseline_security_check_report;
+mod export_container_list;
+mod export_event_request;
+mod export_handled_vulnerabilities;
+mod export_image_security_report_task;
+mod export_risks;
+mod export_security_check_report;
+mod export_task_info;
+mod export_vul_handle_history;
+mod export_vuls;
+mod export_web_tamper_host;
+mod handle_anti_virus_result;
+mod handle_image_vulnerability;
+mod list_accounts;
+mod list_agent_auto_upgrade_status;
+mod list_agent_daemonset_cluster_nodes_label;
+mod list_agent_daemonset_info;
+mod list_agent_install_script;
+mod list_agent_status;
+mod list_agent_version;
+mod list_ai_component_detail;
+mod list_ai_component_statistics;
+mod list_ai_policies;
+mod list_ai_policy_detail;
+mod list_ai_policy_groups;
+mod list_alarm_config;
+mod list_alarm_white_list;
+mod list_alarm_white_list_host_detail;
+mod list_all_risk_config_check_rules;
+mod list_anti_virus_host;
+mod list_anti_virus_paid_hosts;
+mod list_anti_virus_policy;
+mod list_anti_virus_result;
+mod list_anti_virus_task;
+mod list_antivirus_handle_history;
+mod list_app_change_histories;
+mod list_app_statistics;
+mod list_app_whitelist_event;
+mod list_app_whitelist_host_status;
+mod list_app_whitelist_policy;
+mod list_app_whitelist_policy_host;
+mod list_app_whitelist_policy_process;
+mod list_app_whitelist_policy_process_extend;
+mod list_apps;
+mod list_associate_registries;
+mod list_auto_kill_virus_status;
+mod list_auto_launch_change_histories;
+mod list_auto_launch_statistics;
+mod list_auto_launchs;
+mod list_auto_open_quota_status;
+mod list_backedup_by_host_id;
+mod list_backup_hosts_info;
+mod list_backup_policy;
+mod list_backup_vaults;
+mod list_baseline_white_lists;
+mod list_blocked_ip;
+mod list_cce_cluster_config;
+mod list_cce_cluster_detect_risk;
+mod list_cce_nodes_label;
+mod list_check_feature_rule;
+mod list_check_rule_host;
+mod list_check_rule_resources;
+mod list_check_rules_info;
+mod list_cicd_configurations;
+mod list_cicd_images;
+mod list_cluster_audit_logs;
+mod list_cluster_event_logs;
+mod list_cluster_events;
+mod list_cluster_protect_overview;
+mod list_cluster_protect_policy_templates;
+mod list_cluster_protection_default_policy;
+mod list_cluster_protection_info;
+mod list_cluster_protection_item;
+mod list_cluster_protection_policy;
+mod list_cluster_protection_policy_detail;
+mod list_cluster_risk_affect_resources;
+mod list_cluster_risks;
+mod list_common_host;
+mod list_common_tips;
+mod list_container_cmd_logs;
+mod list_container_image_logs;
+mod list_container_images;
+mod list_container_logs;
+mod list_container_network_clusters;
+mod list_container_network_node_list;
+mod list_container_network_policy;
+mod list_container_nodes;
+mod list_containers;
+mod list_custom_rule_config_detail;
+mod list_custom_rule_configs;
+mod list_decoy_port_available_host;
+mod list_decoy_port_policy;
+mod list_dictionaries;
+mod list_docker_plugins;
+mod list_download_exported_file;
+mod list_event_att_ck;
+mod list_event_forensic;
+mod list_event_handle_history;
+mod list_event_operates;
+mod list_event_top_risk;
+mod list_event_type;
+mod list_file_events;
+mod list_file_host_event_details;
+mod list_file_hosts;
+mod list_general_image_vul_operations;
+mod list_general_image_vuls;
+mod list_global_asset_scan_task;
+mod list_global_image_apps;
+mod list_global_image_files;
+mod list_global_malware;
+mod list_global_vulnerabilities;
+mod list_handle_affect_baseline;
+mod list_handle_vuls;
+mod list_host_check_rules;
+mod list_host_groups;
+mod list_host_protect_history_info;
+mod list_host_rasp_protect_history_info;
+mod list_host_status;
+mod list_host_vuls;
+mod list_hosts_risk;
+mod list_iac_file_risk_paths;
+mod list_iac_file_risks;
+mod list_iac_files;
+mod list_image_apps;
+mod list_image_basic_image;
+mod list_image_build_command_risks;
+mod list_image_build_command_risks_images;
+mod list_image_files;
+mod list_image_handle_affect_vulnerabilities;
+mod list_image_local;
+mod list_image_malware;
+mod list_image_non_compliant_app;
+mod list_image_pwd_complexity;
+mod list_image_risk_config_rules;
+mod list_image_risk_configs;
+mod list_image_scan_policy;
+mod list_image_scan_task;
+mod list_image_sensitive;
+mod list_image_sensitive_info;
+mod list_image_vulnerabilities;
+mod list_image_weak_pwd_users;
+mod list_image_white_lists;
+mod list_isolated_file;
+mod list_jar_package_host_info;
+mod list_jar_package_info;
+mod list_jar_package_statistics;
+mod list_k8s_cron_jobs;
+mod list_k8s_daemon_sets;
+mod list_k8s_deployments;
+mod list_k8s_jobs;
+mod list_k8s_pods;
+mod list_k8s_stateful_sets;
+mod list_kernel_module_host_info;
+mod list_kernel_module_info;
+mod list_kernel_module_statistics;
+mod list_kubernetes_cluster_details;
+mod list_kubernetes_endpoint_details;
+mod list_kubernetes_service_details;
+mod list_local_image_app_info;
+mod list_local_image_containers;
+mod list_local_image_hosts;
+mod list_locked_status;
+mod list_login_common_ip;
+mod list_login_common_location;
+mod list_login_white_ip;
+mod list_login_white_list;
+mod list_malware_collect_status;
+mod list_monthly_operation_reports;
+mod list_multi_cloud_clusters;
+mod list_namespaces;
+mod list_operation_logs_by_vault_name;
+mod list_organization_tree;
+mod list_password_complexity;
+mod list_plugin_info;
+mod list_plugin_install_script;
+mod list_plugin_status;
+mod list_plugins;
+mod list_policies;
+mod list_policy_group;
+mod list_port_host;
+mod list_port_statistics;
+mod list_ports;
+mod list_process_statistics;
+mod list_processes_host;
+mod list_project_configs;
+mod list_project_tags;
+mod list_protection_policy;
+mod list_protection_server;
+mod list_protection_servers;
+mod list_query_export_task;
+mod list_quotas_detail;
+mod list_ransomware_protection_nodes;
+mod list_rasp_events;
+mod list_rasp_policies;
+mod list_registry;
+mod list_registry_images;
+mod list_registry_statistics;
+mod list_related_events;
+mod list_resource_ids;
+mod list_resource_instance_tag;
+mod list_risk_config_check_rules;
+mod list_risk_config_hosts;
+mod list_risk_configs;
+mod list_same_events;
+mod list_security_check_cluster_reports;
+mod list_security_check_policy_group;
+mod list_security_events;
+mod list_security_group_policies;
+mod list_security_groups;
+mod list_security_report;
+mod list_security_risk;
+mod list_serverless_asset;
+mod list_serverless_asset_detail;
+mod list_similar_handled_events;
+mod list_swr_image_repository;
+mod list_system_configs;
+mod list_system_user_white_list;
+mod list_task_resources;
+mod list_tasks;
+mod list_trust_service_status;
+mod list_two_factor_login_host;
+mod list_urgent_vulnerabilities;
+mod list_user_change_histories;
+mod list_user_statistics;
+mod list_users;
+mod list_vul_affect_image_apps;
+mod list_vul_affect_image_containers;
+mod list_vul_affect_images;
+mod list_vul_container_apps;
+mod list_vul_containers;
+mod list_vul_handle_history;
+mod list_vul_host_apps;
+mod list_vul_host_backups;
+mod list_vul_host_hosts;
+mod list_vul_host_process;
+mod list_vul_host_vaults;
+mod list_vul_host_vuls;
+mod list_vul_hosts;
+mod list_vul_repair_cmds;
+mod list_vul_repair_failed_detail;
+mod list_vul_repo_image;
+mod list_vul_scan_task;
+mod list_vul_scan_task_host;
+mod list_vul_white_list;
+mod list_vul_white_list_vul_options;
+mod list_vulnerabilities;
+mod list_vulnerability_cve;
+mod list_weak_password_users;
+mod list_web_app_and_service_statistics;
+mod list_web_app_and_services;
+mod list_web_framework_host_info;
+mod list_web_framework_info;
+mod list_web_framework_statistics;
+mod list_web_site_host_info;
+mod list_web_site_info;
+mod list_web_site_statistics;
+mod list_web_tamper_event;
+mod list_web_tamper_host;
+mod list_web_tamper_image_options;
+mod list_web_tamper_protect_statistics;
+mod list_web_tamper_protection_configs;
+mod list_web_tamper_protection_container;
+mod list_web_tamper_protection_directory;
+mod list_work_loads;
+mod list_wtp_protect_host;
 pub mod models;
+mod modify_cicd_configuration;
+mod modify_decoy_port_policy;
+mod modify_image_scan_policy;
+mod modify_login_common_ip;
+mod modify_login_common_location;
+mod modify_login_white_ip;
+mod modify_project_configs;
+mod parse_multi_cloud_cluster_config;
+mod record_user_view_vul_task;
+mod recreate_vul_scan_task;
+mod remove_alarm_white_list;
+mod remove_login_white_list;
+mod remove_multi_cloud_clusters;
+mod remove_system_user_white_list;
+mod restore_duplication_info;
+mod restore_vul_host_backup;
+mod resume_pause_ai_policies;
+mod resume_pause_ai_policy_groups;
+mod resume_pause_custom_rule_config;
+mod retry_task;
+mod run_baseline_detect;
+mod run_host_asset_manual_collect;
 mod run_image_synchronize;
+mod save_browsing_history;
+mod send_security_report;
+mod set_malware_reminders;
+mod set_manual_detect;
+mod set_protect_dir_switch_info;
+mod set_rasp_switch;
+mod set_remote_backup_info;
+mod set_two_factor_login_config;
+mod set_wtp_protection_status_info;
+mod show_account_top;
+mod show_agent_address;
+mod show_agent_daemonset_deploy_template;
+mod show_agent_daemonset_detail_info;
+mod show_agent_statistics;
+mod show_agent_statistics_status;
+mod show_antivirus_free_quota;
+mod show_antivirus_pay_per_scan_status;
+mod show_antivirus_statistic;
+mod show_app_rasp_switch_status;
+mod show_app_whitelist_agent_statics;
+mod show_app_whitelist_policy;
+mod show_asset_statistic;
+mod show_auto_launch_top;
+mod show_backup_info_by_backup_id;
+mod show_backup_policy_info;
+mod show_baseline_directory;
+mod show_baseline_overview;
+mod show_baseline_scan_status;
+mod show_baseline_statistic;
+mod show_baseline_white_list;
+mod show_check_rule_detail;
+mod show_check_rule_fix_fail_detail;
+mod show_cicd_configuration;
+mod show_cluster_asset_statistics;
+mod show_cluster_protect_policy_template;
+mod show_cluster_scan_statistics;
+mod show_cms_vul_detail;
+mod show_common_port;
+mod show_container_network_info;
+mod show_container_node_statistics;
+mod show_container_protection_status;
+mod show_decoy_port_auto_bind;
+mod show_decoy_port_host_list;
+mod show_decoy_port_policy_details;
+mod show_default_security_check_policy;
+mod show_default_security_check_policy_details;
+mod show_endpoint_status;
+mod show_event_attack_tag;
+mod show_event_severity;
+mod show_export_task;
+mod show_extended_weak_password;
+mod show_file_path_white_detail;
+mod show_file_path_white_lists;
+mod show_file_statistic;
+mod show_host_asset_manual_collect_status;
+mod show_host_protection_status;
+mod show_hosts_statistics;
+mod show_hot_information;
+mod show_image_asset_statistics;
+mod show_image_baseline_statistic;
+mod show_image_check_rule_detail;
+mod show_image_files_stat;
+mod show_image_pay_per_scan_statistics;
+mod show_image_security_report_statistic;
+mod show_image_upload_command;
+mod show_image_white_list_detail;
+mod show_jar_package_top;
+mod show_k8s_container_detail;
+mod show_k8s_pod_detail;
+mod show_kernel_module_top;
+mod show_kubernetes_endpoint_info;
+mod show_kubernetes_service_info;
+mod show_latest_export_task_by_type;
+mod show_linux_vul_detail;
+mod show_malware_reminders;
+mod show_manual_security_check_status;
+mod show_monthly_opera_report_notify_info;
+mod show_monthly_operation_report_detail;
+mod show_multi_cloud_cluster_auth;
+mod show_multi_cloud_cluster_image_command;
+mod show_multi_cloud_cluster_proxy_script;
+mod show_network_statistics;
+mod show_os_statistics_info;
+mod show_page_notices;
+mod show_policy_switch_status;
+mod show_port_top;
+mod show_process_top;
+mod show_productdata_offering_infos;
+mod show_protect_statistics;
+mod show_quota_statistics_info;
+mod show_rasp_policy_detail;
+mod show_rasp_protect_statistics;
+mod show_rasp_server_detail;
+mod show_remote_backup_host_info;
+mod show_resource_quotas;
+mod show_risk_config_detail;
+mod show_risk_score;
+mod show_scan_status;
+mod show_script_file;
+mod show_security_check_cluster_report;
+mod show_security_check_config;
+mod show_security_check_host_report;
+mod show_single_backup_policy_info;
+mod show_software_top;
+mod show_switches_status;
+mod show_task_statistics;
+mod show_version;
+mod show_vul_affected_statics;
+mod show_vul_backup_statistics;
+mod show_vul_report_data;
+mod show_vul_scan_policy;
+mod show_vul_scan_task_estimated_time;
+mod show_vul_statics;
+mod show_vul_task_statistics;
+mod show_vul_white_list_detail;
+mod show_web_app_and_service_top;
+mod show_web_framework_top;
+mod show_web_site_top;
+mod show_web_tamper_host_policy;
+mod show_web_tamper_rasp_path;
+mod show_welfare_area_info;
+mod show_windows_vul_detail;
+mod show_wtp_protect_statistics;
+mod start_auto_kill_virus_status;
+mod start_manual_security_check;
+mod start_plugin;
+mod start_protection;
+mod stop_image_scan_task;
+mod stop_manual_security_check;
+mod stop_plugin;
+mod stop_protection;
+mod switch_antivirus_task;
+mod switch_app_whitelist_policy_host;
+mod switch_app_whitelist_policy_learn_status;
+mod switch_cluster_protection_mode;
+mod switch_container_protect_status;
+mod switch_decoy_port_auto_bind;
+mod switch_decoy_port_host_policy;
+mod switch_decoy_port_policy;
+mod switch_firewall_status;
+mod switch_hosts_protect_status;
+mod switch_rasp;
+mod switch_web_tamper_protect_status;
+mod sync_cluster_list;
+mod sync_cluster_protection_event;
+mod sync_container_network_node;
+mod sync_container_network_policy_list;
+mod sync_multi_cloud_cluster_status;
+mod sync_security_group_policies;
+mod uninstall_agents;
+mod update_agent_daemonset;
+mod update_ai_policy_detail;
+mod update_alarm_config;
+mod update_alarm_white_list_host;
+mod update_backup_host_info;
+mod update_backup_policy_info;
+mod update_container_network_policy;
+mod update_custom_rule_config;
+mod update_multi_cloud_clusters;
+mod update_policy;
+mod update_protection_policy;
+mod update_registry;
+mod update_security_check_config;
+mod update_security_check_policy_group;
+mod update_security_group_policy;
+mod update_system_user_white_list;
+mod update_web_tamper_host_policy;
+mod update_web_tamper_protection_config;
+mod update_web_tamper_rasp_path;
+mod upgrade_agents;
+mod upload_report_logo;
+mod validate_admin;
 
+pub use add_app_whitelist_policy_host::{
+    AddAppWhitelistPolicyHost, AddAppWhitelistPolicyHostOutput, AddAppWhitelistPolicyHostRequest,
+};
+pub use add_app_whitelist_policy_process::{
+    AddAppWhitelistPolicyProcess, AddAppWhitelistPolicyProcessOutput,
+    AddAppWhitelistPolicyProcessRequest,
+};
+pub use add_baseline_white_list::{
+    AddBaselineWhiteList, AddBaselineWhiteListOutput, AddBaselineWhiteListRequest,
+};
+pub use add_cce_integration_protection::{
+    AddCceIntegrationProtection, AddCceIntegrationProtectionOutput,
+    AddCceIntegrationProtectionRequest,
+};
+pub use add_cicd_configuration::{
+    AddCicdConfiguration, AddCicdConfigurationOutput, AddCicdConfigurationRequest,
+};
+pub use add_hosts_group::{AddHostsGroup, AddHostsGroupOutput, AddHostsGroupRequest};
+pub use add_image_white_lists::{
+    AddImageWhiteLists, AddImageWhiteListsOutput, AddImageWhiteListsRequest,
+};
+pub use add_login_white_list::{
+    AddLoginWhiteList, AddLoginWhiteListOutput, AddLoginWhiteListRequest,
+};
+pub use add_policy::{AddPolicy, AddPolicyOutput, AddPolicyRequest};
+pub use add_policy_group::{AddPolicyGroup, AddPolicyGroupOutput, AddPolicyGroupRequest};
+pub use add_protection_policy::{
+    AddProtectionPolicy, AddProtectionPolicyOutput, AddProtectionPolicyRequest,
+};
+pub use add_registry::{AddRegistry, AddRegistryOutput, AddRegistryRequest};
+pub use add_security_check_policy_group::{
+    AddSecurityCheckPolicyGroup, AddSecurityCheckPolicyGroupOutput,
+    AddSecurityCheckPolicyGroupRequest,
+};
+pub use add_system_user_white_list::{
+    AddSystemUserWhiteList, AddSystemUserWhiteListOutput, AddSystemUserWhiteListRequest,
+};
+pub use add_vul_white_list::{AddVulWhiteList, AddVulWhiteListOutput, AddVulWhiteListRequest};
+pub use associate_backup_policy::{
+    AssociateBackupPolicy, AssociateBackupPolicyOutput, AssociateBackupPolicyRequest,
+};
+pub use associate_host_asset_value::{
+    AssociateHostAssetValue, AssociateHostAssetValueOutput, AssociateHostAssetValueRequest,
+};
+pub use associate_hosts_group::{
+    AssociateHostsGroup, AssociateHostsGroupOutput, AssociateHostsGroupRequest,
+};
+pub use associate_policy_group::{
+    AssociatePolicyGroup, AssociatePolicyGroupOutput, AssociatePolicyGroupRequest,
+};
+pub use associate_protection_policy::{
+    AssociateProtectionPolicy, AssociateProtectionPolicyOutput, AssociateProtectionPolicyRequest,
+};
+pub use batch_add_accounts::{BatchAddAccounts, BatchAddAccountsOutput, BatchAddAccountsRequest};
+pub use batch_change_event::{BatchChangeEvent, BatchChangeEventOutput, BatchChangeEventRequest};
+pub use batch_create_tags::{BatchCreateTags, BatchCreateTagsOutput, BatchCreateTagsRequest};
+pub use batch_delete_agent_daemonset::{
+    BatchDeleteAgentDaemonset, BatchDeleteAgentDaemonsetOutput, BatchDeleteAgentDaemonsetRequest,
+};
+pub use batch_delete_registry::{
+    BatchDeleteRegistry, BatchDeleteRegistryOutput, BatchDeleteRegistryRequest,
+};
+pub use batch_delete_tags::{BatchDeleteTags, BatchDeleteTagsOutput, BatchDeleteTagsRequest};
+pub use batch_export_baseline_task::{
+    BatchExportBaselineTask, BatchExportBaselineTaskOutput, BatchExportBaselineTaskRequest,
+};
+pub use batch_export_local_vul_task::{
+    BatchExportLocalVulTask, BatchExportLocalVulTaskOutput, BatchExportLocalVulTaskRequest,
+};
+pub use batch_modify_port_status::{
+    BatchModifyPortStatus, BatchModifyPortStatusOutput, BatchModifyPortStatusRequest,
+};
+pub use batch_scan_local_image::{
+    BatchScanLocalImage, BatchScanLocalImageOutput, BatchScanLocalImageRequest,
+};
+pub use batch_scan_swr_image::{
+    BatchScanSwrImage, BatchScanSwrImageOutput, BatchScanSwrImageRequest,
+};
+pub use batch_start_protection::{
+    BatchStartProtection, BatchStartProtectionOutput, BatchStartProtectionRequest,
+};
+pub use batch_start_web_tamper_protection::{
+    BatchStartWebTamperProtection, BatchStartWebTamperProtectionOutput,
+    BatchStartWebTamperProtectionRequest,
+};
+pub use batch_update_cluster_resource::{
+    BatchUpdateClusterResource, BatchUpdateClusterResourceOutput, BatchUpdateClusterResourceRequest,
+};
+pub use batch_update_host_resource::{
+    BatchUpdateHostResource, BatchUpdateHostResourceOutput, BatchUpdateHostResourceRequest,
+};
+pub use batch_upgrade_agent_daemonset::{
+    BatchUpgradeAgentDaemonset, BatchUpgradeAgentDaemonsetOutput, BatchUpgradeAgentDaemonsetRequest,
+};
+pub use bind_agent_policy::{BindAgentPolicy, BindAgentPolicyOutput, BindAgentPolicyRequest};
+pub use cancel_hosts_quota::{CancelHostsQuota, CancelHostsQuotaOutput, CancelHostsQuotaRequest};
+pub use change_agent_auto_upgrade_status::{
+    ChangeAgentAutoUpgradeStatus, ChangeAgentAutoUpgradeStatusOutput,
+    ChangeAgentAutoUpgradeStatusRequest,
+};
+pub use change_antivirus_pay_per_scan_status::{
+    ChangeAntivirusPayPerScanStatus, ChangeAntivirusPayPerScanStatusOutput,
+    ChangeAntivirusPayPerScanStatusRequest,
+};
+pub use change_antivirus_policy::{
+    ChangeAntivirusPolicy, ChangeAntivirusPolicyOutput, ChangeAntivirusPolicyRequest,
+};
+pub use change_app_whitelist_policy::{
+    ChangeAppWhitelistPolicy, ChangeAppWhitelistPolicyOutput, ChangeAppWhitelistPolicyRequest,
+};
+pub use change_app_whitelist_policy_process_status::{
+    ChangeAppWhitelistPolicyProcessStatus, ChangeAppWhitelistPolicyProcessStatusOutput,
+    ChangeAppWhitelistPolicyProcessStatusRequest,
+};
+pub use change_auto_open_quota_status::{
+    ChangeAutoOpenQuotaStatus, ChangeAutoOpenQuotaStatusOutput, ChangeAutoOpenQuotaStatusRequest,
+};
+pub use change_baseline_white_list::{
+    ChangeBaselineWhiteList, ChangeBaselineWhiteListOutput, ChangeBaselineWhiteListRequest,
+};
+pub use change_blocked_ip::{ChangeBlockedIp, ChangeBlockedIpOutput, ChangeBlockedIpRequest};
+pub use change_check_rule_action::{
+    ChangeCheckRuleAction, ChangeCheckRuleActionOutput, ChangeCheckRuleActionRequest,
+};
+pub use change_cluster_events::{
+    ChangeClusterEvents, ChangeClusterEventsOutput, ChangeClusterEventsRequest,
+};
+pub use change_cluster_protection_policy::{
+    ChangeClusterProtectionPolicy, ChangeClusterProtectionPolicyOutput,
+    ChangeClusterProtectionPolicyRequest,
+};
+pub use change_container_status::{
+    ChangeContainerStatus, ChangeContainerStatusOutput, ChangeContainerStatusRequest,
+};
+pub use change_event::{ChangeEvent, ChangeEventOutput, ChangeEventRequest};
+pub use change_extended_weak_password::{
+    ChangeExtendedWeakPassword, ChangeExtendedWeakPasswordOutput, ChangeExtendedWeakPasswordRequest,
+};
+pub use change_file_path_white_detail::{
+    ChangeFilePathWhiteDetail, ChangeFilePathWhiteDetailOutput, ChangeFilePathWhiteDetailRequest,
+};
+pub use change_file_path_white_lists::{
+    ChangeFilePathWhiteLists, ChangeFilePathWhiteListsOutput, ChangeFilePathWhiteListsRequest,
+};
+pub use change_host_ignore_status::{
+    ChangeHostIgnoreStatus, ChangeHostIgnoreStatusOutput, ChangeHostIgnoreStatusRequest,
+};
+pub use change_hosts_group::{ChangeHostsGroup, ChangeHostsGroupOutput, ChangeHostsGroupRequest};
+pub use change_image_white_list::{
+    ChangeImageWhiteList, ChangeImageWhiteListOutput, ChangeImageWhiteListRequest,
+};
+pub use change_isolated_file::{
+    ChangeIsolatedFile, ChangeIsolatedFileOutput, ChangeIsolatedFileRequest,
+};
+pub use change_malware_collect_status::{
+    ChangeMalwareCollectStatus, ChangeMalwareCollectStatusOutput, ChangeMalwareCollectStatusRequest,
+};
+pub use change_monthly_operation_report_tip_status::{
+    ChangeMonthlyOperationReportTipStatus, ChangeMonthlyOperationReportTipStatusOutput,
+    ChangeMonthlyOperationReportTipStatusRequest,
+};
+pub use change_password_complexity_status::{
+    ChangePasswordComplexityStatus, ChangePasswordComplexityStatusOutput,
+    ChangePasswordComplexityStatusRequest,
+};
+pub use change_policy_group::{
+    ChangePolicyGroup, ChangePolicyGroupOutput, ChangePolicyGroupRequest,
+};
+pub use change_policy_switch_status::{
+    ChangePolicySwitchStatus, ChangePolicySwitchStatusOutput, ChangePolicySwitchStatusRequest,
+};
+pub use change_sensitive_info::{
+    ChangeSensitiveInfo, ChangeSensitiveInfoOutput, ChangeSensitiveInfoRequest,
+};
+pub use change_switches_status::{
+    ChangeSwitchesStatus, ChangeSwitchesStatusOutput, ChangeSwitchesStatusRequest,
+};
+pub use change_vul_scan_policy::{
+    ChangeVulScanPolicy, ChangeVulScanPolicyOutput, ChangeVulScanPolicyRequest,
+};
+pub use change_vul_status::{ChangeVulStatus, ChangeVulStatusOutput, ChangeVulStatusRequest};
+pub use change_vul_white_list::{
+    ChangeVulWhiteList, ChangeVulWhiteListOutput, ChangeVulWhiteListRequest,
+};
 pub use client::{Client, ENDPOINTS};
+pub use copy_ai_policy_group::{
+    CopyAiPolicyGroup, CopyAiPolicyGroupOutput, CopyAiPolicyGroupRequest,
+};
+pub use copy_baseline_policy_group::{
+    CopyBaselinePolicyGroup, CopyBaselinePolicyGroupOutput, CopyBaselinePolicyGroupRequest,
+};
+pub use create_agent_daemonset::{
+    CreateAgentDaemonset, CreateAgentDaemonsetOutput, CreateAgentDaemonsetRequest,
+};
+pub use create_anti_virus_paid_task::{
+    CreateAntiVirusPaidTask, CreateAntiVirusPaidTaskOutput, CreateAntiVirusPaidTaskRequest,
+};
+pub use create_anti_virus_policy::{
+    CreateAntiVirusPolicy, CreateAntiVirusPolicyOutput, CreateAntiVirusPolicyRequest,
+};
+pub use create_anti_virus_task::{
+    CreateAntiVirusTask, CreateAntiVirusTaskOutput, CreateAntiVirusTaskRequest,
+};
+pub use create_app_whitelist_policy::{
+    CreateAppWhitelistPolicy, CreateAppWhitelistPolicyOutput, CreateAppWhitelistPolicyRequest,
+};
+pub use create_cicd_configuration_command::{
+    CreateCicdConfigurationCommand, CreateCicdConfigurationCommandOutput,
+    CreateCicdConfigurationCommandRequest,
+};
+pub use create_cluster_protection_policy::{
+    CreateClusterProtectionPolicy, CreateClusterProtectionPolicyOutput,
+    CreateClusterProtectionPolicyRequest,
+};
+pub use create_clusters_info::{
+    CreateClustersInfo, CreateClustersInfoOutput, CreateClustersInfoRequest,
+};
+pub use create_container_network_policy::{
+    CreateContainerNetworkPolicy, CreateContainerNetworkPolicyOutput,
+    CreateContainerNetworkPolicyRequest,
+};
+pub use create_custom_rule_config::{
+    CreateCustomRuleConfig, CreateCustomRuleConfigOutput, CreateCustomRuleConfigRequest,
+};
+pub use create_decoy_port_policy::{
+    CreateDecoyPortPolicy, CreateDecoyPortPolicyOutput, CreateDecoyPortPolicyRequest,
+};
+pub use create_global_asset_scan_task::{
+    CreateGlobalAssetScanTask, CreateGlobalAssetScanTaskOutput, CreateGlobalAssetScanTaskRequest,
+};
+pub use create_image_synchronize_task::{
+    CreateImageSynchronizeTask, CreateImageSynchronizeTaskOutput, CreateImageSynchronizeTaskRequest,
+};
+pub use create_manual_image_scan_task::{
+    CreateManualImageScanTask, CreateManualImageScanTaskOutput, CreateManualImageScanTaskRequest,
+};
+pub use create_multi_cloud_clusters::{
+    CreateMultiCloudClusters, CreateMultiCloudClustersOutput, CreateMultiCloudClustersRequest,
+};
+pub use create_quotas_order::{
+    CreateQuotasOrder, CreateQuotasOrderOutput, CreateQuotasOrderRequest,
+};
+pub use create_security_group_policy::{
+    CreateSecurityGroupPolicy, CreateSecurityGroupPolicyOutput, CreateSecurityGroupPolicyRequest,
+};
+pub use create_task::{CreateTask, CreateTaskOutput, CreateTaskRequest};
+pub use create_vpc_endpoint::{
+    CreateVpcEndpoint, CreateVpcEndpointOutput, CreateVpcEndpointRequest,
+};
+pub use create_vulnerability_scan_task::{
+    CreateVulnerabilityScanTask, CreateVulnerabilityScanTaskOutput,
+    CreateVulnerabilityScanTaskRequest,
+};
+pub use create_web_tamper_protection_config::{
+    CreateWebTamperProtectionConfig, CreateWebTamperProtectionConfigOutput,
+    CreateWebTamperProtectionConfigRequest,
+};
+pub use delete_account::{DeleteAccount, DeleteAccountOutput, DeleteAccountRequest};
+pub use delete_agent_daemonset::{
+    DeleteAgentDaemonset, DeleteAgentDaemonsetOutput, DeleteAgentDaemonsetRequest,
+};
+pub use delete_ai_policy_groups::{
+    DeleteAiPolicyGroups, DeleteAiPolicyGroupsOutput, DeleteAiPolicyGroupsRequest,
+};
+pub use delete_antivirus_policy::{
+    DeleteAntivirusPolicy, DeleteAntivirusPolicyOutput, DeleteAntivirusPolicyRequest,
+};
+pub use delete_app_whitelist_policy::{
+    DeleteAppWhitelistPolicy, DeleteAppWhitelistPolicyOutput, DeleteAppWhitelistPolicyRequest,
+};
+pub use delete_app_whitelist_policy_host::{
+    DeleteAppWhitelistPolicyHost, DeleteAppWhitelistPolicyHostOutput,
+    DeleteAppWhitelistPolicyHostRequest,
+};
+pub use delete_backup_host_info::{
+    DeleteBackupHostInfo, DeleteBackupHostInfoOutput, DeleteBackupHostInfoRequest,
+};
+pub use delete_baseline_white_list::{
+    DeleteBaselineWhiteList, DeleteBaselineWhiteListOutput, DeleteBaselineWhiteListRequest,
+};
+pub use delete_cicd_configurations::{
+    DeleteCicdConfigurations, DeleteCicdConfigurationsOutput, DeleteCicdConfigurationsRequest,
+};
+pub use delete_cluster_protection_policy::{
+    DeleteClusterProtectionPolicy, DeleteClusterProtectionPolicyOutput,
+    DeleteClusterProtectionPolicyRequest,
+};
+pub use delete_container_network_policy::{
+    DeleteContainerNetworkPolicy, DeleteContainerNetworkPolicyOutput,
+    DeleteContainerNetworkPolicyRequest,
+};
+pub use delete_custom_rule_config::{
+    DeleteCustomRuleConfig, DeleteCustomRuleConfigOutput, DeleteCustomRuleConfigRequest,
+};
+pub use delete_decoy_port_host_policy::{
+    DeleteDecoyPortHostPolicy, DeleteDecoyPortHostPolicyOutput, DeleteDecoyPortHostPolicyRequest,
+};
+pub use delete_decoy_port_policy::{
+    DeleteDecoyPortPolicy, DeleteDecoyPortPolicyOutput, DeleteDecoyPortPolicyRequest,
+};
+pub use delete_duplication_info::{
+    DeleteDuplicationInfo, DeleteDuplicationInfoOutput, DeleteDuplicationInfoRequest,
+};
+pub use delete_hosts_group::{DeleteHostsGroup, DeleteHostsGroupOutput, DeleteHostsGroupRequest};
+pub use delete_image_white_lists::{
+    DeleteImageWhiteLists, DeleteImageWhiteListsOutput, DeleteImageWhiteListsRequest,
+};
+pub use delete_isolated_file::{
+    DeleteIsolatedFile, DeleteIsolatedFileOutput, DeleteIsolatedFileRequest,
+};
+pub use delete_policy::{DeletePolicy, DeletePolicyOutput, DeletePolicyRequest};
+pub use delete_policy_group::{
+    DeletePolicyGroup, DeletePolicyGroupOutput, DeletePolicyGroupRequest,
+};
+pub use delete_protection_policy::{
+    DeleteProtectionPolicy, DeleteProtectionPolicyOutput, DeleteProtectionPolicyRequest,
+};
+pub use delete_registry::{DeleteRegistry, DeleteRegistryOutput, DeleteRegistryRequest};
+pub use delete_resource_instance_tag::{
+    DeleteResourceInstanceTag, DeleteResourceInstanceTagOutput, DeleteResourceInstanceTagRequest,
+};
+pub use delete_security_check_policy_group::{
+    DeleteSecurityCheckPolicyGroup, DeleteSecurityCheckPolicyGroupOutput,
+    DeleteSecurityCheckPolicyGroupRequest,
+};
+pub use delete_security_group_policy::{
+    DeleteSecurityGroupPolicy, DeleteSecurityGroupPolicyOutput, DeleteSecurityGroupPolicyRequest,
+};
+pub use delete_vul_white_list::{
+    DeleteVulWhiteList, DeleteVulWhiteListOutput, DeleteVulWhiteListRequest,
+};
+pub use delete_web_tamper_protection_config::{
+    DeleteWebTamperProtectionConfig, DeleteWebTamperProtectionConfigOutput,
+    DeleteWebTamperProtectionConfigRequest,
+};
+pub use download_asset_file::{
+    DownloadAssetFile, DownloadAssetFileOutput, DownloadAssetFileRequest,
+};
+pub use download_event_source_file::{
+    DownloadEventSourceFile, DownloadEventSourceFileOutput, DownloadEventSourceFileRequest,
+};
+pub use enable_trust_service::{
+    EnableTrustService, EnableTrustServiceOutput, EnableTrustServiceRequest,
+};
+pub use export_anti_virus_result::{
+    ExportAntiVirusResult, ExportAntiVirusResultOutput, ExportAntiVirusResultRequest,
+};
+pub use export_baseline_security_check_report::{
+    ExportBaselineSecurityCheckReport, ExportBaselineSecurityCheckReportOutput,
+    ExportBaselineSecurityCheckReportRequest,
+};
+pub use export_container_list::{
+    ExportContainerList, ExportContainerListOutput, ExportContainerListRequest,
+};
+pub use export_event_request::{
+    ExportEventRequest, ExportEventRequestOutput, ExportEventRequestRequest,
+};
+pub use export_handled_vulnerabilities::{
+    ExportHandledVulnerabilities, ExportHandledVulnerabilitiesOutput,
+    ExportHandledVulnerabilitiesRequest,
+};
+pub use export_image_security_report_task::{
+    ExportImageSecurityReportTask, ExportImageSecurityReportTaskOutput,
+    ExportImageSecurityReportTaskRequest,
+};
+pub use export_risks::{ExportRisks, ExportRisksOutput, ExportRisksRequest};
+pub use export_security_check_report::{
+    ExportSecurityCheckReport, ExportSecurityCheckReportOutput, ExportSecurityCheckReportRequest,
+};
+pub use export_task_info::{ExportTaskInfo, ExportTaskInfoOutput, ExportTaskInfoRequest};
+pub use export_vul_handle_history::{
+    ExportVulHandleHistory, ExportVulHandleHistoryOutput, ExportVulHandleHistoryRequest,
+};
+pub use export_vuls::{ExportVuls, ExportVulsOutput, ExportVulsRequest};
+pub use export_web_tamper_host::{
+    ExportWebTamperHost, ExportWebTamperHostOutput, ExportWebTamperHostRequest,
+};
+pub use handle_anti_virus_result::{
+    HandleAntiVirusResult, HandleAntiVirusResultOutput, HandleAntiVirusResultRequest,
+};
+pub use handle_image_vulnerability::{
+    HandleImageVulnerability, HandleImageVulnerabilityOutput, HandleImageVulnerabilityRequest,
+};
+pub use list_accounts::{ListAccounts, ListAccountsOutput, ListAccountsRequest};
+pub use list_agent_auto_upgrade_status::{
+    ListAgentAutoUpgradeStatus, ListAgentAutoUpgradeStatusOutput, ListAgentAutoUpgradeStatusRequest,
+};
+pub use list_agent_daemonset_cluster_nodes_label::{
+    ListAgentDaemonsetClusterNodesLabel, ListAgentDaemonsetClusterNodesLabelOutput,
+    ListAgentDaemonsetClusterNodesLabelRequest,
+};
+pub use list_agent_daemonset_info::{
+    ListAgentDaemonsetInfo, ListAgentDaemonsetInfoOutput, ListAgentDaemonsetInfoRequest,
+};
+pub use list_agent_install_script::{
+    ListAgentInstallScript, ListAgentInstallScriptOutput, ListAgentInstallScriptRequest,
+};
+pub use list_agent_status::{ListAgentStatus, ListAgentStatusOutput, ListAgentStatusRequest};
+pub use list_agent_version::{ListAgentVersion, ListAgentVersionOutput, ListAgentVersionRequest};
+pub use list_ai_component_detail::{
+    ListAiComponentDetail, ListAiComponentDetailOutput, ListAiComponentDetailRequest,
+};
+pub use list_ai_component_statistics::{
+    ListAiComponentStatistics, ListAiComponentStatisticsOutput, ListAiComponentStatisticsRequest,
+};
+pub use list_ai_policies::{ListAiPolicies, ListAiPoliciesOutput, ListAiPoliciesRequest};
+pub use list_ai_policy_detail::{
+    ListAiPolicyDetail, ListAiPolicyDetailOutput, ListAiPolicyDetailRequest,
+};
+pub use list_ai_policy_groups::{
+    ListAiPolicyGroups, ListAiPolicyGroupsOutput, ListAiPolicyGroupsRequest,
+};
+pub use list_alarm_config::{ListAlarmConfig, ListAlarmConfigOutput, ListAlarmConfigRequest};
+pub use list_alarm_white_list::{
+    ListAlarmWhiteList, ListAlarmWhiteListOutput, ListAlarmWhiteListRequest,
+};
+pub use list_alarm_white_list_host_detail::{
+    ListAlarmWhiteListHostDetail, ListAlarmWhiteListHostDetailOutput,
+    ListAlarmWhiteListHostDetailRequest,
+};
+pub use list_all_risk_config_check_rules::{
+    ListAllRiskConfigCheckRules, ListAllRiskConfigCheckRulesOutput,
+    ListAllRiskConfigCheckRulesRequest,
+};
+pub use list_anti_virus_host::{
+    ListAntiVirusHost, ListAntiVirusHostOutput, ListAntiVirusHostRequest,
+};
+pub use list_anti_virus_paid_hosts::{
+    ListAntiVirusPaidHosts, ListAntiVirusPaidHostsOutput, ListAntiVirusPaidHostsRequest,
+};
+pub use list_anti_virus_policy::{
+    ListAntiVirusPolicy, ListAntiVirusPolicyOutput, ListAntiVirusPolicyRequest,
+};
+pub use list_anti_virus_result::{
+    ListAntiVirusResult, ListAntiVirusResultOutput, ListAntiVirusResultRequest,
+};
+pub use list_anti_virus_task::{
+    ListAntiVirusTask, ListAntiVirusTaskOutput, ListAntiVirusTaskRequest,
+};
+pub use list_antivirus_handle_history::{
+    ListAntivirusHandleHistory, ListAntivirusHandleHistoryOutput, ListAntivirusHandleHistoryRequest,
+};
+pub use list_app_change_histories::{
+    ListAppChangeHistories, ListAppChangeHistoriesOutput, ListAppChangeHistoriesRequest,
+};
+pub use list_app_statistics::{
+    ListAppStatistics, ListAppStatisticsOutput, ListAppStatisticsRequest,
+};
+pub use list_app_whitelist_event::{
+    ListAppWhitelistEvent, ListAppWhitelistEventOutput, ListAppWhitelistEventRequest,
+};
+pub use list_app_whitelist_host_status::{
+    ListAppWhitelistHostStatus, ListAppWhitelistHostStatusOutput, ListAppWhitelistHostStatusRequest,
+};
+pub use list_app_whitelist_policy::{
+    ListAppWhitelistPolicy, ListAppWhitelistPolicyOutput, ListAppWhitelistPolicyRequest,
+};
+pub use list_app_whitelist_policy_host::{
+    ListAppWhitelistPolicyHost, ListAppWhitelistPolicyHostOutput, ListAppWhitelistPolicyHostRequest,
+};
+pub use list_app_whitelist_policy_process::{
+    ListAppWhitelistPolicyProcess, ListAppWhitelistPolicyProcessOutput,
+    ListAppWhitelistPolicyProcessRequest,
+};
+pub use list_app_whitelist_policy_process_extend::{
+    ListAppWhitelistPolicyProcessExtend, ListAppWhitelistPolicyProcessExtendOutput,
+    ListAppWhitelistPolicyProcessExtendRequest,
+};
+pub use list_apps::{ListApps, ListAppsOutput, ListAppsRequest};
+pub use list_associate_registries::{
+    ListAssociateRegistries, ListAssociateRegistriesOutput, ListAssociateRegistriesRequest,
+};
+pub use list_auto_kill_virus_status::{
+    ListAutoKillVirusStatus, ListAutoKillVirusStatusOutput, ListAutoKillVirusStatusRequest,
+};
+pub use list_auto_launch_change_histories::{
+    ListAutoLaunchChangeHistories, ListAutoLaunchChangeHistoriesOutput,
+    ListAutoLaunchChangeHistoriesRequest,
+};
+pub use list_auto_launch_statistics::{
+    ListAutoLaunchStatistics, ListAutoLaunchStatisticsOutput, ListAutoLaunchStatisticsRequest,
+};
+pub use list_auto_launchs::{ListAutoLaunchs, ListAutoLaunchsOutput, ListAutoLaunchsRequest};
+pub use list_auto_open_quota_status::{
+    ListAutoOpenQuotaStatus, ListAutoOpenQuotaStatusOutput, ListAutoOpenQuotaStatusRequest,
+};
+pub use list_backedup_by_host_id::{
+    ListBackedupByHostId, ListBackedupByHostIdOutput, ListBackedupByHostIdRequest,
+};
+pub use list_backup_hosts_info::{
+    ListBackupHostsInfo, ListBackupHostsInfoOutput, ListBackupHostsInfoRequest,
+};
+pub use list_backup_policy::{ListBackupPolicy, ListBackupPolicyOutput, ListBackupPolicyRequest};
+pub use list_backup_vaults::{ListBackupVaults, ListBackupVaultsOutput, ListBackupVaultsRequest};
+pub use list_baseline_white_lists::{
+    ListBaselineWhiteLists, ListBaselineWhiteListsOutput, ListBaselineWhiteListsRequest,
+};
+pub use list_blocked_ip::{ListBlockedIp, ListBlockedIpOutput, ListBlockedIpRequest};
+pub use list_cce_cluster_config::{
+    ListCceClusterConfig, ListCceClusterConfigOutput, ListCceClusterConfigRequest,
+};
+pub use list_cce_cluster_detect_risk::{
+    ListCceClusterDetectRisk, ListCceClusterDetectRiskOutput, ListCceClusterDetectRiskRequest,
+};
+pub use list_cce_nodes_label::{
+    ListCceNodesLabel, ListCceNodesLabelOutput, ListCceNodesLabelRequest,
+};
+pub use list_check_feature_rule::{
+    ListCheckFeatureRule, ListCheckFeatureRuleOutput, ListCheckFeatureRuleRequest,
+};
+pub use list_check_rule_host::{
+    ListCheckRuleHost, ListCheckRuleHostOutput, ListCheckRuleHostRequest,
+};
+pub use list_check_rule_resources::{
+    ListCheckRuleResources, ListCheckRuleResourcesOutput, ListCheckRuleResourcesRequest,
+};
+pub use list_check_rules_info::{
+    ListCheckRulesInfo, ListCheckRulesInfoOutput, ListCheckRulesInfoRequest,
+};
+pub use list_cicd_configurations::{
+    ListCicdConfigurations, ListCicdConfigurationsOutput, ListCicdConfigurationsRequest,
+};
+pub use list_cicd_images::{ListCicdImages, ListCicdImagesOutput, ListCicdImagesRequest};
+pub use list_cluster_audit_logs::{
+    ListClusterAuditLogs, ListClusterAuditLogsOutput, ListClusterAuditLogsRequest,
+};
+pub use list_cluster_event_logs::{
+    ListClusterEventLogs, ListClusterEventLogsOutput, ListClusterEventLogsRequest,
+};
+pub use list_cluster_events::{
+    ListClusterEvents, ListClusterEventsOutput, ListClusterEventsRequest,
+};
+pub use list_cluster_protect_overview::{
+    ListClusterProtectOverview, ListClusterProtectOverviewOutput, ListClusterProtectOverviewRequest,
+};
+pub use list_cluster_protect_policy_templates::{
+    ListClusterProtectPolicyTemplates, ListClusterProtectPolicyTemplatesOutput,
+    ListClusterProtectPolicyTemplatesRequest,
+};
+pub use list_cluster_protection_default_policy::{
+    ListClusterProtectionDefaultPolicy, ListClusterProtectionDefaultPolicyOutput,
+    ListClusterProtectionDefaultPolicyRequest,
+};
+pub use list_cluster_protection_info::{
+    ListClusterProtectionInfo, ListClusterProtectionInfoOutput, ListClusterProtectionInfoRequest,
+};
+pub use list_cluster_protection_item::{
+    ListClusterProtectionItem, ListClusterProtectionItemOutput, ListClusterProtectionItemRequest,
+};
+pub use list_cluster_protection_policy::{
+    ListClusterProtectionPolicy, ListClusterProtectionPolicyOutput,
+    ListClusterProtectionPolicyRequest,
+};
+pub use list_cluster_protection_policy_detail::{
+    ListClusterProtectionPolicyDetail, ListClusterProtectionPolicyDetailOutput,
+    ListClusterProtectionPolicyDetailRequest,
+};
+pub use list_cluster_risk_affect_resources::{
+    ListClusterRiskAffectResources, ListClusterRiskAffectResourcesOutput,
+    ListClusterRiskAffectResourcesRequest,
+};
+pub use list_cluster_risks::{ListClusterRisks, ListClusterRisksOutput, ListClusterRisksRequest};
+pub use list_common_host::{ListCommonHost, ListCommonHostOutput, ListCommonHostRequest};
+pub use list_common_tips::{ListCommonTips, ListCommonTipsOutput, ListCommonTipsRequest};
+pub use list_container_cmd_logs::{
+    ListContainerCmdLogs, ListContainerCmdLogsOutput, ListContainerCmdLogsRequest,
+};
+pub use list_container_image_logs::{
+    ListContainerImageLogs, ListContainerImageLogsOutput, ListContainerImageLogsRequest,
+};
+pub use list_container_images::{
+    ListContainerImages, ListContainerImagesOutput, ListContainerImagesRequest,
+};
+pub use list_container_logs::{
+    ListContainerLogs, ListContainerLogsOutput, ListContainerLogsRequest,
+};
+pub use list_container_network_clusters::{
+    ListContainerNetworkClusters, ListContainerNetworkClustersOutput,
+    ListContainerNetworkClustersRequest,
+};
+pub use list_container_network_node_list::{
+    ListContainerNetworkNodeList, ListContainerNetworkNodeListOutput,
+    ListContainerNetworkNodeListRequest,
+};
+pub use list_container_network_policy::{
+    ListContainerNetworkPolicy, ListContainerNetworkPolicyOutput, ListContainerNetworkPolicyRequest,
+};
+pub use list_container_nodes::{
+    ListContainerNodes, ListContainerNodesOutput, ListContainerNodesRequest,
+};
+pub use list_containers::{ListContainers, ListContainersOutput, ListContainersRequest};
+pub use list_custom_rule_config_detail::{
+    ListCustomRuleConfigDetail, ListCustomRuleConfigDetailOutput, ListCustomRuleConfigDetailRequest,
+};
+pub use list_custom_rule_configs::{
+    ListCustomRuleConfigs, ListCustomRuleConfigsOutput, ListCustomRuleConfigsRequest,
+};
+pub use list_decoy_port_available_host::{
+    ListDecoyPortAvailableHost, ListDecoyPortAvailableHostOutput, ListDecoyPortAvailableHostRequest,
+};
+pub use list_decoy_port_policy::{
+    ListDecoyPortPolicy, ListDecoyPortPolicyOutput, ListDecoyPortPolicyRequest,
+};
+pub use list_dictionaries::{ListDictionaries, ListDictionariesOutput, ListDictionariesRequest};
+pub use list_docker_plugins::{
+    ListDockerPlugins, ListDockerPluginsOutput, ListDockerPluginsRequest,
+};
+pub use list_download_exported_file::{
+    ListDownloadExportedFile, ListDownloadExportedFileOutput, ListDownloadExportedFileRequest,
+};
+pub use list_event_att_ck::{ListEventAttCk, ListEventAttCkOutput, ListEventAttCkRequest};
+pub use list_event_forensic::{
+    ListEventForensic, ListEventForensicOutput, ListEventForensicRequest,
+};
+pub use list_event_handle_history::{
+    ListEventHandleHistory, ListEventHandleHistoryOutput, ListEventHandleHistoryRequest,
+};
+pub use list_event_operates::{
+    ListEventOperates, ListEventOperatesOutput, ListEventOperatesRequest,
+};
+pub use list_event_top_risk::{ListEventTopRisk, ListEventTopRiskOutput, ListEventTopRiskRequest};
+pub use list_event_type::{ListEventType, ListEventTypeOutput, ListEventTypeRequest};
+pub use list_file_events::{ListFileEvents, ListFileEventsOutput, ListFileEventsRequest};
+pub use list_file_host_event_details::{
+    ListFileHostEventDetails, ListFileHostEventDetailsOutput, ListFileHostEventDetailsRequest,
+};
+pub use list_file_hosts::{ListFileHosts, ListFileHostsOutput, ListFileHostsRequest};
+pub use list_general_image_vul_operations::{
+    ListGeneralImageVulOperations, ListGeneralImageVulOperationsOutput,
+    ListGeneralImageVulOperationsRequest,
+};
+pub use list_general_image_vuls::{
+    ListGeneralImageVuls, ListGeneralImageVulsOutput, ListGeneralImageVulsRequest,
+};
+pub use list_global_asset_scan_task::{
+    ListGlobalAssetScanTask, ListGlobalAssetScanTaskOutput, ListGlobalAssetScanTaskRequest,
+};
+pub use list_global_image_apps::{
+    ListGlobalImageApps, ListGlobalImageAppsOutput, ListGlobalImageAppsRequest,
+};
+pub use list_global_image_files::{
+    ListGlobalImageFiles, ListGlobalImageFilesOutput, ListGlobalImageFilesRequest,
+};
+pub use list_global_malware::{
+    ListGlobalMalware, ListGlobalMalwareOutput, ListGlobalMalwareRequest,
+};
+pub use list_global_vulnerabilities::{
+    ListGlobalVulnerabilities, ListGlobalVulnerabilitiesOutput, ListGlobalVulnerabilitiesRequest,
+};
+pub use list_handle_affect_baseline::{
+    ListHandleAffectBaseline, ListHandleAffectBaselineOutput, ListHandleAffectBaselineRequest,
+};
+pub use list_handle_vuls::{ListHandleVuls, ListHandleVulsOutput, ListHandleVulsRequest};
+pub use list_host_check_rules::{
+    ListHostCheckRules, ListHostCheckRulesOutput, ListHostCheckRulesRequest,
+};
+pub use list_host_groups::{ListHostGroups, ListHostGroupsOutput, ListHostGroupsRequest};
+pub use list_host_protect_history_info::{
+    ListHostProtectHistoryInfo, ListHostProtectHistoryInfoOutput, ListHostProtectHistoryInfoRequest,
+};
+pub use list_host_rasp_protect_history_info::{
+    ListHostRaspProtectHistoryInfo, ListHostRaspProtectHistoryInfoOutput,
+    ListHostRaspProtectHistoryInfoRequest,
+};
+pub use list_host_status::{ListHostStatus, ListHostStatusOutput, ListHostStatusRequest};
+pub use list_host_vuls::{ListHostVuls, ListHostVulsOutput, ListHostVulsRequest};
+pub use list_hosts_risk::{ListHostsRisk, ListHostsRiskOutput, ListHostsRiskRequest};
+pub use list_iac_file_risk_paths::{
+    ListIacFileRiskPaths, ListIacFileRiskPathsOutput, ListIacFileRiskPathsRequest,
+};
+pub use list_iac_file_risks::{ListIacFileRisks, ListIacFileRisksOutput, ListIacFileRisksRequest};
+pub use list_iac_files::{ListIacFiles, ListIacFilesOutput, ListIacFilesRequest};
+pub use list_image_apps::{ListImageApps, ListImageAppsOutput, ListImageAppsRequest};
+pub use list_image_basic_image::{
+    ListImageBasicImage, ListImageBasicImageOutput, ListImageBasicImageRequest,
+};
+pub use list_image_build_command_risks::{
+    ListImageBuildCommandRisks, ListImageBuildCommandRisksOutput, ListImageBuildCommandRisksRequest,
+};
+pub use list_image_build_command_risks_images::{
+    ListImageBuildCommandRisksImages, ListImageBuildCommandRisksImagesOutput,
+    ListImageBuildCommandRisksImagesRequest,
+};
+pub use list_image_files::{ListImageFiles, ListImageFilesOutput, ListImageFilesRequest};
+pub use list_image_handle_affect_vulnerabilities::{
+    ListImageHandleAffectVulnerabilities, ListImageHandleAffectVulnerabilitiesOutput,
+    ListImageHandleAffectVulnerabilitiesRequest,
+};
+pub use list_image_local::{ListImageLocal, ListImageLocalOutput, ListImageLocalRequest};
+pub use list_image_malware::{ListImageMalware, ListImageMalwareOutput, ListImageMalwareRequest};
+pub use list_image_non_compliant_app::{
+    ListImageNonCompliantApp, ListImageNonCompliantAppOutput, ListImageNonCompliantAppRequest,
+};
+pub use list_image_pwd_complexity::{
+    ListImagePwdComplexity, ListImagePwdComplexityOutput, ListImagePwdComplexityRequest,
+};
+pub use list_image_risk_config_rules::{
+    ListImageRiskConfigRules, ListImageRiskConfigRulesOutput, ListImageRiskConfigRulesRequest,
+};
+pub use list_image_risk_configs::{
+    ListImageRiskConfigs, ListImageRiskConfigsOutput, ListImageRiskConfigsRequest,
+};
+pub use list_image_scan_policy::{
+    ListImageScanPolicy, ListImageScanPolicyOutput, ListImageScanPolicyRequest,
+};
+pub use list_image_scan_task::{
+    ListImageScanTask, ListImageScanTaskOutput, ListImageScanTaskRequest,
+};
+pub use list_image_sensitive::{
+    ListImageSensitive, ListImageSensitiveOutput, ListImageSensitiveRequest,
+};
+pub use list_image_sensitive_info::{
+    ListImageSensitiveInfo, ListImageSensitiveInfoOutput, ListImageSensitiveInfoRequest,
+};
+pub use list_image_vulnerabilities::{
+    ListImageVulnerabilities, ListImageVulnerabilitiesOutput, ListImageVulnerabilitiesRequest,
+};
+pub use list_image_weak_pwd_users::{
+    ListImageWeakPwdUsers, ListImageWeakPwdUsersOutput, ListImageWeakPwdUsersRequest,
+};
+pub use list_image_white_lists::{
+    ListImageWhiteLists, ListImageWhiteListsOutput, ListImageWhiteListsRequest,
+};
+pub use list_isolated_file::{ListIsolatedFile, ListIsolatedFileOutput, ListIsolatedFileRequest};
+pub use list_jar_package_host_info::{
+    ListJarPackageHostInfo, ListJarPackageHostInfoOutput, ListJarPackageHostInfoRequest,
+};
+pub use list_jar_package_info::{
+    ListJarPackageInfo, ListJarPackageInfoOutput, ListJarPackageInfoRequest,
+};
+pub use list_jar_package_statistics::{
+    ListJarPackageStatistics, ListJarPackageStatisticsOutput, ListJarPackageStatisticsRequest,
+};
+pub use list_k8s_cron_jobs::{ListK8sCronJobs, ListK8sCronJobsOutput, ListK8sCronJobsRequest};
+pub use list_k8s_daemon_sets::{
+    ListK8sDaemonSets, ListK8sDaemonSetsOutput, ListK8sDaemonSetsRequest,
+};
+pub use list_k8s_deployments::{
+    ListK8sDeployments, ListK8sDeploymentsOutput, ListK8sDeploymentsRequest,
+};
+pub use list_k8s_jobs::{ListK8sJobs, ListK8sJobsOutput, ListK8sJobsRequest};
+pub use list_k8s_pods::{ListK8sPods, ListK8sPodsOutput, ListK8sPodsRequest};
+pub use list_k8s_stateful_sets::{
+    ListK8sStatefulSets, ListK8sStatefulSetsOutput, ListK8sStatefulSetsRequest,
+};
+pub use list_kernel_module_host_info::{
+    ListKernelModuleHostInfo, ListKernelModuleHostInfoOutput, ListKernelModuleHostInfoRequest,
+};
+pub use list_kernel_module_info::{
+    ListKernelModuleInfo, ListKernelModuleInfoOutput, ListKernelModuleInfoRequest,
+};
+pub use list_kernel_module_statistics::{
+    ListKernelModuleStatistics, ListKernelModuleStatisticsOutput, ListKernelModuleStatisticsRequest,
+};
+pub use list_kubernetes_cluster_details::{
+    ListKubernetesClusterDetails, ListKubernetesClusterDetailsOutput,
+    ListKubernetesClusterDetailsRequest,
+};
+pub use list_kubernetes_endpoint_details::{
+    ListKubernetesEndpointDetails, ListKubernetesEndpointDetailsOutput,
+    ListKubernetesEndpointDetailsRequest,
+};
+pub use list_kubernetes_service_details::{
+    ListKubernetesServiceDetails, ListKubernetesServiceDetailsOutput,
+    ListKubernetesServiceDetailsRequest,
+};
+pub use list_local_image_app_info::{
+    ListLocalImageAppInfo, ListLocalImageAppInfoOutput, ListLocalImageAppInfoRequest,
+};
+pub use list_local_image_containers::{
+    ListLocalImageContainers, ListLocalImageContainersOutput, ListLocalImageContainersRequest,
+};
+pub use list_local_image_hosts::{
+    ListLocalImageHosts, ListLocalImageHostsOutput, ListLocalImageHostsRequest,
+};
+pub use list_locked_status::{ListLockedStatus, ListLockedStatusOutput, ListLockedStatusRequest};
+pub use list_login_common_ip::{
+    ListLoginCommonIp, ListLoginCommonIpOutput, ListLoginCommonIpRequest,
+};
+pub use list_login_common_location::{
+    ListLoginCommonLocation, ListLoginCommonLocationOutput, ListLoginCommonLocationRequest,
+};
+pub use list_login_white_ip::{ListLoginWhiteIp, ListLoginWhiteIpOutput, ListLoginWhiteIpRequest};
+pub use list_login_white_list::{
+    ListLoginWhiteList, ListLoginWhiteListOutput, ListLoginWhiteListRequest,
+};
+pub use list_malware_collect_status::{
+    ListMalwareCollectStatus, ListMalwareCollectStatusOutput, ListMalwareCollectStatusRequest,
+};
+pub use list_monthly_operation_reports::{
+    ListMonthlyOperationReports, ListMonthlyOperationReportsOutput,
+    ListMonthlyOperationReportsRequest,
+};
+pub use list_multi_cloud_clusters::{
+    ListMultiCloudClusters, ListMultiCloudClustersOutput, ListMultiCloudClustersRequest,
+};
+pub use list_namespaces::{ListNamespaces, ListNamespacesOutput, ListNamespacesRequest};
+pub use list_operation_logs_by_vault_name::{
+    ListOperationLogsByVaultName, ListOperationLogsByVaultNameOutput,
+    ListOperationLogsByVaultNameRequest,
+};
+pub use list_organization_tree::{
+    ListOrganizationTree, ListOrganizationTreeOutput, ListOrganizationTreeRequest,
+};
+pub use list_password_complexity::{
+    ListPasswordComplexity, ListPasswordComplexityOutput, ListPasswordComplexityRequest,
+};
+pub use list_plugin_info::{ListPluginInfo, ListPluginInfoOutput, ListPluginInfoRequest};
+pub use list_plugin_install_script::{
+    ListPluginInstallScript, ListPluginInstallScriptOutput, ListPluginInstallScriptRequest,
+};
+pub use list_plugin_status::{ListPluginStatus, ListPluginStatusOutput, ListPluginStatusRequest};
+pub use list_plugins::{ListPlugins, ListPluginsOutput, ListPluginsRequest};
+pub use list_policies::{ListPolicies, ListPoliciesOutput, ListPoliciesRequest};
+pub use list_policy_group::{ListPolicyGroup, ListPolicyGroupOutput, ListPolicyGroupRequest};
+pub use list_port_host::{ListPortHost, ListPortHostOutput, ListPortHostRequest};
+pub use list_port_statistics::{
+    ListPortStatistics, ListPortStatisticsOutput, ListPortStatisticsRequest,
+};
+pub use list_ports::{ListPorts, ListPortsOutput, ListPortsRequest};
+pub use list_process_statistics::{
+    ListProcessStatistics, ListProcessStatisticsOutput, ListProcessStatisticsRequest,
+};
+pub use list_processes_host::{
+    ListProcessesHost, ListProcessesHostOutput, ListProcessesHostRequest,
+};
+pub use list_project_configs::{
+    ListProjectConfigs, ListProjectConfigsOutput, ListProjectConfigsRequest,
+};
+pub use list_project_tags::{ListProjectTags, ListProjectTagsOutput, ListProjectTagsRequest};
+pub use list_protection_policy::{
+    ListProtectionPolicy, ListProtectionPolicyOutput, ListProtectionPolicyRequest,
+};
+pub use list_protection_server::{
+    ListProtectionServer, ListProtectionServerOutput, ListProtectionServerRequest,
+};
+pub use list_protection_servers::{
+    ListProtectionServers, ListProtectionServersOutput, ListProtectionServersRequest,
+};
+pub use list_query_export_task::{
+    ListQueryExportTask, ListQueryExportTaskOutput, ListQueryExportTaskRequest,
+};
+pub use list_quotas_detail::{ListQuotasDetail, ListQuotasDetailOutput, ListQuotasDetailRequest};
+pub use list_ransomware_protection_nodes::{
+    ListRansomwareProtectionNodes, ListRansomwareProtectionNodesOutput,
+    ListRansomwareProtectionNodesRequest,
+};
+pub use list_rasp_events::{ListRaspEvents, ListRaspEventsOutput, ListRaspEventsRequest};
+pub use list_rasp_policies::{ListRaspPolicies, ListRaspPoliciesOutput, ListRaspPoliciesRequest};
+pub use list_registry::{ListRegistry, ListRegistryOutput, ListRegistryRequest};
+pub use list_registry_images::{
+    ListRegistryImages, ListRegistryImagesOutput, ListRegistryImagesRequest,
+};
+pub use list_registry_statistics::{
+    ListRegistryStatistics, ListRegistryStatisticsOutput, ListRegistryStatisticsRequest,
+};
+pub use list_related_events::{
+    ListRelatedEvents, ListRelatedEventsOutput, ListRelatedEventsRequest,
+};
+pub use list_resource_ids::{ListResourceIds, ListResourceIdsOutput, ListResourceIdsRequest};
+pub use list_resource_instance_tag::{
+    ListResourceInstanceTag, ListResourceInstanceTagOutput, ListResourceInstanceTagRequest,
+};
+pub use list_risk_config_check_rules::{
+    ListRiskConfigCheckRules, ListRiskConfigCheckRulesOutput, ListRiskConfigCheckRulesRequest,
+};
+pub use list_risk_config_hosts::{
+    ListRiskConfigHosts, ListRiskConfigHostsOutput, ListRiskConfigHostsRequest,
+};
+pub use list_risk_configs::{ListRiskConfigs, ListRiskConfigsOutput, ListRiskConfigsRequest};
+pub use list_same_events::{ListSameEvents, ListSameEventsOutput, ListSameEventsRequest};
+pub use list_security_check_cluster_reports::{
+    ListSecurityCheckClusterReports, ListSecurityCheckClusterReportsOutput,
+    ListSecurityCheckClusterReportsRequest,
+};
+pub use list_security_check_policy_group::{
+    ListSecurityCheckPolicyGroup, ListSecurityCheckPolicyGroupOutput,
+    ListSecurityCheckPolicyGroupRequest,
+};
+pub use list_security_events::{
+    ListSecurityEvents, ListSecurityEventsOutput, ListSecurityEventsRequest,
+};
+pub use list_security_group_policies::{
+    ListSecurityGroupPolicies, ListSecurityGroupPoliciesOutput, ListSecurityGroupPoliciesRequest,
+};
+pub use list_security_groups::{
+    ListSecurityGroups, ListSecurityGroupsOutput, ListSecurityGroupsRequest,
+};
+pub use list_security_report::{
+    ListSecurityReport, ListSecurityReportOutput, ListSecurityReportRequest,
+};
+pub use list_security_risk::{ListSecurityRisk, ListSecurityRiskOutput, ListSecurityRiskRequest};
+pub use list_serverless_asset::{
+    ListServerlessAsset, ListServerlessAssetOutput, ListServerlessAssetRequest,
+};
+pub use list_serverless_asset_detail::{
+    ListServerlessAssetDetail, ListServerlessAssetDetailOutput, ListServerlessAssetDetailRequest,
+};
+pub use list_similar_handled_events::{
+    ListSimilarHandledEvents, ListSimilarHandledEventsOutput, ListSimilarHandledEventsRequest,
+};
+pub use list_swr_image_repository::{
+    ListSwrImageRepository, ListSwrImageRepositoryOutput, ListSwrImageRepositoryRequest,
+};
+pub use list_system_configs::{
+    ListSystemConfigs, ListSystemConfigsOutput, ListSystemConfigsRequest,
+};
+pub use list_system_user_white_list::{
+    ListSystemUserWhiteList, ListSystemUserWhiteListOutput, ListSystemUserWhiteListRequest,
+};
+pub use list_task_resources::{
+    ListTaskResources, ListTaskResourcesOutput, ListTaskResourcesRequest,
+};
+pub use list_tasks::{ListTasks, ListTasksOutput, ListTasksRequest};
+pub use list_trust_service_status::{
+    ListTrustServiceStatus, ListTrustServiceStatusOutput, ListTrustServiceStatusRequest,
+};
+pub use list_two_factor_login_host::{
+    ListTwoFactorLoginHost, ListTwoFactorLoginHostOutput, ListTwoFactorLoginHostRequest,
+};
+pub use list_urgent_vulnerabilities::{
+    ListUrgentVulnerabilities, ListUrgentVulnerabilitiesOutput, ListUrgentVulnerabilitiesRequest,
+};
+pub use list_user_change_histories::{
+    ListUserChangeHistories, ListUserChangeHistoriesOutput, ListUserChangeHistoriesRequest,
+};
+pub use list_user_statistics::{
+    ListUserStatistics, ListUserStatisticsOutput, ListUserStatisticsRequest,
+};
+pub use list_users::{ListUsers, ListUsersOutput, ListUsersRequest};
+pub use list_vul_affect_image_apps::{
+    ListVulAffectImageApps, ListVulAffectImageAppsOutput, ListVulAffectImageAppsRequest,
+};
+pub use list_vul_affect_image_containers::{
+    ListVulAffectImageContainers, ListVulAffectImageContainersOutput,
+    ListVulAffectImageContainersRequest,
+};
+pub use list_vul_affect_images::{
+    ListVulAffectImages, ListVulAffectImagesOutput, ListVulAffectImagesRequest,
+};
+pub use list_vul_container_apps::{
+    ListVulContainerApps, ListVulContainerAppsOutput, ListVulContainerAppsRequest,
+};
+pub use list_vul_containers::{
+    ListVulContainers, ListVulContainersOutput, ListVulContainersRequest,
+};
+pub use list_vul_handle_history::{
+    ListVulHandleHistory, ListVulHandleHistoryOutput, ListVulHandleHistoryRequest,
+};
+pub use list_vul_host_apps::{ListVulHostApps, ListVulHostAppsOutput, ListVulHostAppsRequest};
+pub use list_vul_host_backups::{
+    ListVulHostBackups, ListVulHostBackupsOutput, ListVulHostBackupsRequest,
+};
+pub use list_vul_host_hosts::{ListVulHostHosts, ListVulHostHostsOutput, ListVulHostHostsRequest};
+pub use list_vul_host_process::{
+    ListVulHostProcess, ListVulHostProcessOutput, ListVulHostProcessRequest,
+};
+pub use list_vul_host_vaults::{
+    ListVulHostVaults, ListVulHostVaultsOutput, ListVulHostVaultsRequest,
+};
+pub use list_vul_host_vuls::{ListVulHostVuls, ListVulHostVulsOutput, ListVulHostVulsRequest};
+pub use list_vul_hosts::{ListVulHosts, ListVulHostsOutput, ListVulHostsRequest};
+pub use list_vul_repair_cmds::{
+    ListVulRepairCmds, ListVulRepairCmdsOutput, ListVulRepairCmdsRequest,
+};
+pub use list_vul_repair_failed_detail::{
+    ListVulRepairFailedDetail, ListVulRepairFailedDetailOutput, ListVulRepairFailedDetailRequest,
+};
+pub use list_vul_repo_image::{ListVulRepoImage, ListVulRepoImageOutput, ListVulRepoImageRequest};
+pub use list_vul_scan_task::{ListVulScanTask, ListVulScanTaskOutput, ListVulScanTaskRequest};
+pub use list_vul_scan_task_host::{
+    ListVulScanTaskHost, ListVulScanTaskHostOutput, ListVulScanTaskHostRequest,
+};
+pub use list_vul_white_list::{ListVulWhiteList, ListVulWhiteListOutput, ListVulWhiteListRequest};
+pub use list_vul_white_list_vul_options::{
+    ListVulWhiteListVulOptions, ListVulWhiteListVulOptionsOutput, ListVulWhiteListVulOptionsRequest,
+};
+pub use list_vulnerabilities::{
+    ListVulnerabilities, ListVulnerabilitiesOutput, ListVulnerabilitiesRequest,
+};
+pub use list_vulnerability_cve::{
+    ListVulnerabilityCve, ListVulnerabilityCveOutput, ListVulnerabilityCveRequest,
+};
+pub use list_weak_password_users::{
+    ListWeakPasswordUsers, ListWeakPasswordUsersOutput, ListWeakPasswordUsersRequest,
+};
+pub use list_web_app_and_service_statistics::{
+    ListWebAppAndServiceStatistics, ListWebAppAndServiceStatisticsOutput,
+    ListWebAppAndServiceStatisticsRequest,
+};
+pub use list_web_app_and_services::{
+    ListWebAppAndServices, ListWebAppAndServicesOutput, ListWebAppAndServicesRequest,
+};
+pub use list_web_framework_host_info::{
+    ListWebFrameworkHostInfo, ListWebFrameworkHostInfoOutput, ListWebFrameworkHostInfoRequest,
+};
+pub use list_web_framework_info::{
+    ListWebFrameworkInfo, ListWebFrameworkInfoOutput, ListWebFrameworkInfoRequest,
+};
+pub use list_web_framework_statistics::{
+    ListWebFrameworkStatistics, ListWebFrameworkStatisticsOutput, ListWebFrameworkStatisticsRequest,
+};
+pub use list_web_site_host_info::{
+    ListWebSiteHostInfo, ListWebSiteHostInfoOutput, ListWebSiteHostInfoRequest,
+};
+pub use list_web_site_info::{ListWebSiteInfo, ListWebSiteInfoOutput, ListWebSiteInfoRequest};
+pub use list_web_site_statistics::{
+    ListWebSiteStatistics, ListWebSiteStatisticsOutput, ListWebSiteStatisticsRequest,
+};
+pub use list_web_tamper_event::{
+    ListWebTamperEvent, ListWebTamperEventOutput, ListWebTamperEventRequest,
+};
+pub use list_web_tamper_host::{
+    ListWebTamperHost, ListWebTamperHostOutput, ListWebTamperHostRequest,
+};
+pub use list_web_tamper_image_options::{
+    ListWebTamperImageOptions, ListWebTamperImageOptionsOutput, ListWebTamperImageOptionsRequest,
+};
+pub use list_web_tamper_protect_statistics::{
+    ListWebTamperProtectStatistics, ListWebTamperProtectStatisticsOutput,
+    ListWebTamperProtectStatisticsRequest,
+};
+pub use list_web_tamper_protection_configs::{
+    ListWebTamperProtectionConfigs, ListWebTamperProtectionConfigsOutput,
+    ListWebTamperProtectionConfigsRequest,
+};
+pub use list_web_tamper_protection_container::{
+    ListWebTamperProtectionContainer, ListWebTamperProtectionContainerOutput,
+    ListWebTamperProtectionContainerRequest,
+};
+pub use list_web_tamper_protection_directory::{
+    ListWebTamperProtectionDirectory, ListWebTamperProtectionDirectoryOutput,
+    ListWebTamperProtectionDirectoryRequest,
+};
+pub use list_work_loads::{ListWorkLoads, ListWorkLoadsOutput, ListWorkLoadsRequest};
+pub use list_wtp_protect_host::{
+    ListWtpProtectHost, ListWtpProtectHostOutput, ListWtpProtectHostRequest,
+};
+pub use modify_cicd_configuration::{
+    ModifyCicdConfiguration, ModifyCicdConfigurationOutput, ModifyCicdConfigurationRequest,
+};
+pub use modify_decoy_port_policy::{
+    ModifyDecoyPortPolicy, ModifyDecoyPortPolicyOutput, ModifyDecoyPortPolicyRequest,
+};
+pub use modify_image_scan_policy::{
+    ModifyImageScanPolicy, ModifyImageScanPolicyOutput, ModifyImageScanPolicyRequest,
+};
+pub use modify_login_common_ip::{
+    ModifyLoginCommonIp, ModifyLoginCommonIpOutput, ModifyLoginCommonIpRequest,
+};
+pub use modify_login_common_location::{
+    ModifyLoginCommonLocation, ModifyLoginCommonLocationOutput, ModifyLoginCommonLocationRequest,
+};
+pub use modify_login_white_ip::{
+    ModifyLoginWhiteIp, ModifyLoginWhiteIpOutput, ModifyLoginWhiteIpRequest,
+};
+pub use modify_project_configs::{
+    ModifyProjectConfigs, ModifyProjectConfigsOutput, ModifyProjectConfigsRequest,
+};
+pub use parse_multi_cloud_cluster_config::{
+    ParseMultiCloudClusterConfig, ParseMultiCloudClusterConfigOutput,
+    ParseMultiCloudClusterConfigRequest,
+};
+pub use record_user_view_vul_task::{
+    RecordUserViewVulTask, RecordUserViewVulTaskOutput, RecordUserViewVulTaskRequest,
+};
+pub use recreate_vul_scan_task::{
+    RecreateVulScanTask, RecreateVulScanTaskOutput, RecreateVulScanTaskRequest,
+};
+pub use remove_alarm_white_list::{
+    RemoveAlarmWhiteList, RemoveAlarmWhiteListOutput, RemoveAlarmWhiteListRequest,
+};
+pub use remove_login_white_list::{
+    RemoveLoginWhiteList, RemoveLoginWhiteListOutput, RemoveLoginWhiteListRequest,
+};
+pub use remove_multi_cloud_clusters::{
+    RemoveMultiCloudClusters, RemoveMultiCloudClustersOutput, RemoveMultiCloudClustersRequest,
+};
+pub use remove_system_user_white_list::{
+    RemoveSystemUserWhiteList, RemoveSystemUserWhiteListOutput, RemoveSystemUserWhiteListRequest,
+};
+pub use restore_duplication_info::{
+    RestoreDuplicationInfo, RestoreDuplicationInfoOutput, RestoreDuplicationInfoRequest,
+};
+pub use restore_vul_host_backup::{
+    RestoreVulHostBackup, RestoreVulHostBackupOutput, RestoreVulHostBackupRequest,
+};
+pub use resume_pause_ai_policies::{
+    ResumePauseAiPolicies, ResumePauseAiPoliciesOutput, ResumePauseAiPoliciesRequest,
+};
+pub use resume_pause_ai_policy_groups::{
+    ResumePauseAiPolicyGroups, ResumePauseAiPolicyGroupsOutput, ResumePauseAiPolicyGroupsRequest,
+};
+pub use resume_pause_custom_rule_config::{
+    ResumePauseCustomRuleConfig, ResumePauseCustomRuleConfigOutput,
+    ResumePauseCustomRuleConfigRequest,
+};
+pub use retry_task::{RetryTask, RetryTaskOutput, RetryTaskRequest};
+pub use run_baseline_detect::{
+    RunBaselineDetect, RunBaselineDetectOutput, RunBaselineDetectRequest,
+};
+pub use run_host_asset_manual_collect::{
+    RunHostAssetManualCollect, RunHostAssetManualCollectOutput, RunHostAssetManualCollectRequest,
+};
 pub use run_image_synchronize::{
     RunImageSynchronize, RunImageSynchronizeOutput, RunImageSynchronizeRequest,
 };
+pub use save_browsing_history::{
+    SaveBrowsingHistory, SaveBrowsingHistoryOutput, SaveBrowsingHistoryRequest,
+};
+pub use send_security_report::{
+    SendSecurityReport, SendSecurityReportOutput, SendSecurityReportRequest,
+};
+pub use set_malware_reminders::{
+    SetMalwareReminders, SetMalwareRemindersOutput, SetMalwareRemindersRequest,
+};
+pub use set_manual_detect::{SetManualDetect, SetManualDetectOutput, SetManualDetectRequest};
+pub use set_protect_dir_switch_info::{
+    SetProtectDirSwitchInfo, SetProtectDirSwitchInfoOutput, SetProtectDirSwitchInfoRequest,
+};
+pub use set_rasp_switch::{SetRaspSwitch, SetRaspSwitchOutput, SetRaspSwitchRequest};
+pub use set_remote_backup_info::{
+    SetRemoteBackupInfo, SetRemoteBackupInfoOutput, SetRemoteBackupInfoRequest,
+};
+pub use set_two_factor_login_config::{
+    SetTwoFactorLoginConfig, SetTwoFactorLoginConfigOutput, SetTwoFactorLoginConfigRequest,
+};
+pub use set_wtp_protection_status_info::{
+    SetWtpProtectionStatusInfo, SetWtpProtectionStatusInfoOutput, SetWtpProtectionStatusInfoRequest,
+};
+pub use show_account_top::{ShowAccountTop, ShowAccountTopOutput, ShowAccountTopRequest};
+pub use show_agent_address::{ShowAgentAddress, ShowAgentAddressOutput, ShowAgentAddressRequest};
+pub use show_agent_daemonset_deploy_template::{
+    ShowAgentDaemonsetDeployTemplate, ShowAgentDaemonsetDeployTemplateOutput,
+    ShowAgentDaemonsetDeployTemplateRequest,
+};
+pub use show_agent_daemonset_detail_info::{
+    ShowAgentDaemonsetDetailInfo, ShowAgentDaemonsetDetailInfoOutput,
+    ShowAgentDaemonsetDetailInfoRequest,
+};
+pub use show_agent_statistics::{
+    ShowAgentStatistics, ShowAgentStatisticsOutput, ShowAgentStatisticsRequest,
+};
+pub use show_agent_statistics_status::{
+    ShowAgentStatisticsStatus, ShowAgentStatisticsStatusOutput, ShowAgentStatisticsStatusRequest,
+};
+pub use show_antivirus_free_quota::{
+    ShowAntivirusFreeQuota, ShowAntivirusFreeQuotaOutput, ShowAntivirusFreeQuotaRequest,
+};
+pub use show_antivirus_pay_per_scan_status::{
+    ShowAntivirusPayPerScanStatus, ShowAntivirusPayPerScanStatusOutput,
+    ShowAntivirusPayPerScanStatusRequest,
+};
+pub use show_antivirus_statistic::{
+    ShowAntivirusStatistic, ShowAntivirusStatisticOutput, ShowAntivirusStatisticRequest,
+};
+pub use show_app_rasp_switch_status::{
+    ShowAppRaspSwitchStatus, ShowAppRaspSwitchStatusOutput, ShowAppRaspSwitchStatusRequest,
+};
+pub use show_app_whitelist_agent_statics::{
+    ShowAppWhitelistAgentStatics, ShowAppWhitelistAgentStaticsOutput,
+    ShowAppWhitelistAgentStaticsRequest,
+};
+pub use show_app_whitelist_policy::{
+    ShowAppWhitelistPolicy, ShowAppWhitelistPolicyOutput, ShowAppWhitelistPolicyRequest,
+};
+pub use show_asset_statistic::{
+    ShowAssetStatistic, ShowAssetStatisticOutput, ShowAssetStatisticRequest,
+};
+pub use show_auto_launch_top::{
+    ShowAutoLaunchTop, ShowAutoLaunchTopOutput, ShowAutoLaunchTopRequest,
+};
+pub use show_backup_info_by_backup_id::{
+    ShowBackupInfoByBackupId, ShowBackupInfoByBackupIdOutput, ShowBackupInfoByBackupIdRequest,
+};
+pub use show_backup_policy_info::{
+    ShowBackupPolicyInfo, ShowBackupPolicyInfoOutput, ShowBackupPolicyInfoRequest,
+};
+pub use show_baseline_directory::{
+    ShowBaselineDirectory, ShowBaselineDirectoryOutput, ShowBaselineDirectoryRequest,
+};
+pub use show_baseline_overview::{
+    ShowBaselineOverview, ShowBaselineOverviewOutput, ShowBaselineOverviewRequest,
+};
+pub use show_baseline_scan_status::{
+    ShowBaselineScanStatus, ShowBaselineScanStatusOutput, ShowBaselineScanStatusRequest,
+};
+pub use show_baseline_statistic::{
+    ShowBaselineStatistic, ShowBaselineStatisticOutput, ShowBaselineStatisticRequest,
+};
+pub use show_baseline_white_list::{
+    ShowBaselineWhiteList, ShowBaselineWhiteListOutput, ShowBaselineWhiteListRequest,
+};
+pub use show_check_rule_detail::{
+    ShowCheckRuleDetail, ShowCheckRuleDetailOutput, ShowCheckRuleDetailRequest,
+};
+pub use show_check_rule_fix_fail_detail::{
+    ShowCheckRuleFixFailDetail, ShowCheckRuleFixFailDetailOutput, ShowCheckRuleFixFailDetailRequest,
+};
+pub use show_cicd_configuration::{
+    ShowCicdConfiguration, ShowCicdConfigurationOutput, ShowCicdConfigurationRequest,
+};
+pub use show_cluster_asset_statistics::{
+    ShowClusterAssetStatistics, ShowClusterAssetStatisticsOutput, ShowClusterAssetStatisticsRequest,
+};
+pub use show_cluster_protect_policy_template::{
+    ShowClusterProtectPolicyTemplate, ShowClusterProtectPolicyTemplateOutput,
+    ShowClusterProtectPolicyTemplateRequest,
+};
+pub use show_cluster_scan_statistics::{
+    ShowClusterScanStatistics, ShowClusterScanStatisticsOutput, ShowClusterScanStatisticsRequest,
+};
+pub use show_cms_vul_detail::{ShowCmsVulDetail, ShowCmsVulDetailOutput, ShowCmsVulDetailRequest};
+pub use show_common_port::{ShowCommonPort, ShowCommonPortOutput, ShowCommonPortRequest};
+pub use show_container_network_info::{
+    ShowContainerNetworkInfo, ShowContainerNetworkInfoOutput, ShowContainerNetworkInfoRequest,
+};
+pub use show_container_node_statistics::{
+    ShowContainerNodeStatistics, ShowContainerNodeStatisticsOutput,
+    ShowContainerNodeStatisticsRequest,
+};
+pub use show_container_protection_status::{
+    ShowContainerProtectionStatus, ShowContainerProtectionStatusOutput,
+    ShowContainerProtectionStatusRequest,
+};
+pub use show_decoy_port_auto_bind::{
+    ShowDecoyPortAutoBind, ShowDecoyPortAutoBindOutput, ShowDecoyPortAutoBindRequest,
+};
+pub use show_decoy_port_host_list::{
+    ShowDecoyPortHostList, ShowDecoyPortHostListOutput, ShowDecoyPortHostListRequest,
+};
+pub use show_decoy_port_policy_details::{
+    ShowDecoyPortPolicyDetails, ShowDecoyPortPolicyDetailsOutput, ShowDecoyPortPolicyDetailsRequest,
+};
+pub use show_default_security_check_policy::{
+    ShowDefaultSecurityCheckPolicy, ShowDefaultSecurityCheckPolicyOutput,
+    ShowDefaultSecurityCheckPolicyRequest,
+};
+pub use show_default_security_check_policy_details::{
+    ShowDefaultSecurityCheckPolicyDetails, ShowDefaultSecurityCheckPolicyDetailsOutput,
+    ShowDefaultSecurityCheckPolicyDetailsRequest,
+};
+pub use show_endpoint_status::{
+    ShowEndpointStatus, ShowEndpointStatusOutput, ShowEndpointStatusRequest,
+};
+pub use show_event_attack_tag::{
+    ShowEventAttackTag, ShowEventAttackTagOutput, ShowEventAttackTagRequest,
+};
+pub use show_event_severity::{
+    ShowEventSeverity, ShowEventSeverityOutput, ShowEventSeverityRequest,
+};
+pub use show_export_task::{ShowExportTask, ShowExportTaskOutput, ShowExportTaskRequest};
+pub use show_extended_weak_password::{
+    ShowExtendedWeakPassword, ShowExtendedWeakPasswordOutput, ShowExtendedWeakPasswordRequest,
+};
+pub use show_file_path_white_detail::{
+    ShowFilePathWhiteDetail, ShowFilePathWhiteDetailOutput, ShowFilePathWhiteDetailRequest,
+};
+pub use show_file_path_white_lists::{
+    ShowFilePathWhiteLists, ShowFilePathWhiteListsOutput, ShowFilePathWhiteListsRequest,
+};
+pub use show_file_statistic::{
+    ShowFileStatistic, ShowFileStatisticOutput, ShowFileStatisticRequest,
+};
+pub use show_host_asset_manual_collect_status::{
+    ShowHostAssetManualCollectStatus, ShowHostAssetManualCollectStatusOutput,
+    ShowHostAssetManualCollectStatusRequest,
+};
+pub use show_host_protection_status::{
+    ShowHostProtectionStatus, ShowHostProtectionStatusOutput, ShowHostProtectionStatusRequest,
+};
+pub use show_hosts_statistics::{
+    ShowHostsStatistics, ShowHostsStatisticsOutput, ShowHostsStatisticsRequest,
+};
+pub use show_hot_information::{
+    ShowHotInformation, ShowHotInformationOutput, ShowHotInformationRequest,
+};
+pub use show_image_asset_statistics::{
+    ShowImageAssetStatistics, ShowImageAssetStatisticsOutput, ShowImageAssetStatisticsRequest,
+};
+pub use show_image_baseline_statistic::{
+    ShowImageBaselineStatistic, ShowImageBaselineStatisticOutput, ShowImageBaselineStatisticRequest,
+};
+pub use show_image_check_rule_detail::{
+    ShowImageCheckRuleDetail, ShowImageCheckRuleDetailOutput, ShowImageCheckRuleDetailRequest,
+};
+pub use show_image_files_stat::{
+    ShowImageFilesStat, ShowImageFilesStatOutput, ShowImageFilesStatRequest,
+};
+pub use show_image_pay_per_scan_statistics::{
+    ShowImagePayPerScanStatistics, ShowImagePayPerScanStatisticsOutput,
+    ShowImagePayPerScanStatisticsRequest,
+};
+pub use show_image_security_report_statistic::{
+    ShowImageSecurityReportStatistic, ShowImageSecurityReportStatisticOutput,
+    ShowImageSecurityReportStatisticRequest,
+};
+pub use show_image_upload_command::{
+    ShowImageUploadCommand, ShowImageUploadCommandOutput, ShowImageUploadCommandRequest,
+};
+pub use show_image_white_list_detail::{
+    ShowImageWhiteListDetail, ShowImageWhiteListDetailOutput, ShowImageWhiteListDetailRequest,
+};
+pub use show_jar_package_top::{
+    ShowJarPackageTop, ShowJarPackageTopOutput, ShowJarPackageTopRequest,
+};
+pub use show_k8s_container_detail::{
+    ShowK8sContainerDetail, ShowK8sContainerDetailOutput, ShowK8sContainerDetailRequest,
+};
+pub use show_k8s_pod_detail::{ShowK8sPodDetail, ShowK8sPodDetailOutput, ShowK8sPodDetailRequest};
+pub use show_kernel_module_top::{
+    ShowKernelModuleTop, ShowKernelModuleTopOutput, ShowKernelModuleTopRequest,
+};
+pub use show_kubernetes_endpoint_info::{
+    ShowKubernetesEndpointInfo, ShowKubernetesEndpointInfoOutput, ShowKubernetesEndpointInfoRequest,
+};
+pub use show_kubernetes_service_info::{
+    ShowKubernetesServiceInfo, ShowKubernetesServiceInfoOutput, ShowKubernetesServiceInfoRequest,
+};
+pub use show_latest_export_task_by_type::{
+    ShowLatestExportTaskByType, ShowLatestExportTaskByTypeOutput, ShowLatestExportTaskByTypeRequest,
+};
+pub use show_linux_vul_detail::{
+    ShowLinuxVulDetail, ShowLinuxVulDetailOutput, ShowLinuxVulDetailRequest,
+};
+pub use show_malware_reminders::{
+    ShowMalwareReminders, ShowMalwareRemindersOutput, ShowMalwareRemindersRequest,
+};
+pub use show_manual_security_check_status::{
+    ShowManualSecurityCheckStatus, ShowManualSecurityCheckStatusOutput,
+    ShowManualSecurityCheckStatusRequest,
+};
+pub use show_monthly_opera_report_notify_info::{
+    ShowMonthlyOperaReportNotifyInfo, ShowMonthlyOperaReportNotifyInfoOutput,
+    ShowMonthlyOperaReportNotifyInfoRequest,
+};
+pub use show_monthly_operation_report_detail::{
+    ShowMonthlyOperationReportDetail, ShowMonthlyOperationReportDetailOutput,
+    ShowMonthlyOperationReportDetailRequest,
+};
+pub use show_multi_cloud_cluster_auth::{
+    ShowMultiCloudClusterAuth, ShowMultiCloudClusterAuthOutput, ShowMultiCloudClusterAuthRequest,
+};
+pub use show_multi_cloud_cluster_image_command::{
+    ShowMultiCloudClusterImageCommand, ShowMultiCloudClusterImageCommandOutput,
+    ShowMultiCloudClusterImageCommandRequest,
+};
+pub use show_multi_cloud_cluster_proxy_script::{
+    ShowMultiCloudClusterProxyScript, ShowMultiCloudClusterProxyScriptOutput,
+    ShowMultiCloudClusterProxyScriptRequest,
+};
+pub use show_network_statistics::{
+    ShowNetworkStatistics, ShowNetworkStatisticsOutput, ShowNetworkStatisticsRequest,
+};
+pub use show_os_statistics_info::{
+    ShowOsStatisticsInfo, ShowOsStatisticsInfoOutput, ShowOsStatisticsInfoRequest,
+};
+pub use show_page_notices::{ShowPageNotices, ShowPageNoticesOutput, ShowPageNoticesRequest};
+pub use show_policy_switch_status::{
+    ShowPolicySwitchStatus, ShowPolicySwitchStatusOutput, ShowPolicySwitchStatusRequest,
+};
+pub use show_port_top::{ShowPortTop, ShowPortTopOutput, ShowPortTopRequest};
+pub use show_process_top::{ShowProcessTop, ShowProcessTopOutput, ShowProcessTopRequest};
+pub use show_productdata_offering_infos::{
+    ShowProductdataOfferingInfos, ShowProductdataOfferingInfosOutput,
+    ShowProductdataOfferingInfosRequest,
+};
+pub use show_protect_statistics::{
+    ShowProtectStatistics, ShowProtectStatisticsOutput, ShowProtectStatisticsRequest,
+};
+pub use show_quota_statistics_info::{
+    ShowQuotaStatisticsInfo, ShowQuotaStatisticsInfoOutput, ShowQuotaStatisticsInfoRequest,
+};
+pub use show_rasp_policy_detail::{
+    ShowRaspPolicyDetail, ShowRaspPolicyDetailOutput, ShowRaspPolicyDetailRequest,
+};
+pub use show_rasp_protect_statistics::{
+    ShowRaspProtectStatistics, ShowRaspProtectStatisticsOutput, ShowRaspProtectStatisticsRequest,
+};
+pub use show_rasp_server_detail::{
+    ShowRaspServerDetail, ShowRaspServerDetailOutput, ShowRaspServerDetailRequest,
+};
+pub use show_remote_backup_host_info::{
+    ShowRemoteBackupHostInfo, ShowRemoteBackupHostInfoOutput, ShowRemoteBackupHostInfoRequest,
+};
+pub use show_resource_quotas::{
+    ShowResourceQuotas, ShowResourceQuotasOutput, ShowResourceQuotasRequest,
+};
+pub use show_risk_config_detail::{
+    ShowRiskConfigDetail, ShowRiskConfigDetailOutput, ShowRiskConfigDetailRequest,
+};
+pub use show_risk_score::{ShowRiskScore, ShowRiskScoreOutput, ShowRiskScoreRequest};
+pub use show_scan_status::{ShowScanStatus, ShowScanStatusOutput, ShowScanStatusRequest};
+pub use show_script_file::{ShowScriptFile, ShowScriptFileOutput, ShowScriptFileRequest};
+pub use show_security_check_cluster_report::{
+    ShowSecurityCheckClusterReport, ShowSecurityCheckClusterReportOutput,
+    ShowSecurityCheckClusterReportRequest,
+};
+pub use show_security_check_config::{
+    ShowSecurityCheckConfig, ShowSecurityCheckConfigOutput, ShowSecurityCheckConfigRequest,
+};
+pub use show_security_check_host_report::{
+    ShowSecurityCheckHostReport, ShowSecurityCheckHostReportOutput,
+    ShowSecurityCheckHostReportRequest,
+};
+pub use show_single_backup_policy_info::{
+    ShowSingleBackupPolicyInfo, ShowSingleBackupPolicyInfoOutput, ShowSingleBackupPolicyInfoRequest,
+};
+pub use show_software_top::{ShowSoftwareTop, ShowSoftwareTopOutput, ShowSoftwareTopRequest};
+pub use show_switches_status::{
+    ShowSwitchesStatus, ShowSwitchesStatusOutput, ShowSwitchesStatusRequest,
+};
+pub use show_task_statistics::{
+    ShowTaskStatistics, ShowTaskStatisticsOutput, ShowTaskStatisticsRequest,
+};
+pub use show_version::{ShowVersion, ShowVersionOutput, ShowVersionRequest};
+pub use show_vul_affected_statics::{
+    ShowVulAffectedStatics, ShowVulAffectedStaticsOutput, ShowVulAffectedStaticsRequest,
+};
+pub use show_vul_backup_statistics::{
+    ShowVulBackupStatistics, ShowVulBackupStatisticsOutput, ShowVulBackupStatisticsRequest,
+};
+pub use show_vul_report_data::{
+    ShowVulReportData, ShowVulReportDataOutput, ShowVulReportDataRequest,
+};
+pub use show_vul_scan_policy::{
+    ShowVulScanPolicy, ShowVulScanPolicyOutput, ShowVulScanPolicyRequest,
+};
+pub use show_vul_scan_task_estimated_time::{
+    ShowVulScanTaskEstimatedTime, ShowVulScanTaskEstimatedTimeOutput,
+    ShowVulScanTaskEstimatedTimeRequest,
+};
+pub use show_vul_statics::{ShowVulStatics, ShowVulStaticsOutput, ShowVulStaticsRequest};
+pub use show_vul_task_statistics::{
+    ShowVulTaskStatistics, ShowVulTaskStatisticsOutput, ShowVulTaskStatisticsRequest,
+};
+pub use show_vul_white_list_detail::{
+    ShowVulWhiteListDetail, ShowVulWhiteListDetailOutput, ShowVulWhiteListDetailRequest,
+};
+pub use show_web_app_and_service_top::{
+    ShowWebAppAndServiceTop, ShowWebAppAndServiceTopOutput, ShowWebAppAndServiceTopRequest,
+};
+pub use show_web_framework_top::{
+    ShowWebFrameworkTop, ShowWebFrameworkTopOutput, ShowWebFrameworkTopRequest,
+};
+pub use show_web_site_top::{ShowWebSiteTop, ShowWebSiteTopOutput, ShowWebSiteTopRequest};
+pub use show_web_tamper_host_policy::{
+    ShowWebTamperHostPolicy, ShowWebTamperHostPolicyOutput, ShowWebTamperHostPolicyRequest,
+};
+pub use show_web_tamper_rasp_path::{
+    ShowWebTamperRaspPath, ShowWebTamperRaspPathOutput, ShowWebTamperRaspPathRequest,
+};
+pub use show_welfare_area_info::{
+    ShowWelfareAreaInfo, ShowWelfareAreaInfoOutput, ShowWelfareAreaInfoRequest,
+};
+pub use show_windows_vul_detail::{
+    ShowWindowsVulDetail, ShowWindowsVulDetailOutput, ShowWindowsVulDetailRequest,
+};
+pub use show_wtp_protect_statistics::{
+    ShowWtpProtectStatistics, ShowWtpProtectStatisticsOutput, ShowWtpProtectStatisticsRequest,
+};
+pub use start_auto_kill_virus_status::{
+    StartAutoKillVirusStatus, StartAutoKillVirusStatusOutput, StartAutoKillVirusStatusRequest,
+};
+pub use start_manual_security_check::{
+    StartManualSecurityCheck, StartManualSecurityCheckOutput, StartManualSecurityCheckRequest,
+};
+pub use start_plugin::{StartPlugin, StartPluginOutput, StartPluginRequest};
+pub use start_protection::{StartProtection, StartProtectionOutput, StartProtectionRequest};
+pub use stop_image_scan_task::{
+    StopImageScanTask, StopImageScanTaskOutput, StopImageScanTaskRequest,
+};
+pub use stop_manual_security_check::{
+    StopManualSecurityCheck, StopManualSecurityCheckOutput, StopManualSecurityCheckRequest,
+};
+pub use stop_plugin::{StopPlugin, StopPluginOutput, StopPluginRequest};
+pub use stop_protection::{StopProtection, StopProtectionOutput, StopProtectionRequest};
+pub use switch_antivirus_task::{
+    SwitchAntivirusTask, SwitchAntivirusTaskOutput, SwitchAntivirusTaskRequest,
+};
+pub use switch_app_whitelist_policy_host::{
+    SwitchAppWhitelistPolicyHost, SwitchAppWhitelistPolicyHostOutput,
+    SwitchAppWhitelistPolicyHostRequest,
+};
+pub use switch_app_whitelist_policy_learn_status::{
+    SwitchAppWhitelistPolicyLearnStatus, SwitchAppWhitelistPolicyLearnStatusOutput,
+    SwitchAppWhitelistPolicyLearnStatusRequest,
+};
+pub use switch_cluster_protection_mode::{
+    SwitchClusterProtectionMode, SwitchClusterProtectionModeOutput,
+    SwitchClusterProtectionModeRequest,
+};
+pub use switch_container_protect_status::{
+    SwitchContainerProtectStatus, SwitchContainerProtectStatusOutput,
+    SwitchContainerProtectStatusRequest,
+};
+pub use switch_decoy_port_auto_bind::{
+    SwitchDecoyPortAutoBind, SwitchDecoyPortAutoBindOutput, SwitchDecoyPortAutoBindRequest,
+};
+pub use switch_decoy_port_host_policy::{
+    SwitchDecoyPortHostPolicy, SwitchDecoyPortHostPolicyOutput, SwitchDecoyPortHostPolicyRequest,
+};
+pub use switch_decoy_port_policy::{
+    SwitchDecoyPortPolicy, SwitchDecoyPortPolicyOutput, SwitchDecoyPortPolicyRequest,
+};
+pub use switch_firewall_status::{
+    SwitchFirewallStatus, SwitchFirewallStatusOutput, SwitchFirewallStatusRequest,
+};
+pub use switch_hosts_protect_status::{
+    SwitchHostsProtectStatus, SwitchHostsProtectStatusOutput, SwitchHostsProtectStatusRequest,
+};
+pub use switch_rasp::{SwitchRasp, SwitchRaspOutput, SwitchRaspRequest};
+pub use switch_web_tamper_protect_status::{
+    SwitchWebTamperProtectStatus, SwitchWebTamperProtectStatusOutput,
+    SwitchWebTamperProtectStatusRequest,
+};
+pub use sync_cluster_list::{SyncClusterList, SyncClusterListOutput, SyncClusterListRequest};
+pub use sync_cluster_protection_event::{
+    SyncClusterProtectionEvent, SyncClusterProtectionEventOutput, SyncClusterProtectionEventRequest,
+};
+pub use sync_container_network_node::{
+    SyncContainerNetworkNode, SyncContainerNetworkNodeOutput, SyncContainerNetworkNodeRequest,
+};
+pub use sync_container_network_policy_list::{
+    SyncContainerNetworkPolicyList, SyncContainerNetworkPolicyListOutput,
+    SyncContainerNetworkPolicyListRequest,
+};
+pub use sync_multi_cloud_cluster_status::{
+    SyncMultiCloudClusterStatus, SyncMultiCloudClusterStatusOutput,
+    SyncMultiCloudClusterStatusRequest,
+};
+pub use sync_security_group_policies::{
+    SyncSecurityGroupPolicies, SyncSecurityGroupPoliciesOutput, SyncSecurityGroupPoliciesRequest,
+};
+pub use uninstall_agents::{UninstallAgents, UninstallAgentsOutput, UninstallAgentsRequest};
+pub use update_agent_daemonset::{
+    UpdateAgentDaemonset, UpdateAgentDaemonsetOutput, UpdateAgentDaemonsetRequest,
+};
+pub use update_ai_policy_detail::{
+    UpdateAiPolicyDetail, UpdateAiPolicyDetailOutput, UpdateAiPolicyDetailRequest,
+};
+pub use update_alarm_config::{
+    UpdateAlarmConfig, UpdateAlarmConfigOutput, UpdateAlarmConfigRequest,
+};
+pub use update_alarm_white_list_host::{
+    UpdateAlarmWhiteListHost, UpdateAlarmWhiteListHostOutput, UpdateAlarmWhiteListHostRequest,
+};
+pub use update_backup_host_info::{
+    UpdateBackupHostInfo, UpdateBackupHostInfoOutput, UpdateBackupHostInfoRequest,
+};
+pub use update_backup_policy_info::{
+    UpdateBackupPolicyInfo, UpdateBackupPolicyInfoOutput, UpdateBackupPolicyInfoRequest,
+};
+pub use update_container_network_policy::{
+    UpdateContainerNetworkPolicy, UpdateContainerNetworkPolicyOutput,
+    UpdateContainerNetworkPolicyRequest,
+};
+pub use update_custom_rule_config::{
+    UpdateCustomRuleConfig, UpdateCustomRuleConfigOutput, UpdateCustomRuleConfigRequest,
+};
+pub use update_multi_cloud_clusters::{
+    UpdateMultiCloudClusters, UpdateMultiCloudClustersOutput, UpdateMultiCloudClustersRequest,
+};
+pub use update_policy::{UpdatePolicy, UpdatePolicyOutput, UpdatePolicyRequest};
+pub use update_protection_policy::{
+    UpdateProtectionPolicy, UpdateProtectionPolicyOutput, UpdateProtectionPolicyRequest,
+};
+pub use update_registry::{UpdateRegistry, UpdateRegistryOutput, UpdateRegistryRequest};
+pub use update_security_check_config::{
+    UpdateSecurityCheckConfig, UpdateSecurityCheckConfigOutput, UpdateSecurityCheckConfigRequest,
+};
+pub use update_security_check_policy_group::{
+    UpdateSecurityCheckPolicyGroup, UpdateSecurityCheckPolicyGroupOutput,
+    UpdateSecurityCheckPolicyGroupRequest,
+};
+pub use update_security_group_policy::{
+    UpdateSecurityGroupPolicy, UpdateSecurityGroupPolicyOutput, UpdateSecurityGroupPolicyRequest,
+};
+pub use update_system_user_white_list::{
+    UpdateSystemUserWhiteList, UpdateSystemUserWhiteListOutput, UpdateSystemUserWhiteListRequest,
+};
+pub use update_web_tamper_host_policy::{
+    UpdateWebTamperHostPolicy, UpdateWebTamperHostPolicyOutput, UpdateWebTamperHostPolicyRequest,
+};
+pub use update_web_tamper_protection_config::{
+    UpdateWebTamperProtectionConfig, UpdateWebTamperProtectionConfigOutput,
+    UpdateWebTamperProtectionConfigRequest,
+};
+pub use update_web_tamper_rasp_path::{
+    UpdateWebTamperRaspPath, UpdateWebTamperRaspPathOutput, UpdateWebTamperRaspPathRequest,
+};
+pub use upgrade_agents::{UpgradeAgents, UpgradeAgentsOutput, UpgradeAgentsRequest};
+pub use upload_report_logo::{UploadReportLogo, UploadReportLogoOutput, UploadReportLogoRequest};
+pub use validate_admin::{ValidateAdmin, ValidateAdminOutput, ValidateAdminRequest};

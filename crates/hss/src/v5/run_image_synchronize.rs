@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::{Deserialize, Serialize};
 
 use super::Client;
-use super::models::{ImageType, RunImageSynchronizeRequestInfo};
+use super::models;
 
 /// Service and operation, as errors name them.
 const OPERATION: (&str, &str) = ("hss", "RunImageSynchronize");
@@ -15,10 +15,62 @@ const OPERATION: (&str, &str) = ("hss", "RunImageSynchronize");
 /// Path template; `{name}` placeholders are filled and percent-encoded.
 const PATH: &str = "/v5/{project_id}/image/synchronize";
 
-/// The complete input of [`Client::run_image_synchronize`]. Build it with [`RunImageSynchronize`]
-/// (which checks required fields), or deserialize it from the official SDKs' field names (`body`
-/// holds the body's fields); send it with [`RunImageSynchronizeRequest::send`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl Client {
+    /// Synchronize the image list from SWR.
+    ///
+    /// Synchronizes the list of private or shared images from SWR, so container image security can
+    /// scan them.
+    ///
+    /// `POST /v5/{project_id}/image/synchronize` ([API
+    /// Explorer](https://console.huaweicloud.com/apiexplorer/#/openapi/HSS/doc?version=v5&api=RunImageSynchronize))
+    ///
+    /// The official SDKs mark this operation deprecated.
+    ///
+    /// The service reports some failures with a 2xx status: an answer whose `error_code` is not 0
+    /// is returned as `Err`, a service error whose code is that `error_code` and whose message is
+    /// `error_description`.
+    ///
+    /// # Errors
+    ///
+    /// A service error (`Error::service_error`) for answers such as:
+    ///
+    /// - `400`: Invalid request parameters.
+    /// - `401`: Authentication failed.
+    /// - `403`: Not authorized.
+    /// - `500`: Internal service error.
+    ///
+    /// Missing required fields are construction errors, raised before any I/O.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
+    /// use huaweicloud_sdk_core::Config;
+    /// use huaweicloud_sdk_hss::v5::Client;
+    /// use huaweicloud_sdk_hss::v5::models;
+    ///
+    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
+    /// let output = client
+    ///     .run_image_synchronize()
+    ///     .body(models::RunImageSynchronizeRequestInfo::new("private_image"))
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn run_image_synchronize(&self) -> RunImageSynchronize {
+        RunImageSynchronize {
+            client: self.clone(),
+            input: RunImageSynchronizeRequest::default(),
+        }
+    }
+}
+
+/// The complete input of [`Client::run_image_synchronize`]. Build it with [`RunImageSynchronize`],
+/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
+/// attribute names (`body` holds the body); send it with [`RunImageSynchronizeRequest::send`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RunImageSynchronizeRequest {
@@ -26,33 +78,40 @@ pub struct RunImageSynchronizeRequest {
     /// `all_granted_eps` for all enterprise projects.
     ///
     /// Length 1 to 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub enterprise_project_id: Option<String>,
     /// ID of the region of the assets, such as `cn-north-4`.
     ///
     /// Length 0 to 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub region: Option<String>,
-    /// The request body. Which SWR images to synchronize.
-    pub body: RunImageSynchronizeRequestInfo,
+    /// The JSON body. Required.
+    #[serde(default)]
+    pub body: Option<models::RunImageSynchronizeRequestInfo>,
 }
 
 impl RunImageSynchronizeRequest {
+    /// A construction error naming the first required field that is not set.
+    fn check(&self) -> Result<()> {
+        required(self.body.as_ref(), OPERATION, "body")?;
+        Ok(())
+    }
+
     /// Sends the request with `client`; see [`Client::run_image_synchronize`].
     pub async fn send(self, client: &Client) -> Result<RunImageSynchronizeOutput> {
-        let request = OperationRequest::new(PATH)
-            .header("content-type", "application/json")
-            .query_opt("enterprise_project_id", self.enterprise_project_id)
-            .header_opt("region", self.region)
-            .json_body(&self.body);
+        let body = required(self.body, OPERATION, "body")?;
+        let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
+        request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
+        request = request.header_opt("region", self.region);
+        request = request.json_body(&body);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
         let response = client.executor().send(&spec, request).await?;
         let request_id = response.request_id().map(str::to_owned);
-        // A 2xx whose body reports a failure is an error.
+        // The service reports some failures in a 2xx body.
         let mut output: RunImageSynchronizeOutput = response
             .json_or_body_error(
-                |output: &RunImageSynchronizeOutput| match output.error_code {
-                    Some(code) if code != 0 => Some((
+                |output: &RunImageSynchronizeOutput| match &output.error_code {
+                    Some(code) if *code != 0 => Some((
                         code.to_string(),
                         output.error_description.clone().unwrap_or_default(),
                     )),
@@ -72,27 +131,16 @@ impl RunImageSynchronizeRequest {
 #[must_use = "a builder does nothing until `send` is awaited"]
 pub struct RunImageSynchronize {
     client: Client,
-    enterprise_project_id: Option<String>,
-    region: Option<String>,
-    image_type: Option<ImageType>,
+    input: RunImageSynchronizeRequest,
 }
 
 impl RunImageSynchronize {
-    pub(super) fn new(client: Client) -> Self {
-        Self {
-            client,
-            enterprise_project_id: None,
-            region: None,
-            image_type: None,
-        }
-    }
-
     /// Enterprise project ID: `0` (the default) for the default enterprise project,
     /// `all_granted_eps` for all enterprise projects.
     ///
     /// Length 1 to 256 characters.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
-        self.enterprise_project_id = Some(value.into());
+        self.input.enterprise_project_id = Some(value.into());
         self
     }
 
@@ -100,42 +148,32 @@ impl RunImageSynchronize {
     ///
     /// Length 0 to 128 characters.
     pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
+        self.input.region = Some(value.into());
         self
     }
 
-    /// Type of the images to synchronize.
-    ///
-    /// Length 1 to 32 characters.
-    ///
-    /// Required.
-    pub fn image_type(mut self, value: impl Into<ImageType>) -> Self {
-        self.image_type = Some(value.into());
+    /// The request body. Required.
+    pub fn body(mut self, value: impl Into<models::RunImageSynchronizeRequestInfo>) -> Self {
+        self.input.body = Some(value.into());
         self
     }
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
     pub fn build(self) -> Result<RunImageSynchronizeRequest> {
-        Ok(RunImageSynchronizeRequest {
-            enterprise_project_id: self.enterprise_project_id,
-            region: self.region,
-            body: RunImageSynchronizeRequestInfo {
-                image_type: required(self.image_type, OPERATION, "image_type")?,
-            },
-        })
+        self.input.check()?;
+        Ok(self.input)
     }
 
     /// Sends the request; see [`Client::run_image_synchronize`].
     pub async fn send(self) -> Result<RunImageSynchronizeOutput> {
-        let client = self.client.clone();
-        self.build()?.send(&client).await
+        self.input.send(&self.client).await
     }
 }
 
 /// The answer of [`Client::run_image_synchronize`]. Serialises back to the service's JSON field
-/// names (the request id aside).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// names (response headers and the request id aside).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunImageSynchronizeOutput {
     /// Error code: 0 on success. A non-zero code is returned as a service error instead.

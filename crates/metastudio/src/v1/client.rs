@@ -5,11 +5,9 @@
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 use huaweicloud_sdk_core::{Config, Executor, Result};
 
-use super::{CreateFile, ListPictureModelingJobs};
-
-/// Where MetaStudio is served: the regions the API reference lists, and the host pattern used for
-/// other well-formed region ids. `HUAWEICLOUD_SDK_REGION_METASTUDIO_<REGION>`, the regions file and
-/// `Config::with_endpoint` take precedence.
+/// Where MetaStudio is served: the regions of the official SDKs' region table, and the host
+/// pattern used for other well-formed region ids. `HUAWEICLOUD_SDK_REGION_METASTUDIO_<REGION>`, the
+/// regions file and `Config::with_endpoint` take precedence.
 pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
     service: "metastudio",
     regions: &[
@@ -28,8 +26,9 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
 /// Client of the MetaStudio v1 API. Cheap to clone: clones share one connection pool and
 /// credentials cache.
 ///
-/// Each method returns a builder with one setter per field; `send().await` checks required fields,
-/// signs and sends the request, retries it when that is safe, and decodes the answer.
+/// Each operation is a method (the API name in snake case: `ListRepos` is `list_repos`) returning a
+/// builder with one setter per field; `send().await` checks required fields, signs and sends the
+/// request, retries it when that is safe, and decodes the answer.
 #[derive(Debug, Clone)]
 pub struct Client {
     executor: Executor,
@@ -47,97 +46,5 @@ impl Client {
     /// The executor requests go through.
     pub(crate) fn executor(&self) -> &Executor {
         &self.executor
-    }
-
-    /// Create a file and get its upload URL.
-    ///
-    /// Registers a file of an asset and returns its ID and a presigned upload URL, valid for 24
-    /// hours.
-    ///
-    /// Upload the content with OBS `PUT` to `upload_url` (no SDK signing: the URL is presigned).
-    /// The `Content-MD5` header of that upload must equal `file_md5`, and `Content-Type` depends on
-    /// the file type: `image/gif` for gif, `image/jpeg` for jpeg and jpg, `image/png` for png,
-    /// `video/mp4` for mp4, `audio/mp3` for mp3, `audio/wav` for wav, and
-    /// `application/octet-stream` for anything else. Files larger than 5 GB use the large-file API
-    /// instead.
-    ///
-    /// `POST /v1/{project_id}/files`
-    ///
-    /// # Errors
-    ///
-    /// A service error (`Error::service_error`) for answers such as:
-    ///
-    /// - `400`: Invalid request parameters; the body carries the error code and message (for
-    ///   example `MSS.00000003`).
-    /// - `401`: Not authenticated, or authentication failed (`MSS.00000001`).
-    /// - `500`: Internal service error (`MSS.00000004`).
-    ///
-    /// Missing required fields are construction errors, raised before any I/O.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
-    /// use huaweicloud_sdk_metastudio::v1::Client;
-    ///
-    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
-    /// let output = client
-    ///     .create_file()
-    ///     .file_name("1.png")
-    ///     .file_md5("n58IG6hfM7vqI4K0vnWpog==")
-    ///     .file_size(1048576)
-    ///     .asset_id("8cb2f48a2cb006154794741933421100")
-    ///     .asset_file_category("MAIN")
-    ///     .send()
-    ///     .await?;
-    /// println!("{output:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn create_file(&self) -> CreateFile {
-        CreateFile::new(self.clone())
-    }
-
-    /// List stylized picture modeling jobs.
-    ///
-    /// Lists the stylized picture modeling jobs (digital human models built from a photo), filtered
-    /// by state and creation time, sorted, and paged with `offset` and `limit`.
-    ///
-    /// `into_paginator()` walks every page.
-    ///
-    /// `GET /v1/{project_id}/digital-human/stylized/picture-modelings`
-    ///
-    /// # Errors
-    ///
-    /// A service error (`Error::service_error`) for answers such as:
-    ///
-    /// - `400`: Invalid request parameters; the body carries the error code and message (for
-    ///   example `MSS.00000003`).
-    /// - `401`: Not authenticated, or authentication failed (`MSS.00000001`).
-    /// - `403`: Not authorized (`MSS.00000005`).
-    /// - `500`: Internal service error (`MSS.00000004`).
-    ///
-    /// Missing required fields are construction errors, raised before any I/O.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
-    /// use huaweicloud_sdk_metastudio::v1::Client;
-    ///
-    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
-    /// let output = client
-    ///     .list_picture_modeling_jobs()
-    ///     .limit(10)
-    ///     .send()
-    ///     .await?;
-    /// println!("{output:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn list_picture_modeling_jobs(&self) -> ListPictureModelingJobs {
-        ListPictureModelingJobs::new(self.clone())
     }
 }

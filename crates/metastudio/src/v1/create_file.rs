@@ -7,7 +7,7 @@ use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::{Deserialize, Serialize};
 
 use super::Client;
-use super::models::{AssetFileCategory, FilesCreateReq};
+use super::models;
 
 /// Service and operation, as errors name them.
 const OPERATION: (&str, &str) = ("metastudio", "CreateFile");
@@ -15,28 +15,88 @@ const OPERATION: (&str, &str) = ("metastudio", "CreateFile");
 /// Path template; `{name}` placeholders are filled and percent-encoded.
 const PATH: &str = "/v1/{project_id}/files";
 
-/// The complete input of [`Client::create_file`]. Build it with [`CreateFile`] (which checks
-/// required fields), or deserialize it from the official SDKs' field names (`body` holds the body's
-/// fields); send it with [`CreateFileRequest::send`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl Client {
+    /// Create a file and get its upload URL.
+    ///
+    /// Registers a file of an asset and returns its ID and a presigned upload URL, valid for 24
+    /// hours.
+    ///
+    /// Upload the content with OBS `PUT` to `upload_url` (no SDK signing: the URL is presigned).
+    /// The `Content-MD5` header of that upload must equal `file_md5`, and `Content-Type` depends on
+    /// the file type: `image/gif` for gif, `image/jpeg` for jpeg and jpg, `image/png` for png,
+    /// `video/mp4` for mp4, `audio/mp3` for mp3, `audio/wav` for wav, and
+    /// `application/octet-stream` for anything else. Files larger than 5 GB use the large-file API
+    /// instead.
+    ///
+    /// `POST /v1/{project_id}/files` ([API
+    /// Explorer](https://console.huaweicloud.com/apiexplorer/#/openapi/MetaStudio/doc?version=v1&api=CreateFile))
+    ///
+    /// # Errors
+    ///
+    /// A service error (`Error::service_error`) for answers such as:
+    ///
+    /// - `400`: Invalid request parameters; the body carries the error code and message (for
+    ///   example `MSS.00000003`).
+    /// - `401`: Not authenticated, or authentication failed (`MSS.00000001`).
+    /// - `500`: Internal service error (`MSS.00000004`).
+    ///
+    /// Missing required fields are construction errors, raised before any I/O.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
+    /// use huaweicloud_sdk_core::Config;
+    /// use huaweicloud_sdk_metastudio::v1::Client;
+    /// use huaweicloud_sdk_metastudio::v1::models;
+    ///
+    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
+    /// let output = client
+    ///     .create_file()
+    ///     .body(models::FilesCreateReq::new("1.png", "n58IG6hfM7vqI4K0vnWpog==", 1048576, "8cb2f48a2cb006154794741933421100", "MAIN"))
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_file(&self) -> CreateFile {
+        CreateFile {
+            client: self.clone(),
+            input: CreateFileRequest::default(),
+        }
+    }
+}
+
+/// The complete input of [`Client::create_file`]. Build it with [`CreateFile`], whose `build` and
+/// `send` check the required fields, or deserialize it from the official SDKs' attribute names
+/// (`body` holds the body); send it with [`CreateFileRequest::send`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CreateFileRequest {
     /// Third-party user ID, for applications that act on behalf of their own users. Chinese
     /// characters are not allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub x_app_user_id: Option<String>,
-    /// The request body. A file to create in an asset.
-    pub body: FilesCreateReq,
+    /// The JSON body. Required.
+    #[serde(default)]
+    pub body: Option<models::FilesCreateReq>,
 }
 
 impl CreateFileRequest {
+    /// A construction error naming the first required field that is not set.
+    fn check(&self) -> Result<()> {
+        required(self.body.as_ref(), OPERATION, "body")?;
+        Ok(())
+    }
+
     /// Sends the request with `client`; see [`Client::create_file`].
     pub async fn send(self, client: &Client) -> Result<CreateFileOutput> {
-        let request = OperationRequest::new(PATH)
-            .header("content-type", "application/json")
-            .header_opt("x-app-userid", self.x_app_user_id)
-            .json_body(&self.body);
+        let body = required(self.body, OPERATION, "body")?;
+        let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
+        request = request.header_opt("x-app-userid", self.x_app_user_id);
+        request = request.json_body(&body);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::POST);
         let response = client.executor().send(&spec, request).await?;
         let request_id = response.request_id().map(str::to_owned);
@@ -53,125 +113,39 @@ impl CreateFileRequest {
 #[must_use = "a builder does nothing until `send` is awaited"]
 pub struct CreateFile {
     client: Client,
-    x_app_user_id: Option<String>,
-    file_name: Option<String>,
-    file_md5: Option<String>,
-    file_size: Option<i64>,
-    file_type: Option<String>,
-    asset_id: Option<String>,
-    asset_file_category: Option<AssetFileCategory>,
+    input: CreateFileRequest,
 }
 
 impl CreateFile {
-    pub(super) fn new(client: Client) -> Self {
-        Self {
-            client,
-            x_app_user_id: None,
-            file_name: None,
-            file_md5: None,
-            file_size: None,
-            file_type: None,
-            asset_id: None,
-            asset_file_category: None,
-        }
-    }
-
     /// Third-party user ID, for applications that act on behalf of their own users. Chinese
     /// characters are not allowed.
     pub fn x_app_user_id(mut self, value: impl Into<String>) -> Self {
-        self.x_app_user_id = Some(value.into());
+        self.input.x_app_user_id = Some(value.into());
         self
     }
 
-    /// File name, case-insensitive.
-    ///
-    /// Length 1 to 256 characters.
-    ///
-    /// Required.
-    pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = Some(value.into());
-        self
-    }
-
-    /// MD5 of the file content as RFC 1864 prescribes: the 128-bit MD5 digest, base64-encoded. The
-    /// upload's `Content-MD5` header must carry the same value.
-    ///
-    /// Length 24 to 24 characters.
-    ///
-    /// Required.
-    pub fn file_md5(mut self, value: impl Into<String>) -> Self {
-        self.file_md5 = Some(value.into());
-        self
-    }
-
-    /// Total file size in bytes, at most 5 GB.
-    ///
-    /// From 1 to 5368709120.
-    ///
-    /// Required.
-    pub fn file_size(mut self, value: impl Into<i64>) -> Self {
-        self.file_size = Some(value.into());
-        self
-    }
-
-    /// File type. Defaults to the file name's extension.
-    ///
-    /// Length 1 to 64 characters.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
-        self.file_type = Some(value.into());
-        self
-    }
-
-    /// ID of the asset, on this platform, the file belongs to.
-    ///
-    /// Length 1 to 64 characters.
-    ///
-    /// Required.
-    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = Some(value.into());
-        self
-    }
-
-    /// Category of the file within its asset. An asset has exactly one `MAIN` file.
-    ///
-    /// Length 1 to 128 characters.
-    ///
-    /// Required.
-    pub fn asset_file_category(mut self, value: impl Into<AssetFileCategory>) -> Self {
-        self.asset_file_category = Some(value.into());
+    /// The request body. Required.
+    pub fn body(mut self, value: impl Into<models::FilesCreateReq>) -> Self {
+        self.input.body = Some(value.into());
         self
     }
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
     pub fn build(self) -> Result<CreateFileRequest> {
-        Ok(CreateFileRequest {
-            x_app_user_id: self.x_app_user_id,
-            body: FilesCreateReq {
-                file_name: required(self.file_name, OPERATION, "file_name")?,
-                file_md5: required(self.file_md5, OPERATION, "file_md5")?,
-                file_size: required(self.file_size, OPERATION, "file_size")?,
-                file_type: self.file_type,
-                asset_id: required(self.asset_id, OPERATION, "asset_id")?,
-                asset_file_category: required(
-                    self.asset_file_category,
-                    OPERATION,
-                    "asset_file_category",
-                )?,
-            },
-        })
+        self.input.check()?;
+        Ok(self.input)
     }
 
     /// Sends the request; see [`Client::create_file`].
     pub async fn send(self) -> Result<CreateFileOutput> {
-        let client = self.client.clone();
-        self.build()?.send(&client).await
+        self.input.send(&self.client).await
     }
 }
 
-/// The answer of [`Client::create_file`]. Serialises back to the service's JSON field names (the
-/// request id aside).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The answer of [`Client::create_file`]. Serialises back to the service's JSON field names
+/// (response headers and the request id aside).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateFileOutput {
     /// File ID.

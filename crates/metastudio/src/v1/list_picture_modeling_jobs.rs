@@ -8,9 +8,7 @@ use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::{Deserialize, Serialize};
 
 use super::Client;
-use super::models::{
-    PictureModelingInfo, PictureModelingSortKey, PictureModelingState, SortDirection,
-};
+use super::models;
 
 /// Service and operation, as errors name them.
 const OPERATION: (&str, &str) = ("metastudio", "ListPictureModelingJobs");
@@ -18,73 +16,120 @@ const OPERATION: (&str, &str) = ("metastudio", "ListPictureModelingJobs");
 /// Path template; `{name}` placeholders are filled and percent-encoded.
 const PATH: &str = "/v1/{project_id}/digital-human/stylized/picture-modelings";
 
+impl Client {
+    /// List stylized picture modeling jobs.
+    ///
+    /// Lists the stylized picture modeling jobs (digital human models built from a photo), filtered
+    /// by state and creation time, sorted, and paged with `offset` and `limit`.
+    ///
+    /// `into_paginator()` walks every page.
+    ///
+    /// `GET /v1/{project_id}/digital-human/stylized/picture-modelings` ([API
+    /// Explorer](https://console.huaweicloud.com/apiexplorer/#/openapi/MetaStudio/doc?version=v1&api=ListPictureModelingJobs))
+    ///
+    /// # Errors
+    ///
+    /// A service error (`Error::service_error`) for answers such as:
+    ///
+    /// - `400`: Invalid request parameters; the body carries the error code and message (for
+    ///   example `MSS.00000003`).
+    /// - `401`: Not authenticated, or authentication failed (`MSS.00000001`).
+    /// - `403`: Not authorized (`MSS.00000005`).
+    /// - `500`: Internal service error (`MSS.00000004`).
+    ///
+    /// Missing required fields are construction errors, raised before any I/O.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
+    /// use huaweicloud_sdk_core::Config;
+    /// use huaweicloud_sdk_metastudio::v1::Client;
+    ///
+    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
+    /// let output = client
+    ///     .list_picture_modeling_jobs()
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn list_picture_modeling_jobs(&self) -> ListPictureModelingJobs {
+        ListPictureModelingJobs {
+            client: self.clone(),
+            input: ListPictureModelingJobsRequest::default(),
+        }
+    }
+}
+
 /// The complete input of [`Client::list_picture_modeling_jobs`]. Build it with
-/// [`ListPictureModelingJobs`] (which checks required fields), or deserialize it from the official
-/// SDKs' field names (`body` holds the body's fields); send it with
+/// [`ListPictureModelingJobs`], whose `build` and `send` check the required fields, or deserialize
+/// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ListPictureModelingJobsRequest::send`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListPictureModelingJobsRequest {
     /// Offset: the query starts from this item. Defaults to 0.
     ///
     /// From 0 to 2147483647.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub offset: Option<i32>,
     /// Items per page. Defaults to 10.
     ///
     /// From 1 to 100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub limit: Option<i32>,
     /// Job states to list; all states when unset. Several states are sent comma-separated
     /// (`state=SUCCEED,FAILED`).
-    #[serde(
-        default,
-        deserialize_with = "huaweicloud_sdk_core::wire::comma_list",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub state: Option<Vec<PictureModelingState>>,
+    #[serde(default, deserialize_with = "huaweicloud_sdk_core::wire::comma_list")]
+    pub state: Option<Vec<models::PictureModelingState>>,
     /// Sort field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_key: Option<PictureModelingSortKey>,
+    #[serde(default)]
+    pub sort_key: Option<models::PictureModelingSortKey>,
     /// Sort direction. Defaults to `asc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_dir: Option<SortDirection>,
+    #[serde(default)]
+    pub sort_dir: Option<models::SortDirection>,
     /// Lists only jobs created at or before this time.
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub create_until: Option<String>,
     /// Lists only jobs created at or after this time.
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub create_since: Option<String>,
     /// Third-party user ID, for applications that act on behalf of their own users. Chinese
     /// characters are not allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub x_app_user_id: Option<String>,
 }
 
 impl ListPictureModelingJobsRequest {
+    /// Nothing to check: every field is optional.
+    fn check(&self) -> Result<()> {
+        Ok(())
+    }
+
     /// Sends the request with `client`; see [`Client::list_picture_modeling_jobs`].
     pub async fn send(self, client: &Client) -> Result<ListPictureModelingJobsOutput> {
-        let request = OperationRequest::new(PATH)
-            .header("content-type", "application/json")
-            .query_opt("offset", self.offset.map(|v| v.to_string()))
-            .query_opt("limit", self.limit.map(|v| v.to_string()))
-            .query_opt("state", self.state.as_deref().map(comma_join))
-            .query_opt(
-                "sort_key",
-                self.sort_key.as_ref().map(|v| v.as_str().to_owned()),
-            )
-            .query_opt(
-                "sort_dir",
-                self.sort_dir.as_ref().map(|v| v.as_str().to_owned()),
-            )
-            .query_opt("create_until", self.create_until)
-            .query_opt("create_since", self.create_since)
-            .header_opt("x-app-userid", self.x_app_user_id);
+        let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
+        request = request.query_opt("offset", self.offset.map(|value| value.to_string()));
+        request = request.query_opt("limit", self.limit.map(|value| value.to_string()));
+        request = request.query_opt("state", self.state.as_deref().map(comma_join));
+        request = request.query_opt(
+            "sort_key",
+            self.sort_key.map(|value| value.as_str().to_owned()),
+        );
+        request = request.query_opt(
+            "sort_dir",
+            self.sort_dir.map(|value| value.as_str().to_owned()),
+        );
+        request = request.query_opt("create_until", self.create_until);
+        request = request.query_opt("create_since", self.create_since);
+        request = request.header_opt("x-app-userid", self.x_app_user_id);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
         let response = client.executor().send(&spec, request).await?;
         let request_id = response.request_id().map(str::to_owned);
@@ -101,36 +146,15 @@ impl ListPictureModelingJobsRequest {
 #[must_use = "a builder does nothing until `send` is awaited"]
 pub struct ListPictureModelingJobs {
     client: Client,
-    offset: Option<i32>,
-    limit: Option<i32>,
-    state: Option<Vec<PictureModelingState>>,
-    sort_key: Option<PictureModelingSortKey>,
-    sort_dir: Option<SortDirection>,
-    create_until: Option<String>,
-    create_since: Option<String>,
-    x_app_user_id: Option<String>,
+    input: ListPictureModelingJobsRequest,
 }
 
 impl ListPictureModelingJobs {
-    pub(super) fn new(client: Client) -> Self {
-        Self {
-            client,
-            offset: None,
-            limit: None,
-            state: None,
-            sort_key: None,
-            sort_dir: None,
-            create_until: None,
-            create_since: None,
-            x_app_user_id: None,
-        }
-    }
-
     /// Offset: the query starts from this item. Defaults to 0.
     ///
     /// From 0 to 2147483647.
     pub fn offset(mut self, value: impl Into<i32>) -> Self {
-        self.offset = Some(value.into());
+        self.input.offset = Some(value.into());
         self
     }
 
@@ -138,28 +162,31 @@ impl ListPictureModelingJobs {
     ///
     /// From 1 to 100.
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
-        self.limit = Some(value.into());
+        self.input.limit = Some(value.into());
         self
     }
 
     /// Job states to list; all states when unset. Several states are sent comma-separated
     /// (`state=SUCCEED,FAILED`).
     ///
-    /// Appends one value; call again for more.
-    pub fn state(mut self, value: impl Into<PictureModelingState>) -> Self {
-        self.state.get_or_insert_with(Vec::new).push(value.into());
+    /// Appends one item; call again for more.
+    pub fn state(mut self, value: impl Into<models::PictureModelingState>) -> Self {
+        self.input
+            .state
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
     /// Sort field.
-    pub fn sort_key(mut self, value: impl Into<PictureModelingSortKey>) -> Self {
-        self.sort_key = Some(value.into());
+    pub fn sort_key(mut self, value: impl Into<models::PictureModelingSortKey>) -> Self {
+        self.input.sort_key = Some(value.into());
         self
     }
 
     /// Sort direction. Defaults to `asc`.
-    pub fn sort_dir(mut self, value: impl Into<SortDirection>) -> Self {
-        self.sort_dir = Some(value.into());
+    pub fn sort_dir(mut self, value: impl Into<models::SortDirection>) -> Self {
+        self.input.sort_dir = Some(value.into());
         self
     }
 
@@ -167,7 +194,7 @@ impl ListPictureModelingJobs {
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
     pub fn create_until(mut self, value: impl Into<String>) -> Self {
-        self.create_until = Some(value.into());
+        self.input.create_until = Some(value.into());
         self
     }
 
@@ -175,42 +202,33 @@ impl ListPictureModelingJobs {
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
     pub fn create_since(mut self, value: impl Into<String>) -> Self {
-        self.create_since = Some(value.into());
+        self.input.create_since = Some(value.into());
         self
     }
 
     /// Third-party user ID, for applications that act on behalf of their own users. Chinese
     /// characters are not allowed.
     pub fn x_app_user_id(mut self, value: impl Into<String>) -> Self {
-        self.x_app_user_id = Some(value.into());
+        self.input.x_app_user_id = Some(value.into());
         self
     }
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
     pub fn build(self) -> Result<ListPictureModelingJobsRequest> {
-        Ok(ListPictureModelingJobsRequest {
-            offset: self.offset,
-            limit: self.limit,
-            state: self.state,
-            sort_key: self.sort_key,
-            sort_dir: self.sort_dir,
-            create_until: self.create_until,
-            create_since: self.create_since,
-            x_app_user_id: self.x_app_user_id,
-        })
+        self.input.check()?;
+        Ok(self.input)
     }
 
     /// Sends the request; see [`Client::list_picture_modeling_jobs`].
     pub async fn send(self) -> Result<ListPictureModelingJobsOutput> {
-        let client = self.client.clone();
-        self.build()?.send(&client).await
+        self.input.send(&self.client).await
     }
 }
 
 /// The answer of [`Client::list_picture_modeling_jobs`]. Serialises back to the service's JSON
-/// field names (the request id aside).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// field names (response headers and the request id aside).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ListPictureModelingJobsOutput {
     /// Total number of picture modeling jobs matching the filters.
@@ -220,37 +238,39 @@ pub struct ListPictureModelingJobsOutput {
     pub count: Option<i32>,
     /// The picture modeling jobs of this page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub picture_modeling_jobs: Option<Vec<PictureModelingInfo>>,
+    pub picture_modeling_jobs: Option<Vec<models::PictureModelingInfo>>,
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.
     #[serde(skip)]
     pub request_id: Option<String>,
 }
 
 impl ListPictureModelingJobs {
-    /// Pages through the whole listing: the first request starts at `offset` (0 when unset)
-    /// and each next one at the previous offset plus the items received, `limit` per page (the
-    /// service's default when unset). The stream ends after the page that reaches `count`,
-    /// or at an empty page; an error ends it after being yielded.
+    /// Pages through the whole listing: the first request starts at `offset` (0 when unset) and
+    /// each next one at the previous offset plus the items received, `limit` per page (the
+    /// service's default when unset). The stream ends after the page that reaches the total, or at
+    /// an empty page; an error ends it after being yielded.
     pub fn into_paginator(self) -> Paginator<ListPictureModelingJobsOutput> {
-        let start = self
-            .offset
-            .and_then(|offset| u64::try_from(offset).ok())
-            .unwrap_or(0);
-        Paginator::new(start, move |offset| {
-            let page = self.clone();
-            Box::pin(async move {
-                let offset = i32::try_from(offset).map_err(|_| {
-                    Error::construction(format!("offset {offset} is out of range"))
-                        .with_operation(OPERATION.0, OPERATION.1)
-                })?;
-                page.offset(offset).send().await
-            })
-        })
+        Paginator::new(
+            self.input
+                .offset
+                .and_then(|value| u64::try_from(value).ok())
+                .unwrap_or(0),
+            move |offset| {
+                let mut page = self.clone();
+                Box::pin(async move {
+                    page.input.offset = Some(i32::try_from(offset).map_err(|_| {
+                        Error::construction(format!("offset {offset} is out of range"))
+                            .with_operation(OPERATION.0, OPERATION.1)
+                    })?);
+                    page.send().await
+                })
+            },
+        )
     }
 }
 
 impl OffsetPage for ListPictureModelingJobsOutput {
-    type Item = PictureModelingInfo;
+    type Item = models::PictureModelingInfo;
 
     fn total(&self) -> Option<u64> {
         self.count.and_then(|count| u64::try_from(count).ok())
@@ -260,7 +280,7 @@ impl OffsetPage for ListPictureModelingJobsOutput {
         self.picture_modeling_jobs.as_ref().map_or(0, Vec::len)
     }
 
-    fn into_items(self) -> Vec<PictureModelingInfo> {
+    fn into_items(self) -> Vec<models::PictureModelingInfo> {
         self.picture_modeling_jobs.unwrap_or_default()
     }
 }

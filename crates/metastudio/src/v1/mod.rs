@@ -2,21 +2,1344 @@
 
 //! MetaStudio v1 API.
 //!
-//! MetaStudio: digital humans, their assets and production jobs. This version of the crate covers
-//! asset file upload (`CreateFile`) and stylized picture modeling jobs (`ListPictureModelingJobs`).
+//! MetaStudio: digital human services, covering assets and their files, digital human models and
+//! voice models built from user material, video production and live streaming jobs, interactive
+//! chat rooms, knowledge bases and tenant configuration.
+//!
+//! Operations, fields and wire names follow the official SDKs' API definitions
+//! (`huaweicloudsdkmetastudio 3.1.219`). Each operation's documentation links its API Explorer
+//! page.
 //!
 //! | operation | method | path |
 //! |---|---|---|
+//! | [`BatchConfirmLiveCommands`](Client::batch_confirm_live_commands) | `POST` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/batch-commands-confirm` |
+//! | [`BatchDeletePacifyWords`](Client::batch_delete_pacify_words) | `POST` | `/v1/{project_id}/digital-human-chat/pacify-words/delete` |
+//! | [`BatchExecuteAssetAction`](Client::batch_execute_asset_action) | `POST` | `/v1/{project_id}/digital-assets/batch-action` |
+//! | [`BindUserAssetResource`](Client::bind_user_asset_resource) | `POST` | `/v1/{project_id}/tenants/bind-resource` |
+//! | [`Cancel2DDigitalHumanVideo`](Client::cancel_2d_digital_human_video) | `POST` | `/v1/{project_id}/2d-digital-human-videos/{job_id}/cancel` |
+//! | [`CancelPhotoDigitalHumanVideo`](Client::cancel_photo_digital_human_video) | `POST` | `/v1/{project_id}/photo-digital-human-videos/{job_id}/cancel` |
+//! | [`CheckRecallKnowledgeLibrary`](Client::check_recall_knowledge_library) | `POST` | `/v1/{project_id}/wise-brain-manager/knowledge-library/recall` |
+//! | [`CheckVoiceAsset`](Client::check_voice_asset) | `POST` | `/v1/{project_id}/ttsc/check-voice-asset/{voice_asset_id}` |
+//! | [`CommitShortJob`](Client::commit_short_job) | `POST` | `/v1/{project_id}/voice-training-manage/user/short-jobs/{job_id}` |
+//! | [`ShowShortJob`](Client::show_short_job) | `GET` | `/v1/{project_id}/voice-training-manage/user/short-jobs/{job_id}` |
+//! | [`CommitVoiceTrainingJob`](Client::commit_voice_training_job) | `POST` | `/v1/{project_id}/voice-training-manage/user/jobs/{job_id}` |
+//! | [`DeleteVoiceTrainingJob`](Client::delete_voice_training_job) | `DELETE` | `/v1/{project_id}/voice-training-manage/user/jobs/{job_id}` |
+//! | [`ShowVoiceTrainingJob`](Client::show_voice_training_job) | `GET` | `/v1/{project_id}/voice-training-manage/user/jobs/{job_id}` |
+//! | [`ConfirmFileUpload`](Client::confirm_file_upload) | `POST` | `/v1/{project_id}/files/{file_id}/complete` |
+//! | [`ConfirmSmarLiveRoom`](Client::confirm_smar_live_room) | `POST` | `/v1/{project_id}/smart-live-rooms/{room_id}/confirm` |
+//! | [`ConfirmTrainingSegment`](Client::confirm_training_segment) | `POST` | `/v1/{project_id}/voice-training-manage/user/training-segment` |
+//! | [`ShowTrainingSegmentInfo`](Client::show_training_segment_info) | `GET` | `/v1/{project_id}/voice-training-manage/user/training-segment` |
+//! | [`CopyVideoScripts`](Client::copy_video_scripts) | `POST` | `/v1/{project_id}/digital-human-video-scripts/{script_id}/copy` |
+//! | [`CountTenantResources`](Client::count_tenant_resources) | `GET` | `/v1/{project_id}/tenants/resources-count` |
+//! | [`Create2DDigitalHumanVideo`](Client::create_2d_digital_human_video) | `POST` | `/v1/{project_id}/2d-digital-human-videos` |
+//! | [`Create2dModelTrainingJob`](Client::create_2d_model_training_job) | `POST` | `/v1/{project_id}/digital-human-training-manage/user/jobs` |
+//! | [`List2dModelTrainingJob`](Client::list_2d_model_training_job) | `GET` | `/v1/{project_id}/digital-human-training-manage/user/jobs` |
+//! | [`CreateActiveCode`](Client::create_active_code) | `POST` | `/v1/{project_id}/digital-human-chat/active-code` |
+//! | [`ListActiveCode`](Client::list_active_code) | `GET` | `/v1/{project_id}/digital-human-chat/active-code` |
+//! | [`CreateAgencyWithRoleType`](Client::create_agency_with_role_type) | `POST` | `/v1/{project_id}/digital-human-chat/agency/{role_type}` |
+//! | [`DeleteAgencyWithRoleType`](Client::delete_agency_with_role_type) | `DELETE` | `/v1/{project_id}/digital-human-chat/agency/{role_type}` |
+//! | [`CreateAssetByReplicationInfo`](Client::create_asset_by_replication_info) | `POST` | `/v1/{project_id}/digital-assets-by-replication-info` |
+//! | [`CreateAsyncTtsJob`](Client::create_async_tts_job) | `POST` | `/v1/{project_id}/ttsc/async-jobs` |
+//! | [`CreateAudioRecordConfig`](Client::create_audio_record_config) | `POST` | `/v1/{project_id}/digital-human-chat/audio-record-config` |
+//! | [`DeleteAudioRecordConfig`](Client::delete_audio_record_config) | `DELETE` | `/v1/{project_id}/digital-human-chat/audio-record-config` |
+//! | [`ShowAudioRecordConfig`](Client::show_audio_record_config) | `GET` | `/v1/{project_id}/digital-human-chat/audio-record-config` |
+//! | [`UpdateAudioRecordConfig`](Client::update_audio_record_config) | `PUT` | `/v1/{project_id}/digital-human-chat/audio-record-config` |
+//! | [`CreateBatchKnowledgeQuestion`](Client::create_batch_knowledge_question) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/question-batch` |
+//! | [`UpdateBatchKnowledgeQuestion`](Client::update_batch_knowledge_question) | `PUT` | `/v1/{project_id}/digital-human-chat/knowledge/question-batch` |
+//! | [`CreateDialogReportConfig`](Client::create_dialog_report_config) | `POST` | `/v1/{project_id}/digital-human-chat/dialog-report-config` |
+//! | [`DeleteDialogReportConfig`](Client::delete_dialog_report_config) | `DELETE` | `/v1/{project_id}/digital-human-chat/dialog-report-config` |
+//! | [`ShowDialogReportConfig`](Client::show_dialog_report_config) | `GET` | `/v1/{project_id}/digital-human-chat/dialog-report-config` |
+//! | [`UpdateDialogReportConfig`](Client::update_dialog_report_config) | `PUT` | `/v1/{project_id}/digital-human-chat/dialog-report-config` |
+//! | [`CreateDialogUrl`](Client::create_dialog_url) | `POST` | `/v1/{project_id}/digital-human-chat/create-dialog-url` |
+//! | [`CreateDigitalAsset`](Client::create_digital_asset) | `POST` | `/v1/{project_id}/digital-assets` |
+//! | [`ListAssets`](Client::list_assets) | `GET` | `/v1/{project_id}/digital-assets` |
+//! | [`CreateDigitalHumanBusinessCard`](Client::create_digital_human_business_card) | `POST` | `/v1/{project_id}/digital-human-business-cards` |
+//! | [`ListDigitalHumanBusinessCard`](Client::list_digital_human_business_card) | `GET` | `/v1/{project_id}/digital-human-business-cards` |
+//! | [`CreateDocument`](Client::create_document) | `POST` | `/v1/{project_id}/wise-brain-manager/document` |
+//! | [`ListDocumentInfo`](Client::list_document_info) | `GET` | `/v1/{project_id}/wise-brain-manager/document` |
 //! | [`CreateFile`](Client::create_file) | `POST` | `/v1/{project_id}/files` |
+//! | [`CreateHotQuestion`](Client::create_hot_question) | `POST` | `/v1/{project_id}/digital-human-chat/hot-question` |
+//! | [`ListHotQuestion`](Client::list_hot_question) | `GET` | `/v1/{project_id}/digital-human-chat/hot-question` |
+//! | [`CreateHotWords`](Client::create_hot_words) | `POST` | `/v1/{project_id}/digital-human-chat/hot-words` |
+//! | [`ListHotWords`](Client::list_hot_words) | `GET` | `/v1/{project_id}/digital-human-chat/hot-words` |
+//! | [`CreateInstruction`](Client::create_instruction) | `POST` | `/v1/{project_id}/wise-brain-manager/instruction` |
+//! | [`ListInstruction`](Client::list_instruction) | `GET` | `/v1/{project_id}/wise-brain-manager/instruction` |
+//! | [`CreateInstructionLibrary`](Client::create_instruction_library) | `POST` | `/v1/{project_id}/wise-brain-manager/instruction-library` |
+//! | [`ListInstructionLibrary`](Client::list_instruction_library) | `GET` | `/v1/{project_id}/wise-brain-manager/instruction-library` |
+//! | [`CreateIntentAndQuestion`](Client::create_intent_and_question) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/intent-question` |
+//! | [`CreateInteractionRule`](Client::create_interaction_rule) | `POST` | `/v1/{project_id}/smart-live-interaction-rule-groups/{group_id}/rules` |
+//! | [`CreateInteractionRuleGroup`](Client::create_interaction_rule_group) | `POST` | `/v1/{project_id}/smart-live-interaction-rule-groups` |
+//! | [`ListInteractionRuleGroups`](Client::list_interaction_rule_groups) | `GET` | `/v1/{project_id}/smart-live-interaction-rule-groups` |
+//! | [`CreateInteractiveChat`](Client::create_interactive_chat) | `POST` | `/v1/{project_id}/wise-brain-manager/chat` |
+//! | [`CreateKnowledgeIntent`](Client::create_knowledge_intent) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/intent` |
+//! | [`ListKnowledgeIntent`](Client::list_knowledge_intent) | `GET` | `/v1/{project_id}/digital-human-chat/knowledge/intent` |
+//! | [`CreateKnowledgeLibrary`](Client::create_knowledge_library) | `POST` | `/v1/{project_id}/wise-brain-manager/knowledge-library` |
+//! | [`ListKnowledgeLibrary`](Client::list_knowledge_library) | `GET` | `/v1/{project_id}/wise-brain-manager/knowledge-library` |
+//! | [`CreateKnowledgeQuestion`](Client::create_knowledge_question) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/question` |
+//! | [`ListKnowledgeQuestion`](Client::list_knowledge_question) | `GET` | `/v1/{project_id}/digital-human-chat/knowledge/question` |
+//! | [`CreateKnowledgeSkill`](Client::create_knowledge_skill) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/skill` |
+//! | [`ListKnowledgeSkill`](Client::list_knowledge_skill) | `GET` | `/v1/{project_id}/digital-human-chat/knowledge/skill` |
+//! | [`CreateLargeFile`](Client::create_large_file) | `POST` | `/v1/{project_id}/large-files` |
+//! | [`CreateLivePlatform`](Client::create_live_platform) | `POST` | `/v1/{project_id}/live-platforms/platforms` |
+//! | [`ListLivePlatforms`](Client::list_live_platforms) | `GET` | `/v1/{project_id}/live-platforms/platforms` |
+//! | [`CreateLlmConfig`](Client::create_llm_config) | `POST` | `/v1/{project_id}/wise-brain-manager/llm-config` |
+//! | [`ListLlmConfig`](Client::list_llm_config) | `GET` | `/v1/{project_id}/wise-brain-manager/llm-config` |
+//! | [`CreateMcpServer`](Client::create_mcp_server) | `POST` | `/v1/{project_id}/wise-brain-manager/mcp-server` |
+//! | [`ListMcpServer`](Client::list_mcp_server) | `GET` | `/v1/{project_id}/wise-brain-manager/mcp-server` |
+//! | [`CreateMetaStudioOrders`](Client::create_meta_studio_orders) | `POST` | `/v1/{project_id}/mss/public/orders` |
+//! | [`CreateOnceCode`](Client::create_once_code) | `POST` | `/v1/{project_id}/digital-human-chat/once-code` |
+//! | [`CreatePacifyWords`](Client::create_pacify_words) | `POST` | `/v1/{project_id}/digital-human-chat/pacify-words` |
+//! | [`ListPacifyWords`](Client::list_pacify_words) | `GET` | `/v1/{project_id}/digital-human-chat/pacify-words` |
+//! | [`CreatePhotoDetection`](Client::create_photo_detection) | `POST` | `/v1/{project_id}/photo-detection` |
+//! | [`CreatePhotoDigitalHumanVideo`](Client::create_photo_digital_human_video) | `POST` | `/v1/{project_id}/photo-digital-human-videos` |
+//! | [`CreatePictureModelingByUrlJob`](Client::create_picture_modeling_by_url_job) | `POST` | `/v1/{project_id}/digital-human/stylized/picture-modelings-by-url` |
+//! | [`CreatePictureModelingJob`](Client::create_picture_modeling_job) | `POST` | `/v1/{project_id}/digital-human/stylized/picture-modelings` |
 //! | [`ListPictureModelingJobs`](Client::list_picture_modeling_jobs) | `GET` | `/v1/{project_id}/digital-human/stylized/picture-modelings` |
+//! | [`CreatePluginConfig`](Client::create_plugin_config) | `POST` | `/v1/{project_id}/wise-brain-manager/plugin-config` |
+//! | [`ListPluginConfig`](Client::list_plugin_config) | `GET` | `/v1/{project_id}/wise-brain-manager/plugin-config` |
+//! | [`CreateProduct`](Client::create_product) | `POST` | `/v1/{project_id}/products` |
+//! | [`ListProducts`](Client::list_products) | `GET` | `/v1/{project_id}/products` |
+//! | [`CreateQuestionAnswer`](Client::create_question_answer) | `POST` | `/v1/{project_id}/wise-brain-manager/question-answer` |
+//! | [`ListQuestionAnswer`](Client::list_question_answer) | `GET` | `/v1/{project_id}/wise-brain-manager/question-answer` |
+//! | [`CreateRobot`](Client::create_robot) | `POST` | `/v1/{project_id}/digital-human-chat/robot` |
+//! | [`ListRobot`](Client::list_robot) | `GET` | `/v1/{project_id}/digital-human-chat/robot` |
+//! | [`CreateRole`](Client::create_role) | `POST` | `/v1/{project_id}/wise-brain-manager/role` |
+//! | [`ListRole`](Client::list_role) | `GET` | `/v1/{project_id}/wise-brain-manager/role` |
+//! | [`CreateShortJob`](Client::create_short_job) | `POST` | `/v1/{project_id}/voice-training-manage/user/short-jobs` |
+//! | [`CreateSmartChatRoom`](Client::create_smart_chat_room) | `POST` | `/v1/{project_id}/smart-chat-rooms` |
+//! | [`ListSmartChatRooms`](Client::list_smart_chat_rooms) | `GET` | `/v1/{project_id}/smart-chat-rooms` |
+//! | [`CreateSmartLiveRoom`](Client::create_smart_live_room) | `POST` | `/v1/{project_id}/smart-live-rooms` |
+//! | [`ListSmartLiveRooms`](Client::list_smart_live_rooms) | `GET` | `/v1/{project_id}/smart-live-rooms` |
+//! | [`CreateSubtitleFile`](Client::create_subtitle_file) | `POST` | `/v1/{project_id}/subtitle-files` |
+//! | [`CreateTrainingAdvanceJob`](Client::create_training_advance_job) | `POST` | `/v1/{project_id}/voice-training-manage/user/advance-jobs` |
+//! | [`CreateTrainingBasicJob`](Client::create_training_basic_job) | `POST` | `/v1/{project_id}/voice-training-manage/user/basic-jobs` |
+//! | [`CreateTrainingMiddleJob`](Client::create_training_middle_job) | `POST` | `/v1/{project_id}/voice-training-manage/user/middle-jobs` |
+//! | [`CreateTrainingThirdPartyJob`](Client::create_training_third_party_job) | `POST` | `/v1/{project_id}/voice-training-manage/user/third-party-jobs` |
+//! | [`CreateTtsAudition`](Client::create_tts_audition) | `POST` | `/v1/{project_id}/ttsc/audition` |
+//! | [`CreateTtsOnceCode`](Client::create_tts_once_code) | `POST` | `/v1/{project_id}/ttsc/once-code` |
+//! | [`CreateTtscVocabularyConfigs`](Client::create_ttsc_vocabulary_configs) | `POST` | `/v1/{project_id}/ttsc/vocabulary-configs` |
+//! | [`DeleteTtscVocabularyConfigs`](Client::delete_ttsc_vocabulary_configs) | `DELETE` | `/v1/{project_id}/ttsc/vocabulary-configs` |
+//! | [`ListTtscVocabularyConfigs`](Client::list_ttsc_vocabulary_configs) | `GET` | `/v1/{project_id}/ttsc/vocabulary-configs` |
+//! | [`CreateTtscVocabularyGroups`](Client::create_ttsc_vocabulary_groups) | `POST` | `/v1/{project_id}/ttsc/vocabulary-groups` |
+//! | [`ListTtscVocabularyGroups`](Client::list_ttsc_vocabulary_groups) | `GET` | `/v1/{project_id}/ttsc/vocabulary-groups` |
+//! | [`CreateUserQuotas`](Client::create_user_quotas) | `POST` | `/v1/{project_id}/user/quotas` |
+//! | [`ListUserQuotas`](Client::list_user_quotas) | `GET` | `/v1/{project_id}/user/quotas` |
+//! | [`CreateVideoScripts`](Client::create_video_scripts) | `POST` | `/v1/{project_id}/digital-human-video-scripts` |
+//! | [`ListVideoScripts`](Client::list_video_scripts) | `GET` | `/v1/{project_id}/digital-human-video-scripts` |
+//! | [`CreateWelcomeSpeech`](Client::create_welcome_speech) | `POST` | `/v1/{project_id}/digital-human-chat/welcome-speech` |
+//! | [`ListWelcomeSpeech`](Client::list_welcome_speech) | `GET` | `/v1/{project_id}/digital-human-chat/welcome-speech` |
+//! | [`Delete2dModelTrainingJob`](Client::delete_2d_model_training_job) | `DELETE` | `/v1/{project_id}/digital-human-training-manage/user/jobs/{job_id}` |
+//! | [`Show2dModelTrainingJob`](Client::show_2d_model_training_job) | `GET` | `/v1/{project_id}/digital-human-training-manage/user/jobs/{job_id}` |
+//! | [`Update2dModelTrainingJob`](Client::update_2d_model_training_job) | `PUT` | `/v1/{project_id}/digital-human-training-manage/user/jobs/{job_id}` |
+//! | [`DeleteActiveCode`](Client::delete_active_code) | `POST` | `/v1/{project_id}/digital-human-chat/active-code/delete` |
+//! | [`DeleteAsset`](Client::delete_asset) | `DELETE` | `/v1/{project_id}/digital-assets/{asset_id}` |
+//! | [`ShowAsset`](Client::show_asset) | `GET` | `/v1/{project_id}/digital-assets/{asset_id}` |
+//! | [`UpdateDigitalAsset`](Client::update_digital_asset) | `PUT` | `/v1/{project_id}/digital-assets/{asset_id}` |
+//! | [`DeleteDigitalHumanBusinessCard`](Client::delete_digital_human_business_card) | `DELETE` | `/v1/{project_id}/digital-human-business-cards/{job_id}` |
+//! | [`ShowDigitalHumanBusinessCard`](Client::show_digital_human_business_card) | `GET` | `/v1/{project_id}/digital-human-business-cards/{job_id}` |
+//! | [`UpdateDigitalHumanBusinessCard`](Client::update_digital_human_business_card) | `PUT` | `/v1/{project_id}/digital-human-business-cards/{job_id}` |
+//! | [`DeleteDocument`](Client::delete_document) | `POST` | `/v1/{project_id}/wise-brain-manager/document/delete` |
+//! | [`DeleteFile`](Client::delete_file) | `DELETE` | `/v1/{project_id}/files/{file_id}` |
+//! | [`DeleteHotQuestion`](Client::delete_hot_question) | `POST` | `/v1/{project_id}/digital-human-chat/hot-question/delete` |
+//! | [`DeleteHotWords`](Client::delete_hot_words) | `DELETE` | `/v1/{project_id}/digital-human-chat/hot-words/{hot_words_id}` |
+//! | [`ShowHotWords`](Client::show_hot_words) | `GET` | `/v1/{project_id}/digital-human-chat/hot-words/{hot_words_id}` |
+//! | [`UpdateHotWords`](Client::update_hot_words) | `PUT` | `/v1/{project_id}/digital-human-chat/hot-words/{hot_words_id}` |
+//! | [`DeleteInstruction`](Client::delete_instruction) | `POST` | `/v1/{project_id}/wise-brain-manager/instruction/delete` |
+//! | [`DeleteInstructionLibrary`](Client::delete_instruction_library) | `POST` | `/v1/{project_id}/wise-brain-manager/instruction-library/delete` |
+//! | [`DeleteInteractionRule`](Client::delete_interaction_rule) | `DELETE` | `/v1/{project_id}/smart-live-interaction-rule-groups/{group_id}/rules/{rule_id}` |
+//! | [`UpdateInteractionRule`](Client::update_interaction_rule) | `PUT` | `/v1/{project_id}/smart-live-interaction-rule-groups/{group_id}/rules/{rule_id}` |
+//! | [`DeleteInteractionRuleGroup`](Client::delete_interaction_rule_group) | `DELETE` | `/v1/{project_id}/smart-live-interaction-rule-groups/{group_id}` |
+//! | [`ShowInteractionRuleGroup`](Client::show_interaction_rule_group) | `GET` | `/v1/{project_id}/smart-live-interaction-rule-groups/{group_id}` |
+//! | [`UpdateInteractionRuleGroup`](Client::update_interaction_rule_group) | `PUT` | `/v1/{project_id}/smart-live-interaction-rule-groups/{group_id}` |
+//! | [`DeleteKnowledgeIntent`](Client::delete_knowledge_intent) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/intent/delete` |
+//! | [`DeleteKnowledgeLibrary`](Client::delete_knowledge_library) | `POST` | `/v1/{project_id}/wise-brain-manager/knowledge-library/delete` |
+//! | [`DeleteKnowledgeQuestion`](Client::delete_knowledge_question) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/question/delete` |
+//! | [`DeleteKnowledgeSkill`](Client::delete_knowledge_skill) | `POST` | `/v1/{project_id}/digital-human-chat/knowledge/skill/delete` |
+//! | [`DeleteLivePlatform`](Client::delete_live_platform) | `DELETE` | `/v1/{project_id}/live-platforms/platforms/{platform_id}` |
+//! | [`ShowLivePlatform`](Client::show_live_platform) | `GET` | `/v1/{project_id}/live-platforms/platforms/{platform_id}` |
+//! | [`UpdateLivePlatform`](Client::update_live_platform) | `PUT` | `/v1/{project_id}/live-platforms/platforms/{platform_id}` |
+//! | [`DeleteLlmConfig`](Client::delete_llm_config) | `POST` | `/v1/{project_id}/wise-brain-manager/llm-config/delete` |
+//! | [`DeleteMcpServer`](Client::delete_mcp_server) | `POST` | `/v1/{project_id}/wise-brain-manager/mcp-server/delete` |
+//! | [`DeletePacifyWords`](Client::delete_pacify_words) | `DELETE` | `/v1/{project_id}/digital-human-chat/pacify-words/{pacify_words_id}` |
+//! | [`ShowPacifyWords`](Client::show_pacify_words) | `GET` | `/v1/{project_id}/digital-human-chat/pacify-words/{pacify_words_id}` |
+//! | [`UpdatePacifyWords`](Client::update_pacify_words) | `PUT` | `/v1/{project_id}/digital-human-chat/pacify-words/{pacify_words_id}` |
+//! | [`DeletePluginConfig`](Client::delete_plugin_config) | `POST` | `/v1/{project_id}/wise-brain-manager/plugin-config/delete` |
+//! | [`DeleteProduct`](Client::delete_product) | `DELETE` | `/v1/{project_id}/products/{product_id}` |
+//! | [`ShowProduct`](Client::show_product) | `GET` | `/v1/{project_id}/products/{product_id}` |
+//! | [`UpdateProduct`](Client::update_product) | `PUT` | `/v1/{project_id}/products/{product_id}` |
+//! | [`DeleteQuestionAnswer`](Client::delete_question_answer) | `POST` | `/v1/{project_id}/wise-brain-manager/question-answer/delete` |
+//! | [`DeleteRobot`](Client::delete_robot) | `POST` | `/v1/{project_id}/digital-human-chat/robot/delete` |
+//! | [`DeleteRole`](Client::delete_role) | `POST` | `/v1/{project_id}/wise-brain-manager/role/delete` |
+//! | [`DeleteSmartChatRoom`](Client::delete_smart_chat_room) | `DELETE` | `/v1/{project_id}/smart-chat-rooms/{room_id}` |
+//! | [`ShowSmartChatRoom`](Client::show_smart_chat_room) | `GET` | `/v1/{project_id}/smart-chat-rooms/{room_id}` |
+//! | [`UpdateSmartChatRoom`](Client::update_smart_chat_room) | `PUT` | `/v1/{project_id}/smart-chat-rooms/{room_id}` |
+//! | [`DeleteSmartLiveRoom`](Client::delete_smart_live_room) | `DELETE` | `/v1/{project_id}/smart-live-rooms/{room_id}` |
+//! | [`ShowSmartLiveRoom`](Client::show_smart_live_room) | `GET` | `/v1/{project_id}/smart-live-rooms/{room_id}` |
+//! | [`UpdateSmartLiveRoom`](Client::update_smart_live_room) | `PUT` | `/v1/{project_id}/smart-live-rooms/{room_id}` |
+//! | [`DeleteTask`](Client::delete_task) | `DELETE` | `/v2/{project_id}/ies/task/{id}` |
+//! | [`ShowTask`](Client::show_task) | `GET` | `/v2/{project_id}/ies/task/{id}` |
+//! | [`DeleteTenantUserConfiguration`](Client::delete_tenant_user_configuration) | `DELETE` | `/v1/{project_id}/tenants/user-configurations` |
+//! | [`SetTenantUserConfiguration`](Client::set_tenant_user_configuration) | `POST` | `/v1/{project_id}/tenants/user-configurations` |
+//! | [`ShowTenantUserConfiguration`](Client::show_tenant_user_configuration) | `GET` | `/v1/{project_id}/tenants/user-configurations` |
+//! | [`DeleteTtscVocabularyGroups`](Client::delete_ttsc_vocabulary_groups) | `DELETE` | `/v1/{project_id}/ttsc/vocabulary-groups/{group_id}` |
+//! | [`UpdateTtscVocabularyGroups`](Client::update_ttsc_vocabulary_groups) | `PUT` | `/v1/{project_id}/ttsc/vocabulary-groups/{group_id}` |
+//! | [`DeleteUserQuotas`](Client::delete_user_quotas) | `DELETE` | `/v1/{project_id}/user/quotas/{user_id}` |
+//! | [`UpdateUserQuotas`](Client::update_user_quotas) | `PUT` | `/v1/{project_id}/user/quotas/{user_id}` |
+//! | [`DeleteVideoScript`](Client::delete_video_script) | `DELETE` | `/v1/{project_id}/digital-human-video-scripts/{script_id}` |
+//! | [`ShowVideoScript`](Client::show_video_script) | `GET` | `/v1/{project_id}/digital-human-video-scripts/{script_id}` |
+//! | [`UpdateVideoScript`](Client::update_video_script) | `PUT` | `/v1/{project_id}/digital-human-video-scripts/{script_id}` |
+//! | [`DeleteWelcomeSpeech`](Client::delete_welcome_speech) | `POST` | `/v1/{project_id}/digital-human-chat/welcome-speech/delete` |
+//! | [`Download2dModelTraningEncryptFile`](Client::download_2d_model_traning_encrypt_file) | `GET` | `/v1/digital-human-training-manage/user/encrypt-file-download` |
+//! | [`DownloadDocument`](Client::download_document) | `GET` | `/v1/{project_id}/wise-brain-manager/document/{document_id}` |
+//! | [`DownloadResultFile`](Client::download_result_file) | `GET` | `/v2/{project_id}/ies/result/{id}` |
+//! | [`DownloadTemplate`](Client::download_template) | `GET` | `/v2/{project_id}/ies/import/{resource}/template` |
+//! | [`Execute2dModelTrainingCommandByUser`](Client::execute_2d_model_training_command_by_user) | `POST` | `/v1/{project_id}/digital-human-training-manage/user/jobs/{job_id}/command` |
+//! | [`ExecuteSmartLiveCommand`](Client::execute_smart_live_command) | `POST` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/command` |
+//! | [`ExecuteTransferAssetAction`](Client::execute_transfer_asset_action) | `POST` | `/v1/{project_id}/digital-assets-action/transfers/{job_id}/{action}` |
+//! | [`ExportKnowledgeSkill`](Client::export_knowledge_skill) | `GET` | `/v1/{project_id}/digital-human-chat/knowledge/skill/{skill_id}/export` |
+//! | [`ExportResource`](Client::export_resource) | `POST` | `/v2/{project_id}/ies/export/{resource}` |
+//! | [`ImportResource`](Client::import_resource) | `POST` | `/v2/{project_id}/ies/import/{resource}` |
+//! | [`ListAssetSummary`](Client::list_asset_summary) | `POST` | `/v1/{project_id}/digital-assets/summarys` |
+//! | [`ListDigitalHumanVideo`](Client::list_digital_human_video) | `GET` | `/v1/{project_id}/digital-human-videos` |
+//! | [`ListDocumentSegment`](Client::list_document_segment) | `GET` | `/v1/{project_id}/wise-brain-manager/document-segment/list` |
+//! | [`ListInsertCommands`](Client::list_insert_commands) | `GET` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/command/insert-commands` |
+//! | [`ListInteractionRuleGroupsSummary`](Client::list_interaction_rule_groups_summary) | `GET` | `/v1/{project_id}/smart-live-interaction-rule-groups-summary` |
+//! | [`ListJobOperationLog`](Client::list_job_operation_log) | `GET` | `/v1/{project_id}/voice-training-manage/user/jobs/{job_id}/op-logs` |
+//! | [`ListLivePlatformProducts`](Client::list_live_platform_products) | `GET` | `/v1/{project_id}/live-platforms/products` |
+//! | [`ListSmartChatJob`](Client::list_smart_chat_job) | `GET` | `/v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs` |
+//! | [`StartSmartChatJob`](Client::start_smart_chat_job) | `POST` | `/v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs` |
+//! | [`ListSmartLive`](Client::list_smart_live) | `GET` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs` |
+//! | [`StartSmartLive`](Client::start_smart_live) | `POST` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs` |
+//! | [`ListSmartLiveJobs`](Client::list_smart_live_jobs) | `GET` | `/v1/{project_id}/smart-live-jobs` |
+//! | [`ListSmartLiveRuleCommands`](Client::list_smart_live_rule_commands) | `GET` | `/v1/{project_id}/smart-live-command/rule-commands` |
+//! | [`ListSmartLiveScriptCommands`](Client::list_smart_live_script_commands) | `GET` | `/v1/{project_id}/smart-live-command/script-commands` |
+//! | [`ListStyles`](Client::list_styles) | `GET` | `/v1/{project_id}/styles` |
+//! | [`ListTenantResources`](Client::list_tenant_resources) | `GET` | `/v1/{project_id}/tenants/resources` |
+//! | [`ListTransferAssetJobs`](Client::list_transfer_asset_jobs) | `GET` | `/v1/{project_id}/digital-assets-action/transfers` |
+//! | [`TransferAsset`](Client::transfer_asset) | `POST` | `/v1/{project_id}/digital-assets-action/transfers` |
+//! | [`ListVoiceTrainingJob`](Client::list_voice_training_job) | `GET` | `/v1/{project_id}/voice-training-manage/user/jobs` |
+//! | [`LiveEventReport`](Client::live_event_report) | `POST` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/live-event-report` |
+//! | [`PreviewDocumentSegment`](Client::preview_document_segment) | `POST` | `/v1/{project_id}/wise-brain-manager/document-segment/preview` |
+//! | [`ResetActiveCode`](Client::reset_active_code) | `PUT` | `/v1/{project_id}/digital-human-chat/active-code/{active_code_id}/reset` |
+//! | [`RestoreAsset`](Client::restore_asset) | `POST` | `/v1/{project_id}/digital-assets/{asset_id}/restore` |
+//! | [`SaveTtscTenantConfigs`](Client::save_ttsc_tenant_configs) | `PUT` | `/v1/{project_id}/ttsc/tenant-configs` |
+//! | [`ShowVocabularySwitchConfigs`](Client::show_vocabulary_switch_configs) | `GET` | `/v1/{project_id}/ttsc/tenant-configs` |
+//! | [`SaveTtscVocabularyConfigs`](Client::save_ttsc_vocabulary_configs) | `PUT` | `/v1/{project_id}/ttsc/vocabulary-configs/{vocabulary_id}` |
+//! | [`SearchTask`](Client::search_task) | `GET` | `/v2/{project_id}/ies/task` |
+//! | [`SetJobBatchName`](Client::set_job_batch_name) | `PUT` | `/v1/{project_id}/voice-training-manage/user/batch` |
+//! | [`SetProductAsset`](Client::set_product_asset) | `POST` | `/v1/{project_id}/products/{product_id}/assets` |
+//! | [`SetTenantNoticeConfiguration`](Client::set_tenant_notice_configuration) | `POST` | `/v1/{project_id}/tenants/notice-configurations` |
+//! | [`ShowTenantNoticeConfiguration`](Client::show_tenant_notice_configuration) | `GET` | `/v1/{project_id}/tenants/notice-configurations` |
+//! | [`SetTtscGroupAssets`](Client::set_ttsc_group_assets) | `PUT` | `/v1/{project_id}/ttsc/group-assets/{group_id}` |
+//! | [`Show2DDigitalHumanVideo`](Client::show_2d_digital_human_video) | `GET` | `/v1/{project_id}/2d-digital-human-videos/{job_id}` |
+//! | [`ShowActiveCode`](Client::show_active_code) | `GET` | `/v1/{project_id}/digital-human-chat/active-code/{active_code_id}` |
+//! | [`UpdateActiveCode`](Client::update_active_code) | `PUT` | `/v1/{project_id}/digital-human-chat/active-code/{active_code_id}` |
+//! | [`ShowAgency`](Client::show_agency) | `GET` | `/v1/{project_id}/digital-human-chat/agency` |
+//! | [`ShowAssetReplicationInfo`](Client::show_asset_replication_info) | `GET` | `/v1/{project_id}/digital-assets/{asset_id}/replication-info` |
+//! | [`ShowAsyncTtsJob`](Client::show_async_tts_job) | `GET` | `/v1/{project_id}/ttsc/async-jobs/{job_id}` |
+//! | [`ShowDocumentInfo`](Client::show_document_info) | `GET` | `/v1/{project_id}/wise-brain-manager/document/detail/{document_id}` |
+//! | [`ShowEncryptFile`](Client::show_encrypt_file) | `GET` | `/v1/voice-training-manage/common/encrypt-file-download` |
+//! | [`ShowHotQuestion`](Client::show_hot_question) | `GET` | `/v1/{project_id}/digital-human-chat/hot-question/{hot_question_id}` |
+//! | [`UpdateHotQuestion`](Client::update_hot_question) | `PUT` | `/v1/{project_id}/digital-human-chat/hot-question/{hot_question_id}` |
+//! | [`ShowHotWordsSwitch`](Client::show_hot_words_switch) | `GET` | `/v1/{project_id}/digital-human-chat/hot-words-switch` |
+//! | [`UpdateHotWordsSwitch`](Client::update_hot_words_switch) | `POST` | `/v1/{project_id}/digital-human-chat/hot-words-switch` |
+//! | [`ShowInstruction`](Client::show_instruction) | `GET` | `/v1/{project_id}/wise-brain-manager/instruction/{instruction_id}` |
+//! | [`UpdateInstruction`](Client::update_instruction) | `PUT` | `/v1/{project_id}/wise-brain-manager/instruction/{instruction_id}` |
+//! | [`ShowInstructionLibrary`](Client::show_instruction_library) | `GET` | `/v1/{project_id}/wise-brain-manager/instruction-library/{instruction_library_id}` |
+//! | [`UpdateInstructionLibrary`](Client::update_instruction_library) | `PUT` | `/v1/{project_id}/wise-brain-manager/instruction-library/{instruction_library_id}` |
+//! | [`ShowJobAuditResult`](Client::show_job_audit_result) | `GET` | `/v1/{project_id}/voice-training-manage/user/jobs/{job_id}/audit-result` |
+//! | [`ShowJobUploadingAddress`](Client::show_job_uploading_address) | `GET` | `/v1/{project_id}/voice-training-manage/user/jobs/{job_id}/uploading-address-url` |
+//! | [`ShowKnowledgeIntent`](Client::show_knowledge_intent) | `GET` | `/v1/{project_id}/digital-human-chat/knowledge/intent/{intent_id}` |
+//! | [`UpdateKnowledgeIntent`](Client::update_knowledge_intent) | `PUT` | `/v1/{project_id}/digital-human-chat/knowledge/intent/{intent_id}` |
+//! | [`ShowKnowledgeLibrary`](Client::show_knowledge_library) | `GET` | `/v1/{project_id}/wise-brain-manager/knowledge-library/{knowledge_library_id}` |
+//! | [`UpdateKnowledgeLibrary`](Client::update_knowledge_library) | `PUT` | `/v1/{project_id}/wise-brain-manager/knowledge-library/{knowledge_library_id}` |
+//! | [`ShowKnowledgeQuestion`](Client::show_knowledge_question) | `GET` | `/v1/{project_id}/digital-human-chat/knowledge/question/{question_id}` |
+//! | [`UpdateKnowledgeQuestion`](Client::update_knowledge_question) | `PUT` | `/v1/{project_id}/digital-human-chat/knowledge/question/{question_id}` |
+//! | [`ShowKnowledgeSkill`](Client::show_knowledge_skill) | `GET` | `/v1/{project_id}/digital-human-chat/knowledge/skill/{skill_id}` |
+//! | [`UpdateKnowledgeSkill`](Client::update_knowledge_skill) | `PUT` | `/v1/{project_id}/digital-human-chat/knowledge/skill/{skill_id}` |
+//! | [`ShowLivePlatformAccessType`](Client::show_live_platform_access_type) | `GET` | `/v1/{project_id}/live-platforms/access-types` |
+//! | [`ShowLiveWarningInfo`](Client::show_live_warning_info) | `GET` | `/v1/{project_id}/smart-live-rooms/{room_id}/live-warning-info` |
+//! | [`ShowLlmConfig`](Client::show_llm_config) | `GET` | `/v1/{project_id}/wise-brain-manager/llm-config/{llm_config_id}` |
+//! | [`UpdateLlmConfig`](Client::update_llm_config) | `PUT` | `/v1/{project_id}/wise-brain-manager/llm-config/{llm_config_id}` |
+//! | [`ShowMcpServer`](Client::show_mcp_server) | `GET` | `/v1/{project_id}/wise-brain-manager/mcp-server/{mcp_server_id}` |
+//! | [`UpdateMcpServer`](Client::update_mcp_server) | `PUT` | `/v1/{project_id}/wise-brain-manager/mcp-server/{mcp_server_id}` |
+//! | [`ShowPacifyWordsIntent`](Client::show_pacify_words_intent) | `GET` | `/v1/{project_id}/digital-human-chat/pacify-words-intent` |
+//! | [`ShowPacifyWordsSwitch`](Client::show_pacify_words_switch) | `GET` | `/v1/{project_id}/digital-human-chat/pacify-words-switch` |
+//! | [`UpdatePacifyWordsSwitch`](Client::update_pacify_words_switch) | `PUT` | `/v1/{project_id}/digital-human-chat/pacify-words-switch` |
+//! | [`ShowPacifyWordsTriggerTime`](Client::show_pacify_words_trigger_time) | `GET` | `/v1/{project_id}/digital-human-chat/pacify-words-time` |
+//! | [`UpdatePacifyWordsTriggerTime`](Client::update_pacify_words_trigger_time) | `PUT` | `/v1/{project_id}/digital-human-chat/pacify-words-time` |
+//! | [`ShowPhotoDetection`](Client::show_photo_detection) | `GET` | `/v1/{project_id}/photo-detection/{job_id}` |
+//! | [`ShowPhotoDigitalHumanVideo`](Client::show_photo_digital_human_video) | `GET` | `/v1/{project_id}/photo-digital-human-videos/{job_id}` |
+//! | [`ShowPictureModelingJob`](Client::show_picture_modeling_job) | `GET` | `/v1/{project_id}/digital-human/stylized/picture-modelings/{job_id}` |
+//! | [`ShowPluginConfig`](Client::show_plugin_config) | `GET` | `/v1/{project_id}/wise-brain-manager/plugin-config/{plugin_config_id}` |
+//! | [`UpdatePluginConfig`](Client::update_plugin_config) | `PUT` | `/v1/{project_id}/wise-brain-manager/plugin-config/{plugin_config_id}` |
+//! | [`ShowPluginConfigDefaultInfo`](Client::show_plugin_config_default_info) | `GET` | `/v1/{project_id}/wise-brain-manager/plugin-config-default` |
+//! | [`ShowQuestionAnswer`](Client::show_question_answer) | `GET` | `/v1/{project_id}/wise-brain-manager/question-answer/{question_answer_id}` |
+//! | [`UpdateQuestionAnswer`](Client::update_question_answer) | `PUT` | `/v1/{project_id}/wise-brain-manager/question-answer/{question_answer_id}` |
+//! | [`ShowResourceUsage`](Client::show_resource_usage) | `GET` | `/v1/{project_id}/tenants/resources-usage` |
+//! | [`ShowRobot`](Client::show_robot) | `GET` | `/v1/{project_id}/digital-human-chat/robot/{robot_id}` |
+//! | [`UpdateRobot`](Client::update_robot) | `PUT` | `/v1/{project_id}/digital-human-chat/robot/{robot_id}` |
+//! | [`ShowRole`](Client::show_role) | `GET` | `/v1/{project_id}/wise-brain-manager/role/{role_id}` |
+//! | [`UpdateRole`](Client::update_role) | `PUT` | `/v1/{project_id}/wise-brain-manager/role/{role_id}` |
+//! | [`ShowSmartChatJob`](Client::show_smart_chat_job) | `GET` | `/v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs/{job_id}/state` |
+//! | [`ShowSmartLive`](Client::show_smart_live) | `GET` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}` |
+//! | [`ShowSmartLiveUserConfig`](Client::show_smart_live_user_config) | `GET` | `/v1/{project_id}/smart-live-configs/user-config` |
+//! | [`UpdateSmartLiveUserConfig`](Client::update_smart_live_user_config) | `PUT` | `/v1/{project_id}/smart-live-configs/user-config` |
+//! | [`ShowSubtitleFile`](Client::show_subtitle_file) | `GET` | `/v1/{project_id}/subtitle-files/{job_id}` |
+//! | [`ShowSummaryUsageData`](Client::show_summary_usage_data) | `GET` | `/v1/{project_id}/data-analysis-summary` |
+//! | [`ShowTenantAssginRecord`](Client::show_tenant_assgin_record) | `GET` | `/v1/{project_id}/tenants/resource/assignrecourd` |
+//! | [`ShowTenantDurationCfg`](Client::show_tenant_duration_cfg) | `GET` | `/v1/{project_id}/voice-training-manage/user/tenant-duration-cfg` |
+//! | [`ShowTenantServiceConfigs`](Client::show_tenant_service_configs) | `GET` | `/v1/{project_id}/tenants/service-configs` |
+//! | [`UpdateTenantServiceConfigs`](Client::update_tenant_service_configs) | `PUT` | `/v1/{project_id}/tenants/service-configs` |
+//! | [`ShowTransferAssetJob`](Client::show_transfer_asset_job) | `GET` | `/v1/{project_id}/digital-assets-action/transfers/{job_id}` |
+//! | [`ShowTtsAuditionFile`](Client::show_tts_audition_file) | `GET` | `/v1/{project_id}/ttsc/audition-file/{job_id}` |
+//! | [`ShowTtsJob`](Client::show_tts_job) | `GET` | `/v1/{project_id}/ttsc/tts-jobs` |
+//! | [`ShowTtsPhoneticSymbol`](Client::show_tts_phonetic_symbol) | `GET` | `/v1/{project_id}/ttsc/phonetic-symbol` |
+//! | [`ShowUsageData`](Client::show_usage_data) | `GET` | `/v1/{project_id}/data-analysis` |
+//! | [`ShowUserReviewAttachmentUploadingAddress`](Client::show_user_review_attachment_uploading_address) | `GET` | `/v1/{project_id}/voice-training-manage/user/jobs/{job_id}/review-attachment-uploading-address-url` |
+//! | [`ShowVoiceTrainingQuotas`](Client::show_voice_training_quotas) | `GET` | `/v1/{project_id}/voice-training-manage/quotas` |
+//! | [`ShowWelcomeSpeech`](Client::show_welcome_speech) | `GET` | `/v1/{project_id}/digital-human-chat/welcome-speech/{welcome_speech_id}` |
+//! | [`UpdateWelcomeSpeech`](Client::update_welcome_speech) | `PUT` | `/v1/{project_id}/digital-human-chat/welcome-speech/{welcome_speech_id}` |
+//! | [`ShowWelcomeSpeechSwitch`](Client::show_welcome_speech_switch) | `GET` | `/v1/{project_id}/digital-human-chat/welcome-speech-switch` |
+//! | [`UpdateWelcomeSpeechSwitch`](Client::update_welcome_speech_switch) | `POST` | `/v1/{project_id}/digital-human-chat/welcome-speech-switch` |
+//! | [`SignAgreement`](Client::sign_agreement) | `POST` | `/v1/{project_id}/tenants/service-agreements/signed` |
+//! | [`SignSpecialAgreement`](Client::sign_special_agreement) | `POST` | `/v1/{project_id}/tenants/special-agreements/signed` |
+//! | [`StartDocumentSegment`](Client::start_document_segment) | `POST` | `/v1/{project_id}/wise-brain-manager/document-segment/segment` |
+//! | [`StopSmartChatJob`](Client::stop_smart_chat_job) | `POST` | `/v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs/{job_id}/stop` |
+//! | [`StopSmartLive`](Client::stop_smart_live) | `POST` | `/v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/stop` |
+//! | [`UpdateDocument`](Client::update_document) | `POST` | `/v1/{project_id}/wise-brain-manager/document/update/{document_id}` |
+//! | [`UpdateDocumentSegmentInfo`](Client::update_document_segment_info) | `POST` | `/v1/{project_id}/wise-brain-manager/document-segment/update` |
+//! | [`UpdateDocumentSegmentParam`](Client::update_document_segment_param) | `PUT` | `/v1/{project_id}/wise-brain-manager/document-segment/{document_id}` |
+//! | [`ValidateRobot`](Client::validate_robot) | `POST` | `/v1/{project_id}/digital-human-chat/robot/validate` |
 
+mod batch_confirm_live_commands;
+mod batch_delete_pacify_words;
+mod batch_execute_asset_action;
+mod bind_user_asset_resource;
+mod cancel_2d_digital_human_video;
+mod cancel_photo_digital_human_video;
+mod check_recall_knowledge_library;
+mod check_voice_asset;
 mod client;
+mod commit_short_job;
+mod commit_voice_training_job;
+mod confirm_file_upload;
+mod confirm_smar_live_room;
+mod confirm_training_segment;
+mod copy_video_scripts;
+mod count_tenant_resources;
+mod create_2d_digital_human_video;
+mod create_2d_model_training_job;
+mod create_active_code;
+mod create_agency_with_role_type;
+mod create_asset_by_replication_info;
+mod create_async_tts_job;
+mod create_audio_record_config;
+mod create_batch_knowledge_question;
+mod create_dialog_report_config;
+mod create_dialog_url;
+mod create_digital_asset;
+mod create_digital_human_business_card;
+mod create_document;
 mod create_file;
+mod create_hot_question;
+mod create_hot_words;
+mod create_instruction;
+mod create_instruction_library;
+mod create_intent_and_question;
+mod create_interaction_rule;
+mod create_interaction_rule_group;
+mod create_interactive_chat;
+mod create_knowledge_intent;
+mod create_knowledge_library;
+mod create_knowledge_question;
+mod create_knowledge_skill;
+mod create_large_file;
+mod create_live_platform;
+mod create_llm_config;
+mod create_mcp_server;
+mod create_meta_studio_orders;
+mod create_once_code;
+mod create_pacify_words;
+mod create_photo_detection;
+mod create_photo_digital_human_video;
+mod create_picture_modeling_by_url_job;
+mod create_picture_modeling_job;
+mod create_plugin_config;
+mod create_product;
+mod create_question_answer;
+mod create_robot;
+mod create_role;
+mod create_short_job;
+mod create_smart_chat_room;
+mod create_smart_live_room;
+mod create_subtitle_file;
+mod create_training_advance_job;
+mod create_training_basic_job;
+mod create_training_middle_job;
+mod create_training_third_party_job;
+mod create_tts_audition;
+mod create_tts_once_code;
+mod create_ttsc_vocabulary_configs;
+mod create_ttsc_vocabulary_groups;
+mod create_user_quotas;
+mod create_video_scripts;
+mod create_welcome_speech;
+mod delete_2d_model_training_job;
+mod delete_active_code;
+mod delete_agency_with_role_type;
+mod delete_asset;
+mod delete_audio_record_config;
+mod delete_dialog_report_config;
+mod delete_digital_human_business_card;
+mod delete_document;
+mod delete_file;
+mod delete_hot_question;
+mod delete_hot_words;
+mod delete_instruction;
+mod delete_instruction_library;
+mod delete_interaction_rule;
+mod delete_interaction_rule_group;
+mod delete_knowledge_intent;
+mod delete_knowledge_library;
+mod delete_knowledge_question;
+mod delete_knowledge_skill;
+mod delete_live_platform;
+mod delete_llm_config;
+mod delete_mcp_server;
+mod delete_pacify_words;
+mod delete_plugin_config;
+mod delete_product;
+mod delete_question_answer;
+mod delete_robot;
+mod delete_role;
+mod delete_smart_chat_room;
+mod delete_smart_live_room;
+mod delete_task;
+mod delete_tenant_user_configuration;
+mod delete_ttsc_vocabulary_configs;
+mod delete_ttsc_vocabulary_groups;
+mod delete_user_quotas;
+mod delete_video_script;
+mod delete_voice_training_job;
+mod delete_welcome_speech;
+mod download_2d_model_traning_encrypt_file;
+mod download_document;
+mod download_result_file;
+mod download_template;
+mod execute_2d_model_training_command_by_user;
+mod execute_smart_live_command;
+mod execute_transfer_asset_action;
+mod export_knowledge_skill;
+mod export_resource;
+mod import_resource;
+mod list_2d_model_training_job;
+mod list_active_code;
+mod list_asset_summary;
+mod list_assets;
+mod list_digital_human_business_card;
+mod list_digital_human_video;
+mod list_document_info;
+mod list_document_segment;
+mod list_hot_question;
+mod list_hot_words;
+mod list_insert_commands;
+mod list_instruction;
+mod list_instruction_library;
+mod list_interaction_rule_groups;
+mod list_interaction_rule_groups_summary;
+mod list_job_operation_log;
+mod list_knowledge_intent;
+mod list_knowledge_library;
+mod list_knowledge_question;
+mod list_knowledge_skill;
+mod list_live_platform_products;
+mod list_live_platforms;
+mod list_llm_config;
+mod list_mcp_server;
+mod list_pacify_words;
 mod list_picture_modeling_jobs;
+mod list_plugin_config;
+mod list_products;
+mod list_question_answer;
+mod list_robot;
+mod list_role;
+mod list_smart_chat_job;
+mod list_smart_chat_rooms;
+mod list_smart_live;
+mod list_smart_live_jobs;
+mod list_smart_live_rooms;
+mod list_smart_live_rule_commands;
+mod list_smart_live_script_commands;
+mod list_styles;
+mod list_tenant_resources;
+mod list_transfer_asset_jobs;
+mod list_ttsc_vocabulary_configs;
+mod list_ttsc_vocabulary_groups;
+mod list_user_quotas;
+mod list_video_scripts;
+mod list_voice_training_job;
+mod list_welcome_speech;
+mod live_event_report;
 pub mod models;
+mod preview_document_segment;
+mod reset_active_code;
+mod restore_asset;
+mod save_ttsc_tenant_configs;
+mod save_ttsc_vocabulary_configs;
+mod search_task;
+mod set_job_batch_name;
+mod set_product_asset;
+mod set_tenant_notice_configuration;
+mod set_tenant_user_configuration;
+mod set_ttsc_group_assets;
+mod show_2d_digital_human_video;
+mod show_2d_model_training_job;
+mod show_active_code;
+mod show_agency;
+mod show_asset;
+mod show_asset_replication_info;
+mod show_async_tts_job;
+mod show_audio_record_config;
+mod show_dialog_report_config;
+mod show_digital_human_business_card;
+mod show_document_info;
+mod show_encrypt_file;
+mod show_hot_question;
+mod show_hot_words;
+mod show_hot_words_switch;
+mod show_instruction;
+mod show_instruction_library;
+mod show_interaction_rule_group;
+mod show_job_audit_result;
+mod show_job_uploading_address;
+mod show_knowledge_intent;
+mod show_knowledge_library;
+mod show_knowledge_question;
+mod show_knowledge_skill;
+mod show_live_platform;
+mod show_live_platform_access_type;
+mod show_live_warning_info;
+mod show_llm_config;
+mod show_mcp_server;
+mod show_pacify_words;
+mod show_pacify_words_intent;
+mod show_pacify_words_switch;
+mod show_pacify_words_trigger_time;
+mod show_photo_detection;
+mod show_photo_digital_human_video;
+mod show_picture_modeling_job;
+mod show_plugin_config;
+mod show_plugin_config_default_info;
+mod show_product;
+mod show_question_answer;
+mod show_resource_usage;
+mod show_robot;
+mod show_role;
+mod show_short_job;
+mod show_smart_chat_job;
+mod show_smart_chat_room;
+mod show_smart_live;
+mod show_smart_live_room;
+mod show_smart_live_user_config;
+mod show_subtitle_file;
+mod show_summary_usage_data;
+mod show_task;
+mod show_tenant_assgin_record;
+mod show_tenant_duration_cfg;
+mod show_tenant_notice_configuration;
+mod show_tenant_service_configs;
+mod show_tenant_user_configuration;
+mod show_training_segment_info;
+mod show_transfer_asset_job;
+mod show_tts_audition_file;
+mod show_tts_job;
+mod show_tts_phonetic_symbol;
+mod show_usage_data;
+mod show_user_review_attachment_uploading_address;
+mod show_video_script;
+mod show_vocabulary_switch_configs;
+mod show_voice_training_job;
+mod show_voice_training_quotas;
+mod show_welcome_speech;
+mod show_welcome_speech_switch;
+mod sign_agreement;
+mod sign_special_agreement;
+mod start_document_segment;
+mod start_smart_chat_job;
+mod start_smart_live;
+mod stop_smart_chat_job;
+mod stop_smart_live;
+mod transfer_asset;
+mod update_2d_model_training_job;
+mod update_active_code;
+mod update_audio_record_config;
+mod update_batch_knowledge_question;
+mod update_dialog_report_config;
+mod update_digital_asset;
+mod update_digital_human_business_card;
+mod update_document;
+mod update_document_segment_info;
+mod update_document_segment_param;
+mod update_hot_question;
+mod update_hot_words;
+mod update_hot_words_switch;
+mod update_instruction;
+mod update_instruction_library;
+mod update_interaction_rule;
+mod update_interaction_rule_group;
+mod update_knowledge_intent;
+mod update_knowledge_library;
+mod update_knowledge_question;
+mod update_knowledge_skill;
+mod update_live_platform;
+mod update_llm_config;
+mod update_mcp_server;
+mod update_pacify_words;
+mod update_pacify_words_switch;
+mod update_pacify_words_trigger_time;
+mod update_plugin_config;
+mod update_product;
+mod update_question_answer;
+mod update_robot;
+mod update_role;
+mod update_smart_chat_room;
+mod update_smart_live_room;
+mod update_smart_live_user_config;
+mod update_tenant_service_configs;
+mod update_ttsc_vocabulary_groups;
+mod update_user_quotas;
+mod update_video_script;
+mod update_welcome_speech;
+mod update_welcome_speech_switch;
+mod validate_robot;
 
+pub use batch_confirm_live_commands::{
+    BatchConfirmLiveCommands, BatchConfirmLiveCommandsOutput, BatchConfirmLiveCommandsRequest,
+};
+pub use batch_delete_pacify_words::{
+    BatchDeletePacifyWords, BatchDeletePacifyWordsOutput, BatchDeletePacifyWordsRequest,
+};
+pub use batch_execute_asset_action::{
+    BatchExecuteAssetAction, BatchExecuteAssetActionOutput, BatchExecuteAssetActionRequest,
+};
+pub use bind_user_asset_resource::{
+    BindUserAssetResource, BindUserAssetResourceOutput, BindUserAssetResourceRequest,
+};
+pub use cancel_2d_digital_human_video::{
+    Cancel2DDigitalHumanVideo, Cancel2DDigitalHumanVideoOutput, Cancel2DDigitalHumanVideoRequest,
+};
+pub use cancel_photo_digital_human_video::{
+    CancelPhotoDigitalHumanVideo, CancelPhotoDigitalHumanVideoOutput,
+    CancelPhotoDigitalHumanVideoRequest,
+};
+pub use check_recall_knowledge_library::{
+    CheckRecallKnowledgeLibrary, CheckRecallKnowledgeLibraryOutput,
+    CheckRecallKnowledgeLibraryRequest,
+};
+pub use check_voice_asset::{CheckVoiceAsset, CheckVoiceAssetOutput, CheckVoiceAssetRequest};
 pub use client::{Client, ENDPOINTS};
+pub use commit_short_job::{CommitShortJob, CommitShortJobOutput, CommitShortJobRequest};
+pub use commit_voice_training_job::{
+    CommitVoiceTrainingJob, CommitVoiceTrainingJobOutput, CommitVoiceTrainingJobRequest,
+};
+pub use confirm_file_upload::{
+    ConfirmFileUpload, ConfirmFileUploadOutput, ConfirmFileUploadRequest,
+};
+pub use confirm_smar_live_room::{
+    ConfirmSmarLiveRoom, ConfirmSmarLiveRoomOutput, ConfirmSmarLiveRoomRequest,
+};
+pub use confirm_training_segment::{
+    ConfirmTrainingSegment, ConfirmTrainingSegmentOutput, ConfirmTrainingSegmentRequest,
+};
+pub use copy_video_scripts::{CopyVideoScripts, CopyVideoScriptsOutput, CopyVideoScriptsRequest};
+pub use count_tenant_resources::{
+    CountTenantResources, CountTenantResourcesOutput, CountTenantResourcesRequest,
+};
+pub use create_2d_digital_human_video::{
+    Create2DDigitalHumanVideo, Create2DDigitalHumanVideoOutput, Create2DDigitalHumanVideoRequest,
+};
+pub use create_2d_model_training_job::{
+    Create2dModelTrainingJob, Create2dModelTrainingJobOutput, Create2dModelTrainingJobRequest,
+};
+pub use create_active_code::{CreateActiveCode, CreateActiveCodeOutput, CreateActiveCodeRequest};
+pub use create_agency_with_role_type::{
+    CreateAgencyWithRoleType, CreateAgencyWithRoleTypeOutput, CreateAgencyWithRoleTypeRequest,
+};
+pub use create_asset_by_replication_info::{
+    CreateAssetByReplicationInfo, CreateAssetByReplicationInfoOutput,
+    CreateAssetByReplicationInfoRequest,
+};
+pub use create_async_tts_job::{
+    CreateAsyncTtsJob, CreateAsyncTtsJobOutput, CreateAsyncTtsJobRequest,
+};
+pub use create_audio_record_config::{
+    CreateAudioRecordConfig, CreateAudioRecordConfigOutput, CreateAudioRecordConfigRequest,
+};
+pub use create_batch_knowledge_question::{
+    CreateBatchKnowledgeQuestion, CreateBatchKnowledgeQuestionOutput,
+    CreateBatchKnowledgeQuestionRequest,
+};
+pub use create_dialog_report_config::{
+    CreateDialogReportConfig, CreateDialogReportConfigOutput, CreateDialogReportConfigRequest,
+};
+pub use create_dialog_url::{CreateDialogUrl, CreateDialogUrlOutput, CreateDialogUrlRequest};
+pub use create_digital_asset::{
+    CreateDigitalAsset, CreateDigitalAssetOutput, CreateDigitalAssetRequest,
+};
+pub use create_digital_human_business_card::{
+    CreateDigitalHumanBusinessCard, CreateDigitalHumanBusinessCardOutput,
+    CreateDigitalHumanBusinessCardRequest,
+};
+pub use create_document::{CreateDocument, CreateDocumentOutput, CreateDocumentRequest};
 pub use create_file::{CreateFile, CreateFileOutput, CreateFileRequest};
+pub use create_hot_question::{
+    CreateHotQuestion, CreateHotQuestionOutput, CreateHotQuestionRequest,
+};
+pub use create_hot_words::{CreateHotWords, CreateHotWordsOutput, CreateHotWordsRequest};
+pub use create_instruction::{
+    CreateInstruction, CreateInstructionOutput, CreateInstructionRequest,
+};
+pub use create_instruction_library::{
+    CreateInstructionLibrary, CreateInstructionLibraryOutput, CreateInstructionLibraryRequest,
+};
+pub use create_intent_and_question::{
+    CreateIntentAndQuestion, CreateIntentAndQuestionOutput, CreateIntentAndQuestionRequest,
+};
+pub use create_interaction_rule::{
+    CreateInteractionRule, CreateInteractionRuleOutput, CreateInteractionRuleRequest,
+};
+pub use create_interaction_rule_group::{
+    CreateInteractionRuleGroup, CreateInteractionRuleGroupOutput, CreateInteractionRuleGroupRequest,
+};
+pub use create_interactive_chat::{
+    CreateInteractiveChat, CreateInteractiveChatOutput, CreateInteractiveChatRequest,
+};
+pub use create_knowledge_intent::{
+    CreateKnowledgeIntent, CreateKnowledgeIntentOutput, CreateKnowledgeIntentRequest,
+};
+pub use create_knowledge_library::{
+    CreateKnowledgeLibrary, CreateKnowledgeLibraryOutput, CreateKnowledgeLibraryRequest,
+};
+pub use create_knowledge_question::{
+    CreateKnowledgeQuestion, CreateKnowledgeQuestionOutput, CreateKnowledgeQuestionRequest,
+};
+pub use create_knowledge_skill::{
+    CreateKnowledgeSkill, CreateKnowledgeSkillOutput, CreateKnowledgeSkillRequest,
+};
+pub use create_large_file::{CreateLargeFile, CreateLargeFileOutput, CreateLargeFileRequest};
+pub use create_live_platform::{
+    CreateLivePlatform, CreateLivePlatformOutput, CreateLivePlatformRequest,
+};
+pub use create_llm_config::{CreateLlmConfig, CreateLlmConfigOutput, CreateLlmConfigRequest};
+pub use create_mcp_server::{CreateMcpServer, CreateMcpServerOutput, CreateMcpServerRequest};
+pub use create_meta_studio_orders::{
+    CreateMetaStudioOrders, CreateMetaStudioOrdersOutput, CreateMetaStudioOrdersRequest,
+};
+pub use create_once_code::{CreateOnceCode, CreateOnceCodeOutput, CreateOnceCodeRequest};
+pub use create_pacify_words::{
+    CreatePacifyWords, CreatePacifyWordsOutput, CreatePacifyWordsRequest,
+};
+pub use create_photo_detection::{
+    CreatePhotoDetection, CreatePhotoDetectionOutput, CreatePhotoDetectionRequest,
+};
+pub use create_photo_digital_human_video::{
+    CreatePhotoDigitalHumanVideo, CreatePhotoDigitalHumanVideoOutput,
+    CreatePhotoDigitalHumanVideoRequest,
+};
+pub use create_picture_modeling_by_url_job::{
+    CreatePictureModelingByUrlJob, CreatePictureModelingByUrlJobOutput,
+    CreatePictureModelingByUrlJobRequest,
+};
+pub use create_picture_modeling_job::{
+    CreatePictureModelingJob, CreatePictureModelingJobOutput, CreatePictureModelingJobRequest,
+};
+pub use create_plugin_config::{
+    CreatePluginConfig, CreatePluginConfigOutput, CreatePluginConfigRequest,
+};
+pub use create_product::{CreateProduct, CreateProductOutput, CreateProductRequest};
+pub use create_question_answer::{
+    CreateQuestionAnswer, CreateQuestionAnswerOutput, CreateQuestionAnswerRequest,
+};
+pub use create_robot::{CreateRobot, CreateRobotOutput, CreateRobotRequest};
+pub use create_role::{CreateRole, CreateRoleOutput, CreateRoleRequest};
+pub use create_short_job::{CreateShortJob, CreateShortJobOutput, CreateShortJobRequest};
+pub use create_smart_chat_room::{
+    CreateSmartChatRoom, CreateSmartChatRoomOutput, CreateSmartChatRoomRequest,
+};
+pub use create_smart_live_room::{
+    CreateSmartLiveRoom, CreateSmartLiveRoomOutput, CreateSmartLiveRoomRequest,
+};
+pub use create_subtitle_file::{
+    CreateSubtitleFile, CreateSubtitleFileOutput, CreateSubtitleFileRequest,
+};
+pub use create_training_advance_job::{
+    CreateTrainingAdvanceJob, CreateTrainingAdvanceJobOutput, CreateTrainingAdvanceJobRequest,
+};
+pub use create_training_basic_job::{
+    CreateTrainingBasicJob, CreateTrainingBasicJobOutput, CreateTrainingBasicJobRequest,
+};
+pub use create_training_middle_job::{
+    CreateTrainingMiddleJob, CreateTrainingMiddleJobOutput, CreateTrainingMiddleJobRequest,
+};
+pub use create_training_third_party_job::{
+    CreateTrainingThirdPartyJob, CreateTrainingThirdPartyJobOutput,
+    CreateTrainingThirdPartyJobRequest,
+};
+pub use create_tts_audition::{
+    CreateTtsAudition, CreateTtsAuditionOutput, CreateTtsAuditionRequest,
+};
+pub use create_tts_once_code::{
+    CreateTtsOnceCode, CreateTtsOnceCodeOutput, CreateTtsOnceCodeRequest,
+};
+pub use create_ttsc_vocabulary_configs::{
+    CreateTtscVocabularyConfigs, CreateTtscVocabularyConfigsOutput,
+    CreateTtscVocabularyConfigsRequest,
+};
+pub use create_ttsc_vocabulary_groups::{
+    CreateTtscVocabularyGroups, CreateTtscVocabularyGroupsOutput, CreateTtscVocabularyGroupsRequest,
+};
+pub use create_user_quotas::{CreateUserQuotas, CreateUserQuotasOutput, CreateUserQuotasRequest};
+pub use create_video_scripts::{
+    CreateVideoScripts, CreateVideoScriptsOutput, CreateVideoScriptsRequest,
+};
+pub use create_welcome_speech::{
+    CreateWelcomeSpeech, CreateWelcomeSpeechOutput, CreateWelcomeSpeechRequest,
+};
+pub use delete_2d_model_training_job::{
+    Delete2dModelTrainingJob, Delete2dModelTrainingJobOutput, Delete2dModelTrainingJobRequest,
+};
+pub use delete_active_code::{DeleteActiveCode, DeleteActiveCodeOutput, DeleteActiveCodeRequest};
+pub use delete_agency_with_role_type::{
+    DeleteAgencyWithRoleType, DeleteAgencyWithRoleTypeOutput, DeleteAgencyWithRoleTypeRequest,
+};
+pub use delete_asset::{DeleteAsset, DeleteAssetOutput, DeleteAssetRequest};
+pub use delete_audio_record_config::{
+    DeleteAudioRecordConfig, DeleteAudioRecordConfigOutput, DeleteAudioRecordConfigRequest,
+};
+pub use delete_dialog_report_config::{
+    DeleteDialogReportConfig, DeleteDialogReportConfigOutput, DeleteDialogReportConfigRequest,
+};
+pub use delete_digital_human_business_card::{
+    DeleteDigitalHumanBusinessCard, DeleteDigitalHumanBusinessCardOutput,
+    DeleteDigitalHumanBusinessCardRequest,
+};
+pub use delete_document::{DeleteDocument, DeleteDocumentOutput, DeleteDocumentRequest};
+pub use delete_file::{DeleteFile, DeleteFileOutput, DeleteFileRequest};
+pub use delete_hot_question::{
+    DeleteHotQuestion, DeleteHotQuestionOutput, DeleteHotQuestionRequest,
+};
+pub use delete_hot_words::{DeleteHotWords, DeleteHotWordsOutput, DeleteHotWordsRequest};
+pub use delete_instruction::{
+    DeleteInstruction, DeleteInstructionOutput, DeleteInstructionRequest,
+};
+pub use delete_instruction_library::{
+    DeleteInstructionLibrary, DeleteInstructionLibraryOutput, DeleteInstructionLibraryRequest,
+};
+pub use delete_interaction_rule::{
+    DeleteInteractionRule, DeleteInteractionRuleOutput, DeleteInteractionRuleRequest,
+};
+pub use delete_interaction_rule_group::{
+    DeleteInteractionRuleGroup, DeleteInteractionRuleGroupOutput, DeleteInteractionRuleGroupRequest,
+};
+pub use delete_knowledge_intent::{
+    DeleteKnowledgeIntent, DeleteKnowledgeIntentOutput, DeleteKnowledgeIntentRequest,
+};
+pub use delete_knowledge_library::{
+    DeleteKnowledgeLibrary, DeleteKnowledgeLibraryOutput, DeleteKnowledgeLibraryRequest,
+};
+pub use delete_knowledge_question::{
+    DeleteKnowledgeQuestion, DeleteKnowledgeQuestionOutput, DeleteKnowledgeQuestionRequest,
+};
+pub use delete_knowledge_skill::{
+    DeleteKnowledgeSkill, DeleteKnowledgeSkillOutput, DeleteKnowledgeSkillRequest,
+};
+pub use delete_live_platform::{
+    DeleteLivePlatform, DeleteLivePlatformOutput, DeleteLivePlatformRequest,
+};
+pub use delete_llm_config::{DeleteLlmConfig, DeleteLlmConfigOutput, DeleteLlmConfigRequest};
+pub use delete_mcp_server::{DeleteMcpServer, DeleteMcpServerOutput, DeleteMcpServerRequest};
+pub use delete_pacify_words::{
+    DeletePacifyWords, DeletePacifyWordsOutput, DeletePacifyWordsRequest,
+};
+pub use delete_plugin_config::{
+    DeletePluginConfig, DeletePluginConfigOutput, DeletePluginConfigRequest,
+};
+pub use delete_product::{DeleteProduct, DeleteProductOutput, DeleteProductRequest};
+pub use delete_question_answer::{
+    DeleteQuestionAnswer, DeleteQuestionAnswerOutput, DeleteQuestionAnswerRequest,
+};
+pub use delete_robot::{DeleteRobot, DeleteRobotOutput, DeleteRobotRequest};
+pub use delete_role::{DeleteRole, DeleteRoleOutput, DeleteRoleRequest};
+pub use delete_smart_chat_room::{
+    DeleteSmartChatRoom, DeleteSmartChatRoomOutput, DeleteSmartChatRoomRequest,
+};
+pub use delete_smart_live_room::{
+    DeleteSmartLiveRoom, DeleteSmartLiveRoomOutput, DeleteSmartLiveRoomRequest,
+};
+pub use delete_task::{DeleteTask, DeleteTaskOutput, DeleteTaskRequest};
+pub use delete_tenant_user_configuration::{
+    DeleteTenantUserConfiguration, DeleteTenantUserConfigurationOutput,
+    DeleteTenantUserConfigurationRequest,
+};
+pub use delete_ttsc_vocabulary_configs::{
+    DeleteTtscVocabularyConfigs, DeleteTtscVocabularyConfigsOutput,
+    DeleteTtscVocabularyConfigsRequest,
+};
+pub use delete_ttsc_vocabulary_groups::{
+    DeleteTtscVocabularyGroups, DeleteTtscVocabularyGroupsOutput, DeleteTtscVocabularyGroupsRequest,
+};
+pub use delete_user_quotas::{DeleteUserQuotas, DeleteUserQuotasOutput, DeleteUserQuotasRequest};
+pub use delete_video_script::{
+    DeleteVideoScript, DeleteVideoScriptOutput, DeleteVideoScriptRequest,
+};
+pub use delete_voice_training_job::{
+    DeleteVoiceTrainingJob, DeleteVoiceTrainingJobOutput, DeleteVoiceTrainingJobRequest,
+};
+pub use delete_welcome_speech::{
+    DeleteWelcomeSpeech, DeleteWelcomeSpeechOutput, DeleteWelcomeSpeechRequest,
+};
+pub use download_2d_model_traning_encrypt_file::{
+    Download2dModelTraningEncryptFile, Download2dModelTraningEncryptFileOutput,
+    Download2dModelTraningEncryptFileRequest,
+};
+pub use download_document::{DownloadDocument, DownloadDocumentOutput, DownloadDocumentRequest};
+pub use download_result_file::{
+    DownloadResultFile, DownloadResultFileOutput, DownloadResultFileRequest,
+};
+pub use download_template::{DownloadTemplate, DownloadTemplateOutput, DownloadTemplateRequest};
+pub use execute_2d_model_training_command_by_user::{
+    Execute2dModelTrainingCommandByUser, Execute2dModelTrainingCommandByUserOutput,
+    Execute2dModelTrainingCommandByUserRequest,
+};
+pub use execute_smart_live_command::{
+    ExecuteSmartLiveCommand, ExecuteSmartLiveCommandOutput, ExecuteSmartLiveCommandRequest,
+};
+pub use execute_transfer_asset_action::{
+    ExecuteTransferAssetAction, ExecuteTransferAssetActionOutput, ExecuteTransferAssetActionRequest,
+};
+pub use export_knowledge_skill::{
+    ExportKnowledgeSkill, ExportKnowledgeSkillOutput, ExportKnowledgeSkillRequest,
+};
+pub use export_resource::{ExportResource, ExportResourceOutput, ExportResourceRequest};
+pub use import_resource::{ImportResource, ImportResourceOutput, ImportResourceRequest};
+pub use list_2d_model_training_job::{
+    List2dModelTrainingJob, List2dModelTrainingJobOutput, List2dModelTrainingJobRequest,
+};
+pub use list_active_code::{ListActiveCode, ListActiveCodeOutput, ListActiveCodeRequest};
+pub use list_asset_summary::{ListAssetSummary, ListAssetSummaryOutput, ListAssetSummaryRequest};
+pub use list_assets::{ListAssets, ListAssetsOutput, ListAssetsRequest};
+pub use list_digital_human_business_card::{
+    ListDigitalHumanBusinessCard, ListDigitalHumanBusinessCardOutput,
+    ListDigitalHumanBusinessCardRequest,
+};
+pub use list_digital_human_video::{
+    ListDigitalHumanVideo, ListDigitalHumanVideoOutput, ListDigitalHumanVideoRequest,
+};
+pub use list_document_info::{ListDocumentInfo, ListDocumentInfoOutput, ListDocumentInfoRequest};
+pub use list_document_segment::{
+    ListDocumentSegment, ListDocumentSegmentOutput, ListDocumentSegmentRequest,
+};
+pub use list_hot_question::{ListHotQuestion, ListHotQuestionOutput, ListHotQuestionRequest};
+pub use list_hot_words::{ListHotWords, ListHotWordsOutput, ListHotWordsRequest};
+pub use list_insert_commands::{
+    ListInsertCommands, ListInsertCommandsOutput, ListInsertCommandsRequest,
+};
+pub use list_instruction::{ListInstruction, ListInstructionOutput, ListInstructionRequest};
+pub use list_instruction_library::{
+    ListInstructionLibrary, ListInstructionLibraryOutput, ListInstructionLibraryRequest,
+};
+pub use list_interaction_rule_groups::{
+    ListInteractionRuleGroups, ListInteractionRuleGroupsOutput, ListInteractionRuleGroupsRequest,
+};
+pub use list_interaction_rule_groups_summary::{
+    ListInteractionRuleGroupsSummary, ListInteractionRuleGroupsSummaryOutput,
+    ListInteractionRuleGroupsSummaryRequest,
+};
+pub use list_job_operation_log::{
+    ListJobOperationLog, ListJobOperationLogOutput, ListJobOperationLogRequest,
+};
+pub use list_knowledge_intent::{
+    ListKnowledgeIntent, ListKnowledgeIntentOutput, ListKnowledgeIntentRequest,
+};
+pub use list_knowledge_library::{
+    ListKnowledgeLibrary, ListKnowledgeLibraryOutput, ListKnowledgeLibraryRequest,
+};
+pub use list_knowledge_question::{
+    ListKnowledgeQuestion, ListKnowledgeQuestionOutput, ListKnowledgeQuestionRequest,
+};
+pub use list_knowledge_skill::{
+    ListKnowledgeSkill, ListKnowledgeSkillOutput, ListKnowledgeSkillRequest,
+};
+pub use list_live_platform_products::{
+    ListLivePlatformProducts, ListLivePlatformProductsOutput, ListLivePlatformProductsRequest,
+};
+pub use list_live_platforms::{
+    ListLivePlatforms, ListLivePlatformsOutput, ListLivePlatformsRequest,
+};
+pub use list_llm_config::{ListLlmConfig, ListLlmConfigOutput, ListLlmConfigRequest};
+pub use list_mcp_server::{ListMcpServer, ListMcpServerOutput, ListMcpServerRequest};
+pub use list_pacify_words::{ListPacifyWords, ListPacifyWordsOutput, ListPacifyWordsRequest};
 pub use list_picture_modeling_jobs::{
     ListPictureModelingJobs, ListPictureModelingJobsOutput, ListPictureModelingJobsRequest,
 };
+pub use list_plugin_config::{ListPluginConfig, ListPluginConfigOutput, ListPluginConfigRequest};
+pub use list_products::{ListProducts, ListProductsOutput, ListProductsRequest};
+pub use list_question_answer::{
+    ListQuestionAnswer, ListQuestionAnswerOutput, ListQuestionAnswerRequest,
+};
+pub use list_robot::{ListRobot, ListRobotOutput, ListRobotRequest};
+pub use list_role::{ListRole, ListRoleOutput, ListRoleRequest};
+pub use list_smart_chat_job::{ListSmartChatJob, ListSmartChatJobOutput, ListSmartChatJobRequest};
+pub use list_smart_chat_rooms::{
+    ListSmartChatRooms, ListSmartChatRoomsOutput, ListSmartChatRoomsRequest,
+};
+pub use list_smart_live::{ListSmartLive, ListSmartLiveOutput, ListSmartLiveRequest};
+pub use list_smart_live_jobs::{
+    ListSmartLiveJobs, ListSmartLiveJobsOutput, ListSmartLiveJobsRequest,
+};
+pub use list_smart_live_rooms::{
+    ListSmartLiveRooms, ListSmartLiveRoomsOutput, ListSmartLiveRoomsRequest,
+};
+pub use list_smart_live_rule_commands::{
+    ListSmartLiveRuleCommands, ListSmartLiveRuleCommandsOutput, ListSmartLiveRuleCommandsRequest,
+};
+pub use list_smart_live_script_commands::{
+    ListSmartLiveScriptCommands, ListSmartLiveScriptCommandsOutput,
+    ListSmartLiveScriptCommandsRequest,
+};
+pub use list_styles::{ListStyles, ListStylesOutput, ListStylesRequest};
+pub use list_tenant_resources::{
+    ListTenantResources, ListTenantResourcesOutput, ListTenantResourcesRequest,
+};
+pub use list_transfer_asset_jobs::{
+    ListTransferAssetJobs, ListTransferAssetJobsOutput, ListTransferAssetJobsRequest,
+};
+pub use list_ttsc_vocabulary_configs::{
+    ListTtscVocabularyConfigs, ListTtscVocabularyConfigsOutput, ListTtscVocabularyConfigsRequest,
+};
+pub use list_ttsc_vocabulary_groups::{
+    ListTtscVocabularyGroups, ListTtscVocabularyGroupsOutput, ListTtscVocabularyGroupsRequest,
+};
+pub use list_user_quotas::{ListUserQuotas, ListUserQuotasOutput, ListUserQuotasRequest};
+pub use list_video_scripts::{ListVideoScripts, ListVideoScriptsOutput, ListVideoScriptsRequest};
+pub use list_voice_training_job::{
+    ListVoiceTrainingJob, ListVoiceTrainingJobOutput, ListVoiceTrainingJobRequest,
+};
+pub use list_welcome_speech::{
+    ListWelcomeSpeech, ListWelcomeSpeechOutput, ListWelcomeSpeechRequest,
+};
+pub use live_event_report::{LiveEventReport, LiveEventReportOutput, LiveEventReportRequest};
+pub use preview_document_segment::{
+    PreviewDocumentSegment, PreviewDocumentSegmentOutput, PreviewDocumentSegmentRequest,
+};
+pub use reset_active_code::{ResetActiveCode, ResetActiveCodeOutput, ResetActiveCodeRequest};
+pub use restore_asset::{RestoreAsset, RestoreAssetOutput, RestoreAssetRequest};
+pub use save_ttsc_tenant_configs::{
+    SaveTtscTenantConfigs, SaveTtscTenantConfigsOutput, SaveTtscTenantConfigsRequest,
+};
+pub use save_ttsc_vocabulary_configs::{
+    SaveTtscVocabularyConfigs, SaveTtscVocabularyConfigsOutput, SaveTtscVocabularyConfigsRequest,
+};
+pub use search_task::{SearchTask, SearchTaskOutput, SearchTaskRequest};
+pub use set_job_batch_name::{SetJobBatchName, SetJobBatchNameOutput, SetJobBatchNameRequest};
+pub use set_product_asset::{SetProductAsset, SetProductAssetOutput, SetProductAssetRequest};
+pub use set_tenant_notice_configuration::{
+    SetTenantNoticeConfiguration, SetTenantNoticeConfigurationOutput,
+    SetTenantNoticeConfigurationRequest,
+};
+pub use set_tenant_user_configuration::{
+    SetTenantUserConfiguration, SetTenantUserConfigurationOutput, SetTenantUserConfigurationRequest,
+};
+pub use set_ttsc_group_assets::{
+    SetTtscGroupAssets, SetTtscGroupAssetsOutput, SetTtscGroupAssetsRequest,
+};
+pub use show_2d_digital_human_video::{
+    Show2DDigitalHumanVideo, Show2DDigitalHumanVideoOutput, Show2DDigitalHumanVideoRequest,
+};
+pub use show_2d_model_training_job::{
+    Show2dModelTrainingJob, Show2dModelTrainingJobOutput, Show2dModelTrainingJobRequest,
+};
+pub use show_active_code::{ShowActiveCode, ShowActiveCodeOutput, ShowActiveCodeRequest};
+pub use show_agency::{ShowAgency, ShowAgencyOutput, ShowAgencyRequest};
+pub use show_asset::{ShowAsset, ShowAssetOutput, ShowAssetRequest};
+pub use show_asset_replication_info::{
+    ShowAssetReplicationInfo, ShowAssetReplicationInfoOutput, ShowAssetReplicationInfoRequest,
+};
+pub use show_async_tts_job::{ShowAsyncTtsJob, ShowAsyncTtsJobOutput, ShowAsyncTtsJobRequest};
+pub use show_audio_record_config::{
+    ShowAudioRecordConfig, ShowAudioRecordConfigOutput, ShowAudioRecordConfigRequest,
+};
+pub use show_dialog_report_config::{
+    ShowDialogReportConfig, ShowDialogReportConfigOutput, ShowDialogReportConfigRequest,
+};
+pub use show_digital_human_business_card::{
+    ShowDigitalHumanBusinessCard, ShowDigitalHumanBusinessCardOutput,
+    ShowDigitalHumanBusinessCardRequest,
+};
+pub use show_document_info::{ShowDocumentInfo, ShowDocumentInfoOutput, ShowDocumentInfoRequest};
+pub use show_encrypt_file::{ShowEncryptFile, ShowEncryptFileOutput, ShowEncryptFileRequest};
+pub use show_hot_question::{ShowHotQuestion, ShowHotQuestionOutput, ShowHotQuestionRequest};
+pub use show_hot_words::{ShowHotWords, ShowHotWordsOutput, ShowHotWordsRequest};
+pub use show_hot_words_switch::{
+    ShowHotWordsSwitch, ShowHotWordsSwitchOutput, ShowHotWordsSwitchRequest,
+};
+pub use show_instruction::{ShowInstruction, ShowInstructionOutput, ShowInstructionRequest};
+pub use show_instruction_library::{
+    ShowInstructionLibrary, ShowInstructionLibraryOutput, ShowInstructionLibraryRequest,
+};
+pub use show_interaction_rule_group::{
+    ShowInteractionRuleGroup, ShowInteractionRuleGroupOutput, ShowInteractionRuleGroupRequest,
+};
+pub use show_job_audit_result::{
+    ShowJobAuditResult, ShowJobAuditResultOutput, ShowJobAuditResultRequest,
+};
+pub use show_job_uploading_address::{
+    ShowJobUploadingAddress, ShowJobUploadingAddressOutput, ShowJobUploadingAddressRequest,
+};
+pub use show_knowledge_intent::{
+    ShowKnowledgeIntent, ShowKnowledgeIntentOutput, ShowKnowledgeIntentRequest,
+};
+pub use show_knowledge_library::{
+    ShowKnowledgeLibrary, ShowKnowledgeLibraryOutput, ShowKnowledgeLibraryRequest,
+};
+pub use show_knowledge_question::{
+    ShowKnowledgeQuestion, ShowKnowledgeQuestionOutput, ShowKnowledgeQuestionRequest,
+};
+pub use show_knowledge_skill::{
+    ShowKnowledgeSkill, ShowKnowledgeSkillOutput, ShowKnowledgeSkillRequest,
+};
+pub use show_live_platform::{ShowLivePlatform, ShowLivePlatformOutput, ShowLivePlatformRequest};
+pub use show_live_platform_access_type::{
+    ShowLivePlatformAccessType, ShowLivePlatformAccessTypeOutput, ShowLivePlatformAccessTypeRequest,
+};
+pub use show_live_warning_info::{
+    ShowLiveWarningInfo, ShowLiveWarningInfoOutput, ShowLiveWarningInfoRequest,
+};
+pub use show_llm_config::{ShowLlmConfig, ShowLlmConfigOutput, ShowLlmConfigRequest};
+pub use show_mcp_server::{ShowMcpServer, ShowMcpServerOutput, ShowMcpServerRequest};
+pub use show_pacify_words::{ShowPacifyWords, ShowPacifyWordsOutput, ShowPacifyWordsRequest};
+pub use show_pacify_words_intent::{
+    ShowPacifyWordsIntent, ShowPacifyWordsIntentOutput, ShowPacifyWordsIntentRequest,
+};
+pub use show_pacify_words_switch::{
+    ShowPacifyWordsSwitch, ShowPacifyWordsSwitchOutput, ShowPacifyWordsSwitchRequest,
+};
+pub use show_pacify_words_trigger_time::{
+    ShowPacifyWordsTriggerTime, ShowPacifyWordsTriggerTimeOutput, ShowPacifyWordsTriggerTimeRequest,
+};
+pub use show_photo_detection::{
+    ShowPhotoDetection, ShowPhotoDetectionOutput, ShowPhotoDetectionRequest,
+};
+pub use show_photo_digital_human_video::{
+    ShowPhotoDigitalHumanVideo, ShowPhotoDigitalHumanVideoOutput, ShowPhotoDigitalHumanVideoRequest,
+};
+pub use show_picture_modeling_job::{
+    ShowPictureModelingJob, ShowPictureModelingJobOutput, ShowPictureModelingJobRequest,
+};
+pub use show_plugin_config::{ShowPluginConfig, ShowPluginConfigOutput, ShowPluginConfigRequest};
+pub use show_plugin_config_default_info::{
+    ShowPluginConfigDefaultInfo, ShowPluginConfigDefaultInfoOutput,
+    ShowPluginConfigDefaultInfoRequest,
+};
+pub use show_product::{ShowProduct, ShowProductOutput, ShowProductRequest};
+pub use show_question_answer::{
+    ShowQuestionAnswer, ShowQuestionAnswerOutput, ShowQuestionAnswerRequest,
+};
+pub use show_resource_usage::{
+    ShowResourceUsage, ShowResourceUsageOutput, ShowResourceUsageRequest,
+};
+pub use show_robot::{ShowRobot, ShowRobotOutput, ShowRobotRequest};
+pub use show_role::{ShowRole, ShowRoleOutput, ShowRoleRequest};
+pub use show_short_job::{ShowShortJob, ShowShortJobOutput, ShowShortJobRequest};
+pub use show_smart_chat_job::{ShowSmartChatJob, ShowSmartChatJobOutput, ShowSmartChatJobRequest};
+pub use show_smart_chat_room::{
+    ShowSmartChatRoom, ShowSmartChatRoomOutput, ShowSmartChatRoomRequest,
+};
+pub use show_smart_live::{ShowSmartLive, ShowSmartLiveOutput, ShowSmartLiveRequest};
+pub use show_smart_live_room::{
+    ShowSmartLiveRoom, ShowSmartLiveRoomOutput, ShowSmartLiveRoomRequest,
+};
+pub use show_smart_live_user_config::{
+    ShowSmartLiveUserConfig, ShowSmartLiveUserConfigOutput, ShowSmartLiveUserConfigRequest,
+};
+pub use show_subtitle_file::{ShowSubtitleFile, ShowSubtitleFileOutput, ShowSubtitleFileRequest};
+pub use show_summary_usage_data::{
+    ShowSummaryUsageData, ShowSummaryUsageDataOutput, ShowSummaryUsageDataRequest,
+};
+pub use show_task::{ShowTask, ShowTaskOutput, ShowTaskRequest};
+pub use show_tenant_assgin_record::{
+    ShowTenantAssginRecord, ShowTenantAssginRecordOutput, ShowTenantAssginRecordRequest,
+};
+pub use show_tenant_duration_cfg::{
+    ShowTenantDurationCfg, ShowTenantDurationCfgOutput, ShowTenantDurationCfgRequest,
+};
+pub use show_tenant_notice_configuration::{
+    ShowTenantNoticeConfiguration, ShowTenantNoticeConfigurationOutput,
+    ShowTenantNoticeConfigurationRequest,
+};
+pub use show_tenant_service_configs::{
+    ShowTenantServiceConfigs, ShowTenantServiceConfigsOutput, ShowTenantServiceConfigsRequest,
+};
+pub use show_tenant_user_configuration::{
+    ShowTenantUserConfiguration, ShowTenantUserConfigurationOutput,
+    ShowTenantUserConfigurationRequest,
+};
+pub use show_training_segment_info::{
+    ShowTrainingSegmentInfo, ShowTrainingSegmentInfoOutput, ShowTrainingSegmentInfoRequest,
+};
+pub use show_transfer_asset_job::{
+    ShowTransferAssetJob, ShowTransferAssetJobOutput, ShowTransferAssetJobRequest,
+};
+pub use show_tts_audition_file::{
+    ShowTtsAuditionFile, ShowTtsAuditionFileOutput, ShowTtsAuditionFileRequest,
+};
+pub use show_tts_job::{ShowTtsJob, ShowTtsJobOutput, ShowTtsJobRequest};
+pub use show_tts_phonetic_symbol::{
+    ShowTtsPhoneticSymbol, ShowTtsPhoneticSymbolOutput, ShowTtsPhoneticSymbolRequest,
+};
+pub use show_usage_data::{ShowUsageData, ShowUsageDataOutput, ShowUsageDataRequest};
+pub use show_user_review_attachment_uploading_address::{
+    ShowUserReviewAttachmentUploadingAddress, ShowUserReviewAttachmentUploadingAddressOutput,
+    ShowUserReviewAttachmentUploadingAddressRequest,
+};
+pub use show_video_script::{ShowVideoScript, ShowVideoScriptOutput, ShowVideoScriptRequest};
+pub use show_vocabulary_switch_configs::{
+    ShowVocabularySwitchConfigs, ShowVocabularySwitchConfigsOutput,
+    ShowVocabularySwitchConfigsRequest,
+};
+pub use show_voice_training_job::{
+    ShowVoiceTrainingJob, ShowVoiceTrainingJobOutput, ShowVoiceTrainingJobRequest,
+};
+pub use show_voice_training_quotas::{
+    ShowVoiceTrainingQuotas, ShowVoiceTrainingQuotasOutput, ShowVoiceTrainingQuotasRequest,
+};
+pub use show_welcome_speech::{
+    ShowWelcomeSpeech, ShowWelcomeSpeechOutput, ShowWelcomeSpeechRequest,
+};
+pub use show_welcome_speech_switch::{
+    ShowWelcomeSpeechSwitch, ShowWelcomeSpeechSwitchOutput, ShowWelcomeSpeechSwitchRequest,
+};
+pub use sign_agreement::{SignAgreement, SignAgreementOutput, SignAgreementRequest};
+pub use sign_special_agreement::{
+    SignSpecialAgreement, SignSpecialAgreementOutput, SignSpecialAgreementRequest,
+};
+pub use start_document_segment::{
+    StartDocumentSegment, StartDocumentSegmentOutput, StartDocumentSegmentRequest,
+};
+pub use start_smart_chat_job::{
+    StartSmartChatJob, StartSmartChatJobOutput, StartSmartChatJobRequest,
+};
+pub use start_smart_live::{StartSmartLive, StartSmartLiveOutput, StartSmartLiveRequest};
+pub use stop_smart_chat_job::{StopSmartChatJob, StopSmartChatJobOutput, StopSmartChatJobRequest};
+pub use stop_smart_live::{StopSmartLive, StopSmartLiveOutput, StopSmartLiveRequest};
+pub use transfer_asset::{TransferAsset, TransferAssetOutput, TransferAssetRequest};
+pub use update_2d_model_training_job::{
+    Update2dModelTrainingJob, Update2dModelTrainingJobOutput, Update2dModelTrainingJobRequest,
+};
+pub use update_active_code::{UpdateActiveCode, UpdateActiveCodeOutput, UpdateActiveCodeRequest};
+pub use update_audio_record_config::{
+    UpdateAudioRecordConfig, UpdateAudioRecordConfigOutput, UpdateAudioRecordConfigRequest,
+};
+pub use update_batch_knowledge_question::{
+    UpdateBatchKnowledgeQuestion, UpdateBatchKnowledgeQuestionOutput,
+    UpdateBatchKnowledgeQuestionRequest,
+};
+pub use update_dialog_report_config::{
+    UpdateDialogReportConfig, UpdateDialogReportConfigOutput, UpdateDialogReportConfigRequest,
+};
+pub use update_digital_asset::{
+    UpdateDigitalAsset, UpdateDigitalAssetOutput, UpdateDigitalAssetRequest,
+};
+pub use update_digital_human_business_card::{
+    UpdateDigitalHumanBusinessCard, UpdateDigitalHumanBusinessCardOutput,
+    UpdateDigitalHumanBusinessCardRequest,
+};
+pub use update_document::{UpdateDocument, UpdateDocumentOutput, UpdateDocumentRequest};
+pub use update_document_segment_info::{
+    UpdateDocumentSegmentInfo, UpdateDocumentSegmentInfoOutput, UpdateDocumentSegmentInfoRequest,
+};
+pub use update_document_segment_param::{
+    UpdateDocumentSegmentParam, UpdateDocumentSegmentParamOutput, UpdateDocumentSegmentParamRequest,
+};
+pub use update_hot_question::{
+    UpdateHotQuestion, UpdateHotQuestionOutput, UpdateHotQuestionRequest,
+};
+pub use update_hot_words::{UpdateHotWords, UpdateHotWordsOutput, UpdateHotWordsRequest};
+pub use update_hot_words_switch::{
+    UpdateHotWordsSwitch, UpdateHotWordsSwitchOutput, UpdateHotWordsSwitchRequest,
+};
+pub use update_instruction::{
+    UpdateInstruction, UpdateInstructionOutput, UpdateInstructionRequest,
+};
+pub use update_instruction_library::{
+    UpdateInstructionLibrary, UpdateInstructionLibraryOutput, UpdateInstructionLibraryRequest,
+};
+pub use update_interaction_rule::{
+    UpdateInteractionRule, UpdateInteractionRuleOutput, UpdateInteractionRuleRequest,
+};
+pub use update_interaction_rule_group::{
+    UpdateInteractionRuleGroup, UpdateInteractionRuleGroupOutput, UpdateInteractionRuleGroupRequest,
+};
+pub use update_knowledge_intent::{
+    UpdateKnowledgeIntent, UpdateKnowledgeIntentOutput, UpdateKnowledgeIntentRequest,
+};
+pub use update_knowledge_library::{
+    UpdateKnowledgeLibrary, UpdateKnowledgeLibraryOutput, UpdateKnowledgeLibraryRequest,
+};
+pub use update_knowledge_question::{
+    UpdateKnowledgeQuestion, UpdateKnowledgeQuestionOutput, UpdateKnowledgeQuestionRequest,
+};
+pub use update_knowledge_skill::{
+    UpdateKnowledgeSkill, UpdateKnowledgeSkillOutput, UpdateKnowledgeSkillRequest,
+};
+pub use update_live_platform::{
+    UpdateLivePlatform, UpdateLivePlatformOutput, UpdateLivePlatformRequest,
+};
+pub use update_llm_config::{UpdateLlmConfig, UpdateLlmConfigOutput, UpdateLlmConfigRequest};
+pub use update_mcp_server::{UpdateMcpServer, UpdateMcpServerOutput, UpdateMcpServerRequest};
+pub use update_pacify_words::{
+    UpdatePacifyWords, UpdatePacifyWordsOutput, UpdatePacifyWordsRequest,
+};
+pub use update_pacify_words_switch::{
+    UpdatePacifyWordsSwitch, UpdatePacifyWordsSwitchOutput, UpdatePacifyWordsSwitchRequest,
+};
+pub use update_pacify_words_trigger_time::{
+    UpdatePacifyWordsTriggerTime, UpdatePacifyWordsTriggerTimeOutput,
+    UpdatePacifyWordsTriggerTimeRequest,
+};
+pub use update_plugin_config::{
+    UpdatePluginConfig, UpdatePluginConfigOutput, UpdatePluginConfigRequest,
+};
+pub use update_product::{UpdateProduct, UpdateProductOutput, UpdateProductRequest};
+pub use update_question_answer::{
+    UpdateQuestionAnswer, UpdateQuestionAnswerOutput, UpdateQuestionAnswerRequest,
+};
+pub use update_robot::{UpdateRobot, UpdateRobotOutput, UpdateRobotRequest};
+pub use update_role::{UpdateRole, UpdateRoleOutput, UpdateRoleRequest};
+pub use update_smart_chat_room::{
+    UpdateSmartChatRoom, UpdateSmartChatRoomOutput, UpdateSmartChatRoomRequest,
+};
+pub use update_smart_live_room::{
+    UpdateSmartLiveRoom, UpdateSmartLiveRoomOutput, UpdateSmartLiveRoomRequest,
+};
+pub use update_smart_live_user_config::{
+    UpdateSmartLiveUserConfig, UpdateSmartLiveUserConfigOutput, UpdateSmartLiveUserConfigRequest,
+};
+pub use update_tenant_service_configs::{
+    UpdateTenantServiceConfigs, UpdateTenantServiceConfigsOutput, UpdateTenantServiceConfigsRequest,
+};
+pub use update_ttsc_vocabulary_groups::{
+    UpdateTtscVocabularyGroups, UpdateTtscVocabularyGroupsOutput, UpdateTtscVocabularyGroupsRequest,
+};
+pub use update_user_quotas::{UpdateUserQuotas, UpdateUserQuotasOutput, UpdateUserQuotasRequest};
+pub use update_video_script::{
+    UpdateVideoScript, UpdateVideoScriptOutput, UpdateVideoScriptRequest,
+};
+pub use update_welcome_speech::{
+    UpdateWelcomeSpeech, UpdateWelcomeSpeechOutput, UpdateWelcomeSpeechRequest,
+};
+pub use update_welcome_speech_switch::{
+    UpdateWelcomeSpeechSwitch, UpdateWelcomeSpeechSwitchOutput, UpdateWelcomeSpeechSwitchRequest,
+};
+pub use validate_robot::{ValidateRobot, ValidateRobotOutput, ValidateRobotRequest};

@@ -5,11 +5,9 @@
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 use huaweicloud_sdk_core::{Config, Executor, Result};
 
-use super::DownloadImageFile;
-
-/// Where ProjectMan is served: the regions the API reference lists, and the host pattern used for
-/// other well-formed region ids. `HUAWEICLOUD_SDK_REGION_PROJECTMAN_<REGION>`, the regions file and
-/// `Config::with_endpoint` take precedence.
+/// Where ProjectMan is served: the regions of the official SDKs' region table, and the host
+/// pattern used for other well-formed region ids. `HUAWEICLOUD_SDK_REGION_PROJECTMAN_<REGION>`, the
+/// regions file and `Config::with_endpoint` take precedence.
 pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
     service: "projectman",
     regions: &[
@@ -56,8 +54,9 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
 /// Client of the ProjectMan v4 API. Cheap to clone: clones share one connection pool and
 /// credentials cache.
 ///
-/// Each method returns a builder with one setter per field; `send().await` checks required fields,
-/// signs and sends the request, retries it when that is safe, and decodes the answer.
+/// Each operation is a method (the API name in snake case: `ListRepos` is `list_repos`) returning a
+/// builder with one setter per field; `send().await` checks required fields, signs and sends the
+/// request, retries it when that is safe, and decodes the answer.
 #[derive(Debug, Clone)]
 pub struct Client {
     executor: Executor,
@@ -75,49 +74,5 @@ impl Client {
     /// The executor requests go through.
     pub(crate) fn executor(&self) -> &Executor {
         &self.executor
-    }
-
-    /// Download an image embedded in a work item.
-    ///
-    /// Downloads an image file of a CodeArts Req project as a byte stream. The image URI comes from
-    /// a work item's details: image references in the returned `description` that match the pattern
-    /// below are image URIs.
-    ///
-    /// The answer is the raw file (`application/octet-stream` or an image type); nothing is
-    /// buffered until you read it.
-    ///
-    /// `GET /v4/projects/{project_id}/image-file`
-    ///
-    /// # Errors
-    ///
-    /// A service error (`Error::service_error`) for answers such as:
-    ///
-    /// - `400`: Bad request: invalid parameters or no permission on the project (for example
-    ///   `PM.02174103`).
-    /// - `401`: Unauthorized: authentication failed.
-    ///
-    /// Missing required fields are construction errors, raised before any I/O.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
-    /// use huaweicloud_sdk_projectman::v4::Client;
-    ///
-    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
-    /// let output = client
-    ///     .download_image_file()
-    ///     .project_id("2c42a6d37ccc4197bf0b3dbe91be021a")
-    ///     .image_uri("/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/1662003438194761550.png")
-    ///     .send()
-    ///     .await?;
-    /// let bytes = output.body.collect().await?;
-    /// println!("{} bytes, request id {:?}", bytes.len(), output.request_id);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn download_image_file(&self) -> DownloadImageFile {
-        DownloadImageFile::new(self.clone())
     }
 }

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -14,40 +14,101 @@ const OPERATION: (&str, &str) = ("projectman", "DownloadImageFile");
 /// Path template; `{name}` placeholders are filled and percent-encoded.
 const PATH: &str = "/v4/projects/{project_id}/image-file";
 
-/// The complete input of [`Client::download_image_file`]. Build it with [`DownloadImageFile`]
-/// (which checks required fields), or deserialize it from the official SDKs' field names (`body`
-/// holds the body's fields); send it with [`DownloadImageFileRequest::send`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl Client {
+    /// Download an image embedded in a work item.
+    ///
+    /// Downloads an image file of a CodeArts Req project as a byte stream. The image URI comes from
+    /// a work item's details: image references in the returned `description` that match the pattern
+    /// below are image URIs.
+    ///
+    /// The answer is the raw file (`application/octet-stream` or an image type); nothing is
+    /// buffered until you read it.
+    ///
+    /// `GET /v4/projects/{project_id}/image-file` ([API
+    /// Explorer](https://console.huaweicloud.com/apiexplorer/#/openapi/ProjectMan/doc?version=v4&api=DownloadImageFile))
+    ///
+    /// # Errors
+    ///
+    /// A service error (`Error::service_error`) for answers such as:
+    ///
+    /// - `400`: Bad request: invalid parameters or no permission on the project (for example
+    ///   `PM.02174103`).
+    /// - `401`: Unauthorized: authentication failed.
+    ///
+    /// Missing required fields are construction errors, raised before any I/O.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
+    /// use huaweicloud_sdk_core::Config;
+    /// use huaweicloud_sdk_projectman::v4::Client;
+    ///
+    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
+    /// let output = client
+    ///     .download_image_file()
+    ///     .project_id("2c42a6d37ccc4197bf0b3dbe91be021a")
+    ///     .image_uri("/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/1662003438194761550.png")
+    ///     .send()
+    ///     .await?;
+    /// let bytes = output.body.collect().await?;
+    /// println!("{} bytes", bytes.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn download_image_file(&self) -> DownloadImageFile {
+        DownloadImageFile {
+            client: self.clone(),
+            input: DownloadImageFileRequest::default(),
+        }
+    }
+}
+
+/// The complete input of [`Client::download_image_file`]. Build it with [`DownloadImageFile`],
+/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
+/// attribute names (`body` holds the body); send it with [`DownloadImageFileRequest::send`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct DownloadImageFileRequest {
     /// 32-character UUID of the CodeArts Req project, as returned in the `project_id` field of the
     /// project list. This is the ProjectMan project, not the IAM project of the credentials.
+    /// Required.
     ///
     /// Pattern: `[A-Za-z0-9]{32}`.
-    pub project_id: String,
+    #[serde(default)]
+    pub project_id: Option<String>,
     /// Image URI, taken from the `description` of a work item (query the work item's details): the
-    /// strings matching the pattern below are image URIs.
+    /// strings matching the pattern below are image URIs. Required.
     ///
     /// Pattern: `/v1/upload/[a-z0-9]{1,32}/\d{6}/[a-zA-Z0-9]+.[a-zA-Z]+`.
-    pub image_uri: String,
+    #[serde(default)]
+    pub image_uri: Option<String>,
 }
 
 impl DownloadImageFileRequest {
+    /// A construction error naming the first required field that is not set.
+    fn check(&self) -> Result<()> {
+        required(self.project_id.as_ref(), OPERATION, "project_id")?;
+        required(self.image_uri.as_ref(), OPERATION, "image_uri")?;
+        Ok(())
+    }
+
     /// Sends the request with `client`; see [`Client::download_image_file`].
     pub async fn send(self, client: &Client) -> Result<DownloadImageFileOutput> {
-        let request = OperationRequest::new(PATH)
-            .header("content-type", "application/json")
-            .path_param("project_id", self.project_id)
-            .query("image_uri", self.image_uri);
+        let project_id = required(self.project_id, OPERATION, "project_id")?;
+        let image_uri = required(self.image_uri, OPERATION, "image_uri")?;
+        let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
+        request = request.path_param("project_id", project_id);
+        request = request.query("image_uri", image_uri);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
         let response = client.executor().send(&spec, request).await?;
         let request_id = response.request_id().map(str::to_owned);
         Ok(DownloadImageFileOutput {
             content_type: response.content_type().map(str::to_owned),
             content_length: response.content_length(),
-            body: response.into_body(),
             request_id,
+            body: response.into_body(),
         })
     }
 }
@@ -59,58 +120,43 @@ impl DownloadImageFileRequest {
 #[must_use = "a builder does nothing until `send` is awaited"]
 pub struct DownloadImageFile {
     client: Client,
-    project_id: Option<String>,
-    image_uri: Option<String>,
+    input: DownloadImageFileRequest,
 }
 
 impl DownloadImageFile {
-    pub(super) fn new(client: Client) -> Self {
-        Self {
-            client,
-            project_id: None,
-            image_uri: None,
-        }
-    }
-
     /// 32-character UUID of the CodeArts Req project, as returned in the `project_id` field of the
     /// project list. This is the ProjectMan project, not the IAM project of the credentials.
+    /// Required.
     ///
     /// Pattern: `[A-Za-z0-9]{32}`.
-    ///
-    /// Required.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = Some(value.into());
+        self.input.project_id = Some(value.into());
         self
     }
 
     /// Image URI, taken from the `description` of a work item (query the work item's details): the
-    /// strings matching the pattern below are image URIs.
+    /// strings matching the pattern below are image URIs. Required.
     ///
     /// Pattern: `/v1/upload/[a-z0-9]{1,32}/\d{6}/[a-zA-Z0-9]+.[a-zA-Z]+`.
-    ///
-    /// Required.
     pub fn image_uri(mut self, value: impl Into<String>) -> Self {
-        self.image_uri = Some(value.into());
+        self.input.image_uri = Some(value.into());
         self
     }
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
     pub fn build(self) -> Result<DownloadImageFileRequest> {
-        Ok(DownloadImageFileRequest {
-            project_id: required(self.project_id, OPERATION, "project_id")?,
-            image_uri: required(self.image_uri, OPERATION, "image_uri")?,
-        })
+        self.input.check()?;
+        Ok(self.input)
     }
 
     /// Sends the request; see [`Client::download_image_file`].
     pub async fn send(self) -> Result<DownloadImageFileOutput> {
-        let client = self.client.clone();
-        self.build()?.send(&client).await
+        self.input.send(&self.client).await
     }
 }
 
-/// The answer of [`Client::download_image_file`]: the file as a stream, not yet read.
+/// The answer of [`Client::download_image_file`]: the body as a stream, not yet read.
 ///
 /// Write it with [`ByteStream::write_to`] (bounded memory), read it with
 /// [`ByteStream::into_async_read`], or take it whole with [`ByteStream::collect`].

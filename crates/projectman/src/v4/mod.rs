@@ -2,17 +2,714 @@
 
 //! ProjectMan v4 API.
 //!
-//! CodeArts Req (ProjectMan): projects, work items and their attachments. This version of the crate
-//! covers downloading the images embedded in work item descriptions.
+//! CodeArts Req (ProjectMan): project and requirement management, covering projects and their
+//! members, work items (Scrum and IPD), iterations, modules, domains, comments, attachments, work
+//! hours and reports.
+//!
+//! Operations, fields and wire names follow the official SDKs' API definitions
+//! (`huaweicloudsdkprojectman 3.1.219`). Each operation's documentation links its API Explorer
+//! page.
 //!
 //! | operation | method | path |
 //! |---|---|---|
+//! | [`AddApplyJoinProjectForAgc`](Client::add_apply_join_project_for_agc) | `GET` | `/v4/projects/{project_id}/members/agc-join` |
+//! | [`AddIssueWorkHours`](Client::add_issue_work_hours) | `POST` | `/v4/projects/{project_id}/issues/{issue_id}/work-hours` |
+//! | [`AddMemberV4`](Client::add_member_v4) | `POST` | `/v4/projects/{project_id}/member` |
+//! | [`AssociateIpdThirdParty`](Client::associate_ipd_third_party) | `POST` | `/v2/projects/{project_id}/issues/{issue_id}/associate-third-party` |
+//! | [`DeleteIpdThirdParty`](Client::delete_ipd_third_party) | `DELETE` | `/v2/projects/{project_id}/issues/{issue_id}/associate-third-party` |
+//! | [`ShowIpdThirdPartyAssociated`](Client::show_ipd_third_party_associated) | `GET` | `/v2/projects/{project_id}/issues/{issue_id}/associate-third-party` |
+//! | [`UpdateIpdThirdParty`](Client::update_ipd_third_party) | `PUT` | `/v2/projects/{project_id}/issues/{issue_id}/associate-third-party` |
+//! | [`AssociateIssues`](Client::associate_issues) | `PUT` | `/v2/ipdprojectservice/projects/{project_id}/issues/{issue_id}/associated-item` |
+//! | [`QueryIssueAssociatedItem`](Client::query_issue_associated_item) | `POST` | `/v2/ipdprojectservice/projects/{project_id}/issues/{issue_id}/associated-item` |
+//! | [`AssociateScrumIssue`](Client::associate_scrum_issue) | `POST` | `/v2/issues/associate-issue` |
+//! | [`BatchAddMembersV4`](Client::batch_add_members_v4) | `POST` | `/v4/projects/{project_id}/members` |
+//! | [`BatchDeleteMembersV4`](Client::batch_delete_members_v4) | `DELETE` | `/v4/projects/{project_id}/members` |
+//! | [`ListProjectMembersV4`](Client::list_project_members_v4) | `GET` | `/v4/projects/{project_id}/members` |
+//! | [`BatchBaselineIpdIssues`](Client::batch_baseline_ipd_issues) | `PUT` | `/v1/ipdprojectservice/projects/{project_id}/issues/batch-update` |
+//! | [`BatchCreateIpdIssues`](Client::batch_create_ipd_issues) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/issues/batch-create` |
+//! | [`BatchCreateIssueSnapitems`](Client::batch_create_issue_snapitems) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/create/batch` |
+//! | [`BatchCreateIssuesV2`](Client::batch_create_issues_v2) | `POST` | `/v2/ipdprojectservice/projects/{project_id}/issues/batch` |
+//! | [`BatchDeleteIpdIssue`](Client::batch_delete_ipd_issue) | `DELETE` | `/v1/ipdprojectservice/projects/{project_id}/issues/batch-delete` |
+//! | [`BatchDeleteIpdIssues`](Client::batch_delete_ipd_issues) | `DELETE` | `/v1/ipdprojectservice/projects/{project_id}/issues/batch` |
+//! | [`BatchUpdateIpdIssues`](Client::batch_update_ipd_issues) | `PUT` | `/v1/ipdprojectservice/projects/{project_id}/issues/batch` |
+//! | [`BatchDeleteIssuesV4`](Client::batch_delete_issues_v4) | `DELETE` | `/v4/projects/{project_id}/issues` |
+//! | [`ListIssuesSfV4`](Client::list_issues_sf_v4) | `GET` | `/v4/projects/{project_id}/issues` |
+//! | [`ListIssuesV4`](Client::list_issues_v4) | `POST` | `/v4/projects/{project_id}/issues` |
+//! | [`BatchDeleteIterationsV4`](Client::batch_delete_iterations_v4) | `DELETE` | `/v4/projects/{project_id}/iterations` |
+//! | [`ListProjectIterationsV4`](Client::list_project_iterations_v4) | `GET` | `/v4/projects/{project_id}/iterations` |
+//! | [`BatchDeletePlans`](Client::batch_delete_plans) | `DELETE` | `/v1/planservice/projects/{project_id}/plans/batch-delete` |
+//! | [`BatchDeleteScrumWorkitem`](Client::batch_delete_scrum_workitem) | `POST` | `/v2/workitem/batch-delete` |
+//! | [`BatchDeleteSnapshots`](Client::batch_delete_snapshots) | `DELETE` | `/v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/batch` |
+//! | [`BatchListAssociatedIssues`](Client::batch_list_associated_issues) | `GET` | `/v4/projects/{project_id}/issues/batch-associated-issues` |
+//! | [`BatchTransferIpdWorkItemFlow`](Client::batch_transfer_ipd_work_item_flow) | `PUT` | `/v1/ipdprojectservice/projects/{project_id}/work-item/processes/transfer-batch` |
+//! | [`BatchUpdateBaseline`](Client::batch_update_baseline) | `PUT` | `/v1/planservice/projects/{project_id}/plans/batch-baseline` |
+//! | [`BatchUpdateChildNickNames`](Client::batch_update_child_nick_names) | `PUT` | `/v4/domain/child-users` |
+//! | [`BatchUpdateScrumIssues`](Client::batch_update_scrum_issues) | `POST` | `/v2/workitem/issues` |
+//! | [`BatchUpdateSnapshotDeletableFlag`](Client::batch_update_snapshot_deletable_flag) | `PUT` | `/v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/deletions` |
+//! | [`CancelProjectDomain`](Client::cancel_project_domain) | `DELETE` | `/v4/projects/{project_id}/domains/{domain_id}` |
+//! | [`UpdateProjectDomain`](Client::update_project_domain) | `PUT` | `/v4/projects/{project_id}/domains/{domain_id}` |
+//! | [`CancelScrumAssociate`](Client::cancel_scrum_associate) | `POST` | `/v2/issues/cancel-associate` |
+//! | [`ChangePlanStatus`](Client::change_plan_status) | `PUT` | `/v1/planservice/projects/{project_id}/plans/{plan_id}/status` |
+//! | [`CheckProjectNameV4`](Client::check_project_name_v4) | `POST` | `/v4/projects/check-name` |
+//! | [`CreateCustomfields`](Client::create_customfields) | `POST` | `/v3/{project_id}/custom-fields` |
+//! | [`CreateIpdIssueComments`](Client::create_ipd_issue_comments) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments` |
+//! | [`ListIpdIssueComments`](Client::list_ipd_issue_comments) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments` |
+//! | [`CreateIpdLabel`](Client::create_ipd_label) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/tags` |
+//! | [`ListIpdLabels`](Client::list_ipd_labels) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/tags` |
+//! | [`CreateIpdProcessInstance`](Client::create_ipd_process_instance) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/process-instances` |
+//! | [`CreateIpdProjectIssue`](Client::create_ipd_project_issue) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/issues` |
+//! | [`CreateIpdProjectIssueAttachment`](Client::create_ipd_project_issue_attachment) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/attachments/upload` |
+//! | [`CreateIssueV4`](Client::create_issue_v4) | `POST` | `/v4/projects/{project_id}/issue` |
+//! | [`CreateIterationV4`](Client::create_iteration_v4) | `POST` | `/v4/projects/{project_id}/iteration` |
+//! | [`CreatePlans`](Client::create_plans) | `POST` | `/v1/planservice/projects/{project_id}/plans` |
+//! | [`CreateProjectDomain`](Client::create_project_domain) | `POST` | `/v4/projects/{project_id}/domain` |
+//! | [`CreateProjectModule`](Client::create_project_module) | `POST` | `/v4/projects/{project_id}/module` |
+//! | [`CreateProjectV4`](Client::create_project_v4) | `POST` | `/v4/project` |
+//! | [`CreateScrumPlanToProject`](Client::create_scrum_plan_to_project) | `POST` | `/v3/plan/{project_id}/management` |
+//! | [`DeleteScrumPlanInProject`](Client::delete_scrum_plan_in_project) | `DELETE` | `/v3/plan/{project_id}/management` |
+//! | [`CreateSprintSnapshots`](Client::create_sprint_snapshots) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/plan/snapshots` |
+//! | [`CreateSystemIssueV4`](Client::create_system_issue_v4) | `POST` | `/v4/projects/{project_id}/system/issue` |
+//! | [`DeleteAttachment`](Client::delete_attachment) | `DELETE` | `/v4/projects/{project_id}/issues/{issue_id}/attachments/{attachment_id}` |
+//! | [`DownloadAttachment`](Client::download_attachment) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}/attachments/{attachment_id}` |
+//! | [`DeleteIpdImageInIssue`](Client::delete_ipd_image_in_issue) | `DELETE` | `/v2/ipdprojectservice/projects/{project_id}/images` |
+//! | [`DownloadIpdImageInIssue`](Client::download_ipd_image_in_issue) | `GET` | `/v2/ipdprojectservice/projects/{project_id}/images` |
+//! | [`UploadIpdImageInIssue`](Client::upload_ipd_image_in_issue) | `POST` | `/v2/ipdprojectservice/projects/{project_id}/images` |
+//! | [`DeleteIpdIssueComment`](Client::delete_ipd_issue_comment) | `DELETE` | `/v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments/{comment_id}` |
+//! | [`UpdateIpdIssueComment`](Client::update_ipd_issue_comment) | `PUT` | `/v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments/{comment_id}` |
+//! | [`DeleteIpdLabel`](Client::delete_ipd_label) | `DELETE` | `/v1/ipdprojectservice/projects/{project_id}/tags/{label_id}` |
+//! | [`UpdateIpdLabel`](Client::update_ipd_label) | `PUT` | `/v1/ipdprojectservice/projects/{project_id}/tags/{label_id}` |
+//! | [`DeleteIssueV4`](Client::delete_issue_v4) | `DELETE` | `/v4/projects/{project_id}/issues/{issue_id}` |
+//! | [`ShowIssueV4`](Client::show_issue_v4) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}` |
+//! | [`UpdateIssueV4`](Client::update_issue_v4) | `PUT` | `/v4/projects/{project_id}/issues/{issue_id}` |
+//! | [`DeleteIterationV4`](Client::delete_iteration_v4) | `DELETE` | `/v4/projects/{project_id}/iterations/{iteration_id}` |
+//! | [`UpdateIterationV4`](Client::update_iteration_v4) | `PUT` | `/v4/projects/{project_id}/iterations/{iteration_id}` |
+//! | [`DeleteProjectModule`](Client::delete_project_module) | `DELETE` | `/v4/projects/{project_id}/modules/{module_id}` |
+//! | [`UpdateProjectModule`](Client::update_project_module) | `PUT` | `/v4/projects/{project_id}/modules/{module_id}` |
+//! | [`DeleteProjectV4`](Client::delete_project_v4) | `DELETE` | `/v4/projects/{project_id}` |
+//! | [`ShowProjectInfoV4`](Client::show_project_info_v4) | `GET` | `/v4/projects/{project_id}` |
+//! | [`UpdateProjectV4`](Client::update_project_v4) | `PUT` | `/v4/projects/{project_id}` |
+//! | [`DeleteScrumMyIssueNotes`](Client::delete_scrum_my_issue_notes) | `DELETE` | `/v2/workitem/issue-note` |
+//! | [`UpdateScrumMyIssueNotes`](Client::update_scrum_my_issue_notes) | `POST` | `/v2/workitem/issue-note` |
 //! | [`DownloadImageFile`](Client::download_image_file) | `GET` | `/v4/projects/{project_id}/image-file` |
+//! | [`DownloadIpdIssueAttachment`](Client::download_ipd_issue_attachment) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/attachments/download/{id}` |
+//! | [`GetModelConfig`](Client::get_model_config) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/model-config` |
+//! | [`ListAssociatedIssues`](Client::list_associated_issues) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}/associated-issues` |
+//! | [`ListAssociatedTestCases`](Client::list_associated_test_cases) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}/associate-test-cases` |
+//! | [`ListAssociatedWikis`](Client::list_associated_wikis) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}/associated-wikis` |
+//! | [`ListChildIssuesV4`](Client::list_child_issues_v4) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}/child` |
+//! | [`ListDomainNotAddedProjectsV4`](Client::list_domain_not_added_projects_v4) | `GET` | `/v4/projects/domain/not-added` |
+//! | [`ListIpdProjectFields`](Client::list_ipd_project_fields) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/fields` |
+//! | [`ListIpdProjectIssues`](Client::list_ipd_project_issues) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/issues/query` |
+//! | [`ListIpdReviewFormsByIssueId`](Client::list_ipd_review_forms_by_issue_id) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/process-instances/query/{issue_id}` |
+//! | [`ListIssueAssociatedCommits`](Client::list_issue_associated_commits) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}/associated-commits` |
+//! | [`ListIssueBySnapIds`](Client::list_issue_by_snap_ids) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/query-with-ids` |
+//! | [`ListIssueCommentsV4`](Client::list_issue_comments_v4) | `GET` | `/v4/projects/{project_id}/issues/{issue_id}/comments` |
+//! | [`ListIssueCustomFields`](Client::list_issue_custom_fields) | `POST` | `/v4/projects/{project_id}/issues/custom-fields` |
+//! | [`ListIssueFields`](Client::list_issue_fields) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/categories/{category_id}/field/templates` |
+//! | [`ListIssueRecordsV4`](Client::list_issue_records_v4) | `GET` | `/v4/projects/{project_id}/issue/{issue_id}/records` |
+//! | [`ListIssueSprintSnapshots`](Client::list_issue_sprint_snapshots) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/plan/snapshots/issues/{issue_id}` |
+//! | [`ListIssueStatues`](Client::list_issue_statues) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/category/{category_id}/statuses` |
+//! | [`ListIterationHistories`](Client::list_iteration_histories) | `GET` | `/v4/iterations/{iteration_id}/histories` |
+//! | [`ListPlan`](Client::list_plan) | `GET` | `/v1/planservice/projects/{project_id}/plans/query` |
+//! | [`ListPlanDetail`](Client::list_plan_detail) | `GET` | `/v1/planservice/projects/{project_id}/plans/{plan_id}` |
+//! | [`UpdatePlanInfo`](Client::update_plan_info) | `PUT` | `/v1/planservice/projects/{project_id}/plans/{plan_id}` |
+//! | [`ListProjectBugStaticsV4`](Client::list_project_bug_statics_v4) | `GET` | `/v4/projects/{project_id}/bug-statistic` |
+//! | [`ListProjectDemandStaticV4`](Client::list_project_demand_static_v4) | `GET` | `/v4/projects/{project_id}/demand-statistic` |
+//! | [`ListProjectDomains`](Client::list_project_domains) | `GET` | `/v4/projects/{project_id}/domains` |
+//! | [`ListProjectIssuesRecordsV4`](Client::list_project_issues_records_v4) | `GET` | `/v4/projects/{project_id}/issues/records` |
+//! | [`ListProjectModules`](Client::list_project_modules) | `GET` | `/v4/projects/{project_id}/modules` |
+//! | [`ListProjectUsers`](Client::list_project_users) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/users` |
+//! | [`ListProjectWorkHours`](Client::list_project_work_hours) | `POST` | `/v4/projects/work-hours` |
+//! | [`ListProjectWorkHoursType`](Client::list_project_work_hours_type) | `GET` | `/v4/projects/{project_id}/work-hours-type` |
+//! | [`ListProjectsV4`](Client::list_projects_v4) | `GET` | `/v4/projects` |
+//! | [`ListScrumJobCache`](Client::list_scrum_job_cache) | `POST` | `/v3/job-cache/list-cache` |
+//! | [`ListScrumProjectStatuses`](Client::list_scrum_project_statuses) | `GET` | `/v4/projects/{project_id}/statuses` |
+//! | [`ListSpecIssueStayTimes`](Client::list_spec_issue_stay_times) | `POST` | `/v4/issues/duration` |
+//! | [`ListStatusStatistic`](Client::list_status_statistic) | `GET` | `/v4/projects/{project_id}/status-statistic` |
+//! | [`ListTemplates`](Client::list_templates) | `GET` | `/v4/projects/{project_id}/templates` |
+//! | [`ListWorkitemConfigs`](Client::list_workitem_configs) | `GET` | `/v4/project/{project_id}/public-configs` |
+//! | [`ListWorkitemStatusRecordsV4`](Client::list_workitem_status_records_v4) | `GET` | `/v4/projects/{project_id}/work-items/status-records` |
+//! | [`ListWorkitems`](Client::list_workitems) | `GET` | `/v4/projects/{project_id}/work-items` |
+//! | [`PutIpdChangeReviewFormV2`](Client::put_ipd_change_review_form_v2) | `PUT` | `/v2/ipdprojectservice/projects/{project_id}/review/{review_id}` |
+//! | [`RemoveProject`](Client::remove_project) | `DELETE` | `/v4/projects/{project_id}/quit` |
+//! | [`SearchIssues`](Client::search_issues) | `POST` | `/v4/issues` |
+//! | [`ShowBaselineSnapshots`](Client::show_baseline_snapshots) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/feature-set/query` |
+//! | [`ShowBugDensityV2`](Client::show_bug_density_v2) | `POST` | `/v2/{project_id}/bug-density/query` |
+//! | [`ShowBugsPerDeveloper`](Client::show_bugs_per_developer) | `POST` | `/v1/{project_id}/bugs-per-developer/query` |
+//! | [`ShowCategoryStatus`](Client::show_category_status) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/status` |
+//! | [`ShowCompletionRate`](Client::show_completion_rate) | `POST` | `/v1/{project_id}/completion-rate/query` |
+//! | [`ShowCurUserInfo`](Client::show_cur_user_info) | `GET` | `/v4/user` |
+//! | [`UpdateNickNameV4`](Client::update_nick_name_v4) | `PUT` | `/v4/user` |
+//! | [`ShowCurUserRole`](Client::show_cur_user_role) | `GET` | `/v4/projects/{project_id}/user-role` |
+//! | [`ShowIpdAttachmentByWorkItemId`](Client::show_ipd_attachment_by_work_item_id) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/attachments` |
+//! | [`ShowIpdFieldsV2`](Client::show_ipd_fields_v2) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/categories/{category_id}/fields` |
+//! | [`ShowIpdIssueRelationsConfigByProject`](Client::show_ipd_issue_relations_config_by_project) | `GET` | `/v2/ipdprojectservice/projects/{project_id}/issue-relation-config` |
+//! | [`ShowIpdProjectList`](Client::show_ipd_project_list) | `GET` | `/v1/ipdprojectservice/projects/ipd` |
+//! | [`ShowIpdWorkItemFlow`](Client::show_ipd_work_item_flow) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/work-item/{issue_id}/flow/detail` |
+//! | [`ShowIssueCompletionRate`](Client::show_issue_completion_rate) | `GET` | `/v4/projects/{project_id}/issue-completion-rate` |
+//! | [`ShowIssueConfigFields`](Client::show_issue_config_fields) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/workflow-template/issue/fields` |
+//! | [`ShowIssueDetail`](Client::show_issue_detail) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}` |
+//! | [`ShowIssuesWrokFlowConfig`](Client::show_issues_wrok_flow_config) | `GET` | `/v4/projects/{project_id}/issues/workflow/config` |
+//! | [`ShowIterationV4`](Client::show_iteration_v4) | `GET` | `/v4/iterations/{iteration_id}` |
+//! | [`ShowProjectSummaryV4`](Client::show_project_summary_v4) | `GET` | `/v4/projects/{project_id}/summary` |
+//! | [`ShowProjectWorkHours`](Client::show_project_work_hours) | `POST` | `/v4/projects/{project_id}/work-hours` |
+//! | [`ShowScrumIssueSeverities`](Client::show_scrum_issue_severities) | `GET` | `/v2/issue-severity/all` |
+//! | [`ShowScrumPlansByCondition`](Client::show_scrum_plans_by_condition) | `POST` | `/v3/plan/{project_id}/managements` |
+//! | [`ShowTenantIssueList`](Client::show_tenant_issue_list) | `POST` | `/v1/ipdprojectservice/projects/tenant/query` |
+//! | [`ShowWorkItemWrokflowConfig`](Client::show_work_item_wrokflow_config) | `GET` | `/v4/projects/{project_id}/work-items/workflow/config` |
+//! | [`ShowWorkflowTemplate`](Client::show_workflow_template) | `GET` | `/v1/ipdprojectservice/projects/{project_id}/workflow-template` |
+//! | [`TransferWorkItemFlow`](Client::transfer_work_item_flow) | `POST` | `/v1/ipdprojectservice/projects/{project_id}/work-item/flow/transfer` |
+//! | [`UpdateMembesRoleV4`](Client::update_membes_role_v4) | `POST` | `/v4/projects/{project_id}/members/role` |
+//! | [`UpdateScrumIssueNotes`](Client::update_scrum_issue_notes) | `POST` | `/v2/issues/update-issue-notes` |
+//! | [`UpdateScrumIssueWorkflow`](Client::update_scrum_issue_workflow) | `POST` | `/v2/workitem/issue-flowage` |
+//! | [`UpdateScrumPlanInProject`](Client::update_scrum_plan_in_project) | `PUT` | `/v3/plan/{project_id}/management/{plan_id}` |
+//! | [`UploadAttachments`](Client::upload_attachments) | `POST` | `/v4/projects/{project_id}/issues/{issue_id}/attachments/upload` |
+//! | [`UploadIssueImg`](Client::upload_issue_img) | `POST` | `/v2/{project_id}/img` |
 
+mod add_apply_join_project_for_agc;
+mod add_issue_work_hours;
+mod add_member_v4;
+mod associate_ipd_third_party;
+mod associate_issues;
+mod associate_scrum_issue;
+mod batch_add_members_v4;
+mod batch_baseline_ipd_issues;
+mod batch_create_ipd_issues;
+mod batch_create_issue_snapitems;
+mod batch_create_issues_v2;
+mod batch_delete_ipd_issue;
+mod batch_delete_ipd_issues;
+mod batch_delete_issues_v4;
+mod batch_delete_iterations_v4;
+mod batch_delete_members_v4;
+mod batch_delete_plans;
+mod batch_delete_scrum_workitem;
+mod batch_delete_snapshots;
+mod batch_list_associated_issues;
+mod batch_transfer_ipd_work_item_flow;
+mod batch_update_baseline;
+mod batch_update_child_nick_names;
+mod batch_update_ipd_issues;
+mod batch_update_scrum_issues;
+mod batch_update_snapshot_deletable_flag;
+mod cancel_project_domain;
+mod cancel_scrum_associate;
+mod change_plan_status;
+mod check_project_name_v4;
 mod client;
+mod create_customfields;
+mod create_ipd_issue_comments;
+mod create_ipd_label;
+mod create_ipd_process_instance;
+mod create_ipd_project_issue;
+mod create_ipd_project_issue_attachment;
+mod create_issue_v4;
+mod create_iteration_v4;
+mod create_plans;
+mod create_project_domain;
+mod create_project_module;
+mod create_project_v4;
+mod create_scrum_plan_to_project;
+mod create_sprint_snapshots;
+mod create_system_issue_v4;
+mod delete_attachment;
+mod delete_ipd_image_in_issue;
+mod delete_ipd_issue_comment;
+mod delete_ipd_label;
+mod delete_ipd_third_party;
+mod delete_issue_v4;
+mod delete_iteration_v4;
+mod delete_project_module;
+mod delete_project_v4;
+mod delete_scrum_my_issue_notes;
+mod delete_scrum_plan_in_project;
+mod download_attachment;
 mod download_image_file;
+mod download_ipd_image_in_issue;
+mod download_ipd_issue_attachment;
+mod get_model_config;
+mod list_associated_issues;
+mod list_associated_test_cases;
+mod list_associated_wikis;
+mod list_child_issues_v4;
+mod list_domain_not_added_projects_v4;
+mod list_ipd_issue_comments;
+mod list_ipd_labels;
+mod list_ipd_project_fields;
+mod list_ipd_project_issues;
+mod list_ipd_review_forms_by_issue_id;
+mod list_issue_associated_commits;
+mod list_issue_by_snap_ids;
+mod list_issue_comments_v4;
+mod list_issue_custom_fields;
+mod list_issue_fields;
+mod list_issue_records_v4;
+mod list_issue_sprint_snapshots;
+mod list_issue_statues;
+mod list_issues_sf_v4;
+mod list_issues_v4;
+mod list_iteration_histories;
+mod list_plan;
+mod list_plan_detail;
+mod list_project_bug_statics_v4;
+mod list_project_demand_static_v4;
+mod list_project_domains;
+mod list_project_issues_records_v4;
+mod list_project_iterations_v4;
+mod list_project_members_v4;
+mod list_project_modules;
+mod list_project_users;
+mod list_project_work_hours;
+mod list_project_work_hours_type;
+mod list_projects_v4;
+mod list_scrum_job_cache;
+mod list_scrum_project_statuses;
+mod list_spec_issue_stay_times;
+mod list_status_statistic;
+mod list_templates;
+mod list_workitem_configs;
+mod list_workitem_status_records_v4;
+mod list_workitems;
+pub mod models;
+mod put_ipd_change_review_form_v2;
+mod query_issue_associated_item;
+mod remove_project;
+mod search_issues;
+mod show_baseline_snapshots;
+mod show_bug_density_v2;
+mod show_bugs_per_developer;
+mod show_category_status;
+mod show_completion_rate;
+mod show_cur_user_info;
+mod show_cur_user_role;
+mod show_ipd_attachment_by_work_item_id;
+mod show_ipd_fields_v2;
+mod show_ipd_issue_relations_config_by_project;
+mod show_ipd_project_list;
+mod show_ipd_third_party_associated;
+mod show_ipd_work_item_flow;
+mod show_issue_completion_rate;
+mod show_issue_config_fields;
+mod show_issue_detail;
+mod show_issue_v4;
+mod show_issues_wrok_flow_config;
+mod show_iteration_v4;
+mod show_project_info_v4;
+mod show_project_summary_v4;
+mod show_project_work_hours;
+mod show_scrum_issue_severities;
+mod show_scrum_plans_by_condition;
+mod show_tenant_issue_list;
+mod show_work_item_wrokflow_config;
+mod show_workflow_template;
+mod transfer_work_item_flow;
+mod update_ipd_issue_comment;
+mod update_ipd_label;
+mod update_ipd_third_party;
+mod update_issue_v4;
+mod update_iteration_v4;
+mod update_membes_role_v4;
+mod update_nick_name_v4;
+mod update_plan_info;
+mod update_project_domain;
+mod update_project_module;
+mod update_project_v4;
+mod update_scrum_issue_notes;
+mod update_scrum_issue_workflow;
+mod update_scrum_my_issue_notes;
+mod update_scrum_plan_in_project;
+mod upload_attachments;
+mod upload_ipd_image_in_issue;
+mod upload_issue_img;
 
+pub use add_apply_join_project_for_agc::{
+    AddApplyJoinProjectForAgc, AddApplyJoinProjectForAgcOutput, AddApplyJoinProjectForAgcRequest,
+};
+pub use add_issue_work_hours::{
+    AddIssueWorkHours, AddIssueWorkHoursOutput, AddIssueWorkHoursRequest,
+};
+pub use add_member_v4::{AddMemberV4, AddMemberV4Output, AddMemberV4Request};
+pub use associate_ipd_third_party::{
+    AssociateIpdThirdParty, AssociateIpdThirdPartyOutput, AssociateIpdThirdPartyRequest,
+};
+pub use associate_issues::{AssociateIssues, AssociateIssuesOutput, AssociateIssuesRequest};
+pub use associate_scrum_issue::{
+    AssociateScrumIssue, AssociateScrumIssueOutput, AssociateScrumIssueRequest,
+};
+pub use batch_add_members_v4::{
+    BatchAddMembersV4, BatchAddMembersV4Output, BatchAddMembersV4Request,
+};
+pub use batch_baseline_ipd_issues::{
+    BatchBaselineIpdIssues, BatchBaselineIpdIssuesOutput, BatchBaselineIpdIssuesRequest,
+};
+pub use batch_create_ipd_issues::{
+    BatchCreateIpdIssues, BatchCreateIpdIssuesOutput, BatchCreateIpdIssuesRequest,
+};
+pub use batch_create_issue_snapitems::{
+    BatchCreateIssueSnapitems, BatchCreateIssueSnapitemsOutput, BatchCreateIssueSnapitemsRequest,
+};
+pub use batch_create_issues_v2::{
+    BatchCreateIssuesV2, BatchCreateIssuesV2Output, BatchCreateIssuesV2Request,
+};
+pub use batch_delete_ipd_issue::{
+    BatchDeleteIpdIssue, BatchDeleteIpdIssueOutput, BatchDeleteIpdIssueRequest,
+};
+pub use batch_delete_ipd_issues::{
+    BatchDeleteIpdIssues, BatchDeleteIpdIssuesOutput, BatchDeleteIpdIssuesRequest,
+};
+pub use batch_delete_issues_v4::{
+    BatchDeleteIssuesV4, BatchDeleteIssuesV4Output, BatchDeleteIssuesV4Request,
+};
+pub use batch_delete_iterations_v4::{
+    BatchDeleteIterationsV4, BatchDeleteIterationsV4Output, BatchDeleteIterationsV4Request,
+};
+pub use batch_delete_members_v4::{
+    BatchDeleteMembersV4, BatchDeleteMembersV4Output, BatchDeleteMembersV4Request,
+};
+pub use batch_delete_plans::{BatchDeletePlans, BatchDeletePlansOutput, BatchDeletePlansRequest};
+pub use batch_delete_scrum_workitem::{
+    BatchDeleteScrumWorkitem, BatchDeleteScrumWorkitemOutput, BatchDeleteScrumWorkitemRequest,
+};
+pub use batch_delete_snapshots::{
+    BatchDeleteSnapshots, BatchDeleteSnapshotsOutput, BatchDeleteSnapshotsRequest,
+};
+pub use batch_list_associated_issues::{
+    BatchListAssociatedIssues, BatchListAssociatedIssuesOutput, BatchListAssociatedIssuesRequest,
+};
+pub use batch_transfer_ipd_work_item_flow::{
+    BatchTransferIpdWorkItemFlow, BatchTransferIpdWorkItemFlowOutput,
+    BatchTransferIpdWorkItemFlowRequest,
+};
+pub use batch_update_baseline::{
+    BatchUpdateBaseline, BatchUpdateBaselineOutput, BatchUpdateBaselineRequest,
+};
+pub use batch_update_child_nick_names::{
+    BatchUpdateChildNickNames, BatchUpdateChildNickNamesOutput, BatchUpdateChildNickNamesRequest,
+};
+pub use batch_update_ipd_issues::{
+    BatchUpdateIpdIssues, BatchUpdateIpdIssuesOutput, BatchUpdateIpdIssuesRequest,
+};
+pub use batch_update_scrum_issues::{
+    BatchUpdateScrumIssues, BatchUpdateScrumIssuesOutput, BatchUpdateScrumIssuesRequest,
+};
+pub use batch_update_snapshot_deletable_flag::{
+    BatchUpdateSnapshotDeletableFlag, BatchUpdateSnapshotDeletableFlagOutput,
+    BatchUpdateSnapshotDeletableFlagRequest,
+};
+pub use cancel_project_domain::{
+    CancelProjectDomain, CancelProjectDomainOutput, CancelProjectDomainRequest,
+};
+pub use cancel_scrum_associate::{
+    CancelScrumAssociate, CancelScrumAssociateOutput, CancelScrumAssociateRequest,
+};
+pub use change_plan_status::{ChangePlanStatus, ChangePlanStatusOutput, ChangePlanStatusRequest};
+pub use check_project_name_v4::{
+    CheckProjectNameV4, CheckProjectNameV4Output, CheckProjectNameV4Request,
+};
 pub use client::{Client, ENDPOINTS};
+pub use create_customfields::{
+    CreateCustomfields, CreateCustomfieldsOutput, CreateCustomfieldsRequest,
+};
+pub use create_ipd_issue_comments::{
+    CreateIpdIssueComments, CreateIpdIssueCommentsOutput, CreateIpdIssueCommentsRequest,
+};
+pub use create_ipd_label::{CreateIpdLabel, CreateIpdLabelOutput, CreateIpdLabelRequest};
+pub use create_ipd_process_instance::{
+    CreateIpdProcessInstance, CreateIpdProcessInstanceOutput, CreateIpdProcessInstanceRequest,
+};
+pub use create_ipd_project_issue::{
+    CreateIpdProjectIssue, CreateIpdProjectIssueOutput, CreateIpdProjectIssueRequest,
+};
+pub use create_ipd_project_issue_attachment::{
+    CreateIpdProjectIssueAttachment, CreateIpdProjectIssueAttachmentOutput,
+    CreateIpdProjectIssueAttachmentRequest,
+};
+pub use create_issue_v4::{CreateIssueV4, CreateIssueV4Output, CreateIssueV4Request};
+pub use create_iteration_v4::{
+    CreateIterationV4, CreateIterationV4Output, CreateIterationV4Request,
+};
+pub use create_plans::{CreatePlans, CreatePlansOutput, CreatePlansRequest};
+pub use create_project_domain::{
+    CreateProjectDomain, CreateProjectDomainOutput, CreateProjectDomainRequest,
+};
+pub use create_project_module::{
+    CreateProjectModule, CreateProjectModuleOutput, CreateProjectModuleRequest,
+};
+pub use create_project_v4::{CreateProjectV4, CreateProjectV4Output, CreateProjectV4Request};
+pub use create_scrum_plan_to_project::{
+    CreateScrumPlanToProject, CreateScrumPlanToProjectOutput, CreateScrumPlanToProjectRequest,
+};
+pub use create_sprint_snapshots::{
+    CreateSprintSnapshots, CreateSprintSnapshotsOutput, CreateSprintSnapshotsRequest,
+};
+pub use create_system_issue_v4::{
+    CreateSystemIssueV4, CreateSystemIssueV4Output, CreateSystemIssueV4Request,
+};
+pub use delete_attachment::{DeleteAttachment, DeleteAttachmentOutput, DeleteAttachmentRequest};
+pub use delete_ipd_image_in_issue::{
+    DeleteIpdImageInIssue, DeleteIpdImageInIssueOutput, DeleteIpdImageInIssueRequest,
+};
+pub use delete_ipd_issue_comment::{
+    DeleteIpdIssueComment, DeleteIpdIssueCommentOutput, DeleteIpdIssueCommentRequest,
+};
+pub use delete_ipd_label::{DeleteIpdLabel, DeleteIpdLabelOutput, DeleteIpdLabelRequest};
+pub use delete_ipd_third_party::{
+    DeleteIpdThirdParty, DeleteIpdThirdPartyOutput, DeleteIpdThirdPartyRequest,
+};
+pub use delete_issue_v4::{DeleteIssueV4, DeleteIssueV4Output, DeleteIssueV4Request};
+pub use delete_iteration_v4::{
+    DeleteIterationV4, DeleteIterationV4Output, DeleteIterationV4Request,
+};
+pub use delete_project_module::{
+    DeleteProjectModule, DeleteProjectModuleOutput, DeleteProjectModuleRequest,
+};
+pub use delete_project_v4::{DeleteProjectV4, DeleteProjectV4Output, DeleteProjectV4Request};
+pub use delete_scrum_my_issue_notes::{
+    DeleteScrumMyIssueNotes, DeleteScrumMyIssueNotesOutput, DeleteScrumMyIssueNotesRequest,
+};
+pub use delete_scrum_plan_in_project::{
+    DeleteScrumPlanInProject, DeleteScrumPlanInProjectOutput, DeleteScrumPlanInProjectRequest,
+};
+pub use download_attachment::{
+    DownloadAttachment, DownloadAttachmentOutput, DownloadAttachmentRequest,
+};
 pub use download_image_file::{
     DownloadImageFile, DownloadImageFileOutput, DownloadImageFileRequest,
 };
+pub use download_ipd_image_in_issue::{
+    DownloadIpdImageInIssue, DownloadIpdImageInIssueOutput, DownloadIpdImageInIssueRequest,
+};
+pub use download_ipd_issue_attachment::{
+    DownloadIpdIssueAttachment, DownloadIpdIssueAttachmentOutput, DownloadIpdIssueAttachmentRequest,
+};
+pub use get_model_config::{GetModelConfig, GetModelConfigOutput, GetModelConfigRequest};
+pub use list_associated_issues::{
+    ListAssociatedIssues, ListAssociatedIssuesOutput, ListAssociatedIssuesRequest,
+};
+pub use list_associated_test_cases::{
+    ListAssociatedTestCases, ListAssociatedTestCasesOutput, ListAssociatedTestCasesRequest,
+};
+pub use list_associated_wikis::{
+    ListAssociatedWikis, ListAssociatedWikisOutput, ListAssociatedWikisRequest,
+};
+pub use list_child_issues_v4::{
+    ListChildIssuesV4, ListChildIssuesV4Output, ListChildIssuesV4Request,
+};
+pub use list_domain_not_added_projects_v4::{
+    ListDomainNotAddedProjectsV4, ListDomainNotAddedProjectsV4Output,
+    ListDomainNotAddedProjectsV4Request,
+};
+pub use list_ipd_issue_comments::{
+    ListIpdIssueComments, ListIpdIssueCommentsOutput, ListIpdIssueCommentsRequest,
+};
+pub use list_ipd_labels::{ListIpdLabels, ListIpdLabelsOutput, ListIpdLabelsRequest};
+pub use list_ipd_project_fields::{
+    ListIpdProjectFields, ListIpdProjectFieldsOutput, ListIpdProjectFieldsRequest,
+};
+pub use list_ipd_project_issues::{
+    ListIpdProjectIssues, ListIpdProjectIssuesOutput, ListIpdProjectIssuesRequest,
+};
+pub use list_ipd_review_forms_by_issue_id::{
+    ListIpdReviewFormsByIssueId, ListIpdReviewFormsByIssueIdOutput,
+    ListIpdReviewFormsByIssueIdRequest,
+};
+pub use list_issue_associated_commits::{
+    ListIssueAssociatedCommits, ListIssueAssociatedCommitsOutput, ListIssueAssociatedCommitsRequest,
+};
+pub use list_issue_by_snap_ids::{
+    ListIssueBySnapIds, ListIssueBySnapIdsOutput, ListIssueBySnapIdsRequest,
+};
+pub use list_issue_comments_v4::{
+    ListIssueCommentsV4, ListIssueCommentsV4Output, ListIssueCommentsV4Request,
+};
+pub use list_issue_custom_fields::{
+    ListIssueCustomFields, ListIssueCustomFieldsOutput, ListIssueCustomFieldsRequest,
+};
+pub use list_issue_fields::{ListIssueFields, ListIssueFieldsOutput, ListIssueFieldsRequest};
+pub use list_issue_records_v4::{
+    ListIssueRecordsV4, ListIssueRecordsV4Output, ListIssueRecordsV4Request,
+};
+pub use list_issue_sprint_snapshots::{
+    ListIssueSprintSnapshots, ListIssueSprintSnapshotsOutput, ListIssueSprintSnapshotsRequest,
+};
+pub use list_issue_statues::{ListIssueStatues, ListIssueStatuesOutput, ListIssueStatuesRequest};
+pub use list_issues_sf_v4::{ListIssuesSfV4, ListIssuesSfV4Output, ListIssuesSfV4Request};
+pub use list_issues_v4::{ListIssuesV4, ListIssuesV4Output, ListIssuesV4Request};
+pub use list_iteration_histories::{
+    ListIterationHistories, ListIterationHistoriesOutput, ListIterationHistoriesRequest,
+};
+pub use list_plan::{ListPlan, ListPlanOutput, ListPlanRequest};
+pub use list_plan_detail::{ListPlanDetail, ListPlanDetailOutput, ListPlanDetailRequest};
+pub use list_project_bug_statics_v4::{
+    ListProjectBugStaticsV4, ListProjectBugStaticsV4Output, ListProjectBugStaticsV4Request,
+};
+pub use list_project_demand_static_v4::{
+    ListProjectDemandStaticV4, ListProjectDemandStaticV4Output, ListProjectDemandStaticV4Request,
+};
+pub use list_project_domains::{
+    ListProjectDomains, ListProjectDomainsOutput, ListProjectDomainsRequest,
+};
+pub use list_project_issues_records_v4::{
+    ListProjectIssuesRecordsV4, ListProjectIssuesRecordsV4Output, ListProjectIssuesRecordsV4Request,
+};
+pub use list_project_iterations_v4::{
+    ListProjectIterationsV4, ListProjectIterationsV4Output, ListProjectIterationsV4Request,
+};
+pub use list_project_members_v4::{
+    ListProjectMembersV4, ListProjectMembersV4Output, ListProjectMembersV4Request,
+};
+pub use list_project_modules::{
+    ListProjectModules, ListProjectModulesOutput, ListProjectModulesRequest,
+};
+pub use list_project_users::{ListProjectUsers, ListProjectUsersOutput, ListProjectUsersRequest};
+pub use list_project_work_hours::{
+    ListProjectWorkHours, ListProjectWorkHoursOutput, ListProjectWorkHoursRequest,
+};
+pub use list_project_work_hours_type::{
+    ListProjectWorkHoursType, ListProjectWorkHoursTypeOutput, ListProjectWorkHoursTypeRequest,
+};
+pub use list_projects_v4::{ListProjectsV4, ListProjectsV4Output, ListProjectsV4Request};
+pub use list_scrum_job_cache::{
+    ListScrumJobCache, ListScrumJobCacheOutput, ListScrumJobCacheRequest,
+};
+pub use list_scrum_project_statuses::{
+    ListScrumProjectStatuses, ListScrumProjectStatusesOutput, ListScrumProjectStatusesRequest,
+};
+pub use list_spec_issue_stay_times::{
+    ListSpecIssueStayTimes, ListSpecIssueStayTimesOutput, ListSpecIssueStayTimesRequest,
+};
+pub use list_status_statistic::{
+    ListStatusStatistic, ListStatusStatisticOutput, ListStatusStatisticRequest,
+};
+pub use list_templates::{ListTemplates, ListTemplatesOutput, ListTemplatesRequest};
+pub use list_workitem_configs::{
+    ListWorkitemConfigs, ListWorkitemConfigsOutput, ListWorkitemConfigsRequest,
+};
+pub use list_workitem_status_records_v4::{
+    ListWorkitemStatusRecordsV4, ListWorkitemStatusRecordsV4Output,
+    ListWorkitemStatusRecordsV4Request,
+};
+pub use list_workitems::{ListWorkitems, ListWorkitemsOutput, ListWorkitemsRequest};
+pub use put_ipd_change_review_form_v2::{
+    PutIpdChangeReviewFormV2, PutIpdChangeReviewFormV2Output, PutIpdChangeReviewFormV2Request,
+};
+pub use query_issue_associated_item::{
+    QueryIssueAssociatedItem, QueryIssueAssociatedItemOutput, QueryIssueAssociatedItemRequest,
+};
+pub use remove_project::{RemoveProject, RemoveProjectOutput, RemoveProjectRequest};
+pub use search_issues::{SearchIssues, SearchIssuesOutput, SearchIssuesRequest};
+pub use show_baseline_snapshots::{
+    ShowBaselineSnapshots, ShowBaselineSnapshotsOutput, ShowBaselineSnapshotsRequest,
+};
+pub use show_bug_density_v2::{ShowBugDensityV2, ShowBugDensityV2Output, ShowBugDensityV2Request};
+pub use show_bugs_per_developer::{
+    ShowBugsPerDeveloper, ShowBugsPerDeveloperOutput, ShowBugsPerDeveloperRequest,
+};
+pub use show_category_status::{
+    ShowCategoryStatus, ShowCategoryStatusOutput, ShowCategoryStatusRequest,
+};
+pub use show_completion_rate::{
+    ShowCompletionRate, ShowCompletionRateOutput, ShowCompletionRateRequest,
+};
+pub use show_cur_user_info::{ShowCurUserInfo, ShowCurUserInfoOutput, ShowCurUserInfoRequest};
+pub use show_cur_user_role::{ShowCurUserRole, ShowCurUserRoleOutput, ShowCurUserRoleRequest};
+pub use show_ipd_attachment_by_work_item_id::{
+    ShowIpdAttachmentByWorkItemId, ShowIpdAttachmentByWorkItemIdOutput,
+    ShowIpdAttachmentByWorkItemIdRequest,
+};
+pub use show_ipd_fields_v2::{ShowIpdFieldsV2, ShowIpdFieldsV2Output, ShowIpdFieldsV2Request};
+pub use show_ipd_issue_relations_config_by_project::{
+    ShowIpdIssueRelationsConfigByProject, ShowIpdIssueRelationsConfigByProjectOutput,
+    ShowIpdIssueRelationsConfigByProjectRequest,
+};
+pub use show_ipd_project_list::{
+    ShowIpdProjectList, ShowIpdProjectListOutput, ShowIpdProjectListRequest,
+};
+pub use show_ipd_third_party_associated::{
+    ShowIpdThirdPartyAssociated, ShowIpdThirdPartyAssociatedOutput,
+    ShowIpdThirdPartyAssociatedRequest,
+};
+pub use show_ipd_work_item_flow::{
+    ShowIpdWorkItemFlow, ShowIpdWorkItemFlowOutput, ShowIpdWorkItemFlowRequest,
+};
+pub use show_issue_completion_rate::{
+    ShowIssueCompletionRate, ShowIssueCompletionRateOutput, ShowIssueCompletionRateRequest,
+};
+pub use show_issue_config_fields::{
+    ShowIssueConfigFields, ShowIssueConfigFieldsOutput, ShowIssueConfigFieldsRequest,
+};
+pub use show_issue_detail::{ShowIssueDetail, ShowIssueDetailOutput, ShowIssueDetailRequest};
+pub use show_issue_v4::{ShowIssueV4, ShowIssueV4Output, ShowIssueV4Request};
+pub use show_issues_wrok_flow_config::{
+    ShowIssuesWrokFlowConfig, ShowIssuesWrokFlowConfigOutput, ShowIssuesWrokFlowConfigRequest,
+};
+pub use show_iteration_v4::{ShowIterationV4, ShowIterationV4Output, ShowIterationV4Request};
+pub use show_project_info_v4::{
+    ShowProjectInfoV4, ShowProjectInfoV4Output, ShowProjectInfoV4Request,
+};
+pub use show_project_summary_v4::{
+    ShowProjectSummaryV4, ShowProjectSummaryV4Output, ShowProjectSummaryV4Request,
+};
+pub use show_project_work_hours::{
+    ShowProjectWorkHours, ShowProjectWorkHoursOutput, ShowProjectWorkHoursRequest,
+};
+pub use show_scrum_issue_severities::{
+    ShowScrumIssueSeverities, ShowScrumIssueSeveritiesOutput, ShowScrumIssueSeveritiesRequest,
+};
+pub use show_scrum_plans_by_condition::{
+    ShowScrumPlansByCondition, ShowScrumPlansByConditionOutput, ShowScrumPlansByConditionRequest,
+};
+pub use show_tenant_issue_list::{
+    ShowTenantIssueList, ShowTenantIssueListOutput, ShowTenantIssueListRequest,
+};
+pub use show_work_item_wrokflow_config::{
+    ShowWorkItemWrokflowConfig, ShowWorkItemWrokflowConfigOutput, ShowWorkItemWrokflowConfigRequest,
+};
+pub use show_workflow_template::{
+    ShowWorkflowTemplate, ShowWorkflowTemplateOutput, ShowWorkflowTemplateRequest,
+};
+pub use transfer_work_item_flow::{
+    TransferWorkItemFlow, TransferWorkItemFlowOutput, TransferWorkItemFlowRequest,
+};
+pub use update_ipd_issue_comment::{
+    UpdateIpdIssueComment, UpdateIpdIssueCommentOutput, UpdateIpdIssueCommentRequest,
+};
+pub use update_ipd_label::{UpdateIpdLabel, UpdateIpdLabelOutput, UpdateIpdLabelRequest};
+pub use update_ipd_third_party::{
+    UpdateIpdThirdParty, UpdateIpdThirdPartyOutput, UpdateIpdThirdPartyRequest,
+};
+pub use update_issue_v4::{UpdateIssueV4, UpdateIssueV4Output, UpdateIssueV4Request};
+pub use update_iteration_v4::{
+    UpdateIterationV4, UpdateIterationV4Output, UpdateIterationV4Request,
+};
+pub use update_membes_role_v4::{
+    UpdateMembesRoleV4, UpdateMembesRoleV4Output, UpdateMembesRoleV4Request,
+};
+pub use update_nick_name_v4::{UpdateNickNameV4, UpdateNickNameV4Output, UpdateNickNameV4Request};
+pub use update_plan_info::{UpdatePlanInfo, UpdatePlanInfoOutput, UpdatePlanInfoRequest};
+pub use update_project_domain::{
+    UpdateProjectDomain, UpdateProjectDomainOutput, UpdateProjectDomainRequest,
+};
+pub use update_project_module::{
+    UpdateProjectModule, UpdateProjectModuleOutput, UpdateProjectModuleRequest,
+};
+pub use update_project_v4::{UpdateProjectV4, UpdateProjectV4Output, UpdateProjectV4Request};
+pub use update_scrum_issue_notes::{
+    UpdateScrumIssueNotes, UpdateScrumIssueNotesOutput, UpdateScrumIssueNotesRequest,
+};
+pub use update_scrum_issue_workflow::{
+    UpdateScrumIssueWorkflow, UpdateScrumIssueWorkflowOutput, UpdateScrumIssueWorkflowRequest,
+};
+pub use update_scrum_my_issue_notes::{
+    UpdateScrumMyIssueNotes, UpdateScrumMyIssueNotesOutput, UpdateScrumMyIssueNotesRequest,
+};
+pub use update_scrum_plan_in_project::{
+    UpdateScrumPlanInProject, UpdateScrumPlanInProjectOutput, UpdateScrumPlanInProjectRequest,
+};
+pub use upload_attachments::{
+    UploadAttachments, UploadAttachmentsOutput, UploadAttachmentsRequest,
+};
+pub use upload_ipd_image_in_issue::{
+    UploadIpdImageInIssue, UploadIpdImageInIssueOutput, UploadIpdImageInIssueRequest,
+};
+pub use upload_issue_img::{UploadIssueImg, UploadIssueImgOutput, UploadIssueImgRequest};

@@ -5,16 +5,13 @@
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 use huaweicloud_sdk_core::{Config, Executor, Result};
 
-use super::ShowInstanceArtifact;
-
-/// Where SWR is served: the regions the API reference lists, and the host pattern used for
-/// other well-formed region ids. `HUAWEICLOUD_SDK_REGION_SWR_<REGION>`, the regions file and
-/// `Config::with_endpoint` take precedence.
+/// Where SWR is served: the regions of the official SDKs' region table, and the host
+/// pattern used for other well-formed region ids. `HUAWEICLOUD_SDK_REGION_SWR_<REGION>`, the
+/// regions file and `Config::with_endpoint` take precedence.
 pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
     service: "swr",
     regions: &[
         ("af-south-1", "https://swr-api.af-south-1.myhuaweicloud.com"),
-        ("af-north-1", "https://swr-api.af-north-1.myhuaweicloud.com"),
         (
             "ap-southeast-1",
             "https://swr-api.ap-southeast-1.myhuaweicloud.com",
@@ -27,62 +24,47 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
             "ap-southeast-3",
             "https://swr-api.ap-southeast-3.myhuaweicloud.com",
         ),
-        (
-            "ap-southeast-4",
-            "https://swr-api.ap-southeast-4.myhuaweicloud.com",
-        ),
-        (
-            "ap-southeast-5",
-            "https://swr-api.ap-southeast-5.myhuaweicloud.com",
-        ),
         ("cn-east-2", "https://swr-api.cn-east-2.myhuaweicloud.com"),
         ("cn-east-3", "https://swr-api.cn-east-3.myhuaweicloud.com"),
         ("cn-east-4", "https://swr-api.cn-east-4.myhuaweicloud.com"),
-        ("cn-east-5", "https://swr-api.cn-east-5.myhuaweicloud.com"),
         ("cn-north-1", "https://swr-api.cn-north-1.myhuaweicloud.com"),
         ("cn-north-2", "https://swr-api.cn-north-2.myhuaweicloud.com"),
         ("cn-north-4", "https://swr-api.cn-north-4.myhuaweicloud.com"),
+        ("cn-south-1", "https://swr-api.cn-south-1.myhuaweicloud.com"),
+        ("cn-south-2", "https://swr-api.cn-south-2.myhuaweicloud.com"),
+        (
+            "cn-southwest-2",
+            "https://swr-api.cn-southwest-2.myhuaweicloud.com",
+        ),
+        (
+            "ru-northwest-2",
+            "https://swr-api.ru-northwest-2.myhuaweicloud.com",
+        ),
+        ("la-south-2", "https://swr-api.la-south-2.myhuaweicloud.com"),
+        (
+            "sa-brazil-1",
+            "https://swr-api.sa-brazil-1.myhuaweicloud.com",
+        ),
         ("cn-north-9", "https://swr-api.cn-north-9.myhuaweicloud.com"),
         (
             "cn-north-11",
             "https://swr-api.cn-north-11.myhuaweicloud.com",
         ),
         (
-            "cn-north-12",
-            "https://swr-api.cn-north-12.myhuaweicloud.com",
+            "na-mexico-1",
+            "https://swr-api.na-mexico-1.myhuaweicloud.com",
         ),
-        ("cn-south-1", "https://swr-api.cn-south-1.myhuaweicloud.com"),
-        ("cn-south-2", "https://swr-api.cn-south-2.myhuaweicloud.com"),
-        ("cn-south-4", "https://swr-api.cn-south-4.myhuaweicloud.com"),
+        ("la-north-2", "https://swr-api.la-north-2.myhuaweicloud.com"),
+        ("tr-west-1", "https://swr-api.tr-west-1.myhuaweicloud.com"),
+        ("ae-ad-1", "https://swr-api.ae-ad-1.myhuaweicloud.com"),
         (
-            "cn-southwest-2",
-            "https://swr-api.cn-southwest-2.myhuaweicloud.com",
-        ),
-        (
-            "cn-southwest-3",
-            "https://swr-api.cn-southwest-3.myhuaweicloud.com",
-        ),
-        (
-            "ru-northwest-2",
-            "https://swr-api.ru-northwest-2.myhuaweicloud.com",
+            "eu-west-101",
+            "https://swr-api.eu-west-101.myhuaweicloud.eu",
         ),
         (
             "ru-moscow-1",
             "https://swr-api.ru-moscow-1.myhuaweicloud.com",
         ),
-        ("la-south-2", "https://swr-api.la-south-2.myhuaweicloud.com"),
-        ("la-north-2", "https://swr-api.la-north-2.myhuaweicloud.com"),
-        (
-            "sa-brazil-1",
-            "https://swr-api.sa-brazil-1.myhuaweicloud.com",
-        ),
-        ("sa-peru-1", "https://swr-api.sa-peru-1.myhuaweicloud.com"),
-        (
-            "na-mexico-1",
-            "https://swr-api.na-mexico-1.myhuaweicloud.com",
-        ),
-        ("tr-west-1", "https://swr-api.tr-west-1.myhuaweicloud.com"),
-        ("ae-ad-1", "https://swr-api.ae-ad-1.myhuaweicloud.com"),
         (
             "my-kualalumpur-1",
             "https://swr-api.my-kualalumpur-1.myhuaweicloud.com",
@@ -90,9 +72,25 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
         ("me-east-1", "https://swr-api.me-east-1.myhuaweicloud.com"),
         ("eu-west-0", "https://swr-api.eu-west-0.myhuaweicloud.com"),
         (
-            "eu-west-101",
-            "https://swr-api.eu-west-101.myhuaweicloud.eu",
+            "ap-southeast-5",
+            "https://swr-api.ap-southeast-5.myhuaweicloud.com",
         ),
+        ("cn-east-5", "https://swr-api.cn-east-5.myhuaweicloud.com"),
+        ("af-north-1", "https://swr-api.af-north-1.myhuaweicloud.com"),
+        (
+            "ap-southeast-4",
+            "https://swr-api.ap-southeast-4.myhuaweicloud.com",
+        ),
+        ("cn-south-4", "https://swr-api.cn-south-4.myhuaweicloud.com"),
+        (
+            "cn-southwest-3",
+            "https://swr-api.cn-southwest-3.myhuaweicloud.com",
+        ),
+        (
+            "cn-north-12",
+            "https://swr-api.cn-north-12.myhuaweicloud.com",
+        ),
+        ("sa-peru-1", "https://swr-api.sa-peru-1.myhuaweicloud.com"),
     ],
     host_pattern: "https://swr-api.{region}.myhuaweicloud.com",
 };
@@ -100,8 +98,9 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
 /// Client of the SWR v2 API. Cheap to clone: clones share one connection pool and credentials
 /// cache.
 ///
-/// Each method returns a builder with one setter per field; `send().await` checks required fields,
-/// signs and sends the request, retries it when that is safe, and decodes the answer.
+/// Each operation is a method (the API name in snake case: `ListRepos` is `list_repos`) returning a
+/// builder with one setter per field; `send().await` checks required fields, signs and sends the
+/// request, retries it when that is safe, and decodes the answer.
 #[derive(Debug, Clone)]
 pub struct Client {
     executor: Executor,
@@ -119,53 +118,5 @@ impl Client {
     /// The executor requests go through.
     pub(crate) fn executor(&self) -> &Executor {
         &self.executor
-    }
-
-    /// Show an artifact version of an enterprise instance.
-    ///
-    /// Returns the details of one artifact version in a repository of an SWR enterprise edition
-    /// instance: digest, media types, size, push and pull times, tags and, on request, the
-    /// vulnerability scan overview.
-    ///
-    /// Error bodies carry `error_code`, `error_msg` and, for authorization failures,
-    /// `encoded_authorization_message` (decode it with the STS `decode-authorization-message` API;
-    /// `ServiceError::encoded_authorization_message` returns it).
-    ///
-    /// `GET /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}`
-    ///
-    /// # Errors
-    ///
-    /// A service error (`Error::service_error`) for answers such as:
-    ///
-    /// - `400`: Bad request.
-    /// - `401`: Authentication failed.
-    /// - `403`: Forbidden.
-    /// - `404`: No such instance, namespace, repository or artifact.
-    /// - `500`: Internal error.
-    ///
-    /// Missing required fields are construction errors, raised before any I/O.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
-    /// use huaweicloud_sdk_swr::v2::Client;
-    ///
-    /// let client = Client::new(&Config::from_env()?.with_region("af-south-1"))?;
-    /// let output = client
-    ///     .show_instance_artifact()
-    ///     .instance_id("6d4c3b2a-1f00-4e9d-8c7b-6a5f4e3d2c1b")
-    ///     .namespace_name("library")
-    ///     .repository_name("nginx")
-    ///     .reference("sha256:d086845138397686ea70e11f069031370534dcc1617d02ae9b501504f91af50a")
-    ///     .send()
-    ///     .await?;
-    /// println!("{output:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn show_instance_artifact(&self) -> ShowInstanceArtifact {
-        ShowInstanceArtifact::new(self.clone())
     }
 }

@@ -2,22 +2,827 @@
 
 //! SWR v2 API.
 //!
-//! SoftWare Repository for Container (SWR): container image and artifact repositories. This version
-//! of the crate covers the artifacts of enterprise edition instances.
+//! SoftWare Repository for Container (SWR): private container image repositories, organizations
+//! (namespaces), image tags, sharing, triggers and retention rules, and SWR enterprise edition
+//! instances with their namespaces, repositories, artifacts, replication, signing and scanning
+//! policies.
 //!
-//! Names in paths are percent-encoded, so a repository named `group/app` is sent as `group%2Fapp`,
-//! as the official SDKs send it. Some SWR API pages instead ask for a `/` in a name to be written
-//! as `$` (`group$app`); such values are sent as given (the `$` percent-encoded).
+//! Operations, fields and wire names follow the official SDKs' API definitions
+//! (`huaweicloudsdkswr 3.1.219`). Each operation's documentation links its API Explorer page.
 //!
 //! | operation | method | path |
 //! |---|---|---|
+//! | [`AddDomainName`](Client::add_domain_name) | `POST` | `/v2/{project_id}/instances/{instance_id}/domainname` |
+//! | [`ListDomainNames`](Client::list_domain_names) | `GET` | `/v2/{project_id}/instances/{instance_id}/domainname` |
+//! | [`CheckAgency`](Client::check_agency) | `GET` | `/v2/manage/agency` |
+//! | [`CreateAgency`](Client::create_agency) | `POST` | `/v2/manage/agency` |
+//! | [`CreateAuthorizationToken`](Client::create_authorization_token) | `POST` | `/v2/manage/utils/authorizationtoken` |
+//! | [`CreateImageSyncRepo`](Client::create_image_sync_repo) | `POST` | `/v2/manage/namespaces/{namespace}/repos/{repository}/sync_repo` |
+//! | [`DeleteImageSyncRepo`](Client::delete_image_sync_repo) | `DELETE` | `/v2/manage/namespaces/{namespace}/repos/{repository}/sync_repo` |
+//! | [`ListImageAutoSyncReposDetails`](Client::list_image_auto_sync_repos_details) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/sync_repo` |
+//! | [`CreateImmutableRule`](Client::create_immutable_rule) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/immutabletagrules` |
+//! | [`CreateInstance`](Client::create_instance) | `POST` | `/v2/{project_id}/instances` |
+//! | [`ListInstance`](Client::list_instance) | `GET` | `/v2/{project_id}/instances` |
+//! | [`CreateInstanceEndpointPolicy`](Client::create_instance_endpoint_policy) | `POST` | `/v2/{project_id}/instances/{instance_id}/endpoint-policy` |
+//! | [`ShowInstanceEndpointPolicy`](Client::show_instance_endpoint_policy) | `GET` | `/v2/{project_id}/instances/{instance_id}/endpoint-policy` |
+//! | [`UpdateInstanceEndpointPolicy`](Client::update_instance_endpoint_policy) | `PUT` | `/v2/{project_id}/instances/{instance_id}/endpoint-policy` |
+//! | [`CreateInstanceInternalEndpoint`](Client::create_instance_internal_endpoint) | `POST` | `/v2/{project_id}/instances/{instance_id}/internal-endpoints` |
+//! | [`ListInstanceInternalEndpoints`](Client::list_instance_internal_endpoints) | `GET` | `/v2/{project_id}/instances/{instance_id}/internal-endpoints` |
+//! | [`CreateInstanceLtCredential`](Client::create_instance_lt_credential) | `POST` | `/v2/{project_id}/instances/{instance_id}/long-term-credential` |
+//! | [`CreateInstanceNamespace`](Client::create_instance_namespace) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces` |
+//! | [`ListInstanceNamespaces`](Client::list_instance_namespaces) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces` |
+//! | [`CreateInstanceRegistry`](Client::create_instance_registry) | `POST` | `/v2/{project_id}/instances/{instance_id}/registries` |
+//! | [`ListInstanceRegistries`](Client::list_instance_registries) | `GET` | `/v2/{project_id}/instances/{instance_id}/registries` |
+//! | [`CreateInstanceReplicationPolicy`](Client::create_instance_replication_policy) | `POST` | `/v2/{project_id}/instances/{instance_id}/replication/policies` |
+//! | [`ListInstanceReplicationPolicies`](Client::list_instance_replication_policies) | `GET` | `/v2/{project_id}/instances/{instance_id}/replication/policies` |
+//! | [`CreateInstanceResourceTags`](Client::create_instance_resource_tags) | `POST` | `/v2/{project_id}/{resource_type}/{resource_id}/tags/create` |
+//! | [`CreateInstanceRetentionPolicy`](Client::create_instance_retention_policy) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies` |
+//! | [`CreateInstanceSignPolicy`](Client::create_instance_sign_policy) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies` |
+//! | [`CreateInstanceTempCredential`](Client::create_instance_temp_credential) | `POST` | `/v2/{project_id}/instances/{instance_id}/temp-credential` |
+//! | [`CreateInstanceWebhook`](Client::create_instance_webhook) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/webhook/policies` |
+//! | [`CreateManualImageSyncRepo`](Client::create_manual_image_sync_repo) | `POST` | `/v2/manage/namespaces/{namespace}/repos/{repository}/sync_images` |
+//! | [`CreateNamespace`](Client::create_namespace) | `POST` | `/v2/manage/namespaces` |
+//! | [`ListNamespaces`](Client::list_namespaces) | `GET` | `/v2/manage/namespaces` |
+//! | [`CreateNamespaceAuth`](Client::create_namespace_auth) | `POST` | `/v2/manage/namespaces/{namespace}/access` |
+//! | [`DeleteNamespaceAuth`](Client::delete_namespace_auth) | `DELETE` | `/v2/manage/namespaces/{namespace}/access` |
+//! | [`ShowNamespaceAuth`](Client::show_namespace_auth) | `GET` | `/v2/manage/namespaces/{namespace}/access` |
+//! | [`UpdateNamespaceAuth`](Client::update_namespace_auth) | `PATCH` | `/v2/manage/namespaces/{namespace}/access` |
+//! | [`CreateRepo`](Client::create_repo) | `POST` | `/v2/manage/namespaces/{namespace}/repos` |
+//! | [`CreateRepoDomains`](Client::create_repo_domains) | `POST` | `/v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains` |
+//! | [`ListRepoDomains`](Client::list_repo_domains) | `GET` | `/v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains` |
+//! | [`CreateRepoTag`](Client::create_repo_tag) | `POST` | `/v2/manage/namespaces/{namespace}/repos/{repository}/tags` |
+//! | [`ListRepositoryTags`](Client::list_repository_tags) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/tags` |
+//! | [`CreateRetention`](Client::create_retention) | `POST` | `/v2/manage/namespaces/{namespace}/repos/{repository}/retentions` |
+//! | [`ListRetentions`](Client::list_retentions) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/retentions` |
+//! | [`CreateSecret`](Client::create_secret) | `POST` | `/v2/manage/utils/secret` |
+//! | [`CreateSubResourceTags`](Client::create_sub_resource_tags) | `POST` | `/v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/{sub_resource_id}/tags/create` |
+//! | [`CreateTrigger`](Client::create_trigger) | `POST` | `/v2/manage/namespaces/{namespace}/repos/{repository}/triggers` |
+//! | [`ListTriggersDetails`](Client::list_triggers_details) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/triggers` |
+//! | [`CreateUserRepositoryAuth`](Client::create_user_repository_auth) | `POST` | `/v2/manage/namespaces/{namespace}/repos/{repository}/access` |
+//! | [`DeleteUserRepositoryAuth`](Client::delete_user_repository_auth) | `DELETE` | `/v2/manage/namespaces/{namespace}/repos/{repository}/access` |
+//! | [`ShowUserRepositoryAuth`](Client::show_user_repository_auth) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/access` |
+//! | [`UpdateUserRepositoryAuth`](Client::update_user_repository_auth) | `PATCH` | `/v2/manage/namespaces/{namespace}/repos/{repository}/access` |
+//! | [`DeleteDomainName`](Client::delete_domain_name) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/domainname/{domainname_id}` |
+//! | [`UpdateDomainName`](Client::update_domain_name) | `PUT` | `/v2/{project_id}/instances/{instance_id}/domainname/{domainname_id}` |
+//! | [`DeleteImmutableRule`](Client::delete_immutable_rule) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/immutabletagrules/{immutable_rule_id}` |
+//! | [`UpdateImmutableRule`](Client::update_immutable_rule) | `PUT` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/immutabletagrules/{immutable_rule_id}` |
+//! | [`DeleteInstance`](Client::delete_instance) | `DELETE` | `/v2/{project_id}/instances/{instance_id}` |
+//! | [`ShowInstance`](Client::show_instance) | `GET` | `/v2/{project_id}/instances/{instance_id}` |
+//! | [`DeleteInstanceArtifact`](Client::delete_instance_artifact) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}` |
 //! | [`ShowInstanceArtifact`](Client::show_instance_artifact) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}` |
+//! | [`DeleteInstanceInternalEndpoint`](Client::delete_instance_internal_endpoint) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/internal-endpoints/{internal_endpoints_id}` |
+//! | [`ShowInstanceInternalEndpoint`](Client::show_instance_internal_endpoint) | `GET` | `/v2/{project_id}/instances/{instance_id}/internal-endpoints/{internal_endpoints_id}` |
+//! | [`DeleteInstanceJob`](Client::delete_instance_job) | `DELETE` | `/v2/{project_id}/jobs/{job_id}` |
+//! | [`ShowInstanceJob`](Client::show_instance_job) | `GET` | `/v2/{project_id}/jobs/{job_id}` |
+//! | [`DeleteInstanceLtCredential`](Client::delete_instance_lt_credential) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/long-term-credentials/{credential_id}` |
+//! | [`UpdateInstanceLtCredential`](Client::update_instance_lt_credential) | `PUT` | `/v2/{project_id}/instances/{instance_id}/long-term-credentials/{credential_id}` |
+//! | [`DeleteInstanceNamespace`](Client::delete_instance_namespace) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}` |
+//! | [`ShowInstanceNamespace`](Client::show_instance_namespace) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}` |
+//! | [`UpdateInstanceNamespace`](Client::update_instance_namespace) | `PUT` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}` |
+//! | [`DeleteInstanceRegistry`](Client::delete_instance_registry) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/registries/{registry_id}` |
+//! | [`ShowInstanceRegistry`](Client::show_instance_registry) | `GET` | `/v2/{project_id}/instances/{instance_id}/registries/{registry_id}` |
+//! | [`UpdateInstanceRegistry`](Client::update_instance_registry) | `PUT` | `/v2/{project_id}/instances/{instance_id}/registries/{registry_id}` |
+//! | [`DeleteInstanceReplicationPolicy`](Client::delete_instance_replication_policy) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/replication/policies/{policy_id}` |
+//! | [`ShowInstanceReplicationPolicy`](Client::show_instance_replication_policy) | `GET` | `/v2/{project_id}/instances/{instance_id}/replication/policies/{policy_id}` |
+//! | [`UpdateInstanceReplicationPolicy`](Client::update_instance_replication_policy) | `PUT` | `/v2/{project_id}/instances/{instance_id}/replication/policies/{policy_id}` |
+//! | [`DeleteInstanceRepository`](Client::delete_instance_repository) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}` |
+//! | [`ShowInstanceRepository`](Client::show_instance_repository) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}` |
+//! | [`UpdateInstanceRepository`](Client::update_instance_repository) | `PUT` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}` |
+//! | [`DeleteInstanceResourceTags`](Client::delete_instance_resource_tags) | `DELETE` | `/v2/{project_id}/{resource_type}/{resource_id}/tags/delete` |
+//! | [`DeleteInstanceRetentionPolicy`](Client::delete_instance_retention_policy) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}` |
+//! | [`ShowInstanceRetentionPolicy`](Client::show_instance_retention_policy) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}` |
+//! | [`UpdateInstanceRetentionPolicy`](Client::update_instance_retention_policy) | `PUT` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}` |
+//! | [`DeleteInstanceSignPolicy`](Client::delete_instance_sign_policy) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}` |
+//! | [`ShowInstanceSignPolicy`](Client::show_instance_sign_policy) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}` |
+//! | [`UpdateInstanceSignPolicy`](Client::update_instance_sign_policy) | `PUT` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}` |
+//! | [`DeleteInstanceTag`](Client::delete_instance_tag) | `DELETE` | `/v2/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/tags/{tag_name}` |
+//! | [`DeleteInstanceWebhook`](Client::delete_instance_webhook) | `DELETE` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/webhook/policies/{policy_id}` |
+//! | [`ShowInstanceWebhook`](Client::show_instance_webhook) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/webhook/policies/{policy_id}` |
+//! | [`UpdateInstanceWebhook`](Client::update_instance_webhook) | `PUT` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/webhook/policies/{policy_id}` |
+//! | [`DeleteNamespaces`](Client::delete_namespaces) | `DELETE` | `/v2/manage/namespaces/{namespace}` |
+//! | [`ShowNamespace`](Client::show_namespace) | `GET` | `/v2/manage/namespaces/{namespace}` |
+//! | [`DeleteRepo`](Client::delete_repo) | `DELETE` | `/v2/manage/namespaces/{namespace}/repos/{repository}` |
+//! | [`ShowRepository`](Client::show_repository) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}` |
+//! | [`UpdateRepo`](Client::update_repo) | `PATCH` | `/v2/manage/namespaces/{namespace}/repos/{repository}` |
+//! | [`DeleteRepoDomains`](Client::delete_repo_domains) | `DELETE` | `/v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains/{access_domain}` |
+//! | [`ShowAccessDomain`](Client::show_access_domain) | `GET` | `/v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains/{access_domain}` |
+//! | [`UpdateRepoDomains`](Client::update_repo_domains) | `PATCH` | `/v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains/{access_domain}` |
+//! | [`DeleteRepoTag`](Client::delete_repo_tag) | `DELETE` | `/v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}` |
+//! | [`ShowRepoTag`](Client::show_repo_tag) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}` |
+//! | [`DeleteRetention`](Client::delete_retention) | `DELETE` | `/v2/manage/namespaces/{namespace}/repos/{repository}/retentions/{retention_id}` |
+//! | [`ShowRetention`](Client::show_retention) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/retentions/{retention_id}` |
+//! | [`UpdateRetention`](Client::update_retention) | `PATCH` | `/v2/manage/namespaces/{namespace}/repos/{repository}/retentions/{retention_id}` |
+//! | [`DeleteSubResourceTags`](Client::delete_sub_resource_tags) | `DELETE` | `/v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/{sub_resource_id}/tags/delete` |
+//! | [`DeleteTrigger`](Client::delete_trigger) | `DELETE` | `/v2/manage/namespaces/{namespace}/repos/{repository}/triggers/{trigger}` |
+//! | [`ShowTrigger`](Client::show_trigger) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/triggers/{trigger}` |
+//! | [`UpdateTrigger`](Client::update_trigger) | `PATCH` | `/v2/manage/namespaces/{namespace}/repos/{repository}/triggers/{trigger}` |
+//! | [`ExecuteGcSchedule`](Client::execute_gc_schedule) | `POST` | `/v2/{project_id}/instances/{instance_id}/system/gc/schedule` |
+//! | [`ShowGcSchedule`](Client::show_gc_schedule) | `GET` | `/v2/{project_id}/instances/{instance_id}/system/gc/schedule` |
+//! | [`UpdateGcSchedule`](Client::update_gc_schedule) | `PUT` | `/v2/{project_id}/instances/{instance_id}/system/gc/schedule` |
+//! | [`ExecuteInstanceReplicationPolicy`](Client::execute_instance_replication_policy) | `POST` | `/v2/{project_id}/instances/{instance_id}/replication/executions` |
+//! | [`ListInstanceReplicationPolicyExecutions`](Client::list_instance_replication_policy_executions) | `GET` | `/v2/{project_id}/instances/{instance_id}/replication/executions` |
+//! | [`ExecuteInstanceRetentionPolicy`](Client::execute_instance_retention_policy) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}/executions` |
+//! | [`ListInstanceRetentionPolicyExecutions`](Client::list_instance_retention_policy_executions) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}/executions` |
+//! | [`ExecuteInstanceSignPolicy`](Client::execute_instance_sign_policy) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}/executions` |
+//! | [`ListInstanceSignPolicyExecutions`](Client::list_instance_sign_policy_executions) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}/executions` |
+//! | [`ListAllInstanceRepositories`](Client::list_all_instance_repositories) | `GET` | `/v2/{project_id}/repositories` |
+//! | [`ListApiVersions`](Client::list_api_versions) | `GET` | `/` |
+//! | [`ListAuditLogs`](Client::list_audit_logs) | `GET` | `/v2/{project_id}/instances/{instance_id}/audit-logs` |
+//! | [`ListFeatureGates`](Client::list_feature_gates) | `GET` | `/v2/{project_id}/instances/{instance_id}/feature-gates` |
+//! | [`ListGcTasks`](Client::list_gc_tasks) | `GET` | `/v2/{project_id}/instances/{instance_id}/system/gc` |
+//! | [`ListGlobalFeatureGates`](Client::list_global_feature_gates) | `GET` | `/v2/{project_id}/feature-gates` |
+//! | [`ListImmutableRules`](Client::list_immutable_rules) | `GET` | `/v2/{project_id}/instances/{instance_id}/immutabletagrules` |
+//! | [`ListInstanceAccessories`](Client::list_instance_accessories) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}/accessories` |
+//! | [`ListInstanceAllArtifacts`](Client::list_instance_all_artifacts) | `GET` | `/v2/{project_id}/instances/{instance_id}/artifacts` |
+//! | [`ListInstanceArtifactVulnerabilities`](Client::list_instance_artifact_vulnerabilities) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}/vulnerabilities` |
+//! | [`ListInstanceArtifacts`](Client::list_instance_artifacts) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts` |
+//! | [`ListInstanceJobs`](Client::list_instance_jobs) | `GET` | `/v2/{project_id}/jobs` |
+//! | [`ListInstanceLtCredentials`](Client::list_instance_lt_credentials) | `GET` | `/v2/{project_id}/instances/{instance_id}/long-term-credentials` |
+//! | [`ListInstanceProjectTags`](Client::list_instance_project_tags) | `GET` | `/v2/{project_id}/instances/tags` |
+//! | [`ListInstanceReplicationPolicyExecSubTasks`](Client::list_instance_replication_policy_exec_sub_tasks) | `GET` | `/v2/{project_id}/instances/{instance_id}/replication/executions/{execution_id}/tasks/{task_id}/subtasks` |
+//! | [`ListInstanceReplicationPolicyExecTasks`](Client::list_instance_replication_policy_exec_tasks) | `GET` | `/v2/{project_id}/instances/{instance_id}/replication/executions/{execution_id}/tasks` |
+//! | [`ListInstanceRepositories`](Client::list_instance_repositories) | `GET` | `/v2/{project_id}/instances/{instance_id}/repositories` |
+//! | [`ListInstanceResourceInstances`](Client::list_instance_resource_instances) | `POST` | `/v2/{project_id}/{resource_type}/resource-instances/filter` |
+//! | [`ListInstanceResourceTags`](Client::list_instance_resource_tags) | `GET` | `/v2/{project_id}/{resource_type}/{resource_id}/tags` |
+//! | [`ListInstanceRetentionPolicies`](Client::list_instance_retention_policies) | `GET` | `/v2/{project_id}/instances/{instance_id}/retention/policies` |
+//! | [`ListInstanceRetentionPolicyExecSubTasks`](Client::list_instance_retention_policy_exec_sub_tasks) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}/executions/{execution_id}/tasks/{task_id}/subtasks` |
+//! | [`ListInstanceRetentionPolicyExecTasks`](Client::list_instance_retention_policy_exec_tasks) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}/executions/{execution_id}/tasks` |
+//! | [`ListInstanceSignPolicies`](Client::list_instance_sign_policies) | `GET` | `/v2/{project_id}/instances/{instance_id}/signature/policies` |
+//! | [`ListInstanceSignPolicyExecTasks`](Client::list_instance_sign_policy_exec_tasks) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}/executions/{execution_id}/tasks` |
+//! | [`ListInstanceSignatureExecutionSubtasks`](Client::list_instance_signature_execution_subtasks) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}/executions/{execution_id}/tasks/{task_id}/subtasks` |
+//! | [`ListInstanceStatistics`](Client::list_instance_statistics) | `GET` | `/v2/{project_id}/instances/{instance_id}/statistics` |
+//! | [`ListInstanceTags`](Client::list_instance_tags) | `GET` | `/v2/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/tags` |
+//! | [`ListInstanceWebhookJobs`](Client::list_instance_webhook_jobs) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/webhook/policies/{policy_id}/jobs` |
+//! | [`ListInstanceWebhooks`](Client::list_instance_webhooks) | `GET` | `/v2/{project_id}/instances/{instance_id}/webhook/policies` |
+//! | [`ListInternalEndpointConnections`](Client::list_internal_endpoint_connections) | `GET` | `/v2/{project_id}/instances/{instance_id}/internal-endpoint/connections` |
+//! | [`ListInternalEndpointPermissions`](Client::list_internal_endpoint_permissions) | `GET` | `/v2/{project_id}/instances/{instance_id}/internal-endpoint/permissions` |
+//! | [`ListNamespaceRepositories`](Client::list_namespace_repositories) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories` |
+//! | [`ListNamespaceTags`](Client::list_namespace_tags) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces-tags` |
+//! | [`ListQuotas`](Client::list_quotas) | `GET` | `/v2/manage/projects/{project_id}/quotas` |
+//! | [`ListReferences`](Client::list_references) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/{tag}/references` |
+//! | [`ListRepoAccessories`](Client::list_repo_accessories) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/{tag}/accessories` |
+//! | [`ListRepoDetails`](Client::list_repo_details) | `GET` | `/v3/manage/repos` |
+//! | [`ListReposDetails`](Client::list_repos_details) | `GET` | `/v2/manage/repos` |
+//! | [`ListRepositoryTag`](Client::list_repository_tag) | `GET` | `/v3/manage/namespaces/{namespace}/repos/{repository}/tags` |
+//! | [`ListRetentionHistories`](Client::list_retention_histories) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/retentions/histories` |
+//! | [`ListSharedRepoDetails`](Client::list_shared_repo_details) | `GET` | `/v3/manage/shared-repositories` |
+//! | [`ListSharedReposDetails`](Client::list_shared_repos_details) | `GET` | `/v2/manage/shared-repositories` |
+//! | [`ListSubResourceInstances`](Client::list_sub_resource_instances) | `POST` | `/v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/resource-instances/filter` |
+//! | [`ListSubResourceTags`](Client::list_sub_resource_tags) | `GET` | `/v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/{sub_resource_id}/tags` |
+//! | [`ListSyncRegions`](Client::list_sync_regions) | `GET` | `/v2/manage/regions` |
+//! | [`ShowApiVersion`](Client::show_api_version) | `GET` | `/{api_version}` |
+//! | [`ShowDomainOverview`](Client::show_domain_overview) | `GET` | `/v2/manage/overview` |
+//! | [`ShowDomainResourceReports`](Client::show_domain_resource_reports) | `GET` | `/v2/manage/reports/{resource_type}/{frequency}` |
+//! | [`ShowGcTask`](Client::show_gc_task) | `GET` | `/v2/{project_id}/instances/{instance_id}/system/gc/{gc_id}` |
+//! | [`StopGcTask`](Client::stop_gc_task) | `PUT` | `/v2/{project_id}/instances/{instance_id}/system/gc/{gc_id}` |
+//! | [`ShowInstanceArtifactAddition`](Client::show_instance_artifact_addition) | `GET` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}/additions/{addition}` |
+//! | [`ShowInstanceConfiguration`](Client::show_instance_configuration) | `GET` | `/v2/{project_id}/instances/{instance_id}/configurations` |
+//! | [`UpdateInstanceConfiguration`](Client::update_instance_configuration) | `PUT` | `/v2/{project_id}/instances/{instance_id}/configurations` |
+//! | [`ShowInstanceResourceInstancesCount`](Client::show_instance_resource_instances_count) | `POST` | `/v2/{project_id}/{resource_type}/resource-instances/count` |
+//! | [`ShowShareFeatureGates`](Client::show_share_feature_gates) | `GET` | `/v2/manage/projects/{project_id}/feature-gates` |
+//! | [`ShowSubResourceInstancesCount`](Client::show_sub_resource_instances_count) | `POST` | `/v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/resource-instances/count` |
+//! | [`ShowSyncJob`](Client::show_sync_job) | `GET` | `/v2/manage/namespaces/{namespace}/repos/{repository}/sync_job` |
+//! | [`StartManualScanning`](Client::start_manual_scanning) | `POST` | `/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}/scan` |
+//! | [`StopInstanceReplicationPolicyExecution`](Client::stop_instance_replication_policy_execution) | `PUT` | `/v2/{project_id}/instances/{instance_id}/replication/executions/{execution_id}` |
+//! | [`UpdateInternalEndpointConnections`](Client::update_internal_endpoint_connections) | `POST` | `/v2/{project_id}/instances/{instance_id}/internal-endpoint/connections/action` |
+//! | [`UpdateInternalEndpointPermissions`](Client::update_internal_endpoint_permissions) | `POST` | `/v2/{project_id}/instances/{instance_id}/internal-endpoint/permissions/action` |
 
+mod add_domain_name;
+mod check_agency;
 mod client;
+mod create_agency;
+mod create_authorization_token;
+mod create_image_sync_repo;
+mod create_immutable_rule;
+mod create_instance;
+mod create_instance_endpoint_policy;
+mod create_instance_internal_endpoint;
+mod create_instance_lt_credential;
+mod create_instance_namespace;
+mod create_instance_registry;
+mod create_instance_replication_policy;
+mod create_instance_resource_tags;
+mod create_instance_retention_policy;
+mod create_instance_sign_policy;
+mod create_instance_temp_credential;
+mod create_instance_webhook;
+mod create_manual_image_sync_repo;
+mod create_namespace;
+mod create_namespace_auth;
+mod create_repo;
+mod create_repo_domains;
+mod create_repo_tag;
+mod create_retention;
+mod create_secret;
+mod create_sub_resource_tags;
+mod create_trigger;
+mod create_user_repository_auth;
+mod delete_domain_name;
+mod delete_image_sync_repo;
+mod delete_immutable_rule;
+mod delete_instance;
+mod delete_instance_artifact;
+mod delete_instance_internal_endpoint;
+mod delete_instance_job;
+mod delete_instance_lt_credential;
+mod delete_instance_namespace;
+mod delete_instance_registry;
+mod delete_instance_replication_policy;
+mod delete_instance_repository;
+mod delete_instance_resource_tags;
+mod delete_instance_retention_policy;
+mod delete_instance_sign_policy;
+mod delete_instance_tag;
+mod delete_instance_webhook;
+mod delete_namespace_auth;
+mod delete_namespaces;
+mod delete_repo;
+mod delete_repo_domains;
+mod delete_repo_tag;
+mod delete_retention;
+mod delete_sub_resource_tags;
+mod delete_trigger;
+mod delete_user_repository_auth;
+mod execute_gc_schedule;
+mod execute_instance_replication_policy;
+mod execute_instance_retention_policy;
+mod execute_instance_sign_policy;
+mod list_all_instance_repositories;
+mod list_api_versions;
+mod list_audit_logs;
+mod list_domain_names;
+mod list_feature_gates;
+mod list_gc_tasks;
+mod list_global_feature_gates;
+mod list_image_auto_sync_repos_details;
+mod list_immutable_rules;
+mod list_instance;
+mod list_instance_accessories;
+mod list_instance_all_artifacts;
+mod list_instance_artifact_vulnerabilities;
+mod list_instance_artifacts;
+mod list_instance_internal_endpoints;
+mod list_instance_jobs;
+mod list_instance_lt_credentials;
+mod list_instance_namespaces;
+mod list_instance_project_tags;
+mod list_instance_registries;
+mod list_instance_replication_policies;
+mod list_instance_replication_policy_exec_sub_tasks;
+mod list_instance_replication_policy_exec_tasks;
+mod list_instance_replication_policy_executions;
+mod list_instance_repositories;
+mod list_instance_resource_instances;
+mod list_instance_resource_tags;
+mod list_instance_retention_policies;
+mod list_instance_retention_policy_exec_sub_tasks;
+mod list_instance_retention_policy_exec_tasks;
+mod list_instance_retention_policy_executions;
+mod list_instance_sign_policies;
+mod list_instance_sign_policy_exec_tasks;
+mod list_instance_sign_policy_executions;
+mod list_instance_signature_execution_subtasks;
+mod list_instance_statistics;
+mod list_instance_tags;
+mod list_instance_webhook_jobs;
+mod list_instance_webhooks;
+mod list_internal_endpoint_connections;
+mod list_internal_endpoint_permissions;
+mod list_namespace_repositories;
+mod list_namespace_tags;
+mod list_namespaces;
+mod list_quotas;
+mod list_references;
+mod list_repo_accessories;
+mod list_repo_details;
+mod list_repo_domains;
+mod list_repos_details;
+mod list_repository_tag;
+mod list_repository_tags;
+mod list_retention_histories;
+mod list_retentions;
+mod list_shared_repo_details;
+mod list_shared_repos_details;
+mod list_sub_resource_instances;
+mod list_sub_resource_tags;
+mod list_sync_regions;
+mod list_triggers_details;
 pub mod models;
+mod show_access_domain;
+mod show_api_version;
+mod show_domain_overview;
+mod show_domain_resource_reports;
+mod show_gc_schedule;
+mod show_gc_task;
+mod show_instance;
 mod show_instance_artifact;
+mod show_instance_artifact_addition;
+mod show_instance_configuration;
+mod show_instance_endpoint_policy;
+mod show_instance_internal_endpoint;
+mod show_instance_job;
+mod show_instance_namespace;
+mod show_instance_registry;
+mod show_instance_replication_policy;
+mod show_instance_repository;
+mod show_instance_resource_instances_count;
+mod show_instance_retention_policy;
+mod show_instance_sign_policy;
+mod show_instance_webhook;
+mod show_namespace;
+mod show_namespace_auth;
+mod show_repo_tag;
+mod show_repository;
+mod show_retention;
+mod show_share_feature_gates;
+mod show_sub_resource_instances_count;
+mod show_sync_job;
+mod show_trigger;
+mod show_user_repository_auth;
+mod start_manual_scanning;
+mod stop_gc_task;
+mod stop_instance_replication_policy_execution;
+mod update_domain_name;
+mod update_gc_schedule;
+mod update_immutable_rule;
+mod update_instance_configuration;
+mod update_instance_endpoint_policy;
+mod update_instance_lt_credential;
+mod update_instance_namespace;
+mod update_instance_registry;
+mod update_instance_replication_policy;
+mod update_instance_repository;
+mod update_instance_retention_policy;
+mod update_instance_sign_policy;
+mod update_instance_webhook;
+mod update_internal_endpoint_connections;
+mod update_internal_endpoint_permissions;
+mod update_namespace_auth;
+mod update_repo;
+mod update_repo_domains;
+mod update_retention;
+mod update_trigger;
+mod update_user_repository_auth;
 
+pub use add_domain_name::{AddDomainName, AddDomainNameOutput, AddDomainNameRequest};
+pub use check_agency::{CheckAgency, CheckAgencyOutput, CheckAgencyRequest};
 pub use client::{Client, ENDPOINTS};
+pub use create_agency::{CreateAgency, CreateAgencyOutput, CreateAgencyRequest};
+pub use create_authorization_token::{
+    CreateAuthorizationToken, CreateAuthorizationTokenOutput, CreateAuthorizationTokenRequest,
+};
+pub use create_image_sync_repo::{
+    CreateImageSyncRepo, CreateImageSyncRepoOutput, CreateImageSyncRepoRequest,
+};
+pub use create_immutable_rule::{
+    CreateImmutableRule, CreateImmutableRuleOutput, CreateImmutableRuleRequest,
+};
+pub use create_instance::{CreateInstance, CreateInstanceOutput, CreateInstanceRequest};
+pub use create_instance_endpoint_policy::{
+    CreateInstanceEndpointPolicy, CreateInstanceEndpointPolicyOutput,
+    CreateInstanceEndpointPolicyRequest,
+};
+pub use create_instance_internal_endpoint::{
+    CreateInstanceInternalEndpoint, CreateInstanceInternalEndpointOutput,
+    CreateInstanceInternalEndpointRequest,
+};
+pub use create_instance_lt_credential::{
+    CreateInstanceLtCredential, CreateInstanceLtCredentialOutput, CreateInstanceLtCredentialRequest,
+};
+pub use create_instance_namespace::{
+    CreateInstanceNamespace, CreateInstanceNamespaceOutput, CreateInstanceNamespaceRequest,
+};
+pub use create_instance_registry::{
+    CreateInstanceRegistry, CreateInstanceRegistryOutput, CreateInstanceRegistryRequest,
+};
+pub use create_instance_replication_policy::{
+    CreateInstanceReplicationPolicy, CreateInstanceReplicationPolicyOutput,
+    CreateInstanceReplicationPolicyRequest,
+};
+pub use create_instance_resource_tags::{
+    CreateInstanceResourceTags, CreateInstanceResourceTagsOutput, CreateInstanceResourceTagsRequest,
+};
+pub use create_instance_retention_policy::{
+    CreateInstanceRetentionPolicy, CreateInstanceRetentionPolicyOutput,
+    CreateInstanceRetentionPolicyRequest,
+};
+pub use create_instance_sign_policy::{
+    CreateInstanceSignPolicy, CreateInstanceSignPolicyOutput, CreateInstanceSignPolicyRequest,
+};
+pub use create_instance_temp_credential::{
+    CreateInstanceTempCredential, CreateInstanceTempCredentialOutput,
+    CreateInstanceTempCredentialRequest,
+};
+pub use create_instance_webhook::{
+    CreateInstanceWebhook, CreateInstanceWebhookOutput, CreateInstanceWebhookRequest,
+};
+pub use create_manual_image_sync_repo::{
+    CreateManualImageSyncRepo, CreateManualImageSyncRepoOutput, CreateManualImageSyncRepoRequest,
+};
+pub use create_namespace::{CreateNamespace, CreateNamespaceOutput, CreateNamespaceRequest};
+pub use create_namespace_auth::{
+    CreateNamespaceAuth, CreateNamespaceAuthOutput, CreateNamespaceAuthRequest,
+};
+pub use create_repo::{CreateRepo, CreateRepoOutput, CreateRepoRequest};
+pub use create_repo_domains::{
+    CreateRepoDomains, CreateRepoDomainsOutput, CreateRepoDomainsRequest,
+};
+pub use create_repo_tag::{CreateRepoTag, CreateRepoTagOutput, CreateRepoTagRequest};
+pub use create_retention::{CreateRetention, CreateRetentionOutput, CreateRetentionRequest};
+pub use create_secret::{CreateSecret, CreateSecretOutput, CreateSecretRequest};
+pub use create_sub_resource_tags::{
+    CreateSubResourceTags, CreateSubResourceTagsOutput, CreateSubResourceTagsRequest,
+};
+pub use create_trigger::{CreateTrigger, CreateTriggerOutput, CreateTriggerRequest};
+pub use create_user_repository_auth::{
+    CreateUserRepositoryAuth, CreateUserRepositoryAuthOutput, CreateUserRepositoryAuthRequest,
+};
+pub use delete_domain_name::{DeleteDomainName, DeleteDomainNameOutput, DeleteDomainNameRequest};
+pub use delete_image_sync_repo::{
+    DeleteImageSyncRepo, DeleteImageSyncRepoOutput, DeleteImageSyncRepoRequest,
+};
+pub use delete_immutable_rule::{
+    DeleteImmutableRule, DeleteImmutableRuleOutput, DeleteImmutableRuleRequest,
+};
+pub use delete_instance::{DeleteInstance, DeleteInstanceOutput, DeleteInstanceRequest};
+pub use delete_instance_artifact::{
+    DeleteInstanceArtifact, DeleteInstanceArtifactOutput, DeleteInstanceArtifactRequest,
+};
+pub use delete_instance_internal_endpoint::{
+    DeleteInstanceInternalEndpoint, DeleteInstanceInternalEndpointOutput,
+    DeleteInstanceInternalEndpointRequest,
+};
+pub use delete_instance_job::{
+    DeleteInstanceJob, DeleteInstanceJobOutput, DeleteInstanceJobRequest,
+};
+pub use delete_instance_lt_credential::{
+    DeleteInstanceLtCredential, DeleteInstanceLtCredentialOutput, DeleteInstanceLtCredentialRequest,
+};
+pub use delete_instance_namespace::{
+    DeleteInstanceNamespace, DeleteInstanceNamespaceOutput, DeleteInstanceNamespaceRequest,
+};
+pub use delete_instance_registry::{
+    DeleteInstanceRegistry, DeleteInstanceRegistryOutput, DeleteInstanceRegistryRequest,
+};
+pub use delete_instance_replication_policy::{
+    DeleteInstanceReplicationPolicy, DeleteInstanceReplicationPolicyOutput,
+    DeleteInstanceReplicationPolicyRequest,
+};
+pub use delete_instance_repository::{
+    DeleteInstanceRepository, DeleteInstanceRepositoryOutput, DeleteInstanceRepositoryRequest,
+};
+pub use delete_instance_resource_tags::{
+    DeleteInstanceResourceTags, DeleteInstanceResourceTagsOutput, DeleteInstanceResourceTagsRequest,
+};
+pub use delete_instance_retention_policy::{
+    DeleteInstanceRetentionPolicy, DeleteInstanceRetentionPolicyOutput,
+    DeleteInstanceRetentionPolicyRequest,
+};
+pub use delete_instance_sign_policy::{
+    DeleteInstanceSignPolicy, DeleteInstanceSignPolicyOutput, DeleteInstanceSignPolicyRequest,
+};
+pub use delete_instance_tag::{
+    DeleteInstanceTag, DeleteInstanceTagOutput, DeleteInstanceTagRequest,
+};
+pub use delete_instance_webhook::{
+    DeleteInstanceWebhook, DeleteInstanceWebhookOutput, DeleteInstanceWebhookRequest,
+};
+pub use delete_namespace_auth::{
+    DeleteNamespaceAuth, DeleteNamespaceAuthOutput, DeleteNamespaceAuthRequest,
+};
+pub use delete_namespaces::{DeleteNamespaces, DeleteNamespacesOutput, DeleteNamespacesRequest};
+pub use delete_repo::{DeleteRepo, DeleteRepoOutput, DeleteRepoRequest};
+pub use delete_repo_domains::{
+    DeleteRepoDomains, DeleteRepoDomainsOutput, DeleteRepoDomainsRequest,
+};
+pub use delete_repo_tag::{DeleteRepoTag, DeleteRepoTagOutput, DeleteRepoTagRequest};
+pub use delete_retention::{DeleteRetention, DeleteRetentionOutput, DeleteRetentionRequest};
+pub use delete_sub_resource_tags::{
+    DeleteSubResourceTags, DeleteSubResourceTagsOutput, DeleteSubResourceTagsRequest,
+};
+pub use delete_trigger::{DeleteTrigger, DeleteTriggerOutput, DeleteTriggerRequest};
+pub use delete_user_repository_auth::{
+    DeleteUserRepositoryAuth, DeleteUserRepositoryAuthOutput, DeleteUserRepositoryAuthRequest,
+};
+pub use execute_gc_schedule::{
+    ExecuteGcSchedule, ExecuteGcScheduleOutput, ExecuteGcScheduleRequest,
+};
+pub use execute_instance_replication_policy::{
+    ExecuteInstanceReplicationPolicy, ExecuteInstanceReplicationPolicyOutput,
+    ExecuteInstanceReplicationPolicyRequest,
+};
+pub use execute_instance_retention_policy::{
+    ExecuteInstanceRetentionPolicy, ExecuteInstanceRetentionPolicyOutput,
+    ExecuteInstanceRetentionPolicyRequest,
+};
+pub use execute_instance_sign_policy::{
+    ExecuteInstanceSignPolicy, ExecuteInstanceSignPolicyOutput, ExecuteInstanceSignPolicyRequest,
+};
+pub use list_all_instance_repositories::{
+    ListAllInstanceRepositories, ListAllInstanceRepositoriesOutput,
+    ListAllInstanceRepositoriesRequest,
+};
+pub use list_api_versions::{ListApiVersions, ListApiVersionsOutput, ListApiVersionsRequest};
+pub use list_audit_logs::{ListAuditLogs, ListAuditLogsOutput, ListAuditLogsRequest};
+pub use list_domain_names::{ListDomainNames, ListDomainNamesOutput, ListDomainNamesRequest};
+pub use list_feature_gates::{ListFeatureGates, ListFeatureGatesOutput, ListFeatureGatesRequest};
+pub use list_gc_tasks::{ListGcTasks, ListGcTasksOutput, ListGcTasksRequest};
+pub use list_global_feature_gates::{
+    ListGlobalFeatureGates, ListGlobalFeatureGatesOutput, ListGlobalFeatureGatesRequest,
+};
+pub use list_image_auto_sync_repos_details::{
+    ListImageAutoSyncReposDetails, ListImageAutoSyncReposDetailsOutput,
+    ListImageAutoSyncReposDetailsRequest,
+};
+pub use list_immutable_rules::{
+    ListImmutableRules, ListImmutableRulesOutput, ListImmutableRulesRequest,
+};
+pub use list_instance::{ListInstance, ListInstanceOutput, ListInstanceRequest};
+pub use list_instance_accessories::{
+    ListInstanceAccessories, ListInstanceAccessoriesOutput, ListInstanceAccessoriesRequest,
+};
+pub use list_instance_all_artifacts::{
+    ListInstanceAllArtifacts, ListInstanceAllArtifactsOutput, ListInstanceAllArtifactsRequest,
+};
+pub use list_instance_artifact_vulnerabilities::{
+    ListInstanceArtifactVulnerabilities, ListInstanceArtifactVulnerabilitiesOutput,
+    ListInstanceArtifactVulnerabilitiesRequest,
+};
+pub use list_instance_artifacts::{
+    ListInstanceArtifacts, ListInstanceArtifactsOutput, ListInstanceArtifactsRequest,
+};
+pub use list_instance_internal_endpoints::{
+    ListInstanceInternalEndpoints, ListInstanceInternalEndpointsOutput,
+    ListInstanceInternalEndpointsRequest,
+};
+pub use list_instance_jobs::{ListInstanceJobs, ListInstanceJobsOutput, ListInstanceJobsRequest};
+pub use list_instance_lt_credentials::{
+    ListInstanceLtCredentials, ListInstanceLtCredentialsOutput, ListInstanceLtCredentialsRequest,
+};
+pub use list_instance_namespaces::{
+    ListInstanceNamespaces, ListInstanceNamespacesOutput, ListInstanceNamespacesRequest,
+};
+pub use list_instance_project_tags::{
+    ListInstanceProjectTags, ListInstanceProjectTagsOutput, ListInstanceProjectTagsRequest,
+};
+pub use list_instance_registries::{
+    ListInstanceRegistries, ListInstanceRegistriesOutput, ListInstanceRegistriesRequest,
+};
+pub use list_instance_replication_policies::{
+    ListInstanceReplicationPolicies, ListInstanceReplicationPoliciesOutput,
+    ListInstanceReplicationPoliciesRequest,
+};
+pub use list_instance_replication_policy_exec_sub_tasks::{
+    ListInstanceReplicationPolicyExecSubTasks, ListInstanceReplicationPolicyExecSubTasksOutput,
+    ListInstanceReplicationPolicyExecSubTasksRequest,
+};
+pub use list_instance_replication_policy_exec_tasks::{
+    ListInstanceReplicationPolicyExecTasks, ListInstanceReplicationPolicyExecTasksOutput,
+    ListInstanceReplicationPolicyExecTasksRequest,
+};
+pub use list_instance_replication_policy_executions::{
+    ListInstanceReplicationPolicyExecutions, ListInstanceReplicationPolicyExecutionsOutput,
+    ListInstanceReplicationPolicyExecutionsRequest,
+};
+pub use list_instance_repositories::{
+    ListInstanceRepositories, ListInstanceRepositoriesOutput, ListInstanceRepositoriesRequest,
+};
+pub use list_instance_resource_instances::{
+    ListInstanceResourceInstances, ListInstanceResourceInstancesOutput,
+    ListInstanceResourceInstancesRequest,
+};
+pub use list_instance_resource_tags::{
+    ListInstanceResourceTags, ListInstanceResourceTagsOutput, ListInstanceResourceTagsRequest,
+};
+pub use list_instance_retention_policies::{
+    ListInstanceRetentionPolicies, ListInstanceRetentionPoliciesOutput,
+    ListInstanceRetentionPoliciesRequest,
+};
+pub use list_instance_retention_policy_exec_sub_tasks::{
+    ListInstanceRetentionPolicyExecSubTasks, ListInstanceRetentionPolicyExecSubTasksOutput,
+    ListInstanceRetentionPolicyExecSubTasksRequest,
+};
+pub use list_instance_retention_policy_exec_tasks::{
+    ListInstanceRetentionPolicyExecTasks, ListInstanceRetentionPolicyExecTasksOutput,
+    ListInstanceRetentionPolicyExecTasksRequest,
+};
+pub use list_instance_retention_policy_executions::{
+    ListInstanceRetentionPolicyExecutions, ListInstanceRetentionPolicyExecutionsOutput,
+    ListInstanceRetentionPolicyExecutionsRequest,
+};
+pub use list_instance_sign_policies::{
+    ListInstanceSignPolicies, ListInstanceSignPoliciesOutput, ListInstanceSignPoliciesRequest,
+};
+pub use list_instance_sign_policy_exec_tasks::{
+    ListInstanceSignPolicyExecTasks, ListInstanceSignPolicyExecTasksOutput,
+    ListInstanceSignPolicyExecTasksRequest,
+};
+pub use list_instance_sign_policy_executions::{
+    ListInstanceSignPolicyExecutions, ListInstanceSignPolicyExecutionsOutput,
+    ListInstanceSignPolicyExecutionsRequest,
+};
+pub use list_instance_signature_execution_subtasks::{
+    ListInstanceSignatureExecutionSubtasks, ListInstanceSignatureExecutionSubtasksOutput,
+    ListInstanceSignatureExecutionSubtasksRequest,
+};
+pub use list_instance_statistics::{
+    ListInstanceStatistics, ListInstanceStatisticsOutput, ListInstanceStatisticsRequest,
+};
+pub use list_instance_tags::{ListInstanceTags, ListInstanceTagsOutput, ListInstanceTagsRequest};
+pub use list_instance_webhook_jobs::{
+    ListInstanceWebhookJobs, ListInstanceWebhookJobsOutput, ListInstanceWebhookJobsRequest,
+};
+pub use list_instance_webhooks::{
+    ListInstanceWebhooks, ListInstanceWebhooksOutput, ListInstanceWebhooksRequest,
+};
+pub use list_internal_endpoint_connections::{
+    ListInternalEndpointConnections, ListInternalEndpointConnectionsOutput,
+    ListInternalEndpointConnectionsRequest,
+};
+pub use list_internal_endpoint_permissions::{
+    ListInternalEndpointPermissions, ListInternalEndpointPermissionsOutput,
+    ListInternalEndpointPermissionsRequest,
+};
+pub use list_namespace_repositories::{
+    ListNamespaceRepositories, ListNamespaceRepositoriesOutput, ListNamespaceRepositoriesRequest,
+};
+pub use list_namespace_tags::{
+    ListNamespaceTags, ListNamespaceTagsOutput, ListNamespaceTagsRequest,
+};
+pub use list_namespaces::{ListNamespaces, ListNamespacesOutput, ListNamespacesRequest};
+pub use list_quotas::{ListQuotas, ListQuotasOutput, ListQuotasRequest};
+pub use list_references::{ListReferences, ListReferencesOutput, ListReferencesRequest};
+pub use list_repo_accessories::{
+    ListRepoAccessories, ListRepoAccessoriesOutput, ListRepoAccessoriesRequest,
+};
+pub use list_repo_details::{ListRepoDetails, ListRepoDetailsOutput, ListRepoDetailsRequest};
+pub use list_repo_domains::{ListRepoDomains, ListRepoDomainsOutput, ListRepoDomainsRequest};
+pub use list_repos_details::{ListReposDetails, ListReposDetailsOutput, ListReposDetailsRequest};
+pub use list_repository_tag::{
+    ListRepositoryTag, ListRepositoryTagOutput, ListRepositoryTagRequest,
+};
+pub use list_repository_tags::{
+    ListRepositoryTags, ListRepositoryTagsOutput, ListRepositoryTagsRequest,
+};
+pub use list_retention_histories::{
+    ListRetentionHistories, ListRetentionHistoriesOutput, ListRetentionHistoriesRequest,
+};
+pub use list_retentions::{ListRetentions, ListRetentionsOutput, ListRetentionsRequest};
+pub use list_shared_repo_details::{
+    ListSharedRepoDetails, ListSharedRepoDetailsOutput, ListSharedRepoDetailsRequest,
+};
+pub use list_shared_repos_details::{
+    ListSharedReposDetails, ListSharedReposDetailsOutput, ListSharedReposDetailsRequest,
+};
+pub use list_sub_resource_instances::{
+    ListSubResourceInstances, ListSubResourceInstancesOutput, ListSubResourceInstancesRequest,
+};
+pub use list_sub_resource_tags::{
+    ListSubResourceTags, ListSubResourceTagsOutput, ListSubResourceTagsRequest,
+};
+pub use list_sync_regions::{ListSyncRegions, ListSyncRegionsOutput, ListSyncRegionsRequest};
+pub use list_triggers_details::{
+    ListTriggersDetails, ListTriggersDetailsOutput, ListTriggersDetailsRequest,
+};
+pub use show_access_domain::{ShowAccessDomain, ShowAccessDomainOutput, ShowAccessDomainRequest};
+pub use show_api_version::{ShowApiVersion, ShowApiVersionOutput, ShowApiVersionRequest};
+pub use show_domain_overview::{
+    ShowDomainOverview, ShowDomainOverviewOutput, ShowDomainOverviewRequest,
+};
+pub use show_domain_resource_reports::{
+    ShowDomainResourceReports, ShowDomainResourceReportsOutput, ShowDomainResourceReportsRequest,
+};
+pub use show_gc_schedule::{ShowGcSchedule, ShowGcScheduleOutput, ShowGcScheduleRequest};
+pub use show_gc_task::{ShowGcTask, ShowGcTaskOutput, ShowGcTaskRequest};
+pub use show_instance::{ShowInstance, ShowInstanceOutput, ShowInstanceRequest};
 pub use show_instance_artifact::{
     ShowInstanceArtifact, ShowInstanceArtifactOutput, ShowInstanceArtifactRequest,
+};
+pub use show_instance_artifact_addition::{
+    ShowInstanceArtifactAddition, ShowInstanceArtifactAdditionOutput,
+    ShowInstanceArtifactAdditionRequest,
+};
+pub use show_instance_configuration::{
+    ShowInstanceConfiguration, ShowInstanceConfigurationOutput, ShowInstanceConfigurationRequest,
+};
+pub use show_instance_endpoint_policy::{
+    ShowInstanceEndpointPolicy, ShowInstanceEndpointPolicyOutput, ShowInstanceEndpointPolicyRequest,
+};
+pub use show_instance_internal_endpoint::{
+    ShowInstanceInternalEndpoint, ShowInstanceInternalEndpointOutput,
+    ShowInstanceInternalEndpointRequest,
+};
+pub use show_instance_job::{ShowInstanceJob, ShowInstanceJobOutput, ShowInstanceJobRequest};
+pub use show_instance_namespace::{
+    ShowInstanceNamespace, ShowInstanceNamespaceOutput, ShowInstanceNamespaceRequest,
+};
+pub use show_instance_registry::{
+    ShowInstanceRegistry, ShowInstanceRegistryOutput, ShowInstanceRegistryRequest,
+};
+pub use show_instance_replication_policy::{
+    ShowInstanceReplicationPolicy, ShowInstanceReplicationPolicyOutput,
+    ShowInstanceReplicationPolicyRequest,
+};
+pub use show_instance_repository::{
+    ShowInstanceRepository, ShowInstanceRepositoryOutput, ShowInstanceRepositoryRequest,
+};
+pub use show_instance_resource_instances_count::{
+    ShowInstanceResourceInstancesCount, ShowInstanceResourceInstancesCountOutput,
+    ShowInstanceResourceInstancesCountRequest,
+};
+pub use show_instance_retention_policy::{
+    ShowInstanceRetentionPolicy, ShowInstanceRetentionPolicyOutput,
+    ShowInstanceRetentionPolicyRequest,
+};
+pub use show_instance_sign_policy::{
+    ShowInstanceSignPolicy, ShowInstanceSignPolicyOutput, ShowInstanceSignPolicyRequest,
+};
+pub use show_instance_webhook::{
+    ShowInstanceWebhook, ShowInstanceWebhookOutput, ShowInstanceWebhookRequest,
+};
+pub use show_namespace::{ShowNamespace, ShowNamespaceOutput, ShowNamespaceRequest};
+pub use show_namespace_auth::{
+    ShowNamespaceAuth, ShowNamespaceAuthOutput, ShowNamespaceAuthRequest,
+};
+pub use show_repo_tag::{ShowRepoTag, ShowRepoTagOutput, ShowRepoTagRequest};
+pub use show_repository::{ShowRepository, ShowRepositoryOutput, ShowRepositoryRequest};
+pub use show_retention::{ShowRetention, ShowRetentionOutput, ShowRetentionRequest};
+pub use show_share_feature_gates::{
+    ShowShareFeatureGates, ShowShareFeatureGatesOutput, ShowShareFeatureGatesRequest,
+};
+pub use show_sub_resource_instances_count::{
+    ShowSubResourceInstancesCount, ShowSubResourceInstancesCountOutput,
+    ShowSubResourceInstancesCountRequest,
+};
+pub use show_sync_job::{ShowSyncJob, ShowSyncJobOutput, ShowSyncJobRequest};
+pub use show_trigger::{ShowTrigger, ShowTriggerOutput, ShowTriggerRequest};
+pub use show_user_repository_auth::{
+    ShowUserRepositoryAuth, ShowUserRepositoryAuthOutput, ShowUserRepositoryAuthRequest,
+};
+pub use start_manual_scanning::{
+    StartManualScanning, StartManualScanningOutput, StartManualScanningRequest,
+};
+pub use stop_gc_task::{StopGcTask, StopGcTaskOutput, StopGcTaskRequest};
+pub use stop_instance_replication_policy_execution::{
+    StopInstanceReplicationPolicyExecution, StopInstanceReplicationPolicyExecutionOutput,
+    StopInstanceReplicationPolicyExecutionRequest,
+};
+pub use update_domain_name::{UpdateDomainName, UpdateDomainNameOutput, UpdateDomainNameRequest};
+pub use update_gc_schedule::{UpdateGcSchedule, UpdateGcScheduleOutput, UpdateGcScheduleRequest};
+pub use update_immutable_rule::{
+    UpdateImmutableRule, UpdateImmutableRuleOutput, UpdateImmutableRuleRequest,
+};
+pub use update_instance_configuration::{
+    UpdateInstanceConfiguration, UpdateInstanceConfigurationOutput,
+    UpdateInstanceConfigurationRequest,
+};
+pub use update_instance_endpoint_policy::{
+    UpdateInstanceEndpointPolicy, UpdateInstanceEndpointPolicyOutput,
+    UpdateInstanceEndpointPolicyRequest,
+};
+pub use update_instance_lt_credential::{
+    UpdateInstanceLtCredential, UpdateInstanceLtCredentialOutput, UpdateInstanceLtCredentialRequest,
+};
+pub use update_instance_namespace::{
+    UpdateInstanceNamespace, UpdateInstanceNamespaceOutput, UpdateInstanceNamespaceRequest,
+};
+pub use update_instance_registry::{
+    UpdateInstanceRegistry, UpdateInstanceRegistryOutput, UpdateInstanceRegistryRequest,
+};
+pub use update_instance_replication_policy::{
+    UpdateInstanceReplicationPolicy, UpdateInstanceReplicationPolicyOutput,
+    UpdateInstanceReplicationPolicyRequest,
+};
+pub use update_instance_repository::{
+    UpdateInstanceRepository, UpdateInstanceRepositoryOutput, UpdateInstanceRepositoryRequest,
+};
+pub use update_instance_retention_policy::{
+    UpdateInstanceRetentionPolicy, UpdateInstanceRetentionPolicyOutput,
+    UpdateInstanceRetentionPolicyRequest,
+};
+pub use update_instance_sign_policy::{
+    UpdateInstanceSignPolicy, UpdateInstanceSignPolicyOutput, UpdateInstanceSignPolicyRequest,
+};
+pub use update_instance_webhook::{
+    UpdateInstanceWebhook, UpdateInstanceWebhookOutput, UpdateInstanceWebhookRequest,
+};
+pub use update_internal_endpoint_connections::{
+    UpdateInternalEndpointConnections, UpdateInternalEndpointConnectionsOutput,
+    UpdateInternalEndpointConnectionsRequest,
+};
+pub use update_internal_endpoint_permissions::{
+    UpdateInternalEndpointPermissions, UpdateInternalEndpointPermissionsOutput,
+    UpdateInternalEndpointPermissionsRequest,
+};
+pub use update_namespace_auth::{
+    UpdateNamespaceAuth, UpdateNamespaceAuthOutput, UpdateNamespaceAuthRequest,
+};
+pub use update_repo::{UpdateRepo, UpdateRepoOutput, UpdateRepoRequest};
+pub use update_repo_domains::{
+    UpdateRepoDomains, UpdateRepoDomainsOutput, UpdateRepoDomainsRequest,
+};
+pub use update_retention::{UpdateRetention, UpdateRetentionOutput, UpdateRetentionRequest};
+pub use update_trigger::{UpdateTrigger, UpdateTriggerOutput, UpdateTriggerRequest};
+pub use update_user_repository_auth::{
+    UpdateUserRepositoryAuth, UpdateUserRepositoryAuthOutput, UpdateUserRepositoryAuthRequest,
 };

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use huaweicloud_sdk_core::wire::required;
+use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::{Deserialize, Serialize};
 
 use super::Client;
-use super::models::{ArtifactTag, NativeReportSummary};
+use super::models;
 
 /// Service and operation, as errors name them.
 const OPERATION: (&str, &str) = ("swr", "ShowInstanceArtifact");
@@ -17,41 +17,115 @@ const OPERATION: (&str, &str) = ("swr", "ShowInstanceArtifact");
 /// Path template; `{name}` placeholders are filled and percent-encoded.
 const PATH: &str = "/v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}";
 
-/// The complete input of [`Client::show_instance_artifact`]. Build it with [`ShowInstanceArtifact`]
-/// (which checks required fields), or deserialize it from the official SDKs' field names (`body`
-/// holds the body's fields); send it with [`ShowInstanceArtifactRequest::send`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl Client {
+    /// Show an artifact version of an enterprise instance.
+    ///
+    /// Returns the details of one artifact version in a repository of an SWR enterprise edition
+    /// instance: digest, media types, size, push and pull times, tags and, on request, the
+    /// vulnerability scan overview.
+    ///
+    /// Error bodies carry `error_code`, `error_msg` and, for authorization failures,
+    /// `encoded_authorization_message` (decode it with the STS `decode-authorization-message` API;
+    /// `ServiceError::encoded_authorization_message` returns it).
+    ///
+    /// `GET /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}`
+    /// ([API
+    /// Explorer](https://console.huaweicloud.com/apiexplorer/#/openapi/SWR/doc?version=v2&api=ShowInstanceArtifact))
+    ///
+    /// # Errors
+    ///
+    /// A service error (`Error::service_error`) for answers such as:
+    ///
+    /// - `400`: Bad request.
+    /// - `401`: Authentication failed.
+    /// - `403`: Forbidden.
+    /// - `404`: No such instance, namespace, repository or artifact.
+    /// - `500`: Internal error.
+    ///
+    /// Missing required fields are construction errors, raised before any I/O.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
+    /// use huaweicloud_sdk_core::Config;
+    /// use huaweicloud_sdk_swr::v2::Client;
+    ///
+    /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
+    /// let output = client
+    ///     .show_instance_artifact()
+    ///     .instance_id("6d4c3b2a-1f00-4e9d-8c7b-6a5f4e3d2c1b")
+    ///     .namespace_name("library")
+    ///     .repository_name("nginx")
+    ///     .reference("sha256:d086845138397686ea70e11f069031370534dcc1617d02ae9b501504f91af50a")
+    ///     .send()
+    ///     .await?;
+    /// println!("{output:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn show_instance_artifact(&self) -> ShowInstanceArtifact {
+        ShowInstanceArtifact {
+            client: self.clone(),
+            input: ShowInstanceArtifactRequest::default(),
+        }
+    }
+}
+
+/// The complete input of [`Client::show_instance_artifact`]. Build it with
+/// [`ShowInstanceArtifact`], whose `build` and `send` check the required fields, or deserialize it
+/// from the official SDKs' attribute names (`body` holds the body); send it with
+/// [`ShowInstanceArtifactRequest::send`].
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ShowInstanceArtifactRequest {
-    /// ID of the enterprise edition instance.
-    pub instance_id: String,
-    /// Namespace name.
-    pub namespace_name: String,
+    /// ID of the enterprise edition instance. Required.
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    /// Namespace name. Required.
+    #[serde(default)]
+    pub namespace_name: Option<String>,
     /// Repository (artifact) name. A name with `/` such as `group/app` can be passed as it is: the
     /// SDK percent-encodes path values, so it is sent as `group%2Fapp`. Some SWR API pages ask for
     /// `/` to be replaced with `$` (`group$app`); a value written that way is sent as given.
-    pub repository_name: String,
-    /// Artifact digest (`sha256:...`) or tag of the version.
-    pub reference: String,
+    /// Required.
+    #[serde(default)]
+    pub repository_name: Option<String>,
+    /// Artifact digest (`sha256:...`) or tag of the version. Required.
+    #[serde(default)]
+    pub reference: Option<String>,
     /// Whether to include the vulnerability scan overview (`scan_overview`) in the answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub with_scan_overview: Option<bool>,
 }
 
 impl ShowInstanceArtifactRequest {
+    /// A construction error naming the first required field that is not set.
+    fn check(&self) -> Result<()> {
+        required(self.instance_id.as_ref(), OPERATION, "instance_id")?;
+        required(self.namespace_name.as_ref(), OPERATION, "namespace_name")?;
+        required(self.repository_name.as_ref(), OPERATION, "repository_name")?;
+        required(self.reference.as_ref(), OPERATION, "reference")?;
+        Ok(())
+    }
+
     /// Sends the request with `client`; see [`Client::show_instance_artifact`].
     pub async fn send(self, client: &Client) -> Result<ShowInstanceArtifactOutput> {
-        let request = OperationRequest::new(PATH)
-            .header("content-type", "application/json")
-            .path_param("instance_id", self.instance_id)
-            .path_param("namespace_name", self.namespace_name)
-            .path_param("repository_name", self.repository_name)
-            .path_param("reference", self.reference)
-            .query_opt(
-                "with_scan_overview",
-                self.with_scan_overview.map(|v| v.to_string()),
-            );
+        let instance_id = required(self.instance_id, OPERATION, "instance_id")?;
+        let namespace_name = required(self.namespace_name, OPERATION, "namespace_name")?;
+        let repository_name = required(self.repository_name, OPERATION, "repository_name")?;
+        let reference = required(self.reference, OPERATION, "reference")?;
+        let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
+        request = request.path_param("instance_id", instance_id);
+        request = request.path_param("namespace_name", namespace_name);
+        request = request.path_param("repository_name", repository_name);
+        request = request.path_param("reference", reference);
+        request = request.query_opt(
+            "with_scan_overview",
+            self.with_scan_overview
+                .map(|value| bool_text(value).to_owned()),
+        );
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::GET);
         let response = client.executor().send(&spec, request).await?;
         let request_id = response.request_id().map(str::to_owned);
@@ -68,87 +142,59 @@ impl ShowInstanceArtifactRequest {
 #[must_use = "a builder does nothing until `send` is awaited"]
 pub struct ShowInstanceArtifact {
     client: Client,
-    instance_id: Option<String>,
-    namespace_name: Option<String>,
-    repository_name: Option<String>,
-    reference: Option<String>,
-    with_scan_overview: Option<bool>,
+    input: ShowInstanceArtifactRequest,
 }
 
 impl ShowInstanceArtifact {
-    pub(super) fn new(client: Client) -> Self {
-        Self {
-            client,
-            instance_id: None,
-            namespace_name: None,
-            repository_name: None,
-            reference: None,
-            with_scan_overview: None,
-        }
-    }
-
-    /// ID of the enterprise edition instance.
-    ///
-    /// Required.
+    /// ID of the enterprise edition instance. Required.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
-        self.instance_id = Some(value.into());
+        self.input.instance_id = Some(value.into());
         self
     }
 
-    /// Namespace name.
-    ///
-    /// Required.
+    /// Namespace name. Required.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
-        self.namespace_name = Some(value.into());
+        self.input.namespace_name = Some(value.into());
         self
     }
 
     /// Repository (artifact) name. A name with `/` such as `group/app` can be passed as it is: the
     /// SDK percent-encodes path values, so it is sent as `group%2Fapp`. Some SWR API pages ask for
     /// `/` to be replaced with `$` (`group$app`); a value written that way is sent as given.
-    ///
     /// Required.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
-        self.repository_name = Some(value.into());
+        self.input.repository_name = Some(value.into());
         self
     }
 
-    /// Artifact digest (`sha256:...`) or tag of the version.
-    ///
-    /// Required.
+    /// Artifact digest (`sha256:...`) or tag of the version. Required.
     pub fn reference(mut self, value: impl Into<String>) -> Self {
-        self.reference = Some(value.into());
+        self.input.reference = Some(value.into());
         self
     }
 
     /// Whether to include the vulnerability scan overview (`scan_overview`) in the answer.
     pub fn with_scan_overview(mut self, value: impl Into<bool>) -> Self {
-        self.with_scan_overview = Some(value.into());
+        self.input.with_scan_overview = Some(value.into());
         self
     }
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
     pub fn build(self) -> Result<ShowInstanceArtifactRequest> {
-        Ok(ShowInstanceArtifactRequest {
-            instance_id: required(self.instance_id, OPERATION, "instance_id")?,
-            namespace_name: required(self.namespace_name, OPERATION, "namespace_name")?,
-            repository_name: required(self.repository_name, OPERATION, "repository_name")?,
-            reference: required(self.reference, OPERATION, "reference")?,
-            with_scan_overview: self.with_scan_overview,
-        })
+        self.input.check()?;
+        Ok(self.input)
     }
 
     /// Sends the request; see [`Client::show_instance_artifact`].
     pub async fn send(self) -> Result<ShowInstanceArtifactOutput> {
-        let client = self.client.clone();
-        self.build()?.send(&client).await
+        self.input.send(&self.client).await
     }
 }
 
 /// The answer of [`Client::show_instance_artifact`]. Serialises back to the service's JSON field
-/// names (the request id aside).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// names (response headers and the request id aside).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShowInstanceArtifactOutput {
     /// Artifact digest.
@@ -191,12 +237,12 @@ pub struct ShowInstanceArtifactOutput {
     pub size: Option<i64>,
     /// Tags of the artifact version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<ArtifactTag>>,
+    pub tags: Option<Vec<models::ArtifactTag>>,
     /// Vulnerability scan overview, keyed by the MIME type of the report (such as
     /// `application/vnd.security.vulnerability.report; version=1.1`). Sent when
     /// `with_scan_overview` is true and the artifact was scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_overview: Option<BTreeMap<String, NativeReportSummary>>,
+    pub scan_overview: Option<BTreeMap<String, models::NativeReportSummary>>,
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.
     #[serde(skip)]
     pub request_id: Option<String>,

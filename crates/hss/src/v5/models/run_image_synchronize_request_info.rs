@@ -2,14 +2,29 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ImageType;
-
 /// Which SWR images to synchronize.
+///
+/// Sent in requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RunImageSynchronizeRequestInfo {
-    /// Type of the images to synchronize.
+    /// Type of the images to synchronize. Required.
     ///
     /// Length 1 to 32 characters.
-    pub image_type: ImageType,
+    pub image_type: super::ImageType,
+}
+
+impl RunImageSynchronizeRequestInfo {
+    /// A `RunImageSynchronizeRequestInfo` with its required fields; set the others with the setters.
+    pub fn new(image_type: impl Into<super::ImageType>) -> Self {
+        Self {
+            image_type: image_type.into(),
+        }
+    }
+
+    /// Sets `image_type`.
+    pub fn image_type(mut self, value: impl Into<super::ImageType>) -> Self {
+        self.image_type = value.into();
+        self
+    }
 }

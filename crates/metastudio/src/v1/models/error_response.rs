@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// An error code and message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Sent in requests and received in answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Error code.
@@ -12,4 +14,23 @@ pub struct ErrorResponse {
     /// Error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_msg: Option<String>,
+}
+
+impl ErrorResponse {
+    /// An empty `ErrorResponse`; set its fields with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `error_code`.
+    pub fn error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    /// Sets `error_msg`.
+    pub fn error_msg(mut self, value: impl Into<String>) -> Self {
+        self.error_msg = Some(value.into());
+        self
+    }
 }

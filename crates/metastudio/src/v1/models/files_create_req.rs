@@ -2,22 +2,22 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::AssetFileCategory;
-
 /// A file to create in an asset.
+///
+/// Sent in requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FilesCreateReq {
-    /// File name, case-insensitive.
+    /// File name, case-insensitive. Required.
     ///
     /// Length 1 to 256 characters.
     pub file_name: String,
     /// MD5 of the file content as RFC 1864 prescribes: the 128-bit MD5 digest, base64-encoded. The
-    /// upload's `Content-MD5` header must carry the same value.
+    /// upload's `Content-MD5` header must carry the same value. Required.
     ///
     /// Length 24 to 24 characters.
     pub file_md5: String,
-    /// Total file size in bytes, at most 5 GB.
+    /// Total file size in bytes, at most 5 GB. Required.
     ///
     /// From 1 to 5368709120.
     pub file_size: i64,
@@ -26,12 +26,68 @@ pub struct FilesCreateReq {
     /// Length 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    /// ID of the asset, on this platform, the file belongs to.
+    /// ID of the asset, on this platform, the file belongs to. Required.
     ///
     /// Length 1 to 64 characters.
     pub asset_id: String,
-    /// Category of the file within its asset. An asset has exactly one `MAIN` file.
+    /// Category of the file within its asset. An asset has exactly one `MAIN` file. Required.
     ///
     /// Length 1 to 128 characters.
-    pub asset_file_category: AssetFileCategory,
+    pub asset_file_category: super::AssetFileCategory,
+}
+
+impl FilesCreateReq {
+    /// A `FilesCreateReq` with its required fields; set the others with the setters.
+    pub fn new(
+        file_name: impl Into<String>,
+        file_md5: impl Into<String>,
+        file_size: impl Into<i64>,
+        asset_id: impl Into<String>,
+        asset_file_category: impl Into<super::AssetFileCategory>,
+    ) -> Self {
+        Self {
+            file_name: file_name.into(),
+            file_md5: file_md5.into(),
+            file_size: file_size.into(),
+            file_type: None,
+            asset_id: asset_id.into(),
+            asset_file_category: asset_file_category.into(),
+        }
+    }
+
+    /// Sets `file_name`.
+    pub fn file_name(mut self, value: impl Into<String>) -> Self {
+        self.file_name = value.into();
+        self
+    }
+
+    /// Sets `file_md5`.
+    pub fn file_md5(mut self, value: impl Into<String>) -> Self {
+        self.file_md5 = value.into();
+        self
+    }
+
+    /// Sets `file_size`.
+    pub fn file_size(mut self, value: impl Into<i64>) -> Self {
+        self.file_size = value.into();
+        self
+    }
+
+    /// Sets `file_type`.
+    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+        self.file_type = Some(value.into());
+        self
+    }
+
+    /// Sets `asset_id`.
+    pub fn asset_id(mut self, value: impl Into<String>) -> Self {
+        self.asset_id = value.into();
+        self
+    }
+
+    /// Sets `asset_file_category`.
+    pub fn asset_file_category(mut self, value: impl Into<super::AssetFileCategory>) -> Self {
+        self.asset_file_category = value.into();
+        self
+    }
 }

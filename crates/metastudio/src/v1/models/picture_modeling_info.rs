@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ErrorResponse, PictureModelingState};
-
 /// One picture modeling job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Received in answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PictureModelingInfo {
     /// Picture modeling job ID.
@@ -13,7 +13,7 @@ pub struct PictureModelingInfo {
     pub job_id: Option<String>,
     /// State of the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<PictureModelingState>,
+    pub state: Option<super::PictureModelingState>,
     /// Time the job started.
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
@@ -26,7 +26,7 @@ pub struct PictureModelingInfo {
     pub end_time: Option<String>,
     /// Why the job failed, when it did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_info: Option<ErrorResponse>,
+    pub error_info: Option<super::ErrorResponse>,
     /// ID of the model asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
@@ -39,4 +39,65 @@ pub struct PictureModelingInfo {
     /// URL of the model's cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_cover_url: Option<String>,
+}
+
+impl PictureModelingInfo {
+    /// An empty `PictureModelingInfo`; set its fields with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `job_id`.
+    pub fn job_id(mut self, value: impl Into<String>) -> Self {
+        self.job_id = Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<super::PictureModelingState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `error_info`.
+    pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
+        self.error_info = Some(value.into());
+        self
+    }
+
+    /// Sets `model_asset_id`.
+    pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
+        self.model_asset_id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `style_id`.
+    pub fn style_id(mut self, value: impl Into<String>) -> Self {
+        self.style_id = Some(value.into());
+        self
+    }
+
+    /// Sets `model_cover_url`.
+    pub fn model_cover_url(mut self, value: impl Into<String>) -> Self {
+        self.model_cover_url = Some(value.into());
+        self
+    }
 }

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A tag of an artifact version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Received in answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ArtifactTag {
     /// Tag ID.
@@ -28,4 +30,47 @@ pub struct ArtifactTag {
     /// Format: `date-time` (RFC 3339), kept as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_time: Option<String>,
+}
+
+impl ArtifactTag {
+    /// An empty `ArtifactTag`; set its fields with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `repository_id`.
+    pub fn repository_id(mut self, value: impl Into<i64>) -> Self {
+        self.repository_id = Some(value.into());
+        self
+    }
+
+    /// Sets `artifact_id`.
+    pub fn artifact_id(mut self, value: impl Into<i64>) -> Self {
+        self.artifact_id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `push_time`.
+    pub fn push_time(mut self, value: impl Into<String>) -> Self {
+        self.push_time = Some(value.into());
+        self
+    }
+
+    /// Sets `pull_time`.
+    pub fn pull_time(mut self, value: impl Into<String>) -> Self {
+        self.pull_time = Some(value.into());
+        self
+    }
 }

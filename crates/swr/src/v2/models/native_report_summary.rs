@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScanStatus, Scanner, Severity, VulnerabilitySummary};
-
 /// Summary of one vulnerability scan report of an artifact.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Received in answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NativeReportSummary {
     /// Report ID.
@@ -13,16 +13,16 @@ pub struct NativeReportSummary {
     pub report_id: Option<String>,
     /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<ScanStatus>,
+    pub scan_status: Option<super::ScanStatus>,
     /// Highest severity found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
+    pub severity: Option<super::Severity>,
     /// Scan duration in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i32>,
     /// Vulnerability counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub summary: Option<VulnerabilitySummary>,
+    pub summary: Option<super::VulnerabilitySummary>,
     /// Time the scan started.
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
@@ -40,5 +40,66 @@ pub struct NativeReportSummary {
     pub complete_percent: Option<i32>,
     /// The scanner that produced the report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scanner: Option<Scanner>,
+    pub scanner: Option<super::Scanner>,
+}
+
+impl NativeReportSummary {
+    /// An empty `NativeReportSummary`; set its fields with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `report_id`.
+    pub fn report_id(mut self, value: impl Into<String>) -> Self {
+        self.report_id = Some(value.into());
+        self
+    }
+
+    /// Sets `scan_status`.
+    pub fn scan_status(mut self, value: impl Into<super::ScanStatus>) -> Self {
+        self.scan_status = Some(value.into());
+        self
+    }
+
+    /// Sets `severity`.
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// Sets `duration`.
+    pub fn duration(mut self, value: impl Into<i32>) -> Self {
+        self.duration = Some(value.into());
+        self
+    }
+
+    /// Sets `summary`.
+    pub fn summary(mut self, value: impl Into<super::VulnerabilitySummary>) -> Self {
+        self.summary = Some(value.into());
+        self
+    }
+
+    /// Sets `start_time`.
+    pub fn start_time(mut self, value: impl Into<String>) -> Self {
+        self.start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `end_time`.
+    pub fn end_time(mut self, value: impl Into<String>) -> Self {
+        self.end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `complete_percent`.
+    pub fn complete_percent(mut self, value: impl Into<i32>) -> Self {
+        self.complete_percent = Some(value.into());
+        self
+    }
+
+    /// Sets `scanner`.
+    pub fn scanner(mut self, value: impl Into<super::Scanner>) -> Self {
+        self.scanner = Some(value.into());
+        self
+    }
 }

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A vulnerability scanner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Received in answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Scanner {
     /// Scanner name.
@@ -15,4 +17,29 @@ pub struct Scanner {
     /// Scanner version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+
+impl Scanner {
+    /// An empty `Scanner`; set its fields with the setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `vendor`.
+    pub fn vendor(mut self, value: impl Into<String>) -> Self {
+        self.vendor = Some(value.into());
+        self
+    }
+
+    /// Sets `version`.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
 }
