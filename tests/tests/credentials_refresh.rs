@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use huaweicloud_sdk_core::credentials::{CachingProvider, Credentials, ProvideCredentials};
+use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::LocalEndpoint;
 
 const CALLS: usize = 100;
@@ -87,7 +88,7 @@ async fn credentials_expiring_during_100_concurrent_calls_are_refreshed_once() {
                         .map(drop)
                 } else {
                     hss.run_image_synchronize()
-                        .image_type("private_image")
+                        .body(RunImageSynchronizeRequestInfo::new("private_image"))
                         .send()
                         .await
                         .map(drop)

@@ -213,7 +213,11 @@ proptest! {
                 .map(|_| ());
             let b = hss
                 .run_image_synchronize()
-                .image_type(huaweicloud_sdk_hss::v5::models::ImageType::PrivateImage)
+                .body(
+                    huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo::new(
+                        huaweicloud_sdk_hss::v5::models::ImageType::PrivateImage,
+                    ),
+                )
                 .send()
                 .await
                 .map(|_| ());

@@ -16,7 +16,9 @@ use std::time::{Duration, SystemTime};
 
 use huaweicloud_sdk_core::Credentials;
 use huaweicloud_sdk_core::retry::RetryConfig;
+use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::{DEFAULT_PROJECT_ID, LocalEndpoint, seed};
+use huaweicloud_sdk_metastudio::v1::models::FilesCreateReq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -255,13 +257,13 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
 
     // MetaStudio CreateFile (POST).
     let create = |md5: &str| {
-        metastudio
-            .create_file()
-            .file_name("portrait.png")
-            .file_md5(md5)
-            .file_size(1024)
-            .asset_id("8cb2f48a2cb006154794741933421100")
-            .asset_file_category("MAIN")
+        metastudio.create_file().body(FilesCreateReq::new(
+            "portrait.png",
+            md5,
+            1024,
+            "8cb2f48a2cb006154794741933421100",
+            "MAIN",
+        ))
     };
     let md5 = "CY9rzUYh03PK3k6DJie09g==";
     run!(shown, create(md5)).unwrap();
@@ -307,7 +309,10 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     run!(shown, artifact("latest").with_scan_overview(true)).unwrap();
 
     // HSS RunImageSynchronize (POST).
-    let sync = |image_type: &str| hss.run_image_synchronize().image_type(image_type);
+    let sync = |image_type: &str| {
+        hss.run_image_synchronize()
+            .body(RunImageSynchronizeRequestInfo::new(image_type))
+    };
     run!(shown, sync("private_image")).unwrap();
     let e = run!(shown, sync("public_image")).unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(400));

@@ -14,6 +14,7 @@
 
 use huaweicloud_sdk_core::Config;
 use huaweicloud_sdk_hss::v5::Client;
+use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(&config)?;
     let mut request = client
         .run_image_synchronize()
-        .image_type(image_type.as_str());
+        .body(RunImageSynchronizeRequestInfo::new(image_type.as_str()));
     if let Some(eps) = enterprise_project_id {
         request = request.enterprise_project_id(eps);
     }

@@ -4,7 +4,7 @@ use httpmock::prelude::*;
 use huaweicloud_sdk_core::retry::RetryConfig;
 use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_hss::v5::Client;
-use huaweicloud_sdk_hss::v5::models::ImageType;
+use huaweicloud_sdk_hss::v5::models::{ImageType, RunImageSynchronizeRequestInfo};
 
 const AK: &str = "HPUAEXAMPLEAK0000001";
 const SK: &str = "exampleSecretKey0000000000000000000000000";
@@ -39,7 +39,7 @@ async fn sends_query_header_and_body_and_parses_success() {
         .run_image_synchronize()
         .enterprise_project_id("all_granted_eps")
         .region("cn-north-4")
-        .image_type(ImageType::SharedImage)
+        .body(RunImageSynchronizeRequestInfo::new(ImageType::SharedImage))
         .send()
         .await
         .unwrap();
@@ -64,7 +64,7 @@ async fn optional_query_and_header_are_left_out_and_an_empty_body_is_success() {
         .await;
     let output = client(&server)
         .run_image_synchronize()
-        .image_type("private_image")
+        .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .send()
         .await
         .unwrap();
@@ -89,7 +89,7 @@ async fn a_2xx_with_a_non_zero_error_code_is_a_service_error() {
         .await;
     let e = client(&server)
         .run_image_synchronize()
-        .image_type(ImageType::PrivateImage)
+        .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
         .send()
         .await
         .unwrap_err();
@@ -117,7 +117,9 @@ async fn a_missing_image_type_fails_before_any_request() {
         .await
         .unwrap_err();
     assert!(e.is_construction(), "{e}");
-    assert!(e.to_string().contains("`image_type`"), "{e}");
+    // `image_type` is a required argument of `RunImageSynchronizeRequestInfo::new`, so the
+    // only way to leave it out is to leave out the body that carries it.
+    assert!(e.to_string().contains("`body`"), "{e}");
     assert_eq!(mock.calls_async().await, 0);
 }
 
@@ -138,7 +140,7 @@ async fn an_error_answer_is_a_service_error_with_the_request_id() {
         .await;
     let e = client(&server)
         .run_image_synchronize()
-        .image_type(ImageType::PrivateImage)
+        .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
         .send()
         .await
         .unwrap_err();

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::LocalEndpoint;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -43,7 +44,7 @@ async fn skewed_server_clock_is_corrected_once_then_reused() -> TestResult {
     // A POST: the gateway rejected it before the service ran, so it is resent.
     let out = hss
         .run_image_synchronize()
-        .image_type("private_image")
+        .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .send()
         .await?;
     assert_eq!(out.error_code, Some(0));
@@ -64,7 +65,7 @@ async fn skewed_server_clock_is_corrected_once_then_reused() -> TestResult {
         .await?;
     assert_eq!(local.request_count(), 3, "a second call needs one request");
     hss.run_image_synchronize()
-        .image_type("shared_image")
+        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
         .send()
         .await?;
     assert_eq!(local.request_count(), 4);

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 use huaweicloud_sdk_core::body::{ByteStream, RequestBody};
 use huaweicloud_sdk_core::transport::{HttpTransport, SharedTransport};
 use huaweicloud_sdk_core::{Config, Credentials};
+use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::{DEFAULT_AK, DEFAULT_PROJECT_ID, DEFAULT_SK, LocalEndpoint};
 use serde_json::Value;
 
@@ -180,7 +181,7 @@ async fn request_signed_16_minutes_ago_has_expired() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config)?;
     let err = client
         .run_image_synchronize()
-        .image_type("private_image")
+        .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .send()
         .await
         .expect_err("expired");
@@ -200,7 +201,7 @@ async fn request_signed_16_minutes_ago_has_expired() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config)?;
     client
         .run_image_synchronize()
-        .image_type("private_image")
+        .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .send()
         .await?;
     Ok(())
@@ -216,7 +217,7 @@ async fn injected_server_clock_decides_expiry() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config)?;
     let err = client
         .run_image_synchronize()
-        .image_type("private_image")
+        .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .send()
         .await
         .expect_err("server clock 20 minutes ahead");
@@ -311,7 +312,7 @@ async fn temporary_credentials_need_their_token() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&local.config())?;
     client
         .run_image_synchronize()
-        .image_type("shared_image")
+        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
         .send()
         .await?;
 
@@ -324,7 +325,7 @@ async fn temporary_credentials_need_their_token() -> TestResult {
     .with_endpoint(local.url());
     let err = huaweicloud_sdk_hss::v5::Client::new(&config)?
         .run_image_synchronize()
-        .image_type("shared_image")
+        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
         .send()
         .await
         .expect_err("wrong token");
@@ -355,7 +356,7 @@ async fn temporary_credentials_need_their_token() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config_for(&local, DEFAULT_AK, DEFAULT_SK))?;
     let err = client
         .run_image_synchronize()
-        .image_type("shared_image")
+        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
         .send()
         .await
         .expect_err("default AK not configured");

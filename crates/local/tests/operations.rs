@@ -2,7 +2,9 @@
 
 mod common;
 
+use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::{LocalEndpoint, seed};
+use huaweicloud_sdk_metastudio::v1::models::FilesCreateReq;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -141,11 +143,13 @@ async fn create_file_upload_and_download() -> TestResult {
     let md5 = common::content_md5(&content);
     let created = metastudio
         .create_file()
-        .file_name("Portrait.PNG")
-        .file_md5(md5.clone())
-        .file_size(i64::try_from(content.len())?)
-        .asset_id("8cb2f48a2cb006154794741933421100")
-        .asset_file_category("MAIN")
+        .body(FilesCreateReq::new(
+            "Portrait.PNG",
+            md5.clone(),
+            i64::try_from(content.len())?,
+            "8cb2f48a2cb006154794741933421100",
+            "MAIN",
+        ))
         .send()
         .await?;
     let file_id = created.file_id.expect("file_id");
@@ -239,17 +243,13 @@ async fn create_file_upload_and_download() -> TestResult {
 async fn create_file_validates_the_body() -> TestResult {
     let local = LocalEndpoint::start().await?;
     let client = huaweicloud_sdk_metastudio::v1::Client::new(&local.config())?;
-    let base = || {
+    let base = |file_md5: &str| {
         client
             .create_file()
-            .file_name("a.mp4")
-            .file_size(10)
-            .asset_id("asset")
-            .asset_file_category("MAIN")
+            .body(FilesCreateReq::new("a.mp4", file_md5, 10, "asset", "MAIN"))
     };
     // Not a base64 MD5.
-    let err = base()
-        .file_md5("not-a-base64-md5-value!!")
+    let err = base("not-a-base64-md5-value!!")
         .send()
         .await
         .expect_err("bad md5");
@@ -257,11 +257,13 @@ async fn create_file_validates_the_body() -> TestResult {
     // Unknown category.
     let err = client
         .create_file()
-        .file_name("a.mp4")
-        .file_md5(common::content_md5(b"x"))
-        .file_size(10)
-        .asset_id("asset")
-        .asset_file_category("BOGUS")
+        .body(FilesCreateReq::new(
+            "a.mp4",
+            common::content_md5(b"x"),
+            10,
+            "asset",
+            "BOGUS",
+        ))
         .send()
         .await
         .expect_err("bad category");
@@ -269,11 +271,13 @@ async fn create_file_validates_the_body() -> TestResult {
     // Too large.
     let err = client
         .create_file()
-        .file_name("a.mp4")
-        .file_md5(common::content_md5(b"x"))
-        .file_size(5_368_709_121i64)
-        .asset_id("asset")
-        .asset_file_category("MAIN")
+        .body(FilesCreateReq::new(
+            "a.mp4",
+            common::content_md5(b"x"),
+            5_368_709_121i64,
+            "asset",
+            "MAIN",
+        ))
         .send()
         .await
         .expect_err("too large");
@@ -282,12 +286,16 @@ async fn create_file_validates_the_body() -> TestResult {
     let data = b"RIFF....WAVE".to_vec();
     let created = client
         .create_file()
-        .file_name("voice")
-        .file_type("wav")
-        .file_md5(common::content_md5(&data))
-        .file_size(i64::try_from(data.len())?)
-        .asset_id("asset")
-        .asset_file_category("MAIN")
+        .body(
+            FilesCreateReq::new(
+                "voice",
+                common::content_md5(&data),
+                i64::try_from(data.len())?,
+                "asset",
+                "MAIN",
+            )
+            .file_type("wav"),
+        )
         .send()
         .await?;
     let response = reqwest::Client::new()
@@ -420,7 +428,7 @@ async fn run_image_synchronize_checks_image_type() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&local.config())?;
     let out = client
         .run_image_synchronize()
-        .image_type("private_image")
+        .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .region("cn-north-4")
         .enterprise_project_id("0")
         .send()
@@ -429,7 +437,7 @@ async fn run_image_synchronize_checks_image_type() -> TestResult {
     assert_eq!(out.error_description.as_deref(), Some("success"));
     let err = client
         .run_image_synchronize()
-        .image_type("public_image")
+        .body(RunImageSynchronizeRequestInfo::new("public_image"))
         .send()
         .await
         .expect_err("bad image type");

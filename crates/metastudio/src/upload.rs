@@ -64,7 +64,7 @@ use huaweicloud_sdk_core::{ByteStream, Error, RequestBody, Result};
 use md5::{Digest, Md5};
 
 use crate::v1::Client;
-use crate::v1::models::AssetFileCategory;
+use crate::v1::models::{AssetFileCategory, FilesCreateReq};
 
 /// Service and operation named by errors of the upload `PUT`.
 const OPERATION: (&str, &str) = ("metastudio", "UploadFile");
@@ -297,17 +297,17 @@ impl UploadFile {
         let size_i64 = i64::try_from(file_size)
             .map_err(|_| Error::construction("file size does not fit in i64"))?;
 
-        let mut create = self
-            .client
-            .create_file()
-            .file_name(file_name.clone())
-            .file_md5(file_md5.clone())
-            .file_size(size_i64)
-            .asset_id(asset_id)
-            .asset_file_category(category);
+        let mut file = FilesCreateReq::new(
+            file_name.clone(),
+            file_md5.clone(),
+            size_i64,
+            asset_id,
+            category,
+        );
         if let Some(t) = self.file_type {
-            create = create.file_type(t);
+            file = file.file_type(t);
         }
+        let mut create = self.client.create_file().body(file);
         if let Some(u) = self.x_app_user_id {
             create = create.x_app_user_id(u);
         }

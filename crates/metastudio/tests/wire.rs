@@ -6,7 +6,7 @@ use huaweicloud_sdk_core::retry::RetryConfig;
 use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_metastudio::v1::Client;
 use huaweicloud_sdk_metastudio::v1::models::{
-    AssetFileCategory, PictureModelingSortKey, PictureModelingState, SortDirection,
+    AssetFileCategory, FilesCreateReq, PictureModelingSortKey, PictureModelingState, SortDirection,
 };
 use serde_json::json;
 
@@ -57,12 +57,16 @@ async fn create_file_sends_header_and_body_and_parses_the_upload_url() {
     let output = client(&server)
         .create_file()
         .x_app_user_id("app-user-0001")
-        .file_name("1.png")
-        .file_md5("n58IG6hfM7vqI4K0vnWpog==")
-        .file_size(5_368_709_120i64)
-        .file_type("png")
-        .asset_id("8cb2f48a2cb006154794741933421100")
-        .asset_file_category(AssetFileCategory::Cover)
+        .body(
+            FilesCreateReq::new(
+                "1.png",
+                "n58IG6hfM7vqI4K0vnWpog==",
+                5_368_709_120i64,
+                "8cb2f48a2cb006154794741933421100",
+                AssetFileCategory::Cover,
+            )
+            .file_type("png"),
+        )
         .send()
         .await
         .unwrap();
@@ -92,11 +96,13 @@ async fn create_file_leaves_unset_optional_fields_out() {
         .await;
     let output = client(&server)
         .create_file()
-        .file_name("a.mp3")
-        .file_md5("CY9rzUYh03PK3k6DJie09g==")
-        .file_size(1)
-        .asset_id("a1")
-        .asset_file_category("MAIN")
+        .body(FilesCreateReq::new(
+            "a.mp3",
+            "CY9rzUYh03PK3k6DJie09g==",
+            1,
+            "a1",
+            "MAIN",
+        ))
         .send()
         .await
         .unwrap();
@@ -115,15 +121,14 @@ async fn create_file_without_required_fields_fails_before_any_request() {
         .await;
     let e = client(&server)
         .create_file()
-        .file_name("1.png")
-        .file_md5("n58IG6hfM7vqI4K0vnWpog==")
-        .file_size(1)
-        .asset_id("a1")
+        .x_app_user_id("app-user-0001")
         .send()
         .await
         .unwrap_err();
     assert!(e.is_construction(), "{e}");
-    assert!(e.to_string().contains("`asset_file_category`"), "{e}");
+    // The required fields are arguments of `FilesCreateReq::new`, so the only way to leave
+    // them out is to leave out the body that carries them.
+    assert!(e.to_string().contains("`body`"), "{e}");
     assert_eq!(mock.calls_async().await, 0);
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use futures_util::TryStreamExt;
 use huaweicloud_sdk_core::{Config, Error};
+use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_metastudio::upload::{UploadFile, UploadOutput, file_content_md5};
 use huaweicloud_sdk_projectman::download::{DownloadOptions, write_to_file};
 
@@ -103,7 +104,7 @@ pub async fn synchronize(config: &Config) -> Result<String, Error> {
     let client = huaweicloud_sdk_hss::v5::Client::new(config)?;
     let output = client
         .run_image_synchronize()
-        .image_type("private_image")
+        .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .send()
         .await?;
     Ok(format!(

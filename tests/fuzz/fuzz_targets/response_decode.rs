@@ -58,7 +58,11 @@ fuzz_target!(|input: Input| {
                 };
                 let result = client
                     .run_image_synchronize()
-                    .image_type(huaweicloud_sdk_hss::v5::models::ImageType::PrivateImage)
+                    .body(
+                        huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo::new(
+                            huaweicloud_sdk_hss::v5::models::ImageType::PrivateImage,
+                        ),
+                    )
                     .send()
                     .await;
                 let _ = format!("{result:?}");

@@ -381,15 +381,17 @@ pub async fn metastudio_list(
 pub async fn metastudio_create_file(
     config: &Config,
 ) -> Result<huaweicloud_sdk_metastudio::v1::CreateFileOutput> {
-    use huaweicloud_sdk_metastudio::v1::models::AssetFileCategory;
+    use huaweicloud_sdk_metastudio::v1::models::{AssetFileCategory, FilesCreateReq};
     huaweicloud_sdk_metastudio::v1::Client::new(config)
         .expect("metastudio client")
         .create_file()
-        .file_name("clip.mp4")
-        .file_md5("1B2M2Y8AsgTpgAmY7PhCfg==")
-        .file_size(10i64)
-        .asset_id("asset-1")
-        .asset_file_category(AssetFileCategory::Main)
+        .body(FilesCreateReq::new(
+            "clip.mp4",
+            "1B2M2Y8AsgTpgAmY7PhCfg==",
+            10i64,
+            "asset-1",
+            AssetFileCategory::Main,
+        ))
         .send()
         .await
 }
@@ -398,11 +400,11 @@ pub async fn metastudio_create_file(
 pub async fn hss_sync(
     config: &Config,
 ) -> Result<huaweicloud_sdk_hss::v5::RunImageSynchronizeOutput> {
-    use huaweicloud_sdk_hss::v5::models::ImageType;
+    use huaweicloud_sdk_hss::v5::models::{ImageType, RunImageSynchronizeRequestInfo};
     huaweicloud_sdk_hss::v5::Client::new(config)
         .expect("hss client")
         .run_image_synchronize()
-        .image_type(ImageType::PrivateImage)
+        .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
         .send()
         .await
 }
