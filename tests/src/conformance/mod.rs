@@ -20,7 +20,7 @@
 //! Where the official behaviour is an artifact or a bug, a named rule of [`rules`] says what this
 //! SDK must do instead. The runner is driven only by the data: no vector is special-cased by
 //! name. A vector names its service (`service`); older vectors without one are attributed by
-//! their endpoint (see [`vector::service`]).
+//! their endpoint (see `vector::service`).
 
 pub mod capture;
 mod operations;

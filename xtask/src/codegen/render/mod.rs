@@ -1,4 +1,4 @@
-//! Rust source for a checked [`Service`]. Every function returns unformatted text; the caller
+//! Rust source for a checked [`Service`](super::model::Service). Every function returns unformatted text; the caller
 //! runs it through rustfmt.
 
 mod client;
