@@ -3,8 +3,9 @@
 //! ListIssueFields:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/categories/{category_id}/field/templates`
 
+use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
-use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
+use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::{Deserialize, Serialize};
 
 use super::Client;
@@ -170,4 +171,44 @@ pub struct ListIssueFieldsOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.
     #[serde(skip)]
     pub request_id: Option<String>,
+}
+
+impl ListIssueFields {
+    /// Pages through the whole listing: the first request asks for page `page` (1 when unset) and
+    /// each next one for the page after, `size` items per page. The stream ends at an empty page or
+    /// once the total is reached; an error ends it after being yielded.
+    pub fn into_paginator(self) -> Paginator<ListIssueFieldsOutput> {
+        Paginator::by_page(
+            self.input
+                .page
+                .and_then(|value| u64::try_from(value).ok())
+                .unwrap_or(1),
+            move |number| {
+                let mut page = self.clone();
+                Box::pin(async move {
+                    page.input.page = Some(i64::try_from(number).map_err(|_| {
+                        Error::construction(format!("page {number} is out of range"))
+                            .with_operation(OPERATION.0, OPERATION.1)
+                    })?);
+                    page.send().await
+                })
+            },
+        )
+    }
+}
+
+impl OffsetPage for ListIssueFieldsOutput {
+    type Item = models::FieldLongDateVO;
+
+    fn total(&self) -> Option<u64> {
+        None
+    }
+
+    fn item_count(&self) -> usize {
+        self.result.as_ref().map_or(0, Vec::len)
+    }
+
+    fn into_items(self) -> Vec<models::FieldLongDateVO> {
+        self.result.unwrap_or_default()
+    }
 }

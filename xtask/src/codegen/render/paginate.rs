@@ -63,17 +63,17 @@ fn query<'a>(op: &'a Operation, wire: &str) -> Result<(&'a str, &'a Type), Strin
         .ok_or_else(|| format!("{}: no `{wire}` query parameter", op.id))
 }
 
-/// A `u64` position as the parameter's type, or a construction error when it does not fit.
-fn position(ty: &Type, what: &str) -> String {
-    match ty {
-        Type::String => format!("{what}.to_string()"),
-        Type::I32 => format!(
-            "i32::try_from({what}).map_err(|_| {{\n                    Error::construction(format!(\"{what} {{{what}}} is out of range\"))\n                        .with_operation(OPERATION.0, OPERATION.1)\n                }})?"
-        ),
-        _ => format!(
-            "i64::try_from({what}).map_err(|_| {{\n                    Error::construction(format!(\"{what} {{{what}}} is out of range\"))\n                        .with_operation(OPERATION.0, OPERATION.1)\n                }})?"
-        ),
-    }
+/// The `u64` position in the variable `var` as the parameter's type, or a construction error
+/// naming it `label` when it does not fit.
+fn position(ty: &Type, var: &str, label: &str) -> String {
+    let int = match ty {
+        Type::String => return format!("{var}.to_string()"),
+        Type::I32 => "i32",
+        _ => "i64",
+    };
+    format!(
+        "{int}::try_from({var}).map_err(|_| {{\n                    Error::construction(format!(\"{label} {{{var}}} is out of range\"))\n                        .with_operation(OPERATION.0, OPERATION.1)\n                }})?"
+    )
 }
 
 /// The user's starting position (`0` or `1` when unset).
@@ -122,7 +122,7 @@ pub fn pagination(op: &Operation) -> Result<String, String> {
             let constructor = format!(
                 "Paginator::new({start}, move |offset| {{\n            let mut page = self.clone();\n            Box::pin(async move {{\n                page.input.{field} = Some({value});\n                page.send().await\n            }})\n        }})",
                 start = start(ty, field, 0),
-                value = position(ty, "offset"),
+                value = position(ty, "offset", "offset"),
             );
             (doc, constructor, items, count.as_ref(), None)
         }
@@ -142,7 +142,7 @@ pub fn pagination(op: &Operation) -> Result<String, String> {
             let constructor = format!(
                 "Paginator::by_page({start}, move |number| {{\n            let mut page = self.clone();\n            Box::pin(async move {{\n                page.input.{field} = Some({value});\n                page.send().await\n            }})\n        }})",
                 start = start(ty, field, 1),
-                value = position(ty, "number"),
+                value = position(ty, "number", "page"),
             );
             (doc, constructor, items, count.as_ref(), None)
         }
