@@ -3,7 +3,7 @@
 //! AssociatePolicyGroup: `POST /v5/{project_id}/policy/deploy`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,18 +55,19 @@ impl Client {
 /// [`AssociatePolicyGroup`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`AssociatePolicyGroupRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AssociatePolicyGroupRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociatePolicyGroupRequestInfo>,
 }
 
@@ -123,6 +124,7 @@ impl AssociatePolicyGroup {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<AssociatePolicyGroupRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -135,7 +137,8 @@ impl AssociatePolicyGroup {
 }
 
 /// The answer of [`Client::associate_policy_group`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatePolicyGroupOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -4,7 +4,7 @@
 //! `POST /v5/{project_id}/container/kubernetes/clusters/daemonsets/batch-delete`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -56,15 +56,16 @@ impl Client {
 /// [`BatchDeleteAgentDaemonset`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`BatchDeleteAgentDaemonsetRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BatchDeleteAgentDaemonsetRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteDaemonsetRequestBody>,
 }
 
@@ -114,6 +115,7 @@ impl BatchDeleteAgentDaemonset {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<BatchDeleteAgentDaemonsetRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -126,7 +128,8 @@ impl BatchDeleteAgentDaemonset {
 }
 
 /// The answer of [`Client::batch_delete_agent_daemonset`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteAgentDaemonsetOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

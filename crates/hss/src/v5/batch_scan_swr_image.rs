@@ -3,7 +3,7 @@
 //! BatchScanSwrImage: `POST /v5/{project_id}/image/batch-scan`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -56,18 +56,19 @@ impl Client {
 /// The complete input of [`Client::batch_scan_swr_image`]. Build it with [`BatchScanSwrImage`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`BatchScanSwrImageRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BatchScanSwrImageRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchScanPrivateImageRequestInfo>,
 }
 
@@ -124,6 +125,7 @@ impl BatchScanSwrImage {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<BatchScanSwrImageRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -136,7 +138,8 @@ impl BatchScanSwrImage {
 }
 
 /// The answer of [`Client::batch_scan_swr_image`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchScanSwrImageOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! BindAgentPolicy: `POST /v5/{project_id}/ai/agent/policy`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,12 +54,13 @@ impl Client {
 /// The complete input of [`Client::bind_agent_policy`]. Build it with [`BindAgentPolicy`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`BindAgentPolicyRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BindAgentPolicyRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BindAgentPolicyRequestInfo>,
 }
 
@@ -102,6 +103,7 @@ impl BindAgentPolicy {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<BindAgentPolicyRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -114,7 +116,8 @@ impl BindAgentPolicy {
 }
 
 /// The answer of [`Client::bind_agent_policy`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindAgentPolicyOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

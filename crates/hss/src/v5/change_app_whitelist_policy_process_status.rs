@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -59,18 +59,19 @@ impl Client {
 /// [`ChangeAppWhitelistPolicyProcessStatus`], whose `build` and `send` check the required fields,
 /// or deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ChangeAppWhitelistPolicyProcessStatusRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ChangeAppWhitelistPolicyProcessStatusRequest {
     /// `policy_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<String>,
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeAppWhitelistPolicyProcessStatusRequestInfo>,
 }
 
@@ -136,6 +137,7 @@ impl ChangeAppWhitelistPolicyProcessStatus {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ChangeAppWhitelistPolicyProcessStatusRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -148,7 +150,8 @@ impl ChangeAppWhitelistPolicyProcessStatus {
 }
 
 /// The answer of [`Client::change_app_whitelist_policy_process_status`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeAppWhitelistPolicyProcessStatusOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

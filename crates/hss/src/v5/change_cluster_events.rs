@@ -3,7 +3,7 @@
 //! ChangeClusterEvents: `PUT /v5/{project_id}/cluster-protect/events`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,15 +54,16 @@ impl Client {
 /// The complete input of [`Client::change_cluster_events`]. Build it with [`ChangeClusterEvents`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ChangeClusterEventsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ChangeClusterEventsRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ModClusterProtectionEventRequest>,
 }
 
@@ -113,6 +114,7 @@ impl ChangeClusterEvents {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ChangeClusterEventsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -126,7 +128,8 @@ impl ChangeClusterEvents {
 
 /// The answer of [`Client::change_cluster_events`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeClusterEventsOutput {
     /// `total_num` JSON property.

@@ -3,7 +3,7 @@
 //! ChangeExtendedWeakPassword: `POST /v5/{project_id}/image/baseline/extended-weak-password`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,15 +55,16 @@ impl Client {
 /// [`ChangeExtendedWeakPassword`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ChangeExtendedWeakPasswordRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ChangeExtendedWeakPasswordRequest {
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeExtendedWeakPasswordRequestInfo>,
 }
 
@@ -114,6 +115,7 @@ impl ChangeExtendedWeakPassword {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ChangeExtendedWeakPasswordRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -126,7 +128,8 @@ impl ChangeExtendedWeakPassword {
 }
 
 /// The answer of [`Client::change_extended_weak_password`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeExtendedWeakPasswordOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! ChangeHostsGroup: `PUT /v5/{project_id}/host-management/groups`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,18 +54,19 @@ impl Client {
 /// The complete input of [`Client::change_hosts_group`]. Build it with [`ChangeHostsGroup`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ChangeHostsGroupRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ChangeHostsGroupRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeHostsGroupRequestInfo>,
 }
 
@@ -122,6 +123,7 @@ impl ChangeHostsGroup {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ChangeHostsGroupRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -134,7 +136,8 @@ impl ChangeHostsGroup {
 }
 
 /// The answer of [`Client::change_hosts_group`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeHostsGroupOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

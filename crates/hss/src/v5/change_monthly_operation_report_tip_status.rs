@@ -3,7 +3,7 @@
 //! ChangeMonthlyOperationReportTipStatus: `PUT /v5/{project_id}/operational-report/notification`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -54,8 +54,9 @@ impl Client {
 /// [`ChangeMonthlyOperationReportTipStatus`], whose `build` and `send` check the required fields,
 /// or deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ChangeMonthlyOperationReportTipStatusRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ChangeMonthlyOperationReportTipStatusRequest {}
 
@@ -93,6 +94,7 @@ pub struct ChangeMonthlyOperationReportTipStatus {
 impl ChangeMonthlyOperationReportTipStatus {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ChangeMonthlyOperationReportTipStatusRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -105,7 +107,8 @@ impl ChangeMonthlyOperationReportTipStatus {
 }
 
 /// The answer of [`Client::change_monthly_operation_report_tip_status`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChangeMonthlyOperationReportTipStatusOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

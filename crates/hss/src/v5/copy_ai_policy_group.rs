@@ -3,7 +3,7 @@
 //! CopyAiPolicyGroup: `POST /v5/{project_id}/ai/policy/groups`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,12 +54,13 @@ impl Client {
 /// The complete input of [`Client::copy_ai_policy_group`]. Build it with [`CopyAiPolicyGroup`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`CopyAiPolicyGroupRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CopyAiPolicyGroupRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CopyAiPolicyGroupRequestInfo>,
 }
 
@@ -103,6 +104,7 @@ impl CopyAiPolicyGroup {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CopyAiPolicyGroupRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -116,7 +118,8 @@ impl CopyAiPolicyGroup {
 
 /// The answer of [`Client::copy_ai_policy_group`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CopyAiPolicyGroupOutput {
     /// `group_id` JSON property.

@@ -3,7 +3,7 @@
 //! CreateClustersInfo: `POST /v5/{project_id}/kubernetes/save-clusters`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -51,12 +51,13 @@ impl Client {
 /// The complete input of [`Client::create_clusters_info`]. Build it with [`CreateClustersInfo`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`CreateClustersInfoRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateClustersInfoRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
 }
 
@@ -97,6 +98,7 @@ impl CreateClustersInfo {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateClustersInfoRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -109,7 +111,8 @@ impl CreateClustersInfo {
 }
 
 /// The answer of [`Client::create_clusters_info`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateClustersInfoOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! CreateImageSynchronizeTask: `POST /v5/{project_id}/image/image-sync/tasks`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,18 +55,19 @@ impl Client {
 /// [`CreateImageSynchronizeTask`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CreateImageSynchronizeTaskRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateImageSynchronizeTaskRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateImageSynchronizeTaskRequestInfo>,
 }
 
@@ -124,6 +125,7 @@ impl CreateImageSynchronizeTask {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateImageSynchronizeTaskRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -136,7 +138,8 @@ impl CreateImageSynchronizeTask {
 }
 
 /// The answer of [`Client::create_image_synchronize_task`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateImageSynchronizeTaskOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

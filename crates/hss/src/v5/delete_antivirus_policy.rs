@@ -3,7 +3,7 @@
 //! DeleteAntivirusPolicy: `POST /v5/{project_id}/antivirus/policy/batch-delete`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,15 +55,16 @@ impl Client {
 /// [`DeleteAntivirusPolicy`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`DeleteAntivirusPolicyRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteAntivirusPolicyRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteAntivirusPolicyRequestInfo>,
 }
 
@@ -113,6 +114,7 @@ impl DeleteAntivirusPolicy {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteAntivirusPolicyRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -125,7 +127,8 @@ impl DeleteAntivirusPolicy {
 }
 
 /// The answer of [`Client::delete_antivirus_policy`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteAntivirusPolicyOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

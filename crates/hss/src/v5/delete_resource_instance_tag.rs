@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -56,18 +56,19 @@ impl Client {
 /// [`DeleteResourceInstanceTag`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`DeleteResourceInstanceTagRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteResourceInstanceTagRequest {
     /// `resource_type` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_type: Option<String>,
     /// `resource_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_id: Option<String>,
     /// `key` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub key: Option<String>,
 }
 
@@ -128,6 +129,7 @@ impl DeleteResourceInstanceTag {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteResourceInstanceTagRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -140,7 +142,8 @@ impl DeleteResourceInstanceTag {
 }
 
 /// The answer of [`Client::delete_resource_instance_tag`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteResourceInstanceTagOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -53,12 +53,13 @@ impl Client {
 /// The complete input of [`Client::enable_trust_service`]. Build it with [`EnableTrustService`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`EnableTrustServiceRequest::send`].
-#[derive(Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct EnableTrustServiceRequest {
     /// `X-Security-Token` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_security_token: Option<String>,
 }
 
@@ -111,6 +112,7 @@ impl EnableTrustService {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<EnableTrustServiceRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -123,7 +125,8 @@ impl EnableTrustService {
 }
 
 /// The answer of [`Client::enable_trust_service`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EnableTrustServiceOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -57,45 +57,46 @@ impl Client {
 /// [`ListAllRiskConfigCheckRules`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ListAllRiskConfigCheckRulesRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListAllRiskConfigCheckRulesRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `offset` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i64>,
     /// `limit` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
     /// `check_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub check_type: Option<String>,
     /// `standard` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub standard: Option<String>,
     /// `statistics_scan_result` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub statistics_scan_result: Option<String>,
     /// `check_rule_name` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub check_rule_name: Option<String>,
     /// `severity` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub severity: Option<String>,
     /// `cluster_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub cluster_id: Option<String>,
     /// `tag` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub tag: Option<String>,
     /// `policy_group_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_group_id: Option<String>,
     /// `statistics_flag` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub statistics_flag: Option<bool>,
 }
 
@@ -223,6 +224,7 @@ impl ListAllRiskConfigCheckRules {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListAllRiskConfigCheckRulesRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -236,7 +238,8 @@ impl ListAllRiskConfigCheckRules {
 
 /// The answer of [`Client::list_all_risk_config_check_rules`]. Serialises back to the service's
 /// JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAllRiskConfigCheckRulesOutput {
     /// `total_num` JSON property.
@@ -264,6 +267,9 @@ impl ListAllRiskConfigCheckRules {
     /// each next one at the previous offset plus the items received, `limit` per page (the
     /// service's default when unset). The stream ends after the page that reaches the total, or at
     /// an empty page; an error ends it after being yielded.
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<ListAllRiskConfigCheckRulesOutput> {
         Paginator::new(
             self.input

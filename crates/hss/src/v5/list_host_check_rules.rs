@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -57,42 +57,43 @@ impl Client {
 /// The complete input of [`Client::list_host_check_rules`]. Build it with [`ListHostCheckRules`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ListHostCheckRulesRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListHostCheckRulesRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `offset` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i64>,
     /// `limit` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
     /// `host_id` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub host_id: Option<String>,
     /// `policy_group_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_group_id: Option<String>,
     /// `result_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub result_type: Option<String>,
     /// `standard` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub standard: Option<String>,
     /// `check_name` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub check_name: Option<String>,
     /// `check_rule_name` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub check_rule_name: Option<String>,
     /// `tag` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub tag: Option<String>,
     /// `severity` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub severity: Option<String>,
 }
 
@@ -210,6 +211,7 @@ impl ListHostCheckRules {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListHostCheckRulesRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -223,7 +225,8 @@ impl ListHostCheckRules {
 
 /// The answer of [`Client::list_host_check_rules`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListHostCheckRulesOutput {
     /// `total_num` JSON property.
@@ -242,6 +245,9 @@ impl ListHostCheckRules {
     /// each next one at the previous offset plus the items received, `limit` per page (the
     /// service's default when unset). The stream ends after the page that reaches the total, or at
     /// an empty page; an error ends it after being yielded.
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<ListHostCheckRulesOutput> {
         Paginator::new(
             self.input

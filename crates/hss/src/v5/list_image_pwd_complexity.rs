@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,36 +54,37 @@ impl Client {
 /// [`ListImagePwdComplexity`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ListImagePwdComplexityRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListImagePwdComplexityRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `limit` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
     /// `offset` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i64>,
     /// `image_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub image_type: Option<String>,
     /// `namespace` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace: Option<String>,
     /// `image_name` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub image_name: Option<String>,
     /// `image_version` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub image_version: Option<String>,
     /// `instance_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
 }
 
@@ -181,6 +182,7 @@ impl ListImagePwdComplexity {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListImagePwdComplexityRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -194,7 +196,8 @@ impl ListImagePwdComplexity {
 
 /// The answer of [`Client::list_image_pwd_complexity`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListImagePwdComplexityOutput {
     /// `total_num` JSON property.
@@ -213,6 +216,9 @@ impl ListImagePwdComplexity {
     /// each next one at the previous offset plus the items received, `limit` per page (the
     /// service's default when unset). The stream ends after the page that reaches the total, or at
     /// an empty page; an error ends it after being yielded.
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<ListImagePwdComplexityOutput> {
         Paginator::new(
             self.input

@@ -3,7 +3,7 @@
 //! ListLoginCommonIp: `GET /v5/{project_id}/setting/login-common-ip`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,15 +52,16 @@ impl Client {
 /// The complete input of [`Client::list_login_common_ip`]. Build it with [`ListLoginCommonIp`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ListLoginCommonIpRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListLoginCommonIpRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `ip_addr` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub ip_addr: Option<String>,
 }
 
@@ -109,6 +110,7 @@ impl ListLoginCommonIp {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListLoginCommonIpRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -122,7 +124,8 @@ impl ListLoginCommonIp {
 
 /// The answer of [`Client::list_login_common_ip`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLoginCommonIpOutput {
     /// `total_num` JSON property.

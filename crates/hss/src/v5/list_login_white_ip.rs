@@ -3,7 +3,7 @@
 //! ListLoginWhiteIp: `GET /v5/{project_id}/setting/login-white-ip`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,15 +52,16 @@ impl Client {
 /// The complete input of [`Client::list_login_white_ip`]. Build it with [`ListLoginWhiteIp`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ListLoginWhiteIpRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListLoginWhiteIpRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `white_ip` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub white_ip: Option<String>,
 }
 
@@ -109,6 +110,7 @@ impl ListLoginWhiteIp {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListLoginWhiteIpRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -122,7 +124,8 @@ impl ListLoginWhiteIp {
 
 /// The answer of [`Client::list_login_white_ip`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLoginWhiteIpOutput {
     /// `total_num` JSON property.

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,27 +54,28 @@ impl Client {
 /// The complete input of [`Client::list_policy_group`]. Build it with [`ListPolicyGroup`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ListPolicyGroupRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListPolicyGroupRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `offset` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i64>,
     /// `limit` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
     /// `group_name` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub group_name: Option<String>,
     /// `container_mode` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub container_mode: Option<bool>,
     /// `group_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub group_id: Option<String>,
 }
 
@@ -154,6 +155,7 @@ impl ListPolicyGroup {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListPolicyGroupRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -167,7 +169,8 @@ impl ListPolicyGroup {
 
 /// The answer of [`Client::list_policy_group`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPolicyGroupOutput {
     /// `total_num` JSON property.
@@ -186,6 +189,9 @@ impl ListPolicyGroup {
     /// each next one at the previous offset plus the items received, `limit` per page (the
     /// service's default when unset). The stream ends after the page that reaches the total, or at
     /// an empty page; an error ends it after being yielded.
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<ListPolicyGroupOutput> {
         Paginator::new(
             self.input

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -70,23 +70,24 @@ impl Client {
 /// The complete input of [`Client::run_image_synchronize`]. Build it with [`RunImageSynchronize`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`RunImageSynchronizeRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct RunImageSynchronizeRequest {
     /// Enterprise project ID: `0` (the default) for the default enterprise project,
     /// `all_granted_eps` for all enterprise projects.
     ///
     /// Length 1 to 256 characters.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// ID of the region of the assets, such as `cn-north-4`.
     ///
     /// Length 0 to 128 characters.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
     /// The JSON body. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RunImageSynchronizeRequestInfo>,
 }
 
@@ -160,6 +161,7 @@ impl RunImageSynchronize {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<RunImageSynchronizeRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -173,7 +175,8 @@ impl RunImageSynchronize {
 
 /// The answer of [`Client::run_image_synchronize`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RunImageSynchronizeOutput {
     /// Error code: 0 on success. A non-zero code is returned as a service error instead.

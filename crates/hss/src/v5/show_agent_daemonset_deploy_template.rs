@@ -3,7 +3,7 @@
 //! ShowAgentDaemonsetDeployTemplate: `GET /v5/{project_id}/container/kubernetes/template`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -53,12 +53,13 @@ impl Client {
 /// [`ShowAgentDaemonsetDeployTemplate`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowAgentDaemonsetDeployTemplateRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowAgentDaemonsetDeployTemplateRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
 }
 
@@ -101,6 +102,7 @@ impl ShowAgentDaemonsetDeployTemplate {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowAgentDaemonsetDeployTemplateRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -114,7 +116,8 @@ impl ShowAgentDaemonsetDeployTemplate {
 
 /// The answer of [`Client::show_agent_daemonset_deploy_template`]. Serialises back to the service's
 /// JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowAgentDaemonsetDeployTemplateOutput {
     /// `is_default` JSON property.

@@ -3,7 +3,7 @@
 //! ShowAgentStatistics: `GET /v5/{project_id}/overview/agent/statistics`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -51,15 +51,16 @@ impl Client {
 /// The complete input of [`Client::show_agent_statistics`]. Build it with [`ShowAgentStatistics`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowAgentStatisticsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowAgentStatisticsRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `container_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub container_type: Option<i64>,
 }
 
@@ -111,6 +112,7 @@ impl ShowAgentStatistics {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowAgentStatisticsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -124,7 +126,8 @@ impl ShowAgentStatistics {
 
 /// The answer of [`Client::show_agent_statistics`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowAgentStatisticsOutput {
     /// `wait_upgrade_num` JSON property.

@@ -3,7 +3,7 @@
 //! ShowAntivirusFreeQuota: `GET /v5/{project_id}/antivirus/pay-per-scan/free-quotas`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -52,12 +52,13 @@ impl Client {
 /// [`ShowAntivirusFreeQuota`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowAntivirusFreeQuotaRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowAntivirusFreeQuotaRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
 }
 
@@ -99,6 +100,7 @@ impl ShowAntivirusFreeQuota {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowAntivirusFreeQuotaRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -112,7 +114,8 @@ impl ShowAntivirusFreeQuota {
 
 /// The answer of [`Client::show_antivirus_free_quota`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowAntivirusFreeQuotaOutput {
     /// `free_quota` JSON property.

@@ -3,7 +3,7 @@
 //! ShowEndpointStatus: `POST /v5/{project_id}/host-management/vpc-endpointes/batch-query`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,12 +54,13 @@ impl Client {
 /// The complete input of [`Client::show_endpoint_status`]. Build it with [`ShowEndpointStatus`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowEndpointStatusRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowEndpointStatusRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::QueryVpcCondition>,
 }
 
@@ -103,6 +104,7 @@ impl ShowEndpointStatus {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowEndpointStatusRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -116,7 +118,8 @@ impl ShowEndpointStatus {
 
 /// The answer of [`Client::show_endpoint_status`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowEndpointStatusOutput {
     /// `data_list` JSON property.

@@ -3,7 +3,7 @@
 //! ShowHotInformation: `GET /v5/{project_id}/overview/hot/information`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,8 +52,9 @@ impl Client {
 /// The complete input of [`Client::show_hot_information`]. Build it with [`ShowHotInformation`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowHotInformationRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowHotInformationRequest {}
 
@@ -88,6 +89,7 @@ pub struct ShowHotInformation {
 impl ShowHotInformation {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowHotInformationRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -101,7 +103,8 @@ impl ShowHotInformation {
 
 /// The answer of [`Client::show_hot_information`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowHotInformationOutput {
     /// `data_list` JSON property.

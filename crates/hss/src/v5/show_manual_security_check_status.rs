@@ -3,7 +3,7 @@
 //! ShowManualSecurityCheckStatus: `GET /v5/{project_id}/security-check/manual-check/status`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -52,12 +52,13 @@ impl Client {
 /// [`ShowManualSecurityCheckStatus`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowManualSecurityCheckStatusRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowManualSecurityCheckStatusRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
 }
 
@@ -100,6 +101,7 @@ impl ShowManualSecurityCheckStatus {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowManualSecurityCheckStatusRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -113,7 +115,8 @@ impl ShowManualSecurityCheckStatus {
 
 /// The answer of [`Client::show_manual_security_check_status`]. Serialises back to the service's
 /// JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowManualSecurityCheckStatusOutput {
     /// `scan_status` JSON property.

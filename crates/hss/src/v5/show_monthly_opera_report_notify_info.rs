@@ -3,7 +3,7 @@
 //! ShowMonthlyOperaReportNotifyInfo: `GET /v5/{project_id}/operational-report/notification`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -52,8 +52,9 @@ impl Client {
 /// [`ShowMonthlyOperaReportNotifyInfo`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowMonthlyOperaReportNotifyInfoRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowMonthlyOperaReportNotifyInfoRequest {}
 
@@ -89,6 +90,7 @@ pub struct ShowMonthlyOperaReportNotifyInfo {
 impl ShowMonthlyOperaReportNotifyInfo {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowMonthlyOperaReportNotifyInfoRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -102,7 +104,8 @@ impl ShowMonthlyOperaReportNotifyInfo {
 
 /// The answer of [`Client::show_monthly_opera_report_notify_info`]. Serialises back to the
 /// service's JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMonthlyOperaReportNotifyInfoOutput {
     /// `status` JSON property.

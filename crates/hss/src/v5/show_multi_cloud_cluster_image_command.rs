@@ -7,7 +7,7 @@ use std::fmt;
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -60,24 +60,25 @@ impl Client {
 /// [`ShowMultiCloudClusterImageCommand`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowMultiCloudClusterImageCommandRequest::send`].
-#[derive(Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowMultiCloudClusterImageCommandRequest {
     /// `image_repo` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub image_repo: Option<String>,
     /// `organization` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub organization: Option<String>,
     /// `username` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub username: Option<String>,
     /// `password` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub password: Option<String>,
     /// `plug_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub plug_type: Option<String>,
 }
 
@@ -169,6 +170,7 @@ impl ShowMultiCloudClusterImageCommand {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowMultiCloudClusterImageCommandRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -182,7 +184,8 @@ impl ShowMultiCloudClusterImageCommand {
 
 /// The answer of [`Client::show_multi_cloud_cluster_image_command`]. Serialises back to the
 /// service's JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowMultiCloudClusterImageCommandOutput {
     /// `image_command` JSON property.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -55,27 +55,28 @@ impl Client {
 /// [`ShowRiskConfigDetail`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowRiskConfigDetailRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowRiskConfigDetailRequest {
     /// `check_name` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub check_name: Option<String>,
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `standard` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub standard: Option<String>,
     /// `host_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub host_id: Option<String>,
     /// `limit` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
     /// `offset` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i64>,
 }
 
@@ -156,6 +157,7 @@ impl ShowRiskConfigDetail {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowRiskConfigDetailRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -169,7 +171,8 @@ impl ShowRiskConfigDetail {
 
 /// The answer of [`Client::show_risk_config_detail`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRiskConfigDetailOutput {
     /// `severity` JSON property.

@@ -3,7 +3,7 @@
 //! ShowVulScanTaskEstimatedTime: `POST /v5/{project_id}/vulnerability/scan/task/estimated-time`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,15 +55,16 @@ impl Client {
 /// [`ShowVulScanTaskEstimatedTime`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowVulScanTaskEstimatedTimeRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowVulScanTaskEstimatedTimeRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ShowVulScanTaskEstimatedTimeRequestInfo>,
 }
 
@@ -118,6 +119,7 @@ impl ShowVulScanTaskEstimatedTime {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowVulScanTaskEstimatedTimeRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -131,7 +133,8 @@ impl ShowVulScanTaskEstimatedTime {
 
 /// The answer of [`Client::show_vul_scan_task_estimated_time`]. Serialises back to the service's
 /// JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVulScanTaskEstimatedTimeOutput {
     /// `queue_time` JSON property.

@@ -3,7 +3,7 @@
 //! ShowWelfareAreaInfo: `GET /v5/{project_id}/operational-report/welfare`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,12 +52,13 @@ impl Client {
 /// The complete input of [`Client::show_welfare_area_info`]. Build it with [`ShowWelfareAreaInfo`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowWelfareAreaInfoRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowWelfareAreaInfoRequest {
     /// `x-language` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_language: Option<String>,
 }
 
@@ -99,6 +100,7 @@ impl ShowWelfareAreaInfo {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowWelfareAreaInfoRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -112,7 +114,8 @@ impl ShowWelfareAreaInfo {
 
 /// The answer of [`Client::show_welfare_area_info`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowWelfareAreaInfoOutput {
     /// `hot_info` JSON property.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -53,18 +53,19 @@ impl Client {
 /// The complete input of [`Client::stop_image_scan_task`]. Build it with [`StopImageScanTask`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`StopImageScanTaskRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StopImageScanTaskRequest {
     /// `task_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub task_id: Option<String>,
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
 }
 
@@ -121,6 +122,7 @@ impl StopImageScanTask {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<StopImageScanTaskRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -133,7 +135,8 @@ impl StopImageScanTask {
 }
 
 /// The answer of [`Client::stop_image_scan_task`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopImageScanTaskOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

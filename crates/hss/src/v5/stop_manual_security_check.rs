@@ -3,7 +3,7 @@
 //! StopManualSecurityCheck: `POST /v5/{project_id}/security-check/manual-check/stop`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -52,12 +52,13 @@ impl Client {
 /// [`StopManualSecurityCheck`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`StopManualSecurityCheckRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct StopManualSecurityCheckRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
 }
 
@@ -98,6 +99,7 @@ impl StopManualSecurityCheck {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<StopManualSecurityCheckRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -110,7 +112,8 @@ impl StopManualSecurityCheck {
 }
 
 /// The answer of [`Client::stop_manual_security_check`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StopManualSecurityCheckOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -54,21 +54,22 @@ impl Client {
 /// [`SwitchDecoyPortAutoBind`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`SwitchDecoyPortAutoBindRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SwitchDecoyPortAutoBindRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// `enable` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enable: Option<bool>,
     /// `linux_policy_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub linux_policy_id: Option<String>,
     /// `windows_policy_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub windows_policy_id: Option<String>,
 }
 
@@ -132,6 +133,7 @@ impl SwitchDecoyPortAutoBind {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<SwitchDecoyPortAutoBindRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -144,7 +146,8 @@ impl SwitchDecoyPortAutoBind {
 }
 
 /// The answer of [`Client::switch_decoy_port_auto_bind`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SwitchDecoyPortAutoBindOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -4,7 +4,7 @@
 //! `POST /v5/{project_id}/container/kubernetes/multi-cloud/clusters/status-synchronize`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -56,15 +56,16 @@ impl Client {
 /// [`SyncMultiCloudClusterStatus`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`SyncMultiCloudClusterStatusRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SyncMultiCloudClusterStatusRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::MultiCloudClusterSyncStatusRequestBody>,
 }
 
@@ -118,6 +119,7 @@ impl SyncMultiCloudClusterStatus {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<SyncMultiCloudClusterStatusRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -130,7 +132,8 @@ impl SyncMultiCloudClusterStatus {
 }
 
 /// The answer of [`Client::sync_multi_cloud_cluster_status`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SyncMultiCloudClusterStatusOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! UpdateAiPolicyDetail: `PUT /v5/{project_id}/ai/policy/detail`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,12 +55,13 @@ impl Client {
 /// [`UpdateAiPolicyDetail`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`UpdateAiPolicyDetailRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateAiPolicyDetailRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateAiPolicyDetailRequestInfo>,
 }
 
@@ -103,6 +104,7 @@ impl UpdateAiPolicyDetail {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<UpdateAiPolicyDetailRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -115,7 +117,8 @@ impl UpdateAiPolicyDetail {
 }
 
 /// The answer of [`Client::update_ai_policy_detail`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateAiPolicyDetailOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

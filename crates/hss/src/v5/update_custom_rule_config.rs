@@ -3,7 +3,7 @@
 //! UpdateCustomRuleConfig: `PUT /v5/{project_id}/custom/rule/config`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,12 +55,13 @@ impl Client {
 /// [`UpdateCustomRuleConfig`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`UpdateCustomRuleConfigRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateCustomRuleConfigRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateCustomRuleConfigRequestInfo>,
 }
 
@@ -103,6 +104,7 @@ impl UpdateCustomRuleConfig {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<UpdateCustomRuleConfigRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -115,7 +117,8 @@ impl UpdateCustomRuleConfig {
 }
 
 /// The answer of [`Client::update_custom_rule_config`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCustomRuleConfigOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! UploadReportLogo: `POST /v5/{project_id}/report/logo/upload`
 
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,15 +54,16 @@ impl Client {
 /// The complete input of [`Client::upload_report_logo`]. Build it with [`UploadReportLogo`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`UploadReportLogoRequest::send`].
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UploadReportLogoRequest {
     /// `enterprise_project_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// The `multipart/form-data` body: one part per field.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UploadReportLogoRequestBody>,
 }
 
@@ -115,6 +116,7 @@ impl UploadReportLogo {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<UploadReportLogoRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -128,7 +130,8 @@ impl UploadReportLogo {
 
 /// The answer of [`Client::upload_report_logo`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UploadReportLogoOutput {
     /// `logo_id` JSON property.

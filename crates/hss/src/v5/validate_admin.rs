@@ -5,7 +5,7 @@
 use std::fmt;
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -53,15 +53,16 @@ impl Client {
 /// The complete input of [`Client::validate_admin`]. Build it with [`ValidateAdmin`], whose `build`
 /// and `send` check the required fields, or deserialize it from the official SDKs' attribute names
 /// (`body` holds the body); send it with [`ValidateAdminRequest::send`].
-#[derive(Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ValidateAdminRequest {
     /// `X-Security-Token` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_security_token: Option<String>,
     /// `region` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
 }
 
@@ -123,6 +124,7 @@ impl ValidateAdmin {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ValidateAdminRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -136,7 +138,8 @@ impl ValidateAdmin {
 
 /// The answer of [`Client::validate_admin`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ValidateAdminOutput {
     /// `is_admin_account` JSON property.

@@ -3,7 +3,7 @@
 //! CountTenantResources: `GET /v1/{project_id}/tenants/resources-count`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -53,18 +53,19 @@ impl Client {
 /// [`CountTenantResources`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CountTenantResourcesRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CountTenantResourcesRequest {
     /// `business` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub business: Option<String>,
     /// `resource_expire_start_time` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_expire_start_time: Option<String>,
     /// `resource_expire_end_time` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_expire_end_time: Option<String>,
 }
 
@@ -123,6 +124,7 @@ impl CountTenantResources {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CountTenantResourcesRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -136,7 +138,8 @@ impl CountTenantResources {
 
 /// The answer of [`Client::count_tenant_resources`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CountTenantResourcesOutput {
     /// `resources_count` JSON property.

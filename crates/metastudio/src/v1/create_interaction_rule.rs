@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -58,18 +58,19 @@ impl Client {
 /// [`CreateInteractionRule`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CreateInteractionRuleRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateInteractionRuleRequest {
     /// `group_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub group_id: Option<String>,
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateInteractionRuleReq>,
 }
 
@@ -129,6 +130,7 @@ impl CreateInteractionRule {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateInteractionRuleRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -142,7 +144,8 @@ impl CreateInteractionRule {
 
 /// The answer of [`Client::create_interaction_rule`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateInteractionRuleOutput {
     /// `rule_index` JSON property.

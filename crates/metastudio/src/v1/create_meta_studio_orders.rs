@@ -3,7 +3,7 @@
 //! CreateMetaStudioOrders: `POST /v1/{project_id}/mss/public/orders`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,12 +55,13 @@ impl Client {
 /// [`CreateMetaStudioOrders`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CreateMetaStudioOrdersRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateMetaStudioOrdersRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateMetaStudioOrdersReq>,
 }
 
@@ -104,6 +105,7 @@ impl CreateMetaStudioOrders {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateMetaStudioOrdersRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -117,7 +119,8 @@ impl CreateMetaStudioOrders {
 
 /// The answer of [`Client::create_meta_studio_orders`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateMetaStudioOrdersOutput {
     /// `order_id` JSON property.

@@ -3,7 +3,7 @@
 //! CreateTrainingThirdPartyJob: `POST /v1/{project_id}/voice-training-manage/user/third-party-jobs`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,15 +55,16 @@ impl Client {
 /// [`CreateTrainingThirdPartyJob`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CreateTrainingThirdPartyJobRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateTrainingThirdPartyJobRequest {
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateTrainingJobReq>,
 }
 
@@ -115,6 +116,7 @@ impl CreateTrainingThirdPartyJob {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateTrainingThirdPartyJobRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -128,7 +130,8 @@ impl CreateTrainingThirdPartyJob {
 
 /// The answer of [`Client::create_training_third_party_job`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrainingThirdPartyJobOutput {
     /// `job_id` JSON property.

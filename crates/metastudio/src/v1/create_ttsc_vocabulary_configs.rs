@@ -3,7 +3,7 @@
 //! CreateTtscVocabularyConfigs: `POST /v1/{project_id}/ttsc/vocabulary-configs`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,18 +55,19 @@ impl Client {
 /// [`CreateTtscVocabularyConfigs`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CreateTtscVocabularyConfigsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateTtscVocabularyConfigsRequest {
     /// `X-Request-Id` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_request_id: Option<String>,
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveTtscVocabularyConfigsRequestBody>,
 }
 
@@ -125,6 +126,7 @@ impl CreateTtscVocabularyConfigs {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateTtscVocabularyConfigsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -138,7 +140,8 @@ impl CreateTtscVocabularyConfigs {
 
 /// The answer of [`Client::create_ttsc_vocabulary_configs`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTtscVocabularyConfigsOutput {
     /// `id` JSON property.

@@ -3,7 +3,7 @@
 //! CreateUserQuotas: `POST /v1/{project_id}/user/quotas`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,12 +54,13 @@ impl Client {
 /// The complete input of [`Client::create_user_quotas`]. Build it with [`CreateUserQuotas`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`CreateUserQuotasRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateUserQuotasRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateUserQuotaInfo>,
 }
 
@@ -102,6 +103,7 @@ impl CreateUserQuotas {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateUserQuotasRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -114,7 +116,8 @@ impl CreateUserQuotas {
 }
 
 /// The answer of [`Client::create_user_quotas`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateUserQuotasOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! CreateWelcomeSpeech: `POST /v1/{project_id}/digital-human-chat/welcome-speech`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,15 +54,16 @@ impl Client {
 /// The complete input of [`Client::create_welcome_speech`]. Build it with [`CreateWelcomeSpeech`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`CreateWelcomeSpeechRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateWelcomeSpeechRequest {
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateWelcomeSpeechReq>,
 }
 
@@ -113,6 +114,7 @@ impl CreateWelcomeSpeech {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateWelcomeSpeechRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -126,7 +128,8 @@ impl CreateWelcomeSpeech {
 
 /// The answer of [`Client::create_welcome_speech`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateWelcomeSpeechOutput {
     /// `welcome_speech_id` JSON property.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -54,12 +54,13 @@ impl Client {
 /// [`DeleteAgencyWithRoleType`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`DeleteAgencyWithRoleTypeRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteAgencyWithRoleTypeRequest {
     /// `role_type` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub role_type: Option<String>,
 }
 
@@ -102,6 +103,7 @@ impl DeleteAgencyWithRoleType {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteAgencyWithRoleTypeRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -114,7 +116,8 @@ impl DeleteAgencyWithRoleType {
 }
 
 /// The answer of [`Client::delete_agency_with_role_type`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteAgencyWithRoleTypeOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

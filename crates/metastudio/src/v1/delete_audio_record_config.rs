@@ -3,7 +3,7 @@
 //! DeleteAudioRecordConfig: `DELETE /v1/{project_id}/digital-human-chat/audio-record-config`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -52,12 +52,13 @@ impl Client {
 /// [`DeleteAudioRecordConfig`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`DeleteAudioRecordConfigRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteAudioRecordConfigRequest {
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
 }
 
@@ -98,6 +99,7 @@ impl DeleteAudioRecordConfig {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteAudioRecordConfigRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -110,7 +112,8 @@ impl DeleteAudioRecordConfig {
 }
 
 /// The answer of [`Client::delete_audio_record_config`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteAudioRecordConfigOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

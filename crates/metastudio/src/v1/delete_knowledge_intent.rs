@@ -3,7 +3,7 @@
 //! DeleteKnowledgeIntent: `POST /v1/{project_id}/digital-human-chat/knowledge/intent/delete`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -53,15 +53,16 @@ impl Client {
 /// [`DeleteKnowledgeIntent`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`DeleteKnowledgeIntentRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteKnowledgeIntentRequest {
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<Vec<String>>,
 }
 
@@ -111,6 +112,7 @@ impl DeleteKnowledgeIntent {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteKnowledgeIntentRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -123,7 +125,8 @@ impl DeleteKnowledgeIntent {
 }
 
 /// The answer of [`Client::delete_knowledge_intent`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteKnowledgeIntentOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! DeleteTenantUserConfiguration: `DELETE /v1/{project_id}/tenants/user-configurations`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,12 +55,13 @@ impl Client {
 /// [`DeleteTenantUserConfiguration`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`DeleteTenantUserConfigurationRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteTenantUserConfigurationRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DeleteTenantUserConfigurationReq>,
 }
 
@@ -104,6 +105,7 @@ impl DeleteTenantUserConfiguration {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteTenantUserConfigurationRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -116,7 +118,8 @@ impl DeleteTenantUserConfiguration {
 }
 
 /// The answer of [`Client::delete_tenant_user_configuration`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteTenantUserConfigurationOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

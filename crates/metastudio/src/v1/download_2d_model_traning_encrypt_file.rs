@@ -7,7 +7,6 @@ use std::fmt;
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
-use serde::Deserialize;
 
 use super::Client;
 
@@ -60,18 +59,19 @@ impl Client {
 /// [`Download2dModelTraningEncryptFile`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`Download2dModelTraningEncryptFileRequest::send`].
-#[derive(Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct Download2dModelTraningEncryptFileRequest {
     /// `tenant_id` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub tenant_id: Option<String>,
     /// `job_id` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub job_id: Option<String>,
     /// `once_token` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub once_token: Option<String>,
 }
 
@@ -148,6 +148,7 @@ impl Download2dModelTraningEncryptFile {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<Download2dModelTraningEncryptFileRequest> {
         self.input.check()?;
         Ok(self.input)

@@ -5,7 +5,6 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
-use serde::Deserialize;
 
 use super::Client;
 
@@ -57,18 +56,19 @@ impl Client {
 /// [`ExportKnowledgeSkill`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ExportKnowledgeSkillRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ExportKnowledgeSkillRequest {
     /// `skill_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub skill_id: Option<String>,
     /// `export_type` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub export_type: Option<i64>,
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
 }
 
@@ -131,6 +131,7 @@ impl ExportKnowledgeSkill {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ExportKnowledgeSkillRequest> {
         self.input.check()?;
         Ok(self.input)

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,99 +54,100 @@ impl Client {
 /// The complete input of [`Client::list_assets`]. Build it with [`ListAssets`], whose `build` and
 /// `send` check the required fields, or deserialize it from the official SDKs' attribute names
 /// (`body` holds the body); send it with [`ListAssetsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListAssetsRequest {
     /// `limit` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
     /// `offset` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i64>,
     /// `name` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub name: Option<String>,
     /// `tag` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub tag: Option<String>,
     /// `tag_combination_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub tag_combination_type: Option<String>,
     /// `start_time` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub start_time: Option<String>,
     /// `end_time` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub end_time: Option<String>,
     /// `asset_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_type: Option<String>,
     /// `sort_key` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sort_key: Option<String>,
     /// `sort_dir` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sort_dir: Option<String>,
     /// `asset_source` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_source: Option<String>,
     /// `asset_state` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_state: Option<String>,
     /// `style_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub style_id: Option<String>,
     /// `accurate_query_field` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub accurate_query_field: Option<Vec<String>>,
     /// `asset_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_id: Option<Vec<String>>,
     /// `sex` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sex: Option<String>,
     /// `language` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub language: Option<String>,
     /// `system_property` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub system_property: Option<String>,
     /// `action_editable` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub action_editable: Option<bool>,
     /// `is_with_action_library` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub is_with_action_library: Option<bool>,
     /// `is_movable` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub is_movable: Option<bool>,
     /// `voice_provider` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub voice_provider: Option<String>,
     /// `role` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub role: Option<String>,
     /// `is_realtime_voice` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub is_realtime_voice: Option<bool>,
     /// `human_model_2d_version` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub human_model_2d_version: Option<String>,
     /// `include_device_name` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub include_device_name: Option<String>,
     /// `exclude_device_name` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub exclude_device_name: Option<String>,
     /// `supported_service` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub supported_service: Option<String>,
     /// `app_user_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub app_user_id: Option<String>,
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
 }
 
@@ -420,6 +421,7 @@ impl ListAssets {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListAssetsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -433,7 +435,8 @@ impl ListAssets {
 
 /// The answer of [`Client::list_assets`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListAssetsOutput {
     /// `count` JSON property.
@@ -452,6 +455,9 @@ impl ListAssets {
     /// each next one at the previous offset plus the items received, `limit` per page (the
     /// service's default when unset). The stream ends after the page that reaches the total, or at
     /// an empty page; an error ends it after being yielded.
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<ListAssetsOutput> {
         Paginator::new(
             self.input

@@ -5,7 +5,7 @@
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::comma_join;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -67,43 +67,47 @@ impl Client {
 /// [`ListPictureModelingJobs`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ListPictureModelingJobsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListPictureModelingJobsRequest {
     /// Offset: the query starts from this item. Defaults to 0.
     ///
     /// From 0 to 2147483647.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i32>,
     /// Items per page. Defaults to 10.
     ///
     /// From 1 to 100.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i32>,
     /// Job states to list; all states when unset. Several states are sent comma-separated
     /// (`state=SUCCEED,FAILED`).
-    #[serde(default, deserialize_with = "huaweicloud_sdk_core::wire::comma_list")]
+    #[cfg_attr(
+        feature = "roundtrip",
+        serde(default, deserialize_with = "huaweicloud_sdk_core::wire::comma_list")
+    )]
     pub state: Option<Vec<models::PictureModelingState>>,
     /// Sort field.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sort_key: Option<models::PictureModelingSortKey>,
     /// Sort direction. Defaults to `asc`.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sort_dir: Option<models::SortDirection>,
     /// Lists only jobs created at or before this time.
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub create_until: Option<String>,
     /// Lists only jobs created at or after this time.
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub create_since: Option<String>,
     /// Third-party user ID, for applications that act on behalf of their own users. Chinese
     /// characters are not allowed.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
 }
 
@@ -215,6 +219,7 @@ impl ListPictureModelingJobs {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListPictureModelingJobsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -228,7 +233,8 @@ impl ListPictureModelingJobs {
 
 /// The answer of [`Client::list_picture_modeling_jobs`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPictureModelingJobsOutput {
     /// Total number of picture modeling jobs matching the filters.
@@ -249,6 +255,9 @@ impl ListPictureModelingJobs {
     /// each next one at the previous offset plus the items received, `limit` per page (the
     /// service's default when unset). The stream ends after the page that reaches the total, or at
     /// an empty page; an error ends it after being yielded.
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<ListPictureModelingJobsOutput> {
         Paginator::new(
             self.input

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -57,21 +57,22 @@ impl Client {
 /// [`PreviewDocumentSegment`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`PreviewDocumentSegmentRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct PreviewDocumentSegmentRequest {
     /// `document_id` query parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub document_id: Option<String>,
     /// `preview_lines` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub preview_lines: Option<i64>,
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DocumentSegmentParam>,
 }
 
@@ -143,6 +144,7 @@ impl PreviewDocumentSegment {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<PreviewDocumentSegmentRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -156,7 +158,8 @@ impl PreviewDocumentSegment {
 
 /// The answer of [`Client::preview_document_segment`]: the service answers with a bare JSON value, held in
 /// `body`. Serialises back to that value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct PreviewDocumentSegmentOutput {

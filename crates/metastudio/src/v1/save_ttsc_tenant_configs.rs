@@ -3,7 +3,7 @@
 //! SaveTtscTenantConfigs: `PUT /v1/{project_id}/ttsc/tenant-configs`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,18 +55,19 @@ impl Client {
 /// [`SaveTtscTenantConfigs`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`SaveTtscTenantConfigsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SaveTtscTenantConfigsRequest {
     /// `X-Request-Id` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_request_id: Option<String>,
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::SaveTtscTenantConfigsRequestBody>,
 }
 
@@ -123,6 +124,7 @@ impl SaveTtscTenantConfigs {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<SaveTtscTenantConfigsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -135,7 +137,8 @@ impl SaveTtscTenantConfigs {
 }
 
 /// The answer of [`Client::save_ttsc_tenant_configs`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SaveTtscTenantConfigsOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

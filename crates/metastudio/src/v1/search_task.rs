@@ -3,7 +3,7 @@
 //! SearchTask: `GET /v2/{project_id}/ies/task`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,21 +52,22 @@ impl Client {
 /// The complete input of [`Client::search_task`]. Build it with [`SearchTask`], whose `build` and
 /// `send` check the required fields, or deserialize it from the official SDKs' attribute names
 /// (`body` holds the body); send it with [`SearchTaskRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct SearchTaskRequest {
     /// `resource` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource: Option<Vec<String>>,
     /// `business_id` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub business_id: Option<String>,
     /// `begin_time` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub begin_time: Option<String>,
     /// `end_time` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub end_time: Option<String>,
 }
 
@@ -136,6 +137,7 @@ impl SearchTask {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<SearchTaskRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -149,7 +151,8 @@ impl SearchTask {
 
 /// The answer of [`Client::search_task`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SearchTaskOutput {
     /// `offset` JSON property.

@@ -3,7 +3,7 @@
 //! ShowAgency: `GET /v1/{project_id}/digital-human-chat/agency`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -51,12 +51,13 @@ impl Client {
 /// The complete input of [`Client::show_agency`]. Build it with [`ShowAgency`], whose `build` and
 /// `send` check the required fields, or deserialize it from the official SDKs' attribute names
 /// (`body` holds the body); send it with [`ShowAgencyRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowAgencyRequest {
     /// `role_type` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub role_type: Option<String>,
 }
 
@@ -98,6 +99,7 @@ impl ShowAgency {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowAgencyRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -111,7 +113,8 @@ impl ShowAgency {
 
 /// The answer of [`Client::show_agency`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowAgencyOutput {
     /// `agency_id` JSON property.

@@ -3,7 +3,7 @@
 //! ShowPluginConfigDefaultInfo: `GET /v1/{project_id}/wise-brain-manager/plugin-config-default`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -53,12 +53,13 @@ impl Client {
 /// [`ShowPluginConfigDefaultInfo`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowPluginConfigDefaultInfoRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowPluginConfigDefaultInfoRequest {
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
 }
 
@@ -101,6 +102,7 @@ impl ShowPluginConfigDefaultInfo {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowPluginConfigDefaultInfoRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -114,7 +116,8 @@ impl ShowPluginConfigDefaultInfo {
 
 /// The answer of [`Client::show_plugin_config_default_info`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPluginConfigDefaultInfoOutput {
     /// `default_plugin_list` JSON property.

@@ -3,7 +3,7 @@
 //! ShowResourceUsage: `GET /v1/{project_id}/tenants/resources-usage`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,15 +52,16 @@ impl Client {
 /// The complete input of [`Client::show_resource_usage`]. Build it with [`ShowResourceUsage`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowResourceUsageRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowResourceUsageRequest {
     /// `resource` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource: Option<String>,
     /// `business` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub business: Option<String>,
 }
 
@@ -109,6 +110,7 @@ impl ShowResourceUsage {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowResourceUsageRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -122,7 +124,8 @@ impl ShowResourceUsage {
 
 /// The answer of [`Client::show_resource_usage`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowResourceUsageOutput {
     /// `resources` JSON property.

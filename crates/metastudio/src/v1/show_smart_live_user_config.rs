@@ -3,7 +3,7 @@
 //! ShowSmartLiveUserConfig: `GET /v1/{project_id}/smart-live-configs/user-config`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -53,8 +53,9 @@ impl Client {
 /// [`ShowSmartLiveUserConfig`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowSmartLiveUserConfigRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowSmartLiveUserConfigRequest {}
 
@@ -89,6 +90,7 @@ pub struct ShowSmartLiveUserConfig {
 impl ShowSmartLiveUserConfig {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowSmartLiveUserConfigRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -102,7 +104,8 @@ impl ShowSmartLiveUserConfig {
 
 /// The answer of [`Client::show_smart_live_user_config`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowSmartLiveUserConfigOutput {
     /// `live_exit_config` JSON property.

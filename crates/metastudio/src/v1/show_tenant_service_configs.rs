@@ -3,7 +3,7 @@
 //! ShowTenantServiceConfigs: `GET /v1/{project_id}/tenants/service-configs`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -53,8 +53,9 @@ impl Client {
 /// [`ShowTenantServiceConfigs`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowTenantServiceConfigsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowTenantServiceConfigsRequest {}
 
@@ -89,6 +90,7 @@ pub struct ShowTenantServiceConfigs {
 impl ShowTenantServiceConfigs {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowTenantServiceConfigsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -102,7 +104,8 @@ impl ShowTenantServiceConfigs {
 
 /// The answer of [`Client::show_tenant_service_configs`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTenantServiceConfigsOutput {
     /// `service_shared_config` JSON property.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,18 +54,19 @@ impl Client {
 /// The complete input of [`Client::show_tts_audition_file`]. Build it with [`ShowTtsAuditionFile`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowTtsAuditionFileRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowTtsAuditionFileRequest {
     /// `job_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub job_id: Option<String>,
     /// `X-Request-Id` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_request_id: Option<String>,
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
 }
 
@@ -123,6 +124,7 @@ impl ShowTtsAuditionFile {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowTtsAuditionFileRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -136,7 +138,8 @@ impl ShowTtsAuditionFile {
 
 /// The answer of [`Client::show_tts_audition_file`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowTtsAuditionFileOutput {
     /// `is_file_complete` JSON property.

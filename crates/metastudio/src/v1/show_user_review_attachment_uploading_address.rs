@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -59,18 +59,19 @@ impl Client {
 /// [`ShowUserReviewAttachmentUploadingAddress`], whose `build` and `send` check the required
 /// fields, or deserialize it from the official SDKs' attribute names (`body` holds the body); send
 /// it with [`ShowUserReviewAttachmentUploadingAddressRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowUserReviewAttachmentUploadingAddressRequest {
     /// `job_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub job_id: Option<String>,
     /// `start_number` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub start_number: Option<i64>,
     /// `end_number` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub end_number: Option<i64>,
 }
 
@@ -135,6 +136,7 @@ impl ShowUserReviewAttachmentUploadingAddress {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowUserReviewAttachmentUploadingAddressRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -148,7 +150,8 @@ impl ShowUserReviewAttachmentUploadingAddress {
 
 /// The answer of [`Client::show_user_review_attachment_uploading_address`]. Serialises back to the
 /// service's JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowUserReviewAttachmentUploadingAddressOutput {
     /// `addresses` JSON property.

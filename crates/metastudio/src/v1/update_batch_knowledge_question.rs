@@ -3,7 +3,7 @@
 //! UpdateBatchKnowledgeQuestion: `PUT /v1/{project_id}/digital-human-chat/knowledge/question-batch`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,15 +55,16 @@ impl Client {
 /// [`UpdateBatchKnowledgeQuestion`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`UpdateBatchKnowledgeQuestionRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct UpdateBatchKnowledgeQuestionRequest {
     /// `X-App-UserId` header.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::UpdateBatchKnowledgeQuestionReq>,
 }
 
@@ -114,6 +115,7 @@ impl UpdateBatchKnowledgeQuestion {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<UpdateBatchKnowledgeQuestionRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -126,7 +128,8 @@ impl UpdateBatchKnowledgeQuestion {
 }
 
 /// The answer of [`Client::update_batch_knowledge_question`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateBatchKnowledgeQuestionOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -56,18 +56,19 @@ impl Client {
 /// [`AddApplyJoinProjectForAgc`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`AddApplyJoinProjectForAgcRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AddApplyJoinProjectForAgcRequest {
     /// `project_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
     /// `Domain-Id` header. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub domain_id: Option<String>,
     /// `User-Id` header. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub user_id: Option<String>,
 }
 
@@ -129,6 +130,7 @@ impl AddApplyJoinProjectForAgc {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<AddApplyJoinProjectForAgcRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -141,7 +143,8 @@ impl AddApplyJoinProjectForAgc {
 }
 
 /// The answer of [`Client::add_apply_join_project_for_agc`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddApplyJoinProjectForAgcOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! AssociateScrumIssue: `POST /v2/issues/associate-issue`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -54,12 +54,13 @@ impl Client {
 /// The complete input of [`Client::associate_scrum_issue`]. Build it with [`AssociateScrumIssue`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`AssociateScrumIssueRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct AssociateScrumIssueRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::AssociateIssueRequest>,
 }
 
@@ -104,6 +105,7 @@ impl AssociateScrumIssue {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<AssociateScrumIssueRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -117,7 +119,8 @@ impl AssociateScrumIssue {
 
 /// The answer of [`Client::associate_scrum_issue`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateScrumIssueOutput {
     /// `result` JSON property.

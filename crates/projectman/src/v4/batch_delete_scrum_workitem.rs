@@ -3,7 +3,7 @@
 //! BatchDeleteScrumWorkitem: `POST /v2/workitem/batch-delete`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,12 +55,13 @@ impl Client {
 /// [`BatchDeleteScrumWorkitem`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`BatchDeleteScrumWorkitemRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BatchDeleteScrumWorkitemRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchDeleteModuleRequestBody>,
 }
 
@@ -105,6 +106,7 @@ impl BatchDeleteScrumWorkitem {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<BatchDeleteScrumWorkitemRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -118,7 +120,8 @@ impl BatchDeleteScrumWorkitem {
 
 /// The answer of [`Client::batch_delete_scrum_workitem`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeleteScrumWorkitemOutput {
     /// `result` JSON property.

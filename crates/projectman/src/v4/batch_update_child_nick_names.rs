@@ -3,7 +3,7 @@
 //! BatchUpdateChildNickNames: `PUT /v4/domain/child-users`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,12 +55,13 @@ impl Client {
 /// [`BatchUpdateChildNickNames`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`BatchUpdateChildNickNamesRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct BatchUpdateChildNickNamesRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::BatchUpdateChildUserNickNamesRequestBody>,
 }
 
@@ -107,6 +108,7 @@ impl BatchUpdateChildNickNames {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<BatchUpdateChildNickNamesRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -119,7 +121,8 @@ impl BatchUpdateChildNickNames {
 }
 
 /// The answer of [`Client::batch_update_child_nick_names`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchUpdateChildNickNamesOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -54,15 +54,16 @@ impl Client {
 /// The complete input of [`Client::cancel_project_domain`]. Build it with [`CancelProjectDomain`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`CancelProjectDomainRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CancelProjectDomainRequest {
     /// `project_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
     /// `domain_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub domain_id: Option<String>,
 }
 
@@ -114,6 +115,7 @@ impl CancelProjectDomain {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CancelProjectDomainRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -126,7 +128,8 @@ impl CancelProjectDomain {
 }
 
 /// The answer of [`Client::cancel_project_domain`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelProjectDomainOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! CancelScrumAssociate: `POST /v2/issues/cancel-associate`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,12 +55,13 @@ impl Client {
 /// [`CancelScrumAssociate`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CancelScrumAssociateRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CancelScrumAssociateRequest {
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CancelAssociateIssueRequest>,
 }
 
@@ -105,6 +106,7 @@ impl CancelScrumAssociate {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CancelScrumAssociateRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -118,7 +120,8 @@ impl CancelScrumAssociate {
 
 /// The answer of [`Client::cancel_scrum_associate`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelScrumAssociateOutput {
     /// `result` JSON property.

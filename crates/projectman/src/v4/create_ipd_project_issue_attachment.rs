@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -61,18 +61,19 @@ impl Client {
 /// [`CreateIpdProjectIssueAttachment`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CreateIpdProjectIssueAttachmentRequest::send`].
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateIpdProjectIssueAttachmentRequest {
     /// `project_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
     /// `issue_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<String>,
     /// The `multipart/form-data` body: one part per field.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateIpdProjectIssueAttachmentRequestBody>,
 }
 
@@ -140,6 +141,7 @@ impl CreateIpdProjectIssueAttachment {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateIpdProjectIssueAttachmentRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -153,7 +155,8 @@ impl CreateIpdProjectIssueAttachment {
 
 /// The answer of [`Client::create_ipd_project_issue_attachment`]. Serialises back to the service's
 /// JSON field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateIpdProjectIssueAttachmentOutput {
     /// `message` JSON property.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -54,15 +54,16 @@ impl Client {
 /// The complete input of [`Client::delete_issue_v4`]. Build it with [`DeleteIssueV4`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`DeleteIssueV4Request::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteIssueV4Request {
     /// `project_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
     /// `issue_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub issue_id: Option<i64>,
 }
 
@@ -114,6 +115,7 @@ impl DeleteIssueV4 {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteIssueV4Request> {
         self.input.check()?;
         Ok(self.input)
@@ -126,7 +128,8 @@ impl DeleteIssueV4 {
 }
 
 /// The answer of [`Client::delete_issue_v4`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteIssueV4Output {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -54,12 +54,13 @@ impl Client {
 /// [`DeleteScrumPlanInProject`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`DeleteScrumPlanInProjectRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteScrumPlanInProjectRequest {
     /// `project_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
 }
 
@@ -105,6 +106,7 @@ impl DeleteScrumPlanInProject {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteScrumPlanInProjectRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -118,7 +120,8 @@ impl DeleteScrumPlanInProject {
 
 /// The answer of [`Client::delete_scrum_plan_in_project`]: the service answers with a bare JSON value, held in
 /// `body`. Serialises back to that value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DeleteScrumPlanInProjectOutput {

@@ -4,7 +4,6 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
-use serde::Deserialize;
 
 use super::Client;
 
@@ -67,8 +66,9 @@ impl Client {
 /// The complete input of [`Client::download_image_file`]. Build it with [`DownloadImageFile`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`DownloadImageFileRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DownloadImageFileRequest {
     /// 32-character UUID of the CodeArts Req project, as returned in the `project_id` field of the
@@ -76,13 +76,13 @@ pub struct DownloadImageFileRequest {
     /// Required.
     ///
     /// Pattern: `[A-Za-z0-9]{32}`.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub project_id: Option<String>,
     /// Image URI, taken from the `description` of a work item (query the work item's details): the
     /// strings matching the pattern below are image URIs. Required.
     ///
     /// Pattern: `/v1/upload/[a-z0-9]{1,32}/\d{6}/[a-zA-Z0-9]+.[a-zA-Z]+`.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub image_uri: Option<String>,
 }
 
@@ -145,6 +145,7 @@ impl DownloadImageFile {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DownloadImageFileRequest> {
         self.input.check()?;
         Ok(self.input)

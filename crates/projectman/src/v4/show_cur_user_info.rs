@@ -3,7 +3,7 @@
 //! ShowCurUserInfo: `GET /v4/user`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -51,8 +51,9 @@ impl Client {
 /// The complete input of [`Client::show_cur_user_info`]. Build it with [`ShowCurUserInfo`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowCurUserInfoRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowCurUserInfoRequest {}
 
@@ -87,6 +88,7 @@ pub struct ShowCurUserInfo {
 impl ShowCurUserInfo {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowCurUserInfoRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -100,7 +102,8 @@ impl ShowCurUserInfo {
 
 /// The answer of [`Client::show_cur_user_info`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowCurUserInfoOutput {
     /// `domain_id` JSON property.

@@ -3,7 +3,7 @@
 //! ShowIpdProjectList: `GET /v1/ipdprojectservice/projects/ipd`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,15 +52,16 @@ impl Client {
 /// The complete input of [`Client::show_ipd_project_list`]. Build it with [`ShowIpdProjectList`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowIpdProjectListRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowIpdProjectListRequest {
     /// `search` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub search: Option<String>,
     /// `model` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub model: Option<String>,
 }
 
@@ -109,6 +110,7 @@ impl ShowIpdProjectList {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowIpdProjectListRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -122,7 +124,8 @@ impl ShowIpdProjectList {
 
 /// The answer of [`Client::show_ipd_project_list`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowIpdProjectListOutput {
     /// `status` JSON property.

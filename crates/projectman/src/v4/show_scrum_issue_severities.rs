@@ -3,7 +3,7 @@
 //! ShowScrumIssueSeverities: `GET /v2/issue-severity/all`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -52,8 +52,9 @@ impl Client {
 /// [`ShowScrumIssueSeverities`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowScrumIssueSeveritiesRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowScrumIssueSeveritiesRequest {}
 
@@ -90,6 +91,7 @@ pub struct ShowScrumIssueSeverities {
 impl ShowScrumIssueSeverities {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowScrumIssueSeveritiesRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -103,7 +105,8 @@ impl ShowScrumIssueSeverities {
 
 /// The answer of [`Client::show_scrum_issue_severities`]: the service answers with a bare JSON value, held in
 /// `body`. Serialises back to that value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct ShowScrumIssueSeveritiesOutput {

@@ -3,7 +3,7 @@
 //! CheckAgency: `GET /v2/manage/agency`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -51,8 +51,9 @@ impl Client {
 /// The complete input of [`Client::check_agency`]. Build it with [`CheckAgency`], whose `build` and
 /// `send` check the required fields, or deserialize it from the official SDKs' attribute names
 /// (`body` holds the body); send it with [`CheckAgencyRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CheckAgencyRequest {}
 
@@ -87,6 +88,7 @@ pub struct CheckAgency {
 impl CheckAgency {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CheckAgencyRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -100,7 +102,8 @@ impl CheckAgency {
 
 /// The answer of [`Client::check_agency`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckAgencyOutput {
     /// `domain_id` JSON property.

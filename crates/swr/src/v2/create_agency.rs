@@ -3,7 +3,7 @@
 //! CreateAgency: `POST /v2/manage/agency`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -51,8 +51,9 @@ impl Client {
 /// The complete input of [`Client::create_agency`]. Build it with [`CreateAgency`], whose `build`
 /// and `send` check the required fields, or deserialize it from the official SDKs' attribute names
 /// (`body` holds the body); send it with [`CreateAgencyRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateAgencyRequest {}
 
@@ -86,6 +87,7 @@ pub struct CreateAgency {
 impl CreateAgency {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateAgencyRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -98,7 +100,8 @@ impl CreateAgency {
 }
 
 /// The answer of [`Client::create_agency`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAgencyOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

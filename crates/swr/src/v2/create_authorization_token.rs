@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -55,8 +55,9 @@ impl Client {
 /// [`CreateAuthorizationToken`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`CreateAuthorizationTokenRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct CreateAuthorizationTokenRequest {}
 
@@ -103,6 +104,7 @@ pub struct CreateAuthorizationToken {
 impl CreateAuthorizationToken {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<CreateAuthorizationTokenRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -116,7 +118,8 @@ impl CreateAuthorizationToken {
 
 /// The answer of [`Client::create_authorization_token`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAuthorizationTokenOutput {
     /// `auths` JSON property.

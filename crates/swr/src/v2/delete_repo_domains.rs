@@ -5,7 +5,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -58,18 +58,19 @@ impl Client {
 /// The complete input of [`Client::delete_repo_domains`]. Build it with [`DeleteRepoDomains`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`DeleteRepoDomainsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct DeleteRepoDomainsRequest {
     /// `namespace` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace: Option<String>,
     /// `repository` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository: Option<String>,
     /// `access_domain` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub access_domain: Option<String>,
 }
 
@@ -130,6 +131,7 @@ impl DeleteRepoDomains {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<DeleteRepoDomainsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -142,7 +144,8 @@ impl DeleteRepoDomains {
 }
 
 /// The answer of [`Client::delete_repo_domains`]: the service sends no body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRepoDomainsOutput {
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -3,7 +3,7 @@
 //! ListApiVersions: `GET /`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,8 +52,9 @@ impl Client {
 /// The complete input of [`Client::list_api_versions`]. Build it with [`ListApiVersions`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ListApiVersionsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListApiVersionsRequest {}
 
@@ -88,6 +89,7 @@ pub struct ListApiVersions {
 impl ListApiVersions {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListApiVersionsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -101,7 +103,8 @@ impl ListApiVersions {
 
 /// The answer of [`Client::list_api_versions`]. Serialises back to the service's JSON field names
 /// (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListApiVersionsOutput {
     /// `versions` JSON property.

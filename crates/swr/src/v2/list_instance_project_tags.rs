@@ -3,7 +3,7 @@
 //! ListInstanceProjectTags: `GET /v2/{project_id}/instances/tags`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -53,8 +53,9 @@ impl Client {
 /// [`ListInstanceProjectTags`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ListInstanceProjectTagsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListInstanceProjectTagsRequest {}
 
@@ -89,6 +90,7 @@ pub struct ListInstanceProjectTags {
 impl ListInstanceProjectTags {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListInstanceProjectTagsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -102,7 +104,8 @@ impl ListInstanceProjectTags {
 
 /// The answer of [`Client::list_instance_project_tags`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListInstanceProjectTagsOutput {
     /// `tags` JSON property.

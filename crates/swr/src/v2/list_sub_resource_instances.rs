@@ -6,7 +6,7 @@
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -63,27 +63,28 @@ impl Client {
 /// [`ListSubResourceInstances`], whose `build` and `send` check the required fields, or deserialize
 /// it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ListSubResourceInstancesRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListSubResourceInstancesRequest {
     /// `resource_type` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_type: Option<String>,
     /// `resource_id` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_id: Option<String>,
     /// `sub_resource_type` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub sub_resource_type: Option<String>,
     /// `offset` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i64>,
     /// `limit` query parameter.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
     /// The JSON body.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ListResourceInstancesRequestBody>,
 }
 
@@ -172,6 +173,7 @@ impl ListSubResourceInstances {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListSubResourceInstancesRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -185,7 +187,8 @@ impl ListSubResourceInstances {
 
 /// The answer of [`Client::list_sub_resource_instances`]. Serialises back to the service's JSON
 /// field names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubResourceInstancesOutput {
     /// `resources` JSON property.
@@ -204,6 +207,9 @@ impl ListSubResourceInstances {
     /// each next one at the previous offset plus the items received, `limit` per page (the
     /// service's default when unset). The stream ends after the page that reaches the total, or at
     /// an empty page; an error ends it after being yielded.
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<ListSubResourceInstancesOutput> {
         Paginator::new(
             self.input

@@ -3,7 +3,7 @@
 //! ListSyncRegions: `GET /v2/manage/regions`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -52,8 +52,9 @@ impl Client {
 /// The complete input of [`Client::list_sync_regions`]. Build it with [`ListSyncRegions`], whose
 /// `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ListSyncRegionsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ListSyncRegionsRequest {}
 
@@ -90,6 +91,7 @@ pub struct ListSyncRegions {
 impl ListSyncRegions {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ListSyncRegionsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -103,7 +105,8 @@ impl ListSyncRegions {
 
 /// The answer of [`Client::list_sync_regions`]: the service answers with a bare JSON value, held in
 /// `body`. Serialises back to that value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct ListSyncRegionsOutput {

@@ -3,7 +3,7 @@
 //! ShowDomainOverview: `GET /v2/manage/overview`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -51,8 +51,9 @@ impl Client {
 /// The complete input of [`Client::show_domain_overview`]. Build it with [`ShowDomainOverview`],
 /// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
 /// attribute names (`body` holds the body); send it with [`ShowDomainOverviewRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowDomainOverviewRequest {}
 
@@ -87,6 +88,7 @@ pub struct ShowDomainOverview {
 impl ShowDomainOverview {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowDomainOverviewRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -100,7 +102,8 @@ impl ShowDomainOverview {
 
 /// The answer of [`Client::show_domain_overview`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowDomainOverviewOutput {
     /// `domain_id` JSON property.

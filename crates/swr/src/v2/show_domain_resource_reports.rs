@@ -4,7 +4,7 @@
 
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -56,15 +56,16 @@ impl Client {
 /// [`ShowDomainResourceReports`], whose `build` and `send` check the required fields, or
 /// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowDomainResourceReportsRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowDomainResourceReportsRequest {
     /// `resource_type` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub resource_type: Option<String>,
     /// `frequency` path parameter. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub frequency: Option<String>,
 }
 
@@ -119,6 +120,7 @@ impl ShowDomainResourceReports {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowDomainResourceReportsRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -132,7 +134,8 @@ impl ShowDomainResourceReports {
 
 /// The answer of [`Client::show_domain_resource_reports`]: the service answers with a bare JSON value, held in
 /// `body`. Serialises back to that value.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct ShowDomainResourceReportsOutput {

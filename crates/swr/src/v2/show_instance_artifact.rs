@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 use super::models;
@@ -76,27 +76,28 @@ impl Client {
 /// [`ShowInstanceArtifact`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowInstanceArtifactRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowInstanceArtifactRequest {
     /// ID of the enterprise edition instance. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
     /// Namespace name. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace_name: Option<String>,
     /// Repository (artifact) name. A name with `/` such as `group/app` can be passed as it is: the
     /// SDK percent-encodes path values, so it is sent as `group%2Fapp`. Some SWR API pages ask for
     /// `/` to be replaced with `$` (`group$app`); a value written that way is sent as given.
     /// Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repository_name: Option<String>,
     /// Artifact digest (`sha256:...`) or tag of the version. Required.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub reference: Option<String>,
     /// Whether to include the vulnerability scan overview (`scan_overview`) in the answer.
-    #[serde(default)]
+    #[cfg_attr(feature = "roundtrip", serde(default))]
     pub with_scan_overview: Option<bool>,
 }
 
@@ -181,6 +182,7 @@ impl ShowInstanceArtifact {
 
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowInstanceArtifactRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -194,7 +196,8 @@ impl ShowInstanceArtifact {
 
 /// The answer of [`Client::show_instance_artifact`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowInstanceArtifactOutput {
     /// Artifact digest.

@@ -3,7 +3,7 @@
 //! ShowShareFeatureGates: `GET /v2/manage/projects/{project_id}/feature-gates`
 
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::Client;
 
@@ -52,8 +52,9 @@ impl Client {
 /// [`ShowShareFeatureGates`], whose `build` and `send` check the required fields, or deserialize it
 /// from the official SDKs' attribute names (`body` holds the body); send it with
 /// [`ShowShareFeatureGatesRequest::send`].
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
+#[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub struct ShowShareFeatureGatesRequest {}
 
@@ -88,6 +89,7 @@ pub struct ShowShareFeatureGates {
 impl ShowShareFeatureGates {
     /// The complete request, without sending it; a missing required field is a
     /// construction error.
+    #[inline]
     pub fn build(self) -> Result<ShowShareFeatureGatesRequest> {
         self.input.check()?;
         Ok(self.input)
@@ -101,7 +103,8 @@ impl ShowShareFeatureGates {
 
 /// The answer of [`Client::show_share_feature_gates`]. Serialises back to the service's JSON field
 /// names (response headers and the request id aside).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowShareFeatureGatesOutput {
     /// `enable_experience` JSON property.

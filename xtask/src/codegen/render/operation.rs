@@ -7,6 +7,19 @@ use super::super::model::{
 use super::send::request_send;
 use super::{banner, field_doc, rust_type, serde_attrs, setter, text_helpers};
 
+/// Derives `Deserialize` with the `roundtrip` feature (request types).
+pub const ROUNDTRIP_DE: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Deserialize))]";
+
+/// Derives `Serialize` with the `roundtrip` feature (answers).
+pub const ROUNDTRIP_SER: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Serialize))]";
+
+/// `#[serde(..)]` lines made conditional on the `roundtrip` feature.
+pub fn roundtrip_only(attrs: &str) -> String {
+    attrs
+        .replace("#[serde(", "#[cfg_attr(feature = \"roundtrip\", serde(")
+        .replace(")]\n", "))]\n")
+}
+
 /// The operation's file.
 pub fn operation(service: &Service, op: &Operation) -> Result<String, String> {
     let id = &op.id;
@@ -129,10 +142,9 @@ fn imports(service: &Service, op: &Operation) -> String {
             many.join(", ")
         )),
     }
-    out.push_str(match op.output {
-        Output::Binary => "use serde::Deserialize;\n",
-        _ => "use serde::{Deserialize, Serialize};\n",
-    });
+    if !matches!(op.output, Output::Binary) {
+        out.push_str("use serde::Deserialize;\n");
+    }
     out.push_str("\nuse super::Client;\n");
     if !named.is_empty() {
         out.push_str("use super::models;\n");
@@ -172,9 +184,8 @@ fn request_struct(op: &Operation) -> String {
     if comparable(op) {
         derives.push("PartialEq");
     }
-    derives.push("Deserialize");
     out.push_str(&format!(
-        "#[derive({})]\n#[serde(deny_unknown_fields)]\n#[non_exhaustive]\npub struct {id}Request {{\n",
+        "#[derive({})]\n{ROUNDTRIP_DE}\n#[cfg_attr(feature = \"roundtrip\", serde(deny_unknown_fields))]\n#[non_exhaustive]\npub struct {id}Request {{\n",
         derives.join(", ")
     ));
     for param in &op.params {
@@ -190,11 +201,11 @@ fn request_struct(op: &Operation) -> String {
         } else {
             &[]
         };
-        // Deserialised only: nothing to skip when serialising.
-        out.push_str(
+        // Deserialised only (with `roundtrip`): nothing to skip when serialising.
+        out.push_str(&roundtrip_only(
             &serde_attrs(&param.field, &param.field.attr_name, &[], true, extra)
                 .replace(", skip_serializing_if = \"Option::is_none\"", ""),
-        );
+        ));
         out.push_str(&format!(
             "    pub {}: Option<{}>,\n",
             param.field.rust_name,
@@ -209,7 +220,7 @@ fn request_struct(op: &Operation) -> String {
         };
         let required = if body.required { " Required." } else { "" };
         out.push_str(&format!(
-            "    /// {what}{required}\n    #[serde(default)]\n    pub body: Option<{}>,\n",
+            "    /// {what}{required}\n    #[cfg_attr(feature = \"roundtrip\", serde(default))]\n    pub body: Option<{}>,\n",
             rust_type(&body.ty, "models::")
         ));
     }
@@ -304,7 +315,7 @@ fn builder(op: &Operation) -> String {
         ));
     }
     out.push_str(&format!(
-        "    /// The complete request, without sending it; a missing required field is a\n    /// construction error.\n    pub fn build(self) -> Result<{id}Request> {{\n        self.input.check()?;\n        Ok(self.input)\n    }}\n\n"
+        "    /// The complete request, without sending it; a missing required field is a\n    /// construction error.\n    #[inline]\n    pub fn build(self) -> Result<{id}Request> {{\n        self.input.check()?;\n        Ok(self.input)\n    }}\n\n"
     ));
     out.push_str(&format!(
         "    /// Sends the request; see [`Client::{snake}`].\n    pub async fn send(self) -> Result<{id}Output> {{\n        self.input.send(&self.client).await\n    }}\n}}\n\n",
@@ -348,11 +359,11 @@ fn output(op: &Operation) -> String {
             )
         }
         Output::Empty => format!(
-            "/// The answer of [`Client::{snake}`]: the service sends no body.\n#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct {id}Output {{\n{}}}\n",
+            "/// The answer of [`Client::{snake}`]: the service sends no body.\n#[derive(Debug, Clone, Default, PartialEq, Deserialize)]\n{ROUNDTRIP_SER}\n#[non_exhaustive]\npub struct {id}Output {{\n{}}}\n",
             header_fields(op)
         ),
         Output::Whole(ty) => format!(
-            "/// The answer of [`Client::{snake}`]: the service answers with a bare JSON value, held in\n/// `body`. Serialises back to that value.\n#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n#[serde(transparent)]\n#[non_exhaustive]\npub struct {id}Output {{\n    /// The JSON document of the answer.\n    pub body: Option<{}>,\n{}}}\n",
+            "/// The answer of [`Client::{snake}`]: the service answers with a bare JSON value, held in\n/// `body`. Serialises back to that value.\n#[derive(Debug, Clone, Default, PartialEq, Deserialize)]\n{ROUNDTRIP_SER}\n#[serde(transparent)]\n#[non_exhaustive]\npub struct {id}Output {{\n    /// The JSON document of the answer.\n    pub body: Option<{}>,\n{}}}\n",
             rust_type(ty, "models::"),
             header_fields(op)
         ),
@@ -366,7 +377,7 @@ fn output(op: &Operation) -> String {
                 "",
             );
             out.push_str(&format!(
-                "#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]\n#[non_exhaustive]\npub struct {id}Output {{\n"
+                "#[derive(Debug, Clone, Default, PartialEq, Deserialize)]\n{ROUNDTRIP_SER}\n#[non_exhaustive]\npub struct {id}Output {{\n"
             ));
             for field in fields {
                 out.push_str(&output_field(field));

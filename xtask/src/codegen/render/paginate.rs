@@ -194,6 +194,9 @@ pub fn pagination(op: &Operation) -> Result<String, String> {
         "
 impl {id} {{
 {doc}
+    // Inline: the paginator's boxed future instantiates the whole send-and-decode path, which
+    // only a program that pages through this listing should compile.
+    #[inline]
     pub fn into_paginator(self) -> Paginator<{id}Output> {{
         {constructor}
     }}

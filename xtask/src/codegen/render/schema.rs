@@ -65,11 +65,19 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     if sensitive || fields.iter().any(|f| f.ty.has_map()) {
         out.push('\n');
     }
+    // What the SDK itself needs: `Serialize` to send a request body, `Deserialize` to read an
+    // answer. The other direction is for the `roundtrip` feature only.
+    let serialize = schema.in_request && !has_file;
+    let deserialize = schema.in_response;
     if has_file {
         out.push_str("use huaweicloud_sdk_core::FilePart;\n");
-        out.push_str("use serde::Deserialize;\n\n");
-    } else {
-        out.push_str("use serde::{Deserialize, Serialize};\n\n");
+    }
+    match (serialize, deserialize) {
+        (true, true) => out.push_str("use serde::{Deserialize, Serialize};\n\n"),
+        (true, false) => out.push_str("use serde::Serialize;\n\n"),
+        (false, true) => out.push_str("use serde::Deserialize;\n\n"),
+        (false, false) if has_file => out.push('\n'),
+        (false, false) => {}
     }
 
     let mut doc = match &schema.description {
@@ -93,11 +101,24 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     }
     if !has_file {
         derives.push("PartialEq");
+    }
+    if serialize {
         derives.push("Serialize");
     }
-    derives.push("Deserialize");
+    if deserialize {
+        derives.push("Deserialize");
+    }
+    let mut roundtrip = String::new();
+    if !serialize && !has_file {
+        roundtrip.push_str(super::operation::ROUNDTRIP_SER);
+        roundtrip.push('\n');
+    }
+    if !deserialize {
+        roundtrip.push_str(super::operation::ROUNDTRIP_DE);
+        roundtrip.push('\n');
+    }
     out.push_str(&format!(
-        "#[derive({})]\n#[non_exhaustive]\npub struct {name} {{\n",
+        "#[derive({})]\n{roundtrip}#[non_exhaustive]\npub struct {name} {{\n",
         derives.join(", ")
     ));
     for field in fields {
@@ -108,13 +129,18 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
             field.required && !optional,
             "    ",
         ));
-        out.push_str(&serde_attrs(
+        let attrs = serde_attrs(
             field,
             &field.wire_name,
             &[field.attr_name.as_str()],
             optional,
             &[],
-        ));
+        );
+        if serialize || deserialize {
+            out.push_str(&attrs);
+        } else {
+            out.push_str(&super::operation::roundtrip_only(&attrs));
+        }
         let ty = rust_type(&field.ty, "super::");
         let ty = if optional {
             format!("Option<{ty}>")

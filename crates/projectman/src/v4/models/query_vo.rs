@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The `QueryVO` model of the ProjectMan API.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryVO {
     /// `filter` JSON property.

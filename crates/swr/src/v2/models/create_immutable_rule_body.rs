@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The `CreateImmutableRuleBody` model of the SWR API.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateImmutableRuleBody {
     /// `priority` JSON property.
