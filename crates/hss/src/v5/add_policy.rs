@@ -54,8 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::add_policy`]. Build it with [`AddPolicy`], whose `build` and
-/// `send` check the required fields, or deserialize it from the official SDKs' attribute names
-/// (`body` holds the body); send it with [`AddPolicyRequest::send`].
+/// `send` check the required fields, or (with the `roundtrip` feature) deserialize it from the
+/// official SDKs' attribute names, `body` holding the body; send it with
+/// [`AddPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::add_security_check_policy_group`]. Build it with
-/// [`AddSecurityCheckPolicyGroup`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`AddSecurityCheckPolicyGroupRequest::send`].
+/// [`AddSecurityCheckPolicyGroup`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`AddSecurityCheckPolicyGroupRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::associate_host_asset_value`]. Build it with
-/// [`AssociateHostAssetValue`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`AssociateHostAssetValueRequest::send`].
+/// [`AssociateHostAssetValue`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`AssociateHostAssetValueRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

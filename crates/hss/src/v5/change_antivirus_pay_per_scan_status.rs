@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::change_antivirus_pay_per_scan_status`]. Build it with
 /// [`ChangeAntivirusPayPerScanStatus`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ChangeAntivirusPayPerScanStatusRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ChangeAntivirusPayPerScanStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -57,8 +57,8 @@ impl Client {
 
 /// The complete input of [`Client::change_app_whitelist_policy_process_status`]. Build it with
 /// [`ChangeAppWhitelistPolicyProcessStatus`], whose `build` and `send` check the required fields,
-/// or deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ChangeAppWhitelistPolicyProcessStatusRequest::send`].
+/// or (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ChangeAppWhitelistPolicyProcessStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::change_file_path_white_lists`]. Build it with
-/// [`ChangeFilePathWhiteLists`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ChangeFilePathWhiteListsRequest::send`].
+/// [`ChangeFilePathWhiteLists`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ChangeFilePathWhiteListsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -52,8 +52,8 @@ impl Client {
 
 /// The complete input of [`Client::change_monthly_operation_report_tip_status`]. Build it with
 /// [`ChangeMonthlyOperationReportTipStatus`], whose `build` and `send` check the required fields,
-/// or deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ChangeMonthlyOperationReportTipStatusRequest::send`].
+/// or (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ChangeMonthlyOperationReportTipStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -52,8 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::copy_ai_policy_group`]. Build it with [`CopyAiPolicyGroup`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`CopyAiPolicyGroupRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`CopyAiPolicyGroupRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -116,8 +117,8 @@ impl CopyAiPolicyGroup {
     }
 }
 
-/// The answer of [`Client::copy_ai_policy_group`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::copy_ai_policy_group`]. With the `roundtrip` feature it serialises back
+/// to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

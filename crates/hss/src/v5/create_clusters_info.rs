@@ -49,8 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_clusters_info`]. Build it with [`CreateClustersInfo`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`CreateClustersInfoRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`CreateClustersInfoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

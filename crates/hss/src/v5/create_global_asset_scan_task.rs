@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_global_asset_scan_task`]. Build it with
-/// [`CreateGlobalAssetScanTask`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateGlobalAssetScanTaskRequest::send`].
+/// [`CreateGlobalAssetScanTask`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateGlobalAssetScanTaskRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -142,8 +142,8 @@ impl CreateGlobalAssetScanTask {
     }
 }
 
-/// The answer of [`Client::create_global_asset_scan_task`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::create_global_asset_scan_task`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_manual_image_scan_task`]. Build it with
-/// [`CreateManualImageScanTask`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateManualImageScanTaskRequest::send`].
+/// [`CreateManualImageScanTask`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateManualImageScanTaskRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

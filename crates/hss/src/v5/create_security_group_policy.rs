@@ -58,9 +58,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_security_group_policy`]. Build it with
-/// [`CreateSecurityGroupPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateSecurityGroupPolicyRequest::send`].
+/// [`CreateSecurityGroupPolicy`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateSecurityGroupPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::create_web_tamper_protection_config`]. Build it with
 /// [`CreateWebTamperProtectionConfig`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateWebTamperProtectionConfigRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`CreateWebTamperProtectionConfigRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::delete_web_tamper_protection_config`]. Build it with
 /// [`DeleteWebTamperProtectionConfig`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DeleteWebTamperProtectionConfigRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`DeleteWebTamperProtectionConfigRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

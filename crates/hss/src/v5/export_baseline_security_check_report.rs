@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::export_baseline_security_check_report`]. Build it with
 /// [`ExportBaselineSecurityCheckReport`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ExportBaselineSecurityCheckReportRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ExportBaselineSecurityCheckReportRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -128,8 +128,8 @@ impl ExportBaselineSecurityCheckReport {
     }
 }
 
-/// The answer of [`Client::export_baseline_security_check_report`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::export_baseline_security_check_report`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

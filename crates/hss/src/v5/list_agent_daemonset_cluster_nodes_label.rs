@@ -56,8 +56,8 @@ impl Client {
 
 /// The complete input of [`Client::list_agent_daemonset_cluster_nodes_label`]. Build it with
 /// [`ListAgentDaemonsetClusterNodesLabel`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListAgentDaemonsetClusterNodesLabelRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListAgentDaemonsetClusterNodesLabelRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -163,8 +163,9 @@ impl ListAgentDaemonsetClusterNodesLabel {
     }
 }
 
-/// The answer of [`Client::list_agent_daemonset_cluster_nodes_label`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_agent_daemonset_cluster_nodes_label`]. With the `roundtrip` feature
+/// it serialises back to the service's JSON field names (response headers and the request id
+/// aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

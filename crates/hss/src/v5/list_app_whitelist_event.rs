@@ -56,9 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_app_whitelist_event`]. Build it with
-/// [`ListAppWhitelistEvent`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListAppWhitelistEventRequest::send`].
+/// [`ListAppWhitelistEvent`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListAppWhitelistEventRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -207,8 +207,8 @@ impl ListAppWhitelistEvent {
     }
 }
 
-/// The answer of [`Client::list_app_whitelist_event`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::list_app_whitelist_event`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

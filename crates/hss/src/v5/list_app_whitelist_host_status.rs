@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_app_whitelist_host_status`]. Build it with
-/// [`ListAppWhitelistHostStatus`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListAppWhitelistHostStatusRequest::send`].
+/// [`ListAppWhitelistHostStatus`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListAppWhitelistHostStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -212,8 +212,8 @@ impl ListAppWhitelistHostStatus {
     }
 }
 
-/// The answer of [`Client::list_app_whitelist_host_status`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::list_app_whitelist_host_status`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

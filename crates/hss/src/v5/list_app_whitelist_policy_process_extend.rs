@@ -54,8 +54,8 @@ impl Client {
 
 /// The complete input of [`Client::list_app_whitelist_policy_process_extend`]. Build it with
 /// [`ListAppWhitelistPolicyProcessExtend`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListAppWhitelistPolicyProcessExtendRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListAppWhitelistPolicyProcessExtendRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -141,8 +141,9 @@ impl ListAppWhitelistPolicyProcessExtend {
     }
 }
 
-/// The answer of [`Client::list_app_whitelist_policy_process_extend`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_app_whitelist_policy_process_extend`]. With the `roundtrip` feature
+/// it serialises back to the service's JSON field names (response headers and the request id
+/// aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -52,8 +52,8 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_apps`]. Build it with [`ListApps`], whose `build` and
-/// `send` check the required fields, or deserialize it from the official SDKs' attribute names
-/// (`body` holds the body); send it with [`ListAppsRequest::send`].
+/// `send` check the required fields, or (with the `roundtrip` feature) deserialize it from the
+/// official SDKs' attribute names, `body` holding the body; send it with [`ListAppsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -217,8 +217,8 @@ impl ListApps {
     }
 }
 
-/// The answer of [`Client::list_apps`]. Serialises back to the service's JSON field names (response
-/// headers and the request id aside).
+/// The answer of [`Client::list_apps`]. With the `roundtrip` feature it serialises back to the
+/// service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -57,9 +57,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_check_rule_resources`]. Build it with
-/// [`ListCheckRuleResources`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListCheckRuleResourcesRequest::send`].
+/// [`ListCheckRuleResources`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListCheckRuleResourcesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -210,8 +210,8 @@ impl ListCheckRuleResources {
     }
 }
 
-/// The answer of [`Client::list_check_rule_resources`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::list_check_rule_resources`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

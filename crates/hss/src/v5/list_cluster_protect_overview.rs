@@ -49,9 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_cluster_protect_overview`]. Build it with
-/// [`ListClusterProtectOverview`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListClusterProtectOverviewRequest::send`].
+/// [`ListClusterProtectOverview`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListClusterProtectOverviewRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -113,8 +113,8 @@ impl ListClusterProtectOverview {
     }
 }
 
-/// The answer of [`Client::list_cluster_protect_overview`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::list_cluster_protect_overview`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

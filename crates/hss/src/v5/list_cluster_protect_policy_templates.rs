@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::list_cluster_protect_policy_templates`]. Build it with
 /// [`ListClusterProtectPolicyTemplates`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListClusterProtectPolicyTemplatesRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListClusterProtectPolicyTemplatesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -186,8 +186,8 @@ impl ListClusterProtectPolicyTemplates {
     }
 }
 
-/// The answer of [`Client::list_cluster_protect_policy_templates`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_cluster_protect_policy_templates`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

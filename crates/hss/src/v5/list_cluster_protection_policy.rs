@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_cluster_protection_policy`]. Build it with
-/// [`ListClusterProtectionPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListClusterProtectionPolicyRequest::send`].
+/// [`ListClusterProtectionPolicy`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ListClusterProtectionPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -152,8 +152,8 @@ impl ListClusterProtectionPolicy {
     }
 }
 
-/// The answer of [`Client::list_cluster_protection_policy`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::list_cluster_protection_policy`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_event_handle_history`]. Build it with
-/// [`ListEventHandleHistory`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListEventHandleHistoryRequest::send`].
+/// [`ListEventHandleHistory`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListEventHandleHistoryRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -278,8 +278,8 @@ impl ListEventHandleHistory {
     }
 }
 
-/// The answer of [`Client::list_event_handle_history`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::list_event_handle_history`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

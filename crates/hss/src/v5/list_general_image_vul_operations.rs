@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_general_image_vul_operations`]. Build it with
-/// [`ListGeneralImageVulOperations`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListGeneralImageVulOperationsRequest::send`].
+/// [`ListGeneralImageVulOperations`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ListGeneralImageVulOperationsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -242,8 +242,8 @@ impl ListGeneralImageVulOperations {
     }
 }
 
-/// The answer of [`Client::list_general_image_vul_operations`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_general_image_vul_operations`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

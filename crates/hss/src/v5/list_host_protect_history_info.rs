@@ -56,9 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_host_protect_history_info`]. Build it with
-/// [`ListHostProtectHistoryInfo`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListHostProtectHistoryInfoRequest::send`].
+/// [`ListHostProtectHistoryInfo`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListHostProtectHistoryInfoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -228,8 +228,8 @@ impl ListHostProtectHistoryInfo {
     }
 }
 
-/// The answer of [`Client::list_host_protect_history_info`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::list_host_protect_history_info`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,8 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_iac_files`]. Build it with [`ListIacFiles`], whose `build`
-/// and `send` check the required fields, or deserialize it from the official SDKs' attribute names
-/// (`body` holds the body); send it with [`ListIacFilesRequest::send`].
+/// and `send` check the required fields, or (with the `roundtrip` feature) deserialize it from the
+/// official SDKs' attribute names, `body` holding the body; send it with
+/// [`ListIacFilesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -213,8 +214,8 @@ impl ListIacFiles {
     }
 }
 
-/// The answer of [`Client::list_iac_files`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::list_iac_files`]. With the `roundtrip` feature it serialises back to the
+/// service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,8 +55,8 @@ impl Client {
 
 /// The complete input of [`Client::list_image_build_command_risks_images`]. Build it with
 /// [`ListImageBuildCommandRisksImages`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListImageBuildCommandRisksImagesRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListImageBuildCommandRisksImagesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -172,8 +172,8 @@ impl ListImageBuildCommandRisksImages {
     }
 }
 
-/// The answer of [`Client::list_image_build_command_risks_images`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_image_build_command_risks_images`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -54,8 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_image_sensitive`]. Build it with [`ListImageSensitive`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`ListImageSensitiveRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`ListImageSensitiveRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -230,8 +231,8 @@ impl ListImageSensitive {
     }
 }
 
-/// The answer of [`Client::list_image_sensitive`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::list_image_sensitive`]. With the `roundtrip` feature it serialises back
+/// to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

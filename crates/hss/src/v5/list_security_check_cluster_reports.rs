@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::list_security_check_cluster_reports`]. Build it with
 /// [`ListSecurityCheckClusterReports`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListSecurityCheckClusterReportsRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListSecurityCheckClusterReportsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -176,8 +176,8 @@ impl ListSecurityCheckClusterReports {
     }
 }
 
-/// The answer of [`Client::list_security_check_cluster_reports`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_security_check_cluster_reports`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

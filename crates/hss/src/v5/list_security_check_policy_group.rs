@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_security_check_policy_group`]. Build it with
-/// [`ListSecurityCheckPolicyGroup`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListSecurityCheckPolicyGroupRequest::send`].
+/// [`ListSecurityCheckPolicyGroup`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ListSecurityCheckPolicyGroupRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -142,8 +142,8 @@ impl ListSecurityCheckPolicyGroup {
     }
 }
 
-/// The answer of [`Client::list_security_check_policy_group`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_security_check_policy_group`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -57,9 +57,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_vul_affect_image_containers`]. Build it with
-/// [`ListVulAffectImageContainers`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListVulAffectImageContainersRequest::send`].
+/// [`ListVulAffectImageContainers`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ListVulAffectImageContainersRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -201,8 +201,8 @@ impl ListVulAffectImageContainers {
     }
 }
 
-/// The answer of [`Client::list_vul_affect_image_containers`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_vul_affect_image_containers`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

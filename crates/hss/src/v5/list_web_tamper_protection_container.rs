@@ -54,8 +54,8 @@ impl Client {
 
 /// The complete input of [`Client::list_web_tamper_protection_container`]. Build it with
 /// [`ListWebTamperProtectionContainer`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListWebTamperProtectionContainerRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListWebTamperProtectionContainerRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -214,8 +214,8 @@ impl ListWebTamperProtectionContainer {
     }
 }
 
-/// The answer of [`Client::list_web_tamper_protection_container`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_web_tamper_protection_container`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,8 +55,8 @@ impl Client {
 
 /// The complete input of [`Client::list_web_tamper_protection_directory`]. Build it with
 /// [`ListWebTamperProtectionDirectory`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListWebTamperProtectionDirectoryRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListWebTamperProtectionDirectoryRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -197,8 +197,8 @@ impl ListWebTamperProtectionDirectory {
     }
 }
 
-/// The answer of [`Client::list_web_tamper_protection_directory`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_web_tamper_protection_directory`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

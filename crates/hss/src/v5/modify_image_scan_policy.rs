@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::modify_image_scan_policy`]. Build it with
-/// [`ModifyImageScanPolicy`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ModifyImageScanPolicyRequest::send`].
+/// [`ModifyImageScanPolicy`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ModifyImageScanPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

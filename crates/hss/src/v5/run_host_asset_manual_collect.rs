@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::run_host_asset_manual_collect`]. Build it with
-/// [`RunHostAssetManualCollect`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`RunHostAssetManualCollectRequest::send`].
+/// [`RunHostAssetManualCollect`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`RunHostAssetManualCollectRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -68,8 +68,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::run_image_synchronize`]. Build it with [`RunImageSynchronize`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`RunImageSynchronizeRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`RunImageSynchronizeRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -173,8 +174,8 @@ impl RunImageSynchronize {
     }
 }
 
-/// The answer of [`Client::run_image_synchronize`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::run_image_synchronize`]. With the `roundtrip` feature it serialises back
+/// to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -51,8 +51,8 @@ impl Client {
 
 /// The complete input of [`Client::show_agent_daemonset_deploy_template`]. Build it with
 /// [`ShowAgentDaemonsetDeployTemplate`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowAgentDaemonsetDeployTemplateRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowAgentDaemonsetDeployTemplateRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -114,8 +114,8 @@ impl ShowAgentDaemonsetDeployTemplate {
     }
 }
 
-/// The answer of [`Client::show_agent_daemonset_deploy_template`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_agent_daemonset_deploy_template`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

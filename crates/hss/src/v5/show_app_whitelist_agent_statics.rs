@@ -49,9 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_app_whitelist_agent_statics`]. Build it with
-/// [`ShowAppWhitelistAgentStatics`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowAppWhitelistAgentStaticsRequest::send`].
+/// [`ShowAppWhitelistAgentStatics`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ShowAppWhitelistAgentStaticsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -113,8 +113,8 @@ impl ShowAppWhitelistAgentStatics {
     }
 }
 
-/// The answer of [`Client::show_app_whitelist_agent_statics`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_app_whitelist_agent_statics`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

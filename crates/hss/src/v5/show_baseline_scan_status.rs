@@ -49,9 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_baseline_scan_status`]. Build it with
-/// [`ShowBaselineScanStatus`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowBaselineScanStatusRequest::send`].
+/// [`ShowBaselineScanStatus`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowBaselineScanStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -112,8 +112,8 @@ impl ShowBaselineScanStatus {
     }
 }
 
-/// The answer of [`Client::show_baseline_scan_status`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_baseline_scan_status`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,8 +55,8 @@ impl Client {
 
 /// The complete input of [`Client::show_cluster_protect_policy_template`]. Build it with
 /// [`ShowClusterProtectPolicyTemplate`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowClusterProtectPolicyTemplateRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowClusterProtectPolicyTemplateRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -135,8 +135,8 @@ impl ShowClusterProtectPolicyTemplate {
     }
 }
 
-/// The answer of [`Client::show_cluster_protect_policy_template`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_cluster_protect_policy_template`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -49,9 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_decoy_port_auto_bind`]. Build it with
-/// [`ShowDecoyPortAutoBind`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowDecoyPortAutoBindRequest::send`].
+/// [`ShowDecoyPortAutoBind`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowDecoyPortAutoBindRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -112,8 +112,8 @@ impl ShowDecoyPortAutoBind {
     }
 }
 
-/// The answer of [`Client::show_decoy_port_auto_bind`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_decoy_port_auto_bind`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

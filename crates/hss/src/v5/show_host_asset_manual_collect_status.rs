@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::show_host_asset_manual_collect_status`]. Build it with
 /// [`ShowHostAssetManualCollectStatus`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowHostAssetManualCollectStatusRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowHostAssetManualCollectStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -140,8 +140,8 @@ impl ShowHostAssetManualCollectStatus {
     }
 }
 
-/// The answer of [`Client::show_host_asset_manual_collect_status`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_host_asset_manual_collect_status`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -49,9 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_image_asset_statistics`]. Build it with
-/// [`ShowImageAssetStatistics`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowImageAssetStatisticsRequest::send`].
+/// [`ShowImageAssetStatistics`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowImageAssetStatisticsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -112,8 +112,8 @@ impl ShowImageAssetStatistics {
     }
 }
 
-/// The answer of [`Client::show_image_asset_statistics`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::show_image_asset_statistics`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

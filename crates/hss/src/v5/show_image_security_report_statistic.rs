@@ -56,8 +56,8 @@ impl Client {
 
 /// The complete input of [`Client::show_image_security_report_statistic`]. Build it with
 /// [`ShowImageSecurityReportStatistic`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowImageSecurityReportStatisticRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowImageSecurityReportStatisticRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -160,8 +160,8 @@ impl ShowImageSecurityReportStatistic {
     }
 }
 
-/// The answer of [`Client::show_image_security_report_statistic`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_image_security_report_statistic`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -56,9 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_image_upload_command`]. Build it with
-/// [`ShowImageUploadCommand`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowImageUploadCommandRequest::send`].
+/// [`ShowImageUploadCommand`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowImageUploadCommandRequest::send`].
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -169,8 +169,8 @@ impl ShowImageUploadCommand {
     }
 }
 
-/// The answer of [`Client::show_image_upload_command`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_image_upload_command`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

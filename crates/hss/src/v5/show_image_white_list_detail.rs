@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_image_white_list_detail`]. Build it with
-/// [`ShowImageWhiteListDetail`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowImageWhiteListDetailRequest::send`].
+/// [`ShowImageWhiteListDetail`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowImageWhiteListDetailRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -177,8 +177,8 @@ impl ShowImageWhiteListDetail {
     }
 }
 
-/// The answer of [`Client::show_image_white_list_detail`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::show_image_white_list_detail`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -50,8 +50,8 @@ impl Client {
 
 /// The complete input of [`Client::show_monthly_opera_report_notify_info`]. Build it with
 /// [`ShowMonthlyOperaReportNotifyInfo`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowMonthlyOperaReportNotifyInfoRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowMonthlyOperaReportNotifyInfoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -102,8 +102,8 @@ impl ShowMonthlyOperaReportNotifyInfo {
     }
 }
 
-/// The answer of [`Client::show_monthly_opera_report_notify_info`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_monthly_opera_report_notify_info`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::show_monthly_operation_report_detail`]. Build it with
 /// [`ShowMonthlyOperationReportDetail`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowMonthlyOperationReportDetailRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowMonthlyOperationReportDetailRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -118,8 +118,8 @@ impl ShowMonthlyOperationReportDetail {
     }
 }
 
-/// The answer of [`Client::show_monthly_operation_report_detail`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_monthly_operation_report_detail`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -58,8 +58,8 @@ impl Client {
 
 /// The complete input of [`Client::show_multi_cloud_cluster_image_command`]. Build it with
 /// [`ShowMultiCloudClusterImageCommand`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowMultiCloudClusterImageCommandRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowMultiCloudClusterImageCommandRequest::send`].
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -182,8 +182,9 @@ impl ShowMultiCloudClusterImageCommand {
     }
 }
 
-/// The answer of [`Client::show_multi_cloud_cluster_image_command`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_multi_cloud_cluster_image_command`]. With the `roundtrip` feature
+/// it serialises back to the service's JSON field names (response headers and the request id
+/// aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,8 +55,8 @@ impl Client {
 
 /// The complete input of [`Client::show_multi_cloud_cluster_proxy_script`]. Build it with
 /// [`ShowMultiCloudClusterProxyScript`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowMultiCloudClusterProxyScriptRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowMultiCloudClusterProxyScriptRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -130,8 +130,8 @@ impl ShowMultiCloudClusterProxyScript {
     }
 }
 
-/// The answer of [`Client::show_multi_cloud_cluster_proxy_script`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_multi_cloud_cluster_proxy_script`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -50,9 +50,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_os_statistics_info`]. Build it with
-/// [`ShowOsStatisticsInfo`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowOsStatisticsInfoRequest::send`].
+/// [`ShowOsStatisticsInfo`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowOsStatisticsInfoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -113,8 +113,8 @@ impl ShowOsStatisticsInfo {
     }
 }
 
-/// The answer of [`Client::show_os_statistics_info`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_os_statistics_info`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

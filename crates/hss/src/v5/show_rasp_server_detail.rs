@@ -55,9 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_rasp_server_detail`]. Build it with
-/// [`ShowRaspServerDetail`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowRaspServerDetailRequest::send`].
+/// [`ShowRaspServerDetail`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowRaspServerDetailRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -177,8 +177,8 @@ impl ShowRaspServerDetail {
     }
 }
 
-/// The answer of [`Client::show_rasp_server_detail`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_rasp_server_detail`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

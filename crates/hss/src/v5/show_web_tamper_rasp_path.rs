@@ -51,9 +51,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_web_tamper_rasp_path`]. Build it with
-/// [`ShowWebTamperRaspPath`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowWebTamperRaspPathRequest::send`].
+/// [`ShowWebTamperRaspPath`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowWebTamperRaspPathRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -126,8 +126,8 @@ impl ShowWebTamperRaspPath {
     }
 }
 
-/// The answer of [`Client::show_web_tamper_rasp_path`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_web_tamper_rasp_path`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

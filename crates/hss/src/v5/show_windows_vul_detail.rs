@@ -53,9 +53,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_windows_vul_detail`]. Build it with
-/// [`ShowWindowsVulDetail`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowWindowsVulDetailRequest::send`].
+/// [`ShowWindowsVulDetail`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowWindowsVulDetailRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -168,8 +168,8 @@ impl ShowWindowsVulDetail {
     }
 }
 
-/// The answer of [`Client::show_windows_vul_detail`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_windows_vul_detail`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

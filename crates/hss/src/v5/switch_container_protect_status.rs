@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::switch_container_protect_status`]. Build it with
-/// [`SwitchContainerProtectStatus`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`SwitchContainerProtectStatusRequest::send`].
+/// [`SwitchContainerProtectStatus`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`SwitchContainerProtectStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

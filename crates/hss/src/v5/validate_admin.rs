@@ -51,8 +51,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::validate_admin`]. Build it with [`ValidateAdmin`], whose `build`
-/// and `send` check the required fields, or deserialize it from the official SDKs' attribute names
-/// (`body` holds the body); send it with [`ValidateAdminRequest::send`].
+/// and `send` check the required fields, or (with the `roundtrip` feature) deserialize it from the
+/// official SDKs' attribute names, `body` holding the body; send it with
+/// [`ValidateAdminRequest::send`].
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -136,8 +137,8 @@ impl ValidateAdmin {
     }
 }
 
-/// The answer of [`Client::validate_admin`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::validate_admin`]. With the `roundtrip` feature it serialises back to the
+/// service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

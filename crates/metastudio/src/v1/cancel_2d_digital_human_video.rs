@@ -51,9 +51,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::cancel_2d_digital_human_video`]. Build it with
-/// [`Cancel2DDigitalHumanVideo`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`Cancel2DDigitalHumanVideoRequest::send`].
+/// [`Cancel2DDigitalHumanVideo`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`Cancel2DDigitalHumanVideoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

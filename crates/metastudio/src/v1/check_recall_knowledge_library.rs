@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::check_recall_knowledge_library`]. Build it with
-/// [`CheckRecallKnowledgeLibrary`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CheckRecallKnowledgeLibraryRequest::send`].
+/// [`CheckRecallKnowledgeLibrary`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`CheckRecallKnowledgeLibraryRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -131,7 +131,7 @@ impl CheckRecallKnowledgeLibrary {
 }
 
 /// The answer of [`Client::check_recall_knowledge_library`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::confirm_training_segment`]. Build it with
-/// [`ConfirmTrainingSegment`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ConfirmTrainingSegmentRequest::send`].
+/// [`ConfirmTrainingSegment`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ConfirmTrainingSegmentRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -129,8 +129,8 @@ impl ConfirmTrainingSegment {
     }
 }
 
-/// The answer of [`Client::confirm_training_segment`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::confirm_training_segment`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -50,9 +50,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::count_tenant_resources`]. Build it with
-/// [`CountTenantResources`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CountTenantResourcesRequest::send`].
+/// [`CountTenantResources`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CountTenantResourcesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -136,8 +136,8 @@ impl CountTenantResources {
     }
 }
 
-/// The answer of [`Client::count_tenant_resources`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::count_tenant_resources`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

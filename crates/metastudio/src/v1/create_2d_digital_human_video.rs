@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_2d_digital_human_video`]. Build it with
-/// [`Create2DDigitalHumanVideo`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`Create2DDigitalHumanVideoRequest::send`].
+/// [`Create2DDigitalHumanVideo`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`Create2DDigitalHumanVideoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -128,8 +128,8 @@ impl Create2DDigitalHumanVideo {
     }
 }
 
-/// The answer of [`Client::create_2d_digital_human_video`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::create_2d_digital_human_video`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_interaction_rule_group`]. Build it with
-/// [`CreateInteractionRuleGroup`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateInteractionRuleGroupRequest::send`].
+/// [`CreateInteractionRuleGroup`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateInteractionRuleGroupRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -128,8 +128,8 @@ impl CreateInteractionRuleGroup {
     }
 }
 
-/// The answer of [`Client::create_interaction_rule_group`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::create_interaction_rule_group`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

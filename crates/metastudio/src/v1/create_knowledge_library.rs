@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_knowledge_library`]. Build it with
-/// [`CreateKnowledgeLibrary`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateKnowledgeLibraryRequest::send`].
+/// [`CreateKnowledgeLibrary`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateKnowledgeLibraryRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -127,8 +127,8 @@ impl CreateKnowledgeLibrary {
     }
 }
 
-/// The answer of [`Client::create_knowledge_library`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::create_knowledge_library`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::delete_2d_model_training_job`]. Build it with
-/// [`Delete2dModelTrainingJob`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`Delete2dModelTrainingJobRequest::send`].
+/// [`Delete2dModelTrainingJob`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`Delete2dModelTrainingJobRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

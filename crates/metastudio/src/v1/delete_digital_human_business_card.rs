@@ -51,9 +51,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::delete_digital_human_business_card`]. Build it with
-/// [`DeleteDigitalHumanBusinessCard`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DeleteDigitalHumanBusinessCardRequest::send`].
+/// [`DeleteDigitalHumanBusinessCard`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`DeleteDigitalHumanBusinessCardRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -50,9 +50,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::delete_knowledge_library`]. Build it with
-/// [`DeleteKnowledgeLibrary`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DeleteKnowledgeLibraryRequest::send`].
+/// [`DeleteKnowledgeLibrary`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`DeleteKnowledgeLibraryRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -57,8 +57,8 @@ impl Client {
 
 /// The complete input of [`Client::download_2d_model_traning_encrypt_file`]. Build it with
 /// [`Download2dModelTraningEncryptFile`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`Download2dModelTraningEncryptFileRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`Download2dModelTraningEncryptFileRequest::send`].
 #[derive(Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

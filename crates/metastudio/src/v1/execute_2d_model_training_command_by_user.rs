@@ -56,8 +56,8 @@ impl Client {
 
 /// The complete input of [`Client::execute_2d_model_training_command_by_user`]. Build it with
 /// [`Execute2dModelTrainingCommandByUser`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`Execute2dModelTrainingCommandByUserRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`Execute2dModelTrainingCommandByUserRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -146,8 +146,9 @@ impl Execute2dModelTrainingCommandByUser {
     }
 }
 
-/// The answer of [`Client::execute_2d_model_training_command_by_user`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::execute_2d_model_training_command_by_user`]. With the `roundtrip`
+/// feature it serialises back to the service's JSON field names (response headers and the request
+/// id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -56,9 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::execute_transfer_asset_action`]. Build it with
-/// [`ExecuteTransferAssetAction`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ExecuteTransferAssetActionRequest::send`].
+/// [`ExecuteTransferAssetAction`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ExecuteTransferAssetActionRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -156,8 +156,8 @@ impl ExecuteTransferAssetAction {
     }
 }
 
-/// The answer of [`Client::execute_transfer_asset_action`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::execute_transfer_asset_action`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -53,8 +53,8 @@ impl Client {
 
 /// The complete input of [`Client::list_interaction_rule_groups_summary`]. Build it with
 /// [`ListInteractionRuleGroupsSummary`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInteractionRuleGroupsSummaryRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListInteractionRuleGroupsSummaryRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -166,8 +166,8 @@ impl ListInteractionRuleGroupsSummary {
     }
 }
 
-/// The answer of [`Client::list_interaction_rule_groups_summary`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_interaction_rule_groups_summary`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

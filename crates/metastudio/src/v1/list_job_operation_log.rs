@@ -53,8 +53,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_job_operation_log`]. Build it with [`ListJobOperationLog`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`ListJobOperationLogRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`ListJobOperationLogRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -137,8 +138,8 @@ impl ListJobOperationLog {
     }
 }
 
-/// The answer of [`Client::list_job_operation_log`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::list_job_operation_log`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -51,8 +51,8 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_role`]. Build it with [`ListRole`], whose `build` and
-/// `send` check the required fields, or deserialize it from the official SDKs' attribute names
-/// (`body` holds the body); send it with [`ListRoleRequest::send`].
+/// `send` check the required fields, or (with the `roundtrip` feature) deserialize it from the
+/// official SDKs' attribute names, `body` holding the body; send it with [`ListRoleRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -143,8 +143,8 @@ impl ListRole {
     }
 }
 
-/// The answer of [`Client::list_role`]. Serialises back to the service's JSON field names (response
-/// headers and the request id aside).
+/// The answer of [`Client::list_role`]. With the `roundtrip` feature it serialises back to the
+/// service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

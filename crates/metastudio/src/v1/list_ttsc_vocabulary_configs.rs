@@ -51,9 +51,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_ttsc_vocabulary_configs`]. Build it with
-/// [`ListTtscVocabularyConfigs`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListTtscVocabularyConfigsRequest::send`].
+/// [`ListTtscVocabularyConfigs`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListTtscVocabularyConfigsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -227,8 +227,8 @@ impl ListTtscVocabularyConfigs {
     }
 }
 
-/// The answer of [`Client::list_ttsc_vocabulary_configs`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::list_ttsc_vocabulary_configs`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

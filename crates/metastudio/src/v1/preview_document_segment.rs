@@ -54,9 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::preview_document_segment`]. Build it with
-/// [`PreviewDocumentSegment`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`PreviewDocumentSegmentRequest::send`].
+/// [`PreviewDocumentSegment`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`PreviewDocumentSegmentRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -157,7 +157,7 @@ impl PreviewDocumentSegment {
 }
 
 /// The answer of [`Client::preview_document_segment`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::save_ttsc_tenant_configs`]. Build it with
-/// [`SaveTtscTenantConfigs`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`SaveTtscTenantConfigsRequest::send`].
+/// [`SaveTtscTenantConfigs`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`SaveTtscTenantConfigsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

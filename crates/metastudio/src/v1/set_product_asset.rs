@@ -54,8 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::set_product_asset`]. Build it with [`SetProductAsset`], whose
-/// `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`SetProductAssetRequest::send`].
+/// `build` and `send` check the required fields, or (with the `roundtrip` feature) deserialize it
+/// from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`SetProductAssetRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

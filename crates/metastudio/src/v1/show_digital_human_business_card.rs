@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_digital_human_business_card`]. Build it with
-/// [`ShowDigitalHumanBusinessCard`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowDigitalHumanBusinessCardRequest::send`].
+/// [`ShowDigitalHumanBusinessCard`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ShowDigitalHumanBusinessCardRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -128,8 +128,8 @@ impl ShowDigitalHumanBusinessCard {
     }
 }
 
-/// The answer of [`Client::show_digital_human_business_card`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_digital_human_business_card`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

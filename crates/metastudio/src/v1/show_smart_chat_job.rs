@@ -56,8 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_smart_chat_job`]. Build it with [`ShowSmartChatJob`], whose
-/// `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`ShowSmartChatJobRequest::send`].
+/// `build` and `send` check the required fields, or (with the `roundtrip` feature) deserialize it
+/// from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`ShowSmartChatJobRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -142,8 +143,8 @@ impl ShowSmartChatJob {
     }
 }
 
-/// The answer of [`Client::show_smart_chat_job`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::show_smart_chat_job`]. With the `roundtrip` feature it serialises back
+/// to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

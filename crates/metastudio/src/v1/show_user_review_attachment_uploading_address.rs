@@ -57,8 +57,9 @@ impl Client {
 
 /// The complete input of [`Client::show_user_review_attachment_uploading_address`]. Build it with
 /// [`ShowUserReviewAttachmentUploadingAddress`], whose `build` and `send` check the required
-/// fields, or deserialize it from the official SDKs' attribute names (`body` holds the body); send
-/// it with [`ShowUserReviewAttachmentUploadingAddressRequest::send`].
+/// fields, or (with the `roundtrip` feature) deserialize it from the official SDKs' attribute
+/// names, `body` holding the body; send it with
+/// [`ShowUserReviewAttachmentUploadingAddressRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -148,8 +149,9 @@ impl ShowUserReviewAttachmentUploadingAddress {
     }
 }
 
-/// The answer of [`Client::show_user_review_attachment_uploading_address`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_user_review_attachment_uploading_address`]. With the `roundtrip`
+/// feature it serialises back to the service's JSON field names (response headers and the request
+/// id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

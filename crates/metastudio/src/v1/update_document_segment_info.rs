@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::update_document_segment_info`]. Build it with
-/// [`UpdateDocumentSegmentInfo`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UpdateDocumentSegmentInfoRequest::send`].
+/// [`UpdateDocumentSegmentInfo`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`UpdateDocumentSegmentInfoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

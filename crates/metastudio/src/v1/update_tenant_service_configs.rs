@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::update_tenant_service_configs`]. Build it with
-/// [`UpdateTenantServiceConfigs`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UpdateTenantServiceConfigsRequest::send`].
+/// [`UpdateTenantServiceConfigs`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`UpdateTenantServiceConfigsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -118,8 +118,8 @@ impl UpdateTenantServiceConfigs {
     }
 }
 
-/// The answer of [`Client::update_tenant_service_configs`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::update_tenant_service_configs`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::update_welcome_speech_switch`]. Build it with
-/// [`UpdateWelcomeSpeechSwitch`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UpdateWelcomeSpeechSwitchRequest::send`].
+/// [`UpdateWelcomeSpeechSwitch`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`UpdateWelcomeSpeechSwitchRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -55,9 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::batch_delete_snapshots`]. Build it with
-/// [`BatchDeleteSnapshots`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`BatchDeleteSnapshotsRequest::send`].
+/// [`BatchDeleteSnapshots`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`BatchDeleteSnapshotsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -133,8 +133,8 @@ impl BatchDeleteSnapshots {
     }
 }
 
-/// The answer of [`Client::batch_delete_snapshots`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::batch_delete_snapshots`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

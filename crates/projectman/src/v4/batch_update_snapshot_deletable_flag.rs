@@ -56,8 +56,8 @@ impl Client {
 
 /// The complete input of [`Client::batch_update_snapshot_deletable_flag`]. Build it with
 /// [`BatchUpdateSnapshotDeletableFlag`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`BatchUpdateSnapshotDeletableFlagRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`BatchUpdateSnapshotDeletableFlagRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -134,8 +134,8 @@ impl BatchUpdateSnapshotDeletableFlag {
     }
 }
 
-/// The answer of [`Client::batch_update_snapshot_deletable_flag`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::batch_update_snapshot_deletable_flag`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,8 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::change_plan_status`]. Build it with [`ChangePlanStatus`], whose
-/// `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`ChangePlanStatusRequest::send`].
+/// `build` and `send` check the required fields, or (with the `roundtrip` feature) deserialize it
+/// from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`ChangePlanStatusRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -144,8 +145,8 @@ impl ChangePlanStatus {
     }
 }
 
-/// The answer of [`Client::change_plan_status`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::change_plan_status`]. With the `roundtrip` feature it serialises back to
+/// the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

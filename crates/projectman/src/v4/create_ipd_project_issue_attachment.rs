@@ -59,8 +59,8 @@ impl Client {
 
 /// The complete input of [`Client::create_ipd_project_issue_attachment`]. Build it with
 /// [`CreateIpdProjectIssueAttachment`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateIpdProjectIssueAttachmentRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`CreateIpdProjectIssueAttachmentRequest::send`].
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -153,8 +153,8 @@ impl CreateIpdProjectIssueAttachment {
     }
 }
 
-/// The answer of [`Client::create_ipd_project_issue_attachment`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::create_ipd_project_issue_attachment`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

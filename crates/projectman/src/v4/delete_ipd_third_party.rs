@@ -55,8 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::delete_ipd_third_party`]. Build it with [`DeleteIpdThirdParty`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`DeleteIpdThirdPartyRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`DeleteIpdThirdPartyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -144,8 +145,8 @@ impl DeleteIpdThirdParty {
     }
 }
 
-/// The answer of [`Client::delete_ipd_third_party`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::delete_ipd_third_party`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

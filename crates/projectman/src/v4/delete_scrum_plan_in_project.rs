@@ -51,9 +51,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::delete_scrum_plan_in_project`]. Build it with
-/// [`DeleteScrumPlanInProject`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DeleteScrumPlanInProjectRequest::send`].
+/// [`DeleteScrumPlanInProject`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`DeleteScrumPlanInProjectRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -119,7 +119,7 @@ impl DeleteScrumPlanInProject {
 }
 
 /// The answer of [`Client::delete_scrum_plan_in_project`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

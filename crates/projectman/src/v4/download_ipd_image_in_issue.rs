@@ -53,9 +53,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::download_ipd_image_in_issue`]. Build it with
-/// [`DownloadIpdImageInIssue`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DownloadIpdImageInIssueRequest::send`].
+/// [`DownloadIpdImageInIssue`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`DownloadIpdImageInIssueRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

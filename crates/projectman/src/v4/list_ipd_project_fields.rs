@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_ipd_project_fields`]. Build it with
-/// [`ListIpdProjectFields`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListIpdProjectFieldsRequest::send`].
+/// [`ListIpdProjectFields`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListIpdProjectFieldsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -147,8 +147,8 @@ impl ListIpdProjectFields {
     }
 }
 
-/// The answer of [`Client::list_ipd_project_fields`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::list_ipd_project_fields`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

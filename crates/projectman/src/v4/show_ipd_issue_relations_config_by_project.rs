@@ -56,8 +56,8 @@ impl Client {
 
 /// The complete input of [`Client::show_ipd_issue_relations_config_by_project`]. Build it with
 /// [`ShowIpdIssueRelationsConfigByProject`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowIpdIssueRelationsConfigByProjectRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ShowIpdIssueRelationsConfigByProjectRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -121,8 +121,9 @@ impl ShowIpdIssueRelationsConfigByProject {
     }
 }
 
-/// The answer of [`Client::show_ipd_issue_relations_config_by_project`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::show_ipd_issue_relations_config_by_project`]. With the `roundtrip`
+/// feature it serialises back to the service's JSON field names (response headers and the request
+/// id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

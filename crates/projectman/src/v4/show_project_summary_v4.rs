@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_project_summary_v4`]. Build it with
-/// [`ShowProjectSummaryV4`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowProjectSummaryV4Request::send`].
+/// [`ShowProjectSummaryV4`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowProjectSummaryV4Request::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -117,8 +117,8 @@ impl ShowProjectSummaryV4 {
     }
 }
 
-/// The answer of [`Client::show_project_summary_v4`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_project_summary_v4`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -49,9 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_scrum_issue_severities`]. Build it with
-/// [`ShowScrumIssueSeverities`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowScrumIssueSeveritiesRequest::send`].
+/// [`ShowScrumIssueSeverities`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowScrumIssueSeveritiesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -104,7 +104,7 @@ impl ShowScrumIssueSeverities {
 }
 
 /// The answer of [`Client::show_scrum_issue_severities`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

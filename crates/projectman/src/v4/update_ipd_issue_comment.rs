@@ -59,9 +59,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::update_ipd_issue_comment`]. Build it with
-/// [`UpdateIpdIssueComment`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UpdateIpdIssueCommentRequest::send`].
+/// [`UpdateIpdIssueComment`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`UpdateIpdIssueCommentRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -161,8 +161,8 @@ impl UpdateIpdIssueComment {
     }
 }
 
-/// The answer of [`Client::update_ipd_issue_comment`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::update_ipd_issue_comment`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

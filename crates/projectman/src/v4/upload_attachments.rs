@@ -55,8 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::upload_attachments`]. Build it with [`UploadAttachments`], whose
-/// `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`UploadAttachmentsRequest::send`].
+/// `build` and `send` check the required fields, or (with the `roundtrip` feature) deserialize it
+/// from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`UploadAttachmentsRequest::send`].
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -145,8 +146,8 @@ impl UploadAttachments {
     }
 }
 
-/// The answer of [`Client::upload_attachments`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::upload_attachments`]. With the `roundtrip` feature it serialises back to
+/// the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

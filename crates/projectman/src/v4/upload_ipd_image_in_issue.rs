@@ -55,9 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::upload_ipd_image_in_issue`]. Build it with
-/// [`UploadIpdImageInIssue`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UploadIpdImageInIssueRequest::send`].
+/// [`UploadIpdImageInIssue`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`UploadIpdImageInIssueRequest::send`].
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -146,8 +146,8 @@ impl UploadIpdImageInIssue {
     }
 }
 
-/// The answer of [`Client::upload_ipd_image_in_issue`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::upload_ipd_image_in_issue`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -54,8 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::upload_issue_img`]. Build it with [`UploadIssueImg`], whose
-/// `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`UploadIssueImgRequest::send`].
+/// `build` and `send` check the required fields, or (with the `roundtrip` feature) deserialize it
+/// from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`UploadIssueImgRequest::send`].
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -132,8 +133,8 @@ impl UploadIssueImg {
     }
 }
 
-/// The answer of [`Client::upload_issue_img`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::upload_issue_img`]. With the `roundtrip` feature it serialises back to
+/// the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

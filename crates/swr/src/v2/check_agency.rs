@@ -49,8 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::check_agency`]. Build it with [`CheckAgency`], whose `build` and
-/// `send` check the required fields, or deserialize it from the official SDKs' attribute names
-/// (`body` holds the body); send it with [`CheckAgencyRequest::send`].
+/// `send` check the required fields, or (with the `roundtrip` feature) deserialize it from the
+/// official SDKs' attribute names, `body` holding the body; send it with
+/// [`CheckAgencyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -100,8 +101,8 @@ impl CheckAgency {
     }
 }
 
-/// The answer of [`Client::check_agency`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::check_agency`]. With the `roundtrip` feature it serialises back to the
+/// service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

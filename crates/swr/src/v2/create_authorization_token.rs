@@ -52,9 +52,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_authorization_token`]. Build it with
-/// [`CreateAuthorizationToken`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateAuthorizationTokenRequest::send`].
+/// [`CreateAuthorizationToken`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateAuthorizationTokenRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -116,8 +116,8 @@ impl CreateAuthorizationToken {
     }
 }
 
-/// The answer of [`Client::create_authorization_token`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::create_authorization_token`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

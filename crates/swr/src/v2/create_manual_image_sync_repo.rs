@@ -56,9 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_manual_image_sync_repo`]. Build it with
-/// [`CreateManualImageSyncRepo`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateManualImageSyncRepoRequest::send`].
+/// [`CreateManualImageSyncRepo`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateManualImageSyncRepoRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -149,7 +149,7 @@ impl CreateManualImageSyncRepo {
 }
 
 /// The answer of [`Client::create_manual_image_sync_repo`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

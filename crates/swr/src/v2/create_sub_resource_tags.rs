@@ -59,9 +59,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::create_sub_resource_tags`]. Build it with
-/// [`CreateSubResourceTags`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`CreateSubResourceTagsRequest::send`].
+/// [`CreateSubResourceTags`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`CreateSubResourceTagsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -56,9 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::delete_instance_artifact`]. Build it with
-/// [`DeleteInstanceArtifact`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DeleteInstanceArtifactRequest::send`].
+/// [`DeleteInstanceArtifact`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`DeleteInstanceArtifactRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

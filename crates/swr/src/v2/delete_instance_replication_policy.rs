@@ -54,8 +54,8 @@ impl Client {
 
 /// The complete input of [`Client::delete_instance_replication_policy`]. Build it with
 /// [`DeleteInstanceReplicationPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DeleteInstanceReplicationPolicyRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`DeleteInstanceReplicationPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

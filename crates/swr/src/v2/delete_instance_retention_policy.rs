@@ -55,9 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::delete_instance_retention_policy`]. Build it with
-/// [`DeleteInstanceRetentionPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`DeleteInstanceRetentionPolicyRequest::send`].
+/// [`DeleteInstanceRetentionPolicy`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`DeleteInstanceRetentionPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

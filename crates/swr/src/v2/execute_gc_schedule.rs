@@ -54,8 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::execute_gc_schedule`]. Build it with [`ExecuteGcSchedule`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`ExecuteGcScheduleRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`ExecuteGcScheduleRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -130,8 +131,8 @@ impl ExecuteGcSchedule {
     }
 }
 
-/// The answer of [`Client::execute_gc_schedule`]. Serialises back to the service's JSON field names
-/// (response headers and the request id aside).
+/// The answer of [`Client::execute_gc_schedule`]. With the `roundtrip` feature it serialises back
+/// to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -56,8 +56,8 @@ impl Client {
 
 /// The complete input of [`Client::execute_instance_replication_policy`]. Build it with
 /// [`ExecuteInstanceReplicationPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ExecuteInstanceReplicationPolicyRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ExecuteInstanceReplicationPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -133,8 +133,8 @@ impl ExecuteInstanceReplicationPolicy {
     }
 }
 
-/// The answer of [`Client::execute_instance_replication_policy`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::execute_instance_replication_policy`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

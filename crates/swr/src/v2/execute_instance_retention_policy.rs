@@ -58,9 +58,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::execute_instance_retention_policy`]. Build it with
-/// [`ExecuteInstanceRetentionPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ExecuteInstanceRetentionPolicyRequest::send`].
+/// [`ExecuteInstanceRetentionPolicy`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ExecuteInstanceRetentionPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -160,8 +160,8 @@ impl ExecuteInstanceRetentionPolicy {
     }
 }
 
-/// The answer of [`Client::execute_instance_retention_policy`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::execute_instance_retention_policy`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -60,8 +60,8 @@ impl Client {
 
 /// The complete input of [`Client::list_instance_artifact_vulnerabilities`]. Build it with
 /// [`ListInstanceArtifactVulnerabilities`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInstanceArtifactVulnerabilitiesRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListInstanceArtifactVulnerabilitiesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -164,7 +164,7 @@ impl ListInstanceArtifactVulnerabilities {
 }
 
 /// The answer of [`Client::list_instance_artifact_vulnerabilities`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

@@ -53,9 +53,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_instance_internal_endpoints`]. Build it with
-/// [`ListInstanceInternalEndpoints`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInstanceInternalEndpointsRequest::send`].
+/// [`ListInstanceInternalEndpoints`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`ListInstanceInternalEndpointsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -139,8 +139,8 @@ impl ListInstanceInternalEndpoints {
     }
 }
 
-/// The answer of [`Client::list_instance_internal_endpoints`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_instance_internal_endpoints`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

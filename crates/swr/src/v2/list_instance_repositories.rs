@@ -53,9 +53,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_instance_repositories`]. Build it with
-/// [`ListInstanceRepositories`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInstanceRepositoriesRequest::send`].
+/// [`ListInstanceRepositories`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListInstanceRepositoriesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -171,8 +171,8 @@ impl ListInstanceRepositories {
     }
 }
 
-/// The answer of [`Client::list_instance_repositories`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::list_instance_repositories`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

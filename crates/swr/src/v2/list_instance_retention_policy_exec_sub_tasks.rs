@@ -62,8 +62,8 @@ impl Client {
 
 /// The complete input of [`Client::list_instance_retention_policy_exec_sub_tasks`]. Build it with
 /// [`ListInstanceRetentionPolicyExecSubTasks`], whose `build` and `send` check the required fields,
-/// or deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInstanceRetentionPolicyExecSubTasksRequest::send`].
+/// or (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListInstanceRetentionPolicyExecSubTasksRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -208,8 +208,9 @@ impl ListInstanceRetentionPolicyExecSubTasks {
     }
 }
 
-/// The answer of [`Client::list_instance_retention_policy_exec_sub_tasks`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_instance_retention_policy_exec_sub_tasks`]. With the `roundtrip`
+/// feature it serialises back to the service's JSON field names (response headers and the request
+/// id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -62,8 +62,8 @@ impl Client {
 
 /// The complete input of [`Client::list_instance_signature_execution_subtasks`]. Build it with
 /// [`ListInstanceSignatureExecutionSubtasks`], whose `build` and `send` check the required fields,
-/// or deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInstanceSignatureExecutionSubtasksRequest::send`].
+/// or (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListInstanceSignatureExecutionSubtasksRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -208,8 +208,9 @@ impl ListInstanceSignatureExecutionSubtasks {
     }
 }
 
-/// The answer of [`Client::list_instance_signature_execution_subtasks`]. Serialises back to the
-/// service's JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_instance_signature_execution_subtasks`]. With the `roundtrip`
+/// feature it serialises back to the service's JSON field names (response headers and the request
+/// id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -57,9 +57,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_instance_webhook_jobs`]. Build it with
-/// [`ListInstanceWebhookJobs`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInstanceWebhookJobsRequest::send`].
+/// [`ListInstanceWebhookJobs`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ListInstanceWebhookJobsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -176,8 +176,8 @@ impl ListInstanceWebhookJobs {
     }
 }
 
-/// The answer of [`Client::list_instance_webhook_jobs`]. Serialises back to the service's JSON
-/// field names (response headers and the request id aside).
+/// The answer of [`Client::list_instance_webhook_jobs`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

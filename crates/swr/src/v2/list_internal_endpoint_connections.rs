@@ -55,8 +55,8 @@ impl Client {
 
 /// The complete input of [`Client::list_internal_endpoint_connections`]. Build it with
 /// [`ListInternalEndpointConnections`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInternalEndpointConnectionsRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListInternalEndpointConnectionsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -160,8 +160,8 @@ impl ListInternalEndpointConnections {
     }
 }
 
-/// The answer of [`Client::list_internal_endpoint_connections`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_internal_endpoint_connections`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,8 +55,8 @@ impl Client {
 
 /// The complete input of [`Client::list_internal_endpoint_permissions`]. Build it with
 /// [`ListInternalEndpointPermissions`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ListInternalEndpointPermissionsRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`ListInternalEndpointPermissionsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -150,8 +150,8 @@ impl ListInternalEndpointPermissions {
     }
 }
 
-/// The answer of [`Client::list_internal_endpoint_permissions`]. Serialises back to the service's
-/// JSON field names (response headers and the request id aside).
+/// The answer of [`Client::list_internal_endpoint_permissions`]. With the `roundtrip` feature it
+/// serialises back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -54,8 +54,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::list_repository_tags`]. Build it with [`ListRepositoryTags`],
-/// whose `build` and `send` check the required fields, or deserialize it from the official SDKs'
-/// attribute names (`body` holds the body); send it with [`ListRepositoryTagsRequest::send`].
+/// whose `build` and `send` check the required fields, or (with the `roundtrip` feature)
+/// deserialize it from the official SDKs' attribute names, `body` holding the body; send it with
+/// [`ListRepositoryTagsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -199,7 +200,7 @@ impl ListRepositoryTags {
 }
 
 /// The answer of [`Client::list_repository_tags`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

@@ -53,9 +53,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_domain_resource_reports`]. Build it with
-/// [`ShowDomainResourceReports`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowDomainResourceReportsRequest::send`].
+/// [`ShowDomainResourceReports`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowDomainResourceReportsRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -133,7 +133,7 @@ impl ShowDomainResourceReports {
 }
 
 /// The answer of [`Client::show_domain_resource_reports`]: the service answers with a bare JSON value, held in
-/// `body`. Serialises back to that value.
+/// `body`. With the `roundtrip` feature it serialises back to that value.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]

@@ -73,9 +73,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_instance_artifact`]. Build it with
-/// [`ShowInstanceArtifact`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowInstanceArtifactRequest::send`].
+/// [`ShowInstanceArtifact`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowInstanceArtifactRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -194,8 +194,8 @@ impl ShowInstanceArtifact {
     }
 }
 
-/// The answer of [`Client::show_instance_artifact`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_instance_artifact`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -55,9 +55,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_instance_repository`]. Build it with
-/// [`ShowInstanceRepository`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowInstanceRepositoryRequest::send`].
+/// [`ShowInstanceRepository`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowInstanceRepositoryRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -144,8 +144,8 @@ impl ShowInstanceRepository {
     }
 }
 
-/// The answer of [`Client::show_instance_repository`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_instance_repository`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -49,9 +49,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::show_share_feature_gates`]. Build it with
-/// [`ShowShareFeatureGates`], whose `build` and `send` check the required fields, or deserialize it
-/// from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`ShowShareFeatureGatesRequest::send`].
+/// [`ShowShareFeatureGates`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`ShowShareFeatureGatesRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -101,8 +101,8 @@ impl ShowShareFeatureGates {
     }
 }
 
-/// The answer of [`Client::show_share_feature_gates`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::show_share_feature_gates`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

@@ -56,8 +56,8 @@ impl Client {
 
 /// The complete input of [`Client::stop_instance_replication_policy_execution`]. Build it with
 /// [`StopInstanceReplicationPolicyExecution`], whose `build` and `send` check the required fields,
-/// or deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`StopInstanceReplicationPolicyExecutionRequest::send`].
+/// or (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`StopInstanceReplicationPolicyExecutionRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -56,9 +56,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::update_instance_namespace`]. Build it with
-/// [`UpdateInstanceNamespace`], whose `build` and `send` check the required fields, or deserialize
-/// it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UpdateInstanceNamespaceRequest::send`].
+/// [`UpdateInstanceNamespace`], whose `build` and `send` check the required fields, or (with the
+/// `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding the
+/// body; send it with [`UpdateInstanceNamespaceRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]
@@ -145,8 +145,8 @@ impl UpdateInstanceNamespace {
     }
 }
 
-/// The answer of [`Client::update_instance_namespace`]. Serialises back to the service's JSON field
-/// names (response headers and the request id aside).
+/// The answer of [`Client::update_instance_namespace`]. With the `roundtrip` feature it serialises
+/// back to the service's JSON field names (response headers and the request id aside).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]

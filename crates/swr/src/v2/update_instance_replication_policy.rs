@@ -57,8 +57,8 @@ impl Client {
 
 /// The complete input of [`Client::update_instance_replication_policy`]. Build it with
 /// [`UpdateInstanceReplicationPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UpdateInstanceReplicationPolicyRequest::send`].
+/// (with the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body`
+/// holding the body; send it with [`UpdateInstanceReplicationPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

@@ -58,9 +58,9 @@ impl Client {
 }
 
 /// The complete input of [`Client::update_instance_retention_policy`]. Build it with
-/// [`UpdateInstanceRetentionPolicy`], whose `build` and `send` check the required fields, or
-/// deserialize it from the official SDKs' attribute names (`body` holds the body); send it with
-/// [`UpdateInstanceRetentionPolicyRequest::send`].
+/// [`UpdateInstanceRetentionPolicy`], whose `build` and `send` check the required fields, or (with
+/// the `roundtrip` feature) deserialize it from the official SDKs' attribute names, `body` holding
+/// the body; send it with [`UpdateInstanceRetentionPolicyRequest::send`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[cfg_attr(feature = "roundtrip", serde(deny_unknown_fields))]

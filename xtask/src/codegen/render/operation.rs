@@ -169,8 +169,9 @@ fn request_struct(op: &Operation) -> String {
     let mut out = docs::comment(
         &format!(
             "The complete input of [`Client::{snake}`]. Build it with [`{id}`], whose `build` and \
-             `send` check the required fields, or deserialize it from the official SDKs' \
-             attribute names (`body` holds the body); send it with [`{id}Request::send`].",
+             `send` check the required fields, or (with the `roundtrip` feature) deserialize it \
+             from the official SDKs' attribute names, `body` holding the body; send it with \
+             [`{id}Request::send`].",
             snake = op.snake
         ),
         "///",
@@ -363,15 +364,16 @@ fn output(op: &Operation) -> String {
             header_fields(op)
         ),
         Output::Whole(ty) => format!(
-            "/// The answer of [`Client::{snake}`]: the service answers with a bare JSON value, held in\n/// `body`. Serialises back to that value.\n#[derive(Debug, Clone, Default, PartialEq, Deserialize)]\n{ROUNDTRIP_SER}\n#[serde(transparent)]\n#[non_exhaustive]\npub struct {id}Output {{\n    /// The JSON document of the answer.\n    pub body: Option<{}>,\n{}}}\n",
+            "/// The answer of [`Client::{snake}`]: the service answers with a bare JSON value, held in\n/// `body`. With the `roundtrip` feature it serialises back to that value.\n#[derive(Debug, Clone, Default, PartialEq, Deserialize)]\n{ROUNDTRIP_SER}\n#[serde(transparent)]\n#[non_exhaustive]\npub struct {id}Output {{\n    /// The JSON document of the answer.\n    pub body: Option<{}>,\n{}}}\n",
             rust_type(ty, "models::"),
             header_fields(op)
         ),
         Output::Json(fields) => {
             let mut out = docs::comment(
                 &format!(
-                    "The answer of [`Client::{snake}`]. Serialises back to the service's JSON \
-                     field names (response headers and the request id aside)."
+                    "The answer of [`Client::{snake}`]. With the `roundtrip` feature it \
+                     serialises back to the service's JSON field names (response headers and \
+                     the request id aside)."
                 ),
                 "///",
                 "",
