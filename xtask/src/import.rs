@@ -26,7 +26,7 @@
 //! CI never runs this command: it needs PyPI and a Python interpreter, and the specs it writes are
 //! committed. CI only checks that the generated code matches them (`cargo xtask codegen --check`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 /// The official Python SDK version the specs are imported from.
@@ -64,15 +64,8 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
 fn import(services: &[(&str, &str)]) -> Result<(), String> {
-    let root = workspace_root();
+    let root = crate::codegen::workspace_root();
     let venv = root.join("target").join("import-venv");
     let python = venv.join("bin").join("python");
     if !python.exists() {

@@ -53,7 +53,8 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
+/// The workspace directory (xtask's parent).
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map(Path::to_path_buf)

@@ -1032,28 +1032,21 @@ fn check_pagination(
     let field = |name: &str| fields.iter().find(|f| f.wire_name == name);
     let (cursor, items, count) = match p {
         Pagination::Offset {
-            offset,
-            limit,
+            offset: position,
+            limit: size,
             items,
             count,
-        } => {
-            if !query(offset, &numeric) || !query(limit, &numeric) {
-                return Err(
-                    at.error("`offset` and `limit` must name integer or string query parameters")
-                );
-            }
-            (None, items, count.as_ref())
         }
-        Pagination::Page {
-            page,
+        | Pagination::Page {
+            page: position,
             size,
             items,
             count,
         } => {
-            if !query(page, &numeric) || !query(size, &numeric) {
-                return Err(
-                    at.error("`page` and `size` must name integer or string query parameters")
-                );
+            if !query(position, &numeric) || !query(size, &numeric) {
+                return Err(at.error(format!(
+                    "`{position}` and `{size}` must name integer or string query parameters"
+                )));
             }
             (None, items, count.as_ref())
         }
