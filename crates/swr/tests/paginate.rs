@@ -75,7 +75,8 @@ async fn integer_next_markers_are_followed_until_none_comes_back() {
     let second = server
         .mock_async(|when, then| {
             when.method(GET).path(&path).query_param("marker", "7");
-            then.status(200).json_body(json!({"artifacts": [{"id": 3}]}));
+            then.status(200)
+                .json_body(json!({"artifacts": [{"id": 3}]}));
         })
         .await;
 
