@@ -1,6 +1,6 @@
 //! The conformance runner as a program: `conformance <dir>` (what `cargo xtask conformance`
-//! runs). Prints `FAIL <file>:<vector name>: <reason>` per failing vector, then
-//! `N passed, N failed` as the last line; exits 1 when a vector fails, 2 for a usage error or a
+//! runs). Prints `FAIL <file>:<vector name>: <reason>` per failing vector, `rule <name>: N` for
+//! each named rule the vectors were judged under, then `N passed, N failed` as the last line; exits 1 when a vector fails, 2 for a usage error or a
 //! directory that cannot be read.
 
 use std::path::Path;
