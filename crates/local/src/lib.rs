@@ -1,5 +1,16 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
+// Library code never panics on input or server data: the compiler checks it (tests are exempt).
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unchecked_duration_subtraction
+    )
+)]
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
