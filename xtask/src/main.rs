@@ -14,6 +14,8 @@
 //! * `bench [--full] [--python]`: SDK against raw reqwest on a loopback server, signing cost,
 //!   1 GiB transfers (the `huaweicloud-sdk-bench` crate, release mode); the last line is
 //!   `sdk/raw throughput ratio: X.XX`.
+//! * `quickstarts [SERVICE...]`: compiles each service crate README's quickstart as a standalone
+//!   package whose dependencies are exactly the README's install lines (offline, workspace lock).
 //! * `import [SERVICE]`: re-imports `crates/*/openapi/<ver>.json` from the official Python SDK
 //!   (needs python3 and PyPI; never run by CI, the specs are committed). See `import.rs`.
 
@@ -22,6 +24,7 @@ mod codegen;
 mod conformance;
 mod import;
 mod no_panics;
+mod quickstarts;
 
 use std::process::ExitCode;
 
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("import") => import::run(&args[1..]),
+        Some("quickstarts") => quickstarts::run(&args[1..]),
         Some(other) => {
             eprintln!("unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -52,4 +56,6 @@ commands:
   conformance <DIR>    replay the golden vectors of DIR (e.g. tests/vectors) through the SDK
   bench [--full] [--python]
                        SDK vs raw reqwest on a loopback server, signing, 1 GiB transfers
-  import [SERVICE]     re-import crates/*/openapi/<ver>.json from the official Python SDK";
+  import [SERVICE]     re-import crates/*/openapi/<ver>.json from the official Python SDK
+  quickstarts [SERVICE...]
+                       compile each service README's quickstart as a program of its own";

@@ -28,6 +28,12 @@ pub mod wire;
 
 mod time;
 
+/// The stream traits a paginator's pages and items are used with (`try_next`, `try_collect`),
+/// re-exported so that a program needs no direct `futures-util` dependency.
+pub mod stream {
+    pub use futures_util::stream::{Stream, StreamExt, TryStreamExt};
+}
+
 pub use body::{ByteStream, FilePart, Multipart, RequestBody};
 pub use config::Config;
 pub use credentials::{Credentials, ProvideCredentials};

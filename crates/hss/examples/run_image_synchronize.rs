@@ -12,7 +12,7 @@
 //! `http://127.0.0.1:8080`) to send the request to another endpoint, such as a local test
 //! server.
 
-use huaweicloud_sdk_core::Config;
+use huaweicloud_sdk_hss::Config;
 use huaweicloud_sdk_hss::v5::Client;
 use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 

@@ -15,3 +15,16 @@
 )]
 
 pub mod v5;
+
+// What a program using this crate needs from the core, so that this crate and `tokio` are its
+// only dependencies.
+#[doc(no_inline)]
+pub use huaweicloud_sdk_core::paginate::Paginator;
+#[doc(no_inline)]
+pub use huaweicloud_sdk_core::retry::RetryConfig;
+#[doc(no_inline)]
+pub use huaweicloud_sdk_core::stream::{StreamExt, TryStreamExt};
+#[doc(no_inline)]
+pub use huaweicloud_sdk_core::{
+    ByteStream, Config, Credentials, Error, ErrorKind, Result, ServiceError, TimeoutKind,
+};

@@ -1,6 +1,7 @@
 //! The verifier against the golden SDK-HMAC-SHA256 vectors of the official Python SDK
-//! (`tests/vectors/signer.json`): same canonical request, same string to sign, signature
-//! accepted, and rejected under another SK.
+//! (`tests/data/signer.json`, a copy of the workspace's `tests/vectors/signer.json` kept inside
+//! this package so that its tests also run from the published `.crate`): same canonical
+//! request, same string to sign, signature accepted, and rejected under another SK.
 
 use std::path::PathBuf;
 
@@ -9,7 +10,7 @@ use huaweicloud_sdk_local::signature;
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/signer.json");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/signer.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).expect("signer.json is JSON")

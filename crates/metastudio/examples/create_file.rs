@@ -11,7 +11,7 @@
 //! `HUAWEICLOUD_SDK_REGION_ID`. Set `HUAWEICLOUD_SDK_ENDPOINT` (e.g.
 //! `http://127.0.0.1:8080`) to send the request to another endpoint, such as a local test server.
 
-use huaweicloud_sdk_core::Config;
+use huaweicloud_sdk_metastudio::Config;
 use huaweicloud_sdk_metastudio::v1::Client;
 use huaweicloud_sdk_metastudio::v1::models::FilesCreateReq;
 

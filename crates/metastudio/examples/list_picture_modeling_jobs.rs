@@ -12,9 +12,8 @@
 //! `HUAWEICLOUD_SDK_ENDPOINT` (e.g. `http://127.0.0.1:8080`) to send the requests to another
 //! endpoint, such as a local test server.
 
-use futures_util::TryStreamExt;
-use huaweicloud_sdk_core::Config;
 use huaweicloud_sdk_metastudio::v1::Client;
+use huaweicloud_sdk_metastudio::{Config, TryStreamExt};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

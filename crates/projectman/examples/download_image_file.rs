@@ -5,12 +5,16 @@
 //!     <project_id> <image_uri> [output_file]
 //! ```
 //!
+//! `output_file` defaults to the image's file name in the system's temporary directory.
+//!
 //! Credentials come from the environment (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, ...) or
 //! the profile file; the region from `HUAWEICLOUD_SDK_REGION_ID`. Set
 //! `HUAWEICLOUD_SDK_ENDPOINT` (e.g. `http://127.0.0.1:8080`) to send the request to another
 //! endpoint, such as a local test server.
 
-use huaweicloud_sdk_core::Config;
+use std::io::IsTerminal;
+
+use huaweicloud_sdk_projectman::Config;
 use huaweicloud_sdk_projectman::download::{self, DownloadOptions};
 use huaweicloud_sdk_projectman::v4::Client;
 
@@ -23,15 +27,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let image_uri = args.next().unwrap_or_else(|| {
         "/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/1662003438194761550.png".to_owned()
     });
-    // Default output: the last segment of the image URI, in the current directory.
-    let output_file = args.next().unwrap_or_else(|| {
-        image_uri
-            .rsplit('/')
-            .next()
-            .filter(|name| !name.is_empty())
-            .unwrap_or("image.bin")
-            .to_owned()
-    });
+    // Default output: the last segment of the image URI, in the system's temporary directory
+    // (never the current directory, which may be a source tree).
+    let output_file = args
+        .next()
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let name = image_uri
+                .rsplit('/')
+                .next()
+                .filter(|name| !name.is_empty())
+                .unwrap_or("image.bin");
+            std::env::temp_dir().join(name)
+        });
 
     let client = Client::new(&Config::from_env()?)?;
     let image = client
@@ -45,12 +53,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         image.content_type.as_deref().unwrap_or("-"),
         image.request_id.as_deref().unwrap_or("-"),
     );
-    let options = DownloadOptions::new().progress(|done, total| match total {
-        Some(total) => eprint!("\r{done} / {total} bytes"),
-        None => eprint!("\r{done} bytes"),
+    // Redrawn in place on a terminal only: a pipe or a log gets no carriage returns.
+    let terminal = std::io::stderr().is_terminal();
+    let options = DownloadOptions::new().progress(move |done, total| {
+        if terminal {
+            match total {
+                Some(total) => eprint!("\r{done} / {total} bytes"),
+                None => eprint!("\r{done} bytes"),
+            }
+        }
     });
     let written = download::write_to_file(image, &output_file, &options).await?;
-    eprintln!();
-    println!("wrote {written} bytes to {output_file}");
+    if terminal {
+        eprintln!();
+    }
+    println!("wrote {written} bytes to {}", output_file.display());
     Ok(())
 }

@@ -12,7 +12,7 @@
 //! `http://127.0.0.1:8080`) to send the request to another endpoint, such as a local test
 //! server.
 
-use huaweicloud_sdk_core::Config;
+use huaweicloud_sdk_swr::Config;
 use huaweicloud_sdk_swr::v2::Client;
 
 #[tokio::main]

@@ -15,6 +15,7 @@
 mod progress;
 mod steps;
 mod target;
+mod wrap;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -60,10 +61,7 @@ async fn run() -> Result<usize, String> {
     let config = &target.config;
     let mut tally = Tally::default();
 
-    println!(
-        "CreateFile               uploading {} ({SAMPLE_SIZE} bytes)",
-        sample.display()
-    );
+    println!("CreateFile               uploading a {SAMPLE_SIZE}-byte sample file");
     let uploaded = steps::upload(config, &target.inputs.asset_id, &sample).await;
     let upload_line = uploaded.as_ref().map(|u| {
         format!(
@@ -123,10 +121,10 @@ struct Tally {
 impl Tally {
     fn report<E: std::fmt::Display>(&mut self, operation: &str, result: Result<String, E>) {
         match result {
-            Ok(line) => println!("{operation:<24} ok: {line}"),
+            Ok(line) => println!("{}", wrap::wrap(&format!("{operation:<24} ok: {line}"))),
             Err(e) => {
                 self.failed += 1;
-                println!("{operation:<24} FAILED: {e}");
+                println!("{}", wrap::wrap(&format!("{operation:<24} FAILED: {e}")));
             }
         }
     }

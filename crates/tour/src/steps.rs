@@ -140,10 +140,7 @@ pub async fn download(
     let written = written?;
     let (md5, _) = file_content_md5(to).await?;
     Ok((
-        format!(
-            "{written} bytes of {content_type} saved to {}",
-            to.display()
-        ),
+        format!("{written} bytes of {content_type} saved to a temporary file"),
         md5,
     ))
 }

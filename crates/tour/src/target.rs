@@ -62,11 +62,9 @@ impl Target {
                 var("HUAWEICLOUD_TOUR_SWR_REFERENCE")?,
             ],
         };
+        let endpoint = std::env::var("HUAWEICLOUD_SDK_ENDPOINT").ok();
         Ok(Self {
-            description: format!(
-                "Huawei Cloud ({})",
-                config.region().unwrap_or("endpoint from the environment")
-            ),
+            description: describe(endpoint.as_deref(), config.region()),
             // Uploads take as long as they take: no read timeout over the transfer.
             config: config.with_read_timeout(None),
             inputs,
@@ -105,5 +103,32 @@ impl Target {
             inputs,
             local: Some(local),
         })
+    }
+}
+
+/// What the tour calls when credentials are set: the endpoint override when there is one (it
+/// may well be a local server), else Huawei Cloud in `region`.
+fn describe(endpoint: Option<&str>, region: Option<&str>) -> String {
+    match (endpoint.map(str::trim).filter(|e| !e.is_empty()), region) {
+        (Some(endpoint), _) => format!("{endpoint} (HUAWEICLOUD_SDK_ENDPOINT)"),
+        (None, Some(region)) => format!("Huawei Cloud ({region})"),
+        (None, None) => "Huawei Cloud".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[test]
+    fn an_endpoint_override_is_named_instead_of_huawei_cloud() {
+        let text = describe(Some("http://127.0.0.1:8080"), Some("cn-north-4"));
+        assert_eq!(text, "http://127.0.0.1:8080 (HUAWEICLOUD_SDK_ENDPOINT)");
+        assert!(!text.contains("Huawei Cloud"));
+        assert_eq!(
+            describe(None, Some("cn-north-4")),
+            "Huawei Cloud (cn-north-4)"
+        );
+        assert_eq!(describe(Some(" "), None), "Huawei Cloud");
     }
 }

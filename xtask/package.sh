@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Packs every publishable crate as `cargo publish` would, then runs the tests of the crates that
+# carry test data (core, local) from their unpacked `.crate`, so a test that reads a file outside
+# its package fails here rather than for a user of the published crate.
+#
+# The crates are not on crates.io yet, so the unpacked packages get the workspace's copies of
+# their SDK dependencies through `[patch.crates-io]`; they keep their own manifests otherwise.
+# Publish order (each crate after what it depends on, dev-dependencies included):
+#   huaweicloud-sdk-core, then the services (swr, hss, metastudio, projectman), then
+#   huaweicloud-sdk-local.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+publishable=(huaweicloud-sdk-core huaweicloud-sdk-swr huaweicloud-sdk-hss
+  huaweicloud-sdk-metastudio huaweicloud-sdk-projectman huaweicloud-sdk-local)
+package_args=()
+for crate in "${publishable[@]}"; do package_args+=(-p "$crate"); done
+# The file lists and the normalised manifests; compiling each package again is left to the
+# unpacked tests below (a service crate builds in minutes, its tests read no files).
+cargo package "${package_args[@]}" --no-verify --allow-dirty
+
+patches=()
+for dir in core swr hss metastudio projectman; do
+  patches+=(--config "patch.crates-io.huaweicloud-sdk-$dir.path='$root/crates/$dir'")
+done
+
+unpacked=$(mktemp -d)
+trap 'rm -rf "$unpacked"' EXIT
+for crate in huaweicloud-sdk-core huaweicloud-sdk-local; do
+  version=$(sed -n 's/^version = "\(.*\)"/\1/p' "crates/${crate#huaweicloud-sdk-}/Cargo.toml" | head -1)
+  tar -xzf "target/package/$crate-$version.crate" -C "$unpacked"
+  echo "=== $crate $version: tests from the unpacked package"
+  # Outside the workspace, with the workspace's lock and target directory: the patched SDK
+  # crates are the same packages as in the workspace build, so they are not compiled again.
+  cp Cargo.lock "$unpacked/$crate-$version/Cargo.lock"
+  (cd "$unpacked/$crate-$version" &&
+    CARGO_TARGET_DIR="$root/target" cargo test --offline "${patches[@]}")
+done
