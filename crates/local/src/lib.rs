@@ -8,7 +8,7 @@
         clippy::expect_used,
         clippy::panic,
         clippy::indexing_slicing,
-        clippy::unchecked_duration_subtraction
+        clippy::unchecked_time_subtraction
     )
 )]
 
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -27,7 +27,7 @@ pub mod seed;
 mod server;
 pub mod signature;
 
-use server::{Secret, Shared};
+use server::{Limits, Secret, Shared};
 
 /// Access key the endpoint accepts when no credentials are configured (the AK of the golden
 /// test vectors).
@@ -42,6 +42,17 @@ pub const DEFAULT_PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 /// How far `X-Sdk-Date` may be from the endpoint's clock, in seconds (15 minutes), like the API
 /// gateway.
 pub const MAX_CLOCK_SKEW_SECS: i64 = 15 * 60;
+
+/// Files `CreateFile` registers at most, unless [`Builder::max_files`] says otherwise.
+pub const DEFAULT_MAX_FILES: usize = 1000;
+
+/// Bytes uploads may occupy in the storage directory (completed files plus uploads in
+/// progress), unless [`Builder::max_stored_bytes`] says otherwise: 1 GiB.
+pub const DEFAULT_MAX_STORED_BYTES: u64 = 1 << 30;
+
+/// Longest wait for the next piece of a request body, unless [`Builder::body_timeout`] says
+/// otherwise: 30 seconds.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Errors starting the endpoint.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +89,7 @@ pub struct Builder {
     storage_dir: Option<PathBuf>,
     port: u16,
     clock: Option<Clock>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for Builder {
@@ -90,6 +102,9 @@ impl std::fmt::Debug for Builder {
             .field("project_id", &self.project_id)
             .field("storage_dir", &self.storage_dir)
             .field("port", &self.port)
+            .field("max_files", &self.limits.max_files)
+            .field("max_stored_bytes", &self.limits.max_stored_bytes)
+            .field("body_timeout", &self.limits.body_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -154,13 +169,38 @@ impl Builder {
         self
     }
 
+    /// Registers at most `n` files with `CreateFile` (default [`DEFAULT_MAX_FILES`]); once
+    /// reached, `CreateFile` answers 403 `MSS.00000020`.
+    pub fn max_files(mut self, n: usize) -> Self {
+        self.limits.max_files = n;
+        self
+    }
+
+    /// Lets uploads occupy at most `bytes` in the storage directory (default
+    /// [`DEFAULT_MAX_STORED_BYTES`]): completed uploads plus the `file_size` of each upload in
+    /// progress. An upload that does not fit is answered 403 `InsufficientStorage` before its
+    /// body is read. Seeded images do not count.
+    pub fn max_stored_bytes(mut self, bytes: u64) -> Self {
+        self.limits.max_stored_bytes = bytes;
+        self
+    }
+
+    /// Waits at most `timeout` for the next piece of a request body (default
+    /// [`DEFAULT_BODY_TIMEOUT`]); a client that pauses longer is answered 408 `APIGW.0201` on
+    /// the API routes and 400 `RequestTimeout` on the upload URL. Must not be zero.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_timeout = timeout;
+        self
+    }
+
     /// Binds 127.0.0.1, writes the seeded images to the storage directory and starts serving
     /// on the current Tokio runtime.
     ///
     /// # Errors
     ///
     /// [`Error::Bind`] when the port cannot be bound, [`Error::Storage`] when the storage
-    /// directory cannot be prepared, [`Error::Config`] for an empty AK or project id.
+    /// directory cannot be prepared, [`Error::Config`] for an empty AK or project id or a zero
+    /// body timeout.
     pub async fn start(self) -> Result<LocalEndpoint, Error> {
         let mut secrets = self.secrets;
         if secrets.is_empty() {
@@ -177,6 +217,9 @@ impl Builder {
         }
         if self.project_id.is_empty() {
             return Err(Error::Config("empty project id".into()));
+        }
+        if self.limits.body_timeout.is_zero() {
+            return Err(Error::Config("zero body timeout".into()));
         }
         let (temp_dir, storage) = match self.storage_dir {
             Some(dir) => (None, dir),
@@ -213,6 +256,7 @@ impl Builder {
             url.clone(),
             clock,
             images,
+            self.limits,
         ));
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), shutdown_rx));
@@ -274,6 +318,11 @@ impl LocalEndpoint {
             storage_dir: None,
             port: 0,
             clock: None,
+            limits: Limits {
+                max_files: DEFAULT_MAX_FILES,
+                max_stored_bytes: DEFAULT_MAX_STORED_BYTES,
+                body_timeout: DEFAULT_BODY_TIMEOUT,
+            },
         }
     }
 

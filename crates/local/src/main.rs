@@ -1,12 +1,17 @@
-//! `huaweicloud-sdk-local`: runs a local Huawei Cloud endpoint until Ctrl-C.
+//! `huaweicloud-sdk-local`: runs a local Huawei Cloud endpoint until Ctrl-C or SIGTERM.
 //!
 //! ```text
 //! huaweicloud-sdk-local [--port N] [--ak AK --sk SK [--token TOKEN]] [--project-id ID] [--dir DIR]
+//!     [--max-files N] [--max-stored-bytes N] [--body-timeout SECS]
 //! ```
 
 use std::process::ExitCode;
+use std::time::Duration;
 
-use huaweicloud_sdk_local::{DEFAULT_AK, DEFAULT_PROJECT_ID, DEFAULT_SK, LocalEndpoint};
+use huaweicloud_sdk_local::{
+    DEFAULT_AK, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_FILES, DEFAULT_MAX_STORED_BYTES,
+    DEFAULT_PROJECT_ID, DEFAULT_SK, LocalEndpoint,
+};
 
 const USAGE: &str = "\
 Usage: huaweicloud-sdk-local [OPTIONS]
@@ -14,6 +19,7 @@ Usage: huaweicloud-sdk-local [OPTIONS]
 Runs a local Huawei Cloud endpoint on 127.0.0.1 (MetaStudio CreateFile and
 ListPictureModelingJobs, ProjectMan DownloadImageFile, SWR ShowInstanceArtifact,
 HSS RunImageSynchronize) that checks AK/SK signatures like the API gateway.
+Stops on Ctrl-C (SIGINT) or SIGTERM, removing its temporary storage directory.
 
 Options:
   --port N          port to listen on (default: any free port)
@@ -22,6 +28,11 @@ Options:
   --token TOKEN     make the AK temporary: requests must carry this X-Security-Token
   --project-id ID   project id requests must carry (default: 0123456789abcdef0123456789abcdef)
   --dir DIR         storage directory, kept afterwards (default: a temporary one)
+  --max-files N     files CreateFile registers at most (default: 1000)
+  --max-stored-bytes N
+                    bytes uploads may occupy, in progress included (default: 1073741824)
+  --body-timeout SECS
+                    longest pause while receiving a request body (default: 30)
   -h, --help        print this help
 ";
 
@@ -32,6 +43,9 @@ struct Args {
     token: Option<String>,
     project_id: Option<String>,
     dir: Option<String>,
+    max_files: usize,
+    max_stored_bytes: u64,
+    body_timeout: Duration,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -42,6 +56,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         token: None,
         project_id: None,
         dir: None,
+        max_files: DEFAULT_MAX_FILES,
+        max_stored_bytes: DEFAULT_MAX_STORED_BYTES,
+        body_timeout: DEFAULT_BODY_TIMEOUT,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -67,6 +84,27 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--token" => parsed.token = Some(value()?),
             "--project-id" => parsed.project_id = Some(value()?),
             "--dir" => parsed.dir = Some(value()?),
+            "--max-files" => {
+                let v = value()?;
+                parsed.max_files = v
+                    .parse()
+                    .map_err(|_| format!("invalid --max-files {v:?}"))?;
+            }
+            "--max-stored-bytes" => {
+                let v = value()?;
+                parsed.max_stored_bytes = v
+                    .parse()
+                    .map_err(|_| format!("invalid --max-stored-bytes {v:?}"))?;
+            }
+            "--body-timeout" => {
+                let v = value()?;
+                parsed.body_timeout = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|secs| *secs > 0.0)
+                    .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+                    .ok_or_else(|| format!("invalid --body-timeout {v:?} (seconds, above 0)"))?;
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -80,7 +118,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    let mut builder = LocalEndpoint::builder().port(args.port);
+    let mut builder = LocalEndpoint::builder()
+        .port(args.port)
+        .max_files(args.max_files)
+        .max_stored_bytes(args.max_stored_bytes)
+        .body_timeout(args.body_timeout);
     let (ak, sk) = match (args.ak, args.sk) {
         (Some(ak), Some(sk)) => (ak, sk),
         _ => (DEFAULT_AK.to_owned(), DEFAULT_SK.to_owned()),
@@ -96,18 +138,66 @@ async fn run(args: Args) -> Result<(), String> {
     if let Some(dir) = args.dir {
         builder = builder.storage_dir(dir);
     }
+    let stop = StopSignals::install()?;
     let endpoint = builder.start().await.map_err(|e| e.to_string())?;
     println!("{}", endpoint.url());
     eprintln!(
-        "huaweicloud-sdk-local: listening on {} (AK {ak}, project {project_id}, storage {}); Ctrl-C to stop",
+        "huaweicloud-sdk-local: listening on {} (AK {ak}, project {project_id}, storage {}); Ctrl-C or SIGTERM to stop",
         endpoint.url(),
         endpoint.storage_dir().display()
     );
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| format!("waiting for Ctrl-C: {e}"))?;
+    stop.wait().await?;
+    // Consumes the endpoint: its temporary storage directory is removed.
     endpoint.shutdown().await;
     Ok(())
+}
+
+/// Ctrl-C (SIGINT) and, on Unix, SIGTERM (what `kill`, CI runners and container runtimes
+/// send): either one stops the endpoint cleanly. Installed before the URL is printed, so that a
+/// signal sent as soon as the URL is read is not lost to the default action (which would leave
+/// the temporary storage behind).
+struct StopSignals {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn install() -> Result<Self, String> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                interrupt: signal(SignalKind::interrupt())
+                    .map_err(|e| format!("cannot handle SIGINT: {e}"))?,
+                terminate: signal(SignalKind::terminate())
+                    .map_err(|e| format!("cannot handle SIGTERM: {e}"))?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
+        }
+    }
+
+    #[cfg_attr(not(unix), allow(unused_mut))]
+    async fn wait(mut self) -> Result<(), String> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => {}
+                _ = self.terminate.recv() => {}
+            }
+            Ok(())
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c()
+                .await
+                .map_err(|e| format!("waiting for Ctrl-C: {e}"))
+        }
+    }
 }
 
 fn main() -> ExitCode {

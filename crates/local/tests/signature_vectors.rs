@@ -1,12 +1,12 @@
-//! The verifier against the golden SDK-HMAC-SHA256 vectors of the official Python SDK
-//! (`tests/data/signer.json`, a copy of the workspace's `tests/vectors/signer.json` kept inside
-//! this package so that its tests also run from the published `.crate`): same canonical
-//! request, same string to sign, signature accepted, and rejected under another SK.
+//! The verifier against the golden vectors of the official Python SDK for the four `SDK-*`
+//! algorithms (`tests/data/signer.json`, a copy of the workspace's `tests/vectors/signer.json`
+//! kept inside this package so that its tests also run from the published `.crate`): same
+//! canonical request, same string to sign, signature accepted, and rejected under another SK.
 
 use std::path::PathBuf;
 
 use base64::Engine as _;
-use huaweicloud_sdk_local::signature;
+use huaweicloud_sdk_local::signature::{self, Algorithm};
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
@@ -29,15 +29,23 @@ fn body_of(input: &Value) -> Vec<u8> {
 }
 
 #[test]
-fn golden_sdk_hmac_sha256_vectors_verify() {
+fn golden_vectors_of_every_sdk_algorithm_verify() {
     let cases: Vec<Value> = vectors()
         .into_iter()
-        .filter(|c| c["algorithm"] == "SDK-HMAC-SHA256")
+        .filter(|c| c["algorithm"] != "V11-HMAC-SHA256")
         .collect();
-    assert!(cases.len() >= 20, "expected the SDK-HMAC-SHA256 vectors");
+    for algorithm in Algorithm::ALL {
+        let n = cases
+            .iter()
+            .filter(|c| c["algorithm"] == algorithm.label())
+            .count();
+        assert!(n >= 1, "no vector for {algorithm}");
+    }
+    assert!(cases.len() >= 30, "expected the SDK-* vectors");
     for case in &cases {
         let name = case["name"].as_str().unwrap_or("?");
         let output = &case["output"];
+        let ak = case["credentials"]["ak"].as_str().expect("ak");
         let sk = case["credentials"]["sk"].as_str().expect("sk");
         let headers: Vec<(&str, &str)> = output["headers"]
             .as_array()
@@ -49,13 +57,15 @@ fn golden_sdk_hmac_sha256_vectors_verify() {
         let authorization = output["authorization"].as_str().expect("authorization");
         let auth = signature::parse_authorization(authorization)
             .unwrap_or_else(|| panic!("{name}: cannot parse {authorization}"));
-        assert_eq!(auth.access, case["credentials"]["ak"].as_str().expect("ak"));
+        let algorithm = auth.algorithm;
+        assert_eq!(algorithm.label(), case["algorithm"], "{name}");
+        assert_eq!(auth.access, ak);
         let body = body_of(&case["input"]);
         let payload_hash = headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("x-sdk-content-sha256"))
+            .find(|(n, _)| n.eq_ignore_ascii_case(algorithm.content_header()))
             .map(|(_, v)| v.to_string())
-            .unwrap_or_else(|| signature::payload_sha256(&body));
+            .unwrap_or_else(|| algorithm.hash_hex(&body));
         let signed: Vec<&str> = auth.signed_headers.iter().map(String::as_str).collect();
         let uri = output["uri"].as_str().expect("uri");
         let canonical = signature::canonical_request(
@@ -75,24 +85,34 @@ fn golden_sdk_hmac_sha256_vectors_verify() {
             .find(|(n, _)| n.eq_ignore_ascii_case("x-sdk-date"))
             .map(|(_, v)| *v)
             .expect("x-sdk-date");
-        let sts = signature::string_to_sign(date, &canonical);
+        let sts = algorithm.string_to_sign(date, &canonical);
         assert_eq!(
             sts,
             output["string_to_sign"].as_str().expect("sts"),
             "{name}: string to sign"
         );
-        assert_eq!(
-            signature::sign(sk, &sts),
-            output["signature"].as_str().expect("signature"),
-            "{name}: signature"
-        );
+        if let Some(signature) = algorithm.hmac_sign(sk, &sts) {
+            assert_eq!(
+                signature,
+                output["signature"].as_str().expect("signature"),
+                "{name}: signature"
+            );
+        }
+        if algorithm == Algorithm::HmacSha256 {
+            assert_eq!(signature::string_to_sign(date, &canonical), sts);
+            assert!(signature::verify(sk, &sts, auth.signature), "{name}");
+        }
         assert!(
-            signature::verify(sk, &sts, auth.signature),
+            signature::verify_signature(algorithm, ak, sk, &sts, auth.signature),
             "{name}: verify"
         );
         assert!(
-            !signature::verify("another-secret", &sts, auth.signature),
+            !signature::verify_signature(algorithm, ak, "another-secret", &sts, auth.signature),
             "{name}: verify with another SK"
+        );
+        assert!(
+            !signature::verify_signature(algorithm, ak, sk, &format!("{sts}x"), auth.signature),
+            "{name}: verify another string to sign"
         );
     }
 }
@@ -120,6 +140,16 @@ fn authorization_parsing() {
     assert_eq!(auth.access, "AK");
     assert_eq!(auth.signed_headers, ["host", "x-sdk-date"]);
     assert_eq!(auth.signature, "abc");
+    assert_eq!(auth.algorithm, Algorithm::HmacSha256);
+    let sm2 = signature::parse_authorization(
+        "SDK-SM2-SM3 Access=AK, SignedHeaders=host;x-sdk-date, Signature=3045",
+    )
+    .expect("parses");
+    assert_eq!(sm2.algorithm, Algorithm::Sm2Sm3);
     assert!(signature::parse_authorization("V11-HMAC-SHA256 Credential=AK/x").is_none());
+    assert!(
+        signature::parse_authorization("SDK-HMAC-MD5 Access=AK, SignedHeaders=host, Signature=a")
+            .is_none()
+    );
     assert!(signature::parse_authorization("SDK-HMAC-SHA256 Access=AK").is_none());
 }

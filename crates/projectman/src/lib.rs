@@ -10,7 +10,7 @@
         clippy::expect_used,
         clippy::panic,
         clippy::indexing_slicing,
-        clippy::unchecked_duration_subtraction
+        clippy::unchecked_time_subtraction
     )
 )]
 

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::body::{Body, json_response};
-use super::errors::mss_invalid;
+use super::errors::{mss_invalid, service_error};
 use super::state::FileRecord;
 use crate::datetime::format_rfc3339;
 use crate::hex::random_hex;
@@ -28,6 +28,10 @@ const CATEGORIES: [&str; 7] = [
     "TEMPORARY",
     "PACKAGE",
 ];
+
+/// Error code of `CreateFile` once the endpoint's file quota is used up (this crate's choice,
+/// in MetaStudio's format).
+const QUOTA_EXCEEDED: &str = "MSS.00000020";
 
 /// Largest file `CreateFile` accepts (5 GB).
 const MAX_FILE_SIZE: i64 = 5_368_709_120;
@@ -128,7 +132,18 @@ fn create_file_inner(shared: &Shared, body: &[u8]) -> Result<Value, Response<Bod
     let month = format_rfc3339(now)
         .get(0..7)
         .map_or_else(|| "000000".to_owned(), |ym| ym.replace('-', ""));
-    shared.files().insert(
+    let mut files = shared.files();
+    let max_files = shared.limits.max_files;
+    if files.len() >= max_files {
+        return Err(service_error(
+            StatusCode::FORBIDDEN,
+            QUOTA_EXCEEDED,
+            format!(
+                "Quota exceeded: this endpoint registers at most {max_files} files (Builder::max_files, --max-files)"
+            ),
+        ));
+    }
+    files.insert(
         file_id.clone(),
         FileRecord {
             md5_base64: file_md5.to_owned(),

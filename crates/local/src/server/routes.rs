@@ -1,18 +1,23 @@
 //! Routing: which operation a method and path name, and the order of checks before it runs.
 
+// Checks return the error response itself as `Err`: a test server, where the size of a
+// `Response` on the rejection path does not matter.
+#![allow(clippy::result_large_err)]
+
+use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt as _, Limited};
 use hyper::body::Incoming;
 use percent_encoding::percent_decode_str;
 
 use super::Shared;
 use super::body::Body;
 use super::errors::{apig_not_found, service_error};
-use super::gateway::{authenticate, check_project};
+use super::gateway::{check_headers, check_project};
 use super::hss::run_image_synchronize;
 use super::metastudio_files::create_file;
 use super::metastudio_jobs::list_picture_modeling_jobs;
 use super::projectman::download_image_file;
+use super::read::{ReadError, read_body};
 use super::request::parse_query;
 use super::swr::show_instance_artifact;
 use super::upload::upload;
@@ -121,22 +126,40 @@ pub(super) async fn route(
     if let Route::Upload { file_id } = &route {
         return upload(shared, &parts, body, file_id, request_id).await;
     }
-    let body = match Limited::new(body, MAX_API_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            return service_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "APIGW.0201",
-                "Request entity too large",
-            );
-        }
+    let pending = match check_headers(shared, &parts, request_id) {
+        Ok(pending) => pending,
+        Err(response) => return response,
     };
-    if let Err(response) = authenticate(shared, &parts, &body, request_id) {
-        return response;
-    }
-    if let Err(response) = check_project(shared, &parts, route.scope(), request_id) {
-        return response;
-    }
+    // A body the signature covers is needed to check it; any other body is read only once the
+    // request is known to be authentic.
+    let body = if pending.signs_body() {
+        let bytes = match read_api_body(shared, body).await {
+            Ok(bytes) => bytes,
+            Err(response) => return response,
+        };
+        if let Err(response) = pending
+            .verify(&bytes)
+            .and_then(|()| check_project(shared, &parts, route.scope(), request_id))
+        {
+            return response;
+        }
+        bytes
+    } else {
+        if let Err(response) = pending
+            .verify(&[])
+            .and_then(|()| check_project(shared, &parts, route.scope(), request_id))
+        {
+            return response;
+        }
+        let bytes = match read_api_body(shared, body).await {
+            Ok(bytes) => bytes,
+            Err(response) => return response,
+        };
+        if let Err(response) = pending.check_declared_hash(&bytes) {
+            return response;
+        }
+        bytes
+    };
     let query = parse_query(parts.uri.query());
     match route {
         Route::Upload { .. } => apig_not_found(),
@@ -154,4 +177,31 @@ pub(super) async fn route(
         } => show_instance_artifact(&instance_id, &namespace, &repository, &reference, &query),
         Route::RunImageSynchronize { .. } => run_image_synchronize(&parts, &body, &query),
     }
+}
+
+/// The body of an API request: at most [`MAX_API_BODY`] bytes, within the body timeout.
+async fn read_api_body(shared: &Shared, body: Incoming) -> Result<Bytes, Response<Body>> {
+    let timeout = shared.limits.body_timeout;
+    read_body(body, MAX_API_BODY, timeout)
+        .await
+        .map_err(|e| match e {
+            ReadError::TooLarge => service_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "APIGW.0201",
+                "Request entity too large",
+            ),
+            ReadError::TimedOut => service_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "APIGW.0201",
+                format!(
+                    "Request body not received: no data for {} ms",
+                    timeout.as_millis()
+                ),
+            ),
+            ReadError::Broken(e) => service_error(
+                StatusCode::BAD_REQUEST,
+                "APIGW.0201",
+                format!("Request body could not be read: {e}"),
+            ),
+        })
 }

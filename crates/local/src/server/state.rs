@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use super::limits::{ByteQuota, Limits};
 use super::storage::StoredImage;
 use crate::Clock;
 use crate::datetime::unix_secs;
@@ -37,6 +38,8 @@ pub(crate) struct Shared {
     pub(super) clock: Clock,
     pub(super) presign_key: String,
     pub(super) images: HashMap<String, StoredImage>,
+    pub(super) limits: Limits,
+    pub(super) stored_bytes: ByteQuota,
     files: Mutex<HashMap<String, FileRecord>>,
     requests: AtomicU64,
 }
@@ -49,6 +52,7 @@ impl Shared {
         base_url: String,
         clock: Clock,
         images: HashMap<String, StoredImage>,
+        limits: Limits,
     ) -> Self {
         Self {
             secrets,
@@ -58,6 +62,8 @@ impl Shared {
             clock,
             presign_key: random_hex(32),
             images,
+            limits,
+            stored_bytes: ByteQuota::new(limits.max_stored_bytes),
             files: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
         }
@@ -93,8 +99,13 @@ impl Shared {
         ))
     }
 
+    /// Where uploads are stored, and their temporary files written.
+    pub(super) fn files_dir(&self) -> PathBuf {
+        self.storage.join("files")
+    }
+
     pub(super) fn file_path(&self, file_id: &str) -> PathBuf {
-        self.storage.join("files").join(file_id)
+        self.files_dir().join(file_id)
     }
 
     pub(super) fn upload_signature(&self, file_id: &str, expires: i64) -> String {

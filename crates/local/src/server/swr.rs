@@ -95,7 +95,7 @@ fn artifact_json(a: &seed::Artifact, with_scan_overview: bool) -> Value {
         "tags": tags,
     });
     if with_scan_overview {
-        value["scan_overview"] = json!({
+        let overview = json!({
             "application/vnd.security.vulnerability.report; version=1.1": {
                 "report_id": format!("report-{}", a.id),
                 "scan_status": "Success",
@@ -112,6 +112,9 @@ fn artifact_json(a: &seed::Artifact, with_scan_overview: bool) -> Value {
                 "scanner": { "name": "Trivy", "vendor": "Aqua Security", "version": "v0.50.1" },
             }
         });
+        if let Some(object) = value.as_object_mut() {
+            object.insert("scan_overview".to_owned(), overview);
+        }
     }
     value
 }

@@ -1,19 +1,18 @@
 //! The presigned upload URL: an OBS-style `PUT` streamed to disk.
 
-use std::path::Path;
-
 use base64::Engine as _;
 use bytes::Bytes;
 use http::header::ETAG;
 use http::{HeaderValue, Method, Response, StatusCode};
-use http_body_util::BodyExt as _;
 use hyper::body::Incoming;
 use md5::{Digest as _, Md5};
+use tempfile::TempPath;
 use tokio::io::AsyncWriteExt as _;
 
 use super::Shared;
 use super::body::{Body, full};
 use super::errors::obs_error;
+use super::read::{ReadError, next_data};
 use super::request::{header, parse_query, query_value};
 use crate::hex::hex;
 use crate::signature::constant_time_eq;
@@ -100,101 +99,125 @@ pub(super) async fn upload(
         }
     }
 
-    let final_path = shared.file_path(file_id);
-    let part_path = final_path.with_extension("part");
-    let outcome = store_upload(body, &part_path, size).await;
-    let failure = match outcome {
-        Ok((written, digest)) => {
-            let received = base64::engine::general_purpose::STANDARD.encode(digest);
-            if written != size {
-                Some((
-                    StatusCode::BAD_REQUEST,
-                    "IncompleteBody",
-                    format!("Received {written} bytes, the file_size announced is {size}"),
-                ))
-            } else if received != md5_base64 {
-                Some((
+    let Some(reservation) = shared.stored_bytes.reserve(size) else {
+        return obs_error(
+            StatusCode::FORBIDDEN,
+            "InsufficientStorage",
+            &format!(
+                "The endpoint's storage quota ({} bytes, Builder::max_stored_bytes, --max-stored-bytes) has no room for {size} more bytes",
+                shared.limits.max_stored_bytes
+            ),
+            request_id,
+        );
+    };
+
+    let failure = match store_upload(shared, body, size).await {
+        Ok((temp, digest)) => {
+            if base64::engine::general_purpose::STANDARD.encode(digest) != md5_base64 {
+                (
                     StatusCode::BAD_REQUEST,
                     "BadDigest",
                     "The Content-MD5 you specified did not match what was received".to_owned(),
-                ))
+                )
             } else {
-                match tokio::fs::rename(&part_path, &final_path).await {
-                    Ok(()) => {
-                        if let Some(record) = shared.files().get_mut(file_id) {
-                            record.uploaded = true;
-                        }
+                // Each request writes its own temporary file and renames it into place: a
+                // concurrent or failed PUT to the same URL never shows a partial file.
+                match temp.persist(shared.file_path(file_id)) {
+                    Ok(_) => {
+                        let newly_stored = match shared.files().get_mut(file_id) {
+                            Some(record) => !std::mem::replace(&mut record.uploaded, true),
+                            None => false,
+                        };
+                        reservation.commit(newly_stored);
                         let mut response = Response::new(full(Bytes::new()));
                         if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", hex(&digest))) {
                             response.headers_mut().insert(ETAG, etag);
                         }
                         return response;
                     }
-                    Err(e) => Some((
+                    Err(e) => (
                         StatusCode::INTERNAL_SERVER_ERROR,
                         "InternalError",
-                        format!("Cannot store the upload: {e}"),
-                    )),
+                        format!("Cannot store the upload: {}", e.error),
+                    ),
                 }
             }
         }
-        Err(UploadError::TooLarge) => Some((
+        Err(UploadError::Incomplete(written)) => (
+            StatusCode::BAD_REQUEST,
+            "IncompleteBody",
+            format!("Received {written} bytes, the file_size announced is {size}"),
+        ),
+        Err(UploadError::TooLarge) => (
             StatusCode::BAD_REQUEST,
             "EntityTooLarge",
             format!("The body is longer than the file_size {size} announced"),
-        )),
-        Err(UploadError::Io(e)) => Some((
+        ),
+        Err(UploadError::Io(e)) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "InternalError",
             format!("Cannot store the upload: {e}"),
-        )),
-        Err(UploadError::Body(e)) => Some((
+        ),
+        Err(UploadError::Read(ReadError::TimedOut)) => (
+            StatusCode::BAD_REQUEST,
+            "RequestTimeout",
+            format!(
+                "Your socket connection to the server was not read from or written to within the timeout period ({} ms)",
+                shared.limits.body_timeout.as_millis()
+            ),
+        ),
+        Err(UploadError::Read(ReadError::TooLarge)) => (
+            StatusCode::BAD_REQUEST,
+            "EntityTooLarge",
+            format!("The body is longer than the file_size {size} announced"),
+        ),
+        Err(UploadError::Read(ReadError::Broken(e))) => (
             StatusCode::BAD_REQUEST,
             "IncompleteBody",
             format!("Reading the body failed: {e}"),
-        )),
-    };
-    let _ = tokio::fs::remove_file(&part_path).await;
-    match failure {
-        Some((status, code, msg)) => obs_error(status, code, &msg, request_id),
-        None => obs_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalError",
-            "upload failed",
-            request_id,
         ),
-    }
+    };
+    let (status, code, msg) = failure;
+    obs_error(status, code, &msg, request_id)
 }
 
 enum UploadError {
     TooLarge,
+    Incomplete(u64),
     Io(std::io::Error),
-    Body(hyper::Error),
+    Read(ReadError),
 }
 
-/// Streams `body` to `path`, hashing it; never holds more than one frame in memory.
+/// Streams `body` to a new temporary file next to the stored uploads, hashing it; never holds
+/// more than one frame in memory. The file is removed when the returned path is dropped.
 async fn store_upload(
+    shared: &Shared,
     mut body: Incoming,
-    path: &Path,
-    limit: u64,
-) -> Result<(u64, [u8; 16]), UploadError> {
-    let file = tokio::fs::File::create(path)
-        .await
+    size: u64,
+) -> Result<(TempPath, [u8; 16]), UploadError> {
+    let temp = tempfile::Builder::new()
+        .prefix(".upload-")
+        .tempfile_in(shared.files_dir())
         .map_err(UploadError::Io)?;
-    let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+    let (file, path) = temp.into_parts();
+    let mut writer =
+        tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
     let mut md5 = Md5::new();
     let mut written: u64 = 0;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(UploadError::Body)?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
+    let idle = shared.limits.body_timeout;
+    while let Some(data) = next_data(&mut body, idle)
+        .await
+        .map_err(UploadError::Read)?
+    {
         written = written.saturating_add(u64::try_from(data.len()).unwrap_or(u64::MAX));
-        if written > limit {
+        if written > size {
             return Err(UploadError::TooLarge);
         }
         md5.update(&data);
         writer.write_all(&data).await.map_err(UploadError::Io)?;
+    }
+    if written != size {
+        return Err(UploadError::Incomplete(written));
     }
     writer.flush().await.map_err(UploadError::Io)?;
     writer
@@ -202,5 +225,5 @@ async fn store_upload(
         .sync_all()
         .await
         .map_err(UploadError::Io)?;
-    Ok((written, md5.finalize().into()))
+    Ok((path, md5.finalize().into()))
 }

@@ -4,7 +4,7 @@
 
 use std::time::SystemTime;
 
-use huaweicloud_sdk_local::signature;
+use huaweicloud_sdk_local::signature::{self, Algorithm};
 
 /// A request signed by hand with the crate's own signature module (not the SDK's signer).
 pub struct Signed {
@@ -27,42 +27,109 @@ pub fn sign(
     body: &[u8],
     time: SystemTime,
 ) -> Signed {
-    let date = signature::sdk_date(time);
-    let mut headers: Vec<(String, String)> = vec![
-        ("Host".into(), host.into()),
-        ("X-Sdk-Date".into(), date.clone()),
-    ];
-    headers.extend(extra.iter().map(|(n, v)| (n.to_string(), v.to_string())));
-    let mut names: Vec<String> = headers
-        .iter()
-        .map(|(n, _)| n.to_ascii_lowercase())
-        .collect();
-    names.sort();
-    let signed: Vec<&str> = names.iter().map(String::as_str).collect();
-    let pairs: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let canonical = signature::canonical_request(
+    Signing {
+        ak,
+        sk,
+        host: Some(host),
         method,
         path_and_query,
-        &pairs,
-        &signed,
-        &signature::payload_sha256(body),
-    );
-    let sig = signature::sign(sk, &signature::string_to_sign(&date, &canonical));
-    headers.push((
-        "Authorization".into(),
-        format!(
-            "SDK-HMAC-SHA256 Access={ak}, SignedHeaders={}, Signature={sig}",
-            names.join(";")
-        ),
-    ));
-    Signed {
-        method: method.parse().expect("method"),
-        path_and_query: path_and_query.to_owned(),
-        headers,
-        body: body.to_vec(),
+        extra,
+        body,
+        time,
+        ..Signing::default()
+    }
+    .sign()
+}
+
+/// Everything a hand-signed request is made of; [`Signing::sign`] signs it with an HMAC
+/// algorithm of the crate's own signature module.
+pub struct Signing<'a> {
+    pub algorithm: Algorithm,
+    pub ak: &'a str,
+    pub sk: &'a str,
+    /// The signed `Host` value; `None` leaves `Host` out of the signature.
+    pub host: Option<&'a str>,
+    pub method: &'a str,
+    pub path_and_query: &'a str,
+    /// Further signed headers.
+    pub extra: &'a [(&'a str, &'a str)],
+    pub body: &'a [u8],
+    /// The (signed) value of the algorithm's payload hash header, sent when `Some`.
+    pub declared_hash: Option<&'a str>,
+    pub time: SystemTime,
+}
+
+impl Default for Signing<'_> {
+    fn default() -> Self {
+        Self {
+            algorithm: Algorithm::HmacSha256,
+            ak: huaweicloud_sdk_local::DEFAULT_AK,
+            sk: huaweicloud_sdk_local::DEFAULT_SK,
+            host: None,
+            method: "GET",
+            path_and_query: "/",
+            extra: &[],
+            body: b"",
+            declared_hash: None,
+            time: SystemTime::now(),
+        }
+    }
+}
+
+impl Signing<'_> {
+    pub fn sign(&self) -> Signed {
+        let date = signature::sdk_date(self.time);
+        let mut headers: Vec<(String, String)> = vec![("X-Sdk-Date".into(), date.clone())];
+        if let Some(host) = self.host {
+            headers.push(("Host".into(), host.into()));
+        }
+        if let Some(declared) = self.declared_hash {
+            headers.push((self.algorithm.content_header().into(), declared.into()));
+        }
+        headers.extend(
+            self.extra
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string())),
+        );
+        let mut names: Vec<String> = headers
+            .iter()
+            .map(|(n, _)| n.to_ascii_lowercase())
+            .collect();
+        names.sort();
+        let signed: Vec<&str> = names.iter().map(String::as_str).collect();
+        let pairs: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let payload_hash = self
+            .declared_hash
+            .map_or_else(|| self.algorithm.hash_hex(self.body), str::to_owned);
+        let canonical = signature::canonical_request(
+            self.method,
+            self.path_and_query,
+            &pairs,
+            &signed,
+            &payload_hash,
+        );
+        let sig = self
+            .algorithm
+            .hmac_sign(self.sk, &self.algorithm.string_to_sign(&date, &canonical))
+            .expect("an HMAC algorithm");
+        headers.push((
+            "Authorization".into(),
+            format!(
+                "{} Access={}, SignedHeaders={}, Signature={sig}",
+                self.algorithm.label(),
+                self.ak,
+                names.join(";")
+            ),
+        ));
+        Signed {
+            method: self.method.parse().expect("method"),
+            path_and_query: self.path_and_query.to_owned(),
+            headers,
+            body: self.body.to_vec(),
+        }
     }
 }
 
@@ -82,6 +149,73 @@ impl Signed {
             .await
             .expect("request sent")
     }
+}
+
+impl Signed {
+    /// The request head for a raw HTTP/1.1 connection to `host`, with `Content-Length:
+    /// content_length` (whatever the body actually sent).
+    pub fn raw_head(&self, host: &str, content_length: usize) -> String {
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\nHost: {host}\r\n",
+            self.method, self.path_and_query
+        );
+        for (name, value) in &self.headers {
+            if !name.eq_ignore_ascii_case("host") {
+                head.push_str(&format!("{name}: {value}\r\n"));
+            }
+        }
+        head.push_str(&format!("Content-Length: {content_length}\r\n\r\n"));
+        head
+    }
+}
+
+/// Writes `head` and `body` on a new connection to `addr`, keeps the connection open without
+/// sending more, and returns the response the server sends within `wait` (status code and
+/// text), or `None` if it sends none in that time.
+pub async fn raw_exchange(
+    addr: std::net::SocketAddr,
+    head: &str,
+    body: &[u8],
+    wait: std::time::Duration,
+) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(head.as_bytes()).await.expect("write head");
+    stream.write_all(body).await.expect("write body");
+    let mut received = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+            if response_complete(&received) {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(wait, read).await;
+    let text = String::from_utf8_lossy(&received).into_owned();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    Some((status, text))
+}
+
+/// True once `received` holds a response head and as many body bytes as its Content-Length.
+fn response_complete(received: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(received);
+    let Some((head, body)) = text.split_once("\r\n\r\n") else {
+        return false;
+    };
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    body.len() >= length
 }
 
 /// Host header value reqwest sends for `local.url()`.

@@ -1,8 +1,9 @@
-//! Server-side verification of `SDK-HMAC-SHA256` signatures, as the Huawei Cloud API gateway
-//! does it.
+//! Server-side verification of AK/SK signatures, as the Huawei Cloud API gateway does it, for
+//! the four algorithms of [`Algorithm`].
 //!
-//! Written independently of `huaweicloud-sdk-core`'s signer (it is the check on it), from the
-//! published algorithm:
+//! The canonical request and string to sign are written independently of
+//! `huaweicloud-sdk-core`'s signer (they are the check on it), from the published algorithm,
+//! shown here for `SDK-HMAC-SHA256`:
 //!
 //! 1. canonical request = `METHOD\nURI\nQUERY\nHEADERS\nSIGNED_HEADERS\nPAYLOAD_HASH`, where
 //!    * `URI` is the request path as received, percent-decoded once, split on `/`, each
@@ -13,10 +14,16 @@
 //!      becomes `key=`);
 //!    * `HEADERS` is `name:value\n` for each header named in `SignedHeaders` (name lower-cased,
 //!      value trimmed; several values of one header joined with `,`);
-//!    * `PAYLOAD_HASH` is the lower-hex SHA-256 of the body bytes received, or the value of
-//!      `X-Sdk-Content-Sha256` (`UNSIGNED-PAYLOAD`) when that header is present;
+//!    * `PAYLOAD_HASH` is the value of `X-Sdk-Content-Sha256` when that header is present
+//!      (`UNSIGNED-PAYLOAD`, or else the gateway also checks it is the body's hash), otherwise
+//!      the lower-hex SHA-256 of the body bytes received;
 //! 2. string to sign = `SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>`;
 //! 3. signature = lower-hex HMAC-SHA256 keyed with the SK.
+//!
+//! `SDK-HMAC-SM3` is the same with SM3 in place of SHA-256 (and `X-Sdk-Content-Sm3` as the
+//! payload header). `SDK-ECDSA-P256-SHA256` and `SDK-SM2-SM3` sign the same string to sign
+//! (SM3 for SM2) with a key pair derived from AK/SK; the gateway derives the public key from the
+//! SK it holds and checks the DER signature ([`verify_signature`]).
 //!
 //! ```
 //! use huaweicloud_sdk_local::signature;
@@ -37,13 +44,13 @@
 //! assert_eq!(signature::sign("secret", &sts).len(), 64);
 //! ```
 
-use hmac::{Hmac, KeyInit, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, percent_encode};
-use sha2::{Digest, Sha256};
+mod algorithm;
+mod asymmetric;
 
-use crate::hex::hex;
+pub use algorithm::Algorithm;
 
-/// The signing algorithm this module verifies.
+/// The label of the default signing algorithm, `SDK-HMAC-SHA256`.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
 
 /// The value of `X-Sdk-Content-Sha256` that exempts the body from the signature.
@@ -60,10 +67,12 @@ const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-/// The parts of an `Authorization: SDK-HMAC-SHA256 Access=.., SignedHeaders=.., Signature=..`
+/// The parts of an `Authorization: <ALGORITHM> Access=.., SignedHeaders=.., Signature=..`
 /// header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Authorization<'a> {
+    /// The signing algorithm (the label before `Access=`).
+    pub algorithm: Algorithm,
     /// The access key id (`Access=`).
     pub access: &'a str,
     /// Lower-cased names of the signed headers, in the order given (`SignedHeaders=`).
@@ -72,13 +81,11 @@ pub struct Authorization<'a> {
     pub signature: &'a str,
 }
 
-/// Parses an `Authorization` header value; `None` when it is not a well-formed
-/// `SDK-HMAC-SHA256` authorization.
+/// Parses an `Authorization` header value; `None` when it is not a well-formed authorization
+/// of one of the [`Algorithm`]s.
 pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
-    let rest = value.trim().strip_prefix(ALGORITHM)?;
-    if !rest.starts_with(' ') {
-        return None;
-    }
+    let (label, rest) = value.trim().split_once(' ')?;
+    let algorithm = Algorithm::from_label(label)?;
     let (mut access, mut signed, mut signature) = (None, None, None);
     for part in rest.split(',') {
         let (key, val) = part.trim().split_once('=')?;
@@ -94,6 +101,7 @@ pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
         return None;
     }
     Some(Authorization {
+        algorithm,
         access,
         signed_headers: signed
             .split(';')
@@ -163,7 +171,7 @@ pub fn canonical_query(raw_query: Option<&str>) -> String {
 
 /// Lower-hex SHA-256 of `body`.
 pub fn payload_sha256(body: &[u8]) -> String {
-    hex(&Sha256::digest(body))
+    Algorithm::HmacSha256.hash_hex(body)
 }
 
 /// The canonical request of a request as received.
@@ -208,35 +216,47 @@ pub fn canonical_request(
     out
 }
 
-/// `SDK-HMAC-SHA256\n<sdk_date>\n<hex SHA-256 of canonical_request>`.
+/// `SDK-HMAC-SHA256\n<sdk_date>\n<hex SHA-256 of canonical_request>` (see
+/// [`Algorithm::string_to_sign`] for the others).
 pub fn string_to_sign(sdk_date: &str, canonical_request: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{sdk_date}\n{}",
-        payload_sha256(canonical_request.as_bytes())
-    )
+    Algorithm::HmacSha256.string_to_sign(sdk_date, canonical_request)
 }
 
 /// Lower-hex HMAC-SHA256 of `string_to_sign` keyed with the UTF-8 bytes of `sk`.
 pub fn sign(sk: &str, string_to_sign: &str) -> String {
-    match <Hmac<Sha256> as KeyInit>::new_from_slice(sk.as_bytes()) {
-        Ok(mut mac) => {
-            mac.update(string_to_sign.as_bytes());
-            hex(&mac.finalize().into_bytes())
-        }
-        // HMAC takes keys of any length; keep a value that can never match a signature.
-        Err(_) => String::new(),
-    }
+    // HMAC takes keys of any length; the empty fallback can never match a signature.
+    Algorithm::HmacSha256
+        .hmac_sign(sk, string_to_sign)
+        .unwrap_or_default()
 }
 
-/// True when `signature` (hex, any case) is the signature of `string_to_sign` with `sk`;
-/// compared in constant time.
+/// True when `signature` (hex, any case) is the `SDK-HMAC-SHA256` signature of
+/// `string_to_sign` with `sk`; compared in constant time.
 pub fn verify(sk: &str, string_to_sign: &str, signature: &str) -> bool {
-    let expected = sign(sk, string_to_sign);
-    !expected.is_empty()
-        && constant_time_eq(
-            expected.as_bytes(),
-            signature.to_ascii_lowercase().as_bytes(),
-        )
+    // The AK only matters to the elliptic-curve algorithms.
+    verify_signature(Algorithm::HmacSha256, "", sk, string_to_sign, signature)
+}
+
+/// True when `signature` is the `algorithm` signature of `string_to_sign` by the credentials
+/// `ak`/`sk`: the recomputed HMAC compared in constant time for the HMAC algorithms, the DER
+/// signature checked against the public key derived from AK/SK for the elliptic-curve ones.
+pub fn verify_signature(
+    algorithm: Algorithm,
+    ak: &str,
+    sk: &str,
+    string_to_sign: &str,
+    signature: &str,
+) -> bool {
+    match algorithm.hmac_sign(sk, string_to_sign) {
+        Some(expected) => {
+            !expected.is_empty()
+                && constant_time_eq(
+                    expected.as_bytes(),
+                    signature.to_ascii_lowercase().as_bytes(),
+                )
+        }
+        None => asymmetric::verify(algorithm, ak, sk, string_to_sign, signature),
+    }
 }
 
 /// `time` as an `X-Sdk-Date` value (`YYYYMMDDTHHMMSSZ`, UTC).

@@ -1,0 +1,257 @@
+//! Gateway checks beyond the signature itself: the declared payload hash must be the body's,
+//! `Host` must be signed, signed header values must be UTF-8, and a body the signature does not
+//! cover is not read before the signature is checked.
+
+mod common;
+
+use std::time::Duration;
+
+use common::Signing;
+use huaweicloud_sdk_local::signature::{Algorithm, UNSIGNED_PAYLOAD};
+use huaweicloud_sdk_local::{DEFAULT_PROJECT_ID, LocalEndpoint};
+use serde_json::Value;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const PROJECT_HEADER: [(&str, &str); 2] = [
+    ("Content-Type", "application/json"),
+    ("X-Project-Id", DEFAULT_PROJECT_ID),
+];
+
+fn sync_path() -> String {
+    format!("/v5/{DEFAULT_PROJECT_ID}/image/synchronize")
+}
+
+async fn status_and_body(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = serde_json::from_slice(&response.bytes().await.expect("body")).unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn declared_payload_hash_must_be_the_body_hash() -> TestResult {
+    let local = LocalEndpoint::start().await?;
+    let host = common::host_of(local.url());
+    let path = sync_path();
+    let signed_body = br#"{"image_type":"private_image"}"#;
+    let other_body = br#"{"image_type":"shared_image"}"#;
+    for algorithm in [Algorithm::HmacSha256, Algorithm::HmacSm3] {
+        let declared = algorithm.hash_hex(signed_body);
+        let mut signed = Signing {
+            algorithm,
+            host: Some(&host),
+            method: "POST",
+            path_and_query: &path,
+            extra: &PROJECT_HEADER,
+            body: signed_body,
+            declared_hash: Some(&declared),
+            ..Signing::default()
+        }
+        .sign();
+        let (status, body) = status_and_body(signed.send(local.url(), None).await).await;
+        assert_eq!(status, 200, "{algorithm}: {body}");
+
+        // The signature covers the declared hash, not the bytes: another body of any length
+        // under the same headers must still be refused.
+        signed.body = other_body.to_vec();
+        let (status, body) = status_and_body(signed.send(local.url(), None).await).await;
+        assert_eq!(status, 401, "{algorithm}: {body}");
+        assert_eq!(body["error_code"], "APIGW.0301");
+        let msg = body["error_msg"].as_str().unwrap_or("");
+        assert!(
+            msg.starts_with("Incorrect IAM authentication information: verify aksk signature fail")
+                && msg.contains(algorithm.content_header())
+                && msg.contains("is not the"),
+            "{algorithm}: {msg}"
+        );
+
+        // UNSIGNED-PAYLOAD exempts the body.
+        let signed = Signing {
+            algorithm,
+            host: Some(&host),
+            method: "POST",
+            path_and_query: &path,
+            extra: &PROJECT_HEADER,
+            body: other_body,
+            declared_hash: Some(UNSIGNED_PAYLOAD),
+            ..Signing::default()
+        }
+        .sign();
+        let (status, body) = status_and_body(signed.send(local.url(), None).await).await;
+        assert_eq!(status, 200, "{algorithm}: {body}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn host_must_be_signed() -> TestResult {
+    let local = LocalEndpoint::start().await?;
+    let path = format!("/v1/{DEFAULT_PROJECT_ID}/digital-human/stylized/picture-modelings?limit=1");
+    let unsigned_host = Signing {
+        host: None,
+        path_and_query: &path,
+        extra: &PROJECT_HEADER,
+        ..Signing::default()
+    }
+    .sign();
+    let (status, body) = status_and_body(unsigned_host.send(local.url(), None).await).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(body["error_code"], "APIGW.0301");
+    assert_eq!(
+        body["error_msg"],
+        "Incorrect IAM authentication information: verify aksk signature fail, host is not a signed header"
+    );
+
+    let host = common::host_of(local.url());
+    let signed_host = Signing {
+        host: Some(&host),
+        path_and_query: &path,
+        extra: &PROJECT_HEADER,
+        ..Signing::default()
+    }
+    .sign();
+    let (status, body) = status_and_body(signed_host.send(local.url(), None).await).await;
+    assert_eq!(status, 200, "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn signed_header_value_that_is_not_utf8_is_rejected() -> TestResult {
+    let local = LocalEndpoint::start().await?;
+    let host = common::host_of(local.url());
+    let path = format!("/v1/{DEFAULT_PROJECT_ID}/digital-human/stylized/picture-modelings?limit=1");
+    // Signed with an empty X-Extra; sent with bytes that are not UTF-8 in its place.
+    let extra = [
+        ("Content-Type", "application/json"),
+        ("X-Extra", ""),
+        ("X-Project-Id", DEFAULT_PROJECT_ID),
+    ];
+    let signed = Signing {
+        host: Some(&host),
+        path_and_query: &path,
+        extra: &extra,
+        ..Signing::default()
+    }
+    .sign();
+    let send = |value: reqwest::header::HeaderValue| {
+        let mut request = reqwest::Client::new().get(format!("{}{path}", local.url()));
+        for (name, v) in &signed.headers {
+            if name.eq_ignore_ascii_case("host") {
+                continue;
+            }
+            if name == "X-Extra" {
+                request = request.header(name, value.clone());
+            } else {
+                request = request.header(name, v);
+            }
+        }
+        request.send()
+    };
+    let (status, body) =
+        status_and_body(send(reqwest::header::HeaderValue::from_static("")).await?).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) =
+        status_and_body(send(reqwest::header::HeaderValue::from_bytes(b"\xff\xfe")?).await?).await;
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(
+        body["error_msg"],
+        "Incorrect IAM authentication information: verify aksk signature fail, the value of signed header x-extra is not UTF-8"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn unsigned_body_is_not_read_before_the_signature_is_checked() -> TestResult {
+    let local = LocalEndpoint::start().await?;
+    let host = common::host_of(local.url());
+    let path = sync_path();
+    // UNSIGNED-PAYLOAD under a wrong SK: a gateway that waited for the 1 MB announced (and
+    // never sent) would not answer.
+    let signed = Signing {
+        sk: "not-the-secret",
+        host: Some(&host),
+        method: "POST",
+        path_and_query: &path,
+        extra: &PROJECT_HEADER,
+        declared_hash: Some(UNSIGNED_PAYLOAD),
+        ..Signing::default()
+    }
+    .sign();
+    let head = signed.raw_head(&host, 1_000_000);
+    let answer = common::raw_exchange(local.addr(), &head, b"{", Duration::from_secs(10)).await;
+    let (status, text) = answer.expect("answered before the body arrived");
+    assert_eq!(status, 401, "{text}");
+    assert!(text.contains("APIGW.0301"), "{text}");
+
+    // A declared hash is checked by the signature first as well.
+    let declared = Algorithm::HmacSha256.hash_hex(b"{}");
+    let signed = Signing {
+        sk: "not-the-secret",
+        host: Some(&host),
+        method: "POST",
+        path_and_query: &path,
+        extra: &PROJECT_HEADER,
+        declared_hash: Some(&declared),
+        ..Signing::default()
+    }
+    .sign();
+    let head = signed.raw_head(&host, 2);
+    let answer = common::raw_exchange(local.addr(), &head, b"", Duration::from_secs(10)).await;
+    assert_eq!(answer.map(|(s, _)| s), Some(401));
+
+    // The presigned upload URL: a wrong URL signature is answered without reading the body.
+    let head = format!(
+        "PUT /upload/0123?Expires=9999999999&Signature=00 HTTP/1.1\r\nHost: {host}\r\n\
+         Content-Type: image/png\r\nContent-MD5: AAAAAAAAAAAAAAAAAAAAAA==\r\n\
+         Content-Length: 1000000\r\n\r\n"
+    );
+    let answer = common::raw_exchange(local.addr(), &head, b"x", Duration::from_secs(10)).await;
+    let (status, text) = answer.expect("answered before the body arrived");
+    assert_eq!(status, 403, "{text}");
+    assert!(text.contains("SignatureDoesNotMatch"), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn stalled_api_body_times_out() -> TestResult {
+    let local = LocalEndpoint::builder()
+        .body_timeout(Duration::from_millis(300))
+        .start()
+        .await?;
+    let host = common::host_of(local.url());
+    let path = sync_path();
+    let body = br#"{"image_type":"private_image"}"#;
+    let signed = Signing {
+        host: Some(&host),
+        method: "POST",
+        path_and_query: &path,
+        extra: &PROJECT_HEADER,
+        body,
+        ..Signing::default()
+    }
+    .sign();
+    let head = signed.raw_head(&host, body.len());
+    let answer =
+        common::raw_exchange(local.addr(), &head, &body[..5], Duration::from_secs(20)).await;
+    let (status, text) = answer.expect("answered after the body timeout");
+    assert_eq!(status, 408, "{text}");
+    assert!(text.contains("APIGW.0201"), "{text}");
+
+    // The same request sent whole is fine.
+    let (status, body) = status_and_body(signed.send(local.url(), None).await).await;
+    assert_eq!(status, 200, "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn zero_body_timeout_is_a_configuration_error() {
+    let err = LocalEndpoint::builder()
+        .body_timeout(Duration::ZERO)
+        .start()
+        .await
+        .expect_err("zero timeout");
+    assert!(
+        matches!(err, huaweicloud_sdk_local::Error::Config(_)),
+        "{err}"
+    );
+}
