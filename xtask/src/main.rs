@@ -16,12 +16,15 @@
 //!   `sdk/raw throughput ratio: X.XX`.
 //! * `quickstarts [SERVICE...]`: compiles each service crate README's quickstart as a standalone
 //!   package whose dependencies are exactly the README's install lines (offline, workspace lock).
+//! * `doc-links`: fails when a README uses a rustdoc intra-doc link, which GitHub renders as
+//!   brackets (see `doc_links.rs`).
 //! * `import [SERVICE]`: re-imports `crates/*/openapi/<ver>.json` from the official Python SDK
 //!   (needs python3 and PyPI; never run by CI, the specs are committed). See `import.rs`.
 
 mod bench;
 mod codegen;
 mod conformance;
+mod doc_links;
 mod import;
 mod no_panics;
 mod quickstarts;
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("import") => import::run(&args[1..]),
         Some("quickstarts") => quickstarts::run(&args[1..]),
+        Some("doc-links") => doc_links::run(&args[1..]),
         Some(other) => {
             eprintln!("unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -58,4 +62,5 @@ commands:
                        SDK vs raw reqwest on a loopback server, signing, 1 GiB transfers
   import [SERVICE]     re-import crates/*/openapi/<ver>.json from the official Python SDK
   quickstarts [SERVICE...]
-                       compile each service README's quickstart as a program of its own";
+                       compile each service README's quickstart as a program of its own
+  doc-links            fail on rustdoc-only links ([`Config`]) in the READMEs";
