@@ -82,13 +82,18 @@ impl Executor {
                     // is safe for every method; only a one-shot body or a caller-made
                     // signature cannot be redone.
                     let resend = replayable && !prepared.caller_signed;
+                    let host = self
+                        .inner
+                        .endpoints
+                        .get(endpoint_index)
+                        .map_or("", |e| e.authority());
                     let _enter = span.enter();
                     match corrected {
                         Some(Ok(offset_ms)) => {
                             tracing::debug!(
                                 status = error.status().map(|s| s.as_u16()),
                                 request_id = error.request_id().unwrap_or(""),
-                                endpoint = %self.inner.endpoints.get(endpoint_index).map_or("", |e| e.authority()),
+                                endpoint = host,
                                 clock_offset_ms = offset_ms,
                                 resend,
                                 "signature expired: signing clock corrected from the server's Date"
@@ -102,7 +107,7 @@ impl Executor {
                             tracing::warn!(
                                 status = error.status().map(|s| s.as_u16()),
                                 request_id = error.request_id().unwrap_or(""),
-                                endpoint = %self.inner.endpoints.get(endpoint_index).map_or("", |e| e.authority()),
+                                endpoint = host,
                                 clock_offset_ms = offset_ms,
                                 max_correction_s = skew::MAX_CORRECTION.as_secs(),
                                 "signature expired: the server's Date is too far from the local \
