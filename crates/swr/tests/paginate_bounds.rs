@@ -47,7 +47,7 @@ async fn a_page_above_the_asked_limit_ends_the_walk_with_an_error() {
         "{err}"
     );
     assert_eq!(repos.try_next().await.unwrap().map(|_| ()), None);
-    pages.assert_hits_async(1).await;
+    pages.assert_calls_async(1).await;
 }
 
 #[tokio::test]
