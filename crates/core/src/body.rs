@@ -292,7 +292,8 @@ impl ByteStream {
                     Some(f) => f.to_vec(),
                     None => buf,
                 };
-                out.extend_from_slice(&chunk[..limit - held]);
+                // `held <= limit` holds here (checked on every earlier chunk).
+                out.extend_from_slice(chunk.get(..limit.saturating_sub(held)).unwrap_or_default());
                 return Ok((Bytes::from(out), true));
             }
             // Keep a single chunk without copying; copy only when there are several.

@@ -20,9 +20,14 @@
 //!
 //! Clock skew is handled apart from this policy: when the API gateway answers 401 `APIGW.0301`
 //! "signature expired" with a `Date` header, the executor stores the offset between that time
-//! and the local clock (later requests are signed with the corrected time), re-signs and resends
-//! the request once, whatever its method, without using one of the policy's attempts. See
+//! and the local clock for that endpoint (its later requests there are signed with the
+//! corrected time; an offset over one hour is not applied), re-signs and resends the request
+//! once, whatever its method, without using one of the policy's attempts. See
 //! [`Config::with_clock_skew_correction`](crate::Config::with_clock_skew_correction).
+//!
+//! A delay is never added to the clock unchecked: a `Retry-After` too large to be a point in
+//! time (possible once `max_retry_after` is raised) ends the operation with the answer that
+//! asked for it, as does a delay that would end past the total timeout.
 
 use std::time::{Duration, SystemTime};
 

@@ -94,18 +94,30 @@ async fn expired_with_date_is_resigned_once_and_later_calls_use_the_corrected_cl
         received[1].header("authorization"),
         "re-signed"
     );
-    let offset = config.clock_offset_millis();
+    let offset = exec.clock_offset_millis();
     assert!((19 * 60_000..=21 * 60_000).contains(&offset), "{offset}");
 
-    // A second call, from another executor of the same config: one request, corrected time.
-    let other = Executor::new(&config, &TEST_SERVICE).unwrap();
+    // A second call of the same client: one request, corrected time.
     let (spec, request) = post();
-    other.send(&spec, request).await.unwrap();
+    exec.send(&spec, request).await.unwrap();
     let received = script.received();
     assert_eq!(received.len(), 3);
     assert_near(
         sdk_date(received[2].header("x-sdk-date").unwrap()),
         server_time,
+    );
+
+    // The offset is the client's runtime state, not the config's: another client of the same
+    // config signs with the config's clock until its endpoint says otherwise.
+    let other = Executor::new(&config, &TEST_SERVICE).unwrap();
+    assert_eq!(other.clock_offset_millis(), 0);
+    let (spec, request) = post();
+    other.send(&spec, request).await.unwrap();
+    let received = script.received();
+    assert_eq!(received.len(), 4);
+    assert_near(
+        sdk_date(received[3].header("x-sdk-date").unwrap()),
+        SystemTime::now(),
     );
 }
 
@@ -128,7 +140,7 @@ async fn expired_without_date_is_the_service_error_without_retry() {
         assert_eq!(err.attempts(), 1);
     }
     assert_eq!(script.received().len(), 2, "one request per call");
-    assert_eq!(config.clock_offset_millis(), 0);
+    assert_eq!(exec.clock_offset_millis(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -186,5 +198,81 @@ async fn other_401s_and_disabled_correction_are_not_resent() {
     let err = exec.send(&spec, request).await.unwrap_err();
     assert_eq!(err.error_code(), Some("APIGW.0301"));
     assert_eq!(script.received().len(), 2);
-    assert_eq!(off.clock_offset_millis(), 0);
+    assert_eq!(exec.clock_offset_millis(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_date_beyond_the_bound_is_reported_not_applied() {
+    // A server claiming the year 2100: the answer is returned, the clock is not moved, and
+    // the next request is signed with the real time.
+    let year_2100 = UNIX_EPOCH + Duration::from_secs(4_102_444_800);
+    let script = Script::new(vec![expired(Some(year_2100))], ok());
+    let url = scripted::start(script.clone()).await;
+    let exec = Executor::new(&config(&url), &TEST_SERVICE).unwrap();
+    let (spec, request) = post();
+    let err = exec.send(&spec, request).await.unwrap_err();
+    assert_eq!(err.error_code(), Some("APIGW.0301"));
+    assert_eq!(err.attempts(), 1, "not resent");
+    assert_eq!(exec.clock_offset_millis(), 0);
+    let (spec, request) = post();
+    exec.send(&spec, request).await.unwrap();
+    let received = script.received();
+    assert_eq!(received.len(), 2);
+    assert_near(
+        sdk_date(received[1].header("x-sdk-date").unwrap()),
+        SystemTime::now(),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_correction_applies_to_its_endpoint_only() {
+    let five_minutes = Duration::from_secs(5 * 60);
+    let skewed = Script::new(vec![expired(Some(SystemTime::now() + five_minutes))], ok());
+    let skewed_url = scripted::start(skewed.clone()).await;
+    let plain = Script::new(vec![], ok());
+    let plain_url = scripted::start(plain.clone()).await;
+    // One config, two clients on two endpoints.
+    let shared = config(&skewed_url);
+    let a = Executor::new(&shared, &TEST_SERVICE).unwrap();
+    let b = Executor::new(&shared.clone().with_endpoint(&plain_url), &TEST_SERVICE).unwrap();
+
+    let (spec, request) = post();
+    a.send(&spec, request).await.unwrap();
+    let offset = a.clock_offset_millis();
+    assert!((4 * 60_000..=6 * 60_000).contains(&offset), "{offset}");
+    let received = skewed.received();
+    assert_eq!(received.len(), 2);
+    assert_near(
+        sdk_date(received[1].header("x-sdk-date").unwrap()),
+        SystemTime::now() + five_minutes,
+    );
+
+    let (spec, request) = post();
+    b.send(&spec, request).await.unwrap();
+    assert_eq!(b.clock_offset_millis(), 0);
+    let received = plain.received();
+    assert_eq!(received.len(), 1);
+    assert_near(
+        sdk_date(received[0].header("x-sdk-date").unwrap()),
+        SystemTime::now(),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_a_failover_the_offset_is_learnt_for_the_endpoint_in_use() {
+    // Two endpoints on one client: the first refuses to connect (a closed port), so requests
+    // fail over to the second, which teaches an offset; it belongs to the second endpoint.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let skewed = Script::new(vec![expired(Some(SystemTime::now() + AHEAD))], ok());
+    let skewed_url = scripted::start(skewed.clone()).await;
+    let config = config(&closed_url).with_endpoints([closed_url.clone(), skewed_url]);
+    let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
+    assert_eq!(exec.clock_offset_millis(), 0);
+    let spec = OperationSpec::new("testsvc", "ShowThing", http::Method::GET);
+    exec.send(&spec, OperationRequest::new("/v1/{project_id}/things"))
+        .await
+        .unwrap();
+    assert!(exec.clock_offset_millis() > 19 * 60_000);
 }

@@ -49,26 +49,24 @@ async fn skewed_server_clock_is_corrected_once_then_reused() -> TestResult {
         .await?;
     assert_eq!(out.error_code, Some(0));
     assert_eq!(local.request_count(), 2, "rejected, then accepted");
-    let offset = config.clock_offset_millis();
-    assert!(
-        (19 * 60_000..=21 * 60_000).contains(&offset),
-        "learnt offset {offset} ms"
-    );
 
-    // The next call, even through another client built from the same config, is signed with
-    // the corrected clock from the start.
-    let metastudio = huaweicloud_sdk_metastudio::v1::Client::new(&config)?;
-    metastudio
-        .list_picture_modeling_jobs()
-        .limit(1)
-        .send()
-        .await?;
-    assert_eq!(local.request_count(), 3, "a second call needs one request");
+    // The same client's next call is signed with the corrected clock from the start.
     hss.run_image_synchronize()
         .body(RunImageSynchronizeRequestInfo::new("shared_image"))
         .send()
         .await?;
-    assert_eq!(local.request_count(), 4);
+    assert_eq!(local.request_count(), 3, "a second call needs one request");
+
+    // The offset is the client's, not the config's: another client learns its own once.
+    let metastudio = huaweicloud_sdk_metastudio::v1::Client::new(&config)?;
+    for _ in 0..2 {
+        metastudio
+            .list_picture_modeling_jobs()
+            .limit(1)
+            .send()
+            .await?;
+    }
+    assert_eq!(local.request_count(), 6, "corrected once, then reused");
     Ok(())
 }
 
@@ -91,6 +89,5 @@ async fn correction_can_be_turned_off() -> TestResult {
         .expect_err("expired");
     assert_eq!(err.error_code(), Some("APIGW.0301"));
     assert_eq!(local.request_count(), 1);
-    assert_eq!(config.clock_offset_millis(), 0);
     Ok(())
 }

@@ -37,7 +37,6 @@ use crate::credentials::{
     CachingProvider, ChainProvider, Credentials, ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::error::Result;
-use crate::executor::skew::ClockOffset;
 use crate::retry::RetryConfig;
 use crate::signer::SigningAlgorithm;
 use crate::transport::{HttpTransport, ReqwestTransport, SharedTransport, TransportSettings};
@@ -74,14 +73,15 @@ struct Inner {
     signing_algorithm: SigningAlgorithm,
     clock: Option<SharedClock>,
     correct_clock_skew: bool,
-    // Learnt from the gateway's "signature expired" answers; shared like the transport, reset
-    // when the clock is replaced.
-    clock_offset: Arc<ClockOffset>,
+    max_buffered_body_size: usize,
     endpoint_env: Option<Arc<endpoint::EndpointEnv>>,
     // Built on first use and shared by every client made from this config (and its clones,
     // until one of them changes a transport setting).
     built_transport: Arc<OnceLock<SharedTransport>>,
 }
+
+/// The default of [`Config::with_max_buffered_body_size`]: 64 MiB.
+pub const DEFAULT_MAX_BUFFERED_BODY_SIZE: usize = 64 * 1024 * 1024;
 
 /// The region of [`Config::from_env`].
 const REGION_ID_ENV: &str = "HUAWEICLOUD_SDK_REGION_ID";
@@ -147,7 +147,7 @@ impl Config {
                 signing_algorithm: SigningAlgorithm::default(),
                 clock: None,
                 correct_clock_skew: true,
-                clock_offset: Arc::new(ClockOffset::default()),
+                max_buffered_body_size: DEFAULT_MAX_BUFFERED_BODY_SIZE,
                 endpoint_env: None,
                 built_transport: Arc::new(OnceLock::new()),
             }),
@@ -304,10 +304,7 @@ impl Config {
     /// Replaces the clock used for `X-Sdk-Date` (tests and replays).
     pub fn with_clock(self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         let clock: SharedClock = Arc::new(clock);
-        self.update(|i| {
-            i.clock = Some(clock);
-            i.clock_offset = Arc::new(ClockOffset::default());
-        })
+        self.update(|i| i.clock = Some(clock))
     }
 
     /// Whether to correct the signing clock when the API gateway rejects a request as signed
@@ -315,13 +312,28 @@ impl Config {
     ///
     /// The gateway accepts `X-Sdk-Date` within 15 minutes of its clock; beyond that it answers
     /// 401 `APIGW.0301` "signature expired" with its time in the `Date` header. With correction
-    /// on, the executor then stores the difference between that time and this config's clock,
-    /// signs every later request (of every client built from this config or its clones) with
-    /// the corrected time, and re-signs and resends the rejected request once, whatever its
-    /// method: the gateway refused it before the service saw it. An answer without a `Date`
-    /// header is returned as the service error.
+    /// on, the client that got the answer stores the difference between that time and this
+    /// config's clock for that endpoint, signs its later requests to it with the corrected
+    /// time, and re-signs and resends the rejected request once, whatever its method: the
+    /// gateway refused it before the service saw it. Each client (and each of its endpoints)
+    /// learns its own offset, so one server's `Date` never moves the clock used for another.
+    ///
+    /// A difference of more than one hour is not applied (a warning is logged and the service
+    /// error returned): a wrong or hostile `Date` cannot move the signing clock far. An answer
+    /// without a `Date` header is returned as the service error.
     pub fn with_clock_skew_correction(self, enabled: bool) -> Self {
         self.update(|i| i.correct_clock_skew = enabled)
+    }
+
+    /// The most bytes a success body read whole may have (default
+    /// [`DEFAULT_MAX_BUFFERED_BODY_SIZE`], 64 MiB): [`Response::json`](crate::Response::json),
+    /// [`Response::bytes`](crate::Response::bytes) and the operations that decode their answer
+    /// fail with a decode error naming this limit, as soon as the body (or its
+    /// `Content-Length`) passes it, without reading the rest. Streamed bodies
+    /// ([`Response::into_body`](crate::Response::into_body), downloads) are not bounded: they
+    /// are never held whole.
+    pub fn with_max_buffered_body_size(self, bytes: usize) -> Self {
+        self.update(|i| i.max_buffered_body_size = bytes)
     }
 
     /// Reads endpoint-related environment (`HUAWEICLOUD_SDK_REGION_*`, regions file, IAM
@@ -422,29 +434,20 @@ impl Config {
         self.inner.correct_clock_skew
     }
 
-    /// The offset learnt by clock-skew correction, in milliseconds: positive when the
-    /// gateway's clock is ahead of this config's clock, 0 until a correction happened.
-    pub fn clock_offset_millis(&self) -> i64 {
-        self.inner.clock_offset.millis()
+    /// The limit of success bodies read whole (see
+    /// [`with_max_buffered_body_size`](Self::with_max_buffered_body_size)).
+    pub fn max_buffered_body_size(&self) -> usize {
+        self.inner.max_buffered_body_size
     }
 
-    /// The current time for signing: the clock (see [`with_clock`](Self::with_clock)) plus the
-    /// offset learnt by clock-skew correction.
+    /// The current time by the configured clock (see [`with_clock`](Self::with_clock)). A
+    /// client signs with this plus the offset it learnt from its endpoint, if any
+    /// ([`Executor::clock_offset_millis`](crate::Executor::clock_offset_millis)).
     pub fn now(&self) -> SystemTime {
-        self.inner.clock_offset.apply(self.uncorrected_now())
-    }
-
-    /// The clock without the learnt offset.
-    pub(crate) fn uncorrected_now(&self) -> SystemTime {
         self.inner
             .clock
             .as_ref()
             .map_or_else(SystemTime::now, |c| c())
-    }
-
-    /// Where the learnt offset is kept.
-    pub(crate) fn clock_offset(&self) -> &ClockOffset {
-        &self.inner.clock_offset
     }
 
     /// The environment used for endpoint resolution.
@@ -503,7 +506,7 @@ impl fmt::Debug for Config {
             .field("user_agent", &self.user_agent())
             .field("signing_algorithm", &i.signing_algorithm)
             .field("clock_skew_correction", &i.correct_clock_skew)
-            .field("clock_offset_ms", &i.clock_offset.millis())
+            .field("max_buffered_body_size", &i.max_buffered_body_size)
             .finish_non_exhaustive()
     }
 }

@@ -49,8 +49,7 @@ impl Executor {
 
         loop {
             let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            let endpoint_index = self.inner.endpoint_index.load(Ordering::Relaxed) as usize
-                % self.inner.endpoints.len();
+            let endpoint_index = self.endpoint_in_use();
             let span = tracing::debug_span!("attempt", attempt);
             let started = Instant::now();
             let request = self.signed_request(spec, credentials, endpoint_index, prepared)?;
@@ -76,24 +75,46 @@ impl Executor {
             if !skew_corrected && config.clock_skew_correction() {
                 if let Some(server_time) = skew::server_time_of_expired_signature(&error) {
                     skew_corrected = true;
-                    let offset_ms = config
-                        .clock_offset()
-                        .set_from(config.uncorrected_now(), server_time);
+                    let corrected = self
+                        .clock_offset(endpoint_index)
+                        .map(|offset| offset.set_from(config.now(), server_time));
                     // The gateway refused the request before the service saw it, so resending
                     // is safe for every method; only a one-shot body or a caller-made
                     // signature cannot be redone.
                     let resend = replayable && !prepared.caller_signed;
+                    let host = self
+                        .inner
+                        .endpoints
+                        .get(endpoint_index)
+                        .map_or("", |e| e.authority());
                     let _enter = span.enter();
-                    tracing::debug!(
-                        status = error.status().map(|s| s.as_u16()),
-                        request_id = error.request_id().unwrap_or(""),
-                        clock_offset_ms = offset_ms,
-                        resend,
-                        "signature expired: signing clock corrected from the server's Date"
-                    );
-                    drop(_enter);
-                    if resend {
-                        continue;
+                    match corrected {
+                        Some(Ok(offset_ms)) => {
+                            tracing::debug!(
+                                status = error.status().map(|s| s.as_u16()),
+                                request_id = error.request_id().unwrap_or(""),
+                                endpoint = host,
+                                clock_offset_ms = offset_ms,
+                                resend,
+                                "signature expired: signing clock corrected from the server's Date"
+                            );
+                            drop(_enter);
+                            if resend {
+                                continue;
+                            }
+                        }
+                        Some(Err(offset_ms)) => {
+                            tracing::warn!(
+                                status = error.status().map(|s| s.as_u16()),
+                                request_id = error.request_id().unwrap_or(""),
+                                endpoint = host,
+                                clock_offset_ms = offset_ms,
+                                max_correction_s = skew::MAX_CORRECTION.as_secs(),
+                                "signature expired: the server's Date is too far from the local \
+                                 clock to correct it; check the system clock"
+                            );
+                        }
+                        None => {}
                     }
                 }
             }
@@ -113,12 +134,15 @@ impl Executor {
                         &error,
                         attempt.saturating_sub(u32::from(skew_corrected)),
                         idempotent,
-                        config.now(),
+                        self.signing_now(endpoint_index),
                     )
-                    // Sleeping past the total deadline would only trade this error, which
-                    // says what the service answered, for a bare timeout.
-                    .filter(|delay| {
-                        deadline.is_none_or(|d| tokio::time::Instant::now() + *delay < d)
+                    .and_then(|delay| {
+                        // A delay too large to be a point in time (a huge `Retry-After` under a
+                        // raised cap) means no retry: this error, not a sleep without end.
+                        let wake = tokio::time::Instant::now().checked_add(delay)?;
+                        // Sleeping past the total deadline would only trade this error, which
+                        // says what the service answered, for a bare timeout.
+                        deadline.is_none_or(|d| wake < d).then_some((delay, wake))
                     })
             } else {
                 None
@@ -129,14 +153,14 @@ impl Executor {
                 status = error.status().map(|s| s.as_u16()),
                 request_id = error.request_id().unwrap_or(""),
                 latency_ms = started.elapsed().as_millis() as u64,
-                retry_in_ms = delay.map(|d| d.as_millis() as u64),
+                retry_in_ms = delay.map(|(d, _)| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
                 "attempt failed"
             );
             drop(_enter);
-            let Some(delay) = delay else {
+            let Some((_, wake)) = delay else {
                 return Err(error);
             };
-            tokio::time::sleep(delay).await;
+            tokio::time::sleep_until(wake).await;
         }
     }
 
@@ -157,8 +181,14 @@ impl Executor {
             ..
         } = prepared;
         let mut headers = prepared.attempt_headers();
-        let endpoint = &self.inner.endpoints[endpoint_index];
-        let target = &self.inner.targets[endpoint_index];
+        let (Some(endpoint), Some(target)) = (
+            self.inner.endpoints.get(endpoint_index),
+            self.inner.targets.get(endpoint_index),
+        ) else {
+            return Err(Error::construction(format!(
+                "no endpoint number {endpoint_index}"
+            )));
+        };
         // The wire path and query in one buffer: the signer reads the path part, the URI takes
         // the whole (its `Bytes`, no copy).
         let mut path_and_query =
@@ -194,7 +224,7 @@ impl Executor {
                     security_token: credentials.security_token(),
                 },
                 self.inner.config.signing_algorithm(),
-                self.inner.config.now(),
+                self.signing_now(endpoint_index),
                 Some(query),
             )?;
             for (name, value) in signed.added {

@@ -87,6 +87,9 @@ struct Inner {
     user_agent: Option<http::HeaderValue>,
     // Index of the endpoint to use; moves on when connecting to one fails.
     endpoint_index: AtomicU32,
+    // Clock-skew correction learnt from each endpoint's answers (same order as `endpoints`):
+    // runtime state of this client, kept apart from the settings in `config`.
+    clock_offsets: Vec<skew::ClockOffset>,
 }
 
 impl Executor {
@@ -106,7 +109,7 @@ impl Executor {
         )?;
         tracing::debug!(
             service = service.service,
-            endpoint = %resolved.endpoints[0],
+            endpoint = %resolved.endpoints.first().map(ToString::to_string).unwrap_or_default(),
             source = ?resolved.source,
             "resolved endpoint"
         );
@@ -128,8 +131,13 @@ impl Executor {
             .iter()
             .map(target::Target::new)
             .collect::<Result<Vec<_>>>()?;
+        let clock_offsets = endpoints
+            .iter()
+            .map(|_| skew::ClockOffset::default())
+            .collect();
         Ok(Self {
             inner: Arc::new(Inner {
+                clock_offsets,
                 targets,
                 transport: config.transport()?,
                 user_agent: http::HeaderValue::try_from(config.user_agent()).ok(),
@@ -154,6 +162,34 @@ impl Executor {
     /// The endpoints requests go to (the first one unless it fails to connect).
     pub fn endpoints(&self) -> &[Endpoint] {
         &self.inner.endpoints
+    }
+
+    /// The clock-skew offset learnt from the endpoint requests currently go to, in
+    /// milliseconds: positive when its clock is ahead of the config's clock, 0 until a
+    /// correction happened (see
+    /// [`Config::with_clock_skew_correction`](crate::Config::with_clock_skew_correction)).
+    pub fn clock_offset_millis(&self) -> i64 {
+        self.clock_offset(self.endpoint_in_use())
+            .map_or(0, skew::ClockOffset::millis)
+    }
+
+    /// The index of the endpoint requests currently go to.
+    fn endpoint_in_use(&self) -> usize {
+        self.inner.endpoint_index.load(Ordering::Relaxed) as usize
+            % self.inner.endpoints.len().max(1)
+    }
+
+    /// The offset learnt from endpoint `index`.
+    fn clock_offset(&self, index: usize) -> Option<&skew::ClockOffset> {
+        self.inner.clock_offsets.get(index)
+    }
+
+    /// The time to sign a request to endpoint `index` with: the config's clock plus the
+    /// offset learnt from that endpoint.
+    fn signing_now(&self, index: usize) -> std::time::SystemTime {
+        let now = self.inner.config.now();
+        self.clock_offset(index)
+            .map_or(now, |offset| offset.apply(now))
     }
 
     /// Runs one operation and returns its successful response (2xx). Every other outcome is an
@@ -198,7 +234,12 @@ impl Executor {
             ),
         });
         result
-            .map(|response| response.with_attempts(attempts).with_deadline(total))
+            .map(|response| {
+                response
+                    .with_attempts(attempts)
+                    .with_deadline(total)
+                    .with_max_buffered(self.inner.config.max_buffered_body_size())
+            })
             .map_err(|e| {
                 e.with_operation(spec.service, spec.operation)
                     .with_attempts(attempts)

@@ -8,6 +8,12 @@ use crate::error::{Error, Result, ServiceError};
 
 /// A successful response. The body has not been read: decode it with [`Response::json`], take
 /// it whole with [`Response::bytes`], or stream it with [`Response::into_body`].
+///
+/// Reading the body whole (`json`, `json_or_body_error`, `bytes`) holds it in memory, so it is
+/// bounded by [`Config::with_max_buffered_body_size`](crate::Config::with_max_buffered_body_size)
+/// (64 MiB by default): a server cannot make a small answer's decoding exhaust memory. A
+/// streamed body ([`Response::into_body`], downloads) is not bounded: it is never held whole,
+/// and its consumer decides how much to keep.
 #[derive(Debug)]
 pub struct Response {
     status: http::StatusCode,
@@ -21,6 +27,8 @@ pub struct Response {
     // is part of the operation, so a server dripping a body slower than the read timeout
     // cannot hold the call past it (fault tests found the total timeout ignored there).
     deadline: Option<super::Deadline>,
+    // Most bytes a whole-body read may hold.
+    max_buffered: usize,
 }
 
 impl Response {
@@ -36,7 +44,14 @@ impl Response {
             operation,
             attempts: 1,
             deadline: None,
+            max_buffered: crate::config::DEFAULT_MAX_BUFFERED_BODY_SIZE,
         }
+    }
+
+    /// Bounds the whole-body reads by `limit` bytes (the executor does this).
+    pub(super) fn with_max_buffered(mut self, limit: usize) -> Self {
+        self.max_buffered = limit;
+        self
     }
 
     /// Bounds the whole-body reads by the operation's total timeout (the executor does this).
@@ -45,9 +60,12 @@ impl Response {
         self
     }
 
-    /// Reads the whole body within what is left of the total timeout.
+    /// Reads the whole body within what is left of the total timeout, up to the buffered-body
+    /// limit: a declared `Content-Length` above it fails before anything is read, a longer body
+    /// fails as soon as the limit is passed (the rest is never read).
     async fn collect(self) -> (ReadContext, Result<Bytes>) {
-        let collect = self.body.collect();
+        let limit = self.max_buffered;
+        let declared = self.content_length();
         // The headers move into the context (no copy of the request id unless an error needs
         // it).
         let context = ReadContext {
@@ -56,8 +74,16 @@ impl Response {
             operation: self.operation,
             attempts: self.attempts,
         };
-        let result = super::deadline::within_total(self.deadline, collect).await;
-        let result = result.map_err(|e| context.wrap(e));
+        if let Some(length) = declared.filter(|&l| l > limit as u64) {
+            let error = too_large(&context, limit, Some(length));
+            return (context, Err(error));
+        }
+        let collect = self.body.collect_bounded(limit);
+        let result = match super::deadline::within_total(self.deadline, collect).await {
+            Ok((bytes, false)) => Ok(bytes),
+            Ok((_, true)) => Err(too_large(&context, limit, None)),
+            Err(e) => Err(context.wrap(e)),
+        };
         (context, result)
     }
 
@@ -97,15 +123,26 @@ impl Response {
         header_str(&self.headers, "content-type")
     }
 
-    /// Reads the whole body, within what is left of the operation's total timeout.
+    /// Reads the whole body, within what is left of the operation's total timeout and up to
+    /// the buffered-body limit ([`Config::with_max_buffered_body_size`](crate::Config::with_max_buffered_body_size));
+    /// a longer body is a decode error naming the limit. Use [`Response::into_body`] for
+    /// bodies of any size.
     pub async fn bytes(self) -> Result<Bytes> {
         self.collect().await.1
     }
 
-    /// Reads the body and decodes it as JSON. An empty body decodes as `{}`, so outputs whose
-    /// fields are all optional accept it (as the official SDKs do). A body that does not match
-    /// `T` is a decode error carrying the status and request id. The body is read within what
-    /// is left of the operation's total timeout.
+    /// Reads the body and decodes it as JSON.
+    ///
+    /// An empty body, or one of whitespace only, decodes as `{}`: outputs whose fields are all
+    /// optional accept it (as the official SDKs do, which decode an empty 2xx body to an
+    /// output with no fields set), and a `T` with required fields reports a decode error
+    /// naming the missing field. A body that does not match `T` is a decode error carrying
+    /// the status and request id.
+    ///
+    /// The body is read within what is left of the operation's total timeout and up to the
+    /// buffered-body limit ([`Config::with_max_buffered_body_size`](crate::Config::with_max_buffered_body_size),
+    /// 64 MiB by default); a longer body (or a `Content-Length` announcing one) is a decode
+    /// error naming the limit, the operation, the status and the request id.
     pub async fn json<T: DeserializeOwned>(self) -> Result<T> {
         let (context, bytes) = self.collect().await;
         decode_json(&bytes?, &context)
@@ -168,6 +205,23 @@ impl ReadContext {
             .with_operation(service, operation)
             .with_attempts(self.attempts)
     }
+}
+
+/// The error of a body longer than the buffered-body limit; `declared` is its `Content-Length`
+/// when that alone gave it away.
+fn too_large(context: &ReadContext, limit: usize, declared: Option<u64>) -> Error {
+    let size = match declared {
+        Some(length) => format!("response body of {length} bytes exceeds"),
+        None => "response body exceeds".to_owned(),
+    };
+    context.wrap(Error::decode(
+        format!(
+            "{size} the {limit}-byte limit for bodies read whole \
+             (Config::with_max_buffered_body_size; stream it with Response::into_body)"
+        ),
+        context.status,
+        context.request_id().map(str::to_owned),
+    ))
 }
 
 /// Decodes a JSON body; an empty (or all-whitespace) body decodes as `{}`.

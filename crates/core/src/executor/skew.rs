@@ -1,7 +1,12 @@
 //! Clock-skew correction: when the API gateway rejects a request because its `X-Sdk-Date` is
 //! more than 15 minutes from the gateway's clock, the answer's `Date` header tells the gateway's
-//! time. The executor keeps the difference as an offset added to the signing clock, re-signs
-//! and sends the request once more.
+//! time. The executor keeps the difference as an offset added to the signing clock for that
+//! endpoint, re-signs and sends the request once more.
+//!
+//! A server can put any time in `Date`, so what it can move is bounded: an offset beyond
+//! [`MAX_CORRECTION`] is reported (a warning, and the service error is returned) and never
+//! applied, and an offset is kept per endpoint of one executor, so one host's answer never
+//! moves the clock used to sign for another host or another client.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
@@ -13,8 +18,13 @@ const AUTH_FAILURE_CODE: &str = "APIGW.0301";
 /// What the gateway's message says when `X-Sdk-Date` is out of its window.
 const EXPIRED_MARKER: &str = "signature expired";
 
-/// Offset, in milliseconds, added to the configured clock when signing. Shared by every clone of
-/// a [`Config`](crate::Config) and every client built from them.
+/// The largest correction applied, either way. The gateway rejects a signature only when its
+/// time is more than 15 minutes off, so a useful correction is always above that; one hour
+/// covers clocks that drifted or were set by hand, while a `Date` further off (a wrong or
+/// hostile server) cannot make the client sign with a time far from the real one.
+pub(crate) const MAX_CORRECTION: Duration = Duration::from_secs(60 * 60);
+
+/// Offset, in milliseconds, added to the configured clock when signing for one endpoint.
 #[derive(Debug, Default)]
 pub(crate) struct ClockOffset(AtomicI64);
 
@@ -36,17 +46,21 @@ impl ClockOffset {
         self.0.load(Ordering::Relaxed)
     }
 
-    /// Sets the offset so that `local` (the uncorrected clock) plus it reads `server`; returns
-    /// the new offset in milliseconds.
-    pub(crate) fn set_from(&self, local: SystemTime, server: SystemTime) -> i64 {
-        let offset = match server.duration_since(local) {
-            Ok(ahead) => i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX),
-            Err(behind) => i64::try_from(behind.duration().as_millis())
-                .map(|ms| -ms)
-                .unwrap_or(i64::MIN),
+    /// Sets the offset so that `local` (the uncorrected clock) plus it reads `server`, when
+    /// that offset is within [`MAX_CORRECTION`]: `Ok` with the new offset in milliseconds, or
+    /// `Err` with the refused one (the stored offset is left as it was).
+    pub(crate) fn set_from(&self, local: SystemTime, server: SystemTime) -> Result<i64, i64> {
+        let (magnitude, ahead) = match server.duration_since(local) {
+            Ok(ahead) => (ahead, true),
+            Err(behind) => (behind.duration(), false),
         };
+        let millis = i64::try_from(magnitude.as_millis()).unwrap_or(i64::MAX);
+        let offset = if ahead { millis } else { -millis };
+        if magnitude > MAX_CORRECTION {
+            return Err(offset);
+        }
         self.0.store(offset, Ordering::Relaxed);
-        offset
+        Ok(offset)
     }
 }
 
@@ -112,11 +126,25 @@ mod tests {
         let local = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         assert_eq!(offset.apply(local), local);
         let ahead = local + Duration::from_secs(1200);
-        assert_eq!(offset.set_from(local, ahead), 1_200_000);
+        assert_eq!(offset.set_from(local, ahead), Ok(1_200_000));
         assert_eq!(offset.apply(local), ahead);
         let behind = local - Duration::from_secs(90);
-        assert_eq!(offset.set_from(local, behind), -90_000);
+        assert_eq!(offset.set_from(local, behind), Ok(-90_000));
         assert_eq!(offset.apply(local), behind);
         assert_eq!(offset.millis(), -90_000);
+    }
+
+    #[test]
+    fn offsets_beyond_the_bound_are_refused_and_leave_the_offset_alone() {
+        let offset = ClockOffset::default();
+        let local = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let year_2100 = SystemTime::UNIX_EPOCH + Duration::from_secs(4_102_444_800);
+        assert!(offset.set_from(local, year_2100).is_err());
+        assert_eq!(offset.millis(), 0);
+        let edge = local + MAX_CORRECTION;
+        assert!(offset.set_from(local, edge).is_ok());
+        let beyond = local - MAX_CORRECTION - Duration::from_secs(1);
+        assert_eq!(offset.set_from(local, beyond), Err(-3_601_000));
+        assert_eq!(offset.apply(local), edge);
     }
 }

@@ -217,6 +217,7 @@ impl ListAgentDaemonsetInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAgentDaemonsetInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -233,6 +234,7 @@ impl ListAgentDaemonsetInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -313,6 +313,7 @@ impl ListAiComponentDetail {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAiComponentDetailOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -329,6 +330,7 @@ impl ListAiComponentDetail {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

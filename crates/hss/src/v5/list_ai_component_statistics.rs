@@ -197,6 +197,7 @@ impl ListAiComponentStatistics {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAiComponentStatisticsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -213,6 +214,7 @@ impl ListAiComponentStatistics {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

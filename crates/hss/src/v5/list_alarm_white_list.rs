@@ -199,6 +199,7 @@ impl ListAlarmWhiteList {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAlarmWhiteListOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -215,6 +216,7 @@ impl ListAlarmWhiteList {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -271,6 +271,7 @@ impl ListAllRiskConfigCheckRules {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAllRiskConfigCheckRulesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -287,6 +288,7 @@ impl ListAllRiskConfigCheckRules {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -266,6 +266,7 @@ impl ListAntiVirusHost {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAntiVirusHostOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -282,6 +283,7 @@ impl ListAntiVirusHost {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -331,6 +331,7 @@ impl ListAntiVirusResult {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAntiVirusResultOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -347,6 +348,7 @@ impl ListAntiVirusResult {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -281,6 +281,7 @@ impl ListAntiVirusTask {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAntiVirusTaskOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -297,6 +298,7 @@ impl ListAntiVirusTask {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -315,6 +315,7 @@ impl ListAntivirusHandleHistory {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAntivirusHandleHistoryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -331,6 +332,7 @@ impl ListAntivirusHandleHistory {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -233,6 +233,7 @@ impl ListAppWhitelistEvent {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAppWhitelistEventOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -249,6 +250,7 @@ impl ListAppWhitelistEvent {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -238,6 +238,7 @@ impl ListAppWhitelistHostStatus {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAppWhitelistHostStatusOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -254,6 +255,7 @@ impl ListAppWhitelistHostStatus {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

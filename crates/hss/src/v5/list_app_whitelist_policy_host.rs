@@ -272,6 +272,7 @@ impl ListAppWhitelistPolicyHost {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAppWhitelistPolicyHostOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -288,6 +289,7 @@ impl ListAppWhitelistPolicyHost {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

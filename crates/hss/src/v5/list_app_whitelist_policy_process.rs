@@ -272,6 +272,7 @@ impl ListAppWhitelistPolicyProcess {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAppWhitelistPolicyProcessOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -288,6 +289,7 @@ impl ListAppWhitelistPolicyProcess {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

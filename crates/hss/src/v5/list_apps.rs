@@ -243,6 +243,7 @@ impl ListApps {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAppsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -259,6 +260,7 @@ impl ListApps {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -204,6 +204,7 @@ impl ListAssociateRegistries {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAssociateRegistriesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -220,6 +221,7 @@ impl ListAssociateRegistries {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -261,6 +261,7 @@ impl ListAutoLaunchChangeHistories {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAutoLaunchChangeHistoriesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -277,6 +278,7 @@ impl ListAutoLaunchChangeHistories {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

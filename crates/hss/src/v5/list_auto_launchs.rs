@@ -224,6 +224,7 @@ impl ListAutoLaunchs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAutoLaunchsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -240,6 +241,7 @@ impl ListAutoLaunchs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -187,6 +187,7 @@ impl ListBackupPolicy {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListBackupPolicyOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -203,6 +204,7 @@ impl ListBackupPolicy {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -270,6 +270,7 @@ impl ListCheckRuleHost {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListCheckRuleHostOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -286,6 +287,7 @@ impl ListCheckRuleHost {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -236,6 +236,7 @@ impl ListCheckRuleResources {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListCheckRuleResourcesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -252,6 +253,7 @@ impl ListCheckRuleResources {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

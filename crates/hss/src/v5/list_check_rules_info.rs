@@ -247,6 +247,7 @@ impl ListCheckRulesInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListCheckRulesInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -263,6 +264,7 @@ impl ListCheckRulesInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

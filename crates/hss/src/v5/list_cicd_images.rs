@@ -387,6 +387,7 @@ impl ListCicdImages {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListCicdImagesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -403,6 +404,7 @@ impl ListCicdImages {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -266,6 +266,7 @@ impl ListClusterAuditLogs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListClusterAuditLogsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -282,6 +283,7 @@ impl ListClusterAuditLogs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -286,6 +286,7 @@ impl ListClusterEventLogs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListClusterEventLogsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -302,6 +303,7 @@ impl ListClusterEventLogs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

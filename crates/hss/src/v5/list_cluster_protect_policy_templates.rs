@@ -212,6 +212,7 @@ impl ListClusterProtectPolicyTemplates {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListClusterProtectPolicyTemplatesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -228,6 +229,7 @@ impl ListClusterProtectPolicyTemplates {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

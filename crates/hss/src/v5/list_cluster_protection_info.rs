@@ -167,6 +167,7 @@ impl ListClusterProtectionInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListClusterProtectionInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -183,6 +184,7 @@ impl ListClusterProtectionInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -216,6 +216,7 @@ impl ListClusterRiskAffectResources {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListClusterRiskAffectResourcesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -232,6 +233,7 @@ impl ListClusterRiskAffectResources {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -287,6 +287,7 @@ impl ListCommonHost {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListCommonHostOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -303,6 +304,7 @@ impl ListCommonHost {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

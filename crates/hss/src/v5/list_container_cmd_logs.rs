@@ -277,6 +277,7 @@ impl ListContainerCmdLogs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListContainerCmdLogsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -293,6 +294,7 @@ impl ListContainerCmdLogs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -230,6 +230,7 @@ impl ListContainerImageLogs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListContainerImageLogsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -246,6 +247,7 @@ impl ListContainerImageLogs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

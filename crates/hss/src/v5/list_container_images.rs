@@ -170,6 +170,7 @@ impl ListContainerImages {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListContainerImagesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -186,6 +187,7 @@ impl ListContainerImages {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -297,6 +297,7 @@ impl ListContainerLogs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListContainerLogsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -313,6 +314,7 @@ impl ListContainerLogs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

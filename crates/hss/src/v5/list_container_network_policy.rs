@@ -204,6 +204,7 @@ impl ListContainerNetworkPolicy {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListContainerNetworkPolicyOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -220,6 +221,7 @@ impl ListContainerNetworkPolicy {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

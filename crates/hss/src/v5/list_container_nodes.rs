@@ -234,6 +234,7 @@ impl ListContainerNodes {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListContainerNodesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -250,6 +251,7 @@ impl ListContainerNodes {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

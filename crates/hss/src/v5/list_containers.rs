@@ -208,6 +208,7 @@ impl ListContainers {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListContainersOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -224,6 +225,7 @@ impl ListContainers {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

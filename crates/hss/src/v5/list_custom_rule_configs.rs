@@ -170,6 +170,7 @@ impl ListCustomRuleConfigs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListCustomRuleConfigsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -186,6 +187,7 @@ impl ListCustomRuleConfigs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -205,6 +205,7 @@ impl ListDecoyPortAvailableHost {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListDecoyPortAvailableHostOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -221,6 +222,7 @@ impl ListDecoyPortAvailableHost {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -403,6 +403,7 @@ impl ListDockerPlugins {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListDockerPluginsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -419,6 +420,7 @@ impl ListDockerPlugins {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

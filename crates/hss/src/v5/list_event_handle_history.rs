@@ -304,6 +304,7 @@ impl ListEventHandleHistory {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListEventHandleHistoryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -320,6 +321,7 @@ impl ListEventHandleHistory {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

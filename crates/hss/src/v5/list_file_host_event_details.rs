@@ -262,6 +262,7 @@ impl ListFileHostEventDetails {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListFileHostEventDetailsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -278,6 +279,7 @@ impl ListFileHostEventDetails {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -268,6 +268,7 @@ impl ListGeneralImageVulOperations {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListGeneralImageVulOperationsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -284,6 +285,7 @@ impl ListGeneralImageVulOperations {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

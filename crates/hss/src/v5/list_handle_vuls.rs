@@ -260,6 +260,7 @@ impl ListHandleVuls {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListHandleVulsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -276,6 +277,7 @@ impl ListHandleVuls {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

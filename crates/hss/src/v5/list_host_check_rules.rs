@@ -250,6 +250,7 @@ impl ListHostCheckRules {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListHostCheckRulesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -266,6 +267,7 @@ impl ListHostCheckRules {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

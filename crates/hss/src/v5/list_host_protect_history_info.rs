@@ -254,6 +254,7 @@ impl ListHostProtectHistoryInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListHostProtectHistoryInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -270,6 +271,7 @@ impl ListHostProtectHistoryInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -614,6 +614,7 @@ impl ListHostStatus {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListHostStatusOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -630,6 +631,7 @@ impl ListHostStatus {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

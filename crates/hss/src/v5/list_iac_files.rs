@@ -240,6 +240,7 @@ impl ListIacFiles {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListIacFilesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -256,6 +257,7 @@ impl ListIacFiles {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

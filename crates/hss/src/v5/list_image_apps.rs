@@ -227,6 +227,7 @@ impl ListImageApps {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageAppsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -243,6 +244,7 @@ impl ListImageApps {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -198,6 +198,7 @@ impl ListImageBuildCommandRisksImages {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageBuildCommandRisksImagesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -214,6 +215,7 @@ impl ListImageBuildCommandRisksImages {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

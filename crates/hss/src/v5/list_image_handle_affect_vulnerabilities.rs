@@ -210,6 +210,7 @@ impl ListImageHandleAffectVulnerabilities {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageHandleAffectVulnerabilitiesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -226,6 +227,7 @@ impl ListImageHandleAffectVulnerabilities {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

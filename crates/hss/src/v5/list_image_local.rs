@@ -369,6 +369,7 @@ impl ListImageLocal {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageLocalOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -385,6 +386,7 @@ impl ListImageLocal {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

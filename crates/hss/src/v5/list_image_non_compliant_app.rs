@@ -237,6 +237,7 @@ impl ListImageNonCompliantApp {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageNonCompliantAppOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -253,6 +254,7 @@ impl ListImageNonCompliantApp {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

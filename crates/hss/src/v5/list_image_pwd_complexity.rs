@@ -220,6 +220,7 @@ impl ListImagePwdComplexity {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImagePwdComplexityOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -236,6 +237,7 @@ impl ListImagePwdComplexity {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

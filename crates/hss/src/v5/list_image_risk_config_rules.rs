@@ -290,6 +290,7 @@ impl ListImageRiskConfigRules {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageRiskConfigRulesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -306,6 +307,7 @@ impl ListImageRiskConfigRules {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

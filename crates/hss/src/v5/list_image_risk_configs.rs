@@ -254,6 +254,7 @@ impl ListImageRiskConfigs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageRiskConfigsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -270,6 +271,7 @@ impl ListImageRiskConfigs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

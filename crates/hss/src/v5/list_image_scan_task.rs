@@ -257,6 +257,7 @@ impl ListImageScanTask {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageScanTaskOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -273,6 +274,7 @@ impl ListImageScanTask {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

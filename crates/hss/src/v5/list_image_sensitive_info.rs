@@ -180,6 +180,7 @@ impl ListImageSensitiveInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageSensitiveInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -196,6 +197,7 @@ impl ListImageSensitiveInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

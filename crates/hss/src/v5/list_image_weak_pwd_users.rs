@@ -244,6 +244,7 @@ impl ListImageWeakPwdUsers {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageWeakPwdUsersOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -260,6 +261,7 @@ impl ListImageWeakPwdUsers {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -211,6 +211,7 @@ impl ListImageWhiteLists {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListImageWhiteListsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -227,6 +228,7 @@ impl ListImageWhiteLists {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -171,6 +171,7 @@ impl ListKernelModuleStatistics {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListKernelModuleStatisticsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -187,6 +188,7 @@ impl ListKernelModuleStatistics {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

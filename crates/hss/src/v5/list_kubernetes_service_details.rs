@@ -194,6 +194,7 @@ impl ListKubernetesServiceDetails {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListKubernetesServiceDetailsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -210,6 +211,7 @@ impl ListKubernetesServiceDetails {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

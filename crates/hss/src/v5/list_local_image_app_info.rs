@@ -184,6 +184,7 @@ impl ListLocalImageAppInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListLocalImageAppInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -200,6 +201,7 @@ impl ListLocalImageAppInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

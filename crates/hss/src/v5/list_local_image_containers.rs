@@ -224,6 +224,7 @@ impl ListLocalImageContainers {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListLocalImageContainersOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -240,6 +241,7 @@ impl ListLocalImageContainers {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -224,6 +224,7 @@ impl ListLocalImageHosts {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListLocalImageHostsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -240,6 +241,7 @@ impl ListLocalImageHosts {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

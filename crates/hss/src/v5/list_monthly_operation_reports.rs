@@ -151,6 +151,7 @@ impl ListMonthlyOperationReports {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListMonthlyOperationReportsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -167,6 +168,7 @@ impl ListMonthlyOperationReports {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

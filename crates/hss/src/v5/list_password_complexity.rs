@@ -200,6 +200,7 @@ impl ListPasswordComplexity {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListPasswordComplexityOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -216,6 +217,7 @@ impl ListPasswordComplexity {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

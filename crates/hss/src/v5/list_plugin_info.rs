@@ -214,6 +214,7 @@ impl ListPluginInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListPluginInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -230,6 +231,7 @@ impl ListPluginInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

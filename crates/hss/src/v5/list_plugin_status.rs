@@ -278,6 +278,7 @@ impl ListPluginStatus {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListPluginStatusOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -294,6 +295,7 @@ impl ListPluginStatus {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -180,6 +180,7 @@ impl ListPlugins {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListPluginsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -196,6 +197,7 @@ impl ListPlugins {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

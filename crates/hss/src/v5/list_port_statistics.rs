@@ -230,6 +230,7 @@ impl ListPortStatistics {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListPortStatisticsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -246,6 +247,7 @@ impl ListPortStatistics {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

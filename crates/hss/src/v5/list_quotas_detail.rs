@@ -284,6 +284,7 @@ impl ListQuotasDetail {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListQuotasDetailOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -300,6 +301,7 @@ impl ListQuotasDetail {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -308,6 +308,7 @@ impl ListRansomwareProtectionNodes {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRansomwareProtectionNodesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -324,6 +325,7 @@ impl ListRansomwareProtectionNodes {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -436,6 +436,7 @@ impl ListRegistryImages {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRegistryImagesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -452,6 +453,7 @@ impl ListRegistryImages {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -168,6 +168,7 @@ impl ListSecurityCheckPolicyGroup {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSecurityCheckPolicyGroupOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -184,6 +185,7 @@ impl ListSecurityCheckPolicyGroup {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

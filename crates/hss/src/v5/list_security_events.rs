@@ -405,6 +405,7 @@ impl ListSecurityEvents {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSecurityEventsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -421,6 +422,7 @@ impl ListSecurityEvents {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

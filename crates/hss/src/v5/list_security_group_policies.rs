@@ -184,6 +184,7 @@ impl ListSecurityGroupPolicies {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSecurityGroupPoliciesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -200,6 +201,7 @@ impl ListSecurityGroupPolicies {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -176,6 +176,7 @@ impl ListServerlessAsset {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListServerlessAssetOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -192,6 +193,7 @@ impl ListServerlessAsset {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

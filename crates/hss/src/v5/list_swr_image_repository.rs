@@ -362,6 +362,7 @@ impl ListSwrImageRepository {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSwrImageRepositoryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -378,6 +379,7 @@ impl ListSwrImageRepository {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

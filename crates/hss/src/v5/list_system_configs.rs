@@ -173,6 +173,7 @@ impl ListSystemConfigs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSystemConfigsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -189,6 +190,7 @@ impl ListSystemConfigs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -223,6 +223,7 @@ impl ListSystemUserWhiteList {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSystemUserWhiteListOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -239,6 +240,7 @@ impl ListSystemUserWhiteList {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -174,6 +174,7 @@ impl ListTasks {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListTasksOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -190,6 +191,7 @@ impl ListTasks {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

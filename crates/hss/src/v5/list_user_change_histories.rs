@@ -245,6 +245,7 @@ impl ListUserChangeHistories {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListUserChangeHistoriesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -261,6 +262,7 @@ impl ListUserChangeHistories {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

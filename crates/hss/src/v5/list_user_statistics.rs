@@ -184,6 +184,7 @@ impl ListUserStatistics {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListUserStatisticsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -200,6 +201,7 @@ impl ListUserStatistics {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

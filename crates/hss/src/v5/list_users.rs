@@ -262,6 +262,7 @@ impl ListUsers {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListUsersOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -278,6 +279,7 @@ impl ListUsers {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

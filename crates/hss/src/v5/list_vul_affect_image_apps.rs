@@ -213,6 +213,7 @@ impl ListVulAffectImageApps {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulAffectImageAppsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -229,6 +230,7 @@ impl ListVulAffectImageApps {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -283,6 +283,7 @@ impl ListVulAffectImages {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulAffectImagesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -299,6 +300,7 @@ impl ListVulAffectImages {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

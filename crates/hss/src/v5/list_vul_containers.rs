@@ -263,6 +263,7 @@ impl ListVulContainers {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulContainersOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -279,6 +280,7 @@ impl ListVulContainers {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -305,6 +305,7 @@ impl ListVulHandleHistory {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulHandleHistoryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -321,6 +322,7 @@ impl ListVulHandleHistory {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

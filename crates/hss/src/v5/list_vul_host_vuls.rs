@@ -290,6 +290,7 @@ impl ListVulHostVuls {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulHostVulsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -306,6 +307,7 @@ impl ListVulHostVuls {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -360,6 +360,7 @@ impl ListVulHosts {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulHostsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -376,6 +377,7 @@ impl ListVulHosts {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

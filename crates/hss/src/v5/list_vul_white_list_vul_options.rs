@@ -206,6 +206,7 @@ impl ListVulWhiteListVulOptions {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulWhiteListVulOptionsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -222,6 +223,7 @@ impl ListVulWhiteListVulOptions {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

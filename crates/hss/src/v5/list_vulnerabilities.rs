@@ -270,6 +270,7 @@ impl ListVulnerabilities {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVulnerabilitiesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -286,6 +287,7 @@ impl ListVulnerabilities {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -185,6 +185,7 @@ impl ListWebFrameworkStatistics {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListWebFrameworkStatisticsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -201,6 +202,7 @@ impl ListWebFrameworkStatistics {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -330,6 +330,7 @@ impl ListWebTamperEvent {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListWebTamperEventOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -346,6 +347,7 @@ impl ListWebTamperEvent {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -285,6 +285,7 @@ impl ListWebTamperProtectionConfigs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListWebTamperProtectionConfigsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -301,6 +302,7 @@ impl ListWebTamperProtectionConfigs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

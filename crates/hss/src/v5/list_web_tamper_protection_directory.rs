@@ -223,6 +223,7 @@ impl ListWebTamperProtectionDirectory {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListWebTamperProtectionDirectoryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -239,6 +240,7 @@ impl ListWebTamperProtectionDirectory {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

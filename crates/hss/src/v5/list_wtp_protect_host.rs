@@ -280,6 +280,7 @@ impl ListWtpProtectHost {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListWtpProtectHostOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -296,6 +297,7 @@ impl ListWtpProtectHost {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

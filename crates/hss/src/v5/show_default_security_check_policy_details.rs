@@ -274,6 +274,7 @@ impl ShowDefaultSecurityCheckPolicyDetails {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowDefaultSecurityCheckPolicyDetailsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -290,6 +291,7 @@ impl ShowDefaultSecurityCheckPolicyDetails {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -178,6 +178,7 @@ impl ShowMultiCloudClusterAuth {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowMultiCloudClusterAuthOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -194,6 +195,7 @@ impl ShowMultiCloudClusterAuth {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

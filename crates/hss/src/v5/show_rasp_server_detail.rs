@@ -203,6 +203,7 @@ impl ShowRaspServerDetail {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowRaspServerDetailOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -219,6 +220,7 @@ impl ShowRaspServerDetail {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -341,6 +341,7 @@ impl List2dModelTrainingJob {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<List2dModelTrainingJobOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -357,6 +358,7 @@ impl List2dModelTrainingJob {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

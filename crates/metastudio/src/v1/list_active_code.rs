@@ -180,6 +180,7 @@ impl ListActiveCode {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListActiveCodeOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -196,6 +197,7 @@ impl ListActiveCode {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

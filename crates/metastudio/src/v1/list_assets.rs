@@ -460,6 +460,7 @@ impl ListAssets {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAssetsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -476,6 +477,7 @@ impl ListAssets {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

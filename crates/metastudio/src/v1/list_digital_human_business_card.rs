@@ -221,6 +221,7 @@ impl ListDigitalHumanBusinessCard {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListDigitalHumanBusinessCardOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -237,6 +238,7 @@ impl ListDigitalHumanBusinessCard {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

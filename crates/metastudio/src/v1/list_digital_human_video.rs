@@ -284,6 +284,7 @@ impl ListDigitalHumanVideo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListDigitalHumanVideoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -300,6 +301,7 @@ impl ListDigitalHumanVideo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

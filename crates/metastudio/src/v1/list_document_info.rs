@@ -195,6 +195,7 @@ impl ListDocumentInfo {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListDocumentInfoOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -211,6 +212,7 @@ impl ListDocumentInfo {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -176,6 +176,7 @@ impl ListInstructionLibrary {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstructionLibraryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -192,6 +193,7 @@ impl ListInstructionLibrary {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -192,6 +192,7 @@ impl ListInteractionRuleGroupsSummary {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInteractionRuleGroupsSummaryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -208,6 +209,7 @@ impl ListInteractionRuleGroupsSummary {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

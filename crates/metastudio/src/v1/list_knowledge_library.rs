@@ -196,6 +196,7 @@ impl ListKnowledgeLibrary {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListKnowledgeLibraryOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -212,6 +213,7 @@ impl ListKnowledgeLibrary {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

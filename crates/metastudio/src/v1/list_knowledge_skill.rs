@@ -166,6 +166,7 @@ impl ListKnowledgeSkill {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListKnowledgeSkillOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -182,6 +183,7 @@ impl ListKnowledgeSkill {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

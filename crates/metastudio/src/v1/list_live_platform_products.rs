@@ -177,6 +177,7 @@ impl ListLivePlatformProducts {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListLivePlatformProductsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -193,6 +194,7 @@ impl ListLivePlatformProducts {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -157,6 +157,7 @@ impl ListLivePlatforms {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListLivePlatformsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -173,6 +174,7 @@ impl ListLivePlatforms {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -213,6 +213,7 @@ impl ListPacifyWords {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListPacifyWordsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -229,6 +230,7 @@ impl ListPacifyWords {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

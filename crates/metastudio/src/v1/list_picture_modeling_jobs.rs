@@ -259,6 +259,7 @@ impl ListPictureModelingJobs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListPictureModelingJobsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -275,6 +276,7 @@ impl ListPictureModelingJobs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -195,6 +195,7 @@ impl ListQuestionAnswer {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListQuestionAnswerOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -211,6 +212,7 @@ impl ListQuestionAnswer {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -186,6 +186,7 @@ impl ListRobot {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRobotOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -202,6 +203,7 @@ impl ListRobot {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -175,6 +175,7 @@ impl ListRole {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRoleOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -191,6 +192,7 @@ impl ListRole {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -209,6 +209,7 @@ impl ListSmartChatRooms {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSmartChatRoomsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -225,6 +226,7 @@ impl ListSmartChatRooms {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -171,6 +171,7 @@ impl ListSmartLiveScriptCommands {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSmartLiveScriptCommandsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -187,6 +188,7 @@ impl ListSmartLiveScriptCommands {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

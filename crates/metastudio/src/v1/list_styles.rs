@@ -210,6 +210,7 @@ impl ListStyles {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListStylesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -226,6 +227,7 @@ impl ListStyles {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -257,6 +257,7 @@ impl ListTenantResources {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListTenantResourcesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -273,6 +274,7 @@ impl ListTenantResources {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -190,6 +190,7 @@ impl ListTransferAssetJobs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListTransferAssetJobsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -206,6 +207,7 @@ impl ListTransferAssetJobs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

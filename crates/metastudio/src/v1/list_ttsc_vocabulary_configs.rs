@@ -253,6 +253,7 @@ impl ListTtscVocabularyConfigs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListTtscVocabularyConfigsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -269,6 +270,7 @@ impl ListTtscVocabularyConfigs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -160,6 +160,7 @@ impl ListUserQuotas {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListUserQuotasOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -176,6 +177,7 @@ impl ListUserQuotas {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

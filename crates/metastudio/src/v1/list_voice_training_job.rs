@@ -295,6 +295,7 @@ impl ListVoiceTrainingJob {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListVoiceTrainingJobOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -311,6 +312,7 @@ impl ListVoiceTrainingJob {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -169,6 +169,7 @@ impl ShowLivePlatformAccessType {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowLivePlatformAccessTypeOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -185,6 +186,7 @@ impl ShowLivePlatformAccessType {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

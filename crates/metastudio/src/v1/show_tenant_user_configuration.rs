@@ -148,6 +148,7 @@ impl ShowTenantUserConfiguration {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowTenantUserConfigurationOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -164,6 +165,7 @@ impl ShowTenantUserConfiguration {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

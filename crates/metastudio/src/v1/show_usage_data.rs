@@ -227,6 +227,7 @@ impl ShowUsageData {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowUsageDataOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -243,6 +244,7 @@ impl ShowUsageData {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -181,6 +181,7 @@ impl ShowVocabularySwitchConfigs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowVocabularySwitchConfigsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -197,6 +198,7 @@ impl ShowVocabularySwitchConfigs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -153,6 +153,7 @@ impl ShowVoiceTrainingQuotas {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ShowVoiceTrainingQuotasOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -169,6 +170,7 @@ impl ShowVoiceTrainingQuotas {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

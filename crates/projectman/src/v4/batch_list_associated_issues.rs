@@ -164,6 +164,7 @@ impl BatchListAssociatedIssues {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<BatchListAssociatedIssuesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -180,6 +181,7 @@ impl BatchListAssociatedIssues {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

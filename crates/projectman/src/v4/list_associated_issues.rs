@@ -177,6 +177,7 @@ impl ListAssociatedIssues {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAssociatedIssuesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -193,6 +194,7 @@ impl ListAssociatedIssues {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

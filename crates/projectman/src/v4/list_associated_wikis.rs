@@ -177,6 +177,7 @@ impl ListAssociatedWikis {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAssociatedWikisOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -193,6 +194,7 @@ impl ListAssociatedWikis {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -151,6 +151,7 @@ impl ListDomainNotAddedProjectsV4 {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListDomainNotAddedProjectsV4Output> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -167,6 +168,7 @@ impl ListDomainNotAddedProjectsV4 {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

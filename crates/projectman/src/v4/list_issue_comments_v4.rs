@@ -177,6 +177,7 @@ impl ListIssueCommentsV4 {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListIssueCommentsV4Output> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -193,6 +194,7 @@ impl ListIssueCommentsV4 {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -185,6 +185,7 @@ impl ListIssueFields {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListIssueFieldsOutput> {
+        let limit = self.input.size.and_then(|value| u64::try_from(value).ok());
         Paginator::by_page(
             self.input
                 .page
@@ -201,6 +202,7 @@ impl ListIssueFields {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

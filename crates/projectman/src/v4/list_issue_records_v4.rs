@@ -183,6 +183,7 @@ impl ListIssueRecordsV4 {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListIssueRecordsV4Output> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -199,6 +200,7 @@ impl ListIssueRecordsV4 {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

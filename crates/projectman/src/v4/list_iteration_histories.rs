@@ -164,6 +164,7 @@ impl ListIterationHistories {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListIterationHistoriesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -180,6 +181,7 @@ impl ListIterationHistories {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

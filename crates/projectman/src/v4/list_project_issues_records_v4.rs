@@ -175,6 +175,7 @@ impl ListProjectIssuesRecordsV4 {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListProjectIssuesRecordsV4Output> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -191,6 +192,7 @@ impl ListProjectIssuesRecordsV4 {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -164,6 +164,7 @@ impl ListProjectMembersV4 {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListProjectMembersV4Output> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -180,6 +181,7 @@ impl ListProjectMembersV4 {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

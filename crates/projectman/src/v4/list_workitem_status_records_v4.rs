@@ -165,6 +165,7 @@ impl ListWorkitemStatusRecordsV4 {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListWorkitemStatusRecordsV4Output> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -181,6 +182,7 @@ impl ListWorkitemStatusRecordsV4 {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

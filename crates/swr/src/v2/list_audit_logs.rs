@@ -177,6 +177,7 @@ impl ListAuditLogs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListAuditLogsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -193,6 +194,7 @@ impl ListAuditLogs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

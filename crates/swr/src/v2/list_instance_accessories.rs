@@ -215,6 +215,7 @@ impl ListInstanceAccessories {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceAccessoriesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -231,6 +232,7 @@ impl ListInstanceAccessories {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -163,6 +163,7 @@ impl ListInstanceAllArtifacts {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceAllArtifactsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::by_marker(
             self.input.marker.map(|marker| marker.to_string()),
             move |marker| {
@@ -179,6 +180,7 @@ impl ListInstanceAllArtifacts {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

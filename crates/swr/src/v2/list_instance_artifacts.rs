@@ -212,6 +212,7 @@ impl ListInstanceArtifacts {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceArtifactsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -228,6 +229,7 @@ impl ListInstanceArtifacts {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

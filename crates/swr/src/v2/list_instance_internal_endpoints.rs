@@ -165,6 +165,7 @@ impl ListInstanceInternalEndpoints {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceInternalEndpointsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -181,6 +182,7 @@ impl ListInstanceInternalEndpoints {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -209,6 +209,7 @@ impl ListInstanceReplicationPolicies {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceReplicationPoliciesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -225,6 +226,7 @@ impl ListInstanceReplicationPolicies {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -187,6 +187,7 @@ impl ListInstanceReplicationPolicyExecTasks {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceReplicationPolicyExecTasksOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -203,6 +204,7 @@ impl ListInstanceReplicationPolicyExecTasks {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -182,6 +182,7 @@ impl ListInstanceReplicationPolicyExecutions {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceReplicationPolicyExecutionsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -198,6 +199,7 @@ impl ListInstanceReplicationPolicyExecutions {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

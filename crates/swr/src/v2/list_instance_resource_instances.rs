@@ -179,6 +179,7 @@ impl ListInstanceResourceInstances {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceResourceInstancesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -195,6 +196,7 @@ impl ListInstanceResourceInstances {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -188,6 +188,7 @@ impl ListInstanceRetentionPolicies {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceRetentionPoliciesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -204,6 +205,7 @@ impl ListInstanceRetentionPolicies {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -219,6 +219,7 @@ impl ListInstanceRetentionPolicyExecTasks {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceRetentionPolicyExecTasksOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -235,6 +236,7 @@ impl ListInstanceRetentionPolicyExecTasks {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

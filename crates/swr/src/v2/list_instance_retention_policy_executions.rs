@@ -199,6 +199,7 @@ impl ListInstanceRetentionPolicyExecutions {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceRetentionPolicyExecutionsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -215,6 +216,7 @@ impl ListInstanceRetentionPolicyExecutions {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

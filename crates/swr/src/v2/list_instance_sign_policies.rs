@@ -164,6 +164,7 @@ impl ListInstanceSignPolicies {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceSignPoliciesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -180,6 +181,7 @@ impl ListInstanceSignPolicies {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

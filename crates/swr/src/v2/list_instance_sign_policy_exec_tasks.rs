@@ -206,6 +206,7 @@ impl ListInstanceSignPolicyExecTasks {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceSignPolicyExecTasksOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -222,6 +223,7 @@ impl ListInstanceSignPolicyExecTasks {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -193,6 +193,7 @@ impl ListInstanceSignPolicyExecutions {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceSignPolicyExecutionsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -209,6 +210,7 @@ impl ListInstanceSignPolicyExecutions {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

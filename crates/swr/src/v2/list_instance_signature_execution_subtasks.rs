@@ -235,6 +235,7 @@ impl ListInstanceSignatureExecutionSubtasks {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceSignatureExecutionSubtasksOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -251,6 +252,7 @@ impl ListInstanceSignatureExecutionSubtasks {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -202,6 +202,7 @@ impl ListInstanceWebhookJobs {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceWebhookJobsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -218,6 +219,7 @@ impl ListInstanceWebhookJobs {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -207,6 +207,7 @@ impl ListInstanceWebhooks {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListInstanceWebhooksOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -223,6 +224,7 @@ impl ListInstanceWebhooks {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -191,11 +191,13 @@ impl ListReferences {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListReferencesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::by_marker(self.input.marker.clone(), move |marker| {
             let mut page = self.clone();
             page.input.marker = marker;
             Box::pin(page.send())
         })
+        .with_page_limit(limit)
     }
 }
 

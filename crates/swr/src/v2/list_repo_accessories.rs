@@ -191,6 +191,7 @@ impl ListRepoAccessories {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRepoAccessoriesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -207,6 +208,7 @@ impl ListRepoAccessories {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

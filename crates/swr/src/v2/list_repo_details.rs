@@ -197,6 +197,7 @@ impl ListRepoDetails {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRepoDetailsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::by_marker(
             self.input.marker.map(|marker| marker.to_string()),
             move |marker| {
@@ -213,6 +214,7 @@ impl ListRepoDetails {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -218,6 +218,11 @@ impl ListReposDetails {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListReposDetailsOutput> {
+        let limit = self
+            .input
+            .limit
+            .as_deref()
+            .and_then(|value| value.trim().parse().ok());
         Paginator::new(
             self.input
                 .offset
@@ -232,6 +237,7 @@ impl ListReposDetails {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

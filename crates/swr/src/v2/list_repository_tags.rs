@@ -225,6 +225,11 @@ impl ListRepositoryTags {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRepositoryTagsOutput> {
+        let limit = self
+            .input
+            .limit
+            .as_deref()
+            .and_then(|value| value.trim().parse().ok());
         Paginator::new(
             self.input
                 .offset
@@ -239,6 +244,7 @@ impl ListRepositoryTags {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -197,6 +197,11 @@ impl ListRetentionHistories {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListRetentionHistoriesOutput> {
+        let limit = self
+            .input
+            .limit
+            .as_deref()
+            .and_then(|value| value.trim().parse().ok());
         Paginator::new(
             self.input
                 .offset
@@ -211,6 +216,7 @@ impl ListRetentionHistories {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

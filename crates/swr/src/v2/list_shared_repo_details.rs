@@ -200,6 +200,7 @@ impl ListSharedRepoDetails {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSharedRepoDetailsOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::by_marker(
             self.input.marker.map(|marker| marker.to_string()),
             move |marker| {
@@ -216,6 +217,7 @@ impl ListSharedRepoDetails {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -222,6 +222,11 @@ impl ListSharedReposDetails {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSharedReposDetailsOutput> {
+        let limit = self
+            .input
+            .limit
+            .as_deref()
+            .and_then(|value| value.trim().parse().ok());
         Paginator::new(
             self.input
                 .offset
@@ -236,6 +241,7 @@ impl ListSharedReposDetails {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -211,6 +211,7 @@ impl ListSubResourceInstances {
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<ListSubResourceInstancesOutput> {
+        let limit = self.input.limit.and_then(|value| u64::try_from(value).ok());
         Paginator::new(
             self.input
                 .offset
@@ -227,6 +228,7 @@ impl ListSubResourceInstances {
                 })
             },
         )
+        .with_page_limit(limit)
     }
 }
 

@@ -88,6 +88,22 @@ fn start(ty: &Type, field: &str, default: u64) -> String {
     }
 }
 
+/// The `let limit = ...;` line reading the page size the caller asked for, as `Option<u64>`,
+/// from the query parameter `wire` (none when the listing has no such parameter).
+fn page_limit(op: &Operation, wire: Option<&str>) -> Result<String, String> {
+    let Some(wire) = wire else {
+        return Ok(String::new());
+    };
+    let (field, ty) = query(op, wire)?;
+    let value = match ty {
+        Type::String => {
+            format!("self.input.{field}.as_deref().and_then(|value| value.trim().parse().ok())")
+        }
+        _ => format!("self.input.{field}.and_then(|value| u64::try_from(value).ok())"),
+    };
+    Ok(format!("let limit = {value};\n        "))
+}
+
 /// Whether the paginator converts positions into an integer parameter (which can fail).
 pub fn needs_error(op: &Operation) -> bool {
     let position = match &op.pagination {
@@ -104,7 +120,7 @@ pub fn pagination(op: &Operation) -> Result<String, String> {
     let Some(p) = &op.pagination else {
         return Ok(String::new());
     };
-    let (doc, constructor, items_name, count, next) = match p {
+    let (doc, constructor, items_name, count, next, limit) = match p {
         Pagination::Offset {
             offset,
             limit,
@@ -124,7 +140,7 @@ pub fn pagination(op: &Operation) -> Result<String, String> {
                 start = start(ty, field, 0),
                 value = position(ty, "offset", "offset"),
             );
-            (doc, constructor, items, count.as_ref(), None)
+            (doc, constructor, items, count.as_ref(), None, Some(limit))
         }
         Pagination::Page {
             page,
@@ -144,13 +160,13 @@ pub fn pagination(op: &Operation) -> Result<String, String> {
                 start = start(ty, field, 1),
                 value = position(ty, "number", "page"),
             );
-            (doc, constructor, items, count.as_ref(), None)
+            (doc, constructor, items, count.as_ref(), None, Some(size))
         }
         Pagination::Marker {
             marker,
+            limit,
             next,
             items,
-            ..
         } => {
             let (field, marker_ty) = query(op, marker)?;
             let next_field =
@@ -178,12 +194,23 @@ pub fn pagination(op: &Operation) -> Result<String, String> {
                     next_field.rust_name
                 ),
             };
-            (doc, constructor, items, None, Some(next_body))
+            (
+                doc,
+                constructor,
+                items,
+                None,
+                Some(next_body),
+                limit.as_ref(),
+            )
         }
     };
     let (items_field, item_ty) = items(op, items_name)?;
     let item = rust_type(item_ty, "models::");
     let total = total(op, count)?;
+    let (limit, with_limit) = match page_limit(op, limit.map(String::as_str))? {
+        line if line.is_empty() => (line, ""),
+        line => (line, "\n        .with_page_limit(limit)"),
+    };
     let next_marker = match next {
         Some(body) => {
             format!("\n\n    fn next_marker(&self) -> Option<String> {{\n        {body}\n    }}")
@@ -198,7 +225,7 @@ impl {id} {{
     // only a program that pages through this listing should compile.
     #[inline]
     pub fn into_paginator(self) -> Paginator<{id}Output> {{
-        {constructor}
+        {limit}{constructor}{with_limit}
     }}
 }}
 
