@@ -21,9 +21,9 @@ const CODE_MESSAGE_KEYS: [(&str, &str); 3] = [
 /// Nested objects deeper than this are not searched for an error code (guards hostile bodies).
 const MAX_NESTING: usize = 16;
 
-/// Error codes that mean "too many requests", besides HTTP 429: the API gateway's
-/// (`APIGW.0308` "the throttling threshold has been reached", under both of its prefixes) and
-/// the S3-style names OBS and some services answer with (`SlowDown` comes with a 503).
+/// Error codes that mean "too many requests", besides HTTP 429: the API gateway's (`APIGW.0308`
+/// "the throttling threshold has been reached", under both of its prefixes) and the S3-style
+/// names OBS and some services answer with (`SlowDown` comes with a 503).
 const THROTTLING_CODES: [&str; 8] = [
     "APIGW.0308",
     "APIG.0308",
@@ -264,24 +264,24 @@ fn find_code_and_message(object: &Map<String, Value>, depth: usize) -> Option<(S
 /// logs through the error message.
 fn redact_security_token(message: String) -> String {
     const NAME: &str = "x-security-token:";
-    if !message.to_ascii_lowercase().contains(NAME) {
+    let lower = message.to_ascii_lowercase();
+    if !lower.contains(NAME) {
         return message;
     }
     let mut out = String::with_capacity(message.len());
-    let mut rest = message.as_str();
-    // Lowercasing ASCII keeps byte offsets, so a match in the lowercase text is one in `rest`.
-    while let Some(at) = rest.to_ascii_lowercase().find(NAME) {
-        let Some((head, value_and_more)) = rest.split_at_checked(at + NAME.len()) else {
-            break;
-        };
-        out.push_str(head);
+    // Lowercasing ASCII keeps byte offsets: a position in `lower` is the same one in `message`.
+    let mut from = 0;
+    while let Some(at) = lower.get(from..).and_then(|rest| rest.find(NAME)) {
+        let value_start = from + at + NAME.len();
+        out.push_str(message.get(from..value_start).unwrap_or_default());
         out.push_str("** redacted **");
-        let value_len = value_and_more
-            .find(['|', '\n', '\r', '"'])
-            .unwrap_or(value_and_more.len());
-        rest = value_and_more.get(value_len..).unwrap_or_default();
+        let value_len = message
+            .get(value_start..)
+            .and_then(|value| value.find(['|', '\n', '\r', '"']))
+            .unwrap_or(message.len() - value_start);
+        from = value_start + value_len;
     }
-    out.push_str(rest);
+    out.push_str(message.get(from..).unwrap_or_default());
     out
 }
 
