@@ -362,6 +362,16 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     assert_eq!(e.error_code(), Some("APIGW.0301"));
     let msg = e.service_error().unwrap().error_msg().to_owned();
     assert!(msg.contains("canonicalRequest"), "{msg}");
+    // Display says what to check in one line; the canonical request stays available.
+    let line = e.to_string();
+    assert!(
+        line.contains("signature mismatch, check the AK/SK, the clock and the region")
+            && !line.contains("canonicalRequest")
+            && line.len() < 250,
+        "{line}"
+    );
+    let canonical = e.service_error().unwrap().canonical_request().unwrap();
+    assert!(canonical.starts_with("GET\n/v2/"), "{canonical}");
     shown.push_str(&format!("{wrong:?}\n{wrong_swr:?}\n{msg}\n"));
 
     // An endpoint with a password in it: refused when the client is built, or failing to
