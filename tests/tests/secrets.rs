@@ -5,7 +5,10 @@
 //! recording proxy that captures every `Authorization` header sent. Then the secret key, the
 //! security token and every signature value must appear nowhere in what tracing captured at
 //! TRACE (the SDK and its HTTP stack), nor in the `Debug`/`Display` of the config, credentials,
-//! clients, request builders, requests, outputs and errors.
+//! clients, request builders, requests, outputs and errors. Errors are also shown with their
+//! whole cause chain, including those of an endpoint with a password in its URL and of a
+//! presigned upload URL (`Signature=`, `AccessKeyId=`, `X-Amz-Signature=`) that cannot be
+//! reached.
 //!
 //! In its own test binary with a global subscriber: tracing caches callsite interest
 //! process-wide, so a per-thread subscriber can miss events while other tests run.
@@ -26,6 +29,10 @@ const AK: &str = "HPUASECRETSTEST00001";
 const SK: &str = "secrets-test-SK-9f8e7d6c5b4a39281706f5e4";
 const TOKEN: &str = "secrets-test-security-token-0a1b2c3d4e5f";
 const WRONG_SK: &str = "secrets-test-wrong-SK-6d5c4b3a2918";
+const PASSWORD: &str = "secrets-test-endpoint-password-77aa";
+const UPLOAD_SIGNATURE: &str = "secrets-test-upload-signature-1f2e3d";
+const UPLOAD_AMZ_SIGNATURE: &str = "secrets-test-amz-signature-4c5b6a";
+const UPLOAD_ACCESS_KEY: &str = "SECRETSTESTUPLOADAK9";
 
 /// Collects formatted tracing output.
 #[derive(Clone, Default)]
@@ -186,6 +193,18 @@ fn httpdate_now() -> String {
     )
 }
 
+/// `Display`, `Debug` and pretty `Debug` of an error, its cause chain as `anyhow`'s `{:#}`
+/// would print it, and each cause's `Debug`.
+fn everything_shown(e: &huaweicloud_sdk_core::Error) -> String {
+    let mut shown = format!("{e}\n{e:?}\n{e:#?}\n{}\n", e.report());
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        shown.push_str(&format!("{c}\n{c:?}\n"));
+        cause = c.source();
+    }
+    shown
+}
+
 /// Sends a generated builder, recording the `Debug` of the builder, of the request it builds,
 /// and the `Debug` of the output or the `Display` and `Debug` of the error.
 macro_rules! run {
@@ -198,7 +217,7 @@ macro_rules! run {
                 Ok(out)
             }
             Err(e) => {
-                $shown.push_str(&format!("{e}\n{e:?}\n{e:#?}\n"));
+                $shown.push_str(&everything_shown(&e));
                 Err(e)
             }
         }
@@ -343,7 +362,68 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     assert_eq!(e.error_code(), Some("APIGW.0301"));
     let msg = e.service_error().unwrap().error_msg().to_owned();
     assert!(msg.contains("canonicalRequest"), "{msg}");
+    // Display says what to check in one line; the canonical request stays available.
+    let line = e.to_string();
+    assert!(
+        line.contains("signature mismatch, check the AK/SK, the clock and the region")
+            && !line.contains("canonicalRequest")
+            && line.len() < 250,
+        "{line}"
+    );
+    let canonical = e.service_error().unwrap().canonical_request().unwrap();
+    assert!(canonical.starts_with("GET\n/v2/"), "{canonical}");
     shown.push_str(&format!("{wrong:?}\n{wrong_swr:?}\n{msg}\n"));
+
+    // An endpoint with a password in it: refused when the client is built, or failing to
+    // connect; either way the password is shown nowhere.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let with_password = huaweicloud_sdk_core::Config::new(credentials.clone())
+        .with_endpoint(format!("http://user:{PASSWORD}@127.0.0.1:{closed}"));
+    shown.push_str(&format!("{with_password:?}\n"));
+    match huaweicloud_sdk_swr::v2::Client::new(&with_password) {
+        Err(e) => shown.push_str(&everything_shown(&e)),
+        Ok(client) => {
+            run!(
+                shown,
+                client
+                    .show_instance_artifact()
+                    .instance_id(seed::SWR_INSTANCE_ID)
+                    .namespace_name(seed::SWR_NAMESPACE)
+                    .repository_name("nginx")
+                    .reference("latest")
+            )
+            .unwrap_err();
+        }
+    }
+
+    // A presigned upload URL that cannot be reached: CreateFile answers it, the PUT is refused.
+    let upload_url = format!(
+        "http://127.0.0.1:{closed}/bucket/portrait.png?AccessKeyId={UPLOAD_ACCESS_KEY}\
+         &Expires=1700000000&Signature={UPLOAD_SIGNATURE}&X-Amz-Signature={UPLOAD_AMZ_SIGNATURE}"
+    );
+    let created = serde_json::json!({"file_id": "f-secrets", "upload_url": upload_url});
+    proxy.then([scripted(200, &[], &created.to_string())]);
+    let dir = std::env::temp_dir().join(format!("hwc-secrets-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("portrait.png");
+    std::fs::write(&file, b"\x89PNG secrets test").unwrap();
+    let e = huaweicloud_sdk_metastudio::upload::UploadFile::new(&metastudio, &file)
+        .asset_id("8cb2f48a2cb006154794741933421100")
+        .asset_file_category(huaweicloud_sdk_metastudio::v1::models::AssetFileCategory::Main)
+        .send()
+        .await
+        .unwrap_err();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(e.is_connect(), "{e:?}");
+    let upload_shown = everything_shown(&e);
+    assert!(
+        !upload_shown.contains("Signature=") && !upload_shown.contains("AccessKeyId="),
+        "the presigned query leaked into the upload error:\n{upload_shown}"
+    );
+    shown.push_str(&upload_shown);
 
     // Every request was signed; collect the signature values.
     let authorizations = proxy.authorizations.lock().unwrap().clone();
@@ -371,7 +451,15 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
         assert!(logs.contains(expected), "{expected} missing from the logs");
     }
     for (what, text) in [("logs", &logs), ("Debug/Display output", &shown)] {
-        for secret in [SK, TOKEN, WRONG_SK] {
+        for secret in [
+            SK,
+            TOKEN,
+            WRONG_SK,
+            PASSWORD,
+            UPLOAD_SIGNATURE,
+            UPLOAD_AMZ_SIGNATURE,
+            UPLOAD_ACCESS_KEY,
+        ] {
             assert!(
                 !text.contains(secret),
                 "{secret} leaked into the {what}:\n{text}"

@@ -2,14 +2,56 @@
 //!
 //! Every fallible call returns [`Error`]. It is opaque on purpose: ask it what happened through
 //! [`Error::kind`] and the predicates ([`Error::is_timeout`], [`Error::is_throttling`],
-//! [`Error::is_retryable`], ...), and reach the service's answer through
-//! [`Error::service_error`].
+//! [`Error::is_not_found`], [`Error::is_auth_failure`], [`Error::is_retryable`], ...), and reach
+//! the service's answer through [`Error::service_error`].
+//!
+//! ```
+//! use huaweicloud_sdk_core::{Error, ErrorKind};
+//!
+//! fn explain(error: &Error) -> &'static str {
+//!     if error.is_not_found() {
+//!         "no such resource"
+//!     } else if error.is_throttling() {
+//!         "slow down and try again later"
+//!     } else if error.is_auth_failure() {
+//!         "check the AK/SK, the clock and the region"
+//!     } else if error.is_timeout() {
+//!         "the service did not answer in time"
+//!     } else {
+//!         match error.kind() {
+//!             ErrorKind::Construction => "the request is invalid; nothing was sent",
+//!             ErrorKind::Transport => "the network failed",
+//!             _ => "the service refused the request",
+//!         }
+//!     }
+//! }
+//!
+//! let missing = Error::service(huaweicloud_sdk_core::ServiceError::from_response(
+//!     http::StatusCode::NOT_FOUND,
+//!     &http::HeaderMap::new(),
+//!     br#"{"error_code":"SWR.0002","error_msg":"artifact not found"}"#,
+//! ));
+//! assert_eq!(explain(&missing), "no such resource");
+//! assert_eq!(explain(&Error::credentials("no AK/SK")), "check the AK/SK, the clock and the region");
+//! ```
+//!
+//! # Display, `source()` and secrets
+//!
+//! `Display` is one line: the SDK's own account of what failed (for a network failure, the
+//! server's `host:port`, never a path, query or user info). The underlying causes (the
+//! `std::io::Error` of a refused connection, the HTTP client's error) are reachable through
+//! [`std::error::Error::source`] and are not repeated in `Display`, so a report that walks the
+//! chain (`anyhow`'s `{:#}`, [`Error::report`]) shows each cause once. Text from the
+//! server (codes, messages) is escaped: a control character never reaches a log raw. No error
+//! holds a request URL's query (a presigned URL's signature) or an endpoint's password.
 //!
 //! # Troubleshooting
 //!
-//! * `APIGW.0301` with "verify aksk signature fail": the AK/SK pair is wrong, or a proxy rewrote
-//!   the request after signing. The message of the local endpoint and of some gateways contains
-//!   the canonical request the server computed; compare it with a debug log of this SDK.
+//! * `APIGW.0301` with "verify aksk signature fail"
+//!   ([`ServiceError::is_signature_mismatch`]): the AK/SK pair is wrong, or a proxy rewrote
+//!   the request after signing. The local endpoint and some gateways echo the canonical request
+//!   the server computed: [`ServiceError::canonical_request`]; compare it with a debug log of
+//!   this SDK.
 //! * "signature expired": the machine's clock is more than 15 minutes off, and the answer had
 //!   no `Date` header to correct the signing clock from (see
 //!   [`Config::with_clock_skew_correction`](crate::Config::with_clock_skew_correction)).
@@ -17,6 +59,7 @@
 //!   provider's reason.
 
 mod service;
+mod text;
 
 pub use service::{MAX_ERROR_BODY_BYTES, ServiceError};
 
@@ -77,6 +120,8 @@ struct Inner {
     request_id: Option<String>,
     operation: Option<(&'static str, &'static str)>,
     attempts: u32,
+    /// `host:port` of the server a transport failure or timeout happened with.
+    peer: Option<String>,
     source: Option<BoxError>,
 }
 
@@ -93,6 +138,7 @@ impl Error {
                 request_id: None,
                 operation: None,
                 attempts: 0,
+                peer: None,
                 source: None,
             }),
         }
@@ -156,9 +202,18 @@ impl Error {
         e
     }
 
-    /// Attaches the underlying cause.
+    /// Attaches the underlying cause, reachable through [`std::error::Error::source`] and
+    /// [`Debug`](fmt::Debug) but not shown by `Display`. It must hold no secret: attach a
+    /// `reqwest::Error` through `without_url()`, never an error quoting a presigned URL.
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
         self.inner.source = Some(source.into());
+        self
+    }
+
+    /// Names the server a transport failure or timeout happened with, as `host:port` (no
+    /// scheme, user info, path or query: this is shown by `Display`).
+    pub fn with_peer(mut self, host_port: impl Into<String>) -> Self {
+        self.inner.peer = Some(host_port.into());
         self
     }
 
@@ -181,6 +236,20 @@ impl Error {
     pub fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;
         self
+    }
+
+    /// The error and its causes on one line, `error: cause: cause...`, for a log or a
+    /// terminal without `anyhow` (`anyhow`'s `{:#}` shows the same).
+    ///
+    /// ```
+    /// # use huaweicloud_sdk_core::Error;
+    /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+    /// let e = Error::construction("cannot read body.json").with_source(io);
+    /// assert_eq!(e.to_string(), "cannot read body.json");
+    /// assert_eq!(e.report().to_string(), "cannot read body.json: no such file");
+    /// ```
+    pub fn report(&self) -> Report<'_> {
+        Report(self)
     }
 
     /// What kind of error this is.
@@ -213,6 +282,11 @@ impl Error {
         self.inner.service.as_ref().map(ServiceError::error_code)
     }
 
+    /// `host:port` of the server a transport failure or timeout happened with, when known.
+    pub fn peer(&self) -> Option<&str> {
+        self.inner.peer.as_deref()
+    }
+
     /// Which timeout fired, for timeout errors.
     pub fn timeout_kind(&self) -> Option<TimeoutKind> {
         self.inner.timeout
@@ -238,7 +312,7 @@ impl Error {
         self.inner.kind == ErrorKind::Credentials
     }
 
-    /// A timeout fired.
+    /// A timeout fired, whichever ([`Error::timeout_kind`] says which).
     pub fn is_timeout(&self) -> bool {
         self.inner.kind == ErrorKind::Timeout
     }
@@ -263,12 +337,69 @@ impl Error {
         self.inner.kind == ErrorKind::Service
     }
 
-    /// The service throttled the request (HTTP 429 or a throttling error code).
+    /// The service throttled the request: HTTP 429 or a throttling code (`APIGW.0308`,
+    /// `Throttling`, `SlowDown`, ...). Wait before trying again.
+    ///
+    /// ```
+    /// # use huaweicloud_sdk_core::{Error, ServiceError};
+    /// let e = Error::service(ServiceError::from_response(
+    ///     http::StatusCode::TOO_MANY_REQUESTS,
+    ///     &http::HeaderMap::new(),
+    ///     br#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}"#,
+    /// ));
+    /// if e.is_throttling() {
+    ///     let wait = e.service_error().and_then(|s| s.retry_after());
+    ///     assert_eq!(wait, None);
+    /// }
+    /// assert!(e.is_throttling() && e.is_retryable());
+    /// ```
     pub fn is_throttling(&self) -> bool {
         self.inner
             .service
             .as_ref()
             .is_some_and(ServiceError::is_throttling)
+    }
+
+    /// The service answered HTTP 404: the resource (or the API) does not exist.
+    ///
+    /// ```
+    /// # use huaweicloud_sdk_core::{Error, ServiceError};
+    /// # let e = Error::service(ServiceError::from_response(
+    /// #     http::StatusCode::NOT_FOUND, &http::HeaderMap::new(), b""));
+    /// match e.is_not_found() {
+    ///     true => println!("nothing to delete"),
+    ///     false => return Err(e),
+    /// }
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn is_not_found(&self) -> bool {
+        self.inner.service.is_some() && self.inner.status == Some(http::StatusCode::NOT_FOUND)
+    }
+
+    /// Authentication or authorization failed: no usable credentials
+    /// ([`is_credentials`](Self::is_credentials)), or the service answered HTTP 401 or 403 or
+    /// a gateway authentication code (`APIGW.0301` to `APIGW.0307`: a bad signature, an
+    /// expired token, a denied access). Retrying the same request will not help.
+    ///
+    /// ```
+    /// # use huaweicloud_sdk_core::{Error, ServiceError};
+    /// let e = Error::service(ServiceError::from_response(
+    ///     http::StatusCode::UNAUTHORIZED,
+    ///     &http::HeaderMap::new(),
+    ///     br#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail"}"#,
+    /// ));
+    /// if e.is_auth_failure() {
+    ///     eprintln!("{e}");
+    /// }
+    /// assert!(e.is_auth_failure() && !e.is_retryable());
+    /// ```
+    pub fn is_auth_failure(&self) -> bool {
+        self.inner.kind == ErrorKind::Credentials
+            || self
+                .inner
+                .service
+                .as_ref()
+                .is_some_and(ServiceError::is_auth_failure)
     }
 
     /// Trying the same request again may succeed: connect failures, timeouts, broken
@@ -300,24 +431,45 @@ impl fmt::Display for Error {
                 if kind == ErrorKind::Decode {
                     f.write_str("cannot decode response: ")?;
                 }
-                f.write_str(&self.inner.message)?;
-                // A failure while reading a success response: say which response it was.
-                if let Some(status) = self.inner.status {
-                    write!(f, " (HTTP {}", status.as_u16())?;
-                    if let Some(id) = &self.inner.request_id {
-                        write!(f, ", request id {id}")?;
-                    }
-                    f.write_str(")")?;
-                }
+                // Messages may quote what a server or a file said.
+                write!(
+                    f,
+                    "{}",
+                    text::Escaped::bare(&self.inner.message, usize::MAX)
+                )?;
+                self.fmt_context(f)?;
             }
         }
         if self.inner.attempts > 1 {
             write!(f, " after {} attempts", self.inner.attempts)?;
         }
-        if let Some(source) = &self.inner.source {
-            write!(f, ": {source}")?;
-        }
+        // The source is not written: reports that walk `source()` show it (once).
         Ok(())
+    }
+}
+
+impl Error {
+    /// ` (host:port, HTTP 200, request id ..)`: which server and which response a failure
+    /// happened with, as far as known.
+    fn fmt_context(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(peer) = &self.inner.peer {
+            parts.push(text::Escaped::bare(peer, usize::MAX).to_string());
+        }
+        // A failure while reading a success response: say which response it was.
+        if let Some(status) = self.inner.status {
+            parts.push(format!("HTTP {}", status.as_u16()));
+            if let Some(id) = &self.inner.request_id {
+                parts.push(format!(
+                    "request id {}",
+                    text::Escaped::bare(id, usize::MAX)
+                ));
+            }
+        }
+        if parts.is_empty() {
+            return Ok(());
+        }
+        write!(f, " ({})", parts.join(", "))
     }
 }
 
@@ -347,10 +499,35 @@ impl fmt::Debug for Error {
         if self.inner.attempts > 0 {
             d.field("attempts", &self.inner.attempts);
         }
+        if let Some(peer) = &self.inner.peer {
+            d.field("peer", peer);
+        }
         if let Some(source) = &self.inner.source {
             d.field("source", source);
         }
         d.finish()
+    }
+}
+
+/// An [`Error`] and its causes, `error: cause: cause...`; see [`Error::report`].
+pub struct Report<'a>(&'a Error);
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = std::error::Error::source(self.0);
+        while let Some(c) = cause {
+            // A cause's text is not the SDK's: it may hold anything a server sent.
+            write!(f, ": {}", text::Escaped::bare(&c.to_string(), usize::MAX))?;
+            cause = c.source();
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
     }
 }
 
@@ -405,6 +582,93 @@ mod tests {
             decode.to_string(),
             "cannot decode response: bad (HTTP 200, request id rid)"
         );
+    }
+
+    fn service(status: u16, body: &str) -> Error {
+        Error::service(ServiceError::from_response(
+            http::StatusCode::from_u16(status).unwrap(),
+            &http::HeaderMap::new(),
+            body.as_bytes(),
+        ))
+    }
+
+    #[test]
+    fn is_not_found_means_a_404_answer() {
+        assert!(service(404, r#"{"error_code":"SWR.0002","error_msg":"gone"}"#).is_not_found());
+        assert!(service(404, "").is_not_found());
+        assert!(!service(400, "").is_not_found());
+        assert!(!service(403, "").is_not_found());
+        // A 404 read as a success response is not a "not found" answer.
+        let decode = Error::decode("bad", http::StatusCode::NOT_FOUND, None);
+        assert!(!decode.is_not_found());
+        assert!(!Error::transport("refused", true).is_not_found());
+    }
+
+    #[test]
+    fn is_auth_failure_covers_credentials_401_403_and_gateway_codes() {
+        assert!(service(401, "").is_auth_failure());
+        assert!(service(403, "").is_auth_failure());
+        let signature = service(
+            401,
+            r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail"}"#,
+        );
+        assert!(signature.is_auth_failure() && !signature.is_retryable());
+        assert!(service(400, r#"{"error_code":"APIGW.0305","error_msg":"m"}"#).is_auth_failure());
+        assert!(Error::credentials("no credentials").is_auth_failure());
+        assert!(!service(404, "").is_auth_failure());
+        assert!(!service(500, "").is_auth_failure());
+        assert!(!Error::construction("x").is_auth_failure());
+    }
+
+    #[test]
+    fn is_throttling_covers_429_and_throttling_codes() {
+        assert!(service(429, "").is_throttling());
+        assert!(service(400, r#"{"error_code":"APIGW.0308","error_msg":"m"}"#).is_throttling());
+        assert!(service(400, r#"{"code":"Throttling","message":"m"}"#).is_throttling());
+        assert!(!service(500, "").is_throttling());
+        assert!(!Error::timeout(TimeoutKind::Read, Duration::ZERO).is_throttling());
+    }
+
+    #[test]
+    fn is_timeout_covers_every_timeout_kind() {
+        for kind in [
+            TimeoutKind::Connect,
+            TimeoutKind::Attempt,
+            TimeoutKind::Total,
+            TimeoutKind::Read,
+        ] {
+            let e = Error::timeout(kind, Duration::from_secs(1));
+            assert!(e.is_timeout() && e.timeout_kind() == Some(kind), "{kind:?}");
+            assert!(!e.is_transport() && !e.is_service());
+        }
+        assert!(!Error::transport("reset", false).is_timeout());
+        assert!(!service(504, "").is_timeout());
+    }
+
+    #[test]
+    fn display_leaves_the_source_to_source_and_escapes_the_message() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused by os");
+        let e = Error::transport("connection refused", true)
+            .with_peer("127.0.0.1:9")
+            .with_source(io);
+        assert_eq!(e.to_string(), "connection refused (127.0.0.1:9)");
+        assert_eq!(
+            e.report().to_string(),
+            "connection refused (127.0.0.1:9): refused by os"
+        );
+        let source = std::error::Error::source(&e).unwrap();
+        assert_eq!(
+            source
+                .downcast_ref::<std::io::Error>()
+                .map(std::io::Error::kind),
+            Some(std::io::ErrorKind::ConnectionRefused)
+        );
+        let e = Error::credentials("metadata answered \"x\ny\u{1b}[0m\"");
+        assert_eq!(e.to_string(), "metadata answered \"x\\ny\\u{1b}[0m\"");
+        let e = Error::transport("reset", false)
+            .with_peer("h:1")
+            .with_response(http::StatusCode::OK, Some("rid"));
+        assert_eq!(e.to_string(), "reset (h:1, HTTP 200, request id rid)");
     }
 
     #[test]

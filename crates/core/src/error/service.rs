@@ -5,6 +5,8 @@ use std::fmt;
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
+use super::text::Escaped;
+
 /// At most this many bytes of an error body are read and kept. A hostile or broken server cannot
 /// make the SDK buffer more than this for an error.
 pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
@@ -19,8 +21,48 @@ const CODE_MESSAGE_KEYS: [(&str, &str); 3] = [
 /// Nested objects deeper than this are not searched for an error code (guards hostile bodies).
 const MAX_NESTING: usize = 16;
 
-/// Error codes the API gateway uses for throttling, besides HTTP 429.
-const THROTTLING_CODES: [&str; 3] = ["APIGW.0308", "APIG.0308", "APIGW.0309"];
+/// Error codes that mean "too many requests", besides HTTP 429: the API gateway's (`APIGW.0308`
+/// "the throttling threshold has been reached", under both of its prefixes) and the S3-style
+/// names OBS and some services answer with (`SlowDown` comes with a 503).
+const THROTTLING_CODES: [&str; 8] = [
+    "APIGW.0308",
+    "APIG.0308",
+    "APIGW.0309",
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequests",
+    "RequestLimitExceeded",
+    "SlowDown",
+];
+
+/// API gateway codes of a failed authentication or authorization (IAM or app credentials,
+/// denied access, expired token): `0301` to `0307` under both prefixes.
+const AUTH_CODES: [&str; 14] = [
+    "APIGW.0301",
+    "APIGW.0302",
+    "APIGW.0303",
+    "APIGW.0304",
+    "APIGW.0305",
+    "APIGW.0306",
+    "APIGW.0307",
+    "APIG.0301",
+    "APIG.0302",
+    "APIG.0303",
+    "APIG.0304",
+    "APIG.0305",
+    "APIG.0306",
+    "APIG.0307",
+];
+
+/// The gateway code of "Incorrect IAM authentication information", a bad AK/SK signature among
+/// others.
+const IAM_AUTH_CODES: [&str; 2] = ["APIGW.0301", "APIG.0301"];
+
+/// What precedes the canonical request a gateway echoes in a signature error.
+const CANONICAL_REQUEST_MARKER: &str = "canonicalRequest";
+
+/// At most this many characters of the error code go into the one-line `Display`.
+const DISPLAY_CODE_CHARS: usize = 64;
 
 /// An error answered by a Huawei Cloud service.
 ///
@@ -46,7 +88,7 @@ impl ServiceError {
     /// [`MAX_ERROR_BODY_BYTES`] (longer input is cut and marked truncated).
     pub fn from_response(status: http::StatusCode, headers: &http::HeaderMap, body: &[u8]) -> Self {
         let truncated = body.len() > MAX_ERROR_BODY_BYTES;
-        let body = &body[..body.len().min(MAX_ERROR_BODY_BYTES)];
+        let body = body.get(..MAX_ERROR_BODY_BYTES).unwrap_or(body);
         Self::from_bounded(status, headers, Bytes::copy_from_slice(body), truncated)
     }
 
@@ -106,7 +148,11 @@ impl ServiceError {
             encoded_authorization_message: None,
             retry_after: None,
             date: None,
-            body: body.slice(..body.len().min(MAX_ERROR_BODY_BYTES)),
+            body: if truncated {
+                body.slice(..MAX_ERROR_BODY_BYTES)
+            } else {
+                body
+            },
             body_truncated: truncated,
         }
     }
@@ -156,10 +202,43 @@ impl ServiceError {
         self.body_truncated
     }
 
-    /// HTTP 429 or a gateway throttling code.
+    /// HTTP 429 or a throttling code (`APIGW.0308`, `Throttling`, `SlowDown`, ...).
     pub fn is_throttling(&self) -> bool {
         self.status == http::StatusCode::TOO_MANY_REQUESTS
             || THROTTLING_CODES.contains(&self.error_code.as_str())
+    }
+
+    /// HTTP 401 or 403, or a gateway authentication code (`APIGW.0301` to `APIGW.0307`).
+    pub fn is_auth_failure(&self) -> bool {
+        matches!(
+            self.status,
+            http::StatusCode::UNAUTHORIZED | http::StatusCode::FORBIDDEN
+        ) || AUTH_CODES.contains(&self.error_code.as_str())
+    }
+
+    /// The gateway could not verify the request's AK/SK signature (`APIGW.0301` "verify aksk
+    /// signature fail"): a wrong AK/SK pair, or a request changed after signing. See
+    /// [`canonical_request`](Self::canonical_request) for what the server signed.
+    pub fn is_signature_mismatch(&self) -> bool {
+        IAM_AUTH_CODES.contains(&self.error_code.as_str())
+            && (self.error_msg.contains("signature fail") || self.canonical_request().is_some())
+    }
+
+    /// The canonical request the server computed, when its message echoes one (the local
+    /// endpoint and some gateways do, after `canonicalRequest:`). Compare it with the
+    /// canonical request in this SDK's debug log to see which part differs. Security tokens in
+    /// it are redacted.
+    pub fn canonical_request(&self) -> Option<&str> {
+        let (_, rest) = self.error_msg.split_once(CANONICAL_REQUEST_MARKER)?;
+        Some(rest.trim_start_matches([':', '=', ' ']))
+    }
+
+    /// The message without an echoed canonical request.
+    fn short_message(&self) -> &str {
+        match self.error_msg.split_once(CANONICAL_REQUEST_MARKER) {
+            Some((before, _)) => before.trim_end_matches([',', ':', ';', ' ']),
+            None => &self.error_msg,
+        }
     }
 }
 
@@ -190,19 +269,19 @@ fn redact_security_token(message: String) -> String {
         return message;
     }
     let mut out = String::with_capacity(message.len());
-    let mut rest = message.as_str();
-    let mut rest_lower = lower.as_str();
-    while let Some(at) = rest_lower.find(NAME) {
-        let value_start = at + NAME.len();
-        out.push_str(&rest[..value_start]);
+    // Lowercasing ASCII keeps byte offsets: a position in `lower` is the same one in `message`.
+    let mut from = 0;
+    while let Some(at) = lower.get(from..).and_then(|rest| rest.find(NAME)) {
+        let value_start = from + at + NAME.len();
+        out.push_str(message.get(from..value_start).unwrap_or_default());
         out.push_str("** redacted **");
-        let value_len = rest[value_start..]
-            .find(['|', '\n', '\r', '"'])
-            .unwrap_or(rest.len() - value_start);
-        rest = &rest[value_start + value_len..];
-        rest_lower = &rest_lower[value_start + value_len..];
+        let value_len = message
+            .get(value_start..)
+            .and_then(|value| value.find(['|', '\n', '\r', '"']))
+            .unwrap_or(message.len() - value_start);
+        from = value_start + value_len;
     }
-    out.push_str(rest);
+    out.push_str(message.get(from..).unwrap_or_default());
     out
 }
 
@@ -221,14 +300,28 @@ fn scalar_text(value: &Value) -> Option<String> {
 
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} {} ", self.status.as_u16(), self.error_code)?;
-        match self.error_msg.char_indices().nth(DISPLAY_MESSAGE_CHARS) {
-            // A whole HTML error page is not a message: keep the line readable.
-            Some((cut, _)) => write!(f, "{:?}", format!("{}…", &self.error_msg[..cut]))?,
-            None => write!(f, "{:?}", self.error_msg)?,
+        write!(
+            f,
+            "HTTP {} {} ",
+            self.status.as_u16(),
+            Escaped::bare(&self.error_code, DISPLAY_CODE_CHARS)
+        )?;
+        // The echoed canonical request is hundreds of characters of escaped newlines that
+        // hide the point: say what to check, and leave the details to `canonical_request`.
+        if self.is_signature_mismatch() {
+            f.write_str("signature mismatch, check the AK/SK, the clock and the region: ")?;
         }
+        write!(
+            f,
+            "{}",
+            Escaped::quoted(self.short_message(), DISPLAY_MESSAGE_CHARS)
+        )?;
         if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
+            write!(
+                f,
+                " (request id {})",
+                Escaped::bare(id, DISPLAY_MESSAGE_CHARS)
+            )?;
         }
         Ok(())
     }
@@ -319,6 +412,150 @@ mod tests {
         );
         assert!(e.body_truncated());
         assert_eq!(e.body().len(), MAX_ERROR_BODY_BYTES);
+    }
+
+    /// The golden shape (`responses.json`) and the local endpoint's, which echoes the
+    /// canonical request it computed.
+    const GOLDEN_0301: &str = r#"{"error_msg":"Incorrect IAM authentication information: verify aksk signature fail","error_code":"APIGW.0301","request_id":"d4b6b8ac6f7c0f2f6e9a3b4c5d6e7f80"}"#;
+
+    fn local_0301() -> String {
+        let canonical = format!(
+            "GET\n/v2/manage/instances/{}/namespaces/library/repositories/nginx/artifacts/latest/\n\n\
+             content-type:application/json\nhost:127.0.0.1:43127\nx-project-id:{}\n\
+             x-sdk-date:20260101T000000Z\n\ncontent-type;host;x-project-id;x-sdk-date\n{}",
+            "7c3e".repeat(8),
+            "0a1b".repeat(8),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        serde_json::json!({
+            "error_msg": format!(
+                "Incorrect IAM authentication information: verify aksk signature fail, \
+                 canonicalRequest: {canonical}"
+            ),
+            "error_code": "APIGW.0301",
+            "request_id": "local-rid",
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn a_signature_mismatch_says_what_to_check_and_keeps_the_canonical_request_aside() {
+        let hint = "signature mismatch, check the AK/SK, the clock and the region";
+        let golden = parse(401, GOLDEN_0301);
+        assert!(golden.is_signature_mismatch() && golden.is_auth_failure());
+        assert_eq!(golden.canonical_request(), None);
+        assert_eq!(
+            golden.to_string(),
+            format!(
+                "HTTP 401 APIGW.0301 {hint}: \"Incorrect IAM authentication information: \
+                 verify aksk signature fail\""
+            )
+        );
+
+        let local = parse(401, &local_0301());
+        assert!(local.is_signature_mismatch());
+        let shown = local.to_string();
+        assert_eq!(
+            shown,
+            format!(
+                "HTTP 401 APIGW.0301 {hint}: \"Incorrect IAM authentication information: \
+                 verify aksk signature fail\""
+            )
+        );
+        assert!(shown.len() < 200, "{}", shown.len());
+        let canonical = local.canonical_request().unwrap();
+        assert!(
+            canonical.starts_with("GET\n/v2/manage/instances/"),
+            "{canonical}"
+        );
+        assert!(canonical.ends_with("7852b855"), "{canonical}");
+        assert!(
+            local.error_msg().contains("canonicalRequest: GET\n"),
+            "the message itself is kept whole"
+        );
+
+        // Other 401s keep their message and get no hint.
+        let expired = parse(
+            401,
+            r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: signature expired"}"#,
+        );
+        assert!(!expired.is_signature_mismatch() && expired.is_auth_failure());
+        assert!(!expired.to_string().contains(hint));
+        let denied = parse(
+            403,
+            r#"{"error_code":"APIGW.0302","error_msg":"The IAM user is not authorized"}"#,
+        );
+        assert!(!denied.is_signature_mismatch() && denied.is_auth_failure());
+    }
+
+    #[test]
+    fn server_text_reaches_display_with_its_controls_escaped() {
+        let body = serde_json::json!({
+            "error_code": "X.1\n2026-01-01 INFO forged\r\u{1b}[2K",
+            "error_msg": "bad\nINFO forged line\r\u{1b}]0;title\u{7}\u{85}\u{9b}31m\u{202e}",
+        })
+        .to_string();
+        let json = parse(400, &body);
+        // OBS XML errors are built from `<Code>` and `<Message>` this way.
+        let obs = ServiceError::from_body_error(
+            http::StatusCode::FORBIDDEN,
+            Some("obs-rid".into()),
+            "AccessDenied\n\u{1b}[31m",
+            "Access Denied\r\nHTTP/1.1 200 OK",
+            Bytes::new(),
+        );
+        for e in [&json, &obs] {
+            let shown = e.to_string();
+            assert!(
+                !shown.chars().any(|c| c.is_control()),
+                "a control character in {shown:?}"
+            );
+            assert!(!shown.contains('\u{202e}'), "{shown:?}");
+        }
+        assert_eq!(
+            json.to_string(),
+            "HTTP 400 X.1\\n2026-01-01 INFO forged\\r\\u{1b}[2K \"bad\\nINFO forged \
+             line\\r\\u{1b}]0;title\\u{7}\\u{85}\\u{9b}31m\\u{202e}\""
+        );
+        assert_eq!(
+            obs.to_string(),
+            "HTTP 403 AccessDenied\\n\\u{1b}[31m \"Access Denied\\r\\nHTTP/1.1 200 OK\" \
+             (request id obs-rid)"
+        );
+        // The accessors give the text as the server sent it.
+        assert_eq!(obs.error_code(), "AccessDenied\n\u{1b}[31m");
+    }
+
+    #[test]
+    fn a_huge_code_is_cut_in_display() {
+        let body = serde_json::json!({"error_code": "C".repeat(10_000), "error_msg": "m"});
+        let shown = parse(400, &body.to_string()).to_string();
+        assert!(shown.len() < 100, "{shown}");
+    }
+
+    #[test]
+    fn throttling_and_auth_codes() {
+        for (status, code) in [
+            (429, "ANY.0001"),
+            (400, "APIGW.0308"),
+            (400, "APIG.0308"),
+            (400, "Throttling"),
+            (503, "SlowDown"),
+        ] {
+            let body = format!(r#"{{"error_code":"{code}","error_msg":"m"}}"#);
+            assert!(parse(status, &body).is_throttling(), "{status} {code}");
+        }
+        assert!(!parse(400, r#"{"error_code":"APIGW.0301","error_msg":"m"}"#).is_throttling());
+        for (status, code) in [
+            (401, "IAM.0001"),
+            (403, "SWR.0403"),
+            (400, "APIGW.0303"),
+            (400, "APIG.0307"),
+        ] {
+            let body = format!(r#"{{"error_code":"{code}","error_msg":"m"}}"#);
+            assert!(parse(status, &body).is_auth_failure(), "{status} {code}");
+        }
+        assert!(!parse(404, r#"{"error_code":"APIG.0101","error_msg":"m"}"#).is_auth_failure());
     }
 
     #[test]

@@ -21,7 +21,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::connect_timeout::ConnectTimeout;
-use super::failure::{Timeouts, caused_by_timeout, set_content_length, with_causes};
+use super::failure::{Peer, Timeouts, hyper_errors, set_content_length};
 use super::response_timer::{HeadFailure, ResponseTimer};
 use super::{HttpTransport, SendDeadline, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
@@ -79,6 +79,7 @@ impl HyperTransport {
         request: http::Request<OutgoingBody>,
         deadline: Option<SendDeadline>,
     ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
+        let peer = Peer::of(request.uri());
         let sent = self.client.request(request);
         async move {
             let mut timer = ResponseTimer::new(self.timeouts.read);
@@ -86,7 +87,7 @@ impl HyperTransport {
                 .head(sent, deadline)
                 .await
                 .map_err(|failure| match failure {
-                    HeadFailure::Http(e) => classify_request(e, self.timeouts),
+                    HeadFailure::Http(e) => hyper_errors::request(e, self.timeouts, &peer),
                     HeadFailure::Silence => {
                         Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
                     }
@@ -97,6 +98,7 @@ impl HyperTransport {
                 inner: incoming,
                 timer,
                 done: false,
+                peer,
             });
             Ok(http::Response::from_parts(parts, body))
         }
@@ -193,6 +195,8 @@ struct IncomingStream {
     inner: hyper::body::Incoming,
     timer: ResponseTimer,
     done: bool,
+    /// Named if reading fails.
+    peer: Peer,
 }
 
 impl Stream for IncomingStream {
@@ -219,7 +223,7 @@ impl Stream for IncomingStream {
                 }
                 Poll::Ready(Some(Err(e))) => {
                     this.done = true;
-                    return Poll::Ready(Some(Err(classify_body(e))));
+                    return Poll::Ready(Some(Err(hyper_errors::body(e, &this.peer))));
                 }
                 Poll::Pending => {}
             }
@@ -230,24 +234,4 @@ impl Stream for IncomingStream {
             });
         }
     }
-}
-
-/// Maps a failed request onto the SDK's kinds, keeping the cause chain as the message.
-fn classify_request(error: hyper_util::client::legacy::Error, timeouts: Timeouts) -> Error {
-    let connect = error.is_connect();
-    if connect && caused_by_timeout(&error) {
-        return Error::timeout(TimeoutKind::Connect, timeouts.connect).with_source(error);
-    }
-    let summary = if connect {
-        "connection failed"
-    } else {
-        "request failed"
-    };
-    Error::transport(with_causes(summary, &error), connect)
-}
-
-/// Maps a failed body read onto a transport error.
-fn classify_body(error: hyper::Error) -> Error {
-    let summary = format!("reading the response body failed: {error}");
-    Error::transport(with_causes(&summary, &error), false)
 }

@@ -9,7 +9,8 @@ use bytes::Bytes;
 use futures_util::Stream;
 
 use super::base_urls::BaseUrls;
-use super::failure::{Timeouts, set_content_length, with_causes};
+use super::failure::reqwest_errors::classify;
+use super::failure::{Peer, Timeouts, set_content_length};
 use super::response_timer::{HeadFailure, ResponseTimer};
 use super::{HttpTransport, SendDeadline, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
@@ -112,15 +113,16 @@ impl HttpTransport for ReqwestTransport {
     {
         let (parts, body) = request.into_parts();
         let length = body.content_length();
+        let peer = Peer::of(&parts.uri);
         match body.to_bytes() {
             Some(bytes) => {
-                Box::pin(self.exchange(self.request(parts, bytes.into(), length), deadline))
+                Box::pin(self.exchange(self.request(parts, bytes.into(), length), deadline, peer))
             }
             // A file or stream body is opened first.
             None => Box::pin(async move {
                 let stream = body.into_stream().await?;
                 let body = reqwest::Body::wrap_stream(stream);
-                self.exchange(self.request(parts, body, length), deadline)
+                self.exchange(self.request(parts, body, length), deadline, peer)
                     .await
             }),
         }
@@ -153,6 +155,7 @@ impl ReqwestTransport {
         &self,
         request: Result<reqwest::Request>,
         deadline: Option<SendDeadline>,
+        peer: Peer,
     ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
         let execute = request.map(|request| self.client.execute(request));
         async move {
@@ -163,7 +166,7 @@ impl ReqwestTransport {
                     .head(execute, deadline)
                     .await
                     .map_err(|failure| match failure {
-                        HeadFailure::Http(e) => classify(e, self.timeouts),
+                        HeadFailure::Http(e) => classify(e, self.timeouts, &peer),
                         HeadFailure::Silence => {
                             Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
                         }
@@ -179,6 +182,7 @@ impl ReqwestTransport {
                 timeouts,
                 timer,
                 done: false,
+                peer,
             });
             let mut out = http::Response::new(body);
             *out.status_mut() = status;
@@ -195,6 +199,8 @@ struct Body<S> {
     timeouts: Timeouts,
     timer: ResponseTimer,
     done: bool,
+    /// Named if reading fails (reqwest's body errors do not say where from).
+    peer: Peer,
 }
 
 impl<S> Stream for Body<S>
@@ -211,7 +217,8 @@ where
         if let Poll::Ready(item) = Pin::new(&mut this.inner).poll_next(cx) {
             this.timer.chunk_received();
             let timeouts = this.timeouts;
-            return Poll::Ready(item.map(|r| r.map_err(|e| classify(e, timeouts))));
+            let peer = &this.peer;
+            return Poll::Ready(item.map(|r| r.map_err(|e| classify(e, timeouts, peer))));
         }
         let limit = this.timer.read_limit().unwrap_or_default();
         this.timer.poll_silence(cx).map(|()| {
@@ -219,28 +226,4 @@ where
             Some(Err(Error::timeout(TimeoutKind::Read, limit)))
         })
     }
-}
-
-/// Maps a reqwest error onto the SDK's kinds, keeping the cause chain as the message.
-fn classify(error: reqwest::Error, timeouts: Timeouts) -> Error {
-    if error.is_timeout() {
-        return if error.is_connect() {
-            Error::timeout(TimeoutKind::Connect, timeouts.connect)
-        } else {
-            // reqwest's only other timer is its whole-request timeout, which this transport
-            // never sets (the executor owns attempt and total timeouts).
-            Error::timeout(TimeoutKind::Read, timeouts.read_limit())
-        }
-        .with_source(error);
-    }
-    let connect = error.is_connect();
-    let summary = if connect {
-        "connection failed"
-    } else if error.is_body() || error.is_decode() {
-        "reading the response body failed"
-    } else {
-        "request failed"
-    };
-    let message = with_causes(summary, &error);
-    Error::transport(message, connect)
 }
