@@ -23,10 +23,9 @@ pub mod iam;
 pub mod paginate;
 pub mod retry;
 pub mod signer;
+pub mod time;
 pub mod transport;
 pub mod wire;
-
-mod time;
 
 pub use body::{ByteStream, FilePart, Multipart, RequestBody};
 pub use config::Config;
