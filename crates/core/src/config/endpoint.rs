@@ -107,9 +107,15 @@ impl Endpoint {
     /// `https://` is prepended when the text has no scheme. Only `http` and `https` are
     /// accepted; a host is required; user info, query and fragment are rejected. A path is
     /// kept as the base path, without its trailing `/`. Surrounding whitespace is ignored.
+    /// The error never shows a `user:password@` part of `text`.
     pub fn parse(text: &str) -> Result<Endpoint> {
-        Self::parse_inner(text)
-            .map_err(|reason| Error::construction(format!("invalid endpoint {text:?}: {reason}")))
+        Self::parse_inner(text).map_err(|reason| {
+            Error::construction(format!(
+                "invalid endpoint {:?}: {}",
+                without_userinfo(text),
+                masked_reason(text, reason)
+            ))
+        })
     }
 
     /// Like [`Endpoint::parse`], naming where the text came from in the error, e.g.
@@ -117,8 +123,9 @@ impl Endpoint {
     pub fn parse_from(text: &str, origin: &str) -> Result<Endpoint> {
         Self::parse_inner(text).map_err(|reason| {
             Error::construction(format!(
-                "invalid endpoint {:?} from {origin}: {reason}",
-                without_userinfo(text)
+                "invalid endpoint {:?} from {origin}: {}",
+                without_userinfo(text),
+                masked_reason(text, reason)
             ))
         })
     }
@@ -246,19 +253,49 @@ fn check_authority(authority: &str) -> std::result::Result<(), String> {
     }
 }
 
-/// The endpoint text with any `user:password@` part masked, for error messages.
+/// The endpoint text with any `user:password@` part masked, for error messages and `Debug`.
+///
+/// Everything between the scheme and the last `@` before any query or fragment is masked: a
+/// password may itself contain `/`, so the first `/` does not reliably end the user info (an
+/// `@` in a path is masked too, which only costs detail in a message).
 pub(crate) fn without_userinfo(text: &str) -> String {
-    let after_scheme = text.find("://").map_or(0, |i| i + 3);
-    let authority_end = text[after_scheme..]
-        .find(['/', '?', '#'])
-        .map_or(text.len(), |i| after_scheme + i);
-    match text[after_scheme..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}***@{}",
-            &text[..after_scheme],
-            &text[after_scheme + at + 1..]
+    match userinfo_span(text) {
+        Some((start, end)) => format!(
+            "{}***{}",
+            text.get(..start).unwrap_or_default(),
+            text.get(end..).unwrap_or_default()
         ),
         None => text.to_owned(),
+    }
+}
+
+/// Byte range of the possible user info in `text`: from after `scheme://` (or the start) to
+/// the last `@` before `?` or `#`, which stays outside the range.
+fn userinfo_span(text: &str) -> Option<(usize, usize)> {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let rest = text.get(start..)?;
+    let before_query = rest
+        .find(['?', '#'])
+        .map_or(rest, |i| rest.get(..i).unwrap_or(rest));
+    let at = before_query.rfind('@')?;
+    Some((start, start + at))
+}
+
+/// `reason` unless it quotes a piece of the user info of `text` (a password taken for a port,
+/// say); then a reason that quotes nothing.
+fn masked_reason(text: &str, reason: String) -> String {
+    let Some(secret) = userinfo_span(text).and_then(|(start, end)| text.get(start..end)) else {
+        return reason;
+    };
+    let quotes_secret = secret
+        .split([':', '/', '@'])
+        .filter(|piece| !piece.is_empty())
+        .any(|piece| reason.contains(piece));
+    if quotes_secret {
+        "it is not a valid endpoint and contains user info ('user@host'), which endpoints cannot have"
+            .to_owned()
+    } else {
+        reason
     }
 }
 
@@ -470,8 +507,35 @@ mod tests {
             !shown.contains("hunter2") && shown.contains("https://***@host.example.com/x"),
             "{shown}"
         );
-        assert_eq!(without_userinfo("host:1/a@b"), "host:1/a@b");
+        assert_eq!(without_userinfo("host:1/a@b"), "***@b");
+        assert_eq!(without_userinfo("host:1/a?x=@b"), "host:1/a?x=@b");
         assert_eq!(without_userinfo("u@h"), "***@h");
+        assert_eq!(without_userinfo("https://h/p"), "https://h/p");
+    }
+
+    #[test]
+    fn parse_errors_never_quote_a_password() {
+        for text in [
+            "https://user:hunter2@host.example.com/x",
+            "user:hunter2@host.example.com",
+            "https://user:hunter2@bad host",
+            "https://user:hunter2@host?q=1",
+            // A `/` in the password: the URL parser takes `hunter2` for a port.
+            "https://user:hunter2/x@host",
+            "https://user:pw/hunter2@host",
+        ] {
+            let err = Endpoint::parse(text).unwrap_err();
+            let shown = format!("{err} {err:?} {err:#?}");
+            assert!(!shown.contains("hunter2"), "{text}: {shown}");
+            assert!(shown.contains("invalid endpoint"), "{shown}");
+            let err = Endpoint::parse_from(text, "the test").unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("hunter2"), "{text}: {shown}");
+        }
+        let shown = Endpoint::parse("https://user:hunter2@host")
+            .unwrap_err()
+            .to_string();
+        assert!(shown.contains("https://***@host"), "{shown}");
     }
 
     #[test]
