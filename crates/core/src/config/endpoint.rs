@@ -51,7 +51,6 @@
 //! ```
 
 use std::fmt;
-use std::sync::Arc;
 
 use http::Uri;
 
@@ -347,28 +346,49 @@ pub struct EndpointEnv {
     lookup: Lookup,
 }
 
-/// How [`EndpointEnv`] reads a variable.
-type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+/// How [`EndpointEnv`] reads a variable: raw values, so that one that is not valid UTF-8 is
+/// reported instead of taken for an unset variable.
+type Lookup = crate::credentials::env::EnvLookup;
 
 impl EndpointEnv {
-    /// Reads the process environment (`std::env::var`; a non-UTF-8 value counts as unset), at
-    /// each resolution.
+    /// Reads the process environment (`std::env::var_os`), at each resolution.
     pub fn from_process() -> Self {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self {
+            lookup: crate::credentials::env::process_env(),
+        }
     }
 
     /// Reads variables through `lookup` instead of the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
         Self {
-            lookup: Arc::new(lookup),
+            lookup: crate::credentials::env::string_lookup(lookup),
         }
     }
 
-    /// The trimmed value of variable `name`; `None` when unset or blank.
+    /// The trimmed value of variable `name`; `None` when unset or blank, and also when it is not
+    /// valid UTF-8 (see [`try_var`](Self::try_var), which reports that).
     pub fn var(&self, name: &str) -> Option<String> {
-        let value = (self.lookup)(name)?;
-        let value = value.trim();
-        (!value.is_empty()).then(|| value.to_owned())
+        self.try_var(name).ok().flatten()
+    }
+
+    /// The trimmed value of variable `name`; `Ok(None)` when unset or blank.
+    ///
+    /// # Errors
+    ///
+    /// A construction error naming the variable (not showing its value) when the value is not
+    /// valid UTF-8.
+    pub fn try_var(&self, name: &str) -> Result<Option<String>> {
+        crate::credentials::env::text_var(&self.lookup, name).map_err(|()| {
+            Error::construction(format!(
+                "environment variable {name} is set but its value is not valid UTF-8"
+            ))
+        })
+    }
+
+    /// Variable `name` as a path (trimmed when UTF-8, as is otherwise); `None` when unset or
+    /// blank.
+    pub(crate) fn path_var(&self, name: &str) -> Option<std::ffi::OsString> {
+        crate::credentials::env::path_var(&self.lookup, name)
     }
 }
 
@@ -441,14 +461,14 @@ pub fn resolve(
     }
 
     let var = region_env_var(service.service, region);
-    if let Some(value) = env.var(&var) {
+    if let Some(value) = env.try_var(&var)? {
         let endpoints = parse_list(value.split(','), &format!("environment variable {var}"))?;
         if !endpoints.is_empty() {
             return Ok(resolved(endpoints, EndpointSource::Environment));
         }
     }
 
-    if let Some(path) = regions_file::path_from(|name| env.var(name)) {
+    if let Some(path) = regions_file::path_from(|name| env.path_var(name)) {
         if let Some(list) = regions_file::lookup(&path, service.service, region)? {
             let origin = format!("regions file '{}'", path.display());
             let endpoints = parse_list(list.iter().map(String::as_str), &origin)?;
@@ -643,6 +663,36 @@ mod tests {
         assert_eq!(
             region_env_var("swr", "eu-west-101"),
             "HUAWEICLOUD_SDK_REGION_SWR_EU_WEST_101"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_region_variable_that_is_not_utf8_is_an_error_not_the_production_endpoint() {
+        use std::os::unix::ffi::OsStringExt;
+        static SVC: ServiceEndpoints = ServiceEndpoints {
+            service: "metastudio",
+            regions: &[(
+                "cn-north-4",
+                "https://metastudio.cn-north-4.myhuaweicloud.com",
+            )],
+            host_pattern: "https://metastudio.{region}.myhuaweicloud.com",
+        };
+        let env = EndpointEnv {
+            lookup: std::sync::Arc::new(|name: &str| {
+                (name == "HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4")
+                    .then(|| std::ffi::OsString::from_vec(b"http://127.0.0.1:\xff".to_vec()))
+            }),
+        };
+        let err = resolve(&SVC, Some("cn-north-4"), None, &env).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Construction);
+        assert_eq!(
+            err.to_string(),
+            "environment variable HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4 is set but its value is not valid UTF-8"
+        );
+        assert_eq!(
+            env.var("HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4"),
+            None
         );
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use tokio::io::AsyncReadExt;
 
-use super::env::{EnvLookup, federation_note, join_names, non_empty, process_env};
+use super::env::{EnvLookup, federation_note, join_names, path_var, process_env, string_lookup};
 use super::{Credentials, ProvideCredentials};
 use crate::error::{Error, Result};
 
@@ -89,7 +89,7 @@ impl ProfileProvider {
     where
         F: Fn(&str) -> Option<String> + Send + Sync + 'static,
     {
-        self.lookup = std::sync::Arc::new(lookup);
+        self.lookup = string_lookup(lookup);
         self
     }
 
@@ -103,10 +103,14 @@ impl ProfileProvider {
         if let Some(path) = &self.path {
             return Ok(path.clone());
         }
-        let get = |name: &str| non_empty((self.lookup)(name));
+        // Paths need not be UTF-8: values are taken as they are when they are not.
+        let get = |name: &str| path_var(&self.lookup, name);
         let home = || get("HOME").or_else(|| get("USERPROFILE"));
         if let Some(file) = get(ENV_CREDENTIALS_FILE) {
-            if let Some(rest) = file.strip_prefix("~/").or_else(|| file.strip_prefix("~\\")) {
+            let tilde = file
+                .to_str()
+                .and_then(|text| text.strip_prefix("~/").or_else(|| text.strip_prefix("~\\")));
+            if let Some(rest) = tilde {
                 if let Some(home) = home() {
                     return Ok(Path::new(&home).join(rest));
                 }
@@ -584,5 +588,21 @@ mod tests {
         let s = load_within_deadline(&path).await.to_string();
         std::fs::remove_dir_all(&dir).ok();
         assert!(s.contains("is larger than 1048576 bytes"), "{s}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_is_used_as_it_is() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let raw = OsString::from_vec(b"/tmp/\xffdir/credentials".to_vec());
+        let value = raw.clone();
+        let provider = ProfileProvider {
+            lookup: std::sync::Arc::new(move |name: &str| {
+                (name == ENV_CREDENTIALS_FILE).then(|| value.clone())
+            }),
+            ..ProfileProvider::new()
+        };
+        assert_eq!(provider.resolve_path().unwrap(), PathBuf::from(raw));
     }
 }
