@@ -63,8 +63,9 @@ struct State {
     refresh_at: Option<SystemTime>,
     /// Incremented after every refresh attempt, so waiters can tell one happened.
     generation: u64,
-    /// Message of the last failed attempt; cleared by a success.
-    last_error: Option<String>,
+    /// The last failed attempt's error, as a misconfiguration or not, and its message; cleared
+    /// by a success.
+    last_error: Option<(bool, String)>,
     /// Failed attempts since the last success: the exponent of the backoff.
     failures: u32,
     /// No refresh before this instant (set after a failure).
@@ -75,8 +76,9 @@ struct State {
 enum Lookup {
     /// Credentials to use as they are.
     Ready(Credentials),
-    /// No usable credentials and the backoff after the last failure has not passed yet.
-    Failed(String),
+    /// No usable credentials and the backoff after the last failure has not passed yet: the
+    /// error to return again.
+    Failed(Error),
     /// The inner provider must be asked; the generation seen.
     Refresh(u64),
 }
@@ -93,7 +95,11 @@ impl State {
             }
         }
         match &self.last_error {
-            Some(message) if holding_off => Lookup::Failed(message.clone()),
+            Some((misconfigured, message)) if holding_off => Lookup::Failed(if *misconfigured {
+                Error::construction(message.clone())
+            } else {
+                Error::credentials(message.clone())
+            }),
             _ => Lookup::Refresh(self.generation),
         }
     }
@@ -184,7 +190,7 @@ impl CachingProvider {
             let shared = state.generation != seen_generation;
             match state.lookup(SystemTime::now(), shared) {
                 Lookup::Ready(credentials) => return Ok(credentials),
-                Lookup::Failed(message) => return Err(Error::credentials(message)),
+                Lookup::Failed(error) => return Err(error),
                 Lookup::Refresh(_) => {}
             }
         }
@@ -213,7 +219,7 @@ impl CachingProvider {
                 state.failures = state.failures.saturating_add(1);
                 let wait = self.backoff(state.failures);
                 state.retry_after = Instant::now().checked_add(wait);
-                state.last_error = Some(error.to_string());
+                state.last_error = Some((error.is_construction(), error.to_string()));
                 if let Some(old) = state.credentials.clone() {
                     if !is_expired(&old, now) {
                         tracing::warn!(
@@ -260,7 +266,7 @@ impl ProvideCredentials for CachingProvider {
         let lookup = self.read().lookup(SystemTime::now(), false);
         match lookup {
             Lookup::Ready(credentials) => Ok(credentials),
-            Lookup::Failed(message) => Err(Error::credentials(message)),
+            Lookup::Failed(error) => Err(error),
             Lookup::Refresh(generation) => self.refresh(generation).await,
         }
     }
@@ -424,6 +430,28 @@ mod tests {
             assert!(second >= Duration::from_secs(1) && second <= Duration::from_secs(2));
             let late = cache.backoff(40);
             assert!(late >= Duration::from_secs(15) && late <= Duration::from_secs(30));
+        }
+    }
+
+    #[derive(Debug)]
+    struct Misconfigured;
+
+    #[async_trait]
+    impl ProvideCredentials for Misconfigured {
+        async fn provide_credentials(&self) -> Result<Credentials> {
+            Err(Error::construction(
+                "test: HUAWEICLOUD_SDK_SK is not valid UTF-8",
+            ))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_repeated_error_keeps_its_kind() {
+        let cache = CachingProvider::new(Arc::new(Misconfigured));
+        for _ in 0..3 {
+            let e = cache.provide_credentials().await.unwrap_err();
+            assert!(e.is_construction(), "{e:?}");
+            assert_eq!(e.to_string(), "test: HUAWEICLOUD_SDK_SK is not valid UTF-8");
         }
     }
 }
