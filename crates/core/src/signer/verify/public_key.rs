@@ -1,9 +1,9 @@
 //! Verification of the elliptic-curve algorithms: the public key a signer derives from AK/SK,
 //! and the check of a hex DER signature against it.
 
-use super::super::der::decode_signature;
-use super::super::hex::{hex_decode, hex_encode};
 use crate::error::{Error, Result};
+use crate::signer::der::decode_signature;
+use crate::signer::hex::{hex_decode, hex_encode};
 
 /// An elliptic-curve public key (P-256 or SM2) as its affine coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -82,7 +82,7 @@ fn decode_der_hex(signature_hex: &str) -> Option<([u8; 32], [u8; 32])> {
 /// A construction error if the derivation exhausts its counters (probability ≈ 2⁻⁸⁰⁰⁰).
 #[cfg(feature = "ecdsa")]
 pub fn ecdsa_p256_public_key(ak: &str, sk: &str) -> Result<EcPublicKey> {
-    let key = super::super::ecdsa::p256_signing_key(ak, sk)?;
+    let key = crate::signer::ecdsa::p256_signing_key(ak, sk)?;
     let point = key.verifying_key().to_sec1_point(false);
     EcPublicKey::from_sec1_coordinates(
         point.x().map(|x| x.as_slice()),
@@ -121,7 +121,7 @@ pub fn verify_ecdsa_p256(
 pub fn sm2_public_key(ak: &str, sk: &str) -> Result<EcPublicKey> {
     use sm2::elliptic_curve::sec1::ToSec1Point;
 
-    let key = super::super::ecdsa::sm2_signing_key(ak, sk)?;
+    let key = crate::signer::ecdsa::sm2_signing_key(ak, sk)?;
     let point = key.verifying_key().to_sec1_point(false);
     EcPublicKey::from_sec1_coordinates(
         point.x().map(|x| x.as_slice()),
@@ -143,7 +143,7 @@ pub fn verify_sm2(public_key: &EcPublicKey, string_to_sign: &str, signature_hex:
         return false;
     };
     let Ok(key) = VerifyingKey::from_sec1_bytes(
-        super::super::ecdsa::SM2_DIST_ID,
+        crate::signer::ecdsa::SM2_DIST_ID,
         &public_key.to_sec1_uncompressed(),
     ) else {
         return false;
