@@ -23,10 +23,9 @@ pub mod iam;
 pub mod paginate;
 pub mod retry;
 pub mod signer;
+pub mod time;
 pub mod transport;
 pub mod wire;
-
-mod time;
 
 /// The stream traits a paginator's pages and items are used with (`try_next`, `try_collect`),
 /// re-exported so that a program needs no direct `futures-util` dependency.

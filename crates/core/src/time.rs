@@ -1,7 +1,9 @@
-//! UTC date helpers: the `X-Sdk-Date` format and the expiry timestamps of temporary credentials.
+//! UTC date-times in the two forms Huawei Cloud uses: `X-Sdk-Date` (`20260102T030405Z`, the
+//! signing time) and RFC 3339 (`2026-01-02T03:04:05Z`, expiry times and service timestamps).
 //!
 //! Written by hand (days-from-civil arithmetic) because the SDK needs only these two formats and a
-//! full date-time crate would be the heaviest dependency of the core.
+//! full date-time crate would be the heaviest dependency of the core. Times before 1970 are
+//! outside both uses: formatting clamps them to the epoch and parsing rejects them.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -23,16 +25,17 @@ impl UtcDateTime {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let days = (secs / 86_400) as i64;
+        let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX);
         let rem = secs % 86_400;
         let (year, month, day) = civil_from_days(days);
+        let field = |value: u64| u32::try_from(value).unwrap_or_default();
         Self {
             year,
             month,
             day,
-            hour: (rem / 3600) as u32,
-            minute: (rem % 3600 / 60) as u32,
-            second: (rem % 60) as u32,
+            hour: field(rem / 3600),
+            minute: field(rem % 3600 / 60),
+            second: field(rem % 60),
         }
     }
 
@@ -42,49 +45,68 @@ impl UtcDateTime {
     }
 }
 
-/// Formats a time as `X-Sdk-Date` expects it: `YYYYMMDDTHHMMSSZ`.
-pub(crate) fn format_sdk_date(time: SystemTime) -> String {
+/// The two ASCII digits of `value % 100`.
+fn two_digits(value: u32) -> [u8; 2] {
+    let digit = |v: u32| b'0' + u8::try_from(v % 10).unwrap_or_default();
+    [digit(value / 10), digit(value)]
+}
+
+/// Formats a time as `X-Sdk-Date` expects it: `YYYYMMDDTHHMMSSZ` (UTC).
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use huaweicloud_sdk_core::time::format_sdk_date;
+///
+/// let t = UNIX_EPOCH + Duration::from_secs(1_767_323_045);
+/// assert_eq!(format_sdk_date(t), "20260102T030405Z");
+/// ```
+pub fn format_sdk_date(time: SystemTime) -> String {
     let t = UtcDateTime::from_system_time(time);
     // Runs on every request: digits written directly, not through `format!`. Years past 9999
     // (not reachable from a real clock) take `format!`'s path so that nothing is cut.
-    if !(0..=9999).contains(&t.year) {
+    let Some(year) = u32::try_from(t.year).ok().filter(|y| *y <= 9999) else {
         return format!(
             "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
             t.year, t.month, t.day, t.hour, t.minute, t.second
         );
-    }
-    let mut out = [0u8; 16];
-    let mut put = |at: usize, value: u32, width: usize| {
-        let mut v = value;
-        for i in (at..at + width).rev() {
-            out[i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
     };
-    put(0, t.year as u32, 4);
-    put(4, t.month, 2);
-    put(6, t.day, 2);
-    put(9, t.hour, 2);
-    put(11, t.minute, 2);
-    put(13, t.second, 2);
-    out[8] = b'T';
-    out[15] = b'Z';
+    let [y0, y1] = two_digits(year / 100);
+    let [y2, y3] = two_digits(year);
+    let [mo0, mo1] = two_digits(t.month);
+    let [d0, d1] = two_digits(t.day);
+    let [h0, h1] = two_digits(t.hour);
+    let [mi0, mi1] = two_digits(t.minute);
+    let [s0, s1] = two_digits(t.second);
+    let out = [
+        y0, y1, y2, y3, mo0, mo1, d0, d1, b'T', h0, h1, mi0, mi1, s0, s1, b'Z',
+    ];
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Parses an `X-Sdk-Date` value (`YYYYMMDDTHHMMSSZ`).
-pub(crate) fn parse_sdk_date(value: &str) -> Option<SystemTime> {
+/// Formats a time as RFC 3339 in UTC with whole seconds: `YYYY-MM-DDTHH:MM:SSZ`.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use huaweicloud_sdk_core::time::format_rfc3339;
+///
+/// let t = UNIX_EPOCH + Duration::from_secs(1_767_323_045);
+/// assert_eq!(format_rfc3339(t), "2026-01-02T03:04:05Z");
+/// ```
+pub fn format_rfc3339(time: SystemTime) -> String {
+    let t = UtcDateTime::from_system_time(time);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
+}
+
+/// Parses an `X-Sdk-Date` value (`YYYYMMDDTHHMMSSZ`); `None` when malformed or not a real date.
+pub fn parse_sdk_date(value: &str) -> Option<SystemTime> {
     let b = value.as_bytes();
-    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' {
+    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        let s = value.get(range)?;
-        if !s.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        s.parse().ok()
-    };
+    let num = |range: std::ops::Range<usize>| number(value.get(range)?);
     to_system_time(
         i64::from(num(0..4)?),
         num(4..6)?,
@@ -95,43 +117,84 @@ pub(crate) fn parse_sdk_date(value: &str) -> Option<SystemTime> {
     )
 }
 
-/// Parses `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, the expiry format of temporary credentials.
-/// The fraction is accepted and ignored (expiry has second precision for our purposes).
-pub(crate) fn parse_rfc3339_utc(value: &str) -> Option<SystemTime> {
+/// Parses an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional fraction (ignored: the
+/// SDK works in seconds), then `Z` or an offset `±HH:MM`. `t` or a space may replace the `T`,
+/// `z` the `Z`; surrounding whitespace is ignored. `None` when malformed, not a real date, or
+/// before 1970.
+///
+/// ```
+/// use huaweicloud_sdk_core::time::parse_rfc3339;
+///
+/// assert_eq!(
+///     parse_rfc3339("2026-01-02T11:04:05.5+08:00"),
+///     parse_rfc3339("2026-01-02T03:04:05Z"),
+/// );
+/// ```
+pub fn parse_rfc3339(value: &str) -> Option<SystemTime> {
     let value = value.trim();
-    let rest = value
-        .strip_suffix('Z')
-        .or_else(|| value.strip_suffix('z'))?;
-    let (main, _fraction) = match rest.split_once('.') {
-        Some((m, f)) if !f.is_empty() && f.bytes().all(|c| c.is_ascii_digit()) => (m, Some(f)),
-        Some(_) => return None,
-        None => (rest, None),
-    };
+    let main = value.get(..19)?;
     let b = main.as_bytes();
-    if b.len() != 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-        || b[13] != b':'
-        || b[16] != b':'
+    if b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
     {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        let s = main.get(range)?;
-        if !s.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        s.parse().ok()
-    };
-    to_system_time(
+    let num = |range: std::ops::Range<usize>| number(main.get(range)?);
+    let local = to_system_time(
         i64::from(num(0..4)?),
         num(5..7)?,
         num(8..10)?,
         num(11..13)?,
         num(14..16)?,
         num(17..19)?,
-    )
+    )?;
+    let mut rest = value.get(19..)?;
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let end = fraction
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(fraction.len());
+        if end == 0 {
+            return None;
+        }
+        rest = fraction.get(end..)?;
+    }
+    if rest == "Z" || rest == "z" {
+        return Some(local);
+    }
+    let (east, offset) = if let Some(offset) = rest.strip_prefix('+') {
+        (true, offset)
+    } else {
+        (false, rest.strip_prefix('-')?)
+    };
+    if offset.len() != 5 || offset.as_bytes().get(2) != Some(&b':') {
+        return None;
+    }
+    let (hours, minutes) = (number(offset.get(0..2)?)?, number(offset.get(3..5)?)?);
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let shift = Duration::from_secs(u64::from(hours * 3600 + minutes * 60));
+    // The local time is ahead of UTC east of Greenwich.
+    let utc = if east {
+        local.checked_sub(shift)?
+    } else {
+        local.checked_add(shift)?
+    };
+    utc.duration_since(UNIX_EPOCH).ok().map(|_| utc)
+}
+
+/// The name the credentials code uses for expiry times.
+pub(crate) use parse_rfc3339 as parse_rfc3339_utc;
+
+/// A run of ASCII digits (no sign, not empty) as a number.
+fn number(digits: &str) -> Option<u32> {
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 fn to_system_time(
@@ -151,12 +214,11 @@ fn to_system_time(
     {
         return None;
     }
-    let days = days_from_civil(year, month, day);
-    if days < 0 {
-        return None;
-    }
-    let secs = days as u64 * 86_400 + u64::from(hour) * 3600 + u64::from(minute) * 60;
-    UNIX_EPOCH.checked_add(Duration::from_secs(secs + u64::from(second)))
+    let days = u64::try_from(days_from_civil(year, month, day)).ok()?;
+    let secs = days
+        .checked_mul(86_400)?
+        .checked_add(u64::from(hour) * 3600 + u64::from(minute) * 60 + u64::from(second))?;
+    UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
 fn is_leap(year: i64) -> bool {
@@ -190,8 +252,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -202,7 +264,7 @@ mod tests {
 
     #[test]
     fn formats_the_vector_signing_time() {
-        let t = parse_rfc3339_utc("2026-01-02T03:04:05Z").unwrap();
+        let t = parse_rfc3339("2026-01-02T03:04:05Z").unwrap();
         assert_eq!(format_sdk_date(t), "20260102T030405Z");
         assert_eq!(parse_sdk_date("20260102T030405Z"), Some(t));
     }
@@ -214,7 +276,7 @@ mod tests {
             "1970-01-01T00:00:00Z",
             "2100-03-01T12:00:00Z",
         ] {
-            let t = parse_rfc3339_utc(s).unwrap();
+            let t = parse_rfc3339(s).unwrap();
             let f = format_sdk_date(t);
             assert_eq!(parse_sdk_date(&f), Some(t), "{s}");
         }
@@ -222,8 +284,8 @@ mod tests {
 
     #[test]
     fn accepts_fractions_and_rejects_garbage() {
-        let a = parse_rfc3339_utc("2026-11-23T10:00:00.123456Z").unwrap();
-        let b = parse_rfc3339_utc("2026-11-23T10:00:00Z").unwrap();
+        let a = parse_rfc3339("2026-11-23T10:00:00.123456Z").unwrap();
+        let b = parse_rfc3339("2026-11-23T10:00:00Z").unwrap();
         assert_eq!(a, b);
         for bad in [
             "",
@@ -233,9 +295,28 @@ mod tests {
             "x026-01-01T00:00:00Z",
             "2026-01-01T00:00:00.Z",
         ] {
-            assert_eq!(parse_rfc3339_utc(bad), None, "{bad}");
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
         assert_eq!(parse_sdk_date("20260102T030405"), None);
+        assert_eq!(parse_sdk_date("20260102T030405Zé"), None);
+        assert_eq!(parse_rfc3339("2026-01-02T03:04:05é"), None);
+        assert_eq!(parse_rfc3339("2026-01-02T03:04:05+0800"), None);
+        assert_eq!(parse_rfc3339("2026-01-02T03:04:05+24:00"), None);
+        assert_eq!(
+            parse_rfc3339("1970-01-01T00:00:00+01:00"),
+            None,
+            "before 1970"
+        );
         assert_eq!(parse_sdk_date("2026010xT030405Z"), None);
+    }
+
+    #[test]
+    fn offsets_and_rfc3339_formatting() {
+        let utc = parse_rfc3339("2026-01-02T03:04:05Z").unwrap();
+        assert_eq!(parse_rfc3339("2026-01-02T11:04:05+08:00"), Some(utc));
+        assert_eq!(parse_rfc3339("2026-01-01T22:34:05.999-04:30"), Some(utc));
+        assert_eq!(parse_rfc3339(" 2026-01-02 03:04:05z "), Some(utc));
+        assert_eq!(format_rfc3339(utc), "2026-01-02T03:04:05Z");
+        assert_eq!(format_rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
     }
 }

@@ -1,4 +1,5 @@
-//! CachingProvider: single-flight refreshes, refresh window, fallback to unexpired credentials.
+//! CachingProvider: single-flight refreshes, refresh window, fallback to unexpired credentials,
+//! backoff after failures.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -177,7 +178,24 @@ async fn cold_failure_is_shared_by_concurrent_callers() {
         assert_eq!(e.to_string(), "counting: source unavailable");
     }
     assert_eq!(inner.calls(), 1);
-    // a later call tries again
+    // later calls inside the backoff get the error without asking the source again
+    for r in hammer(&cache, 100).await {
+        assert_eq!(r.unwrap_err().to_string(), "counting: source unavailable");
+    }
+    assert_eq!(inner.calls(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_source_is_asked_again_after_the_backoff() {
+    let inner = Counting::failing_from(None, 0);
+    let cache = Arc::new(
+        CachingProvider::new(inner.clone())
+            .with_failure_backoff(Duration::from_millis(100), Duration::from_millis(100)),
+    );
+    cache.provide_credentials().await.unwrap_err();
+    cache.provide_credentials().await.unwrap_err();
+    assert_eq!(inner.calls(), 1);
+    tokio::time::sleep(Duration::from_millis(150)).await;
     cache.provide_credentials().await.unwrap_err();
     assert_eq!(inner.calls(), 2);
 }
@@ -212,11 +230,16 @@ impl ProvideCredentials for ExpiredOnArrival {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn credentials_expired_on_arrival_are_shared_not_refetched_by_each_waiter() {
+async fn credentials_expired_on_arrival_are_an_error_shared_by_every_waiter() {
     let inner = Arc::new(ExpiredOnArrival::default());
     let cache = Arc::new(CachingProvider::new(inner.clone()));
     for r in hammer(&cache, 100).await {
-        assert_eq!(r.unwrap().ak(), "AKEXPIRED");
+        let e = r.unwrap_err();
+        assert!(e.is_credentials());
+        let s = e.to_string();
+        assert!(s.contains("expired") && s.contains("system clock"), "{s}");
+        assert!(!s.contains("cache-secret-sk"), "{s}");
     }
+    assert!(cache.provide_credentials_now().is_none());
     assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
 }

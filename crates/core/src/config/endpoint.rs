@@ -51,7 +51,6 @@
 //! ```
 
 use std::fmt;
-use std::sync::Arc;
 
 use http::Uri;
 
@@ -107,9 +106,15 @@ impl Endpoint {
     /// `https://` is prepended when the text has no scheme. Only `http` and `https` are
     /// accepted; a host is required; user info, query and fragment are rejected. A path is
     /// kept as the base path, without its trailing `/`. Surrounding whitespace is ignored.
+    /// The error never shows a `user:password@` part of `text`.
     pub fn parse(text: &str) -> Result<Endpoint> {
-        Self::parse_inner(text)
-            .map_err(|reason| Error::construction(format!("invalid endpoint {text:?}: {reason}")))
+        Self::parse_inner(text).map_err(|reason| {
+            Error::construction(format!(
+                "invalid endpoint {:?}: {}",
+                without_userinfo(text),
+                masked_reason(text, reason)
+            ))
+        })
     }
 
     /// Like [`Endpoint::parse`], naming where the text came from in the error, e.g.
@@ -117,8 +122,9 @@ impl Endpoint {
     pub fn parse_from(text: &str, origin: &str) -> Result<Endpoint> {
         Self::parse_inner(text).map_err(|reason| {
             Error::construction(format!(
-                "invalid endpoint {:?} from {origin}: {reason}",
-                without_userinfo(text)
+                "invalid endpoint {:?} from {origin}: {}",
+                without_userinfo(text),
+                masked_reason(text, reason)
             ))
         })
     }
@@ -246,19 +252,49 @@ fn check_authority(authority: &str) -> std::result::Result<(), String> {
     }
 }
 
-/// The endpoint text with any `user:password@` part masked, for error messages.
+/// The endpoint text with any `user:password@` part masked, for error messages and `Debug`.
+///
+/// Everything between the scheme and the last `@` before any query or fragment is masked: a
+/// password may itself contain `/`, so the first `/` does not reliably end the user info (an
+/// `@` in a path is masked too, which only costs detail in a message).
 pub(crate) fn without_userinfo(text: &str) -> String {
-    let after_scheme = text.find("://").map_or(0, |i| i + 3);
-    let authority_end = text[after_scheme..]
-        .find(['/', '?', '#'])
-        .map_or(text.len(), |i| after_scheme + i);
-    match text[after_scheme..authority_end].rfind('@') {
-        Some(at) => format!(
-            "{}***@{}",
-            &text[..after_scheme],
-            &text[after_scheme + at + 1..]
+    match userinfo_span(text) {
+        Some((start, end)) => format!(
+            "{}***{}",
+            text.get(..start).unwrap_or_default(),
+            text.get(end..).unwrap_or_default()
         ),
         None => text.to_owned(),
+    }
+}
+
+/// Byte range of the possible user info in `text`: from after `scheme://` (or the start) to
+/// the last `@` before `?` or `#`, which stays outside the range.
+fn userinfo_span(text: &str) -> Option<(usize, usize)> {
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let rest = text.get(start..)?;
+    let before_query = rest
+        .find(['?', '#'])
+        .map_or(rest, |i| rest.get(..i).unwrap_or(rest));
+    let at = before_query.rfind('@')?;
+    Some((start, start + at))
+}
+
+/// `reason` unless it quotes a piece of the user info of `text` (a password taken for a port,
+/// say); then a reason that quotes nothing.
+fn masked_reason(text: &str, reason: String) -> String {
+    let Some(secret) = userinfo_span(text).and_then(|(start, end)| text.get(start..end)) else {
+        return reason;
+    };
+    let quotes_secret = secret
+        .split([':', '/', '@'])
+        .filter(|piece| !piece.is_empty())
+        .any(|piece| reason.contains(piece));
+    if quotes_secret {
+        "it is not a valid endpoint and contains user info ('user@host'), which endpoints cannot have"
+            .to_owned()
+    } else {
+        reason
     }
 }
 
@@ -310,28 +346,49 @@ pub struct EndpointEnv {
     lookup: Lookup,
 }
 
-/// How [`EndpointEnv`] reads a variable.
-type Lookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+/// How [`EndpointEnv`] reads a variable: raw values, so that one that is not valid UTF-8 is
+/// reported instead of taken for an unset variable.
+type Lookup = crate::credentials::env::EnvLookup;
 
 impl EndpointEnv {
-    /// Reads the process environment (`std::env::var`; a non-UTF-8 value counts as unset), at
-    /// each resolution.
+    /// Reads the process environment (`std::env::var_os`), at each resolution.
     pub fn from_process() -> Self {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        Self {
+            lookup: crate::credentials::env::process_env(),
+        }
     }
 
     /// Reads variables through `lookup` instead of the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
         Self {
-            lookup: Arc::new(lookup),
+            lookup: crate::credentials::env::string_lookup(lookup),
         }
     }
 
-    /// The trimmed value of variable `name`; `None` when unset or blank.
+    /// The trimmed value of variable `name`; `None` when unset or blank, and also when it is not
+    /// valid UTF-8 (see [`try_var`](Self::try_var), which reports that).
     pub fn var(&self, name: &str) -> Option<String> {
-        let value = (self.lookup)(name)?;
-        let value = value.trim();
-        (!value.is_empty()).then(|| value.to_owned())
+        self.try_var(name).ok().flatten()
+    }
+
+    /// The trimmed value of variable `name`; `Ok(None)` when unset or blank.
+    ///
+    /// # Errors
+    ///
+    /// A construction error naming the variable (not showing its value) when the value is not
+    /// valid UTF-8.
+    pub fn try_var(&self, name: &str) -> Result<Option<String>> {
+        crate::credentials::env::text_var(&self.lookup, name).map_err(|()| {
+            Error::construction(format!(
+                "environment variable {name} is set but its value is not valid UTF-8"
+            ))
+        })
+    }
+
+    /// Variable `name` as a path (trimmed when UTF-8, as is otherwise); `None` when unset or
+    /// blank.
+    pub(crate) fn path_var(&self, name: &str) -> Option<std::ffi::OsString> {
+        crate::credentials::env::path_var(&self.lookup, name)
     }
 }
 
@@ -404,14 +461,14 @@ pub fn resolve(
     }
 
     let var = region_env_var(service.service, region);
-    if let Some(value) = env.var(&var) {
+    if let Some(value) = env.try_var(&var)? {
         let endpoints = parse_list(value.split(','), &format!("environment variable {var}"))?;
         if !endpoints.is_empty() {
             return Ok(resolved(endpoints, EndpointSource::Environment));
         }
     }
 
-    if let Some(path) = regions_file::path_from(|name| env.var(name)) {
+    if let Some(path) = regions_file::path_from(|name| env.path_var(name)) {
         if let Some(list) = regions_file::lookup(&path, service.service, region)? {
             let origin = format!("regions file '{}'", path.display());
             let endpoints = parse_list(list.iter().map(String::as_str), &origin)?;
@@ -470,8 +527,35 @@ mod tests {
             !shown.contains("hunter2") && shown.contains("https://***@host.example.com/x"),
             "{shown}"
         );
-        assert_eq!(without_userinfo("host:1/a@b"), "host:1/a@b");
+        assert_eq!(without_userinfo("host:1/a@b"), "***@b");
+        assert_eq!(without_userinfo("host:1/a?x=@b"), "host:1/a?x=@b");
         assert_eq!(without_userinfo("u@h"), "***@h");
+        assert_eq!(without_userinfo("https://h/p"), "https://h/p");
+    }
+
+    #[test]
+    fn parse_errors_never_quote_a_password() {
+        for text in [
+            "https://user:hunter2@host.example.com/x",
+            "user:hunter2@host.example.com",
+            "https://user:hunter2@bad host",
+            "https://user:hunter2@host?q=1",
+            // A `/` in the password: the URL parser takes `hunter2` for a port.
+            "https://user:hunter2/x@host",
+            "https://user:pw/hunter2@host",
+        ] {
+            let err = Endpoint::parse(text).unwrap_err();
+            let shown = format!("{err} {err:?} {err:#?}");
+            assert!(!shown.contains("hunter2"), "{text}: {shown}");
+            assert!(shown.contains("invalid endpoint"), "{shown}");
+            let err = Endpoint::parse_from(text, "the test").unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("hunter2"), "{text}: {shown}");
+        }
+        let shown = Endpoint::parse("https://user:hunter2@host")
+            .unwrap_err()
+            .to_string();
+        assert!(shown.contains("https://***@host"), "{shown}");
     }
 
     #[test]
@@ -579,6 +663,36 @@ mod tests {
         assert_eq!(
             region_env_var("swr", "eu-west-101"),
             "HUAWEICLOUD_SDK_REGION_SWR_EU_WEST_101"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_region_variable_that_is_not_utf8_is_an_error_not_the_production_endpoint() {
+        use std::os::unix::ffi::OsStringExt;
+        static SVC: ServiceEndpoints = ServiceEndpoints {
+            service: "metastudio",
+            regions: &[(
+                "cn-north-4",
+                "https://metastudio.cn-north-4.myhuaweicloud.com",
+            )],
+            host_pattern: "https://metastudio.{region}.myhuaweicloud.com",
+        };
+        let env = EndpointEnv {
+            lookup: std::sync::Arc::new(|name: &str| {
+                (name == "HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4")
+                    .then(|| std::ffi::OsString::from_vec(b"http://127.0.0.1:\xff".to_vec()))
+            }),
+        };
+        let err = resolve(&SVC, Some("cn-north-4"), None, &env).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Construction);
+        assert_eq!(
+            err.to_string(),
+            "environment variable HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4 is set but its value is not valid UTF-8"
+        );
+        assert_eq!(
+            env.var("HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4"),
+            None
         );
     }
 

@@ -105,26 +105,39 @@ impl Config {
     ///
     /// Nothing is read from the network here: the chain runs at the first request, and its
     /// error lists every provider's reason if none has credentials.
+    ///
+    /// # Errors
+    ///
+    /// A construction error naming the variable when `HUAWEICLOUD_SDK_REGION_ID` or
+    /// `HUAWEICLOUD_SDK_ENDPOINT` is set to a value that is not valid UTF-8 (rather than
+    /// ignoring it and reaching the production endpoint).
     pub fn from_env() -> Result<Self> {
-        Ok(Self::from_env_vars(|name| std::env::var(name).ok()))
+        Self::from_env_vars(|name| std::env::var_os(name))
     }
 
     /// [`from_env`](Self::from_env) with the variables read through `var` (tests).
-    fn from_env_vars(var: impl Fn(&str) -> Option<String>) -> Self {
+    fn from_env_vars(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Result<Self> {
         let chain: SharedCredentialsProvider = Arc::new(ChainProvider::default_chain());
         let mut config = Self::with_provider(Arc::new(CachingProvider::new(chain)));
-        let set = |name: &str| {
-            var(name)
-                .map(|value| value.trim().to_owned())
-                .filter(|value| !value.is_empty())
+        let set = |name: &str| -> Result<Option<String>> {
+            let Some(value) = var(name) else {
+                return Ok(None);
+            };
+            let value = value.into_string().map_err(|_| {
+                crate::error::Error::construction(format!(
+                    "{name} is set but its value is not valid UTF-8"
+                ))
+            })?;
+            let value = value.trim();
+            Ok((!value.is_empty()).then(|| value.to_owned()))
         };
-        if let Some(region) = set(REGION_ID_ENV) {
+        if let Some(region) = set(REGION_ID_ENV)? {
             config = config.with_region(region);
         }
-        if let Some(endpoint) = set(ENDPOINT_ENV) {
+        if let Some(endpoint) = set(ENDPOINT_ENV)? {
             config = config.with_endpoint(endpoint);
         }
-        config
+        Ok(config)
     }
 
     fn with_provider(credentials: SharedCredentialsProvider) -> Self {
@@ -518,16 +531,40 @@ mod tests {
     #[test]
     fn from_env_reads_region_and_endpoint() {
         let config = Config::from_env_vars(|name| match name {
-            "HUAWEICLOUD_SDK_REGION_ID" => Some(" cn-north-4 ".to_owned()),
-            "HUAWEICLOUD_SDK_ENDPOINT" => Some("http://127.0.0.1:8080".to_owned()),
+            "HUAWEICLOUD_SDK_REGION_ID" => Some(" cn-north-4 ".into()),
+            "HUAWEICLOUD_SDK_ENDPOINT" => Some("http://127.0.0.1:8080".into()),
             _ => None,
-        });
+        })
+        .unwrap();
         assert_eq!(config.region(), Some("cn-north-4"));
         assert_eq!(config.inner.endpoints, ["http://127.0.0.1:8080"]);
 
-        let blank = Config::from_env_vars(|_| Some("  ".to_owned()));
+        let blank = Config::from_env_vars(|_| Some("  ".into())).unwrap();
         assert_eq!(blank.region(), None);
         assert!(blank.inner.endpoints.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn from_env_refuses_values_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStringExt;
+        for bad in ["HUAWEICLOUD_SDK_ENDPOINT", "HUAWEICLOUD_SDK_REGION_ID"] {
+            let err = Config::from_env_vars(|name| {
+                if name == bad {
+                    Some(std::ffi::OsString::from_vec(
+                        b"http://127.0.0.1:\xff".to_vec(),
+                    ))
+                } else {
+                    Some("cn-north-4".into())
+                }
+            })
+            .unwrap_err();
+            assert!(err.is_construction());
+            assert_eq!(
+                err.to_string(),
+                format!("{bad} is set but its value is not valid UTF-8")
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! most once per process; the outcome, success or failure, is cached.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -70,8 +71,9 @@ impl RegionsFile {
 }
 
 /// Where the regions file is: `HUAWEICLOUD_SDK_REGIONS_FILE`, else
-/// `<HOME or USERPROFILE>/.huaweicloud/regions.yaml`. `var` returns trimmed, non-empty values.
-pub(crate) fn path_from(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+/// `<HOME or USERPROFILE>/.huaweicloud/regions.yaml`. `var` returns trimmed, non-empty values
+/// (raw when not UTF-8: paths need not be).
+pub(crate) fn path_from(var: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
     if let Some(path) = var(REGIONS_FILE_ENV) {
         return Some(PathBuf::from(path));
     }
@@ -222,13 +224,13 @@ projectman:
     #[test]
     fn path_prefers_env_var_then_home_then_userprofile() {
         let path = path_from(|name| match name {
-            REGIONS_FILE_ENV => Some("/etc/regions.yaml".to_owned()),
-            "HOME" => Some("/home/u".to_owned()),
+            REGIONS_FILE_ENV => Some("/etc/regions.yaml".into()),
+            "HOME" => Some("/home/u".into()),
             _ => None,
         });
         assert_eq!(path, Some(PathBuf::from("/etc/regions.yaml")));
 
-        let path = path_from(|name| (name == "HOME").then(|| "/home/u".to_owned()));
+        let path = path_from(|name| (name == "HOME").then(|| "/home/u".into()));
         assert_eq!(
             path,
             Some(
@@ -238,7 +240,7 @@ projectman:
             )
         );
 
-        let path = path_from(|name| (name == "USERPROFILE").then(|| r"C:\Users\u".to_owned()));
+        let path = path_from(|name| (name == "USERPROFILE").then(|| r"C:\Users\u".into()));
         assert_eq!(
             path,
             Some(

@@ -12,9 +12,10 @@ use crate::error::{Error, Result};
 
 /// The official SDKs refresh temporary credentials when less than 40 minutes remain.
 const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(40 * 60);
-/// After a failed refresh while the old credentials are still valid, wait this long before
-/// trying again (callers get the old credentials meanwhile).
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
+/// Ceiling of the wait after the first failed refresh; it doubles with each further failure.
+const DEFAULT_FAILURE_BACKOFF: Duration = Duration::from_secs(1);
+/// Cap of the wait between failed refreshes, so that a recovered source is used again soon.
+const DEFAULT_MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
 
 /// Caches the credentials of another provider.
 ///
@@ -26,9 +27,14 @@ const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
 ///   of their remaining lifetime has passed, so that they are not fetched again at every call.
 /// * Refreshes are single-flight: however many callers need a refresh at the same time, the
 ///   inner provider is called once and they all get its result.
-/// * When a refresh fails while the cached credentials have not expired yet, those are
-///   returned (a warning is logged) and the refresh is retried 10 s later at the earliest.
-///   Once they have expired, the error is returned.
+/// * Expired credentials are never handed out. When a refresh fails while the cached
+///   credentials have not expired yet, those are returned (a warning is logged); once they
+///   have expired, or when there were none, callers get a credentials error. Credentials that
+///   arrive already expired count as a failed refresh.
+/// * After a failed refresh the inner provider is not asked again before a backoff delay:
+///   exponential from 1 s up to 30 s (see [`with_failure_backoff`](Self::with_failure_backoff)),
+///   jittered so that many processes do not retry in step. Meanwhile callers get the
+///   still-valid cached credentials, or the last error without a new attempt.
 ///
 /// Fresh credentials are served under a short read lock without waiting on a refresh.
 ///
@@ -44,6 +50,8 @@ const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
 pub struct CachingProvider {
     inner: SharedCredentialsProvider,
     refresh_window: Duration,
+    failure_backoff: Duration,
+    max_failure_backoff: Duration,
     state: RwLock<State>,
     refresh: tokio::sync::Mutex<()>,
 }
@@ -55,10 +63,46 @@ struct State {
     refresh_at: Option<SystemTime>,
     /// Incremented after every refresh attempt, so waiters can tell one happened.
     generation: u64,
-    /// Message of the last failed attempt that left no usable credentials.
-    last_error: Option<String>,
-    /// No refresh before this instant (set after a failure with usable old credentials).
+    /// The last failed attempt's error, as a misconfiguration or not, and its message; cleared
+    /// by a success.
+    last_error: Option<(bool, String)>,
+    /// Failed attempts since the last success: the exponent of the backoff.
+    failures: u32,
+    /// No refresh before this instant (set after a failure).
     retry_after: Option<Instant>,
+}
+
+/// What the cache can answer without calling the inner provider.
+enum Lookup {
+    /// Credentials to use as they are.
+    Ready(Credentials),
+    /// No usable credentials and the backoff after the last failure has not passed yet: the
+    /// error to return again.
+    Failed(Error),
+    /// The inner provider must be asked; the generation seen.
+    Refresh(u64),
+}
+
+impl State {
+    /// `shared`: another caller's attempt finished since this one looked, so its outcome
+    /// stands as if a backoff were running (waiters never call the provider again in turn).
+    fn lookup(&self, now: SystemTime, shared: bool) -> Lookup {
+        let holding_off = shared || self.retry_after.is_some_and(|t| Instant::now() < t);
+        if let Some(credentials) = &self.credentials {
+            let due = self.refresh_at.is_some_and(|at| now >= at);
+            if !is_expired(credentials, now) && (!due || holding_off) {
+                return Lookup::Ready(credentials.clone());
+            }
+        }
+        match &self.last_error {
+            Some((misconfigured, message)) if holding_off => Lookup::Failed(if *misconfigured {
+                Error::construction(message.clone())
+            } else {
+                Error::credentials(message.clone())
+            }),
+            _ => Lookup::Refresh(self.generation),
+        }
+    }
 }
 
 impl CachingProvider {
@@ -67,6 +111,8 @@ impl CachingProvider {
         Self {
             inner,
             refresh_window: DEFAULT_REFRESH_WINDOW,
+            failure_backoff: DEFAULT_FAILURE_BACKOFF,
+            max_failure_backoff: DEFAULT_MAX_FAILURE_BACKOFF,
             state: RwLock::new(State::default()),
             refresh: tokio::sync::Mutex::new(()),
         }
@@ -84,13 +130,24 @@ impl CachingProvider {
         self.refresh_window
     }
 
-    /// Forgets the cached credentials: the next call asks the inner provider (e.g. after the
-    /// service rejected them).
+    /// Sets the wait after failed refreshes: at most `initial` after the first failure, doubling
+    /// with each further one up to `max` (defaults 1 s and 30 s). Each wait is drawn between
+    /// half its ceiling and the ceiling.
+    pub fn with_failure_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.failure_backoff = initial;
+        self.max_failure_backoff = max.max(initial);
+        self
+    }
+
+    /// Forgets the cached credentials and any failure backoff: the next call asks the inner
+    /// provider (e.g. after the service rejected them).
     pub fn invalidate(&self) {
         let mut state = self.write();
         state.credentials = None;
         state.refresh_at = None;
         state.retry_after = None;
+        state.failures = 0;
+        state.last_error = None;
     }
 
     fn read(&self) -> RwLockReadGuard<'_, State> {
@@ -99,23 +156,6 @@ impl CachingProvider {
 
     fn write(&self) -> RwLockWriteGuard<'_, State> {
         self.state.write().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The cached credentials when they can be used as they are, else the generation seen.
-    fn cached(&self) -> std::result::Result<Credentials, u64> {
-        let state = self.read();
-        if let Some(credentials) = &state.credentials {
-            let now = SystemTime::now();
-            let due = state.refresh_at.is_some_and(|at| now >= at);
-            if !due {
-                return Ok(credentials.clone());
-            }
-            let backing_off = state.retry_after.is_some_and(|t| Instant::now() < t);
-            if backing_off && !is_expired(credentials, now) {
-                return Ok(credentials.clone());
-            }
-        }
-        Err(state.generation)
     }
 
     fn refresh_at(&self, credentials: &Credentials, now: SystemTime) -> Option<SystemTime> {
@@ -129,24 +169,41 @@ impl CachingProvider {
         Some(at.unwrap_or(now))
     }
 
+    /// The wait before the next attempt after `failures` consecutive failures: a ceiling that
+    /// doubles from `failure_backoff` up to `max_failure_backoff`, and a random delay between
+    /// half the ceiling and the ceiling (never immediate, never in step with other processes).
+    fn backoff(&self, failures: u32) -> Duration {
+        let exp = failures.saturating_sub(1).min(20);
+        let ceiling = self
+            .failure_backoff
+            .saturating_mul(1u32 << exp)
+            .min(self.max_failure_backoff);
+        let floor = ceiling / 2;
+        let spread = u64::try_from(ceiling.saturating_sub(floor).as_nanos()).unwrap_or(u64::MAX);
+        floor.saturating_add(Duration::from_nanos(fastrand::u64(0..=spread)))
+    }
+
     async fn refresh(&self, seen_generation: u64) -> Result<Credentials> {
         let _single_flight = self.refresh.lock().await;
         {
             let state = self.read();
-            if state.generation != seen_generation {
-                // Another caller finished an attempt while this one waited: share its outcome,
-                // even credentials that arrived already expired (a clock ahead of the
-                // provider's), or every waiter would call the provider again in turn.
-                if let Some(credentials) = &state.credentials {
-                    return Ok(credentials.clone());
-                }
-                if let Some(message) = &state.last_error {
-                    return Err(Error::credentials(message.clone()));
-                }
+            let shared = state.generation != seen_generation;
+            match state.lookup(SystemTime::now(), shared) {
+                Lookup::Ready(credentials) => return Ok(credentials),
+                Lookup::Failed(error) => return Err(error),
+                Lookup::Refresh(_) => {}
             }
         }
         let result = self.inner.provide_credentials().await;
         let now = SystemTime::now();
+        let result = result.and_then(|credentials| match credentials.expires_at() {
+            Some(at) if at <= now => Err(Error::credentials(format!(
+                "the credentials from the {} provider expired at {} (UTC), before they could be used; is the system clock right?",
+                credentials.provider_name(),
+                crate::time::format_rfc3339(at),
+            ))),
+            _ => Ok(credentials),
+        });
         let mut state = self.write();
         state.generation = state.generation.wrapping_add(1);
         match result {
@@ -154,26 +211,34 @@ impl CachingProvider {
                 state.refresh_at = self.refresh_at(&credentials, now);
                 state.credentials = Some(credentials.clone());
                 state.last_error = None;
+                state.failures = 0;
                 state.retry_after = None;
                 Ok(credentials)
             }
             Err(error) => {
+                state.failures = state.failures.saturating_add(1);
+                let wait = self.backoff(state.failures);
+                state.retry_after = Instant::now().checked_add(wait);
+                state.last_error = Some((error.is_construction(), error.to_string()));
                 if let Some(old) = state.credentials.clone() {
                     if !is_expired(&old, now) {
                         tracing::warn!(
                             provider = old.provider_name(),
                             ak = old.ak(),
                             error = %error,
+                            retry_in_ms = wait.as_millis(),
                             "refreshing credentials failed; using the cached ones until they expire"
                         );
-                        state.retry_after = Instant::now().checked_add(RETRY_AFTER_FAILURE);
-                        state.last_error = None;
                         return Ok(old);
                     }
                 }
+                tracing::warn!(
+                    error = %error,
+                    retry_in_ms = wait.as_millis(),
+                    "getting credentials failed; callers get this error until the next attempt"
+                );
                 state.credentials = None;
                 state.refresh_at = None;
-                state.last_error = Some(error.to_string());
                 Err(error)
             }
         }
@@ -198,14 +263,19 @@ impl fmt::Debug for CachingProvider {
 #[async_trait]
 impl ProvideCredentials for CachingProvider {
     async fn provide_credentials(&self) -> Result<Credentials> {
-        match self.cached() {
-            Ok(credentials) => Ok(credentials),
-            Err(generation) => self.refresh(generation).await,
+        let lookup = self.read().lookup(SystemTime::now(), false);
+        match lookup {
+            Lookup::Ready(credentials) => Ok(credentials),
+            Lookup::Failed(error) => Err(error),
+            Lookup::Refresh(generation) => self.refresh(generation).await,
         }
     }
 
     fn provide_credentials_now(&self) -> Option<Credentials> {
-        self.cached().ok()
+        match self.read().lookup(SystemTime::now(), false) {
+            Lookup::Ready(credentials) => Some(credentials),
+            Lookup::Failed(_) | Lookup::Refresh(_) => None,
+        }
     }
 }
 
@@ -276,19 +346,112 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn failure_without_old_credentials_is_returned_then_retried() {
+    async fn expired_credentials_with_a_failing_provider_are_an_error_and_refetches_back_off() {
         let inner = Arc::new(Counting {
             fail_after_first: true,
             lifetime: Some(Duration::from_millis(1)),
             ..Counting::default()
         });
         let cache = CachingProvider::new(inner.clone());
+        assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        for _ in 0..20 {
+            let e = cache.provide_credentials().await.unwrap_err();
+            assert!(e.is_credentials());
+            assert_eq!(e.to_string(), "test: down");
+            assert!(cache.provide_credentials_now().is_none());
+        }
+        assert_eq!(
+            inner.calls.load(Ordering::SeqCst),
+            2,
+            "one fetch, then one failed refresh for 20 operations inside the backoff"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_provider_is_asked_again_once_the_backoff_has_passed() {
+        let inner = Arc::new(Counting {
+            fail_after_first: true,
+            lifetime: Some(Duration::from_millis(1)),
+            ..Counting::default()
+        });
+        let cache = CachingProvider::new(inner.clone())
+            .with_failure_backoff(Duration::from_millis(20), Duration::from_millis(20));
         cache.provide_credentials().await.unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
-        let e = cache.provide_credentials().await.unwrap_err();
-        assert_eq!(e.to_string(), "test: down");
-        let e = cache.provide_credentials().await.unwrap_err();
-        assert_eq!(e.to_string(), "test: down");
+        cache.provide_credentials().await.unwrap_err();
+        cache.provide_credentials().await.unwrap_err();
+        assert_eq!(inner.calls.load(Ordering::SeqCst), 2);
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        cache.provide_credentials().await.unwrap_err();
         assert_eq!(inner.calls.load(Ordering::SeqCst), 3);
+        cache.invalidate();
+        cache.provide_credentials().await.unwrap_err();
+        assert_eq!(
+            inner.calls.load(Ordering::SeqCst),
+            4,
+            "invalidate drops the backoff"
+        );
+    }
+
+    #[tokio::test]
+    async fn valid_credentials_are_served_while_their_refresh_fails() {
+        let inner = Arc::new(Counting {
+            fail_after_first: true,
+            lifetime: Some(Duration::from_millis(600)),
+            ..Counting::default()
+        });
+        // Due for a refresh after half their lifetime (300 ms), valid for 600 ms.
+        let cache =
+            CachingProvider::new(inner.clone()).with_refresh_window(Duration::from_secs(3600));
+        cache.provide_credentials().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(350)).await;
+        for _ in 0..20 {
+            assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
+        }
+        assert_eq!(cache.provide_credentials_now().unwrap().ak(), "AK0");
+        assert_eq!(inner.calls.load(Ordering::SeqCst), 2, "one failed refresh");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Expired now, still inside the backoff: an error, not the expired keys.
+        let e = cache.provide_credentials().await.unwrap_err();
+        assert!(e.is_credentials());
+        assert_eq!(e.to_string(), "test: down");
+        assert!(cache.provide_credentials_now().is_none());
+        assert_eq!(inner.calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_and_is_never_immediate() {
+        let cache = CachingProvider::new(Arc::new(Counting::default()));
+        for _ in 0..50 {
+            let first = cache.backoff(1);
+            assert!(first >= Duration::from_millis(500) && first <= Duration::from_secs(1));
+            let second = cache.backoff(2);
+            assert!(second >= Duration::from_secs(1) && second <= Duration::from_secs(2));
+            let late = cache.backoff(40);
+            assert!(late >= Duration::from_secs(15) && late <= Duration::from_secs(30));
+        }
+    }
+
+    #[derive(Debug)]
+    struct Misconfigured;
+
+    #[async_trait]
+    impl ProvideCredentials for Misconfigured {
+        async fn provide_credentials(&self) -> Result<Credentials> {
+            Err(Error::construction(
+                "test: HUAWEICLOUD_SDK_SK is not valid UTF-8",
+            ))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_repeated_error_keeps_its_kind() {
+        let cache = CachingProvider::new(Arc::new(Misconfigured));
+        for _ in 0..3 {
+            let e = cache.provide_credentials().await.unwrap_err();
+            assert!(e.is_construction(), "{e:?}");
+            assert_eq!(e.to_string(), "test: HUAWEICLOUD_SDK_SK is not valid UTF-8");
+        }
     }
 }

@@ -19,6 +19,11 @@ use crate::error::{Error, Result};
 /// their messages with their name; providers added with
 /// [`with_named_provider`](Self::with_named_provider) get the given name prefixed.
 ///
+/// A provider failing with a construction error (a misconfiguration such as an environment
+/// variable that is not valid UTF-8, as opposed to credentials that are simply not there) stops
+/// the chain with that error: later providers must not quietly stand in for credentials the
+/// user did configure.
+///
 /// ```
 /// use std::sync::Arc;
 /// use huaweicloud_sdk_core::credentials::{ChainProvider, Credentials, EnvironmentProvider, StaticProvider};
@@ -112,6 +117,10 @@ impl ProvideCredentials for ChainProvider {
                         "credentials chain: provider succeeded"
                     );
                     return Ok(credentials);
+                }
+                Err(e) if e.is_construction() => {
+                    tracing::debug!(position = index, error = %e, "credentials chain: provider misconfigured");
+                    return Err(e);
                 }
                 Err(e) => {
                     let reason = match name {

@@ -1,5 +1,6 @@
 //! [`EnvironmentProvider`]: credentials from `HUAWEICLOUD_SDK_*` environment variables.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,12 +18,42 @@ pub(crate) const ENV_IDP_ID: &str = "HUAWEICLOUD_SDK_IDP_ID";
 pub(crate) const ENV_ID_TOKEN_FILE: &str = "HUAWEICLOUD_SDK_ID_TOKEN_FILE";
 
 /// How a provider looks up an environment variable; injectable so tests never touch the real
-/// process environment.
-pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+/// process environment. Values are `OsString`s so that a value that is not valid UTF-8 is seen,
+/// and reported, rather than taken for an unset variable.
+pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<OsString> + Send + Sync>;
 
-/// Looks variables up in the process environment (`std::env::var`; non-UTF-8 counts as unset).
+/// Looks variables up in the process environment (`std::env::var_os`).
 pub(crate) fn process_env() -> EnvLookup {
-    Arc::new(|name: &str| std::env::var(name).ok())
+    Arc::new(|name: &str| std::env::var_os(name))
+}
+
+/// A lookup of UTF-8 values (the public `from_lookup` constructors take these).
+pub(crate) fn string_lookup<F>(lookup: F) -> EnvLookup
+where
+    F: Fn(&str) -> Option<String> + Send + Sync + 'static,
+{
+    Arc::new(move |name: &str| lookup(name).map(OsString::from))
+}
+
+/// Variable `name` as text: trimmed, `Ok(None)` when unset or blank, `Err(())` when its value
+/// is not valid UTF-8 (the caller names the variable in its error, never the value).
+pub(crate) fn text_var(lookup: &EnvLookup, name: &str) -> std::result::Result<Option<String>, ()> {
+    match lookup(name) {
+        None => Ok(None),
+        Some(value) => value
+            .into_string()
+            .map(|text| non_empty(Some(text)))
+            .map_err(drop),
+    }
+}
+
+/// Variable `name` as a path: trimmed when it is UTF-8, taken as is otherwise (paths need not
+/// be UTF-8); `None` when unset or blank.
+pub(crate) fn path_var(lookup: &EnvLookup, name: &str) -> Option<OsString> {
+    match lookup(name)?.into_string() {
+        Ok(text) => non_empty(Some(text)).map(OsString::from),
+        Err(raw) => (!raw.is_empty()).then_some(raw),
+    }
 }
 
 /// Trims a value and treats an empty one as missing.
@@ -71,7 +102,9 @@ pub(crate) fn join_names(names: &[&str]) -> String {
 /// | `HUAWEICLOUD_SDK_SECURITY_TOKEN` | security token of temporary credentials (used only together with AK and SK) |
 ///
 /// Empty (or all-whitespace) values count as unset. When the AK or SK is missing the provider
-/// fails with a credentials error naming the missing variables. Federated OIDC credentials
+/// fails with a credentials error naming the missing variables. A variable whose value is not
+/// valid UTF-8 is a construction error naming it (never showing the value), which also stops a
+/// [`ChainProvider`](super::ChainProvider): a misconfiguration, not an absence. Federated OIDC credentials
 /// (`HUAWEICLOUD_SDK_IDP_ID`, `HUAWEICLOUD_SDK_ID_TOKEN_FILE`) are not supported yet; the error
 /// says so when only those are set.
 ///
@@ -92,7 +125,7 @@ pub struct EnvironmentProvider {
 }
 
 impl EnvironmentProvider {
-    /// Reads the process environment (`std::env::var`), at each call.
+    /// Reads the process environment (`std::env::var_os`), at each call.
     pub fn new() -> Self {
         Self {
             lookup: process_env(),
@@ -106,17 +139,21 @@ impl EnvironmentProvider {
         F: Fn(&str) -> Option<String> + Send + Sync + 'static,
     {
         Self {
-            lookup: Arc::new(lookup),
+            lookup: string_lookup(lookup),
         }
     }
 
-    fn get(&self, name: &str) -> Option<String> {
-        non_empty((self.lookup)(name))
+    fn get(&self, name: &str) -> Result<Option<String>> {
+        text_var(&self.lookup, name).map_err(|()| {
+            Error::construction(format!(
+                "environment: {name} is set but its value is not valid UTF-8"
+            ))
+        })
     }
 
     fn load(&self) -> Result<Credentials> {
-        let ak = self.get(ENV_AK);
-        let sk = self.get(ENV_SK);
+        let ak = self.get(ENV_AK)?;
+        let sk = self.get(ENV_SK)?;
         let (ak, sk) = match (ak, sk) {
             (Some(ak), Some(sk)) => (ak, sk),
             (ak, sk) => {
@@ -131,20 +168,20 @@ impl EnvironmentProvider {
                 let mut message = format!("environment: {} {verb} not set", join_names(&missing));
                 let federation: Vec<&str> = [ENV_IDP_ID, ENV_ID_TOKEN_FILE]
                     .into_iter()
-                    .filter(|name| self.get(name).is_some())
+                    .filter(|name| !matches!(text_var(&self.lookup, name), Ok(None)))
                     .collect();
                 message.push_str(&federation_note(&federation));
                 return Err(Error::credentials(message));
             }
         };
         let mut credentials = Credentials::new(ak, sk).with_provider_name("environment");
-        if let Some(project_id) = self.get(ENV_PROJECT_ID) {
+        if let Some(project_id) = self.get(ENV_PROJECT_ID)? {
             credentials = credentials.with_project_id(project_id);
         }
-        if let Some(domain_id) = self.get(ENV_DOMAIN_ID) {
+        if let Some(domain_id) = self.get(ENV_DOMAIN_ID)? {
             credentials = credentials.with_domain_id(domain_id);
         }
-        if let Some(token) = self.get(ENV_SECURITY_TOKEN) {
+        if let Some(token) = self.get(ENV_SECURITY_TOKEN)? {
             credentials = credentials.with_security_token(token);
         }
         Ok(credentials)
@@ -248,5 +285,54 @@ mod tests {
             s.contains("federated OIDC credentials are not supported yet"),
             "{s}"
         );
+    }
+
+    /// A provider over raw values, as the process environment can hold them.
+    #[cfg(unix)]
+    fn raw_provider(vars: Vec<(&'static str, OsString)>) -> EnvironmentProvider {
+        let map: HashMap<&'static str, OsString> = vars.into_iter().collect();
+        EnvironmentProvider {
+            lookup: Arc::new(move |name: &str| map.get(name).cloned()),
+        }
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_value_that_is_not_utf8_is_an_error_naming_the_variable() {
+        use std::os::unix::ffi::OsStringExt;
+        let secret = || OsString::from_vec(b"secret-\xff-sk".to_vec());
+        for name in [
+            ENV_AK,
+            ENV_SK,
+            ENV_PROJECT_ID,
+            ENV_DOMAIN_ID,
+            ENV_SECURITY_TOKEN,
+        ] {
+            let mut vars = vec![
+                (ENV_AK, OsString::from("AKENV")),
+                (ENV_SK, OsString::from("env-secret")),
+            ];
+            vars.retain(|(n, _)| *n != name);
+            vars.push((name, secret()));
+            let e = raw_provider(vars).provide_credentials().await.unwrap_err();
+            let s = format!("{e} {e:?}");
+            assert_eq!(
+                e.to_string(),
+                format!("environment: {name} is set but its value is not valid UTF-8")
+            );
+            assert!(!s.contains("secret-"), "{s}");
+        }
+        // Stops the chain: the profile or metadata credentials are not used instead.
+        let chain = crate::credentials::ChainProvider::new(vec![
+            Arc::new(raw_provider(vec![
+                (ENV_AK, OsString::from("AKENV")),
+                (ENV_SK, secret()),
+            ])),
+            Arc::new(crate::credentials::StaticProvider::new(Credentials::new(
+                "AKOTHER", "other",
+            ))),
+        ]);
+        let e = chain.provide_credentials().await.unwrap_err();
+        assert!(e.to_string().contains("HUAWEICLOUD_SDK_SK"), "{e}");
     }
 }

@@ -13,7 +13,7 @@
 
 mod cache;
 mod chain;
-mod env;
+pub(crate) mod env;
 mod metadata;
 mod profile;
 mod static_provider;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use tokio::io::AsyncReadExt;
 
-use super::env::{EnvLookup, federation_note, join_names, non_empty, process_env};
+use super::env::{EnvLookup, federation_note, join_names, path_var, process_env, string_lookup};
 use super::{Credentials, ProvideCredentials};
 use crate::error::{Error, Result};
 
@@ -89,7 +89,7 @@ impl ProfileProvider {
     where
         F: Fn(&str) -> Option<String> + Send + Sync + 'static,
     {
-        self.lookup = std::sync::Arc::new(lookup);
+        self.lookup = string_lookup(lookup);
         self
     }
 
@@ -103,10 +103,14 @@ impl ProfileProvider {
         if let Some(path) = &self.path {
             return Ok(path.clone());
         }
-        let get = |name: &str| non_empty((self.lookup)(name));
+        // Paths need not be UTF-8: values are taken as they are when they are not.
+        let get = |name: &str| path_var(&self.lookup, name);
         let home = || get("HOME").or_else(|| get("USERPROFILE"));
         if let Some(file) = get(ENV_CREDENTIALS_FILE) {
-            if let Some(rest) = file.strip_prefix("~/").or_else(|| file.strip_prefix("~\\")) {
+            let tilde = file
+                .to_str()
+                .and_then(|text| text.strip_prefix("~/").or_else(|| text.strip_prefix("~\\")));
+            if let Some(rest) = tilde {
                 if let Some(home) = home() {
                     return Ok(Path::new(&home).join(rest));
                 }
@@ -153,6 +157,17 @@ impl ProvideCredentials for ProfileProvider {
 
 async fn read_file(path: &Path) -> Result<String> {
     let shown = path.display();
+    // Checked before opening: opening a FIFO blocks until a writer comes, and a device such as
+    // /dev/zero never ends.
+    match tokio::fs::metadata(path).await {
+        Ok(metadata) => require_regular_file(&metadata, path)?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::credentials(format!("profile: {shown} not found")));
+        }
+        Err(e) => {
+            return Err(Error::credentials(format!("profile: cannot open {shown}")).with_source(e));
+        }
+    }
     let file = match tokio::fs::File::open(path).await {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -162,6 +177,12 @@ async fn read_file(path: &Path) -> Result<String> {
             return Err(Error::credentials(format!("profile: cannot open {shown}")).with_source(e));
         }
     };
+    // The path may have been replaced between the check and the open: check what was opened.
+    let metadata = file
+        .metadata()
+        .await
+        .map_err(|e| Error::credentials(format!("profile: cannot read {shown}")).with_source(e))?;
+    require_regular_file(&metadata, path)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
@@ -179,6 +200,43 @@ async fn read_file(path: &Path) -> Result<String> {
             "profile: {shown} is not valid UTF-8 (invalid byte at offset {})",
             e.valid_up_to()
         ))),
+    }
+}
+
+/// A credentials error unless `metadata` is that of a regular file (symbolic links followed).
+fn require_regular_file(metadata: &std::fs::Metadata, path: &Path) -> Result<()> {
+    if metadata.is_file() {
+        return Ok(());
+    }
+    Err(Error::credentials(format!(
+        "profile: {} is not a regular file but {}; give the path of the credentials file itself",
+        path.display(),
+        file_kind(&metadata.file_type())
+    )))
+}
+
+/// `a directory`, `a FIFO`, ... for an error message.
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
     }
 }
 
@@ -446,5 +504,105 @@ mod tests {
             e.to_string(),
             "profile: /x/credentials has no [nope] section"
         );
+    }
+
+    /// A fresh directory of its own under the system temp dir.
+    fn scratch_dir(name: &str) -> std::path::PathBuf {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let dir = std::env::temp_dir().join(format!(
+            "hwc-sdk-profile-{name}-{}-{nanos}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// Reads with a deadline, so that a regression shows as a failure, not a hung test run.
+    async fn load_within_deadline(path: &Path) -> Error {
+        let provider = ProfileProvider::from_path(path);
+        tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            provider.provide_credentials(),
+        )
+        .await
+        .expect("reading the profile blocked")
+        .unwrap_err()
+    }
+
+    #[tokio::test]
+    async fn a_fifo_is_an_error_not_a_wait_for_a_writer() {
+        let dir = scratch_dir("fifo");
+        let fifo = dir.join("credentials");
+        match std::process::Command::new("mkfifo").arg(&fifo).status() {
+            Ok(status) if status.success() => {}
+            _ => {
+                eprintln!("mkfifo is not available: the FIFO case is not exercised here");
+                std::fs::remove_dir_all(&dir).ok();
+                return;
+            }
+        }
+        let provider = ProfileProvider::from_path(&fifo);
+        let outcome = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            provider.provide_credentials(),
+        )
+        .await;
+        if outcome.is_err() {
+            // Releases the blocked open (a writer arrives), so the failure is reported instead
+            // of the runtime waiting on it forever.
+            drop(std::fs::OpenOptions::new().write(true).open(&fifo));
+        }
+        std::fs::remove_dir_all(&dir).ok();
+        let e = outcome.expect("opening the FIFO blocked").unwrap_err();
+        assert!(e.is_credentials());
+        let s = e.to_string();
+        assert!(s.contains("is not a regular file but a FIFO"), "{s}");
+    }
+
+    #[tokio::test]
+    async fn a_device_or_a_directory_is_an_error_not_an_endless_read() {
+        let zero = Path::new("/dev/zero");
+        if zero.exists() {
+            let s = load_within_deadline(zero).await.to_string();
+            assert!(
+                s.contains("/dev/zero is not a regular file but a character device"),
+                "{s}"
+            );
+        }
+        let dir = scratch_dir("dir");
+        let s = load_within_deadline(&dir).await.to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(s.contains("is not a regular file but a directory"), "{s}");
+    }
+
+    #[tokio::test]
+    async fn a_file_over_the_size_bound_is_refused() {
+        let dir = scratch_dir("large");
+        let path = dir.join("credentials");
+        let mut text = String::from("[basic]\nak = AK\nsk = SK\n");
+        text.push_str(&"#".repeat(usize::try_from(MAX_FILE_BYTES).unwrap()));
+        std::fs::write(&path, text).unwrap();
+        let s = load_within_deadline(&path).await.to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(s.contains("is larger than 1048576 bytes"), "{s}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_is_used_as_it_is() {
+        use std::ffi::OsString;
+        use std::os::unix::ffi::OsStringExt;
+        let raw = OsString::from_vec(b"/tmp/\xffdir/credentials".to_vec());
+        let value = raw.clone();
+        let provider = ProfileProvider {
+            lookup: std::sync::Arc::new(move |name: &str| {
+                (name == ENV_CREDENTIALS_FILE).then(|| value.clone())
+            }),
+            ..ProfileProvider::new()
+        };
+        assert_eq!(provider.resolve_path().unwrap(), PathBuf::from(raw));
     }
 }

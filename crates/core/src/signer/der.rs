@@ -20,12 +20,13 @@ pub(crate) fn encode_signature(r: &[u8; 32], s: &[u8; 32]) -> Vec<u8> {
 }
 
 fn push_integer(out: &mut Vec<u8>, value: &[u8; 32]) {
+    // Minimal form: no leading zero bytes, but at least one byte (zero is `02 01 00`).
     let first = value
         .iter()
         .position(|&b| b != 0)
         .unwrap_or(value.len() - 1);
-    let digits = &value[first..];
-    let pad = digits[0] & 0x80 != 0;
+    let digits = value.get(first..).unwrap_or_default();
+    let pad = digits.first().is_some_and(|&b| b & 0x80 != 0);
     out.push(INTEGER);
     out.push((digits.len() + usize::from(pad)) as u8);
     if pad {
@@ -36,6 +37,7 @@ fn push_integer(out: &mut Vec<u8>, value: &[u8; 32]) {
 
 /// Decodes a strict DER `SEQUENCE { r, s }` into big-endian 32-byte values. `None` when the
 /// input is not minimal DER, an integer is negative, or a value does not fit in 256 bits.
+#[cfg(feature = "verify")]
 pub(crate) fn decode_signature(der: &[u8]) -> Option<([u8; 32], [u8; 32])> {
     let (&tag, rest) = der.split_first()?;
     let (&len, body) = rest.split_first()?;
@@ -50,30 +52,25 @@ pub(crate) fn decode_signature(der: &[u8]) -> Option<([u8; 32], [u8; 32])> {
     Some((r, s))
 }
 
+#[cfg(feature = "verify")]
 fn read_integer(input: &[u8]) -> Option<([u8; 32], &[u8])> {
     let (&tag, rest) = input.split_first()?;
     let (&len, rest) = rest.split_first()?;
     let len = usize::from(len);
-    if tag != INTEGER || len == 0 || len >= 0x80 || rest.len() < len {
+    if tag != INTEGER || len == 0 || len >= 0x80 {
         return None;
     }
-    let (content, rest) = rest.split_at(len);
-    if content[0] & 0x80 != 0 {
-        return None; // negative
-    }
-    if content.len() > 1 && content[0] == 0 && content[1] & 0x80 == 0 {
-        return None; // non-minimal
-    }
-    let digits = if content[0] == 0 && content.len() > 1 {
-        &content[1..]
-    } else {
-        content
+    let content = rest.get(..len)?;
+    let rest = rest.get(len..)?;
+    let digits = match content {
+        [first, ..] if first & 0x80 != 0 => return None, // negative
+        [0, second, ..] if second & 0x80 == 0 => return None, // non-minimal
+        [0, tail @ ..] if !tail.is_empty() => tail,
+        _ => content,
     };
-    if digits.len() > 32 {
-        return None;
-    }
     let mut out = [0u8; 32];
-    out[32 - digits.len()..].copy_from_slice(digits);
+    let start = out.len().checked_sub(digits.len())?;
+    out.get_mut(start..)?.copy_from_slice(digits);
     Some((out, rest))
 }
 
@@ -81,6 +78,7 @@ fn read_integer(input: &[u8]) -> Option<([u8; 32], &[u8])> {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "verify")]
     #[test]
     fn round_trips_with_and_without_padding() {
         let mut r = [0u8; 32];
@@ -94,6 +92,7 @@ mod tests {
         assert_eq!(decode_signature(&der), Some((r, s)));
     }
 
+    #[cfg(feature = "verify")]
     #[test]
     fn zero_is_one_byte() {
         let z = [0u8; 32];
@@ -102,6 +101,7 @@ mod tests {
         assert_eq!(decode_signature(&der), Some((z, z)));
     }
 
+    #[cfg(feature = "verify")]
     #[test]
     fn rejects_malformed() {
         assert_eq!(decode_signature(&[]), None);

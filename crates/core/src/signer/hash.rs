@@ -6,6 +6,19 @@ use sha2::{Digest, Sha256};
 use super::hex::push_hex;
 use crate::error::{Error, Result};
 
+/// Lower-case hex SHA-256 digest of `bytes`: the payload hash of `SDK-HMAC-SHA256` and
+/// `V11-HMAC-SHA256` (`hex_sha256(b"")` is `e3b0c442…b855`).
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    HashKind::Sha256.hex_digest(bytes)
+}
+
+/// Lower-case hex SM3 digest of `bytes`: the payload hash of `SDK-HMAC-SM3` and `SDK-SM2-SM3`
+/// (`hex_sm3(b"")` is `1ab21d83…aa2b`).
+#[cfg(feature = "sm3")]
+pub fn hex_sm3(bytes: &[u8]) -> String {
+    HashKind::Sm3.hex_digest(bytes)
+}
+
 /// Hash function used for the payload hash, the canonical-request hash and the HMAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum HashKind {
@@ -111,6 +124,19 @@ mod tests {
         assert_eq!(
             HashKind::Sm3.hex_digest(b"abc"),
             "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+        );
+    }
+
+    #[test]
+    fn empty_digests() {
+        assert_eq!(
+            hex_sha256(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        #[cfg(feature = "sm3")]
+        assert_eq!(
+            hex_sm3(b""),
+            "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
         );
     }
 }

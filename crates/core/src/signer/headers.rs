@@ -66,6 +66,7 @@ pub(crate) fn validate_header(name: &str, value: &str) -> Result<()> {
 }
 
 /// Value of the first header named `name`, ignoring ASCII case.
+#[cfg(feature = "verify")]
 pub(crate) fn find<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
         .iter()
@@ -126,8 +127,9 @@ impl<'a> HeaderScan<'a> {
         for (i, (name, value)) in headers.iter().enumerate() {
             let (name, value) = (name.as_ref(), value.as_ref());
             validate_header(name, value)?;
-            if headers[..i]
+            if headers
                 .iter()
+                .take(i)
                 .any(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
             {
                 return Err(Error::construction(format!(

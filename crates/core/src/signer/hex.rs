@@ -1,7 +1,5 @@
 //! Lower-case hexadecimal encoding and decoding (the `hex` crate is not a dependency).
 
-use super::hash::HashKind;
-
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends the lower-case hex form of `bytes` to `out`.
@@ -10,14 +8,29 @@ pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
     // pushing (and checking capacity for) 64 separate chars.
     let mut buf = [0u8; 64];
     for chunk in bytes.chunks(buf.len() / 2) {
-        let hex = &mut buf[..chunk.len() * 2];
-        for (pair, &b) in hex.chunks_exact_mut(2).zip(chunk) {
-            pair[0] = HEX_DIGITS[usize::from(b >> 4)];
-            pair[1] = HEX_DIGITS[usize::from(b & 0x0f)];
+        let mut written = 0;
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            if let [high, low] = pair {
+                *high = digit(b >> 4);
+                *low = digit(b);
+            }
+            written += 2;
         }
         // Only ASCII hex digits were written.
-        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
+        out.push_str(
+            buf.get(..written)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .unwrap_or_default(),
+        );
     }
+}
+
+/// The lower-case hex digit of the low four bits of `nibble`.
+fn digit(nibble: u8) -> u8 {
+    HEX_DIGITS
+        .get(usize::from(nibble & 0x0f))
+        .copied()
+        .unwrap_or(b'0')
 }
 
 /// Lower-case hex encoding of `bytes` (`[0xab, 0x01]` → `"ab01"`).
@@ -35,7 +48,10 @@ pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
     }
     bytes
         .chunks_exact(2)
-        .map(|pair| Some((nibble(pair[0])? << 4) | nibble(pair[1])?))
+        .map(|pair| match pair {
+            [high, low] => Some((nibble(*high)? << 4) | nibble(*low)?),
+            _ => None,
+        })
         .collect()
 }
 
@@ -46,19 +62,6 @@ fn nibble(c: u8) -> Option<u8> {
         b'A'..=b'F' => Some(c - b'A' + 10),
         _ => None,
     }
-}
-
-/// Lower-case hex SHA-256 digest of `bytes`: the payload hash of `SDK-HMAC-SHA256` and
-/// `V11-HMAC-SHA256` (`hex_sha256(b"")` is `e3b0c442…b855`).
-pub fn hex_sha256(bytes: &[u8]) -> String {
-    HashKind::Sha256.hex_digest(bytes)
-}
-
-/// Lower-case hex SM3 digest of `bytes`: the payload hash of `SDK-HMAC-SM3` and `SDK-SM2-SM3`
-/// (`hex_sm3(b"")` is `1ab21d83…aa2b`).
-#[cfg(feature = "sm3")]
-pub fn hex_sm3(bytes: &[u8]) -> String {
-    HashKind::Sm3.hex_digest(bytes)
 }
 
 #[cfg(test)]
@@ -80,18 +83,5 @@ mod tests {
         assert_eq!(hex_decode("abc"), None);
         assert_eq!(hex_decode("zz"), None);
         assert_eq!(hex_decode("0x"), None);
-    }
-
-    #[test]
-    fn empty_digests() {
-        assert_eq!(
-            hex_sha256(b""),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
-        #[cfg(feature = "sm3")]
-        assert_eq!(
-            hex_sm3(b""),
-            "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
-        );
     }
 }

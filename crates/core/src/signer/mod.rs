@@ -17,6 +17,10 @@
 //! [`canonical_query`], which are also what the executor puts on the wire).
 //!
 //! Send header values trimmed (`str::trim`), as they were signed.
+//!
+//! The feature `verify` adds the gateway's side for test servers: `verify_hmac`,
+//! `verify_with_public_key` (with `ecdsa_p256_public_key` / `sm2_public_key`) and
+//! `parse_authorization` check a received request against the credentials.
 
 mod canonical;
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
@@ -28,6 +32,7 @@ mod encoding;
 mod hash;
 mod headers;
 mod hex;
+#[cfg(feature = "verify")]
 mod verify;
 
 use std::borrow::Cow;
@@ -44,20 +49,20 @@ pub(crate) use headers::added_header_name;
 use headers::{HOST, HeaderScan, REDACTED, UNSIGNED_PAYLOAD, X_SDK_DATE, X_SECURITY_TOKEN};
 
 pub use derived::derived_signing_key;
-#[cfg(any(feature = "ecdsa", feature = "sm2"))]
-pub use ecdsa::EcPublicKey;
-#[cfg(feature = "ecdsa")]
-pub use ecdsa::{ecdsa_p256_public_key, verify_ecdsa_p256};
-#[cfg(feature = "sm2")]
-pub use ecdsa::{sm2_public_key, verify_sm2};
 pub(crate) use encoding::push_encoded;
 pub use encoding::{canonical_query, canonical_uri, encode_path_param};
+pub use hash::hex_sha256;
 #[cfg(feature = "sm3")]
-pub use hex::hex_sm3;
-pub use hex::{hex_decode, hex_encode, hex_sha256};
-#[cfg(any(feature = "ecdsa", feature = "sm2"))]
-pub use verify::verify_with_public_key;
+pub use hash::hex_sm3;
+pub use hex::{hex_decode, hex_encode};
+#[cfg(all(feature = "verify", any(feature = "ecdsa", feature = "sm2")))]
+pub use verify::{EcPublicKey, verify_with_public_key};
+#[cfg(feature = "verify")]
 pub use verify::{ParsedAuthorization, parse_authorization, verify_hmac};
+#[cfg(all(feature = "verify", feature = "ecdsa"))]
+pub use verify::{ecdsa_p256_public_key, verify_ecdsa_p256};
+#[cfg(all(feature = "verify", feature = "sm2"))]
+pub use verify::{sm2_public_key, verify_sm2};
 
 /// Which algorithm signs requests.
 #[non_exhaustive]

@@ -1,9 +1,13 @@
-//! Server-side verification: recompute the signature of a received request and compare.
+//! Server-side verification (feature `verify`): recompute the signature of a received request
+//! and compare. A client never needs it; the local endpoint and the tests do.
 //!
 //! The canonical request is rebuilt from the `SignedHeaders` list of the received
 //! `Authorization` header, so any consistent subset of headers verifies. Checking the signing
 //! time window (±15 minutes at Huawei Cloud) and looking up the SK by AK are the caller's job:
 //! [`parse_authorization`] gives the AK, the `X-Sdk-Date` header gives the time.
+
+#[cfg(any(feature = "ecdsa", feature = "sm2"))]
+mod public_key;
 
 use std::fmt;
 
@@ -13,6 +17,13 @@ use super::headers::{self, REDACTED, X_SDK_DATE};
 use super::{Payload, SignableRequest, derived, hmac_hex};
 use crate::error::{Error, Result};
 use crate::time::parse_sdk_date;
+
+#[cfg(any(feature = "ecdsa", feature = "sm2"))]
+pub use public_key::EcPublicKey;
+#[cfg(feature = "ecdsa")]
+pub use public_key::{ecdsa_p256_public_key, verify_ecdsa_p256};
+#[cfg(feature = "sm2")]
+pub use public_key::{sm2_public_key, verify_sm2};
 
 /// The parts of a received `Authorization` header.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -238,15 +249,15 @@ pub fn verify_hmac(request: &SignableRequest<'_>, sk: &str, authorization: &str)
 #[cfg(any(feature = "ecdsa", feature = "sm2"))]
 pub fn verify_with_public_key(
     request: &SignableRequest<'_>,
-    public_key: &super::EcPublicKey,
+    public_key: &EcPublicKey,
     authorization: &str,
 ) -> Result<bool> {
     let auth = parse_authorization(authorization)?;
-    let verify: fn(&super::EcPublicKey, &str, &str) -> bool = match auth.algorithm {
+    let verify: fn(&EcPublicKey, &str, &str) -> bool = match auth.algorithm {
         #[cfg(feature = "ecdsa")]
-        "SDK-ECDSA-P256-SHA256" => super::verify_ecdsa_p256,
+        "SDK-ECDSA-P256-SHA256" => verify_ecdsa_p256,
         #[cfg(feature = "sm2")]
-        "SDK-SM2-SM3" => super::verify_sm2,
+        "SDK-SM2-SM3" => verify_sm2,
         other => {
             return Err(Error::construction(format!(
                 "{other} is not a supported elliptic-curve signing algorithm"
