@@ -225,7 +225,7 @@ impl CachingProvider {
                         tracing::warn!(
                             provider = old.provider_name(),
                             ak = old.ak(),
-                            error = %error,
+                            error = %error.report(),
                             retry_in_ms = wait.as_millis(),
                             "refreshing credentials failed; using the cached ones until they expire"
                         );
@@ -233,7 +233,7 @@ impl CachingProvider {
                     }
                 }
                 tracing::warn!(
-                    error = %error,
+                    error = %error.report(),
                     retry_in_ms = wait.as_millis(),
                     "getting credentials failed; callers get this error until the next attempt"
                 );

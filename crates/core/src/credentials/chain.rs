@@ -119,7 +119,7 @@ impl ProvideCredentials for ChainProvider {
                     return Ok(credentials);
                 }
                 Err(e) if e.is_construction() => {
-                    tracing::debug!(position = index, error = %e, "credentials chain: provider misconfigured");
+                    tracing::debug!(position = index, error = %e.report(), "credentials chain: provider misconfigured");
                     return Err(e);
                 }
                 Err(e) => {
