@@ -1,21 +1,24 @@
-//! [`HttpTransport`] over reqwest (rustls by default).
+//! [`HttpTransport`] over reqwest (feature `reqwest`): for your own `reqwest::Client`, or the
+//! platform's TLS stack (feature `native-tls`).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::Stream;
 
 use super::base_urls::BaseUrls;
 use super::failure::{Timeouts, set_content_length, with_causes};
-use super::response_timer::{HeadFailure, ResponseTimer};
+use super::response_timer::{HeadFailure, ResponseTimer, UploadProgress};
 use super::{HttpTransport, SendDeadline, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
 use crate::error::{Error, Result, TimeoutKind};
 
-/// The default transport: a pooled reqwest client. Cheap to clone; clones share the pool.
+/// A pooled reqwest client. Cheap to clone; clones share the pool. Proxies are reqwest's: the
+/// configured one, else the `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` variables.
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -84,45 +87,36 @@ impl ReqwestTransport {
     }
 }
 
-// Implemented by hand rather than through `#[async_trait]`, whose boxed future would hold the
-// request (and its conversion) for the whole exchange: here the request is converted before
-// the future is made, so the box (one per request) holds only the exchange's state and stays
-// small enough for the allocator's fast path.
+#[async_trait]
 impl HttpTransport for ReqwestTransport {
-    fn send<'life0, 'async_trait>(
-        &'life0 self,
+    async fn send(
+        &self,
         request: http::Request<RequestBody>,
-    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        self.send_within(request, None)
+    ) -> Result<http::Response<ByteStream>> {
+        self.send_within(request, None).await
     }
 
     // The deadline shares the read timeout's timer (see `ResponseTimer`).
-    fn send_within<'life0, 'async_trait>(
-        &'life0 self,
+    async fn send_within(
+        &self,
         request: http::Request<RequestBody>,
         deadline: Option<SendDeadline>,
-    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
+    ) -> Result<http::Response<ByteStream>> {
         let (parts, body) = request.into_parts();
         let length = body.content_length();
         match body.to_bytes() {
             Some(bytes) => {
-                Box::pin(self.exchange(self.request(parts, bytes.into(), length), deadline))
-            }
-            // A file or stream body is opened first.
-            None => Box::pin(async move {
-                let stream = body.into_stream().await?;
-                let body = reqwest::Body::wrap_stream(stream);
-                self.exchange(self.request(parts, body, length), deadline)
+                self.exchange(self.request(parts, bytes.into(), length), None, deadline)
                     .await
-            }),
+            }
+            // A file or stream body is opened first; its progress keeps the head's silence
+            // from counting while it is still being sent.
+            None => {
+                let (progress, stream) = UploadProgress::track(body.into_stream().await?);
+                let body = reqwest::Body::wrap_stream(stream);
+                self.exchange(self.request(parts, body, length), Some(progress), deadline)
+                    .await
+            }
         }
     }
 }
@@ -152,12 +146,13 @@ impl ReqwestTransport {
     fn exchange(
         &self,
         request: Result<reqwest::Request>,
+        upload: Option<Arc<UploadProgress>>,
         deadline: Option<SendDeadline>,
     ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
         let execute = request.map(|request| self.client.execute(request));
         async move {
             let execute = execute?;
-            let mut timer = ResponseTimer::new(self.timeouts.read);
+            let mut timer = ResponseTimer::new(self.timeouts.read).with_upload(upload);
             let mut response =
                 timer
                     .head(execute, deadline)
@@ -221,8 +216,10 @@ where
     }
 }
 
-/// Maps a reqwest error onto the SDK's kinds, keeping the cause chain as the message.
+/// Maps a reqwest error onto the SDK's kinds, keeping the cause chain as the message. The URL
+/// is dropped first: a presigned URL's query is a credential.
 fn classify(error: reqwest::Error, timeouts: Timeouts) -> Error {
+    let error = error.without_url();
     if error.is_timeout() {
         return if error.is_connect() {
             Error::timeout(TimeoutKind::Connect, timeouts.connect)
