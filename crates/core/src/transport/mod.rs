@@ -25,6 +25,8 @@ mod response_timer;
 mod settings;
 #[cfg(feature = "rustls")]
 mod tls;
+#[cfg(all(test, feature = "rustls"))]
+mod wire_tests;
 
 #[cfg(feature = "rustls")]
 pub use hyper_transport::HyperTransport;
