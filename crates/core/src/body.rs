@@ -30,9 +30,7 @@ type DynStream = Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>>
 
 /// Opens a reopenable body's stream for one attempt.
 type Opener = Arc<
-    dyn Fn() -> Pin<Box<dyn std::future::Future<Output = Result<ByteStream>> + Send>>
-        + Send
-        + Sync,
+    dyn Fn() -> Pin<Box<dyn std::future::Future<Output = Result<ByteStream>> + Send>> + Send + Sync,
 >;
 
 /// The body of a request.

@@ -191,7 +191,10 @@ async fn a_presigned_put_goes_through_the_transport_and_is_retried_when_replayab
     let response = exec.send_presigned(&put_spec(), request).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.attempts(), 2);
-    assert_eq!(recording.seen(), ["PUT /bucket/object", "PUT /bucket/object"]);
+    assert_eq!(
+        recording.seen(),
+        ["PUT /bucket/object", "PUT /bucket/object"]
+    );
     let received = script.received();
     assert_eq!(received.len(), 2);
     for r in &received {
@@ -241,9 +244,8 @@ async fn a_one_shot_presigned_body_is_sent_once() {
     let base = scripted::start(script.clone()).await;
     let config = Config::new(Credentials::new(AK, SK)).with_retry(fast_retry());
     let exec = executor(&config, &base);
-    let stream = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(
-        b"once",
-    ))]);
+    let stream =
+        futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"once"))]);
     let request = PresignedRequest::new(http::Method::PUT, &format!("{base}/o?Signature=S"))
         .unwrap()
         .body(RequestBody::from_stream(stream, Some(4)));
@@ -264,10 +266,7 @@ async fn presigned_errors_and_debug_never_show_the_signature() {
     let url = format!("http://{addr}/o?AccessKeyId=AK&Signature=SECRET");
     let request = PresignedRequest::new(http::Method::GET, &url).unwrap();
     assert!(!format!("{request:?}").contains("SECRET"));
-    let err = exec
-        .send_presigned(&get(), request)
-        .await
-        .unwrap_err();
+    let err = exec.send_presigned(&get(), request).await.unwrap_err();
     assert!(err.is_connect(), "{err:?}");
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("SECRET"), "{shown}");

@@ -370,7 +370,10 @@ impl UploadFile {
         let request = PresignedRequest::new(http::Method::PUT, upload_url.as_str())
             .map_err(|_| invalid_url())?
             .header(http::header::CONTENT_TYPE, header(content_type)?)
-            .header(http::HeaderName::from_static("content-md5"), header(&file_md5)?)
+            .header(
+                http::HeaderName::from_static("content-md5"),
+                header(&file_md5)?,
+            )
             .body(body)
             .error_parser(obs_error);
         let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);

@@ -126,9 +126,11 @@ impl MetadataProvider {
             return Ok(transport);
         }
         let built = self.own_transport.get_or_init(|| {
-            let mut settings = TransportSettings::default();
-            settings.connect_timeout = self.connect_timeout;
-            settings.read_timeout = Some(self.timeout);
+            let settings = TransportSettings {
+                connect_timeout: self.connect_timeout,
+                read_timeout: Some(self.timeout),
+                ..TransportSettings::default()
+            };
             crate::transport::default_transport(&settings).map_err(|e| e.to_string())
         });
         built.clone().map_err(|e| {

@@ -150,7 +150,10 @@ impl HttpTransport for HyperTransport {
             }
         }
         let (body, upload) = match body.to_bytes() {
-            Some(bytes) => (OutgoingBody::Bytes(Some(bytes).filter(|b| !b.is_empty())), None),
+            Some(bytes) => (
+                OutgoingBody::Bytes(Some(bytes).filter(|b| !b.is_empty())),
+                None,
+            ),
             // A file or stream body is opened first; its progress keeps the head's silence
             // from counting while it is still being sent.
             None => {

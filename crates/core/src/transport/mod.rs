@@ -14,6 +14,7 @@
 mod base_urls;
 #[cfg(feature = "rustls")]
 mod connect_timeout;
+#[cfg(any(feature = "rustls", feature = "reqwest"))]
 mod failure;
 #[cfg(feature = "rustls")]
 mod hyper_transport;
@@ -21,6 +22,7 @@ mod hyper_transport;
 mod proxy;
 #[cfg(feature = "reqwest")]
 mod reqwest_transport;
+#[cfg(any(feature = "rustls", feature = "reqwest"))]
 mod response_timer;
 mod settings;
 #[cfg(feature = "rustls")]
@@ -162,7 +164,7 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "rustls", feature = "reqwest")))]
 mod tests {
     use super::*;
     use std::collections::HashMap;

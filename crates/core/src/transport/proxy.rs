@@ -142,7 +142,7 @@ impl Service<http::Uri> for ProxyConnector {
             // TLS with the target, through the tunnel.
             let mut tls_over_tunnel = HttpsConnector::from((tunnel, tls));
             let connecting = tls_over_tunnel.call(dst);
-            Box::pin(async move { Ok(Conn::Tunneled(connecting.await?)) })
+            Box::pin(async move { Ok(Conn::Tunneled(Box::new(connecting.await?))) })
         } else {
             let connecting = self.direct.call(intercept.uri().clone());
             Box::pin(async move { Ok(Conn::Forward(connecting.await?)) })
@@ -157,7 +157,8 @@ type Stream = MaybeHttpsStream<TokioIo<TcpStream>>;
 pub(super) enum Conn {
     Direct(Stream),
     Forward(Stream),
-    Tunneled(MaybeHttpsStream<Stream>),
+    // Boxed: rare, and the largest.
+    Tunneled(Box<MaybeHttpsStream<Stream>>),
 }
 
 impl Connection for Conn {
@@ -178,7 +179,7 @@ impl Read for Conn {
     ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Self::Direct(s) | Self::Forward(s) => Pin::new(s).poll_read(cx, buf),
-            Self::Tunneled(s) => Pin::new(s).poll_read(cx, buf),
+            Self::Tunneled(s) => Pin::new(&mut **s).poll_read(cx, buf),
         }
     }
 }
@@ -191,7 +192,7 @@ impl Write for Conn {
     ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Self::Direct(s) | Self::Forward(s) => Pin::new(s).poll_write(cx, buf),
-            Self::Tunneled(s) => Pin::new(s).poll_write(cx, buf),
+            Self::Tunneled(s) => Pin::new(&mut **s).poll_write(cx, buf),
         }
     }
 
@@ -202,7 +203,7 @@ impl Write for Conn {
     ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Self::Direct(s) | Self::Forward(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            Self::Tunneled(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Self::Tunneled(s) => Pin::new(&mut **s).poll_write_vectored(cx, bufs),
         }
     }
 
@@ -216,14 +217,14 @@ impl Write for Conn {
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Self::Direct(s) | Self::Forward(s) => Pin::new(s).poll_flush(cx),
-            Self::Tunneled(s) => Pin::new(s).poll_flush(cx),
+            Self::Tunneled(s) => Pin::new(&mut **s).poll_flush(cx),
         }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Self::Direct(s) | Self::Forward(s) => Pin::new(s).poll_shutdown(cx),
-            Self::Tunneled(s) => Pin::new(s).poll_shutdown(cx),
+            Self::Tunneled(s) => Pin::new(&mut **s).poll_shutdown(cx),
         }
     }
 }
@@ -258,12 +259,23 @@ mod tests {
         .unwrap();
         assert!(p.matcher.intercept(&uri("https://a.example/")).is_some());
         assert!(p.matcher.intercept(&uri("http://a.example/")).is_none());
-        assert!(p.matcher.intercept(&uri("https://x.internal.example/")).is_none());
+        assert!(
+            p.matcher
+                .intercept(&uri("https://x.internal.example/"))
+                .is_none()
+        );
         assert!(p.matcher.intercept(&uri("https://10.1.2.3/")).is_none());
-        assert!(p.matcher.intercept(&uri("http://169.254.169.254/")).is_none());
+        assert!(
+            p.matcher
+                .intercept(&uri("http://169.254.169.254/"))
+                .is_none()
+        );
         let all = proxies(&plain, &[("ALL_PROXY", "127.0.0.1:3128")]).unwrap();
         assert!(all.matcher.intercept(&uri("http://a.example/")).is_some());
-        assert!(all.forward_authorization(&uri("http://a.example/")).is_none());
+        assert!(
+            all.forward_authorization(&uri("http://a.example/"))
+                .is_none()
+        );
     }
 
     #[test]
@@ -280,7 +292,10 @@ mod tests {
             p.forward_authorization(&uri("http://a.example/")).unwrap(),
             "Basic dXNlcjpzZWNyZXQ="
         );
-        assert!(p.forward_authorization(&uri("https://a.example/")).is_none());
+        assert!(
+            p.forward_authorization(&uri("https://a.example/"))
+                .is_none()
+        );
         assert!(!format!("{p:?}").contains("secret"));
     }
 

@@ -35,32 +35,19 @@ impl ReqwestTransport {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(settings.connect_timeout)
-            .pool_max_idle_per_host(settings.pool_max_idle_per_host)
-            .danger_accept_invalid_certs(settings.danger_accept_invalid_certs);
+            .pool_max_idle_per_host(settings.pool_max_idle_per_host);
         // No `builder.read_timeout`: reqwest arms a fresh timer before every poll of the
         // response and of each body frame, ready or not (three to four timer registrations per
         // small request, each taking the timer driver's lock and often waking its thread).
         // `send` enforces the same limit with one timer per request.
         if let Some(proxy) = &settings.proxy {
             // The URL may hold a password: keep it out of the error message.
-            let proxy = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| Error::construction("invalid proxy URL").with_source(e))?;
+            let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
+                Error::construction("invalid proxy URL").with_source(e.without_url())
+            })?;
             builder = builder.proxy(proxy);
         }
-        for pem in &settings.root_certificates_pem {
-            // reqwest accepts PEM text holding no certificate at all; a CA the user meant to
-            // trust must not be dropped silently, so require at least one.
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| Error::construction("invalid root certificate PEM").with_source(e))?;
-            if certs.is_empty() {
-                return Err(Error::construction(
-                    "root certificate PEM holds no certificate (expected -----BEGIN CERTIFICATE-----)",
-                ));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
-        }
+        builder = with_tls(builder, settings)?;
         let client = builder
             .build()
             .map_err(|e| Error::construction("cannot build the HTTP client").with_source(e))?;
@@ -214,6 +201,44 @@ where
             Some(Err(Error::timeout(TimeoutKind::Read, limit)))
         })
     }
+}
+
+/// The TLS trust of `settings`: extra roots, or no checks with the insecure opt-in.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn with_tls(
+    mut builder: reqwest::ClientBuilder,
+    settings: &TransportSettings,
+) -> Result<reqwest::ClientBuilder> {
+    builder = builder.danger_accept_invalid_certs(settings.danger_accept_invalid_certs);
+    for pem in &settings.root_certificates_pem {
+        // reqwest accepts PEM text holding no certificate at all; a CA the user meant to
+        // trust must not be dropped silently, so require at least one.
+        let certs = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::construction("invalid root certificate PEM").with_source(e))?;
+        if certs.is_empty() {
+            return Err(Error::construction(
+                "root certificate PEM holds no certificate (expected -----BEGIN CERTIFICATE-----)",
+            ));
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    Ok(builder)
+}
+
+/// Without a TLS feature the client speaks plain HTTP only: TLS settings cannot apply.
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn with_tls(
+    builder: reqwest::ClientBuilder,
+    settings: &TransportSettings,
+) -> Result<reqwest::ClientBuilder> {
+    if settings.danger_accept_invalid_certs || !settings.root_certificates_pem.is_empty() {
+        return Err(Error::construction(
+            "TLS settings need a TLS feature (`rustls` or `native-tls`)",
+        ));
+    }
+    Ok(builder)
 }
 
 /// Maps a reqwest error onto the SDK's kinds, keeping the cause chain as the message. The URL

@@ -274,7 +274,8 @@ mod tests {
             while body.next().await.is_some() {}
             std::future::pending::<std::result::Result<(), std::io::Error>>().await
         };
-        let mut timer = ResponseTimer::new(Some(Duration::from_secs(1))).with_upload(Some(progress));
+        let mut timer =
+            ResponseTimer::new(Some(Duration::from_secs(1))).with_upload(Some(progress));
         let failure = timer.head(drain, None).await.err().unwrap();
         assert!(matches!(failure, HeadFailure::Silence));
         // Silence from the last chunk (at 4 s), not from the start.
@@ -306,7 +307,8 @@ mod tests {
             TimeoutKind::Attempt,
             Duration::from_secs(3),
         );
-        let mut timer = ResponseTimer::new(Some(Duration::from_secs(1))).with_upload(Some(progress));
+        let mut timer =
+            ResponseTimer::new(Some(Duration::from_secs(1))).with_upload(Some(progress));
         let failure = timer.head(drain, Some(deadline)).await.err().unwrap();
         assert!(matches!(failure, HeadFailure::Deadline(_)));
         assert_eq!(Instant::now(), start + Duration::from_secs(3));

@@ -13,7 +13,10 @@ use super::{HttpTransport, HyperTransport, TransportSettings};
 use crate::body::RequestBody;
 use crate::error::TimeoutKind;
 
-fn hyper(settings: &TransportSettings, env: &'static [(&'static str, &'static str)]) -> HyperTransport {
+fn hyper(
+    settings: &TransportSettings,
+    env: &'static [(&'static str, &'static str)],
+) -> HyperTransport {
     HyperTransport::with_env(settings, |name| {
         env.iter()
             .find(|(k, _)| *k == name)
@@ -108,8 +111,10 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 #[tokio::test]
 async fn a_plain_http_request_goes_to_the_forward_proxy_in_absolute_form_with_credentials() {
     let (proxy, heads) = serve(ok("proxied")).await;
-    let mut settings = TransportSettings::default();
-    settings.proxy = Some(format!("http://user:p%40ss@{proxy}"));
+    let settings = TransportSettings {
+        proxy: Some(format!("http://user:p%40ss@{proxy}")),
+        ..TransportSettings::default()
+    };
     let transport = hyper(&settings, &[]);
     let response = transport
         .send(get("http://target.test/path?q=1"))
@@ -142,7 +147,11 @@ async fn the_proxy_environment_is_used_and_no_proxy_bypasses_it() {
     let response = proxied.send(get(&url)).await.unwrap();
     assert_eq!(body_text(response).await, "proxied");
     let heads = proxy_heads.lock().unwrap().clone();
-    assert!(heads[0].starts_with(&format!("GET {url} HTTP/1.1\r\n")), "{}", heads[0]);
+    assert!(
+        heads[0].starts_with(&format!("GET {url} HTTP/1.1\r\n")),
+        "{}",
+        heads[0]
+    );
     assert_eq!(header(&heads[0], "proxy-authorization"), None);
 
     let bypassed = hyper_env(
@@ -156,7 +165,11 @@ async fn the_proxy_environment_is_used_and_no_proxy_bypasses_it() {
     assert_eq!(body_text(response).await, "direct");
     assert_eq!(proxy_heads.lock().unwrap().len(), 1, "the proxy saw it");
     let heads = target_heads.lock().unwrap().clone();
-    assert!(heads[0].starts_with("GET /thing HTTP/1.1\r\n"), "{}", heads[0]);
+    assert!(
+        heads[0].starts_with("GET /thing HTTP/1.1\r\n"),
+        "{}",
+        heads[0]
+    );
 }
 
 /// An HTTPS server for `localhost` (self-signed) answering `secure`; records request heads.
@@ -211,7 +224,9 @@ async fn tls_server() -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
 
 /// A `CONNECT` proxy that tunnels every request to `target` (whatever host it names) and
 /// records each `CONNECT` head.
-async fn connect_proxy(target: std::net::SocketAddr) -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
+async fn connect_proxy(
+    target: std::net::SocketAddr,
+) -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let heads = Arc::new(Mutex::new(Vec::new()));
@@ -239,8 +254,10 @@ async fn connect_proxy(target: std::net::SocketAddr) -> (std::net::SocketAddr, A
 async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
     let (server, server_heads) = tls_server().await;
     let (proxy, proxy_heads) = connect_proxy(server).await;
-    let mut settings = TransportSettings::default();
-    settings.danger_accept_invalid_certs = true;
+    let settings = TransportSettings {
+        danger_accept_invalid_certs: true,
+        ..TransportSettings::default()
+    };
     let env = vec![("HTTPS_PROXY", format!("http://tunnel:pw@{proxy}"))];
     let transport = hyper_env(&settings, env);
     let port = server.port();
@@ -264,7 +281,11 @@ async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
     // Inside the tunnel: an ordinary origin-form request, TLS with the target, no proxy
     // credentials.
     let inner = server_heads.lock().unwrap().clone();
-    assert!(inner[0].starts_with("GET /secure?x=1 HTTP/1.1\r\n"), "{}", inner[0]);
+    assert!(
+        inner[0].starts_with("GET /secure?x=1 HTTP/1.1\r\n"),
+        "{}",
+        inner[0]
+    );
     assert_eq!(header(&inner[0], "proxy-authorization"), None);
 }
 
@@ -298,22 +319,29 @@ async fn dripping_server(chunks: usize, every: Duration, finish: bool) -> std::n
 }
 
 fn read_timeout(limit: Duration) -> TransportSettings {
-    let mut settings = TransportSettings::default();
-    settings.read_timeout = Some(limit);
-    settings
+    TransportSettings {
+        read_timeout: Some(limit),
+        ..TransportSettings::default()
+    }
 }
 
 async fn steady_body_outlasting_the_read_timeout(transport: &dyn HttpTransport) {
     // 10 chunks 200 ms apart: 2 s in all, against a read timeout of 1 s.
     let addr = dripping_server(10, Duration::from_millis(200), true).await;
-    let response = transport.send(get(&format!("http://{addr}/"))).await.unwrap();
+    let response = transport
+        .send(get(&format!("http://{addr}/")))
+        .await
+        .unwrap();
     let body = response.into_body().collect().await.unwrap();
     assert_eq!(body, Bytes::from("chunk".repeat(10)));
 }
 
 async fn stalled_body_times_out(transport: &dyn HttpTransport) {
     let addr = dripping_server(1, Duration::from_millis(10), false).await;
-    let response = transport.send(get(&format!("http://{addr}/"))).await.unwrap();
+    let response = transport
+        .send(get(&format!("http://{addr}/")))
+        .await
+        .unwrap();
     let err = response.into_body().collect().await.unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Read), "{err:?}");
 }
