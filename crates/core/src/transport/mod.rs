@@ -77,8 +77,8 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 
     /// [`send`](Self::send), failing with `deadline`'s timeout if the response head has not
     /// arrived by then. The executor calls this one. The default wraps `send` in a timer; a
-    /// transport with a timer of its own (the reqwest one has its read timeout) can fold the
-    /// deadline into it and spare a second timer per request.
+    /// transport with a timer of its own (the built-in ones have their read timeout) can fold
+    /// the deadline into it and spare a second timer per request.
     async fn send_within(
         &self,
         request: http::Request<RequestBody>,
