@@ -51,10 +51,10 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
 /// [`with_transport`](Self::with_transport), else the transport of the client whose call needs
 /// the credentials ([`Config::transport`](crate::Config::transport), e.g. one given to
 /// [`Config::with_transport`](crate::Config::with_transport)), else a built-in one of its own
-/// with a 1 s connect timeout. The built-in transports never send the metadata service's
-/// link-local address through a proxy. The credentials expire (usually within a day): wrap the
-/// provider in a [`CachingProvider`](super::CachingProvider), as the default chain's users
-/// should.
+/// with a 1 s connect timeout that ignores the proxy environment variables. The built-in
+/// transports never send the metadata service's link-local address through a proxy. The
+/// credentials expire (usually within a day): wrap the provider in a
+/// [`CachingProvider`](super::CachingProvider), as the default chain's users should.
 pub struct MetadataProvider {
     endpoint: String,
     connect_timeout: Duration,
@@ -131,7 +131,7 @@ impl MetadataProvider {
                 read_timeout: Some(self.timeout),
                 ..TransportSettings::default()
             };
-            crate::transport::default_transport(&settings).map_err(|e| e.to_string())
+            crate::transport::direct_transport(&settings).map_err(|e| e.to_string())
         });
         built.clone().map_err(|e| {
             Error::credentials(format!("metadata: cannot build the HTTP transport: {e}"))

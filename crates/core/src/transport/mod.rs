@@ -122,6 +122,19 @@ pub(crate) fn default_transport(settings: &TransportSettings) -> Result<SharedTr
     default_transport_with_env(settings, |name| std::env::var_os(name))
 }
 
+/// A built-in transport that ignores the proxy environment variables (only `settings.proxy`
+/// applies): for the instance metadata service, which only a direct connection reaches.
+pub(crate) fn direct_transport(settings: &TransportSettings) -> Result<SharedTransport> {
+    #[cfg(all(not(feature = "rustls"), feature = "reqwest"))]
+    {
+        Ok(Arc::new(ReqwestTransport::build(settings, false)?))
+    }
+    #[cfg(any(feature = "rustls", not(feature = "reqwest")))]
+    {
+        default_transport_with_env(settings, |_| None)
+    }
+}
+
 fn default_transport_with_env(
     settings: &TransportSettings,
     var: impl Fn(&str) -> Option<std::ffi::OsString>,

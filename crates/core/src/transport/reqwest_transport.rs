@@ -32,6 +32,11 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// Builds a client from `settings`. Redirects are never followed (as in the official SDKs).
     pub fn new(settings: &TransportSettings) -> Result<Self> {
+        Self::build(settings, true)
+    }
+
+    /// [`new`](Self::new); without `env_proxies` the proxy environment variables are ignored.
+    pub(crate) fn build(settings: &TransportSettings, env_proxies: bool) -> Result<Self> {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(settings.connect_timeout)
@@ -46,6 +51,9 @@ impl ReqwestTransport {
                 Error::construction("invalid proxy URL").with_source(e.without_url())
             })?;
             builder = builder.proxy(proxy);
+        }
+        if !env_proxies && settings.proxy.is_none() {
+            builder = builder.no_proxy();
         }
         builder = with_tls(builder, settings)?;
         let client = builder
