@@ -437,7 +437,7 @@ fn obs_error(
 ) -> ServiceError {
     let request_id = obs_request_id(headers);
     let text = String::from_utf8_lossy(&body);
-    let error = match xml_element(&text, "Code") {
+    match xml_element(&text, "Code") {
         Some(code) => {
             let message = xml_element(&text, "Message").unwrap_or_default();
             ServiceError::from_body_error(status, request_id, code, message, body)
@@ -455,8 +455,7 @@ fn obs_error(
             }
             e
         }
-    };
-    error
+    }
 }
 
 /// The text of the first `<name>...</name>` in `xml`, when present (no entity decoding beyond
