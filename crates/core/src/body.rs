@@ -28,6 +28,11 @@ pub type ProgressCallback = Arc<dyn Fn(u64, Option<u64>) + Send + Sync>;
 
 type DynStream = Pin<Box<dyn Stream<Item = std::result::Result<Bytes, BoxError>> + Send>>;
 
+/// Opens a reopenable body's stream for one attempt.
+type Opener = Arc<
+    dyn Fn() -> Pin<Box<dyn std::future::Future<Output = Result<ByteStream>> + Send>> + Send + Sync,
+>;
+
 /// The body of a request.
 pub struct RequestBody {
     kind: Kind,
@@ -43,6 +48,11 @@ enum Kind {
     // A stream can be sent once; the Mutex makes the body Sync so requests can be shared.
     Stream {
         stream: Mutex<Option<DynStream>>,
+        len: Option<u64>,
+    },
+    // A stream opened anew for each attempt.
+    Reopen {
+        open: Opener,
         len: Option<u64>,
     },
     // A multipart body: shared by the attempts, each of which streams it anew.
@@ -102,13 +112,28 @@ impl RequestBody {
         }
     }
 
+    /// A stream that `open` makes anew for each attempt (a file read with checks or progress
+    /// reporting around it, say), so that, like a file, the request can be retried. Sent with
+    /// `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`. Give `len` when known so `Content-Length` is
+    /// set; every stream `open` makes must then have that length.
+    pub fn from_reopenable<F, Fut>(len: Option<u64>, open: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<ByteStream>> + Send + 'static,
+    {
+        let open: Opener = Arc::new(move || Box::pin(open()));
+        Self {
+            kind: Kind::Reopen { open, len },
+        }
+    }
+
     /// Length in bytes, when known.
     pub fn content_length(&self) -> Option<u64> {
         match &self.kind {
             Kind::Empty => Some(0),
             Kind::Bytes(b) => Some(b.len() as u64),
             Kind::File { len, .. } => Some(*len),
-            Kind::Stream { len, .. } | Kind::Parts { len, .. } => *len,
+            Kind::Stream { len, .. } | Kind::Reopen { len, .. } | Kind::Parts { len, .. } => *len,
         }
     }
 
@@ -168,6 +193,12 @@ impl RequestBody {
                     }
                 }
             }
+            Kind::Reopen { open, len } => Self {
+                kind: Kind::Reopen {
+                    open: Arc::clone(open),
+                    len: *len,
+                },
+            },
             Kind::Parts { segments, len } => {
                 multipart::check_sendable(segments)?;
                 Self {
@@ -202,6 +233,7 @@ impl RequestBody {
                     Error::transport("the request body stream failed", false).with_source(e)
                 })))
             }
+            Kind::Reopen { open, .. } => open().await,
             Kind::Parts { segments, .. } => multipart::into_stream(&segments).await,
         }
     }
@@ -241,6 +273,7 @@ impl fmt::Debug for RequestBody {
                 write!(f, "RequestBody::File({}, {len} bytes)", path.display())
             }
             Kind::Stream { len, .. } => write!(f, "RequestBody::Stream({len:?} bytes)"),
+            Kind::Reopen { len, .. } => write!(f, "RequestBody::Reopenable({len:?} bytes)"),
             Kind::Parts { segments, len } => write!(
                 f,
                 "RequestBody::Multipart({} segments, {len:?} bytes)",

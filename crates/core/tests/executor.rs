@@ -777,6 +777,7 @@ async fn requests_go_through_the_configured_proxy() {
     assert_eq!(mock.calls_async().await, 1);
 }
 
+#[cfg(feature = "reqwest")]
 #[tokio::test]
 async fn a_reqwest_client_of_your_own_is_used() {
     let server = MockServer::start_async().await;

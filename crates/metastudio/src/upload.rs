@@ -34,12 +34,15 @@
 //!
 //! # Timeouts and retries
 //!
-//! The `PUT` is sent once: it is not retried (a failed upload can be started again with a new
-//! [`UploadFile`]), and the executor's attempt and total timeouts do not apply to it. The
-//! transport's own limits do: with the built-in reqwest transport the read timeout
+//! The `PUT` goes through the client's executor like an operation (not AK/SK-signed: the URL
+//! carries its signature): the configured transport, tracing spans, attempt and total timeouts
+//! and retry policy apply. The file is read anew for each attempt, so a `PUT` answered with a
+//! throttling or 5xx status, timed out or cut off is retried as any idempotent operation is;
+//! the progress callback's counts still only grow. The read timeout
 //! ([`Config::with_read_timeout`](huaweicloud_sdk_core::Config::with_read_timeout), 60 s by
-//! default) runs from the start of the request to the response headers, so it also bounds the
-//! time the upload takes. Raise it (or pass `None`) for large files on slow links.
+//! default) bounds silences only: while the file is being sent it keeps moving, so a large
+//! upload on a slow link is not cut short by it. An attempt timeout, if set, bounds each whole
+//! attempt (the upload included) until the response headers.
 //!
 //! # Errors
 //!
@@ -53,6 +56,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use base64::Engine as _;
@@ -60,7 +64,8 @@ use bytes::Bytes;
 use futures_util::Stream;
 use huaweicloud_sdk_core::body::ProgressCallback;
 use huaweicloud_sdk_core::error::{MAX_ERROR_BODY_BYTES, ServiceError};
-use huaweicloud_sdk_core::{ByteStream, Error, RequestBody, Result};
+use huaweicloud_sdk_core::executor::PresignedRequest;
+use huaweicloud_sdk_core::{ByteStream, Error, OperationSpec, RequestBody, Result};
 use md5::{Digest, Md5};
 
 use crate::v1::Client;
@@ -324,54 +329,61 @@ impl UploadFile {
         let file_id = created.file_id.ok_or_else(|| no_field("file_id"))?;
         let upload_url = created.upload_url.ok_or_else(|| no_field("upload_url"))?;
 
-        let stream = ExactLength {
-            inner: body.into_stream().await?,
-            expected: file_size,
-            seen: 0,
-            done: false,
+        // Each attempt reads the file anew, checked against the size its MD5 was computed for;
+        // the progress callback sees the furthest any attempt got, so its counts only grow.
+        let path = self.path.clone();
+        let reported = Arc::new(AtomicU64::new(0));
+        let progress = self.progress;
+        let body = RequestBody::from_reopenable(Some(file_size), move || {
+            let path = path.clone();
+            let progress = progress.clone();
+            let reported = Arc::clone(&reported);
+            async move {
+                let stream = ExactLength {
+                    inner: RequestBody::from_file(&path).await?.into_stream().await?,
+                    expected: file_size,
+                    seen: 0,
+                    done: false,
+                };
+                let mut stream = ByteStream::new(stream);
+                if let Some(progress) = progress {
+                    stream = stream.with_progress(Some(file_size), move |done, total| {
+                        if reported.fetch_max(done, Ordering::Relaxed) > done {
+                            return;
+                        }
+                        progress(done, total);
+                    });
+                }
+                Ok(stream)
+            }
+        });
+        let invalid_url = || {
+            Error::decode(
+                "CreateFile answered an invalid upload_url",
+                http::StatusCode::OK,
+                create_request_id.clone(),
+            )
+            .with_operation("metastudio", "CreateFile")
         };
-        let mut stream = ByteStream::new(stream);
-        if let Some(progress) = self.progress {
-            stream = stream.with_progress(Some(file_size), move |d, t| progress(d, t));
-        }
-        let config = self.client.executor().config();
-        // The URL carries a signature: keep it out of error messages.
-        let request = http::Request::builder()
-            .method(http::Method::PUT)
-            .uri(upload_url.as_str())
-            .header(http::header::CONTENT_TYPE, content_type)
-            .header("content-md5", file_md5.as_str())
-            .header(http::header::USER_AGENT, config.user_agent())
-            .body(RequestBody::from_stream(stream, Some(file_size)))
-            .map_err(|e| {
-                Error::decode(
-                    "CreateFile answered an invalid upload_url",
-                    http::StatusCode::OK,
-                    create_request_id.clone(),
-                )
-                .with_source(e)
-                .with_operation("metastudio", "CreateFile")
-            })?;
-        let transport = config.transport()?;
-        let response = transport
-            .send(request)
-            .await
-            .map_err(|e| e.with_operation(OPERATION.0, OPERATION.1))?;
-        let (parts, body) = response.into_parts();
-        let upload_request_id = obs_request_id(&parts.headers);
-        if !parts.status.is_success() {
-            let (bytes, truncated) = body
-                .collect_bounded(MAX_ERROR_BODY_BYTES)
-                .await
-                .unwrap_or_default();
-            return Err(upload_error(
-                parts.status,
-                &parts.headers,
-                upload_request_id,
-                bytes,
-                truncated,
-            ));
-        }
+        let header = |value: &str| http::HeaderValue::from_str(value).map_err(|_| invalid_url());
+        // The URL carries a signature: `PresignedRequest` keeps it out of errors and logs.
+        let request = PresignedRequest::new(http::Method::PUT, upload_url.as_str())
+            .map_err(|_| invalid_url())?
+            .header(http::header::CONTENT_TYPE, header(content_type)?)
+            .header(
+                http::HeaderName::from_static("content-md5"),
+                header(&file_md5)?,
+            )
+            .body(body)
+            .error_parser(obs_error);
+        let spec = OperationSpec::new(OPERATION.0, OPERATION.1, http::Method::PUT);
+        let response = self
+            .client
+            .executor()
+            .send_presigned(&spec, request)
+            .await?;
+        let (_, headers, body) = response.into_parts();
+        let upload_request_id = obs_request_id(&headers);
         // The answer of a successful PUT is empty; read a little of it to free the connection.
         let _ = body.collect_bounded(MAX_ERROR_BODY_BYTES).await;
         Ok(UploadOutput {
@@ -416,16 +428,16 @@ fn obs_request_id(headers: &http::HeaderMap) -> Option<String> {
 }
 
 /// The error of a non-2xx upload: OBS's XML `<Code>` and `<Message>` when present, else the
-/// status and body as the core parses any error.
-fn upload_error(
+/// status and body as the core parses any error; the request id OBS's way.
+fn obs_error(
     status: http::StatusCode,
     headers: &http::HeaderMap,
-    request_id: Option<String>,
     body: Bytes,
     truncated: bool,
-) -> Error {
+) -> ServiceError {
+    let request_id = obs_request_id(headers);
     let text = String::from_utf8_lossy(&body);
-    let error = match xml_element(&text, "Code") {
+    match xml_element(&text, "Code") {
         Some(code) => {
             let message = xml_element(&text, "Message").unwrap_or_default();
             ServiceError::from_body_error(status, request_id, code, message, body)
@@ -443,8 +455,7 @@ fn upload_error(
             }
             e
         }
-    };
-    Error::service(error).with_operation(OPERATION.0, OPERATION.1)
+    }
 }
 
 /// The text of the first `<name>...</name>` in `xml`, when present (no entity decoding beyond

@@ -277,3 +277,95 @@ async fn missing_fields_and_empty_files_fail_before_any_request() {
     assert!(err.is_construction(), "{err}");
     assert_eq!(any.calls_async().await, 0);
 }
+
+/// A presigned-URL server on 127.0.0.1: answers the first PUT 503, later ones 200, and keeps
+/// each body received.
+async fn busy_once_obs() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let seen = bodies.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                loop {
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let head = String::from_utf8_lossy(&head).to_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0);
+                    let mut body = vec![0u8; length];
+                    if stream.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let first = {
+                        let mut seen = seen.lock().unwrap();
+                        seen.push(body);
+                        seen.len() == 1
+                    };
+                    let answer: &[u8] = if first {
+                        b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n"
+                    } else {
+                        b"HTTP/1.1 200 OK\r\nx-obs-request-id: obs-retried\r\ncontent-length: 0\r\n\r\n"
+                    };
+                    if stream.write_all(answer).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), bodies)
+}
+
+#[tokio::test]
+async fn a_put_answered_503_is_retried_with_the_file_read_anew() {
+    let server = MockServer::start_async().await;
+    let (obs, bodies) = busy_once_obs().await;
+    let body = contents(200_000);
+    let file = TempFile::new("retried.png", &body);
+    let upload_url = format!("{obs}/bucket/file-0003.png?AccessKeyId=x&Signature=s");
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(FILES);
+            then.status(200)
+                .header("content-type", "application/json")
+                .json_body(json!({"file_id": "file-0003", "upload_url": upload_url}));
+        })
+        .await;
+    let config = Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
+        .with_endpoint(server.base_url())
+        .with_retry(
+            RetryConfig::default()
+                .with_initial_backoff(std::time::Duration::from_millis(5))
+                .with_max_backoff(std::time::Duration::from_millis(20)),
+        );
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let log = calls.clone();
+    let out = UploadFile::new(&Client::new(&config).unwrap(), &file.0)
+        .asset_id(ASSET)
+        .asset_file_category(AssetFileCategory::Cover)
+        .progress(move |done, total| log.lock().unwrap().push((done, total)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.upload_request_id.as_deref(), Some("obs-retried"));
+    let bodies = bodies.lock().unwrap();
+    assert_eq!(bodies.len(), 2);
+    assert!(bodies.iter().all(|b| *b == body));
+    // Across the two attempts the counts never go back.
+    let calls = calls.lock().unwrap();
+    assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0), "{calls:?}");
+    assert_eq!(calls.last().copied(), Some((200_000, Some(200_000))));
+}

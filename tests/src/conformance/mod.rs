@@ -3,7 +3,7 @@
 //! public API of the service crates and the core signer.
 //!
 //! Each request or response vector runs its operation with the vector's credentials, endpoint,
-//! signing algorithm, signing time and `User-Agent`, through the real reqwest transport, against
+//! signing algorithm, signing time and `User-Agent`, through the real default transport, against
 //! an in-process capture server on 127.0.0.1 (set as the HTTP proxy, so the signed `Host` stays
 //! the service host). Nothing leaves the machine.
 //!

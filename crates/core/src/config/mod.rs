@@ -39,7 +39,9 @@ use crate::credentials::{
 use crate::error::Result;
 use crate::retry::RetryConfig;
 use crate::signer::SigningAlgorithm;
-use crate::transport::{HttpTransport, ReqwestTransport, SharedTransport, TransportSettings};
+#[cfg(feature = "reqwest")]
+use crate::transport::ReqwestTransport;
+use crate::transport::{HttpTransport, SharedTransport, TransportSettings};
 
 /// The SDK's own part of the `User-Agent` header.
 pub const SDK_USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -297,7 +299,9 @@ impl Config {
         self.update(|i| i.user_agent = Some(ua))
     }
 
-    /// Uses your own reqwest client (proxy, certificates, DNS, pool as you like).
+    /// Uses your own reqwest client (proxy, certificates, DNS, pool as you like). Feature
+    /// `reqwest`.
+    #[cfg(feature = "reqwest")]
     pub fn with_reqwest_client(self, client: reqwest::Client) -> Self {
         let transport: SharedTransport = Arc::new(ReqwestTransport::from_client(client));
         self.update(|i| i.transport = Some(transport))
@@ -473,8 +477,8 @@ impl Config {
 
     /// The transport: yours if you gave one, else one built once from the transport settings
     /// and shared by every client using this config: a `HyperTransport` (feature `rustls`,
-    /// the default) unless a proxy is configured or set in the environment, else a
-    /// [`ReqwestTransport`].
+    /// the default; proxies from the settings or the environment included), else a
+    /// `ReqwestTransport` (feature `reqwest` alone).
     pub fn transport(&self) -> Result<SharedTransport> {
         if let Some(t) = &self.inner.transport {
             return Ok(t.clone());

@@ -7,10 +7,13 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use http::StatusCode;
+use tracing::Instrument;
 
 use super::{Credentials, ProvideCredentials};
+use crate::body::RequestBody;
 use crate::error::{Error, Result};
 use crate::time::parse_rfc3339_utc;
+use crate::transport::{SharedTransport, TransportSettings};
 
 const DEFAULT_ENDPOINT: &str = "http://169.254.169.254";
 const TOKEN_PATH: &str = "/meta-data/latest/api/token";
@@ -40,16 +43,24 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
 /// 3. On HTTP 401 (unless the instance has no agency, "Please configure Cloud Service Agency
 ///    first") the session token is dropped, a new one fetched and the `GET` retried once.
 ///
-/// Each request has a 1 s connect timeout and a 3 s overall timeout (see
-/// [`with_timeout`](Self::with_timeout)), so that the default chain fails fast off ECS.
-/// Requests bypass any HTTP proxy. The credentials expire (usually within a day): wrap the
-/// provider in a [`CachingProvider`](super::CachingProvider), as the default chain's users
-/// should.
+/// Each request has a 3 s overall timeout (see [`with_timeout`](Self::with_timeout)), so that
+/// the default chain fails fast off ECS.
+///
+/// The requests go through an [`HttpTransport`](crate::transport::HttpTransport), so a
+/// transport of your own sees them too: the one given to
+/// [`with_transport`](Self::with_transport), else the transport of the client whose call needs
+/// the credentials ([`Config::transport`](crate::Config::transport), e.g. one given to
+/// [`Config::with_transport`](crate::Config::with_transport)), else a built-in one of its own
+/// with a 1 s connect timeout that ignores the proxy environment variables. The built-in
+/// transports never send the metadata service's link-local address through a proxy. The
+/// credentials expire (usually within a day): wrap the provider in a
+/// [`CachingProvider`](super::CachingProvider), as the default chain's users should.
 pub struct MetadataProvider {
     endpoint: String,
     connect_timeout: Duration,
     timeout: Duration,
-    client: OnceLock<std::result::Result<reqwest::Client, String>>,
+    transport: Option<SharedTransport>,
+    own_transport: OnceLock<std::result::Result<SharedTransport, String>>,
     token: Mutex<TokenState>,
 }
 
@@ -66,7 +77,8 @@ impl MetadataProvider {
             endpoint: DEFAULT_ENDPOINT.to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
-            client: OnceLock::new(),
+            transport: None,
+            own_transport: OnceLock::new(),
             token: Mutex::new(TokenState::default()),
         }
     }
@@ -83,14 +95,20 @@ impl MetadataProvider {
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self.connect_timeout = self.connect_timeout.min(timeout);
-        self.client = OnceLock::new();
+        self.own_transport = OnceLock::new();
         self
     }
 
-    /// Sets the connect timeout of each request (default 1 s).
+    /// Sets the connect timeout of each request (default 1 s) of the provider's own transport.
     pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
-        self.client = OnceLock::new();
+        self.own_transport = OnceLock::new();
+        self
+    }
+
+    /// Sends the requests through `transport`, whatever client asks for credentials.
+    pub fn with_transport(mut self, transport: SharedTransport) -> Self {
+        self.transport = Some(transport);
         self
     }
 
@@ -99,32 +117,37 @@ impl MetadataProvider {
         &self.endpoint
     }
 
-    fn client(&self) -> Result<&reqwest::Client> {
-        let built = self.client.get_or_init(|| {
-            reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .no_proxy()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| e.to_string())
+    /// The transport of this call: see the type's documentation for the order.
+    fn transport(&self) -> Result<SharedTransport> {
+        if let Some(transport) = &self.transport {
+            return Ok(transport.clone());
+        }
+        if let Some(transport) = crate::transport::current() {
+            return Ok(transport);
+        }
+        let built = self.own_transport.get_or_init(|| {
+            let settings = TransportSettings {
+                connect_timeout: self.connect_timeout,
+                read_timeout: Some(self.timeout),
+                ..TransportSettings::default()
+            };
+            crate::transport::direct_transport(&settings).map_err(|e| e.to_string())
         });
-        built
-            .as_ref()
-            .map_err(|e| Error::credentials(format!("metadata: cannot build the HTTP client: {e}")))
+        built.clone().map_err(|e| {
+            Error::credentials(format!("metadata: cannot build the HTTP transport: {e}"))
+        })
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, TokenState> {
         self.token.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn transport_error(&self, e: reqwest::Error, what: &str) -> Error {
+    fn transport_error(&self, e: &Error, what: &str) -> Error {
         let endpoint = &self.endpoint;
         if e.is_timeout() {
-            let limit = if e.is_connect() {
-                self.connect_timeout
-            } else {
-                self.timeout
+            let limit = match e.timeout_kind() {
+                Some(crate::error::TimeoutKind::Connect) => self.connect_timeout,
+                _ => self.timeout,
             };
             Error::credentials(format!(
                 "metadata: the metadata endpoint {endpoint} timed out after {limit:?} ({what}); not running on a Huawei Cloud ECS instance?"
@@ -132,45 +155,74 @@ impl MetadataProvider {
         } else if e.is_connect() {
             Error::credentials(format!(
                 "metadata: cannot connect to the metadata endpoint {endpoint} ({}); not running on a Huawei Cloud ECS instance?",
-                root_cause(&e)
+                root_cause(e)
             ))
         } else {
             Error::credentials(format!(
                 "metadata: {what} to the metadata endpoint {endpoint} failed: {}",
-                root_cause(&e)
+                root_cause(e)
             ))
         }
     }
 
+    /// Sends one request to `path` and reads its (bounded) answer, all within the timeout.
     async fn send(
         &self,
-        request: reqwest::RequestBuilder,
-        what: &str,
+        transport: &SharedTransport,
+        method: http::Method,
+        path: &str,
+        header: Option<(&'static str, &str)>,
     ) -> Result<(StatusCode, Vec<u8>)> {
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| self.transport_error(e, what))?;
-        let status = response.status();
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.transport_error(e, what))?
-        {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Error::credentials(format!(
-                    "metadata: the response to {what} is larger than {MAX_BODY_BYTES} bytes"
-                )));
-            }
-            body.extend_from_slice(&chunk);
+        let what = format!("{method} {path}");
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.endpoint));
+        if let Some((name, value)) = header {
+            request = request.header(name, value);
         }
-        Ok((status, body))
+        let request = request.body(RequestBody::empty()).map_err(|e| {
+            Error::credentials(format!(
+                "metadata: invalid metadata endpoint {} ({e})",
+                self.endpoint
+            ))
+        })?;
+        let exchange = async {
+            let response = transport.send(request).await?;
+            let (parts, mut body) = response.into_parts();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = futures_util::StreamExt::next(&mut body).await {
+                let chunk = chunk?;
+                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Ok((parts.status, None));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok::<_, Error>((parts.status, Some(bytes)))
+        };
+        let span = tracing::debug_span!("huaweicloud.metadata", request = what.as_str());
+        let outcome = tokio::time::timeout(self.timeout, exchange.instrument(span))
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::timeout(
+                    crate::error::TimeoutKind::Total,
+                    self.timeout,
+                ))
+            });
+        match outcome.map_err(|e| self.transport_error(&e, &what))? {
+            (status, Some(body)) => Ok((status, body)),
+            (_, None) => Err(Error::credentials(format!(
+                "metadata: the response to {what} is larger than {MAX_BODY_BYTES} bytes"
+            ))),
+        }
     }
 
     /// The session token to use, `None` to run without one. `force` ignores the held token and
     /// the once-a-day limit of the tokenless mode.
-    async fn session_token(&self, client: &reqwest::Client, force: bool) -> Result<Option<String>> {
+    async fn session_token(
+        &self,
+        transport: &SharedTransport,
+        force: bool,
+    ) -> Result<Option<String>> {
         if !force {
             let state = self.state();
             if let Some((token, at)) = &state.token {
@@ -185,10 +237,15 @@ impl MetadataProvider {
             }
         }
         let what = format!("PUT {TOKEN_PATH}");
-        let request = client
-            .put(format!("{}{TOKEN_PATH}", self.endpoint))
-            .header(TOKEN_TTL_HEADER, TOKEN_TTL_SECONDS.to_string());
-        let (status, body) = self.send(request, &what).await?;
+        let ttl = TOKEN_TTL_SECONDS.to_string();
+        let (status, body) = self
+            .send(
+                transport,
+                http::Method::PUT,
+                TOKEN_PATH,
+                Some((TOKEN_TTL_HEADER, &ttl)),
+            )
+            .await?;
         match status.as_u16() {
             200 => {
                 let token = std::str::from_utf8(&body)
@@ -226,26 +283,23 @@ impl MetadataProvider {
 
     async fn get_security_key(
         &self,
-        client: &reqwest::Client,
+        transport: &SharedTransport,
         token: Option<&str>,
     ) -> Result<(StatusCode, Vec<u8>)> {
-        let mut request = client.get(format!("{}{SECURITY_KEY_PATH}", self.endpoint));
-        if let Some(token) = token {
-            request = request.header(TOKEN_HEADER, token);
-        }
-        self.send(request, &format!("GET {SECURITY_KEY_PATH}"))
+        let header = token.map(|token| (TOKEN_HEADER, token));
+        self.send(transport, http::Method::GET, SECURITY_KEY_PATH, header)
             .await
     }
 
     async fn load(&self) -> Result<Credentials> {
-        let client = self.client()?;
-        let token = self.session_token(client, false).await?;
-        let (mut status, mut body) = self.get_security_key(client, token.as_deref()).await?;
+        let transport = &self.transport()?;
+        let token = self.session_token(transport, false).await?;
+        let (mut status, mut body) = self.get_security_key(transport, token.as_deref()).await?;
         if status == StatusCode::UNAUTHORIZED && !contains(&body, NO_AGENCY_MESSAGE) {
             tracing::debug!("metadata endpoint answered 401; fetching a new session token");
             self.state().token = None;
-            let token = self.session_token(client, true).await?;
-            (status, body) = self.get_security_key(client, token.as_deref()).await?;
+            let token = self.session_token(transport, true).await?;
+            (status, body) = self.get_security_key(transport, token.as_deref()).await?;
         }
         if status == StatusCode::UNAUTHORIZED && contains(&body, NO_AGENCY_MESSAGE) {
             return Err(Error::credentials(format!(
@@ -292,13 +346,9 @@ impl ProvideCredentials for MetadataProvider {
     }
 }
 
-/// The innermost cause's message (reqwest's own message only repeats the URL).
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
+/// The transport's message, which carries the cause chain (refused, reset, ...).
+fn root_cause(e: &Error) -> String {
+    e.to_string()
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {

@@ -302,7 +302,7 @@ async fn error_from(response: http::Response<ByteStream>) -> Error {
 
 /// The deadline of one attempt: the earlier of the attempt timeout (from now) and the
 /// operation's total deadline.
-fn attempt_deadline(
+pub(super) fn attempt_deadline(
     attempt_timeout: Option<Duration>,
     total: Option<Deadline>,
 ) -> Option<SendDeadline> {

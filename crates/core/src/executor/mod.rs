@@ -7,12 +7,14 @@
 mod attempt;
 mod deadline;
 mod prepare;
+mod presigned;
 mod request;
 mod response;
 mod scope;
 pub(crate) mod skew;
 mod target;
 
+pub use presigned::{ErrorParser, PresignedRequest};
 pub use request::OperationRequest;
 pub use response::Response;
 

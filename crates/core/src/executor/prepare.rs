@@ -80,7 +80,13 @@ impl Executor {
         let provider = config.credentials_provider();
         let credentials = match provider.provide_credentials_now() {
             Some(credentials) => credentials,
-            None => deadline::within_total(total, provider.provide_credentials()).await?,
+            None => {
+                // A provider that makes requests (instance metadata) sends them through this
+                // client's transport.
+                let fetch = provider.provide_credentials();
+                let fetch = crate::transport::with_current(self.inner.transport.clone(), fetch);
+                deadline::within_total(total, fetch).await?
+            }
         };
         let scope = deadline::within_total(total, Scope::resolve(config, &credentials)).await?;
         let path = parts.render_path(&[

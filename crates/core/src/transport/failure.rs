@@ -193,6 +193,7 @@ pub(super) mod hyper_errors {
 /// URL, query included (a presigned URL's signature), and shows it in `Display` and `Debug`:
 /// it is attached only through `without_url()`, and the server is named by the request's
 /// `host:port` alone.
+#[cfg(feature = "reqwest")]
 pub(super) mod reqwest_errors {
     use super::{Peer, Stage, Timeouts, named, transport_error};
     use crate::error::{Error, TimeoutKind};

@@ -1,66 +1,86 @@
-//! [`HttpTransport`] straight over hyper-util's pooled HTTP/1.1 client, TLS by rustls.
+//! [`HttpTransport`] straight over hyper-util's pooled HTTP/1.1 client, TLS by rustls, proxies
+//! through hyper-util's matcher and `CONNECT` tunnel (see the `proxy` module).
 //!
-//! reqwest is a convenience layer over the same client: per request it parses a `Url`, runs a
-//! redirect layer (even when redirects are off), merges default headers and boxes its own
-//! future. In `cargo xtask bench`, hyper-util alone makes the same requests with 11–15 µs less
-//! CPU per request than reqwest on the same machine, more than the SDK's whole cost. The SDK
-//! needs none of reqwest's extras, so this transport is the default whenever no proxy is in
-//! play (see [`crate::Config`]).
+//! This is the default transport: the SDK needs none of the per-request layers of a
+//! convenience client (URL parsing, a redirect layer even when redirects are off, default
+//! header merging), so it sends through hyper-util's client directly.
 
-use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::Stream;
 use http_body::{Body as _, Frame, SizeHint};
-use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use super::connect_timeout::ConnectTimeout;
 use super::failure::{Peer, Timeouts, hyper_errors, set_content_length};
-use super::response_timer::{HeadFailure, ResponseTimer};
+use super::proxy::{Proxies, ProxyConnector};
+use super::response_timer::{HeadFailure, ResponseTimer, UploadProgress};
 use super::{HttpTransport, SendDeadline, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
 use crate::error::{Error, Result, TimeoutKind};
 
 /// A pooled hyper-util client. Cheap to clone; clones share the pool.
+///
+/// Proxies: [`TransportSettings::proxy`] (for every request, `user:password@` sent as
+/// `Proxy-Authorization: Basic`), else `ALL_PROXY`, `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`
+/// (upper or lower case) as curl reads them. Plain `http` targets go through the proxy as
+/// absolute-form requests; `https` targets through an HTTP `CONNECT` tunnel, TLS end to end.
 #[derive(Clone, Debug)]
 pub struct HyperTransport {
     client: Client<Connector, OutgoingBody>,
     timeouts: Timeouts,
+    // `None` when no proxy is in play: requests then skip the proxy lookup.
+    proxies: Option<Arc<Proxies>>,
 }
 
-/// TCP, then TLS for `https`, both within the connect timeout.
-type Connector = ConnectTimeout<HttpsConnector<HttpConnector>>;
+/// Direct, forward-proxied or tunnelled, all within the connect timeout.
+type Connector = ConnectTimeout<ProxyConnector>;
 
 impl HyperTransport {
-    /// Builds a client from `settings`. Redirects are never followed (as in the official SDKs).
+    /// Builds a client from `settings` and the process's proxy environment variables.
+    /// Redirects are never followed (as in the official SDKs).
     pub fn new(settings: &TransportSettings) -> Result<Self> {
+        Self::with_env(settings, |name| std::env::var_os(name))
+    }
+
+    /// [`new`](Self::new), reading the environment through `var`.
+    pub(crate) fn with_env(
+        settings: &TransportSettings,
+        var: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<Self> {
         let mut http = HttpConnector::new();
         // `https` URIs go to the TLS layer above.
         http.enforce_http(false);
-        // Socket options as reqwest sets them: a request goes out at once, and a dead peer is
-        // noticed by keepalive probes and unacknowledged data.
+        // A request goes out at once, and a dead peer is noticed by keepalive probes and
+        // unacknowledged data.
         http.set_nodelay(true);
         http.set_keepalive(Some(Duration::from_secs(15)));
         http.set_keepalive_interval(Some(Duration::from_secs(15)));
         http.set_keepalive_retries(Some(3));
         #[cfg(any(target_os = "android", target_os = "fuchsia", target_os = "linux"))]
         http.set_tcp_user_timeout(Some(Duration::from_secs(30)));
-        let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(super::tls::client_config(settings)?)
+        let tls = super::tls::client_config(settings)?;
+        let proxies = Proxies::from_settings(settings, Arc::new(tls.clone()), var)?.map(Arc::new);
+        let direct = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .wrap_connector(http);
         let connector = ConnectTimeout {
-            inner: https,
+            inner: ProxyConnector {
+                direct,
+                proxies: proxies.clone(),
+            },
             limit: settings.connect_timeout,
         };
-        // Idle connections are closed after 90 s, as reqwest's are.
+        // Idle connections are closed after 90 s.
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(90))
@@ -69,80 +89,82 @@ impl HyperTransport {
         Ok(Self {
             client,
             timeouts: Timeouts::from_settings(settings),
+            proxies,
         })
     }
 
     /// Sends `request` (started now) and waits for the response head within the read timeout
     /// and `deadline`.
-    fn exchange(
+    async fn exchange(
         &self,
         request: http::Request<OutgoingBody>,
+        upload: Option<Arc<UploadProgress>>,
         deadline: Option<SendDeadline>,
-    ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
+    ) -> Result<http::Response<ByteStream>> {
         let peer = Peer::of(request.uri());
         let sent = self.client.request(request);
-        async move {
-            let mut timer = ResponseTimer::new(self.timeouts.read);
-            let response = timer
-                .head(sent, deadline)
-                .await
-                .map_err(|failure| match failure {
-                    HeadFailure::Http(e) => hyper_errors::request(e, self.timeouts, &peer),
-                    HeadFailure::Silence => {
-                        Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
-                    }
-                    HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
-                })?;
-            let (parts, incoming) = response.into_parts();
-            let body = ByteStream::new(IncomingStream {
-                inner: incoming,
-                timer,
-                done: false,
-                peer,
-            });
-            Ok(http::Response::from_parts(parts, body))
-        }
+        let mut timer = ResponseTimer::new(self.timeouts.read).with_upload(upload);
+        let response = timer
+            .head(sent, deadline)
+            .await
+            .map_err(|failure| match failure {
+                HeadFailure::Http(e) => hyper_errors::request(e, self.timeouts, &peer),
+                HeadFailure::Silence => {
+                    Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
+                }
+                HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
+            })?;
+        let (parts, incoming) = response.into_parts();
+        let body = ByteStream::new(IncomingStream {
+            inner: incoming,
+            timer,
+            done: false,
+            peer,
+        });
+        Ok(http::Response::from_parts(parts, body))
     }
 }
 
+#[async_trait]
 impl HttpTransport for HyperTransport {
-    fn send<'life0, 'async_trait>(
-        &'life0 self,
+    async fn send(
+        &self,
         request: http::Request<RequestBody>,
-    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        self.send_within(request, None)
+    ) -> Result<http::Response<ByteStream>> {
+        self.send_within(request, None).await
     }
 
     // The deadline shares the read timeout's timer (see `ResponseTimer`).
-    fn send_within<'life0, 'async_trait>(
-        &'life0 self,
+    async fn send_within(
+        &self,
         request: http::Request<RequestBody>,
         deadline: Option<SendDeadline>,
-    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
+    ) -> Result<http::Response<ByteStream>> {
         let (mut parts, body) = request.into_parts();
         let length = body.content_length();
         set_content_length(&mut parts.headers, length);
-        match body.to_bytes() {
-            Some(bytes) => {
-                let body = OutgoingBody::Bytes(Some(bytes).filter(|b| !b.is_empty()));
-                Box::pin(self.exchange(http::Request::from_parts(parts, body), deadline))
+        if let Some(proxies) = &self.proxies {
+            if let Some(auth) = proxies.forward_authorization(&parts.uri) {
+                parts
+                    .headers
+                    .entry(http::header::PROXY_AUTHORIZATION)
+                    .or_insert(auth);
             }
-            // A file or stream body is opened first.
-            None => Box::pin(async move {
-                let stream = body.into_stream().await?;
-                let body = OutgoingBody::Stream { stream, length };
-                self.exchange(http::Request::from_parts(parts, body), deadline)
-                    .await
-            }),
         }
+        let (body, upload) = match body.to_bytes() {
+            Some(bytes) => (
+                OutgoingBody::Bytes(Some(bytes).filter(|b| !b.is_empty())),
+                None,
+            ),
+            // A file or stream body is opened first; its progress keeps the head's silence
+            // from counting while it is still being sent.
+            None => {
+                let (progress, stream) = UploadProgress::track(body.into_stream().await?);
+                (OutgoingBody::Stream { stream, length }, Some(progress))
+            }
+        };
+        self.exchange(http::Request::from_parts(parts, body), upload, deadline)
+            .await
     }
 }
 

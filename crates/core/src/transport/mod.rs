@@ -1,26 +1,38 @@
-//! The HTTP layer: a one-method trait and two implementations, `HyperTransport` (the default
-//! with the `rustls` feature when no proxy is in play) and [`ReqwestTransport`] (proxies,
-//! `native-tls`, or your own `reqwest::Client`).
+//! The HTTP layer: a one-method trait and its implementations. `HyperTransport` (feature
+//! `rustls`, on by default) is the default: hyper-util's pooled client with rustls, proxies
+//! included. `ReqwestTransport` (feature `reqwest`, implied by `native-tls`) is for your own
+//! `reqwest::Client` or the platform's TLS stack.
 //!
+//! Every request the SDK makes goes through the configured transport: operations, IAM project
+//! discovery, the instance metadata provider's requests and presigned uploads and downloads.
 //! Everything above the transport (signing, retries, error parsing) lives in the executor, so a
 //! transport only moves one request and its response. Hand in your own implementation with
 //! [`Config::with_transport`](crate::Config::with_transport) to record, replay or reroute
 //! traffic in tests.
 
+#[cfg(feature = "reqwest")]
 mod base_urls;
 #[cfg(feature = "rustls")]
 mod connect_timeout;
+#[cfg(any(feature = "rustls", feature = "reqwest"))]
 mod failure;
 #[cfg(feature = "rustls")]
 mod hyper_transport;
+#[cfg(feature = "rustls")]
+mod proxy;
+#[cfg(feature = "reqwest")]
 mod reqwest_transport;
+#[cfg(any(feature = "rustls", feature = "reqwest"))]
 mod response_timer;
 mod settings;
 #[cfg(feature = "rustls")]
 mod tls;
+#[cfg(all(test, feature = "rustls"))]
+mod wire_tests;
 
 #[cfg(feature = "rustls")]
 pub use hyper_transport::HyperTransport;
+#[cfg(feature = "reqwest")]
 pub use reqwest_transport::ReqwestTransport;
 pub use settings::TransportSettings;
 
@@ -65,8 +77,8 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 
     /// [`send`](Self::send), failing with `deadline`'s timeout if the response head has not
     /// arrived by then. The executor calls this one. The default wraps `send` in a timer; a
-    /// transport with a timer of its own (the reqwest one has its read timeout) can fold the
-    /// deadline into it and spare a second timer per request.
+    /// transport with a timer of its own (the built-in ones have their read timeout) can fold
+    /// the deadline into it and spare a second timer per request.
     async fn send_within(
         &self,
         request: http::Request<RequestBody>,
@@ -84,23 +96,43 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 /// A shared, type-erased transport.
 pub type SharedTransport = Arc<dyn HttpTransport>;
 
-/// Environment variables that make reqwest send requests through a proxy (either case).
-#[cfg(feature = "rustls")]
-const PROXY_ENV_VARS: [&str; 6] = [
-    "HTTP_PROXY",
-    "http_proxy",
-    "HTTPS_PROXY",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
+tokio::task_local! {
+    // The transport of the client whose call is fetching credentials, for providers that make
+    // requests of their own (the instance metadata provider).
+    static CURRENT: SharedTransport;
+}
 
-/// The transport [`Config`](crate::Config) builds from `settings`: `HyperTransport` (with
-/// the `rustls` feature) when no proxy is in play, else [`ReqwestTransport`], whose proxy
-/// support covers both a configured proxy and the `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`
-/// environment variables.
+/// Runs `future` (a credentials fetch) with `transport` as the [`current`] one.
+pub(crate) async fn with_current<F: std::future::Future>(
+    transport: SharedTransport,
+    future: F,
+) -> F::Output {
+    CURRENT.scope(transport, future).await
+}
+
+/// The transport of the client whose call runs this, if any (see [`with_current`]).
+pub(crate) fn current() -> Option<SharedTransport> {
+    CURRENT.try_with(Arc::clone).ok()
+}
+
+/// The transport [`Config`](crate::Config) builds from `settings`: `HyperTransport` with the
+/// `rustls` feature (proxies from `settings` or the environment included), else
+/// `ReqwestTransport` with the `reqwest` feature.
 pub(crate) fn default_transport(settings: &TransportSettings) -> Result<SharedTransport> {
     default_transport_with_env(settings, |name| std::env::var_os(name))
+}
+
+/// A built-in transport that ignores the proxy environment variables (only `settings.proxy`
+/// applies): for the instance metadata service, which only a direct connection reaches.
+pub(crate) fn direct_transport(settings: &TransportSettings) -> Result<SharedTransport> {
+    #[cfg(all(not(feature = "rustls"), feature = "reqwest"))]
+    {
+        Ok(Arc::new(ReqwestTransport::build(settings, false)?))
+    }
+    #[cfg(any(feature = "rustls", not(feature = "reqwest")))]
+    {
+        default_transport_with_env(settings, |_| None)
+    }
 }
 
 fn default_transport_with_env(
@@ -109,17 +141,22 @@ fn default_transport_with_env(
 ) -> Result<SharedTransport> {
     #[cfg(feature = "rustls")]
     {
-        let proxy_in_env = PROXY_ENV_VARS
-            .iter()
-            .any(|name| var(name).is_some_and(|v| !v.is_empty()));
-        if settings.proxy.is_none() && !proxy_in_env {
-            return Ok(Arc::new(HyperTransport::new(settings)?));
-        }
+        Ok(Arc::new(HyperTransport::with_env(settings, var)?))
     }
-    // Without rustls there is only reqwest, which reads the environment itself.
-    #[cfg(not(feature = "rustls"))]
-    let _ = var;
-    Ok(Arc::new(ReqwestTransport::new(settings)?))
+    // reqwest reads the environment itself.
+    #[cfg(all(not(feature = "rustls"), feature = "reqwest"))]
+    {
+        let _ = var;
+        Ok(Arc::new(ReqwestTransport::new(settings)?))
+    }
+    #[cfg(not(any(feature = "rustls", feature = "reqwest")))]
+    {
+        let _ = (settings, var);
+        Err(Error::construction(
+            "no built-in HTTP transport: enable the `rustls` (default) or `reqwest` feature, \
+             or hand in one with Config::with_transport",
+        ))
+    }
 }
 
 #[async_trait]
@@ -140,7 +177,7 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "rustls", feature = "reqwest")))]
 mod tests {
     use super::*;
     use std::collections::HashMap;
@@ -158,23 +195,20 @@ mod tests {
 
     #[cfg(feature = "rustls")]
     #[test]
-    fn hyper_unless_a_proxy_is_configured_or_in_the_environment() {
+    fn hyper_with_or_without_a_proxy() {
         let plain = TransportSettings::default();
         assert!(built_with(&plain, &[]).starts_with("HyperTransport"));
-        // Set but empty means unset, as for reqwest.
-        assert!(built_with(&plain, &[("HTTPS_PROXY", "")]).starts_with("HyperTransport"));
-        for name in PROXY_ENV_VARS {
-            let built = built_with(&plain, &[(name, "http://proxy:3128")]);
-            assert!(built.starts_with("ReqwestTransport"), "{name}: {built}");
-        }
+        let from_env = built_with(&plain, &[("HTTPS_PROXY", "http://proxy:3128")]);
+        assert!(from_env.starts_with("HyperTransport"), "{from_env}");
+        assert!(from_env.contains("Proxies"), "{from_env}");
         let proxied = TransportSettings {
             proxy: Some("http://proxy:3128".into()),
             ..TransportSettings::default()
         };
-        assert!(built_with(&proxied, &[]).starts_with("ReqwestTransport"));
+        assert!(built_with(&proxied, &[]).starts_with("HyperTransport"));
     }
 
-    #[cfg(not(feature = "rustls"))]
+    #[cfg(all(not(feature = "rustls"), feature = "reqwest"))]
     #[test]
     fn reqwest_without_the_rustls_feature() {
         assert!(built_with(&TransportSettings::default(), &[]).starts_with("ReqwestTransport"));

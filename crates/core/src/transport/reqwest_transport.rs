@@ -1,22 +1,25 @@
-//! [`HttpTransport`] over reqwest (rustls by default).
+//! [`HttpTransport`] over reqwest (feature `reqwest`): for your own `reqwest::Client`, or the
+//! platform's TLS stack (feature `native-tls`).
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use async_trait::async_trait;
 use bytes::Bytes;
 use futures_util::Stream;
 
 use super::base_urls::BaseUrls;
 use super::failure::reqwest_errors::classify;
 use super::failure::{Peer, Timeouts, set_content_length};
-use super::response_timer::{HeadFailure, ResponseTimer};
+use super::response_timer::{HeadFailure, ResponseTimer, UploadProgress};
 use super::{HttpTransport, SendDeadline, TransportSettings};
 use crate::body::{ByteStream, RequestBody};
 use crate::error::{Error, Result, TimeoutKind};
 
-/// The default transport: a pooled reqwest client. Cheap to clone; clones share the pool.
+/// A pooled reqwest client. Cheap to clone; clones share the pool. Proxies are reqwest's: the
+/// configured one, else the `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY` variables.
 #[derive(Clone, Debug)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
@@ -30,35 +33,30 @@ pub struct ReqwestTransport {
 impl ReqwestTransport {
     /// Builds a client from `settings`. Redirects are never followed (as in the official SDKs).
     pub fn new(settings: &TransportSettings) -> Result<Self> {
+        Self::build(settings, true)
+    }
+
+    /// [`new`](Self::new); without `env_proxies` the proxy environment variables are ignored.
+    pub(crate) fn build(settings: &TransportSettings, env_proxies: bool) -> Result<Self> {
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(settings.connect_timeout)
-            .pool_max_idle_per_host(settings.pool_max_idle_per_host)
-            .danger_accept_invalid_certs(settings.danger_accept_invalid_certs);
+            .pool_max_idle_per_host(settings.pool_max_idle_per_host);
         // No `builder.read_timeout`: reqwest arms a fresh timer before every poll of the
         // response and of each body frame, ready or not (three to four timer registrations per
         // small request, each taking the timer driver's lock and often waking its thread).
         // `send` enforces the same limit with one timer per request.
         if let Some(proxy) = &settings.proxy {
             // The URL may hold a password: keep it out of the error message.
-            let proxy = reqwest::Proxy::all(proxy.as_str())
-                .map_err(|e| Error::construction("invalid proxy URL").with_source(e))?;
+            let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
+                Error::construction("invalid proxy URL").with_source(e.without_url())
+            })?;
             builder = builder.proxy(proxy);
         }
-        for pem in &settings.root_certificates_pem {
-            // reqwest accepts PEM text holding no certificate at all; a CA the user meant to
-            // trust must not be dropped silently, so require at least one.
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| Error::construction("invalid root certificate PEM").with_source(e))?;
-            if certs.is_empty() {
-                return Err(Error::construction(
-                    "root certificate PEM holds no certificate (expected -----BEGIN CERTIFICATE-----)",
-                ));
-            }
-            for cert in certs {
-                builder = builder.add_root_certificate(cert);
-            }
+        if !env_proxies && settings.proxy.is_none() {
+            builder = builder.no_proxy();
         }
+        builder = with_tls(builder, settings)?;
         let client = builder
             .build()
             .map_err(|e| Error::construction("cannot build the HTTP client").with_source(e))?;
@@ -85,46 +83,37 @@ impl ReqwestTransport {
     }
 }
 
-// Implemented by hand rather than through `#[async_trait]`, whose boxed future would hold the
-// request (and its conversion) for the whole exchange: here the request is converted before
-// the future is made, so the box (one per request) holds only the exchange's state and stays
-// small enough for the allocator's fast path.
+#[async_trait]
 impl HttpTransport for ReqwestTransport {
-    fn send<'life0, 'async_trait>(
-        &'life0 self,
+    async fn send(
+        &self,
         request: http::Request<RequestBody>,
-    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
-        self.send_within(request, None)
+    ) -> Result<http::Response<ByteStream>> {
+        self.send_within(request, None).await
     }
 
     // The deadline shares the read timeout's timer (see `ResponseTimer`).
-    fn send_within<'life0, 'async_trait>(
-        &'life0 self,
+    async fn send_within(
+        &self,
         request: http::Request<RequestBody>,
         deadline: Option<SendDeadline>,
-    ) -> Pin<Box<dyn Future<Output = Result<http::Response<ByteStream>>> + Send + 'async_trait>>
-    where
-        'life0: 'async_trait,
-        Self: 'async_trait,
-    {
+    ) -> Result<http::Response<ByteStream>> {
         let (parts, body) = request.into_parts();
         let length = body.content_length();
         let peer = Peer::of(&parts.uri);
         match body.to_bytes() {
             Some(bytes) => {
-                Box::pin(self.exchange(self.request(parts, bytes.into(), length), deadline, peer))
-            }
-            // A file or stream body is opened first.
-            None => Box::pin(async move {
-                let stream = body.into_stream().await?;
-                let body = reqwest::Body::wrap_stream(stream);
-                self.exchange(self.request(parts, body, length), deadline, peer)
+                self.exchange(self.request(parts, bytes.into(), length), None, deadline, peer)
                     .await
-            }),
+            }
+            // A file or stream body is opened first; its progress keeps the head's silence
+            // from counting while it is still being sent.
+            None => {
+                let (progress, stream) = UploadProgress::track(body.into_stream().await?);
+                let body = reqwest::Body::wrap_stream(stream);
+                self.exchange(self.request(parts, body, length), Some(progress), deadline, peer)
+                    .await
+            }
         }
     }
 }
@@ -154,13 +143,14 @@ impl ReqwestTransport {
     fn exchange(
         &self,
         request: Result<reqwest::Request>,
+        upload: Option<Arc<UploadProgress>>,
         deadline: Option<SendDeadline>,
         peer: Peer,
     ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
         let execute = request.map(|request| self.client.execute(request));
         async move {
             let execute = execute?;
-            let mut timer = ResponseTimer::new(self.timeouts.read);
+            let mut timer = ResponseTimer::new(self.timeouts.read).with_upload(upload);
             let mut response =
                 timer
                     .head(execute, deadline)
@@ -226,4 +216,42 @@ where
             Some(Err(Error::timeout(TimeoutKind::Read, limit)))
         })
     }
+}
+
+/// The TLS trust of `settings`: extra roots, or no checks with the insecure opt-in.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn with_tls(
+    mut builder: reqwest::ClientBuilder,
+    settings: &TransportSettings,
+) -> Result<reqwest::ClientBuilder> {
+    builder = builder.danger_accept_invalid_certs(settings.danger_accept_invalid_certs);
+    for pem in &settings.root_certificates_pem {
+        // reqwest accepts PEM text holding no certificate at all; a CA the user meant to
+        // trust must not be dropped silently, so require at least one.
+        let certs = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::construction("invalid root certificate PEM").with_source(e))?;
+        if certs.is_empty() {
+            return Err(Error::construction(
+                "root certificate PEM holds no certificate (expected -----BEGIN CERTIFICATE-----)",
+            ));
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    Ok(builder)
+}
+
+/// Without a TLS feature the client speaks plain HTTP only: TLS settings cannot apply.
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn with_tls(
+    builder: reqwest::ClientBuilder,
+    settings: &TransportSettings,
+) -> Result<reqwest::ClientBuilder> {
+    if settings.danger_accept_invalid_certs || !settings.root_certificates_pem.is_empty() {
+        return Err(Error::construction(
+            "TLS settings need a TLS feature (`rustls` or `native-tls`)",
+        ));
+    }
+    Ok(builder)
 }

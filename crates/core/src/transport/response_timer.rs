@@ -1,24 +1,96 @@
 //! One timer for one response: while the head is awaited, the earlier of the read timeout
-//! (the silence since the request) and the attempt's deadline; while body chunks are awaited,
-//! the read timeout alone (a download may take longer than any attempt deadline).
+//! (the silence since the request, or since its body last moved) and the attempt's deadline;
+//! while body chunks are awaited, the read timeout alone (a download may take longer than any
+//! attempt deadline).
 //!
 //! The `Sleep` is made the first time something is not ready, then moved (`reset`, which for
 //! a later instant does not take the timer driver's lock) each time waiting starts again.
+//!
+//! A streamed request body reports each chunk the connection takes ([`UploadProgress`]): an
+//! upload that keeps moving is not silence, however long it takes, so the head's silence counts
+//! from the last chunk sent. The timer looks at that only when it fires, so a request pays one
+//! atomic store per body chunk and nothing per poll.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use bytes::Bytes;
+use futures_util::Stream;
 use tokio::time::{Instant, Sleep};
 
 use super::SendDeadline;
+use crate::body::ByteStream;
+use crate::error::Result;
 
 pub(super) struct ResponseTimer {
     sleep: Option<Pin<Box<Sleep>>>,
     read_limit: Option<Duration>,
     // True while waiting: the sleep's instant is the end of the current wait.
     waiting: bool,
+    // The request body's progress, for a streamed body.
+    upload: Option<Arc<UploadProgress>>,
+}
+
+/// When a streamed request body last handed a chunk to the connection.
+#[derive(Debug)]
+pub(super) struct UploadProgress {
+    start: Instant,
+    // Nanoseconds after `start`; 0 until the first chunk.
+    last_nanos: AtomicU64,
+}
+
+impl UploadProgress {
+    /// Progress starting now, and `body` wrapped to report to it.
+    pub fn track(body: ByteStream) -> (Arc<Self>, ByteStream) {
+        let progress = Arc::new(Self {
+            start: Instant::now(),
+            last_nanos: AtomicU64::new(0),
+        });
+        let tracked = Tracked {
+            inner: body,
+            progress: Arc::clone(&progress),
+        };
+        (progress, ByteStream::new(tracked))
+    }
+
+    fn record(&self) {
+        let nanos = u64::try_from(self.start.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_nanos.store(nanos, Ordering::Relaxed);
+    }
+
+    /// The instant of the last chunk (the start before the first).
+    fn last(&self) -> Instant {
+        let nanos = self.last_nanos.load(Ordering::Relaxed);
+        self.start
+            .checked_add(Duration::from_nanos(nanos))
+            .unwrap_or(self.start)
+    }
+}
+
+/// A request body that records each chunk (and its end) as progress.
+struct Tracked {
+    inner: ByteStream,
+    progress: Arc<UploadProgress>,
+}
+
+impl Stream for Tracked {
+    type Item = Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let polled = Pin::new(&mut self.inner).poll_next(cx);
+        if polled.is_ready() {
+            self.progress.record();
+        }
+        polled
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
 }
 
 /// Why the response head did not come.
@@ -36,7 +108,14 @@ impl ResponseTimer {
             sleep: None,
             read_limit,
             waiting: false,
+            upload: None,
         }
+    }
+
+    /// Counts the head's silence from the last chunk of a streamed request body.
+    pub fn with_upload(mut self, upload: Option<Arc<UploadProgress>>) -> Self {
+        self.upload = upload;
+        self
     }
 
     pub fn read_limit(&self) -> Option<Duration> {
@@ -62,9 +141,29 @@ impl ResponseTimer {
                 None => self.sleep = Some(Box::pin(tokio::time::sleep_until(at))),
             }
         }
-        match &mut self.sleep {
-            Some(sleep) => sleep.as_mut().poll(cx),
-            None => Poll::Pending,
+        let Some(sleep) = &mut self.sleep else {
+            return Poll::Pending;
+        };
+        loop {
+            if sleep.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            // The body moved since the wait began: the silence ends a read timeout after that
+            // (or at the deadline, if earlier).
+            let Some(limit) = self.read_limit else {
+                return Poll::Ready(());
+            };
+            let Some(progress) = &self.upload else {
+                return Poll::Ready(());
+            };
+            let Some(silence_end) = progress.last().checked_add(limit) else {
+                return Poll::Ready(());
+            };
+            let at = deadline.map_or(silence_end, |d| d.min(silence_end));
+            if at <= sleep.deadline() {
+                return Poll::Ready(());
+            }
+            sleep.as_mut().reset(at);
         }
     }
 
@@ -94,6 +193,8 @@ impl ResponseTimer {
         })
         .await;
         self.waiting = false;
+        // Reading the response body is bounded by its own silences alone.
+        self.upload = None;
         result
     }
 
@@ -114,7 +215,7 @@ mod tests {
     use super::*;
     use crate::error::TimeoutKind;
 
-    fn never() -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+    fn never() -> impl Future<Output = std::result::Result<(), std::io::Error>> {
         std::future::pending()
     }
 
@@ -154,6 +255,63 @@ mod tests {
             .unwrap();
         assert!(matches!(failure, HeadFailure::Deadline(_)));
         assert_eq!(Instant::now(), start + Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_upload_that_keeps_moving_is_not_silence() {
+        let start = Instant::now();
+        // A body yielding a chunk every 400 ms for 4 s, against a read timeout of 1 s.
+        let chunks = futures_util::stream::unfold(0u32, |n| async move {
+            if n == 10 {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            Some((Ok(Bytes::from_static(b"chunk")), n + 1))
+        });
+        let (progress, mut body) = UploadProgress::track(ByteStream::new(chunks));
+        let drain = async move {
+            use futures_util::StreamExt;
+            while body.next().await.is_some() {}
+            std::future::pending::<std::result::Result<(), std::io::Error>>().await
+        };
+        let mut timer =
+            ResponseTimer::new(Some(Duration::from_secs(1))).with_upload(Some(progress));
+        let failure = timer.head(drain, None).await.err().unwrap();
+        assert!(matches!(failure, HeadFailure::Silence));
+        // Silence from the last chunk (at 4 s), not from the start.
+        assert_eq!(Instant::now(), start + Duration::from_secs(5));
+
+        // Without progress the same wait ends a read timeout after it began.
+        let start = Instant::now();
+        let mut timer = ResponseTimer::new(Some(Duration::from_secs(1)));
+        let failure = timer.head(never(), None).await.err().unwrap();
+        assert!(matches!(failure, HeadFailure::Silence));
+        assert_eq!(Instant::now(), start + Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_still_ends_a_moving_upload() {
+        let start = Instant::now();
+        let chunks = futures_util::stream::unfold((), |()| async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Some((Ok(Bytes::from_static(b"chunk")), ()))
+        });
+        let (progress, mut body) = UploadProgress::track(ByteStream::new(chunks));
+        let drain = async move {
+            use futures_util::StreamExt;
+            while body.next().await.is_some() {}
+            Ok::<(), std::io::Error>(())
+        };
+        let deadline = SendDeadline::new(
+            start + Duration::from_secs(3),
+            TimeoutKind::Attempt,
+            Duration::from_secs(3),
+        );
+        let mut timer =
+            ResponseTimer::new(Some(Duration::from_secs(1))).with_upload(Some(progress));
+        let failure = timer.head(drain, Some(deadline)).await.err().unwrap();
+        assert!(matches!(failure, HeadFailure::Deadline(_)));
+        assert_eq!(Instant::now(), start + Duration::from_secs(3));
     }
 
     #[tokio::test(start_paused = true)]
