@@ -80,15 +80,16 @@ fn answer(state: &State, parts: &http::request::Parts, body: &[u8]) -> Answer {
     }
     let method = parts.method.as_str();
     let path = parts.uri.path();
-    let Some((info, decode, answer, path_values)) = state.stubs.find(method, path) else {
+    let Some(found) = state.stubs.find(method, path) else {
         return unstubbed(state, method, path);
     };
-    let decoded = request_json(&info, &path_values, parts, body)
-        .and_then(|json| decode(json).map_err(|e| format!("{}Request: {e}", info.name)));
+    let info = found.info;
+    let decoded = request_json(&info, &found.path_values, parts, body)
+        .and_then(|json| (found.decode)(json).map_err(|e| format!("{}Request: {e}", info.name)));
     match decoded {
         Ok(request) => {
             state.stubs.record(info, request);
-            answer
+            found.answer
         }
         Err(e) => Answer::error(
             StatusCode::BAD_REQUEST,

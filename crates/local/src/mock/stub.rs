@@ -24,6 +24,14 @@ pub(super) struct Stub {
     pub(super) answer: Answer,
 }
 
+/// The stub a request matched, with the values of the path placeholders.
+pub(super) struct Found {
+    pub(super) info: OperationInfo,
+    pub(super) decode: Decode,
+    pub(super) answer: Answer,
+    pub(super) path_values: Vec<(String, String)>,
+}
+
 /// Stubs and received requests, shared with the server task.
 #[derive(Default)]
 pub(super) struct Stubs {
@@ -41,11 +49,7 @@ impl Stubs {
 
     /// The stub whose method and path template match, with the path values; `None` when no
     /// stubbed operation matches.
-    pub(super) fn find(
-        &self,
-        method: &str,
-        path: &str,
-    ) -> Option<(OperationInfo, Decode, Answer, Vec<(String, String)>)> {
+    pub(super) fn find(&self, method: &str, path: &str) -> Option<Found> {
         let stubs = lock(&self.stubs);
         // Literal segments beat placeholders: `/repos/tags` is not `/repos/{name}`.
         stubs
@@ -53,7 +57,12 @@ impl Stubs {
             .filter(|s| s.info.method == method)
             .filter_map(|s| super::decode::match_path(s.info.path, path).map(|v| (s, v)))
             .min_by_key(|(_, values)| values.len())
-            .map(|(s, values)| (s.info, s.decode, s.answer.clone(), values))
+            .map(|(s, path_values)| Found {
+                info: s.info,
+                decode: s.decode,
+                answer: s.answer.clone(),
+                path_values,
+            })
     }
 
     /// Keeps a decoded request.
