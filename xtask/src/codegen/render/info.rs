@@ -9,7 +9,10 @@ pub fn operation_impl(service: &Service, op: &Operation) -> Result<String, Strin
     let id = &op.id;
     let mut params = String::new();
     for param in &op.params {
-        params.push_str(&format!("            {},\n", param_expr(service, op, param)?));
+        params.push_str(&format!(
+            "            {},\n",
+            param_expr(service, op, param)?
+        ));
     }
     let body = match op.body.as_ref().map(|b| b.kind) {
         None => "None",
@@ -87,13 +90,10 @@ pub fn import_line(op: &Operation) -> String {
 /// The module's `OPERATIONS` table.
 pub fn table(service: &Service) -> String {
     let mut out = String::from(
-        "\n/// Every operation of this API, as data (see\n/// [`huaweicloud_sdk_core::operation`]): give it to a mock endpoint so it can name the\n/// operation a request is for.\npub const OPERATIONS: &[OperationInfo] = &[\n"
+        "\n/// Every operation of this API, as data (see\n/// [`huaweicloud_sdk_core::operation`]): give it to a mock endpoint so it can name the\n/// operation a request is for.\npub const OPERATIONS: &[OperationInfo] = &[\n",
     );
     for op in &service.operations {
-        out.push_str(&format!(
-            "    <{}Request as Operation>::INFO,\n",
-            op.id
-        ));
+        out.push_str(&format!("    <{}Request as Operation>::INFO,\n", op.id));
     }
     out.push_str("];\n");
     out
