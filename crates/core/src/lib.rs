@@ -20,6 +20,7 @@ pub mod credentials;
 pub mod error;
 pub mod executor;
 pub mod iam;
+pub mod operation;
 pub mod paginate;
 pub mod retry;
 pub mod signer;

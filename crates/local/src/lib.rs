@@ -23,6 +23,7 @@ use tokio::task::JoinHandle;
 
 mod datetime;
 mod hex;
+pub mod mock;
 pub mod seed;
 mod server;
 pub mod signature;

@@ -2,6 +2,7 @@
 
 //! AddAppWhitelistPolicyProcess: `POST /v5/{project_id}/app/{policy_id}/process`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -102,6 +103,26 @@ impl AddAppWhitelistPolicyProcessRequest {
         drop(response);
         Ok(AddAppWhitelistPolicyProcessOutput { request_id })
     }
+}
+
+impl Operation for AddAppWhitelistPolicyProcessRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AddAppWhitelistPolicyProcessOutput;
 }
 
 /// Builder of the AddAppWhitelistPolicyProcess request, from

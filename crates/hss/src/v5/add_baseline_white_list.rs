@@ -2,6 +2,7 @@
 
 //! AddBaselineWhiteList: `POST /v5/{project_id}/baseline/whitelist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AddBaselineWhiteListRequest {
         drop(response);
         Ok(AddBaselineWhiteListOutput { request_id })
     }
+}
+
+impl Operation for AddBaselineWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddBaselineWhiteListOutput;
 }
 
 /// Builder of the AddBaselineWhiteList request, from [`Client::add_baseline_white_list`]: one

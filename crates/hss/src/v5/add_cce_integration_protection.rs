@@ -3,6 +3,7 @@
 //! AddCceIntegrationProtection:
 //! `POST /v5/{project_id}/container/kubernetes/clusters/protection-enable`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,25 @@ impl AddCceIntegrationProtectionRequest {
         drop(response);
         Ok(AddCceIntegrationProtectionOutput { request_id })
     }
+}
+
+impl Operation for AddCceIntegrationProtectionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AddCceIntegrationProtectionOutput;
 }
 
 /// Builder of the AddCceIntegrationProtection request, from

@@ -2,6 +2,7 @@
 
 //! AddCicdConfiguration: `POST /v5/{project_id}/image/cicd/configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl AddCicdConfigurationRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for AddCicdConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddCicdConfigurationOutput;
 }
 
 /// Builder of the AddCicdConfiguration request, from [`Client::add_cicd_configuration`]: one setter

@@ -2,6 +2,7 @@
 
 //! AddHostsGroup: `POST /v5/{project_id}/host-management/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl AddHostsGroupRequest {
         drop(response);
         Ok(AddHostsGroupOutput { request_id })
     }
+}
+
+impl Operation for AddHostsGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AddHostsGroupOutput;
 }
 
 /// Builder of the AddHostsGroup request, from [`Client::add_hosts_group`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! AddImageWhiteLists: `POST /v5/{project_id}/image/whitelists`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,26 @@ impl AddImageWhiteListsRequest {
         drop(response);
         Ok(AddImageWhiteListsOutput { request_id })
     }
+}
+
+impl Operation for AddImageWhiteListsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AddImageWhiteListsOutput;
 }
 
 /// Builder of the AddImageWhiteLists request, from [`Client::add_image_white_lists`]: one setter

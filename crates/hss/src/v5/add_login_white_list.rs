@@ -2,6 +2,7 @@
 
 //! AddLoginWhiteList: `POST /v5/{project_id}/event/white-list/login`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AddLoginWhiteListRequest {
         drop(response);
         Ok(AddLoginWhiteListOutput { request_id })
     }
+}
+
+impl Operation for AddLoginWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddLoginWhiteListOutput;
 }
 
 /// Builder of the AddLoginWhiteList request, from [`Client::add_login_white_list`]: one setter per

@@ -2,6 +2,7 @@
 
 //! AddPolicy: `POST /v5/{project_id}/rasp/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,26 @@ impl AddPolicyRequest {
         drop(response);
         Ok(AddPolicyOutput { request_id })
     }
+}
+
+impl Operation for AddPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("policy_name", "policy_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AddPolicyOutput;
 }
 
 /// Builder of the AddPolicy request, from [`Client::add_policy`]: one setter per field, then

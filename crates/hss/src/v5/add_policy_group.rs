@@ -2,6 +2,7 @@
 
 //! AddPolicyGroup: `PUT /v5/{project_id}/policy/group`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AddPolicyGroupRequest {
         drop(response);
         Ok(AddPolicyGroupOutput { request_id })
     }
+}
+
+impl Operation for AddPolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddPolicyGroupOutput;
 }
 
 /// Builder of the AddPolicyGroup request, from [`Client::add_policy_group`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! AddProtectionPolicy: `POST /v5/{project_id}/ransomware/protection/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl AddProtectionPolicyRequest {
         drop(response);
         Ok(AddProtectionPolicyOutput { request_id })
     }
+}
+
+impl Operation for AddProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AddProtectionPolicyOutput;
 }
 
 /// Builder of the AddProtectionPolicy request, from [`Client::add_protection_policy`]: one setter

@@ -2,6 +2,7 @@
 
 //! AddRegistry: `POST /v5/{project_id}/image/registries`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AddRegistryRequest {
         drop(response);
         Ok(AddRegistryOutput { request_id })
     }
+}
+
+impl Operation for AddRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddRegistryOutput;
 }
 
 /// Builder of the AddRegistry request, from [`Client::add_registry`]: one setter per field, then

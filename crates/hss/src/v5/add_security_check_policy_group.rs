@@ -2,6 +2,7 @@
 
 //! AddSecurityCheckPolicyGroup: `POST /v5/{project_id}/baseline/security-checks/policy-group/add`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AddSecurityCheckPolicyGroupRequest {
         drop(response);
         Ok(AddSecurityCheckPolicyGroupOutput { request_id })
     }
+}
+
+impl Operation for AddSecurityCheckPolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddSecurityCheckPolicyGroupOutput;
 }
 
 /// Builder of the AddSecurityCheckPolicyGroup request, from

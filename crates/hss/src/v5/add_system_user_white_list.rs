@@ -2,6 +2,7 @@
 
 //! AddSystemUserWhiteList: `POST /v5/{project_id}/event/white-list/userlist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AddSystemUserWhiteListRequest {
         drop(response);
         Ok(AddSystemUserWhiteListOutput { request_id })
     }
+}
+
+impl Operation for AddSystemUserWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddSystemUserWhiteListOutput;
 }
 
 /// Builder of the AddSystemUserWhiteList request, from [`Client::add_system_user_white_list`]: one

@@ -2,6 +2,7 @@
 
 //! AddVulWhiteList: `POST /v5/{project_id}/vulnerability/white-list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AddVulWhiteListRequest {
         drop(response);
         Ok(AddVulWhiteListOutput { request_id })
     }
+}
+
+impl Operation for AddVulWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AddVulWhiteListOutput;
 }
 
 /// Builder of the AddVulWhiteList request, from [`Client::add_vul_white_list`]: one setter per

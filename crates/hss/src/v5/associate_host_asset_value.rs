@@ -2,6 +2,7 @@
 
 //! AssociateHostAssetValue: `PUT /v5/{project_id}/host-management/asset-value/associate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AssociateHostAssetValueRequest {
         drop(response);
         Ok(AssociateHostAssetValueOutput { request_id })
     }
+}
+
+impl Operation for AssociateHostAssetValueRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AssociateHostAssetValueOutput;
 }
 
 /// Builder of the AssociateHostAssetValue request, from [`Client::associate_host_asset_value`]: one

@@ -2,6 +2,7 @@
 
 //! AssociateHostsGroup: `POST /v5/{project_id}/host-management/group/associate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AssociateHostsGroupRequest {
         drop(response);
         Ok(AssociateHostsGroupOutput { request_id })
     }
+}
+
+impl Operation for AssociateHostsGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AssociateHostsGroupOutput;
 }
 
 /// Builder of the AssociateHostsGroup request, from [`Client::associate_hosts_group`]: one setter

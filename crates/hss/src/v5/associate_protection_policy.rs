@@ -2,6 +2,7 @@
 
 //! AssociateProtectionPolicy: `POST /v5/{project_id}/ransomware/protection/policy/deploy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl AssociateProtectionPolicyRequest {
         drop(response);
         Ok(AssociateProtectionPolicyOutput { request_id })
     }
+}
+
+impl Operation for AssociateProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = AssociateProtectionPolicyOutput;
 }
 
 /// Builder of the AssociateProtectionPolicy request, from [`Client::associate_protection_policy`]:

@@ -2,6 +2,7 @@
 
 //! BatchChangeEvent: `POST /v5/{project_id}/event/batch-operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl BatchChangeEventRequest {
         drop(response);
         Ok(BatchChangeEventOutput { request_id })
     }
+}
+
+impl Operation for BatchChangeEventRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchChangeEventOutput;
 }
 
 /// Builder of the BatchChangeEvent request, from [`Client::batch_change_event`]: one setter per

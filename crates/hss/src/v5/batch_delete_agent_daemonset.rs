@@ -3,6 +3,7 @@
 //! BatchDeleteAgentDaemonset:
 //! `POST /v5/{project_id}/container/kubernetes/clusters/daemonsets/batch-delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl BatchDeleteAgentDaemonsetRequest {
         drop(response);
         Ok(BatchDeleteAgentDaemonsetOutput { request_id })
     }
+}
+
+impl Operation for BatchDeleteAgentDaemonsetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteAgentDaemonsetOutput;
 }
 
 /// Builder of the BatchDeleteAgentDaemonset request, from [`Client::batch_delete_agent_daemonset`]:

@@ -2,6 +2,7 @@
 
 //! BatchDeleteRegistry: `POST /v5/{project_id}/image/registries/batch-delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl BatchDeleteRegistryRequest {
         drop(response);
         Ok(BatchDeleteRegistryOutput { request_id })
     }
+}
+
+impl Operation for BatchDeleteRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteRegistryOutput;
 }
 
 /// Builder of the BatchDeleteRegistry request, from [`Client::batch_delete_registry`]: one setter

@@ -2,6 +2,7 @@
 
 //! BatchDeleteTags: `DELETE /v5/{project_id}/{resource_type}/{resource_id}/tags/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl BatchDeleteTagsRequest {
         drop(response);
         Ok(BatchDeleteTagsOutput { request_id })
     }
+}
+
+impl Operation for BatchDeleteTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteTagsOutput;
 }
 
 /// Builder of the BatchDeleteTags request, from [`Client::batch_delete_tags`]: one setter per

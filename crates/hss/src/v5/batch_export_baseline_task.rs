@@ -2,6 +2,7 @@
 
 //! BatchExportBaselineTask: `POST /v5/{project_id}/image/baseline/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,26 @@ impl BatchExportBaselineTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchExportBaselineTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("export_size", "export_size", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchExportBaselineTaskOutput;
 }
 
 /// Builder of the BatchExportBaselineTask request, from [`Client::batch_export_baseline_task`]: one

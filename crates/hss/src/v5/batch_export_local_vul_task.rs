@@ -2,6 +2,7 @@
 
 //! BatchExportLocalVulTask: `POST /v5/{project_id}/image/local-vulnerability/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -103,6 +104,26 @@ impl BatchExportLocalVulTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchExportLocalVulTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("export_size", "export_size", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchExportLocalVulTaskOutput;
 }
 
 /// Builder of the BatchExportLocalVulTask request, from [`Client::batch_export_local_vul_task`]:

@@ -2,6 +2,7 @@
 
 //! BatchModifyPortStatus: `POST /v5/{project_id}/asset/batch-modify-port-status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl BatchModifyPortStatusRequest {
         drop(response);
         Ok(BatchModifyPortStatusOutput { request_id })
     }
+}
+
+impl Operation for BatchModifyPortStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchModifyPortStatusOutput;
 }
 
 /// Builder of the BatchModifyPortStatus request, from [`Client::batch_modify_port_status`]: one

@@ -2,6 +2,7 @@
 
 //! BatchScanLocalImage: `POST /v5/{project_id}/image/local/batch-scan`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl BatchScanLocalImageRequest {
         drop(response);
         Ok(BatchScanLocalImageOutput { request_id })
     }
+}
+
+impl Operation for BatchScanLocalImageRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchScanLocalImageOutput;
 }
 
 /// Builder of the BatchScanLocalImage request, from [`Client::batch_scan_local_image`]: one setter

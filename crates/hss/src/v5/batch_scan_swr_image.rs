@@ -2,6 +2,7 @@
 
 //! BatchScanSwrImage: `POST /v5/{project_id}/image/batch-scan`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -93,6 +94,25 @@ impl BatchScanSwrImageRequest {
         drop(response);
         Ok(BatchScanSwrImageOutput { request_id })
     }
+}
+
+impl Operation for BatchScanSwrImageRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchScanSwrImageOutput;
 }
 
 /// Builder of the BatchScanSwrImage request, from [`Client::batch_scan_swr_image`]: one setter per

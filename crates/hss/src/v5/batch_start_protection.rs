@@ -2,6 +2,7 @@
 
 //! BatchStartProtection: `POST /v5/{project_id}/ransomware/protection/batch-open`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl BatchStartProtectionRequest {
         drop(response);
         Ok(BatchStartProtectionOutput { request_id })
     }
+}
+
+impl Operation for BatchStartProtectionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchStartProtectionOutput;
 }
 
 /// Builder of the BatchStartProtection request, from [`Client::batch_start_protection`]: one setter

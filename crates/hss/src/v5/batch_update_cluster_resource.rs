@@ -3,6 +3,7 @@
 //! BatchUpdateClusterResource:
 //! `POST /v5/{project_id}/container/kubernetes/clusters/daemonsets/batch-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl BatchUpdateClusterResourceRequest {
         drop(response);
         Ok(BatchUpdateClusterResourceOutput { request_id })
     }
+}
+
+impl Operation for BatchUpdateClusterResourceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchUpdateClusterResourceOutput;
 }
 
 /// Builder of the BatchUpdateClusterResource request, from

@@ -2,6 +2,7 @@
 
 //! BatchUpdateHostResource: `POST /v5/{project_id}/host-management/batch-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl BatchUpdateHostResourceRequest {
         drop(response);
         Ok(BatchUpdateHostResourceOutput { request_id })
     }
+}
+
+impl Operation for BatchUpdateHostResourceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchUpdateHostResourceOutput;
 }
 
 /// Builder of the BatchUpdateHostResource request, from [`Client::batch_update_host_resource`]: one

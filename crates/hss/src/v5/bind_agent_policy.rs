@@ -2,6 +2,7 @@
 
 //! BindAgentPolicy: `POST /v5/{project_id}/ai/agent/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl BindAgentPolicyRequest {
         drop(response);
         Ok(BindAgentPolicyOutput { request_id })
     }
+}
+
+impl Operation for BindAgentPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = BindAgentPolicyOutput;
 }
 
 /// Builder of the BindAgentPolicy request, from [`Client::bind_agent_policy`]: one setter per

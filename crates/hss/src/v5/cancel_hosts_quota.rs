@@ -2,6 +2,7 @@
 
 //! CancelHostsQuota: `PUT /v5/{project_id}/billing/quotas`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl CancelHostsQuotaRequest {
         drop(response);
         Ok(CancelHostsQuotaOutput { request_id })
     }
+}
+
+impl Operation for CancelHostsQuotaRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CancelHostsQuotaOutput;
 }
 
 /// Builder of the CancelHostsQuota request, from [`Client::cancel_hosts_quota`]: one setter per

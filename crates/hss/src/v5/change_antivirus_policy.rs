@@ -2,6 +2,7 @@
 
 //! ChangeAntivirusPolicy: `PUT /v5/{project_id}/antivirus/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangeAntivirusPolicyRequest {
         drop(response);
         Ok(ChangeAntivirusPolicyOutput { request_id })
     }
+}
+
+impl Operation for ChangeAntivirusPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeAntivirusPolicyOutput;
 }
 
 /// Builder of the ChangeAntivirusPolicy request, from [`Client::change_antivirus_policy`]: one

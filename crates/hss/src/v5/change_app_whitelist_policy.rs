@@ -2,6 +2,7 @@
 
 //! ChangeAppWhitelistPolicy: `PUT /v5/{project_id}/app/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,22 @@ impl ChangeAppWhitelistPolicyRequest {
         drop(response);
         Ok(ChangeAppWhitelistPolicyOutput { request_id })
     }
+}
+
+impl Operation for ChangeAppWhitelistPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeAppWhitelistPolicyOutput;
 }
 
 /// Builder of the ChangeAppWhitelistPolicy request, from [`Client::change_app_whitelist_policy`]:

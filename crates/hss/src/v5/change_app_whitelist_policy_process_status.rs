@@ -2,6 +2,7 @@
 
 //! ChangeAppWhitelistPolicyProcessStatus: `PUT /v5/{project_id}/app/{policy_id}/process`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,25 @@ impl ChangeAppWhitelistPolicyProcessStatusRequest {
         drop(response);
         Ok(ChangeAppWhitelistPolicyProcessStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangeAppWhitelistPolicyProcessStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeAppWhitelistPolicyProcessStatusOutput;
 }
 
 /// Builder of the ChangeAppWhitelistPolicyProcessStatus request, from

@@ -2,6 +2,7 @@
 
 //! ChangeAutoOpenQuotaStatus: `PUT /v5/{project_id}/setting/config/auto-open-quota`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangeAutoOpenQuotaStatusRequest {
         drop(response);
         Ok(ChangeAutoOpenQuotaStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangeAutoOpenQuotaStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeAutoOpenQuotaStatusOutput;
 }
 
 /// Builder of the ChangeAutoOpenQuotaStatus request, from

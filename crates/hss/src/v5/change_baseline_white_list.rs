@@ -2,6 +2,7 @@
 
 //! ChangeBaselineWhiteList: `PUT /v5/{project_id}/baseline/whitelist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangeBaselineWhiteListRequest {
         drop(response);
         Ok(ChangeBaselineWhiteListOutput { request_id })
     }
+}
+
+impl Operation for ChangeBaselineWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeBaselineWhiteListOutput;
 }
 
 /// Builder of the ChangeBaselineWhiteList request, from [`Client::change_baseline_white_list`]: one

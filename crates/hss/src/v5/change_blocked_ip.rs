@@ -2,6 +2,7 @@
 
 //! ChangeBlockedIp: `PUT /v5/{project_id}/event/blocked-ip`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl ChangeBlockedIpRequest {
         drop(response);
         Ok(ChangeBlockedIpOutput { request_id })
     }
+}
+
+impl Operation for ChangeBlockedIpRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeBlockedIpOutput;
 }
 
 /// Builder of the ChangeBlockedIp request, from [`Client::change_blocked_ip`]: one setter per

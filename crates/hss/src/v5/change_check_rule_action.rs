@@ -2,6 +2,7 @@
 
 //! ChangeCheckRuleAction: `PUT /v5/{project_id}/baseline/check-rule/action`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,27 @@ impl ChangeCheckRuleActionRequest {
         drop(response);
         Ok(ChangeCheckRuleActionOutput { request_id })
     }
+}
+
+impl Operation for ChangeCheckRuleActionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("check_cce", "check_cce", ParamType::Boolean),
+            Param::query("action", "action", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeCheckRuleActionOutput;
 }
 
 /// Builder of the ChangeCheckRuleAction request, from [`Client::change_check_rule_action`]: one

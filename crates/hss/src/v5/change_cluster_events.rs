@@ -2,6 +2,7 @@
 
 //! ChangeClusterEvents: `PUT /v5/{project_id}/cluster-protect/events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ChangeClusterEventsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ChangeClusterEventsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeClusterEventsOutput;
 }
 
 /// Builder of the ChangeClusterEvents request, from [`Client::change_cluster_events`]: one setter

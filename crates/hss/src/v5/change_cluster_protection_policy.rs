@@ -2,6 +2,7 @@
 
 //! ChangeClusterProtectionPolicy: `PUT /v5/{project_id}/cluster-protect/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangeClusterProtectionPolicyRequest {
         drop(response);
         Ok(ChangeClusterProtectionPolicyOutput { request_id })
     }
+}
+
+impl Operation for ChangeClusterProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeClusterProtectionPolicyOutput;
 }
 
 /// Builder of the ChangeClusterProtectionPolicy request, from

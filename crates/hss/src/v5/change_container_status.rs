@@ -2,6 +2,7 @@
 
 //! ChangeContainerStatus: `PUT /v5/{project_id}/kubernetes/{container_name}/container/isolate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,27 @@ impl ChangeContainerStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ChangeContainerStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("container_name", "container_name", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("opr", "opr", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ChangeContainerStatusOutput;
 }
 
 /// Builder of the ChangeContainerStatus request, from [`Client::change_container_status`]: one

@@ -2,6 +2,7 @@
 
 //! ChangeEvent: `POST /v5/{project_id}/event/operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -99,6 +100,27 @@ impl ChangeEventRequest {
         drop(response);
         Ok(ChangeEventOutput { request_id })
     }
+}
+
+impl Operation for ChangeEventRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeEventOutput;
 }
 
 /// Builder of the ChangeEvent request, from [`Client::change_event`]: one setter per field, then

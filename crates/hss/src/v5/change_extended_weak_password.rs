@@ -2,6 +2,7 @@
 
 //! ChangeExtendedWeakPassword: `POST /v5/{project_id}/image/baseline/extended-weak-password`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,18 @@ impl ChangeExtendedWeakPasswordRequest {
         drop(response);
         Ok(ChangeExtendedWeakPasswordOutput { request_id })
     }
+}
+
+impl Operation for ChangeExtendedWeakPasswordRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header("region", "region", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeExtendedWeakPasswordOutput;
 }
 
 /// Builder of the ChangeExtendedWeakPassword request, from

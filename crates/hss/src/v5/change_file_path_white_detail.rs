@@ -2,6 +2,7 @@
 
 //! ChangeFilePathWhiteDetail: `POST /v5/{project_id}/image/sensitive/filepath_whitelist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -93,6 +94,25 @@ impl ChangeFilePathWhiteDetailRequest {
         drop(response);
         Ok(ChangeFilePathWhiteDetailOutput { request_id })
     }
+}
+
+impl Operation for ChangeFilePathWhiteDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeFilePathWhiteDetailOutput;
 }
 
 /// Builder of the ChangeFilePathWhiteDetail request, from

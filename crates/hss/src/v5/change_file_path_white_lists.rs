@@ -2,6 +2,7 @@
 
 //! ChangeFilePathWhiteLists: `POST /v5/{project_id}/image/sensitive/filepath-whitelist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl ChangeFilePathWhiteListsRequest {
         drop(response);
         Ok(ChangeFilePathWhiteListsOutput { request_id })
     }
+}
+
+impl Operation for ChangeFilePathWhiteListsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeFilePathWhiteListsOutput;
 }
 
 /// Builder of the ChangeFilePathWhiteLists request, from [`Client::change_file_path_white_lists`]:

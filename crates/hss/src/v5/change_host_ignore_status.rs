@@ -2,6 +2,7 @@
 
 //! ChangeHostIgnoreStatus: `PUT /v5/{project_id}/host/operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangeHostIgnoreStatusRequest {
         drop(response);
         Ok(ChangeHostIgnoreStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangeHostIgnoreStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeHostIgnoreStatusOutput;
 }
 
 /// Builder of the ChangeHostIgnoreStatus request, from [`Client::change_host_ignore_status`]: one

@@ -2,6 +2,7 @@
 
 //! ChangeHostsGroup: `PUT /v5/{project_id}/host-management/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl ChangeHostsGroupRequest {
         drop(response);
         Ok(ChangeHostsGroupOutput { request_id })
     }
+}
+
+impl Operation for ChangeHostsGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeHostsGroupOutput;
 }
 
 /// Builder of the ChangeHostsGroup request, from [`Client::change_hosts_group`]: one setter per

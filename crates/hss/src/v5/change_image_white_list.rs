@@ -2,6 +2,7 @@
 
 //! ChangeImageWhiteList: `PUT /v5/{project_id}/image/whitelists/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,27 @@ impl ChangeImageWhiteListRequest {
         drop(response);
         Ok(ChangeImageWhiteListOutput { request_id })
     }
+}
+
+impl Operation for ChangeImageWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("id", "id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeImageWhiteListOutput;
 }
 
 /// Builder of the ChangeImageWhiteList request, from [`Client::change_image_white_list`]: one

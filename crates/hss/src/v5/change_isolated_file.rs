@@ -2,6 +2,7 @@
 
 //! ChangeIsolatedFile: `PUT /v5/{project_id}/event/isolated-file`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl ChangeIsolatedFileRequest {
         drop(response);
         Ok(ChangeIsolatedFileOutput { request_id })
     }
+}
+
+impl Operation for ChangeIsolatedFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeIsolatedFileOutput;
 }
 
 /// Builder of the ChangeIsolatedFile request, from [`Client::change_isolated_file`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ChangeMonthlyOperationReportTipStatus: `PUT /v5/{project_id}/operational-report/notification`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -78,6 +79,18 @@ impl ChangeMonthlyOperationReportTipStatusRequest {
         drop(response);
         Ok(ChangeMonthlyOperationReportTipStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangeMonthlyOperationReportTipStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ChangeMonthlyOperationReportTipStatusOutput;
 }
 
 /// Builder of the ChangeMonthlyOperationReportTipStatus request, from

@@ -2,6 +2,7 @@
 
 //! ChangePasswordComplexityStatus: `POST /v5/{project_id}/baseline/password-complexity/action`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl ChangePasswordComplexityStatusRequest {
         drop(response);
         Ok(ChangePasswordComplexityStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangePasswordComplexityStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("action", "action", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangePasswordComplexityStatusOutput;
 }
 
 /// Builder of the ChangePasswordComplexityStatus request, from

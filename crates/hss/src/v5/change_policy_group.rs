@@ -2,6 +2,7 @@
 
 //! ChangePolicyGroup: `POST /v5/{project_id}/policy/group`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangePolicyGroupRequest {
         drop(response);
         Ok(ChangePolicyGroupOutput { request_id })
     }
+}
+
+impl Operation for ChangePolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangePolicyGroupOutput;
 }
 
 /// Builder of the ChangePolicyGroup request, from [`Client::change_policy_group`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ChangePolicySwitchStatus: `POST /v5/{project_id}/policy/switch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,22 @@ impl ChangePolicySwitchStatusRequest {
         drop(response);
         Ok(ChangePolicySwitchStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangePolicySwitchStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangePolicySwitchStatusOutput;
 }
 
 /// Builder of the ChangePolicySwitchStatus request, from [`Client::change_policy_switch_status`]:

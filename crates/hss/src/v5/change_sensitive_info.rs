@@ -2,6 +2,7 @@
 
 //! ChangeSensitiveInfo: `POST /v5/{project_id}/image/sensitive/operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl ChangeSensitiveInfoRequest {
         drop(response);
         Ok(ChangeSensitiveInfoOutput { request_id })
     }
+}
+
+impl Operation for ChangeSensitiveInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("image_type", "image_type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeSensitiveInfoOutput;
 }
 
 /// Builder of the ChangeSensitiveInfo request, from [`Client::change_sensitive_info`]: one setter

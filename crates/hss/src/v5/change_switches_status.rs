@@ -2,6 +2,7 @@
 
 //! ChangeSwitchesStatus: `PUT /v5/{project_id}/setting/switches/{code}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl ChangeSwitchesStatusRequest {
         drop(response);
         Ok(ChangeSwitchesStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangeSwitchesStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("code", "code", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeSwitchesStatusOutput;
 }
 
 /// Builder of the ChangeSwitchesStatus request, from [`Client::change_switches_status`]: one setter

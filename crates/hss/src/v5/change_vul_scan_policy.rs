@@ -2,6 +2,7 @@
 
 //! ChangeVulScanPolicy: `PUT /v5/{project_id}/vulnerability/scan-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangeVulScanPolicyRequest {
         drop(response);
         Ok(ChangeVulScanPolicyOutput { request_id })
     }
+}
+
+impl Operation for ChangeVulScanPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeVulScanPolicyOutput;
 }
 
 /// Builder of the ChangeVulScanPolicy request, from [`Client::change_vul_scan_policy`]: one setter

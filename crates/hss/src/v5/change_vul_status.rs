@@ -2,6 +2,7 @@
 
 //! ChangeVulStatus: `PUT /v5/{project_id}/vulnerability/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ChangeVulStatusRequest {
         drop(response);
         Ok(ChangeVulStatusOutput { request_id })
     }
+}
+
+impl Operation for ChangeVulStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeVulStatusOutput;
 }
 
 /// Builder of the ChangeVulStatus request, from [`Client::change_vul_status`]: one setter per

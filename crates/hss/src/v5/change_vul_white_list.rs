@@ -2,6 +2,7 @@
 
 //! ChangeVulWhiteList: `PUT /v5/{project_id}/vulnerability/white-list/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl ChangeVulWhiteListRequest {
         drop(response);
         Ok(ChangeVulWhiteListOutput { request_id })
     }
+}
+
+impl Operation for ChangeVulWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("id", "id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangeVulWhiteListOutput;
 }
 
 /// Builder of the ChangeVulWhiteList request, from [`Client::change_vul_white_list`]: one setter

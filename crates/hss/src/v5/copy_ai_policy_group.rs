@@ -2,6 +2,7 @@
 
 //! CopyAiPolicyGroup: `POST /v5/{project_id}/ai/policy/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl CopyAiPolicyGroupRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CopyAiPolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CopyAiPolicyGroupOutput;
 }
 
 /// Builder of the CopyAiPolicyGroup request, from [`Client::copy_ai_policy_group`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CopyBaselinePolicyGroup: `PUT /v5/{project_id}/baseline/security-checks/policy-group`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl CopyBaselinePolicyGroupRequest {
         drop(response);
         Ok(CopyBaselinePolicyGroupOutput { request_id })
     }
+}
+
+impl Operation for CopyBaselinePolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CopyBaselinePolicyGroupOutput;
 }
 
 /// Builder of the CopyBaselinePolicyGroup request, from [`Client::copy_baseline_policy_group`]: one

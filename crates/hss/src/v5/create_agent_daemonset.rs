@@ -3,6 +3,7 @@
 //! CreateAgentDaemonset:
 //! `POST /v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,25 @@ impl CreateAgentDaemonsetRequest {
         drop(response);
         Ok(CreateAgentDaemonsetOutput { request_id })
     }
+}
+
+impl Operation for CreateAgentDaemonsetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateAgentDaemonsetOutput;
 }
 
 /// Builder of the CreateAgentDaemonset request, from [`Client::create_agent_daemonset`]: one setter

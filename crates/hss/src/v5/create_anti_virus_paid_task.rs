@@ -2,6 +2,7 @@
 
 //! CreateAntiVirusPaidTask: `POST /v5/{project_id}/antivirus/pay-per-scan/tasks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,25 @@ impl CreateAntiVirusPaidTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateAntiVirusPaidTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateAntiVirusPaidTaskOutput;
 }
 
 /// Builder of the CreateAntiVirusPaidTask request, from [`Client::create_anti_virus_paid_task`]:

@@ -2,6 +2,7 @@
 
 //! CreateAntiVirusPolicy: `POST /v5/{project_id}/antivirus/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateAntiVirusPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateAntiVirusPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateAntiVirusPolicyOutput;
 }
 
 /// Builder of the CreateAntiVirusPolicy request, from [`Client::create_anti_virus_policy`]: one

@@ -2,6 +2,7 @@
 
 //! CreateAntiVirusTask: `POST /v5/{project_id}/antivirus/task`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,25 @@ impl CreateAntiVirusTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateAntiVirusTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateAntiVirusTaskOutput;
 }
 
 /// Builder of the CreateAntiVirusTask request, from [`Client::create_anti_virus_task`]: one setter

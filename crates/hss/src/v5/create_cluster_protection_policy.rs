@@ -2,6 +2,7 @@
 
 //! CreateClusterProtectionPolicy: `POST /v5/{project_id}/cluster-protect/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl CreateClusterProtectionPolicyRequest {
         drop(response);
         Ok(CreateClusterProtectionPolicyOutput { request_id })
     }
+}
+
+impl Operation for CreateClusterProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateClusterProtectionPolicyOutput;
 }
 
 /// Builder of the CreateClusterProtectionPolicy request, from

@@ -2,6 +2,7 @@
 
 //! CreateClustersInfo: `POST /v5/{project_id}/kubernetes/save-clusters`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -78,6 +79,22 @@ impl CreateClustersInfoRequest {
         drop(response);
         Ok(CreateClustersInfoOutput { request_id })
     }
+}
+
+impl Operation for CreateClustersInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = CreateClustersInfoOutput;
 }
 
 /// Builder of the CreateClustersInfo request, from [`Client::create_clusters_info`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CreateCustomRuleConfig: `POST /v5/{project_id}/custom/rule/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl CreateCustomRuleConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateCustomRuleConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateCustomRuleConfigOutput;
 }
 
 /// Builder of the CreateCustomRuleConfig request, from [`Client::create_custom_rule_config`]: one

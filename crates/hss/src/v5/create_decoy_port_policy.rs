@@ -2,6 +2,7 @@
 
 //! CreateDecoyPortPolicy: `POST /v5/{project_id}/honeypot-port/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl CreateDecoyPortPolicyRequest {
         drop(response);
         Ok(CreateDecoyPortPolicyOutput { request_id })
     }
+}
+
+impl Operation for CreateDecoyPortPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateDecoyPortPolicyOutput;
 }
 
 /// Builder of the CreateDecoyPortPolicy request, from [`Client::create_decoy_port_policy`]: one

@@ -2,6 +2,7 @@
 
 //! CreateGlobalAssetScanTask: `POST /v5/{project_id}/asset/assign-task`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,25 @@ impl CreateGlobalAssetScanTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateGlobalAssetScanTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateGlobalAssetScanTaskOutput;
 }
 
 /// Builder of the CreateGlobalAssetScanTask request, from

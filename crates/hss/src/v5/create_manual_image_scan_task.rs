@@ -2,6 +2,7 @@
 
 //! CreateManualImageScanTask: `POST /v5/{project_id}/image/image-scan/tasks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -95,6 +96,26 @@ impl CreateManualImageScanTaskRequest {
         drop(response);
         Ok(CreateManualImageScanTaskOutput { request_id })
     }
+}
+
+impl Operation for CreateManualImageScanTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateManualImageScanTaskOutput;
 }
 
 /// Builder of the CreateManualImageScanTask request, from

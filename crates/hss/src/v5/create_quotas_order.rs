@@ -2,6 +2,7 @@
 
 //! CreateQuotasOrder: `POST /v5/{project_id}/quotas/orders`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,25 @@ impl CreateQuotasOrderRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateQuotasOrderRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateQuotasOrderOutput;
 }
 
 /// Builder of the CreateQuotasOrder request, from [`Client::create_quotas_order`]: one setter per

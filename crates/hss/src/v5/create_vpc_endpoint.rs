@@ -2,6 +2,7 @@
 
 //! CreateVpcEndpoint: `POST /v5/{project_id}/host-management/vpc-endpointes`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl CreateVpcEndpointRequest {
         drop(response);
         Ok(CreateVpcEndpointOutput { request_id })
     }
+}
+
+impl Operation for CreateVpcEndpointRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateVpcEndpointOutput;
 }
 
 /// Builder of the CreateVpcEndpoint request, from [`Client::create_vpc_endpoint`]: one setter per

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -97,6 +98,26 @@ impl DeleteAccountRequest {
         drop(response);
         Ok(DeleteAccountOutput { request_id })
     }
+}
+
+impl Operation for DeleteAccountRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("X-Security-Token", "x_security_token", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteAccountOutput;
 }
 
 impl fmt::Debug for DeleteAccountRequest {

@@ -3,6 +3,7 @@
 //! DeleteAgentDaemonset:
 //! `DELETE /v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,27 @@ impl DeleteAgentDaemonsetRequest {
         drop(response);
         Ok(DeleteAgentDaemonsetOutput { request_id })
     }
+}
+
+impl Operation for DeleteAgentDaemonsetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("invoked_service", "invoked_service", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteAgentDaemonsetOutput;
 }
 
 /// Builder of the DeleteAgentDaemonset request, from [`Client::delete_agent_daemonset`]: one setter

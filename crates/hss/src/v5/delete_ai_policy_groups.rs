@@ -2,6 +2,7 @@
 
 //! DeleteAiPolicyGroups: `DELETE /v5/{project_id}/ai/policy/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl DeleteAiPolicyGroupsRequest {
         drop(response);
         Ok(DeleteAiPolicyGroupsOutput { request_id })
     }
+}
+
+impl Operation for DeleteAiPolicyGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteAiPolicyGroupsOutput;
 }
 
 /// Builder of the DeleteAiPolicyGroups request, from [`Client::delete_ai_policy_groups`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteAntivirusPolicy: `POST /v5/{project_id}/antivirus/policy/batch-delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteAntivirusPolicyRequest {
         drop(response);
         Ok(DeleteAntivirusPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteAntivirusPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteAntivirusPolicyOutput;
 }
 
 /// Builder of the DeleteAntivirusPolicy request, from [`Client::delete_antivirus_policy`]: one

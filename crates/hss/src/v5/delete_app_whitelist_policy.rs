@@ -2,6 +2,7 @@
 
 //! DeleteAppWhitelistPolicy: `DELETE /v5/{project_id}/app/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteAppWhitelistPolicyRequest {
         drop(response);
         Ok(DeleteAppWhitelistPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteAppWhitelistPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteAppWhitelistPolicyOutput;
 }
 
 /// Builder of the DeleteAppWhitelistPolicy request, from [`Client::delete_app_whitelist_policy`]:

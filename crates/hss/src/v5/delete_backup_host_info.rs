@@ -2,6 +2,7 @@
 
 //! DeleteBackupHostInfo: `DELETE /v5/{project_id}/wtp/backup-hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteBackupHostInfoRequest {
         drop(response);
         Ok(DeleteBackupHostInfoOutput { request_id })
     }
+}
+
+impl Operation for DeleteBackupHostInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteBackupHostInfoOutput;
 }
 
 /// Builder of the DeleteBackupHostInfo request, from [`Client::delete_backup_host_info`]: one

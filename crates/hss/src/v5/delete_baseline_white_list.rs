@@ -2,6 +2,7 @@
 
 //! DeleteBaselineWhiteList: `DELETE /v5/{project_id}/baseline/whitelist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteBaselineWhiteListRequest {
         drop(response);
         Ok(DeleteBaselineWhiteListOutput { request_id })
     }
+}
+
+impl Operation for DeleteBaselineWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteBaselineWhiteListOutput;
 }
 
 /// Builder of the DeleteBaselineWhiteList request, from [`Client::delete_baseline_white_list`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteCicdConfigurations: `POST /v5/{project_id}/image/cicd/configurations/batch-delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteCicdConfigurationsRequest {
         drop(response);
         Ok(DeleteCicdConfigurationsOutput { request_id })
     }
+}
+
+impl Operation for DeleteCicdConfigurationsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteCicdConfigurationsOutput;
 }
 
 /// Builder of the DeleteCicdConfigurations request, from [`Client::delete_cicd_configurations`]:

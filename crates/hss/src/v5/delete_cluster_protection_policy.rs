@@ -2,6 +2,7 @@
 
 //! DeleteClusterProtectionPolicy: `DELETE /v5/{project_id}/cluster-protect/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteClusterProtectionPolicyRequest {
         drop(response);
         Ok(DeleteClusterProtectionPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteClusterProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteClusterProtectionPolicyOutput;
 }
 
 /// Builder of the DeleteClusterProtectionPolicy request, from

@@ -2,6 +2,7 @@
 
 //! DeleteContainerNetworkPolicy: `DELETE /v5/{project_id}/container-network/{cluster_id}/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl DeleteContainerNetworkPolicyRequest {
         drop(response);
         Ok(DeleteContainerNetworkPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteContainerNetworkPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteContainerNetworkPolicyOutput;
 }
 
 /// Builder of the DeleteContainerNetworkPolicy request, from

@@ -2,6 +2,7 @@
 
 //! DeleteCustomRuleConfig: `DELETE /v5/{project_id}/custom/rule/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl DeleteCustomRuleConfigRequest {
         drop(response);
         Ok(DeleteCustomRuleConfigOutput { request_id })
     }
+}
+
+impl Operation for DeleteCustomRuleConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteCustomRuleConfigOutput;
 }
 
 /// Builder of the DeleteCustomRuleConfig request, from [`Client::delete_custom_rule_config`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteDecoyPortPolicy: `DELETE /v5/{project_id}/honeypot-port/policy/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl DeleteDecoyPortPolicyRequest {
         drop(response);
         Ok(DeleteDecoyPortPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteDecoyPortPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteDecoyPortPolicyOutput;
 }
 
 /// Builder of the DeleteDecoyPortPolicy request, from [`Client::delete_decoy_port_policy`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteDuplicationInfo: `DELETE /v5/{project_id}/ransomware/duplication/{backup_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl DeleteDuplicationInfoRequest {
         drop(response);
         Ok(DeleteDuplicationInfoOutput { request_id })
     }
+}
+
+impl Operation for DeleteDuplicationInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("backup_id", "backup_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteDuplicationInfoOutput;
 }
 
 /// Builder of the DeleteDuplicationInfo request, from [`Client::delete_duplication_info`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteHostsGroup: `DELETE /v5/{project_id}/host-management/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,26 @@ impl DeleteHostsGroupRequest {
         drop(response);
         Ok(DeleteHostsGroupOutput { request_id })
     }
+}
+
+impl Operation for DeleteHostsGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteHostsGroupOutput;
 }
 
 /// Builder of the DeleteHostsGroup request, from [`Client::delete_hosts_group`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeleteImageWhiteLists: `DELETE /v5/{project_id}/image/whitelists`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,26 @@ impl DeleteImageWhiteListsRequest {
         drop(response);
         Ok(DeleteImageWhiteListsOutput { request_id })
     }
+}
+
+impl Operation for DeleteImageWhiteListsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteImageWhiteListsOutput;
 }
 
 /// Builder of the DeleteImageWhiteLists request, from [`Client::delete_image_white_lists`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteIsolatedFile: `DELETE /v5/{project_id}/event/isolated-file`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteIsolatedFileRequest {
         drop(response);
         Ok(DeleteIsolatedFileOutput { request_id })
     }
+}
+
+impl Operation for DeleteIsolatedFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteIsolatedFileOutput;
 }
 
 /// Builder of the DeleteIsolatedFile request, from [`Client::delete_isolated_file`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeletePolicy: `DELETE /v5/{project_id}/rasp/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl DeletePolicyRequest {
         drop(response);
         Ok(DeletePolicyOutput { request_id })
     }
+}
+
+impl Operation for DeletePolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("policy_id", "policy_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeletePolicyOutput;
 }
 
 /// Builder of the DeletePolicy request, from [`Client::delete_policy`]: one setter per field, then

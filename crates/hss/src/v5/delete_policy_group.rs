@@ -2,6 +2,7 @@
 
 //! DeletePolicyGroup: `DELETE /v5/{project_id}/policy/group`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeletePolicyGroupRequest {
         drop(response);
         Ok(DeletePolicyGroupOutput { request_id })
     }
+}
+
+impl Operation for DeletePolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeletePolicyGroupOutput;
 }
 
 /// Builder of the DeletePolicyGroup request, from [`Client::delete_policy_group`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeleteProtectionPolicy: `DELETE /v5/{project_id}/ransomware/protection/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,25 @@ impl DeleteProtectionPolicyRequest {
         drop(response);
         Ok(DeleteProtectionPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("policy_id", "policy_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteProtectionPolicyOutput;
 }
 
 /// Builder of the DeleteProtectionPolicy request, from [`Client::delete_protection_policy`]: one

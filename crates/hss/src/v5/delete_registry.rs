@@ -2,6 +2,7 @@
 
 //! DeleteRegistry: `DELETE /v5/{project_id}/image/registries/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl DeleteRegistryRequest {
         drop(response);
         Ok(DeleteRegistryOutput { request_id })
     }
+}
+
+impl Operation for DeleteRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("id", "id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteRegistryOutput;
 }
 
 /// Builder of the DeleteRegistry request, from [`Client::delete_registry`]: one setter per field,

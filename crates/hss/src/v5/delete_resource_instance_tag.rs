@@ -2,6 +2,7 @@
 
 //! DeleteResourceInstanceTag: `DELETE /v5/{project_id}/{resource_type}/{resource_id}/tags/{key}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,22 @@ impl DeleteResourceInstanceTagRequest {
         drop(response);
         Ok(DeleteResourceInstanceTagOutput { request_id })
     }
+}
+
+impl Operation for DeleteResourceInstanceTagRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+            Param::path("key", "key", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteResourceInstanceTagOutput;
 }
 
 /// Builder of the DeleteResourceInstanceTag request, from [`Client::delete_resource_instance_tag`]:

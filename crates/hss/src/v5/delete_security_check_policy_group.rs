@@ -3,6 +3,7 @@
 //! DeleteSecurityCheckPolicyGroup:
 //! `DELETE /v5/{project_id}/baseline/security-checks/policy-group/{group_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl DeleteSecurityCheckPolicyGroupRequest {
         drop(response);
         Ok(DeleteSecurityCheckPolicyGroupOutput { request_id })
     }
+}
+
+impl Operation for DeleteSecurityCheckPolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteSecurityCheckPolicyGroupOutput;
 }
 
 /// Builder of the DeleteSecurityCheckPolicyGroup request, from

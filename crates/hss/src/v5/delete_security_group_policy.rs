@@ -3,6 +3,7 @@
 //! DeleteSecurityGroupPolicy:
 //! `DELETE /v5/{project_id}/container-network/{cluster_id}/security-group-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,25 @@ impl DeleteSecurityGroupPolicyRequest {
         drop(response);
         Ok(DeleteSecurityGroupPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteSecurityGroupPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteSecurityGroupPolicyOutput;
 }
 
 /// Builder of the DeleteSecurityGroupPolicy request, from [`Client::delete_security_group_policy`]:

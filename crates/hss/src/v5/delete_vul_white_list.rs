@@ -2,6 +2,7 @@
 
 //! DeleteVulWhiteList: `DELETE /v5/{project_id}/vulnerability/white-list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteVulWhiteListRequest {
         drop(response);
         Ok(DeleteVulWhiteListOutput { request_id })
     }
+}
+
+impl Operation for DeleteVulWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteVulWhiteListOutput;
 }
 
 /// Builder of the DeleteVulWhiteList request, from [`Client::delete_vul_white_list`]: one setter

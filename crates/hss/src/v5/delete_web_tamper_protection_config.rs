@@ -2,6 +2,7 @@
 
 //! DeleteWebTamperProtectionConfig: `DELETE /v5/{project_id}/webtamper/protection-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl DeleteWebTamperProtectionConfigRequest {
         drop(response);
         Ok(DeleteWebTamperProtectionConfigOutput { request_id })
     }
+}
+
+impl Operation for DeleteWebTamperProtectionConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteWebTamperProtectionConfigOutput;
 }
 
 /// Builder of the DeleteWebTamperProtectionConfig request, from

@@ -2,6 +2,7 @@
 
 //! DownloadAssetFile: `POST /v5/{project_id}/asset/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -103,6 +104,26 @@ impl DownloadAssetFileRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for DownloadAssetFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("asset_type", "asset_type", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DownloadAssetFileOutput;
 }
 
 /// Builder of the DownloadAssetFile request, from [`Client::download_asset_file`]: one setter per

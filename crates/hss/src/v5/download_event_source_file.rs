@@ -2,6 +2,7 @@
 
 //! DownloadEventSourceFile: `GET /v5/{project_id}/event/download-file`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl DownloadEventSourceFileRequest {
         drop(response);
         Ok(DownloadEventSourceFileOutput { request_id })
     }
+}
+
+impl Operation for DownloadEventSourceFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("file_hash", "file_hash", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadEventSourceFileOutput;
 }
 
 /// Builder of the DownloadEventSourceFile request, from [`Client::download_event_source_file`]: one

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl EnableTrustServiceRequest {
         drop(response);
         Ok(EnableTrustServiceOutput { request_id })
     }
+}
+
+impl Operation for EnableTrustServiceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-Security-Token",
+            "x_security_token",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = EnableTrustServiceOutput;
 }
 
 impl fmt::Debug for EnableTrustServiceRequest {

@@ -2,6 +2,9 @@
 
 //! ExportAntiVirusResult: `POST /v5/{project_id}/antivirus/result/export`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -163,6 +166,40 @@ impl ExportAntiVirusResultRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportAntiVirusResultRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity_list", "severity_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("severities", "severities", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("malware_name", "malware_name", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("export_size", "export_size", ParamType::Integer),
+            Param::query("file_hash", "file_hash", ParamType::String),
+            Param::query("task_name", "task_name", ParamType::String),
+            Param::query("manual_isolate", "manual_isolate", ParamType::Boolean),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportAntiVirusResultOutput;
 }
 
 /// Builder of the ExportAntiVirusResult request, from [`Client::export_anti_virus_result`]: one

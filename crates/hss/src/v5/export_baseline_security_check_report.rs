@@ -2,6 +2,7 @@
 
 //! ExportBaselineSecurityCheckReport: `POST /v5/{project_id}/baseline/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ExportBaselineSecurityCheckReportRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportBaselineSecurityCheckReportRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportBaselineSecurityCheckReportOutput;
 }
 
 /// Builder of the ExportBaselineSecurityCheckReport request, from

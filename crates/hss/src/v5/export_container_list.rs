@@ -2,6 +2,7 @@
 
 //! ExportContainerList: `POST /v5/{project_id}/container/export-task`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -95,6 +96,25 @@ impl ExportContainerListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportContainerListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("export_size", "export_size", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportContainerListOutput;
 }
 
 /// Builder of the ExportContainerList request, from [`Client::export_container_list`]: one setter

@@ -2,6 +2,9 @@
 
 //! ExportEventRequest: `POST /v5/{project_id}/event/export`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -217,6 +220,55 @@ impl ExportEventRequestRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportEventRequestRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("export_size", "export_size", ParamType::Integer),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::query("event_types", "event_types", ParamType::Integer)
+                .list(ListStyle::Repeated),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("event_class_ids", "event_class_ids", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("severity_list", "severity_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("attack_tag", "attack_tag", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("tag_list", "tag_list", ParamType::String).list(ListStyle::Repeated),
+            Param::query("att_ck", "att_ck", ParamType::String),
+            Param::query("event_name", "event_name", ParamType::String),
+            Param::query("event_id_list", "event_id_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("auto_block", "auto_block", ParamType::Boolean),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("event_id", "event_id", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportEventRequestOutput;
 }
 
 /// Builder of the ExportEventRequest request, from [`Client::export_event_request`]: one setter per

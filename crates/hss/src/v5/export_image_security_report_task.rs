@@ -2,6 +2,7 @@
 
 //! ExportImageSecurityReportTask: `POST /v5/{project_id}/image/security-report/export-tasks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ExportImageSecurityReportTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportImageSecurityReportTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportImageSecurityReportTaskOutput;
 }
 
 /// Builder of the ExportImageSecurityReportTask request, from

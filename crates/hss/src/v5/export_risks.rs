@@ -2,6 +2,7 @@
 
 //! ExportRisks: `POST /v5/{project_id}/container/cluster/risk/export-task`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -103,6 +104,26 @@ impl ExportRisksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportRisksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("risk_type", "risk_type", ParamType::String),
+            Param::query("export_size", "export_size", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportRisksOutput;
 }
 
 /// Builder of the ExportRisks request, from [`Client::export_risks`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ExportSecurityCheckReport: `GET /v5/{project_id}/baseline/risk-config/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -104,6 +105,30 @@ impl ExportSecurityCheckReportRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportSecurityCheckReportRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("scan_result", "scan_result", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ExportSecurityCheckReportOutput;
 }
 
 /// Builder of the ExportSecurityCheckReport request, from [`Client::export_security_check_report`]:

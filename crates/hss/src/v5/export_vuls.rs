@@ -2,6 +2,7 @@
 
 //! ExportVuls: `POST /v5/{project_id}/vul/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -159,6 +160,40 @@ impl ExportVulsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportVulsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("export_size", "export_size", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("repair_priority", "repair_priority", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("cve_id", "cve_id", ParamType::String),
+            Param::query("label_list", "label_list", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("node_type", "node_type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportVulsOutput;
 }
 
 /// Builder of the ExportVuls request, from [`Client::export_vuls`]: one setter per field, then

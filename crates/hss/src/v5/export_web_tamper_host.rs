@@ -2,6 +2,7 @@
 
 //! ExportWebTamperHost: `POST /v5/{project_id}/webtamper/host/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ExportWebTamperHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportWebTamperHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ExportWebTamperHostOutput;
 }
 
 /// Builder of the ExportWebTamperHost request, from [`Client::export_web_tamper_host`]: one setter

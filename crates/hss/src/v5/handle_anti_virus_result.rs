@@ -2,6 +2,7 @@
 
 //! HandleAntiVirusResult: `POST /v5/{project_id}/antivirus/result/operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl HandleAntiVirusResultRequest {
         drop(response);
         Ok(HandleAntiVirusResultOutput { request_id })
     }
+}
+
+impl Operation for HandleAntiVirusResultRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = HandleAntiVirusResultOutput;
 }
 
 /// Builder of the HandleAntiVirusResult request, from [`Client::handle_anti_virus_result`]: one

@@ -3,6 +3,7 @@
 //! ListAgentDaemonsetClusterNodesLabel:
 //! `GET /v5/{project_id}/container/kubernetes/clusters/{cluster_id}/nodes/label`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,28 @@ impl ListAgentDaemonsetClusterNodesLabelRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAgentDaemonsetClusterNodesLabelRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAgentDaemonsetClusterNodesLabelOutput;
 }
 
 /// Builder of the ListAgentDaemonsetClusterNodesLabel request, from

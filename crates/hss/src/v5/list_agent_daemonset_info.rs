@@ -2,6 +2,7 @@
 
 //! ListAgentDaemonsetInfo: `GET /v5/{project_id}/container/kubernetes/clusters/daemonsets`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -113,6 +114,34 @@ impl ListAgentDaemonsetInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAgentDaemonsetInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+            Param::query(
+                "show_cluster_log_status",
+                "show_cluster_log_status",
+                ParamType::Boolean,
+            ),
+            Param::query("access_status", "access_status", ParamType::Boolean),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAgentDaemonsetInfoOutput;
 }
 
 /// Builder of the ListAgentDaemonsetInfo request, from [`Client::list_agent_daemonset_info`]: one

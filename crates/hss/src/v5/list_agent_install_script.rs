@@ -2,6 +2,7 @@
 
 //! ListAgentInstallScript: `GET /v5/{project_id}/setting/agent-install-script`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -121,6 +122,31 @@ impl ListAgentInstallScriptRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAgentInstallScriptRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("os_arch", "os_arch", ParamType::String),
+            Param::query("outside_host", "outside_host", ParamType::Boolean),
+            Param::query("outside_group_id", "outside_group_id", ParamType::String),
+            Param::query("batch_install", "batch_install", ParamType::Boolean),
+            Param::query("type", "type", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAgentInstallScriptOutput;
 }
 
 /// Builder of the ListAgentInstallScript request, from [`Client::list_agent_install_script`]: one

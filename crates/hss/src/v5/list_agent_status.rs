@@ -2,6 +2,7 @@
 
 //! ListAgentStatus: `GET /v5/{project_id}/host-management/agent/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,29 @@ impl ListAgentStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAgentStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("agent_id", "agent_id", ParamType::String),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("abnormal_reason", "abnormal_reason", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAgentStatusOutput;
 }
 
 /// Builder of the ListAgentStatus request, from [`Client::list_agent_status`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListAgentVersion: `GET /v5/{project_id}/setting/agent-version`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,25 @@ impl ListAgentVersionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAgentVersionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("os_type", "os_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAgentVersionOutput;
 }
 
 /// Builder of the ListAgentVersion request, from [`Client::list_agent_version`]: one setter per

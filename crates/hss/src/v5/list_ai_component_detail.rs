@@ -2,6 +2,7 @@
 
 //! ListAiComponentDetail: `GET /v5/{project_id}/asset/ai-component/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -158,6 +159,36 @@ impl ListAiComponentDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAiComponentDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("catalogue", "catalogue", ParamType::String),
+            Param::query("server_name", "server_name", ParamType::String),
+            Param::query("server_ip", "server_ip", ParamType::String),
+            Param::query("ai_application", "ai_application", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("ai_tool", "ai_tool", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("version", "version", ParamType::String),
+            Param::query("installation_path", "installation_path", ParamType::String),
+            Param::query("first_scan_time", "first_scan_time", ParamType::Integer),
+            Param::query("latest_scan_time", "latest_scan_time", ParamType::Integer),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAiComponentDetailOutput;
 }
 
 /// Builder of the ListAiComponentDetail request, from [`Client::list_ai_component_detail`]: one

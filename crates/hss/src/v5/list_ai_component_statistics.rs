@@ -2,6 +2,7 @@
 
 //! ListAiComponentStatistics: `GET /v5/{project_id}/asset/ai-component/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,29 @@ impl ListAiComponentStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAiComponentStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+            Param::query("catalogue", "catalogue", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("ai_component_name", "ai_component_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAiComponentStatisticsOutput;
 }
 
 /// Builder of the ListAiComponentStatistics request, from [`Client::list_ai_component_statistics`]:

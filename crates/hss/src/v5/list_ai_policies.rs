@@ -2,6 +2,7 @@
 
 //! ListAiPolicies: `GET /v5/{project_id}/ai/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,22 @@ impl ListAiPoliciesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAiPoliciesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "policy_group_id",
+            "policy_group_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ListAiPoliciesOutput;
 }
 
 /// Builder of the ListAiPolicies request, from [`Client::list_ai_policies`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListAiPolicyDetail: `GET /v5/{project_id}/ai/policy/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,21 @@ impl ListAiPolicyDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAiPolicyDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("policy_id", "policy_id", ParamType::String),
+            Param::query("policy_name", "policy_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAiPolicyDetailOutput;
 }
 
 /// Builder of the ListAiPolicyDetail request, from [`Client::list_ai_policy_detail`]: one setter

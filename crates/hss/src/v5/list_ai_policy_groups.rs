@@ -2,6 +2,7 @@
 
 //! ListAiPolicyGroups: `GET /v5/{project_id}/ai/policy/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,25 @@ impl ListAiPolicyGroupsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAiPolicyGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("protection_object", "protection_object", ParamType::String),
+            Param::query("object_type", "object_type", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAiPolicyGroupsOutput;
 }
 
 /// Builder of the ListAiPolicyGroups request, from [`Client::list_ai_policy_groups`]: one setter

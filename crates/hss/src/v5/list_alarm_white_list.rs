@@ -2,6 +2,7 @@
 
 //! ListAlarmWhiteList: `GET /v5/{project_id}/event/white-list/alarm`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,29 @@ impl ListAlarmWhiteListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAlarmWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("hash", "hash", ParamType::String),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAlarmWhiteListOutput;
 }
 
 /// Builder of the ListAlarmWhiteList request, from [`Client::list_alarm_white_list`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListAlarmWhiteListHostDetail: `GET /v5/{project_id}/event/white-list/rule/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,26 @@ impl ListAlarmWhiteListHostDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAlarmWhiteListHostDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("rule_id", "rule_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAlarmWhiteListHostDetailOutput;
 }
 
 /// Builder of the ListAlarmWhiteListHostDetail request, from

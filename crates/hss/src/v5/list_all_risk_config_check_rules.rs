@@ -2,6 +2,7 @@
 
 //! ListAllRiskConfigCheckRules: `GET /v5/{project_id}/baseline/risk-config/check-rules`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -136,6 +137,39 @@ impl ListAllRiskConfigCheckRulesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAllRiskConfigCheckRulesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("check_type", "check_type", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query(
+                "statistics_scan_result",
+                "statistics_scan_result",
+                ParamType::String,
+            ),
+            Param::query("check_rule_name", "check_rule_name", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("policy_group_id", "policy_group_id", ParamType::String),
+            Param::query("statistics_flag", "statistics_flag", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAllRiskConfigCheckRulesOutput;
 }
 
 /// Builder of the ListAllRiskConfigCheckRules request, from

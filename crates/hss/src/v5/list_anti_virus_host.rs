@@ -2,6 +2,7 @@
 
 //! ListAntiVirusHost: `GET /v5/{project_id}/antivirus/host-management/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -141,6 +142,35 @@ impl ListAntiVirusHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAntiVirusHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("scan_type", "scan_type", ParamType::String),
+            Param::query("start_type", "start_type", ParamType::String),
+            Param::query("policy_id", "policy_id", ParamType::String),
+            Param::query("next_start_time", "next_start_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAntiVirusHostOutput;
 }
 
 /// Builder of the ListAntiVirusHost request, from [`Client::list_anti_virus_host`]: one setter per

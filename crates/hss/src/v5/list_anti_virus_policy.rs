@@ -2,6 +2,7 @@
 
 //! ListAntiVirusPolicy: `GET /v5/{project_id}/antivirus/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -104,6 +105,28 @@ impl ListAntiVirusPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAntiVirusPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("policy_name", "policy_name", ParamType::String),
+            Param::query("scan_type", "scan_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAntiVirusPolicyOutput;
 }
 
 /// Builder of the ListAntiVirusPolicy request, from [`Client::list_anti_virus_policy`]: one setter

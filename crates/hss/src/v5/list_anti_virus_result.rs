@@ -2,6 +2,9 @@
 
 //! ListAntiVirusResult: `GET /v5/{project_id}/antivirus/result`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -161,6 +164,42 @@ impl ListAntiVirusResultRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAntiVirusResultRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity_list", "severity_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("severities", "severities", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("malware_name", "malware_name", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("file_hash", "file_hash", ParamType::String),
+            Param::query("task_name", "task_name", ParamType::String),
+            Param::query("manual_isolate", "manual_isolate", ParamType::Boolean),
+            Param::query("id_list", "id_list", ParamType::String).list(ListStyle::Repeated),
+            Param::query("file_hash_list", "file_hash_list", ParamType::String)
+                .list(ListStyle::Repeated),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAntiVirusResultOutput;
 }
 
 /// Builder of the ListAntiVirusResult request, from [`Client::list_anti_virus_result`]: one setter

@@ -2,6 +2,9 @@
 
 //! ListAntiVirusTask: `GET /v5/{project_id}/antivirus/task`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -145,6 +148,37 @@ impl ListAntiVirusTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAntiVirusTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("task_name", "task_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("begin_time", "begin_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+            Param::query("task_status", "task_status", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("whether_paid_task", "whether_paid_task", ParamType::Boolean),
+            Param::query("host_task_status", "host_task_status", ParamType::String)
+                .list(ListStyle::Repeated),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAntiVirusTaskOutput;
 }
 
 /// Builder of the ListAntiVirusTask request, from [`Client::list_anti_virus_task`]: one setter per

@@ -2,6 +2,9 @@
 
 //! ListAntivirusHandleHistory: `GET /v5/{project_id}/antivirus/handle-history`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -154,6 +157,41 @@ impl ListAntivirusHandleHistoryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAntivirusHandleHistoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("malware_name", "malware_name", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("severity_list", "severity_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("severities", "severities", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("handle_method", "handle_method", ParamType::String),
+            Param::query("user_name", "user_name", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAntivirusHandleHistoryOutput;
 }
 
 /// Builder of the ListAntivirusHandleHistory request, from

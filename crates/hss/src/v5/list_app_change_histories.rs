@@ -2,6 +2,7 @@
 
 //! ListAppChangeHistories: `GET /v5/{project_id}/asset/app/change-history`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -125,6 +126,35 @@ impl ListAppChangeHistoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAppChangeHistoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::query("variation_type", "variation_type", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAppChangeHistoriesOutput;
 }
 
 /// Builder of the ListAppChangeHistories request, from [`Client::list_app_change_histories`]: one

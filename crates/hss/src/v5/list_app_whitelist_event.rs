@@ -2,6 +2,7 @@
 
 //! ListAppWhitelistEvent: `GET /v5/{project_id}/app/event`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -126,6 +127,32 @@ impl ListAppWhitelistEventRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAppWhitelistEventRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAppWhitelistEventOutput;
 }
 
 /// Builder of the ListAppWhitelistEvent request, from [`Client::list_app_whitelist_event`]: one

@@ -2,6 +2,7 @@
 
 //! ListAppWhitelistPolicy: `GET /v5/{project_id}/app/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -115,6 +116,30 @@ impl ListAppWhitelistPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAppWhitelistPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("policy_name", "policy_name", ParamType::String),
+            Param::query("policy_type", "policy_type", ParamType::String),
+            Param::query("learning_status", "learning_status", ParamType::String),
+            Param::query("intercept", "intercept", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAppWhitelistPolicyOutput;
 }
 
 /// Builder of the ListAppWhitelistPolicy request, from [`Client::list_app_whitelist_policy`]: one

@@ -2,6 +2,7 @@
 
 //! ListAppWhitelistPolicyHost: `GET /v5/{project_id}/app/host`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -146,6 +147,35 @@ impl ListAppWhitelistPolicyHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAppWhitelistPolicyHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("policy_name", "policy_name", ParamType::String),
+            Param::query("learning_status", "learning_status", ParamType::String),
+            Param::query("apply_status", "apply_status", ParamType::Boolean),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("policy_id", "policy_id", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAppWhitelistPolicyHostOutput;
 }
 
 /// Builder of the ListAppWhitelistPolicyHost request, from

@@ -2,6 +2,7 @@
 
 //! ListAppWhitelistPolicyProcess: `GET /v5/{project_id}/app/{policy_id}/process`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -146,6 +147,35 @@ impl ListAppWhitelistPolicyProcessRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAppWhitelistPolicyProcessRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("process_status", "process_status", ParamType::String),
+            Param::query("process_type", "process_type", ParamType::String),
+            Param::query("process_name", "process_name", ParamType::String),
+            Param::query("process_hash", "process_hash", ParamType::String),
+            Param::query("process_path", "process_path", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("file_signer", "file_signer", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAppWhitelistPolicyProcessOutput;
 }
 
 /// Builder of the ListAppWhitelistPolicyProcess request, from

@@ -2,6 +2,7 @@
 
 //! ListAppWhitelistPolicyProcessExtend: `GET /v5/{project_id}/app/{policy_id}/process-extend`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,26 @@ impl ListAppWhitelistPolicyProcessExtendRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAppWhitelistPolicyProcessExtendRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAppWhitelistPolicyProcessExtendOutput;
 }
 
 /// Builder of the ListAppWhitelistPolicyProcessExtend request, from

@@ -2,6 +2,7 @@
 
 //! ListApps: `GET /v5/{project_id}/asset/apps`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -124,6 +125,34 @@ impl ListAppsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAppsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("version", "version", ParamType::String),
+            Param::query("install_dir", "install_dir", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("part_match", "part_match", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAppsOutput;
 }
 
 /// Builder of the ListApps request, from [`Client::list_apps`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListAssociateRegistries: `GET /v5/{project_id}/image/image-sync/tasks/{task_id}/registries`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -109,6 +110,30 @@ impl ListAssociateRegistriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAssociateRegistriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("registry_name", "registry_name", ParamType::String),
+            Param::query("registry_type", "registry_type", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("sync_status", "sync_status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAssociateRegistriesOutput;
 }
 
 /// Builder of the ListAssociateRegistries request, from [`Client::list_associate_registries`]: one

@@ -2,6 +2,7 @@
 
 //! ListAutoKillVirusStatus: `GET /v5/{project_id}/setting/virus-kill`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl ListAutoKillVirusStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAutoKillVirusStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ListAutoKillVirusStatusOutput;
 }
 
 /// Builder of the ListAutoKillVirusStatus request, from [`Client::list_auto_kill_virus_status`]:

@@ -2,6 +2,7 @@
 
 //! ListAutoLaunchChangeHistories: `GET /v5/{project_id}/asset/auto-launch/change-history`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -129,6 +130,36 @@ impl ListAutoLaunchChangeHistoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAutoLaunchChangeHistoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("auto_launch_name", "auto_launch_name", ParamType::String),
+            Param::query("type", "type", ParamType::Integer),
+            Param::query("variation_type", "variation_type", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAutoLaunchChangeHistoriesOutput;
 }
 
 /// Builder of the ListAutoLaunchChangeHistories request, from

@@ -2,6 +2,7 @@
 
 //! ListAutoLaunchStatistics: `GET /v5/{project_id}/asset/auto-launch/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,29 @@ impl ListAutoLaunchStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAutoLaunchStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("name", "name", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAutoLaunchStatisticsOutput;
 }
 
 /// Builder of the ListAutoLaunchStatistics request, from [`Client::list_auto_launch_statistics`]:

@@ -2,6 +2,7 @@
 
 //! ListAutoLaunchs: `GET /v5/{project_id}/asset/auto-launchs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -117,6 +118,32 @@ impl ListAutoLaunchsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAutoLaunchsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("part_match", "part_match", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAutoLaunchsOutput;
 }
 
 /// Builder of the ListAutoLaunchs request, from [`Client::list_auto_launchs`]: one setter per

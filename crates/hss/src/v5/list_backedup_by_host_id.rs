@@ -2,6 +2,7 @@
 
 //! ListBackedupByHostId: `GET /v5/{project_id}/ransomware/backup/{host_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -119,6 +120,31 @@ impl ListBackedupByHostIdRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListBackedupByHostIdRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("status", "status", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListBackedupByHostIdOutput;
 }
 
 /// Builder of the ListBackedupByHostId request, from [`Client::list_backedup_by_host_id`]: one

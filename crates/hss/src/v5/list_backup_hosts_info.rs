@@ -2,6 +2,7 @@
 
 //! ListBackupHostsInfo: `GET /v5/{project_id}/wtp/backup-hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,27 @@ impl ListBackupHostsInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListBackupHostsInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("is_run", "is_run", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListBackupHostsInfoOutput;
 }
 
 /// Builder of the ListBackupHostsInfo request, from [`Client::list_backup_hosts_info`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListBackupVaults: `GET /v5/{project_id}/ransomware/optional/vaults`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,23 @@ impl ListBackupVaultsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListBackupVaultsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("vault_name", "vault_name", ParamType::String),
+            Param::query("vault_id", "vault_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListBackupVaultsOutput;
 }
 
 /// Builder of the ListBackupVaults request, from [`Client::list_backup_vaults`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListBaselineWhiteLists: `GET /v5/{project_id}/baseline/whitelists`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -116,6 +117,31 @@ impl ListBaselineWhiteListsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListBaselineWhiteListsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("check_rule_name", "check_rule_name", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("rule_type", "rule_type", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("description", "description", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListBaselineWhiteListsOutput;
 }
 
 /// Builder of the ListBaselineWhiteLists request, from [`Client::list_baseline_white_lists`]: one

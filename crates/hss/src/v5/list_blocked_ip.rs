@@ -2,6 +2,7 @@
 
 //! ListBlockedIp: `GET /v5/{project_id}/event/blocked-ip`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -109,6 +110,31 @@ impl ListBlockedIpRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListBlockedIpRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("src_ip", "src_ip", ParamType::String),
+            Param::query("intercept_status", "intercept_status", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListBlockedIpOutput;
 }
 
 /// Builder of the ListBlockedIp request, from [`Client::list_blocked_ip`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListCceClusterConfig: `POST /v5/{project_id}/container/kubernetes/clusters/configs/batch-query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,25 @@ impl ListCceClusterConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCceClusterConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListCceClusterConfigOutput;
 }
 
 /// Builder of the ListCceClusterConfig request, from [`Client::list_cce_cluster_config`]: one

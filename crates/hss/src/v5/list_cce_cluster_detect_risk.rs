@@ -2,6 +2,7 @@
 
 //! ListCceClusterDetectRisk: `POST /v5/{project_id}/container/kubernetes/clusters/risks/query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ListCceClusterDetectRiskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCceClusterDetectRiskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ListCceClusterDetectRiskOutput;
 }
 
 /// Builder of the ListCceClusterDetectRisk request, from [`Client::list_cce_cluster_detect_risk`]:

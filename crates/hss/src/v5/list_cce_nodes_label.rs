@@ -2,6 +2,7 @@
 
 //! ListCceNodesLabel: `POST /v5/{project_id}/container/kubernetes/clusters/nodes/batch-label`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,27 @@ impl ListCceNodesLabelRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCceNodesLabelRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListCceNodesLabelOutput;
 }
 
 /// Builder of the ListCceNodesLabel request, from [`Client::list_cce_nodes_label`]: one setter per

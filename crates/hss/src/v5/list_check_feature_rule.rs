@@ -2,6 +2,7 @@
 
 //! ListCheckFeatureRule: `GET /v5/{project_id}/rasp/rule`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,25 @@ impl ListCheckFeatureRuleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCheckFeatureRuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("os_type", "os_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCheckFeatureRuleOutput;
 }
 
 /// Builder of the ListCheckFeatureRule request, from [`Client::list_check_feature_rule`]: one

@@ -2,6 +2,7 @@
 
 //! ListCheckRuleHost: `GET /v5/{project_id}/baseline/check-rule/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -139,6 +140,36 @@ impl ListCheckRuleHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCheckRuleHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("check_rule_id", "check_rule_id", ParamType::String),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("check_type", "check_type", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("result_type", "result_type", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_type", "host_type", ParamType::String),
+            Param::query("check_cce", "check_cce", ParamType::Boolean),
+            Param::query("policy_group_id", "policy_group_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCheckRuleHostOutput;
 }
 
 /// Builder of the ListCheckRuleHost request, from [`Client::list_check_rule_host`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListCheckRuleResources: `GET /v5/{project_id}/baseline/check-rule/resources`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -129,6 +130,32 @@ impl ListCheckRuleResourcesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCheckRuleResourcesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("check_rule_id", "check_rule_id", ParamType::String),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("scan_result", "scan_result", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCheckRuleResourcesOutput;
 }
 
 /// Builder of the ListCheckRuleResources request, from [`Client::list_check_rule_resources`]: one

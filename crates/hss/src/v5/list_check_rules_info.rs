@@ -2,6 +2,7 @@
 
 //! ListCheckRulesInfo: `GET /v5/{project_id}/baseline/check-rules`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -128,6 +129,34 @@ impl ListCheckRulesInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCheckRulesInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("instance_id", "instance_id", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("scan_result", "scan_result", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCheckRulesInfoOutput;
 }
 
 /// Builder of the ListCheckRulesInfo request, from [`Client::list_check_rules_info`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListCicdConfigurations: `GET /v5/{project_id}/image/cicd/configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,28 @@ impl ListCicdConfigurationsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCicdConfigurationsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("cicd_name", "cicd_name", ParamType::String),
+            Param::query("cicd_id", "cicd_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCicdConfigurationsOutput;
 }
 
 /// Builder of the ListCicdConfigurations request, from [`Client::list_cicd_configurations`]: one

@@ -2,6 +2,7 @@
 
 //! ListCicdImages: `GET /v5/{project_id}/image/cicd/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -196,6 +197,70 @@ impl ListCicdImagesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCicdImagesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("cicd_name", "cicd_name", ParamType::String),
+            Param::query("latest_version", "latest_version", ParamType::Boolean),
+            Param::query("image_size", "image_size", ParamType::Integer),
+            Param::query("scan_status", "scan_status", ParamType::String),
+            Param::query(
+                "start_latest_update_time",
+                "start_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_update_time",
+                "end_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "start_latest_scan_time",
+                "start_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_scan_time",
+                "end_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "has_malicious_file",
+                "has_malicious_file",
+                ParamType::Boolean,
+            ),
+            Param::query(
+                "has_unsafe_setting",
+                "has_unsafe_setting",
+                ParamType::Boolean,
+            ),
+            Param::query("has_vul", "has_vul", ParamType::Boolean),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query("risky", "risky", ParamType::Boolean),
+            Param::query("pipeline_type", "pipeline_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCicdImagesOutput;
 }
 
 /// Builder of the ListCicdImages request, from [`Client::list_cicd_images`]: one setter per field,

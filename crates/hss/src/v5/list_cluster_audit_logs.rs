@@ -2,6 +2,7 @@
 
 //! ListClusterAuditLogs: `GET /v5/{project_id}/container/kubernetes/cluster/audit-logs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -141,6 +142,35 @@ impl ListClusterAuditLogsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListClusterAuditLogsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("verb", "verb", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("line_num", "line_num", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListClusterAuditLogsOutput;
 }
 
 /// Builder of the ListClusterAuditLogs request, from [`Client::list_cluster_audit_logs`]: one

@@ -2,6 +2,7 @@
 
 //! ListClusterEventLogs: `GET /v5/{project_id}/container/kubernetes/cluster/events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -149,6 +150,37 @@ impl ListClusterEventLogsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListClusterEventLogsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("event_name", "event_name", ParamType::String),
+            Param::query("event_type", "event_type", ParamType::String),
+            Param::query("resource_type", "resource_type", ParamType::String),
+            Param::query("resource_name", "resource_name", ParamType::String),
+            Param::query("reason", "reason", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("line_num", "line_num", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListClusterEventLogsOutput;
 }
 
 /// Builder of the ListClusterEventLogs request, from [`Client::list_cluster_event_logs`]: one

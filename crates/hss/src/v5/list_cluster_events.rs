@@ -2,6 +2,7 @@
 
 //! ListClusterEvents: `GET /v5/{project_id}/cluster-protect/events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -100,6 +101,27 @@ impl ListClusterEventsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListClusterEventsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListClusterEventsOutput;
 }
 
 /// Builder of the ListClusterEvents request, from [`Client::list_cluster_events`]: one setter per

@@ -3,6 +3,7 @@
 //! ListClusterProtectPolicyTemplates:
 //! `GET /v5/{project_id}/container/clusters/protection-policy-templates`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -110,6 +111,31 @@ impl ListClusterProtectPolicyTemplatesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListClusterProtectPolicyTemplatesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("template_name", "template_name", ParamType::String),
+            Param::query("template_type", "template_type", ParamType::String),
+            Param::query("target_kind", "target_kind", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("level", "level", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListClusterProtectPolicyTemplatesOutput;
 }
 
 /// Builder of the ListClusterProtectPolicyTemplates request, from

@@ -3,6 +3,7 @@
 //! ListClusterRiskAffectResources:
 //! `GET /v5/{project_id}/container/cluster/risk/{risk_id}/affected-resources`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -114,6 +115,31 @@ impl ListClusterRiskAffectResourcesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListClusterRiskAffectResourcesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("risk_id", "risk_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("resource_name", "resource_name", ParamType::String),
+            Param::query("resource_type", "resource_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListClusterRiskAffectResourcesOutput;
 }
 
 /// Builder of the ListClusterRiskAffectResources request, from

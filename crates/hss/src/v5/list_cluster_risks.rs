@@ -2,6 +2,7 @@
 
 //! ListClusterRisks: `GET /v5/{project_id}/container/cluster/risks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -117,6 +118,33 @@ impl ListClusterRisksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListClusterRisksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("risk_type", "risk_type", ParamType::String),
+            Param::query("risk_status", "risk_status", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("risk_name", "risk_name", ParamType::String),
+            Param::query("risk_level", "risk_level", ParamType::String),
+            Param::query("risk_category", "risk_category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListClusterRisksOutput;
 }
 
 /// Builder of the ListClusterRisks request, from [`Client::list_cluster_risks`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListCommonHost: `GET /v5/{project_id}/common/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -144,6 +145,46 @@ impl ListCommonHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCommonHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("feature_name", "feature_name", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query(
+                "version_name_upper",
+                "version_name_upper",
+                ParamType::String,
+            ),
+            Param::query(
+                "version_name_lower",
+                "version_name_lower",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCommonHostOutput;
 }
 
 /// Builder of the ListCommonHost request, from [`Client::list_common_host`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListCommonTips: `GET /v5/{project_id}/common/tips`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,26 @@ impl ListCommonTipsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCommonTipsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCommonTipsOutput;
 }
 
 /// Builder of the ListCommonTips request, from [`Client::list_common_tips`]: one setter per field,

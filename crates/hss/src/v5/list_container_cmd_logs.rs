@@ -2,6 +2,7 @@
 
 //! ListContainerCmdLogs: `GET /v5/{project_id}/container/cmd-histories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -140,6 +141,37 @@ impl ListContainerCmdLogsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainerCmdLogsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("cmd", "cmd", ParamType::String),
+            Param::query("path", "path", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainerCmdLogsOutput;
 }
 
 /// Builder of the ListContainerCmdLogs request, from [`Client::list_container_cmd_logs`]: one

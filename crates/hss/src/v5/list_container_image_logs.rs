@@ -2,6 +2,7 @@
 
 //! ListContainerImageLogs: `GET /v5/{project_id}/container/image/events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -117,6 +118,29 @@ impl ListContainerImageLogsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainerImageLogsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("resource_name", "resource_name", ParamType::String),
+            Param::query("resource_type", "resource_type", ParamType::String),
+            Param::query("event_type", "event_type", ParamType::String),
+            Param::query("event_name", "event_name", ParamType::String),
+            Param::query("source_ip", "source_ip", ParamType::String),
+            Param::query("user_name", "user_name", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainerImageLogsOutput;
 }
 
 /// Builder of the ListContainerImageLogs request, from [`Client::list_container_image_logs`]: one

@@ -2,6 +2,7 @@
 
 //! ListContainerImages: `GET /v5/{project_id}/container/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,27 @@ impl ListContainerImagesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainerImagesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("keyword", "keyword", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainerImagesOutput;
 }
 
 /// Builder of the ListContainerImages request, from [`Client::list_container_images`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListContainerLogs: `GET /v5/{project_id}/container/logs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -148,6 +149,39 @@ impl ListContainerLogsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainerLogsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("pod_name", "pod_name", ParamType::String),
+            Param::query("pod_id", "pod_id", ParamType::String),
+            Param::query("pod_ip", "pod_ip", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("content", "content", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("line_num", "line_num", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainerLogsOutput;
 }
 
 /// Builder of the ListContainerLogs request, from [`Client::list_container_logs`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListContainerNetworkClusters: `GET /v5/{project_id}/container-network/cluster`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -96,6 +97,26 @@ impl ListContainerNetworkClustersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainerNetworkClustersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainerNetworkClustersOutput;
 }
 
 /// Builder of the ListContainerNetworkClusters request, from

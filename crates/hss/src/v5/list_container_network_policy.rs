@@ -2,6 +2,7 @@
 
 //! ListContainerNetworkPolicy: `GET /v5/{project_id}/container-network/{cluster_id}/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -111,6 +112,29 @@ impl ListContainerNetworkPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainerNetworkPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("keyword", "keyword", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainerNetworkPolicyOutput;
 }
 
 /// Builder of the ListContainerNetworkPolicy request, from

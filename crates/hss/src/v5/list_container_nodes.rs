@@ -2,6 +2,7 @@
 
 //! ListContainerNodes: `GET /v5/{project_id}/container/nodes`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -121,6 +122,33 @@ impl ListContainerNodesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainerNodesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("protect_status", "protect_status", ParamType::String),
+            Param::query("container_tags", "container_tags", ParamType::String),
+            Param::query("version", "version", ParamType::String),
+            Param::query("container_node", "container_node", ParamType::Boolean),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainerNodesOutput;
 }
 
 /// Builder of the ListContainerNodes request, from [`Client::list_container_nodes`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListContainers: `GET /v5/{project_id}/container/kubernetes`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -110,6 +111,30 @@ impl ListContainersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListContainersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("pod_name", "pod_name", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("cluster_container", "cluster_container", ParamType::Boolean),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListContainersOutput;
 }
 
 /// Builder of the ListContainers request, from [`Client::list_containers`]: one setter per field,

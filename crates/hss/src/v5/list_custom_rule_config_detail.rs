@@ -2,6 +2,7 @@
 
 //! ListCustomRuleConfigDetail: `GET /v5/{project_id}/custom/rule/config/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl ListCustomRuleConfigDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCustomRuleConfigDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query("rule_id", "rule_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ListCustomRuleConfigDetailOutput;
 }
 
 /// Builder of the ListCustomRuleConfigDetail request, from

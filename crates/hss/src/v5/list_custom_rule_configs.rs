@@ -2,6 +2,7 @@
 
 //! ListCustomRuleConfigs: `GET /v5/{project_id}/custom/rule/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,23 @@ impl ListCustomRuleConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListCustomRuleConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("rule_id", "rule_id", ParamType::String),
+            Param::query("rule_name", "rule_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListCustomRuleConfigsOutput;
 }
 
 /// Builder of the ListCustomRuleConfigs request, from [`Client::list_custom_rule_configs`]: one

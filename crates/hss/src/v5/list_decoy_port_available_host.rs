@@ -2,6 +2,7 @@
 
 //! ListDecoyPortAvailableHost: `GET /v5/{project_id}/honeypot-port/support-list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -109,6 +110,30 @@ impl ListDecoyPortAvailableHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDecoyPortAvailableHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("ports", "ports", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("policy_id", "policy_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDecoyPortAvailableHostOutput;
 }
 
 /// Builder of the ListDecoyPortAvailableHost request, from

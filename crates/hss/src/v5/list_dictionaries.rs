@@ -2,6 +2,7 @@
 
 //! ListDictionaries: `GET /v5/{project_id}/setting/dictionaries`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -107,6 +108,24 @@ impl ListDictionariesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDictionariesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("scene", "scene", ParamType::String),
+            Param::query("group_code", "group_code", ParamType::String),
+            Param::query("code", "code", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDictionariesOutput;
 }
 
 /// Builder of the ListDictionaries request, from [`Client::list_dictionaries`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListDockerPlugins: `GET /v5/{project_id}/setting/plugins`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -194,6 +195,49 @@ impl ListDockerPluginsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDockerPluginsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("detect_result", "detect_result", ParamType::String),
+            Param::query("host_status", "host_status", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("ip_addr", "ip_addr", ParamType::String),
+            Param::query("protect_status", "protect_status", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("policy_group_id", "policy_group_id", ParamType::String),
+            Param::query("policy_group_name", "policy_group_name", ParamType::String),
+            Param::query("label", "label", ParamType::String),
+            Param::query("charging_mode", "charging_mode", ParamType::String),
+            Param::query("refresh", "refresh", ParamType::Boolean),
+            Param::query("above_version", "above_version", ParamType::Boolean),
+            Param::query("name", "name", ParamType::String),
+            Param::query("version", "version", ParamType::String),
+            Param::query("plugin", "plugin", ParamType::String),
+            Param::query("outside_host", "outside_host", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDockerPluginsOutput;
 }
 
 /// Builder of the ListDockerPlugins request, from [`Client::list_docker_plugins`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListDownloadExportedFile: `GET /v5/{project_id}/download/{file_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -94,6 +95,26 @@ impl ListDownloadExportedFileRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for ListDownloadExportedFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("file_id", "file_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDownloadExportedFileOutput;
 }
 
 /// Builder of the ListDownloadExportedFile request, from [`Client::list_download_exported_file`]:

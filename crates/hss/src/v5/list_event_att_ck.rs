@@ -2,6 +2,9 @@
 
 //! ListEventAttCk: `GET /v5/{project_id}/event/att-ck`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -155,6 +158,41 @@ impl ListEventAttCkRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListEventAttCkRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("severity_list", "severity_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("attack_tag", "attack_tag", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("tag_list", "tag_list", ParamType::String).list(ListStyle::Repeated),
+            Param::query("event_name", "event_name", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListEventAttCkOutput;
 }
 
 /// Builder of the ListEventAttCk request, from [`Client::list_event_att_ck`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListEventForensic: `GET /v5/{project_id}/event/forensic`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,28 @@ impl ListEventForensicRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListEventForensicRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::query("event_id", "event_id", ParamType::String),
+            Param::query("occur_time", "occur_time", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListEventForensicOutput;
 }
 
 /// Builder of the ListEventForensic request, from [`Client::list_event_forensic`]: one setter per

@@ -2,6 +2,9 @@
 
 //! ListEventHandleHistory: `GET /v5/{project_id}/event/handle-history`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -150,6 +153,40 @@ impl ListEventHandleHistoryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListEventHandleHistoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("attack_tag", "attack_tag", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("event_class_ids", "event_class_ids", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("event_name", "event_name", ParamType::String),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListEventHandleHistoryOutput;
 }
 
 /// Builder of the ListEventHandleHistory request, from [`Client::list_event_handle_history`]: one

@@ -2,6 +2,7 @@
 
 //! ListEventOperates: `GET /v5/{project_id}/event/batch-operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,26 @@ impl ListEventOperatesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListEventOperatesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListEventOperatesOutput;
 }
 
 /// Builder of the ListEventOperates request, from [`Client::list_event_operates`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListEventTopRisk: `GET /v5/{project_id}/event/top-risk`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -134,6 +135,36 @@ impl ListEventTopRiskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListEventTopRiskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("event_type", "event_type", ParamType::Integer),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListEventTopRiskOutput;
 }
 
 /// Builder of the ListEventTopRisk request, from [`Client::list_event_top_risk`]: one setter per

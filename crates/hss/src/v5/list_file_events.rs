@@ -2,6 +2,7 @@
 
 //! ListFileEvents: `GET /v5/{project_id}/files/change-files`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -128,6 +129,34 @@ impl ListFileEventsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListFileEventsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("file_name", "file_name", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("change_type", "change_type", ParamType::String),
+            Param::query("change_category", "change_category", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListFileEventsOutput;
 }
 
 /// Builder of the ListFileEvents request, from [`Client::list_file_events`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListFileHostEventDetails: `GET /v5/{project_id}/{host_id}/files/change-files`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -131,6 +132,34 @@ impl ListFileHostEventDetailsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListFileHostEventDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("file_name", "file_name", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("change_type", "change_type", ParamType::String),
+            Param::query("change_category", "change_category", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListFileHostEventDetailsOutput;
 }
 
 /// Builder of the ListFileHostEventDetails request, from [`Client::list_file_host_event_details`]:

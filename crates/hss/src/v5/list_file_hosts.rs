@@ -2,6 +2,7 @@
 
 //! ListFileHosts: `GET /v5/{project_id}/files/change-host`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,29 @@ impl ListFileHostsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListFileHostsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListFileHostsOutput;
 }
 
 /// Builder of the ListFileHosts request, from [`Client::list_file_hosts`]: one setter per field,

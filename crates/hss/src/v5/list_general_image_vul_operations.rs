@@ -2,6 +2,7 @@
 
 //! ListGeneralImageVulOperations: `GET /v5/{project_id}/image/vulnerability/handle-history`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -136,6 +137,36 @@ impl ListGeneralImageVulOperationsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListGeneralImageVulOperationsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("user_name", "user_name", ParamType::String),
+            Param::query("handle_type", "handle_type", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::query("app_version", "app_version", ParamType::String),
+            Param::query("remark", "remark", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListGeneralImageVulOperationsOutput;
 }
 
 /// Builder of the ListGeneralImageVulOperations request, from

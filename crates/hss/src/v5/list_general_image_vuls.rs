@@ -2,6 +2,9 @@
 
 //! ListGeneralImageVuls: `GET /v5/{project_id}/images/vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -141,6 +144,36 @@ impl ListGeneralImageVulsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListGeneralImageVulsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("cve_id", "cve_id", ParamType::String),
+            Param::query("label_list", "label_list", ParamType::String).list(ListStyle::Repeated),
+            Param::query("status", "status", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListGeneralImageVulsOutput;
 }
 
 /// Builder of the ListGeneralImageVuls request, from [`Client::list_general_image_vuls`]: one

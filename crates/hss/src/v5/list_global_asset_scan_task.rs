@@ -2,6 +2,7 @@
 
 //! ListGlobalAssetScanTask: `GET /v5/{project_id}/asset/assign-task`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ListGlobalAssetScanTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListGlobalAssetScanTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListGlobalAssetScanTaskOutput;
 }
 
 /// Builder of the ListGlobalAssetScanTask request, from [`Client::list_global_asset_scan_task`]:

@@ -2,6 +2,7 @@
 
 //! ListGlobalImageFiles: `GET /v5/{project_id}/image/files`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,29 @@ impl ListGlobalImageFilesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListGlobalImageFilesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListGlobalImageFilesOutput;
 }
 
 /// Builder of the ListGlobalImageFiles request, from [`Client::list_global_image_files`]: one

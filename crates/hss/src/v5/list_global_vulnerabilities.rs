@@ -2,6 +2,7 @@
 
 //! ListGlobalVulnerabilities: `GET /v5/{project_id}/image/vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -112,6 +113,30 @@ impl ListGlobalVulnerabilitiesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListGlobalVulnerabilitiesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("repair_necessity", "repair_necessity", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListGlobalVulnerabilitiesOutput;
 }
 
 /// Builder of the ListGlobalVulnerabilities request, from [`Client::list_global_vulnerabilities`]:

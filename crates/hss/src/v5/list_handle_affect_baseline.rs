@@ -2,6 +2,7 @@
 
 //! ListHandleAffectBaseline: `POST /v5/{project_id}/baseline/check-rule/handle-affect-baseline`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -104,6 +105,26 @@ impl ListHandleAffectBaselineRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHandleAffectBaselineRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListHandleAffectBaselineOutput;
 }
 
 /// Builder of the ListHandleAffectBaseline request, from [`Client::list_handle_affect_baseline`]:

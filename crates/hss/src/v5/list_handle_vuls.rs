@@ -2,6 +2,7 @@
 
 //! ListHandleVuls: `GET /v5/{project_id}/vulnerability/handle/vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -129,6 +130,32 @@ impl ListHandleVulsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHandleVulsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("cve_id", "cve_id", ParamType::String),
+            Param::query("label_list", "label_list", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("handle_circle", "handle_circle", ParamType::String),
+            Param::query("repair_priority", "repair_priority", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHandleVulsOutput;
 }
 
 /// Builder of the ListHandleVuls request, from [`Client::list_handle_vuls`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListHostCheckRules: `GET /v5/{project_id}/baseline/host/check-rules`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -131,6 +132,34 @@ impl ListHostCheckRulesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHostCheckRulesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("policy_group_id", "policy_group_id", ParamType::String),
+            Param::query("result_type", "result_type", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("check_rule_name", "check_rule_name", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHostCheckRulesOutput;
 }
 
 /// Builder of the ListHostCheckRules request, from [`Client::list_host_check_rules`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListHostGroups: `GET /v5/{project_id}/host-management/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,28 @@ impl ListHostGroupsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHostGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHostGroupsOutput;
 }
 
 /// Builder of the ListHostGroups request, from [`Client::list_host_groups`]: one setter per field,

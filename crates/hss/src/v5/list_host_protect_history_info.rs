@@ -2,6 +2,7 @@
 
 //! ListHostProtectHistoryInfo: `GET /v5/{project_id}/webtamper/static/protect-history`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -134,6 +135,34 @@ impl ListHostProtectHistoryInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHostProtectHistoryInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("file_operation", "file_operation", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHostProtectHistoryInfoOutput;
 }
 
 /// Builder of the ListHostProtectHistoryInfo request, from

@@ -2,6 +2,7 @@
 
 //! ListHostStatus: `GET /v5/{project_id}/host-management/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -297,6 +298,75 @@ impl ListHostStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHostStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("version", "version", ParamType::String),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("detect_result", "detect_result", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_status", "host_status", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("ip_addr", "ip_addr", ParamType::String),
+            Param::query("protect_status", "protect_status", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("vpc_id", "vpc_id", ParamType::String),
+            Param::query("host_name_list", "host_name_list", ParamType::String),
+            Param::query("host_id_list", "host_id_list", ParamType::String),
+            Param::query("public_ip_list", "public_ip_list", ParamType::String),
+            Param::query("private_ip_list", "private_ip_list", ParamType::String),
+            Param::query("has_intrusion", "has_intrusion", ParamType::Boolean),
+            Param::query("has_vul", "has_vul", ParamType::Boolean),
+            Param::query("has_baseline", "has_baseline", ParamType::Boolean),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("policy_group_id", "policy_group_id", ParamType::String),
+            Param::query("policy_group_name", "policy_group_name", ParamType::String),
+            Param::query("charging_mode", "charging_mode", ParamType::String),
+            Param::query("refresh", "refresh", ParamType::Boolean),
+            Param::query(
+                "get_common_login_locations",
+                "get_common_login_locations",
+                ParamType::Boolean,
+            ),
+            Param::query("above_version", "above_version", ParamType::Boolean),
+            Param::query("outside_host", "outside_host", ParamType::Boolean),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("label", "label", ParamType::String),
+            Param::query("server_group", "server_group", ParamType::String),
+            Param::query("agent_upgradable", "agent_upgradable", ParamType::Boolean),
+            Param::query("install_mode", "install_mode", ParamType::Boolean),
+            Param::query("binding_key", "binding_key", ParamType::Boolean),
+            Param::query("protect_interrupt", "protect_interrupt", ParamType::Boolean),
+            Param::query("incluster", "incluster", ParamType::Boolean),
+            Param::query(
+                "protect_degradation",
+                "protect_degradation",
+                ParamType::Boolean,
+            ),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHostStatusOutput;
 }
 
 /// Builder of the ListHostStatus request, from [`Client::list_host_status`]: one setter per field,

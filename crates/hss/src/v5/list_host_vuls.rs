@@ -2,6 +2,7 @@
 
 //! ListHostVuls: `GET /v5/{project_id}/vulnerability/host/{host_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -141,6 +142,45 @@ impl ListHostVulsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHostVulsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("repair_priority", "repair_priority", ParamType::String),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query(
+                "is_affect_business",
+                "is_affect_business",
+                ParamType::Boolean,
+            ),
+            Param::query("label_list", "label_list", ParamType::String),
+            Param::query(
+                "excluded_label_list",
+                "excluded_label_list",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHostVulsOutput;
 }
 
 /// Builder of the ListHostVuls request, from [`Client::list_host_vuls`]: one setter per field, then

@@ -2,6 +2,9 @@
 
 //! ListHostsRisk: `GET /v5/{project_id}/host-management/hosts-risk`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +93,26 @@ impl ListHostsRiskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHostsRiskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id_list", "host_id_list", ParamType::String)
+                .list(ListStyle::Repeated),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHostsRiskOutput;
 }
 
 /// Builder of the ListHostsRisk request, from [`Client::list_hosts_risk`]: one setter per field,

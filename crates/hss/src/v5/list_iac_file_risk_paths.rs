@@ -2,6 +2,7 @@
 
 //! ListIacFileRiskPaths: `GET /v5/{project_id}/container/iac/file/risk/paths`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -122,6 +123,31 @@ impl ListIacFileRiskPathsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIacFileRiskPathsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("file_id", "file_id", ParamType::String),
+            Param::query("rule_id", "rule_id", ParamType::String),
+            Param::query("resource_name", "resource_name", ParamType::String),
+            Param::query("resource_type", "resource_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIacFileRiskPathsOutput;
 }
 
 /// Builder of the ListIacFileRiskPaths request, from [`Client::list_iac_file_risk_paths`]: one

@@ -2,6 +2,7 @@
 
 //! ListIacFileRisks: `GET /v5/{project_id}/container/iac/file/risks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -115,6 +116,30 @@ impl ListIacFileRisksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIacFileRisksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("file_id", "file_id", ParamType::String),
+            Param::query("risk_name", "risk_name", ParamType::String),
+            Param::query("risk_level", "risk_level", ParamType::String),
+            Param::query("risk_category", "risk_category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIacFileRisksOutput;
 }
 
 /// Builder of the ListIacFileRisks request, from [`Client::list_iac_file_risks`]: one setter per

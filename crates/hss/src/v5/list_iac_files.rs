@@ -2,6 +2,7 @@
 
 //! ListIacFiles: `GET /v5/{project_id}/container/iac/files`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -127,6 +128,33 @@ impl ListIacFilesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIacFilesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("scan_type", "scan_type", ParamType::String),
+            Param::query("file_id", "file_id", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+            Param::query("file_type", "file_type", ParamType::String),
+            Param::query("risky", "risky", ParamType::Boolean),
+            Param::query("cicd_id", "cicd_id", ParamType::String),
+            Param::query("cicd_name", "cicd_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIacFilesOutput;
 }
 
 /// Builder of the ListIacFiles request, from [`Client::list_iac_files`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListImageApps: `GET /v5/{project_id}/image/{image_id}/apps`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -120,6 +121,32 @@ impl ListImageAppsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageAppsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("tag_name", "tag_name", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageAppsOutput;
 }
 
 /// Builder of the ListImageApps request, from [`Client::list_image_apps`]: one setter per field,

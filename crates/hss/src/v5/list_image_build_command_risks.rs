@@ -2,6 +2,7 @@
 
 //! ListImageBuildCommandRisks: `GET /v5/{project_id}/image/build-command-risks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -113,6 +114,31 @@ impl ListImageBuildCommandRisksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageBuildCommandRisksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("risk_name", "risk_name", ParamType::String),
+            Param::query("risk_level", "risk_level", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageBuildCommandRisksOutput;
 }
 
 /// Builder of the ListImageBuildCommandRisks request, from

@@ -2,6 +2,7 @@
 
 //! ListImageBuildCommandRisksImages: `GET /v5/{project_id}/image/build-command-risks/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,29 @@ impl ListImageBuildCommandRisksImagesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageBuildCommandRisksImagesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("rule_id", "rule_id", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageBuildCommandRisksImagesOutput;
 }
 
 /// Builder of the ListImageBuildCommandRisksImages request, from

@@ -2,6 +2,7 @@
 
 //! ListImageFiles: `GET /v5/{project_id}/image/{image_id}/files`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -120,6 +121,32 @@ impl ListImageFilesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageFilesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("tag_name", "tag_name", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageFilesOutput;
 }
 
 /// Builder of the ListImageFiles request, from [`Client::list_image_files`]: one setter per field,

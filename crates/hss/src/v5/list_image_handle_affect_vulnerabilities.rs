@@ -3,6 +3,7 @@
 //! ListImageHandleAffectVulnerabilities:
 //! `POST /v5/{project_id}/image/vulnerability/handle-affect-vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -113,6 +114,28 @@ impl ListImageHandleAffectVulnerabilitiesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageHandleAffectVulnerabilitiesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListImageHandleAffectVulnerabilitiesOutput;
 }
 
 /// Builder of the ListImageHandleAffectVulnerabilities request, from

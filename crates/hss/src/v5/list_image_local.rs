@@ -2,6 +2,7 @@
 
 //! ListImageLocal: `GET /v5/{project_id}/image/local-repositories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -184,6 +185,61 @@ impl ListImageLocalRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageLocalRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("scan_status", "scan_status", ParamType::String),
+            Param::query("local_image_type", "local_image_type", ParamType::String),
+            Param::query("image_size", "image_size", ParamType::Integer),
+            Param::query(
+                "start_latest_update_time",
+                "start_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_update_time",
+                "end_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "start_latest_scan_time",
+                "start_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_scan_time",
+                "end_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query("has_vul", "has_vul", ParamType::Boolean),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("pod_id", "pod_id", ParamType::String),
+            Param::query("pod_name", "pod_name", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::query("has_container", "has_container", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageLocalOutput;
 }
 
 /// Builder of the ListImageLocal request, from [`Client::list_image_local`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListImageNonCompliantApp: `GET /v5/{project_id}/image/{image_id}/non-compliant-app`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -124,6 +125,33 @@ impl ListImageNonCompliantAppRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageNonCompliantAppRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageNonCompliantAppOutput;
 }
 
 /// Builder of the ListImageNonCompliantApp request, from [`Client::list_image_non_compliant_app`]:

@@ -2,6 +2,7 @@
 
 //! ListImagePwdComplexity: `GET /v5/{project_id}/image/baseline/password-complexity`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,32 @@ impl ListImagePwdComplexityRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImagePwdComplexityRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("instance_id", "instance_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImagePwdComplexityOutput;
 }
 
 /// Builder of the ListImagePwdComplexity request, from [`Client::list_image_pwd_complexity`]: one

@@ -2,6 +2,7 @@
 
 //! ListImageRiskConfigs: `GET /v5/{project_id}/image/baseline/risk-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -129,6 +130,35 @@ impl ListImageRiskConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageRiskConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("instance_id", "instance_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageRiskConfigsOutput;
 }
 
 /// Builder of the ListImageRiskConfigs request, from [`Client::list_image_risk_configs`]: one

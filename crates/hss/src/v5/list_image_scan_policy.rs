@@ -2,6 +2,7 @@
 
 //! ListImageScanPolicy: `GET /v5/{project_id}/image/scanner-policies`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,26 @@ impl ListImageScanPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageScanPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageScanPolicyOutput;
 }
 
 /// Builder of the ListImageScanPolicy request, from [`Client::list_image_scan_policy`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListImageScanTask: `GET /v5/{project_id}/image/tasks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -132,6 +133,35 @@ impl ListImageScanTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageScanTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("task_type", "task_type", ParamType::String),
+            Param::query("task_name", "task_name", ParamType::String),
+            Param::query("task_id", "task_id", ParamType::String),
+            Param::query("create_time", "create_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("task_status", "task_status", ParamType::String),
+            Param::query("scan_scope", "scan_scope", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageScanTaskOutput;
 }
 
 /// Builder of the ListImageScanTask request, from [`Client::list_image_scan_task`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListImageSensitive: `GET /v5/{project_id}/image/{image_id}/sensitive`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -132,6 +133,35 @@ impl ListImageSensitiveRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageSensitiveRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageSensitiveOutput;
 }
 
 /// Builder of the ListImageSensitive request, from [`Client::list_image_sensitive`]: one setter per

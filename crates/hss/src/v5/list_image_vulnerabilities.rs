@@ -2,6 +2,7 @@
 
 //! ListImageVulnerabilities: `GET /v5/{project_id}/image/{image_id}/vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -149,6 +150,37 @@ impl ListImageVulnerabilitiesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageVulnerabilitiesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("instance_id", "instance_id", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("tag_name", "tag_name", ParamType::String),
+            Param::query("repair_necessity", "repair_necessity", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageVulnerabilitiesOutput;
 }
 
 /// Builder of the ListImageVulnerabilities request, from [`Client::list_image_vulnerabilities`]:

@@ -2,6 +2,7 @@
 
 //! ListImageWeakPwdUsers: `GET /v5/{project_id}/image/baseline/weak-password-users`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -125,6 +126,34 @@ impl ListImageWeakPwdUsersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageWeakPwdUsersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("tag_name", "tag_name", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("user_name", "user_name", ParamType::String),
+            Param::query("instance_id", "instance_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageWeakPwdUsersOutput;
 }
 
 /// Builder of the ListImageWeakPwdUsers request, from [`Client::list_image_weak_pwd_users`]: one

@@ -2,6 +2,7 @@
 
 //! ListImageWhiteLists: `GET /v5/{project_id}/image/whitelists`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -116,6 +117,30 @@ impl ListImageWhiteListsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImageWhiteListsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("vul_type", "vul_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageWhiteListsOutput;
 }
 
 /// Builder of the ListImageWhiteLists request, from [`Client::list_image_white_lists`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListIsolatedFile: `GET /v5/{project_id}/event/isolated-file`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -133,6 +134,37 @@ impl ListIsolatedFileRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIsolatedFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("file_hash", "file_hash", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("isolation_status", "isolation_status", ParamType::String),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIsolatedFileOutput;
 }
 
 /// Builder of the ListIsolatedFile request, from [`Client::list_isolated_file`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListJarPackageHostInfo: `GET /v5/{project_id}/asset/midwares/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -116,6 +117,31 @@ impl ListJarPackageHostInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListJarPackageHostInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("file_name", "file_name", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("part_match", "part_match", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListJarPackageHostInfoOutput;
 }
 
 /// Builder of the ListJarPackageHostInfo request, from [`Client::list_jar_package_host_info`]: one

@@ -2,6 +2,7 @@
 
 //! ListJarPackageInfo: `GET /v5/{project_id}/asset/{host_id}/jar-package`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,27 @@ impl ListJarPackageInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListJarPackageInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListJarPackageInfoOutput;
 }
 
 /// Builder of the ListJarPackageInfo request, from [`Client::list_jar_package_info`]: one setter

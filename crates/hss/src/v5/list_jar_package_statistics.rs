@@ -2,6 +2,7 @@
 
 //! ListJarPackageStatistics: `GET /v5/{project_id}/asset/midwares`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -101,6 +102,28 @@ impl ListJarPackageStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListJarPackageStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListJarPackageStatisticsOutput;
 }
 
 /// Builder of the ListJarPackageStatistics request, from [`Client::list_jar_package_statistics`]:

@@ -2,6 +2,7 @@
 
 //! ListK8sDeployments: `GET /v5/{project_id}/kubernetes/deployments`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,29 @@ impl ListK8sDeploymentsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListK8sDeploymentsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("deployment_name", "deployment_name", ParamType::String),
+            Param::query("namespace_name", "namespace_name", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListK8sDeploymentsOutput;
 }
 
 /// Builder of the ListK8sDeployments request, from [`Client::list_k8s_deployments`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListK8sPods: `GET /v5/{project_id}/kubernetes/pods`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -100,6 +101,29 @@ impl ListK8sPodsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListK8sPodsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("pod_name", "pod_name", ParamType::String),
+            Param::query("namespace_name", "namespace_name", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListK8sPodsOutput;
 }
 
 /// Builder of the ListK8sPods request, from [`Client::list_k8s_pods`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListKernelModuleInfo: `GET /v5/{project_id}/asset/{host_id}/kernel-module`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,26 @@ impl ListKernelModuleInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListKernelModuleInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("name", "name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListKernelModuleInfoOutput;
 }
 
 /// Builder of the ListKernelModuleInfo request, from [`Client::list_kernel_module_info`]: one

@@ -2,6 +2,7 @@
 
 //! ListKubernetesClusterDetails: `GET /v5/{project_id}/kubernetes/clusters`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -106,6 +107,29 @@ impl ListKubernetesClusterDetailsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListKubernetesClusterDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("load_agent_info", "load_agent_info", ParamType::Boolean),
+            Param::query("scene", "scene", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListKubernetesClusterDetailsOutput;
 }
 
 /// Builder of the ListKubernetesClusterDetails request, from

@@ -2,6 +2,7 @@
 
 //! ListKubernetesEndpointDetails: `GET /v5/{project_id}/kubernetes/endpoints`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,29 @@ impl ListKubernetesEndpointDetailsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListKubernetesEndpointDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListKubernetesEndpointDetailsOutput;
 }
 
 /// Builder of the ListKubernetesEndpointDetails request, from

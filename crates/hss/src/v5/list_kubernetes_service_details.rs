@@ -2,6 +2,7 @@
 
 //! ListKubernetesServiceDetails: `GET /v5/{project_id}/kubernetes/services`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,29 @@ impl ListKubernetesServiceDetailsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListKubernetesServiceDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListKubernetesServiceDetailsOutput;
 }
 
 /// Builder of the ListKubernetesServiceDetails request, from

@@ -2,6 +2,7 @@
 
 //! ListLocalImageAppInfo: `GET /v5/{project_id}/image/local/apps`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -101,6 +102,28 @@ impl ListLocalImageAppInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLocalImageAppInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLocalImageAppInfoOutput;
 }
 
 /// Builder of the ListLocalImageAppInfo request, from [`Client::list_local_image_app_info`]: one

@@ -2,6 +2,7 @@
 
 //! ListLocalImageContainers: `GET /v5/{project_id}/image/local/containers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -117,6 +118,32 @@ impl ListLocalImageContainersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLocalImageContainersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("image_digest", "image_digest", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("agent_id", "agent_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLocalImageContainersOutput;
 }
 
 /// Builder of the ListLocalImageContainers request, from [`Client::list_local_image_containers`]:

@@ -2,6 +2,7 @@
 
 //! ListLocalImageHosts: `GET /v5/{project_id}/image/local/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -117,6 +118,32 @@ impl ListLocalImageHostsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLocalImageHostsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("image_digest", "image_digest", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("agent_id", "agent_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLocalImageHostsOutput;
 }
 
 /// Builder of the ListLocalImageHosts request, from [`Client::list_local_image_hosts`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListLockedStatus: `GET /v5/{project_id}/resources/{resource_id}/locked-status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ListLockedStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLockedStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("resource_id", "resource_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLockedStatusOutput;
 }
 
 /// Builder of the ListLockedStatus request, from [`Client::list_locked_status`]: one setter per

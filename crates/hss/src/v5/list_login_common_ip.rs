@@ -2,6 +2,7 @@
 
 //! ListLoginCommonIp: `GET /v5/{project_id}/setting/login-common-ip`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,25 @@ impl ListLoginCommonIpRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLoginCommonIpRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("ip_addr", "ip_addr", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLoginCommonIpOutput;
 }
 
 /// Builder of the ListLoginCommonIp request, from [`Client::list_login_common_ip`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListLoginCommonLocation: `GET /v5/{project_id}/setting/login-common-location`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,25 @@ impl ListLoginCommonLocationRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLoginCommonLocationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("area_code", "area_code", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLoginCommonLocationOutput;
 }
 
 /// Builder of the ListLoginCommonLocation request, from [`Client::list_login_common_location`]: one

@@ -2,6 +2,7 @@
 
 //! ListLoginWhiteIp: `GET /v5/{project_id}/setting/login-white-ip`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,25 @@ impl ListLoginWhiteIpRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLoginWhiteIpRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("white_ip", "white_ip", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLoginWhiteIpOutput;
 }
 
 /// Builder of the ListLoginWhiteIp request, from [`Client::list_login_white_ip`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListLoginWhiteList: `GET /v5/{project_id}/event/white-list/login`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,29 @@ impl ListLoginWhiteListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLoginWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("login_ip", "login_ip", ParamType::String),
+            Param::query("login_user_name", "login_user_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLoginWhiteListOutput;
 }
 
 /// Builder of the ListLoginWhiteList request, from [`Client::list_login_white_list`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListMonthlyOperationReports: `GET /v5/{project_id}/operational-report/reports`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -85,6 +86,21 @@ impl ListMonthlyOperationReportsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListMonthlyOperationReportsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListMonthlyOperationReportsOutput;
 }
 
 /// Builder of the ListMonthlyOperationReports request, from

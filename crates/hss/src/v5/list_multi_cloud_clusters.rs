@@ -2,6 +2,7 @@
 
 //! ListMultiCloudClusters: `GET /v5/{project_id}/container/kubernetes/multi-cloud/clusters`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,27 @@ impl ListMultiCloudClustersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListMultiCloudClustersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListMultiCloudClustersOutput;
 }
 
 /// Builder of the ListMultiCloudClusters request, from [`Client::list_multi_cloud_clusters`]: one

@@ -2,6 +2,7 @@
 
 //! ListNamespaces: `GET /v5/{project_id}/container-network/{cluster_id}/namespace`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,25 @@ impl ListNamespacesRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListNamespacesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListNamespacesOutput;
 }
 
 /// Builder of the ListNamespaces request, from [`Client::list_namespaces`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListOperationLogsByVaultName: `GET /v5/{project_id}/ransomware/backup/operation-logs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,29 @@ impl ListOperationLogsByVaultNameRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListOperationLogsByVaultNameRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("status", "status", ParamType::String),
+            Param::query("resource_name", "resource_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("last_days", "last_days", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListOperationLogsByVaultNameOutput;
 }
 
 /// Builder of the ListOperationLogsByVaultName request, from

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,27 @@ impl ListOrganizationTreeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListOrganizationTreeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("is_refresh", "is_refresh", ParamType::Boolean),
+            Param::header("X-Security-Token", "x_security_token", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListOrganizationTreeOutput;
 }
 
 impl fmt::Debug for ListOrganizationTreeRequest {

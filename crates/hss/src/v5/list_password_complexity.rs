@@ -2,6 +2,7 @@
 
 //! ListPasswordComplexity: `GET /v5/{project_id}/baseline/password-complexity`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,30 @@ impl ListPasswordComplexityRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPasswordComplexityRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("result_type", "result_type", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPasswordComplexityOutput;
 }
 
 /// Builder of the ListPasswordComplexity request, from [`Client::list_password_complexity`]: one

@@ -2,6 +2,7 @@
 
 //! ListPluginInfo: `GET /v5/{project_id}/plugins/code/{code}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -113,6 +114,31 @@ impl ListPluginInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPluginInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("code", "code", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("plugin_version", "plugin_version", ParamType::String),
+            Param::query("agent_version", "agent_version", ParamType::String),
+            Param::query("plugin_arch", "plugin_arch", ParamType::String),
+            Param::query("plugin_os_type", "plugin_os_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPluginInfoOutput;
 }
 
 /// Builder of the ListPluginInfo request, from [`Client::list_plugin_info`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListPluginInstallScript: `GET /v5/{project_id}/setting/docker-plugin-install-script`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -109,6 +110,28 @@ impl ListPluginInstallScriptRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPluginInstallScriptRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("outside_host", "outside_host", ParamType::Boolean),
+            Param::query("batch_install", "batch_install", ParamType::Boolean),
+            Param::query("plugin", "plugin", ParamType::String),
+            Param::query("operate_type", "operate_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPluginInstallScriptOutput;
 }
 
 /// Builder of the ListPluginInstallScript request, from [`Client::list_plugin_install_script`]: one

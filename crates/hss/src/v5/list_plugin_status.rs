@@ -2,6 +2,9 @@
 
 //! ListPluginStatus: `GET /v5/{project_id}/plugins/attachments`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -137,6 +140,36 @@ impl ListPluginStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPluginStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("plugin_code", "plugin_code", ParamType::String),
+            Param::query("plugin_version", "plugin_version", ParamType::String),
+            Param::query("plugin_status", "plugin_status", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ids", "host_ids", ParamType::String).list(ListStyle::Repeated),
+            Param::query("host_status", "host_status", ParamType::String).list(ListStyle::Repeated),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("os_arch", "os_arch", ParamType::String),
+            Param::query("host_type", "host_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPluginStatusOutput;
 }
 
 /// Builder of the ListPluginStatus request, from [`Client::list_plugin_status`]: one setter per

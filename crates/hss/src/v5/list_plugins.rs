@@ -2,6 +2,7 @@
 
 //! ListPlugins: `GET /v5/{project_id}/plugins`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,28 @@ impl ListPluginsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPluginsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("code", "code", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPluginsOutput;
 }
 
 /// Builder of the ListPlugins request, from [`Client::list_plugins`]: one setter per field, then

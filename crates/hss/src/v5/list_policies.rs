@@ -2,6 +2,7 @@
 
 //! ListPolicies: `GET /v5/{project_id}/host-management/policies`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -103,6 +104,27 @@ impl ListPoliciesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPoliciesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("agent_id", "agent_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPoliciesOutput;
 }
 
 /// Builder of the ListPolicies request, from [`Client::list_policies`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListPolicyGroup: `GET /v5/{project_id}/policy/groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,29 @@ impl ListPolicyGroupRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("container_mode", "container_mode", ParamType::Boolean),
+            Param::query("group_id", "group_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPolicyGroupOutput;
 }
 
 /// Builder of the ListPolicyGroup request, from [`Client::list_policy_group`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListPortStatistics: `GET /v5/{project_id}/asset/port/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -117,6 +118,33 @@ impl ListPortStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPortStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("port", "port", ParamType::Integer),
+            Param::query("port_string", "port_string", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPortStatisticsOutput;
 }
 
 /// Builder of the ListPortStatistics request, from [`Client::list_port_statistics`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListPorts: `GET /v5/{project_id}/asset/ports`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -121,6 +122,33 @@ impl ListPortsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPortsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("port", "port", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPortsOutput;
 }
 
 /// Builder of the ListPorts request, from [`Client::list_ports`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListProcessStatistics: `GET /v5/{project_id}/asset/process/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,28 @@ impl ListProcessStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProcessStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("path", "path", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProcessStatisticsOutput;
 }
 
 /// Builder of the ListProcessStatistics request, from [`Client::list_process_statistics`]: one

@@ -2,6 +2,7 @@
 
 //! ListProjectConfigs: `POST /v5/{project_id}/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ListProjectConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ListProjectConfigsOutput;
 }
 
 /// Builder of the ListProjectConfigs request, from [`Client::list_project_configs`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListProjectTags: `GET /v5/{project_id}/{resource_type}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,22 @@ impl ListProjectTagsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path(
+            "resource_type",
+            "resource_type",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectTagsOutput;
 }
 
 /// Builder of the ListProjectTags request, from [`Client::list_project_tags`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListProtectionPolicy: `GET /v5/{project_id}/ransomware/protection/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,30 @@ impl ListProtectionPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("policy_name", "policy_name", ParamType::String),
+            Param::query("protect_policy_id", "protect_policy_id", ParamType::String),
+            Param::query("operating_system", "operating_system", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProtectionPolicyOutput;
 }
 
 /// Builder of the ListProtectionPolicy request, from [`Client::list_protection_policy`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListProtectionServer: `GET /v5/{project_id}/ransomware/server`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,32 @@ impl ListProtectionServerRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProtectionServerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("host_status", "host_status", ParamType::String),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProtectionServerOutput;
 }
 
 /// Builder of the ListProtectionServer request, from [`Client::list_protection_server`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListProtectionServers: `GET /v5/{project_id}/rasp/servers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -119,6 +120,31 @@ impl ListProtectionServersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProtectionServersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("app_type", "app_type", ParamType::String),
+            Param::query("app_status", "app_status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProtectionServersOutput;
 }
 
 /// Builder of the ListProtectionServers request, from [`Client::list_protection_servers`]: one

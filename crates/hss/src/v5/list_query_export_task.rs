@@ -2,6 +2,7 @@
 
 //! ListQueryExportTask: `GET /v5/{project_id}/export-task/{task_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,26 @@ impl ListQueryExportTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListQueryExportTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListQueryExportTaskOutput;
 }
 
 /// Builder of the ListQueryExportTask request, from [`Client::list_query_export_task`]: one setter

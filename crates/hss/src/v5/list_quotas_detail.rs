@@ -2,6 +2,9 @@
 
 //! ListQuotasDetail: `GET /v5/{project_id}/billing/quotas-detail`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -127,6 +130,36 @@ impl ListQuotasDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListQuotasDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("version", "version", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+            Param::query("quota_status", "quota_status", ParamType::String),
+            Param::query("used_status", "used_status", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id_list", "host_id_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("resource_id", "resource_id", ParamType::String),
+            Param::query("charging_mode", "charging_mode", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListQuotasDetailOutput;
 }
 
 /// Builder of the ListQuotasDetail request, from [`Client::list_quotas_detail`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListRansomwareProtectionNodes: `GET /v5/{project_id}/ransomware/servers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -152,6 +153,48 @@ impl ListRansomwareProtectionNodesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRansomwareProtectionNodesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("host_status", "host_status", ParamType::String),
+            Param::query(
+                "ransom_protection_status",
+                "ransom_protection_status",
+                ParamType::String,
+            ),
+            Param::query(
+                "protect_policy_name",
+                "protect_policy_name",
+                ParamType::String,
+            ),
+            Param::query("policy_name", "policy_name", ParamType::String),
+            Param::query("policy_id", "policy_id", ParamType::String),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("last_days", "last_days", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRansomwareProtectionNodesOutput;
 }
 
 /// Builder of the ListRansomwareProtectionNodes request, from

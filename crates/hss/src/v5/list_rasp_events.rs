@@ -2,6 +2,7 @@
 
 //! ListRaspEvents: `GET /v5/{project_id}/rasp/events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -124,6 +125,33 @@ impl ListRaspEventsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRaspEventsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+            Param::query("app_type", "app_type", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("attack_tag", "attack_tag", ParamType::String),
+            Param::query("protect_status", "protect_status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRaspEventsOutput;
 }
 
 /// Builder of the ListRaspEvents request, from [`Client::list_rasp_events`]: one setter per field,

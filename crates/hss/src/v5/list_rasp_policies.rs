@@ -2,6 +2,7 @@
 
 //! ListRaspPolicies: `GET /v5/{project_id}/rasp/policies`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,29 @@ impl ListRaspPoliciesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRaspPoliciesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("policy_name", "policy_name", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRaspPoliciesOutput;
 }
 
 /// Builder of the ListRaspPolicies request, from [`Client::list_rasp_policies`]: one setter per

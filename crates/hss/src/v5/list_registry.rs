@@ -2,6 +2,7 @@
 
 //! ListRegistry: `GET /v5/{project_id}/image/registries`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -109,6 +110,31 @@ impl ListRegistryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("registry_name", "registry_name", ParamType::String),
+            Param::query("registry_id", "registry_id", ParamType::String),
+            Param::query("registry_type", "registry_type", ParamType::String),
+            Param::query("registry_addr", "registry_addr", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRegistryOutput;
 }
 
 /// Builder of the ListRegistry request, from [`Client::list_registry`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListRegistryImages: `GET /v5/{project_id}/image/registries/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -221,6 +222,82 @@ impl ListRegistryImagesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRegistryImagesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("registry_name", "registry_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("latest_version", "latest_version", ParamType::Boolean),
+            Param::query("image_size", "image_size", ParamType::Integer),
+            Param::query("scan_status", "scan_status", ParamType::String),
+            Param::query(
+                "start_latest_update_time",
+                "start_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_update_time",
+                "end_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "start_latest_scan_time",
+                "start_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_scan_time",
+                "end_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "start_latest_sync_time",
+                "start_latest_sync_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_sync_time",
+                "end_latest_sync_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "has_malicious_file",
+                "has_malicious_file",
+                ParamType::Boolean,
+            ),
+            Param::query(
+                "has_unsafe_setting",
+                "has_unsafe_setting",
+                ParamType::Boolean,
+            ),
+            Param::query("has_vul", "has_vul", ParamType::Boolean),
+            Param::query("risky", "risky", ParamType::Boolean),
+            Param::query("instance_id", "instance_id", ParamType::String),
+            Param::query("instance_name", "instance_name", ParamType::String),
+            Param::query("is_multarch", "is_multarch", ParamType::Boolean),
+            Param::query("severity_level", "severity_level", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRegistryImagesOutput;
 }
 
 /// Builder of the ListRegistryImages request, from [`Client::list_registry_images`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListRegistryStatistics: `GET /v5/{project_id}/image/registries/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,25 @@ impl ListRegistryStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRegistryStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("registry_type", "registry_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRegistryStatisticsOutput;
 }
 
 /// Builder of the ListRegistryStatistics request, from [`Client::list_registry_statistics`]: one

@@ -2,6 +2,7 @@
 
 //! ListResourceIds: `POST /v5/{project_id}/billing/resource-id-list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl ListResourceIdsRequest {
         drop(response);
         Ok(ListResourceIdsOutput { request_id })
     }
+}
+
+impl Operation for ListResourceIdsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListResourceIdsOutput;
 }
 
 /// Builder of the ListResourceIds request, from [`Client::list_resource_ids`]: one setter per

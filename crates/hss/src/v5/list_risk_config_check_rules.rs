@@ -2,6 +2,7 @@
 
 //! ListRiskConfigCheckRules: `GET /v5/{project_id}/baseline/risk-config/{check_name}/check-rules`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -120,6 +121,32 @@ impl ListRiskConfigCheckRulesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRiskConfigCheckRulesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("check_name", "check_name", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("result_type", "result_type", ParamType::String),
+            Param::query("check_rule_name", "check_rule_name", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRiskConfigCheckRulesOutput;
 }
 
 /// Builder of the ListRiskConfigCheckRules request, from [`Client::list_risk_config_check_rules`]:

@@ -2,6 +2,7 @@
 
 //! ListRiskConfigHosts: `GET /v5/{project_id}/baseline/risk-config/{check_name}/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -112,6 +113,30 @@ impl ListRiskConfigHostsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRiskConfigHostsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("check_name", "check_name", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRiskConfigHostsOutput;
 }
 
 /// Builder of the ListRiskConfigHosts request, from [`Client::list_risk_config_hosts`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListRiskConfigs: `GET /v5/{project_id}/baseline/risk-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -109,6 +110,31 @@ impl ListRiskConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRiskConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRiskConfigsOutput;
 }
 
 /// Builder of the ListRiskConfigs request, from [`Client::list_risk_configs`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListSameEvents: `GET /v5/{project_id}/event/same-events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -112,6 +113,30 @@ impl ListSameEventsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSameEventsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("event_id", "event_id", ParamType::String),
+            Param::query("event_class_id", "event_class_id", ParamType::String),
+            Param::query("occur_time", "occur_time", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSameEventsOutput;
 }
 
 /// Builder of the ListSameEvents request, from [`Client::list_same_events`]: one setter per field,

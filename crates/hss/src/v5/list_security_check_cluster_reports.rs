@@ -3,6 +3,7 @@
 //! ListSecurityCheckClusterReports:
 //! `GET /v5/{project_id}/security-check/containers/cluster-reports`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,30 @@ impl ListSecurityCheckClusterReportsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSecurityCheckClusterReportsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("cluster_category", "cluster_category", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSecurityCheckClusterReportsOutput;
 }
 
 /// Builder of the ListSecurityCheckClusterReports request, from

@@ -2,6 +2,9 @@
 
 //! ListSecurityEvents: `GET /v5/{project_id}/event/events`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -188,6 +191,50 @@ impl ListSecurityEventsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSecurityEventsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("category", "category", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("last_days", "last_days", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("event_types", "event_types", ParamType::Integer)
+                .list(ListStyle::Repeated),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("begin_time", "begin_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+            Param::query("event_class_ids", "event_class_ids", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("severity_list", "severity_list", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("attack_tag", "attack_tag", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("tag_list", "tag_list", ParamType::String).list(ListStyle::Repeated),
+            Param::query("att_ck", "att_ck", ParamType::String),
+            Param::query("event_name", "event_name", ParamType::String),
+            Param::query("auto_block", "auto_block", ParamType::Boolean),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSecurityEventsOutput;
 }
 
 /// Builder of the ListSecurityEvents request, from [`Client::list_security_events`]: one setter per

@@ -3,6 +3,7 @@
 //! ListSecurityGroupPolicies:
 //! `GET /v5/{project_id}/container-network/{cluster_id}/security-group-policies`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -104,6 +105,27 @@ impl ListSecurityGroupPoliciesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSecurityGroupPoliciesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSecurityGroupPoliciesOutput;
 }
 
 /// Builder of the ListSecurityGroupPolicies request, from [`Client::list_security_group_policies`]:

@@ -2,6 +2,7 @@
 
 //! ListSecurityGroups: `GET /v5/{project_id}/container-network/security-groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -82,6 +83,22 @@ impl ListSecurityGroupsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListSecurityGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ListSecurityGroupsOutput;
 }
 
 /// Builder of the ListSecurityGroups request, from [`Client::list_security_groups`]: one setter per

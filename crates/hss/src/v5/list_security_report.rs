@@ -2,6 +2,7 @@
 
 //! ListSecurityReport: `GET /v5/{project_id}/report/report-list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,28 @@ impl ListSecurityReportRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSecurityReportRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("report_category", "report_category", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSecurityReportOutput;
 }
 
 /// Builder of the ListSecurityReport request, from [`Client::list_security_report`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListSecurityRisk: `GET /v5/{project_id}/overview/security/risk/list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl ListSecurityRiskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSecurityRiskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ListSecurityRiskOutput;
 }
 
 /// Builder of the ListSecurityRisk request, from [`Client::list_security_risk`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListServerlessAsset: `GET /v5/{project_id}/serverless/asset`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -99,6 +100,27 @@ impl ListServerlessAssetRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListServerlessAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListServerlessAssetOutput;
 }
 
 /// Builder of the ListServerlessAsset request, from [`Client::list_serverless_asset`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListServerlessAssetDetail: `GET /v5/{project_id}/serverless/asset/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,26 @@ impl ListServerlessAssetDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListServerlessAssetDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+            Param::query("asset_id", "asset_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListServerlessAssetDetailOutput;
 }
 
 /// Builder of the ListServerlessAssetDetail request, from [`Client::list_serverless_asset_detail`]:

@@ -2,6 +2,7 @@
 
 //! ListSimilarHandledEvents: `GET /v5/{project_id}/event/similar-handled-events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,27 @@ impl ListSimilarHandledEventsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSimilarHandledEventsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("event_id", "event_id", ParamType::String),
+            Param::query("occur_time", "occur_time", ParamType::Integer),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSimilarHandledEventsOutput;
 }
 
 /// Builder of the ListSimilarHandledEvents request, from [`Client::list_similar_handled_events`]:

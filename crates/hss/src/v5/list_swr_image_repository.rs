@@ -2,6 +2,7 @@
 
 //! ListSwrImageRepository: `GET /v5/{project_id}/image/swr-repository`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -189,6 +190,67 @@ impl ListSwrImageRepositoryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSwrImageRepositoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("latest_version", "latest_version", ParamType::Boolean),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("scan_status", "scan_status", ParamType::String),
+            Param::query("instance_name", "instance_name", ParamType::String),
+            Param::query("image_size", "image_size", ParamType::Integer),
+            Param::query(
+                "start_latest_update_time",
+                "start_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_update_time",
+                "end_latest_update_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "start_latest_scan_time",
+                "start_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "end_latest_scan_time",
+                "end_latest_scan_time",
+                ParamType::Integer,
+            ),
+            Param::query(
+                "has_malicious_file",
+                "has_malicious_file",
+                ParamType::Boolean,
+            ),
+            Param::query(
+                "has_unsafe_setting",
+                "has_unsafe_setting",
+                ParamType::Boolean,
+            ),
+            Param::query("has_vul", "has_vul", ParamType::Boolean),
+            Param::query("instance_id", "instance_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSwrImageRepositoryOutput;
 }
 
 /// Builder of the ListSwrImageRepository request, from [`Client::list_swr_image_repository`]: one

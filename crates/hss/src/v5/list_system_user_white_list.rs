@@ -2,6 +2,7 @@
 
 //! ListSystemUserWhiteList: `GET /v5/{project_id}/event/white-list/userlist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -116,6 +117,31 @@ impl ListSystemUserWhiteListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSystemUserWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("system_user_name", "system_user_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSystemUserWhiteListOutput;
 }
 
 /// Builder of the ListSystemUserWhiteList request, from [`Client::list_system_user_white_list`]:

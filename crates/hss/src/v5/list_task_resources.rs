@@ -2,6 +2,7 @@
 
 //! ListTaskResources: `POST /v5/{project_id}/common/tasks/{task_id}/resources/batch-query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,27 @@ impl ListTaskResourcesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTaskResourcesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListTaskResourcesOutput;
 }
 
 /// Builder of the ListTaskResources request, from [`Client::list_task_resources`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListTasks: `POST /v5/{project_id}/common/tasks/batch-query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,26 @@ impl ListTasksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTasksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListTasksOutput;
 }
 
 /// Builder of the ListTasks request, from [`Client::list_tasks`]: one setter per field, then

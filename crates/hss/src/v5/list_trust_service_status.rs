@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -81,6 +82,22 @@ impl ListTrustServiceStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTrustServiceStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::header(
+            "X-Security-Token",
+            "x_security_token",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ListTrustServiceStatusOutput;
 }
 
 impl fmt::Debug for ListTrustServiceStatusRequest {

@@ -2,6 +2,7 @@
 
 //! ListTwoFactorLoginHost: `GET /v5/{project_id}/setting/two-factor-login/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -104,6 +105,28 @@ impl ListTwoFactorLoginHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTwoFactorLoginHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("display_name", "display_name", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListTwoFactorLoginHostOutput;
 }
 
 /// Builder of the ListTwoFactorLoginHost request, from [`Client::list_two_factor_login_host`]: one

@@ -2,6 +2,7 @@
 
 //! ListUrgentVulnerabilities: `GET /v5/{project_id}/vulnerability/urgent-vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -127,6 +128,33 @@ impl ListUrgentVulnerabilitiesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListUrgentVulnerabilitiesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("is_container", "is_container", ParamType::Boolean),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("min_scan_time", "min_scan_time", ParamType::Integer),
+            Param::query("max_scan_time", "max_scan_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListUrgentVulnerabilitiesOutput;
 }
 
 /// Builder of the ListUrgentVulnerabilities request, from [`Client::list_urgent_vulnerabilities`]:

@@ -2,6 +2,7 @@
 
 //! ListUserChangeHistories: `GET /v5/{project_id}/asset/user/change-history`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -126,6 +127,34 @@ impl ListUserChangeHistoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListUserChangeHistoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("user_name", "user_name", ParamType::String),
+            Param::query("root_permission", "root_permission", ParamType::Boolean),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("change_type", "change_type", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("start_time", "start_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListUserChangeHistoriesOutput;
 }
 
 /// Builder of the ListUserChangeHistories request, from [`Client::list_user_change_histories`]: one

@@ -2,6 +2,7 @@
 
 //! ListUsers: `GET /v5/{project_id}/asset/users`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -137,6 +138,35 @@ impl ListUsersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListUsersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("user_name", "user_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("login_permission", "login_permission", ParamType::Boolean),
+            Param::query("root_permission", "root_permission", ParamType::Boolean),
+            Param::query("user_group", "user_group", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("part_match", "part_match", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListUsersOutput;
 }
 
 /// Builder of the ListUsers request, from [`Client::list_users`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListVulAffectImageApps: `GET /v5/{project_id}/image/vulnerability/{image_id}/apps`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -118,6 +119,30 @@ impl ListVulAffectImageAppsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulAffectImageAppsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("is_handled", "is_handled", ParamType::Boolean),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulAffectImageAppsOutput;
 }
 
 /// Builder of the ListVulAffectImageApps request, from [`Client::list_vul_affect_image_apps`]: one

@@ -2,6 +2,7 @@
 
 //! ListVulAffectImageContainers: `GET /v5/{project_id}/image/vulnerability/{image_id}/containers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -125,6 +126,31 @@ impl ListVulAffectImageContainersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulAffectImageContainersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_digest", "image_digest", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("agent_id", "agent_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulAffectImageContainersOutput;
 }
 
 /// Builder of the ListVulAffectImageContainers request, from

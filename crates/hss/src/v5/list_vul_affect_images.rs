@@ -2,6 +2,7 @@
 
 //! ListVulAffectImages: `GET /v5/{project_id}/vulnerability/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -146,6 +147,37 @@ impl ListVulAffectImagesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulAffectImagesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("is_handled", "is_handled", ParamType::Boolean),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("repair_necessity", "repair_necessity", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("registry_name", "registry_name", ParamType::String),
+            Param::query("registry_type", "registry_type", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulAffectImagesOutput;
 }
 
 /// Builder of the ListVulAffectImages request, from [`Client::list_vul_affect_images`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListVulContainerApps: `GET /v5/{project_id}/vulnerability/container/apps`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -111,6 +112,29 @@ impl ListVulContainerAppsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulContainerAppsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulContainerAppsOutput;
 }
 
 /// Builder of the ListVulContainerApps request, from [`Client::list_vul_container_apps`]: one

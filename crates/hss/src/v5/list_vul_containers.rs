@@ -2,6 +2,7 @@
 
 //! ListVulContainers: `GET /v5/{project_id}/vulnerability/containers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -138,6 +139,35 @@ impl ListVulContainersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulContainersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query("min_scan_time", "min_scan_time", ParamType::Integer),
+            Param::query("max_scan_time", "max_scan_time", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulContainersOutput;
 }
 
 /// Builder of the ListVulContainers request, from [`Client::list_vul_containers`]: one setter per

@@ -2,6 +2,9 @@
 
 //! ListVulHandleHistory: `GET /v5/{project_id}/vulnerability/handle-history`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -157,6 +160,38 @@ impl ListVulHandleHistoryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHandleHistoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("status", "status", ParamType::String).list(ListStyle::Repeated),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("vul_type", "vul_type", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHandleHistoryOutput;
 }
 
 /// Builder of the ListVulHandleHistory request, from [`Client::list_vul_handle_history`]: one

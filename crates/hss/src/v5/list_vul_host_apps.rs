@@ -2,6 +2,7 @@
 
 //! ListVulHostApps: `GET /v5/{project_id}/vulnerability/{host_id}/apps`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -116,6 +117,31 @@ impl ListVulHostAppsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHostAppsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("is_container", "is_container", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHostAppsOutput;
 }
 
 /// Builder of the ListVulHostApps request, from [`Client::list_vul_host_apps`]: one setter per

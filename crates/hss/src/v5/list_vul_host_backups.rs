@@ -2,6 +2,7 @@
 
 //! ListVulHostBackups: `GET /v5/{project_id}/vulnerability/backup/backups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -104,6 +105,28 @@ impl ListVulHostBackupsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHostBackupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHostBackupsOutput;
 }
 
 /// Builder of the ListVulHostBackups request, from [`Client::list_vul_host_backups`]: one setter

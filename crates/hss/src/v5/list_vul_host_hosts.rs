@@ -2,6 +2,7 @@
 
 //! ListVulHostHosts: `GET /v5/{project_id}/vulnerability/host/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -140,6 +141,37 @@ impl ListVulHostHostsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHostHostsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("host_id_list", "host_id_list", ParamType::String),
+            Param::query("node_type", "node_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHostHostsOutput;
 }
 
 /// Builder of the ListVulHostHosts request, from [`Client::list_vul_host_hosts`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListVulHostProcess: `GET /v5/{project_id}/vulnerability/{host_id}/process`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -109,6 +110,30 @@ impl ListVulHostProcessRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHostProcessRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHostProcessOutput;
 }
 
 /// Builder of the ListVulHostProcess request, from [`Client::list_vul_host_process`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListVulHostVaults: `GET /v5/{project_id}/vulnerability/backup/host-vaults`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,27 @@ impl ListVulHostVaultsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHostVaultsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("backup_info_id", "backup_info_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHostVaultsOutput;
 }
 
 /// Builder of the ListVulHostVaults request, from [`Client::list_vul_host_vaults`]: one setter per

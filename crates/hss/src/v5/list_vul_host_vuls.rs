@@ -2,6 +2,7 @@
 
 //! ListVulHostVuls: `GET /v5/{project_id}/vulnerability/host-vulnerability/vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -141,6 +142,39 @@ impl ListVulHostVulsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHostVulsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("cve_id", "cve_id", ParamType::String),
+            Param::query("label_list", "label_list", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("repair_type", "repair_type", ParamType::String),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query("repair_priority", "repair_priority", ParamType::String),
+            Param::query("host_id_list", "host_id_list", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHostVulsOutput;
 }
 
 /// Builder of the ListVulHostVuls request, from [`Client::list_vul_host_vuls`]: one setter per

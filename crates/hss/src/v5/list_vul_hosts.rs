@@ -2,6 +2,7 @@
 
 //! ListVulHosts: `GET /v5/{project_id}/vulnerability/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -181,6 +182,48 @@ impl ListVulHostsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulHostsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("severity_level", "severity_level", ParamType::String),
+            Param::query(
+                "is_affect_business",
+                "is_affect_business",
+                ParamType::Boolean,
+            ),
+            Param::query("repair_priority", "repair_priority", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("is_container", "is_container", ParamType::Boolean),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("min_scan_time", "min_scan_time", ParamType::Integer),
+            Param::query("max_scan_time", "max_scan_time", ParamType::Integer),
+            Param::query("node_type", "node_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulHostsOutput;
 }
 
 /// Builder of the ListVulHosts request, from [`Client::list_vul_hosts`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListVulRepairCmds: `POST /v5/{project_id}/vulnerability/repair-cmds`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -109,6 +110,29 @@ impl ListVulRepairCmdsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulRepairCmdsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListVulRepairCmdsOutput;
 }
 
 /// Builder of the ListVulRepairCmds request, from [`Client::list_vul_repair_cmds`]: one setter per

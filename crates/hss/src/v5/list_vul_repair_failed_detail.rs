@@ -2,6 +2,7 @@
 
 //! ListVulRepairFailedDetail: `GET /v5/{project_id}/vulnerability/{host_id}/fail-detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,26 @@ impl ListVulRepairFailedDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulRepairFailedDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("vul_id", "vul_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulRepairFailedDetailOutput;
 }
 
 /// Builder of the ListVulRepairFailedDetail request, from

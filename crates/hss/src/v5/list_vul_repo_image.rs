@@ -2,6 +2,7 @@
 
 //! ListVulRepoImage: `GET /v5/{project_id}/image/{vul_id}/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -117,6 +118,32 @@ impl ListVulRepoImageRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulRepoImageRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("vul_id", "vul_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("app_name", "app_name", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulRepoImageOutput;
 }
 
 /// Builder of the ListVulRepoImage request, from [`Client::list_vul_repo_image`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListVulScanTask: `GET /v5/{project_id}/vulnerability/scan-tasks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -111,6 +112,30 @@ impl ListVulScanTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulScanTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("scan_type", "scan_type", ParamType::String),
+            Param::query("task_id", "task_id", ParamType::String),
+            Param::query("min_start_time", "min_start_time", ParamType::Integer),
+            Param::query("max_start_time", "max_start_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulScanTaskOutput;
 }
 
 /// Builder of the ListVulScanTask request, from [`Client::list_vul_scan_task`]: one setter per

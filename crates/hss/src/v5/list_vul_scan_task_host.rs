@@ -2,6 +2,7 @@
 
 //! ListVulScanTaskHost: `GET /v5/{project_id}/vulnerability/scan-task/{task_id}/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -101,6 +102,28 @@ impl ListVulScanTaskHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulScanTaskHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("scan_status", "scan_status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulScanTaskHostOutput;
 }
 
 /// Builder of the ListVulScanTaskHost request, from [`Client::list_vul_scan_task_host`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListVulWhiteList: `GET /v5/{project_id}/vulnerability/white-lists`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -104,6 +105,28 @@ impl ListVulWhiteListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("vul_type", "vul_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulWhiteListOutput;
 }
 
 /// Builder of the ListVulWhiteList request, from [`Client::list_vul_white_list`]: one setter per

@@ -3,6 +3,7 @@
 //! ListVulWhiteListVulOptions:
 //! `GET /v5/{project_id}/vulnerability/white-list/vulnerability-options`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -110,6 +111,30 @@ impl ListVulWhiteListVulOptionsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulWhiteListVulOptionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("vul_type", "vul_type", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulWhiteListVulOptionsOutput;
 }
 
 /// Builder of the ListVulWhiteListVulOptions request, from

@@ -2,6 +2,7 @@
 
 //! ListVulnerabilities: `GET /v5/{project_id}/vulnerability/vulnerabilities`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -133,6 +134,37 @@ impl ListVulnerabilitiesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVulnerabilitiesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("vul_name", "vul_name", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("repair_priority", "repair_priority", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+            Param::query("cve_id", "cve_id", ParamType::String),
+            Param::query("label_list", "label_list", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("node_type", "node_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVulnerabilitiesOutput;
 }
 
 /// Builder of the ListVulnerabilities request, from [`Client::list_vulnerabilities`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListWebAppAndServiceStatistics: `GET /v5/{project_id}/asset/web-app-and-service-statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,29 @@ impl ListWebAppAndServiceStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebAppAndServiceStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("catalogue", "catalogue", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebAppAndServiceStatisticsOutput;
 }
 
 /// Builder of the ListWebAppAndServiceStatistics request, from

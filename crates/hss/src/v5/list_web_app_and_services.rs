@@ -2,6 +2,7 @@
 
 //! ListWebAppAndServices: `GET /v5/{project_id}/asset/web-app-and-services`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -135,6 +136,35 @@ impl ListWebAppAndServicesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebAppAndServicesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("catalogue", "catalogue", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("version", "version", ParamType::String),
+            Param::query("install_dir", "install_dir", ParamType::String),
+            Param::query("part_match", "part_match", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebAppAndServicesOutput;
 }
 
 /// Builder of the ListWebAppAndServices request, from [`Client::list_web_app_and_services`]: one

@@ -2,6 +2,7 @@
 
 //! ListWebFrameworkHostInfo: `GET /v5/{project_id}/asset/host/web-framework`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -116,6 +117,31 @@ impl ListWebFrameworkHostInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebFrameworkHostInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("part_match", "part_match", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebFrameworkHostInfoOutput;
 }
 
 /// Builder of the ListWebFrameworkHostInfo request, from [`Client::list_web_framework_host_info`]:

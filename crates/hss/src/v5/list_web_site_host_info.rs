@@ -2,6 +2,7 @@
 
 //! ListWebSiteHostInfo: `GET /v5/{project_id}/asset/host/web-site`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -119,6 +120,31 @@ impl ListWebSiteHostInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebSiteHostInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("domain", "domain", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_ip", "host_ip", ParamType::String),
+            Param::query("part_match", "part_match", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebSiteHostInfoOutput;
 }
 
 /// Builder of the ListWebSiteHostInfo request, from [`Client::list_web_site_host_info`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListWebSiteInfo: `GET /v5/{project_id}/asset/{host_id}/web-site`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,27 @@ impl ListWebSiteInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebSiteInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+            Param::query("domain", "domain", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebSiteInfoOutput;
 }
 
 /// Builder of the ListWebSiteInfo request, from [`Client::list_web_site_info`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListWebSiteStatistics: `GET /v5/{project_id}/asset/statistics/web-site`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -101,6 +102,28 @@ impl ListWebSiteStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebSiteStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+            Param::query("domain", "domain", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebSiteStatisticsOutput;
 }
 
 /// Builder of the ListWebSiteStatistics request, from [`Client::list_web_site_statistics`]: one

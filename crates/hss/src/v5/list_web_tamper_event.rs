@@ -2,6 +2,7 @@
 
 //! ListWebTamperEvent: `GET /v5/{project_id}/webtamper/events`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -163,6 +164,42 @@ impl ListWebTamperEventRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebTamperEventRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_private_ip", "host_private_ip", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::query("process_path", "process_path", ParamType::String),
+            Param::query("process_env", "process_env", ParamType::String),
+            Param::query("web_app_name", "web_app_name", ParamType::String),
+            Param::query("start_event_time", "start_event_time", ParamType::Integer),
+            Param::query("end_event_time", "end_event_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebTamperEventOutput;
 }
 
 /// Builder of the ListWebTamperEvent request, from [`Client::list_web_tamper_event`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListWebTamperHost: `GET /v5/{project_id}/webtamper/host-management/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -117,6 +118,33 @@ impl ListWebTamperHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebTamperHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("web_app_name", "web_app_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebTamperHostOutput;
 }
 
 /// Builder of the ListWebTamperHost request, from [`Client::list_web_tamper_host`]: one setter per

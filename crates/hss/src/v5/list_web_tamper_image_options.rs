@@ -2,6 +2,7 @@
 
 //! ListWebTamperImageOptions: `GET /v5/{project_id}/webtamper/image-options`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -113,6 +114,31 @@ impl ListWebTamperImageOptionsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebTamperImageOptionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("registry_type", "registry_type", ParamType::String),
+            Param::query("image_namespace", "image_namespace", ParamType::String),
+            Param::query("registry_name", "registry_name", ParamType::String),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebTamperImageOptionsOutput;
 }
 
 /// Builder of the ListWebTamperImageOptions request, from

@@ -2,6 +2,7 @@
 
 //! ListWebTamperProtectionConfigs: `GET /v5/{project_id}/webtamper/protection-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -141,6 +142,38 @@ impl ListWebTamperProtectionConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebTamperProtectionConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("id", "id", ParamType::String),
+            Param::query("web_app_name", "web_app_name", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("protect_type", "protect_type", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+            Param::query("cluster_name", "cluster_name", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_private_ip", "host_private_ip", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebTamperProtectionConfigsOutput;
 }
 
 /// Builder of the ListWebTamperProtectionConfigs request, from

@@ -2,6 +2,7 @@
 
 //! ListWebTamperProtectionContainer: `GET /v5/{project_id}/webtamper/protection-containers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -126,6 +127,37 @@ impl ListWebTamperProtectionContainerRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebTamperProtectionContainerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query(
+                "protection_config_id",
+                "protection_config_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("host_private_ip", "host_private_ip", ParamType::String),
+            Param::query("container_name", "container_name", ParamType::String),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("status", "status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebTamperProtectionContainerOutput;
 }
 
 /// Builder of the ListWebTamperProtectionContainer request, from

@@ -2,6 +2,7 @@
 
 //! ListWebTamperProtectionDirectory: `GET /v5/{project_id}/webtamper/protection-directories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -121,6 +122,35 @@ impl ListWebTamperProtectionDirectoryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWebTamperProtectionDirectoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+            Param::query(
+                "protection_config_id",
+                "protection_config_id",
+                ParamType::String,
+            ),
+            Param::query("container_id", "container_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("status", "status", ParamType::String),
+            Param::query("protect_directory", "protect_directory", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWebTamperProtectionDirectoryOutput;
 }
 
 /// Builder of the ListWebTamperProtectionDirectory request, from

@@ -2,6 +2,7 @@
 
 //! ListWorkLoads: `GET /v5/{project_id}/container-network/{cluster_id}/{namespace}/workloads`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,27 @@ impl ListWorkLoadsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListWorkLoadsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("workload_type", "workload_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWorkLoadsOutput;
 }
 
 /// Builder of the ListWorkLoads request, from [`Client::list_work_loads`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListWtpProtectHost: `GET /v5/{project_id}/webtamper/hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -137,6 +138,38 @@ impl ListWtpProtectHostRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWtpProtectHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("public_ip", "public_ip", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::query("os_type", "os_type", ParamType::String),
+            Param::query("asset_value", "asset_value", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("protect_status", "protect_status", ParamType::String),
+            Param::query("wtp_status", "wtp_status", ParamType::String),
+            Param::query("agent_status", "agent_status", ParamType::String),
+            Param::query("rasp_status", "rasp_status", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWtpProtectHostOutput;
 }
 
 /// Builder of the ListWtpProtectHost request, from [`Client::list_wtp_protect_host`]: one setter

@@ -2,6 +2,7 @@
 
 //! ModifyCicdConfiguration: `PUT /v5/{project_id}/image/cicd/configurations/{cicd_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl ModifyCicdConfigurationRequest {
         drop(response);
         Ok(ModifyCicdConfigurationOutput { request_id })
     }
+}
+
+impl Operation for ModifyCicdConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("cicd_id", "cicd_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ModifyCicdConfigurationOutput;
 }
 
 /// Builder of the ModifyCicdConfiguration request, from [`Client::modify_cicd_configuration`]: one

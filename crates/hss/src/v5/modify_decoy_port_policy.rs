@@ -2,6 +2,7 @@
 
 //! ModifyDecoyPortPolicy: `PUT /v5/{project_id}/honeypot-port/policy/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl ModifyDecoyPortPolicyRequest {
         drop(response);
         Ok(ModifyDecoyPortPolicyOutput { request_id })
     }
+}
+
+impl Operation for ModifyDecoyPortPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ModifyDecoyPortPolicyOutput;
 }
 
 /// Builder of the ModifyDecoyPortPolicy request, from [`Client::modify_decoy_port_policy`]: one

@@ -2,6 +2,7 @@
 
 //! ModifyImageScanPolicy: `PUT /v5/{project_id}/image/scanner-policies`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl ModifyImageScanPolicyRequest {
         drop(response);
         Ok(ModifyImageScanPolicyOutput { request_id })
     }
+}
+
+impl Operation for ModifyImageScanPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ModifyImageScanPolicyOutput;
 }
 
 /// Builder of the ModifyImageScanPolicy request, from [`Client::modify_image_scan_policy`]: one

@@ -2,6 +2,7 @@
 
 //! ModifyLoginCommonIp: `POST /v5/{project_id}/setting/login-common-ip`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ModifyLoginCommonIpRequest {
         drop(response);
         Ok(ModifyLoginCommonIpOutput { request_id })
     }
+}
+
+impl Operation for ModifyLoginCommonIpRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ModifyLoginCommonIpOutput;
 }
 
 /// Builder of the ModifyLoginCommonIp request, from [`Client::modify_login_common_ip`]: one setter

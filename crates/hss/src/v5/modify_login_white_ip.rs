@@ -2,6 +2,7 @@
 
 //! ModifyLoginWhiteIp: `POST /v5/{project_id}/setting/login-white-ip`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ModifyLoginWhiteIpRequest {
         drop(response);
         Ok(ModifyLoginWhiteIpOutput { request_id })
     }
+}
+
+impl Operation for ModifyLoginWhiteIpRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ModifyLoginWhiteIpOutput;
 }
 
 /// Builder of the ModifyLoginWhiteIp request, from [`Client::modify_login_white_ip`]: one setter

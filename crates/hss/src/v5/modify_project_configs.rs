@@ -2,6 +2,7 @@
 
 //! ModifyProjectConfigs: `PUT /v5/{project_id}/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ModifyProjectConfigsRequest {
         drop(response);
         Ok(ModifyProjectConfigsOutput { request_id })
     }
+}
+
+impl Operation for ModifyProjectConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ModifyProjectConfigsOutput;
 }
 
 /// Builder of the ModifyProjectConfigs request, from [`Client::modify_project_configs`]: one setter

@@ -3,6 +3,7 @@
 //! ParseMultiCloudClusterConfig:
 //! `POST /v5/{project_id}/container/kubernetes/multi-cloud/config-analyze`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -89,6 +90,22 @@ impl ParseMultiCloudClusterConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ParseMultiCloudClusterConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ParseMultiCloudClusterConfigOutput;
 }
 
 /// Builder of the ParseMultiCloudClusterConfig request, from

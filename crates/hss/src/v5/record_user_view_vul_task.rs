@@ -2,6 +2,7 @@
 
 //! RecordUserViewVulTask: `POST /v5/{project_id}/vulnerability/task/user/trace`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl RecordUserViewVulTaskRequest {
         drop(response);
         Ok(RecordUserViewVulTaskOutput { request_id })
     }
+}
+
+impl Operation for RecordUserViewVulTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = RecordUserViewVulTaskOutput;
 }
 
 /// Builder of the RecordUserViewVulTask request, from [`Client::record_user_view_vul_task`]: one

@@ -2,6 +2,7 @@
 
 //! RecreateVulScanTask: `PUT /v5/{project_id}/vulnerability/scan/task/{task_id}/rescan`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl RecreateVulScanTaskRequest {
         drop(response);
         Ok(RecreateVulScanTaskOutput { request_id })
     }
+}
+
+impl Operation for RecreateVulScanTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = RecreateVulScanTaskOutput;
 }
 
 /// Builder of the RecreateVulScanTask request, from [`Client::recreate_vul_scan_task`]: one setter

@@ -2,6 +2,7 @@
 
 //! RemoveLoginWhiteList: `DELETE /v5/{project_id}/event/white-list/login`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl RemoveLoginWhiteListRequest {
         drop(response);
         Ok(RemoveLoginWhiteListOutput { request_id })
     }
+}
+
+impl Operation for RemoveLoginWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = RemoveLoginWhiteListOutput;
 }
 
 /// Builder of the RemoveLoginWhiteList request, from [`Client::remove_login_white_list`]: one

@@ -3,6 +3,7 @@
 //! RemoveMultiCloudClusters:
 //! `DELETE /v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl RemoveMultiCloudClustersRequest {
         drop(response);
         Ok(RemoveMultiCloudClustersOutput { request_id })
     }
+}
+
+impl Operation for RemoveMultiCloudClustersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = RemoveMultiCloudClustersOutput;
 }
 
 /// Builder of the RemoveMultiCloudClusters request, from [`Client::remove_multi_cloud_clusters`]:

@@ -2,6 +2,7 @@
 
 //! RemoveSystemUserWhiteList: `DELETE /v5/{project_id}/event/white-list/userlist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl RemoveSystemUserWhiteListRequest {
         drop(response);
         Ok(RemoveSystemUserWhiteListOutput { request_id })
     }
+}
+
+impl Operation for RemoveSystemUserWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = RemoveSystemUserWhiteListOutput;
 }
 
 /// Builder of the RemoveSystemUserWhiteList request, from

@@ -2,6 +2,7 @@
 
 //! RestoreDuplicationInfo: `POST /v5/{project_id}/ransomware/duplication/{backup_id}/restore`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,26 @@ impl RestoreDuplicationInfoRequest {
         drop(response);
         Ok(RestoreDuplicationInfoOutput { request_id })
     }
+}
+
+impl Operation for RestoreDuplicationInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("backup_id", "backup_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = RestoreDuplicationInfoOutput;
 }
 
 /// Builder of the RestoreDuplicationInfo request, from [`Client::restore_duplication_info`]: one

@@ -2,6 +2,7 @@
 
 //! RestoreVulHostBackup: `PUT /v5/{project_id}/vulnerability/backup/{backup_id}/restore`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl RestoreVulHostBackupRequest {
         drop(response);
         Ok(RestoreVulHostBackupOutput { request_id })
     }
+}
+
+impl Operation for RestoreVulHostBackupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("backup_id", "backup_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = RestoreVulHostBackupOutput;
 }
 
 /// Builder of the RestoreVulHostBackup request, from [`Client::restore_vul_host_backup`]: one

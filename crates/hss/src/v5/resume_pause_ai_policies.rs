@@ -2,6 +2,7 @@
 
 //! ResumePauseAiPolicies: `POST /v5/{project_id}/ai/policy/operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl ResumePauseAiPoliciesRequest {
         drop(response);
         Ok(ResumePauseAiPoliciesOutput { request_id })
     }
+}
+
+impl Operation for ResumePauseAiPoliciesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = ResumePauseAiPoliciesOutput;
 }
 
 /// Builder of the ResumePauseAiPolicies request, from [`Client::resume_pause_ai_policies`]: one

@@ -2,6 +2,7 @@
 
 //! ResumePauseAiPolicyGroups: `POST /v5/{project_id}/ai/policy/groups/operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl ResumePauseAiPolicyGroupsRequest {
         drop(response);
         Ok(ResumePauseAiPolicyGroupsOutput { request_id })
     }
+}
+
+impl Operation for ResumePauseAiPolicyGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = ResumePauseAiPolicyGroupsOutput;
 }
 
 /// Builder of the ResumePauseAiPolicyGroups request, from

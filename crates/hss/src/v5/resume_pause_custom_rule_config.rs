@@ -2,6 +2,7 @@
 
 //! ResumePauseCustomRuleConfig: `POST /v5/{project_id}/custom/rule/config/operate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl ResumePauseCustomRuleConfigRequest {
         drop(response);
         Ok(ResumePauseCustomRuleConfigOutput { request_id })
     }
+}
+
+impl Operation for ResumePauseCustomRuleConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = ResumePauseCustomRuleConfigOutput;
 }
 
 /// Builder of the ResumePauseCustomRuleConfig request, from

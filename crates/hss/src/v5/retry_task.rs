@@ -2,6 +2,7 @@
 
 //! RetryTask: `PUT /v5/{project_id}/common/tasks/{task_id}/retry`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl RetryTaskRequest {
         drop(response);
         Ok(RetryTaskOutput { request_id })
     }
+}
+
+impl Operation for RetryTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = RetryTaskOutput;
 }
 
 /// Builder of the RetryTask request, from [`Client::retry_task`]: one setter per field, then

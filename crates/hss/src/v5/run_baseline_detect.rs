@@ -2,6 +2,7 @@
 
 //! RunBaselineDetect: `GET /v5/{project_id}/baseline/detection/{group_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl RunBaselineDetectRequest {
         drop(response);
         Ok(RunBaselineDetectOutput { request_id })
     }
+}
+
+impl Operation for RunBaselineDetectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = RunBaselineDetectOutput;
 }
 
 /// Builder of the RunBaselineDetect request, from [`Client::run_baseline_detect`]: one setter per

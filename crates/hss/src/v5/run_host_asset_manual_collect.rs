@@ -2,6 +2,7 @@
 
 //! RunHostAssetManualCollect: `POST /v5/{project_id}/asset/manual-collect/{type}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,26 @@ impl RunHostAssetManualCollectRequest {
         drop(response);
         Ok(RunHostAssetManualCollectOutput { request_id })
     }
+}
+
+impl Operation for RunHostAssetManualCollectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("type", "type", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = RunHostAssetManualCollectOutput;
 }
 
 /// Builder of the RunHostAssetManualCollect request, from

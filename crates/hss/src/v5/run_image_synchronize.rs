@@ -2,6 +2,7 @@
 
 //! RunImageSynchronize: Synchronize the image list from SWR
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -124,6 +125,25 @@ impl RunImageSynchronizeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for RunImageSynchronizeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = RunImageSynchronizeOutput;
 }
 
 /// Builder of the RunImageSynchronize request, from [`Client::run_image_synchronize`]: one setter

@@ -2,6 +2,7 @@
 
 //! SendSecurityReport: `POST /v5/{project_id}/report/sending`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SendSecurityReportRequest {
         drop(response);
         Ok(SendSecurityReportOutput { request_id })
     }
+}
+
+impl Operation for SendSecurityReportRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SendSecurityReportOutput;
 }
 
 /// Builder of the SendSecurityReport request, from [`Client::send_security_report`]: one setter per

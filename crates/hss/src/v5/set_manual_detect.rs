@@ -2,6 +2,7 @@
 
 //! SetManualDetect: `POST /v5/{project_id}/host-management/{host_id}/manual-detect`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl SetManualDetectRequest {
         drop(response);
         Ok(SetManualDetectOutput { request_id })
     }
+}
+
+impl Operation for SetManualDetectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SetManualDetectOutput;
 }
 
 /// Builder of the SetManualDetect request, from [`Client::set_manual_detect`]: one setter per

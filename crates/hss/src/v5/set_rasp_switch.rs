@@ -2,6 +2,7 @@
 
 //! SetRaspSwitch: `POST /v5/{project_id}/webtamper/rasp/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl SetRaspSwitchRequest {
         drop(response);
         Ok(SetRaspSwitchOutput { request_id })
     }
+}
+
+impl Operation for SetRaspSwitchRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SetRaspSwitchOutput;
 }
 
 /// Builder of the SetRaspSwitch request, from [`Client::set_rasp_switch`]: one setter per field,

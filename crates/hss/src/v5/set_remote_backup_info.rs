@@ -2,6 +2,7 @@
 
 //! SetRemoteBackupInfo: `POST /v5/{project_id}/wtp/{host_id}/set-remote-backup`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl SetRemoteBackupInfoRequest {
         drop(response);
         Ok(SetRemoteBackupInfoOutput { request_id })
     }
+}
+
+impl Operation for SetRemoteBackupInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SetRemoteBackupInfoOutput;
 }
 
 /// Builder of the SetRemoteBackupInfo request, from [`Client::set_remote_backup_info`]: one setter

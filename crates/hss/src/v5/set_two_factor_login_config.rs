@@ -2,6 +2,7 @@
 
 //! SetTwoFactorLoginConfig: `PUT /v5/{project_id}/setting/two-factor-login/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SetTwoFactorLoginConfigRequest {
         drop(response);
         Ok(SetTwoFactorLoginConfigOutput { request_id })
     }
+}
+
+impl Operation for SetTwoFactorLoginConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SetTwoFactorLoginConfigOutput;
 }
 
 /// Builder of the SetTwoFactorLoginConfig request, from [`Client::set_two_factor_login_config`]:

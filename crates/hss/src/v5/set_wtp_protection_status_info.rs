@@ -2,6 +2,7 @@
 
 //! SetWtpProtectionStatusInfo: `POST /v5/{project_id}/webtamper/static/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl SetWtpProtectionStatusInfoRequest {
         drop(response);
         Ok(SetWtpProtectionStatusInfoOutput { request_id })
     }
+}
+
+impl Operation for SetWtpProtectionStatusInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SetWtpProtectionStatusInfoOutput;
 }
 
 /// Builder of the SetWtpProtectionStatusInfo request, from

@@ -2,6 +2,7 @@
 
 //! ShowAccountTop: `GET /v5/{project_id}/asset/overview/statistics/top/account`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl ShowAccountTopRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAccountTopRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAccountTopOutput;
 }
 
 /// Builder of the ShowAccountTop request, from [`Client::show_account_top`]: one setter per field,

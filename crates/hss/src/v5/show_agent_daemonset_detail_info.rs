@@ -3,6 +3,7 @@
 //! ShowAgentDaemonsetDetailInfo:
 //! `GET /v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,25 @@ impl ShowAgentDaemonsetDetailInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAgentDaemonsetDetailInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAgentDaemonsetDetailInfoOutput;
 }
 
 /// Builder of the ShowAgentDaemonsetDetailInfo request, from

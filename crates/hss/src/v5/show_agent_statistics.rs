@@ -2,6 +2,7 @@
 
 //! ShowAgentStatistics: `GET /v5/{project_id}/overview/agent/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -86,6 +87,25 @@ impl ShowAgentStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAgentStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("container_type", "container_type", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAgentStatisticsOutput;
 }
 
 /// Builder of the ShowAgentStatistics request, from [`Client::show_agent_statistics`]: one setter

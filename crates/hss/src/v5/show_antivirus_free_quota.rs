@@ -2,6 +2,7 @@
 
 //! ShowAntivirusFreeQuota: `GET /v5/{project_id}/antivirus/pay-per-scan/free-quotas`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl ShowAntivirusFreeQuotaRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAntivirusFreeQuotaRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAntivirusFreeQuotaOutput;
 }
 
 /// Builder of the ShowAntivirusFreeQuota request, from [`Client::show_antivirus_free_quota`]: one

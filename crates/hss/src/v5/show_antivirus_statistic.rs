@@ -2,6 +2,7 @@
 
 //! ShowAntivirusStatistic: `GET /v5/{project_id}/antivirus/statistic`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl ShowAntivirusStatisticRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAntivirusStatisticRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAntivirusStatisticOutput;
 }
 
 /// Builder of the ShowAntivirusStatistic request, from [`Client::show_antivirus_statistic`]: one

@@ -2,6 +2,7 @@
 
 //! ShowAppRaspSwitchStatus: `GET /v5/{project_id}/rasp/{host_id}/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,26 @@ impl ShowAppRaspSwitchStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAppRaspSwitchStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("app_type", "app_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAppRaspSwitchStatusOutput;
 }
 
 /// Builder of the ShowAppRaspSwitchStatus request, from [`Client::show_app_rasp_switch_status`]:

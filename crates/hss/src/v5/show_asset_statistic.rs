@@ -2,6 +2,7 @@
 
 //! ShowAssetStatistic: `GET /v5/{project_id}/asset/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,26 @@ impl ShowAssetStatisticRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAssetStatisticRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAssetStatisticOutput;
 }
 
 /// Builder of the ShowAssetStatistic request, from [`Client::show_asset_statistic`]: one setter per

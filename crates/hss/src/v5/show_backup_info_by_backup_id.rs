@@ -2,6 +2,7 @@
 
 //! ShowBackupInfoByBackupId: `GET /v5/{project_id}/ransomware/backup/{backup_id}/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,26 @@ impl ShowBackupInfoByBackupIdRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBackupInfoByBackupIdRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("backup_id", "backup_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowBackupInfoByBackupIdOutput;
 }
 
 /// Builder of the ShowBackupInfoByBackupId request, from [`Client::show_backup_info_by_backup_id`]:

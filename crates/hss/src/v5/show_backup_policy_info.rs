@@ -2,6 +2,7 @@
 
 //! ShowBackupPolicyInfo: `GET /v5/{project_id}/backup/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,25 @@ impl ShowBackupPolicyInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBackupPolicyInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowBackupPolicyInfoOutput;
 }
 
 /// Builder of the ShowBackupPolicyInfo request, from [`Client::show_backup_policy_info`]: one

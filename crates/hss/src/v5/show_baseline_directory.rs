@@ -2,6 +2,7 @@
 
 //! ShowBaselineDirectory: `GET /v5/{project_id}/baseline/security-checks/directory`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,27 @@ impl ShowBaselineDirectoryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBaselineDirectoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("support_os", "support_os", ParamType::String),
+            Param::query("select_type", "select_type", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowBaselineDirectoryOutput;
 }
 
 /// Builder of the ShowBaselineDirectory request, from [`Client::show_baseline_directory`]: one

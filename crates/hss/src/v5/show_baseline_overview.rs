@@ -2,6 +2,7 @@
 
 //! ShowBaselineOverview: `GET /v5/{project_id}/baseline/overview`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,26 @@ impl ShowBaselineOverviewRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBaselineOverviewRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("statistics_type", "statistics_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowBaselineOverviewOutput;
 }
 
 /// Builder of the ShowBaselineOverview request, from [`Client::show_baseline_overview`]: one setter

@@ -2,6 +2,7 @@
 
 //! ShowBaselineStatistic: `GET /v5/{project_id}/baseline/statistic`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,26 @@ impl ShowBaselineStatisticRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBaselineStatisticRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowBaselineStatisticOutput;
 }
 
 /// Builder of the ShowBaselineStatistic request, from [`Client::show_baseline_statistic`]: one

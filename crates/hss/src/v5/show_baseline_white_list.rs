@@ -2,6 +2,7 @@
 
 //! ShowBaselineWhiteList: `GET /v5/{project_id}/baseline/whitelist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ShowBaselineWhiteListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBaselineWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("id", "id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowBaselineWhiteListOutput;
 }
 
 /// Builder of the ShowBaselineWhiteList request, from [`Client::show_baseline_white_list`]: one

@@ -2,6 +2,7 @@
 
 //! ShowCheckRuleDetail: `GET /v5/{project_id}/baseline/check-rule/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,29 @@ impl ShowCheckRuleDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCheckRuleDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("check_type", "check_type", ParamType::String),
+            Param::query("check_rule_id", "check_rule_id", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCheckRuleDetailOutput;
 }
 
 /// Builder of the ShowCheckRuleDetail request, from [`Client::show_check_rule_detail`]: one setter

@@ -2,6 +2,7 @@
 
 //! ShowCheckRuleFixFailDetail: `GET /v5/{project_id}/baseline/check-rule/fail-detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,28 @@ impl ShowCheckRuleFixFailDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCheckRuleFixFailDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("check_rule_id", "check_rule_id", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCheckRuleFixFailDetailOutput;
 }
 
 /// Builder of the ShowCheckRuleFixFailDetail request, from

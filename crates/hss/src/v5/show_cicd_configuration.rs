@@ -2,6 +2,7 @@
 
 //! ShowCicdConfiguration: `GET /v5/{project_id}/image/cicd/configurations/{cicd_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ShowCicdConfigurationRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCicdConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cicd_id", "cicd_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCicdConfigurationOutput;
 }
 
 /// Builder of the ShowCicdConfiguration request, from [`Client::show_cicd_configuration`]: one

@@ -3,6 +3,7 @@
 //! ShowClusterProtectPolicyTemplate:
 //! `GET /v5/{project_id}/container/clusters/protection-policy-templates/{policy_template_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,29 @@ impl ShowClusterProtectPolicyTemplateRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowClusterProtectPolicyTemplateRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path(
+                "policy_template_id",
+                "policy_template_id",
+                ParamType::String,
+            ),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowClusterProtectPolicyTemplateOutput;
 }
 
 /// Builder of the ShowClusterProtectPolicyTemplate request, from

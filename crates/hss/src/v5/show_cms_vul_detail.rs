@@ -2,6 +2,7 @@
 
 //! ShowCmsVulDetail: `GET /v5/{project_id}/vulnerability/cms-detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -111,6 +112,29 @@ impl ShowCmsVulDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCmsVulDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("cve_id", "cve_id", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCmsVulDetailOutput;
 }
 
 /// Builder of the ShowCmsVulDetail request, from [`Client::show_cms_vul_detail`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowCommonPort: `GET /v5/{project_id}/asset/common-port-info`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,26 @@ impl ShowCommonPortRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCommonPortRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("category", "category", ParamType::String),
+            Param::query("port", "port", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCommonPortOutput;
 }
 
 /// Builder of the ShowCommonPort request, from [`Client::show_common_port`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowDecoyPortAutoBind: `GET /v5/{project_id}/honeypot-port/default-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl ShowDecoyPortAutoBindRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowDecoyPortAutoBindRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowDecoyPortAutoBindOutput;
 }
 
 /// Builder of the ShowDecoyPortAutoBind request, from [`Client::show_decoy_port_auto_bind`]: one

@@ -2,6 +2,7 @@
 
 //! ShowDecoyPortHostList: `GET /v5/{project_id}/honeypot-port/host-list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,30 @@ impl ShowDecoyPortHostListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowDecoyPortHostListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("host_name", "host_name", ParamType::String),
+            Param::query("private_ip", "private_ip", ParamType::String),
+            Param::query("policy_id", "policy_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowDecoyPortHostListOutput;
 }
 
 /// Builder of the ShowDecoyPortHostList request, from [`Client::show_decoy_port_host_list`]: one

@@ -2,6 +2,7 @@
 
 //! ShowDefaultSecurityCheckPolicy: `GET /v5/{project_id}/baseline/security-checks/default-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ShowDefaultSecurityCheckPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowDefaultSecurityCheckPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("support_os", "support_os", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowDefaultSecurityCheckPolicyOutput;
 }
 
 /// Builder of the ShowDefaultSecurityCheckPolicy request, from

@@ -3,6 +3,7 @@
 //! ShowDefaultSecurityCheckPolicyDetails:
 //! `GET /v5/{project_id}/baseline/security-checks/default-policy/details`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -147,6 +148,35 @@ impl ShowDefaultSecurityCheckPolicyDetailsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowDefaultSecurityCheckPolicyDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("support_os", "support_os", ParamType::String),
+            Param::query("check_type", "check_type", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("check_rule_name", "check_rule_name", ParamType::String),
+            Param::query("severity", "severity", ParamType::String),
+            Param::query("level", "level", ParamType::String),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("checked", "checked", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowDefaultSecurityCheckPolicyDetailsOutput;
 }
 
 /// Builder of the ShowDefaultSecurityCheckPolicyDetails request, from

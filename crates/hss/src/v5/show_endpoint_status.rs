@@ -2,6 +2,7 @@
 
 //! ShowEndpointStatus: `POST /v5/{project_id}/host-management/vpc-endpointes/batch-query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl ShowEndpointStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowEndpointStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowEndpointStatusOutput;
 }
 
 /// Builder of the ShowEndpointStatus request, from [`Client::show_endpoint_status`]: one setter per

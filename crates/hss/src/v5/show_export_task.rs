@@ -2,6 +2,7 @@
 
 //! ShowExportTask: `GET /v5/{project_id}/event/export-task/{task_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ShowExportTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowExportTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowExportTaskOutput;
 }
 
 /// Builder of the ShowExportTask request, from [`Client::show_export_task`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowExtendedWeakPassword: `GET /v5/{project_id}/image/baseline/extended-weak-password`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,25 @@ impl ShowExtendedWeakPasswordRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowExtendedWeakPasswordRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowExtendedWeakPasswordOutput;
 }
 
 /// Builder of the ShowExtendedWeakPassword request, from [`Client::show_extended_weak_password`]:

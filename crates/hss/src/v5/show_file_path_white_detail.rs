@@ -2,6 +2,7 @@
 
 //! ShowFilePathWhiteDetail: `GET /v5/{project_id}/image/sensitive/filepath_whitelist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -89,6 +90,26 @@ impl ShowFilePathWhiteDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowFilePathWhiteDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("file_path", "file_path", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowFilePathWhiteDetailOutput;
 }
 
 /// Builder of the ShowFilePathWhiteDetail request, from [`Client::show_file_path_white_detail`]:

@@ -2,6 +2,7 @@
 
 //! ShowFileStatistic: `GET /v5/{project_id}/files/statistic`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,26 @@ impl ShowFileStatisticRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowFileStatisticRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("begin_time", "begin_time", ParamType::Integer),
+            Param::query("end_time", "end_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowFileStatisticOutput;
 }
 
 /// Builder of the ShowFileStatistic request, from [`Client::show_file_statistic`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowHostAssetManualCollectStatus: `GET /v5/{project_id}/asset/manual-collect/{type}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,26 @@ impl ShowHostAssetManualCollectStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowHostAssetManualCollectStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("type", "type", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowHostAssetManualCollectStatusOutput;
 }
 
 /// Builder of the ShowHostAssetManualCollectStatus request, from

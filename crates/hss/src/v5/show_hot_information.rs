@@ -2,6 +2,7 @@
 
 //! ShowHotInformation: `GET /v5/{project_id}/overview/hot/information`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -75,6 +76,18 @@ impl ShowHotInformationRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowHotInformationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowHotInformationOutput;
 }
 
 /// Builder of the ShowHotInformation request, from [`Client::show_hot_information`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowImageCheckRuleDetail: `GET /v5/{project_id}/image/baseline/check-rule/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -140,6 +141,35 @@ impl ShowImageCheckRuleDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowImageCheckRuleDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("image_version", "image_version", ParamType::String),
+            Param::query("image_id", "image_id", ParamType::String),
+            Param::query("check_name", "check_name", ParamType::String),
+            Param::query("check_type", "check_type", ParamType::String),
+            Param::query("check_rule_id", "check_rule_id", ParamType::String),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("instance_id", "instance_id", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowImageCheckRuleDetailOutput;
 }
 
 /// Builder of the ShowImageCheckRuleDetail request, from [`Client::show_image_check_rule_detail`]:

@@ -2,6 +2,7 @@
 
 //! ShowImageFilesStat: `GET /v5/{project_id}/image/{image_id}/files-statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,30 @@ impl ShowImageFilesStatRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowImageFilesStatRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("image_id", "image_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("image_type", "image_type", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("image_name", "image_name", ParamType::String),
+            Param::query("tag_name", "tag_name", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowImageFilesStatOutput;
 }
 
 /// Builder of the ShowImageFilesStat request, from [`Client::show_image_files_stat`]: one setter

@@ -2,6 +2,7 @@
 
 //! ShowImageSecurityReportStatistic: `POST /v5/{project_id}/image/security-report/statistic`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -108,6 +109,30 @@ impl ShowImageSecurityReportStatisticRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowImageSecurityReportStatisticRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query(
+                "security_report_type",
+                "security_report_type",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowImageSecurityReportStatisticOutput;
 }
 
 /// Builder of the ShowImageSecurityReportStatistic request, from

@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,23 @@ impl ShowImageUploadCommandRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowImageUploadCommandRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("registry_addr", "registry_addr", ParamType::String),
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("username", "username", ParamType::String),
+            Param::query("password", "password", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowImageUploadCommandOutput;
 }
 
 impl fmt::Debug for ShowImageUploadCommandRequest {

@@ -2,6 +2,7 @@
 
 //! ShowImageWhiteListDetail: `GET /v5/{project_id}/image/whitelists/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -114,6 +115,29 @@ impl ShowImageWhiteListDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowImageWhiteListDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("id", "id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("global_image_type", "global_image_type", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowImageWhiteListDetailOutput;
 }
 
 /// Builder of the ShowImageWhiteListDetail request, from [`Client::show_image_white_list_detail`]:

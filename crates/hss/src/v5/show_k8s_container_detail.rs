@@ -2,6 +2,7 @@
 
 //! ShowK8sContainerDetail: `GET /v5/{project_id}/kubernetes/container/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,25 @@ impl ShowK8sContainerDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowK8sContainerDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("container_id", "container_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowK8sContainerDetailOutput;
 }
 
 /// Builder of the ShowK8sContainerDetail request, from [`Client::show_k8s_container_detail`]: one

@@ -2,6 +2,7 @@
 
 //! ShowK8sPodDetail: `GET /v5/{project_id}/kubernetes/{pod_name}/pod/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,25 @@ impl ShowK8sPodDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowK8sPodDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("pod_name", "pod_name", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowK8sPodDetailOutput;
 }
 
 /// Builder of the ShowK8sPodDetail request, from [`Client::show_k8s_pod_detail`]: one setter per

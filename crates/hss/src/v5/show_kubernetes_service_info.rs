@@ -2,6 +2,7 @@
 
 //! ShowKubernetesServiceInfo: `GET /v5/{project_id}/kubernetes/service/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,25 @@ impl ShowKubernetesServiceInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowKubernetesServiceInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("id", "id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowKubernetesServiceInfoOutput;
 }
 
 /// Builder of the ShowKubernetesServiceInfo request, from [`Client::show_kubernetes_service_info`]:

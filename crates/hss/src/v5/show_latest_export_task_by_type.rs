@@ -2,6 +2,7 @@
 
 //! ShowLatestExportTaskByType: `GET /v5/{project_id}/export-task`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,26 @@ impl ShowLatestExportTaskByTypeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowLatestExportTaskByTypeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("export_task_type", "export_task_type", ParamType::String),
+            Param::query("task_id", "task_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowLatestExportTaskByTypeOutput;
 }
 
 /// Builder of the ShowLatestExportTaskByType request, from

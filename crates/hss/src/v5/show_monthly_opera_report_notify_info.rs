@@ -2,6 +2,7 @@
 
 //! ShowMonthlyOperaReportNotifyInfo: `GET /v5/{project_id}/operational-report/notification`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl ShowMonthlyOperaReportNotifyInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowMonthlyOperaReportNotifyInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowMonthlyOperaReportNotifyInfoOutput;
 }
 
 /// Builder of the ShowMonthlyOperaReportNotifyInfo request, from

@@ -2,6 +2,7 @@
 
 //! ShowMonthlyOperationReportDetail: `GET /v5/{project_id}/operational-report/reports/{report_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ShowMonthlyOperationReportDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowMonthlyOperationReportDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("report_id", "report_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowMonthlyOperationReportDetailOutput;
 }
 
 /// Builder of the ShowMonthlyOperationReportDetail request, from

@@ -3,6 +3,7 @@
 //! ShowMultiCloudClusterAuth:
 //! `GET /v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}/permissions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -100,6 +101,27 @@ impl ShowMultiCloudClusterAuthRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowMultiCloudClusterAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowMultiCloudClusterAuthOutput;
 }
 
 /// Builder of the ShowMultiCloudClusterAuth request, from

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -111,6 +112,24 @@ impl ShowMultiCloudClusterImageCommandRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowMultiCloudClusterImageCommandRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("image_repo", "image_repo", ParamType::String),
+            Param::query("organization", "organization", ParamType::String),
+            Param::query("username", "username", ParamType::String),
+            Param::query("password", "password", ParamType::String),
+            Param::query("plug_type", "plug_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowMultiCloudClusterImageCommandOutput;
 }
 
 impl fmt::Debug for ShowMultiCloudClusterImageCommandRequest {

@@ -3,6 +3,7 @@
 //! ShowMultiCloudClusterProxyScript:
 //! `GET /v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}/agent/install-script`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,25 @@ impl ShowMultiCloudClusterProxyScriptRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowMultiCloudClusterProxyScriptRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowMultiCloudClusterProxyScriptOutput;
 }
 
 /// Builder of the ShowMultiCloudClusterProxyScript request, from

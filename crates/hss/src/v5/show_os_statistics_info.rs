@@ -2,6 +2,7 @@
 
 //! ShowOsStatisticsInfo: `GET /v5/{project_id}/asset/overview/status/os`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl ShowOsStatisticsInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowOsStatisticsInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowOsStatisticsInfoOutput;
 }
 
 /// Builder of the ShowOsStatisticsInfo request, from [`Client::show_os_statistics_info`]: one

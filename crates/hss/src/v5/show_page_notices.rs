@@ -2,6 +2,7 @@
 
 //! ShowPageNotices: `GET /v5/{project_id}/setting/page-notices`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,25 @@ impl ShowPageNoticesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPageNoticesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("page_location", "page_location", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPageNoticesOutput;
 }
 
 /// Builder of the ShowPageNotices request, from [`Client::show_page_notices`]: one setter per

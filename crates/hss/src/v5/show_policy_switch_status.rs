@@ -2,6 +2,7 @@
 
 //! ShowPolicySwitchStatus: `GET /v5/{project_id}/policy/switch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,25 @@ impl ShowPolicySwitchStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPolicySwitchStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("policy_name", "policy_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPolicySwitchStatusOutput;
 }
 
 /// Builder of the ShowPolicySwitchStatus request, from [`Client::show_policy_switch_status`]: one

@@ -2,6 +2,7 @@
 
 //! ShowProductdataOfferingInfos: `GET /v5/{project_id}/product/productdata/offering-infos`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -90,6 +91,26 @@ impl ShowProductdataOfferingInfosRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ShowProductdataOfferingInfosRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("site_code", "site_code", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowProductdataOfferingInfosOutput;
 }
 
 /// Builder of the ShowProductdataOfferingInfos request, from

@@ -2,6 +2,7 @@
 
 //! ShowRaspPolicyDetail: `GET /v5/{project_id}/rasp/policy/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,25 @@ impl ShowRaspPolicyDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRaspPolicyDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("policy_id", "policy_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRaspPolicyDetailOutput;
 }
 
 /// Builder of the ShowRaspPolicyDetail request, from [`Client::show_rasp_policy_detail`]: one

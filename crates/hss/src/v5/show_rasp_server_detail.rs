@@ -2,6 +2,7 @@
 
 //! ShowRaspServerDetail: `GET /v5/{project_id}/rasp/servers/{host_id}/applications`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -114,6 +115,33 @@ impl ShowRaspServerDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRaspServerDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("keyword", "keyword", ParamType::String),
+            Param::query(
+                "app_protect_status",
+                "app_protect_status",
+                ParamType::Integer,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRaspServerDetailOutput;
 }
 
 /// Builder of the ShowRaspServerDetail request, from [`Client::show_rasp_server_detail`]: one

@@ -2,6 +2,7 @@
 
 //! ShowResourceQuotas: `GET /v5/{project_id}/billing/quotas`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,26 @@ impl ShowResourceQuotasRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowResourceQuotasRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("version", "version", ParamType::String),
+            Param::query("charging_mode", "charging_mode", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowResourceQuotasOutput;
 }
 
 /// Builder of the ShowResourceQuotas request, from [`Client::show_resource_quotas`]: one setter per

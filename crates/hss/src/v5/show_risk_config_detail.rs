@@ -2,6 +2,7 @@
 
 //! ShowRiskConfigDetail: `GET /v5/{project_id}/baseline/risk-config/{check_name}/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,29 @@ impl ShowRiskConfigDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRiskConfigDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("check_name", "check_name", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("standard", "standard", ParamType::String),
+            Param::query("host_id", "host_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRiskConfigDetailOutput;
 }
 
 /// Builder of the ShowRiskConfigDetail request, from [`Client::show_risk_config_detail`]: one

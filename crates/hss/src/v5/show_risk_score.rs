@@ -2,6 +2,7 @@
 
 //! ShowRiskScore: `GET /v5/{project_id}/overview/risk/score`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl ShowRiskScoreRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRiskScoreRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRiskScoreOutput;
 }
 
 /// Builder of the ShowRiskScore request, from [`Client::show_risk_score`]: one setter per field,

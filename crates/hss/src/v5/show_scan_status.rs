@@ -2,6 +2,7 @@
 
 //! ShowScanStatus: `GET /v5/{project_id}/host-management/{host_id}/scan-status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,26 @@ impl ShowScanStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowScanStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowScanStatusOutput;
 }
 
 /// Builder of the ShowScanStatus request, from [`Client::show_scan_status`]: one setter per field,

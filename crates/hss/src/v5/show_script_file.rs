@@ -2,6 +2,7 @@
 
 //! ShowScriptFile: `GET /v5/{project_id}/setting/scripts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -90,6 +91,25 @@ impl ShowScriptFileRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for ShowScriptFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowScriptFileOutput;
 }
 
 /// Builder of the ShowScriptFile request, from [`Client::show_script_file`]: one setter per field,

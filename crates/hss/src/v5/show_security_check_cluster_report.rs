@@ -3,6 +3,7 @@
 //! ShowSecurityCheckClusterReport:
 //! `GET /v5/{project_id}/security-check/containers/cluster-reports/{report_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,26 @@ impl ShowSecurityCheckClusterReportRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSecurityCheckClusterReportRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("report_id", "report_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("x-language", "x_language", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSecurityCheckClusterReportOutput;
 }
 
 /// Builder of the ShowSecurityCheckClusterReport request, from

@@ -2,6 +2,7 @@
 
 //! ShowSecurityCheckHostReport: `GET /v5/{project_id}/security-check/host-report/{host_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,26 @@ impl ShowSecurityCheckHostReportRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSecurityCheckHostReportRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("scan_time", "scan_time", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSecurityCheckHostReportOutput;
 }
 
 /// Builder of the ShowSecurityCheckHostReport request, from

@@ -2,6 +2,7 @@
 
 //! ShowSoftwareTop: `GET /v5/{project_id}/asset/overview/statistics/top/software`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl ShowSoftwareTopRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSoftwareTopRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSoftwareTopOutput;
 }
 
 /// Builder of the ShowSoftwareTop request, from [`Client::show_software_top`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowSwitchesStatus: `GET /v5/{project_id}/setting/switches/{code}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ShowSwitchesStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSwitchesStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("code", "code", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSwitchesStatusOutput;
 }
 
 /// Builder of the ShowSwitchesStatus request, from [`Client::show_switches_status`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowTaskStatistics: `GET /v5/{project_id}/common/task-statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ShowTaskStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTaskStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("task_type", "task_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTaskStatisticsOutput;
 }
 
 /// Builder of the ShowTaskStatistics request, from [`Client::show_task_statistics`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowVersion: `GET /v5/{project_id}/billing/version`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,25 @@ impl ShowVersionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVersionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVersionOutput;
 }
 
 /// Builder of the ShowVersion request, from [`Client::show_version`]: one setter per field, then

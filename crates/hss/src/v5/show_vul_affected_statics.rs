@@ -2,6 +2,9 @@
 
 //! ShowVulAffectedStatics: `GET /v5/{project_id}/vulnerability/statistics/affected`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -122,6 +125,33 @@ impl ShowVulAffectedStaticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVulAffectedStaticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("select_type", "select_type", ParamType::String),
+            Param::query("type", "type", ParamType::String),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+            Param::query("container_ids", "container_ids", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("is_container", "is_container", ParamType::Boolean),
+            Param::query("vul_ids", "vul_ids", ParamType::String).list(ListStyle::Repeated),
+            Param::query("host_ids", "host_ids", ParamType::String).list(ListStyle::Repeated),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVulAffectedStaticsOutput;
 }
 
 /// Builder of the ShowVulAffectedStatics request, from [`Client::show_vul_affected_statics`]: one

@@ -2,6 +2,7 @@
 
 //! ShowVulReportData: `POST /v5/{project_id}/vulnerability/report/data`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ShowVulReportDataRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVulReportDataRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowVulReportDataOutput;
 }
 
 /// Builder of the ShowVulReportData request, from [`Client::show_vul_report_data`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowVulScanPolicy: `GET /v5/{project_id}/vulnerability/scan-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl ShowVulScanPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVulScanPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVulScanPolicyOutput;
 }
 
 /// Builder of the ShowVulScanPolicy request, from [`Client::show_vul_scan_policy`]: one setter per

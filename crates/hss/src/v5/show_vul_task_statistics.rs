@@ -2,6 +2,7 @@
 
 //! ShowVulTaskStatistics: `GET /v5/{project_id}/vulnerability/task/statistics`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl ShowVulTaskStatisticsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVulTaskStatisticsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVulTaskStatisticsOutput;
 }
 
 /// Builder of the ShowVulTaskStatistics request, from [`Client::show_vul_task_statistics`]: one

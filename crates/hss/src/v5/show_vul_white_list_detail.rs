@@ -2,6 +2,7 @@
 
 //! ShowVulWhiteListDetail: `GET /v5/{project_id}/vulnerability/white-list/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,25 @@ impl ShowVulWhiteListDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVulWhiteListDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("id", "id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVulWhiteListDetailOutput;
 }
 
 /// Builder of the ShowVulWhiteListDetail request, from [`Client::show_vul_white_list_detail`]: one

@@ -3,6 +3,7 @@
 //! ShowWebAppAndServiceTop:
 //! `GET /v5/{project_id}/asset/overview/statistics/top/web-app-and-service`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,25 @@ impl ShowWebAppAndServiceTopRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWebAppAndServiceTopRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("catalogue", "catalogue", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWebAppAndServiceTopOutput;
 }
 
 /// Builder of the ShowWebAppAndServiceTop request, from [`Client::show_web_app_and_service_top`]:

@@ -2,6 +2,7 @@
 
 //! ShowWebSiteTop: `GET /v5/{project_id}/asset/overview/statistics/top/web-site`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl ShowWebSiteTopRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWebSiteTopRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWebSiteTopOutput;
 }
 
 /// Builder of the ShowWebSiteTop request, from [`Client::show_web_site_top`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowWebTamperRaspPath: `GET /v5/{project_id}/wtp/{host_id}/rasp-path`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl ShowWebTamperRaspPathRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWebTamperRaspPathRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWebTamperRaspPathOutput;
 }
 
 /// Builder of the ShowWebTamperRaspPath request, from [`Client::show_web_tamper_rasp_path`]: one

@@ -2,6 +2,7 @@
 
 //! ShowWelfareAreaInfo: `GET /v5/{project_id}/operational-report/welfare`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,18 @@ impl ShowWelfareAreaInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWelfareAreaInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::header("x-language", "x_language", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWelfareAreaInfoOutput;
 }
 
 /// Builder of the ShowWelfareAreaInfo request, from [`Client::show_welfare_area_info`]: one setter

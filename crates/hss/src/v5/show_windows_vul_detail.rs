@@ -2,6 +2,7 @@
 
 //! ShowWindowsVulDetail: `GET /v5/{project_id}/vulnerability/windows-detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,29 @@ impl ShowWindowsVulDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWindowsVulDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("vul_id", "vul_id", ParamType::String),
+            Param::query("cve_id", "cve_id", ParamType::String),
+            Param::query("handle_status", "handle_status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWindowsVulDetailOutput;
 }
 
 /// Builder of the ShowWindowsVulDetail request, from [`Client::show_windows_vul_detail`]: one

@@ -2,6 +2,7 @@
 
 //! StartAutoKillVirusStatus: `POST /v5/{project_id}/setting/virus-kill`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl StartAutoKillVirusStatusRequest {
         drop(response);
         Ok(StartAutoKillVirusStatusOutput { request_id })
     }
+}
+
+impl Operation for StartAutoKillVirusStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = StartAutoKillVirusStatusOutput;
 }
 
 /// Builder of the StartAutoKillVirusStatus request, from [`Client::start_auto_kill_virus_status`]:

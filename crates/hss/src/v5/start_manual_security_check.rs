@@ -2,6 +2,7 @@
 
 //! StartManualSecurityCheck: `POST /v5/{project_id}/security-check/manual-check/start`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl StartManualSecurityCheckRequest {
         drop(response);
         Ok(StartManualSecurityCheckOutput { request_id })
     }
+}
+
+impl Operation for StartManualSecurityCheckRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = StartManualSecurityCheckOutput;
 }
 
 /// Builder of the StartManualSecurityCheck request, from [`Client::start_manual_security_check`]:

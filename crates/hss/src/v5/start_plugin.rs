@@ -2,6 +2,7 @@
 
 //! StartPlugin: `POST /v5/{project_id}/plugins/attachments/start`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl StartPluginRequest {
         drop(response);
         Ok(StartPluginOutput { request_id })
     }
+}
+
+impl Operation for StartPluginRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = StartPluginOutput;
 }
 
 /// Builder of the StartPlugin request, from [`Client::start_plugin`]: one setter per field, then

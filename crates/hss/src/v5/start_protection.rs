@@ -2,6 +2,7 @@
 
 //! StartProtection: `POST /v5/{project_id}/ransomware/protection/open`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl StartProtectionRequest {
         drop(response);
         Ok(StartProtectionOutput { request_id })
     }
+}
+
+impl Operation for StartProtectionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = StartProtectionOutput;
 }
 
 /// Builder of the StartProtection request, from [`Client::start_protection`]: one setter per field,

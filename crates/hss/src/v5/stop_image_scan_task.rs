@@ -2,6 +2,7 @@
 
 //! StopImageScanTask: `PUT /v5/{project_id}/image/image-scan/tasks/{task_id}/stop`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,26 @@ impl StopImageScanTaskRequest {
         drop(response);
         Ok(StopImageScanTaskOutput { request_id })
     }
+}
+
+impl Operation for StopImageScanTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("task_id", "task_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = StopImageScanTaskOutput;
 }
 
 /// Builder of the StopImageScanTask request, from [`Client::stop_image_scan_task`]: one setter per

@@ -2,6 +2,7 @@
 
 //! StopManualSecurityCheck: `POST /v5/{project_id}/security-check/manual-check/stop`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -78,6 +79,22 @@ impl StopManualSecurityCheckRequest {
         drop(response);
         Ok(StopManualSecurityCheckOutput { request_id })
     }
+}
+
+impl Operation for StopManualSecurityCheckRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = StopManualSecurityCheckOutput;
 }
 
 /// Builder of the StopManualSecurityCheck request, from [`Client::stop_manual_security_check`]: one

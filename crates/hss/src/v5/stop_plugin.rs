@@ -2,6 +2,7 @@
 
 //! StopPlugin: `POST /v5/{project_id}/plugins/attachments/stop`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl StopPluginRequest {
         drop(response);
         Ok(StopPluginOutput { request_id })
     }
+}
+
+impl Operation for StopPluginRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = StopPluginOutput;
 }
 
 /// Builder of the StopPlugin request, from [`Client::stop_plugin`]: one setter per field, then

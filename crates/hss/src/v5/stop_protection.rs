@@ -2,6 +2,7 @@
 
 //! StopProtection: `POST /v5/{project_id}/ransomware/protection/close`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl StopProtectionRequest {
         drop(response);
         Ok(StopProtectionOutput { request_id })
     }
+}
+
+impl Operation for StopProtectionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = StopProtectionOutput;
 }
 
 /// Builder of the StopProtection request, from [`Client::stop_protection`]: one setter per field,

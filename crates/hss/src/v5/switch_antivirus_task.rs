@@ -2,6 +2,7 @@
 
 //! SwitchAntivirusTask: `PUT /v5/{project_id}/antivirus/task`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SwitchAntivirusTaskRequest {
         drop(response);
         Ok(SwitchAntivirusTaskOutput { request_id })
     }
+}
+
+impl Operation for SwitchAntivirusTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchAntivirusTaskOutput;
 }
 
 /// Builder of the SwitchAntivirusTask request, from [`Client::switch_antivirus_task`]: one setter

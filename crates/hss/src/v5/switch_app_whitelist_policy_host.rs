@@ -2,6 +2,7 @@
 
 //! SwitchAppWhitelistPolicyHost: `PUT /v5/{project_id}/app/host`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SwitchAppWhitelistPolicyHostRequest {
         drop(response);
         Ok(SwitchAppWhitelistPolicyHostOutput { request_id })
     }
+}
+
+impl Operation for SwitchAppWhitelistPolicyHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchAppWhitelistPolicyHostOutput;
 }
 
 /// Builder of the SwitchAppWhitelistPolicyHost request, from

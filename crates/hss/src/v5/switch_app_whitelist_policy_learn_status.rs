@@ -2,6 +2,7 @@
 
 //! SwitchAppWhitelistPolicyLearnStatus: `POST /v5/{project_id}/app/{policy_id}/learn`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl SwitchAppWhitelistPolicyLearnStatusRequest {
         drop(response);
         Ok(SwitchAppWhitelistPolicyLearnStatusOutput { request_id })
     }
+}
+
+impl Operation for SwitchAppWhitelistPolicyLearnStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchAppWhitelistPolicyLearnStatusOutput;
 }
 
 /// Builder of the SwitchAppWhitelistPolicyLearnStatus request, from

@@ -2,6 +2,7 @@
 
 //! SwitchClusterProtectionMode: `POST /v5/{project_id}/cluster-protect/switch-mod`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SwitchClusterProtectionModeRequest {
         drop(response);
         Ok(SwitchClusterProtectionModeOutput { request_id })
     }
+}
+
+impl Operation for SwitchClusterProtectionModeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchClusterProtectionModeOutput;
 }
 
 /// Builder of the SwitchClusterProtectionMode request, from

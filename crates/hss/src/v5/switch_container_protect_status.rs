@@ -2,6 +2,7 @@
 
 //! SwitchContainerProtectStatus: `POST /v5/{project_id}/container/switch-version`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SwitchContainerProtectStatusRequest {
         drop(response);
         Ok(SwitchContainerProtectStatusOutput { request_id })
     }
+}
+
+impl Operation for SwitchContainerProtectStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchContainerProtectStatusOutput;
 }
 
 /// Builder of the SwitchContainerProtectStatus request, from

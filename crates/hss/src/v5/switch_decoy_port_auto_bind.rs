@@ -2,6 +2,7 @@
 
 //! SwitchDecoyPortAutoBind: `PUT /v5/{project_id}/honeypot-port/default-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,27 @@ impl SwitchDecoyPortAutoBindRequest {
         drop(response);
         Ok(SwitchDecoyPortAutoBindOutput { request_id })
     }
+}
+
+impl Operation for SwitchDecoyPortAutoBindRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("enable", "enable", ParamType::Boolean),
+            Param::query("linux_policy_id", "linux_policy_id", ParamType::String),
+            Param::query("windows_policy_id", "windows_policy_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = SwitchDecoyPortAutoBindOutput;
 }
 
 /// Builder of the SwitchDecoyPortAutoBind request, from [`Client::switch_decoy_port_auto_bind`]:

@@ -2,6 +2,7 @@
 
 //! SwitchDecoyPortHostPolicy: `PUT /v5/{project_id}/honeypot-port/host-policy/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,26 @@ impl SwitchDecoyPortHostPolicyRequest {
         drop(response);
         Ok(SwitchDecoyPortHostPolicyOutput { request_id })
     }
+}
+
+impl Operation for SwitchDecoyPortHostPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_id", "host_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = SwitchDecoyPortHostPolicyOutput;
 }
 
 /// Builder of the SwitchDecoyPortHostPolicy request, from

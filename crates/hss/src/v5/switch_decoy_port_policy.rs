@@ -2,6 +2,7 @@
 
 //! SwitchDecoyPortPolicy: `PUT /v5/{project_id}/honeypot-port/policy-enable/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,27 @@ impl SwitchDecoyPortPolicyRequest {
         drop(response);
         Ok(SwitchDecoyPortPolicyOutput { request_id })
     }
+}
+
+impl Operation for SwitchDecoyPortPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("policy_id", "policy_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("enable", "enable", ParamType::Boolean),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = SwitchDecoyPortPolicyOutput;
 }
 
 /// Builder of the SwitchDecoyPortPolicy request, from [`Client::switch_decoy_port_policy`]: one

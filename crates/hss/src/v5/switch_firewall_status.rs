@@ -2,6 +2,7 @@
 
 //! SwitchFirewallStatus: `POST /v5/{project_id}/host-management/firewall`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SwitchFirewallStatusRequest {
         drop(response);
         Ok(SwitchFirewallStatusOutput { request_id })
     }
+}
+
+impl Operation for SwitchFirewallStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchFirewallStatusOutput;
 }
 
 /// Builder of the SwitchFirewallStatus request, from [`Client::switch_firewall_status`]: one setter

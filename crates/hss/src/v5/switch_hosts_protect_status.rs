@@ -2,6 +2,7 @@
 
 //! SwitchHostsProtectStatus: `POST /v5/{project_id}/host-management/protection`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl SwitchHostsProtectStatusRequest {
         drop(response);
         Ok(SwitchHostsProtectStatusOutput { request_id })
     }
+}
+
+impl Operation for SwitchHostsProtectStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchHostsProtectStatusOutput;
 }
 
 /// Builder of the SwitchHostsProtectStatus request, from [`Client::switch_hosts_protect_status`]:

@@ -2,6 +2,7 @@
 
 //! SwitchRasp: `PUT /v5/{project_id}/rasp/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SwitchRaspRequest {
         drop(response);
         Ok(SwitchRaspOutput { request_id })
     }
+}
+
+impl Operation for SwitchRaspRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchRaspOutput;
 }
 
 /// Builder of the SwitchRasp request, from [`Client::switch_rasp`]: one setter per field, then

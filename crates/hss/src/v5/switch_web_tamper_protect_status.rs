@@ -2,6 +2,7 @@
 
 //! SwitchWebTamperProtectStatus: `PUT /v5/{project_id}/webtamper/protection-config/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SwitchWebTamperProtectStatusRequest {
         drop(response);
         Ok(SwitchWebTamperProtectStatusOutput { request_id })
     }
+}
+
+impl Operation for SwitchWebTamperProtectStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SwitchWebTamperProtectStatusOutput;
 }
 
 /// Builder of the SwitchWebTamperProtectStatus request, from

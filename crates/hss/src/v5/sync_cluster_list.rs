@@ -2,6 +2,7 @@
 
 //! SyncClusterList: `GET /v5/{project_id}/container-network/cluster/sync`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -78,6 +79,22 @@ impl SyncClusterListRequest {
         drop(response);
         Ok(SyncClusterListOutput { request_id })
     }
+}
+
+impl Operation for SyncClusterListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = SyncClusterListOutput;
 }
 
 /// Builder of the SyncClusterList request, from [`Client::sync_cluster_list`]: one setter per

@@ -2,6 +2,7 @@
 
 //! SyncClusterProtectionEvent: `POST /v5/{project_id}/container/clusters/protection-event-sync`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,25 @@ impl SyncClusterProtectionEventRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for SyncClusterProtectionEventRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("cluster_id", "cluster_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = SyncClusterProtectionEventOutput;
 }
 
 /// Builder of the SyncClusterProtectionEvent request, from

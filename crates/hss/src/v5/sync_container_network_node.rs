@@ -2,6 +2,7 @@
 
 //! SyncContainerNetworkNode: `GET /v5/{project_id}/container-network/{cluster_id}/node-sync`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,25 @@ impl SyncContainerNetworkNodeRequest {
         drop(response);
         Ok(SyncContainerNetworkNodeOutput { request_id })
     }
+}
+
+impl Operation for SyncContainerNetworkNodeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = SyncContainerNetworkNodeOutput;
 }
 
 /// Builder of the SyncContainerNetworkNode request, from [`Client::sync_container_network_node`]:

@@ -3,6 +3,7 @@
 //! SyncMultiCloudClusterStatus:
 //! `POST /v5/{project_id}/container/kubernetes/multi-cloud/clusters/status-synchronize`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl SyncMultiCloudClusterStatusRequest {
         drop(response);
         Ok(SyncMultiCloudClusterStatusOutput { request_id })
     }
+}
+
+impl Operation for SyncMultiCloudClusterStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SyncMultiCloudClusterStatusOutput;
 }
 
 /// Builder of the SyncMultiCloudClusterStatus request, from

@@ -3,6 +3,7 @@
 //! SyncSecurityGroupPolicies:
 //! `GET /v5/{project_id}/container-network/{cluster_id}/security-group-policy-sync`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,25 @@ impl SyncSecurityGroupPoliciesRequest {
         drop(response);
         Ok(SyncSecurityGroupPoliciesOutput { request_id })
     }
+}
+
+impl Operation for SyncSecurityGroupPoliciesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = SyncSecurityGroupPoliciesOutput;
 }
 
 /// Builder of the SyncSecurityGroupPolicies request, from [`Client::sync_security_group_policies`]:

@@ -2,6 +2,7 @@
 
 //! UninstallAgents: `POST /v5/{project_id}/host-management/uninstall`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UninstallAgentsRequest {
         drop(response);
         Ok(UninstallAgentsOutput { request_id })
     }
+}
+
+impl Operation for UninstallAgentsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UninstallAgentsOutput;
 }
 
 /// Builder of the UninstallAgents request, from [`Client::uninstall_agents`]: one setter per field,

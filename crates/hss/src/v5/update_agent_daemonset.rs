@@ -3,6 +3,7 @@
 //! UpdateAgentDaemonset:
 //! `PUT /v5/{project_id}/container/kubernetes/clusters/{cluster_id}/daemonsets`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,26 @@ impl UpdateAgentDaemonsetRequest {
         drop(response);
         Ok(UpdateAgentDaemonsetOutput { request_id })
     }
+}
+
+impl Operation for UpdateAgentDaemonsetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateAgentDaemonsetOutput;
 }
 
 /// Builder of the UpdateAgentDaemonset request, from [`Client::update_agent_daemonset`]: one setter

@@ -2,6 +2,7 @@
 
 //! UpdateAiPolicyDetail: `PUT /v5/{project_id}/ai/policy/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl UpdateAiPolicyDetailRequest {
         drop(response);
         Ok(UpdateAiPolicyDetailOutput { request_id })
     }
+}
+
+impl Operation for UpdateAiPolicyDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateAiPolicyDetailOutput;
 }
 
 /// Builder of the UpdateAiPolicyDetail request, from [`Client::update_ai_policy_detail`]: one

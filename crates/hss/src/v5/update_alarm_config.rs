@@ -2,6 +2,7 @@
 
 //! UpdateAlarmConfig: `PUT /v5/{project_id}/setting/alarm-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl UpdateAlarmConfigRequest {
         drop(response);
         Ok(UpdateAlarmConfigOutput { request_id })
     }
+}
+
+impl Operation for UpdateAlarmConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateAlarmConfigOutput;
 }
 
 /// Builder of the UpdateAlarmConfig request, from [`Client::update_alarm_config`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateAlarmWhiteListHost: `PUT /v5/{project_id}/event/white-list/alarm`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl UpdateAlarmWhiteListHostRequest {
         drop(response);
         Ok(UpdateAlarmWhiteListHostOutput { request_id })
     }
+}
+
+impl Operation for UpdateAlarmWhiteListHostRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateAlarmWhiteListHostOutput;
 }
 
 /// Builder of the UpdateAlarmWhiteListHost request, from [`Client::update_alarm_white_list_host`]:

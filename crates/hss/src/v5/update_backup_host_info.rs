@@ -2,6 +2,7 @@
 
 //! UpdateBackupHostInfo: `PUT /v5/{project_id}/wtp/backup-hosts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdateBackupHostInfoRequest {
         drop(response);
         Ok(UpdateBackupHostInfoOutput { request_id })
     }
+}
+
+impl Operation for UpdateBackupHostInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateBackupHostInfoOutput;
 }
 
 /// Builder of the UpdateBackupHostInfo request, from [`Client::update_backup_host_info`]: one

@@ -2,6 +2,7 @@
 
 //! UpdateBackupPolicyInfo: `PUT /v5/{project_id}/backup/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl UpdateBackupPolicyInfoRequest {
         drop(response);
         Ok(UpdateBackupPolicyInfoOutput { request_id })
     }
+}
+
+impl Operation for UpdateBackupPolicyInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateBackupPolicyInfoOutput;
 }
 
 /// Builder of the UpdateBackupPolicyInfo request, from [`Client::update_backup_policy_info`]: one

@@ -2,6 +2,7 @@
 
 //! UpdateCustomRuleConfig: `PUT /v5/{project_id}/custom/rule/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl UpdateCustomRuleConfigRequest {
         drop(response);
         Ok(UpdateCustomRuleConfigOutput { request_id })
     }
+}
+
+impl Operation for UpdateCustomRuleConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateCustomRuleConfigOutput;
 }
 
 /// Builder of the UpdateCustomRuleConfig request, from [`Client::update_custom_rule_config`]: one

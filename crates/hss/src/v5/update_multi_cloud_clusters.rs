@@ -3,6 +3,7 @@
 //! UpdateMultiCloudClusters:
 //! `PUT /v5/{project_id}/container/kubernetes/multi-cloud/clusters/{cluster_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,25 @@ impl UpdateMultiCloudClustersRequest {
         drop(response);
         Ok(UpdateMultiCloudClustersOutput { request_id })
     }
+}
+
+impl Operation for UpdateMultiCloudClustersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateMultiCloudClustersOutput;
 }
 
 /// Builder of the UpdateMultiCloudClusters request, from [`Client::update_multi_cloud_clusters`]:

@@ -2,6 +2,7 @@
 
 //! UpdatePolicy: `PUT /v5/{project_id}/rasp/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -102,6 +103,26 @@ impl UpdatePolicyRequest {
         drop(response);
         Ok(UpdatePolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdatePolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("policy_id", "policy_id", ParamType::String),
+            Param::query("policy_name", "policy_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdatePolicyOutput;
 }
 
 /// Builder of the UpdatePolicy request, from [`Client::update_policy`]: one setter per field, then

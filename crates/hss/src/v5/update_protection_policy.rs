@@ -2,6 +2,7 @@
 
 //! UpdateProtectionPolicy: `PUT /v5/{project_id}/ransomware/protection/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,25 @@ impl UpdateProtectionPolicyRequest {
         drop(response);
         Ok(UpdateProtectionPolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdateProtectionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateProtectionPolicyOutput;
 }
 
 /// Builder of the UpdateProtectionPolicy request, from [`Client::update_protection_policy`]: one

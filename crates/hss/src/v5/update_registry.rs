@@ -2,6 +2,7 @@
 
 //! UpdateRegistry: `PUT /v5/{project_id}/image/registries/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl UpdateRegistryRequest {
         drop(response);
         Ok(UpdateRegistryOutput { request_id })
     }
+}
+
+impl Operation for UpdateRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("id", "id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateRegistryOutput;
 }
 
 /// Builder of the UpdateRegistry request, from [`Client::update_registry`]: one setter per field,

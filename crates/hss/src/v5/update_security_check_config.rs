@@ -2,6 +2,7 @@
 
 //! UpdateSecurityCheckConfig: `POST /v5/{project_id}/security-check/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdateSecurityCheckConfigRequest {
         drop(response);
         Ok(UpdateSecurityCheckConfigOutput { request_id })
     }
+}
+
+impl Operation for UpdateSecurityCheckConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateSecurityCheckConfigOutput;
 }
 
 /// Builder of the UpdateSecurityCheckConfig request, from [`Client::update_security_check_config`]:

@@ -3,6 +3,7 @@
 //! UpdateSecurityCheckPolicyGroup:
 //! `POST /v5/{project_id}/baseline/security-checks/policy-group/{group_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,25 @@ impl UpdateSecurityCheckPolicyGroupRequest {
         drop(response);
         Ok(UpdateSecurityCheckPolicyGroupOutput { request_id })
     }
+}
+
+impl Operation for UpdateSecurityCheckPolicyGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateSecurityCheckPolicyGroupOutput;
 }
 
 /// Builder of the UpdateSecurityCheckPolicyGroup request, from

@@ -3,6 +3,7 @@
 //! UpdateSecurityGroupPolicy:
 //! `PUT /v5/{project_id}/container-network/{cluster_id}/{namespace}/security-group-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,26 @@ impl UpdateSecurityGroupPolicyRequest {
         drop(response);
         Ok(UpdateSecurityGroupPolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdateSecurityGroupPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("cluster_id", "cluster_id", ParamType::String),
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateSecurityGroupPolicyOutput;
 }
 
 /// Builder of the UpdateSecurityGroupPolicy request, from [`Client::update_security_group_policy`]:

@@ -2,6 +2,7 @@
 
 //! UpdateSystemUserWhiteList: `PUT /v5/{project_id}/event/white-list/userlist`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdateSystemUserWhiteListRequest {
         drop(response);
         Ok(UpdateSystemUserWhiteListOutput { request_id })
     }
+}
+
+impl Operation for UpdateSystemUserWhiteListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateSystemUserWhiteListOutput;
 }
 
 /// Builder of the UpdateSystemUserWhiteList request, from

@@ -2,6 +2,7 @@
 
 //! UpdateWebTamperHostPolicy: `PUT /v5/{project_id}/webtamper/{host_id}/policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,25 @@ impl UpdateWebTamperHostPolicyRequest {
         drop(response);
         Ok(UpdateWebTamperHostPolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdateWebTamperHostPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateWebTamperHostPolicyOutput;
 }
 
 /// Builder of the UpdateWebTamperHostPolicy request, from

@@ -2,6 +2,7 @@
 
 //! UpdateWebTamperRaspPath: `PUT /v5/{project_id}/wtp/{host_id}/rasp-path`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,26 @@ impl UpdateWebTamperRaspPathRequest {
         drop(response);
         Ok(UpdateWebTamperRaspPathOutput { request_id })
     }
+}
+
+impl Operation for UpdateWebTamperRaspPathRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("host_id", "host_id", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+            Param::query("host_name", "host_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateWebTamperRaspPathOutput;
 }
 
 /// Builder of the UpdateWebTamperRaspPath request, from [`Client::update_web_tamper_rasp_path`]:

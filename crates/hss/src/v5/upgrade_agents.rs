@@ -2,6 +2,7 @@
 
 //! UpgradeAgents: `POST /v5/{project_id}/host-management/upgrade`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpgradeAgentsRequest {
         drop(response);
         Ok(UpgradeAgentsOutput { request_id })
     }
+}
+
+impl Operation for UpgradeAgentsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpgradeAgentsOutput;
 }
 
 /// Builder of the UpgradeAgents request, from [`Client::upgrade_agents`]: one setter per field,

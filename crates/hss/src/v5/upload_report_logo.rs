@@ -2,6 +2,7 @@
 
 //! UploadReportLogo: `POST /v5/{project_id}/report/logo/upload`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -90,6 +91,22 @@ impl UploadReportLogoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UploadReportLogoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "enterprise_project_id",
+            "enterprise_project_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Multipart,
+    };
+    type Output = UploadReportLogoOutput;
 }
 
 /// Builder of the UploadReportLogo request, from [`Client::upload_report_logo`]: one setter per

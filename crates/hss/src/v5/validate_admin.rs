@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,21 @@ impl ValidateAdminRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ValidateAdminRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::header("X-Security-Token", "x_security_token", ParamType::String),
+            Param::header("region", "region", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ValidateAdminOutput;
 }
 
 impl fmt::Debug for ValidateAdminRequest {

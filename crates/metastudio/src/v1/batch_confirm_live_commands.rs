@@ -3,6 +3,7 @@
 //! BatchConfirmLiveCommands:
 //! `POST /v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/batch-commands-confirm`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,22 @@ impl BatchConfirmLiveCommandsRequest {
         drop(response);
         Ok(BatchConfirmLiveCommandsOutput { request_id })
     }
+}
+
+impl Operation for BatchConfirmLiveCommandsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchConfirmLiveCommandsOutput;
 }
 
 /// Builder of the BatchConfirmLiveCommands request, from [`Client::batch_confirm_live_commands`]:

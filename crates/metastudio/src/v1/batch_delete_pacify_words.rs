@@ -2,6 +2,7 @@
 
 //! BatchDeletePacifyWords: `POST /v1/{project_id}/digital-human-chat/pacify-words/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl BatchDeletePacifyWordsRequest {
         drop(response);
         Ok(BatchDeletePacifyWordsOutput { request_id })
     }
+}
+
+impl Operation for BatchDeletePacifyWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeletePacifyWordsOutput;
 }
 
 /// Builder of the BatchDeletePacifyWords request, from [`Client::batch_delete_pacify_words`]: one

@@ -2,6 +2,7 @@
 
 //! BindUserAssetResource: `POST /v1/{project_id}/tenants/bind-resource`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl BindUserAssetResourceRequest {
         drop(response);
         Ok(BindUserAssetResourceOutput { request_id })
     }
+}
+
+impl Operation for BindUserAssetResourceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = BindUserAssetResourceOutput;
 }
 
 /// Builder of the BindUserAssetResource request, from [`Client::bind_user_asset_resource`]: one

@@ -2,6 +2,7 @@
 
 //! CancelPhotoDigitalHumanVideo: `POST /v1/{project_id}/photo-digital-human-videos/{job_id}/cancel`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl CancelPhotoDigitalHumanVideoRequest {
         drop(response);
         Ok(CancelPhotoDigitalHumanVideoOutput { request_id })
     }
+}
+
+impl Operation for CancelPhotoDigitalHumanVideoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = CancelPhotoDigitalHumanVideoOutput;
 }
 
 /// Builder of the CancelPhotoDigitalHumanVideo request, from

@@ -2,6 +2,7 @@
 
 //! CheckRecallKnowledgeLibrary: `POST /v1/{project_id}/wise-brain-manager/knowledge-library/recall`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -90,6 +91,22 @@ impl CheckRecallKnowledgeLibraryRequest {
             request_id,
         })
     }
+}
+
+impl Operation for CheckRecallKnowledgeLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CheckRecallKnowledgeLibraryOutput;
 }
 
 /// Builder of the CheckRecallKnowledgeLibrary request, from

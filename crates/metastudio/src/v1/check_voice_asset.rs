@@ -2,6 +2,7 @@
 
 //! CheckVoiceAsset: `POST /v1/{project_id}/ttsc/check-voice-asset/{voice_asset_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl CheckVoiceAssetRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CheckVoiceAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("voice_asset_id", "voice_asset_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = CheckVoiceAssetOutput;
 }
 
 /// Builder of the CheckVoiceAsset request, from [`Client::check_voice_asset`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CommitShortJob: `POST /v1/{project_id}/voice-training-manage/user/short-jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl CommitShortJobRequest {
         drop(response);
         Ok(CommitShortJobOutput { request_id })
     }
+}
+
+impl Operation for CommitShortJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = CommitShortJobOutput;
 }
 
 /// Builder of the CommitShortJob request, from [`Client::commit_short_job`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! CommitVoiceTrainingJob: `POST /v1/{project_id}/voice-training-manage/user/jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl CommitVoiceTrainingJobRequest {
         drop(response);
         Ok(CommitVoiceTrainingJobOutput { request_id })
     }
+}
+
+impl Operation for CommitVoiceTrainingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CommitVoiceTrainingJobOutput;
 }
 
 /// Builder of the CommitVoiceTrainingJob request, from [`Client::commit_voice_training_job`]: one

@@ -2,6 +2,7 @@
 
 //! ConfirmFileUpload: `POST /v1/{project_id}/files/{file_id}/complete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl ConfirmFileUploadRequest {
         drop(response);
         Ok(ConfirmFileUploadOutput { request_id })
     }
+}
+
+impl Operation for ConfirmFileUploadRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("file_id", "file_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ConfirmFileUploadOutput;
 }
 
 /// Builder of the ConfirmFileUpload request, from [`Client::confirm_file_upload`]: one setter per

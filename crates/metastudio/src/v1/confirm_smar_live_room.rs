@@ -2,6 +2,7 @@
 
 //! ConfirmSmarLiveRoom: `POST /v1/{project_id}/smart-live-rooms/{room_id}/confirm`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl ConfirmSmarLiveRoomRequest {
         drop(response);
         Ok(ConfirmSmarLiveRoomOutput { request_id })
     }
+}
+
+impl Operation for ConfirmSmarLiveRoomRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ConfirmSmarLiveRoomOutput;
 }
 
 /// Builder of the ConfirmSmarLiveRoom request, from [`Client::confirm_smar_live_room`]: one setter

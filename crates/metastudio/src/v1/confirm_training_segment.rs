@@ -2,6 +2,7 @@
 
 //! ConfirmTrainingSegment: `POST /v1/{project_id}/voice-training-manage/user/training-segment`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,21 @@ impl ConfirmTrainingSegmentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ConfirmTrainingSegmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("index", "index", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ConfirmTrainingSegmentOutput;
 }
 
 /// Builder of the ConfirmTrainingSegment request, from [`Client::confirm_training_segment`]: one

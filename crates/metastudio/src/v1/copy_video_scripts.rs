@@ -2,6 +2,7 @@
 
 //! CopyVideoScripts: `POST /v1/{project_id}/digital-human-video-scripts/{script_id}/copy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl CopyVideoScriptsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CopyVideoScriptsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("script_id", "script_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = CopyVideoScriptsOutput;
 }
 
 /// Builder of the CopyVideoScripts request, from [`Client::copy_video_scripts`]: one setter per

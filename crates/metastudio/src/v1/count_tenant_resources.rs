@@ -2,6 +2,7 @@
 
 //! CountTenantResources: `GET /v1/{project_id}/tenants/resources-count`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,30 @@ impl CountTenantResourcesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CountTenantResourcesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("business", "business", ParamType::String),
+            Param::query(
+                "resource_expire_start_time",
+                "resource_expire_start_time",
+                ParamType::String,
+            ),
+            Param::query(
+                "resource_expire_end_time",
+                "resource_expire_end_time",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = CountTenantResourcesOutput;
 }
 
 /// Builder of the CountTenantResources request, from [`Client::count_tenant_resources`]: one setter

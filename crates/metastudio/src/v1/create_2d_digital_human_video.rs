@@ -2,6 +2,7 @@
 
 //! Create2DDigitalHumanVideo: `POST /v1/{project_id}/2d-digital-human-videos`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl Create2DDigitalHumanVideoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for Create2DDigitalHumanVideoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = Create2DDigitalHumanVideoOutput;
 }
 
 /// Builder of the Create2DDigitalHumanVideo request, from

@@ -2,6 +2,7 @@
 
 //! Create2dModelTrainingJob: `POST /v1/{project_id}/digital-human-training-manage/user/jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl Create2dModelTrainingJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for Create2dModelTrainingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = Create2dModelTrainingJobOutput;
 }
 
 /// Builder of the Create2dModelTrainingJob request, from [`Client::create_2d_model_training_job`]:

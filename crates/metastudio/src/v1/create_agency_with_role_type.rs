@@ -2,6 +2,7 @@
 
 //! CreateAgencyWithRoleType: `POST /v1/{project_id}/digital-human-chat/agency/{role_type}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl CreateAgencyWithRoleTypeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateAgencyWithRoleTypeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("role_type", "role_type", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = CreateAgencyWithRoleTypeOutput;
 }
 
 /// Builder of the CreateAgencyWithRoleType request, from [`Client::create_agency_with_role_type`]:

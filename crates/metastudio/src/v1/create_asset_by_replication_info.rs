@@ -2,6 +2,7 @@
 
 //! CreateAssetByReplicationInfo: `POST /v1/{project_id}/digital-assets-by-replication-info`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl CreateAssetByReplicationInfoRequest {
         drop(response);
         Ok(CreateAssetByReplicationInfoOutput { request_id })
     }
+}
+
+impl Operation for CreateAssetByReplicationInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateAssetByReplicationInfoOutput;
 }
 
 /// Builder of the CreateAssetByReplicationInfo request, from

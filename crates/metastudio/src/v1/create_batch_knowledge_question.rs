@@ -3,6 +3,7 @@
 //! CreateBatchKnowledgeQuestion:
 //! `POST /v1/{project_id}/digital-human-chat/knowledge/question-batch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -89,6 +90,22 @@ impl CreateBatchKnowledgeQuestionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateBatchKnowledgeQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateBatchKnowledgeQuestionOutput;
 }
 
 /// Builder of the CreateBatchKnowledgeQuestion request, from

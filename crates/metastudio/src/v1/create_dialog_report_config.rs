@@ -2,6 +2,7 @@
 
 //! CreateDialogReportConfig: `POST /v1/{project_id}/digital-human-chat/dialog-report-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateDialogReportConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateDialogReportConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateDialogReportConfigOutput;
 }
 
 /// Builder of the CreateDialogReportConfig request, from [`Client::create_dialog_report_config`]:

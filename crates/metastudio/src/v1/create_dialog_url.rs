@@ -2,6 +2,7 @@
 
 //! CreateDialogUrl: `POST /v1/{project_id}/digital-human-chat/create-dialog-url`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateDialogUrlRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateDialogUrlRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateDialogUrlOutput;
 }
 
 /// Builder of the CreateDialogUrl request, from [`Client::create_dialog_url`]: one setter per

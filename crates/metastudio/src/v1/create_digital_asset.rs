@@ -2,6 +2,7 @@
 
 //! CreateDigitalAsset: `POST /v1/{project_id}/digital-assets`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,25 @@ impl CreateDigitalAssetRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateDigitalAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+            Param::header(
+                "X-MSS-Authorization",
+                "x_mss_authorization",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateDigitalAssetOutput;
 }
 
 /// Builder of the CreateDigitalAsset request, from [`Client::create_digital_asset`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CreateDocument: `POST /v1/{project_id}/wise-brain-manager/document`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -103,6 +104,25 @@ impl CreateDocumentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateDocumentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query(
+                "knowledge_library_id",
+                "knowledge_library_id",
+                ParamType::String,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Multipart,
+    };
+    type Output = CreateDocumentOutput;
 }
 
 /// Builder of the CreateDocument request, from [`Client::create_document`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! CreateFile: Create a file and get its upload URL
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,22 @@ impl CreateFileRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateFileOutput;
 }
 
 /// Builder of the CreateFile request, from [`Client::create_file`]: one setter per field, then

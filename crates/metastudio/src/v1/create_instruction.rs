@@ -2,6 +2,7 @@
 
 //! CreateInstruction: `POST /v1/{project_id}/wise-brain-manager/instruction`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateInstructionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateInstructionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateInstructionOutput;
 }
 
 /// Builder of the CreateInstruction request, from [`Client::create_instruction`]: one setter per

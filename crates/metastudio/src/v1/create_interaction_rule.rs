@@ -3,6 +3,7 @@
 //! CreateInteractionRule:
 //! `POST /v1/{project_id}/smart-live-interaction-rule-groups/{group_id}/rules`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,21 @@ impl CreateInteractionRuleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateInteractionRuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateInteractionRuleOutput;
 }
 
 /// Builder of the CreateInteractionRule request, from [`Client::create_interaction_rule`]: one

@@ -2,6 +2,7 @@
 
 //! CreateKnowledgeIntent: `POST /v1/{project_id}/digital-human-chat/knowledge/intent`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateKnowledgeIntentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateKnowledgeIntentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateKnowledgeIntentOutput;
 }
 
 /// Builder of the CreateKnowledgeIntent request, from [`Client::create_knowledge_intent`]: one

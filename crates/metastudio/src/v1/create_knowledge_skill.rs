@@ -2,6 +2,7 @@
 
 //! CreateKnowledgeSkill: `POST /v1/{project_id}/digital-human-chat/knowledge/skill`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateKnowledgeSkillRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateKnowledgeSkillRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateKnowledgeSkillOutput;
 }
 
 /// Builder of the CreateKnowledgeSkill request, from [`Client::create_knowledge_skill`]: one setter

@@ -2,6 +2,7 @@
 
 //! CreateLargeFile: `POST /v1/{project_id}/large-files`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateLargeFileRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateLargeFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateLargeFileOutput;
 }
 
 /// Builder of the CreateLargeFile request, from [`Client::create_large_file`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CreateLivePlatform: `POST /v1/{project_id}/live-platforms/platforms`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateLivePlatformRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateLivePlatformRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateLivePlatformOutput;
 }
 
 /// Builder of the CreateLivePlatform request, from [`Client::create_live_platform`]: one setter per

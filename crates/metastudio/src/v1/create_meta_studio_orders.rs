@@ -2,6 +2,7 @@
 
 //! CreateMetaStudioOrders: `POST /v1/{project_id}/mss/public/orders`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl CreateMetaStudioOrdersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateMetaStudioOrdersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateMetaStudioOrdersOutput;
 }
 
 /// Builder of the CreateMetaStudioOrders request, from [`Client::create_meta_studio_orders`]: one

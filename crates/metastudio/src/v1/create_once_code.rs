@@ -2,6 +2,7 @@
 
 //! CreateOnceCode: `POST /v1/{project_id}/digital-human-chat/once-code`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl CreateOnceCodeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateOnceCodeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = CreateOnceCodeOutput;
 }
 
 /// Builder of the CreateOnceCode request, from [`Client::create_once_code`]: one setter per field,

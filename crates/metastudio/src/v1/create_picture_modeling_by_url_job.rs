@@ -3,6 +3,7 @@
 //! CreatePictureModelingByUrlJob:
 //! `POST /v1/{project_id}/digital-human/stylized/picture-modelings-by-url`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -89,6 +90,22 @@ impl CreatePictureModelingByUrlJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreatePictureModelingByUrlJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreatePictureModelingByUrlJobOutput;
 }
 
 /// Builder of the CreatePictureModelingByUrlJob request, from

@@ -2,6 +2,7 @@
 
 //! CreatePictureModelingJob: `POST /v1/{project_id}/digital-human/stylized/picture-modelings`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -95,6 +96,22 @@ impl CreatePictureModelingJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreatePictureModelingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Multipart,
+    };
+    type Output = CreatePictureModelingJobOutput;
 }
 
 /// Builder of the CreatePictureModelingJob request, from [`Client::create_picture_modeling_job`]:

@@ -2,6 +2,7 @@
 
 //! CreateProduct: `POST /v1/{project_id}/products`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateProductRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateProductRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateProductOutput;
 }
 
 /// Builder of the CreateProduct request, from [`Client::create_product`]: one setter per field,

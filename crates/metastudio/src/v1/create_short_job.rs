@@ -2,6 +2,7 @@
 
 //! CreateShortJob: `POST /v1/{project_id}/voice-training-manage/user/short-jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateShortJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateShortJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateShortJobOutput;
 }
 
 /// Builder of the CreateShortJob request, from [`Client::create_short_job`]: one setter per field,

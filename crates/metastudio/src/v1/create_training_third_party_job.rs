@@ -2,6 +2,7 @@
 
 //! CreateTrainingThirdPartyJob: `POST /v1/{project_id}/voice-training-manage/user/third-party-jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateTrainingThirdPartyJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateTrainingThirdPartyJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateTrainingThirdPartyJobOutput;
 }
 
 /// Builder of the CreateTrainingThirdPartyJob request, from

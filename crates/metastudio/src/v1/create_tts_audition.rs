@@ -2,6 +2,7 @@
 
 //! CreateTtsAudition: `POST /v1/{project_id}/ttsc/audition`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,21 @@ impl CreateTtsAuditionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateTtsAuditionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateTtsAuditionOutput;
 }
 
 /// Builder of the CreateTtsAudition request, from [`Client::create_tts_audition`]: one setter per

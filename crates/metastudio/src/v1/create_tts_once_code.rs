@@ -2,6 +2,7 @@
 
 //! CreateTtsOnceCode: `POST /v1/{project_id}/ttsc/once-code`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,21 @@ impl CreateTtsOnceCodeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateTtsOnceCodeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = CreateTtsOnceCodeOutput;
 }
 
 /// Builder of the CreateTtsOnceCode request, from [`Client::create_tts_once_code`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CreateTtscVocabularyConfigs: `POST /v1/{project_id}/ttsc/vocabulary-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,21 @@ impl CreateTtscVocabularyConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateTtscVocabularyConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateTtscVocabularyConfigsOutput;
 }
 
 /// Builder of the CreateTtscVocabularyConfigs request, from

@@ -2,6 +2,7 @@
 
 //! CreateTtscVocabularyGroups: `POST /v1/{project_id}/ttsc/vocabulary-groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -92,6 +93,21 @@ impl CreateTtscVocabularyGroupsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateTtscVocabularyGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateTtscVocabularyGroupsOutput;
 }
 
 /// Builder of the CreateTtscVocabularyGroups request, from

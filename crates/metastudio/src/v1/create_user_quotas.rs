@@ -2,6 +2,7 @@
 
 //! CreateUserQuotas: `POST /v1/{project_id}/user/quotas`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl CreateUserQuotasRequest {
         drop(response);
         Ok(CreateUserQuotasOutput { request_id })
     }
+}
+
+impl Operation for CreateUserQuotasRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateUserQuotasOutput;
 }
 
 /// Builder of the CreateUserQuotas request, from [`Client::create_user_quotas`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CreateVideoScripts: `POST /v1/{project_id}/digital-human-video-scripts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl CreateVideoScriptsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateVideoScriptsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateVideoScriptsOutput;
 }
 
 /// Builder of the CreateVideoScripts request, from [`Client::create_video_scripts`]: one setter per

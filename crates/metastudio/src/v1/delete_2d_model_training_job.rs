@@ -3,6 +3,7 @@
 //! Delete2dModelTrainingJob:
 //! `DELETE /v1/{project_id}/digital-human-training-manage/user/jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl Delete2dModelTrainingJobRequest {
         drop(response);
         Ok(Delete2dModelTrainingJobOutput { request_id })
     }
+}
+
+impl Operation for Delete2dModelTrainingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = Delete2dModelTrainingJobOutput;
 }
 
 /// Builder of the Delete2dModelTrainingJob request, from [`Client::delete_2d_model_training_job`]:

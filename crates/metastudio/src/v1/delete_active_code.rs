@@ -2,6 +2,7 @@
 
 //! DeleteActiveCode: `POST /v1/{project_id}/digital-human-chat/active-code/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteActiveCodeRequest {
         drop(response);
         Ok(DeleteActiveCodeOutput { request_id })
     }
+}
+
+impl Operation for DeleteActiveCodeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteActiveCodeOutput;
 }
 
 /// Builder of the DeleteActiveCode request, from [`Client::delete_active_code`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeleteAgencyWithRoleType: `DELETE /v1/{project_id}/digital-human-chat/agency/{role_type}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl DeleteAgencyWithRoleTypeRequest {
         drop(response);
         Ok(DeleteAgencyWithRoleTypeOutput { request_id })
     }
+}
+
+impl Operation for DeleteAgencyWithRoleTypeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("role_type", "role_type", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteAgencyWithRoleTypeOutput;
 }
 
 /// Builder of the DeleteAgencyWithRoleType request, from [`Client::delete_agency_with_role_type`]:

@@ -2,6 +2,7 @@
 
 //! DeleteAsset: `DELETE /v1/{project_id}/digital-assets/{asset_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,22 @@ impl DeleteAssetRequest {
         drop(response);
         Ok(DeleteAssetOutput { request_id })
     }
+}
+
+impl Operation for DeleteAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("asset_id", "asset_id", ParamType::String),
+            Param::query("mode", "mode", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteAssetOutput;
 }
 
 /// Builder of the DeleteAsset request, from [`Client::delete_asset`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! DeleteAudioRecordConfig: `DELETE /v1/{project_id}/digital-human-chat/audio-record-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -78,6 +79,22 @@ impl DeleteAudioRecordConfigRequest {
         drop(response);
         Ok(DeleteAudioRecordConfigOutput { request_id })
     }
+}
+
+impl Operation for DeleteAudioRecordConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteAudioRecordConfigOutput;
 }
 
 /// Builder of the DeleteAudioRecordConfig request, from [`Client::delete_audio_record_config`]: one

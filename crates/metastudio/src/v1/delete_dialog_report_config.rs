@@ -2,6 +2,7 @@
 
 //! DeleteDialogReportConfig: `DELETE /v1/{project_id}/digital-human-chat/dialog-report-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -78,6 +79,22 @@ impl DeleteDialogReportConfigRequest {
         drop(response);
         Ok(DeleteDialogReportConfigOutput { request_id })
     }
+}
+
+impl Operation for DeleteDialogReportConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteDialogReportConfigOutput;
 }
 
 /// Builder of the DeleteDialogReportConfig request, from [`Client::delete_dialog_report_config`]:

@@ -2,6 +2,7 @@
 
 //! DeleteDocument: `POST /v1/{project_id}/wise-brain-manager/document/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteDocumentRequest {
         drop(response);
         Ok(DeleteDocumentOutput { request_id })
     }
+}
+
+impl Operation for DeleteDocumentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteDocumentOutput;
 }
 
 /// Builder of the DeleteDocument request, from [`Client::delete_document`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! DeleteFile: `DELETE /v1/{project_id}/files/{file_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeleteFileRequest {
         drop(response);
         Ok(DeleteFileOutput { request_id })
     }
+}
+
+impl Operation for DeleteFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("file_id", "file_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteFileOutput;
 }
 
 /// Builder of the DeleteFile request, from [`Client::delete_file`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! DeleteHotQuestion: `POST /v1/{project_id}/digital-human-chat/hot-question/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteHotQuestionRequest {
         drop(response);
         Ok(DeleteHotQuestionOutput { request_id })
     }
+}
+
+impl Operation for DeleteHotQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteHotQuestionOutput;
 }
 
 /// Builder of the DeleteHotQuestion request, from [`Client::delete_hot_question`]: one setter per

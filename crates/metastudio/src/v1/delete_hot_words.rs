@@ -2,6 +2,7 @@
 
 //! DeleteHotWords: `DELETE /v1/{project_id}/digital-human-chat/hot-words/{hot_words_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeleteHotWordsRequest {
         drop(response);
         Ok(DeleteHotWordsOutput { request_id })
     }
+}
+
+impl Operation for DeleteHotWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("hot_words_id", "hot_words_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteHotWordsOutput;
 }
 
 /// Builder of the DeleteHotWords request, from [`Client::delete_hot_words`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! DeleteInstruction: `POST /v1/{project_id}/wise-brain-manager/instruction/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteInstructionRequest {
         drop(response);
         Ok(DeleteInstructionOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstructionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteInstructionOutput;
 }
 
 /// Builder of the DeleteInstruction request, from [`Client::delete_instruction`]: one setter per

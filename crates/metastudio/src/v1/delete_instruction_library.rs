@@ -2,6 +2,7 @@
 
 //! DeleteInstructionLibrary: `POST /v1/{project_id}/wise-brain-manager/instruction-library/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteInstructionLibraryRequest {
         drop(response);
         Ok(DeleteInstructionLibraryOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstructionLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteInstructionLibraryOutput;
 }
 
 /// Builder of the DeleteInstructionLibrary request, from [`Client::delete_instruction_library`]:

@@ -3,6 +3,7 @@
 //! DeleteInteractionRule:
 //! `DELETE /v1/{project_id}/smart-live-interaction-rule-groups/{group_id}/rules/{rule_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,22 @@ impl DeleteInteractionRuleRequest {
         drop(response);
         Ok(DeleteInteractionRuleOutput { request_id })
     }
+}
+
+impl Operation for DeleteInteractionRuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::path("rule_id", "rule_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInteractionRuleOutput;
 }
 
 /// Builder of the DeleteInteractionRule request, from [`Client::delete_interaction_rule`]: one

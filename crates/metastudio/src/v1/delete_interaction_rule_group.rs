@@ -3,6 +3,7 @@
 //! DeleteInteractionRuleGroup:
 //! `DELETE /v1/{project_id}/smart-live-interaction-rule-groups/{group_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl DeleteInteractionRuleGroupRequest {
         drop(response);
         Ok(DeleteInteractionRuleGroupOutput { request_id })
     }
+}
+
+impl Operation for DeleteInteractionRuleGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInteractionRuleGroupOutput;
 }
 
 /// Builder of the DeleteInteractionRuleGroup request, from

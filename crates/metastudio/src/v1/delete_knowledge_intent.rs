@@ -2,6 +2,7 @@
 
 //! DeleteKnowledgeIntent: `POST /v1/{project_id}/digital-human-chat/knowledge/intent/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteKnowledgeIntentRequest {
         drop(response);
         Ok(DeleteKnowledgeIntentOutput { request_id })
     }
+}
+
+impl Operation for DeleteKnowledgeIntentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteKnowledgeIntentOutput;
 }
 
 /// Builder of the DeleteKnowledgeIntent request, from [`Client::delete_knowledge_intent`]: one

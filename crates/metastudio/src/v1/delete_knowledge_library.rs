@@ -2,6 +2,7 @@
 
 //! DeleteKnowledgeLibrary: `POST /v1/{project_id}/wise-brain-manager/knowledge-library/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteKnowledgeLibraryRequest {
         drop(response);
         Ok(DeleteKnowledgeLibraryOutput { request_id })
     }
+}
+
+impl Operation for DeleteKnowledgeLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteKnowledgeLibraryOutput;
 }
 
 /// Builder of the DeleteKnowledgeLibrary request, from [`Client::delete_knowledge_library`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteKnowledgeSkill: `POST /v1/{project_id}/digital-human-chat/knowledge/skill/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteKnowledgeSkillRequest {
         drop(response);
         Ok(DeleteKnowledgeSkillOutput { request_id })
     }
+}
+
+impl Operation for DeleteKnowledgeSkillRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteKnowledgeSkillOutput;
 }
 
 /// Builder of the DeleteKnowledgeSkill request, from [`Client::delete_knowledge_skill`]: one setter

@@ -2,6 +2,7 @@
 
 //! DeleteLivePlatform: `DELETE /v1/{project_id}/live-platforms/platforms/{platform_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeleteLivePlatformRequest {
         drop(response);
         Ok(DeleteLivePlatformOutput { request_id })
     }
+}
+
+impl Operation for DeleteLivePlatformRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("platform_id", "platform_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteLivePlatformOutput;
 }
 
 /// Builder of the DeleteLivePlatform request, from [`Client::delete_live_platform`]: one setter per

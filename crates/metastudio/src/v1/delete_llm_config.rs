@@ -2,6 +2,7 @@
 
 //! DeleteLlmConfig: `POST /v1/{project_id}/wise-brain-manager/llm-config/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteLlmConfigRequest {
         drop(response);
         Ok(DeleteLlmConfigOutput { request_id })
     }
+}
+
+impl Operation for DeleteLlmConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteLlmConfigOutput;
 }
 
 /// Builder of the DeleteLlmConfig request, from [`Client::delete_llm_config`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeleteMcpServer: `POST /v1/{project_id}/wise-brain-manager/mcp-server/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteMcpServerRequest {
         drop(response);
         Ok(DeleteMcpServerOutput { request_id })
     }
+}
+
+impl Operation for DeleteMcpServerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteMcpServerOutput;
 }
 
 /// Builder of the DeleteMcpServer request, from [`Client::delete_mcp_server`]: one setter per

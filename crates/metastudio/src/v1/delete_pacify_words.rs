@@ -2,6 +2,7 @@
 
 //! DeletePacifyWords: `DELETE /v1/{project_id}/digital-human-chat/pacify-words/{pacify_words_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeletePacifyWordsRequest {
         drop(response);
         Ok(DeletePacifyWordsOutput { request_id })
     }
+}
+
+impl Operation for DeletePacifyWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("pacify_words_id", "pacify_words_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeletePacifyWordsOutput;
 }
 
 /// Builder of the DeletePacifyWords request, from [`Client::delete_pacify_words`]: one setter per

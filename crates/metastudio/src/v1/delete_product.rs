@@ -2,6 +2,7 @@
 
 //! DeleteProduct: `DELETE /v1/{project_id}/products/{product_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeleteProductRequest {
         drop(response);
         Ok(DeleteProductOutput { request_id })
     }
+}
+
+impl Operation for DeleteProductRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("product_id", "product_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteProductOutput;
 }
 
 /// Builder of the DeleteProduct request, from [`Client::delete_product`]: one setter per field,

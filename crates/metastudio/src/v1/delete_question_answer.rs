@@ -2,6 +2,7 @@
 
 //! DeleteQuestionAnswer: `POST /v1/{project_id}/wise-brain-manager/question-answer/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteQuestionAnswerRequest {
         drop(response);
         Ok(DeleteQuestionAnswerOutput { request_id })
     }
+}
+
+impl Operation for DeleteQuestionAnswerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteQuestionAnswerOutput;
 }
 
 /// Builder of the DeleteQuestionAnswer request, from [`Client::delete_question_answer`]: one setter

@@ -2,6 +2,7 @@
 
 //! DeleteRobot: `POST /v1/{project_id}/digital-human-chat/robot/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteRobotRequest {
         drop(response);
         Ok(DeleteRobotOutput { request_id })
     }
+}
+
+impl Operation for DeleteRobotRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteRobotOutput;
 }
 
 /// Builder of the DeleteRobot request, from [`Client::delete_robot`]: one setter per field, then

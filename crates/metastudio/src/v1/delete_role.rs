@@ -2,6 +2,7 @@
 
 //! DeleteRole: `POST /v1/{project_id}/wise-brain-manager/role/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteRoleRequest {
         drop(response);
         Ok(DeleteRoleOutput { request_id })
     }
+}
+
+impl Operation for DeleteRoleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteRoleOutput;
 }
 
 /// Builder of the DeleteRole request, from [`Client::delete_role`]: one setter per field, then

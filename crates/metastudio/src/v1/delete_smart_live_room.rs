@@ -2,6 +2,7 @@
 
 //! DeleteSmartLiveRoom: `DELETE /v1/{project_id}/smart-live-rooms/{room_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeleteSmartLiveRoomRequest {
         drop(response);
         Ok(DeleteSmartLiveRoomOutput { request_id })
     }
+}
+
+impl Operation for DeleteSmartLiveRoomRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteSmartLiveRoomOutput;
 }
 
 /// Builder of the DeleteSmartLiveRoom request, from [`Client::delete_smart_live_room`]: one setter

@@ -2,6 +2,7 @@
 
 //! DeleteTask: `DELETE /v2/{project_id}/ies/task/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl DeleteTaskRequest {
         drop(response);
         Ok(DeleteTaskOutput { request_id })
     }
+}
+
+impl Operation for DeleteTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("id", "id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteTaskOutput;
 }
 
 /// Builder of the DeleteTask request, from [`Client::delete_task`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! DeleteTenantUserConfiguration: `DELETE /v1/{project_id}/tenants/user-configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl DeleteTenantUserConfigurationRequest {
         drop(response);
         Ok(DeleteTenantUserConfigurationOutput { request_id })
     }
+}
+
+impl Operation for DeleteTenantUserConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteTenantUserConfigurationOutput;
 }
 
 /// Builder of the DeleteTenantUserConfiguration request, from

@@ -2,6 +2,7 @@
 
 //! DeleteTtscVocabularyConfigs: `DELETE /v1/{project_id}/ttsc/vocabulary-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -99,6 +100,23 @@ impl DeleteTtscVocabularyConfigsRequest {
         drop(response);
         Ok(DeleteTtscVocabularyConfigsOutput { request_id })
     }
+}
+
+impl Operation for DeleteTtscVocabularyConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteTtscVocabularyConfigsOutput;
 }
 
 /// Builder of the DeleteTtscVocabularyConfigs request, from

@@ -2,6 +2,7 @@
 
 //! DeleteTtscVocabularyGroups: `DELETE /v1/{project_id}/ttsc/vocabulary-groups/{group_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,24 @@ impl DeleteTtscVocabularyGroupsRequest {
         drop(response);
         Ok(DeleteTtscVocabularyGroupsOutput { request_id })
     }
+}
+
+impl Operation for DeleteTtscVocabularyGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteTtscVocabularyGroupsOutput;
 }
 
 /// Builder of the DeleteTtscVocabularyGroups request, from

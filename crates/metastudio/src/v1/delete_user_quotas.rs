@@ -2,6 +2,7 @@
 
 //! DeleteUserQuotas: `DELETE /v1/{project_id}/user/quotas/{user_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl DeleteUserQuotasRequest {
         drop(response);
         Ok(DeleteUserQuotasOutput { request_id })
     }
+}
+
+impl Operation for DeleteUserQuotasRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("user_id", "user_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteUserQuotasOutput;
 }
 
 /// Builder of the DeleteUserQuotas request, from [`Client::delete_user_quotas`]: one setter per

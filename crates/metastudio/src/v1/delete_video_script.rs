@@ -2,6 +2,7 @@
 
 //! DeleteVideoScript: `DELETE /v1/{project_id}/digital-human-video-scripts/{script_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeleteVideoScriptRequest {
         drop(response);
         Ok(DeleteVideoScriptOutput { request_id })
     }
+}
+
+impl Operation for DeleteVideoScriptRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("script_id", "script_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteVideoScriptOutput;
 }
 
 /// Builder of the DeleteVideoScript request, from [`Client::delete_video_script`]: one setter per

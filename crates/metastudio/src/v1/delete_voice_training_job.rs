@@ -2,6 +2,7 @@
 
 //! DeleteVoiceTrainingJob: `DELETE /v1/{project_id}/voice-training-manage/user/jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl DeleteVoiceTrainingJobRequest {
         drop(response);
         Ok(DeleteVoiceTrainingJobOutput { request_id })
     }
+}
+
+impl Operation for DeleteVoiceTrainingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteVoiceTrainingJobOutput;
 }
 
 /// Builder of the DeleteVoiceTrainingJob request, from [`Client::delete_voice_training_job`]: one

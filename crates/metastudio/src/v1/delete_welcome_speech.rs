@@ -2,6 +2,7 @@
 
 //! DeleteWelcomeSpeech: `POST /v1/{project_id}/digital-human-chat/welcome-speech/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,22 @@ impl DeleteWelcomeSpeechRequest {
         drop(response);
         Ok(DeleteWelcomeSpeechOutput { request_id })
     }
+}
+
+impl Operation for DeleteWelcomeSpeechRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteWelcomeSpeechOutput;
 }
 
 /// Builder of the DeleteWelcomeSpeech request, from [`Client::delete_welcome_speech`]: one setter

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -103,6 +104,22 @@ impl Download2dModelTraningEncryptFileRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for Download2dModelTraningEncryptFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("tenant_id", "tenant_id", ParamType::String),
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("once_token", "once_token", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = Download2dModelTraningEncryptFileOutput;
 }
 
 impl fmt::Debug for Download2dModelTraningEncryptFileRequest {

@@ -2,6 +2,7 @@
 
 //! DownloadDocument: `GET /v1/{project_id}/wise-brain-manager/document/{document_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -90,6 +91,21 @@ impl DownloadDocumentRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for DownloadDocumentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("document_id", "document_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadDocumentOutput;
 }
 
 /// Builder of the DownloadDocument request, from [`Client::download_document`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DownloadResultFile: `GET /v2/{project_id}/ies/result/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -86,6 +87,18 @@ impl DownloadResultFileRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for DownloadResultFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("id", "id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadResultFileOutput;
 }
 
 /// Builder of the DownloadResultFile request, from [`Client::download_result_file`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DownloadTemplate: `GET /v2/{project_id}/ies/import/{resource}/template`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -86,6 +87,18 @@ impl DownloadTemplateRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for DownloadTemplateRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("resource", "resource", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadTemplateOutput;
 }
 
 /// Builder of the DownloadTemplate request, from [`Client::download_template`]: one setter per

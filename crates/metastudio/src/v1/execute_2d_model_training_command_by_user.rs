@@ -3,6 +3,7 @@
 //! Execute2dModelTrainingCommandByUser:
 //! `POST /v1/{project_id}/digital-human-training-manage/user/jobs/{job_id}/command`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,21 @@ impl Execute2dModelTrainingCommandByUserRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for Execute2dModelTrainingCommandByUserRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = Execute2dModelTrainingCommandByUserOutput;
 }
 
 /// Builder of the Execute2dModelTrainingCommandByUser request, from

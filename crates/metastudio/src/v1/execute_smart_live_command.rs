@@ -3,6 +3,7 @@
 //! ExecuteSmartLiveCommand:
 //! `POST /v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/command`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,22 @@ impl ExecuteSmartLiveCommandRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExecuteSmartLiveCommandRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ExecuteSmartLiveCommandOutput;
 }
 
 /// Builder of the ExecuteSmartLiveCommand request, from [`Client::execute_smart_live_command`]: one

@@ -3,6 +3,7 @@
 //! ExecuteTransferAssetAction:
 //! `POST /v1/{project_id}/digital-assets-action/transfers/{job_id}/{action}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,22 @@ impl ExecuteTransferAssetActionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExecuteTransferAssetActionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::path("action", "action", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ExecuteTransferAssetActionOutput;
 }
 
 /// Builder of the ExecuteTransferAssetAction request, from

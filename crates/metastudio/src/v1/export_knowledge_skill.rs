@@ -3,6 +3,7 @@
 //! ExportKnowledgeSkill:
 //! `GET /v1/{project_id}/digital-human-chat/knowledge/skill/{skill_id}/export`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -98,6 +99,22 @@ impl ExportKnowledgeSkillRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for ExportKnowledgeSkillRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("skill_id", "skill_id", ParamType::String),
+            Param::query("export_type", "export_type", ParamType::Integer),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ExportKnowledgeSkillOutput;
 }
 
 /// Builder of the ExportKnowledgeSkill request, from [`Client::export_knowledge_skill`]: one setter

@@ -2,6 +2,7 @@
 
 //! ExportResource: `POST /v2/{project_id}/ies/export/{resource}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ExportResourceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExportResourceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("resource", "resource", ParamType::String),
+            Param::query("business_id", "business_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ExportResourceOutput;
 }
 
 /// Builder of the ExportResource request, from [`Client::export_resource`]: one setter per field,

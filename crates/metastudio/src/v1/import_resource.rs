@@ -2,6 +2,7 @@
 
 //! ImportResource: `POST /v2/{project_id}/ies/import/{resource}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl ImportResourceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ImportResourceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("resource", "resource", ParamType::String),
+            Param::query("business_id", "business_id", ParamType::String),
+        ],
+        body: BodyFormat::Multipart,
+    };
+    type Output = ImportResourceOutput;
 }
 
 /// Builder of the ImportResource request, from [`Client::import_resource`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! List2dModelTrainingJob: `GET /v1/{project_id}/digital-human-training-manage/user/jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -168,6 +169,43 @@ impl List2dModelTrainingJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for List2dModelTrainingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("state", "state", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("query_project_id", "query_project_id", ParamType::String),
+            Param::query("update_since", "update_since", ParamType::String),
+            Param::query("update_until", "update_until", ParamType::String),
+            Param::query("batch_name", "batch_name", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("model_resolution", "model_resolution", ParamType::String),
+            Param::query("is_flexus", "is_flexus", ParamType::Boolean),
+            Param::query("is_live_copy", "is_live_copy", ParamType::Boolean),
+            Param::query("train_location", "train_location", ParamType::String),
+            Param::query(
+                "is_ondemand_resource",
+                "is_ondemand_resource",
+                ParamType::Boolean,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = List2dModelTrainingJobOutput;
 }
 
 /// Builder of the List2dModelTrainingJob request, from [`Client::list_2d_model_training_job`]: one

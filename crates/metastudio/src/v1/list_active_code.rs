@@ -2,6 +2,7 @@
 
 //! ListActiveCode: `GET /v1/{project_id}/digital-human-chat/active-code`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,23 @@ impl ListActiveCodeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListActiveCodeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListActiveCodeOutput;
 }
 
 /// Builder of the ListActiveCode request, from [`Client::list_active_code`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListAssetSummary: `POST /v1/{project_id}/digital-assets/summarys`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ListAssetSummaryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAssetSummaryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ListAssetSummaryOutput;
 }
 
 /// Builder of the ListAssetSummary request, from [`Client::list_asset_summary`]: one setter per

@@ -2,6 +2,9 @@
 
 //! ListAssets: `GET /v1/{project_id}/digital-assets`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -217,6 +220,74 @@ impl ListAssetsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAssetsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query(
+                "tag_combination_type",
+                "tag_combination_type",
+                ParamType::String,
+            ),
+            Param::query("start_time", "start_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+            Param::query("asset_type", "asset_type", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("asset_source", "asset_source", ParamType::String),
+            Param::query("asset_state", "asset_state", ParamType::String),
+            Param::query("style_id", "style_id", ParamType::String),
+            Param::query(
+                "accurate_query_field",
+                "accurate_query_field",
+                ParamType::String,
+            )
+            .list(ListStyle::Repeated),
+            Param::query("asset_id", "asset_id", ParamType::String).list(ListStyle::Repeated),
+            Param::query("sex", "sex", ParamType::String),
+            Param::query("language", "language", ParamType::String),
+            Param::query("system_property", "system_property", ParamType::String),
+            Param::query("action_editable", "action_editable", ParamType::Boolean),
+            Param::query(
+                "is_with_action_library",
+                "is_with_action_library",
+                ParamType::Boolean,
+            ),
+            Param::query("is_movable", "is_movable", ParamType::Boolean),
+            Param::query("voice_provider", "voice_provider", ParamType::String),
+            Param::query("role", "role", ParamType::String),
+            Param::query("is_realtime_voice", "is_realtime_voice", ParamType::Boolean),
+            Param::query(
+                "human_model_2d_version",
+                "human_model_2d_version",
+                ParamType::String,
+            ),
+            Param::query(
+                "include_device_name",
+                "include_device_name",
+                ParamType::String,
+            ),
+            Param::query(
+                "exclude_device_name",
+                "exclude_device_name",
+                ParamType::String,
+            ),
+            Param::query("supported_service", "supported_service", ParamType::String),
+            Param::query("app_user_id", "app_user_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAssetsOutput;
 }
 
 /// Builder of the ListAssets request, from [`Client::list_assets`]: one setter per field, then

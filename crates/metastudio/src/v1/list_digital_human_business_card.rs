@@ -2,6 +2,7 @@
 
 //! ListDigitalHumanBusinessCard: `GET /v1/{project_id}/digital-human-business-cards`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,28 @@ impl ListDigitalHumanBusinessCardRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDigitalHumanBusinessCardRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("state", "state", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("video_asset_name", "video_asset_name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDigitalHumanBusinessCardOutput;
 }
 
 /// Builder of the ListDigitalHumanBusinessCard request, from

@@ -2,6 +2,9 @@
 
 //! ListDigitalHumanVideo: `GET /v1/{project_id}/digital-human-videos`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -137,6 +140,34 @@ impl ListDigitalHumanVideoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDigitalHumanVideoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("state", "state", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("fuzzy_query_field", "fuzzy_query_field", ParamType::String)
+                .list(ListStyle::Repeated),
+            Param::query("script_id", "script_id", ParamType::String),
+            Param::query("asset_name", "asset_name", ParamType::String),
+            Param::query("job_type", "job_type", ParamType::String),
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("job_ids", "job_ids", ParamType::String).list(ListStyle::Repeated),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDigitalHumanVideoOutput;
 }
 
 /// Builder of the ListDigitalHumanVideo request, from [`Client::list_digital_human_video`]: one

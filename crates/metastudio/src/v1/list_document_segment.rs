@@ -2,6 +2,7 @@
 
 //! ListDocumentSegment: `GET /v1/{project_id}/wise-brain-manager/document-segment/list`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,23 @@ impl ListDocumentSegmentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDocumentSegmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("document_id", "document_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDocumentSegmentOutput;
 }
 
 /// Builder of the ListDocumentSegment request, from [`Client::list_document_segment`]: one setter

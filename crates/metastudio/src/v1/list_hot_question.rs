@@ -2,6 +2,7 @@
 
 //! ListHotQuestion: `GET /v1/{project_id}/digital-human-chat/hot-question`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,25 @@ impl ListHotQuestionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHotQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::query("language", "language", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHotQuestionOutput;
 }
 
 /// Builder of the ListHotQuestion request, from [`Client::list_hot_question`]: one setter per

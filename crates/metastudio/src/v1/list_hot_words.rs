@@ -2,6 +2,7 @@
 
 //! ListHotWords: `GET /v1/{project_id}/digital-human-chat/hot-words`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -109,6 +110,26 @@ impl ListHotWordsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListHotWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::query("region", "region", ParamType::Integer),
+            Param::query("language", "language", ParamType::String),
+            Param::query("hot_words_type", "hot_words_type", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListHotWordsOutput;
 }
 
 /// Builder of the ListHotWords request, from [`Client::list_hot_words`]: one setter per field, then

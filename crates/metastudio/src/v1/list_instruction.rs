@@ -2,6 +2,7 @@
 
 //! ListInstruction: `GET /v1/{project_id}/wise-brain-manager/instruction`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -109,6 +110,28 @@ impl ListInstructionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstructionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query(
+                "instruction_library_id",
+                "instruction_library_id",
+                ParamType::String,
+            ),
+            Param::query("name", "name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstructionOutput;
 }
 
 /// Builder of the ListInstruction request, from [`Client::list_instruction`]: one setter per field,

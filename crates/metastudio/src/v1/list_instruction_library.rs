@@ -2,6 +2,7 @@
 
 //! ListInstructionLibrary: `GET /v1/{project_id}/wise-brain-manager/instruction-library`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,23 @@ impl ListInstructionLibraryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstructionLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstructionLibraryOutput;
 }
 
 /// Builder of the ListInstructionLibrary request, from [`Client::list_instruction_library`]: one

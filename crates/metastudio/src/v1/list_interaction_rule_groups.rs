@@ -2,6 +2,7 @@
 
 //! ListInteractionRuleGroups: `GET /v1/{project_id}/smart-live-interaction-rule-groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,25 @@ impl ListInteractionRuleGroupsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInteractionRuleGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("group_name", "group_name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInteractionRuleGroupsOutput;
 }
 
 /// Builder of the ListInteractionRuleGroups request, from [`Client::list_interaction_rule_groups`]:

@@ -2,6 +2,7 @@
 
 //! ListJobOperationLog: `GET /v1/{project_id}/voice-training-manage/user/jobs/{job_id}/op-logs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -93,6 +94,22 @@ impl ListJobOperationLogRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListJobOperationLogRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListJobOperationLogOutput;
 }
 
 /// Builder of the ListJobOperationLog request, from [`Client::list_job_operation_log`]: one setter

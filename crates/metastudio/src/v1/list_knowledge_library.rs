@@ -2,6 +2,7 @@
 
 //! ListKnowledgeLibrary: `GET /v1/{project_id}/wise-brain-manager/knowledge-library`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,25 @@ impl ListKnowledgeLibraryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListKnowledgeLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("language", "language", ParamType::String),
+            Param::query("knowledge_type", "knowledge_type", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListKnowledgeLibraryOutput;
 }
 
 /// Builder of the ListKnowledgeLibrary request, from [`Client::list_knowledge_library`]: one setter

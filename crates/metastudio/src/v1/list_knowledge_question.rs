@@ -2,6 +2,7 @@
 
 //! ListKnowledgeQuestion: `GET /v1/{project_id}/digital-human-chat/knowledge/question`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,23 @@ impl ListKnowledgeQuestionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListKnowledgeQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("intent_id", "intent_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListKnowledgeQuestionOutput;
 }
 
 /// Builder of the ListKnowledgeQuestion request, from [`Client::list_knowledge_question`]: one

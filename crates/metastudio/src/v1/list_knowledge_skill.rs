@@ -2,6 +2,7 @@
 
 //! ListKnowledgeSkill: `GET /v1/{project_id}/digital-human-chat/knowledge/skill`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,22 @@ impl ListKnowledgeSkillRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListKnowledgeSkillRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListKnowledgeSkillOutput;
 }
 
 /// Builder of the ListKnowledgeSkill request, from [`Client::list_knowledge_skill`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListLivePlatformProducts: `GET /v1/{project_id}/live-platforms/products`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -100,6 +101,23 @@ impl ListLivePlatformProductsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLivePlatformProductsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("platform_id", "platform_id", ParamType::String),
+            Param::query("live_id", "live_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLivePlatformProductsOutput;
 }
 
 /// Builder of the ListLivePlatformProducts request, from [`Client::list_live_platform_products`]:

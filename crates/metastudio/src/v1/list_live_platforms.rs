@@ -2,6 +2,7 @@
 
 //! ListLivePlatforms: `GET /v1/{project_id}/live-platforms/platforms`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,22 @@ impl ListLivePlatformsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLivePlatformsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("access_type", "access_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLivePlatformsOutput;
 }
 
 /// Builder of the ListLivePlatforms request, from [`Client::list_live_platforms`]: one setter per

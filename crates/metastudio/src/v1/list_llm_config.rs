@@ -2,6 +2,7 @@
 
 //! ListLlmConfig: `GET /v1/{project_id}/wise-brain-manager/llm-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,23 @@ impl ListLlmConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListLlmConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListLlmConfigOutput;
 }
 
 /// Builder of the ListLlmConfig request, from [`Client::list_llm_config`]: one setter per field,

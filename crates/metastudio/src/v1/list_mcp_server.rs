@@ -2,6 +2,7 @@
 
 //! ListMcpServer: `GET /v1/{project_id}/wise-brain-manager/mcp-server`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,23 @@ impl ListMcpServerRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListMcpServerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListMcpServerOutput;
 }
 
 /// Builder of the ListMcpServer request, from [`Client::list_mcp_server`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListPacifyWords: `GET /v1/{project_id}/digital-human-chat/pacify-words`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -112,6 +113,26 @@ impl ListPacifyWordsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPacifyWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::query("language", "language", ParamType::String),
+            Param::query("pacify_words_type", "pacify_words_type", ParamType::Integer),
+            Param::query("intent", "intent", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPacifyWordsOutput;
 }
 
 /// Builder of the ListPacifyWords request, from [`Client::list_pacify_words`]: one setter per

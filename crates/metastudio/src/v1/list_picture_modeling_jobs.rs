@@ -2,6 +2,9 @@
 
 //! ListPictureModelingJobs: List stylized picture modeling jobs
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::comma_join;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -141,6 +144,27 @@ impl ListPictureModelingJobsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPictureModelingJobsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("state", "state", ParamType::String).list(ListStyle::CommaJoined),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPictureModelingJobsOutput;
 }
 
 /// Builder of the ListPictureModelingJobs request, from [`Client::list_picture_modeling_jobs`]: one

@@ -2,6 +2,7 @@
 
 //! ListPluginConfig: `GET /v1/{project_id}/wise-brain-manager/plugin-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,24 @@ impl ListPluginConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPluginConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("plugin_provider", "plugin_provider", ParamType::String),
+            Param::query("plugin_type", "plugin_type", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPluginConfigOutput;
 }
 
 /// Builder of the ListPluginConfig request, from [`Client::list_plugin_config`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListProducts: `GET /v1/{project_id}/products`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -117,6 +118,29 @@ impl ListProductsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProductsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("state", "state", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProductsOutput;
 }
 
 /// Builder of the ListProducts request, from [`Client::list_products`]: one setter per field, then

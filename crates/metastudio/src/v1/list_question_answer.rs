@@ -2,6 +2,7 @@
 
 //! ListQuestionAnswer: `GET /v1/{project_id}/wise-brain-manager/question-answer`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -106,6 +107,28 @@ impl ListQuestionAnswerRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListQuestionAnswerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query(
+                "knowledge_library_id",
+                "knowledge_library_id",
+                ParamType::String,
+            ),
+            Param::query("question", "question", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListQuestionAnswerOutput;
 }
 
 /// Builder of the ListQuestionAnswer request, from [`Client::list_question_answer`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListRobot: `GET /v1/{project_id}/digital-human-chat/robot`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,24 @@ impl ListRobotRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRobotRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("room_id", "room_id", ParamType::String),
+            Param::query("robot_type", "robot_type", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRobotOutput;
 }
 
 /// Builder of the ListRobot request, from [`Client::list_robot`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListRole: `GET /v1/{project_id}/wise-brain-manager/role`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,23 @@ impl ListRoleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRoleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRoleOutput;
 }
 
 /// Builder of the ListRole request, from [`Client::list_role`]: one setter per field, then

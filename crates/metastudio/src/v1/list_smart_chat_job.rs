@@ -3,6 +3,7 @@
 //! ListSmartChatJob:
 //! `GET /v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -102,6 +103,24 @@ impl ListSmartChatJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSmartChatJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::query("state", "state", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSmartChatJobOutput;
 }
 
 /// Builder of the ListSmartChatJob request, from [`Client::list_smart_chat_job`]: one setter per

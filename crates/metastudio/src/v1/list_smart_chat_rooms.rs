@@ -2,6 +2,7 @@
 
 //! ListSmartChatRooms: `GET /v1/{project_id}/smart-chat-rooms`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,26 @@ impl ListSmartChatRoomsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSmartChatRoomsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("room_name", "room_name", ParamType::String),
+            Param::query("model_name", "model_name", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSmartChatRoomsOutput;
 }
 
 /// Builder of the ListSmartChatRooms request, from [`Client::list_smart_chat_rooms`]: one setter

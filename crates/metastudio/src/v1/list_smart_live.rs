@@ -2,6 +2,7 @@
 
 //! ListSmartLive: `GET /v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -117,6 +118,28 @@ impl ListSmartLiveRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSmartLiveRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("state", "state", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSmartLiveOutput;
 }
 
 /// Builder of the ListSmartLive request, from [`Client::list_smart_live`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListSmartLiveRooms: `GET /v1/{project_id}/smart-live-rooms`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -125,6 +126,31 @@ impl ListSmartLiveRoomsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSmartLiveRoomsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("room_name", "room_name", ParamType::String),
+            Param::query("dh_id", "dh_id", ParamType::String),
+            Param::query("model_name", "model_name", ParamType::String),
+            Param::query("live_state", "live_state", ParamType::String),
+            Param::query("start_time", "start_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+            Param::query("room_type", "room_type", ParamType::String),
+            Param::query("template_own_type", "template_own_type", ParamType::String),
+            Param::query("confirm_state", "confirm_state", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSmartLiveRoomsOutput;
 }
 
 /// Builder of the ListSmartLiveRooms request, from [`Client::list_smart_live_rooms`]: one setter

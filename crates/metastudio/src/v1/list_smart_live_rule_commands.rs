@@ -2,6 +2,7 @@
 
 //! ListSmartLiveRuleCommands: `GET /v1/{project_id}/smart-live-command/rule-commands`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,23 @@ impl ListSmartLiveRuleCommandsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSmartLiveRuleCommandsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSmartLiveRuleCommandsOutput;
 }
 
 /// Builder of the ListSmartLiveRuleCommands request, from

@@ -2,6 +2,7 @@
 
 //! ListSmartLiveScriptCommands: `GET /v1/{project_id}/smart-live-command/script-commands`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,23 @@ impl ListSmartLiveScriptCommandsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSmartLiveScriptCommandsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSmartLiveScriptCommandsOutput;
 }
 
 /// Builder of the ListSmartLiveScriptCommands request, from

@@ -2,6 +2,7 @@
 
 //! ListTenantResources: `GET /v1/{project_id}/tenants/resources`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -132,6 +133,39 @@ impl ListTenantResourcesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTenantResourcesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("resource", "resource", ParamType::String),
+            Param::query("business", "business", ParamType::String),
+            Param::query("resource_source", "resource_source", ParamType::String),
+            Param::query("resource_id", "resource_id", ParamType::String),
+            Param::query("order_id", "order_id", ParamType::String),
+            Param::query("charging_mode", "charging_mode", ParamType::String),
+            Param::query(
+                "resource_expire_start_time",
+                "resource_expire_start_time",
+                ParamType::String,
+            ),
+            Param::query(
+                "resource_expire_end_time",
+                "resource_expire_end_time",
+                ParamType::String,
+            ),
+            Param::query("sub_resource", "sub_resource", ParamType::String),
+            Param::query("status", "status", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListTenantResourcesOutput;
 }
 
 /// Builder of the ListTenantResources request, from [`Client::list_tenant_resources`]: one setter

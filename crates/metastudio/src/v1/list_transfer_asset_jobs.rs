@@ -2,6 +2,7 @@
 
 //! ListTransferAssetJobs: `GET /v1/{project_id}/digital-assets-action/transfers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,25 @@ impl ListTransferAssetJobsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTransferAssetJobsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("role", "role", ParamType::String),
+            Param::query("state", "state", ParamType::String),
+            Param::query("transfer_type", "transfer_type", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListTransferAssetJobsOutput;
 }
 
 /// Builder of the ListTransferAssetJobs request, from [`Client::list_transfer_asset_jobs`]: one

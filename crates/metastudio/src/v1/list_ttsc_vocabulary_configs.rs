@@ -2,6 +2,7 @@
 
 //! ListTtscVocabularyConfigs: `GET /v1/{project_id}/ttsc/vocabulary-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -128,6 +129,35 @@ impl ListTtscVocabularyConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTtscVocabularyConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("type", "type", ParamType::String),
+            Param::query("tts_service_name", "tts_service_name", ParamType::String),
+            Param::query(
+                "is_vocabulary_config_enable",
+                "is_vocabulary_config_enable",
+                ParamType::String,
+            ),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::query("asset_id", "asset_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("start_time", "start_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+            Param::query("search_key", "search_key", ParamType::String),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListTtscVocabularyConfigsOutput;
 }
 
 /// Builder of the ListTtscVocabularyConfigs request, from [`Client::list_ttsc_vocabulary_configs`]:

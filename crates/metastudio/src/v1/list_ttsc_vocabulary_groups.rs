@@ -2,6 +2,7 @@
 
 //! ListTtscVocabularyGroups: `GET /v1/{project_id}/ttsc/vocabulary-groups`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,24 @@ impl ListTtscVocabularyGroupsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTtscVocabularyGroupsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("group_id", "group_id", ParamType::String),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListTtscVocabularyGroupsOutput;
 }
 
 /// Builder of the ListTtscVocabularyGroups request, from [`Client::list_ttsc_vocabulary_groups`]:

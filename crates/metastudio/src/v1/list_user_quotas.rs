@@ -2,6 +2,7 @@
 
 //! ListUserQuotas: `GET /v1/{project_id}/user/quotas`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,22 @@ impl ListUserQuotasRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListUserQuotasRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("user_id", "user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListUserQuotasOutput;
 }
 
 /// Builder of the ListUserQuotas request, from [`Client::list_user_quotas`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListVideoScripts: `GET /v1/{project_id}/digital-human-video-scripts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,25 @@ impl ListVideoScriptsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVideoScriptsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+            Param::query("script_catalog", "script_catalog", ParamType::String),
+            Param::query("view_mode", "view_mode", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVideoScriptsOutput;
 }
 
 /// Builder of the ListVideoScripts request, from [`Client::list_video_scripts`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListVoiceTrainingJob: `GET /v1/{project_id}/voice-training-manage/user/jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -146,6 +147,39 @@ impl ListVoiceTrainingJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListVoiceTrainingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("update_until", "update_until", ParamType::String),
+            Param::query("update_since", "update_since", ParamType::String),
+            Param::query("state", "state", ParamType::String),
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("voice_name", "voice_name", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("job_type", "job_type", ParamType::String),
+            Param::query("batch_name", "batch_name", ParamType::String),
+            Param::query("sort_key", "sort_key", ParamType::String),
+            Param::query("sort_dir", "sort_dir", ParamType::String),
+            Param::query(
+                "is_ondemand_resource",
+                "is_ondemand_resource",
+                ParamType::Boolean,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListVoiceTrainingJobOutput;
 }
 
 /// Builder of the ListVoiceTrainingJob request, from [`Client::list_voice_training_job`]: one

@@ -2,6 +2,7 @@
 
 //! ListWelcomeSpeech: `GET /v1/{project_id}/digital-human-chat/welcome-speech`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -101,6 +102,24 @@ impl ListWelcomeSpeechRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWelcomeSpeechRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::query("language", "language", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWelcomeSpeechOutput;
 }
 
 /// Builder of the ListWelcomeSpeech request, from [`Client::list_welcome_speech`]: one setter per

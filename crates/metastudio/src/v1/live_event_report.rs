@@ -3,6 +3,7 @@
 //! LiveEventReport:
 //! `POST /v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/live-event-report`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -135,6 +136,31 @@ impl LiveEventReportRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for LiveEventReportRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::query("auth_key", "auth_key", ParamType::String),
+            Param::query("expires_time", "expires_time", ParamType::Integer),
+            Param::query("refresh_url", "refresh_url", ParamType::Boolean),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+            Param::header("x-mss-auth-key", "x_mss_auth_key", ParamType::String),
+            Param::header(
+                "x-mss-expires-time",
+                "x_mss_expires_time",
+                ParamType::Integer,
+            ),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = LiveEventReportOutput;
 }
 
 /// Builder of the LiveEventReport request, from [`Client::live_event_report`]: one setter per

@@ -2,6 +2,7 @@
 
 //! PreviewDocumentSegment: `POST /v1/{project_id}/wise-brain-manager/document-segment/preview`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,22 @@ impl PreviewDocumentSegmentRequest {
             request_id,
         })
     }
+}
+
+impl Operation for PreviewDocumentSegmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query("document_id", "document_id", ParamType::String),
+            Param::query("preview_lines", "preview_lines", ParamType::Integer),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = PreviewDocumentSegmentOutput;
 }
 
 /// Builder of the PreviewDocumentSegment request, from [`Client::preview_document_segment`]: one

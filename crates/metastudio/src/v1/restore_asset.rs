@@ -2,6 +2,7 @@
 
 //! RestoreAsset: `POST /v1/{project_id}/digital-assets/{asset_id}/restore`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,21 @@ impl RestoreAssetRequest {
         drop(response);
         Ok(RestoreAssetOutput { request_id })
     }
+}
+
+impl Operation for RestoreAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("asset_id", "asset_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = RestoreAssetOutput;
 }
 
 /// Builder of the RestoreAsset request, from [`Client::restore_asset`]: one setter per field, then

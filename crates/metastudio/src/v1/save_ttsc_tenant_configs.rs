@@ -2,6 +2,7 @@
 
 //! SaveTtscTenantConfigs: `PUT /v1/{project_id}/ttsc/tenant-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -91,6 +92,21 @@ impl SaveTtscTenantConfigsRequest {
         drop(response);
         Ok(SaveTtscTenantConfigsOutput { request_id })
     }
+}
+
+impl Operation for SaveTtscTenantConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SaveTtscTenantConfigsOutput;
 }
 
 /// Builder of the SaveTtscTenantConfigs request, from [`Client::save_ttsc_tenant_configs`]: one

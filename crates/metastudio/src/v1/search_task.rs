@@ -2,6 +2,9 @@
 
 //! SearchTask: `GET /v2/{project_id}/ies/task`
 
+use huaweicloud_sdk_core::operation::{
+    BodyFormat, ListStyle, Operation, OperationInfo, Param, ParamType,
+};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -94,6 +97,23 @@ impl SearchTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for SearchTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("resource", "resource", ParamType::String).list(ListStyle::Repeated),
+            Param::query("business_id", "business_id", ParamType::String),
+            Param::query("begin_time", "begin_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = SearchTaskOutput;
 }
 
 /// Builder of the SearchTask request, from [`Client::search_task`]: one setter per field, then

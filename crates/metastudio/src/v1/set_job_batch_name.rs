@@ -2,6 +2,7 @@
 
 //! SetJobBatchName: `PUT /v1/{project_id}/voice-training-manage/user/batch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl SetJobBatchNameRequest {
         drop(response);
         Ok(SetJobBatchNameOutput { request_id })
     }
+}
+
+impl Operation for SetJobBatchNameRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = SetJobBatchNameOutput;
 }
 
 /// Builder of the SetJobBatchName request, from [`Client::set_job_batch_name`]: one setter per

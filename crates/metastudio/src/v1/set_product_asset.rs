@@ -2,6 +2,7 @@
 
 //! SetProductAsset: `POST /v1/{project_id}/products/{product_id}/assets`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl SetProductAssetRequest {
         drop(response);
         Ok(SetProductAssetOutput { request_id })
     }
+}
+
+impl Operation for SetProductAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("product_id", "product_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SetProductAssetOutput;
 }
 
 /// Builder of the SetProductAsset request, from [`Client::set_product_asset`]: one setter per

@@ -2,6 +2,7 @@
 
 //! SetTenantNoticeConfiguration: `POST /v1/{project_id}/tenants/notice-configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl SetTenantNoticeConfigurationRequest {
         drop(response);
         Ok(SetTenantNoticeConfigurationOutput { request_id })
     }
+}
+
+impl Operation for SetTenantNoticeConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = SetTenantNoticeConfigurationOutput;
 }
 
 /// Builder of the SetTenantNoticeConfiguration request, from

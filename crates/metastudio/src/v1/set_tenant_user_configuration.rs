@@ -2,6 +2,7 @@
 
 //! SetTenantUserConfiguration: `POST /v1/{project_id}/tenants/user-configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl SetTenantUserConfigurationRequest {
         drop(response);
         Ok(SetTenantUserConfigurationOutput { request_id })
     }
+}
+
+impl Operation for SetTenantUserConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = SetTenantUserConfigurationOutput;
 }
 
 /// Builder of the SetTenantUserConfiguration request, from

@@ -2,6 +2,7 @@
 
 //! SetTtscGroupAssets: `PUT /v1/{project_id}/ttsc/group-assets/{group_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,22 @@ impl SetTtscGroupAssetsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for SetTtscGroupAssetsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = SetTtscGroupAssetsOutput;
 }
 
 /// Builder of the SetTtscGroupAssets request, from [`Client::set_ttsc_group_assets`]: one setter

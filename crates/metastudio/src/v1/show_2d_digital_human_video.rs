@@ -2,6 +2,7 @@
 
 //! Show2DDigitalHumanVideo: `GET /v1/{project_id}/2d-digital-human-videos/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,22 @@ impl Show2DDigitalHumanVideoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for Show2DDigitalHumanVideoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::query("show_script", "show_script", ParamType::Boolean),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = Show2DDigitalHumanVideoOutput;
 }
 
 /// Builder of the Show2DDigitalHumanVideo request, from [`Client::show_2d_digital_human_video`]:

@@ -2,6 +2,7 @@
 
 //! ShowActiveCode: `GET /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowActiveCodeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowActiveCodeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("active_code_id", "active_code_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowActiveCodeOutput;
 }
 
 /// Builder of the ShowActiveCode request, from [`Client::show_active_code`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowAgency: `GET /v1/{project_id}/digital-human-chat/agency`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,18 @@ impl ShowAgencyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAgencyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query("role_type", "role_type", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAgencyOutput;
 }
 
 /// Builder of the ShowAgency request, from [`Client::show_agency`]: one setter per field, then

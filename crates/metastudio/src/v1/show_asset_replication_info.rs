@@ -2,6 +2,7 @@
 
 //! ShowAssetReplicationInfo: `GET /v1/{project_id}/digital-assets/{asset_id}/replication-info`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowAssetReplicationInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAssetReplicationInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("asset_id", "asset_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAssetReplicationInfoOutput;
 }
 
 /// Builder of the ShowAssetReplicationInfo request, from [`Client::show_asset_replication_info`]:

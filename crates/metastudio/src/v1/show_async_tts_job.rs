@@ -2,6 +2,7 @@
 
 //! ShowAsyncTtsJob: `GET /v1/{project_id}/ttsc/async-jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowAsyncTtsJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAsyncTtsJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAsyncTtsJobOutput;
 }
 
 /// Builder of the ShowAsyncTtsJob request, from [`Client::show_async_tts_job`]: one setter per

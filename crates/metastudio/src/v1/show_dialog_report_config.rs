@@ -2,6 +2,7 @@
 
 //! ShowDialogReportConfig: `GET /v1/{project_id}/digital-human-chat/dialog-report-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -79,6 +80,22 @@ impl ShowDialogReportConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowDialogReportConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowDialogReportConfigOutput;
 }
 
 /// Builder of the ShowDialogReportConfig request, from [`Client::show_dialog_report_config`]: one

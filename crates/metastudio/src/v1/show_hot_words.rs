@@ -2,6 +2,7 @@
 
 //! ShowHotWords: `GET /v1/{project_id}/digital-human-chat/hot-words/{hot_words_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowHotWordsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowHotWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("hot_words_id", "hot_words_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowHotWordsOutput;
 }
 
 /// Builder of the ShowHotWords request, from [`Client::show_hot_words`]: one setter per field, then

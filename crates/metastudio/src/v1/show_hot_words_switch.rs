@@ -2,6 +2,7 @@
 
 //! ShowHotWordsSwitch: `GET /v1/{project_id}/digital-human-chat/hot-words-switch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowHotWordsSwitchRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowHotWordsSwitchRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowHotWordsSwitchOutput;
 }
 
 /// Builder of the ShowHotWordsSwitch request, from [`Client::show_hot_words_switch`]: one setter

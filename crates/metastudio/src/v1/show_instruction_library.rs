@@ -3,6 +3,7 @@
 //! ShowInstructionLibrary:
 //! `GET /v1/{project_id}/wise-brain-manager/instruction-library/{instruction_library_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,25 @@ impl ShowInstructionLibraryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstructionLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path(
+                "instruction_library_id",
+                "instruction_library_id",
+                ParamType::String,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstructionLibraryOutput;
 }
 
 /// Builder of the ShowInstructionLibrary request, from [`Client::show_instruction_library`]: one

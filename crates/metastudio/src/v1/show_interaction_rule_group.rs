@@ -2,6 +2,7 @@
 
 //! ShowInteractionRuleGroup: `GET /v1/{project_id}/smart-live-interaction-rule-groups/{group_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowInteractionRuleGroupRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInteractionRuleGroupRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInteractionRuleGroupOutput;
 }
 
 /// Builder of the ShowInteractionRuleGroup request, from [`Client::show_interaction_rule_group`]:

@@ -2,6 +2,7 @@
 
 //! ShowJobAuditResult: `GET /v1/{project_id}/voice-training-manage/user/jobs/{job_id}/audit-result`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ShowJobAuditResultRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowJobAuditResultRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("job_id", "job_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowJobAuditResultOutput;
 }
 
 /// Builder of the ShowJobAuditResult request, from [`Client::show_job_audit_result`]: one setter

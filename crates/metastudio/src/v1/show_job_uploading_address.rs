@@ -3,6 +3,7 @@
 //! ShowJobUploadingAddress:
 //! `GET /v1/{project_id}/voice-training-manage/user/jobs/{job_id}/uploading-address-url`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -86,6 +87,18 @@ impl ShowJobUploadingAddressRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowJobUploadingAddressRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("job_id", "job_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowJobUploadingAddressOutput;
 }
 
 /// Builder of the ShowJobUploadingAddress request, from [`Client::show_job_uploading_address`]: one

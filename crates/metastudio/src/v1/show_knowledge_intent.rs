@@ -2,6 +2,7 @@
 
 //! ShowKnowledgeIntent: `GET /v1/{project_id}/digital-human-chat/knowledge/intent/{intent_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowKnowledgeIntentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowKnowledgeIntentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("intent_id", "intent_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowKnowledgeIntentOutput;
 }
 
 /// Builder of the ShowKnowledgeIntent request, from [`Client::show_knowledge_intent`]: one setter

@@ -3,6 +3,7 @@
 //! ShowKnowledgeLibrary:
 //! `GET /v1/{project_id}/wise-brain-manager/knowledge-library/{knowledge_library_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,25 @@ impl ShowKnowledgeLibraryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowKnowledgeLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path(
+                "knowledge_library_id",
+                "knowledge_library_id",
+                ParamType::String,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowKnowledgeLibraryOutput;
 }
 
 /// Builder of the ShowKnowledgeLibrary request, from [`Client::show_knowledge_library`]: one setter

@@ -3,6 +3,7 @@
 //! ShowKnowledgeQuestion:
 //! `GET /v1/{project_id}/digital-human-chat/knowledge/question/{question_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowKnowledgeQuestionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowKnowledgeQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("question_id", "question_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowKnowledgeQuestionOutput;
 }
 
 /// Builder of the ShowKnowledgeQuestion request, from [`Client::show_knowledge_question`]: one

@@ -2,6 +2,7 @@
 
 //! ShowKnowledgeSkill: `GET /v1/{project_id}/digital-human-chat/knowledge/skill/{skill_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowKnowledgeSkillRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowKnowledgeSkillRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("skill_id", "skill_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowKnowledgeSkillOutput;
 }
 
 /// Builder of the ShowKnowledgeSkill request, from [`Client::show_knowledge_skill`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowLivePlatform: `GET /v1/{project_id}/live-platforms/platforms/{platform_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowLivePlatformRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowLivePlatformRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("platform_id", "platform_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowLivePlatformOutput;
 }
 
 /// Builder of the ShowLivePlatform request, from [`Client::show_live_platform`]: one setter per

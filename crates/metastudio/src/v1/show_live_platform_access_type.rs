@@ -2,6 +2,7 @@
 
 //! ShowLivePlatformAccessType: `GET /v1/{project_id}/live-platforms/access-types`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -94,6 +95,23 @@ impl ShowLivePlatformAccessTypeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowLivePlatformAccessTypeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("used", "used", ParamType::Boolean),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowLivePlatformAccessTypeOutput;
 }
 
 /// Builder of the ShowLivePlatformAccessType request, from

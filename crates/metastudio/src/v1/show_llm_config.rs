@@ -2,6 +2,7 @@
 
 //! ShowLlmConfig: `GET /v1/{project_id}/wise-brain-manager/llm-config/{llm_config_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowLlmConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowLlmConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("llm_config_id", "llm_config_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowLlmConfigOutput;
 }
 
 /// Builder of the ShowLlmConfig request, from [`Client::show_llm_config`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowMcpServer: `GET /v1/{project_id}/wise-brain-manager/mcp-server/{mcp_server_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowMcpServerRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowMcpServerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("mcp_server_id", "mcp_server_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowMcpServerOutput;
 }
 
 /// Builder of the ShowMcpServer request, from [`Client::show_mcp_server`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowPacifyWords: `GET /v1/{project_id}/digital-human-chat/pacify-words/{pacify_words_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowPacifyWordsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPacifyWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("pacify_words_id", "pacify_words_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPacifyWordsOutput;
 }
 
 /// Builder of the ShowPacifyWords request, from [`Client::show_pacify_words`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowPacifyWordsIntent: `GET /v1/{project_id}/digital-human-chat/pacify-words-intent`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowPacifyWordsIntentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPacifyWordsIntentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPacifyWordsIntentOutput;
 }
 
 /// Builder of the ShowPacifyWordsIntent request, from [`Client::show_pacify_words_intent`]: one

@@ -2,6 +2,7 @@
 
 //! ShowPacifyWordsSwitch: `GET /v1/{project_id}/digital-human-chat/pacify-words-switch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,22 @@ impl ShowPacifyWordsSwitchRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPacifyWordsSwitchRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::query("language", "language", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPacifyWordsSwitchOutput;
 }
 
 /// Builder of the ShowPacifyWordsSwitch request, from [`Client::show_pacify_words_switch`]: one

@@ -2,6 +2,7 @@
 
 //! ShowPacifyWordsTriggerTime: `GET /v1/{project_id}/digital-human-chat/pacify-words-time`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,22 @@ impl ShowPacifyWordsTriggerTimeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPacifyWordsTriggerTimeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::query("language", "language", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPacifyWordsTriggerTimeOutput;
 }
 
 /// Builder of the ShowPacifyWordsTriggerTime request, from

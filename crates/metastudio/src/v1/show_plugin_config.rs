@@ -2,6 +2,7 @@
 
 //! ShowPluginConfig: `GET /v1/{project_id}/wise-brain-manager/plugin-config/{plugin_config_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ShowPluginConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPluginConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("plugin_config_id", "plugin_config_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPluginConfigOutput;
 }
 
 /// Builder of the ShowPluginConfig request, from [`Client::show_plugin_config`]: one setter per

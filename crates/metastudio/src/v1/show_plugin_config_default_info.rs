@@ -2,6 +2,7 @@
 
 //! ShowPluginConfigDefaultInfo: `GET /v1/{project_id}/wise-brain-manager/plugin-config-default`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -80,6 +81,22 @@ impl ShowPluginConfigDefaultInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowPluginConfigDefaultInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowPluginConfigDefaultInfoOutput;
 }
 
 /// Builder of the ShowPluginConfigDefaultInfo request, from

@@ -2,6 +2,7 @@
 
 //! ShowProduct: `GET /v1/{project_id}/products/{product_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowProductRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowProductRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("product_id", "product_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowProductOutput;
 }
 
 /// Builder of the ShowProduct request, from [`Client::show_product`]: one setter per field, then

@@ -3,6 +3,7 @@
 //! ShowQuestionAnswer:
 //! `GET /v1/{project_id}/wise-brain-manager/question-answer/{question_answer_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,25 @@ impl ShowQuestionAnswerRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowQuestionAnswerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path(
+                "question_answer_id",
+                "question_answer_id",
+                ParamType::String,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowQuestionAnswerOutput;
 }
 
 /// Builder of the ShowQuestionAnswer request, from [`Client::show_question_answer`]: one setter per

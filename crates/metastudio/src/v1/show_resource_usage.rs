@@ -2,6 +2,7 @@
 
 //! ShowResourceUsage: `GET /v1/{project_id}/tenants/resources-usage`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,21 @@ impl ShowResourceUsageRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowResourceUsageRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("resource", "resource", ParamType::String),
+            Param::query("business", "business", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowResourceUsageOutput;
 }
 
 /// Builder of the ShowResourceUsage request, from [`Client::show_resource_usage`]: one setter per

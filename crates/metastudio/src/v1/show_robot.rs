@@ -2,6 +2,7 @@
 
 //! ShowRobot: `GET /v1/{project_id}/digital-human-chat/robot/{robot_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowRobotRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRobotRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("robot_id", "robot_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRobotOutput;
 }
 
 /// Builder of the ShowRobot request, from [`Client::show_robot`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ShowRole: `GET /v1/{project_id}/wise-brain-manager/role/{role_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,21 @@ impl ShowRoleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRoleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("role_id", "role_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRoleOutput;
 }
 
 /// Builder of the ShowRole request, from [`Client::show_role`]: one setter per field, then

@@ -3,6 +3,7 @@
 //! ShowSmartChatJob:
 //! `GET /v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs/{job_id}/state`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,22 @@ impl ShowSmartChatJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSmartChatJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSmartChatJobOutput;
 }
 
 /// Builder of the ShowSmartChatJob request, from [`Client::show_smart_chat_job`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowSmartChatRoom: `GET /v1/{project_id}/smart-chat-rooms/{room_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowSmartChatRoomRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSmartChatRoomRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSmartChatRoomOutput;
 }
 
 /// Builder of the ShowSmartChatRoom request, from [`Client::show_smart_chat_room`]: one setter per

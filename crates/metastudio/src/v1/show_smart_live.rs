@@ -2,6 +2,7 @@
 
 //! ShowSmartLive: `GET /v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,22 @@ impl ShowSmartLiveRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSmartLiveRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSmartLiveOutput;
 }
 
 /// Builder of the ShowSmartLive request, from [`Client::show_smart_live`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowSmartLiveRoom: `GET /v1/{project_id}/smart-live-rooms/{room_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowSmartLiveRoomRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSmartLiveRoomRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSmartLiveRoomOutput;
 }
 
 /// Builder of the ShowSmartLiveRoom request, from [`Client::show_smart_live_room`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowSmartLiveUserConfig: `GET /v1/{project_id}/smart-live-configs/user-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -75,6 +76,18 @@ impl ShowSmartLiveUserConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSmartLiveUserConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSmartLiveUserConfigOutput;
 }
 
 /// Builder of the ShowSmartLiveUserConfig request, from [`Client::show_smart_live_user_config`]:

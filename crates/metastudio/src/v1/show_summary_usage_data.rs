@@ -2,6 +2,7 @@
 
 //! ShowSummaryUsageData: `GET /v1/{project_id}/data-analysis-summary`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -95,6 +96,24 @@ impl ShowSummaryUsageDataRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSummaryUsageDataRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("user_id", "user_id", ParamType::String),
+            Param::query("resource_type", "resource_type", ParamType::String),
+            Param::query("business_type", "business_type", ParamType::String),
+            Param::query("unit", "unit", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSummaryUsageDataOutput;
 }
 
 /// Builder of the ShowSummaryUsageData request, from [`Client::show_summary_usage_data`]: one

@@ -2,6 +2,7 @@
 
 //! ShowTask: `GET /v2/{project_id}/ies/task/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl ShowTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("id", "id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTaskOutput;
 }
 
 /// Builder of the ShowTask request, from [`Client::show_task`]: one setter per field, then

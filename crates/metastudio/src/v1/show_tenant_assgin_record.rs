@@ -2,6 +2,7 @@
 
 //! ShowTenantAssginRecord: `GET /v1/{project_id}/tenants/resource/assignrecourd`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,21 @@ impl ShowTenantAssginRecordRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTenantAssginRecordRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTenantAssginRecordOutput;
 }
 
 /// Builder of the ShowTenantAssginRecord request, from [`Client::show_tenant_assgin_record`]: one

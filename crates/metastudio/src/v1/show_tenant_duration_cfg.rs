@@ -2,6 +2,7 @@
 
 //! ShowTenantDurationCfg: `GET /v1/{project_id}/voice-training-manage/user/tenant-duration-cfg`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl ShowTenantDurationCfgRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTenantDurationCfgRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTenantDurationCfgOutput;
 }
 
 /// Builder of the ShowTenantDurationCfg request, from [`Client::show_tenant_duration_cfg`]: one

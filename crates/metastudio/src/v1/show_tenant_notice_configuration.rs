@@ -2,6 +2,7 @@
 
 //! ShowTenantNoticeConfiguration: `GET /v1/{project_id}/tenants/notice-configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,22 @@ impl ShowTenantNoticeConfigurationRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTenantNoticeConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTenantNoticeConfigurationOutput;
 }
 
 /// Builder of the ShowTenantNoticeConfiguration request, from

@@ -2,6 +2,7 @@
 
 //! ShowTenantServiceConfigs: `GET /v1/{project_id}/tenants/service-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -75,6 +76,18 @@ impl ShowTenantServiceConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTenantServiceConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTenantServiceConfigsOutput;
 }
 
 /// Builder of the ShowTenantServiceConfigs request, from [`Client::show_tenant_service_configs`]:

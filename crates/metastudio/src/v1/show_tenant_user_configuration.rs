@@ -2,6 +2,7 @@
 
 //! ShowTenantUserConfiguration: `GET /v1/{project_id}/tenants/user-configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -85,6 +86,21 @@ impl ShowTenantUserConfigurationRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTenantUserConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTenantUserConfigurationOutput;
 }
 
 /// Builder of the ShowTenantUserConfiguration request, from

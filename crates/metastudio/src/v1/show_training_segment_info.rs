@@ -2,6 +2,7 @@
 
 //! ShowTrainingSegmentInfo: `GET /v1/{project_id}/voice-training-manage/user/training-segment`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl ShowTrainingSegmentInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTrainingSegmentInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::query("job_id", "job_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTrainingSegmentInfoOutput;
 }
 
 /// Builder of the ShowTrainingSegmentInfo request, from [`Client::show_training_segment_info`]: one

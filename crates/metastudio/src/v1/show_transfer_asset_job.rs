@@ -2,6 +2,7 @@
 
 //! ShowTransferAssetJob: `GET /v1/{project_id}/digital-assets-action/transfers/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowTransferAssetJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTransferAssetJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTransferAssetJobOutput;
 }
 
 /// Builder of the ShowTransferAssetJob request, from [`Client::show_transfer_asset_job`]: one

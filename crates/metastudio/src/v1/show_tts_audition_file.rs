@@ -2,6 +2,7 @@
 
 //! ShowTtsAuditionFile: `GET /v1/{project_id}/ttsc/audition-file/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,22 @@ impl ShowTtsAuditionFileRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTtsAuditionFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTtsAuditionFileOutput;
 }
 
 /// Builder of the ShowTtsAuditionFile request, from [`Client::show_tts_audition_file`]: one setter

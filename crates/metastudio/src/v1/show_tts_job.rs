@@ -2,6 +2,7 @@
 
 //! ShowTtsJob: `GET /v1/{project_id}/ttsc/tts-jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,28 @@ impl ShowTtsJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTtsJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("create_since", "create_since", ParamType::String),
+            Param::query("create_until", "create_until", ParamType::String),
+            Param::query("job_id", "job_id", ParamType::String),
+            Param::query("job_type", "job_type", ParamType::String),
+            Param::query("tts_service_enum", "tts_service_enum", ParamType::String),
+            Param::query("business_type", "business_type", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTtsJobOutput;
 }
 
 /// Builder of the ShowTtsJob request, from [`Client::show_tts_job`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ShowTtsPhoneticSymbol: `GET /v1/{project_id}/ttsc/phonetic-symbol`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -100,6 +101,24 @@ impl ShowTtsPhoneticSymbolRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTtsPhoneticSymbolRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("word", "word", ParamType::String),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTtsPhoneticSymbolOutput;
 }
 
 /// Builder of the ShowTtsPhoneticSymbol request, from [`Client::show_tts_phonetic_symbol`]: one

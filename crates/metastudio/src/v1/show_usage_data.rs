@@ -2,6 +2,7 @@
 
 //! ShowUsageData: `GET /v1/{project_id}/data-analysis`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -120,6 +121,28 @@ impl ShowUsageDataRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowUsageDataRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("start_time", "start_time", ParamType::String),
+            Param::query("end_time", "end_time", ParamType::String),
+            Param::query("user_id", "user_id", ParamType::String),
+            Param::query("resource_type", "resource_type", ParamType::String),
+            Param::query("business_type", "business_type", ParamType::String),
+            Param::query("unit", "unit", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowUsageDataOutput;
 }
 
 /// Builder of the ShowUsageData request, from [`Client::show_usage_data`]: one setter per field,

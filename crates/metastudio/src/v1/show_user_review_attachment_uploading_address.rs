@@ -3,6 +3,7 @@
 //! ShowUserReviewAttachmentUploadingAddress:
 //! `GET /v1/{project_id}/voice-training-manage/user/jobs/{job_id}/review-attachment-uploading-address-url`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -103,6 +104,22 @@ impl ShowUserReviewAttachmentUploadingAddressRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowUserReviewAttachmentUploadingAddressRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::query("start_number", "start_number", ParamType::Integer),
+            Param::query("end_number", "end_number", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowUserReviewAttachmentUploadingAddressOutput;
 }
 
 /// Builder of the ShowUserReviewAttachmentUploadingAddress request, from

@@ -2,6 +2,7 @@
 
 //! ShowVideoScript: `GET /v1/{project_id}/digital-human-video-scripts/{script_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ShowVideoScriptRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVideoScriptRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("script_id", "script_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVideoScriptOutput;
 }
 
 /// Builder of the ShowVideoScript request, from [`Client::show_video_script`]: one setter per

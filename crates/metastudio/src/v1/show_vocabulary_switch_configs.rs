@@ -2,6 +2,7 @@
 
 //! ShowVocabularySwitchConfigs: `GET /v1/{project_id}/ttsc/tenant-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,24 @@ impl ShowVocabularySwitchConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVocabularySwitchConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("key", "key", ParamType::String),
+            Param::header("X-Request-Id", "x_request_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVocabularySwitchConfigsOutput;
 }
 
 /// Builder of the ShowVocabularySwitchConfigs request, from

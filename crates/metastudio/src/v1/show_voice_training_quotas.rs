@@ -2,6 +2,7 @@
 
 //! ShowVoiceTrainingQuotas: `GET /v1/{project_id}/voice-training-manage/quotas`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -85,6 +86,21 @@ impl ShowVoiceTrainingQuotasRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowVoiceTrainingQuotasRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowVoiceTrainingQuotasOutput;
 }
 
 /// Builder of the ShowVoiceTrainingQuotas request, from [`Client::show_voice_training_quotas`]: one

@@ -2,6 +2,7 @@
 
 //! ShowWelcomeSpeech: `GET /v1/{project_id}/digital-human-chat/welcome-speech/{welcome_speech_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ShowWelcomeSpeechRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWelcomeSpeechRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("welcome_speech_id", "welcome_speech_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWelcomeSpeechOutput;
 }
 
 /// Builder of the ShowWelcomeSpeech request, from [`Client::show_welcome_speech`]: one setter per

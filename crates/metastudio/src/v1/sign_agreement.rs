@@ -2,6 +2,7 @@
 
 //! SignAgreement: `POST /v1/{project_id}/tenants/service-agreements/signed`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl SignAgreementRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for SignAgreementRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = SignAgreementOutput;
 }
 
 /// Builder of the SignAgreement request, from [`Client::sign_agreement`]: one setter per field,

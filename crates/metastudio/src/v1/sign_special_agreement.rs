@@ -2,6 +2,7 @@
 
 //! SignSpecialAgreement: `POST /v1/{project_id}/tenants/special-agreements/signed`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl SignSpecialAgreementRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for SignSpecialAgreementRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = SignSpecialAgreementOutput;
 }
 
 /// Builder of the SignSpecialAgreement request, from [`Client::sign_special_agreement`]: one setter

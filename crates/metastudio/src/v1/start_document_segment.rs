@@ -2,6 +2,7 @@
 
 //! StartDocumentSegment: `POST /v1/{project_id}/wise-brain-manager/document-segment/segment`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl StartDocumentSegmentRequest {
         drop(response);
         Ok(StartDocumentSegmentOutput { request_id })
     }
+}
+
+impl Operation for StartDocumentSegmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = StartDocumentSegmentOutput;
 }
 
 /// Builder of the StartDocumentSegment request, from [`Client::start_document_segment`]: one setter

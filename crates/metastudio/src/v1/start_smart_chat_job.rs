@@ -3,6 +3,7 @@
 //! StartSmartChatJob:
 //! `POST /v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,22 @@ impl StartSmartChatJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for StartSmartChatJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::query("robot_id", "robot_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = StartSmartChatJobOutput;
 }
 
 /// Builder of the StartSmartChatJob request, from [`Client::start_smart_chat_job`]: one setter per

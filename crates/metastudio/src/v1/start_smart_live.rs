@@ -2,6 +2,7 @@
 
 //! StartSmartLive: `POST /v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl StartSmartLiveRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for StartSmartLiveRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = StartSmartLiveOutput;
 }
 
 /// Builder of the StartSmartLive request, from [`Client::start_smart_live`]: one setter per field,

@@ -3,6 +3,7 @@
 //! StopSmartChatJob:
 //! `POST /v1/{project_id}/digital-human-chat/smart-chat-rooms/{room_id}/smart-chat-jobs/{job_id}/stop`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,22 @@ impl StopSmartChatJobRequest {
         drop(response);
         Ok(StopSmartChatJobOutput { request_id })
     }
+}
+
+impl Operation for StopSmartChatJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = StopSmartChatJobOutput;
 }
 
 /// Builder of the StopSmartChatJob request, from [`Client::stop_smart_chat_job`]: one setter per

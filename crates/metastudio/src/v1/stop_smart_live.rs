@@ -2,6 +2,7 @@
 
 //! StopSmartLive: `POST /v1/{project_id}/smart-live-rooms/{room_id}/smart-live-jobs/{job_id}/stop`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,22 @@ impl StopSmartLiveRequest {
         drop(response);
         Ok(StopSmartLiveOutput { request_id })
     }
+}
+
+impl Operation for StopSmartLiveRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = StopSmartLiveOutput;
 }
 
 /// Builder of the StopSmartLive request, from [`Client::stop_smart_live`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! TransferAsset: `POST /v1/{project_id}/digital-assets-action/transfers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl TransferAssetRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for TransferAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = TransferAssetOutput;
 }
 
 /// Builder of the TransferAsset request, from [`Client::transfer_asset`]: one setter per field,

@@ -3,6 +3,7 @@
 //! Update2dModelTrainingJob:
 //! `PUT /v1/{project_id}/digital-human-training-manage/user/jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,21 @@ impl Update2dModelTrainingJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for Update2dModelTrainingJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("job_id", "job_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = Update2dModelTrainingJobOutput;
 }
 
 /// Builder of the Update2dModelTrainingJob request, from [`Client::update_2d_model_training_job`]:

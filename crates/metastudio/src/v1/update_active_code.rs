@@ -2,6 +2,7 @@
 
 //! UpdateActiveCode: `PUT /v1/{project_id}/digital-human-chat/active-code/{active_code_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateActiveCodeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateActiveCodeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("active_code_id", "active_code_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateActiveCodeOutput;
 }
 
 /// Builder of the UpdateActiveCode request, from [`Client::update_active_code`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateAudioRecordConfig: `PUT /v1/{project_id}/digital-human-chat/audio-record-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl UpdateAudioRecordConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateAudioRecordConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateAudioRecordConfigOutput;
 }
 
 /// Builder of the UpdateAudioRecordConfig request, from [`Client::update_audio_record_config`]: one

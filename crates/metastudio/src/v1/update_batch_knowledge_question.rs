@@ -2,6 +2,7 @@
 
 //! UpdateBatchKnowledgeQuestion: `PUT /v1/{project_id}/digital-human-chat/knowledge/question-batch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdateBatchKnowledgeQuestionRequest {
         drop(response);
         Ok(UpdateBatchKnowledgeQuestionOutput { request_id })
     }
+}
+
+impl Operation for UpdateBatchKnowledgeQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateBatchKnowledgeQuestionOutput;
 }
 
 /// Builder of the UpdateBatchKnowledgeQuestion request, from

@@ -2,6 +2,7 @@
 
 //! UpdateDigitalAsset: `PUT /v1/{project_id}/digital-assets/{asset_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateDigitalAssetRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateDigitalAssetRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("asset_id", "asset_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateDigitalAssetOutput;
 }
 
 /// Builder of the UpdateDigitalAsset request, from [`Client::update_digital_asset`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateDocument: `POST /v1/{project_id}/wise-brain-manager/document/update/{document_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,21 @@ impl UpdateDocumentRequest {
         drop(response);
         Ok(UpdateDocumentOutput { request_id })
     }
+}
+
+impl Operation for UpdateDocumentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("document_id", "document_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Multipart,
+    };
+    type Output = UpdateDocumentOutput;
 }
 
 /// Builder of the UpdateDocument request, from [`Client::update_document`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! UpdateDocumentSegmentInfo: `POST /v1/{project_id}/wise-brain-manager/document-segment/update`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdateDocumentSegmentInfoRequest {
         drop(response);
         Ok(UpdateDocumentSegmentInfoOutput { request_id })
     }
+}
+
+impl Operation for UpdateDocumentSegmentInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateDocumentSegmentInfoOutput;
 }
 
 /// Builder of the UpdateDocumentSegmentInfo request, from [`Client::update_document_segment_info`]:

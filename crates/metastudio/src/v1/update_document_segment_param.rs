@@ -3,6 +3,7 @@
 //! UpdateDocumentSegmentParam:
 //! `PUT /v1/{project_id}/wise-brain-manager/document-segment/{document_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateDocumentSegmentParamRequest {
         drop(response);
         Ok(UpdateDocumentSegmentParamOutput { request_id })
     }
+}
+
+impl Operation for UpdateDocumentSegmentParamRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("document_id", "document_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateDocumentSegmentParamOutput;
 }
 
 /// Builder of the UpdateDocumentSegmentParam request, from

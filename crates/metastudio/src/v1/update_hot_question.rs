@@ -2,6 +2,7 @@
 
 //! UpdateHotQuestion: `PUT /v1/{project_id}/digital-human-chat/hot-question/{hot_question_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateHotQuestionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateHotQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("hot_question_id", "hot_question_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateHotQuestionOutput;
 }
 
 /// Builder of the UpdateHotQuestion request, from [`Client::update_hot_question`]: one setter per

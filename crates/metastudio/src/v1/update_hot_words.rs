@@ -2,6 +2,7 @@
 
 //! UpdateHotWords: `PUT /v1/{project_id}/digital-human-chat/hot-words/{hot_words_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateHotWordsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateHotWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("hot_words_id", "hot_words_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateHotWordsOutput;
 }
 
 /// Builder of the UpdateHotWords request, from [`Client::update_hot_words`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! UpdateHotWordsSwitch: `POST /v1/{project_id}/digital-human-chat/hot-words-switch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdateHotWordsSwitchRequest {
         drop(response);
         Ok(UpdateHotWordsSwitchOutput { request_id })
     }
+}
+
+impl Operation for UpdateHotWordsSwitchRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateHotWordsSwitchOutput;
 }
 
 /// Builder of the UpdateHotWordsSwitch request, from [`Client::update_hot_words_switch`]: one

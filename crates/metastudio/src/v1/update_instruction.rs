@@ -2,6 +2,7 @@
 
 //! UpdateInstruction: `PUT /v1/{project_id}/wise-brain-manager/instruction/{instruction_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateInstructionRequest {
         drop(response);
         Ok(UpdateInstructionOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstructionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instruction_id", "instruction_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstructionOutput;
 }
 
 /// Builder of the UpdateInstruction request, from [`Client::update_instruction`]: one setter per

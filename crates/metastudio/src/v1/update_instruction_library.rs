@@ -3,6 +3,7 @@
 //! UpdateInstructionLibrary:
 //! `PUT /v1/{project_id}/wise-brain-manager/instruction-library/{instruction_library_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,25 @@ impl UpdateInstructionLibraryRequest {
         drop(response);
         Ok(UpdateInstructionLibraryOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstructionLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path(
+                "instruction_library_id",
+                "instruction_library_id",
+                ParamType::String,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstructionLibraryOutput;
 }
 
 /// Builder of the UpdateInstructionLibrary request, from [`Client::update_instruction_library`]:

@@ -3,6 +3,7 @@
 //! UpdateInteractionRule:
 //! `PUT /v1/{project_id}/smart-live-interaction-rule-groups/{group_id}/rules/{rule_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,22 @@ impl UpdateInteractionRuleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateInteractionRuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("group_id", "group_id", ParamType::String),
+            Param::path("rule_id", "rule_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInteractionRuleOutput;
 }
 
 /// Builder of the UpdateInteractionRule request, from [`Client::update_interaction_rule`]: one

@@ -2,6 +2,7 @@
 
 //! UpdateKnowledgeIntent: `PUT /v1/{project_id}/digital-human-chat/knowledge/intent/{intent_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateKnowledgeIntentRequest {
         drop(response);
         Ok(UpdateKnowledgeIntentOutput { request_id })
     }
+}
+
+impl Operation for UpdateKnowledgeIntentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("intent_id", "intent_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateKnowledgeIntentOutput;
 }
 
 /// Builder of the UpdateKnowledgeIntent request, from [`Client::update_knowledge_intent`]: one

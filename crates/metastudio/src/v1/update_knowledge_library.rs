@@ -3,6 +3,7 @@
 //! UpdateKnowledgeLibrary:
 //! `PUT /v1/{project_id}/wise-brain-manager/knowledge-library/{knowledge_library_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,25 @@ impl UpdateKnowledgeLibraryRequest {
         drop(response);
         Ok(UpdateKnowledgeLibraryOutput { request_id })
     }
+}
+
+impl Operation for UpdateKnowledgeLibraryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path(
+                "knowledge_library_id",
+                "knowledge_library_id",
+                ParamType::String,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateKnowledgeLibraryOutput;
 }
 
 /// Builder of the UpdateKnowledgeLibrary request, from [`Client::update_knowledge_library`]: one

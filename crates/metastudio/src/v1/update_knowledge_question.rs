@@ -3,6 +3,7 @@
 //! UpdateKnowledgeQuestion:
 //! `PUT /v1/{project_id}/digital-human-chat/knowledge/question/{question_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateKnowledgeQuestionRequest {
         drop(response);
         Ok(UpdateKnowledgeQuestionOutput { request_id })
     }
+}
+
+impl Operation for UpdateKnowledgeQuestionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("question_id", "question_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateKnowledgeQuestionOutput;
 }
 
 /// Builder of the UpdateKnowledgeQuestion request, from [`Client::update_knowledge_question`]: one

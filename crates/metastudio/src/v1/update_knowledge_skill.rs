@@ -2,6 +2,7 @@
 
 //! UpdateKnowledgeSkill: `PUT /v1/{project_id}/digital-human-chat/knowledge/skill/{skill_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateKnowledgeSkillRequest {
         drop(response);
         Ok(UpdateKnowledgeSkillOutput { request_id })
     }
+}
+
+impl Operation for UpdateKnowledgeSkillRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("skill_id", "skill_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateKnowledgeSkillOutput;
 }
 
 /// Builder of the UpdateKnowledgeSkill request, from [`Client::update_knowledge_skill`]: one setter

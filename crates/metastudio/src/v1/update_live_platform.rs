@@ -2,6 +2,7 @@
 
 //! UpdateLivePlatform: `PUT /v1/{project_id}/live-platforms/platforms/{platform_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateLivePlatformRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateLivePlatformRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("platform_id", "platform_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateLivePlatformOutput;
 }
 
 /// Builder of the UpdateLivePlatform request, from [`Client::update_live_platform`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateLlmConfig: `PUT /v1/{project_id}/wise-brain-manager/llm-config/{llm_config_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateLlmConfigRequest {
         drop(response);
         Ok(UpdateLlmConfigOutput { request_id })
     }
+}
+
+impl Operation for UpdateLlmConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("llm_config_id", "llm_config_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateLlmConfigOutput;
 }
 
 /// Builder of the UpdateLlmConfig request, from [`Client::update_llm_config`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateMcpServer: `PUT /v1/{project_id}/wise-brain-manager/mcp-server/{mcp_server_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateMcpServerRequest {
         drop(response);
         Ok(UpdateMcpServerOutput { request_id })
     }
+}
+
+impl Operation for UpdateMcpServerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("mcp_server_id", "mcp_server_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateMcpServerOutput;
 }
 
 /// Builder of the UpdateMcpServer request, from [`Client::update_mcp_server`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdatePacifyWords: `PUT /v1/{project_id}/digital-human-chat/pacify-words/{pacify_words_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdatePacifyWordsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdatePacifyWordsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("pacify_words_id", "pacify_words_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdatePacifyWordsOutput;
 }
 
 /// Builder of the UpdatePacifyWords request, from [`Client::update_pacify_words`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdatePacifyWordsSwitch: `PUT /v1/{project_id}/digital-human-chat/pacify-words-switch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdatePacifyWordsSwitchRequest {
         drop(response);
         Ok(UpdatePacifyWordsSwitchOutput { request_id })
     }
+}
+
+impl Operation for UpdatePacifyWordsSwitchRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdatePacifyWordsSwitchOutput;
 }
 
 /// Builder of the UpdatePacifyWordsSwitch request, from [`Client::update_pacify_words_switch`]: one

@@ -2,6 +2,7 @@
 
 //! UpdatePacifyWordsTriggerTime: `PUT /v1/{project_id}/digital-human-chat/pacify-words-time`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdatePacifyWordsTriggerTimeRequest {
         drop(response);
         Ok(UpdatePacifyWordsTriggerTimeOutput { request_id })
     }
+}
+
+impl Operation for UpdatePacifyWordsTriggerTimeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdatePacifyWordsTriggerTimeOutput;
 }
 
 /// Builder of the UpdatePacifyWordsTriggerTime request, from

@@ -2,6 +2,7 @@
 
 //! UpdatePluginConfig: `PUT /v1/{project_id}/wise-brain-manager/plugin-config/{plugin_config_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl UpdatePluginConfigRequest {
         drop(response);
         Ok(UpdatePluginConfigOutput { request_id })
     }
+}
+
+impl Operation for UpdatePluginConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("plugin_config_id", "plugin_config_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdatePluginConfigOutput;
 }
 
 /// Builder of the UpdatePluginConfig request, from [`Client::update_plugin_config`]: one setter per

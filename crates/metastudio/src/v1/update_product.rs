@@ -2,6 +2,7 @@
 
 //! UpdateProduct: `PUT /v1/{project_id}/products/{product_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateProductRequest {
         drop(response);
         Ok(UpdateProductOutput { request_id })
     }
+}
+
+impl Operation for UpdateProductRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("product_id", "product_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateProductOutput;
 }
 
 /// Builder of the UpdateProduct request, from [`Client::update_product`]: one setter per field,

@@ -3,6 +3,7 @@
 //! UpdateQuestionAnswer:
 //! `PUT /v1/{project_id}/wise-brain-manager/question-answer/{question_answer_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,25 @@ impl UpdateQuestionAnswerRequest {
         drop(response);
         Ok(UpdateQuestionAnswerOutput { request_id })
     }
+}
+
+impl Operation for UpdateQuestionAnswerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path(
+                "question_answer_id",
+                "question_answer_id",
+                ParamType::String,
+            ),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateQuestionAnswerOutput;
 }
 
 /// Builder of the UpdateQuestionAnswer request, from [`Client::update_question_answer`]: one setter

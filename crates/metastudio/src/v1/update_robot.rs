@@ -2,6 +2,7 @@
 
 //! UpdateRobot: `PUT /v1/{project_id}/digital-human-chat/robot/{robot_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateRobotRequest {
         drop(response);
         Ok(UpdateRobotOutput { request_id })
     }
+}
+
+impl Operation for UpdateRobotRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("robot_id", "robot_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateRobotOutput;
 }
 
 /// Builder of the UpdateRobot request, from [`Client::update_robot`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! UpdateRole: `PUT /v1/{project_id}/wise-brain-manager/role/{role_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl UpdateRoleRequest {
         drop(response);
         Ok(UpdateRoleOutput { request_id })
     }
+}
+
+impl Operation for UpdateRoleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("role_id", "role_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateRoleOutput;
 }
 
 /// Builder of the UpdateRole request, from [`Client::update_role`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! UpdateSmartChatRoom: `PUT /v1/{project_id}/smart-chat-rooms/{room_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateSmartChatRoomRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateSmartChatRoomRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateSmartChatRoomOutput;
 }
 
 /// Builder of the UpdateSmartChatRoom request, from [`Client::update_smart_chat_room`]: one setter

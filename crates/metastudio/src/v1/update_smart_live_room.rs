@@ -2,6 +2,7 @@
 
 //! UpdateSmartLiveRoom: `PUT /v1/{project_id}/smart-live-rooms/{room_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateSmartLiveRoomRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateSmartLiveRoomRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("room_id", "room_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateSmartLiveRoomOutput;
 }
 
 /// Builder of the UpdateSmartLiveRoom request, from [`Client::update_smart_live_room`]: one setter

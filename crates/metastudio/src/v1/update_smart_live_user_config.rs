@@ -2,6 +2,7 @@
 
 //! UpdateSmartLiveUserConfig: `PUT /v1/{project_id}/smart-live-configs/user-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl UpdateSmartLiveUserConfigRequest {
         drop(response);
         Ok(UpdateSmartLiveUserConfigOutput { request_id })
     }
+}
+
+impl Operation for UpdateSmartLiveUserConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateSmartLiveUserConfigOutput;
 }
 
 /// Builder of the UpdateSmartLiveUserConfig request, from

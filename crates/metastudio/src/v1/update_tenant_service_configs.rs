@@ -2,6 +2,7 @@
 
 //! UpdateTenantServiceConfigs: `PUT /v1/{project_id}/tenants/service-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl UpdateTenantServiceConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateTenantServiceConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateTenantServiceConfigsOutput;
 }
 
 /// Builder of the UpdateTenantServiceConfigs request, from

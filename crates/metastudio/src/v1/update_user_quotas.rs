@@ -2,6 +2,7 @@
 
 //! UpdateUserQuotas: `PUT /v1/{project_id}/user/quotas/{user_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl UpdateUserQuotasRequest {
         drop(response);
         Ok(UpdateUserQuotasOutput { request_id })
     }
+}
+
+impl Operation for UpdateUserQuotasRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("user_id", "user_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateUserQuotasOutput;
 }
 
 /// Builder of the UpdateUserQuotas request, from [`Client::update_user_quotas`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateVideoScript: `PUT /v1/{project_id}/digital-human-video-scripts/{script_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl UpdateVideoScriptRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateVideoScriptRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("script_id", "script_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateVideoScriptOutput;
 }
 
 /// Builder of the UpdateVideoScript request, from [`Client::update_video_script`]: one setter per

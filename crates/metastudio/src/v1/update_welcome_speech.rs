@@ -3,6 +3,7 @@
 //! UpdateWelcomeSpeech:
 //! `PUT /v1/{project_id}/digital-human-chat/welcome-speech/{welcome_speech_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,21 @@ impl UpdateWelcomeSpeechRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateWelcomeSpeechRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("welcome_speech_id", "welcome_speech_id", ParamType::String),
+            Param::header("X-App-UserId", "x_app_user_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateWelcomeSpeechOutput;
 }
 
 /// Builder of the UpdateWelcomeSpeech request, from [`Client::update_welcome_speech`]: one setter

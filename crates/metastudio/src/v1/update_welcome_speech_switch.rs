@@ -2,6 +2,7 @@
 
 //! UpdateWelcomeSpeechSwitch: `POST /v1/{project_id}/digital-human-chat/welcome-speech-switch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl UpdateWelcomeSpeechSwitchRequest {
         drop(response);
         Ok(UpdateWelcomeSpeechSwitchOutput { request_id })
     }
+}
+
+impl Operation for UpdateWelcomeSpeechSwitchRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateWelcomeSpeechSwitchOutput;
 }
 
 /// Builder of the UpdateWelcomeSpeechSwitch request, from [`Client::update_welcome_speech_switch`]:

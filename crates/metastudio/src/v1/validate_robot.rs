@@ -2,6 +2,7 @@
 
 //! ValidateRobot: `POST /v1/{project_id}/digital-human-chat/robot/validate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -87,6 +88,22 @@ impl ValidateRobotRequest {
         drop(response);
         Ok(ValidateRobotOutput { request_id })
     }
+}
+
+impl Operation for ValidateRobotRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::header(
+            "X-App-UserId",
+            "x_app_user_id",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ValidateRobotOutput;
 }
 
 /// Builder of the ValidateRobot request, from [`Client::validate_robot`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! AddApplyJoinProjectForAgc: `GET /v4/projects/{project_id}/members/agc-join`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,22 @@ impl AddApplyJoinProjectForAgcRequest {
         drop(response);
         Ok(AddApplyJoinProjectForAgcOutput { request_id })
     }
+}
+
+impl Operation for AddApplyJoinProjectForAgcRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::header("Domain-Id", "domain_id", ParamType::String),
+            Param::header("User-Id", "user_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = AddApplyJoinProjectForAgcOutput;
 }
 
 /// Builder of the AddApplyJoinProjectForAgc request, from

@@ -2,6 +2,7 @@
 
 //! AddIssueWorkHours: `POST /v4/projects/{project_id}/issues/{issue_id}/work-hours`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl AddIssueWorkHoursRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for AddIssueWorkHoursRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AddIssueWorkHoursOutput;
 }
 
 /// Builder of the AddIssueWorkHours request, from [`Client::add_issue_work_hours`]: one setter per

@@ -2,6 +2,7 @@
 
 //! AddMemberV4: `POST /v4/projects/{project_id}/member`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl AddMemberV4Request {
         drop(response);
         Ok(AddMemberV4Output { request_id })
     }
+}
+
+impl Operation for AddMemberV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = AddMemberV4Output;
 }
 
 /// Builder of the AddMemberV4 request, from [`Client::add_member_v4`]: one setter per field, then

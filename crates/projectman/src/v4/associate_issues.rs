@@ -3,6 +3,7 @@
 //! AssociateIssues:
 //! `PUT /v2/ipdprojectservice/projects/{project_id}/issues/{issue_id}/associated-item`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -110,6 +111,22 @@ impl AssociateIssuesRequest {
             request_id,
         })
     }
+}
+
+impl Operation for AssociateIssuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::query("dst_domain_id", "dst_domain_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = AssociateIssuesOutput;
 }
 
 /// Builder of the AssociateIssues request, from [`Client::associate_issues`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! AssociateScrumIssue: `POST /v2/issues/associate-issue`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl AssociateScrumIssueRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for AssociateScrumIssueRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = AssociateScrumIssueOutput;
 }
 
 /// Builder of the AssociateScrumIssue request, from [`Client::associate_scrum_issue`]: one setter

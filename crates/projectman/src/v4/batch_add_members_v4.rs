@@ -2,6 +2,7 @@
 
 //! BatchAddMembersV4: `POST /v4/projects/{project_id}/members`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl BatchAddMembersV4Request {
         drop(response);
         Ok(BatchAddMembersV4Output { request_id })
     }
+}
+
+impl Operation for BatchAddMembersV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchAddMembersV4Output;
 }
 
 /// Builder of the BatchAddMembersV4 request, from [`Client::batch_add_members_v4`]: one setter per

@@ -2,6 +2,7 @@
 
 //! BatchBaselineIpdIssues: `PUT /v1/ipdprojectservice/projects/{project_id}/issues/batch-update`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl BatchBaselineIpdIssuesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchBaselineIpdIssuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchBaselineIpdIssuesOutput;
 }
 
 /// Builder of the BatchBaselineIpdIssues request, from [`Client::batch_baseline_ipd_issues`]: one

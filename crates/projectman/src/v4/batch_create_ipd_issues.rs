@@ -2,6 +2,7 @@
 
 //! BatchCreateIpdIssues: `POST /v1/ipdprojectservice/projects/{project_id}/issues/batch-create`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl BatchCreateIpdIssuesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchCreateIpdIssuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchCreateIpdIssuesOutput;
 }
 
 /// Builder of the BatchCreateIpdIssues request, from [`Client::batch_create_ipd_issues`]: one

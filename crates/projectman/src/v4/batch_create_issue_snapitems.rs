@@ -3,6 +3,7 @@
 //! BatchCreateIssueSnapitems:
 //! `POST /v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/create/batch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,18 @@ impl BatchCreateIssueSnapitemsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchCreateIssueSnapitemsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchCreateIssueSnapitemsOutput;
 }
 
 /// Builder of the BatchCreateIssueSnapitems request, from [`Client::batch_create_issue_snapitems`]:

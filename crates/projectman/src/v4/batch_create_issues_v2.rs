@@ -2,6 +2,7 @@
 
 //! BatchCreateIssuesV2: `POST /v2/ipdprojectservice/projects/{project_id}/issues/batch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl BatchCreateIssuesV2Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchCreateIssuesV2Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchCreateIssuesV2Output;
 }
 
 /// Builder of the BatchCreateIssuesV2 request, from [`Client::batch_create_issues_v2`]: one setter

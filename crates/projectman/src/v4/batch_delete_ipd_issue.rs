@@ -2,6 +2,7 @@
 
 //! BatchDeleteIpdIssue: `DELETE /v1/ipdprojectservice/projects/{project_id}/issues/batch-delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,26 @@ impl BatchDeleteIpdIssueRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchDeleteIpdIssueRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query(
+                "is_permanent_delete",
+                "is_permanent_delete",
+                ParamType::Boolean,
+            ),
+            Param::query("src_project_id", "src_project_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteIpdIssueOutput;
 }
 
 /// Builder of the BatchDeleteIpdIssue request, from [`Client::batch_delete_ipd_issue`]: one setter

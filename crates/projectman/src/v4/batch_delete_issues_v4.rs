@@ -2,6 +2,7 @@
 
 //! BatchDeleteIssuesV4: `DELETE /v4/projects/{project_id}/issues`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl BatchDeleteIssuesV4Request {
         drop(response);
         Ok(BatchDeleteIssuesV4Output { request_id })
     }
+}
+
+impl Operation for BatchDeleteIssuesV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteIssuesV4Output;
 }
 
 /// Builder of the BatchDeleteIssuesV4 request, from [`Client::batch_delete_issues_v4`]: one setter

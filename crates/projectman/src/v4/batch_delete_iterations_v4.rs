@@ -2,6 +2,7 @@
 
 //! BatchDeleteIterationsV4: `DELETE /v4/projects/{project_id}/iterations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl BatchDeleteIterationsV4Request {
         drop(response);
         Ok(BatchDeleteIterationsV4Output { request_id })
     }
+}
+
+impl Operation for BatchDeleteIterationsV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteIterationsV4Output;
 }
 
 /// Builder of the BatchDeleteIterationsV4 request, from [`Client::batch_delete_iterations_v4`]: one

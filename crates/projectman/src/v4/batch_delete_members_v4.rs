@@ -2,6 +2,7 @@
 
 //! BatchDeleteMembersV4: `DELETE /v4/projects/{project_id}/members`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl BatchDeleteMembersV4Request {
         drop(response);
         Ok(BatchDeleteMembersV4Output { request_id })
     }
+}
+
+impl Operation for BatchDeleteMembersV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteMembersV4Output;
 }
 
 /// Builder of the BatchDeleteMembersV4 request, from [`Client::batch_delete_members_v4`]: one

@@ -2,6 +2,7 @@
 
 //! BatchDeletePlans: `DELETE /v1/planservice/projects/{project_id}/plans/batch-delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl BatchDeletePlansRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchDeletePlansRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeletePlansOutput;
 }
 
 /// Builder of the BatchDeletePlans request, from [`Client::batch_delete_plans`]: one setter per

@@ -2,6 +2,7 @@
 
 //! BatchDeleteScrumWorkitem: `POST /v2/workitem/batch-delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl BatchDeleteScrumWorkitemRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchDeleteScrumWorkitemRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteScrumWorkitemOutput;
 }
 
 /// Builder of the BatchDeleteScrumWorkitem request, from [`Client::batch_delete_scrum_workitem`]:

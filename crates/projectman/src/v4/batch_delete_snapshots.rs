@@ -3,6 +3,7 @@
 //! BatchDeleteSnapshots:
 //! `DELETE /v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/batch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,18 @@ impl BatchDeleteSnapshotsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchDeleteSnapshotsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchDeleteSnapshotsOutput;
 }
 
 /// Builder of the BatchDeleteSnapshots request, from [`Client::batch_delete_snapshots`]: one setter

@@ -2,6 +2,7 @@
 
 //! BatchListAssociatedIssues: `GET /v4/projects/{project_id}/issues/batch-associated-issues`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -93,6 +94,22 @@ impl BatchListAssociatedIssuesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchListAssociatedIssuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = BatchListAssociatedIssuesOutput;
 }
 
 /// Builder of the BatchListAssociatedIssues request, from [`Client::batch_list_associated_issues`]:

@@ -3,6 +3,7 @@
 //! BatchTransferIpdWorkItemFlow:
 //! `PUT /v1/ipdprojectservice/projects/{project_id}/work-item/processes/transfer-batch`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,21 @@ impl BatchTransferIpdWorkItemFlowRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchTransferIpdWorkItemFlowRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("is_recover", "is_recover", ParamType::Boolean),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchTransferIpdWorkItemFlowOutput;
 }
 
 /// Builder of the BatchTransferIpdWorkItemFlow request, from

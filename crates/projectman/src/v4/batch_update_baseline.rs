@@ -2,6 +2,7 @@
 
 //! BatchUpdateBaseline: `PUT /v1/planservice/projects/{project_id}/plans/batch-baseline`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl BatchUpdateBaselineRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchUpdateBaselineRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchUpdateBaselineOutput;
 }
 
 /// Builder of the BatchUpdateBaseline request, from [`Client::batch_update_baseline`]: one setter

@@ -2,6 +2,7 @@
 
 //! BatchUpdateChildNickNames: `PUT /v4/domain/child-users`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl BatchUpdateChildNickNamesRequest {
         drop(response);
         Ok(BatchUpdateChildNickNamesOutput { request_id })
     }
+}
+
+impl Operation for BatchUpdateChildNickNamesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchUpdateChildNickNamesOutput;
 }
 
 /// Builder of the BatchUpdateChildNickNames request, from

@@ -2,6 +2,7 @@
 
 //! BatchUpdateScrumIssues: `POST /v2/workitem/issues`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl BatchUpdateScrumIssuesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchUpdateScrumIssuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchUpdateScrumIssuesOutput;
 }
 
 /// Builder of the BatchUpdateScrumIssues request, from [`Client::batch_update_scrum_issues`]: one

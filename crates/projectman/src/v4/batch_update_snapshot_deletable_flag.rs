@@ -3,6 +3,7 @@
 //! BatchUpdateSnapshotDeletableFlag:
 //! `PUT /v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/deletions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,18 @@ impl BatchUpdateSnapshotDeletableFlagRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for BatchUpdateSnapshotDeletableFlagRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = BatchUpdateSnapshotDeletableFlagOutput;
 }
 
 /// Builder of the BatchUpdateSnapshotDeletableFlag request, from

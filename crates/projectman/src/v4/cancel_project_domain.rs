@@ -2,6 +2,7 @@
 
 //! CancelProjectDomain: `DELETE /v4/projects/{project_id}/domains/{domain_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,21 @@ impl CancelProjectDomainRequest {
         drop(response);
         Ok(CancelProjectDomainOutput { request_id })
     }
+}
+
+impl Operation for CancelProjectDomainRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("domain_id", "domain_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = CancelProjectDomainOutput;
 }
 
 /// Builder of the CancelProjectDomain request, from [`Client::cancel_project_domain`]: one setter

@@ -2,6 +2,7 @@
 
 //! CancelScrumAssociate: `POST /v2/issues/cancel-associate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl CancelScrumAssociateRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CancelScrumAssociateRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CancelScrumAssociateOutput;
 }
 
 /// Builder of the CancelScrumAssociate request, from [`Client::cancel_scrum_associate`]: one setter

@@ -2,6 +2,7 @@
 
 //! ChangePlanStatus: `PUT /v1/planservice/projects/{project_id}/plans/{plan_id}/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl ChangePlanStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ChangePlanStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("plan_id", "plan_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ChangePlanStatusOutput;
 }
 
 /// Builder of the ChangePlanStatus request, from [`Client::change_plan_status`]: one setter per

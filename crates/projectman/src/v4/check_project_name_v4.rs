@@ -2,6 +2,7 @@
 
 //! CheckProjectNameV4: `POST /v4/projects/check-name`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl CheckProjectNameV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CheckProjectNameV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CheckProjectNameV4Output;
 }
 
 /// Builder of the CheckProjectNameV4 request, from [`Client::check_project_name_v4`]: one setter

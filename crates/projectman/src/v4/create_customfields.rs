@@ -2,6 +2,7 @@
 
 //! CreateCustomfields: `POST /v3/{project_id}/custom-fields`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl CreateCustomfieldsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateCustomfieldsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateCustomfieldsOutput;
 }
 
 /// Builder of the CreateCustomfields request, from [`Client::create_customfields`]: one setter per

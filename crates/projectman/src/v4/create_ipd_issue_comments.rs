@@ -3,6 +3,7 @@
 //! CreateIpdIssueComments:
 //! `POST /v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,21 @@ impl CreateIpdIssueCommentsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateIpdIssueCommentsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateIpdIssueCommentsOutput;
 }
 
 /// Builder of the CreateIpdIssueComments request, from [`Client::create_ipd_issue_comments`]: one

@@ -2,6 +2,7 @@
 
 //! CreateIpdProcessInstance: `POST /v1/ipdprojectservice/projects/{project_id}/process-instances`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,22 @@ impl CreateIpdProcessInstanceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateIpdProcessInstanceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("operate_type", "operate_type", ParamType::String),
+            Param::query("domain_id", "domain_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateIpdProcessInstanceOutput;
 }
 
 /// Builder of the CreateIpdProcessInstance request, from [`Client::create_ipd_process_instance`]:

@@ -2,6 +2,7 @@
 
 //! CreateIpdProjectIssue: `POST /v1/ipdprojectservice/projects/{project_id}/issues`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl CreateIpdProjectIssueRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateIpdProjectIssueRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateIpdProjectIssueOutput;
 }
 
 /// Builder of the CreateIpdProjectIssue request, from [`Client::create_ipd_project_issue`]: one

@@ -3,6 +3,7 @@
 //! CreateIpdProjectIssueAttachment:
 //! `POST /v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/attachments/upload`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -104,6 +105,21 @@ impl CreateIpdProjectIssueAttachmentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateIpdProjectIssueAttachmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+        ],
+        body: BodyFormat::Multipart,
+    };
+    type Output = CreateIpdProjectIssueAttachmentOutput;
 }
 
 /// Builder of the CreateIpdProjectIssueAttachment request, from

@@ -2,6 +2,7 @@
 
 //! CreatePlans: `POST /v1/planservice/projects/{project_id}/plans`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl CreatePlansRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreatePlansRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreatePlansOutput;
 }
 
 /// Builder of the CreatePlans request, from [`Client::create_plans`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! CreateProjectDomain: `POST /v4/projects/{project_id}/domain`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl CreateProjectDomainRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateProjectDomainRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateProjectDomainOutput;
 }
 
 /// Builder of the CreateProjectDomain request, from [`Client::create_project_domain`]: one setter

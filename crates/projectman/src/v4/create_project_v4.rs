@@ -2,6 +2,7 @@
 
 //! CreateProjectV4: `POST /v4/project`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl CreateProjectV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateProjectV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateProjectV4Output;
 }
 
 /// Builder of the CreateProjectV4 request, from [`Client::create_project_v4`]: one setter per

@@ -2,6 +2,7 @@
 
 //! CreateScrumPlanToProject: `POST /v3/plan/{project_id}/management`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, RequestBody, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl CreateScrumPlanToProjectRequest {
             request_id,
         })
     }
+}
+
+impl Operation for CreateScrumPlanToProjectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Text,
+    };
+    type Output = CreateScrumPlanToProjectOutput;
 }
 
 /// Builder of the CreateScrumPlanToProject request, from [`Client::create_scrum_plan_to_project`]:

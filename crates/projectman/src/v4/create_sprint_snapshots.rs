@@ -2,6 +2,7 @@
 
 //! CreateSprintSnapshots: `POST /v1/ipdprojectservice/projects/{project_id}/plan/snapshots`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl CreateSprintSnapshotsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateSprintSnapshotsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateSprintSnapshotsOutput;
 }
 
 /// Builder of the CreateSprintSnapshots request, from [`Client::create_sprint_snapshots`]: one

@@ -2,6 +2,7 @@
 
 //! CreateSystemIssueV4: `POST /v4/projects/{project_id}/system/issue`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl CreateSystemIssueV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateSystemIssueV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateSystemIssueV4Output;
 }
 
 /// Builder of the CreateSystemIssueV4 request, from [`Client::create_system_issue_v4`]: one setter

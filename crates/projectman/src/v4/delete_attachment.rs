@@ -3,6 +3,7 @@
 //! DeleteAttachment:
 //! `DELETE /v4/projects/{project_id}/issues/{issue_id}/attachments/{attachment_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,22 @@ impl DeleteAttachmentRequest {
         drop(response);
         Ok(DeleteAttachmentOutput { request_id })
     }
+}
+
+impl Operation for DeleteAttachmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::path("attachment_id", "attachment_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteAttachmentOutput;
 }
 
 /// Builder of the DeleteAttachment request, from [`Client::delete_attachment`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeleteIpdImageInIssue: `DELETE /v2/ipdprojectservice/projects/{project_id}/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,22 @@ impl DeleteIpdImageInIssueRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for DeleteIpdImageInIssueRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("issue_id", "issue_id", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteIpdImageInIssueOutput;
 }
 
 /// Builder of the DeleteIpdImageInIssue request, from [`Client::delete_ipd_image_in_issue`]: one

@@ -3,6 +3,7 @@
 //! DeleteIpdIssueComment:
 //! `DELETE /v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments/{comment_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,22 @@ impl DeleteIpdIssueCommentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for DeleteIpdIssueCommentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::path("comment_id", "comment_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteIpdIssueCommentOutput;
 }
 
 /// Builder of the DeleteIpdIssueComment request, from [`Client::delete_ipd_issue_comment`]: one

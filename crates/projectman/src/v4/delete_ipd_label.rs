@@ -2,6 +2,7 @@
 
 //! DeleteIpdLabel: `DELETE /v1/ipdprojectservice/projects/{project_id}/tags/{label_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl DeleteIpdLabelRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for DeleteIpdLabelRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("label_id", "label_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteIpdLabelOutput;
 }
 
 /// Builder of the DeleteIpdLabel request, from [`Client::delete_ipd_label`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! DeleteIpdThirdParty: `DELETE /v2/projects/{project_id}/issues/{issue_id}/associate-third-party`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl DeleteIpdThirdPartyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for DeleteIpdThirdPartyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteIpdThirdPartyOutput;
 }
 
 /// Builder of the DeleteIpdThirdParty request, from [`Client::delete_ipd_third_party`]: one setter

@@ -2,6 +2,7 @@
 
 //! DeleteIssueV4: `DELETE /v4/projects/{project_id}/issues/{issue_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,21 @@ impl DeleteIssueV4Request {
         drop(response);
         Ok(DeleteIssueV4Output { request_id })
     }
+}
+
+impl Operation for DeleteIssueV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteIssueV4Output;
 }
 
 /// Builder of the DeleteIssueV4 request, from [`Client::delete_issue_v4`]: one setter per field,

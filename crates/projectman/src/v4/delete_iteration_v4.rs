@@ -2,6 +2,7 @@
 
 //! DeleteIterationV4: `DELETE /v4/projects/{project_id}/iterations/{iteration_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,21 @@ impl DeleteIterationV4Request {
         drop(response);
         Ok(DeleteIterationV4Output { request_id })
     }
+}
+
+impl Operation for DeleteIterationV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("iteration_id", "iteration_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteIterationV4Output;
 }
 
 /// Builder of the DeleteIterationV4 request, from [`Client::delete_iteration_v4`]: one setter per

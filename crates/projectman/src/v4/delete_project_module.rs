@@ -2,6 +2,7 @@
 
 //! DeleteProjectModule: `DELETE /v4/projects/{project_id}/modules/{module_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,21 @@ impl DeleteProjectModuleRequest {
         drop(response);
         Ok(DeleteProjectModuleOutput { request_id })
     }
+}
+
+impl Operation for DeleteProjectModuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("module_id", "module_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteProjectModuleOutput;
 }
 
 /// Builder of the DeleteProjectModule request, from [`Client::delete_project_module`]: one setter

@@ -2,6 +2,7 @@
 
 //! DeleteProjectV4: `DELETE /v4/projects/{project_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl DeleteProjectV4Request {
         drop(response);
         Ok(DeleteProjectV4Output { request_id })
     }
+}
+
+impl Operation for DeleteProjectV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteProjectV4Output;
 }
 
 /// Builder of the DeleteProjectV4 request, from [`Client::delete_project_v4`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeleteScrumMyIssueNotes: `DELETE /v2/workitem/issue-note`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl DeleteScrumMyIssueNotesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for DeleteScrumMyIssueNotesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteScrumMyIssueNotesOutput;
 }
 
 /// Builder of the DeleteScrumMyIssueNotes request, from [`Client::delete_scrum_my_issue_notes`]:

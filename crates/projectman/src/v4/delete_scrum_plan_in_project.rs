@@ -2,6 +2,7 @@
 
 //! DeleteScrumPlanInProject: `DELETE /v3/plan/{project_id}/management`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -85,6 +86,18 @@ impl DeleteScrumPlanInProjectRequest {
             request_id,
         })
     }
+}
+
+impl Operation for DeleteScrumPlanInProjectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteScrumPlanInProjectOutput;
 }
 
 /// Builder of the DeleteScrumPlanInProject request, from [`Client::delete_scrum_plan_in_project`]:

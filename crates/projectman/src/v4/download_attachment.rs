@@ -3,6 +3,7 @@
 //! DownloadAttachment:
 //! `GET /v4/projects/{project_id}/issues/{issue_id}/attachments/{attachment_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -101,6 +102,22 @@ impl DownloadAttachmentRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for DownloadAttachmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::path("attachment_id", "attachment_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadAttachmentOutput;
 }
 
 /// Builder of the DownloadAttachment request, from [`Client::download_attachment`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DownloadImageFile: Download an image embedded in a work item
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -112,6 +113,21 @@ impl DownloadImageFileRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for DownloadImageFileRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("image_uri", "image_uri", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadImageFileOutput;
 }
 
 /// Builder of the DownloadImageFile request, from [`Client::download_image_file`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DownloadIpdImageInIssue: `GET /v2/ipdprojectservice/projects/{project_id}/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{ByteStream, OperationRequest, OperationSpec, Result};
 
@@ -100,6 +101,22 @@ impl DownloadIpdImageInIssueRequest {
             body: response.into_body(),
         })
     }
+}
+
+impl Operation for DownloadIpdImageInIssueRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("issue_id", "issue_id", ParamType::String),
+            Param::query("file_name", "file_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadIpdImageInIssueOutput;
 }
 
 /// Builder of the DownloadIpdImageInIssue request, from [`Client::download_ipd_image_in_issue`]:

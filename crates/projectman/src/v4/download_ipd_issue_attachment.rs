@@ -3,6 +3,7 @@
 //! DownloadIpdIssueAttachment:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/attachments/download/{id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,21 @@ impl DownloadIpdIssueAttachmentRequest {
         drop(response);
         Ok(DownloadIpdIssueAttachmentOutput { request_id })
     }
+}
+
+impl Operation for DownloadIpdIssueAttachmentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("id", "id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DownloadIpdIssueAttachmentOutput;
 }
 
 /// Builder of the DownloadIpdIssueAttachment request, from

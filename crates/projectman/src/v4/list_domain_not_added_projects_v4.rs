@@ -2,6 +2,7 @@
 
 //! ListDomainNotAddedProjectsV4: `GET /v4/projects/domain/not-added`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -85,6 +86,21 @@ impl ListDomainNotAddedProjectsV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDomainNotAddedProjectsV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDomainNotAddedProjectsV4Output;
 }
 
 /// Builder of the ListDomainNotAddedProjectsV4 request, from

@@ -3,6 +3,7 @@
 //! ListIpdIssueComments:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -117,6 +118,25 @@ impl ListIpdIssueCommentsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIpdIssueCommentsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::query("date_desc", "date_desc", ParamType::Boolean),
+            Param::query("page_no", "page_no", ParamType::Integer),
+            Param::query("page_size", "page_size", ParamType::Integer),
+            Param::query("category", "category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIpdIssueCommentsOutput;
 }
 
 /// Builder of the ListIpdIssueComments request, from [`Client::list_ipd_issue_comments`]: one

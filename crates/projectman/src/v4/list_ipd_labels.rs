@@ -2,6 +2,7 @@
 
 //! ListIpdLabels: `GET /v1/ipdprojectservice/projects/{project_id}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,23 @@ impl ListIpdLabelsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIpdLabelsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("label_type", "label_type", ParamType::String),
+            Param::query("title", "title", ParamType::String),
+            Param::query("category_types", "category_types", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIpdLabelsOutput;
 }
 
 /// Builder of the ListIpdLabels request, from [`Client::list_ipd_labels`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListIpdProjectFields: `GET /v1/ipdprojectservice/projects/{project_id}/fields`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,23 @@ impl ListIpdProjectFieldsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIpdProjectFieldsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("keyword", "keyword", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIpdProjectFieldsOutput;
 }
 
 /// Builder of the ListIpdProjectFields request, from [`Client::list_ipd_project_fields`]: one

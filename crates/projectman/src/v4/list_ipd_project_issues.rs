@@ -2,6 +2,7 @@
 
 //! ListIpdProjectIssues: `POST /v1/ipdprojectservice/projects/{project_id}/issues/query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -114,6 +115,24 @@ impl ListIpdProjectIssuesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIpdProjectIssuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("is_backlog", "is_backlog", ParamType::Boolean),
+            Param::query("issue_type", "issue_type", ParamType::String),
+            Param::query("src_domain_id", "src_domain_id", ParamType::String),
+            Param::query("view", "view", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListIpdProjectIssuesOutput;
 }
 
 /// Builder of the ListIpdProjectIssues request, from [`Client::list_ipd_project_issues`]: one

@@ -3,6 +3,7 @@
 //! ListIpdReviewFormsByIssueId:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/process-instances/query/{issue_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ListIpdReviewFormsByIssueIdRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIpdReviewFormsByIssueIdRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIpdReviewFormsByIssueIdOutput;
 }
 
 /// Builder of the ListIpdReviewFormsByIssueId request, from

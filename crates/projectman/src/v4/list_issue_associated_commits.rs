@@ -2,6 +2,7 @@
 
 //! ListIssueAssociatedCommits: `GET /v4/projects/{project_id}/issues/{issue_id}/associated-commits`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -104,6 +105,24 @@ impl ListIssueAssociatedCommitsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIssueAssociatedCommitsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIssueAssociatedCommitsOutput;
 }
 
 /// Builder of the ListIssueAssociatedCommits request, from

@@ -3,6 +3,7 @@
 //! ListIssueBySnapIds:
 //! `POST /v1/ipdprojectservice/projects/{project_id}/baseline-snapshots/query-with-ids`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,18 @@ impl ListIssueBySnapIdsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIssueBySnapIdsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = ListIssueBySnapIdsOutput;
 }
 
 /// Builder of the ListIssueBySnapIds request, from [`Client::list_issue_by_snap_ids`]: one setter

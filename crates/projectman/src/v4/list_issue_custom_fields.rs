@@ -2,6 +2,7 @@
 
 //! ListIssueCustomFields: `POST /v4/projects/{project_id}/issues/custom-fields`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl ListIssueCustomFieldsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIssueCustomFieldsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = ListIssueCustomFieldsOutput;
 }
 
 /// Builder of the ListIssueCustomFields request, from [`Client::list_issue_custom_fields`]: one

@@ -3,6 +3,7 @@
 //! ListIssueFields:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/categories/{category_id}/field/templates`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -109,6 +110,23 @@ impl ListIssueFieldsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIssueFieldsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("category_id", "category_id", ParamType::String),
+            Param::query("page", "page", ParamType::Integer),
+            Param::query("size", "size", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIssueFieldsOutput;
 }
 
 /// Builder of the ListIssueFields request, from [`Client::list_issue_fields`]: one setter per

@@ -3,6 +3,7 @@
 //! ListIssueStatues:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/category/{category_id}/statuses`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ListIssueStatuesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIssueStatuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("category_id", "category_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIssueStatuesOutput;
 }
 
 /// Builder of the ListIssueStatues request, from [`Client::list_issue_statues`]: one setter per

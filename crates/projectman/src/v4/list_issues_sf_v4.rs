@@ -2,6 +2,7 @@
 
 //! ListIssuesSfV4: `GET /v4/projects/{project_id}/issues`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,33 @@ impl ListIssuesSfV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIssuesSfV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("tracker_id", "tracker_id", ParamType::Integer),
+            Param::query(
+                "created_time_interval",
+                "created_time_interval",
+                ParamType::String,
+            ),
+            Param::query(
+                "updated_time_interval",
+                "updated_time_interval",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIssuesSfV4Output;
 }
 
 /// Builder of the ListIssuesSfV4 request, from [`Client::list_issues_sf_v4`]: one setter per field,

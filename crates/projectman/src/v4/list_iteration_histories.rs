@@ -2,6 +2,7 @@
 
 //! ListIterationHistories: `GET /v4/iterations/{iteration_id}/histories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -93,6 +94,22 @@ impl ListIterationHistoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListIterationHistoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("iteration_id", "iteration_id", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListIterationHistoriesOutput;
 }
 
 /// Builder of the ListIterationHistories request, from [`Client::list_iteration_histories`]: one

@@ -2,6 +2,7 @@
 
 //! ListPlan: `GET /v1/planservice/projects/{project_id}/plans/query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,26 @@ impl ListPlanRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPlanRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("key_word", "key_word", ParamType::String),
+            Param::query(
+                "updated_time_interval",
+                "updated_time_interval",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPlanOutput;
 }
 
 /// Builder of the ListPlan request, from [`Client::list_plan`]: one setter per field, then

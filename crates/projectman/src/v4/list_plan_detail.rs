@@ -2,6 +2,7 @@
 
 //! ListPlanDetail: `GET /v1/planservice/projects/{project_id}/plans/{plan_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ListPlanDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListPlanDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("plan_id", "plan_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListPlanDetailOutput;
 }
 
 /// Builder of the ListPlanDetail request, from [`Client::list_plan_detail`]: one setter per field,

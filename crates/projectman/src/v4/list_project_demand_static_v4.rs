@@ -2,6 +2,7 @@
 
 //! ListProjectDemandStaticV4: `GET /v4/projects/{project_id}/demand-statistic`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ListProjectDemandStaticV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectDemandStaticV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectDemandStaticV4Output;
 }
 
 /// Builder of the ListProjectDemandStaticV4 request, from

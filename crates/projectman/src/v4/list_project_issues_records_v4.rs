@@ -2,6 +2,7 @@
 
 //! ListProjectIssuesRecordsV4: `GET /v4/projects/{project_id}/issues/records`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,27 @@ impl ListProjectIssuesRecordsV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectIssuesRecordsV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query(
+                "operated_time_interval",
+                "operated_time_interval",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectIssuesRecordsV4Output;
 }
 
 /// Builder of the ListProjectIssuesRecordsV4 request, from

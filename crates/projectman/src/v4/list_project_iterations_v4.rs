@@ -2,6 +2,7 @@
 
 //! ListProjectIterationsV4: `GET /v4/projects/{project_id}/iterations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,26 @@ impl ListProjectIterationsV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectIterationsV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query(
+                "updated_time_interval",
+                "updated_time_interval",
+                ParamType::String,
+            ),
+            Param::query("include_deleted", "include_deleted", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectIterationsV4Output;
 }
 
 /// Builder of the ListProjectIterationsV4 request, from [`Client::list_project_iterations_v4`]: one

@@ -2,6 +2,7 @@
 
 //! ListProjectMembersV4: `GET /v4/projects/{project_id}/members`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -93,6 +94,22 @@ impl ListProjectMembersV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectMembersV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectMembersV4Output;
 }
 
 /// Builder of the ListProjectMembersV4 request, from [`Client::list_project_members_v4`]: one

@@ -2,6 +2,7 @@
 
 //! ListProjectUsers: `GET /v1/ipdprojectservice/projects/{project_id}/users`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ListProjectUsersRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectUsersRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectUsersOutput;
 }
 
 /// Builder of the ListProjectUsers request, from [`Client::list_project_users`]: one setter per

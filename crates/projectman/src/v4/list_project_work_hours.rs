@@ -2,6 +2,7 @@
 
 //! ListProjectWorkHours: `POST /v4/projects/work-hours`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl ListProjectWorkHoursRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectWorkHoursRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = ListProjectWorkHoursOutput;
 }
 
 /// Builder of the ListProjectWorkHours request, from [`Client::list_project_work_hours`]: one

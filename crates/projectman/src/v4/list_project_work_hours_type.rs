@@ -2,6 +2,7 @@
 
 //! ListProjectWorkHoursType: `GET /v4/projects/{project_id}/work-hours-type`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,23 @@ impl ListProjectWorkHoursTypeRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectWorkHoursTypeRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("status", "status", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectWorkHoursTypeOutput;
 }
 
 /// Builder of the ListProjectWorkHoursType request, from [`Client::list_project_work_hours_type`]:

@@ -2,6 +2,7 @@
 
 //! ListProjectsV4: `GET /v4/projects`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -112,6 +113,26 @@ impl ListProjectsV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListProjectsV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("search", "search", ParamType::String),
+            Param::query("project_type", "project_type", ParamType::String),
+            Param::query("sort", "sort", ParamType::String),
+            Param::query("archive", "archive", ParamType::String),
+            Param::query("query_type", "query_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListProjectsV4Output;
 }
 
 /// Builder of the ListProjectsV4 request, from [`Client::list_projects_v4`]: one setter per field,

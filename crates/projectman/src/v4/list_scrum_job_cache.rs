@@ -2,6 +2,7 @@
 
 //! ListScrumJobCache: `POST /v3/job-cache/list-cache`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl ListScrumJobCacheRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListScrumJobCacheRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = ListScrumJobCacheOutput;
 }
 
 /// Builder of the ListScrumJobCache request, from [`Client::list_scrum_job_cache`]: one setter per

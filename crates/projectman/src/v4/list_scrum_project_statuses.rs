@@ -2,6 +2,7 @@
 
 //! ListScrumProjectStatuses: `GET /v4/projects/{project_id}/statuses`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,23 @@ impl ListScrumProjectStatusesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListScrumProjectStatusesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("tracker_id", "tracker_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListScrumProjectStatusesOutput;
 }
 
 /// Builder of the ListScrumProjectStatuses request, from [`Client::list_scrum_project_statuses`]:

@@ -2,6 +2,7 @@
 
 //! ListSpecIssueStayTimes: `POST /v4/issues/duration`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl ListSpecIssueStayTimesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSpecIssueStayTimesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = ListSpecIssueStayTimesOutput;
 }
 
 /// Builder of the ListSpecIssueStayTimes request, from [`Client::list_spec_issue_stay_times`]: one

@@ -2,6 +2,7 @@
 
 //! ListStatusStatistic: `GET /v4/projects/{project_id}/status-statistic`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -107,6 +108,23 @@ impl ListStatusStatisticRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListStatusStatisticRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("iteration_id", "iteration_id", ParamType::Integer),
+            Param::query("tracker_id", "tracker_id", ParamType::Integer),
+            Param::query("status_id", "status_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListStatusStatisticOutput;
 }
 
 /// Builder of the ListStatusStatistic request, from [`Client::list_status_statistic`]: one setter

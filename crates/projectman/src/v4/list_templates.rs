@@ -2,6 +2,7 @@
 
 //! ListTemplates: `GET /v4/projects/{project_id}/templates`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,21 @@ impl ListTemplatesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListTemplatesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("tracker_id", "tracker_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListTemplatesOutput;
 }
 
 /// Builder of the ListTemplates request, from [`Client::list_templates`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListWorkitemConfigs: `GET /v4/project/{project_id}/public-configs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl ListWorkitemConfigsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWorkitemConfigsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ListWorkitemConfigsOutput;
 }
 
 /// Builder of the ListWorkitemConfigs request, from [`Client::list_workitem_configs`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListWorkitems: `GET /v4/projects/{project_id}/work-items`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -97,6 +98,27 @@ impl ListWorkitemsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListWorkitemsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query(
+                "created_time_interval",
+                "created_time_interval",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListWorkitemsOutput;
 }
 
 /// Builder of the ListWorkitems request, from [`Client::list_workitems`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! PutIpdChangeReviewFormV2: `PUT /v2/ipdprojectservice/projects/{project_id}/review/{review_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl PutIpdChangeReviewFormV2Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for PutIpdChangeReviewFormV2Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("review_id", "review_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = PutIpdChangeReviewFormV2Output;
 }
 
 /// Builder of the PutIpdChangeReviewFormV2 request, from [`Client::put_ipd_change_review_form_v2`]:

@@ -3,6 +3,7 @@
 //! QueryIssueAssociatedItem:
 //! `POST /v2/ipdprojectservice/projects/{project_id}/issues/{issue_id}/associated-item`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -119,6 +120,27 @@ impl QueryIssueAssociatedItemRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for QueryIssueAssociatedItemRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::query("issue_type", "issue_type", ParamType::String),
+            Param::query("domain_id", "domain_id", ParamType::String),
+            Param::query("target_project_id", "target_project_id", ParamType::String),
+            Param::query("link_field_code", "link_field_code", ParamType::String),
+            Param::query("page_no", "page_no", ParamType::String),
+            Param::query("page_size", "page_size", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = QueryIssueAssociatedItemOutput;
 }
 
 /// Builder of the QueryIssueAssociatedItem request, from [`Client::query_issue_associated_item`]:

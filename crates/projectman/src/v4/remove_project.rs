@@ -2,6 +2,7 @@
 
 //! RemoveProject: `DELETE /v4/projects/{project_id}/quit`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl RemoveProjectRequest {
         drop(response);
         Ok(RemoveProjectOutput { request_id })
     }
+}
+
+impl Operation for RemoveProjectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = RemoveProjectOutput;
 }
 
 /// Builder of the RemoveProject request, from [`Client::remove_project`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! SearchIssues: `POST /v4/issues`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl SearchIssuesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for SearchIssuesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = SearchIssuesOutput;
 }
 
 /// Builder of the SearchIssues request, from [`Client::search_issues`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ShowBaselineSnapshots: `GET /v1/ipdprojectservice/projects/{project_id}/feature-set/query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -88,6 +89,25 @@ impl ShowBaselineSnapshotsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBaselineSnapshotsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query(
+                "snapshot_version_id",
+                "snapshot_version_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowBaselineSnapshotsOutput;
 }
 
 /// Builder of the ShowBaselineSnapshots request, from [`Client::show_baseline_snapshots`]: one

@@ -2,6 +2,7 @@
 
 //! ShowBugDensityV2: `POST /v2/{project_id}/bug-density/query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl ShowBugDensityV2Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBugDensityV2Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowBugDensityV2Output;
 }
 
 /// Builder of the ShowBugDensityV2 request, from [`Client::show_bug_density_v2`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowBugsPerDeveloper: `POST /v1/{project_id}/bugs-per-developer/query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl ShowBugsPerDeveloperRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowBugsPerDeveloperRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowBugsPerDeveloperOutput;
 }
 
 /// Builder of the ShowBugsPerDeveloper request, from [`Client::show_bugs_per_developer`]: one

@@ -2,6 +2,7 @@
 
 //! ShowCategoryStatus: `GET /v1/ipdprojectservice/projects/{project_id}/status`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowCategoryStatusRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCategoryStatusRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("categories", "categories", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCategoryStatusOutput;
 }
 
 /// Builder of the ShowCategoryStatus request, from [`Client::show_category_status`]: one setter per

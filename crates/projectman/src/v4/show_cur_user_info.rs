@@ -2,6 +2,7 @@
 
 //! ShowCurUserInfo: `GET /v4/user`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl ShowCurUserInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCurUserInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCurUserInfoOutput;
 }
 
 /// Builder of the ShowCurUserInfo request, from [`Client::show_cur_user_info`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowCurUserRole: `GET /v4/projects/{project_id}/user-role`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl ShowCurUserRoleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowCurUserRoleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowCurUserRoleOutput;
 }
 
 /// Builder of the ShowCurUserRole request, from [`Client::show_cur_user_role`]: one setter per

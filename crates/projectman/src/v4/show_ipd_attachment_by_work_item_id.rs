@@ -2,6 +2,7 @@
 
 //! ShowIpdAttachmentByWorkItemId: `GET /v1/ipdprojectservice/projects/{project_id}/attachments`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,22 @@ impl ShowIpdAttachmentByWorkItemIdRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIpdAttachmentByWorkItemIdRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("issue_id", "issue_id", ParamType::String),
+            Param::query("source_project_id", "source_project_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIpdAttachmentByWorkItemIdOutput;
 }
 
 /// Builder of the ShowIpdAttachmentByWorkItemId request, from

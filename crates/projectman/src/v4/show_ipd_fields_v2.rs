@@ -3,6 +3,7 @@
 //! ShowIpdFieldsV2:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/categories/{category_id}/fields`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,23 @@ impl ShowIpdFieldsV2Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIpdFieldsV2Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("category_id", "category_id", ParamType::String),
+            Param::query("category_layer_id", "category_layer_id", ParamType::String),
+            Param::query("target_project_id", "target_project_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIpdFieldsV2Output;
 }
 
 /// Builder of the ShowIpdFieldsV2 request, from [`Client::show_ipd_fields_v2`]: one setter per

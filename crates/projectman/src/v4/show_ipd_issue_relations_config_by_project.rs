@@ -3,6 +3,7 @@
 //! ShowIpdIssueRelationsConfigByProject:
 //! `GET /v2/ipdprojectservice/projects/{project_id}/issue-relation-config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -87,6 +88,18 @@ impl ShowIpdIssueRelationsConfigByProjectRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIpdIssueRelationsConfigByProjectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIpdIssueRelationsConfigByProjectOutput;
 }
 
 /// Builder of the ShowIpdIssueRelationsConfigByProject request, from

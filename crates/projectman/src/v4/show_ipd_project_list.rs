@@ -2,6 +2,7 @@
 
 //! ShowIpdProjectList: `GET /v1/ipdprojectservice/projects/ipd`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,21 @@ impl ShowIpdProjectListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIpdProjectListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("search", "search", ParamType::String),
+            Param::query("model", "model", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIpdProjectListOutput;
 }
 
 /// Builder of the ShowIpdProjectList request, from [`Client::show_ipd_project_list`]: one setter

@@ -3,6 +3,7 @@
 //! ShowIpdThirdPartyAssociated:
 //! `GET /v2/projects/{project_id}/issues/{issue_id}/associate-third-party`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ShowIpdThirdPartyAssociatedRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIpdThirdPartyAssociatedRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::path("project_id", "project_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIpdThirdPartyAssociatedOutput;
 }
 
 /// Builder of the ShowIpdThirdPartyAssociated request, from

@@ -3,6 +3,7 @@
 //! ShowIpdWorkItemFlow:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/work-item/{issue_id}/flow/detail`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,22 @@ impl ShowIpdWorkItemFlowRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIpdWorkItemFlowRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::query("issue_category", "issue_category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIpdWorkItemFlowOutput;
 }
 
 /// Builder of the ShowIpdWorkItemFlow request, from [`Client::show_ipd_work_item_flow`]: one setter

@@ -2,6 +2,7 @@
 
 //! ShowIssueCompletionRate: `GET /v4/projects/{project_id}/issue-completion-rate`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ShowIssueCompletionRateRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIssueCompletionRateRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIssueCompletionRateOutput;
 }
 
 /// Builder of the ShowIssueCompletionRate request, from [`Client::show_issue_completion_rate`]: one

@@ -3,6 +3,7 @@
 //! ShowIssueConfigFields:
 //! `GET /v1/ipdprojectservice/projects/{project_id}/workflow-template/issue/fields`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ShowIssueConfigFieldsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIssueConfigFieldsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("issue_category", "issue_category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIssueConfigFieldsOutput;
 }
 
 /// Builder of the ShowIssueConfigFields request, from [`Client::show_issue_config_fields`]: one

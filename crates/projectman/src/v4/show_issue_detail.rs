@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -103,6 +104,23 @@ impl ShowIssueDetailRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIssueDetailRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::query("issue_type", "issue_type", ParamType::String),
+            Param::query("domain_id", "domain_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIssueDetailOutput;
 }
 
 /// Builder of the ShowIssueDetail request, from [`Client::show_issue_detail`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowIssueV4: `GET /v4/projects/{project_id}/issues/{issue_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowIssueV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIssueV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIssueV4Output;
 }
 
 /// Builder of the ShowIssueV4 request, from [`Client::show_issue_v4`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ShowIssuesWrokFlowConfig: `GET /v4/projects/{project_id}/issues/workflow/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowIssuesWrokFlowConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIssuesWrokFlowConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("tracker_id", "tracker_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIssuesWrokFlowConfigOutput;
 }
 
 /// Builder of the ShowIssuesWrokFlowConfig request, from [`Client::show_issues_wrok_flow_config`]:

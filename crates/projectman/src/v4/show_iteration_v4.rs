@@ -2,6 +2,7 @@
 
 //! ShowIterationV4: `GET /v4/iterations/{iteration_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,22 @@ impl ShowIterationV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowIterationV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path(
+            "iteration_id",
+            "iteration_id",
+            ParamType::Integer,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = ShowIterationV4Output;
 }
 
 /// Builder of the ShowIterationV4 request, from [`Client::show_iteration_v4`]: one setter per

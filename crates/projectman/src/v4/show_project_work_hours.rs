@@ -2,6 +2,7 @@
 
 //! ShowProjectWorkHours: `POST /v4/projects/{project_id}/work-hours`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl ShowProjectWorkHoursRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowProjectWorkHoursRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowProjectWorkHoursOutput;
 }
 
 /// Builder of the ShowProjectWorkHours request, from [`Client::show_project_work_hours`]: one

@@ -2,6 +2,7 @@
 
 //! ShowScrumIssueSeverities: `GET /v2/issue-severity/all`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -76,6 +77,18 @@ impl ShowScrumIssueSeveritiesRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ShowScrumIssueSeveritiesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowScrumIssueSeveritiesOutput;
 }
 
 /// Builder of the ShowScrumIssueSeverities request, from [`Client::show_scrum_issue_severities`]:

@@ -2,6 +2,7 @@
 
 //! ShowScrumPlansByCondition: `POST /v3/plan/{project_id}/managements`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, RequestBody, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl ShowScrumPlansByConditionRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ShowScrumPlansByConditionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Text,
+    };
+    type Output = ShowScrumPlansByConditionOutput;
 }
 
 /// Builder of the ShowScrumPlansByCondition request, from

@@ -2,6 +2,7 @@
 
 //! ShowTenantIssueList: `POST /v1/ipdprojectservice/projects/tenant/query`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -93,6 +94,21 @@ impl ShowTenantIssueListRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTenantIssueListRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::query("project_id", "project_id", ParamType::String),
+            Param::query("issue_type", "issue_type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowTenantIssueListOutput;
 }
 
 /// Builder of the ShowTenantIssueList request, from [`Client::show_tenant_issue_list`]: one setter

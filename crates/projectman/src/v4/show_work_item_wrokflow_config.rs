@@ -2,6 +2,7 @@
 
 //! ShowWorkItemWrokflowConfig: `GET /v4/projects/{project_id}/work-items/workflow/config`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowWorkItemWrokflowConfigRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWorkItemWrokflowConfigRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("board_id", "board_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWorkItemWrokflowConfigOutput;
 }
 
 /// Builder of the ShowWorkItemWrokflowConfig request, from

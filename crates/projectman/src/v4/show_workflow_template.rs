@@ -2,6 +2,7 @@
 
 //! ShowWorkflowTemplate: `GET /v1/ipdprojectservice/projects/{project_id}/workflow-template`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowWorkflowTemplateRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowWorkflowTemplateRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("issue_category", "issue_category", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowWorkflowTemplateOutput;
 }
 
 /// Builder of the ShowWorkflowTemplate request, from [`Client::show_workflow_template`]: one setter

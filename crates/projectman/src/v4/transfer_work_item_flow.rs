@@ -2,6 +2,7 @@
 
 //! TransferWorkItemFlow: `POST /v1/ipdprojectservice/projects/{project_id}/work-item/flow/transfer`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl TransferWorkItemFlowRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for TransferWorkItemFlowRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = TransferWorkItemFlowOutput;
 }
 
 /// Builder of the TransferWorkItemFlow request, from [`Client::transfer_work_item_flow`]: one

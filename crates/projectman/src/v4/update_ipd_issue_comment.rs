@@ -3,6 +3,7 @@
 //! UpdateIpdIssueComment:
 //! `PUT /v1/ipdprojectservice/projects/{project_id}/issues/{issue_id}/comments/{comment_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -110,6 +111,22 @@ impl UpdateIpdIssueCommentRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateIpdIssueCommentRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+            Param::path("comment_id", "comment_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateIpdIssueCommentOutput;
 }
 
 /// Builder of the UpdateIpdIssueComment request, from [`Client::update_ipd_issue_comment`]: one

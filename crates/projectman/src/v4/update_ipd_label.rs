@@ -2,6 +2,7 @@
 
 //! UpdateIpdLabel: `PUT /v1/ipdprojectservice/projects/{project_id}/tags/{label_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl UpdateIpdLabelRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateIpdLabelRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("label_id", "label_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateIpdLabelOutput;
 }
 
 /// Builder of the UpdateIpdLabel request, from [`Client::update_ipd_label`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! UpdateIssueV4: `PUT /v4/projects/{project_id}/issues/{issue_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl UpdateIssueV4Request {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateIssueV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateIssueV4Output;
 }
 
 /// Builder of the UpdateIssueV4 request, from [`Client::update_issue_v4`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! UpdateIterationV4: `PUT /v4/projects/{project_id}/iterations/{iteration_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl UpdateIterationV4Request {
         drop(response);
         Ok(UpdateIterationV4Output { request_id })
     }
+}
+
+impl Operation for UpdateIterationV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("iteration_id", "iteration_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateIterationV4Output;
 }
 
 /// Builder of the UpdateIterationV4 request, from [`Client::update_iteration_v4`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateMembesRoleV4: `POST /v4/projects/{project_id}/members/role`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl UpdateMembesRoleV4Request {
         drop(response);
         Ok(UpdateMembesRoleV4Output { request_id })
     }
+}
+
+impl Operation for UpdateMembesRoleV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateMembesRoleV4Output;
 }
 
 /// Builder of the UpdateMembesRoleV4 request, from [`Client::update_membes_role_v4`]: one setter

@@ -2,6 +2,7 @@
 
 //! UpdateNickNameV4: `PUT /v4/user`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl UpdateNickNameV4Request {
         drop(response);
         Ok(UpdateNickNameV4Output { request_id })
     }
+}
+
+impl Operation for UpdateNickNameV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateNickNameV4Output;
 }
 
 /// Builder of the UpdateNickNameV4 request, from [`Client::update_nick_name_v4`]: one setter per

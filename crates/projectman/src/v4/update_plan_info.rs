@@ -2,6 +2,7 @@
 
 //! UpdatePlanInfo: `PUT /v1/planservice/projects/{project_id}/plans/{plan_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl UpdatePlanInfoRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdatePlanInfoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("plan_id", "plan_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdatePlanInfoOutput;
 }
 
 /// Builder of the UpdatePlanInfo request, from [`Client::update_plan_info`]: one setter per field,

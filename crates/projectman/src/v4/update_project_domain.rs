@@ -2,6 +2,7 @@
 
 //! UpdateProjectDomain: `PUT /v4/projects/{project_id}/domains/{domain_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl UpdateProjectDomainRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateProjectDomainRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("domain_id", "domain_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateProjectDomainOutput;
 }
 
 /// Builder of the UpdateProjectDomain request, from [`Client::update_project_domain`]: one setter

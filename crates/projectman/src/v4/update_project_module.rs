@@ -2,6 +2,7 @@
 
 //! UpdateProjectModule: `PUT /v4/projects/{project_id}/modules/{module_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl UpdateProjectModuleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateProjectModuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("module_id", "module_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateProjectModuleOutput;
 }
 
 /// Builder of the UpdateProjectModule request, from [`Client::update_project_module`]: one setter

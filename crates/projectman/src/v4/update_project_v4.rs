@@ -2,6 +2,7 @@
 
 //! UpdateProjectV4: `PUT /v4/projects/{project_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl UpdateProjectV4Request {
         drop(response);
         Ok(UpdateProjectV4Output { request_id })
     }
+}
+
+impl Operation for UpdateProjectV4Request {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateProjectV4Output;
 }
 
 /// Builder of the UpdateProjectV4 request, from [`Client::update_project_v4`]: one setter per

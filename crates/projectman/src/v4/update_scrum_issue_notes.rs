@@ -2,6 +2,7 @@
 
 //! UpdateScrumIssueNotes: `POST /v2/issues/update-issue-notes`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl UpdateScrumIssueNotesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateScrumIssueNotesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateScrumIssueNotesOutput;
 }
 
 /// Builder of the UpdateScrumIssueNotes request, from [`Client::update_scrum_issue_notes`]: one

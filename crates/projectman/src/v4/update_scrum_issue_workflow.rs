@@ -2,6 +2,7 @@
 
 //! UpdateScrumIssueWorkflow: `POST /v2/workitem/issue-flowage`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl UpdateScrumIssueWorkflowRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateScrumIssueWorkflowRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateScrumIssueWorkflowOutput;
 }
 
 /// Builder of the UpdateScrumIssueWorkflow request, from [`Client::update_scrum_issue_workflow`]:

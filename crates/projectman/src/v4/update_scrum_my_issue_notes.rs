@@ -2,6 +2,7 @@
 
 //! UpdateScrumMyIssueNotes: `POST /v2/workitem/issue-note`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -85,6 +86,18 @@ impl UpdateScrumMyIssueNotesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateScrumMyIssueNotesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateScrumMyIssueNotesOutput;
 }
 
 /// Builder of the UpdateScrumMyIssueNotes request, from [`Client::update_scrum_my_issue_notes`]:

@@ -2,6 +2,7 @@
 
 //! UpdateScrumPlanInProject: `PUT /v3/plan/{project_id}/management/{plan_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, RequestBody, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl UpdateScrumPlanInProjectRequest {
             request_id,
         })
     }
+}
+
+impl Operation for UpdateScrumPlanInProjectRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("plan_id", "plan_id", ParamType::String),
+        ],
+        body: BodyFormat::Text,
+    };
+    type Output = UpdateScrumPlanInProjectOutput;
 }
 
 /// Builder of the UpdateScrumPlanInProject request, from [`Client::update_scrum_plan_in_project`]:

@@ -2,6 +2,7 @@
 
 //! UploadAttachments: `POST /v4/projects/{project_id}/issues/{issue_id}/attachments/upload`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,21 @@ impl UploadAttachmentsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UploadAttachmentsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::path("issue_id", "issue_id", ParamType::String),
+        ],
+        body: BodyFormat::Multipart,
+    };
+    type Output = UploadAttachmentsOutput;
 }
 
 /// Builder of the UploadAttachments request, from [`Client::upload_attachments`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UploadIpdImageInIssue: `POST /v2/ipdprojectservice/projects/{project_id}/images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,21 @@ impl UploadIpdImageInIssueRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UploadIpdImageInIssueRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("project_id", "project_id", ParamType::String),
+            Param::query("issue_id", "issue_id", ParamType::String),
+        ],
+        body: BodyFormat::Multipart,
+    };
+    type Output = UploadIpdImageInIssueOutput;
 }
 
 /// Builder of the UploadIpdImageInIssue request, from [`Client::upload_ipd_image_in_issue`]: one

@@ -2,6 +2,7 @@
 
 //! UploadIssueImg: `POST /v2/{project_id}/img`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Multipart, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,18 @@ impl UploadIssueImgRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UploadIssueImgRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("project_id", "project_id", ParamType::String)],
+        body: BodyFormat::Multipart,
+    };
+    type Output = UploadIssueImgOutput;
 }
 
 /// Builder of the UploadIssueImg request, from [`Client::upload_issue_img`]: one setter per field,

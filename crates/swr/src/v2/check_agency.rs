@@ -2,6 +2,7 @@
 
 //! CheckAgency: `GET /v2/manage/agency`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl CheckAgencyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CheckAgencyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = CheckAgencyOutput;
 }
 
 /// Builder of the CheckAgency request, from [`Client::check_agency`]: one setter per field, then

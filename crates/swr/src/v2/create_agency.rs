@@ -2,6 +2,7 @@
 
 //! CreateAgency: `POST /v2/manage/agency`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -73,6 +74,18 @@ impl CreateAgencyRequest {
         drop(response);
         Ok(CreateAgencyOutput { request_id })
     }
+}
+
+impl Operation for CreateAgencyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = CreateAgencyOutput;
 }
 
 /// Builder of the CreateAgency request, from [`Client::create_agency`]: one setter per field, then

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -89,6 +90,18 @@ impl CreateAuthorizationTokenRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateAuthorizationTokenRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = CreateAuthorizationTokenOutput;
 }
 
 /// Builder of the CreateAuthorizationToken request, from [`Client::create_authorization_token`]:

@@ -2,6 +2,7 @@
 
 //! CreateImageSyncRepo: `POST /v2/manage/namespaces/{namespace}/repos/{repository}/sync_repo`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl CreateImageSyncRepoRequest {
         drop(response);
         Ok(CreateImageSyncRepoOutput { request_id })
     }
+}
+
+impl Operation for CreateImageSyncRepoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateImageSyncRepoOutput;
 }
 
 /// Builder of the CreateImageSyncRepo request, from [`Client::create_image_sync_repo`]: one setter

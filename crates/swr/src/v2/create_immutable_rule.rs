@@ -3,6 +3,7 @@
 //! CreateImmutableRule:
 //! `POST /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/immutabletagrules`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -102,6 +103,21 @@ impl CreateImmutableRuleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateImmutableRuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateImmutableRuleOutput;
 }
 
 /// Builder of the CreateImmutableRule request, from [`Client::create_immutable_rule`]: one setter

@@ -2,6 +2,7 @@
 
 //! CreateInstance: `POST /v2/{project_id}/instances`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,18 @@ impl CreateInstanceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateInstanceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateInstanceOutput;
 }
 
 /// Builder of the CreateInstance request, from [`Client::create_instance`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! CreateInstanceEndpointPolicy: `POST /v2/{project_id}/instances/{instance_id}/endpoint-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl CreateInstanceEndpointPolicyRequest {
         drop(response);
         Ok(CreateInstanceEndpointPolicyOutput { request_id })
     }
+}
+
+impl Operation for CreateInstanceEndpointPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateInstanceEndpointPolicyOutput;
 }
 
 /// Builder of the CreateInstanceEndpointPolicy request, from

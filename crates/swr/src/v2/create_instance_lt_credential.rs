@@ -2,6 +2,7 @@
 
 //! CreateInstanceLtCredential: `POST /v2/{project_id}/instances/{instance_id}/long-term-credential`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl CreateInstanceLtCredentialRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateInstanceLtCredentialRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateInstanceLtCredentialOutput;
 }
 
 /// Builder of the CreateInstanceLtCredential request, from

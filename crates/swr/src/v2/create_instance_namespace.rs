@@ -2,6 +2,7 @@
 
 //! CreateInstanceNamespace: `POST /v2/{project_id}/instances/{instance_id}/namespaces`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,18 @@ impl CreateInstanceNamespaceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateInstanceNamespaceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateInstanceNamespaceOutput;
 }
 
 /// Builder of the CreateInstanceNamespace request, from [`Client::create_instance_namespace`]: one

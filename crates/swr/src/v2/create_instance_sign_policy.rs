@@ -3,6 +3,7 @@
 //! CreateInstanceSignPolicy:
 //! `POST /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -102,6 +103,21 @@ impl CreateInstanceSignPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateInstanceSignPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateInstanceSignPolicyOutput;
 }
 
 /// Builder of the CreateInstanceSignPolicy request, from [`Client::create_instance_sign_policy`]:

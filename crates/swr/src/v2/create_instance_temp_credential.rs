@@ -2,6 +2,7 @@
 
 //! CreateInstanceTempCredential: `POST /v2/{project_id}/instances/{instance_id}/temp-credential`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl CreateInstanceTempCredentialRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateInstanceTempCredentialRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = CreateInstanceTempCredentialOutput;
 }
 
 /// Builder of the CreateInstanceTempCredential request, from

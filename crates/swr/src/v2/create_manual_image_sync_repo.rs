@@ -3,6 +3,7 @@
 //! CreateManualImageSyncRepo:
 //! `POST /v2/manage/namespaces/{namespace}/repos/{repository}/sync_images`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -102,6 +103,21 @@ impl CreateManualImageSyncRepoRequest {
             request_id,
         })
     }
+}
+
+impl Operation for CreateManualImageSyncRepoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateManualImageSyncRepoOutput;
 }
 
 /// Builder of the CreateManualImageSyncRepo request, from

@@ -2,6 +2,7 @@
 
 //! CreateNamespace: `POST /v2/manage/namespaces`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -83,6 +84,18 @@ impl CreateNamespaceRequest {
         drop(response);
         Ok(CreateNamespaceOutput { request_id })
     }
+}
+
+impl Operation for CreateNamespaceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateNamespaceOutput;
 }
 
 /// Builder of the CreateNamespace request, from [`Client::create_namespace`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! CreateNamespaceAuth: `POST /v2/manage/namespaces/{namespace}/access`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl CreateNamespaceAuthRequest {
         drop(response);
         Ok(CreateNamespaceAuthOutput { request_id })
     }
+}
+
+impl Operation for CreateNamespaceAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("namespace", "namespace", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateNamespaceAuthOutput;
 }
 
 /// Builder of the CreateNamespaceAuth request, from [`Client::create_namespace_auth`]: one setter

@@ -2,6 +2,7 @@
 
 //! CreateRepo: `POST /v2/manage/namespaces/{namespace}/repos`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl CreateRepoRequest {
         drop(response);
         Ok(CreateRepoOutput { request_id })
     }
+}
+
+impl Operation for CreateRepoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("namespace", "namespace", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateRepoOutput;
 }
 
 /// Builder of the CreateRepo request, from [`Client::create_repo`]: one setter per field, then

@@ -3,6 +3,7 @@
 //! CreateRepoDomains:
 //! `POST /v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl CreateRepoDomainsRequest {
         drop(response);
         Ok(CreateRepoDomainsOutput { request_id })
     }
+}
+
+impl Operation for CreateRepoDomainsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateRepoDomainsOutput;
 }
 
 /// Builder of the CreateRepoDomains request, from [`Client::create_repo_domains`]: one setter per

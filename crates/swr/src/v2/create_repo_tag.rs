@@ -2,6 +2,7 @@
 
 //! CreateRepoTag: `POST /v2/manage/namespaces/{namespace}/repos/{repository}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl CreateRepoTagRequest {
         drop(response);
         Ok(CreateRepoTagOutput { request_id })
     }
+}
+
+impl Operation for CreateRepoTagRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateRepoTagOutput;
 }
 
 /// Builder of the CreateRepoTag request, from [`Client::create_repo_tag`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! CreateRetention: `POST /v2/manage/namespaces/{namespace}/repos/{repository}/retentions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl CreateRetentionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateRetentionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateRetentionOutput;
 }
 
 /// Builder of the CreateRetention request, from [`Client::create_retention`]: one setter per field,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -94,6 +95,22 @@ impl CreateSecretRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for CreateSecretRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::query(
+            "projectname",
+            "projectname",
+            ParamType::String,
+        )],
+        body: BodyFormat::None,
+    };
+    type Output = CreateSecretOutput;
 }
 
 /// Builder of the CreateSecret request, from [`Client::create_secret`]: one setter per field, then

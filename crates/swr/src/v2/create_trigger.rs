@@ -2,6 +2,7 @@
 
 //! CreateTrigger: `POST /v2/manage/namespaces/{namespace}/repos/{repository}/triggers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl CreateTriggerRequest {
         drop(response);
         Ok(CreateTriggerOutput { request_id })
     }
+}
+
+impl Operation for CreateTriggerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = CreateTriggerOutput;
 }
 
 /// Builder of the CreateTrigger request, from [`Client::create_trigger`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! DeleteDomainName: `DELETE /v2/{project_id}/instances/{instance_id}/domainname/{domainname_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,21 @@ impl DeleteDomainNameRequest {
         drop(response);
         Ok(DeleteDomainNameOutput { request_id })
     }
+}
+
+impl Operation for DeleteDomainNameRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("domainname_id", "domainname_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteDomainNameOutput;
 }
 
 /// Builder of the DeleteDomainName request, from [`Client::delete_domain_name`]: one setter per

@@ -3,6 +3,7 @@
 //! DeleteImmutableRule:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/immutabletagrules/{immutable_rule_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -102,6 +103,22 @@ impl DeleteImmutableRuleRequest {
         drop(response);
         Ok(DeleteImmutableRuleOutput { request_id })
     }
+}
+
+impl Operation for DeleteImmutableRuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("immutable_rule_id", "immutable_rule_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteImmutableRuleOutput;
 }
 
 /// Builder of the DeleteImmutableRule request, from [`Client::delete_immutable_rule`]: one setter

@@ -2,6 +2,7 @@
 
 //! DeleteInstance: `DELETE /v2/{project_id}/instances/{instance_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl DeleteInstanceRequest {
         drop(response);
         Ok(DeleteInstanceOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteInstanceOutput;
 }
 
 /// Builder of the DeleteInstance request, from [`Client::delete_instance`]: one setter per field,

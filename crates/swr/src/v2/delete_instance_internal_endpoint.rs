@@ -3,6 +3,7 @@
 //! DeleteInstanceInternalEndpoint:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/internal-endpoints/{internal_endpoints_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,25 @@ impl DeleteInstanceInternalEndpointRequest {
         drop(response);
         Ok(DeleteInstanceInternalEndpointOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceInternalEndpointRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path(
+                "internal_endpoints_id",
+                "internal_endpoints_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceInternalEndpointOutput;
 }
 
 /// Builder of the DeleteInstanceInternalEndpoint request, from

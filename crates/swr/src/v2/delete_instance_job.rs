@@ -2,6 +2,7 @@
 
 //! DeleteInstanceJob: `DELETE /v2/{project_id}/jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl DeleteInstanceJobRequest {
         drop(response);
         Ok(DeleteInstanceJobOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("job_id", "job_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceJobOutput;
 }
 
 /// Builder of the DeleteInstanceJob request, from [`Client::delete_instance_job`]: one setter per

@@ -3,6 +3,7 @@
 //! DeleteInstanceLtCredential:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/long-term-credentials/{credential_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl DeleteInstanceLtCredentialRequest {
         drop(response);
         Ok(DeleteInstanceLtCredentialOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceLtCredentialRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("credential_id", "credential_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceLtCredentialOutput;
 }
 
 /// Builder of the DeleteInstanceLtCredential request, from

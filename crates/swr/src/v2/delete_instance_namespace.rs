@@ -3,6 +3,7 @@
 //! DeleteInstanceNamespace:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,21 @@ impl DeleteInstanceNamespaceRequest {
         drop(response);
         Ok(DeleteInstanceNamespaceOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceNamespaceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceNamespaceOutput;
 }
 
 /// Builder of the DeleteInstanceNamespace request, from [`Client::delete_instance_namespace`]: one

@@ -3,6 +3,7 @@
 //! DeleteInstanceRegistry:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/registries/{registry_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,21 @@ impl DeleteInstanceRegistryRequest {
         drop(response);
         Ok(DeleteInstanceRegistryOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("registry_id", "registry_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceRegistryOutput;
 }
 
 /// Builder of the DeleteInstanceRegistry request, from [`Client::delete_instance_registry`]: one

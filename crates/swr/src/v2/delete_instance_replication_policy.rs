@@ -3,6 +3,7 @@
 //! DeleteInstanceReplicationPolicy:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/replication/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,21 @@ impl DeleteInstanceReplicationPolicyRequest {
         drop(response);
         Ok(DeleteInstanceReplicationPolicyOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceReplicationPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceReplicationPolicyOutput;
 }
 
 /// Builder of the DeleteInstanceReplicationPolicy request, from

@@ -3,6 +3,7 @@
 //! DeleteInstanceRepository:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,22 @@ impl DeleteInstanceRepositoryRequest {
         drop(response);
         Ok(DeleteInstanceRepositoryOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceRepositoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceRepositoryOutput;
 }
 
 /// Builder of the DeleteInstanceRepository request, from [`Client::delete_instance_repository`]:

@@ -2,6 +2,7 @@
 
 //! DeleteInstanceResourceTags: `DELETE /v2/{project_id}/{resource_type}/{resource_id}/tags/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl DeleteInstanceResourceTagsRequest {
         drop(response);
         Ok(DeleteInstanceResourceTagsOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceResourceTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteInstanceResourceTagsOutput;
 }
 
 /// Builder of the DeleteInstanceResourceTags request, from

@@ -3,6 +3,7 @@
 //! DeleteInstanceTag:
 //! `DELETE /v2/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/tags/{tag_name}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,23 @@ impl DeleteInstanceTagRequest {
         drop(response);
         Ok(DeleteInstanceTagOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceTagRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+            Param::path("tag_name", "tag_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceTagOutput;
 }
 
 /// Builder of the DeleteInstanceTag request, from [`Client::delete_instance_tag`]: one setter per

@@ -3,6 +3,7 @@
 //! DeleteInstanceWebhook:
 //! `DELETE /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/webhook/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,22 @@ impl DeleteInstanceWebhookRequest {
         drop(response);
         Ok(DeleteInstanceWebhookOutput { request_id })
     }
+}
+
+impl Operation for DeleteInstanceWebhookRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteInstanceWebhookOutput;
 }
 
 /// Builder of the DeleteInstanceWebhook request, from [`Client::delete_instance_webhook`]: one

@@ -2,6 +2,7 @@
 
 //! DeleteNamespaceAuth: `DELETE /v2/manage/namespaces/{namespace}/access`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,18 @@ impl DeleteNamespaceAuthRequest {
         drop(response);
         Ok(DeleteNamespaceAuthOutput { request_id })
     }
+}
+
+impl Operation for DeleteNamespaceAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("namespace", "namespace", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteNamespaceAuthOutput;
 }
 
 /// Builder of the DeleteNamespaceAuth request, from [`Client::delete_namespace_auth`]: one setter

@@ -2,6 +2,7 @@
 
 //! DeleteNamespaces: `DELETE /v2/manage/namespaces/{namespace}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -82,6 +83,18 @@ impl DeleteNamespacesRequest {
         drop(response);
         Ok(DeleteNamespacesOutput { request_id })
     }
+}
+
+impl Operation for DeleteNamespacesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[Param::path("namespace", "namespace", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteNamespacesOutput;
 }
 
 /// Builder of the DeleteNamespaces request, from [`Client::delete_namespaces`]: one setter per

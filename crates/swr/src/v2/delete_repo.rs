@@ -2,6 +2,7 @@
 
 //! DeleteRepo: `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,21 @@ impl DeleteRepoRequest {
         drop(response);
         Ok(DeleteRepoOutput { request_id })
     }
+}
+
+impl Operation for DeleteRepoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteRepoOutput;
 }
 
 /// Builder of the DeleteRepo request, from [`Client::delete_repo`]: one setter per field, then

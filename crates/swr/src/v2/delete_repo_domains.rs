@@ -3,6 +3,7 @@
 //! DeleteRepoDomains:
 //! `DELETE /v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains/{access_domain}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,22 @@ impl DeleteRepoDomainsRequest {
         drop(response);
         Ok(DeleteRepoDomainsOutput { request_id })
     }
+}
+
+impl Operation for DeleteRepoDomainsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("access_domain", "access_domain", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteRepoDomainsOutput;
 }
 
 /// Builder of the DeleteRepoDomains request, from [`Client::delete_repo_domains`]: one setter per

@@ -2,6 +2,7 @@
 
 //! DeleteRepoTag: `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,22 @@ impl DeleteRepoTagRequest {
         drop(response);
         Ok(DeleteRepoTagOutput { request_id })
     }
+}
+
+impl Operation for DeleteRepoTagRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("tag", "tag", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteRepoTagOutput;
 }
 
 /// Builder of the DeleteRepoTag request, from [`Client::delete_repo_tag`]: one setter per field,

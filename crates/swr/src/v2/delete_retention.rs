@@ -3,6 +3,7 @@
 //! DeleteRetention:
 //! `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/retentions/{retention_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,22 @@ impl DeleteRetentionRequest {
         drop(response);
         Ok(DeleteRetentionOutput { request_id })
     }
+}
+
+impl Operation for DeleteRetentionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("retention_id", "retention_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteRetentionOutput;
 }
 
 /// Builder of the DeleteRetention request, from [`Client::delete_retention`]: one setter per field,

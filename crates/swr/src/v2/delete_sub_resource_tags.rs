@@ -3,6 +3,7 @@
 //! DeleteSubResourceTags:
 //! `DELETE /v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/{sub_resource_id}/tags/delete`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -118,6 +119,23 @@ impl DeleteSubResourceTagsRequest {
         drop(response);
         Ok(DeleteSubResourceTagsOutput { request_id })
     }
+}
+
+impl Operation for DeleteSubResourceTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+            Param::path("sub_resource_type", "sub_resource_type", ParamType::String),
+            Param::path("sub_resource_id", "sub_resource_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteSubResourceTagsOutput;
 }
 
 /// Builder of the DeleteSubResourceTags request, from [`Client::delete_sub_resource_tags`]: one

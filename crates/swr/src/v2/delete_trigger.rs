@@ -2,6 +2,7 @@
 
 //! DeleteTrigger: `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/triggers/{trigger}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,22 @@ impl DeleteTriggerRequest {
         drop(response);
         Ok(DeleteTriggerOutput { request_id })
     }
+}
+
+impl Operation for DeleteTriggerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("trigger", "trigger", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = DeleteTriggerOutput;
 }
 
 /// Builder of the DeleteTrigger request, from [`Client::delete_trigger`]: one setter per field,

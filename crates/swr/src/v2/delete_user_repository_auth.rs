@@ -2,6 +2,7 @@
 
 //! DeleteUserRepositoryAuth: `DELETE /v2/manage/namespaces/{namespace}/repos/{repository}/access`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,21 @@ impl DeleteUserRepositoryAuthRequest {
         drop(response);
         Ok(DeleteUserRepositoryAuthOutput { request_id })
     }
+}
+
+impl Operation for DeleteUserRepositoryAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "DELETE",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = DeleteUserRepositoryAuthOutput;
 }
 
 /// Builder of the DeleteUserRepositoryAuth request, from [`Client::delete_user_repository_auth`]:

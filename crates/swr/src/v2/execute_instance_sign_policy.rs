@@ -3,6 +3,7 @@
 //! ExecuteInstanceSignPolicy:
 //! `POST /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}/executions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,22 @@ impl ExecuteInstanceSignPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ExecuteInstanceSignPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ExecuteInstanceSignPolicyOutput;
 }
 
 /// Builder of the ExecuteInstanceSignPolicy request, from [`Client::execute_instance_sign_policy`]:

@@ -2,6 +2,7 @@
 
 //! ListAllInstanceRepositories: `GET /v2/{project_id}/repositories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -88,6 +89,22 @@ impl ListAllInstanceRepositoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAllInstanceRepositoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("marker", "marker", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("name", "name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAllInstanceRepositoriesOutput;
 }
 
 /// Builder of the ListAllInstanceRepositories request, from

@@ -2,6 +2,7 @@
 
 //! ListApiVersions: `GET /`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -75,6 +76,18 @@ impl ListApiVersionsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListApiVersionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ListApiVersionsOutput;
 }
 
 /// Builder of the ListApiVersions request, from [`Client::list_api_versions`]: one setter per

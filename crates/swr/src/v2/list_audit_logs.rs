@@ -2,6 +2,7 @@
 
 //! ListAuditLogs: `GET /v2/{project_id}/instances/{instance_id}/audit-logs`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -100,6 +101,23 @@ impl ListAuditLogsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListAuditLogsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("operation", "operation", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListAuditLogsOutput;
 }
 
 /// Builder of the ListAuditLogs request, from [`Client::list_audit_logs`]: one setter per field,

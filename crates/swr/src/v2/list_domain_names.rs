@@ -2,6 +2,7 @@
 
 //! ListDomainNames: `GET /v2/{project_id}/instances/{instance_id}/domainname`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,22 @@ impl ListDomainNamesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListDomainNamesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("uid", "uid", ParamType::String),
+            Param::query("domain_name", "domain_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListDomainNamesOutput;
 }
 
 /// Builder of the ListDomainNames request, from [`Client::list_domain_names`]: one setter per

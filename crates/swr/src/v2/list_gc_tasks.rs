@@ -2,6 +2,7 @@
 
 //! ListGcTasks: `GET /v2/{project_id}/instances/{instance_id}/system/gc`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -96,6 +97,23 @@ impl ListGcTasksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListGcTasksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("marker", "marker", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("status", "status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListGcTasksOutput;
 }
 
 /// Builder of the ListGcTasks request, from [`Client::list_gc_tasks`]: one setter per field, then

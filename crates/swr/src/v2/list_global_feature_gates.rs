@@ -2,6 +2,7 @@
 
 //! ListGlobalFeatureGates: `GET /v2/{project_id}/feature-gates`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl ListGlobalFeatureGatesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListGlobalFeatureGatesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ListGlobalFeatureGatesOutput;
 }
 
 /// Builder of the ListGlobalFeatureGates request, from [`Client::list_global_feature_gates`]: one

@@ -3,6 +3,7 @@
 //! ListImageAutoSyncReposDetails:
 //! `GET /v2/manage/namespaces/{namespace}/repos/{repository}/sync_repo`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -94,6 +95,21 @@ impl ListImageAutoSyncReposDetailsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListImageAutoSyncReposDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImageAutoSyncReposDetailsOutput;
 }
 
 /// Builder of the ListImageAutoSyncReposDetails request, from

@@ -2,6 +2,7 @@
 
 //! ListImmutableRules: `GET /v2/{project_id}/instances/{instance_id}/immutabletagrules`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -100,6 +101,23 @@ impl ListImmutableRulesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListImmutableRulesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("namespace_id", "namespace_id", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListImmutableRulesOutput;
 }
 
 /// Builder of the ListImmutableRules request, from [`Client::list_immutable_rules`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListInstance: `GET /v2/{project_id}/instances`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,27 @@ impl ListInstanceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("status", "status", ParamType::String),
+            Param::query(
+                "enterprise_project_id",
+                "enterprise_project_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceOutput;
 }
 
 /// Builder of the ListInstance request, from [`Client::list_instance`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ListInstanceAllArtifacts: `GET /v2/{project_id}/instances/{instance_id}/artifacts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -93,6 +94,22 @@ impl ListInstanceAllArtifactsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceAllArtifactsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("marker", "marker", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceAllArtifactsOutput;
 }
 
 /// Builder of the ListInstanceAllArtifacts request, from [`Client::list_instance_all_artifacts`]:

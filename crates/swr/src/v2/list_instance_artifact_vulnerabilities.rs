@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -111,6 +112,23 @@ impl ListInstanceArtifactVulnerabilitiesRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListInstanceArtifactVulnerabilitiesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+            Param::path("reference", "reference", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceArtifactVulnerabilitiesOutput;
 }
 
 /// Builder of the ListInstanceArtifactVulnerabilities request, from

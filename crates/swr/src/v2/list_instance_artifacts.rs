@@ -3,6 +3,7 @@
 //! ListInstanceArtifacts:
 //! `GET /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -117,6 +118,26 @@ impl ListInstanceArtifactsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceArtifactsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("type", "type", ParamType::String),
+            Param::query("tags", "tags", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceArtifactsOutput;
 }
 
 /// Builder of the ListInstanceArtifacts request, from [`Client::list_instance_artifacts`]: one

@@ -2,6 +2,7 @@
 
 //! ListInstanceLtCredentials: `GET /v2/{project_id}/instances/{instance_id}/long-term-credentials`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -100,6 +101,23 @@ impl ListInstanceLtCredentialsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceLtCredentialsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("self_only", "self_only", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceLtCredentialsOutput;
 }
 
 /// Builder of the ListInstanceLtCredentials request, from [`Client::list_instance_lt_credentials`]:

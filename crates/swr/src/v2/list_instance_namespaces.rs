@@ -2,6 +2,7 @@
 
 //! ListInstanceNamespaces: `GET /v2/{project_id}/instances/{instance_id}/namespaces`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -109,6 +110,26 @@ impl ListInstanceNamespacesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceNamespacesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("public", "public", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceNamespacesOutput;
 }
 
 /// Builder of the ListInstanceNamespaces request, from [`Client::list_instance_namespaces`]: one

@@ -2,6 +2,7 @@
 
 //! ListInstanceProjectTags: `GET /v2/{project_id}/instances/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -75,6 +76,18 @@ impl ListInstanceProjectTagsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceProjectTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceProjectTagsOutput;
 }
 
 /// Builder of the ListInstanceProjectTags request, from [`Client::list_instance_project_tags`]: one

@@ -3,6 +3,7 @@
 //! ListInstanceReplicationPolicies:
 //! `GET /v2/{project_id}/instances/{instance_id}/replication/policies`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -113,6 +114,26 @@ impl ListInstanceReplicationPoliciesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceReplicationPoliciesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("registry_id", "registry_id", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceReplicationPoliciesOutput;
 }
 
 /// Builder of the ListInstanceReplicationPolicies request, from

@@ -3,6 +3,7 @@
 //! ListInstanceReplicationPolicyExecTasks:
 //! `GET /v2/{project_id}/instances/{instance_id}/replication/executions/{execution_id}/tasks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,23 @@ impl ListInstanceReplicationPolicyExecTasksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceReplicationPolicyExecTasksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("execution_id", "execution_id", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceReplicationPolicyExecTasksOutput;
 }
 
 /// Builder of the ListInstanceReplicationPolicyExecTasks request, from

@@ -3,6 +3,7 @@
 //! ListInstanceReplicationPolicyExecutions:
 //! `GET /v2/{project_id}/instances/{instance_id}/replication/executions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -103,6 +104,23 @@ impl ListInstanceReplicationPolicyExecutionsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceReplicationPolicyExecutionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("policy_id", "policy_id", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceReplicationPolicyExecutionsOutput;
 }
 
 /// Builder of the ListInstanceReplicationPolicyExecutions request, from

@@ -2,6 +2,7 @@
 
 //! ListInstanceRepositories: `GET /v2/{project_id}/instances/{instance_id}/repositories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,25 @@ impl ListInstanceRepositoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceRepositoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+            Param::query("namespace_id", "namespace_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceRepositoriesOutput;
 }
 
 /// Builder of the ListInstanceRepositories request, from [`Client::list_instance_repositories`]:

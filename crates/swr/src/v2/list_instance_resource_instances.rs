@@ -2,6 +2,7 @@
 
 //! ListInstanceResourceInstances: `POST /v2/{project_id}/{resource_type}/resource-instances/filter`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -101,6 +102,22 @@ impl ListInstanceResourceInstancesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceResourceInstancesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListInstanceResourceInstancesOutput;
 }
 
 /// Builder of the ListInstanceResourceInstances request, from

@@ -2,6 +2,7 @@
 
 //! ListInstanceResourceTags: `GET /v2/{project_id}/{resource_type}/{resource_id}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ListInstanceResourceTagsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceResourceTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceResourceTagsOutput;
 }
 
 /// Builder of the ListInstanceResourceTags request, from [`Client::list_instance_resource_tags`]:

@@ -3,6 +3,7 @@
 //! ListInstanceRetentionPolicyExecTasks:
 //! `GET /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}/executions/{execution_id}/tasks`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -122,6 +123,26 @@ impl ListInstanceRetentionPolicyExecTasksRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceRetentionPolicyExecTasksRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+            Param::path("execution_id", "execution_id", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("status", "status", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceRetentionPolicyExecTasksOutput;
 }
 
 /// Builder of the ListInstanceRetentionPolicyExecTasks request, from

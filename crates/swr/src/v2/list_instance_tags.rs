@@ -3,6 +3,7 @@
 //! ListInstanceTags:
 //! `GET /v2/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -117,6 +118,25 @@ impl ListInstanceTagsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInstanceTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("is_accessory", "is_accessory", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInstanceTagsOutput;
 }
 
 /// Builder of the ListInstanceTags request, from [`Client::list_instance_tags`]: one setter per

@@ -3,6 +3,7 @@
 //! ListInternalEndpointConnections:
 //! `GET /v2/{project_id}/instances/{instance_id}/internal-endpoint/connections`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -102,6 +103,24 @@ impl ListInternalEndpointConnectionsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInternalEndpointConnectionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("status", "status", ParamType::String),
+            Param::query("id", "id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInternalEndpointConnectionsOutput;
 }
 
 /// Builder of the ListInternalEndpointConnections request, from

@@ -3,6 +3,7 @@
 //! ListInternalEndpointPermissions:
 //! `GET /v2/{project_id}/instances/{instance_id}/internal-endpoint/permissions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -98,6 +99,23 @@ impl ListInternalEndpointPermissionsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListInternalEndpointPermissionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("permission", "permission", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListInternalEndpointPermissionsOutput;
 }
 
 /// Builder of the ListInternalEndpointPermissions request, from

@@ -3,6 +3,7 @@
 //! ListNamespaceRepositories:
 //! `GET /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -111,6 +112,25 @@ impl ListNamespaceRepositoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListNamespaceRepositoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListNamespaceRepositoriesOutput;
 }
 
 /// Builder of the ListNamespaceRepositories request, from [`Client::list_namespace_repositories`]:

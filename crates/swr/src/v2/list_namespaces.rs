@@ -2,6 +2,7 @@
 
 //! ListNamespaces: `GET /v2/manage/namespaces`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -84,6 +85,21 @@ impl ListNamespacesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListNamespacesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("filter", "filter", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListNamespacesOutput;
 }
 
 /// Builder of the ListNamespaces request, from [`Client::list_namespaces`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListQuotas: `GET /v2/manage/projects/{project_id}/quotas`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -75,6 +76,18 @@ impl ListQuotasRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListQuotasRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ListQuotasOutput;
 }
 
 /// Builder of the ListQuotas request, from [`Client::list_quotas`]: one setter per field, then

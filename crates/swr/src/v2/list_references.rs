@@ -2,6 +2,7 @@
 
 //! ListReferences: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/{tag}/references`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
@@ -106,6 +107,24 @@ impl ListReferencesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListReferencesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("tag", "tag", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("marker", "marker", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListReferencesOutput;
 }
 
 /// Builder of the ListReferences request, from [`Client::list_references`]: one setter per field,

@@ -3,6 +3,7 @@
 //! ListRepoAccessories:
 //! `GET /v2/manage/namespaces/{namespace}/repos/{repository}/{tag}/accessories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,24 @@ impl ListRepoAccessoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRepoAccessoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("tag", "tag", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("offset", "offset", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRepoAccessoriesOutput;
 }
 
 /// Builder of the ListRepoAccessories request, from [`Client::list_repo_accessories`]: one setter

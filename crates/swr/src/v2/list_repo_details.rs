@@ -2,6 +2,7 @@
 
 //! ListRepoDetails: `GET /v3/manage/repos`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::bool_text;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -105,6 +106,25 @@ impl ListRepoDetailsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRepoDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("marker", "marker", ParamType::Integer),
+            Param::query("is_public", "is_public", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRepoDetailsOutput;
 }
 
 /// Builder of the ListRepoDetails request, from [`Client::list_repo_details`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListReposDetails: `GET /v2/manage/repos`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -117,6 +118,27 @@ impl ListReposDetailsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListReposDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("category", "category", ParamType::String),
+            Param::query("limit", "limit", ParamType::String),
+            Param::query("offset", "offset", ParamType::String),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+            Param::query("filter", "filter", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListReposDetailsOutput;
 }
 
 /// Builder of the ListReposDetails request, from [`Client::list_repos_details`]: one setter per

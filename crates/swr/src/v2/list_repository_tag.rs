@@ -2,6 +2,7 @@
 
 //! ListRepositoryTag: `GET /v3/manage/namespaces/{namespace}/repos/{repository}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
@@ -119,6 +120,27 @@ impl ListRepositoryTagRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRepositoryTagRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("marker", "marker", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+            Param::query("with_manifest", "with_manifest", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRepositoryTagOutput;
 }
 
 /// Builder of the ListRepositoryTag request, from [`Client::list_repository_tag`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListRepositoryTags: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
@@ -124,6 +125,27 @@ impl ListRepositoryTagsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListRepositoryTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::query("limit", "limit", ParamType::String),
+            Param::query("offset", "offset", ParamType::String),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+            Param::query("tag", "tag", ParamType::String),
+            Param::query("filter", "filter", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRepositoryTagsOutput;
 }
 
 /// Builder of the ListRepositoryTags request, from [`Client::list_repository_tags`]: one setter per

@@ -3,6 +3,7 @@
 //! ListRetentionHistories:
 //! `GET /v2/manage/namespaces/{namespace}/repos/{repository}/retentions/histories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
@@ -111,6 +112,24 @@ impl ListRetentionHistoriesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListRetentionHistoriesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::query("limit", "limit", ParamType::String),
+            Param::query("offset", "offset", ParamType::String),
+            Param::query("filter", "filter", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRetentionHistoriesOutput;
 }
 
 /// Builder of the ListRetentionHistories request, from [`Client::list_retention_histories`]: one

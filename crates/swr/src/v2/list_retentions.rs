@@ -2,6 +2,7 @@
 
 //! ListRetentions: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/retentions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,21 @@ impl ListRetentionsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListRetentionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListRetentionsOutput;
 }
 
 /// Builder of the ListRetentions request, from [`Client::list_retentions`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ListSharedRepoDetails: `GET /v3/manage/shared-repositories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -108,6 +109,25 @@ impl ListSharedRepoDetailsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSharedRepoDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("shared_by", "shared_by", ParamType::String),
+            Param::query("limit", "limit", ParamType::Integer),
+            Param::query("marker", "marker", ParamType::Integer),
+            Param::query("status", "status", ParamType::Boolean),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSharedRepoDetailsOutput;
 }
 
 /// Builder of the ListSharedRepoDetails request, from [`Client::list_shared_repo_details`]: one

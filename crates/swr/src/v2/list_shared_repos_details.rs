@@ -2,6 +2,7 @@
 
 //! ListSharedReposDetails: `GET /v2/manage/shared-repositories`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
@@ -121,6 +122,27 @@ impl ListSharedReposDetailsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListSharedReposDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::query("namespace", "namespace", ParamType::String),
+            Param::query("name", "name", ParamType::String),
+            Param::query("center", "center", ParamType::String),
+            Param::query("limit", "limit", ParamType::String),
+            Param::query("offset", "offset", ParamType::String),
+            Param::query("order_column", "order_column", ParamType::String),
+            Param::query("order_type", "order_type", ParamType::String),
+            Param::query("filter", "filter", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSharedReposDetailsOutput;
 }
 
 /// Builder of the ListSharedReposDetails request, from [`Client::list_shared_repos_details`]: one

@@ -3,6 +3,7 @@
 //! ListSubResourceInstances:
 //! `POST /v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/resource-instances/filter`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{Error, OperationRequest, OperationSpec, Result};
@@ -122,6 +123,24 @@ impl ListSubResourceInstancesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSubResourceInstancesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+            Param::path("sub_resource_type", "sub_resource_type", ParamType::String),
+            Param::query("offset", "offset", ParamType::Integer),
+            Param::query("limit", "limit", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ListSubResourceInstancesOutput;
 }
 
 /// Builder of the ListSubResourceInstances request, from [`Client::list_sub_resource_instances`]:

@@ -3,6 +3,7 @@
 //! ListSubResourceTags:
 //! `GET /v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/{sub_resource_id}/tags`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -112,6 +113,23 @@ impl ListSubResourceTagsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ListSubResourceTagsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+            Param::path("sub_resource_type", "sub_resource_type", ParamType::String),
+            Param::path("sub_resource_id", "sub_resource_id", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListSubResourceTagsOutput;
 }
 
 /// Builder of the ListSubResourceTags request, from [`Client::list_sub_resource_tags`]: one setter

@@ -2,6 +2,7 @@
 
 //! ListSyncRegions: `GET /v2/manage/regions`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -77,6 +78,18 @@ impl ListSyncRegionsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListSyncRegionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ListSyncRegionsOutput;
 }
 
 /// Builder of the ListSyncRegions request, from [`Client::list_sync_regions`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ListTriggersDetails: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/triggers`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,21 @@ impl ListTriggersDetailsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ListTriggersDetailsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ListTriggersDetailsOutput;
 }
 
 /// Builder of the ListTriggersDetails request, from [`Client::list_triggers_details`]: one setter

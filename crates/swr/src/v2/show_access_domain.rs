@@ -3,6 +3,7 @@
 //! ShowAccessDomain:
 //! `GET /v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains/{access_domain}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,22 @@ impl ShowAccessDomainRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowAccessDomainRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("access_domain", "access_domain", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowAccessDomainOutput;
 }
 
 /// Builder of the ShowAccessDomain request, from [`Client::show_access_domain`]: one setter per

@@ -2,6 +2,7 @@
 
 //! ShowApiVersion: `GET /{api_version}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ShowApiVersionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowApiVersionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("api_version", "api_version", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowApiVersionOutput;
 }
 
 /// Builder of the ShowApiVersion request, from [`Client::show_api_version`]: one setter per field,

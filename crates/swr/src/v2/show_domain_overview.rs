@@ -2,6 +2,7 @@
 
 //! ShowDomainOverview: `GET /v2/manage/overview`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl ShowDomainOverviewRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowDomainOverviewRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowDomainOverviewOutput;
 }
 
 /// Builder of the ShowDomainOverview request, from [`Client::show_domain_overview`]: one setter per

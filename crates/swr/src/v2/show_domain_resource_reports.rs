@@ -2,6 +2,7 @@
 
 //! ShowDomainResourceReports: `GET /v2/manage/reports/{resource_type}/{frequency}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,21 @@ impl ShowDomainResourceReportsRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ShowDomainResourceReportsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("frequency", "frequency", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowDomainResourceReportsOutput;
 }
 
 /// Builder of the ShowDomainResourceReports request, from [`Client::show_domain_resource_reports`]:

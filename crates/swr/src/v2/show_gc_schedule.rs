@@ -2,6 +2,7 @@
 
 //! ShowGcSchedule: `GET /v2/{project_id}/instances/{instance_id}/system/gc/schedule`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ShowGcScheduleRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowGcScheduleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowGcScheduleOutput;
 }
 
 /// Builder of the ShowGcSchedule request, from [`Client::show_gc_schedule`]: one setter per field,

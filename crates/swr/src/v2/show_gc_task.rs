@@ -2,6 +2,7 @@
 
 //! ShowGcTask: `GET /v2/{project_id}/instances/{instance_id}/system/gc/{gc_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowGcTaskRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowGcTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("gc_id", "gc_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowGcTaskOutput;
 }
 
 /// Builder of the ShowGcTask request, from [`Client::show_gc_task`]: one setter per field, then

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::{bool_text, required};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -134,6 +135,28 @@ impl ShowInstanceArtifactRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceArtifactRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+            Param::path("reference", "reference", ParamType::String),
+            Param::query(
+                "with_scan_overview",
+                "with_scan_overview",
+                ParamType::Boolean,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceArtifactOutput;
 }
 
 /// Builder of the ShowInstanceArtifact request, from [`Client::show_instance_artifact`]: one setter

@@ -2,6 +2,7 @@
 
 //! ShowInstanceConfiguration: `GET /v2/{project_id}/instances/{instance_id}/configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl ShowInstanceConfigurationRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceConfigurationOutput;
 }
 
 /// Builder of the ShowInstanceConfiguration request, from [`Client::show_instance_configuration`]:

@@ -2,6 +2,7 @@
 
 //! ShowInstanceEndpointPolicy: `GET /v2/{project_id}/instances/{instance_id}/endpoint-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ShowInstanceEndpointPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceEndpointPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceEndpointPolicyOutput;
 }
 
 /// Builder of the ShowInstanceEndpointPolicy request, from

@@ -3,6 +3,7 @@
 //! ShowInstanceInternalEndpoint:
 //! `GET /v2/{project_id}/instances/{instance_id}/internal-endpoints/{internal_endpoints_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -101,6 +102,25 @@ impl ShowInstanceInternalEndpointRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceInternalEndpointRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path(
+                "internal_endpoints_id",
+                "internal_endpoints_id",
+                ParamType::String,
+            ),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceInternalEndpointOutput;
 }
 
 /// Builder of the ShowInstanceInternalEndpoint request, from

@@ -2,6 +2,7 @@
 
 //! ShowInstanceJob: `GET /v2/{project_id}/jobs/{job_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl ShowInstanceJobRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("job_id", "job_id", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceJobOutput;
 }
 
 /// Builder of the ShowInstanceJob request, from [`Client::show_instance_job`]: one setter per

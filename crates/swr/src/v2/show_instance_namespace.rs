@@ -3,6 +3,7 @@
 //! ShowInstanceNamespace:
 //! `GET /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ShowInstanceNamespaceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceNamespaceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceNamespaceOutput;
 }
 
 /// Builder of the ShowInstanceNamespace request, from [`Client::show_instance_namespace`]: one

@@ -2,6 +2,7 @@
 
 //! ShowInstanceRegistry: `GET /v2/{project_id}/instances/{instance_id}/registries/{registry_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowInstanceRegistryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("registry_id", "registry_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceRegistryOutput;
 }
 
 /// Builder of the ShowInstanceRegistry request, from [`Client::show_instance_registry`]: one setter

@@ -3,6 +3,7 @@
 //! ShowInstanceReplicationPolicy:
 //! `GET /v2/{project_id}/instances/{instance_id}/replication/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -92,6 +93,21 @@ impl ShowInstanceReplicationPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceReplicationPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceReplicationPolicyOutput;
 }
 
 /// Builder of the ShowInstanceReplicationPolicy request, from

@@ -3,6 +3,7 @@
 //! ShowInstanceResourceInstancesCount:
 //! `POST /v2/{project_id}/{resource_type}/resource-instances/count`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,22 @@ impl ShowInstanceResourceInstancesCountRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceResourceInstancesCountRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path(
+            "resource_type",
+            "resource_type",
+            ParamType::String,
+        )],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowInstanceResourceInstancesCountOutput;
 }
 
 /// Builder of the ShowInstanceResourceInstancesCount request, from

@@ -3,6 +3,7 @@
 //! ShowInstanceSignPolicy:
 //! `GET /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,22 @@ impl ShowInstanceSignPolicyRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowInstanceSignPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowInstanceSignPolicyOutput;
 }
 
 /// Builder of the ShowInstanceSignPolicy request, from [`Client::show_instance_sign_policy`]: one

@@ -2,6 +2,7 @@
 
 //! ShowNamespace: `GET /v2/manage/namespaces/{namespace}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -83,6 +84,18 @@ impl ShowNamespaceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowNamespaceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("namespace", "namespace", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowNamespaceOutput;
 }
 
 /// Builder of the ShowNamespace request, from [`Client::show_namespace`]: one setter per field,

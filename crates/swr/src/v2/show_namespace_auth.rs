@@ -2,6 +2,7 @@
 
 //! ShowNamespaceAuth: `GET /v2/manage/namespaces/{namespace}/access`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -84,6 +85,18 @@ impl ShowNamespaceAuthRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowNamespaceAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[Param::path("namespace", "namespace", ParamType::String)],
+        body: BodyFormat::None,
+    };
+    type Output = ShowNamespaceAuthOutput;
 }
 
 /// Builder of the ShowNamespaceAuth request, from [`Client::show_namespace_auth`]: one setter per

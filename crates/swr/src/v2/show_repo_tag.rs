@@ -2,6 +2,7 @@
 
 //! ShowRepoTag: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -97,6 +98,22 @@ impl ShowRepoTagRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRepoTagRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("tag", "tag", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRepoTagOutput;
 }
 
 /// Builder of the ShowRepoTag request, from [`Client::show_repo_tag`]: one setter per field, then

@@ -2,6 +2,7 @@
 
 //! ShowRepository: `GET /v2/manage/namespaces/{namespace}/repos/{repository}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -90,6 +91,21 @@ impl ShowRepositoryRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRepositoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRepositoryOutput;
 }
 
 /// Builder of the ShowRepository request, from [`Client::show_repository`]: one setter per field,

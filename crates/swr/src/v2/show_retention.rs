@@ -3,6 +3,7 @@
 //! ShowRetention:
 //! `GET /v2/manage/namespaces/{namespace}/repos/{repository}/retentions/{retention_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,22 @@ impl ShowRetentionRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowRetentionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("retention_id", "retention_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowRetentionOutput;
 }
 
 /// Builder of the ShowRetention request, from [`Client::show_retention`]: one setter per field,

@@ -2,6 +2,7 @@
 
 //! ShowShareFeatureGates: `GET /v2/manage/projects/{project_id}/feature-gates`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo};
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
 
@@ -74,6 +75,18 @@ impl ShowShareFeatureGatesRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowShareFeatureGatesRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[],
+        body: BodyFormat::None,
+    };
+    type Output = ShowShareFeatureGatesOutput;
 }
 
 /// Builder of the ShowShareFeatureGates request, from [`Client::show_share_feature_gates`]: one

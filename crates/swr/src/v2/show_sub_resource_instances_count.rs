@@ -3,6 +3,7 @@
 //! ShowSubResourceInstancesCount:
 //! `POST /v2/{project_id}/{resource_type}/{resource_id}/{sub_resource_type}/resource-instances/count`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -113,6 +114,22 @@ impl ShowSubResourceInstancesCountRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowSubResourceInstancesCountRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("resource_type", "resource_type", ParamType::String),
+            Param::path("resource_id", "resource_id", ParamType::String),
+            Param::path("sub_resource_type", "sub_resource_type", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = ShowSubResourceInstancesCountOutput;
 }
 
 /// Builder of the ShowSubResourceInstancesCount request, from

@@ -2,6 +2,7 @@
 
 //! ShowSyncJob: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/sync_job`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,22 @@ impl ShowSyncJobRequest {
             request_id,
         })
     }
+}
+
+impl Operation for ShowSyncJobRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::query("filter", "filter", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowSyncJobOutput;
 }
 
 /// Builder of the ShowSyncJob request, from [`Client::show_sync_job`]: one setter per field, then

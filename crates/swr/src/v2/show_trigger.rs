@@ -2,6 +2,7 @@
 
 //! ShowTrigger: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/triggers/{trigger}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,22 @@ impl ShowTriggerRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowTriggerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("trigger", "trigger", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowTriggerOutput;
 }
 
 /// Builder of the ShowTrigger request, from [`Client::show_trigger`]: one setter per field, then

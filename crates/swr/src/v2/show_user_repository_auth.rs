@@ -2,6 +2,7 @@
 
 //! ShowUserRepositoryAuth: `GET /v2/manage/namespaces/{namespace}/repos/{repository}/access`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,21 @@ impl ShowUserRepositoryAuthRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for ShowUserRepositoryAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "GET",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = ShowUserRepositoryAuthOutput;
 }
 
 /// Builder of the ShowUserRepositoryAuth request, from [`Client::show_user_repository_auth`]: one

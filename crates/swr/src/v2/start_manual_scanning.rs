@@ -3,6 +3,7 @@
 //! StartManualScanning:
 //! `POST /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}/artifacts/{reference}/scan`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,23 @@ impl StartManualScanningRequest {
         drop(response);
         Ok(StartManualScanningOutput { request_id })
     }
+}
+
+impl Operation for StartManualScanningRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+            Param::path("reference", "reference", ParamType::String),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = StartManualScanningOutput;
 }
 
 /// Builder of the StartManualScanning request, from [`Client::start_manual_scanning`]: one setter

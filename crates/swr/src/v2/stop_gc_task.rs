@@ -2,6 +2,7 @@
 
 //! StopGcTask: `PUT /v2/{project_id}/instances/{instance_id}/system/gc/{gc_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -89,6 +90,21 @@ impl StopGcTaskRequest {
         drop(response);
         Ok(StopGcTaskOutput { request_id })
     }
+}
+
+impl Operation for StopGcTaskRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("gc_id", "gc_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = StopGcTaskOutput;
 }
 
 /// Builder of the StopGcTask request, from [`Client::stop_gc_task`]: one setter per field, then

@@ -3,6 +3,7 @@
 //! StopInstanceReplicationPolicyExecution:
 //! `PUT /v2/{project_id}/instances/{instance_id}/replication/executions/{execution_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -95,6 +96,21 @@ impl StopInstanceReplicationPolicyExecutionRequest {
         drop(response);
         Ok(StopInstanceReplicationPolicyExecutionOutput { request_id })
     }
+}
+
+impl Operation for StopInstanceReplicationPolicyExecutionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("execution_id", "execution_id", ParamType::Integer),
+        ],
+        body: BodyFormat::None,
+    };
+    type Output = StopInstanceReplicationPolicyExecutionOutput;
 }
 
 /// Builder of the StopInstanceReplicationPolicyExecution request, from

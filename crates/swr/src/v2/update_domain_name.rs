@@ -2,6 +2,7 @@
 
 //! UpdateDomainName: `PUT /v2/{project_id}/instances/{instance_id}/domainname/{domainname_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl UpdateDomainNameRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateDomainNameRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("domainname_id", "domainname_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateDomainNameOutput;
 }
 
 /// Builder of the UpdateDomainName request, from [`Client::update_domain_name`]: one setter per

@@ -2,6 +2,7 @@
 
 //! UpdateGcSchedule: `PUT /v2/{project_id}/instances/{instance_id}/system/gc/schedule`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl UpdateGcScheduleRequest {
         drop(response);
         Ok(UpdateGcScheduleOutput { request_id })
     }
+}
+
+impl Operation for UpdateGcScheduleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateGcScheduleOutput;
 }
 
 /// Builder of the UpdateGcSchedule request, from [`Client::update_gc_schedule`]: one setter per

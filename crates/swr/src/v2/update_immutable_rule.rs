@@ -3,6 +3,7 @@
 //! UpdateImmutableRule:
 //! `PUT /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/immutabletagrules/{immutable_rule_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -111,6 +112,22 @@ impl UpdateImmutableRuleRequest {
         drop(response);
         Ok(UpdateImmutableRuleOutput { request_id })
     }
+}
+
+impl Operation for UpdateImmutableRuleRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("immutable_rule_id", "immutable_rule_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateImmutableRuleOutput;
 }
 
 /// Builder of the UpdateImmutableRule request, from [`Client::update_immutable_rule`]: one setter

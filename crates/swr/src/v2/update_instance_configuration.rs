@@ -2,6 +2,7 @@
 
 //! UpdateInstanceConfiguration: `PUT /v2/{project_id}/instances/{instance_id}/configurations`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl UpdateInstanceConfigurationRequest {
         drop(response);
         Ok(UpdateInstanceConfigurationOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceConfigurationRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceConfigurationOutput;
 }
 
 /// Builder of the UpdateInstanceConfiguration request, from

@@ -2,6 +2,7 @@
 
 //! UpdateInstanceEndpointPolicy: `PUT /v2/{project_id}/instances/{instance_id}/endpoint-policy`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl UpdateInstanceEndpointPolicyRequest {
         drop(response);
         Ok(UpdateInstanceEndpointPolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceEndpointPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceEndpointPolicyOutput;
 }
 
 /// Builder of the UpdateInstanceEndpointPolicy request, from

@@ -3,6 +3,7 @@
 //! UpdateInstanceLtCredential:
 //! `PUT /v2/{project_id}/instances/{instance_id}/long-term-credentials/{credential_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl UpdateInstanceLtCredentialRequest {
         drop(response);
         Ok(UpdateInstanceLtCredentialOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceLtCredentialRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("credential_id", "credential_id", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceLtCredentialOutput;
 }
 
 /// Builder of the UpdateInstanceLtCredential request, from

@@ -3,6 +3,7 @@
 //! UpdateInstanceNamespace:
 //! `PUT /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -100,6 +101,21 @@ impl UpdateInstanceNamespaceRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateInstanceNamespaceRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceNamespaceOutput;
 }
 
 /// Builder of the UpdateInstanceNamespace request, from [`Client::update_instance_namespace`]: one

@@ -2,6 +2,7 @@
 
 //! UpdateInstanceRegistry: `PUT /v2/{project_id}/instances/{instance_id}/registries/{registry_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl UpdateInstanceRegistryRequest {
         drop(response);
         Ok(UpdateInstanceRegistryOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceRegistryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("registry_id", "registry_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceRegistryOutput;
 }
 
 /// Builder of the UpdateInstanceRegistry request, from [`Client::update_instance_registry`]: one

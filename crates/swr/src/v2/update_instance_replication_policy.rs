@@ -3,6 +3,7 @@
 //! UpdateInstanceReplicationPolicy:
 //! `PUT /v2/{project_id}/instances/{instance_id}/replication/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -99,6 +100,21 @@ impl UpdateInstanceReplicationPolicyRequest {
         drop(response);
         Ok(UpdateInstanceReplicationPolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceReplicationPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceReplicationPolicyOutput;
 }
 
 /// Builder of the UpdateInstanceReplicationPolicy request, from

@@ -3,6 +3,7 @@
 //! UpdateInstanceRepository:
 //! `PUT /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/repositories/{repository_name}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -107,6 +108,22 @@ impl UpdateInstanceRepositoryRequest {
         drop(response);
         Ok(UpdateInstanceRepositoryOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceRepositoryRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("repository_name", "repository_name", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceRepositoryOutput;
 }
 
 /// Builder of the UpdateInstanceRepository request, from [`Client::update_instance_repository`]:

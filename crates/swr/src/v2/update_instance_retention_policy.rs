@@ -3,6 +3,7 @@
 //! UpdateInstanceRetentionPolicy:
 //! `PUT /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/retention/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -107,6 +108,22 @@ impl UpdateInstanceRetentionPolicyRequest {
         drop(response);
         Ok(UpdateInstanceRetentionPolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceRetentionPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceRetentionPolicyOutput;
 }
 
 /// Builder of the UpdateInstanceRetentionPolicy request, from

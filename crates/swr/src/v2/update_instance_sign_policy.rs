@@ -3,6 +3,7 @@
 //! UpdateInstanceSignPolicy:
 //! `PUT /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/signature/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -107,6 +108,22 @@ impl UpdateInstanceSignPolicyRequest {
         drop(response);
         Ok(UpdateInstanceSignPolicyOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceSignPolicyRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceSignPolicyOutput;
 }
 
 /// Builder of the UpdateInstanceSignPolicy request, from [`Client::update_instance_sign_policy`]:

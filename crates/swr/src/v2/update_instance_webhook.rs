@@ -3,6 +3,7 @@
 //! UpdateInstanceWebhook:
 //! `PUT /v2/{project_id}/instances/{instance_id}/namespaces/{namespace_name}/webhook/policies/{policy_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -107,6 +108,22 @@ impl UpdateInstanceWebhookRequest {
         drop(response);
         Ok(UpdateInstanceWebhookOutput { request_id })
     }
+}
+
+impl Operation for UpdateInstanceWebhookRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PUT",
+        path: PATH,
+        params: &[
+            Param::path("instance_id", "instance_id", ParamType::String),
+            Param::path("namespace_name", "namespace_name", ParamType::String),
+            Param::path("policy_id", "policy_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInstanceWebhookOutput;
 }
 
 /// Builder of the UpdateInstanceWebhook request, from [`Client::update_instance_webhook`]: one

@@ -3,6 +3,7 @@
 //! UpdateInternalEndpointConnections:
 //! `POST /v2/{project_id}/instances/{instance_id}/internal-endpoint/connections/action`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -93,6 +94,18 @@ impl UpdateInternalEndpointConnectionsRequest {
         output.request_id = request_id;
         Ok(output)
     }
+}
+
+impl Operation for UpdateInternalEndpointConnectionsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "POST",
+        path: PATH,
+        params: &[Param::path("instance_id", "instance_id", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateInternalEndpointConnectionsOutput;
 }
 
 /// Builder of the UpdateInternalEndpointConnections request, from

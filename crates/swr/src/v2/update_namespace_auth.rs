@@ -2,6 +2,7 @@
 
 //! UpdateNamespaceAuth: `PATCH /v2/manage/namespaces/{namespace}/access`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -91,6 +92,18 @@ impl UpdateNamespaceAuthRequest {
         drop(response);
         Ok(UpdateNamespaceAuthOutput { request_id })
     }
+}
+
+impl Operation for UpdateNamespaceAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PATCH",
+        path: PATH,
+        params: &[Param::path("namespace", "namespace", ParamType::String)],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateNamespaceAuthOutput;
 }
 
 /// Builder of the UpdateNamespaceAuth request, from [`Client::update_namespace_auth`]: one setter

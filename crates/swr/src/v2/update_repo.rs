@@ -2,6 +2,7 @@
 
 //! UpdateRepo: `PATCH /v2/manage/namespaces/{namespace}/repos/{repository}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl UpdateRepoRequest {
         drop(response);
         Ok(UpdateRepoOutput { request_id })
     }
+}
+
+impl Operation for UpdateRepoRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PATCH",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateRepoOutput;
 }
 
 /// Builder of the UpdateRepo request, from [`Client::update_repo`]: one setter per field, then

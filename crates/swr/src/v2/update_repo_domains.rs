@@ -3,6 +3,7 @@
 //! UpdateRepoDomains:
 //! `PATCH /v2/manage/namespaces/{namespace}/repositories/{repository}/access-domains/{access_domain}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -108,6 +109,22 @@ impl UpdateRepoDomainsRequest {
         drop(response);
         Ok(UpdateRepoDomainsOutput { request_id })
     }
+}
+
+impl Operation for UpdateRepoDomainsRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PATCH",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("access_domain", "access_domain", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateRepoDomainsOutput;
 }
 
 /// Builder of the UpdateRepoDomains request, from [`Client::update_repo_domains`]: one setter per

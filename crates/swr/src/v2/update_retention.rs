@@ -3,6 +3,7 @@
 //! UpdateRetention:
 //! `PATCH /v2/manage/namespaces/{namespace}/repos/{repository}/retentions/{retention_id}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -106,6 +107,22 @@ impl UpdateRetentionRequest {
         drop(response);
         Ok(UpdateRetentionOutput { request_id })
     }
+}
+
+impl Operation for UpdateRetentionRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PATCH",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("retention_id", "retention_id", ParamType::Integer),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateRetentionOutput;
 }
 
 /// Builder of the UpdateRetention request, from [`Client::update_retention`]: one setter per field,

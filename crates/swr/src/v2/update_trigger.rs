@@ -2,6 +2,7 @@
 
 //! UpdateTrigger: `PATCH /v2/manage/namespaces/{namespace}/repos/{repository}/triggers/{trigger}`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -105,6 +106,22 @@ impl UpdateTriggerRequest {
         drop(response);
         Ok(UpdateTriggerOutput { request_id })
     }
+}
+
+impl Operation for UpdateTriggerRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PATCH",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+            Param::path("trigger", "trigger", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateTriggerOutput;
 }
 
 /// Builder of the UpdateTrigger request, from [`Client::update_trigger`]: one setter per field,

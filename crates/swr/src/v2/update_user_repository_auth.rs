@@ -2,6 +2,7 @@
 
 //! UpdateUserRepositoryAuth: `PATCH /v2/manage/namespaces/{namespace}/repos/{repository}/access`
 
+use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo, Param, ParamType};
 use huaweicloud_sdk_core::wire::required;
 use huaweicloud_sdk_core::{OperationRequest, OperationSpec, Result};
 use serde::Deserialize;
@@ -98,6 +99,21 @@ impl UpdateUserRepositoryAuthRequest {
         drop(response);
         Ok(UpdateUserRepositoryAuthOutput { request_id })
     }
+}
+
+impl Operation for UpdateUserRepositoryAuthRequest {
+    const INFO: OperationInfo = OperationInfo {
+        service: OPERATION.0,
+        name: OPERATION.1,
+        method: "PATCH",
+        path: PATH,
+        params: &[
+            Param::path("namespace", "namespace", ParamType::String),
+            Param::path("repository", "repository", ParamType::String),
+        ],
+        body: BodyFormat::Json,
+    };
+    type Output = UpdateUserRepositoryAuthOutput;
 }
 
 /// Builder of the UpdateUserRepositoryAuth request, from [`Client::update_user_repository_auth`]:

@@ -35,7 +35,7 @@ pub fn module(service: &Service) -> String {
     if !service.schemas.is_empty() {
         out.push_str("pub mod models;\n");
     }
-    out.push_str("\npub use client::{Client, ENDPOINTS};\n");
+    out.push_str("\nuse huaweicloud_sdk_core::operation::{Operation, OperationInfo};\n\npub use client::{Client, ENDPOINTS};\n");
     for op in &service.operations {
         out.push_str(&format!(
             "pub use {}::{{{id}, {id}Output, {id}Request}};\n",
@@ -43,6 +43,7 @@ pub fn module(service: &Service) -> String {
             id = op.id
         ));
     }
+    out.push_str(&super::operations_table(service));
     out
 }
 

@@ -3,6 +3,7 @@
 
 mod client;
 mod example;
+mod info;
 mod operation;
 mod paginate;
 mod registry;
@@ -10,6 +11,7 @@ mod schema;
 mod send;
 
 pub use client::{client, module};
+pub use info::table as operations_table;
 pub use operation::operation;
 pub use registry::registry;
 pub use schema::{models_module, schema};

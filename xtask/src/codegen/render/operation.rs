@@ -45,6 +45,7 @@ pub fn operation(service: &Service, op: &Operation) -> Result<String, String> {
     out.push_str(&check(op));
     out.push_str(&request_send(service, op)?);
     out.push_str("}\n\n");
+    out.push_str(&super::info::operation_impl(service, op)?);
     if op.params.iter().any(|p| p.field.sensitive) {
         out.push_str(&request_debug(op));
     }
@@ -114,6 +115,7 @@ fn imports(service: &Service, op: &Operation) -> String {
         "use huaweicloud_sdk_core::{{{}}};\n",
         core.join(", ")
     ));
+    out.push_str(&super::info::import_line(op));
     if op.pagination.is_some() {
         out.push_str("use huaweicloud_sdk_core::paginate::{OffsetPage, Paginator};\n");
     }

@@ -1,0 +1,53 @@
+//! What the mock answers: a status and a JSON body, sent with a fresh `X-Request-Id`.
+
+use http::StatusCode;
+use serde_json::{Value, json};
+
+/// A stubbed or generated answer.
+#[derive(Debug, Clone)]
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
+    pub(super) body: Value,
+}
+
+impl Answer {
+    /// A success with `body` as its JSON.
+    pub(super) fn json(status: StatusCode, body: Value) -> Self {
+        Self { status, body }
+    }
+
+    /// An error in the services' shape, `{"error_code": .., "error_msg": ..}`.
+    pub(super) fn error(status: StatusCode, code: &str, msg: &str) -> Self {
+        Self {
+            status,
+            body: json!({ "error_code": code, "error_msg": msg }),
+        }
+    }
+
+    /// The answer as an HTTP response tagged with `request_id`.
+    pub(super) fn into_response(
+        self,
+        request_id: &str,
+    ) -> http::Response<http_body_util::Full<bytes::Bytes>> {
+        let mut body = self.body;
+        // The gateway's own errors carry the request id in the body too.
+        if let Some(map) = body.as_object_mut() {
+            if map.get("error_code").and_then(Value::as_str) == Some("APIGW.0301") {
+                map.insert("request_id".into(), Value::String(request_id.to_owned()));
+            }
+        }
+        let mut response = http::Response::new(http_body_util::Full::new(bytes::Bytes::from(
+            body.to_string(),
+        )));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        if let Ok(value) = http::HeaderValue::from_str(request_id) {
+            headers.insert("x-request-id", value);
+        }
+        response
+    }
+}

@@ -1,0 +1,226 @@
+//! The mock endpoint: typed stubs for an operation of each service, service errors, the decoded
+//! requests, unstubbed operations and the signature check.
+
+use huaweicloud_sdk_core::{Config, Credentials};
+use huaweicloud_sdk_hss::v5 as hss;
+use huaweicloud_sdk_local::mock::MockEndpoint;
+use huaweicloud_sdk_local::{DEFAULT_AK, DEFAULT_PROJECT_ID};
+use huaweicloud_sdk_metastudio::v1 as metastudio;
+use huaweicloud_sdk_projectman::v4 as projectman;
+use huaweicloud_sdk_swr::v2 as swr;
+use serde_json::json;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+#[tokio::test]
+async fn swr_output_is_returned_typed_and_the_request_decoded() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    let output: swr::ListInstanceArtifactsOutput = serde_json::from_value(json!({
+        "total": 1,
+        "artifacts": [{"id": 7, "digest": "sha256:abc"}],
+    }))?;
+    mock.on::<swr::ListInstanceArtifactsRequest>()
+        .returns(output.clone());
+
+    let client = swr::Client::new(&mock.config())?;
+    let call = client
+        .list_instance_artifacts()
+        .instance_id("i-1")
+        .namespace_name("team a")
+        .repository_name("group/app")
+        .offset(20)
+        .limit(10)
+        .r#type("image");
+    let sent = call.clone().build()?;
+    let got = call.send().await?;
+
+    assert_eq!(got.total, Some(1));
+    assert_eq!(got.artifacts, output.artifacts);
+    assert_eq!(got.request_id.as_deref().map(str::len), Some(32));
+    assert_eq!(
+        mock.requests::<swr::ListInstanceArtifactsRequest>(),
+        vec![sent]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn metastudio_query_lists_booleans_and_headers_decode() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    let output: metastudio::ListAssetsOutput = serde_json::from_value(
+        json!({"count": 2, "assets": [{"asset_id": "a1"}, {"asset_id": "a2"}]}),
+    )?;
+    mock.on::<metastudio::ListAssetsRequest>()
+        .returns(output.clone());
+
+    let client = metastudio::Client::new(&mock.config())?;
+    let call = client
+        .list_assets()
+        .asset_id("a1")
+        .asset_id("a2")
+        .is_movable(true)
+        .limit(5)
+        .x_app_user_id("user-9");
+    let sent = call.clone().build()?;
+    let got = call.send().await?;
+
+    assert_eq!(got.count, Some(2));
+    assert_eq!(got.assets, output.assets);
+    let received = mock.requests::<metastudio::ListAssetsRequest>();
+    assert_eq!(received, vec![sent]);
+    let first = received.first().ok_or("no request")?;
+    assert_eq!(first.asset_id, Some(vec!["a1".to_owned(), "a2".to_owned()]));
+    assert_eq!(first.x_app_user_id.as_deref(), Some("user-9"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn hss_json_body_header_and_query_decode() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    mock.on::<hss::AddHostsGroupRequest>()
+        .returns(hss::AddHostsGroupOutput::default());
+
+    let client = hss::Client::new(&mock.config())?;
+    let call = client
+        .add_hosts_group()
+        .enterprise_project_id("all_granted_eps")
+        .region("cn-north-4")
+        .body(hss::models::AddHostsGroupRequestInfo::new(
+            "web",
+            vec!["h1".to_owned(), "h2".to_owned()],
+        ));
+    let sent = call.clone().build()?;
+    let got = call.send().await?;
+
+    assert!(got.request_id.is_some());
+    assert_eq!(mock.requests::<hss::AddHostsGroupRequest>(), vec![sent]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn projectman_output_is_returned_typed() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    let mut output = projectman::CheckProjectNameV4Output::default();
+    output.exist = Some(true);
+    mock.on::<projectman::CheckProjectNameV4Request>()
+        .returns(output);
+
+    let client = projectman::Client::new(&mock.config())?;
+    let got = client
+        .check_project_name_v4()
+        .body(projectman::models::CheckProjectNameRequestV4::new("demo"))
+        .send()
+        .await?;
+
+    assert_eq!(got.exist, Some(true));
+    let received = mock.requests::<projectman::CheckProjectNameV4Request>();
+    let body = received
+        .first()
+        .and_then(|r| r.body.as_ref())
+        .ok_or("no body")?;
+    assert_eq!(body.project_name, "demo");
+    Ok(())
+}
+
+#[tokio::test]
+async fn stubbed_error_is_a_service_error_with_code_and_request_id() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    mock.on::<swr::ShowNamespaceRequest>()
+        .fails(404, "SVCSTG.SWR.4040000", "namespace not found");
+
+    let client = swr::Client::new(&mock.config())?;
+    let err = client
+        .show_namespace()
+        .namespace("missing")
+        .send()
+        .await
+        .expect_err("stubbed to fail");
+
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(err.error_code(), Some("SVCSTG.SWR.4040000"));
+    assert_eq!(err.request_id().map(str::len), Some(32));
+    assert_eq!(mock.requests::<swr::ShowNamespaceRequest>().len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn unstubbed_operation_is_named_in_a_501() -> TestResult {
+    let mock = MockEndpoint::builder()
+        .operations(swr::OPERATIONS)
+        .start()
+        .await?;
+    mock.on::<swr::ShowNamespaceRequest>()
+        .fails(404, "SVCSTG.SWR.4040000", "namespace not found");
+
+    let client = swr::Client::new(&mock.config())?;
+    let err = client
+        .list_namespaces()
+        .send()
+        .await
+        .expect_err("not stubbed");
+
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(501));
+    assert_eq!(err.error_code(), Some("MOCK.0501"));
+    let message = err.to_string();
+    assert!(message.contains("ListNamespaces"), "{message}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_operation_without_tables_is_a_501_naming_the_path() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    let client = swr::Client::new(&mock.config())?;
+    let err = client
+        .list_namespaces()
+        .send()
+        .await
+        .expect_err("not stubbed");
+
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(501));
+    let message = err.to_string();
+    assert!(message.contains("/v2/manage/namespaces"), "{message}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn request_signed_with_a_wrong_sk_is_rejected() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    let mut output = projectman::CheckProjectNameV4Output::default();
+    output.exist = Some(false);
+    mock.on::<projectman::CheckProjectNameV4Request>()
+        .returns(output);
+
+    let wrong = Config::new(
+        Credentials::new(DEFAULT_AK, "not-the-secret-key").with_project_id(DEFAULT_PROJECT_ID),
+    )
+    .with_endpoint(mock.url());
+    let client = projectman::Client::new(&wrong)?;
+    let err = client
+        .check_project_name_v4()
+        .body(projectman::models::CheckProjectNameRequestV4::new("demo"))
+        .send()
+        .await
+        .expect_err("wrong SK");
+
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(err.error_code(), Some("APIGW.0301"));
+    assert!(
+        mock.requests::<projectman::CheckProjectNameV4Request>()
+            .is_empty()
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn later_stub_replaces_earlier_one() -> TestResult {
+    let mock = MockEndpoint::start().await?;
+    mock.on::<swr::ShowNamespaceRequest>()
+        .fails(500, "SVCSTG.SWR.5000000", "boom");
+    let output: swr::ShowNamespaceOutput = serde_json::from_value(json!({"name": "team"}))?;
+    mock.on::<swr::ShowNamespaceRequest>().returns(output);
+
+    let client = swr::Client::new(&mock.config())?;
+    let got = client.show_namespace().namespace("team").send().await?;
+    assert_eq!(got.name.as_deref(), Some("team"));
+    Ok(())
+}

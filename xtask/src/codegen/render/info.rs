@@ -1,0 +1,100 @@
+//! Each operation as data: `impl Operation for <Id>Request` with its constant `OperationInfo`,
+//! and the module's `OPERATIONS` table. Constants only, so the service crates compile no code
+//! for them; the local crate's mock endpoint reads them to decode what it receives.
+
+use super::super::model::{BodyKind, Location, Operation, Param, Service, Type};
+
+/// The `Operation` implementation of the operation's request type.
+pub fn operation_impl(service: &Service, op: &Operation) -> Result<String, String> {
+    let id = &op.id;
+    let mut params = String::new();
+    for param in &op.params {
+        params.push_str(&format!(
+            "            {},\n",
+            param_expr(service, op, param)?
+        ));
+    }
+    let body = match op.body.as_ref().map(|b| b.kind) {
+        None => "None",
+        Some(BodyKind::Json) => "Json",
+        Some(BodyKind::Text) => "Text",
+        Some(BodyKind::Multipart) => "Multipart",
+    };
+    Ok(format!(
+        "impl Operation for {id}Request {{\n    const INFO: OperationInfo = OperationInfo {{\n        service: OPERATION.0,\n        name: OPERATION.1,\n        method: {method:?},\n        path: PATH,\n        params: &[\n{params}        ],\n        body: BodyFormat::{body},\n    }};\n    type Output = {id}Output;\n}}\n\n",
+        method = op.method,
+    ))
+}
+
+/// The core items the implementation names.
+pub const IMPORTS: &str =
+    "use huaweicloud_sdk_core::operation::{BodyFormat, Operation, OperationInfo";
+
+/// `Param::query("wire", "attr", ParamType::X)` with `.list(..)` for arrays.
+fn param_expr(service: &Service, op: &Operation, param: &Param) -> Result<String, String> {
+    let constructor = match param.location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+    };
+    let (item, list) = match &param.field.ty {
+        Type::Array(item) => (
+            item.as_ref(),
+            Some(if param.explode {
+                "Repeated"
+            } else {
+                "CommaJoined"
+            }),
+        ),
+        other => (other, None),
+    };
+    let ty = match item {
+        Type::String | Type::Named(_) => "String",
+        Type::I32 | Type::I64 => "Integer",
+        Type::F64 => "Number",
+        Type::Bool => "Boolean",
+        other => {
+            return Err(format!(
+                "{}: {} parameter {} has type {other:?}, which a parameter cannot carry",
+                service.spec_path, op.id, param.field.wire_name
+            ));
+        }
+    };
+    let mut out = format!(
+        "Param::{constructor}({:?}, {:?}, ParamType::{ty})",
+        param.field.wire_name, param.field.attr_name
+    );
+    if let Some(style) = list {
+        out.push_str(&format!(".list(ListStyle::{style})"));
+    }
+    Ok(out)
+}
+
+/// The rest of the `use huaweicloud_sdk_core::operation::{..}` line for `op`.
+pub fn import_line(op: &Operation) -> String {
+    let mut names = String::from(IMPORTS);
+    if op
+        .params
+        .iter()
+        .any(|p| matches!(p.field.ty, Type::Array(_)))
+    {
+        names.push_str(", ListStyle");
+    }
+    if !op.params.is_empty() {
+        names.push_str(", Param, ParamType");
+    }
+    names.push_str("};\n");
+    names
+}
+
+/// The module's `OPERATIONS` table.
+pub fn table(service: &Service) -> String {
+    let mut out = String::from(
+        "\n/// Every operation of this API, as data (see\n/// [`huaweicloud_sdk_core::operation`]): give it to a mock endpoint so it can name the\n/// operation a request is for.\npub const OPERATIONS: &[OperationInfo] = &[\n",
+    );
+    for op in &service.operations {
+        out.push_str(&format!("    <{}Request as Operation>::INFO,\n", op.id));
+    }
+    out.push_str("];\n");
+    out
+}
