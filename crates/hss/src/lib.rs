@@ -5,7 +5,7 @@
 // Library code never panics on input or server data: the compiler checks it (tests are exempt).
 #![cfg_attr(
     not(test),
-    warn(
+    deny(
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,

@@ -103,16 +103,26 @@ impl HttpTransport for ReqwestTransport {
         let peer = Peer::of(&parts.uri);
         match body.to_bytes() {
             Some(bytes) => {
-                self.exchange(self.request(parts, bytes.into(), length), None, deadline, peer)
-                    .await
+                self.exchange(
+                    self.request(parts, bytes.into(), length),
+                    None,
+                    deadline,
+                    peer,
+                )
+                .await
             }
             // A file or stream body is opened first; its progress keeps the head's silence
             // from counting while it is still being sent.
             None => {
                 let (progress, stream) = UploadProgress::track(body.into_stream().await?);
                 let body = reqwest::Body::wrap_stream(stream);
-                self.exchange(self.request(parts, body, length), Some(progress), deadline, peer)
-                    .await
+                self.exchange(
+                    self.request(parts, body, length),
+                    Some(progress),
+                    deadline,
+                    peer,
+                )
+                .await
             }
         }
     }

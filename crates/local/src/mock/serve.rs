@@ -63,7 +63,7 @@ async fn handle(
     let request_id = random_hex(16);
     let (parts, body) = req.into_parts();
     let answer = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(collected) => answer(&state, &parts, &collected.to_bytes()),
+        Ok(collected) => answer(&state, &parts, &collected.to_bytes()).await,
         Err(_) => Answer::error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "MOCK.0413",
@@ -74,8 +74,8 @@ async fn handle(
 }
 
 /// The gateway checks, then the stub of the operation the request is for.
-fn answer(state: &State, parts: &http::request::Parts, body: &[u8]) -> Answer {
-    if let Err(rejection) = verify(&state.secrets, unix_secs((state.clock)()), parts, body) {
+async fn answer(state: &State, parts: &http::request::Parts, body: &[u8]) -> Answer {
+    if let Err(rejection) = verify(&state.secrets, unix_secs((state.clock)()), parts, body).await {
         return rejection;
     }
     let method = parts.method.as_str();

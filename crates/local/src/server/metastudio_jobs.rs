@@ -126,38 +126,33 @@ fn list_jobs_inner(query: &[(String, String)]) -> Result<Value, Response<Body>> 
 }
 
 fn job_json(job: &seed::PictureModelingJob) -> Value {
-    let mut value = json!({
-        "job_id": job.job_id,
-        "state": job.state,
-        "name": job.name,
-        "style_id": job.style_id,
-    });
+    let mut value = serde_json::Map::new();
+    value.insert("job_id".into(), json!(job.job_id));
+    value.insert("state".into(), json!(job.state));
+    value.insert("name".into(), json!(job.name));
+    value.insert("style_id".into(), json!(job.style_id));
     if job.state != "WAITING" {
-        value["start_time"] = json!(job.create_time);
+        value.insert("start_time".into(), json!(job.create_time));
     }
     if matches!(
         job.state,
         "SUCCEED" | "PARTIAL_SUCCEED" | "FAILED" | "CANCELED"
     ) {
-        value["end_time"] = json!(job.update_time);
+        value.insert("end_time".into(), json!(job.update_time));
     }
-    match job.state {
-        "FAILED" => {
-            value["error_info"] = json!({
-                "error_code": "MSS.00000012",
-                "error_msg": "No face detected in the picture",
-            });
-        }
-        "PARTIAL_SUCCEED" => {
-            value["error_info"] = json!({
-                "error_code": "MSS.00000013",
-                "error_msg": "Model built, screenshot failed",
-            });
-        }
-        _ => {}
+    let error = match job.state {
+        "FAILED" => Some(("MSS.00000012", "No face detected in the picture")),
+        "PARTIAL_SUCCEED" => Some(("MSS.00000013", "Model built, screenshot failed")),
+        _ => None,
+    };
+    if let Some((code, msg)) = error {
+        value.insert(
+            "error_info".into(),
+            json!({ "error_code": code, "error_msg": msg }),
+        );
     }
     if let Some(asset) = job.model_asset_id {
-        value["model_asset_id"] = json!(asset);
+        value.insert("model_asset_id".into(), json!(asset));
     }
-    value
+    Value::Object(value)
 }

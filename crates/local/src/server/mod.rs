@@ -35,6 +35,7 @@ use tokio::task::JoinSet;
 
 use crate::hex::random_hex;
 use body::Body;
+pub(crate) use gateway::verify_request;
 pub(crate) use limits::Limits;
 use routes::route;
 pub(crate) use state::{Secret, Shared};

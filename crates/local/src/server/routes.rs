@@ -126,7 +126,7 @@ pub(super) async fn route(
     if let Route::Upload { file_id } = &route {
         return upload(shared, &parts, body, file_id, request_id).await;
     }
-    let pending = match check_headers(shared, &parts, request_id) {
+    let pending = match check_headers(&shared.secrets, shared.now(), &parts, request_id) {
         Ok(pending) => pending,
         Err(response) => return response,
     };
