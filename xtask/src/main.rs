@@ -1,9 +1,6 @@
 //! Project automation: `cargo xtask <command>`.
 //!
 //! Commands:
-//! * `no-panics [DIR...]`: fails when library code (`crates/*/src` by default) calls `unwrap()`,
-//!   `expect(`, `panic!`, `todo!`, `unimplemented!` or `unreachable!` before the first
-//!   `#[cfg(test)]` of a file. Library code must return errors instead.
 //! * `codegen [--check]`: generates the service crates' operations and models from their OpenAPI
 //!   specs (see `xtask/CODEGEN.md`); `--check` fails when the committed code differs.
 //! * `conformance <DIR>`: replays the golden vectors of `DIR` (`requests.json`, `responses.json`,
@@ -26,7 +23,6 @@ mod codegen;
 mod conformance;
 mod doc_links;
 mod import;
-mod no_panics;
 mod quickstarts;
 
 use std::process::ExitCode;
@@ -34,7 +30,6 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("no-panics") => no_panics::run(&args[1..]),
         Some("codegen") => codegen::run(&args[1..]),
         Some("conformance") => conformance::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
@@ -55,7 +50,6 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  no-panics [DIR...]   check library code for panicking calls (default: crates/*/src)
   codegen [--check]    generate service code from crates/*/openapi/*.json (--check: compare only)
   conformance <DIR>    replay the golden vectors of DIR (e.g. tests/vectors) through the SDK
   bench [--full] [--python]

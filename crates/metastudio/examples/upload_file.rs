@@ -43,11 +43,8 @@ async fn upload(
 ) -> Result<(), huaweicloud_sdk_metastudio::Error> {
     let category = args.next().unwrap_or_else(|| "MAIN".to_owned());
 
-    let client = Client::new(
-        &Config::from_env()?
-            // The built-in transport's read timeout also bounds the upload itself: no limit here.
-            .with_read_timeout(None),
-    )?;
+    // The read timeout bounds silences only: a large upload on a slow link is not cut short.
+    let client = Client::new(&Config::from_env()?)?;
     let mut upload = UploadFile::new(&client, &path)
         .asset_id(asset_id)
         .asset_file_category(category.as_str())

@@ -49,9 +49,13 @@ async fn main() -> ExitCode {
 async fn run() -> Result<usize, String> {
     let target = Target::choose().await?;
     println!(
-        "Huawei Cloud SDK for Rust: five operations against {}\n",
+        "Huawei Cloud SDK for Rust: five operations against {}",
         target.description
     );
+    if target.local.is_some() {
+        println!("(set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK to call Huawei Cloud instead)");
+    }
+    println!();
     let work = tempfile::tempdir().map_err(|e| format!("cannot create a work directory: {e}"))?;
     let sample = work.path().join("tour-sample.png");
     write_sample(&sample)

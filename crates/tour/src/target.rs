@@ -65,8 +65,7 @@ impl Target {
         let endpoint = std::env::var("HUAWEICLOUD_SDK_ENDPOINT").ok();
         Ok(Self {
             description: describe(endpoint.as_deref(), config.region()),
-            // Uploads take as long as they take: no read timeout over the transfer.
-            config: config.with_read_timeout(None),
+            config,
             inputs,
             local: None,
         })
@@ -95,10 +94,7 @@ impl Target {
             ],
         };
         Ok(Self {
-            description: format!(
-                "the local endpoint at {} (set HUAWEICLOUD_SDK_AK/SK for Huawei Cloud)",
-                local.url()
-            ),
+            description: format!("the local endpoint at {}", local.url()),
             config: local.config(),
             inputs,
             local: Some(local),

@@ -282,7 +282,7 @@ impl Executor {
 async fn error_from(response: http::Response<ByteStream>) -> Error {
     let (parts, body) = response.into_parts();
     // An error body cut by the connection fails the attempt as a transport error; it still
-    // names the status and request id the server sent (fault tests found both lost).
+    // names the status and request id the server sent, which is what a user reports.
     match body.collect_bounded(MAX_ERROR_BODY_BYTES).await {
         Ok((bytes, truncated)) => Error::service(ServiceError::from_bounded(
             parts.status,

@@ -85,7 +85,7 @@ struct Inner {
     targets: Vec<target::Target>,
     transport: SharedTransport,
     // Checked and converted once; `None` when the configured user agent is not a valid header
-    // value (reported by every send, as before).
+    // value, which every send then reports as its error.
     user_agent: Option<http::HeaderValue>,
     // Index of the endpoint to use; moves on when connecting to one fails.
     endpoint_index: AtomicU32,

@@ -21,11 +21,11 @@ pub struct Response {
     body: ByteStream,
     operation: (&'static str, &'static str),
     // Attempts it took to get this response, so that an error met while reading the body still
-    // says how many requests were sent (fault tests found it reported 0, "nothing was sent").
+    // says how many requests were sent rather than "nothing was sent".
     attempts: u32,
     // The operation's total-timeout deadline and limit: reading a body whole (`bytes`, `json`)
     // is part of the operation, so a server dripping a body slower than the read timeout
-    // cannot hold the call past it (fault tests found the total timeout ignored there).
+    // cannot hold the call past the total timeout.
     deadline: Option<super::Deadline>,
     // Most bytes a whole-body read may hold.
     max_buffered: usize,

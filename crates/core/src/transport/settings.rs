@@ -28,8 +28,8 @@ pub struct TransportSettings {
     pub danger_accept_invalid_certs: bool,
     /// Idle connections kept per host. Default: no limit; idle connections
     /// are closed after 90 s. A limit below the number of requests in flight makes every request
-    /// above it open a new connection and close it afterwards (at 256 concurrent requests
-    /// against a limit of 32, throughput fell to less than half).
+    /// above it open a new connection and close it afterwards, so a limit well below the
+    /// concurrency costs a TCP (and TLS) handshake per request.
     pub pool_max_idle_per_host: usize,
 }
 
