@@ -9,12 +9,16 @@ use huaweicloud_sdk_metastudio::v1::models::FilesCreateReq;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn algorithms() -> [SigningAlgorithm; 4] {
+fn algorithms() -> [SigningAlgorithm; 5] {
     [
         SigningAlgorithm::HmacSha256,
         SigningAlgorithm::HmacSm3,
         SigningAlgorithm::EcdsaP256Sha256,
         SigningAlgorithm::Sm2Sm3,
+        SigningAlgorithm::DerivedHmacSha256 {
+            region: "cn-north-4".to_owned(),
+            service: "metastudio".to_owned(),
+        },
     ]
 }
 

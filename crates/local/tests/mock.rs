@@ -224,3 +224,56 @@ async fn later_stub_replaces_earlier_one() -> TestResult {
     assert_eq!(got.name.as_deref(), Some("team"));
     Ok(())
 }
+
+#[tokio::test]
+async fn every_signing_algorithm_is_verified_by_the_mock() -> TestResult {
+    use huaweicloud_sdk_core::signer::SigningAlgorithm;
+    let mock = MockEndpoint::start().await?;
+    let mut output = projectman::CheckProjectNameV4Output::default();
+    output.exist = Some(true);
+    mock.on::<projectman::CheckProjectNameV4Request>()
+        .returns(output);
+    let algorithms = [
+        SigningAlgorithm::HmacSha256,
+        SigningAlgorithm::HmacSm3,
+        SigningAlgorithm::EcdsaP256Sha256,
+        SigningAlgorithm::Sm2Sm3,
+        SigningAlgorithm::DerivedHmacSha256 {
+            region: "cn-north-4".to_owned(),
+            service: "projectman".to_owned(),
+        },
+    ];
+    for algorithm in &algorithms {
+        let label = algorithm.label();
+        for (sk, accepted) in [
+            (huaweicloud_sdk_local::DEFAULT_SK, true),
+            ("wrong-sk", false),
+        ] {
+            let config =
+                Config::new(Credentials::new(DEFAULT_AK, sk).with_project_id(DEFAULT_PROJECT_ID))
+                    .with_endpoint(mock.url())
+                    .with_signing_algorithm(algorithm.clone());
+            let answer = projectman::Client::new(&config)?
+                .check_project_name_v4()
+                .body(projectman::models::CheckProjectNameRequestV4::new("demo"))
+                .send()
+                .await;
+            match answer {
+                Ok(output) => {
+                    assert!(accepted, "{label}: a wrong SK was accepted");
+                    assert_eq!(output.exist, Some(true), "{label}");
+                }
+                Err(e) => {
+                    assert!(!accepted, "{label}: {e}");
+                    assert_eq!(e.error_code(), Some("APIGW.0301"), "{label}");
+                }
+            }
+        }
+    }
+    assert_eq!(
+        mock.requests::<projectman::CheckProjectNameV4Request>()
+            .len(),
+        algorithms.len()
+    );
+    Ok(())
+}

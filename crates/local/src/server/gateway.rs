@@ -54,7 +54,8 @@ pub(super) fn check_headers<'a>(
     let Some(auth) = signature::parse_authorization(authorization) else {
         return Err(fail(
             &"unsupported authorization, expected <ALGORITHM> Access=.., SignedHeaders=.., Signature=.. \
-              with ALGORITHM one of SDK-HMAC-SHA256, SDK-HMAC-SM3, SDK-ECDSA-P256-SHA256, SDK-SM2-SM3",
+              with ALGORITHM one of SDK-HMAC-SHA256, SDK-HMAC-SM3, SDK-ECDSA-P256-SHA256, SDK-SM2-SM3 \
+              (or V11-HMAC-SHA256 Credential=AK/YYYYMMDD/region/service, ..)",
         ));
     };
     let Some(secret) = secrets.get(auth.access) else {
@@ -69,6 +70,13 @@ pub(super) fn check_headers<'a>(
             &"verify aksk signature fail, X-Sdk-Date is missing or not in the form YYYYMMDDTHHMMSSZ",
         ));
     };
+    if let Some(scope) = auth.scope {
+        if sdk_date.get(..8) != scope.get(..8) {
+            return Err(fail(&format_args!(
+                "verify aksk signature fail, the credential scope {scope} is not of the day of X-Sdk-Date {sdk_date}"
+            )));
+        }
+    }
     for required in ["x-sdk-date", "host"] {
         if !auth.signed_headers.iter().any(|h| h == required) {
             return Err(fail(&format_args!(
@@ -154,14 +162,9 @@ impl Pending<'_> {
             &signed,
             payload_hash,
         );
-        let string_to_sign = algorithm.string_to_sign(self.sdk_date, &canonical);
-        if !signature::verify_signature(
-            algorithm,
-            self.auth.access,
-            &self.secret.sk,
-            &string_to_sign,
-            self.auth.signature,
-        ) {
+        let string_to_sign =
+            algorithm.string_to_sign_scoped(self.sdk_date, self.auth.scope, &canonical);
+        if !signature::verify_authorization(&self.auth, &self.secret.sk, &string_to_sign) {
             return Err(apigw_401(
                 self.request_id,
                 format_args!("verify aksk signature fail, canonicalRequest: {canonical}"),

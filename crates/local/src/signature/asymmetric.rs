@@ -26,6 +26,6 @@ pub(super) fn verify(
         Algorithm::Sm2Sm3 => {
             sm2_public_key(ak, sk).is_ok_and(|key| verify_sm2(&key, string_to_sign, signature))
         }
-        Algorithm::HmacSha256 | Algorithm::HmacSm3 => false,
+        Algorithm::HmacSha256 | Algorithm::HmacSm3 | Algorithm::DerivedHmacSha256 => false,
     }
 }

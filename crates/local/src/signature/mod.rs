@@ -73,8 +73,11 @@ const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
 pub struct Authorization<'a> {
     /// The signing algorithm (the label before `Access=`).
     pub algorithm: Algorithm,
-    /// The access key id (`Access=`).
+    /// The access key id (`Access=`, or the first part of `V11-HMAC-SHA256`'s `Credential=`).
     pub access: &'a str,
+    /// `V11-HMAC-SHA256`'s derivation scope, `YYYYMMDD/region/service` (the rest of
+    /// `Credential=`); `None` for the other algorithms.
+    pub scope: Option<&'a str>,
     /// Lower-cased names of the signed headers, in the order given (`SignedHeaders=`).
     pub signed_headers: Vec<String>,
     /// The hex signature (`Signature=`).
@@ -86,11 +89,17 @@ pub struct Authorization<'a> {
 pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     let (label, rest) = value.trim().split_once(' ')?;
     let algorithm = Algorithm::from_label(label)?;
-    let (mut access, mut signed, mut signature) = (None, None, None);
+    let derived = algorithm == Algorithm::DerivedHmacSha256;
+    let (mut access, mut scope, mut signed, mut signature) = (None, None, None, None);
     for part in rest.split(',') {
         let (key, val) = part.trim().split_once('=')?;
         match key.trim() {
-            "Access" => access = Some(val.trim()),
+            "Access" if !derived => access = Some(val.trim()),
+            "Credential" if derived => {
+                let (ak, rest) = val.trim().split_once('/')?;
+                access = Some(ak);
+                scope = Some(rest);
+            }
             "SignedHeaders" => signed = Some(val.trim()),
             "Signature" => signature = Some(val.trim()),
             _ => return None,
@@ -100,9 +109,13 @@ pub fn parse_authorization(value: &str) -> Option<Authorization<'_>> {
     if access.is_empty() || signed.is_empty() || signature.is_empty() {
         return None;
     }
+    if derived && scope.is_none_or(|scope| scope.split('/').count() != 3) {
+        return None;
+    }
     Some(Authorization {
         algorithm,
         access,
+        scope,
         signed_headers: signed
             .split(';')
             .map(|h| h.trim().to_ascii_lowercase())
@@ -257,6 +270,34 @@ pub fn verify_signature(
         }
         None => asymmetric::verify(algorithm, ak, sk, string_to_sign, signature),
     }
+}
+
+/// True when `auth`'s signature is the signature of `string_to_sign` by `sk` (and the AK it
+/// names): [`verify_signature`] for the `SDK-*` algorithms; for `V11-HMAC-SHA256`, the HMAC
+/// keyed with the key derived from AK/SK for the authorization's scope.
+pub fn verify_authorization(auth: &Authorization<'_>, sk: &str, string_to_sign: &str) -> bool {
+    if auth.algorithm != Algorithm::DerivedHmacSha256 {
+        return verify_signature(
+            auth.algorithm,
+            auth.access,
+            sk,
+            string_to_sign,
+            auth.signature,
+        );
+    }
+    let Some(scope) = auth.scope else {
+        return false;
+    };
+    let Ok(key) = huaweicloud_sdk_core::signer::derived_signing_key(auth.access, sk, scope) else {
+        return false;
+    };
+    let Some(expected) = Algorithm::HmacSha256.hmac_sign(&key, string_to_sign) else {
+        return false;
+    };
+    constant_time_eq(
+        expected.as_bytes(),
+        auth.signature.to_ascii_lowercase().as_bytes(),
+    )
 }
 
 /// `time` as an `X-Sdk-Date` value (`YYYYMMDDTHHMMSSZ`, UTC).
