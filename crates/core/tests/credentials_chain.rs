@@ -140,8 +140,9 @@ fn default_chain_has_four_providers() {
 }
 
 /// An ECS metadata endpoint that accepts connections and never answers: the default chain's
-/// order (environment, profile, metadata; pod identity comes last) fails within the metadata timeout, and an operation
-/// reports a credentials error naming the metadata endpoint and the timeout.
+/// order up to the metadata (environment, profile, metadata) fails within the metadata
+/// timeout, and an operation reports a credentials error naming the metadata endpoint and the
+/// timeout.
 #[tokio::test(flavor = "multi_thread")]
 async fn hanging_metadata_endpoint_fails_the_chain_within_its_timeout() {
     let hanging = support::Hanging::start().await;
