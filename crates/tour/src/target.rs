@@ -1,7 +1,10 @@
-//! Where the tour runs: Huawei Cloud when `HUAWEICLOUD_SDK_AK`/`SK` are set, otherwise a local
-//! endpoint started in this process. Also the inputs each operation needs there.
+//! Where the tour runs: Huawei Cloud when `HUAWEICLOUD_SDK_AK`/`SK` are set (or federation
+//! settings with the `HUAWEICLOUD_TOUR_*` inputs), otherwise a local endpoint started in this
+//! process, which also acts as IAM when `HUAWEICLOUD_SDK_IDP_ID`/`ID_TOKEN_FILE` are set. Also
+//! the inputs each operation needs there.
 
 use huaweicloud_sdk_core::Config;
+use huaweicloud_sdk_core::credentials::EnvironmentProvider;
 use huaweicloud_sdk_local::{LocalEndpoint, seed};
 
 /// The configuration to call with, the inputs, and the local endpoint kept alive while used.
@@ -31,12 +34,19 @@ pub struct Inputs {
 
 impl Target {
     /// Huawei Cloud when credentials are in the environment, otherwise a local endpoint.
+    /// Federation settings (`HUAWEICLOUD_SDK_IDP_ID`, `HUAWEICLOUD_SDK_ID_TOKEN_FILE`) call
+    /// Huawei Cloud when the `HUAWEICLOUD_TOUR_*` inputs name resources of the account, else
+    /// the local endpoint, whose IAM takes any id token and issues the temporary credentials
+    /// its gateway then accepts.
     pub async fn choose() -> Result<Self, String> {
-        let has = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
-        if has("HUAWEICLOUD_SDK_AK") && has("HUAWEICLOUD_SDK_SK") {
+        let has = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        let federated = has("HUAWEICLOUD_SDK_IDP_ID") && has("HUAWEICLOUD_SDK_ID_TOKEN_FILE");
+        if has("HUAWEICLOUD_SDK_AK") && has("HUAWEICLOUD_SDK_SK")
+            || federated && has("HUAWEICLOUD_TOUR_ASSET_ID")
+        {
             Self::huawei_cloud()
         } else {
-            Self::local().await
+            Self::local(federated).await
         }
     }
 
@@ -71,7 +81,9 @@ impl Target {
         })
     }
 
-    async fn local() -> Result<Self, String> {
+    /// The local endpoint; `federated`: credentials by OIDC federation from the environment,
+    /// exchanged with the endpoint's IAM.
+    async fn local(federated: bool) -> Result<Self, String> {
         let local = LocalEndpoint::start()
             .await
             .map_err(|e| format!("cannot start the local endpoint: {e}"))?;
@@ -93,9 +105,19 @@ impl Target {
                     .to_string(),
             ],
         };
+        let (description, config) = if federated {
+            let description = format!(
+                "the local endpoint at {} (credentials by OIDC federation)",
+                local.url()
+            );
+            (description, local.config_with(EnvironmentProvider::new()))
+        } else {
+            let description = format!("the local endpoint at {}", local.url());
+            (description, local.config())
+        };
         Ok(Self {
-            description: format!("the local endpoint at {}", local.url()),
-            config: local.config(),
+            description,
+            config,
             inputs,
             local: Some(local),
         })
