@@ -55,8 +55,8 @@ async fn run() -> Result<usize, String> {
         "Huawei Cloud SDK for Rust: five operations against {}",
         target.description
     );
-    if target.local.is_some() {
-        println!("(set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK to call Huawei Cloud instead)");
+    if let Some(hint) = target.hint {
+        println!("{hint}");
     }
     println!();
     let work = tempfile::tempdir().map_err(|e| format!("cannot create a work directory: {e}"))?;

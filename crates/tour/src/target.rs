@@ -11,6 +11,9 @@ use huaweicloud_sdk_local::{LocalEndpoint, seed};
 pub struct Target {
     /// What the tour talks to, for the first line of output.
     pub description: String,
+    /// Where the credentials come from and how to change that, for the second line; `None`
+    /// against Huawei Cloud.
+    pub hint: Option<&'static str>,
     /// The SDK configuration shared by every client.
     pub config: Config,
     /// Inputs of the operations.
@@ -75,6 +78,7 @@ impl Target {
         let endpoint = std::env::var("HUAWEICLOUD_SDK_ENDPOINT").ok();
         Ok(Self {
             description: describe(endpoint.as_deref(), config.region()),
+            hint: None,
             config,
             inputs,
             local: None,
@@ -105,18 +109,21 @@ impl Target {
                     .to_string(),
             ],
         };
-        let (description, config) = if federated {
-            let description = format!(
-                "the local endpoint at {} (credentials by OIDC federation)",
-                local.url()
-            );
-            (description, local.config_with(EnvironmentProvider::new()))
+        let (hint, config) = if federated {
+            (
+                "(credentials by OIDC federation: HUAWEICLOUD_SDK_IDP_ID's id token exchanged \
+                 with the local endpoint's IAM)",
+                local.config_with(EnvironmentProvider::new()),
+            )
         } else {
-            let description = format!("the local endpoint at {}", local.url());
-            (description, local.config())
+            (
+                "(set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK to call Huawei Cloud instead)",
+                local.config(),
+            )
         };
         Ok(Self {
-            description,
+            description: format!("the local endpoint at {}", local.url()),
+            hint: Some(hint),
             config,
             inputs,
             local: Some(local),
