@@ -127,6 +127,23 @@ async fn mock_security_tokens<'a>(
         .await
 }
 
+/// A stand-in IAM taking `ID_TOKEN` of `idp` (answering `UNSCOPED`) and issuing temporary
+/// credentials of `ak` for 2099: its two mocks, checked field by field.
+async fn stand_in_iam<'a>(
+    server: &'a MockServer,
+    idp: &str,
+    ak: &str,
+) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
+    let a = mock_id_token(server, idp, ID_TOKEN, UNSCOPED).await;
+    let b = mock_security_tokens(
+        server,
+        UNSCOPED,
+        credential_body(ak, "2099-01-01T00:00:00Z"),
+    )
+    .await;
+    (a, b)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn both_exchange_requests_are_checked_field_by_field() {
     let server = MockServer::start_async().await;
@@ -207,13 +224,7 @@ async fn a_rotated_token_file_is_sent_at_the_next_exchange() {
 async fn one_exchange_for_a_hundred_concurrent_operations() {
     let server = MockServer::start_async().await;
     let file = TokenFile::new("concurrent", ID_TOKEN);
-    let a = mock_id_token(&server, "idp-concurrent", ID_TOKEN, UNSCOPED).await;
-    let b = mock_security_tokens(
-        &server,
-        UNSCOPED,
-        credential_body(TEMP_AK, "2099-01-01T00:00:00Z"),
-    )
-    .await;
+    let (a, b) = stand_in_iam(&server, "idp-concurrent", TEMP_AK).await;
     let op = server
         .mock_async(|when, then| {
             when.method(GET)
@@ -510,13 +521,7 @@ async fn malformed_and_expired_answers_are_errors() {
 async fn environment_and_profile_settings_exchange_the_token() {
     let server = MockServer::start_async().await;
     let file = TokenFile::new("settings", ID_TOKEN);
-    let a = mock_id_token(&server, "idp-settings", ID_TOKEN, UNSCOPED).await;
-    let b = mock_security_tokens(
-        &server,
-        UNSCOPED,
-        credential_body(TEMP_AK, "2099-01-01T00:00:00Z"),
-    )
-    .await;
+    let (a, b) = stand_in_iam(&server, "idp-settings", TEMP_AK).await;
     let vars = [
         ("HUAWEICLOUD_SDK_IDP_ID", "idp-settings".to_owned()),
         (
@@ -615,6 +620,16 @@ async fn project_discovery_is_cached_per_identity_provider() {
     op.assert_calls_async(2).await;
 }
 
+/// A pod identity provider whose two variables name `uri` and `token_file`.
+fn pod_identity(uri: String, token_file: &TokenFile) -> PodIdentityProvider {
+    let path = token_file.0.display().to_string();
+    PodIdentityProvider::from_lookup(move |name| match name {
+        "HC_CONTAINER_CREDENTIALS_FULL_URI" => Some(uri.clone()),
+        "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE" => Some(path.clone()),
+        _ => None,
+    })
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn pod_identity_posts_the_token_file_as_authorization() {
     const POD_TOKEN: &str = "pod-authorization-token-secret-1";
@@ -631,13 +646,7 @@ async fn pod_identity_posts_the_token_file_as_authorization() {
         })
         .await;
     let file = TokenFile::new("pod", &format!("{POD_TOKEN}\n"));
-    let uri = server.url("/v1/credentials");
-    let path = file.0.display().to_string();
-    let provider = PodIdentityProvider::from_lookup(move |name| match name {
-        "HC_CONTAINER_CREDENTIALS_FULL_URI" => Some(uri.clone()),
-        "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE" => Some(path.clone()),
-        _ => None,
-    });
+    let provider = pod_identity(server.url("/v1/credentials"), &file);
     let c = provider.provide_credentials().await.unwrap();
     assert_eq!(
         (c.ak(), c.sk(), c.security_token()),
@@ -655,16 +664,10 @@ async fn pod_identity_posts_the_token_file_as_authorization() {
                 .body(format!("token {POD_TOKEN} is not allowed"));
         })
         .await;
-    let uri = server.url("/v1/credentials");
-    let path = file.0.display().to_string();
-    let e = PodIdentityProvider::from_lookup(move |name| match name {
-        "HC_CONTAINER_CREDENTIALS_FULL_URI" => Some(uri.clone()),
-        "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE" => Some(path.clone()),
-        _ => None,
-    })
-    .provide_credentials()
-    .await
-    .unwrap_err();
+    let e = pod_identity(server.url("/v1/credentials"), &file)
+        .provide_credentials()
+        .await
+        .unwrap_err();
     let s = e.to_string();
     assert!(
         s.contains("returned HTTP 403: token ** redacted ** is not allowed"),
