@@ -10,6 +10,10 @@
 //! presigned upload URL (`Signature=`, `AccessKeyId=`, `X-Amz-Signature=`) that cannot be
 //! reached.
 //!
+//! Then OIDC federation against the local endpoint's IAM, accepted and refused: the id token,
+//! the unscoped token IAM answers and the temporary credentials it issues must appear nowhere
+//! either.
+//!
 //! In its own test binary with a global subscriber: tracing caches callsite interest
 //! process-wide, so a per-thread subscriber can miss events while other tests run.
 
@@ -18,7 +22,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use huaweicloud_sdk_core::Credentials;
+use huaweicloud_sdk_core::credentials::FederatedProvider;
 use huaweicloud_sdk_core::retry::RetryConfig;
+use huaweicloud_sdk_core::transport::{HttpTransport, HyperTransport};
 use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::{DEFAULT_PROJECT_ID, LocalEndpoint, seed};
 use huaweicloud_sdk_metastudio::v1::models::FilesCreateReq;
@@ -33,6 +39,37 @@ const PASSWORD: &str = "secrets-test-endpoint-password-77aa";
 const UPLOAD_SIGNATURE: &str = "secrets-test-upload-signature-1f2e3d";
 const UPLOAD_AMZ_SIGNATURE: &str = "secrets-test-amz-signature-4c5b6a";
 const UPLOAD_ACCESS_KEY: &str = "SECRETSTESTUPLOADAK9";
+const ID_TOKEN: &str = "secrets-test-oidc-id-token-eyJhbGciOiJSUzI1NiJ9";
+
+/// The default transport, recording the unscoped tokens IAM answers in `X-Subject-Token` (the
+/// secrets the test must then not find). Its `Debug` shows none of them.
+#[derive(Clone, Default)]
+struct SubjectTokens(Arc<Mutex<Vec<String>>>);
+
+impl std::fmt::Debug for SubjectTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SubjectTokens")
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpTransport for SubjectTokens {
+    async fn send(
+        &self,
+        request: http::Request<huaweicloud_sdk_core::RequestBody>,
+    ) -> huaweicloud_sdk_core::Result<http::Response<huaweicloud_sdk_core::ByteStream>> {
+        static INNER: std::sync::OnceLock<HyperTransport> = std::sync::OnceLock::new();
+        let inner = INNER.get_or_init(|| HyperTransport::new(&Default::default()).unwrap());
+        let response = inner.send(request).await?;
+        if let Some(token) = response.headers().get("x-subject-token") {
+            self.0
+                .lock()
+                .unwrap()
+                .push(token.to_str().unwrap().to_owned());
+        }
+        Ok(response)
+    }
+}
 
 /// Collects formatted tracing output.
 #[derive(Clone, Default)]
@@ -425,6 +462,43 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     );
     shown.push_str(&upload_shown);
 
+    // OIDC federation against the local endpoint's IAM: an accepted exchange (every operation
+    // then signed with the temporary credentials it issued) and a refused one.
+    let federated = LocalEndpoint::builder()
+        .identity_provider("secrets-idp")
+        .start()
+        .await
+        .unwrap();
+    let token_dir = std::env::temp_dir().join(format!("hwc-secrets-oidc-{}", std::process::id()));
+    std::fs::create_dir_all(&token_dir).unwrap();
+    let token_file = token_dir.join("id-token");
+    std::fs::write(&token_file, format!("{ID_TOKEN}\n")).unwrap();
+    let subject_tokens = SubjectTokens::default();
+    let mut temporary = Vec::new();
+    for idp in ["secrets-idp", "unknown-idp"] {
+        let config = federated
+            .config_with(FederatedProvider::new(idp, &token_file))
+            .with_transport(Arc::new(subject_tokens.clone()));
+        let client = huaweicloud_sdk_metastudio::v1::Client::new(&config).unwrap();
+        shown.push_str(&format!("{config:?}\n{config:#?}\n{client:?}\n"));
+        let outcome = run!(shown, client.list_picture_modeling_jobs().limit(1));
+        assert_eq!(outcome.is_ok(), idp == "secrets-idp", "{outcome:?}");
+        if let Some(issued) = config.credentials_provider().provide_credentials_now() {
+            shown.push_str(&format!("{issued:?}\n{issued:#?}\n"));
+            temporary.push(issued.sk().to_owned());
+            temporary.extend(issued.security_token().map(str::to_owned));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&token_dir);
+    let unscoped = subject_tokens.0.lock().unwrap().clone();
+    assert_eq!(unscoped.len(), 1, "one accepted id token exchange");
+    assert_eq!(temporary.len(), 2, "the temporary SK and security token");
+    let federation_secrets: Vec<String> = [ID_TOKEN.to_owned()]
+        .into_iter()
+        .chain(unscoped)
+        .chain(temporary)
+        .collect();
+
     // Every request was signed; collect the signature values.
     let authorizations = proxy.authorizations.lock().unwrap().clone();
     assert!(authorizations.len() >= 25, "{}", authorizations.len());
@@ -447,6 +521,7 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
         "attempt failed",
         "retry_in_ms",
         "signing clock corrected",
+        "exchanging the OIDC id token with IAM",
     ] {
         assert!(logs.contains(expected), "{expected} missing from the logs");
     }
@@ -463,6 +538,12 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
             assert!(
                 !text.contains(secret),
                 "{secret} leaked into the {what}:\n{text}"
+            );
+        }
+        for secret in &federation_secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{secret} (OIDC federation) leaked into the {what}:\n{text}"
             );
         }
         for signature in &signatures {

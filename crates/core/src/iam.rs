@@ -2,7 +2,8 @@
 //!
 //! When a client has a region but no project id, the official SDKs ask IAM for the project
 //! named after the region (`GET {iam}/v3/projects?name={region}`, signed with the same
-//! credentials) and cache the answer per (AK, region) for the life of the process. This module
+//! credentials) and cache the answer per (AK, region) for the life of the process (per (identity
+//! provider, region) for federated credentials). This module
 //! provides the pieces: [`iam_endpoint`] picks the IAM endpoint, [`ProjectIdCache`] runs the
 //! lookup once per key, and [`parse_projects_response`] reads IAM's answer. The HTTP call itself
 //! is passed in by the caller.
@@ -96,19 +97,74 @@ pub fn iam_endpoint(
     explicit_override: Option<&str>,
     env: &EndpointEnv,
 ) -> Result<Endpoint> {
-    if let Some(text) = explicit_override.filter(|t| !t.trim().is_empty()) {
-        return Endpoint::parse_from(text, "the IAM endpoint override");
+    if let Some(endpoint) = overridden_iam_endpoint(explicit_override, env) {
+        return endpoint;
     }
-    if let Some(text) = env.var(IAM_ENDPOINT_ENV) {
-        let origin = format!("environment variable {IAM_ENDPOINT_ENV}");
-        return Endpoint::parse_from(&text, &origin);
-    }
-    let regional = region.and_then(|r| IAM_REGIONS.iter().find(|(id, _)| *id == r));
-    let text = regional.map_or(DEFAULT_IAM_ENDPOINT, |(_, endpoint)| endpoint);
+    let text = region
+        .and_then(regional_iam_endpoint)
+        .unwrap_or(DEFAULT_IAM_ENDPOINT);
     Endpoint::parse_from(text, "the IAM endpoint table")
 }
 
-/// Process-wide cache of discovered project ids, keyed by (AK, region).
+/// The IAM endpoint of an OIDC federation exchange: `explicit_override` >
+/// `HUAWEICLOUD_SDK_IAM_ENDPOINT` > the regional endpoint of [`IAM_REGIONS`]. Unlike
+/// [`iam_endpoint`] there is no global default: an identity provider is registered with the
+/// IAM of one site, and sending its id token to another site's IAM fails with a misleading
+/// authorization error, so an unknown site is reported instead.
+///
+/// # Errors
+///
+/// A construction error when an override is not a valid endpoint; a credentials error when
+/// there is no override and the region is unknown or not in [`IAM_REGIONS`].
+pub(crate) fn exchange_iam_endpoint(
+    region: Option<&str>,
+    explicit_override: Option<&str>,
+    env: &EndpointEnv,
+) -> Result<Endpoint> {
+    if let Some(endpoint) = overridden_iam_endpoint(explicit_override, env) {
+        return endpoint;
+    }
+    let Some(region) = region else {
+        return Err(Error::credentials(format!(
+            "no IAM endpoint for the federation exchange: the client has no region; set a region \
+             (Config::with_region), or an IAM endpoint (FederatedProvider::with_iam_endpoint, \
+             Config::with_iam_endpoint or {IAM_ENDPOINT_ENV})"
+        )));
+    };
+    match regional_iam_endpoint(region) {
+        Some(text) => Endpoint::parse_from(text, "the IAM endpoint table"),
+        None => Err(Error::credentials(format!(
+            "no IAM endpoint is known for region {region}; set the IAM endpoint of its site \
+             (FederatedProvider::with_iam_endpoint, Config::with_iam_endpoint or {IAM_ENDPOINT_ENV})"
+        ))),
+    }
+}
+
+/// The override that applies, if any: `explicit_override`, else `HUAWEICLOUD_SDK_IAM_ENDPOINT`;
+/// `https://` is prepended to one without a scheme, a blank one counts as unset.
+fn overridden_iam_endpoint(
+    explicit_override: Option<&str>,
+    env: &EndpointEnv,
+) -> Option<Result<Endpoint>> {
+    if let Some(text) = explicit_override.filter(|t| !t.trim().is_empty()) {
+        return Some(Endpoint::parse_from(text, "the IAM endpoint override"));
+    }
+    let text = env.var(IAM_ENDPOINT_ENV)?;
+    let origin = format!("environment variable {IAM_ENDPOINT_ENV}");
+    Some(Endpoint::parse_from(&text, &origin))
+}
+
+/// The endpoint [`IAM_REGIONS`] lists for `region`.
+fn regional_iam_endpoint(region: &str) -> Option<&'static str> {
+    IAM_REGIONS
+        .iter()
+        .find(|(id, _)| *id == region)
+        .map(|(_, endpoint)| *endpoint)
+}
+
+/// Process-wide cache of discovered project ids, keyed by (identity, region): the identity is
+/// the AK, or for federated credentials the identity provider (their temporary AK changes at
+/// every refresh, the project does not).
 ///
 /// Concurrent lookups of the same key share one IAM call; a failed lookup is not cached, so the
 /// next caller tries again.
@@ -117,7 +173,7 @@ pub struct ProjectIdCache {
     entries: Mutex<HashMap<CacheKey, Arc<OnceCell<String>>>>,
 }
 
-/// (AK, region).
+/// (identity, region).
 type CacheKey = (String, String);
 
 impl ProjectIdCache {
@@ -132,7 +188,7 @@ impl ProjectIdCache {
         GLOBAL.get_or_init(ProjectIdCache::new)
     }
 
-    /// Returns the cached id or calls `fetch` (which performs the signed
+    /// Returns the cached id of (`identity`, `region`) or calls `fetch` (which performs the signed
     /// `GET {iam}/v3/projects?name={region}` and returns the 2xx response body and the
     /// `X-IAM-Trace-Id`/`X-Request-Id` header value if any), parses it with
     /// [`parse_projects_response`] and caches a success. Concurrent callers for the same key
@@ -142,14 +198,19 @@ impl ProjectIdCache {
     ///
     /// The error of `fetch`, unchanged, or the credentials error of
     /// [`parse_projects_response`].
-    pub async fn get_or_discover<F, Fut>(&self, ak: &str, region: &str, fetch: F) -> Result<String>
+    pub async fn get_or_discover<F, Fut>(
+        &self,
+        identity: &str,
+        region: &str,
+        fetch: F,
+    ) -> Result<String>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(bytes::Bytes, Option<String>)>>,
     {
         let cell = {
             let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-            let key = (ak.to_owned(), region.to_owned());
+            let key = (identity.to_owned(), region.to_owned());
             Arc::clone(entries.entry(key).or_default())
         };
         let id = cell
@@ -291,6 +352,34 @@ mod tests {
             let default = iam_endpoint(region, None, &no_env()).expect("default");
             assert_eq!(default.as_str(), DEFAULT_IAM_ENDPOINT);
         }
+    }
+
+    #[test]
+    fn the_exchange_endpoint_has_no_global_default() {
+        let env = EndpointEnv::from_lookup(|name| {
+            (name == IAM_ENDPOINT_ENV).then(|| "iam.example.com".to_owned())
+        });
+        let explicit = exchange_iam_endpoint(None, Some("http://127.0.0.1:9"), &no_env());
+        assert_eq!(explicit.expect("override").as_str(), "http://127.0.0.1:9");
+        let from_env = exchange_iam_endpoint(None, None, &env);
+        assert_eq!(from_env.expect("env").as_str(), "https://iam.example.com");
+        let regional = exchange_iam_endpoint(Some("la-south-2"), None, &no_env());
+        assert_eq!(
+            regional.expect("table").as_str(),
+            "https://iam.la-south-2.myhuaweicloud.com"
+        );
+        let err = exchange_iam_endpoint(None, None, &no_env()).expect_err("no region");
+        assert_eq!(err.kind(), ErrorKind::Credentials);
+        assert!(
+            err.to_string().contains("the client has no region"),
+            "{err}"
+        );
+        let err = exchange_iam_endpoint(Some("cn-north-99"), None, &no_env()).expect_err("unknown");
+        assert!(
+            err.to_string()
+                .starts_with("no IAM endpoint is known for region cn-north-99"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use huaweicloud_sdk_core::ProvideCredentials;
 use huaweicloud_sdk_core::config::endpoint::Endpoint;
 use huaweicloud_sdk_core::credentials::{
     CachingProvider, ChainProvider, Credentials, EnvironmentProvider, MetadataProvider,
-    ProfileProvider, SharedCredentialsProvider, StaticProvider,
+    PodIdentityProvider, ProfileProvider, SharedCredentialsProvider, StaticProvider,
 };
 
 const SK: &str = "chain-secret-sk-1a2b";
@@ -45,6 +45,7 @@ async fn all_failing_lists_every_provider_in_order() {
         })),
         Arc::new(profile),
         Arc::new(unreachable_metadata()),
+        Arc::new(PodIdentityProvider::from_lookup(|_| None)),
     ]);
     let e = chain.provide_credentials().await.unwrap_err();
     assert!(e.is_credentials());
@@ -55,6 +56,13 @@ async fn all_failing_lists_every_provider_in_order() {
     );
     assert!(s.starts_with(&expected_prefix), "{s}");
     assert!(s.contains("metadata endpoint"), "{s}");
+    assert!(
+        s.ends_with(
+            "; pod identity: HC_CONTAINER_CREDENTIALS_FULL_URI and \
+             HC_CONTAINER_AUTHORIZATION_TOKEN_FILE are not set"
+        ),
+        "{s}"
+    );
     assert!(!s.contains(SK) && !format!("{e:?}").contains(SK), "{s}");
 }
 
@@ -118,18 +126,23 @@ async fn cached_chain_asks_once() {
 }
 
 #[test]
-fn default_chain_has_three_providers() {
+fn default_chain_has_four_providers() {
     let chain = ChainProvider::default_chain();
-    assert_eq!(chain.len(), 3);
+    assert_eq!(chain.len(), 4);
     let dbg = format!("{chain:?}");
     assert!(dbg.contains("EnvironmentProvider"), "{dbg}");
     assert!(dbg.contains("ProfileProvider"), "{dbg}");
     assert!(dbg.contains("169.254.169.254"), "{dbg}");
+    assert!(
+        dbg.ends_with("PodIdentityProvider { timeout: 5s, .. }] }"),
+        "{dbg}"
+    );
 }
 
 /// An ECS metadata endpoint that accepts connections and never answers: the default chain's
-/// order (environment, profile, metadata) fails within the metadata timeout, and an operation
-/// reports a credentials error naming the metadata endpoint and the timeout.
+/// order up to the metadata (environment, profile, metadata) fails within the metadata
+/// timeout, and an operation reports a credentials error naming the metadata endpoint and the
+/// timeout.
 #[tokio::test(flavor = "multi_thread")]
 async fn hanging_metadata_endpoint_fails_the_chain_within_its_timeout() {
     let hanging = support::Hanging::start().await;

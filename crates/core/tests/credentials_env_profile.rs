@@ -83,10 +83,11 @@ async fn environment_provider_errors_name_missing_variables_only() {
         .provide_credentials()
         .await
         .unwrap_err();
+    assert!(e.is_construction());
     assert_eq!(
         e.to_string(),
-        "environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set \
-         (HUAWEICLOUD_SDK_IDP_ID is set, but federated OIDC credentials are not supported yet)"
+        "environment: HUAWEICLOUD_SDK_IDP_ID is set but HUAWEICLOUD_SDK_ID_TOKEN_FILE is not; \
+         federated OIDC credentials need both"
     );
 }
 

@@ -86,6 +86,7 @@ pub type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
 /// Settings of a [`LocalEndpoint`]; made by [`LocalEndpoint::builder`].
 pub struct Builder {
     secrets: Vec<(String, Secret)>,
+    identity_providers: Vec<String>,
     project_id: String,
     storage_dir: Option<PathBuf>,
     port: u16,
@@ -100,6 +101,7 @@ impl std::fmt::Debug for Builder {
                 "access_keys",
                 &self.secrets.iter().map(|(ak, _)| ak).collect::<Vec<_>>(),
             )
+            .field("identity_providers", &self.identity_providers)
             .field("project_id", &self.project_id)
             .field("storage_dir", &self.storage_dir)
             .field("port", &self.port)
@@ -140,6 +142,15 @@ impl Builder {
                 token: Some(token.into()),
             },
         ));
+        self
+    }
+
+    /// Takes OIDC id tokens of identity provider `idp_id` only (may be called several times).
+    /// Without it the IAM federation calls take a token of any identity provider. Whatever the
+    /// id token, the temporary credentials issued for it are accepted by the gateway (with
+    /// their `X-Security-Token`) until they expire.
+    pub fn identity_provider(mut self, idp_id: impl Into<String>) -> Self {
+        self.identity_providers.push(idp_id.into());
         self
     }
 
@@ -250,15 +261,18 @@ impl Builder {
         })?;
         let url = format!("http://{addr}");
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
-        let shared = Arc::new(Shared::new(
-            secrets.iter().cloned().collect::<HashMap<_, _>>(),
-            self.project_id.clone(),
-            storage.clone(),
-            url.clone(),
-            clock,
-            images,
-            self.limits,
-        ));
+        let shared = Arc::new(
+            Shared::new(
+                secrets.iter().cloned().collect::<HashMap<_, _>>(),
+                self.project_id.clone(),
+                storage.clone(),
+                url.clone(),
+                clock,
+                images,
+                self.limits,
+            )
+            .with_identity_providers(self.identity_providers),
+        );
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared), shutdown_rx));
         let (first_ak, first_secret) = secrets
@@ -315,6 +329,7 @@ impl LocalEndpoint {
     pub fn builder() -> Builder {
         Builder {
             secrets: Vec::new(),
+            identity_providers: Vec::new(),
             project_id: DEFAULT_PROJECT_ID.to_owned(),
             storage_dir: None,
             port: 0,
@@ -366,6 +381,32 @@ impl LocalEndpoint {
             credentials = credentials.with_security_token(token);
         }
         huaweicloud_sdk_core::Config::new(credentials).with_endpoint(&self.url)
+    }
+
+    /// An SDK configuration for this endpoint with credentials from `provider`: the project
+    /// id, [`url`](Self::url) as endpoint and as IAM endpoint, so that OIDC federation
+    /// (`FederatedProvider`, or the environment's `HUAWEICLOUD_SDK_IDP_ID` and
+    /// `HUAWEICLOUD_SDK_ID_TOKEN_FILE`) exchanges its id token here.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use huaweicloud_sdk_core::credentials::FederatedProvider;
+    /// use huaweicloud_sdk_local::LocalEndpoint;
+    ///
+    /// let local = LocalEndpoint::start().await?;
+    /// let config = local.config_with(FederatedProvider::new("my-idp", "/tmp/id-token"));
+    /// # let _ = config;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn config_with(
+        &self,
+        provider: impl huaweicloud_sdk_core::ProvideCredentials + 'static,
+    ) -> huaweicloud_sdk_core::Config {
+        huaweicloud_sdk_core::Config::new(provider)
+            .with_endpoint(&self.url)
+            .with_iam_endpoint(&self.url)
+            .with_project_id(&self.project_id)
     }
 
     /// The `image_uri` under which `DownloadImageFile` serves the file `file_id` created with

@@ -19,6 +19,8 @@ Usage: huaweicloud-sdk-local [OPTIONS]
 Runs a local Huawei Cloud endpoint on 127.0.0.1 (MetaStudio CreateFile and
 ListPictureModelingJobs, ProjectMan DownloadImageFile, SWR ShowInstanceArtifact,
 HSS RunImageSynchronize) that checks AK/SK signatures like the API gateway.
+It also answers the two IAM calls of OIDC federation (any identity provider,
+any id token) with temporary credentials its gateway then accepts.
 Stops on Ctrl-C (SIGINT) or SIGTERM, removing its temporary storage directory.
 
 Options:

@@ -7,7 +7,10 @@
 //! Against Huawei Cloud when `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` are set (with
 //! `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_REGION_ID` and the `HUAWEICLOUD_TOUR_*`
 //! variables naming the account's resources), otherwise against the local endpoint of
-//! `huaweicloud-sdk-local`, started in this process. It uploads a file (CreateFile and the
+//! `huaweicloud-sdk-local`, started in this process. With `HUAWEICLOUD_SDK_IDP_ID` and
+//! `HUAWEICLOUD_SDK_ID_TOKEN_FILE` set instead of an AK/SK pair, the credentials come from
+//! OIDC federation: from the local endpoint's IAM, or from Huawei Cloud's when the
+//! `HUAWEICLOUD_TOUR_*` variables are set too. It uploads a file (CreateFile and the
 //! presigned PUT), lists picture-modeling jobs with the paginator, shows an SWR artifact,
 //! synchronizes HSS images and downloads an image (locally: the uploaded file, checked against
 //! its MD5), printing each operation's name and result. Exits non-zero when an operation fails.
@@ -52,8 +55,8 @@ async fn run() -> Result<usize, String> {
         "Huawei Cloud SDK for Rust: five operations against {}",
         target.description
     );
-    if target.local.is_some() {
-        println!("(set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK to call Huawei Cloud instead)");
+    if let Some(hint) = target.hint {
+        println!("{hint}");
     }
     println!();
     let work = tempfile::tempdir().map_err(|e| format!("cannot create a work directory: {e}"))?;

@@ -1,13 +1,19 @@
-//! Where the tour runs: Huawei Cloud when `HUAWEICLOUD_SDK_AK`/`SK` are set, otherwise a local
-//! endpoint started in this process. Also the inputs each operation needs there.
+//! Where the tour runs: Huawei Cloud when `HUAWEICLOUD_SDK_AK`/`SK` are set (or federation
+//! settings with the `HUAWEICLOUD_TOUR_*` inputs), otherwise a local endpoint started in this
+//! process, which also acts as IAM when `HUAWEICLOUD_SDK_IDP_ID`/`ID_TOKEN_FILE` are set. Also
+//! the inputs each operation needs there.
 
 use huaweicloud_sdk_core::Config;
+use huaweicloud_sdk_core::credentials::EnvironmentProvider;
 use huaweicloud_sdk_local::{LocalEndpoint, seed};
 
 /// The configuration to call with, the inputs, and the local endpoint kept alive while used.
 pub struct Target {
     /// What the tour talks to, for the first line of output.
     pub description: String,
+    /// Where the credentials come from and how to change that, for the second line; `None`
+    /// against Huawei Cloud.
+    pub hint: Option<&'static str>,
     /// The SDK configuration shared by every client.
     pub config: Config,
     /// Inputs of the operations.
@@ -31,12 +37,19 @@ pub struct Inputs {
 
 impl Target {
     /// Huawei Cloud when credentials are in the environment, otherwise a local endpoint.
+    /// Federation settings (`HUAWEICLOUD_SDK_IDP_ID`, `HUAWEICLOUD_SDK_ID_TOKEN_FILE`) call
+    /// Huawei Cloud when the `HUAWEICLOUD_TOUR_*` inputs name resources of the account, else
+    /// the local endpoint, whose IAM takes any id token and issues the temporary credentials
+    /// its gateway then accepts.
     pub async fn choose() -> Result<Self, String> {
-        let has = |name: &str| std::env::var(name).is_ok_and(|v| !v.trim().is_empty());
-        if has("HUAWEICLOUD_SDK_AK") && has("HUAWEICLOUD_SDK_SK") {
+        let has = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        let federated = has("HUAWEICLOUD_SDK_IDP_ID") && has("HUAWEICLOUD_SDK_ID_TOKEN_FILE");
+        if has("HUAWEICLOUD_SDK_AK") && has("HUAWEICLOUD_SDK_SK")
+            || federated && has("HUAWEICLOUD_TOUR_ASSET_ID")
+        {
             Self::huawei_cloud()
         } else {
-            Self::local().await
+            Self::local(federated).await
         }
     }
 
@@ -65,13 +78,16 @@ impl Target {
         let endpoint = std::env::var("HUAWEICLOUD_SDK_ENDPOINT").ok();
         Ok(Self {
             description: describe(endpoint.as_deref(), config.region()),
+            hint: None,
             config,
             inputs,
             local: None,
         })
     }
 
-    async fn local() -> Result<Self, String> {
+    /// The local endpoint; `federated`: credentials by OIDC federation from the environment,
+    /// exchanged with the endpoint's IAM.
+    async fn local(federated: bool) -> Result<Self, String> {
         let local = LocalEndpoint::start()
             .await
             .map_err(|e| format!("cannot start the local endpoint: {e}"))?;
@@ -93,9 +109,22 @@ impl Target {
                     .to_string(),
             ],
         };
+        let (hint, config) = if federated {
+            (
+                "(credentials by OIDC federation: HUAWEICLOUD_SDK_IDP_ID's id token exchanged \
+                 with the local endpoint's IAM)",
+                local.config_with(EnvironmentProvider::new()),
+            )
+        } else {
+            (
+                "(set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK to call Huawei Cloud instead)",
+                local.config(),
+            )
+        };
         Ok(Self {
             description: format!("the local endpoint at {}", local.url()),
-            config: local.config(),
+            hint: Some(hint),
+            config,
             inputs,
             local: Some(local),
         })

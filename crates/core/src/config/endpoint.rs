@@ -358,6 +358,11 @@ impl EndpointEnv {
         }
     }
 
+    /// Reads variables through a credentials provider's lookup.
+    pub(crate) fn from_env_lookup(lookup: Lookup) -> Self {
+        Self { lookup }
+    }
+
     /// Reads variables through `lookup` instead of the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
         Self {

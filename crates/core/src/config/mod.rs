@@ -98,7 +98,8 @@ impl Config {
         Self::with_provider(Arc::new(CachingProvider::new(Arc::new(credentials))))
     }
 
-    /// Credentials from the default chain (environment, profile file, ECS metadata), cached,
+    /// Credentials from the default chain (environment, profile file, ECS metadata, CCE pod
+    /// identity; OIDC federation when the environment or profile holds its settings), cached,
     /// and from the environment:
     /// * `HUAWEICLOUD_SDK_REGION_ID`: the region;
     /// * `HUAWEICLOUD_SDK_ENDPOINT`: one endpoint for every service, such as a local test
@@ -226,13 +227,17 @@ impl Config {
     }
 
     /// Opt in to discovering the project id from IAM (`GET /v3/projects?name={region}`) when
-    /// neither the config nor the credentials have one. The result is cached per (AK, region).
+    /// neither the config nor the credentials have one. The result is cached per (AK, region),
+    /// or per (identity provider, region) for federated credentials.
     pub fn with_project_id_discovery(self, enabled: bool) -> Self {
         self.update(|i| i.discover_project_id = enabled)
     }
 
-    /// IAM endpoint used for project-id discovery (default: the region's IAM endpoint,
-    /// or `HUAWEICLOUD_SDK_IAM_ENDPOINT`).
+    /// IAM endpoint used for project-id discovery and for the OIDC federation exchange
+    /// (default: `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else the region's IAM endpoint). An endpoint
+    /// the credentials carry ([`Credentials::with_iam_endpoint`],
+    /// [`FederatedProvider::with_iam_endpoint`](crate::credentials::FederatedProvider::with_iam_endpoint))
+    /// takes precedence.
     pub fn with_iam_endpoint(self, endpoint: impl Into<String>) -> Self {
         let endpoint = endpoint.into();
         self.update(|i| i.iam_endpoint = Some(endpoint))

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{
-    Credentials, EnvironmentProvider, MetadataProvider, ProfileProvider, ProvideCredentials,
-    SharedCredentialsProvider,
+    Credentials, EnvironmentProvider, MetadataProvider, PodIdentityProvider, ProfileProvider,
+    ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::error::{Error, Result};
 
@@ -15,7 +15,8 @@ use crate::error::{Error, Result};
 ///
 /// When every provider fails, the error lists each one's reason, e.g.
 /// `no credentials found: environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set;
-/// profile: /root/.huaweicloud/credentials not found; metadata: ...`. The SDK's providers start
+/// profile: /root/.huaweicloud/credentials not found; metadata: ...; pod identity:
+/// HC_CONTAINER_CREDENTIALS_FULL_URI and HC_CONTAINER_AUTHORIZATION_TOKEN_FILE are not set`. The SDK's providers start
 /// their messages with their name; providers added with
 /// [`with_named_provider`](Self::with_named_provider) get the given name prefixed.
 ///
@@ -48,15 +49,20 @@ impl ChainProvider {
     }
 
     /// The official SDKs' default chain: [`EnvironmentProvider`], then [`ProfileProvider`]
-    /// (section `[basic]`), then [`MetadataProvider`].
+    /// (section `[basic]`), then [`MetadataProvider`], then [`PodIdentityProvider`] (last, as in
+    /// the official Python SDK). The environment and profile providers exchange an OIDC id
+    /// token with IAM when they hold federation settings (see
+    /// [`FederatedProvider`](super::FederatedProvider)).
     ///
-    /// Metadata credentials expire; wrap the chain in a
-    /// [`CachingProvider`](super::CachingProvider) to reuse and refresh them.
+    /// Federated, metadata and pod identity credentials expire; wrap the chain in a
+    /// [`CachingProvider`](super::CachingProvider) to reuse and refresh them (a
+    /// [`Config`](crate::Config) does).
     pub fn default_chain() -> Self {
         Self::new(vec![
             Arc::new(EnvironmentProvider::new()),
             Arc::new(ProfileProvider::new()),
             Arc::new(MetadataProvider::new()),
+            Arc::new(PodIdentityProvider::new()),
         ])
     }
 
@@ -181,6 +187,6 @@ mod tests {
             .unwrap_err();
         assert!(e.to_string().contains("empty"));
         assert!(ChainProvider::new(Vec::new()).is_empty());
-        assert_eq!(ChainProvider::default_chain().len(), 3);
+        assert_eq!(ChainProvider::default_chain().len(), 4);
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Credentials, ProvideCredentials};
+use super::{Credentials, FederatedProvider, ProvideCredentials};
 use crate::error::{Error, Result};
 
 pub(crate) const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -69,19 +69,6 @@ pub(crate) fn non_empty(value: Option<String>) -> Option<String> {
     }
 }
 
-/// ` (X is set, but federated OIDC credentials are not supported yet)` when federation settings
-/// were found without an AK/SK pair; empty otherwise.
-pub(crate) fn federation_note(found: &[&str]) -> String {
-    if found.is_empty() {
-        return String::new();
-    }
-    let verb = if found.len() == 1 { "is" } else { "are" };
-    format!(
-        " ({} {verb} set, but federated OIDC credentials are not supported yet)",
-        join_names(found)
-    )
-}
-
 /// Names joined for a sentence: `A`, `A and B`, `A, B and C`.
 pub(crate) fn join_names(names: &[&str]) -> String {
     match names {
@@ -95,18 +82,26 @@ pub(crate) fn join_names(names: &[&str]) -> String {
 ///
 /// | Variable | Meaning |
 /// |---|---|
-/// | `HUAWEICLOUD_SDK_AK` | access key id (required) |
-/// | `HUAWEICLOUD_SDK_SK` | secret key (required) |
+/// | `HUAWEICLOUD_SDK_AK` | access key id (required, unless federated) |
+/// | `HUAWEICLOUD_SDK_SK` | secret key (required, unless federated) |
 /// | `HUAWEICLOUD_SDK_PROJECT_ID` | project id (project-level credentials) |
 /// | `HUAWEICLOUD_SDK_DOMAIN_ID` | domain (account) id (account-level credentials) |
 /// | `HUAWEICLOUD_SDK_SECURITY_TOKEN` | security token of temporary credentials (used only together with AK and SK) |
+/// | `HUAWEICLOUD_SDK_IDP_ID` | identity provider id (OIDC federation, with the next one) |
+/// | `HUAWEICLOUD_SDK_ID_TOKEN_FILE` | file holding the OIDC id token (OIDC federation) |
+/// | `HUAWEICLOUD_SDK_IAM_ENDPOINT` | IAM endpoint of the federation exchange (default: the client's region's) |
+///
+/// When `HUAWEICLOUD_SDK_IDP_ID` and `HUAWEICLOUD_SDK_ID_TOKEN_FILE` are both set they win over
+/// an AK/SK pair, as in the official SDKs: each call exchanges the id token with IAM for
+/// temporary credentials, as [`FederatedProvider`](super::FederatedProvider) does (with the
+/// project and domain ids above). Only one of the two set is a construction error naming the
+/// other.
 ///
 /// Empty (or all-whitespace) values count as unset. When the AK or SK is missing the provider
 /// fails with a credentials error naming the missing variables. A variable whose value is not
 /// valid UTF-8 is a construction error naming it (never showing the value), which also stops a
-/// [`ChainProvider`](super::ChainProvider): a misconfiguration, not an absence. Federated OIDC credentials
-/// (`HUAWEICLOUD_SDK_IDP_ID`, `HUAWEICLOUD_SDK_ID_TOKEN_FILE`) are not supported yet; the error
-/// says so when only those are set.
+/// [`ChainProvider`](super::ChainProvider): a misconfiguration, not an absence, as is half a
+/// federation setting.
 ///
 /// ```
 /// use huaweicloud_sdk_core::credentials::EnvironmentProvider;
@@ -151,7 +146,40 @@ impl EnvironmentProvider {
         })
     }
 
-    fn load(&self) -> Result<Credentials> {
+    /// The federation settings, when both are set.
+    fn federation(&self) -> Result<Option<FederatedProvider>> {
+        let idp_id = self.get(ENV_IDP_ID)?;
+        let token_file = path_var(&self.lookup, ENV_ID_TOKEN_FILE);
+        let (idp_id, token_file) = match (idp_id, token_file) {
+            (None, None) => return Ok(None),
+            (Some(idp_id), Some(token_file)) => (idp_id, token_file),
+            (idp_id, _) => {
+                let (set, unset) = if idp_id.is_some() {
+                    (ENV_IDP_ID, ENV_ID_TOKEN_FILE)
+                } else {
+                    (ENV_ID_TOKEN_FILE, ENV_IDP_ID)
+                };
+                return Err(Error::construction(format!(
+                    "environment: {set} is set but {unset} is not; federated OIDC credentials need both"
+                )));
+            }
+        };
+        let mut provider = FederatedProvider::new(idp_id, token_file)
+            .configured_by("environment (OIDC federation)".to_owned(), "environment")
+            .with_env_lookup(self.lookup.clone());
+        if let Some(project_id) = self.get(ENV_PROJECT_ID)? {
+            provider = provider.with_project_id(project_id);
+        }
+        if let Some(domain_id) = self.get(ENV_DOMAIN_ID)? {
+            provider = provider.with_domain_id(domain_id);
+        }
+        Ok(Some(provider))
+    }
+
+    async fn load(&self) -> Result<Credentials> {
+        if let Some(federated) = self.federation()? {
+            return federated.provide_credentials().await;
+        }
         let ak = self.get(ENV_AK)?;
         let sk = self.get(ENV_SK)?;
         let (ak, sk) = match (ak, sk) {
@@ -165,13 +193,10 @@ impl EnvironmentProvider {
                     missing.push(ENV_SK);
                 }
                 let verb = if missing.len() == 1 { "is" } else { "are" };
-                let mut message = format!("environment: {} {verb} not set", join_names(&missing));
-                let federation: Vec<&str> = [ENV_IDP_ID, ENV_ID_TOKEN_FILE]
-                    .into_iter()
-                    .filter(|name| !matches!(text_var(&self.lookup, name), Ok(None)))
-                    .collect();
-                message.push_str(&federation_note(&federation));
-                return Err(Error::credentials(message));
+                return Err(Error::credentials(format!(
+                    "environment: {} {verb} not set",
+                    join_names(&missing)
+                )));
             }
         };
         let mut credentials = Credentials::new(ak, sk).with_provider_name("environment");
@@ -204,7 +229,7 @@ impl fmt::Debug for EnvironmentProvider {
 #[async_trait]
 impl ProvideCredentials for EnvironmentProvider {
     async fn provide_credentials(&self) -> Result<Credentials> {
-        self.load()
+        self.load().await
     }
 }
 
@@ -271,18 +296,45 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn federation_is_reported_as_unsupported() {
-        let e = provider(&[(ENV_IDP_ID, "idp"), (ENV_ID_TOKEN_FILE, "/tmp/tok")])
+    async fn half_a_federation_setting_names_the_other_variable() {
+        let e = provider(&[(ENV_IDP_ID, "idp"), (ENV_AK, "AK"), (ENV_SK, "SK")])
             .provide_credentials()
             .await
             .unwrap_err();
+        assert!(e.is_construction());
+        assert_eq!(
+            e.to_string(),
+            "environment: HUAWEICLOUD_SDK_IDP_ID is set but HUAWEICLOUD_SDK_ID_TOKEN_FILE is not; federated OIDC credentials need both"
+        );
+        let e = provider(&[(ENV_ID_TOKEN_FILE, "/tmp/tok")])
+            .provide_credentials()
+            .await
+            .unwrap_err();
+        assert!(e.is_construction());
+        assert!(
+            e.to_string()
+                .contains("HUAWEICLOUD_SDK_ID_TOKEN_FILE is set but HUAWEICLOUD_SDK_IDP_ID is not"),
+            "{e}"
+        );
+    }
+
+    #[tokio::test]
+    async fn federation_wins_over_an_ak_sk_pair() {
+        let p = provider(&[
+            (ENV_IDP_ID, "idp"),
+            (ENV_ID_TOKEN_FILE, "/nonexistent/hwc-sdk-test/token"),
+            (ENV_AK, "AK"),
+            (ENV_SK, "SK"),
+            (ENV_PROJECT_ID, "proj"),
+        ]);
+        let federated = p.federation().unwrap().unwrap();
+        assert_eq!(federated.idp_id(), "idp");
+        // Without a region, a client or an IAM endpoint there is nowhere to send the token.
+        let e = p.provide_credentials().await.unwrap_err();
+        assert!(e.is_credentials());
         let s = e.to_string();
         assert!(
-            s.contains("HUAWEICLOUD_SDK_IDP_ID and HUAWEICLOUD_SDK_ID_TOKEN_FILE are set"),
-            "{s}"
-        );
-        assert!(
-            s.contains("federated OIDC credentials are not supported yet"),
+            s.starts_with("environment (OIDC federation): no IAM endpoint"),
             "{s}"
         );
     }

@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use http::StatusCode;
-use tracing::Instrument;
 
+use super::http::{Failure, OwnTransport, body_excerpt, pick_transport, send_bounded};
+use super::security_key::{Answer, parse_temporary_credentials};
 use super::{Credentials, ProvideCredentials};
 use crate::body::RequestBody;
 use crate::error::{Error, Result};
-use crate::time::parse_rfc3339_utc;
 use crate::transport::{SharedTransport, TransportSettings};
 
 const DEFAULT_ENDPOINT: &str = "http://169.254.169.254";
@@ -29,6 +29,11 @@ const NO_AGENCY_MESSAGE: &str = "Please configure Cloud Service Agency first";
 const MAX_BODY_BYTES: usize = 64 * 1024;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
+const SECURITY_KEY: Answer<'static> = Answer {
+    label: "metadata",
+    document: "the securitykey response",
+    provider: "metadata",
+};
 
 /// Temporary credentials of the agency bound to the ECS (or BMS) instance this runs on, from the
 /// instance metadata service at `http://169.254.169.254`.
@@ -60,7 +65,7 @@ pub struct MetadataProvider {
     connect_timeout: Duration,
     timeout: Duration,
     transport: Option<SharedTransport>,
-    own_transport: OnceLock<std::result::Result<SharedTransport, String>>,
+    own_transport: OwnTransport,
     token: Mutex<TokenState>,
 }
 
@@ -119,23 +124,18 @@ impl MetadataProvider {
 
     /// The transport of this call: see the type's documentation for the order.
     fn transport(&self) -> Result<SharedTransport> {
-        if let Some(transport) = &self.transport {
-            return Ok(transport.clone());
-        }
-        if let Some(transport) = crate::transport::current() {
-            return Ok(transport);
-        }
-        let built = self.own_transport.get_or_init(|| {
-            let settings = TransportSettings {
-                connect_timeout: self.connect_timeout,
-                read_timeout: Some(self.timeout),
-                ..TransportSettings::default()
-            };
-            crate::transport::direct_transport(&settings).map_err(|e| e.to_string())
-        });
-        built.clone().map_err(|e| {
-            Error::credentials(format!("metadata: cannot build the HTTP transport: {e}"))
-        })
+        let settings = || TransportSettings {
+            connect_timeout: self.connect_timeout,
+            read_timeout: Some(self.timeout),
+            ..TransportSettings::default()
+        };
+        pick_transport(
+            self.transport.as_ref(),
+            &self.own_transport,
+            settings,
+            true,
+            "metadata",
+        )
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, TokenState> {
@@ -186,31 +186,10 @@ impl MetadataProvider {
                 self.endpoint
             ))
         })?;
-        let exchange = async {
-            let response = transport.send(request).await?;
-            let (parts, mut body) = response.into_parts();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = futures_util::StreamExt::next(&mut body).await {
-                let chunk = chunk?;
-                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Ok((parts.status, None));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            Ok::<_, Error>((parts.status, Some(bytes)))
-        };
-        let span = tracing::debug_span!("huaweicloud.metadata", request = what.as_str());
-        let outcome = tokio::time::timeout(self.timeout, exchange.instrument(span))
-            .await
-            .unwrap_or_else(|_| {
-                Err(Error::timeout(
-                    crate::error::TimeoutKind::Total,
-                    self.timeout,
-                ))
-            });
-        match outcome.map_err(|e| self.transport_error(&e, &what))? {
-            (status, Some(body)) => Ok((status, body)),
-            (_, None) => Err(Error::credentials(format!(
+        match send_bounded(transport, request, self.timeout, MAX_BODY_BYTES, &what).await {
+            Ok(reply) => Ok((reply.status, reply.body)),
+            Err(Failure::Transport(e)) => Err(self.transport_error(&e, &what)),
+            Err(Failure::TooLarge) => Err(Error::credentials(format!(
                 "metadata: the response to {what} is larger than {MAX_BODY_BYTES} bytes"
             ))),
         }
@@ -276,7 +255,7 @@ impl MetadataProvider {
             _ => Err(Error::credentials(format!(
                 "metadata: {what} returned HTTP {}{}",
                 status.as_u16(),
-                body_excerpt(&body)
+                body_excerpt(&body, &[])
             ))),
         }
     }
@@ -310,10 +289,10 @@ impl MetadataProvider {
             return Err(Error::credentials(format!(
                 "metadata: GET {SECURITY_KEY_PATH} returned HTTP {}{}",
                 status.as_u16(),
-                body_excerpt(&body)
+                body_excerpt(&body, &[])
             )));
         }
-        let credentials = parse_security_key(&body)?;
+        let credentials = parse_temporary_credentials(&body, &SECURITY_KEY)?;
         tracing::debug!(
             ak = credentials.ak(),
             expires_at = ?credentials.expires_at(),
@@ -356,136 +335,12 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-/// `: <first 200 chars of the body, on one line>`, or nothing for an empty body.
-fn body_excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return String::new();
-    }
-    let mut excerpt: String = text
-        .chars()
-        .take(200)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().nth(200).is_some() {
-        excerpt.push('…');
-    }
-    format!(": {excerpt}")
-}
-
-/// Parses the `securitykey` document. Error messages never quote the access key, secret or
-/// token.
-fn parse_security_key(body: &[u8]) -> Result<Credentials> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
-        Error::credentials(format!(
-            "metadata: the securitykey response is not valid JSON ({e})"
-        ))
-    })?;
-    let Some(object) = value
-        .get("credential")
-        .filter(|v| v.is_object())
-        .or_else(|| value.get("credentials").filter(|v| v.is_object()))
-    else {
-        return Err(Error::credentials(
-            "metadata: the securitykey response has no `credential` object",
-        ));
-    };
-    let field = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|name| object.get(*name)?.as_str())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let access = field(&["access", "accessKeyId"]);
-    let secret = field(&["secret", "secretAccessKey"]);
-    let token = field(&["securitytoken", "securityToken"]);
-    let expires = field(&["expires_at", "expiration"]);
-    let (Some(access), Some(secret), Some(token), Some(expires)) = (access, secret, token, expires)
-    else {
-        let missing: Vec<&str> = [
-            ("access", access),
-            ("secret", secret),
-            ("securitytoken", token),
-            ("expires_at", expires),
-        ]
-        .into_iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(name, _)| name)
-        .collect();
-        return Err(Error::credentials(format!(
-            "metadata: the securitykey response lacks {}",
-            super::env::join_names(&missing)
-        )));
-    };
-    let Some(expires_at) = parse_rfc3339_utc(expires) else {
-        let shown: String = expires.chars().take(64).collect();
-        return Err(Error::credentials(format!(
-            "metadata: cannot parse expires_at `{shown}` of the securitykey response"
-        )));
-    };
-    Ok(Credentials::new(access, secret)
-        .with_security_token(token)
-        .with_expires_at(expires_at)
-        .with_provider_name("metadata"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_both_spellings() {
-        let c = parse_security_key(
-            br#"{"credential":{"access":"AKTMP","secret":"sec","securitytoken":"tok","expires_at":"2030-01-01T00:00:00.000000Z"}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (c.ak(), c.sk(), c.security_token()),
-            ("AKTMP", "sec", Some("tok"))
-        );
-        assert_eq!(c.expires_at(), parse_rfc3339_utc("2030-01-01T00:00:00Z"));
-        assert_eq!(c.provider_name(), "metadata");
-        let c = parse_security_key(
-            br#"{"credentials":{"accessKeyId":"AK2","secretAccessKey":"s2","securityToken":"t2","expiration":"2030-01-01T00:00:00Z"}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            (c.ak(), c.sk(), c.security_token()),
-            ("AK2", "s2", Some("t2"))
-        );
-    }
-
-    #[test]
-    fn reports_what_is_missing_without_secrets() {
-        let e = parse_security_key(br#"{"credential":{"access":"AK","secret":"hidden-sk"}}"#)
-            .unwrap_err();
-        let s = e.to_string();
-        assert_eq!(
-            s,
-            "metadata: the securitykey response lacks securitytoken and expires_at"
-        );
-        let e = parse_security_key(
-            br#"{"credential":{"access":"AK","secret":"hidden-sk","securitytoken":"hidden-tok","expires_at":"tomorrow"}}"#,
-        )
-        .unwrap_err();
-        let s = format!("{e} {e:?}");
-        assert!(s.contains("cannot parse expires_at `tomorrow`"), "{s}");
-        assert!(!s.contains("hidden-sk") && !s.contains("hidden-tok"), "{s}");
-        let e = parse_security_key(b"{\"credential\": 5}").unwrap_err();
-        assert!(e.to_string().contains("no `credential` object"));
-        let e = parse_security_key(b"\xff\xfe not json").unwrap_err();
-        assert!(e.to_string().contains("not valid JSON"), "{e}");
-    }
-
-    #[test]
-    fn excerpt_is_short_and_single_line() {
-        assert_eq!(body_excerpt(b""), "");
-        assert_eq!(body_excerpt(b" a\nb "), ": a b");
-        let long = "x".repeat(500);
-        let e = body_excerpt(long.as_bytes());
-        assert_eq!(e.chars().count(), 2 + 200 + 1);
+    fn no_agency_message_is_found() {
         assert!(contains(
             b"xx Please configure Cloud Service Agency first.",
             NO_AGENCY_MESSAGE

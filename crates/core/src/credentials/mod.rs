@@ -6,22 +6,35 @@
 //! * [`EnvironmentProvider`]: `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, ...;
 //! * [`ProfileProvider`]: `~/.huaweicloud/credentials` (INI, `[basic]` / `[global]`);
 //! * [`MetadataProvider`]: temporary credentials of an ECS instance's agency;
+//! * [`FederatedProvider`]: OIDC federation, an identity provider id and an id token file
+//!   (such as a Kubernetes service account token) exchanged with IAM for temporary
+//!   credentials; the environment and profile providers use it when `idp_id` and
+//!   `id_token_file` are set;
+//! * [`PodIdentityProvider`]: temporary credentials of a CCE pod identity, from the agent
+//!   named by `HC_CONTAINER_CREDENTIALS_FULL_URI`;
 //! * [`ChainProvider`]: the first of several that succeeds (the default chain is
-//!   environment → profile → metadata);
+//!   environment → profile → metadata → pod identity);
 //! * [`CachingProvider`]: keeps temporary credentials and refreshes them before they expire,
 //!   with one refresh however many callers wait.
 
 mod cache;
 mod chain;
 pub(crate) mod env;
+mod federation;
+mod http;
 mod metadata;
+mod pod_identity;
 mod profile;
+mod security_key;
 mod static_provider;
+mod token_file;
 
 pub use cache::CachingProvider;
 pub use chain::ChainProvider;
 pub use env::EnvironmentProvider;
+pub use federation::FederatedProvider;
 pub use metadata::MetadataProvider;
+pub use pod_identity::PodIdentityProvider;
 pub use profile::ProfileProvider;
 pub use static_provider::StaticProvider;
 
@@ -46,6 +59,8 @@ pub struct Credentials {
     expires_at: Option<SystemTime>,
     project_id: Option<Arc<str>>,
     domain_id: Option<Arc<str>>,
+    idp_id: Option<Arc<str>>,
+    iam_endpoint: Option<Arc<str>>,
     provider: &'static str,
 }
 
@@ -59,6 +74,8 @@ impl Credentials {
             expires_at: None,
             project_id: None,
             domain_id: None,
+            idp_id: None,
+            iam_endpoint: None,
             provider: "static",
         }
     }
@@ -85,6 +102,22 @@ impl Credentials {
     /// Account-level scope: sends `X-Domain-Id` and fills `{domain_id}` in request paths.
     pub fn with_domain_id(mut self, domain_id: impl Into<String>) -> Self {
         self.domain_id = Some(domain_id.into().into());
+        self
+    }
+
+    /// Marks temporary credentials as federated from identity provider `idp_id`: IAM
+    /// project-id discovery then caches its answer per (identity provider, region), as the
+    /// official SDKs do, instead of per temporary AK, which changes at every refresh.
+    pub fn with_idp_id(mut self, idp_id: impl Into<String>) -> Self {
+        self.idp_id = Some(idp_id.into().into());
+        self
+    }
+
+    /// The IAM endpoint for requests made on behalf of these credentials (project-id
+    /// discovery); it takes precedence over [`Config::with_iam_endpoint`](crate::Config::with_iam_endpoint)
+    /// and `HUAWEICLOUD_SDK_IAM_ENDPOINT`. The profile file's `iam_endpoint` key sets it.
+    pub fn with_iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(endpoint.into().into());
         self
     }
 
@@ -124,6 +157,17 @@ impl Credentials {
         self.domain_id.as_deref()
     }
 
+    /// The identity provider these credentials were federated from (see
+    /// [`with_idp_id`](Self::with_idp_id)).
+    pub fn idp_id(&self) -> Option<&str> {
+        self.idp_id.as_deref()
+    }
+
+    /// The IAM endpoint of these credentials (see [`with_iam_endpoint`](Self::with_iam_endpoint)).
+    pub fn iam_endpoint(&self) -> Option<&str> {
+        self.iam_endpoint.as_deref()
+    }
+
     /// Name of the provider that produced these credentials.
     pub fn provider_name(&self) -> &'static str {
         self.provider
@@ -142,6 +186,8 @@ impl fmt::Debug for Credentials {
             .field("expires_at", &self.expires_at)
             .field("project_id", &self.project_id)
             .field("domain_id", &self.domain_id)
+            .field("idp_id", &self.idp_id)
+            .field("iam_endpoint", &self.iam_endpoint)
             .field("provider", &self.provider)
             .finish()
     }

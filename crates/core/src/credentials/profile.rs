@@ -5,15 +5,20 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use tokio::io::AsyncReadExt;
 
-use super::env::{EnvLookup, federation_note, join_names, path_var, process_env, string_lookup};
-use super::{Credentials, ProvideCredentials};
+use super::env::{EnvLookup, join_names, path_var, process_env, string_lookup};
+use super::token_file::{TextFile, read_text_file};
+use super::{Credentials, FederatedProvider, ProvideCredentials};
 use crate::error::{Error, Result};
 
 const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 /// Larger files are refused: a credentials file is a few hundred bytes.
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
+const FILE_KIND: TextFile = TextFile {
+    label: "profile",
+    what: "credentials file",
+    max_bytes: MAX_FILE_BYTES,
+};
 
 /// Reads credentials from the profile file the official SDKs use.
 ///
@@ -28,19 +33,40 @@ const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// sk = secret
 /// project_id = 0123456789abcdef
 /// ; security_token = ...   (temporary credentials)
+/// ; iam_endpoint = https://iam.cn-north-4.myhuaweicloud.com   (project-id discovery)
 ///
 /// # account-level credentials: ProfileProvider::global()
 /// [global]
 /// ak = AKEXAMPLE
 /// sk = secret
 /// domain_id = fedcba9876543210
+///
+/// # OIDC federation: an identity provider and its id token instead of an AK/SK pair
+/// [federated]
+/// idp_id = my-identity-provider
+/// id_token_file = /var/run/secrets/tokens/oidc-token
+/// ; iam_endpoint = https://iam.cn-north-4.myhuaweicloud.com
+/// project_id = 0123456789abcdef
 /// ```
+///
+/// | Key | Meaning |
+/// |---|---|
+/// | `ak`, `sk` | access key id and secret key |
+/// | `security_token` | security token of temporary credentials |
+/// | `project_id` | project id (sections other than `[global]`) |
+/// | `domain_id` | domain (account) id (sections other than `[basic]`) |
+/// | `idp_id`, `id_token_file` | OIDC federation: identity provider id and the file holding the id token |
+/// | `iam_endpoint` | IAM endpoint of the federation exchange and of project-id discovery |
+///
+/// When `idp_id` and `id_token_file` are both present they win over `ak`/`sk`, as in the
+/// official SDKs: each call exchanges the id token with IAM for temporary credentials, as
+/// [`FederatedProvider`] does. Only one of the two present is a construction error naming the
+/// other.
 ///
 /// Section `[basic]` yields `project_id`, section `[global]` yields `domain_id`, any other
 /// section (chosen with [`with_section`](Self::with_section)) yields both when present. Section
 /// and key names are case-insensitive; `#` and `;` start comments (at the start of a line, or
-/// after whitespace inside a value); values may be quoted; a later duplicate key wins. Federated
-/// OIDC entries (`idp_id`, `id_token_file`) are not supported yet.
+/// after whitespace inside a value); values may be quoted; a later duplicate key wins.
 #[derive(Clone)]
 pub struct ProfileProvider {
     path: Option<PathBuf>,
@@ -127,9 +153,17 @@ impl ProfileProvider {
 
     async fn load(&self) -> Result<Credentials> {
         let path = self.resolve_path()?;
-        let text = read_file(&path).await?;
+        let text = read_text_file(&path, &FILE_KIND).await?;
         let ini = Ini::parse(&text);
-        credentials_from_section(&ini, &self.section, &path)
+        match credentials_from_section(&ini, &self.section, &path)? {
+            Found::Credentials(credentials) => Ok(credentials),
+            Found::Federated(provider) => {
+                provider
+                    .with_env_lookup(self.lookup.clone())
+                    .provide_credentials()
+                    .await
+            }
+        }
     }
 }
 
@@ -155,92 +189,13 @@ impl ProvideCredentials for ProfileProvider {
     }
 }
 
-async fn read_file(path: &Path) -> Result<String> {
-    let shown = path.display();
-    // Checked before opening: opening a FIFO blocks until a writer comes, and a device such as
-    // /dev/zero never ends.
-    match tokio::fs::metadata(path).await {
-        Ok(metadata) => require_regular_file(&metadata, path)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::credentials(format!("profile: {shown} not found")));
-        }
-        Err(e) => {
-            return Err(Error::credentials(format!("profile: cannot open {shown}")).with_source(e));
-        }
-    }
-    let file = match tokio::fs::File::open(path).await {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::credentials(format!("profile: {shown} not found")));
-        }
-        Err(e) => {
-            return Err(Error::credentials(format!("profile: cannot open {shown}")).with_source(e));
-        }
-    };
-    // The path may have been replaced between the check and the open: check what was opened.
-    let metadata = file
-        .metadata()
-        .await
-        .map_err(|e| Error::credentials(format!("profile: cannot read {shown}")).with_source(e))?;
-    require_regular_file(&metadata, path)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .await
-        .map_err(|e| Error::credentials(format!("profile: cannot read {shown}")).with_source(e))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(Error::credentials(format!(
-            "profile: {shown} is larger than {MAX_FILE_BYTES} bytes; is it really a credentials file?"
-        )));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(e) => Err(Error::credentials(format!(
-            "profile: {shown} is not valid UTF-8 (invalid byte at offset {})",
-            e.valid_up_to()
-        ))),
-    }
+/// What a section holds: credentials, or the settings of an OIDC federation exchange.
+enum Found {
+    Credentials(Credentials),
+    Federated(Box<FederatedProvider>),
 }
 
-/// A credentials error unless `metadata` is that of a regular file (symbolic links followed).
-fn require_regular_file(metadata: &std::fs::Metadata, path: &Path) -> Result<()> {
-    if metadata.is_file() {
-        return Ok(());
-    }
-    Err(Error::credentials(format!(
-        "profile: {} is not a regular file but {}; give the path of the credentials file itself",
-        path.display(),
-        file_kind(&metadata.file_type())
-    )))
-}
-
-/// `a directory`, `a FIFO`, ... for an error message.
-fn file_kind(kind: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if kind.is_char_device() {
-            return "a character device";
-        }
-        if kind.is_block_device() {
-            return "a block device";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    if kind.is_dir() {
-        "a directory"
-    } else {
-        "a special file"
-    }
-}
-
-fn credentials_from_section(ini: &Ini, section: &str, path: &Path) -> Result<Credentials> {
+fn credentials_from_section(ini: &Ini, section: &str, path: &Path) -> Result<Found> {
     let shown = path.display();
     let Some(values) = ini.section(section) else {
         return Err(Error::credentials(format!(
@@ -248,6 +203,36 @@ fn credentials_from_section(ini: &Ini, section: &str, path: &Path) -> Result<Cre
         )));
     };
     let get = |key: &str| values.get(key).filter(|v| !v.is_empty()).cloned();
+    let project_id = get("project_id").filter(|_| section != "global");
+    let domain_id = get("domain_id").filter(|_| section != "basic");
+    let iam_endpoint = get("iam_endpoint");
+    match (get("idp_id"), get("id_token_file")) {
+        (Some(idp_id), Some(token_file)) => {
+            let mut provider = FederatedProvider::new(idp_id, token_file)
+                .configured_by(format!("profile: {shown} (OIDC federation)"), "profile");
+            if let Some(project_id) = project_id {
+                provider = provider.with_project_id(project_id);
+            }
+            if let Some(domain_id) = domain_id {
+                provider = provider.with_domain_id(domain_id);
+            }
+            if let Some(endpoint) = iam_endpoint {
+                provider = provider.with_iam_endpoint(endpoint);
+            }
+            return Ok(Found::Federated(Box::new(provider)));
+        }
+        (None, None) => {}
+        (idp_id, _) => {
+            let (set, unset) = if idp_id.is_some() {
+                ("idp_id", "id_token_file")
+            } else {
+                ("id_token_file", "idp_id")
+            };
+            return Err(Error::construction(format!(
+                "profile: {shown}: section [{section}] has {set} but not {unset}; federated OIDC credentials need both"
+            )));
+        }
+    }
     let (ak, sk) = match (get("ak"), get("sk")) {
         (Some(ak), Some(sk)) => (ak, sk),
         (ak, sk) => {
@@ -258,33 +243,26 @@ fn credentials_from_section(ini: &Ini, section: &str, path: &Path) -> Result<Cre
             if sk.is_none() {
                 missing.push("sk");
             }
-            let mut message = format!(
+            return Err(Error::credentials(format!(
                 "profile: {shown}: section [{section}] is missing {}",
                 join_names(&missing)
-            );
-            let federation: Vec<&str> = ["idp_id", "id_token_file"]
-                .into_iter()
-                .filter(|k| get(k).is_some())
-                .collect();
-            message.push_str(&federation_note(&federation));
-            return Err(Error::credentials(message));
+            )));
         }
     };
     let mut credentials = Credentials::new(ak, sk).with_provider_name("profile");
-    if section != "global" {
-        if let Some(project_id) = get("project_id") {
-            credentials = credentials.with_project_id(project_id);
-        }
+    if let Some(project_id) = project_id {
+        credentials = credentials.with_project_id(project_id);
     }
-    if section != "basic" {
-        if let Some(domain_id) = get("domain_id") {
-            credentials = credentials.with_domain_id(domain_id);
-        }
+    if let Some(domain_id) = domain_id {
+        credentials = credentials.with_domain_id(domain_id);
     }
     if let Some(token) = get("security_token") {
         credentials = credentials.with_security_token(token);
     }
-    Ok(credentials)
+    if let Some(endpoint) = iam_endpoint {
+        credentials = credentials.with_iam_endpoint(endpoint);
+    }
+    Ok(Found::Credentials(credentials))
 }
 
 /// A parsed INI file: lower-cased section names to lower-cased keys to values.
@@ -481,25 +459,44 @@ mod tests {
     fn section_scope_rules() {
         let ini = Ini::parse(
             "[basic]\nak=a\nsk=s\nproject_id=p\ndomain_id=d\n[global]\nak=a\nsk=s\nproject_id=p\ndomain_id=d\n\
-             [other]\nak=a\nsk=s\nproject_id=p\ndomain_id=d\nsecurity_token=t\n[fed]\nidp_id=i\nid_token_file=f\n",
+             [other]\nak=a\nsk=s\nproject_id=p\ndomain_id=d\nsecurity_token=t\n[fed]\nidp_id=i\nid_token_file=f\nak=a\nsk=s\n\
+             [halffed]\nidp_id=i\nak=a\nsk=s\n[nothing]\nproject_id=p\n",
         );
         let path = Path::new("/x/credentials");
-        let b = credentials_from_section(&ini, "basic", path).unwrap();
+        let found = |section: &str| match credentials_from_section(&ini, section, path) {
+            Ok(Found::Credentials(c)) => Ok(c),
+            Ok(Found::Federated(p)) => panic!("federated: {p:?}"),
+            Err(e) => Err(e),
+        };
+        let b = found("basic").unwrap();
         assert_eq!((b.project_id(), b.domain_id()), (Some("p"), None));
         assert_eq!(b.provider_name(), "profile");
-        let g = credentials_from_section(&ini, "global", path).unwrap();
+        let g = found("global").unwrap();
         assert_eq!((g.project_id(), g.domain_id()), (None, Some("d")));
-        let o = credentials_from_section(&ini, "other", path).unwrap();
+        let o = found("other").unwrap();
         assert_eq!((o.project_id(), o.domain_id()), (Some("p"), Some("d")));
         assert_eq!(o.security_token(), Some("t"));
-        let e = credentials_from_section(&ini, "fed", path).unwrap_err();
-        let s = e.to_string();
-        assert!(
-            s.contains("/x/credentials") && s.contains("missing ak and sk"),
-            "{s}"
+        assert_eq!(o.iam_endpoint(), None);
+        match credentials_from_section(&ini, "fed", path) {
+            Ok(Found::Federated(p)) => {
+                assert_eq!(p.idp_id(), "i");
+                assert_eq!(p.id_token_file(), Path::new("f"));
+            }
+            _ => panic!("[fed] is a federation section"),
+        }
+        let e = found("halffed").unwrap_err();
+        assert!(e.is_construction());
+        assert_eq!(
+            e.to_string(),
+            "profile: /x/credentials: section [halffed] has idp_id but not id_token_file; federated OIDC credentials need both"
         );
-        assert!(s.contains("not supported yet"), "{s}");
-        let e = credentials_from_section(&ini, "nope", path).unwrap_err();
+        let e = found("nothing").unwrap_err();
+        assert!(e.is_credentials());
+        assert_eq!(
+            e.to_string(),
+            "profile: /x/credentials: section [nothing] is missing ak and sk"
+        );
+        let e = found("nope").unwrap_err();
         assert_eq!(
             e.to_string(),
             "profile: /x/credentials has no [nope] section"

@@ -81,10 +81,13 @@ impl Executor {
         let credentials = match provider.provide_credentials_now() {
             Some(credentials) => credentials,
             None => {
-                // A provider that makes requests (instance metadata) sends them through this
-                // client's transport.
+                // A provider that makes requests (instance metadata, federation, pod identity)
+                // sends them through this client's transport, federation to the IAM endpoint
+                // of this client's region.
                 let fetch = provider.provide_credentials();
-                let fetch = crate::transport::with_current(self.inner.transport.clone(), fetch);
+                let context =
+                    crate::transport::CallContext::of(config, self.inner.transport.clone());
+                let fetch = crate::transport::with_current(context, fetch);
                 deadline::within_total(total, fetch).await?
             }
         };

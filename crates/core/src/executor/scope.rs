@@ -49,8 +49,9 @@ type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 const MAX_IAM_BODY_BYTES: usize = 1024 * 1024;
 
 /// Asks IAM for the project named after the region (`GET /v3/projects?name={region}`), signed
-/// with the same credentials; cached per (AK, region), so the work below runs on a cache miss
-/// only. Discovery is off for the IAM call itself, so it cannot recurse at run time.
+/// with the same credentials; cached per (AK, region), or per (identity provider, region) for
+/// federated credentials, whose AK changes at every refresh, so the work below runs on a cache
+/// miss only. Discovery is off for the IAM call itself, so it cannot recurse at run time.
 fn discover_project_id<'a>(
     config: &'a Config,
     credentials: &'a Credentials,
@@ -58,8 +59,8 @@ fn discover_project_id<'a>(
 ) -> BoxFuture<'a, Result<String>> {
     Box::pin(async move {
         let fetch = || async move {
-            let endpoint =
-                iam_endpoint(Some(region), config.iam_endpoint(), &config.endpoint_env())?;
+            let explicit = credentials.iam_endpoint().or(config.iam_endpoint());
+            let endpoint = iam_endpoint(Some(region), explicit, &config.endpoint_env())?;
             // Plain SDK-HMAC-SHA256: a derived (V11) scope configured for the service does
             // not apply to IAM.
             let iam_config = config
@@ -89,8 +90,13 @@ fn discover_project_id<'a>(
             }
             Ok::<_, Error>((body, trace_id))
         };
+        // Prefixed so that an identity provider id can never be taken for an AK.
+        let identity = match credentials.idp_id() {
+            Some(idp_id) => std::borrow::Cow::Owned(format!("idp:{idp_id}")),
+            None => std::borrow::Cow::Borrowed(credentials.ak()),
+        };
         ProjectIdCache::global()
-            .get_or_discover(credentials.ak(), region, fetch)
+            .get_or_discover(&identity, region, fetch)
             .await
             .map_err(|e| {
                 if e.is_credentials() {

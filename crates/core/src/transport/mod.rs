@@ -4,7 +4,8 @@
 //! `reqwest::Client` or the platform's TLS stack.
 //!
 //! Every request the SDK makes goes through the configured transport: operations, IAM project
-//! discovery, the instance metadata provider's requests and presigned uploads and downloads.
+//! discovery, the requests of the credentials providers (instance metadata, OIDC federation,
+//! CCE pod identity) and presigned uploads and downloads.
 //! Everything above the transport (signing, retries, error parsing) lives in the executor, so a
 //! transport only moves one request and its response. Hand in your own implementation with
 //! [`Config::with_transport`](crate::Config::with_transport) to record, replay or reroute
@@ -96,24 +97,9 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 /// A shared, type-erased transport.
 pub type SharedTransport = Arc<dyn HttpTransport>;
 
-tokio::task_local! {
-    // The transport of the client whose call is fetching credentials, for providers that make
-    // requests of their own (the instance metadata provider).
-    static CURRENT: SharedTransport;
-}
+mod context;
 
-/// Runs `future` (a credentials fetch) with `transport` as the [`current`] one.
-pub(crate) async fn with_current<F: std::future::Future>(
-    transport: SharedTransport,
-    future: F,
-) -> F::Output {
-    CURRENT.scope(transport, future).await
-}
-
-/// The transport of the client whose call runs this, if any (see [`with_current`]).
-pub(crate) fn current() -> Option<SharedTransport> {
-    CURRENT.try_with(Arc::clone).ok()
-}
+pub(crate) use context::{CallContext, current, current_context, with_current};
 
 /// The transport [`Config`](crate::Config) builds from `settings`: `HyperTransport` with the
 /// `rustls` feature (proxies from `settings` or the environment included), else

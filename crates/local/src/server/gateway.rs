@@ -30,7 +30,7 @@ pub(super) struct Pending<'a> {
     parts: &'a http::request::Parts,
     request_id: &'a str,
     auth: Authorization<'a>,
-    secret: &'a Secret,
+    secret: Secret,
     sdk_date: &'a str,
     /// The signed headers as received, values checked to be UTF-8.
     headers: Vec<(&'a str, &'a str)>,
@@ -42,7 +42,7 @@ pub(super) struct Pending<'a> {
 /// Checks everything the headers alone decide: `Authorization`, the AK, `X-Sdk-Date` (present,
 /// signed, within the clock skew), `Host` signed, signed header values UTF-8.
 pub(super) fn check_headers<'a>(
-    secrets: &'a HashMap<String, Secret>,
+    secret_of: impl FnOnce(&str) -> Option<Secret>,
     now: i64,
     parts: &'a http::request::Parts,
     request_id: &'a str,
@@ -58,7 +58,7 @@ pub(super) fn check_headers<'a>(
               (or V11-HMAC-SHA256 Credential=AK/YYYYMMDD/region/service, ..)",
         ));
     };
-    let Some(secret) = secrets.get(auth.access) else {
+    let Some(secret) = secret_of(auth.access) else {
         return Err(fail(&format_args!(
             "verify aksk signature fail, ak {} not found",
             auth.access
@@ -225,7 +225,8 @@ pub(crate) async fn verify_request(
     parts: &http::request::Parts,
     body: &[u8],
 ) -> Result<(), (StatusCode, Bytes)> {
-    let checked = check_headers(secrets, now, parts, "").and_then(|pending| {
+    let secret_of = |ak: &str| secrets.get(ak).cloned();
+    let checked = check_headers(secret_of, now, parts, "").and_then(|pending| {
         pending.verify(body)?;
         pending.check_declared_hash(body)
     });

@@ -1,4 +1,5 @@
-//! The HTTP server: gateway checks, routing and the five operations.
+//! The HTTP server: gateway checks, routing, the five operations and the IAM calls of OIDC
+//! federation.
 //!
 //! This file holds the accept loop and per-connection handling; each concept lives in its own
 //! submodule.
@@ -7,6 +8,7 @@ mod body;
 mod errors;
 mod gateway;
 mod hss;
+mod iam;
 mod limits;
 mod metastudio_files;
 mod metastudio_jobs;

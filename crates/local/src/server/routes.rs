@@ -14,6 +14,7 @@ use super::body::Body;
 use super::errors::{apig_not_found, service_error};
 use super::gateway::{check_headers, check_project};
 use super::hss::run_image_synchronize;
+use super::iam::{create_security_token, create_unscoped_token};
 use super::metastudio_files::create_file;
 use super::metastudio_jobs::list_picture_modeling_jobs;
 use super::projectman::download_image_file;
@@ -49,6 +50,10 @@ enum Route {
     RunImageSynchronize {
         project_id: String,
     },
+    /// IAM: an OIDC id token exchanged for an unscoped token (unsigned).
+    IamIdToken,
+    /// IAM: an unscoped token exchanged for temporary credentials (unsigned).
+    IamSecurityTokens,
 }
 
 impl Route {
@@ -59,7 +64,10 @@ impl Route {
             | Self::ListPictureModelingJobs { project_id }
             | Self::ShowInstanceArtifact { project_id, .. }
             | Self::RunImageSynchronize { project_id } => Some(project_id),
-            Self::Upload { .. } | Self::DownloadImageFile { .. } => None,
+            Self::Upload { .. }
+            | Self::DownloadImageFile { .. }
+            | Self::IamIdToken
+            | Self::IamSecurityTokens => None,
         }
     }
 }
@@ -108,6 +116,8 @@ fn match_route(method: &Method, raw_path: &str) -> Option<Route> {
         (&Method::POST, ["v5", p, "image", "synchronize"]) => {
             Route::RunImageSynchronize { project_id: own(p) }
         }
+        (&Method::POST, ["v3.0", "OS-AUTH", "id-token", "tokens"]) => Route::IamIdToken,
+        (&Method::POST, ["v3.0", "OS-CREDENTIAL", "securitytokens"]) => Route::IamSecurityTokens,
         _ => return None,
     };
     Some(route)
@@ -123,10 +133,25 @@ pub(super) async fn route(
         return apig_not_found();
     };
     let (parts, body) = req.into_parts();
-    if let Route::Upload { file_id } = &route {
-        return upload(shared, &parts, body, file_id, request_id).await;
+    match &route {
+        Route::Upload { file_id } => {
+            return upload(shared, &parts, body, file_id, request_id).await;
+        }
+        Route::IamIdToken | Route::IamSecurityTokens => {
+            let body = match read_api_body(shared, body).await {
+                Ok(bytes) => bytes,
+                Err(response) => return response,
+            };
+            return if matches!(route, Route::IamIdToken) {
+                create_unscoped_token(shared, &parts, &body, request_id)
+            } else {
+                create_security_token(shared, &parts, &body, request_id)
+            };
+        }
+        _ => {}
     }
-    let pending = match check_headers(&shared.secrets, shared.now(), &parts, request_id) {
+    let secret_of = |ak: &str| shared.secret(ak);
+    let pending = match check_headers(secret_of, shared.now(), &parts, request_id) {
         Ok(pending) => pending,
         Err(response) => return response,
     };
@@ -162,7 +187,7 @@ pub(super) async fn route(
     };
     let query = parse_query(parts.uri.query());
     match route {
-        Route::Upload { .. } => apig_not_found(),
+        Route::Upload { .. } | Route::IamIdToken | Route::IamSecurityTokens => apig_not_found(),
         Route::CreateFile { .. } => create_file(shared, &body),
         Route::ListPictureModelingJobs { .. } => list_picture_modeling_jobs(&query),
         Route::DownloadImageFile {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use super::iam::Federation;
 use super::limits::{ByteQuota, Limits};
 use super::storage::StoredImage;
 use crate::Clock;
@@ -40,6 +41,8 @@ pub(crate) struct Shared {
     pub(super) images: HashMap<String, StoredImage>,
     pub(super) limits: Limits,
     pub(super) stored_bytes: ByteQuota,
+    /// What the IAM federation calls issued.
+    pub(super) federation: Federation,
     files: Mutex<HashMap<String, FileRecord>>,
     requests: AtomicU64,
 }
@@ -64,9 +67,16 @@ impl Shared {
             images,
             limits,
             stored_bytes: ByteQuota::new(limits.max_stored_bytes),
+            federation: Federation::new(Vec::new()),
             files: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
         }
+    }
+
+    /// Takes OIDC id tokens of these identity providers only (none: any).
+    pub(crate) fn with_identity_providers(mut self, identity_providers: Vec<String>) -> Self {
+        self.federation = Federation::new(identity_providers);
+        self
     }
 
     /// Counts one received request.
@@ -77,6 +87,15 @@ impl Shared {
     /// Requests received so far.
     pub(crate) fn request_count(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The secret of access key `ak`: configured, or issued by the IAM federation calls and
+    /// not expired yet.
+    pub(super) fn secret(&self, ak: &str) -> Option<Secret> {
+        self.secrets
+            .get(ak)
+            .cloned()
+            .or_else(|| self.federation.issued_secret(ak, self.now()))
     }
 
     pub(super) fn now(&self) -> i64 {
