@@ -38,10 +38,18 @@ for crate in huaweicloud-sdk-core huaweicloud-sdk-local; do
   # The core's own tests run as a user of the .crate runs them, default features (its
   # dev-dependency on itself, which turns `verify` on in the workspace, is not packaged), and
   # with `verify`, which the tests that check signatures like the gateway require.
+  # Clippy sees the core only with `verify` on, so the default-feature build here is also
+  # where code unused without it would show: its warnings fail the step.
   if [ "$crate" = huaweicloud-sdk-core ]; then
     for features in "" verify; do
+      log="$unpacked/core-test-$features.log"
       (cd "$unpacked/$crate-$version" &&
-        CARGO_TARGET_DIR="$root/target" cargo test --offline --features "$features")
+        CARGO_TARGET_DIR="$root/target" cargo test --offline --features "$features") 2>&1 |
+        tee "$log"
+      if grep -E '^warning: .*huaweicloud-sdk-core' "$log"; then
+        echo "the packaged core compiles with warnings (features: '${features}')" >&2
+        exit 1
+      fi
     done
   else
     (cd "$unpacked/$crate-$version" &&

@@ -270,6 +270,7 @@ fn labels() {
     assert_eq!(SigningAlgorithm::Sm2Sm3.label(), "SDK-SM2-SM3");
 }
 
+#[cfg(feature = "verify")]
 fn hmac_algorithms() -> Vec<SigningAlgorithm> {
     vec![
         SigningAlgorithm::HmacSha256,
