@@ -26,7 +26,12 @@ for dir in core swr hss metastudio projectman; do
   workspace_patches+=(--config "patch.crates-io.huaweicloud-sdk-$dir.path='$root/crates/$dir'")
 done
 
-unpacked=$(mktemp -d)
+# A fixed place, not a fresh temporary directory: test binaries hold their package's path
+# (`CARGO_MANIFEST_DIR`), and cargo, seeing the same package, would reuse binaries that point
+# into an earlier run's deleted directory.
+unpacked="$root/target/package/unpacked"
+rm -rf "$unpacked"
+mkdir -p "$unpacked"
 trap 'rm -rf "$unpacked"' EXIT
 for crate in huaweicloud-sdk-core huaweicloud-sdk-local; do
   version=$(sed -n 's/^version = "\(.*\)"/\1/p' "crates/${crate#huaweicloud-sdk-}/Cargo.toml" | head -1)
