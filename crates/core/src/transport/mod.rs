@@ -28,7 +28,9 @@ mod response_timer;
 mod settings;
 #[cfg(feature = "rustls")]
 mod tls;
-#[cfg(all(test, feature = "rustls"))]
+#[cfg(test)]
+#[cfg(feature = "rustls")]
+#[path = "tests/wire.rs"]
 mod wire_tests;
 
 #[cfg(feature = "rustls")]
@@ -163,7 +165,8 @@ impl<T: HttpTransport + ?Sized> HttpTransport for Arc<T> {
     }
 }
 
-#[cfg(all(test, any(feature = "rustls", feature = "reqwest")))]
+#[cfg(test)]
+#[cfg(any(feature = "rustls", feature = "reqwest"))]
 mod tests {
     use super::*;
     use std::collections::HashMap;
