@@ -27,6 +27,7 @@ pub mod mock;
 pub mod seed;
 mod server;
 pub mod signature;
+mod sync;
 
 use server::{Limits, Secret, Shared};
 

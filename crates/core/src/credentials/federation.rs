@@ -10,7 +10,8 @@ use async_trait::async_trait;
 
 use super::env::EnvLookup;
 use super::http::{
-    Failure, OwnTransport, Reply, failure_error, pick_transport, request_id_note, send_bounded,
+    Failure, OwnTransport, Reply, failure_error, pick_transport, redacted_line, request_id_note,
+    send_bounded,
 };
 use super::security_key::{Answer, parse_temporary_credentials, reject_expired};
 use super::token_file::{TextFile, read_token};
@@ -357,20 +358,11 @@ impl FederatedProvider {
             return Ok(reply);
         }
         let parsed = ServiceError::from_response(reply.status, &reply.headers, &reply.body);
-        let mut message = parsed.error_msg().to_owned();
-        for secret in secrets.iter().filter(|s| !s.is_empty()) {
-            message = message.replace(secret, "** redacted **");
-        }
-        let message: String = message
-            .chars()
-            .take(300)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
         Err(self.error(format_args!(
             "IAM refused {what}: HTTP {} {} \"{}\"{}",
             reply.status.as_u16(),
             parsed.error_code(),
-            message.trim(),
+            redacted_line(parsed.error_msg(), secrets, 300),
             request_id_note(&reply.headers)
         )))
     }

@@ -122,22 +122,31 @@ pub(super) fn failure_error(
 /// `: <first 200 chars of the body, on one line>`, or nothing for an empty body. Each of
 /// `secrets` found in it is replaced by `** redacted **` (a server may echo what it was sent).
 pub(super) fn body_excerpt(body: &[u8], secrets: &[&str]) -> String {
-    let mut text = String::from_utf8_lossy(body).trim().to_owned();
+    let excerpt = redacted_line(&String::from_utf8_lossy(body), secrets, 200);
+    if excerpt.is_empty() {
+        String::new()
+    } else {
+        format!(": {excerpt}")
+    }
+}
+
+/// Server text for an error message: trimmed, each of `secrets` replaced by `** redacted **`,
+/// control characters turned into spaces (one line), at most `max_chars` characters and then
+/// `…`.
+pub(super) fn redacted_line(text: &str, secrets: &[&str], max_chars: usize) -> String {
+    let mut text = text.trim().to_owned();
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         text = text.replace(secret, "** redacted **");
     }
-    if text.is_empty() {
-        return String::new();
-    }
-    let mut excerpt: String = text
+    let mut line: String = text
         .chars()
-        .take(200)
+        .take(max_chars)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    if text.chars().nth(200).is_some() {
-        excerpt.push('…');
+    if text.chars().nth(max_chars).is_some() {
+        line.push('…');
     }
-    format!(": {excerpt}")
+    line
 }
 
 /// `, request id <id>` from `X-IAM-Trace-Id` or `X-Request-Id`, or nothing.

@@ -23,26 +23,18 @@ pub(super) struct TextFile<'a> {
 pub(super) async fn read_text_file(path: &Path, kind: &TextFile<'_>) -> Result<String> {
     let label = kind.label;
     let shown = path.display();
-    // Checked before opening: opening a FIFO blocks until a writer comes, and a device such as
-    // /dev/zero never ends.
-    match tokio::fs::metadata(path).await {
-        Ok(metadata) => require_regular_file(&metadata, path, kind)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::credentials(format!("{label}: {shown} not found")));
-        }
-        Err(e) => {
-            return Err(Error::credentials(format!("{label}: cannot open {shown}")).with_source(e));
-        }
-    }
-    let file = match tokio::fs::File::open(path).await {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::credentials(format!("{label}: {shown} not found")));
-        }
-        Err(e) => {
-            return Err(Error::credentials(format!("{label}: cannot open {shown}")).with_source(e));
+    let open_error = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::credentials(format!("{label}: {shown} not found"))
+        } else {
+            Error::credentials(format!("{label}: cannot open {shown}")).with_source(e)
         }
     };
+    // Checked before opening: opening a FIFO blocks until a writer comes, and a device such as
+    // /dev/zero never ends.
+    let metadata = tokio::fs::metadata(path).await.map_err(open_error)?;
+    require_regular_file(&metadata, path, kind)?;
+    let file = tokio::fs::File::open(path).await.map_err(open_error)?;
     // The path may have been replaced between the check and the open: check what was opened.
     let metadata = file
         .metadata()

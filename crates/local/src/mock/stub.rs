@@ -2,7 +2,9 @@
 
 use std::any::Any;
 use std::marker::PhantomData;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
+
+use crate::sync::lock;
 
 use http::StatusCode;
 use huaweicloud_sdk_core::operation::{Operation, OperationInfo};
@@ -78,11 +80,6 @@ impl Stubs {
             .filter_map(|(_, request)| request.downcast_ref::<O>().cloned())
             .collect()
     }
-}
-
-/// A panic in a test while holding the lock leaves nothing half-updated: keep serving.
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn decode<O: DeserializeOwned + Send + 'static>(

@@ -17,7 +17,9 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
+
+use crate::sync::lock;
 
 use http::{HeaderValue, Response, StatusCode};
 use serde_json::{Value, json};
@@ -64,11 +66,6 @@ impl Federation {
     fn accepts(&self, idp_id: &str) -> bool {
         self.identity_providers.is_empty() || self.identity_providers.iter().any(|i| i == idp_id)
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock cannot leave a map inconsistent: keep serving.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// IAM's error shape, with the request id as `X-IAM-Trace-Id`.

@@ -39,10 +39,7 @@ impl ByteQuota {
     }
 
     fn usage(&self) -> MutexGuard<'_, Usage> {
-        // The counters stay consistent whatever panicked while the lock was held: keep serving.
-        self.usage
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::sync::lock(&self.usage)
     }
 
     /// Room for an upload of `bytes`, held until the returned reservation is dropped or

@@ -103,10 +103,7 @@ impl Shared {
     }
 
     pub(super) fn files(&self) -> MutexGuard<'_, HashMap<String, FileRecord>> {
-        // A panic while holding the lock cannot leave the map inconsistent: keep serving.
-        self.files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::sync::lock(&self.files)
     }
 
     pub(crate) fn image_uri(&self, file_id: &str) -> Option<String> {
