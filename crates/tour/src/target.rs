@@ -42,7 +42,10 @@ impl Target {
     /// the local endpoint, whose IAM takes any id token and issues the temporary credentials
     /// its gateway then accepts.
     pub async fn choose() -> Result<Self, String> {
-        let has = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        // Blank counts as unset, as the SDK's environment provider reads it.
+        let has = |name: &str| {
+            std::env::var_os(name).is_some_and(|v| !v.to_string_lossy().trim().is_empty())
+        };
         let federated = has("HUAWEICLOUD_SDK_IDP_ID") && has("HUAWEICLOUD_SDK_ID_TOKEN_FILE");
         if has("HUAWEICLOUD_SDK_AK") && has("HUAWEICLOUD_SDK_SK")
             || federated && has("HUAWEICLOUD_TOUR_ASSET_ID")
