@@ -254,9 +254,9 @@ fn check_authority(authority: &str) -> std::result::Result<(), String> {
 
 /// The endpoint text with any `user:password@` part masked, for error messages and `Debug`.
 ///
-/// Everything between the scheme and the last `@` before any query or fragment is masked: a
-/// password may itself contain `/`, so the first `/` does not reliably end the user info (an
-/// `@` in a path is masked too, which only costs detail in a message).
+/// Everything between the scheme and the last `@` of the text is masked: a password may itself
+/// contain `/`, `?` or `#`, so no delimiter reliably ends the user info (an `@` in a path or
+/// query is masked too, which only costs detail in a message).
 pub(crate) fn without_userinfo(text: &str) -> String {
     match userinfo_span(text) {
         Some((start, end)) => format!(
@@ -269,14 +269,10 @@ pub(crate) fn without_userinfo(text: &str) -> String {
 }
 
 /// Byte range of the possible user info in `text`: from after `scheme://` (or the start) to
-/// the last `@` before `?` or `#`, which stays outside the range.
+/// the last `@`, which stays outside the range.
 fn userinfo_span(text: &str) -> Option<(usize, usize)> {
     let start = text.find("://").map_or(0, |i| i + 3);
-    let rest = text.get(start..)?;
-    let before_query = rest
-        .find(['?', '#'])
-        .map_or(rest, |i| rest.get(..i).unwrap_or(rest));
-    let at = before_query.rfind('@')?;
+    let at = text.get(start..)?.rfind('@')?;
     Some((start, start + at))
 }
 
@@ -287,7 +283,7 @@ fn masked_reason(text: &str, reason: String) -> String {
         return reason;
     };
     let quotes_secret = secret
-        .split([':', '/', '@'])
+        .split([':', '/', '@', '?', '#'])
         .filter(|piece| !piece.is_empty())
         .any(|piece| reason.contains(piece));
     if quotes_secret {
@@ -533,7 +529,12 @@ mod tests {
             "{shown}"
         );
         assert_eq!(without_userinfo("host:1/a@b"), "***@b");
-        assert_eq!(without_userinfo("host:1/a?x=@b"), "host:1/a?x=@b");
+        assert_eq!(without_userinfo("host:1/a?x=@b"), "***@b");
+        assert_eq!(
+            without_userinfo("http://user:hun?ter2pw@host/"),
+            "http://***@host/"
+        );
+        assert_eq!(without_userinfo("http://u:p#w@host/"), "http://***@host/");
         assert_eq!(without_userinfo("u@h"), "***@h");
         assert_eq!(without_userinfo("https://h/p"), "https://h/p");
     }
@@ -547,6 +548,9 @@ mod tests {
             "https://user:hunter2@host?q=1",
             // A `/` in the password: the URL parser takes `hunter2` for a port.
             "https://user:hunter2/x@host",
+            // A `?` or `#` in the password: the URL parser takes the rest for a query.
+            "http://user:hunter2?pw@host/",
+            "http://user:hunter2#pw@host/",
             "https://user:pw/hunter2@host",
         ] {
             let err = Endpoint::parse(text).unwrap_err();
@@ -557,6 +561,12 @@ mod tests {
             let shown = format!("{err} {err:?}");
             assert!(!shown.contains("hunter2"), "{text}: {shown}");
         }
+        let err = Endpoint::parse("http://user:hun?ter2pw@host/").unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(
+            !shown.contains("ter2pw") && !shown.contains("\"hun\""),
+            "{shown}"
+        );
         let shown = Endpoint::parse("https://user:hunter2@host")
             .unwrap_err()
             .to_string();
