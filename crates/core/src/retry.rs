@@ -2,7 +2,9 @@
 //!
 //! The default policy makes at most 3 attempts with full-jitter exponential backoff
 //! (a random delay between zero and `initial_backoff × 2^retry`, capped at `max_backoff`), and
-//! honours a service's `Retry-After` up to `max_retry_after`.
+//! honours a service's `Retry-After` up to `max_retry_after`: the wait is the longer of the
+//! delay the service asks for and the backoff, so `Retry-After: 0` cannot turn the retries into
+//! a burst.
 //!
 //! What is retried:
 //! * connection failures (nothing reached the server), for every method;
@@ -131,9 +133,12 @@ impl RetryConfig {
                 .unwrap_or(now);
             parse_retry_after(s.retry_after()?, reference)
         });
+        // A service's ask is a floor, not a replacement: a server answering `Retry-After: 0`
+        // under load must not receive every retry at once.
+        let backoff = self.backoff(attempt);
         Some(match asked {
-            Some(asked) => asked.min(self.max_retry_after),
-            None => self.backoff(attempt),
+            Some(asked) => asked.min(self.max_retry_after).max(backoff),
+            None => backoff,
         })
     }
 }
@@ -277,5 +282,27 @@ mod tests {
             .delay_after(&service(503, Some("later")), 1, true, now)
             .unwrap();
         assert!(d <= cfg.initial_backoff);
+    }
+
+    #[test]
+    fn a_zero_retry_after_keeps_the_backoff() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let cfg = RetryConfig::default().with_initial_backoff(Duration::from_secs(1));
+        let waits: Vec<Duration> = (0..64)
+            .filter_map(|_| cfg.delay_after(&service(503, Some("0")), 1, true, now))
+            .collect();
+        assert_eq!(waits.len(), 64);
+        // Full jitter draws from 0..=1 s: 64 draws all under a millisecond would mean the
+        // `Retry-After: 0` replaced the backoff.
+        assert!(
+            waits.iter().any(|d| *d > Duration::from_millis(1)),
+            "{waits:?}"
+        );
+        assert!(waits.iter().all(|d| *d <= Duration::from_secs(1)));
+        // A longer ask still wins over a short backoff.
+        let d = cfg
+            .delay_after(&service(503, Some("3")), 1, true, now)
+            .unwrap();
+        assert!(d >= Duration::from_secs(3), "{d:?}");
     }
 }
