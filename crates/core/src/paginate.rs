@@ -51,6 +51,7 @@
 //! ```
 
 use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -133,8 +134,11 @@ enum Walk<P> {
     },
     Marker {
         marker: Option<String>,
-        // Every marker asked with, to tell a cycle; bounded by the page limit.
-        used: HashSet<String>,
+        // A keyed 64-bit digest of every marker asked with, to tell a cycle: markers are the
+        // server's bytes and may be large, so only the digests are kept (bounded by the page
+        // limit). The per-walk random key makes a crafted collision impractical.
+        used: HashSet<u64>,
+        digest: RandomState,
         fetch: FetchMarked<P>,
     },
 }
@@ -199,6 +203,7 @@ impl<P: OffsetPage> Paginator<P> {
         Self::with_walk(Walk::Marker {
             marker: start,
             used: HashSet::new(),
+            digest: RandomState::new(),
             fetch: Box::new(fetch),
         })
     }
@@ -292,10 +297,11 @@ impl<P: OffsetPage> Pages<P> {
             Walk::Marker {
                 marker,
                 used,
+                digest,
                 fetch,
             } => {
                 if let Some(m) = marker.as_ref() {
-                    if !used.insert(m.clone()) {
+                    if !used.insert(digest.hash_one(m)) {
                         return Err(broken_listing(
                             "the listing's next marker repeats an earlier page's; paging stopped"
                                 .to_owned(),
