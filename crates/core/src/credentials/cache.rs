@@ -12,6 +12,10 @@ use crate::error::{Error, Result};
 
 /// The official SDKs refresh temporary credentials when less than 40 minutes remain.
 const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(40 * 60);
+/// Longest time temporary credentials are used before asking for new ones, whatever expiry they
+/// claim: Huawei Cloud issues temporary credentials for at most 24 hours, so a later expiry
+/// (a year 9999 from a broken metadata server, say) is not a reason to keep them forever.
+const DEFAULT_MAX_TRUSTED_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// Ceiling of the wait after the first failed refresh; it doubles with each further failure.
 const DEFAULT_FAILURE_BACKOFF: Duration = Duration::from_secs(1);
 /// Cap of the wait between failed refreshes, so that a recovered source is used again soon.
@@ -25,6 +29,8 @@ const DEFAULT_MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
 ///   in the official SDKs; see [`with_refresh_window`](Self::with_refresh_window)) remains
 ///   before `expires_at`. Credentials that live shorter than the window are refreshed when half
 ///   of their remaining lifetime has passed, so that they are not fetched again at every call.
+///   Whatever expiry they claim, temporary credentials are refreshed at the latest 24 hours
+///   after they were fetched (see [`with_max_trusted_lifetime`](Self::with_max_trusted_lifetime)).
 /// * Refreshes are single-flight: however many callers need a refresh at the same time, the
 ///   inner provider is called once and they all get its result.
 /// * Expired credentials are never handed out. When a refresh fails while the cached
@@ -50,6 +56,7 @@ const DEFAULT_MAX_FAILURE_BACKOFF: Duration = Duration::from_secs(30);
 pub struct CachingProvider {
     inner: SharedCredentialsProvider,
     refresh_window: Duration,
+    max_trusted_lifetime: Duration,
     failure_backoff: Duration,
     max_failure_backoff: Duration,
     state: RwLock<State>,
@@ -111,6 +118,7 @@ impl CachingProvider {
         Self {
             inner,
             refresh_window: DEFAULT_REFRESH_WINDOW,
+            max_trusted_lifetime: DEFAULT_MAX_TRUSTED_LIFETIME,
             failure_backoff: DEFAULT_FAILURE_BACKOFF,
             max_failure_backoff: DEFAULT_MAX_FAILURE_BACKOFF,
             state: RwLock::new(State::default()),
@@ -128,6 +136,13 @@ impl CachingProvider {
     /// The refresh window.
     pub fn refresh_window(&self) -> Duration {
         self.refresh_window
+    }
+
+    /// Refreshes temporary credentials at the latest `lifetime` after they were fetched, even
+    /// when they claim to expire later (default 24 hours, the longest Huawei Cloud issues).
+    pub fn with_max_trusted_lifetime(mut self, lifetime: Duration) -> Self {
+        self.max_trusted_lifetime = lifetime;
+        self
     }
 
     /// Sets the wait after failed refreshes: at most `initial` after the first failure, doubling
@@ -166,7 +181,11 @@ impl CachingProvider {
         } else {
             now.checked_add(remaining / 2)
         };
-        Some(at.unwrap_or(now))
+        let at = at.unwrap_or(now);
+        Some(match now.checked_add(self.max_trusted_lifetime) {
+            Some(latest) => at.min(latest),
+            None => at,
+        })
     }
 
     /// The wait before the next attempt after `failures` consecutive failures: a ceiling that
@@ -343,6 +362,25 @@ mod tests {
         let gone = Credentials::new("a", "b").with_expires_at(now - Duration::from_secs(1));
         assert_eq!(cache.refresh_at(&gone, now), Some(now));
         assert_eq!(cache.refresh_at(&Credentials::new("a", "b"), now), None);
+    }
+
+    #[test]
+    fn a_far_expiry_is_trusted_for_a_day_at_most() {
+        let cache = CachingProvider::new(Arc::new(Counting::default()));
+        let now = SystemTime::now();
+        let year_9999 = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_799);
+        let forever = Credentials::new("a", "b").with_expires_at(year_9999);
+        assert_eq!(
+            cache.refresh_at(&forever, now),
+            Some(now + Duration::from_secs(24 * 60 * 60))
+        );
+        let capped = CachingProvider::new(Arc::new(Counting::default()))
+            .with_max_trusted_lifetime(Duration::from_secs(60));
+        let long = Credentials::new("a", "b").with_expires_at(now + Duration::from_secs(3600));
+        assert_eq!(
+            capped.refresh_at(&long, now),
+            Some(now + Duration::from_secs(60))
+        );
     }
 
     #[tokio::test]
