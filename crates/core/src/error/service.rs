@@ -117,6 +117,7 @@ impl ServiceError {
             .and_then(|o| find_code_and_message(o, 0))
             .unwrap_or_else(|| (status.as_u16().to_string(), text));
         let error_msg = redact_security_token(error_msg);
+        let body = redact_body(body);
         Self {
             status,
             request_id: header("x-request-id"),
@@ -192,7 +193,9 @@ impl ServiceError {
         self.date.as_deref()
     }
 
-    /// The raw body (at most [`MAX_ERROR_BODY_BYTES`]).
+    /// The body as received (at most [`MAX_ERROR_BODY_BYTES`]), except that a security token
+    /// the server echoed (`x-security-token:<value>` in a canonical request) is redacted, as in
+    /// [`error_msg`](Self::error_msg).
     pub fn body(&self) -> &Bytes {
         &self.body
     }
@@ -283,6 +286,21 @@ fn redact_security_token(message: String) -> String {
     }
     out.push_str(message.get(from..).unwrap_or_default());
     out
+}
+
+/// The body with [`redact_security_token`] applied when it echoes a token; other bodies are
+/// kept byte for byte.
+fn redact_body(body: Bytes) -> Bytes {
+    const NAME: &[u8] = b"x-security-token:";
+    let echoes_token = body
+        .windows(NAME.len())
+        .any(|window| window.eq_ignore_ascii_case(NAME));
+    if !echoes_token {
+        return body;
+    }
+    Bytes::from(redact_security_token(
+        String::from_utf8_lossy(&body).into_owned(),
+    ))
 }
 
 /// At most this many characters of the message go into the one-line `Display`.
@@ -383,9 +401,21 @@ mod tests {
             e.error_msg()
                 .contains("X-Security-Token:** redacted **|x-sdk-date")
         );
+        let body = String::from_utf8_lossy(e.body()).into_owned();
+        assert!(!body.contains("tok-123"), "{body}");
+        assert!(body.contains("X-Security-Token:** redacted **|x-sdk-date"));
         let e = parse(401, "x-security-token:tok-456");
         assert_eq!(e.error_msg(), "x-security-token:** redacted **");
         assert!(!e.to_string().contains("tok-456"));
+        assert_eq!(&e.body()[..], b"x-security-token:** redacted **");
+        // A body echoing no token is kept byte for byte, invalid UTF-8 included.
+        let raw: &[u8] = b"{\"code\":\"X\",\"message\":\"\xff\"}";
+        let e = ServiceError::from_response(
+            http::StatusCode::BAD_REQUEST,
+            &http::HeaderMap::new(),
+            raw,
+        );
+        assert_eq!(&e.body()[..], raw);
     }
 
     #[test]
