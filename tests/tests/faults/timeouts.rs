@@ -99,6 +99,26 @@ async fn slow_body_download_to_file_times_out_and_leaves_no_file() {
     assert_eq!(dir.entries(), Vec::<String>::new());
 }
 
+/// A streamed body belongs to the caller once handed over: the total timeout bounds the call
+/// up to that point and not the reading (a large download may take longer than any total set
+/// for the calls of a program); a steady body is read to its end past the total timeout, and
+/// only silence (the read timeout) ends it. Callers bound a download with their own timeout.
+#[tokio::test]
+async fn a_streamed_body_is_read_past_the_total_timeout() {
+    let mut script = vec![Step::Write(head(200, &[("content-length", "8")]))];
+    for _ in 0..8 {
+        script.push(Step::Sleep(Duration::from_millis(60)));
+        script.push(Step::Write(b"x".to_vec()));
+    }
+    let server = Server::always(script).await;
+    let config = config(&server.endpoint())
+        .with_read_timeout(Some(Duration::from_secs(5)))
+        .with_total_timeout(Duration::from_millis(150));
+    let output = download(&config).await.unwrap();
+    let bytes = output.body.collect().await.unwrap();
+    assert_eq!(&bytes[..], b"xxxxxxxx");
+}
+
 /// The total timeout bounds the whole operation across retries: many attempts allowed, each
 /// cut by the attempt timeout, and the total timeout ends it. A total timeout is not retryable.
 #[tokio::test]
