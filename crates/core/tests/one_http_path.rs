@@ -273,3 +273,27 @@ async fn presigned_errors_and_debug_never_show_the_signature() {
     let bad = PresignedRequest::new(http::Method::GET, "not a url?Signature=SECRET").unwrap_err();
     assert!(!format!("{bad} {bad:?}").contains("SECRET"));
 }
+
+/// Presigned requests share the operations' retry loop, so a `Retry-After` too large to be a
+/// point in time ends the call with the answer (no panic adding it to the clock), with and
+/// without a total timeout.
+#[tokio::test]
+async fn a_presigned_retry_after_too_large_for_the_clock_ends_the_call_with_the_answer() {
+    for total in [Some(Duration::from_secs(300)), None] {
+        let busy = scripted::response(503, &[("retry-after", "18446744073709551615")], "busy");
+        let script = scripted::Script::new(vec![], busy);
+        let base = scripted::start(script.clone()).await;
+        let config = Config::new(Credentials::new(AK, SK))
+            .with_total_timeout(total)
+            .with_retry(RetryConfig::default().with_max_retry_after(Duration::MAX));
+        let exec = executor(&config, &base);
+        let url = format!("{base}/bucket/object?Signature=SECRET");
+        let request = PresignedRequest::new(http::Method::PUT, &url)
+            .unwrap()
+            .body(RequestBody::from_bytes("file bytes"));
+        let err = exec.send_presigned(&put_spec(), request).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err}");
+        assert_eq!(err.attempts(), 1);
+        assert_eq!(script.received().len(), 1);
+    }
+}

@@ -1,19 +1,17 @@
-//! The retry loop and one attempt: sign, send, classify.
+//! One attempt of a signed operation: sign, send, classify (the loop around it is
+//! [`retry_loop`](super::retry_loop)).
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
-
-use tracing::Instrument;
+use std::sync::atomic::AtomicU32;
 
 use super::prepare::Prepared;
 use super::response::Response;
-use super::skew;
+use super::retry_loop::{Attempts, Destination};
 use super::{Deadline, deadline};
 use super::{Executor, OperationRequest, OperationSpec};
 use crate::body::{ByteStream, RequestBody};
 use crate::credentials::Credentials;
-use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError, TimeoutKind};
+use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError};
 use crate::signer::{self, Payload, SignableRequest, SigningKey};
 use crate::transport::SendDeadline;
 
@@ -26,142 +24,21 @@ impl Executor {
         total: Option<Deadline>,
     ) -> Result<Response> {
         let (credentials, prepared) = self.prepare(request, total).await?;
-        self.retry_loop(spec, &credentials, &prepared, attempts, total)
-            .await
-    }
-
-    /// Attempts until one succeeds, the retry policy gives up or time runs out.
-    async fn retry_loop(
-        &self,
-        spec: &OperationSpec,
-        credentials: &Credentials,
-        prepared: &Prepared,
-        attempts: &AtomicU32,
-        total: Option<Deadline>,
-    ) -> Result<Response> {
-        let config = &self.inner.config;
-        let deadline = total.map(|d| d.at);
-        // Replaying a one-shot stream is impossible, so such a request is never retried.
-        let replayable = prepared.body.is_replayable();
-        let idempotent = spec.idempotent && replayable;
-        // Re-signing with a corrected clock happens at most once per operation.
-        let mut skew_corrected = false;
-
-        loop {
-            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            let endpoint_index = self.endpoint_in_use();
-            let span = tracing::debug_span!("attempt", attempt);
-            let started = Instant::now();
-            let request = self.signed_request(spec, credentials, endpoint_index, prepared)?;
-            // One deadline per attempt: the earlier of the attempt deadline and the
-            // operation's total deadline (ties go to the attempt). The transport enforces it
-            // for the response head (the reqwest one with the same timer as its read
-            // timeout); reading an error body is bounded here.
-            let send_deadline = attempt_deadline(config.attempt_timeout(), total);
-            let outcome = self
-                .send_once(spec, request, send_deadline)
-                .instrument(span.clone())
-                .await;
-            if let Err(error) = &outcome {
-                if error.timeout_kind() == Some(TimeoutKind::Total) {
-                    // The operation is out of time: no retry.
-                    return outcome;
-                }
-            }
-            let error = match outcome {
-                Ok(response) => return Ok(response),
-                Err(error) => error,
-            };
-            if !skew_corrected && config.clock_skew_correction() {
-                if let Some(server_time) = skew::server_time_of_expired_signature(&error) {
-                    skew_corrected = true;
-                    let corrected = self
-                        .clock_offset(endpoint_index)
-                        .map(|offset| offset.set_from(config.now(), server_time));
-                    // The gateway refused the request before the service saw it, so resending
-                    // is safe for every method; only a one-shot body or a caller-made
-                    // signature cannot be redone.
-                    let resend = replayable && !prepared.caller_signed;
-                    let host = self
-                        .inner
-                        .endpoints
-                        .get(endpoint_index)
-                        .map_or("", |e| e.authority());
-                    let _enter = span.enter();
-                    match corrected {
-                        Some(Ok(offset_ms)) => {
-                            tracing::debug!(
-                                status = error.status().map(|s| s.as_u16()),
-                                request_id = error.request_id().unwrap_or(""),
-                                endpoint = host,
-                                clock_offset_ms = offset_ms,
-                                resend,
-                                "signature expired: signing clock corrected from the server's Date"
-                            );
-                            drop(_enter);
-                            if resend {
-                                continue;
-                            }
-                        }
-                        Some(Err(offset_ms)) => {
-                            tracing::warn!(
-                                status = error.status().map(|s| s.as_u16()),
-                                request_id = error.request_id().unwrap_or(""),
-                                endpoint = host,
-                                clock_offset_ms = offset_ms,
-                                max_correction_s = skew::MAX_CORRECTION.as_secs(),
-                                "signature expired: the server's Date is too far from the local \
-                                 clock to correct it; check the system clock"
-                            );
-                        }
-                        None => {}
-                    }
-                }
-            }
-            if error.is_connect() && self.inner.endpoints.len() > 1 {
-                // Fail over to the next endpoint, as the official SDKs do on connect errors;
-                // later calls start there too.
-                self.inner.endpoint_index.store(
-                    ((endpoint_index + 1) % self.inner.endpoints.len()) as u32,
-                    Ordering::Relaxed,
-                );
-            }
-            let delay = if replayable {
-                config
-                    .retry()
-                    // The clock-skew resend is not one of the policy's attempts.
-                    .delay_after(
-                        &error,
-                        attempt.saturating_sub(u32::from(skew_corrected)),
-                        idempotent,
-                        self.signing_now(endpoint_index),
-                    )
-                    .and_then(|delay| {
-                        // A delay too large to be a point in time (a huge `Retry-After` under a
-                        // raised cap) means no retry: this error, not a sleep without end.
-                        let wake = tokio::time::Instant::now().checked_add(delay)?;
-                        // Sleeping past the total deadline would only trade this error, which
-                        // says what the service answered, for a bare timeout.
-                        deadline.is_none_or(|d| wake < d).then_some((delay, wake))
-                    })
-            } else {
-                None
-            };
-            let _enter = span.enter();
-            tracing::debug!(
-                kind = ?error.kind(),
-                status = error.status().map(|s| s.as_u16()),
-                request_id = error.request_id().unwrap_or(""),
-                latency_ms = started.elapsed().as_millis() as u64,
-                retry_in_ms = delay.map(|(d, _)| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
-                "attempt failed"
-            );
-            drop(_enter);
-            let Some((_, wake)) = delay else {
-                return Err(error);
-            };
-            tokio::time::sleep_until(wake).await;
-        }
+        let attempts = Attempts {
+            spec,
+            destination: Destination::ClientEndpoints {
+                resend_on_skew: !prepared.caller_signed,
+            },
+            replayable: prepared.body.is_replayable(),
+            count: attempts,
+            total,
+        };
+        let (credentials, prepared) = (&credentials, &prepared);
+        self.retry_loop(attempts, |endpoint_index, deadline| {
+            let request = self.signed_request(spec, credentials, endpoint_index, prepared);
+            async move { self.send_once(spec, request?, deadline).await }
+        })
+        .await
     }
 
     /// The request of one attempt, signed now (a fresh `X-Sdk-Date` each time).
@@ -297,23 +174,5 @@ async fn error_from(response: http::Response<ByteStream>) -> Error {
                 .and_then(|v| v.to_str().ok());
             e.with_response(parts.status, request_id)
         }
-    }
-}
-
-/// The deadline of one attempt: the earlier of the attempt timeout (from now) and the
-/// operation's total deadline.
-pub(super) fn attempt_deadline(
-    attempt_timeout: Option<Duration>,
-    total: Option<Deadline>,
-) -> Option<SendDeadline> {
-    let attempt = attempt_timeout.and_then(|limit| {
-        tokio::time::Instant::now()
-            .checked_add(limit)
-            .map(|at| SendDeadline::new(at, TimeoutKind::Attempt, limit))
-    });
-    match (attempt, total) {
-        (Some(attempt), total) if total.is_none_or(|t| attempt.at <= t.at) => Some(attempt),
-        (_, Some(total)) => Some(SendDeadline::new(total.at, TimeoutKind::Total, total.limit)),
-        (_, None) => None,
     }
 }

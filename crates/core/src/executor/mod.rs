@@ -10,6 +10,7 @@ mod prepare;
 mod presigned;
 mod request;
 mod response;
+mod retry_loop;
 mod scope;
 pub(crate) mod skew;
 mod target;

@@ -9,11 +9,11 @@ use std::time::Instant;
 use bytes::Bytes;
 use tracing::Instrument;
 
-use super::attempt::attempt_deadline;
 use super::response::Response;
+use super::retry_loop::{Attempts, Destination};
 use super::{Deadline, Executor, OperationSpec, deadline};
 use crate::body::RequestBody;
-use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError, TimeoutKind};
+use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError};
 use crate::transport::SendDeadline;
 
 /// Reads a non-2xx answer to a presigned request: status, headers, the body (read up to
@@ -153,7 +153,6 @@ impl Executor {
         attempts: &AtomicU32,
         total: Option<Deadline>,
     ) -> Result<Response> {
-        let config = &self.inner.config;
         let PresignedRequest {
             method,
             uri,
@@ -166,47 +165,28 @@ impl Executor {
                 headers.insert(http::header::USER_AGENT, user_agent.clone());
             }
         }
-        let replayable = body.is_replayable();
-        let idempotent = spec.idempotent && replayable;
-        loop {
-            let attempt = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            let span = tracing::debug_span!("attempt", attempt);
-            let mut http_request = http::Request::new(body.try_clone_for_attempt()?);
-            *http_request.method_mut() = method.clone();
-            *http_request.uri_mut() = uri.clone();
-            *http_request.headers_mut() = headers.clone();
-            let send_deadline = attempt_deadline(config.attempt_timeout(), total);
-            let outcome = self
-                .presigned_once(spec, http_request, send_deadline, error_parser)
-                .instrument(span.clone())
-                .await;
-            let error = match outcome {
-                Ok(response) => return Ok(response),
-                Err(error) => error,
-            };
-            let delay = if replayable && error.timeout_kind() != Some(TimeoutKind::Total) {
-                config
-                    .retry()
-                    .delay_after(&error, attempt, idempotent, config.now())
-                    .filter(|delay| {
-                        total.is_none_or(|d| tokio::time::Instant::now() + *delay < d.at)
-                    })
-            } else {
-                None
-            };
-            span.in_scope(|| {
-                tracing::debug!(
-                    kind = ?error.kind(),
-                    status = error.status().map(|s| s.as_u16()),
-                    retry_in_ms = delay.map(|d| d.as_millis() as u64),
-                    "attempt failed"
-                );
+        let attempts = Attempts {
+            spec,
+            destination: Destination::FixedUrl,
+            replayable: body.is_replayable(),
+            count: attempts,
+            total,
+        };
+        let (method, uri, headers, body) = (&method, &uri, &headers, &body);
+        self.retry_loop(attempts, |_, deadline| {
+            let request = body.try_clone_for_attempt().map(|body| {
+                let mut request = http::Request::new(body);
+                *request.method_mut() = method.clone();
+                *request.uri_mut() = uri.clone();
+                *request.headers_mut() = headers.clone();
+                request
             });
-            let Some(delay) = delay else {
-                return Err(error);
-            };
-            tokio::time::sleep(delay).await;
-        }
+            async move {
+                self.presigned_once(spec, request?, deadline, error_parser)
+                    .await
+            }
+        })
+        .await
     }
 
     async fn presigned_once(
