@@ -24,12 +24,14 @@ use tokio::task::JoinHandle;
 mod datetime;
 mod hex;
 pub mod mock;
+mod secret;
 pub mod seed;
 mod server;
 pub mod signature;
 mod sync;
 
-use server::{Limits, Secret, Shared};
+use secret::Secret;
+use server::{Limits, Shared};
 
 /// Access key the endpoint accepts when no credentials are configured (the AK of the golden
 /// test vectors).

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-pub(super) use crate::server::Secret;
-
 use super::answer::Answer;
+use crate::secret::Secret;
 
 /// `Ok` when the request is signed with one of `secrets`; the gateway's 401 otherwise.
 pub(super) async fn verify(

@@ -19,9 +19,9 @@ use super::Shared;
 use super::body::Body;
 use super::errors::{apigw_401, service_error};
 use super::request::header;
-use super::state::Secret;
 use crate::MAX_CLOCK_SKEW_SECS;
 use crate::datetime::{format_sdk_date, parse_sdk_date};
+use crate::secret::Secret;
 use crate::signature::{self, Authorization, UNSIGNED_PAYLOAD, constant_time_eq};
 
 /// A request whose headers passed the gateway checks; its signature is checked by

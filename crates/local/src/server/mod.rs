@@ -6,6 +6,7 @@
 
 mod body;
 mod errors;
+mod federation;
 mod gateway;
 mod hss;
 mod iam;
@@ -40,7 +41,7 @@ use body::Body;
 pub(crate) use gateway::verify_request;
 pub(crate) use limits::Limits;
 use routes::route;
-pub(crate) use state::{Secret, Shared};
+pub(crate) use state::Shared;
 pub(crate) use storage::prepare_storage;
 
 /// How long open connections get to finish after shutdown.

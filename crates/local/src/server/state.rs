@@ -5,20 +5,14 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use super::iam::Federation;
+use super::federation::Federation;
 use super::limits::{ByteQuota, Limits};
 use super::storage::StoredImage;
 use crate::Clock;
 use crate::datetime::unix_secs;
 use crate::hex::random_hex;
+use crate::secret::Secret;
 use crate::signature;
-
-/// The secret half of an access key.
-#[derive(Clone)]
-pub(crate) struct Secret {
-    pub(crate) sk: String,
-    pub(crate) token: Option<String>,
-}
 
 /// A file registered with `CreateFile`.
 pub(super) struct FileRecord {
