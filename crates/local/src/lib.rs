@@ -58,6 +58,10 @@ pub const DEFAULT_MAX_STORED_BYTES: u64 = 1 << 30;
 /// otherwise: 30 seconds.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// Unscoped tokens, and temporary credentials, the IAM federation calls keep at most (each),
+/// unless [`Builder::max_issued_tokens`] says otherwise.
+pub const DEFAULT_MAX_ISSUED_TOKENS: usize = 1000;
+
 /// Errors starting the endpoint.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -111,6 +115,7 @@ impl std::fmt::Debug for Builder {
             .field("max_files", &self.limits.max_files)
             .field("max_stored_bytes", &self.limits.max_stored_bytes)
             .field("body_timeout", &self.limits.body_timeout)
+            .field("max_issued_tokens", &self.limits.max_issued_tokens)
             .finish_non_exhaustive()
     }
 }
@@ -208,14 +213,23 @@ impl Builder {
         self
     }
 
+    /// Keeps at most `n` unscoped tokens, and `n` temporary credentials, issued by the IAM
+    /// federation calls (default [`DEFAULT_MAX_ISSUED_TOKENS`]). The calls are unsigned, so
+    /// any client can make the endpoint issue: once full, each store forgets its oldest entry,
+    /// which is then refused as an expired one would be. Must not be zero.
+    pub fn max_issued_tokens(mut self, n: usize) -> Self {
+        self.limits.max_issued_tokens = n;
+        self
+    }
+
     /// Binds 127.0.0.1, writes the seeded images to the storage directory and starts serving
     /// on the current Tokio runtime.
     ///
     /// # Errors
     ///
     /// [`Error::Bind`] when the port cannot be bound, [`Error::Storage`] when the storage
-    /// directory cannot be prepared, [`Error::Config`] for an empty AK or project id or a zero
-    /// body timeout.
+    /// directory cannot be prepared, [`Error::Config`] for an empty AK or project id, a zero
+    /// body timeout or a zero token cap.
     pub async fn start(self) -> Result<LocalEndpoint, Error> {
         let mut secrets = self.secrets;
         if secrets.is_empty() {
@@ -235,6 +249,9 @@ impl Builder {
         }
         if self.limits.body_timeout.is_zero() {
             return Err(Error::Config("zero body timeout".into()));
+        }
+        if self.limits.max_issued_tokens == 0 {
+            return Err(Error::Config("zero max_issued_tokens".into()));
         }
         let (temp_dir, storage) = match self.storage_dir {
             Some(dir) => (None, dir),
@@ -341,6 +358,7 @@ impl LocalEndpoint {
                 max_files: DEFAULT_MAX_FILES,
                 max_stored_bytes: DEFAULT_MAX_STORED_BYTES,
                 body_timeout: DEFAULT_BODY_TIMEOUT,
+                max_issued_tokens: DEFAULT_MAX_ISSUED_TOKENS,
             },
         }
     }

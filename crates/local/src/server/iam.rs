@@ -28,6 +28,9 @@ use crate::secret::Secret;
 
 /// Lifetime of an unscoped token, as IAM's: 24 hours.
 const UNSCOPED_LIFETIME_SECS: i64 = 24 * 3600;
+/// Longest `X-Idp-Id` taken: IAM names identity providers with at most 64 characters, and the
+/// value is echoed in answers.
+const MAX_IDP_ID_LEN: usize = 64;
 /// IAM's bounds and default of `duration_seconds`.
 const MIN_DURATION_SECS: i64 = 900;
 const MAX_DURATION_SECS: i64 = 86_400;
@@ -91,6 +94,14 @@ pub(super) fn create_unscoped_token(
             request_id,
         );
     };
+    if idp_id.len() > MAX_IDP_ID_LEN {
+        return iam_error(
+            StatusCode::BAD_REQUEST,
+            "IAM.0011",
+            &format!("The X-Idp-Id header is longer than {MAX_IDP_ID_LEN} bytes"),
+            request_id,
+        );
+    }
     let request = match parse_json(parts, body, request_id) {
         Ok(request) => request,
         Err(response) => return response,
@@ -119,7 +130,7 @@ pub(super) fn create_unscoped_token(
     let now = shared.now();
     let expires = now.saturating_add(UNSCOPED_LIFETIME_SECS);
     let token = format!("MIIlocal{}", random_hex(48));
-    federation.keep_unscoped(&token, idp_id, expires, now);
+    federation.keep_unscoped(token.clone(), expires, now);
     let mut response = json_response(
         StatusCode::CREATED,
         &json!({"token": {
@@ -196,7 +207,7 @@ pub(super) fn create_security_token(
         sk: sk.clone(),
         token: Some(security_token.clone()),
     };
-    federation.keep_issued(&ak, secret, expires, now);
+    federation.keep_issued(ak.clone(), secret, expires, now);
     let mut response = json_response(
         StatusCode::CREATED,
         &json!({"credential": {

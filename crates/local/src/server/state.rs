@@ -61,7 +61,7 @@ impl Shared {
             images,
             limits,
             stored_bytes: ByteQuota::new(limits.max_stored_bytes),
-            federation: Federation::new(Vec::new()),
+            federation: Federation::new(Vec::new(), limits.max_issued_tokens),
             files: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
         }
@@ -69,7 +69,7 @@ impl Shared {
 
     /// Takes OIDC id tokens of these identity providers only (none: any).
     pub(crate) fn with_identity_providers(mut self, identity_providers: Vec<String>) -> Self {
-        self.federation = Federation::new(identity_providers);
+        self.federation = Federation::new(identity_providers, self.limits.max_issued_tokens);
         self
     }
 
