@@ -244,6 +244,98 @@ async fn stalled_api_body_times_out() -> TestResult {
 }
 
 #[tokio::test]
+async fn trickled_api_body_is_cut_off_at_the_body_deadline() -> TestResult {
+    // Each byte comes well within the body timeout; the whole body would take 20 s.
+    let local = LocalEndpoint::builder()
+        .body_timeout(Duration::from_secs(10))
+        .body_deadline(Duration::from_millis(300))
+        .start()
+        .await?;
+    let host = common::host_of(local.url());
+    let path = sync_path();
+    let mut body = br#"{"image_type":"private_image"}"#.to_vec();
+    body.resize(1000, b' ');
+    let signed = Signing {
+        host: Some(&host),
+        method: "POST",
+        path_and_query: &path,
+        extra: &PROJECT_HEADER,
+        body: &body,
+        ..Signing::default()
+    }
+    .sign();
+    let head = signed.raw_head(&host, body.len());
+    let answer = common::trickle_exchange(
+        local.addr(),
+        &head,
+        &body,
+        Duration::from_millis(20),
+        Duration::from_secs(10),
+    )
+    .await;
+    let (status, text) = answer.expect("answered at the body deadline");
+    assert_eq!(status, 408, "{text}");
+    assert!(text.contains("APIGW.0201"), "{text}");
+    assert!(text.contains("in full within 300 ms"), "{text}");
+
+    // The same request sent whole is fine.
+    let (status, body) = status_and_body(signed.send(local.url(), None).await).await;
+    assert_eq!(status, 200, "{body}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_for_a_free_one() -> TestResult {
+    use tokio::io::AsyncWriteExt as _;
+    let local = LocalEndpoint::builder().max_connections(1).start().await?;
+    // Holds the only slot: connected, nothing sent (hyper's header timeout is 30 s).
+    let holder = tokio::net::TcpStream::connect(local.addr()).await?;
+    // Accepted first whatever the timing: the listen backlog is first in, first out.
+    let mut second = tokio::net::TcpStream::connect(local.addr()).await?;
+    second
+        .write_all(b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await?;
+    let mut received = Vec::new();
+    let served = tokio::time::timeout(
+        Duration::from_millis(500),
+        common::read_response(&mut second, &mut received),
+    )
+    .await;
+    assert!(
+        served.is_err() && received.is_empty(),
+        "served while the slot was held: {}",
+        String::from_utf8_lossy(&received)
+    );
+    assert_eq!(local.request_count(), 0);
+
+    drop(holder);
+    let served = tokio::time::timeout(
+        Duration::from_secs(10),
+        common::read_response(&mut second, &mut received),
+    )
+    .await;
+    assert!(served.is_ok(), "answered once the slot is free");
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.starts_with("HTTP/1.1 404"), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn zero_limits_are_configuration_errors() {
+    let builders = [
+        LocalEndpoint::builder().body_deadline(Duration::ZERO),
+        LocalEndpoint::builder().max_connections(0),
+    ];
+    for builder in builders {
+        let err = builder.start().await.expect_err("zero limit");
+        assert!(
+            matches!(err, huaweicloud_sdk_local::Error::Config(_)),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn zero_body_timeout_is_a_configuration_error() {
     let err = LocalEndpoint::builder()
         .body_timeout(Duration::ZERO)
