@@ -1,5 +1,6 @@
 //! Gateway checks beyond the signature itself: the declared payload hash must be the body's,
-//! `Host` must be signed, signed header values must be UTF-8, and a body the signature does not
+//! `Host` may be left unsigned (the Go SDK's way) but `X-Sdk-Date` may not, signed header values
+//! must be UTF-8, and a body the signature does not
 //! cover is not read before the signature is checked.
 
 mod common;
@@ -84,34 +85,104 @@ async fn declared_payload_hash_must_be_the_body_hash() -> TestResult {
 }
 
 #[tokio::test]
-async fn host_must_be_signed() -> TestResult {
+async fn host_may_be_left_unsigned() -> TestResult {
     let local = LocalEndpoint::start().await?;
     let path = format!("/v1/{DEFAULT_PROJECT_ID}/digital-human/stylized/picture-modelings?limit=1");
-    let unsigned_host = Signing {
-        host: None,
-        path_and_query: &path,
-        extra: &PROJECT_HEADER,
-        ..Signing::default()
+    for host in [None, Some(common::host_of(local.url()))] {
+        let signed = Signing {
+            host: host.as_deref(),
+            path_and_query: &path,
+            extra: &PROJECT_HEADER,
+            ..Signing::default()
+        }
+        .sign();
+        let (status, body) = status_and_body(signed.send(local.url(), None).await).await;
+        assert_eq!(status, 200, "host signed: {}: {body}", host.is_some());
     }
-    .sign();
-    let (status, body) = status_and_body(unsigned_host.send(local.url(), None).await).await;
-    assert_eq!(status, 401, "{body}");
-    assert_eq!(body["error_code"], "APIGW.0301");
-    assert_eq!(
-        body["error_msg"],
-        "Incorrect IAM authentication information: verify aksk signature fail, host is not a signed header"
-    );
+    Ok(())
+}
 
-    let host = common::host_of(local.url());
-    let signed_host = Signing {
-        host: Some(&host),
-        path_and_query: &path,
-        extra: &PROJECT_HEADER,
-        ..Signing::default()
-    }
-    .sign();
-    let (status, body) = status_and_body(signed_host.send(local.url(), None).await).await;
-    assert_eq!(status, 200, "{body}");
+/// A request signed as the official Go SDK signs it: every header it sets except
+/// `Content-Type`, and no `Host` (it neither adds nor signs one). The signature still covers
+/// what it names, and what the gateway refuses stays refused.
+#[tokio::test]
+async fn go_sdk_signature_without_host_is_accepted_and_still_checked() -> TestResult {
+    let local = LocalEndpoint::start().await?;
+    let path = sync_path();
+    let body = br#"{"image_type":"private_image"}"#;
+    let go_signed = |sk: &str| {
+        Signing {
+            sk,
+            method: "POST",
+            path_and_query: &path,
+            extra: &[("X-Project-Id", DEFAULT_PROJECT_ID)],
+            body,
+            ..Signing::default()
+        }
+        .sign()
+    };
+    let send = |signed: &common::Signed, path: &str, replace: Option<(&str, &str)>| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}{path}", local.url()))
+            .header("Content-Type", "application/json;charset=UTF-8");
+        for (name, value) in &signed.headers {
+            let value = match replace {
+                Some((n, v)) if n.eq_ignore_ascii_case(name) => v,
+                _ => value.as_str(),
+            };
+            request = request.header(name, value);
+        }
+        request.body(signed.body.clone()).send()
+    };
+
+    let signed = go_signed(huaweicloud_sdk_local::DEFAULT_SK);
+    let authorization = &signed
+        .headers
+        .iter()
+        .find(|(n, _)| n == "Authorization")
+        .expect("Authorization")
+        .1;
+    assert!(
+        authorization.contains("SignedHeaders=x-project-id;x-sdk-date,"),
+        "{authorization}"
+    );
+    let (status, answer) = status_and_body(send(&signed, &path, None).await?).await;
+    assert_eq!(status, 200, "{answer}");
+
+    let refused = |answer: &Value, detail: &str| {
+        let msg = answer["error_msg"].as_str().unwrap_or("");
+        assert_eq!(answer["error_code"], "APIGW.0301", "{answer}");
+        assert!(msg.contains(detail), "{msg}");
+    };
+    // A wrong secret.
+    let wrong = go_signed("not-the-secret");
+    let (status, answer) = status_and_body(send(&wrong, &path, None).await?).await;
+    assert_eq!(status, 401);
+    refused(&answer, "verify aksk signature fail, canonicalRequest:");
+    // A signed header changed after signing.
+    let other_project = "fedcba9876543210fedcba9876543210";
+    let (status, answer) =
+        status_and_body(send(&signed, &path, Some(("X-Project-Id", other_project))).await?).await;
+    assert_eq!(status, 401);
+    refused(&answer, "verify aksk signature fail, canonicalRequest:");
+    // Another body under the same signature.
+    let mut tampered = go_signed(huaweicloud_sdk_local::DEFAULT_SK);
+    tampered.body = br#"{"image_type":"shared_image"}"#.to_vec();
+    let (status, answer) = status_and_body(send(&tampered, &path, None).await?).await;
+    assert_eq!(status, 401);
+    refused(&answer, "verify aksk signature fail, canonicalRequest:");
+    // X-Sdk-Date must still be signed.
+    let unsigned_date = authorization.replace(
+        "SignedHeaders=x-project-id;x-sdk-date,",
+        "SignedHeaders=x-project-id,",
+    );
+    let (status, answer) =
+        status_and_body(send(&signed, &path, Some(("Authorization", &unsigned_date))).await?).await;
+    assert_eq!(status, 401);
+    refused(
+        &answer,
+        "verify aksk signature fail, x-sdk-date is not a signed header",
+    );
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! The gateway's signature checks, for the mock: the local endpoint's own gateway code (every
-//! signing algorithm, signed `Host` and `X-Sdk-Date`, clock skew, payload hash, security token),
+//! signing algorithm, signed `X-Sdk-Date`, clock skew, payload hash, security token),
 //! with its rejection turned into the mock's answer.
 
 use std::collections::HashMap;
