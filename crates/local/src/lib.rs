@@ -24,12 +24,14 @@ use tokio::task::JoinHandle;
 mod datetime;
 mod hex;
 pub mod mock;
+mod secret;
 pub mod seed;
 mod server;
 pub mod signature;
 mod sync;
 
-use server::{Limits, Secret, Shared};
+use secret::Secret;
+use server::{Limits, Shared};
 
 /// Access key the endpoint accepts when no credentials are configured (the AK of the golden
 /// test vectors).
@@ -55,6 +57,17 @@ pub const DEFAULT_MAX_STORED_BYTES: u64 = 1 << 30;
 /// Longest wait for the next piece of a request body, unless [`Builder::body_timeout`] says
 /// otherwise: 30 seconds.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Longest time a whole request body may take, unless [`Builder::body_deadline`] says
+/// otherwise: 5 minutes.
+pub const DEFAULT_BODY_DEADLINE: Duration = Duration::from_secs(5 * 60);
+
+/// Connections served at once, unless [`Builder::max_connections`] says otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+
+/// Unscoped tokens, and temporary credentials, the IAM federation calls keep at most (each),
+/// unless [`Builder::max_issued_tokens`] says otherwise.
+pub const DEFAULT_MAX_ISSUED_TOKENS: usize = 1000;
 
 /// Errors starting the endpoint.
 #[derive(Debug, thiserror::Error)]
@@ -109,6 +122,9 @@ impl std::fmt::Debug for Builder {
             .field("max_files", &self.limits.max_files)
             .field("max_stored_bytes", &self.limits.max_stored_bytes)
             .field("body_timeout", &self.limits.body_timeout)
+            .field("body_deadline", &self.limits.body_deadline)
+            .field("max_connections", &self.limits.max_connections)
+            .field("max_issued_tokens", &self.limits.max_issued_tokens)
             .finish_non_exhaustive()
     }
 }
@@ -206,14 +222,40 @@ impl Builder {
         self
     }
 
+    /// Waits at most `deadline` for a whole request body, counted from its first read (default
+    /// [`DEFAULT_BODY_DEADLINE`]): a client that sends a byte now and then, never pausing for
+    /// the [`body_timeout`](Self::body_timeout), is cut off there, with the same answers.
+    /// Must not be zero.
+    pub fn body_deadline(mut self, deadline: Duration) -> Self {
+        self.limits.body_deadline = deadline;
+        self
+    }
+
+    /// Serves at most `n` connections at once (default [`DEFAULT_MAX_CONNECTIONS`]); further
+    /// connections wait in the listen backlog until one closes. Idle keep-alive connections
+    /// count too. Must not be zero.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.limits.max_connections = n;
+        self
+    }
+
+    /// Keeps at most `n` unscoped tokens, and `n` temporary credentials, issued by the IAM
+    /// federation calls (default [`DEFAULT_MAX_ISSUED_TOKENS`]). The calls are unsigned, so
+    /// any client can make the endpoint issue: once full, each store forgets its oldest entry,
+    /// which is then refused as an expired one would be. Must not be zero.
+    pub fn max_issued_tokens(mut self, n: usize) -> Self {
+        self.limits.max_issued_tokens = n;
+        self
+    }
+
     /// Binds 127.0.0.1, writes the seeded images to the storage directory and starts serving
     /// on the current Tokio runtime.
     ///
     /// # Errors
     ///
     /// [`Error::Bind`] when the port cannot be bound, [`Error::Storage`] when the storage
-    /// directory cannot be prepared, [`Error::Config`] for an empty AK or project id or a zero
-    /// body timeout.
+    /// directory cannot be prepared, [`Error::Config`] for an empty AK or project id, or a zero
+    /// body timeout, body deadline, connection cap or token cap.
     pub async fn start(self) -> Result<LocalEndpoint, Error> {
         let mut secrets = self.secrets;
         if secrets.is_empty() {
@@ -233,6 +275,15 @@ impl Builder {
         }
         if self.limits.body_timeout.is_zero() {
             return Err(Error::Config("zero body timeout".into()));
+        }
+        if self.limits.body_deadline.is_zero() {
+            return Err(Error::Config("zero body deadline".into()));
+        }
+        if self.limits.max_connections == 0 {
+            return Err(Error::Config("zero max_connections".into()));
+        }
+        if self.limits.max_issued_tokens == 0 {
+            return Err(Error::Config("zero max_issued_tokens".into()));
         }
         let (temp_dir, storage) = match self.storage_dir {
             Some(dir) => (None, dir),
@@ -339,6 +390,9 @@ impl LocalEndpoint {
                 max_files: DEFAULT_MAX_FILES,
                 max_stored_bytes: DEFAULT_MAX_STORED_BYTES,
                 body_timeout: DEFAULT_BODY_TIMEOUT,
+                body_deadline: DEFAULT_BODY_DEADLINE,
+                max_connections: DEFAULT_MAX_CONNECTIONS,
+                max_issued_tokens: DEFAULT_MAX_ISSUED_TOKENS,
             },
         }
     }

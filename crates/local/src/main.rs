@@ -2,15 +2,17 @@
 //!
 //! ```text
 //! huaweicloud-sdk-local [--port N] [--ak AK --sk SK [--token TOKEN]] [--project-id ID] [--dir DIR]
-//!     [--max-files N] [--max-stored-bytes N] [--body-timeout SECS]
+//!     [--max-files N] [--max-stored-bytes N] [--body-timeout SECS] [--body-deadline SECS]
+//!     [--max-connections N] [--max-issued-tokens N]
 //! ```
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use huaweicloud_sdk_local::{
-    DEFAULT_AK, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_FILES, DEFAULT_MAX_STORED_BYTES,
-    DEFAULT_PROJECT_ID, DEFAULT_SK, LocalEndpoint,
+    DEFAULT_AK, DEFAULT_BODY_DEADLINE, DEFAULT_BODY_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_FILES, DEFAULT_MAX_ISSUED_TOKENS, DEFAULT_MAX_STORED_BYTES, DEFAULT_PROJECT_ID,
+    DEFAULT_SK, LocalEndpoint,
 };
 
 const USAGE: &str = "\
@@ -35,6 +37,13 @@ Options:
                     bytes uploads may occupy, in progress included (default: 1073741824)
   --body-timeout SECS
                     longest pause while receiving a request body (default: 30)
+  --body-deadline SECS
+                    longest time a whole request body may take (default: 300)
+  --max-connections N
+                    connections served at once; more wait to be accepted (default: 256)
+  --max-issued-tokens N
+                    unscoped tokens, and temporary credentials, the federation
+                    calls keep; the oldest are forgotten beyond (default: 1000)
   -h, --help        print this help
 ";
 
@@ -48,6 +57,18 @@ struct Args {
     max_files: usize,
     max_stored_bytes: u64,
     body_timeout: Duration,
+    body_deadline: Duration,
+    max_connections: usize,
+    max_issued_tokens: usize,
+}
+
+/// A duration option's value: seconds above 0, fractions allowed.
+fn seconds(name: &str, v: &str) -> Result<Duration, String> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|secs| *secs > 0.0)
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| format!("invalid {name} {v:?} (seconds, above 0)"))
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -61,6 +82,9 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         max_files: DEFAULT_MAX_FILES,
         max_stored_bytes: DEFAULT_MAX_STORED_BYTES,
         body_timeout: DEFAULT_BODY_TIMEOUT,
+        body_deadline: DEFAULT_BODY_DEADLINE,
+        max_connections: DEFAULT_MAX_CONNECTIONS,
+        max_issued_tokens: DEFAULT_MAX_ISSUED_TOKENS,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -98,14 +122,23 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                     .parse()
                     .map_err(|_| format!("invalid --max-stored-bytes {v:?}"))?;
             }
-            "--body-timeout" => {
+            "--body-timeout" => parsed.body_timeout = seconds(&name, &value()?)?,
+            "--body-deadline" => parsed.body_deadline = seconds(&name, &value()?)?,
+            "--max-connections" => {
                 let v = value()?;
-                parsed.body_timeout = v
-                    .parse::<f64>()
+                parsed.max_connections = v
+                    .parse()
                     .ok()
-                    .filter(|secs| *secs > 0.0)
-                    .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
-                    .ok_or_else(|| format!("invalid --body-timeout {v:?} (seconds, above 0)"))?;
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("invalid --max-connections {v:?} (above 0)"))?;
+            }
+            "--max-issued-tokens" => {
+                let v = value()?;
+                parsed.max_issued_tokens = v
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("invalid --max-issued-tokens {v:?} (above 0)"))?;
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -124,7 +157,10 @@ async fn run(args: Args) -> Result<(), String> {
         .port(args.port)
         .max_files(args.max_files)
         .max_stored_bytes(args.max_stored_bytes)
-        .body_timeout(args.body_timeout);
+        .body_timeout(args.body_timeout)
+        .body_deadline(args.body_deadline)
+        .max_connections(args.max_connections)
+        .max_issued_tokens(args.max_issued_tokens);
     let (ak, sk) = match (args.ak, args.sk) {
         (Some(ak), Some(sk)) => (ak, sk),
         _ => (DEFAULT_AK.to_owned(), DEFAULT_SK.to_owned()),

@@ -160,3 +160,126 @@ async fn issued_credentials_need_their_security_token() {
         .with_endpoint(local.url());
     list_jobs(&config).await.unwrap();
 }
+
+/// `POST` of an unsigned IAM call: `(status, JSON body, X-Subject-Token)`.
+async fn iam_post(
+    local: &LocalEndpoint,
+    path: &str,
+    body: Value,
+    idp: Option<&str>,
+) -> (u16, Value, Option<String>) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}{path}", local.url()))
+        .header("content-type", "application/json;charset=UTF-8")
+        .body(body.to_string());
+    if let Some(idp) = idp {
+        request = request.header("x-idp-id", idp);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let subject = response
+        .headers()
+        .get("x-subject-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or_default();
+    (status, body, subject)
+}
+
+async fn unscoped_token(local: &LocalEndpoint) -> String {
+    let body = json!({"auth": {"id_token": {"id": "t"}}});
+    let (status, body, token) =
+        iam_post(local, "/v3.0/OS-AUTH/id-token/tokens", body, Some("idp")).await;
+    assert_eq!(status, 201, "{body}");
+    token.unwrap()
+}
+
+async fn exchange(local: &LocalEndpoint, unscoped: &str) -> (u16, Value) {
+    let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"id": unscoped}}}});
+    let (status, body, _) = iam_post(local, "/v3.0/OS-CREDENTIAL/securitytokens", body, None).await;
+    (status, body)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_idp_id_is_refused_and_not_echoed() {
+    let local = LocalEndpoint::start().await.unwrap();
+    let body = json!({"auth": {"id_token": {"id": "t"}}});
+    let longest = "i".repeat(64);
+    let (status, answer, _) = iam_post(
+        &local,
+        "/v3.0/OS-AUTH/id-token/tokens",
+        body.clone(),
+        Some(&longest),
+    )
+    .await;
+    assert_eq!(status, 201, "{answer}");
+
+    let oversized = "x".repeat(60_000);
+    let (status, answer, token) = iam_post(
+        &local,
+        "/v3.0/OS-AUTH/id-token/tokens",
+        body,
+        Some(&oversized),
+    )
+    .await;
+    assert_eq!(status, 400, "{answer}");
+    assert_eq!(answer["error"]["code"], "IAM.0011");
+    let message = answer["error"]["message"].as_str().unwrap();
+    assert!(message.contains("X-Idp-Id"), "{message}");
+    assert!(
+        !answer.to_string().contains("xxxx"),
+        "the value is not echoed"
+    );
+    assert!(token.is_none());
+}
+
+/// The unsigned calls keep at most `max_issued_tokens` of each kind: the oldest is forgotten.
+#[tokio::test(flavor = "multi_thread")]
+async fn federation_stores_keep_at_most_their_cap() {
+    let local = LocalEndpoint::builder()
+        .max_issued_tokens(2)
+        .start()
+        .await
+        .unwrap();
+    let first = unscoped_token(&local).await;
+    let second = unscoped_token(&local).await;
+    let third = unscoped_token(&local).await;
+    let (status, body) = exchange(&local, &first).await;
+    assert_eq!(status, 401, "the oldest is forgotten: {body}");
+    assert_eq!(body["error"]["code"], "IAM.0301");
+
+    let mut issued = Vec::new();
+    for token in [&second, &third, &second] {
+        let (status, body) = exchange(&local, token).await;
+        assert_eq!(status, 201, "{body}");
+        let credential = &body["credential"];
+        issued.push(
+            huaweicloud_sdk_core::Credentials::new(
+                credential["access"].as_str().unwrap(),
+                credential["secret"].as_str().unwrap(),
+            )
+            .with_security_token(credential["securitytoken"].as_str().unwrap())
+            .with_project_id(local.project_id()),
+        );
+    }
+    let config = |c: &huaweicloud_sdk_core::Credentials| {
+        huaweicloud_sdk_core::Config::new(c.clone()).with_endpoint(local.url())
+    };
+    let e = list_jobs(&config(&issued[0])).await.unwrap_err();
+    assert!(e.to_string().contains("not found"), "{e}");
+    list_jobs(&config(&issued[1])).await.unwrap();
+    list_jobs(&config(&issued[2])).await.unwrap();
+}
+
+#[tokio::test]
+async fn zero_token_cap_is_a_configuration_error() {
+    let err = LocalEndpoint::builder()
+        .max_issued_tokens(0)
+        .start()
+        .await
+        .expect_err("zero cap");
+    assert!(
+        matches!(err, huaweicloud_sdk_local::Error::Config(_)),
+        "{err}"
+    );
+}

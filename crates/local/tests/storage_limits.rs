@@ -169,6 +169,42 @@ async fn stalled_upload_times_out_and_leaves_no_file() -> TestResult {
     Ok(())
 }
 
+#[tokio::test]
+async fn trickled_upload_is_cut_off_at_the_body_deadline_and_leaves_no_file() -> TestResult {
+    // Each byte comes well within the body timeout; the whole body would take 20 s.
+    let local = LocalEndpoint::builder()
+        .body_timeout(Duration::from_secs(10))
+        .body_deadline(Duration::from_millis(300))
+        .start()
+        .await?;
+    let content = vec![7u8; 1000];
+    let (_, url) = register(&local, &content).await;
+    let host = common::host_of(local.url());
+    let head = format!(
+        "PUT {} HTTP/1.1\r\nHost: {host}\r\nContent-Type: image/png\r\n\
+         Content-MD5: {}\r\nContent-Length: 1000\r\n\r\n",
+        url.trim_start_matches(local.url()),
+        common::content_md5(&content)
+    );
+    let answer = common::trickle_exchange(
+        local.addr(),
+        &head,
+        &content,
+        Duration::from_millis(20),
+        Duration::from_secs(10),
+    )
+    .await;
+    let (status, text) = answer.expect("answered at the body deadline");
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("<Code>RequestTimeout</Code>"), "{text}");
+    assert!(text.contains("body deadline (300 ms)"), "{text}");
+    assert!(
+        leftovers(&local.storage_dir().join("files"), &[]).is_empty(),
+        "no partial or temporary file"
+    );
+    Ok(())
+}
+
 /// Opens a PUT of `len` bytes to `url` and returns the connection, head sent, body not yet.
 async fn open_put(local: &LocalEndpoint, url: &str, md5_of: &[u8]) -> tokio::net::TcpStream {
     let host = common::host_of(local.url());

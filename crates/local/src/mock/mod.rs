@@ -29,10 +29,10 @@ use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::secret::Secret;
 use crate::{Clock, DEFAULT_AK, DEFAULT_PROJECT_ID, DEFAULT_SK, Error};
 pub use stub::On;
 use stub::Stubs;
-use verify::Secret;
 
 /// State shared with the server task.
 struct State {

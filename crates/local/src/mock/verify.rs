@@ -1,14 +1,13 @@
 //! The gateway's signature checks, for the mock: the local endpoint's own gateway code (every
-//! signing algorithm, signed `Host` and `X-Sdk-Date`, clock skew, payload hash, security token),
+//! signing algorithm, signed `X-Sdk-Date`, clock skew, payload hash, security token),
 //! with its rejection turned into the mock's answer.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 
-pub(super) use crate::server::Secret;
-
 use super::answer::Answer;
+use crate::secret::Secret;
 
 /// `Ok` when the request is signed with one of `secrets`; the gateway's 401 otherwise.
 pub(super) async fn verify(

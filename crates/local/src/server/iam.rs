@@ -16,57 +16,24 @@
 // `Response` on the rejection path does not matter.
 #![allow(clippy::result_large_err)]
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-use crate::sync::lock;
-
 use http::{HeaderValue, Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::Shared;
 use super::body::{Body, json_response};
 use super::request::header;
-use super::state::Secret;
 use crate::datetime::format_rfc3339;
 use crate::hex::random_hex;
+use crate::secret::Secret;
 
 /// Lifetime of an unscoped token, as IAM's: 24 hours.
 const UNSCOPED_LIFETIME_SECS: i64 = 24 * 3600;
+/// Longest `X-Idp-Id` taken: IAM names identity providers with at most 64 characters, and the
+/// value is echoed in answers.
+const MAX_IDP_ID_LEN: usize = 64;
 /// IAM's bounds and default of `duration_seconds`.
 const MIN_DURATION_SECS: i64 = 900;
 const MAX_DURATION_SECS: i64 = 86_400;
-
-/// Tokens and credentials issued by the federation calls.
-pub(crate) struct Federation {
-    /// Identity providers whose id tokens are taken; empty: any.
-    identity_providers: Vec<String>,
-    /// Unscoped token → (identity provider, expiry in Unix seconds).
-    unscoped: Mutex<HashMap<String, (String, i64)>>,
-    /// Temporary AK → its secret and expiry.
-    issued: Mutex<HashMap<String, (Secret, i64)>>,
-}
-
-impl Federation {
-    pub(crate) fn new(identity_providers: Vec<String>) -> Self {
-        Self {
-            identity_providers,
-            unscoped: Mutex::new(HashMap::new()),
-            issued: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// The secret of temporary credentials issued here, while they are valid at `now`.
-    pub(super) fn issued_secret(&self, ak: &str, now: i64) -> Option<Secret> {
-        let issued = lock(&self.issued);
-        let (secret, expires) = issued.get(ak)?;
-        (now < *expires).then(|| secret.clone())
-    }
-
-    fn accepts(&self, idp_id: &str) -> bool {
-        self.identity_providers.is_empty() || self.identity_providers.iter().any(|i| i == idp_id)
-    }
-}
 
 /// IAM's error shape, with the request id as `X-IAM-Trace-Id`.
 fn iam_error(status: StatusCode, code: &str, message: &str, request_id: &str) -> Response<Body> {
@@ -127,6 +94,14 @@ pub(super) fn create_unscoped_token(
             request_id,
         );
     };
+    if idp_id.len() > MAX_IDP_ID_LEN {
+        return iam_error(
+            StatusCode::BAD_REQUEST,
+            "IAM.0011",
+            &format!("The X-Idp-Id header is longer than {MAX_IDP_ID_LEN} bytes"),
+            request_id,
+        );
+    }
     let request = match parse_json(parts, body, request_id) {
         Ok(request) => request,
         Err(response) => return response,
@@ -155,11 +130,7 @@ pub(super) fn create_unscoped_token(
     let now = shared.now();
     let expires = now.saturating_add(UNSCOPED_LIFETIME_SECS);
     let token = format!("MIIlocal{}", random_hex(48));
-    {
-        let mut unscoped = lock(&federation.unscoped);
-        unscoped.retain(|_, (_, at)| now < *at);
-        unscoped.insert(token.clone(), (idp_id.to_owned(), expires));
-    }
+    federation.keep_unscoped(token.clone(), expires, now);
     let mut response = json_response(
         StatusCode::CREATED,
         &json!({"token": {
@@ -220,10 +191,7 @@ pub(super) fn create_security_token(
     };
     let now = shared.now();
     let federation = &shared.federation;
-    let known = lock(&federation.unscoped)
-        .get(token)
-        .is_some_and(|(_, expires)| now < *expires);
-    if !known {
+    if !federation.unscoped_is_valid(token, now) {
         return iam_error(
             StatusCode::UNAUTHORIZED,
             "IAM.0301",
@@ -235,15 +203,11 @@ pub(super) fn create_security_token(
     let sk = random_hex(20);
     let security_token = format!("gQpjbi1ub3J0aC00local{}", random_hex(64));
     let expires = now.saturating_add(duration);
-    {
-        let mut issued = lock(&federation.issued);
-        issued.retain(|_, (_, at)| now < *at);
-        let secret = Secret {
-            sk: sk.clone(),
-            token: Some(security_token.clone()),
-        };
-        issued.insert(ak.clone(), (secret, expires));
-    }
+    let secret = Secret {
+        sk: sk.clone(),
+        token: Some(security_token.clone()),
+    };
+    federation.keep_issued(ak.clone(), secret, expires, now);
     let mut response = json_response(
         StatusCode::CREATED,
         &json!({"credential": {

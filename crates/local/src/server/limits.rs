@@ -1,5 +1,6 @@
 //! Resource limits: how many files may be registered, how many bytes uploads may occupy on
-//! disk, and how long the endpoint waits for a request body. A CI job sharing a disk with other
+//! disk, how long the endpoint waits for a request body, how many connections it serves at
+//! once, and how many tokens the unsigned federation calls keep. A CI job sharing a disk with other
 //! jobs must not be filled up or held open by a runaway client.
 
 use std::sync::{Mutex, MutexGuard};
@@ -14,6 +15,12 @@ pub(crate) struct Limits {
     pub(crate) max_stored_bytes: u64,
     /// Longest wait for the next piece of a request body.
     pub(crate) body_timeout: Duration,
+    /// Longest time a whole request body may take, however steadily it arrives.
+    pub(crate) body_deadline: Duration,
+    /// Connections served at once; further ones wait in the listen backlog.
+    pub(crate) max_connections: usize,
+    /// Unscoped tokens kept, and temporary credentials kept, by the federation calls (each).
+    pub(crate) max_issued_tokens: usize,
 }
 
 /// Bytes of completed uploads and of uploads in progress.

@@ -6,6 +6,7 @@
 
 mod body;
 mod errors;
+mod federation;
 mod gateway;
 mod hss;
 mod iam;
@@ -32,7 +33,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use crate::hex::random_hex;
@@ -40,7 +41,7 @@ use body::Body;
 pub(crate) use gateway::verify_request;
 pub(crate) use limits::Limits;
 use routes::route;
-pub(crate) use state::{Secret, Shared};
+pub(crate) use state::Shared;
 pub(crate) use storage::prepare_storage;
 
 /// How long open connections get to finish after shutdown.
@@ -48,21 +49,31 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Accepts connections until shutdown, then lets open ones finish for a grace period.
+/// Accepts connections until shutdown, then lets open ones finish for a grace period. At most
+/// `Limits::max_connections` are served at once: a connection is accepted only once a slot is
+/// free, so further ones wait in the listen backlog instead of holding a task and a socket each.
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let slots = Arc::new(Semaphore::new(shared.limits.max_connections));
     let mut connections = JoinSet::new();
     loop {
+        // Dropping this future (another branch won) releases a slot it had taken: accepting is
+        // cancel-safe, so no connection is lost either.
+        let next = async {
+            let slot = Arc::clone(&slots).acquire_owned().await;
+            (slot, listener.accept().await)
+        };
         tokio::select! {
             _ = shutdown.changed() => break,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
+            (slot, accepted) = next => match (slot, accepted) {
+                (Ok(slot), Ok((stream, _))) => {
                     let shared = Arc::clone(&shared);
                     let mut stop = shutdown.clone();
                     connections.spawn(async move {
+                        let _slot = slot;
                         let service = service_fn(move |req| handle(Arc::clone(&shared), req));
                         let conn = http1::Builder::new()
                             .timer(TokioTimer::new())
@@ -77,8 +88,10 @@ pub(crate) async fn serve(
                         }
                     });
                 }
+                // The semaphore is never closed; stop serving rather than spin if it were.
+                (Err(_), _) => break,
                 // Out of file descriptors and the like: back off instead of spinning.
-                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                (Ok(_), Err(_)) => tokio::time::sleep(Duration::from_millis(20)).await,
             },
             Some(_) = connections.join_next(), if !connections.is_empty() => {}
         }

@@ -206,8 +206,8 @@ pub(super) async fn route(
 
 /// The body of an API request: at most [`MAX_API_BODY`] bytes, within the body timeout.
 async fn read_api_body(shared: &Shared, body: Incoming) -> Result<Bytes, Response<Body>> {
-    let timeout = shared.limits.body_timeout;
-    read_body(body, MAX_API_BODY, timeout)
+    let limits = &shared.limits;
+    read_body(body, MAX_API_BODY, limits)
         .await
         .map_err(|e| match e {
             ReadError::TooLarge => service_error(
@@ -220,7 +220,15 @@ async fn read_api_body(shared: &Shared, body: Incoming) -> Result<Bytes, Respons
                 "APIGW.0201",
                 format!(
                     "Request body not received: no data for {} ms",
-                    timeout.as_millis()
+                    limits.body_timeout.as_millis()
+                ),
+            ),
+            ReadError::TooSlow => service_error(
+                StatusCode::REQUEST_TIMEOUT,
+                "APIGW.0201",
+                format!(
+                    "Request body not received in full within {} ms",
+                    limits.body_deadline.as_millis()
                 ),
             ),
             ReadError::Broken(e) => service_error(

@@ -5,20 +5,14 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use super::iam::Federation;
+use super::federation::Federation;
 use super::limits::{ByteQuota, Limits};
 use super::storage::StoredImage;
 use crate::Clock;
 use crate::datetime::unix_secs;
 use crate::hex::random_hex;
+use crate::secret::Secret;
 use crate::signature;
-
-/// The secret half of an access key.
-#[derive(Clone)]
-pub(crate) struct Secret {
-    pub(crate) sk: String,
-    pub(crate) token: Option<String>,
-}
 
 /// A file registered with `CreateFile`.
 pub(super) struct FileRecord {
@@ -67,7 +61,7 @@ impl Shared {
             images,
             limits,
             stored_bytes: ByteQuota::new(limits.max_stored_bytes),
-            federation: Federation::new(Vec::new()),
+            federation: Federation::new(Vec::new(), limits.max_issued_tokens),
             files: Mutex::new(HashMap::new()),
             requests: AtomicU64::new(0),
         }
@@ -75,7 +69,7 @@ impl Shared {
 
     /// Takes OIDC id tokens of these identity providers only (none: any).
     pub(crate) fn with_identity_providers(mut self, identity_providers: Vec<String>) -> Self {
-        self.federation = Federation::new(identity_providers);
+        self.federation = Federation::new(identity_providers, self.limits.max_issued_tokens);
         self
     }
 

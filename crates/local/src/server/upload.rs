@@ -12,7 +12,7 @@ use tokio::io::AsyncWriteExt as _;
 use super::Shared;
 use super::body::{Body, full};
 use super::errors::obs_error;
-use super::read::{ReadError, next_data};
+use super::read::{BodyTimer, ReadError, next_data};
 use super::request::{header, parse_query, query_value};
 use crate::hex::hex;
 use crate::signature::constant_time_eq;
@@ -166,6 +166,14 @@ pub(super) async fn upload(
                 shared.limits.body_timeout.as_millis()
             ),
         ),
+        Err(UploadError::Read(ReadError::TooSlow)) => (
+            StatusCode::BAD_REQUEST,
+            "RequestTimeout",
+            format!(
+                "The body was not received in full within the body deadline ({} ms)",
+                shared.limits.body_deadline.as_millis()
+            ),
+        ),
         Err(UploadError::Read(ReadError::TooLarge)) => (
             StatusCode::BAD_REQUEST,
             "EntityTooLarge",
@@ -204,8 +212,8 @@ async fn store_upload(
         tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
     let mut md5 = Md5::new();
     let mut written: u64 = 0;
-    let idle = shared.limits.body_timeout;
-    while let Some(data) = next_data(&mut body, idle)
+    let timer = BodyTimer::start(&shared.limits);
+    while let Some(data) = next_data(&mut body, &timer)
         .await
         .map_err(UploadError::Read)?
     {

@@ -178,25 +178,71 @@ pub async fn raw_exchange(
     body: &[u8],
     wait: std::time::Duration,
 ) -> Option<(u16, String)> {
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio::io::AsyncWriteExt as _;
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     stream.write_all(head.as_bytes()).await.expect("write head");
     stream.write_all(body).await.expect("write body");
     let mut received = Vec::new();
-    let read = async {
-        let mut buf = [0u8; 4096];
-        loop {
-            match stream.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => received.extend_from_slice(&buf[..n]),
-            }
-            if response_complete(&received) {
+    let _ = tokio::time::timeout(wait, read_response(&mut stream, &mut received)).await;
+    parse_status(&received)
+}
+
+/// Writes `head` on a new connection to `addr`, then `body` one byte at a time with `every`
+/// between bytes, and returns the response the server sends within `wait` (status code and
+/// text), or `None`. Writing stops when a write fails; the connection stays open meanwhile.
+pub async fn trickle_exchange(
+    addr: std::net::SocketAddr,
+    head: &str,
+    body: &[u8],
+    every: std::time::Duration,
+    wait: std::time::Duration,
+) -> Option<(u16, String)> {
+    use tokio::io::AsyncWriteExt as _;
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (mut reader, mut writer) = stream.into_split();
+    writer.write_all(head.as_bytes()).await.expect("write head");
+    let trickle = async move {
+        for byte in body {
+            if writer.write_all(std::slice::from_ref(byte)).await.is_err() {
                 break;
             }
+            tokio::time::sleep(every).await;
         }
+        // Holds the write half open until the answer is read.
+        std::future::pending::<()>().await;
     };
-    let _ = tokio::time::timeout(wait, read).await;
-    let text = String::from_utf8_lossy(&received).into_owned();
+    let mut received = Vec::new();
+    let _ = tokio::time::timeout(wait, async {
+        tokio::select! {
+            () = trickle => {}
+            () = read_response(&mut reader, &mut received) => {}
+        }
+    })
+    .await;
+    parse_status(&received)
+}
+
+/// Reads into `received` until it holds a whole response or the connection ends.
+pub async fn read_response(
+    stream: &mut (impl tokio::io::AsyncRead + Unpin),
+    received: &mut Vec<u8>,
+) {
+    use tokio::io::AsyncReadExt as _;
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => received.extend_from_slice(&buf[..n]),
+        }
+        if response_complete(received) {
+            break;
+        }
+    }
+}
+
+/// The status code and text of a (possibly partial) response.
+fn parse_status(received: &[u8]) -> Option<(u16, String)> {
+    let text = String::from_utf8_lossy(received).into_owned();
     let status = text.split(' ').nth(1)?.parse().ok()?;
     Some((status, text))
 }
