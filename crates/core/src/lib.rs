@@ -17,6 +17,7 @@
 pub mod body;
 pub mod config;
 pub mod credentials;
+mod env;
 pub mod error;
 pub mod executor;
 pub mod iam;

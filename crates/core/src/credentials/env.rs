@@ -1,12 +1,11 @@
 //! [`EnvironmentProvider`]: credentials from `HUAWEICLOUD_SDK_*` environment variables.
 
-use std::ffi::OsString;
 use std::fmt;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use super::{Credentials, FederatedProvider, ProvideCredentials};
+use crate::env::{EnvLookup, path_var, process_env, string_lookup, text_var};
 use crate::error::{Error, Result};
 
 pub(crate) const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -16,58 +15,6 @@ pub(crate) const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 pub(crate) const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub(crate) const ENV_IDP_ID: &str = "HUAWEICLOUD_SDK_IDP_ID";
 pub(crate) const ENV_ID_TOKEN_FILE: &str = "HUAWEICLOUD_SDK_ID_TOKEN_FILE";
-
-/// How a provider looks up an environment variable; injectable so tests never touch the real
-/// process environment. Values are `OsString`s so that a value that is not valid UTF-8 is seen,
-/// and reported, rather than taken for an unset variable.
-pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<OsString> + Send + Sync>;
-
-/// Looks variables up in the process environment (`std::env::var_os`).
-pub(crate) fn process_env() -> EnvLookup {
-    Arc::new(|name: &str| std::env::var_os(name))
-}
-
-/// A lookup of UTF-8 values (the public `from_lookup` constructors take these).
-pub(crate) fn string_lookup<F>(lookup: F) -> EnvLookup
-where
-    F: Fn(&str) -> Option<String> + Send + Sync + 'static,
-{
-    Arc::new(move |name: &str| lookup(name).map(OsString::from))
-}
-
-/// Variable `name` as text: trimmed, `Ok(None)` when unset or blank, `Err(())` when its value
-/// is not valid UTF-8 (the caller names the variable in its error, never the value).
-pub(crate) fn text_var(lookup: &EnvLookup, name: &str) -> std::result::Result<Option<String>, ()> {
-    match lookup(name) {
-        None => Ok(None),
-        Some(value) => value
-            .into_string()
-            .map(|text| non_empty(Some(text)))
-            .map_err(drop),
-    }
-}
-
-/// Variable `name` as a path: trimmed when it is UTF-8, taken as is otherwise (paths need not
-/// be UTF-8); `None` when unset or blank.
-pub(crate) fn path_var(lookup: &EnvLookup, name: &str) -> Option<OsString> {
-    match lookup(name)?.into_string() {
-        Ok(text) => non_empty(Some(text)).map(OsString::from),
-        Err(raw) => (!raw.is_empty()).then_some(raw),
-    }
-}
-
-/// Trims a value and treats an empty one as missing.
-pub(crate) fn non_empty(value: Option<String>) -> Option<String> {
-    let value = value?;
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        None
-    } else if trimmed.len() == value.len() {
-        Some(value)
-    } else {
-        Some(trimmed.to_owned())
-    }
-}
 
 /// Names joined for a sentence: `A`, `A and B`, `A, B and C`.
 pub(crate) fn join_names(names: &[&str]) -> String {
@@ -237,6 +184,8 @@ impl ProvideCredentials for EnvironmentProvider {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::ffi::OsString;
+    use std::sync::Arc;
 
     fn provider(vars: &[(&str, &str)]) -> EnvironmentProvider {
         let map: HashMap<String, String> = vars
@@ -248,9 +197,6 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(non_empty(Some("  ".into())), None);
-        assert_eq!(non_empty(Some(" a ".into())), Some("a".into()));
-        assert_eq!(non_empty(None), None);
         assert_eq!(join_names(&["A"]), "A");
         assert_eq!(join_names(&["A", "B"]), "A and B");
         assert_eq!(join_names(&["A", "B", "C"]), "A, B and C");

@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::env::EnvLookup;
 use super::http::{
     Failure, OwnTransport, Reply, failure_error, pick_transport, redacted_line, request_id_note,
     send_bounded,
@@ -17,7 +16,7 @@ use super::security_key::{Answer, parse_temporary_credentials, reject_expired};
 use super::token_file::{TextFile, read_token};
 use super::{Credentials, ProvideCredentials};
 use crate::body::RequestBody;
-use crate::config::endpoint::EndpointEnv;
+use crate::env::{EndpointEnv, EnvLookup};
 use crate::error::{Error, Result, ServiceError};
 use crate::iam::exchange_iam_endpoint;
 use crate::transport::{SharedTransport, TransportSettings};

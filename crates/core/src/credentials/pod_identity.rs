@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::env::{EnvLookup, join_names, path_var, process_env, string_lookup, text_var};
+use super::env::join_names;
 use super::http::{OwnTransport, body_excerpt, failure_error, pick_transport, send_bounded};
 use super::security_key::{Answer, parse_temporary_credentials, reject_expired};
 use super::token_file::{TextFile, read_token};
 use super::{Credentials, ProvideCredentials};
 use crate::body::RequestBody;
+use crate::env::{EnvLookup, path_var, process_env, string_lookup, text_var};
 use crate::error::{Error, Result};
 use crate::transport::{SharedTransport, TransportSettings};
 

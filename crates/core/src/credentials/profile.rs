@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 
-use super::env::{EnvLookup, join_names, path_var, process_env, string_lookup};
+use super::env::join_names;
 use super::token_file::{TextFile, read_text_file};
 use super::{Credentials, FederatedProvider, ProvideCredentials};
+use crate::env::{EnvLookup, path_var, process_env, string_lookup};
 use crate::error::{Error, Result};
 
 const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
