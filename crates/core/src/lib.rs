@@ -37,6 +37,6 @@ pub mod stream {
 
 pub use body::{ByteStream, FilePart, Multipart, RequestBody};
 pub use config::Config;
-pub use credentials::{Credentials, ProvideCredentials};
+pub use credentials::{Credentials, CredentialsContext, ProvideCredentials};
 pub use error::{Error, ErrorKind, Result, ServiceError, TimeoutKind};
 pub use executor::{Executor, OperationRequest, OperationSpec, Response};

@@ -4,7 +4,7 @@ use std::fmt;
 
 use async_trait::async_trait;
 
-use super::{Credentials, FederatedProvider, ProvideCredentials};
+use super::{Credentials, CredentialsContext, FederatedProvider, ProvideCredentials};
 use crate::env::{EnvLookup, path_var, process_env, string_lookup, text_var};
 use crate::error::{Error, Result};
 
@@ -123,9 +123,9 @@ impl EnvironmentProvider {
         Ok(Some(provider))
     }
 
-    async fn load(&self) -> Result<Credentials> {
+    async fn load(&self, context: &CredentialsContext) -> Result<Credentials> {
         if let Some(federated) = self.federation()? {
-            return federated.provide_credentials().await;
+            return federated.provide_credentials(context).await;
         }
         let ak = self.get(ENV_AK)?;
         let sk = self.get(ENV_SK)?;
@@ -175,8 +175,8 @@ impl fmt::Debug for EnvironmentProvider {
 
 #[async_trait]
 impl ProvideCredentials for EnvironmentProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
-        self.load().await
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
+        self.load(context).await
     }
 }
 
@@ -211,7 +211,10 @@ mod tests {
             (ENV_DOMAIN_ID, "dom"),
             (ENV_SECURITY_TOKEN, "env-token"),
         ]);
-        let c = p.provide_credentials().await.unwrap();
+        let c = p
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         assert_eq!(c.ak(), "AKENV");
         assert_eq!(c.sk(), "env-secret");
         assert_eq!(c.project_id(), Some("proj"));
@@ -223,19 +226,22 @@ mod tests {
 
     #[tokio::test]
     async fn names_missing_variables() {
-        let e = provider(&[]).provide_credentials().await.unwrap_err();
+        let e = provider(&[])
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         assert_eq!(
             e.to_string(),
             "environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set"
         );
         let e = provider(&[(ENV_AK, "AK"), (ENV_SK, "")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert_eq!(e.to_string(), "environment: HUAWEICLOUD_SDK_SK is not set");
         let e = provider(&[(ENV_SK, "only-sk-secret"), (ENV_SECURITY_TOKEN, "tok-x")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert_eq!(e.to_string(), "environment: HUAWEICLOUD_SDK_AK is not set");
@@ -244,7 +250,7 @@ mod tests {
     #[tokio::test]
     async fn half_a_federation_setting_names_the_other_variable() {
         let e = provider(&[(ENV_IDP_ID, "idp"), (ENV_AK, "AK"), (ENV_SK, "SK")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert!(e.is_construction());
@@ -253,7 +259,7 @@ mod tests {
             "environment: HUAWEICLOUD_SDK_IDP_ID is set but HUAWEICLOUD_SDK_ID_TOKEN_FILE is not; federated OIDC credentials need both"
         );
         let e = provider(&[(ENV_ID_TOKEN_FILE, "/tmp/tok")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert!(e.is_construction());
@@ -276,7 +282,10 @@ mod tests {
         let federated = p.federation().unwrap().unwrap();
         assert_eq!(federated.idp_id(), "idp");
         // Without a region, a client or an IAM endpoint there is nowhere to send the token.
-        let e = p.provide_credentials().await.unwrap_err();
+        let e = p
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         let s = e.to_string();
         assert!(
@@ -312,7 +321,10 @@ mod tests {
             ];
             vars.retain(|(n, _)| *n != name);
             vars.push((name, secret()));
-            let e = raw_provider(vars).provide_credentials().await.unwrap_err();
+            let e = raw_provider(vars)
+                .provide_credentials(&CredentialsContext::new())
+                .await
+                .unwrap_err();
             let s = format!("{e} {e:?}");
             assert_eq!(
                 e.to_string(),
@@ -330,7 +342,10 @@ mod tests {
                 "AKOTHER", "other",
             ))),
         ]);
-        let e = chain.provide_credentials().await.unwrap_err();
+        let e = chain
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("HUAWEICLOUD_SDK_SK"), "{e}");
     }
 }
