@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
-use huaweicloud_sdk_core::credentials::{CachingProvider, Credentials, ProvideCredentials};
+use huaweicloud_sdk_core::credentials::{
+    CachingProvider, Credentials, CredentialsContext, ProvideCredentials,
+};
 use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::LocalEndpoint;
 
@@ -29,7 +31,10 @@ struct Counting {
 
 #[async_trait]
 impl ProvideCredentials for Counting {
-    async fn provide_credentials(&self) -> huaweicloud_sdk_core::Result<Credentials> {
+    async fn provide_credentials(
+        &self,
+        _context: &CredentialsContext,
+    ) -> huaweicloud_sdk_core::Result<Credentials> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         if n > 0 {
             self.completed_at_refresh

@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use serde::Deserialize;
 use tokio::sync::OnceCell;
 
-use crate::config::endpoint::{Endpoint, EndpointEnv};
+use crate::config::endpoint::Endpoint;
+use crate::env::EndpointEnv;
 use crate::error::{Error, Result};
 
 /// Variable that overrides the IAM endpoint.

@@ -17,6 +17,7 @@
 pub mod body;
 pub mod config;
 pub mod credentials;
+mod env;
 pub mod error;
 pub mod executor;
 pub mod iam;
@@ -36,6 +37,6 @@ pub mod stream {
 
 pub use body::{ByteStream, FilePart, Multipart, RequestBody};
 pub use config::Config;
-pub use credentials::{Credentials, ProvideCredentials};
+pub use credentials::{Credentials, CredentialsContext, ProvideCredentials};
 pub use error::{Error, ErrorKind, Result, ServiceError, TimeoutKind};
 pub use executor::{Executor, OperationRequest, OperationSpec, Response};

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use huaweicloud_sdk_core::credentials::{CachingProvider, Credentials};
-use huaweicloud_sdk_core::{Error, ProvideCredentials, Result};
+use huaweicloud_sdk_core::{CredentialsContext, Error, ProvideCredentials, Result};
 
 /// Counts calls, sleeps `delay` (50 ms), returns `AK<n>` credentials living `lifetime` (or forever);
 /// fails from call number `fail_from` on.
@@ -40,7 +40,7 @@ impl Counting {
 
 #[async_trait]
 impl ProvideCredentials for Counting {
-    async fn provide_credentials(&self) -> Result<Credentials> {
+    async fn provide_credentials(&self, _context: &CredentialsContext) -> Result<Credentials> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(self.delay).await;
         if n >= self.fail_from {
@@ -59,7 +59,7 @@ async fn hammer(cache: &Arc<CachingProvider>, n: usize) -> Vec<Result<Credential
     let handles: Vec<_> = (0..n)
         .map(|_| {
             let cache = Arc::clone(cache);
-            tokio::spawn(async move { cache.provide_credentials().await })
+            tokio::spawn(async move { cache.provide_credentials(&CredentialsContext::new()).await })
         })
         .collect();
     let mut out = Vec::with_capacity(n);
@@ -97,7 +97,10 @@ async fn cold_cache_permanent_credentials_one_inner_call_forever() {
 async fn fresh_credentials_are_not_refreshed() {
     let inner = Counting::new(Some(Duration::from_secs(3600)));
     let cache = Arc::new(CachingProvider::new(inner.clone()));
-    cache.provide_credentials().await.unwrap();
+    cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!(inner.calls(), 1);
     for r in hammer(&cache, 100).await {
         assert_eq!(r.unwrap().ak(), "AK0");
@@ -112,7 +115,14 @@ async fn entering_the_refresh_window_refreshes_exactly_once() {
     let inner = Counting::new(Some(window + Duration::from_millis(300)));
     let cache = Arc::new(CachingProvider::new(inner.clone()).with_refresh_window(window));
     assert_eq!(cache.refresh_window(), window);
-    assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
+    assert_eq!(
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap()
+            .ak(),
+        "AK0"
+    );
     tokio::time::sleep(Duration::from_millis(400)).await;
     let results = hammer(&cache, 100).await;
     assert_eq!(inner.calls(), 2, "exactly one refresh");
@@ -126,9 +136,19 @@ async fn the_default_window_is_forty_minutes() {
     let inner = Counting::new(Some(Duration::from_secs(40 * 60 + 1)));
     let cache = Arc::new(CachingProvider::new(inner.clone()));
     assert_eq!(cache.refresh_window(), Duration::from_secs(40 * 60));
-    cache.provide_credentials().await.unwrap();
+    cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK1");
+    assert_eq!(
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap()
+            .ak(),
+        "AK1"
+    );
     assert_eq!(inner.calls(), 2);
 }
 
@@ -137,7 +157,14 @@ async fn failed_refresh_returns_unexpired_old_credentials() {
     let window = Duration::from_secs(60);
     let inner = Counting::failing_from(Some(window + Duration::from_millis(200)), 1);
     let cache = Arc::new(CachingProvider::new(inner.clone()).with_refresh_window(window));
-    assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
+    assert_eq!(
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap()
+            .ak(),
+        "AK0"
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
     // in the window, refresh fails: all callers share the one failed attempt and get AK0
     for r in hammer(&cache, 100).await {
@@ -155,9 +182,15 @@ async fn failed_refresh_returns_unexpired_old_credentials() {
 async fn failed_refresh_of_expired_credentials_is_an_error() {
     let inner = Counting::failing_from(Some(Duration::from_millis(100)), 1);
     let cache = Arc::new(CachingProvider::new(inner.clone()));
-    cache.provide_credentials().await.unwrap();
+    cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(150)).await;
-    let e = cache.provide_credentials().await.unwrap_err();
+    let e = cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert!(e.is_credentials());
     assert_eq!(e.to_string(), "counting: source unavailable");
 }
@@ -192,11 +225,20 @@ async fn a_failing_source_is_asked_again_after_the_backoff() {
         CachingProvider::new(inner.clone())
             .with_failure_backoff(Duration::from_millis(100), Duration::from_millis(100)),
     );
-    cache.provide_credentials().await.unwrap_err();
-    cache.provide_credentials().await.unwrap_err();
+    cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
+    cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert_eq!(inner.calls(), 1);
     tokio::time::sleep(Duration::from_millis(150)).await;
-    cache.provide_credentials().await.unwrap_err();
+    cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert_eq!(inner.calls(), 2);
 }
 
@@ -204,7 +246,10 @@ async fn a_failing_source_is_asked_again_after_the_backoff() {
 async fn debug_does_not_leak_secrets() {
     let inner = Counting::new(None);
     let cache = CachingProvider::new(inner);
-    let c = cache.provide_credentials().await.unwrap();
+    let c = cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     let s = format!("{cache:?} {c:?}");
     assert!(
         !s.contains("cache-secret-sk") && !s.contains("cache-secret-token"),
@@ -221,7 +266,7 @@ struct ExpiredOnArrival {
 
 #[async_trait]
 impl ProvideCredentials for ExpiredOnArrival {
-    async fn provide_credentials(&self) -> Result<Credentials> {
+    async fn provide_credentials(&self, _context: &CredentialsContext) -> Result<Credentials> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         tokio::time::sleep(Duration::from_millis(50)).await;
         Ok(Credentials::new("AKEXPIRED", "cache-secret-sk")

@@ -5,12 +5,12 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use huaweicloud_sdk_core::ProvideCredentials;
 use huaweicloud_sdk_core::config::endpoint::Endpoint;
 use huaweicloud_sdk_core::credentials::{
     CachingProvider, ChainProvider, Credentials, EnvironmentProvider, MetadataProvider,
     PodIdentityProvider, ProfileProvider, SharedCredentialsProvider, StaticProvider,
 };
+use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
 
 const SK: &str = "chain-secret-sk-1a2b";
 const TOKEN: &str = "chain-secret-token-3c4d";
@@ -47,7 +47,10 @@ async fn all_failing_lists_every_provider_in_order() {
         Arc::new(unreachable_metadata()),
         Arc::new(PodIdentityProvider::from_lookup(|_| None)),
     ]);
-    let e = chain.provide_credentials().await.unwrap_err();
+    let e = chain
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert!(e.is_credentials());
     let s = e.to_string();
     let expected_prefix = format!(
@@ -81,7 +84,10 @@ async fn first_success_wins_and_later_providers_are_not_asked() {
         Arc::new(unreachable_metadata()),
     ]);
     let started = std::time::Instant::now();
-    let c = chain.provide_credentials().await.unwrap();
+    let c = chain
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!((c.ak(), c.provider_name()), ("AKSTATIC", "fallback"));
     assert!(started.elapsed() < Duration::from_millis(400));
     let dbg = format!("{chain:?} {c:?}");
@@ -94,14 +100,20 @@ async fn named_providers_and_nested_chains() {
     struct Never;
     #[async_trait::async_trait]
     impl ProvideCredentials for Never {
-        async fn provide_credentials(&self) -> huaweicloud_sdk_core::Result<Credentials> {
+        async fn provide_credentials(
+            &self,
+            _context: &CredentialsContext,
+        ) -> huaweicloud_sdk_core::Result<Credentials> {
             Err(huaweicloud_sdk_core::Error::credentials("nothing here"))
         }
     }
     let inner: SharedCredentialsProvider =
         Arc::new(ChainProvider::new(vec![]).with_named_provider("vault", Arc::new(Never)));
     let chain = ChainProvider::new(vec![inner]).with_provider(Arc::new(Never));
-    let e = chain.provide_credentials().await.unwrap_err();
+    let e = chain
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "no credentials found: no credentials found: vault: nothing here; nothing here"
@@ -118,8 +130,14 @@ async fn cached_chain_asks_once() {
         },
     ))]);
     let cache = CachingProvider::new(Arc::new(chain));
-    let a = cache.provide_credentials().await.unwrap();
-    let b = cache.provide_credentials().await.unwrap();
+    let a = cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
+    let b = cache
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!(a, b);
     assert_eq!(a.provider_name(), "environment");
     assert!(!format!("{cache:?}").contains(SK));

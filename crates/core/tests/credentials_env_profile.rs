@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use huaweicloud_sdk_core::ProvideCredentials;
 use huaweicloud_sdk_core::credentials::{EnvironmentProvider, ProfileProvider};
+use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
 
 const SK: &str = "profile-secret-sk-9f8e";
 const TOKEN: &str = "profile-secret-token-7d6c";
@@ -57,7 +57,10 @@ async fn environment_provider_reads_injected_variables() {
         ("HUAWEICLOUD_SDK_PROJECT_ID", "project-1"),
         ("HUAWEICLOUD_SDK_SECURITY_TOKEN", TOKEN),
     ]));
-    let c = p.provide_credentials().await.unwrap();
+    let c = p
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!(c.ak(), "AKENV");
     assert_eq!(c.sk(), SK);
     assert_eq!(c.project_id(), Some("project-1"));
@@ -74,13 +77,16 @@ async fn environment_provider_errors_name_missing_variables_only() {
         ("HUAWEICLOUD_SDK_SK", SK),
         ("HUAWEICLOUD_SDK_SECURITY_TOKEN", TOKEN),
     ]));
-    let e = p.provide_credentials().await.unwrap_err();
+    let e = p
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert!(e.is_credentials());
     assert_eq!(e.to_string(), "environment: HUAWEICLOUD_SDK_AK is not set");
     assert_no_secrets(&format!("{e} {e:?}"));
 
     let e = EnvironmentProvider::from_lookup(env(&[("HUAWEICLOUD_SDK_IDP_ID", "idp")]))
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert!(e.is_construction());
@@ -101,7 +107,10 @@ async fn profile_basic_and_global_sections() {
         .as_bytes(),
     );
     let basic = ProfileProvider::from_path(&file.0);
-    let c = basic.provide_credentials().await.unwrap();
+    let c = basic
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!(c.ak(), "AKBASIC");
     assert_eq!(c.sk(), SK);
     assert_eq!(c.project_id(), Some("proj-1"));
@@ -113,7 +122,10 @@ async fn profile_basic_and_global_sections() {
         ProfileProvider::global().with_path(&file.0),
         ProfileProvider::from_path(&file.0).with_section("global"),
     ] {
-        let c = global.provide_credentials().await.unwrap();
+        let c = global
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         assert_eq!(c.ak(), "AKGLOBAL");
         assert_eq!(c.domain_id(), Some("dom-1"));
         assert_eq!(c.project_id(), None);
@@ -130,10 +142,19 @@ async fn profile_path_comes_from_the_environment() {
         ("HUAWEICLOUD_SDK_CREDENTIALS_FILE", path.as_str()),
         ("HOME", "/nonexistent-home"),
     ]));
-    assert_eq!(p.provide_credentials().await.unwrap().ak(), "AKFROMENV");
+    assert_eq!(
+        p.provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap()
+            .ak(),
+        "AKFROMENV"
+    );
 
     let p = ProfileProvider::new().with_env_lookup(env(&[("HOME", "/nonexistent-home")]));
-    let e = p.provide_credentials().await.unwrap_err();
+    let e = p
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     let expected = std::path::Path::new("/nonexistent-home")
         .join(".huaweicloud")
         .join("credentials");
@@ -148,7 +169,7 @@ async fn profile_errors_name_the_file_and_the_missing_key() {
     let file =
         TempFile::new(format!("[basic]\nak = AKONLY\nsecurity_token = {TOKEN}\n").as_bytes());
     let e = ProfileProvider::from_path(&file.0)
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert!(e.is_credentials());
@@ -165,7 +186,7 @@ async fn profile_errors_name_the_file_and_the_missing_key() {
     let file = TempFile::new(format!("[basic]\nak=A\nsk={SK}\n").as_bytes());
     let e = ProfileProvider::global()
         .with_path(&file.0)
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -179,7 +200,7 @@ async fn profile_errors_name_the_file_and_the_missing_key() {
 async fn profile_rejects_non_utf8_and_survives_arbitrary_bytes() {
     let file = TempFile::new(b"[basic]\nak=A\nsk=\xff\xfe\n");
     let e = ProfileProvider::from_path(&file.0)
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     let s = e.to_string();
@@ -210,7 +231,7 @@ async fn profile_rejects_non_utf8_and_survives_arbitrary_bytes() {
         }
         let file = TempFile::new(&bytes);
         let _ = ProfileProvider::from_path(&file.0)
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await;
     }
 }
@@ -218,7 +239,7 @@ async fn profile_rejects_non_utf8_and_survives_arbitrary_bytes() {
 #[tokio::test]
 async fn profile_directory_and_oversized_files_are_errors() {
     let e = ProfileProvider::from_path(std::env::temp_dir())
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert!(e.is_credentials());
@@ -227,7 +248,7 @@ async fn profile_directory_and_oversized_files_are_errors() {
     let big = vec![b'#'; 2 * 1024 * 1024];
     let file = TempFile::new(&big);
     let e = ProfileProvider::from_path(&file.0)
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert!(e.to_string().contains("is larger than"), "{e}");

@@ -15,8 +15,8 @@ use huaweicloud_sdk_core::credentials::{
 };
 use huaweicloud_sdk_core::transport::HttpTransport;
 use huaweicloud_sdk_core::{
-    ByteStream, Config, Executor, OperationRequest, OperationSpec, ProvideCredentials, RequestBody,
-    Result,
+    ByteStream, Config, CredentialsContext, Executor, OperationRequest, OperationSpec,
+    ProvideCredentials, RequestBody, Result,
 };
 use serde_json::json;
 
@@ -158,7 +158,10 @@ async fn both_exchange_requests_are_checked_field_by_field() {
     let provider = FederatedProvider::new("idp-fields", &file.0)
         .with_iam_endpoint(server.base_url())
         .with_project_id("fed-project");
-    let c = provider.provide_credentials().await.unwrap();
+    let c = provider
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!(
         (c.ak(), c.sk(), c.security_token()),
         (TEMP_AK, TEMP_SK, Some(TEMP_TOKEN))
@@ -197,18 +200,30 @@ async fn a_rotated_token_file_is_sent_at_the_next_exchange() {
         FederatedProvider::new("idp-rotation", &file.0).with_iam_endpoint(server.base_url());
     let cache = CachingProvider::new(Arc::new(provider));
     assert_eq!(
-        cache.provide_credentials().await.unwrap().ak(),
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap()
+            .ak(),
         "AKROTATION1"
     );
     file.rotate(&format!("{ID_TOKEN_2}\n"));
     // Cached: the rotated token is not needed yet.
     assert_eq!(
-        cache.provide_credentials().await.unwrap().ak(),
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap()
+            .ak(),
         "AKROTATION1"
     );
     cache.invalidate();
     assert_eq!(
-        cache.provide_credentials().await.unwrap().ak(),
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap()
+            .ak(),
         "AKROTATION2"
     );
     first.assert_calls_async(1).await;
@@ -393,7 +408,10 @@ async fn iam_errors_carry_code_status_and_request_id_never_tokens() {
             .await;
         let provider =
             FederatedProvider::new("idp-errors", &file.0).with_iam_endpoint(server.base_url());
-        let e = provider.provide_credentials().await.unwrap_err();
+        let e = provider
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         let s = e.to_string();
         assert!(s.ends_with(expected), "{s}");
@@ -418,7 +436,7 @@ async fn iam_errors_carry_code_status_and_request_id_never_tokens() {
         .await;
     let e = FederatedProvider::new("idp-errors", &file.0)
         .with_iam_endpoint(server.base_url())
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -444,7 +462,7 @@ async fn malformed_and_expired_answers_are_errors() {
         .await;
     let e = FederatedProvider::new("idp-m", &file.0)
         .with_iam_endpoint(server.base_url())
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -476,7 +494,7 @@ async fn malformed_and_expired_answers_are_errors() {
         mock_security_tokens(&server, UNSCOPED, body).await;
         let e = FederatedProvider::new("idp-m", &file.0)
             .with_iam_endpoint(server.base_url())
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert!(e.is_credentials());
@@ -494,7 +512,7 @@ async fn malformed_and_expired_answers_are_errors() {
     let empty = TokenFile::new("empty", " \n");
     let e = FederatedProvider::new("idp-m", &empty.0)
         .with_iam_endpoint(server.base_url())
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -507,7 +525,7 @@ async fn malformed_and_expired_answers_are_errors() {
     let missing = empty.0.with_extension("missing");
     let e = FederatedProvider::new("idp-m", &missing)
         .with_iam_endpoint(server.base_url())
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert_eq!(
@@ -538,7 +556,10 @@ async fn environment_and_profile_settings_exchange_the_token() {
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.clone())
     });
-    let c = env.provide_credentials().await.unwrap();
+    let c = env
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!((c.ak(), c.provider_name()), (TEMP_AK, "environment"));
     assert_eq!(c.project_id(), Some("env-project"));
     assert_eq!(c.idp_id(), Some("idp-settings"));
@@ -553,7 +574,7 @@ async fn environment_and_profile_settings_exchange_the_token() {
         ),
     );
     let c = ProfileProvider::from_path(&profile.0)
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap();
     assert_eq!((c.ak(), c.provider_name()), (TEMP_AK, "profile"));
@@ -647,7 +668,10 @@ async fn pod_identity_posts_the_token_file_as_authorization() {
         .await;
     let file = TokenFile::new("pod", &format!("{POD_TOKEN}\n"));
     let provider = pod_identity(server.url("/v1/credentials"), &file);
-    let c = provider.provide_credentials().await.unwrap();
+    let c = provider
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!(
         (c.ak(), c.sk(), c.security_token()),
         ("AKPOD", TEMP_SK, Some(TEMP_TOKEN))
@@ -665,7 +689,7 @@ async fn pod_identity_posts_the_token_file_as_authorization() {
         })
         .await;
     let e = pod_identity(server.url("/v1/credentials"), &file)
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     let s = e.to_string();

@@ -5,8 +5,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::ProvideCredentials;
 use huaweicloud_sdk_core::credentials::MetadataProvider;
+use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
 
 const TOKEN_PATH: &str = "/meta-data/latest/api/token";
 const KEY_PATH: &str = "/openstack/latest/securitykey";
@@ -47,7 +47,10 @@ async fn token_flow_reuses_the_session_token() {
         .await;
     let p = provider(&server);
     for _ in 0..2 {
-        let c = p.provide_credentials().await.unwrap();
+        let c = p
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         assert_eq!(c.ak(), "AKTEMPORARY");
         assert_eq!(c.sk(), "meta-secret-sk-123");
         assert_eq!(c.security_token(), Some("meta-security-token-456"));
@@ -81,10 +84,15 @@ async fn tokenless_when_the_token_api_is_missing() {
             })
             .await;
         let p = provider(&server);
-        let c = p.provide_credentials().await.unwrap();
+        let c = p
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         assert_eq!(c.ak(), "AK2");
         // the token API is not asked again within a day
-        p.provide_credentials().await.unwrap();
+        p.provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         put.assert_calls_async(1).await;
         get.assert_calls_async(2).await;
     }
@@ -121,7 +129,10 @@ async fn unauthorized_fetches_a_new_token_and_retries_once() {
             then.status(200).body(BODY);
         })
         .await;
-    let c = provider(&server).provide_credentials().await.unwrap();
+    let c = provider(&server)
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap();
     assert_eq!(c.ak(), "AKTEMPORARY");
     put1.assert_calls_async(1).await;
     put2.assert_calls_async(1).await;
@@ -144,7 +155,10 @@ async fn unauthorized_twice_is_an_error_after_exactly_two_attempts() {
             then.status(401).body("unauthorized");
         })
         .await;
-    let e = provider(&server).provide_credentials().await.unwrap_err();
+    let e = provider(&server)
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert!(e.is_credentials());
     let s = e.to_string();
     assert!(s.starts_with("metadata: "), "{s}");
@@ -169,7 +183,10 @@ async fn missing_agency_is_not_retried() {
                 .body(r#"{"error":"Please configure Cloud Service Agency first"}"#);
         })
         .await;
-    let e = provider(&server).provide_credentials().await.unwrap_err();
+    let e = provider(&server)
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     let s = e.to_string();
     assert!(s.contains("no agency"), "{s}");
     assert!(
@@ -195,7 +212,10 @@ async fn error_statuses_are_reported() {
             then.status(500).body("internal\nerror");
         })
         .await;
-    let e = provider(&server).provide_credentials().await.unwrap_err();
+    let e = provider(&server)
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "metadata: GET /openstack/latest/securitykey returned HTTP 500: internal error"
@@ -215,7 +235,10 @@ async fn error_statuses_are_reported() {
             then.status(200).body(BODY);
         })
         .await;
-    let e = provider(&server).provide_credentials().await.unwrap_err();
+    let e = provider(&server)
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     assert_eq!(
         e.to_string(),
         "metadata: PUT /meta-data/latest/api/token returned HTTP 403: forbidden"
@@ -251,7 +274,10 @@ async fn malformed_bodies_are_clear_errors() {
                 then.status(200).body(body);
             })
             .await;
-        let e = provider(&server).provide_credentials().await.unwrap_err();
+        let e = provider(&server)
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         let s = format!("{e}");
         assert!(s.starts_with("metadata: "), "{s}");
@@ -268,7 +294,10 @@ async fn hanging_endpoint_times_out() {
         .with_endpoint(format!("http://{addr}"))
         .with_timeout(Duration::from_millis(500));
     let started = Instant::now();
-    let e = p.provide_credentials().await.unwrap_err();
+    let e = p
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(3), "took {elapsed:?}");
     assert!(elapsed >= Duration::from_millis(400), "took {elapsed:?}");
@@ -284,7 +313,10 @@ async fn default_timeout_bounds_a_hanging_endpoint() {
     let addr = hanging.addr;
     let p = MetadataProvider::new().with_endpoint(format!("http://{addr}"));
     let started = Instant::now();
-    let e = p.provide_credentials().await.unwrap_err();
+    let e = p
+        .provide_credentials(&CredentialsContext::new())
+        .await
+        .unwrap_err();
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
     assert!(e.to_string().contains("timed out"), "{e}");
@@ -297,7 +329,7 @@ async fn refused_connection_says_so() {
     drop(listener);
     let e = MetadataProvider::new()
         .with_endpoint(format!("http://{addr}"))
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     let s = e.to_string();

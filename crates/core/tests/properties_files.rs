@@ -11,11 +11,11 @@ mod support;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use huaweicloud_sdk_core::ProvideCredentials;
 use huaweicloud_sdk_core::config::endpoint::{
     EndpointEnv, EndpointSource, ServiceEndpoints, resolve,
 };
 use huaweicloud_sdk_core::credentials::ProfileProvider;
+use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
 use proptest::prelude::*;
 
 /// A temporary file holding `bytes`, removed when dropped.
@@ -103,7 +103,7 @@ proptest! {
         let file = TempFile::new("profile", &text);
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let provider = ProfileProvider::from_path(file.0.clone()).with_section(section);
-        match runtime.block_on(provider.provide_credentials()) {
+        match runtime.block_on(provider.provide_credentials(&CredentialsContext::new())) {
             Ok(credentials) => {
                 prop_assert!(!credentials.ak().is_empty() && !credentials.sk().is_empty());
             }
@@ -129,7 +129,7 @@ proptest! {
         let file = TempFile::new("profile-ok", text.as_bytes());
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let credentials = runtime
-            .block_on(ProfileProvider::from_path(file.0.clone()).provide_credentials())
+            .block_on(ProfileProvider::from_path(file.0.clone()).provide_credentials(&CredentialsContext::new()))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(credentials.ak(), ak.as_str());
         prop_assert_eq!(credentials.sk(), sk.as_str());

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use huaweicloud_sdk_core::ProvideCredentials;
 use huaweicloud_sdk_core::credentials::{EnvironmentProvider, FederatedProvider};
+use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
 use huaweicloud_sdk_local::LocalEndpoint;
 use serde_json::{Value, json};
 
@@ -51,7 +51,7 @@ async fn federated_credentials_from_its_iam_pass_its_gateway() {
     let provider = FederatedProvider::new("local-idp", &file.0);
     let credentials = provider
         .with_iam_endpoint(local.url())
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap();
     assert!(credentials.ak().starts_with("FEDLOCAL"), "{credentials:?}");
@@ -148,7 +148,7 @@ async fn issued_credentials_need_their_security_token() {
     let file = TokenFile::new("token", "id-token");
     let issued = FederatedProvider::new("any-idp", &file.0)
         .with_iam_endpoint(local.url())
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap();
     let without_token = huaweicloud_sdk_core::Credentials::new(issued.ak(), issued.sk())

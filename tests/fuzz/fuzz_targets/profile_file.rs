@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use huaweicloud_sdk_core::ProvideCredentials;
 use huaweicloud_sdk_core::credentials::ProfileProvider;
+use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
 use huaweicloud_sdk_fuzz::block_on;
 use libfuzzer_sys::fuzz_target;
 
@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for section in ["basic", "global", extra.as_str()] {
         let provider = ProfileProvider::from_path(path().clone()).with_section(section);
-        let result = block_on(provider.provide_credentials());
+        let result = block_on(provider.provide_credentials(&CredentialsContext::new()));
         let _ = format!("{result:?}");
         if let Ok(credentials) = result {
             assert!(!credentials.ak().is_empty() && !credentials.sk().is_empty());

@@ -57,6 +57,8 @@ use http::Uri;
 use super::regions_file;
 use crate::error::{Error, Result};
 
+pub use crate::env::EndpointEnv;
+
 /// Prefix of the per-service, per-region endpoint variables.
 const REGION_ENV_PREFIX: &str = "HUAWEICLOUD_SDK_REGION_";
 
@@ -330,73 +332,6 @@ pub struct ResolvedEndpoints {
     pub endpoints: Vec<Endpoint>,
     /// Where they came from.
     pub source: EndpointSource,
-}
-
-/// Resolution inputs that come from the environment, injectable for tests.
-///
-/// The regions file location is also taken from it (`HUAWEICLOUD_SDK_REGIONS_FILE`, else
-/// `HOME` or `USERPROFILE`), so a lookup that returns `None` for everything disables the
-/// environment variable and the regions file sources.
-#[derive(Clone)]
-pub struct EndpointEnv {
-    lookup: Lookup,
-}
-
-/// How [`EndpointEnv`] reads a variable: raw values, so that one that is not valid UTF-8 is
-/// reported instead of taken for an unset variable.
-type Lookup = crate::credentials::env::EnvLookup;
-
-impl EndpointEnv {
-    /// Reads the process environment (`std::env::var_os`), at each resolution.
-    pub fn from_process() -> Self {
-        Self {
-            lookup: crate::credentials::env::process_env(),
-        }
-    }
-
-    /// Reads variables through a credentials provider's lookup.
-    pub(crate) fn from_env_lookup(lookup: Lookup) -> Self {
-        Self { lookup }
-    }
-
-    /// Reads variables through `lookup` instead of the process environment.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
-        Self {
-            lookup: crate::credentials::env::string_lookup(lookup),
-        }
-    }
-
-    /// The trimmed value of variable `name`; `None` when unset or blank, and also when it is not
-    /// valid UTF-8 (see [`try_var`](Self::try_var), which reports that).
-    pub fn var(&self, name: &str) -> Option<String> {
-        self.try_var(name).ok().flatten()
-    }
-
-    /// The trimmed value of variable `name`; `Ok(None)` when unset or blank.
-    ///
-    /// # Errors
-    ///
-    /// A construction error naming the variable (not showing its value) when the value is not
-    /// valid UTF-8.
-    pub fn try_var(&self, name: &str) -> Result<Option<String>> {
-        crate::credentials::env::text_var(&self.lookup, name).map_err(|()| {
-            Error::construction(format!(
-                "environment variable {name} is set but its value is not valid UTF-8"
-            ))
-        })
-    }
-
-    /// Variable `name` as a path (trimmed when UTF-8, as is otherwise); `None` when unset or
-    /// blank.
-    pub(crate) fn path_var(&self, name: &str) -> Option<std::ffi::OsString> {
-        crate::credentials::env::path_var(&self.lookup, name)
-    }
-}
-
-impl fmt::Debug for EndpointEnv {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EndpointEnv").finish_non_exhaustive()
-    }
 }
 
 /// Whether `region` is a well-formed region id: lower-case ASCII letters, digits and `-`,
@@ -693,12 +628,10 @@ mod tests {
             )],
             host_pattern: "https://metastudio.{region}.myhuaweicloud.com",
         };
-        let env = EndpointEnv {
-            lookup: std::sync::Arc::new(|name: &str| {
-                (name == "HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4")
-                    .then(|| std::ffi::OsString::from_vec(b"http://127.0.0.1:\xff".to_vec()))
-            }),
-        };
+        let env = EndpointEnv::from_env_lookup(std::sync::Arc::new(|name: &str| {
+            (name == "HUAWEICLOUD_SDK_REGION_METASTUDIO_CN_NORTH_4")
+                .then(|| std::ffi::OsString::from_vec(b"http://127.0.0.1:\xff".to_vec()))
+        }));
         let err = resolve(&SVC, Some("cn-north-4"), None, &env).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Construction);
         assert_eq!(

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
 
-use super::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+use super::{Credentials, CredentialsContext, ProvideCredentials, SharedCredentialsProvider};
 use crate::error::{Error, Result};
 
 /// The official SDKs refresh temporary credentials when less than 40 minutes remain.
@@ -202,7 +202,13 @@ impl CachingProvider {
         floor.saturating_add(Duration::from_nanos(fastrand::u64(0..=spread)))
     }
 
-    async fn refresh(&self, seen_generation: u64) -> Result<Credentials> {
+    /// Asks the inner provider, with the `context` of the caller that found the entry stale
+    /// (the one refresh serves every caller waiting for it).
+    async fn refresh(
+        &self,
+        seen_generation: u64,
+        context: &CredentialsContext,
+    ) -> Result<Credentials> {
         let _single_flight = self.refresh.lock().await;
         {
             let state = self.read();
@@ -213,7 +219,7 @@ impl CachingProvider {
                 Lookup::Refresh(_) => {}
             }
         }
-        let result = self.inner.provide_credentials().await;
+        let result = self.inner.provide_credentials(context).await;
         let now = SystemTime::now();
         let result = result.and_then(|credentials| match credentials.expires_at() {
             Some(at) if at <= now => Err(Error::credentials(format!(
@@ -281,12 +287,12 @@ impl fmt::Debug for CachingProvider {
 
 #[async_trait]
 impl ProvideCredentials for CachingProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
         let lookup = self.read().lookup(SystemTime::now(), false);
         match lookup {
             Lookup::Ready(credentials) => Ok(credentials),
             Lookup::Failed(error) => Err(error),
-            Lookup::Refresh(generation) => self.refresh(generation).await,
+            Lookup::Refresh(generation) => self.refresh(generation, context).await,
         }
     }
 
@@ -313,7 +319,7 @@ mod tests {
 
     #[async_trait]
     impl ProvideCredentials for Counting {
-        async fn provide_credentials(&self) -> Result<Credentials> {
+        async fn provide_credentials(&self, _context: &CredentialsContext) -> Result<Credentials> {
             let n = self.calls.fetch_add(1, Ordering::SeqCst);
             if self.fail_after_first && n > 0 {
                 return Err(Error::credentials("test: down"));
@@ -335,13 +341,27 @@ mod tests {
             "nothing cached yet"
         );
         for _ in 0..5 {
-            assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
+            assert_eq!(
+                cache
+                    .provide_credentials(&CredentialsContext::new())
+                    .await
+                    .unwrap()
+                    .ak(),
+                "AK0"
+            );
         }
         assert_eq!(cache.provide_credentials_now().unwrap().ak(), "AK0");
         assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
         cache.invalidate();
         assert!(cache.provide_credentials_now().is_none(), "invalidated");
-        assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK1");
+        assert_eq!(
+            cache
+                .provide_credentials(&CredentialsContext::new())
+                .await
+                .unwrap()
+                .ak(),
+            "AK1"
+        );
         assert!(format!("{cache:?}").contains("cached: true"));
     }
 
@@ -391,10 +411,20 @@ mod tests {
             ..Counting::default()
         });
         let cache = CachingProvider::new(inner.clone());
-        assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
+        assert_eq!(
+            cache
+                .provide_credentials(&CredentialsContext::new())
+                .await
+                .unwrap()
+                .ak(),
+            "AK0"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
         for _ in 0..20 {
-            let e = cache.provide_credentials().await.unwrap_err();
+            let e = cache
+                .provide_credentials(&CredentialsContext::new())
+                .await
+                .unwrap_err();
             assert!(e.is_credentials());
             assert_eq!(e.to_string(), "test: down");
             assert!(cache.provide_credentials_now().is_none());
@@ -415,16 +445,31 @@ mod tests {
         });
         let cache = CachingProvider::new(inner.clone())
             .with_failure_backoff(Duration::from_millis(20), Duration::from_millis(20));
-        cache.provide_credentials().await.unwrap();
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
-        cache.provide_credentials().await.unwrap_err();
-        cache.provide_credentials().await.unwrap_err();
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert_eq!(inner.calls.load(Ordering::SeqCst), 2);
         tokio::time::sleep(Duration::from_millis(30)).await;
-        cache.provide_credentials().await.unwrap_err();
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert_eq!(inner.calls.load(Ordering::SeqCst), 3);
         cache.invalidate();
-        cache.provide_credentials().await.unwrap_err();
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert_eq!(
             inner.calls.load(Ordering::SeqCst),
             4,
@@ -442,16 +487,29 @@ mod tests {
         // Due for a refresh after half their lifetime (300 ms), valid for 600 ms.
         let cache =
             CachingProvider::new(inner.clone()).with_refresh_window(Duration::from_secs(3600));
-        cache.provide_credentials().await.unwrap();
+        cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(350)).await;
         for _ in 0..20 {
-            assert_eq!(cache.provide_credentials().await.unwrap().ak(), "AK0");
+            assert_eq!(
+                cache
+                    .provide_credentials(&CredentialsContext::new())
+                    .await
+                    .unwrap()
+                    .ak(),
+                "AK0"
+            );
         }
         assert_eq!(cache.provide_credentials_now().unwrap().ak(), "AK0");
         assert_eq!(inner.calls.load(Ordering::SeqCst), 2, "one failed refresh");
         tokio::time::sleep(Duration::from_millis(300)).await;
         // Expired now, still inside the backoff: an error, not the expired keys.
-        let e = cache.provide_credentials().await.unwrap_err();
+        let e = cache
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         assert_eq!(e.to_string(), "test: down");
         assert!(cache.provide_credentials_now().is_none());
@@ -476,7 +534,7 @@ mod tests {
 
     #[async_trait]
     impl ProvideCredentials for Misconfigured {
-        async fn provide_credentials(&self) -> Result<Credentials> {
+        async fn provide_credentials(&self, _context: &CredentialsContext) -> Result<Credentials> {
             Err(Error::construction(
                 "test: HUAWEICLOUD_SDK_SK is not valid UTF-8",
             ))
@@ -487,7 +545,10 @@ mod tests {
     async fn a_repeated_error_keeps_its_kind() {
         let cache = CachingProvider::new(Arc::new(Misconfigured));
         for _ in 0..3 {
-            let e = cache.provide_credentials().await.unwrap_err();
+            let e = cache
+                .provide_credentials(&CredentialsContext::new())
+                .await
+                .unwrap_err();
             assert!(e.is_construction(), "{e:?}");
             assert_eq!(e.to_string(), "test: HUAWEICLOUD_SDK_SK is not valid UTF-8");
         }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::{
-    Credentials, EnvironmentProvider, MetadataProvider, PodIdentityProvider, ProfileProvider,
-    ProvideCredentials, SharedCredentialsProvider,
+    Credentials, CredentialsContext, EnvironmentProvider, MetadataProvider, PodIdentityProvider,
+    ProfileProvider, ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::error::{Error, Result};
 
@@ -106,7 +106,7 @@ impl fmt::Debug for ChainProvider {
 
 #[async_trait]
 impl ProvideCredentials for ChainProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
         if self.providers.is_empty() {
             return Err(Error::credentials(
                 "no credentials found: the provider chain is empty",
@@ -114,7 +114,7 @@ impl ProvideCredentials for ChainProvider {
         }
         let mut reasons = Vec::with_capacity(self.providers.len());
         for (index, (name, provider)) in self.providers.iter().enumerate() {
-            match provider.provide_credentials().await {
+            match provider.provide_credentials(context).await {
                 Ok(credentials) => {
                     tracing::debug!(
                         provider = credentials.provider_name(),
@@ -155,7 +155,7 @@ mod tests {
 
     #[async_trait]
     impl ProvideCredentials for Failing {
-        async fn provide_credentials(&self) -> Result<Credentials> {
+        async fn provide_credentials(&self, _context: &CredentialsContext) -> Result<Credentials> {
             Err(Error::credentials(self.0))
         }
     }
@@ -169,7 +169,10 @@ mod tests {
             )),
             Arc::new(StaticProvider::new(Credentials::new("AK3", "SK3"))),
         ]);
-        let c = chain.provide_credentials().await.unwrap();
+        let c = chain
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         assert_eq!((c.ak(), c.provider_name()), ("AK2", "second"));
         assert_eq!(chain.len(), 3);
     }
@@ -178,11 +181,14 @@ mod tests {
     async fn lists_every_reason() {
         let chain = ChainProvider::new(vec![Arc::new(Failing("a: x"))])
             .with_named_provider("custom", Arc::new(Failing("y")));
-        let e = chain.provide_credentials().await.unwrap_err();
+        let e = chain
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         assert_eq!(e.to_string(), "no credentials found: a: x; custom: y");
         let e = ChainProvider::new(vec![])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert!(e.to_string().contains("empty"));

@@ -1,12 +1,11 @@
 //! [`EnvironmentProvider`]: credentials from `HUAWEICLOUD_SDK_*` environment variables.
 
-use std::ffi::OsString;
 use std::fmt;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use super::{Credentials, FederatedProvider, ProvideCredentials};
+use super::{Credentials, CredentialsContext, FederatedProvider, ProvideCredentials};
+use crate::env::{EnvLookup, path_var, process_env, string_lookup, text_var};
 use crate::error::{Error, Result};
 
 pub(crate) const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -16,58 +15,6 @@ pub(crate) const ENV_DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
 pub(crate) const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub(crate) const ENV_IDP_ID: &str = "HUAWEICLOUD_SDK_IDP_ID";
 pub(crate) const ENV_ID_TOKEN_FILE: &str = "HUAWEICLOUD_SDK_ID_TOKEN_FILE";
-
-/// How a provider looks up an environment variable; injectable so tests never touch the real
-/// process environment. Values are `OsString`s so that a value that is not valid UTF-8 is seen,
-/// and reported, rather than taken for an unset variable.
-pub(crate) type EnvLookup = Arc<dyn Fn(&str) -> Option<OsString> + Send + Sync>;
-
-/// Looks variables up in the process environment (`std::env::var_os`).
-pub(crate) fn process_env() -> EnvLookup {
-    Arc::new(|name: &str| std::env::var_os(name))
-}
-
-/// A lookup of UTF-8 values (the public `from_lookup` constructors take these).
-pub(crate) fn string_lookup<F>(lookup: F) -> EnvLookup
-where
-    F: Fn(&str) -> Option<String> + Send + Sync + 'static,
-{
-    Arc::new(move |name: &str| lookup(name).map(OsString::from))
-}
-
-/// Variable `name` as text: trimmed, `Ok(None)` when unset or blank, `Err(())` when its value
-/// is not valid UTF-8 (the caller names the variable in its error, never the value).
-pub(crate) fn text_var(lookup: &EnvLookup, name: &str) -> std::result::Result<Option<String>, ()> {
-    match lookup(name) {
-        None => Ok(None),
-        Some(value) => value
-            .into_string()
-            .map(|text| non_empty(Some(text)))
-            .map_err(drop),
-    }
-}
-
-/// Variable `name` as a path: trimmed when it is UTF-8, taken as is otherwise (paths need not
-/// be UTF-8); `None` when unset or blank.
-pub(crate) fn path_var(lookup: &EnvLookup, name: &str) -> Option<OsString> {
-    match lookup(name)?.into_string() {
-        Ok(text) => non_empty(Some(text)).map(OsString::from),
-        Err(raw) => (!raw.is_empty()).then_some(raw),
-    }
-}
-
-/// Trims a value and treats an empty one as missing.
-pub(crate) fn non_empty(value: Option<String>) -> Option<String> {
-    let value = value?;
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        None
-    } else if trimmed.len() == value.len() {
-        Some(value)
-    } else {
-        Some(trimmed.to_owned())
-    }
-}
 
 /// Names joined for a sentence: `A`, `A and B`, `A, B and C`.
 pub(crate) fn join_names(names: &[&str]) -> String {
@@ -176,9 +123,9 @@ impl EnvironmentProvider {
         Ok(Some(provider))
     }
 
-    async fn load(&self) -> Result<Credentials> {
+    async fn load(&self, context: &CredentialsContext) -> Result<Credentials> {
         if let Some(federated) = self.federation()? {
-            return federated.provide_credentials().await;
+            return federated.provide_credentials(context).await;
         }
         let ak = self.get(ENV_AK)?;
         let sk = self.get(ENV_SK)?;
@@ -228,8 +175,8 @@ impl fmt::Debug for EnvironmentProvider {
 
 #[async_trait]
 impl ProvideCredentials for EnvironmentProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
-        self.load().await
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
+        self.load(context).await
     }
 }
 
@@ -237,6 +184,8 @@ impl ProvideCredentials for EnvironmentProvider {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::ffi::OsString;
+    use std::sync::Arc;
 
     fn provider(vars: &[(&str, &str)]) -> EnvironmentProvider {
         let map: HashMap<String, String> = vars
@@ -248,9 +197,6 @@ mod tests {
 
     #[test]
     fn helpers() {
-        assert_eq!(non_empty(Some("  ".into())), None);
-        assert_eq!(non_empty(Some(" a ".into())), Some("a".into()));
-        assert_eq!(non_empty(None), None);
         assert_eq!(join_names(&["A"]), "A");
         assert_eq!(join_names(&["A", "B"]), "A and B");
         assert_eq!(join_names(&["A", "B", "C"]), "A, B and C");
@@ -265,7 +211,10 @@ mod tests {
             (ENV_DOMAIN_ID, "dom"),
             (ENV_SECURITY_TOKEN, "env-token"),
         ]);
-        let c = p.provide_credentials().await.unwrap();
+        let c = p
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap();
         assert_eq!(c.ak(), "AKENV");
         assert_eq!(c.sk(), "env-secret");
         assert_eq!(c.project_id(), Some("proj"));
@@ -277,19 +226,22 @@ mod tests {
 
     #[tokio::test]
     async fn names_missing_variables() {
-        let e = provider(&[]).provide_credentials().await.unwrap_err();
+        let e = provider(&[])
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         assert_eq!(
             e.to_string(),
             "environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set"
         );
         let e = provider(&[(ENV_AK, "AK"), (ENV_SK, "")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert_eq!(e.to_string(), "environment: HUAWEICLOUD_SDK_SK is not set");
         let e = provider(&[(ENV_SK, "only-sk-secret"), (ENV_SECURITY_TOKEN, "tok-x")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert_eq!(e.to_string(), "environment: HUAWEICLOUD_SDK_AK is not set");
@@ -298,7 +250,7 @@ mod tests {
     #[tokio::test]
     async fn half_a_federation_setting_names_the_other_variable() {
         let e = provider(&[(ENV_IDP_ID, "idp"), (ENV_AK, "AK"), (ENV_SK, "SK")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert!(e.is_construction());
@@ -307,7 +259,7 @@ mod tests {
             "environment: HUAWEICLOUD_SDK_IDP_ID is set but HUAWEICLOUD_SDK_ID_TOKEN_FILE is not; federated OIDC credentials need both"
         );
         let e = provider(&[(ENV_ID_TOKEN_FILE, "/tmp/tok")])
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert!(e.is_construction());
@@ -330,7 +282,10 @@ mod tests {
         let federated = p.federation().unwrap().unwrap();
         assert_eq!(federated.idp_id(), "idp");
         // Without a region, a client or an IAM endpoint there is nowhere to send the token.
-        let e = p.provide_credentials().await.unwrap_err();
+        let e = p
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.is_credentials());
         let s = e.to_string();
         assert!(
@@ -366,7 +321,10 @@ mod tests {
             ];
             vars.retain(|(n, _)| *n != name);
             vars.push((name, secret()));
-            let e = raw_provider(vars).provide_credentials().await.unwrap_err();
+            let e = raw_provider(vars)
+                .provide_credentials(&CredentialsContext::new())
+                .await
+                .unwrap_err();
             let s = format!("{e} {e:?}");
             assert_eq!(
                 e.to_string(),
@@ -384,7 +342,10 @@ mod tests {
                 "AKOTHER", "other",
             ))),
         ]);
-        let e = chain.provide_credentials().await.unwrap_err();
+        let e = chain
+            .provide_credentials(&CredentialsContext::new())
+            .await
+            .unwrap_err();
         assert!(e.to_string().contains("HUAWEICLOUD_SDK_SK"), "{e}");
     }
 }

@@ -8,16 +8,15 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::env::EnvLookup;
 use super::http::{
     Failure, OwnTransport, Reply, failure_error, pick_transport, redacted_line, request_id_note,
     send_bounded,
 };
 use super::security_key::{Answer, parse_temporary_credentials, reject_expired};
 use super::token_file::{TextFile, read_token};
-use super::{Credentials, ProvideCredentials};
+use super::{Credentials, CredentialsContext, ProvideCredentials};
 use crate::body::RequestBody;
-use crate::config::endpoint::EndpointEnv;
+use crate::env::{EndpointEnv, EnvLookup};
 use crate::error::{Error, Result, ServiceError};
 use crate::iam::exchange_iam_endpoint;
 use crate::transport::{SharedTransport, TransportSettings};
@@ -51,15 +50,18 @@ const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 ///    `{"credential":{"access","secret","securitytoken","expires_at"}}`.
 ///
 /// Both requests are unsigned (no `Authorization` header) and go through the transport given
-/// to [`with_transport`](Self::with_transport), else the transport of the client whose call
-/// needs the credentials, else a built-in one of the provider's own. Each has a 10 s timeout
+/// to [`with_transport`](Self::with_transport), else the transport of the
+/// [`CredentialsContext`](super::CredentialsContext) it is called with (the client's, when a
+/// client asks), else a built-in one of the provider's own. Each has a 10 s timeout
 /// ([`with_timeout`](Self::with_timeout)).
 ///
-/// The IAM endpoint is, in this order: [`with_iam_endpoint`](Self::with_iam_endpoint),
-/// [`Config::with_iam_endpoint`](crate::Config::with_iam_endpoint) of the client,
-/// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, the regional IAM endpoint of the client's region (or of
-/// [`with_region`](Self::with_region)). There is no global default: with neither a region
-/// nor an override, or a region whose IAM endpoint is not known, the call fails saying so.
+/// The IAM endpoint is, in this order: [`with_iam_endpoint`](Self::with_iam_endpoint), the
+/// context's IAM endpoint ([`Config::with_iam_endpoint`](crate::Config::with_iam_endpoint) of
+/// the client), `HUAWEICLOUD_SDK_IAM_ENDPOINT` (read from the environment the settings came
+/// from, else the context's), the regional IAM endpoint of the region of
+/// [`with_region`](Self::with_region), else of the context's (the client's). There is no
+/// global default: with neither a region nor an override, or a region whose IAM endpoint is
+/// not known, the call fails saying so.
 ///
 /// The credentials carry the identity provider id ([`Credentials::idp_id`]), so project-id
 /// discovery caches per (identity provider, region). They expire: use the provider through a
@@ -98,8 +100,8 @@ pub struct FederatedProvider {
     /// Prefix of error messages: `federation`, or the provider whose settings these are.
     label: String,
     provider_name: &'static str,
-    /// The environment of the settings, for `HUAWEICLOUD_SDK_IAM_ENDPOINT` (else the client's,
-    /// else the process environment).
+    /// The environment of the settings, for `HUAWEICLOUD_SDK_IAM_ENDPOINT` (else the one of the
+    /// call's context).
     env: Option<Arc<EndpointEnv>>,
 }
 
@@ -130,8 +132,8 @@ impl FederatedProvider {
         self
     }
 
-    /// The region whose IAM endpoint to use when the client asking has none (or the provider
-    /// is used outside a client).
+    /// The region whose IAM endpoint to use, ahead of the region of the
+    /// [`CredentialsContext`] the provider is called with (the client's).
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into().trim().to_owned());
         self
@@ -191,7 +193,7 @@ impl FederatedProvider {
         Error::credentials(format!("{}: {message}", self.label))
     }
 
-    async fn exchange(&self) -> Result<Credentials> {
+    async fn exchange(&self, context: &CredentialsContext) -> Result<Credentials> {
         if self.idp_id.is_empty() {
             return Err(self.error("the identity provider id is empty"));
         }
@@ -201,19 +203,11 @@ impl FederatedProvider {
                 self.label
             ))
         })?;
-        let context = crate::transport::current_context();
-        let region = self
-            .region
-            .clone()
-            .or_else(|| context.as_ref().and_then(|c| c.region.clone()));
-        let config_override = context.as_ref().and_then(|c| c.iam_endpoint.clone());
-        let env = self
-            .env
-            .clone()
-            .or_else(|| context.as_ref().map(|c| Arc::clone(&c.endpoint_env)))
-            .unwrap_or_else(|| Arc::new(EndpointEnv::from_process()));
-        let explicit = self.iam_endpoint.as_deref().or(config_override.as_deref());
-        let endpoint = exchange_iam_endpoint(region.as_deref(), explicit, &env).map_err(|e| {
+        let region = self.region.as_deref().or(context.region());
+        // The environment the settings came from, else the client's.
+        let env = self.env.as_deref().unwrap_or(context.env());
+        let explicit = self.iam_endpoint.as_deref().or(context.iam_endpoint());
+        let endpoint = exchange_iam_endpoint(region, explicit, env).map_err(|e| {
             if e.is_construction() {
                 Error::construction(format!("{}: {e}", self.label))
             } else {
@@ -221,7 +215,7 @@ impl FederatedProvider {
             }
         })?;
         let iam = endpoint.as_str().trim_end_matches('/');
-        let transport = self.transport()?;
+        let transport = self.transport(context)?;
 
         let token_file = TextFile {
             label: &self.label,
@@ -295,7 +289,7 @@ impl FederatedProvider {
         Ok(credentials)
     }
 
-    fn transport(&self) -> Result<SharedTransport> {
+    fn transport(&self, context: &CredentialsContext) -> Result<SharedTransport> {
         let settings = || TransportSettings {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT.min(self.timeout),
             read_timeout: Some(self.timeout),
@@ -303,6 +297,7 @@ impl FederatedProvider {
         };
         pick_transport(
             self.transport.as_ref(),
+            context,
             &self.own_transport,
             settings,
             false,
@@ -382,7 +377,7 @@ impl fmt::Debug for FederatedProvider {
 
 #[async_trait]
 impl ProvideCredentials for FederatedProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
-        self.exchange().await
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
+        self.exchange(context).await
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tracing::Instrument;
 
+use super::CredentialsContext;
 use crate::body::RequestBody;
 use crate::error::{Error, Result, TimeoutKind};
 use crate::transport::{SharedTransport, TransportSettings};
@@ -16,10 +17,11 @@ use crate::transport::{SharedTransport, TransportSettings};
 pub(super) type OwnTransport = OnceLock<std::result::Result<SharedTransport, String>>;
 
 /// The transport of a provider's request: `explicit` (the provider's `with_transport`), else
-/// the transport of the client whose call needs credentials, else the provider's own one,
-/// built with `settings` (`direct`: ignoring the proxy environment variables).
+/// the transport of the client whose call needs credentials (`context`'s), else the provider's
+/// own one, built with `settings` (`direct`: ignoring the proxy environment variables).
 pub(super) fn pick_transport(
     explicit: Option<&SharedTransport>,
+    context: &CredentialsContext,
     own: &OwnTransport,
     settings: impl FnOnce() -> TransportSettings,
     direct: bool,
@@ -28,8 +30,8 @@ pub(super) fn pick_transport(
     if let Some(transport) = explicit {
         return Ok(transport.clone());
     }
-    if let Some(transport) = crate::transport::current() {
-        return Ok(transport);
+    if let Some(transport) = context.transport() {
+        return Ok(transport.clone());
     }
     let built = own.get_or_init(|| {
         let settings = settings();

@@ -10,7 +10,7 @@ use http::StatusCode;
 
 use super::http::{Failure, OwnTransport, body_excerpt, pick_transport, send_bounded};
 use super::security_key::{Answer, parse_temporary_credentials};
-use super::{Credentials, ProvideCredentials};
+use super::{Credentials, CredentialsContext, ProvideCredentials};
 use crate::body::RequestBody;
 use crate::error::{Error, Result};
 use crate::transport::{SharedTransport, TransportSettings};
@@ -53,8 +53,9 @@ const SECURITY_KEY: Answer<'static> = Answer {
 ///
 /// The requests go through an [`HttpTransport`](crate::transport::HttpTransport), so a
 /// transport of your own sees them too: the one given to
-/// [`with_transport`](Self::with_transport), else the transport of the client whose call needs
-/// the credentials ([`Config::transport`](crate::Config::transport), e.g. one given to
+/// [`with_transport`](Self::with_transport), else the transport of the
+/// [`CredentialsContext`](super::CredentialsContext) it is called with (a client passes its
+/// [`Config::transport`](crate::Config::transport), e.g. one given to
 /// [`Config::with_transport`](crate::Config::with_transport)), else a built-in one of its own
 /// with a 1 s connect timeout that ignores the proxy environment variables. The built-in
 /// transports never send the metadata service's link-local address through a proxy. The
@@ -123,7 +124,7 @@ impl MetadataProvider {
     }
 
     /// The transport of this call: see the type's documentation for the order.
-    fn transport(&self) -> Result<SharedTransport> {
+    fn transport(&self, context: &CredentialsContext) -> Result<SharedTransport> {
         let settings = || TransportSettings {
             connect_timeout: self.connect_timeout,
             read_timeout: Some(self.timeout),
@@ -131,6 +132,7 @@ impl MetadataProvider {
         };
         pick_transport(
             self.transport.as_ref(),
+            context,
             &self.own_transport,
             settings,
             true,
@@ -270,8 +272,8 @@ impl MetadataProvider {
             .await
     }
 
-    async fn load(&self) -> Result<Credentials> {
-        let transport = &self.transport()?;
+    async fn load(&self, context: &CredentialsContext) -> Result<Credentials> {
+        let transport = &self.transport(context)?;
         let token = self.session_token(transport, false).await?;
         let (mut status, mut body) = self.get_security_key(transport, token.as_deref()).await?;
         if status == StatusCode::UNAUTHORIZED && !contains(&body, NO_AGENCY_MESSAGE) {
@@ -320,8 +322,8 @@ impl fmt::Debug for MetadataProvider {
 
 #[async_trait]
 impl ProvideCredentials for MetadataProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
-        self.load().await
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
+        self.load(context).await
     }
 }
 

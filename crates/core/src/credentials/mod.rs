@@ -16,9 +16,42 @@
 //!   environment → profile → metadata → pod identity);
 //! * [`CachingProvider`]: keeps temporary credentials and refreshes them before they expire,
 //!   with one refresh however many callers wait.
+//!
+//! Each call gets a [`CredentialsContext`]: the transport, region, IAM endpoint override and
+//! environment of the client asking. Providers that make requests of their own (metadata,
+//! federation, pod identity) use it, so that the client's transport carries them; providers
+//! that wrap others pass it on.
+//!
+//! A provider of your own implements one method:
+//!
+//! ```
+//! use huaweicloud_sdk_core::credentials::{Credentials, CredentialsContext, ProvideCredentials};
+//!
+//! #[derive(Debug)]
+//! struct FromVault;
+//!
+//! #[async_trait::async_trait]
+//! impl ProvideCredentials for FromVault {
+//!     async fn provide_credentials(
+//!         &self,
+//!         _context: &CredentialsContext,
+//!     ) -> huaweicloud_sdk_core::Result<Credentials> {
+//!         Ok(Credentials::new("AK", "SK"))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> huaweicloud_sdk_core::Result<()> {
+//! // Called directly, outside any client: the context is built by hand.
+//! let credentials = FromVault.provide_credentials(&CredentialsContext::new()).await?;
+//! assert_eq!(credentials.ak(), "AK");
+//! # Ok(())
+//! # }
+//! ```
 
 mod cache;
 mod chain;
+mod context;
 pub(crate) mod env;
 mod federation;
 mod http;
@@ -31,6 +64,7 @@ mod token_file;
 
 pub use cache::CachingProvider;
 pub use chain::ChainProvider;
+pub use context::CredentialsContext;
 pub use env::EnvironmentProvider;
 pub use federation::FederatedProvider;
 pub use metadata::MetadataProvider;
@@ -193,11 +227,17 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// Something that produces credentials. Implement it to plug in your own source.
+/// Something that produces credentials. Implement it to plug in your own source (see the
+/// [module documentation](self) for an example).
 #[async_trait]
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Returns credentials, or a credentials error saying why there are none.
-    async fn provide_credentials(&self) -> Result<Credentials>;
+    ///
+    /// `context` is what the provider may use of the client asking (its transport, region, IAM
+    /// endpoint override, environment); a provider that makes requests sends them through
+    /// [`context.transport()`](CredentialsContext::transport) unless it has a transport of its
+    /// own, and a provider that wraps others passes `context` on.
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials>;
 
     /// Credentials that are ready without waiting (held in memory, or a fresh cache entry),
     /// or `None` when only [`provide_credentials`](Self::provide_credentials) can tell. The
@@ -214,7 +254,7 @@ pub type SharedCredentialsProvider = Arc<dyn ProvideCredentials>;
 
 #[async_trait]
 impl ProvideCredentials for Credentials {
-    async fn provide_credentials(&self) -> Result<Credentials> {
+    async fn provide_credentials(&self, _context: &CredentialsContext) -> Result<Credentials> {
         Ok(self.clone())
     }
 
@@ -225,8 +265,8 @@ impl ProvideCredentials for Credentials {
 
 #[async_trait]
 impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
-    async fn provide_credentials(&self) -> Result<Credentials> {
-        (**self).provide_credentials().await
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
+        (**self).provide_credentials(context).await
     }
 
     fn provide_credentials_now(&self) -> Option<Credentials> {

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::env::{EnvLookup, join_names, path_var, process_env, string_lookup, text_var};
+use super::env::join_names;
 use super::http::{OwnTransport, body_excerpt, failure_error, pick_transport, send_bounded};
 use super::security_key::{Answer, parse_temporary_credentials, reject_expired};
 use super::token_file::{TextFile, read_token};
-use super::{Credentials, ProvideCredentials};
+use super::{Credentials, CredentialsContext, ProvideCredentials};
 use crate::body::RequestBody;
+use crate::env::{EnvLookup, path_var, process_env, string_lookup, text_var};
 use crate::error::{Error, Result};
 use crate::transport::{SharedTransport, TransportSettings};
 
@@ -40,7 +41,8 @@ const ANSWER: Answer<'static> = Answer {
 /// `{"credential":{"access","secret","securitytoken","expires_at"}}`, read like the instance
 /// metadata's answer. The request has a 5 s timeout ([`with_timeout`](Self::with_timeout)) and
 /// goes through the transport given to [`with_transport`](Self::with_transport), else the
-/// transport of the client whose call needs the credentials, else a built-in one that ignores
+/// transport of the [`CredentialsContext`](super::CredentialsContext) it is called with (the
+/// client's, when a client asks), else a built-in one that ignores
 /// the proxy environment variables (the agent is reached directly).
 ///
 /// It is the last provider of [`ChainProvider::default_chain`](super::ChainProvider::default_chain),
@@ -127,7 +129,7 @@ impl PodIdentityProvider {
         }
     }
 
-    fn transport(&self) -> Result<SharedTransport> {
+    fn transport(&self, context: &CredentialsContext) -> Result<SharedTransport> {
         let settings = || TransportSettings {
             connect_timeout: self.timeout,
             read_timeout: Some(self.timeout),
@@ -135,6 +137,7 @@ impl PodIdentityProvider {
         };
         pick_transport(
             self.transport.as_ref(),
+            context,
             &self.own_transport,
             settings,
             true,
@@ -142,7 +145,7 @@ impl PodIdentityProvider {
         )
     }
 
-    async fn load(&self) -> Result<Credentials> {
+    async fn load(&self, context: &CredentialsContext) -> Result<Credentials> {
         let (uri, file) = self.settings()?;
         let token_file = TextFile {
             label: LABEL,
@@ -165,7 +168,7 @@ impl PodIdentityProvider {
             .map_err(|e| {
                 Error::construction(format!("{LABEL}: invalid {ENV_FULL_URI} `{uri}` ({e})"))
             })?;
-        let transport = self.transport()?;
+        let transport = self.transport(context)?;
         let what = "POST";
         let reply = send_bounded(&transport, request, self.timeout, MAX_BODY_BYTES, what)
             .await
@@ -206,8 +209,8 @@ impl fmt::Debug for PodIdentityProvider {
 
 #[async_trait]
 impl ProvideCredentials for PodIdentityProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
-        self.load().await
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
+        self.load(context).await
     }
 }
 
@@ -218,7 +221,7 @@ mod tests {
     #[tokio::test]
     async fn names_the_missing_variables() {
         let e = PodIdentityProvider::from_lookup(|_| None)
-            .provide_credentials()
+            .provide_credentials(&CredentialsContext::new())
             .await
             .unwrap_err();
         assert!(e.is_credentials());
@@ -229,7 +232,7 @@ mod tests {
         let e = PodIdentityProvider::from_lookup(|name| {
             (name == ENV_FULL_URI).then(|| "http://127.0.0.1:9/c".to_owned())
         })
-        .provide_credentials()
+        .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
         assert_eq!(

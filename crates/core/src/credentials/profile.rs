@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 
-use super::env::{EnvLookup, join_names, path_var, process_env, string_lookup};
+use super::env::join_names;
 use super::token_file::{TextFile, read_text_file};
-use super::{Credentials, FederatedProvider, ProvideCredentials};
+use super::{Credentials, CredentialsContext, FederatedProvider, ProvideCredentials};
+use crate::env::{EnvLookup, path_var, process_env, string_lookup};
 use crate::error::{Error, Result};
 
 const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
@@ -151,7 +152,7 @@ impl ProfileProvider {
         }
     }
 
-    async fn load(&self) -> Result<Credentials> {
+    async fn load(&self, context: &CredentialsContext) -> Result<Credentials> {
         let path = self.resolve_path()?;
         let text = read_text_file(&path, &FILE_KIND).await?;
         let ini = Ini::parse(&text);
@@ -160,7 +161,7 @@ impl ProfileProvider {
             Found::Federated(provider) => {
                 provider
                     .with_env_lookup(self.lookup.clone())
-                    .provide_credentials()
+                    .provide_credentials(context)
                     .await
             }
         }
@@ -184,8 +185,8 @@ impl fmt::Debug for ProfileProvider {
 
 #[async_trait]
 impl ProvideCredentials for ProfileProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
-        self.load().await
+    async fn provide_credentials(&self, context: &CredentialsContext) -> Result<Credentials> {
+        self.load(context).await
     }
 }
 
@@ -522,7 +523,7 @@ mod tests {
         let provider = ProfileProvider::from_path(path);
         tokio::time::timeout(
             std::time::Duration::from_secs(10),
-            provider.provide_credentials(),
+            provider.provide_credentials(&CredentialsContext::new()),
         )
         .await
         .expect("reading the profile blocked")
@@ -544,7 +545,7 @@ mod tests {
         let provider = ProfileProvider::from_path(&fifo);
         let outcome = tokio::time::timeout(
             std::time::Duration::from_secs(10),
-            provider.provide_credentials(),
+            provider.provide_credentials(&CredentialsContext::new()),
         )
         .await;
         if outcome.is_err() {

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{Credentials, ProvideCredentials};
+use super::{Credentials, CredentialsContext, ProvideCredentials};
 use crate::error::Result;
 
 /// Always returns the same credentials (a cheap clone of the ones given).
@@ -38,7 +38,7 @@ impl From<Credentials> for StaticProvider {
 
 #[async_trait]
 impl ProvideCredentials for StaticProvider {
-    async fn provide_credentials(&self) -> Result<Credentials> {
+    async fn provide_credentials(&self, _context: &CredentialsContext) -> Result<Credentials> {
         Ok(self.credentials.clone())
     }
 
@@ -55,7 +55,12 @@ mod tests {
     async fn returns_a_clone_and_debug_is_redacted() {
         let c = Credentials::new("AKSTATIC", "static-secret-sk").with_security_token("static-tok");
         let p = StaticProvider::new(c.clone());
-        assert_eq!(p.provide_credentials().await.unwrap(), c);
+        assert_eq!(
+            p.provide_credentials(&CredentialsContext::new())
+                .await
+                .unwrap(),
+            c
+        );
         assert_eq!(p.provide_credentials_now(), Some(c.clone()));
         let dbg = format!("{p:?}");
         assert!(dbg.contains("AKSTATIC"));

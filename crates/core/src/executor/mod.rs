@@ -27,6 +27,7 @@ use tracing::Instrument;
 
 use crate::config::Config;
 use crate::config::endpoint::{self, Endpoint, ServiceEndpoints};
+use crate::credentials::CredentialsContext;
 use crate::error::{Error, Result};
 use crate::transport::SharedTransport;
 
@@ -85,6 +86,8 @@ struct Inner {
     // `endpoints`, parsed for the request line and `Host` header once.
     targets: Vec<target::Target>,
     transport: SharedTransport,
+    // What credentials providers may use of this client (built once: the config is fixed).
+    credentials_context: CredentialsContext,
     // Checked and converted once; `None` when the configured user agent is not a valid header
     // value, which every send then reports as its error.
     user_agent: Option<http::HeaderValue>,
@@ -138,11 +141,13 @@ impl Executor {
             .iter()
             .map(|_| skew::ClockOffset::default())
             .collect();
+        let transport = config.transport()?;
         Ok(Self {
             inner: Arc::new(Inner {
                 clock_offsets,
                 targets,
-                transport: config.transport()?,
+                credentials_context: prepare::credentials_context(config, &transport),
+                transport,
                 user_agent: http::HeaderValue::try_from(config.user_agent()).ok(),
                 config: config.clone(),
                 service,

@@ -7,9 +7,11 @@ use super::deadline;
 use super::scope::Scope;
 use super::{Deadline, Executor, OperationRequest};
 use crate::body::RequestBody;
-use crate::credentials::Credentials;
+use crate::config::Config;
+use crate::credentials::{Credentials, CredentialsContext};
 use crate::error::{Error, Result};
 use crate::signer;
+use crate::transport::SharedTransport;
 
 /// Everything about the request that stays the same from one attempt to the next.
 pub(super) struct Prepared {
@@ -61,6 +63,24 @@ impl Prepared {
     }
 }
 
+/// What the credentials providers of a client built from `config`, sending through
+/// `transport`, may use of it.
+pub(super) fn credentials_context(
+    config: &Config,
+    transport: &SharedTransport,
+) -> CredentialsContext {
+    let mut context = CredentialsContext::new()
+        .with_transport(transport.clone())
+        .with_shared_env(config.endpoint_env());
+    if let Some(region) = config.region() {
+        context = context.with_region(region);
+    }
+    if let Some(endpoint) = config.iam_endpoint() {
+        context = context.with_iam_endpoint(endpoint);
+    }
+    context
+}
+
 /// Most headers the signer adds: `X-Sdk-Content-Sha256`, `X-Security-Token`, `X-Sdk-Date`,
 /// `Host`, `Authorization`.
 const SIGNER_HEADERS: usize = 5;
@@ -84,10 +104,7 @@ impl Executor {
                 // A provider that makes requests (instance metadata, federation, pod identity)
                 // sends them through this client's transport, federation to the IAM endpoint
                 // of this client's region.
-                let fetch = provider.provide_credentials();
-                let context =
-                    crate::transport::CallContext::of(config, self.inner.transport.clone());
-                let fetch = crate::transport::with_current(context, fetch);
+                let fetch = provider.provide_credentials(&self.inner.credentials_context);
                 deadline::within_total(total, fetch).await?
             }
         };

@@ -99,10 +99,6 @@ pub trait HttpTransport: Send + Sync + fmt::Debug {
 /// A shared, type-erased transport.
 pub type SharedTransport = Arc<dyn HttpTransport>;
 
-mod context;
-
-pub(crate) use context::{CallContext, current, current_context, with_current};
-
 /// The transport [`Config`](crate::Config) builds from `settings`: `HyperTransport` with the
 /// `rustls` feature (proxies from `settings` or the environment included), else
 /// `ReqwestTransport` with the `reqwest` feature.
