@@ -110,7 +110,8 @@ async fn a_content_length_past_the_limit_fails_before_reading() {
 async fn bodies_within_the_limit_and_streams_are_not_bounded() {
     let body = "x".repeat(1024);
     let script = Script::new(vec![], response(200, &[], &format!("\"{body}\"")));
-    let url = scripted::start(script).await;
+    let url_server = scripted::Server::start(script).await.unwrap();
+    let url = url_server.url();
     // Exactly at the limit: decoded.
     let exec = Executor::new(
         &config(&url).with_max_buffered_body_size(1026),
@@ -149,7 +150,8 @@ struct Optional {
 async fn empty_and_whitespace_bodies_decode_as_an_empty_object() {
     for body in ["", " \r\n\t "] {
         let script = Script::new(vec![], response(200, &[("x-request-id", "rid-e")], body));
-        let url = scripted::start(script).await;
+        let url_server = scripted::Server::start(script).await.unwrap();
+        let url = url_server.url();
         let exec = Executor::new(&config(&url), &TEST_SERVICE).unwrap();
         let (spec, request) = show();
         let value: serde_json::Value = exec
@@ -197,7 +199,8 @@ async fn a_retry_after_too_large_for_the_clock_ends_the_call_with_the_answer() {
     );
     for total in [Some(Duration::from_secs(300)), None] {
         let script = Script::new(vec![], busy.clone());
-        let url = scripted::start(script.clone()).await;
+        let url_server = scripted::Server::start(script.clone()).await.unwrap();
+        let url = url_server.url();
         let config = config(&url)
             .with_total_timeout(total)
             .with_retry(RetryConfig::default().with_max_retry_after(Duration::MAX));
