@@ -17,7 +17,6 @@
 //! In its own test binary with a global subscriber: tracing caches callsite interest
 //! process-wide, so a per-thread subscriber can miss events while other tests run.
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -28,8 +27,7 @@ use huaweicloud_sdk_core::transport::{HttpTransport, HyperTransport};
 use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
 use huaweicloud_sdk_local::{DEFAULT_PROJECT_ID, LocalEndpoint, seed};
 use huaweicloud_sdk_metastudio::v1::models::FilesCreateReq;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use huaweicloud_sdk_test_support::{Script, Server, Step, refused_addr, response};
 
 const AK: &str = "HPUASECRETSTEST00001";
 const SK: &str = "secrets-test-SK-9f8e7d6c5b4a39281706f5e4";
@@ -85,102 +83,13 @@ impl std::io::Write for Captured {
     }
 }
 
-/// A recording proxy in front of the local endpoint: each request is recorded, then answered
-/// with the next scripted response, or (none scripted) forwarded to the endpoint.
-#[derive(Clone, Default)]
-struct Proxy {
-    script: Arc<Mutex<VecDeque<Vec<u8>>>>,
-    authorizations: Arc<Mutex<Vec<String>>>,
-}
-
-impl Proxy {
-    async fn start(self, upstream: std::net::SocketAddr) -> String {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let proxy = self.clone();
-                tokio::spawn(async move { proxy.serve(stream, upstream).await });
-            }
-        });
-        format!("http://{addr}")
-    }
-
-    fn then(&self, responses: impl IntoIterator<Item = Vec<u8>>) {
-        self.script.lock().unwrap().extend(responses);
-    }
-
-    async fn serve(&self, mut client: TcpStream, upstream: std::net::SocketAddr) {
-        let mut buf = Vec::new();
-        loop {
-            let head_end = loop {
-                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    break i + 4;
-                }
-                let mut chunk = [0u8; 8192];
-                match client.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-            };
-            let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-            let mut length = 0;
-            for line in head.split("\r\n") {
-                if let Some((name, value)) = line.split_once(':') {
-                    if name.eq_ignore_ascii_case("authorization") {
-                        self.authorizations
-                            .lock()
-                            .unwrap()
-                            .push(value.trim().to_owned());
-                    }
-                    if name.eq_ignore_ascii_case("content-length") {
-                        length = value.trim().parse().unwrap();
-                    }
-                }
-            }
-            while buf.len() < head_end + length {
-                let mut chunk = [0u8; 8192];
-                match client.read(&mut chunk).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let request: Vec<u8> = buf.drain(..head_end + length).collect();
-            let scripted = self.script.lock().unwrap().pop_front();
-            let answer = match scripted {
-                Some(answer) => answer,
-                None => {
-                    // One upstream connection per request, closed by the endpoint after its
-                    // answer: the answer is everything read until EOF. `Connection` is not a
-                    // signed header, so adding it keeps the signature valid.
-                    let mut raw = request[..head_end - 2].to_vec();
-                    raw.extend_from_slice(b"connection: close\r\n\r\n");
-                    raw.extend_from_slice(&request[head_end..]);
-                    let mut up = TcpStream::connect(upstream).await.unwrap();
-                    up.write_all(&raw).await.unwrap();
-                    let mut answer = Vec::new();
-                    up.read_to_end(&mut answer).await.unwrap();
-                    answer
-                }
-            };
-            if client.write_all(&answer).await.is_err() {
-                return;
-            }
-        }
-    }
-}
-
 fn scripted(status: u16, extra: &[(&str, String)], body: &str) -> Vec<u8> {
-    let mut out = format!(
-        "HTTP/1.1 {status} Scripted\r\ncontent-type: application/json\r\nx-request-id: scripted-rid\r\ncontent-length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in extra {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    out.push_str(body);
-    out.into_bytes()
+    let mut headers = vec![
+        ("content-type", "application/json"),
+        ("x-request-id", "scripted-rid"),
+    ];
+    headers.extend(extra.iter().map(|(k, v)| (*k, v.as_str())));
+    response(status, &headers, body)
 }
 
 fn unavailable(status: u16) -> Vec<u8> {
@@ -277,8 +186,11 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
         .start()
         .await
         .unwrap();
-    let proxy = Proxy::default();
-    let url = proxy.clone().start(local.addr()).await;
+    // A recording proxy in front of the local endpoint: each request is recorded, then answered
+    // with the next scripted response, or (none scripted) forwarded to the endpoint.
+    let proxy = Script::steps(Vec::new(), vec![Step::Forward(local.addr())]);
+    let proxy_server = Server::start(proxy.clone()).await.unwrap();
+    let url = proxy_server.url();
     let credentials = Credentials::new(AK, SK)
         .with_security_token(TOKEN)
         .with_project_id(DEFAULT_PROJECT_ID);
@@ -302,9 +214,10 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     run!(shown, jobs()).unwrap();
     let e = run!(shown, metastudio.list_picture_modeling_jobs().limit(0)).unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
-    proxy.then([unavailable(503)]);
+    proxy.push(unavailable(503));
     run!(shown, jobs()).unwrap();
-    proxy.then([unavailable(500), unavailable(500)]);
+    proxy.push(unavailable(500));
+    proxy.push(unavailable(500));
     let e = run!(shown, jobs()).unwrap_err();
     assert_eq!(
         (e.status().map(|s| s.as_u16()), e.attempts()),
@@ -325,13 +238,13 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     run!(shown, create(md5)).unwrap();
     let e = run!(shown, create("not-base64")).unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
-    proxy.then([unavailable(500)]);
+    proxy.push(unavailable(500));
     let e = run!(shown, create(md5)).unwrap_err();
     assert_eq!(
         (e.status().map(|s| s.as_u16()), e.attempts()),
         (Some(500), 1)
     );
-    proxy.then([expired()]);
+    proxy.push(expired());
     run!(shown, create(md5)).unwrap();
 
     // ProjectMan DownloadImageFile (GET, streamed body).
@@ -346,7 +259,7 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     let missing = "/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/999.png";
     let e = run!(shown, download(missing)).unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(404));
-    proxy.then([unavailable(503)]);
+    proxy.push(unavailable(503));
     let out = run!(shown, download(seed::IMAGE_GIF_URI)).unwrap();
     out.body.collect().await.unwrap();
 
@@ -361,7 +274,7 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     run!(shown, artifact("latest")).unwrap();
     let e = run!(shown, artifact("no-such-tag")).unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(404));
-    proxy.then([unavailable(503)]);
+    proxy.push(unavailable(503));
     run!(shown, artifact("latest").with_scan_overview(true)).unwrap();
 
     // HSS RunImageSynchronize (POST).
@@ -372,10 +285,10 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     run!(shown, sync("private_image")).unwrap();
     let e = run!(shown, sync("public_image")).unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
-    proxy.then([unavailable(502)]);
+    proxy.push(unavailable(502));
     let e = run!(shown, sync("private_image")).unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(502));
-    proxy.then([expired()]);
+    proxy.push(expired());
     run!(shown, sync("shared_image")).unwrap();
 
     // A wrong SK: the gateway's 401 echoes its canonical request, security token included.
@@ -413,10 +326,7 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
 
     // An endpoint with a password in it: refused when the client is built, or failing to
     // connect; either way the password is shown nowhere.
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let closed = refused_addr().unwrap().port();
     let with_password = huaweicloud_sdk_core::Config::new(credentials.clone())
         .with_endpoint(format!("http://user:{PASSWORD}@127.0.0.1:{closed}"));
     shown.push_str(&format!("{with_password:?}\n"));
@@ -442,7 +352,7 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
          &Expires=1700000000&Signature={UPLOAD_SIGNATURE}&X-Amz-Signature={UPLOAD_AMZ_SIGNATURE}"
     );
     let created = serde_json::json!({"file_id": "f-secrets", "upload_url": upload_url});
-    proxy.then([scripted(200, &[], &created.to_string())]);
+    proxy.push(scripted(200, &[], &created.to_string()));
     let dir = std::env::temp_dir().join(format!("hwc-secrets-upload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("portrait.png");
@@ -500,7 +410,11 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
         .collect();
 
     // Every request was signed; collect the signature values.
-    let authorizations = proxy.authorizations.lock().unwrap().clone();
+    let authorizations: Vec<String> = proxy
+        .received()
+        .iter()
+        .filter_map(|r| r.header("authorization").map(str::to_owned))
+        .collect();
     assert!(authorizations.len() >= 25, "{}", authorizations.len());
     let signatures: Vec<String> = authorizations
         .iter()

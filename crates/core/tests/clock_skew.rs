@@ -75,7 +75,8 @@ fn assert_near(at: SystemTime, expected: SystemTime) {
 async fn expired_with_date_is_resigned_once_and_later_calls_use_the_corrected_clock() {
     let server_time = SystemTime::now() + AHEAD;
     let script = Script::new(vec![expired(Some(server_time))], ok());
-    let url = scripted::start(script.clone()).await;
+    let url_server = scripted::Server::start(script.clone()).await.unwrap();
+    let url = url_server.url();
     let config = config(&url);
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
 
@@ -124,7 +125,8 @@ async fn expired_with_date_is_resigned_once_and_later_calls_use_the_corrected_cl
 #[tokio::test(flavor = "multi_thread")]
 async fn expired_without_date_is_the_service_error_without_retry() {
     let script = Script::new(vec![], expired(None));
-    let url = scripted::start(script.clone()).await;
+    let url_server = scripted::Server::start(script.clone()).await.unwrap();
+    let url = url_server.url();
     let config = config(&url);
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     for method in [http::Method::GET, http::Method::POST] {
@@ -146,7 +148,8 @@ async fn expired_without_date_is_the_service_error_without_retry() {
 #[tokio::test(flavor = "multi_thread")]
 async fn still_expired_after_the_correction_is_returned_not_looped() {
     let script = Script::new(vec![], expired(Some(SystemTime::now() + AHEAD)));
-    let url = scripted::start(script.clone()).await;
+    let url_server = scripted::Server::start(script.clone()).await.unwrap();
+    let url = url_server.url();
     let exec = Executor::new(&config(&url), &TEST_SERVICE).unwrap();
     let (spec, request) = post();
     let err = exec.send(&spec, request).await.unwrap_err();
@@ -165,7 +168,8 @@ async fn the_resend_does_not_use_up_the_retry_policy() {
         ],
         ok(),
     );
-    let url = scripted::start(script.clone()).await;
+    let url_server = scripted::Server::start(script.clone()).await.unwrap();
+    let url = url_server.url();
     let exec = Executor::new(&config(&url), &TEST_SERVICE).unwrap();
     let spec = OperationSpec::new("testsvc", "ShowThing", http::Method::GET);
     exec.send(&spec, OperationRequest::new("/v1/{project_id}/things"))
@@ -187,7 +191,8 @@ async fn other_401s_and_disabled_correction_are_not_resent() {
         r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail"}"#,
     );
     let script = Script::new(vec![wrong_sk, expired(Some(date))], ok());
-    let url = scripted::start(script.clone()).await;
+    let url_server = scripted::Server::start(script.clone()).await.unwrap();
+    let url = url_server.url();
     let config = config(&url);
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     let (spec, request) = post();
@@ -207,7 +212,8 @@ async fn a_date_beyond_the_bound_is_reported_not_applied() {
     // the next request is signed with the real time.
     let year_2100 = UNIX_EPOCH + Duration::from_secs(4_102_444_800);
     let script = Script::new(vec![expired(Some(year_2100))], ok());
-    let url = scripted::start(script.clone()).await;
+    let url_server = scripted::Server::start(script.clone()).await.unwrap();
+    let url = url_server.url();
     let exec = Executor::new(&config(&url), &TEST_SERVICE).unwrap();
     let (spec, request) = post();
     let err = exec.send(&spec, request).await.unwrap_err();
@@ -228,9 +234,11 @@ async fn a_date_beyond_the_bound_is_reported_not_applied() {
 async fn a_correction_applies_to_its_endpoint_only() {
     let five_minutes = Duration::from_secs(5 * 60);
     let skewed = Script::new(vec![expired(Some(SystemTime::now() + five_minutes))], ok());
-    let skewed_url = scripted::start(skewed.clone()).await;
+    let skewed_url_server = scripted::Server::start(skewed.clone()).await.unwrap();
+    let skewed_url = skewed_url_server.url();
     let plain = Script::new(vec![], ok());
-    let plain_url = scripted::start(plain.clone()).await;
+    let plain_url_server = scripted::Server::start(plain.clone()).await.unwrap();
+    let plain_url = plain_url_server.url();
     // One config, two clients on two endpoints.
     let shared = config(&skewed_url);
     let a = Executor::new(&shared, &TEST_SERVICE).unwrap();
@@ -266,7 +274,8 @@ async fn after_a_failover_the_offset_is_learnt_for_the_endpoint_in_use() {
     let closed_url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let skewed = Script::new(vec![expired(Some(SystemTime::now() + AHEAD))], ok());
-    let skewed_url = scripted::start(skewed.clone()).await;
+    let skewed_url_server = scripted::Server::start(skewed.clone()).await.unwrap();
+    let skewed_url = skewed_url_server.url();
     let config = config(&closed_url).with_endpoints([closed_url.clone(), skewed_url]);
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     assert_eq!(exec.clock_offset_millis(), 0);

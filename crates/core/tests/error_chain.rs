@@ -13,8 +13,8 @@ use huaweicloud_sdk_core::retry::RetryConfig;
 use huaweicloud_sdk_core::transport::ReqwestTransport;
 use huaweicloud_sdk_core::transport::{HttpTransport, HyperTransport, TransportSettings};
 use huaweicloud_sdk_core::{Config, Credentials, Error, Executor, OperationRequest, OperationSpec};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+mod scripted;
 mod support;
 
 use support::{AK, PROJECT, SK, TEST_SERVICE};
@@ -25,10 +25,9 @@ const AMZ_SIGNATURE: &str = "f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a59687786
 const ACCESS_KEY_ID: &str = "PRESIGNEDACCESSKEY77";
 const PASSWORD: &str = "endpoint-password-5e6f";
 
-/// A port on 127.0.0.1 nothing listens on: bound, then released.
+/// A port on 127.0.0.1 nothing listens on.
 fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
+    scripted::refused_addr().unwrap().port()
 }
 
 fn presigned(port: u16) -> String {
@@ -174,32 +173,19 @@ async fn a_connect_timeout_holds_no_presigned_url() {
 
 /// A server that answers a response head, then breaks the body off: a failure after the
 /// connection was made, where reqwest's error holds the URL.
-async fn broken_body_server() -> u16 {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 16 * 1024];
-                let mut seen = Vec::new();
-                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match stream.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => seen.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = stream
-                    .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")
-                    .await;
-            });
-        }
-    });
-    port
+async fn broken_body_server() -> scripted::Server {
+    let partial = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial".to_vec();
+    let script = scripted::Script::steps(
+        Vec::new(),
+        vec![scripted::Step::Write(partial), scripted::Step::Close],
+    );
+    scripted::Server::start(script).await.unwrap()
 }
 
 #[tokio::test]
 async fn a_broken_body_names_the_server_and_no_url() {
-    let port = broken_body_server().await;
+    let server = broken_body_server().await;
+    let port = server.addr().port();
     for (name, transport) in transports() {
         let request = http::Request::get(presigned(port))
             .body(RequestBody::empty())

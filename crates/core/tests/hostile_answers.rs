@@ -7,38 +7,17 @@ use std::time::Duration;
 
 use huaweicloud_sdk_core::retry::RetryConfig;
 use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 mod scripted;
 mod support;
 
-use scripted::{Script, response};
+use scripted::{Script, Step, response};
 use support::{AK, PROJECT, SK, TEST_SERVICE};
 
 /// Answers every request with `answer`, then keeps the connection open without a byte more.
-async fn holding_server(answer: Vec<u8>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let answer = answer.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if stream.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let _ = stream.write_all(&answer).await;
-                let _ = stream.flush().await;
-                std::future::pending::<()>().await;
-            });
-        }
-    });
-    format!("http://{addr}")
+async fn holding_server(answer: Vec<u8>) -> scripted::Server {
+    let script = Script::steps(Vec::new(), vec![Step::Write(answer), Step::Hang]);
+    scripted::Server::start(script).await.unwrap()
 }
 
 fn config(url: &str) -> Config {
@@ -71,7 +50,8 @@ async fn a_body_past_the_limit_fails_without_reading_the_rest() {
     let mut answer =
         b"HTTP/1.1 200 OK\r\nx-request-id: rid-big\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
     answer.extend_from_slice(format!("800\r\n{}\r\n", "x".repeat(0x800)).as_bytes());
-    let url = holding_server(answer).await;
+    let server = holding_server(answer).await;
+    let url = server.url();
     let exec = Executor::new(
         &config(&url).with_max_buffered_body_size(1024),
         &TEST_SERVICE,
@@ -94,7 +74,8 @@ async fn a_content_length_past_the_limit_fails_before_reading() {
     // Announces 10 MB and sends none of it.
     let answer =
         b"HTTP/1.1 200 OK\r\nx-request-id: rid-big\r\ncontent-length: 10000000\r\n\r\n".to_vec();
-    let url = holding_server(answer).await;
+    let server = holding_server(answer).await;
+    let url = server.url();
     let exec = Executor::new(
         &config(&url).with_max_buffered_body_size(1024),
         &TEST_SERVICE,
@@ -109,8 +90,9 @@ async fn a_content_length_past_the_limit_fails_before_reading() {
 #[tokio::test]
 async fn bodies_within_the_limit_and_streams_are_not_bounded() {
     let body = "x".repeat(1024);
-    let script = Script::new(vec![], response(200, &[], &format!("\"{body}\"")));
-    let url = scripted::start(script).await;
+    let script = Script::new(vec![], response(200, &[], format!("\"{body}\"")));
+    let url_server = scripted::Server::start(script).await.unwrap();
+    let url = url_server.url();
     // Exactly at the limit: decoded.
     let exec = Executor::new(
         &config(&url).with_max_buffered_body_size(1026),
@@ -149,7 +131,8 @@ struct Optional {
 async fn empty_and_whitespace_bodies_decode_as_an_empty_object() {
     for body in ["", " \r\n\t "] {
         let script = Script::new(vec![], response(200, &[("x-request-id", "rid-e")], body));
-        let url = scripted::start(script).await;
+        let url_server = scripted::Server::start(script).await.unwrap();
+        let url = url_server.url();
         let exec = Executor::new(&config(&url), &TEST_SERVICE).unwrap();
         let (spec, request) = show();
         let value: serde_json::Value = exec
@@ -197,7 +180,8 @@ async fn a_retry_after_too_large_for_the_clock_ends_the_call_with_the_answer() {
     );
     for total in [Some(Duration::from_secs(300)), None] {
         let script = Script::new(vec![], busy.clone());
-        let url = scripted::start(script.clone()).await;
+        let url_server = scripted::Server::start(script.clone()).await.unwrap();
+        let url = url_server.url();
         let config = config(&url)
             .with_total_timeout(total)
             .with_retry(RetryConfig::default().with_max_retry_after(Duration::MAX));

@@ -174,7 +174,8 @@ async fn a_presigned_put_goes_through_the_transport_and_is_retried_when_replayab
         vec![scripted::response(503, &[], "busy")],
         scripted::response(200, &[("x-request-id", "put-ok")], ""),
     );
-    let base = scripted::start(script.clone()).await;
+    let base_server = scripted::Server::start(script.clone()).await.unwrap();
+    let base = base_server.url();
     let recording = Recording::new();
     let config = Config::new(Credentials::new(AK, SK))
         .with_retry(fast_retry())
@@ -216,7 +217,8 @@ async fn a_reopenable_presigned_body_is_sent_anew_on_retry() {
         vec![scripted::response(503, &[], "busy")],
         scripted::response(200, &[], ""),
     );
-    let base = scripted::start(script.clone()).await;
+    let base_server = scripted::Server::start(script.clone()).await.unwrap();
+    let base = base_server.url();
     let config = Config::new(Credentials::new(AK, SK)).with_retry(fast_retry());
     let exec = executor(&config, &base);
     let body = RequestBody::from_reopenable(Some(6), || async {
@@ -241,7 +243,8 @@ async fn a_one_shot_presigned_body_is_sent_once() {
         vec![scripted::response(503, &[], "busy")],
         scripted::response(200, &[], ""),
     );
-    let base = scripted::start(script.clone()).await;
+    let base_server = scripted::Server::start(script.clone()).await.unwrap();
+    let base = base_server.url();
     let config = Config::new(Credentials::new(AK, SK)).with_retry(fast_retry());
     let exec = executor(&config, &base);
     let stream =

@@ -115,7 +115,7 @@ async fn danger_accept_invalid_certs_accepts_the_server() {
     assert_eq!(script.received().len(), 1);
 }
 
-fn support_signature_present(r: &scripted::Received) -> bool {
+fn support_signature_present(r: &scripted::Request) -> bool {
     r.header("authorization")
         .is_some_and(|a| a.starts_with("SDK-HMAC-SHA256 ") && a.contains("Signature="))
 }

@@ -1,22 +1,11 @@
 //! RunImageSynchronize on the wire, against a local mock server.
 
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_hss::v5::Client;
 use huaweicloud_sdk_hss::v5::models::{ImageType, RunImageSynchronizeRequestInfo};
+use huaweicloud_sdk_test_support::sdk;
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const PATH: &str = "/v5/0123456789abcdef0123456789abcdef/image/synchronize";
-
-fn client(server: &MockServer) -> Client {
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 #[tokio::test]
 async fn sends_query_header_and_body_and_parses_success() {
@@ -35,7 +24,8 @@ async fn sends_query_header_and_body_and_parses_success() {
                 .json_body(serde_json::json!({"error_code": 0, "error_description": "success"}));
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .run_image_synchronize()
         .enterprise_project_id("all_granted_eps")
         .region("cn-north-4")
@@ -62,7 +52,8 @@ async fn optional_query_and_header_are_left_out_and_an_empty_body_is_success() {
             then.status(200).header("content-type", "application/json");
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .run_image_synchronize()
         .body(RunImageSynchronizeRequestInfo::new("private_image"))
         .send()
@@ -87,7 +78,8 @@ async fn a_2xx_with_a_non_zero_error_code_is_a_service_error() {
                 }));
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .run_image_synchronize()
         .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
         .send()
@@ -110,7 +102,8 @@ async fn a_missing_image_type_fails_before_any_request() {
             then.status(200);
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .run_image_synchronize()
         .region("cn-north-4")
         .send()
@@ -138,7 +131,8 @@ async fn an_error_answer_is_a_service_error_with_the_request_id() {
                 }));
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .run_image_synchronize()
         .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
         .send()

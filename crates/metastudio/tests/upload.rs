@@ -10,6 +10,7 @@ use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_metastudio::upload::{UploadFile, file_content_md5};
 use huaweicloud_sdk_metastudio::v1::Client;
 use huaweicloud_sdk_metastudio::v1::models::AssetFileCategory;
+use huaweicloud_sdk_test_support::{Script, Server, response, sdk};
 use serde_json::json;
 
 const AK: &str = "HPUAEXAMPLEAK0000001";
@@ -17,13 +18,6 @@ const SK: &str = "exampleSecretKey0000000000000000000000000";
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const FILES: &str = "/v1/0123456789abcdef0123456789abcdef/files";
 const ASSET: &str = "8cb2f48a2cb006154794741933421100";
-
-fn client(server: &MockServer) -> Client {
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 /// A temporary file removed on drop.
 struct TempFile(PathBuf);
@@ -116,7 +110,7 @@ async fn uploads_with_create_file_then_an_unsigned_put() {
 
     let calls = Arc::new(Mutex::new(Vec::new()));
     let log = calls.clone();
-    let out = UploadFile::new(&client(&server), &file.0)
+    let out = UploadFile::new(&sdk::client(&server, Client::new).unwrap(), &file.0)
         .asset_id(ASSET)
         .asset_file_category(AssetFileCategory::Cover)
         .progress(move |done, total| log.lock().unwrap().push((done, total)))
@@ -173,7 +167,7 @@ async fn overrides_name_and_type_and_picks_the_content_type() {
             then.status(200);
         })
         .await;
-    let out = UploadFile::new(&client(&server), &file.0)
+    let out = UploadFile::new(&sdk::client(&server, Client::new).unwrap(), &file.0)
         .file_name("voice.sample")
         .file_type("WAV")
         .x_app_user_id("user-1")
@@ -216,7 +210,7 @@ async fn a_refused_put_is_a_service_error_with_status_and_request_id() {
                 );
         })
         .await;
-    let err = UploadFile::new(&client(&server), &file.0)
+    let err = UploadFile::new(&sdk::client(&server, Client::new).unwrap(), &file.0)
         .asset_id(ASSET)
         .asset_file_category(AssetFileCategory::Main)
         .send()
@@ -249,7 +243,7 @@ async fn missing_fields_and_empty_files_fail_before_any_request() {
         })
         .await;
     let file = TempFile::new("a.png", b"x");
-    let err = UploadFile::new(&client(&server), &file.0)
+    let err = UploadFile::new(&sdk::client(&server, Client::new).unwrap(), &file.0)
         .asset_file_category(AssetFileCategory::Main)
         .send()
         .await
@@ -260,7 +254,7 @@ async fn missing_fields_and_empty_files_fail_before_any_request() {
     );
 
     let empty = TempFile::new("empty.png", b"");
-    let err = UploadFile::new(&client(&server), &empty.0)
+    let err = UploadFile::new(&sdk::client(&server, Client::new).unwrap(), &empty.0)
         .asset_id(ASSET)
         .asset_file_category(AssetFileCategory::Main)
         .send()
@@ -268,71 +262,33 @@ async fn missing_fields_and_empty_files_fail_before_any_request() {
         .unwrap_err();
     assert!(err.is_construction(), "{err}");
 
-    let err = UploadFile::new(&client(&server), "/nonexistent/dir/file.png")
-        .asset_id(ASSET)
-        .asset_file_category(AssetFileCategory::Main)
-        .send()
-        .await
-        .unwrap_err();
+    let err = UploadFile::new(
+        &sdk::client(&server, Client::new).unwrap(),
+        "/nonexistent/dir/file.png",
+    )
+    .asset_id(ASSET)
+    .asset_file_category(AssetFileCategory::Main)
+    .send()
+    .await
+    .unwrap_err();
     assert!(err.is_construction(), "{err}");
     assert_eq!(any.calls_async().await, 0);
 }
 
-/// A presigned-URL server on 127.0.0.1: answers the first PUT 503, later ones 200, and keeps
-/// each body received.
-async fn busy_once_obs() -> (String, Arc<Mutex<Vec<Vec<u8>>>>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let bodies = Arc::new(Mutex::new(Vec::new()));
-    let seen = bodies.clone();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                loop {
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        if stream.read(&mut byte).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        head.push(byte[0]);
-                    }
-                    let head = String::from_utf8_lossy(&head).to_lowercase();
-                    let length: usize = head
-                        .lines()
-                        .find_map(|l| l.strip_prefix("content-length:"))
-                        .and_then(|v| v.trim().parse().ok())
-                        .unwrap_or(0);
-                    let mut body = vec![0u8; length];
-                    if stream.read_exact(&mut body).await.is_err() {
-                        return;
-                    }
-                    let first = {
-                        let mut seen = seen.lock().unwrap();
-                        seen.push(body);
-                        seen.len() == 1
-                    };
-                    let answer: &[u8] = if first {
-                        b"HTTP/1.1 503 Service Unavailable\r\ncontent-length: 0\r\n\r\n"
-                    } else {
-                        b"HTTP/1.1 200 OK\r\nx-obs-request-id: obs-retried\r\ncontent-length: 0\r\n\r\n"
-                    };
-                    if stream.write_all(answer).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (format!("http://{addr}"), bodies)
+/// A presigned-URL server on 127.0.0.1: answers the first PUT 503, later ones 200.
+async fn busy_once_obs() -> Server {
+    let script = Script::new(
+        vec![response(503, &[], "")],
+        response(200, &[("x-obs-request-id", "obs-retried")], ""),
+    );
+    Server::start(script).await.unwrap()
 }
 
 #[tokio::test]
 async fn a_put_answered_503_is_retried_with_the_file_read_anew() {
     let server = MockServer::start_async().await;
-    let (obs, bodies) = busy_once_obs().await;
+    let obs_server = busy_once_obs().await;
+    let obs = obs_server.url();
     let body = contents(200_000);
     let file = TempFile::new("retried.png", &body);
     let upload_url = format!("{obs}/bucket/file-0003.png?AccessKeyId=x&Signature=s");
@@ -361,7 +317,12 @@ async fn a_put_answered_503_is_retried_with_the_file_read_anew() {
         .await
         .unwrap();
     assert_eq!(out.upload_request_id.as_deref(), Some("obs-retried"));
-    let bodies = bodies.lock().unwrap();
+    let bodies: Vec<Vec<u8>> = obs_server
+        .script()
+        .received()
+        .into_iter()
+        .map(|r| r.body)
+        .collect();
     assert_eq!(bodies.len(), 2);
     assert!(bodies.iter().all(|b| *b == body));
     // Across the two attempts the counts never go back.

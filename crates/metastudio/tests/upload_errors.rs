@@ -6,27 +6,17 @@ use std::error::Error as _;
 use std::path::PathBuf;
 
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials, Error};
+use huaweicloud_sdk_core::Error;
 use huaweicloud_sdk_metastudio::upload::UploadFile;
 use huaweicloud_sdk_metastudio::v1::Client;
 use huaweicloud_sdk_metastudio::v1::models::AssetFileCategory;
+use huaweicloud_sdk_test_support::{refused_addr, sdk};
 use serde_json::json;
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const FILES: &str = "/v1/0123456789abcdef0123456789abcdef/files";
 const ASSET: &str = "8cb2f48a2cb006154794741933421100";
 const SIGNATURE: &str = "UPLOADSIGNATURE0123456789abcdef";
 const ACCESS_KEY_ID: &str = "UPLOADACCESSKEY00042";
-
-fn client(server: &MockServer) -> Client {
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 /// A temporary file removed on drop.
 struct TempFile(PathBuf);
@@ -64,7 +54,7 @@ async fn create_file_answers(server: &MockServer, upload_url: String) {
 }
 
 async fn upload(server: &MockServer, file: &TempFile) -> Error {
-    UploadFile::new(&client(server), &file.0)
+    UploadFile::new(&sdk::client(server, Client::new).unwrap(), &file.0)
         .asset_id(ASSET)
         .asset_file_category(AssetFileCategory::Main)
         .send()
@@ -113,10 +103,7 @@ async fn obs_xml_codes_and_messages_are_shown_escaped() {
 
 #[tokio::test]
 async fn a_refused_upload_keeps_its_cause_and_hides_the_presigned_query() {
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let closed = refused_addr().unwrap().port();
     let server = MockServer::start_async().await;
     create_file_answers(
         &server,

@@ -2,26 +2,15 @@
 
 use futures_util::{StreamExt, TryStreamExt};
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_metastudio::v1::Client;
 use huaweicloud_sdk_metastudio::v1::models::{
     AssetFileCategory, FilesCreateReq, PictureModelingSortKey, PictureModelingState, SortDirection,
 };
+use huaweicloud_sdk_test_support::sdk;
 use serde_json::json;
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const FILES: &str = "/v1/0123456789abcdef0123456789abcdef/files";
 const JOBS: &str = "/v1/0123456789abcdef0123456789abcdef/digital-human/stylized/picture-modelings";
-
-fn client(server: &MockServer) -> Client {
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 fn job(id: u32) -> serde_json::Value {
     json!({"job_id": format!("job-{id}"), "state": "SUCCEED", "name": format!("model {id}")})
@@ -54,7 +43,8 @@ async fn create_file_sends_header_and_body_and_parses_the_upload_url() {
                 }));
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .create_file()
         .x_app_user_id("app-user-0001")
         .body(
@@ -94,7 +84,8 @@ async fn create_file_leaves_unset_optional_fields_out() {
             then.status(200).json_body(json!({"file_id": "f1"}));
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .create_file()
         .body(FilesCreateReq::new(
             "a.mp3",
@@ -119,7 +110,8 @@ async fn create_file_without_required_fields_fails_before_any_request() {
             then.status(200);
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .create_file()
         .x_app_user_id("app-user-0001")
         .send()
@@ -171,7 +163,8 @@ async fn list_sends_two_states_comma_joined_and_every_filter() {
                 }));
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .list_picture_modeling_jobs()
         .state(PictureModelingState::Succeed)
         .state(PictureModelingState::Failed)
@@ -220,7 +213,7 @@ async fn the_paginator_walks_three_pages_and_stops_at_count() {
                 .await,
         );
     }
-    let client = client(&server);
+    let client = sdk::client(&server, Client::new).unwrap();
 
     let names: Vec<String> = client
         .list_picture_modeling_jobs()
@@ -264,7 +257,8 @@ async fn the_paginator_stops_at_an_empty_page() {
                 .json_body(json!({"count": 100, "picture_modeling_jobs": []}));
         })
         .await;
-    let items: Vec<_> = client(&server)
+    let items: Vec<_> = sdk::client(&server, Client::new)
+        .unwrap()
         .list_picture_modeling_jobs()
         .into_paginator()
         .items()
@@ -288,7 +282,8 @@ async fn an_error_answer_is_a_service_error_with_the_request_id() {
                 .json_body(json!({"error_code": "MSS.00000001", "error_msg": "Unauthorized"}));
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .list_picture_modeling_jobs()
         .send()
         .await

@@ -1,32 +1,21 @@
 //! The download helper: DownloadImageFile written to files and writers, against local servers
-//! on 127.0.0.1 (httpmock, and a raw TCP server for broken bodies).
+//! on 127.0.0.1 (httpmock, and the scripted raw TCP server for broken bodies).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_projectman::download::{self, DownloadOptions};
 use huaweicloud_sdk_projectman::v4::{Client, DownloadImageFileOutput};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use huaweicloud_sdk_test_support::{Script, Server, Step, sdk};
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
-const IAM_PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const PROJECT: &str = "5e9ae3a5f1fc4e4a9a2f7a6a1e0c6c8d";
 const IMAGE_URI: &str =
     "/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/1662003438194761550.png";
 
-fn client(base_url: &str) -> Client {
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(IAM_PROJECT))
-        .with_endpoint(base_url)
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
-
 async fn fetch(base_url: &str) -> DownloadImageFileOutput {
-    client(base_url)
+    Client::new(&sdk::config(base_url))
+        .unwrap()
         .download_image_file()
         .project_id(PROJECT)
         .image_uri(IMAGE_URI)
@@ -162,27 +151,12 @@ async fn an_empty_image_reports_zero_once() {
     assert_eq!(*calls.lock().unwrap(), vec![(0, Some(0))]);
 }
 
-/// A 127.0.0.1 server that answers one request with `head` and `body`, then closes the
-/// connection.
-async fn broken_server(head: &'static str, body: &'static [u8]) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (socket, _) = listener.accept().await.unwrap();
-        let mut reader = BufReader::new(socket);
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).await.unwrap() == 0 || line == "\r\n" {
-                break;
-            }
-        }
-        let mut socket = reader.into_inner();
-        socket.write_all(head.as_bytes()).await.unwrap();
-        socket.write_all(body).await.unwrap();
-        socket.flush().await.unwrap();
-        // Dropping the socket closes the connection mid-body.
-    });
-    format!("http://{addr}")
+/// A 127.0.0.1 server that answers each request with `head` and `body`, then closes the
+/// connection mid-body.
+async fn broken_server(head: &str, body: &[u8]) -> Server {
+    let answer = [head.as_bytes(), body].concat();
+    let script = Script::steps(Vec::new(), vec![Step::Write(answer), Step::Close]);
+    Server::start(script).await.unwrap()
 }
 
 async fn assert_no_file_is_left(url: String, dir: &TempDir, existing: Option<&[u8]>) {
@@ -213,14 +187,17 @@ async fn a_body_shorter_than_content_length_is_an_error() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ncontent-length: 1000\r\n\
                 x-request-id: rid-short\r\n\r\n";
     let dir = TempDir::new("short");
-    assert_no_file_is_left(broken_server(head, &[7; 100]).await, &dir, None).await;
+    let server = broken_server(head, &[7; 100]).await;
+    assert_no_file_is_left(server.url(), &dir, None).await;
     let dir = TempDir::new("short-existing");
-    let url = broken_server(head, &[7; 100]).await;
+    let server = broken_server(head, &[7; 100]).await;
+    let url = server.url();
     assert_no_file_is_left(url, &dir, Some(b"keep me")).await;
 
     // The same through a writer: an error, not a short success.
     let mut out = Vec::new();
-    let url = broken_server(head, &[7; 100]).await;
+    let server = broken_server(head, &[7; 100]).await;
+    let url = server.url();
     let err = download::write_to(fetch(&url).await, &mut out, &DownloadOptions::new())
         .await
         .unwrap_err();
@@ -232,7 +209,8 @@ async fn a_body_shorter_than_content_length_is_an_error() {
 async fn a_chunked_body_cut_mid_way_is_an_error() {
     let head = "HTTP/1.1 200 OK\r\ncontent-type: image/png\r\ntransfer-encoding: chunked\r\n\r\n";
     let dir = TempDir::new("chunked");
-    let url = broken_server(head, b"a\r\n0123456789\r\n").await;
+    let server = broken_server(head, b"a\r\n0123456789\r\n").await;
+    let url = server.url();
     assert_no_file_is_left(url, &dir, None).await;
 }
 

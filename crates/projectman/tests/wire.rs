@@ -1,24 +1,13 @@
 //! DownloadImageFile on the wire, against a local mock server.
 
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_projectman::v4::{Client, DownloadImageFileRequest};
+use huaweicloud_sdk_test_support::sdk;
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
-/// The IAM project of the credentials: never the ProjectMan project of the path.
-const IAM_PROJECT: &str = "0123456789abcdef0123456789abcdef";
+/// The ProjectMan project of the path: never the IAM project of the credentials (`sdk::PROJECT`).
 const PROJECT: &str = "5e9ae3a5f1fc4e4a9a2f7a6a1e0c6c8d";
 const IMAGE_URI: &str =
     "/v1/upload/2c42a6d37ccc4197bf0b3dbe91be021a/202209/1662003438194761550.png";
-
-fn client(server: &MockServer) -> Client {
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(IAM_PROJECT))
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 #[tokio::test]
 async fn streams_the_image_with_content_type_and_length() {
@@ -39,7 +28,8 @@ async fn streams_the_image_with_content_type_and_length() {
         })
         .await;
 
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .download_image_file()
         .project_id(PROJECT)
         .image_uri(IMAGE_URI)
@@ -73,7 +63,10 @@ async fn the_raw_query_is_percent_encoded() {
         "image_uri": "https://devcloud.example.com/a b/pic.png",
     }))
     .unwrap();
-    let output = request.send(&client(&server)).await.unwrap();
+    let output = request
+        .send(&sdk::client(&server, Client::new).unwrap())
+        .await
+        .unwrap();
     assert_eq!(output.body.collect().await.unwrap().as_ref(), b"x");
     mock.assert_async().await;
 }
@@ -87,7 +80,8 @@ async fn an_empty_answer_is_an_empty_stream() {
             then.status(200).header("content-type", "application/json");
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .download_image_file()
         .project_id(PROJECT)
         .image_uri(IMAGE_URI)
@@ -106,7 +100,7 @@ async fn missing_required_fields_fail_before_any_request() {
             then.status(200);
         })
         .await;
-    let client = client(&server);
+    let client = sdk::client(&server, Client::new).unwrap();
 
     let e = client
         .download_image_file()
@@ -144,7 +138,8 @@ async fn an_error_answer_is_a_service_error_with_the_request_id() {
                 }));
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .download_image_file()
         .project_id(PROJECT)
         .image_uri(IMAGE_URI)

@@ -3,21 +3,11 @@
 
 use futures_util::TryStreamExt;
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_swr::v2::Client;
+use huaweicloud_sdk_test_support::sdk;
 use serde_json::json;
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
-fn client(server: &MockServer) -> Client {
-    let credentials = Credentials::new("HPUAEXAMPLEAK0000001", "exampleSecretKey0000000000000000")
-        .with_project_id(PROJECT);
-    let config = Config::new(credentials)
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 #[tokio::test]
 async fn offsets_advance_by_the_items_received_until_the_content_range_total() {
@@ -45,7 +35,8 @@ async fn offsets_advance_by_the_items_received_until_the_content_range_total() {
         })
         .await;
 
-    let repos: Vec<_> = client(&server)
+    let repos: Vec<_> = sdk::client(&server, Client::new)
+        .unwrap()
         .list_repos_details()
         .limit("2")
         .into_paginator()
@@ -80,7 +71,8 @@ async fn integer_next_markers_are_followed_until_none_comes_back() {
         })
         .await;
 
-    let pages: Vec<_> = client(&server)
+    let pages: Vec<_> = sdk::client(&server, Client::new)
+        .unwrap()
         .list_instance_all_artifacts()
         .instance_id("i-1")
         .into_paginator()

@@ -3,19 +3,9 @@
 
 use futures_util::TryStreamExt;
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_swr::v2::Client;
+use huaweicloud_sdk_test_support::sdk;
 use serde_json::json;
-
-fn client(server: &MockServer) -> Client {
-    let credentials = Credentials::new("HPUAEXAMPLEAK0000001", "exampleSecretKey0000000000000000")
-        .with_project_id("0123456789abcdef0123456789abcdef");
-    let config = Config::new(credentials)
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 #[tokio::test]
 async fn a_page_above_the_asked_limit_ends_the_walk_with_an_error() {
@@ -30,7 +20,8 @@ async fn a_page_above_the_asked_limit_ends_the_walk_with_an_error() {
         })
         .await;
 
-    let mut repos = client(&server)
+    let mut repos = sdk::client(&server, Client::new)
+        .unwrap()
         .list_repos_details()
         .limit("2")
         .into_paginator()
@@ -61,7 +52,8 @@ async fn without_a_limit_the_service_default_page_size_is_accepted() {
                 .json_body(json!([{"name": "a"}, {"name": "b"}, {"name": "c"}]));
         })
         .await;
-    let mut repos = client(&server)
+    let mut repos = sdk::client(&server, Client::new)
+        .unwrap()
         .list_repos_details()
         .into_paginator()
         .items();

@@ -1,25 +1,15 @@
 //! ShowInstanceArtifact on the wire, against a local mock server.
 
 use httpmock::prelude::*;
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_swr::v2::Client;
 use huaweicloud_sdk_swr::v2::models::{ScanStatus, Severity};
+use huaweicloud_sdk_test_support::sdk;
 use serde_json::json;
 
-const AK: &str = "HPUAEXAMPLEAK0000001";
-const SK: &str = "exampleSecretKey0000000000000000000000000";
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const INSTANCE: &str = "6d4c3b2a-1f00-4e9d-8c7b-6a5f4e3d2c1b";
 const DIGEST: &str = "sha256:d086845138397686ea70e11f069031370534dcc1617d02ae9b501504f91af50a";
 const REPORT: &str = "application/vnd.security.vulnerability.report; version=1.1";
-
-fn client(server: &MockServer) -> Client {
-    let config = Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(server.base_url())
-        .with_retry(RetryConfig::disabled());
-    Client::new(&config).unwrap()
-}
 
 #[tokio::test]
 async fn a_slash_in_the_repository_name_is_encoded_and_the_artifact_parsed() {
@@ -57,7 +47,8 @@ async fn a_slash_in_the_repository_name_is_encoded_and_the_artifact_parsed() {
                 }));
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .show_instance_artifact()
         .instance_id(INSTANCE)
         .namespace_name("my-ns_v1.0")
@@ -103,7 +94,8 @@ async fn without_the_flag_no_query_is_sent() {
             then.status(200).json_body(json!({"digest": "sha256:00", "tags": []}));
         })
         .await;
-    let output = client(&server)
+    let output = sdk::client(&server, Client::new)
+        .unwrap()
         .show_instance_artifact()
         .instance_id(INSTANCE)
         .namespace_name("library")
@@ -125,7 +117,8 @@ async fn a_missing_path_field_fails_before_any_request() {
             then.status(200);
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .show_instance_artifact()
         .instance_id(INSTANCE)
         .namespace_name("library")
@@ -154,7 +147,8 @@ async fn an_error_answer_carries_the_request_id_and_encoded_message() {
                 }));
         })
         .await;
-    let e = client(&server)
+    let e = sdk::client(&server, Client::new)
+        .unwrap()
         .show_instance_artifact()
         .instance_id(INSTANCE)
         .namespace_name("library")

@@ -21,6 +21,7 @@ use super::capture::{CannedResponse, CaptureServer, Captured};
 use super::operations;
 use super::rules;
 use super::vector::{self, Setup, lower_list, opt_text, pairs, text};
+use huaweicloud_sdk_test_support::Head;
 
 /// Headers the Python HTTP stack adds after signing; never compared.
 const TRANSPORT_HEADERS: [&str; 4] = ["accept", "accept-encoding", "connection", "content-length"];
@@ -299,32 +300,23 @@ fn multipart_parts(body: &[u8], boundary: &str) -> Result<Vec<Part>, String> {
             .ok_or("a part without a closing boundary")?;
         let part = body.get(start..next).ok_or("a part out of range")?;
         let head_end = find(part, 0, b"\r\n\r\n").ok_or("a part without a header block")?;
-        let head = String::from_utf8_lossy(&part[..head_end]).into_owned();
+        let head = Head::parse_fields(&part[..head_end])?;
         let mut parsed = Part {
             name: None,
             file_name: None,
-            content_type: None,
+            content_type: head.header("content-type").map(str::to_owned),
             bytes: part[head_end + 4..].to_vec(),
         };
-        for line in head.split("\r\n") {
-            let Some((name, value)) = line.split_once(':') else {
+        let disposition = head.header("content-disposition").unwrap_or_default();
+        for param in disposition.split(';').skip(1) {
+            let Some((key, v)) = param.split_once('=') else {
                 continue;
             };
-            let value = value.trim();
-            if name.trim().eq_ignore_ascii_case("content-type") {
-                parsed.content_type = Some(value.to_owned());
-            } else if name.trim().eq_ignore_ascii_case("content-disposition") {
-                for param in value.split(';').skip(1) {
-                    let Some((key, v)) = param.split_once('=') else {
-                        continue;
-                    };
-                    let v = v.trim().trim_matches('"').to_owned();
-                    match key.trim() {
-                        "name" => parsed.name = Some(v),
-                        "filename" => parsed.file_name = Some(v),
-                        _ => {}
-                    }
-                }
+            let v = v.trim().trim_matches('"').to_owned();
+            match key.trim() {
+                "name" => parsed.name = Some(v),
+                "filename" => parsed.file_name = Some(v),
+                _ => {}
             }
         }
         parts.push(parsed);

@@ -1,102 +1,40 @@
-//! Scripted raw-TCP servers for the fault-injection tests, and the client calls they answer.
+//! The fault-injection tests' use of the shared scripted server, and the client calls it answers.
 //!
-//! A [`Server`] listens on `127.0.0.1:0`, reads each HTTP/1.1 request in full, counts it, and then
-//! plays the script for that request (the n-th request gets the n-th script; the last script
-//! repeats). A script is a list of [`Step`]s: write bytes, sleep, stream a large filler body,
-//! hang, reset (RST) or close. After a script the connection is closed, so every request arrives
-//! on a fresh connection and requests == connections unless a test says otherwise.
+//! A [`Server`] plays the n-th script for the n-th request (the last script repeats); see
+//! [`Step`]. After a script the connection is closed, so every request arrives on a fresh
+//! connection and requests == connections unless a test says otherwise.
 
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use huaweicloud_sdk_core::config::endpoint::EndpointEnv;
 use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials, Result};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
+use huaweicloud_sdk_core::{Config, Result};
+use huaweicloud_sdk_test_support::{Script, sdk};
 
-/// One thing the server does after reading a request.
-#[derive(Clone, Debug)]
-pub enum Step {
-    /// Writes these bytes.
-    Write(Vec<u8>),
-    /// Waits.
-    Sleep(Duration),
-    /// Writes `total` bytes of `x` in 64 KiB chunks, stopping when the client goes away.
-    Filler(u64),
-    /// Writes a chunked body of `total` bytes of `x` (64 KiB chunks) with its final chunk.
-    ChunkedFiller(u64),
-    /// Keeps the connection open and silent until the client closes it.
-    Hang,
-    /// Aborts the connection with a TCP reset.
-    Reset,
-    /// Closes the connection (FIN) without anything more.
-    Close,
-}
-
-/// What the server saw of one request.
-#[derive(Clone, Debug)]
-pub struct Recorded {
-    pub method: String,
-    pub target: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Recorded {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-struct State {
-    scripts: Vec<Vec<Step>>,
-    connections: AtomicUsize,
-    requests: Mutex<Vec<Recorded>>,
-    written: AtomicU64,
-}
+pub use huaweicloud_sdk_test_support::{Request as Recorded, Step};
 
 /// A misbehaving server; stops when dropped.
-pub struct Server {
-    addr: SocketAddr,
-    state: Arc<State>,
-    task: JoinHandle<()>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
+pub struct Server(huaweicloud_sdk_test_support::Server);
 
 impl Server {
-    /// Starts a server playing `scripts` (the last one repeats).
+    /// Starts a server playing `scripts` (the last one repeats), each ending its connection.
     pub async fn start(scripts: Vec<Vec<Step>>) -> Server {
-        assert!(!scripts.is_empty(), "a server needs at least one script");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        let state = Arc::new(State {
-            scripts,
-            connections: AtomicUsize::new(0),
-            requests: Mutex::new(Vec::new()),
-            written: AtomicU64::new(0),
-        });
-        let shared = state.clone();
-        let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                shared.connections.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(serve(stream, shared.clone()));
-            }
-        });
-        Server { addr, state, task }
+        let mut scripts: Vec<Vec<Step>> = scripts
+            .into_iter()
+            .map(|mut script| {
+                script.push(Step::Close);
+                script
+            })
+            .collect();
+        let fallback = scripts.pop().expect("a server needs at least one script");
+        let script = Script::steps(scripts, fallback);
+        Server(
+            huaweicloud_sdk_test_support::Server::start(script)
+                .await
+                .expect("bind"),
+        )
     }
 
     /// A server answering every request with the same script.
@@ -106,150 +44,28 @@ impl Server {
 
     /// `http://127.0.0.1:<port>`.
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        self.0.url()
     }
 
     /// Requests read in full so far.
     pub fn requests(&self) -> usize {
-        self.state.requests.lock().expect("lock").len()
+        self.0.script().received().len()
     }
 
     /// Connections accepted so far.
     pub fn connections(&self) -> usize {
-        self.state.connections.load(Ordering::SeqCst)
+        self.0.script().connections()
     }
 
     /// The requests read so far.
     pub fn recorded(&self) -> Vec<Recorded> {
-        self.state.requests.lock().expect("lock").clone()
+        self.0.script().received()
     }
 
     /// Bytes the server managed to write (the kernel accepted), all connections together.
     pub fn bytes_written(&self) -> u64 {
-        self.state.written.load(Ordering::SeqCst)
+        self.0.script().bytes_written()
     }
-}
-
-async fn serve(mut stream: TcpStream, state: Arc<State>) {
-    let Some(request) = read_request(&mut stream).await else {
-        return;
-    };
-    let index = {
-        let mut requests = state.requests.lock().expect("lock");
-        requests.push(request);
-        requests.len() - 1
-    };
-    let script = &state.scripts[index.min(state.scripts.len() - 1)];
-    for step in script {
-        match step {
-            Step::Write(bytes) => {
-                if stream.write_all(bytes).await.is_err() {
-                    return;
-                }
-                state
-                    .written
-                    .fetch_add(bytes.len() as u64, Ordering::SeqCst);
-            }
-            Step::Sleep(d) => tokio::time::sleep(*d).await,
-            Step::Filler(total) => {
-                if !filler(&mut stream, &state, *total, false).await {
-                    return;
-                }
-            }
-            Step::ChunkedFiller(total) => {
-                if !filler(&mut stream, &state, *total, true).await {
-                    return;
-                }
-            }
-            Step::Hang => {
-                // Read (and drop) until the client closes; never answer.
-                let mut buf = [0u8; 1024];
-                while matches!(stream.read(&mut buf).await, Ok(n) if n > 0) {}
-                return;
-            }
-            Step::Reset => {
-                // SO_LINGER 0 turns the close into a RST; with a zero timeout nothing blocks.
-                #[allow(deprecated)]
-                let _ = stream.set_linger(Some(Duration::ZERO));
-                drop(stream);
-                return;
-            }
-            Step::Close => break,
-        }
-    }
-    let _ = stream.flush().await;
-    let _ = stream.shutdown().await;
-}
-
-/// Streams `total` filler bytes; false when the client went away.
-async fn filler(stream: &mut TcpStream, state: &State, total: u64, chunked: bool) -> bool {
-    const CHUNK: usize = 64 * 1024;
-    let block = vec![b'x'; CHUNK];
-    let mut left = total;
-    while left > 0 {
-        let n = left.min(CHUNK as u64) as usize;
-        let ok = if chunked {
-            let head = format!("{n:x}\r\n");
-            stream.write_all(head.as_bytes()).await.is_ok()
-                && stream.write_all(&block[..n]).await.is_ok()
-                && stream.write_all(b"\r\n").await.is_ok()
-        } else {
-            stream.write_all(&block[..n]).await.is_ok()
-        };
-        if !ok {
-            return false;
-        }
-        state.written.fetch_add(n as u64, Ordering::SeqCst);
-        left -= n as u64;
-    }
-    !chunked || stream.write_all(b"0\r\n\r\n").await.is_ok()
-}
-
-/// Reads one request (head, then a `Content-Length` body); `None` on EOF or garbage.
-async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
-    let mut buf = Vec::with_capacity(4096);
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        if buf.len() > 256 * 1024 {
-            return None;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split(' ');
-    let method = request_line.next()?.to_owned();
-    let target = request_line.next()?.to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = buf[head_end..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    Some(Recorded {
-        method,
-        target,
-        headers,
-        body,
-    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,25 +76,16 @@ pub const REQUEST_ID: &str = "fault-req-0001";
 
 /// A status line and headers (with `X-Request-Id` and `Connection: close`), no body framing.
 pub fn head(status: u16, headers: &[(&str, &str)]) -> Vec<u8> {
-    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
-    out.push_str(&format!(
-        "x-request-id: {REQUEST_ID}\r\nconnection: close\r\n"
-    ));
-    for (name, value) in headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out.push_str("\r\n");
-    out.into_bytes()
+    let mut all = vec![("x-request-id", REQUEST_ID), ("connection", "close")];
+    all.extend_from_slice(headers);
+    huaweicloud_sdk_test_support::server::head(status, &all)
 }
 
 /// A complete response with `Content-Length`.
 pub fn response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Step {
-    let length = body.len().to_string();
-    let mut all: Vec<(&str, &str)> = headers.to_vec();
-    all.push(("content-length", &length));
-    let mut out = head(status, &all);
-    out.extend_from_slice(body);
-    Step::Write(out)
+    let mut all = vec![("x-request-id", REQUEST_ID), ("connection", "close")];
+    all.extend_from_slice(headers);
+    Step::Write(huaweicloud_sdk_test_support::response(status, &all, body))
 }
 
 /// A complete JSON response.
@@ -298,36 +105,16 @@ pub fn error(status: u16, headers: &[(&str, &str)]) -> Step {
     response(status, &all, body.as_bytes())
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        302 => "Found",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        400 => "Bad Request",
-        404 => "Not Found",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Whatever",
-    }
-}
-
 /// An endpoint nothing listens on: a port bound and released at once.
 pub async fn refused_endpoint() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("local addr");
-    drop(listener);
+    let addr = huaweicloud_sdk_test_support::refused_addr().expect("bind");
     format!("http://{addr}")
 }
 
 // ---------------------------------------------------------------------------------------------
 // Clients.
 
-pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
+pub const PROJECT_ID: &str = sdk::PROJECT;
 
 /// Retries with millisecond backoff so that tests stay fast; `Retry-After` capped at 50 ms.
 pub fn fast_retry(max_attempts: u32) -> RetryConfig {
@@ -338,12 +125,10 @@ pub fn fast_retry(max_attempts: u32) -> RetryConfig {
         .with_max_retry_after(Duration::from_millis(50))
 }
 
-/// A config for `endpoint`: no environment, 3 fast attempts, generous (but finite) timeouts so
-/// a bug shows as a failure rather than a hung test.
+/// The shared test config with 3 fast attempts and generous (but finite) timeouts, so a bug
+/// shows as a failure rather than a hung test.
 pub fn config(endpoint: &str) -> Config {
-    Config::new(Credentials::new("FAULTAK", "FAULTSK").with_project_id(PROJECT_ID))
-        .with_endpoint(endpoint)
-        .with_endpoint_env(EndpointEnv::from_lookup(|_| None))
+    sdk::config(endpoint)
         .with_retry(fast_retry(3))
         .with_connect_timeout(Duration::from_secs(2))
         .with_read_timeout(Some(Duration::from_secs(5)))

@@ -6,12 +6,17 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
 use super::{HttpTransport, HyperTransport, TransportSettings};
+// The workspace's one scripted server and head parser, from the package's own tests directory
+// (see its mod.rs for why it lives there).
+#[path = "../../../tests/scripted/mod.rs"]
+mod scripted;
 use crate::body::RequestBody;
 use crate::error::TimeoutKind;
+use scripted::{Head, Script, Server, Step};
 
 fn hyper(
     settings: &TransportSettings,
@@ -41,20 +46,6 @@ fn get(uri: &str) -> http::Request<RequestBody> {
         .unwrap()
 }
 
-/// Reads up to the end of a request or response head; returns it (lower-cased header names
-/// are left as sent).
-async fn read_head(stream: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") {
-        if stream.read(&mut byte).await.unwrap_or(0) == 0 {
-            break;
-        }
-        head.push(byte[0]);
-    }
-    String::from_utf8_lossy(&head).into_owned()
-}
-
 fn ok(body: &str) -> Vec<u8> {
     format!(
         "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}",
@@ -63,37 +54,22 @@ fn ok(body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A server answering every request with `answer` after reading its head (and a body of
-/// `content-length`); records each head.
-async fn serve(answer: Vec<u8>) -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&heads);
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let answer = answer.clone();
-            let seen = Arc::clone(&seen);
-            tokio::spawn(async move {
-                let head = read_head(&mut stream).await;
-                let length = head
-                    .lines()
-                    .find_map(|l| {
-                        let (k, v) = l.split_once(':')?;
-                        k.eq_ignore_ascii_case("content-length")
-                            .then(|| v.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0u8; length];
-                let _ = stream.read_exact(&mut body).await;
-                seen.lock().unwrap().push(head);
-                let _ = stream.write_all(&answer).await;
-                // Held open until the client is done.
-                let _ = stream.read(&mut [0u8; 1]).await;
-            });
-        }
-    });
-    (addr, heads)
+/// A server answering every request with `answer`; records each request.
+async fn serve(answer: Vec<u8>) -> (std::net::SocketAddr, Server) {
+    let server = Server::start(Script::always(answer)).await.unwrap();
+    (server.addr(), server)
+}
+
+/// The head of each request `script` received, as text.
+fn heads_of(script: &Script) -> Vec<String> {
+    script
+        .received()
+        .iter()
+        .map(|r| {
+            let end = scripted::end_of_head(&r.raw).unwrap_or(r.raw.len());
+            String::from_utf8_lossy(&r.raw[..end]).into_owned()
+        })
+        .collect()
 }
 
 async fn body_text(response: http::Response<crate::body::ByteStream>) -> String {
@@ -101,16 +77,14 @@ async fn body_text(response: http::Response<crate::body::ByteStream>) -> String 
     String::from_utf8(bytes.to_vec()).unwrap()
 }
 
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
-    head.lines().find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case(name).then(|| v.trim())
-    })
+fn header(head: &str, name: &str) -> Option<String> {
+    let head = Head::parse(head.as_bytes()).unwrap();
+    head.header(name).map(str::to_owned)
 }
 
 #[tokio::test]
 async fn a_plain_http_request_goes_to_the_forward_proxy_in_absolute_form_with_credentials() {
-    let (proxy, heads) = serve(ok("proxied")).await;
+    let (proxy, heads_server) = serve(ok("proxied")).await;
     let settings = TransportSettings {
         proxy: Some(format!("http://user:p%40ss@{proxy}")),
         ..TransportSettings::default()
@@ -121,7 +95,7 @@ async fn a_plain_http_request_goes_to_the_forward_proxy_in_absolute_form_with_cr
         .await
         .unwrap();
     assert_eq!(body_text(response).await, "proxied");
-    let heads = heads.lock().unwrap().clone();
+    let heads = heads_of(heads_server.script());
     assert_eq!(heads.len(), 1);
     assert!(
         heads[0].starts_with("GET http://target.test/path?q=1 HTTP/1.1\r\n"),
@@ -131,22 +105,22 @@ async fn a_plain_http_request_goes_to_the_forward_proxy_in_absolute_form_with_cr
     // base64("user:p@ss")
     assert_eq!(
         header(&heads[0], "proxy-authorization"),
-        Some("Basic dXNlcjpwQHNz")
+        Some("Basic dXNlcjpwQHNz".to_owned())
     );
-    assert_eq!(header(&heads[0], "host"), Some("target.test"));
+    assert_eq!(header(&heads[0], "host"), Some("target.test".to_owned()));
 }
 
 #[tokio::test]
 async fn the_proxy_environment_is_used_and_no_proxy_bypasses_it() {
-    let (proxy, proxy_heads) = serve(ok("proxied")).await;
-    let (target, target_heads) = serve(ok("direct")).await;
+    let (proxy, proxy_heads_server) = serve(ok("proxied")).await;
+    let (target, target_heads_server) = serve(ok("direct")).await;
     let settings = TransportSettings::default();
     let url = format!("http://{target}/thing");
 
     let proxied = hyper_env(&settings, vec![("http_proxy", format!("http://{proxy}"))]);
     let response = proxied.send(get(&url)).await.unwrap();
     assert_eq!(body_text(response).await, "proxied");
-    let heads = proxy_heads.lock().unwrap().clone();
+    let heads = heads_of(proxy_heads_server.script());
     assert!(
         heads[0].starts_with(&format!("GET {url} HTTP/1.1\r\n")),
         "{}",
@@ -163,8 +137,12 @@ async fn the_proxy_environment_is_used_and_no_proxy_bypasses_it() {
     );
     let response = bypassed.send(get(&url)).await.unwrap();
     assert_eq!(body_text(response).await, "direct");
-    assert_eq!(proxy_heads.lock().unwrap().len(), 1, "the proxy saw it");
-    let heads = target_heads.lock().unwrap().clone();
+    assert_eq!(
+        heads_of(proxy_heads_server.script()).len(),
+        1,
+        "the proxy saw it"
+    );
+    let heads = heads_of(target_heads_server.script());
     assert!(
         heads[0].starts_with("GET /thing HTTP/1.1\r\n"),
         "{}",
@@ -173,7 +151,7 @@ async fn the_proxy_environment_is_used_and_no_proxy_bypasses_it() {
 }
 
 /// An HTTPS server for `localhost` (self-signed) answering `secure`; records request heads.
-async fn tls_server() -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
+async fn tls_server() -> (std::net::SocketAddr, Script) {
     use tokio_rustls::rustls::ServerConfig;
     use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
     let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
@@ -192,34 +170,20 @@ async fn tls_server() -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&heads);
+    let script = Script::always(ok("secure"));
+    let serving = script.clone();
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
             let acceptor = acceptor.clone();
-            let seen = Arc::clone(&seen);
+            let script = serving.clone();
             tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    if tls.read(&mut byte).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    head.push(byte[0]);
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    script.serve(tls).await;
                 }
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&head).into_owned());
-                let _ = tls.write_all(&ok("secure")).await;
-                let _ = tls.flush().await;
-                let _ = tls.read(&mut byte).await;
             });
         }
     });
-    (addr, heads)
+    (addr, script)
 }
 
 /// A `CONNECT` proxy that tunnels every request to `target` (whatever host it names) and
@@ -235,8 +199,12 @@ async fn connect_proxy(
         while let Ok((mut client, _)) = listener.accept().await {
             let seen = Arc::clone(&seen);
             tokio::spawn(async move {
-                let head = read_head(&mut client).await;
-                seen.lock().unwrap().push(head);
+                let Ok(Some(head)) = scripted::read_head(&mut client).await else {
+                    return;
+                };
+                seen.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&head).into_owned());
                 let Ok(mut upstream) = TcpStream::connect(target).await else {
                     return;
                 };
@@ -252,7 +220,7 @@ async fn connect_proxy(
 
 #[tokio::test]
 async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
-    let (server, server_heads) = tls_server().await;
+    let (server, server_script) = tls_server().await;
     let (proxy, proxy_heads) = connect_proxy(server).await;
     let settings = TransportSettings {
         danger_accept_invalid_certs: true,
@@ -276,11 +244,11 @@ async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
     // base64("tunnel:pw")
     assert_eq!(
         header(&heads[0], "proxy-authorization"),
-        Some("Basic dHVubmVsOnB3")
+        Some("Basic dHVubmVsOnB3".to_owned())
     );
     // Inside the tunnel: an ordinary origin-form request, TLS with the target, no proxy
     // credentials.
-    let inner = server_heads.lock().unwrap().clone();
+    let inner = heads_of(&server_script);
     assert!(
         inner[0].starts_with("GET /secure?x=1 HTTP/1.1\r\n"),
         "{}",
@@ -291,31 +259,21 @@ async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
 
 /// A server that answers a chunked body: `chunks` chunks `every` apart, then (if `finish`) the
 /// end; else it holds the connection silent.
-async fn dripping_server(chunks: usize, every: Duration, finish: bool) -> std::net::SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                read_head(&mut stream).await;
-                let head = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n";
-                if stream.write_all(head).await.is_err() {
-                    return;
-                }
-                for _ in 0..chunks {
-                    tokio::time::sleep(every).await;
-                    if stream.write_all(b"5\r\nchunk\r\n").await.is_err() {
-                        return;
-                    }
-                }
-                if finish {
-                    let _ = stream.write_all(b"0\r\n\r\n").await;
-                }
-                tokio::time::sleep(Duration::from_secs(30)).await;
-            });
-        }
-    });
-    addr
+async fn dripping_server(chunks: usize, every: Duration, finish: bool) -> Server {
+    let mut steps = vec![Step::Write(
+        b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_vec(),
+    )];
+    for _ in 0..chunks {
+        steps.push(Step::Sleep(every));
+        steps.push(Step::Write(b"5\r\nchunk\r\n".to_vec()));
+    }
+    if finish {
+        steps.push(Step::Write(b"0\r\n\r\n".to_vec()));
+    }
+    steps.push(Step::Hang);
+    Server::start(Script::steps(Vec::new(), steps))
+        .await
+        .unwrap()
 }
 
 fn read_timeout(limit: Duration) -> TransportSettings {
@@ -327,7 +285,8 @@ fn read_timeout(limit: Duration) -> TransportSettings {
 
 async fn steady_body_outlasting_the_read_timeout(transport: &dyn HttpTransport) {
     // 10 chunks 200 ms apart: 2 s in all, against a read timeout of 1 s.
-    let addr = dripping_server(10, Duration::from_millis(200), true).await;
+    let dripping = dripping_server(10, Duration::from_millis(200), true).await;
+    let addr = dripping.addr();
     let response = transport
         .send(get(&format!("http://{addr}/")))
         .await
@@ -337,7 +296,8 @@ async fn steady_body_outlasting_the_read_timeout(transport: &dyn HttpTransport) 
 }
 
 async fn stalled_body_times_out(transport: &dyn HttpTransport) {
-    let addr = dripping_server(1, Duration::from_millis(10), false).await;
+    let dripping = dripping_server(1, Duration::from_millis(10), false).await;
+    let addr = dripping.addr();
     let response = transport
         .send(get(&format!("http://{addr}/")))
         .await
@@ -349,7 +309,7 @@ async fn stalled_body_times_out(transport: &dyn HttpTransport) {
 /// A request body of 10 chunks 200 ms apart (2 s in all) to a server that answers once it has
 /// read all of it.
 async fn slow_upload_outlasting_the_read_timeout(transport: &dyn HttpTransport) {
-    let (addr, heads) = serve(ok("stored")).await;
+    let (addr, heads_server) = serve(ok("stored")).await;
     let chunks = futures_util::stream::unfold(0u32, |n| async move {
         if n == 10 {
             return None;
@@ -364,7 +324,7 @@ async fn slow_upload_outlasting_the_read_timeout(transport: &dyn HttpTransport) 
         .unwrap();
     let response = transport.send(request).await.unwrap();
     assert_eq!(body_text(response).await, "stored");
-    assert_eq!(heads.lock().unwrap().len(), 1);
+    assert_eq!(heads_of(heads_server.script()).len(), 1);
 }
 
 #[tokio::test]
@@ -386,10 +346,8 @@ async fn reqwest_read_timeout_bounds_silences_not_transfers() {
 
 /// A refused port and a server answering garbage: neither error shows the URL's signature.
 async fn presigned_query_stays_out_of_errors(transport: &dyn HttpTransport) {
-    let refused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let refused_addr = refused.local_addr().unwrap();
-    drop(refused);
-    let (garbage, _) = serve(b"garbage garbage garbage\r\n\r\n".to_vec()).await;
+    let refused_addr = scripted::refused_addr().unwrap();
+    let (garbage, _garbage_server) = serve(b"garbage garbage garbage\r\n\r\n".to_vec()).await;
     for addr in [refused_addr, garbage] {
         let url = format!("http://{addr}/bucket/key?AccessKeyId=AK&Expires=1&Signature=SECRET");
         let err = transport.send(get(&url)).await.unwrap_err();
@@ -415,14 +373,10 @@ async fn reqwest_errors_never_show_a_presigned_query() {
         .build()
         .unwrap();
     let own = super::ReqwestTransport::from_client(client);
-    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = silent.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((stream, _)) = silent.accept().await {
-            held.push(stream);
-        }
-    });
+    let silent = Server::start(Script::steps(Vec::new(), vec![Step::Hang]))
+        .await
+        .unwrap();
+    let addr = silent.addr();
     let url = format!("http://{addr}/bucket/key?AccessKeyId=AK&Signature=SECRET");
     let err = own.send(get(&url)).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
