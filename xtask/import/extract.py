@@ -317,8 +317,9 @@ def camel(name):
 def hoist_enums(doc):
     """Moves every inline `enum` into a named string schema under components/schemas and
     `$ref`s it. Fields with the same name and the same values share one schema, named after the
-    field (`HostStatus`); when one field name has several value sets, or the plain name is taken
-    by a model, the schema is named after its first owner too (`ListHostStatusRequestHostStatus`)."""
+    field (`HostStatus`); when one field name has several value sets, the set most fields use
+    keeps the plain name and the others (and any whose plain name a model has) are named after
+    their first owner too (`ListHostStatusRequestAgentStatus`)."""
     schemas = doc["components"]["schemas"]
     sites = []
 
@@ -340,12 +341,15 @@ def hoist_enums(doc):
         owner, attr = node["x-enum-owner"]
         key = (attr, tuple(node["enum"]))
         groups.setdefault(key, []).append(owner)
-    sets_per_attr = collections.Counter(attr for attr, _ in groups)
+    # Per field name, the value set used by the most fields gets the plain name.
+    plain = {}
+    for (attr, values), owners in sorted(groups.items(), key=lambda kv: (kv[0][0], -len(kv[1]), kv[0][1])):
+        plain.setdefault(attr, values)
     names = {}
     taken = set(schemas)
     for (attr, values), owners in sorted(groups.items()):
         name = camel(attr)
-        if sets_per_attr[attr] > 1 or name in taken:
+        if plain[attr] != values or name in taken:
             name = camel(sorted(owners)[0]) + camel(attr)
         base, n = name, 2
         while name in taken:
