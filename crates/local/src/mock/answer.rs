@@ -3,6 +3,11 @@
 use http::StatusCode;
 use serde_json::{Value, json};
 
+/// The status of the mock's own errors about its stubs: a 4xx, so the SDK sends the request
+/// once and the test sees the error at once. Not 404, which code under test may read as
+/// "absent" and pass without its stub; not 5xx or 429, which the SDK retries.
+pub(super) const STUB_ERROR: StatusCode = StatusCode::BAD_REQUEST;
+
 /// A stubbed or generated answer.
 #[derive(Debug, Clone)]
 pub(super) struct Answer {

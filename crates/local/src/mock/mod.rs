@@ -7,7 +7,8 @@
 //! the AK/SK signature as the local endpoint's gateway does, so code under test is signed for
 //! real. Operations are recognised from the constant descriptions the generator emits
 //! ([`huaweicloud_sdk_core::operation`]); decoding and serializing need the service crate's
-//! `roundtrip` feature.
+//! `roundtrip` feature. A request no stub matches is answered 400 [`NO_STUB`], naming the
+//! operation, and is not retried.
 //!
 //! What the mock does not decode: `multipart/form-data` bodies (the request's `body` stays
 //! empty). The stubbed output's response-header fields are not sent.
@@ -33,6 +34,12 @@ use crate::secret::Secret;
 use crate::{Clock, DEFAULT_AK, DEFAULT_PROJECT_ID, DEFAULT_SK, Error};
 pub use stub::On;
 use stub::Stubs;
+
+/// The `error_code` of the answer to a request that no stub matches, 400 with a message naming
+/// the operation and saying it has no stub. 400 because the SDK does not retry it, so the test
+/// fails at the first request; not 404, which code under test may take for "absent" and pass
+/// without the stub it needed.
+pub const NO_STUB: &str = "MOCK.NoStub";
 
 /// State shared with the server task.
 struct State {
