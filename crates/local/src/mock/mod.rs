@@ -2,7 +2,8 @@
 //! checks.
 //!
 //! [`MockEndpoint`] answers the operations a test stubs with [`MockEndpoint::on`] — a typed
-//! output, or a service error — and keeps every request it answered, decoded into the
+//! output or a service error, the same for every call, one per call in order, or computed from
+//! the typed request by a closure — and keeps every request it answered, decoded into the
 //! operation's generated request type ([`MockEndpoint::requests`]). Before answering it checks
 //! the AK/SK signature as the local endpoint's gateway does, so code under test is signed for
 //! real. Operations are recognised from the constant descriptions the generator emits
@@ -15,6 +16,8 @@
 
 mod answer;
 mod decode;
+mod failure;
+mod respond;
 mod serve;
 mod stub;
 mod verify;
@@ -32,6 +35,7 @@ use tokio::task::JoinHandle;
 
 use crate::secret::Secret;
 use crate::{Clock, DEFAULT_AK, DEFAULT_PROJECT_ID, DEFAULT_SK, Error};
+pub use failure::Failure;
 pub use stub::On;
 use stub::Stubs;
 
@@ -40,6 +44,15 @@ use stub::Stubs;
 /// fails at the first request; not 404, which code under test may take for "absent" and pass
 /// without the stub it needed.
 pub const NO_STUB: &str = "MOCK.NoStub";
+
+/// The `error_code` of the answer to a call past the last answer of
+/// [`On::returns_in_order`] or [`On::answers_in_order`], 400 with a message naming the
+/// operation and how many answers it had.
+pub const NO_MORE_ANSWERS: &str = "MOCK.NoMoreAnswers";
+
+/// The `error_code` of the answer to a call whose [`On::answers_with`] closure panicked, 400
+/// with the panic's message.
+pub const STUB_PANICKED: &str = "MOCK.StubPanicked";
 
 /// State shared with the server task.
 struct State {
@@ -250,7 +263,8 @@ impl MockEndpoint {
     }
 
     /// Stubs the operation whose generated request type is `O`:
-    /// `mock.on::<ShowNamespaceRequest>().returns(output)`.
+    /// `mock.on::<ShowNamespaceRequest>().returns(output)`; see [`On`] for the other answers
+    /// (in order, from a closure).
     pub fn on<O>(&self) -> On<'_, O>
     where
         O: Operation + DeserializeOwned + Send + 'static,

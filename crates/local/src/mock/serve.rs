@@ -88,8 +88,9 @@ async fn answer(state: &State, parts: &http::request::Parts, body: &[u8]) -> Ans
         .and_then(|json| (found.decode)(json).map_err(|e| format!("{}Request: {e}", info.name)));
     match decoded {
         Ok(request) => {
+            let answer = (found.respond)(&*request);
             state.stubs.record(info, request);
-            found.answer
+            answer
         }
         Err(e) => Answer::error(
             StatusCode::BAD_REQUEST,
