@@ -1,9 +1,9 @@
 //! The mock endpoint: typed stubs for an operation of each service, service errors, the decoded
-//! requests, unstubbed operations and the signature check.
+//! requests, unstubbed operations (named, and not retried) and the signature check.
 
 use huaweicloud_sdk_core::{Config, Credentials};
 use huaweicloud_sdk_hss::v5 as hss;
-use huaweicloud_sdk_local::mock::MockEndpoint;
+use huaweicloud_sdk_local::mock::{MockEndpoint, NO_STUB};
 use huaweicloud_sdk_local::{DEFAULT_AK, DEFAULT_PROJECT_ID};
 use huaweicloud_sdk_metastudio::v1 as metastudio;
 use huaweicloud_sdk_projectman::v4 as projectman;
@@ -144,7 +144,7 @@ async fn stubbed_error_is_a_service_error_with_code_and_request_id() -> TestResu
 }
 
 #[tokio::test]
-async fn unstubbed_operation_is_named_in_a_501() -> TestResult {
+async fn unstubbed_operation_is_named_in_a_no_stub_error_sent_once() -> TestResult {
     let mock = MockEndpoint::builder()
         .operations(swr::OPERATIONS)
         .start()
@@ -159,15 +159,22 @@ async fn unstubbed_operation_is_named_in_a_501() -> TestResult {
         .await
         .expect_err("not stubbed");
 
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(501));
-    assert_eq!(err.error_code(), Some("MOCK.0501"));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.error_code(), Some(NO_STUB));
+    assert!(!err.is_retryable() && !err.is_not_found(), "{err}");
     let message = err.to_string();
-    assert!(message.contains("ListNamespaces"), "{message}");
+    assert!(message.contains("swr ListNamespaces"), "{message}");
+    assert!(message.contains("has no stub"), "{message}");
+    assert!(
+        message.contains("on::<ListNamespacesRequest>()"),
+        "{message}"
+    );
+    assert_eq!(mock.request_count(), 1, "a missing stub is not retried");
     Ok(())
 }
 
 #[tokio::test]
-async fn unknown_operation_without_tables_is_a_501_naming_the_path() -> TestResult {
+async fn unstubbed_operation_without_tables_is_a_no_stub_error_naming_the_path() -> TestResult {
     let mock = MockEndpoint::start().await?;
     let client = swr::Client::new(&mock.config())?;
     let err = client
@@ -176,9 +183,16 @@ async fn unknown_operation_without_tables_is_a_501_naming_the_path() -> TestResu
         .await
         .expect_err("not stubbed");
 
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(501));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+    assert_eq!(err.error_code(), Some(NO_STUB));
     let message = err.to_string();
-    assert!(message.contains("/v2/manage/namespaces"), "{message}");
+    assert!(
+        message.contains("GET /v2/manage/namespaces has no stub"),
+        "{message}"
+    );
+    // The SDK's error names the operation it sent.
+    assert!(message.contains("swr ListNamespaces"), "{message}");
+    assert_eq!(mock.request_count(), 1, "a missing stub is not retried");
     Ok(())
 }
 

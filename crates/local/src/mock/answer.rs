@@ -1,7 +1,15 @@
 //! What the mock answers: a status and a JSON body, sent with a fresh `X-Request-Id`.
 
 use http::StatusCode;
+use huaweicloud_sdk_core::operation::OperationInfo;
+use serde::Serialize;
 use serde_json::{Value, json};
+
+/// The status of the mock's own errors about its stubs (none for the request, none left, a
+/// panicking closure): a 4xx, so the SDK sends the request once and the test sees the error
+/// at once. Not 404, which code under test may read as "absent" and pass without its stub;
+/// not 5xx or 429, which the SDK retries.
+pub(super) const STUB_ERROR: StatusCode = StatusCode::BAD_REQUEST;
 
 /// A stubbed or generated answer.
 #[derive(Debug, Clone)]
@@ -14,6 +22,22 @@ impl Answer {
     /// A success with `body` as its JSON.
     pub(super) fn json(status: StatusCode, body: Value) -> Self {
         Self { status, body }
+    }
+
+    /// A stubbed output, serialized as the service would send it (200, JSON body); a 500
+    /// naming the operation when it does not serialize.
+    pub(super) fn output<T: Serialize>(info: &OperationInfo, output: &T) -> Self {
+        match serde_json::to_value(output) {
+            Ok(body) => Self::json(StatusCode::OK, body),
+            Err(e) => Self::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "MOCK.0500",
+                &format!(
+                    "the stubbed output of {} {} does not serialize: {e}",
+                    info.service, info.name
+                ),
+            ),
+        }
     }
 
     /// An error in the services' shape, `{"error_code": .., "error_msg": ..}`.

@@ -2,18 +2,22 @@
 //! checks.
 //!
 //! [`MockEndpoint`] answers the operations a test stubs with [`MockEndpoint::on`] — a typed
-//! output, or a service error — and keeps every request it answered, decoded into the
+//! output or a service error, the same for every call, one per call in order, or computed from
+//! the typed request by a closure — and keeps every request it answered, decoded into the
 //! operation's generated request type ([`MockEndpoint::requests`]). Before answering it checks
 //! the AK/SK signature as the local endpoint's gateway does, so code under test is signed for
 //! real. Operations are recognised from the constant descriptions the generator emits
 //! ([`huaweicloud_sdk_core::operation`]); decoding and serializing need the service crate's
-//! `roundtrip` feature.
+//! `roundtrip` feature. A request no stub matches is answered 400 [`NO_STUB`], naming the
+//! operation, and is not retried.
 //!
 //! What the mock does not decode: `multipart/form-data` bodies (the request's `body` stays
 //! empty). The stubbed output's response-header fields are not sent.
 
 mod answer;
 mod decode;
+mod failure;
+mod respond;
 mod serve;
 mod stub;
 mod verify;
@@ -31,8 +35,24 @@ use tokio::task::JoinHandle;
 
 use crate::secret::Secret;
 use crate::{Clock, DEFAULT_AK, DEFAULT_PROJECT_ID, DEFAULT_SK, Error};
+pub use failure::Failure;
 pub use stub::On;
 use stub::Stubs;
+
+/// The `error_code` of the answer to a request that no stub matches, 400 with a message naming
+/// the operation and saying it has no stub. 400 because the SDK does not retry it, so the test
+/// fails at the first request; not 404, which code under test may take for "absent" and pass
+/// without the stub it needed.
+pub const NO_STUB: &str = "MOCK.NoStub";
+
+/// The `error_code` of the answer to a call past the last answer of
+/// [`On::returns_in_order`] or [`On::answers_in_order`], 400 with a message naming the
+/// operation and how many answers it had.
+pub const NO_MORE_ANSWERS: &str = "MOCK.NoMoreAnswers";
+
+/// The `error_code` of the answer to a call whose [`On::answers_with`] closure panicked, 400
+/// with the panic's message.
+pub const STUB_PANICKED: &str = "MOCK.StubPanicked";
 
 /// State shared with the server task.
 struct State {
@@ -243,7 +263,8 @@ impl MockEndpoint {
     }
 
     /// Stubs the operation whose generated request type is `O`:
-    /// `mock.on::<ShowNamespaceRequest>().returns(output)`.
+    /// `mock.on::<ShowNamespaceRequest>().returns(output)`; see [`On`] for the other answers
+    /// (in order, from a closure).
     pub fn on<O>(&self) -> On<'_, O>
     where
         O: Operation + DeserializeOwned + Send + 'static,

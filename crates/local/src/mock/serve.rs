@@ -15,10 +15,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::State;
-use super::answer::Answer;
+use super::answer::{Answer, STUB_ERROR};
 use super::decode::{match_path, request_json};
 use super::verify::verify;
+use super::{NO_STUB, State};
 use crate::datetime::unix_secs;
 use crate::hex::random_hex;
 
@@ -88,8 +88,9 @@ async fn answer(state: &State, parts: &http::request::Parts, body: &[u8]) -> Ans
         .and_then(|json| (found.decode)(json).map_err(|e| format!("{}Request: {e}", info.name)));
     match decoded {
         Ok(request) => {
+            let answer = (found.respond)(&*request);
             state.stubs.record(info, request);
-            found.answer
+            answer
         }
         Err(e) => Answer::error(
             StatusCode::BAD_REQUEST,
@@ -102,7 +103,8 @@ async fn answer(state: &State, parts: &http::request::Parts, body: &[u8]) -> Ans
     }
 }
 
-/// 501 naming the operation when it is one of the known tables, 404 like the gateway otherwise.
+/// [`NO_STUB`]: naming the operation when one of the known tables has it, its method and
+/// path otherwise (the SDK's error names the operation either way).
 fn unstubbed(state: &State, method: &str, path: &str) -> Answer {
     let known = state
         .operations
@@ -111,19 +113,15 @@ fn unstubbed(state: &State, method: &str, path: &str) -> Answer {
         .filter(|info| info.method == method)
         .filter_map(|info| match_path(info.path, path).map(|values| (info, values.len())))
         .min_by_key(|(_, placeholders)| *placeholders);
-    match known {
-        Some((info, _)) => Answer::error(
-            StatusCode::NOT_IMPLEMENTED,
-            "MOCK.0501",
-            &format!(
-                "{} {} ({method} {}) is not stubbed: call on::<{}Request>() first",
-                info.service, info.name, info.path, info.name
-            ),
+    let message = match known {
+        Some((info, _)) => format!(
+            "{} {} ({method} {}) has no stub: call on::<{}Request>() first",
+            info.service, info.name, info.path, info.name
         ),
-        None => Answer::error(
-            StatusCode::NOT_IMPLEMENTED,
-            "MOCK.0501",
-            &format!("no stubbed operation matches {method} {path}"),
+        None => format!(
+            "{method} {path} has no stub: stub its operation with on::<..Request>() \
+             (MockBuilder::operations makes this message name it)"
         ),
-    }
+    };
+    Answer::error(STUB_ERROR, NO_STUB, &message)
 }
