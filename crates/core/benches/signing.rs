@@ -2,7 +2,8 @@
 //! HMAC-SHA256 over the same canonical request. Both are measured in this one run, interleaved,
 //! so the ratio holds whatever the machine is doing.
 //!
-//! Run: `cargo bench -p huaweicloud-sdk-core --bench signing` (add `--all-features` for SM3).
+//! Run: `cargo bench -p huaweicloud-sdk-core --bench signing` (add `--features sm3,ecdsa,sm2`
+//! for SM3 and the elliptic-curve algorithms, whose DER signature encoding is measured too).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime};
@@ -57,6 +58,10 @@ fn main() {
         },
         #[cfg(feature = "sm3")]
         SigningAlgorithm::HmacSm3,
+        #[cfg(feature = "ecdsa")]
+        SigningAlgorithm::EcdsaP256Sha256,
+        #[cfg(feature = "sm2")]
+        SigningAlgorithm::Sm2Sm3,
     ];
 
     let canonical = match sign(&request, &key, &algorithms[0], time) {

@@ -58,6 +58,7 @@
 //! * `is_credentials()`: no provider in the chain produced credentials; the message lists each
 //!   provider's reason.
 
+mod display;
 mod service;
 mod text;
 
@@ -106,10 +107,21 @@ pub enum TimeoutKind {
 }
 
 /// The error of every fallible call in the SDK.
+#[derive(thiserror::Error)]
+#[error(transparent)]
 pub struct Error {
     inner: Box<Inner>,
 }
 
+/// What an [`Error`] holds. Its `Display` is the error's one line (the parts are in
+/// `display.rs`) and its source the attached cause, which that line leaves out.
+#[derive(thiserror::Error)]
+#[error(
+    "{operation}{account}{attempts}",
+    operation = display::Operation(*.operation),
+    account = display::Account(self),
+    attempts = display::Attempts(*.attempts)
+)]
 struct Inner {
     kind: ErrorKind,
     message: String,
@@ -420,89 +432,42 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some((service, operation)) = self.inner.operation {
-            write!(f, "{service} {operation}: ")?;
-        }
-        match (&self.inner.service, self.inner.kind) {
-            (Some(service), _) => write!(f, "{service}")?,
-            (None, kind) => {
-                if kind == ErrorKind::Decode {
-                    f.write_str("cannot decode response: ")?;
-                }
-                // Messages may quote what a server or a file said.
-                write!(
-                    f,
-                    "{}",
-                    text::Escaped::bare(&self.inner.message, usize::MAX)
-                )?;
-                self.fmt_context(f)?;
-            }
-        }
-        if self.inner.attempts > 1 {
-            write!(f, " after {} attempts", self.inner.attempts)?;
-        }
-        // The source is not written: reports that walk `source()` show it (once).
-        Ok(())
-    }
-}
-
-impl Error {
-    /// ` (host:port, HTTP 200, request id ..)`: which server and which response a failure
-    /// happened with, as far as known.
-    fn fmt_context(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut parts = Vec::new();
-        if let Some(peer) = &self.inner.peer {
-            parts.push(text::Escaped::bare(peer, usize::MAX).to_string());
-        }
-        // A failure while reading a success response: say which response it was.
-        if let Some(status) = self.inner.status {
-            parts.push(format!("HTTP {}", status.as_u16()));
-            if let Some(id) = &self.inner.request_id {
-                parts.push(format!(
-                    "request id {}",
-                    text::Escaped::bare(id, usize::MAX)
-                ));
-            }
-        }
-        if parts.is_empty() {
-            return Ok(());
-        }
-        write!(f, " ({})", parts.join(", "))
-    }
-}
-
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
-        d.field("kind", &self.inner.kind);
-        if let Some((service, operation)) = self.inner.operation {
+        d.field("kind", &self.kind);
+        if let Some((service, operation)) = self.operation {
             d.field("service", &service).field("operation", &operation);
         }
-        if !self.inner.message.is_empty() {
-            d.field("message", &self.inner.message);
+        if !self.message.is_empty() {
+            d.field("message", &self.message);
         }
-        if let Some(t) = self.inner.timeout {
+        if let Some(t) = self.timeout {
             d.field("timeout", &t);
         }
-        if let Some(s) = &self.inner.service {
+        if let Some(s) = &self.service {
             d.field("service_error", s);
         } else {
-            if let Some(s) = self.inner.status {
+            if let Some(s) = self.status {
                 d.field("status", &s.as_u16());
             }
-            if let Some(id) = &self.inner.request_id {
+            if let Some(id) = &self.request_id {
                 d.field("request_id", id);
             }
         }
-        if self.inner.attempts > 0 {
-            d.field("attempts", &self.inner.attempts);
+        if self.attempts > 0 {
+            d.field("attempts", &self.attempts);
         }
-        if let Some(peer) = &self.inner.peer {
+        if let Some(peer) = &self.peer {
             d.field("peer", peer);
         }
-        if let Some(source) = &self.inner.source {
+        if let Some(source) = &self.source {
             d.field("source", source);
         }
         d.finish()
@@ -528,15 +493,6 @@ impl fmt::Display for Report<'_> {
 impl fmt::Debug for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner
-            .source
-            .as_ref()
-            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 

@@ -70,7 +70,20 @@ const DISPLAY_CODE_CHARS: usize = 64;
 /// pairs `error_code`/`error_msg`, `errorCode`/`errorMsg`, `code`/`message` present in the JSON
 /// body, searched at the top level and then inside nested objects; a numeric code becomes its
 /// decimal string. When no pair is found, the code is the HTTP status and the message the body.
-#[derive(Clone)]
+///
+/// `Display` is one line, `HTTP <status> <code> "<message>" (request id <id>)`, with the
+/// server's text escaped and cut; the accessors give it as sent.
+#[derive(Clone, thiserror::Error)]
+#[error(
+    "HTTP {status} {code} {hint}{message}{request_id}",
+    status = .status.as_u16(),
+    code = Escaped::bare(.error_code, DISPLAY_CODE_CHARS),
+    // The echoed canonical request is hundreds of characters of escaped newlines that hide
+    // the point: say what to check, and leave the details to `canonical_request`.
+    hint = if self.is_signature_mismatch() { SIGNATURE_MISMATCH_HINT } else { "" },
+    message = Escaped::quoted(self.short_message(), DISPLAY_MESSAGE_CHARS),
+    request_id = RequestIdSuffix(.request_id.as_deref())
+)]
 pub struct ServiceError {
     status: http::StatusCode,
     request_id: Option<String>,
@@ -306,6 +319,10 @@ fn redact_body(body: Bytes) -> Bytes {
 /// At most this many characters of the message go into the one-line `Display`.
 const DISPLAY_MESSAGE_CHARS: usize = 512;
 
+/// What `Display` puts before the message of a signature mismatch.
+const SIGNATURE_MISMATCH_HINT: &str =
+    "signature mismatch, check the AK/SK, the clock and the region: ";
+
 /// Strings as they are, numbers as their decimal text, null as empty; anything else is no match.
 fn scalar_text(value: &Value) -> Option<String> {
     match value {
@@ -316,32 +333,19 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
-impl fmt::Display for ServiceError {
+/// ` (request id <id>)` when the response had one, else nothing.
+struct RequestIdSuffix<'a>(Option<&'a str>);
+
+impl fmt::Display for RequestIdSuffix<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "HTTP {} {} ",
-            self.status.as_u16(),
-            Escaped::bare(&self.error_code, DISPLAY_CODE_CHARS)
-        )?;
-        // The echoed canonical request is hundreds of characters of escaped newlines that
-        // hide the point: say what to check, and leave the details to `canonical_request`.
-        if self.is_signature_mismatch() {
-            f.write_str("signature mismatch, check the AK/SK, the clock and the region: ")?;
-        }
-        write!(
-            f,
-            "{}",
-            Escaped::quoted(self.short_message(), DISPLAY_MESSAGE_CHARS)
-        )?;
-        if let Some(id) = &self.request_id {
-            write!(
+        match self.0 {
+            Some(id) => write!(
                 f,
                 " (request id {})",
                 Escaped::bare(id, DISPLAY_MESSAGE_CHARS)
-            )?;
+            ),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -554,6 +558,14 @@ mod tests {
         );
         // The accessors give the text as the server sent it.
         assert_eq!(obs.error_code(), "AccessDenied\n\u{1b}[31m");
+    }
+
+    #[test]
+    fn is_a_std_error_without_a_source() {
+        let e = parse(404, r#"{"error_code":"SWR.0002","error_msg":"gone"}"#);
+        let e: &dyn std::error::Error = &e;
+        assert!(e.source().is_none());
+        assert_eq!(e.to_string(), "HTTP 404 SWR.0002 \"gone\"");
     }
 
     #[test]

@@ -1,77 +1,77 @@
-//! Minimal ASN.1 DER codec for `SEQUENCE { r INTEGER, s INTEGER }` with 256-bit `r` and `s`.
+//! ASN.1 DER of an elliptic-curve signature, `SEQUENCE { r INTEGER, s INTEGER }` with 256-bit
+//! `r` and `s`, through the `der` crate (which `p256` and `sm2` already build on).
 //!
-//! Written here because the `sm2` crate only offers DER with its `pkcs8` feature; P-256 uses the
-//! same code so both algorithms encode identically.
+//! Both algorithms go through this one codec, so P-256 and SM2 signatures encode identically:
+//! the `sm2` crate offers DER only with its `pkcs8` feature.
 
-const SEQUENCE: u8 = 0x30;
-const INTEGER: u8 = 0x02;
+use der::asn1::UintRef;
+use der::{Decode, DecodeValue, Encode, EncodeValue, Header, Length, Reader, Sequence, Writer};
 
-/// DER encoding of the signature `(r, s)`, both big-endian 32-byte values.
-pub(crate) fn encode_signature(r: &[u8; 32], s: &[u8; 32]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(70);
-    push_integer(&mut body, r);
-    push_integer(&mut body, s);
-    let mut out = Vec::with_capacity(body.len() + 2);
-    out.push(SEQUENCE);
-    // At most 2 * (2 + 33) = 70 bytes: the short length form always applies.
-    out.push(body.len() as u8);
-    out.extend_from_slice(&body);
-    out
+use crate::error::{Error, Result};
+
+/// The longest encoding: a two-byte header, then two integers of at most 2 + 33 bytes each.
+const MAX_LEN: usize = 2 + 2 * (2 + 33);
+
+/// `SEQUENCE { r INTEGER, s INTEGER }`, both unsigned: `UintRef` writes them minimal (no
+/// leading zeros, a `00` before a high bit) and refuses any other form when reading.
+struct SignatureRef<'a> {
+    r: UintRef<'a>,
+    s: UintRef<'a>,
 }
 
-fn push_integer(out: &mut Vec<u8>, value: &[u8; 32]) {
-    // Minimal form: no leading zero bytes, but at least one byte (zero is `02 01 00`).
-    let first = value
-        .iter()
-        .position(|&b| b != 0)
-        .unwrap_or(value.len() - 1);
-    let digits = value.get(first..).unwrap_or_default();
-    let pad = digits.first().is_some_and(|&b| b & 0x80 != 0);
-    out.push(INTEGER);
-    out.push((digits.len() + usize::from(pad)) as u8);
-    if pad {
-        out.push(0);
+impl EncodeValue for SignatureRef<'_> {
+    fn value_len(&self) -> der::Result<Length> {
+        self.r.encoded_len()? + self.s.encoded_len()?
     }
-    out.extend_from_slice(digits);
+
+    fn encode_value(&self, writer: &mut impl Writer) -> der::Result<()> {
+        self.r.encode(writer)?;
+        self.s.encode(writer)
+    }
+}
+
+impl<'a> DecodeValue<'a> for SignatureRef<'a> {
+    type Error = der::Error;
+
+    fn decode_value<R: Reader<'a>>(reader: &mut R, _header: Header) -> der::Result<Self> {
+        Ok(Self {
+            r: UintRef::decode(reader)?,
+            s: UintRef::decode(reader)?,
+        })
+    }
+}
+
+impl<'a> Sequence<'a> for SignatureRef<'a> {}
+
+/// DER encoding of the signature `(r, s)`, both big-endian 32-byte values.
+pub(crate) fn encode_signature(r: &[u8; 32], s: &[u8; 32]) -> Result<Vec<u8>> {
+    let encode = || -> der::Result<Vec<u8>> {
+        let signature = SignatureRef {
+            r: UintRef::new(r)?,
+            s: UintRef::new(s)?,
+        };
+        let mut buf = [0u8; MAX_LEN];
+        Ok(signature.encode_to_slice(&mut buf)?.to_vec())
+    };
+    encode().map_err(|_| Error::construction("cannot DER-encode the signature"))
 }
 
 /// Decodes a strict DER `SEQUENCE { r, s }` into big-endian 32-byte values. `None` when the
 /// input is not minimal DER, an integer is negative, or a value does not fit in 256 bits.
 #[cfg(feature = "verify")]
 pub(crate) fn decode_signature(der: &[u8]) -> Option<([u8; 32], [u8; 32])> {
-    let (&tag, rest) = der.split_first()?;
-    let (&len, body) = rest.split_first()?;
-    if tag != SEQUENCE || len >= 0x80 || usize::from(len) != body.len() {
-        return None;
-    }
-    let (r, rest) = read_integer(body)?;
-    let (s, rest) = read_integer(rest)?;
-    if !rest.is_empty() {
-        return None;
-    }
-    Some((r, s))
+    let signature = SignatureRef::from_der(der).ok()?;
+    Some((to_32_bytes(signature.r)?, to_32_bytes(signature.s)?))
 }
 
+/// The big-endian digits of `value` right-aligned in 32 bytes; `None` when they need more.
 #[cfg(feature = "verify")]
-fn read_integer(input: &[u8]) -> Option<([u8; 32], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&len, rest) = rest.split_first()?;
-    let len = usize::from(len);
-    if tag != INTEGER || len == 0 || len >= 0x80 {
-        return None;
-    }
-    let content = rest.get(..len)?;
-    let rest = rest.get(len..)?;
-    let digits = match content {
-        [first, ..] if first & 0x80 != 0 => return None, // negative
-        [0, second, ..] if second & 0x80 == 0 => return None, // non-minimal
-        [0, tail @ ..] if !tail.is_empty() => tail,
-        _ => content,
-    };
+fn to_32_bytes(value: UintRef<'_>) -> Option<[u8; 32]> {
+    let digits = value.as_bytes();
     let mut out = [0u8; 32];
     let start = out.len().checked_sub(digits.len())?;
     out.get_mut(start..)?.copy_from_slice(digits);
-    Some((out, rest))
+    Some(out)
 }
 
 #[cfg(test)]
@@ -86,7 +86,7 @@ mod tests {
         r[31] = 1;
         let mut s = [0u8; 32];
         s[5] = 0x12;
-        let der = encode_signature(&r, &s);
+        let der = encode_signature(&r, &s).unwrap();
         assert_eq!(der[0], 0x30);
         assert_eq!(&der[2..5], &[0x02, 33, 0x00]);
         assert_eq!(decode_signature(&der), Some((r, s)));
@@ -96,7 +96,7 @@ mod tests {
     #[test]
     fn zero_is_one_byte() {
         let z = [0u8; 32];
-        let der = encode_signature(&z, &z);
+        let der = encode_signature(&z, &z).unwrap();
         assert_eq!(der, vec![0x30, 6, 0x02, 1, 0, 0x02, 1, 0]);
         assert_eq!(decode_signature(&der), Some((z, z)));
     }

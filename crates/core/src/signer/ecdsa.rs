@@ -64,7 +64,7 @@ fn der_hex(r: &[u8], s: &[u8]) -> Result<String> {
     let s: [u8; 32] = s
         .try_into()
         .map_err(|_| Error::construction("unexpected signature component length"))?;
-    Ok(hex_encode(&encode_signature(&r, &s)))
+    Ok(hex_encode(&encode_signature(&r, &s)?))
 }
 
 #[cfg(feature = "ecdsa")]

@@ -1,11 +1,12 @@
 //! The rustls client configuration of [`HyperTransport`](super::HyperTransport): the same trust
-//! as the reqwest transport's `rustls` build (ring, the Mozilla roots compiled in, plus the
-//! configured extra roots), or no checks at all when the insecure opt-in is set.
+//! as the reqwest transport's `rustls` build (the crypto provider the application installed,
+//! else ring; the Mozilla roots compiled in, plus the configured extra roots), or no checks at
+//! all when the insecure opt-in is set.
 
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
@@ -16,7 +17,7 @@ use crate::error::{Error, Result};
 /// The client configuration for `settings`. ALPN is left empty: the connector builder sets
 /// it (HTTP/1.1) and refuses a configuration that already has it.
 pub(super) fn client_config(settings: &TransportSettings) -> Result<ClientConfig> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::construction("cannot configure TLS").with_source(e))?;
@@ -33,6 +34,24 @@ pub(super) fn client_config(settings: &TransportSettings) -> Result<ClientConfig
             .with_no_client_auth()
     };
     Ok(config)
+}
+
+/// The provider the application installed for the process
+/// ([`CryptoProvider::install_default`], aws-lc-rs for post-quantum key exchange for instance),
+/// as reqwest's rustls build chooses; ring when none is installed.
+fn provider() -> Arc<CryptoProvider> {
+    CryptoProvider::get_default()
+        .cloned()
+        .unwrap_or_else(|| Arc::new(ring_provider()))
+}
+
+/// rustls 0.23.48 deprecates its ring provider (no post-quantum key exchange) and offers no
+/// other ring constructor: its alternative, aws-lc-rs, needs a C toolchain and cmake, which
+/// the default build keeps out. An application wanting post-quantum key exchange installs
+/// aws-lc-rs for the process, and [`provider`] takes it.
+#[allow(deprecated)]
+fn ring_provider() -> CryptoProvider {
+    rustls::crypto::ring::default_provider()
 }
 
 /// The Mozilla roots plus every certificate of `extra_pems`.
