@@ -90,7 +90,7 @@ fn resolve_with_regions_file(
 }
 
 proptest! {
-    #![proptest_config(support::properties::config(0x4857_4346_494c_4531))]
+    #![proptest_config(support::properties::seeded(0x4857_4346_494c_4531))]
 
     /// Reading any file through `ProfileProvider` gives credentials or a credentials error,
     /// or the construction error of half a federation setting (`idp_id` or `id_token_file`

@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
+use huaweicloud_sdk_core::{Config, Executor, OperationRequest, OperationSpec};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
@@ -15,7 +14,7 @@ mod scripted;
 mod support;
 
 use scripted::{Script, response};
-use support::{AK, PROJECT, SK, TEST_SERVICE};
+use support::{TEST_SERVICE, config};
 
 /// Starts the HTTPS server; returns its base URL (`https://localhost:<port>`) and the CA's PEM.
 async fn start_tls_server(script: Script) -> (String, String) {
@@ -57,12 +56,6 @@ async fn start_tls_server(script: Script) -> (String, String) {
         }
     });
     (format!("https://localhost:{port}"), ca.pem())
-}
-
-fn config(endpoint: &str) -> Config {
-    Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(endpoint)
-        .with_retry(RetryConfig::disabled())
 }
 
 async fn call(config: &Config) -> huaweicloud_sdk_core::Result<u16> {

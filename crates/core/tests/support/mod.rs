@@ -1,17 +1,16 @@
 //! Fixtures shared by the core's integration tests.
 
-#![allow(dead_code)] // each test binary uses its own subset
+#![allow(dead_code, unused_imports)] // each test binary uses its own subset
 
 pub mod properties;
+pub mod sdk;
 
 use httpmock::prelude::*;
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 #[cfg(feature = "verify")]
 use huaweicloud_sdk_core::signer::{Payload, SignableRequest, verify_hmac};
 
-pub const AK: &str = "HPUAEXAMPLEAK0000001";
-pub const SK: &str = "exampleSecretKey0000000000000000000000000";
-pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+pub use sdk::{AK, PROJECT, SK, config, credentials};
 
 pub static TEST_SERVICE: ServiceEndpoints = ServiceEndpoints {
     service: "testsvc",
