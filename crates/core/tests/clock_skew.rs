@@ -269,9 +269,7 @@ async fn a_correction_applies_to_its_endpoint_only() {
 async fn after_a_failover_the_offset_is_learnt_for_the_endpoint_in_use() {
     // Two endpoints on one client: the first refuses to connect (a closed port), so requests
     // fail over to the second, which teaches an offset; it belongs to the second endpoint.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let closed_url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let closed_url = format!("http://{}", scripted::refused_addr().unwrap());
     let skewed = Script::new(vec![expired(Some(SystemTime::now() + AHEAD))], ok());
     let skewed_url_server = scripted::Server::start(skewed.clone()).await.unwrap();
     let skewed_url = skewed_url_server.url();

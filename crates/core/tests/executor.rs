@@ -14,7 +14,10 @@ use huaweicloud_sdk_core::{
     OperationSpec, TimeoutKind,
 };
 
+mod scripted;
 mod support;
+
+use scripted::{Script, Step};
 
 use support::{AK, PROJECT, SK, TEST_SERVICE, config, header, signature_is_valid};
 
@@ -349,15 +352,8 @@ async fn total_timeout_fires_inside_a_slow_attempt() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_even_for_post() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let exec = Executor::new(
-        &config(&format!("http://127.0.0.1:{port}")).with_retry(fast_retry()),
-        &TEST_SERVICE,
-    )
-    .unwrap();
+    let refused = format!("http://{}", scripted::refused_addr().unwrap());
+    let exec = Executor::new(&config(&refused).with_retry(fast_retry()), &TEST_SERVICE).unwrap();
     let err = exec.send(&post(), list_request()).await.unwrap_err();
     assert!(err.is_connect() && err.is_transport(), "{err:?}");
     assert_eq!(err.attempts(), 3);
@@ -366,8 +362,8 @@ async fn connection_refused_is_retried_even_for_post() {
 #[tokio::test]
 async fn connect_timeout_fires_when_the_handshake_never_completes() {
     // Accepts TCP and then says nothing, so the TLS handshake never completes.
-    let hanging = support::Hanging::start().await;
-    let port = hanging.addr.port();
+    let hanging = scripted::Server::start(Script::silent()).await.unwrap();
+    let port = hanging.addr().port();
     let config = config(&format!("https://127.0.0.1:{port}"))
         .with_connect_timeout(Duration::from_millis(200));
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
@@ -378,18 +374,10 @@ async fn connect_timeout_fires_when_the_handshake_never_completes() {
 
 #[tokio::test]
 async fn read_timeout_fires_on_a_stalled_body() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buf = [0u8; 4096];
-        let _ = socket.read(&mut buf).await;
-        let _ = socket
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")
-            .await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-    });
+    let partial = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial".to_vec();
+    let stalled = Script::steps(Vec::new(), vec![Step::Write(partial), Step::Hang]);
+    let server = scripted::Server::start(stalled).await.unwrap();
+    let port = server.addr().port();
     let config = config(&format!("http://127.0.0.1:{port}"))
         .with_read_timeout(Some(Duration::from_millis(200)));
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
@@ -402,7 +390,6 @@ async fn read_timeout_fires_on_a_stalled_body() {
             .starts_with("testsvc ShowThing: read timeout of 200ms elapsed (HTTP 200)"),
         "{err}"
     );
-    server.abort();
 }
 
 #[tokio::test]
@@ -650,10 +637,7 @@ async fn a_failed_discovery_says_so_and_names_the_iam_answer() {
 
 #[tokio::test]
 async fn endpoints_fail_over_on_connect_errors() {
-    let dead = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
-    };
+    let dead = format!("http://{}", scripted::refused_addr().unwrap());
     let server = MockServer::start_async().await;
     let live = server
         .mock_async(|_, then| {

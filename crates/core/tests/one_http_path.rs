@@ -261,9 +261,7 @@ async fn a_one_shot_presigned_body_is_sent_once() {
 
 #[tokio::test]
 async fn presigned_errors_and_debug_never_show_the_signature() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    let addr = scripted::refused_addr().unwrap();
     let config = Config::new(Credentials::new(AK, SK)).with_retry(RetryConfig::disabled());
     let exec = executor(&config, &format!("http://{addr}"));
     let url = format!("http://{addr}/o?AccessKeyId=AK&Signature=SECRET");

@@ -59,30 +59,3 @@ pub fn header(req: &HttpMockRequest, name: &str) -> Option<String> {
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.clone())
 }
-
-/// A listener on 127.0.0.1 that accepts connections and never answers (a hung server, or a
-/// TLS handshake that never completes). Stops accepting when dropped.
-pub struct Hanging {
-    pub addr: std::net::SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Hanging {
-    pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            let mut held = Vec::new();
-            while let Ok((socket, _)) = listener.accept().await {
-                held.push(socket); // accept, never answer
-            }
-        });
-        Self { addr, task }
-    }
-}
-
-impl Drop for Hanging {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
