@@ -3,14 +3,18 @@
 #![allow(dead_code, unused_imports)] // each test binary uses its own subset
 
 pub mod properties;
+pub mod recording;
 pub mod sdk;
+pub mod temp_file;
 
 use httpmock::prelude::*;
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 #[cfg(feature = "verify")]
 use huaweicloud_sdk_core::signer::{Payload, SignableRequest, verify_hmac};
 
+pub use recording::{Recording, answer};
 pub use sdk::{AK, PROJECT, SK, config, credentials};
+pub use temp_file::TempFile;
 
 pub static TEST_SERVICE: ServiceEndpoints = ServiceEndpoints {
     service: "testsvc",
