@@ -5,13 +5,13 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
+use huaweicloud_sdk_core::{Executor, OperationRequest, OperationSpec};
 
 mod scripted;
 mod support;
 
 use scripted::{Script, response};
-use support::{AK, PROJECT, SK, TEST_SERVICE};
+use support::{TEST_SERVICE, config};
 
 const AHEAD: Duration = Duration::from_secs(20 * 60);
 
@@ -32,10 +32,9 @@ fn ok() -> Vec<u8> {
     response(200, &[("content-type", "application/json")], "{}")
 }
 
-fn config(url: &str) -> Config {
-    Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(url)
-        .with_retry(RetryConfig::default().with_initial_backoff(Duration::from_millis(5)))
+/// Retries with a short backoff, for the tests that count the policy's attempts.
+fn fast_retry() -> RetryConfig {
+    RetryConfig::default().with_initial_backoff(Duration::from_millis(5))
 }
 
 fn post() -> (OperationSpec, OperationRequest) {
@@ -170,7 +169,7 @@ async fn the_resend_does_not_use_up_the_retry_policy() {
     );
     let url_server = scripted::Server::start(script.clone()).await.unwrap();
     let url = url_server.url();
-    let exec = Executor::new(&config(&url), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(&config(&url).with_retry(fast_retry()), &TEST_SERVICE).unwrap();
     let spec = OperationSpec::new("testsvc", "ShowThing", http::Method::GET);
     exec.send(&spec, OperationRequest::new("/v1/{project_id}/things"))
         .await
@@ -270,13 +269,13 @@ async fn a_correction_applies_to_its_endpoint_only() {
 async fn after_a_failover_the_offset_is_learnt_for_the_endpoint_in_use() {
     // Two endpoints on one client: the first refuses to connect (a closed port), so requests
     // fail over to the second, which teaches an offset; it belongs to the second endpoint.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let closed_url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let closed_url = format!("http://{}", scripted::refused_addr().unwrap());
     let skewed = Script::new(vec![expired(Some(SystemTime::now() + AHEAD))], ok());
     let skewed_url_server = scripted::Server::start(skewed.clone()).await.unwrap();
     let skewed_url = skewed_url_server.url();
-    let config = config(&closed_url).with_endpoints([closed_url.clone(), skewed_url]);
+    let config = config(&closed_url)
+        .with_endpoints([closed_url.clone(), skewed_url])
+        .with_retry(fast_retry());
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     assert_eq!(exec.clock_offset_millis(), 0);
     let spec = OperationSpec::new("testsvc", "ShowThing", http::Method::GET);

@@ -1,5 +1,6 @@
 //! ChainProvider: order, first success, and the combined reason when everything fails.
 
+mod scripted;
 mod support;
 
 use std::sync::Arc;
@@ -16,9 +17,7 @@ const SK: &str = "chain-secret-sk-1a2b";
 const TOKEN: &str = "chain-secret-token-3c4d";
 
 fn unreachable_metadata() -> MetadataProvider {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    let addr = scripted::refused_addr().unwrap();
     MetadataProvider::new()
         .with_endpoint(format!("http://{addr}"))
         .with_timeout(Duration::from_millis(500))
@@ -163,8 +162,10 @@ fn default_chain_has_four_providers() {
 /// timeout.
 #[tokio::test(flavor = "multi_thread")]
 async fn hanging_metadata_endpoint_fails_the_chain_within_its_timeout() {
-    let hanging = support::Hanging::start().await;
-    let addr = hanging.addr;
+    let hanging = scripted::Server::start(scripted::Script::silent())
+        .await
+        .unwrap();
+    let addr = hanging.addr();
     let (profile, _) = missing_profile();
     let chain = ChainProvider::new(vec![
         Arc::new(EnvironmentProvider::from_lookup(|_| None)),

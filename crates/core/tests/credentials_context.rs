@@ -3,17 +3,19 @@
 //! directly, outside any client, uses the transport, IAM endpoint and environment of the
 //! context it is given.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use huaweicloud_sdk_core::body::ByteStream;
 use huaweicloud_sdk_core::config::endpoint::{Endpoint, EndpointEnv};
 use huaweicloud_sdk_core::credentials::{Credentials, FederatedProvider, MetadataProvider};
-use huaweicloud_sdk_core::transport::HttpTransport;
 use huaweicloud_sdk_core::{
     Config, CredentialsContext, Error, Executor, OperationRequest, OperationSpec,
     ProvideCredentials, RequestBody, Result,
 };
+
+mod support;
+
+use support::{Recording, TempFile, answer};
 
 /// The temporary credentials every credentials endpoint below answers with.
 const TEMPORARY: &str = r#"{"credential":{"access":"AKTEMP","secret":"ctx-secret-sk","securitytoken":"ctx-token","expires_at":"2099-01-01T00:00:00Z"}}"#;
@@ -21,26 +23,9 @@ const TEMPORARY: &str = r#"{"credential":{"access":"AKTEMP","secret":"ctx-secret
 /// Nothing listens there: a request that bypassed the recording transport fails.
 const NOWHERE: &str = "http://127.0.0.1:9";
 
-/// Answers in memory (no request leaves the process) and records `METHOD uri` of each request.
-#[derive(Debug, Clone, Default)]
-struct Recording {
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-impl Recording {
-    fn seen(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-#[async_trait]
-impl HttpTransport for Recording {
-    async fn send(
-        &self,
-        request: http::Request<RequestBody>,
-    ) -> Result<http::Response<ByteStream>> {
-        let line = format!("{} {}", request.method(), request.uri());
-        self.seen.lock().unwrap().push(line);
+/// Answers in memory like the metadata service and IAM: no request leaves the process.
+fn recording() -> Recording {
+    Recording::answering(|request| {
         let (status, body) = match request.uri().path() {
             "/meta-data/latest/api/token" => (200, "session-token"),
             "/openstack/latest/securitykey" | "/v3.0/OS-CREDENTIAL/securitytokens" => {
@@ -49,12 +34,8 @@ impl HttpTransport for Recording {
             "/v3.0/OS-AUTH/id-token/tokens" => (201, "{}"),
             _ => (200, "{}"),
         };
-        Ok(http::Response::builder()
-            .status(status)
-            .header("x-subject-token", "unscoped-token")
-            .body(ByteStream::from_bytes(body))
-            .unwrap())
-    }
+        answer(status, &[("x-subject-token", "unscoped-token")], body)
+    })
 }
 
 /// Hands the work of `inner` to a task of its own (as a provider with a background refresher
@@ -115,7 +96,7 @@ async fn send_one(provider: impl ProvideCredentials + 'static, transport: &Recor
 
 #[tokio::test]
 async fn a_builtin_provider_run_in_a_spawned_task_sends_through_the_clients_transport() {
-    let recording = Recording::default();
+    let recording = recording();
     let metadata = MetadataProvider::new().with_endpoint(NOWHERE);
     send_one(Spawning(Arc::new(metadata)), &recording).await;
     assert_eq!(
@@ -130,7 +111,7 @@ async fn a_builtin_provider_run_in_a_spawned_task_sends_through_the_clients_tran
 
 #[tokio::test]
 async fn a_custom_provider_sends_from_a_spawned_task_through_the_context_transport() {
-    let recording = Recording::default();
+    let recording = recording();
     send_one(Vault, &recording).await;
     assert_eq!(
         recording.seen(),
@@ -141,34 +122,16 @@ async fn a_custom_provider_sends_from_a_spawned_task_through_the_context_transpo
     );
 }
 
-/// An id token file, removed when dropped.
-struct TokenFile(std::path::PathBuf);
-
-impl TokenFile {
-    fn new(name: &str) -> Self {
-        let path =
-            std::env::temp_dir().join(format!("hwc-sdk-context-{name}-{}", std::process::id()));
-        std::fs::write(&path, "id-token-abc").unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TokenFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
 #[tokio::test]
 async fn a_provider_called_directly_uses_the_iam_endpoint_and_transport_of_its_context() {
-    let file = TokenFile::new("endpoint");
-    let recording = Recording::default();
+    let file = TempFile::new("context-endpoint", "id-token-abc");
+    let recording = recording();
     let context = CredentialsContext::new()
         .with_transport(Arc::new(recording.clone()))
         .with_region("cn-north-4")
         .with_iam_endpoint(NOWHERE)
         .with_env(EndpointEnv::from_lookup(|_| None));
-    let credentials = FederatedProvider::new("idp", &file.0)
+    let credentials = FederatedProvider::new("idp", file.path())
         .provide_credentials(&context)
         .await
         .unwrap();
@@ -185,15 +148,15 @@ async fn a_provider_called_directly_uses_the_iam_endpoint_and_transport_of_its_c
 
 #[tokio::test]
 async fn a_provider_called_directly_reads_the_environment_of_its_context() {
-    let file = TokenFile::new("env");
-    let recording = Recording::default();
+    let file = TempFile::new("context-env", "id-token-abc");
+    let recording = recording();
     let iam = "http://127.0.0.1:8";
     let context = CredentialsContext::new()
         .with_transport(Arc::new(recording.clone()))
         .with_env(EndpointEnv::from_lookup(move |name| {
             (name == "HUAWEICLOUD_SDK_IAM_ENDPOINT").then(|| iam.to_owned())
         }));
-    FederatedProvider::new("idp", &file.0)
+    FederatedProvider::new("idp", file.path())
         .provide_credentials(&context)
         .await
         .unwrap();
@@ -209,7 +172,7 @@ async fn a_provider_called_directly_reads_the_environment_of_its_context() {
     let bare = CredentialsContext::new()
         .with_transport(Arc::new(recording.clone()))
         .with_env(EndpointEnv::from_lookup(|_| None));
-    let e = FederatedProvider::new("idp", &file.0)
+    let e = FederatedProvider::new("idp", file.path())
         .provide_credentials(&bare)
         .await
         .unwrap_err();

@@ -1,11 +1,13 @@
 //! EnvironmentProvider (injected lookups) and ProfileProvider (temporary files).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use huaweicloud_sdk_core::credentials::{EnvironmentProvider, ProfileProvider};
 use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
+
+mod support;
+
+use support::TempFile;
 
 const SK: &str = "profile-secret-sk-9f8e";
 const TOKEN: &str = "profile-secret-token-7d6c";
@@ -16,32 +18,6 @@ fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync +
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     move |name| map.get(name).cloned()
-}
-
-/// A unique file under the temp dir, removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(contents: &[u8]) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let path = std::env::temp_dir().join(format!(
-            "hc-sdk-credentials-test-{}-{nanos}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::write(&path, contents).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 fn assert_no_secrets(text: &str) {
@@ -100,13 +76,14 @@ async fn environment_provider_errors_name_missing_variables_only() {
 #[tokio::test]
 async fn profile_basic_and_global_sections() {
     let file = TempFile::new(
+        "profile",
         format!(
             "# Huawei Cloud credentials\n[basic]\nak = AKBASIC\nsk = {SK}\nproject_id = proj-1\n\
              security_token = {TOKEN}\n\n[global]\r\nak=AKGLOBAL\r\nsk={SK}\r\ndomain_id=dom-1\r\n"
         )
         .as_bytes(),
     );
-    let basic = ProfileProvider::from_path(&file.0);
+    let basic = ProfileProvider::from_path(file.path());
     let c = basic
         .provide_credentials(&CredentialsContext::new())
         .await
@@ -119,8 +96,8 @@ async fn profile_basic_and_global_sections() {
     assert_eq!(c.provider_name(), "profile");
 
     for global in [
-        ProfileProvider::global().with_path(&file.0),
-        ProfileProvider::from_path(&file.0).with_section("global"),
+        ProfileProvider::global().with_path(file.path()),
+        ProfileProvider::from_path(file.path()).with_section("global"),
     ] {
         let c = global
             .provide_credentials(&CredentialsContext::new())
@@ -136,8 +113,11 @@ async fn profile_basic_and_global_sections() {
 
 #[tokio::test]
 async fn profile_path_comes_from_the_environment() {
-    let file = TempFile::new(format!("[basic]\nak=AKFROMENV\nsk={SK}\n").as_bytes());
-    let path = file.0.to_string_lossy().into_owned();
+    let file = TempFile::new(
+        "profile",
+        format!("[basic]\nak=AKFROMENV\nsk={SK}\n").as_bytes(),
+    );
+    let path = file.path().to_string_lossy().into_owned();
     let p = ProfileProvider::new().with_env_lookup(env(&[
         ("HUAWEICLOUD_SDK_CREDENTIALS_FILE", path.as_str()),
         ("HOME", "/nonexistent-home"),
@@ -166,9 +146,11 @@ async fn profile_path_comes_from_the_environment() {
 
 #[tokio::test]
 async fn profile_errors_name_the_file_and_the_missing_key() {
-    let file =
-        TempFile::new(format!("[basic]\nak = AKONLY\nsecurity_token = {TOKEN}\n").as_bytes());
-    let e = ProfileProvider::from_path(&file.0)
+    let file = TempFile::new(
+        "profile",
+        format!("[basic]\nak = AKONLY\nsecurity_token = {TOKEN}\n").as_bytes(),
+    );
+    let e = ProfileProvider::from_path(file.path())
         .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
@@ -178,34 +160,34 @@ async fn profile_errors_name_the_file_and_the_missing_key() {
         s,
         format!(
             "profile: {}: section [basic] is missing sk",
-            file.0.display()
+            file.path().display()
         )
     );
     assert_no_secrets(&format!("{e:?}"));
 
-    let file = TempFile::new(format!("[basic]\nak=A\nsk={SK}\n").as_bytes());
+    let file = TempFile::new("profile", format!("[basic]\nak=A\nsk={SK}\n").as_bytes());
     let e = ProfileProvider::global()
-        .with_path(&file.0)
+        .with_path(file.path())
         .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        format!("profile: {} has no [global] section", file.0.display())
+        format!("profile: {} has no [global] section", file.path().display())
     );
     assert_no_secrets(&format!("{e} {e:?}"));
 }
 
 #[tokio::test]
 async fn profile_rejects_non_utf8_and_survives_arbitrary_bytes() {
-    let file = TempFile::new(b"[basic]\nak=A\nsk=\xff\xfe\n");
-    let e = ProfileProvider::from_path(&file.0)
+    let file = TempFile::new("profile", b"[basic]\nak=A\nsk=\xff\xfe\n");
+    let e = ProfileProvider::from_path(file.path())
         .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();
     let s = e.to_string();
     assert!(s.contains("is not valid UTF-8"), "{s}");
-    assert!(s.contains(&file.0.display().to_string()), "{s}");
+    assert!(s.contains(file.as_str()), "{s}");
 
     // pseudo-random bytes, most of them invalid UTF-8 or INI: always an error or credentials,
     // never a panic
@@ -229,8 +211,8 @@ async fn profile_rejects_non_utf8_and_survives_arbitrary_bytes() {
                 _ => b,
             });
         }
-        let file = TempFile::new(&bytes);
-        let _ = ProfileProvider::from_path(&file.0)
+        let file = TempFile::new("profile", &bytes);
+        let _ = ProfileProvider::from_path(file.path())
             .provide_credentials(&CredentialsContext::new())
             .await;
     }
@@ -246,8 +228,8 @@ async fn profile_directory_and_oversized_files_are_errors() {
     assert!(e.to_string().starts_with("profile: "), "{e}");
 
     let big = vec![b'#'; 2 * 1024 * 1024];
-    let file = TempFile::new(&big);
-    let e = ProfileProvider::from_path(&file.0)
+    let file = TempFile::new("profile", &big);
+    let e = ProfileProvider::from_path(file.path())
         .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap_err();

@@ -5,22 +5,18 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use async_trait::async_trait;
 use httpmock::prelude::*;
 use huaweicloud_sdk_core::credentials::{
     CachingProvider, EnvironmentProvider, FederatedProvider, PodIdentityProvider, ProfileProvider,
 };
-use huaweicloud_sdk_core::transport::HttpTransport;
 use huaweicloud_sdk_core::{
-    ByteStream, Config, CredentialsContext, Executor, OperationRequest, OperationSpec,
-    ProvideCredentials, RequestBody, Result,
+    Config, CredentialsContext, Executor, OperationRequest, OperationSpec, ProvideCredentials,
 };
 use serde_json::json;
 
-use support::{TEST_SERVICE, header};
+use support::{Recording, TEST_SERVICE, TempFile, answer, header};
 
 const ID_TOKEN_PATH: &str = "/v3.0/OS-AUTH/id-token/tokens";
 const SECURITY_TOKENS_PATH: &str = "/v3.0/OS-CREDENTIAL/securitytokens";
@@ -50,34 +46,6 @@ fn credential_body(ak: &str, expires_at: &str) -> String {
         "expires_at": expires_at,
     }})
     .to_string()
-}
-
-/// A token file of its own, removed when dropped.
-struct TokenFile(PathBuf);
-
-impl TokenFile {
-    fn new(name: &str, contents: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let path = std::env::temp_dir().join(format!(
-            "hwc-sdk-federation-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        std::fs::write(&path, contents).unwrap();
-        Self(path)
-    }
-
-    fn rotate(&self, contents: &str) {
-        std::fs::write(&self.0, contents).unwrap();
-    }
-}
-
-impl Drop for TokenFile {
-    fn drop(&mut self) {
-        std::fs::remove_file(&self.0).ok();
-    }
 }
 
 /// The id-token exchange for `id_token`, checked field by field; answers `unscoped`.
@@ -147,7 +115,7 @@ async fn stand_in_iam<'a>(
 #[tokio::test(flavor = "multi_thread")]
 async fn both_exchange_requests_are_checked_field_by_field() {
     let server = MockServer::start_async().await;
-    let file = TokenFile::new("fields", &format!("  {ID_TOKEN}\n"));
+    let file = TempFile::new("federation-fields", format!("  {ID_TOKEN}\n"));
     let a = mock_id_token(&server, "idp-fields", ID_TOKEN, UNSCOPED).await;
     let b = mock_security_tokens(
         &server,
@@ -155,7 +123,7 @@ async fn both_exchange_requests_are_checked_field_by_field() {
         credential_body(TEMP_AK, "2099-05-01T10:00:00.000000Z"),
     )
     .await;
-    let provider = FederatedProvider::new("idp-fields", &file.0)
+    let provider = FederatedProvider::new("idp-fields", file.path())
         .with_iam_endpoint(server.base_url())
         .with_project_id("fed-project");
     let c = provider
@@ -181,7 +149,7 @@ async fn both_exchange_requests_are_checked_field_by_field() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rotated_token_file_is_sent_at_the_next_exchange() {
     let server = MockServer::start_async().await;
-    let file = TokenFile::new("rotation", ID_TOKEN);
+    let file = TempFile::new("federation-rotation", ID_TOKEN);
     let first = mock_id_token(&server, "idp-rotation", ID_TOKEN, UNSCOPED).await;
     let second = mock_id_token(&server, "idp-rotation", ID_TOKEN_2, "fed-unscoped-2").await;
     let b1 = mock_security_tokens(
@@ -197,7 +165,7 @@ async fn a_rotated_token_file_is_sent_at_the_next_exchange() {
     )
     .await;
     let provider =
-        FederatedProvider::new("idp-rotation", &file.0).with_iam_endpoint(server.base_url());
+        FederatedProvider::new("idp-rotation", file.path()).with_iam_endpoint(server.base_url());
     let cache = CachingProvider::new(Arc::new(provider));
     assert_eq!(
         cache
@@ -207,7 +175,7 @@ async fn a_rotated_token_file_is_sent_at_the_next_exchange() {
             .ak(),
         "AKROTATION1"
     );
-    file.rotate(&format!("{ID_TOKEN_2}\n"));
+    file.write(format!("{ID_TOKEN_2}\n"));
     // Cached: the rotated token is not needed yet.
     assert_eq!(
         cache
@@ -238,7 +206,7 @@ async fn a_rotated_token_file_is_sent_at_the_next_exchange() {
 #[tokio::test(flavor = "multi_thread")]
 async fn one_exchange_for_a_hundred_concurrent_operations() {
     let server = MockServer::start_async().await;
-    let file = TokenFile::new("concurrent", ID_TOKEN);
+    let file = TempFile::new("federation-concurrent", ID_TOKEN);
     let (a, b) = stand_in_iam(&server, "idp-concurrent", TEMP_AK).await;
     let op = server
         .mock_async(|when, then| {
@@ -252,8 +220,8 @@ async fn one_exchange_for_a_hundred_concurrent_operations() {
             then.status(200).json_body(json!({}));
         })
         .await;
-    let recording = Recording::new();
-    let config = Config::new(FederatedProvider::new("idp-concurrent", &file.0))
+    let recording = Recording::passing_on();
+    let config = Config::new(FederatedProvider::new("idp-concurrent", file.path()))
         .with_region("cn-north-4")
         .with_iam_endpoint(server.base_url())
         .with_endpoint(server.base_url())
@@ -268,7 +236,7 @@ async fn one_exchange_for_a_hundred_concurrent_operations() {
     a.assert_calls_async(1).await;
     b.assert_calls_async(1).await;
     op.assert_calls_async(100).await;
-    let seen = recording.uris();
+    let seen = recording.seen();
     assert_eq!(
         seen.iter().filter(|u| u.ends_with(ID_TOKEN_PATH)).count(),
         1
@@ -276,67 +244,18 @@ async fn one_exchange_for_a_hundred_concurrent_operations() {
     assert_eq!(seen.len(), 102);
 }
 
-/// Status, headers and body of a canned answer.
-type Canned = (u16, Vec<(&'static str, &'static str)>, String);
-
-/// A transport that records each request's URI, then sends it with the default transport, or
-/// answers it with the canned response when one is set.
-#[derive(Clone, Debug, Default)]
-struct Recording {
-    uris: Arc<Mutex<Vec<String>>>,
-    canned: Option<Canned>,
-}
-
-impl Recording {
-    fn new() -> Self {
-        Self::default()
-    }
-
-    fn answering(status: u16, headers: Vec<(&'static str, &'static str)>, body: &str) -> Self {
-        Self {
-            canned: Some((status, headers, body.to_owned())),
-            ..Self::default()
-        }
-    }
-
-    fn uris(&self) -> Vec<String> {
-        self.uris.lock().unwrap().clone()
-    }
-}
-
-#[async_trait]
-impl HttpTransport for Recording {
-    async fn send(
-        &self,
-        request: http::Request<RequestBody>,
-    ) -> Result<http::Response<ByteStream>> {
-        self.uris.lock().unwrap().push(request.uri().to_string());
-        if let Some((status, headers, body)) = &self.canned {
-            let mut response = http::Response::builder().status(*status);
-            for (name, value) in headers {
-                response = response.header(*name, *value);
-            }
-            return Ok(response.body(ByteStream::from_bytes(body.clone())).unwrap());
-        }
-        static DEFAULT: std::sync::OnceLock<huaweicloud_sdk_core::transport::HyperTransport> =
-            std::sync::OnceLock::new();
-        let transport = DEFAULT.get_or_init(|| {
-            huaweicloud_sdk_core::transport::HyperTransport::new(&Default::default()).unwrap()
-        });
-        transport.send(request).await
-    }
-}
-
 /// Sends the exchange of a client in `region` (with no IAM endpoint override) to a transport
 /// answering 401, and returns the URI it was sent to and the error.
 async fn exchange_in_region(region: Option<&str>) -> (Vec<String>, huaweicloud_sdk_core::Error) {
-    let file = TokenFile::new("region", ID_TOKEN);
-    let recording = Recording::answering(
-        401,
-        vec![("x-iam-trace-id", "trace-region-1")],
-        r#"{"error":{"code":"IAM.1000","message":"unknown identity provider"}}"#,
-    );
-    let mut config = Config::new(FederatedProvider::new("idp-region", &file.0))
+    let file = TempFile::new("federation-region", ID_TOKEN);
+    let recording = Recording::answering(|_| {
+        answer(
+            401,
+            &[("x-iam-trace-id", "trace-region-1")],
+            r#"{"error":{"code":"IAM.1000","message":"unknown identity provider"}}"#,
+        )
+    });
+    let mut config = Config::new(FederatedProvider::new("idp-region", file.path()))
         .with_endpoint("http://127.0.0.1:9")
         .with_project_id("p")
         .with_transport(recording.clone())
@@ -352,7 +271,7 @@ async fn exchange_in_region(region: Option<&str>) -> (Vec<String>, huaweicloud_s
         .send(&spec, OperationRequest::new("/v1/things"))
         .await
         .unwrap_err();
-    (recording.uris(), e)
+    (recording.seen(), e)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -361,7 +280,7 @@ async fn the_iam_endpoint_is_the_client_regions_never_a_default() {
     assert_eq!(
         uris,
         vec![format!(
-            "https://iam.ap-southeast-1.myhuaweicloud.com{ID_TOKEN_PATH}"
+            "POST https://iam.ap-southeast-1.myhuaweicloud.com{ID_TOKEN_PATH}"
         )]
     );
     assert!(e.is_credentials(), "{e:?}");
@@ -385,7 +304,7 @@ async fn the_iam_endpoint_is_the_client_regions_never_a_default() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn iam_errors_carry_code_status_and_request_id_never_tokens() {
-    let file = TokenFile::new("errors", ID_TOKEN);
+    let file = TempFile::new("federation-errors", ID_TOKEN);
     let cases = [
         (
             r#"{"error":{"code":"IAM.0004","message":"id token eyJhbGciOiJSUzI1NiJ9.fed-id-token-secret-1.sig is invalid"}}"#,
@@ -407,7 +326,7 @@ async fn iam_errors_carry_code_status_and_request_id_never_tokens() {
             })
             .await;
         let provider =
-            FederatedProvider::new("idp-errors", &file.0).with_iam_endpoint(server.base_url());
+            FederatedProvider::new("idp-errors", file.path()).with_iam_endpoint(server.base_url());
         let e = provider
             .provide_credentials(&CredentialsContext::new())
             .await
@@ -434,7 +353,7 @@ async fn iam_errors_carry_code_status_and_request_id_never_tokens() {
                 ));
         })
         .await;
-    let e = FederatedProvider::new("idp-errors", &file.0)
+    let e = FederatedProvider::new("idp-errors", file.path())
         .with_iam_endpoint(server.base_url())
         .provide_credentials(&CredentialsContext::new())
         .await
@@ -449,7 +368,7 @@ async fn iam_errors_carry_code_status_and_request_id_never_tokens() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn malformed_and_expired_answers_are_errors() {
-    let file = TokenFile::new("malformed", ID_TOKEN);
+    let file = TempFile::new("federation-malformed", ID_TOKEN);
     // No X-Subject-Token.
     let server = MockServer::start_async().await;
     server
@@ -460,7 +379,7 @@ async fn malformed_and_expired_answers_are_errors() {
                 .body("{}");
         })
         .await;
-    let e = FederatedProvider::new("idp-m", &file.0)
+    let e = FederatedProvider::new("idp-m", file.path())
         .with_iam_endpoint(server.base_url())
         .provide_credentials(&CredentialsContext::new())
         .await
@@ -492,7 +411,7 @@ async fn malformed_and_expired_answers_are_errors() {
         let server = MockServer::start_async().await;
         mock_id_token(&server, "idp-m", ID_TOKEN, UNSCOPED).await;
         mock_security_tokens(&server, UNSCOPED, body).await;
-        let e = FederatedProvider::new("idp-m", &file.0)
+        let e = FederatedProvider::new("idp-m", file.path())
             .with_iam_endpoint(server.base_url())
             .provide_credentials(&CredentialsContext::new())
             .await
@@ -509,8 +428,8 @@ async fn malformed_and_expired_answers_are_errors() {
             then.status(500);
         })
         .await;
-    let empty = TokenFile::new("empty", " \n");
-    let e = FederatedProvider::new("idp-m", &empty.0)
+    let empty = TempFile::new("federation-empty", " \n");
+    let e = FederatedProvider::new("idp-m", empty.path())
         .with_iam_endpoint(server.base_url())
         .provide_credentials(&CredentialsContext::new())
         .await
@@ -519,10 +438,10 @@ async fn malformed_and_expired_answers_are_errors() {
         e.to_string(),
         format!(
             "federation: the id token file {} is empty",
-            empty.0.display()
+            empty.path().display()
         )
     );
-    let missing = empty.0.with_extension("missing");
+    let missing = empty.path().with_extension("missing");
     let e = FederatedProvider::new("idp-m", &missing)
         .with_iam_endpoint(server.base_url())
         .provide_credentials(&CredentialsContext::new())
@@ -538,13 +457,13 @@ async fn malformed_and_expired_answers_are_errors() {
 #[tokio::test(flavor = "multi_thread")]
 async fn environment_and_profile_settings_exchange_the_token() {
     let server = MockServer::start_async().await;
-    let file = TokenFile::new("settings", ID_TOKEN);
+    let file = TempFile::new("federation-settings", ID_TOKEN);
     let (a, b) = stand_in_iam(&server, "idp-settings", TEMP_AK).await;
     let vars = [
         ("HUAWEICLOUD_SDK_IDP_ID", "idp-settings".to_owned()),
         (
             "HUAWEICLOUD_SDK_ID_TOKEN_FILE",
-            file.0.display().to_string(),
+            file.path().display().to_string(),
         ),
         ("HUAWEICLOUD_SDK_IAM_ENDPOINT", server.base_url()),
         ("HUAWEICLOUD_SDK_PROJECT_ID", "env-project".to_owned()),
@@ -564,16 +483,16 @@ async fn environment_and_profile_settings_exchange_the_token() {
     assert_eq!(c.project_id(), Some("env-project"));
     assert_eq!(c.idp_id(), Some("idp-settings"));
 
-    let profile = TokenFile::new(
+    let profile = TempFile::new(
         "profile",
-        &format!(
+        format!(
             "[basic]\nak = AKPERMANENT\nsk = secret-1\nidp_id = idp-settings\nid_token_file = {}\n\
              iam_endpoint = {}\nproject_id = profile-project\n",
-            file.0.display(),
+            file.path().display(),
             server.base_url()
         ),
     );
-    let c = ProfileProvider::from_path(&profile.0)
+    let c = ProfileProvider::from_path(profile.path())
         .provide_credentials(&CredentialsContext::new())
         .await
         .unwrap();
@@ -589,7 +508,7 @@ async fn environment_and_profile_settings_exchange_the_token() {
 #[tokio::test(flavor = "multi_thread")]
 async fn project_discovery_is_cached_per_identity_provider() {
     let server = MockServer::start_async().await;
-    let file = TokenFile::new("discovery", ID_TOKEN);
+    let file = TempFile::new("federation-discovery", ID_TOKEN);
     let idp = format!("idp-discovery-{}", std::process::id());
     mock_id_token(&server, &idp, ID_TOKEN, UNSCOPED).await;
     let b = server
@@ -619,7 +538,7 @@ async fn project_discovery_is_cached_per_identity_provider() {
         .await;
     let provider = Arc::new(CachingProvider::new(Arc::new(FederatedProvider::new(
         idp.as_str(),
-        &file.0,
+        file.path(),
     ))));
     let config = Config::new(huaweicloud_sdk_core::Credentials::new("unused", "unused"))
         .with_credentials_provider(provider.clone())
@@ -642,8 +561,8 @@ async fn project_discovery_is_cached_per_identity_provider() {
 }
 
 /// A pod identity provider whose two variables name `uri` and `token_file`.
-fn pod_identity(uri: String, token_file: &TokenFile) -> PodIdentityProvider {
-    let path = token_file.0.display().to_string();
+fn pod_identity(uri: String, token_file: &TempFile) -> PodIdentityProvider {
+    let path = token_file.path().display().to_string();
     PodIdentityProvider::from_lookup(move |name| match name {
         "HC_CONTAINER_CREDENTIALS_FULL_URI" => Some(uri.clone()),
         "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE" => Some(path.clone()),
@@ -666,7 +585,7 @@ async fn pod_identity_posts_the_token_file_as_authorization() {
                 .body(credential_body("AKPOD", "2099-01-01T00:00:00Z"));
         })
         .await;
-    let file = TokenFile::new("pod", &format!("{POD_TOKEN}\n"));
+    let file = TempFile::new("federation-pod", format!("{POD_TOKEN}\n"));
     let provider = pod_identity(server.url("/v1/credentials"), &file);
     let c = provider
         .provide_credentials(&CredentialsContext::new())

@@ -1,5 +1,6 @@
 //! MetadataProvider against a local mock of the ECS metadata service.
 
+mod scripted;
 mod support;
 
 use std::time::{Duration, Instant};
@@ -288,8 +289,10 @@ async fn malformed_bodies_are_clear_errors() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hanging_endpoint_times_out() {
-    let hanging = support::Hanging::start().await;
-    let addr = hanging.addr;
+    let hanging = scripted::Server::start(scripted::Script::silent())
+        .await
+        .unwrap();
+    let addr = hanging.addr();
     let p = MetadataProvider::new()
         .with_endpoint(format!("http://{addr}"))
         .with_timeout(Duration::from_millis(500));
@@ -309,8 +312,10 @@ async fn hanging_endpoint_times_out() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn default_timeout_bounds_a_hanging_endpoint() {
-    let hanging = support::Hanging::start().await;
-    let addr = hanging.addr;
+    let hanging = scripted::Server::start(scripted::Script::silent())
+        .await
+        .unwrap();
+    let addr = hanging.addr();
     let p = MetadataProvider::new().with_endpoint(format!("http://{addr}"));
     let started = Instant::now();
     let e = p
@@ -324,9 +329,7 @@ async fn default_timeout_bounds_a_hanging_endpoint() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn refused_connection_says_so() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    let addr = scripted::refused_addr().unwrap();
     let e = MetadataProvider::new()
         .with_endpoint(format!("http://{addr}"))
         .provide_credentials(&CredentialsContext::new())

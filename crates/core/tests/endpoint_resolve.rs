@@ -4,14 +4,16 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use huaweicloud_sdk_core::ErrorKind;
 use huaweicloud_sdk_core::config::endpoint::{
     Endpoint, EndpointEnv, EndpointSource, ResolvedEndpoints, ServiceEndpoints, resolve,
 };
+
+mod support;
+
+use support::TempFile;
 
 static METASTUDIO: ServiceEndpoints = ServiceEndpoints {
     service: "metastudio",
@@ -68,40 +70,6 @@ fn env(vars: &[(&str, &str)]) -> EndpointEnv {
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     EndpointEnv::from_lookup(move |name| vars.get(name).cloned())
-}
-
-/// A unique path in the temporary directory; the file is removed on drop.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, contents: &[u8]) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "hwc-endpoint-test-{}-{}-{name}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).expect("temp dir");
-        }
-        std::fs::write(&path, contents).expect("write temp file");
-        TempFile(path)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn as_str(&self) -> &str {
-        self.0.to_str().expect("utf-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 fn urls(resolved: &ResolvedEndpoints) -> Vec<&str> {

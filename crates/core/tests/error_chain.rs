@@ -156,8 +156,10 @@ async fn a_presigned_url_is_in_no_error_output() {
 #[tokio::test]
 async fn a_connect_timeout_holds_no_presigned_url() {
     // Accepts TCP and then says nothing, so the TLS handshake never completes.
-    let hanging = support::Hanging::start().await;
-    let port = hanging.addr.port();
+    let hanging = scripted::Server::start(scripted::Script::silent())
+        .await
+        .unwrap();
+    let port = hanging.addr().port();
     let mut settings = TransportSettings::default();
     settings.connect_timeout = Duration::from_millis(200);
     for (name, transport) in transports_with(&settings) {

@@ -14,20 +14,18 @@ use huaweicloud_sdk_core::{
     OperationSpec, TimeoutKind,
 };
 
+mod scripted;
 mod support;
 
-use support::{AK, PROJECT, SK, TEST_SERVICE, header, signature_is_valid};
+use scripted::{Script, Step};
 
+use support::{AK, PROJECT, SK, TEST_SERVICE, config, header, signature_is_valid};
+
+/// Retries with short backoffs, for the tests of the retry policy (the base config has none).
 fn fast_retry() -> RetryConfig {
     RetryConfig::default()
         .with_initial_backoff(Duration::from_millis(5))
         .with_max_backoff(Duration::from_millis(20))
-}
-
-fn config(endpoint: &str) -> Config {
-    Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(endpoint)
-        .with_retry(fast_retry())
 }
 
 fn get() -> OperationSpec {
@@ -105,7 +103,11 @@ async fn get_is_retried_on_500_up_to_the_attempt_limit() {
                 .body(r#"{"error_code":"SVC.500","error_msg":"boom"}"#);
         })
         .await;
-    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(
+        &config(&server.base_url()).with_retry(fast_retry()),
+        &TEST_SERVICE,
+    )
+    .unwrap();
     let err = exec.send(&get(), list_request()).await.unwrap_err();
     assert_eq!(mock.calls_async().await, 3);
     assert_eq!(err.attempts(), 3);
@@ -129,7 +131,11 @@ async fn post_is_not_retried_on_500_or_on_a_timeout() {
             then.status(500);
         })
         .await;
-    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(
+        &config(&server.base_url()).with_retry(fast_retry()),
+        &TEST_SERVICE,
+    )
+    .unwrap();
     let request = list_request().json_body(&serde_json::json!({"name": "x"}));
     let err = exec.send(&post(), request).await.unwrap_err();
     assert_eq!(failing.calls_async().await, 1);
@@ -142,7 +148,9 @@ async fn post_is_not_retried_on_500_or_on_a_timeout() {
         })
         .await;
     let exec = Executor::new(
-        &config(&server.base_url()).with_attempt_timeout(Duration::from_millis(150)),
+        &config(&server.base_url())
+            .with_retry(fast_retry())
+            .with_attempt_timeout(Duration::from_millis(150)),
         &TEST_SERVICE,
     )
     .unwrap();
@@ -200,7 +208,13 @@ async fn every_attempt_is_signed_afresh() {
                 1_767_323_045 + 60 * u64::from(ticks.fetch_add(1, Ordering::SeqCst)),
             )
     };
-    let exec = Executor::new(&config(&server.base_url()).with_clock(clock), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(
+        &config(&server.base_url())
+            .with_retry(fast_retry())
+            .with_clock(clock),
+        &TEST_SERVICE,
+    )
+    .unwrap();
     exec.send(&get(), list_request()).await.unwrap();
     assert_eq!(first.calls_async().await, 1);
     assert_eq!(second.calls_async().await, 1);
@@ -218,7 +232,11 @@ async fn throttling_is_retried_and_reported() {
                 .body(r#"{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}"#);
         })
         .await;
-    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(
+        &config(&server.base_url()).with_retry(fast_retry()),
+        &TEST_SERVICE,
+    )
+    .unwrap();
     let err = exec.send(&get(), list_request()).await.unwrap_err();
     assert_eq!(mock.calls_async().await, 3);
     assert!(err.is_throttling() && err.is_retryable());
@@ -272,7 +290,9 @@ fn scripted(replies: Vec<Reply>) -> Arc<Scripted> {
 #[tokio::test(start_paused = true)]
 async fn retry_after_is_honoured_and_capped() {
     let transport = scripted(vec![(429, vec![("retry-after", "7")]), (200, vec![])]);
-    let config = config("https://testsvc.example.com").with_transport(transport.clone());
+    let config = config("https://testsvc.example.com")
+        .with_retry(fast_retry())
+        .with_transport(transport.clone());
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     let start = tokio::time::Instant::now();
     exec.send(&get(), list_request()).await.unwrap();
@@ -332,11 +352,8 @@ async fn total_timeout_fires_inside_a_slow_attempt() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_even_for_post() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let exec = Executor::new(&config(&format!("http://127.0.0.1:{port}")), &TEST_SERVICE).unwrap();
+    let refused = format!("http://{}", scripted::refused_addr().unwrap());
+    let exec = Executor::new(&config(&refused).with_retry(fast_retry()), &TEST_SERVICE).unwrap();
     let err = exec.send(&post(), list_request()).await.unwrap_err();
     assert!(err.is_connect() && err.is_transport(), "{err:?}");
     assert_eq!(err.attempts(), 3);
@@ -345,11 +362,10 @@ async fn connection_refused_is_retried_even_for_post() {
 #[tokio::test]
 async fn connect_timeout_fires_when_the_handshake_never_completes() {
     // Accepts TCP and then says nothing, so the TLS handshake never completes.
-    let hanging = support::Hanging::start().await;
-    let port = hanging.addr.port();
+    let hanging = scripted::Server::start(Script::silent()).await.unwrap();
+    let port = hanging.addr().port();
     let config = config(&format!("https://127.0.0.1:{port}"))
-        .with_connect_timeout(Duration::from_millis(200))
-        .with_retry(RetryConfig::disabled());
+        .with_connect_timeout(Duration::from_millis(200));
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     let err = exec.send(&get(), list_request()).await.unwrap_err();
     assert_eq!(err.timeout_kind(), Some(TimeoutKind::Connect), "{err:?}");
@@ -358,21 +374,12 @@ async fn connect_timeout_fires_when_the_handshake_never_completes() {
 
 #[tokio::test]
 async fn read_timeout_fires_on_a_stalled_body() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let server = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buf = [0u8; 4096];
-        let _ = socket.read(&mut buf).await;
-        let _ = socket
-            .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial")
-            .await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-    });
+    let partial = b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial".to_vec();
+    let stalled = Script::steps(Vec::new(), vec![Step::Write(partial), Step::Hang]);
+    let server = scripted::Server::start(stalled).await.unwrap();
+    let port = server.addr().port();
     let config = config(&format!("http://127.0.0.1:{port}"))
-        .with_read_timeout(Some(Duration::from_millis(200)))
-        .with_retry(RetryConfig::disabled());
+        .with_read_timeout(Some(Duration::from_millis(200)));
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     let response = exec.send(&get(), list_request()).await.unwrap();
     let err = response.bytes().await.unwrap_err();
@@ -383,7 +390,6 @@ async fn read_timeout_fires_on_a_stalled_body() {
             .starts_with("testsvc ShowThing: read timeout of 200ms elapsed (HTTP 200)"),
         "{err}"
     );
-    server.abort();
 }
 
 #[tokio::test]
@@ -421,7 +427,7 @@ async fn bad_input_fails_before_any_request() {
     assert!(err.is_construction(), "{err:?}");
     assert!(err.to_string().contains("project id"));
     // A header value that HTTP cannot carry.
-    let exec = Executor::new(&self::config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(&support::config(&server.base_url()), &TEST_SERVICE).unwrap();
     let err = exec
         .send(&get(), list_request().header("x-app-userid", "a\r\nb"))
         .await
@@ -631,17 +637,16 @@ async fn a_failed_discovery_says_so_and_names_the_iam_answer() {
 
 #[tokio::test]
 async fn endpoints_fail_over_on_connect_errors() {
-    let dead = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port())
-    };
+    let dead = format!("http://{}", scripted::refused_addr().unwrap());
     let server = MockServer::start_async().await;
     let live = server
         .mock_async(|_, then| {
             then.status(200);
         })
         .await;
-    let config = config(&dead).with_endpoints([dead.clone(), server.base_url()]);
+    let config = config(&dead)
+        .with_retry(fast_retry())
+        .with_endpoints([dead.clone(), server.base_url()]);
     let exec = Executor::new(&config, &TEST_SERVICE).unwrap();
     exec.send(&post(), list_request()).await.unwrap();
     assert_eq!(live.calls_async().await, 1);
@@ -681,7 +686,11 @@ async fn file_bodies_stream_unsigned_and_replay_on_retry() {
             then.status(503);
         })
         .await;
-    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(
+        &config(&server.base_url()).with_retry(fast_retry()),
+        &TEST_SERVICE,
+    )
+    .unwrap();
     let spec = OperationSpec::new("testsvc", "PutObject", http::Method::PUT);
     let request = OperationRequest::new("/v1/{project_id}/objects/o")
         .header("content-type", "application/octet-stream")
@@ -717,7 +726,11 @@ async fn multipart_bodies_stream_files_unsigned_and_replay_on_retry() {
             then.status(503);
         })
         .await;
-    let exec = Executor::new(&config(&server.base_url()), &TEST_SERVICE).unwrap();
+    let exec = Executor::new(
+        &config(&server.base_url()).with_retry(fast_retry()),
+        &TEST_SERVICE,
+    )
+    .unwrap();
     let spec = OperationSpec::new("testsvc", "UpdatePicture", http::Method::PUT);
     let form = Multipart::with_boundary("B0").text("name", "job").file(
         "file",

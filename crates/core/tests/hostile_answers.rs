@@ -6,24 +6,18 @@
 use std::time::Duration;
 
 use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
+use huaweicloud_sdk_core::{Executor, OperationRequest, OperationSpec};
 
 mod scripted;
 mod support;
 
 use scripted::{Script, Step, response};
-use support::{AK, PROJECT, SK, TEST_SERVICE};
+use support::{TEST_SERVICE, config};
 
 /// Answers every request with `answer`, then keeps the connection open without a byte more.
 async fn holding_server(answer: Vec<u8>) -> scripted::Server {
     let script = Script::steps(Vec::new(), vec![Step::Write(answer), Step::Hang]);
     scripted::Server::start(script).await.unwrap()
-}
-
-fn config(url: &str) -> Config {
-    Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(url)
-        .with_read_timeout(Some(Duration::from_secs(60)))
 }
 
 fn show() -> (OperationSpec, OperationRequest) {

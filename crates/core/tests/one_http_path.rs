@@ -5,65 +5,16 @@
 mod scripted;
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use httpmock::prelude::*;
 use huaweicloud_sdk_core::body::ByteStream;
 use huaweicloud_sdk_core::config::endpoint::Endpoint;
 use huaweicloud_sdk_core::credentials::{Credentials, MetadataProvider};
 use huaweicloud_sdk_core::executor::PresignedRequest;
 use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::transport::{HttpTransport, SharedTransport, TransportSettings};
-use huaweicloud_sdk_core::{
-    Config, Executor, OperationRequest, OperationSpec, RequestBody, Result,
-};
-use support::{AK, PROJECT, SK};
-
-/// Passes requests on to a real transport and records `METHOD path` of each.
-#[derive(Debug, Clone)]
-struct Recording {
-    inner: SharedTransport,
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-impl Recording {
-    fn new() -> Self {
-        let mut settings = TransportSettings::default();
-        settings.proxy = None;
-        Self {
-            inner: default_transport(&settings),
-            seen: Arc::default(),
-        }
-    }
-
-    fn seen(&self) -> Vec<String> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-#[cfg(feature = "rustls")]
-fn default_transport(settings: &TransportSettings) -> SharedTransport {
-    Arc::new(huaweicloud_sdk_core::transport::HyperTransport::new(settings).unwrap())
-}
-
-#[cfg(all(not(feature = "rustls"), feature = "reqwest"))]
-fn default_transport(settings: &TransportSettings) -> SharedTransport {
-    Arc::new(huaweicloud_sdk_core::transport::ReqwestTransport::new(settings).unwrap())
-}
-
-#[async_trait]
-impl HttpTransport for Recording {
-    async fn send(
-        &self,
-        request: http::Request<RequestBody>,
-    ) -> Result<http::Response<ByteStream>> {
-        let line = format!("{} {}", request.method(), request.uri().path());
-        self.seen.lock().unwrap().push(line);
-        self.inner.send(request).await
-    }
-}
+use huaweicloud_sdk_core::{Config, Executor, OperationRequest, OperationSpec, RequestBody};
+use support::{AK, PROJECT, Recording, SK};
 
 fn fast_retry() -> RetryConfig {
     RetryConfig::default()
@@ -105,7 +56,7 @@ async fn the_metadata_provider_sends_through_the_configured_transport() {
             then.status(200).body("{}");
         })
         .await;
-    let recording = Recording::new();
+    let recording = Recording::passing_on();
     let metadata = MetadataProvider::new().with_endpoint(server.base_url());
     let config = Config::new(metadata)
         .with_project_id(PROJECT)
@@ -116,7 +67,7 @@ async fn the_metadata_provider_sends_through_the_configured_transport() {
         .unwrap();
     thing.assert_calls_async(1).await;
     assert_eq!(
-        recording.seen(),
+        recording.paths(),
         [
             "PUT /meta-data/latest/api/token".to_owned(),
             "GET /openstack/latest/securitykey".to_owned(),
@@ -144,7 +95,7 @@ async fn iam_discovery_sends_through_the_configured_transport() {
             then.status(200).body("{}");
         })
         .await;
-    let recording = Recording::new();
+    let recording = Recording::passing_on();
     // A unique AK keeps this test's entry of the process-wide discovery cache its own.
     let config = Config::new(Credentials::new("AKONEHTTPPATHTEST001", SK))
         .with_region("cn-north-4")
@@ -156,7 +107,7 @@ async fn iam_discovery_sends_through_the_configured_transport() {
         .await
         .unwrap();
     assert_eq!(
-        recording.seen(),
+        recording.paths(),
         [
             "GET /v3/projects",
             "GET /v1/recorded000000000000000000000001/things"
@@ -176,7 +127,7 @@ async fn a_presigned_put_goes_through_the_transport_and_is_retried_when_replayab
     );
     let base_server = scripted::Server::start(script.clone()).await.unwrap();
     let base = base_server.url();
-    let recording = Recording::new();
+    let recording = Recording::passing_on();
     let config = Config::new(Credentials::new(AK, SK))
         .with_retry(fast_retry())
         .with_transport(recording.clone());
@@ -193,7 +144,7 @@ async fn a_presigned_put_goes_through_the_transport_and_is_retried_when_replayab
     assert_eq!(response.status(), 200);
     assert_eq!(response.attempts(), 2);
     assert_eq!(
-        recording.seen(),
+        recording.paths(),
         ["PUT /bucket/object", "PUT /bucket/object"]
     );
     let received = script.received();
@@ -261,9 +212,7 @@ async fn a_one_shot_presigned_body_is_sent_once() {
 
 #[tokio::test]
 async fn presigned_errors_and_debug_never_show_the_signature() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    let addr = scripted::refused_addr().unwrap();
     let config = Config::new(Credentials::new(AK, SK)).with_retry(RetryConfig::disabled());
     let exec = executor(&config, &format!("http://{addr}"));
     let url = format!("http://{addr}/o?AccessKeyId=AK&Signature=SECRET");
@@ -285,7 +234,8 @@ async fn a_presigned_retry_after_too_large_for_the_clock_ends_the_call_with_the_
     for total in [Some(Duration::from_secs(300)), None] {
         let busy = scripted::response(503, &[("retry-after", "18446744073709551615")], "busy");
         let script = scripted::Script::new(vec![], busy);
-        let base = scripted::start(script.clone()).await;
+        let server = scripted::Server::start(script.clone()).await.unwrap();
+        let base = server.url();
         let config = Config::new(Credentials::new(AK, SK))
             .with_total_timeout(total)
             .with_retry(RetryConfig::default().with_max_retry_after(Duration::MAX));

@@ -8,35 +8,13 @@
 
 mod support;
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use huaweicloud_sdk_core::config::endpoint::{
     EndpointEnv, EndpointSource, ServiceEndpoints, resolve,
 };
 use huaweicloud_sdk_core::credentials::ProfileProvider;
 use huaweicloud_sdk_core::{CredentialsContext, ProvideCredentials};
 use proptest::prelude::*;
-
-/// A temporary file holding `bytes`, removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(kind: &str, bytes: &[u8]) -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path =
-            std::env::temp_dir().join(format!("hwc-properties-{}-{kind}-{n}", std::process::id()));
-        std::fs::write(&path, bytes).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
+use support::TempFile;
 
 /// Lines that look like INI (sections, keys, quotes, comments) mixed with arbitrary text.
 fn ini_text() -> impl Strategy<Value = Vec<u8>> {
@@ -90,7 +68,7 @@ fn resolve_with_regions_file(
 }
 
 proptest! {
-    #![proptest_config(support::properties::config(0x4857_4346_494c_4531))]
+    #![proptest_config(support::properties::seeded(0x4857_4346_494c_4531))]
 
     /// Reading any file through `ProfileProvider` gives credentials or a credentials error,
     /// or the construction error of half a federation setting (`idp_id` or `id_token_file`
@@ -102,7 +80,7 @@ proptest! {
     ) {
         let file = TempFile::new("profile", &text);
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
-        let provider = ProfileProvider::from_path(file.0.clone()).with_section(section);
+        let provider = ProfileProvider::from_path(file.path()).with_section(section);
         match runtime.block_on(provider.provide_credentials(&CredentialsContext::new())) {
             Ok(credentials) => {
                 prop_assert!(!credentials.ak().is_empty() && !credentials.sk().is_empty());
@@ -129,7 +107,7 @@ proptest! {
         let file = TempFile::new("profile-ok", text.as_bytes());
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         let credentials = runtime
-            .block_on(ProfileProvider::from_path(file.0.clone()).provide_credentials(&CredentialsContext::new()))
+            .block_on(ProfileProvider::from_path(file.path()).provide_credentials(&CredentialsContext::new()))
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(credentials.ak(), ak.as_str());
         prop_assert_eq!(credentials.sk(), sk.as_str());
@@ -140,7 +118,7 @@ proptest! {
     #[test]
     fn regions_file_parsing_never_panics(text in regions_text()) {
         let file = TempFile::new("regions", &text);
-        match resolve_with_regions_file(&file.0) {
+        match resolve_with_regions_file(file.path()) {
             Ok(_) => {}
             Err(e) => prop_assert!(e.is_construction(), "{e}"),
         }
@@ -151,7 +129,7 @@ proptest! {
     fn regions_file_entry_is_used(host in "[a-z][a-z0-9]{0,10}", key in "(swr|SWR|Swr)") {
         let text = format!("{key}:\n  - id: cn-north-4\n    endpoint: https://{host}.example.com\n");
         let file = TempFile::new("regions-ok", text.as_bytes());
-        let source = resolve_with_regions_file(&file.0).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let source = resolve_with_regions_file(file.path()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(source, EndpointSource::RegionsFile);
     }
 }

@@ -130,7 +130,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 proptest! {
-    #![proptest_config(support::properties::config(0x4857_4352_4553_5031))]
+    #![proptest_config(support::properties::seeded(0x4857_4352_4553_5031))]
 
     /// `ServiceError::from_response` and `from_bounded` never panic, and keep at most the body
     /// they were given (an empty code is possible: `{"error_code": ""}` says so).

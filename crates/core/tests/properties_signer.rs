@@ -43,7 +43,7 @@ fn at(seconds: u32) -> SystemTime {
 }
 
 proptest! {
-    #![proptest_config(support::properties::config(0x4857_4353_4947_4e31))]
+    #![proptest_config(support::properties::seeded(0x4857_4353_4947_4e31))]
 
     /// `sign` returns `Ok` or `Err` for any method, host, path, query, headers, body and key.
     #[test]

@@ -4,8 +4,7 @@
 
 use std::sync::Arc;
 
-use huaweicloud_sdk_core::retry::RetryConfig;
-use huaweicloud_sdk_core::{Config, Credentials, Executor, OperationRequest, OperationSpec};
+use huaweicloud_sdk_core::{Config, Executor, OperationRequest, OperationSpec};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
@@ -14,11 +13,12 @@ use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 mod scripted;
 mod support;
 
-use scripted::{Script, response};
-use support::{AK, PROJECT, SK, TEST_SERVICE};
+use scripted::{Script, Server, response};
+use support::{TEST_SERVICE, config};
 
-/// Starts the HTTPS server; returns its base URL (`https://localhost:<port>`) and the CA's PEM.
-async fn start_tls_server(script: Script) -> (String, String) {
+/// Starts the HTTPS server playing `script`; returns it, its base URL
+/// (`https://localhost:<port>`) and the CA's PEM.
+async fn start_tls_server(script: Script) -> (Server, String, String) {
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
@@ -42,27 +42,14 @@ async fn start_tls_server(script: Script) -> (String, String) {
         )
         .unwrap();
     let acceptor = TlsAcceptor::from(Arc::new(server_config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            let script = script.clone();
-            tokio::spawn(async move {
-                // A client refusing the certificate aborts the handshake: nothing to serve.
-                if let Ok(tls) = acceptor.accept(tcp).await {
-                    script.serve(tls).await;
-                }
-            });
-        }
-    });
-    (format!("https://localhost:{port}"), ca.pem())
-}
-
-fn config(endpoint: &str) -> Config {
-    Config::new(Credentials::new(AK, SK).with_project_id(PROJECT))
-        .with_endpoint(endpoint)
-        .with_retry(RetryConfig::disabled())
+    let server = Server::start_with(script, move |tcp| {
+        let accepting = acceptor.accept(tcp);
+        async move { accepting.await.ok() }
+    })
+    .await
+    .unwrap();
+    let url = format!("https://localhost:{}", server.addr().port());
+    (server, url, ca.pem())
 }
 
 async fn call(config: &Config) -> huaweicloud_sdk_core::Result<u16> {
@@ -77,7 +64,7 @@ async fn call(config: &Config) -> huaweicloud_sdk_core::Result<u16> {
 #[tokio::test(flavor = "multi_thread")]
 async fn self_signed_server_is_refused_by_default() {
     let script = Script::new(vec![], response(200, &[], "{}"));
-    let (url, _ca) = start_tls_server(script.clone()).await;
+    let (_server, url, _ca) = start_tls_server(script.clone()).await;
     let err = call(&config(&url)).await.unwrap_err();
     assert!(err.is_transport(), "{err:?}");
     let message = err.to_string();
@@ -94,7 +81,7 @@ async fn self_signed_server_is_refused_by_default() {
 #[tokio::test(flavor = "multi_thread")]
 async fn trusting_the_ca_accepts_the_server() {
     let script = Script::new(vec![], response(200, &[], "{}"));
-    let (url, ca) = start_tls_server(script.clone()).await;
+    let (_server, url, ca) = start_tls_server(script.clone()).await;
     let config = config(&url).with_root_certificate_pem(ca);
     assert_eq!(call(&config).await.unwrap(), 200);
     let received = script.received();
@@ -108,7 +95,7 @@ async fn trusting_the_ca_accepts_the_server() {
 #[tokio::test(flavor = "multi_thread")]
 async fn danger_accept_invalid_certs_accepts_the_server() {
     let script = Script::new(vec![], response(200, &[], "{}"));
-    let (url, _ca) = start_tls_server(script.clone()).await;
+    let (_server, url, _ca) = start_tls_server(script.clone()).await;
     let config = config(&url).with_danger_accept_invalid_certs(true);
     assert!(format!("{config:?}").contains("danger_accept_invalid_certs: true"));
     assert_eq!(call(&config).await.unwrap(), 200);

@@ -5,9 +5,10 @@
 //! - [`sdk`]: the test credentials, and a [`Config`](huaweicloud_sdk_core::Config) and clients
 //!   pointing at a local server.
 //!
-//! [`server`] and [`head`] are compiled from the core's `tests/scripted` directory: the core's
-//! tests run from its packaged `.crate`, which can hold only its own files, so the one copy lives
-//! there and this crate serves it to everyone else. They depend on tokio alone.
+//! All three are compiled from the core's `tests` directory (`scripted` and `support/sdk.rs`):
+//! the core's tests run from its packaged `.crate`, which can hold only its own files, so the one
+//! copy lives there and this crate serves it to everyone else. [`server`] and [`head`] depend on
+//! tokio alone.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@
 
 #[path = "../../core/tests/scripted/head.rs"]
 pub mod head;
+#[path = "../../core/tests/support/sdk.rs"]
 pub mod sdk;
 #[path = "../../core/tests/scripted/server.rs"]
 pub mod server;

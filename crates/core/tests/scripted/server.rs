@@ -3,12 +3,15 @@
 //! A [`Server`] listens on `127.0.0.1:0`, reads each request in full (a `Content-Length` or
 //! chunked body), records it, and plays the next scripted answer: raw bytes, so nothing is added
 //! behind the test's back (not even `Date`), or [`Step`]s that sleep, stream filler, hang, reset,
-//! close, or forward the request to another server. When the scripted answers are used up the
-//! fallback answers every further request. A connection stays open for the next request unless
-//! an answer ends it. [`Script::serve`] plays the same script over any stream (TLS included).
+//! close, forward the request to another server, or open a `CONNECT` tunnel. When the scripted
+//! answers are used up the fallback answers every further request. A connection stays open for
+//! the next request unless an answer ends it. [`Script::silent`] answers nothing at all, not even
+//! a TLS handshake. [`Script::serve`] plays the same script over any stream, and
+//! [`Server::start_with`] puts a handshake (TLS) in front of it.
 
 use std::any::Any;
 use std::collections::VecDeque;
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -69,9 +72,15 @@ pub enum Step {
     /// at EOF, and writes that answer back. `Connection` is not a signed header: a signature
     /// still verifies.
     Forward(SocketAddr),
+    /// Answers a `CONNECT` with `200 Connection established`, then relays bytes both ways
+    /// between the client and this address (whatever host the request named) until either
+    /// side closes.
+    Tunnel(SocketAddr),
 }
 
 struct State {
+    /// Played on each new connection before any request is read.
+    on_connect: Vec<Step>,
     answers: Mutex<VecDeque<Vec<Step>>>,
     fallback: Vec<Step>,
     received: Mutex<Vec<Request>>,
@@ -109,8 +118,20 @@ impl Script {
     /// Answers the first requests with `answers` (each a list of steps), then every further
     /// request with `fallback`.
     pub fn steps(answers: Vec<Vec<Step>>, fallback: Vec<Step>) -> Self {
+        Self::build(Vec::new(), answers, fallback)
+    }
+
+    /// Accepts connections and never answers, nor reads a request: each connection is held
+    /// silent until the client closes it (a hung server, or a TLS handshake that never
+    /// completes).
+    pub fn silent() -> Self {
+        Self::build(vec![Step::Hang], Vec::new(), Vec::new())
+    }
+
+    fn build(on_connect: Vec<Step>, answers: Vec<Vec<Step>>, fallback: Vec<Step>) -> Self {
         Self {
             state: Arc::new(State {
+                on_connect,
                 answers: Mutex::new(answers.into()),
                 fallback,
                 received: Mutex::default(),
@@ -163,6 +184,11 @@ impl Script {
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         self.state.connections.fetch_add(1, Ordering::SeqCst);
+        for step in self.state.on_connect.clone() {
+            if !self.play(step, &mut stream, &[]).await {
+                return;
+            }
+        }
         loop {
             let request = match read_request(&mut stream).await {
                 Ok(Some(request)) => request,
@@ -221,6 +247,20 @@ impl Script {
                     false
                 }
             },
+            Step::Tunnel(upstream) => {
+                match TcpStream::connect(upstream).await {
+                    Ok(mut up) => {
+                        let established = b"HTTP/1.1 200 Connection established\r\n\r\n";
+                        if self.write(stream, established).await {
+                            let _ = tokio::io::copy_bidirectional(stream, &mut up).await;
+                        }
+                    }
+                    Err(e) => {
+                        lock(&self.state.errors).push(format!("tunnelling to {upstream}: {e}"));
+                    }
+                }
+                false
+            }
         }
     }
 
@@ -391,13 +431,30 @@ pub struct Server {
 impl Server {
     /// Binds 127.0.0.1 on a free port and serves `script` on every connection.
     pub async fn start(script: Script) -> io::Result<Server> {
+        Self::start_with(script, |tcp| async move { Some(tcp) }).await
+    }
+
+    /// Like [`Server::start`], with each connection first put through `handshake` (a TLS
+    /// acceptor): the script is played over the stream it gives, and a connection whose
+    /// handshake fails (`None`, a client refusing the certificate) is dropped unserved.
+    pub async fn start_with<H, F, S>(script: Script, handshake: H) -> io::Result<Server>
+    where
+        H: Fn(TcpStream) -> F + Send + Sync + 'static,
+        F: Future<Output = Option<S>> + Send + 'static,
+        S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let serving = script.clone();
         let task = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            while let Ok((tcp, _)) = listener.accept().await {
                 let script = serving.clone();
-                tokio::spawn(async move { script.serve(stream).await });
+                let handshake = handshake(tcp);
+                tokio::spawn(async move {
+                    if let Some(stream) = handshake.await {
+                        script.serve(stream).await;
+                    }
+                });
             }
         });
         Ok(Server { addr, script, task })

@@ -1,17 +1,20 @@
 //! Fixtures shared by the core's integration tests.
 
-#![allow(dead_code)] // each test binary uses its own subset
+#![allow(dead_code, unused_imports)] // each test binary uses its own subset
 
 pub mod properties;
+pub mod recording;
+pub mod sdk;
+pub mod temp_file;
 
 use httpmock::prelude::*;
 use huaweicloud_sdk_core::config::endpoint::ServiceEndpoints;
 #[cfg(feature = "verify")]
 use huaweicloud_sdk_core::signer::{Payload, SignableRequest, verify_hmac};
 
-pub const AK: &str = "HPUAEXAMPLEAK0000001";
-pub const SK: &str = "exampleSecretKey0000000000000000000000000";
-pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+pub use recording::{Recording, answer};
+pub use sdk::{AK, PROJECT, SK, config, credentials};
+pub use temp_file::TempFile;
 
 pub static TEST_SERVICE: ServiceEndpoints = ServiceEndpoints {
     service: "testsvc",
@@ -59,31 +62,4 @@ pub fn header(req: &HttpMockRequest, name: &str) -> Option<String> {
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.clone())
-}
-
-/// A listener on 127.0.0.1 that accepts connections and never answers (a hung server, or a
-/// TLS handshake that never completes). Stops accepting when dropped.
-pub struct Hanging {
-    pub addr: std::net::SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Hanging {
-    pub async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let task = tokio::spawn(async move {
-            let mut held = Vec::new();
-            while let Ok((socket, _)) = listener.accept().await {
-                held.push(socket); // accept, never answer
-            }
-        });
-        Self { addr, task }
-    }
-}
-
-impl Drop for Hanging {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
 }

@@ -5,7 +5,7 @@ use proptest::test_runner::RngSeed;
 
 /// 256 cases unless `PROPTEST_CASES` says otherwise, a fixed seed per test file (so a run is
 /// repeatable and a failure reproduces), and no persistence files in the source tree.
-pub fn config(seed: u64) -> ProptestConfig {
+pub fn seeded(seed: u64) -> ProptestConfig {
     ProptestConfig {
         cases: std::env::var("PROPTEST_CASES")
             .ok()

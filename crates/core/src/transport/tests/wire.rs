@@ -2,12 +2,10 @@
 //! `NO_PROXY`, `CONNECT` tunnels), read-timeout semantics, and presigned URLs kept out of
 //! errors. The proxy environment is injected, never read from the process.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
 
 use super::{HttpTransport, HyperTransport, TransportSettings};
 // The workspace's one scripted server and head parser, from the package's own tests directory
@@ -150,8 +148,8 @@ async fn the_proxy_environment_is_used_and_no_proxy_bypasses_it() {
     );
 }
 
-/// An HTTPS server for `localhost` (self-signed) answering `secure`; records request heads.
-async fn tls_server() -> (std::net::SocketAddr, Script) {
+/// An HTTPS server for `localhost` (self-signed) answering `secure`; records each request.
+async fn tls_server() -> Server {
     use tokio_rustls::rustls::ServerConfig;
     use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
     let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
@@ -168,60 +166,28 @@ async fn tls_server() -> (std::net::SocketAddr, Script) {
         )
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let script = Script::always(ok("secure"));
-    let serving = script.clone();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            let script = serving.clone();
-            tokio::spawn(async move {
-                if let Ok(tls) = acceptor.accept(tcp).await {
-                    script.serve(tls).await;
-                }
-            });
-        }
-    });
-    (addr, script)
+    Server::start_with(Script::always(ok("secure")), move |tcp| {
+        let accepting = acceptor.accept(tcp);
+        async move { accepting.await.ok() }
+    })
+    .await
+    .unwrap()
 }
 
-/// A `CONNECT` proxy that tunnels every request to `target` (whatever host it names) and
-/// records each `CONNECT` head.
-async fn connect_proxy(
-    target: std::net::SocketAddr,
-) -> (std::net::SocketAddr, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let seen = Arc::clone(&heads);
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let seen = Arc::clone(&seen);
-            tokio::spawn(async move {
-                let Ok(Some(head)) = scripted::read_head(&mut client).await else {
-                    return;
-                };
-                seen.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&head).into_owned());
-                let Ok(mut upstream) = TcpStream::connect(target).await else {
-                    return;
-                };
-                let _ = client
-                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                    .await;
-                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-            });
-        }
-    });
-    (addr, heads)
+/// A `CONNECT` proxy that tunnels every request to `target` (whatever host it names); its
+/// script records each `CONNECT` head.
+async fn connect_proxy(target: std::net::SocketAddr) -> Server {
+    Server::start(Script::steps(Vec::new(), vec![Step::Tunnel(target)]))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
 async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
-    let (server, server_script) = tls_server().await;
-    let (proxy, proxy_heads) = connect_proxy(server).await;
+    let tls = tls_server().await;
+    let server = tls.addr();
+    let tunnel = connect_proxy(server).await;
+    let proxy = tunnel.addr();
     let settings = TransportSettings {
         danger_accept_invalid_certs: true,
         ..TransportSettings::default()
@@ -234,7 +200,7 @@ async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
         .await
         .unwrap();
     assert_eq!(body_text(response).await, "secure");
-    let heads = proxy_heads.lock().unwrap().clone();
+    let heads = heads_of(tunnel.script());
     assert_eq!(heads.len(), 1);
     assert!(
         heads[0].starts_with(&format!("CONNECT localhost:{port} HTTP/1.1\r\n")),
@@ -248,7 +214,7 @@ async fn an_https_request_goes_through_a_connect_tunnel_with_credentials() {
     );
     // Inside the tunnel: an ordinary origin-form request, TLS with the target, no proxy
     // credentials.
-    let inner = heads_of(&server_script);
+    let inner = heads_of(tls.script());
     assert!(
         inner[0].starts_with("GET /secure?x=1 HTTP/1.1\r\n"),
         "{}",

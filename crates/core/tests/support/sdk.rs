@@ -1,4 +1,7 @@
 //! SDK-typed helpers: the test credentials, and a config and clients pointing at a local server.
+//!
+//! The workspace's one copy: `huaweicloud-sdk-test-support` compiles this file for the other
+//! crates (see `tests/scripted/mod.rs` for why it lives in the core's tests directory).
 
 use httpmock::MockServer;
 use huaweicloud_sdk_core::config::endpoint::EndpointEnv;
