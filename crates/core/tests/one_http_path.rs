@@ -285,7 +285,8 @@ async fn a_presigned_retry_after_too_large_for_the_clock_ends_the_call_with_the_
     for total in [Some(Duration::from_secs(300)), None] {
         let busy = scripted::response(503, &[("retry-after", "18446744073709551615")], "busy");
         let script = scripted::Script::new(vec![], busy);
-        let base = scripted::start(script.clone()).await;
+        let server = scripted::Server::start(script.clone()).await.unwrap();
+        let base = server.url();
         let config = Config::new(Credentials::new(AK, SK))
             .with_total_timeout(total)
             .with_retry(RetryConfig::default().with_max_retry_after(Duration::MAX));
