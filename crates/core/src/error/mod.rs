@@ -122,6 +122,8 @@ struct Inner {
     attempts: u32,
     /// `host:port` of the server a transport failure or timeout happened with.
     peer: Option<String>,
+    /// What the user can do about it, shown last by `Display`.
+    advice: Option<String>,
     source: Option<BoxError>,
 }
 
@@ -139,6 +141,7 @@ impl Error {
                 operation: None,
                 attempts: 0,
                 peer: None,
+                advice: None,
                 source: None,
             }),
         }
@@ -229,6 +232,12 @@ impl Error {
             self.inner.status = Some(status);
             self.inner.request_id = request_id.map(str::to_owned);
         }
+        self
+    }
+
+    /// Adds what the user can do about the failure, shown at the end of `Display`.
+    pub(crate) fn with_advice(mut self, advice: impl Into<String>) -> Self {
+        self.inner.advice = Some(advice.into());
         self
     }
 
@@ -403,18 +412,19 @@ impl Error {
     }
 
     /// Trying the same request again may succeed: connect failures, timeouts, broken
-    /// connections, throttling and 5xx answers. Whether the SDK retries also depends on the
-    /// request being idempotent; see the retry module.
+    /// connections, throttling and 5xx answers other than 501 Not Implemented (the server does
+    /// not support the request, and will not on the next attempt either). Whether the SDK
+    /// retries also depends on the request being idempotent; see the retry module.
     pub fn is_retryable(&self) -> bool {
         match self.inner.kind {
             ErrorKind::Timeout | ErrorKind::Transport => {
                 self.inner.timeout != Some(TimeoutKind::Total)
             }
-            ErrorKind::Service => self
-                .inner
-                .service
-                .as_ref()
-                .is_some_and(|s| s.is_throttling() || s.status().is_server_error()),
+            ErrorKind::Service => self.inner.service.as_ref().is_some_and(|s| {
+                s.is_throttling()
+                    || (s.status().is_server_error()
+                        && s.status() != http::StatusCode::NOT_IMPLEMENTED)
+            }),
             _ => false,
         }
     }
@@ -442,6 +452,9 @@ impl fmt::Display for Error {
         }
         if self.inner.attempts > 1 {
             write!(f, " after {} attempts", self.inner.attempts)?;
+        }
+        if let Some(advice) = &self.inner.advice {
+            write!(f, "; {advice}")?;
         }
         // The source is not written: reports that walk `source()` show it (once).
         Ok(())
@@ -501,6 +514,9 @@ impl fmt::Debug for Error {
         }
         if let Some(peer) = &self.inner.peer {
             d.field("peer", peer);
+        }
+        if let Some(advice) = &self.inner.advice {
+            d.field("advice", advice);
         }
         if let Some(source) = &self.inner.source {
             d.field("source", source);
