@@ -13,7 +13,12 @@
 //!   crate marks idempotent. A `POST` that timed out may have been executed, so it is not sent
 //!   twice behind your back.
 //!
-//! A request whose body is a one-shot stream is never retried once sent.
+//! A request whose body is a one-shot stream is never retried once sent. 501 Not Implemented
+//! is never retried: the server does not support the request.
+//!
+//! Retries draw from a budget shared by every call of a client ([`RetryBudget`], on by
+//! default): a service failing every request sees the first attempts and at most the budget's
+//! worth of retries, however many calls are in flight. Successes refill it.
 //!
 //! Retries cover getting an answer's status and headers (and an error answer's body). Once a
 //! success has been handed over, reading its body is the caller's: a connection that breaks
@@ -31,9 +36,14 @@
 //! time (possible once `max_retry_after` is raised) ends the operation with the answer that
 //! asked for it, as does a delay that would end past the total timeout.
 
+mod budget;
+
 use std::time::{Duration, SystemTime};
 
 use crate::error::Error;
+
+pub use budget::RetryBudget;
+pub(crate) use budget::TokenBucket;
 
 /// Retry settings. `RetryConfig::default()` is the standard policy described in the module docs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +57,11 @@ pub struct RetryConfig {
     pub max_backoff: Duration,
     /// Cap of a delay asked by `Retry-After`; longer requests are shortened to this.
     pub max_retry_after: Duration,
+    /// The retry budget a client built with this configuration shares among its calls;
+    /// `None` for none (every call retries up to `max_attempts`). A per-call retry setting
+    /// (see [`CallOptions`](crate::executor::CallOptions)) draws from its client's budget and
+    /// ignores this field.
+    pub budget: Option<RetryBudget>,
 }
 
 impl Default for RetryConfig {
@@ -56,6 +71,7 @@ impl Default for RetryConfig {
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(30),
+            budget: Some(RetryBudget::default()),
         }
     }
 }
@@ -98,6 +114,12 @@ impl RetryConfig {
         self
     }
 
+    /// Sets the client-wide retry budget; `None` turns it off.
+    pub fn with_budget(mut self, budget: Option<RetryBudget>) -> Self {
+        self.budget = budget;
+        self
+    }
+
     /// Full-jitter exponential backoff before retry number `retry` (1 for the first retry).
     pub fn backoff(&self, retry: u32) -> Duration {
         let exp = retry.saturating_sub(1).min(20);
@@ -121,7 +143,19 @@ impl RetryConfig {
         idempotent: bool,
         now: SystemTime,
     ) -> Option<Duration> {
-        if attempt >= self.max_attempts || !should_retry(error, idempotent) {
+        self.delay_if(should_retry(error, idempotent), error, attempt, now)
+    }
+
+    /// [`delay_after`](Self::delay_after) with the classification decided by the caller:
+    /// `retry` says whether `error` may be retried at all.
+    pub(crate) fn delay_if(
+        &self,
+        retry: bool,
+        error: &Error,
+        attempt: u32,
+        now: SystemTime,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts || !retry {
             return None;
         }
         let asked = error.service_error().and_then(|s| {
@@ -232,6 +266,10 @@ mod tests {
         assert!(cfg.delay_after(&timeout, 1, true, now).is_some());
         assert!(cfg.delay_after(&timeout, 1, false, now).is_none());
         assert!(cfg.delay_after(&service(404, None), 1, true, now).is_none());
+        assert!(
+            cfg.delay_after(&service(501, None), 1, true, now).is_none(),
+            "501 Not Implemented is not retried"
+        );
         assert!(
             RetryConfig::disabled()
                 .delay_after(&e500, 1, true, now)

@@ -37,6 +37,7 @@ use crate::credentials::{
     CachingProvider, ChainProvider, Credentials, ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::error::Result;
+use crate::hook::{Hook, SharedHook};
 use crate::retry::RetryConfig;
 use crate::signer::SigningAlgorithm;
 #[cfg(feature = "reqwest")]
@@ -77,6 +78,9 @@ struct Inner {
     correct_clock_skew: bool,
     max_buffered_body_size: usize,
     endpoint_env: Option<Arc<endpoint::EndpointEnv>>,
+    // Run on every operation of the clients built from this config; empty (no allocation)
+    // unless set.
+    hooks: Vec<SharedHook>,
     // Built on first use and shared by every client made from this config (and its clones,
     // until one of them changes a transport setting).
     built_transport: Arc<OnceLock<SharedTransport>>,
@@ -165,6 +169,7 @@ impl Config {
                 correct_clock_skew: true,
                 max_buffered_body_size: DEFAULT_MAX_BUFFERED_BODY_SIZE,
                 endpoint_env: None,
+                hooks: Vec::new(),
                 built_transport: Arc::new(OnceLock::new()),
             }),
         }
@@ -268,6 +273,17 @@ impl Config {
         self.update(|i| i.total_timeout = timeout)
     }
 
+    /// Adds a hook run on every operation of the clients built from this config, before the
+    /// hooks of a call (see [`hook`](crate::hook), which has an example).
+    pub fn with_hook(self, hook: impl Hook) -> Self {
+        self.with_shared_hook(Arc::new(hook))
+    }
+
+    /// Adds a shared hook run on every operation of the clients built from this config.
+    pub fn with_shared_hook(self, hook: SharedHook) -> Self {
+        self.update(|i| i.hooks.push(hook))
+    }
+
     /// Retry policy. [`RetryConfig::disabled`] turns retries off.
     pub fn with_retry(self, retry: RetryConfig) -> Self {
         self.update(|i| i.retry = retry)
@@ -363,6 +379,11 @@ impl Config {
     pub fn with_endpoint_env(self, env: endpoint::EndpointEnv) -> Self {
         let env = Arc::new(env);
         self.update(|i| i.endpoint_env = Some(env))
+    }
+
+    /// The hooks run on every operation, in the order added.
+    pub fn hooks(&self) -> &[SharedHook] {
+        &self.inner.hooks
     }
 
     /// The credentials provider.
@@ -529,6 +550,7 @@ impl fmt::Debug for Config {
             .field("signing_algorithm", &i.signing_algorithm)
             .field("clock_skew_correction", &i.correct_clock_skew)
             .field("max_buffered_body_size", &i.max_buffered_body_size)
+            .field("hooks", &i.hooks.len())
             .finish_non_exhaustive()
     }
 }

@@ -1,5 +1,5 @@
 //! The parts of an [`Error`](super::Error)'s one-line `Display`, which its `#[error(...)]`
-//! attribute puts together: `[service operation: ]what failed[ after N attempts]`.
+//! attribute puts together: `[service operation: ]what failed[ after N attempts][; advice]`.
 
 use std::fmt;
 
@@ -67,4 +67,16 @@ fn write_context(inner: &Inner, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         return Ok(());
     }
     write!(f, " ({})", parts.join(", "))
+}
+
+/// `; what to do about it` when the SDK has advice for this failure, else nothing.
+pub(super) struct Advice<'a>(pub Option<&'a str>);
+
+impl fmt::Display for Advice<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(advice) => write!(f, "; {advice}"),
+            None => Ok(()),
+        }
+    }
 }

@@ -117,10 +117,11 @@ pub struct Error {
 /// `display.rs`) and its source the attached cause, which that line leaves out.
 #[derive(thiserror::Error)]
 #[error(
-    "{operation}{account}{attempts}",
+    "{operation}{account}{attempts}{advice}",
     operation = display::Operation(*.operation),
     account = display::Account(self),
-    attempts = display::Attempts(*.attempts)
+    attempts = display::Attempts(*.attempts),
+    advice = display::Advice(.advice.as_deref())
 )]
 struct Inner {
     kind: ErrorKind,
@@ -134,6 +135,8 @@ struct Inner {
     attempts: u32,
     /// `host:port` of the server a transport failure or timeout happened with.
     peer: Option<String>,
+    /// What the user can do about it, shown last by `Display`.
+    advice: Option<String>,
     source: Option<BoxError>,
 }
 
@@ -151,6 +154,7 @@ impl Error {
                 operation: None,
                 attempts: 0,
                 peer: None,
+                advice: None,
                 source: None,
             }),
         }
@@ -241,6 +245,12 @@ impl Error {
             self.inner.status = Some(status);
             self.inner.request_id = request_id.map(str::to_owned);
         }
+        self
+    }
+
+    /// Adds what the user can do about the failure, shown at the end of `Display`.
+    pub(crate) fn with_advice(mut self, advice: impl Into<String>) -> Self {
+        self.inner.advice = Some(advice.into());
         self
     }
 
@@ -415,18 +425,19 @@ impl Error {
     }
 
     /// Trying the same request again may succeed: connect failures, timeouts, broken
-    /// connections, throttling and 5xx answers. Whether the SDK retries also depends on the
-    /// request being idempotent; see the retry module.
+    /// connections, throttling and 5xx answers other than 501 Not Implemented (the server does
+    /// not support the request, and will not on the next attempt either). Whether the SDK
+    /// retries also depends on the request being idempotent; see the retry module.
     pub fn is_retryable(&self) -> bool {
         match self.inner.kind {
             ErrorKind::Timeout | ErrorKind::Transport => {
                 self.inner.timeout != Some(TimeoutKind::Total)
             }
-            ErrorKind::Service => self
-                .inner
-                .service
-                .as_ref()
-                .is_some_and(|s| s.is_throttling() || s.status().is_server_error()),
+            ErrorKind::Service => self.inner.service.as_ref().is_some_and(|s| {
+                s.is_throttling()
+                    || (s.status().is_server_error()
+                        && s.status() != http::StatusCode::NOT_IMPLEMENTED)
+            }),
             _ => false,
         }
     }
@@ -466,6 +477,9 @@ impl fmt::Debug for Inner {
         }
         if let Some(peer) = &self.peer {
             d.field("peer", peer);
+        }
+        if let Some(advice) = &self.advice {
+            d.field("advice", advice);
         }
         if let Some(source) = &self.source {
             d.field("source", source);

@@ -92,6 +92,8 @@ pub struct ServiceError {
     encoded_authorization_message: Option<String>,
     retry_after: Option<String>,
     date: Option<String>,
+    // The answer's headers (a server's, never a request's: no credential is among them).
+    headers: http::HeaderMap,
     body: Bytes,
     body_truncated: bool,
 }
@@ -139,6 +141,7 @@ impl ServiceError {
             encoded_authorization_message,
             retry_after: header("retry-after"),
             date: header("date"),
+            headers: headers.clone(),
             body,
             body_truncated: truncated,
         }
@@ -162,6 +165,7 @@ impl ServiceError {
             encoded_authorization_message: None,
             retry_after: None,
             date: None,
+            headers: http::HeaderMap::new(),
             body: if truncated {
                 body.slice(..MAX_ERROR_BODY_BYTES)
             } else {
@@ -204,6 +208,11 @@ impl ServiceError {
     /// The `Date` header, unparsed (the server's clock).
     pub fn date(&self) -> Option<&str> {
         self.date.as_deref()
+    }
+
+    /// The headers of the answer (empty for an error found in a success body).
+    pub fn headers(&self) -> &http::HeaderMap {
+        &self.headers
     }
 
     /// The body as received (at most [`MAX_ERROR_BODY_BYTES`]), except that a security token

@@ -7,8 +7,8 @@ use std::sync::atomic::AtomicU32;
 use super::prepare::Prepared;
 use super::response::Response;
 use super::retry_loop::{Attempts, Destination};
+use super::{CallOptions, Executor, OperationRequest, OperationSpec};
 use super::{Deadline, deadline};
-use super::{Executor, OperationRequest, OperationSpec};
 use crate::body::{ByteStream, RequestBody};
 use crate::credentials::Credentials;
 use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError};
@@ -20,12 +20,14 @@ impl Executor {
         &self,
         spec: &OperationSpec,
         request: OperationRequest,
+        options: &CallOptions,
         attempts: &AtomicU32,
         total: Option<Deadline>,
     ) -> Result<Response> {
-        let (credentials, prepared) = self.prepare(request, total).await?;
+        let (credentials, prepared) = self.prepare(spec, request, options, total).await?;
         let attempts = Attempts {
             spec,
+            options,
             destination: Destination::ClientEndpoints {
                 resend_on_skew: !prepared.caller_signed,
             },
@@ -35,7 +37,9 @@ impl Executor {
         };
         let (credentials, prepared) = (&credentials, &prepared);
         self.retry_loop(attempts, |endpoint_index, deadline| {
-            let request = self.signed_request(spec, credentials, endpoint_index, prepared);
+            let request = self
+                .signed_request(spec, credentials, endpoint_index, prepared)
+                .map(|request| with_read_timeout(request, options));
             async move { self.send_once(spec, request?, deadline).await }
         })
         .await
@@ -175,4 +179,17 @@ async fn error_from(response: http::Response<ByteStream>) -> Error {
             e.with_response(parts.status, request_id)
         }
     }
+}
+
+/// `request` carrying the call's read timeout, when it sets one, for the transport.
+pub(super) fn with_read_timeout<B>(
+    mut request: http::Request<B>,
+    options: &CallOptions,
+) -> http::Request<B> {
+    if let Some(read) = options.read_timeout {
+        request
+            .extensions_mut()
+            .insert(crate::transport::ReadTimeout(read));
+    }
+    request
 }

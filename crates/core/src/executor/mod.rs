@@ -2,10 +2,13 @@
 //! `X-Sdk-Date` on every attempt), send, classify the answer, retry or return.
 //!
 //! Service crates describe an operation with an [`OperationSpec`] and an [`OperationRequest`]
-//! and call [`Executor::send`]; they never see HTTP, signing or retries.
+//! and call [`Executor::send`] (or [`Executor::send_with`], with the [`CallOptions`] of one
+//! call); they never see HTTP, signing or retries.
 
 mod attempt;
 mod deadline;
+mod hooks;
+mod options;
 mod prepare;
 mod presigned;
 mod request;
@@ -14,7 +17,9 @@ mod retry_loop;
 mod scope;
 pub(crate) mod skew;
 mod target;
+mod unknown_region;
 
+pub use options::{CallOptions, RetryCheck, RetryCondition};
 pub use presigned::{ErrorParser, PresignedRequest};
 pub use request::OperationRequest;
 pub use response::Response;
@@ -29,6 +34,7 @@ use crate::config::Config;
 use crate::config::endpoint::{self, Endpoint, ServiceEndpoints};
 use crate::credentials::CredentialsContext;
 use crate::error::{Error, Result};
+use crate::retry::TokenBucket;
 use crate::transport::SharedTransport;
 
 /// What the executor needs to know about an operation besides its request.
@@ -96,6 +102,10 @@ struct Inner {
     // Clock-skew correction learnt from each endpoint's answers (same order as `endpoints`):
     // runtime state of this client, kept apart from the settings in `config`.
     clock_offsets: Vec<skew::ClockOffset>,
+    // The retry budget all calls of this client share; `None` when the config turns it off.
+    retry_budget: Option<TokenBucket>,
+    // What a connection failure adds when the region is missing from the service's table.
+    unknown_region: Option<String>,
 }
 
 impl Executor {
@@ -119,7 +129,8 @@ impl Executor {
             source = ?resolved.source,
             "resolved endpoint"
         );
-        Self::with_endpoints(config, service.service, resolved.endpoints)
+        let unknown_region = unknown_region::advice(service, config.region(), &resolved);
+        Self::build(config, service.service, resolved.endpoints, unknown_region)
     }
 
     /// An executor sending to the given endpoints (at least one).
@@ -127,6 +138,15 @@ impl Executor {
         config: &Config,
         service: &'static str,
         endpoints: Vec<Endpoint>,
+    ) -> Result<Self> {
+        Self::build(config, service, endpoints, None)
+    }
+
+    fn build(
+        config: &Config,
+        service: &'static str,
+        endpoints: Vec<Endpoint>,
+        unknown_region: Option<String>,
     ) -> Result<Self> {
         if endpoints.is_empty() {
             return Err(Error::construction(format!(
@@ -153,6 +173,8 @@ impl Executor {
                 service,
                 endpoints,
                 endpoint_index: AtomicU32::new(0),
+                retry_budget: config.retry().budget.map(TokenBucket::new),
+                unknown_region,
             }),
         })
     }
@@ -203,6 +225,34 @@ impl Executor {
     /// Runs one operation and returns its successful response (2xx). Every other outcome is an
     /// [`Error`] naming the service and operation.
     pub async fn send(&self, spec: &OperationSpec, request: OperationRequest) -> Result<Response> {
+        self.send_with(spec, request, &options::NO_OPTIONS).await
+    }
+
+    /// [`send`](Self::send) with the overrides of one call: timeouts, retry settings and
+    /// condition, extra headers, idempotency, hooks. The client's configuration and its other
+    /// calls are unaffected.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use huaweicloud_sdk_core::executor::CallOptions;
+    /// use huaweicloud_sdk_core::{Executor, OperationRequest, OperationSpec};
+    ///
+    /// # async fn run(executor: &Executor) -> huaweicloud_sdk_core::Result<()> {
+    /// let spec = OperationSpec::new("metastudio", "ListAssets", http::Method::GET);
+    /// let request = OperationRequest::new("/v1/{project_id}/digital-assets");
+    /// let options = CallOptions::new()
+    ///     .with_total_timeout(Duration::from_secs(5))
+    ///     .with_header("x-tenant-id", "tenant-7");
+    /// let response = executor.send_with(&spec, request, &options).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send_with(
+        &self,
+        spec: &OperationSpec,
+        request: OperationRequest,
+        options: &CallOptions,
+    ) -> Result<Response> {
         let span = tracing::debug_span!(
             "huaweicloud.operation",
             service = spec.service,
@@ -210,19 +260,16 @@ impl Executor {
         );
         let attempts = AtomicU32::new(0);
         let started = Instant::now();
-        let total = self.inner.config.total_timeout().and_then(|limit| {
-            tokio::time::Instant::now()
-                .checked_add(limit)
-                .map(|at| Deadline { at, limit })
-        });
+        let total = self.total_deadline(options);
         // No timer wraps the whole operation: `run` bounds each step by the total deadline
         // itself (each attempt by the earlier of the attempt and total deadlines, which the
         // transport enforces with the timer it already has for the read timeout), which ends
         // the operation at the same instant with the same error.
         let result = self
-            .run(spec, request, &attempts, total)
+            .run(spec, request, options, &attempts, total)
             .instrument(span.clone())
-            .await;
+            .await
+            .map_err(|e| self.explain_unknown_region(e));
         let attempts = attempts.load(Ordering::Relaxed);
         span.in_scope(|| match &result {
             Ok(r) => tracing::debug!(
@@ -252,5 +299,17 @@ impl Executor {
                 e.with_operation(spec.service, spec.operation)
                     .with_attempts(attempts)
             })
+    }
+}
+
+impl Executor {
+    /// The deadline of a call starting now: its own total timeout, else the client's.
+    fn total_deadline(&self, options: &CallOptions) -> Option<Deadline> {
+        let limit = options
+            .total_timeout
+            .unwrap_or_else(|| self.inner.config.total_timeout())?;
+        tokio::time::Instant::now()
+            .checked_add(limit)
+            .map(|at| Deadline { at, limit })
     }
 }

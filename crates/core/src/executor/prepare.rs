@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::deadline;
 use super::scope::Scope;
-use super::{Deadline, Executor, OperationRequest};
+use super::{CallOptions, Deadline, Executor, OperationRequest, OperationSpec};
 use crate::body::RequestBody;
 use crate::config::Config;
 use crate::credentials::{Credentials, CredentialsContext};
@@ -86,13 +86,17 @@ pub(super) fn credentials_context(
 const SIGNER_HEADERS: usize = 5;
 
 impl Executor {
-    /// Checks the request (before any I/O), then finds credentials and scope within the
-    /// total deadline, then builds what every attempt sends.
+    /// Checks the request and the call's options (before any I/O), then finds credentials and
+    /// scope within the total deadline, then builds what every attempt sends, the call's
+    /// headers and the hooks' changes included.
     pub(super) async fn prepare(
         &self,
+        spec: &OperationSpec,
         request: OperationRequest,
+        options: &CallOptions,
         total: Option<Deadline>,
     ) -> Result<(Credentials, Prepared)> {
+        options.check()?;
         let mut parts = request.into_parts()?;
         let config = &self.inner.config;
         // Cached credentials are taken without a (boxed) future; cached scope is ready at the
@@ -113,9 +117,12 @@ impl Executor {
             ("project_id", scope.project_id.as_deref()),
             ("domain_id", scope.domain_id.as_deref()),
         ])?;
+        let mut headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
+        // Before `caller_signed` and the security token are looked at: neither the call's
+        // headers nor a hook can set `Authorization` or `X-Security-Token`.
+        self.before_signing(spec, options, &path, &mut headers, &mut parts.query)?;
         // The canonical query is also the wire query, so the two can never disagree.
         let query = signer::canonical_query(&parts.query);
-        let mut headers = self.base_headers(std::mem::take(&mut parts.headers), &scope)?;
         let caller_signed = headers.contains_key(http::header::AUTHORIZATION);
         // An operation may expose `X-Security-Token` as a parameter. When the credentials carry
         // a token, theirs is the one sent and signed (the signer adds it), as the official

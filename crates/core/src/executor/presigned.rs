@@ -9,9 +9,10 @@ use std::time::Instant;
 use bytes::Bytes;
 use tracing::Instrument;
 
+use super::attempt::with_read_timeout;
 use super::response::Response;
 use super::retry_loop::{Attempts, Destination};
-use super::{Deadline, Executor, OperationSpec, deadline};
+use super::{CallOptions, Deadline, Executor, OperationSpec, deadline, options};
 use crate::body::RequestBody;
 use crate::error::{Error, MAX_ERROR_BODY_BYTES, Result, ServiceError};
 use crate::transport::SendDeadline;
@@ -105,6 +106,20 @@ impl Executor {
         spec: &OperationSpec,
         request: PresignedRequest,
     ) -> Result<Response> {
+        self.send_presigned_with(spec, request, &options::NO_OPTIONS)
+            .await
+    }
+
+    /// [`send_presigned`](Self::send_presigned) with the overrides of one call (see
+    /// [`CallOptions`]). The call's headers are sent but not signed (the URL's signature is
+    /// fixed); hooks see every attempt, and [`before_signing`](crate::hook::Hook::before_signing)
+    /// does not run, since nothing is signed.
+    pub async fn send_presigned_with(
+        &self,
+        spec: &OperationSpec,
+        request: PresignedRequest,
+        options: &CallOptions,
+    ) -> Result<Response> {
         let span = tracing::debug_span!(
             "huaweicloud.operation",
             service = spec.service,
@@ -113,13 +128,9 @@ impl Executor {
         );
         let attempts = AtomicU32::new(0);
         let started = Instant::now();
-        let total = self.inner.config.total_timeout().and_then(|limit| {
-            tokio::time::Instant::now()
-                .checked_add(limit)
-                .map(|at| Deadline { at, limit })
-        });
+        let total = self.total_deadline(options);
         let result = self
-            .presigned_loop(spec, request, &attempts, total)
+            .presigned_loop(spec, request, options, &attempts, total)
             .instrument(span.clone())
             .await;
         let attempts = attempts.load(Ordering::Relaxed);
@@ -150,9 +161,11 @@ impl Executor {
         &self,
         spec: &OperationSpec,
         request: PresignedRequest,
+        options: &CallOptions,
         attempts: &AtomicU32,
         total: Option<Deadline>,
     ) -> Result<Response> {
+        options.check()?;
         let PresignedRequest {
             method,
             uri,
@@ -165,8 +178,12 @@ impl Executor {
                 headers.insert(http::header::USER_AGENT, user_agent.clone());
             }
         }
+        for (name, value) in &options.headers {
+            headers.insert(name.clone(), value.clone());
+        }
         let attempts = Attempts {
             spec,
+            options,
             destination: Destination::FixedUrl,
             replayable: body.is_replayable(),
             count: attempts,
@@ -179,7 +196,7 @@ impl Executor {
                 *request.method_mut() = method.clone();
                 *request.uri_mut() = uri.clone();
                 *request.headers_mut() = headers.clone();
-                request
+                with_read_timeout(request, options)
             });
             async move {
                 self.presigned_once(spec, request?, deadline, error_parser)

@@ -1,5 +1,6 @@
 //! The one retry loop: every request the executor sends, AK/SK-signed operations and
-//! presigned URLs alike, is attempted, classified and retried here.
+//! presigned URLs alike, is attempted, classified and retried here, with the call's options,
+//! its hooks told of each attempt and its retries paid from the client's retry budget.
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -9,9 +10,9 @@ use tracing::Instrument;
 
 use super::response::Response;
 use super::skew;
-use super::{Deadline, Executor, OperationSpec};
+use super::{CallOptions, Deadline, Executor, OperationSpec, RetryCheck};
 use crate::error::{Error, Result, TimeoutKind};
-use crate::retry::RetryConfig;
+use crate::retry::{RetryConfig, should_retry};
 use crate::transport::SendDeadline;
 
 /// Where the attempts of a request go, which decides what the loop may do between them.
@@ -28,6 +29,8 @@ pub(super) enum Destination {
 /// One request's retry loop settings.
 pub(super) struct Attempts<'a> {
     pub spec: &'a OperationSpec,
+    /// The call's overrides of the client's settings.
+    pub options: &'a CallOptions,
     pub destination: Destination,
     /// The body can be sent again (a one-shot stream cannot: such a request is sent once).
     pub replayable: bool,
@@ -49,9 +52,17 @@ impl Executor {
         Fut: Future<Output = Result<Response>>,
     {
         let config = &self.inner.config;
-        let idempotent = attempts.spec.idempotent && attempts.replayable;
+        let options = attempts.options;
+        let spec = attempts.spec;
+        let retry = options.retry.as_ref().unwrap_or_else(|| config.retry());
+        let attempt_timeout = options
+            .attempt_timeout
+            .unwrap_or_else(|| config.attempt_timeout());
+        let idempotent = options.idempotent.unwrap_or(spec.idempotent) && attempts.replayable;
         // Re-signing with a corrected clock happens at most once per operation.
         let mut skew_corrected = false;
+        // The tokens the last retry took from the budget, refunded when the call succeeds.
+        let mut last_retry_cost = None;
         loop {
             let attempt = attempts.count.fetch_add(1, Ordering::Relaxed) + 1;
             let endpoint_index = match attempts.destination {
@@ -62,12 +73,29 @@ impl Executor {
             let started = Instant::now();
             // One deadline per attempt: the earlier of the attempt deadline and the
             // operation's total deadline (ties go to the attempt).
-            let send_deadline = attempt_deadline(config.attempt_timeout(), attempts.total);
-            let error = match send(endpoint_index, send_deadline)
+            let send_deadline = attempt_deadline(attempt_timeout, attempts.total);
+            let outcome = send(endpoint_index, send_deadline)
                 .instrument(span.clone())
-                .await
-            {
-                Ok(response) => return Ok(response),
+                .await;
+            self.after_attempt(spec, options, attempt, started.elapsed(), outcome.as_ref());
+            // The clock-skew resend is not one of the policy's attempts.
+            let policy_attempt = attempt.saturating_sub(u32::from(skew_corrected));
+            let error = match outcome {
+                Ok(response) => {
+                    let Some(wake) =
+                        self.retry_answer(&response, options, retry, policy_attempt, &attempts)
+                    else {
+                        if let Some(budget) = &self.inner.retry_budget {
+                            budget.release(last_retry_cost);
+                        }
+                        return Ok(response);
+                    };
+                    // The answer is dropped unread: the caller's condition asked for another.
+                    drop(response);
+                    last_retry_cost = wake.cost;
+                    tokio::time::sleep_until(wake.at).await;
+                    continue;
+                }
                 Err(error) => error,
             };
             if error.timeout_kind() == Some(TimeoutKind::Total) {
@@ -96,17 +124,15 @@ impl Executor {
                 }
                 Destination::FixedUrl => config.now(),
             };
-            let wake = if attempts.replayable {
-                // The clock-skew resend is not one of the policy's attempts.
-                let policy_attempt = attempt.saturating_sub(u32::from(skew_corrected));
-                next_wake(
-                    config.retry(),
-                    &error,
-                    policy_attempt,
-                    idempotent,
-                    now,
-                    attempts.total,
-                )
+            let wake = if attempts.replayable && policy_attempt < retry.max_attempts {
+                let retryable = options
+                    .retry_condition
+                    .as_ref()
+                    .and_then(|condition| condition(RetryCheck::Failed(&error)))
+                    .unwrap_or_else(|| should_retry(&error, idempotent));
+                retry
+                    .delay_if(retryable, &error, policy_attempt, now)
+                    .and_then(|delay| self.paid_wake(delay, error.is_timeout(), attempts.total))
             } else {
                 None
             };
@@ -116,15 +142,53 @@ impl Executor {
                     status = error.status().map(|s| s.as_u16()),
                     request_id = error.request_id().unwrap_or(""),
                     latency_ms = started.elapsed().as_millis() as u64,
-                    retry_in_ms = wake.map(|(d, _)| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+                    retry_in_ms = wake.as_ref().map(|w| u64::try_from(w.delay.as_millis()).unwrap_or(u64::MAX)),
                     "attempt failed"
                 );
             });
-            let Some((_, wake)) = wake else {
+            let Some(wake) = wake else {
                 return Err(error);
             };
-            tokio::time::sleep_until(wake).await;
+            last_retry_cost = wake.cost;
+            tokio::time::sleep_until(wake.at).await;
         }
+    }
+
+    /// When the caller's retry condition asks to retry a 2xx answer (and attempts, time and
+    /// budget allow it), the next attempt's wake.
+    fn retry_answer(
+        &self,
+        response: &Response,
+        options: &CallOptions,
+        retry: &RetryConfig,
+        policy_attempt: u32,
+        attempts: &Attempts<'_>,
+    ) -> Option<Wake> {
+        let condition = options.retry_condition.as_ref()?;
+        if !attempts.replayable || policy_attempt >= retry.max_attempts {
+            return None;
+        }
+        if condition(RetryCheck::Answered(response)) != Some(true) {
+            return None;
+        }
+        self.paid_wake(retry.backoff(policy_attempt), false, attempts.total)
+    }
+
+    /// The wake `delay` from now, its retry paid from the client's budget (a timeout's retry
+    /// costs more); `None` when it would end past the total deadline or the budget is spent.
+    fn paid_wake(&self, delay: Duration, timeout: bool, total: Option<Deadline>) -> Option<Wake> {
+        let at = wake_at(delay, total)?;
+        let cost = match &self.inner.retry_budget {
+            Some(budget) => {
+                let Some(cost) = budget.acquire(timeout) else {
+                    tracing::debug!("retry budget of this client spent: not retrying");
+                    return None;
+                };
+                Some(cost)
+            }
+            None => None,
+        };
+        Some(Wake { delay, at, cost })
     }
 
     /// Learns the clock offset of endpoint `index` from an expired-signature answer; true when
@@ -188,21 +252,19 @@ impl Executor {
     }
 }
 
-/// The delay before the next attempt and the instant it ends, or `None` for no retry: the
-/// policy gives up, the delay is too large to be a point in time (a huge `Retry-After` under
-/// a raised cap), or it would end past the total deadline (sleeping there would only trade
-/// the service's answer for a bare timeout).
-fn next_wake(
-    retry: &RetryConfig,
-    error: &Error,
-    attempt: u32,
-    idempotent: bool,
-    now: std::time::SystemTime,
-    total: Option<Deadline>,
-) -> Option<(Duration, tokio::time::Instant)> {
-    let delay = retry.delay_after(error, attempt, idempotent, now)?;
+/// When and after how long the next attempt starts, and what its retry took from the budget.
+struct Wake {
+    delay: Duration,
+    at: tokio::time::Instant,
+    cost: Option<u32>,
+}
+
+/// The instant `delay` from now, or `None`: too large to be a point in time (a huge
+/// `Retry-After` under a raised cap), or past the total deadline (sleeping there would only
+/// trade the service's answer for a bare timeout).
+fn wake_at(delay: Duration, total: Option<Deadline>) -> Option<tokio::time::Instant> {
     let wake = tokio::time::Instant::now().checked_add(delay)?;
-    total.is_none_or(|d| wake < d.at).then_some((delay, wake))
+    total.is_none_or(|d| wake < d.at).then_some(wake)
 }
 
 /// The deadline of one attempt: the earlier of the attempt timeout (from now) and the

@@ -24,6 +24,17 @@ impl Timeouts {
         }
     }
 
+    /// These timeouts with the read timeout a request carries in its extensions, if any.
+    pub fn for_request(self, extensions: &http::Extensions) -> Self {
+        match extensions.get::<super::ReadTimeout>() {
+            Some(super::ReadTimeout(read)) => Self {
+                read: *read,
+                ..self
+            },
+            None => self,
+        }
+    }
+
     /// The read timeout as an error reports it.
     pub fn read_limit(&self) -> Duration {
         self.read.unwrap_or_default()

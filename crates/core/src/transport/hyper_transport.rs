@@ -102,16 +102,15 @@ impl HyperTransport {
         deadline: Option<SendDeadline>,
     ) -> Result<http::Response<ByteStream>> {
         let peer = Peer::of(request.uri());
+        let timeouts = self.timeouts.for_request(request.extensions());
         let sent = self.client.request(request);
-        let mut timer = ResponseTimer::new(self.timeouts.read).with_upload(upload);
+        let mut timer = ResponseTimer::new(timeouts.read).with_upload(upload);
         let response = timer
             .head(sent, deadline)
             .await
             .map_err(|failure| match failure {
-                HeadFailure::Http(e) => hyper_errors::request(e, self.timeouts, &peer),
-                HeadFailure::Silence => {
-                    Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
-                }
+                HeadFailure::Http(e) => hyper_errors::request(e, timeouts, &peer),
+                HeadFailure::Silence => Error::timeout(TimeoutKind::Read, timeouts.read_limit()),
                 HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
             })?;
         let (parts, incoming) = response.into_parts();

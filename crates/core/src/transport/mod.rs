@@ -67,7 +67,28 @@ impl SendDeadline {
     }
 }
 
+/// The read timeout of one request, overriding [`TransportSettings::read_timeout`] for it: the
+/// executor puts it in the request's extensions when a call sets one (see
+/// [`CallOptions::with_read_timeout`](crate::executor::CallOptions::with_read_timeout)). The
+/// built-in transports honour it; a transport of your own may read it the same way.
+///
+/// ```
+/// use std::time::Duration;
+/// use huaweicloud_sdk_core::transport::ReadTimeout;
+///
+/// let mut request = http::Request::new(());
+/// request.extensions_mut().insert(ReadTimeout(Some(Duration::from_secs(300))));
+/// assert_eq!(
+///     request.extensions().get::<ReadTimeout>(),
+///     Some(&ReadTimeout(Some(Duration::from_secs(300))))
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadTimeout(pub Option<std::time::Duration>);
+
 /// Sends one HTTP request and returns its response with a streaming body.
+///
+/// A request may carry a [`ReadTimeout`] extension, its own read timeout.
 ///
 /// Errors must use the SDK's kinds: [`Error::transport`] (with `connect = true` when no
 /// connection was made, so the executor may retry any method) or [`Error::timeout`].

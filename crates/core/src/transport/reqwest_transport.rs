@@ -101,13 +101,14 @@ impl HttpTransport for ReqwestTransport {
         let (parts, body) = request.into_parts();
         let length = body.content_length();
         let peer = Peer::of(&parts.uri);
+        let timeouts = self.timeouts.for_request(&parts.extensions);
         match body.to_bytes() {
             Some(bytes) => {
                 self.exchange(
                     self.request(parts, bytes.into(), length),
                     None,
                     deadline,
-                    peer,
+                    (peer, timeouts),
                 )
                 .await
             }
@@ -120,7 +121,7 @@ impl HttpTransport for ReqwestTransport {
                     self.request(parts, body, length),
                     Some(progress),
                     deadline,
-                    peer,
+                    (peer, timeouts),
                 )
                 .await
             }
@@ -155,20 +156,20 @@ impl ReqwestTransport {
         request: Result<reqwest::Request>,
         upload: Option<Arc<UploadProgress>>,
         deadline: Option<SendDeadline>,
-        peer: Peer,
+        (peer, timeouts): (Peer, Timeouts),
     ) -> impl Future<Output = Result<http::Response<ByteStream>>> + Send + use<'_> {
         let execute = request.map(|request| self.client.execute(request));
         async move {
             let execute = execute?;
-            let mut timer = ResponseTimer::new(self.timeouts.read).with_upload(upload);
+            let mut timer = ResponseTimer::new(timeouts.read).with_upload(upload);
             let mut response =
                 timer
                     .head(execute, deadline)
                     .await
                     .map_err(|failure| match failure {
-                        HeadFailure::Http(e) => classify(e, self.timeouts, &peer),
+                        HeadFailure::Http(e) => classify(e, timeouts, &peer),
                         HeadFailure::Silence => {
-                            Error::timeout(TimeoutKind::Read, self.timeouts.read_limit())
+                            Error::timeout(TimeoutKind::Read, timeouts.read_limit())
                         }
                         HeadFailure::Deadline(d) => Error::timeout(d.kind, d.limit),
                     })?;
@@ -176,7 +177,6 @@ impl ReqwestTransport {
             let version = response.version();
             // Moved out, not cloned: the body stream below does not need them.
             let headers = std::mem::take(response.headers_mut());
-            let timeouts = self.timeouts;
             let body = ByteStream::new(Body {
                 inner: response.bytes_stream(),
                 timeouts,
