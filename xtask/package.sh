@@ -11,6 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# Where cargo puts its output: `CARGO_TARGET_DIR`, `build.target-dir` in a config file, or
+# `target/`, as cargo itself decides.
+target=$(cargo metadata --format-version 1 --no-deps |
+  sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+if [ -z "$target" ]; then
+  echo "package.sh: cargo metadata named no target directory" >&2
+  exit 1
+fi
 
 publishable=(huaweicloud-sdk-core huaweicloud-sdk-swr huaweicloud-sdk-hss
   huaweicloud-sdk-metastudio huaweicloud-sdk-projectman huaweicloud-sdk-local)
@@ -29,13 +37,13 @@ done
 # A fixed place, not a fresh temporary directory: test binaries hold their package's path
 # (`CARGO_MANIFEST_DIR`), and cargo, seeing the same package, would reuse binaries that point
 # into an earlier run's deleted directory.
-unpacked="$root/target/package/unpacked"
+unpacked="$target/package/unpacked"
 rm -rf "$unpacked"
 mkdir -p "$unpacked"
 trap 'rm -rf "$unpacked"' EXIT
 for crate in huaweicloud-sdk-core huaweicloud-sdk-local; do
   version=$(sed -n 's/^version = "\(.*\)"/\1/p' "crates/${crate#huaweicloud-sdk-}/Cargo.toml" | head -1)
-  tar -xzf "target/package/$crate-$version.crate" -C "$unpacked"
+  tar -xzf "$target/package/$crate-$version.crate" -C "$unpacked"
   echo "=== $crate $version: tests from the unpacked package"
   # Outside the workspace, with the workspace's lock and target directory: the patched SDK
   # crates are the same packages as in the workspace build, so they are not compiled again.
@@ -49,7 +57,7 @@ for crate in huaweicloud-sdk-core huaweicloud-sdk-local; do
     for features in "" verify; do
       log="$unpacked/core-test-$features.log"
       (cd "$unpacked/$crate-$version" &&
-        CARGO_TARGET_DIR="$root/target" cargo test --offline --features "$features") 2>&1 |
+        CARGO_TARGET_DIR="$target" cargo test --offline --features "$features") 2>&1 |
         tee "$log"
       if grep -E '^warning: .*huaweicloud-sdk-core' "$log"; then
         echo "the packaged core compiles with warnings (features: '${features}')" >&2
@@ -58,6 +66,6 @@ for crate in huaweicloud-sdk-core huaweicloud-sdk-local; do
     done
   else
     (cd "$unpacked/$crate-$version" &&
-      CARGO_TARGET_DIR="$root/target" cargo test --offline "${workspace_patches[@]}")
+      CARGO_TARGET_DIR="$target" cargo test --offline "${workspace_patches[@]}")
   fi
 done

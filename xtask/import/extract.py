@@ -23,9 +23,13 @@ import collections
 import importlib
 import inspect
 import json
+import os
 import re
 import sys
 import textwrap
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import docfacts  # noqa: E402
 
 SDK_VERSION = "3.1.219"  # keep equal to SDK_VERSION in xtask/src/import.rs
 
@@ -289,6 +293,83 @@ def enum_values(cls):
     return values
 
 
+def with_doc_facts(schema, cls, attr):
+    """`schema` with the structured facts of `cls.attr`'s docstring (docfacts.py): allowed values
+    as an inline `enum` (hoisted into named schemas by `hoist_enums`), lengths, ranges and a
+    default. No docstring text is kept."""
+    prop = cls.__dict__.get(attr)
+    doc = prop.__doc__ if isinstance(prop, property) else None
+    found = docfacts.facts(doc or "", cls.openapi_types[attr])
+    values = found.pop("enum", None)
+    target = schema.get("items", schema) if schema.get("type") == "array" else schema
+    if values and target.get("type") == "string" and "format" not in target:
+        target["enum"] = values
+        target["x-enum-owner"] = [cls.__name__, attr]
+    if schema.get("type") in ("string", "integer", "number", "boolean"):
+        schema.update(found)
+    return schema
+
+
+def camel(name):
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def hoist_enums(doc):
+    """Moves every inline `enum` into a named string schema under components/schemas and
+    `$ref`s it. Fields with the same name and the same values share one schema, named after the
+    field (`HostStatus`); when one field name has several value sets, or the plain name is taken
+    by a model, the schema is named after its first owner too (`ListHostStatusRequestHostStatus`)."""
+    schemas = doc["components"]["schemas"]
+    sites = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "enum" in node and "x-enum-owner" in node:
+                sites.append(node)
+                return
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc["paths"])
+    walk(schemas)
+    groups = collections.OrderedDict()
+    for node in sites:
+        owner, attr = node["x-enum-owner"]
+        key = (attr, tuple(node["enum"]))
+        groups.setdefault(key, []).append(owner)
+    sets_per_attr = collections.Counter(attr for attr, _ in groups)
+    names = {}
+    taken = set(schemas)
+    for (attr, values), owners in sorted(groups.items()):
+        name = camel(attr)
+        if sets_per_attr[attr] > 1 or name in taken:
+            name = camel(sorted(owners)[0]) + camel(attr)
+        base, n = name, 2
+        while name in taken:
+            name, n = "%s%d" % (base, n), n + 1
+        taken.add(name)
+        names[(attr, values)] = name
+        schemas[name] = {"type": "string", "enum": list(values), "x-huaweicloud-hoisted": True}
+    for node in sites:
+        owner, attr = node["x-enum-owner"]
+        name = names[(attr, tuple(node["enum"]))]
+        node.clear()
+        node["$ref"] = "#/components/schemas/" + name
+    doc["components"]["schemas"] = {k: schemas[k] for k in sorted(schemas)}
+
+
+def prune_hoisted_enums(doc):
+    """Drops hoisted enum schemas that the overlay replaced everywhere, and the marker."""
+    refs = collect_refs(doc)
+    schemas = doc["components"]["schemas"]
+    for name in list(schemas):
+        if schemas[name].pop("x-huaweicloud-hoisted", False) and "#/components/schemas/" + name not in refs:
+            del schemas[name]
+
+
 class Models:
     def __init__(self, module):
         self.module = module
@@ -337,7 +418,7 @@ class Models:
             if attr in skip:
                 continue
             wire = cls.attribute_map[attr]
-            s = self.type_schema(t)
+            s = with_doc_facts(self.type_schema(t), cls, attr)
             if attr != wire:
                 s["x-name"] = attr
             if attr in sensitive:
@@ -430,7 +511,7 @@ def build_operation(svc, cfg, mod, client_cls, models, method_name, shapes):
     def param(w, a, where_in):
         if a not in req_attrs:
             return None  # the builder names a field this request model does not have: never sent
-        schema = models.type_schema(req_attrs[a])
+        schema = with_doc_facts(models.type_schema(req_attrs[a]), request_cls, a)
         p = {"name": w, "in": where_in, "required": True if where_in == "path" else a in required,
              "schema": schema, "x-name": a}
         if a in sensitive:
@@ -589,6 +670,8 @@ def merge(target, patch, where, strict_keys):
     already exist in `target` (entries naming a property that the import did not produce)."""
     for k, v in patch.items():
         if v is None:
+            if k not in target and "$ref" in target:
+                continue  # the import already made this field a reference (a hoisted enum)
             if k not in target:
                 fail("overlay %s/%s removes something that does not exist" % (where, k))
             del target[k]
@@ -752,6 +835,7 @@ def build(svc):
         "paths": paths,
         "components": {"schemas": models.schemas()},
     }
+    hoist_enums(doc)
     return doc, ops_by_id, shapes
 
 
@@ -765,6 +849,7 @@ def main(argv):
         with open(overlay_path, encoding="utf-8") as f:
             overlay = json.load(f)
         apply_overlay(doc, overlay, ops_by_id)
+        prune_hoisted_enums(doc)
         schemas = doc["components"]["schemas"]
         for ref in sorted(collect_refs(doc)):
             if not ref.startswith("#/components/schemas/") or ref[len("#/components/schemas/"):] not in schemas:
