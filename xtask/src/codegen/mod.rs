@@ -159,9 +159,12 @@ fn read_specs(root: &Path) -> Result<Vec<Service>, String> {
         let openapi = entry.path().join("openapi");
         if let Ok(specs) = std::fs::read_dir(&openapi) {
             for spec in specs.flatten() {
-                // `overlay.json` is the importer's input, not a spec.
+                // `overlay.json` is the importer's input and `descriptions.json` the generator's, not specs.
                 if spec.path().extension().is_some_and(|e| e == "json")
-                    && spec.path().file_stem().is_some_and(|s| s != "overlay")
+                    && spec
+                        .path()
+                        .file_stem()
+                        .is_some_and(|s| s != "overlay" && s != "descriptions")
                 {
                     paths.push(spec.path());
                 }

@@ -143,6 +143,14 @@ pub struct Schema {
     pub in_request: bool,
 }
 
+impl Schema {
+    /// Whether a model field is stored as `Option`: optional fields, and every field of a model
+    /// that answers carry (the service may leave any out).
+    pub fn stored_optional(&self, field: &Field) -> bool {
+        !field.required || self.in_response
+    }
+}
+
 #[derive(Debug)]
 pub enum SchemaKind {
     Object(Vec<Field>),
@@ -163,6 +171,60 @@ pub struct Param {
     pub location: Location,
     /// Query arrays: `true` sends one `key=value` per item, `false` one comma-joined value.
     pub explode: bool,
+}
+
+/// The text form of a parameter value: what the operation tables call its `ParamType`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar {
+    /// Strings and enums, sent as they are.
+    String,
+    Integer,
+    Number,
+    Boolean,
+}
+
+/// How a query array is written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ListStyle {
+    /// One `key=value` per item.
+    Repeated,
+    /// One value, the items joined with commas.
+    CommaJoined,
+}
+
+impl Param {
+    /// The wire mapping of the parameter's value (of each item, for a list); `None` for a type
+    /// no parameter can carry (refused when the spec is read).
+    pub fn scalar(&self) -> Option<Scalar> {
+        let item = match &self.field.ty {
+            Type::Array(item) => item.as_ref(),
+            other => other,
+        };
+        match item {
+            Type::String | Type::Named(_) => Some(Scalar::String),
+            Type::I32 | Type::I64 => Some(Scalar::Integer),
+            Type::F64 => Some(Scalar::Number),
+            Type::Bool => Some(Scalar::Boolean),
+            _ => None,
+        }
+    }
+
+    /// How a list is sent; `None` for a single value.
+    pub fn list(&self) -> Option<ListStyle> {
+        match (&self.field.ty, self.explode) {
+            (Type::Array(_), true) => Some(ListStyle::Repeated),
+            (Type::Array(_), false) => Some(ListStyle::CommaJoined),
+            _ => None,
+        }
+    }
+
+    /// The key the value is sent under: header names in lower case (as `http` stores them).
+    pub fn wire_key(&self) -> String {
+        match self.location {
+            Location::Header => self.field.wire_name.to_ascii_lowercase(),
+            _ => self.field.wire_name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,7 +1,6 @@
 //! The example on each client method: the required fields set with values of their types.
 
 use super::super::model::{Field, Output, SchemaKind, Service, Type};
-use super::schema::stored_optional;
 
 /// How deep required models may nest in an example before the generator gives up.
 const MAX_DEPTH: usize = 8;
@@ -105,7 +104,7 @@ fn value(
                 }
                 SchemaKind::Object(fields) => {
                     let mut args = Vec::new();
-                    for field in fields.iter().filter(|f| !stored_optional(schema, f)) {
+                    for field in fields.iter().filter(|f| !schema.stored_optional(f)) {
                         let inner = match &field.ty {
                             Type::Boxed(n) => Type::Named(n.clone()),
                             other => other.clone(),

@@ -4,6 +4,7 @@
 mod client;
 mod example;
 mod info;
+mod method;
 mod operation;
 mod paginate;
 mod registry;
@@ -18,6 +19,19 @@ pub use schema::{models_module, schema};
 
 use super::docs;
 use super::model::{Field, Type};
+
+/// Derives `Deserialize` with the `roundtrip` feature (request types).
+pub const ROUNDTRIP_DE: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Deserialize))]";
+
+/// Derives `Serialize` with the `roundtrip` feature (answers).
+pub const ROUNDTRIP_SER: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Serialize))]";
+
+/// `#[serde(..)]` lines made conditional on the `roundtrip` feature.
+pub fn roundtrip_only(attrs: &str) -> String {
+    attrs
+        .replace("#[serde(", "#[cfg_attr(feature = \"roundtrip\", serde(")
+        .replace(")]\n", "))]\n")
+}
 
 /// First line of every generated file.
 pub fn banner(spec: &str) -> String {

@@ -5,20 +5,10 @@ use super::super::model::{
     BodyKind, Field, Location, Operation, Output, SchemaKind, Service, Type,
 };
 use super::send::request_send;
-use super::{banner, field_doc, rust_type, serde_attrs, setter, text_helpers};
-
-/// Derives `Deserialize` with the `roundtrip` feature (request types).
-pub const ROUNDTRIP_DE: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Deserialize))]";
-
-/// Derives `Serialize` with the `roundtrip` feature (answers).
-pub const ROUNDTRIP_SER: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Serialize))]";
-
-/// `#[serde(..)]` lines made conditional on the `roundtrip` feature.
-pub fn roundtrip_only(attrs: &str) -> String {
-    attrs
-        .replace("#[serde(", "#[cfg_attr(feature = \"roundtrip\", serde(")
-        .replace(")]\n", "))]\n")
-}
+use super::{
+    ROUNDTRIP_DE, ROUNDTRIP_SER, banner, field_doc, roundtrip_only, rust_type, serde_attrs, setter,
+    text_helpers,
+};
 
 /// The operation's file.
 pub fn operation(service: &Service, op: &Operation) -> Result<String, String> {
@@ -39,7 +29,7 @@ pub fn operation(service: &Service, op: &Operation) -> Result<String, String> {
         "/// Path template; `{{name}}` placeholders are filled and percent-encoded.\nconst PATH: &str = {:?};\n\n",
         op.path
     ));
-    out.push_str(&super::client::method(service, op)?);
+    out.push_str(&super::method::method(service, op)?);
     out.push_str(&request_struct(op));
     out.push_str(&format!("impl {id}Request {{\n"));
     out.push_str(&check(op));

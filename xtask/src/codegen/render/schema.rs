@@ -34,12 +34,6 @@ pub fn schema(service: &Service, schema: &Schema) -> Result<String, String> {
     }
 }
 
-/// Whether a model field is stored as `Option`: optional fields, and every field of a model
-/// that answers carry (the service may leave any out).
-pub fn stored_optional(schema: &Schema, field: &Field) -> bool {
-    !field.required || schema.in_response
-}
-
 fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String, String> {
     let name = &schema.name;
     let mut out = banner(&service.spec_path);
@@ -47,7 +41,7 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     let sensitive = fields.iter().any(|f| f.sensitive);
     let required: Vec<&Field> = fields
         .iter()
-        .filter(|f| !stored_optional(schema, f))
+        .filter(|f| !schema.stored_optional(f))
         .collect();
     if let Some(f) = fields.iter().find(|f| f.bare_name() == "new") {
         return Err(format!(
@@ -110,11 +104,11 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     }
     let mut roundtrip = String::new();
     if !serialize && !has_file {
-        roundtrip.push_str(super::operation::ROUNDTRIP_SER);
+        roundtrip.push_str(super::ROUNDTRIP_SER);
         roundtrip.push('\n');
     }
     if !deserialize {
-        roundtrip.push_str(super::operation::ROUNDTRIP_DE);
+        roundtrip.push_str(super::ROUNDTRIP_DE);
         roundtrip.push('\n');
     }
     out.push_str(&format!(
@@ -122,7 +116,7 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         derives.join(", ")
     ));
     for field in fields {
-        let optional = stored_optional(schema, field);
+        let optional = schema.stored_optional(field);
         out.push_str(&field_doc(
             field,
             "JSON property",
@@ -139,7 +133,7 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         if serialize || deserialize {
             out.push_str(&attrs);
         } else {
-            out.push_str(&super::operation::roundtrip_only(&attrs));
+            out.push_str(&super::roundtrip_only(&attrs));
         }
         let ty = rust_type(&field.ty, "super::");
         let ty = if optional {
@@ -170,7 +164,7 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
                 .join(", ")
         ));
         for field in fields {
-            if stored_optional(schema, field) {
+            if schema.stored_optional(field) {
                 out.push_str(&format!("            {}: None,\n", field.rust_name));
             } else if matches!(field.ty, Type::Boxed(_)) {
                 out.push_str(&format!(
@@ -187,7 +181,7 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         out.push_str("        }\n    }\n\n");
     }
     for field in fields {
-        let optional = stored_optional(schema, field);
+        let optional = schema.stored_optional(field);
         let doc = docs::comment(&format!("Sets `{}`.", field.wire_name), "///", "    ");
         out.push_str(&setter(
             field,
@@ -224,7 +218,7 @@ fn redacting_debug(schema: &Schema, fields: &[Field]) -> String {
         let bare = field.bare_name();
         if !field.sensitive {
             out.push_str(&format!("            .field({bare:?}, &self.{rust})\n"));
-        } else if stored_optional(schema, field) {
+        } else if schema.stored_optional(field) {
             out.push_str(&format!(
                 "            .field({bare:?}, &self.{rust}.as_ref().map(|_| \"****\"))\n"
             ));
