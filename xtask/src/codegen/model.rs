@@ -154,8 +154,17 @@ impl Schema {
 #[derive(Debug)]
 pub enum SchemaKind {
     Object(Vec<Field>),
-    /// `(value, description)` pairs.
-    Enum(Vec<(String, Option<String>)>),
+    Enum(Vec<EnumValue>),
+}
+
+/// One value of an enum schema.
+#[derive(Debug)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub value: String,
+    /// The Rust variant (`UpperCamelCase`, unique within the enum, never `Unknown`).
+    pub variant: String,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -95,7 +95,7 @@ fn value(
                 .ok_or_else(|| format!("unknown schema {name}"))?;
             match &schema.kind {
                 SchemaKind::Enum(values) => {
-                    let first = values.first().map(|(v, _)| v.as_str()).unwrap_or_default();
+                    let first = values.first().map(|v| v.value.as_str()).unwrap_or_default();
                     if exact {
                         format!("models::{name}::from({first:?})")
                     } else {

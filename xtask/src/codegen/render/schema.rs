@@ -1,7 +1,7 @@
 //! Models: one file per component schema, and `models/mod.rs`.
 
 use super::super::docs;
-use super::super::model::{Field, Schema, SchemaKind, Service, Type};
+use super::super::model::{EnumValue, Field, Schema, SchemaKind, Service, Type};
 use super::super::names;
 use super::{banner, field_doc, rust_type, serde_attrs, setter};
 
@@ -13,13 +13,14 @@ pub fn models_module(service: &Service) -> String {
         service.title, service.module
     ));
     for schema in &service.schemas {
-        out.push_str(&format!("mod {};\n", names::file_stem(&schema.name)));
+        // `snake` keeps a keyword a raw identifier (`mod r#type;` is the file `type.rs`).
+        out.push_str(&format!("mod {};\n", names::snake(&schema.name)));
     }
     out.push('\n');
     for schema in &service.schemas {
         out.push_str(&format!(
             "pub use {}::{};\n",
-            names::file_stem(&schema.name),
+            names::snake(&schema.name),
             schema.name
         ));
     }
@@ -230,7 +231,7 @@ fn redacting_debug(schema: &Schema, fields: &[Field]) -> String {
     out
 }
 
-fn enumeration(service: &Service, schema: &Schema, values: &[(String, Option<String>)]) -> String {
+fn enumeration(service: &Service, schema: &Schema, values: &[EnumValue]) -> String {
     let name = &schema.name;
     let mut out = banner(&service.spec_path);
     out.push_str(
@@ -249,30 +250,30 @@ fn enumeration(service: &Service, schema: &Schema, values: &[(String, Option<Str
     out.push_str(&docs::comment(&doc, "///", ""));
     out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum ");
     out.push_str(&format!("{name} {{\n"));
-    for (value, description) in values {
-        let text = match description {
-            Some(d) => format!("`{value}`: {d}"),
-            None => format!("`{value}`."),
+    for v in values {
+        let text = match &v.description {
+            Some(d) => format!("`{}`: {}", v.value, d.trim()),
+            None => format!("The value `{}`.", v.value),
         };
         out.push_str(&docs::comment(&text, "///", "    "));
-        out.push_str(&format!("    {},\n", names::pascal(value)));
+        out.push_str(&format!("    {},\n", v.variant));
     }
     out.push_str("    /// A value this version of the SDK does not know, as received.\n    Unknown(String),\n}\n\n");
 
     out.push_str(&format!("impl {name} {{\n    /// The value as sent on the wire.\n    pub fn as_str(&self) -> &str {{\n        match self {{\n"));
-    for (value, _) in values {
+    for v in values {
         out.push_str(&format!(
-            "            Self::{} => {value:?},\n",
-            names::pascal(value)
+            "            Self::{} => {:?},\n",
+            v.variant, v.value
         ));
     }
     out.push_str("            Self::Unknown(value) => value,\n        }\n    }\n}\n\n");
 
     out.push_str(&format!("impl From<&str> for {name} {{\n    fn from(value: &str) -> Self {{\n        match value {{\n"));
-    for (value, _) in values {
+    for v in values {
         out.push_str(&format!(
-            "            {value:?} => Self::{},\n",
-            names::pascal(value)
+            "            {:?} => Self::{},\n",
+            v.value, v.variant
         ));
     }
     out.push_str("            other => Self::Unknown(other.to_owned()),\n        }\n    }\n}\n\n");

@@ -55,11 +55,7 @@ pub(super) fn read_schema(name: &str, schema: &Json, at: &At) -> Result<Schema, 
     })
 }
 
-pub(super) fn read_enum(
-    values: &Json,
-    schema: &Json,
-    at: &At,
-) -> Result<Vec<(String, Option<String>)>, String> {
+pub(super) fn read_enum(values: &Json, schema: &Json, at: &At) -> Result<Vec<EnumValue>, String> {
     let values = values
         .as_array()
         .ok_or_else(|| at.at("enum").error("expected an array"))?;
@@ -72,12 +68,15 @@ pub(super) fn read_enum(
             .at("x-enum-descriptions")
             .error("needs one entry per enum value"));
     }
-    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut out: Vec<EnumValue> = Vec::new();
     for (i, value) in values.iter().enumerate() {
         let value = value
             .as_str()
             .ok_or_else(|| at.at("enum").at(i).error("enum values must be strings"))?;
-        let doc = match descriptions.and_then(|d| d.get(i)) {
+        if out.iter().any(|v| v.value == value) {
+            return Err(at.at("enum").at(i).error("the value is listed twice"));
+        }
+        let description = match descriptions.and_then(|d| d.get(i)) {
             Some(d) => {
                 let d = d.as_str().ok_or_else(|| {
                     at.at("x-enum-descriptions")
@@ -89,20 +88,19 @@ pub(super) fn read_enum(
             }
             None => None,
         };
-        let variant = names::pascal(value);
-        if out.iter().any(|(v, _)| names::pascal(v) == variant) {
-            return Err(at
-                .at("enum")
-                .at(i)
-                .error("two values map to the same variant name"));
+        // Values differing only in case or punctuation (`Yes`, `yes`) get numbered variants.
+        let base = names::variant(value);
+        let mut variant = base.clone();
+        let mut n = 2;
+        while out.iter().any(|v| v.variant == variant) {
+            variant = format!("{base}{n}");
+            n += 1;
         }
-        if variant.is_empty() || variant == "Unknown" {
-            return Err(at
-                .at("enum")
-                .at(i)
-                .error("value cannot be named as a variant"));
-        }
-        out.push((value.to_owned(), doc));
+        out.push(EnumValue {
+            value: value.to_owned(),
+            variant,
+            description,
+        });
     }
     Ok(out)
 }
