@@ -118,11 +118,30 @@ pub struct Field {
     pub ty: Type,
     pub required: bool,
     pub description: Option<String>,
-    /// Limits and format, one sentence each, for the docs.
-    pub notes: Vec<String>,
+    /// Limits, format, default and listed values, rendered after the description.
+    pub facts: Facts,
     pub example: Option<Json>,
     /// The official SDKs mask the value when printing it.
     pub sensitive: bool,
+}
+
+/// What a field's schema states in structured form: the spec's keywords, plus the meanings of
+/// listed values from `descriptions.json`. Numbers are kept as the spec writes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub min_length: Option<String>,
+    pub max_length: Option<String>,
+    pub minimum: Option<String>,
+    pub maximum: Option<String>,
+    pub min_items: Option<String>,
+    pub max_items: Option<String>,
+    pub pattern: Option<String>,
+    /// A `date`/`date-time` format, kept as text.
+    pub date_format: Option<String>,
+    /// The `default`, as code (`10`, `true`, `ACTIVE`).
+    pub default: Option<String>,
+    /// `(value, meaning)` of a field that is not an enum but accepts listed values.
+    pub values: Vec<(String, String)>,
 }
 
 impl Field {
@@ -141,13 +160,17 @@ pub struct Schema {
     pub in_response: bool,
     /// Reachable from some request.
     pub in_request: bool,
+    /// A request model with a required field at some depth: it gets a `missing()` check that
+    /// names the first one not set.
+    pub validated: bool,
 }
 
 impl Schema {
-    /// Whether a model field is stored as `Option`: optional fields, and every field of a model
-    /// that answers carry (the service may leave any out).
-    pub fn stored_optional(&self, field: &Field) -> bool {
-        !field.required || self.in_response
+    /// Whether a field must be set before a request carrying the model is sent. Every model
+    /// field is stored as `Option` and set by name; a model that answers carry requires nothing,
+    /// since the service may leave any field out.
+    pub fn requires(&self, field: &Field) -> bool {
+        field.required && !self.in_response
     }
 }
 
@@ -249,6 +272,7 @@ pub enum BodyKind {
 #[derive(Debug)]
 pub struct Body {
     pub ty: Type,
+    pub description: Option<String>,
     pub kind: BodyKind,
     pub required: bool,
 }
@@ -314,12 +338,17 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// Why it is deprecated, and the operation to use instead.
+    pub deprecated_note: Option<String>,
+    pub replacement: Option<String>,
     /// The `Content-Type` request header.
     pub content_type: String,
     /// Request fields from parameters (scope-filled path parameters excluded).
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub output: Output,
+    /// What a bare or streamed answer body holds.
+    pub output_description: Option<String>,
     /// Declared response headers other than the request id, as output fields.
     pub headers: Vec<Field>,
     /// Names of declared response headers that carry the request id (`X-Request-Id`).

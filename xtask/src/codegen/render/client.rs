@@ -1,7 +1,7 @@
 //! The module file, the client, and each operation's client method.
 
 use super::super::docs;
-use super::super::model::Service;
+use super::super::model::{Location, Service};
 use super::banner;
 
 /// `<module>/mod.rs`.
@@ -69,19 +69,40 @@ pub fn client(service: &Service) -> String {
         service.host_pattern
     ));
 
-    out.push_str(&docs::comment(
-        &format!(
-            "Client of the {title} {module} API. Cheap to clone: clones share one connection pool \
-             and credentials cache.\n\nEach operation is a method (the API name in snake case: \
-             `ListRepos` is `list_repos`) returning a builder with one setter per field; \
-             `send().await` checks required fields, signs and sends the request, retries it when \
-             that is safe, and decodes the answer.",
-            title = service.title,
-            module = service.module
-        ),
-        "///",
-        "",
-    ));
+    // Naming is shown with an operation of this service: a listing of several words if any.
+    let named = service
+        .operations
+        .iter()
+        .find(|op| op.id.starts_with("List") && op.snake.matches('_').count() >= 2)
+        .or_else(|| service.operations.first());
+    let naming = named.map_or_else(String::new, |op| {
+        format!(
+            " (the API name in snake case: `{}` is `{}`)",
+            op.id, op.snake
+        )
+    });
+    let mut doc = format!(
+        "Client of the {title} {module} API. Cheap to clone: clones share one connection pool \
+         and credentials cache.\n\nEach operation is a method{naming} returning a builder with \
+         one setter per field; `send().await` checks required fields, signs and sends the \
+         request, retries it when that is safe, and decodes the answer.",
+        title = service.title,
+        module = service.module
+    );
+    let region_header = service.operations.iter().any(|op| {
+        op.params.iter().any(|p| {
+            p.location == Location::Header && p.field.wire_name.eq_ignore_ascii_case("region")
+        })
+    });
+    if region_header {
+        doc.push_str(
+            "\n\nThe endpoint's region comes from the `Config` (`Config::with_region`). Some \
+             operations also take a `region` field, sent as the `region` header: the region \
+             whose resources the operation reads or changes, such as `cn-north-4`. It does not \
+             choose the endpoint; leave it unset to act on the endpoint's region.",
+        );
+    }
+    out.push_str(&docs::comment(&doc, "///", ""));
     out.push_str("#[derive(Debug, Clone)]\npub struct Client {\n    executor: Executor,\n}\n\nimpl Client {\n");
     out.push_str(&docs::comment(
         &format!(

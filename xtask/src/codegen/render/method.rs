@@ -21,7 +21,7 @@ pub fn method(service: &Service, op: &Operation) -> Result<String, String> {
         service.explorer_url(&op.id)
     ));
     if op.deprecated {
-        text.push_str("\n\nThe official SDKs mark this operation deprecated.");
+        text.push_str(&format!("\n\n{}", deprecation_note(op)));
     }
     if let Some(rule) = &op.body_error {
         text.push_str(&format!(
@@ -56,10 +56,32 @@ pub fn method(service: &Service, op: &Operation) -> Result<String, String> {
             out.push_str(&format!("    /// {line}\n"));
         }
     }
+    if op.deprecated {
+        out.push_str(&format!(
+            "    #[deprecated(note = {:?})]\n",
+            deprecation_note(op)
+        ));
+    }
     out.push_str(&format!(
         "    pub fn {snake}(&self) -> {id} {{\n        {id} {{\n            client: self.clone(),\n            input: {id}Request::default(),\n        }}\n    }}\n}}\n\n",
         snake = op.snake,
         id = op.id
     ));
     Ok(out)
+}
+
+/// Why the operation is deprecated and what to call instead, as the docs and
+/// `#[deprecated(note)]` state it.
+pub fn deprecation_note(op: &Operation) -> String {
+    let mut note = op
+        .deprecated_note
+        .clone()
+        .unwrap_or_else(|| "The official SDKs mark this operation deprecated.".to_owned());
+    if let Some(replacement) = &op.replacement {
+        note.push_str(&format!(
+            " Use `{}` instead.",
+            super::super::names::method(replacement)
+        ));
+    }
+    note
 }

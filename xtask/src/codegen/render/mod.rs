@@ -3,6 +3,7 @@
 
 mod client;
 mod example;
+mod facts;
 mod info;
 mod method;
 mod operation;
@@ -10,6 +11,7 @@ mod paginate;
 mod registry;
 mod schema;
 mod send;
+mod validate;
 
 pub use client::{client, module};
 pub use info::table as operations_table;
@@ -67,9 +69,10 @@ pub fn field_doc(field: &Field, what: &str, required: bool, indent: &str) -> Str
     if required {
         text.push_str(" Required.");
     }
-    if !field.notes.is_empty() {
+    let facts = facts::sentences(&field.facts);
+    if !facts.is_empty() {
         text.push_str("\n\n");
-        text.push_str(&field.notes.join(" "));
+        text.push_str(&facts.join(" "));
     }
     docs::comment(&text, "///", indent)
 }

@@ -1,7 +1,7 @@
 //! Models: one file per component schema, and `models/mod.rs`.
 
 use super::super::docs;
-use super::super::model::{EnumValue, Field, Schema, SchemaKind, Service, Type};
+use super::super::model::{EnumValue, Field, Schema, SchemaKind, Service};
 use super::super::names;
 use super::{banner, field_doc, rust_type, serde_attrs, setter};
 
@@ -40,13 +40,12 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     let mut out = banner(&service.spec_path);
     let has_file = fields.iter().any(|f| f.ty.has_file());
     let sensitive = fields.iter().any(|f| f.sensitive);
-    let required: Vec<&Field> = fields
+    if let Some(f) = fields
         .iter()
-        .filter(|f| !schema.stored_optional(f))
-        .collect();
-    if let Some(f) = fields.iter().find(|f| f.bare_name() == "new") {
+        .find(|f| matches!(f.bare_name(), "new" | "missing_required"))
+    {
         return Err(format!(
-            "{}: model `{name}` has a field `{}` that collides with its constructor",
+            "{}: model `{name}` has a field `{}` that collides with a method of the model",
             service.spec_path, f.wire_name
         ));
     }
@@ -90,10 +89,7 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     if !sensitive {
         derives.push("Debug");
     }
-    derives.push("Clone");
-    if required.is_empty() {
-        derives.push("Default");
-    }
+    derives.extend(["Clone", "Default"]);
     if !has_file {
         derives.push("PartialEq");
     }
@@ -117,18 +113,17 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         derives.join(", ")
     ));
     for field in fields {
-        let optional = schema.stored_optional(field);
         out.push_str(&field_doc(
             field,
             "JSON property",
-            field.required && !optional,
+            schema.requires(field),
             "    ",
         ));
         let attrs = serde_attrs(
             field,
             &field.wire_name,
             &[field.attr_name.as_str()],
-            optional,
+            true,
             &[],
         );
         if serialize || deserialize {
@@ -136,61 +131,39 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         } else {
             out.push_str(&super::roundtrip_only(&attrs));
         }
-        let ty = rust_type(&field.ty, "super::");
-        let ty = if optional {
-            format!("Option<{ty}>")
-        } else {
-            ty
-        };
-        out.push_str(&format!("    pub {}: {ty},\n", field.rust_name));
+        out.push_str(&format!(
+            "    pub {}: Option<{}>,\n",
+            field.rust_name,
+            rust_type(&field.ty, "super::")
+        ));
     }
     out.push_str("}\n\n");
 
     out.push_str(&format!("impl {name} {{\n"));
-    if required.is_empty() {
-        out.push_str(&format!(
-            "    /// An empty `{name}`; set its fields with the setters.\n    pub fn new() -> Self {{\n        Self::default()\n    }}\n\n"
-        ));
+    let required = if fields.iter().any(|f| schema.requires(f)) {
+        " The fields marked required must be set before a request carrying it is sent; the \
+         operation's `send` names the first one missing."
     } else {
-        if required.len() > 7 {
-            // The constructor takes what the API requires, however many fields that is.
-            out.push_str("    #[allow(clippy::too_many_arguments)]\n");
-        }
-        out.push_str(&format!(
-            "    /// A `{name}` with its required fields; set the others with the setters.\n    pub fn new({}) -> Self {{\n        Self {{\n",
-            required
-                .iter()
-                .map(|f| format!("{}: impl Into<{}>", f.rust_name, stored_arg(&f.ty)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        for field in fields {
-            if schema.stored_optional(field) {
-                out.push_str(&format!("            {}: None,\n", field.rust_name));
-            } else if matches!(field.ty, Type::Boxed(_)) {
-                out.push_str(&format!(
-                    "            {name}: Box::new({name}.into()),\n",
-                    name = field.rust_name
-                ));
-            } else {
-                out.push_str(&format!(
-                    "            {name}: {name}.into(),\n",
-                    name = field.rust_name
-                ));
-            }
-        }
-        out.push_str("        }\n    }\n\n");
-    }
+        ""
+    };
+    out.push_str(&docs::comment(
+        &format!("An empty `{name}`: set its fields by name with the setters.{required}"),
+        "///",
+        "    ",
+    ));
+    out.push_str("    pub fn new() -> Self {\n        Self::default()\n    }\n\n");
     for field in fields {
-        let optional = schema.stored_optional(field);
-        let doc = docs::comment(&format!("Sets `{}`.", field.wire_name), "///", "    ");
+        let doc = field_doc(field, "JSON property", schema.requires(field), "    ");
         out.push_str(&setter(
             field,
             &doc,
             &format!("self.{}", field.rust_name),
-            optional,
+            true,
             "super::",
         ));
+    }
+    if schema.validated {
+        out.push_str(&super::validate::model_missing(service, schema, fields));
     }
     out.push_str("}\n");
 
@@ -198,14 +171,6 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         out.push_str(&redacting_debug(schema, fields));
     }
     Ok(out)
-}
-
-/// The type a constructor argument converts into (a boxed field takes the model itself).
-fn stored_arg(ty: &Type) -> String {
-    match ty {
-        Type::Boxed(name) => format!("super::{name}"),
-        other => rust_type(other, "super::"),
-    }
 }
 
 /// `Debug` that prints `****` for the fields the official SDKs mask.
@@ -219,12 +184,10 @@ fn redacting_debug(schema: &Schema, fields: &[Field]) -> String {
         let bare = field.bare_name();
         if !field.sensitive {
             out.push_str(&format!("            .field({bare:?}, &self.{rust})\n"));
-        } else if schema.stored_optional(field) {
+        } else {
             out.push_str(&format!(
                 "            .field({bare:?}, &self.{rust}.as_ref().map(|_| \"****\"))\n"
             ));
-        } else {
-            out.push_str(&format!("            .field({bare:?}, &\"****\")\n"));
         }
     }
     out.push_str("            .finish()\n    }\n}\n");

@@ -12,6 +12,12 @@ pub fn request_send(service: &Service, op: &Operation) -> Result<String, String>
         "    /// Sends the request with `client`; see [`Client::{}`].\n    pub async fn send(self, client: &Client) -> Result<{id}Output> {{\n",
         op.snake
     );
+    // Required fields of the body at any depth; those of the request itself are taken below.
+    if op.body.as_ref().is_some_and(|body| {
+        super::validate::missing_expr(service, &body.ty, "body", "body", 0).is_some()
+    }) {
+        out.push_str("        self.check()?;\n");
+    }
     for param in op.params.iter().filter(|p| p.field.required) {
         out.push_str(&format!(
             "        let {name} = required(self.{name}, OPERATION, {bare:?})?;\n",
@@ -219,14 +225,10 @@ fn multipart(service: &Service, op: &Operation, ty: &Type, value: &str) -> Resul
                 ty => format!("form = form.text({key:?}, {});", owned_text(ty, v)),
             }
         };
-        if schema.stored_optional(field) {
-            out.push_str(&format!(
-                "            if let Some(value) = {access} {{\n                {}\n            }}\n",
-                add("value")
-            ));
-        } else {
-            out.push_str(&format!("            {}\n", add(&access)));
-        }
+        out.push_str(&format!(
+            "            if let Some(value) = {access} {{\n                {}\n            }}\n",
+            add("value")
+        ));
     }
     out.push_str("            request = request.multipart_body(form);\n");
     Ok(out)

@@ -1,4 +1,5 @@
-//! The schema graph: which models requests and answers reach, and which self-references need a `Box`.
+//! The schema graph: which models requests and answers reach, which self-references need a
+//! `Box`, and which request models have required fields to check at some depth.
 
 use super::super::model::*;
 
@@ -94,6 +95,42 @@ pub(super) fn box_cycles(service: &mut Service) {
                     field.ty = Type::Boxed(name.clone());
                 }
             }
+        }
+    }
+}
+
+/// Marks the request models that require a field themselves or hold one that does, to a fixed
+/// point (a cycle adds nothing new).
+pub(super) fn mark_validated(service: &mut Service) {
+    loop {
+        let mut changed = false;
+        for i in 0..service.schemas.len() {
+            let Some(schema) = service.schemas.get(i) else {
+                break;
+            };
+            if schema.validated || !schema.in_request {
+                continue;
+            }
+            let SchemaKind::Object(fields) = &schema.kind else {
+                continue;
+            };
+            let validated = fields.iter().any(|field| {
+                let mut named = Vec::new();
+                field.ty.named(&mut named);
+                schema.requires(field)
+                    || named
+                        .iter()
+                        .any(|n| service.schema(n).is_some_and(|s| s.validated))
+            });
+            if validated {
+                if let Some(schema) = service.schemas.get_mut(i) {
+                    schema.validated = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return;
         }
     }
 }

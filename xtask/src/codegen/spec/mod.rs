@@ -176,6 +176,7 @@ pub fn read(spec_path: &str, text: &str) -> Result<Service, String> {
     checks::check_references(&service)?;
     graph::mark_reachability(&mut service);
     graph::box_cycles(&mut service);
+    graph::mark_validated(&mut service);
     Ok(service)
 }
 

@@ -6,7 +6,7 @@ use super::super::model::*;
 use super::super::names;
 use super::paging::read_pagination;
 use super::responses::read_responses;
-use super::schemas::{notes, read_type, rust_field_name};
+use super::schemas::{facts, read_type, rust_field_name};
 use super::{described, read_body_error};
 
 pub(super) fn read_operation(
@@ -141,10 +141,13 @@ pub(super) fn read_operation(
         summary,
         description,
         deprecated: opt_bool(op, at, "deprecated")? == Some(true),
+        deprecated_note: None,
+        replacement: None,
         content_type,
         params,
         body,
         output: responses.output,
+        output_description: None,
         headers: responses.headers,
         request_id_headers: responses.request_id_headers,
         request_id_field,
@@ -252,7 +255,7 @@ fn read_param(param: &Json, at: &At, path: &str) -> Result<Option<Param>, String
             ty,
             required,
             description,
-            notes: notes(schema),
+            facts: facts(schema),
             example: param
                 .get("example")
                 .or_else(|| schema.get("example"))
@@ -336,6 +339,7 @@ fn read_body(service: &Service, body: &Json, at: &At) -> Result<Body, String> {
     }
     Ok(Body {
         ty,
+        description: described(body, at)?,
         kind,
         required: opt_bool(body, at, "required")? == Some(true),
     })

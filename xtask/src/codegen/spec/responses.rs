@@ -90,7 +90,7 @@ fn read_success(response: &Json, at: &At) -> Result<Success, String> {
                 ty,
                 required: false,
                 description: described(header, &h_at)?,
-                notes: Vec::new(),
+                facts: Facts::default(),
                 example: None,
                 sensitive: false,
             });

@@ -52,6 +52,7 @@ pub(super) fn read_schema(name: &str, schema: &Json, at: &At) -> Result<Schema, 
         kind,
         in_response: false,
         in_request: false,
+        validated: false,
     })
 }
 
@@ -182,7 +183,7 @@ pub(super) fn read_field(
         ty: read_type(schema, at)?,
         required,
         description: described(schema, at)?,
-        notes: notes(schema),
+        facts: facts(schema),
         example: schema.get("example").cloned(),
         sensitive: opt_bool(schema, at, "x-sensitive")? == Some(true),
     })
@@ -250,35 +251,35 @@ pub(super) fn read_type(schema: &Json, at: &At) -> Result<Type, String> {
     }
 }
 
-/// Limits worth a sentence in the docs.
-pub(super) fn notes(schema: &Json) -> Vec<String> {
-    let num = |k: &str| schema.get(k).and_then(Json::as_i64);
-    let mut notes = Vec::new();
-    match (num("minLength"), num("maxLength")) {
-        (Some(a), Some(b)) => notes.push(format!("Length {a} to {b} characters.")),
-        (None, Some(b)) => notes.push(format!("At most {b} characters.")),
-        (Some(a), None) => notes.push(format!("At least {a} characters.")),
-        (None, None) => {}
+/// The structured facts of a property or parameter schema.
+pub(super) fn facts(schema: &Json) -> Facts {
+    let number = |key: &str| match schema.get(key) {
+        Some(Json::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    Facts {
+        min_length: number("minLength"),
+        max_length: number("maxLength"),
+        minimum: number("minimum"),
+        maximum: number("maximum"),
+        min_items: number("minItems"),
+        max_items: number("maxItems"),
+        pattern: schema
+            .get("pattern")
+            .and_then(Json::as_str)
+            .map(str::to_owned),
+        date_format: schema
+            .get("format")
+            .and_then(Json::as_str)
+            .filter(|f| f.starts_with("date"))
+            .map(str::to_owned),
+        // Shown in backticks, so a value holding one is left out rather than broken.
+        default: match schema.get("default") {
+            Some(Json::String(s)) if !s.contains('`') => Some(s.clone()),
+            Some(Json::Number(n)) => Some(n.to_string()),
+            Some(Json::Bool(b)) => Some(b.to_string()),
+            _ => None,
+        },
+        values: Vec::new(),
     }
-    match (num("minimum"), num("maximum")) {
-        (Some(a), Some(b)) => notes.push(format!("From {a} to {b}.")),
-        (None, Some(b)) => notes.push(format!("At most {b}.")),
-        (Some(a), None) => notes.push(format!("At least {a}.")),
-        (None, None) => {}
-    }
-    match (num("minItems"), num("maxItems")) {
-        (Some(a), Some(b)) => notes.push(format!("{a} to {b} items.")),
-        (None, Some(b)) => notes.push(format!("At most {b} items.")),
-        (Some(a), None) => notes.push(format!("At least {a} items.")),
-        (None, None) => {}
-    }
-    if let Some(pattern) = schema.get("pattern").and_then(Json::as_str) {
-        notes.push(format!("Pattern: `{pattern}`."));
-    }
-    if let Some(format) = schema.get("format").and_then(Json::as_str) {
-        if format.starts_with("date") {
-            notes.push(format!("Format: `{format}` (RFC 3339), kept as text."));
-        }
-    }
-    notes
 }
