@@ -11,8 +11,9 @@
 //! * `bench [--full] [--python]`: SDK against raw reqwest on a loopback server, signing cost,
 //!   1 GiB transfers (the `huaweicloud-sdk-bench` crate, release mode); the last line is
 //!   `sdk/raw throughput ratio: X.XX`.
-//! * `quickstarts [SERVICE...]`: compiles each service crate README's quickstart as a standalone
-//!   package whose dependencies are exactly the README's install lines (offline, workspace lock).
+//! * `quickstarts [SERVICE...]`: compiles each service crate README's quickstart, and a sample of
+//!   its generated operation examples (one per body shape), as a standalone package whose
+//!   dependencies are exactly the README's install lines (offline, workspace lock).
 //! * `doc-links`: fails when a README uses a rustdoc intra-doc link, which GitHub renders as
 //!   brackets (see `doc_links.rs`).
 //! * `doc-placeholders`: fails on a doc line of the service crates that only restates a name
@@ -27,6 +28,7 @@ mod conformance;
 mod doc_links;
 mod doc_placeholders;
 mod import;
+mod operation_examples;
 mod quickstarts;
 
 use std::process::ExitCode;
