@@ -8,8 +8,11 @@
 
 use std::path::Path;
 
-/// The body shapes sampled, with how each is recognised in a generated operation file.
-const SHAPES: [(&str, fn(&str) -> bool); 5] = [
+/// A body shape, and how it is recognised in a generated operation file.
+type Shape = (&'static str, fn(&str) -> bool);
+
+/// The body shapes sampled.
+const SHAPES: [Shape; 5] = [
     ("no body", |text| !text.contains("pub fn body(")),
     ("JSON body", |text| {
         text.contains("request.json_body(") && example(text).matches("::new()").count() <= 1

@@ -41,8 +41,8 @@ impl Client {
     ///     .body(models::BatchStartWebTamperProtectionRequestInfo::new()
     ///         .host_id_list("my-host-id-list")
     ///         .protect_dir_info(models::WebTamperProtectDirRequestInfo::new()
-    ///         .protect_dir_list(models::WebTamperProtectHostDirRequestInfo::new()
-    ///         .protect_dir("my-protect-dir"))))
+    ///             .protect_dir_list(models::WebTamperProtectHostDirRequestInfo::new()
+    ///                 .protect_dir("my-protect-dir"))))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

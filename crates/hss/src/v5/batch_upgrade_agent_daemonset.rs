@@ -40,8 +40,8 @@ impl Client {
     ///     .batch_upgrade_agent_daemonset()
     ///     .body(models::BatchUpdateDaemonsetRequestBody::new()
     ///         .data_list(models::UpdateDaemonsetInfo::new()
-    ///         .agent_version("my-agent-version")
-    ///         .cluster_id("0a1b2c3d4e5f")))
+    ///             .agent_version("my-agent-version")
+    ///             .cluster_id("0a1b2c3d4e5f")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

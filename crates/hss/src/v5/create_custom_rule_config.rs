@@ -41,10 +41,10 @@ impl Client {
     ///     .body(models::CreateCustomRuleConfigRequestInfo::new()
     ///         .rule_name("my-rule-name")
     ///         .custom_rule_value_info(models::CustomRuleValueInfo::new()
-    ///         .rule_type(models::CustomRuleValueInfoRuleType::BlackHash)
-    ///         .hash_type(models::HashType::Sha256)
-    ///         .auto_block(0)
-    ///         .rule_values("my-rule-values")))
+    ///             .rule_type(models::CustomRuleValueInfoRuleType::BlackHash)
+    ///             .hash_type(models::HashType::Sha256)
+    ///             .auto_block(0)
+    ///             .rule_values("my-rule-values")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

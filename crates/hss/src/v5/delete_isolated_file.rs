@@ -40,10 +40,10 @@ impl Client {
     ///     .delete_isolated_file()
     ///     .body(models::DeleteIsolatedFileRequestInfo::new()
     ///         .data_list(models::DelIsolatedFileRequestInfo::new()
-    ///         .host_id("0a1b2c3d4e5f")
-    ///         .file_hash("my-file-hash")
-    ///         .file_path("my-file-path")
-    ///         .file_attr("my-file-attr")))
+    ///             .host_id("0a1b2c3d4e5f")
+    ///             .file_hash("my-file-hash")
+    ///             .file_path("my-file-path")
+    ///             .file_attr("my-file-attr")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -41,7 +41,7 @@ impl Client {
     ///     .cluster_id("0a1b2c3d4e5f")
     ///     .body(models::DeleteSecurityGroupPolicyRequestBody::new()
     ///         .policies(models::DeletedPolicy::new()
-    ///         .policy_id("0a1b2c3d4e5f")))
+    ///             .policy_id("0a1b2c3d4e5f")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

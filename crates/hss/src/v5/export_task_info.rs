@@ -41,7 +41,7 @@ impl Client {
     ///     .body(models::ExportTaskInfoRequestBody::new()
     ///         .r#type(models::ExportTaskInfoRequestBodyType::OperationalReport)
     ///         .operational_report_data(models::ExportTaskInfoRequestBodyOperationalReportData::new()
-    ///         .report_id("0a1b2c3d4e5f")))
+    ///             .report_id("0a1b2c3d4e5f")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

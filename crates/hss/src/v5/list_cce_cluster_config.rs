@@ -40,8 +40,8 @@ impl Client {
     ///     .list_cce_cluster_config()
     ///     .body(models::CCEClusterInfoListRequestBody::new()
     ///         .cluster_info_list(models::CCEClusterInfoListRequestBodyClusterInfoList::new()
-    ///         .cluster_id("0a1b2c3d4e5f")
-    ///         .cluster_name("my-cluster-name")))
+    ///             .cluster_id("0a1b2c3d4e5f")
+    ///             .cluster_name("my-cluster-name")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

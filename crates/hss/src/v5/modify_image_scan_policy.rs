@@ -45,9 +45,9 @@ impl Client {
     ///         .rate_limit(1)
     ///         .time_scope(0)
     ///         .registry_info(models::CycleImageScanPolicyReqInfoRegistryInfo::new()
-    ///         .registry_id("0a1b2c3d4e5f")
-    ///         .registry_name("my-registry-name")
-    ///         .registry_type("Harbor")))
+    ///             .registry_id("0a1b2c3d4e5f")
+    ///             .registry_name("my-registry-name")
+    ///             .registry_type("Harbor")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -45,10 +45,10 @@ impl Client {
     ///     .policy_name("my-policy-name")
     ///     .body(models::UpdatePolicyRequestBody::new()
     ///         .feature_list(models::ChkFeatureInfo::new()
-    ///         .chk_feature_id(1)
-    ///         .protective_action(1)
-    ///         .enabled(0)
-    ///         .feature_configure("my-feature-configure")))
+    ///             .chk_feature_id(1)
+    ///             .protective_action(1)
+    ///             .enabled(0)
+    ///             .feature_configure("my-feature-configure")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

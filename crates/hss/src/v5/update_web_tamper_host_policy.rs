@@ -41,8 +41,8 @@ impl Client {
     ///     .host_id("0a1b2c3d4e5f")
     ///     .body(models::UpdateWebTamperHostPolicyRequestInfo::new()
     ///         .protect_dir_info(models::WebTamperProtectDirRequestInfo::new()
-    ///         .protect_dir_list(models::WebTamperProtectHostDirRequestInfo::new()
-    ///         .protect_dir("my-protect-dir"))))
+    ///             .protect_dir_list(models::WebTamperProtectHostDirRequestInfo::new()
+    ///                 .protect_dir("my-protect-dir"))))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -43,7 +43,7 @@ impl Client {
     ///     .body(models::CreateBatchKnowledgeQuestionReq::new()
     ///         .intent_id("0a1b2c3d4e5f")
     ///         .question_list(models::KnowledgeQuestionCreateInfo::new()
-    ///         .question("my-question")))
+    ///             .question("my-question")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

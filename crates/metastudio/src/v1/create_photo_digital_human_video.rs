@@ -42,7 +42,7 @@ impl Client {
     ///         .human_image("my-human-image")
     ///         .shoot_scripts(models::ShootScriptItem::new())
     ///         .output_asset_config(models::OutputAssetConfig::new()
-    ///         .asset_name("my-asset-name")))
+    ///             .asset_name("my-asset-name")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -42,7 +42,7 @@ impl Client {
     ///         .name("my-name")
     ///         .description("my-description")
     ///         .role_business_list(models::RoleBusinessReq::new()
-    ///         .language(models::LanguageEnum::ZhCn))
+    ///             .language(models::LanguageEnum::ZhCn))
     ///         .llm_source(models::LlmSourceEnum::LlmConfig))
     ///     .send()
     ///     .await?;

@@ -42,8 +42,8 @@ impl Client {
     ///     .update_batch_knowledge_question()
     ///     .body(models::UpdateBatchKnowledgeQuestionReq::new()
     ///         .question_list(models::KnowledgeQuestionUpdateInfo::new()
-    ///         .question_id("0a1b2c3d4e5f")
-    ///         .question("my-question")))
+    ///             .question_id("0a1b2c3d4e5f")
+    ///             .question("my-question")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -44,7 +44,7 @@ impl Client {
     ///         .card_templet_asset_id("0a1b2c3d4e5f")
     ///         .card_text_config(models::BusinessCardTextConfig::new())
     ///         .card_image_config(models::BusinessCardImageConfig::new()
-    ///         .human_image("my-human-image")))
+    ///             .human_image("my-human-image")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

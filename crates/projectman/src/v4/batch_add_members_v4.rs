@@ -44,7 +44,7 @@ impl Client {
     ///     .project_id("0a1b2c3d4e5f")
     ///     .body(models::BatchAddMembersV4RequestBody::new()
     ///         .users(models::BatchAddMemberRequestV4::new()
-    ///         .user_id("0a1b2c3d4e5f")))
+    ///             .user_id("0a1b2c3d4e5f")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -42,7 +42,7 @@ impl Client {
     ///     .body(models::BatchBaselineIpdIssuesParam::new()
     ///         .id("0a1b2c3d4e5f")
     ///         .attribute(models::BatchBaselineIpdIssuesParamAttribute::new()
-    ///         .baseline("my-baseline")))
+    ///             .baseline("my-baseline")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -41,7 +41,7 @@ impl Client {
     ///     .project_id("0a1b2c3d4e5f")
     ///     .body(models::BatchCreateSnapshotRequest::new()
     ///         .issues(models::BatchCreateSnapshotRequestIssues::new()
-    ///         .id("0a1b2c3d4e5fxxxxxx")))
+    ///             .id("0a1b2c3d4e5fxxxxxx")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

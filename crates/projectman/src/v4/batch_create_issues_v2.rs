@@ -40,12 +40,12 @@ impl Client {
     ///     .batch_create_issues_v2()
     ///     .project_id("0a1b2c3d4e5f")
     ///     .body(vec![models::IssueCreateEntity::new()
-    ///         .title("my-title")
-    ///         .description("my-description")
-    ///         .category("my-category")
-    ///         .category_layer_id("0a1b2c3d4e5f")
-    ///         .status("my-status")
-    ///         .assignee(models::UserEntity::new())])
+    ///             .title("my-title")
+    ///             .description("my-description")
+    ///             .category("my-category")
+    ///             .category_layer_id("0a1b2c3d4e5f")
+    ///             .status("my-status")
+    ///             .assignee(models::UserEntity::new())])
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -42,8 +42,8 @@ impl Client {
     ///     .batch_update_child_nick_names()
     ///     .body(models::BatchUpdateChildUserNickNamesRequestBody::new()
     ///         .users(models::UpdateChildUserNickNameRequestBody::new()
-    ///         .nick_name("my-nick-name")
-    ///         .user_id("0a1b2c3d4e5f")))
+    ///             .nick_name("my-nick-name")
+    ///             .user_id("0a1b2c3d4e5f")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -42,7 +42,7 @@ impl Client {
     ///     .body(models::CreateProjectModuleRequestBody::new()
     ///         .module_name("my-module-name")
     ///         .owner(models::UserRequest::new()
-    ///         .user_id("0a1b2c3d4e5f")))
+    ///             .user_id("0a1b2c3d4e5f")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

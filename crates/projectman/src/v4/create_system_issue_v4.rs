@@ -47,7 +47,7 @@ impl Client {
     ///         .priority_id(1)
     ///         .tracker_id(2)
     ///         .creator(models::Creator::new()
-    ///         .user_id("0a1b2c3d4e5f")))
+    ///             .user_id("0a1b2c3d4e5f")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -41,7 +41,7 @@ impl Client {
     ///     .instance_id("0a1b2c3d4e5f")
     ///     .body(models::ExecuteScheduleRequestBody::new()
     ///         .schedule(models::ExecuteScheduleObj::new()
-    ///         .r#type("Manual"))
+    ///             .r#type("Manual"))
     ///         .parameters(models::GcParameters::new()))
     ///     .send()
     ///     .await?;

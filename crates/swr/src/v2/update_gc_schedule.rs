@@ -41,7 +41,7 @@ impl Client {
     ///     .instance_id("0a1b2c3d4e5f")
     ///     .body(models::UpdateScheduleRequestBody::new()
     ///         .schedule(models::ScheduleObj::new()
-    ///         .r#type("Custom")))
+    ///             .r#type("Custom")))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -152,7 +152,9 @@ fn value(
                             continue;
                         }
                         let v = value(service, inner, &item, false, depth + 1, uses_models)?;
-                        out.push_str(&format!("\n        .{}({v})", inner.rust_name));
+                        // Each level of nesting indents its setters one step further.
+                        let indent = " ".repeat(8 + 4 * depth);
+                        out.push_str(&format!("\n{indent}.{}({v})", inner.rust_name));
                     }
                     out
                 }
