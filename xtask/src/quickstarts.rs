@@ -76,7 +76,7 @@ fn check_service(root: &Path, work: &Path, service: &str) -> Result<String, Stri
     std::fs::create_dir_all(dir.join("src").join("bin"))
         .map_err(|e| format!("{}: {e}", dir.display()))?;
     write(
-        &dir.join("src").join("bin").join("examples.rs"),
+        &dir.join("src").join("bin").join("operation_examples.rs"),
         &operation_examples::program(&sample),
     )?;
     let shapes: Vec<String> = sample
