@@ -3,6 +3,9 @@
 //! `crates/core/tests/credentials_cache.rs`; this is the same guarantee seen from the clients,
 //! against the local endpoint, which checks every signature and security token.
 
+// RunImageSynchronize is deprecated; these tests still exercise it as a seed operation.
+#![allow(deprecated)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
@@ -93,7 +96,7 @@ async fn credentials_expiring_during_100_concurrent_calls_are_refreshed_once() {
                         .map(drop)
                 } else {
                     hss.run_image_synchronize()
-                        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+                        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
                         .send()
                         .await
                         .map(drop)

@@ -10,6 +10,9 @@
 //! Deterministic (fixed seed, no failure files) and modest (256 cases per property); set
 //! `PROPTEST_CASES` for a deeper local run.
 
+// RunImageSynchronize is deprecated; these tests still exercise it as a seed operation.
+#![allow(deprecated)]
+
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -214,9 +217,7 @@ proptest! {
             let b = hss
                 .run_image_synchronize()
                 .body(
-                    huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo::new(
-                        huaweicloud_sdk_hss::v5::models::ImageType::PrivateImage,
-                    ),
+                    huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo::new().image_type(huaweicloud_sdk_hss::v5::models::ImageType::PrivateImage),
                 )
                 .send()
                 .await

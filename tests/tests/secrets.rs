@@ -17,6 +17,9 @@
 //! In its own test binary with a global subscriber: tracing caches callsite interest
 //! process-wide, so a per-thread subscriber can miss events while other tests run.
 
+// RunImageSynchronize is deprecated; these tests still exercise it as a seed operation.
+#![allow(deprecated)]
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -226,13 +229,14 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
 
     // MetaStudio CreateFile (POST).
     let create = |md5: &str| {
-        metastudio.create_file().body(FilesCreateReq::new(
-            "portrait.png",
-            md5,
-            1024,
-            "8cb2f48a2cb006154794741933421100",
-            "MAIN",
-        ))
+        metastudio.create_file().body(
+            FilesCreateReq::new()
+                .file_name("portrait.png")
+                .file_md5(md5)
+                .file_size(1024)
+                .asset_id("8cb2f48a2cb006154794741933421100")
+                .asset_file_category("MAIN"),
+        )
     };
     let md5 = "CY9rzUYh03PK3k6DJie09g==";
     run!(shown, create(md5)).unwrap();
@@ -280,7 +284,7 @@ async fn no_secret_in_logs_or_debug_output_on_any_path() {
     // HSS RunImageSynchronize (POST).
     let sync = |image_type: &str| {
         hss.run_image_synchronize()
-            .body(RunImageSynchronizeRequestInfo::new(image_type))
+            .body(RunImageSynchronizeRequestInfo::new().image_type(image_type))
     };
     run!(shown, sync("private_image")).unwrap();
     let e = run!(shown, sync("public_image")).unwrap_err();

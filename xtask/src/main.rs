@@ -11,10 +11,14 @@
 //! * `bench [--full] [--python]`: SDK against raw reqwest on a loopback server, signing cost,
 //!   1 GiB transfers (the `huaweicloud-sdk-bench` crate, release mode); the last line is
 //!   `sdk/raw throughput ratio: X.XX`.
-//! * `quickstarts [SERVICE...]`: compiles each service crate README's quickstart as a standalone
-//!   package whose dependencies are exactly the README's install lines (offline, workspace lock).
+//! * `quickstarts [SERVICE...]`: compiles each service crate README's quickstart, and a sample of
+//!   its generated operation examples (one per body shape), as a standalone package whose
+//!   dependencies are exactly the README's install lines (offline, workspace lock).
 //! * `doc-links`: fails when a README uses a rustdoc intra-doc link, which GitHub renders as
 //!   brackets (see `doc_links.rs`).
+//! * `doc-placeholders`: fails on a doc line of the service crates that only restates a name
+//!   (`Calls X.`, `` `x` query parameter. ``), i.e. a description missing from
+//!   `crates/<svc>/openapi/descriptions.json` (see `doc_placeholders.rs`).
 //! * `import [SERVICE]`: re-imports `crates/*/openapi/<ver>.json` from the official Python SDK
 //!   (needs python3 and PyPI; never run by CI, the specs are committed). See `import.rs`.
 
@@ -22,7 +26,9 @@ mod bench;
 mod codegen;
 mod conformance;
 mod doc_links;
+mod doc_placeholders;
 mod import;
+mod operation_examples;
 mod quickstarts;
 
 use std::process::ExitCode;
@@ -36,6 +42,7 @@ fn main() -> ExitCode {
         Some("import") => import::run(&args[1..]),
         Some("quickstarts") => quickstarts::run(&args[1..]),
         Some("doc-links") => doc_links::run(&args[1..]),
+        Some("doc-placeholders") => doc_placeholders::run(&args[1..]),
         Some(other) => {
             eprintln!("unknown command {other:?}\n\n{USAGE}");
             ExitCode::from(2)
@@ -57,4 +64,5 @@ commands:
   import [SERVICE]     re-import crates/*/openapi/<ver>.json from the official Python SDK
   quickstarts [SERVICE...]
                        compile each service README's quickstart as a program of its own
-  doc-links            fail on rustdoc-only links ([`Config`]) in the READMEs";
+  doc-links            fail on rustdoc-only links ([`Config`]) in the READMEs
+  doc-placeholders     fail on service doc lines that only restate a name (\"Calls X.\")";

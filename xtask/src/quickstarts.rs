@@ -5,12 +5,14 @@
 //! the README never lists still passes as a doctest. This builds what a new user builds: a
 //! fresh package outside the workspace whose `[dependencies]` are the README's install block
 //! (the service crate pointed at its path, everything else as written), resolved offline
-//! against the workspace's `Cargo.lock`.
+//! against the workspace's `Cargo.lock`. A sample of the generated operation examples is
+//! compiled the same way (see `operation_examples.rs`).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use crate::codegen::workspace_root;
+use crate::operation_examples;
 
 /// The service crates whose READMEs hold an install block and a quickstart.
 const SERVICES: [&str; 4] = ["swr", "hss", "metastudio", "projectman"];
@@ -25,7 +27,9 @@ pub fn run(args: &[String]) -> ExitCode {
             continue;
         }
         match check_service(&root, &work, service) {
-            Ok(()) => println!("ok   {service}: the README quickstart compiles on its own"),
+            Ok(shapes) => println!(
+                "ok   {service}: the README quickstart and the generated examples of {shapes} compile on their own"
+            ),
             Err(reason) => {
                 failed += 1;
                 println!("FAIL {service}: {reason}");
@@ -39,7 +43,8 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
-fn check_service(root: &Path, work: &Path, service: &str) -> Result<(), String> {
+/// Compiles the quickstart and the sampled operation examples; returns the shapes sampled.
+fn check_service(root: &Path, work: &Path, service: &str) -> Result<String, String> {
     let crate_dir = root.join("crates").join(service);
     let readme_path = crate_dir.join("README.md");
     let readme = std::fs::read_to_string(&readme_path)
@@ -60,18 +65,36 @@ fn check_service(root: &Path, work: &Path, service: &str) -> Result<(), String> 
     );
     write(&dir.join("Cargo.toml"), &manifest)?;
     write(&dir.join("src").join("main.rs"), &program)?;
+    // The sampled operation examples, as a second binary of the same package.
+    let module_dir = std::fs::read_dir(crate_dir.join("src"))
+        .map_err(|e| format!("{}: {e}", crate_dir.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.join("client.rs").exists())
+        .ok_or("no generated module (with a client.rs) under src/")?;
+    let sample = operation_examples::sample(&module_dir)?;
+    std::fs::create_dir_all(dir.join("src").join("bin"))
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    write(
+        &dir.join("src").join("bin").join("operation_examples.rs"),
+        &operation_examples::program(&sample),
+    )?;
+    let shapes: Vec<String> = sample
+        .iter()
+        .map(|(shape, name, _)| format!("{shape} ({name})"))
+        .collect();
     // The workspace's lock file pins every version, so the check is offline and repeatable.
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
         .map_err(|e| format!("copying Cargo.lock: {e}"))?;
 
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["check", "--offline", "--quiet", "--manifest-path"])
+        .args(["check", "--offline", "--quiet", "--bins", "--manifest-path"])
         .arg(dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", work.join("target"))
         .output()
         .map_err(|e| format!("running cargo: {e}"))?;
     if output.status.success() {
-        Ok(())
+        Ok(shapes.join(", "))
     } else {
         Err(format!(
             "`cargo check` of {} failed:\n{}",

@@ -26,5 +26,5 @@ pub use huaweicloud_sdk_core::retry::RetryConfig;
 pub use huaweicloud_sdk_core::stream::{StreamExt, TryStreamExt};
 #[doc(no_inline)]
 pub use huaweicloud_sdk_core::{
-    ByteStream, Config, Credentials, Error, ErrorKind, Result, ServiceError, TimeoutKind,
+    ByteStream, Config, Credentials, Error, ErrorKind, FilePart, Result, ServiceError, TimeoutKind,
 };

@@ -1,5 +1,8 @@
 //! RunImageSynchronize on the wire, against a local mock server.
 
+// The operation is deprecated; its wire behaviour is still what these tests pin down.
+#![allow(deprecated)]
+
 use httpmock::prelude::*;
 use huaweicloud_sdk_hss::v5::Client;
 use huaweicloud_sdk_hss::v5::models::{ImageType, RunImageSynchronizeRequestInfo};
@@ -29,7 +32,7 @@ async fn sends_query_header_and_body_and_parses_success() {
         .run_image_synchronize()
         .enterprise_project_id("all_granted_eps")
         .region("cn-north-4")
-        .body(RunImageSynchronizeRequestInfo::new(ImageType::SharedImage))
+        .body(RunImageSynchronizeRequestInfo::new().image_type(ImageType::SharedImage))
         .send()
         .await
         .unwrap();
@@ -55,7 +58,7 @@ async fn optional_query_and_header_are_left_out_and_an_empty_body_is_success() {
     let output = sdk::client(&server, Client::new)
         .unwrap()
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
         .send()
         .await
         .unwrap();
@@ -81,7 +84,7 @@ async fn a_2xx_with_a_non_zero_error_code_is_a_service_error() {
     let e = sdk::client(&server, Client::new)
         .unwrap()
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
+        .body(RunImageSynchronizeRequestInfo::new().image_type(ImageType::PrivateImage))
         .send()
         .await
         .unwrap_err();
@@ -110,9 +113,17 @@ async fn a_missing_image_type_fails_before_any_request() {
         .await
         .unwrap_err();
     assert!(e.is_construction(), "{e}");
-    // `image_type` is a required argument of `RunImageSynchronizeRequestInfo::new`, so the
-    // only way to leave it out is to leave out the body that carries it.
     assert!(e.to_string().contains("`body`"), "{e}");
+
+    // A body without its required `image_type` is reported by the field's path.
+    let e = client(&server)
+        .run_image_synchronize()
+        .body(RunImageSynchronizeRequestInfo::new())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_construction(), "{e}");
+    assert!(e.to_string().contains("`body.image_type`"), "{e}");
     assert_eq!(mock.calls_async().await, 0);
 }
 
@@ -134,7 +145,7 @@ async fn an_error_answer_is_a_service_error_with_the_request_id() {
     let e = sdk::client(&server, Client::new)
         .unwrap()
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
+        .body(RunImageSynchronizeRequestInfo::new().image_type(ImageType::PrivateImage))
         .send()
         .await
         .unwrap_err();

@@ -59,13 +59,14 @@ async fn sdk_client_succeeds_with_every_algorithm() -> TestResult {
         // A body the signature covers through its hash (SHA-256 or SM3).
         let created = client
             .create_file()
-            .body(FilesCreateReq::new(
-                "photo.png",
-                "1B2M2Y8AsgTpgAmY7PhCfg==",
-                1,
-                "asset-1",
-                "MAIN",
-            ))
+            .body(
+                FilesCreateReq::new()
+                    .file_name("photo.png")
+                    .file_md5("1B2M2Y8AsgTpgAmY7PhCfg==")
+                    .file_size(1)
+                    .asset_id("asset-1")
+                    .asset_file_category("MAIN"),
+            )
             .send()
             .await
             .map_err(|e| format!("{label}: {e}"))?;

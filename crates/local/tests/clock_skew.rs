@@ -1,6 +1,9 @@
 //! Clock-skew correction against the endpoint: its clock runs 20 minutes ahead of the SDK's, it
 //! answers "signature expired" with its own time in `Date`, and the SDK re-signs once.
 
+// RunImageSynchronize is deprecated; these tests still exercise it as a seed operation.
+#![allow(deprecated)]
+
 use std::time::{Duration, SystemTime};
 
 use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
@@ -44,7 +47,7 @@ async fn skewed_server_clock_is_corrected_once_then_reused() -> TestResult {
     // A POST: the gateway rejected it before the service ran, so it is resent.
     let out = hss
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
         .send()
         .await?;
     assert_eq!(out.error_code, Some(0));
@@ -52,7 +55,7 @@ async fn skewed_server_clock_is_corrected_once_then_reused() -> TestResult {
 
     // The same client's next call is signed with the corrected clock from the start.
     hss.run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("shared_image"))
         .send()
         .await?;
     assert_eq!(local.request_count(), 3, "a second call needs one request");

@@ -1,5 +1,8 @@
 //! API gateway behaviour: signature checks, expiry, credentials, project scope, unknown routes.
 
+// RunImageSynchronize is deprecated; these tests still exercise it as a seed operation.
+#![allow(deprecated)]
+
 mod common;
 
 use std::time::{Duration, SystemTime};
@@ -181,7 +184,7 @@ async fn request_signed_16_minutes_ago_has_expired() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config)?;
     let err = client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
         .send()
         .await
         .expect_err("expired");
@@ -201,7 +204,7 @@ async fn request_signed_16_minutes_ago_has_expired() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config)?;
     client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
         .send()
         .await?;
     Ok(())
@@ -217,7 +220,7 @@ async fn injected_server_clock_decides_expiry() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config)?;
     let err = client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
         .send()
         .await
         .expect_err("server clock 20 minutes ahead");
@@ -312,7 +315,7 @@ async fn temporary_credentials_need_their_token() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&local.config())?;
     client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("shared_image"))
         .send()
         .await?;
 
@@ -325,7 +328,7 @@ async fn temporary_credentials_need_their_token() -> TestResult {
     .with_endpoint(local.url());
     let err = huaweicloud_sdk_hss::v5::Client::new(&config)?
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("shared_image"))
         .send()
         .await
         .expect_err("wrong token");
@@ -356,7 +359,7 @@ async fn temporary_credentials_need_their_token() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&config_for(&local, DEFAULT_AK, DEFAULT_SK))?;
     let err = client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("shared_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("shared_image"))
         .send()
         .await
         .expect_err("default AK not configured");

@@ -85,10 +85,12 @@ async fn hss_json_body_header_and_query_decode() -> TestResult {
         .add_hosts_group()
         .enterprise_project_id("all_granted_eps")
         .region("cn-north-4")
-        .body(hss::models::AddHostsGroupRequestInfo::new(
-            "web",
-            vec!["h1".to_owned(), "h2".to_owned()],
-        ));
+        .body(
+            hss::models::AddHostsGroupRequestInfo::new()
+                .group_name("web")
+                .host_id_list("h1")
+                .host_id_list("h2"),
+        );
     let sent = call.clone().build()?;
     let got = call.send().await?;
 
@@ -108,7 +110,7 @@ async fn projectman_output_is_returned_typed() -> TestResult {
     let client = projectman::Client::new(&mock.config())?;
     let got = client
         .check_project_name_v4()
-        .body(projectman::models::CheckProjectNameRequestV4::new("demo"))
+        .body(projectman::models::CheckProjectNameRequestV4::new().project_name("demo"))
         .send()
         .await?;
 
@@ -118,7 +120,7 @@ async fn projectman_output_is_returned_typed() -> TestResult {
         .first()
         .and_then(|r| r.body.as_ref())
         .ok_or("no body")?;
-    assert_eq!(body.project_name, "demo");
+    assert_eq!(body.project_name.as_deref(), Some("demo"));
     Ok(())
 }
 
@@ -211,7 +213,7 @@ async fn request_signed_with_a_wrong_sk_is_rejected() -> TestResult {
     let client = projectman::Client::new(&wrong)?;
     let err = client
         .check_project_name_v4()
-        .body(projectman::models::CheckProjectNameRequestV4::new("demo"))
+        .body(projectman::models::CheckProjectNameRequestV4::new().project_name("demo"))
         .send()
         .await
         .expect_err("wrong SK");
@@ -269,7 +271,7 @@ async fn every_signing_algorithm_is_verified_by_the_mock() -> TestResult {
                     .with_signing_algorithm(algorithm.clone());
             let answer = projectman::Client::new(&config)?
                 .check_project_name_v4()
-                .body(projectman::models::CheckProjectNameRequestV4::new("demo"))
+                .body(projectman::models::CheckProjectNameRequestV4::new().project_name("demo"))
                 .send()
                 .await;
             match answer {

@@ -1,5 +1,8 @@
 //! The five operations driven through the generated SDK clients.
 
+// RunImageSynchronize is deprecated; these tests still exercise it as a seed operation.
+#![allow(deprecated)]
+
 mod common;
 
 use huaweicloud_sdk_hss::v5::models::RunImageSynchronizeRequestInfo;
@@ -143,13 +146,14 @@ async fn create_file_upload_and_download() -> TestResult {
     let md5 = common::content_md5(&content);
     let created = metastudio
         .create_file()
-        .body(FilesCreateReq::new(
-            "Portrait.PNG",
-            md5.clone(),
-            i64::try_from(content.len())?,
-            "8cb2f48a2cb006154794741933421100",
-            "MAIN",
-        ))
+        .body(
+            FilesCreateReq::new()
+                .file_name("Portrait.PNG")
+                .file_md5(md5.clone())
+                .file_size(i64::try_from(content.len())?)
+                .asset_id("8cb2f48a2cb006154794741933421100")
+                .asset_file_category("MAIN"),
+        )
         .send()
         .await?;
     let file_id = created.file_id.expect("file_id");
@@ -244,9 +248,14 @@ async fn create_file_validates_the_body() -> TestResult {
     let local = LocalEndpoint::start().await?;
     let client = huaweicloud_sdk_metastudio::v1::Client::new(&local.config())?;
     let base = |file_md5: &str| {
-        client
-            .create_file()
-            .body(FilesCreateReq::new("a.mp4", file_md5, 10, "asset", "MAIN"))
+        client.create_file().body(
+            FilesCreateReq::new()
+                .file_name("a.mp4")
+                .file_md5(file_md5)
+                .file_size(10)
+                .asset_id("asset")
+                .asset_file_category("MAIN"),
+        )
     };
     // Not a base64 MD5.
     let err = base("not-a-base64-md5-value!!")
@@ -257,13 +266,14 @@ async fn create_file_validates_the_body() -> TestResult {
     // Unknown category.
     let err = client
         .create_file()
-        .body(FilesCreateReq::new(
-            "a.mp4",
-            common::content_md5(b"x"),
-            10,
-            "asset",
-            "BOGUS",
-        ))
+        .body(
+            FilesCreateReq::new()
+                .file_name("a.mp4")
+                .file_md5(common::content_md5(b"x"))
+                .file_size(10)
+                .asset_id("asset")
+                .asset_file_category("BOGUS"),
+        )
         .send()
         .await
         .expect_err("bad category");
@@ -271,13 +281,14 @@ async fn create_file_validates_the_body() -> TestResult {
     // Too large.
     let err = client
         .create_file()
-        .body(FilesCreateReq::new(
-            "a.mp4",
-            common::content_md5(b"x"),
-            5_368_709_121i64,
-            "asset",
-            "MAIN",
-        ))
+        .body(
+            FilesCreateReq::new()
+                .file_name("a.mp4")
+                .file_md5(common::content_md5(b"x"))
+                .file_size(5_368_709_121i64)
+                .asset_id("asset")
+                .asset_file_category("MAIN"),
+        )
         .send()
         .await
         .expect_err("too large");
@@ -287,14 +298,13 @@ async fn create_file_validates_the_body() -> TestResult {
     let created = client
         .create_file()
         .body(
-            FilesCreateReq::new(
-                "voice",
-                common::content_md5(&data),
-                i64::try_from(data.len())?,
-                "asset",
-                "MAIN",
-            )
-            .file_type("wav"),
+            FilesCreateReq::new()
+                .file_name("voice")
+                .file_md5(common::content_md5(&data))
+                .file_size(i64::try_from(data.len())?)
+                .asset_id("asset")
+                .asset_file_category("MAIN")
+                .file_type("wav"),
         )
         .send()
         .await?;
@@ -428,7 +438,7 @@ async fn run_image_synchronize_checks_image_type() -> TestResult {
     let client = huaweicloud_sdk_hss::v5::Client::new(&local.config())?;
     let out = client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
         .region("cn-north-4")
         .enterprise_project_id("0")
         .send()
@@ -437,7 +447,7 @@ async fn run_image_synchronize_checks_image_type() -> TestResult {
     assert_eq!(out.error_description.as_deref(), Some("success"));
     let err = client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("public_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("public_image"))
         .send()
         .await
         .expect_err("bad image type");

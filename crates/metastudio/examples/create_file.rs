@@ -34,13 +34,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(&Config::from_env()?)?;
     let created = client
         .create_file()
-        .body(FilesCreateReq::new(
-            file_name,
-            file_md5,
-            file_size,
-            asset_id,
-            category.as_str(),
-        ))
+        .body(
+            FilesCreateReq::new()
+                .file_name(file_name)
+                .file_md5(file_md5)
+                .file_size(file_size)
+                .asset_id(asset_id)
+                .asset_file_category(category.as_str()),
+        )
         .send()
         .await?;
     println!("file id:    {}", created.file_id.as_deref().unwrap_or("-"));

@@ -302,13 +302,12 @@ impl UploadFile {
         let size_i64 = i64::try_from(file_size)
             .map_err(|_| Error::construction("file size does not fit in i64"))?;
 
-        let mut file = FilesCreateReq::new(
-            file_name.clone(),
-            file_md5.clone(),
-            size_i64,
-            asset_id,
-            category,
-        );
+        let mut file = FilesCreateReq::new()
+            .file_name(file_name.clone())
+            .file_md5(file_md5.clone())
+            .file_size(size_i64)
+            .asset_id(asset_id)
+            .asset_file_category(category);
         if let Some(t) = self.file_type {
             file = file.file_type(t);
         }

@@ -48,14 +48,13 @@ async fn create_file_sends_header_and_body_and_parses_the_upload_url() {
         .create_file()
         .x_app_user_id("app-user-0001")
         .body(
-            FilesCreateReq::new(
-                "1.png",
-                "n58IG6hfM7vqI4K0vnWpog==",
-                5_368_709_120i64,
-                "8cb2f48a2cb006154794741933421100",
-                AssetFileCategory::Cover,
-            )
-            .file_type("png"),
+            FilesCreateReq::new()
+                .file_name("1.png")
+                .file_md5("n58IG6hfM7vqI4K0vnWpog==")
+                .file_size(5_368_709_120i64)
+                .asset_id("8cb2f48a2cb006154794741933421100")
+                .asset_file_category(AssetFileCategory::Cover)
+                .file_type("png"),
         )
         .send()
         .await
@@ -87,13 +86,14 @@ async fn create_file_leaves_unset_optional_fields_out() {
     let output = sdk::client(&server, Client::new)
         .unwrap()
         .create_file()
-        .body(FilesCreateReq::new(
-            "a.mp3",
-            "CY9rzUYh03PK3k6DJie09g==",
-            1,
-            "a1",
-            "MAIN",
-        ))
+        .body(
+            FilesCreateReq::new()
+                .file_name("a.mp3")
+                .file_md5("CY9rzUYh03PK3k6DJie09g==")
+                .file_size(1)
+                .asset_id("a1")
+                .asset_file_category("MAIN"),
+        )
         .send()
         .await
         .unwrap();

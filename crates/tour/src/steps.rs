@@ -99,12 +99,14 @@ pub async fn show_artifact(config: &Config, swr: &[String; 4]) -> Result<String,
     ))
 }
 
-/// RunImageSynchronize of the private image repositories.
+/// RunImageSynchronize of the private image repositories: the tour's seed operation, kept
+/// although the official SDKs deprecate it.
+#[allow(deprecated)]
 pub async fn synchronize(config: &Config) -> Result<String, Error> {
     let client = huaweicloud_sdk_hss::v5::Client::new(config)?;
     let output = client
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new("private_image"))
+        .body(RunImageSynchronizeRequestInfo::new().image_type("private_image"))
         .send()
         .await?;
     Ok(format!(

@@ -170,18 +170,20 @@ pub async fn metastudio_create_file(
     huaweicloud_sdk_metastudio::v1::Client::new(config)
         .expect("metastudio client")
         .create_file()
-        .body(FilesCreateReq::new(
-            "clip.mp4",
-            "1B2M2Y8AsgTpgAmY7PhCfg==",
-            10i64,
-            "asset-1",
-            AssetFileCategory::Main,
-        ))
+        .body(
+            FilesCreateReq::new()
+                .file_name("clip.mp4")
+                .file_md5("1B2M2Y8AsgTpgAmY7PhCfg==")
+                .file_size(10i64)
+                .asset_id("asset-1")
+                .asset_file_category(AssetFileCategory::Main),
+        )
         .send()
         .await
 }
 
 /// HSS RunImageSynchronize: a `POST` whose 200 body may carry an error code.
+#[allow(deprecated)]
 pub async fn hss_sync(
     config: &Config,
 ) -> Result<huaweicloud_sdk_hss::v5::RunImageSynchronizeOutput> {
@@ -189,7 +191,7 @@ pub async fn hss_sync(
     huaweicloud_sdk_hss::v5::Client::new(config)
         .expect("hss client")
         .run_image_synchronize()
-        .body(RunImageSynchronizeRequestInfo::new(ImageType::PrivateImage))
+        .body(RunImageSynchronizeRequestInfo::new().image_type(ImageType::PrivateImage))
         .send()
         .await
 }

@@ -3,15 +3,35 @@
 /// Width of generated comment lines, prefix included.
 const WIDTH: usize = 100;
 
-/// Refuses text rustdoc would misread: `<`, `>`, `[`, `]` and bare URLs outside backticks.
+/// Refuses text rustdoc would misread outside backticks: what opens an HTML tag (`<` before a
+/// letter, `/`, `!` or `?`), `[` and `]` (links), a paragraph opening with `>` (a quote), and
+/// bare URLs. A comparison such as `x <= 0` or `Hosts > servers` reads as written: comment
+/// wrapping never starts a line with it.
 pub fn check(text: &str) -> Result<(), String> {
+    if text
+        .split("\n\n")
+        .any(|paragraph| paragraph.trim_start().starts_with('>'))
+    {
+        return Err(format!(
+            "description has a paragraph opening with `>` (rustdoc would read a quote): {text:?}"
+        ));
+    }
     for (i, segment) in text.split('`').enumerate() {
         if i % 2 == 1 {
             continue; // inside backticks
         }
-        if let Some(c) = segment.chars().find(|c| matches!(c, '<' | '>' | '[' | ']')) {
+        let tag = segment
+            .split('<')
+            .skip(1)
+            .any(|after| after.starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c)));
+        if tag {
             return Err(format!(
-                "description has `{c}` outside backticks (rustdoc would read it as HTML or a link): {text:?}"
+                "description has `<` opening a tag outside backticks (rustdoc would read it as HTML): {text:?}"
+            ));
+        }
+        if let Some(c) = segment.chars().find(|c| matches!(c, '[' | ']')) {
+            return Err(format!(
+                "description has `{c}` outside backticks (rustdoc would read it as a link): {text:?}"
             ));
         }
         if segment.contains("http://") || segment.contains("https://") {
@@ -108,8 +128,11 @@ fn words(text: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     let mut open = false;
     for word in text.split_whitespace() {
+        // A comparison stays on the line of what it compares: a line opening with `>` is a
+        // quote in Markdown.
+        let comparison = word.starts_with(['<', '>']);
         match words.last_mut() {
-            Some(last) if open => {
+            Some(last) if open || comparison => {
                 last.push(' ');
                 last.push_str(word);
             }
@@ -129,10 +152,23 @@ mod tests {
     #[test]
     fn refuses_html_links_and_bare_urls_outside_code() {
         assert!(check("Size in bytes, `<= 5 GB`, see `https://x`.").is_ok());
-        assert!(check("At most <5>.").is_err());
+        assert!(check("At most <b>5</b>.").is_err());
+        assert!(check("Keep `dx` <= 0; Hosts > servers.").is_ok());
+        assert!(check("> quoted").is_err());
         assert!(check("See [docs].").is_err());
         assert!(check("See https://example.com.").is_err());
         assert!(check("Unclosed `code.").is_err());
+    }
+
+    #[test]
+    fn a_comparison_never_opens_a_line() {
+        let text = format!("{}> b and {}<= c", "word ".repeat(19), "word ".repeat(17));
+        let out = comment(&text, "///", "");
+        assert!(
+            out.lines()
+                .all(|l| !l.starts_with("/// >") && !l.starts_with("/// <")),
+            "{out}"
+        );
     }
 
     #[test]

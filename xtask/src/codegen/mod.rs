@@ -5,6 +5,7 @@
 //! rustfmt, and written only when they change. `--check` renders in memory and lists every
 //! file that would be created, changed or deleted.
 
+mod annotate;
 mod docs;
 mod json;
 mod model;
@@ -67,6 +68,7 @@ fn generate(root: &Path, check: bool) -> Result<usize, String> {
     if services.is_empty() {
         return Err("no specs found under crates/*/openapi/".into());
     }
+    report_coverage(&services);
     let mut files: BTreeMap<PathBuf, String> = BTreeMap::new();
     for service in &services {
         let dir = root
@@ -149,7 +151,30 @@ fn generate(root: &Path, check: bool) -> Result<usize, String> {
     Ok(differ)
 }
 
-/// Every spec, in path order.
+/// Prints how much of each service is described; the rest falls back to wire names, which
+/// `cargo xtask doc-placeholders` reports.
+fn report_coverage(services: &[Service]) {
+    for service in services {
+        let c = annotate::coverage(service);
+        let missing = (c.operations - c.operations_summarised)
+            + (c.fields - c.fields_described)
+            + (c.enum_values - c.enum_values_described);
+        if missing > 0 {
+            println!(
+                "codegen: {}: {missing} undescribed (operations {}/{} summarised, fields {}/{}, enum values {}/{})",
+                service.crate_name,
+                c.operations_summarised,
+                c.operations,
+                c.fields_described,
+                c.fields,
+                c.enum_values_described,
+                c.enum_values
+            );
+        }
+    }
+}
+
+/// Every spec, in path order, with its descriptions applied.
 fn read_specs(root: &Path) -> Result<Vec<Service>, String> {
     let mut paths = Vec::new();
     let crates = root.join("crates");
@@ -159,9 +184,12 @@ fn read_specs(root: &Path) -> Result<Vec<Service>, String> {
         let openapi = entry.path().join("openapi");
         if let Ok(specs) = std::fs::read_dir(&openapi) {
             for spec in specs.flatten() {
-                // `overlay.json` is the importer's input, not a spec.
+                // `overlay.json` is the importer's input and `descriptions.json` the generator's, not specs.
                 if spec.path().extension().is_some_and(|e| e == "json")
-                    && spec.path().file_stem().is_some_and(|s| s != "overlay")
+                    && spec
+                        .path()
+                        .file_stem()
+                        .is_some_and(|s| s != "overlay" && s != "descriptions")
                 {
                     paths.push(spec.path());
                 }
@@ -179,7 +207,25 @@ fn read_specs(root: &Path) -> Result<Vec<Service>, String> {
                 .replace('\\', "/");
             let text = std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read {relative}: {e}"))?;
-            spec::read(&relative, &text)
+            let mut service = spec::read(&relative, &text)?;
+            let descriptions = path.with_file_name("descriptions.json");
+            if let Ok(text) = std::fs::read_to_string(&descriptions) {
+                let shown = format!("{}/openapi/descriptions.json", service.crate_dir());
+                let unmatched = annotate::apply(&mut service, &shown, &text)?;
+                if !unmatched.is_empty() {
+                    eprintln!(
+                        "codegen: {shown}: {} location(s) name nothing in the spec, e.g. {}",
+                        unmatched.len(),
+                        unmatched
+                            .iter()
+                            .take(5)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+            }
+            Ok(service)
         })
         .collect()
 }

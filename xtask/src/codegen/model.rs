@@ -118,11 +118,30 @@ pub struct Field {
     pub ty: Type,
     pub required: bool,
     pub description: Option<String>,
-    /// Limits and format, one sentence each, for the docs.
-    pub notes: Vec<String>,
+    /// Limits, format, default and listed values, rendered after the description.
+    pub facts: Facts,
     pub example: Option<Json>,
     /// The official SDKs mask the value when printing it.
     pub sensitive: bool,
+}
+
+/// What a field's schema states in structured form: the spec's keywords, plus the meanings of
+/// listed values from `descriptions.json`. Numbers are kept as the spec writes them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    pub min_length: Option<String>,
+    pub max_length: Option<String>,
+    pub minimum: Option<String>,
+    pub maximum: Option<String>,
+    pub min_items: Option<String>,
+    pub max_items: Option<String>,
+    pub pattern: Option<String>,
+    /// A `date`/`date-time` format, kept as text.
+    pub date_format: Option<String>,
+    /// The `default`, as code (`10`, `true`, `ACTIVE`).
+    pub default: Option<String>,
+    /// `(value, meaning)` of a field that is not an enum but accepts listed values.
+    pub values: Vec<(String, String)>,
 }
 
 impl Field {
@@ -141,13 +160,34 @@ pub struct Schema {
     pub in_response: bool,
     /// Reachable from some request.
     pub in_request: bool,
+    /// A request model with a required field at some depth: it gets a `missing()` check that
+    /// names the first one not set.
+    pub validated: bool,
+}
+
+impl Schema {
+    /// Whether a field must be set before a request carrying the model is sent. Every model
+    /// field is stored as `Option` and set by name; a model that answers carry requires nothing,
+    /// since the service may leave any field out.
+    pub fn requires(&self, field: &Field) -> bool {
+        field.required && !self.in_response
+    }
 }
 
 #[derive(Debug)]
 pub enum SchemaKind {
     Object(Vec<Field>),
-    /// `(value, description)` pairs.
-    Enum(Vec<(String, Option<String>)>),
+    Enum(Vec<EnumValue>),
+}
+
+/// One value of an enum schema.
+#[derive(Debug)]
+pub struct EnumValue {
+    /// The value on the wire.
+    pub value: String,
+    /// The Rust variant (`UpperCamelCase`, unique within the enum, never `Unknown`).
+    pub variant: String,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -165,6 +205,60 @@ pub struct Param {
     pub explode: bool,
 }
 
+/// The text form of a parameter value: what the operation tables call its `ParamType`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scalar {
+    /// Strings and enums, sent as they are.
+    String,
+    Integer,
+    Number,
+    Boolean,
+}
+
+/// How a query array is written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ListStyle {
+    /// One `key=value` per item.
+    Repeated,
+    /// One value, the items joined with commas.
+    CommaJoined,
+}
+
+impl Param {
+    /// The wire mapping of the parameter's value (of each item, for a list); `None` for a type
+    /// no parameter can carry (refused when the spec is read).
+    pub fn scalar(&self) -> Option<Scalar> {
+        let item = match &self.field.ty {
+            Type::Array(item) => item.as_ref(),
+            other => other,
+        };
+        match item {
+            Type::String | Type::Named(_) => Some(Scalar::String),
+            Type::I32 | Type::I64 => Some(Scalar::Integer),
+            Type::F64 => Some(Scalar::Number),
+            Type::Bool => Some(Scalar::Boolean),
+            _ => None,
+        }
+    }
+
+    /// How a list is sent; `None` for a single value.
+    pub fn list(&self) -> Option<ListStyle> {
+        match (&self.field.ty, self.explode) {
+            (Type::Array(_), true) => Some(ListStyle::Repeated),
+            (Type::Array(_), false) => Some(ListStyle::CommaJoined),
+            _ => None,
+        }
+    }
+
+    /// The key the value is sent under: header names in lower case (as `http` stores them).
+    pub fn wire_key(&self) -> String {
+        match self.location {
+            Location::Header => self.field.wire_name.to_ascii_lowercase(),
+            _ => self.field.wire_name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum BodyKind {
     /// Serialised as JSON.
@@ -178,6 +272,7 @@ pub enum BodyKind {
 #[derive(Debug)]
 pub struct Body {
     pub ty: Type,
+    pub description: Option<String>,
     pub kind: BodyKind,
     pub required: bool,
 }
@@ -243,12 +338,17 @@ pub struct Operation {
     pub summary: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
+    /// Why it is deprecated, and the operation to use instead.
+    pub deprecated_note: Option<String>,
+    pub replacement: Option<String>,
     /// The `Content-Type` request header.
     pub content_type: String,
     /// Request fields from parameters (scope-filled path parameters excluded).
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub output: Output,
+    /// What a bare or streamed answer body holds.
+    pub output_description: Option<String>,
     /// Declared response headers other than the request id, as output fields.
     pub headers: Vec<Field>,
     /// Names of declared response headers that carry the request id (`X-Request-Id`).

@@ -152,9 +152,41 @@ pub fn pascal(name: &str) -> String {
     out
 }
 
+/// The enum variant of a wire value: `UpperCamelCase` of its words, with the signs that carry
+/// meaning spelt out (`UTC+06` is `UtcPlus06`, `-1` is `Minus1`), a leading digit prefixed
+/// with `V` (`0` is `V0`), `Empty` for a value without letters or digits, and a `Value` suffix
+/// for `Self` and for the name of the catch-all `Unknown(String)`.
+pub fn variant(value: &str) -> String {
+    let spelt = value.replace('+', " plus ");
+    let spelt = match spelt.strip_prefix('-') {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("minus {rest}"),
+        _ => spelt,
+    };
+    let name = pascal(&spelt);
+    match name.as_str() {
+        "" => "Empty".to_owned(),
+        // The catch-all variant, and the one keyword `UpperCamelCase` can produce.
+        "Unknown" | "Self" => format!("{name}Value"),
+        _ => name,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn enum_variants_are_identifiers() {
+        assert_eq!(variant("hss.version.premium"), "HssVersionPremium");
+        assert_eq!(variant("UTC+06"), "UtcPlus06");
+        assert_eq!(variant("-1"), "Minus1");
+        assert_eq!(variant("0"), "V0");
+        assert_eq!(variant("file/process hash"), "FileProcessHash");
+        assert_eq!(variant("unknown"), "UnknownValue");
+        assert_eq!(variant("*"), "Empty");
+        assert_eq!(variant("self"), "SelfValue");
+        assert_eq!(variant("PARTIAL_SUCCEED"), "PartialSucceed");
+    }
 
     #[test]
     fn names() {

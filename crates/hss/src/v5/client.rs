@@ -74,9 +74,15 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
 /// Client of the HSS v5 API. Cheap to clone: clones share one connection pool and credentials
 /// cache.
 ///
-/// Each operation is a method (the API name in snake case: `ListRepos` is `list_repos`) returning a
-/// builder with one setter per field; `send().await` checks required fields, signs and sends the
-/// request, retries it when that is safe, and decodes the answer.
+/// Each operation is a method (the API name in snake case: `ListAppWhitelistPolicyProcess` is
+/// `list_app_whitelist_policy_process`) returning a builder with one setter per field;
+/// `send().await` checks required fields, signs and sends the request, retries it when that is
+/// safe, and decodes the answer.
+///
+/// The endpoint's region comes from the `Config` (`Config::with_region`). Some operations also take
+/// a `region` field, sent as the `region` header: the region whose resources the operation reads or
+/// changes, such as `cn-north-4`. It does not choose the endpoint; leave it unset to act on the
+/// endpoint's region.
 #[derive(Debug, Clone)]
 pub struct Client {
     executor: Executor,

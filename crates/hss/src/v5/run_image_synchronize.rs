@@ -25,7 +25,7 @@ impl Client {
     /// `POST /v5/{project_id}/image/synchronize` ([API
     /// Explorer](https://console.huaweicloud.com/apiexplorer/#/openapi/HSS/doc?version=v5&api=RunImageSynchronize))
     ///
-    /// The official SDKs mark this operation deprecated.
+    /// This API is deprecated.
     ///
     /// The service reports some failures with a 2xx status: an answer whose `error_code` is not 0
     /// is returned as `Err`, a service error whose code is that `error_code` and whose message is
@@ -45,21 +45,24 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
+    /// # #[allow(deprecated)]
+    /// # async fn example() -> huaweicloud_sdk_hss::Result<()> {
+    /// use huaweicloud_sdk_hss::Config;
     /// use huaweicloud_sdk_hss::v5::Client;
     /// use huaweicloud_sdk_hss::v5::models;
     ///
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .run_image_synchronize()
-    ///     .body(models::RunImageSynchronizeRequestInfo::new("private_image"))
+    ///     .body(models::RunImageSynchronizeRequestInfo::new()
+    ///         .image_type(models::ImageType::PrivateImage))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
     /// # Ok(())
     /// # }
     /// ```
+    #[deprecated(note = "This API is deprecated.")]
     pub fn run_image_synchronize(&self) -> RunImageSynchronize {
         RunImageSynchronize {
             client: self.clone(),
@@ -80,28 +83,37 @@ pub struct RunImageSynchronizeRequest {
     /// Enterprise project ID: `0` (the default) for the default enterprise project,
     /// `all_granted_eps` for all enterprise projects.
     ///
-    /// Length 1 to 256 characters.
+    /// Length: 1 to 256 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub enterprise_project_id: Option<String>,
     /// ID of the region of the assets, such as `cn-north-4`.
     ///
-    /// Length 0 to 128 characters.
+    /// Length: 0 to 128 characters.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub region: Option<String>,
-    /// The JSON body. Required.
+    /// Request body. The JSON body. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::RunImageSynchronizeRequestInfo>,
 }
 
 impl RunImageSynchronizeRequest {
-    /// A construction error naming the first required field that is not set.
+    /// A construction error naming the first required field that is not set
+    /// (`body.items[2].id` inside the body).
     fn check(&self) -> Result<()> {
         required(self.body.as_ref(), OPERATION, "body")?;
+        if let Some(path) = self
+            .body
+            .as_ref()
+            .and_then(|body| body.missing_required().map(|path| format!("body.{path}")))
+        {
+            return required(None::<()>, OPERATION, &path);
+        }
         Ok(())
     }
 
     /// Sends the request with `client`; see [`Client::run_image_synchronize`].
     pub async fn send(self, client: &Client) -> Result<RunImageSynchronizeOutput> {
+        self.check()?;
         let body = required(self.body, OPERATION, "body")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.query_opt("enterprise_project_id", self.enterprise_project_id);
@@ -146,6 +158,8 @@ impl Operation for RunImageSynchronizeRequest {
     type Output = RunImageSynchronizeOutput;
 }
 
+/// Synchronize the image list from SWR.
+///
 /// Builder of the RunImageSynchronize request, from [`Client::run_image_synchronize`]: one setter
 /// per field, then [`send`](RunImageSynchronize::send). Missing required fields are reported by
 /// `send` (and [`build`](RunImageSynchronize::build)) before any I/O.
@@ -160,7 +174,7 @@ impl RunImageSynchronize {
     /// Enterprise project ID: `0` (the default) for the default enterprise project,
     /// `all_granted_eps` for all enterprise projects.
     ///
-    /// Length 1 to 256 characters.
+    /// Length: 1 to 256 characters.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.input.enterprise_project_id = Some(value.into());
         self
@@ -168,13 +182,13 @@ impl RunImageSynchronize {
 
     /// ID of the region of the assets, such as `cn-north-4`.
     ///
-    /// Length 0 to 128 characters.
+    /// Length: 0 to 128 characters.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.input.region = Some(value.into());
         self
     }
 
-    /// The request body. Required.
+    /// Request body. Required.
     pub fn body(mut self, value: impl Into<models::RunImageSynchronizeRequestInfo>) -> Self {
         self.input.body = Some(value.into());
         self
@@ -202,12 +216,12 @@ impl RunImageSynchronize {
 pub struct RunImageSynchronizeOutput {
     /// Error code: 0 on success. A non-zero code is returned as a service error instead.
     ///
-    /// From 0 to 10.
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i32>,
     /// Error description (`success` on success).
     ///
-    /// Length 1 to 128 characters.
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.

@@ -26,9 +26,10 @@ pub static ENDPOINTS: ServiceEndpoints = ServiceEndpoints {
 /// Client of the MetaStudio v1 API. Cheap to clone: clones share one connection pool and
 /// credentials cache.
 ///
-/// Each operation is a method (the API name in snake case: `ListRepos` is `list_repos`) returning a
-/// builder with one setter per field; `send().await` checks required fields, signs and sends the
-/// request, retries it when that is safe, and decodes the answer.
+/// Each operation is a method (the API name in snake case: `List2dModelTrainingJob` is
+/// `list_2d_model_training_job`) returning a builder with one setter per field; `send().await`
+/// checks required fields, signs and sends the request, retries it when that is safe, and decodes
+/// the answer.
 #[derive(Debug, Clone)]
 pub struct Client {
     executor: Executor,

@@ -46,15 +46,20 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
+    /// # async fn example() -> huaweicloud_sdk_metastudio::Result<()> {
+    /// use huaweicloud_sdk_metastudio::Config;
     /// use huaweicloud_sdk_metastudio::v1::Client;
     /// use huaweicloud_sdk_metastudio::v1::models;
     ///
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .create_file()
-    ///     .body(models::FilesCreateReq::new("1.png", "n58IG6hfM7vqI4K0vnWpog==", 1048576, "8cb2f48a2cb006154794741933421100", "MAIN"))
+    ///     .body(models::FilesCreateReq::new()
+    ///         .file_name("1.png")
+    ///         .file_md5("n58IG6hfM7vqI4K0vnWpog==")
+    ///         .file_size(1048576)
+    ///         .asset_id("8cb2f48a2cb006154794741933421100")
+    ///         .asset_file_category(models::AssetFileCategory::Main))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -82,20 +87,29 @@ pub struct CreateFileRequest {
     /// characters are not allowed.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub x_app_user_id: Option<String>,
-    /// The JSON body. Required.
+    /// Request body. The JSON body. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::FilesCreateReq>,
 }
 
 impl CreateFileRequest {
-    /// A construction error naming the first required field that is not set.
+    /// A construction error naming the first required field that is not set
+    /// (`body.items[2].id` inside the body).
     fn check(&self) -> Result<()> {
         required(self.body.as_ref(), OPERATION, "body")?;
+        if let Some(path) = self
+            .body
+            .as_ref()
+            .and_then(|body| body.missing_required().map(|path| format!("body.{path}")))
+        {
+            return required(None::<()>, OPERATION, &path);
+        }
         Ok(())
     }
 
     /// Sends the request with `client`; see [`Client::create_file`].
     pub async fn send(self, client: &Client) -> Result<CreateFileOutput> {
+        self.check()?;
         let body = required(self.body, OPERATION, "body")?;
         let mut request = OperationRequest::new(PATH).header("content-type", "application/json");
         request = request.header_opt("x-app-userid", self.x_app_user_id);
@@ -125,6 +139,8 @@ impl Operation for CreateFileRequest {
     type Output = CreateFileOutput;
 }
 
+/// Create a file and get its upload URL.
+///
 /// Builder of the CreateFile request, from [`Client::create_file`]: one setter per field, then
 /// [`send`](CreateFile::send). Missing required fields are reported by `send` (and
 /// [`build`](CreateFile::build)) before any I/O.
@@ -143,7 +159,7 @@ impl CreateFile {
         self
     }
 
-    /// The request body. Required.
+    /// Request body. Required.
     pub fn body(mut self, value: impl Into<models::FilesCreateReq>) -> Self {
         self.input.body = Some(value.into());
         self

@@ -45,8 +45,8 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
+    /// # async fn example() -> huaweicloud_sdk_metastudio::Result<()> {
+    /// use huaweicloud_sdk_metastudio::Config;
     /// use huaweicloud_sdk_metastudio::v1::Client;
     ///
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
@@ -77,12 +77,12 @@ impl Client {
 pub struct ListPictureModelingJobsRequest {
     /// Offset: the query starts from this item. Defaults to 0.
     ///
-    /// From 0 to 2147483647.
+    /// Range: 0 to 2147483647.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub offset: Option<i32>,
     /// Items per page. Defaults to 10.
     ///
-    /// From 1 to 100.
+    /// Range: 1 to 100.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i32>,
     /// Job states to list; all states when unset. Several states are sent comma-separated
@@ -167,6 +167,8 @@ impl Operation for ListPictureModelingJobsRequest {
     type Output = ListPictureModelingJobsOutput;
 }
 
+/// List stylized picture modeling jobs.
+///
 /// Builder of the ListPictureModelingJobs request, from [`Client::list_picture_modeling_jobs`]: one
 /// setter per field, then [`send`](ListPictureModelingJobs::send). Missing required fields are
 /// reported by `send` (and [`build`](ListPictureModelingJobs::build)) before any I/O.
@@ -180,7 +182,7 @@ pub struct ListPictureModelingJobs {
 impl ListPictureModelingJobs {
     /// Offset: the query starts from this item. Defaults to 0.
     ///
-    /// From 0 to 2147483647.
+    /// Range: 0 to 2147483647.
     pub fn offset(mut self, value: impl Into<i32>) -> Self {
         self.input.offset = Some(value.into());
         self
@@ -188,7 +190,7 @@ impl ListPictureModelingJobs {
 
     /// Items per page. Defaults to 10.
     ///
-    /// From 1 to 100.
+    /// Range: 1 to 100.
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
         self.input.limit = Some(value.into());
         self
@@ -263,7 +265,7 @@ impl ListPictureModelingJobs {
 pub struct ListPictureModelingJobsOutput {
     /// Total number of picture modeling jobs matching the filters.
     ///
-    /// From 0 to 2147483647.
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
     /// The picture modeling jobs of this page.

@@ -40,8 +40,8 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
+    /// # async fn example() -> huaweicloud_sdk_projectman::Result<()> {
+    /// use huaweicloud_sdk_projectman::Config;
     /// use huaweicloud_sdk_projectman::v4::Client;
     ///
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
@@ -89,7 +89,8 @@ pub struct DownloadImageFileRequest {
 }
 
 impl DownloadImageFileRequest {
-    /// A construction error naming the first required field that is not set.
+    /// A construction error naming the first required field that is not set
+    /// (`body.items[2].id` inside the body).
     fn check(&self) -> Result<()> {
         required(self.project_id.as_ref(), OPERATION, "project_id")?;
         required(self.image_uri.as_ref(), OPERATION, "image_uri")?;
@@ -130,6 +131,8 @@ impl Operation for DownloadImageFileRequest {
     type Output = DownloadImageFileOutput;
 }
 
+/// Download an image embedded in a work item.
+///
 /// Builder of the DownloadImageFile request, from [`Client::download_image_file`]: one setter per
 /// field, then [`send`](DownloadImageFile::send). Missing required fields are reported by `send`
 /// (and [`build`](DownloadImageFile::build)) before any I/O.

@@ -48,8 +48,8 @@ impl Client {
     /// # Example
     ///
     /// ```no_run
-    /// # async fn example() -> huaweicloud_sdk_core::Result<()> {
-    /// use huaweicloud_sdk_core::Config;
+    /// # async fn example() -> huaweicloud_sdk_swr::Result<()> {
+    /// use huaweicloud_sdk_swr::Config;
     /// use huaweicloud_sdk_swr::v2::Client;
     ///
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
@@ -103,7 +103,8 @@ pub struct ShowInstanceArtifactRequest {
 }
 
 impl ShowInstanceArtifactRequest {
-    /// A construction error naming the first required field that is not set.
+    /// A construction error naming the first required field that is not set
+    /// (`body.items[2].id` inside the body).
     fn check(&self) -> Result<()> {
         required(self.instance_id.as_ref(), OPERATION, "instance_id")?;
         required(self.namespace_name.as_ref(), OPERATION, "namespace_name")?;
@@ -159,6 +160,8 @@ impl Operation for ShowInstanceArtifactRequest {
     type Output = ShowInstanceArtifactOutput;
 }
 
+/// Show an artifact version of an enterprise instance.
+///
 /// Builder of the ShowInstanceArtifact request, from [`Client::show_instance_artifact`]: one setter
 /// per field, then [`send`](ShowInstanceArtifact::send). Missing required fields are reported by
 /// `send` (and [`build`](ShowInstanceArtifact::build)) before any I/O.

@@ -1,9 +1,8 @@
 //! The module file, the client, and each operation's client method.
 
 use super::super::docs;
-use super::super::model::{Operation, Service};
+use super::super::model::{Location, Service};
 use super::banner;
-use super::example::example;
 
 /// `<module>/mod.rs`.
 pub fn module(service: &Service) -> String {
@@ -70,19 +69,40 @@ pub fn client(service: &Service) -> String {
         service.host_pattern
     ));
 
-    out.push_str(&docs::comment(
-        &format!(
-            "Client of the {title} {module} API. Cheap to clone: clones share one connection pool \
-             and credentials cache.\n\nEach operation is a method (the API name in snake case: \
-             `ListRepos` is `list_repos`) returning a builder with one setter per field; \
-             `send().await` checks required fields, signs and sends the request, retries it when \
-             that is safe, and decodes the answer.",
-            title = service.title,
-            module = service.module
-        ),
-        "///",
-        "",
-    ));
+    // Naming is shown with an operation of this service: a listing of several words if any.
+    let named = service
+        .operations
+        .iter()
+        .find(|op| op.id.starts_with("List") && op.snake.matches('_').count() >= 2)
+        .or_else(|| service.operations.first());
+    let naming = named.map_or_else(String::new, |op| {
+        format!(
+            " (the API name in snake case: `{}` is `{}`)",
+            op.id, op.snake
+        )
+    });
+    let mut doc = format!(
+        "Client of the {title} {module} API. Cheap to clone: clones share one connection pool \
+         and credentials cache.\n\nEach operation is a method{naming} returning a builder with \
+         one setter per field; `send().await` checks required fields, signs and sends the \
+         request, retries it when that is safe, and decodes the answer.",
+        title = service.title,
+        module = service.module
+    );
+    let region_header = service.operations.iter().any(|op| {
+        op.params.iter().any(|p| {
+            p.location == Location::Header && p.field.wire_name.eq_ignore_ascii_case("region")
+        })
+    });
+    if region_header {
+        doc.push_str(
+            "\n\nThe endpoint's region comes from the `Config` (`Config::with_region`). Some \
+             operations also take a `region` field, sent as the `region` header: the region \
+             whose resources the operation reads or changes, such as `cn-north-4`. It does not \
+             choose the endpoint; leave it unset to act on the endpoint's region.",
+        );
+    }
+    out.push_str(&docs::comment(&doc, "///", ""));
     out.push_str("#[derive(Debug, Clone)]\npub struct Client {\n    executor: Executor,\n}\n\nimpl Client {\n");
     out.push_str(&docs::comment(
         &format!(
@@ -97,64 +117,4 @@ pub fn client(service: &Service) -> String {
     out.push_str("    pub fn new(config: &Config) -> Result<Self> {\n        Ok(Self {\n            executor: Executor::new(config, &ENDPOINTS)?,\n        })\n    }\n\n");
     out.push_str("    /// The executor requests go through.\n    pub(crate) fn executor(&self) -> &Executor {\n        &self.executor\n    }\n}\n");
     out
-}
-
-/// The operation's method on the client, in the operation's own file.
-pub fn method(service: &Service, op: &Operation) -> Result<String, String> {
-    let mut text = match &op.summary {
-        Some(summary) => summary.trim().to_owned(),
-        None => format!("Calls {}.", op.id),
-    };
-    if let Some(description) = &op.description {
-        text.push_str("\n\n");
-        text.push_str(description.trim());
-    }
-    text.push_str(&format!(
-        "\n\n`{} {}` ([API Explorer]({}))",
-        op.method,
-        op.path,
-        service.explorer_url(&op.id)
-    ));
-    if op.deprecated {
-        text.push_str("\n\nThe official SDKs mark this operation deprecated.");
-    }
-    if let Some(rule) = &op.body_error {
-        text.push_str(&format!(
-            "\n\nThe service reports some failures with a 2xx status: an answer whose `{}` is not \
-             {} is returned as `Err`, a service error whose code is that `{}` and whose message \
-             is `{}`.",
-            rule.code, rule.success, rule.code, rule.message
-        ));
-    }
-    text.push_str("\n\n# Errors\n\n");
-    if op.errors.is_empty() {
-        text.push_str(
-            "A service error (`Error::service_error`) for an HTTP error answer; a construction \
-             error, before any I/O, when a required field is missing.",
-        );
-    } else {
-        text.push_str("A service error (`Error::service_error`) for answers such as:\n");
-        for (status, description) in &op.errors {
-            text.push_str(&format!("\n- `{status}`: {}", description.trim()));
-        }
-        text.push_str(
-            "\n\nMissing required fields are construction errors, raised before any I/O.",
-        );
-    }
-    let mut out = String::from("impl Client {\n");
-    out.push_str(&docs::comment(&text, "///", "    "));
-    out.push_str("    ///\n    /// # Example\n    ///\n");
-    for line in example(service, op)?.lines() {
-        if line.is_empty() {
-            out.push_str("    ///\n");
-        } else {
-            out.push_str(&format!("    /// {line}\n"));
-        }
-    }
-    out.push_str(&format!(
-        "    pub fn {snake}(&self) -> {id} {{\n        {id} {{\n            client: self.clone(),\n            input: {id}Request::default(),\n        }}\n    }}\n}}\n\n",
-        snake = op.snake,
-        id = op.id
-    ));
-    Ok(out)
 }

@@ -2,7 +2,7 @@
 //! and the module's `OPERATIONS` table. Constants only, so the service crates compile no code
 //! for them; the local crate's mock endpoint reads them to decode what it receives.
 
-use super::super::model::{BodyKind, Location, Operation, Param, Service, Type};
+use super::super::model::{BodyKind, ListStyle, Location, Operation, Param, Scalar, Service, Type};
 
 /// The `Operation` implementation of the operation's request type.
 pub fn operation_impl(service: &Service, op: &Operation) -> Result<String, String> {
@@ -37,29 +37,22 @@ fn param_expr(service: &Service, op: &Operation, param: &Param) -> Result<String
         Location::Query => "query",
         Location::Header => "header",
     };
-    let (item, list) = match &param.field.ty {
-        Type::Array(item) => (
-            item.as_ref(),
-            Some(if param.explode {
-                "Repeated"
-            } else {
-                "CommaJoined"
-            }),
-        ),
-        other => (other, None),
-    };
-    let ty = match item {
-        Type::String | Type::Named(_) => "String",
-        Type::I32 | Type::I64 => "Integer",
-        Type::F64 => "Number",
-        Type::Bool => "Boolean",
-        other => {
+    let ty = match param.scalar() {
+        Some(Scalar::String) => "String",
+        Some(Scalar::Integer) => "Integer",
+        Some(Scalar::Number) => "Number",
+        Some(Scalar::Boolean) => "Boolean",
+        None => {
             return Err(format!(
-                "{}: {} parameter {} has type {other:?}, which a parameter cannot carry",
-                service.spec_path, op.id, param.field.wire_name
+                "{}: {} parameter {} has type {:?}, which a parameter cannot carry",
+                service.spec_path, op.id, param.field.wire_name, param.field.ty
             ));
         }
     };
+    let list = param.list().map(|style| match style {
+        ListStyle::Repeated => "Repeated",
+        ListStyle::CommaJoined => "CommaJoined",
+    });
     let mut out = format!(
         "Param::{constructor}({:?}, {:?}, ParamType::{ty})",
         param.field.wire_name, param.field.attr_name

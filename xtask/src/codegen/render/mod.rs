@@ -3,12 +3,15 @@
 
 mod client;
 mod example;
+mod facts;
 mod info;
+mod method;
 mod operation;
 mod paginate;
 mod registry;
 mod schema;
 mod send;
+mod validate;
 
 pub use client::{client, module};
 pub use info::table as operations_table;
@@ -18,6 +21,19 @@ pub use schema::{models_module, schema};
 
 use super::docs;
 use super::model::{Field, Type};
+
+/// Derives `Deserialize` with the `roundtrip` feature (request types).
+pub const ROUNDTRIP_DE: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Deserialize))]";
+
+/// Derives `Serialize` with the `roundtrip` feature (answers).
+pub const ROUNDTRIP_SER: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Serialize))]";
+
+/// `#[serde(..)]` lines made conditional on the `roundtrip` feature.
+pub fn roundtrip_only(attrs: &str) -> String {
+    attrs
+        .replace("#[serde(", "#[cfg_attr(feature = \"roundtrip\", serde(")
+        .replace(")]\n", "))]\n")
+}
 
 /// First line of every generated file.
 pub fn banner(spec: &str) -> String {
@@ -53,9 +69,10 @@ pub fn field_doc(field: &Field, what: &str, required: bool, indent: &str) -> Str
     if required {
         text.push_str(" Required.");
     }
-    if !field.notes.is_empty() {
+    let facts = facts::sentences(&field.facts);
+    if !facts.is_empty() {
         text.push_str("\n\n");
-        text.push_str(&field.notes.join(" "));
+        text.push_str(&facts.join(" "));
     }
     docs::comment(&text, "///", indent)
 }

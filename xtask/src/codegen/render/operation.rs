@@ -5,20 +5,10 @@ use super::super::model::{
     BodyKind, Field, Location, Operation, Output, SchemaKind, Service, Type,
 };
 use super::send::request_send;
-use super::{banner, field_doc, rust_type, serde_attrs, setter, text_helpers};
-
-/// Derives `Deserialize` with the `roundtrip` feature (request types).
-pub const ROUNDTRIP_DE: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Deserialize))]";
-
-/// Derives `Serialize` with the `roundtrip` feature (answers).
-pub const ROUNDTRIP_SER: &str = "#[cfg_attr(feature = \"roundtrip\", derive(serde::Serialize))]";
-
-/// `#[serde(..)]` lines made conditional on the `roundtrip` feature.
-pub fn roundtrip_only(attrs: &str) -> String {
-    attrs
-        .replace("#[serde(", "#[cfg_attr(feature = \"roundtrip\", serde(")
-        .replace(")]\n", "))]\n")
-}
+use super::{
+    ROUNDTRIP_DE, ROUNDTRIP_SER, banner, field_doc, roundtrip_only, rust_type, serde_attrs, setter,
+    text_helpers,
+};
 
 /// The operation's file.
 pub fn operation(service: &Service, op: &Operation) -> Result<String, String> {
@@ -39,10 +29,10 @@ pub fn operation(service: &Service, op: &Operation) -> Result<String, String> {
         "/// Path template; `{{name}}` placeholders are filled and percent-encoded.\nconst PATH: &str = {:?};\n\n",
         op.path
     ));
-    out.push_str(&super::client::method(service, op)?);
+    out.push_str(&super::method::method(service, op)?);
     out.push_str(&request_struct(op));
     out.push_str(&format!("impl {id}Request {{\n"));
-    out.push_str(&check(op));
+    out.push_str(&check(service, op));
     out.push_str(&request_send(service, op)?);
     out.push_str("}\n\n");
     out.push_str(&super::info::operation_impl(service, op)?);
@@ -131,7 +121,13 @@ fn imports(service: &Service, op: &Operation) -> String {
             multipart_helpers(service, &body.ty, &mut wire);
         }
     }
-    if op.params.iter().any(|p| p.field.required) || op.body.as_ref().is_some_and(|b| b.required) {
+    let nested = op.body.as_ref().is_some_and(|body| {
+        super::validate::missing_expr(service, &body.ty, "body", "body", 0).is_some()
+    });
+    if nested
+        || op.params.iter().any(|p| p.field.required)
+        || op.body.as_ref().is_some_and(|b| b.required)
+    {
         wire.push("required");
     }
     wire.sort_unstable();
@@ -222,8 +218,13 @@ fn request_struct(op: &Operation) -> String {
             BodyKind::Multipart => "The `multipart/form-data` body: one part per field.",
         };
         let required = if body.required { " Required." } else { "" };
+        let what = match &body.description {
+            Some(d) => format!("{} {what}", d.trim()),
+            None => what.to_owned(),
+        };
+        out.push_str(&docs::comment(&format!("{what}{required}"), "///", "    "));
         out.push_str(&format!(
-            "    /// {what}{required}\n    #[cfg_attr(feature = \"roundtrip\", serde(default))]\n    pub body: Option<{}>,\n",
+            "    #[cfg_attr(feature = \"roundtrip\", serde(default))]\n    pub body: Option<{}>,\n",
             rust_type(&body.ty, "models::")
         ));
     }
@@ -231,9 +232,9 @@ fn request_struct(op: &Operation) -> String {
     out
 }
 
-/// `check`: the required fields are set.
-fn check(op: &Operation) -> String {
-    let mut out = "    /// A construction error naming the first required field that is not set.\n    fn check(&self) -> Result<()> {\n".to_owned();
+/// `check`: the required fields are set, those of the body at any depth included.
+fn check(service: &Service, op: &Operation) -> String {
+    let mut out = "    /// A construction error naming the first required field that is not set\n    /// (`body.items[2].id` inside the body).\n    fn check(&self) -> Result<()> {\n".to_owned();
     let mut any = false;
     for param in op.params.iter().filter(|p| p.field.required) {
         any = true;
@@ -245,6 +246,16 @@ fn check(op: &Operation) -> String {
     if op.body.as_ref().is_some_and(|b| b.required) {
         any = true;
         out.push_str("        required(self.body.as_ref(), OPERATION, \"body\")?;\n");
+    }
+    if let Some(expr) = op
+        .body
+        .as_ref()
+        .and_then(|body| super::validate::missing_expr(service, &body.ty, "body", "body", 0))
+    {
+        any = true;
+        out.push_str(&format!(
+            "        if let Some(path) = self.body.as_ref().and_then(|body| {expr}) {{\n            return required(None::<()>, OPERATION, &path);\n        }}\n"
+        ));
     }
     out.push_str("        Ok(())\n    }\n\n");
     if any {
@@ -280,11 +291,16 @@ fn request_debug(op: &Operation) -> String {
 
 fn builder(op: &Operation) -> String {
     let id = &op.id;
+    let summary = op
+        .summary
+        .as_deref()
+        .map(|s| format!("{}\n\n", s.trim()))
+        .unwrap_or_default();
     let mut out = docs::comment(
         &format!(
-            "Builder of the {id} request, from [`Client::{snake}`]: one setter per field, then \
-             [`send`]({id}::send). Missing required fields are reported by `send` (and \
-             [`build`]({id}::build)) before any I/O.",
+            "{summary}Builder of the {id} request, from [`Client::{snake}`]: one setter per \
+             field, then [`send`]({id}::send). Missing required fields are reported by `send` \
+             (and [`build`]({id}::build)) before any I/O.",
             snake = op.snake
         ),
         "///",
@@ -312,8 +328,13 @@ fn builder(op: &Operation) -> String {
     }
     if let Some(body) = &op.body {
         let required = if body.required { " Required." } else { "" };
+        let what = body
+            .description
+            .as_deref()
+            .map_or("The request body.", str::trim);
+        out.push_str(&docs::comment(&format!("{what}{required}"), "///", "    "));
         out.push_str(&format!(
-            "    /// The request body.{required}\n    pub fn body(mut self, value: impl Into<{}>) -> Self {{\n        self.input.body = Some(value.into());\n        self\n    }}\n\n",
+            "    pub fn body(mut self, value: impl Into<{}>) -> Self {{\n        self.input.body = Some(value.into());\n        self\n    }}\n\n",
             rust_type(&body.ty, "models::")
         ));
     }
@@ -353,12 +374,20 @@ fn header_fields(op: &Operation) -> String {
 
 fn output(op: &Operation) -> String {
     let id = &op.id;
+    let body_doc = |fallback: &str| {
+        docs::comment(
+            op.output_description.as_deref().map_or(fallback, str::trim),
+            "///",
+            "    ",
+        )
+    };
     let snake = &op.snake;
     match &op.output {
         Output::Binary => {
             let headers = header_fields(op).replace("    #[serde(skip)]\n", "");
+            let body_doc = body_doc("The response body.");
             format!(
-                "/// The answer of [`Client::{snake}`]: the body as a stream, not yet read.\n///\n/// Write it with [`ByteStream::write_to`] (bounded memory), read it with\n/// [`ByteStream::into_async_read`], or take it whole with [`ByteStream::collect`].\n#[derive(Debug)]\n#[non_exhaustive]\npub struct {id}Output {{\n    /// The response body.\n    pub body: ByteStream,\n    /// `Content-Type` of the response, when sent.\n    pub content_type: Option<String>,\n    /// `Content-Length` of the response, when sent (absent for chunked answers).\n    pub content_length: Option<u64>,\n{headers}}}\n"
+                "/// The answer of [`Client::{snake}`]: the body as a stream, not yet read.\n///\n/// Write it with [`ByteStream::write_to`] (bounded memory), read it with\n/// [`ByteStream::into_async_read`], or take it whole with [`ByteStream::collect`].\n#[derive(Debug)]\n#[non_exhaustive]\npub struct {id}Output {{\n{body_doc}    pub body: ByteStream,\n    /// `Content-Type` of the response, when sent.\n    pub content_type: Option<String>,\n    /// `Content-Length` of the response, when sent (absent for chunked answers).\n    pub content_length: Option<u64>,\n{headers}}}\n"
             )
         }
         Output::Empty => format!(
@@ -366,7 +395,8 @@ fn output(op: &Operation) -> String {
             header_fields(op)
         ),
         Output::Whole(ty) => format!(
-            "/// The answer of [`Client::{snake}`]: the service answers with a bare JSON value, held in\n/// `body`. With the `roundtrip` feature it serialises back to that value.\n#[derive(Debug, Clone, Default, PartialEq, Deserialize)]\n{ROUNDTRIP_SER}\n#[serde(transparent)]\n#[non_exhaustive]\npub struct {id}Output {{\n    /// The JSON document of the answer.\n    pub body: Option<{}>,\n{}}}\n",
+            "/// The answer of [`Client::{snake}`]: the service answers with a bare JSON value, held in\n/// `body`. With the `roundtrip` feature it serialises back to that value.\n#[derive(Debug, Clone, Default, PartialEq, Deserialize)]\n{ROUNDTRIP_SER}\n#[serde(transparent)]\n#[non_exhaustive]\npub struct {id}Output {{\n{}    pub body: Option<{}>,\n{}}}\n",
+            body_doc("The JSON document of the answer."),
             rust_type(ty, "models::"),
             header_fields(op)
         ),

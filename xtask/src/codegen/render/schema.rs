@@ -1,7 +1,7 @@
 //! Models: one file per component schema, and `models/mod.rs`.
 
 use super::super::docs;
-use super::super::model::{Field, Schema, SchemaKind, Service, Type};
+use super::super::model::{EnumValue, Field, Schema, SchemaKind, Service};
 use super::super::names;
 use super::{banner, field_doc, rust_type, serde_attrs, setter};
 
@@ -13,13 +13,14 @@ pub fn models_module(service: &Service) -> String {
         service.title, service.module
     ));
     for schema in &service.schemas {
-        out.push_str(&format!("mod {};\n", names::file_stem(&schema.name)));
+        // `snake` keeps a keyword a raw identifier (`mod r#type;` is the file `type.rs`).
+        out.push_str(&format!("mod {};\n", names::snake(&schema.name)));
     }
     out.push('\n');
     for schema in &service.schemas {
         out.push_str(&format!(
             "pub use {}::{};\n",
-            names::file_stem(&schema.name),
+            names::snake(&schema.name),
             schema.name
         ));
     }
@@ -34,24 +35,17 @@ pub fn schema(service: &Service, schema: &Schema) -> Result<String, String> {
     }
 }
 
-/// Whether a model field is stored as `Option`: optional fields, and every field of a model
-/// that answers carry (the service may leave any out).
-pub fn stored_optional(schema: &Schema, field: &Field) -> bool {
-    !field.required || schema.in_response
-}
-
 fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String, String> {
     let name = &schema.name;
     let mut out = banner(&service.spec_path);
     let has_file = fields.iter().any(|f| f.ty.has_file());
     let sensitive = fields.iter().any(|f| f.sensitive);
-    let required: Vec<&Field> = fields
+    if let Some(f) = fields
         .iter()
-        .filter(|f| !stored_optional(schema, f))
-        .collect();
-    if let Some(f) = fields.iter().find(|f| f.bare_name() == "new") {
+        .find(|f| matches!(f.bare_name(), "new" | "missing_required"))
+    {
         return Err(format!(
-            "{}: model `{name}` has a field `{}` that collides with its constructor",
+            "{}: model `{name}` has a field `{}` that collides with a method of the model",
             service.spec_path, f.wire_name
         ));
     }
@@ -95,10 +89,7 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     if !sensitive {
         derives.push("Debug");
     }
-    derives.push("Clone");
-    if required.is_empty() {
-        derives.push("Default");
-    }
+    derives.extend(["Clone", "Default"]);
     if !has_file {
         derives.push("PartialEq");
     }
@@ -110,11 +101,11 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
     }
     let mut roundtrip = String::new();
     if !serialize && !has_file {
-        roundtrip.push_str(super::operation::ROUNDTRIP_SER);
+        roundtrip.push_str(super::ROUNDTRIP_SER);
         roundtrip.push('\n');
     }
     if !deserialize {
-        roundtrip.push_str(super::operation::ROUNDTRIP_DE);
+        roundtrip.push_str(super::ROUNDTRIP_DE);
         roundtrip.push('\n');
     }
     out.push_str(&format!(
@@ -122,80 +113,57 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         derives.join(", ")
     ));
     for field in fields {
-        let optional = stored_optional(schema, field);
         out.push_str(&field_doc(
             field,
             "JSON property",
-            field.required && !optional,
+            schema.requires(field),
             "    ",
         ));
         let attrs = serde_attrs(
             field,
             &field.wire_name,
             &[field.attr_name.as_str()],
-            optional,
+            true,
             &[],
         );
         if serialize || deserialize {
             out.push_str(&attrs);
         } else {
-            out.push_str(&super::operation::roundtrip_only(&attrs));
+            out.push_str(&super::roundtrip_only(&attrs));
         }
-        let ty = rust_type(&field.ty, "super::");
-        let ty = if optional {
-            format!("Option<{ty}>")
-        } else {
-            ty
-        };
-        out.push_str(&format!("    pub {}: {ty},\n", field.rust_name));
+        out.push_str(&format!(
+            "    pub {}: Option<{}>,\n",
+            field.rust_name,
+            rust_type(&field.ty, "super::")
+        ));
     }
     out.push_str("}\n\n");
 
     out.push_str(&format!("impl {name} {{\n"));
-    if required.is_empty() {
-        out.push_str(&format!(
-            "    /// An empty `{name}`; set its fields with the setters.\n    pub fn new() -> Self {{\n        Self::default()\n    }}\n\n"
-        ));
+    let required = if fields.iter().any(|f| schema.requires(f)) {
+        " The fields marked required must be set before a request carrying it is sent; the \
+         operation's `send` names the first one missing."
     } else {
-        if required.len() > 7 {
-            // The constructor takes what the API requires, however many fields that is.
-            out.push_str("    #[allow(clippy::too_many_arguments)]\n");
-        }
-        out.push_str(&format!(
-            "    /// A `{name}` with its required fields; set the others with the setters.\n    pub fn new({}) -> Self {{\n        Self {{\n",
-            required
-                .iter()
-                .map(|f| format!("{}: impl Into<{}>", f.rust_name, stored_arg(&f.ty)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        for field in fields {
-            if stored_optional(schema, field) {
-                out.push_str(&format!("            {}: None,\n", field.rust_name));
-            } else if matches!(field.ty, Type::Boxed(_)) {
-                out.push_str(&format!(
-                    "            {name}: Box::new({name}.into()),\n",
-                    name = field.rust_name
-                ));
-            } else {
-                out.push_str(&format!(
-                    "            {name}: {name}.into(),\n",
-                    name = field.rust_name
-                ));
-            }
-        }
-        out.push_str("        }\n    }\n\n");
-    }
+        ""
+    };
+    out.push_str(&docs::comment(
+        &format!("An empty `{name}`: set its fields by name with the setters.{required}"),
+        "///",
+        "    ",
+    ));
+    out.push_str("    pub fn new() -> Self {\n        Self::default()\n    }\n\n");
     for field in fields {
-        let optional = stored_optional(schema, field);
-        let doc = docs::comment(&format!("Sets `{}`.", field.wire_name), "///", "    ");
+        let doc = field_doc(field, "JSON property", schema.requires(field), "    ");
         out.push_str(&setter(
             field,
             &doc,
             &format!("self.{}", field.rust_name),
-            optional,
+            true,
             "super::",
         ));
+    }
+    if schema.validated {
+        out.push_str(&super::validate::model_missing(service, schema, fields));
     }
     out.push_str("}\n");
 
@@ -203,14 +171,6 @@ fn object(service: &Service, schema: &Schema, fields: &[Field]) -> Result<String
         out.push_str(&redacting_debug(schema, fields));
     }
     Ok(out)
-}
-
-/// The type a constructor argument converts into (a boxed field takes the model itself).
-fn stored_arg(ty: &Type) -> String {
-    match ty {
-        Type::Boxed(name) => format!("super::{name}"),
-        other => rust_type(other, "super::"),
-    }
 }
 
 /// `Debug` that prints `****` for the fields the official SDKs mask.
@@ -224,19 +184,17 @@ fn redacting_debug(schema: &Schema, fields: &[Field]) -> String {
         let bare = field.bare_name();
         if !field.sensitive {
             out.push_str(&format!("            .field({bare:?}, &self.{rust})\n"));
-        } else if stored_optional(schema, field) {
+        } else {
             out.push_str(&format!(
                 "            .field({bare:?}, &self.{rust}.as_ref().map(|_| \"****\"))\n"
             ));
-        } else {
-            out.push_str(&format!("            .field({bare:?}, &\"****\")\n"));
         }
     }
     out.push_str("            .finish()\n    }\n}\n");
     out
 }
 
-fn enumeration(service: &Service, schema: &Schema, values: &[(String, Option<String>)]) -> String {
+fn enumeration(service: &Service, schema: &Schema, values: &[EnumValue]) -> String {
     let name = &schema.name;
     let mut out = banner(&service.spec_path);
     out.push_str(
@@ -255,30 +213,30 @@ fn enumeration(service: &Service, schema: &Schema, values: &[(String, Option<Str
     out.push_str(&docs::comment(&doc, "///", ""));
     out.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub enum ");
     out.push_str(&format!("{name} {{\n"));
-    for (value, description) in values {
-        let text = match description {
-            Some(d) => format!("`{value}`: {d}"),
-            None => format!("`{value}`."),
+    for v in values {
+        let text = match &v.description {
+            Some(d) => format!("`{}`: {}", v.value, d.trim()),
+            None => format!("The value `{}`.", v.value),
         };
         out.push_str(&docs::comment(&text, "///", "    "));
-        out.push_str(&format!("    {},\n", names::pascal(value)));
+        out.push_str(&format!("    {},\n", v.variant));
     }
     out.push_str("    /// A value this version of the SDK does not know, as received.\n    Unknown(String),\n}\n\n");
 
     out.push_str(&format!("impl {name} {{\n    /// The value as sent on the wire.\n    pub fn as_str(&self) -> &str {{\n        match self {{\n"));
-    for (value, _) in values {
+    for v in values {
         out.push_str(&format!(
-            "            Self::{} => {value:?},\n",
-            names::pascal(value)
+            "            Self::{} => {:?},\n",
+            v.variant, v.value
         ));
     }
     out.push_str("            Self::Unknown(value) => value,\n        }\n    }\n}\n\n");
 
     out.push_str(&format!("impl From<&str> for {name} {{\n    fn from(value: &str) -> Self {{\n        match value {{\n"));
-    for (value, _) in values {
+    for v in values {
         out.push_str(&format!(
-            "            {value:?} => Self::{},\n",
-            names::pascal(value)
+            "            {:?} => Self::{},\n",
+            v.value, v.variant
         ));
     }
     out.push_str("            other => Self::Unknown(other.to_owned()),\n        }\n    }\n}\n\n");

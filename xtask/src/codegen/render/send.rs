@@ -1,7 +1,8 @@
 //! `XRequest::send`: the request on the wire, then the answer decoded into the output.
 
-use super::super::model::{BodyKind, Field, Location, Operation, Output, Param, Service, Type};
-use super::schema::stored_optional;
+use super::super::model::{
+    BodyKind, Field, ListStyle, Location, Operation, Output, Param, Service, Type,
+};
 use super::{borrowed_text, owned_text};
 
 /// The `send` method of the request type.
@@ -11,6 +12,12 @@ pub fn request_send(service: &Service, op: &Operation) -> Result<String, String>
         "    /// Sends the request with `client`; see [`Client::{}`].\n    pub async fn send(self, client: &Client) -> Result<{id}Output> {{\n",
         op.snake
     );
+    // Required fields of the body at any depth; those of the request itself are taken below.
+    if op.body.as_ref().is_some_and(|body| {
+        super::validate::missing_expr(service, &body.ty, "body", "body", 0).is_some()
+    }) {
+        out.push_str("        self.check()?;\n");
+    }
     for param in op.params.iter().filter(|p| p.field.required) {
         out.push_str(&format!(
             "        let {name} = required(self.{name}, OPERATION, {bare:?})?;\n",
@@ -130,17 +137,14 @@ pub fn request_send(service: &Service, op: &Operation) -> Result<String, String>
 fn param_statement(param: &Param) -> String {
     let field = &param.field;
     let name = &field.rust_name;
-    let key = match param.location {
-        Location::Header => field.wire_name.to_ascii_lowercase(),
-        _ => field.wire_name.clone(),
-    };
+    let key = param.wire_key();
     let call = match param.location {
         Location::Path => "path_param",
         Location::Query => "query",
         Location::Header => "header",
     };
     match (&field.ty, field.required) {
-        (Type::Array(item), required) if param.explode => {
+        (Type::Array(item), required) if param.list() == Some(ListStyle::Repeated) => {
             let values = if required {
                 format!("&{name}")
             } else {
@@ -221,14 +225,10 @@ fn multipart(service: &Service, op: &Operation, ty: &Type, value: &str) -> Resul
                 ty => format!("form = form.text({key:?}, {});", owned_text(ty, v)),
             }
         };
-        if stored_optional(schema, field) {
-            out.push_str(&format!(
-                "            if let Some(value) = {access} {{\n                {}\n            }}\n",
-                add("value")
-            ));
-        } else {
-            out.push_str(&format!("            {}\n", add(&access)));
-        }
+        out.push_str(&format!(
+            "            if let Some(value) = {access} {{\n                {}\n            }}\n",
+            add("value")
+        ));
     }
     out.push_str("            request = request.multipart_body(form);\n");
     Ok(out)

@@ -2,97 +2,133 @@
 
 use serde::Deserialize;
 
-/// The `AccountResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AccountResponseInfo {
-    /// `account_name` JSON property.
+    /// Unique name of the account. Letters, digits, hyphens, and underscores are allowed; it cannot
+    /// start or end with a special character.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
-    /// `account_id` JSON property.
+    /// Unique ID of the account, such as a UUID or a string of digits.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
-    /// `organization_id` JSON property.
+    /// Unique ID of the organization the account belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// `project_id` JSON property.
+    /// ID of the project the account belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `project_name` JSON property.
+    /// Name of the project the account belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// `host_num` JSON property.
+    /// Total number of hosts associated with the account. The upper bound depends on the platform
+    /// resource quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `vulnerability_num` JSON property.
+    /// Total number of vulnerability risks on the hosts of this account.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability_num: Option<i64>,
-    /// `baseline_num` JSON property.
+    /// Total number of failed baseline check risks on hosts under the account.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_num: Option<i64>,
-    /// `intrusion_num` JSON property.
+    /// Total number of intrusion alarms on hosts under the account.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intrusion_num: Option<i64>,
 }
 
 impl AccountResponseInfo {
-    /// An empty `AccountResponseInfo`; set its fields with the setters.
+    /// An empty `AccountResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `account_name`.
+    /// Unique name of the account. Letters, digits, hyphens, and underscores are allowed; it cannot
+    /// start or end with a special character.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.account_name = Some(value.into());
         self
     }
 
-    /// Sets `account_id`.
+    /// Unique ID of the account, such as a UUID or a string of digits.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
 
-    /// Sets `organization_id`.
+    /// Unique ID of the organization the account belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
         self.organization_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project the account belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `project_name`.
+    /// Name of the project the account belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Total number of hosts associated with the account. The upper bound depends on the platform
+    /// resource quota.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `vulnerability_num`.
+    /// Total number of vulnerability risks on the hosts of this account.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vulnerability_num(mut self, value: impl Into<i64>) -> Self {
         self.vulnerability_num = Some(value.into());
         self
     }
 
-    /// Sets `baseline_num`.
+    /// Total number of failed baseline check risks on hosts under the account.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn baseline_num(mut self, value: impl Into<i64>) -> Self {
         self.baseline_num = Some(value.into());
         self
     }
 
-    /// Sets `intrusion_num`.
+    /// Total number of intrusion alarms on hosts under the account.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn intrusion_num(mut self, value: impl Into<i64>) -> Self {
         self.intrusion_num = Some(value.into());
         self

@@ -2,50 +2,63 @@
 
 use serde::Serialize;
 
-/// The `AddAccountsRequestInfo` model of the HSS API.
+/// Accounts to add.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddAccountsRequestInfo {
-    /// `organization_id` JSON property. Required.
-    pub organization_id: String,
-    /// `account_id` JSON property. Required.
-    pub account_id: String,
-    /// `account_name` JSON property. Required.
-    pub account_name: String,
+    /// Organization ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// Account ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// Account name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
 }
 
 impl AddAccountsRequestInfo {
-    /// A `AddAccountsRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        organization_id: impl Into<String>,
-        account_id: impl Into<String>,
-        account_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            organization_id: organization_id.into(),
-            account_id: account_id.into(),
-            account_name: account_name.into(),
-        }
+    /// An empty `AddAccountsRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `organization_id`.
+    /// Organization ID. Required.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = value.into();
+        self.organization_id = Some(value.into());
         self
     }
 
-    /// Sets `account_id`.
+    /// Account ID. Required.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = value.into();
+        self.account_id = Some(value.into());
         self
     }
 
-    /// Sets `account_name`.
+    /// Account name. Required.
     pub fn account_name(mut self, value: impl Into<String>) -> Self {
-        self.account_name = value.into();
+        self.account_name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.organization_id.is_none() {
+            return Some("organization_id".to_owned());
+        }
+        if self.account_id.is_none() {
+            return Some("account_id".to_owned());
+        }
+        if self.account_name.is_none() {
+            return Some("account_name".to_owned());
+        }
+        None
     }
 }

@@ -2,70 +2,86 @@
 
 use serde::Serialize;
 
-/// The `AddAppWhitelistPolicyProcessInfo` model of the HSS API.
+/// Processes to add to the whitelist.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddAppWhitelistPolicyProcessInfo {
-    /// `process_name` JSON property.
+    /// Process name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_name: Option<String>,
-    /// `process_path` JSON property.
+    /// Process path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_path: Option<String>,
-    /// `process_hash` JSON property.
+    /// Process hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_hash: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `cmdline` JSON property.
+    /// Command line of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmdline: Option<String>,
-    /// `file_size` JSON property.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
 }
 
 impl AddAppWhitelistPolicyProcessInfo {
-    /// An empty `AddAppWhitelistPolicyProcessInfo`; set its fields with the setters.
+    /// An empty `AddAppWhitelistPolicyProcessInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `process_name`.
+    /// Process name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn process_name(mut self, value: impl Into<String>) -> Self {
         self.process_name = Some(value.into());
         self
     }
 
-    /// Sets `process_path`.
+    /// Process path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_path(mut self, value: impl Into<String>) -> Self {
         self.process_path = Some(value.into());
         self
     }
 
-    /// Sets `process_hash`.
+    /// Process hash.
     pub fn process_hash(mut self, value: impl Into<String>) -> Self {
         self.process_hash = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `cmdline`.
+    /// Command line of the process.
     pub fn cmdline(mut self, value: impl Into<String>) -> Self {
         self.cmdline = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self

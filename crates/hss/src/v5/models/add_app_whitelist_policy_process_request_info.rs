@@ -2,33 +2,46 @@
 
 use serde::Serialize;
 
-/// The `AddAppWhitelistPolicyProcessRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddAppWhitelistPolicyProcessRequestInfo {
-    /// `process_info_list` JSON property. Required.
-    pub process_info_list: Vec<super::AddAppWhitelistPolicyProcessInfo>,
+    /// Processes to add to the whitelist. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_info_list: Option<Vec<super::AddAppWhitelistPolicyProcessInfo>>,
 }
 
 impl AddAppWhitelistPolicyProcessRequestInfo {
-    /// A `AddAppWhitelistPolicyProcessRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(process_info_list: impl Into<Vec<super::AddAppWhitelistPolicyProcessInfo>>) -> Self {
-        Self {
-            process_info_list: process_info_list.into(),
-        }
+    /// An empty `AddAppWhitelistPolicyProcessRequestInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `process_info_list`.
+    /// Processes to add to the whitelist. Required.
     ///
     /// Appends one item; call again for more.
     pub fn process_info_list(
         mut self,
         value: impl Into<super::AddAppWhitelistPolicyProcessInfo>,
     ) -> Self {
-        self.process_info_list.push(value.into());
+        self.process_info_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.process_info_list.is_none() {
+            return Some("process_info_list".to_owned());
+        }
+        None
     }
 }

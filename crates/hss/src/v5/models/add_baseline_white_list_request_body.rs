@@ -2,56 +2,56 @@
 
 use serde::Serialize;
 
-/// The `AddBaselineWhiteListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddBaselineWhiteListRequestBody {
-    /// `os_type` JSON property. Required.
-    pub os_type: String,
-    /// `rule_type` JSON property. Required.
-    pub rule_type: String,
-    /// `host_id_list` JSON property.
+    /// Operating system of the baseline check. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<String>,
+    /// Scope of the baseline check whitelist rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<super::AddBaselineWhiteListRequestBodyRuleType>,
+    /// IDs of the hosts to whitelist when `rule_type` is `specific_host`. Absent when `rule_type`
+    /// is `all_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `rule_list` JSON property. Required.
-    pub rule_list: Vec<super::AddBaselineWhiteListRequestBodyRuleList>,
-    /// `description` JSON property.
+    /// Check items to add to the whitelist. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_list: Option<Vec<super::AddBaselineWhiteListRequestBodyRuleList>>,
+    /// Remarks of the baseline whitelist entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl AddBaselineWhiteListRequestBody {
-    /// A `AddBaselineWhiteListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        os_type: impl Into<String>,
-        rule_type: impl Into<String>,
-        rule_list: impl Into<Vec<super::AddBaselineWhiteListRequestBodyRuleList>>,
-    ) -> Self {
-        Self {
-            os_type: os_type.into(),
-            rule_type: rule_type.into(),
-            host_id_list: None,
-            rule_list: rule_list.into(),
-            description: None,
-        }
+    /// An empty `AddBaselineWhiteListRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `os_type`.
+    /// Operating system of the baseline check. Required.
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
-        self.os_type = value.into();
+        self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
-        self.rule_type = value.into();
+    /// Scope of the baseline check whitelist rule. Required.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleType>,
+    ) -> Self {
+        self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts to whitelist when `rule_type` is `specific_host`. Absent when `rule_type`
+    /// is `all_host`.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -61,20 +61,38 @@ impl AddBaselineWhiteListRequestBody {
         self
     }
 
-    /// Sets `rule_list`.
+    /// Check items to add to the whitelist. Required.
     ///
     /// Appends one item; call again for more.
     pub fn rule_list(
         mut self,
         value: impl Into<super::AddBaselineWhiteListRequestBodyRuleList>,
     ) -> Self {
-        self.rule_list.push(value.into());
+        self.rule_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Remarks of the baseline whitelist entry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.os_type.is_none() {
+            return Some("os_type".to_owned());
+        }
+        if self.rule_type.is_none() {
+            return Some("rule_type".to_owned());
+        }
+        if self.rule_list.is_none() {
+            return Some("rule_list".to_owned());
+        }
+        None
     }
 }

@@ -2,44 +2,47 @@
 
 use serde::Serialize;
 
-/// The `AddBaselineWhiteListRequestBodyRuleList` model of the HSS API.
+/// Check items to add to the whitelist.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddBaselineWhiteListRequestBodyRuleList {
-    /// `index_version` JSON property.
+    /// Identifier of the baseline check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_version: Option<String>,
-    /// `check_type` JSON property.
+    /// Baseline name of the baseline check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
+    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
 }
 
 impl AddBaselineWhiteListRequestBodyRuleList {
-    /// An empty `AddBaselineWhiteListRequestBodyRuleList`; set its fields with the setters.
+    /// An empty `AddBaselineWhiteListRequestBodyRuleList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `index_version`.
+    /// Identifier of the baseline check item.
     pub fn index_version(mut self, value: impl Into<String>) -> Self {
         self.index_version = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Baseline name of the baseline check.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }

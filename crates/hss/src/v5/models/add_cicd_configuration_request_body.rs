@@ -2,44 +2,46 @@
 
 use serde::Serialize;
 
-/// The `AddCicdConfigurationRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddCicdConfigurationRequestBody {
-    /// `cicd_name` JSON property. Required.
-    pub cicd_name: String,
-    /// `vulnerability_whitelist` JSON property.
+    /// CI/CD name. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cicd_name: Option<String>,
+    /// Vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability_whitelist: Option<Vec<String>>,
-    /// `vulnerability_blocklist` JSON property.
+    /// Vulnerability blacklist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability_blocklist: Option<Vec<String>>,
-    /// `image_whitelist` JSON property.
+    /// Image whitelist, at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_whitelist: Option<Vec<String>>,
 }
 
 impl AddCicdConfigurationRequestBody {
-    /// A `AddCicdConfigurationRequestBody` with its required fields; set the others with the setters.
-    pub fn new(cicd_name: impl Into<String>) -> Self {
-        Self {
-            cicd_name: cicd_name.into(),
-            vulnerability_whitelist: None,
-            vulnerability_blocklist: None,
-            image_whitelist: None,
-        }
+    /// An empty `AddCicdConfigurationRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cicd_name`.
+    /// CI/CD name. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cicd_name(mut self, value: impl Into<String>) -> Self {
-        self.cicd_name = value.into();
+        self.cicd_name = Some(value.into());
         self
     }
 
-    /// Sets `vulnerability_whitelist`.
+    /// Vulnerability whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn vulnerability_whitelist(mut self, value: impl Into<String>) -> Self {
@@ -49,7 +51,7 @@ impl AddCicdConfigurationRequestBody {
         self
     }
 
-    /// Sets `vulnerability_blocklist`.
+    /// Vulnerability blacklist.
     ///
     /// Appends one item; call again for more.
     pub fn vulnerability_blocklist(mut self, value: impl Into<String>) -> Self {
@@ -59,7 +61,7 @@ impl AddCicdConfigurationRequestBody {
         self
     }
 
-    /// Sets `image_whitelist`.
+    /// Image whitelist, at most 1000 items.
     ///
     /// Appends one item; call again for more.
     pub fn image_whitelist(mut self, value: impl Into<String>) -> Self {
@@ -67,5 +69,15 @@ impl AddCicdConfigurationRequestBody {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cicd_name.is_none() {
+            return Some("cicd_name".to_owned());
+        }
+        None
     }
 }

@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `AddHostsGroupRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddHostsGroupRequestInfo {
-    /// `group_name` JSON property. Required.
-    pub group_name: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// Name of the server group. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl AddHostsGroupRequestInfo {
-    /// A `AddHostsGroupRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(group_name: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            group_name: group_name.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `AddHostsGroupRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = value.into();
+        self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.group_name.is_none() {
+            return Some("group_name".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

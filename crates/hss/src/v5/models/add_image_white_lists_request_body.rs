@@ -2,52 +2,51 @@
 
 use serde::Serialize;
 
-/// The `AddImageWhiteListsRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddImageWhiteListsRequestBody {
-    /// `vul_type` JSON property.
+    /// Type of the vulnerability. Used only for the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `vul_ids` JSON property.
+    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    /// IDs of the vulnerabilities. Used only when adding a vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_ids: Option<Vec<String>>,
-    /// `rule_type` JSON property. Required.
-    pub rule_type: String,
-    /// `query_info` JSON property.
+    /// Type of the whitelist rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<super::AddImageWhiteListsRequestBodyRuleType>,
+    /// Image query conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_info: Option<super::AddImageWhiteListsRequestBodyQueryInfo>,
-    /// `image_info` JSON property.
+    /// Specific images the whitelist applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_info: Option<Vec<super::AddImageWhiteListsRequestBodyImageInfo>>,
-    /// `description` JSON property.
+    /// Description of the whitelist entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl AddImageWhiteListsRequestBody {
-    /// A `AddImageWhiteListsRequestBody` with its required fields; set the others with the setters.
-    pub fn new(rule_type: impl Into<String>) -> Self {
-        Self {
-            vul_type: None,
-            vul_ids: None,
-            rule_type: rule_type.into(),
-            query_info: None,
-            image_info: None,
-            description: None,
-        }
+    /// An empty `AddImageWhiteListsRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability. Used only for the vulnerability whitelist.
+    pub fn vul_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
+    ) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `vul_ids`.
+    /// IDs of the vulnerabilities. Used only when adding a vulnerability whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn vul_ids(mut self, value: impl Into<String>) -> Self {
@@ -55,13 +54,16 @@ impl AddImageWhiteListsRequestBody {
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
-        self.rule_type = value.into();
+    /// Type of the whitelist rule. Required.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyRuleType>,
+    ) -> Self {
+        self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `query_info`.
+    /// Image query conditions.
     pub fn query_info(
         mut self,
         value: impl Into<super::AddImageWhiteListsRequestBodyQueryInfo>,
@@ -70,7 +72,7 @@ impl AddImageWhiteListsRequestBody {
         self
     }
 
-    /// Sets `image_info`.
+    /// Specific images the whitelist applies to.
     ///
     /// Appends one item; call again for more.
     pub fn image_info(
@@ -83,9 +85,19 @@ impl AddImageWhiteListsRequestBody {
         self
     }
 
-    /// Sets `description`.
+    /// Description of the whitelist entry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.rule_type.is_none() {
+            return Some("rule_type".to_owned());
+        }
+        None
     }
 }

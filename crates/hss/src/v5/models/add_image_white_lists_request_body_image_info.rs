@@ -2,53 +2,68 @@
 
 use serde::Serialize;
 
-/// The `AddImageWhiteListsRequestBodyImageInfo` model of the HSS API.
+/// Specific images the whitelist applies to.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddImageWhiteListsRequestBodyImageInfo {
-    /// `id` JSON property.
+    /// Repository image ID.
+    ///
+    /// Range: 1 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `image_id` JSON property.
+    /// Local image ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
+    pub image_type: Option<super::AddImageWhiteListsRequestBodyImageInfoImageType>,
 }
 
 impl AddImageWhiteListsRequestBodyImageInfo {
-    /// An empty `AddImageWhiteListsRequestBodyImageInfo`; set its fields with the setters.
+    /// An empty `AddImageWhiteListsRequestBodyImageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Repository image ID.
+    ///
+    /// Range: 1 to 9223372036854775807.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Local image ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyImageInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }

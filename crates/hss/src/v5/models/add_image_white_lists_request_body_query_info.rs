@@ -2,26 +2,29 @@
 
 use serde::Serialize;
 
-/// The `AddImageWhiteListsRequestBodyQueryInfo` model of the HSS API.
+/// Image query conditions.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddImageWhiteListsRequestBodyQueryInfo {
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
+    pub image_type: Option<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
 }
 
 impl AddImageWhiteListsRequestBodyQueryInfo {
-    /// An empty `AddImageWhiteListsRequestBodyQueryInfo`; set its fields with the setters.
+    /// An empty `AddImageWhiteListsRequestBodyQueryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }

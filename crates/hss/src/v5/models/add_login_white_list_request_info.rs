@@ -2,70 +2,93 @@
 
 use serde::Serialize;
 
-/// The `AddLoginWhiteListRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddLoginWhiteListRequestInfo {
-    /// `private_ip` JSON property. Required.
-    pub private_ip: String,
-    /// `login_ip` JSON property. Required.
-    pub login_ip: String,
-    /// `login_user_name` JSON property. Required.
-    pub login_user_name: String,
-    /// `remarks` JSON property.
+    /// Private IP address of the server. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ip: Option<String>,
+    /// Source IP address of the login. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_ip: Option<String>,
+    /// Login user name. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_user_name: Option<String>,
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
-    /// `handle_event` JSON property.
+    /// Whether to handle the related alarm events at the same time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_event: Option<bool>,
 }
 
 impl AddLoginWhiteListRequestInfo {
-    /// A `AddLoginWhiteListRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        private_ip: impl Into<String>,
-        login_ip: impl Into<String>,
-        login_user_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            private_ip: private_ip.into(),
-            login_ip: login_ip.into(),
-            login_user_name: login_user_name.into(),
-            remarks: None,
-            handle_event: None,
-        }
+    /// An empty `AddLoginWhiteListRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
-        self.private_ip = value.into();
+        self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_ip`.
+    /// Source IP address of the login. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_ip(mut self, value: impl Into<String>) -> Self {
-        self.login_ip = value.into();
+        self.login_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_user_name`.
+    /// Login user name. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_user_name(mut self, value: impl Into<String>) -> Self {
-        self.login_user_name = value.into();
+        self.login_user_name = Some(value.into());
         self
     }
 
-    /// Sets `remarks`.
+    /// Remarks.
     pub fn remarks(mut self, value: impl Into<String>) -> Self {
         self.remarks = Some(value.into());
         self
     }
 
-    /// Sets `handle_event`.
+    /// Whether to handle the related alarm events at the same time.
     pub fn handle_event(mut self, value: impl Into<bool>) -> Self {
         self.handle_event = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.private_ip.is_none() {
+            return Some("private_ip".to_owned());
+        }
+        if self.login_ip.is_none() {
+            return Some("login_ip".to_owned());
+        }
+        if self.login_user_name.is_none() {
+            return Some("login_user_name".to_owned());
+        }
+        None
     }
 }

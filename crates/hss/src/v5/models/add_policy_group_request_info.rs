@@ -2,47 +2,82 @@
 
 use serde::Serialize;
 
-/// The `AddPolicyGroupRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddPolicyGroupRequestInfo {
-    /// `description` JSON property.
+    /// Description of the policy group. Only Chinese characters, letters, digits, commas, periods,
+    /// spaces, underscores (_), and hyphens (-) are allowed.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `group_id` JSON property. Required.
-    pub group_id: String,
+    /// Policy group name. Only letters, digits, Chinese characters, commas, periods, spaces,
+    /// underscores (`_`) and hyphens (`-`) are allowed, and it cannot start with
+    /// `default_policy_group`. Required.
+    ///
+    /// Length: 1 to 32 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// ID of the policy group to copy. Only ultimate and container edition policy groups can be
+    /// copied: call ListPolicyGroup and use a `group_id` whose `support_version` is
+    /// `hss.version.container.enterprise` or `hss.version.premium`. Required.
+    ///
+    /// Length: 36 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
 }
 
 impl AddPolicyGroupRequestInfo {
-    /// A `AddPolicyGroupRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(name: impl Into<String>, group_id: impl Into<String>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            group_id: group_id.into(),
-        }
+    /// An empty `AddPolicyGroupRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `description`.
+    /// Description of the policy group. Only Chinese characters, letters, digits, commas, periods,
+    /// spaces, underscores (_), and hyphens (-) are allowed.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Policy group name. Only letters, digits, Chinese characters, commas, periods, spaces,
+    /// underscores (`_`) and hyphens (`-`) are allowed, and it cannot start with
+    /// `default_policy_group`. Required.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group to copy. Only ultimate and container edition policy groups can be
+    /// copied: call ListPolicyGroup and use a `group_id` whose `support_version` is
+    /// `hss.version.container.enterprise` or `hss.version.premium`. Required.
+    ///
+    /// Length: 36 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = value.into();
+        self.group_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.group_id.is_none() {
+            return Some("group_id".to_owned());
+        }
+        None
     }
 }

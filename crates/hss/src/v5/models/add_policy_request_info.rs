@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `AddPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddPolicyRequestInfo {
-    /// `feature_list` JSON property.
+    /// Detection feature rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_list: Option<Vec<super::ChkFeatureInfo>>,
 }
 
 impl AddPolicyRequestInfo {
-    /// An empty `AddPolicyRequestInfo`; set its fields with the setters.
+    /// An empty `AddPolicyRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `feature_list`.
+    /// Detection feature rules.
     ///
     /// Appends one item; call again for more.
     pub fn feature_list(mut self, value: impl Into<super::ChkFeatureInfo>) -> Self {
@@ -28,5 +28,21 @@ impl AddPolicyRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.feature_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("feature_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

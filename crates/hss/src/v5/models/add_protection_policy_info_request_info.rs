@@ -2,102 +2,93 @@
 
 use serde::Serialize;
 
-/// The `AddProtectionPolicyInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddProtectionPolicyInfoRequestInfo {
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `protection_mode` JSON property. Required.
-    pub protection_mode: String,
-    /// `deploy_mode` JSON property.
+    /// Policy name. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy_mode: Option<String>,
-    /// `protection_directory` JSON property. Required.
-    pub protection_directory: String,
-    /// `protection_type` JSON property. Required.
-    pub protection_type: String,
-    /// `exclude_directory` JSON property.
+    pub policy_name: Option<String>,
+    /// Protection action. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_mode: Option<super::ProtectionMode>,
+    /// Whether dynamic bait protection is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_mode: Option<super::DeployMode>,
+    /// Protected directories, separated by semicolons (`;`), at most 20. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_directory: Option<String>,
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_type: Option<String>,
+    /// Directories to exclude (optional), separated by semicolons; at most 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_directory: Option<String>,
-    /// `operating_system` JSON property. Required.
-    pub operating_system: String,
-    /// `process_whitelist` JSON property.
+    /// Operating system. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_system: Option<super::OperatingSystem>,
+    /// Process whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_whitelist: Option<Vec<super::TrustProcessInfo>>,
-    /// `ai_protection_status` JSON property.
+    /// Whether AI ransomware protection is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_protection_status: Option<String>,
+    pub ai_protection_status: Option<super::AiProtectionStatus>,
 }
 
 impl AddProtectionPolicyInfoRequestInfo {
-    /// A `AddProtectionPolicyInfoRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        protection_mode: impl Into<String>,
-        protection_directory: impl Into<String>,
-        protection_type: impl Into<String>,
-        operating_system: impl Into<String>,
-    ) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            protection_mode: protection_mode.into(),
-            deploy_mode: None,
-            protection_directory: protection_directory.into(),
-            protection_type: protection_type.into(),
-            exclude_directory: None,
-            operating_system: operating_system.into(),
-            process_whitelist: None,
-            ai_protection_status: None,
-        }
+    /// An empty `AddProtectionPolicyInfoRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `protection_mode`.
-    pub fn protection_mode(mut self, value: impl Into<String>) -> Self {
-        self.protection_mode = value.into();
+    /// Protection action. Required.
+    pub fn protection_mode(mut self, value: impl Into<super::ProtectionMode>) -> Self {
+        self.protection_mode = Some(value.into());
         self
     }
 
-    /// Sets `deploy_mode`.
-    pub fn deploy_mode(mut self, value: impl Into<String>) -> Self {
+    /// Whether dynamic bait protection is enabled.
+    pub fn deploy_mode(mut self, value: impl Into<super::DeployMode>) -> Self {
         self.deploy_mode = Some(value.into());
         self
     }
 
-    /// Sets `protection_directory`.
+    /// Protected directories, separated by semicolons (`;`), at most 20. Required.
     pub fn protection_directory(mut self, value: impl Into<String>) -> Self {
-        self.protection_directory = value.into();
+        self.protection_directory = Some(value.into());
         self
     }
 
-    /// Sets `protection_type`.
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`. Required.
     pub fn protection_type(mut self, value: impl Into<String>) -> Self {
-        self.protection_type = value.into();
+        self.protection_type = Some(value.into());
         self
     }
 
-    /// Sets `exclude_directory`.
+    /// Directories to exclude (optional), separated by semicolons; at most 20.
     pub fn exclude_directory(mut self, value: impl Into<String>) -> Self {
         self.exclude_directory = Some(value.into());
         self
     }
 
-    /// Sets `operating_system`.
-    pub fn operating_system(mut self, value: impl Into<String>) -> Self {
-        self.operating_system = value.into();
+    /// Operating system. Required.
+    pub fn operating_system(mut self, value: impl Into<super::OperatingSystem>) -> Self {
+        self.operating_system = Some(value.into());
         self
     }
 
-    /// Sets `process_whitelist`.
+    /// Process whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn process_whitelist(mut self, value: impl Into<super::TrustProcessInfo>) -> Self {
@@ -107,9 +98,31 @@ impl AddProtectionPolicyInfoRequestInfo {
         self
     }
 
-    /// Sets `ai_protection_status`.
-    pub fn ai_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether AI ransomware protection is enabled.
+    pub fn ai_protection_status(mut self, value: impl Into<super::AiProtectionStatus>) -> Self {
         self.ai_protection_status = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.protection_mode.is_none() {
+            return Some("protection_mode".to_owned());
+        }
+        if self.protection_directory.is_none() {
+            return Some("protection_directory".to_owned());
+        }
+        if self.protection_type.is_none() {
+            return Some("protection_type".to_owned());
+        }
+        if self.operating_system.is_none() {
+            return Some("operating_system".to_owned());
+        }
+        None
     }
 }

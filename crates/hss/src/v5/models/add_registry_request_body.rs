@@ -2,121 +2,183 @@
 
 use serde::Serialize;
 
-/// The `AddRegistryRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddRegistryRequestBody {
-    /// `registry_name` JSON property. Required.
-    pub registry_name: String,
-    /// `registry_type` JSON property. Required.
-    pub registry_type: String,
-    /// `api_version` JSON property. Required.
-    pub api_version: String,
-    /// `protocol` JSON property. Required.
-    pub protocol: String,
-    /// `registry_addr` JSON property. Required.
-    pub registry_addr: String,
-    /// `registry_username` JSON property. Required.
-    pub registry_username: String,
-    /// `registry_password` JSON property. Required.
-    pub registry_password: String,
-    /// `namespace` JSON property.
+    /// Image repository name. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_name: Option<String>,
+    /// Image repository type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_type: Option<super::AddRegistryRequestBodyRegistryType>,
+    /// API version of the image repository. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<super::ApiVersion>,
+    /// Protocol type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<super::Protocol>,
+    /// Address of the image repository, as a domain name or IP address with port, such as
+    /// `myharbor.com`. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_addr: Option<String>,
+    /// User name for logging in to the image repository. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_username: Option<String>,
+    /// Password for logging in to the image repository. Used only to access the repository; HSS
+    /// does not store it. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_password: Option<String>,
+    /// Image repository project (directory) that the scan component is uploaded to. Required when
+    /// `get_scan_image_channel` is `Other`.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `connect_cluster_id` JSON property. Required.
-    pub connect_cluster_id: String,
-    /// `get_scan_image_channel` JSON property. Required.
-    pub get_scan_image_channel: String,
+    /// ID of the carrier cluster. Choose a cluster connected to HSS; the image sync and scan
+    /// components run as jobs on it to fetch your images and scan them for risks. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_cluster_id: Option<String>,
+    /// How the scan component is obtained. For `Other`, call
+    /// `/v5/{project_id}/image/registries/image-upload-command` to get the command for uploading
+    /// the scan component image. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub get_scan_image_channel: Option<super::GetScanImageChannel>,
 }
 
 impl AddRegistryRequestBody {
-    #[allow(clippy::too_many_arguments)]
-    /// A `AddRegistryRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        registry_name: impl Into<String>,
-        registry_type: impl Into<String>,
-        api_version: impl Into<String>,
-        protocol: impl Into<String>,
-        registry_addr: impl Into<String>,
-        registry_username: impl Into<String>,
-        registry_password: impl Into<String>,
-        connect_cluster_id: impl Into<String>,
-        get_scan_image_channel: impl Into<String>,
-    ) -> Self {
-        Self {
-            registry_name: registry_name.into(),
-            registry_type: registry_type.into(),
-            api_version: api_version.into(),
-            protocol: protocol.into(),
-            registry_addr: registry_addr.into(),
-            registry_username: registry_username.into(),
-            registry_password: registry_password.into(),
-            namespace: None,
-            connect_cluster_id: connect_cluster_id.into(),
-            get_scan_image_channel: get_scan_image_channel.into(),
-        }
+    /// An empty `AddRegistryRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
-        self.registry_name = value.into();
+        self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
-    pub fn registry_type(mut self, value: impl Into<String>) -> Self {
-        self.registry_type = value.into();
+    /// Image repository type. Required.
+    pub fn registry_type(
+        mut self,
+        value: impl Into<super::AddRegistryRequestBodyRegistryType>,
+    ) -> Self {
+        self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `api_version`.
-    pub fn api_version(mut self, value: impl Into<String>) -> Self {
-        self.api_version = value.into();
+    /// API version of the image repository. Required.
+    pub fn api_version(mut self, value: impl Into<super::ApiVersion>) -> Self {
+        self.api_version = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.protocol = value.into();
+    /// Protocol type. Required.
+    pub fn protocol(mut self, value: impl Into<super::Protocol>) -> Self {
+        self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `registry_addr`.
+    /// Address of the image repository, as a domain name or IP address with port, such as
+    /// `myharbor.com`. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn registry_addr(mut self, value: impl Into<String>) -> Self {
-        self.registry_addr = value.into();
+        self.registry_addr = Some(value.into());
         self
     }
 
-    /// Sets `registry_username`.
+    /// User name for logging in to the image repository. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_username(mut self, value: impl Into<String>) -> Self {
-        self.registry_username = value.into();
+        self.registry_username = Some(value.into());
         self
     }
 
-    /// Sets `registry_password`.
+    /// Password for logging in to the image repository. Used only to access the repository; HSS
+    /// does not store it. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_password(mut self, value: impl Into<String>) -> Self {
-        self.registry_password = value.into();
+        self.registry_password = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Image repository project (directory) that the scan component is uploaded to. Required when
+    /// `get_scan_image_channel` is `Other`.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `connect_cluster_id`.
+    /// ID of the carrier cluster. Choose a cluster connected to HSS; the image sync and scan
+    /// components run as jobs on it to fetch your images and scan them for risks. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn connect_cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.connect_cluster_id = value.into();
+        self.connect_cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `get_scan_image_channel`.
-    pub fn get_scan_image_channel(mut self, value: impl Into<String>) -> Self {
-        self.get_scan_image_channel = value.into();
+    /// How the scan component is obtained. For `Other`, call
+    /// `/v5/{project_id}/image/registries/image-upload-command` to get the command for uploading
+    /// the scan component image. Required.
+    pub fn get_scan_image_channel(mut self, value: impl Into<super::GetScanImageChannel>) -> Self {
+        self.get_scan_image_channel = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.registry_name.is_none() {
+            return Some("registry_name".to_owned());
+        }
+        if self.registry_type.is_none() {
+            return Some("registry_type".to_owned());
+        }
+        if self.api_version.is_none() {
+            return Some("api_version".to_owned());
+        }
+        if self.protocol.is_none() {
+            return Some("protocol".to_owned());
+        }
+        if self.registry_addr.is_none() {
+            return Some("registry_addr".to_owned());
+        }
+        if self.registry_username.is_none() {
+            return Some("registry_username".to_owned());
+        }
+        if self.registry_password.is_none() {
+            return Some("registry_password".to_owned());
+        }
+        if self.connect_cluster_id.is_none() {
+            return Some("connect_cluster_id".to_owned());
+        }
+        if self.get_scan_image_channel.is_none() {
+            return Some("get_scan_image_channel".to_owned());
+        }
+        None
     }
 }

@@ -2,49 +2,68 @@
 
 use serde::Serialize;
 
-/// The `AddSystemUserWhiteListRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddSystemUserWhiteListRequestInfo {
-    /// `host_id` JSON property. Required.
-    pub host_id: String,
-    /// `system_user_name_list` JSON property. Required.
-    pub system_user_name_list: Vec<String>,
-    /// `remarks` JSON property.
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// System user names. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_user_name_list: Option<Vec<String>>,
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
 }
 
 impl AddSystemUserWhiteListRequestInfo {
-    /// A `AddSystemUserWhiteListRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(host_id: impl Into<String>, system_user_name_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            host_id: host_id.into(),
-            system_user_name_list: system_user_name_list.into(),
-            remarks: None,
-        }
+    /// An empty `AddSystemUserWhiteListRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.host_id = value.into();
+        self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `system_user_name_list`.
+    /// System user names. Required.
     ///
     /// Appends one item; call again for more.
     pub fn system_user_name_list(mut self, value: impl Into<String>) -> Self {
-        self.system_user_name_list.push(value.into());
+        self.system_user_name_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `remarks`.
+    /// Remarks.
     pub fn remarks(mut self, value: impl Into<String>) -> Self {
         self.remarks = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id.is_none() {
+            return Some("host_id".to_owned());
+        }
+        if self.system_user_name_list.is_none() {
+            return Some("system_user_name_list".to_owned());
+        }
+        None
     }
 }

@@ -2,68 +2,69 @@
 
 use serde::Serialize;
 
-/// The `AddVulWhiteListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddVulWhiteListRequestBody {
-    /// `vul_type` JSON property. Required.
-    pub vul_type: String,
-    /// `vul_ids` JSON property. Required.
-    pub vul_ids: Vec<String>,
-    /// `rule_type` JSON property. Required.
-    pub rule_type: String,
-    /// `host_ids` JSON property.
+    /// Type of the vulnerability. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vul_type: Option<super::AddVulWhiteListRequestBodyVulType>,
+    /// IDs of the vulnerabilities. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vul_ids: Option<Vec<String>>,
+    /// Type of the whitelist rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<super::AddVulWhiteListRequestBodyRuleType>,
+    /// Host IDs. Required when `rule_type` is `specific_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
-    /// `with_ignore` JSON property.
+    /// Whether to ignore the vulnerabilities already found.
+    ///
+    /// Values: `false`: Do not ignore; `true`: Ignore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_ignore: Option<bool>,
-    /// `description` JSON property.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl AddVulWhiteListRequestBody {
-    /// A `AddVulWhiteListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        vul_type: impl Into<String>,
-        vul_ids: impl Into<Vec<String>>,
-        rule_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            vul_type: vul_type.into(),
-            vul_ids: vul_ids.into(),
-            rule_type: rule_type.into(),
-            host_ids: None,
-            with_ignore: None,
-            description: None,
-        }
+    /// An empty `AddVulWhiteListRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
-        self.vul_type = value.into();
+    /// Type of the vulnerability. Required.
+    pub fn vul_type(mut self, value: impl Into<super::AddVulWhiteListRequestBodyVulType>) -> Self {
+        self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `vul_ids`.
+    /// IDs of the vulnerabilities. Required.
     ///
     /// Appends one item; call again for more.
     pub fn vul_ids(mut self, value: impl Into<String>) -> Self {
-        self.vul_ids.push(value.into());
+        self.vul_ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
-        self.rule_type = value.into();
+    /// Type of the whitelist rule. Required.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddVulWhiteListRequestBodyRuleType>,
+    ) -> Self {
+        self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// Host IDs. Required when `rule_type` is `specific_host`.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
@@ -73,15 +74,35 @@ impl AddVulWhiteListRequestBody {
         self
     }
 
-    /// Sets `with_ignore`.
+    /// Whether to ignore the vulnerabilities already found.
+    ///
+    /// Values: `false`: Do not ignore; `true`: Ignore.
     pub fn with_ignore(mut self, value: impl Into<bool>) -> Self {
         self.with_ignore = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.vul_type.is_none() {
+            return Some("vul_type".to_owned());
+        }
+        if self.vul_ids.is_none() {
+            return Some("vul_ids".to_owned());
+        }
+        if self.rule_type.is_none() {
+            return Some("rule_type".to_owned());
+        }
+        None
     }
 }

@@ -2,71 +2,71 @@
 
 use serde::Deserialize;
 
-/// The `AgentPolicyInfo` model of the HSS API.
+/// Policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentPolicyInfo {
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `group_id` JSON property.
+    /// ID of the policy group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `feature_name` JSON property.
+    /// Feature name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_name: Option<String>,
-    /// `policy_category` JSON property.
+    /// Policy category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_category: Option<String>,
-    /// `policy_status` JSON property.
+    /// Application status of the policy on the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_status: Option<String>,
+    pub policy_status: Option<super::PolicyStatus>,
 }
 
 impl AgentPolicyInfo {
-    /// An empty `AgentPolicyInfo`; set its fields with the setters.
+    /// An empty `AgentPolicyInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `feature_name`.
+    /// Feature name.
     pub fn feature_name(mut self, value: impl Into<String>) -> Self {
         self.feature_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_category`.
+    /// Policy category.
     pub fn policy_category(mut self, value: impl Into<String>) -> Self {
         self.policy_category = Some(value.into());
         self
     }
 
-    /// Sets `policy_status`.
-    pub fn policy_status(mut self, value: impl Into<String>) -> Self {
+    /// Application status of the policy on the agent.
+    pub fn policy_status(mut self, value: impl Into<super::PolicyStatus>) -> Self {
         self.policy_status = Some(value.into());
         self
     }

@@ -2,43 +2,47 @@
 
 use serde::Deserialize;
 
-/// The `AgentStatusInfo` model of the HSS API.
+/// Agent status records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentStatusInfo {
-    /// `agent_status` JSON property.
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `status_time` JSON property.
+    pub agent_status: Option<super::AgentStatusInfoAgentStatus>,
+    /// Time the agent status was recorded, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_time: Option<i64>,
-    /// `abnormal_reason` JSON property.
+    /// Reason why the agent is abnormal.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abnormal_reason: Option<String>,
 }
 
 impl AgentStatusInfo {
-    /// An empty `AgentStatusInfo`; set its fields with the setters.
+    /// An empty `AgentStatusInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(mut self, value: impl Into<super::AgentStatusInfoAgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `status_time`.
+    /// Time the agent status was recorded, as Unix time in milliseconds.
     pub fn status_time(mut self, value: impl Into<i64>) -> Self {
         self.status_time = Some(value.into());
         self
     }
 
-    /// Sets `abnormal_reason`.
+    /// Reason why the agent is abnormal.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn abnormal_reason(mut self, value: impl Into<String>) -> Self {
         self.abnormal_reason = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `AgentVersionResponseInfo` model of the HSS API.
+/// Agent version details.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AgentVersionResponseInfo {
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `latest_version` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Number of the latest version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
-    /// `version_list` JSON property.
+    /// Version numbers and release notes of the latest versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_list: Option<Vec<super::VersionList>>,
 }
 
 impl AgentVersionResponseInfo {
-    /// An empty `AgentVersionResponseInfo`; set its fields with the setters.
+    /// An empty `AgentVersionResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `latest_version`.
+    /// Number of the latest version.
     pub fn latest_version(mut self, value: impl Into<String>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `version_list`.
+    /// Version numbers and release notes of the latest versions.
     ///
     /// Appends one item; call again for more.
     pub fn version_list(mut self, value: impl Into<super::VersionList>) -> Self {

@@ -2,154 +2,206 @@
 
 use serde::Deserialize;
 
-/// The `AiPolicyGroupInfo` model of the HSS API.
+/// AI policy groups.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AiPolicyGroupInfo {
-    /// `group_id` JSON property.
+    /// ID of the policy group.
+    ///
+    /// Length: 1 to 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the policy group.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `group_type` JSON property.
+    /// Type of the policy group.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_type: Option<i64>,
-    /// `project_id` JSON property.
+    /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `protection_object` JSON property.
+    /// Protected object.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_object: Option<String>,
-    /// `object_type` JSON property.
+    /// Type of the protected object.
+    ///
+    /// Values: `0`: Cloud service; `1`: Third party.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<i64>,
-    /// `object_num` JSON property.
+    /// Number of protected objects.
+    ///
+    /// Range: 0 to 100000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_num: Option<i64>,
-    /// `is_default` JSON property.
+    /// Whether the policy is the default one.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// `is_exclusive` JSON property.
+    /// Whether the policy is exclusive.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_exclusive: Option<bool>,
-    /// `enabled` JSON property.
+    /// Whether the item is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `detail_is_used` JSON property.
+    /// Whether the policy group is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail_is_used: Option<bool>,
-    /// `description` JSON property.
+    /// Description.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `update_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `policy_list` JSON property.
+    /// Policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_list: Option<Vec<super::AiPolicyList>>,
-    /// `agent_id_list` JSON property.
+    /// IDs of the agents bound to the policy group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id_list: Option<Vec<String>>,
 }
 
 impl AiPolicyGroupInfo {
-    /// An empty `AiPolicyGroupInfo`; set its fields with the setters.
+    /// An empty `AiPolicyGroupInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the policy group.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `group_type`.
+    /// Type of the policy group.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn group_type(mut self, value: impl Into<i64>) -> Self {
         self.group_type = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// Project ID.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `protection_object`.
+    /// Protected object.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn protection_object(mut self, value: impl Into<String>) -> Self {
         self.protection_object = Some(value.into());
         self
     }
 
-    /// Sets `object_type`.
+    /// Type of the protected object.
+    ///
+    /// Values: `0`: Cloud service; `1`: Third party.
     pub fn object_type(mut self, value: impl Into<i64>) -> Self {
         self.object_type = Some(value.into());
         self
     }
 
-    /// Sets `object_num`.
+    /// Number of protected objects.
+    ///
+    /// Range: 0 to 100000.
     pub fn object_num(mut self, value: impl Into<i64>) -> Self {
         self.object_num = Some(value.into());
         self
     }
 
-    /// Sets `is_default`.
+    /// Whether the policy is the default one.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn is_default(mut self, value: impl Into<bool>) -> Self {
         self.is_default = Some(value.into());
         self
     }
 
-    /// Sets `is_exclusive`.
+    /// Whether the policy is exclusive.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn is_exclusive(mut self, value: impl Into<bool>) -> Self {
         self.is_exclusive = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the item is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `detail_is_used`.
+    /// Whether the policy group is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn detail_is_used(mut self, value: impl Into<bool>) -> Self {
         self.detail_is_used = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `policy_list`.
+    /// Policies.
     ///
     /// Appends one item; call again for more.
     pub fn policy_list(mut self, value: impl Into<super::AiPolicyList>) -> Self {
@@ -159,7 +211,7 @@ impl AiPolicyGroupInfo {
         self
     }
 
-    /// Sets `agent_id_list`.
+    /// IDs of the agents bound to the policy group.
     ///
     /// Appends one item; call again for more.
     pub fn agent_id_list(mut self, value: impl Into<String>) -> Self {

@@ -2,88 +2,116 @@
 
 use serde::Deserialize;
 
-/// The `AiPolicyInfo` model of the HSS API.
+/// AI policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AiPolicyInfo {
-    /// `policy_id` JSON property.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    /// `enabled` JSON property.
+    pub policy_name: Option<super::AiPolicyInfoPolicyName>,
+    /// Whether the item is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `policy_group_id` JSON property.
+    /// Policy group ID.
+    ///
+    /// Length: 1 to 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_group_id: Option<String>,
-    /// `content` JSON property.
+    /// Policy details.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `description` JSON property.
+    /// Description of the policy.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `update_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
 }
 
 impl AiPolicyInfo {
-    /// An empty `AiPolicyInfo`; set its fields with the setters.
+    /// An empty `AiPolicyInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+    /// Policy name.
+    pub fn policy_name(mut self, value: impl Into<super::AiPolicyInfoPolicyName>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the item is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `policy_group_id`.
+    /// Policy group ID.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn policy_group_id(mut self, value: impl Into<String>) -> Self {
         self.policy_group_id = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Policy details.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the policy.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,43 +2,51 @@
 
 use serde::Deserialize;
 
-/// The `AiPolicyList` model of the HSS API.
+/// Policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AiPolicyList {
-    /// `policy_id` JSON property.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    /// `enabled` JSON property.
+    pub policy_name: Option<super::AiPolicyInfoPolicyName>,
+    /// Whether the item is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 impl AiPolicyList {
-    /// An empty `AiPolicyList`; set its fields with the setters.
+    /// An empty `AiPolicyList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
+    /// Policy name.
+    pub fn policy_name(mut self, value: impl Into<super::AiPolicyInfoPolicyName>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the item is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self

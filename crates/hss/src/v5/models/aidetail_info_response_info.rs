@@ -2,187 +2,251 @@
 
 use serde::Deserialize;
 
-/// The `AIDetailInfoResponseInfo` model of the HSS API.
+/// AI components.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AIDetailInfoResponseInfo {
-    /// `server_name` JSON property.
+    /// Meaning depends on `category`: the server name for `host`, the node name for `container`, or
+    /// the instance name for `serverless`.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
-    /// `server_ip` JSON property.
+    /// Meaning depends on `category`: the server IP address for `host`, the node IP address for
+    /// `container`, or the instance IP address for `serverless`.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_ip: Option<String>,
-    /// `ai_application` JSON property.
+    /// Name of the AI application.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_application: Option<String>,
-    /// `ai_tool` JSON property.
+    /// Name of the AI tool.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_tool: Option<String>,
-    /// `type` JSON property.
+    /// Type of the AI application.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `version` JSON property.
+    /// Version number.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `startup_path` JSON property.
+    /// Startup path of the application.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_path: Option<String>,
-    /// `startup_time` JSON property.
+    /// Start time of the application, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub startup_time: Option<i64>,
-    /// `install_path` JSON property.
+    /// Installation path.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_path: Option<String>,
-    /// `cmdline` JSON property.
+    /// Startup command line of the application.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmdline: Option<String>,
-    /// `first_scan_time` JSON property.
+    /// Time of the first scan, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<i64>,
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID, used to view the server details.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `pid` JSON property.
+    /// Process ID of the application.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `ppid` JSON property.
+    /// Process ID of the parent of the application process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppid: Option<i64>,
-    /// `user` JSON property.
+    /// User that runs the application.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// `net_info` JSON property.
+    /// Network listening information of the application process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_info: Option<Vec<super::AIProcessNetInfo>>,
 }
 
 impl AIDetailInfoResponseInfo {
-    /// An empty `AIDetailInfoResponseInfo`; set its fields with the setters.
+    /// An empty `AIDetailInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `server_name`.
+    /// Meaning depends on `category`: the server name for `host`, the node name for `container`, or
+    /// the instance name for `serverless`.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn server_name(mut self, value: impl Into<String>) -> Self {
         self.server_name = Some(value.into());
         self
     }
 
-    /// Sets `server_ip`.
+    /// Meaning depends on `category`: the server IP address for `host`, the node IP address for
+    /// `container`, or the instance IP address for `serverless`.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn server_ip(mut self, value: impl Into<String>) -> Self {
         self.server_ip = Some(value.into());
         self
     }
 
-    /// Sets `ai_application`.
+    /// Name of the AI application.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn ai_application(mut self, value: impl Into<String>) -> Self {
         self.ai_application = Some(value.into());
         self
     }
 
-    /// Sets `ai_tool`.
+    /// Name of the AI tool.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn ai_tool(mut self, value: impl Into<String>) -> Self {
         self.ai_tool = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the AI application.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version number.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `startup_path`.
+    /// Startup path of the application.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn startup_path(mut self, value: impl Into<String>) -> Self {
         self.startup_path = Some(value.into());
         self
     }
 
-    /// Sets `startup_time`.
+    /// Start time of the application, Unix time in milliseconds.
     pub fn startup_time(mut self, value: impl Into<i64>) -> Self {
         self.startup_time = Some(value.into());
         self
     }
 
-    /// Sets `install_path`.
+    /// Installation path.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn install_path(mut self, value: impl Into<String>) -> Self {
         self.install_path = Some(value.into());
         self
     }
 
-    /// Sets `cmdline`.
+    /// Startup command line of the application.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn cmdline(mut self, value: impl Into<String>) -> Self {
         self.cmdline = Some(value.into());
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan, as Unix time in milliseconds.
     pub fn first_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID, used to view the server details.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID of the application.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `ppid`.
+    /// Process ID of the parent of the application process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn ppid(mut self, value: impl Into<i64>) -> Self {
         self.ppid = Some(value.into());
         self
     }
 
-    /// Sets `user`.
+    /// User that runs the application.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
 
-    /// Sets `net_info`.
+    /// Network listening information of the application process.
     ///
     /// Appends one item; call again for more.
     pub fn net_info(mut self, value: impl Into<super::AIProcessNetInfo>) -> Self {

@@ -2,53 +2,57 @@
 
 use serde::Deserialize;
 
-/// The `AIProcessNetInfo` model of the HSS API.
+/// Network listening information of the application process.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AIProcessNetInfo {
-    /// `listen_ip` JSON property.
+    /// IP address the application process listens on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listen_ip: Option<String>,
-    /// `listen_protocol` JSON property.
+    /// Network protocol the application process listens with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listen_protocol: Option<String>,
-    /// `listen_port` JSON property.
+    pub listen_protocol: Option<super::ListenProtocol>,
+    /// Port the application process listens on.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub listen_port: Option<i64>,
-    /// `listen_status` JSON property.
+    /// Listening status of the application process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listen_status: Option<String>,
+    pub listen_status: Option<super::ListenStatus>,
 }
 
 impl AIProcessNetInfo {
-    /// An empty `AIProcessNetInfo`; set its fields with the setters.
+    /// An empty `AIProcessNetInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `listen_ip`.
+    /// IP address the application process listens on.
     pub fn listen_ip(mut self, value: impl Into<String>) -> Self {
         self.listen_ip = Some(value.into());
         self
     }
 
-    /// Sets `listen_protocol`.
-    pub fn listen_protocol(mut self, value: impl Into<String>) -> Self {
+    /// Network protocol the application process listens with.
+    pub fn listen_protocol(mut self, value: impl Into<super::ListenProtocol>) -> Self {
         self.listen_protocol = Some(value.into());
         self
     }
 
-    /// Sets `listen_port`.
+    /// Port the application process listens on.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn listen_port(mut self, value: impl Into<i64>) -> Self {
         self.listen_port = Some(value.into());
         self
     }
 
-    /// Sets `listen_status`.
-    pub fn listen_status(mut self, value: impl Into<String>) -> Self {
+    /// Listening status of the application process.
+    pub fn listen_status(mut self, value: impl Into<super::ListenStatus>) -> Self {
         self.listen_status = Some(value.into());
         self
     }

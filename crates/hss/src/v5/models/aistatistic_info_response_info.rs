@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `AIStatisticInfoResponseInfo` model of the HSS API.
+/// AI components.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AIStatisticInfoResponseInfo {
-    /// `ai_component_name` JSON property.
+    /// Name of the AI component type.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ai_component_name: Option<String>,
-    /// `num` JSON property.
+    /// Number of servers where the AI component runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl AIStatisticInfoResponseInfo {
-    /// An empty `AIStatisticInfoResponseInfo`; set its fields with the setters.
+    /// An empty `AIStatisticInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `ai_component_name`.
+    /// Name of the AI component type.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn ai_component_name(mut self, value: impl Into<String>) -> Self {
         self.ai_component_name = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Number of servers where the AI component runs.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `AlarmRiskInfo` model of the HSS API.
+/// Alarm risk statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AlarmRiskInfo {
-    /// `risk_list` JSON property.
+    /// Risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_list: Option<Vec<super::RiskListInfo>>,
-    /// `deduct_score` JSON property.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduct_score: Option<f64>,
-    /// `policy_list` JSON property.
+    /// Policy information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_list: Option<Vec<super::PolicyInfo>>,
-    /// `total_risk_num` JSON property.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_risk_num: Option<i64>,
 }
 
 impl AlarmRiskInfo {
-    /// An empty `AlarmRiskInfo`; set its fields with the setters.
+    /// An empty `AlarmRiskInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `risk_list`.
+    /// Risks.
     ///
     /// Appends one item; call again for more.
     pub fn risk_list(mut self, value: impl Into<super::RiskListInfo>) -> Self {
@@ -39,13 +43,15 @@ impl AlarmRiskInfo {
         self
     }
 
-    /// Sets `deduct_score`.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 30.
     pub fn deduct_score(mut self, value: impl Into<f64>) -> Self {
         self.deduct_score = Some(value.into());
         self
     }
 
-    /// Sets `policy_list`.
+    /// Policy information.
     ///
     /// Appends one item; call again for more.
     pub fn policy_list(mut self, value: impl Into<super::PolicyInfo>) -> Self {
@@ -55,7 +61,9 @@ impl AlarmRiskInfo {
         self
     }
 
-    /// Sets `total_risk_num`.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn total_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_risk_num = Some(value.into());
         self

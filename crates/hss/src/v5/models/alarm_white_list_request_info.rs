@@ -2,97 +2,157 @@
 
 use serde::Serialize;
 
-/// The `AlarmWhiteListRequestInfo` model of the HSS API.
+/// Alarm whitelist entries to delete, at most 100; takes precedence over `delete_all`. To delete
+/// specific entries, set this list (each entry needs `hash`, `description`, and `event_type`, plus
+/// `delete_white_rule` set to `true` to delete a whitelist rule). To delete all entries, set
+/// `delete_all` to `true` and omit this list.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AlarmWhiteListRequestInfo {
-    /// `event_type` JSON property.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `hash` JSON property.
+    /// SHA-256 hash of the event whitelist entry.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `description` JSON property.
+    /// Description.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `delete_white_rule` JSON property.
+    /// Whether to delete the alarm whitelist rule. Used only when the entry being deleted is a
+    /// rule.
+    ///
+    /// Values: `false`: Keep the rule; `true`: Delete the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_white_rule: Option<bool>,
-    /// `white_field` JSON property.
+    /// Field to whitelist on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub white_field: Option<String>,
-    /// `judge_type` JSON property.
+    pub white_field: Option<super::WhiteField>,
+    /// Matching method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub judge_type: Option<String>,
-    /// `field_value` JSON property.
+    pub judge_type: Option<super::AlarmWhiteListRequestInfoJudgeType>,
+    /// Value of the whitelisted field.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
-    /// `file_hash` JSON property.
+    /// Hash of the file.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
-    /// `file_path` JSON property.
+    /// File path.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
 }
 
 impl AlarmWhiteListRequestInfo {
-    /// An empty `AlarmWhiteListRequestInfo`; set its fields with the setters.
+    /// An empty `AlarmWhiteListRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event_type`.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// SHA-256 hash of the event whitelist entry.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `delete_white_rule`.
+    /// Whether to delete the alarm whitelist rule. Used only when the entry being deleted is a
+    /// rule.
+    ///
+    /// Values: `false`: Keep the rule; `true`: Delete the rule.
     pub fn delete_white_rule(mut self, value: impl Into<bool>) -> Self {
         self.delete_white_rule = Some(value.into());
         self
     }
 
-    /// Sets `white_field`.
-    pub fn white_field(mut self, value: impl Into<String>) -> Self {
+    /// Field to whitelist on.
+    pub fn white_field(mut self, value: impl Into<super::WhiteField>) -> Self {
         self.white_field = Some(value.into());
         self
     }
 
-    /// Sets `judge_type`.
-    pub fn judge_type(mut self, value: impl Into<String>) -> Self {
+    /// Matching method.
+    pub fn judge_type(
+        mut self,
+        value: impl Into<super::AlarmWhiteListRequestInfoJudgeType>,
+    ) -> Self {
         self.judge_type = Some(value.into());
         self
     }
 
-    /// Sets `field_value`.
+    /// Value of the whitelisted field.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// Hash of the file.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
         self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self

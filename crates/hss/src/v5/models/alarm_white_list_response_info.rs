@@ -2,88 +2,136 @@
 
 use serde::Deserialize;
 
-/// The `AlarmWhiteListResponseInfo` model of the HSS API.
+/// Alarm whitelist entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AlarmWhiteListResponseInfo {
-    /// `enterprise_project_name` JSON property.
+    /// Name of the enterprise project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_name: Option<String>,
-    /// `hash` JSON property.
+    /// SHA-256 hash of the event whitelist entry.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `description` JSON property.
+    /// Description.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `event_type` JSON property.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `white_field` JSON property.
+    /// Field to whitelist on.
+    ///
+    /// Values: `file/process hash`: Process or file hash; `file_path`: File path; `login_ip`: Login
+    /// IP address; `process_cmdline`: Process command line; `process_path`: Process path;
+    /// `reg_key`: Registry key; `username`: User name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub white_field: Option<String>,
-    /// `field_value` JSON property.
+    /// Value of the whitelisted field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<String>,
-    /// `judge_type` JSON property.
+    /// Matching method.
+    ///
+    /// Values: `contain`: Contains; `equal`: Equal to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judge_type: Option<String>,
-    /// `update_time` JSON property.
+    /// Time the event whitelist was last updated, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
 }
 
 impl AlarmWhiteListResponseInfo {
-    /// An empty `AlarmWhiteListResponseInfo`; set its fields with the setters.
+    /// An empty `AlarmWhiteListResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enterprise_project_name`.
+    /// Name of the enterprise project.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// SHA-256 hash of the event whitelist entry.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `white_field`.
+    /// Field to whitelist on.
+    ///
+    /// Values: `file/process hash`: Process or file hash; `file_path`: File path; `login_ip`: Login
+    /// IP address; `process_cmdline`: Process command line; `process_path`: Process path;
+    /// `reg_key`: Registry key; `username`: User name.
     pub fn white_field(mut self, value: impl Into<String>) -> Self {
         self.white_field = Some(value.into());
         self
     }
 
-    /// Sets `field_value`.
+    /// Value of the whitelisted field.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
         self.field_value = Some(value.into());
         self
     }
 
-    /// Sets `judge_type`.
+    /// Matching method.
+    ///
+    /// Values: `contain`: Contains; `equal`: Equal to.
     pub fn judge_type(mut self, value: impl Into<String>) -> Self {
         self.judge_type = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time the event whitelist was last updated, as Unix time in milliseconds.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self

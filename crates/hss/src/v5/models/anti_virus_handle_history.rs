@@ -2,151 +2,189 @@
 
 use serde::Deserialize;
 
-/// The `AntiVirusHandleHistory` model of the HSS API.
+/// Virus scan handling history.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AntiVirusHandleHistory {
-    /// `result_id` JSON property.
+    /// ID of the virus scan result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_id: Option<String>,
-    /// `malware_type` JSON property.
+    /// Virus type, such as `Trojan`, `Virus` or `Worm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_type: Option<String>,
-    /// `malware_name` JSON property.
+    /// Virus name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_name: Option<String>,
-    /// `severity` JSON property.
+    /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `file_path` JSON property.
+    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `occur_time` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `handle_status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `handle_method` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Handling method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<String>,
-    /// `notes` JSON property.
+    pub handle_method: Option<super::AntiVirusHandleHistoryHandleMethod>,
+    /// Remarks.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `handle_time` JSON property.
+    /// Handling time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_time: Option<i64>,
-    /// `user_name` JSON property.
+    /// User name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }
 
 impl AntiVirusHandleHistory {
-    /// An empty `AntiVirusHandleHistory`; set its fields with the setters.
+    /// An empty `AntiVirusHandleHistory`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `result_id`.
+    /// ID of the virus scan result.
     pub fn result_id(mut self, value: impl Into<String>) -> Self {
         self.result_id = Some(value.into());
         self
     }
 
-    /// Sets `malware_type`.
+    /// Virus type, such as `Trojan`, `Virus` or `Worm`.
     pub fn malware_type(mut self, value: impl Into<String>) -> Self {
         self.malware_type = Some(value.into());
         self
     }
 
-    /// Sets `malware_name`.
+    /// Virus name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn malware_name(mut self, value: impl Into<String>) -> Self {
         self.malware_name = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Threat level.
+    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `handle_method`.
-    pub fn handle_method(mut self, value: impl Into<String>) -> Self {
+    /// Handling method.
+    pub fn handle_method(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleMethod>,
+    ) -> Self {
         self.handle_method = Some(value.into());
         self
     }
 
-    /// Sets `notes`.
+    /// Remarks.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
     }
 
-    /// Sets `handle_time`.
+    /// Handling time, as Unix time in milliseconds.
     pub fn handle_time(mut self, value: impl Into<i64>) -> Self {
         self.handle_time = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self

@@ -2,157 +2,173 @@
 
 use serde::Deserialize;
 
-/// The `AntiVirusPolicyResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AntiVirusPolicyResponseInfo {
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `start_type` JSON property.
+    /// Start type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_type: Option<String>,
-    /// `scan_period` JSON property.
+    pub start_type: Option<super::AntiVirusPolicyResponseInfoStartType>,
+    /// Start type (scan period).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_period: Option<String>,
-    /// `scan_period_date` JSON property.
+    pub scan_period: Option<super::AntiVirusPolicyResponseInfoScanPeriod>,
+    /// Scan day in the period. For `week`, 1 to 7 means Sunday to Saturday; for `month`, 1 to 28
+    /// means the day of the month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_period_date: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Scan time, Unix time in milliseconds. Set only when the start type is `later`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `scan_hour` JSON property.
+    /// Hour of the scan. Set only when the start type is `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_hour: Option<i64>,
-    /// `scan_minute` JSON property.
+    /// Minute of the scan. Set only when the start type is `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_minute: Option<i64>,
-    /// `next_start_time` JSON property.
+    /// Time of the next start, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_start_time: Option<i64>,
-    /// `scan_dir` JSON property.
+    /// Directories to scan, separated by semicolons (`;`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_dir: Option<String>,
-    /// `ignore_dir` JSON property.
+    /// Directories excluded from the scan, separated by semicolons (`;`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_dir: Option<String>,
-    /// `action` JSON property.
+    /// How detected threats are handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// `invalidate` JSON property.
+    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    /// Whether the policy is invalid.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invalidate: Option<bool>,
-    /// `host_num` JSON property.
+    /// Number of affected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `host_info_list` JSON property.
+    /// Host information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_info_list: Option<Vec<super::AntiVirusPolicyHostResponseInfo>>,
-    /// `whether_paid_task` JSON property.
+    /// Whether the scan task is paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whether_paid_task: Option<bool>,
-    /// `file_type_list` JSON property.
+    /// File types to scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type_list: Option<Vec<i64>>,
 }
 
 impl AntiVirusPolicyResponseInfo {
-    /// An empty `AntiVirusPolicyResponseInfo`; set its fields with the setters.
+    /// An empty `AntiVirusPolicyResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `start_type`.
-    pub fn start_type(mut self, value: impl Into<String>) -> Self {
+    /// Start type.
+    pub fn start_type(
+        mut self,
+        value: impl Into<super::AntiVirusPolicyResponseInfoStartType>,
+    ) -> Self {
         self.start_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_period`.
-    pub fn scan_period(mut self, value: impl Into<String>) -> Self {
+    /// Start type (scan period).
+    pub fn scan_period(
+        mut self,
+        value: impl Into<super::AntiVirusPolicyResponseInfoScanPeriod>,
+    ) -> Self {
         self.scan_period = Some(value.into());
         self
     }
 
-    /// Sets `scan_period_date`.
+    /// Scan day in the period. For `week`, 1 to 7 means Sunday to Saturday; for `month`, 1 to 28
+    /// means the day of the month.
     pub fn scan_period_date(mut self, value: impl Into<i64>) -> Self {
         self.scan_period_date = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time, Unix time in milliseconds. Set only when the start type is `later`.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `scan_hour`.
+    /// Hour of the scan. Set only when the start type is `period`.
     pub fn scan_hour(mut self, value: impl Into<i64>) -> Self {
         self.scan_hour = Some(value.into());
         self
     }
 
-    /// Sets `scan_minute`.
+    /// Minute of the scan. Set only when the start type is `period`.
     pub fn scan_minute(mut self, value: impl Into<i64>) -> Self {
         self.scan_minute = Some(value.into());
         self
     }
 
-    /// Sets `next_start_time`.
+    /// Time of the next start, Unix time in milliseconds.
     pub fn next_start_time(mut self, value: impl Into<i64>) -> Self {
         self.next_start_time = Some(value.into());
         self
     }
 
-    /// Sets `scan_dir`.
+    /// Directories to scan, separated by semicolons (`;`).
     pub fn scan_dir(mut self, value: impl Into<String>) -> Self {
         self.scan_dir = Some(value.into());
         self
     }
 
-    /// Sets `ignore_dir`.
+    /// Directories excluded from the scan, separated by semicolons (`;`).
     pub fn ignore_dir(mut self, value: impl Into<String>) -> Self {
         self.ignore_dir = Some(value.into());
         self
     }
 
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    /// How detected threats are handled.
+    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `invalidate`.
+    /// Whether the policy is invalid.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn invalidate(mut self, value: impl Into<bool>) -> Self {
         self.invalidate = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of affected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `host_info_list`.
+    /// Host information.
     ///
     /// Appends one item; call again for more.
     pub fn host_info_list(
@@ -165,13 +181,13 @@ impl AntiVirusPolicyResponseInfo {
         self
     }
 
-    /// Sets `whether_paid_task`.
+    /// Whether the scan task is paid.
     pub fn whether_paid_task(mut self, value: impl Into<bool>) -> Self {
         self.whether_paid_task = Some(value.into());
         self
     }
 
-    /// Sets `file_type_list`.
+    /// File types to scan.
     ///
     /// Appends one item; call again for more.
     pub fn file_type_list(mut self, value: impl Into<i64>) -> Self {

@@ -2,148 +2,184 @@
 
 use serde::Deserialize;
 
-/// The `AntiVirusResultResponseInfo` model of the HSS API.
+/// Virus scan results.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AntiVirusResultResponseInfo {
-    /// `result_id` JSON property.
+    /// ID of the virus scan result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_id: Option<String>,
-    /// `malware_type` JSON property.
+    /// Virus type, such as `Trojan`, `Virus` or `Worm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_type: Option<String>,
-    /// `malware_name` JSON property.
+    /// Virus name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_name: Option<String>,
-    /// `severity` JSON property.
+    /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `task_id` JSON property.
+    pub severity: Option<super::AntiVirusResultResponseInfoSeverity>,
+    /// ID of the task.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `task_name` JSON property.
+    /// Name of the task.
+    ///
+    /// Length: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
-    /// `file_info` JSON property.
+    /// Information about the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_info: Option<super::ResultFileResponseInfo>,
-    /// `resource_info` JSON property.
+    /// Resource information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<super::ResultResourceResponseInfo>,
-    /// `event_type` JSON property.
+    /// Event type of the virus scan result, such as `0` for a file virus event or `1` for a memory
+    /// virus event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `occur_time` JSON property.
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `handle_status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `handle_method` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Handling method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<String>,
-    /// `memo` JSON property.
+    pub handle_method: Option<super::AntiVirusHandleHistoryHandleMethod>,
+    /// Remarks.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
-    /// `operate_accept_list` JSON property.
+    /// Follow-up handling operations available for the result, such as `isolate_and_kill` or
+    /// `ignore`. The supported operations depend on the result status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_accept_list: Option<Vec<String>>,
-    /// `operate_detail_list` JSON property.
+    /// Operation details (not shown in the console).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_detail_list: Option<Vec<super::ResultDetailResponseInfo>>,
-    /// `isolate_tag` JSON property.
+    /// Isolation mark of the scan result: `auto_isolate` (automatically isolated), `manual`
+    /// (handled manually) or `none` (not isolated).
+    ///
+    /// Length: 1 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isolate_tag: Option<String>,
 }
 
 impl AntiVirusResultResponseInfo {
-    /// An empty `AntiVirusResultResponseInfo`; set its fields with the setters.
+    /// An empty `AntiVirusResultResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `result_id`.
+    /// ID of the virus scan result.
     pub fn result_id(mut self, value: impl Into<String>) -> Self {
         self.result_id = Some(value.into());
         self
     }
 
-    /// Sets `malware_type`.
+    /// Virus type, such as `Trojan`, `Virus` or `Worm`.
     pub fn malware_type(mut self, value: impl Into<String>) -> Self {
         self.malware_type = Some(value.into());
         self
     }
 
-    /// Sets `malware_name`.
+    /// Virus name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn malware_name(mut self, value: impl Into<String>) -> Self {
         self.malware_name = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Threat level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::AntiVirusResultResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `task_id`.
+    /// ID of the task.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `task_name`.
+    /// Name of the task.
+    ///
+    /// Length: at most 255 characters.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `file_info`.
+    /// Information about the file.
     pub fn file_info(mut self, value: impl Into<super::ResultFileResponseInfo>) -> Self {
         self.file_info = Some(value.into());
         self
     }
 
-    /// Sets `resource_info`.
+    /// Resource information.
     pub fn resource_info(mut self, value: impl Into<super::ResultResourceResponseInfo>) -> Self {
         self.resource_info = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type of the virus scan result, such as `0` for a file virus event or `1` for a memory
+    /// virus event.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `handle_method`.
-    pub fn handle_method(mut self, value: impl Into<String>) -> Self {
+    /// Handling method.
+    pub fn handle_method(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleMethod>,
+    ) -> Self {
         self.handle_method = Some(value.into());
         self
     }
 
-    /// Sets `memo`.
+    /// Remarks.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
         self
     }
 
-    /// Sets `operate_accept_list`.
+    /// Follow-up handling operations available for the result, such as `isolate_and_kill` or
+    /// `ignore`. The supported operations depend on the result status.
     ///
     /// Appends one item; call again for more.
     pub fn operate_accept_list(mut self, value: impl Into<String>) -> Self {
@@ -153,7 +189,7 @@ impl AntiVirusResultResponseInfo {
         self
     }
 
-    /// Sets `operate_detail_list`.
+    /// Operation details (not shown in the console).
     ///
     /// Appends one item; call again for more.
     pub fn operate_detail_list(
@@ -166,7 +202,10 @@ impl AntiVirusResultResponseInfo {
         self
     }
 
-    /// Sets `isolate_tag`.
+    /// Isolation mark of the scan result: `auto_isolate` (automatically isolated), `manual`
+    /// (handled manually) or `none` (not isolated).
+    ///
+    /// Length: 1 to 16 characters.
     pub fn isolate_tag(mut self, value: impl Into<String>) -> Self {
         self.isolate_tag = Some(value.into());
         self

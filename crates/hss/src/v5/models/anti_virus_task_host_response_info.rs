@@ -2,205 +2,258 @@
 
 use serde::Deserialize;
 
-/// The `AntiVirusTaskHostResponseInfo` model of the HSS API.
+/// Details of the associated servers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AntiVirusTaskHostResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `start_time` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Start time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `run_duration` JSON property.
+    /// Running duration, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_duration: Option<i64>,
-    /// `scan_progress` JSON property.
+    /// Scan progress, as a percentage string such as `50%` or a number string from 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_progress: Option<String>,
-    /// `virus_num` JSON property.
+    /// Number of newly found viruses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virus_num: Option<i64>,
-    /// `scan_file_num` JSON property.
+    /// Number of files scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_file_num: Option<i64>,
-    /// `host_task_status` JSON property.
+    /// Scan status of the server in the antivirus task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_task_status: Option<String>,
-    /// `fail_reason` JSON property.
+    pub host_task_status: Option<super::HostTaskStatus>,
+    /// Reason for the failure.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_reason: Option<String>,
-    /// `deleted` JSON property.
+    /// Whether the host has been deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `whether_using_quota` JSON property.
+    /// Whether the pay-per-scan virus scan quota was used.
+    ///
+    /// Values: `0`: Not used; `1`: Used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whether_using_quota: Option<i64>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `host_status` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `agent_status` JSON property.
+    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `protect_status` JSON property.
+    pub agent_status: Option<super::AntiVirusHostResponseInfoAgentStatus>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `os_name` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
 }
 
 impl AntiVirusTaskHostResponseInfo {
-    /// An empty `AntiVirusTaskHostResponseInfo`; set its fields with the setters.
+    /// An empty `AntiVirusTaskHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `run_duration`.
+    /// Running duration, in seconds.
     pub fn run_duration(mut self, value: impl Into<i64>) -> Self {
         self.run_duration = Some(value.into());
         self
     }
 
-    /// Sets `scan_progress`.
+    /// Scan progress, as a percentage string such as `50%` or a number string from 0 to 100.
     pub fn scan_progress(mut self, value: impl Into<String>) -> Self {
         self.scan_progress = Some(value.into());
         self
     }
 
-    /// Sets `virus_num`.
+    /// Number of newly found viruses.
     pub fn virus_num(mut self, value: impl Into<i64>) -> Self {
         self.virus_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_file_num`.
+    /// Number of files scanned.
     pub fn scan_file_num(mut self, value: impl Into<i64>) -> Self {
         self.scan_file_num = Some(value.into());
         self
     }
 
-    /// Sets `host_task_status`.
-    pub fn host_task_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of the server in the antivirus task.
+    pub fn host_task_status(mut self, value: impl Into<super::HostTaskStatus>) -> Self {
         self.host_task_status = Some(value.into());
         self
     }
 
-    /// Sets `fail_reason`.
+    /// Reason for the failure.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.fail_reason = Some(value.into());
         self
     }
 
-    /// Sets `deleted`.
+    /// Whether the host has been deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     pub fn deleted(mut self, value: impl Into<bool>) -> Self {
         self.deleted = Some(value.into());
         self
     }
 
-    /// Sets `whether_using_quota`.
+    /// Whether the pay-per-scan virus scan quota was used.
+    ///
+    /// Values: `0`: Not used; `1`: Used.
     pub fn whether_using_quota(mut self, value: impl Into<i64>) -> Self {
         self.whether_using_quota = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the host.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = Some(value.into());
         self

@@ -2,130 +2,148 @@
 
 use serde::Deserialize;
 
-/// The `AntiVirusTaskResponseInfo` model of the HSS API.
+/// Virus scan tasks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AntiVirusTaskResponseInfo {
-    /// `task_id` JSON property.
+    /// ID of the task.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `task_name` JSON property.
+    /// Name of the task.
+    ///
+    /// Length: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
-    /// `scan_type` JSON property.
+    /// Task type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
-    /// `start_type` JSON property.
+    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    /// Start type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_type: Option<String>,
-    /// `action` JSON property.
+    pub start_type: Option<super::AntiVirusPolicyResponseInfoStartType>,
+    /// How detected threats are handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// `start_time` JSON property.
+    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    /// Start time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `task_status` JSON property.
+    /// Status of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_status: Option<String>,
-    /// `host_num` JSON property.
+    pub task_status: Option<super::AntiVirusTaskResponseInfoTaskStatus>,
+    /// Number of associated servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `success_host_num` JSON property.
+    /// Number of servers scanned successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_host_num: Option<i64>,
-    /// `fail_host_num` JSON property.
+    /// Number of servers where scanning failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_host_num: Option<i64>,
-    /// `cancel_host_num` JSON property.
+    /// Number of servers whose scan was canceled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_host_num: Option<i64>,
-    /// `host_info_list` JSON property.
+    /// Details of the associated servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_info_list: Option<Vec<super::AntiVirusTaskHostResponseInfo>>,
-    /// `rescan` JSON property.
+    /// Whether a rescan is needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rescan: Option<bool>,
-    /// `whether_paid_task` JSON property.
+    /// Whether the scan task is paid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whether_paid_task: Option<bool>,
 }
 
 impl AntiVirusTaskResponseInfo {
-    /// An empty `AntiVirusTaskResponseInfo`; set its fields with the setters.
+    /// An empty `AntiVirusTaskResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `task_id`.
+    /// ID of the task.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `task_name`.
+    /// Name of the task.
+    ///
+    /// Length: at most 255 characters.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Task type.
+    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
-    /// Sets `start_type`.
-    pub fn start_type(mut self, value: impl Into<String>) -> Self {
+    /// Start type.
+    pub fn start_type(
+        mut self,
+        value: impl Into<super::AntiVirusPolicyResponseInfoStartType>,
+    ) -> Self {
         self.start_type = Some(value.into());
         self
     }
 
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    /// How detected threats are handled.
+    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `task_status`.
-    pub fn task_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the task.
+    pub fn task_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskResponseInfoTaskStatus>,
+    ) -> Self {
         self.task_status = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of associated servers.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `success_host_num`.
+    /// Number of servers scanned successfully.
     pub fn success_host_num(mut self, value: impl Into<i64>) -> Self {
         self.success_host_num = Some(value.into());
         self
     }
 
-    /// Sets `fail_host_num`.
+    /// Number of servers where scanning failed.
     pub fn fail_host_num(mut self, value: impl Into<i64>) -> Self {
         self.fail_host_num = Some(value.into());
         self
     }
 
-    /// Sets `cancel_host_num`.
+    /// Number of servers whose scan was canceled.
     pub fn cancel_host_num(mut self, value: impl Into<i64>) -> Self {
         self.cancel_host_num = Some(value.into());
         self
     }
 
-    /// Sets `host_info_list`.
+    /// Details of the associated servers.
     ///
     /// Appends one item; call again for more.
     pub fn host_info_list(
@@ -138,13 +156,13 @@ impl AntiVirusTaskResponseInfo {
         self
     }
 
-    /// Sets `rescan`.
+    /// Whether a rescan is needed.
     pub fn rescan(mut self, value: impl Into<bool>) -> Self {
         self.rescan = Some(value.into());
         self
     }
 
-    /// Sets `whether_paid_task`.
+    /// Whether the scan task is paid.
     pub fn whether_paid_task(mut self, value: impl Into<bool>) -> Self {
         self.whether_paid_task = Some(value.into());
         self

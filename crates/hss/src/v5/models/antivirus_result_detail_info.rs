@@ -2,115 +2,143 @@
 
 use serde::Deserialize;
 
-/// The `AntivirusResultDetailInfo` model of the HSS API.
+/// Details of the virus scan result for the isolated file.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AntivirusResultDetailInfo {
-    /// `result_id` JSON property.
+    /// ID of the virus scan result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_id: Option<String>,
-    /// `malware_name` JSON property.
+    /// Virus name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_name: Option<String>,
-    /// `file_path` JSON property.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `file_hash` JSON property.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
-    /// `file_size` JSON property.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `file_owner` JSON property.
+    /// Owner of the file.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_owner: Option<String>,
-    /// `file_attr` JSON property.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_attr: Option<String>,
-    /// `file_ctime` JSON property.
+    /// Time the file was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_ctime: Option<i64>,
-    /// `file_mtime` JSON property.
+    /// Time the file was last updated, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_mtime: Option<i64>,
-    /// `update_time` JSON property.
+    /// Last update time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
 }
 
 impl AntivirusResultDetailInfo {
-    /// An empty `AntivirusResultDetailInfo`; set its fields with the setters.
+    /// An empty `AntivirusResultDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `result_id`.
+    /// ID of the virus scan result.
     pub fn result_id(mut self, value: impl Into<String>) -> Self {
         self.result_id = Some(value.into());
         self
     }
 
-    /// Sets `malware_name`.
+    /// Virus name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn malware_name(mut self, value: impl Into<String>) -> Self {
         self.malware_name = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
         self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_owner`.
+    /// Owner of the file.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn file_owner(mut self, value: impl Into<String>) -> Self {
         self.file_owner = Some(value.into());
         self
     }
 
-    /// Sets `file_attr`.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_attr(mut self, value: impl Into<String>) -> Self {
         self.file_attr = Some(value.into());
         self
     }
 
-    /// Sets `file_ctime`.
+    /// Time the file was created.
     pub fn file_ctime(mut self, value: impl Into<i64>) -> Self {
         self.file_ctime = Some(value.into());
         self
     }
 
-    /// Sets `file_mtime`.
+    /// Time the file was last updated, as Unix time in milliseconds.
     pub fn file_mtime(mut self, value: impl Into<i64>) -> Self {
         self.file_mtime = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time, as Unix time in milliseconds.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self

@@ -2,97 +2,129 @@
 
 use serde::Deserialize;
 
-/// The `AppChangeResponseInfo` model of the HSS API.
+/// Software change history.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppChangeResponseInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `variation_type` JSON property.
+    /// Type of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub variation_type: Option<String>,
-    /// `host_id` JSON property.
+    pub variation_type: Option<super::VariationType>,
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `app_name` JSON property.
+    /// Software name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `version` JSON property.
+    /// Version number.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `update_time` JSON property.
+    /// Time the software was updated, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `recent_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_scan_time: Option<i64>,
 }
 
 impl AppChangeResponseInfo {
-    /// An empty `AppChangeResponseInfo`; set its fields with the setters.
+    /// An empty `AppChangeResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `variation_type`.
-    pub fn variation_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the change.
+    pub fn variation_type(mut self, value: impl Into<super::VariationType>) -> Self {
         self.variation_type = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Software name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version number.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time the software was updated, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `recent_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn recent_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.recent_scan_time = Some(value.into());
         self

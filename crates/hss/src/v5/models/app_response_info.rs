@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `AppResponseInfo` model of the HSS API.
+/// Software.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppResponseInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `app_name` JSON property.
+    /// Software name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `version` JSON property.
+    /// Version of the software.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `install_dir` JSON property.
+    /// Installation path of the software.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_dir: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `recent_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_scan_time: Option<i64>,
-    /// `update_time` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
 }
 
 impl AppResponseInfo {
-    /// An empty `AppResponseInfo`; set its fields with the setters.
+    /// An empty `AppResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Software name.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the software.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `install_dir`.
+    /// Installation path of the software.
     pub fn install_dir(mut self, value: impl Into<String>) -> Self {
         self.install_dir = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `recent_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn recent_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.recent_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self

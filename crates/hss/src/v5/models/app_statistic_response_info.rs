@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `AppStatisticResponseInfo` model of the HSS API.
+/// Software statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppStatisticResponseInfo {
-    /// `app_name` JSON property.
+    /// Software name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `num` JSON property.
+    /// Number of processes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl AppStatisticResponseInfo {
-    /// An empty `AppStatisticResponseInfo`; set its fields with the setters.
+    /// An empty `AppStatisticResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_name`.
+    /// Software name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Number of processes.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `AppWhitelistAbnormalInfo` model of the HSS API.
+/// Reasons why learning for the application whitelist policy failed.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppWhitelistAbnormalInfo {
-    /// `abnormal_type` JSON property.
+    /// Type of the exception.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abnormal_type: Option<i64>,
-    /// `abnormal_description` JSON property.
+    /// Description of the exception.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abnormal_description: Option<String>,
 }
 
 impl AppWhitelistAbnormalInfo {
-    /// An empty `AppWhitelistAbnormalInfo`; set its fields with the setters.
+    /// An empty `AppWhitelistAbnormalInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `abnormal_type`.
+    /// Type of the exception.
     pub fn abnormal_type(mut self, value: impl Into<i64>) -> Self {
         self.abnormal_type = Some(value.into());
         self
     }
 
-    /// Sets `abnormal_description`.
+    /// Description of the exception.
     pub fn abnormal_description(mut self, value: impl Into<String>) -> Self {
         self.abnormal_description = Some(value.into());
         self

@@ -2,193 +2,261 @@
 
 use serde::Deserialize;
 
-/// The `AppWhitelistEventResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppWhitelistEventResponseInfo {
-    /// `event_id` JSON property.
+    /// Event ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// `event_class_id` JSON property.
+    /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<String>,
-    /// `event_type` JSON property.
+    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `event_name` JSON property.
+    /// Event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `severity` JSON property.
+    /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `host_name` JSON property.
+    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `attack_phase` JSON property.
+    /// Attack phase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_phase: Option<String>,
-    /// `attack_tag` JSON property.
+    pub attack_phase: Option<super::AttackPhase>,
+    /// Attack tag of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_tag: Option<String>,
-    /// `occur_time` JSON property.
+    pub attack_tag: Option<super::AppWhitelistEventResponseInfoAttackTag>,
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `handle_time` JSON property.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_time: Option<i64>,
-    /// `handle_status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `handle_method` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Handling method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<String>,
-    /// `operate_accept_list` JSON property.
+    pub handle_method: Option<super::AppWhitelistEventResponseInfoHandleMethod>,
+    /// Supported handling operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_accept_list: Option<Vec<String>>,
-    /// `operate_detail_list` JSON property.
+    /// Operation details (not shown in the console).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_detail_list: Option<Vec<super::AppWhitelistEventDetailResInfo>>,
-    /// `resource_info` JSON property.
+    /// Resource information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<super::ProcessEventResourceResponseInfo>,
-    /// `recommendation` JSON property.
+    /// Handling suggestion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<String>,
-    /// `process_info` JSON property.
+    /// Process information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_info: Option<Vec<super::EventProcessResInfo>>,
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `asset_value` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `host_status` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `agent_status` JSON property.
+    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `protect_status` JSON property.
+    pub agent_status: Option<super::AntiVirusHostResponseInfoAgentStatus>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
 }
 
 impl AppWhitelistEventResponseInfo {
-    /// An empty `AppWhitelistEventResponseInfo`; set its fields with the setters.
+    /// An empty `AppWhitelistEventResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event_id`.
+    /// Event ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn event_id(mut self, value: impl Into<String>) -> Self {
         self.event_id = Some(value.into());
         self
     }
 
-    /// Sets `event_class_id`.
-    pub fn event_class_id(mut self, value: impl Into<String>) -> Self {
+    /// Event class ID.
+    pub fn event_class_id(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
+    ) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Event name.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Threat level.
+    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `attack_phase`.
-    pub fn attack_phase(mut self, value: impl Into<String>) -> Self {
+    /// Attack phase.
+    pub fn attack_phase(mut self, value: impl Into<super::AttackPhase>) -> Self {
         self.attack_phase = Some(value.into());
         self
     }
 
-    /// Sets `attack_tag`.
-    pub fn attack_tag(mut self, value: impl Into<String>) -> Self {
+    /// Attack tag of the event.
+    pub fn attack_tag(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoAttackTag>,
+    ) -> Self {
         self.attack_tag = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_time`.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn handle_time(mut self, value: impl Into<i64>) -> Self {
         self.handle_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `handle_method`.
-    pub fn handle_method(mut self, value: impl Into<String>) -> Self {
+    /// Handling method.
+    pub fn handle_method(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoHandleMethod>,
+    ) -> Self {
         self.handle_method = Some(value.into());
         self
     }
 
-    /// Sets `operate_accept_list`.
+    /// Supported handling operations.
     ///
     /// Appends one item; call again for more.
     pub fn operate_accept_list(mut self, value: impl Into<String>) -> Self {
@@ -198,7 +266,7 @@ impl AppWhitelistEventResponseInfo {
         self
     }
 
-    /// Sets `operate_detail_list`.
+    /// Operation details (not shown in the console).
     ///
     /// Appends one item; call again for more.
     pub fn operate_detail_list(
@@ -211,7 +279,7 @@ impl AppWhitelistEventResponseInfo {
         self
     }
 
-    /// Sets `resource_info`.
+    /// Resource information.
     pub fn resource_info(
         mut self,
         value: impl Into<super::ProcessEventResourceResponseInfo>,
@@ -220,13 +288,13 @@ impl AppWhitelistEventResponseInfo {
         self
     }
 
-    /// Sets `recommendation`.
+    /// Handling suggestion.
     pub fn recommendation(mut self, value: impl Into<String>) -> Self {
         self.recommendation = Some(value.into());
         self
     }
 
-    /// Sets `process_info`.
+    /// Process information.
     ///
     /// Appends one item; call again for more.
     pub fn process_info(mut self, value: impl Into<super::EventProcessResInfo>) -> Self {
@@ -236,44 +304,53 @@ impl AppWhitelistEventResponseInfo {
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the host.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }

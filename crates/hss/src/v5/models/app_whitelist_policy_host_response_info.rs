@@ -2,133 +2,157 @@
 
 use serde::Deserialize;
 
-/// The `AppWhitelistPolicyHostResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppWhitelistPolicyHostResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `policy_name` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `event_num` JSON property.
+    /// Number of events on the host.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_num: Option<i64>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `learning_status` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Learning status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub learning_status: Option<String>,
-    /// `apply_status` JSON property.
+    pub learning_status: Option<super::LearningStatus>,
+    /// Whether the policy is applied.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apply_status: Option<bool>,
-    /// `intercept` JSON property.
+    /// Whether blocking is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intercept: Option<bool>,
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_type` JSON property.
+    /// Policy type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<String>,
 }
 
 impl AppWhitelistPolicyHostResponseInfo {
-    /// An empty `AppWhitelistPolicyHostResponseInfo`; set its fields with the setters.
+    /// An empty `AppWhitelistPolicyHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `event_num`.
+    /// Number of events on the host.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn event_num(mut self, value: impl Into<i64>) -> Self {
         self.event_num = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `learning_status`.
-    pub fn learning_status(mut self, value: impl Into<String>) -> Self {
+    /// Learning status.
+    pub fn learning_status(mut self, value: impl Into<super::LearningStatus>) -> Self {
         self.learning_status = Some(value.into());
         self
     }
 
-    /// Sets `apply_status`.
+    /// Whether the policy is applied.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn apply_status(mut self, value: impl Into<bool>) -> Self {
         self.apply_status = Some(value.into());
         self
     }
 
-    /// Sets `intercept`.
+    /// Whether blocking is enabled.
     pub fn intercept(mut self, value: impl Into<bool>) -> Self {
         self.intercept = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_type`.
+    /// Policy type.
     pub fn policy_type(mut self, value: impl Into<String>) -> Self {
         self.policy_type = Some(value.into());
         self

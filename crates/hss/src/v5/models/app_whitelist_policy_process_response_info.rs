@@ -2,152 +2,185 @@
 
 use serde::Deserialize;
 
-/// The `AppWhitelistPolicyProcessResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppWhitelistPolicyProcessResponseInfo {
-    /// `process_name` JSON property.
+    /// Process name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_name: Option<String>,
-    /// `process_path` JSON property.
+    /// Process path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_path: Option<String>,
-    /// `process_hash` JSON property.
+    /// Process hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_hash: Option<String>,
-    /// `handle_status` JSON property.
+    /// Confirmation status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `specified_path` JSON property.
+    pub handle_status: Option<super::AppWhitelistPolicyProcessResponseInfoHandleStatus>,
+    /// Specified directory.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specified_path: Option<String>,
-    /// `cmdline` JSON property.
+    /// Command line of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmdline: Option<String>,
-    /// `file_size` JSON property.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `file_signer` JSON property.
+    /// Signer of the file.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_signer: Option<String>,
-    /// `process_type` JSON property.
+    /// Process type.
+    ///
+    /// Values: `1`: System program; `2`: Interpreted program; `3`: Ordinary executable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_type: Option<i64>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `app_type` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Application type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
-    /// `whitelist_count` JSON property.
+    /// Number of times the process was confirmed in the whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whitelist_count: Option<i64>,
-    /// `blacklist_count` JSON property.
+    /// Number of times the process was confirmed as blacklisted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blacklist_count: Option<i64>,
-    /// `trust_status_source` JSON property.
+    /// Source of the process's trust status.
+    ///
+    /// Values: `0`: Threat intelligence; `1`: Malware; `2`: Manual confirmation; `3`:
+    /// Self-learning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_status_source: Option<i64>,
-    /// `process_status` JSON property.
+    /// Trust status of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub process_status: Option<String>,
+    pub process_status: Option<super::ProcessStatus>,
 }
 
 impl AppWhitelistPolicyProcessResponseInfo {
-    /// An empty `AppWhitelistPolicyProcessResponseInfo`; set its fields with the setters.
+    /// An empty `AppWhitelistPolicyProcessResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `process_name`.
+    /// Process name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn process_name(mut self, value: impl Into<String>) -> Self {
         self.process_name = Some(value.into());
         self
     }
 
-    /// Sets `process_path`.
+    /// Process path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_path(mut self, value: impl Into<String>) -> Self {
         self.process_path = Some(value.into());
         self
     }
 
-    /// Sets `process_hash`.
+    /// Process hash.
     pub fn process_hash(mut self, value: impl Into<String>) -> Self {
         self.process_hash = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Confirmation status.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AppWhitelistPolicyProcessResponseInfoHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `specified_path`.
+    /// Specified directory.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn specified_path(mut self, value: impl Into<String>) -> Self {
         self.specified_path = Some(value.into());
         self
     }
 
-    /// Sets `cmdline`.
+    /// Command line of the process.
     pub fn cmdline(mut self, value: impl Into<String>) -> Self {
         self.cmdline = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_signer`.
+    /// Signer of the file.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn file_signer(mut self, value: impl Into<String>) -> Self {
         self.file_signer = Some(value.into());
         self
     }
 
-    /// Sets `process_type`.
+    /// Process type.
+    ///
+    /// Values: `1`: System program; `2`: Interpreted program; `3`: Ordinary executable.
     pub fn process_type(mut self, value: impl Into<i64>) -> Self {
         self.process_type = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Application type.
     pub fn app_type(mut self, value: impl Into<String>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `whitelist_count`.
+    /// Number of times the process was confirmed in the whitelist.
     pub fn whitelist_count(mut self, value: impl Into<i64>) -> Self {
         self.whitelist_count = Some(value.into());
         self
     }
 
-    /// Sets `blacklist_count`.
+    /// Number of times the process was confirmed as blacklisted.
     pub fn blacklist_count(mut self, value: impl Into<i64>) -> Self {
         self.blacklist_count = Some(value.into());
         self
     }
 
-    /// Sets `trust_status_source`.
+    /// Source of the process's trust status.
+    ///
+    /// Values: `0`: Threat intelligence; `1`: Malware; `2`: Manual confirmation; `3`:
+    /// Self-learning.
     pub fn trust_status_source(mut self, value: impl Into<i64>) -> Self {
         self.trust_status_source = Some(value.into());
         self
     }
 
-    /// Sets `process_status`.
-    pub fn process_status(mut self, value: impl Into<String>) -> Self {
+    /// Trust status of the process.
+    pub fn process_status(mut self, value: impl Into<super::ProcessStatus>) -> Self {
         self.process_status = Some(value.into());
         self
     }

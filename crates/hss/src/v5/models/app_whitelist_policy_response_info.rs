@@ -2,118 +2,149 @@
 
 use serde::Deserialize;
 
-/// The `AppWhitelistPolicyResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppWhitelistPolicyResponseInfo {
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `policy_type` JSON property.
+    /// Type of the process whitelist policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_type: Option<String>,
-    /// `learning_status` JSON property.
+    pub policy_type: Option<super::AppWhitelistPolicyResponseInfoPolicyType>,
+    /// Learning status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub learning_status: Option<String>,
-    /// `learning_days` JSON property.
+    pub learning_status: Option<super::LearningStatus>,
+    /// Number of days the policy learns.
+    ///
+    /// Range: 3 to 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learning_days: Option<i64>,
-    /// `specified_dir` JSON property.
+    /// Whether a learning directory is specified.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specified_dir: Option<bool>,
-    /// `dir_list` JSON property.
+    /// Directories to monitor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir_list: Option<Vec<String>>,
-    /// `file_extension_list` JSON property.
+    /// File name extensions to monitor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_extension_list: Option<Vec<String>>,
-    /// `intercept` JSON property.
+    /// Whether blocking is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intercept: Option<bool>,
-    /// `auto_detect` JSON property.
+    /// Whether detection starts automatically.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_detect: Option<bool>,
-    /// `not_effect_host_num` JSON property.
+    /// Number of hosts where learning has completed but the policy has not taken effect.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_effect_host_num: Option<i64>,
-    /// `effect_host_num` JSON property.
+    /// Number of hosts where the policy has taken effect after learning completed.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect_host_num: Option<i64>,
-    /// `trust_num` JSON property.
+    /// Number of trusted processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trust_num: Option<i64>,
-    /// `suspicious_num` JSON property.
+    /// Number of suspicious processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspicious_num: Option<i64>,
-    /// `malicious_num` JSON property.
+    /// Number of malicious processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malicious_num: Option<i64>,
-    /// `unknown_num` JSON property.
+    /// Number of unknown processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unknown_num: Option<i64>,
-    /// `abnormal_info_list` JSON property.
+    /// Reasons why learning for the application whitelist policy failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abnormal_info_list: Option<Vec<super::AppWhitelistAbnormalInfo>>,
-    /// `auto_confirm` JSON property.
+    /// Whether learning results are confirmed automatically.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_confirm: Option<bool>,
-    /// `default_policy` JSON property.
+    /// Whether this is the default process whitelist policy.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_policy: Option<bool>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl AppWhitelistPolicyResponseInfo {
-    /// An empty `AppWhitelistPolicyResponseInfo`; set its fields with the setters.
+    /// An empty `AppWhitelistPolicyResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_type`.
-    pub fn policy_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the process whitelist policy.
+    pub fn policy_type(
+        mut self,
+        value: impl Into<super::AppWhitelistPolicyResponseInfoPolicyType>,
+    ) -> Self {
         self.policy_type = Some(value.into());
         self
     }
 
-    /// Sets `learning_status`.
-    pub fn learning_status(mut self, value: impl Into<String>) -> Self {
+    /// Learning status.
+    pub fn learning_status(mut self, value: impl Into<super::LearningStatus>) -> Self {
         self.learning_status = Some(value.into());
         self
     }
 
-    /// Sets `learning_days`.
+    /// Number of days the policy learns.
+    ///
+    /// Range: 3 to 30.
     pub fn learning_days(mut self, value: impl Into<i64>) -> Self {
         self.learning_days = Some(value.into());
         self
     }
 
-    /// Sets `specified_dir`.
+    /// Whether a learning directory is specified.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn specified_dir(mut self, value: impl Into<bool>) -> Self {
         self.specified_dir = Some(value.into());
         self
     }
 
-    /// Sets `dir_list`.
+    /// Directories to monitor.
     ///
     /// Appends one item; call again for more.
     pub fn dir_list(mut self, value: impl Into<String>) -> Self {
@@ -123,7 +154,7 @@ impl AppWhitelistPolicyResponseInfo {
         self
     }
 
-    /// Sets `file_extension_list`.
+    /// File name extensions to monitor.
     ///
     /// Appends one item; call again for more.
     pub fn file_extension_list(mut self, value: impl Into<String>) -> Self {
@@ -133,55 +164,71 @@ impl AppWhitelistPolicyResponseInfo {
         self
     }
 
-    /// Sets `intercept`.
+    /// Whether blocking is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn intercept(mut self, value: impl Into<bool>) -> Self {
         self.intercept = Some(value.into());
         self
     }
 
-    /// Sets `auto_detect`.
+    /// Whether detection starts automatically.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn auto_detect(mut self, value: impl Into<bool>) -> Self {
         self.auto_detect = Some(value.into());
         self
     }
 
-    /// Sets `not_effect_host_num`.
+    /// Number of hosts where learning has completed but the policy has not taken effect.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn not_effect_host_num(mut self, value: impl Into<i64>) -> Self {
         self.not_effect_host_num = Some(value.into());
         self
     }
 
-    /// Sets `effect_host_num`.
+    /// Number of hosts where the policy has taken effect after learning completed.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn effect_host_num(mut self, value: impl Into<i64>) -> Self {
         self.effect_host_num = Some(value.into());
         self
     }
 
-    /// Sets `trust_num`.
+    /// Number of trusted processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn trust_num(mut self, value: impl Into<i64>) -> Self {
         self.trust_num = Some(value.into());
         self
     }
 
-    /// Sets `suspicious_num`.
+    /// Number of suspicious processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn suspicious_num(mut self, value: impl Into<i64>) -> Self {
         self.suspicious_num = Some(value.into());
         self
     }
 
-    /// Sets `malicious_num`.
+    /// Number of malicious processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn malicious_num(mut self, value: impl Into<i64>) -> Self {
         self.malicious_num = Some(value.into());
         self
     }
 
-    /// Sets `unknown_num`.
+    /// Number of unknown processes identified.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn unknown_num(mut self, value: impl Into<i64>) -> Self {
         self.unknown_num = Some(value.into());
         self
     }
 
-    /// Sets `abnormal_info_list`.
+    /// Reasons why learning for the application whitelist policy failed.
     ///
     /// Appends one item; call again for more.
     pub fn abnormal_info_list(mut self, value: impl Into<super::AppWhitelistAbnormalInfo>) -> Self {
@@ -191,19 +238,23 @@ impl AppWhitelistPolicyResponseInfo {
         self
     }
 
-    /// Sets `auto_confirm`.
+    /// Whether learning results are confirmed automatically.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn auto_confirm(mut self, value: impl Into<bool>) -> Self {
         self.auto_confirm = Some(value.into());
         self
     }
 
-    /// Sets `default_policy`.
+    /// Whether this is the default process whitelist policy.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn default_policy(mut self, value: impl Into<bool>) -> Self {
         self.default_policy = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {

@@ -2,64 +2,80 @@
 
 use serde::Deserialize;
 
-/// The `AppliedHostListDataList` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AppliedHostListDataList {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `conflict_port` JSON property.
+    /// Conflicting ports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict_port: Option<Vec<i64>>,
-    /// `applied_port` JSON property.
+    /// Ports the policy is applied to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub applied_port: Option<Vec<i64>>,
 }
 
 impl AppliedHostListDataList {
-    /// An empty `AppliedHostListDataList`; set its fields with the setters.
+    /// An empty `AppliedHostListDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `conflict_port`.
+    /// Conflicting ports.
     ///
     /// Appends one item; call again for more.
     pub fn conflict_port(mut self, value: impl Into<i64>) -> Self {
@@ -69,7 +85,7 @@ impl AppliedHostListDataList {
         self
     }
 
-    /// Sets `applied_port`.
+    /// Ports the policy is applied to.
     ///
     /// Appends one item; call again for more.
     pub fn applied_port(mut self, value: impl Into<i64>) -> Self {

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `AssetValueHostNumInfo` model of the HSS API.
+/// Number of hosts for each asset importance level.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssetValueHostNumInfo {
-    /// `value_type` JSON property.
+    /// Asset importance type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_type: Option<String>,
-    /// `host_num` JSON property.
+    /// Number of hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
 }
 
 impl AssetValueHostNumInfo {
-    /// An empty `AssetValueHostNumInfo`; set its fields with the setters.
+    /// An empty `AssetValueHostNumInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `value_type`.
+    /// Asset importance type.
     pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.value_type = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of hosts.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Serialize;
 
-/// The `AssociateBackupPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssociateBackupPolicyRequestInfo {
-    /// `vault_id` JSON property.
+    /// ID of the vault to bind.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
-    /// `policy_id` JSON property.
+    /// ID of the policy to bind.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
 
 impl AssociateBackupPolicyRequestInfo {
-    /// An empty `AssociateBackupPolicyRequestInfo`; set its fields with the setters.
+    /// An empty `AssociateBackupPolicyRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault to bind.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// ID of the policy to bind.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self

@@ -2,39 +2,55 @@
 
 use serde::Serialize;
 
-/// The `AssociateHostAssetValueRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssociateHostAssetValueRequestInfo {
-    /// `asset_value` JSON property. Required.
-    pub asset_value: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// Importance of the asset. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_value: Option<super::AssetValue>,
+    /// Host IDs. 1 to 200 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl AssociateHostAssetValueRequestInfo {
-    /// A `AssociateHostAssetValueRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(asset_value: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            asset_value: asset_value.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `AssociateHostAssetValueRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
-        self.asset_value = value.into();
+    /// Importance of the asset. Required.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
+        self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. 1 to 200 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.asset_value.is_none() {
+            return Some("asset_value".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,39 +2,46 @@
 
 use serde::Serialize;
 
-/// The `AssociateHostsGroupRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssociateHostsGroupRequestInfo {
-    /// `group_id` JSON property. Required.
-    pub group_id: String,
-    /// `host_id_list` JSON property.
+    /// ID of the server group. Required.
+    ///
+    /// Length: 0 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// Host IDs. 1 to 200 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `operate_all` JSON property. Required.
-    pub operate_all: bool,
+    /// Whether to assign all hosts to the group. Required.
+    ///
+    /// Values: `false`: Assign only the hosts in `host_id_list`; `true`: Assign all hosts;
+    /// `host_id_list` is not needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_all: Option<bool>,
 }
 
 impl AssociateHostsGroupRequestInfo {
-    /// A `AssociateHostsGroupRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(group_id: impl Into<String>, operate_all: impl Into<bool>) -> Self {
-        Self {
-            group_id: group_id.into(),
-            host_id_list: None,
-            operate_all: operate_all.into(),
-        }
+    /// An empty `AssociateHostsGroupRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group. Required.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = value.into();
+        self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. 1 to 200 items.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -44,9 +51,25 @@ impl AssociateHostsGroupRequestInfo {
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether to assign all hosts to the group. Required.
+    ///
+    /// Values: `false`: Assign only the hosts in `host_id_list`; `true`: Assign all hosts;
+    /// `host_id_list` is not needed.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
-        self.operate_all = value.into();
+        self.operate_all = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.group_id.is_none() {
+            return Some("group_id".to_owned());
+        }
+        if self.operate_all.is_none() {
+            return Some("operate_all".to_owned());
+        }
+        None
     }
 }

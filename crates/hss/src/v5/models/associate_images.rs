@@ -2,71 +2,71 @@
 
 use serde::Deserialize;
 
-/// The `AssociateImages` model of the HSS API.
+/// Images associated through a multi-architecture manifest.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateImages {
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_digest` JSON property.
+    /// Image digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `scan_status` JSON property.
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
+    pub scan_status: Option<super::AssociateImagesScanStatus>,
 }
 
 impl AssociateImages {
-    /// An empty `AssociateImages`; set its fields with the setters.
+    /// An empty `AssociateImages`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
+    /// Image type.
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// Image digest.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(mut self, value: impl Into<super::AssociateImagesScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }

@@ -2,115 +2,154 @@
 
 use serde::Deserialize;
 
-/// The `AssociateImagesInfo` model of the HSS API.
+/// Images associated through a multi-architecture manifest.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateImagesInfo {
-    /// `id` JSON property.
+    /// Unique ID of the multi-architecture associated image record.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `image_id` JSON property.
+    /// Unique ID of the multi-architecture associated image.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `namespace` JSON property.
+    pub image_type: Option<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
+    /// Organization name.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_digest` JSON property.
+    /// Image digest.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `scan_status` JSON property.
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `vul_num` JSON property.
+    pub scan_status: Option<super::AssociateImagesScanStatus>,
+    /// Number of vulnerabilities.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `unsafe_setting_num` JSON property.
+    /// Number of failed baseline check items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_setting_num: Option<i64>,
-    /// `malicious_file_num` JSON property.
+    /// Number of malicious files.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malicious_file_num: Option<i64>,
 }
 
 impl AssociateImagesInfo {
-    /// An empty `AssociateImagesInfo`; set its fields with the setters.
+    /// An empty `AssociateImagesInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the multi-architecture associated image record.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Unique ID of the multi-architecture associated image.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// Image digest.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(mut self, value: impl Into<super::AssociateImagesScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Number of vulnerabilities.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `unsafe_setting_num`.
+    /// Number of failed baseline check items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn unsafe_setting_num(mut self, value: impl Into<i64>) -> Self {
         self.unsafe_setting_num = Some(value.into());
         self
     }
 
-    /// Sets `malicious_file_num`.
+    /// Number of malicious files.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn malicious_file_num(mut self, value: impl Into<i64>) -> Self {
         self.malicious_file_num = Some(value.into());
         self

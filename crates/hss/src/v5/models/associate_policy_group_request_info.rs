@@ -2,56 +2,72 @@
 
 use serde::Serialize;
 
-/// The `AssociatePolicyGroupRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssociatePolicyGroupRequestInfo {
-    /// `target_policy_group_id` JSON property. Required.
-    pub target_policy_group_id: String,
-    /// `operate_all` JSON property.
+    /// ID of the policy group to deploy. Must be a `group_id` returned by ListPolicyGroup whose
+    /// `support_version` is `hss.version.premium` or `hss.version.container.enterprise`; contains
+    /// only letters, digits and hyphens. Required.
+    ///
+    /// Length: 36 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_policy_group_id: Option<String>,
+    /// Whether to deploy the policy to all hosts, pod instances, workloads or clusters.
+    ///
+    /// Values: `false`: Deploy only to the targets in `host_id_list`; `true`: Deploy to all targets
+    /// matching the versions and OSs supported by the policy group; `host_id_list` is not needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
-    /// `deploy_type` JSON property.
+    /// Type of instance to deploy the policy group to. Reserved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy_type: Option<String>,
-    /// `host_id_list` JSON property.
+    pub deploy_type: Option<super::DeployType>,
+    /// IDs of the hosts, pods, workloads, or clusters with ultimate or container edition protection
+    /// to deploy the policy group to. Only `host_id` values returned by ListHostStatus whose
+    /// `version` is `hss.version.premium` or `hss.version.container.enterprise` are allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl AssociatePolicyGroupRequestInfo {
-    /// A `AssociatePolicyGroupRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(target_policy_group_id: impl Into<String>) -> Self {
-        Self {
-            target_policy_group_id: target_policy_group_id.into(),
-            operate_all: None,
-            deploy_type: None,
-            host_id_list: None,
-        }
+    /// An empty `AssociatePolicyGroupRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `target_policy_group_id`.
+    /// ID of the policy group to deploy. Must be a `group_id` returned by ListPolicyGroup whose
+    /// `support_version` is `hss.version.premium` or `hss.version.container.enterprise`; contains
+    /// only letters, digits and hyphens. Required.
+    ///
+    /// Length: 36 to 64 characters.
     pub fn target_policy_group_id(mut self, value: impl Into<String>) -> Self {
-        self.target_policy_group_id = value.into();
+        self.target_policy_group_id = Some(value.into());
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether to deploy the policy to all hosts, pod instances, workloads or clusters.
+    ///
+    /// Values: `false`: Deploy only to the targets in `host_id_list`; `true`: Deploy to all targets
+    /// matching the versions and OSs supported by the policy group; `host_id_list` is not needed.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `deploy_type`.
-    pub fn deploy_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of instance to deploy the policy group to. Reserved.
+    pub fn deploy_type(mut self, value: impl Into<super::DeployType>) -> Self {
         self.deploy_type = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts, pods, workloads, or clusters with ultimate or container edition protection
+    /// to deploy the policy group to. Only `host_id` values returned by ListHostStatus whose
+    /// `version` is `hss.version.premium` or `hss.version.container.enterprise` are allowed.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -59,5 +75,15 @@ impl AssociatePolicyGroupRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.target_policy_group_id.is_none() {
+            return Some("target_policy_group_id".to_owned());
+        }
+        None
     }
 }

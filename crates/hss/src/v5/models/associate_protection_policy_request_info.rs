@@ -2,36 +2,36 @@
 
 use serde::Serialize;
 
-/// The `AssociateProtectionPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssociateProtectionPolicyRequestInfo {
-    /// `target_protection_policy_id` JSON property. Required.
-    pub target_protection_policy_id: String,
-    /// `host_id_list` JSON property.
+    /// ID of the protection policy to deploy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_protection_policy_id: Option<String>,
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl AssociateProtectionPolicyRequestInfo {
-    /// A `AssociateProtectionPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(target_protection_policy_id: impl Into<String>) -> Self {
-        Self {
-            target_protection_policy_id: target_protection_policy_id.into(),
-            host_id_list: None,
-        }
+    /// An empty `AssociateProtectionPolicyRequestInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `target_protection_policy_id`.
+    /// ID of the protection policy to deploy. Required.
     pub fn target_protection_policy_id(mut self, value: impl Into<String>) -> Self {
-        self.target_protection_policy_id = value.into();
+        self.target_protection_policy_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -39,5 +39,15 @@ impl AssociateProtectionPolicyRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.target_protection_policy_id.is_none() {
+            return Some("target_protection_policy_id".to_owned());
+        }
+        None
     }
 }

@@ -2,61 +2,64 @@
 
 use serde::Deserialize;
 
-/// The `AssociateRegistriesResponseInfo` model of the HSS API.
+/// Image repositories.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateRegistriesResponseInfo {
-    /// `registry_id` JSON property.
+    /// Image repository ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_id: Option<String>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<String>,
-    /// `sync_status` JSON property.
+    pub registry_type: Option<super::AssociateRegistriesResponseInfoRegistryType>,
+    /// Synchronization status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sync_status: Option<String>,
-    /// `failed_reason` JSON property.
+    pub sync_status: Option<super::SyncStatus>,
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
 }
 
 impl AssociateRegistriesResponseInfo {
-    /// An empty `AssociateRegistriesResponseInfo`; set its fields with the setters.
+    /// An empty `AssociateRegistriesResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `registry_id`.
+    /// Image repository ID.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
-    pub fn registry_type(mut self, value: impl Into<String>) -> Self {
+    /// Image repository type.
+    pub fn registry_type(
+        mut self,
+        value: impl Into<super::AssociateRegistriesResponseInfoRegistryType>,
+    ) -> Self {
         self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `sync_status`.
-    pub fn sync_status(mut self, value: impl Into<String>) -> Self {
+    /// Synchronization status.
+    pub fn sync_status(mut self, value: impl Into<super::SyncStatus>) -> Self {
         self.sync_status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason for the failure.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self

@@ -2,106 +2,148 @@
 
 use serde::Deserialize;
 
-/// The `AutoLauchResponseInfo` model of the HSS API.
+/// Auto-started items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoLauchResponseInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `name` JSON property.
+    /// Name of the auto-start item.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type` JSON property.
+    /// Type of the auto-start item.
+    ///
+    /// Values: `0`: Auto-start service; `1`: Scheduled task; `2`: Preloaded dynamic library; `3`:
+    /// Run registry key; `4`: Startup folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
-    /// `path` JSON property.
+    /// Path of the auto-start item.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `hash` JSON property.
+    /// SHA-256 hash of the file.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `run_user` JSON property.
+    /// User that runs the item.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_user: Option<String>,
-    /// `recent_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_scan_time: Option<i64>,
 }
 
 impl AutoLauchResponseInfo {
-    /// An empty `AutoLauchResponseInfo`; set its fields with the setters.
+    /// An empty `AutoLauchResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the auto-start item.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the auto-start item.
+    ///
+    /// Values: `0`: Auto-start service; `1`: Scheduled task; `2`: Preloaded dynamic library; `3`:
+    /// Run registry key; `4`: Startup folder.
     pub fn r#type(mut self, value: impl Into<i64>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the auto-start item.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// SHA-256 hash of the file.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `run_user`.
+    /// User that runs the item.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn run_user(mut self, value: impl Into<String>) -> Self {
         self.run_user = Some(value.into());
         self
     }
 
-    /// Sets `recent_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn recent_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.recent_scan_time = Some(value.into());
         self

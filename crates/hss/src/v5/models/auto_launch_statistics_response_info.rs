@@ -2,43 +2,51 @@
 
 use serde::Deserialize;
 
-/// The `AutoLaunchStatisticsResponseInfo` model of the HSS API.
+/// Auto-started item statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AutoLaunchStatisticsResponseInfo {
-    /// `name` JSON property.
+    /// Name of the auto-start item.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type` JSON property.
+    /// Type of the auto-start item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `num` JSON property.
+    pub r#type: Option<super::AutoLaunchStatisticsResponseInfoType>,
+    /// Number of hosts with the auto-start item.
+    ///
+    /// Range: 0 to 10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl AutoLaunchStatisticsResponseInfo {
-    /// An empty `AutoLaunchStatisticsResponseInfo`; set its fields with the setters.
+    /// An empty `AutoLaunchStatisticsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the auto-start item.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the auto-start item.
+    pub fn r#type(mut self, value: impl Into<super::AutoLaunchStatisticsResponseInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Number of hosts with the auto-start item.
+    ///
+    /// Range: 0 to 10000.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

@@ -2,44 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `AvailableResourceIdsInfo` model of the HSS API.
+/// Available resources.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AvailableResourceIdsInfo {
-    /// `resource_id` JSON property.
+    /// Resource ID.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `current_time` JSON property.
+    /// Current time.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_time: Option<String>,
-    /// `shared_quota` JSON property.
+    /// Whether the quota is shared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_quota: Option<String>,
+    pub shared_quota: Option<super::SharedQuota>,
 }
 
 impl AvailableResourceIdsInfo {
-    /// An empty `AvailableResourceIdsInfo`; set its fields with the setters.
+    /// An empty `AvailableResourceIdsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `current_time`.
+    /// Current time.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn current_time(mut self, value: impl Into<String>) -> Self {
         self.current_time = Some(value.into());
         self
     }
 
-    /// Sets `shared_quota`.
-    pub fn shared_quota(mut self, value: impl Into<String>) -> Self {
+    /// Whether the quota is shared.
+    pub fn shared_quota(mut self, value: impl Into<super::SharedQuota>) -> Self {
         self.shared_quota = Some(value.into());
         self
     }

@@ -2,64 +2,82 @@
 
 use serde::Deserialize;
 
-/// The `BackCopyByHostIdResponse` model of the HSS API.
+/// Backups.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BackCopyByHostIdResponse {
-    /// `backup_id` JSON property.
+    /// Backup ID.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
-    /// `backup_name` JSON property.
+    /// Backup name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
-    /// `backup_status` JSON property.
+    /// Backup status.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_status: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `os_images_data` JSON property.
+    /// IDs of the images registered from the backup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_images_data: Option<Vec<super::ImageData>>,
-    /// `backup_tag` JSON property.
+    /// Reason the backup was made.
+    ///
+    /// Values: `0`: Scheduled periodic backup; `1`: Ransomware encryption detected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_tag: Option<i64>,
 }
 
 impl BackCopyByHostIdResponse {
-    /// An empty `BackCopyByHostIdResponse`; set its fields with the setters.
+    /// An empty `BackCopyByHostIdResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `backup_id`.
+    /// Backup ID.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_name`.
+    /// Backup name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = Some(value.into());
         self
     }
 
-    /// Sets `backup_status`.
+    /// Backup status.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn backup_status(mut self, value: impl Into<String>) -> Self {
         self.backup_status = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `os_images_data`.
+    /// IDs of the images registered from the backup.
     ///
     /// Appends one item; call again for more.
     pub fn os_images_data(mut self, value: impl Into<super::ImageData>) -> Self {
@@ -69,7 +87,9 @@ impl BackCopyByHostIdResponse {
         self
     }
 
-    /// Sets `backup_tag`.
+    /// Reason the backup was made.
+    ///
+    /// Values: `0`: Scheduled periodic backup; `1`: Ransomware encryption detected.
     pub fn backup_tag(mut self, value: impl Into<i64>) -> Self {
         self.backup_tag = Some(value.into());
         self

@@ -2,34 +2,38 @@
 
 use serde::Serialize;
 
-/// The `BackupResources` model of the HSS API.
+/// Resources to back up.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackupResources {
-    /// `vault_id` JSON property.
+    /// ID of the vault to bind. Cannot be empty.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
-    /// `resource_list` JSON property.
+    /// Hosts to enable backup for, at most 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_list: Option<Vec<super::ResourceInfo>>,
 }
 
 impl BackupResources {
-    /// An empty `BackupResources`; set its fields with the setters.
+    /// An empty `BackupResources`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault to bind. Cannot be empty.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_list`.
+    /// Hosts to enable backup for, at most 20.
     ///
     /// Appends one item; call again for more.
     pub fn resource_list(mut self, value: impl Into<super::ResourceInfo>) -> Self {

@@ -2,97 +2,133 @@
 
 use serde::Deserialize;
 
-/// The `BackupResp` model of the HSS API.
+/// Child backups, that is, the volume backups.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupResp {
-    /// `id` JSON property.
+    /// Volume backup ID.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Disk backup name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `image_type` JSON property.
+    /// Backup type.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
-    /// `vault_id` JSON property.
+    /// ID of the vault that holds the backup.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
-    /// `status` JSON property.
+    /// Backup status.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `resource_size` JSON property.
+    /// Resource size.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_size: Option<i64>,
-    /// `resource_id` JSON property.
+    /// Resource ID, which is the host ID.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resource_type` JSON property.
+    /// Resource type.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `resource_name` JSON property.
+    /// Resource name, which is the host name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
 }
 
 impl BackupResp {
-    /// An empty `BackupResp`; set its fields with the setters.
+    /// An empty `BackupResp`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Volume backup ID.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Disk backup name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
+    /// Backup type.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault that holds the backup.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Backup status.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `resource_size`.
+    /// Resource size.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn resource_size(mut self, value: impl Into<i64>) -> Self {
         self.resource_size = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID, which is the host ID.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Resource type.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `resource_name`.
+    /// Resource name, which is the host name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self

@@ -2,34 +2,43 @@
 
 use serde::Serialize;
 
-/// The `BackupRestoreServerMappingInfo` model of the HSS API.
+/// Restoration mappings. Required for whole-server restoration; accepted but unused for volume
+/// restoration.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackupRestoreServerMappingInfo {
-    /// `backup_id` JSON property.
+    /// ID of the volume backup. Obtained from the console or the API that shows a specified backup.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
-    /// `volume_id` JSON property.
+    /// ID of the target volume to restore to.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_id: Option<String>,
 }
 
 impl BackupRestoreServerMappingInfo {
-    /// An empty `BackupRestoreServerMappingInfo`; set its fields with the setters.
+    /// An empty `BackupRestoreServerMappingInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `backup_id`.
+    /// ID of the volume backup. Obtained from the console or the API that shows a specified backup.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = Some(value.into());
         self
     }
 
-    /// Sets `volume_id`.
+    /// ID of the target volume to restore to.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn volume_id(mut self, value: impl Into<String>) -> Self {
         self.volume_id = Some(value.into());
         self

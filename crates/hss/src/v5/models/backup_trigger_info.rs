@@ -2,52 +2,64 @@
 
 use serde::Deserialize;
 
-/// The `BackupTriggerInfo` model of the HSS API.
+/// Schedule that triggers the backup policy.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupTriggerInfo {
-    /// `id` JSON property.
+    /// Scheduler ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Scheduler name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type` JSON property.
+    /// Type of the scheduler; currently only `time` (scheduled) is supported.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `properties` JSON property.
+    /// Scheduler properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<super::BackupTriggerPropertiesInfo>,
 }
 
 impl BackupTriggerInfo {
-    /// An empty `BackupTriggerInfo`; set its fields with the setters.
+    /// An empty `BackupTriggerInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Scheduler ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Scheduler name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the scheduler; currently only `time` (scheduled) is supported.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `properties`.
+    /// Scheduler properties.
     pub fn properties(mut self, value: impl Into<super::BackupTriggerPropertiesInfo>) -> Self {
         self.properties = Some(value.into());
         self

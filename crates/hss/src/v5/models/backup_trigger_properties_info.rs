@@ -2,28 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `BackupTriggerPropertiesInfo` model of the HSS API.
+/// Scheduler properties.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupTriggerPropertiesInfo {
-    /// `pattern` JSON property.
+    /// Scheduling rules of the scheduler, following iCalendar RFC 2445 but supporting only `FREQ`
+    /// (`WEEKLY` or `DAILY`), `BYDAY` (`MO` to `SU`), `BYHOUR` (0-23) and `BYMINUTE` (0-59). Time
+    /// points must be at least one hour apart, with at most 24 per day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<Vec<String>>,
-    /// `start_time` JSON property.
+    /// Start time of the scheduler, such as `2020-01-08 09:59:49`.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
 }
 
 impl BackupTriggerPropertiesInfo {
-    /// An empty `BackupTriggerPropertiesInfo`; set its fields with the setters.
+    /// An empty `BackupTriggerPropertiesInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `pattern`.
+    /// Scheduling rules of the scheduler, following iCalendar RFC 2445 but supporting only `FREQ`
+    /// (`WEEKLY` or `DAILY`), `BYDAY` (`MO` to `SU`), `BYHOUR` (0-23) and `BYMINUTE` (0-59). Time
+    /// points must be at least one hour apart, with at most 24 per day.
     ///
     /// Appends one item; call again for more.
     pub fn pattern(mut self, value: impl Into<String>) -> Self {
@@ -31,7 +37,9 @@ impl BackupTriggerPropertiesInfo {
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time of the scheduler, such as `2020-01-08 09:59:49`.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self

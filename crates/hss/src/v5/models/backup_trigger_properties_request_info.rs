@@ -2,30 +2,49 @@
 
 use serde::Serialize;
 
-/// The `BackupTriggerPropertiesRequestInfo` model of the HSS API.
+/// Scheduler properties.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackupTriggerPropertiesRequestInfo {
-    /// `pattern` JSON property. Required.
-    pub pattern: Vec<String>,
+    /// Scheduling rules, at most 24. Required if backup is enabled together with ransomware
+    /// protection. Follows iCalendar RFC 2445 but supports only `FREQ` (`WEEKLY` or `DAILY`),
+    /// `BYDAY` (`MO` to `SU`), `BYHOUR` (0-23), `BYMINUTE` (0-59) and `INTERVAL`; time points must
+    /// be at least one hour apart, at most 24 per day. Example:
+    /// `FREQ=DAILY;INTERVAL=1;BYHOUR=14;BYMINUTE=00` runs daily at 14:00. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Vec<String>>,
 }
 
 impl BackupTriggerPropertiesRequestInfo {
-    /// A `BackupTriggerPropertiesRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(pattern: impl Into<Vec<String>>) -> Self {
-        Self {
-            pattern: pattern.into(),
-        }
+    /// An empty `BackupTriggerPropertiesRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `pattern`.
+    /// Scheduling rules, at most 24. Required if backup is enabled together with ransomware
+    /// protection. Follows iCalendar RFC 2445 but supports only `FREQ` (`WEEKLY` or `DAILY`),
+    /// `BYDAY` (`MO` to `SU`), `BYHOUR` (0-23), `BYMINUTE` (0-59) and `INTERVAL`; time points must
+    /// be at least one hour apart, at most 24 per day. Example:
+    /// `FREQ=DAILY;INTERVAL=1;BYHOUR=14;BYMINUTE=00` runs daily at 14:00. Required.
     ///
     /// Appends one item; call again for more.
     pub fn pattern(mut self, value: impl Into<String>) -> Self {
-        self.pattern.push(value.into());
+        self.pattern.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.pattern.is_none() {
+            return Some("pattern".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,33 @@
 
 use serde::Serialize;
 
-/// The `BackupTriggerPropertiesRequestInfo1` model of the HSS API.
+/// Scheduler properties.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackupTriggerPropertiesRequestInfo1 {
-    /// `pattern` JSON property.
+    /// Scheduling rules, at most 24. Required if backup is enabled together with ransomware
+    /// protection. Follows iCalendar RFC 2445 but supports only `FREQ` (`WEEKLY` or `DAILY`),
+    /// `BYDAY` (`MO` to `SU`), `BYHOUR` (0-23), `BYMINUTE` (0-59) and `INTERVAL`; time points must
+    /// be at least one hour apart, at most 24 per day. Example:
+    /// `FREQ=DAILY;INTERVAL=1;BYHOUR=14;BYMINUTE=00` runs daily at 14:00.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<Vec<String>>,
 }
 
 impl BackupTriggerPropertiesRequestInfo1 {
-    /// An empty `BackupTriggerPropertiesRequestInfo1`; set its fields with the setters.
+    /// An empty `BackupTriggerPropertiesRequestInfo1`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `pattern`.
+    /// Scheduling rules, at most 24. Required if backup is enabled together with ransomware
+    /// protection. Follows iCalendar RFC 2445 but supports only `FREQ` (`WEEKLY` or `DAILY`),
+    /// `BYDAY` (`MO` to `SU`), `BYHOUR` (0-23), `BYMINUTE` (0-59) and `INTERVAL`; time points must
+    /// be at least one hour apart, at most 24 per day. Example:
+    /// `FREQ=DAILY;INTERVAL=1;BYHOUR=14;BYMINUTE=00` runs daily at 14:00.
     ///
     /// Appends one item; call again for more.
     pub fn pattern(mut self, value: impl Into<String>) -> Self {

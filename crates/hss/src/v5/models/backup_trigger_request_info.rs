@@ -2,31 +2,49 @@
 
 use serde::Serialize;
 
-/// The `BackupTriggerRequestInfo` model of the HSS API.
+/// Schedule that triggers the backup policy.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackupTriggerRequestInfo {
-    /// `properties` JSON property. Required.
-    pub properties: super::BackupTriggerPropertiesRequestInfo,
+    /// Scheduler properties. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub properties: Option<super::BackupTriggerPropertiesRequestInfo>,
 }
 
 impl BackupTriggerRequestInfo {
-    /// A `BackupTriggerRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(properties: impl Into<super::BackupTriggerPropertiesRequestInfo>) -> Self {
-        Self {
-            properties: properties.into(),
-        }
+    /// An empty `BackupTriggerRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `properties`.
+    /// Scheduler properties. Required.
     pub fn properties(
         mut self,
         value: impl Into<super::BackupTriggerPropertiesRequestInfo>,
     ) -> Self {
-        self.properties = value.into();
+        self.properties = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.properties.is_none() {
+            return Some("properties".to_owned());
+        }
+        if let Some(path) = self.properties.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("properties.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `BackupTriggerRequestInfo1` model of the HSS API.
+/// Schedule that triggers the backup policy.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BackupTriggerRequestInfo1 {
-    /// `properties` JSON property.
+    /// Scheduler properties.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<super::BackupTriggerPropertiesRequestInfo1>,
 }
 
 impl BackupTriggerRequestInfo1 {
-    /// An empty `BackupTriggerRequestInfo1`; set its fields with the setters.
+    /// An empty `BackupTriggerRequestInfo1`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `properties`.
+    /// Scheduler properties.
     pub fn properties(
         mut self,
         value: impl Into<super::BackupTriggerPropertiesRequestInfo1>,

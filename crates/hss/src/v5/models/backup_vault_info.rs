@@ -2,115 +2,123 @@
 
 use serde::Deserialize;
 
-/// The `BackupVaultInfo` model of the HSS API.
+/// Backup vaults.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BackupVaultInfo {
-    /// `vault_id` JSON property.
+    /// ID of the vault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
-    /// `vault_name` JSON property.
+    /// Name of the vault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_name: Option<String>,
-    /// `vault_size` JSON property.
+    /// Total capacity of the vault, in GB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_size: Option<i64>,
-    /// `vault_used` JSON property.
+    /// Used capacity of the vault, in MB: the space taken by existing backups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_used: Option<i64>,
-    /// `vault_allocated` JSON property.
+    /// Allocated capacity of the vault, in GB: the total size of the bound servers. For example,
+    /// binding one 40 GB host allocates 40 GB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_allocated: Option<i64>,
-    /// `vault_charging_mode` JSON property.
+    /// Billing mode the vault was created with.
+    ///
+    /// Values: `post_paid`: Pay-per-use; `pre_paid`: Yearly/monthly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_charging_mode: Option<String>,
-    /// `vault_status` JSON property.
+    /// Status of the vault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vault_status: Option<String>,
-    /// `backup_policy_id` JSON property.
+    pub vault_status: Option<super::VaultStatus>,
+    /// ID of the backup policy. Empty when no policy is bound; otherwise check
+    /// `backup_policy_enabled` to see whether it is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy_id: Option<String>,
-    /// `backup_policy_name` JSON property.
+    /// Name of the backup policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy_name: Option<String>,
-    /// `backup_policy_enabled` JSON property.
+    /// Whether the backup policy is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy_enabled: Option<bool>,
-    /// `resources_num` JSON property.
+    /// Number of bound servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources_num: Option<i64>,
 }
 
 impl BackupVaultInfo {
-    /// An empty `BackupVaultInfo`; set its fields with the setters.
+    /// An empty `BackupVaultInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
 
-    /// Sets `vault_name`.
+    /// Name of the vault.
     pub fn vault_name(mut self, value: impl Into<String>) -> Self {
         self.vault_name = Some(value.into());
         self
     }
 
-    /// Sets `vault_size`.
+    /// Total capacity of the vault, in GB.
     pub fn vault_size(mut self, value: impl Into<i64>) -> Self {
         self.vault_size = Some(value.into());
         self
     }
 
-    /// Sets `vault_used`.
+    /// Used capacity of the vault, in MB: the space taken by existing backups.
     pub fn vault_used(mut self, value: impl Into<i64>) -> Self {
         self.vault_used = Some(value.into());
         self
     }
 
-    /// Sets `vault_allocated`.
+    /// Allocated capacity of the vault, in GB: the total size of the bound servers. For example,
+    /// binding one 40 GB host allocates 40 GB.
     pub fn vault_allocated(mut self, value: impl Into<i64>) -> Self {
         self.vault_allocated = Some(value.into());
         self
     }
 
-    /// Sets `vault_charging_mode`.
+    /// Billing mode the vault was created with.
+    ///
+    /// Values: `post_paid`: Pay-per-use; `pre_paid`: Yearly/monthly.
     pub fn vault_charging_mode(mut self, value: impl Into<String>) -> Self {
         self.vault_charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `vault_status`.
-    pub fn vault_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the vault.
+    pub fn vault_status(mut self, value: impl Into<super::VaultStatus>) -> Self {
         self.vault_status = Some(value.into());
         self
     }
 
-    /// Sets `backup_policy_id`.
+    /// ID of the backup policy. Empty when no policy is bound; otherwise check
+    /// `backup_policy_enabled` to see whether it is enabled.
     pub fn backup_policy_id(mut self, value: impl Into<String>) -> Self {
         self.backup_policy_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_policy_name`.
+    /// Name of the backup policy.
     pub fn backup_policy_name(mut self, value: impl Into<String>) -> Self {
         self.backup_policy_name = Some(value.into());
         self
     }
 
-    /// Sets `backup_policy_enabled`.
+    /// Whether the backup policy is enabled.
     pub fn backup_policy_enabled(mut self, value: impl Into<bool>) -> Self {
         self.backup_policy_enabled = Some(value.into());
         self
     }
 
-    /// Sets `resources_num`.
+    /// Number of bound servers.
     pub fn resources_num(mut self, value: impl Into<i64>) -> Self {
         self.resources_num = Some(value.into());
         self

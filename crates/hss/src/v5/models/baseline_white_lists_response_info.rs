@@ -2,97 +2,103 @@
 
 use serde::Deserialize;
 
-/// The `BaselineWhiteListsResponseInfo` model of the HSS API.
+/// Baseline whitelist entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BaselineWhiteListsResponseInfo {
-    /// `id` JSON property.
+    /// Baseline whitelist ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `rule_type` JSON property.
+    /// Scope of the baseline check whitelist rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<String>,
-    /// `os_type` JSON property.
+    pub rule_type: Option<super::AddBaselineWhiteListRequestBodyRuleType>,
+    /// Operating system of the baseline check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
-    /// `index_version` JSON property.
+    /// Identifier of the baseline check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index_version: Option<String>,
-    /// `check_type` JSON property.
+    /// Baseline name of the baseline check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `tag` JSON property.
+    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    /// Type of the baseline check item, such as access control or service configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `check_rule_name` JSON property.
+    /// Name of the check item in the baseline check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `description` JSON property.
+    /// Remarks of the baseline whitelist entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl BaselineWhiteListsResponseInfo {
-    /// An empty `BaselineWhiteListsResponseInfo`; set its fields with the setters.
+    /// An empty `BaselineWhiteListsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Baseline whitelist ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+    /// Scope of the baseline check whitelist rule.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleType>,
+    ) -> Self {
         self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
+    /// Operating system of the baseline check.
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `index_version`.
+    /// Identifier of the baseline check item.
     pub fn index_version(mut self, value: impl Into<String>) -> Self {
         self.index_version = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Baseline name of the baseline check.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Type of the baseline check item, such as access control or service configuration.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item in the baseline check.
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Remarks of the baseline whitelist entry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

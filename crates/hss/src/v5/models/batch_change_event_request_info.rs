@@ -2,60 +2,110 @@
 
 use serde::Serialize;
 
-/// The `BatchChangeEventRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchChangeEventRequestInfo {
-    /// `operate_type` JSON property. Required.
-    pub operate_type: String,
-    /// `handler` JSON property. Required.
-    pub handler: String,
-    /// `event_type` JSON property. Required.
-    pub event_type: i64,
-    /// `category` JSON property.
+    /// Handling method. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub operate_type: Option<super::BatchChangeEventRequestInfoOperateType>,
+    /// Remarks. Present only for handled alarms. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handler: Option<String>,
+    /// Event type. Required.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<i64>,
+    /// Alarm category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<super::BatchChangeEventRequestInfoCategory>,
 }
 
 impl BatchChangeEventRequestInfo {
-    /// A `BatchChangeEventRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        operate_type: impl Into<String>,
-        handler: impl Into<String>,
-        event_type: impl Into<i64>,
+    /// An empty `BatchChangeEventRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Handling method. Required.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::BatchChangeEventRequestInfoOperateType>,
     ) -> Self {
-        Self {
-            operate_type: operate_type.into(),
-            handler: handler.into(),
-            event_type: event_type.into(),
-            category: None,
-        }
-    }
-
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
-        self.operate_type = value.into();
+        self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `handler`.
+    /// Remarks. Present only for handled alarms. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn handler(mut self, value: impl Into<String>) -> Self {
-        self.handler = value.into();
+        self.handler = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type. Required.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
-        self.event_type = value.into();
+        self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    /// Alarm category.
+    pub fn category(
+        mut self,
+        value: impl Into<super::BatchChangeEventRequestInfoCategory>,
+    ) -> Self {
         self.category = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate_type.is_none() {
+            return Some("operate_type".to_owned());
+        }
+        if self.handler.is_none() {
+            return Some("handler".to_owned());
+        }
+        if self.event_type.is_none() {
+            return Some("event_type".to_owned());
+        }
+        None
     }
 }

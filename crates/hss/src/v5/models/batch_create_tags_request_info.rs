@@ -2,28 +2,41 @@
 
 use serde::Serialize;
 
-/// The `BatchCreateTagsRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchCreateTagsRequestInfo {
-    /// `tags` JSON property. Required.
-    pub tags: Vec<super::ResourceTagInfo>,
+    /// Tags of the resource. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<super::ResourceTagInfo>>,
 }
 
 impl BatchCreateTagsRequestInfo {
-    /// A `BatchCreateTagsRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(tags: impl Into<Vec<super::ResourceTagInfo>>) -> Self {
-        Self { tags: tags.into() }
+    /// An empty `BatchCreateTagsRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `tags`.
+    /// Tags of the resource. Required.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::ResourceTagInfo>) -> Self {
-        self.tags.push(value.into());
+        self.tags.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.tags.is_none() {
+            return Some("tags".to_owned());
+        }
+        None
     }
 }

@@ -2,40 +2,58 @@
 
 use serde::Serialize;
 
-/// The `BatchDeleteDaemonsetRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchDeleteDaemonsetRequestBody {
-    /// `cluster_ids` JSON property. Required.
-    pub cluster_ids: Vec<String>,
-    /// `invoked_service` JSON property.
+    /// IDs of the clusters to uninstall from in batches. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_ids: Option<Vec<String>>,
+    /// Calling service, identifying the CCE free health check report. Set to `cce` when called by
+    /// CCE.
+    ///
+    /// Values: `cce`: CCE; `hss`: HSS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoked_service: Option<String>,
 }
 
 impl BatchDeleteDaemonsetRequestBody {
-    /// A `BatchDeleteDaemonsetRequestBody` with its required fields; set the others with the setters.
-    pub fn new(cluster_ids: impl Into<Vec<String>>) -> Self {
-        Self {
-            cluster_ids: cluster_ids.into(),
-            invoked_service: None,
-        }
+    /// An empty `BatchDeleteDaemonsetRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cluster_ids`.
+    /// IDs of the clusters to uninstall from in batches. Required.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_ids(mut self, value: impl Into<String>) -> Self {
-        self.cluster_ids.push(value.into());
+        self.cluster_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `invoked_service`.
+    /// Calling service, identifying the CCE free health check report. Set to `cce` when called by
+    /// CCE.
+    ///
+    /// Values: `cce`: CCE; `hss`: HSS.
     pub fn invoked_service(mut self, value: impl Into<String>) -> Self {
         self.invoked_service = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cluster_ids.is_none() {
+            return Some("cluster_ids".to_owned());
+        }
+        None
     }
 }

@@ -2,28 +2,41 @@
 
 use serde::Serialize;
 
-/// The `BatchDeleteRegistryRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchDeleteRegistryRequestBody {
-    /// `ids` JSON property. Required.
-    pub ids: Vec<String>,
+    /// IDs of the image repositories. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
 }
 
 impl BatchDeleteRegistryRequestBody {
-    /// A `BatchDeleteRegistryRequestBody` with its required fields; set the others with the setters.
-    pub fn new(ids: impl Into<Vec<String>>) -> Self {
-        Self { ids: ids.into() }
+    /// An empty `BatchDeleteRegistryRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `ids`.
+    /// IDs of the image repositories. Required.
     ///
     /// Appends one item; call again for more.
     pub fn ids(mut self, value: impl Into<String>) -> Self {
-        self.ids.push(value.into());
+        self.ids.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.ids.is_none() {
+            return Some("ids".to_owned());
+        }
+        None
     }
 }

@@ -2,38 +2,38 @@
 
 use serde::Serialize;
 
-/// The `BatchDeleteTagsRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchDeleteTagsRequestInfo {
-    /// `tags` JSON property. Required.
-    pub tags: Vec<super::ResourceTagInfo>,
-    /// `sys_tags` JSON property.
+    /// Tags to delete. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<super::ResourceTagInfo>>,
+    /// System tags. Reserved field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<super::ResourceTagInfo>>,
 }
 
 impl BatchDeleteTagsRequestInfo {
-    /// A `BatchDeleteTagsRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(tags: impl Into<Vec<super::ResourceTagInfo>>) -> Self {
-        Self {
-            tags: tags.into(),
-            sys_tags: None,
-        }
+    /// An empty `BatchDeleteTagsRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `tags`.
+    /// Tags to delete. Required.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::ResourceTagInfo>) -> Self {
-        self.tags.push(value.into());
+        self.tags.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `sys_tags`.
+    /// System tags. Reserved field.
     ///
     /// Appends one item; call again for more.
     pub fn sys_tags(mut self, value: impl Into<super::ResourceTagInfo>) -> Self {
@@ -41,5 +41,15 @@ impl BatchDeleteTagsRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.tags.is_none() {
+            return Some("tags".to_owned());
+        }
+        None
     }
 }

@@ -2,64 +2,68 @@
 
 use serde::Serialize;
 
-/// The `BatchExportLocalVulInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchExportLocalVulInfoRequestInfo {
-    /// `image_id_list` JSON property.
+    /// IDs of the images to export. Required when `operate_all` is `false`; for private and shared
+    /// images, use the `id` returned by the image list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id_list: Option<Vec<String>>,
-    /// `operate_all` JSON property.
+    /// Whether to query all data; when `true`, all filter conditions can be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
-    /// `vul_type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `handle_status` JSON property.
+    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    /// Handling status of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `scan_status` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `image_name` JSON property.
+    pub scan_status: Option<super::BatchExportLocalVulInfoRequestInfoScanStatus>,
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_size` JSON property.
+    /// Image size, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `start_latest_update_time` JSON property.
+    /// Start of the creation time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_update_time: Option<i64>,
-    /// `end_latest_update_time` JSON property.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_update_time: Option<i64>,
-    /// `start_latest_scan_time` JSON property.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_scan_time: Option<i64>,
-    /// `end_latest_scan_time` JSON property.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_scan_time: Option<i64>,
-    /// `has_container` JSON property.
+    /// Whether containers exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_container: Option<bool>,
-    /// `vul_id_list` JSON property.
+    /// IDs of the vulnerabilities to export for images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id_list: Option<Vec<String>>,
 }
 
 impl BatchExportLocalVulInfoRequestInfo {
-    /// An empty `BatchExportLocalVulInfoRequestInfo`; set its fields with the setters.
+    /// An empty `BatchExportLocalVulInfoRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_id_list`.
+    /// IDs of the images to export. Required when `operate_all` is `false`; for private and shared
+    /// images, use the `id` returned by the image list.
     ///
     /// Appends one item; call again for more.
     pub fn image_id_list(mut self, value: impl Into<String>) -> Self {
@@ -69,79 +73,90 @@ impl BatchExportLocalVulInfoRequestInfo {
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether to query all data; when `true`, all filter conditions can be used.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn vul_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
+    ) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status of the vulnerability.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::BatchExportLocalVulInfoRequestInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_update_time`.
+    /// Start of the creation time range, Unix time in milliseconds.
     pub fn start_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_update_time`.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     pub fn end_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_scan_time`.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     pub fn start_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_scan_time`.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     pub fn end_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `has_container`.
+    /// Whether containers exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn has_container(mut self, value: impl Into<bool>) -> Self {
         self.has_container = Some(value.into());
         self
     }
 
-    /// Sets `vul_id_list`.
+    /// IDs of the vulnerabilities to export for images.
     ///
     /// Appends one item; call again for more.
     pub fn vul_id_list(mut self, value: impl Into<String>) -> Self {

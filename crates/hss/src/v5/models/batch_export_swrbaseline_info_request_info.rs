@@ -2,106 +2,149 @@
 
 use serde::Serialize;
 
-/// The `BatchExportSWRBaselineInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchExportSWRBaselineInfoRequestInfo {
-    /// `image_id_list` JSON property.
+    /// IDs of the images to export. Required when `operate_all` is `false`; for private and shared
+    /// images, use the `id` returned by the image list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id_list: Option<Vec<String>>,
-    /// `operate_all` JSON property.
+    /// Whether to query all data; when `true`, all filter conditions can be used.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `vul_type` JSON property.
+    pub image_type: Option<super::BatchExportSWRBaselineInfoRequestInfoImageType>,
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `scan_status` JSON property.
+    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `namespace` JSON property.
+    pub scan_status: Option<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    /// Organization name. Applies only to private and shared images, not to local images.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `latest_version` JSON property.
+    /// Whether to include only the latest image versions.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
-    /// `image_size` JSON property.
+    /// Image size, in bytes.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `start_latest_update_time` JSON property.
+    /// Start of the creation time range, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_update_time: Option<i64>,
-    /// `end_latest_update_time` JSON property.
+    /// End of the range for the creation time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_update_time: Option<i64>,
-    /// `start_latest_scan_time` JSON property.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_scan_time: Option<i64>,
-    /// `end_latest_scan_time` JSON property.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_scan_time: Option<i64>,
-    /// `has_malicious_file` JSON property.
+    /// Whether malicious files exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_malicious_file: Option<bool>,
-    /// `has_vul` JSON property.
+    /// Whether software vulnerabilities exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_vul: Option<bool>,
-    /// `has_unsafe_setting` JSON property.
+    /// Whether baseline check risks exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_unsafe_setting: Option<bool>,
-    /// `risky` JSON property.
+    /// Whether the image has security risks.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risky: Option<bool>,
-    /// `severity_level` JSON property.
+    /// Risk level of the image, shown after the image scan completes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `instance_name` JSON property.
+    pub severity_level: Option<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    /// Name of the enterprise image instance.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// `instance_id` JSON property.
+    /// Enterprise repository instance ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `cicd_name` JSON property.
+    /// CI/CD name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd_name: Option<String>,
-    /// `build_command_risk_level` JSON property.
+    /// Risk level of the build command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_command_risk_level: Option<String>,
-    /// `build_command_risk_name` JSON property.
+    pub build_command_risk_level: Option<super::BuildCommandRiskLevel>,
+    /// Name of the build command risk.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command_risk_name: Option<String>,
-    /// `build_command_rule_id_list` JSON property.
+    /// IDs of the build command risk rules to export. Obtain `rule_id` values from
+    /// `/v5/{project_id}/image/build-command-risks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command_rule_id_list: Option<Vec<String>>,
-    /// `has_container` JSON property.
+    /// Whether containers exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_container: Option<bool>,
-    /// `vul_id_list` JSON property.
+    /// IDs of the vulnerabilities to export for images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id_list: Option<Vec<String>>,
 }
 
 impl BatchExportSWRBaselineInfoRequestInfo {
-    /// An empty `BatchExportSWRBaselineInfoRequestInfo`; set its fields with the setters.
+    /// An empty `BatchExportSWRBaselineInfoRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_id_list`.
+    /// IDs of the images to export. Required when `operate_all` is `false`; for private and shared
+    /// images, use the `id` returned by the image list.
     ///
     /// Appends one item; call again for more.
     pub fn image_id_list(mut self, value: impl Into<String>) -> Self {
@@ -111,151 +154,205 @@ impl BatchExportSWRBaselineInfoRequestInfo {
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether to query all data; when `true`, all filter conditions can be used.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn vul_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
+    ) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name. Applies only to private and shared images, not to local images.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `latest_version`.
+    /// Whether to include only the latest image versions.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn latest_version(mut self, value: impl Into<bool>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_update_time`.
+    /// Start of the creation time range, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn start_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_update_time`.
+    /// End of the range for the creation time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn end_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_scan_time`.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn start_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_scan_time`.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn end_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `has_malicious_file`.
+    /// Whether malicious files exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn has_malicious_file(mut self, value: impl Into<bool>) -> Self {
         self.has_malicious_file = Some(value.into());
         self
     }
 
-    /// Sets `has_vul`.
+    /// Whether software vulnerabilities exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn has_vul(mut self, value: impl Into<bool>) -> Self {
         self.has_vul = Some(value.into());
         self
     }
 
-    /// Sets `has_unsafe_setting`.
+    /// Whether baseline check risks exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn has_unsafe_setting(mut self, value: impl Into<bool>) -> Self {
         self.has_unsafe_setting = Some(value.into());
         self
     }
 
-    /// Sets `risky`.
+    /// Whether the image has security risks.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn risky(mut self, value: impl Into<bool>) -> Self {
         self.risky = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the image, shown after the image scan completes.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `instance_name`.
+    /// Name of the enterprise image instance.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// Enterprise repository instance ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `cicd_name`.
+    /// CI/CD name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cicd_name(mut self, value: impl Into<String>) -> Self {
         self.cicd_name = Some(value.into());
         self
     }
 
-    /// Sets `build_command_risk_level`.
-    pub fn build_command_risk_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the build command.
+    pub fn build_command_risk_level(
+        mut self,
+        value: impl Into<super::BuildCommandRiskLevel>,
+    ) -> Self {
         self.build_command_risk_level = Some(value.into());
         self
     }
 
-    /// Sets `build_command_risk_name`.
+    /// Name of the build command risk.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn build_command_risk_name(mut self, value: impl Into<String>) -> Self {
         self.build_command_risk_name = Some(value.into());
         self
     }
 
-    /// Sets `build_command_rule_id_list`.
+    /// IDs of the build command risk rules to export. Obtain `rule_id` values from
+    /// `/v5/{project_id}/image/build-command-risks`.
     ///
     /// Appends one item; call again for more.
     pub fn build_command_rule_id_list(mut self, value: impl Into<String>) -> Self {
@@ -265,13 +362,15 @@ impl BatchExportSWRBaselineInfoRequestInfo {
         self
     }
 
-    /// Sets `has_container`.
+    /// Whether containers exist.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn has_container(mut self, value: impl Into<bool>) -> Self {
         self.has_container = Some(value.into());
         self
     }
 
-    /// Sets `vul_id_list`.
+    /// IDs of the vulnerabilities to export for images.
     ///
     /// Appends one item; call again for more.
     pub fn vul_id_list(mut self, value: impl Into<String>) -> Self {

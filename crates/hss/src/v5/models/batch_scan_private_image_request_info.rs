@@ -2,84 +2,73 @@
 
 use serde::Serialize;
 
-/// The `BatchScanPrivateImageRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchScanPrivateImageRequestInfo {
-    /// `repo_type` JSON property.
+    /// Repository type. Deprecated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_type: Option<String>,
-    /// `image_info_list` JSON property.
+    /// Images to scan. Required when `operate_all` is `false`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_info_list: Option<Vec<super::BatchScanSwrImageInfo>>,
-    /// `operate_all` JSON property.
+    /// Whether to query all data; when `true`, all filter conditions can be used. Required if
+    /// `image_info_list` is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
-    /// `namespace` JSON property.
+    /// Organization name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property. Required.
-    pub image_type: String,
-    /// `scan_status` JSON property.
+    /// Image type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `latest_version` JSON property.
+    pub image_type: Option<super::BatchScanPrivateImageRequestInfoImageType>,
+    /// Scan status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_status: Option<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    /// Whether to include only the latest image versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
-    /// `image_size` JSON property.
+    /// Image size, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `start_latest_update_time` JSON property.
+    /// Start of the creation time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_update_time: Option<i64>,
-    /// `end_latest_update_time` JSON property.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_update_time: Option<i64>,
-    /// `start_latest_scan_time` JSON property.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_scan_time: Option<i64>,
-    /// `end_latest_scan_time` JSON property.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_scan_time: Option<i64>,
 }
 
 impl BatchScanPrivateImageRequestInfo {
-    /// A `BatchScanPrivateImageRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(image_type: impl Into<String>) -> Self {
-        Self {
-            repo_type: None,
-            image_info_list: None,
-            operate_all: None,
-            namespace: None,
-            image_name: None,
-            image_version: None,
-            image_type: image_type.into(),
-            scan_status: None,
-            latest_version: None,
-            image_size: None,
-            start_latest_update_time: None,
-            end_latest_update_time: None,
-            start_latest_scan_time: None,
-            end_latest_scan_time: None,
-        }
+    /// An empty `BatchScanPrivateImageRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `repo_type`.
+    /// Repository type. Deprecated.
     pub fn repo_type(mut self, value: impl Into<String>) -> Self {
         self.repo_type = Some(value.into());
         self
     }
 
-    /// Sets `image_info_list`.
+    /// Images to scan. Required when `operate_all` is `false`.
     ///
     /// Appends one item; call again for more.
     pub fn image_info_list(mut self, value: impl Into<super::BatchScanSwrImageInfo>) -> Self {
@@ -89,75 +78,92 @@ impl BatchScanPrivateImageRequestInfo {
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether to query all data; when `true`, all filter conditions can be used. Required if
+    /// `image_info_list` is empty.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
-        self.image_type = value.into();
+    /// Image type. Required.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::BatchScanPrivateImageRequestInfoImageType>,
+    ) -> Self {
+        self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `latest_version`.
+    /// Whether to include only the latest image versions.
     pub fn latest_version(mut self, value: impl Into<bool>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_update_time`.
+    /// Start of the creation time range, Unix time in milliseconds.
     pub fn start_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_update_time`.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     pub fn end_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_scan_time`.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     pub fn start_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_scan_time`.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     pub fn end_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_scan_time = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.image_type.is_none() {
+            return Some("image_type".to_owned());
+        }
+        None
     }
 }

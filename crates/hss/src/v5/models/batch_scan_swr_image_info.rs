@@ -2,61 +2,61 @@
 
 use serde::Serialize;
 
-/// The `BatchScanSwrImageInfo` model of the HSS API.
+/// Images to scan. Required when `operate_all` is `false`.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchScanSwrImageInfo {
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `instance_id` JSON property.
+    /// Enterprise instance ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `instance_url` JSON property.
+    /// URL for downloading the enterprise image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_url: Option<String>,
 }
 
 impl BatchScanSwrImageInfo {
-    /// An empty `BatchScanSwrImageInfo`; set its fields with the setters.
+    /// An empty `BatchScanSwrImageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// Enterprise instance ID.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `instance_url`.
+    /// URL for downloading the enterprise image.
     pub fn instance_url(mut self, value: impl Into<String>) -> Self {
         self.instance_url = Some(value.into());
         self

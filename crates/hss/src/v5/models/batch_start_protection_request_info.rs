@@ -2,82 +2,107 @@
 
 use serde::Serialize;
 
-/// The `BatchStartProtectionRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchStartProtectionRequestInfo {
-    /// `operating_system` JSON property. Required.
-    pub operating_system: String,
-    /// `ransom_protection_status` JSON property. Required.
-    pub ransom_protection_status: String,
-    /// `protection_policy_id` JSON property.
+    /// Operating system. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_system: Option<super::OperatingSystem>,
+    /// Whether ransomware protection is enabled. When enabled, `protection_policy_id` is required.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ransom_protection_status:
+        Option<super::BatchStartProtectionRequestInfoRansomProtectionStatus>,
+    /// Protection policy ID. Required when `ransom_protection_status` is `opened`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_policy_id: Option<String>,
-    /// `backup_protection_status` JSON property. Required.
-    pub backup_protection_status: String,
-    /// `vault_id` JSON property.
+    /// Whether to back up the server. If `opened`, `vault_id` is required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_protection_status:
+        Option<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+    /// ID of the vault to bind. Required when `backup_protection_status` is `opened`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// IDs of the hosts to enable protection for. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl BatchStartProtectionRequestInfo {
-    /// A `BatchStartProtectionRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        operating_system: impl Into<String>,
-        ransom_protection_status: impl Into<String>,
-        backup_protection_status: impl Into<String>,
-        host_id_list: impl Into<Vec<String>>,
+    /// An empty `BatchStartProtectionRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Operating system. Required.
+    pub fn operating_system(mut self, value: impl Into<super::OperatingSystem>) -> Self {
+        self.operating_system = Some(value.into());
+        self
+    }
+
+    /// Whether ransomware protection is enabled. When enabled, `protection_policy_id` is required.
+    /// Required.
+    pub fn ransom_protection_status(
+        mut self,
+        value: impl Into<super::BatchStartProtectionRequestInfoRansomProtectionStatus>,
     ) -> Self {
-        Self {
-            operating_system: operating_system.into(),
-            ransom_protection_status: ransom_protection_status.into(),
-            protection_policy_id: None,
-            backup_protection_status: backup_protection_status.into(),
-            vault_id: None,
-            host_id_list: host_id_list.into(),
-        }
-    }
-
-    /// Sets `operating_system`.
-    pub fn operating_system(mut self, value: impl Into<String>) -> Self {
-        self.operating_system = value.into();
+        self.ransom_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `ransom_protection_status`.
-    pub fn ransom_protection_status(mut self, value: impl Into<String>) -> Self {
-        self.ransom_protection_status = value.into();
-        self
-    }
-
-    /// Sets `protection_policy_id`.
+    /// Protection policy ID. Required when `ransom_protection_status` is `opened`.
     pub fn protection_policy_id(mut self, value: impl Into<String>) -> Self {
         self.protection_policy_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_protection_status`.
-    pub fn backup_protection_status(mut self, value: impl Into<String>) -> Self {
-        self.backup_protection_status = value.into();
+    /// Whether to back up the server. If `opened`, `vault_id` is required. Required.
+    pub fn backup_protection_status(
+        mut self,
+        value: impl Into<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+    ) -> Self {
+        self.backup_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault to bind. Required when `backup_protection_status` is `opened`.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts to enable protection for. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operating_system.is_none() {
+            return Some("operating_system".to_owned());
+        }
+        if self.ransom_protection_status.is_none() {
+            return Some("ransom_protection_status".to_owned());
+        }
+        if self.backup_protection_status.is_none() {
+            return Some("backup_protection_status".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,88 +2,107 @@
 
 use serde::Serialize;
 
-/// The `BatchStartWebTamperProtectionRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchStartWebTamperProtectionRequestInfo {
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
-    /// `charging_mode` JSON property.
+    /// IDs of the hosts to enable protection for. Only hosts without web tamper protection can be
+    /// listed (use UpdateWebTamperHostPolicy for protected ones), and Linux and Windows hosts must
+    /// be enabled in separate batches. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `resource_id` JSON property.
+    pub host_id_list: Option<Vec<String>>,
+    /// Billing mode. `resource_id` may be set for yearly/monthly and is not needed for pay-per-use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    /// Resource ID, that is, the ID of a web tamper protection quota. Can be set when
+    /// `charging_mode` is `packet_cycle` to use a specific quota; if omitted, a matching quota is
+    /// chosen at random.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `tags` JSON property.
+    /// Tags of the resource. Supported only for pay-per-use billing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::TagInfo>>,
-    /// `protect_dir_info` JSON property. Required.
-    pub protect_dir_info: super::WebTamperProtectDirRequestInfo,
-    /// `enable_timing_off` JSON property.
+    /// Protected directory settings. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_dir_info: Option<super::WebTamperProtectDirRequestInfo>,
+    /// Whether to enable scheduled protection shutdown. If `True`, `timing_off_config_info` is
+    /// required.
+    ///
+    /// Values: `False`: Disable scheduled shutdown; `True`: Enable scheduled shutdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_timing_off: Option<bool>,
-    /// `timing_off_config_info` JSON property.
+    /// Settings for automatically disabling protection on a schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timing_off_config_info: Option<super::WebTamperTimingOffConfigInfoRequestInfo>,
-    /// `enable_rasp_protect` JSON property.
+    /// Whether to enable dynamic web tamper protection. Supported only on Linux servers; do not set
+    /// it for Windows servers. If `True`, `rasp_path` is required.
+    ///
+    /// Values: `False`: Disable dynamic web tamper protection; `True`: Enable dynamic web tamper
+    /// protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_rasp_protect: Option<bool>,
-    /// `rasp_path` JSON property.
+    /// Tomcat `bin` directory for dynamic web tamper protection. Supported only on Linux servers
+    /// and not allowed for Windows servers. Must start with `/`, must not end with `/`, and may
+    /// contain only letters, digits, underscores, hyphens and periods.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rasp_path: Option<String>,
-    /// `enable_privileged_process` JSON property.
+    /// Whether to enable privileged processes. If `True`, `privileged_process_info` is required.
+    ///
+    /// Values: `False`: Disable privileged processes; `True`: Enable privileged processes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_privileged_process: Option<bool>,
-    /// `privileged_process_info` JSON property.
+    /// Privileged process settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_process_info: Option<super::WebTamperPrivilegedProcessRequestInfo>,
 }
 
 impl BatchStartWebTamperProtectionRequestInfo {
-    /// A `BatchStartWebTamperProtectionRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        host_id_list: impl Into<Vec<String>>,
-        protect_dir_info: impl Into<super::WebTamperProtectDirRequestInfo>,
-    ) -> Self {
-        Self {
-            host_id_list: host_id_list.into(),
-            charging_mode: None,
-            resource_id: None,
-            tags: None,
-            protect_dir_info: protect_dir_info.into(),
-            enable_timing_off: None,
-            timing_off_config_info: None,
-            enable_rasp_protect: None,
-            rasp_path: None,
-            enable_privileged_process: None,
-            privileged_process_info: None,
-        }
+    /// An empty `BatchStartWebTamperProtectionRequestInfo`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts to enable protection for. Only hosts without web tamper protection can be
+    /// listed (use UpdateWebTamperHostPolicy for protected ones), and Linux and Windows hosts must
+    /// be enabled in separate batches. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode. `resource_id` may be set for yearly/monthly and is not needed for pay-per-use.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID, that is, the ID of a web tamper protection quota. Can be set when
+    /// `charging_mode` is `packet_cycle` to use a specific quota; if omitted, a matching quota is
+    /// chosen at random.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the resource. Supported only for pay-per-use billing.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::TagInfo>) -> Self {
@@ -91,22 +110,25 @@ impl BatchStartWebTamperProtectionRequestInfo {
         self
     }
 
-    /// Sets `protect_dir_info`.
+    /// Protected directory settings. Required.
     pub fn protect_dir_info(
         mut self,
         value: impl Into<super::WebTamperProtectDirRequestInfo>,
     ) -> Self {
-        self.protect_dir_info = value.into();
+        self.protect_dir_info = Some(value.into());
         self
     }
 
-    /// Sets `enable_timing_off`.
+    /// Whether to enable scheduled protection shutdown. If `True`, `timing_off_config_info` is
+    /// required.
+    ///
+    /// Values: `False`: Disable scheduled shutdown; `True`: Enable scheduled shutdown.
     pub fn enable_timing_off(mut self, value: impl Into<bool>) -> Self {
         self.enable_timing_off = Some(value.into());
         self
     }
 
-    /// Sets `timing_off_config_info`.
+    /// Settings for automatically disabling protection on a schedule.
     pub fn timing_off_config_info(
         mut self,
         value: impl Into<super::WebTamperTimingOffConfigInfoRequestInfo>,
@@ -115,30 +137,60 @@ impl BatchStartWebTamperProtectionRequestInfo {
         self
     }
 
-    /// Sets `enable_rasp_protect`.
+    /// Whether to enable dynamic web tamper protection. Supported only on Linux servers; do not set
+    /// it for Windows servers. If `True`, `rasp_path` is required.
+    ///
+    /// Values: `False`: Disable dynamic web tamper protection; `True`: Enable dynamic web tamper
+    /// protection.
     pub fn enable_rasp_protect(mut self, value: impl Into<bool>) -> Self {
         self.enable_rasp_protect = Some(value.into());
         self
     }
 
-    /// Sets `rasp_path`.
+    /// Tomcat `bin` directory for dynamic web tamper protection. Supported only on Linux servers
+    /// and not allowed for Windows servers. Must start with `/`, must not end with `/`, and may
+    /// contain only letters, digits, underscores, hyphens and periods.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn rasp_path(mut self, value: impl Into<String>) -> Self {
         self.rasp_path = Some(value.into());
         self
     }
 
-    /// Sets `enable_privileged_process`.
+    /// Whether to enable privileged processes. If `True`, `privileged_process_info` is required.
+    ///
+    /// Values: `False`: Disable privileged processes; `True`: Enable privileged processes.
     pub fn enable_privileged_process(mut self, value: impl Into<bool>) -> Self {
         self.enable_privileged_process = Some(value.into());
         self
     }
 
-    /// Sets `privileged_process_info`.
+    /// Privileged process settings.
     pub fn privileged_process_info(
         mut self,
         value: impl Into<super::WebTamperPrivilegedProcessRequestInfo>,
     ) -> Self {
         self.privileged_process_info = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        if self.protect_dir_info.is_none() {
+            return Some("protect_dir_info".to_owned());
+        }
+        if let Some(path) = self.protect_dir_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("protect_dir_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

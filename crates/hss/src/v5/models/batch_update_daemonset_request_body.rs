@@ -2,30 +2,52 @@
 
 use serde::Serialize;
 
-/// The `BatchUpdateDaemonsetRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchUpdateDaemonsetRequestBody {
-    /// `data_list` JSON property. Required.
-    pub data_list: Vec<super::UpdateDaemonsetInfo>,
+    /// DaemonSets to upgrade in batches. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_list: Option<Vec<super::UpdateDaemonsetInfo>>,
 }
 
 impl BatchUpdateDaemonsetRequestBody {
-    /// A `BatchUpdateDaemonsetRequestBody` with its required fields; set the others with the setters.
-    pub fn new(data_list: impl Into<Vec<super::UpdateDaemonsetInfo>>) -> Self {
-        Self {
-            data_list: data_list.into(),
-        }
+    /// An empty `BatchUpdateDaemonsetRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `data_list`.
+    /// DaemonSets to upgrade in batches. Required.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::UpdateDaemonsetInfo>) -> Self {
-        self.data_list.push(value.into());
+        self.data_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.data_list.is_none() {
+            return Some("data_list".to_owned());
+        }
+        if let Some(path) = self.data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,50 +2,57 @@
 
 use serde::Serialize;
 
-/// The `BatchUpdateHostResourceRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchUpdateHostResourceRequestBody {
-    /// `operate_all` JSON property. Required.
-    pub operate_all: bool,
-    /// `host_ids` JSON property.
+    /// Whether to apply to the agents of all hosts. When `false`, `host_ids` must be set. Required.
+    /// Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_all: Option<bool>,
+    /// IDs of the hosts to modify in batches. Required when `operate_all` is `false`; ignored when
+    /// it is `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
-    /// `mode` JSON property. Required.
-    pub mode: String,
-    /// `cpu_limit` JSON property. Required.
-    pub cpu_limit: String,
-    /// `mem_limit` JSON property. Required.
-    pub mem_limit: String,
+    /// Resource limit mode. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<super::BatchUpdateClusterResourceRequestBodyMode>,
+    /// CPU limit. Required.
+    ///
+    /// Length: 0 to 32 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_limit: Option<String>,
+    /// Memory limit. Required.
+    ///
+    /// Length: 0 to 32 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_limit: Option<String>,
 }
 
 impl BatchUpdateHostResourceRequestBody {
-    /// A `BatchUpdateHostResourceRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        operate_all: impl Into<bool>,
-        mode: impl Into<String>,
-        cpu_limit: impl Into<String>,
-        mem_limit: impl Into<String>,
-    ) -> Self {
-        Self {
-            operate_all: operate_all.into(),
-            host_ids: None,
-            mode: mode.into(),
-            cpu_limit: cpu_limit.into(),
-            mem_limit: mem_limit.into(),
-        }
+    /// An empty `BatchUpdateHostResourceRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `operate_all`.
+    /// Whether to apply to the agents of all hosts. When `false`, `host_ids` must be set. Required.
+    /// Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
-        self.operate_all = value.into();
+        self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// IDs of the hosts to modify in batches. Required when `operate_all` is `false`; ignored when
+    /// it is `true`.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
@@ -55,21 +62,47 @@ impl BatchUpdateHostResourceRequestBody {
         self
     }
 
-    /// Sets `mode`.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
-        self.mode = value.into();
+    /// Resource limit mode. Required.
+    pub fn mode(
+        mut self,
+        value: impl Into<super::BatchUpdateClusterResourceRequestBodyMode>,
+    ) -> Self {
+        self.mode = Some(value.into());
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// CPU limit. Required.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cpu_limit(mut self, value: impl Into<String>) -> Self {
-        self.cpu_limit = value.into();
+        self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `mem_limit`.
+    /// Memory limit. Required.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn mem_limit(mut self, value: impl Into<String>) -> Self {
-        self.mem_limit = value.into();
+        self.mem_limit = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate_all.is_none() {
+            return Some("operate_all".to_owned());
+        }
+        if self.mode.is_none() {
+            return Some("mode".to_owned());
+        }
+        if self.cpu_limit.is_none() {
+            return Some("cpu_limit".to_owned());
+        }
+        if self.mem_limit.is_none() {
+            return Some("mem_limit".to_owned());
+        }
+        None
     }
 }

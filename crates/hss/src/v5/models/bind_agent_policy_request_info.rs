@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `BindAgentPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BindAgentPolicyRequestInfo {
-    /// `group_id` JSON property. Required.
-    pub group_id: String,
-    /// `agent_id_list` JSON property. Required.
-    pub agent_id_list: Vec<String>,
+    /// ID of the policy group. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// IDs of the agents to bind to the policy. Required; 1 to 2,000 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id_list: Option<Vec<String>>,
 }
 
 impl BindAgentPolicyRequestInfo {
-    /// A `BindAgentPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(group_id: impl Into<String>, agent_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            group_id: group_id.into(),
-            agent_id_list: agent_id_list.into(),
-        }
+    /// An empty `BindAgentPolicyRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = value.into();
+        self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_id_list`.
+    /// IDs of the agents to bind to the policy. Required; 1 to 2,000 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn agent_id_list(mut self, value: impl Into<String>) -> Self {
-        self.agent_id_list.push(value.into());
+        self.agent_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.group_id.is_none() {
+            return Some("group_id".to_owned());
+        }
+        if self.agent_id_list.is_none() {
+            return Some("agent_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,50 +2,67 @@
 
 use serde::Serialize;
 
-/// The `BlockedIpRequestInfo` model of the HSS API.
+/// IP addresses to unblock.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BlockedIpRequestInfo {
-    /// `host_id` JSON property. Required.
-    pub host_id: String,
-    /// `src_ip` JSON property. Required.
-    pub src_ip: String,
-    /// `login_type` JSON property. Required.
-    pub login_type: String,
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// Source IP address of the attack. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub src_ip: Option<String>,
+    /// Login type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_type: Option<super::LoginType>,
 }
 
 impl BlockedIpRequestInfo {
-    /// A `BlockedIpRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        host_id: impl Into<String>,
-        src_ip: impl Into<String>,
-        login_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            host_id: host_id.into(),
-            src_ip: src_ip.into(),
-            login_type: login_type.into(),
-        }
+    /// An empty `BlockedIpRequestInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.host_id = value.into();
+        self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `src_ip`.
+    /// Source IP address of the attack. Required.
     pub fn src_ip(mut self, value: impl Into<String>) -> Self {
-        self.src_ip = value.into();
+        self.src_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_type`.
-    pub fn login_type(mut self, value: impl Into<String>) -> Self {
-        self.login_type = value.into();
+    /// Login type. Required.
+    pub fn login_type(mut self, value: impl Into<super::LoginType>) -> Self {
+        self.login_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id.is_none() {
+            return Some("host_id".to_owned());
+        }
+        if self.src_ip.is_none() {
+            return Some("src_ip".to_owned());
+        }
+        if self.login_type.is_none() {
+            return Some("login_type".to_owned());
+        }
+        None
     }
 }

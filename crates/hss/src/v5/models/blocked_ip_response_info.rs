@@ -2,88 +2,96 @@
 
 use serde::Deserialize;
 
-/// The `BlockedIpResponseInfo` model of the HSS API.
+/// Blocked IP addresses.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BlockedIpResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `src_ip` JSON property.
+    /// Source IP address of the attack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_ip: Option<String>,
-    /// `login_type` JSON property.
+    /// Login type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub login_type: Option<String>,
-    /// `intercept_num` JSON property.
+    pub login_type: Option<super::LoginType>,
+    /// Number of times the IP address was blocked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intercept_num: Option<i64>,
-    /// `intercept_status` JSON property.
+    /// Blocking status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intercept_status: Option<String>,
-    /// `block_time` JSON property.
+    pub intercept_status: Option<super::InterceptStatus>,
+    /// Time blocking started, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_time: Option<i64>,
-    /// `latest_time` JSON property.
+    /// Time of the last block, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<i64>,
 }
 
 impl BlockedIpResponseInfo {
-    /// An empty `BlockedIpResponseInfo`; set its fields with the setters.
+    /// An empty `BlockedIpResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `src_ip`.
+    /// Source IP address of the attack.
     pub fn src_ip(mut self, value: impl Into<String>) -> Self {
         self.src_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_type`.
-    pub fn login_type(mut self, value: impl Into<String>) -> Self {
+    /// Login type.
+    pub fn login_type(mut self, value: impl Into<super::LoginType>) -> Self {
         self.login_type = Some(value.into());
         self
     }
 
-    /// Sets `intercept_num`.
+    /// Number of times the IP address was blocked.
     pub fn intercept_num(mut self, value: impl Into<i64>) -> Self {
         self.intercept_num = Some(value.into());
         self
     }
 
-    /// Sets `intercept_status`.
-    pub fn intercept_status(mut self, value: impl Into<String>) -> Self {
+    /// Blocking status.
+    pub fn intercept_status(mut self, value: impl Into<super::InterceptStatus>) -> Self {
         self.intercept_status = Some(value.into());
         self
     }
 
-    /// Sets `block_time`.
+    /// Time blocking started, as Unix time in milliseconds.
     pub fn block_time(mut self, value: impl Into<i64>) -> Self {
         self.block_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_time`.
+    /// Time of the last block, Unix time in milliseconds.
     pub fn latest_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_time = Some(value.into());
         self

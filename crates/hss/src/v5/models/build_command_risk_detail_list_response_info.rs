@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `BuildCommandRiskDetailListResponseInfo` model of the HSS API.
+/// Risk details of the image build instructions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BuildCommandRiskDetailListResponseInfo {
-    /// `risk_num` JSON property.
+    /// Total number of risks in the image build instructions.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_num: Option<i64>,
-    /// `risk_list` JSON property.
+    /// Risk details of the image build instructions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_list: Option<Vec<super::BuildCommandRiskDetailResponseInfo>>,
 }
 
 impl BuildCommandRiskDetailListResponseInfo {
-    /// An empty `BuildCommandRiskDetailListResponseInfo`; set its fields with the setters.
+    /// An empty `BuildCommandRiskDetailListResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `risk_num`.
+    /// Total number of risks in the image build instructions.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn risk_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_num = Some(value.into());
         self
     }
 
-    /// Sets `risk_list`.
+    /// Risk details of the image build instructions.
     ///
     /// Appends one item; call again for more.
     pub fn risk_list(

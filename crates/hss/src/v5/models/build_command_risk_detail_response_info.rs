@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `BuildCommandRiskDetailResponseInfo` model of the HSS API.
+/// Risk details of the image build instructions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BuildCommandRiskDetailResponseInfo {
-    /// `remediation` JSON property.
+    /// Handling suggestion for the risk.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
-    /// `build_instruction` JSON property.
+    /// Risky build instruction.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_instruction: Option<String>,
 }
 
 impl BuildCommandRiskDetailResponseInfo {
-    /// An empty `BuildCommandRiskDetailResponseInfo`; set its fields with the setters.
+    /// An empty `BuildCommandRiskDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `remediation`.
+    /// Handling suggestion for the risk.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn remediation(mut self, value: impl Into<String>) -> Self {
         self.remediation = Some(value.into());
         self
     }
 
-    /// Sets `build_instruction`.
+    /// Risky build instruction.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn build_instruction(mut self, value: impl Into<String>) -> Self {
         self.build_instruction = Some(value.into());
         self

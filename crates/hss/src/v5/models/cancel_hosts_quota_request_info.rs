@@ -2,30 +2,43 @@
 
 use serde::Serialize;
 
-/// The `CancelHostsQuotaRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CancelHostsQuotaRequestInfo {
-    /// `resource_id_list` JSON property. Required.
-    pub resource_id_list: Vec<String>,
+    /// Resource IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_id_list: Option<Vec<String>>,
 }
 
 impl CancelHostsQuotaRequestInfo {
-    /// A `CancelHostsQuotaRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(resource_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            resource_id_list: resource_id_list.into(),
-        }
+    /// An empty `CancelHostsQuotaRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `resource_id_list`.
+    /// Resource IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn resource_id_list(mut self, value: impl Into<String>) -> Self {
-        self.resource_id_list.push(value.into());
+        self.resource_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.resource_id_list.is_none() {
+            return Some("resource_id_list".to_owned());
+        }
+        None
     }
 }

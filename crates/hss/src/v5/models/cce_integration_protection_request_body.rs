@@ -2,80 +2,103 @@
 
 use serde::Serialize;
 
-/// The `CceIntegrationProtectionRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CceIntegrationProtectionRequestBody {
-    /// `cluster_type` JSON property. Required.
-    pub cluster_type: String,
-    /// `cluster_id` JSON property.
+    /// Whether the CCE cluster is existing or new. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_type: Option<super::CceIntegrationProtectionRequestBodyClusterType>,
+    /// Cluster ID. Required for existing clusters; new clusters do not have one yet.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property. Required.
-    pub cluster_name: String,
-    /// `charging_mode` JSON property. Required.
-    pub charging_mode: String,
-    /// `cce_protection_type` JSON property. Required.
-    pub cce_protection_type: String,
-    /// `prefer_packet_cycle` JSON property.
+    /// Cluster name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// Billing mode. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<super::CceIntegrationProtectionRequestBodyChargingMode>,
+    /// CCE protection type. Only cluster-level protection is currently supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cce_protection_type: Option<super::CceProtectionType>,
+    /// Whether to use yearly/monthly quotas first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefer_packet_cycle: Option<bool>,
 }
 
 impl CceIntegrationProtectionRequestBody {
-    /// A `CceIntegrationProtectionRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        cluster_type: impl Into<String>,
-        cluster_name: impl Into<String>,
-        charging_mode: impl Into<String>,
-        cce_protection_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            cluster_type: cluster_type.into(),
-            cluster_id: None,
-            cluster_name: cluster_name.into(),
-            charging_mode: charging_mode.into(),
-            cce_protection_type: cce_protection_type.into(),
-            prefer_packet_cycle: None,
-        }
+    /// An empty `CceIntegrationProtectionRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
-        self.cluster_type = value.into();
+    /// Whether the CCE cluster is existing or new. Required.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::CceIntegrationProtectionRequestBodyClusterType>,
+    ) -> Self {
+        self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID. Required for existing clusters; new clusters do not have one yet.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name. Required.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
-        self.cluster_name = value.into();
+        self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
-        self.charging_mode = value.into();
+    /// Billing mode. Required.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::CceIntegrationProtectionRequestBodyChargingMode>,
+    ) -> Self {
+        self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `cce_protection_type`.
-    pub fn cce_protection_type(mut self, value: impl Into<String>) -> Self {
-        self.cce_protection_type = value.into();
+    /// CCE protection type. Only cluster-level protection is currently supported. Required.
+    pub fn cce_protection_type(mut self, value: impl Into<super::CceProtectionType>) -> Self {
+        self.cce_protection_type = Some(value.into());
         self
     }
 
-    /// Sets `prefer_packet_cycle`.
+    /// Whether to use yearly/monthly quotas first.
     pub fn prefer_packet_cycle(mut self, value: impl Into<bool>) -> Self {
         self.prefer_packet_cycle = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cluster_type.is_none() {
+            return Some("cluster_type".to_owned());
+        }
+        if self.cluster_name.is_none() {
+            return Some("cluster_name".to_owned());
+        }
+        if self.charging_mode.is_none() {
+            return Some("charging_mode".to_owned());
+        }
+        if self.cce_protection_type.is_none() {
+            return Some("cce_protection_type".to_owned());
+        }
+        None
     }
 }

@@ -2,40 +2,52 @@
 
 use serde::Serialize;
 
-/// The `CCEClusterIdListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CCEClusterIdListRequestBody {
-    /// `cluster_id_list` JSON property. Required.
-    pub cluster_id_list: Vec<String>,
-    /// `detect_type` JSON property.
+    /// Cluster IDs. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detect_type: Option<String>,
+    pub cluster_id_list: Option<Vec<String>>,
+    /// Type of risk to query.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detect_type: Option<super::DetectType>,
 }
 
 impl CCEClusterIdListRequestBody {
-    /// A `CCEClusterIdListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(cluster_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            cluster_id_list: cluster_id_list.into(),
-            detect_type: None,
-        }
+    /// An empty `CCEClusterIdListRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cluster_id_list`.
+    /// Cluster IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_id_list(mut self, value: impl Into<String>) -> Self {
-        self.cluster_id_list.push(value.into());
+        self.cluster_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `detect_type`.
-    pub fn detect_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of risk to query.
+    pub fn detect_type(mut self, value: impl Into<super::DetectType>) -> Self {
         self.detect_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cluster_id_list.is_none() {
+            return Some("cluster_id_list".to_owned());
+        }
+        None
     }
 }

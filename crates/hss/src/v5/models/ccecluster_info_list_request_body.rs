@@ -2,43 +2,43 @@
 
 use serde::Serialize;
 
-/// The `CCEClusterInfoListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CCEClusterInfoListRequestBody {
-    /// `cluster_info_list` JSON property. Required.
-    pub cluster_info_list: Vec<super::CCEClusterInfoListRequestBodyClusterInfoList>,
-    /// `cluster_id_list` JSON property.
+    /// Clusters, identified by ID and name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_info_list: Option<Vec<super::CCEClusterInfoListRequestBodyClusterInfoList>>,
+    /// Cluster IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id_list: Option<Vec<String>>,
 }
 
 impl CCEClusterInfoListRequestBody {
-    /// A `CCEClusterInfoListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        cluster_info_list: impl Into<Vec<super::CCEClusterInfoListRequestBodyClusterInfoList>>,
-    ) -> Self {
-        Self {
-            cluster_info_list: cluster_info_list.into(),
-            cluster_id_list: None,
-        }
+    /// An empty `CCEClusterInfoListRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cluster_info_list`.
+    /// Clusters, identified by ID and name. Required.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_info_list(
         mut self,
         value: impl Into<super::CCEClusterInfoListRequestBodyClusterInfoList>,
     ) -> Self {
-        self.cluster_info_list.push(value.into());
+        self.cluster_info_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `cluster_id_list`.
+    /// Cluster IDs.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_id_list(mut self, value: impl Into<String>) -> Self {
@@ -46,5 +46,24 @@ impl CCEClusterInfoListRequestBody {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cluster_info_list.is_none() {
+            return Some("cluster_info_list".to_owned());
+        }
+        if let Some(path) = self.cluster_info_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("cluster_info_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `CCEClusterInfoListRequestBodyClusterInfoList` model of the HSS API.
+/// Clusters, identified by ID and name.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CCEClusterInfoListRequestBodyClusterInfoList {
-    /// `cluster_id` JSON property. Required.
-    pub cluster_id: String,
-    /// `cluster_name` JSON property. Required.
-    pub cluster_name: String,
+    /// Cluster ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// Cluster name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
 }
 
 impl CCEClusterInfoListRequestBodyClusterInfoList {
-    /// A `CCEClusterInfoListRequestBodyClusterInfoList` with its required fields; set the others with the setters.
-    pub fn new(cluster_id: impl Into<String>, cluster_name: impl Into<String>) -> Self {
-        Self {
-            cluster_id: cluster_id.into(),
-            cluster_name: cluster_name.into(),
-        }
+    /// An empty `CCEClusterInfoListRequestBodyClusterInfoList`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID. Required.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cluster_id = value.into();
+        self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name. Required.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
-        self.cluster_name = value.into();
+        self.cluster_name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cluster_id.is_none() {
+            return Some("cluster_id".to_owned());
+        }
+        if self.cluster_name.is_none() {
+            return Some("cluster_name".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,29 @@
 
 use serde::Serialize;
 
-/// The `ChangeAgentAutoUpgradeStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeAgentAutoUpgradeStatusRequestInfo {
-    /// `enabled` JSON property.
+    /// Whether automatic agent upgrade is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 impl ChangeAgentAutoUpgradeStatusRequestInfo {
-    /// An empty `ChangeAgentAutoUpgradeStatusRequestInfo`; set its fields with the setters.
+    /// An empty `ChangeAgentAutoUpgradeStatusRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether automatic agent upgrade is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `ChangeAntivirusPayPerScanStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeAntivirusPayPerScanStatusRequestInfo {
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
+    /// Whether pay-per-scan billing for virus scanning is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 impl ChangeAntivirusPayPerScanStatusRequestInfo {
-    /// A `ChangeAntivirusPayPerScanStatusRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(enabled: impl Into<bool>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+    /// An empty `ChangeAntivirusPayPerScanStatusRequestInfo`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether pay-per-scan billing for virus scanning is enabled. Required.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        None
     }
 }

@@ -2,184 +2,214 @@
 
 use serde::Serialize;
 
-/// The `ChangeAntivirusPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeAntivirusPolicyRequestInfo {
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `start_type` JSON property. Required.
-    pub start_type: String,
-    /// `scan_type` JSON property.
+    /// Policy ID. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
-    /// `scan_period` JSON property.
+    pub policy_id: Option<String>,
+    /// Policy name. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_period: Option<String>,
-    /// `scan_period_date` JSON property.
+    pub policy_name: Option<String>,
+    /// Start type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_type: Option<super::AntiVirusPolicyResponseInfoStartType>,
+    /// Task type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    /// Start type (scan period).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_period: Option<super::AntiVirusPolicyResponseInfoScanPeriod>,
+    /// Scan day in the period. For `week`, 1 to 7 means Sunday to Saturday; for `month`, 1 to 28
+    /// means the day of the month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_period_date: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Scan time, Unix time in milliseconds. Set only when the start type is `later`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `scan_hour` JSON property.
+    /// Hour of the scan. Set only when the start type is `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_hour: Option<i64>,
-    /// `scan_minute` JSON property.
+    /// Minute of the scan. Set only when the start type is `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_minute: Option<i64>,
-    /// `timezone_offset` JSON property.
+    /// Time zone offset, in minutes. Set only when the start type is `period`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone_offset: Option<i64>,
-    /// `file_types` JSON property. Required.
-    pub file_types: Vec<i64>,
-    /// `scan_dir` JSON property.
+    /// File types to scan. Required.
+    ///
+    /// Values: `0`: All; `1`: Executables; `2`: Archives; `3`: Scripts; `4`: Documents; `5`:
+    /// Images; `6`: Audio and video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_types: Option<Vec<i64>>,
+    /// Directories to scan, separated by semicolons (`;`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_dir: Option<String>,
-    /// `ignore_dir` JSON property.
+    /// Directories excluded from the scan, separated by semicolons (`;`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_dir: Option<String>,
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `whether_paid_task` JSON property. Required.
-    pub whether_paid_task: bool,
-    /// `host_ids` JSON property. Required.
-    pub host_ids: Vec<String>,
+    /// How detected threats are handled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    /// Whether the scan task consumes pay-per-scan quota. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whether_paid_task: Option<bool>,
+    /// IDs of the hosts managed by the policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_ids: Option<Vec<String>>,
 }
 
 impl ChangeAntivirusPolicyRequestInfo {
-    /// A `ChangeAntivirusPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_id: impl Into<String>,
-        policy_name: impl Into<String>,
-        start_type: impl Into<String>,
-        file_types: impl Into<Vec<i64>>,
-        action: impl Into<String>,
-        whether_paid_task: impl Into<bool>,
-        host_ids: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            policy_id: policy_id.into(),
-            policy_name: policy_name.into(),
-            start_type: start_type.into(),
-            scan_type: None,
-            scan_period: None,
-            scan_period_date: None,
-            scan_time: None,
-            scan_hour: None,
-            scan_minute: None,
-            timezone_offset: None,
-            file_types: file_types.into(),
-            scan_dir: None,
-            ignore_dir: None,
-            action: action.into(),
-            whether_paid_task: whether_paid_task.into(),
-            host_ids: host_ids.into(),
-        }
+    /// An empty `ChangeAntivirusPolicyRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `start_type`.
-    pub fn start_type(mut self, value: impl Into<String>) -> Self {
-        self.start_type = value.into();
+    /// Start type. Required.
+    pub fn start_type(
+        mut self,
+        value: impl Into<super::AntiVirusPolicyResponseInfoStartType>,
+    ) -> Self {
+        self.start_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Task type.
+    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_period`.
-    pub fn scan_period(mut self, value: impl Into<String>) -> Self {
+    /// Start type (scan period).
+    pub fn scan_period(
+        mut self,
+        value: impl Into<super::AntiVirusPolicyResponseInfoScanPeriod>,
+    ) -> Self {
         self.scan_period = Some(value.into());
         self
     }
 
-    /// Sets `scan_period_date`.
+    /// Scan day in the period. For `week`, 1 to 7 means Sunday to Saturday; for `month`, 1 to 28
+    /// means the day of the month.
     pub fn scan_period_date(mut self, value: impl Into<i64>) -> Self {
         self.scan_period_date = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time, Unix time in milliseconds. Set only when the start type is `later`.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `scan_hour`.
+    /// Hour of the scan. Set only when the start type is `period`.
     pub fn scan_hour(mut self, value: impl Into<i64>) -> Self {
         self.scan_hour = Some(value.into());
         self
     }
 
-    /// Sets `scan_minute`.
+    /// Minute of the scan. Set only when the start type is `period`.
     pub fn scan_minute(mut self, value: impl Into<i64>) -> Self {
         self.scan_minute = Some(value.into());
         self
     }
 
-    /// Sets `timezone_offset`.
+    /// Time zone offset, in minutes. Set only when the start type is `period`.
     pub fn timezone_offset(mut self, value: impl Into<i64>) -> Self {
         self.timezone_offset = Some(value.into());
         self
     }
 
-    /// Sets `file_types`.
+    /// File types to scan. Required.
+    ///
+    /// Values: `0`: All; `1`: Executables; `2`: Archives; `3`: Scripts; `4`: Documents; `5`:
+    /// Images; `6`: Audio and video.
     ///
     /// Appends one item; call again for more.
     pub fn file_types(mut self, value: impl Into<i64>) -> Self {
-        self.file_types.push(value.into());
+        self.file_types
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `scan_dir`.
+    /// Directories to scan, separated by semicolons (`;`).
     pub fn scan_dir(mut self, value: impl Into<String>) -> Self {
         self.scan_dir = Some(value.into());
         self
     }
 
-    /// Sets `ignore_dir`.
+    /// Directories excluded from the scan, separated by semicolons (`;`).
     pub fn ignore_dir(mut self, value: impl Into<String>) -> Self {
         self.ignore_dir = Some(value.into());
         self
     }
 
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+    /// How detected threats are handled. Required.
+    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `whether_paid_task`.
+    /// Whether the scan task consumes pay-per-scan quota. Required.
     pub fn whether_paid_task(mut self, value: impl Into<bool>) -> Self {
-        self.whether_paid_task = value.into();
+        self.whether_paid_task = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// IDs of the hosts managed by the policy. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
-        self.host_ids.push(value.into());
+        self.host_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.start_type.is_none() {
+            return Some("start_type".to_owned());
+        }
+        if self.file_types.is_none() {
+            return Some("file_types".to_owned());
+        }
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        if self.whether_paid_task.is_none() {
+            return Some("whether_paid_task".to_owned());
+        }
+        if self.host_ids.is_none() {
+            return Some("host_ids".to_owned());
+        }
+        None
     }
 }

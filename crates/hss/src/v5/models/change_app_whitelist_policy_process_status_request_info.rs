@@ -2,42 +2,55 @@
 
 use serde::Serialize;
 
-/// The `ChangeAppWhitelistPolicyProcessStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeAppWhitelistPolicyProcessStatusRequestInfo {
-    /// `process_status` JSON property. Required.
-    pub process_status: String,
-    /// `process_hash_list` JSON property. Required.
-    pub process_hash_list: Vec<String>,
+    /// Trust status of the process. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_status: Option<super::ProcessStatus>,
+    /// Process hashes. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_hash_list: Option<Vec<String>>,
 }
 
 impl ChangeAppWhitelistPolicyProcessStatusRequestInfo {
-    /// A `ChangeAppWhitelistPolicyProcessStatusRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        process_status: impl Into<String>,
-        process_hash_list: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            process_status: process_status.into(),
-            process_hash_list: process_hash_list.into(),
-        }
+    /// An empty `ChangeAppWhitelistPolicyProcessStatusRequestInfo`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `process_status`.
-    pub fn process_status(mut self, value: impl Into<String>) -> Self {
-        self.process_status = value.into();
+    /// Trust status of the process. Required.
+    pub fn process_status(mut self, value: impl Into<super::ProcessStatus>) -> Self {
+        self.process_status = Some(value.into());
         self
     }
 
-    /// Sets `process_hash_list`.
+    /// Process hashes. Required.
     ///
     /// Appends one item; call again for more.
     pub fn process_hash_list(mut self, value: impl Into<String>) -> Self {
-        self.process_hash_list.push(value.into());
+        self.process_hash_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.process_status.is_none() {
+            return Some("process_status".to_owned());
+        }
+        if self.process_hash_list.is_none() {
+            return Some("process_hash_list".to_owned());
+        }
+        None
     }
 }

@@ -2,49 +2,53 @@
 
 use serde::Serialize;
 
-/// The `ChangeBaselineWhiteListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeBaselineWhiteListRequestBody {
-    /// `id` JSON property. Required.
-    pub id: String,
-    /// `rule_type` JSON property. Required.
-    pub rule_type: String,
-    /// `host_id_list` JSON property.
+    /// ID of the whitelist to modify. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Scope of the baseline check whitelist rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<super::AddBaselineWhiteListRequestBodyRuleType>,
+    /// IDs of the whitelisted hosts to modify when `rule_type` is `specific_host`. Absent when
+    /// `rule_type` is `all_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `description` JSON property.
+    /// Remarks of the baseline whitelist entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl ChangeBaselineWhiteListRequestBody {
-    /// A `ChangeBaselineWhiteListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(id: impl Into<String>, rule_type: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            rule_type: rule_type.into(),
-            host_id_list: None,
-            description: None,
-        }
+    /// An empty `ChangeBaselineWhiteListRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the whitelist to modify. Required.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
+        self.id = Some(value.into());
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
-        self.rule_type = value.into();
+    /// Scope of the baseline check whitelist rule. Required.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleType>,
+    ) -> Self {
+        self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the whitelisted hosts to modify when `rule_type` is `specific_host`. Absent when
+    /// `rule_type` is `all_host`.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -54,9 +58,22 @@ impl ChangeBaselineWhiteListRequestBody {
         self
     }
 
-    /// Sets `description`.
+    /// Remarks of the baseline whitelist entry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        if self.rule_type.is_none() {
+            return Some("rule_type".to_owned());
+        }
+        None
     }
 }

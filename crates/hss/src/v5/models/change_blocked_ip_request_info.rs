@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ChangeBlockedIpRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeBlockedIpRequestInfo {
-    /// `data_list` JSON property.
+    /// IP addresses to unblock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::BlockedIpRequestInfo>>,
 }
 
 impl ChangeBlockedIpRequestInfo {
-    /// An empty `ChangeBlockedIpRequestInfo`; set its fields with the setters.
+    /// An empty `ChangeBlockedIpRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data_list`.
+    /// IP addresses to unblock.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::BlockedIpRequestInfo>) -> Self {
@@ -28,5 +28,21 @@ impl ChangeBlockedIpRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,60 +2,65 @@
 
 use serde::Serialize;
 
-/// The `ChangeEventRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeEventRequestInfo {
-    /// `operate_type` JSON property. Required.
-    pub operate_type: String,
-    /// `handler` JSON property.
+    /// Handling method. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_type: Option<super::BatchChangeEventRequestInfoOperateType>,
+    /// Remarks. Present only for handled alarms.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
-    /// `operate_event_list` JSON property. Required.
-    pub operate_event_list: Vec<super::OperateEventRequestInfo>,
-    /// `event_white_rule_list` JSON property.
+    /// Events to operate on. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_event_list: Option<Vec<super::OperateEventRequestInfo>>,
+    /// User-defined alarm whitelist rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_white_rule_list: Option<Vec<super::EventWhiteRuleListRequestInfo>>,
 }
 
 impl ChangeEventRequestInfo {
-    /// A `ChangeEventRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        operate_type: impl Into<String>,
-        operate_event_list: impl Into<Vec<super::OperateEventRequestInfo>>,
-    ) -> Self {
-        Self {
-            operate_type: operate_type.into(),
-            handler: None,
-            operate_event_list: operate_event_list.into(),
-            event_white_rule_list: None,
-        }
+    /// An empty `ChangeEventRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
-        self.operate_type = value.into();
+    /// Handling method. Required.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::BatchChangeEventRequestInfoOperateType>,
+    ) -> Self {
+        self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `handler`.
+    /// Remarks. Present only for handled alarms.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn handler(mut self, value: impl Into<String>) -> Self {
         self.handler = Some(value.into());
         self
     }
 
-    /// Sets `operate_event_list`.
+    /// Events to operate on. Required.
     ///
     /// Appends one item; call again for more.
     pub fn operate_event_list(mut self, value: impl Into<super::OperateEventRequestInfo>) -> Self {
-        self.operate_event_list.push(value.into());
+        self.operate_event_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `event_white_rule_list`.
+    /// User-defined alarm whitelist rules.
     ///
     /// Appends one item; call again for more.
     pub fn event_white_rule_list(
@@ -66,5 +71,36 @@ impl ChangeEventRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate_type.is_none() {
+            return Some("operate_type".to_owned());
+        }
+        if self.operate_event_list.is_none() {
+            return Some("operate_event_list".to_owned());
+        }
+        if let Some(path) = self.operate_event_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("operate_event_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.event_white_rule_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("event_white_rule_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ChangeExtendedWeakPasswordRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeExtendedWeakPasswordRequestInfo {
-    /// `extended_weak_password` JSON property.
+    /// Custom weak passwords. Optional and editable; at most 300 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended_weak_password: Option<Vec<String>>,
 }
 
 impl ChangeExtendedWeakPasswordRequestInfo {
-    /// An empty `ChangeExtendedWeakPasswordRequestInfo`; set its fields with the setters.
+    /// An empty `ChangeExtendedWeakPasswordRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `extended_weak_password`.
+    /// Custom weak passwords. Optional and editable; at most 300 items.
     ///
     /// Appends one item; call again for more.
     pub fn extended_weak_password(mut self, value: impl Into<String>) -> Self {

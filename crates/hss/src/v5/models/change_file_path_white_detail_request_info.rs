@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ChangeFilePathWhiteDetailRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeFilePathWhiteDetailRequestInfo {
-    /// `customized_path` JSON property.
+    /// Custom paths. Optional and editable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customized_path: Option<Vec<String>>,
 }
 
 impl ChangeFilePathWhiteDetailRequestInfo {
-    /// An empty `ChangeFilePathWhiteDetailRequestInfo`; set its fields with the setters.
+    /// An empty `ChangeFilePathWhiteDetailRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `customized_path`.
+    /// Custom paths. Optional and editable.
     ///
     /// Appends one item; call again for more.
     pub fn customized_path(mut self, value: impl Into<String>) -> Self {

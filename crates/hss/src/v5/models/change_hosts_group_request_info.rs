@@ -2,46 +2,53 @@
 
 use serde::Serialize;
 
-/// The `ChangeHostsGroupRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeHostsGroupRequestInfo {
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `group_id` JSON property. Required.
-    pub group_id: String,
-    /// `host_id_list` JSON property.
+    /// ID of the server group the host belongs to. Required.
+    ///
+    /// Length: 0 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl ChangeHostsGroupRequestInfo {
-    /// A `ChangeHostsGroupRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(group_id: impl Into<String>) -> Self {
-        Self {
-            group_name: None,
-            group_id: group_id.into(),
-            host_id_list: None,
-        }
+    /// An empty `ChangeHostsGroupRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group the host belongs to. Required.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = value.into();
+        self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -49,5 +56,15 @@ impl ChangeHostsGroupRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.group_id.is_none() {
+            return Some("group_id".to_owned());
+        }
+        None
     }
 }

@@ -2,40 +2,43 @@
 
 use serde::Serialize;
 
-/// The `ChangeImageWhiteListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeImageWhiteListRequestBody {
-    /// `rule_type` JSON property.
+    /// Type of the whitelist rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<String>,
-    /// `query_info` JSON property.
+    pub rule_type: Option<super::AddImageWhiteListsRequestBodyRuleType>,
+    /// Image query conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_info: Option<super::AddImageWhiteListsRequestBodyQueryInfo>,
-    /// `image_info` JSON property.
+    /// Specific images the whitelist applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_info: Option<Vec<super::AddImageWhiteListsRequestBodyImageInfo>>,
-    /// `description` JSON property.
+    /// Description of the whitelist entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl ChangeImageWhiteListRequestBody {
-    /// An empty `ChangeImageWhiteListRequestBody`; set its fields with the setters.
+    /// An empty `ChangeImageWhiteListRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the whitelist rule.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyRuleType>,
+    ) -> Self {
         self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `query_info`.
+    /// Image query conditions.
     pub fn query_info(
         mut self,
         value: impl Into<super::AddImageWhiteListsRequestBodyQueryInfo>,
@@ -44,7 +47,7 @@ impl ChangeImageWhiteListRequestBody {
         self
     }
 
-    /// Sets `image_info`.
+    /// Specific images the whitelist applies to.
     ///
     /// Appends one item; call again for more.
     pub fn image_info(
@@ -57,7 +60,7 @@ impl ChangeImageWhiteListRequestBody {
         self
     }
 
-    /// Sets `description`.
+    /// Description of the whitelist entry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ChangeIsolatedFileRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeIsolatedFileRequestInfo {
-    /// `data_list` JSON property.
+    /// Isolated files to restore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::IsolatedFileRequestInfo>>,
 }
 
 impl ChangeIsolatedFileRequestInfo {
-    /// An empty `ChangeIsolatedFileRequestInfo`; set its fields with the setters.
+    /// An empty `ChangeIsolatedFileRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data_list`.
+    /// Isolated files to restore.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::IsolatedFileRequestInfo>) -> Self {

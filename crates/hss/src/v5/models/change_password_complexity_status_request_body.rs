@@ -2,34 +2,35 @@
 
 use serde::Serialize;
 
-/// The `ChangePasswordComplexityStatusRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangePasswordComplexityStatusRequestBody {
-    /// `operate_all` JSON property.
+    /// Whether to operate on all hosts. At most 1000 hosts are processed at a time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
-    /// `host_ids` JSON property.
+    /// Host IDs. Ignored when `operate_all` is `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
 }
 
 impl ChangePasswordComplexityStatusRequestBody {
-    /// An empty `ChangePasswordComplexityStatusRequestBody`; set its fields with the setters.
+    /// An empty `ChangePasswordComplexityStatusRequestBody`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_all`.
+    /// Whether to operate on all hosts. At most 1000 hosts are processed at a time.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// Host IDs. Ignored when `operate_all` is `true`.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {

@@ -2,38 +2,57 @@
 
 use serde::Serialize;
 
-/// The `ChangePolicyGroupRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangePolicyGroupRequestInfo {
-    /// `group_id` JSON property. Required.
-    pub group_id: String,
-    /// `protect_mode` JSON property.
+    /// ID of the policy group to modify. Obtained from the `group_id` returned by ListPolicyGroup.
+    /// Required.
+    ///
+    /// Length: 36 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<String>,
+    pub group_id: Option<String>,
+    /// Protection mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_mode: Option<super::ChangePolicyGroupRequestInfoProtectMode>,
 }
 
 impl ChangePolicyGroupRequestInfo {
-    /// A `ChangePolicyGroupRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(group_id: impl Into<String>) -> Self {
-        Self {
-            group_id: group_id.into(),
-            protect_mode: None,
-        }
+    /// An empty `ChangePolicyGroupRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group to modify. Obtained from the `group_id` returned by ListPolicyGroup.
+    /// Required.
+    ///
+    /// Length: 36 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = value.into();
+        self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `protect_mode`.
-    pub fn protect_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection mode.
+    pub fn protect_mode(
+        mut self,
+        value: impl Into<super::ChangePolicyGroupRequestInfoProtectMode>,
+    ) -> Self {
         self.protect_mode = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.group_id.is_none() {
+            return Some("group_id".to_owned());
+        }
+        None
     }
 }

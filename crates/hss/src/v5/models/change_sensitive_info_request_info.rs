@@ -2,38 +2,55 @@
 
 use serde::Serialize;
 
-/// The `ChangeSensitiveInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeSensitiveInfoRequestInfo {
-    /// `sensitive_info_id` JSON property. Required.
-    pub sensitive_info_id: String,
-    /// `operate_type` JSON property.
+    /// ID of the sensitive information. Required.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_type: Option<String>,
+    pub sensitive_info_id: Option<String>,
+    /// Handling action for the sensitive information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_type: Option<super::ChangeSensitiveInfoRequestInfoOperateType>,
 }
 
 impl ChangeSensitiveInfoRequestInfo {
-    /// A `ChangeSensitiveInfoRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(sensitive_info_id: impl Into<String>) -> Self {
-        Self {
-            sensitive_info_id: sensitive_info_id.into(),
-            operate_type: None,
-        }
+    /// An empty `ChangeSensitiveInfoRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `sensitive_info_id`.
+    /// ID of the sensitive information. Required.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn sensitive_info_id(mut self, value: impl Into<String>) -> Self {
-        self.sensitive_info_id = value.into();
+        self.sensitive_info_id = Some(value.into());
         self
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+    /// Handling action for the sensitive information.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::ChangeSensitiveInfoRequestInfoOperateType>,
+    ) -> Self {
         self.operate_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.sensitive_info_id.is_none() {
+            return Some("sensitive_info_id".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ChangeSwitchesStatusRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeSwitchesStatusRequestBody {
-    /// `enabled` JSON property.
+    /// Whether the switch is on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 impl ChangeSwitchesStatusRequestBody {
-    /// An empty `ChangeSwitchesStatusRequestBody`; set its fields with the setters.
+    /// An empty `ChangeSwitchesStatusRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether the switch is on.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self

@@ -2,60 +2,57 @@
 
 use serde::Serialize;
 
-/// The `ChangeVulScanPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeVulScanPolicyRequestInfo {
-    /// `scan_period` JSON property. Required.
-    pub scan_period: String,
-    /// `scan_range_type` JSON property. Required.
-    pub scan_range_type: String,
-    /// `host_ids` JSON property.
+    /// Scan period. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_period: Option<super::ChangeVulScanPolicyRequestInfoScanPeriod>,
+    /// Range of hosts to scan. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_range_type: Option<super::ScanRangeType>,
+    /// IDs of the hosts to scan. Required when `scan_range_type` is `specific_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
-    /// `scan_vul_types` JSON property.
+    /// Vulnerability types to scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_vul_types: Option<Vec<String>>,
-    /// `status` JSON property. Required.
-    pub status: String,
-    /// `time` JSON property.
+    /// Status of the scan policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<super::ChangeVulScanPolicyRequestInfoStatus>,
+    /// Time settings of the vulnerability scan schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<super::ChangeVulScanPolicyRequestInfoTime>,
 }
 
 impl ChangeVulScanPolicyRequestInfo {
-    /// A `ChangeVulScanPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        scan_period: impl Into<String>,
-        scan_range_type: impl Into<String>,
-        status: impl Into<String>,
+    /// An empty `ChangeVulScanPolicyRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Scan period. Required.
+    pub fn scan_period(
+        mut self,
+        value: impl Into<super::ChangeVulScanPolicyRequestInfoScanPeriod>,
     ) -> Self {
-        Self {
-            scan_period: scan_period.into(),
-            scan_range_type: scan_range_type.into(),
-            host_ids: None,
-            scan_vul_types: None,
-            status: status.into(),
-            time: None,
-        }
-    }
-
-    /// Sets `scan_period`.
-    pub fn scan_period(mut self, value: impl Into<String>) -> Self {
-        self.scan_period = value.into();
+        self.scan_period = Some(value.into());
         self
     }
 
-    /// Sets `scan_range_type`.
-    pub fn scan_range_type(mut self, value: impl Into<String>) -> Self {
-        self.scan_range_type = value.into();
+    /// Range of hosts to scan. Required.
+    pub fn scan_range_type(mut self, value: impl Into<super::ScanRangeType>) -> Self {
+        self.scan_range_type = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// IDs of the hosts to scan. Required when `scan_range_type` is `specific_host`.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
@@ -65,7 +62,7 @@ impl ChangeVulScanPolicyRequestInfo {
         self
     }
 
-    /// Sets `scan_vul_types`.
+    /// Vulnerability types to scan.
     ///
     /// Appends one item; call again for more.
     pub fn scan_vul_types(mut self, value: impl Into<String>) -> Self {
@@ -75,15 +72,31 @@ impl ChangeVulScanPolicyRequestInfo {
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = value.into();
+    /// Status of the scan policy. Required.
+    pub fn status(mut self, value: impl Into<super::ChangeVulScanPolicyRequestInfoStatus>) -> Self {
+        self.status = Some(value.into());
         self
     }
 
-    /// Sets `time`.
+    /// Time settings of the vulnerability scan schedule.
     pub fn time(mut self, value: impl Into<super::ChangeVulScanPolicyRequestInfoTime>) -> Self {
         self.time = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.scan_period.is_none() {
+            return Some("scan_period".to_owned());
+        }
+        if self.scan_range_type.is_none() {
+            return Some("scan_range_type".to_owned());
+        }
+        if self.status.is_none() {
+            return Some("status".to_owned());
+        }
+        None
     }
 }

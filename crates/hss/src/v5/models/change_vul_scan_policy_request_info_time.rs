@@ -2,37 +2,45 @@
 
 use serde::Serialize;
 
-/// The `ChangeVulScanPolicyRequestInfoTime` model of the HSS API.
+/// Time settings of the vulnerability scan schedule.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeVulScanPolicyRequestInfoTime {
-    /// `day_part` JSON property.
+    /// Days of the month or week on which to scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_part: Option<Vec<i64>>,
-    /// `hour_part` JSON property.
+    /// Hour part of the scan time.
+    ///
+    /// Range: 0 to 11.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour_part: Option<i64>,
-    /// `minute_part` JSON property.
+    /// Minute part of the scan time.
+    ///
+    /// Range: 0 to 59.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minute_part: Option<i64>,
-    /// `next_scan_time` JSON property.
+    /// Time of the next scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_scan_time: Option<i64>,
-    /// `timezone_offset` JSON property.
+    /// Offset from UTC, in minutes; for example, `-480` for UTC+8.
+    ///
+    /// Range: -840 to 720.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone_offset: Option<i64>,
 }
 
 impl ChangeVulScanPolicyRequestInfoTime {
-    /// An empty `ChangeVulScanPolicyRequestInfoTime`; set its fields with the setters.
+    /// An empty `ChangeVulScanPolicyRequestInfoTime`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `day_part`.
+    /// Days of the month or week on which to scan.
     ///
     /// Appends one item; call again for more.
     pub fn day_part(mut self, value: impl Into<i64>) -> Self {
@@ -42,25 +50,33 @@ impl ChangeVulScanPolicyRequestInfoTime {
         self
     }
 
-    /// Sets `hour_part`.
+    /// Hour part of the scan time.
+    ///
+    /// Range: 0 to 11.
     pub fn hour_part(mut self, value: impl Into<i64>) -> Self {
         self.hour_part = Some(value.into());
         self
     }
 
-    /// Sets `minute_part`.
+    /// Minute part of the scan time.
+    ///
+    /// Range: 0 to 59.
     pub fn minute_part(mut self, value: impl Into<i64>) -> Self {
         self.minute_part = Some(value.into());
         self
     }
 
-    /// Sets `next_scan_time`.
+    /// Time of the next scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn next_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.next_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `timezone_offset`.
+    /// Offset from UTC, in minutes; for example, `-480` for UTC+8.
+    ///
+    /// Range: -840 to 720.
     pub fn timezone_offset(mut self, value: impl Into<i64>) -> Self {
         self.timezone_offset = Some(value.into());
         self

@@ -2,78 +2,86 @@
 
 use serde::Serialize;
 
-/// The `ChangeVulStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeVulStatusRequestInfo {
-    /// `operate_type` JSON property. Required.
-    pub operate_type: String,
-    /// `remark` JSON property.
+    /// Handling action for the vulnerability. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_type: Option<super::ChangeVulStatusRequestInfoOperateType>,
+    /// Remarks on this handling operation.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// `select_type` JSON property.
+    /// Scope when handling all vulnerabilities. Needed only when handling all vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub select_type: Option<String>,
-    /// `type` JSON property.
+    pub select_type: Option<super::ChangeVulStatusRequestInfoSelectType>,
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `data_list` JSON property.
+    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    /// Vulnerabilities to handle, specified by vulnerability. 1 to 500 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::VulOperateInfo>>,
-    /// `host_data_list` JSON property.
+    /// Vulnerabilities to handle, specified per host. 1 to 500 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_data_list: Option<Vec<super::HostVulOperateInfo>>,
-    /// `backup_info_id` JSON property.
+    /// ID of the backup information for this vulnerability handling. If omitted, no backup is made.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_info_id: Option<String>,
-    /// `custom_backup_hosts` JSON property.
+    /// Vaults and backup names to use for specific hosts. Hosts not listed are backed up to the
+    /// vault with the most free space under an automatically generated name. Takes effect only when
+    /// `backup_info_id` is set; 1 to 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_backup_hosts: Option<Vec<super::ChangeVulStatusRequestInfoCustomBackupHosts>>,
 }
 
 impl ChangeVulStatusRequestInfo {
-    /// A `ChangeVulStatusRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(operate_type: impl Into<String>) -> Self {
-        Self {
-            operate_type: operate_type.into(),
-            remark: None,
-            select_type: None,
-            r#type: None,
-            data_list: None,
-            host_data_list: None,
-            backup_info_id: None,
-            custom_backup_hosts: None,
-        }
+    /// An empty `ChangeVulStatusRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
-        self.operate_type = value.into();
+    /// Handling action for the vulnerability. Required.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::ChangeVulStatusRequestInfoOperateType>,
+    ) -> Self {
+        self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `remark`.
+    /// Remarks on this handling operation.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.remark = Some(value.into());
         self
     }
 
-    /// Sets `select_type`.
-    pub fn select_type(mut self, value: impl Into<String>) -> Self {
+    /// Scope when handling all vulnerabilities. Needed only when handling all vulnerabilities.
+    pub fn select_type(
+        mut self,
+        value: impl Into<super::ChangeVulStatusRequestInfoSelectType>,
+    ) -> Self {
         self.select_type = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// Vulnerabilities to handle, specified by vulnerability. 1 to 500 items.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::VulOperateInfo>) -> Self {
@@ -83,7 +91,7 @@ impl ChangeVulStatusRequestInfo {
         self
     }
 
-    /// Sets `host_data_list`.
+    /// Vulnerabilities to handle, specified per host. 1 to 500 items.
     ///
     /// Appends one item; call again for more.
     pub fn host_data_list(mut self, value: impl Into<super::HostVulOperateInfo>) -> Self {
@@ -93,13 +101,17 @@ impl ChangeVulStatusRequestInfo {
         self
     }
 
-    /// Sets `backup_info_id`.
+    /// ID of the backup information for this vulnerability handling. If omitted, no backup is made.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn backup_info_id(mut self, value: impl Into<String>) -> Self {
         self.backup_info_id = Some(value.into());
         self
     }
 
-    /// Sets `custom_backup_hosts`.
+    /// Vaults and backup names to use for specific hosts. Hosts not listed are backed up to the
+    /// vault with the most free space under an automatically generated name. Takes effect only when
+    /// `backup_info_id` is set; 1 to 50 items.
     ///
     /// Appends one item; call again for more.
     pub fn custom_backup_hosts(
@@ -110,5 +122,33 @@ impl ChangeVulStatusRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate_type.is_none() {
+            return Some("operate_type".to_owned());
+        }
+        if let Some(path) = self.data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.host_data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("host_data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,43 +2,58 @@
 
 use serde::Serialize;
 
-/// The `ChangeVulStatusRequestInfoCustomBackupHosts` model of the HSS API.
+/// Vaults and backup names to use for specific hosts. Hosts not listed are backed up to the vault
+/// with the most free space under an automatically generated name. Takes effect only when
+/// `backup_info_id` is set; 1 to 50 items.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeVulStatusRequestInfoCustomBackupHosts {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `vault_id` JSON property.
+    /// ID of the vault.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
-    /// `backup_name` JSON property.
+    /// Backup name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
 }
 
 impl ChangeVulStatusRequestInfoCustomBackupHosts {
-    /// An empty `ChangeVulStatusRequestInfoCustomBackupHosts`; set its fields with the setters.
+    /// An empty `ChangeVulStatusRequestInfoCustomBackupHosts`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_name`.
+    /// Backup name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = Some(value.into());
         self

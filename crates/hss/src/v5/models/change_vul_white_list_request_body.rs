@@ -2,40 +2,44 @@
 
 use serde::Serialize;
 
-/// The `ChangeVulWhiteListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChangeVulWhiteListRequestBody {
-    /// `rule_type` JSON property. Required.
-    pub rule_type: String,
-    /// `host_ids` JSON property.
+    /// Type of the whitelist rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<super::AddVulWhiteListRequestBodyRuleType>,
+    /// IDs of the hosts the whitelist applies to. Required when `rule_type` is `specific_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
-    /// `description` JSON property.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl ChangeVulWhiteListRequestBody {
-    /// A `ChangeVulWhiteListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(rule_type: impl Into<String>) -> Self {
-        Self {
-            rule_type: rule_type.into(),
-            host_ids: None,
-            description: None,
-        }
+    /// An empty `ChangeVulWhiteListRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
-        self.rule_type = value.into();
+    /// Type of the whitelist rule. Required.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddVulWhiteListRequestBodyRuleType>,
+    ) -> Self {
+        self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// IDs of the hosts the whitelist applies to. Required when `rule_type` is `specific_host`.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
@@ -45,9 +49,21 @@ impl ChangeVulWhiteListRequestBody {
         self
     }
 
-    /// Sets `description`.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.rule_type.is_none() {
+            return Some("rule_type".to_owned());
+        }
+        None
     }
 }

@@ -2,88 +2,104 @@
 
 use serde::Deserialize;
 
-/// The `CheckFeatureRuleInfo` model of the HSS API.
+/// Detection rules of the policy.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckFeatureRuleInfo {
-    /// `chk_feature_id` JSON property.
+    /// ID of the detection rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_feature_id: Option<i64>,
-    /// `chk_feature_name` JSON property.
+    /// Identifier of the detection rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_feature_name: Option<String>,
-    /// `chk_feature_desc` JSON property.
+    /// Description of the detection rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_feature_desc: Option<String>,
-    /// `feature_configure` JSON property.
+    /// Configuration of the detection feature rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_configure: Option<String>,
-    /// `protective_action` JSON property.
+    /// Protective action.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protective_action: Option<i64>,
-    /// `optional_protective_action` JSON property.
+    /// Protective actions available for the rule.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block; `3`: Either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_protective_action: Option<i64>,
-    /// `enabled` JSON property.
+    /// Whether the rule is enabled.
+    ///
+    /// Values: `0`: Enabled; `1`: Disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<i64>,
-    /// `editable` JSON property.
+    /// Whether the configuration can be edited.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub editable: Option<i64>,
 }
 
 impl CheckFeatureRuleInfo {
-    /// An empty `CheckFeatureRuleInfo`; set its fields with the setters.
+    /// An empty `CheckFeatureRuleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `chk_feature_id`.
+    /// ID of the detection rule.
     pub fn chk_feature_id(mut self, value: impl Into<i64>) -> Self {
         self.chk_feature_id = Some(value.into());
         self
     }
 
-    /// Sets `chk_feature_name`.
+    /// Identifier of the detection rule.
     pub fn chk_feature_name(mut self, value: impl Into<String>) -> Self {
         self.chk_feature_name = Some(value.into());
         self
     }
 
-    /// Sets `chk_feature_desc`.
+    /// Description of the detection rule.
     pub fn chk_feature_desc(mut self, value: impl Into<String>) -> Self {
         self.chk_feature_desc = Some(value.into());
         self
     }
 
-    /// Sets `feature_configure`.
+    /// Configuration of the detection feature rule.
     pub fn feature_configure(mut self, value: impl Into<String>) -> Self {
         self.feature_configure = Some(value.into());
         self
     }
 
-    /// Sets `protective_action`.
+    /// Protective action.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block.
     pub fn protective_action(mut self, value: impl Into<i64>) -> Self {
         self.protective_action = Some(value.into());
         self
     }
 
-    /// Sets `optional_protective_action`.
+    /// Protective actions available for the rule.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block; `3`: Either.
     pub fn optional_protective_action(mut self, value: impl Into<i64>) -> Self {
         self.optional_protective_action = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the rule is enabled.
+    ///
+    /// Values: `0`: Enabled; `1`: Disabled.
     pub fn enabled(mut self, value: impl Into<i64>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `editable`.
+    /// Whether the configuration can be edited.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     pub fn editable(mut self, value: impl Into<i64>) -> Self {
         self.editable = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `CheckRuleFixFailDetailInfo` model of the HSS API.
+/// Reasons why the fix failed.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckRuleFixFailDetailInfo {
-    /// `fix_fail_reason` JSON property.
+    /// Reason why the fix failed.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_fail_reason: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
 }
 
 impl CheckRuleFixFailDetailInfo {
-    /// An empty `CheckRuleFixFailDetailInfo`; set its fields with the setters.
+    /// An empty `CheckRuleFixFailDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `fix_fail_reason`.
+    /// Reason why the fix failed.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn fix_fail_reason(mut self, value: impl Into<String>) -> Self {
         self.fix_fail_reason = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self

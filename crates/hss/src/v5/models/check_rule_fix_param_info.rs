@@ -2,61 +2,82 @@
 
 use serde::Deserialize;
 
-/// The `CheckRuleFixParamInfo` model of the HSS API.
+/// Ranges of the parameters that can be passed when fixing the check item. Returned only for check
+/// items that support fixing with parameters.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckRuleFixParamInfo {
-    /// `rule_param_id` JSON property.
+    /// ID of the check item parameter.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_param_id: Option<i64>,
-    /// `rule_desc` JSON property.
+    /// Description of the check item parameter.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_desc: Option<String>,
-    /// `default_value` JSON property.
+    /// Default value of the check item parameter.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<i64>,
-    /// `range_min` JSON property.
+    /// Minimum value allowed for the check item parameter.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_min: Option<i64>,
-    /// `range_max` JSON property.
+    /// Maximum value allowed for the check item parameter.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_max: Option<i64>,
 }
 
 impl CheckRuleFixParamInfo {
-    /// An empty `CheckRuleFixParamInfo`; set its fields with the setters.
+    /// An empty `CheckRuleFixParamInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `rule_param_id`.
+    /// ID of the check item parameter.
+    ///
+    /// Range: 0 to 10.
     pub fn rule_param_id(mut self, value: impl Into<i64>) -> Self {
         self.rule_param_id = Some(value.into());
         self
     }
 
-    /// Sets `rule_desc`.
+    /// Description of the check item parameter.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn rule_desc(mut self, value: impl Into<String>) -> Self {
         self.rule_desc = Some(value.into());
         self
     }
 
-    /// Sets `default_value`.
+    /// Default value of the check item parameter.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn default_value(mut self, value: impl Into<i64>) -> Self {
         self.default_value = Some(value.into());
         self
     }
 
-    /// Sets `range_min`.
+    /// Minimum value allowed for the check item parameter.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn range_min(mut self, value: impl Into<i64>) -> Self {
         self.range_min = Some(value.into());
         self
     }
 
-    /// Sets `range_max`.
+    /// Maximum value allowed for the check item parameter.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn range_max(mut self, value: impl Into<i64>) -> Self {
         self.range_max = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `CheckRuleFixValuesInfo` model of the HSS API.
+/// Fix parameters of the check item entered by the user.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckRuleFixValuesInfo {
-    /// `rule_param_id` JSON property.
+    /// ID of the check item parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_param_id: Option<i64>,
-    /// `fix_value` JSON property.
+    /// Value of the check item parameter used for the fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_value: Option<i64>,
 }
 
 impl CheckRuleFixValuesInfo {
-    /// An empty `CheckRuleFixValuesInfo`; set its fields with the setters.
+    /// An empty `CheckRuleFixValuesInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `rule_param_id`.
+    /// ID of the check item parameter.
     pub fn rule_param_id(mut self, value: impl Into<i64>) -> Self {
         self.rule_param_id = Some(value.into());
         self
     }
 
-    /// Sets `fix_value`.
+    /// Value of the check item parameter used for the fix.
     pub fn fix_value(mut self, value: impl Into<i64>) -> Self {
         self.fix_value = Some(value.into());
         self

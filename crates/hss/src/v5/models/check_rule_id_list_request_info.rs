@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `CheckRuleIdListRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckRuleIdListRequestInfo {
-    /// `check_rules` JSON property.
+    /// Check items, identified by their IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rules: Option<Vec<super::CheckRuleKeyInfoRequestInfo>>,
 }
 
 impl CheckRuleIdListRequestInfo {
-    /// An empty `CheckRuleIdListRequestInfo`; set its fields with the setters.
+    /// An empty `CheckRuleIdListRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `check_rules`.
+    /// Check items, identified by their IDs.
     ///
     /// Appends one item; call again for more.
     pub fn check_rules(mut self, value: impl Into<super::CheckRuleKeyInfoRequestInfo>) -> Self {

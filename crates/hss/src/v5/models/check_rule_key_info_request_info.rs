@@ -2,52 +2,65 @@
 
 use serde::Serialize;
 
-/// The `CheckRuleKeyInfoRequestInfo` model of the HSS API.
+/// Check items, identified by their IDs.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckRuleKeyInfoRequestInfo {
-    /// `check_name` JSON property.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_rule_id` JSON property.
+    /// ID of the check item. Obtained from
+    /// `/v5/{project_id}/baseline/risk-config/{check_name}/check-rules`.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `fix_values` JSON property.
+    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    /// Fix parameters of the check item entered by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_values: Option<Vec<super::CheckRuleFixValuesInfo>>,
 }
 
 impl CheckRuleKeyInfoRequestInfo {
-    /// An empty `CheckRuleKeyInfoRequestInfo`; set its fields with the setters.
+    /// An empty `CheckRuleKeyInfoRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `check_name`.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item. Obtained from
+    /// `/v5/{project_id}/baseline/risk-config/{check_name}/check-rules`.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `fix_values`.
+    /// Fix parameters of the check item entered by the user.
     ///
     /// Appends one item; call again for more.
     pub fn fix_values(mut self, value: impl Into<super::CheckRuleFixValuesInfo>) -> Self {

@@ -2,133 +2,160 @@
 
 use serde::Deserialize;
 
-/// The `CheckRuleRiskInfoResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckRuleRiskInfoResponseInfo {
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_name` JSON property.
+    pub severity: Option<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_type` JSON property.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `check_rule_name` JSON property.
+    pub standard: Option<super::CheckRuleRiskInfoResponseInfoStandard>,
+    /// Name of the check item (check rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `check_rule_id` JSON property.
+    /// ID of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `host_num` JSON property.
+    /// Number of affected servers, that is, servers on which this baseline check was performed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `scan_result` JSON property.
+    /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<String>,
-    /// `status` JSON property.
+    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    /// Status of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `enable_fix` JSON property.
+    pub status: Option<super::CheckRuleRiskInfoResponseInfoStatus>,
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_fix: Option<i64>,
-    /// `enable_click` JSON property.
+    /// Whether the fix, ignore, and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_click: Option<bool>,
-    /// `not_enable_click_description` JSON property.
+    /// Reason why the item cannot be clicked.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_enable_click_description: Option<String>,
-    /// `rule_params` JSON property.
+    /// Ranges of the parameters that can be passed when fixing the check item. Returned only for
+    /// check items that support fixing with parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_params: Option<Vec<super::CheckRuleFixParamInfo>>,
 }
 
 impl CheckRuleRiskInfoResponseInfo {
-    /// An empty `CheckRuleRiskInfoResponseInfo`; set its fields with the setters.
+    /// An empty `CheckRuleRiskInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule).
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of affected servers, that is, servers on which this baseline check was performed.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_result`.
-    pub fn scan_result(mut self, value: impl Into<String>) -> Self {
+    /// Check result.
+    pub fn scan_result(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    ) -> Self {
         self.scan_result = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the check item.
+    pub fn status(mut self, value: impl Into<super::CheckRuleRiskInfoResponseInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `enable_fix`.
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     pub fn enable_fix(mut self, value: impl Into<i64>) -> Self {
         self.enable_fix = Some(value.into());
         self
     }
 
-    /// Sets `enable_click`.
+    /// Whether the fix, ignore, and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     pub fn enable_click(mut self, value: impl Into<bool>) -> Self {
         self.enable_click = Some(value.into());
         self
     }
 
-    /// Sets `not_enable_click_description`.
+    /// Reason why the item cannot be clicked.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn not_enable_click_description(mut self, value: impl Into<String>) -> Self {
         self.not_enable_click_description = Some(value.into());
         self
     }
 
-    /// Sets `rule_params`.
+    /// Ranges of the parameters that can be passed when fixing the check item. Returned only for
+    /// check items that support fixing with parameters.
     ///
     /// Appends one item; call again for more.
     pub fn rule_params(mut self, value: impl Into<super::CheckRuleFixParamInfo>) -> Self {

@@ -2,151 +2,205 @@
 
 use serde::Deserialize;
 
-/// The `CheckRulesResponseInfo` model of the HSS API.
+/// Check items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckRulesResponseInfo {
-    /// `tag` JSON property.
+    /// Type of the baseline check item.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `check_rule_name` JSON property.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `check_rule_id` JSON property.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_type` JSON property.
+    pub severity: Option<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `check_type_name` JSON property.
+    /// Display name of the baseline type, usually `check_type` followed by system baseline check or
+    /// application baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type_name: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `host_num` JSON property.
+    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    /// Number of affected servers, that is, servers on which this baseline check was performed.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `failed_num` JSON property.
+    /// Number of hosts that failed this check item and have not ignored or whitelisted it.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_num: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Time of the latest check, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `statistics_scan_result` JSON property.
+    /// Statistical result of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistics_scan_result: Option<String>,
-    /// `enable_fix` JSON property.
+    pub statistics_scan_result: Option<super::StatisticsScanResult>,
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_fix: Option<i64>,
-    /// `enable_click` JSON property.
+    /// Whether the fix and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_click: Option<bool>,
-    /// `cancel_ignore_enable_click` JSON property.
+    /// Whether the button for unignoring an ignored check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_ignore_enable_click: Option<bool>,
-    /// `rule_params` JSON property.
+    /// Ranges of the parameters that can be passed when fixing the check item. Returned only for
+    /// check items that support fixing with parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_params: Option<Vec<super::CheckRuleFixParamInfo>>,
 }
 
 impl CheckRulesResponseInfo {
-    /// An empty `CheckRulesResponseInfo`; set its fields with the setters.
+    /// An empty `CheckRulesResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tag`.
+    /// Type of the baseline check item.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `check_type_name`.
+    /// Display name of the baseline type, usually `check_type` followed by system baseline check or
+    /// application baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_type_name(mut self, value: impl Into<String>) -> Self {
         self.check_type_name = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of affected servers, that is, servers on which this baseline check was performed.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_num`.
+    /// Number of hosts that failed this check item and have not ignored or whitelisted it.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn failed_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the latest check, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `statistics_scan_result`.
-    pub fn statistics_scan_result(mut self, value: impl Into<String>) -> Self {
+    /// Statistical result of the check item.
+    pub fn statistics_scan_result(mut self, value: impl Into<super::StatisticsScanResult>) -> Self {
         self.statistics_scan_result = Some(value.into());
         self
     }
 
-    /// Sets `enable_fix`.
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     pub fn enable_fix(mut self, value: impl Into<i64>) -> Self {
         self.enable_fix = Some(value.into());
         self
     }
 
-    /// Sets `enable_click`.
+    /// Whether the fix and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     pub fn enable_click(mut self, value: impl Into<bool>) -> Self {
         self.enable_click = Some(value.into());
         self
     }
 
-    /// Sets `cancel_ignore_enable_click`.
+    /// Whether the button for unignoring an ignored check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     pub fn cancel_ignore_enable_click(mut self, value: impl Into<bool>) -> Self {
         self.cancel_ignore_enable_click = Some(value.into());
         self
     }
 
-    /// Sets `rule_params`.
+    /// Ranges of the parameters that can be passed when fixing the check item. Returned only for
+    /// check items that support fixing with parameters.
     ///
     /// Appends one item; call again for more.
     pub fn rule_params(mut self, value: impl Into<super::CheckRuleFixParamInfo>) -> Self {

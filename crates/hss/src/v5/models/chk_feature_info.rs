@@ -2,60 +2,83 @@
 
 use serde::Serialize;
 
-/// The `ChkFeatureInfo` model of the HSS API.
+/// Detection feature rules.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChkFeatureInfo {
-    /// `chk_feature_id` JSON property. Required.
-    pub chk_feature_id: i64,
-    /// `protective_action` JSON property. Required.
-    pub protective_action: i64,
-    /// `enabled` JSON property. Required.
-    pub enabled: i64,
-    /// `feature_configure` JSON property. Required.
-    pub feature_configure: String,
+    /// ID of the detection feature rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chk_feature_id: Option<i64>,
+    /// Protective action. Required.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protective_action: Option<i64>,
+    /// Whether the feature is enabled. Required.
+    ///
+    /// Values: `0`: Disabled; `1`: Enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<i64>,
+    /// Configuration of the detection feature rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_configure: Option<String>,
 }
 
 impl ChkFeatureInfo {
-    /// A `ChkFeatureInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        chk_feature_id: impl Into<i64>,
-        protective_action: impl Into<i64>,
-        enabled: impl Into<i64>,
-        feature_configure: impl Into<String>,
-    ) -> Self {
-        Self {
-            chk_feature_id: chk_feature_id.into(),
-            protective_action: protective_action.into(),
-            enabled: enabled.into(),
-            feature_configure: feature_configure.into(),
-        }
+    /// An empty `ChkFeatureInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `chk_feature_id`.
+    /// ID of the detection feature rule. Required.
     pub fn chk_feature_id(mut self, value: impl Into<i64>) -> Self {
-        self.chk_feature_id = value.into();
+        self.chk_feature_id = Some(value.into());
         self
     }
 
-    /// Sets `protective_action`.
+    /// Protective action. Required.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block.
     pub fn protective_action(mut self, value: impl Into<i64>) -> Self {
-        self.protective_action = value.into();
+        self.protective_action = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the feature is enabled. Required.
+    ///
+    /// Values: `0`: Disabled; `1`: Enabled.
     pub fn enabled(mut self, value: impl Into<i64>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `feature_configure`.
+    /// Configuration of the detection feature rule. Required.
     pub fn feature_configure(mut self, value: impl Into<String>) -> Self {
-        self.feature_configure = value.into();
+        self.feature_configure = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.chk_feature_id.is_none() {
+            return Some("chk_feature_id".to_owned());
+        }
+        if self.protective_action.is_none() {
+            return Some("protective_action".to_owned());
+        }
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        if self.feature_configure.is_none() {
+            return Some("feature_configure".to_owned());
+        }
+        None
     }
 }

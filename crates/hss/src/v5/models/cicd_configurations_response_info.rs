@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `CicdConfigurationsResponseInfo` model of the HSS API.
+/// CI/CD configurations.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CicdConfigurationsResponseInfo {
-    /// `cicd_id` JSON property.
+    /// CI/CD ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd_id: Option<String>,
-    /// `cicd_name` JSON property.
+    /// CI/CD name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd_name: Option<String>,
-    /// `associated_images_num` JSON property.
+    /// Number of associated image scans.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_images_num: Option<i64>,
-    /// `associated_config_num` JSON property.
+    /// Number of associated configuration scans.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_config_num: Option<i64>,
 }
 
 impl CicdConfigurationsResponseInfo {
-    /// An empty `CicdConfigurationsResponseInfo`; set its fields with the setters.
+    /// An empty `CicdConfigurationsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cicd_id`.
+    /// CI/CD ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cicd_id(mut self, value: impl Into<String>) -> Self {
         self.cicd_id = Some(value.into());
         self
     }
 
-    /// Sets `cicd_name`.
+    /// CI/CD name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cicd_name(mut self, value: impl Into<String>) -> Self {
         self.cicd_name = Some(value.into());
         self
     }
 
-    /// Sets `associated_images_num`.
+    /// Number of associated image scans.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn associated_images_num(mut self, value: impl Into<i64>) -> Self {
         self.associated_images_num = Some(value.into());
         self
     }
 
-    /// Sets `associated_config_num`.
+    /// Number of associated configuration scans.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn associated_config_num(mut self, value: impl Into<i64>) -> Self {
         self.associated_config_num = Some(value.into());
         self

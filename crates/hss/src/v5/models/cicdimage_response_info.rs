@@ -2,206 +2,278 @@
 
 use serde::Deserialize;
 
-/// The `CICDImageResponseInfo` model of the HSS API.
+/// CI/CD images.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CICDImageResponseInfo {
-    /// `image_id` JSON property.
+    /// ID of the CI/CD image.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `cicd_name` JSON property.
+    /// CI/CD name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd_name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_digest` JSON property.
+    /// Image digest.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `registry_type` JSON property.
+    pub image_type: Option<super::CICDImageResponseInfoImageType>,
+    /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<String>,
-    /// `latest_version` JSON property.
+    pub registry_type: Option<super::CICDImageResponseInfoRegistryType>,
+    /// Whether the version is the latest one.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
-    /// `scan_status` JSON property.
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `scan_failed_desc` JSON property.
+    pub scan_status: Option<super::AssociateImagesScanStatus>,
+    /// Description of why the scan failed, such as an unknown error, authentication failure or
+    /// image download failure.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_failed_desc: Option<String>,
-    /// `scan_failed_code` JSON property.
+    /// Code of the reason why the scan failed.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_failed_code: Option<String>,
-    /// `image_size` JSON property.
+    /// Image size, in bytes.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `latest_update_time` JSON property.
+    /// Time the image version was last updated, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_update_time: Option<i64>,
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `vul_num` JSON property.
+    /// Number of vulnerabilities.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `unsafe_setting_num` JSON property.
+    /// Number of failed baseline check items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_setting_num: Option<i64>,
-    /// `malicious_file_num` JSON property.
+    /// Number of malicious files.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malicious_file_num: Option<i64>,
-    /// `severity_level` JSON property.
+    /// Risk level of the image, shown after the image scan completes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `pipeline_type` JSON property.
+    pub severity_level: Option<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    /// Pipeline type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline_type: Option<String>,
+    pub pipeline_type: Option<super::PipelineType>,
 }
 
 impl CICDImageResponseInfo {
-    /// An empty `CICDImageResponseInfo`; set its fields with the setters.
+    /// An empty `CICDImageResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_id`.
+    /// ID of the CI/CD image.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `cicd_name`.
+    /// CI/CD name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cicd_name(mut self, value: impl Into<String>) -> Self {
         self.cicd_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// Image digest.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(mut self, value: impl Into<super::CICDImageResponseInfoImageType>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
-    pub fn registry_type(mut self, value: impl Into<String>) -> Self {
+    /// Image repository type.
+    pub fn registry_type(
+        mut self,
+        value: impl Into<super::CICDImageResponseInfoRegistryType>,
+    ) -> Self {
         self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `latest_version`.
+    /// Whether the version is the latest one.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn latest_version(mut self, value: impl Into<bool>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(mut self, value: impl Into<super::AssociateImagesScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `scan_failed_desc`.
+    /// Description of why the scan failed, such as an unknown error, authentication failure or
+    /// image download failure.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn scan_failed_desc(mut self, value: impl Into<String>) -> Self {
         self.scan_failed_desc = Some(value.into());
         self
     }
 
-    /// Sets `scan_failed_code`.
+    /// Code of the reason why the scan failed.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn scan_failed_code(mut self, value: impl Into<String>) -> Self {
         self.scan_failed_code = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `latest_update_time`.
+    /// Time the image version was last updated, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Number of vulnerabilities.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `unsafe_setting_num`.
+    /// Number of failed baseline check items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn unsafe_setting_num(mut self, value: impl Into<i64>) -> Self {
         self.unsafe_setting_num = Some(value.into());
         self
     }
 
-    /// Sets `malicious_file_num`.
+    /// Number of malicious files.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn malicious_file_num(mut self, value: impl Into<i64>) -> Self {
         self.malicious_file_num = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the image, shown after the image scan completes.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `pipeline_type`.
-    pub fn pipeline_type(mut self, value: impl Into<String>) -> Self {
+    /// Pipeline type.
+    pub fn pipeline_type(mut self, value: impl Into<super::PipelineType>) -> Self {
         self.pipeline_type = Some(value.into());
         self
     }

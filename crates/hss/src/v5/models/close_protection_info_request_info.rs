@@ -2,54 +2,77 @@
 
 use serde::Serialize;
 
-/// The `CloseProtectionInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CloseProtectionInfoRequestInfo {
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
-    /// `agent_id_list` JSON property. Required.
-    pub agent_id_list: Vec<String>,
-    /// `close_protection_type` JSON property. Required.
-    pub close_protection_type: String,
+    /// IDs of the hosts to disable ransomware protection for. At most 64 items. Obtained from
+    /// ListProtectionServer. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
+    /// IDs of the agents to disable ransomware protection for. At most 64 items. Obtained from
+    /// ListProtectionServer. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id_list: Option<Vec<String>>,
+    /// Type of protection to disable. Backup protection cannot be disabled here; to unbind a vault,
+    /// use CBR. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_protection_type: Option<super::CloseProtectionType>,
 }
 
 impl CloseProtectionInfoRequestInfo {
-    /// A `CloseProtectionInfoRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        host_id_list: impl Into<Vec<String>>,
-        agent_id_list: impl Into<Vec<String>>,
-        close_protection_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            host_id_list: host_id_list.into(),
-            agent_id_list: agent_id_list.into(),
-            close_protection_type: close_protection_type.into(),
-        }
+    /// An empty `CloseProtectionInfoRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts to disable ransomware protection for. At most 64 items. Obtained from
+    /// ListProtectionServer. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `agent_id_list`.
+    /// IDs of the agents to disable ransomware protection for. At most 64 items. Obtained from
+    /// ListProtectionServer. Required.
     ///
     /// Appends one item; call again for more.
     pub fn agent_id_list(mut self, value: impl Into<String>) -> Self {
-        self.agent_id_list.push(value.into());
+        self.agent_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `close_protection_type`.
-    pub fn close_protection_type(mut self, value: impl Into<String>) -> Self {
-        self.close_protection_type = value.into();
+    /// Type of protection to disable. Backup protection cannot be disabled here; to unbind a vault,
+    /// use CBR. Required.
+    pub fn close_protection_type(mut self, value: impl Into<super::CloseProtectionType>) -> Self {
+        self.close_protection_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        if self.agent_id_list.is_none() {
+            return Some("agent_id_list".to_owned());
+        }
+        if self.close_protection_type.is_none() {
+            return Some("close_protection_type".to_owned());
+        }
+        None
     }
 }

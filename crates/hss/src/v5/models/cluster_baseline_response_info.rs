@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `ClusterBaselineResponseInfo` model of the HSS API.
+/// Baseline check items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterBaselineResponseInfo {
-    /// `baseline_desc` JSON property.
+    /// Description of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_desc: Option<String>,
-    /// `baseline_index` JSON property.
+    /// ID of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_index: Option<String>,
-    /// `baseline_type` JSON property.
+    /// Type of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_type: Option<String>,
 }
 
 impl ClusterBaselineResponseInfo {
-    /// An empty `ClusterBaselineResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterBaselineResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `baseline_desc`.
+    /// Description of the check item.
     pub fn baseline_desc(mut self, value: impl Into<String>) -> Self {
         self.baseline_desc = Some(value.into());
         self
     }
 
-    /// Sets `baseline_index`.
+    /// ID of the check item.
     pub fn baseline_index(mut self, value: impl Into<String>) -> Self {
         self.baseline_index = Some(value.into());
         self
     }
 
-    /// Sets `baseline_type`.
+    /// Type of the check item.
     pub fn baseline_type(mut self, value: impl Into<String>) -> Self {
         self.baseline_type = Some(value.into());
         self

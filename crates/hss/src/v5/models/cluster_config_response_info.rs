@@ -2,133 +2,145 @@
 
 use serde::Deserialize;
 
-/// The `ClusterConfigResponseInfo` model of the HSS API.
+/// Configuration items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterConfigResponseInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `protect_node_num` JSON property.
+    /// Number of cluster nodes with protection enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_node_num: Option<i64>,
-    /// `protect_interrupt_node_num` JSON property.
+    /// Number of cluster nodes with interrupted protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_interrupt_node_num: Option<i64>,
-    /// `protect_degradation_node_num` JSON property.
+    /// Number of cluster nodes with degraded protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_degradation_node_num: Option<i64>,
-    /// `unprotect_node_num` JSON property.
+    /// Number of cluster nodes whose protection is interrupted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unprotect_node_num: Option<i64>,
-    /// `node_total_num` JSON property.
+    /// Total number of nodes in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_total_num: Option<i64>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `charging_mode` JSON property.
+    /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `prefer_packet_cycle` JSON property.
+    pub charging_mode: Option<super::ClusterConfigResponseInfoChargingMode>,
+    /// Whether to use yearly/monthly quotas first (`1`) or not (`0`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefer_packet_cycle: Option<i64>,
-    /// `protect_type` JSON property.
+    /// Protection type of the CCE cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_type: Option<String>,
-    /// `protect_status` JSON property.
+    pub protect_type: Option<super::ClusterConfigResponseInfoProtectType>,
+    /// Protection status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `cluster_type` JSON property.
+    pub protect_status: Option<super::ClusterConfigResponseInfoProtectStatus>,
+    /// Whether the CCE cluster is existing or new.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `fail_reason` JSON property.
+    pub cluster_type: Option<super::CceIntegrationProtectionRequestBodyClusterType>,
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_reason: Option<String>,
 }
 
 impl ClusterConfigResponseInfo {
-    /// An empty `ClusterConfigResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterConfigResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `protect_node_num`.
+    /// Number of cluster nodes with protection enabled.
     pub fn protect_node_num(mut self, value: impl Into<i64>) -> Self {
         self.protect_node_num = Some(value.into());
         self
     }
 
-    /// Sets `protect_interrupt_node_num`.
+    /// Number of cluster nodes with interrupted protection.
     pub fn protect_interrupt_node_num(mut self, value: impl Into<i64>) -> Self {
         self.protect_interrupt_node_num = Some(value.into());
         self
     }
 
-    /// Sets `protect_degradation_node_num`.
+    /// Number of cluster nodes with degraded protection.
     pub fn protect_degradation_node_num(mut self, value: impl Into<i64>) -> Self {
         self.protect_degradation_node_num = Some(value.into());
         self
     }
 
-    /// Sets `unprotect_node_num`.
+    /// Number of cluster nodes whose protection is interrupted.
     pub fn unprotect_node_num(mut self, value: impl Into<i64>) -> Self {
         self.unprotect_node_num = Some(value.into());
         self
     }
 
-    /// Sets `node_total_num`.
+    /// Total number of nodes in the cluster.
     pub fn node_total_num(mut self, value: impl Into<i64>) -> Self {
         self.node_total_num = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::ClusterConfigResponseInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `prefer_packet_cycle`.
+    /// Whether to use yearly/monthly quotas first (`1`) or not (`0`).
     pub fn prefer_packet_cycle(mut self, value: impl Into<i64>) -> Self {
         self.prefer_packet_cycle = Some(value.into());
         self
     }
 
-    /// Sets `protect_type`.
-    pub fn protect_type(mut self, value: impl Into<String>) -> Self {
+    /// Protection type of the CCE cluster.
+    pub fn protect_type(
+        mut self,
+        value: impl Into<super::ClusterConfigResponseInfoProtectType>,
+    ) -> Self {
         self.protect_type = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status of the cluster.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::ClusterConfigResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Whether the CCE cluster is existing or new.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::CceIntegrationProtectionRequestBodyClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `fail_reason`.
+    /// Reason for the failure.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.fail_reason = Some(value.into());
         self

@@ -2,133 +2,136 @@
 
 use serde::Deserialize;
 
-/// The `ClusterContainerLogResponseInfo` model of the HSS API.
+/// Kubernetes cluster container logs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterContainerLogResponseInfo {
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `time` JSON property.
+    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    /// Time the log was generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
-    /// `namespace` JSON property.
+    /// Namespace of the container log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `pod_name` JSON property.
+    /// Name of the pod of the container that produced the logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `pod_id` JSON property.
+    /// ID of the pod of the container that produced the logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_id: Option<String>,
-    /// `pod_ip` JSON property.
+    /// IP address of the pod of the container that produced the logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host where the container that produced the log runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `container_name` JSON property.
+    /// Name of the container that produced the log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `container_id` JSON property.
+    /// ID of the container that produced the log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `content` JSON property.
+    /// Log content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `line_num` JSON property.
+    /// Line number of the CCE cluster container log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
 }
 
 impl ClusterContainerLogResponseInfo {
-    /// An empty `ClusterContainerLogResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterContainerLogResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `time`.
+    /// Time the log was generated.
     pub fn time(mut self, value: impl Into<i64>) -> Self {
         self.time = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace of the container log.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Name of the pod of the container that produced the logs.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_id`.
+    /// ID of the pod of the container that produced the logs.
     pub fn pod_id(mut self, value: impl Into<String>) -> Self {
         self.pod_id = Some(value.into());
         self
     }
 
-    /// Sets `pod_ip`.
+    /// IP address of the pod of the container that produced the logs.
     pub fn pod_ip(mut self, value: impl Into<String>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host where the container that produced the log runs.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Name of the container that produced the log.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// ID of the container that produced the log.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Log content.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
 
-    /// Sets `line_num`.
+    /// Line number of the CCE cluster container log.
     pub fn line_num(mut self, value: impl Into<String>) -> Self {
         self.line_num = Some(value.into());
         self

@@ -2,115 +2,118 @@
 
 use serde::Deserialize;
 
-/// The `ClusterEventLogResponseInfo` model of the HSS API.
+/// Kubernetes cluster event logs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterEventLogResponseInfo {
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `time` JSON property.
+    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    /// Time the log was generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
-    /// `namespace` JSON property.
+    /// Namespace where the event was triggered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `event_name` JSON property.
+    /// Event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `event_type` JSON property.
+    /// Event type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    /// `resource_type` JSON property.
+    /// Resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `resource_name` JSON property.
+    /// Resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
-    /// `reason` JSON property.
+    /// Reason that triggered the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `line_num` JSON property.
+    /// Line number of the CCE cluster event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line_num: Option<String>,
 }
 
 impl ClusterEventLogResponseInfo {
-    /// An empty `ClusterEventLogResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterEventLogResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `time`.
+    /// Time the log was generated.
     pub fn time(mut self, value: impl Into<i64>) -> Self {
         self.time = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace where the event was triggered.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Event name.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
     pub fn event_type(mut self, value: impl Into<String>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Resource type.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `resource_name`.
+    /// Resource name.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Reason that triggered the event.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
-    /// Sets `line_num`.
+    /// Line number of the CCE cluster event.
     pub fn line_num(mut self, value: impl Into<String>) -> Self {
         self.line_num = Some(value.into());
         self

@@ -2,88 +2,120 @@
 
 use serde::Deserialize;
 
-/// The `ClusterEventResourceResponseInfo` model of the HSS API.
+/// Resource information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterEventResourceResponseInfo {
-    /// `enforcement_action` JSON property.
+    /// Enforcement action taken.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement_action: Option<String>,
-    /// `group` JSON property.
+    /// API group.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
-    /// `message` JSON property.
+    /// Message.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `name` JSON property.
+    /// Name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace` JSON property.
+    /// Kubernetes namespace.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `version` JSON property.
+    /// Version.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `kind` JSON property.
+    /// Resource type.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// `resource_name` JSON property.
+    /// Resource name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
 }
 
 impl ClusterEventResourceResponseInfo {
-    /// An empty `ClusterEventResourceResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterEventResourceResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enforcement_action`.
+    /// Enforcement action taken.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn enforcement_action(mut self, value: impl Into<String>) -> Self {
         self.enforcement_action = Some(value.into());
         self
     }
 
-    /// Sets `group`.
+    /// API group.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn group(mut self, value: impl Into<String>) -> Self {
         self.group = Some(value.into());
         self
     }
 
-    /// Sets `message`.
+    /// Message.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Kubernetes namespace.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `kind`.
+    /// Resource type.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn kind(mut self, value: impl Into<String>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
-    /// Sets `resource_name`.
+    /// Resource name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self

@@ -2,163 +2,198 @@
 
 use serde::Deserialize;
 
-/// The `ClusterInfoResponse` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterInfoResponse {
-    /// `latest_version` JSON property.
+    /// Whether the version is the latest one.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
-    /// `agent_version` JSON property.
+    /// Version of the agent in the cluster.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `namespace` JSON property.
+    /// Kubernetes namespace.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// `node_num` JSON property.
+    /// Total number of nodes.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_num: Option<i64>,
-    /// `ds_info` JSON property.
+    /// DaemonSet information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ds_info: Option<super::ClusterInfoResponseDsInfo>,
-    /// `cluster_status` JSON property.
+    /// Cluster status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_status: Option<String>,
-    /// `installed_status` JSON property.
+    pub cluster_status: Option<super::ClusterInfoResponseClusterStatus>,
+    /// Installation status of the DaemonSet in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub installed_status: Option<String>,
-    /// `access_status` JSON property.
+    pub installed_status: Option<super::InstalledStatus>,
+    /// ANP connection status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_status: Option<String>,
-    /// `combined_status` JSON property.
+    pub access_status: Option<super::AccessStatus>,
+    /// Combined status of the cluster's ANP connection and DaemonSet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub combined_status: Option<String>,
-    /// `failed_message` JSON property.
+    pub combined_status: Option<super::CombinedStatus>,
+    /// Reason why the cluster plug-in failed to connect.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_message: Option<String>,
-    /// `cluster_log_status` JSON property.
+    /// Access status of the cluster logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_log_status: Option<String>,
-    /// `invoked_service` JSON property.
+    pub cluster_log_status: Option<super::ClusterLogStatus>,
+    /// Calling service, identifying the CCE free health check report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoked_service: Option<String>,
-    /// `registry_info` JSON property.
+    pub invoked_service: Option<super::InvokedService>,
+    /// Image repository information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_info: Option<super::ClusterInfoResponseRegistryInfo>,
-    /// `resource_info` JSON property.
+    /// Resource information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<super::ClusterInfoResponseResourceInfo>,
 }
 
 impl ClusterInfoResponse {
-    /// An empty `ClusterInfoResponse`; set its fields with the setters.
+    /// An empty `ClusterInfoResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `latest_version`.
+    /// Whether the version is the latest one.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn latest_version(mut self, value: impl Into<bool>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Version of the agent in the cluster.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Kubernetes namespace.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
+    /// Cluster type.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `node_num`.
+    /// Total number of nodes.
+    ///
+    /// Range: 0 to 65535.
     pub fn node_num(mut self, value: impl Into<i64>) -> Self {
         self.node_num = Some(value.into());
         self
     }
 
-    /// Sets `ds_info`.
+    /// DaemonSet information.
     pub fn ds_info(mut self, value: impl Into<super::ClusterInfoResponseDsInfo>) -> Self {
         self.ds_info = Some(value.into());
         self
     }
 
-    /// Sets `cluster_status`.
-    pub fn cluster_status(mut self, value: impl Into<String>) -> Self {
+    /// Cluster status.
+    pub fn cluster_status(
+        mut self,
+        value: impl Into<super::ClusterInfoResponseClusterStatus>,
+    ) -> Self {
         self.cluster_status = Some(value.into());
         self
     }
 
-    /// Sets `installed_status`.
-    pub fn installed_status(mut self, value: impl Into<String>) -> Self {
+    /// Installation status of the DaemonSet in the cluster.
+    pub fn installed_status(mut self, value: impl Into<super::InstalledStatus>) -> Self {
         self.installed_status = Some(value.into());
         self
     }
 
-    /// Sets `access_status`.
-    pub fn access_status(mut self, value: impl Into<String>) -> Self {
+    /// ANP connection status of the cluster.
+    pub fn access_status(mut self, value: impl Into<super::AccessStatus>) -> Self {
         self.access_status = Some(value.into());
         self
     }
 
-    /// Sets `combined_status`.
-    pub fn combined_status(mut self, value: impl Into<String>) -> Self {
+    /// Combined status of the cluster's ANP connection and DaemonSet.
+    pub fn combined_status(mut self, value: impl Into<super::CombinedStatus>) -> Self {
         self.combined_status = Some(value.into());
         self
     }
 
-    /// Sets `failed_message`.
+    /// Reason why the cluster plug-in failed to connect.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn failed_message(mut self, value: impl Into<String>) -> Self {
         self.failed_message = Some(value.into());
         self
     }
 
-    /// Sets `cluster_log_status`.
-    pub fn cluster_log_status(mut self, value: impl Into<String>) -> Self {
+    /// Access status of the cluster logs.
+    pub fn cluster_log_status(mut self, value: impl Into<super::ClusterLogStatus>) -> Self {
         self.cluster_log_status = Some(value.into());
         self
     }
 
-    /// Sets `invoked_service`.
-    pub fn invoked_service(mut self, value: impl Into<String>) -> Self {
+    /// Calling service, identifying the CCE free health check report.
+    pub fn invoked_service(mut self, value: impl Into<super::InvokedService>) -> Self {
         self.invoked_service = Some(value.into());
         self
     }
 
-    /// Sets `registry_info`.
+    /// Image repository information.
     pub fn registry_info(
         mut self,
         value: impl Into<super::ClusterInfoResponseRegistryInfo>,
@@ -167,7 +202,7 @@ impl ClusterInfoResponse {
         self
     }
 
-    /// Sets `resource_info`.
+    /// Resource information.
     pub fn resource_info(
         mut self,
         value: impl Into<super::ClusterInfoResponseResourceInfo>,

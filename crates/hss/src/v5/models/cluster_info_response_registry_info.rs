@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `ClusterInfoResponseRegistryInfo` model of the HSS API.
+/// Image repository information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterInfoResponseRegistryInfo {
-    /// `registry_type` JSON property.
+    /// Image repository type.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_type: Option<String>,
-    /// `registry_addr` JSON property.
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_addr: Option<String>,
-    /// `registry_username` JSON property.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_username: Option<String>,
-    /// `namespace` JSON property.
+    /// Organization in the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
 impl ClusterInfoResponseRegistryInfo {
-    /// An empty `ClusterInfoResponseRegistryInfo`; set its fields with the setters.
+    /// An empty `ClusterInfoResponseRegistryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `registry_type`.
+    /// Image repository type.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn registry_type(mut self, value: impl Into<String>) -> Self {
         self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `registry_addr`.
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn registry_addr(mut self, value: impl Into<String>) -> Self {
         self.registry_addr = Some(value.into());
         self
     }
 
-    /// Sets `registry_username`.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn registry_username(mut self, value: impl Into<String>) -> Self {
         self.registry_username = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization in the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ClusterItemResponseInfo` model of the HSS API.
+/// Clusters.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterItemResponseInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_ns` JSON property.
+    /// Namespaces of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_ns: Option<Vec<String>>,
-    /// `cluster_labels` JSON property.
+    /// Cluster labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_labels: Option<Vec<String>>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `protect_status` JSON property.
+    pub cluster_type: Option<super::ClusterItemResponseInfoClusterType>,
+    /// Protection status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
+    pub protect_status: Option<super::ClusterItemResponseInfoProtectStatus>,
 }
 
 impl ClusterItemResponseInfo {
-    /// An empty `ClusterItemResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterItemResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_ns`.
+    /// Namespaces of the cluster.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_ns(mut self, value: impl Into<String>) -> Self {
@@ -57,7 +57,7 @@ impl ClusterItemResponseInfo {
         self
     }
 
-    /// Sets `cluster_labels`.
+    /// Cluster labels.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_labels(mut self, value: impl Into<String>) -> Self {
@@ -67,14 +67,20 @@ impl ClusterItemResponseInfo {
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status of the cluster.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }

@@ -2,118 +2,118 @@
 
 use serde::Deserialize;
 
-/// The `ClusterPolicyResponseInfo` model of the HSS API.
+/// Cluster protection policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterPolicyResponseInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `content` JSON property.
+    /// Policy content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<serde_json::Value>,
-    /// `deploy_content` JSON property.
+    /// Deployment content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy_content: Option<String>,
-    /// `parameters` JSON property.
+    /// Parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `resources` JSON property.
+    /// Resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<super::Resources>>,
-    /// `template_id` JSON property.
+    /// ID of the policy template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// `template_name` JSON property.
+    /// Name of the policy template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    /// `template_type` JSON property.
+    /// Type of the policy template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
-    /// `description` JSON property.
+    /// Description of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `update_time` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `image_num` JSON property.
+    /// Number of protected images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
-    /// `labels_num` JSON property.
+    /// Number of protected labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels_num: Option<i64>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `white_images` JSON property.
+    /// Whitelisted images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub white_images: Option<Vec<super::WhiteImageInfo>>,
 }
 
 impl ClusterPolicyResponseInfo {
-    /// An empty `ClusterPolicyResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterPolicyResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Policy content.
     pub fn content(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.content = Some(value.into());
         self
     }
 
-    /// Sets `deploy_content`.
+    /// Deployment content.
     pub fn deploy_content(mut self, value: impl Into<String>) -> Self {
         self.deploy_content = Some(value.into());
         self
     }
 
-    /// Sets `parameters`.
+    /// Parameters.
     pub fn parameters(mut self, value: impl Into<String>) -> Self {
         self.parameters = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `resources`.
+    /// Resources.
     ///
     /// Appends one item; call again for more.
     pub fn resources(mut self, value: impl Into<super::Resources>) -> Self {
@@ -123,61 +123,61 @@ impl ClusterPolicyResponseInfo {
         self
     }
 
-    /// Sets `template_id`.
+    /// ID of the policy template.
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
         self
     }
 
-    /// Sets `template_name`.
+    /// Name of the policy template.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.template_name = Some(value.into());
         self
     }
 
-    /// Sets `template_type`.
+    /// Type of the policy template.
     pub fn template_type(mut self, value: impl Into<String>) -> Self {
         self.template_type = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `image_num`.
+    /// Number of protected images.
     pub fn image_num(mut self, value: impl Into<i64>) -> Self {
         self.image_num = Some(value.into());
         self
     }
 
-    /// Sets `labels_num`.
+    /// Number of protected labels.
     pub fn labels_num(mut self, value: impl Into<i64>) -> Self {
         self.labels_num = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `white_images`.
+    /// Whitelisted images.
     ///
     /// Appends one item; call again for more.
     pub fn white_images(mut self, value: impl Into<super::WhiteImageInfo>) -> Self {

@@ -2,80 +2,89 @@
 
 use serde::Deserialize;
 
-/// The `ClusterResponseInfo` model of the HSS API.
+/// Cluster protection information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterResponseInfo {
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_version` JSON property.
+    /// Cluster version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_version: Option<String>,
-    /// `protect_status` JSON property.
+    /// Protection status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `policy_num` JSON property.
+    pub protect_status: Option<super::ClusterResponseInfoProtectStatus>,
+    /// Number of policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_num: Option<i64>,
-    /// `cluster_status` JSON property.
+    /// Running status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_status: Option<String>,
-    /// `cluster_type` JSON property.
+    pub cluster_status: Option<super::ClusterResponseInfoClusterStatus>,
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<super::ClusterItemResponseInfoClusterType>,
 }
 
 impl ClusterResponseInfo {
-    /// An empty `ClusterResponseInfo`; set its fields with the setters.
+    /// An empty `ClusterResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_version`.
+    /// Cluster version.
     pub fn cluster_version(mut self, value: impl Into<String>) -> Self {
         self.cluster_version = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status of the cluster.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::ClusterResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `policy_num`.
+    /// Number of policies.
     pub fn policy_num(mut self, value: impl Into<i64>) -> Self {
         self.policy_num = Some(value.into());
         self
     }
 
-    /// Sets `cluster_status`.
-    pub fn cluster_status(mut self, value: impl Into<String>) -> Self {
+    /// Running status of the cluster.
+    pub fn cluster_status(
+        mut self,
+        value: impl Into<super::ClusterResponseInfoClusterStatus>,
+    ) -> Self {
         self.cluster_status = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

@@ -2,88 +2,95 @@
 
 use serde::Deserialize;
 
-/// The `ClusterSecurityCheckBaseLineDetectionInfo` model of the HSS API.
+/// Baseline check results.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterSecurityCheckBaseLineDetectionInfo {
-    /// `severity` JSON property.
+    /// Risk level of the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_name` JSON property.
+    pub severity: Option<super::ClusterSecurityCheckBaseLineDetectionInfoSeverity>,
+    /// Baseline name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_type` JSON property.
+    /// Baseline type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `check_rule_num` JSON property.
+    pub standard: Option<super::ClusterSecurityCheckBaseLineDetectionInfoStandard>,
+    /// Number of check items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_num: Option<i64>,
-    /// `failed_rule_num` JSON property.
+    /// Number of risk items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_rule_num: Option<i64>,
-    /// `check_type_desc` JSON property.
+    /// Description of the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type_desc: Option<String>,
-    /// `baseline_item_list` JSON property.
+    /// Baseline check items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_item_list: Option<Vec<super::ClusterSecurityCheckBaselineItemInfo>>,
 }
 
 impl ClusterSecurityCheckBaseLineDetectionInfo {
-    /// An empty `ClusterSecurityCheckBaseLineDetectionInfo`; set its fields with the setters.
+    /// An empty `ClusterSecurityCheckBaseLineDetectionInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the baseline.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::ClusterSecurityCheckBaseLineDetectionInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Baseline name.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Baseline type.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::ClusterSecurityCheckBaseLineDetectionInfoStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_num`.
+    /// Number of check items.
     pub fn check_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.check_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_rule_num`.
+    /// Number of risk items.
     pub fn failed_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `check_type_desc`.
+    /// Description of the baseline.
     pub fn check_type_desc(mut self, value: impl Into<String>) -> Self {
         self.check_type_desc = Some(value.into());
         self
     }
 
-    /// Sets `baseline_item_list`.
+    /// Baseline check items.
     ///
     /// Appends one item; call again for more.
     pub fn baseline_item_list(

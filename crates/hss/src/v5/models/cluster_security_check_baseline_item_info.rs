@@ -2,52 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `ClusterSecurityCheckBaselineItemInfo` model of the HSS API.
+/// Baseline check items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterSecurityCheckBaselineItemInfo {
-    /// `severity` JSON property.
+    /// Risk level of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_item` JSON property.
+    pub severity: Option<super::ClusterSecurityCheckBaseLineDetectionInfoSeverity>,
+    /// Check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_item: Option<String>,
-    /// `check_description` JSON property.
+    /// Description of the check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_description: Option<String>,
-    /// `check_remediation` JSON property.
+    /// Suggested fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_remediation: Option<String>,
 }
 
 impl ClusterSecurityCheckBaselineItemInfo {
-    /// An empty `ClusterSecurityCheckBaselineItemInfo`; set its fields with the setters.
+    /// An empty `ClusterSecurityCheckBaselineItemInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the check item.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::ClusterSecurityCheckBaseLineDetectionInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_item`.
+    /// Check item.
     pub fn check_item(mut self, value: impl Into<String>) -> Self {
         self.check_item = Some(value.into());
         self
     }
 
-    /// Sets `check_description`.
+    /// Description of the check.
     pub fn check_description(mut self, value: impl Into<String>) -> Self {
         self.check_description = Some(value.into());
         self
     }
 
-    /// Sets `check_remediation`.
+    /// Suggested fix.
     pub fn check_remediation(mut self, value: impl Into<String>) -> Self {
         self.check_remediation = Some(value.into());
         self

@@ -2,97 +2,100 @@
 
 use serde::Deserialize;
 
-/// The `ClusterSecurityCheckLocalImageVulInfo` model of the HSS API.
+/// Vulnerabilities of local images.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterSecurityCheckLocalImageVulInfo {
-    /// `local_image_name` JSON property.
+    /// Name of the local image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_image_name: Option<String>,
-    /// `local_image_version` JSON property.
+    /// Version of the local image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_image_version: Option<String>,
-    /// `local_image_size` JSON property.
+    /// Size of the local image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_image_size: Option<i64>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `app_name` JSON property.
+    /// Software name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_version` JSON property.
+    /// Software version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `severity_level` JSON property.
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `solution` JSON property.
+    pub severity_level: Option<super::ClusterSecurityCheckLocalImageVulInfoSeverityLevel>,
+    /// Solution for the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<String>,
-    /// `vul_description` JSON property.
+    /// Description of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_description: Option<String>,
 }
 
 impl ClusterSecurityCheckLocalImageVulInfo {
-    /// An empty `ClusterSecurityCheckLocalImageVulInfo`; set its fields with the setters.
+    /// An empty `ClusterSecurityCheckLocalImageVulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `local_image_name`.
+    /// Name of the local image.
     pub fn local_image_name(mut self, value: impl Into<String>) -> Self {
         self.local_image_name = Some(value.into());
         self
     }
 
-    /// Sets `local_image_version`.
+    /// Version of the local image.
     pub fn local_image_version(mut self, value: impl Into<String>) -> Self {
         self.local_image_version = Some(value.into());
         self
     }
 
-    /// Sets `local_image_size`.
+    /// Size of the local image.
     pub fn local_image_size(mut self, value: impl Into<i64>) -> Self {
         self.local_image_size = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Software name.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Software version.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::ClusterSecurityCheckLocalImageVulInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `solution`.
+    /// Solution for the vulnerability.
     pub fn solution(mut self, value: impl Into<String>) -> Self {
         self.solution = Some(value.into());
         self
     }
 
-    /// Sets `vul_description`.
+    /// Description of the vulnerability.
     pub fn vul_description(mut self, value: impl Into<String>) -> Self {
         self.vul_description = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `ClusterSecurityCheckPortInfo` model of the HSS API.
+/// Ports.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterSecurityCheckPortInfo {
-    /// `port` JSON property.
+    /// Port number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `pod_name` JSON property.
+    /// Pod name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Name of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `path` JSON property.
+    /// Program file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `pid` JSON property.
+    /// Process ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `laddr` JSON property.
+    /// Listening IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laddr: Option<String>,
 }
 
 impl ClusterSecurityCheckPortInfo {
-    /// An empty `ClusterSecurityCheckPortInfo`; set its fields with the setters.
+    /// An empty `ClusterSecurityCheckPortInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `port`.
+    /// Port number.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Name of the node.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Program file.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `laddr`.
+    /// Listening IP address.
     pub fn laddr(mut self, value: impl Into<String>) -> Self {
         self.laddr = Some(value.into());
         self

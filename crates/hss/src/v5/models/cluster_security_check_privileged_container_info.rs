@@ -2,88 +2,92 @@
 
 use serde::Deserialize;
 
-/// The `ClusterSecurityCheckPrivilegedContainerInfo` model of the HSS API.
+/// Privileged containers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterSecurityCheckPrivilegedContainerInfo {
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_status` JSON property.
+    /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_status: Option<String>,
-    /// `pod_name` JSON property.
+    pub container_status: Option<super::ClusterSecurityCheckPrivilegedContainerInfoContainerStatus>,
+    /// Pod name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Name of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `event_abstract` JSON property.
+    /// Summary of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_abstract: Option<String>,
 }
 
 impl ClusterSecurityCheckPrivilegedContainerInfo {
-    /// An empty `ClusterSecurityCheckPrivilegedContainerInfo`; set its fields with the setters.
+    /// An empty `ClusterSecurityCheckPrivilegedContainerInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_status`.
-    pub fn container_status(mut self, value: impl Into<String>) -> Self {
+    /// Container status.
+    pub fn container_status(
+        mut self,
+        value: impl Into<super::ClusterSecurityCheckPrivilegedContainerInfoContainerStatus>,
+    ) -> Self {
         self.container_status = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Name of the node.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `event_abstract`.
+    /// Summary of the event.
     pub fn event_abstract(mut self, value: impl Into<String>) -> Self {
         self.event_abstract = Some(value.into());
         self

@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `ClusterSecurityCheckProcessInfo` model of the HSS API.
+/// Processes.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClusterSecurityCheckProcessInfo {
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Name of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `start_time` JSON property.
+    /// Start time, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `pid` JSON property.
+    /// Process ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `permission` JSON property.
+    /// File permissions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
-    /// `user_name` JSON property.
+    /// User that runs the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `launch_params` JSON property.
+    /// Launch parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_params: Option<String>,
-    /// `hash` JSON property.
+    /// Hash of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
 }
 
 impl ClusterSecurityCheckProcessInfo {
-    /// An empty `ClusterSecurityCheckProcessInfo`; set its fields with the setters.
+    /// An empty `ClusterSecurityCheckProcessInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Name of the node.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time, Unix time in milliseconds.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `permission`.
+    /// File permissions.
     pub fn permission(mut self, value: impl Into<String>) -> Self {
         self.permission = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User that runs the process.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `launch_params`.
+    /// Launch parameters.
     pub fn launch_params(mut self, value: impl Into<String>) -> Self {
         self.launch_params = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// Hash of the file.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self

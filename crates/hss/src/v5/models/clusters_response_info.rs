@@ -2,88 +2,95 @@
 
 use serde::Deserialize;
 
-/// The `ClustersResponseInfo` model of the HSS API.
+/// Clusters.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClustersResponseInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `version` JSON property.
+    pub cluster_type: Option<super::ClustersResponseInfoClusterType>,
+    /// Version of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `mode` JSON property.
+    /// Network model of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// `namespace_num` JSON property.
+    pub mode: Option<super::ClustersResponseInfoMode>,
+    /// Number of namespaces.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_num: Option<i64>,
-    /// `policy_num` JSON property.
+    /// Number of policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_num: Option<i64>,
-    /// `protection_status` JSON property.
+    /// Protection status.
+    ///
+    /// Values: `false`: Unprotected; `true`: Protected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_status: Option<bool>,
 }
 
 impl ClustersResponseInfo {
-    /// An empty `ClustersResponseInfo`; set its fields with the setters.
+    /// An empty `ClustersResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClustersResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the cluster.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    /// Network model of the cluster.
+    pub fn mode(mut self, value: impl Into<super::ClustersResponseInfoMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `namespace_num`.
+    /// Number of namespaces.
     pub fn namespace_num(mut self, value: impl Into<i64>) -> Self {
         self.namespace_num = Some(value.into());
         self
     }
 
-    /// Sets `policy_num`.
+    /// Number of policies.
     pub fn policy_num(mut self, value: impl Into<i64>) -> Self {
         self.policy_num = Some(value.into());
         self
     }
 
-    /// Sets `protection_status`.
+    /// Protection status.
+    ///
+    /// Values: `false`: Unprotected; `true`: Protected.
     pub fn protection_status(mut self, value: impl Into<bool>) -> Self {
         self.protection_status = Some(value.into());
         self

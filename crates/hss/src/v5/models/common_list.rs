@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `CommonList` model of the HSS API.
+/// Host names.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommonList {
-    /// `data_list` JSON property.
+    /// Tips.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<String>>,
-    /// `total_num` JSON property.
+    /// Total number of tips.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
 }
 
 impl CommonList {
-    /// An empty `CommonList`; set its fields with the setters.
+    /// An empty `CommonList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data_list`.
+    /// Tips.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<String>) -> Self {
@@ -33,7 +33,7 @@ impl CommonList {
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of tips.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self

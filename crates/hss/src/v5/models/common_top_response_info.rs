@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `CommonTopResponseInfo` model of the HSS API.
+/// Top 5 items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommonTopResponseInfo {
-    /// `name` JSON property.
+    /// Name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `host_num` JSON property.
+    /// Number of hosts.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `percentage` JSON property.
+    /// Share of hosts, as a percentage.
+    ///
+    /// Range: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<i64>,
 }
 
 impl CommonTopResponseInfo {
-    /// An empty `CommonTopResponseInfo`; set its fields with the setters.
+    /// An empty `CommonTopResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of hosts.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `percentage`.
+    /// Share of hosts, as a percentage.
+    ///
+    /// Range: 0 to 100.
     pub fn percentage(mut self, value: impl Into<i64>) -> Self {
         self.percentage = Some(value.into());
         self

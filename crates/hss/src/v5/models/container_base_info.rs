@@ -2,187 +2,254 @@
 
 use serde::Deserialize;
 
-/// The `ContainerBaseInfo` model of the HSS API.
+/// Basic information about the containers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerBaseInfo {
-    /// `id` JSON property.
+    /// ID.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `region_id` JSON property.
+    /// Region ID, such as `cn-north-4`.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `status` JSON property.
+    /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `create_time` JSON property.
+    pub status: Option<super::ContainerBaseInfoStatus>,
+    /// Creation time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4071095999000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `cpu_limit` JSON property.
+    /// CPU limit.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<String>,
-    /// `memory_limit` JSON property.
+    /// Memory limit.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<String>,
-    /// `restart_count` JSON property.
+    /// Number of restarts.
+    ///
+    /// Range: 0 to 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_count: Option<i64>,
-    /// `pod_name` JSON property.
+    /// Name of the pod the container belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster the resource belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `risky` JSON property.
+    pub cluster_type: Option<super::ClusterItemResponseInfoClusterType>,
+    /// Whether the container has risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risky: Option<bool>,
-    /// `low_risk` JSON property.
+    /// Number of low-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low_risk: Option<i64>,
-    /// `medium_risk` JSON property.
+    /// Number of medium-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub medium_risk: Option<i64>,
-    /// `high_risk` JSON property.
+    /// Number of high risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_risk: Option<i64>,
-    /// `fatal_risk` JSON property.
+    /// Number of critical risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fatal_risk: Option<i64>,
 }
 
 impl ContainerBaseInfo {
-    /// An empty `ContainerBaseInfo`; set its fields with the setters.
+    /// An empty `ContainerBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `region_id`.
+    /// Region ID, such as `cn-north-4`.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Container status.
+    pub fn status(mut self, value: impl Into<super::ContainerBaseInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4071095999000.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// CPU limit.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cpu_limit(mut self, value: impl Into<String>) -> Self {
         self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `memory_limit`.
+    /// Memory limit.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn memory_limit(mut self, value: impl Into<String>) -> Self {
         self.memory_limit = Some(value.into());
         self
     }
 
-    /// Sets `restart_count`.
+    /// Number of restarts.
+    ///
+    /// Range: 0 to 20.
     pub fn restart_count(mut self, value: impl Into<i64>) -> Self {
         self.restart_count = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Name of the pod the container belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `risky`.
+    /// Whether the container has risks.
     pub fn risky(mut self, value: impl Into<bool>) -> Self {
         self.risky = Some(value.into());
         self
     }
 
-    /// Sets `low_risk`.
+    /// Number of low-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn low_risk(mut self, value: impl Into<i64>) -> Self {
         self.low_risk = Some(value.into());
         self
     }
 
-    /// Sets `medium_risk`.
+    /// Number of medium-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn medium_risk(mut self, value: impl Into<i64>) -> Self {
         self.medium_risk = Some(value.into());
         self
     }
 
-    /// Sets `high_risk`.
+    /// Number of high risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn high_risk(mut self, value: impl Into<i64>) -> Self {
         self.high_risk = Some(value.into());
         self
     }
 
-    /// Sets `fatal_risk`.
+    /// Number of critical risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn fatal_risk(mut self, value: impl Into<i64>) -> Self {
         self.fatal_risk = Some(value.into());
         self

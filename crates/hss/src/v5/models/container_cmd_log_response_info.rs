@@ -2,169 +2,172 @@
 
 use serde::Deserialize;
 
-/// The `ContainerCmdLogResponseInfo` model of the HSS API.
+/// Logs of commands run in containers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerCmdLogResponseInfo {
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `time` JSON property.
+    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    /// Time the log was generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the host where the container runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// IP address of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `container_name` JSON property.
+    /// Name of the container that produced the log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `container_id` JSON property.
+    /// ID of the container that produced the log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `cmd` JSON property.
+    /// Command that was run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<String>,
-    /// `path` JSON property.
+    /// Path of the process that ran the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `process_pid` JSON property.
+    /// ID of the process that ran the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_pid: Option<i64>,
-    /// `user_name` JSON property.
+    /// User who ran the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `group_name` JSON property.
+    /// User group of the user who ran the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `parent_process_pid` JSON property.
+    /// Process ID of the parent process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_pid: Option<i64>,
-    /// `parent_path` JSON property.
+    /// Path of the parent process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
 }
 
 impl ContainerCmdLogResponseInfo {
-    /// An empty `ContainerCmdLogResponseInfo`; set its fields with the setters.
+    /// An empty `ContainerCmdLogResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `time`.
+    /// Time the log was generated.
     pub fn time(mut self, value: impl Into<i64>) -> Self {
         self.time = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the host where the container runs.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// IP address of the host.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Name of the container that produced the log.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// ID of the container that produced the log.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `cmd`.
+    /// Command that was run.
     pub fn cmd(mut self, value: impl Into<String>) -> Self {
         self.cmd = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the process that ran the command.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `process_pid`.
+    /// ID of the process that ran the command.
     pub fn process_pid(mut self, value: impl Into<i64>) -> Self {
         self.process_pid = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User who ran the command.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// User group of the user who ran the command.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_pid`.
+    /// Process ID of the parent process.
     pub fn parent_process_pid(mut self, value: impl Into<i64>) -> Self {
         self.parent_process_pid = Some(value.into());
         self
     }
 
-    /// Sets `parent_path`.
+    /// Path of the parent process.
     pub fn parent_path(mut self, value: impl Into<String>) -> Self {
         self.parent_path = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ContainerExtraInfo` model of the HSS API.
+/// Extra information about the container.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerExtraInfo {
-    /// `openvpn` JSON property.
+    /// OpenVPN-related container information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openvpn: Option<super::ContainerExtraOpenvpnInfo>,
-    /// `linux` JSON property.
+    /// Linux-specific container information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux: Option<super::ContainerExtraLinuxInfo>,
-    /// `rdp` JSON property.
+    /// RDP-related container information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rdp: Option<super::ContainerExtraRdpInfo>,
-    /// `mysql` JSON property.
+    /// MySQL-related container information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql: Option<super::ContainerExtraMysqlInfo>,
 }
 
 impl ContainerExtraInfo {
-    /// An empty `ContainerExtraInfo`; set its fields with the setters.
+    /// An empty `ContainerExtraInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `openvpn`.
+    /// OpenVPN-related container information.
     pub fn openvpn(mut self, value: impl Into<super::ContainerExtraOpenvpnInfo>) -> Self {
         self.openvpn = Some(value.into());
         self
     }
 
-    /// Sets `linux`.
+    /// Linux-specific container information.
     pub fn linux(mut self, value: impl Into<super::ContainerExtraLinuxInfo>) -> Self {
         self.linux = Some(value.into());
         self
     }
 
-    /// Sets `rdp`.
+    /// RDP-related container information.
     pub fn rdp(mut self, value: impl Into<super::ContainerExtraRdpInfo>) -> Self {
         self.rdp = Some(value.into());
         self
     }
 
-    /// Sets `mysql`.
+    /// MySQL-related container information.
     pub fn mysql(mut self, value: impl Into<super::ContainerExtraMysqlInfo>) -> Self {
         self.mysql = Some(value.into());
         self

@@ -2,26 +2,26 @@
 
 use serde::Deserialize;
 
-/// The `ContainerExtraLinuxInfo` model of the HSS API.
+/// Linux-specific container information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerExtraLinuxInfo {
-    /// `os` JSON property.
+    /// Operating system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os: Option<String>,
+    pub os: Option<super::Os>,
 }
 
 impl ContainerExtraLinuxInfo {
-    /// An empty `ContainerExtraLinuxInfo`; set its fields with the setters.
+    /// An empty `ContainerExtraLinuxInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `os`.
-    pub fn os(mut self, value: impl Into<String>) -> Self {
+    /// Operating system.
+    pub fn os(mut self, value: impl Into<super::Os>) -> Self {
         self.os = Some(value.into());
         self
     }

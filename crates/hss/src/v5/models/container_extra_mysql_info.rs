@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `ContainerExtraMysqlInfo` model of the HSS API.
+/// MySQL-related container information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerExtraMysqlInfo {
-    /// `custom_path` JSON property.
+    /// Custom countermeasure path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_path: Option<String>,
 }
 
 impl ContainerExtraMysqlInfo {
-    /// An empty `ContainerExtraMysqlInfo`; set its fields with the setters.
+    /// An empty `ContainerExtraMysqlInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `custom_path`.
+    /// Custom countermeasure path.
     pub fn custom_path(mut self, value: impl Into<String>) -> Self {
         self.custom_path = Some(value.into());
         self

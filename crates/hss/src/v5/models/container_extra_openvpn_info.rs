@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `ContainerExtraOpenvpnInfo` model of the HSS API.
+/// OpenVPN-related container information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerExtraOpenvpnInfo {
-    /// `outside_ip` JSON property.
+    /// Mapped IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outside_ip: Option<String>,
-    /// `outside_port` JSON property.
+    /// Mapped port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outside_port: Option<String>,
 }
 
 impl ContainerExtraOpenvpnInfo {
-    /// An empty `ContainerExtraOpenvpnInfo`; set its fields with the setters.
+    /// An empty `ContainerExtraOpenvpnInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `outside_ip`.
+    /// Mapped IP address.
     pub fn outside_ip(mut self, value: impl Into<String>) -> Self {
         self.outside_ip = Some(value.into());
         self
     }
 
-    /// Sets `outside_port`.
+    /// Mapped port.
     pub fn outside_port(mut self, value: impl Into<String>) -> Self {
         self.outside_port = Some(value.into());
         self

@@ -2,35 +2,35 @@
 
 use serde::Deserialize;
 
-/// The `ContainerExtraRdpInfo` model of the HSS API.
+/// RDP-related container information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerExtraRdpInfo {
-    /// `proto_env` JSON property.
+    /// Simulation type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub proto_env: Option<String>,
-    /// `system` JSON property.
+    pub proto_env: Option<super::ProtoEnv>,
+    /// Operating system to emulate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
+    pub system: Option<super::System>,
 }
 
 impl ContainerExtraRdpInfo {
-    /// An empty `ContainerExtraRdpInfo`; set its fields with the setters.
+    /// An empty `ContainerExtraRdpInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `proto_env`.
-    pub fn proto_env(mut self, value: impl Into<String>) -> Self {
+    /// Simulation type.
+    pub fn proto_env(mut self, value: impl Into<super::ProtoEnv>) -> Self {
         self.proto_env = Some(value.into());
         self
     }
 
-    /// Sets `system`.
-    pub fn system(mut self, value: impl Into<String>) -> Self {
+    /// Operating system to emulate.
+    pub fn system(mut self, value: impl Into<super::System>) -> Self {
         self.system = Some(value.into());
         self
     }

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `ContainerImageLogResponseInfo` model of the HSS API.
+/// Container image usage logs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerImageLogResponseInfo {
-    /// `resource_name` JSON property.
+    /// Resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
-    /// `resource_type` JSON property.
+    /// Resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `event_name` JSON property.
+    /// Event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `event_id` JSON property.
+    /// Event ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// `event_type` JSON property.
+    /// Event type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    /// `source_ip` JSON property.
+    /// Source IP address that triggered the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<String>,
-    /// `user_name` JSON property.
+    /// User who triggered the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `time` JSON property.
+    /// Time the log was generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
-    /// `content` JSON property.
+    /// Log content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
 impl ContainerImageLogResponseInfo {
-    /// An empty `ContainerImageLogResponseInfo`; set its fields with the setters.
+    /// An empty `ContainerImageLogResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_name`.
+    /// Resource name.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Resource type.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Event name.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `event_id`.
+    /// Event ID.
     pub fn event_id(mut self, value: impl Into<String>) -> Self {
         self.event_id = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
     pub fn event_type(mut self, value: impl Into<String>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `source_ip`.
+    /// Source IP address that triggered the event.
     pub fn source_ip(mut self, value: impl Into<String>) -> Self {
         self.source_ip = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User who triggered the event.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `time`.
+    /// Time the log was generated.
     pub fn time(mut self, value: impl Into<i64>) -> Self {
         self.time = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Log content.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self

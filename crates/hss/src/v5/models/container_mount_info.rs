@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `ContainerMountInfo` model of the HSS API.
+/// Storage volume configuration.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerMountInfo {
-    /// `host_path` JSON property.
+    /// Path on the host that is mounted into the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_path: Option<String>,
-    /// `mount_path` JSON property.
+    /// Mount path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_path: Option<String>,
-    /// `mount_propagation` JSON property.
+    /// Mount propagation mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_propagation: Option<String>,
-    /// `read_only` JSON property.
+    /// Whether the mount is read-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
-    /// `mount_name` JSON property.
+    /// Volume name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mount_name: Option<String>,
-    /// `sub_path` JSON property.
+    /// Subpath within the mounted volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_path: Option<String>,
-    /// `sub_path_expr` JSON property.
+    /// Expression from which the subpath within the mounted volume is built.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_path_expr: Option<String>,
 }
 
 impl ContainerMountInfo {
-    /// An empty `ContainerMountInfo`; set its fields with the setters.
+    /// An empty `ContainerMountInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_path`.
+    /// Path on the host that is mounted into the container.
     pub fn host_path(mut self, value: impl Into<String>) -> Self {
         self.host_path = Some(value.into());
         self
     }
 
-    /// Sets `mount_path`.
+    /// Mount path.
     pub fn mount_path(mut self, value: impl Into<String>) -> Self {
         self.mount_path = Some(value.into());
         self
     }
 
-    /// Sets `mount_propagation`.
+    /// Mount propagation mode.
     pub fn mount_propagation(mut self, value: impl Into<String>) -> Self {
         self.mount_propagation = Some(value.into());
         self
     }
 
-    /// Sets `read_only`.
+    /// Whether the mount is read-only.
     pub fn read_only(mut self, value: impl Into<bool>) -> Self {
         self.read_only = Some(value.into());
         self
     }
 
-    /// Sets `mount_name`.
+    /// Volume name.
     pub fn mount_name(mut self, value: impl Into<String>) -> Self {
         self.mount_name = Some(value.into());
         self
     }
 
-    /// Sets `sub_path`.
+    /// Subpath within the mounted volume.
     pub fn sub_path(mut self, value: impl Into<String>) -> Self {
         self.sub_path = Some(value.into());
         self
     }
 
-    /// Sets `sub_path_expr`.
+    /// Expression from which the subpath within the mounted volume is built.
     pub fn sub_path_expr(mut self, value: impl Into<String>) -> Self {
         self.sub_path_expr = Some(value.into());
         self

@@ -2,224 +2,298 @@
 
 use serde::Deserialize;
 
-/// The `ContainerNodeInfo` model of the HSS API.
+/// Container nodes.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerNodeInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Name of the node.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_status` JSON property.
+    /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `agent_status` JSON property.
+    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `protect_status` JSON property.
+    pub agent_status: Option<super::ContainerNodeInfoAgentStatus>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `protect_interrupt` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// Whether protection is interrupted.
+    ///
+    /// Values: `false`: Not interrupted; `true`: Interrupted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_interrupt: Option<bool>,
-    /// `protect_degradation` JSON property.
+    /// Whether protection is degraded.
+    ///
+    /// Values: `false`: Not degraded; `true`: Degraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_degradation: Option<bool>,
-    /// `degradation_reason` JSON property.
+    /// Reason why protection was downgraded.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub degradation_reason: Option<String>,
-    /// `container_tags` JSON property.
+    /// Tag that distinguishes CCE nodes from self-built nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_tags: Option<String>,
-    /// `private_ip` JSON property.
+    pub container_tags: Option<super::ContainerTags>,
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `resource_id` JSON property.
+    /// ID of the HSS protection quota (UUID).
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `enterprise_project_name` JSON property.
+    /// Name of the enterprise project.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_name: Option<String>,
-    /// `detect_result` JSON property.
+    /// Security check result of the cloud server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detect_result: Option<String>,
-    /// `asset` JSON property.
+    pub detect_result: Option<super::DetectResult>,
+    /// Number of asset risks.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<i64>,
-    /// `vulnerability` JSON property.
+    /// Number of vulnerability risks.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<i64>,
-    /// `intrusion` JSON property.
+    /// Number of intrusion risks.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intrusion: Option<i64>,
-    /// `policy_group_id` JSON property.
+    /// Policy group ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_group_id: Option<String>,
-    /// `policy_group_name` JSON property.
+    /// Policy group name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_group_name: Option<String>,
-    /// `is_container_node` JSON property.
+    /// Whether the node is a container node.
+    ///
+    /// Values: `false`: Non-container node; `true`: Container node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_container_node: Option<bool>,
-    /// `version` JSON property.
+    /// HSS edition enabled for the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<super::ContainerNodeInfoVersion>,
 }
 
 impl ContainerNodeInfo {
-    /// An empty `ContainerNodeInfo`; set its fields with the setters.
+    /// An empty `ContainerNodeInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Name of the node.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the server.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(mut self, value: impl Into<super::ContainerNodeInfoAgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `protect_interrupt`.
+    /// Whether protection is interrupted.
+    ///
+    /// Values: `false`: Not interrupted; `true`: Interrupted.
     pub fn protect_interrupt(mut self, value: impl Into<bool>) -> Self {
         self.protect_interrupt = Some(value.into());
         self
     }
 
-    /// Sets `protect_degradation`.
+    /// Whether protection is degraded.
+    ///
+    /// Values: `false`: Not degraded; `true`: Degraded.
     pub fn protect_degradation(mut self, value: impl Into<bool>) -> Self {
         self.protect_degradation = Some(value.into());
         self
     }
 
-    /// Sets `degradation_reason`.
+    /// Reason why protection was downgraded.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn degradation_reason(mut self, value: impl Into<String>) -> Self {
         self.degradation_reason = Some(value.into());
         self
     }
 
-    /// Sets `container_tags`.
-    pub fn container_tags(mut self, value: impl Into<String>) -> Self {
+    /// Tag that distinguishes CCE nodes from self-built nodes.
+    pub fn container_tags(mut self, value: impl Into<super::ContainerTags>) -> Self {
         self.container_tags = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// ID of the HSS protection quota (UUID).
+    ///
+    /// Length: 0 to 128 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_name`.
+    /// Name of the enterprise project.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = Some(value.into());
         self
     }
 
-    /// Sets `detect_result`.
-    pub fn detect_result(mut self, value: impl Into<String>) -> Self {
+    /// Security check result of the cloud server.
+    pub fn detect_result(mut self, value: impl Into<super::DetectResult>) -> Self {
         self.detect_result = Some(value.into());
         self
     }
 
-    /// Sets `asset`.
+    /// Number of asset risks.
+    ///
+    /// Range: 0 to 2097152.
     pub fn asset(mut self, value: impl Into<i64>) -> Self {
         self.asset = Some(value.into());
         self
     }
 
-    /// Sets `vulnerability`.
+    /// Number of vulnerability risks.
+    ///
+    /// Range: 0 to 2097152.
     pub fn vulnerability(mut self, value: impl Into<i64>) -> Self {
         self.vulnerability = Some(value.into());
         self
     }
 
-    /// Sets `intrusion`.
+    /// Number of intrusion risks.
+    ///
+    /// Range: 0 to 2097152.
     pub fn intrusion(mut self, value: impl Into<i64>) -> Self {
         self.intrusion = Some(value.into());
         self
     }
 
-    /// Sets `policy_group_id`.
+    /// Policy group ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn policy_group_id(mut self, value: impl Into<String>) -> Self {
         self.policy_group_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_group_name`.
+    /// Policy group name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn policy_group_name(mut self, value: impl Into<String>) -> Self {
         self.policy_group_name = Some(value.into());
         self
     }
 
-    /// Sets `is_container_node`.
+    /// Whether the node is a container node.
+    ///
+    /// Values: `false`: Non-container node; `true`: Container node.
     pub fn is_container_node(mut self, value: impl Into<bool>) -> Self {
         self.is_container_node = Some(value.into());
         self
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// HSS edition enabled for the node.
+    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }

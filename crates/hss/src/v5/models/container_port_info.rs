@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `ContainerPortInfo` model of the HSS API.
+/// Ports.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ContainerPortInfo {
-    /// `container_port` JSON property.
+    /// Container port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_port: Option<i64>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `host_port` JSON property.
+    /// Host port mapped to the container port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_port: Option<i64>,
-    /// `port_name` JSON property.
+    /// Port name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_name: Option<String>,
-    /// `protocol` JSON property.
+    /// Port protocol, such as `TCP` or `UDP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
 }
 
 impl ContainerPortInfo {
-    /// An empty `ContainerPortInfo`; set its fields with the setters.
+    /// An empty `ContainerPortInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `container_port`.
+    /// Container port.
     pub fn container_port(mut self, value: impl Into<i64>) -> Self {
         self.container_port = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_port`.
+    /// Host port mapped to the container port.
     pub fn host_port(mut self, value: impl Into<i64>) -> Self {
         self.host_port = Some(value.into());
         self
     }
 
-    /// Sets `port_name`.
+    /// Port name.
     pub fn port_name(mut self, value: impl Into<String>) -> Self {
         self.port_name = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
+    /// Port protocol, such as `TCP` or `UDP`.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self

@@ -2,47 +2,72 @@
 
 use serde::Serialize;
 
-/// The `CopyAiPolicyGroupRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CopyAiPolicyGroupRequestInfo {
-    /// `group_id` JSON property. Required.
-    pub group_id: String,
-    /// `group_name` JSON property. Required.
-    pub group_name: String,
-    /// `description` JSON property.
+    /// ID of the policy group. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    /// Name of the policy group. Required. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    /// Description of the policy.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl CopyAiPolicyGroupRequestInfo {
-    /// A `CopyAiPolicyGroupRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(group_id: impl Into<String>, group_name: impl Into<String>) -> Self {
-        Self {
-            group_id: group_id.into(),
-            group_name: group_name.into(),
-            description: None,
-        }
+    /// An empty `CopyAiPolicyGroupRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
-        self.group_id = value.into();
+        self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the policy group. Required. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = value.into();
+        self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the policy.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.group_id.is_none() {
+            return Some("group_id".to_owned());
+        }
+        if self.group_name.is_none() {
+            return Some("group_name".to_owned());
+        }
+        None
     }
 }

@@ -2,82 +2,87 @@
 
 use serde::Serialize;
 
-/// The `CreateAntiVirusPaidTaskRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAntiVirusPaidTaskRequestInfo {
-    /// `task_name` JSON property. Required.
-    pub task_name: String,
-    /// `scan_type` JSON property. Required.
-    pub scan_type: String,
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `host_ids` JSON property. Required.
-    pub host_ids: Vec<String>,
-    /// `file_types` JSON property.
+    /// Name of the task. Required.
+    ///
+    /// Length: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// Task type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    /// How detected threats are handled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    /// IDs of the hosts to scan for viruses. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_ids: Option<Vec<String>>,
+    /// File types to scan.
+    ///
+    /// Values: `0`: All; `1`: Executables; `2`: Archives; `3`: Scripts; `4`: Documents; `5`:
+    /// Images; `6`: Audio and video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_types: Option<Vec<i64>>,
-    /// `scan_dir` JSON property.
+    /// Directories to scan, separated by semicolons (`;`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_dir: Option<String>,
-    /// `ignore_dir` JSON property.
+    /// Directories excluded from the scan, separated by semicolons (`;`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_dir: Option<String>,
-    /// `task_id` JSON property.
+    /// ID of the task. Null when creating a virus scan task; set to the current task's ID when
+    /// rescanning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
 
 impl CreateAntiVirusPaidTaskRequestInfo {
-    /// A `CreateAntiVirusPaidTaskRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        task_name: impl Into<String>,
-        scan_type: impl Into<String>,
-        action: impl Into<String>,
-        host_ids: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            task_name: task_name.into(),
-            scan_type: scan_type.into(),
-            action: action.into(),
-            host_ids: host_ids.into(),
-            file_types: None,
-            scan_dir: None,
-            ignore_dir: None,
-            task_id: None,
-        }
+    /// An empty `CreateAntiVirusPaidTaskRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `task_name`.
+    /// Name of the task. Required.
+    ///
+    /// Length: at most 255 characters.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.task_name = value.into();
+        self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
-        self.scan_type = value.into();
+    /// Task type. Required.
+    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
+        self.scan_type = Some(value.into());
         self
     }
 
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+    /// How detected threats are handled. Required.
+    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// IDs of the hosts to scan for viruses. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
-        self.host_ids.push(value.into());
+        self.host_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `file_types`.
+    /// File types to scan.
+    ///
+    /// Values: `0`: All; `1`: Executables; `2`: Archives; `3`: Scripts; `4`: Documents; `5`:
+    /// Images; `6`: Audio and video.
     ///
     /// Appends one item; call again for more.
     pub fn file_types(mut self, value: impl Into<i64>) -> Self {
@@ -87,21 +92,41 @@ impl CreateAntiVirusPaidTaskRequestInfo {
         self
     }
 
-    /// Sets `scan_dir`.
+    /// Directories to scan, separated by semicolons (`;`).
     pub fn scan_dir(mut self, value: impl Into<String>) -> Self {
         self.scan_dir = Some(value.into());
         self
     }
 
-    /// Sets `ignore_dir`.
+    /// Directories excluded from the scan, separated by semicolons (`;`).
     pub fn ignore_dir(mut self, value: impl Into<String>) -> Self {
         self.ignore_dir = Some(value.into());
         self
     }
 
-    /// Sets `task_id`.
+    /// ID of the task. Null when creating a virus scan task; set to the current task's ID when
+    /// rescanning.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.task_name.is_none() {
+            return Some("task_name".to_owned());
+        }
+        if self.scan_type.is_none() {
+            return Some("scan_type".to_owned());
+        }
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        if self.host_ids.is_none() {
+            return Some("host_ids".to_owned());
+        }
+        None
     }
 }

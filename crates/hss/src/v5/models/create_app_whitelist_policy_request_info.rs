@@ -2,114 +2,125 @@
 
 use serde::Serialize;
 
-/// The `CreateAppWhitelistPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAppWhitelistPolicyRequestInfo {
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `policy_type` JSON property. Required.
-    pub policy_type: String,
-    /// `learning_days` JSON property. Required.
-    pub learning_days: i64,
-    /// `specified_dir` JSON property.
+    /// Policy name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// Type of the process whitelist policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<super::AppWhitelistPolicyResponseInfoPolicyType>,
+    /// Number of days the policy learns. Required.
+    ///
+    /// Range: 3 to 30.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learning_days: Option<i64>,
+    /// Whether a learning directory is specified.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specified_dir: Option<bool>,
-    /// `intercept` JSON property. Required.
-    pub intercept: bool,
-    /// `auto_detect` JSON property. Required.
-    pub auto_detect: bool,
-    /// `auto_confirm` JSON property. Required.
-    pub auto_confirm: bool,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
-    /// `dir_list` JSON property.
+    /// Whether blocking is enabled. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intercept: Option<bool>,
+    /// Whether detection starts automatically. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_detect: Option<bool>,
+    /// Whether learning results are confirmed automatically. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_confirm: Option<bool>,
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
+    /// Directories to monitor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dir_list: Option<Vec<String>>,
-    /// `ext_list` JSON property.
+    /// File name extensions to monitor.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext_list: Option<Vec<String>>,
 }
 
 impl CreateAppWhitelistPolicyRequestInfo {
-    /// A `CreateAppWhitelistPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        policy_type: impl Into<String>,
-        learning_days: impl Into<i64>,
-        intercept: impl Into<bool>,
-        auto_detect: impl Into<bool>,
-        auto_confirm: impl Into<bool>,
-        host_id_list: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-            learning_days: learning_days.into(),
-            specified_dir: None,
-            intercept: intercept.into(),
-            auto_detect: auto_detect.into(),
-            auto_confirm: auto_confirm.into(),
-            host_id_list: host_id_list.into(),
-            dir_list: None,
-            ext_list: None,
-        }
+    /// An empty `CreateAppWhitelistPolicyRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_type`.
-    pub fn policy_type(mut self, value: impl Into<String>) -> Self {
-        self.policy_type = value.into();
+    /// Type of the process whitelist policy. Required.
+    pub fn policy_type(
+        mut self,
+        value: impl Into<super::AppWhitelistPolicyResponseInfoPolicyType>,
+    ) -> Self {
+        self.policy_type = Some(value.into());
         self
     }
 
-    /// Sets `learning_days`.
+    /// Number of days the policy learns. Required.
+    ///
+    /// Range: 3 to 30.
     pub fn learning_days(mut self, value: impl Into<i64>) -> Self {
-        self.learning_days = value.into();
+        self.learning_days = Some(value.into());
         self
     }
 
-    /// Sets `specified_dir`.
+    /// Whether a learning directory is specified.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn specified_dir(mut self, value: impl Into<bool>) -> Self {
         self.specified_dir = Some(value.into());
         self
     }
 
-    /// Sets `intercept`.
+    /// Whether blocking is enabled. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn intercept(mut self, value: impl Into<bool>) -> Self {
-        self.intercept = value.into();
+        self.intercept = Some(value.into());
         self
     }
 
-    /// Sets `auto_detect`.
+    /// Whether detection starts automatically. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn auto_detect(mut self, value: impl Into<bool>) -> Self {
-        self.auto_detect = value.into();
+        self.auto_detect = Some(value.into());
         self
     }
 
-    /// Sets `auto_confirm`.
+    /// Whether learning results are confirmed automatically. Required.
     pub fn auto_confirm(mut self, value: impl Into<bool>) -> Self {
-        self.auto_confirm = value.into();
+        self.auto_confirm = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `dir_list`.
+    /// Directories to monitor.
     ///
     /// Appends one item; call again for more.
     pub fn dir_list(mut self, value: impl Into<String>) -> Self {
@@ -119,7 +130,7 @@ impl CreateAppWhitelistPolicyRequestInfo {
         self
     }
 
-    /// Sets `ext_list`.
+    /// File name extensions to monitor.
     ///
     /// Appends one item; call again for more.
     pub fn ext_list(mut self, value: impl Into<String>) -> Self {
@@ -127,5 +138,33 @@ impl CreateAppWhitelistPolicyRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.policy_type.is_none() {
+            return Some("policy_type".to_owned());
+        }
+        if self.learning_days.is_none() {
+            return Some("learning_days".to_owned());
+        }
+        if self.intercept.is_none() {
+            return Some("intercept".to_owned());
+        }
+        if self.auto_detect.is_none() {
+            return Some("auto_detect".to_owned());
+        }
+        if self.auto_confirm.is_none() {
+            return Some("auto_confirm".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

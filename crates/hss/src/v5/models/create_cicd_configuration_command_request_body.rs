@@ -2,148 +2,190 @@
 
 use serde::Serialize;
 
-/// The `CreateCicdConfigurationCommandRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateCicdConfigurationCommandRequestBody {
-    /// `scan_type` JSON property.
+    /// Scan type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
-    /// `cicd_id` JSON property. Required.
-    pub cicd_id: String,
-    /// `image_name` JSON property.
+    pub scan_type: Option<super::CreateCicdConfigurationCommandRequestBodyScanType>,
+    /// CI/CD ID. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cicd_id: Option<String>,
+    /// Image name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `is_blocking` JSON property.
+    /// Whether the pipeline is blocked.
+    ///
+    /// Values: `false`: The pipeline is not blocked; `true`: The pipeline is blocked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_blocking: Option<bool>,
-    /// `repository_address` JSON property.
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_address: Option<String>,
-    /// `login_user_name` JSON property.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_user_name: Option<String>,
-    /// `login_password` JSON property.
+    /// Password for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_password: Option<String>,
-    /// `namespace` JSON property.
+    /// Organization name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `is_image_scan` JSON property.
+    /// Whether to perform an image scan.
+    ///
+    /// Values: `false`: Skip the image scan; `true`: Perform an image scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_image_scan: Option<bool>,
-    /// `image_scan_info` JSON property.
+    /// Image scan settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_scan_info: Option<super::ImageScanRequestInfo>,
-    /// `is_iac_scan` JSON property.
+    /// Whether to perform an IaC scan.
+    ///
+    /// Values: `false`: Skip the IaC scan; `true`: Perform an IaC scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_iac_scan: Option<bool>,
-    /// `iac_scan_info` JSON property.
+    /// IaC (infrastructure as code) file scan settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iac_scan_info: Option<super::IacScanRequestInfo>,
 }
 
 impl CreateCicdConfigurationCommandRequestBody {
-    /// A `CreateCicdConfigurationCommandRequestBody` with its required fields; set the others with the setters.
-    pub fn new(cicd_id: impl Into<String>) -> Self {
-        Self {
-            scan_type: None,
-            cicd_id: cicd_id.into(),
-            image_name: None,
-            image_version: None,
-            is_blocking: None,
-            repository_address: None,
-            login_user_name: None,
-            login_password: None,
-            namespace: None,
-            is_image_scan: None,
-            image_scan_info: None,
-            is_iac_scan: None,
-            iac_scan_info: None,
-        }
+    /// An empty `CreateCicdConfigurationCommandRequestBody`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Scan type.
+    pub fn scan_type(
+        mut self,
+        value: impl Into<super::CreateCicdConfigurationCommandRequestBodyScanType>,
+    ) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
-    /// Sets `cicd_id`.
+    /// CI/CD ID. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cicd_id(mut self, value: impl Into<String>) -> Self {
-        self.cicd_id = value.into();
+        self.cicd_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `is_blocking`.
+    /// Whether the pipeline is blocked.
+    ///
+    /// Values: `false`: The pipeline is not blocked; `true`: The pipeline is blocked.
     pub fn is_blocking(mut self, value: impl Into<bool>) -> Self {
         self.is_blocking = Some(value.into());
         self
     }
 
-    /// Sets `repository_address`.
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn repository_address(mut self, value: impl Into<String>) -> Self {
         self.repository_address = Some(value.into());
         self
     }
 
-    /// Sets `login_user_name`.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn login_user_name(mut self, value: impl Into<String>) -> Self {
         self.login_user_name = Some(value.into());
         self
     }
 
-    /// Sets `login_password`.
+    /// Password for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn login_password(mut self, value: impl Into<String>) -> Self {
         self.login_password = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `is_image_scan`.
+    /// Whether to perform an image scan.
+    ///
+    /// Values: `false`: Skip the image scan; `true`: Perform an image scan.
     pub fn is_image_scan(mut self, value: impl Into<bool>) -> Self {
         self.is_image_scan = Some(value.into());
         self
     }
 
-    /// Sets `image_scan_info`.
+    /// Image scan settings.
     pub fn image_scan_info(mut self, value: impl Into<super::ImageScanRequestInfo>) -> Self {
         self.image_scan_info = Some(value.into());
         self
     }
 
-    /// Sets `is_iac_scan`.
+    /// Whether to perform an IaC scan.
+    ///
+    /// Values: `false`: Skip the IaC scan; `true`: Perform an IaC scan.
     pub fn is_iac_scan(mut self, value: impl Into<bool>) -> Self {
         self.is_iac_scan = Some(value.into());
         self
     }
 
-    /// Sets `iac_scan_info`.
+    /// IaC (infrastructure as code) file scan settings.
     pub fn iac_scan_info(mut self, value: impl Into<super::IacScanRequestInfo>) -> Self {
         self.iac_scan_info = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cicd_id.is_none() {
+            return Some("cicd_id".to_owned());
+        }
+        None
     }
 }

@@ -2,49 +2,49 @@
 
 use serde::Serialize;
 
-/// The `CreateDaemonsetRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateDaemonsetRequestBody {
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `auto_upgrade` JSON property.
+    /// Whether automatic agent upgrade is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade: Option<bool>,
-    /// `runtime_info` JSON property.
+    /// Container runtime configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_info: Option<Vec<super::RuntimeRequestBody>>,
-    /// `schedule_info` JSON property.
+    /// Scheduling settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_info: Option<super::CreateDaemonsetRequestBodyScheduleInfo>,
-    /// `resource_info` JSON property.
+    /// Resource information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<super::CreateDaemonsetRequestBodyResourceInfo>,
 }
 
 impl CreateDaemonsetRequestBody {
-    /// An empty `CreateDaemonsetRequestBody`; set its fields with the setters.
+    /// An empty `CreateDaemonsetRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `auto_upgrade`.
+    /// Whether automatic agent upgrade is enabled.
     pub fn auto_upgrade(mut self, value: impl Into<bool>) -> Self {
         self.auto_upgrade = Some(value.into());
         self
     }
 
-    /// Sets `runtime_info`.
+    /// Container runtime configuration.
     ///
     /// Appends one item; call again for more.
     pub fn runtime_info(mut self, value: impl Into<super::RuntimeRequestBody>) -> Self {
@@ -54,7 +54,7 @@ impl CreateDaemonsetRequestBody {
         self
     }
 
-    /// Sets `schedule_info`.
+    /// Scheduling settings.
     pub fn schedule_info(
         mut self,
         value: impl Into<super::CreateDaemonsetRequestBodyScheduleInfo>,
@@ -63,7 +63,7 @@ impl CreateDaemonsetRequestBody {
         self
     }
 
-    /// Sets `resource_info`.
+    /// Resource information.
     pub fn resource_info(
         mut self,
         value: impl Into<super::CreateDaemonsetRequestBodyResourceInfo>,

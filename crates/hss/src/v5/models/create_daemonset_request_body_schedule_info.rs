@@ -2,27 +2,27 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `CreateDaemonsetRequestBodyScheduleInfo` model of the HSS API.
+/// Scheduling settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreateDaemonsetRequestBodyScheduleInfo {
-    /// `node_selector` JSON property.
+    /// Node selector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<Vec<String>>,
-    /// `pod_tolerances` JSON property.
+    /// Pod tolerations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_tolerances: Option<Vec<String>>,
 }
 
 impl CreateDaemonsetRequestBodyScheduleInfo {
-    /// An empty `CreateDaemonsetRequestBodyScheduleInfo`; set its fields with the setters.
+    /// An empty `CreateDaemonsetRequestBodyScheduleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `node_selector`.
+    /// Node selector.
     ///
     /// Appends one item; call again for more.
     pub fn node_selector(mut self, value: impl Into<String>) -> Self {
@@ -32,7 +32,7 @@ impl CreateDaemonsetRequestBodyScheduleInfo {
         self
     }
 
-    /// Sets `pod_tolerances`.
+    /// Pod tolerations.
     ///
     /// Appends one item; call again for more.
     pub fn pod_tolerances(mut self, value: impl Into<String>) -> Self {

@@ -2,31 +2,33 @@
 
 use serde::Serialize;
 
-/// The `CreateGlobalAssetScanTaskRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateGlobalAssetScanTaskRequestInfo {
-    /// `host_ids` JSON property.
+    /// IDs of the hosts to run the task on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
-    /// `server_group` JSON property.
+    /// Host groups to deliver the task to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_group: Option<Vec<String>>,
-    /// `all_hosts` JSON property.
+    /// Whether to scan all hosts.
+    ///
+    /// Values: `false`: Do not scan all hosts; `true`: Scan all hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_hosts: Option<bool>,
 }
 
 impl CreateGlobalAssetScanTaskRequestInfo {
-    /// An empty `CreateGlobalAssetScanTaskRequestInfo`; set its fields with the setters.
+    /// An empty `CreateGlobalAssetScanTaskRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_ids`.
+    /// IDs of the hosts to run the task on.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
@@ -36,7 +38,7 @@ impl CreateGlobalAssetScanTaskRequestInfo {
         self
     }
 
-    /// Sets `server_group`.
+    /// Host groups to deliver the task to.
     ///
     /// Appends one item; call again for more.
     pub fn server_group(mut self, value: impl Into<String>) -> Self {
@@ -46,7 +48,9 @@ impl CreateGlobalAssetScanTaskRequestInfo {
         self
     }
 
-    /// Sets `all_hosts`.
+    /// Whether to scan all hosts.
+    ///
+    /// Values: `false`: Do not scan all hosts; `true`: Scan all hosts.
     pub fn all_hosts(mut self, value: impl Into<bool>) -> Self {
         self.all_hosts = Some(value.into());
         self

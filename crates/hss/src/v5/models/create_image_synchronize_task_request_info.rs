@@ -2,36 +2,40 @@
 
 use serde::Serialize;
 
-/// The `CreateImageSynchronizeTaskRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateImageSynchronizeTaskRequestInfo {
-    /// `sync_all_registries` JSON property. Required.
-    pub sync_all_registries: bool,
-    /// `registry_info` JSON property.
+    /// Whether to synchronize images of all registries. Required.
+    ///
+    /// Values: `false`: Synchronize only the specified registries; `true`: Synchronize all images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sync_all_registries: Option<bool>,
+    /// Image repositories to synchronize.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_info: Option<Vec<super::CreateImageSynchronizeTaskRequestInfoRegistryInfo>>,
 }
 
 impl CreateImageSynchronizeTaskRequestInfo {
-    /// A `CreateImageSynchronizeTaskRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(sync_all_registries: impl Into<bool>) -> Self {
-        Self {
-            sync_all_registries: sync_all_registries.into(),
-            registry_info: None,
-        }
+    /// An empty `CreateImageSynchronizeTaskRequestInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `sync_all_registries`.
+    /// Whether to synchronize images of all registries. Required.
+    ///
+    /// Values: `false`: Synchronize only the specified registries; `true`: Synchronize all images.
     pub fn sync_all_registries(mut self, value: impl Into<bool>) -> Self {
-        self.sync_all_registries = value.into();
+        self.sync_all_registries = Some(value.into());
         self
     }
 
-    /// Sets `registry_info`.
+    /// Image repositories to synchronize.
     ///
     /// Appends one item; call again for more.
     pub fn registry_info(
@@ -42,5 +46,15 @@ impl CreateImageSynchronizeTaskRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.sync_all_registries.is_none() {
+            return Some("sync_all_registries".to_owned());
+        }
+        None
     }
 }

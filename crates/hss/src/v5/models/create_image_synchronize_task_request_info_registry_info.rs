@@ -2,34 +2,43 @@
 
 use serde::Serialize;
 
-/// The `CreateImageSynchronizeTaskRequestInfoRegistryInfo` model of the HSS API.
+/// Image repositories to synchronize.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateImageSynchronizeTaskRequestInfoRegistryInfo {
-    /// `registry_id` JSON property.
+    /// Image repository ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_id: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_type: Option<String>,
 }
 
 impl CreateImageSynchronizeTaskRequestInfoRegistryInfo {
-    /// An empty `CreateImageSynchronizeTaskRequestInfoRegistryInfo`; set its fields with the setters.
+    /// An empty `CreateImageSynchronizeTaskRequestInfoRegistryInfo`: set its fields by name with
+    /// the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `registry_id`.
+    /// Image repository ID.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
+    /// Image repository type.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
     pub fn registry_type(mut self, value: impl Into<String>) -> Self {
         self.registry_type = Some(value.into());
         self

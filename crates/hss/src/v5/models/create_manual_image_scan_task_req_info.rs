@@ -2,55 +2,75 @@
 
 use serde::Serialize;
 
-/// The `CreateManualImageScanTaskReqInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateManualImageScanTaskReqInfo {
-    /// `scan_scope` JSON property.
+    /// Risk types to scan, as a bit mask.
+    ///
+    /// Values: `0`: None; `0x0000000f`: Software compliance; `0x000000f0`: Sensitive information;
+    /// `0x00000f00`: Malicious files; `0x0000f000`: Baseline checks; `0x000f0000`: Vulnerabilities;
+    /// `0x7fffffff`: All.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_scope: Option<i64>,
-    /// `rate_limit` JSON property.
+    /// Scan rate limit for third-party image repositories, in images per hour. `0` means unlimited;
+    /// no effect on other repositories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<i64>,
-    /// `is_all` JSON property.
+    /// Whether to scan all images.
+    ///
+    /// Values: `false`: Scan specific images given in `image_info`; `true`: Scan all images, or all
+    /// images of the repository type set in `query_info.image_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_all: Option<bool>,
-    /// `query_info` JSON property.
+    /// Image query conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_info: Option<super::CreateManualImageScanTaskReqInfoQueryInfo>,
-    /// `image_info` JSON property.
+    /// Images to scan, required when `is_all` is `false`. Repository images need `id`,
+    /// `image_digest`, `namespace`, `image_name`, `image_version`, `registry_id`, `registry_name`
+    /// and `registry_type` (plus `instance_id` for enterprise images); local images need
+    /// `image_id`, `image_name`, `image_version`, `registry_id`, `registry_name` and
+    /// `registry_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_info: Option<Vec<super::CreateManualImageScanTaskReqInfoImageInfo>>,
 }
 
 impl CreateManualImageScanTaskReqInfo {
-    /// An empty `CreateManualImageScanTaskReqInfo`; set its fields with the setters.
+    /// An empty `CreateManualImageScanTaskReqInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `scan_scope`.
+    /// Risk types to scan, as a bit mask.
+    ///
+    /// Values: `0`: None; `0x0000000f`: Software compliance; `0x000000f0`: Sensitive information;
+    /// `0x00000f00`: Malicious files; `0x0000f000`: Baseline checks; `0x000f0000`: Vulnerabilities;
+    /// `0x7fffffff`: All.
     pub fn scan_scope(mut self, value: impl Into<i64>) -> Self {
         self.scan_scope = Some(value.into());
         self
     }
 
-    /// Sets `rate_limit`.
+    /// Scan rate limit for third-party image repositories, in images per hour. `0` means unlimited;
+    /// no effect on other repositories.
     pub fn rate_limit(mut self, value: impl Into<i64>) -> Self {
         self.rate_limit = Some(value.into());
         self
     }
 
-    /// Sets `is_all`.
+    /// Whether to scan all images.
+    ///
+    /// Values: `false`: Scan specific images given in `image_info`; `true`: Scan all images, or all
+    /// images of the repository type set in `query_info.image_type`.
     pub fn is_all(mut self, value: impl Into<bool>) -> Self {
         self.is_all = Some(value.into());
         self
     }
 
-    /// Sets `query_info`.
+    /// Image query conditions.
     pub fn query_info(
         mut self,
         value: impl Into<super::CreateManualImageScanTaskReqInfoQueryInfo>,
@@ -59,7 +79,11 @@ impl CreateManualImageScanTaskReqInfo {
         self
     }
 
-    /// Sets `image_info`.
+    /// Images to scan, required when `is_all` is `false`. Repository images need `id`,
+    /// `image_digest`, `namespace`, `image_name`, `image_version`, `registry_id`, `registry_name`
+    /// and `registry_type` (plus `instance_id` for enterprise images); local images need
+    /// `image_id`, `image_name`, `image_version`, `registry_id`, `registry_name` and
+    /// `registry_type`.
     ///
     /// Appends one item; call again for more.
     pub fn image_info(

@@ -2,116 +2,123 @@
 
 use serde::Serialize;
 
-/// The `CreateManualImageScanTaskReqInfoImageInfo` model of the HSS API.
+/// Images to scan, required when `is_all` is `false`. Repository images need `id`, `image_digest`,
+/// `namespace`, `image_name`, `image_version`, `registry_id`, `registry_name` and `registry_type`
+/// (plus `instance_id` for enterprise images); local images need `image_id`, `image_name`,
+/// `image_version`, `registry_id`, `registry_name` and `registry_type`.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateManualImageScanTaskReqInfoImageInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `image_id` JSON property.
+    /// Image ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_digest` JSON property.
+    /// Image digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `registry_id` JSON property.
+    /// Image repository ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_id: Option<String>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `instance_id` JSON property.
+    /// Enterprise instance ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `instance_url` JSON property.
+    /// URL for downloading the enterprise image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_url: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<String>,
+    pub registry_type: Option<super::CreateManualImageScanTaskReqInfoImageInfoRegistryType>,
 }
 
 impl CreateManualImageScanTaskReqInfoImageInfo {
-    /// An empty `CreateManualImageScanTaskReqInfoImageInfo`; set its fields with the setters.
+    /// An empty `CreateManualImageScanTaskReqInfoImageInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// Image digest.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `registry_id`.
+    /// Image repository ID.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// Enterprise instance ID.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `instance_url`.
+    /// URL for downloading the enterprise image.
     pub fn instance_url(mut self, value: impl Into<String>) -> Self {
         self.instance_url = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
-    pub fn registry_type(mut self, value: impl Into<String>) -> Self {
+    /// Image repository type.
+    pub fn registry_type(
+        mut self,
+        value: impl Into<super::CreateManualImageScanTaskReqInfoImageInfoRegistryType>,
+    ) -> Self {
         self.registry_type = Some(value.into());
         self
     }

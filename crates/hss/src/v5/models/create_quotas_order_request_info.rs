@@ -2,80 +2,97 @@
 
 use serde::Serialize;
 
-/// The `CreateQuotasOrderRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateQuotasOrderRequestInfo {
-    /// `resource_spec_code` JSON property. Required.
-    pub resource_spec_code: String,
-    /// `period_type` JSON property. Required.
-    pub period_type: i64,
-    /// `period_num` JSON property. Required.
-    pub period_num: i64,
-    /// `is_auto_renew` JSON property.
+    /// Resource specifications (HSS edition). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_spec_code: Option<super::ResourceSpecCode>,
+    /// Subscription period type. Required.
+    ///
+    /// Values: `2`: Month; `3`: Year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_type: Option<i64>,
+    /// Number of subscription periods. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_num: Option<i64>,
+    /// Whether to renew automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<bool>,
-    /// `is_auto_pay` JSON property.
+    /// Whether to pay automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_auto_pay: Option<bool>,
-    /// `subscription_num` JSON property. Required.
-    pub subscription_num: i64,
+    /// Number of quotas to order. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_num: Option<i64>,
 }
 
 impl CreateQuotasOrderRequestInfo {
-    /// A `CreateQuotasOrderRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        resource_spec_code: impl Into<String>,
-        period_type: impl Into<i64>,
-        period_num: impl Into<i64>,
-        subscription_num: impl Into<i64>,
-    ) -> Self {
-        Self {
-            resource_spec_code: resource_spec_code.into(),
-            period_type: period_type.into(),
-            period_num: period_num.into(),
-            is_auto_renew: None,
-            is_auto_pay: None,
-            subscription_num: subscription_num.into(),
-        }
+    /// An empty `CreateQuotasOrderRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `resource_spec_code`.
-    pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
-        self.resource_spec_code = value.into();
+    /// Resource specifications (HSS edition). Required.
+    pub fn resource_spec_code(mut self, value: impl Into<super::ResourceSpecCode>) -> Self {
+        self.resource_spec_code = Some(value.into());
         self
     }
 
-    /// Sets `period_type`.
+    /// Subscription period type. Required.
+    ///
+    /// Values: `2`: Month; `3`: Year.
     pub fn period_type(mut self, value: impl Into<i64>) -> Self {
-        self.period_type = value.into();
+        self.period_type = Some(value.into());
         self
     }
 
-    /// Sets `period_num`.
+    /// Number of subscription periods. Required.
     pub fn period_num(mut self, value: impl Into<i64>) -> Self {
-        self.period_num = value.into();
+        self.period_num = Some(value.into());
         self
     }
 
-    /// Sets `is_auto_renew`.
+    /// Whether to renew automatically.
     pub fn is_auto_renew(mut self, value: impl Into<bool>) -> Self {
         self.is_auto_renew = Some(value.into());
         self
     }
 
-    /// Sets `is_auto_pay`.
+    /// Whether to pay automatically.
     pub fn is_auto_pay(mut self, value: impl Into<bool>) -> Self {
         self.is_auto_pay = Some(value.into());
         self
     }
 
-    /// Sets `subscription_num`.
+    /// Number of quotas to order. Required.
     pub fn subscription_num(mut self, value: impl Into<i64>) -> Self {
-        self.subscription_num = value.into();
+        self.subscription_num = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.resource_spec_code.is_none() {
+            return Some("resource_spec_code".to_owned());
+        }
+        if self.period_type.is_none() {
+            return Some("period_type".to_owned());
+        }
+        if self.period_num.is_none() {
+            return Some("period_num".to_owned());
+        }
+        if self.subscription_num.is_none() {
+            return Some("subscription_num".to_owned());
+        }
+        None
     }
 }

@@ -2,72 +2,91 @@
 
 use serde::Serialize;
 
-/// The `CreateSecurityGroupPolicyRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupPolicyRequestBody {
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `workload_id` JSON property. Required.
-    pub workload_id: String,
-    /// `workload_name` JSON property. Required.
-    pub workload_name: String,
-    /// `workload_type` JSON property. Required.
-    pub workload_type: String,
-    /// `security_groups` JSON property. Required.
-    pub security_groups: Vec<super::SecurityGroup>,
+    /// Policy name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// ID of the workload. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_id: Option<String>,
+    /// Name of the workload. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_name: Option<String>,
+    /// Type of the workload. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_type: Option<super::WorkloadType>,
+    /// Security groups. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<super::SecurityGroup>>,
 }
 
 impl CreateSecurityGroupPolicyRequestBody {
-    /// A `CreateSecurityGroupPolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        workload_id: impl Into<String>,
-        workload_name: impl Into<String>,
-        workload_type: impl Into<String>,
-        security_groups: impl Into<Vec<super::SecurityGroup>>,
-    ) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            workload_id: workload_id.into(),
-            workload_name: workload_name.into(),
-            workload_type: workload_type.into(),
-            security_groups: security_groups.into(),
-        }
+    /// An empty `CreateSecurityGroupPolicyRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `workload_id`.
+    /// ID of the workload. Required.
     pub fn workload_id(mut self, value: impl Into<String>) -> Self {
-        self.workload_id = value.into();
+        self.workload_id = Some(value.into());
         self
     }
 
-    /// Sets `workload_name`.
+    /// Name of the workload. Required.
     pub fn workload_name(mut self, value: impl Into<String>) -> Self {
-        self.workload_name = value.into();
+        self.workload_name = Some(value.into());
         self
     }
 
-    /// Sets `workload_type`.
-    pub fn workload_type(mut self, value: impl Into<String>) -> Self {
-        self.workload_type = value.into();
+    /// Type of the workload. Required.
+    pub fn workload_type(mut self, value: impl Into<super::WorkloadType>) -> Self {
+        self.workload_type = Some(value.into());
         self
     }
 
-    /// Sets `security_groups`.
+    /// Security groups. Required.
     ///
     /// Appends one item; call again for more.
     pub fn security_groups(mut self, value: impl Into<super::SecurityGroup>) -> Self {
-        self.security_groups.push(value.into());
+        self.security_groups
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.workload_id.is_none() {
+            return Some("workload_id".to_owned());
+        }
+        if self.workload_name.is_none() {
+            return Some("workload_name".to_owned());
+        }
+        if self.workload_type.is_none() {
+            return Some("workload_type".to_owned());
+        }
+        if self.security_groups.is_none() {
+            return Some("security_groups".to_owned());
+        }
+        None
     }
 }

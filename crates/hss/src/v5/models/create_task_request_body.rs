@@ -2,40 +2,39 @@
 
 use serde::Serialize;
 
-/// The `CreateTaskRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTaskRequestBody {
-    /// `task_type` JSON property. Required.
-    pub task_type: String,
-    /// `cluster_scan_info` JSON property.
+    /// Type of the task. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_type: Option<super::CreateTaskRequestBodyTaskType>,
+    /// Cluster scan settings of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_scan_info: Option<super::CreateTaskRequestBodyClusterScanInfo>,
-    /// `iac_scan_info` JSON property.
+    /// IaC (infrastructure as code) file scan settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iac_scan_info: Option<super::CreateTaskRequestBodyIacScanInfo>,
 }
 
 impl CreateTaskRequestBody {
-    /// A `CreateTaskRequestBody` with its required fields; set the others with the setters.
-    pub fn new(task_type: impl Into<String>) -> Self {
-        Self {
-            task_type: task_type.into(),
-            cluster_scan_info: None,
-            iac_scan_info: None,
-        }
+    /// An empty `CreateTaskRequestBody`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `task_type`.
-    pub fn task_type(mut self, value: impl Into<String>) -> Self {
-        self.task_type = value.into();
+    /// Type of the task. Required.
+    pub fn task_type(mut self, value: impl Into<super::CreateTaskRequestBodyTaskType>) -> Self {
+        self.task_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_scan_info`.
+    /// Cluster scan settings of the task.
     pub fn cluster_scan_info(
         mut self,
         value: impl Into<super::CreateTaskRequestBodyClusterScanInfo>,
@@ -44,12 +43,36 @@ impl CreateTaskRequestBody {
         self
     }
 
-    /// Sets `iac_scan_info`.
+    /// IaC (infrastructure as code) file scan settings.
     pub fn iac_scan_info(
         mut self,
         value: impl Into<super::CreateTaskRequestBodyIacScanInfo>,
     ) -> Self {
         self.iac_scan_info = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.task_type.is_none() {
+            return Some("task_type".to_owned());
+        }
+        if let Some(path) = self.cluster_scan_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("cluster_scan_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.iac_scan_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("iac_scan_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

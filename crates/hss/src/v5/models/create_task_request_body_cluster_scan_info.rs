@@ -2,47 +2,52 @@
 
 use serde::Serialize;
 
-/// The `CreateTaskRequestBodyClusterScanInfo` model of the HSS API.
+/// Cluster scan settings of the task.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTaskRequestBodyClusterScanInfo {
-    /// `scan_type_list` JSON property. Required.
-    pub scan_type_list: Vec<String>,
-    /// `range_type` JSON property. Required.
-    pub range_type: String,
-    /// `cluster_id_list` JSON property.
+    /// Types of scan items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_type_list: Option<Vec<super::ScanTypeList>>,
+    /// Scan range type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_type: Option<super::CreateTaskRequestBodyClusterScanInfoRangeType>,
+    /// IDs of the clusters to scan. Required when the scan scope is `specific_cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id_list: Option<Vec<String>>,
 }
 
 impl CreateTaskRequestBodyClusterScanInfo {
-    /// A `CreateTaskRequestBodyClusterScanInfo` with its required fields; set the others with the setters.
-    pub fn new(scan_type_list: impl Into<Vec<String>>, range_type: impl Into<String>) -> Self {
-        Self {
-            scan_type_list: scan_type_list.into(),
-            range_type: range_type.into(),
-            cluster_id_list: None,
-        }
+    /// An empty `CreateTaskRequestBodyClusterScanInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `scan_type_list`.
+    /// Types of scan items. Required.
     ///
     /// Appends one item; call again for more.
-    pub fn scan_type_list(mut self, value: impl Into<String>) -> Self {
-        self.scan_type_list.push(value.into());
+    pub fn scan_type_list(mut self, value: impl Into<super::ScanTypeList>) -> Self {
+        self.scan_type_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `range_type`.
-    pub fn range_type(mut self, value: impl Into<String>) -> Self {
-        self.range_type = value.into();
+    /// Scan range type. Required.
+    pub fn range_type(
+        mut self,
+        value: impl Into<super::CreateTaskRequestBodyClusterScanInfoRangeType>,
+    ) -> Self {
+        self.range_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id_list`.
+    /// IDs of the clusters to scan. Required when the scan scope is `specific_cluster`.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_id_list(mut self, value: impl Into<String>) -> Self {
@@ -50,5 +55,18 @@ impl CreateTaskRequestBodyClusterScanInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.scan_type_list.is_none() {
+            return Some("scan_type_list".to_owned());
+        }
+        if self.range_type.is_none() {
+            return Some("range_type".to_owned());
+        }
+        None
     }
 }

@@ -2,39 +2,60 @@
 
 use serde::Serialize;
 
-/// The `CreateTaskRequestBodyIacScanInfo` model of the HSS API.
+/// IaC (infrastructure as code) file scan settings.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTaskRequestBodyIacScanInfo {
-    /// `file_type` JSON property. Required.
-    pub file_type: String,
-    /// `file_id_list` JSON property. Required.
-    pub file_id_list: Vec<String>,
+    /// File type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    /// IDs of the files to scan. Obtained from the response of
+    /// `/v5/{project_id}/common/files/batch-upload`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_id_list: Option<Vec<String>>,
 }
 
 impl CreateTaskRequestBodyIacScanInfo {
-    /// A `CreateTaskRequestBodyIacScanInfo` with its required fields; set the others with the setters.
-    pub fn new(file_type: impl Into<String>, file_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            file_type: file_type.into(),
-            file_id_list: file_id_list.into(),
-        }
+    /// An empty `CreateTaskRequestBodyIacScanInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `file_type`.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
-        self.file_type = value.into();
+    /// File type. Required.
+    pub fn file_type(
+        mut self,
+        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    ) -> Self {
+        self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `file_id_list`.
+    /// IDs of the files to scan. Obtained from the response of
+    /// `/v5/{project_id}/common/files/batch-upload`. Required.
     ///
     /// Appends one item; call again for more.
     pub fn file_id_list(mut self, value: impl Into<String>) -> Self {
-        self.file_id_list.push(value.into());
+        self.file_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.file_type.is_none() {
+            return Some("file_type".to_owned());
+        }
+        if self.file_id_list.is_none() {
+            return Some("file_id_list".to_owned());
+        }
+        None
     }
 }

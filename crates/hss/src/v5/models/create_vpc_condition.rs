@@ -2,28 +2,28 @@
 
 use serde::Serialize;
 
-/// The `CreateVpcCondition` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVpcCondition {
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `vpc_list` JSON property.
+    /// VPCs and their subnets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_list: Option<Vec<super::VpcAndSubNet>>,
 }
 
 impl CreateVpcCondition {
-    /// An empty `CreateVpcCondition`; set its fields with the setters.
+    /// An empty `CreateVpcCondition`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -33,7 +33,7 @@ impl CreateVpcCondition {
         self
     }
 
-    /// Sets `vpc_list`.
+    /// VPCs and their subnets.
     ///
     /// Appends one item; call again for more.
     pub fn vpc_list(mut self, value: impl Into<super::VpcAndSubNet>) -> Self {
@@ -41,5 +41,21 @@ impl CreateVpcCondition {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.vpc_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("vpc_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,73 +2,86 @@
 
 use serde::Serialize;
 
-/// The `CreateWebTamperProtectionConfigRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWebTamperProtectionConfigRequestBody {
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `protect_mode` JSON property.
+    /// Type of web tamper protection. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<String>,
-    /// `monitor_process` JSON property.
+    pub r#type: Option<super::CreateWebTamperProtectionConfigRequestBodyType>,
+    /// Protection mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_mode: Option<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
+    /// Whether processes that tamper with files are monitored.
+    ///
+    /// Values: `false`: Do not monitor tampering processes; `true`: Monitor tampering processes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitor_process: Option<bool>,
-    /// `privileged_process_list` JSON property.
+    /// Paths of privileged processes, at most 10. Takes effect only when `monitor_process` is
+    /// `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_process_list: Option<Vec<String>>,
-    /// `privileged_child` JSON property.
+    /// Whether child processes of privileged processes are also privileged. Takes effect only when
+    /// `monitor_process` is `true`.
+    ///
+    /// Values: `false`: Child processes of privileged processes are not privileged; `true`: Child
+    /// processes of privileged processes are also privileged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_child: Option<bool>,
-    /// `container_wtp_info` JSON property.
+    /// Container web tamper protection settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_wtp_info:
         Option<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo>,
-    /// `open_protection_immediately` JSON property.
+    /// Whether to enable protection immediately.
+    ///
+    /// Values: `false`: Only save the configuration without enabling protection; `true`: Enable
+    /// protection immediately.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_protection_immediately: Option<bool>,
-    /// `quota_info` JSON property.
+    /// Quota information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota_info: Option<super::CreateWebTamperProtectionConfigRequestBodyQuotaInfo>,
 }
 
 impl CreateWebTamperProtectionConfigRequestBody {
-    /// A `CreateWebTamperProtectionConfigRequestBody` with its required fields; set the others with the setters.
-    pub fn new(r#type: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            protect_mode: None,
-            monitor_process: None,
-            privileged_process_list: None,
-            privileged_child: None,
-            container_wtp_info: None,
-            open_protection_immediately: None,
-            quota_info: None,
-        }
+    /// An empty `CreateWebTamperProtectionConfigRequestBody`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+    /// Type of web tamper protection. Required.
+    pub fn r#type(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `protect_mode`.
-    pub fn protect_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection mode.
+    pub fn protect_mode(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
+    ) -> Self {
         self.protect_mode = Some(value.into());
         self
     }
 
-    /// Sets `monitor_process`.
+    /// Whether processes that tamper with files are monitored.
+    ///
+    /// Values: `false`: Do not monitor tampering processes; `true`: Monitor tampering processes.
     pub fn monitor_process(mut self, value: impl Into<bool>) -> Self {
         self.monitor_process = Some(value.into());
         self
     }
 
-    /// Sets `privileged_process_list`.
+    /// Paths of privileged processes, at most 10. Takes effect only when `monitor_process` is
+    /// `true`.
     ///
     /// Appends one item; call again for more.
     pub fn privileged_process_list(mut self, value: impl Into<String>) -> Self {
@@ -78,13 +91,17 @@ impl CreateWebTamperProtectionConfigRequestBody {
         self
     }
 
-    /// Sets `privileged_child`.
+    /// Whether child processes of privileged processes are also privileged. Takes effect only when
+    /// `monitor_process` is `true`.
+    ///
+    /// Values: `false`: Child processes of privileged processes are not privileged; `true`: Child
+    /// processes of privileged processes are also privileged.
     pub fn privileged_child(mut self, value: impl Into<bool>) -> Self {
         self.privileged_child = Some(value.into());
         self
     }
 
-    /// Sets `container_wtp_info`.
+    /// Container web tamper protection settings.
     pub fn container_wtp_info(
         mut self,
         value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo>,
@@ -93,18 +110,45 @@ impl CreateWebTamperProtectionConfigRequestBody {
         self
     }
 
-    /// Sets `open_protection_immediately`.
+    /// Whether to enable protection immediately.
+    ///
+    /// Values: `false`: Only save the configuration without enabling protection; `true`: Enable
+    /// protection immediately.
     pub fn open_protection_immediately(mut self, value: impl Into<bool>) -> Self {
         self.open_protection_immediately = Some(value.into());
         self
     }
 
-    /// Sets `quota_info`.
+    /// Quota information.
     pub fn quota_info(
         mut self,
         value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyQuotaInfo>,
     ) -> Self {
         self.quota_info = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        if let Some(path) = self.container_wtp_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("container_wtp_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.quota_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("quota_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

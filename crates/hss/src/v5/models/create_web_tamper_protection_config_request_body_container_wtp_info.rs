@@ -2,72 +2,82 @@
 
 use serde::Serialize;
 
-/// The `CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo` model of the HSS API.
+/// Container web tamper protection settings.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo {
-    /// `protect_type` JSON property. Required.
-    pub protect_type: String,
-    /// `web_app_name` JSON property. Required.
-    pub web_app_name: String,
-    /// `cluster_id` JSON property.
+    /// Protection type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_type:
+        Option<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
+    /// Name of the website application. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web_app_name: Option<String>,
+    /// Cluster ID. Takes effect only when `protect_type` is `cluster`.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID. Takes effect only when `protect_type` is `host`.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `cluster_label_list` JSON property.
+    /// Cluster labels. At most 10 items. Takes effect only when `protect_type` is `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_label_list: Option<Vec<super::ClusterLabelInfo>>,
-    /// `protect_image_list` JSON property. Required.
-    pub protect_image_list: Vec<super::ProtectImageInfo>,
+    /// Images to protect, 1 to 10 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_image_list: Option<Vec<super::ProtectImageInfo>>,
 }
 
 impl CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo {
-    /// A `CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        protect_type: impl Into<String>,
-        web_app_name: impl Into<String>,
-        protect_image_list: impl Into<Vec<super::ProtectImageInfo>>,
+    /// An empty `CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo`: set its fields by
+    /// name with the setters. The fields marked required must be set before a request carrying it
+    /// is sent; the operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Protection type. Required.
+    pub fn protect_type(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
     ) -> Self {
-        Self {
-            protect_type: protect_type.into(),
-            web_app_name: web_app_name.into(),
-            cluster_id: None,
-            host_id: None,
-            cluster_label_list: None,
-            protect_image_list: protect_image_list.into(),
-        }
-    }
-
-    /// Sets `protect_type`.
-    pub fn protect_type(mut self, value: impl Into<String>) -> Self {
-        self.protect_type = value.into();
+        self.protect_type = Some(value.into());
         self
     }
 
-    /// Sets `web_app_name`.
+    /// Name of the website application. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn web_app_name(mut self, value: impl Into<String>) -> Self {
-        self.web_app_name = value.into();
+        self.web_app_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID. Takes effect only when `protect_type` is `cluster`.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID. Takes effect only when `protect_type` is `host`.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_label_list`.
+    /// Cluster labels. At most 10 items. Takes effect only when `protect_type` is `cluster`.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_label_list(mut self, value: impl Into<super::ClusterLabelInfo>) -> Self {
@@ -77,11 +87,38 @@ impl CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo {
         self
     }
 
-    /// Sets `protect_image_list`.
+    /// Images to protect, 1 to 10 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn protect_image_list(mut self, value: impl Into<super::ProtectImageInfo>) -> Self {
-        self.protect_image_list.push(value.into());
+        self.protect_image_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.protect_type.is_none() {
+            return Some("protect_type".to_owned());
+        }
+        if self.web_app_name.is_none() {
+            return Some("web_app_name".to_owned());
+        }
+        if self.protect_image_list.is_none() {
+            return Some("protect_image_list".to_owned());
+        }
+        if let Some(path) = self.protect_image_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("protect_image_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

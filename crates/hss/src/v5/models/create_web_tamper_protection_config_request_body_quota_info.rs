@@ -2,36 +2,40 @@
 
 use serde::Serialize;
 
-/// The `CreateWebTamperProtectionConfigRequestBodyQuotaInfo` model of the HSS API.
+/// Quota information.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWebTamperProtectionConfigRequestBodyQuotaInfo {
-    /// `charging_mode` JSON property. Required.
-    pub charging_mode: String,
-    /// `resource_id_list` JSON property.
+    /// Billing mode. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charging_mode:
+        Option<super::CreateWebTamperProtectionConfigRequestBodyQuotaInfoChargingMode>,
+    /// Quota IDs, at most 10. If empty, quotas are chosen at random.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id_list: Option<Vec<String>>,
 }
 
 impl CreateWebTamperProtectionConfigRequestBodyQuotaInfo {
-    /// A `CreateWebTamperProtectionConfigRequestBodyQuotaInfo` with its required fields; set the others with the setters.
-    pub fn new(charging_mode: impl Into<String>) -> Self {
-        Self {
-            charging_mode: charging_mode.into(),
-            resource_id_list: None,
-        }
+    /// An empty `CreateWebTamperProtectionConfigRequestBodyQuotaInfo`: set its fields by name with
+    /// the setters. The fields marked required must be set before a request carrying it is sent;
+    /// the operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
-        self.charging_mode = value.into();
+    /// Billing mode. Required.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyQuotaInfoChargingMode>,
+    ) -> Self {
+        self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_id_list`.
+    /// Quota IDs, at most 10. If empty, quotas are chosen at random.
     ///
     /// Appends one item; call again for more.
     pub fn resource_id_list(mut self, value: impl Into<String>) -> Self {
@@ -39,5 +43,15 @@ impl CreateWebTamperProtectionConfigRequestBodyQuotaInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.charging_mode.is_none() {
+            return Some("charging_mode".to_owned());
+        }
+        None
     }
 }

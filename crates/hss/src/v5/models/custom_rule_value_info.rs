@@ -2,62 +2,83 @@
 
 use serde::Serialize;
 
-/// The `CustomRuleValueInfo` model of the HSS API.
+/// Settings of the custom rule.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CustomRuleValueInfo {
-    /// `rule_type` JSON property. Required.
-    pub rule_type: String,
-    /// `hash_type` JSON property. Required.
-    pub hash_type: String,
-    /// `auto_block` JSON property. Required.
-    pub auto_block: i64,
-    /// `rule_values` JSON property. Required.
-    pub rule_values: Vec<String>,
+    /// Rule type. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_type: Option<super::CustomRuleValueInfoRuleType>,
+    /// Hash algorithm. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash_type: Option<super::HashType>,
+    /// Whether alarms are blocked automatically. Required. Required.
+    ///
+    /// Values: `0`: Not blocked automatically; `1`: Blocked automatically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_block: Option<i64>,
+    /// Rule values, 1 to 1000 items. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_values: Option<Vec<String>>,
 }
 
 impl CustomRuleValueInfo {
-    /// A `CustomRuleValueInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        rule_type: impl Into<String>,
-        hash_type: impl Into<String>,
-        auto_block: impl Into<i64>,
-        rule_values: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            rule_type: rule_type.into(),
-            hash_type: hash_type.into(),
-            auto_block: auto_block.into(),
-            rule_values: rule_values.into(),
-        }
+    /// An empty `CustomRuleValueInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
-        self.rule_type = value.into();
+    /// Rule type. Required. Required.
+    pub fn rule_type(mut self, value: impl Into<super::CustomRuleValueInfoRuleType>) -> Self {
+        self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `hash_type`.
-    pub fn hash_type(mut self, value: impl Into<String>) -> Self {
-        self.hash_type = value.into();
+    /// Hash algorithm. Required. Required.
+    pub fn hash_type(mut self, value: impl Into<super::HashType>) -> Self {
+        self.hash_type = Some(value.into());
         self
     }
 
-    /// Sets `auto_block`.
+    /// Whether alarms are blocked automatically. Required. Required.
+    ///
+    /// Values: `0`: Not blocked automatically; `1`: Blocked automatically.
     pub fn auto_block(mut self, value: impl Into<i64>) -> Self {
-        self.auto_block = value.into();
+        self.auto_block = Some(value.into());
         self
     }
 
-    /// Sets `rule_values`.
+    /// Rule values, 1 to 1000 items. Required. Required.
     ///
     /// Appends one item; call again for more.
     pub fn rule_values(mut self, value: impl Into<String>) -> Self {
-        self.rule_values.push(value.into());
+        self.rule_values
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.rule_type.is_none() {
+            return Some("rule_type".to_owned());
+        }
+        if self.hash_type.is_none() {
+            return Some("hash_type".to_owned());
+        }
+        if self.auto_block.is_none() {
+            return Some("auto_block".to_owned());
+        }
+        if self.rule_values.is_none() {
+            return Some("rule_values".to_owned());
+        }
+        None
     }
 }

@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `CveInfo` model of the HSS API.
+/// CVEs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CveInfo {
-    /// `cve_id` JSON property.
+    /// CVE ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
-    /// `cvss_score` JSON property.
+    /// CVSS score.
+    ///
+    /// Range: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_score: Option<f64>,
-    /// `publish_time` JSON property.
+    /// Publication time of the CVE, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 3857960855552.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_time: Option<i64>,
-    /// `description` JSON property.
+    /// Description of the CVE.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl CveInfo {
-    /// An empty `CveInfo`; set its fields with the setters.
+    /// An empty `CveInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self
     }
 
-    /// Sets `cvss_score`.
+    /// CVSS score.
+    ///
+    /// Range: 0 to 100.
     pub fn cvss_score(mut self, value: impl Into<f64>) -> Self {
         self.cvss_score = Some(value.into());
         self
     }
 
-    /// Sets `publish_time`.
+    /// Publication time of the CVE, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 3857960855552.
     pub fn publish_time(mut self, value: impl Into<i64>) -> Self {
         self.publish_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the CVE.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

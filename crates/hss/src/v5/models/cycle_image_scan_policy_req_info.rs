@@ -2,85 +2,131 @@
 
 use serde::Serialize;
 
-/// The `CycleImageScanPolicyReqInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CycleImageScanPolicyReqInfo {
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
-    /// `scan_cycle` JSON property. Required.
-    pub scan_cycle: i64,
-    /// `scan_scope` JSON property. Required.
-    pub scan_scope: i64,
-    /// `rate_limit` JSON property. Required.
-    pub rate_limit: i64,
-    /// `time_scope` JSON property. Required.
-    pub time_scope: i64,
-    /// `registry_info` JSON property. Required.
-    pub registry_info: Vec<super::CycleImageScanPolicyReqInfoRegistryInfo>,
+    /// Whether the scheduled scan policy is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Scheduled scan cycle, in days. Required.
+    ///
+    /// Values: `14`: Every two weeks; `3`: Every three days; `7`: Every week.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_cycle: Option<i64>,
+    /// Risk types to scan, as a bit mask. Required.
+    ///
+    /// Values: `0`: None; `0x0000000f`: Software compliance; `0x000000f0`: Sensitive information;
+    /// `0x00000f00`: Malicious files; `0x0000f000`: Baseline checks; `0x000f0000`: Vulnerabilities;
+    /// `0x7fffffff`: All.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_scope: Option<i64>,
+    /// Scan rate limit, in images per hour. `0` means unlimited. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<i64>,
+    /// Time range of images to scan, in days. Required.
+    ///
+    /// Values: `0`: All images; `1`: Last day; `3`: Last 3 days; `7`: Last 7 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_scope: Option<i64>,
+    /// Image repositories. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_info: Option<Vec<super::CycleImageScanPolicyReqInfoRegistryInfo>>,
 }
 
 impl CycleImageScanPolicyReqInfo {
-    /// A `CycleImageScanPolicyReqInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        enabled: impl Into<bool>,
-        scan_cycle: impl Into<i64>,
-        scan_scope: impl Into<i64>,
-        rate_limit: impl Into<i64>,
-        time_scope: impl Into<i64>,
-        registry_info: impl Into<Vec<super::CycleImageScanPolicyReqInfoRegistryInfo>>,
-    ) -> Self {
-        Self {
-            enabled: enabled.into(),
-            scan_cycle: scan_cycle.into(),
-            scan_scope: scan_scope.into(),
-            rate_limit: rate_limit.into(),
-            time_scope: time_scope.into(),
-            registry_info: registry_info.into(),
-        }
+    /// An empty `CycleImageScanPolicyReqInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether the scheduled scan policy is enabled. Required.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `scan_cycle`.
+    /// Scheduled scan cycle, in days. Required.
+    ///
+    /// Values: `14`: Every two weeks; `3`: Every three days; `7`: Every week.
     pub fn scan_cycle(mut self, value: impl Into<i64>) -> Self {
-        self.scan_cycle = value.into();
+        self.scan_cycle = Some(value.into());
         self
     }
 
-    /// Sets `scan_scope`.
+    /// Risk types to scan, as a bit mask. Required.
+    ///
+    /// Values: `0`: None; `0x0000000f`: Software compliance; `0x000000f0`: Sensitive information;
+    /// `0x00000f00`: Malicious files; `0x0000f000`: Baseline checks; `0x000f0000`: Vulnerabilities;
+    /// `0x7fffffff`: All.
     pub fn scan_scope(mut self, value: impl Into<i64>) -> Self {
-        self.scan_scope = value.into();
+        self.scan_scope = Some(value.into());
         self
     }
 
-    /// Sets `rate_limit`.
+    /// Scan rate limit, in images per hour. `0` means unlimited. Required.
     pub fn rate_limit(mut self, value: impl Into<i64>) -> Self {
-        self.rate_limit = value.into();
+        self.rate_limit = Some(value.into());
         self
     }
 
-    /// Sets `time_scope`.
+    /// Time range of images to scan, in days. Required.
+    ///
+    /// Values: `0`: All images; `1`: Last day; `3`: Last 3 days; `7`: Last 7 days.
     pub fn time_scope(mut self, value: impl Into<i64>) -> Self {
-        self.time_scope = value.into();
+        self.time_scope = Some(value.into());
         self
     }
 
-    /// Sets `registry_info`.
+    /// Image repositories. Required.
     ///
     /// Appends one item; call again for more.
     pub fn registry_info(
         mut self,
         value: impl Into<super::CycleImageScanPolicyReqInfoRegistryInfo>,
     ) -> Self {
-        self.registry_info.push(value.into());
+        self.registry_info
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        if self.scan_cycle.is_none() {
+            return Some("scan_cycle".to_owned());
+        }
+        if self.scan_scope.is_none() {
+            return Some("scan_scope".to_owned());
+        }
+        if self.rate_limit.is_none() {
+            return Some("rate_limit".to_owned());
+        }
+        if self.time_scope.is_none() {
+            return Some("time_scope".to_owned());
+        }
+        if self.registry_info.is_none() {
+            return Some("registry_info".to_owned());
+        }
+        if let Some(path) = self.registry_info.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("registry_info[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,50 +2,71 @@
 
 use serde::Serialize;
 
-/// The `CycleImageScanPolicyReqInfoRegistryInfo` model of the HSS API.
+/// Image repositories.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CycleImageScanPolicyReqInfoRegistryInfo {
-    /// `registry_id` JSON property. Required.
-    pub registry_id: String,
-    /// `registry_name` JSON property. Required.
-    pub registry_name: String,
-    /// `registry_type` JSON property. Required.
-    pub registry_type: String,
+    /// Image repository ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_id: Option<String>,
+    /// Image repository name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_name: Option<String>,
+    /// Image repository type. Required.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry_type: Option<String>,
 }
 
 impl CycleImageScanPolicyReqInfoRegistryInfo {
-    /// A `CycleImageScanPolicyReqInfoRegistryInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        registry_id: impl Into<String>,
-        registry_name: impl Into<String>,
-        registry_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            registry_id: registry_id.into(),
-            registry_name: registry_name.into(),
-            registry_type: registry_type.into(),
-        }
+    /// An empty `CycleImageScanPolicyReqInfoRegistryInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `registry_id`.
+    /// Image repository ID. Required.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
-        self.registry_id = value.into();
+        self.registry_id = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name. Required.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
-        self.registry_name = value.into();
+        self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
+    /// Image repository type. Required.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
     pub fn registry_type(mut self, value: impl Into<String>) -> Self {
-        self.registry_type = value.into();
+        self.registry_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.registry_id.is_none() {
+            return Some("registry_id".to_owned());
+        }
+        if self.registry_name.is_none() {
+            return Some("registry_name".to_owned());
+        }
+        if self.registry_type.is_none() {
+            return Some("registry_type".to_owned());
+        }
+        None
     }
 }

@@ -2,100 +2,136 @@
 
 use serde::Deserialize;
 
-/// The `DaemonSetInfo` model of the HSS API.
+/// Basic information about the DaemonSets.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DaemonSetInfo {
-    /// `name` JSON property.
+    /// DaemonSet name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Namespace name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// ID of the cluster the DaemonSet belongs to, as a UUID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Deployment type of the cluster the DaemonSet belongs to, distinguishing cloud vendors and
+    /// deployment modes.
+    ///
+    /// Values: `ali`: Alibaba Cloud cluster; `aws`: AWS cluster; `azure`: Microsoft Azure cluster;
+    /// `cce`: CCE cluster; `k8s`: Native Kubernetes cluster; `self_built_hw`: Self-built cluster on
+    /// Huawei Cloud; `self_built_idc`: Self-built cluster in an on-premises data center; `tencent`:
+    /// Tencent Cloud cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `status` JSON property.
+    /// Running status of the DaemonSet.
+    ///
+    /// Values: `Failed`: Abnormal; `Running`: Running normally.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `pods_num` JSON property.
+    /// Total number of pods of the DaemonSet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pods_num: Option<i64>,
-    /// `image_name` JSON property.
+    /// Full name of the container image used by the DaemonSet, including the repository, image name
+    /// and tag.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `match_labels` JSON property.
+    /// Labels that Kubernetes uses to associate the DaemonSet with its pods. Each item has a label
+    /// name (`key`) and value (`val`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_labels: Option<Vec<super::LabelInfo>>,
-    /// `create_time` JSON property.
+    /// Time the DaemonSet was created, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 
 impl DaemonSetInfo {
-    /// An empty `DaemonSetInfo`; set its fields with the setters.
+    /// An empty `DaemonSetInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// DaemonSet name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Namespace name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// ID of the cluster the DaemonSet belongs to, as a UUID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
+    /// Deployment type of the cluster the DaemonSet belongs to, distinguishing cloud vendors and
+    /// deployment modes.
+    ///
+    /// Values: `ali`: Alibaba Cloud cluster; `aws`: AWS cluster; `azure`: Microsoft Azure cluster;
+    /// `cce`: CCE cluster; `k8s`: Native Kubernetes cluster; `self_built_hw`: Self-built cluster on
+    /// Huawei Cloud; `self_built_idc`: Self-built cluster in an on-premises data center; `tencent`:
+    /// Tencent Cloud cluster.
     pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Running status of the DaemonSet.
+    ///
+    /// Values: `Failed`: Abnormal; `Running`: Running normally.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `pods_num`.
+    /// Total number of pods of the DaemonSet.
     pub fn pods_num(mut self, value: impl Into<i64>) -> Self {
         self.pods_num = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Full name of the container image used by the DaemonSet, including the repository, image name
+    /// and tag.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `match_labels`.
+    /// Labels that Kubernetes uses to associate the DaemonSet with its pods. Each item has a label
+    /// name (`key`) and value (`val`).
     ///
     /// Appends one item; call again for more.
     pub fn match_labels(mut self, value: impl Into<super::LabelInfo>) -> Self {
@@ -105,7 +141,7 @@ impl DaemonSetInfo {
         self
     }
 
-    /// Sets `create_time`.
+    /// Time the DaemonSet was created, as Unix time in milliseconds.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self

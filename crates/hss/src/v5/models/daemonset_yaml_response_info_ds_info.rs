@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `DaemonsetYamlResponseInfoDsInfo` model of the HSS API.
+/// DaemonSet information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DaemonsetYamlResponseInfoDsInfo {
-    /// `desired_num` JSON property.
+    /// Desired number of DaemonSet pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desired_num: Option<i64>,
-    /// `current_num` JSON property.
+    /// Current number of DaemonSet pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_num: Option<i64>,
-    /// `ready_num` JSON property.
+    /// Number of ready pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_num: Option<i64>,
 }
 
 impl DaemonsetYamlResponseInfoDsInfo {
-    /// An empty `DaemonsetYamlResponseInfoDsInfo`; set its fields with the setters.
+    /// An empty `DaemonsetYamlResponseInfoDsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `desired_num`.
+    /// Desired number of DaemonSet pods.
     pub fn desired_num(mut self, value: impl Into<i64>) -> Self {
         self.desired_num = Some(value.into());
         self
     }
 
-    /// Sets `current_num`.
+    /// Current number of DaemonSet pods.
     pub fn current_num(mut self, value: impl Into<i64>) -> Self {
         self.current_num = Some(value.into());
         self
     }
 
-    /// Sets `ready_num`.
+    /// Number of ready pods.
     pub fn ready_num(mut self, value: impl Into<i64>) -> Self {
         self.ready_num = Some(value.into());
         self

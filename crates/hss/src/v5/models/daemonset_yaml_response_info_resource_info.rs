@@ -2,43 +2,54 @@
 
 use serde::Deserialize;
 
-/// The `DaemonsetYamlResponseInfoResourceInfo` model of the HSS API.
+/// Resource information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DaemonsetYamlResponseInfoResourceInfo {
-    /// `mode` JSON property.
+    /// Resource limit mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// `cpu_limit` JSON property.
+    pub mode: Option<super::BatchUpdateClusterResourceRequestBodyMode>,
+    /// CPU limit.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<String>,
-    /// `mem_limit` JSON property.
+    /// Memory limit.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mem_limit: Option<String>,
 }
 
 impl DaemonsetYamlResponseInfoResourceInfo {
-    /// An empty `DaemonsetYamlResponseInfoResourceInfo`; set its fields with the setters.
+    /// An empty `DaemonsetYamlResponseInfoResourceInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `mode`.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    /// Resource limit mode.
+    pub fn mode(
+        mut self,
+        value: impl Into<super::BatchUpdateClusterResourceRequestBodyMode>,
+    ) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// CPU limit.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cpu_limit(mut self, value: impl Into<String>) -> Self {
         self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `mem_limit`.
+    /// Memory limit.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn mem_limit(mut self, value: impl Into<String>) -> Self {
         self.mem_limit = Some(value.into());
         self

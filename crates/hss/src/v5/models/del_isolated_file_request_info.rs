@@ -2,60 +2,93 @@
 
 use serde::Serialize;
 
-/// The `DelIsolatedFileRequestInfo` model of the HSS API.
+/// Isolated files to delete.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DelIsolatedFileRequestInfo {
-    /// `host_id` JSON property. Required.
-    pub host_id: String,
-    /// `file_hash` JSON property. Required.
-    pub file_hash: String,
-    /// `file_path` JSON property. Required.
-    pub file_path: String,
-    /// `file_attr` JSON property. Required.
-    pub file_attr: String,
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// Hash of the file. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_hash: Option<String>,
+    /// File path. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_path: Option<String>,
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    /// Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_attr: Option<String>,
 }
 
 impl DelIsolatedFileRequestInfo {
-    /// A `DelIsolatedFileRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        host_id: impl Into<String>,
-        file_hash: impl Into<String>,
-        file_path: impl Into<String>,
-        file_attr: impl Into<String>,
-    ) -> Self {
-        Self {
-            host_id: host_id.into(),
-            file_hash: file_hash.into(),
-            file_path: file_path.into(),
-            file_attr: file_attr.into(),
-        }
+    /// An empty `DelIsolatedFileRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.host_id = value.into();
+        self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// Hash of the file. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
-        self.file_hash = value.into();
+        self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
-        self.file_path = value.into();
+        self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_attr`.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    /// Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_attr(mut self, value: impl Into<String>) -> Self {
-        self.file_attr = value.into();
+        self.file_attr = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id.is_none() {
+            return Some("host_id".to_owned());
+        }
+        if self.file_hash.is_none() {
+            return Some("file_hash".to_owned());
+        }
+        if self.file_path.is_none() {
+            return Some("file_path".to_owned());
+        }
+        if self.file_attr.is_none() {
+            return Some("file_attr".to_owned());
+        }
+        None
     }
 }

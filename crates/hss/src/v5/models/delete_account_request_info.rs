@@ -2,50 +2,63 @@
 
 use serde::Serialize;
 
-/// The `DeleteAccountRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteAccountRequestInfo {
-    /// `organization_id` JSON property. Required.
-    pub organization_id: String,
-    /// `account_id` JSON property. Required.
-    pub account_id: String,
-    /// `project_id` JSON property. Required.
-    pub project_id: String,
+    /// Organization ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    /// Account ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// Project ID of the tenant. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
 }
 
 impl DeleteAccountRequestInfo {
-    /// A `DeleteAccountRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        organization_id: impl Into<String>,
-        account_id: impl Into<String>,
-        project_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            organization_id: organization_id.into(),
-            account_id: account_id.into(),
-            project_id: project_id.into(),
-        }
+    /// An empty `DeleteAccountRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `organization_id`.
+    /// Organization ID. Required.
     pub fn organization_id(mut self, value: impl Into<String>) -> Self {
-        self.organization_id = value.into();
+        self.organization_id = Some(value.into());
         self
     }
 
-    /// Sets `account_id`.
+    /// Account ID. Required.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
-        self.account_id = value.into();
+        self.account_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// Project ID of the tenant. Required.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
+        self.project_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.organization_id.is_none() {
+            return Some("organization_id".to_owned());
+        }
+        if self.account_id.is_none() {
+            return Some("account_id".to_owned());
+        }
+        if self.project_id.is_none() {
+            return Some("project_id".to_owned());
+        }
+        None
     }
 }

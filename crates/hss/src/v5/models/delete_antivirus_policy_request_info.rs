@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `DeleteAntivirusPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteAntivirusPolicyRequestInfo {
-    /// `policy_ids` JSON property.
+    /// Policy IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
 }
 
 impl DeleteAntivirusPolicyRequestInfo {
-    /// An empty `DeleteAntivirusPolicyRequestInfo`; set its fields with the setters.
+    /// An empty `DeleteAntivirusPolicyRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_ids`.
+    /// Policy IDs.
     ///
     /// Appends one item; call again for more.
     pub fn policy_ids(mut self, value: impl Into<String>) -> Self {

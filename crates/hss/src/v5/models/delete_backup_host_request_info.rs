@@ -2,30 +2,47 @@
 
 use serde::Serialize;
 
-/// The `DeleteBackupHostRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteBackupHostRequestInfo {
-    /// `backup_host_id_list` JSON property. Required.
-    pub backup_host_id_list: Vec<String>,
+    /// IDs of the backup servers to delete. At most 100 items. Each must be a running backup
+    /// server: call ListBackupHostsInfo and use a `backup_host_id` whose `backup_host_status` is
+    /// `1`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_host_id_list: Option<Vec<String>>,
 }
 
 impl DeleteBackupHostRequestInfo {
-    /// A `DeleteBackupHostRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(backup_host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            backup_host_id_list: backup_host_id_list.into(),
-        }
+    /// An empty `DeleteBackupHostRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `backup_host_id_list`.
+    /// IDs of the backup servers to delete. At most 100 items. Each must be a running backup
+    /// server: call ListBackupHostsInfo and use a `backup_host_id` whose `backup_host_status` is
+    /// `1`. Required.
     ///
     /// Appends one item; call again for more.
     pub fn backup_host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.backup_host_id_list.push(value.into());
+        self.backup_host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.backup_host_id_list.is_none() {
+            return Some("backup_host_id_list".to_owned());
+        }
+        None
     }
 }

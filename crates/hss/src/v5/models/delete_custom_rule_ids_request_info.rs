@@ -2,30 +2,43 @@
 
 use serde::Serialize;
 
-/// The `DeleteCustomRuleIdsRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteCustomRuleIdsRequestInfo {
-    /// `rule_id_list` JSON property. Required.
-    pub rule_id_list: Vec<String>,
+    /// Rule IDs, 1 to 1000 items. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id_list: Option<Vec<String>>,
 }
 
 impl DeleteCustomRuleIdsRequestInfo {
-    /// A `DeleteCustomRuleIdsRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(rule_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            rule_id_list: rule_id_list.into(),
-        }
+    /// An empty `DeleteCustomRuleIdsRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `rule_id_list`.
+    /// Rule IDs, 1 to 1000 items. Required. Required.
     ///
     /// Appends one item; call again for more.
     pub fn rule_id_list(mut self, value: impl Into<String>) -> Self {
-        self.rule_id_list.push(value.into());
+        self.rule_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.rule_id_list.is_none() {
+            return Some("rule_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `DeleteImageWhiteListsRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteImageWhiteListsRequestBody {
-    /// `ids` JSON property.
+    /// IDs of the whitelists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
 
 impl DeleteImageWhiteListsRequestBody {
-    /// An empty `DeleteImageWhiteListsRequestBody`; set its fields with the setters.
+    /// An empty `DeleteImageWhiteListsRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `ids`.
+    /// IDs of the whitelists.
     ///
     /// Appends one item; call again for more.
     pub fn ids(mut self, value: impl Into<String>) -> Self {

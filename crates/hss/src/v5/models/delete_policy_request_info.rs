@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `DeletePolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeletePolicyRequestInfo {
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
+    /// Policy name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// Policy ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
 }
 
 impl DeletePolicyRequestInfo {
-    /// A `DeletePolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(policy_name: impl Into<String>, policy_id: impl Into<String>) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            policy_id: policy_id.into(),
-        }
+    /// An empty `DeletePolicyRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        None
     }
 }

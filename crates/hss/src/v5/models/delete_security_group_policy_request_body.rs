@@ -2,30 +2,52 @@
 
 use serde::Serialize;
 
-/// The `DeleteSecurityGroupPolicyRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupPolicyRequestBody {
-    /// `policies` JSON property. Required.
-    pub policies: Vec<super::DeletedPolicy>,
+    /// Security group policies to delete. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<super::DeletedPolicy>>,
 }
 
 impl DeleteSecurityGroupPolicyRequestBody {
-    /// A `DeleteSecurityGroupPolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(policies: impl Into<Vec<super::DeletedPolicy>>) -> Self {
-        Self {
-            policies: policies.into(),
-        }
+    /// An empty `DeleteSecurityGroupPolicyRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policies`.
+    /// Security group policies to delete. Required.
     ///
     /// Appends one item; call again for more.
     pub fn policies(mut self, value: impl Into<super::DeletedPolicy>) -> Self {
-        self.policies.push(value.into());
+        self.policies
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policies.is_none() {
+            return Some("policies".to_owned());
+        }
+        if let Some(path) = self.policies.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("policies[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

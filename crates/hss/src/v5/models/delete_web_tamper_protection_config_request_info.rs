@@ -2,34 +2,38 @@
 
 use serde::Serialize;
 
-/// The `DeleteWebTamperProtectionConfigRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteWebTamperProtectionConfigRequestInfo {
-    /// `type` JSON property.
+    /// Type of web tamper protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `protection_config_id_list` JSON property.
+    pub r#type: Option<super::CreateWebTamperProtectionConfigRequestBodyType>,
+    /// Protection configuration IDs, at most 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_config_id_list: Option<Vec<String>>,
 }
 
 impl DeleteWebTamperProtectionConfigRequestInfo {
-    /// An empty `DeleteWebTamperProtectionConfigRequestInfo`; set its fields with the setters.
+    /// An empty `DeleteWebTamperProtectionConfigRequestInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of web tamper protection.
+    pub fn r#type(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyType>,
+    ) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `protection_config_id_list`.
+    /// Protection configuration IDs, at most 100.
     ///
     /// Appends one item; call again for more.
     pub fn protection_config_id_list(mut self, value: impl Into<String>) -> Self {

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `DeployTemplateInfoScheduleInfo` model of the HSS API.
+/// Scheduling settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeployTemplateInfoScheduleInfo {
-    /// `node_selector` JSON property.
+    /// Node selector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<Vec<String>>,
-    /// `pod_tolerances` JSON property.
+    /// Pod tolerations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_tolerances: Option<Vec<String>>,
 }
 
 impl DeployTemplateInfoScheduleInfo {
-    /// An empty `DeployTemplateInfoScheduleInfo`; set its fields with the setters.
+    /// An empty `DeployTemplateInfoScheduleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `node_selector`.
+    /// Node selector.
     ///
     /// Appends one item; call again for more.
     pub fn node_selector(mut self, value: impl Into<String>) -> Self {
@@ -33,7 +33,7 @@ impl DeployTemplateInfoScheduleInfo {
         self
     }
 
-    /// Sets `pod_tolerances`.
+    /// Pod tolerations.
     ///
     /// Appends one item; call again for more.
     pub fn pod_tolerances(mut self, value: impl Into<String>) -> Self {

@@ -2,43 +2,51 @@
 
 use serde::Deserialize;
 
-/// The `Dictionary` model of the HSS API.
+/// Dictionary items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Dictionary {
-    /// `code` JSON property.
+    /// Dictionary code.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `value` JSON property.
+    /// Dictionary value (single value).
+    ///
+    /// Length: 1 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `values` JSON property.
+    /// Dictionary values (multiple values).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
 impl Dictionary {
-    /// An empty `Dictionary`; set its fields with the setters.
+    /// An empty `Dictionary`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Dictionary code.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Dictionary value (single value).
+    ///
+    /// Length: 1 to 65535 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `values`.
+    /// Dictionary values (multiple values).
     ///
     /// Appends one item; call again for more.
     pub fn values(mut self, value: impl Into<String>) -> Self {

@@ -2,40 +2,78 @@
 
 use serde::Serialize;
 
-/// The `DownloadAssetFileRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DownloadAssetFileRequestBody {
-    /// `search_param` JSON property.
+    /// Query conditions as a JSON string, such as `{"port_string": "8080"}`. The JSON uses the
+    /// request parameters of the matching asset API: `users` (/v5/{project_id}/asset/users),
+    /// `auto_launch` (/asset/auto-launchs), `database`, `web_cms` and `web_service`
+    /// (/asset/web-app-and-services), `jar_package` (/asset/midwares/detail), `port`
+    /// (/asset/ports/detail), `process` (/asset/processes/detail), `web_framework`
+    /// (/asset/host/web-framework), `web_site` (/asset/host/web-site), `app` (/asset/apps),
+    /// `kernel_module` (/asset/host/kernel-module).
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_param: Option<String>,
-    /// `export_headers` JSON property. Required.
-    pub export_headers: Vec<Vec<String>>,
+    /// Header row of the exported data, in the format
+    /// `[[field1, header1], [field2, header2], ...]`. Every asset type has `host_name` and
+    /// `host_ip`; other fields depend on the asset type (for example `user_name` and
+    /// `login_permission` for accounts, `port` and `laddr` for ports, `app_name` and `version` for
+    /// software, `srcversion` and `mtime` for kernel modules), and most types also offer
+    /// `container_id` and `container_name`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_headers: Option<Vec<Vec<String>>>,
 }
 
 impl DownloadAssetFileRequestBody {
-    /// A `DownloadAssetFileRequestBody` with its required fields; set the others with the setters.
-    pub fn new(export_headers: impl Into<Vec<Vec<String>>>) -> Self {
-        Self {
-            search_param: None,
-            export_headers: export_headers.into(),
-        }
+    /// An empty `DownloadAssetFileRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `search_param`.
+    /// Query conditions as a JSON string, such as `{"port_string": "8080"}`. The JSON uses the
+    /// request parameters of the matching asset API: `users` (/v5/{project_id}/asset/users),
+    /// `auto_launch` (/asset/auto-launchs), `database`, `web_cms` and `web_service`
+    /// (/asset/web-app-and-services), `jar_package` (/asset/midwares/detail), `port`
+    /// (/asset/ports/detail), `process` (/asset/processes/detail), `web_framework`
+    /// (/asset/host/web-framework), `web_site` (/asset/host/web-site), `app` (/asset/apps),
+    /// `kernel_module` (/asset/host/kernel-module).
+    ///
+    /// Length: 0 to 128 characters.
     pub fn search_param(mut self, value: impl Into<String>) -> Self {
         self.search_param = Some(value.into());
         self
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the exported data, in the format
+    /// `[[field1, header1], [field2, header2], ...]`. Every asset type has `host_name` and
+    /// `host_ip`; other fields depend on the asset type (for example `user_name` and
+    /// `login_permission` for accounts, `port` and `laddr` for ports, `app_name` and `version` for
+    /// software, `srcversion` and `mtime` for kernel modules), and most types also offer
+    /// `container_id` and `container_name`. Required.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_headers.push(value.into());
+        self.export_headers
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_headers.is_none() {
+            return Some("export_headers".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `EventAttCkDetailResponseInfo` model of the HSS API.
+/// Details by attack stage.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventAttCkDetailResponseInfo {
-    /// `att_ck` JSON property.
+    /// Name of the attack stage, in Chinese or English depending on the console language.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub att_ck: Option<String>,
-    /// `num` JSON property.
+    /// Count.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl EventAttCkDetailResponseInfo {
-    /// An empty `EventAttCkDetailResponseInfo`; set its fields with the setters.
+    /// An empty `EventAttCkDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `att_ck`.
+    /// Name of the attack stage, in Chinese or English depending on the console language.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn att_ck(mut self, value: impl Into<String>) -> Self {
         self.att_ck = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Count.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

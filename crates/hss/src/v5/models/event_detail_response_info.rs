@@ -2,115 +2,151 @@
 
 use serde::Deserialize;
 
-/// The `EventDetailResponseInfo` model of the HSS API.
+/// Operation details (not shown in the console).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventDetailResponseInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `process_pid` JSON property.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_pid: Option<i64>,
-    /// `is_parent` JSON property.
+    /// Whether the process is a parent process.
+    ///
+    /// Values: `false`: Not a parent process; `true`: Parent process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_parent: Option<bool>,
-    /// `file_hash` JSON property.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
-    /// `file_path` JSON property.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `file_attr` JSON property.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_attr: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `login_ip` JSON property.
+    /// Source IP address of the login.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_ip: Option<String>,
-    /// `login_user_name` JSON property.
+    /// Login user name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_user_name: Option<String>,
-    /// `keyword` JSON property.
+    /// Alarm event keyword. Used only for the alarm whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
-    /// `hash` JSON property.
+    /// Hash of the alarm event. Used only for the alarm whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
 }
 
 impl EventDetailResponseInfo {
-    /// An empty `EventDetailResponseInfo`; set its fields with the setters.
+    /// An empty `EventDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `process_pid`.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_pid(mut self, value: impl Into<i64>) -> Self {
         self.process_pid = Some(value.into());
         self
     }
 
-    /// Sets `is_parent`.
+    /// Whether the process is a parent process.
+    ///
+    /// Values: `false`: Not a parent process; `true`: Parent process.
     pub fn is_parent(mut self, value: impl Into<bool>) -> Self {
         self.is_parent = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
         self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_attr`.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_attr(mut self, value: impl Into<String>) -> Self {
         self.file_attr = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_ip`.
+    /// Source IP address of the login.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_ip(mut self, value: impl Into<String>) -> Self {
         self.login_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_user_name`.
+    /// Login user name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_user_name(mut self, value: impl Into<String>) -> Self {
         self.login_user_name = Some(value.into());
         self
     }
 
-    /// Sets `keyword`.
+    /// Alarm event keyword. Used only for the alarm whitelist.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// Hash of the alarm event. Used only for the alarm whitelist.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self

@@ -2,73 +2,73 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfo` model of the HSS API.
+/// Forensic information of the event.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfo {
-    /// `occur_time` JSON property.
+    /// Time of occurrence, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `file_forensic_list` JSON property.
+    /// File forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_forensic_list: Option<Vec<super::FileForensicInfo>>,
-    /// `process_chain_forensic` JSON property.
+    /// Process chain forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_chain_forensic: Option<Vec<Vec<super::ProcessForensicInfo>>>,
-    /// `network_forensic` JSON property.
+    /// Network forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_forensic: Option<super::EventForensicInfoNetworkForensic>,
-    /// `user_forensic` JSON property.
+    /// Forensic information about the user involved in the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_forensic: Option<super::EventForensicInfoUserForensic>,
-    /// `registry_forensic` JSON property.
+    /// Registry forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_forensic: Option<super::EventForensicInfoRegistryForensic>,
-    /// `abnormal_login_forensic` JSON property.
+    /// Forensic details of an abnormal login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abnormal_login_forensic: Option<super::EventForensicInfoAbnormalLoginForensic>,
-    /// `container_forensic` JSON property.
+    /// Forensic details of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_forensic: Option<super::EventForensicInfoContainerForensic>,
-    /// `malware_forensic` JSON property.
+    /// Malware forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_forensic: Option<super::EventForensicInfoMalwareForensic>,
-    /// `auto_launch_forensic` JSON property.
+    /// Forensic details of the auto-started item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_launch_forensic: Option<super::EventForensicInfoAutoLaunchForensic>,
-    /// `kernel_forensic_list` JSON property.
+    /// Kernel forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_forensic_list: Option<Vec<super::KernelForensicInfo>>,
-    /// `geo_forensic` JSON property.
+    /// Geolocation forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo_forensic: Option<super::EventForensicInfoGeoForensic>,
-    /// `stack_forensic` JSON property.
+    /// Stack forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stack_forensic: Option<super::EventForensicInfoStackForensic>,
-    /// `image_block_forensic` JSON property.
+    /// Forensic information about the blocked image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_block_forensic: Option<super::EventForensicInfoImageBlockForensic>,
-    /// `honey_forensic` JSON property.
+    /// Honeypot forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub honey_forensic: Option<Vec<super::HoneyForensicInfo>>,
 }
 
 impl EventForensicInfo {
-    /// An empty `EventForensicInfo`; set its fields with the setters.
+    /// An empty `EventForensicInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `file_forensic_list`.
+    /// File forensic information.
     ///
     /// Appends one item; call again for more.
     pub fn file_forensic_list(mut self, value: impl Into<super::FileForensicInfo>) -> Self {
@@ -78,7 +78,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `process_chain_forensic`.
+    /// Process chain forensic information.
     ///
     /// Appends one item; call again for more.
     pub fn process_chain_forensic(
@@ -91,7 +91,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `network_forensic`.
+    /// Network forensic information.
     pub fn network_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoNetworkForensic>,
@@ -100,13 +100,13 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `user_forensic`.
+    /// Forensic information about the user involved in the event.
     pub fn user_forensic(mut self, value: impl Into<super::EventForensicInfoUserForensic>) -> Self {
         self.user_forensic = Some(value.into());
         self
     }
 
-    /// Sets `registry_forensic`.
+    /// Registry forensic information.
     pub fn registry_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoRegistryForensic>,
@@ -115,7 +115,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `abnormal_login_forensic`.
+    /// Forensic details of an abnormal login.
     pub fn abnormal_login_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoAbnormalLoginForensic>,
@@ -124,7 +124,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `container_forensic`.
+    /// Forensic details of the container.
     pub fn container_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoContainerForensic>,
@@ -133,7 +133,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `malware_forensic`.
+    /// Malware forensic information.
     pub fn malware_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoMalwareForensic>,
@@ -142,7 +142,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `auto_launch_forensic`.
+    /// Forensic details of the auto-started item.
     pub fn auto_launch_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoAutoLaunchForensic>,
@@ -151,7 +151,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `kernel_forensic_list`.
+    /// Kernel forensic information.
     ///
     /// Appends one item; call again for more.
     pub fn kernel_forensic_list(mut self, value: impl Into<super::KernelForensicInfo>) -> Self {
@@ -161,13 +161,13 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `geo_forensic`.
+    /// Geolocation forensic information.
     pub fn geo_forensic(mut self, value: impl Into<super::EventForensicInfoGeoForensic>) -> Self {
         self.geo_forensic = Some(value.into());
         self
     }
 
-    /// Sets `stack_forensic`.
+    /// Stack forensic information.
     pub fn stack_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoStackForensic>,
@@ -176,7 +176,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `image_block_forensic`.
+    /// Forensic information about the blocked image.
     pub fn image_block_forensic(
         mut self,
         value: impl Into<super::EventForensicInfoImageBlockForensic>,
@@ -185,7 +185,7 @@ impl EventForensicInfo {
         self
     }
 
-    /// Sets `honey_forensic`.
+    /// Honeypot forensic information.
     ///
     /// Appends one item; call again for more.
     pub fn honey_forensic(mut self, value: impl Into<super::HoneyForensicInfo>) -> Self {

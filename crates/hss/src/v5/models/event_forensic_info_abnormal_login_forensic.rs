@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoAbnormalLoginForensic` model of the HSS API.
+/// Forensic details of an abnormal login.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoAbnormalLoginForensic {
-    /// `ip` JSON property.
+    /// IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// `user` JSON property.
+    /// User that logged in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    /// `country` JSON property.
+    /// Country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
-    /// `sub_division` JSON property.
+    /// Province (subdivision) of the login source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_division: Option<String>,
-    /// `city` JSON property.
+    /// City.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    /// `city_id` JSON property.
+    /// City ID of the login source, mapped to a place name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city_id: Option<i64>,
 }
 
 impl EventForensicInfoAbnormalLoginForensic {
-    /// An empty `EventForensicInfoAbnormalLoginForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoAbnormalLoginForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `ip`.
+    /// IP address.
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.ip = Some(value.into());
         self
     }
 
-    /// Sets `user`.
+    /// User that logged in.
     pub fn user(mut self, value: impl Into<String>) -> Self {
         self.user = Some(value.into());
         self
     }
 
-    /// Sets `country`.
+    /// Country.
     pub fn country(mut self, value: impl Into<String>) -> Self {
         self.country = Some(value.into());
         self
     }
 
-    /// Sets `sub_division`.
+    /// Province (subdivision) of the login source.
     pub fn sub_division(mut self, value: impl Into<String>) -> Self {
         self.sub_division = Some(value.into());
         self
     }
 
-    /// Sets `city`.
+    /// City.
     pub fn city(mut self, value: impl Into<String>) -> Self {
         self.city = Some(value.into());
         self
     }
 
-    /// Sets `city_id`.
+    /// City ID of the login source, mapped to a place name.
     pub fn city_id(mut self, value: impl Into<i64>) -> Self {
         self.city_id = Some(value.into());
         self

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoAutoLaunchForensic` model of the HSS API.
+/// Forensic details of the auto-started item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoAutoLaunchForensic {
-    /// `event` JSON property.
+    /// Event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<i64>,
-    /// `type` JSON property.
+    /// Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
-    /// `owner` JSON property.
+    /// Owner user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    /// `name` JSON property.
+    /// Command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `run_interval` JSON property.
+    /// Run interval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_interval: Option<String>,
-    /// `hash` JSON property.
+    /// Hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `mtime` JSON property.
+    /// Time of the last modification of the auto-start item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<String>,
-    /// `description` JSON property.
+    /// Information about the auto-started item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `path` JSON property.
+    /// Command line of the process file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
 impl EventForensicInfoAutoLaunchForensic {
-    /// An empty `EventForensicInfoAutoLaunchForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoAutoLaunchForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event`.
+    /// Event.
     pub fn event(mut self, value: impl Into<i64>) -> Self {
         self.event = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type.
     pub fn r#type(mut self, value: impl Into<i64>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// Owner user.
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Command.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `run_interval`.
+    /// Run interval.
     pub fn run_interval(mut self, value: impl Into<String>) -> Self {
         self.run_interval = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// Hash.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `mtime`.
+    /// Time of the last modification of the auto-start item.
     pub fn mtime(mut self, value: impl Into<String>) -> Self {
         self.mtime = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Information about the auto-started item.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Command line of the process file.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self

@@ -2,196 +2,196 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoContainerForensic` model of the HSS API.
+/// Forensic details of the container.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoContainerForensic {
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_status` JSON property.
+    /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_status: Option<String>,
-    /// `pod_uid` JSON property.
+    /// Pod UID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_uid: Option<String>,
-    /// `pod_name` JSON property.
+    /// Pod name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `priviledged` JSON property.
+    /// Whether the container runs in privileged mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priviledged: Option<bool>,
-    /// `pid_mode` JSON property.
+    /// PID namespace mode of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid_mode: Option<String>,
-    /// `ipc_mode` JSON property.
+    /// IPC namespace mode of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipc_mode: Option<String>,
-    /// `network_mode` JSON property.
+    /// Network namespace mode of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_mode: Option<String>,
-    /// `publish_allports` JSON property.
+    /// Whether the container publishes all ports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_allports: Option<bool>,
-    /// `capabilities` JSON property.
+    /// Capabilities of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<String>,
-    /// `security_opts` JSON property.
+    /// Security options of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_opts: Option<String>,
-    /// `ports` JSON property.
+    /// Open ports of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ports: Option<String>,
-    /// `mounts` JSON property.
+    /// Directories mounted into the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<String>,
-    /// `sys_call` JSON property.
+    /// System call involved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_call: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
 
 impl EventForensicInfoContainerForensic {
-    /// An empty `EventForensicInfoContainerForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoContainerForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_status`.
+    /// Container status.
     pub fn container_status(mut self, value: impl Into<String>) -> Self {
         self.container_status = Some(value.into());
         self
     }
 
-    /// Sets `pod_uid`.
+    /// Pod UID.
     pub fn pod_uid(mut self, value: impl Into<String>) -> Self {
         self.pod_uid = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `priviledged`.
+    /// Whether the container runs in privileged mode.
     pub fn priviledged(mut self, value: impl Into<bool>) -> Self {
         self.priviledged = Some(value.into());
         self
     }
 
-    /// Sets `pid_mode`.
+    /// PID namespace mode of the container.
     pub fn pid_mode(mut self, value: impl Into<String>) -> Self {
         self.pid_mode = Some(value.into());
         self
     }
 
-    /// Sets `ipc_mode`.
+    /// IPC namespace mode of the container.
     pub fn ipc_mode(mut self, value: impl Into<String>) -> Self {
         self.ipc_mode = Some(value.into());
         self
     }
 
-    /// Sets `network_mode`.
+    /// Network namespace mode of the container.
     pub fn network_mode(mut self, value: impl Into<String>) -> Self {
         self.network_mode = Some(value.into());
         self
     }
 
-    /// Sets `publish_allports`.
+    /// Whether the container publishes all ports.
     pub fn publish_allports(mut self, value: impl Into<bool>) -> Self {
         self.publish_allports = Some(value.into());
         self
     }
 
-    /// Sets `capabilities`.
+    /// Capabilities of the container.
     pub fn capabilities(mut self, value: impl Into<String>) -> Self {
         self.capabilities = Some(value.into());
         self
     }
 
-    /// Sets `security_opts`.
+    /// Security options of the container.
     pub fn security_opts(mut self, value: impl Into<String>) -> Self {
         self.security_opts = Some(value.into());
         self
     }
 
-    /// Sets `ports`.
+    /// Open ports of the container.
     pub fn ports(mut self, value: impl Into<String>) -> Self {
         self.ports = Some(value.into());
         self
     }
 
-    /// Sets `mounts`.
+    /// Directories mounted into the container.
     pub fn mounts(mut self, value: impl Into<String>) -> Self {
         self.mounts = Some(value.into());
         self
     }
 
-    /// Sets `sys_call`.
+    /// System call involved.
     pub fn sys_call(mut self, value: impl Into<String>) -> Self {
         self.sys_call = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self

@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoGeoForensic` model of the HSS API.
+/// Geolocation forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoGeoForensic {
-    /// `src_country` JSON property.
+    /// Source country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_country: Option<String>,
-    /// `src_city` JSON property.
+    /// Source city.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_city: Option<String>,
-    /// `src_latitude` JSON property.
+    /// Source latitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_latitude: Option<i64>,
-    /// `src_longitude` JSON property.
+    /// Source longitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_longitude: Option<i64>,
-    /// `dest_country` JSON property.
+    /// Destination country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_country: Option<String>,
-    /// `dest_city` JSON property.
+    /// Destination city.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_city: Option<String>,
-    /// `dest_latitude` JSON property.
+    /// Destination latitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_latitude: Option<i64>,
-    /// `dest_longitude` JSON property.
+    /// Destination longitude.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_longitude: Option<i64>,
 }
 
 impl EventForensicInfoGeoForensic {
-    /// An empty `EventForensicInfoGeoForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoGeoForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `src_country`.
+    /// Source country.
     pub fn src_country(mut self, value: impl Into<String>) -> Self {
         self.src_country = Some(value.into());
         self
     }
 
-    /// Sets `src_city`.
+    /// Source city.
     pub fn src_city(mut self, value: impl Into<String>) -> Self {
         self.src_city = Some(value.into());
         self
     }
 
-    /// Sets `src_latitude`.
+    /// Source latitude.
     pub fn src_latitude(mut self, value: impl Into<i64>) -> Self {
         self.src_latitude = Some(value.into());
         self
     }
 
-    /// Sets `src_longitude`.
+    /// Source longitude.
     pub fn src_longitude(mut self, value: impl Into<i64>) -> Self {
         self.src_longitude = Some(value.into());
         self
     }
 
-    /// Sets `dest_country`.
+    /// Destination country.
     pub fn dest_country(mut self, value: impl Into<String>) -> Self {
         self.dest_country = Some(value.into());
         self
     }
 
-    /// Sets `dest_city`.
+    /// Destination city.
     pub fn dest_city(mut self, value: impl Into<String>) -> Self {
         self.dest_city = Some(value.into());
         self
     }
 
-    /// Sets `dest_latitude`.
+    /// Destination latitude.
     pub fn dest_latitude(mut self, value: impl Into<i64>) -> Self {
         self.dest_latitude = Some(value.into());
         self
     }
 
-    /// Sets `dest_longitude`.
+    /// Destination longitude.
     pub fn dest_longitude(mut self, value: impl Into<i64>) -> Self {
         self.dest_longitude = Some(value.into());
         self

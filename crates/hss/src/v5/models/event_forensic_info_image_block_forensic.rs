@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoImageBlockForensic` model of the HSS API.
+/// Forensic information about the blocked image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoImageBlockForensic {
-    /// `type` JSON property.
+    /// Type of the block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `msg` JSON property.
+    /// Reason for the block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
-    /// `path` JSON property.
+    /// Path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `image` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    /// `version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<bool>,
-    /// `result` JSON property.
+    /// Result of the block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    /// `time` JSON property.
+    /// Time the event occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
 }
 
 impl EventForensicInfoImageBlockForensic {
-    /// An empty `EventForensicInfoImageBlockForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoImageBlockForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Type of the block.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `msg`.
+    /// Reason for the block.
     pub fn msg(mut self, value: impl Into<String>) -> Self {
         self.msg = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `image`.
+    /// Image name.
     pub fn image(mut self, value: impl Into<String>) -> Self {
         self.image = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Image version.
     pub fn version(mut self, value: impl Into<bool>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `result`.
+    /// Result of the block.
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
     }
 
-    /// Sets `time`.
+    /// Time the event occurred.
     pub fn time(mut self, value: impl Into<String>) -> Self {
         self.time = Some(value.into());
         self

@@ -2,160 +2,160 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoNetworkForensic` model of the HSS API.
+/// Network forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoNetworkForensic {
-    /// `local_address` JSON property.
+    /// Local IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_address: Option<String>,
-    /// `local_port` JSON property.
+    /// Local port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_port: Option<i64>,
-    /// `src_ip` JSON property.
+    /// Source IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_ip: Option<String>,
-    /// `remote_address` JSON property.
+    /// Remote IP address (the attacker's IP address).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_address: Option<String>,
-    /// `remote_port` JSON property.
+    /// Remote port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_port: Option<i64>,
-    /// `protocol` JSON property.
+    /// Protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// `app_protocol` JSON property.
+    /// Application-layer protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_protocol: Option<String>,
-    /// `flow_direction` JSON property.
+    /// Direction of the traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_direction: Option<String>,
-    /// `count` JSON property.
+    /// Number of connections.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-    /// `first_time` JSON property.
+    /// Time of the first connection, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_time: Option<i64>,
-    /// `last_time` JSON property.
+    /// Time of the last connection, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_time: Option<i64>,
-    /// `request_method` JSON property.
+    /// Request method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_method: Option<String>,
-    /// `request_url` JSON property.
+    /// Request URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_url: Option<String>,
-    /// `query_string` JSON property.
+    /// Query string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_string: Option<String>,
-    /// `request_params` JSON property.
+    /// Request parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_params: Option<String>,
-    /// `request_header` JSON property.
+    /// Request headers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_header: Option<String>,
 }
 
 impl EventForensicInfoNetworkForensic {
-    /// An empty `EventForensicInfoNetworkForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoNetworkForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `local_address`.
+    /// Local IP address.
     pub fn local_address(mut self, value: impl Into<String>) -> Self {
         self.local_address = Some(value.into());
         self
     }
 
-    /// Sets `local_port`.
+    /// Local port.
     pub fn local_port(mut self, value: impl Into<i64>) -> Self {
         self.local_port = Some(value.into());
         self
     }
 
-    /// Sets `src_ip`.
+    /// Source IP address.
     pub fn src_ip(mut self, value: impl Into<String>) -> Self {
         self.src_ip = Some(value.into());
         self
     }
 
-    /// Sets `remote_address`.
+    /// Remote IP address (the attacker's IP address).
     pub fn remote_address(mut self, value: impl Into<String>) -> Self {
         self.remote_address = Some(value.into());
         self
     }
 
-    /// Sets `remote_port`.
+    /// Remote port.
     pub fn remote_port(mut self, value: impl Into<i64>) -> Self {
         self.remote_port = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
+    /// Protocol.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `app_protocol`.
+    /// Application-layer protocol.
     pub fn app_protocol(mut self, value: impl Into<String>) -> Self {
         self.app_protocol = Some(value.into());
         self
     }
 
-    /// Sets `flow_direction`.
+    /// Direction of the traffic.
     pub fn flow_direction(mut self, value: impl Into<String>) -> Self {
         self.flow_direction = Some(value.into());
         self
     }
 
-    /// Sets `count`.
+    /// Number of connections.
     pub fn count(mut self, value: impl Into<i64>) -> Self {
         self.count = Some(value.into());
         self
     }
 
-    /// Sets `first_time`.
+    /// Time of the first connection, as Unix time in milliseconds.
     pub fn first_time(mut self, value: impl Into<i64>) -> Self {
         self.first_time = Some(value.into());
         self
     }
 
-    /// Sets `last_time`.
+    /// Time of the last connection, Unix time in milliseconds.
     pub fn last_time(mut self, value: impl Into<i64>) -> Self {
         self.last_time = Some(value.into());
         self
     }
 
-    /// Sets `request_method`.
+    /// Request method.
     pub fn request_method(mut self, value: impl Into<String>) -> Self {
         self.request_method = Some(value.into());
         self
     }
 
-    /// Sets `request_url`.
+    /// Request URL.
     pub fn request_url(mut self, value: impl Into<String>) -> Self {
         self.request_url = Some(value.into());
         self
     }
 
-    /// Sets `query_string`.
+    /// Query string.
     pub fn query_string(mut self, value: impl Into<String>) -> Self {
         self.query_string = Some(value.into());
         self
     }
 
-    /// Sets `request_params`.
+    /// Request parameters.
     pub fn request_params(mut self, value: impl Into<String>) -> Self {
         self.request_params = Some(value.into());
         self
     }
 
-    /// Sets `request_header`.
+    /// Request headers.
     pub fn request_header(mut self, value: impl Into<String>) -> Self {
         self.request_header = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoRegistryForensic` model of the HSS API.
+/// Registry forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoRegistryForensic {
-    /// `reg_key` JSON property.
+    /// Registry key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reg_key: Option<String>,
-    /// `reg_value` JSON property.
+    /// Registry value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reg_value: Option<String>,
-    /// `reg_new_key` JSON property.
+    /// New registry key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reg_new_key: Option<String>,
-    /// `reg_op_type` JSON property.
+    /// Type of the operation on the registry key or value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reg_op_type: Option<String>,
 }
 
 impl EventForensicInfoRegistryForensic {
-    /// An empty `EventForensicInfoRegistryForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoRegistryForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `reg_key`.
+    /// Registry key.
     pub fn reg_key(mut self, value: impl Into<String>) -> Self {
         self.reg_key = Some(value.into());
         self
     }
 
-    /// Sets `reg_value`.
+    /// Registry value.
     pub fn reg_value(mut self, value: impl Into<String>) -> Self {
         self.reg_value = Some(value.into());
         self
     }
 
-    /// Sets `reg_new_key`.
+    /// New registry key.
     pub fn reg_new_key(mut self, value: impl Into<String>) -> Self {
         self.reg_new_key = Some(value.into());
         self
     }
 
-    /// Sets `reg_op_type`.
+    /// Type of the operation on the registry key or value.
     pub fn reg_op_type(mut self, value: impl Into<String>) -> Self {
         self.reg_op_type = Some(value.into());
         self

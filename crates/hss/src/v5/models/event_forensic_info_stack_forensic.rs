@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoStackForensic` model of the HSS API.
+/// Stack forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoStackForensic {
-    /// `attack_input_value` JSON property.
+    /// Attack payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_input_value: Option<String>,
-    /// `app_stack` JSON property.
+    /// Stack information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_stack: Option<String>,
-    /// `chk_probe` JSON property.
+    /// Attack probe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_probe: Option<i64>,
-    /// `chk_rule` JSON property.
+    /// Feature rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_rule: Option<i64>,
-    /// `plugin_name` JSON property.
+    /// Detection rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_name: Option<i64>,
 }
 
 impl EventForensicInfoStackForensic {
-    /// An empty `EventForensicInfoStackForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoStackForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `attack_input_value`.
+    /// Attack payload.
     pub fn attack_input_value(mut self, value: impl Into<String>) -> Self {
         self.attack_input_value = Some(value.into());
         self
     }
 
-    /// Sets `app_stack`.
+    /// Stack information.
     pub fn app_stack(mut self, value: impl Into<String>) -> Self {
         self.app_stack = Some(value.into());
         self
     }
 
-    /// Sets `chk_probe`.
+    /// Attack probe.
     pub fn chk_probe(mut self, value: impl Into<i64>) -> Self {
         self.chk_probe = Some(value.into());
         self
     }
 
-    /// Sets `chk_rule`.
+    /// Feature rule.
     pub fn chk_rule(mut self, value: impl Into<i64>) -> Self {
         self.chk_rule = Some(value.into());
         self
     }
 
-    /// Sets `plugin_name`.
+    /// Detection rule.
     pub fn plugin_name(mut self, value: impl Into<i64>) -> Self {
         self.plugin_name = Some(value.into());
         self

@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `EventForensicInfoUserForensic` model of the HSS API.
+/// Forensic information about the user involved in the event.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventForensicInfoUserForensic {
-    /// `user_id` JSON property.
+    /// User ID (UID).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
-    /// `user_gid` JSON property.
+    /// Group ID (GID) of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_gid: Option<i64>,
-    /// `user_name` JSON property.
+    /// User name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `user_group_name` JSON property.
+    /// Name of the user group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
-    /// `user_home_dir` JSON property.
+    /// Home directory of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_home_dir: Option<String>,
-    /// `login_ip` JSON property.
+    /// Login IP address of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_ip: Option<String>,
-    /// `service_type` JSON property.
+    /// Type of the service logged in to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// `service_port` JSON property.
+    /// Port of the login service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_port: Option<i64>,
-    /// `login_mode` JSON property.
+    /// Login mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_mode: Option<i64>,
-    /// `login_last_time` JSON property.
+    /// Time of the user's last login, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_last_time: Option<i64>,
-    /// `login_fail_count` JSON property.
+    /// Number of failed logins of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_fail_count: Option<i64>,
 }
 
 impl EventForensicInfoUserForensic {
-    /// An empty `EventForensicInfoUserForensic`; set its fields with the setters.
+    /// An empty `EventForensicInfoUserForensic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// User ID (UID).
     pub fn user_id(mut self, value: impl Into<i64>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_gid`.
+    /// Group ID (GID) of the user.
     pub fn user_gid(mut self, value: impl Into<i64>) -> Self {
         self.user_gid = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `user_group_name`.
+    /// Name of the user group.
     pub fn user_group_name(mut self, value: impl Into<String>) -> Self {
         self.user_group_name = Some(value.into());
         self
     }
 
-    /// Sets `user_home_dir`.
+    /// Home directory of the user.
     pub fn user_home_dir(mut self, value: impl Into<String>) -> Self {
         self.user_home_dir = Some(value.into());
         self
     }
 
-    /// Sets `login_ip`.
+    /// Login IP address of the user.
     pub fn login_ip(mut self, value: impl Into<String>) -> Self {
         self.login_ip = Some(value.into());
         self
     }
 
-    /// Sets `service_type`.
+    /// Type of the service logged in to.
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.service_type = Some(value.into());
         self
     }
 
-    /// Sets `service_port`.
+    /// Port of the login service.
     pub fn service_port(mut self, value: impl Into<i64>) -> Self {
         self.service_port = Some(value.into());
         self
     }
 
-    /// Sets `login_mode`.
+    /// Login mode.
     pub fn login_mode(mut self, value: impl Into<i64>) -> Self {
         self.login_mode = Some(value.into());
         self
     }
 
-    /// Sets `login_last_time`.
+    /// Time of the user's last login, Unix time in milliseconds.
     pub fn login_last_time(mut self, value: impl Into<i64>) -> Self {
         self.login_last_time = Some(value.into());
         self
     }
 
-    /// Sets `login_fail_count`.
+    /// Number of failed logins of the user.
     pub fn login_fail_count(mut self, value: impl Into<i64>) -> Self {
         self.login_fail_count = Some(value.into());
         self

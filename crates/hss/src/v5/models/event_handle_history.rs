@@ -2,160 +2,188 @@
 
 use serde::Deserialize;
 
-/// The `EventHandleHistory` model of the HSS API.
+/// Alarm event handling history.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventHandleHistory {
-    /// `event_type` JSON property.
+    /// Event type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `event_abstract` JSON property.
+    /// Summary of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_abstract: Option<String>,
-    /// `attack_tag` JSON property.
+    /// Attack tag of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_tag: Option<String>,
-    /// `private_ip` JSON property.
+    pub attack_tag: Option<super::AppWhitelistEventResponseInfoAttackTag>,
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `occur_time` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `handle_status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `notes` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `event_class_id` JSON property.
+    /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<String>,
-    /// `event_name` JSON property.
+    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    /// Event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `handle_time` JSON property.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_time: Option<i64>,
-    /// `operate_type` JSON property.
+    /// Handling method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_type: Option<String>,
-    /// `severity` JSON property.
+    pub operate_type: Option<super::BatchChangeEventRequestInfoOperateType>,
+    /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `user_name` JSON property.
+    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    /// User name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }
 
 impl EventHandleHistory {
-    /// An empty `EventHandleHistory`; set its fields with the setters.
+    /// An empty `EventHandleHistory`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event_type`.
+    /// Event type.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `event_abstract`.
+    /// Summary of the event.
     pub fn event_abstract(mut self, value: impl Into<String>) -> Self {
         self.event_abstract = Some(value.into());
         self
     }
 
-    /// Sets `attack_tag`.
-    pub fn attack_tag(mut self, value: impl Into<String>) -> Self {
+    /// Attack tag of the event.
+    pub fn attack_tag(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoAttackTag>,
+    ) -> Self {
         self.attack_tag = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `notes`.
+    /// Remarks.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
     }
 
-    /// Sets `event_class_id`.
-    pub fn event_class_id(mut self, value: impl Into<String>) -> Self {
+    /// Event class ID.
+    pub fn event_class_id(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
+    ) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Event name.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `handle_time`.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn handle_time(mut self, value: impl Into<i64>) -> Self {
         self.handle_time = Some(value.into());
         self
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+    /// Handling method.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::BatchChangeEventRequestInfoOperateType>,
+    ) -> Self {
         self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Threat level.
+    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self

@@ -2,394 +2,562 @@
 
 use serde::Deserialize;
 
-/// The `EventProcessResponseInfo` model of the HSS API.
+/// Process information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventProcessResponseInfo {
-    /// `process_name` JSON property.
+    /// Process name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_name: Option<String>,
-    /// `process_path` JSON property.
+    /// File path of the process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_path: Option<String>,
-    /// `process_pid` JSON property.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_pid: Option<i64>,
-    /// `process_uid` JSON property.
+    /// User ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_uid: Option<i64>,
-    /// `process_username` JSON property.
+    /// Name of the user running the process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_username: Option<String>,
-    /// `process_cmdline` JSON property.
+    /// Command line of the process file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_cmdline: Option<String>,
-    /// `process_filename` JSON property.
+    /// File name of the process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_filename: Option<String>,
-    /// `process_start_time` JSON property.
+    /// Start time of the process, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_start_time: Option<i64>,
-    /// `process_gid` JSON property.
+    /// Group ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_gid: Option<i64>,
-    /// `process_egid` JSON property.
+    /// Effective group ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_egid: Option<i64>,
-    /// `process_euid` JSON property.
+    /// Effective user ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_euid: Option<i64>,
-    /// `ancestor_process_path` JSON property.
+    /// File path of the grandparent process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ancestor_process_path: Option<String>,
-    /// `ancestor_process_pid` JSON property.
+    /// ID of the grandparent process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ancestor_process_pid: Option<i64>,
-    /// `ancestor_process_cmdline` JSON property.
+    /// Command line of the grandparent process.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ancestor_process_cmdline: Option<String>,
-    /// `parent_process_name` JSON property.
+    /// Name of the parent process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_name: Option<String>,
-    /// `parent_process_path` JSON property.
+    /// File path of the parent process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_path: Option<String>,
-    /// `parent_process_pid` JSON property.
+    /// Process ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_pid: Option<i64>,
-    /// `parent_process_uid` JSON property.
+    /// User ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_uid: Option<i64>,
-    /// `parent_process_cmdline` JSON property.
+    /// Command line of the parent process.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_cmdline: Option<String>,
-    /// `parent_process_filename` JSON property.
+    /// File name of the parent process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_filename: Option<String>,
-    /// `parent_process_start_time` JSON property.
+    /// Start time of the parent process, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_start_time: Option<i64>,
-    /// `parent_process_gid` JSON property.
+    /// Group ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_gid: Option<i64>,
-    /// `parent_process_egid` JSON property.
+    /// Effective group ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_egid: Option<i64>,
-    /// `parent_process_euid` JSON property.
+    /// Effective user ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_euid: Option<i64>,
-    /// `child_process_name` JSON property.
+    /// Name of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_name: Option<String>,
-    /// `child_process_path` JSON property.
+    /// File path of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_path: Option<String>,
-    /// `child_process_pid` JSON property.
+    /// ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_pid: Option<i64>,
-    /// `child_process_uid` JSON property.
+    /// User ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_uid: Option<i64>,
-    /// `child_process_cmdline` JSON property.
+    /// Command line of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_cmdline: Option<String>,
-    /// `child_process_filename` JSON property.
+    /// File name of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_filename: Option<String>,
-    /// `child_process_start_time` JSON property.
+    /// Start time of the child process.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_start_time: Option<i64>,
-    /// `child_process_gid` JSON property.
+    /// Group ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_gid: Option<i64>,
-    /// `child_process_egid` JSON property.
+    /// Effective group ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_egid: Option<i64>,
-    /// `child_process_euid` JSON property.
+    /// Effective user ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_process_euid: Option<i64>,
-    /// `virt_cmd` JSON property.
+    /// Virtualization command.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virt_cmd: Option<String>,
-    /// `virt_process_name` JSON property.
+    /// Name of the virtualization process.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virt_process_name: Option<String>,
-    /// `escape_mode` JSON property.
+    /// Escape method.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escape_mode: Option<String>,
-    /// `escape_cmd` JSON property.
+    /// Command run after the escape.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escape_cmd: Option<String>,
-    /// `process_hash` JSON property.
+    /// Hash of the process startup file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_hash: Option<String>,
-    /// `process_file_hash` JSON property.
+    /// Hash of the process file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_file_hash: Option<String>,
-    /// `parent_process_file_hash` JSON property.
+    /// Hash of the parent process file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_process_file_hash: Option<String>,
-    /// `block` JSON property.
+    /// Whether blocking succeeded.
+    ///
+    /// Values: `0`: Blocking failed; `1`: Blocked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block: Option<i64>,
 }
 
 impl EventProcessResponseInfo {
-    /// An empty `EventProcessResponseInfo`; set its fields with the setters.
+    /// An empty `EventProcessResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `process_name`.
+    /// Process name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_name(mut self, value: impl Into<String>) -> Self {
         self.process_name = Some(value.into());
         self
     }
 
-    /// Sets `process_path`.
+    /// File path of the process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_path(mut self, value: impl Into<String>) -> Self {
         self.process_path = Some(value.into());
         self
     }
 
-    /// Sets `process_pid`.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_pid(mut self, value: impl Into<i64>) -> Self {
         self.process_pid = Some(value.into());
         self
     }
 
-    /// Sets `process_uid`.
+    /// User ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_uid(mut self, value: impl Into<i64>) -> Self {
         self.process_uid = Some(value.into());
         self
     }
 
-    /// Sets `process_username`.
+    /// Name of the user running the process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_username(mut self, value: impl Into<String>) -> Self {
         self.process_username = Some(value.into());
         self
     }
 
-    /// Sets `process_cmdline`.
+    /// Command line of the process file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_cmdline(mut self, value: impl Into<String>) -> Self {
         self.process_cmdline = Some(value.into());
         self
     }
 
-    /// Sets `process_filename`.
+    /// File name of the process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_filename(mut self, value: impl Into<String>) -> Self {
         self.process_filename = Some(value.into());
         self
     }
 
-    /// Sets `process_start_time`.
+    /// Start time of the process, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn process_start_time(mut self, value: impl Into<i64>) -> Self {
         self.process_start_time = Some(value.into());
         self
     }
 
-    /// Sets `process_gid`.
+    /// Group ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_gid(mut self, value: impl Into<i64>) -> Self {
         self.process_gid = Some(value.into());
         self
     }
 
-    /// Sets `process_egid`.
+    /// Effective group ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_egid(mut self, value: impl Into<i64>) -> Self {
         self.process_egid = Some(value.into());
         self
     }
 
-    /// Sets `process_euid`.
+    /// Effective user ID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_euid(mut self, value: impl Into<i64>) -> Self {
         self.process_euid = Some(value.into());
         self
     }
 
-    /// Sets `ancestor_process_path`.
+    /// File path of the grandparent process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn ancestor_process_path(mut self, value: impl Into<String>) -> Self {
         self.ancestor_process_path = Some(value.into());
         self
     }
 
-    /// Sets `ancestor_process_pid`.
+    /// ID of the grandparent process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn ancestor_process_pid(mut self, value: impl Into<i64>) -> Self {
         self.ancestor_process_pid = Some(value.into());
         self
     }
 
-    /// Sets `ancestor_process_cmdline`.
+    /// Command line of the grandparent process.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn ancestor_process_cmdline(mut self, value: impl Into<String>) -> Self {
         self.ancestor_process_cmdline = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_name`.
+    /// Name of the parent process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn parent_process_name(mut self, value: impl Into<String>) -> Self {
         self.parent_process_name = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_path`.
+    /// File path of the parent process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn parent_process_path(mut self, value: impl Into<String>) -> Self {
         self.parent_process_path = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_pid`.
+    /// Process ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn parent_process_pid(mut self, value: impl Into<i64>) -> Self {
         self.parent_process_pid = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_uid`.
+    /// User ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn parent_process_uid(mut self, value: impl Into<i64>) -> Self {
         self.parent_process_uid = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_cmdline`.
+    /// Command line of the parent process.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn parent_process_cmdline(mut self, value: impl Into<String>) -> Self {
         self.parent_process_cmdline = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_filename`.
+    /// File name of the parent process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn parent_process_filename(mut self, value: impl Into<String>) -> Self {
         self.parent_process_filename = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_start_time`.
+    /// Start time of the parent process, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn parent_process_start_time(mut self, value: impl Into<i64>) -> Self {
         self.parent_process_start_time = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_gid`.
+    /// Group ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn parent_process_gid(mut self, value: impl Into<i64>) -> Self {
         self.parent_process_gid = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_egid`.
+    /// Effective group ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn parent_process_egid(mut self, value: impl Into<i64>) -> Self {
         self.parent_process_egid = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_euid`.
+    /// Effective user ID of the parent process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn parent_process_euid(mut self, value: impl Into<i64>) -> Self {
         self.parent_process_euid = Some(value.into());
         self
     }
 
-    /// Sets `child_process_name`.
+    /// Name of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn child_process_name(mut self, value: impl Into<String>) -> Self {
         self.child_process_name = Some(value.into());
         self
     }
 
-    /// Sets `child_process_path`.
+    /// File path of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn child_process_path(mut self, value: impl Into<String>) -> Self {
         self.child_process_path = Some(value.into());
         self
     }
 
-    /// Sets `child_process_pid`.
+    /// ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn child_process_pid(mut self, value: impl Into<i64>) -> Self {
         self.child_process_pid = Some(value.into());
         self
     }
 
-    /// Sets `child_process_uid`.
+    /// User ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn child_process_uid(mut self, value: impl Into<i64>) -> Self {
         self.child_process_uid = Some(value.into());
         self
     }
 
-    /// Sets `child_process_cmdline`.
+    /// Command line of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn child_process_cmdline(mut self, value: impl Into<String>) -> Self {
         self.child_process_cmdline = Some(value.into());
         self
     }
 
-    /// Sets `child_process_filename`.
+    /// File name of the child process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn child_process_filename(mut self, value: impl Into<String>) -> Self {
         self.child_process_filename = Some(value.into());
         self
     }
 
-    /// Sets `child_process_start_time`.
+    /// Start time of the child process.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn child_process_start_time(mut self, value: impl Into<i64>) -> Self {
         self.child_process_start_time = Some(value.into());
         self
     }
 
-    /// Sets `child_process_gid`.
+    /// Group ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn child_process_gid(mut self, value: impl Into<i64>) -> Self {
         self.child_process_gid = Some(value.into());
         self
     }
 
-    /// Sets `child_process_egid`.
+    /// Effective group ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn child_process_egid(mut self, value: impl Into<i64>) -> Self {
         self.child_process_egid = Some(value.into());
         self
     }
 
-    /// Sets `child_process_euid`.
+    /// Effective user ID of the child process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn child_process_euid(mut self, value: impl Into<i64>) -> Self {
         self.child_process_euid = Some(value.into());
         self
     }
 
-    /// Sets `virt_cmd`.
+    /// Virtualization command.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn virt_cmd(mut self, value: impl Into<String>) -> Self {
         self.virt_cmd = Some(value.into());
         self
     }
 
-    /// Sets `virt_process_name`.
+    /// Name of the virtualization process.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn virt_process_name(mut self, value: impl Into<String>) -> Self {
         self.virt_process_name = Some(value.into());
         self
     }
 
-    /// Sets `escape_mode`.
+    /// Escape method.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn escape_mode(mut self, value: impl Into<String>) -> Self {
         self.escape_mode = Some(value.into());
         self
     }
 
-    /// Sets `escape_cmd`.
+    /// Command run after the escape.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn escape_cmd(mut self, value: impl Into<String>) -> Self {
         self.escape_cmd = Some(value.into());
         self
     }
 
-    /// Sets `process_hash`.
+    /// Hash of the process startup file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_hash(mut self, value: impl Into<String>) -> Self {
         self.process_hash = Some(value.into());
         self
     }
 
-    /// Sets `process_file_hash`.
+    /// Hash of the process file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn process_file_hash(mut self, value: impl Into<String>) -> Self {
         self.process_file_hash = Some(value.into());
         self
     }
 
-    /// Sets `parent_process_file_hash`.
+    /// Hash of the parent process file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn parent_process_file_hash(mut self, value: impl Into<String>) -> Self {
         self.parent_process_file_hash = Some(value.into());
         self
     }
 
-    /// Sets `block`.
+    /// Whether blocking succeeded.
+    ///
+    /// Values: `0`: Blocking failed; `1`: Blocked.
     pub fn block(mut self, value: impl Into<i64>) -> Self {
         self.block = Some(value.into());
         self

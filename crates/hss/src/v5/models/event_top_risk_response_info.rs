@@ -2,34 +2,37 @@
 
 use serde::Deserialize;
 
-/// The `EventTopRiskResponseInfo` model of the HSS API.
+/// Top 5 event types.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventTopRiskResponseInfo {
-    /// `event_class_id` JSON property.
+    /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<String>,
-    /// `event_num` JSON property.
+    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    /// Number of events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_num: Option<i64>,
 }
 
 impl EventTopRiskResponseInfo {
-    /// An empty `EventTopRiskResponseInfo`; set its fields with the setters.
+    /// An empty `EventTopRiskResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event_class_id`.
-    pub fn event_class_id(mut self, value: impl Into<String>) -> Self {
+    /// Event class ID.
+    pub fn event_class_id(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
+    ) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
 
-    /// Sets `event_num`.
+    /// Number of events.
     pub fn event_num(mut self, value: impl Into<i64>) -> Self {
         self.event_num = Some(value.into());
         self

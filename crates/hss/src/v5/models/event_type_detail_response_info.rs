@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `EventTypeDetailResponseInfo` model of the HSS API.
+/// Details by event type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventTypeDetailResponseInfo {
-    /// `event_type_name` JSON property.
+    /// Name of the main event category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_type_name: Option<String>,
-    /// `event_type_num` JSON property.
+    pub event_type_name: Option<super::EventTypeName>,
+    /// Total number of events in the category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type_num: Option<i64>,
-    /// `event_type_list` JSON property.
+    /// Names and counts of the subcategories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type_list: Option<Vec<super::EventTypeResponseInfo>>,
 }
 
 impl EventTypeDetailResponseInfo {
-    /// An empty `EventTypeDetailResponseInfo`; set its fields with the setters.
+    /// An empty `EventTypeDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event_type_name`.
-    pub fn event_type_name(mut self, value: impl Into<String>) -> Self {
+    /// Name of the main event category.
+    pub fn event_type_name(mut self, value: impl Into<super::EventTypeName>) -> Self {
         self.event_type_name = Some(value.into());
         self
     }
 
-    /// Sets `event_type_num`.
+    /// Total number of events in the category.
     pub fn event_type_num(mut self, value: impl Into<i64>) -> Self {
         self.event_type_num = Some(value.into());
         self
     }
 
-    /// Sets `event_type_list`.
+    /// Names and counts of the subcategories.
     ///
     /// Appends one item; call again for more.
     pub fn event_type_list(mut self, value: impl Into<super::EventTypeResponseInfo>) -> Self {

@@ -2,169 +2,236 @@
 
 use serde::Deserialize;
 
-/// The `EventUserResponseInfo` model of the HSS API.
+/// Users involved in the event.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct EventUserResponseInfo {
-    /// `user_id` JSON property.
+    /// User ID (UID).
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<i64>,
-    /// `user_gid` JSON property.
+    /// Group ID (GID) of the user.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_gid: Option<i64>,
-    /// `user_name` JSON property.
+    /// User name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `user_group_name` JSON property.
+    /// Name of the user group.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
-    /// `user_home_dir` JSON property.
+    /// Home directory of the user.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_home_dir: Option<String>,
-    /// `login_ip` JSON property.
+    /// Login IP address of the user.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_ip: Option<String>,
-    /// `service_type` JSON property.
+    /// Service type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_type: Option<String>,
-    /// `service_port` JSON property.
+    pub service_type: Option<super::EventUserResponseInfoServiceType>,
+    /// Port of the login service.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_port: Option<i64>,
-    /// `login_mode` JSON property.
+    /// Login mode.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_mode: Option<i64>,
-    /// `login_last_time` JSON property.
+    /// Time of the user's last login, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_last_time: Option<i64>,
-    /// `login_fail_count` JSON property.
+    /// Number of failed logins of the user.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_fail_count: Option<i64>,
-    /// `pwd_hash` JSON property.
+    /// Password hash.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pwd_hash: Option<String>,
-    /// `pwd_with_fuzzing` JSON property.
+    /// Anonymized password.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pwd_with_fuzzing: Option<String>,
-    /// `pwd_used_days` JSON property.
+    /// Number of days the password has been in use.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pwd_used_days: Option<i64>,
-    /// `pwd_min_days` JSON property.
+    /// Minimum validity period of the password, in days.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pwd_min_days: Option<i64>,
-    /// `pwd_max_days` JSON property.
+    /// Maximum validity period of the password, in days.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pwd_max_days: Option<i64>,
-    /// `pwd_warn_left_days` JSON property.
+    /// Number of days before password expiration that a warning is given.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pwd_warn_left_days: Option<i64>,
 }
 
 impl EventUserResponseInfo {
-    /// An empty `EventUserResponseInfo`; set its fields with the setters.
+    /// An empty `EventUserResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// User ID (UID).
+    ///
+    /// Range: 0 to 2147483647.
     pub fn user_id(mut self, value: impl Into<i64>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_gid`.
+    /// Group ID (GID) of the user.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn user_gid(mut self, value: impl Into<i64>) -> Self {
         self.user_gid = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `user_group_name`.
+    /// Name of the user group.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn user_group_name(mut self, value: impl Into<String>) -> Self {
         self.user_group_name = Some(value.into());
         self
     }
 
-    /// Sets `user_home_dir`.
+    /// Home directory of the user.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn user_home_dir(mut self, value: impl Into<String>) -> Self {
         self.user_home_dir = Some(value.into());
         self
     }
 
-    /// Sets `login_ip`.
+    /// Login IP address of the user.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_ip(mut self, value: impl Into<String>) -> Self {
         self.login_ip = Some(value.into());
         self
     }
 
-    /// Sets `service_type`.
-    pub fn service_type(mut self, value: impl Into<String>) -> Self {
+    /// Service type.
+    pub fn service_type(
+        mut self,
+        value: impl Into<super::EventUserResponseInfoServiceType>,
+    ) -> Self {
         self.service_type = Some(value.into());
         self
     }
 
-    /// Sets `service_port`.
+    /// Port of the login service.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn service_port(mut self, value: impl Into<i64>) -> Self {
         self.service_port = Some(value.into());
         self
     }
 
-    /// Sets `login_mode`.
+    /// Login mode.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn login_mode(mut self, value: impl Into<i64>) -> Self {
         self.login_mode = Some(value.into());
         self
     }
 
-    /// Sets `login_last_time`.
+    /// Time of the user's last login, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn login_last_time(mut self, value: impl Into<i64>) -> Self {
         self.login_last_time = Some(value.into());
         self
     }
 
-    /// Sets `login_fail_count`.
+    /// Number of failed logins of the user.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn login_fail_count(mut self, value: impl Into<i64>) -> Self {
         self.login_fail_count = Some(value.into());
         self
     }
 
-    /// Sets `pwd_hash`.
+    /// Password hash.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn pwd_hash(mut self, value: impl Into<String>) -> Self {
         self.pwd_hash = Some(value.into());
         self
     }
 
-    /// Sets `pwd_with_fuzzing`.
+    /// Anonymized password.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn pwd_with_fuzzing(mut self, value: impl Into<String>) -> Self {
         self.pwd_with_fuzzing = Some(value.into());
         self
     }
 
-    /// Sets `pwd_used_days`.
+    /// Number of days the password has been in use.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pwd_used_days(mut self, value: impl Into<i64>) -> Self {
         self.pwd_used_days = Some(value.into());
         self
     }
 
-    /// Sets `pwd_min_days`.
+    /// Minimum validity period of the password, in days.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pwd_min_days(mut self, value: impl Into<i64>) -> Self {
         self.pwd_min_days = Some(value.into());
         self
     }
 
-    /// Sets `pwd_max_days`.
+    /// Maximum validity period of the password, in days.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pwd_max_days(mut self, value: impl Into<i64>) -> Self {
         self.pwd_max_days = Some(value.into());
         self
     }
 
-    /// Sets `pwd_warn_left_days`.
+    /// Number of days before password expiration that a warning is given.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pwd_warn_left_days(mut self, value: impl Into<i64>) -> Self {
         self.pwd_warn_left_days = Some(value.into());
         self

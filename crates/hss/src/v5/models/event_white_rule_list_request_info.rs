@@ -2,82 +2,110 @@
 
 use serde::Serialize;
 
-/// The `EventWhiteRuleListRequestInfo` model of the HSS API.
+/// User-defined alarm whitelist rules.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct EventWhiteRuleListRequestInfo {
-    /// `event_type` JSON property. Required.
-    pub event_type: i64,
-    /// `field_key` JSON property. Required.
-    pub field_key: String,
-    /// `field_value` JSON property. Required.
-    pub field_value: String,
-    /// `judge_type` JSON property. Required.
-    pub judge_type: String,
-    /// `scope` JSON property.
+    /// Event type. Required.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<i64>,
+    /// Field to whitelist. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_key: Option<super::FieldKey>,
+    /// Value of the whitelisted field. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field_value: Option<String>,
+    /// Matching method. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judge_type: Option<super::AntiVirusEventWhiteRuleListRequestInfoJudgeType>,
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<bool>,
-    /// `agent_ids` JSON property.
+    /// IDs of the agents. 1 to 1,000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
-    /// `instance_ids` JSON property.
+    /// Instance IDs, 1 to 1000 items. Set when configuring the rule for serverless instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
 }
 
 impl EventWhiteRuleListRequestInfo {
-    /// A `EventWhiteRuleListRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        event_type: impl Into<i64>,
-        field_key: impl Into<String>,
-        field_value: impl Into<String>,
-        judge_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            event_type: event_type.into(),
-            field_key: field_key.into(),
-            field_value: field_value.into(),
-            judge_type: judge_type.into(),
-            scope: None,
-            agent_ids: None,
-            instance_ids: None,
-        }
+    /// An empty `EventWhiteRuleListRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `event_type`.
+    /// Event type. Required.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
-        self.event_type = value.into();
+        self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `field_key`.
-    pub fn field_key(mut self, value: impl Into<String>) -> Self {
-        self.field_key = value.into();
+    /// Field to whitelist. Required.
+    pub fn field_key(mut self, value: impl Into<super::FieldKey>) -> Self {
+        self.field_key = Some(value.into());
         self
     }
 
-    /// Sets `field_value`.
+    /// Value of the whitelisted field. Required.
     pub fn field_value(mut self, value: impl Into<String>) -> Self {
-        self.field_value = value.into();
+        self.field_value = Some(value.into());
         self
     }
 
-    /// Sets `judge_type`.
-    pub fn judge_type(mut self, value: impl Into<String>) -> Self {
-        self.judge_type = value.into();
+    /// Matching method. Required.
+    pub fn judge_type(
+        mut self,
+        value: impl Into<super::AntiVirusEventWhiteRuleListRequestInfoJudgeType>,
+    ) -> Self {
+        self.judge_type = Some(value.into());
         self
     }
 
-    /// Sets `scope`.
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn scope(mut self, value: impl Into<bool>) -> Self {
         self.scope = Some(value.into());
         self
     }
 
-    /// Sets `agent_ids`.
+    /// IDs of the agents. 1 to 1,000 items.
     ///
     /// Appends one item; call again for more.
     pub fn agent_ids(mut self, value: impl Into<String>) -> Self {
@@ -87,7 +115,7 @@ impl EventWhiteRuleListRequestInfo {
         self
     }
 
-    /// Sets `instance_ids`.
+    /// Instance IDs, 1 to 1000 items. Set when configuring the rule for serverless instances.
     ///
     /// Appends one item; call again for more.
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
@@ -95,5 +123,24 @@ impl EventWhiteRuleListRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.event_type.is_none() {
+            return Some("event_type".to_owned());
+        }
+        if self.field_key.is_none() {
+            return Some("field_key".to_owned());
+        }
+        if self.field_value.is_none() {
+            return Some("field_value".to_owned());
+        }
+        if self.judge_type.is_none() {
+            return Some("judge_type".to_owned());
+        }
+        None
     }
 }

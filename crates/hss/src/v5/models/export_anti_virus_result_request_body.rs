@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ExportAntiVirusResultRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportAntiVirusResultRequestBody {
-    /// `export_headers` JSON property.
+    /// Header row of the export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_headers: Option<Vec<Vec<String>>>,
 }
 
 impl ExportAntiVirusResultRequestBody {
-    /// An empty `ExportAntiVirusResultRequestBody`; set its fields with the setters.
+    /// An empty `ExportAntiVirusResultRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the export.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {

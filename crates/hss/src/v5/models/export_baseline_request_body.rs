@@ -2,180 +2,216 @@
 
 use serde::Serialize;
 
-/// The `ExportBaselineRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportBaselineRequestBody {
-    /// `category` JSON property.
+    /// Type of data to export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// `export_size` JSON property.
+    pub category: Option<super::ExportBaselineRequestBodyCategory>,
+    /// Number of records to export.
+    ///
+    /// Range: 1 to 200000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_size: Option<i64>,
-    /// `group_id` JSON property.
+    /// ID of the policy group.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `check_name` JSON property.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `scan_result` JSON property.
+    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<String>,
-    /// `severity` JSON property.
+    pub scan_result: Option<super::ExportBaselineRequestBodyScanResult>,
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `host_id` JSON property.
+    pub severity: Option<super::ExportBaselineRequestBodySeverity>,
+    /// Host ID. If omitted, all hosts of the tenant are queried.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `limit` JSON property.
+    /// Maximum number of records to return per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// `offset` JSON property.
+    /// Number of records to skip before the first one returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `export_headers` JSON property. Required.
-    pub export_headers: Vec<Vec<String>>,
-    /// `tag` JSON property.
+    /// Header row of the exported configuration check data. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_headers: Option<Vec<Vec<String>>>,
+    /// Type of the baseline check item.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `check_type` JSON property.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `statistics_scan_result` JSON property.
+    /// Statistical result type to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub statistics_scan_result: Option<String>,
-    /// `check_rule_name` JSON property.
+    pub statistics_scan_result: Option<super::StatisticsScanResult>,
+    /// Name of the check item (check rule). Fuzzy match is supported.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
 impl ExportBaselineRequestBody {
-    /// A `ExportBaselineRequestBody` with its required fields; set the others with the setters.
-    pub fn new(export_headers: impl Into<Vec<Vec<String>>>) -> Self {
-        Self {
-            category: None,
-            export_size: None,
-            group_id: None,
-            check_name: None,
-            standard: None,
-            scan_result: None,
-            severity: None,
-            host_id: None,
-            limit: None,
-            offset: None,
-            export_headers: export_headers.into(),
-            tag: None,
-            check_type: None,
-            statistics_scan_result: None,
-            check_rule_name: None,
-            cluster_id: None,
-        }
+    /// An empty `ExportBaselineRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    /// Type of data to export.
+    pub fn category(mut self, value: impl Into<super::ExportBaselineRequestBodyCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `export_size`.
+    /// Number of records to export.
+    ///
+    /// Range: 1 to 200000.
     pub fn export_size(mut self, value: impl Into<i64>) -> Self {
         self.export_size = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `scan_result`.
-    pub fn scan_result(mut self, value: impl Into<String>) -> Self {
+    /// Check result.
+    pub fn scan_result(
+        mut self,
+        value: impl Into<super::ExportBaselineRequestBodyScanResult>,
+    ) -> Self {
         self.scan_result = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(mut self, value: impl Into<super::ExportBaselineRequestBodySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID. If omitted, all hosts of the tenant are queried.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `limit`.
+    /// Maximum number of records to return per page.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
 
-    /// Sets `offset`.
+    /// Number of records to skip before the first one returned.
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the exported configuration check data. Required.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_headers.push(value.into());
+        self.export_headers
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Type of the baseline check item.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `statistics_scan_result`.
-    pub fn statistics_scan_result(mut self, value: impl Into<String>) -> Self {
+    /// Statistical result type to filter by.
+    pub fn statistics_scan_result(mut self, value: impl Into<super::StatisticsScanResult>) -> Self {
         self.statistics_scan_result = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule). Fuzzy match is supported.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_headers.is_none() {
+            return Some("export_headers".to_owned());
+        }
+        None
     }
 }

@@ -2,118 +2,140 @@
 
 use serde::Serialize;
 
-/// The `ExportContainerListRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportContainerListRequestBody {
-    /// `cluster_container` JSON property.
+    /// Whether to export containers in clusters. Set `true` to export only containers in clusters,
+    /// `false` to export only containers outside clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_container: Option<bool>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `cluster_name` JSON property.
+    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    /// Name of the cluster the resource belongs to.
+    ///
+    /// Length: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `pod_name` JSON property.
+    /// Name of the pod the container belongs to.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `status` JSON property.
+    /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `risky` JSON property.
+    pub status: Option<super::ExportContainerListRequestBodyStatus>,
+    /// Whether to export containers with security risks (`true`) or without (`false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risky: Option<bool>,
-    /// `create_time` JSON property.
+    /// Creation time range used to filter containers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<super::ExportContainerListRequestBodyCreateTime>,
-    /// `cpu_limit` JSON property.
+    /// CPU limit, in millicores, such as `100m`.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<String>,
-    /// `memory_limit` JSON property.
+    /// Memory limit, with a unit of `Mi` or `Gi`, such as `300Mi`.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<String>,
-    /// `export_headers` JSON property. Required.
-    pub export_headers: Vec<Vec<String>>,
+    /// Header row of the exported container list, as `[key, column name]` pairs; the column names
+    /// can be customized. Required.
+    ///
+    /// Values: `cluster_name`: Cluster; `cluster_type`: Cluster type; `container_id`: Container ID;
+    /// `container_name`: Container name; `cpu_limit`: CPU limit; `create_time`: Creation time;
+    /// `fatal_risk`: Critical risks; `high_risk`: High risks; `image_name`: Image name; `low_risk`:
+    /// Low risks; `medium_risk`: Medium risks; `memory_limit`: Memory limit; `pod_name`: Pod;
+    /// `restart_count`: Restart count; `risky`: Whether there are security risks; `status`: Status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_headers: Option<Vec<Vec<String>>>,
 }
 
 impl ExportContainerListRequestBody {
-    /// A `ExportContainerListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(export_headers: impl Into<Vec<Vec<String>>>) -> Self {
-        Self {
-            cluster_container: None,
-            cluster_type: None,
-            cluster_name: None,
-            container_name: None,
-            pod_name: None,
-            image_name: None,
-            status: None,
-            risky: None,
-            create_time: None,
-            cpu_limit: None,
-            memory_limit: None,
-            export_headers: export_headers.into(),
-        }
+    /// An empty `ExportContainerListRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cluster_container`.
+    /// Whether to export containers in clusters. Set `true` to export only containers in clusters,
+    /// `false` to export only containers outside clusters.
     pub fn cluster_container(mut self, value: impl Into<bool>) -> Self {
         self.cluster_container = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
+    ///
+    /// Length: 1 to 255 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 1 to 255 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Name of the pod the container belongs to.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 255 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Container status.
+    pub fn status(mut self, value: impl Into<super::ExportContainerListRequestBodyStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `risky`.
+    /// Whether to export containers with security risks (`true`) or without (`false`).
     pub fn risky(mut self, value: impl Into<bool>) -> Self {
         self.risky = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time range used to filter containers.
     pub fn create_time(
         mut self,
         value: impl Into<super::ExportContainerListRequestBodyCreateTime>,
@@ -122,23 +144,46 @@ impl ExportContainerListRequestBody {
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// CPU limit, in millicores, such as `100m`.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cpu_limit(mut self, value: impl Into<String>) -> Self {
         self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `memory_limit`.
+    /// Memory limit, with a unit of `Mi` or `Gi`, such as `300Mi`.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn memory_limit(mut self, value: impl Into<String>) -> Self {
         self.memory_limit = Some(value.into());
         self
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the exported container list, as `[key, column name]` pairs; the column names
+    /// can be customized. Required.
+    ///
+    /// Values: `cluster_name`: Cluster; `cluster_type`: Cluster type; `container_id`: Container ID;
+    /// `container_name`: Container name; `cpu_limit`: CPU limit; `create_time`: Creation time;
+    /// `fatal_risk`: Critical risks; `high_risk`: High risks; `image_name`: Image name; `low_risk`:
+    /// Low risks; `medium_risk`: Medium risks; `memory_limit`: Memory limit; `pod_name`: Pod;
+    /// `restart_count`: Restart count; `risky`: Whether there are security risks; `status`: Status.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_headers.push(value.into());
+        self.export_headers
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_headers.is_none() {
+            return Some("export_headers".to_owned());
+        }
+        None
     }
 }

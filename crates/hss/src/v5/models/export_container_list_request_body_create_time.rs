@@ -2,34 +2,35 @@
 
 use serde::Serialize;
 
-/// The `ExportContainerListRequestBodyCreateTime` model of the HSS API.
+/// Creation time range used to filter containers.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportContainerListRequestBodyCreateTime {
-    /// `start_time` JSON property.
+    /// Start of the filter time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `end_time` JSON property.
+    /// End of the filter period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
 }
 
 impl ExportContainerListRequestBodyCreateTime {
-    /// An empty `ExportContainerListRequestBodyCreateTime`; set its fields with the setters.
+    /// An empty `ExportContainerListRequestBodyCreateTime`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `start_time`.
+    /// Start of the filter time range, Unix time in milliseconds.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End of the filter period.
     pub fn end_time(mut self, value: impl Into<i64>) -> Self {
         self.end_time = Some(value.into());
         self

@@ -2,144 +2,143 @@
 
 use serde::Serialize;
 
-/// The `ExportHandledVulnerabilitiesRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportHandledVulnerabilitiesRequestBody {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `repair_priority` JSON property.
+    /// Fix priority.
+    ///
+    /// Values: `Critical`: Critical; `High`: High; `Low`: Low; `Medium`: Medium.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_priority: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `is_affect_business` JSON property.
+    /// Whether fixing the vulnerability affects services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_affect_business: Option<bool>,
-    /// `status` JSON property.
+    /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `asset_value` JSON property.
+    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    /// Importance of the asset.
+    ///
+    /// Values: `common`: General; `important`: Important; `test`: Test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<String>,
-    /// `label` JSON property.
+    /// Vulnerability label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `group_name` JSON property.
+    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    /// Name of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `handle_cycle` JSON property.
+    /// Handling period of the vulnerabilities to query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_cycle: Option<String>,
-    /// `specific_vuls` JSON property.
+    pub handle_cycle: Option<super::HandleCycle>,
+    /// Specific vulnerability data to export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub specific_vuls: Option<Vec<super::ExportHandledVulnerabilitiesRequestBodySpecificVuls>>,
-    /// `export_size` JSON property.
+    /// Number of records to export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_size: Option<i64>,
-    /// `export_headers` JSON property. Required.
-    pub export_headers: Vec<Vec<String>>,
+    /// Header row of the exported vulnerability data. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_headers: Option<Vec<Vec<String>>>,
 }
 
 impl ExportHandledVulnerabilitiesRequestBody {
-    /// A `ExportHandledVulnerabilitiesRequestBody` with its required fields; set the others with the setters.
-    pub fn new(export_headers: impl Into<Vec<Vec<String>>>) -> Self {
-        Self {
-            vul_name: None,
-            repair_priority: None,
-            host_name: None,
-            host_ip: None,
-            is_affect_business: None,
-            status: None,
-            asset_value: None,
-            label: None,
-            r#type: None,
-            group_name: None,
-            handle_cycle: None,
-            specific_vuls: None,
-            export_size: None,
-            export_headers: export_headers.into(),
-        }
+    /// An empty `ExportHandledVulnerabilitiesRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `repair_priority`.
+    /// Fix priority.
+    ///
+    /// Values: `Critical`: Critical; `High`: High; `Low`: Low; `Medium`: Medium.
     pub fn repair_priority(mut self, value: impl Into<String>) -> Self {
         self.repair_priority = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `is_affect_business`.
+    /// Whether fixing the vulnerability affects services.
     pub fn is_affect_business(mut self, value: impl Into<bool>) -> Self {
         self.is_affect_business = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
+    /// Importance of the asset.
+    ///
+    /// Values: `common`: General; `important`: Important; `test`: Test.
     pub fn asset_value(mut self, value: impl Into<String>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `label`.
+    /// Vulnerability label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `handle_cycle`.
-    pub fn handle_cycle(mut self, value: impl Into<String>) -> Self {
+    /// Handling period of the vulnerabilities to query.
+    pub fn handle_cycle(mut self, value: impl Into<super::HandleCycle>) -> Self {
         self.handle_cycle = Some(value.into());
         self
     }
 
-    /// Sets `specific_vuls`.
+    /// Specific vulnerability data to export.
     ///
     /// Appends one item; call again for more.
     pub fn specific_vuls(
@@ -152,17 +151,29 @@ impl ExportHandledVulnerabilitiesRequestBody {
         self
     }
 
-    /// Sets `export_size`.
+    /// Number of records to export.
     pub fn export_size(mut self, value: impl Into<i64>) -> Self {
         self.export_size = Some(value.into());
         self
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the exported vulnerability data. Required.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_headers.push(value.into());
+        self.export_headers
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_headers.is_none() {
+            return Some("export_headers".to_owned());
+        }
+        None
     }
 }

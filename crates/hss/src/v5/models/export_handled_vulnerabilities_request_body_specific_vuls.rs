@@ -2,34 +2,35 @@
 
 use serde::Serialize;
 
-/// The `ExportHandledVulnerabilitiesRequestBodySpecificVuls` model of the HSS API.
+/// Specific vulnerability data to export.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportHandledVulnerabilitiesRequestBodySpecificVuls {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
 }
 
 impl ExportHandledVulnerabilitiesRequestBodySpecificVuls {
-    /// An empty `ExportHandledVulnerabilitiesRequestBodySpecificVuls`; set its fields with the setters.
+    /// An empty `ExportHandledVulnerabilitiesRequestBodySpecificVuls`: set its fields by name with
+    /// the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self

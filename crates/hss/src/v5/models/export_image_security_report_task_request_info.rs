@@ -2,140 +2,124 @@
 
 use serde::Serialize;
 
-/// The `ExportImageSecurityReportTaskRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportImageSecurityReportTaskRequestInfo {
-    /// `export_size` JSON property. Required.
-    pub export_size: i64,
-    /// `security_report_type` JSON property. Required.
-    pub security_report_type: String,
-    /// `image_id_list` JSON property.
+    /// Number of records to export. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_size: Option<i64>,
+    /// Type of the security report. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_report_type:
+        Option<super::ExportImageSecurityReportTaskRequestInfoSecurityReportType>,
+    /// IDs of the images to export. Required when `operate_all` is `false`. Use `image_id` for
+    /// local and CI/CD images, and the `id` returned by the image list for repository images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id_list: Option<Vec<String>>,
-    /// `operate_all` JSON property. Required.
-    pub operate_all: bool,
-    /// `image_type` JSON property.
+    /// Whether to query all images; other parameters can then filter the full image data. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `scan_status` JSON property.
+    pub operate_all: Option<bool>,
+    /// Image type. Required when exporting reports for local or CI/CD images; if omitted, data of
+    /// other repository images is exported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `namespace` JSON property.
+    pub image_type: Option<super::BatchExportSWRBaselineInfoRequestInfoImageType>,
+    /// Scan status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan_status: Option<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    /// Organization name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `latest_version` JSON property.
+    /// Whether to include only the latest image versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
-    /// `image_size` JSON property.
+    /// Image size, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `start_latest_update_time` JSON property.
+    /// Start of the creation time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_update_time: Option<i64>,
-    /// `end_latest_update_time` JSON property.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_update_time: Option<i64>,
-    /// `start_latest_scan_time` JSON property.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_scan_time: Option<i64>,
-    /// `end_latest_scan_time` JSON property.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_scan_time: Option<i64>,
-    /// `has_malicious_file` JSON property.
+    /// Whether malicious files exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_malicious_file: Option<bool>,
-    /// `has_vul` JSON property.
+    /// Whether software vulnerabilities exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_vul: Option<bool>,
-    /// `has_unsafe_setting` JSON property.
+    /// Whether baseline check risks exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_unsafe_setting: Option<bool>,
-    /// `risky` JSON property.
+    /// Whether the image has security risks.
+    ///
+    /// Values: `false`: No risk; `true`: At risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risky: Option<bool>,
-    /// `severity_level` JSON property.
+    /// Risk level of the image, shown after the image scan completes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `instance_name` JSON property.
+    pub severity_level: Option<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    /// Name of the enterprise image instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// `cicd_name` JSON property.
+    /// CI/CD name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd_name: Option<String>,
-    /// `build_command_risk_level` JSON property.
+    /// Risk level of the build command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build_command_risk_level: Option<String>,
-    /// `build_command_risk_name` JSON property.
+    pub build_command_risk_level: Option<super::BuildCommandRiskLevel>,
+    /// Name of the build command risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command_risk_name: Option<String>,
-    /// `build_command_rule_id_list` JSON property.
+    /// IDs of the build command risk rules to export. Obtain `rule_id` values from
+    /// `/v5/{project_id}/image/build-command-risks`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_command_rule_id_list: Option<Vec<String>>,
 }
 
 impl ExportImageSecurityReportTaskRequestInfo {
-    /// A `ExportImageSecurityReportTaskRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        export_size: impl Into<i64>,
-        security_report_type: impl Into<String>,
-        operate_all: impl Into<bool>,
-    ) -> Self {
-        Self {
-            export_size: export_size.into(),
-            security_report_type: security_report_type.into(),
-            image_id_list: None,
-            operate_all: operate_all.into(),
-            image_type: None,
-            scan_status: None,
-            namespace: None,
-            image_name: None,
-            image_version: None,
-            image_id: None,
-            latest_version: None,
-            image_size: None,
-            start_latest_update_time: None,
-            end_latest_update_time: None,
-            start_latest_scan_time: None,
-            end_latest_scan_time: None,
-            has_malicious_file: None,
-            has_vul: None,
-            has_unsafe_setting: None,
-            risky: None,
-            severity_level: None,
-            instance_name: None,
-            cicd_name: None,
-            build_command_risk_level: None,
-            build_command_risk_name: None,
-            build_command_rule_id_list: None,
-        }
+    /// An empty `ExportImageSecurityReportTaskRequestInfo`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `export_size`.
+    /// Number of records to export. Required.
     pub fn export_size(mut self, value: impl Into<i64>) -> Self {
-        self.export_size = value.into();
+        self.export_size = Some(value.into());
         self
     }
 
-    /// Sets `security_report_type`.
-    pub fn security_report_type(mut self, value: impl Into<String>) -> Self {
-        self.security_report_type = value.into();
+    /// Type of the security report. Required.
+    pub fn security_report_type(
+        mut self,
+        value: impl Into<super::ExportImageSecurityReportTaskRequestInfoSecurityReportType>,
+    ) -> Self {
+        self.security_report_type = Some(value.into());
         self
     }
 
-    /// Sets `image_id_list`.
+    /// IDs of the images to export. Required when `operate_all` is `false`. Use `image_id` for
+    /// local and CI/CD images, and the `id` returned by the image list for repository images.
     ///
     /// Appends one item; call again for more.
     pub fn image_id_list(mut self, value: impl Into<String>) -> Self {
@@ -145,139 +129,155 @@ impl ExportImageSecurityReportTaskRequestInfo {
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether to query all images; other parameters can then filter the full image data. Required.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
-        self.operate_all = value.into();
+        self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type. Required when exporting reports for local or CI/CD images; if omitted, data of
+    /// other repository images is exported.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `latest_version`.
+    /// Whether to include only the latest image versions.
     pub fn latest_version(mut self, value: impl Into<bool>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_update_time`.
+    /// Start of the creation time range, Unix time in milliseconds.
     pub fn start_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_update_time`.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     pub fn end_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_scan_time`.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     pub fn start_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_scan_time`.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     pub fn end_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `has_malicious_file`.
+    /// Whether malicious files exist.
     pub fn has_malicious_file(mut self, value: impl Into<bool>) -> Self {
         self.has_malicious_file = Some(value.into());
         self
     }
 
-    /// Sets `has_vul`.
+    /// Whether software vulnerabilities exist.
     pub fn has_vul(mut self, value: impl Into<bool>) -> Self {
         self.has_vul = Some(value.into());
         self
     }
 
-    /// Sets `has_unsafe_setting`.
+    /// Whether baseline check risks exist.
     pub fn has_unsafe_setting(mut self, value: impl Into<bool>) -> Self {
         self.has_unsafe_setting = Some(value.into());
         self
     }
 
-    /// Sets `risky`.
+    /// Whether the image has security risks.
+    ///
+    /// Values: `false`: No risk; `true`: At risk.
     pub fn risky(mut self, value: impl Into<bool>) -> Self {
         self.risky = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the image, shown after the image scan completes.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `instance_name`.
+    /// Name of the enterprise image instance.
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = Some(value.into());
         self
     }
 
-    /// Sets `cicd_name`.
+    /// CI/CD name.
     pub fn cicd_name(mut self, value: impl Into<String>) -> Self {
         self.cicd_name = Some(value.into());
         self
     }
 
-    /// Sets `build_command_risk_level`.
-    pub fn build_command_risk_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the build command.
+    pub fn build_command_risk_level(
+        mut self,
+        value: impl Into<super::BuildCommandRiskLevel>,
+    ) -> Self {
         self.build_command_risk_level = Some(value.into());
         self
     }
 
-    /// Sets `build_command_risk_name`.
+    /// Name of the build command risk.
     pub fn build_command_risk_name(mut self, value: impl Into<String>) -> Self {
         self.build_command_risk_name = Some(value.into());
         self
     }
 
-    /// Sets `build_command_rule_id_list`.
+    /// IDs of the build command risk rules to export. Obtain `rule_id` values from
+    /// `/v5/{project_id}/image/build-command-risks`.
     ///
     /// Appends one item; call again for more.
     pub fn build_command_rule_id_list(mut self, value: impl Into<String>) -> Self {
@@ -285,5 +285,21 @@ impl ExportImageSecurityReportTaskRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_size.is_none() {
+            return Some("export_size".to_owned());
+        }
+        if self.security_report_type.is_none() {
+            return Some("security_report_type".to_owned());
+        }
+        if self.operate_all.is_none() {
+            return Some("operate_all".to_owned());
+        }
+        None
     }
 }

@@ -2,40 +2,52 @@
 
 use serde::Serialize;
 
-/// The `ExportRisksRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportRisksRequestBody {
-    /// `export_headers` JSON property. Required.
-    pub export_headers: Vec<Vec<String>>,
-    /// `iac_items` JSON property.
+    /// Header row of the exported cluster security data. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_headers: Option<Vec<Vec<String>>>,
+    /// IaC file risks to export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iac_items: Option<super::IacRequestInfo>,
 }
 
 impl ExportRisksRequestBody {
-    /// A `ExportRisksRequestBody` with its required fields; set the others with the setters.
-    pub fn new(export_headers: impl Into<Vec<Vec<String>>>) -> Self {
-        Self {
-            export_headers: export_headers.into(),
-            iac_items: None,
-        }
+    /// An empty `ExportRisksRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the exported cluster security data. Required.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_headers.push(value.into());
+        self.export_headers
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `iac_items`.
+    /// IaC file risks to export.
     pub fn iac_items(mut self, value: impl Into<super::IacRequestInfo>) -> Self {
         self.iac_items = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_headers.is_none() {
+            return Some("export_headers".to_owned());
+        }
+        None
     }
 }

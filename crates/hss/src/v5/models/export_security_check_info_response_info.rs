@@ -2,169 +2,185 @@
 
 use serde::Deserialize;
 
-/// The `ExportSecurityCheckInfoResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ExportSecurityCheckInfoResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_public_ip: Option<String>,
-    /// `host_private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_private_ip: Option<String>,
-    /// `check_type` JSON property.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `check_name` JSON property.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
+    ///
+    /// Values: `cn_standard`: DJCP (classified protection) compliance standard; `hw_standard`:
+    /// Cloud security practice standard.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard: Option<String>,
-    /// `check_rule_name` JSON property.
+    /// Name of the check item (check rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `executable_file_path` JSON property.
+    /// Path information of the configuration check (baseline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executable_file_path: Option<String>,
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `scan_result` JSON property.
+    pub severity: Option<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    /// Check result, `pass` or `failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_result: Option<String>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `check_rule_desc` JSON property.
+    pub status: Option<super::ExportSecurityCheckInfoResponseInfoStatus>,
+    /// Description of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_desc: Option<String>,
-    /// `audit` JSON property.
+    /// Audit description of the check item (detection rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit: Option<String>,
-    /// `remediation` JSON property.
+    /// Suggested fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
-    /// `check_info_list` JSON property.
+    /// Check cases of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_info_list: Option<String>,
-    /// `create_time` JSON property.
+    /// Time of the first scan, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 
 impl ExportSecurityCheckInfoResponseInfo {
-    /// An empty `ExportSecurityCheckInfoResponseInfo`; set its fields with the setters.
+    /// An empty `ExportSecurityCheckInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_public_ip`.
+    /// Public IP address of the server.
     pub fn host_public_ip(mut self, value: impl Into<String>) -> Self {
         self.host_public_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_private_ip`.
+    /// Private IP address of the server.
     pub fn host_private_ip(mut self, value: impl Into<String>) -> Self {
         self.host_private_ip = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
+    /// Baseline standard type.
+    ///
+    /// Values: `cn_standard`: DJCP (classified protection) compliance standard; `hw_standard`:
+    /// Cloud security practice standard.
     pub fn standard(mut self, value: impl Into<String>) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule).
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `executable_file_path`.
+    /// Path information of the configuration check (baseline).
     pub fn executable_file_path(mut self, value: impl Into<String>) -> Self {
         self.executable_file_path = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `scan_result`.
+    /// Check result, `pass` or `failed`.
     pub fn scan_result(mut self, value: impl Into<String>) -> Self {
         self.scan_result = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ExportSecurityCheckInfoResponseInfoStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_desc`.
+    /// Description of the rule.
     pub fn check_rule_desc(mut self, value: impl Into<String>) -> Self {
         self.check_rule_desc = Some(value.into());
         self
     }
 
-    /// Sets `audit`.
+    /// Audit description of the check item (detection rule).
     pub fn audit(mut self, value: impl Into<String>) -> Self {
         self.audit = Some(value.into());
         self
     }
 
-    /// Sets `remediation`.
+    /// Suggested fix.
     pub fn remediation(mut self, value: impl Into<String>) -> Self {
         self.remediation = Some(value.into());
         self
     }
 
-    /// Sets `check_info_list`.
+    /// Check cases of the check item.
     pub fn check_info_list(mut self, value: impl Into<String>) -> Self {
         self.check_info_list = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time of the first scan, as Unix time in milliseconds.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self

@@ -2,43 +2,61 @@
 
 use serde::Serialize;
 
-/// The `ExportTaskInfoRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportTaskInfoRequestBody {
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `operational_report_data` JSON property. Required.
-    pub operational_report_data: super::ExportTaskInfoRequestBodyOperationalReportData,
+    /// Type of the export. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<super::ExportTaskInfoRequestBodyType>,
+    /// Operational report data to export. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operational_report_data: Option<super::ExportTaskInfoRequestBodyOperationalReportData>,
 }
 
 impl ExportTaskInfoRequestBody {
-    /// A `ExportTaskInfoRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        r#type: impl Into<String>,
-        operational_report_data: impl Into<super::ExportTaskInfoRequestBodyOperationalReportData>,
-    ) -> Self {
-        Self {
-            r#type: r#type.into(),
-            operational_report_data: operational_report_data.into(),
-        }
+    /// An empty `ExportTaskInfoRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+    /// Type of the export. Required.
+    pub fn r#type(mut self, value: impl Into<super::ExportTaskInfoRequestBodyType>) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `operational_report_data`.
+    /// Operational report data to export. Required.
     pub fn operational_report_data(
         mut self,
         value: impl Into<super::ExportTaskInfoRequestBodyOperationalReportData>,
     ) -> Self {
-        self.operational_report_data = value.into();
+        self.operational_report_data = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        if self.operational_report_data.is_none() {
+            return Some("operational_report_data".to_owned());
+        }
+        if let Some(path) = self.operational_report_data.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("operational_report_data.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

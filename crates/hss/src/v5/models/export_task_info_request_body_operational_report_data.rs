@@ -2,28 +2,43 @@
 
 use serde::Serialize;
 
-/// The `ExportTaskInfoRequestBodyOperationalReportData` model of the HSS API.
+/// Operational report data to export.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportTaskInfoRequestBodyOperationalReportData {
-    /// `report_id` JSON property. Required.
-    pub report_id: String,
+    /// ID of the report to export. Required.
+    ///
+    /// Length: 1 to 32 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<String>,
 }
 
 impl ExportTaskInfoRequestBodyOperationalReportData {
-    /// A `ExportTaskInfoRequestBodyOperationalReportData` with its required fields; set the others with the setters.
-    pub fn new(report_id: impl Into<String>) -> Self {
-        Self {
-            report_id: report_id.into(),
-        }
+    /// An empty `ExportTaskInfoRequestBodyOperationalReportData`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `report_id`.
+    /// ID of the report to export. Required.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
-        self.report_id = value.into();
+        self.report_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.report_id.is_none() {
+            return Some("report_id".to_owned());
+        }
+        None
     }
 }

@@ -2,110 +2,132 @@
 
 use serde::Serialize;
 
-/// The `ExportVulHandleHistoryRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportVulHandleHistoryRequestBody {
-    /// `status` JSON property.
+    /// Vulnerability status.
+    ///
+    /// Values: `vul_status_failed`: Fix failed; `vul_status_fix_after_reboot`: Restart the host and
+    /// fix again; `vul_status_fixed`: Fixed; `vul_status_fixing`: Being fixed;
+    /// `vul_status_ignored`: Ignored; `vul_status_reboot`: Fixed; restart pending;
+    /// `vul_status_unfix`: Unhandled; `vul_status_verified`: Being verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `vul_type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `asset_value` JSON property.
+    pub vul_type: Option<super::ExportVulHandleHistoryRequestBodyVulType>,
+    /// Importance of the asset.
+    ///
+    /// Values: `common`: General asset; `important`: Important asset; `test`: Test asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `export_size` JSON property.
+    /// Number of records to export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub export_size: Option<i64>,
-    /// `export_header_list` JSON property. Required.
-    pub export_header_list: Vec<Vec<String>>,
+    /// Header row of the exported vulnerability data. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_header_list: Option<Vec<Vec<String>>>,
 }
 
 impl ExportVulHandleHistoryRequestBody {
-    /// A `ExportVulHandleHistoryRequestBody` with its required fields; set the others with the setters.
-    pub fn new(export_header_list: impl Into<Vec<Vec<String>>>) -> Self {
-        Self {
-            status: None,
-            vul_id: None,
-            vul_type: None,
-            asset_value: None,
-            group_name: None,
-            host_name: None,
-            host_ip: None,
-            export_size: None,
-            export_header_list: export_header_list.into(),
-        }
+    /// An empty `ExportVulHandleHistoryRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `status`.
+    /// Vulnerability status.
+    ///
+    /// Values: `vul_status_failed`: Fix failed; `vul_status_fix_after_reboot`: Restart the host and
+    /// fix again; `vul_status_fixed`: Fixed; `vul_status_fixing`: Being fixed;
+    /// `vul_status_ignored`: Ignored; `vul_status_reboot`: Fixed; restart pending;
+    /// `vul_status_unfix`: Unhandled; `vul_status_verified`: Being verified.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn vul_type(
+        mut self,
+        value: impl Into<super::ExportVulHandleHistoryRequestBodyVulType>,
+    ) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
+    /// Importance of the asset.
+    ///
+    /// Values: `common`: General asset; `important`: Important asset; `test`: Test asset.
     pub fn asset_value(mut self, value: impl Into<String>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `export_size`.
+    /// Number of records to export.
     pub fn export_size(mut self, value: impl Into<i64>) -> Self {
         self.export_size = Some(value.into());
         self
     }
 
-    /// Sets `export_header_list`.
+    /// Header row of the exported vulnerability data. Required.
     ///
     /// Appends one item; call again for more.
     pub fn export_header_list(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_header_list.push(value.into());
+        self.export_header_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_header_list.is_none() {
+            return Some("export_header_list".to_owned());
+        }
+        None
     }
 }

@@ -2,42 +2,43 @@
 
 use serde::Serialize;
 
-/// The `ExportVulRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportVulRequestBody {
-    /// `export_headers` JSON property. Required.
-    pub export_headers: Vec<Vec<String>>,
-    /// `vul_id_list` JSON property.
+    /// Header row of the exported vulnerability data. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_headers: Option<Vec<Vec<String>>>,
+    /// IDs of the vulnerabilities to export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id_list: Option<Vec<String>>,
-    /// `host_id_list` JSON property.
+    /// IDs of the hosts to export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl ExportVulRequestBody {
-    /// A `ExportVulRequestBody` with its required fields; set the others with the setters.
-    pub fn new(export_headers: impl Into<Vec<Vec<String>>>) -> Self {
-        Self {
-            export_headers: export_headers.into(),
-            vul_id_list: None,
-            host_id_list: None,
-        }
+    /// An empty `ExportVulRequestBody`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the exported vulnerability data. Required.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_headers.push(value.into());
+        self.export_headers
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `vul_id_list`.
+    /// IDs of the vulnerabilities to export.
     ///
     /// Appends one item; call again for more.
     pub fn vul_id_list(mut self, value: impl Into<String>) -> Self {
@@ -47,7 +48,7 @@ impl ExportVulRequestBody {
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts to export.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -55,5 +56,15 @@ impl ExportVulRequestBody {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_headers.is_none() {
+            return Some("export_headers".to_owned());
+        }
+        None
     }
 }

@@ -2,95 +2,110 @@
 
 use serde::Serialize;
 
-/// The `ExportWebTamperHostRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExportWebTamperHostRequestInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID. Deprecated; use `host_id` instead.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `asset_value` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `group_name` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `protect_status` JSON property.
+    /// Protection status. Deprecated; use `wtp_status` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_status: Option<String>,
-    /// `agent_status` JSON property.
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `rasp_protect_status` JSON property.
+    pub agent_status: Option<super::ContainerNodeInfoAgentStatus>,
+    /// Dynamic web tamper protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rasp_protect_status: Option<String>,
-    /// `wtp_status` JSON property.
+    pub rasp_protect_status: Option<super::RaspProtectStatus>,
+    /// Web tamper protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wtp_status: Option<String>,
-    /// `offset` JSON property.
+    pub wtp_status: Option<super::ExportWebTamperHostRequestInfoWtpStatus>,
+    /// Number of records to skip before the first one returned. Deprecated; use `export_size`
+    /// instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `limit` JSON property.
+    /// Maximum number of records to return per page. Deprecated; use `export_size` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// `export_headers` JSON property. Required.
-    pub export_headers: Vec<Vec<String>>,
-    /// `export_size` JSON property. Required.
-    pub export_size: i64,
+    /// Header row of the exported data, in the format
+    /// `[[field1, header1], [field2, header2], ...]`. Choose some or all of the allowed fields.
+    /// Required.
+    ///
+    /// Values: `agent_status`: Agent status; `anti_tampering_times`: Static tamper attacks in the
+    /// last 7 days; `charging_mode`: Billing mode; `detect_tampering_times`: Dynamic tamper attacks
+    /// in the last 7 days; `dir_protect_status`: Protected directory status; `error`: Error
+    /// message; `exclude_child_dir`: Excluded subdirectories; `exclude_file_list`: Excluded file
+    /// paths; `exclude_file_type`: Excluded file types; `host_id`: Server ID; `host_name`: Server
+    /// name; `local_backup_dir`: Local backup path; `private_ip`: Private IP address;
+    /// `protect_dir`: Protected directory; `protect_dir_num`: Number of protected directories;
+    /// `protect_status`: Protection status; `public_ip`: EIP; `rasp_protect_status`: Dynamic tamper
+    /// protection status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_headers: Option<Vec<Vec<String>>>,
+    /// Maximum number of records to export. Required.
+    ///
+    /// Range: 1 to 200000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_size: Option<i64>,
 }
 
 impl ExportWebTamperHostRequestInfo {
-    /// A `ExportWebTamperHostRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(export_headers: impl Into<Vec<Vec<String>>>, export_size: impl Into<i64>) -> Self {
-        Self {
-            host_id: None,
-            host_id_list: None,
-            host_name: None,
-            public_ip: None,
-            private_ip: None,
-            agent_id: None,
-            os_type: None,
-            asset_value: None,
-            group_name: None,
-            protect_status: None,
-            agent_status: None,
-            rasp_protect_status: None,
-            wtp_status: None,
-            offset: None,
-            limit: None,
-            export_headers: export_headers.into(),
-            export_size: export_size.into(),
-        }
+    /// An empty `ExportWebTamperHostRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -100,95 +115,138 @@ impl ExportWebTamperHostRequestInfo {
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID. Deprecated; use `host_id` instead.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
+    /// Protection status. Deprecated; use `wtp_status` instead.
     pub fn protect_status(mut self, value: impl Into<String>) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(mut self, value: impl Into<super::ContainerNodeInfoAgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `rasp_protect_status`.
-    pub fn rasp_protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Dynamic web tamper protection status.
+    pub fn rasp_protect_status(mut self, value: impl Into<super::RaspProtectStatus>) -> Self {
         self.rasp_protect_status = Some(value.into());
         self
     }
 
-    /// Sets `wtp_status`.
-    pub fn wtp_status(mut self, value: impl Into<String>) -> Self {
+    /// Web tamper protection status.
+    pub fn wtp_status(
+        mut self,
+        value: impl Into<super::ExportWebTamperHostRequestInfoWtpStatus>,
+    ) -> Self {
         self.wtp_status = Some(value.into());
         self
     }
 
-    /// Sets `offset`.
+    /// Number of records to skip before the first one returned. Deprecated; use `export_size`
+    /// instead.
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
 
-    /// Sets `limit`.
+    /// Maximum number of records to return per page. Deprecated; use `export_size` instead.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
 
-    /// Sets `export_headers`.
+    /// Header row of the exported data, in the format
+    /// `[[field1, header1], [field2, header2], ...]`. Choose some or all of the allowed fields.
+    /// Required.
+    ///
+    /// Values: `agent_status`: Agent status; `anti_tampering_times`: Static tamper attacks in the
+    /// last 7 days; `charging_mode`: Billing mode; `detect_tampering_times`: Dynamic tamper attacks
+    /// in the last 7 days; `dir_protect_status`: Protected directory status; `error`: Error
+    /// message; `exclude_child_dir`: Excluded subdirectories; `exclude_file_list`: Excluded file
+    /// paths; `exclude_file_type`: Excluded file types; `host_id`: Server ID; `host_name`: Server
+    /// name; `local_backup_dir`: Local backup path; `private_ip`: Private IP address;
+    /// `protect_dir`: Protected directory; `protect_dir_num`: Number of protected directories;
+    /// `protect_status`: Protection status; `public_ip`: EIP; `rasp_protect_status`: Dynamic tamper
+    /// protection status.
     ///
     /// Appends one item; call again for more.
     pub fn export_headers(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.export_headers.push(value.into());
+        self.export_headers
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `export_size`.
+    /// Maximum number of records to export. Required.
+    ///
+    /// Range: 1 to 200000.
     pub fn export_size(mut self, value: impl Into<i64>) -> Self {
-        self.export_size = value.into();
+        self.export_size = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.export_headers.is_none() {
+            return Some("export_headers".to_owned());
+        }
+        if self.export_size.is_none() {
+            return Some("export_size".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `FailReasons` model of the HSS API.
+/// Per-host results of the request.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FailReasons {
-    /// `reason` JSON property.
+    /// Reason.
+    ///
+    /// Length: 1 to 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
 }
 
 impl FailReasons {
-    /// An empty `FailReasons`; set its fields with the setters.
+    /// An empty `FailReasons`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `reason`.
+    /// Reason.
+    ///
+    /// Length: 1 to 100 characters.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self

@@ -2,88 +2,100 @@
 
 use serde::Deserialize;
 
-/// The `FeatureRuleInfo` model of the HSS API.
+/// Detection feature rules.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FeatureRuleInfo {
-    /// `chk_feature_id` JSON property.
+    /// ID of the detection feature rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_feature_id: Option<i64>,
-    /// `chk_feature_name` JSON property.
+    /// Identifier of the detection feature rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_feature_name: Option<String>,
-    /// `chk_feature_desc` JSON property.
+    /// Description of the detection feature rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_feature_desc: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system the policy supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `feature_configure` JSON property.
+    pub os_type: Option<super::FeatureRuleInfoOsType>,
+    /// Configuration of the detection feature rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_configure: Option<String>,
-    /// `optional_protective_action` JSON property.
+    /// Protective actions available for the rule.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block; `3`: Either.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_protective_action: Option<i64>,
-    /// `protective_action` JSON property.
+    /// Default protective action.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protective_action: Option<i64>,
-    /// `editable` JSON property.
+    /// Whether the configuration can be edited.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub editable: Option<i64>,
 }
 
 impl FeatureRuleInfo {
-    /// An empty `FeatureRuleInfo`; set its fields with the setters.
+    /// An empty `FeatureRuleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `chk_feature_id`.
+    /// ID of the detection feature rule.
     pub fn chk_feature_id(mut self, value: impl Into<i64>) -> Self {
         self.chk_feature_id = Some(value.into());
         self
     }
 
-    /// Sets `chk_feature_name`.
+    /// Identifier of the detection feature rule.
     pub fn chk_feature_name(mut self, value: impl Into<String>) -> Self {
         self.chk_feature_name = Some(value.into());
         self
     }
 
-    /// Sets `chk_feature_desc`.
+    /// Description of the detection feature rule.
     pub fn chk_feature_desc(mut self, value: impl Into<String>) -> Self {
         self.chk_feature_desc = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system the policy supports.
+    pub fn os_type(mut self, value: impl Into<super::FeatureRuleInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `feature_configure`.
+    /// Configuration of the detection feature rule.
     pub fn feature_configure(mut self, value: impl Into<String>) -> Self {
         self.feature_configure = Some(value.into());
         self
     }
 
-    /// Sets `optional_protective_action`.
+    /// Protective actions available for the rule.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block; `3`: Either.
     pub fn optional_protective_action(mut self, value: impl Into<i64>) -> Self {
         self.optional_protective_action = Some(value.into());
         self
     }
 
-    /// Sets `protective_action`.
+    /// Default protective action.
+    ///
+    /// Values: `1`: Detect; `2`: Detect and block.
     pub fn protective_action(mut self, value: impl Into<i64>) -> Self {
         self.protective_action = Some(value.into());
         self
     }
 
-    /// Sets `editable`.
+    /// Whether the configuration can be edited.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     pub fn editable(mut self, value: impl Into<i64>) -> Self {
         self.editable = Some(value.into());
         self

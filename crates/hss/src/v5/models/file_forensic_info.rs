@@ -2,169 +2,169 @@
 
 use serde::Deserialize;
 
-/// The `FileForensicInfo` model of the HSS API.
+/// File forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FileForensicInfo {
-    /// `file_path` JSON property.
+    /// File path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `file_new_path` JSON property.
+    /// New path of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_new_path: Option<String>,
-    /// `file_name` JSON property.
+    /// File name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_sha256` JSON property.
+    /// SHA-256 hash of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_sha256: Option<String>,
-    /// `file_action` JSON property.
+    /// Action on the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_action: Option<String>,
-    /// `file_operation` JSON property.
+    /// Type of file operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_operation: Option<i64>,
-    /// `file_size` JSON property.
+    /// File size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `file_hash` JSON property.
+    /// SHA-256 hash of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
-    /// `file_desc` JSON property.
+    /// Description of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_desc: Option<String>,
-    /// `is_dir` JSON property.
+    /// Whether the path is a directory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_dir: Option<bool>,
-    /// `file_mtime` JSON property.
+    /// Time the file was last modified, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_mtime: Option<i64>,
-    /// `file_atime` JSON property.
+    /// Time the file was last accessed, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_atime: Option<i64>,
-    /// `file_ctime` JSON property.
+    /// Time the file status last changed, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_ctime: Option<i64>,
-    /// `file_alias` JSON property.
+    /// Alias of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_alias: Option<String>,
-    /// `file_md5` JSON property.
+    /// MD5 hash of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_md5: Option<String>,
-    /// `file_type` JSON property.
+    /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    /// `file_key_word` JSON property.
+    /// File keyword.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_key_word: Option<String>,
 }
 
 impl FileForensicInfo {
-    /// An empty `FileForensicInfo`; set its fields with the setters.
+    /// An empty `FileForensicInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_path`.
+    /// File path.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_new_path`.
+    /// New path of the file.
     pub fn file_new_path(mut self, value: impl Into<String>) -> Self {
         self.file_new_path = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// File name.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_sha256`.
+    /// SHA-256 hash of the file.
     pub fn file_sha256(mut self, value: impl Into<String>) -> Self {
         self.file_sha256 = Some(value.into());
         self
     }
 
-    /// Sets `file_action`.
+    /// Action on the file.
     pub fn file_action(mut self, value: impl Into<String>) -> Self {
         self.file_action = Some(value.into());
         self
     }
 
-    /// Sets `file_operation`.
+    /// Type of file operation.
     pub fn file_operation(mut self, value: impl Into<i64>) -> Self {
         self.file_operation = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// File size.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// SHA-256 hash of the file.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
         self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_desc`.
+    /// Description of the file.
     pub fn file_desc(mut self, value: impl Into<String>) -> Self {
         self.file_desc = Some(value.into());
         self
     }
 
-    /// Sets `is_dir`.
+    /// Whether the path is a directory.
     pub fn is_dir(mut self, value: impl Into<bool>) -> Self {
         self.is_dir = Some(value.into());
         self
     }
 
-    /// Sets `file_mtime`.
+    /// Time the file was last modified, as Unix time in milliseconds.
     pub fn file_mtime(mut self, value: impl Into<i64>) -> Self {
         self.file_mtime = Some(value.into());
         self
     }
 
-    /// Sets `file_atime`.
+    /// Time the file was last accessed, as Unix time in milliseconds.
     pub fn file_atime(mut self, value: impl Into<i64>) -> Self {
         self.file_atime = Some(value.into());
         self
     }
 
-    /// Sets `file_ctime`.
+    /// Time the file status last changed, as Unix time in milliseconds.
     pub fn file_ctime(mut self, value: impl Into<i64>) -> Self {
         self.file_ctime = Some(value.into());
         self
     }
 
-    /// Sets `file_alias`.
+    /// Alias of the file.
     pub fn file_alias(mut self, value: impl Into<String>) -> Self {
         self.file_alias = Some(value.into());
         self
     }
 
-    /// Sets `file_md5`.
+    /// MD5 hash of the file.
     pub fn file_md5(mut self, value: impl Into<String>) -> Self {
         self.file_md5 = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
+    /// File type.
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `file_key_word`.
+    /// File keyword.
     pub fn file_key_word(mut self, value: impl Into<String>) -> Self {
         self.file_key_word = Some(value.into());
         self

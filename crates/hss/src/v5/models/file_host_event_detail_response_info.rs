@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `FileHostEventDetailResponseInfo` model of the HSS API.
+/// Changed files.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FileHostEventDetailResponseInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `file_name` JSON property.
+    /// File name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_path` JSON property.
+    /// File path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `status` JSON property.
+    /// Trust status of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `change_type` JSON property.
+    /// Change type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
-    /// `change_category` JSON property.
+    /// Change category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_category: Option<String>,
-    /// `after_change` JSON property.
+    /// Hash of the file after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_change: Option<String>,
-    /// `before_change` JSON property.
+    /// Hash of the file before the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_change: Option<String>,
-    /// `latest_time` JSON property.
+    /// Time of the last change, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<i64>,
 }
 
 impl FileHostEventDetailResponseInfo {
-    /// An empty `FileHostEventDetailResponseInfo`; set its fields with the setters.
+    /// An empty `FileHostEventDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// File name.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Trust status of the file.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `change_type`.
+    /// Change type.
     pub fn change_type(mut self, value: impl Into<String>) -> Self {
         self.change_type = Some(value.into());
         self
     }
 
-    /// Sets `change_category`.
+    /// Change category.
     pub fn change_category(mut self, value: impl Into<String>) -> Self {
         self.change_category = Some(value.into());
         self
     }
 
-    /// Sets `after_change`.
+    /// Hash of the file after the change.
     pub fn after_change(mut self, value: impl Into<String>) -> Self {
         self.after_change = Some(value.into());
         self
     }
 
-    /// Sets `before_change`.
+    /// Hash of the file before the change.
     pub fn before_change(mut self, value: impl Into<String>) -> Self {
         self.before_change = Some(value.into());
         self
     }
 
-    /// Sets `latest_time`.
+    /// Time of the last change, Unix time in milliseconds.
     pub fn latest_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_time = Some(value.into());
         self

@@ -2,70 +2,90 @@
 
 use serde::Deserialize;
 
-/// The `FileHostResponseInfo` model of the HSS API.
+/// Cloud servers with changes.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FileHostResponseInfo {
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `change_total_num` JSON property.
+    /// Total number of file and registry changes.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_total_num: Option<i64>,
-    /// `change_file_num` JSON property.
+    /// Total number of file changes.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_file_num: Option<i64>,
-    /// `change_registry_num` JSON property.
+    /// Total number of registry changes.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_registry_num: Option<i64>,
-    /// `latest_time` JSON property.
+    /// Time of the last file or registry change, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_time: Option<i64>,
 }
 
 impl FileHostResponseInfo {
-    /// An empty `FileHostResponseInfo`; set its fields with the setters.
+    /// An empty `FileHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `change_total_num`.
+    /// Total number of file and registry changes.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn change_total_num(mut self, value: impl Into<i64>) -> Self {
         self.change_total_num = Some(value.into());
         self
     }
 
-    /// Sets `change_file_num`.
+    /// Total number of file changes.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn change_file_num(mut self, value: impl Into<i64>) -> Self {
         self.change_file_num = Some(value.into());
         self
     }
 
-    /// Sets `change_registry_num`.
+    /// Total number of registry changes.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn change_registry_num(mut self, value: impl Into<i64>) -> Self {
         self.change_registry_num = Some(value.into());
         self
     }
 
-    /// Sets `latest_time`.
+    /// Time of the last file or registry change, Unix time in milliseconds.
     pub fn latest_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_time = Some(value.into());
         self

@@ -2,88 +2,105 @@
 
 use serde::Deserialize;
 
-/// The `GeneralImageVulsResponseInfo` model of the HSS API.
+/// Vulnerability details.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GeneralImageVulsResponseInfo {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `image_type` JSON property.
+    pub r#type: Option<super::GeneralImageVulsResponseInfoType>,
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `label_list` JSON property.
+    pub image_type: Option<super::GeneralImageVulsResponseInfoImageType>,
+    /// Vulnerability labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_list: Option<Vec<String>>,
-    /// `severity_level` JSON property.
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `image_num` JSON property.
+    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    /// Total number of affected images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
-    /// `cve_list` JSON property.
+    /// CVEs of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_list: Option<Vec<super::GeneralImageVulsResponseInfoCveList>>,
-    /// `max_cvss_score` JSON property.
+    /// Highest CVSS score of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_cvss_score: Option<f64>,
-    /// `scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `description` JSON property.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `url` JSON property.
+    /// Reference URL for fixing the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `solution_detail` JSON property.
+    /// Fix suggestion.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution_detail: Option<String>,
-    /// `cluster_num` JSON property.
+    /// Total number of affected clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_num: Option<i64>,
 }
 
 impl GeneralImageVulsResponseInfo {
-    /// An empty `GeneralImageVulsResponseInfo`; set its fields with the setters.
+    /// An empty `GeneralImageVulsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn r#type(mut self, value: impl Into<super::GeneralImageVulsResponseInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `label_list`.
+    /// Vulnerability labels.
     ///
     /// Appends one item; call again for more.
     pub fn label_list(mut self, value: impl Into<String>) -> Self {
@@ -93,19 +110,22 @@ impl GeneralImageVulsResponseInfo {
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `image_num`.
+    /// Total number of affected images.
     pub fn image_num(mut self, value: impl Into<i64>) -> Self {
         self.image_num = Some(value.into());
         self
     }
 
-    /// Sets `cve_list`.
+    /// CVEs of the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn cve_list(
@@ -118,37 +138,43 @@ impl GeneralImageVulsResponseInfo {
         self
     }
 
-    /// Sets `max_cvss_score`.
+    /// Highest CVSS score of the image.
     pub fn max_cvss_score(mut self, value: impl Into<f64>) -> Self {
         self.max_cvss_score = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// Reference URL for fixing the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `solution_detail`.
+    /// Fix suggestion.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn solution_detail(mut self, value: impl Into<String>) -> Self {
         self.solution_detail = Some(value.into());
         self
     }
 
-    /// Sets `cluster_num`.
+    /// Total number of affected clusters.
     pub fn cluster_num(mut self, value: impl Into<i64>) -> Self {
         self.cluster_num = Some(value.into());
         self

@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `GeneralImageVulsResponseInfoCveList` model of the HSS API.
+/// CVEs of the vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GeneralImageVulsResponseInfoCveList {
-    /// `cve_id` JSON property.
+    /// CVE ID.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
-    /// `cvss` JSON property.
+    /// CVSS score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
 }
 
 impl GeneralImageVulsResponseInfoCveList {
-    /// An empty `GeneralImageVulsResponseInfoCveList`; set its fields with the setters.
+    /// An empty `GeneralImageVulsResponseInfoCveList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self
     }
 
-    /// Sets `cvss`.
+    /// CVSS score.
     pub fn cvss(mut self, value: impl Into<f64>) -> Self {
         self.cvss = Some(value.into());
         self

@@ -2,64 +2,76 @@
 
 use serde::Deserialize;
 
-/// The `GetBackupPolicyResponseInfo` model of the HSS API.
+/// Backup policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetBackupPolicyResponseInfo {
-    /// `enabled` JSON property.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `id` JSON property.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Policy name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `operation_type` JSON property.
+    /// Backup type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation_type: Option<String>,
-    /// `operation_definition` JSON property.
+    pub operation_type: Option<super::OperationType>,
+    /// Backup policy rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_definition: Option<super::OperationDefinitionInfo>,
-    /// `trigger` JSON property.
+    /// Schedule that triggers the backup policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::BackupTriggerInfo>,
 }
 
 impl GetBackupPolicyResponseInfo {
-    /// An empty `GetBackupPolicyResponseInfo`; set its fields with the setters.
+    /// An empty `GetBackupPolicyResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Policy name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `operation_type`.
-    pub fn operation_type(mut self, value: impl Into<String>) -> Self {
+    /// Backup type.
+    pub fn operation_type(mut self, value: impl Into<super::OperationType>) -> Self {
         self.operation_type = Some(value.into());
         self
     }
 
-    /// Sets `operation_definition`.
+    /// Backup policy rules.
     pub fn operation_definition(
         mut self,
         value: impl Into<super::OperationDefinitionInfo>,
@@ -68,7 +80,7 @@ impl GetBackupPolicyResponseInfo {
         self
     }
 
-    /// Sets `trigger`.
+    /// Schedule that triggers the backup policy.
     pub fn trigger(mut self, value: impl Into<super::BackupTriggerInfo>) -> Self {
         self.trigger = Some(value.into());
         self

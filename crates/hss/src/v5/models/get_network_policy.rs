@@ -2,70 +2,74 @@
 
 use serde::Deserialize;
 
-/// The `GetNetworkPolicy` model of the HSS API.
+/// Network policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetNetworkPolicy {
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `policy_content` JSON property.
+    /// Content of the network policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_content: Option<super::NetworkPolicyBody>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `deploy_status` JSON property.
+    /// Whether the policy was delivered to CCE successfully.
+    ///
+    /// Values: `false`: Failed; `true`: Succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deploy_status: Option<bool>,
 }
 
 impl GetNetworkPolicy {
-    /// An empty `GetNetworkPolicy`; set its fields with the setters.
+    /// An empty `GetNetworkPolicy`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Policy name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `policy_content`.
+    /// Content of the network policy.
     pub fn policy_content(mut self, value: impl Into<super::NetworkPolicyBody>) -> Self {
         self.policy_content = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `deploy_status`.
+    /// Whether the policy was delivered to CCE successfully.
+    ///
+    /// Values: `false`: Failed; `true`: Succeeded.
     pub fn deploy_status(mut self, value: impl Into<bool>) -> Self {
         self.deploy_status = Some(value.into());
         self

@@ -2,106 +2,137 @@
 
 use serde::Deserialize;
 
-/// The `GlobalVulInfo` model of the HSS API.
+/// Vulnerability records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GlobalVulInfo {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `repair_necessity` JSON property.
+    /// Fix urgency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<String>,
-    /// `decription` JSON property.
+    pub repair_necessity: Option<super::GlobalVulInfoRepairNecessity>,
+    /// Description of the vulnerability. Deprecated; use `description` instead.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decription: Option<String>,
-    /// `description` JSON property.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `solution` JSON property.
+    /// Solution.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<String>,
-    /// `url` JSON property.
+    /// URL of the vulnerability reference.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `history_number` JSON property.
+    /// Number of images affected in the past.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_number: Option<i64>,
-    /// `undeal_number` JSON property.
+    /// Number of unhandled images.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undeal_number: Option<i64>,
-    /// `data_list` JSON property.
+    /// CVEs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::CveInfo>>,
 }
 
 impl GlobalVulInfo {
-    /// An empty `GlobalVulInfo`; set its fields with the setters.
+    /// An empty `GlobalVulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `repair_necessity`.
-    pub fn repair_necessity(mut self, value: impl Into<String>) -> Self {
+    /// Fix urgency.
+    pub fn repair_necessity(
+        mut self,
+        value: impl Into<super::GlobalVulInfoRepairNecessity>,
+    ) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `decription`.
+    /// Description of the vulnerability. Deprecated; use `description` instead.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn decription(mut self, value: impl Into<String>) -> Self {
         self.decription = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `solution`.
+    /// Solution.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn solution(mut self, value: impl Into<String>) -> Self {
         self.solution = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the vulnerability reference.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `history_number`.
+    /// Number of images affected in the past.
+    ///
+    /// Range: 0 to 65535.
     pub fn history_number(mut self, value: impl Into<i64>) -> Self {
         self.history_number = Some(value.into());
         self
     }
 
-    /// Sets `undeal_number`.
+    /// Number of unhandled images.
+    ///
+    /// Range: 0 to 65535.
     pub fn undeal_number(mut self, value: impl Into<i64>) -> Self {
         self.undeal_number = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// CVEs.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::CveInfo>) -> Self {

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `HoneyForensicInfo` model of the HSS API.
+/// Honeypot forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HoneyForensicInfo {
-    /// `attack_ip` JSON property.
+    /// Source IP address of the attack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_ip: Option<String>,
-    /// `sandbox_name` JSON property.
+    /// Name of the isolation sandbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sandbox_name: Option<String>,
-    /// `service_name` JSON property.
+    /// Deception service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// `attack_type` JSON property.
+    /// Type of the attack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_type: Option<String>,
-    /// `attack_method_desc` JSON property.
+    pub attack_type: Option<super::AttackType>,
+    /// Attack technique.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_method_desc: Option<String>,
-    /// `attack_desc` JSON property.
+    /// Description of the attack behavior.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_desc: Option<String>,
 }
 
 impl HoneyForensicInfo {
-    /// An empty `HoneyForensicInfo`; set its fields with the setters.
+    /// An empty `HoneyForensicInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `attack_ip`.
+    /// Source IP address of the attack.
     pub fn attack_ip(mut self, value: impl Into<String>) -> Self {
         self.attack_ip = Some(value.into());
         self
     }
 
-    /// Sets `sandbox_name`.
+    /// Name of the isolation sandbox.
     pub fn sandbox_name(mut self, value: impl Into<String>) -> Self {
         self.sandbox_name = Some(value.into());
         self
     }
 
-    /// Sets `service_name`.
+    /// Deception service.
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.service_name = Some(value.into());
         self
     }
 
-    /// Sets `attack_type`.
-    pub fn attack_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the attack.
+    pub fn attack_type(mut self, value: impl Into<super::AttackType>) -> Self {
         self.attack_type = Some(value.into());
         self
     }
 
-    /// Sets `attack_method_desc`.
+    /// Attack technique.
     pub fn attack_method_desc(mut self, value: impl Into<String>) -> Self {
         self.attack_method_desc = Some(value.into());
         self
     }
 
-    /// Sets `attack_desc`.
+    /// Description of the attack behavior.
     pub fn attack_desc(mut self, value: impl Into<String>) -> Self {
         self.attack_desc = Some(value.into());
         self

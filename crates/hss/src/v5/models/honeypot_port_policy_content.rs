@@ -2,87 +2,85 @@
 
 use serde::Serialize;
 
-/// The `HoneypotPortPolicyContent` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct HoneypotPortPolicyContent {
-    /// `os_type` JSON property. Required.
-    pub os_type: String,
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `ports_list` JSON property. Required.
-    pub ports_list: Vec<super::HoneypotPortPolicyContentPortsList>,
-    /// `white_ip` JSON property. Required.
-    pub white_ip: Vec<String>,
-    /// `host_id` JSON property. Required.
-    pub host_id: Vec<String>,
-    /// `group_list` JSON property.
+    /// Operating system type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Policy name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// Ports and protocols. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports_list: Option<Vec<super::HoneypotPortPolicyContentPortsList>>,
+    /// Whitelisted IP addresses. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub white_ip: Option<Vec<String>>,
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<Vec<String>>,
+    /// Groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_list: Option<Vec<String>>,
 }
 
 impl HoneypotPortPolicyContent {
-    /// A `HoneypotPortPolicyContent` with its required fields; set the others with the setters.
-    pub fn new(
-        os_type: impl Into<String>,
-        policy_name: impl Into<String>,
-        ports_list: impl Into<Vec<super::HoneypotPortPolicyContentPortsList>>,
-        white_ip: impl Into<Vec<String>>,
-        host_id: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            os_type: os_type.into(),
-            policy_name: policy_name.into(),
-            ports_list: ports_list.into(),
-            white_ip: white_ip.into(),
-            host_id: host_id.into(),
-            group_list: None,
-        }
+    /// An empty `HoneypotPortPolicyContent`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
-        self.os_type = value.into();
+    /// Operating system type. Required.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+        self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `ports_list`.
+    /// Ports and protocols. Required.
     ///
     /// Appends one item; call again for more.
     pub fn ports_list(
         mut self,
         value: impl Into<super::HoneypotPortPolicyContentPortsList>,
     ) -> Self {
-        self.ports_list.push(value.into());
+        self.ports_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `white_ip`.
+    /// Whitelisted IP addresses. Required.
     ///
     /// Appends one item; call again for more.
     pub fn white_ip(mut self, value: impl Into<String>) -> Self {
-        self.white_ip.push(value.into());
+        self.white_ip
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.host_id.push(value.into());
+        self.host_id.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `group_list`.
+    /// Groups.
     ///
     /// Appends one item; call again for more.
     pub fn group_list(mut self, value: impl Into<String>) -> Self {
@@ -90,5 +88,36 @@ impl HoneypotPortPolicyContent {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.os_type.is_none() {
+            return Some("os_type".to_owned());
+        }
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.ports_list.is_none() {
+            return Some("ports_list".to_owned());
+        }
+        if let Some(path) = self.ports_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("ports_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if self.white_ip.is_none() {
+            return Some("white_ip".to_owned());
+        }
+        if self.host_id.is_none() {
+            return Some("host_id".to_owned());
+        }
+        None
     }
 }

@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `HoneypotPortPolicyContentPortsList` model of the HSS API.
+/// Ports and protocols.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct HoneypotPortPolicyContentPortsList {
-    /// `port` JSON property. Required.
-    pub port: i64,
-    /// `protocol` JSON property. Required.
-    pub protocol: String,
+    /// Port number. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Protocol type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
 }
 
 impl HoneypotPortPolicyContentPortsList {
-    /// A `HoneypotPortPolicyContentPortsList` with its required fields; set the others with the setters.
-    pub fn new(port: impl Into<i64>, protocol: impl Into<String>) -> Self {
-        Self {
-            port: port.into(),
-            protocol: protocol.into(),
-        }
+    /// An empty `HoneypotPortPolicyContentPortsList`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `port`.
+    /// Port number. Required.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
-        self.port = value.into();
+        self.port = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
+    /// Protocol type. Required.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
-        self.protocol = value.into();
+        self.protocol = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.port.is_none() {
+            return Some("port".to_owned());
+        }
+        if self.protocol.is_none() {
+            return Some("protocol".to_owned());
+        }
+        None
     }
 }

@@ -2,400 +2,507 @@
 
 use serde::Deserialize;
 
-/// The `Host` model of the HSS API.
+/// ECS status records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Host {
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `enterprise_project_id` JSON property.
+    /// Enterprise project ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
-    /// `enterprise_project_name` JSON property.
+    /// Name of the enterprise project.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_name: Option<String>,
-    /// `os_name` JSON property.
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    /// `kernel_version` JSON property.
+    /// Kernel version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_version: Option<String>,
-    /// `host_status` JSON property.
+    /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `agent_status` JSON property.
+    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `install_result_code` JSON property.
+    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    /// Result of the agent installation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub install_result_code: Option<String>,
-    /// `version` JSON property.
+    pub install_result_code: Option<super::InstallResultCode>,
+    /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `protect_status` JSON property.
+    pub version: Option<super::ContainerNodeInfoVersion>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `os_image` JSON property.
+    pub protect_status: Option<super::HostProtectStatus>,
+    /// System image.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_image: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `os_bit` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Bitness of the operating system.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_bit: Option<String>,
-    /// `detect_result` JSON property.
+    /// Security check result of the cloud server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detect_result: Option<String>,
-    /// `expire_time` JSON property.
+    pub detect_result: Option<super::DetectResult>,
+    /// Expiration time of the trial edition. `-1` means the quota is not a trial quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<i64>,
-    /// `charging_mode` JSON property.
+    /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `resource_id` JSON property.
+    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    /// ID of the HSS protection quota (UUID).
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `outside_host` JSON property.
+    /// Whether the host is outside Huawei Cloud.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outside_host: Option<bool>,
-    /// `group_id` JSON property.
+    /// ID of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `policy_group_id` JSON property.
+    /// Policy group ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_group_id: Option<String>,
-    /// `policy_group_name` JSON property.
+    /// Policy group name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_group_name: Option<String>,
-    /// `asset` JSON property.
+    /// Number of asset risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<i64>,
-    /// `vulnerability` JSON property.
+    /// Total number of vulnerability risks, including Linux software, Windows system, Web-CMS and
+    /// application vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<i64>,
-    /// `baseline` JSON property.
+    /// Total number of baseline risks, including configuration risks and weak passwords.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<i64>,
-    /// `intrusion` JSON property.
+    /// Total number of intrusion risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intrusion: Option<i64>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `labels` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    /// `agent_create_time` JSON property.
+    /// Time the agent was installed, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_create_time: Option<i64>,
-    /// `agent_update_time` JSON property.
+    /// Time the agent status last changed, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_update_time: Option<i64>,
-    /// `agent_version` JSON property.
+    /// Agent version.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `upgrade_status` JSON property.
+    /// Agent upgrade status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_status: Option<String>,
-    /// `upgrade_result_code` JSON property.
+    pub upgrade_status: Option<super::UpgradeStatus>,
+    /// Reason the upgrade failed. Returned only when `upgrade_status` is `upgrade_failed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub upgrade_result_code: Option<String>,
-    /// `upgradable` JSON property.
+    pub upgrade_result_code: Option<super::UpgradeResultCode>,
+    /// Whether the agent on the server can be upgraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgradable: Option<bool>,
-    /// `open_time` JSON property.
+    /// Time protection was enabled, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open_time: Option<i64>,
-    /// `protect_interrupt` JSON property.
+    /// Whether protection is interrupted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_interrupt: Option<bool>,
-    /// `protect_degradation` JSON property.
+    /// Whether protection is degraded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_degradation: Option<bool>,
-    /// `host_sources` JSON property.
+    /// Source of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_sources: Option<String>,
-    /// `interrupt_reason` JSON property.
+    pub host_sources: Option<super::HostSources>,
+    /// Reason why protection was interrupted.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupt_reason: Option<String>,
-    /// `degradation_reason` JSON property.
+    /// Reason why protection was downgraded.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub degradation_reason: Option<String>,
-    /// `key_name` JSON property.
+    /// Name of the key pair used.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_name: Option<String>,
-    /// `auto_open_version` JSON property.
+    /// Edition automatically enabled for a host purchased through CCE.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_open_version: Option<String>,
-    /// `install_progress` JSON property.
+    /// Installation progress, as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_progress: Option<i64>,
-    /// `vpc_id` JSON property.
+    /// ID of the VPC.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `common_login_area_codes` JSON property.
+    /// Codes of the server's usual login locations, identified in the background.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub common_login_area_codes: Option<Vec<i64>>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `container_type` JSON property.
+    /// Whether the host has a container environment.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_type: Option<i64>,
-    /// `ransom_protection_status` JSON property.
+    /// Ransomware protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ransom_protection_status: Option<String>,
-    /// `wtp_protect_status` JSON property.
+    pub ransom_protection_status: Option<super::HostRansomProtectionStatus>,
+    /// Web tamper protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wtp_protect_status: Option<String>,
-    /// `two_factor_auth` JSON property.
+    pub wtp_protect_status: Option<super::WtpProtectStatus>,
+    /// Whether two-factor authentication is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub two_factor_auth: Option<bool>,
-    /// `data_center_tag` JSON property.
+    /// Data center tag.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_center_tag: Option<String>,
-    /// `service_provider_name` JSON property.
+    /// Name of the service provider.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_provider_name: Option<String>,
-    /// `node_runtime_info` JSON property.
+    /// Runtime information of the node. Returned when the `incluster` request parameter is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_runtime_info: Option<Vec<super::RuntimeServiceInfo>>,
-    /// `mode` JSON property.
+    /// Resource limit mode: default, customized or adaptive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `cpu_limit` JSON property.
+    /// CPU limit.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<String>,
-    /// `mem_limit` JSON property.
+    /// Memory limit.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mem_limit: Option<String>,
 }
 
 impl Host {
-    /// An empty `Host`; set its fields with the setters.
+    /// An empty `Host`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_id`.
+    /// Enterprise project ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_name`.
+    /// Name of the enterprise project.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = Some(value.into());
         self
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = Some(value.into());
         self
     }
 
-    /// Sets `kernel_version`.
+    /// Kernel version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn kernel_version(mut self, value: impl Into<String>) -> Self {
         self.kernel_version = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the server.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `install_result_code`.
-    pub fn install_result_code(mut self, value: impl Into<String>) -> Self {
+    /// Result of the agent installation.
+    pub fn install_result_code(mut self, value: impl Into<super::InstallResultCode>) -> Self {
         self.install_result_code = Some(value.into());
         self
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// HSS edition enabled for the host.
+    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(mut self, value: impl Into<super::HostProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `os_image`.
+    /// System image.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn os_image(mut self, value: impl Into<String>) -> Self {
         self.os_image = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `os_bit`.
+    /// Bitness of the operating system.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn os_bit(mut self, value: impl Into<String>) -> Self {
         self.os_bit = Some(value.into());
         self
     }
 
-    /// Sets `detect_result`.
-    pub fn detect_result(mut self, value: impl Into<String>) -> Self {
+    /// Security check result of the cloud server.
+    pub fn detect_result(mut self, value: impl Into<super::DetectResult>) -> Self {
         self.detect_result = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Expiration time of the trial edition. `-1` means the quota is not a trial quota.
     pub fn expire_time(mut self, value: impl Into<i64>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// ID of the HSS protection quota (UUID).
+    ///
+    /// Length: 0 to 128 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `outside_host`.
+    /// Whether the host is outside Huawei Cloud.
     pub fn outside_host(mut self, value: impl Into<bool>) -> Self {
         self.outside_host = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_group_id`.
+    /// Policy group ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn policy_group_id(mut self, value: impl Into<String>) -> Self {
         self.policy_group_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_group_name`.
+    /// Policy group name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn policy_group_name(mut self, value: impl Into<String>) -> Self {
         self.policy_group_name = Some(value.into());
         self
     }
 
-    /// Sets `asset`.
+    /// Number of asset risks.
     pub fn asset(mut self, value: impl Into<i64>) -> Self {
         self.asset = Some(value.into());
         self
     }
 
-    /// Sets `vulnerability`.
+    /// Total number of vulnerability risks, including Linux software, Windows system, Web-CMS and
+    /// application vulnerabilities.
     pub fn vulnerability(mut self, value: impl Into<i64>) -> Self {
         self.vulnerability = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
+    /// Total number of baseline risks, including configuration risks and weak passwords.
     pub fn baseline(mut self, value: impl Into<i64>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `intrusion`.
+    /// Total number of intrusion risks.
     pub fn intrusion(mut self, value: impl Into<i64>) -> Self {
         self.intrusion = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `labels`.
+    /// Labels.
     ///
     /// Appends one item; call again for more.
     pub fn labels(mut self, value: impl Into<String>) -> Self {
@@ -403,103 +510,115 @@ impl Host {
         self
     }
 
-    /// Sets `agent_create_time`.
+    /// Time the agent was installed, as Unix time in milliseconds.
     pub fn agent_create_time(mut self, value: impl Into<i64>) -> Self {
         self.agent_create_time = Some(value.into());
         self
     }
 
-    /// Sets `agent_update_time`.
+    /// Time the agent status last changed, as Unix time in milliseconds.
     pub fn agent_update_time(mut self, value: impl Into<i64>) -> Self {
         self.agent_update_time = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Agent version.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `upgrade_status`.
-    pub fn upgrade_status(mut self, value: impl Into<String>) -> Self {
+    /// Agent upgrade status.
+    pub fn upgrade_status(mut self, value: impl Into<super::UpgradeStatus>) -> Self {
         self.upgrade_status = Some(value.into());
         self
     }
 
-    /// Sets `upgrade_result_code`.
-    pub fn upgrade_result_code(mut self, value: impl Into<String>) -> Self {
+    /// Reason the upgrade failed. Returned only when `upgrade_status` is `upgrade_failed`.
+    pub fn upgrade_result_code(mut self, value: impl Into<super::UpgradeResultCode>) -> Self {
         self.upgrade_result_code = Some(value.into());
         self
     }
 
-    /// Sets `upgradable`.
+    /// Whether the agent on the server can be upgraded.
     pub fn upgradable(mut self, value: impl Into<bool>) -> Self {
         self.upgradable = Some(value.into());
         self
     }
 
-    /// Sets `open_time`.
+    /// Time protection was enabled, Unix time in milliseconds.
     pub fn open_time(mut self, value: impl Into<i64>) -> Self {
         self.open_time = Some(value.into());
         self
     }
 
-    /// Sets `protect_interrupt`.
+    /// Whether protection is interrupted.
     pub fn protect_interrupt(mut self, value: impl Into<bool>) -> Self {
         self.protect_interrupt = Some(value.into());
         self
     }
 
-    /// Sets `protect_degradation`.
+    /// Whether protection is degraded.
     pub fn protect_degradation(mut self, value: impl Into<bool>) -> Self {
         self.protect_degradation = Some(value.into());
         self
     }
 
-    /// Sets `host_sources`.
-    pub fn host_sources(mut self, value: impl Into<String>) -> Self {
+    /// Source of the server.
+    pub fn host_sources(mut self, value: impl Into<super::HostSources>) -> Self {
         self.host_sources = Some(value.into());
         self
     }
 
-    /// Sets `interrupt_reason`.
+    /// Reason why protection was interrupted.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn interrupt_reason(mut self, value: impl Into<String>) -> Self {
         self.interrupt_reason = Some(value.into());
         self
     }
 
-    /// Sets `degradation_reason`.
+    /// Reason why protection was downgraded.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn degradation_reason(mut self, value: impl Into<String>) -> Self {
         self.degradation_reason = Some(value.into());
         self
     }
 
-    /// Sets `key_name`.
+    /// Name of the key pair used.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn key_name(mut self, value: impl Into<String>) -> Self {
         self.key_name = Some(value.into());
         self
     }
 
-    /// Sets `auto_open_version`.
+    /// Edition automatically enabled for a host purchased through CCE.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn auto_open_version(mut self, value: impl Into<String>) -> Self {
         self.auto_open_version = Some(value.into());
         self
     }
 
-    /// Sets `install_progress`.
+    /// Installation progress, as a percentage.
     pub fn install_progress(mut self, value: impl Into<i64>) -> Self {
         self.install_progress = Some(value.into());
         self
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the VPC.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
 
-    /// Sets `common_login_area_codes`.
+    /// Codes of the server's usual login locations, identified in the background.
     ///
     /// Appends one item; call again for more.
     pub fn common_login_area_codes(mut self, value: impl Into<i64>) -> Self {
@@ -509,55 +628,70 @@ impl Host {
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `container_type`.
+    /// Whether the host has a container environment.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     pub fn container_type(mut self, value: impl Into<i64>) -> Self {
         self.container_type = Some(value.into());
         self
     }
 
-    /// Sets `ransom_protection_status`.
-    pub fn ransom_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Ransomware protection status.
+    pub fn ransom_protection_status(
+        mut self,
+        value: impl Into<super::HostRansomProtectionStatus>,
+    ) -> Self {
         self.ransom_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `wtp_protect_status`.
-    pub fn wtp_protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Web tamper protection status.
+    pub fn wtp_protect_status(mut self, value: impl Into<super::WtpProtectStatus>) -> Self {
         self.wtp_protect_status = Some(value.into());
         self
     }
 
-    /// Sets `two_factor_auth`.
+    /// Whether two-factor authentication is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn two_factor_auth(mut self, value: impl Into<bool>) -> Self {
         self.two_factor_auth = Some(value.into());
         self
     }
 
-    /// Sets `data_center_tag`.
+    /// Data center tag.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn data_center_tag(mut self, value: impl Into<String>) -> Self {
         self.data_center_tag = Some(value.into());
         self
     }
 
-    /// Sets `service_provider_name`.
+    /// Name of the service provider.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn service_provider_name(mut self, value: impl Into<String>) -> Self {
         self.service_provider_name = Some(value.into());
         self
     }
 
-    /// Sets `node_runtime_info`.
+    /// Runtime information of the node. Returned when the `incluster` request parameter is set.
     ///
     /// Appends one item; call again for more.
     pub fn node_runtime_info(mut self, value: impl Into<super::RuntimeServiceInfo>) -> Self {
@@ -567,19 +701,23 @@ impl Host {
         self
     }
 
-    /// Sets `mode`.
+    /// Resource limit mode: default, customized or adaptive.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// CPU limit.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cpu_limit(mut self, value: impl Into<String>) -> Self {
         self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `mem_limit`.
+    /// Memory limit.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn mem_limit(mut self, value: impl Into<String>) -> Self {
         self.mem_limit = Some(value.into());
         self

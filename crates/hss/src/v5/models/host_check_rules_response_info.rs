@@ -2,97 +2,125 @@
 
 use serde::Deserialize;
 
-/// The `HostCheckRulesResponseInfo` model of the HSS API.
+/// Check items of the host.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostCheckRulesResponseInfo {
-    /// `check_rule_id` JSON property.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `check_rule_name` JSON property.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `tag` JSON property.
+    /// Type of the baseline check item, such as access control or service configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `result_type` JSON property.
+    pub severity: Option<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    /// Type of the check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<String>,
-    /// `rule_params` JSON property.
+    pub result_type: Option<super::HostCheckRulesResponseInfoResultType>,
+    /// Ranges of the parameters that can be passed when fixing the check item. Returned only for
+    /// check items that support fixing with parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_params: Option<Vec<super::CheckRuleFixParamInfo>>,
-    /// `scan_time` JSON property.
+    /// Scan time of the check item, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `host_type` JSON property.
+    /// Host type. `cce` for a CCE node; null otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_type: Option<String>,
-    /// `diff_description` JSON property.
+    pub host_type: Option<super::HostCheckRulesResponseInfoHostType>,
+    /// Hint shown for differentiated display.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff_description: Option<String>,
-    /// `description` JSON property.
+    /// Remarks entered when the item was ignored or whitelisted.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `enable_fix` JSON property.
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_fix: Option<i64>,
-    /// `enable_click` JSON property.
+    /// Whether the fix and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_click: Option<bool>,
-    /// `enable_verify` JSON property.
+    /// Whether the check item can be verified. Requires a Linux host with agent 3.2.24 or later.
+    ///
+    /// Values: `false`: Cannot be verified; `true`: Can be verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_verify: Option<bool>,
-    /// `cancel_ignore_enable_click` JSON property.
+    /// Whether the button for unignoring an ignored check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_ignore_enable_click: Option<bool>,
-    /// `fix_failed_reason` JSON property.
+    /// Reason why the fix failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_failed_reason: Option<String>,
 }
 
 impl HostCheckRulesResponseInfo {
-    /// An empty `HostCheckRulesResponseInfo`; set its fields with the setters.
+    /// An empty `HostCheckRulesResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Type of the baseline check item, such as access control or service configuration.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `result_type`.
-    pub fn result_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the check result.
+    pub fn result_type(
+        mut self,
+        value: impl Into<super::HostCheckRulesResponseInfoResultType>,
+    ) -> Self {
         self.result_type = Some(value.into());
         self
     }
 
-    /// Sets `rule_params`.
+    /// Ranges of the parameters that can be passed when fixing the check item. Returned only for
+    /// check items that support fixing with parameters.
     ///
     /// Appends one item; call again for more.
     pub fn rule_params(mut self, value: impl Into<super::CheckRuleFixParamInfo>) -> Self {
@@ -102,55 +130,70 @@ impl HostCheckRulesResponseInfo {
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time of the check item, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `host_type`.
-    pub fn host_type(mut self, value: impl Into<String>) -> Self {
+    /// Host type. `cce` for a CCE node; null otherwise.
+    pub fn host_type(
+        mut self,
+        value: impl Into<super::HostCheckRulesResponseInfoHostType>,
+    ) -> Self {
         self.host_type = Some(value.into());
         self
     }
 
-    /// Sets `diff_description`.
+    /// Hint shown for differentiated display.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn diff_description(mut self, value: impl Into<String>) -> Self {
         self.diff_description = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Remarks entered when the item was ignored or whitelisted.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enable_fix`.
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     pub fn enable_fix(mut self, value: impl Into<i64>) -> Self {
         self.enable_fix = Some(value.into());
         self
     }
 
-    /// Sets `enable_click`.
+    /// Whether the fix and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     pub fn enable_click(mut self, value: impl Into<bool>) -> Self {
         self.enable_click = Some(value.into());
         self
     }
 
-    /// Sets `enable_verify`.
+    /// Whether the check item can be verified. Requires a Linux host with agent 3.2.24 or later.
+    ///
+    /// Values: `false`: Cannot be verified; `true`: Can be verified.
     pub fn enable_verify(mut self, value: impl Into<bool>) -> Self {
         self.enable_verify = Some(value.into());
         self
     }
 
-    /// Sets `cancel_ignore_enable_click`.
+    /// Whether the button for unignoring an ignored check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     pub fn cancel_ignore_enable_click(mut self, value: impl Into<bool>) -> Self {
         self.cancel_ignore_enable_click = Some(value.into());
         self
     }
 
-    /// Sets `fix_failed_reason`.
+    /// Reason why the fix failed.
     pub fn fix_failed_reason(mut self, value: impl Into<String>) -> Self {
         self.fix_failed_reason = Some(value.into());
         self

@@ -2,73 +2,85 @@
 
 use serde::Deserialize;
 
-/// The `HostGroupItem` model of the HSS API.
+/// Server groups.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostGroupItem {
-    /// `group_id` JSON property.
+    /// ID of the server group the host belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `host_num` JSON property.
+    /// Number of affected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `risk_host_num` JSON property.
+    /// Number of servers with risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_host_num: Option<i64>,
-    /// `unprotect_host_num` JSON property.
+    /// Number of unprotected servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unprotect_host_num: Option<i64>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `is_outside` JSON property.
+    /// Whether the server group belongs to an off-cloud data center.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_outside: Option<bool>,
 }
 
 impl HostGroupItem {
-    /// An empty `HostGroupItem`; set its fields with the setters.
+    /// An empty `HostGroupItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group the host belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of affected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `risk_host_num`.
+    /// Number of servers with risks.
     pub fn risk_host_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_host_num = Some(value.into());
         self
     }
 
-    /// Sets `unprotect_host_num`.
+    /// Number of unprotected servers.
     pub fn unprotect_host_num(mut self, value: impl Into<i64>) -> Self {
         self.unprotect_host_num = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -78,7 +90,7 @@ impl HostGroupItem {
         self
     }
 
-    /// Sets `is_outside`.
+    /// Whether the server group belongs to an off-cloud data center.
     pub fn is_outside(mut self, value: impl Into<bool>) -> Self {
         self.is_outside = Some(value.into());
         self

@@ -2,97 +2,132 @@
 
 use serde::Deserialize;
 
-/// The `HostProtectHistoryResponseInfo` model of the HSS API.
+/// Static web tamper protection events.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostProtectHistoryResponseInfo {
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `occr_time` JSON property.
+    /// Detection time, Unix time in milliseconds. Deprecated; use `occur_time` instead.
+    ///
+    /// Range: 0 to 4070880000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occr_time: Option<i64>,
-    /// `occur_time` JSON property.
+    /// Detection time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4070880000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `file_path` JSON property.
+    /// Path of the protected file.
+    ///
+    /// Length: 0 to 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `file_operation` JSON property.
+    /// Type of file operation that caused the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_operation: Option<String>,
-    /// `host_ip` JSON property.
+    pub file_operation: Option<super::HostProtectHistoryResponseInfoFileOperation>,
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `process_id` JSON property.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_id: Option<i64>,
-    /// `process_name` JSON property.
+    /// Process name.
+    ///
+    /// Length: 0 to 200 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_name: Option<String>,
-    /// `process_cmd` JSON property.
+    /// Process command line.
+    ///
+    /// Length: 0 to 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_cmd: Option<String>,
 }
 
 impl HostProtectHistoryResponseInfo {
-    /// An empty `HostProtectHistoryResponseInfo`; set its fields with the setters.
+    /// An empty `HostProtectHistoryResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `occr_time`.
+    /// Detection time, Unix time in milliseconds. Deprecated; use `occur_time` instead.
+    ///
+    /// Range: 0 to 4070880000000.
     pub fn occr_time(mut self, value: impl Into<i64>) -> Self {
         self.occr_time = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Detection time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4070880000000.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// Path of the protected file.
+    ///
+    /// Length: 0 to 2000 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_operation`.
-    pub fn file_operation(mut self, value: impl Into<String>) -> Self {
+    /// Type of file operation that caused the event.
+    pub fn file_operation(
+        mut self,
+        value: impl Into<super::HostProtectHistoryResponseInfoFileOperation>,
+    ) -> Self {
         self.file_operation = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `process_id`.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_id(mut self, value: impl Into<i64>) -> Self {
         self.process_id = Some(value.into());
         self
     }
 
-    /// Sets `process_name`.
+    /// Process name.
+    ///
+    /// Length: 0 to 200 characters.
     pub fn process_name(mut self, value: impl Into<String>) -> Self {
         self.process_name = Some(value.into());
         self
     }
 
-    /// Sets `process_cmd`.
+    /// Process command line.
+    ///
+    /// Length: 0 to 8192 characters.
     pub fn process_cmd(mut self, value: impl Into<String>) -> Self {
         self.process_cmd = Some(value.into());
         self

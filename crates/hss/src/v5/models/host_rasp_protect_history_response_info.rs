@@ -2,79 +2,107 @@
 
 use serde::Deserialize;
 
-/// The `HostRaspProtectHistoryResponseInfo` model of the HSS API.
+/// Dynamic web tamper protection events.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostRaspProtectHistoryResponseInfo {
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `alarm_time` JSON property.
+    /// Time the alarm was raised, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4070880000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_time: Option<i64>,
-    /// `threat_type` JSON property.
+    /// Type of the threat.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub threat_type: Option<String>,
-    /// `alarm_level` JSON property.
+    /// Alarm severity.
+    ///
+    /// Values: `1`: Critical; `2`: Major; `3`: Minor; `4`: Informational.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_level: Option<i64>,
-    /// `source_ip` JSON property.
+    /// Source IP address of the attack.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<String>,
-    /// `attacked_url` JSON property.
+    /// URL of the attack source.
+    ///
+    /// Length: 0 to 2000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attacked_url: Option<String>,
 }
 
 impl HostRaspProtectHistoryResponseInfo {
-    /// An empty `HostRaspProtectHistoryResponseInfo`; set its fields with the setters.
+    /// An empty `HostRaspProtectHistoryResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `alarm_time`.
+    /// Time the alarm was raised, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4070880000000.
     pub fn alarm_time(mut self, value: impl Into<i64>) -> Self {
         self.alarm_time = Some(value.into());
         self
     }
 
-    /// Sets `threat_type`.
+    /// Type of the threat.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn threat_type(mut self, value: impl Into<String>) -> Self {
         self.threat_type = Some(value.into());
         self
     }
 
-    /// Sets `alarm_level`.
+    /// Alarm severity.
+    ///
+    /// Values: `1`: Critical; `2`: Major; `3`: Minor; `4`: Informational.
     pub fn alarm_level(mut self, value: impl Into<i64>) -> Self {
         self.alarm_level = Some(value.into());
         self
     }
 
-    /// Sets `source_ip`.
+    /// Source IP address of the attack.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn source_ip(mut self, value: impl Into<String>) -> Self {
         self.source_ip = Some(value.into());
         self
     }
 
-    /// Sets `attacked_url`.
+    /// URL of the attack source.
+    ///
+    /// Length: 0 to 2000 characters.
     pub fn attacked_url(mut self, value: impl Into<String>) -> Self {
         self.attacked_url = Some(value.into());
         self

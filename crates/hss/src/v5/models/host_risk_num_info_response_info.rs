@@ -2,79 +2,107 @@
 
 use serde::Deserialize;
 
-/// The `HostRiskNumInfoResponseInfo` model of the HSS API.
+/// Top 5 servers by number of risks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostRiskNumInfoResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `scan_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `high_risk_num` JSON property.
+    /// Number of high risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_risk_num: Option<i64>,
-    /// `medium_risk_num` JSON property.
+    /// Number of medium-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub medium_risk_num: Option<i64>,
-    /// `low_risk_num` JSON property.
+    /// Number of low-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub low_risk_num: Option<i64>,
 }
 
 impl HostRiskNumInfoResponseInfo {
-    /// An empty `HostRiskNumInfoResponseInfo`; set its fields with the setters.
+    /// An empty `HostRiskNumInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `high_risk_num`.
+    /// Number of high risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn high_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.high_risk_num = Some(value.into());
         self
     }
 
-    /// Sets `medium_risk_num`.
+    /// Number of medium-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn medium_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.medium_risk_num = Some(value.into());
         self
     }
 
-    /// Sets `low_risk_num`.
+    /// Number of low-risk items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn low_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.low_risk_num = Some(value.into());
         self

@@ -2,106 +2,112 @@
 
 use serde::Deserialize;
 
-/// The `HostRiskResponseInfo` model of the HSS API.
+/// ECS risks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostRiskResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `agent_status` JSON property.
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `install_result_code` JSON property.
+    pub agent_status: Option<super::HostRiskResponseInfoAgentStatus>,
+    /// Result of the agent installation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub install_result_code: Option<String>,
-    /// `version` JSON property.
+    pub install_result_code: Option<super::InstallResultCode>,
+    /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `protect_status` JSON property.
+    pub version: Option<super::ContainerNodeInfoVersion>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `detect_result` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// Security check result of the cloud server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detect_result: Option<String>,
-    /// `asset` JSON property.
+    pub detect_result: Option<super::DetectResult>,
+    /// Number of asset risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset: Option<i64>,
-    /// `vulnerability` JSON property.
+    /// Number of vulnerability risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability: Option<i64>,
-    /// `baseline` JSON property.
+    /// Number of baseline risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<i64>,
-    /// `intrusion` JSON property.
+    /// Number of intrusion risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intrusion: Option<i64>,
 }
 
 impl HostRiskResponseInfo {
-    /// An empty `HostRiskResponseInfo`; set its fields with the setters.
+    /// An empty `HostRiskResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::HostRiskResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `install_result_code`.
-    pub fn install_result_code(mut self, value: impl Into<String>) -> Self {
+    /// Result of the agent installation.
+    pub fn install_result_code(mut self, value: impl Into<super::InstallResultCode>) -> Self {
         self.install_result_code = Some(value.into());
         self
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// HSS edition enabled for the host.
+    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `detect_result`.
-    pub fn detect_result(mut self, value: impl Into<String>) -> Self {
+    /// Security check result of the cloud server.
+    pub fn detect_result(mut self, value: impl Into<super::DetectResult>) -> Self {
         self.detect_result = Some(value.into());
         self
     }
 
-    /// Sets `asset`.
+    /// Number of asset risks.
     pub fn asset(mut self, value: impl Into<i64>) -> Self {
         self.asset = Some(value.into());
         self
     }
 
-    /// Sets `vulnerability`.
+    /// Number of vulnerability risks.
     pub fn vulnerability(mut self, value: impl Into<i64>) -> Self {
         self.vulnerability = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
+    /// Number of baseline risks.
     pub fn baseline(mut self, value: impl Into<i64>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `intrusion`.
+    /// Number of intrusion risks.
     pub fn intrusion(mut self, value: impl Into<i64>) -> Self {
         self.intrusion = Some(value.into());
         self

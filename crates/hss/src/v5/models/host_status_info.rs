@@ -2,52 +2,64 @@
 
 use serde::Deserialize;
 
-/// The `HostStatusInfo` model of the HSS API.
+/// Server status records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostStatusInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIPs of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<Vec<String>>,
-    /// `private_ip` JSON property.
+    /// Private IP addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<Vec<String>>,
-    /// `status` JSON property.
+    /// Server status.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `vpc_id` JSON property.
+    /// ID of the VPC.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
 }
 
 impl HostStatusInfo {
-    /// An empty `HostStatusInfo`; set its fields with the setters.
+    /// An empty `HostStatusInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIPs of the server.
     ///
     /// Appends one item; call again for more.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
@@ -57,7 +69,7 @@ impl HostStatusInfo {
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP addresses.
     ///
     /// Appends one item; call again for more.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
@@ -67,13 +79,17 @@ impl HostStatusInfo {
         self
     }
 
-    /// Sets `status`.
+    /// Server status.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the VPC.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `HostTagInfoList` model of the HSS API.
+/// Host tag tips.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostTagInfoList {
-    /// `data_list` JSON property.
+    /// Resource tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::HostTagValuesInfo>>,
-    /// `total_num` JSON property.
+    /// Total number of resource tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
 }
 
 impl HostTagInfoList {
-    /// An empty `HostTagInfoList`; set its fields with the setters.
+    /// An empty `HostTagInfoList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data_list`.
+    /// Resource tags.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::HostTagValuesInfo>) -> Self {
@@ -33,7 +33,7 @@ impl HostTagInfoList {
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of resource tags.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self

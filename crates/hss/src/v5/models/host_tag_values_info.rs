@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `HostTagValuesInfo` model of the HSS API.
+/// Resource tags.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostTagValuesInfo {
-    /// `key` JSON property.
+    /// Resource tag key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `values` JSON property.
+    /// Values of the resource tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
 impl HostTagValuesInfo {
-    /// An empty `HostTagValuesInfo`; set its fields with the setters.
+    /// An empty `HostTagValuesInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Resource tag key.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `values`.
+    /// Values of the resource tag.
     ///
     /// Appends one item; call again for more.
     pub fn values(mut self, value: impl Into<String>) -> Self {

@@ -2,88 +2,108 @@
 
 use serde::Deserialize;
 
-/// The `HostVaultInfo` model of the HSS API.
+/// Vaults of the hosts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostVaultInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the host as an asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `default_backup_name_suffix` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Suffix of the default backup name.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_backup_name_suffix: Option<String>,
-    /// `default_vault` JSON property.
+    /// Default vault of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_vault: Option<super::HostVaultInfoDefaultVault>,
-    /// `vaults` JSON property.
+    /// Vaults of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vaults: Option<Vec<super::HostVaultInfoVaults>>,
 }
 
 impl HostVaultInfo {
-    /// An empty `HostVaultInfo`; set its fields with the setters.
+    /// An empty `HostVaultInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the host as an asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `default_backup_name_suffix`.
+    /// Suffix of the default backup name.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn default_backup_name_suffix(mut self, value: impl Into<String>) -> Self {
         self.default_backup_name_suffix = Some(value.into());
         self
     }
 
-    /// Sets `default_vault`.
+    /// Default vault of the host.
     pub fn default_vault(mut self, value: impl Into<super::HostVaultInfoDefaultVault>) -> Self {
         self.default_vault = Some(value.into());
         self
     }
 
-    /// Sets `vaults`.
+    /// Vaults of the host.
     ///
     /// Appends one item; call again for more.
     pub fn vaults(mut self, value: impl Into<super::HostVaultInfoVaults>) -> Self {

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `HostVaultInfoDefaultVault` model of the HSS API.
+/// Default vault of the host.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostVaultInfoDefaultVault {
-    /// `vault_name` JSON property.
+    /// Name of the vault.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_name: Option<String>,
-    /// `vault_id` JSON property.
+    /// ID of the vault.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
 }
 
 impl HostVaultInfoDefaultVault {
-    /// An empty `HostVaultInfoDefaultVault`; set its fields with the setters.
+    /// An empty `HostVaultInfoDefaultVault`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vault_name`.
+    /// Name of the vault.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn vault_name(mut self, value: impl Into<String>) -> Self {
         self.vault_name = Some(value.into());
         self
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self

@@ -2,112 +2,150 @@
 
 use serde::Deserialize;
 
-/// The `HostVulInfo` model of the HSS API.
+/// Vulnerabilities on the server.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostVulInfo {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `label_list` JSON property.
+    /// Vulnerability labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_list: Option<Vec<String>>,
-    /// `repair_necessity` JSON property.
+    /// Fix urgency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<String>,
-    /// `scan_time` JSON property.
+    pub repair_necessity: Option<super::HostVulInfoRepairNecessity>,
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `app_list` JSON property.
+    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    /// Software on the server affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_list: Option<Vec<super::HostVulInfoAppList>>,
-    /// `severity_level` JSON property.
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `solution_detail` JSON property.
+    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    /// Solution.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution_detail: Option<String>,
-    /// `url` JSON property.
+    /// URL of the vulnerability reference.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `description` JSON property.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `repair_cmd` JSON property.
+    /// Command that fixes the vulnerability.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_cmd: Option<String>,
-    /// `status` JSON property.
+    /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `repair_success_num` JSON property.
+    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    /// Number of times HSS has fixed the vulnerability across all users.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_success_num: Option<i64>,
-    /// `cve_list` JSON property.
+    /// CVEs of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_list: Option<Vec<super::HostVulInfoCveList>>,
-    /// `is_affect_business` JSON property.
+    /// Whether fixing the vulnerability affects services.
+    ///
+    /// Values: `false`: Does not affect services; `true`: Affects services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_affect_business: Option<bool>,
-    /// `first_scan_time` JSON property.
+    /// Time of the first scan.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<i64>,
-    /// `app_name` JSON property.
+    /// Software name, for application and emergency vulnerabilities.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_path` JSON property.
+    /// Path of the software with the application vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `version` JSON property.
+    /// Edition of the quota bound to the host.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `support_restore` JSON property.
+    /// Whether the host can be rolled back to the backup created when the vulnerability was fixed.
+    ///
+    /// Values: `false`: Rollback not possible; `true`: Rollback possible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_restore: Option<bool>,
-    /// `disabled_operate_types` JSON property.
+    /// Operations that cannot be performed on the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_operate_types: Option<Vec<super::HostVulInfoDisabledOperateTypes>>,
-    /// `repair_priority` JSON property.
+    /// Fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_priority: Option<String>,
-    /// `software_version` JSON property.
+    pub repair_priority: Option<super::RepairPriority>,
+    /// Current and fixed software versions (Linux).
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software_version: Option<String>,
-    /// `backup_name` JSON property.
+    /// Backup name.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
-    /// `failed_reason` JSON property.
+    /// Reason why the fix failed.
+    ///
+    /// Length: 1 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
 }
 
 impl HostVulInfo {
-    /// An empty `HostVulInfo`; set its fields with the setters.
+    /// An empty `HostVulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `label_list`.
+    /// Vulnerability labels.
     ///
     /// Appends one item; call again for more.
     pub fn label_list(mut self, value: impl Into<String>) -> Self {
@@ -117,25 +155,27 @@ impl HostVulInfo {
         self
     }
 
-    /// Sets `repair_necessity`.
-    pub fn repair_necessity(mut self, value: impl Into<String>) -> Self {
+    /// Fix urgency.
+    pub fn repair_necessity(mut self, value: impl Into<super::HostVulInfoRepairNecessity>) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `app_list`.
+    /// Software on the server affected by the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn app_list(mut self, value: impl Into<super::HostVulInfoAppList>) -> Self {
@@ -145,49 +185,65 @@ impl HostVulInfo {
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `solution_detail`.
+    /// Solution.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn solution_detail(mut self, value: impl Into<String>) -> Self {
         self.solution_detail = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the vulnerability reference.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `repair_cmd`.
+    /// Command that fixes the vulnerability.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn repair_cmd(mut self, value: impl Into<String>) -> Self {
         self.repair_cmd = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `repair_success_num`.
+    /// Number of times HSS has fixed the vulnerability across all users.
+    ///
+    /// Range: 0 to 1000000.
     pub fn repair_success_num(mut self, value: impl Into<i64>) -> Self {
         self.repair_success_num = Some(value.into());
         self
     }
 
-    /// Sets `cve_list`.
+    /// CVEs of the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn cve_list(mut self, value: impl Into<super::HostVulInfoCveList>) -> Self {
@@ -197,43 +253,55 @@ impl HostVulInfo {
         self
     }
 
-    /// Sets `is_affect_business`.
+    /// Whether fixing the vulnerability affects services.
+    ///
+    /// Values: `false`: Does not affect services; `true`: Affects services.
     pub fn is_affect_business(mut self, value: impl Into<bool>) -> Self {
         self.is_affect_business = Some(value.into());
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn first_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Software name, for application and emergency vulnerabilities.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Path of the software with the application vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Edition of the quota bound to the host.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `support_restore`.
+    /// Whether the host can be rolled back to the backup created when the vulnerability was fixed.
+    ///
+    /// Values: `false`: Rollback not possible; `true`: Rollback possible.
     pub fn support_restore(mut self, value: impl Into<bool>) -> Self {
         self.support_restore = Some(value.into());
         self
     }
 
-    /// Sets `disabled_operate_types`.
+    /// Operations that cannot be performed on the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn disabled_operate_types(
@@ -246,25 +314,31 @@ impl HostVulInfo {
         self
     }
 
-    /// Sets `repair_priority`.
-    pub fn repair_priority(mut self, value: impl Into<String>) -> Self {
+    /// Fix priority.
+    pub fn repair_priority(mut self, value: impl Into<super::RepairPriority>) -> Self {
         self.repair_priority = Some(value.into());
         self
     }
 
-    /// Sets `software_version`.
+    /// Current and fixed software versions (Linux).
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn software_version(mut self, value: impl Into<String>) -> Self {
         self.software_version = Some(value.into());
         self
     }
 
-    /// Sets `backup_name`.
+    /// Backup name.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why the fix failed.
+    ///
+    /// Length: 1 to 65535 characters.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self

@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `HostVulInfoAppList` model of the HSS API.
+/// Software on the server affected by the vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostVulInfoAppList {
-    /// `app_name` JSON property.
+    /// Software name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_version` JSON property.
+    /// Software version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `upgrade_version` JSON property.
+    /// Version the software must be upgraded to in order to fix the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_version: Option<String>,
-    /// `app_path` JSON property.
+    /// Path of the application software. Present only for application vulnerabilities.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
 }
 
 impl HostVulInfoAppList {
-    /// An empty `HostVulInfoAppList`; set its fields with the setters.
+    /// An empty `HostVulInfoAppList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_name`.
+    /// Software name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Software version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `upgrade_version`.
+    /// Version the software must be upgraded to in order to fix the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn upgrade_version(mut self, value: impl Into<String>) -> Self {
         self.upgrade_version = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Path of the application software. Present only for application vulnerabilities.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self

@@ -2,34 +2,41 @@
 
 use serde::Deserialize;
 
-/// The `HostVulInfoDisabledOperateTypes` model of the HSS API.
+/// Operations that cannot be performed on the vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostVulInfoDisabledOperateTypes {
-    /// `operate_type` JSON property.
+    /// Operation type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_type: Option<String>,
-    /// `reason` JSON property.
+    pub operate_type: Option<super::ChangeVulStatusRequestInfoOperateType>,
+    /// Reason why the operation cannot be performed.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 impl HostVulInfoDisabledOperateTypes {
-    /// An empty `HostVulInfoDisabledOperateTypes`; set its fields with the setters.
+    /// An empty `HostVulInfoDisabledOperateTypes`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+    /// Operation type.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::ChangeVulStatusRequestInfoOperateType>,
+    ) -> Self {
         self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Reason why the operation cannot be performed.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self

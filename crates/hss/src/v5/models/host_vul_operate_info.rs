@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `HostVulOperateInfo` model of the HSS API.
+/// Vulnerabilities to handle, specified per host. 1 to 500 items.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct HostVulOperateInfo {
-    /// `host_id` JSON property. Required.
-    pub host_id: String,
-    /// `vul_id_list` JSON property. Required.
-    pub vul_id_list: Vec<String>,
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// IDs of the vulnerabilities. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vul_id_list: Option<Vec<String>>,
 }
 
 impl HostVulOperateInfo {
-    /// A `HostVulOperateInfo` with its required fields; set the others with the setters.
-    pub fn new(host_id: impl Into<String>, vul_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            host_id: host_id.into(),
-            vul_id_list: vul_id_list.into(),
-        }
+    /// An empty `HostVulOperateInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.host_id = value.into();
+        self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_id_list`.
+    /// IDs of the vulnerabilities. Required.
     ///
     /// Appends one item; call again for more.
     pub fn vul_id_list(mut self, value: impl Into<String>) -> Self {
-        self.vul_id_list.push(value.into());
+        self.vul_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id.is_none() {
+            return Some("host_id".to_owned());
+        }
+        if self.vul_id_list.is_none() {
+            return Some("vul_id_list".to_owned());
+        }
+        None
     }
 }

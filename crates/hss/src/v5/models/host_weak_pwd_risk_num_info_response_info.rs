@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `HostWeakPwdRiskNumInfoResponseInfo` model of the HSS API.
+/// Top 5 hosts by weak password risk.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HostWeakPwdRiskNumInfoResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `weak_pwd_num` JSON property.
+    /// Number of weak passwords.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weak_pwd_num: Option<i64>,
 }
 
 impl HostWeakPwdRiskNumInfoResponseInfo {
-    /// An empty `HostWeakPwdRiskNumInfoResponseInfo`; set its fields with the setters.
+    /// An empty `HostWeakPwdRiskNumInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `weak_pwd_num`.
+    /// Number of weak passwords.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn weak_pwd_num(mut self, value: impl Into<i64>) -> Self {
         self.weak_pwd_num = Some(value.into());
         self

@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `HotInfo` model of the HSS API.
+/// Hot information items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HotInfo {
-    /// `title` JSON property.
+    /// Title.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `update_time` JSON property.
+    /// Last update time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4071095999000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `severity_level` JSON property.
+    /// Level.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_level: Option<String>,
 }
 
 impl HotInfo {
-    /// An empty `HotInfo`; set its fields with the setters.
+    /// An empty `HotInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `title`.
+    /// Title.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4071095999000.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
+    /// Level.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn severity_level(mut self, value: impl Into<String>) -> Self {
         self.severity_level = Some(value.into());
         self

@@ -2,34 +2,45 @@
 
 use serde::Deserialize;
 
-/// The `HttpWelfareInfoResponseInfoActivitiesInfo` model of the HSS API.
+/// Information about promotional activities.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HttpWelfareInfoResponseInfoActivitiesInfo {
-    /// `title` JSON property.
+    /// Title of the promotion activity.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `url_json` JSON property.
+    /// Links to the promotion activity for the Chinese mainland and international (Europe) sites;
+    /// the console picks one based on context.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_json: Option<String>,
 }
 
 impl HttpWelfareInfoResponseInfoActivitiesInfo {
-    /// An empty `HttpWelfareInfoResponseInfoActivitiesInfo`; set its fields with the setters.
+    /// An empty `HttpWelfareInfoResponseInfoActivitiesInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the promotion activity.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `url_json`.
+    /// Links to the promotion activity for the Chinese mainland and international (Europe) sites;
+    /// the console picks one based on context.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn url_json(mut self, value: impl Into<String>) -> Self {
         self.url_json = Some(value.into());
         self

@@ -2,34 +2,44 @@
 
 use serde::Deserialize;
 
-/// The `HttpWelfareInfoResponseInfoHotInfo` model of the HSS API.
+/// Hot (featured) offer information of the welfare area.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HttpWelfareInfoResponseInfoHotInfo {
-    /// `title` JSON property.
+    /// Title of the hot event.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `url_json` JSON property.
+    /// Links to the hot event for the Chinese mainland and international (Europe) sites; the
+    /// console picks one based on context.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_json: Option<String>,
 }
 
 impl HttpWelfareInfoResponseInfoHotInfo {
-    /// An empty `HttpWelfareInfoResponseInfoHotInfo`; set its fields with the setters.
+    /// An empty `HttpWelfareInfoResponseInfoHotInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the hot event.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `url_json`.
+    /// Links to the hot event for the Chinese mainland and international (Europe) sites; the
+    /// console picks one based on context.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn url_json(mut self, value: impl Into<String>) -> Self {
         self.url_json = Some(value.into());
         self

@@ -2,37 +2,41 @@
 
 use serde::Serialize;
 
-/// The `IacRequestInfo` model of the HSS API.
+/// IaC file risks to export.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IacRequestInfo {
-    /// `file_id_list` JSON property.
+    /// IDs of the IaC files. 1 to 200 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id_list: Option<Vec<String>>,
-    /// `file_name` JSON property.
+    /// File name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_type` JSON property.
+    /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
-    /// `risky` JSON property.
+    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    /// Whether there are risks.
+    ///
+    /// Values: `false`: No risk; `true`: At risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risky: Option<bool>,
-    /// `scan_type` JSON property.
+    /// Scan method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
+    pub scan_type: Option<super::IacRequestInfoScanType>,
 }
 
 impl IacRequestInfo {
-    /// An empty `IacRequestInfo`; set its fields with the setters.
+    /// An empty `IacRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_id_list`.
+    /// IDs of the IaC files. 1 to 200 items.
     ///
     /// Appends one item; call again for more.
     pub fn file_id_list(mut self, value: impl Into<String>) -> Self {
@@ -42,26 +46,33 @@ impl IacRequestInfo {
         self
     }
 
-    /// Sets `file_name`.
+    /// File name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+    /// File type.
+    pub fn file_type(
+        mut self,
+        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    ) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `risky`.
+    /// Whether there are risks.
+    ///
+    /// Values: `false`: No risk; `true`: At risk.
     pub fn risky(mut self, value: impl Into<bool>) -> Self {
         self.risky = Some(value.into());
         self
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Scan method.
+    pub fn scan_type(mut self, value: impl Into<super::IacRequestInfoScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }

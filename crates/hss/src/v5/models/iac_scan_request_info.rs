@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `IacScanRequestInfo` model of the HSS API.
+/// IaC (infrastructure as code) file scan settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IacScanRequestInfo {
-    /// `configuration_mode` JSON property.
+    /// How the scan source is configured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub configuration_mode: Option<String>,
-    /// `path` JSON property.
+    pub configuration_mode: Option<super::ConfigurationMode>,
+    /// Path of the configuration file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
 impl IacScanRequestInfo {
-    /// An empty `IacScanRequestInfo`; set its fields with the setters.
+    /// An empty `IacScanRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `configuration_mode`.
-    pub fn configuration_mode(mut self, value: impl Into<String>) -> Self {
+    /// How the scan source is configured.
+    pub fn configuration_mode(mut self, value: impl Into<super::ConfigurationMode>) -> Self {
         self.configuration_mode = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the configuration file.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self

@@ -2,133 +2,181 @@
 
 use serde::Deserialize;
 
-/// The `ImageAppResponseInfo` model of the HSS API.
+/// Image software.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageAppResponseInfo {
-    /// `app_name` JSON property.
+    /// Software name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_type` JSON property.
+    /// Software type.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
-    /// `app_version` JSON property.
+    /// Software version.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `vul_num` JSON property.
+    /// Total number of vulnerabilities.
+    ///
+    /// Range: 0 to 20000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `app_path` JSON property.
+    /// Software path.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `layer_digest` JSON property.
+    /// Digest of the image layer.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_digest: Option<String>,
-    /// `is_compliant` JSON property.
+    /// Whether the software is compliant.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_compliant: Option<bool>,
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `image_type` JSON property.
+    /// Type of the repository the image comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `namespace` JSON property.
+    pub image_type: Option<super::GlobalMalwareInfoImageType>,
+    /// Organization name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
 
 impl ImageAppResponseInfo {
-    /// An empty `ImageAppResponseInfo`; set its fields with the setters.
+    /// An empty `ImageAppResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_name`.
+    /// Software name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Software type.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_type(mut self, value: impl Into<String>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Software version.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Total number of vulnerabilities.
+    ///
+    /// Range: 0 to 20000.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Software path.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self
     }
 
-    /// Sets `layer_digest`.
+    /// Digest of the image layer.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
         self.layer_digest = Some(value.into());
         self
     }
 
-    /// Sets `is_compliant`.
+    /// Whether the software is compliant.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn is_compliant(mut self, value: impl Into<bool>) -> Self {
         self.is_compliant = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the repository the image comes from.
+    pub fn image_type(mut self, value: impl Into<super::GlobalMalwareInfoImageType>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self

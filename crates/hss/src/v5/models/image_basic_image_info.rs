@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `ImageBasicImageInfo` model of the HSS API.
+/// Base images of the image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageBasicImageInfo {
-    /// `os_name` JSON property.
+    /// Operating system name of the base image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version of the base image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    /// `layer_digest` JSON property.
+    /// Layer digest of the base image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_digest: Option<String>,
 }
 
 impl ImageBasicImageInfo {
-    /// An empty `ImageBasicImageInfo`; set its fields with the setters.
+    /// An empty `ImageBasicImageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `os_name`.
+    /// Operating system name of the base image.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
+    /// Operating system version of the base image.
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = Some(value.into());
         self
     }
 
-    /// Sets `layer_digest`.
+    /// Layer digest of the base image.
     pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
         self.layer_digest = Some(value.into());
         self

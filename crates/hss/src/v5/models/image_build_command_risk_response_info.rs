@@ -2,88 +2,111 @@
 
 use serde::Deserialize;
 
-/// The `ImageBuildCommandRiskResponseInfo` model of the HSS API.
+/// Risks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageBuildCommandRiskResponseInfo {
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `image_num` JSON property.
+    /// Number of affected images, that is, images that contain this build instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
-    /// `risk_id` JSON property.
+    /// Risk ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_id: Option<String>,
-    /// `rule_id` JSON property.
+    /// Risk detection rule ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// `risk_name` JSON property.
+    /// Risk name.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_name: Option<String>,
-    /// `risk_level` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk_level: Option<String>,
-    /// `description` JSON property.
+    pub risk_level: Option<super::ImageBuildCommandRiskResponseInfoRiskLevel>,
+    /// Description of the risk.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
 }
 
 impl ImageBuildCommandRiskResponseInfo {
-    /// An empty `ImageBuildCommandRiskResponseInfo`; set its fields with the setters.
+    /// An empty `ImageBuildCommandRiskResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `image_num`.
+    /// Number of affected images, that is, images that contain this build instruction.
     pub fn image_num(mut self, value: impl Into<i64>) -> Self {
         self.image_num = Some(value.into());
         self
     }
 
-    /// Sets `risk_id`.
+    /// Risk ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn risk_id(mut self, value: impl Into<String>) -> Self {
         self.risk_id = Some(value.into());
         self
     }
 
-    /// Sets `rule_id`.
+    /// Risk detection rule ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
         self
     }
 
-    /// Sets `risk_name`.
+    /// Risk name.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn risk_name(mut self, value: impl Into<String>) -> Self {
         self.risk_name = Some(value.into());
         self
     }
 
-    /// Sets `risk_level`.
-    pub fn risk_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn risk_level(
+        mut self,
+        value: impl Into<super::ImageBuildCommandRiskResponseInfoRiskLevel>,
+    ) -> Self {
         self.risk_level = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the risk.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
+    /// Image type.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.image_type = Some(value.into());
         self

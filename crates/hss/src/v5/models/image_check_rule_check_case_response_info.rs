@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `ImageCheckRuleCheckCaseResponseInfo` model of the HSS API.
+/// Check cases of the check item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageCheckRuleCheckCaseResponseInfo {
-    /// `check_description` JSON property.
+    /// Description of the check case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_description: Option<String>,
-    /// `current_value` JSON property.
+    /// Current result of the check case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_value: Option<String>,
-    /// `suggest_value` JSON property.
+    /// Expected result of the check case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggest_value: Option<String>,
 }
 
 impl ImageCheckRuleCheckCaseResponseInfo {
-    /// An empty `ImageCheckRuleCheckCaseResponseInfo`; set its fields with the setters.
+    /// An empty `ImageCheckRuleCheckCaseResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `check_description`.
+    /// Description of the check case.
     pub fn check_description(mut self, value: impl Into<String>) -> Self {
         self.check_description = Some(value.into());
         self
     }
 
-    /// Sets `current_value`.
+    /// Current result of the check case.
     pub fn current_value(mut self, value: impl Into<String>) -> Self {
         self.current_value = Some(value.into());
         self
     }
 
-    /// Sets `suggest_value`.
+    /// Expected result of the check case.
     pub fn suggest_value(mut self, value: impl Into<String>) -> Self {
         self.suggest_value = Some(value.into());
         self

@@ -2,106 +2,129 @@
 
 use serde::Deserialize;
 
-/// The `ImageCheckRuleResponseInfo` model of the HSS API.
+/// Configuration check results of the image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageCheckRuleResponseInfo {
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_name` JSON property.
+    pub severity: Option<super::ExportBaselineRequestBodySeverity>,
+    /// Baseline name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_type` JSON property.
+    /// Baseline type.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `check_type_desc` JSON property.
+    pub standard: Option<super::ImageCheckRuleResponseInfoStandard>,
+    /// Description of the baseline.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type_desc: Option<String>,
-    /// `check_rule_name` JSON property.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `check_rule_id` JSON property.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `scan_result` JSON property.
+    /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<String>,
-    /// `latest_scan_time` JSON property.
+    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `image_num` JSON property.
+    /// Number of affected images, that is, images on which this baseline check was performed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
 }
 
 impl ImageCheckRuleResponseInfo {
-    /// An empty `ImageCheckRuleResponseInfo`; set its fields with the setters.
+    /// An empty `ImageCheckRuleResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(mut self, value: impl Into<super::ExportBaselineRequestBodySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Baseline name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Baseline type.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(mut self, value: impl Into<super::ImageCheckRuleResponseInfoStandard>) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `check_type_desc`.
+    /// Description of the baseline.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn check_type_desc(mut self, value: impl Into<String>) -> Self {
         self.check_type_desc = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `scan_result`.
-    pub fn scan_result(mut self, value: impl Into<String>) -> Self {
+    /// Check result.
+    pub fn scan_result(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    ) -> Self {
         self.scan_result = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `image_num`.
+    /// Number of affected images, that is, images on which this baseline check was performed.
     pub fn image_num(mut self, value: impl Into<i64>) -> Self {
         self.image_num = Some(value.into());
         self

@@ -2,25 +2,29 @@
 
 use serde::Deserialize;
 
-/// The `ImageData` model of the HSS API.
+/// IDs of the images registered from the backup.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageData {
-    /// `image_id` JSON property.
+    /// ID of the image registered from the backup.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
 }
 
 impl ImageData {
-    /// An empty `ImageData`; set its fields with the setters.
+    /// An empty `ImageData`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_id`.
+    /// ID of the image registered from the backup.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self

@@ -2,205 +2,295 @@
 
 use serde::Deserialize;
 
-/// The `ImageLocalInfo` model of the HSS API.
+/// Local images found, one element per image. Empty when nothing matches.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageLocalInfo {
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_id` JSON property.
+    /// Unique ID of the local image (UUID format), used for detail queries and scans.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_digest` JSON property.
+    /// SHA-256 digest of the local image, which uniquely identifies its content. Starts with
+    /// `sha256:` followed by a hex string.
+    ///
+    /// Length: 64 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `local_image_type` JSON property.
+    /// Source of the local image, indicating whether it comes from Huawei Cloud SWR.
+    ///
+    /// Values: `other_image`: Non-SWR image; `swr_image`: Huawei Cloud SWR image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_image_type: Option<String>,
-    /// `scan_status` JSON property.
+    /// Security scan status of the local image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `image_size` JSON property.
+    pub scan_status: Option<super::ImageLocalInfoScanStatus>,
+    /// Actual storage size of the local image, in bytes.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `latest_update_time` JSON property.
+    /// Time the local image version was last created or updated, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_update_time: Option<i64>,
-    /// `latest_scan_time` JSON property.
+    /// Time the local image last completed a security scan, Unix time in milliseconds. `0` or empty
+    /// if never scanned.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `vul_num` JSON property.
+    /// Total number of software vulnerabilities (high, medium and low risk) detected in the local
+    /// image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `unsafe_setting_num` JSON property.
+    /// Number of baseline check items the local image failed, reflecting its configuration
+    /// compliance.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_setting_num: Option<i64>,
-    /// `malicious_file_num` JSON property.
+    /// Total number of malicious files (such as viruses and Trojans) detected in the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malicious_file_num: Option<i64>,
-    /// `host_num` JSON property.
+    /// Total number of cloud servers associated with the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `container_num` JSON property.
+    /// Total number of containers created from or associated with the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_num: Option<i64>,
-    /// `component_num` JSON property.
+    /// Total number of software components, such as libraries and applications, in the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_num: Option<i64>,
-    /// `scan_failed_desc` JSON property.
+    /// Reason why the scan failed when `scan_status` is `failed`; an empty string otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_failed_desc: Option<String>,
-    /// `severity_level` JSON property.
+    pub scan_failed_desc: Option<super::ImageLocalInfoScanFailedDesc>,
+    /// Overall risk level of the image, based on its vulnerabilities, baseline violations and
+    /// malicious files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `host_name` JSON property.
+    pub severity_level: Option<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    /// Name of the cloud server the event or image belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `agent_id` JSON property.
+    /// ID of the agent installed on the server where the local image resides.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `non_scan_reason` JSON property.
+    /// Reason why the local image cannot be scanned, such as an unsupported image format or
+    /// insufficient permissions. Empty if the image can be scanned.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub non_scan_reason: Option<String>,
 }
 
 impl ImageLocalInfo {
-    /// An empty `ImageLocalInfo`; set its fields with the setters.
+    /// An empty `ImageLocalInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Unique ID of the local image (UUID format), used for detail queries and scans.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// SHA-256 digest of the local image, which uniquely identifies its content. Starts with
+    /// `sha256:` followed by a hex string.
+    ///
+    /// Length: 64 to 128 characters.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `local_image_type`.
+    /// Source of the local image, indicating whether it comes from Huawei Cloud SWR.
+    ///
+    /// Values: `other_image`: Non-SWR image; `swr_image`: Huawei Cloud SWR image.
     pub fn local_image_type(mut self, value: impl Into<String>) -> Self {
         self.local_image_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Security scan status of the local image.
+    pub fn scan_status(mut self, value: impl Into<super::ImageLocalInfoScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Actual storage size of the local image, in bytes.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `latest_update_time`.
+    /// Time the local image version was last created or updated, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time the local image last completed a security scan, Unix time in milliseconds. `0` or empty
+    /// if never scanned.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Total number of software vulnerabilities (high, medium and low risk) detected in the local
+    /// image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `unsafe_setting_num`.
+    /// Number of baseline check items the local image failed, reflecting its configuration
+    /// compliance.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn unsafe_setting_num(mut self, value: impl Into<i64>) -> Self {
         self.unsafe_setting_num = Some(value.into());
         self
     }
 
-    /// Sets `malicious_file_num`.
+    /// Total number of malicious files (such as viruses and Trojans) detected in the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn malicious_file_num(mut self, value: impl Into<i64>) -> Self {
         self.malicious_file_num = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Total number of cloud servers associated with the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `container_num`.
+    /// Total number of containers created from or associated with the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn container_num(mut self, value: impl Into<i64>) -> Self {
         self.container_num = Some(value.into());
         self
     }
 
-    /// Sets `component_num`.
+    /// Total number of software components, such as libraries and applications, in the local image.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn component_num(mut self, value: impl Into<i64>) -> Self {
         self.component_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_failed_desc`.
-    pub fn scan_failed_desc(mut self, value: impl Into<String>) -> Self {
+    /// Reason why the scan failed when `scan_status` is `failed`; an empty string otherwise.
+    pub fn scan_failed_desc(
+        mut self,
+        value: impl Into<super::ImageLocalInfoScanFailedDesc>,
+    ) -> Self {
         self.scan_failed_desc = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Overall risk level of the image, based on its vulnerabilities, baseline violations and
+    /// malicious files.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Name of the cloud server the event or image belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// ID of the agent installed on the server where the local image resides.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `non_scan_reason`.
+    /// Reason why the local image cannot be scanned, such as an unsupported image format or
+    /// insufficient permissions. Empty if the image can be scanned.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn non_scan_reason(mut self, value: impl Into<String>) -> Self {
         self.non_scan_reason = Some(value.into());
         self

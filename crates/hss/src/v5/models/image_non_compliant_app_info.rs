@@ -2,61 +2,81 @@
 
 use serde::Deserialize;
 
-/// The `ImageNonCompliantAppInfo` model of the HSS API.
+/// Non-compliant software in the image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageNonCompliantAppInfo {
-    /// `id` JSON property.
+    /// ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `app_name` JSON property.
+    /// Name of the non-compliant software.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_path` JSON property.
+    /// Path of the non-compliant software.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `app_version` JSON property.
+    /// Version of the non-compliant software.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `layer_digest` JSON property.
+    /// Digest of the image layer.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_digest: Option<String>,
 }
 
 impl ImageNonCompliantAppInfo {
-    /// An empty `ImageNonCompliantAppInfo`; set its fields with the setters.
+    /// An empty `ImageNonCompliantAppInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Name of the non-compliant software.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Path of the non-compliant software.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Version of the non-compliant software.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `layer_digest`.
+    /// Digest of the image layer.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn layer_digest(mut self, value: impl Into<String>) -> Self {
         self.layer_digest = Some(value.into());
         self

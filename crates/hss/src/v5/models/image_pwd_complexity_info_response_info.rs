@@ -2,124 +2,171 @@
 
 use serde::Deserialize;
 
-/// The `ImagePwdComplexityInfoResponseInfo` model of the HSS API.
+/// Password complexity policy check results.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImagePwdComplexityInfoResponseInfo {
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `namespace` JSON property.
+    /// Organization name. Present only for private and shared images, not for local images.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Type of the repository image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `latest_scan_time` JSON property.
+    pub image_type: Option<super::ImagePwdComplexityInfoResponseInfoImageType>,
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `min_length` JSON property.
+    /// Whether the minimum password length requirement is met.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<bool>,
-    /// `uppercase_letter` JSON property.
+    /// Whether the password must contain uppercase letters.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uppercase_letter: Option<bool>,
-    /// `lowercase_letter` JSON property.
+    /// Whether lowercase letters are required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lowercase_letter: Option<bool>,
-    /// `number` JSON property.
+    /// Whether digits are required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<bool>,
-    /// `special_character` JSON property.
+    /// Whether special characters are required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub special_character: Option<bool>,
-    /// `suggestion` JSON property.
+    /// Suggested fix.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }
 
 impl ImagePwdComplexityInfoResponseInfo {
-    /// An empty `ImagePwdComplexityInfoResponseInfo`; set its fields with the setters.
+    /// An empty `ImagePwdComplexityInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name. Present only for private and shared images, not for local images.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the repository image.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::ImagePwdComplexityInfoResponseInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `min_length`.
+    /// Whether the minimum password length requirement is met.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn min_length(mut self, value: impl Into<bool>) -> Self {
         self.min_length = Some(value.into());
         self
     }
 
-    /// Sets `uppercase_letter`.
+    /// Whether the password must contain uppercase letters.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn uppercase_letter(mut self, value: impl Into<bool>) -> Self {
         self.uppercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `lowercase_letter`.
+    /// Whether lowercase letters are required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn lowercase_letter(mut self, value: impl Into<bool>) -> Self {
         self.lowercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Whether digits are required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn number(mut self, value: impl Into<bool>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `special_character`.
+    /// Whether special characters are required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn special_character(mut self, value: impl Into<bool>) -> Self {
         self.special_character = Some(value.into());
         self
     }
 
-    /// Sets `suggestion`.
+    /// Suggested fix.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
         self.suggestion = Some(value.into());
         self

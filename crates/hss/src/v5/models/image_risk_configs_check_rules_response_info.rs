@@ -2,80 +2,92 @@
 
 use serde::Deserialize;
 
-/// The `ImageRiskConfigsCheckRulesResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageRiskConfigsCheckRulesResponseInfo {
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_name` JSON property.
+    pub severity: Option<super::ExportBaselineRequestBodySeverity>,
+    /// Baseline name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_type` JSON property.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
+    /// Obtained from `/v5/{project_id}/baseline/risk-configs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `check_rule_name` JSON property.
+    pub standard: Option<super::CheckRuleRiskInfoResponseInfoStandard>,
+    /// Name of the check item (check rule).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `check_rule_id` JSON property.
+    /// ID of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `scan_result` JSON property.
+    /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<String>,
+    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
 }
 
 impl ImageRiskConfigsCheckRulesResponseInfo {
-    /// An empty `ImageRiskConfigsCheckRulesResponseInfo`; set its fields with the setters.
+    /// An empty `ImageRiskConfigsCheckRulesResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(mut self, value: impl Into<super::ExportBaselineRequestBodySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Baseline name.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
+    /// Obtained from `/v5/{project_id}/baseline/risk-configs`.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule).
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `scan_result`.
-    pub fn scan_result(mut self, value: impl Into<String>) -> Self {
+    /// Check result.
+    pub fn scan_result(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    ) -> Self {
         self.scan_result = Some(value.into());
         self
     }

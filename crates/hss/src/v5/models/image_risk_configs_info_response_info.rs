@@ -2,79 +2,100 @@
 
 use serde::Deserialize;
 
-/// The `ImageRiskConfigsInfoResponseInfo` model of the HSS API.
+/// Security configuration check results, one element per image baseline summary.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageRiskConfigsInfoResponseInfo {
-    /// `severity` JSON property.
+    /// Risk level of the image security configuration check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_name` JSON property.
+    pub severity: Option<super::ExportBaselineRequestBodySeverity>,
+    /// Name of the baseline used for the security configuration check, such as `CentOS 7` or
+    /// `EulerOS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_type` JSON property.
+    /// Type of the baseline.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Standard followed by the security configuration check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `check_rule_num` JSON property.
+    pub standard: Option<super::CheckRuleRiskInfoResponseInfoStandard>,
+    /// Total number of security configuration check items of the baseline.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_num: Option<i64>,
-    /// `failed_rule_num` JSON property.
+    /// Number of check items of the baseline that failed (have security risks).
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_rule_num: Option<i64>,
-    /// `check_type_desc` JSON property.
+    /// Detailed description of the baseline, including its purpose and applicable scenarios.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type_desc: Option<String>,
 }
 
 impl ImageRiskConfigsInfoResponseInfo {
-    /// An empty `ImageRiskConfigsInfoResponseInfo`; set its fields with the setters.
+    /// An empty `ImageRiskConfigsInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the image security configuration check result.
+    pub fn severity(mut self, value: impl Into<super::ExportBaselineRequestBodySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Name of the baseline used for the security configuration check, such as `CentOS 7` or
+    /// `EulerOS`.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Type of the baseline.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Standard followed by the security configuration check.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_num`.
+    /// Total number of security configuration check items of the baseline.
+    ///
+    /// Range: 0 to 2097152.
     pub fn check_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.check_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_rule_num`.
+    /// Number of check items of the baseline that failed (have security risks).
+    ///
+    /// Range: 0 to 2097152.
     pub fn failed_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `check_type_desc`.
+    /// Detailed description of the baseline, including its purpose and applicable scenarios.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn check_type_desc(mut self, value: impl Into<String>) -> Self {
         self.check_type_desc = Some(value.into());
         self

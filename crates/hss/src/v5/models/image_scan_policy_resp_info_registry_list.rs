@@ -2,52 +2,60 @@
 
 use serde::Deserialize;
 
-/// The `ImageScanPolicyRespInfoRegistryList` model of the HSS API.
+/// Image repositories.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageScanPolicyRespInfoRegistryList {
-    /// `is_selected` JSON property.
+    /// Whether the repository is selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_selected: Option<bool>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `registry_id` JSON property.
+    /// Image repository ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_id: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_type: Option<String>,
 }
 
 impl ImageScanPolicyRespInfoRegistryList {
-    /// An empty `ImageScanPolicyRespInfoRegistryList`; set its fields with the setters.
+    /// An empty `ImageScanPolicyRespInfoRegistryList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `is_selected`.
+    /// Whether the repository is selected.
     pub fn is_selected(mut self, value: impl Into<bool>) -> Self {
         self.is_selected = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `registry_id`.
+    /// Image repository ID.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
+    /// Image repository type.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
     pub fn registry_type(mut self, value: impl Into<String>) -> Self {
         self.registry_type = Some(value.into());
         self

@@ -2,98 +2,126 @@
 
 use serde::Serialize;
 
-/// The `ImageScanRequestInfo` model of the HSS API.
+/// Image scan settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ImageScanRequestInfo {
-    /// `scan_type` JSON property.
+    /// Scan type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
-    /// `image_name` JSON property.
+    pub scan_type: Option<super::ImageScanRequestInfoScanType>,
+    /// Image name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `is_blocking` JSON property.
+    /// Whether the pipeline is blocked.
+    ///
+    /// Values: `false`: The pipeline is not blocked; `true`: The pipeline is blocked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_blocking: Option<bool>,
-    /// `repository_address` JSON property.
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_address: Option<String>,
-    /// `login_user_name` JSON property.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_user_name: Option<String>,
-    /// `login_password` JSON property.
+    /// Password for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_password: Option<String>,
-    /// `namespace` JSON property.
+    /// Organization name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `pipeline_type` JSON property.
+    /// Pipeline type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pipeline_type: Option<String>,
+    pub pipeline_type: Option<super::PipelineType>,
 }
 
 impl ImageScanRequestInfo {
-    /// An empty `ImageScanRequestInfo`; set its fields with the setters.
+    /// An empty `ImageScanRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Scan type.
+    pub fn scan_type(mut self, value: impl Into<super::ImageScanRequestInfoScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `is_blocking`.
+    /// Whether the pipeline is blocked.
+    ///
+    /// Values: `false`: The pipeline is not blocked; `true`: The pipeline is blocked.
     pub fn is_blocking(mut self, value: impl Into<bool>) -> Self {
         self.is_blocking = Some(value.into());
         self
     }
 
-    /// Sets `repository_address`.
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn repository_address(mut self, value: impl Into<String>) -> Self {
         self.repository_address = Some(value.into());
         self
     }
 
-    /// Sets `login_user_name`.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn login_user_name(mut self, value: impl Into<String>) -> Self {
         self.login_user_name = Some(value.into());
         self
     }
 
-    /// Sets `login_password`.
+    /// Password for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn login_password(mut self, value: impl Into<String>) -> Self {
         self.login_password = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `pipeline_type`.
-    pub fn pipeline_type(mut self, value: impl Into<String>) -> Self {
+    /// Pipeline type.
+    pub fn pipeline_type(mut self, value: impl Into<super::PipelineType>) -> Self {
         self.pipeline_type = Some(value.into());
         self
     }

@@ -2,187 +2,257 @@
 
 use serde::Deserialize;
 
-/// The `ImageScanTaskInfo` model of the HSS API.
+/// Image scan tasks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageScanTaskInfo {
-    /// `task_id` JSON property.
+    /// ID of the task.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `policy_id` JSON property.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `task_name` JSON property.
+    /// Name of the task.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
-    /// `begin_time` JSON property.
+    /// Time the task started.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
-    /// `end_time` JSON property.
+    /// Time the task ended.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// `remain_min` JSON property.
+    /// Remaining time of the task, in minutes.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remain_min: Option<i64>,
-    /// `task_type` JSON property.
+    /// Subtype of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_type: Option<String>,
-    /// `image_type` JSON property.
+    pub task_type: Option<super::ImageScanTaskInfoTaskType>,
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `task_status` JSON property.
+    pub image_type: Option<super::ImageScanTaskInfoImageType>,
+    /// Scan progress status. A value from 0 to 100 is the scan progress percentage.
+    ///
+    /// Values: `-1`: Scan terminated; `-2`: Scan timed out; `-3`: Scan error; `100`: Scan
+    /// completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<i64>,
-    /// `scan_scope` JSON property.
+    /// Risk types scanned, as a bit mask.
+    ///
+    /// Values: `0`: None; `0x0000000f`: Software compliance; `0x000000f0`: Sensitive information;
+    /// `0x00000f00`: Malicious files; `0x0000f000`: Baseline checks; `0x000f0000`: Vulnerabilities;
+    /// `0x7fffffff`: All.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_scope: Option<i64>,
-    /// `rate_limit` JSON property.
+    /// Scan rate limit, in images per hour.
+    ///
+    /// Range: 0 to 1000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<i64>,
-    /// `is_all` JSON property.
+    /// Whether all images are scanned.
+    ///
+    /// Values: `false`: Specific images are scanned; `true`: All images are scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_all: Option<bool>,
-    /// `failed_num` JSON property.
+    /// Number of images whose scan failed.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_num: Option<i64>,
-    /// `success_num` JSON property.
+    /// Number of images scanned successfully.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_num: Option<i64>,
-    /// `total_num` JSON property.
+    /// Total number of images associated with the task.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
-    /// `risky_num` JSON property.
+    /// Total number of images with vulnerability risks, baseline risks or malicious files.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risky_num: Option<i64>,
-    /// `sync_task_type` JSON property.
+    /// Type of the synchronization task.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_task_type: Option<String>,
-    /// `failed_reason` JSON property.
+    /// Reason for the failure.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// `failed_images` JSON property.
+    /// Images that failed to be scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_images: Option<Vec<super::ImageScanTaskInfoFailedImages>>,
 }
 
 impl ImageScanTaskInfo {
-    /// An empty `ImageScanTaskInfo`; set its fields with the setters.
+    /// An empty `ImageScanTaskInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `task_id`.
+    /// ID of the task.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `task_name`.
+    /// Name of the task.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Time the task started.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn begin_time(mut self, value: impl Into<i64>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time the task ended.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn end_time(mut self, value: impl Into<i64>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `remain_min`.
+    /// Remaining time of the task, in minutes.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn remain_min(mut self, value: impl Into<i64>) -> Self {
         self.remain_min = Some(value.into());
         self
     }
 
-    /// Sets `task_type`.
-    pub fn task_type(mut self, value: impl Into<String>) -> Self {
+    /// Subtype of the task.
+    pub fn task_type(mut self, value: impl Into<super::ImageScanTaskInfoTaskType>) -> Self {
         self.task_type = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(mut self, value: impl Into<super::ImageScanTaskInfoImageType>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `task_status`.
+    /// Scan progress status. A value from 0 to 100 is the scan progress percentage.
+    ///
+    /// Values: `-1`: Scan terminated; `-2`: Scan timed out; `-3`: Scan error; `100`: Scan
+    /// completed.
     pub fn task_status(mut self, value: impl Into<i64>) -> Self {
         self.task_status = Some(value.into());
         self
     }
 
-    /// Sets `scan_scope`.
+    /// Risk types scanned, as a bit mask.
+    ///
+    /// Values: `0`: None; `0x0000000f`: Software compliance; `0x000000f0`: Sensitive information;
+    /// `0x00000f00`: Malicious files; `0x0000f000`: Baseline checks; `0x000f0000`: Vulnerabilities;
+    /// `0x7fffffff`: All.
     pub fn scan_scope(mut self, value: impl Into<i64>) -> Self {
         self.scan_scope = Some(value.into());
         self
     }
 
-    /// Sets `rate_limit`.
+    /// Scan rate limit, in images per hour.
+    ///
+    /// Range: 0 to 1000.
     pub fn rate_limit(mut self, value: impl Into<i64>) -> Self {
         self.rate_limit = Some(value.into());
         self
     }
 
-    /// Sets `is_all`.
+    /// Whether all images are scanned.
+    ///
+    /// Values: `false`: Specific images are scanned; `true`: All images are scanned.
     pub fn is_all(mut self, value: impl Into<bool>) -> Self {
         self.is_all = Some(value.into());
         self
     }
 
-    /// Sets `failed_num`.
+    /// Number of images whose scan failed.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn failed_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_num = Some(value.into());
         self
     }
 
-    /// Sets `success_num`.
+    /// Number of images scanned successfully.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn success_num(mut self, value: impl Into<i64>) -> Self {
         self.success_num = Some(value.into());
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of images associated with the task.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self
     }
 
-    /// Sets `risky_num`.
+    /// Total number of images with vulnerability risks, baseline risks or malicious files.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn risky_num(mut self, value: impl Into<i64>) -> Self {
         self.risky_num = Some(value.into());
         self
     }
 
-    /// Sets `sync_task_type`.
+    /// Type of the synchronization task.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn sync_task_type(mut self, value: impl Into<String>) -> Self {
         self.sync_task_type = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason for the failure.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `failed_images`.
+    /// Images that failed to be scanned.
     ///
     /// Appends one item; call again for more.
     pub fn failed_images(mut self, value: impl Into<super::ImageScanTaskInfoFailedImages>) -> Self {

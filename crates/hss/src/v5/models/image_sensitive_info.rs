@@ -2,107 +2,138 @@
 
 use serde::Deserialize;
 
-/// The `ImageSensitiveInfo` model of the HSS API.
+/// Sensitive information in the image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageSensitiveInfo {
-    /// `sensitive_info_id` JSON property.
+    /// ID of the sensitive information event.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive_info_id: Option<String>,
-    /// `severity` JSON property.
+    /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `name` JSON property.
+    pub severity: Option<super::ImageSensitiveInfoSeverity>,
+    /// Rule name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the rule.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `position` JSON property.
+    /// Image layer where the item is located.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
-    /// `file_path` JSON property.
+    /// File path.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `content` JSON property.
+    /// Content of the sensitive information.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `handle_status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `operate_accept` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Operation type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_accept: Option<String>,
+    pub operate_accept: Option<super::OperateAccept>,
 }
 
 impl ImageSensitiveInfo {
-    /// An empty `ImageSensitiveInfo`; set its fields with the setters.
+    /// An empty `ImageSensitiveInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sensitive_info_id`.
+    /// ID of the sensitive information event.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn sensitive_info_id(mut self, value: impl Into<String>) -> Self {
         self.sensitive_info_id = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Threat level.
+    pub fn severity(mut self, value: impl Into<super::ImageSensitiveInfoSeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Rule name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the rule.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `position`.
+    /// Image layer where the item is located.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn position(mut self, value: impl Into<String>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Content of the sensitive information.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `operate_accept`.
-    pub fn operate_accept(mut self, value: impl Into<String>) -> Self {
+    /// Operation type.
+    pub fn operate_accept(mut self, value: impl Into<super::OperateAccept>) -> Self {
         self.operate_accept = Some(value.into());
         self
     }

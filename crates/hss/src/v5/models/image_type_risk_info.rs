@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ImageTypeRiskInfo` model of the HSS API.
+/// Scan statistics of high-risk images.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageTypeRiskInfo {
-    /// `local` JSON property.
+    /// Number of local images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local: Option<i64>,
-    /// `registriy` JSON property.
+    /// Number of repository images. Deprecated; use `registry` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registriy: Option<i64>,
-    /// `registry` JSON property.
+    /// Number of repository images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry: Option<i64>,
-    /// `cicd` JSON property.
+    /// Number of CI/CD images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd: Option<i64>,
 }
 
 impl ImageTypeRiskInfo {
-    /// An empty `ImageTypeRiskInfo`; set its fields with the setters.
+    /// An empty `ImageTypeRiskInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `local`.
+    /// Number of local images.
     pub fn local(mut self, value: impl Into<i64>) -> Self {
         self.local = Some(value.into());
         self
     }
 
-    /// Sets `registriy`.
+    /// Number of repository images. Deprecated; use `registry` instead.
     pub fn registriy(mut self, value: impl Into<i64>) -> Self {
         self.registriy = Some(value.into());
         self
     }
 
-    /// Sets `registry`.
+    /// Number of repository images.
     pub fn registry(mut self, value: impl Into<i64>) -> Self {
         self.registry = Some(value.into());
         self
     }
 
-    /// Sets `cicd`.
+    /// Number of CI/CD images.
     pub fn cicd(mut self, value: impl Into<i64>) -> Self {
         self.cicd = Some(value.into());
         self

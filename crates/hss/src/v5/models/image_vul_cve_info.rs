@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ImageVulCveInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageVulCveInfo {
-    /// `cve_id` JSON property.
+    /// CVE ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
-    /// `cvss_score` JSON property.
+    /// CVSS score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_score: Option<f64>,
-    /// `publish_time` JSON property.
+    /// Publication time, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_time: Option<i64>,
-    /// `description` JSON property.
+    /// Description of the CVE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl ImageVulCveInfo {
-    /// An empty `ImageVulCveInfo`; set its fields with the setters.
+    /// An empty `ImageVulCveInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self
     }
 
-    /// Sets `cvss_score`.
+    /// CVSS score.
     pub fn cvss_score(mut self, value: impl Into<f64>) -> Self {
         self.cvss_score = Some(value.into());
         self
     }
 
-    /// Sets `publish_time`.
+    /// Publication time, Unix time in milliseconds.
     pub fn publish_time(mut self, value: impl Into<i64>) -> Self {
         self.publish_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the CVE.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

@@ -2,97 +2,132 @@
 
 use serde::Deserialize;
 
-/// The `ImageVulInfo` model of the HSS API.
+/// Vulnerabilities of the image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageVulInfo {
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `repair_necessity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<String>,
-    /// `description` JSON property.
+    pub repair_necessity: Option<super::GlobalVulInfoRepairNecessity>,
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `position` JSON property.
+    /// Image layer where the vulnerability is located.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
-    /// `app_name` JSON property.
+    /// Name of the software with the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_path` JSON property.
+    /// Path of the application software. Present only for application vulnerabilities.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `version` JSON property.
+    /// Version of the software.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `solution` JSON property.
+    /// Solution.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<String>,
-    /// `url` JSON property.
+    /// URL of the patch.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
 impl ImageVulInfo {
-    /// An empty `ImageVulInfo`; set its fields with the setters.
+    /// An empty `ImageVulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `repair_necessity`.
-    pub fn repair_necessity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn repair_necessity(
+        mut self,
+        value: impl Into<super::GlobalVulInfoRepairNecessity>,
+    ) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `position`.
+    /// Image layer where the vulnerability is located.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn position(mut self, value: impl Into<String>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Name of the software with the vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Path of the application software. Present only for application vulnerabilities.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the software.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `solution`.
+    /// Solution.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn solution(mut self, value: impl Into<String>) -> Self {
         self.solution = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the patch.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self

@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `ImageVulResponseInfo` model of the HSS API.
+/// Image vulnerabilities.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageVulResponseInfo {
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
 }
 
 impl ImageVulResponseInfo {
-    /// An empty `ImageVulResponseInfo`; set its fields with the setters.
+    /// An empty `ImageVulResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self

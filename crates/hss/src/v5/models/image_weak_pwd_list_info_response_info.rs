@@ -2,115 +2,154 @@
 
 use serde::Deserialize;
 
-/// The `ImageWeakPwdListInfoResponseInfo` model of the HSS API.
+/// Weak passwords.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageWeakPwdListInfoResponseInfo {
-    /// `namespace` JSON property.
+    /// Organization name. Present only for private and shared images, not for local images.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_type` JSON property.
+    /// Type of the repository the image comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `latest_scan_time` JSON property.
+    pub image_type: Option<super::GlobalMalwareInfoImageType>,
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `user_name` JSON property.
+    /// Name of the account with a weak password.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `service_type` JSON property.
+    /// Account type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_type: Option<String>,
-    /// `duration` JSON property.
+    pub service_type: Option<super::ImageWeakPwdListInfoResponseInfoServiceType>,
+    /// How long the weak password has been in use, in days.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// `desensitized_weak_passwords` JSON property.
+    /// Weak password, masked.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desensitized_weak_passwords: Option<String>,
-    /// `suggestion` JSON property.
+    /// Suggested fix.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }
 
 impl ImageWeakPwdListInfoResponseInfo {
-    /// An empty `ImageWeakPwdListInfoResponseInfo`; set its fields with the setters.
+    /// An empty `ImageWeakPwdListInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `namespace`.
+    /// Organization name. Present only for private and shared images, not for local images.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the repository the image comes from.
+    pub fn image_type(mut self, value: impl Into<super::GlobalMalwareInfoImageType>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the account with a weak password.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `service_type`.
-    pub fn service_type(mut self, value: impl Into<String>) -> Self {
+    /// Account type.
+    pub fn service_type(
+        mut self,
+        value: impl Into<super::ImageWeakPwdListInfoResponseInfoServiceType>,
+    ) -> Self {
         self.service_type = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// How long the weak password has been in use, in days.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `desensitized_weak_passwords`.
+    /// Weak password, masked.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn desensitized_weak_passwords(mut self, value: impl Into<String>) -> Self {
         self.desensitized_weak_passwords = Some(value.into());
         self
     }
 
-    /// Sets `suggestion`.
+    /// Suggested fix.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
         self.suggestion = Some(value.into());
         self

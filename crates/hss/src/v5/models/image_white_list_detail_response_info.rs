@@ -2,73 +2,91 @@
 
 use serde::Deserialize;
 
-/// The `ImageWhiteListDetailResponseInfo` model of the HSS API.
+/// Whitelist entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageWhiteListDetailResponseInfo {
-    /// `id` JSON property.
+    /// Whitelist ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability. Returned only when querying the vulnerability whitelist.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability. Returned only when querying the vulnerability whitelist.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_type` JSON property.
+    /// Type of the vulnerability. Returned only when querying the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `cves` JSON property.
+    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    /// CVEs of the vulnerability. Returned only when querying the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cves: Option<Vec<super::ImageWhiteListDetailResponseInfoCves>>,
-    /// `rule_type` JSON property.
+    /// Type of the whitelist rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<String>,
-    /// `query_info` JSON property.
+    pub rule_type: Option<super::AddImageWhiteListsRequestBodyRuleType>,
+    /// Image query conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_info: Option<super::ImageWhiteListDetailResponseInfoQueryInfo>,
-    /// `image_info` JSON property.
+    /// Images the whitelist applies to when its rule scope is `specific_images`. Returned only by
+    /// the image whitelist detail query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_info: Option<Vec<super::ImageWhiteListDetailResponseInfoImageInfo>>,
-    /// `description` JSON property.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl ImageWhiteListDetailResponseInfo {
-    /// An empty `ImageWhiteListDetailResponseInfo`; set its fields with the setters.
+    /// An empty `ImageWhiteListDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Whitelist ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability. Returned only when querying the vulnerability whitelist.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability. Returned only when querying the vulnerability whitelist.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability. Returned only when querying the vulnerability whitelist.
+    pub fn vul_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
+    ) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `cves`.
+    /// CVEs of the vulnerability. Returned only when querying the vulnerability whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn cves(mut self, value: impl Into<super::ImageWhiteListDetailResponseInfoCves>) -> Self {
@@ -76,13 +94,16 @@ impl ImageWhiteListDetailResponseInfo {
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the whitelist rule.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyRuleType>,
+    ) -> Self {
         self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `query_info`.
+    /// Image query conditions.
     pub fn query_info(
         mut self,
         value: impl Into<super::ImageWhiteListDetailResponseInfoQueryInfo>,
@@ -91,7 +112,8 @@ impl ImageWhiteListDetailResponseInfo {
         self
     }
 
-    /// Sets `image_info`.
+    /// Images the whitelist applies to when its rule scope is `specific_images`. Returned only by
+    /// the image whitelist detail query.
     ///
     /// Appends one item; call again for more.
     pub fn image_info(
@@ -104,7 +126,9 @@ impl ImageWhiteListDetailResponseInfo {
         self
     }
 
-    /// Sets `description`.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

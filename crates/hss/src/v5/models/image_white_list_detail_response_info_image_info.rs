@@ -2,43 +2,57 @@
 
 use serde::Deserialize;
 
-/// The `ImageWhiteListDetailResponseInfoImageInfo` model of the HSS API.
+/// Images the whitelist applies to when its rule scope is `specific_images`. Returned only by the
+/// image whitelist detail query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageWhiteListDetailResponseInfoImageInfo {
-    /// `id` JSON property.
+    /// Repository image ID.
+    ///
+    /// Range: 1 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `image_id` JSON property.
+    /// Local image ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
 }
 
 impl ImageWhiteListDetailResponseInfoImageInfo {
-    /// An empty `ImageWhiteListDetailResponseInfoImageInfo`; set its fields with the setters.
+    /// An empty `ImageWhiteListDetailResponseInfoImageInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Repository image ID.
+    ///
+    /// Range: 1 to 9223372036854775807.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Local image ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self

@@ -2,26 +2,30 @@
 
 use serde::Deserialize;
 
-/// The `ImageWhiteListDetailResponseInfoQueryInfo` model of the HSS API.
+/// Image query conditions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageWhiteListDetailResponseInfoQueryInfo {
-    /// `image_type` JSON property.
+    /// Image types, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
+    pub image_type: Option<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
 }
 
 impl ImageWhiteListDetailResponseInfoQueryInfo {
-    /// An empty `ImageWhiteListDetailResponseInfoQueryInfo`; set its fields with the setters.
+    /// An empty `ImageWhiteListDetailResponseInfoQueryInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image types, comma-separated.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }

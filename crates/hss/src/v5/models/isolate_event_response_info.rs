@@ -2,319 +2,412 @@
 
 use serde::Deserialize;
 
-/// The `IsolateEventResponseInfo` model of the HSS API.
+/// Details of the isolation event reported by the agent.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IsolateEventResponseInfo {
-    /// `event_id` JSON property.
+    /// Event ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// `event_class_id` JSON property.
+    /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<String>,
-    /// `event_type` JSON property.
+    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `event_name` JSON property.
+    /// Event name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `severity` JSON property.
+    /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `container_name` JSON property.
+    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    /// Name of the container instance. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `host_status` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `agent_status` JSON property.
+    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `protect_status` JSON property.
+    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `asset_value` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `attack_phase` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Attack phase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_phase: Option<String>,
-    /// `attack_tag` JSON property.
+    pub attack_phase: Option<super::AttackPhase>,
+    /// Attack tag of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_tag: Option<String>,
-    /// `occur_time` JSON property.
+    pub attack_tag: Option<super::AppWhitelistEventResponseInfoAttackTag>,
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `recent_time` JSON property.
+    /// Time of occurrence, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_time: Option<i64>,
-    /// `handle_time` JSON property.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_time: Option<i64>,
-    /// `handle_status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `handle_method` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Handling method. Present only for handled alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<String>,
-    /// `handler` JSON property.
+    pub handle_method: Option<super::EventManagementResponseInfoHandleMethod>,
+    /// Remarks. Present only for handled alarms.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
-    /// `memo` JSON property.
+    /// Remarks on the manual handling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
-    /// `operate_accept_list` JSON property.
+    /// Supported handling operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_accept_list: Option<Vec<String>>,
-    /// `operate_detail_list` JSON property.
+    /// Operation details (not shown in the console).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_detail_list: Option<Vec<super::EventDetailResponseInfo>>,
-    /// `forensic_info` JSON property.
+    /// Forensic information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forensic_info: Option<serde_json::Value>,
-    /// `resource_info` JSON property.
+    /// Resource information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<serde_json::Value>,
-    /// `geo_info` JSON property.
+    /// Geolocation information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo_info: Option<serde_json::Value>,
-    /// `network_info` JSON property.
+    /// Network information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network_info: Option<serde_json::Value>,
-    /// `app_info` JSON property.
+    /// Application information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_info: Option<serde_json::Value>,
-    /// `system_info` JSON property.
+    /// System information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_info: Option<serde_json::Value>,
-    /// `malware_info` JSON property.
+    /// Malware information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_info: Option<serde_json::Value>,
-    /// `extend_info` JSON property.
+    /// Extended information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_info: Option<serde_json::Value>,
-    /// `recommendation` JSON property.
+    /// Handling suggestion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<String>,
-    /// `att_ck` JSON property.
+    /// ATT&CK attack stage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub att_ck: Option<String>,
-    /// `event_details` JSON property.
+    /// Brief information about the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_details: Option<String>,
-    /// `confidence` JSON property.
+    /// Confidence level. Currently shown only for threat intelligence and antivirus alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<i64>,
-    /// `process_info_list` JSON property.
+    /// Process information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_info_list: Option<serde_json::Value>,
-    /// `user_info_list` JSON property.
+    /// Users involved in the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info_list: Option<serde_json::Value>,
-    /// `file_info_list` JSON property.
+    /// Files involved in the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_info_list: Option<serde_json::Value>,
-    /// `registry_info_list` JSON property.
+    /// Registry information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_info_list: Option<serde_json::Value>,
-    /// `cluster_info` JSON property.
+    /// Cluster information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<serde_json::Value>,
-    /// `tag_list` JSON property.
+    /// Tags of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_list: Option<Vec<String>>,
-    /// `description` JSON property.
+    /// Description of the alarm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `event_abstract` JSON property.
+    /// Summary of the alarm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_abstract: Option<String>,
-    /// `event_count` JSON property.
+    /// Number of times the event occurred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_count: Option<i64>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
 impl IsolateEventResponseInfo {
-    /// An empty `IsolateEventResponseInfo`; set its fields with the setters.
+    /// An empty `IsolateEventResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event_id`.
+    /// Event ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn event_id(mut self, value: impl Into<String>) -> Self {
         self.event_id = Some(value.into());
         self
     }
 
-    /// Sets `event_class_id`.
-    pub fn event_class_id(mut self, value: impl Into<String>) -> Self {
+    /// Event class ID.
+    pub fn event_class_id(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
+    ) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Event name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Threat level.
+    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Name of the container instance. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the server.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `attack_phase`.
-    pub fn attack_phase(mut self, value: impl Into<String>) -> Self {
+    /// Attack phase.
+    pub fn attack_phase(mut self, value: impl Into<super::AttackPhase>) -> Self {
         self.attack_phase = Some(value.into());
         self
     }
 
-    /// Sets `attack_tag`.
-    pub fn attack_tag(mut self, value: impl Into<String>) -> Self {
+    /// Attack tag of the event.
+    pub fn attack_tag(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoAttackTag>,
+    ) -> Self {
         self.attack_tag = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `recent_time`.
+    /// Time of occurrence, Unix time in milliseconds.
     pub fn recent_time(mut self, value: impl Into<i64>) -> Self {
         self.recent_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_time`.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn handle_time(mut self, value: impl Into<i64>) -> Self {
         self.handle_time = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `handle_method`.
-    pub fn handle_method(mut self, value: impl Into<String>) -> Self {
+    /// Handling method. Present only for handled alarms.
+    pub fn handle_method(
+        mut self,
+        value: impl Into<super::EventManagementResponseInfoHandleMethod>,
+    ) -> Self {
         self.handle_method = Some(value.into());
         self
     }
 
-    /// Sets `handler`.
+    /// Remarks. Present only for handled alarms.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn handler(mut self, value: impl Into<String>) -> Self {
         self.handler = Some(value.into());
         self
     }
 
-    /// Sets `memo`.
+    /// Remarks on the manual handling.
     pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
         self
     }
 
-    /// Sets `operate_accept_list`.
+    /// Supported handling operations.
     ///
     /// Appends one item; call again for more.
     pub fn operate_accept_list(mut self, value: impl Into<String>) -> Self {
@@ -324,7 +417,7 @@ impl IsolateEventResponseInfo {
         self
     }
 
-    /// Sets `operate_detail_list`.
+    /// Operation details (not shown in the console).
     ///
     /// Appends one item; call again for more.
     pub fn operate_detail_list(mut self, value: impl Into<super::EventDetailResponseInfo>) -> Self {
@@ -334,109 +427,109 @@ impl IsolateEventResponseInfo {
         self
     }
 
-    /// Sets `forensic_info`.
+    /// Forensic information.
     pub fn forensic_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.forensic_info = Some(value.into());
         self
     }
 
-    /// Sets `resource_info`.
+    /// Resource information.
     pub fn resource_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.resource_info = Some(value.into());
         self
     }
 
-    /// Sets `geo_info`.
+    /// Geolocation information.
     pub fn geo_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.geo_info = Some(value.into());
         self
     }
 
-    /// Sets `network_info`.
+    /// Network information.
     pub fn network_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.network_info = Some(value.into());
         self
     }
 
-    /// Sets `app_info`.
+    /// Application information.
     pub fn app_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.app_info = Some(value.into());
         self
     }
 
-    /// Sets `system_info`.
+    /// System information.
     pub fn system_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.system_info = Some(value.into());
         self
     }
 
-    /// Sets `malware_info`.
+    /// Malware information.
     pub fn malware_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.malware_info = Some(value.into());
         self
     }
 
-    /// Sets `extend_info`.
+    /// Extended information.
     pub fn extend_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.extend_info = Some(value.into());
         self
     }
 
-    /// Sets `recommendation`.
+    /// Handling suggestion.
     pub fn recommendation(mut self, value: impl Into<String>) -> Self {
         self.recommendation = Some(value.into());
         self
     }
 
-    /// Sets `att_ck`.
+    /// ATT&CK attack stage.
     pub fn att_ck(mut self, value: impl Into<String>) -> Self {
         self.att_ck = Some(value.into());
         self
     }
 
-    /// Sets `event_details`.
+    /// Brief information about the event.
     pub fn event_details(mut self, value: impl Into<String>) -> Self {
         self.event_details = Some(value.into());
         self
     }
 
-    /// Sets `confidence`.
+    /// Confidence level. Currently shown only for threat intelligence and antivirus alarms.
     pub fn confidence(mut self, value: impl Into<i64>) -> Self {
         self.confidence = Some(value.into());
         self
     }
 
-    /// Sets `process_info_list`.
+    /// Process information.
     pub fn process_info_list(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.process_info_list = Some(value.into());
         self
     }
 
-    /// Sets `user_info_list`.
+    /// Users involved in the event.
     pub fn user_info_list(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.user_info_list = Some(value.into());
         self
     }
 
-    /// Sets `file_info_list`.
+    /// Files involved in the event.
     pub fn file_info_list(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.file_info_list = Some(value.into());
         self
     }
 
-    /// Sets `registry_info_list`.
+    /// Registry information.
     pub fn registry_info_list(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.registry_info_list = Some(value.into());
         self
     }
 
-    /// Sets `cluster_info`.
+    /// Cluster information.
     pub fn cluster_info(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.cluster_info = Some(value.into());
         self
     }
 
-    /// Sets `tag_list`.
+    /// Tags of the event.
     ///
     /// Appends one item; call again for more.
     pub fn tag_list(mut self, value: impl Into<String>) -> Self {
@@ -446,25 +539,25 @@ impl IsolateEventResponseInfo {
         self
     }
 
-    /// Sets `description`.
+    /// Description of the alarm.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `event_abstract`.
+    /// Summary of the alarm.
     pub fn event_abstract(mut self, value: impl Into<String>) -> Self {
         self.event_abstract = Some(value.into());
         self
     }
 
-    /// Sets `event_count`.
+    /// Number of times the event occurred.
     pub fn event_count(mut self, value: impl Into<i64>) -> Self {
         self.event_count = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self

@@ -2,160 +2,192 @@
 
 use serde::Deserialize;
 
-/// The `IsolatedFileResponseInfo` model of the HSS API.
+/// Isolated files.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IsolatedFileResponseInfo {
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `host_id` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `file_hash` JSON property.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
-    /// `file_path` JSON property.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `file_attr` JSON property.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_attr: Option<String>,
-    /// `isolation_status` JSON property.
+    /// Isolation status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolation_status: Option<String>,
-    /// `private_ip` JSON property.
+    pub isolation_status: Option<super::IsolationStatus>,
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `update_time` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Last update time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `agent_version` JSON property.
+    /// Agent version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `isolate_source` JSON property.
+    /// Source of the isolation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub isolate_source: Option<String>,
-    /// `event_name` JSON property.
+    pub isolate_source: Option<super::IsolateSource>,
+    /// Event name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `agent_event_info` JSON property.
+    /// Details of the isolation event reported by the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_event_info: Option<super::IsolateEventResponseInfo>,
-    /// `antivirus_result_info` JSON property.
+    /// Details of the virus scan result for the isolated file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub antivirus_result_info: Option<super::AntivirusResultDetailInfo>,
 }
 
 impl IsolatedFileResponseInfo {
-    /// An empty `IsolatedFileResponseInfo`; set its fields with the setters.
+    /// An empty `IsolatedFileResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
         self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_attr`.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_attr(mut self, value: impl Into<String>) -> Self {
         self.file_attr = Some(value.into());
         self
     }
 
-    /// Sets `isolation_status`.
-    pub fn isolation_status(mut self, value: impl Into<String>) -> Self {
+    /// Isolation status.
+    pub fn isolation_status(mut self, value: impl Into<super::IsolationStatus>) -> Self {
         self.isolation_status = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time, as Unix time in milliseconds.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Agent version.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `isolate_source`.
-    pub fn isolate_source(mut self, value: impl Into<String>) -> Self {
+    /// Source of the isolation.
+    pub fn isolate_source(mut self, value: impl Into<super::IsolateSource>) -> Self {
         self.isolate_source = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Event name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `agent_event_info`.
+    /// Details of the isolation event reported by the agent.
     pub fn agent_event_info(mut self, value: impl Into<super::IsolateEventResponseInfo>) -> Self {
         self.agent_event_info = Some(value.into());
         self
     }
 
-    /// Sets `antivirus_result_info`.
+    /// Details of the virus scan result for the isolated file.
     pub fn antivirus_result_info(
         mut self,
         value: impl Into<super::AntivirusResultDetailInfo>,

@@ -2,214 +2,302 @@
 
 use serde::Deserialize;
 
-/// The `JarPackageHostInfo` model of the HSS API.
+/// Servers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JarPackageHostInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `file_name` JSON property.
+    /// File name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `name` JSON property.
+    /// Name of the middleware package, without extension.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `catalogue` JSON property.
+    /// Type of the middleware package.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<String>,
-    /// `file_type` JSON property.
+    /// File type.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    /// `version` JSON property.
+    /// Version of the middleware package.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `path` JSON property.
+    /// Path of the middleware package.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `hash` JSON property.
+    /// Hash of the middleware package.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `size` JSON property.
+    /// Size of the middleware package.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `uid` JSON property.
+    /// UID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
-    /// `gid` JSON property.
+    /// Group ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<i64>,
-    /// `mode` JSON property.
+    /// File permissions.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `pid` JSON property.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `proc_path` JSON property.
+    /// Path of the process executable.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proc_path: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `package_path` JSON property.
+    /// Path of the package.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_path: Option<String>,
-    /// `is_embedded` JSON property.
+    /// Whether the JAR package is nested in another package.
+    ///
+    /// Values: `0`: Not nested; `1`: Nested.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_embedded: Option<i64>,
-    /// `record_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4070880000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_time: Option<i64>,
 }
 
 impl JarPackageHostInfo {
-    /// An empty `JarPackageHostInfo`; set its fields with the setters.
+    /// An empty `JarPackageHostInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// File name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the middleware package, without extension.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `catalogue`.
+    /// Type of the middleware package.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn catalogue(mut self, value: impl Into<String>) -> Self {
         self.catalogue = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
+    /// File type.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the middleware package.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the middleware package.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// Hash of the middleware package.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the middleware package.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `uid`.
+    /// UID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn uid(mut self, value: impl Into<i64>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
-    /// Sets `gid`.
+    /// Group ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn gid(mut self, value: impl Into<i64>) -> Self {
         self.gid = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// File permissions.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `proc_path`.
+    /// Path of the process executable.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn proc_path(mut self, value: impl Into<String>) -> Self {
         self.proc_path = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `package_path`.
+    /// Path of the package.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn package_path(mut self, value: impl Into<String>) -> Self {
         self.package_path = Some(value.into());
         self
     }
 
-    /// Sets `is_embedded`.
+    /// Whether the JAR package is nested in another package.
+    ///
+    /// Values: `0`: Not nested; `1`: Nested.
     pub fn is_embedded(mut self, value: impl Into<i64>) -> Self {
         self.is_embedded = Some(value.into());
         self
     }
 
-    /// Sets `record_time`.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4070880000000.
     pub fn record_time(mut self, value: impl Into<i64>) -> Self {
         self.record_time = Some(value.into());
         self

@@ -2,133 +2,177 @@
 
 use serde::Deserialize;
 
-/// The `JarPackageInfo` model of the HSS API.
+/// Middleware.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JarPackageInfo {
-    /// `file_name` JSON property.
+    /// Name of the middleware.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_type` JSON property.
+    /// Type of the middleware.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
-    /// `catalogue` JSON property.
+    pub file_type: Option<super::JarPackageInfoFileType>,
+    /// Category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub catalogue: Option<String>,
-    /// `version` JSON property.
+    pub catalogue: Option<super::JarPackageInfoCatalogue>,
+    /// Version of the middleware.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `path` JSON property.
+    /// Path of the middleware.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `mode` JSON property.
+    /// File permissions of the middleware.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `uid` JSON property.
+    /// UID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
-    /// `hash` JSON property.
+    /// Hash of the middleware file.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `pid` JSON property.
+    /// Process ID of the middleware.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `proc_path` JSON property.
+    /// Process path of the middleware.
+    ///
+    /// Length: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proc_path: Option<String>,
-    /// `record_time` JSON property.
+    /// Scan time of the middleware, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_time: Option<i64>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
 
 impl JarPackageInfo {
-    /// An empty `JarPackageInfo`; set its fields with the setters.
+    /// An empty `JarPackageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_name`.
+    /// Name of the middleware.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the middleware.
+    pub fn file_type(mut self, value: impl Into<super::JarPackageInfoFileType>) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `catalogue`.
-    pub fn catalogue(mut self, value: impl Into<String>) -> Self {
+    /// Category.
+    pub fn catalogue(mut self, value: impl Into<super::JarPackageInfoCatalogue>) -> Self {
         self.catalogue = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the middleware.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the middleware.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// File permissions of the middleware.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `uid`.
+    /// UID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn uid(mut self, value: impl Into<i64>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// Hash of the middleware file.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID of the middleware.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `proc_path`.
+    /// Process path of the middleware.
+    ///
+    /// Length: 1 to 1024 characters.
     pub fn proc_path(mut self, value: impl Into<String>) -> Self {
         self.proc_path = Some(value.into());
         self
     }
 
-    /// Sets `record_time`.
+    /// Scan time of the middleware, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn record_time(mut self, value: impl Into<i64>) -> Self {
         self.record_time = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self

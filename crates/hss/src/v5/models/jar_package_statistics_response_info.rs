@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `JarPackageStatisticsResponseInfo` model of the HSS API.
+/// Middleware package statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JarPackageStatisticsResponseInfo {
-    /// `file_name` JSON property.
+    /// Name of the middleware package.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `num` JSON property.
+    /// Total number of middleware package statistics.
+    ///
+    /// Range: 0 to 300000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl JarPackageStatisticsResponseInfo {
-    /// An empty `JarPackageStatisticsResponseInfo`; set its fields with the setters.
+    /// An empty `JarPackageStatisticsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_name`.
+    /// Name of the middleware package.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Total number of middleware package statistics.
+    ///
+    /// Range: 0 to 300000.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `KernelForensicInfo` model of the HSS API.
+/// Kernel forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KernelForensicInfo {
-    /// `read_addr` JSON property.
+    /// Address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_addr: Option<i64>,
-    /// `syscall_num` JSON property.
+    /// System call number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub syscall_num: Option<i64>,
-    /// `function` JSON property.
+    /// System function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
-    /// `module` JSON property.
+    /// Kernel module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
-    /// `ext_info` JSON property.
+    /// Extended information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ext_info: Option<String>,
 }
 
 impl KernelForensicInfo {
-    /// An empty `KernelForensicInfo`; set its fields with the setters.
+    /// An empty `KernelForensicInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `read_addr`.
+    /// Address.
     pub fn read_addr(mut self, value: impl Into<i64>) -> Self {
         self.read_addr = Some(value.into());
         self
     }
 
-    /// Sets `syscall_num`.
+    /// System call number.
     pub fn syscall_num(mut self, value: impl Into<i64>) -> Self {
         self.syscall_num = Some(value.into());
         self
     }
 
-    /// Sets `function`.
+    /// System function.
     pub fn function(mut self, value: impl Into<String>) -> Self {
         self.function = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Kernel module.
     pub fn module(mut self, value: impl Into<String>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `ext_info`.
+    /// Extended information.
     pub fn ext_info(mut self, value: impl Into<String>) -> Self {
         self.ext_info = Some(value.into());
         self

@@ -2,61 +2,77 @@
 
 use serde::Deserialize;
 
-/// The `KernelModuleHostInfo` model of the HSS API.
+/// Servers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KernelModuleHostInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `kernel_module_info` JSON property.
+    /// Kernel module information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kernel_module_info: Option<super::KernelModuleInfo>,
 }
 
 impl KernelModuleHostInfo {
-    /// An empty `KernelModuleHostInfo`; set its fields with the setters.
+    /// An empty `KernelModuleHostInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `kernel_module_info`.
+    /// Kernel module information.
     pub fn kernel_module_info(mut self, value: impl Into<super::KernelModuleInfo>) -> Self {
         self.kernel_module_info = Some(value.into());
         self

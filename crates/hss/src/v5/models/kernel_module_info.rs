@@ -2,133 +2,185 @@
 
 use serde::Deserialize;
 
-/// The `KernelModuleInfo` model of the HSS API.
+/// Kernel modules.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KernelModuleInfo {
-    /// `name` JSON property.
+    /// Kernel module name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `file_name` JSON property.
+    /// File name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `version` JSON property.
+    /// Version of the kernel module.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `srcversion` JSON property.
+    /// Source version of the kernel module.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srcversion: Option<String>,
-    /// `path` JSON property.
+    /// File path.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `size` JSON property.
+    /// File size.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `mode` JSON property.
+    /// File permissions.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `uid` JSON property.
+    /// User ID of the file owner.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
-    /// `ctime` JSON property.
+    /// Time the file was created.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctime: Option<i64>,
-    /// `mtime` JSON property.
+    /// Time of the last modification, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<i64>,
-    /// `hash` JSON property.
+    /// Hash of the file.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `desc` JSON property.
+    /// Description of the kernel module.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    /// `record_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_time: Option<i64>,
 }
 
 impl KernelModuleInfo {
-    /// An empty `KernelModuleInfo`; set its fields with the setters.
+    /// An empty `KernelModuleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Kernel module name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// File name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the kernel module.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `srcversion`.
+    /// Source version of the kernel module.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn srcversion(mut self, value: impl Into<String>) -> Self {
         self.srcversion = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// File path.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// File size.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// File permissions.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `uid`.
+    /// User ID of the file owner.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn uid(mut self, value: impl Into<i64>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
-    /// Sets `ctime`.
+    /// Time the file was created.
+    ///
+    /// Range: 0 to 2.
     pub fn ctime(mut self, value: impl Into<i64>) -> Self {
         self.ctime = Some(value.into());
         self
     }
 
-    /// Sets `mtime`.
+    /// Time of the last modification, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn mtime(mut self, value: impl Into<i64>) -> Self {
         self.mtime = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// Hash of the file.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `desc`.
+    /// Description of the kernel module.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.desc = Some(value.into());
         self
     }
 
-    /// Sets `record_time`.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn record_time(mut self, value: impl Into<i64>) -> Self {
         self.record_time = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `KernelModuleStatisticsResponseInfo` model of the HSS API.
+/// Kernel module statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KernelModuleStatisticsResponseInfo {
-    /// `name` JSON property.
+    /// Kernel module name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `num` JSON property.
+    /// Total number of kernel module statistics.
+    ///
+    /// Range: 0 to 300000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl KernelModuleStatisticsResponseInfo {
-    /// An empty `KernelModuleStatisticsResponseInfo`; set its fields with the setters.
+    /// An empty `KernelModuleStatisticsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Kernel module name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Total number of kernel module statistics.
+    ///
+    /// Range: 0 to 300000.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

@@ -2,205 +2,215 @@
 
 use serde::Deserialize;
 
-/// The `KubernetesClusterInfo` model of the HSS API.
+/// Clusters.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesClusterInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `status` JSON property.
+    pub cluster_type: Option<super::ClusterItemResponseInfoClusterType>,
+    /// Cluster status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `version` JSON property.
+    pub status: Option<super::KubernetesClusterInfoStatus>,
+    /// Version of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `total_nodes_number` JSON property.
+    /// Total number of nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_nodes_number: Option<i64>,
-    /// `active_nodes_number` JSON property.
+    /// Number of nodes in normal state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_nodes_number: Option<i64>,
-    /// `creation_timestamp` JSON property.
+    /// Creation timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_timestamp: Option<i64>,
-    /// `agent_installed_num` JSON property.
+    /// Number of nodes in the cluster with the agent installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_installed_num: Option<i64>,
-    /// `agent_install_failed_num` JSON property.
+    /// Number of nodes in the cluster where the agent failed to install.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_install_failed_num: Option<i64>,
-    /// `agent_not_install_num` JSON property.
+    /// Number of nodes in the cluster without the agent installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_not_install_num: Option<i64>,
-    /// `agent_ds_install_status` JSON property.
+    /// Installation status of the agent DaemonSet in the cluster. When correlating with agent
+    /// information, also consider `last_operate_time`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_ds_install_status: Option<String>,
-    /// `agent_ds_failed_reason` JSON property.
+    pub agent_ds_install_status: Option<super::AgentDsInstallStatus>,
+    /// Reason why the agent DaemonSet operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_ds_failed_reason: Option<String>,
-    /// `last_operate_timestamp` JSON property.
+    /// Time of the most recent DaemonSet script installation, Unix time in milliseconds. Within 10
+    /// minutes of it, the agent is still being installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_operate_timestamp: Option<i64>,
-    /// `last_scan_time` JSON property.
+    /// Time of the last scan of the cluster, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_scan_time: Option<i64>,
-    /// `sys_vul_num` JSON property.
+    /// Number of system vulnerabilities in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_vul_num: Option<i64>,
-    /// `app_vul_num` JSON property.
+    /// Number of application vulnerabilities in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_vul_num: Option<i64>,
-    /// `emg_vul_num` JSON property.
+    /// Number of emergency vulnerabilities in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emg_vul_num: Option<i64>,
-    /// `risk_assess_num` JSON property.
+    /// Number of risk assessment issues in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_assess_num: Option<i64>,
-    /// `sec_comp_num` JSON property.
+    /// Number of security compliance issues in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sec_comp_num: Option<i64>,
 }
 
 impl KubernetesClusterInfo {
-    /// An empty `KubernetesClusterInfo`; set its fields with the setters.
+    /// An empty `KubernetesClusterInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Cluster status.
+    pub fn status(mut self, value: impl Into<super::KubernetesClusterInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the cluster.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `total_nodes_number`.
+    /// Total number of nodes.
     pub fn total_nodes_number(mut self, value: impl Into<i64>) -> Self {
         self.total_nodes_number = Some(value.into());
         self
     }
 
-    /// Sets `active_nodes_number`.
+    /// Number of nodes in normal state.
     pub fn active_nodes_number(mut self, value: impl Into<i64>) -> Self {
         self.active_nodes_number = Some(value.into());
         self
     }
 
-    /// Sets `creation_timestamp`.
+    /// Creation timestamp.
     pub fn creation_timestamp(mut self, value: impl Into<i64>) -> Self {
         self.creation_timestamp = Some(value.into());
         self
     }
 
-    /// Sets `agent_installed_num`.
+    /// Number of nodes in the cluster with the agent installed.
     pub fn agent_installed_num(mut self, value: impl Into<i64>) -> Self {
         self.agent_installed_num = Some(value.into());
         self
     }
 
-    /// Sets `agent_install_failed_num`.
+    /// Number of nodes in the cluster where the agent failed to install.
     pub fn agent_install_failed_num(mut self, value: impl Into<i64>) -> Self {
         self.agent_install_failed_num = Some(value.into());
         self
     }
 
-    /// Sets `agent_not_install_num`.
+    /// Number of nodes in the cluster without the agent installed.
     pub fn agent_not_install_num(mut self, value: impl Into<i64>) -> Self {
         self.agent_not_install_num = Some(value.into());
         self
     }
 
-    /// Sets `agent_ds_install_status`.
-    pub fn agent_ds_install_status(mut self, value: impl Into<String>) -> Self {
+    /// Installation status of the agent DaemonSet in the cluster. When correlating with agent
+    /// information, also consider `last_operate_time`.
+    pub fn agent_ds_install_status(
+        mut self,
+        value: impl Into<super::AgentDsInstallStatus>,
+    ) -> Self {
         self.agent_ds_install_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_ds_failed_reason`.
+    /// Reason why the agent DaemonSet operation failed.
     pub fn agent_ds_failed_reason(mut self, value: impl Into<String>) -> Self {
         self.agent_ds_failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `last_operate_timestamp`.
+    /// Time of the most recent DaemonSet script installation, Unix time in milliseconds. Within 10
+    /// minutes of it, the agent is still being installed.
     pub fn last_operate_timestamp(mut self, value: impl Into<i64>) -> Self {
         self.last_operate_timestamp = Some(value.into());
         self
     }
 
-    /// Sets `last_scan_time`.
+    /// Time of the last scan of the cluster, Unix time in milliseconds.
     pub fn last_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.last_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `sys_vul_num`.
+    /// Number of system vulnerabilities in the cluster.
     pub fn sys_vul_num(mut self, value: impl Into<i64>) -> Self {
         self.sys_vul_num = Some(value.into());
         self
     }
 
-    /// Sets `app_vul_num`.
+    /// Number of application vulnerabilities in the cluster.
     pub fn app_vul_num(mut self, value: impl Into<i64>) -> Self {
         self.app_vul_num = Some(value.into());
         self
     }
 
-    /// Sets `emg_vul_num`.
+    /// Number of emergency vulnerabilities in the cluster.
     pub fn emg_vul_num(mut self, value: impl Into<i64>) -> Self {
         self.emg_vul_num = Some(value.into());
         self
     }
 
-    /// Sets `risk_assess_num`.
+    /// Number of risk assessment issues in the cluster.
     pub fn risk_assess_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_assess_num = Some(value.into());
         self
     }
 
-    /// Sets `sec_comp_num`.
+    /// Number of security compliance issues in the cluster.
     pub fn sec_comp_num(mut self, value: impl Into<i64>) -> Self {
         self.sec_comp_num = Some(value.into());
         self

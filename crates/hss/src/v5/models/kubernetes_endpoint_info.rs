@@ -2,88 +2,91 @@
 
 use serde::Deserialize;
 
-/// The `KubernetesEndpointInfo` model of the HSS API.
+/// Endpoints.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesEndpointInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Endpoint name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `service_name` JSON property.
+    /// Service name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `creation_timestamp` JSON property.
+    /// Creation timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_timestamp: Option<i64>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `association_service` JSON property.
+    pub cluster_type: Option<super::ClusterItemResponseInfoClusterType>,
+    /// Whether the endpoint is associated with a service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub association_service: Option<bool>,
 }
 
 impl KubernetesEndpointInfo {
-    /// An empty `KubernetesEndpointInfo`; set its fields with the setters.
+    /// An empty `KubernetesEndpointInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Endpoint name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `service_name`.
+    /// Service name.
     pub fn service_name(mut self, value: impl Into<String>) -> Self {
         self.service_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `creation_timestamp`.
+    /// Creation timestamp.
     pub fn creation_timestamp(mut self, value: impl Into<i64>) -> Self {
         self.creation_timestamp = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `association_service`.
+    /// Whether the endpoint is associated with a service.
     pub fn association_service(mut self, value: impl Into<bool>) -> Self {
         self.association_service = Some(value.into());
         self

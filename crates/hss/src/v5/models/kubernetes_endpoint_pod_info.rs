@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `KubernetesEndpointPodInfo` model of the HSS API.
+/// Pods mapped to the endpoint.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesEndpointPodInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `endpoint_id` JSON property.
+    /// ID of the associated endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    /// `pod_ip` JSON property.
+    /// Pod IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
-    /// `pod_name` JSON property.
+    /// Pod name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `available` JSON property.
+    /// Whether the pod is available.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
 }
 
 impl KubernetesEndpointPodInfo {
-    /// An empty `KubernetesEndpointPodInfo`; set its fields with the setters.
+    /// An empty `KubernetesEndpointPodInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `endpoint_id`.
+    /// ID of the associated endpoint.
     pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.endpoint_id = Some(value.into());
         self
     }
 
-    /// Sets `pod_ip`.
+    /// Pod IP address.
     pub fn pod_ip(mut self, value: impl Into<String>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `available`.
+    /// Whether the pod is available.
     pub fn available(mut self, value: impl Into<bool>) -> Self {
         self.available = Some(value.into());
         self

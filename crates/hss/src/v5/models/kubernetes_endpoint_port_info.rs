@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `KubernetesEndpointPortInfo` model of the HSS API.
+/// Ports associated with the endpoint.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesEndpointPortInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `endpoint_id` JSON property.
+    /// ID of the associated endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_id: Option<String>,
-    /// `name` JSON property.
+    /// Port name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `protocol` JSON property.
+    /// Service protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// `port` JSON property.
+    /// Port number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `app_protocol` JSON property.
+    /// Application-layer protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_protocol: Option<String>,
 }
 
 impl KubernetesEndpointPortInfo {
-    /// An empty `KubernetesEndpointPortInfo`; set its fields with the setters.
+    /// An empty `KubernetesEndpointPortInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `endpoint_id`.
+    /// ID of the associated endpoint.
     pub fn endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.endpoint_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Port name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
+    /// Service protocol.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `port`.
+    /// Port number.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `app_protocol`.
+    /// Application-layer protocol.
     pub fn app_protocol(mut self, value: impl Into<String>) -> Self {
         self.app_protocol = Some(value.into());
         self

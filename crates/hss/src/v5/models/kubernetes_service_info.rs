@@ -2,98 +2,101 @@
 
 use serde::Deserialize;
 
-/// The `KubernetesServiceInfo` model of the HSS API.
+/// Services.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesServiceInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Service name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `endpoint_name` JSON property.
+    /// Endpoint name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `creation_timestamp` JSON property.
+    /// Creation timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_timestamp: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the service (access method).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `cluster_ip` JSON property.
+    pub r#type: Option<super::KubernetesServiceInfoType>,
+    /// Cluster IP address of the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_ip: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<super::ClusterItemResponseInfoClusterType>,
 }
 
 impl KubernetesServiceInfo {
-    /// An empty `KubernetesServiceInfo`; set its fields with the setters.
+    /// An empty `KubernetesServiceInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Service name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `endpoint_name`.
+    /// Endpoint name.
     pub fn endpoint_name(mut self, value: impl Into<String>) -> Self {
         self.endpoint_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `creation_timestamp`.
+    /// Creation timestamp.
     pub fn creation_timestamp(mut self, value: impl Into<i64>) -> Self {
         self.creation_timestamp = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the service (access method).
+    pub fn r#type(mut self, value: impl Into<super::KubernetesServiceInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_ip`.
+    /// Cluster IP address of the service.
     pub fn cluster_ip(mut self, value: impl Into<String>) -> Self {
         self.cluster_ip = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `KubernetesServicePortInfo` model of the HSS API.
+/// Ports associated with the Service.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KubernetesServicePortInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `service_id` JSON property.
+    /// ID of the associated service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
-    /// `name` JSON property.
+    /// Port name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `protocol` JSON property.
+    /// Service protocol.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// `port` JSON property.
+    /// Port number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `target_port` JSON property.
+    /// Port of the backend container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_port: Option<String>,
-    /// `node_port` JSON property.
+    /// Node port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_port: Option<i64>,
 }
 
 impl KubernetesServicePortInfo {
-    /// An empty `KubernetesServicePortInfo`; set its fields with the setters.
+    /// An empty `KubernetesServicePortInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `service_id`.
+    /// ID of the associated service.
     pub fn service_id(mut self, value: impl Into<String>) -> Self {
         self.service_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Port name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
+    /// Service protocol.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `port`.
+    /// Port number.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `target_port`.
+    /// Port of the backend container.
     pub fn target_port(mut self, value: impl Into<String>) -> Self {
         self.target_port = Some(value.into());
         self
     }
 
-    /// Sets `node_port`.
+    /// Node port.
     pub fn node_port(mut self, value: impl Into<i64>) -> Self {
         self.node_port = Some(value.into());
         self

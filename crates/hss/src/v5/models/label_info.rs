@@ -2,34 +2,35 @@
 
 use serde::Deserialize;
 
-/// The `LabelInfo` model of the HSS API.
+/// Labels that Kubernetes uses to associate the DaemonSet with its pods. Each item has a label name
+/// (`key`) and value (`val`).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LabelInfo {
-    /// `key` JSON property.
+    /// Label name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `val` JSON property.
+    /// Label value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub val: Option<String>,
 }
 
 impl LabelInfo {
-    /// An empty `LabelInfo`; set its fields with the setters.
+    /// An empty `LabelInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Label name.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `val`.
+    /// Label value.
     pub fn val(mut self, value: impl Into<String>) -> Self {
         self.val = Some(value.into());
         self

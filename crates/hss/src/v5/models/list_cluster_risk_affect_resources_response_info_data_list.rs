@@ -2,76 +2,77 @@
 
 use serde::Deserialize;
 
-/// The `ListClusterRiskAffectResourcesResponseInfoDataList` model of the HSS API.
+/// Resources affected by the cluster risk.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListClusterRiskAffectResourcesResponseInfoDataList {
-    /// `resource_name` JSON property.
+    /// Resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
-    /// `resource_id` JSON property.
+    /// Resource ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resource_type` JSON property.
+    /// Resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `hit_rule` JSON property.
+    /// Rule that detected the risk in the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_rule: Option<String>,
-    /// `hit_path_list` JSON property.
+    /// Paths in the resource that have risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_path_list: Option<Vec<String>>,
-    /// `first_scan_time` JSON property.
+    /// Time of the first scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<i64>,
-    /// `last_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_scan_time: Option<i64>,
 }
 
 impl ListClusterRiskAffectResourcesResponseInfoDataList {
-    /// An empty `ListClusterRiskAffectResourcesResponseInfoDataList`; set its fields with the setters.
+    /// An empty `ListClusterRiskAffectResourcesResponseInfoDataList`: set its fields by name with
+    /// the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_name`.
+    /// Resource name.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Resource type.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace of the resource.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `hit_rule`.
+    /// Rule that detected the risk in the resource.
     pub fn hit_rule(mut self, value: impl Into<String>) -> Self {
         self.hit_rule = Some(value.into());
         self
     }
 
-    /// Sets `hit_path_list`.
+    /// Paths in the resource that have risks.
     ///
     /// Appends one item; call again for more.
     pub fn hit_path_list(mut self, value: impl Into<String>) -> Self {
@@ -81,13 +82,13 @@ impl ListClusterRiskAffectResourcesResponseInfoDataList {
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan.
     pub fn first_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `last_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn last_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.last_scan_time = Some(value.into());
         self

@@ -2,106 +2,138 @@
 
 use serde::Deserialize;
 
-/// The `ListCustomRuleConfigResponse` model of the HSS API.
+/// Custom rules.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCustomRuleConfigResponse {
-    /// `rule_id` JSON property.
+    /// Rule ID.
+    ///
+    /// Length: 1 to 36 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// `host_num` JSON property.
+    /// Number of protected hosts.
+    ///
+    /// Range: 1 to 2000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `rule_name` JSON property.
+    /// Rule name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// `rule_status` JSON property.
+    /// Rule status.
+    ///
+    /// Values: `0`: Disabled; `1`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_status: Option<i64>,
-    /// `rule_type` JSON property.
+    /// Rule type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<String>,
-    /// `auto_block` JSON property.
+    pub rule_type: Option<super::CustomRuleValueInfoRuleType>,
+    /// Whether alarms are blocked automatically.
+    ///
+    /// Values: `0`: Not blocked automatically; `1`: Blocked automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_block: Option<i64>,
-    /// `hash_type` JSON property.
+    /// Hash algorithm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hash_type: Option<String>,
-    /// `is_all_host` JSON property.
+    pub hash_type: Option<super::HashType>,
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_all_host: Option<bool>,
-    /// `create_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `update_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
 }
 
 impl ListCustomRuleConfigResponse {
-    /// An empty `ListCustomRuleConfigResponse`; set its fields with the setters.
+    /// An empty `ListCustomRuleConfigResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `rule_id`.
+    /// Rule ID.
+    ///
+    /// Length: 1 to 36 characters.
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of protected hosts.
+    ///
+    /// Range: 1 to 2000000.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `rule_name`.
+    /// Rule name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.rule_name = Some(value.into());
         self
     }
 
-    /// Sets `rule_status`.
+    /// Rule status.
+    ///
+    /// Values: `0`: Disabled; `1`: Enabled.
     pub fn rule_status(mut self, value: impl Into<i64>) -> Self {
         self.rule_status = Some(value.into());
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+    /// Rule type.
+    pub fn rule_type(mut self, value: impl Into<super::CustomRuleValueInfoRuleType>) -> Self {
         self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `auto_block`.
+    /// Whether alarms are blocked automatically.
+    ///
+    /// Values: `0`: Not blocked automatically; `1`: Blocked automatically.
     pub fn auto_block(mut self, value: impl Into<i64>) -> Self {
         self.auto_block = Some(value.into());
         self
     }
 
-    /// Sets `hash_type`.
-    pub fn hash_type(mut self, value: impl Into<String>) -> Self {
+    /// Hash algorithm.
+    pub fn hash_type(mut self, value: impl Into<super::HashType>) -> Self {
         self.hash_type = Some(value.into());
         self
     }
 
-    /// Sets `is_all_host`.
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn is_all_host(mut self, value: impl Into<bool>) -> Self {
         self.is_all_host = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self

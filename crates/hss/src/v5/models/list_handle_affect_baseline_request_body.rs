@@ -2,65 +2,89 @@
 
 use serde::Serialize;
 
-/// The `ListHandleAffectBaselineRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListHandleAffectBaselineRequestBody {
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `handle_status` JSON property. Required.
-    pub handle_status: String,
-    /// `host_id` JSON property.
+    /// Action to perform on the baseline check item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<super::ListHandleAffectBaselineRequestBodyAction>,
+    /// Status of the check item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle_status: Option<super::ListHandleAffectBaselineRequestBodyHandleStatus>,
+    /// Host ID. If omitted, the operation applies to the hosts affected by the check item.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `check_rule_list` JSON property. Required.
-    pub check_rule_list: Vec<super::ListHandleAffectBaselineRequestBodyCheckRuleList>,
+    /// Check items to act on. At most 200 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_rule_list: Option<Vec<super::ListHandleAffectBaselineRequestBodyCheckRuleList>>,
 }
 
 impl ListHandleAffectBaselineRequestBody {
-    /// A `ListHandleAffectBaselineRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        action: impl Into<String>,
-        handle_status: impl Into<String>,
-        check_rule_list: impl Into<Vec<super::ListHandleAffectBaselineRequestBodyCheckRuleList>>,
+    /// An empty `ListHandleAffectBaselineRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Action to perform on the baseline check item. Required.
+    pub fn action(
+        mut self,
+        value: impl Into<super::ListHandleAffectBaselineRequestBodyAction>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            handle_status: handle_status.into(),
-            host_id: None,
-            check_rule_list: check_rule_list.into(),
-        }
-    }
-
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
-        self.handle_status = value.into();
+    /// Status of the check item. Required.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::ListHandleAffectBaselineRequestBodyHandleStatus>,
+    ) -> Self {
+        self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID. If omitted, the operation applies to the hosts affected by the check item.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_list`.
+    /// Check items to act on. At most 200 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn check_rule_list(
         mut self,
         value: impl Into<super::ListHandleAffectBaselineRequestBodyCheckRuleList>,
     ) -> Self {
-        self.check_rule_list.push(value.into());
+        self.check_rule_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        if self.handle_status.is_none() {
+            return Some("handle_status".to_owned());
+        }
+        if self.check_rule_list.is_none() {
+            return Some("check_rule_list".to_owned());
+        }
+        None
     }
 }

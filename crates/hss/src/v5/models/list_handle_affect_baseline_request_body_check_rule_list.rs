@@ -2,44 +2,56 @@
 
 use serde::Serialize;
 
-/// The `ListHandleAffectBaselineRequestBodyCheckRuleList` model of the HSS API.
+/// Check items to act on. At most 200 items.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListHandleAffectBaselineRequestBodyCheckRuleList {
-    /// `check_name` JSON property.
+    /// Name of the baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_rule_id` JSON property.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
+    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
 }
 
 impl ListHandleAffectBaselineRequestBodyCheckRuleList {
-    /// An empty `ListHandleAffectBaselineRequestBodyCheckRuleList`; set its fields with the setters.
+    /// An empty `ListHandleAffectBaselineRequestBodyCheckRuleList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `check_name`.
+    /// Name of the baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }

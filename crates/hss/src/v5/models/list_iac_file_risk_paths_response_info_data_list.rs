@@ -2,61 +2,62 @@
 
 use serde::Deserialize;
 
-/// The `ListIacFileRiskPathsResponseInfoDataList` model of the HSS API.
+/// Risk paths of the file.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListIacFileRiskPathsResponseInfoDataList {
-    /// `resource_name` JSON property.
+    /// Resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
-    /// `resource_type` JSON property.
+    /// Resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `hit_rule` JSON property.
+    /// Rule that the risk matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_rule: Option<String>,
-    /// `hit_path` JSON property.
+    /// Path with the risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_path: Option<String>,
 }
 
 impl ListIacFileRiskPathsResponseInfoDataList {
-    /// An empty `ListIacFileRiskPathsResponseInfoDataList`; set its fields with the setters.
+    /// An empty `ListIacFileRiskPathsResponseInfoDataList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_name`.
+    /// Resource name.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Resource type.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace of the resource.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `hit_rule`.
+    /// Rule that the risk matched.
     pub fn hit_rule(mut self, value: impl Into<String>) -> Self {
         self.hit_rule = Some(value.into());
         self
     }
 
-    /// Sets `hit_path`.
+    /// Path with the risk.
     pub fn hit_path(mut self, value: impl Into<String>) -> Self {
         self.hit_path = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `ListIacFileRisksResponseInfoDataList` model of the HSS API.
+/// Risks of the IaC file.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListIacFileRisksResponseInfoDataList {
-    /// `risk_id` JSON property.
+    /// Risk ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_id: Option<String>,
-    /// `rule_id` JSON property.
+    /// Risk detection rule ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
-    /// `risk_name` JSON property.
+    /// Risk name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_name: Option<String>,
-    /// `risk_level` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk_level: Option<String>,
-    /// `risk_category` JSON property.
+    pub risk_level: Option<super::ListClusterRisksRequestRiskLevel>,
+    /// Risk category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk_category: Option<String>,
-    /// `risk_num` JSON property.
+    pub risk_category: Option<super::RiskCategory>,
+    /// Number of risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_num: Option<i64>,
-    /// `last_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_scan_time: Option<i64>,
-    /// `description` JSON property.
+    /// Description of the risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `remediation` JSON property.
+    /// Handling suggestion for the risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remediation: Option<String>,
-    /// `build_instruction` JSON property.
+    /// Risky build instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build_instruction: Option<String>,
 }
 
 impl ListIacFileRisksResponseInfoDataList {
-    /// An empty `ListIacFileRisksResponseInfoDataList`; set its fields with the setters.
+    /// An empty `ListIacFileRisksResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `risk_id`.
+    /// Risk ID.
     pub fn risk_id(mut self, value: impl Into<String>) -> Self {
         self.risk_id = Some(value.into());
         self
     }
 
-    /// Sets `rule_id`.
+    /// Risk detection rule ID.
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
         self
     }
 
-    /// Sets `risk_name`.
+    /// Risk name.
     pub fn risk_name(mut self, value: impl Into<String>) -> Self {
         self.risk_name = Some(value.into());
         self
     }
 
-    /// Sets `risk_level`.
-    pub fn risk_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn risk_level(mut self, value: impl Into<super::ListClusterRisksRequestRiskLevel>) -> Self {
         self.risk_level = Some(value.into());
         self
     }
 
-    /// Sets `risk_category`.
-    pub fn risk_category(mut self, value: impl Into<String>) -> Self {
+    /// Risk category.
+    pub fn risk_category(mut self, value: impl Into<super::RiskCategory>) -> Self {
         self.risk_category = Some(value.into());
         self
     }
 
-    /// Sets `risk_num`.
+    /// Number of risks.
     pub fn risk_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_num = Some(value.into());
         self
     }
 
-    /// Sets `last_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn last_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.last_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the risk.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `remediation`.
+    /// Handling suggestion for the risk.
     pub fn remediation(mut self, value: impl Into<String>) -> Self {
         self.remediation = Some(value.into());
         self
     }
 
-    /// Sets `build_instruction`.
+    /// Risky build instruction.
     pub fn build_instruction(mut self, value: impl Into<String>) -> Self {
         self.build_instruction = Some(value.into());
         self

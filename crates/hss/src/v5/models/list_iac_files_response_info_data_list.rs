@@ -2,116 +2,139 @@
 
 use serde::Deserialize;
 
-/// The `ListIacFilesResponseInfoDataList` model of the HSS API.
+/// IaC files.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListIacFilesResponseInfoDataList {
-    /// `file_id` JSON property.
+    /// File ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    /// `file_name` JSON property.
+    /// File name.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_type` JSON property.
+    /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
-    /// `risky` JSON property.
+    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    /// Whether there are risks.
+    ///
+    /// Values: `false`: No risk; `true`: At risk.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risky: Option<bool>,
-    /// `risk_num` JSON property.
+    /// Number of risk items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_num: Option<i64>,
-    /// `first_scan_time` JSON property.
+    /// Time of the first scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<i64>,
-    /// `last_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_scan_time: Option<i64>,
-    /// `upload_file_time` JSON property.
+    /// Time the file was uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_file_time: Option<i64>,
-    /// `cicd_id` JSON property.
+    /// CI/CD ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd_id: Option<String>,
-    /// `cicd_name` JSON property.
+    /// CI/CD name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cicd_name: Option<String>,
-    /// `scan_type` JSON property.
+    /// Scan method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
+    pub scan_type: Option<super::IacRequestInfoScanType>,
 }
 
 impl ListIacFilesResponseInfoDataList {
-    /// An empty `ListIacFilesResponseInfoDataList`; set its fields with the setters.
+    /// An empty `ListIacFilesResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_id`.
+    /// File ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.file_id = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// File name.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+    /// File type.
+    pub fn file_type(
+        mut self,
+        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    ) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `risky`.
+    /// Whether there are risks.
+    ///
+    /// Values: `false`: No risk; `true`: At risk.
     pub fn risky(mut self, value: impl Into<bool>) -> Self {
         self.risky = Some(value.into());
         self
     }
 
-    /// Sets `risk_num`.
+    /// Number of risk items.
     pub fn risk_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_num = Some(value.into());
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan.
     pub fn first_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `last_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn last_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.last_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `upload_file_time`.
+    /// Time the file was uploaded.
     pub fn upload_file_time(mut self, value: impl Into<i64>) -> Self {
         self.upload_file_time = Some(value.into());
         self
     }
 
-    /// Sets `cicd_id`.
+    /// CI/CD ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cicd_id(mut self, value: impl Into<String>) -> Self {
         self.cicd_id = Some(value.into());
         self
     }
 
-    /// Sets `cicd_name`.
+    /// CI/CD name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cicd_name(mut self, value: impl Into<String>) -> Self {
         self.cicd_name = Some(value.into());
         self
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Scan method.
+    pub fn scan_type(mut self, value: impl Into<super::IacRequestInfoScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }

@@ -2,34 +2,37 @@
 
 use serde::Serialize;
 
-/// The `ListPortStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListPortStatusRequestInfo {
-    /// `operate_type` JSON property.
+    /// Whether to ignore the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_type: Option<String>,
-    /// `data_list` JSON property.
+    pub operate_type: Option<super::ListPortStatusRequestInfoOperateType>,
+    /// Host information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::PortStatusRequestInfo>>,
 }
 
 impl ListPortStatusRequestInfo {
-    /// An empty `ListPortStatusRequestInfo`; set its fields with the setters.
+    /// An empty `ListPortStatusRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+    /// Whether to ignore the port.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::ListPortStatusRequestInfoOperateType>,
+    ) -> Self {
         self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// Host information.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::PortStatusRequestInfo>) -> Self {
@@ -37,5 +40,21 @@ impl ListPortStatusRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

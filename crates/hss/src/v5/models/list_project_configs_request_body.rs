@@ -2,30 +2,43 @@
 
 use serde::Serialize;
 
-/// The `ListProjectConfigsRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListProjectConfigsRequestBody {
-    /// `config_name_list` JSON property. Required.
-    pub config_name_list: Vec<String>,
+    /// Configuration names. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_name_list: Option<Vec<String>>,
 }
 
 impl ListProjectConfigsRequestBody {
-    /// A `ListProjectConfigsRequestBody` with its required fields; set the others with the setters.
-    pub fn new(config_name_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            config_name_list: config_name_list.into(),
-        }
+    /// An empty `ListProjectConfigsRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `config_name_list`.
+    /// Configuration names. Required.
     ///
     /// Appends one item; call again for more.
     pub fn config_name_list(mut self, value: impl Into<String>) -> Self {
-        self.config_name_list.push(value.into());
+        self.config_name_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.config_name_list.is_none() {
+            return Some("config_name_list".to_owned());
+        }
+        None
     }
 }

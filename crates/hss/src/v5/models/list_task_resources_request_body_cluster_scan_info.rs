@@ -2,53 +2,60 @@
 
 use serde::Serialize;
 
-/// The `ListTaskResourcesRequestBodyClusterScanInfo` model of the HSS API.
+/// Cluster scan settings of the task.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListTaskResourcesRequestBodyClusterScanInfo {
-    /// `scan_status` JSON property.
+    /// Scan status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `cluster_name` JSON property.
+    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
 }
 
 impl ListTaskResourcesRequestBodyClusterScanInfo {
-    /// An empty `ListTaskResourcesRequestBodyClusterScanInfo`; set its fields with the setters.
+    /// An empty `ListTaskResourcesRequestBodyClusterScanInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of the cluster.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

@@ -2,43 +2,46 @@
 
 use serde::Serialize;
 
-/// The `ListTaskResourcesRequestBodyIacScanInfo` model of the HSS API.
+/// IaC (infrastructure as code) file scan settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListTaskResourcesRequestBodyIacScanInfo {
-    /// `scan_status` JSON property.
+    /// Scan status of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `file_name` JSON property.
+    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    /// File name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `chart_name` JSON property.
+    /// Name of the Helm chart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart_name: Option<String>,
 }
 
 impl ListTaskResourcesRequestBodyIacScanInfo {
-    /// An empty `ListTaskResourcesRequestBodyIacScanInfo`; set its fields with the setters.
+    /// An empty `ListTaskResourcesRequestBodyIacScanInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of the file.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// File name.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `chart_name`.
+    /// Name of the Helm chart.
     pub fn chart_name(mut self, value: impl Into<String>) -> Self {
         self.chart_name = Some(value.into());
         self

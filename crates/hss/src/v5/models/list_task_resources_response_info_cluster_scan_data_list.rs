@@ -2,88 +2,95 @@
 
 use serde::Deserialize;
 
-/// The `ListTaskResourcesResponseInfoClusterScanDataList` model of the HSS API.
+/// Cluster scan details of the task. Returned when the task type is `cluster_scan`.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTaskResourcesResponseInfoClusterScanDataList {
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
-    /// `cluster_version` JSON property.
+    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    /// Cluster version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_version: Option<String>,
-    /// `scan_status` JSON property.
+    /// Scan status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `start_time` JSON property.
+    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    /// Start time of the cluster scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `end_time` JSON property.
+    /// Time the scan of this cluster ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// `scan_detail_list` JSON property.
+    /// Scan details of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_detail_list: Option<Vec<super::ListTaskResourcesResponseInfoScanDetailList>>,
 }
 
 impl ListTaskResourcesResponseInfoClusterScanDataList {
-    /// An empty `ListTaskResourcesResponseInfoClusterScanDataList`; set its fields with the setters.
+    /// An empty `ListTaskResourcesResponseInfoClusterScanDataList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_version`.
+    /// Cluster version.
     pub fn cluster_version(mut self, value: impl Into<String>) -> Self {
         self.cluster_version = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of the cluster.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time of the cluster scan, Unix time in milliseconds.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time the scan of this cluster ended.
     pub fn end_time(mut self, value: impl Into<i64>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `scan_detail_list`.
+    /// Scan details of the cluster.
     ///
     /// Appends one item; call again for more.
     pub fn scan_detail_list(

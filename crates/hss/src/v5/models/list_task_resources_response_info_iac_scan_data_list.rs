@@ -2,97 +2,104 @@
 
 use serde::Deserialize;
 
-/// The `ListTaskResourcesResponseInfoIacScanDataList` model of the HSS API.
+/// File scan details associated with the task. Returned when the task type is `iac_scan`.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTaskResourcesResponseInfoIacScanDataList {
-    /// `file_name` JSON property.
+    /// File name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_type` JSON property.
+    /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
-    /// `chart_name` JSON property.
+    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    /// Name of the Helm chart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart_name: Option<String>,
-    /// `file_id` JSON property.
+    /// Unique ID that the service generated for the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    /// `file_size` JSON property.
+    /// File size.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `scan_status` JSON property.
+    /// Scan status of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `failed_reason` JSON property.
+    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    /// Reason why the scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// `start_time` JSON property.
+    /// Start time of the scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `end_time` JSON property.
+    /// Time the scan ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
 }
 
 impl ListTaskResourcesResponseInfoIacScanDataList {
-    /// An empty `ListTaskResourcesResponseInfoIacScanDataList`; set its fields with the setters.
+    /// An empty `ListTaskResourcesResponseInfoIacScanDataList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_name`.
+    /// File name.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+    /// File type.
+    pub fn file_type(
+        mut self,
+        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    ) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `chart_name`.
+    /// Name of the Helm chart.
     pub fn chart_name(mut self, value: impl Into<String>) -> Self {
         self.chart_name = Some(value.into());
         self
     }
 
-    /// Sets `file_id`.
+    /// Unique ID that the service generated for the file.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.file_id = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// File size.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of the file.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why the scan failed.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time of the scan, Unix time in milliseconds.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time the scan ended.
     pub fn end_time(mut self, value: impl Into<i64>) -> Self {
         self.end_time = Some(value.into());
         self

@@ -2,43 +2,50 @@
 
 use serde::Deserialize;
 
-/// The `ListTaskResourcesResponseInfoScanDetailList` model of the HSS API.
+/// Scan details of the cluster.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTaskResourcesResponseInfoScanDetailList {
-    /// `scan_type` JSON property.
+    /// Type of the scan item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
-    /// `status` JSON property.
+    pub scan_type: Option<super::ListTaskResourcesResponseInfoScanDetailListScanType>,
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `failed_reason` JSON property.
+    pub status: Option<super::ListTaskResourcesResponseInfoScanDetailListStatus>,
+    /// Reason why the scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
 }
 
 impl ListTaskResourcesResponseInfoScanDetailList {
-    /// An empty `ListTaskResourcesResponseInfoScanDetailList`; set its fields with the setters.
+    /// An empty `ListTaskResourcesResponseInfoScanDetailList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the scan item.
+    pub fn scan_type(
+        mut self,
+        value: impl Into<super::ListTaskResourcesResponseInfoScanDetailListScanType>,
+    ) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesResponseInfoScanDetailListStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why the scan failed.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self

@@ -2,120 +2,115 @@
 
 use serde::Serialize;
 
-/// The `ListTasksRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListTasksRequestBody {
-    /// `task_type` JSON property. Required.
-    pub task_type: String,
-    /// `task_id` JSON property.
+    /// Type of the task. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_type: Option<super::CreateTaskRequestBodyTaskType>,
+    /// ID of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `task_name` JSON property.
+    /// Task name to filter by, fuzzy-matched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
-    /// `start_create_time` JSON property.
+    /// Start of the task creation time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_create_time: Option<i64>,
-    /// `end_create_time` JSON property.
+    /// End of the range for the task creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_create_time: Option<i64>,
-    /// `trigger_type` JSON property.
+    /// How the task was triggered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<String>,
-    /// `task_status` JSON property.
+    pub trigger_type: Option<super::TriggerType>,
+    /// Status of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_status: Option<String>,
-    /// `sort_key` JSON property.
+    pub task_status: Option<super::ListTasksRequestBodyTaskStatus>,
+    /// Field to sort by.
+    ///
+    /// Values: `start_time`: Task start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_key: Option<String>,
-    /// `sort_dir` JSON property.
+    /// Sort order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sort_dir: Option<String>,
-    /// `cluster_scan_info` JSON property.
+    pub sort_dir: Option<super::ListTasksRequestBodySortDir>,
+    /// Cluster scan settings of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_scan_info: Option<super::ListTasksRequestBodyClusterScanInfo>,
-    /// `iac_scan_info` JSON property.
+    /// IaC (infrastructure as code) file scan settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iac_scan_info: Option<super::ListTasksRequestBodyIacScanInfo>,
 }
 
 impl ListTasksRequestBody {
-    /// A `ListTasksRequestBody` with its required fields; set the others with the setters.
-    pub fn new(task_type: impl Into<String>) -> Self {
-        Self {
-            task_type: task_type.into(),
-            task_id: None,
-            task_name: None,
-            start_create_time: None,
-            end_create_time: None,
-            trigger_type: None,
-            task_status: None,
-            sort_key: None,
-            sort_dir: None,
-            cluster_scan_info: None,
-            iac_scan_info: None,
-        }
+    /// An empty `ListTasksRequestBody`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `task_type`.
-    pub fn task_type(mut self, value: impl Into<String>) -> Self {
-        self.task_type = value.into();
+    /// Type of the task. Required.
+    pub fn task_type(mut self, value: impl Into<super::CreateTaskRequestBodyTaskType>) -> Self {
+        self.task_type = Some(value.into());
         self
     }
 
-    /// Sets `task_id`.
+    /// ID of the task.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `task_name`.
+    /// Task name to filter by, fuzzy-matched.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `start_create_time`.
+    /// Start of the task creation time range, Unix time in milliseconds.
     pub fn start_create_time(mut self, value: impl Into<i64>) -> Self {
         self.start_create_time = Some(value.into());
         self
     }
 
-    /// Sets `end_create_time`.
+    /// End of the range for the task creation time.
     pub fn end_create_time(mut self, value: impl Into<i64>) -> Self {
         self.end_create_time = Some(value.into());
         self
     }
 
-    /// Sets `trigger_type`.
-    pub fn trigger_type(mut self, value: impl Into<String>) -> Self {
+    /// How the task was triggered.
+    pub fn trigger_type(mut self, value: impl Into<super::TriggerType>) -> Self {
         self.trigger_type = Some(value.into());
         self
     }
 
-    /// Sets `task_status`.
-    pub fn task_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the task.
+    pub fn task_status(mut self, value: impl Into<super::ListTasksRequestBodyTaskStatus>) -> Self {
         self.task_status = Some(value.into());
         self
     }
 
-    /// Sets `sort_key`.
+    /// Field to sort by.
+    ///
+    /// Values: `start_time`: Task start time.
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
 
-    /// Sets `sort_dir`.
-    pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
+    /// Sort order.
+    pub fn sort_dir(mut self, value: impl Into<super::ListTasksRequestBodySortDir>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
 
-    /// Sets `cluster_scan_info`.
+    /// Cluster scan settings of the task.
     pub fn cluster_scan_info(
         mut self,
         value: impl Into<super::ListTasksRequestBodyClusterScanInfo>,
@@ -124,12 +119,22 @@ impl ListTasksRequestBody {
         self
     }
 
-    /// Sets `iac_scan_info`.
+    /// IaC (infrastructure as code) file scan settings.
     pub fn iac_scan_info(
         mut self,
         value: impl Into<super::ListTasksRequestBodyIacScanInfo>,
     ) -> Self {
         self.iac_scan_info = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.task_type.is_none() {
+            return Some("task_type".to_owned());
+        }
+        None
     }
 }

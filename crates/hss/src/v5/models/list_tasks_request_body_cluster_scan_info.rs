@@ -2,28 +2,30 @@
 
 use serde::Serialize;
 
-/// The `ListTasksRequestBodyClusterScanInfo` model of the HSS API.
+/// Cluster scan settings of the task.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListTasksRequestBodyClusterScanInfo {
-    /// `scan_type_list` JSON property.
+    /// Scan item types to filter tasks by. If not empty, only tasks that scanned all listed items
+    /// are returned; if empty, no filtering by scan item is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type_list: Option<Vec<String>>,
+    pub scan_type_list: Option<Vec<super::ScanTypeList>>,
 }
 
 impl ListTasksRequestBodyClusterScanInfo {
-    /// An empty `ListTasksRequestBodyClusterScanInfo`; set its fields with the setters.
+    /// An empty `ListTasksRequestBodyClusterScanInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `scan_type_list`.
+    /// Scan item types to filter tasks by. If not empty, only tasks that scanned all listed items
+    /// are returned; if empty, no filtering by scan item is applied.
     ///
     /// Appends one item; call again for more.
-    pub fn scan_type_list(mut self, value: impl Into<String>) -> Self {
+    pub fn scan_type_list(mut self, value: impl Into<super::ScanTypeList>) -> Self {
         self.scan_type_list
             .get_or_insert_with(Vec::new)
             .push(value.into());

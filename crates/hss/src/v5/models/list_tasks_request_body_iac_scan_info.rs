@@ -2,26 +2,29 @@
 
 use serde::Serialize;
 
-/// The `ListTasksRequestBodyIacScanInfo` model of the HSS API.
+/// IaC (infrastructure as code) file scan settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListTasksRequestBodyIacScanInfo {
-    /// `file_type` JSON property.
+    /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
+    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
 }
 
 impl ListTasksRequestBodyIacScanInfo {
-    /// An empty `ListTasksRequestBodyIacScanInfo`; set its fields with the setters.
+    /// An empty `ListTasksRequestBodyIacScanInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_type`.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+    /// File type.
+    pub fn file_type(
+        mut self,
+        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    ) -> Self {
         self.file_type = Some(value.into());
         self
     }

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `ListTasksResponseInfoClusterScanInfo` model of the HSS API.
+/// Cluster scan settings of the task.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTasksResponseInfoClusterScanInfo {
-    /// `scan_type_list` JSON property.
+    /// Types of scan items in the scan task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type_list: Option<Vec<String>>,
-    /// `scanning_cluster_num` JSON property.
+    /// Number of clusters being scanned in the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanning_cluster_num: Option<i64>,
-    /// `success_cluster_num` JSON property.
+    /// Number of clusters the task scanned successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_cluster_num: Option<i64>,
-    /// `failed_cluster_num` JSON property.
+    /// Number of clusters that failed to be scanned in the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_cluster_num: Option<i64>,
 }
 
 impl ListTasksResponseInfoClusterScanInfo {
-    /// An empty `ListTasksResponseInfoClusterScanInfo`; set its fields with the setters.
+    /// An empty `ListTasksResponseInfoClusterScanInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `scan_type_list`.
+    /// Types of scan items in the scan task.
     ///
     /// Appends one item; call again for more.
     pub fn scan_type_list(mut self, value: impl Into<String>) -> Self {
@@ -39,19 +39,19 @@ impl ListTasksResponseInfoClusterScanInfo {
         self
     }
 
-    /// Sets `scanning_cluster_num`.
+    /// Number of clusters being scanned in the task.
     pub fn scanning_cluster_num(mut self, value: impl Into<i64>) -> Self {
         self.scanning_cluster_num = Some(value.into());
         self
     }
 
-    /// Sets `success_cluster_num`.
+    /// Number of clusters the task scanned successfully.
     pub fn success_cluster_num(mut self, value: impl Into<i64>) -> Self {
         self.success_cluster_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_cluster_num`.
+    /// Number of clusters that failed to be scanned in the task.
     pub fn failed_cluster_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_cluster_num = Some(value.into());
         self

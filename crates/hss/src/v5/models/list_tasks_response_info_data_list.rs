@@ -2,100 +2,100 @@
 
 use serde::Deserialize;
 
-/// The `ListTasksResponseInfoDataList` model of the HSS API.
+/// Tasks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTasksResponseInfoDataList {
-    /// `task_id` JSON property.
+    /// ID of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `task_type` JSON property.
+    /// Type of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_type: Option<String>,
-    /// `task_name` JSON property.
+    pub task_type: Option<super::CreateTaskRequestBodyTaskType>,
+    /// Name of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
-    /// `trigger_type` JSON property.
+    /// How the task was triggered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<String>,
-    /// `task_status` JSON property.
+    pub trigger_type: Option<super::TriggerType>,
+    /// Status of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_status: Option<String>,
-    /// `start_time` JSON property.
+    pub task_status: Option<super::ListTasksRequestBodyTaskStatus>,
+    /// Start time of the task, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `end_time` JSON property.
+    /// Time the task ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// `estimated_time` JSON property.
+    /// Estimated time until the task finishes, in minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time: Option<i64>,
-    /// `cluster_scan_info` JSON property.
+    /// Cluster scan settings of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_scan_info: Option<super::ListTasksResponseInfoClusterScanInfo>,
-    /// `iac_scan_info` JSON property.
+    /// IaC (infrastructure as code) file scan settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iac_scan_info: Option<super::ListTasksResponseInfoIacScanInfo>,
 }
 
 impl ListTasksResponseInfoDataList {
-    /// An empty `ListTasksResponseInfoDataList`; set its fields with the setters.
+    /// An empty `ListTasksResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `task_id`.
+    /// ID of the task.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `task_type`.
-    pub fn task_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the task.
+    pub fn task_type(mut self, value: impl Into<super::CreateTaskRequestBodyTaskType>) -> Self {
         self.task_type = Some(value.into());
         self
     }
 
-    /// Sets `task_name`.
+    /// Name of the task.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `trigger_type`.
-    pub fn trigger_type(mut self, value: impl Into<String>) -> Self {
+    /// How the task was triggered.
+    pub fn trigger_type(mut self, value: impl Into<super::TriggerType>) -> Self {
         self.trigger_type = Some(value.into());
         self
     }
 
-    /// Sets `task_status`.
-    pub fn task_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the task.
+    pub fn task_status(mut self, value: impl Into<super::ListTasksRequestBodyTaskStatus>) -> Self {
         self.task_status = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time of the task, Unix time in milliseconds.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time the task ended.
     pub fn end_time(mut self, value: impl Into<i64>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `estimated_time`.
+    /// Estimated time until the task finishes, in minutes.
     pub fn estimated_time(mut self, value: impl Into<i64>) -> Self {
         self.estimated_time = Some(value.into());
         self
     }
 
-    /// Sets `cluster_scan_info`.
+    /// Cluster scan settings of the task.
     pub fn cluster_scan_info(
         mut self,
         value: impl Into<super::ListTasksResponseInfoClusterScanInfo>,
@@ -104,7 +104,7 @@ impl ListTasksResponseInfoDataList {
         self
     }
 
-    /// Sets `iac_scan_info`.
+    /// IaC (infrastructure as code) file scan settings.
     pub fn iac_scan_info(
         mut self,
         value: impl Into<super::ListTasksResponseInfoIacScanInfo>,

@@ -2,52 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `ListTasksResponseInfoIacScanInfo` model of the HSS API.
+/// IaC (infrastructure as code) file scan settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListTasksResponseInfoIacScanInfo {
-    /// `file_type` JSON property.
+    /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<String>,
-    /// `scan_file_num` JSON property.
+    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    /// Total number of files scanned by the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_file_num: Option<i64>,
-    /// `success_file_num` JSON property.
+    /// Number of files the task scanned successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_file_num: Option<i64>,
-    /// `failed_file_num` JSON property.
+    /// Number of files that failed to be scanned in the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_file_num: Option<i64>,
 }
 
 impl ListTasksResponseInfoIacScanInfo {
-    /// An empty `ListTasksResponseInfoIacScanInfo`; set its fields with the setters.
+    /// An empty `ListTasksResponseInfoIacScanInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_type`.
-    pub fn file_type(mut self, value: impl Into<String>) -> Self {
+    /// File type.
+    pub fn file_type(
+        mut self,
+        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    ) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_file_num`.
+    /// Total number of files scanned by the task.
     pub fn scan_file_num(mut self, value: impl Into<i64>) -> Self {
         self.scan_file_num = Some(value.into());
         self
     }
 
-    /// Sets `success_file_num`.
+    /// Number of files the task scanned successfully.
     pub fn success_file_num(mut self, value: impl Into<i64>) -> Self {
         self.success_file_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_file_num`.
+    /// Number of files that failed to be scanned in the task.
     pub fn failed_file_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_file_num = Some(value.into());
         self

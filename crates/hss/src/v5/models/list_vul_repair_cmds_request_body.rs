@@ -2,43 +2,50 @@
 
 use serde::Serialize;
 
-/// The `ListVulRepairCmdsRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListVulRepairCmdsRequestBody {
-    /// `select_type` JSON property.
+    /// Scope of vulnerabilities to select. Takes precedence over `data_list` and `host_data_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub select_type: Option<String>,
-    /// `data_list` JSON property.
+    pub select_type: Option<super::ListVulRepairCmdsRequestBodySelectType>,
+    /// Vulnerabilities. 1 to 500 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::VulOperateInfo>>,
-    /// `host_data_list` JSON property.
+    /// Vulnerabilities, specified per host. 1 to 500 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_data_list: Option<Vec<super::HostVulOperateInfo>>,
-    /// `is_container` JSON property.
+    /// Whether the query is for the container scenario.
+    ///
+    /// Values: `false`: Non-container scenario; `true`: Container scenario.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_container: Option<bool>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
 impl ListVulRepairCmdsRequestBody {
-    /// An empty `ListVulRepairCmdsRequestBody`; set its fields with the setters.
+    /// An empty `ListVulRepairCmdsRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `select_type`.
-    pub fn select_type(mut self, value: impl Into<String>) -> Self {
+    /// Scope of vulnerabilities to select. Takes precedence over `data_list` and `host_data_list`.
+    pub fn select_type(
+        mut self,
+        value: impl Into<super::ListVulRepairCmdsRequestBodySelectType>,
+    ) -> Self {
         self.select_type = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// Vulnerabilities. 1 to 500 items.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::VulOperateInfo>) -> Self {
@@ -48,7 +55,7 @@ impl ListVulRepairCmdsRequestBody {
         self
     }
 
-    /// Sets `host_data_list`.
+    /// Vulnerabilities, specified per host. 1 to 500 items.
     ///
     /// Appends one item; call again for more.
     pub fn host_data_list(mut self, value: impl Into<super::HostVulOperateInfo>) -> Self {
@@ -58,15 +65,44 @@ impl ListVulRepairCmdsRequestBody {
         self
     }
 
-    /// Sets `is_container`.
+    /// Whether the query is for the container scenario.
+    ///
+    /// Values: `false`: Non-container scenario; `true`: Container scenario.
     pub fn is_container(mut self, value: impl Into<bool>) -> Self {
         self.is_container = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.host_data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("host_data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `LocalImageAppList` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LocalImageAppList {
-    /// `app_name` JSON property.
+    /// Software name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_type` JSON property.
+    /// Software type.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
-    /// `app_version` JSON property.
+    /// Software version.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `vul_num` JSON property.
+    /// Total number of vulnerabilities.
+    ///
+    /// Range: 0 to 20000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
 }
 
 impl LocalImageAppList {
-    /// An empty `LocalImageAppList`; set its fields with the setters.
+    /// An empty `LocalImageAppList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_name`.
+    /// Software name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Software type.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_type(mut self, value: impl Into<String>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Software version.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Total number of vulnerabilities.
+    ///
+    /// Range: 0 to 20000.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self

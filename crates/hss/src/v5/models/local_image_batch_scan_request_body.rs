@@ -2,61 +2,61 @@
 
 use serde::Serialize;
 
-/// The `LocalImageBatchScanRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LocalImageBatchScanRequestBody {
-    /// `operate_all` JSON property.
+    /// Whether to scan all local images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
-    /// `image_info_list` JSON property.
+    /// Local images to scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_info_list: Option<Vec<super::LocalImageInfo>>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `local_image_type` JSON property.
+    /// Type of the local image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local_image_type: Option<String>,
-    /// `scan_status` JSON property.
+    pub local_image_type: Option<super::ListImageLocalRequestLocalImageType>,
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `image_size` JSON property.
+    pub scan_status: Option<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    /// Image size, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `start_latest_update_time` JSON property.
+    /// Start of the creation time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_update_time: Option<i64>,
-    /// `end_latest_update_time` JSON property.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_update_time: Option<i64>,
-    /// `start_latest_scan_time` JSON property.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_latest_scan_time: Option<i64>,
-    /// `end_latest_scan_time` JSON property.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_latest_scan_time: Option<i64>,
 }
 
 impl LocalImageBatchScanRequestBody {
-    /// An empty `LocalImageBatchScanRequestBody`; set its fields with the setters.
+    /// An empty `LocalImageBatchScanRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_all`.
+    /// Whether to scan all local images.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `image_info_list`.
+    /// Local images to scan.
     ///
     /// Appends one item; call again for more.
     pub fn image_info_list(mut self, value: impl Into<super::LocalImageInfo>) -> Self {
@@ -66,55 +66,61 @@ impl LocalImageBatchScanRequestBody {
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `local_image_type`.
-    pub fn local_image_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the local image.
+    pub fn local_image_type(
+        mut self,
+        value: impl Into<super::ListImageLocalRequestLocalImageType>,
+    ) -> Self {
         self.local_image_type = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_update_time`.
+    /// Start of the creation time range, Unix time in milliseconds.
     pub fn start_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_update_time`.
+    /// End of the range for the creation time, as Unix time in milliseconds.
     pub fn end_latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `start_latest_scan_time`.
+    /// Start of the last-scan-completion time range, Unix time in milliseconds.
     pub fn start_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.start_latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `end_latest_scan_time`.
+    /// End of the range for the time of the latest completed scan, as Unix time in milliseconds.
     pub fn end_latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.end_latest_scan_time = Some(value.into());
         self

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `LocalImageHostInfo` model of the HSS API.
+/// Hosts of the local image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LocalImageHostInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `agent_status` JSON property.
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_status: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `version` JSON property.
+    /// HSS edition enabled for the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `docker_name` JSON property.
+    /// Docker name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docker_name: Option<String>,
-    /// `docker_type` JSON property.
+    /// Docker type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub docker_type: Option<String>,
 }
 
 impl LocalImageHostInfo {
-    /// An empty `LocalImageHostInfo`; set its fields with the setters.
+    /// An empty `LocalImageHostInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
+    /// Status of the agent.
     pub fn agent_status(mut self, value: impl Into<String>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// HSS edition enabled for the server.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `docker_name`.
+    /// Docker name.
     pub fn docker_name(mut self, value: impl Into<String>) -> Self {
         self.docker_name = Some(value.into());
         self
     }
 
-    /// Sets `docker_type`.
+    /// Docker type.
     pub fn docker_type(mut self, value: impl Into<String>) -> Self {
         self.docker_type = Some(value.into());
         self

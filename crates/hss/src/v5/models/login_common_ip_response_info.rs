@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `LoginCommonIpResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginCommonIpResponseInfo {
-    /// `ip_addr` JSON property.
+    /// IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_addr: Option<String>,
-    /// `total_num` JSON property.
+    /// Total number of matching records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl LoginCommonIpResponseInfo {
-    /// An empty `LoginCommonIpResponseInfo`; set its fields with the setters.
+    /// An empty `LoginCommonIpResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `ip_addr`.
+    /// IP address.
     pub fn ip_addr(mut self, value: impl Into<String>) -> Self {
         self.ip_addr = Some(value.into());
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of matching records.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {

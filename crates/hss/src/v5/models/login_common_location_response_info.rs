@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `LoginCommonLocationResponseInfo` model of the HSS API.
+/// Common login locations.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginCommonLocationResponseInfo {
-    /// `area_code` JSON property.
+    /// Code of the country or city.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_code: Option<i64>,
-    /// `total_num` JSON property.
+    /// Number of hosts with this common login location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl LoginCommonLocationResponseInfo {
-    /// An empty `LoginCommonLocationResponseInfo`; set its fields with the setters.
+    /// An empty `LoginCommonLocationResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `area_code`.
+    /// Code of the country or city.
     pub fn area_code(mut self, value: impl Into<i64>) -> Self {
         self.area_code = Some(value.into());
         self
     }
 
-    /// Sets `total_num`.
+    /// Number of hosts with this common login location.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {

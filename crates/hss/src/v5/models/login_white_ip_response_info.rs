@@ -2,52 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `LoginWhiteIpResponseInfo` model of the HSS API.
+/// SSH login IP whitelist entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginWhiteIpResponseInfo {
-    /// `enabled` JSON property.
+    /// Whether the whitelist is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `white_ip` JSON property.
+    /// Whitelisted IP address or CIDR block (IP address and mask joined by `/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub white_ip: Option<String>,
-    /// `total_num` JSON property.
+    /// Total number of server IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl LoginWhiteIpResponseInfo {
-    /// An empty `LoginWhiteIpResponseInfo`; set its fields with the setters.
+    /// An empty `LoginWhiteIpResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether the whitelist is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `white_ip`.
+    /// Whitelisted IP address or CIDR block (IP address and mask joined by `/`).
     pub fn white_ip(mut self, value: impl Into<String>) -> Self {
         self.white_ip = Some(value.into());
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of server IDs.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {

@@ -2,43 +2,55 @@
 
 use serde::Serialize;
 
-/// The `LoginWhiteListRequestInfo` model of the HSS API.
+/// Login whitelist entries to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LoginWhiteListRequestInfo {
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `login_ip` JSON property.
+    /// Source IP address of the login.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_ip: Option<String>,
-    /// `login_user_name` JSON property.
+    /// Login user name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_user_name: Option<String>,
 }
 
 impl LoginWhiteListRequestInfo {
-    /// An empty `LoginWhiteListRequestInfo`; set its fields with the setters.
+    /// An empty `LoginWhiteListRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_ip`.
+    /// Source IP address of the login.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_ip(mut self, value: impl Into<String>) -> Self {
         self.login_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_user_name`.
+    /// Login user name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_user_name(mut self, value: impl Into<String>) -> Self {
         self.login_user_name = Some(value.into());
         self

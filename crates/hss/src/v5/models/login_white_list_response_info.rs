@@ -2,70 +2,82 @@
 
 use serde::Deserialize;
 
-/// The `LoginWhiteListResponseInfo` model of the HSS API.
+/// Login whitelist entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LoginWhiteListResponseInfo {
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `login_ip` JSON property.
+    /// Source IP address of the login.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_ip: Option<String>,
-    /// `login_user_name` JSON property.
+    /// Login user name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_user_name: Option<String>,
-    /// `update_time` JSON property.
+    /// Last update time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `remarks` JSON property.
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
-    /// `enterprise_project_name` JSON property.
+    /// Name of the enterprise project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_name: Option<String>,
 }
 
 impl LoginWhiteListResponseInfo {
-    /// An empty `LoginWhiteListResponseInfo`; set its fields with the setters.
+    /// An empty `LoginWhiteListResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_ip`.
+    /// Source IP address of the login.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_ip(mut self, value: impl Into<String>) -> Self {
         self.login_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_user_name`.
+    /// Login user name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn login_user_name(mut self, value: impl Into<String>) -> Self {
         self.login_user_name = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time, as Unix time in milliseconds.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `remarks`.
+    /// Remarks.
     pub fn remarks(mut self, value: impl Into<String>) -> Self {
         self.remarks = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_name`.
+    /// Name of the enterprise project.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = Some(value.into());
         self

@@ -2,37 +2,41 @@
 
 use serde::Serialize;
 
-/// The `ManualVulScanRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ManualVulScanRequestInfo {
-    /// `manual_scan_type` JSON property.
+    /// Vulnerability types to scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_scan_type: Option<Vec<String>>,
-    /// `batch_flag` JSON property.
+    /// Whether this is a batch scan.
+    ///
+    /// Values: `false`: Not a batch scan; `true`: Batch scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_flag: Option<bool>,
-    /// `range_type` JSON property.
+    /// Range of hosts to scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range_type: Option<String>,
-    /// `agent_id_list` JSON property.
+    pub range_type: Option<super::ManualVulScanRequestInfoRangeType>,
+    /// IDs of the agents of the hosts to scan. Takes effect only when `range_type` is
+    /// `specific_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id_list: Option<Vec<String>>,
-    /// `urgent_vul_id_list` JSON property.
+    /// IDs of the emergency vulnerabilities to scan. All emergency vulnerabilities are scanned when
+    /// omitted. Takes effect only when `manual_scan_type` includes `urgent_vul`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgent_vul_id_list: Option<Vec<String>>,
 }
 
 impl ManualVulScanRequestInfo {
-    /// An empty `ManualVulScanRequestInfo`; set its fields with the setters.
+    /// An empty `ManualVulScanRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `manual_scan_type`.
+    /// Vulnerability types to scan.
     ///
     /// Appends one item; call again for more.
     pub fn manual_scan_type(mut self, value: impl Into<String>) -> Self {
@@ -42,19 +46,25 @@ impl ManualVulScanRequestInfo {
         self
     }
 
-    /// Sets `batch_flag`.
+    /// Whether this is a batch scan.
+    ///
+    /// Values: `false`: Not a batch scan; `true`: Batch scan.
     pub fn batch_flag(mut self, value: impl Into<bool>) -> Self {
         self.batch_flag = Some(value.into());
         self
     }
 
-    /// Sets `range_type`.
-    pub fn range_type(mut self, value: impl Into<String>) -> Self {
+    /// Range of hosts to scan.
+    pub fn range_type(
+        mut self,
+        value: impl Into<super::ManualVulScanRequestInfoRangeType>,
+    ) -> Self {
         self.range_type = Some(value.into());
         self
     }
 
-    /// Sets `agent_id_list`.
+    /// IDs of the agents of the hosts to scan. Takes effect only when `range_type` is
+    /// `specific_host`.
     ///
     /// Appends one item; call again for more.
     pub fn agent_id_list(mut self, value: impl Into<String>) -> Self {
@@ -64,7 +74,8 @@ impl ManualVulScanRequestInfo {
         self
     }
 
-    /// Sets `urgent_vul_id_list`.
+    /// IDs of the emergency vulnerabilities to scan. All emergency vulnerabilities are scanned when
+    /// omitted. Takes effect only when `manual_scan_type` includes `urgent_vul`.
     ///
     /// Appends one item; call again for more.
     pub fn urgent_vul_id_list(mut self, value: impl Into<String>) -> Self {

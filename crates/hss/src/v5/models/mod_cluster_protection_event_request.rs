@@ -2,52 +2,67 @@
 
 use serde::Serialize;
 
-/// The `ModClusterProtectionEventRequest` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModClusterProtectionEventRequest {
-    /// `total_num` JSON property. Required.
-    pub total_num: i64,
-    /// `opr` JSON property. Required.
-    pub opr: String,
-    /// `data_list` JSON property. Required.
-    pub data_list: Vec<String>,
+    /// Total number of matching records. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_num: Option<i64>,
+    /// Operation type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opr: Option<super::ModClusterProtectionEventRequestOpr>,
+    /// Event IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_list: Option<Vec<String>>,
 }
 
 impl ModClusterProtectionEventRequest {
-    /// A `ModClusterProtectionEventRequest` with its required fields; set the others with the setters.
-    pub fn new(
-        total_num: impl Into<i64>,
-        opr: impl Into<String>,
-        data_list: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            total_num: total_num.into(),
-            opr: opr.into(),
-            data_list: data_list.into(),
-        }
+    /// An empty `ModClusterProtectionEventRequest`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `total_num`.
+    /// Total number of matching records. Required.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
-        self.total_num = value.into();
+        self.total_num = Some(value.into());
         self
     }
 
-    /// Sets `opr`.
-    pub fn opr(mut self, value: impl Into<String>) -> Self {
-        self.opr = value.into();
+    /// Operation type. Required.
+    pub fn opr(mut self, value: impl Into<super::ModClusterProtectionEventRequestOpr>) -> Self {
+        self.opr = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// Event IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<String>) -> Self {
-        self.data_list.push(value.into());
+        self.data_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.total_num.is_none() {
+            return Some("total_num".to_owned());
+        }
+        if self.opr.is_none() {
+            return Some("opr".to_owned());
+        }
+        if self.data_list.is_none() {
+            return Some("data_list".to_owned());
+        }
+        None
     }
 }

@@ -2,105 +2,147 @@
 
 use serde::Serialize;
 
-/// The `ModPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModPolicyRequestInfo {
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
-    /// `template_id` JSON property. Required.
-    pub template_id: String,
-    /// `policy_description` JSON property. Required.
-    pub policy_description: String,
-    /// `content` JSON property. Required.
-    pub content: super::PolicyContent,
-    /// `white_image_list` JSON property. Required.
-    pub white_image_list: Vec<super::WhiteImageInfo>,
-    /// `resources` JSON property. Required.
-    pub resources: Vec<super::PolicyProtectScope>,
-    /// `parameters` JSON property. Required.
-    pub parameters: String,
+    /// Policy name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// Policy ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// ID of the policy template. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template_id: Option<String>,
+    /// Policy description. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_description: Option<String>,
+    /// Policy content. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<super::PolicyContent>,
+    /// Whitelisted images. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub white_image_list: Option<Vec<super::WhiteImageInfo>>,
+    /// Protected resources. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Vec<super::PolicyProtectScope>>,
+    /// Policy parameter values. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<String>,
 }
 
 impl ModPolicyRequestInfo {
-    #[allow(clippy::too_many_arguments)]
-    /// A `ModPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_name: impl Into<String>,
-        policy_id: impl Into<String>,
-        template_id: impl Into<String>,
-        policy_description: impl Into<String>,
-        content: impl Into<super::PolicyContent>,
-        white_image_list: impl Into<Vec<super::WhiteImageInfo>>,
-        resources: impl Into<Vec<super::PolicyProtectScope>>,
-        parameters: impl Into<String>,
-    ) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            policy_id: policy_id.into(),
-            template_id: template_id.into(),
-            policy_description: policy_description.into(),
-            content: content.into(),
-            white_image_list: white_image_list.into(),
-            resources: resources.into(),
-            parameters: parameters.into(),
-        }
+    /// An empty `ModPolicyRequestInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `template_id`.
+    /// ID of the policy template. Required.
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
-        self.template_id = value.into();
+        self.template_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_description`.
+    /// Policy description. Required.
     pub fn policy_description(mut self, value: impl Into<String>) -> Self {
-        self.policy_description = value.into();
+        self.policy_description = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Policy content. Required.
     pub fn content(mut self, value: impl Into<super::PolicyContent>) -> Self {
-        self.content = value.into();
+        self.content = Some(value.into());
         self
     }
 
-    /// Sets `white_image_list`.
+    /// Whitelisted images. Required.
     ///
     /// Appends one item; call again for more.
     pub fn white_image_list(mut self, value: impl Into<super::WhiteImageInfo>) -> Self {
-        self.white_image_list.push(value.into());
+        self.white_image_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `resources`.
+    /// Protected resources. Required.
     ///
     /// Appends one item; call again for more.
     pub fn resources(mut self, value: impl Into<super::PolicyProtectScope>) -> Self {
-        self.resources.push(value.into());
+        self.resources
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `parameters`.
+    /// Policy parameter values. Required.
     pub fn parameters(mut self, value: impl Into<String>) -> Self {
-        self.parameters = value.into();
+        self.parameters = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        if self.template_id.is_none() {
+            return Some("template_id".to_owned());
+        }
+        if self.policy_description.is_none() {
+            return Some("policy_description".to_owned());
+        }
+        if self.content.is_none() {
+            return Some("content".to_owned());
+        }
+        if let Some(path) = self.content.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("content.{path}"))
+        }) {
+            return Some(path);
+        }
+        if self.white_image_list.is_none() {
+            return Some("white_image_list".to_owned());
+        }
+        if self.resources.is_none() {
+            return Some("resources".to_owned());
+        }
+        if let Some(path) = self.resources.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("resources[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if self.parameters.is_none() {
+            return Some("parameters".to_owned());
+        }
+        None
     }
 }

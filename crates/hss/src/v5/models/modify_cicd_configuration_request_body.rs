@@ -2,31 +2,31 @@
 
 use serde::Serialize;
 
-/// The `ModifyCicdConfigurationRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyCicdConfigurationRequestBody {
-    /// `vulnerability_whitelist` JSON property.
+    /// Vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability_whitelist: Option<Vec<String>>,
-    /// `vulnerability_blocklist` JSON property.
+    /// Vulnerability blacklist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vulnerability_blocklist: Option<Vec<String>>,
-    /// `image_whitelist` JSON property.
+    /// Image whitelist, at most 1000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_whitelist: Option<Vec<String>>,
 }
 
 impl ModifyCicdConfigurationRequestBody {
-    /// An empty `ModifyCicdConfigurationRequestBody`; set its fields with the setters.
+    /// An empty `ModifyCicdConfigurationRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vulnerability_whitelist`.
+    /// Vulnerability whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn vulnerability_whitelist(mut self, value: impl Into<String>) -> Self {
@@ -36,7 +36,7 @@ impl ModifyCicdConfigurationRequestBody {
         self
     }
 
-    /// Sets `vulnerability_blocklist`.
+    /// Vulnerability blacklist.
     ///
     /// Appends one item; call again for more.
     pub fn vulnerability_blocklist(mut self, value: impl Into<String>) -> Self {
@@ -46,7 +46,7 @@ impl ModifyCicdConfigurationRequestBody {
         self
     }
 
-    /// Sets `image_whitelist`.
+    /// Image whitelist, at most 1000 items.
     ///
     /// Appends one item; call again for more.
     pub fn image_whitelist(mut self, value: impl Into<String>) -> Self {

@@ -2,39 +2,63 @@
 
 use serde::Serialize;
 
-/// The `ModifyLoginCommonIpRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyLoginCommonIpRequestInfo {
-    /// `ip_addr` JSON property. Required.
-    pub ip_addr: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// Login IP address or network segment. A segment is an IP address and mask joined by `/`.
+    /// Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_addr: Option<String>,
+    /// Host IDs. Cannot be null; to delete the common login IP addresses, pass an empty list `[]`.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl ModifyLoginCommonIpRequestInfo {
-    /// A `ModifyLoginCommonIpRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(ip_addr: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            ip_addr: ip_addr.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `ModifyLoginCommonIpRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `ip_addr`.
+    /// Login IP address or network segment. A segment is an IP address and mask joined by `/`.
+    /// Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn ip_addr(mut self, value: impl Into<String>) -> Self {
-        self.ip_addr = value.into();
+        self.ip_addr = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Cannot be null; to delete the common login IP addresses, pass an empty list `[]`.
+    /// Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.ip_addr.is_none() {
+            return Some("ip_addr".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

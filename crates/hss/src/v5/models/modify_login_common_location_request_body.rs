@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `ModifyLoginCommonLocationRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyLoginCommonLocationRequestBody {
-    /// `area_code` JSON property.
+    /// Code of the country or city.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub area_code: Option<i64>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl ModifyLoginCommonLocationRequestBody {
-    /// An empty `ModifyLoginCommonLocationRequestBody`; set its fields with the setters.
+    /// An empty `ModifyLoginCommonLocationRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `area_code`.
+    /// Code of the country or city.
     pub fn area_code(mut self, value: impl Into<i64>) -> Self {
         self.area_code = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {

@@ -2,49 +2,72 @@
 
 use serde::Serialize;
 
-/// The `ModifyLoginWhiteIpRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyLoginWhiteIpRequestBody {
-    /// `enabled` JSON property.
+    /// Whether the whitelist is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `white_ip` JSON property. Required.
-    pub white_ip: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// Whitelisted IP address or CIDR block (IP address and mask joined by `/`). An account can
+    /// have at most 10 SSH login IP whitelist entries. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub white_ip: Option<String>,
+    /// Host IDs. Cannot be null; to delete whitelisted IP addresses or CIDR blocks, pass an empty
+    /// list `[]`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl ModifyLoginWhiteIpRequestBody {
-    /// A `ModifyLoginWhiteIpRequestBody` with its required fields; set the others with the setters.
-    pub fn new(white_ip: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            enabled: None,
-            white_ip: white_ip.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `ModifyLoginWhiteIpRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether the whitelist is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `white_ip`.
+    /// Whitelisted IP address or CIDR block (IP address and mask joined by `/`). An account can
+    /// have at most 10 SSH login IP whitelist entries. Required.
     pub fn white_ip(mut self, value: impl Into<String>) -> Self {
-        self.white_ip = value.into();
+        self.white_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Cannot be null; to delete whitelisted IP addresses or CIDR blocks, pass an empty
+    /// list `[]`. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.white_ip.is_none() {
+            return Some("white_ip".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,40 +2,56 @@
 
 use serde::Serialize;
 
-/// The `ModifyProjectConfigRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyProjectConfigRequestBody {
-    /// `config_info_list` JSON property. Required.
-    pub config_info_list: Vec<super::ProjectConfigInfo>,
-    /// `cascade` JSON property.
+    /// Configuration items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_info_list: Option<Vec<super::ProjectConfigInfo>>,
+    /// Whether to apply the change in cascade. When `enterprise_project_id` is `all_granted_eps`,
+    /// `true` modifies all enterprise projects and `false` modifies only `all_granted_eps`. Has no
+    /// effect otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cascade: Option<bool>,
 }
 
 impl ModifyProjectConfigRequestBody {
-    /// A `ModifyProjectConfigRequestBody` with its required fields; set the others with the setters.
-    pub fn new(config_info_list: impl Into<Vec<super::ProjectConfigInfo>>) -> Self {
-        Self {
-            config_info_list: config_info_list.into(),
-            cascade: None,
-        }
+    /// An empty `ModifyProjectConfigRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `config_info_list`.
+    /// Configuration items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn config_info_list(mut self, value: impl Into<super::ProjectConfigInfo>) -> Self {
-        self.config_info_list.push(value.into());
+        self.config_info_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `cascade`.
+    /// Whether to apply the change in cascade. When `enterprise_project_id` is `all_granted_eps`,
+    /// `true` modifies all enterprise projects and `false` modifies only `all_granted_eps`. Has no
+    /// effect otherwise.
     pub fn cascade(mut self, value: impl Into<bool>) -> Self {
         self.cascade = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.config_info_list.is_none() {
+            return Some("config_info_list".to_owned());
+        }
+        None
     }
 }

@@ -2,61 +2,77 @@
 
 use serde::Deserialize;
 
-/// The `MultiCloudClusterAuthInfo` model of the HSS API.
+/// Account permissions of the multi-cloud cluster.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MultiCloudClusterAuthInfo {
-    /// `api_groups` JSON property.
+    /// API groups.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_groups: Option<String>,
-    /// `resources` JSON property.
+    /// Resources.
+    ///
+    /// Length: 1 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<String>,
-    /// `function` JSON property.
+    /// Feature the permission belongs to.
+    ///
+    /// Length: 1 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function: Option<String>,
-    /// `is_authed` JSON property.
+    /// Whether access is authorized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_authed: Option<bool>,
-    /// `advice` JSON property.
+    /// Suggested fix.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advice: Option<String>,
 }
 
 impl MultiCloudClusterAuthInfo {
-    /// An empty `MultiCloudClusterAuthInfo`; set its fields with the setters.
+    /// An empty `MultiCloudClusterAuthInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `api_groups`.
+    /// API groups.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn api_groups(mut self, value: impl Into<String>) -> Self {
         self.api_groups = Some(value.into());
         self
     }
 
-    /// Sets `resources`.
+    /// Resources.
+    ///
+    /// Length: 1 to 16 characters.
     pub fn resources(mut self, value: impl Into<String>) -> Self {
         self.resources = Some(value.into());
         self
     }
 
-    /// Sets `function`.
+    /// Feature the permission belongs to.
+    ///
+    /// Length: 1 to 16 characters.
     pub fn function(mut self, value: impl Into<String>) -> Self {
         self.function = Some(value.into());
         self
     }
 
-    /// Sets `is_authed`.
+    /// Whether access is authorized.
     pub fn is_authed(mut self, value: impl Into<bool>) -> Self {
         self.is_authed = Some(value.into());
         self
     }
 
-    /// Sets `advice`.
+    /// Suggested fix.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn advice(mut self, value: impl Into<String>) -> Self {
         self.advice = Some(value.into());
         self

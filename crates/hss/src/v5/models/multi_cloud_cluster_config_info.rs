@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `MultiCloudClusterConfigInfo` model of the HSS API.
+/// Configurations of the multi-cloud clusters.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MultiCloudClusterConfigInfo {
-    /// `address` JSON property.
+    /// Address of the cluster's API server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// `certificate_expiration_date` JSON property.
+    /// Expiration time of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_expiration_date: Option<i64>,
 }
 
 impl MultiCloudClusterConfigInfo {
-    /// An empty `MultiCloudClusterConfigInfo`; set its fields with the setters.
+    /// An empty `MultiCloudClusterConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `address`.
+    /// Address of the cluster's API server.
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(value.into());
         self
     }
 
-    /// Sets `certificate_expiration_date`.
+    /// Expiration time of the certificate.
     pub fn certificate_expiration_date(mut self, value: impl Into<i64>) -> Self {
         self.certificate_expiration_date = Some(value.into());
         self

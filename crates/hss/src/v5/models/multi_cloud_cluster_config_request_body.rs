@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `MultiCloudClusterConfigRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MultiCloudClusterConfigRequestBody {
-    /// `kube_config` JSON property. Required.
-    pub kube_config: String,
+    /// Content of the kubeconfig file. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube_config: Option<String>,
 }
 
 impl MultiCloudClusterConfigRequestBody {
-    /// A `MultiCloudClusterConfigRequestBody` with its required fields; set the others with the setters.
-    pub fn new(kube_config: impl Into<String>) -> Self {
-        Self {
-            kube_config: kube_config.into(),
-        }
+    /// An empty `MultiCloudClusterConfigRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `kube_config`.
+    /// Content of the kubeconfig file. Required.
     pub fn kube_config(mut self, value: impl Into<String>) -> Self {
-        self.kube_config = value.into();
+        self.kube_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.kube_config.is_none() {
+            return Some("kube_config".to_owned());
+        }
+        None
     }
 }

@@ -2,188 +2,201 @@
 
 use serde::Serialize;
 
-/// The `MultiCloudClusterCreateRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MultiCloudClusterCreateRequestBody {
-    /// `name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `provider` JSON property.
+    /// Cluster provider.
+    ///
+    /// Values: `ali`: Alibaba Cloud; `aws`: Amazon Web Services; `azure`: Microsoft Azure;
+    /// `self_built_hw`: Self-built on Huawei Cloud; `self_built_idc`: Self-built in an IDC;
+    /// `tencent`: Tencent Cloud. Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// `server` JSON property.
+    /// Address of the cluster API server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
-    /// `image_repo` JSON property.
+    /// Address of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_repo: Option<String>,
-    /// `image_repo_username` JSON property.
+    /// User name of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_repo_username: Option<String>,
-    /// `image_repo_password` JSON property.
+    /// Password of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_repo_password: Option<String>,
-    /// `organization` JSON property.
+    /// Organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// `image_repo_type` JSON property.
+    /// Type of the image repository.
+    ///
+    /// Values: `harbor`: Harbor repository; `jfrog`: JFrog repository; `other`: Other repository;
+    /// `quay`: Quay repository. Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_repo_type: Option<String>,
-    /// `current_expiration_date` JSON property.
+    /// End of the current validity period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_expiration_date: Option<i64>,
-    /// `certificate_expiration_date` JSON property.
+    /// Expiration time of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_expiration_date: Option<i64>,
-    /// `kube_config` JSON property. Required.
-    pub kube_config: String,
-    /// `image_arch` JSON property.
+    /// Content of the kubeconfig file. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube_config: Option<String>,
+    /// Architecture of the image.
+    ///
+    /// Values: `arm`: Arm architecture; `x86`: X86 architecture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_arch: Option<String>,
-    /// `anp_proxy` JSON property.
+    /// Address of the ANP proxy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anp_proxy: Option<String>,
-    /// `hostguard_proxy` JSON property.
+    /// Address of the HostGuard proxy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hostguard_proxy: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `dns_policy` JSON property.
+    /// DNS policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<String>,
-    /// `dns_config` JSON property.
+    pub dns_policy: Option<super::DnsPolicy>,
+    /// Custom DNS configuration: one or more IP addresses separated by semicolons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_config: Option<String>,
 }
 
 impl MultiCloudClusterCreateRequestBody {
-    /// A `MultiCloudClusterCreateRequestBody` with its required fields; set the others with the setters.
-    pub fn new(kube_config: impl Into<String>) -> Self {
-        Self {
-            name: None,
-            provider: None,
-            server: None,
-            image_repo: None,
-            image_repo_username: None,
-            image_repo_password: None,
-            organization: None,
-            image_repo_type: None,
-            current_expiration_date: None,
-            certificate_expiration_date: None,
-            kube_config: kube_config.into(),
-            image_arch: None,
-            anp_proxy: None,
-            hostguard_proxy: None,
-            container_name: None,
-            dns_policy: None,
-            dns_config: None,
-        }
+    /// An empty `MultiCloudClusterCreateRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Cluster name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `provider`.
+    /// Cluster provider.
+    ///
+    /// Values: `ali`: Alibaba Cloud; `aws`: Amazon Web Services; `azure`: Microsoft Azure;
+    /// `self_built_hw`: Self-built on Huawei Cloud; `self_built_idc`: Self-built in an IDC;
+    /// `tencent`: Tencent Cloud. Length: 0 to 64 characters.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 
-    /// Sets `server`.
+    /// Address of the cluster API server.
     pub fn server(mut self, value: impl Into<String>) -> Self {
         self.server = Some(value.into());
         self
     }
 
-    /// Sets `image_repo`.
+    /// Address of the image repository.
     pub fn image_repo(mut self, value: impl Into<String>) -> Self {
         self.image_repo = Some(value.into());
         self
     }
 
-    /// Sets `image_repo_username`.
+    /// User name of the image repository.
     pub fn image_repo_username(mut self, value: impl Into<String>) -> Self {
         self.image_repo_username = Some(value.into());
         self
     }
 
-    /// Sets `image_repo_password`.
+    /// Password of the image repository.
     pub fn image_repo_password(mut self, value: impl Into<String>) -> Self {
         self.image_repo_password = Some(value.into());
         self
     }
 
-    /// Sets `organization`.
+    /// Organization.
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
     }
 
-    /// Sets `image_repo_type`.
+    /// Type of the image repository.
+    ///
+    /// Values: `harbor`: Harbor repository; `jfrog`: JFrog repository; `other`: Other repository;
+    /// `quay`: Quay repository. Length: 0 to 64 characters.
     pub fn image_repo_type(mut self, value: impl Into<String>) -> Self {
         self.image_repo_type = Some(value.into());
         self
     }
 
-    /// Sets `current_expiration_date`.
+    /// End of the current validity period.
     pub fn current_expiration_date(mut self, value: impl Into<i64>) -> Self {
         self.current_expiration_date = Some(value.into());
         self
     }
 
-    /// Sets `certificate_expiration_date`.
+    /// Expiration time of the certificate.
     pub fn certificate_expiration_date(mut self, value: impl Into<i64>) -> Self {
         self.certificate_expiration_date = Some(value.into());
         self
     }
 
-    /// Sets `kube_config`.
+    /// Content of the kubeconfig file. Required.
     pub fn kube_config(mut self, value: impl Into<String>) -> Self {
-        self.kube_config = value.into();
+        self.kube_config = Some(value.into());
         self
     }
 
-    /// Sets `image_arch`.
+    /// Architecture of the image.
+    ///
+    /// Values: `arm`: Arm architecture; `x86`: X86 architecture.
     pub fn image_arch(mut self, value: impl Into<String>) -> Self {
         self.image_arch = Some(value.into());
         self
     }
 
-    /// Sets `anp_proxy`.
+    /// Address of the ANP proxy.
     pub fn anp_proxy(mut self, value: impl Into<String>) -> Self {
         self.anp_proxy = Some(value.into());
         self
     }
 
-    /// Sets `hostguard_proxy`.
+    /// Address of the HostGuard proxy.
     pub fn hostguard_proxy(mut self, value: impl Into<String>) -> Self {
         self.hostguard_proxy = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `dns_policy`.
-    pub fn dns_policy(mut self, value: impl Into<String>) -> Self {
+    /// DNS policy.
+    pub fn dns_policy(mut self, value: impl Into<super::DnsPolicy>) -> Self {
         self.dns_policy = Some(value.into());
         self
     }
 
-    /// Sets `dns_config`.
+    /// Custom DNS configuration: one or more IP addresses separated by semicolons.
     pub fn dns_config(mut self, value: impl Into<String>) -> Self {
         self.dns_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.kube_config.is_none() {
+            return Some("kube_config".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `MultiCloudClusterIdInfo` model of the HSS API.
+/// IDs of the multi-cloud clusters.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MultiCloudClusterIdInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
 impl MultiCloudClusterIdInfo {
-    /// An empty `MultiCloudClusterIdInfo`; set its fields with the setters.
+    /// An empty `MultiCloudClusterIdInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `MultiCloudClusterInfo` model of the HSS API.
+/// Multi-cloud clusters.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MultiCloudClusterInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `provider` JSON property.
+    /// Cluster provider.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// `server` JSON property.
+    /// Address of the cluster API server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
-    /// `image_repo` JSON property.
+    /// Address of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_repo: Option<String>,
-    /// `status` JSON property.
+    /// Connection status of the anp-agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `version` JSON property.
+    pub status: Option<super::MultiCloudClusterInfoStatus>,
+    /// Version of the anp-agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `current_expiration_date` JSON property.
+    /// End of the current validity period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_expiration_date: Option<i64>,
-    /// `certificate_expiration_date` JSON property.
+    /// Expiration time of the certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_expiration_date: Option<i64>,
 }
 
 impl MultiCloudClusterInfo {
-    /// An empty `MultiCloudClusterInfo`; set its fields with the setters.
+    /// An empty `MultiCloudClusterInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `provider`.
+    /// Cluster provider.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 
-    /// Sets `server`.
+    /// Address of the cluster API server.
     pub fn server(mut self, value: impl Into<String>) -> Self {
         self.server = Some(value.into());
         self
     }
 
-    /// Sets `image_repo`.
+    /// Address of the image repository.
     pub fn image_repo(mut self, value: impl Into<String>) -> Self {
         self.image_repo = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Connection status of the anp-agent.
+    pub fn status(mut self, value: impl Into<super::MultiCloudClusterInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the anp-agent.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `current_expiration_date`.
+    /// End of the current validity period.
     pub fn current_expiration_date(mut self, value: impl Into<i64>) -> Self {
         self.current_expiration_date = Some(value.into());
         self
     }
 
-    /// Sets `certificate_expiration_date`.
+    /// Expiration time of the certificate.
     pub fn certificate_expiration_date(mut self, value: impl Into<i64>) -> Self {
         self.certificate_expiration_date = Some(value.into());
         self

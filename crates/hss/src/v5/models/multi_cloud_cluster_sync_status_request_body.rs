@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `MultiCloudClusterSyncStatusRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MultiCloudClusterSyncStatusRequestBody {
-    /// `total_num` JSON property.
+    /// Total number of clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
-    /// `data_list` JSON property.
+    /// IDs of the multi-cloud clusters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::MultiCloudClusterIdInfo>>,
 }
 
 impl MultiCloudClusterSyncStatusRequestBody {
-    /// An empty `MultiCloudClusterSyncStatusRequestBody`; set its fields with the setters.
+    /// An empty `MultiCloudClusterSyncStatusRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `total_num`.
+    /// Total number of clusters.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// IDs of the multi-cloud clusters.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::MultiCloudClusterIdInfo>) -> Self {

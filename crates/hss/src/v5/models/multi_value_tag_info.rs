@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `MultiValueTagInfo` model of the HSS API.
+/// Tags of the project.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MultiValueTagInfo {
-    /// `key` JSON property.
+    /// Tag key.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `values` JSON property.
+    /// Tag values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
 impl MultiValueTagInfo {
-    /// An empty `MultiValueTagInfo`; set its fields with the setters.
+    /// An empty `MultiValueTagInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Tag key.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `values`.
+    /// Tag values.
     ///
     /// Appends one item; call again for more.
     pub fn values(mut self, value: impl Into<String>) -> Self {

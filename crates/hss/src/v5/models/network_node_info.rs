@@ -2,124 +2,124 @@
 
 use serde::Deserialize;
 
-/// The `NetworkNodeInfo` model of the HSS API.
+/// Network nodes.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NetworkNodeInfo {
-    /// `id` JSON property.
+    /// Node ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Node name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `ip_addr` JSON property.
+    /// IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip_addr: Option<String>,
-    /// `ipv6_addr` JSON property.
+    /// IPv6 address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ipv6_addr: Option<String>,
-    /// `private_ip_addr` JSON property.
+    /// Private IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip_addr: Option<String>,
-    /// `private_ipv6_addr` JSON property.
+    /// Private IPv6 address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ipv6_addr: Option<String>,
-    /// `runtime_version` JSON property.
+    /// Runtime version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_version: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    /// `security_group` JSON property.
+    /// Security group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group: Option<String>,
-    /// `server_id` JSON property.
+    /// Server ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_id: Option<String>,
-    /// `server_type` JSON property.
+    /// Server type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_type: Option<String>,
 }
 
 impl NetworkNodeInfo {
-    /// An empty `NetworkNodeInfo`; set its fields with the setters.
+    /// An empty `NetworkNodeInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Node ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Node name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `ip_addr`.
+    /// IP address.
     pub fn ip_addr(mut self, value: impl Into<String>) -> Self {
         self.ip_addr = Some(value.into());
         self
     }
 
-    /// Sets `ipv6_addr`.
+    /// IPv6 address.
     pub fn ipv6_addr(mut self, value: impl Into<String>) -> Self {
         self.ipv6_addr = Some(value.into());
         self
     }
 
-    /// Sets `private_ip_addr`.
+    /// Private IP address.
     pub fn private_ip_addr(mut self, value: impl Into<String>) -> Self {
         self.private_ip_addr = Some(value.into());
         self
     }
 
-    /// Sets `private_ipv6_addr`.
+    /// Private IPv6 address.
     pub fn private_ipv6_addr(mut self, value: impl Into<String>) -> Self {
         self.private_ipv6_addr = Some(value.into());
         self
     }
 
-    /// Sets `runtime_version`.
+    /// Runtime version.
     pub fn runtime_version(mut self, value: impl Into<String>) -> Self {
         self.runtime_version = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
+    /// Operating system version.
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = Some(value.into());
         self
     }
 
-    /// Sets `security_group`.
+    /// Security group.
     pub fn security_group(mut self, value: impl Into<String>) -> Self {
         self.security_group = Some(value.into());
         self
     }
 
-    /// Sets `server_id`.
+    /// Server ID.
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
 
-    /// Sets `server_type`.
+    /// Server type.
     pub fn server_type(mut self, value: impl Into<String>) -> Self {
         self.server_type = Some(value.into());
         self

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `NetworkPolicyBody` model of the HSS API.
+/// Content of the network policy.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub struct NetworkPolicyBody {}
 
 impl NetworkPolicyBody {
-    /// An empty `NetworkPolicyBody`; set its fields with the setters.
+    /// An empty `NetworkPolicyBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }

@@ -2,89 +2,92 @@
 
 use serde::Deserialize;
 
-/// The `NodeDetectRiskResponseInfo` model of the HSS API.
+/// Clusters.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeDetectRiskResponseInfo {
-    /// `images_num` JSON property.
+    /// Number of images with risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images_num: Option<i64>,
-    /// `baseline_risk_num` JSON property.
+    /// Total number of baseline check risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_risk_num: Option<i64>,
-    /// `vul_num` JSON property.
+    /// Number of vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `event_num` JSON property.
+    /// Number of alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_num: Option<i64>,
-    /// `protect_node_num` JSON property.
+    /// Number of cluster nodes with protection enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_node_num: Option<i64>,
-    /// `node_total_num` JSON property.
+    /// Total number of nodes in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_total_num: Option<i64>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `charging_mode` JSON property.
+    /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
+    pub charging_mode: Option<super::ClusterConfigResponseInfoChargingMode>,
 }
 
 impl NodeDetectRiskResponseInfo {
-    /// An empty `NodeDetectRiskResponseInfo`; set its fields with the setters.
+    /// An empty `NodeDetectRiskResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `images_num`.
+    /// Number of images with risks.
     pub fn images_num(mut self, value: impl Into<i64>) -> Self {
         self.images_num = Some(value.into());
         self
     }
 
-    /// Sets `baseline_risk_num`.
+    /// Total number of baseline check risks.
     pub fn baseline_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.baseline_risk_num = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Number of vulnerabilities.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `event_num`.
+    /// Number of alarms.
     pub fn event_num(mut self, value: impl Into<i64>) -> Self {
         self.event_num = Some(value.into());
         self
     }
 
-    /// Sets `protect_node_num`.
+    /// Number of cluster nodes with protection enabled.
     pub fn protect_node_num(mut self, value: impl Into<i64>) -> Self {
         self.protect_node_num = Some(value.into());
         self
     }
 
-    /// Sets `node_total_num`.
+    /// Total number of nodes in the cluster.
     pub fn node_total_num(mut self, value: impl Into<i64>) -> Self {
         self.node_total_num = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::ClusterConfigResponseInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }

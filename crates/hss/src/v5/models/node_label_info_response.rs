@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `NodeLabelInfoResponse` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NodeLabelInfoResponse {
-    /// `label` JSON property.
+    /// Node label name.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `children` JSON property.
+    /// Names of the nodes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<String>>,
 }
 
 impl NodeLabelInfoResponse {
-    /// An empty `NodeLabelInfoResponse`; set its fields with the setters.
+    /// An empty `NodeLabelInfoResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `label`.
+    /// Node label name.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
 
-    /// Sets `children`.
+    /// Names of the nodes.
     ///
     /// Appends one item; call again for more.
     pub fn children(mut self, value: impl Into<String>) -> Self {

@@ -2,50 +2,55 @@
 
 use serde::Serialize;
 
-/// The `OperateAntiVirusResultRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct OperateAntiVirusResultRequestInfo {
-    /// `operate_type` JSON property. Required.
-    pub operate_type: String,
-    /// `memo` JSON property.
+    /// Handling method. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_type: Option<super::OperateAntiVirusResultRequestInfoOperateType>,
+    /// Remarks.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
-    /// `operate_results` JSON property.
+    /// Results to handle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_results: Option<Vec<super::OperateResultRequestInfo>>,
-    /// `event_white_rules` JSON property.
+    /// Alarm whitelist rules to add.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_white_rules: Option<Vec<super::AntiVirusEventWhiteRuleListRequestInfo>>,
 }
 
 impl OperateAntiVirusResultRequestInfo {
-    /// A `OperateAntiVirusResultRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(operate_type: impl Into<String>) -> Self {
-        Self {
-            operate_type: operate_type.into(),
-            memo: None,
-            operate_results: None,
-            event_white_rules: None,
-        }
+    /// An empty `OperateAntiVirusResultRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
-        self.operate_type = value.into();
+    /// Handling method. Required.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::OperateAntiVirusResultRequestInfoOperateType>,
+    ) -> Self {
+        self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `memo`.
+    /// Remarks.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
         self
     }
 
-    /// Sets `operate_results`.
+    /// Results to handle.
     ///
     /// Appends one item; call again for more.
     pub fn operate_results(mut self, value: impl Into<super::OperateResultRequestInfo>) -> Self {
@@ -55,7 +60,7 @@ impl OperateAntiVirusResultRequestInfo {
         self
     }
 
-    /// Sets `event_white_rules`.
+    /// Alarm whitelist rules to add.
     ///
     /// Appends one item; call again for more.
     pub fn event_white_rules(
@@ -66,5 +71,33 @@ impl OperateAntiVirusResultRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate_type.is_none() {
+            return Some("operate_type".to_owned());
+        }
+        if let Some(path) = self.operate_results.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("operate_results[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.event_white_rules.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("event_white_rules[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,72 +2,138 @@
 
 use serde::Serialize;
 
-/// The `OperateEventRequestInfo` model of the HSS API.
+/// Events to operate on.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct OperateEventRequestInfo {
-    /// `event_class_id` JSON property. Required.
-    pub event_class_id: String,
-    /// `event_id` JSON property. Required.
-    pub event_id: String,
-    /// `event_type` JSON property. Required.
-    pub event_type: i64,
-    /// `occur_time` JSON property. Required.
-    pub occur_time: i64,
-    /// `operate_detail_list` JSON property. Required.
-    pub operate_detail_list: Vec<super::EventDetailRequestInfo>,
+    /// Event class ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    /// Event ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// Event type. Required.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<i64>,
+    /// Time of occurrence, Unix time in milliseconds. Required.
+    ///
+    /// Range: 0 to 9223372036854775807.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occur_time: Option<i64>,
+    /// Operation details. Required fields depend on `operate_type`: `keyword` and `hash` for
+    /// `add_to_alarm_whitelist` and `remove_from_alarm_whitelist`; `login_ip`, `private_ip` and
+    /// `login_user_name` for `add_to_login_whitelist` and `remove_from_login_whitelist`;
+    /// `agent_id`, `file_hash`, `file_path` and `process_pid` for `isolate_and_kill` and
+    /// `do_not_isolate_or_kill`. Otherwise it can be empty. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_detail_list: Option<Vec<super::EventDetailRequestInfo>>,
 }
 
 impl OperateEventRequestInfo {
-    /// A `OperateEventRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        event_class_id: impl Into<String>,
-        event_id: impl Into<String>,
-        event_type: impl Into<i64>,
-        occur_time: impl Into<i64>,
-        operate_detail_list: impl Into<Vec<super::EventDetailRequestInfo>>,
+    /// An empty `OperateEventRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Event class ID. Required.
+    pub fn event_class_id(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
     ) -> Self {
-        Self {
-            event_class_id: event_class_id.into(),
-            event_id: event_id.into(),
-            event_type: event_type.into(),
-            occur_time: occur_time.into(),
-            operate_detail_list: operate_detail_list.into(),
-        }
-    }
-
-    /// Sets `event_class_id`.
-    pub fn event_class_id(mut self, value: impl Into<String>) -> Self {
-        self.event_class_id = value.into();
+        self.event_class_id = Some(value.into());
         self
     }
 
-    /// Sets `event_id`.
+    /// Event ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn event_id(mut self, value: impl Into<String>) -> Self {
-        self.event_id = value.into();
+        self.event_id = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type. Required.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
-        self.event_type = value.into();
+        self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds. Required.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
-        self.occur_time = value.into();
+        self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `operate_detail_list`.
+    /// Operation details. Required fields depend on `operate_type`: `keyword` and `hash` for
+    /// `add_to_alarm_whitelist` and `remove_from_alarm_whitelist`; `login_ip`, `private_ip` and
+    /// `login_user_name` for `add_to_login_whitelist` and `remove_from_login_whitelist`;
+    /// `agent_id`, `file_hash`, `file_path` and `process_pid` for `isolate_and_kill` and
+    /// `do_not_isolate_or_kill`. Otherwise it can be empty. Required.
     ///
     /// Appends one item; call again for more.
     pub fn operate_detail_list(mut self, value: impl Into<super::EventDetailRequestInfo>) -> Self {
-        self.operate_detail_list.push(value.into());
+        self.operate_detail_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.event_class_id.is_none() {
+            return Some("event_class_id".to_owned());
+        }
+        if self.event_id.is_none() {
+            return Some("event_id".to_owned());
+        }
+        if self.event_type.is_none() {
+            return Some("event_type".to_owned());
+        }
+        if self.occur_time.is_none() {
+            return Some("occur_time".to_owned());
+        }
+        if self.operate_detail_list.is_none() {
+            return Some("operate_detail_list".to_owned());
+        }
+        None
     }
 }

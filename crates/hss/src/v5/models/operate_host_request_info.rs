@@ -2,39 +2,58 @@
 
 use serde::Serialize;
 
-/// The `OperateHostRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct OperateHostRequestInfo {
-    /// `operate_type` JSON property. Required.
-    pub operate_type: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// Operation type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_type: Option<super::OperateHostRequestInfoOperateType>,
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl OperateHostRequestInfo {
-    /// A `OperateHostRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(operate_type: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            operate_type: operate_type.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `OperateHostRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
-        self.operate_type = value.into();
+    /// Operation type. Required.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::OperateHostRequestInfoOperateType>,
+    ) -> Self {
+        self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate_type.is_none() {
+            return Some("operate_type".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

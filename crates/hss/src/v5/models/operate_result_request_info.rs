@@ -2,90 +2,132 @@
 
 use serde::Serialize;
 
-/// The `OperateResultRequestInfo` model of the HSS API.
+/// Results to handle.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct OperateResultRequestInfo {
-    /// `agent_id` JSON property. Required.
-    pub agent_id: String,
-    /// `result_id` JSON property. Required.
-    pub result_id: String,
-    /// `event_type` JSON property. Required.
-    pub event_type: i64,
-    /// `occur_time` JSON property.
+    /// Agent ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// ID of the virus scan result. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_id: Option<String>,
+    /// Event type of the virus scan result, such as `0` for a file virus event or `1` for a memory
+    /// virus event. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<i64>,
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occur_time: Option<i64>,
-    /// `file_hash` JSON property. Required.
-    pub file_hash: String,
-    /// `file_path` JSON property. Required.
-    pub file_path: String,
-    /// `file_attr` JSON property. Required.
-    pub file_attr: String,
+    /// Hash of the file. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_hash: Option<String>,
+    /// File path. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_path: Option<String>,
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    /// Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_attr: Option<String>,
 }
 
 impl OperateResultRequestInfo {
-    /// A `OperateResultRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        agent_id: impl Into<String>,
-        result_id: impl Into<String>,
-        event_type: impl Into<i64>,
-        file_hash: impl Into<String>,
-        file_path: impl Into<String>,
-        file_attr: impl Into<String>,
-    ) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            result_id: result_id.into(),
-            event_type: event_type.into(),
-            occur_time: None,
-            file_hash: file_hash.into(),
-            file_path: file_path.into(),
-            file_attr: file_attr.into(),
-        }
+    /// An empty `OperateResultRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-        self.agent_id = value.into();
+        self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `result_id`.
+    /// ID of the virus scan result. Required.
     pub fn result_id(mut self, value: impl Into<String>) -> Self {
-        self.result_id = value.into();
+        self.result_id = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type of the virus scan result, such as `0` for a file virus event or `1` for a memory
+    /// virus event. Required.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
-        self.event_type = value.into();
+        self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `occur_time`.
+    /// Time of occurrence, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn occur_time(mut self, value: impl Into<i64>) -> Self {
         self.occur_time = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// Hash of the file. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
-        self.file_hash = value.into();
+        self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_path`.
+    /// File path. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
-        self.file_path = value.into();
+        self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_attr`.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    /// Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_attr(mut self, value: impl Into<String>) -> Self {
-        self.file_attr = value.into();
+        self.file_attr = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.agent_id.is_none() {
+            return Some("agent_id".to_owned());
+        }
+        if self.result_id.is_none() {
+            return Some("result_id".to_owned());
+        }
+        if self.event_type.is_none() {
+            return Some("event_type".to_owned());
+        }
+        if self.file_hash.is_none() {
+            return Some("file_hash".to_owned());
+        }
+        if self.file_path.is_none() {
+            return Some("file_path".to_owned());
+        }
+        if self.file_attr.is_none() {
+            return Some("file_attr".to_owned());
+        }
+        None
     }
 }

@@ -2,79 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `OperationDefinitionInfo` model of the HSS API.
+/// Backup policy rules.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationDefinitionInfo {
-    /// `day_backups` JSON property.
+    /// Number of daily backups to keep. These are not limited by the maximum number of retained
+    /// backups. If set, `timezone` is also required.
+    ///
+    /// Range: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_backups: Option<i64>,
-    /// `max_backups` JSON property.
+    /// Maximum number of automatic backups kept per backup object. `-1` means backups are not
+    /// cleaned up by count; if both this and `retention_duration_days` are empty, backups are kept
+    /// forever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_backups: Option<i64>,
-    /// `month_backups` JSON property.
+    /// Number of monthly backups to keep. Not limited by the maximum number of backups; `timezone`
+    /// is required when set.
+    ///
+    /// Range: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub month_backups: Option<i64>,
-    /// `retention_duration_days` JSON property.
+    /// Backup retention period, in days. `-1` means backups are not cleaned up by time; if both
+    /// this and `max_backups` are empty, backups are kept forever.
+    ///
+    /// Range: -1 to 99999.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_duration_days: Option<i64>,
-    /// `timezone` JSON property.
+    /// Time zone of the user, such as `UTC+08:00`. Can be set only when a yearly, monthly, weekly
+    /// or daily backup is selected.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
-    /// `week_backups` JSON property.
+    /// Number of weekly backups to keep. These backups do not count toward the maximum number of
+    /// retained backups. Requires `timezone`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_backups: Option<i64>,
-    /// `year_backups` JSON property.
+    /// Number of yearly backups to keep. These backups do not count toward the maximum number of
+    /// retained backups. Requires `timezone`.
+    ///
+    /// Range: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year_backups: Option<i64>,
 }
 
 impl OperationDefinitionInfo {
-    /// An empty `OperationDefinitionInfo`; set its fields with the setters.
+    /// An empty `OperationDefinitionInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `day_backups`.
+    /// Number of daily backups to keep. These are not limited by the maximum number of retained
+    /// backups. If set, `timezone` is also required.
+    ///
+    /// Range: 0 to 100.
     pub fn day_backups(mut self, value: impl Into<i64>) -> Self {
         self.day_backups = Some(value.into());
         self
     }
 
-    /// Sets `max_backups`.
+    /// Maximum number of automatic backups kept per backup object. `-1` means backups are not
+    /// cleaned up by count; if both this and `retention_duration_days` are empty, backups are kept
+    /// forever.
     pub fn max_backups(mut self, value: impl Into<i64>) -> Self {
         self.max_backups = Some(value.into());
         self
     }
 
-    /// Sets `month_backups`.
+    /// Number of monthly backups to keep. Not limited by the maximum number of backups; `timezone`
+    /// is required when set.
+    ///
+    /// Range: 0 to 100.
     pub fn month_backups(mut self, value: impl Into<i64>) -> Self {
         self.month_backups = Some(value.into());
         self
     }
 
-    /// Sets `retention_duration_days`.
+    /// Backup retention period, in days. `-1` means backups are not cleaned up by time; if both
+    /// this and `max_backups` are empty, backups are kept forever.
+    ///
+    /// Range: -1 to 99999.
     pub fn retention_duration_days(mut self, value: impl Into<i64>) -> Self {
         self.retention_duration_days = Some(value.into());
         self
     }
 
-    /// Sets `timezone`.
+    /// Time zone of the user, such as `UTC+08:00`. Can be set only when a yearly, monthly, weekly
+    /// or daily backup is selected.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn timezone(mut self, value: impl Into<String>) -> Self {
         self.timezone = Some(value.into());
         self
     }
 
-    /// Sets `week_backups`.
+    /// Number of weekly backups to keep. These backups do not count toward the maximum number of
+    /// retained backups. Requires `timezone`.
     pub fn week_backups(mut self, value: impl Into<i64>) -> Self {
         self.week_backups = Some(value.into());
         self
     }
 
-    /// Sets `year_backups`.
+    /// Number of yearly backups to keep. These backups do not count toward the maximum number of
+    /// retained backups. Requires `timezone`.
+    ///
+    /// Range: 0 to 100.
     pub fn year_backups(mut self, value: impl Into<i64>) -> Self {
         self.year_backups = Some(value.into());
         self

@@ -2,88 +2,91 @@
 
 use serde::Deserialize;
 
-/// The `OperationLogInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationLogInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `backup_name` JSON property.
+    /// Backup name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
-    /// `process` JSON property.
+    /// Restoration progress, as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process: Option<i64>,
-    /// `status` JSON property.
+    /// Restoration status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `started_at` JSON property.
+    pub status: Option<super::ListOperationLogsByVaultNameRequestStatus>,
+    /// Start time of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<String>,
-    /// `ended_at` JSON property.
+    /// Time the task ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<String>,
-    /// `error_info` JSON property.
+    /// Error information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorInfo>,
 }
 
 impl OperationLogInfo {
-    /// An empty `OperationLogInfo`; set its fields with the setters.
+    /// An empty `OperationLogInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `backup_name`.
+    /// Backup name.
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = Some(value.into());
         self
     }
 
-    /// Sets `process`.
+    /// Restoration progress, as a percentage.
     pub fn process(mut self, value: impl Into<i64>) -> Self {
         self.process = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Restoration status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ListOperationLogsByVaultNameRequestStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `started_at`.
+    /// Start time of the task.
     pub fn started_at(mut self, value: impl Into<String>) -> Self {
         self.started_at = Some(value.into());
         self
     }
 
-    /// Sets `ended_at`.
+    /// Time the task ended.
     pub fn ended_at(mut self, value: impl Into<String>) -> Self {
         self.ended_at = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error information.
     pub fn error_info(mut self, value: impl Into<super::ErrorInfo>) -> Self {
         self.error_info = Some(value.into());
         self

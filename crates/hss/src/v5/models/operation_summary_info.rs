@@ -2,124 +2,166 @@
 
 use serde::Deserialize;
 
-/// The `OperationSummaryInfo` model of the HSS API.
+/// Operation reports.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationSummaryInfo {
-    /// `hss_visit_days` JSON property.
+    /// Number of days the user has visited HSS.
+    ///
+    /// Range: 0 to 365.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hss_visit_days: Option<i64>,
-    /// `workload_beat_rate` JSON property.
+    /// Fraction of users this user beats in the work area shown (vulnerabilities or alarms,
+    /// whichever is higher), from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_beat_rate: Option<f64>,
-    /// `user_name` JSON property.
+    /// User name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `current_month_start` JSON property.
+    /// Timestamp of the start of the current month.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_month_start: Option<i64>,
-    /// `current_month_end` JSON property.
+    /// Timestamp of the end of the current month.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_month_end: Option<i64>,
-    /// `handled_security_event_num` JSON property.
+    /// Number of security events handled.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handled_security_event_num: Option<i64>,
-    /// `total_workload_beat_rate` JSON property.
+    /// Fraction of users whose workload this user exceeds, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_workload_beat_rate: Option<f64>,
-    /// `title` JSON property.
+    /// Title (honor) earned by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// `report_id` JSON property.
+    pub title: Option<super::OperationSummaryInfoTitle>,
+    /// Report ID, as a time string.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<String>,
-    /// `current_month` JSON property.
+    /// Current month, from 1 to 12.
+    ///
+    /// Range: 1 to 12.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_month: Option<i64>,
-    /// `work` JSON property.
+    /// Work area in which the user beats the highest share of users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub work: Option<String>,
-    /// `create_time` JSON property.
+    pub work: Option<super::Work>,
+    /// Time the report was generated, as a Unix timestamp.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 
 impl OperationSummaryInfo {
-    /// An empty `OperationSummaryInfo`; set its fields with the setters.
+    /// An empty `OperationSummaryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `hss_visit_days`.
+    /// Number of days the user has visited HSS.
+    ///
+    /// Range: 0 to 365.
     pub fn hss_visit_days(mut self, value: impl Into<i64>) -> Self {
         self.hss_visit_days = Some(value.into());
         self
     }
 
-    /// Sets `workload_beat_rate`.
+    /// Fraction of users this user beats in the work area shown (vulnerabilities or alarms,
+    /// whichever is higher), from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn workload_beat_rate(mut self, value: impl Into<f64>) -> Self {
         self.workload_beat_rate = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `current_month_start`.
+    /// Timestamp of the start of the current month.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn current_month_start(mut self, value: impl Into<i64>) -> Self {
         self.current_month_start = Some(value.into());
         self
     }
 
-    /// Sets `current_month_end`.
+    /// Timestamp of the end of the current month.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn current_month_end(mut self, value: impl Into<i64>) -> Self {
         self.current_month_end = Some(value.into());
         self
     }
 
-    /// Sets `handled_security_event_num`.
+    /// Number of security events handled.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn handled_security_event_num(mut self, value: impl Into<i64>) -> Self {
         self.handled_security_event_num = Some(value.into());
         self
     }
 
-    /// Sets `total_workload_beat_rate`.
+    /// Fraction of users whose workload this user exceeds, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn total_workload_beat_rate(mut self, value: impl Into<f64>) -> Self {
         self.total_workload_beat_rate = Some(value.into());
         self
     }
 
-    /// Sets `title`.
-    pub fn title(mut self, value: impl Into<String>) -> Self {
+    /// Title (honor) earned by the user.
+    pub fn title(mut self, value: impl Into<super::OperationSummaryInfoTitle>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `report_id`.
+    /// Report ID, as a time string.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
     }
 
-    /// Sets `current_month`.
+    /// Current month, from 1 to 12.
+    ///
+    /// Range: 1 to 12.
     pub fn current_month(mut self, value: impl Into<i64>) -> Self {
         self.current_month = Some(value.into());
         self
     }
 
-    /// Sets `work`.
-    pub fn work(mut self, value: impl Into<String>) -> Self {
+    /// Work area in which the user beats the highest share of users.
+    pub fn work(mut self, value: impl Into<super::Work>) -> Self {
         self.work = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time the report was generated, as a Unix timestamp.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self

@@ -2,70 +2,100 @@
 
 use serde::Deserialize;
 
-/// The `OrganizationNodeResponseInfo` model of the HSS API.
+/// Nodes of the organization tree.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrganizationNodeResponseInfo {
-    /// `parent_id` JSON property.
+    /// ID of the parent node in the organization tree. Usually `0` or empty for the root node.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `id` JSON property.
+    /// Unique ID of the organization tree node, such as a UUID or a number string.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `urn` JSON property.
+    /// URN of the organization node, uniquely identifying the organization resource across
+    /// services, in the format `organizations::{management_account_id}:xxxxx:{org_id}/xxxxxxxx`.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urn: Option<String>,
-    /// `name` JSON property.
+    /// Name of the organization node: an organizational unit name or an account name, depending on
+    /// `org_type`.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `org_type` JSON property.
+    /// Type of the node.
+    ///
+    /// Values: `account`: Account; `unit`: Organizational unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org_type: Option<String>,
-    /// `delegated` JSON property.
+    /// Whether the organization node (organizational unit or account) has been authorized.
+    ///
+    /// Values: `false`: Not authorized; authorize before use; `true`: Authorized; no need to
+    /// authorize again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delegated: Option<bool>,
 }
 
 impl OrganizationNodeResponseInfo {
-    /// An empty `OrganizationNodeResponseInfo`; set its fields with the setters.
+    /// An empty `OrganizationNodeResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent node in the organization tree. Usually `0` or empty for the root node.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// Unique ID of the organization tree node, such as a UUID or a number string.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `urn`.
+    /// URN of the organization node, uniquely identifying the organization resource across
+    /// services, in the format `organizations::{management_account_id}:xxxxx:{org_id}/xxxxxxxx`.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn urn(mut self, value: impl Into<String>) -> Self {
         self.urn = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the organization node: an organizational unit name or an account name, depending on
+    /// `org_type`.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `org_type`.
+    /// Type of the node.
+    ///
+    /// Values: `account`: Account; `unit`: Organizational unit.
     pub fn org_type(mut self, value: impl Into<String>) -> Self {
         self.org_type = Some(value.into());
         self
     }
 
-    /// Sets `delegated`.
+    /// Whether the organization node (organizational unit or account) has been authorized.
+    ///
+    /// Values: `false`: Not authorized; authorize before use; `true`: Authorized; no need to
+    /// authorize again.
     pub fn delegated(mut self, value: impl Into<bool>) -> Self {
         self.delegated = Some(value.into());
         self

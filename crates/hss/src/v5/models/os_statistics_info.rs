@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `OsStatisticsInfo` model of the HSS API.
+/// Operating system statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OsStatisticsInfo {
-    /// `os_name` JSON property.
+    /// Operating system name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
-    /// `number` JSON property.
+    /// Number of hosts running the OS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
 }
 
 impl OsStatisticsInfo {
-    /// An empty `OsStatisticsInfo`; set its fields with the setters.
+    /// An empty `OsStatisticsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
+    /// Operating system type.
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of hosts running the OS.
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.number = Some(value.into());
         self

@@ -2,46 +2,57 @@
 
 use serde::Serialize;
 
-/// The `PluginControlRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PluginControlRequestBody {
-    /// `plugin_code` JSON property. Required.
-    pub plugin_code: String,
-    /// `operate_all` JSON property.
+    /// Plugin code. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_code: Option<String>,
+    /// Whether to operate on all matching plugins. Takes precedence over `host_id_list`: when
+    /// `true`, all are processed even if `host_id_list` is set.
+    ///
+    /// Values: `false`: Start or stop plugins only on the servers in `host_id_list`; `true`: Start
+    /// or stop all matching plugins.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl PluginControlRequestBody {
-    /// A `PluginControlRequestBody` with its required fields; set the others with the setters.
-    pub fn new(plugin_code: impl Into<String>) -> Self {
-        Self {
-            plugin_code: plugin_code.into(),
-            operate_all: None,
-            host_id_list: None,
-        }
+    /// An empty `PluginControlRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `plugin_code`.
+    /// Plugin code. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn plugin_code(mut self, value: impl Into<String>) -> Self {
-        self.plugin_code = value.into();
+        self.plugin_code = Some(value.into());
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether to operate on all matching plugins. Takes precedence over `host_id_list`: when
+    /// `true`, all are processed even if `host_id_list` is set.
+    ///
+    /// Values: `false`: Start or stop plugins only on the servers in `host_id_list`; `true`: Start
+    /// or stop all matching plugins.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -49,5 +60,15 @@ impl PluginControlRequestBody {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.plugin_code.is_none() {
+            return Some("plugin_code".to_owned());
+        }
+        None
     }
 }

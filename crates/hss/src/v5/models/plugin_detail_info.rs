@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `PluginDetailInfo` model of the HSS API.
+/// Plug-in details.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PluginDetailInfo {
-    /// `name` JSON property.
+    /// Plugin name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `id` JSON property.
+    /// Plugin ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `version` JSON property.
+    /// Version of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `agent_version` JSON property.
+    /// Minimum agent version the plug-in supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `arch` JSON property.
+    /// Architecture of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arch: Option<String>,
-    /// `os_type` JSON property.
+    pub arch: Option<super::Arch>,
+    /// Operating system type the plugin supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `version_description` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Description of the plug-in version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_description: Option<String>,
-    /// `size` JSON property.
+    /// Size of the plugin installation package, in MB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
-    /// `cpu_limit` JSON property.
+    /// Share of a single CPU core needed to run the plug-in, as a percentage from 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<i64>,
-    /// `memory_limit` JSON property.
+    /// Memory required to run the plugin, in MB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<i64>,
-    /// `update_time` JSON property.
+    /// Time the plug-in was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
 }
 
 impl PluginDetailInfo {
-    /// An empty `PluginDetailInfo`; set its fields with the setters.
+    /// An empty `PluginDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Plugin name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// Plugin ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the plug-in.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Minimum agent version the plug-in supports.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `arch`.
-    pub fn arch(mut self, value: impl Into<String>) -> Self {
+    /// Architecture of the plug-in.
+    pub fn arch(mut self, value: impl Into<super::Arch>) -> Self {
         self.arch = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type the plugin supports.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `version_description`.
+    /// Description of the plug-in version.
     pub fn version_description(mut self, value: impl Into<String>) -> Self {
         self.version_description = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the plugin installation package, in MB.
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// Share of a single CPU core needed to run the plug-in, as a percentage from 0 to 100.
     pub fn cpu_limit(mut self, value: impl Into<i64>) -> Self {
         self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `memory_limit`.
+    /// Memory required to run the plugin, in MB.
     pub fn memory_limit(mut self, value: impl Into<i64>) -> Self {
         self.memory_limit = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time the plug-in was last updated.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,70 +2,74 @@
 
 use serde::Deserialize;
 
-/// The `PluginInfo` model of the HSS API.
+/// Plug-ins.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PluginInfo {
-    /// `code` JSON property.
+    /// Plug-in code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `name` JSON property.
+    /// Plugin name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `tags` JSON property.
+    /// Tags of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `installed_attachment_num` JSON property.
+    /// Number of hosts with the plugin installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installed_attachment_num: Option<i64>,
-    /// `uninstall_attachment_num` JSON property.
+    /// Number of hosts without the plug-in installed, including hosts where it is not installed,
+    /// being installed, or failed to install.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uninstall_attachment_num: Option<i64>,
-    /// `max_cpu_limit` JSON property.
+    /// Maximum single-core CPU usage required to run plugins of this package type, as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_cpu_limit: Option<i64>,
-    /// `max_memory_limit` JSON property.
+    /// Maximum memory required to run plugins of this package type, in MB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_memory_limit: Option<i64>,
-    /// `max_size` JSON property.
+    /// Maximum plugin size of this package type, in MB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_size: Option<String>,
-    /// `display_mode` JSON property.
+    /// Display mode of the plug-in.
+    ///
+    /// Values: `0`: All plug-in operations are supported; `1`: Installation and uninstallation are
+    /// not supported; `2`: No plug-in operations are supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_mode: Option<i64>,
 }
 
 impl PluginInfo {
-    /// An empty `PluginInfo`; set its fields with the setters.
+    /// An empty `PluginInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Plug-in code.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Plugin name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the plug-in.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the plug-in.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -73,37 +77,41 @@ impl PluginInfo {
         self
     }
 
-    /// Sets `installed_attachment_num`.
+    /// Number of hosts with the plugin installed.
     pub fn installed_attachment_num(mut self, value: impl Into<i64>) -> Self {
         self.installed_attachment_num = Some(value.into());
         self
     }
 
-    /// Sets `uninstall_attachment_num`.
+    /// Number of hosts without the plug-in installed, including hosts where it is not installed,
+    /// being installed, or failed to install.
     pub fn uninstall_attachment_num(mut self, value: impl Into<i64>) -> Self {
         self.uninstall_attachment_num = Some(value.into());
         self
     }
 
-    /// Sets `max_cpu_limit`.
+    /// Maximum single-core CPU usage required to run plugins of this package type, as a percentage.
     pub fn max_cpu_limit(mut self, value: impl Into<i64>) -> Self {
         self.max_cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `max_memory_limit`.
+    /// Maximum memory required to run plugins of this package type, in MB.
     pub fn max_memory_limit(mut self, value: impl Into<i64>) -> Self {
         self.max_memory_limit = Some(value.into());
         self
     }
 
-    /// Sets `max_size`.
+    /// Maximum plugin size of this package type, in MB.
     pub fn max_size(mut self, value: impl Into<String>) -> Self {
         self.max_size = Some(value.into());
         self
     }
 
-    /// Sets `display_mode`.
+    /// Display mode of the plug-in.
+    ///
+    /// Values: `0`: All plug-in operations are supported; `1`: Installation and uninstallation are
+    /// not supported; `2`: No plug-in operations are supported.
     pub fn display_mode(mut self, value: impl Into<i64>) -> Self {
         self.display_mode = Some(value.into());
         self

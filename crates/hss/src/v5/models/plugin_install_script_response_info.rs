@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `PluginInstallScriptResponseInfo` model of the HSS API.
+/// Docker plug-in installation scripts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PluginInstallScriptResponseInfo {
-    /// `package_type` JSON property.
+    /// Type of the installation package.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_type: Option<String>,
-    /// `cmd` JSON property.
+    /// Installation command.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmd: Option<String>,
-    /// `package_download_url` JSON property.
+    /// Download URL of the package.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_download_url: Option<String>,
 }
 
 impl PluginInstallScriptResponseInfo {
-    /// An empty `PluginInstallScriptResponseInfo`; set its fields with the setters.
+    /// An empty `PluginInstallScriptResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `package_type`.
+    /// Type of the installation package.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn package_type(mut self, value: impl Into<String>) -> Self {
         self.package_type = Some(value.into());
         self
     }
 
-    /// Sets `cmd`.
+    /// Installation command.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn cmd(mut self, value: impl Into<String>) -> Self {
         self.cmd = Some(value.into());
         self
     }
 
-    /// Sets `package_download_url`.
+    /// Download URL of the package.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn package_download_url(mut self, value: impl Into<String>) -> Self {
         self.package_download_url = Some(value.into());
         self

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `PluginResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PluginResponseInfo {
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
-    /// `plugin_name` JSON property.
+    /// Plugin name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_name: Option<String>,
-    /// `plugin_version` JSON property.
+    /// Plugin version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_version: Option<String>,
-    /// `plugin_status` JSON property.
+    /// Plugin status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_status: Option<String>,
-    /// `upgrade_status` JSON property.
+    /// Upgrade status of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade_status: Option<String>,
 }
 
 impl PluginResponseInfo {
-    /// An empty `PluginResponseInfo`; set its fields with the setters.
+    /// An empty `PluginResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
+    /// Operating system type.
     pub fn os_type(mut self, value: impl Into<String>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `plugin_name`.
+    /// Plugin name.
     pub fn plugin_name(mut self, value: impl Into<String>) -> Self {
         self.plugin_name = Some(value.into());
         self
     }
 
-    /// Sets `plugin_version`.
+    /// Plugin version.
     pub fn plugin_version(mut self, value: impl Into<String>) -> Self {
         self.plugin_version = Some(value.into());
         self
     }
 
-    /// Sets `plugin_status`.
+    /// Plugin status.
     pub fn plugin_status(mut self, value: impl Into<String>) -> Self {
         self.plugin_status = Some(value.into());
         self
     }
 
-    /// Sets `upgrade_status`.
+    /// Upgrade status of the plug-in.
     pub fn upgrade_status(mut self, value: impl Into<String>) -> Self {
         self.upgrade_status = Some(value.into());
         self

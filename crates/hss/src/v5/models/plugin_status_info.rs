@@ -2,188 +2,219 @@
 
 use serde::Deserialize;
 
-/// The `PluginStatusInfo` model of the HSS API.
+/// Plug-in status records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PluginStatusInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_type` JSON property.
+    /// Type of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_type: Option<String>,
-    /// `private_ip` JSON property.
+    pub host_type: Option<super::ListPluginStatusRequestHostType>,
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `host_status` JSON property.
+    /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `agent_status` JSON property.
+    pub host_status: Option<super::ListPluginStatusRequestHostStatus>,
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `agent_version` JSON property.
+    pub agent_status: Option<super::HostRiskResponseInfoAgentStatus>,
+    /// Agent version.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the server as an asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `os_type` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `os_arch` JSON property.
+    pub os_type: Option<super::PluginStatusInfoOsType>,
+    /// System architecture.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_arch: Option<String>,
-    /// `os_name` JSON property.
+    pub os_arch: Option<super::OsArch>,
+    /// Operating system name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_version: Option<String>,
-    /// `plugin_status` JSON property.
+    pub os_version: Option<super::OsVersion>,
+    /// Plugin status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub plugin_status: Option<String>,
-    /// `plugin_version` JSON property.
+    pub plugin_status: Option<super::PluginStatus>,
+    /// Plugin version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_version: Option<String>,
-    /// `status_detail` JSON property.
+    /// Reason the plug-in operation failed, such as an installation, startup, stop, upgrade or
+    /// uninstallation failure, or the plug-in being offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
-    /// `install_progress` JSON property.
+    /// Plugin installation progress, as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_progress: Option<String>,
-    /// `remaining_time` JSON property.
+    /// Remaining installation time of the plugin, in minutes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_time: Option<String>,
-    /// `protect_status` JSON property.
+    /// Protection status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
 }
 
 impl PluginStatusInfo {
-    /// An empty `PluginStatusInfo`; set its fields with the setters.
+    /// An empty `PluginStatusInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_type`.
-    pub fn host_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the server.
+    pub fn host_type(mut self, value: impl Into<super::ListPluginStatusRequestHostType>) -> Self {
         self.host_type = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the server.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::ListPluginStatusRequestHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::HostRiskResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Agent version.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the server as an asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::PluginStatusInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `os_arch`.
-    pub fn os_arch(mut self, value: impl Into<String>) -> Self {
+    /// System architecture.
+    pub fn os_arch(mut self, value: impl Into<super::OsArch>) -> Self {
         self.os_arch = Some(value.into());
         self
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
-    pub fn os_version(mut self, value: impl Into<String>) -> Self {
+    /// Operating system version.
+    pub fn os_version(mut self, value: impl Into<super::OsVersion>) -> Self {
         self.os_version = Some(value.into());
         self
     }
 
-    /// Sets `plugin_status`.
-    pub fn plugin_status(mut self, value: impl Into<String>) -> Self {
+    /// Plugin status.
+    pub fn plugin_status(mut self, value: impl Into<super::PluginStatus>) -> Self {
         self.plugin_status = Some(value.into());
         self
     }
 
-    /// Sets `plugin_version`.
+    /// Plugin version.
     pub fn plugin_version(mut self, value: impl Into<String>) -> Self {
         self.plugin_version = Some(value.into());
         self
     }
 
-    /// Sets `status_detail`.
+    /// Reason the plug-in operation failed, such as an installation, startup, stop, upgrade or
+    /// uninstallation failure, or the plug-in being offline.
     pub fn status_detail(mut self, value: impl Into<String>) -> Self {
         self.status_detail = Some(value.into());
         self
     }
 
-    /// Sets `install_progress`.
+    /// Plugin installation progress, as a percentage.
     pub fn install_progress(mut self, value: impl Into<String>) -> Self {
         self.install_progress = Some(value.into());
         self
     }
 
-    /// Sets `remaining_time`.
+    /// Remaining installation time of the plugin, in minutes.
     pub fn remaining_time(mut self, value: impl Into<String>) -> Self {
         self.remaining_time = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status of the host.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }

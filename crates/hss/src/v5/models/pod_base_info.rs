@@ -2,161 +2,164 @@
 
 use serde::Deserialize;
 
-/// The `PodBaseInfo` model of the HSS API.
+/// Pods.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PodBaseInfo {
-    /// `pod_name` JSON property.
+    /// Pod name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Namespace name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster the resource belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `node_name` JSON property.
+    /// Name of the node the pod runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_name: Option<String>,
-    /// `cpu` JSON property.
+    /// CPU usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
-    /// `memory` JSON property.
+    /// Memory usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    /// `cpu_limit` JSON property.
+    /// CPU limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<String>,
-    /// `memory_limit` JSON property.
+    /// Memory limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<String>,
-    /// `node_ip` JSON property.
+    /// IP address of the node the pod runs on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node_ip: Option<String>,
-    /// `pod_ip` JSON property.
+    /// Pod IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
-    /// `status` JSON property.
+    /// Pod status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `create_time` JSON property.
+    pub status: Option<super::PodBaseInfoStatus>,
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `region_id` JSON property.
+    /// Region ID, such as `cn-north-4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<super::ClusterItemResponseInfoClusterType>,
 }
 
 impl PodBaseInfo {
-    /// An empty `PodBaseInfo`; set its fields with the setters.
+    /// An empty `PodBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Namespace name.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `node_name`.
+    /// Name of the node the pod runs on.
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.node_name = Some(value.into());
         self
     }
 
-    /// Sets `cpu`.
+    /// CPU usage.
     pub fn cpu(mut self, value: impl Into<String>) -> Self {
         self.cpu = Some(value.into());
         self
     }
 
-    /// Sets `memory`.
+    /// Memory usage.
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.memory = Some(value.into());
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// CPU limit.
     pub fn cpu_limit(mut self, value: impl Into<String>) -> Self {
         self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `memory_limit`.
+    /// Memory limit.
     pub fn memory_limit(mut self, value: impl Into<String>) -> Self {
         self.memory_limit = Some(value.into());
         self
     }
 
-    /// Sets `node_ip`.
+    /// IP address of the node the pod runs on.
     pub fn node_ip(mut self, value: impl Into<String>) -> Self {
         self.node_ip = Some(value.into());
         self
     }
 
-    /// Sets `pod_ip`.
+    /// Pod IP address.
     pub fn pod_ip(mut self, value: impl Into<String>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Pod status.
+    pub fn status(mut self, value: impl Into<super::PodBaseInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `region_id`.
+    /// Region ID, such as `cn-north-4`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterItemResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

@@ -2,72 +2,95 @@
 
 use serde::Serialize;
 
-/// The `PolicyContent` model of the HSS API.
+/// Policy content.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PolicyContent {
-    /// `enable_image_startup` JSON property. Required.
-    pub enable_image_startup: bool,
-    /// `policy_type` JSON property. Required.
-    pub policy_type: String,
-    /// `severity` JSON property. Required.
-    pub severity: i64,
-    /// `risky_item` JSON property. Required.
-    pub risky_item: Vec<String>,
-    /// `action` JSON property. Required.
-    pub action: i64,
+    /// Whether unscanned images are allowed to start. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_image_startup: Option<bool>,
+    /// Alarm policy type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_type: Option<super::PolicyContentPolicyType>,
+    /// Risk level. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<i64>,
+    /// Risky items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risky_item: Option<Vec<String>>,
+    /// Protection action. Required.
+    ///
+    /// Values: `0`: Alarm; `1`: Block; `2`: Allow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<i64>,
 }
 
 impl PolicyContent {
-    /// A `PolicyContent` with its required fields; set the others with the setters.
-    pub fn new(
-        enable_image_startup: impl Into<bool>,
-        policy_type: impl Into<String>,
-        severity: impl Into<i64>,
-        risky_item: impl Into<Vec<String>>,
-        action: impl Into<i64>,
-    ) -> Self {
-        Self {
-            enable_image_startup: enable_image_startup.into(),
-            policy_type: policy_type.into(),
-            severity: severity.into(),
-            risky_item: risky_item.into(),
-            action: action.into(),
-        }
+    /// An empty `PolicyContent`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enable_image_startup`.
+    /// Whether unscanned images are allowed to start. Required.
     pub fn enable_image_startup(mut self, value: impl Into<bool>) -> Self {
-        self.enable_image_startup = value.into();
+        self.enable_image_startup = Some(value.into());
         self
     }
 
-    /// Sets `policy_type`.
-    pub fn policy_type(mut self, value: impl Into<String>) -> Self {
-        self.policy_type = value.into();
+    /// Alarm policy type. Required.
+    pub fn policy_type(mut self, value: impl Into<super::PolicyContentPolicyType>) -> Self {
+        self.policy_type = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Risk level. Required.
     pub fn severity(mut self, value: impl Into<i64>) -> Self {
-        self.severity = value.into();
+        self.severity = Some(value.into());
         self
     }
 
-    /// Sets `risky_item`.
+    /// Risky items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn risky_item(mut self, value: impl Into<String>) -> Self {
-        self.risky_item.push(value.into());
+        self.risky_item
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Protection action. Required.
+    ///
+    /// Values: `0`: Alarm; `1`: Block; `2`: Allow.
     pub fn action(mut self, value: impl Into<i64>) -> Self {
-        self.action = value.into();
+        self.action = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enable_image_startup.is_none() {
+            return Some("enable_image_startup".to_owned());
+        }
+        if self.policy_type.is_none() {
+            return Some("policy_type".to_owned());
+        }
+        if self.severity.is_none() {
+            return Some("severity".to_owned());
+        }
+        if self.risky_item.is_none() {
+            return Some("risky_item".to_owned());
+        }
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `PolicyDetailsPortList` model of the HSS API.
+/// Ports and protocols.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyDetailsPortList {
-    /// `port` JSON property.
+    /// Port number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `protocol` JSON property.
+    /// Protocol type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
 }
 
 impl PolicyDetailsPortList {
-    /// An empty `PolicyDetailsPortList`; set its fields with the setters.
+    /// An empty `PolicyDetailsPortList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `port`.
+    /// Port number.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
+    /// Protocol type.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self

@@ -2,98 +2,127 @@
 
 use serde::Deserialize;
 
-/// The `PolicyGroupResponseInfo` model of the HSS API.
+/// Policy groups.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyGroupResponseInfo {
-    /// `group_name` JSON property.
+    /// Name of the policy group.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `group_id` JSON property.
+    /// ID of the policy group.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `description` JSON property.
+    /// Description of the policy group.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `host_num` JSON property.
+    /// Number of associated servers.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `default_group` JSON property.
+    /// Whether this is the default policy group.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group: Option<bool>,
-    /// `deletable` JSON property.
+    /// Whether the policy group can be deleted. Only possible when `default_group` is `false` and
+    /// `host_num` is `0`.
+    ///
+    /// Values: `false`: Cannot be deleted; `true`: Can be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletable: Option<bool>,
-    /// `support_os` JSON property.
+    /// Operating system type the policy supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_os: Option<String>,
-    /// `support_version` JSON property.
+    pub support_os: Option<super::SupportOs>,
+    /// HSS edition the policy group supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_version: Option<String>,
-    /// `protect_mode` JSON property.
+    pub support_version: Option<super::SupportVersion>,
+    /// Protection mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<String>,
+    pub protect_mode: Option<super::ChangePolicyGroupRequestInfoProtectMode>,
 }
 
 impl PolicyGroupResponseInfo {
-    /// An empty `PolicyGroupResponseInfo`; set its fields with the setters.
+    /// An empty `PolicyGroupResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `group_name`.
+    /// Name of the policy group.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the policy group.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of associated servers.
+    ///
+    /// Range: 0 to 1000000.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `default_group`.
+    /// Whether this is the default policy group.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn default_group(mut self, value: impl Into<bool>) -> Self {
         self.default_group = Some(value.into());
         self
     }
 
-    /// Sets `deletable`.
+    /// Whether the policy group can be deleted. Only possible when `default_group` is `false` and
+    /// `host_num` is `0`.
+    ///
+    /// Values: `false`: Cannot be deleted; `true`: Can be deleted.
     pub fn deletable(mut self, value: impl Into<bool>) -> Self {
         self.deletable = Some(value.into());
         self
     }
 
-    /// Sets `support_os`.
-    pub fn support_os(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type the policy supports.
+    pub fn support_os(mut self, value: impl Into<super::SupportOs>) -> Self {
         self.support_os = Some(value.into());
         self
     }
 
-    /// Sets `support_version`.
-    pub fn support_version(mut self, value: impl Into<String>) -> Self {
+    /// HSS edition the policy group supports.
+    pub fn support_version(mut self, value: impl Into<super::SupportVersion>) -> Self {
         self.support_version = Some(value.into());
         self
     }
 
-    /// Sets `protect_mode`.
-    pub fn protect_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection mode.
+    pub fn protect_mode(
+        mut self,
+        value: impl Into<super::ChangePolicyGroupRequestInfoProtectMode>,
+    ) -> Self {
         self.protect_mode = Some(value.into());
         self
     }

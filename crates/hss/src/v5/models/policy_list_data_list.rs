@@ -2,67 +2,71 @@
 
 use serde::Deserialize;
 
-/// The `PolicyListDataList` model of the HSS API.
+/// Policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyListDataList {
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `host_num` JSON property.
+    /// Total number of hosts using the policy.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `is_default` JSON property.
+    /// Whether the policy is the default one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// `port_list` JSON property.
+    /// Ports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_list: Option<Vec<i64>>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `status` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Protection status of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<super::PolicyListDataListStatus>,
 }
 
 impl PolicyListDataList {
-    /// An empty `PolicyListDataList`; set its fields with the setters.
+    /// An empty `PolicyListDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Total number of hosts using the policy.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `is_default`.
+    /// Whether the policy is the default one.
     pub fn is_default(mut self, value: impl Into<bool>) -> Self {
         self.is_default = Some(value.into());
         self
     }
 
-    /// Sets `port_list`.
+    /// Ports.
     ///
     /// Appends one item; call again for more.
     pub fn port_list(mut self, value: impl Into<i64>) -> Self {
@@ -72,14 +76,14 @@ impl PolicyListDataList {
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status of the policy.
+    pub fn status(mut self, value: impl Into<super::PolicyListDataListStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -2,76 +2,95 @@
 
 use serde::Serialize;
 
-/// The `PolicyProtectScope` model of the HSS API.
+/// Protected resources.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PolicyProtectScope {
-    /// `cluster_name` JSON property. Required.
-    pub cluster_name: String,
-    /// `cluster_id` JSON property. Required.
-    pub cluster_id: String,
-    /// `images` JSON property. Required.
-    pub images: Vec<String>,
-    /// `namespaces` JSON property. Required.
-    pub namespaces: Vec<String>,
-    /// `labels` JSON property. Required.
-    pub labels: Vec<String>,
+    /// Cluster name. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// Cluster ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// Protected images. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<String>>,
+    /// Protected namespaces. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespaces: Option<Vec<String>>,
+    /// Protected labels. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
 }
 
 impl PolicyProtectScope {
-    /// A `PolicyProtectScope` with its required fields; set the others with the setters.
-    pub fn new(
-        cluster_name: impl Into<String>,
-        cluster_id: impl Into<String>,
-        images: impl Into<Vec<String>>,
-        namespaces: impl Into<Vec<String>>,
-        labels: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            cluster_id: cluster_id.into(),
-            images: images.into(),
-            namespaces: namespaces.into(),
-            labels: labels.into(),
-        }
+    /// An empty `PolicyProtectScope`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name. Required.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
-        self.cluster_name = value.into();
+        self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID. Required.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cluster_id = value.into();
+        self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `images`.
+    /// Protected images. Required.
     ///
     /// Appends one item; call again for more.
     pub fn images(mut self, value: impl Into<String>) -> Self {
-        self.images.push(value.into());
+        self.images.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `namespaces`.
+    /// Protected namespaces. Required.
     ///
     /// Appends one item; call again for more.
     pub fn namespaces(mut self, value: impl Into<String>) -> Self {
-        self.namespaces.push(value.into());
+        self.namespaces
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `labels`.
+    /// Protected labels. Required.
     ///
     /// Appends one item; call again for more.
     pub fn labels(mut self, value: impl Into<String>) -> Self {
-        self.labels.push(value.into());
+        self.labels.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.cluster_name.is_none() {
+            return Some("cluster_name".to_owned());
+        }
+        if self.cluster_id.is_none() {
+            return Some("cluster_id".to_owned());
+        }
+        if self.images.is_none() {
+            return Some("images".to_owned());
+        }
+        if self.namespaces.is_none() {
+            return Some("namespaces".to_owned());
+        }
+        if self.labels.is_none() {
+            return Some("labels".to_owned());
+        }
+        None
     }
 }

@@ -2,37 +2,58 @@
 
 use serde::Serialize;
 
-/// The `PolicySwitchRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PolicySwitchRequestInfo {
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `enable` JSON property. Required.
-    pub enable: bool,
+    /// Policy name. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<super::PolicySwitchRequestInfoPolicyName>,
+    /// Whether the master switch of the policy is on. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
 }
 
 impl PolicySwitchRequestInfo {
-    /// A `PolicySwitchRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(policy_name: impl Into<String>, enable: impl Into<bool>) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            enable: enable.into(),
-        }
+    /// An empty `PolicySwitchRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_name`.
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+    /// Policy name. Required. Required.
+    pub fn policy_name(
+        mut self,
+        value: impl Into<super::PolicySwitchRequestInfoPolicyName>,
+    ) -> Self {
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `enable`.
+    /// Whether the master switch of the policy is on. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn enable(mut self, value: impl Into<bool>) -> Self {
-        self.enable = value.into();
+        self.enable = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.enable.is_none() {
+            return Some("enable".to_owned());
+        }
+        None
     }
 }

@@ -2,88 +2,120 @@
 
 use serde::Deserialize;
 
-/// The `PolicyTemplateInfo` model of the HSS API.
+/// Policy templates.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyTemplateInfo {
-    /// `id` JSON property.
+    /// Template ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `template_name` JSON property.
+    /// Name of the policy template.
+    ///
+    /// Length: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
-    /// `template_type` JSON property.
+    /// Type of the policy template.
+    ///
+    /// Length: 1 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
-    /// `description` JSON property.
+    /// Description.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `target_kind` JSON property.
+    /// Resource types the policy template applies to, separated by semicolons.
+    ///
+    /// Length: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_kind: Option<String>,
-    /// `tag` JSON property.
+    /// Tag of the policy template.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `level` JSON property.
+    /// Recommendation level.
+    ///
+    /// Length: 1 to 6 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    /// `constraint_template` JSON property.
+    /// Content of the policy template.
+    ///
+    /// Length: 1 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub constraint_template: Option<String>,
 }
 
 impl PolicyTemplateInfo {
-    /// An empty `PolicyTemplateInfo`; set its fields with the setters.
+    /// An empty `PolicyTemplateInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Template ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `template_name`.
+    /// Name of the policy template.
+    ///
+    /// Length: 1 to 255 characters.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.template_name = Some(value.into());
         self
     }
 
-    /// Sets `template_type`.
+    /// Type of the policy template.
+    ///
+    /// Length: 1 to 16 characters.
     pub fn template_type(mut self, value: impl Into<String>) -> Self {
         self.template_type = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `target_kind`.
+    /// Resource types the policy template applies to, separated by semicolons.
+    ///
+    /// Length: 1 to 255 characters.
     pub fn target_kind(mut self, value: impl Into<String>) -> Self {
         self.target_kind = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Tag of the policy template.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `level`.
+    /// Recommendation level.
+    ///
+    /// Length: 1 to 6 characters.
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
 
-    /// Sets `constraint_template`.
+    /// Content of the policy template.
+    ///
+    /// Length: 1 to 65535 characters.
     pub fn constraint_template(mut self, value: impl Into<String>) -> Self {
         self.constraint_template = Some(value.into());
         self

@@ -2,97 +2,125 @@
 
 use serde::Deserialize;
 
-/// The `PortResponseInfo` model of the HSS API.
+/// Ports.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PortResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `laddr` JSON property.
+    /// Listening IP address.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub laddr: Option<String>,
-    /// `status` JSON property.
+    /// Port status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `port` JSON property.
+    pub status: Option<super::PortResponseInfoStatus>,
+    /// Port number.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `pid` JSON property.
+    pub r#type: Option<super::ListPortsRequestType>,
+    /// Process ID.
+    ///
+    /// Range: 1 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `path` JSON property.
+    /// Path of the process executable.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
 }
 
 impl PortResponseInfo {
-    /// An empty `PortResponseInfo`; set its fields with the setters.
+    /// An empty `PortResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `laddr`.
+    /// Listening IP address.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn laddr(mut self, value: impl Into<String>) -> Self {
         self.laddr = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Port status.
+    pub fn status(mut self, value: impl Into<super::PortResponseInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `port`.
+    /// Port number.
+    ///
+    /// Range: 0 to 65535.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the port.
+    pub fn r#type(mut self, value: impl Into<super::ListPortsRequestType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID.
+    ///
+    /// Range: 1 to 65535.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the process executable.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self

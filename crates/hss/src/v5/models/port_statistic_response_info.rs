@@ -2,53 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `PortStatisticResponseInfo` model of the HSS API.
+/// Open port statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PortStatisticResponseInfo {
-    /// `port` JSON property.
+    /// Port number.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `num` JSON property.
+    pub r#type: Option<super::PortStatisticResponseInfoType>,
+    /// Number of ports.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
-    /// `status` JSON property.
+    /// Danger type of the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<super::ListPortStatisticsRequestStatus>,
 }
 
 impl PortStatisticResponseInfo {
-    /// An empty `PortStatisticResponseInfo`; set its fields with the setters.
+    /// An empty `PortStatisticResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `port`.
+    /// Port number.
+    ///
+    /// Range: 0 to 65535.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the port.
+    pub fn r#type(mut self, value: impl Into<super::PortStatisticResponseInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Number of ports.
+    ///
+    /// Range: 0 to 65535.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Danger type of the port.
+    pub fn status(mut self, value: impl Into<super::ListPortStatisticsRequestStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -2,70 +2,97 @@
 
 use serde::Serialize;
 
-/// The `PortStatusRequestInfo` model of the HSS API.
+/// Host information.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PortStatusRequestInfo {
-    /// `agent_id` JSON property. Required.
-    pub agent_id: String,
-    /// `port` JSON property. Required.
-    pub port: i64,
-    /// `port_type` JSON property. Required.
-    pub port_type: String,
-    /// `container_id` JSON property.
+    /// Agent ID. Required.
+    ///
+    /// Length: 0 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// Local port number. Required.
+    ///
+    /// Range: 0 to 2147483647.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<i64>,
+    /// Port type (protocol). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port_type: Option<String>,
+    /// Container ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
 }
 
 impl PortStatusRequestInfo {
-    /// A `PortStatusRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        agent_id: impl Into<String>,
-        port: impl Into<i64>,
-        port_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            agent_id: agent_id.into(),
-            port: port.into(),
-            port_type: port_type.into(),
-            container_id: None,
-            host_id: None,
-        }
+    /// An empty `PortStatusRequestInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID. Required.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
-        self.agent_id = value.into();
+        self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `port`.
+    /// Local port number. Required.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
-        self.port = value.into();
+        self.port = Some(value.into());
         self
     }
 
-    /// Sets `port_type`.
+    /// Port type (protocol). Required.
     pub fn port_type(mut self, value: impl Into<String>) -> Self {
-        self.port_type = value.into();
+        self.port_type = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.agent_id.is_none() {
+            return Some("agent_id".to_owned());
+        }
+        if self.port.is_none() {
+            return Some("port".to_owned());
+        }
+        if self.port_type.is_none() {
+            return Some("port_type".to_owned());
+        }
+        None
     }
 }

@@ -2,223 +2,229 @@
 
 use serde::Deserialize;
 
-/// The `PrivateImageRepositoryInfo` model of the HSS API.
+/// Images in the SWR repository.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PrivateImageRepositoryInfo {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_digest` JSON property.
+    /// Image digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `latest_version` JSON property.
+    pub image_type: Option<super::PrivateImageRepositoryInfoImageType>,
+    /// Whether the version is the latest one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
-    /// `scan_status` JSON property.
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `scan_failed_desc` JSON property.
+    pub scan_status: Option<super::AssociateImagesScanStatus>,
+    /// Reason why the scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_failed_desc: Option<String>,
-    /// `image_size` JSON property.
+    pub scan_failed_desc: Option<super::PrivateImageRepositoryInfoScanFailedDesc>,
+    /// Image size, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `latest_update_time` JSON property.
+    /// Time the image version was last updated, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_update_time: Option<i64>,
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `vul_num` JSON property.
+    /// Number of vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `unsafe_setting_num` JSON property.
+    /// Number of failed baseline check items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_setting_num: Option<i64>,
-    /// `malicious_file_num` JSON property.
+    /// Number of malicious files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malicious_file_num: Option<i64>,
-    /// `domain_name` JSON property.
+    /// Owner of the image. Applies to shared images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `shared_status` JSON property.
+    /// Status of the shared image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_status: Option<String>,
-    /// `scannable` JSON property.
+    pub shared_status: Option<super::SharedStatus>,
+    /// Whether the image can be scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scannable: Option<bool>,
-    /// `instance_name` JSON property.
+    /// Name of the enterprise image instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// `instance_id` JSON property.
+    /// ID of the Enterprise Edition image instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `instance_url` JSON property.
+    /// URL of the enterprise image instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_url: Option<String>,
-    /// `association_images` JSON property.
+    /// Images associated through a multi-architecture manifest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub association_images: Option<Vec<super::AssociateImages>>,
 }
 
 impl PrivateImageRepositoryInfo {
-    /// An empty `PrivateImageRepositoryInfo`; set its fields with the setters.
+    /// An empty `PrivateImageRepositoryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// Image digest.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::PrivateImageRepositoryInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `latest_version`.
+    /// Whether the version is the latest one.
     pub fn latest_version(mut self, value: impl Into<bool>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(mut self, value: impl Into<super::AssociateImagesScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `scan_failed_desc`.
-    pub fn scan_failed_desc(mut self, value: impl Into<String>) -> Self {
+    /// Reason why the scan failed.
+    pub fn scan_failed_desc(
+        mut self,
+        value: impl Into<super::PrivateImageRepositoryInfoScanFailedDesc>,
+    ) -> Self {
         self.scan_failed_desc = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `latest_update_time`.
+    /// Time the image version was last updated, Unix time in milliseconds.
     pub fn latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Number of vulnerabilities.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `unsafe_setting_num`.
+    /// Number of failed baseline check items.
     pub fn unsafe_setting_num(mut self, value: impl Into<i64>) -> Self {
         self.unsafe_setting_num = Some(value.into());
         self
     }
 
-    /// Sets `malicious_file_num`.
+    /// Number of malicious files.
     pub fn malicious_file_num(mut self, value: impl Into<i64>) -> Self {
         self.malicious_file_num = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Owner of the image. Applies to shared images.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `shared_status`.
-    pub fn shared_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the shared image.
+    pub fn shared_status(mut self, value: impl Into<super::SharedStatus>) -> Self {
         self.shared_status = Some(value.into());
         self
     }
 
-    /// Sets `scannable`.
+    /// Whether the image can be scanned.
     pub fn scannable(mut self, value: impl Into<bool>) -> Self {
         self.scannable = Some(value.into());
         self
     }
 
-    /// Sets `instance_name`.
+    /// Name of the enterprise image instance.
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// ID of the Enterprise Edition image instance.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `instance_url`.
+    /// URL of the enterprise image instance.
     pub fn instance_url(mut self, value: impl Into<String>) -> Self {
         self.instance_url = Some(value.into());
         self
     }
 
-    /// Sets `association_images`.
+    /// Images associated through a multi-architecture manifest.
     ///
     /// Appends one item; call again for more.
     pub fn association_images(mut self, value: impl Into<super::AssociateImages>) -> Self {

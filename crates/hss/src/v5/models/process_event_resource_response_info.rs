@@ -2,295 +2,393 @@
 
 use serde::Deserialize;
 
-/// The `ProcessEventResourceResponseInfo` model of the HSS API.
+/// Resource information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessEventResourceResponseInfo {
-    /// `domain_id` JSON property.
+    /// ID of the tenant account.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `project_id` JSON property.
+    /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `enterprise_project_id` JSON property.
+    /// ID of the enterprise project the host belongs to; `0` is the default enterprise project and
+    /// `all_granted_eps` queries hosts in all enterprise projects. If you have permissions for only
+    /// one enterprise project, pass its ID, or the request fails for lack of permissions. Needed
+    /// only when the enterprise project feature is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
-    /// `region_name` JSON property.
+    /// Region ID, such as `cn-north-4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
-    /// `vpc_id` JSON property.
+    /// ID of the VPC.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `cloud_id` JSON property.
+    /// ID of the cloud server.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_id: Option<String>,
-    /// `vm_name` JSON property.
+    /// Name of the virtual machine.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_name: Option<String>,
-    /// `vm_uuid` JSON property.
+    /// UUID of the virtual machine.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vm_uuid: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `host_attr` JSON property.
+    /// Host attributes.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_attr: Option<String>,
-    /// `service` JSON property.
+    /// Business service.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
-    /// `micro_service` JSON property.
+    /// Microservice.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub micro_service: Option<String>,
-    /// `sys_arch` JSON property.
+    /// CPU architecture of the system.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_arch: Option<String>,
-    /// `os_bit` JSON property.
+    /// Bitness of the operating system.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_bit: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `os_name` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `pod_uid` JSON property.
+    /// Pod UID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_uid: Option<String>,
-    /// `pod_name` JSON property.
+    /// Pod name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `container_status` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_status: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    /// `agent_version` JSON property.
+    /// Agent version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
 }
 
 impl ProcessEventResourceResponseInfo {
-    /// An empty `ProcessEventResourceResponseInfo`; set its fields with the setters.
+    /// An empty `ProcessEventResourceResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant account.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// Project ID.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_id`.
+    /// ID of the enterprise project the host belongs to; `0` is the default enterprise project and
+    /// `all_granted_eps` queries hosts in all enterprise projects. If you have permissions for only
+    /// one enterprise project, pass its ID, or the request fails for lack of permissions. Needed
+    /// only when the enterprise project feature is enabled.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
 
-    /// Sets `region_name`.
+    /// Region ID, such as `cn-north-4`.
     pub fn region_name(mut self, value: impl Into<String>) -> Self {
         self.region_name = Some(value.into());
         self
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the VPC.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
 
-    /// Sets `cloud_id`.
+    /// ID of the cloud server.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn cloud_id(mut self, value: impl Into<String>) -> Self {
         self.cloud_id = Some(value.into());
         self
     }
 
-    /// Sets `vm_name`.
+    /// Name of the virtual machine.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn vm_name(mut self, value: impl Into<String>) -> Self {
         self.vm_name = Some(value.into());
         self
     }
 
-    /// Sets `vm_uuid`.
+    /// UUID of the virtual machine.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn vm_uuid(mut self, value: impl Into<String>) -> Self {
         self.vm_uuid = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `host_attr`.
+    /// Host attributes.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_attr(mut self, value: impl Into<String>) -> Self {
         self.host_attr = Some(value.into());
         self
     }
 
-    /// Sets `service`.
+    /// Business service.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn service(mut self, value: impl Into<String>) -> Self {
         self.service = Some(value.into());
         self
     }
 
-    /// Sets `micro_service`.
+    /// Microservice.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn micro_service(mut self, value: impl Into<String>) -> Self {
         self.micro_service = Some(value.into());
         self
     }
 
-    /// Sets `sys_arch`.
+    /// CPU architecture of the system.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn sys_arch(mut self, value: impl Into<String>) -> Self {
         self.sys_arch = Some(value.into());
         self
     }
 
-    /// Sets `os_bit`.
+    /// Bitness of the operating system.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn os_bit(mut self, value: impl Into<String>) -> Self {
         self.os_bit = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `pod_uid`.
+    /// Pod UID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn pod_uid(mut self, value: impl Into<String>) -> Self {
         self.pod_uid = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `container_status`.
+    /// Container status.
     pub fn container_status(mut self, value: impl Into<String>) -> Self {
         self.container_status = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Agent version.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self

@@ -2,170 +2,170 @@
 
 use serde::Deserialize;
 
-/// The `ProcessForensicInfo` model of the HSS API.
+/// Process chain forensic information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessForensicInfo {
-    /// `process_name` JSON property.
+    /// Process name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_name: Option<String>,
-    /// `process_path` JSON property.
+    /// File path of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_path: Option<String>,
-    /// `process_pid` JSON property.
+    /// Process ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_pid: Option<i64>,
-    /// `process_uid` JSON property.
+    /// User ID of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_uid: Option<i64>,
-    /// `process_gid` JSON property.
+    /// Group ID of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_gid: Option<i64>,
-    /// `process_egid` JSON property.
+    /// Effective group ID of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_egid: Option<i64>,
-    /// `process_euid` JSON property.
+    /// Effective user ID of the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_euid: Option<i64>,
-    /// `process_username` JSON property.
+    /// Name of the user running the process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_username: Option<String>,
-    /// `process_cmdline` JSON property.
+    /// Command line of the process file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_cmdline: Option<String>,
-    /// `process_start_time` JSON property.
+    /// Start time of the process, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_start_time: Option<i64>,
-    /// `process_file_hash` JSON property.
+    /// Hash of the process file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_file_hash: Option<String>,
-    /// `ancestor_process_pid` JSON property.
+    /// ID of the grandparent process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ancestor_process_pid: Option<i64>,
-    /// `ancestor_process_cmdline` JSON property.
+    /// Command line of the grandparent process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ancestor_process_cmdline: Option<String>,
-    /// `ancestor_process_path` JSON property.
+    /// File path of the grandparent process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ancestor_process_path: Option<String>,
-    /// `session_id` JSON property.
+    /// Session ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<i64>,
-    /// `event_num` JSON property.
+    /// Number of threat events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_num: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub r#type: Option<super::ProcessForensicInfoType>,
 }
 
 impl ProcessForensicInfo {
-    /// An empty `ProcessForensicInfo`; set its fields with the setters.
+    /// An empty `ProcessForensicInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `process_name`.
+    /// Process name.
     pub fn process_name(mut self, value: impl Into<String>) -> Self {
         self.process_name = Some(value.into());
         self
     }
 
-    /// Sets `process_path`.
+    /// File path of the process.
     pub fn process_path(mut self, value: impl Into<String>) -> Self {
         self.process_path = Some(value.into());
         self
     }
 
-    /// Sets `process_pid`.
+    /// Process ID.
     pub fn process_pid(mut self, value: impl Into<i64>) -> Self {
         self.process_pid = Some(value.into());
         self
     }
 
-    /// Sets `process_uid`.
+    /// User ID of the process.
     pub fn process_uid(mut self, value: impl Into<i64>) -> Self {
         self.process_uid = Some(value.into());
         self
     }
 
-    /// Sets `process_gid`.
+    /// Group ID of the process.
     pub fn process_gid(mut self, value: impl Into<i64>) -> Self {
         self.process_gid = Some(value.into());
         self
     }
 
-    /// Sets `process_egid`.
+    /// Effective group ID of the process.
     pub fn process_egid(mut self, value: impl Into<i64>) -> Self {
         self.process_egid = Some(value.into());
         self
     }
 
-    /// Sets `process_euid`.
+    /// Effective user ID of the process.
     pub fn process_euid(mut self, value: impl Into<i64>) -> Self {
         self.process_euid = Some(value.into());
         self
     }
 
-    /// Sets `process_username`.
+    /// Name of the user running the process.
     pub fn process_username(mut self, value: impl Into<String>) -> Self {
         self.process_username = Some(value.into());
         self
     }
 
-    /// Sets `process_cmdline`.
+    /// Command line of the process file.
     pub fn process_cmdline(mut self, value: impl Into<String>) -> Self {
         self.process_cmdline = Some(value.into());
         self
     }
 
-    /// Sets `process_start_time`.
+    /// Start time of the process, Unix time in milliseconds.
     pub fn process_start_time(mut self, value: impl Into<i64>) -> Self {
         self.process_start_time = Some(value.into());
         self
     }
 
-    /// Sets `process_file_hash`.
+    /// Hash of the process file.
     pub fn process_file_hash(mut self, value: impl Into<String>) -> Self {
         self.process_file_hash = Some(value.into());
         self
     }
 
-    /// Sets `ancestor_process_pid`.
+    /// ID of the grandparent process.
     pub fn ancestor_process_pid(mut self, value: impl Into<i64>) -> Self {
         self.ancestor_process_pid = Some(value.into());
         self
     }
 
-    /// Sets `ancestor_process_cmdline`.
+    /// Command line of the grandparent process.
     pub fn ancestor_process_cmdline(mut self, value: impl Into<String>) -> Self {
         self.ancestor_process_cmdline = Some(value.into());
         self
     }
 
-    /// Sets `ancestor_process_path`.
+    /// File path of the grandparent process.
     pub fn ancestor_process_path(mut self, value: impl Into<String>) -> Self {
         self.ancestor_process_path = Some(value.into());
         self
     }
 
-    /// Sets `session_id`.
+    /// Session ID.
     pub fn session_id(mut self, value: impl Into<i64>) -> Self {
         self.session_id = Some(value.into());
         self
     }
 
-    /// Sets `event_num`.
+    /// Number of threat events.
     pub fn event_num(mut self, value: impl Into<i64>) -> Self {
         self.event_num = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the node.
+    pub fn r#type(mut self, value: impl Into<super::ProcessForensicInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }

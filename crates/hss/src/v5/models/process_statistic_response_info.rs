@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `ProcessStatisticResponseInfo` model of the HSS API.
+/// Process statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessStatisticResponseInfo {
-    /// `path` JSON property.
+    /// Path of the process executable.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `num` JSON property.
+    /// Number of processes.
+    ///
+    /// Range: 0 to 10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl ProcessStatisticResponseInfo {
-    /// An empty `ProcessStatisticResponseInfo`; set its fields with the setters.
+    /// An empty `ProcessStatisticResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `path`.
+    /// Path of the process executable.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Number of processes.
+    ///
+    /// Range: 0 to 10000.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

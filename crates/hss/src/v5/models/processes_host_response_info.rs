@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `ProcessesHostResponseInfo` model of the HSS API.
+/// Host statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessesHostResponseInfo {
-    /// `hash` JSON property.
+    /// SHA-256 hash of the file at `path`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `launch_params` JSON property.
+    /// Launch parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_params: Option<String>,
-    /// `launch_time` JSON property.
+    /// Launch time, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub launch_time: Option<i64>,
-    /// `process_path` JSON property.
+    /// Path of the process executable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_path: Option<String>,
-    /// `process_pid` JSON property.
+    /// Process ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_pid: Option<i64>,
-    /// `run_permission` JSON property.
+    /// File permissions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_permission: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
 
 impl ProcessesHostResponseInfo {
-    /// An empty `ProcessesHostResponseInfo`; set its fields with the setters.
+    /// An empty `ProcessesHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `hash`.
+    /// SHA-256 hash of the file at `path`.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `launch_params`.
+    /// Launch parameters.
     pub fn launch_params(mut self, value: impl Into<String>) -> Self {
         self.launch_params = Some(value.into());
         self
     }
 
-    /// Sets `launch_time`.
+    /// Launch time, Unix time in milliseconds.
     pub fn launch_time(mut self, value: impl Into<i64>) -> Self {
         self.launch_time = Some(value.into());
         self
     }
 
-    /// Sets `process_path`.
+    /// Path of the process executable.
     pub fn process_path(mut self, value: impl Into<String>) -> Self {
         self.process_path = Some(value.into());
         self
     }
 
-    /// Sets `process_pid`.
+    /// Process ID.
     pub fn process_pid(mut self, value: impl Into<i64>) -> Self {
         self.process_pid = Some(value.into());
         self
     }
 
-    /// Sets `run_permission`.
+    /// File permissions.
     pub fn run_permission(mut self, value: impl Into<String>) -> Self {
         self.run_permission = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self

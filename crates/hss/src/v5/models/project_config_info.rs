@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ProjectConfigInfo` model of the HSS API.
+/// Configuration items.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProjectConfigInfo {
-    /// `config_name` JSON property.
+    /// Configuration name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config_name: Option<String>,
-    /// `config_value` JSON property.
+    pub config_name: Option<super::ConfigName>,
+    /// Configuration value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_value: Option<String>,
 }
 
 impl ProjectConfigInfo {
-    /// An empty `ProjectConfigInfo`; set its fields with the setters.
+    /// An empty `ProjectConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `config_name`.
-    pub fn config_name(mut self, value: impl Into<String>) -> Self {
+    /// Configuration name.
+    pub fn config_name(mut self, value: impl Into<super::ConfigName>) -> Self {
         self.config_name = Some(value.into());
         self
     }
 
-    /// Sets `config_value`.
+    /// Configuration value.
     pub fn config_value(mut self, value: impl Into<String>) -> Self {
         self.config_value = Some(value.into());
         self

@@ -2,44 +2,48 @@
 
 use serde::Serialize;
 
-/// The `ProtectDirectoryInfo` model of the HSS API.
+/// Protected directories, 1 to 50 items.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProtectDirectoryInfo {
-    /// `protect_directory` JSON property. Required.
-    pub protect_directory: String,
-    /// `exclude_child_directory_list` JSON property.
+    /// Protected directory. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_directory: Option<String>,
+    /// Subdirectories to exclude. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_child_directory_list: Option<Vec<String>>,
-    /// `exclude_file_list` JSON property.
+    /// Files to exclude. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_list: Option<Vec<String>>,
-    /// `backup_directory` JSON property.
+    /// Backup directory.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_directory: Option<String>,
 }
 
 impl ProtectDirectoryInfo {
-    /// A `ProtectDirectoryInfo` with its required fields; set the others with the setters.
-    pub fn new(protect_directory: impl Into<String>) -> Self {
-        Self {
-            protect_directory: protect_directory.into(),
-            exclude_child_directory_list: None,
-            exclude_file_list: None,
-            backup_directory: None,
-        }
+    /// An empty `ProtectDirectoryInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `protect_directory`.
+    /// Protected directory. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn protect_directory(mut self, value: impl Into<String>) -> Self {
-        self.protect_directory = value.into();
+        self.protect_directory = Some(value.into());
         self
     }
 
-    /// Sets `exclude_child_directory_list`.
+    /// Subdirectories to exclude. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_child_directory_list(mut self, value: impl Into<String>) -> Self {
@@ -49,7 +53,7 @@ impl ProtectDirectoryInfo {
         self
     }
 
-    /// Sets `exclude_file_list`.
+    /// Files to exclude. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_file_list(mut self, value: impl Into<String>) -> Self {
@@ -59,9 +63,21 @@ impl ProtectDirectoryInfo {
         self
     }
 
-    /// Sets `backup_directory`.
+    /// Backup directory.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn backup_directory(mut self, value: impl Into<String>) -> Self {
         self.backup_directory = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.protect_directory.is_none() {
+            return Some("protect_directory".to_owned());
+        }
+        None
     }
 }

@@ -2,40 +2,46 @@
 
 use serde::Deserialize;
 
-/// The `ProtectDirectoryResponseInfo` model of the HSS API.
+/// Protected directories, 1 to 50 items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectDirectoryResponseInfo {
-    /// `protect_directory` JSON property.
+    /// Protected directory.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_directory: Option<String>,
-    /// `exclude_child_directory_list` JSON property.
+    /// Subdirectories to exclude. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_child_directory_list: Option<Vec<String>>,
-    /// `exclude_file_list` JSON property.
+    /// Files to exclude. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_list: Option<Vec<String>>,
-    /// `backup_directory` JSON property.
+    /// Backup directory.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_directory: Option<String>,
 }
 
 impl ProtectDirectoryResponseInfo {
-    /// An empty `ProtectDirectoryResponseInfo`; set its fields with the setters.
+    /// An empty `ProtectDirectoryResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `protect_directory`.
+    /// Protected directory.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn protect_directory(mut self, value: impl Into<String>) -> Self {
         self.protect_directory = Some(value.into());
         self
     }
 
-    /// Sets `exclude_child_directory_list`.
+    /// Subdirectories to exclude. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_child_directory_list(mut self, value: impl Into<String>) -> Self {
@@ -45,7 +51,7 @@ impl ProtectDirectoryResponseInfo {
         self
     }
 
-    /// Sets `exclude_file_list`.
+    /// Files to exclude. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_file_list(mut self, value: impl Into<String>) -> Self {
@@ -55,7 +61,9 @@ impl ProtectDirectoryResponseInfo {
         self
     }
 
-    /// Sets `backup_directory`.
+    /// Backup directory.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn backup_directory(mut self, value: impl Into<String>) -> Self {
         self.backup_directory = Some(value.into());
         self

@@ -2,73 +2,82 @@
 
 use serde::Serialize;
 
-/// The `ProtectImageInfo` model of the HSS API.
+/// Images to protect, 1 to 10 items.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProtectImageInfo {
-    /// `image_name` JSON property. Required.
-    pub image_name: String,
-    /// `image_version` JSON property.
+    /// Image name. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_name: Option<String>,
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
+    ///
+    /// Values: `custom`: Custom image; `local`: Local image; `registry`: Repository image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
-    /// `protect_directory_info_list` JSON property. Required.
-    pub protect_directory_info_list: Vec<super::ProtectDirectoryInfo>,
-    /// `exclude_file_types` JSON property.
+    /// Protected directories, 1 to 50 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_directory_info_list: Option<Vec<super::ProtectDirectoryInfo>>,
+    /// File types excluded from protection. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_types: Option<Vec<String>>,
 }
 
 impl ProtectImageInfo {
-    /// A `ProtectImageInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        image_name: impl Into<String>,
-        protect_directory_info_list: impl Into<Vec<super::ProtectDirectoryInfo>>,
-    ) -> Self {
-        Self {
-            image_name: image_name.into(),
-            image_version: None,
-            image_type: None,
-            protect_directory_info_list: protect_directory_info_list.into(),
-            exclude_file_types: None,
-        }
+    /// An empty `ProtectImageInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `image_name`.
+    /// Image name. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
-        self.image_name = value.into();
+        self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
+    /// Image type.
+    ///
+    /// Values: `custom`: Custom image; `local`: Local image; `registry`: Repository image.
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `protect_directory_info_list`.
+    /// Protected directories, 1 to 50 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn protect_directory_info_list(
         mut self,
         value: impl Into<super::ProtectDirectoryInfo>,
     ) -> Self {
-        self.protect_directory_info_list.push(value.into());
+        self.protect_directory_info_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `exclude_file_types`.
+    /// File types excluded from protection. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_file_types(mut self, value: impl Into<String>) -> Self {
@@ -76,5 +85,27 @@ impl ProtectImageInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.image_name.is_none() {
+            return Some("image_name".to_owned());
+        }
+        if self.protect_directory_info_list.is_none() {
+            return Some("protect_directory_info_list".to_owned());
+        }
+        if let Some(path) = self.protect_directory_info_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("protect_directory_info_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

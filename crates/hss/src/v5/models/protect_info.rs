@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `ProtectInfo` model of the HSS API.
+/// Protection information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectInfo {
-    /// `cover_area_info` JSON property.
+    /// Protection coverage statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_area_info: Option<super::ProtectInfoCoverAreaInfo>,
-    /// `config_info` JSON property.
+    /// Protection configuration statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_info: Option<super::ProtectInfoConfigInfo>,
-    /// `quota_info` JSON property.
+    /// Quota information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota_info: Option<super::ProtectInfoQuotaInfo>,
 }
 
 impl ProtectInfo {
-    /// An empty `ProtectInfo`; set its fields with the setters.
+    /// An empty `ProtectInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cover_area_info`.
+    /// Protection coverage statistics.
     pub fn cover_area_info(mut self, value: impl Into<super::ProtectInfoCoverAreaInfo>) -> Self {
         self.cover_area_info = Some(value.into());
         self
     }
 
-    /// Sets `config_info`.
+    /// Protection configuration statistics.
     pub fn config_info(mut self, value: impl Into<super::ProtectInfoConfigInfo>) -> Self {
         self.config_info = Some(value.into());
         self
     }
 
-    /// Sets `quota_info`.
+    /// Quota information.
     pub fn quota_info(mut self, value: impl Into<super::ProtectInfoQuotaInfo>) -> Self {
         self.quota_info = Some(value.into());
         self

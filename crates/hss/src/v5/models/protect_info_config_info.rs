@@ -2,160 +2,226 @@
 
 use serde::Deserialize;
 
-/// The `ProtectInfoConfigInfo` model of the HSS API.
+/// Protection configuration statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectInfoConfigInfo {
-    /// `un_upgrade_agent_host_num` JSON property.
+    /// Number of hosts whose agent has not been upgraded.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_upgrade_agent_host_num: Option<i64>,
-    /// `auto_upgrade_agent_enable` JSON property.
+    /// Whether automatic agent upgrade is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade_agent_enable: Option<bool>,
-    /// `user_open_auto_upgrade_agent_rate` JSON property.
+    /// Fraction of users who have enabled automatic agent upgrades, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_open_auto_upgrade_agent_rate: Option<f64>,
-    /// `un_open_ransomware_policy_host_num` JSON property.
+    /// Number of hosts without a ransomware protection policy enabled.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_open_ransomware_policy_host_num: Option<i64>,
-    /// `to_be_optimized_ransomware_policy_host_num` JSON property.
+    /// Number of hosts whose ransomware protection is not yet enabled (to be optimized).
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_be_optimized_ransomware_policy_host_num: Option<i64>,
-    /// `user_open_ransomware_backup_rate` JSON property.
+    /// Fraction of users who have enabled ransomware backup, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_open_ransomware_backup_rate: Option<f64>,
-    /// `un_open_two_factor_login_host_num` JSON property.
+    /// Number of hosts without two-factor authentication enabled.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_open_two_factor_login_host_num: Option<i64>,
-    /// `user_open_two_factor_login_rate` JSON property.
+    /// Fraction of users who have enabled two-factor authentication, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_open_two_factor_login_rate: Option<f64>,
-    /// `un_virus_kill_host_num` JSON property.
+    /// Number of hosts that have not run a virus scan.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_virus_kill_host_num: Option<i64>,
-    /// `virus_kill_host_num` JSON property.
+    /// Number of hosts that have run a virus scan.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virus_kill_host_num: Option<i64>,
-    /// `malware_collect_enable` JSON property.
+    /// Whether cloud-based malware lookup is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_collect_enable: Option<bool>,
-    /// `user_open_malware_collect_rate` JSON property.
+    /// Fraction of users who have enabled cloud-based malware checks, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_open_malware_collect_rate: Option<f64>,
-    /// `container_image_scan_freq` JSON property.
+    /// Frequency of container image scans.
+    ///
+    /// Range: 0 to 128.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_image_scan_freq: Option<f64>,
-    /// `container_image_scan_freq_beat_rate` JSON property.
+    /// Share of users whose container image scan frequency is lower than yours, as a fraction from
+    /// 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_image_scan_freq_beat_rate: Option<f64>,
-    /// `need_open_config_num` JSON property.
+    /// Number of configurations enabled by the user.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_open_config_num: Option<i64>,
-    /// `container_image_scan_total_num` JSON property.
+    /// Number of images scanned.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_image_scan_total_num: Option<i64>,
 }
 
 impl ProtectInfoConfigInfo {
-    /// An empty `ProtectInfoConfigInfo`; set its fields with the setters.
+    /// An empty `ProtectInfoConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `un_upgrade_agent_host_num`.
+    /// Number of hosts whose agent has not been upgraded.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_upgrade_agent_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_upgrade_agent_host_num = Some(value.into());
         self
     }
 
-    /// Sets `auto_upgrade_agent_enable`.
+    /// Whether automatic agent upgrade is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn auto_upgrade_agent_enable(mut self, value: impl Into<bool>) -> Self {
         self.auto_upgrade_agent_enable = Some(value.into());
         self
     }
 
-    /// Sets `user_open_auto_upgrade_agent_rate`.
+    /// Fraction of users who have enabled automatic agent upgrades, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn user_open_auto_upgrade_agent_rate(mut self, value: impl Into<f64>) -> Self {
         self.user_open_auto_upgrade_agent_rate = Some(value.into());
         self
     }
 
-    /// Sets `un_open_ransomware_policy_host_num`.
+    /// Number of hosts without a ransomware protection policy enabled.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_open_ransomware_policy_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_open_ransomware_policy_host_num = Some(value.into());
         self
     }
 
-    /// Sets `to_be_optimized_ransomware_policy_host_num`.
+    /// Number of hosts whose ransomware protection is not yet enabled (to be optimized).
+    ///
+    /// Range: 0 to 2147483647.
     pub fn to_be_optimized_ransomware_policy_host_num(mut self, value: impl Into<i64>) -> Self {
         self.to_be_optimized_ransomware_policy_host_num = Some(value.into());
         self
     }
 
-    /// Sets `user_open_ransomware_backup_rate`.
+    /// Fraction of users who have enabled ransomware backup, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn user_open_ransomware_backup_rate(mut self, value: impl Into<f64>) -> Self {
         self.user_open_ransomware_backup_rate = Some(value.into());
         self
     }
 
-    /// Sets `un_open_two_factor_login_host_num`.
+    /// Number of hosts without two-factor authentication enabled.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_open_two_factor_login_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_open_two_factor_login_host_num = Some(value.into());
         self
     }
 
-    /// Sets `user_open_two_factor_login_rate`.
+    /// Fraction of users who have enabled two-factor authentication, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn user_open_two_factor_login_rate(mut self, value: impl Into<f64>) -> Self {
         self.user_open_two_factor_login_rate = Some(value.into());
         self
     }
 
-    /// Sets `un_virus_kill_host_num`.
+    /// Number of hosts that have not run a virus scan.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_virus_kill_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_virus_kill_host_num = Some(value.into());
         self
     }
 
-    /// Sets `virus_kill_host_num`.
+    /// Number of hosts that have run a virus scan.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn virus_kill_host_num(mut self, value: impl Into<i64>) -> Self {
         self.virus_kill_host_num = Some(value.into());
         self
     }
 
-    /// Sets `malware_collect_enable`.
+    /// Whether cloud-based malware lookup is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn malware_collect_enable(mut self, value: impl Into<bool>) -> Self {
         self.malware_collect_enable = Some(value.into());
         self
     }
 
-    /// Sets `user_open_malware_collect_rate`.
+    /// Fraction of users who have enabled cloud-based malware checks, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn user_open_malware_collect_rate(mut self, value: impl Into<f64>) -> Self {
         self.user_open_malware_collect_rate = Some(value.into());
         self
     }
 
-    /// Sets `container_image_scan_freq`.
+    /// Frequency of container image scans.
+    ///
+    /// Range: 0 to 128.
     pub fn container_image_scan_freq(mut self, value: impl Into<f64>) -> Self {
         self.container_image_scan_freq = Some(value.into());
         self
     }
 
-    /// Sets `container_image_scan_freq_beat_rate`.
+    /// Share of users whose container image scan frequency is lower than yours, as a fraction from
+    /// 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn container_image_scan_freq_beat_rate(mut self, value: impl Into<f64>) -> Self {
         self.container_image_scan_freq_beat_rate = Some(value.into());
         self
     }
 
-    /// Sets `need_open_config_num`.
+    /// Number of configurations enabled by the user.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn need_open_config_num(mut self, value: impl Into<i64>) -> Self {
         self.need_open_config_num = Some(value.into());
         self
     }
 
-    /// Sets `container_image_scan_total_num`.
+    /// Number of images scanned.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn container_image_scan_total_num(mut self, value: impl Into<i64>) -> Self {
         self.container_image_scan_total_num = Some(value.into());
         self

@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `ProtectInfoCoverAreaInfo` model of the HSS API.
+/// Protection coverage statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectInfoCoverAreaInfo {
-    /// `protect_host_num` JSON property.
+    /// Number of protected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_host_num: Option<i64>,
-    /// `un_protect_host_num` JSON property.
+    /// Number of unprotected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_protect_host_num: Option<i64>,
-    /// `protect_rate` JSON property.
+    /// Protection rate, as a fraction between 0 and 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_rate: Option<f64>,
-    /// `beat_rate` JSON property.
+    /// Share of users whose protection coverage is lower than yours, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beat_rate: Option<f64>,
 }
 
 impl ProtectInfoCoverAreaInfo {
-    /// An empty `ProtectInfoCoverAreaInfo`; set its fields with the setters.
+    /// An empty `ProtectInfoCoverAreaInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `protect_host_num`.
+    /// Number of protected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn protect_host_num(mut self, value: impl Into<i64>) -> Self {
         self.protect_host_num = Some(value.into());
         self
     }
 
-    /// Sets `un_protect_host_num`.
+    /// Number of unprotected hosts.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_protect_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_protect_host_num = Some(value.into());
         self
     }
 
-    /// Sets `protect_rate`.
+    /// Protection rate, as a fraction between 0 and 1.
+    ///
+    /// Range: 0 to 1.
     pub fn protect_rate(mut self, value: impl Into<f64>) -> Self {
         self.protect_rate = Some(value.into());
         self
     }
 
-    /// Sets `beat_rate`.
+    /// Share of users whose protection coverage is lower than yours, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn beat_rate(mut self, value: impl Into<f64>) -> Self {
         self.beat_rate = Some(value.into());
         self

@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `ProtectInfoQuotaInfo` model of the HSS API.
+/// Quota information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectInfoQuotaInfo {
-    /// `expired_quota_num` JSON property.
+    /// Number of expired quotas.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expired_quota_num: Option<i64>,
-    /// `about_to_expire_quota_num` JSON property.
+    /// Number of quotas that are about to expire.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub about_to_expire_quota_num: Option<i64>,
-    /// `user_use_enterprise_rate` JSON property.
+    /// Fraction of users who use the enterprise edition, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_use_enterprise_rate: Option<f64>,
 }
 
 impl ProtectInfoQuotaInfo {
-    /// An empty `ProtectInfoQuotaInfo`; set its fields with the setters.
+    /// An empty `ProtectInfoQuotaInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `expired_quota_num`.
+    /// Number of expired quotas.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn expired_quota_num(mut self, value: impl Into<i64>) -> Self {
         self.expired_quota_num = Some(value.into());
         self
     }
 
-    /// Sets `about_to_expire_quota_num`.
+    /// Number of quotas that are about to expire.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn about_to_expire_quota_num(mut self, value: impl Into<i64>) -> Self {
         self.about_to_expire_quota_num = Some(value.into());
         self
     }
 
-    /// Sets `user_use_enterprise_rate`.
+    /// Fraction of users who use the enterprise edition, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn user_use_enterprise_rate(mut self, value: impl Into<f64>) -> Self {
         self.user_use_enterprise_rate = Some(value.into());
         self

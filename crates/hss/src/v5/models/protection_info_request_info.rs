@@ -2,82 +2,87 @@
 
 use serde::Serialize;
 
-/// The `ProtectionInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProtectionInfoRequestInfo {
-    /// `operating_system` JSON property. Required.
-    pub operating_system: String,
-    /// `ransom_protection_status` JSON property. Required.
-    pub ransom_protection_status: String,
-    /// `protection_policy_id` JSON property.
+    /// Operating system the policy supports. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operating_system: Option<super::OperatingSystem>,
+    /// Whether ransomware protection is enabled. When enabled, either `protection_policy_id` or
+    /// `create_protection_policy` is required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ransom_protection_status:
+        Option<super::BatchStartProtectionRequestInfoRansomProtectionStatus>,
+    /// ID of the ransomware protection policy. Required when ransomware protection is enabled with
+    /// an existing policy.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_policy_id: Option<String>,
-    /// `create_protection_policy` JSON property.
+    /// Settings for creating a ransomware protection policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_protection_policy: Option<super::ProtectionProxyInfoRequestInfo>,
-    /// `backup_protection_status` JSON property. Required.
-    pub backup_protection_status: String,
-    /// `backup_resources` JSON property.
+    /// Whether to back up the server. If `opened`, `backup_cycle` is required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_protection_status:
+        Option<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+    /// Resources to back up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_resources: Option<super::BackupResources>,
-    /// `backup_policy_id` JSON property.
+    /// ID of the backup policy.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy_id: Option<String>,
-    /// `backup_cycle` JSON property.
+    /// Backup schedule. Required when server backup is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_cycle: Option<super::UpdateBackupPolicyRequestInfo1>,
-    /// `agent_id_list` JSON property. Required.
-    pub agent_id_list: Vec<String>,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// IDs of the agents to enable protection for. At most 64 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id_list: Option<Vec<String>>,
+    /// IDs of the hosts to enable protection for. At most 64 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl ProtectionInfoRequestInfo {
-    /// A `ProtectionInfoRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        operating_system: impl Into<String>,
-        ransom_protection_status: impl Into<String>,
-        backup_protection_status: impl Into<String>,
-        agent_id_list: impl Into<Vec<String>>,
-        host_id_list: impl Into<Vec<String>>,
+    /// An empty `ProtectionInfoRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Operating system the policy supports. Required.
+    pub fn operating_system(mut self, value: impl Into<super::OperatingSystem>) -> Self {
+        self.operating_system = Some(value.into());
+        self
+    }
+
+    /// Whether ransomware protection is enabled. When enabled, either `protection_policy_id` or
+    /// `create_protection_policy` is required. Required.
+    pub fn ransom_protection_status(
+        mut self,
+        value: impl Into<super::BatchStartProtectionRequestInfoRansomProtectionStatus>,
     ) -> Self {
-        Self {
-            operating_system: operating_system.into(),
-            ransom_protection_status: ransom_protection_status.into(),
-            protection_policy_id: None,
-            create_protection_policy: None,
-            backup_protection_status: backup_protection_status.into(),
-            backup_resources: None,
-            backup_policy_id: None,
-            backup_cycle: None,
-            agent_id_list: agent_id_list.into(),
-            host_id_list: host_id_list.into(),
-        }
-    }
-
-    /// Sets `operating_system`.
-    pub fn operating_system(mut self, value: impl Into<String>) -> Self {
-        self.operating_system = value.into();
+        self.ransom_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `ransom_protection_status`.
-    pub fn ransom_protection_status(mut self, value: impl Into<String>) -> Self {
-        self.ransom_protection_status = value.into();
-        self
-    }
-
-    /// Sets `protection_policy_id`.
+    /// ID of the ransomware protection policy. Required when ransomware protection is enabled with
+    /// an existing policy.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn protection_policy_id(mut self, value: impl Into<String>) -> Self {
         self.protection_policy_id = Some(value.into());
         self
     }
 
-    /// Sets `create_protection_policy`.
+    /// Settings for creating a ransomware protection policy.
     pub fn create_protection_policy(
         mut self,
         value: impl Into<super::ProtectionProxyInfoRequestInfo>,
@@ -86,43 +91,74 @@ impl ProtectionInfoRequestInfo {
         self
     }
 
-    /// Sets `backup_protection_status`.
-    pub fn backup_protection_status(mut self, value: impl Into<String>) -> Self {
-        self.backup_protection_status = value.into();
+    /// Whether to back up the server. If `opened`, `backup_cycle` is required. Required.
+    pub fn backup_protection_status(
+        mut self,
+        value: impl Into<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+    ) -> Self {
+        self.backup_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `backup_resources`.
+    /// Resources to back up.
     pub fn backup_resources(mut self, value: impl Into<super::BackupResources>) -> Self {
         self.backup_resources = Some(value.into());
         self
     }
 
-    /// Sets `backup_policy_id`.
+    /// ID of the backup policy.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn backup_policy_id(mut self, value: impl Into<String>) -> Self {
         self.backup_policy_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_cycle`.
+    /// Backup schedule. Required when server backup is enabled.
     pub fn backup_cycle(mut self, value: impl Into<super::UpdateBackupPolicyRequestInfo1>) -> Self {
         self.backup_cycle = Some(value.into());
         self
     }
 
-    /// Sets `agent_id_list`.
+    /// IDs of the agents to enable protection for. At most 64 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn agent_id_list(mut self, value: impl Into<String>) -> Self {
-        self.agent_id_list.push(value.into());
+        self.agent_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts to enable protection for. At most 64 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operating_system.is_none() {
+            return Some("operating_system".to_owned());
+        }
+        if self.ransom_protection_status.is_none() {
+            return Some("ransom_protection_status".to_owned());
+        }
+        if self.backup_protection_status.is_none() {
+            return Some("backup_protection_status".to_owned());
+        }
+        if self.agent_id_list.is_none() {
+            return Some("agent_id_list".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,139 +2,172 @@
 
 use serde::Deserialize;
 
-/// The `ProtectionPolicyInfo` model of the HSS API.
+/// Protection policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectionPolicyInfo {
-    /// `policy_id` JSON property.
+    /// Policy ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Protection policy name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `protection_mode` JSON property.
+    /// Protection action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protection_mode: Option<String>,
-    /// `bait_protection_status` JSON property.
+    pub protection_mode: Option<super::ProtectionMode>,
+    /// Whether bait protection is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bait_protection_status: Option<String>,
-    /// `deploy_mode` JSON property.
+    pub bait_protection_status: Option<super::BaitProtectionStatus>,
+    /// Whether dynamic bait protection is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy_mode: Option<String>,
-    /// `protection_directory` JSON property.
+    pub deploy_mode: Option<super::DeployMode>,
+    /// Protected directories.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_directory: Option<String>,
-    /// `protection_type` JSON property.
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_type: Option<String>,
-    /// `exclude_directory` JSON property.
+    /// Excluded directories (optional).
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_directory: Option<String>,
-    /// `runtime_detection_status` JSON property.
+    /// Whether runtime detection is enabled. Reserved; currently always `closed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_detection_status: Option<String>,
-    /// `runtime_detection_directory` JSON property.
+    pub runtime_detection_status: Option<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+    /// Runtime detection directory. Reserved.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_detection_directory: Option<String>,
-    /// `count_associated_server` JSON property.
+    /// Number of associated servers.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_associated_server: Option<i64>,
-    /// `operating_system` JSON property.
+    /// Operating system type, `Linux` or `Windows`.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operating_system: Option<String>,
-    /// `process_whitelist` JSON property.
+    /// Process whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_whitelist: Option<Vec<super::TrustProcessInfo>>,
-    /// `default_policy` JSON property.
+    /// Whether this is the default policy.
+    ///
+    /// Values: `0`: Not the default policy; `1`: Default policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_policy: Option<i64>,
-    /// `ai_protection_status` JSON property.
+    /// Whether AI ransomware protection is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_protection_status: Option<String>,
+    pub ai_protection_status: Option<super::AiProtectionStatus>,
 }
 
 impl ProtectionPolicyInfo {
-    /// An empty `ProtectionPolicyInfo`; set its fields with the setters.
+    /// An empty `ProtectionPolicyInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Protection policy name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `protection_mode`.
-    pub fn protection_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection action.
+    pub fn protection_mode(mut self, value: impl Into<super::ProtectionMode>) -> Self {
         self.protection_mode = Some(value.into());
         self
     }
 
-    /// Sets `bait_protection_status`.
-    pub fn bait_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether bait protection is enabled.
+    pub fn bait_protection_status(mut self, value: impl Into<super::BaitProtectionStatus>) -> Self {
         self.bait_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `deploy_mode`.
-    pub fn deploy_mode(mut self, value: impl Into<String>) -> Self {
+    /// Whether dynamic bait protection is enabled.
+    pub fn deploy_mode(mut self, value: impl Into<super::DeployMode>) -> Self {
         self.deploy_mode = Some(value.into());
         self
     }
 
-    /// Sets `protection_directory`.
+    /// Protected directories.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn protection_directory(mut self, value: impl Into<String>) -> Self {
         self.protection_directory = Some(value.into());
         self
     }
 
-    /// Sets `protection_type`.
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`.
     pub fn protection_type(mut self, value: impl Into<String>) -> Self {
         self.protection_type = Some(value.into());
         self
     }
 
-    /// Sets `exclude_directory`.
+    /// Excluded directories (optional).
+    ///
+    /// Length: 1 to 128 characters.
     pub fn exclude_directory(mut self, value: impl Into<String>) -> Self {
         self.exclude_directory = Some(value.into());
         self
     }
 
-    /// Sets `runtime_detection_status`.
-    pub fn runtime_detection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether runtime detection is enabled. Reserved; currently always `closed`.
+    pub fn runtime_detection_status(
+        mut self,
+        value: impl Into<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+    ) -> Self {
         self.runtime_detection_status = Some(value.into());
         self
     }
 
-    /// Sets `runtime_detection_directory`.
+    /// Runtime detection directory. Reserved.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn runtime_detection_directory(mut self, value: impl Into<String>) -> Self {
         self.runtime_detection_directory = Some(value.into());
         self
     }
 
-    /// Sets `count_associated_server`.
+    /// Number of associated servers.
+    ///
+    /// Range: 0 to 2097152.
     pub fn count_associated_server(mut self, value: impl Into<i64>) -> Self {
         self.count_associated_server = Some(value.into());
         self
     }
 
-    /// Sets `operating_system`.
+    /// Operating system type, `Linux` or `Windows`.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn operating_system(mut self, value: impl Into<String>) -> Self {
         self.operating_system = Some(value.into());
         self
     }
 
-    /// Sets `process_whitelist`.
+    /// Process whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn process_whitelist(mut self, value: impl Into<super::TrustProcessInfo>) -> Self {
@@ -144,14 +177,16 @@ impl ProtectionPolicyInfo {
         self
     }
 
-    /// Sets `default_policy`.
+    /// Whether this is the default policy.
+    ///
+    /// Values: `0`: Not the default policy; `1`: Default policy.
     pub fn default_policy(mut self, value: impl Into<i64>) -> Self {
         self.default_policy = Some(value.into());
         self
     }
 
-    /// Sets `ai_protection_status`.
-    pub fn ai_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether AI ransomware protection is enabled.
+    pub fn ai_protection_status(mut self, value: impl Into<super::AiProtectionStatus>) -> Self {
         self.ai_protection_status = Some(value.into());
         self
     }

@@ -2,106 +2,134 @@
 
 use serde::Serialize;
 
-/// The `ProtectionProxyInfoRequestInfo` model of the HSS API.
+/// Settings for creating a ransomware protection policy.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProtectionProxyInfoRequestInfo {
-    /// `policy_id` JSON property.
+    /// Policy ID. Can be omitted when creating a policy.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name. Required when creating a protection policy.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `protection_mode` JSON property.
+    /// Protection action. Required when creating a protection policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protection_mode: Option<String>,
-    /// `bait_protection_status` JSON property.
+    pub protection_mode: Option<super::ProtectionMode>,
+    /// Whether bait protection is enabled. Required when creating a protection policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bait_protection_status: Option<String>,
-    /// `protection_directory` JSON property.
+    pub bait_protection_status: Option<super::BaitProtectionStatus>,
+    /// Protected directories, separated by semicolons (`;`), at most 20. Required when creating a
+    /// protection policy. Only `.`, `_`, `-` and `+` are allowed as special characters; cannot
+    /// start with a space; at most 256 characters in total.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_directory: Option<String>,
-    /// `protection_type` JSON property.
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`. Required when
+    /// creating a protection policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protection_type: Option<String>,
-    /// `exclude_directory` JSON property.
+    /// Directories to exclude (optional), separated by semicolons; at most 20. Only the special
+    /// characters `.`, `_`, `-`, and `+` are allowed, and a directory cannot start with a space.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_directory: Option<String>,
-    /// `runtime_detection_status` JSON property.
+    /// Whether runtime detection is enabled. Reserved; currently always `closed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_detection_status: Option<String>,
-    /// `operating_system` JSON property.
+    pub runtime_detection_status:
+        Option<super::ProtectionProxyInfoRequestInfoRuntimeDetectionStatus>,
+    /// Operating system the policy supports. Required when creating a protection policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operating_system: Option<String>,
-    /// `process_whitelist` JSON property.
+    pub operating_system: Option<super::OperatingSystem>,
+    /// Process whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_whitelist: Option<Vec<super::TrustProcessInfo>>,
 }
 
 impl ProtectionProxyInfoRequestInfo {
-    /// An empty `ProtectionProxyInfoRequestInfo`; set its fields with the setters.
+    /// An empty `ProtectionProxyInfoRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Can be omitted when creating a policy.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required when creating a protection policy.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `protection_mode`.
-    pub fn protection_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection action. Required when creating a protection policy.
+    pub fn protection_mode(mut self, value: impl Into<super::ProtectionMode>) -> Self {
         self.protection_mode = Some(value.into());
         self
     }
 
-    /// Sets `bait_protection_status`.
-    pub fn bait_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether bait protection is enabled. Required when creating a protection policy.
+    pub fn bait_protection_status(mut self, value: impl Into<super::BaitProtectionStatus>) -> Self {
         self.bait_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `protection_directory`.
+    /// Protected directories, separated by semicolons (`;`), at most 20. Required when creating a
+    /// protection policy. Only `.`, `_`, `-` and `+` are allowed as special characters; cannot
+    /// start with a space; at most 256 characters in total.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn protection_directory(mut self, value: impl Into<String>) -> Self {
         self.protection_directory = Some(value.into());
         self
     }
 
-    /// Sets `protection_type`.
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`. Required when
+    /// creating a protection policy.
     pub fn protection_type(mut self, value: impl Into<String>) -> Self {
         self.protection_type = Some(value.into());
         self
     }
 
-    /// Sets `exclude_directory`.
+    /// Directories to exclude (optional), separated by semicolons; at most 20. Only the special
+    /// characters `.`, `_`, `-`, and `+` are allowed, and a directory cannot start with a space.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn exclude_directory(mut self, value: impl Into<String>) -> Self {
         self.exclude_directory = Some(value.into());
         self
     }
 
-    /// Sets `runtime_detection_status`.
-    pub fn runtime_detection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether runtime detection is enabled. Reserved; currently always `closed`.
+    pub fn runtime_detection_status(
+        mut self,
+        value: impl Into<super::ProtectionProxyInfoRequestInfoRuntimeDetectionStatus>,
+    ) -> Self {
         self.runtime_detection_status = Some(value.into());
         self
     }
 
-    /// Sets `operating_system`.
-    pub fn operating_system(mut self, value: impl Into<String>) -> Self {
+    /// Operating system the policy supports. Required when creating a protection policy.
+    pub fn operating_system(mut self, value: impl Into<super::OperatingSystem>) -> Self {
         self.operating_system = Some(value.into());
         self
     }
 
-    /// Sets `process_whitelist`.
+    /// Process whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn process_whitelist(mut self, value: impl Into<super::TrustProcessInfo>) -> Self {

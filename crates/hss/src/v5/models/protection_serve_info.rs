@@ -2,178 +2,184 @@
 
 use serde::Deserialize;
 
-/// The `ProtectionServeInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectionServeInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `agent_version` JSON property.
+    /// Agent version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system the policy supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `rasp_status` JSON property.
+    pub os_type: Option<super::FeatureRuleInfoOsType>,
+    /// Application protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rasp_status: Option<String>,
-    /// `policy_name` JSON property.
+    pub rasp_status: Option<super::ProtectionServeInfoRaspStatus>,
+    /// Protection policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `is_friendly_user` JSON property.
+    /// Whether the user is a friendly user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_friendly_user: Option<bool>,
-    /// `agent_support_auto_attach` JSON property.
+    /// Whether the agent supports dynamic loading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_support_auto_attach: Option<bool>,
-    /// `agent_status` JSON property.
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `auto_attach` JSON property.
+    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    /// Whether dynamic loading is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_attach: Option<bool>,
-    /// `protect_status` JSON property.
+    /// Agent protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `group_id` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// ID of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `protect_event_num` JSON property.
+    /// Number of protection events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_event_num: Option<i64>,
-    /// `rasp_port` JSON property.
+    /// RASP port number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rasp_port: Option<i64>,
 }
 
 impl ProtectionServeInfo {
-    /// An empty `ProtectionServeInfo`; set its fields with the setters.
+    /// An empty `ProtectionServeInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Agent version.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system the policy supports.
+    pub fn os_type(mut self, value: impl Into<super::FeatureRuleInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `rasp_status`.
-    pub fn rasp_status(mut self, value: impl Into<String>) -> Self {
+    /// Application protection status.
+    pub fn rasp_status(mut self, value: impl Into<super::ProtectionServeInfoRaspStatus>) -> Self {
         self.rasp_status = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Protection policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `is_friendly_user`.
+    /// Whether the user is a friendly user.
     pub fn is_friendly_user(mut self, value: impl Into<bool>) -> Self {
         self.is_friendly_user = Some(value.into());
         self
     }
 
-    /// Sets `agent_support_auto_attach`.
+    /// Whether the agent supports dynamic loading.
     pub fn agent_support_auto_attach(mut self, value: impl Into<bool>) -> Self {
         self.agent_support_auto_attach = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `auto_attach`.
+    /// Whether dynamic loading is enabled.
     pub fn auto_attach(mut self, value: impl Into<bool>) -> Self {
         self.auto_attach = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Agent protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `protect_event_num`.
+    /// Number of protection events.
     pub fn protect_event_num(mut self, value: impl Into<i64>) -> Self {
         self.protect_event_num = Some(value.into());
         self
     }
 
-    /// Sets `rasp_port`.
+    /// RASP port number.
     pub fn rasp_port(mut self, value: impl Into<i64>) -> Self {
         self.rasp_port = Some(value.into());
         self

@@ -2,247 +2,341 @@
 
 use serde::Deserialize;
 
-/// The `ProtectionServerInfo` model of the HSS API.
+/// Servers with ransomware protection.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectionServerInfo {
-    /// `project_id` JSON property.
+    /// Project ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `enterprise_project_id` JSON property.
+    /// Enterprise project ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// EIP of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `os_name` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `host_status` JSON property.
+    /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `ransom_protection_status` JSON property.
+    pub host_status: Option<super::ListProtectionServerRequestHostStatus>,
+    /// Ransomware protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ransom_protection_status: Option<String>,
-    /// `ransom_protection_fail_reason` JSON property.
+    pub ransom_protection_status: Option<super::HostRansomProtectionStatus>,
+    /// Detailed reason why ransomware protection failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ransom_protection_fail_reason: Option<String>,
-    /// `failed_decoy_dir` JSON property.
+    pub ransom_protection_fail_reason: Option<super::RansomProtectionFailReason>,
+    /// Directories where bait deployment failed. Set only when bait deployment partially failed.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_decoy_dir: Option<String>,
-    /// `agent_version` JSON property.
+    /// Agent version.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `protect_status` JSON property.
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `group_id` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// ID of the server group.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `protect_policy_id` JSON property.
+    /// Protection policy ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_policy_id: Option<String>,
-    /// `protect_policy_name` JSON property.
+    /// Protection policy name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_policy_name: Option<String>,
-    /// `backup_error` JSON property.
+    /// Backup error information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_error: Option<super::ProtectionServerInfoBackupError>,
-    /// `backup_protection_status` JSON property.
+    /// Whether backup is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_protection_status: Option<String>,
-    /// `count_protect_event` JSON property.
+    pub backup_protection_status: Option<super::ProtectionServerInfoBackupProtectionStatus>,
+    /// Number of protection events.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_protect_event: Option<i64>,
-    /// `count_backuped` JSON property.
+    /// Number of existing backups.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_backuped: Option<i64>,
-    /// `agent_status` JSON property.
+    /// Status of the agent. `installed` covers `online`, `offline`, `install_failed`, and
+    /// `installing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `version` JSON property.
+    pub agent_status: Option<super::ListHostStatusRequestAgentStatus>,
+    /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `host_source` JSON property.
+    pub version: Option<super::ContainerNodeInfoVersion>,
+    /// Type of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_source: Option<String>,
-    /// `vault_id` JSON property.
+    pub host_source: Option<super::HostSource>,
+    /// ID of the vault.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
-    /// `vault_name` JSON property.
+    /// Name of the vault.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_name: Option<String>,
-    /// `vault_size` JSON property.
+    /// Total capacity of the vault, in GB.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_size: Option<i64>,
-    /// `vault_used` JSON property.
+    /// Used capacity of the vault, in MB.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_used: Option<i64>,
-    /// `vault_allocated` JSON property.
+    /// Allocated capacity of the vault, in GB: the total size of the bound servers.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_allocated: Option<i64>,
-    /// `vault_charging_mode` JSON property.
+    /// Billing mode the vault was created with.
+    ///
+    /// Values: `post_paid`: Pay-per-use; `pre_paid`: Yearly/monthly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_charging_mode: Option<String>,
-    /// `vault_status` JSON property.
+    /// Status of the vault.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vault_status: Option<String>,
-    /// `backup_policy_id` JSON property.
+    pub vault_status: Option<super::VaultStatus>,
+    /// ID of the backup policy. Empty when no policy is bound; otherwise check
+    /// `backup_policy_enabled` to see whether it is enabled.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy_id: Option<String>,
-    /// `backup_policy_name` JSON property.
+    /// Name of the backup policy.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy_name: Option<String>,
-    /// `backup_policy_enabled` JSON property.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_policy_enabled: Option<bool>,
-    /// `resources_num` JSON property.
+    /// Number of bound servers.
+    ///
+    /// Range: 0 to 2097152.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources_num: Option<i64>,
 }
 
 impl ProtectionServerInfo {
-    /// An empty `ProtectionServerInfo`; set its fields with the setters.
+    /// An empty `ProtectionServerInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_id`.
+    /// Project ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_id`.
+    /// Enterprise project ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// EIP of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the server.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::ListProtectionServerRequestHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `ransom_protection_status`.
-    pub fn ransom_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Ransomware protection status.
+    pub fn ransom_protection_status(
+        mut self,
+        value: impl Into<super::HostRansomProtectionStatus>,
+    ) -> Self {
         self.ransom_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `ransom_protection_fail_reason`.
-    pub fn ransom_protection_fail_reason(mut self, value: impl Into<String>) -> Self {
+    /// Detailed reason why ransomware protection failed.
+    pub fn ransom_protection_fail_reason(
+        mut self,
+        value: impl Into<super::RansomProtectionFailReason>,
+    ) -> Self {
         self.ransom_protection_fail_reason = Some(value.into());
         self
     }
 
-    /// Sets `failed_decoy_dir`.
+    /// Directories where bait deployment failed. Set only when bait deployment partially failed.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn failed_decoy_dir(mut self, value: impl Into<String>) -> Self {
         self.failed_decoy_dir = Some(value.into());
         self
     }
 
-    /// Sets `agent_version`.
+    /// Agent version.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `protect_policy_id`.
+    /// Protection policy ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn protect_policy_id(mut self, value: impl Into<String>) -> Self {
         self.protect_policy_id = Some(value.into());
         self
     }
 
-    /// Sets `protect_policy_name`.
+    /// Protection policy name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn protect_policy_name(mut self, value: impl Into<String>) -> Self {
         self.protect_policy_name = Some(value.into());
         self
     }
 
-    /// Sets `backup_error`.
+    /// Backup error information.
     pub fn backup_error(
         mut self,
         value: impl Into<super::ProtectionServerInfoBackupError>,
@@ -251,103 +345,135 @@ impl ProtectionServerInfo {
         self
     }
 
-    /// Sets `backup_protection_status`.
-    pub fn backup_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether backup is enabled.
+    pub fn backup_protection_status(
+        mut self,
+        value: impl Into<super::ProtectionServerInfoBackupProtectionStatus>,
+    ) -> Self {
         self.backup_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `count_protect_event`.
+    /// Number of protection events.
+    ///
+    /// Range: 0 to 2097152.
     pub fn count_protect_event(mut self, value: impl Into<i64>) -> Self {
         self.count_protect_event = Some(value.into());
         self
     }
 
-    /// Sets `count_backuped`.
+    /// Number of existing backups.
+    ///
+    /// Range: 0 to 2097152.
     pub fn count_backuped(mut self, value: impl Into<i64>) -> Self {
         self.count_backuped = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent. `installed` covers `online`, `offline`, `install_failed`, and
+    /// `installing`.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::ListHostStatusRequestAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// HSS edition enabled for the host.
+    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `host_source`.
-    pub fn host_source(mut self, value: impl Into<String>) -> Self {
+    /// Type of the server.
+    pub fn host_source(mut self, value: impl Into<super::HostSource>) -> Self {
         self.host_source = Some(value.into());
         self
     }
 
-    /// Sets `vault_id`.
+    /// ID of the vault.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn vault_id(mut self, value: impl Into<String>) -> Self {
         self.vault_id = Some(value.into());
         self
     }
 
-    /// Sets `vault_name`.
+    /// Name of the vault.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn vault_name(mut self, value: impl Into<String>) -> Self {
         self.vault_name = Some(value.into());
         self
     }
 
-    /// Sets `vault_size`.
+    /// Total capacity of the vault, in GB.
+    ///
+    /// Range: 0 to 2097152.
     pub fn vault_size(mut self, value: impl Into<i64>) -> Self {
         self.vault_size = Some(value.into());
         self
     }
 
-    /// Sets `vault_used`.
+    /// Used capacity of the vault, in MB.
+    ///
+    /// Range: 0 to 2097152.
     pub fn vault_used(mut self, value: impl Into<i64>) -> Self {
         self.vault_used = Some(value.into());
         self
     }
 
-    /// Sets `vault_allocated`.
+    /// Allocated capacity of the vault, in GB: the total size of the bound servers.
+    ///
+    /// Range: 0 to 2097152.
     pub fn vault_allocated(mut self, value: impl Into<i64>) -> Self {
         self.vault_allocated = Some(value.into());
         self
     }
 
-    /// Sets `vault_charging_mode`.
+    /// Billing mode the vault was created with.
+    ///
+    /// Values: `post_paid`: Pay-per-use; `pre_paid`: Yearly/monthly.
     pub fn vault_charging_mode(mut self, value: impl Into<String>) -> Self {
         self.vault_charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `vault_status`.
-    pub fn vault_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the vault.
+    pub fn vault_status(mut self, value: impl Into<super::VaultStatus>) -> Self {
         self.vault_status = Some(value.into());
         self
     }
 
-    /// Sets `backup_policy_id`.
+    /// ID of the backup policy. Empty when no policy is bound; otherwise check
+    /// `backup_policy_enabled` to see whether it is enabled.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn backup_policy_id(mut self, value: impl Into<String>) -> Self {
         self.backup_policy_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_policy_name`.
+    /// Name of the backup policy.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn backup_policy_name(mut self, value: impl Into<String>) -> Self {
         self.backup_policy_name = Some(value.into());
         self
     }
 
-    /// Sets `backup_policy_enabled`.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     pub fn backup_policy_enabled(mut self, value: impl Into<bool>) -> Self {
         self.backup_policy_enabled = Some(value.into());
         self
     }
 
-    /// Sets `resources_num`.
+    /// Number of bound servers.
+    ///
+    /// Range: 0 to 2097152.
     pub fn resources_num(mut self, value: impl Into<i64>) -> Self {
         self.resources_num = Some(value.into());
         self

@@ -2,34 +2,44 @@
 
 use serde::Deserialize;
 
-/// The `ProtectionServerInfoBackupError` model of the HSS API.
+/// Backup error information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProtectionServerInfoBackupError {
-    /// `error_code` JSON property.
+    /// Error code.
+    ///
+    /// Values: `0`: No error; `1`: Already bound to another vault; backup cannot be enabled; `2`:
+    /// The vault has exceeded its maximum capacity; `3`: Calling the CBR API failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
-    /// `error_description` JSON property.
+    /// Error description.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_description: Option<String>,
 }
 
 impl ProtectionServerInfoBackupError {
-    /// An empty `ProtectionServerInfoBackupError`; set its fields with the setters.
+    /// An empty `ProtectionServerInfoBackupError`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `error_code`.
+    /// Error code.
+    ///
+    /// Values: `0`: No error; `1`: Already bound to another vault; backup cannot be enabled; `2`:
+    /// The vault has exceeded its maximum capacity; `3`: Calling the CBR API failed.
     pub fn error_code(mut self, value: impl Into<i64>) -> Self {
         self.error_code = Some(value.into());
         self
     }
 
-    /// Sets `error_description`.
+    /// Error description.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn error_description(mut self, value: impl Into<String>) -> Self {
         self.error_description = Some(value.into());
         self

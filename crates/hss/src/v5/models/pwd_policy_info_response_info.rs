@@ -2,169 +2,189 @@
 
 use serde::Deserialize;
 
-/// The `PwdPolicyInfoResponseInfo` model of the HSS API.
+/// Password complexity policy check results.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PwdPolicyInfoResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// Private IP address of the server. Kept for compatibility.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `min_length` JSON property.
+    /// Whether the minimum password length setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<bool>,
-    /// `uppercase_letter` JSON property.
+    /// Whether the uppercase letter requirement is met.
+    ///
+    /// Values: `false`: Not met; `true`: Met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uppercase_letter: Option<bool>,
-    /// `lowercase_letter` JSON property.
+    /// Whether the lowercase letter setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lowercase_letter: Option<bool>,
-    /// `number` JSON property.
+    /// Whether the digit setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<bool>,
-    /// `special_character` JSON property.
+    /// Whether the special character setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub special_character: Option<bool>,
-    /// `min_length_num` JSON property.
+    /// Minimum password length defined in the password complexity policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length_num: Option<i64>,
-    /// `min_uppercase_letter` JSON property.
+    /// Minimum number of uppercase letters defined in the password complexity policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_uppercase_letter: Option<i64>,
-    /// `min_lowercase_letter` JSON property.
+    /// Minimum number of lowercase letters defined in the password complexity policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_lowercase_letter: Option<i64>,
-    /// `min_number` JSON property.
+    /// Minimum number of digits defined in the password complexity policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_number: Option<i64>,
-    /// `min_special_character` JSON property.
+    /// Minimum number of special characters defined in the password complexity policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_special_character: Option<i64>,
-    /// `update_time` JSON property.
+    /// Time of the last scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `suggestion` JSON property.
+    /// Suggested fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }
 
 impl PwdPolicyInfoResponseInfo {
-    /// An empty `PwdPolicyInfoResponseInfo`; set its fields with the setters.
+    /// An empty `PwdPolicyInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// Private IP address of the server. Kept for compatibility.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `min_length`.
+    /// Whether the minimum password length setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn min_length(mut self, value: impl Into<bool>) -> Self {
         self.min_length = Some(value.into());
         self
     }
 
-    /// Sets `uppercase_letter`.
+    /// Whether the uppercase letter requirement is met.
+    ///
+    /// Values: `false`: Not met; `true`: Met.
     pub fn uppercase_letter(mut self, value: impl Into<bool>) -> Self {
         self.uppercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `lowercase_letter`.
+    /// Whether the lowercase letter setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn lowercase_letter(mut self, value: impl Into<bool>) -> Self {
         self.lowercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Whether the digit setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn number(mut self, value: impl Into<bool>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `special_character`.
+    /// Whether the special character setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn special_character(mut self, value: impl Into<bool>) -> Self {
         self.special_character = Some(value.into());
         self
     }
 
-    /// Sets `min_length_num`.
+    /// Minimum password length defined in the password complexity policy.
     pub fn min_length_num(mut self, value: impl Into<i64>) -> Self {
         self.min_length_num = Some(value.into());
         self
     }
 
-    /// Sets `min_uppercase_letter`.
+    /// Minimum number of uppercase letters defined in the password complexity policy.
     pub fn min_uppercase_letter(mut self, value: impl Into<i64>) -> Self {
         self.min_uppercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `min_lowercase_letter`.
+    /// Minimum number of lowercase letters defined in the password complexity policy.
     pub fn min_lowercase_letter(mut self, value: impl Into<i64>) -> Self {
         self.min_lowercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `min_number`.
+    /// Minimum number of digits defined in the password complexity policy.
     pub fn min_number(mut self, value: impl Into<i64>) -> Self {
         self.min_number = Some(value.into());
         self
     }
 
-    /// Sets `min_special_character`.
+    /// Minimum number of special characters defined in the password complexity policy.
     pub fn min_special_character(mut self, value: impl Into<i64>) -> Self {
         self.min_special_character = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time of the last scan.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `suggestion`.
+    /// Suggested fix.
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
         self.suggestion = Some(value.into());
         self

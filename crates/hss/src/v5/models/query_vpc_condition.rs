@@ -2,28 +2,28 @@
 
 use serde::Serialize;
 
-/// The `QueryVpcCondition` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryVpcCondition {
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `vpc_id_list` JSON property.
+    /// IDs of the VPCs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id_list: Option<Vec<String>>,
 }
 
 impl QueryVpcCondition {
-    /// An empty `QueryVpcCondition`; set its fields with the setters.
+    /// An empty `QueryVpcCondition`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -33,7 +33,7 @@ impl QueryVpcCondition {
         self
     }
 
-    /// Sets `vpc_id_list`.
+    /// IDs of the VPCs.
     ///
     /// Appends one item; call again for more.
     pub fn vpc_id_list(mut self, value: impl Into<String>) -> Self {

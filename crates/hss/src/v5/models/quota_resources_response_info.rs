@@ -2,103 +2,124 @@
 
 use serde::Deserialize;
 
-/// The `QuotaResourcesResponseInfo` model of the HSS API.
+/// Quotas.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaResourcesResponseInfo {
-    /// `resource_id` JSON property.
+    /// Resource ID of the HSS quota.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `version` JSON property.
+    /// Resource specification code (HSS edition).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `quota_status` JSON property.
+    pub version: Option<super::QuotaResourcesResponseInfoVersion>,
+    /// Quota status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quota_status: Option<String>,
-    /// `used_status` JSON property.
+    pub quota_status: Option<super::QuotaStatus>,
+    /// Usage status of the quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used_status: Option<String>,
-    /// `host_id` JSON property.
+    pub used_status: Option<super::UsedStatus>,
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `charging_mode` JSON property.
+    /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `tags` JSON property.
+    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    /// Tags of the quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::TagInfo>>,
-    /// `expire_time` JSON property.
+    /// Expiration time. `-1` means it never expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<i64>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `shared_quota` JSON property.
+    /// Whether the quota is shared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_quota: Option<String>,
-    /// `enterprise_project_id` JSON property.
+    pub shared_quota: Option<super::SharedQuota>,
+    /// ID of the enterprise project the host belongs to; `0` is the default enterprise project and
+    /// `all_granted_eps` queries hosts in all enterprise projects. If you have permissions for only
+    /// one enterprise project, pass its ID, or the request fails for lack of permissions.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
-    /// `enterprise_project_name` JSON property.
+    /// Name of the enterprise project.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_name: Option<String>,
 }
 
 impl QuotaResourcesResponseInfo {
-    /// An empty `QuotaResourcesResponseInfo`; set its fields with the setters.
+    /// An empty `QuotaResourcesResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID of the HSS quota.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// Resource specification code (HSS edition).
+    pub fn version(mut self, value: impl Into<super::QuotaResourcesResponseInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `quota_status`.
-    pub fn quota_status(mut self, value: impl Into<String>) -> Self {
+    /// Quota status.
+    pub fn quota_status(mut self, value: impl Into<super::QuotaStatus>) -> Self {
         self.quota_status = Some(value.into());
         self
     }
 
-    /// Sets `used_status`.
-    pub fn used_status(mut self, value: impl Into<String>) -> Self {
+    /// Usage status of the quota.
+    pub fn used_status(mut self, value: impl Into<super::UsedStatus>) -> Self {
         self.used_status = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the quota.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::TagInfo>) -> Self {
@@ -106,31 +127,37 @@ impl QuotaResourcesResponseInfo {
         self
     }
 
-    /// Sets `expire_time`.
+    /// Expiration time. `-1` means it never expires.
     pub fn expire_time(mut self, value: impl Into<i64>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `shared_quota`.
-    pub fn shared_quota(mut self, value: impl Into<String>) -> Self {
+    /// Whether the quota is shared.
+    pub fn shared_quota(mut self, value: impl Into<super::SharedQuota>) -> Self {
         self.shared_quota = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_id`.
+    /// ID of the enterprise project the host belongs to; `0` is the default enterprise project and
+    /// `all_granted_eps` queries hosts in all enterprise projects. If you have permissions for only
+    /// one enterprise project, pass its ID, or the request fails for lack of permissions.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_name`.
+    /// Name of the enterprise project.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = Some(value.into());
         self

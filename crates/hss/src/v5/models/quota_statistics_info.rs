@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `QuotaStatisticsInfo` model of the HSS API.
+/// Protection quota statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaStatisticsInfo {
-    /// `version` JSON property.
+    /// HSS edition of the quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `idle_num` JSON property.
+    /// Number of idle quotas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_num: Option<i64>,
-    /// `used_num` JSON property.
+    /// Number of quotas in use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_num: Option<i64>,
-    /// `total_num` JSON property.
+    /// Total number of matching records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
 }
 
 impl QuotaStatisticsInfo {
-    /// An empty `QuotaStatisticsInfo`; set its fields with the setters.
+    /// An empty `QuotaStatisticsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `version`.
+    /// HSS edition of the quota.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `idle_num`.
+    /// Number of idle quotas.
     pub fn idle_num(mut self, value: impl Into<i64>) -> Self {
         self.idle_num = Some(value.into());
         self
     }
 
-    /// Sets `used_num`.
+    /// Number of quotas in use.
     pub fn used_num(mut self, value: impl Into<i64>) -> Self {
         self.used_num = Some(value.into());
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of matching records.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `QuotaStatisticsResponseInfo` model of the HSS API.
+/// Quota statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuotaStatisticsResponseInfo {
-    /// `version` JSON property.
+    /// Resource specification code (HSS edition).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `total_num` JSON property.
+    pub version: Option<super::QuotaResourcesResponseInfoVersion>,
+    /// Total number of quotas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
 }
 
 impl QuotaStatisticsResponseInfo {
-    /// An empty `QuotaStatisticsResponseInfo`; set its fields with the setters.
+    /// An empty `QuotaStatisticsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// Resource specification code (HSS edition).
+    pub fn version(mut self, value: impl Into<super::QuotaResourcesResponseInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of quotas.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self

@@ -2,206 +2,292 @@
 
 use serde::Deserialize;
 
-/// The `RaspProtectHistoryResponseInfo` model of the HSS API.
+/// Application protection events found, one element per event. Empty when nothing matches.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RaspProtectHistoryResponseInfo {
-    /// `host_name` JSON property.
+    /// Name of the cloud server the event or image belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the cloud server where the application protection event occurred.
+    /// Multiple addresses are comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `alarm_time` JSON property.
+    /// Time the application protection event occurred, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_time: Option<i64>,
-    /// `event_name` JSON property.
+    /// Name of the application protection event, identifying the attack type, such as
+    /// `ExpressionInject` for expression injection. A system-defined value.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `severity` JSON property.
+    /// Alarm level of the application protection event. An unknown value returns an empty result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `req_src_ip` JSON property.
+    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    /// Source IP address of the attack, public or private, IPv4 or IPv6.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_src_ip: Option<String>,
-    /// `app_stack` JSON property.
+    /// Application call stack at the time of the protection event, used to locate where the
+    /// vulnerability was triggered. Empty when no stack data is available.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_stack: Option<String>,
-    /// `attack_input_name` JSON property.
+    /// Name of the request field (such as a header or form field) that carried the attack payload.
+    /// Empty when there is no such field.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_input_name: Option<String>,
-    /// `attack_input_value` JSON property.
+    /// Malicious payload in the attack request, such as an injected script or command. Empty when
+    /// there is no payload.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_input_value: Option<String>,
-    /// `query_string` JSON property.
+    /// Query string of the attack request URL (the part after `?`), used to analyze how parameters
+    /// were passed. Empty if there is none.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_string: Option<String>,
-    /// `req_headers` JSON property.
+    /// HTTP headers of the attack request, as a JSON string with fields such as `User-Agent` and
+    /// `Host`. Empty if there are none.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_headers: Option<String>,
-    /// `req_method` JSON property.
+    /// HTTP method of the attack request, such as `GET` or `POST`. Case-sensitive.
+    ///
+    /// Length: 3 to 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_method: Option<String>,
-    /// `req_params` JSON property.
+    /// Body parameters of the attack request, such as POST form data, form-encoded or JSON. Empty
+    /// if there are none.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_params: Option<String>,
-    /// `req_path` JSON property.
+    /// URL path of the attack request, without the query string. Empty means the root path.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_path: Option<String>,
-    /// `req_protocol` JSON property.
+    /// HTTP protocol version of the attack request, such as `HTTP/1.1`.
+    ///
+    /// Length: 5 to 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_protocol: Option<String>,
-    /// `req_url` JSON property.
+    /// Full URL of the attack request, including protocol, host, path and query string. Empty if
+    /// not available.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_url: Option<String>,
-    /// `attack_tag` JSON property.
+    /// Attack tag of the application protection event. Corresponds to the attack tag request
+    /// parameter (lowercase with underscores).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_tag: Option<String>,
-    /// `chk_probe` JSON property.
+    pub attack_tag: Option<super::ListRaspEventsRequestAttackTag>,
+    /// Identifier of the RASP probe that detected the attack, used to locate the probe type and
+    /// detection module. A system-defined value.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_probe: Option<String>,
-    /// `chk_rule` JSON property.
+    /// Identifier of the detection rule that triggered the protection event, such as
+    /// `ExpressionInject`. A system-defined value.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_rule: Option<String>,
-    /// `chk_rule_desc` JSON property.
+    /// Description of the detection rule that triggered the protection event, explaining its logic
+    /// and purpose. Empty when there is no description.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_rule_desc: Option<String>,
-    /// `exist_bug` JSON property.
+    /// Whether the protection event was caused by a vulnerability in the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exist_bug: Option<String>,
+    pub exist_bug: Option<super::ExistBug>,
 }
 
 impl RaspProtectHistoryResponseInfo {
-    /// An empty `RaspProtectHistoryResponseInfo`; set its fields with the setters.
+    /// An empty `RaspProtectHistoryResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_name`.
+    /// Name of the cloud server the event or image belongs to.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the cloud server where the application protection event occurred.
+    /// Multiple addresses are comma-separated.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `alarm_time`.
+    /// Time the application protection event occurred, as Unix time in milliseconds.
     pub fn alarm_time(mut self, value: impl Into<i64>) -> Self {
         self.alarm_time = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Name of the application protection event, identifying the attack type, such as
+    /// `ExpressionInject` for expression injection. A system-defined value.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Alarm level of the application protection event. An unknown value returns an empty result.
+    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `req_src_ip`.
+    /// Source IP address of the attack, public or private, IPv4 or IPv6.
     pub fn req_src_ip(mut self, value: impl Into<String>) -> Self {
         self.req_src_ip = Some(value.into());
         self
     }
 
-    /// Sets `app_stack`.
+    /// Application call stack at the time of the protection event, used to locate where the
+    /// vulnerability was triggered. Empty when no stack data is available.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn app_stack(mut self, value: impl Into<String>) -> Self {
         self.app_stack = Some(value.into());
         self
     }
 
-    /// Sets `attack_input_name`.
+    /// Name of the request field (such as a header or form field) that carried the attack payload.
+    /// Empty when there is no such field.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn attack_input_name(mut self, value: impl Into<String>) -> Self {
         self.attack_input_name = Some(value.into());
         self
     }
 
-    /// Sets `attack_input_value`.
+    /// Malicious payload in the attack request, such as an injected script or command. Empty when
+    /// there is no payload.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn attack_input_value(mut self, value: impl Into<String>) -> Self {
         self.attack_input_value = Some(value.into());
         self
     }
 
-    /// Sets `query_string`.
+    /// Query string of the attack request URL (the part after `?`), used to analyze how parameters
+    /// were passed. Empty if there is none.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn query_string(mut self, value: impl Into<String>) -> Self {
         self.query_string = Some(value.into());
         self
     }
 
-    /// Sets `req_headers`.
+    /// HTTP headers of the attack request, as a JSON string with fields such as `User-Agent` and
+    /// `Host`. Empty if there are none.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn req_headers(mut self, value: impl Into<String>) -> Self {
         self.req_headers = Some(value.into());
         self
     }
 
-    /// Sets `req_method`.
+    /// HTTP method of the attack request, such as `GET` or `POST`. Case-sensitive.
+    ///
+    /// Length: 3 to 10 characters.
     pub fn req_method(mut self, value: impl Into<String>) -> Self {
         self.req_method = Some(value.into());
         self
     }
 
-    /// Sets `req_params`.
+    /// Body parameters of the attack request, such as POST form data, form-encoded or JSON. Empty
+    /// if there are none.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn req_params(mut self, value: impl Into<String>) -> Self {
         self.req_params = Some(value.into());
         self
     }
 
-    /// Sets `req_path`.
+    /// URL path of the attack request, without the query string. Empty means the root path.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn req_path(mut self, value: impl Into<String>) -> Self {
         self.req_path = Some(value.into());
         self
     }
 
-    /// Sets `req_protocol`.
+    /// HTTP protocol version of the attack request, such as `HTTP/1.1`.
+    ///
+    /// Length: 5 to 10 characters.
     pub fn req_protocol(mut self, value: impl Into<String>) -> Self {
         self.req_protocol = Some(value.into());
         self
     }
 
-    /// Sets `req_url`.
+    /// Full URL of the attack request, including protocol, host, path and query string. Empty if
+    /// not available.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn req_url(mut self, value: impl Into<String>) -> Self {
         self.req_url = Some(value.into());
         self
     }
 
-    /// Sets `attack_tag`.
-    pub fn attack_tag(mut self, value: impl Into<String>) -> Self {
+    /// Attack tag of the application protection event. Corresponds to the attack tag request
+    /// parameter (lowercase with underscores).
+    pub fn attack_tag(mut self, value: impl Into<super::ListRaspEventsRequestAttackTag>) -> Self {
         self.attack_tag = Some(value.into());
         self
     }
 
-    /// Sets `chk_probe`.
+    /// Identifier of the RASP probe that detected the attack, used to locate the probe type and
+    /// detection module. A system-defined value.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn chk_probe(mut self, value: impl Into<String>) -> Self {
         self.chk_probe = Some(value.into());
         self
     }
 
-    /// Sets `chk_rule`.
+    /// Identifier of the detection rule that triggered the protection event, such as
+    /// `ExpressionInject`. A system-defined value.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn chk_rule(mut self, value: impl Into<String>) -> Self {
         self.chk_rule = Some(value.into());
         self
     }
 
-    /// Sets `chk_rule_desc`.
+    /// Description of the detection rule that triggered the protection event, explaining its logic
+    /// and purpose. Empty when there is no description.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn chk_rule_desc(mut self, value: impl Into<String>) -> Self {
         self.chk_rule_desc = Some(value.into());
         self
     }
 
-    /// Sets `exist_bug`.
-    pub fn exist_bug(mut self, value: impl Into<String>) -> Self {
+    /// Whether the protection event was caused by a vulnerability in the application.
+    pub fn exist_bug(mut self, value: impl Into<super::ExistBug>) -> Self {
         self.exist_bug = Some(value.into());
         self
     }

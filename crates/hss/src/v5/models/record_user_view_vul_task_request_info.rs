@@ -2,28 +2,42 @@
 
 use serde::Serialize;
 
-/// The `RecordUserViewVulTaskRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RecordUserViewVulTaskRequestInfo {
-    /// `task_type` JSON property. Required.
-    pub task_type: String,
+    /// Type of the vulnerability task. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_type: Option<super::RecordUserViewVulTaskRequestInfoTaskType>,
 }
 
 impl RecordUserViewVulTaskRequestInfo {
-    /// A `RecordUserViewVulTaskRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(task_type: impl Into<String>) -> Self {
-        Self {
-            task_type: task_type.into(),
-        }
+    /// An empty `RecordUserViewVulTaskRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `task_type`.
-    pub fn task_type(mut self, value: impl Into<String>) -> Self {
-        self.task_type = value.into();
+    /// Type of the vulnerability task. Required.
+    pub fn task_type(
+        mut self,
+        value: impl Into<super::RecordUserViewVulTaskRequestInfoTaskType>,
+    ) -> Self {
+        self.task_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.task_type.is_none() {
+            return Some("task_type".to_owned());
+        }
+        None
     }
 }

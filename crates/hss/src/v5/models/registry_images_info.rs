@@ -2,286 +2,374 @@
 
 use serde::Deserialize;
 
-/// The `RegistryImagesInfo` model of the HSS API.
+/// Repository images found.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RegistryImagesInfo {
-    /// `id` JSON property.
+    /// Unique ID of the image record.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `namespace` JSON property.
+    /// Organization name.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_digest` JSON property.
+    /// Image digest.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `registry_id` JSON property.
+    pub image_type: Option<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
+    /// ID of the repository that holds the image.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_id: Option<String>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<String>,
-    /// `latest_version` JSON property.
+    pub registry_type: Option<super::AssociateRegistriesResponseInfoRegistryType>,
+    /// Whether the version is the latest one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
-    /// `scan_status` JSON property.
+    /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `scan_failed_desc` JSON property.
+    pub scan_status: Option<super::AssociateImagesScanStatus>,
+    /// Description of why the scan failed, corresponding to `scan_failed_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_failed_desc: Option<String>,
-    /// `scan_failed_code` JSON property.
+    pub scan_failed_desc: Option<super::RegistryImagesInfoScanFailedDesc>,
+    /// Code of the reason why the scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_failed_code: Option<String>,
-    /// `image_size` JSON property.
+    pub scan_failed_code: Option<super::ScanFailedCode>,
+    /// Image size, in bytes.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<i64>,
-    /// `latest_update_time` JSON property.
+    /// Time the image version was last updated, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_update_time: Option<i64>,
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
-    /// `latest_sync_time` JSON property.
+    /// Time of the last synchronization, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_sync_time: Option<i64>,
-    /// `vul_num` JSON property.
+    /// Total number of vulnerabilities found by the image scan.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `unsafe_setting_num` JSON property.
+    /// Number of failed baseline check items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unsafe_setting_num: Option<i64>,
-    /// `malicious_file_num` JSON property.
+    /// Number of malicious files found by the image scan.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malicious_file_num: Option<i64>,
-    /// `domain_name` JSON property.
+    /// Owner of the image. Applies to shared images.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `shared_status` JSON property.
+    /// Status of the shared image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_status: Option<String>,
-    /// `scannable` JSON property.
+    pub shared_status: Option<super::SharedStatus>,
+    /// Whether the image can be scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scannable: Option<bool>,
-    /// `is_multiple_arch` JSON property.
+    /// Whether the image is a multi-architecture image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_multiple_arch: Option<bool>,
-    /// `instance_name` JSON property.
+    /// Name of the SWR Enterprise Edition instance that holds the image.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
-    /// `instance_id` JSON property.
+    /// ID of the SWR Enterprise Edition instance that holds the image.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `instance_url` JSON property.
+    /// URL of the enterprise image instance.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_url: Option<String>,
-    /// `severity_level` JSON property.
+    /// Risk level of the image, shown after the image scan completes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `association_images` JSON property.
+    pub severity_level: Option<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    /// Images associated through a multi-architecture manifest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub association_images: Option<Vec<super::AssociateImagesInfo>>,
 }
 
 impl RegistryImagesInfo {
-    /// An empty `RegistryImagesInfo`; set its fields with the setters.
+    /// An empty `RegistryImagesInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the image record.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// Image digest.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::AddImageWhiteListsRequestBodyQueryInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `registry_id`.
+    /// ID of the repository that holds the image.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn registry_id(mut self, value: impl Into<String>) -> Self {
         self.registry_id = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
-    pub fn registry_type(mut self, value: impl Into<String>) -> Self {
+    /// Image repository type.
+    pub fn registry_type(
+        mut self,
+        value: impl Into<super::AssociateRegistriesResponseInfoRegistryType>,
+    ) -> Self {
         self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `latest_version`.
+    /// Whether the version is the latest one.
     pub fn latest_version(mut self, value: impl Into<bool>) -> Self {
         self.latest_version = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status.
+    pub fn scan_status(mut self, value: impl Into<super::AssociateImagesScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `scan_failed_desc`.
-    pub fn scan_failed_desc(mut self, value: impl Into<String>) -> Self {
+    /// Description of why the scan failed, corresponding to `scan_failed_code`.
+    pub fn scan_failed_desc(
+        mut self,
+        value: impl Into<super::RegistryImagesInfoScanFailedDesc>,
+    ) -> Self {
         self.scan_failed_desc = Some(value.into());
         self
     }
 
-    /// Sets `scan_failed_code`.
-    pub fn scan_failed_code(mut self, value: impl Into<String>) -> Self {
+    /// Code of the reason why the scan failed.
+    pub fn scan_failed_code(mut self, value: impl Into<super::ScanFailedCode>) -> Self {
         self.scan_failed_code = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size, in bytes.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn image_size(mut self, value: impl Into<i64>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `latest_update_time`.
+    /// Time the image version was last updated, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_update_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_update_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_sync_time`.
+    /// Time of the last synchronization, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn latest_sync_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_sync_time = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Total number of vulnerabilities found by the image scan.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `unsafe_setting_num`.
+    /// Number of failed baseline check items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn unsafe_setting_num(mut self, value: impl Into<i64>) -> Self {
         self.unsafe_setting_num = Some(value.into());
         self
     }
 
-    /// Sets `malicious_file_num`.
+    /// Number of malicious files found by the image scan.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn malicious_file_num(mut self, value: impl Into<i64>) -> Self {
         self.malicious_file_num = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Owner of the image. Applies to shared images.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `shared_status`.
-    pub fn shared_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the shared image.
+    pub fn shared_status(mut self, value: impl Into<super::SharedStatus>) -> Self {
         self.shared_status = Some(value.into());
         self
     }
 
-    /// Sets `scannable`.
+    /// Whether the image can be scanned.
     pub fn scannable(mut self, value: impl Into<bool>) -> Self {
         self.scannable = Some(value.into());
         self
     }
 
-    /// Sets `is_multiple_arch`.
+    /// Whether the image is a multi-architecture image.
     pub fn is_multiple_arch(mut self, value: impl Into<bool>) -> Self {
         self.is_multiple_arch = Some(value.into());
         self
     }
 
-    /// Sets `instance_name`.
+    /// Name of the SWR Enterprise Edition instance that holds the image.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn instance_name(mut self, value: impl Into<String>) -> Self {
         self.instance_name = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// ID of the SWR Enterprise Edition instance that holds the image.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `instance_url`.
+    /// URL of the enterprise image instance.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn instance_url(mut self, value: impl Into<String>) -> Self {
         self.instance_url = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the image, shown after the image scan completes.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::BatchExportSWRBaselineInfoRequestInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `association_images`.
+    /// Images associated through a multi-architecture manifest.
     ///
     /// Appends one item; call again for more.
     pub fn association_images(mut self, value: impl Into<super::AssociateImagesInfo>) -> Self {

@@ -2,142 +2,176 @@
 
 use serde::Deserialize;
 
-/// The `RegistryInfo` model of the HSS API.
+/// Image repositories.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RegistryInfo {
-    /// `id` JSON property.
+    /// Image repository ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_type: Option<String>,
-    /// `api_version` JSON property.
+    /// API version of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
-    /// `protocol` JSON property.
+    pub api_version: Option<super::ApiVersion>,
+    /// Protocol type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// `registry_addr` JSON property.
+    pub protocol: Option<super::Protocol>,
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_addr: Option<String>,
-    /// `registry_username` JSON property.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_username: Option<String>,
-    /// `namespace` JSON property.
+    /// Image repository project (directory) that the scan component is uploaded to. Returned when
+    /// `get_scan_image_channel` is `Other`.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `connect_cluster_id` JSON property.
+    /// ID of the carrier cluster.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_cluster_id: Option<String>,
-    /// `get_scan_image_channel` JSON property.
+    /// How the scan component is obtained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub get_scan_image_channel: Option<String>,
-    /// `status` JSON property.
+    pub get_scan_image_channel: Option<super::GetScanImageChannel>,
+    /// Access status of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `fail_reason` JSON property.
+    pub status: Option<super::ListRegistryRequestStatus>,
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fail_reason: Option<String>,
-    /// `images_num` JSON property.
+    pub fail_reason: Option<super::FailReason>,
+    /// Number of images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images_num: Option<i64>,
-    /// `latest_sync_time` JSON property.
+    /// Time of the last synchronization, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_sync_time: Option<i64>,
 }
 
 impl RegistryInfo {
-    /// An empty `RegistryInfo`; set its fields with the setters.
+    /// An empty `RegistryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Image repository ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
+    /// Image repository type.
+    ///
+    /// Values: `Harbor`: Harbor repository; `Jfrog`: JFrog repository; `Other`: Other repository;
+    /// `SwrEnterprise`: SWR Enterprise Edition repository; `SwrPrivate`: SWR private repository;
+    /// `SwrShared`: SWR shared repository.
     pub fn registry_type(mut self, value: impl Into<String>) -> Self {
         self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `api_version`.
-    pub fn api_version(mut self, value: impl Into<String>) -> Self {
+    /// API version of the image repository.
+    pub fn api_version(mut self, value: impl Into<super::ApiVersion>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+    /// Protocol type.
+    pub fn protocol(mut self, value: impl Into<super::Protocol>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `registry_addr`.
+    /// Address of the image repository.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn registry_addr(mut self, value: impl Into<String>) -> Self {
         self.registry_addr = Some(value.into());
         self
     }
 
-    /// Sets `registry_username`.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_username(mut self, value: impl Into<String>) -> Self {
         self.registry_username = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Image repository project (directory) that the scan component is uploaded to. Returned when
+    /// `get_scan_image_channel` is `Other`.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `connect_cluster_id`.
+    /// ID of the carrier cluster.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn connect_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.connect_cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `get_scan_image_channel`.
-    pub fn get_scan_image_channel(mut self, value: impl Into<String>) -> Self {
+    /// How the scan component is obtained.
+    pub fn get_scan_image_channel(mut self, value: impl Into<super::GetScanImageChannel>) -> Self {
         self.get_scan_image_channel = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Access status of the repository.
+    pub fn status(mut self, value: impl Into<super::ListRegistryRequestStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `fail_reason`.
-    pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
+    /// Reason for the failure.
+    pub fn fail_reason(mut self, value: impl Into<super::FailReason>) -> Self {
         self.fail_reason = Some(value.into());
         self
     }
 
-    /// Sets `images_num`.
+    /// Number of images.
     pub fn images_num(mut self, value: impl Into<i64>) -> Self {
         self.images_num = Some(value.into());
         self
     }
 
-    /// Sets `latest_sync_time`.
+    /// Time of the last synchronization, Unix time in milliseconds.
     pub fn latest_sync_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_sync_time = Some(value.into());
         self

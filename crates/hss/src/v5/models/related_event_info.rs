@@ -2,124 +2,190 @@
 
 use serde::Deserialize;
 
-/// The `RelatedEventInfo` model of the HSS API.
+/// Related alarms.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RelatedEventInfo {
-    /// `event_name` JSON property.
+    /// Event name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `event_class_id` JSON property.
+    /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<String>,
-    /// `event_id` JSON property.
+    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    /// Event ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// `event_type` JSON property.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `severity` JSON property.
+    /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `abstract` JSON property.
+    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    /// Summary of the alarm.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#abstract: Option<String>,
-    /// `event_abstract` JSON property.
+    /// Summary of the alarm.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_abstract: Option<String>,
-    /// `similiar_type` JSON property.
+    /// Similarity type.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similiar_type: Option<String>,
-    /// `handle_method` JSON property.
+    /// Handling method. Present only for handled alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<String>,
-    /// `handler` JSON property.
+    pub handle_method: Option<super::EventManagementResponseInfoHandleMethod>,
+    /// Account that handled the alarm.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
-    /// `memo` JSON property.
+    /// Remarks on the handling.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
-    /// `handle_time` JSON property.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_time: Option<i64>,
 }
 
 impl RelatedEventInfo {
-    /// An empty `RelatedEventInfo`; set its fields with the setters.
+    /// An empty `RelatedEventInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `event_name`.
+    /// Event name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `event_class_id`.
-    pub fn event_class_id(mut self, value: impl Into<String>) -> Self {
+    /// Event class ID.
+    pub fn event_class_id(
+        mut self,
+        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
+    ) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
 
-    /// Sets `event_id`.
+    /// Event ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn event_id(mut self, value: impl Into<String>) -> Self {
         self.event_id = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Threat level.
+    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `abstract`.
+    /// Summary of the alarm.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn r#abstract(mut self, value: impl Into<String>) -> Self {
         self.r#abstract = Some(value.into());
         self
     }
 
-    /// Sets `event_abstract`.
+    /// Summary of the alarm.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn event_abstract(mut self, value: impl Into<String>) -> Self {
         self.event_abstract = Some(value.into());
         self
     }
 
-    /// Sets `similiar_type`.
+    /// Similarity type.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn similiar_type(mut self, value: impl Into<String>) -> Self {
         self.similiar_type = Some(value.into());
         self
     }
 
-    /// Sets `handle_method`.
-    pub fn handle_method(mut self, value: impl Into<String>) -> Self {
+    /// Handling method. Present only for handled alarms.
+    pub fn handle_method(
+        mut self,
+        value: impl Into<super::EventManagementResponseInfoHandleMethod>,
+    ) -> Self {
         self.handle_method = Some(value.into());
         self
     }
 
-    /// Sets `handler`.
+    /// Account that handled the alarm.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn handler(mut self, value: impl Into<String>) -> Self {
         self.handler = Some(value.into());
         self
     }
 
-    /// Sets `memo`.
+    /// Remarks on the handling.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
         self
     }
 
-    /// Sets `handle_time`.
+    /// Handling time, as Unix time in milliseconds. Present only for handled alarms.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn handle_time(mut self, value: impl Into<i64>) -> Self {
         self.handle_time = Some(value.into());
         self

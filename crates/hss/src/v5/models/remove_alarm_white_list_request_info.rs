@@ -2,34 +2,60 @@
 
 use serde::Serialize;
 
-/// The `RemoveAlarmWhiteListRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RemoveAlarmWhiteListRequestInfo {
-    /// `data_list` JSON property.
+    /// Alarm whitelist entries to delete, at most 100; takes precedence over `delete_all`. To
+    /// delete specific entries, set this list (each entry needs `hash`, `description`, and
+    /// `event_type`, plus `delete_white_rule` set to `true` to delete a whitelist rule). To delete
+    /// all entries, set `delete_all` to `true` and omit this list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::AlarmWhiteListRequestInfo>>,
-    /// `restore_alarm` JSON property.
+    /// Whether to restore the related alarms.
+    ///
+    /// Values: `false`: Do not restore alarms; `true`: Restore alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_alarm: Option<bool>,
-    /// `delete_all` JSON property.
+    /// Whether to delete all whitelist entries. Required when deleting all entries; to delete all
+    /// entries of one type, also set `event_type`. To delete specific entries, use `data_list`
+    /// instead.
+    ///
+    /// Values: `false`: Do not delete all entries; `true`: Delete all entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_all: Option<bool>,
-    /// `event_type` JSON property.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
 }
 
 impl RemoveAlarmWhiteListRequestInfo {
-    /// An empty `RemoveAlarmWhiteListRequestInfo`; set its fields with the setters.
+    /// An empty `RemoveAlarmWhiteListRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data_list`.
+    /// Alarm whitelist entries to delete, at most 100; takes precedence over `delete_all`. To
+    /// delete specific entries, set this list (each entry needs `hash`, `description`, and
+    /// `event_type`, plus `delete_white_rule` set to `true` to delete a whitelist rule). To delete
+    /// all entries, set `delete_all` to `true` and omit this list.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::AlarmWhiteListRequestInfo>) -> Self {
@@ -39,19 +65,39 @@ impl RemoveAlarmWhiteListRequestInfo {
         self
     }
 
-    /// Sets `restore_alarm`.
+    /// Whether to restore the related alarms.
+    ///
+    /// Values: `false`: Do not restore alarms; `true`: Restore alarms.
     pub fn restore_alarm(mut self, value: impl Into<bool>) -> Self {
         self.restore_alarm = Some(value.into());
         self
     }
 
-    /// Sets `delete_all`.
+    /// Whether to delete all whitelist entries. Required when deleting all entries; to delete all
+    /// entries of one type, also set `event_type`. To delete specific entries, use `data_list`
+    /// instead.
+    ///
+    /// Values: `false`: Do not delete all entries; `true`: Delete all entries.
     pub fn delete_all(mut self, value: impl Into<bool>) -> Self {
         self.delete_all = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
+    ///
+    /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
+    /// Botnet; `1006`: Backdoor; `1010`: Rootkit; `1011`: Ransomware; `1012`: Hacker tool; `1015`:
+    /// Webshell; `1016`: Mining; `1017`: Reverse shell; `13001`: Kubernetes event deleted; `13002`:
+    /// Abnormal pod behavior; `13003`: User information enumeration; `13004`: Cluster user role
+    /// binding; `2001`: Common vulnerability exploit; `2012`: Remote code execution; `2047`: Redis
+    /// vulnerability exploit; `2048`: Hadoop vulnerability exploit; `2049`: MySQL vulnerability
+    /// exploit; `3002`: File privilege escalation; `3003`: Process privilege escalation; `3004`:
+    /// Key file changed; `3005`: File or directory changed; `3007`: Abnormal process behavior;
+    /// `3015`: High-risk command run; `3018`: Abnormal shell; `3027`: Suspicious crontab task;
+    /// `3029`: System protection disabled; `3030`: Backup deleted; `3031`: Abnormal registry
+    /// operation; `3036`: Container image blocked; `4002`: Brute-force attack; `4004`: Abnormal
+    /// login; `4006`: Invalid system account; `4014`: User account added; `4020`: User password
+    /// theft; `6002`: Port scan; `6003`: Host scan.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self

@@ -2,28 +2,28 @@
 
 use serde::Serialize;
 
-/// The `RemoveLoginWhiteListRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RemoveLoginWhiteListRequestInfo {
-    /// `data_list` JSON property.
+    /// Login whitelist entries to delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::LoginWhiteListRequestInfo>>,
-    /// `delete_all` JSON property.
+    /// Whether to delete all whitelist entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_all: Option<bool>,
 }
 
 impl RemoveLoginWhiteListRequestInfo {
-    /// An empty `RemoveLoginWhiteListRequestInfo`; set its fields with the setters.
+    /// An empty `RemoveLoginWhiteListRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data_list`.
+    /// Login whitelist entries to delete.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::LoginWhiteListRequestInfo>) -> Self {
@@ -33,7 +33,7 @@ impl RemoveLoginWhiteListRequestInfo {
         self
     }
 
-    /// Sets `delete_all`.
+    /// Whether to delete all whitelist entries.
     pub fn delete_all(mut self, value: impl Into<bool>) -> Self {
         self.delete_all = Some(value.into());
         self

@@ -2,28 +2,28 @@
 
 use serde::Serialize;
 
-/// The `RemoveSystemUserWhiteListRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RemoveSystemUserWhiteListRequestInfo {
-    /// `data_list` JSON property.
+    /// System user whitelist entries to delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::SystemUserWhiteListRequestInfo>>,
-    /// `delete_all` JSON property.
+    /// Whether to delete all whitelist entries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_all: Option<bool>,
 }
 
 impl RemoveSystemUserWhiteListRequestInfo {
-    /// An empty `RemoveSystemUserWhiteListRequestInfo`; set its fields with the setters.
+    /// An empty `RemoveSystemUserWhiteListRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data_list`.
+    /// System user whitelist entries to delete.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::SystemUserWhiteListRequestInfo>) -> Self {
@@ -33,7 +33,7 @@ impl RemoveSystemUserWhiteListRequestInfo {
         self
     }
 
-    /// Sets `delete_all`.
+    /// Whether to delete all whitelist entries.
     pub fn delete_all(mut self, value: impl Into<bool>) -> Self {
         self.delete_all = Some(value.into());
         self

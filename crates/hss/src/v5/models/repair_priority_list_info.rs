@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `RepairPriorityListInfo` model of the HSS API.
+/// Number of hosts at each fix priority.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RepairPriorityListInfo {
-    /// `repair_priority` JSON property.
+    /// Fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_priority: Option<String>,
-    /// `host_num` JSON property.
+    pub repair_priority: Option<super::RepairPriority>,
+    /// Number of hosts at this fix priority.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
 }
 
 impl RepairPriorityListInfo {
-    /// An empty `RepairPriorityListInfo`; set its fields with the setters.
+    /// An empty `RepairPriorityListInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `repair_priority`.
-    pub fn repair_priority(mut self, value: impl Into<String>) -> Self {
+    /// Fix priority.
+    pub fn repair_priority(mut self, value: impl Into<super::RepairPriority>) -> Self {
         self.repair_priority = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of hosts at this fix priority.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self

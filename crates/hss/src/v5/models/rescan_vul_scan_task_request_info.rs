@@ -2,36 +2,39 @@
 
 use serde::Serialize;
 
-/// The `RescanVulScanTaskRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RescanVulScanTaskRequestInfo {
-    /// `range_type` JSON property. Required.
-    pub range_type: String,
-    /// `host_ids` JSON property.
+    /// Range of hosts to rescan. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_type: Option<super::RescanVulScanTaskRequestInfoRangeType>,
+    /// Host IDs. Takes effect only when `range_type` is `specific_host`; 1 to 1,000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
 }
 
 impl RescanVulScanTaskRequestInfo {
-    /// A `RescanVulScanTaskRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(range_type: impl Into<String>) -> Self {
-        Self {
-            range_type: range_type.into(),
-            host_ids: None,
-        }
+    /// An empty `RescanVulScanTaskRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `range_type`.
-    pub fn range_type(mut self, value: impl Into<String>) -> Self {
-        self.range_type = value.into();
+    /// Range of hosts to rescan. Required.
+    pub fn range_type(
+        mut self,
+        value: impl Into<super::RescanVulScanTaskRequestInfoRangeType>,
+    ) -> Self {
+        self.range_type = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// Host IDs. Takes effect only when `range_type` is `specific_host`; 1 to 1,000 items.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
@@ -39,5 +42,15 @@ impl RescanVulScanTaskRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.range_type.is_none() {
+            return Some("range_type".to_owned());
+        }
+        None
     }
 }

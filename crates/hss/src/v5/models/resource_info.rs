@@ -2,35 +2,41 @@
 
 use serde::Serialize;
 
-/// The `ResourceInfo` model of the HSS API.
+/// Hosts to enable backup for, at most 20.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResourceInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `history_backup_status` JSON property.
+    /// Whether backup was previously enabled, determined from the `error_message` or `status` of
+    /// the available server: `closed` if `error_message` is empty, otherwise `opened`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub history_backup_status: Option<String>,
+    pub history_backup_status: Option<super::HistoryBackupStatus>,
 }
 
 impl ResourceInfo {
-    /// An empty `ResourceInfo`; set its fields with the setters.
+    /// An empty `ResourceInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `history_backup_status`.
-    pub fn history_backup_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether backup was previously enabled, determined from the `error_message` or `status` of
+    /// the available server: `closed` if `error_message` is empty, otherwise `opened`.
+    pub fn history_backup_status(mut self, value: impl Into<super::HistoryBackupStatus>) -> Self {
         self.history_backup_status = Some(value.into());
         self
     }

@@ -11,36 +11,39 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceProductDataObjectInfo {
-    /// `charging_mode` JSON property.
+    /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `is_auto_renew` JSON property.
+    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    /// Whether auto-renewal is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<bool>,
-    /// `version_info` JSON property.
+    /// Version information, keyed by HSS edition (such as `hss.version.enterprise`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_info: Option<BTreeMap<String, Vec<super::ShowPeriodResponseInfo>>>,
 }
 
 impl ResourceProductDataObjectInfo {
-    /// An empty `ResourceProductDataObjectInfo`; set its fields with the setters.
+    /// An empty `ResourceProductDataObjectInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `is_auto_renew`.
+    /// Whether auto-renewal is enabled.
     pub fn is_auto_renew(mut self, value: impl Into<bool>) -> Self {
         self.is_auto_renew = Some(value.into());
         self
     }
 
-    /// Sets `version_info`.
+    /// Version information, keyed by HSS edition (such as `hss.version.enterprise`).
     ///
     /// Inserts one entry; call again for more.
     pub fn version_info(

@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `ResourceQuotasInfo` model of the HSS API.
+/// Quota statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceQuotasInfo {
-    /// `version` JSON property.
+    /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `total_num` JSON property.
+    pub version: Option<super::ContainerNodeInfoVersion>,
+    /// Total number of quotas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
-    /// `used_num` JSON property.
+    /// Number of quotas in use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_num: Option<i64>,
-    /// `available_num` JSON property.
+    /// Total number of available quotas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_num: Option<i64>,
-    /// `available_resources_list` JSON property.
+    /// Available resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available_resources_list: Option<Vec<super::AvailableResourceIdsInfo>>,
 }
 
 impl ResourceQuotasInfo {
-    /// An empty `ResourceQuotasInfo`; set its fields with the setters.
+    /// An empty `ResourceQuotasInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// HSS edition enabled for the host.
+    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `total_num`.
+    /// Total number of quotas.
     pub fn total_num(mut self, value: impl Into<i64>) -> Self {
         self.total_num = Some(value.into());
         self
     }
 
-    /// Sets `used_num`.
+    /// Number of quotas in use.
     pub fn used_num(mut self, value: impl Into<i64>) -> Self {
         self.used_num = Some(value.into());
         self
     }
 
-    /// Sets `available_num`.
+    /// Total number of available quotas.
     pub fn available_num(mut self, value: impl Into<i64>) -> Self {
         self.available_num = Some(value.into());
         self
     }
 
-    /// Sets `available_resources_list`.
+    /// Available resources.
     ///
     /// Appends one item; call again for more.
     pub fn available_resources_list(

@@ -2,33 +2,41 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ResourceTagInfo` model of the HSS API.
+/// Tags of the resource.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ResourceTagInfo {
-    /// `key` JSON property.
+    /// Tag key. Cannot be empty.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value` JSON property.
+    /// Tag value.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl ResourceTagInfo {
-    /// An empty `ResourceTagInfo`; set its fields with the setters.
+    /// An empty `ResourceTagInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Tag key. Cannot be empty.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Tag value.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,49 +2,49 @@
 
 use serde::Deserialize;
 
-/// The `Resources` model of the HSS API.
+/// Resources.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Resources {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `images` JSON property.
+    /// Images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<String>>,
-    /// `labels` JSON property.
+    /// Labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<String>>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
 impl Resources {
-    /// An empty `Resources`; set its fields with the setters.
+    /// An empty `Resources`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `images`.
+    /// Images.
     ///
     /// Appends one item; call again for more.
     pub fn images(mut self, value: impl Into<String>) -> Self {
@@ -52,7 +52,7 @@ impl Resources {
         self
     }
 
-    /// Sets `labels`.
+    /// Labels.
     ///
     /// Appends one item; call again for more.
     pub fn labels(mut self, value: impl Into<String>) -> Self {
@@ -60,7 +60,7 @@ impl Resources {
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self

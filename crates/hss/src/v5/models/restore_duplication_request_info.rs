@@ -2,43 +2,53 @@
 
 use serde::Serialize;
 
-/// The `RestoreDuplicationRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RestoreDuplicationRequestInfo {
-    /// `server_id` JSON property.
+    /// ID of the target server to restore to.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_id: Option<String>,
-    /// `power_on` JSON property.
+    /// Whether to power on the server after restoration.
+    ///
+    /// Values: `false`: Do not power on; `true`: Power on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_on: Option<bool>,
-    /// `mappings` JSON property.
+    /// Restoration mappings. Required for whole-server restoration; accepted but unused for volume
+    /// restoration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mappings: Option<Vec<super::BackupRestoreServerMappingInfo>>,
 }
 
 impl RestoreDuplicationRequestInfo {
-    /// An empty `RestoreDuplicationRequestInfo`; set its fields with the setters.
+    /// An empty `RestoreDuplicationRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `server_id`.
+    /// ID of the target server to restore to.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn server_id(mut self, value: impl Into<String>) -> Self {
         self.server_id = Some(value.into());
         self
     }
 
-    /// Sets `power_on`.
+    /// Whether to power on the server after restoration.
+    ///
+    /// Values: `false`: Do not power on; `true`: Power on.
     pub fn power_on(mut self, value: impl Into<bool>) -> Self {
         self.power_on = Some(value.into());
         self
     }
 
-    /// Sets `mappings`.
+    /// Restoration mappings. Required for whole-server restoration; accepted but unused for volume
+    /// restoration.
     ///
     /// Appends one item; call again for more.
     pub fn mappings(mut self, value: impl Into<super::BackupRestoreServerMappingInfo>) -> Self {

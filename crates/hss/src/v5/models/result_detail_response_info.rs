@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `ResultDetailResponseInfo` model of the HSS API.
+/// Operation details (not shown in the console).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResultDetailResponseInfo {
-    /// `keyword` JSON property.
+    /// Alarm event keyword. Used only for the alarm whitelist.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
-    /// `hash` JSON property.
+    /// SHA-256 hash of the alarm event. Used only for the alarm whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
 }
 
 impl ResultDetailResponseInfo {
-    /// An empty `ResultDetailResponseInfo`; set its fields with the setters.
+    /// An empty `ResultDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `keyword`.
+    /// Alarm event keyword. Used only for the alarm whitelist.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn keyword(mut self, value: impl Into<String>) -> Self {
         self.keyword = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// SHA-256 hash of the alarm event. Used only for the alarm whitelist.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self

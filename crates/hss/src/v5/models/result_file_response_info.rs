@@ -2,79 +2,99 @@
 
 use serde::Deserialize;
 
-/// The `ResultFileResponseInfo` model of the HSS API.
+/// Information about the file.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResultFileResponseInfo {
-    /// `file_path` JSON property.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `file_hash` JSON property.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_hash: Option<String>,
-    /// `file_size` JSON property.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `file_owner` JSON property.
+    /// Owner of the file.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_owner: Option<String>,
-    /// `file_attr` JSON property.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_attr: Option<String>,
-    /// `file_ctime` JSON property.
+    /// Time the file was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_ctime: Option<i64>,
-    /// `file_mtime` JSON property.
+    /// Time the file was last updated, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_mtime: Option<i64>,
 }
 
 impl ResultFileResponseInfo {
-    /// An empty `ResultFileResponseInfo`; set its fields with the setters.
+    /// An empty `ResultFileResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_path`.
+    /// File path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `file_hash`.
+    /// Hash of the file.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_hash(mut self, value: impl Into<String>) -> Self {
         self.file_hash = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// File size.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_owner`.
+    /// Owner of the file.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn file_owner(mut self, value: impl Into<String>) -> Self {
         self.file_owner = Some(value.into());
         self
     }
 
-    /// Sets `file_attr`.
+    /// System attributes of the file, such as read/write, hidden, and execute permissions.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_attr(mut self, value: impl Into<String>) -> Self {
         self.file_attr = Some(value.into());
         self
     }
 
-    /// Sets `file_ctime`.
+    /// Time the file was created.
     pub fn file_ctime(mut self, value: impl Into<i64>) -> Self {
         self.file_ctime = Some(value.into());
         self
     }
 
-    /// Sets `file_mtime`.
+    /// Time the file was last updated, as Unix time in milliseconds.
     pub fn file_mtime(mut self, value: impl Into<i64>) -> Self {
         self.file_mtime = Some(value.into());
         self

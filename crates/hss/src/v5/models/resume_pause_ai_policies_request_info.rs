@@ -2,37 +2,59 @@
 
 use serde::Serialize;
 
-/// The `ResumePauseAiPoliciesRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResumePauseAiPoliciesRequestInfo {
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
+    /// Whether to enable the items. Required. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Policy ID. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
 }
 
 impl ResumePauseAiPoliciesRequestInfo {
-    /// A `ResumePauseAiPoliciesRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(enabled: impl Into<bool>, policy_id: impl Into<String>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            policy_id: policy_id.into(),
-        }
+    /// An empty `ResumePauseAiPoliciesRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether to enable the items. Required. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        None
     }
 }

@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `ResumePauseAiPolicyGroupsRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResumePauseAiPolicyGroupsRequestInfo {
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
-    /// `group_id_list` JSON property. Required.
-    pub group_id_list: Vec<String>,
+    /// Whether to enable the items. Required. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// IDs of the policy groups. Required; 1 to 50 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id_list: Option<Vec<String>>,
 }
 
 impl ResumePauseAiPolicyGroupsRequestInfo {
-    /// A `ResumePauseAiPolicyGroupsRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(enabled: impl Into<bool>, group_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            group_id_list: group_id_list.into(),
-        }
+    /// An empty `ResumePauseAiPolicyGroupsRequestInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether to enable the items. Required. Required.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `group_id_list`.
+    /// IDs of the policy groups. Required; 1 to 50 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn group_id_list(mut self, value: impl Into<String>) -> Self {
-        self.group_id_list.push(value.into());
+        self.group_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        if self.group_id_list.is_none() {
+            return Some("group_id_list".to_owned());
+        }
+        None
     }
 }

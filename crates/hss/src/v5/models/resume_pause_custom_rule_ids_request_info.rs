@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `ResumePauseCustomRuleIdsRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResumePauseCustomRuleIdsRequestInfo {
-    /// `enable` JSON property. Required.
-    pub enable: i64,
-    /// `rule_id_list` JSON property. Required.
-    pub rule_id_list: Vec<String>,
+    /// Whether to enable or disable the rules. Required. Required.
+    ///
+    /// Values: `0`: Disable; `1`: Enable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<i64>,
+    /// Rule IDs, 1 to 1000 items. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id_list: Option<Vec<String>>,
 }
 
 impl ResumePauseCustomRuleIdsRequestInfo {
-    /// A `ResumePauseCustomRuleIdsRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(enable: impl Into<i64>, rule_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            enable: enable.into(),
-            rule_id_list: rule_id_list.into(),
-        }
+    /// An empty `ResumePauseCustomRuleIdsRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enable`.
+    /// Whether to enable or disable the rules. Required. Required.
+    ///
+    /// Values: `0`: Disable; `1`: Enable.
     pub fn enable(mut self, value: impl Into<i64>) -> Self {
-        self.enable = value.into();
+        self.enable = Some(value.into());
         self
     }
 
-    /// Sets `rule_id_list`.
+    /// Rule IDs, 1 to 1000 items. Required. Required.
     ///
     /// Appends one item; call again for more.
     pub fn rule_id_list(mut self, value: impl Into<String>) -> Self {
-        self.rule_id_list.push(value.into());
+        self.rule_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enable.is_none() {
+            return Some("enable".to_owned());
+        }
+        if self.rule_id_list.is_none() {
+            return Some("rule_id_list".to_owned());
+        }
+        None
     }
 }

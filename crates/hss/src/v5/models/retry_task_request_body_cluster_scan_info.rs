@@ -2,36 +2,39 @@
 
 use serde::Serialize;
 
-/// The `RetryTaskRequestBodyClusterScanInfo` model of the HSS API.
+/// Cluster scan settings of the task.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RetryTaskRequestBodyClusterScanInfo {
-    /// `range_type` JSON property. Required.
-    pub range_type: String,
-    /// `cluster_info_list` JSON property.
+    /// Range to rescan. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range_type: Option<super::RetryTaskRequestBodyClusterScanInfoRangeType>,
+    /// Clusters to rescan when the scan scope is `specific_cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_info_list: Option<Vec<super::RetryTaskRequestBodyClusterScanInfoClusterInfoList>>,
 }
 
 impl RetryTaskRequestBodyClusterScanInfo {
-    /// A `RetryTaskRequestBodyClusterScanInfo` with its required fields; set the others with the setters.
-    pub fn new(range_type: impl Into<String>) -> Self {
-        Self {
-            range_type: range_type.into(),
-            cluster_info_list: None,
-        }
+    /// An empty `RetryTaskRequestBodyClusterScanInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `range_type`.
-    pub fn range_type(mut self, value: impl Into<String>) -> Self {
-        self.range_type = value.into();
+    /// Range to rescan. Required. Required.
+    pub fn range_type(
+        mut self,
+        value: impl Into<super::RetryTaskRequestBodyClusterScanInfoRangeType>,
+    ) -> Self {
+        self.range_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_info_list`.
+    /// Clusters to rescan when the scan scope is `specific_cluster`.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_info_list(
@@ -42,5 +45,15 @@ impl RetryTaskRequestBodyClusterScanInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.range_type.is_none() {
+            return Some("range_type".to_owned());
+        }
+        None
     }
 }

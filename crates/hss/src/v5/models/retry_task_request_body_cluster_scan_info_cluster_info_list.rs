@@ -2,34 +2,41 @@
 
 use serde::Serialize;
 
-/// The `RetryTaskRequestBodyClusterScanInfoClusterInfoList` model of the HSS API.
+/// Clusters to rescan when the scan scope is `specific_cluster`.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RetryTaskRequestBodyClusterScanInfoClusterInfoList {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `scan_type_list` JSON property.
+    /// Scan items to rescan for the cluster. If omitted, all failed scan items of the cluster are
+    /// rescanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_type_list: Option<Vec<String>>,
 }
 
 impl RetryTaskRequestBodyClusterScanInfoClusterInfoList {
-    /// An empty `RetryTaskRequestBodyClusterScanInfoClusterInfoList`; set its fields with the setters.
+    /// An empty `RetryTaskRequestBodyClusterScanInfoClusterInfoList`: set its fields by name with
+    /// the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `scan_type_list`.
+    /// Scan items to rescan for the cluster. If omitted, all failed scan items of the cluster are
+    /// rescanned.
     ///
     /// Appends one item; call again for more.
     pub fn scan_type_list(mut self, value: impl Into<String>) -> Self {

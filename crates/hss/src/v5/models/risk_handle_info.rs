@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `RiskHandleInfo` model of the HSS API.
+/// Risk handling information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RiskHandleInfo {
-    /// `free_report_info` JSON property.
+    /// Free security check report statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_report_info: Option<super::RiskHandleInfoFreeReportInfo>,
-    /// `vul_info` JSON property.
+    /// Vulnerability handling information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_info: Option<super::RiskHandleInfoVulInfo>,
-    /// `base_line_info` JSON property.
+    /// Baseline risk statistics for risk handling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_line_info: Option<super::RiskHandleInfoBaseLineInfo>,
-    /// `alarm_info` JSON property.
+    /// Alarm statistics for risk handling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_info: Option<super::RiskHandleInfoAlarmInfo>,
 }
 
 impl RiskHandleInfo {
-    /// An empty `RiskHandleInfo`; set its fields with the setters.
+    /// An empty `RiskHandleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `free_report_info`.
+    /// Free security check report statistics.
     pub fn free_report_info(
         mut self,
         value: impl Into<super::RiskHandleInfoFreeReportInfo>,
@@ -38,19 +38,19 @@ impl RiskHandleInfo {
         self
     }
 
-    /// Sets `vul_info`.
+    /// Vulnerability handling information.
     pub fn vul_info(mut self, value: impl Into<super::RiskHandleInfoVulInfo>) -> Self {
         self.vul_info = Some(value.into());
         self
     }
 
-    /// Sets `base_line_info`.
+    /// Baseline risk statistics for risk handling.
     pub fn base_line_info(mut self, value: impl Into<super::RiskHandleInfoBaseLineInfo>) -> Self {
         self.base_line_info = Some(value.into());
         self
     }
 
-    /// Sets `alarm_info`.
+    /// Alarm statistics for risk handling.
     pub fn alarm_info(mut self, value: impl Into<super::RiskHandleInfoAlarmInfo>) -> Self {
         self.alarm_info = Some(value.into());
         self

@@ -2,133 +2,183 @@
 
 use serde::Deserialize;
 
-/// The `RiskHandleInfoAlarmInfo` model of the HSS API.
+/// Alarm statistics for risk handling.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RiskHandleInfoAlarmInfo {
-    /// `alarm_num` JSON property.
+    /// Number of attacks and abnormal behaviors.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_num: Option<i64>,
-    /// `malware_file_num` JSON property.
+    /// Number of virus files.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub malware_file_num: Option<i64>,
-    /// `auto_block_num` JSON property.
+    /// Number of blocked items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_block_num: Option<i64>,
-    /// `manual_handle_num` JSON property.
+    /// Number of items handled manually.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manual_handle_num: Option<i64>,
-    /// `auto_handle_num` JSON property.
+    /// Number of items handled automatically.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_handle_num: Option<i64>,
-    /// `handle_rate` JSON property.
+    /// Average handling rate, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_rate: Option<f64>,
-    /// `beat_rate` JSON property.
+    /// Share of users whose average alarm handling rate is lower than yours, as a fraction from 0
+    /// to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beat_rate: Option<f64>,
-    /// `virus_kill_config_enable` JSON property.
+    /// Whether isolation and killing of viruses is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virus_kill_config_enable: Option<bool>,
-    /// `user_open_virus_kill_rate` JSON property.
+    /// Fraction of users who have enabled isolation and killing of viruses, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_open_virus_kill_rate: Option<f64>,
-    /// `alarm_notify_config_enable` JSON property.
+    /// Whether alarm notification is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_notify_config_enable: Option<bool>,
-    /// `user_open_alarm_notify_rate` JSON property.
+    /// Fraction of users who have enabled alarm notifications, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_open_alarm_notify_rate: Option<f64>,
-    /// `ransomware_event_num` JSON property.
+    /// Number of ransomware attacks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ransomware_event_num: Option<i64>,
-    /// `ransomware_event_host_list` JSON property.
+    /// Hosts under ransomware attack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ransomware_event_host_list: Option<Vec<String>>,
 }
 
 impl RiskHandleInfoAlarmInfo {
-    /// An empty `RiskHandleInfoAlarmInfo`; set its fields with the setters.
+    /// An empty `RiskHandleInfoAlarmInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `alarm_num`.
+    /// Number of attacks and abnormal behaviors.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn alarm_num(mut self, value: impl Into<i64>) -> Self {
         self.alarm_num = Some(value.into());
         self
     }
 
-    /// Sets `malware_file_num`.
+    /// Number of virus files.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn malware_file_num(mut self, value: impl Into<i64>) -> Self {
         self.malware_file_num = Some(value.into());
         self
     }
 
-    /// Sets `auto_block_num`.
+    /// Number of blocked items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn auto_block_num(mut self, value: impl Into<i64>) -> Self {
         self.auto_block_num = Some(value.into());
         self
     }
 
-    /// Sets `manual_handle_num`.
+    /// Number of items handled manually.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn manual_handle_num(mut self, value: impl Into<i64>) -> Self {
         self.manual_handle_num = Some(value.into());
         self
     }
 
-    /// Sets `auto_handle_num`.
+    /// Number of items handled automatically.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn auto_handle_num(mut self, value: impl Into<i64>) -> Self {
         self.auto_handle_num = Some(value.into());
         self
     }
 
-    /// Sets `handle_rate`.
+    /// Average handling rate, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn handle_rate(mut self, value: impl Into<f64>) -> Self {
         self.handle_rate = Some(value.into());
         self
     }
 
-    /// Sets `beat_rate`.
+    /// Share of users whose average alarm handling rate is lower than yours, as a fraction from 0
+    /// to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn beat_rate(mut self, value: impl Into<f64>) -> Self {
         self.beat_rate = Some(value.into());
         self
     }
 
-    /// Sets `virus_kill_config_enable`.
+    /// Whether isolation and killing of viruses is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn virus_kill_config_enable(mut self, value: impl Into<bool>) -> Self {
         self.virus_kill_config_enable = Some(value.into());
         self
     }
 
-    /// Sets `user_open_virus_kill_rate`.
+    /// Fraction of users who have enabled isolation and killing of viruses, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn user_open_virus_kill_rate(mut self, value: impl Into<f64>) -> Self {
         self.user_open_virus_kill_rate = Some(value.into());
         self
     }
 
-    /// Sets `alarm_notify_config_enable`.
+    /// Whether alarm notification is enabled.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn alarm_notify_config_enable(mut self, value: impl Into<bool>) -> Self {
         self.alarm_notify_config_enable = Some(value.into());
         self
     }
 
-    /// Sets `user_open_alarm_notify_rate`.
+    /// Fraction of users who have enabled alarm notifications, from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn user_open_alarm_notify_rate(mut self, value: impl Into<f64>) -> Self {
         self.user_open_alarm_notify_rate = Some(value.into());
         self
     }
 
-    /// Sets `ransomware_event_num`.
+    /// Number of ransomware attacks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn ransomware_event_num(mut self, value: impl Into<i64>) -> Self {
         self.ransomware_event_num = Some(value.into());
         self
     }
 
-    /// Sets `ransomware_event_host_list`.
+    /// Hosts under ransomware attack.
     ///
     /// Appends one item; call again for more.
     pub fn ransomware_event_host_list(mut self, value: impl Into<String>) -> Self {

@@ -2,88 +2,120 @@
 
 use serde::Deserialize;
 
-/// The `RiskHandleInfoBaseLineInfo` model of the HSS API.
+/// Baseline risk statistics for risk handling.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RiskHandleInfoBaseLineInfo {
-    /// `config_risk_host_num` JSON property.
+    /// Number of hosts with configuration risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_risk_host_num: Option<i64>,
-    /// `config_risk_num` JSON property.
+    /// Number of configuration risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_risk_num: Option<i64>,
-    /// `passed_rate` JSON property.
+    /// Pass rate, as a fraction between 0 and 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed_rate: Option<f64>,
-    /// `beat_rate` JSON property.
+    /// Share of users whose baseline pass rate is lower than yours, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beat_rate: Option<f64>,
-    /// `weak_pwd_num` JSON property.
+    /// Number of weak passwords.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weak_pwd_num: Option<i64>,
-    /// `passed_num` JSON property.
+    /// Number of passed items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed_num: Option<i64>,
-    /// `total_config_risk_num` JSON property.
+    /// Total number of configuration risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_config_risk_num: Option<i64>,
-    /// `version_recommend` JSON property.
+    /// Recommended edition; only the enterprise edition `hss.version.enterprise` is supported.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_recommend: Option<String>,
 }
 
 impl RiskHandleInfoBaseLineInfo {
-    /// An empty `RiskHandleInfoBaseLineInfo`; set its fields with the setters.
+    /// An empty `RiskHandleInfoBaseLineInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `config_risk_host_num`.
+    /// Number of hosts with configuration risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn config_risk_host_num(mut self, value: impl Into<i64>) -> Self {
         self.config_risk_host_num = Some(value.into());
         self
     }
 
-    /// Sets `config_risk_num`.
+    /// Number of configuration risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn config_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.config_risk_num = Some(value.into());
         self
     }
 
-    /// Sets `passed_rate`.
+    /// Pass rate, as a fraction between 0 and 1.
+    ///
+    /// Range: 0 to 1.
     pub fn passed_rate(mut self, value: impl Into<f64>) -> Self {
         self.passed_rate = Some(value.into());
         self
     }
 
-    /// Sets `beat_rate`.
+    /// Share of users whose baseline pass rate is lower than yours, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn beat_rate(mut self, value: impl Into<f64>) -> Self {
         self.beat_rate = Some(value.into());
         self
     }
 
-    /// Sets `weak_pwd_num`.
+    /// Number of weak passwords.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn weak_pwd_num(mut self, value: impl Into<i64>) -> Self {
         self.weak_pwd_num = Some(value.into());
         self
     }
 
-    /// Sets `passed_num`.
+    /// Number of passed items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn passed_num(mut self, value: impl Into<i64>) -> Self {
         self.passed_num = Some(value.into());
         self
     }
 
-    /// Sets `total_config_risk_num`.
+    /// Total number of configuration risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn total_config_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_config_risk_num = Some(value.into());
         self
     }
 
-    /// Sets `version_recommend`.
+    /// Recommended edition; only the enterprise edition `hss.version.enterprise` is supported.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn version_recommend(mut self, value: impl Into<String>) -> Self {
         self.version_recommend = Some(value.into());
         self

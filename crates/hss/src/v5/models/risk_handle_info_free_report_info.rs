@@ -2,25 +2,29 @@
 
 use serde::Deserialize;
 
-/// The `RiskHandleInfoFreeReportInfo` model of the HSS API.
+/// Free security check report statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RiskHandleInfoFreeReportInfo {
-    /// `free_check_host_num` JSON property.
+    /// Number of servers covered by free security checks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_check_host_num: Option<i64>,
 }
 
 impl RiskHandleInfoFreeReportInfo {
-    /// An empty `RiskHandleInfoFreeReportInfo`; set its fields with the setters.
+    /// An empty `RiskHandleInfoFreeReportInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `free_check_host_num`.
+    /// Number of servers covered by free security checks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn free_check_host_num(mut self, value: impl Into<i64>) -> Self {
         self.free_check_host_num = Some(value.into());
         self

@@ -2,70 +2,96 @@
 
 use serde::Deserialize;
 
-/// The `RiskHandleInfoVulInfo` model of the HSS API.
+/// Vulnerability handling information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RiskHandleInfoVulInfo {
-    /// `vul_scan_task_num` JSON property.
+    /// Number of vulnerability scan tasks run.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_scan_task_num: Option<i64>,
-    /// `vul_num` JSON property.
+    /// Number of vulnerabilities found.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
-    /// `handled_vul_num` JSON property.
+    /// Number of vulnerabilities handled.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handled_vul_num: Option<i64>,
-    /// `handled_rate` JSON property.
+    /// Handling rate, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handled_rate: Option<f64>,
-    /// `beat_rate` JSON property.
+    /// Share of users whose vulnerability handling rate is lower than yours, as a fraction from 0
+    /// to 1.
+    ///
+    /// Range: 0 to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beat_rate: Option<f64>,
-    /// `new_urgent_vul_num` JSON property.
+    /// Number of new emergency vulnerabilities.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_urgent_vul_num: Option<i64>,
 }
 
 impl RiskHandleInfoVulInfo {
-    /// An empty `RiskHandleInfoVulInfo`; set its fields with the setters.
+    /// An empty `RiskHandleInfoVulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_scan_task_num`.
+    /// Number of vulnerability scan tasks run.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vul_scan_task_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_scan_task_num = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Number of vulnerabilities found.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self
     }
 
-    /// Sets `handled_vul_num`.
+    /// Number of vulnerabilities handled.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn handled_vul_num(mut self, value: impl Into<i64>) -> Self {
         self.handled_vul_num = Some(value.into());
         self
     }
 
-    /// Sets `handled_rate`.
+    /// Handling rate, as a fraction from 0 to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn handled_rate(mut self, value: impl Into<f64>) -> Self {
         self.handled_rate = Some(value.into());
         self
     }
 
-    /// Sets `beat_rate`.
+    /// Share of users whose vulnerability handling rate is lower than yours, as a fraction from 0
+    /// to 1.
+    ///
+    /// Range: 0 to 1.
     pub fn beat_rate(mut self, value: impl Into<f64>) -> Self {
         self.beat_rate = Some(value.into());
         self
     }
 
-    /// Sets `new_urgent_vul_num`.
+    /// Number of new emergency vulnerabilities.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn new_urgent_vul_num(mut self, value: impl Into<i64>) -> Self {
         self.new_urgent_vul_num = Some(value.into());
         self

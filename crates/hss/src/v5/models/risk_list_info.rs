@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `RiskListInfo` model of the HSS API.
+/// Risks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RiskListInfo {
-    /// `severity` JSON property.
+    /// Risk level.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// `risk_num` JSON property.
+    /// Number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_num: Option<i64>,
-    /// `effected_host_num` JSON property.
+    /// Number of affected assets.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effected_host_num: Option<i64>,
 }
 
 impl RiskListInfo {
-    /// An empty `RiskListInfo`; set its fields with the setters.
+    /// An empty `RiskListInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
+    /// Risk level.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `risk_num`.
+    /// Number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn risk_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_num = Some(value.into());
         self
     }
 
-    /// Sets `effected_host_num`.
+    /// Number of affected assets.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn effected_host_num(mut self, value: impl Into<i64>) -> Self {
         self.effected_host_num = Some(value.into());
         self

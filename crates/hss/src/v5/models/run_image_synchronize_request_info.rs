@@ -5,27 +5,40 @@ use serde::Serialize;
 /// Which SWR images to synchronize.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RunImageSynchronizeRequestInfo {
     /// Type of the images to synchronize. Required.
     ///
-    /// Length 1 to 32 characters.
-    pub image_type: super::ImageType,
+    /// Length: 1 to 32 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<super::ImageType>,
 }
 
 impl RunImageSynchronizeRequestInfo {
-    /// A `RunImageSynchronizeRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(image_type: impl Into<super::ImageType>) -> Self {
-        Self {
-            image_type: image_type.into(),
-        }
+    /// An empty `RunImageSynchronizeRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `image_type`.
+    /// Type of the images to synchronize. Required.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn image_type(mut self, value: impl Into<super::ImageType>) -> Self {
-        self.image_type = value.into();
+        self.image_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.image_type.is_none() {
+            return Some("image_type".to_owned());
+        }
+        None
     }
 }

@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `RuntimeRequestBody` model of the HSS API.
+/// Container runtime configuration.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RuntimeRequestBody {
-    /// `runtime_name` JSON property.
+    /// Runtime name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_name: Option<String>,
-    /// `runtime_path` JSON property.
+    pub runtime_name: Option<super::RuntimeName>,
+    /// Runtime path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_path: Option<String>,
 }
 
 impl RuntimeRequestBody {
-    /// An empty `RuntimeRequestBody`; set its fields with the setters.
+    /// An empty `RuntimeRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `runtime_name`.
-    pub fn runtime_name(mut self, value: impl Into<String>) -> Self {
+    /// Runtime name.
+    pub fn runtime_name(mut self, value: impl Into<super::RuntimeName>) -> Self {
         self.runtime_name = Some(value.into());
         self
     }
 
-    /// Sets `runtime_path`.
+    /// Runtime path.
     pub fn runtime_path(mut self, value: impl Into<String>) -> Self {
         self.runtime_path = Some(value.into());
         self

@@ -2,43 +2,47 @@
 
 use serde::Deserialize;
 
-/// The `RuntimeServiceInfo` model of the HSS API.
+/// Runtime information of the node. Returned when the `incluster` request parameter is set.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RuntimeServiceInfo {
-    /// `runtime_type` JSON property.
+    /// Runtime type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_type: Option<String>,
-    /// `runtime_version` JSON property.
+    pub runtime_type: Option<super::RuntimeType>,
+    /// Runtime version.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_version: Option<String>,
-    /// `storage_driver` JSON property.
+    /// Storage drivers of the container runtime.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_driver: Option<Vec<String>>,
 }
 
 impl RuntimeServiceInfo {
-    /// An empty `RuntimeServiceInfo`; set its fields with the setters.
+    /// An empty `RuntimeServiceInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `runtime_type`.
-    pub fn runtime_type(mut self, value: impl Into<String>) -> Self {
+    /// Runtime type.
+    pub fn runtime_type(mut self, value: impl Into<super::RuntimeType>) -> Self {
         self.runtime_type = Some(value.into());
         self
     }
 
-    /// Sets `runtime_version`.
+    /// Runtime version.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn runtime_version(mut self, value: impl Into<String>) -> Self {
         self.runtime_version = Some(value.into());
         self
     }
 
-    /// Sets `storage_driver`.
+    /// Storage drivers of the container runtime.
     ///
     /// Appends one item; call again for more.
     pub fn storage_driver(mut self, value: impl Into<String>) -> Self {

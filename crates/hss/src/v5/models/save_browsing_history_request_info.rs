@@ -2,47 +2,64 @@
 
 use serde::Serialize;
 
-/// The `SaveBrowsingHistoryRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SaveBrowsingHistoryRequestInfo {
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `path` JSON property. Required.
-    pub path: String,
-    /// `id` JSON property.
+    /// Page access action of the user. Required.
+    ///
+    /// Values: `in`: Entering the page; `out`: Leaving the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Path. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Browsing record ID. Carried only when `type` is `out`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
 impl SaveBrowsingHistoryRequestInfo {
-    /// A `SaveBrowsingHistoryRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(action: impl Into<String>, path: impl Into<String>) -> Self {
-        Self {
-            action: action.into(),
-            path: path.into(),
-            id: None,
-        }
+    /// An empty `SaveBrowsingHistoryRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `action`.
+    /// Page access action of the user. Required.
+    ///
+    /// Values: `in`: Entering the page; `out`: Leaving the page.
     pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path. Required.
     pub fn path(mut self, value: impl Into<String>) -> Self {
-        self.path = value.into();
+        self.path = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// Browsing record ID. Carried only when `type` is `out`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        if self.path.is_none() {
+            return Some("path".to_owned());
+        }
+        None
     }
 }

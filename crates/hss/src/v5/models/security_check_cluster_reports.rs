@@ -2,97 +2,100 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckClusterReports` model of the HSS API.
+/// Security check reports.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckClusterReports {
-    /// `report_id` JSON property.
+    /// Health check report ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_category` JSON property.
+    /// Cluster category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_category: Option<String>,
-    /// `severity` JSON property.
+    pub cluster_category: Option<super::ClusterCategory>,
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `local_image_vul_num` JSON property.
+    pub severity: Option<super::ListSecurityCheckClusterReportsRequestSeverity>,
+    /// Number of vulnerability risks in local images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_image_vul_num: Option<i64>,
-    /// `risk_config_num` JSON property.
+    /// Number of baseline risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_config_num: Option<i64>,
-    /// `privileged_container_num` JSON property.
+    /// Number of privileged container alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_container_num: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Time of the latest check, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
 }
 
 impl SecurityCheckClusterReports {
-    /// An empty `SecurityCheckClusterReports`; set its fields with the setters.
+    /// An empty `SecurityCheckClusterReports`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `report_id`.
+    /// Health check report ID.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_category`.
-    pub fn cluster_category(mut self, value: impl Into<String>) -> Self {
+    /// Cluster category.
+    pub fn cluster_category(mut self, value: impl Into<super::ClusterCategory>) -> Self {
         self.cluster_category = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::ListSecurityCheckClusterReportsRequestSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `local_image_vul_num`.
+    /// Number of vulnerability risks in local images.
     pub fn local_image_vul_num(mut self, value: impl Into<i64>) -> Self {
         self.local_image_vul_num = Some(value.into());
         self
     }
 
-    /// Sets `risk_config_num`.
+    /// Number of baseline risks.
     pub fn risk_config_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_config_num = Some(value.into());
         self
     }
 
-    /// Sets `privileged_container_num`.
+    /// Number of privileged container alarms.
     pub fn privileged_container_num(mut self, value: impl Into<i64>) -> Self {
         self.privileged_container_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the latest check, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self

@@ -2,73 +2,77 @@
 
 use serde::Serialize;
 
-/// The `SecurityCheckConfigRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SecurityCheckConfigRequestInfo {
-    /// `task_id` JSON property.
+    /// ID of the scheduled task. Stored but not shown by the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<i64>,
-    /// `status` JSON property.
+    /// Whether the health check is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<bool>,
-    /// `check_period_type` JSON property.
+    /// Period type of the security check.
+    ///
+    /// Values: `day`: Daily; `week`: Weekly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_period_type: Option<String>,
-    /// `day_period` JSON property.
+    /// Check period, in days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_period: Option<i64>,
-    /// `week_period` JSON property.
+    /// Days of the week on which the check runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_period: Option<Vec<String>>,
-    /// `hour` JSON property.
+    /// Hour part of the scheduled health check time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour: Option<i64>,
-    /// `content` JSON property.
+    /// Items to check in the security check: `asset`, `vul`, `baseline`, or `event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<String>>,
-    /// `host_id_list` JSON property.
+    /// IDs of the selected hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `operate_all` JSON property.
+    /// Whether all servers are selected. Selecting all ignores the query conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
 }
 
 impl SecurityCheckConfigRequestInfo {
-    /// An empty `SecurityCheckConfigRequestInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckConfigRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `task_id`.
+    /// ID of the scheduled task. Stored but not shown by the console.
     pub fn task_id(mut self, value: impl Into<i64>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Whether the health check is enabled.
     pub fn status(mut self, value: impl Into<bool>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `check_period_type`.
+    /// Period type of the security check.
+    ///
+    /// Values: `day`: Daily; `week`: Weekly.
     pub fn check_period_type(mut self, value: impl Into<String>) -> Self {
         self.check_period_type = Some(value.into());
         self
     }
 
-    /// Sets `day_period`.
+    /// Check period, in days.
     pub fn day_period(mut self, value: impl Into<i64>) -> Self {
         self.day_period = Some(value.into());
         self
     }
 
-    /// Sets `week_period`.
+    /// Days of the week on which the check runs.
     ///
     /// Appends one item; call again for more.
     pub fn week_period(mut self, value: impl Into<String>) -> Self {
@@ -78,13 +82,13 @@ impl SecurityCheckConfigRequestInfo {
         self
     }
 
-    /// Sets `hour`.
+    /// Hour part of the scheduled health check time.
     pub fn hour(mut self, value: impl Into<i64>) -> Self {
         self.hour = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Items to check in the security check: `asset`, `vul`, `baseline`, or `event`.
     ///
     /// Appends one item; call again for more.
     pub fn content(mut self, value: impl Into<String>) -> Self {
@@ -92,7 +96,7 @@ impl SecurityCheckConfigRequestInfo {
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the selected hosts.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -102,7 +106,7 @@ impl SecurityCheckConfigRequestInfo {
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether all servers are selected. Selecting all ignores the query conditions.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self

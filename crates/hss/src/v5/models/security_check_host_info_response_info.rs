@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckHostInfoResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckHostInfoResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_public_ip: Option<String>,
-    /// `host_private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_private_ip: Option<String>,
-    /// `scan_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `failed_num` JSON property.
+    /// Number of risk items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_num: Option<i64>,
-    /// `passed_num` JSON property.
+    /// Number of passed items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed_num: Option<i64>,
 }
 
 impl SecurityCheckHostInfoResponseInfo {
-    /// An empty `SecurityCheckHostInfoResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckHostInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_public_ip`.
+    /// Public IP address of the server.
     pub fn host_public_ip(mut self, value: impl Into<String>) -> Self {
         self.host_public_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_private_ip`.
+    /// Private IP address of the server.
     pub fn host_private_ip(mut self, value: impl Into<String>) -> Self {
         self.host_private_ip = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `failed_num`.
+    /// Number of risk items.
     pub fn failed_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_num = Some(value.into());
         self
     }
 
-    /// Sets `passed_num`.
+    /// Number of passed items.
     pub fn passed_num(mut self, value: impl Into<i64>) -> Self {
         self.passed_num = Some(value.into());
         self

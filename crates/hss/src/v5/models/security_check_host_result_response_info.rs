@@ -2,61 +2,64 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckHostResultResponseInfo` model of the HSS API.
+/// Host check results of the security check report.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckHostResultResponseInfo {
-    /// `host_info` JSON property.
+    /// Host information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_info: Option<super::SecurityCheckHostInfo>,
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `risk_rating` JSON property.
+    pub severity: Option<super::SecurityCheckHostResultResponseInfoSeverity>,
+    /// Risk score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_rating: Option<i64>,
-    /// `risk_num` JSON property.
+    /// Number of risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_num: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Time of the latest check, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
 }
 
 impl SecurityCheckHostResultResponseInfo {
-    /// An empty `SecurityCheckHostResultResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckHostResultResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_info`.
+    /// Host information.
     pub fn host_info(mut self, value: impl Into<super::SecurityCheckHostInfo>) -> Self {
         self.host_info = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::SecurityCheckHostResultResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `risk_rating`.
+    /// Risk score.
     pub fn risk_rating(mut self, value: impl Into<i64>) -> Self {
         self.risk_rating = Some(value.into());
         self
     }
 
-    /// Sets `risk_num`.
+    /// Number of risks.
     pub fn risk_num(mut self, value: impl Into<i64>) -> Self {
         self.risk_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the latest check, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self

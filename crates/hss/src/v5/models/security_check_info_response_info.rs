@@ -2,124 +2,150 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckInfoResponseInfo` model of the HSS API.
+/// Configuration check results of the servers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckInfoResponseInfo {
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_name` JSON property.
+    pub severity: Option<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `baseline_name` JSON property.
+    /// Name of the baseline, such as SSH application baseline check, CentOS 7 system baseline
+    /// check, or Windows system baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_name: Option<String>,
-    /// `key` JSON property.
+    /// Unique key of the configuration check (baseline), such as `SSH`, `CentOS 7` or `Windows`.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `check_type` JSON property.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `executable_file_path` JSON property.
+    pub standard: Option<super::CheckRuleRiskInfoResponseInfoStandard>,
+    /// Path information of the configuration check (baseline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executable_file_path: Option<String>,
-    /// `check_rule_num` JSON property.
+    /// Number of check items of this baseline that were checked across the user's hosts. For
+    /// example, the `hw_standard` SSH baseline has 17 items; if all hosts checked only 5 of them
+    /// the value is 5, and if one host ran a full check it is 17.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_num: Option<i64>,
-    /// `failed_rule_num` JSON property.
+    /// Number of failed check items. A check item in `check_rule_num` is counted if at least one
+    /// host failed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_rule_num: Option<i64>,
-    /// `host_num` JSON property.
+    /// Number of affected servers, that is, servers on which this baseline check was performed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Time of the latest check, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `check_type_desc` JSON property.
+    /// Description of the baseline: the standard its check items are based on and what they audit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type_desc: Option<String>,
 }
 
 impl SecurityCheckInfoResponseInfo {
-    /// An empty `SecurityCheckInfoResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `baseline_name`.
+    /// Name of the baseline, such as SSH application baseline check, CentOS 7 system baseline
+    /// check, or Windows system baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn baseline_name(mut self, value: impl Into<String>) -> Self {
         self.baseline_name = Some(value.into());
         self
     }
 
-    /// Sets `key`.
+    /// Unique key of the configuration check (baseline), such as `SSH`, `CentOS 7` or `Windows`.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Type of the configuration check (baseline). For Linux baselines it usually equals
+    /// `check_name`, such as SSH or CentOS 7; for Windows baselines it differs, for example
+    /// `check_name` Windows has types such as Windows Server 2019 R2 and Windows Server 2016 R2.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `executable_file_path`.
+    /// Path information of the configuration check (baseline).
     pub fn executable_file_path(mut self, value: impl Into<String>) -> Self {
         self.executable_file_path = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_num`.
+    /// Number of check items of this baseline that were checked across the user's hosts. For
+    /// example, the `hw_standard` SSH baseline has 17 items; if all hosts checked only 5 of them
+    /// the value is 5, and if one host ran a full check it is 17.
     pub fn check_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.check_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_rule_num`.
+    /// Number of failed check items. A check item in `check_rule_num` is counted if at least one
+    /// host failed it.
     pub fn failed_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of affected servers, that is, servers on which this baseline check was performed.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the latest check, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `check_type_desc`.
+    /// Description of the baseline: the standard its check items are based on and what they audit.
     pub fn check_type_desc(mut self, value: impl Into<String>) -> Self {
         self.check_type_desc = Some(value.into());
         self

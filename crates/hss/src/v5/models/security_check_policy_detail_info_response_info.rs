@@ -2,97 +2,129 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckPolicyDetailInfoResponseInfo` model of the HSS API.
+/// Check items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckPolicyDetailInfoResponseInfo {
-    /// `key` JSON property.
+    /// Unique key of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `check_rule_id` JSON property.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_id: Option<String>,
-    /// `check_rule_name` JSON property.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_name: Option<String>,
-    /// `check_rule_type` JSON property.
+    /// Whether the check item takes a numeric value.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_type: Option<i64>,
-    /// `check_type` JSON property.
+    /// Type of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type: Option<String>,
-    /// `severity` JSON property.
+    /// Risk level of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `level` JSON property.
+    pub severity: Option<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    /// Version of the configuration check (baseline) item.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    /// `checked` JSON property.
+    /// Whether the check item is selected.
+    ///
+    /// Values: `false`: Not selected; `true`: Selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
-    /// `rule_params` JSON property.
+    /// Configurable parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_params: Option<Vec<super::CheckRuleFixParamInfo>>,
 }
 
 impl SecurityCheckPolicyDetailInfoResponseInfo {
-    /// An empty `SecurityCheckPolicyDetailInfoResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckPolicyDetailInfoResponseInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Unique key of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_id`.
+    /// ID of the check item.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_rule_id(mut self, value: impl Into<String>) -> Self {
         self.check_rule_id = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_name`.
+    /// Name of the check item (check rule).
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn check_rule_name(mut self, value: impl Into<String>) -> Self {
         self.check_rule_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_type`.
+    /// Whether the check item takes a numeric value.
+    ///
+    /// Values: `0`: No; `1`: Yes.
     pub fn check_rule_type(mut self, value: impl Into<i64>) -> Self {
         self.check_rule_type = Some(value.into());
         self
     }
 
-    /// Sets `check_type`.
+    /// Type of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_type(mut self, value: impl Into<String>) -> Self {
         self.check_type = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level of the check item.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `level`.
+    /// Version of the configuration check (baseline) item.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn level(mut self, value: impl Into<String>) -> Self {
         self.level = Some(value.into());
         self
     }
 
-    /// Sets `checked`.
+    /// Whether the check item is selected.
+    ///
+    /// Values: `false`: Not selected; `true`: Selected.
     pub fn checked(mut self, value: impl Into<bool>) -> Self {
         self.checked = Some(value.into());
         self
     }
 
-    /// Sets `rule_params`.
+    /// Configurable parameters.
     ///
     /// Appends one item; call again for more.
     pub fn rule_params(mut self, value: impl Into<super::CheckRuleFixParamInfo>) -> Self {

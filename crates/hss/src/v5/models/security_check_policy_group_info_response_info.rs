@@ -2,99 +2,124 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SecurityCheckPolicyGroupInfoResponseInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityCheckPolicyGroupInfoResponseInfo {
-    /// `group_id` JSON property.
+    /// ID of the policy group.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the policy group.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `check_rule_num` JSON property.
+    /// Number of baseline check items (check rules).
+    ///
+    /// Range: 1 to 10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_num: Option<i64>,
-    /// `host_num` JSON property.
+    /// Number of servers the policy group is applied to.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `deletable` JSON property.
+    /// Whether the policy group can be deleted.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletable: Option<bool>,
-    /// `default_group` JSON property.
+    /// Whether this is the default policy group.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_group: Option<bool>,
-    /// `support_os` JSON property.
+    /// Operating system type the policy supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub support_os: Option<String>,
-    /// `policy_info` JSON property.
+    pub support_os: Option<super::SupportOs>,
+    /// Security check policy information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_info: Option<super::SecurityCheckPolicyInfoResponseInfo>,
-    /// `weak_pwd_policy_info` JSON property.
+    /// Weak password detection policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weak_pwd_policy_info: Option<super::SecurityCheckPolicyInfoResponseInfo>,
-    /// `agent_id_list` JSON property.
+    /// IDs of the agents on the hosts the policy group is applied to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id_list: Option<Vec<String>>,
-    /// `task_condition` JSON property.
+    /// Conditions of the check task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_condition: Option<super::SecurityCheckTaskCondition>,
-    /// `detection_period` JSON property.
+    /// Detection period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detection_period: Option<String>,
 }
 
 impl SecurityCheckPolicyGroupInfoResponseInfo {
-    /// An empty `SecurityCheckPolicyGroupInfoResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckPolicyGroupInfoResponseInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the policy group.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_num`.
+    /// Number of baseline check items (check rules).
+    ///
+    /// Range: 1 to 10000.
     pub fn check_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.check_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of servers the policy group is applied to.
+    ///
+    /// Range: 0 to 1000000.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `deletable`.
+    /// Whether the policy group can be deleted.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn deletable(mut self, value: impl Into<bool>) -> Self {
         self.deletable = Some(value.into());
         self
     }
 
-    /// Sets `default_group`.
+    /// Whether this is the default policy group.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn default_group(mut self, value: impl Into<bool>) -> Self {
         self.default_group = Some(value.into());
         self
     }
 
-    /// Sets `support_os`.
-    pub fn support_os(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type the policy supports.
+    pub fn support_os(mut self, value: impl Into<super::SupportOs>) -> Self {
         self.support_os = Some(value.into());
         self
     }
 
-    /// Sets `policy_info`.
+    /// Security check policy information.
     pub fn policy_info(
         mut self,
         value: impl Into<super::SecurityCheckPolicyInfoResponseInfo>,
@@ -103,7 +128,7 @@ impl SecurityCheckPolicyGroupInfoResponseInfo {
         self
     }
 
-    /// Sets `weak_pwd_policy_info`.
+    /// Weak password detection policy.
     pub fn weak_pwd_policy_info(
         mut self,
         value: impl Into<super::SecurityCheckPolicyInfoResponseInfo>,
@@ -112,7 +137,7 @@ impl SecurityCheckPolicyGroupInfoResponseInfo {
         self
     }
 
-    /// Sets `agent_id_list`.
+    /// IDs of the agents on the hosts the policy group is applied to.
     ///
     /// Appends one item; call again for more.
     pub fn agent_id_list(mut self, value: impl Into<String>) -> Self {
@@ -122,13 +147,13 @@ impl SecurityCheckPolicyGroupInfoResponseInfo {
         self
     }
 
-    /// Sets `task_condition`.
+    /// Conditions of the check task.
     pub fn task_condition(mut self, value: impl Into<super::SecurityCheckTaskCondition>) -> Self {
         self.task_condition = Some(value.into());
         self
     }
 
-    /// Sets `detection_period`.
+    /// Detection period.
     pub fn detection_period(mut self, value: impl Into<String>) -> Self {
         self.detection_period = Some(value.into());
         self

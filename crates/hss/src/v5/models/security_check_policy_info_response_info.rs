@@ -2,24 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SecurityCheckPolicyInfoResponseInfo` model of the HSS API.
+/// Security check policy information.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityCheckPolicyInfoResponseInfo {
-    /// `content` JSON property.
+    /// Policy details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
 impl SecurityCheckPolicyInfoResponseInfo {
-    /// An empty `SecurityCheckPolicyInfoResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckPolicyInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `content`.
+    /// Policy details.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self

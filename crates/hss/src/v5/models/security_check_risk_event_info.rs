@@ -2,71 +2,74 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckRiskEventInfo` model of the HSS API.
+/// Intrusion events.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckRiskEventInfo {
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `event_name` JSON property.
+    pub severity: Option<super::SecurityCheckHostResultResponseInfoSeverity>,
+    /// Name of the alarm event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
-    /// `event_class_id` JSON property.
+    /// Class of the alarm event, used by the console to build the event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_class_id: Option<String>,
-    /// `attack_flag` JSON property.
+    /// Attack tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_flag: Option<String>,
-    /// `attack_time` JSON property.
+    /// Time of the attack.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_time: Option<i64>,
-    /// `status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<super::SecurityCheckRiskEventInfoStatus>,
 }
 
 impl SecurityCheckRiskEventInfo {
-    /// An empty `SecurityCheckRiskEventInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckRiskEventInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::SecurityCheckHostResultResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `event_name`.
+    /// Name of the alarm event.
     pub fn event_name(mut self, value: impl Into<String>) -> Self {
         self.event_name = Some(value.into());
         self
     }
 
-    /// Sets `event_class_id`.
+    /// Class of the alarm event, used by the console to build the event name.
     pub fn event_class_id(mut self, value: impl Into<String>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
 
-    /// Sets `attack_flag`.
+    /// Attack tag.
     pub fn attack_flag(mut self, value: impl Into<String>) -> Self {
         self.attack_flag = Some(value.into());
         self
     }
 
-    /// Sets `attack_time`.
+    /// Time of the attack.
     pub fn attack_time(mut self, value: impl Into<i64>) -> Self {
         self.attack_time = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status.
+    pub fn status(mut self, value: impl Into<super::SecurityCheckRiskEventInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

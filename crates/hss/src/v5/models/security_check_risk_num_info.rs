@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckRiskNumInfo` model of the HSS API.
+/// Intrusion event counts of the host.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckRiskNumInfo {
-    /// `total_risk_num` JSON property.
+    /// Total number of risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_risk_num: Option<i64>,
-    /// `compare_status` JSON property.
+    /// Change compared with the previous period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compare_status: Option<String>,
-    /// `compare_num` JSON property.
+    pub compare_status: Option<super::CompareStatus>,
+    /// Absolute difference from the previous period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compare_num: Option<i64>,
-    /// `high_risk_num` JSON property.
+    /// Number of high risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub high_risk_num: Option<i64>,
 }
 
 impl SecurityCheckRiskNumInfo {
-    /// An empty `SecurityCheckRiskNumInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckRiskNumInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `total_risk_num`.
+    /// Total number of risks.
     pub fn total_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_risk_num = Some(value.into());
         self
     }
 
-    /// Sets `compare_status`.
-    pub fn compare_status(mut self, value: impl Into<String>) -> Self {
+    /// Change compared with the previous period.
+    pub fn compare_status(mut self, value: impl Into<super::CompareStatus>) -> Self {
         self.compare_status = Some(value.into());
         self
     }
 
-    /// Sets `compare_num`.
+    /// Absolute difference from the previous period.
     pub fn compare_num(mut self, value: impl Into<i64>) -> Self {
         self.compare_num = Some(value.into());
         self
     }
 
-    /// Sets `high_risk_num`.
+    /// Number of high risks.
     pub fn high_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.high_risk_num = Some(value.into());
         self

@@ -2,187 +2,263 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckRuleHostResponseInfo` model of the HSS API.
+/// Hosts affected by the baseline check item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckRuleHostResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `check_name` JSON property.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `baseline_name` JSON property.
+    /// Name of the baseline, such as SSH application baseline check, CentOS 7 system baseline
+    /// check, or Windows system baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_name: Option<String>,
-    /// `host_public_ip` JSON property.
+    /// Public IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_public_ip: Option<String>,
-    /// `host_private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_private_ip: Option<String>,
-    /// `scan_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `failed_num` JSON property.
+    /// Number of risk items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_num: Option<i64>,
-    /// `passed_num` JSON property.
+    /// Number of passed items.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passed_num: Option<i64>,
-    /// `diff_description` JSON property.
+    /// Hint shown for differentiated display.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff_description: Option<String>,
-    /// `description` JSON property.
+    /// Remarks entered when the item was ignored or whitelisted.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `host_type` JSON property.
+    /// Host type. `cce` is returned when the host is a CCE node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_type: Option<String>,
-    /// `enable_fix` JSON property.
+    pub host_type: Option<super::HostCheckRulesResponseInfoHostType>,
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_fix: Option<i64>,
-    /// `enable_verify` JSON property.
+    /// Whether the check item can be verified. Requires a Linux host with agent 3.2.24 or later.
+    ///
+    /// Values: `false`: Cannot be verified; `true`: Can be verified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_verify: Option<bool>,
-    /// `enable_click` JSON property.
+    /// Whether the fix, ignore, and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_click: Option<bool>,
-    /// `cancel_ignore_enable_click` JSON property.
+    /// Whether the button for unignoring an ignored check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_ignore_enable_click: Option<bool>,
-    /// `result_type` JSON property.
+    /// Type of the check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<String>,
-    /// `fix_failed_reason` JSON property.
+    pub result_type: Option<super::HostCheckRulesResponseInfoResultType>,
+    /// Reason why the fix failed.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_failed_reason: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
 impl SecurityCheckRuleHostResponseInfo {
-    /// An empty `SecurityCheckRuleHostResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckRuleHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `baseline_name`.
+    /// Name of the baseline, such as SSH application baseline check, CentOS 7 system baseline
+    /// check, or Windows system baseline check.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn baseline_name(mut self, value: impl Into<String>) -> Self {
         self.baseline_name = Some(value.into());
         self
     }
 
-    /// Sets `host_public_ip`.
+    /// Public IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_public_ip(mut self, value: impl Into<String>) -> Self {
         self.host_public_ip = Some(value.into());
         self
     }
 
-    /// Sets `host_private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn host_private_ip(mut self, value: impl Into<String>) -> Self {
         self.host_private_ip = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `failed_num`.
+    /// Number of risk items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn failed_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_num = Some(value.into());
         self
     }
 
-    /// Sets `passed_num`.
+    /// Number of passed items.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn passed_num(mut self, value: impl Into<i64>) -> Self {
         self.passed_num = Some(value.into());
         self
     }
 
-    /// Sets `diff_description`.
+    /// Hint shown for differentiated display.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn diff_description(mut self, value: impl Into<String>) -> Self {
         self.diff_description = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Remarks entered when the item was ignored or whitelisted.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `host_type`.
-    pub fn host_type(mut self, value: impl Into<String>) -> Self {
+    /// Host type. `cce` is returned when the host is a CCE node.
+    pub fn host_type(
+        mut self,
+        value: impl Into<super::HostCheckRulesResponseInfoHostType>,
+    ) -> Self {
         self.host_type = Some(value.into());
         self
     }
 
-    /// Sets `enable_fix`.
+    /// Whether one-click fix is supported.
+    ///
+    /// Values: `0`: Not supported; `1`: Supported.
     pub fn enable_fix(mut self, value: impl Into<i64>) -> Self {
         self.enable_fix = Some(value.into());
         self
     }
 
-    /// Sets `enable_verify`.
+    /// Whether the check item can be verified. Requires a Linux host with agent 3.2.24 or later.
+    ///
+    /// Values: `false`: Cannot be verified; `true`: Can be verified.
     pub fn enable_verify(mut self, value: impl Into<bool>) -> Self {
         self.enable_verify = Some(value.into());
         self
     }
 
-    /// Sets `enable_click`.
+    /// Whether the fix, ignore, and verify buttons of the check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     pub fn enable_click(mut self, value: impl Into<bool>) -> Self {
         self.enable_click = Some(value.into());
         self
     }
 
-    /// Sets `cancel_ignore_enable_click`.
+    /// Whether the button for unignoring an ignored check item can be clicked.
+    ///
+    /// Values: `false`: Not clickable; `true`: Clickable.
     pub fn cancel_ignore_enable_click(mut self, value: impl Into<bool>) -> Self {
         self.cancel_ignore_enable_click = Some(value.into());
         self
     }
 
-    /// Sets `result_type`.
-    pub fn result_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the check result.
+    pub fn result_type(
+        mut self,
+        value: impl Into<super::HostCheckRulesResponseInfoResultType>,
+    ) -> Self {
         self.result_type = Some(value.into());
         self
     }
 
-    /// Sets `fix_failed_reason`.
+    /// Reason why the fix failed.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn fix_failed_reason(mut self, value: impl Into<String>) -> Self {
         self.fix_failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self

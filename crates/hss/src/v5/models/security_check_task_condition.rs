@@ -2,42 +2,48 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SecurityCheckTaskCondition` model of the HSS API.
+/// Conditions of the check task.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityCheckTaskCondition {
-    /// `type` JSON property.
+    /// Type of the scheduled task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `day_of_week` JSON property.
+    pub r#type: Option<super::SecurityCheckTaskConditionType>,
+    /// Days of the week on which the task runs. Zero or more may be chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub day_of_week: Option<Vec<String>>,
-    /// `hour` JSON property.
+    /// Hour of the day at which the scheduled task is triggered.
+    ///
+    /// Range: 0 to 23.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hour: Option<i64>,
-    /// `minute` JSON property.
+    /// Minute of the hour at which the scheduled task is triggered.
+    ///
+    /// Range: 0 to 59.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub minute: Option<i64>,
-    /// `random_offset` JSON property.
+    /// Random offset of the trigger time, in seconds.
+    ///
+    /// Range: 0 to 7200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub random_offset: Option<i64>,
 }
 
 impl SecurityCheckTaskCondition {
-    /// An empty `SecurityCheckTaskCondition`; set its fields with the setters.
+    /// An empty `SecurityCheckTaskCondition`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the scheduled task.
+    pub fn r#type(mut self, value: impl Into<super::SecurityCheckTaskConditionType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `day_of_week`.
+    /// Days of the week on which the task runs. Zero or more may be chosen.
     ///
     /// Appends one item; call again for more.
     pub fn day_of_week(mut self, value: impl Into<String>) -> Self {
@@ -47,19 +53,25 @@ impl SecurityCheckTaskCondition {
         self
     }
 
-    /// Sets `hour`.
+    /// Hour of the day at which the scheduled task is triggered.
+    ///
+    /// Range: 0 to 23.
     pub fn hour(mut self, value: impl Into<i64>) -> Self {
         self.hour = Some(value.into());
         self
     }
 
-    /// Sets `minute`.
+    /// Minute of the hour at which the scheduled task is triggered.
+    ///
+    /// Range: 0 to 59.
     pub fn minute(mut self, value: impl Into<i64>) -> Self {
         self.minute = Some(value.into());
         self
     }
 
-    /// Sets `random_offset`.
+    /// Random offset of the trigger time, in seconds.
+    ///
+    /// Range: 0 to 7200.
     pub fn random_offset(mut self, value: impl Into<i64>) -> Self {
         self.random_offset = Some(value.into());
         self

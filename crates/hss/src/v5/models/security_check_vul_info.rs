@@ -2,80 +2,83 @@
 
 use serde::Deserialize;
 
-/// The `SecurityCheckVulInfo` model of the HSS API.
+/// Vulnerabilities found.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityCheckVulInfo {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `repair_necessity` JSON property.
+    /// Fix urgency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_necessity: Option<String>,
-    /// `scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `repair_cmd` JSON property.
+    /// Command that fixes the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_cmd: Option<String>,
-    /// `severity_level` JSON property.
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
+    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
 }
 
 impl SecurityCheckVulInfo {
-    /// An empty `SecurityCheckVulInfo`; set its fields with the setters.
+    /// An empty `SecurityCheckVulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `repair_necessity`.
+    /// Fix urgency.
     pub fn repair_necessity(mut self, value: impl Into<String>) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the vulnerability.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `repair_cmd`.
+    /// Command that fixes the vulnerability.
     pub fn repair_cmd(mut self, value: impl Into<String>) -> Self {
         self.repair_cmd = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }

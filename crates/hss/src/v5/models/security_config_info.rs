@@ -2,70 +2,73 @@
 
 use serde::Deserialize;
 
-/// The `SecurityConfigInfo` model of the HSS API.
+/// Configuration checks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityConfigInfo {
-    /// `severity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// `check_name` JSON property.
+    pub severity: Option<super::SecurityCheckHostResultResponseInfoSeverity>,
+    /// Baseline name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_rule_num` JSON property.
+    /// Number of check items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_rule_num: Option<i64>,
-    /// `failed_rule_num` JSON property.
+    /// Number of risk items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_rule_num: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Time of the latest check, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `check_type_desc` JSON property.
+    /// Description of the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_type_desc: Option<String>,
 }
 
 impl SecurityConfigInfo {
-    /// An empty `SecurityConfigInfo`; set its fields with the setters.
+    /// An empty `SecurityConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
-    pub fn severity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn severity(
+        mut self,
+        value: impl Into<super::SecurityCheckHostResultResponseInfoSeverity>,
+    ) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `check_name`.
+    /// Baseline name.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_rule_num`.
+    /// Number of check items.
     pub fn check_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.check_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_rule_num`.
+    /// Number of risk items.
     pub fn failed_rule_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_rule_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the latest check, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `check_type_desc`.
+    /// Description of the baseline.
     pub fn check_type_desc(mut self, value: impl Into<String>) -> Self {
         self.check_type_desc = Some(value.into());
         self

@@ -2,44 +2,47 @@
 
 use serde::Deserialize;
 
-/// The `SecurityConfigItemInfo` model of the HSS API.
+/// Configuration check items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityConfigItemInfo {
-    /// `check_name` JSON property.
+    /// Baseline name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_name: Option<String>,
-    /// `check_item_rule` JSON property.
+    /// Rule of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_item_rule: Option<String>,
-    /// `scan_result` JSON property.
+    /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<String>,
+    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
 }
 
 impl SecurityConfigItemInfo {
-    /// An empty `SecurityConfigItemInfo`; set its fields with the setters.
+    /// An empty `SecurityConfigItemInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `check_name`.
+    /// Baseline name.
     pub fn check_name(mut self, value: impl Into<String>) -> Self {
         self.check_name = Some(value.into());
         self
     }
 
-    /// Sets `check_item_rule`.
+    /// Rule of the check item.
     pub fn check_item_rule(mut self, value: impl Into<String>) -> Self {
         self.check_item_rule = Some(value.into());
         self
     }
 
-    /// Sets `scan_result`.
-    pub fn scan_result(mut self, value: impl Into<String>) -> Self {
+    /// Check result.
+    pub fn scan_result(
+        mut self,
+        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    ) -> Self {
         self.scan_result = Some(value.into());
         self
     }

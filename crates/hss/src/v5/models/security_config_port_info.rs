@@ -2,61 +2,65 @@
 
 use serde::Deserialize;
 
-/// The `SecurityConfigPortInfo` model of the HSS API.
+/// Dangerous open ports.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityConfigPortInfo {
-    /// `port` JSON property.
+    /// Port number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `type` JSON property.
+    /// Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `status` JSON property.
+    /// Danger level of the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `port_status` JSON property.
+    pub status: Option<super::PortResponseInfoStatus>,
+    /// Port status.
+    ///
+    /// Values: `0`: Unhandled; `1`: Ignored; `2`: No action needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_status: Option<i64>,
-    /// `port_desc` JSON property.
+    /// Port description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_desc: Option<String>,
 }
 
 impl SecurityConfigPortInfo {
-    /// An empty `SecurityConfigPortInfo`; set its fields with the setters.
+    /// An empty `SecurityConfigPortInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `port`.
+    /// Port number.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Danger level of the port.
+    pub fn status(mut self, value: impl Into<super::PortResponseInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `port_status`.
+    /// Port status.
+    ///
+    /// Values: `0`: Unhandled; `1`: Ignored; `2`: No action needed.
     pub fn port_status(mut self, value: impl Into<i64>) -> Self {
         self.port_status = Some(value.into());
         self
     }
 
-    /// Sets `port_desc`.
+    /// Port description.
     pub fn port_desc(mut self, value: impl Into<String>) -> Self {
         self.port_desc = Some(value.into());
         self

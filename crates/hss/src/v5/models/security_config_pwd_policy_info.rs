@@ -2,70 +2,90 @@
 
 use serde::Deserialize;
 
-/// The `SecurityConfigPwdPolicyInfo` model of the HSS API.
+/// Password complexity policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityConfigPwdPolicyInfo {
-    /// `min_length` JSON property.
+    /// Whether the minimum password length setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<bool>,
-    /// `uppercase_letter` JSON property.
+    /// Whether the uppercase letter requirement is met.
+    ///
+    /// Values: `false`: Not met; `true`: Met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uppercase_letter: Option<bool>,
-    /// `lowercase_letter` JSON property.
+    /// Whether the lowercase letter setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lowercase_letter: Option<bool>,
-    /// `number` JSON property.
+    /// Whether the digit setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<bool>,
-    /// `special_character` JSON property.
+    /// Whether the special character setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub special_character: Option<bool>,
-    /// `suggestion` JSON property.
+    /// Suggested fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }
 
 impl SecurityConfigPwdPolicyInfo {
-    /// An empty `SecurityConfigPwdPolicyInfo`; set its fields with the setters.
+    /// An empty `SecurityConfigPwdPolicyInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `min_length`.
+    /// Whether the minimum password length setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn min_length(mut self, value: impl Into<bool>) -> Self {
         self.min_length = Some(value.into());
         self
     }
 
-    /// Sets `uppercase_letter`.
+    /// Whether the uppercase letter requirement is met.
+    ///
+    /// Values: `false`: Not met; `true`: Met.
     pub fn uppercase_letter(mut self, value: impl Into<bool>) -> Self {
         self.uppercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `lowercase_letter`.
+    /// Whether the lowercase letter setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn lowercase_letter(mut self, value: impl Into<bool>) -> Self {
         self.lowercase_letter = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Whether the digit setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn number(mut self, value: impl Into<bool>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `special_character`.
+    /// Whether the special character setting meets the requirement.
+    ///
+    /// Values: `false`: Does not meet the requirement; `true`: Meets the requirement.
     pub fn special_character(mut self, value: impl Into<bool>) -> Self {
         self.special_character = Some(value.into());
         self
     }
 
-    /// Sets `suggestion`.
+    /// Suggested fix.
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
         self.suggestion = Some(value.into());
         self

@@ -2,88 +2,99 @@
 
 use serde::Deserialize;
 
-/// The `SecurityConfigUserChangeInfo` model of the HSS API.
+/// Change history of the host accounts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityConfigUserChangeInfo {
-    /// `change_type` JSON property.
+    /// Type of account change on the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change_type: Option<String>,
-    /// `login_permission` JSON property.
+    pub change_type: Option<super::SecurityConfigUserChangeInfoChangeType>,
+    /// Whether the user has login permission.
+    ///
+    /// Values: `false`: No login permission; `true`: Has login permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_permission: Option<bool>,
-    /// `root_permission` JSON property.
+    /// Whether the user has root permission.
+    ///
+    /// Values: `false`: No root permission; `true`: Has root permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_permission: Option<bool>,
-    /// `user_group_name` JSON property.
+    /// Name of the user group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
-    /// `user_home_dir` JSON property.
+    /// Home directory of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_home_dir: Option<String>,
-    /// `shell` JSON property.
+    /// Login shell of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,
-    /// `user_name` JSON property.
+    /// User name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
 }
 
 impl SecurityConfigUserChangeInfo {
-    /// An empty `SecurityConfigUserChangeInfo`; set its fields with the setters.
+    /// An empty `SecurityConfigUserChangeInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `change_type`.
-    pub fn change_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of account change on the host.
+    pub fn change_type(
+        mut self,
+        value: impl Into<super::SecurityConfigUserChangeInfoChangeType>,
+    ) -> Self {
         self.change_type = Some(value.into());
         self
     }
 
-    /// Sets `login_permission`.
+    /// Whether the user has login permission.
+    ///
+    /// Values: `false`: No login permission; `true`: Has login permission.
     pub fn login_permission(mut self, value: impl Into<bool>) -> Self {
         self.login_permission = Some(value.into());
         self
     }
 
-    /// Sets `root_permission`.
+    /// Whether the user has root permission.
+    ///
+    /// Values: `false`: No root permission; `true`: Has root permission.
     pub fn root_permission(mut self, value: impl Into<bool>) -> Self {
         self.root_permission = Some(value.into());
         self
     }
 
-    /// Sets `user_group_name`.
+    /// Name of the user group.
     pub fn user_group_name(mut self, value: impl Into<String>) -> Self {
         self.user_group_name = Some(value.into());
         self
     }
 
-    /// Sets `user_home_dir`.
+    /// Home directory of the user.
     pub fn user_home_dir(mut self, value: impl Into<String>) -> Self {
         self.user_home_dir = Some(value.into());
         self
     }
 
-    /// Sets `shell`.
+    /// Login shell of the user.
     pub fn shell(mut self, value: impl Into<String>) -> Self {
         self.shell = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `SecurityConfigWeakPwdInfo` model of the HSS API.
+/// Classic weak passwords found.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityConfigWeakPwdInfo {
-    /// `user_name` JSON property.
+    /// Name of the account with a weak password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `service_type` JSON property.
+    /// Account type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// `duration` JSON property.
+    /// How long the weak password has been in use, in days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
 }
 
 impl SecurityConfigWeakPwdInfo {
-    /// An empty `SecurityConfigWeakPwdInfo`; set its fields with the setters.
+    /// An empty `SecurityConfigWeakPwdInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_name`.
+    /// Name of the account with a weak password.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `service_type`.
+    /// Account type.
     pub fn service_type(mut self, value: impl Into<String>) -> Self {
         self.service_type = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// How long the weak password has been in use, in days.
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.duration = Some(value.into());
         self

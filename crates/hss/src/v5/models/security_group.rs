@@ -2,42 +2,62 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SecurityGroup` model of the HSS API.
+/// Security groups.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SecurityGroup {
-    /// `security_group_id` JSON property.
+    /// ID of the security group in the Cloud Native Network model. The security group must be in
+    /// the same VPC as the cluster.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_id: Option<String>,
-    /// `security_group_name` JSON property.
+    /// Name of the security group, for display only. If set, it should match the group identified
+    /// by `security_group_id`; otherwise display may be wrong. If omitted, the system name of the
+    /// group is used.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_name: Option<String>,
-    /// `security_group_description` JSON property.
+    /// Description of the security group, such as its purpose or permission scope. Cannot contain
+    /// HTML tags. If omitted, the description is unchanged.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_group_description: Option<String>,
 }
 
 impl SecurityGroup {
-    /// An empty `SecurityGroup`; set its fields with the setters.
+    /// An empty `SecurityGroup`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `security_group_id`.
+    /// ID of the security group in the Cloud Native Network model. The security group must be in
+    /// the same VPC as the cluster.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn security_group_id(mut self, value: impl Into<String>) -> Self {
         self.security_group_id = Some(value.into());
         self
     }
 
-    /// Sets `security_group_name`.
+    /// Name of the security group, for display only. If set, it should match the group identified
+    /// by `security_group_id`; otherwise display may be wrong. If omitted, the system name of the
+    /// group is used.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn security_group_name(mut self, value: impl Into<String>) -> Self {
         self.security_group_name = Some(value.into());
         self
     }
 
-    /// Sets `security_group_description`.
+    /// Description of the security group, such as its purpose or permission scope. Cannot contain
+    /// HTML tags. If omitted, the description is unchanged.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn security_group_description(mut self, value: impl Into<String>) -> Self {
         self.security_group_description = Some(value.into());
         self

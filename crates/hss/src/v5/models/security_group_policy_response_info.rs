@@ -2,73 +2,73 @@
 
 use serde::Deserialize;
 
-/// The `SecurityGroupPolicyResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityGroupPolicyResponseInfo {
-    /// `policy_id` JSON property.
+    /// Policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policy_name` JSON property.
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `pod_selector` JSON property.
+    /// Pod selector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_selector: Option<String>,
-    /// `security_groups` JSON property.
+    /// Security groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_groups: Option<Vec<super::SecurityGroup>>,
-    /// `workload_id` JSON property.
+    /// ID of the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_id: Option<String>,
-    /// `workload_name` JSON property.
+    /// Name of the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_name: Option<String>,
-    /// `workload_type` JSON property.
+    /// Type of the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workload_type: Option<String>,
-    /// `namespace_id` JSON property.
+    pub workload_type: Option<super::WorkloadType>,
+    /// Namespace ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `policy_content` JSON property.
+    /// Policy content in YAML format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_content: Option<String>,
 }
 
 impl SecurityGroupPolicyResponseInfo {
-    /// An empty `SecurityGroupPolicyResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityGroupPolicyResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_selector`.
+    /// Pod selector.
     pub fn pod_selector(mut self, value: impl Into<String>) -> Self {
         self.pod_selector = Some(value.into());
         self
     }
 
-    /// Sets `security_groups`.
+    /// Security groups.
     ///
     /// Appends one item; call again for more.
     pub fn security_groups(mut self, value: impl Into<super::SecurityGroup>) -> Self {
@@ -78,43 +78,43 @@ impl SecurityGroupPolicyResponseInfo {
         self
     }
 
-    /// Sets `workload_id`.
+    /// ID of the workload.
     pub fn workload_id(mut self, value: impl Into<String>) -> Self {
         self.workload_id = Some(value.into());
         self
     }
 
-    /// Sets `workload_name`.
+    /// Name of the workload.
     pub fn workload_name(mut self, value: impl Into<String>) -> Self {
         self.workload_name = Some(value.into());
         self
     }
 
-    /// Sets `workload_type`.
-    pub fn workload_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the workload.
+    pub fn workload_type(mut self, value: impl Into<super::WorkloadType>) -> Self {
         self.workload_type = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// Namespace ID.
     pub fn namespace_id(mut self, value: impl Into<String>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `policy_content`.
+    /// Policy content in YAML format.
     pub fn policy_content(mut self, value: impl Into<String>) -> Self {
         self.policy_content = Some(value.into());
         self

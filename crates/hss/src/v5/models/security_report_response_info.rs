@@ -2,98 +2,108 @@
 
 use serde::Deserialize;
 
-/// The `SecurityReportResponseInfo` model of the HSS API.
+/// Security reports shown on the overview page.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityReportResponseInfo {
-    /// `report_id` JSON property.
+    /// Report ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<i64>,
-    /// `report_sub_id` JSON property.
+    /// Report sub-ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_sub_id: Option<i64>,
-    /// `default_report` JSON property.
+    /// Whether this is the default report. Default reports cannot be deleted.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_report: Option<bool>,
-    /// `latest_create_time` JSON property.
+    /// Time the report was last generated, Unix time in milliseconds. Null if it has not been
+    /// generated yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_create_time: Option<i64>,
-    /// `report_name` JSON property.
+    /// Report name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_name: Option<String>,
-    /// `report_category` JSON property.
+    /// Report category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_category: Option<String>,
-    /// `report_status` JSON property.
+    pub report_category: Option<super::ReportCategory>,
+    /// Whether the report is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report_status: Option<String>,
-    /// `report_create_time` JSON property.
+    pub report_status: Option<super::ReportStatus>,
+    /// Creation time of the report, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_create_time: Option<i64>,
-    /// `sending_period` JSON property.
+    /// Time slot in which the report is sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sending_period: Option<String>,
+    pub sending_period: Option<super::SendingPeriod>,
 }
 
 impl SecurityReportResponseInfo {
-    /// An empty `SecurityReportResponseInfo`; set its fields with the setters.
+    /// An empty `SecurityReportResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `report_id`.
+    /// Report ID.
     pub fn report_id(mut self, value: impl Into<i64>) -> Self {
         self.report_id = Some(value.into());
         self
     }
 
-    /// Sets `report_sub_id`.
+    /// Report sub-ID.
     pub fn report_sub_id(mut self, value: impl Into<i64>) -> Self {
         self.report_sub_id = Some(value.into());
         self
     }
 
-    /// Sets `default_report`.
+    /// Whether this is the default report. Default reports cannot be deleted.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn default_report(mut self, value: impl Into<bool>) -> Self {
         self.default_report = Some(value.into());
         self
     }
 
-    /// Sets `latest_create_time`.
+    /// Time the report was last generated, Unix time in milliseconds. Null if it has not been
+    /// generated yet.
     pub fn latest_create_time(mut self, value: impl Into<i64>) -> Self {
         self.latest_create_time = Some(value.into());
         self
     }
 
-    /// Sets `report_name`.
+    /// Report name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn report_name(mut self, value: impl Into<String>) -> Self {
         self.report_name = Some(value.into());
         self
     }
 
-    /// Sets `report_category`.
-    pub fn report_category(mut self, value: impl Into<String>) -> Self {
+    /// Report category.
+    pub fn report_category(mut self, value: impl Into<super::ReportCategory>) -> Self {
         self.report_category = Some(value.into());
         self
     }
 
-    /// Sets `report_status`.
-    pub fn report_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether the report is enabled.
+    pub fn report_status(mut self, value: impl Into<super::ReportStatus>) -> Self {
         self.report_status = Some(value.into());
         self
     }
 
-    /// Sets `report_create_time`.
+    /// Creation time of the report, Unix time in milliseconds.
     pub fn report_create_time(mut self, value: impl Into<i64>) -> Self {
         self.report_create_time = Some(value.into());
         self
     }
 
-    /// Sets `sending_period`.
-    pub fn sending_period(mut self, value: impl Into<String>) -> Self {
+    /// Time slot in which the report is sent.
+    pub fn sending_period(mut self, value: impl Into<super::SendingPeriod>) -> Self {
         self.sending_period = Some(value.into());
         self
     }

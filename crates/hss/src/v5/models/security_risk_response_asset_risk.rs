@@ -2,40 +2,48 @@
 
 use serde::Deserialize;
 
-/// The `SecurityRiskResponseAssetRisk` model of the HSS API.
+/// Asset risk statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityRiskResponseAssetRisk {
-    /// `existed_danger_port_host_num` JSON property.
+    /// Number of hosts with dangerous ports.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existed_danger_port_host_num: Option<i64>,
-    /// `policy_list` JSON property.
+    /// Policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_list: Option<Vec<super::PolicyInfo>>,
-    /// `deduct_score` JSON property.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduct_score: Option<f64>,
-    /// `total_risk_num` JSON property.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_risk_num: Option<i64>,
 }
 
 impl SecurityRiskResponseAssetRisk {
-    /// An empty `SecurityRiskResponseAssetRisk`; set its fields with the setters.
+    /// An empty `SecurityRiskResponseAssetRisk`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `existed_danger_port_host_num`.
+    /// Number of hosts with dangerous ports.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn existed_danger_port_host_num(mut self, value: impl Into<i64>) -> Self {
         self.existed_danger_port_host_num = Some(value.into());
         self
     }
 
-    /// Sets `policy_list`.
+    /// Policies.
     ///
     /// Appends one item; call again for more.
     pub fn policy_list(mut self, value: impl Into<super::PolicyInfo>) -> Self {
@@ -45,13 +53,17 @@ impl SecurityRiskResponseAssetRisk {
         self
     }
 
-    /// Sets `deduct_score`.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 10.
     pub fn deduct_score(mut self, value: impl Into<f64>) -> Self {
         self.deduct_score = Some(value.into());
         self
     }
 
-    /// Sets `total_risk_num`.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn total_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_risk_num = Some(value.into());
         self

@@ -2,40 +2,48 @@
 
 use serde::Deserialize;
 
-/// The `SecurityRiskResponseBaselineRisk` model of the HSS API.
+/// Baseline risk statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityRiskResponseBaselineRisk {
-    /// `risk_list` JSON property.
+    /// Baseline risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_list: Option<Vec<super::RiskListInfo>>,
-    /// `deduct_score` JSON property.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduct_score: Option<f64>,
-    /// `policy_list` JSON property.
+    /// Policies that are not enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_list: Option<Vec<super::PolicyInfo>>,
-    /// `existed_pwd_host_num` JSON property.
+    /// Number of hosts with weak passwords.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existed_pwd_host_num: Option<i64>,
-    /// `un_scanned_baseline_host_num` JSON property.
+    /// Number of hosts that have not had a baseline configuration check.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_scanned_baseline_host_num: Option<i64>,
-    /// `total_risk_num` JSON property.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_risk_num: Option<i64>,
 }
 
 impl SecurityRiskResponseBaselineRisk {
-    /// An empty `SecurityRiskResponseBaselineRisk`; set its fields with the setters.
+    /// An empty `SecurityRiskResponseBaselineRisk`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `risk_list`.
+    /// Baseline risks.
     ///
     /// Appends one item; call again for more.
     pub fn risk_list(mut self, value: impl Into<super::RiskListInfo>) -> Self {
@@ -45,13 +53,15 @@ impl SecurityRiskResponseBaselineRisk {
         self
     }
 
-    /// Sets `deduct_score`.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 20.
     pub fn deduct_score(mut self, value: impl Into<f64>) -> Self {
         self.deduct_score = Some(value.into());
         self
     }
 
-    /// Sets `policy_list`.
+    /// Policies that are not enabled.
     ///
     /// Appends one item; call again for more.
     pub fn policy_list(mut self, value: impl Into<super::PolicyInfo>) -> Self {
@@ -61,19 +71,25 @@ impl SecurityRiskResponseBaselineRisk {
         self
     }
 
-    /// Sets `existed_pwd_host_num`.
+    /// Number of hosts with weak passwords.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn existed_pwd_host_num(mut self, value: impl Into<i64>) -> Self {
         self.existed_pwd_host_num = Some(value.into());
         self
     }
 
-    /// Sets `un_scanned_baseline_host_num`.
+    /// Number of hosts that have not had a baseline configuration check.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_scanned_baseline_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_scanned_baseline_host_num = Some(value.into());
         self
     }
 
-    /// Sets `total_risk_num`.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn total_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_risk_num = Some(value.into());
         self

@@ -2,46 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `SecurityRiskResponseImageRisk` model of the HSS API.
+/// Image security risks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityRiskResponseImageRisk {
-    /// `deduct_score` JSON property.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduct_score: Option<f64>,
-    /// `un_scanned_image_num` JSON property.
+    /// Number of images not yet scanned.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_scanned_image_num: Option<i64>,
-    /// `risk_list` JSON property.
+    /// Risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_list: Option<Vec<super::SecurityRiskResponseImageRiskRiskList>>,
-    /// `total_risk_num` JSON property.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_risk_num: Option<i64>,
 }
 
 impl SecurityRiskResponseImageRisk {
-    /// An empty `SecurityRiskResponseImageRisk`; set its fields with the setters.
+    /// An empty `SecurityRiskResponseImageRisk`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `deduct_score`.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 10.
     pub fn deduct_score(mut self, value: impl Into<f64>) -> Self {
         self.deduct_score = Some(value.into());
         self
     }
 
-    /// Sets `un_scanned_image_num`.
+    /// Number of images not yet scanned.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_scanned_image_num(mut self, value: impl Into<i64>) -> Self {
         self.un_scanned_image_num = Some(value.into());
         self
     }
 
-    /// Sets `risk_list`.
+    /// Risks.
     ///
     /// Appends one item; call again for more.
     pub fn risk_list(
@@ -54,7 +64,9 @@ impl SecurityRiskResponseImageRisk {
         self
     }
 
-    /// Sets `total_risk_num`.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn total_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_risk_num = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `SecurityRiskResponseImageRiskRiskList` model of the HSS API.
+/// Risks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityRiskResponseImageRiskRiskList {
-    /// `severity` JSON property.
+    /// Risk level.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// `image_num` JSON property.
+    /// Number of images.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
 }
 
 impl SecurityRiskResponseImageRiskRiskList {
-    /// An empty `SecurityRiskResponseImageRiskRiskList`; set its fields with the setters.
+    /// An empty `SecurityRiskResponseImageRiskRiskList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `severity`.
+    /// Risk level.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `image_num`.
+    /// Number of images.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn image_num(mut self, value: impl Into<i64>) -> Self {
         self.image_num = Some(value.into());
         self

@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `SecurityRiskResponseSecurityProtectRisk` model of the HSS API.
+/// Security protection risks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityRiskResponseSecurityProtectRisk {
-    /// `un_open_protection_host_num` JSON property.
+    /// Number of hosts without HSS protection enabled.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_open_protection_host_num: Option<i64>,
-    /// `deduct_score` JSON property.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduct_score: Option<f64>,
-    /// `total_risk_num` JSON property.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_risk_num: Option<i64>,
 }
 
 impl SecurityRiskResponseSecurityProtectRisk {
-    /// An empty `SecurityRiskResponseSecurityProtectRisk`; set its fields with the setters.
+    /// An empty `SecurityRiskResponseSecurityProtectRisk`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `un_open_protection_host_num`.
+    /// Number of hosts without HSS protection enabled.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_open_protection_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_open_protection_host_num = Some(value.into());
         self
     }
 
-    /// Sets `deduct_score`.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 10.
     pub fn deduct_score(mut self, value: impl Into<f64>) -> Self {
         self.deduct_score = Some(value.into());
         self
     }
 
-    /// Sets `total_risk_num`.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn total_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_risk_num = Some(value.into());
         self

@@ -2,34 +2,40 @@
 
 use serde::Deserialize;
 
-/// The `SecurityRiskResponseVulRisk` model of the HSS API.
+/// Vulnerability risk statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityRiskResponseVulRisk {
-    /// `risk_list` JSON property.
+    /// Vulnerability risks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_list: Option<Vec<super::RiskListInfo>>,
-    /// `deduct_score` JSON property.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deduct_score: Option<f64>,
-    /// `un_scanned_host_num` JSON property.
+    /// Number of hosts not scanned for vulnerabilities within the last month.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_scanned_host_num: Option<i64>,
-    /// `total_risk_num` JSON property.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_risk_num: Option<i64>,
 }
 
 impl SecurityRiskResponseVulRisk {
-    /// An empty `SecurityRiskResponseVulRisk`; set its fields with the setters.
+    /// An empty `SecurityRiskResponseVulRisk`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `risk_list`.
+    /// Vulnerability risks.
     ///
     /// Appends one item; call again for more.
     pub fn risk_list(mut self, value: impl Into<super::RiskListInfo>) -> Self {
@@ -39,19 +45,25 @@ impl SecurityRiskResponseVulRisk {
         self
     }
 
-    /// Sets `deduct_score`.
+    /// Points deducted for this risk category.
+    ///
+    /// Range: 0 to 20.
     pub fn deduct_score(mut self, value: impl Into<f64>) -> Self {
         self.deduct_score = Some(value.into());
         self
     }
 
-    /// Sets `un_scanned_host_num`.
+    /// Number of hosts not scanned for vulnerabilities within the last month.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn un_scanned_host_num(mut self, value: impl Into<i64>) -> Self {
         self.un_scanned_host_num = Some(value.into());
         self
     }
 
-    /// Sets `total_risk_num`.
+    /// Total number of risks.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn total_risk_num(mut self, value: impl Into<i64>) -> Self {
         self.total_risk_num = Some(value.into());
         self

@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `SendSecurityReportRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SendSecurityReportRequestInfo {
-    /// `report_id` JSON property. Required.
-    pub report_id: i64,
-    /// `report_sub_id` JSON property. Required.
-    pub report_sub_id: i64,
+    /// Report ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_id: Option<i64>,
+    /// Report sub-ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_sub_id: Option<i64>,
 }
 
 impl SendSecurityReportRequestInfo {
-    /// A `SendSecurityReportRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(report_id: impl Into<i64>, report_sub_id: impl Into<i64>) -> Self {
-        Self {
-            report_id: report_id.into(),
-            report_sub_id: report_sub_id.into(),
-        }
+    /// An empty `SendSecurityReportRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `report_id`.
+    /// Report ID. Required.
     pub fn report_id(mut self, value: impl Into<i64>) -> Self {
-        self.report_id = value.into();
+        self.report_id = Some(value.into());
         self
     }
 
-    /// Sets `report_sub_id`.
+    /// Report sub-ID. Required.
     pub fn report_sub_id(mut self, value: impl Into<i64>) -> Self {
-        self.report_sub_id = value.into();
+        self.report_sub_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.report_id.is_none() {
+            return Some("report_id".to_owned());
+        }
+        if self.report_sub_id.is_none() {
+            return Some("report_sub_id".to_owned());
+        }
+        None
     }
 }

@@ -2,61 +2,64 @@
 
 use serde::Deserialize;
 
-/// The `ServerAppStatusResponseInfo` model of the HSS API.
+/// Java application status records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerAppStatusResponseInfo {
-    /// `web_midware` JSON property.
+    /// Name of the web middleware.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_midware: Option<String>,
-    /// `jdk_version` JSON property.
+    /// JDK version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jdk_version: Option<String>,
-    /// `port_list` JSON property.
+    /// Ports the Java application listens on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_list: Option<Vec<i64>>,
-    /// `pid` JSON property.
+    /// Process ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `cmd_line` JSON property.
+    /// Startup command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cmd_line: Option<String>,
-    /// `error_info` JSON property.
+    /// Error message from dynamic attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<String>,
-    /// `start_time` JSON property.
+    /// Start time of the application, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `app_protect_status` JSON property.
+    /// Protection status of the Java application.
+    ///
+    /// Values: `0`: Not protected; `1`: Protection failed; `2`: Protected manually; `3`: Protected
+    /// automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_protect_status: Option<i64>,
-    /// `chk_feature_name` JSON property.
+    /// Identifier of the detection rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chk_feature_name: Option<String>,
 }
 
 impl ServerAppStatusResponseInfo {
-    /// An empty `ServerAppStatusResponseInfo`; set its fields with the setters.
+    /// An empty `ServerAppStatusResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `web_midware`.
+    /// Name of the web middleware.
     pub fn web_midware(mut self, value: impl Into<String>) -> Self {
         self.web_midware = Some(value.into());
         self
     }
 
-    /// Sets `jdk_version`.
+    /// JDK version.
     pub fn jdk_version(mut self, value: impl Into<String>) -> Self {
         self.jdk_version = Some(value.into());
         self
     }
 
-    /// Sets `port_list`.
+    /// Ports the Java application listens on.
     ///
     /// Appends one item; call again for more.
     pub fn port_list(mut self, value: impl Into<i64>) -> Self {
@@ -66,37 +69,40 @@ impl ServerAppStatusResponseInfo {
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `cmd_line`.
+    /// Startup command.
     pub fn cmd_line(mut self, value: impl Into<String>) -> Self {
         self.cmd_line = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error message from dynamic attachment.
     pub fn error_info(mut self, value: impl Into<String>) -> Self {
         self.error_info = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time of the application, Unix time in milliseconds.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `app_protect_status`.
+    /// Protection status of the Java application.
+    ///
+    /// Values: `0`: Not protected; `1`: Protection failed; `2`: Protected manually; `3`: Protected
+    /// automatically.
     pub fn app_protect_status(mut self, value: impl Into<i64>) -> Self {
         self.app_protect_status = Some(value.into());
         self
     }
 
-    /// Sets `chk_feature_name`.
+    /// Identifier of the detection rule.
     pub fn chk_feature_name(mut self, value: impl Into<String>) -> Self {
         self.chk_feature_name = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `ServerGroupItem` model of the HSS API.
+/// Server groups.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerGroupItem {
-    /// `server_group_id` JSON property.
+    /// Server group ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_group_id: Option<String>,
-    /// `server_group_name` JSON property.
+    /// Server group name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_group_name: Option<String>,
-    /// `host_num` JSON property.
+    /// Number of hosts assigned to the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
 }
 
 impl ServerGroupItem {
-    /// An empty `ServerGroupItem`; set its fields with the setters.
+    /// An empty `ServerGroupItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `server_group_id`.
+    /// Server group ID.
     pub fn server_group_id(mut self, value: impl Into<String>) -> Self {
         self.server_group_id = Some(value.into());
         self
     }
 
-    /// Sets `server_group_name`.
+    /// Server group name.
     pub fn server_group_name(mut self, value: impl Into<String>) -> Self {
         self.server_group_name = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of hosts assigned to the server group.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self

@@ -2,160 +2,223 @@
 
 use serde::Deserialize;
 
-/// The `ServerlessAssetBaseInfo` model of the HSS API.
+/// Basic information about the serverless assets.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerlessAssetBaseInfo {
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `container_status` JSON property.
+    /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_status: Option<String>,
-    /// `workload_id` JSON property.
+    pub container_status: Option<super::ListServerlessAssetDetailResponseContainerStatus>,
+    /// ID of the workload.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_id: Option<String>,
-    /// `workload_name` JSON property.
+    /// Name of the workload.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_name: Option<String>,
-    /// `workload_type` JSON property.
+    /// Type of the workload.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_type: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster the resource belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `pod_id` JSON property.
+    /// Pod ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_id: Option<String>,
-    /// `pod_name` JSON property.
+    /// Pod name.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `pod_ip` JSON property.
+    /// Pod IP address.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4071095999000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `labels` JSON property.
+    /// Labels.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<String>,
 }
 
 impl ServerlessAssetBaseInfo {
-    /// An empty `ServerlessAssetBaseInfo`; set its fields with the setters.
+    /// An empty `ServerlessAssetBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `container_status`.
-    pub fn container_status(mut self, value: impl Into<String>) -> Self {
+    /// Container status.
+    pub fn container_status(
+        mut self,
+        value: impl Into<super::ListServerlessAssetDetailResponseContainerStatus>,
+    ) -> Self {
         self.container_status = Some(value.into());
         self
     }
 
-    /// Sets `workload_id`.
+    /// ID of the workload.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn workload_id(mut self, value: impl Into<String>) -> Self {
         self.workload_id = Some(value.into());
         self
     }
 
-    /// Sets `workload_name`.
+    /// Name of the workload.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn workload_name(mut self, value: impl Into<String>) -> Self {
         self.workload_name = Some(value.into());
         self
     }
 
-    /// Sets `workload_type`.
+    /// Type of the workload.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn workload_type(mut self, value: impl Into<String>) -> Self {
         self.workload_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `pod_id`.
+    /// Pod ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn pod_id(mut self, value: impl Into<String>) -> Self {
         self.pod_id = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_ip`.
+    /// Pod IP address.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn pod_ip(mut self, value: impl Into<String>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 4071095999000.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `labels`.
+    /// Labels.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn labels(mut self, value: impl Into<String>) -> Self {
         self.labels = Some(value.into());
         self

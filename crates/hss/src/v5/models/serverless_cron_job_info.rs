@@ -2,94 +2,94 @@
 
 use serde::Deserialize;
 
-/// The `ServerlessCronJobInfo` model of the HSS API.
+/// Basic information about the cron jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerlessCronJobInfo {
-    /// `name` JSON property.
+    /// Cron job name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Namespace name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster the resource belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `running_jobs_num` JSON property.
+    pub status: Option<super::ServerlessCronJobInfoStatus>,
+    /// Number of running jobs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running_jobs_num: Option<i64>,
-    /// `schedule` JSON property.
+    /// Trigger schedule of the cron job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `match_labels` JSON property.
+    /// Labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_labels: Option<Vec<super::LabelInfo>>,
-    /// `execute_time` JSON property.
+    /// Time of the most recent execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execute_time: Option<i64>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 
 impl ServerlessCronJobInfo {
-    /// An empty `ServerlessCronJobInfo`; set its fields with the setters.
+    /// An empty `ServerlessCronJobInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Cron job name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Namespace name.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Status.
+    pub fn status(mut self, value: impl Into<super::ServerlessCronJobInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `running_jobs_num`.
+    /// Number of running jobs.
     pub fn running_jobs_num(mut self, value: impl Into<i64>) -> Self {
         self.running_jobs_num = Some(value.into());
         self
     }
 
-    /// Sets `schedule`.
+    /// Trigger schedule of the cron job.
     pub fn schedule(mut self, value: impl Into<String>) -> Self {
         self.schedule = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `match_labels`.
+    /// Labels.
     ///
     /// Appends one item; call again for more.
     pub fn match_labels(mut self, value: impl Into<super::LabelInfo>) -> Self {
@@ -99,13 +99,13 @@ impl ServerlessCronJobInfo {
         self
     }
 
-    /// Sets `execute_time`.
+    /// Time of the most recent execution.
     pub fn execute_time(mut self, value: impl Into<i64>) -> Self {
         self.execute_time = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self

@@ -2,85 +2,85 @@
 
 use serde::Deserialize;
 
-/// The `ServerlessJobInfo` model of the HSS API.
+/// Basic information about the jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerlessJobInfo {
-    /// `name` JSON property.
+    /// Job name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Namespace name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster the resource belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `pods_num` JSON property.
+    pub status: Option<super::ServerlessCronJobInfoStatus>,
+    /// Number of pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pods_num: Option<i64>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `match_labels` JSON property.
+    /// Labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_labels: Option<Vec<super::LabelInfo>>,
-    /// `execute_time` JSON property.
+    /// Execution time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execute_time: Option<i64>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 
 impl ServerlessJobInfo {
-    /// An empty `ServerlessJobInfo`; set its fields with the setters.
+    /// An empty `ServerlessJobInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Job name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Namespace name.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Status.
+    pub fn status(mut self, value: impl Into<super::ServerlessCronJobInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `pods_num`.
+    /// Number of pods.
     pub fn pods_num(mut self, value: impl Into<i64>) -> Self {
         self.pods_num = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `match_labels`.
+    /// Labels.
     ///
     /// Appends one item; call again for more.
     pub fn match_labels(mut self, value: impl Into<super::LabelInfo>) -> Self {
@@ -90,13 +90,13 @@ impl ServerlessJobInfo {
         self
     }
 
-    /// Sets `execute_time`.
+    /// Execution time.
     pub fn execute_time(mut self, value: impl Into<i64>) -> Self {
         self.execute_time = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self

@@ -2,124 +2,124 @@
 
 use serde::Deserialize;
 
-/// The `ServerlessPodInfo` model of the HSS API.
+/// Basic information about the pods.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerlessPodInfo {
-    /// `pod_name` JSON property.
+    /// Pod name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Namespace name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster the resource belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cpu` JSON property.
+    /// CPU usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
-    /// `memory` JSON property.
+    /// Memory usage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
-    /// `cpu_limit` JSON property.
+    /// CPU limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_limit: Option<String>,
-    /// `memory_limit` JSON property.
+    /// Memory limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_limit: Option<String>,
-    /// `pod_ip` JSON property.
+    /// Pod IP address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
-    /// `protect_status` JSON property.
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `detect_result` JSON property.
+    pub protect_status: Option<super::HostProtectStatus>,
+    /// Serverless security check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detect_result: Option<String>,
-    /// `status` JSON property.
+    pub detect_result: Option<super::DetectResult>,
+    /// Pod status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `create_time` JSON property.
+    pub status: Option<super::PodBaseInfoStatus>,
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
 }
 
 impl ServerlessPodInfo {
-    /// An empty `ServerlessPodInfo`; set its fields with the setters.
+    /// An empty `ServerlessPodInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Namespace name.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cpu`.
+    /// CPU usage.
     pub fn cpu(mut self, value: impl Into<String>) -> Self {
         self.cpu = Some(value.into());
         self
     }
 
-    /// Sets `memory`.
+    /// Memory usage.
     pub fn memory(mut self, value: impl Into<String>) -> Self {
         self.memory = Some(value.into());
         self
     }
 
-    /// Sets `cpu_limit`.
+    /// CPU limit.
     pub fn cpu_limit(mut self, value: impl Into<String>) -> Self {
         self.cpu_limit = Some(value.into());
         self
     }
 
-    /// Sets `memory_limit`.
+    /// Memory limit.
     pub fn memory_limit(mut self, value: impl Into<String>) -> Self {
         self.memory_limit = Some(value.into());
         self
     }
 
-    /// Sets `pod_ip`.
+    /// Pod IP address.
     pub fn pod_ip(mut self, value: impl Into<String>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(mut self, value: impl Into<super::HostProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `detect_result`.
-    pub fn detect_result(mut self, value: impl Into<String>) -> Self {
+    /// Serverless security check result.
+    pub fn detect_result(mut self, value: impl Into<super::DetectResult>) -> Self {
         self.detect_result = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Pod status.
+    pub fn status(mut self, value: impl Into<super::PodBaseInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self

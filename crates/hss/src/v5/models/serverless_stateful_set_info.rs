@@ -2,100 +2,103 @@
 
 use serde::Deserialize;
 
-/// The `ServerlessStatefulSetInfo` model of the HSS API.
+/// Basic information about the StatefulSets.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServerlessStatefulSetInfo {
-    /// `name` JSON property.
+    /// StatefulSet name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Namespace name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster the resource belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `protect_status` JSON property.
+    pub status: Option<super::ServerlessCronJobInfoStatus>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `pods_num` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// Number of pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pods_num: Option<i64>,
-    /// `image_name` JSON property.
+    /// Image name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `match_labels` JSON property.
+    /// Labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_labels: Option<Vec<super::LabelInfo>>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `agent_installed_num` JSON property.
+    /// Number of instances in the workload with the agent installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_installed_num: Option<i64>,
-    /// `agent_install_failed_num` JSON property.
+    /// Number of instances in the workload where the agent failed to install.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_install_failed_num: Option<i64>,
-    /// `agent_not_install_num` JSON property.
+    /// Number of instances in the workload without the agent installed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_not_install_num: Option<i64>,
 }
 
 impl ServerlessStatefulSetInfo {
-    /// An empty `ServerlessStatefulSetInfo`; set its fields with the setters.
+    /// An empty `ServerlessStatefulSetInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// StatefulSet name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Namespace name.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster the resource belongs to.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Status.
+    pub fn status(mut self, value: impl Into<super::ServerlessCronJobInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `pods_num`.
+    /// Number of pods.
     pub fn pods_num(mut self, value: impl Into<i64>) -> Self {
         self.pods_num = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `match_labels`.
+    /// Labels.
     ///
     /// Appends one item; call again for more.
     pub fn match_labels(mut self, value: impl Into<super::LabelInfo>) -> Self {
@@ -105,25 +108,25 @@ impl ServerlessStatefulSetInfo {
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `agent_installed_num`.
+    /// Number of instances in the workload with the agent installed.
     pub fn agent_installed_num(mut self, value: impl Into<i64>) -> Self {
         self.agent_installed_num = Some(value.into());
         self
     }
 
-    /// Sets `agent_install_failed_num`.
+    /// Number of instances in the workload where the agent failed to install.
     pub fn agent_install_failed_num(mut self, value: impl Into<i64>) -> Self {
         self.agent_install_failed_num = Some(value.into());
         self
     }
 
-    /// Sets `agent_not_install_num`.
+    /// Number of instances in the workload without the agent installed.
     pub fn agent_not_install_num(mut self, value: impl Into<i64>) -> Self {
         self.agent_not_install_num = Some(value.into());
         self

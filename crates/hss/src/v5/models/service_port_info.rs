@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `ServicePortInfo` model of the HSS API.
+/// Service ports of the container.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServicePortInfo {
-    /// `desc` JSON property.
+    /// Service name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
-    /// `type` JSON property.
+    /// Type of the port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `protocol` JSON property.
+    pub r#type: Option<super::ServicePortInfoType>,
+    /// Protocol, `tcp` or `udp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
-    /// `user_port` JSON property.
+    /// User port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_port: Option<i64>,
-    /// `port` JSON property.
+    /// Internal port of the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
 }
 
 impl ServicePortInfo {
-    /// An empty `ServicePortInfo`; set its fields with the setters.
+    /// An empty `ServicePortInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `desc`.
+    /// Service name.
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.desc = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the port.
+    pub fn r#type(mut self, value: impl Into<super::ServicePortInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
+    /// Protocol, `tcp` or `udp`.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `user_port`.
+    /// User port.
     pub fn user_port(mut self, value: impl Into<i64>) -> Self {
         self.user_port = Some(value.into());
         self
     }
 
-    /// Sets `port`.
+    /// Internal port of the container.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self

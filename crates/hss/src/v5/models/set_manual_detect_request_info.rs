@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `SetManualDetectRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetManualDetectRequestInfo {
-    /// `type` JSON property. Required.
-    pub r#type: String,
+    /// Manual detection feature. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<super::SetManualDetectRequestInfoType>,
 }
 
 impl SetManualDetectRequestInfo {
-    /// A `SetManualDetectRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(r#type: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-        }
+    /// An empty `SetManualDetectRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+    /// Manual detection feature. Required.
+    pub fn r#type(mut self, value: impl Into<super::SetManualDetectRequestInfoType>) -> Self {
+        self.r#type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        None
     }
 }

@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `SetProtectDirSwitchRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetProtectDirSwitchRequestInfo {
-    /// `protect_dir_list` JSON property. Required.
-    pub protect_dir_list: Vec<String>,
-    /// `enable_protect` JSON property. Required.
-    pub enable_protect: bool,
+    /// Protected directories to pause or resume, at most 50. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_dir_list: Option<Vec<String>>,
+    /// Whether to pause or resume protection of the protected directory. Required.
+    ///
+    /// Values: `false`: Pause protection; `true`: Resume protection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_protect: Option<bool>,
 }
 
 impl SetProtectDirSwitchRequestInfo {
-    /// A `SetProtectDirSwitchRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(protect_dir_list: impl Into<Vec<String>>, enable_protect: impl Into<bool>) -> Self {
-        Self {
-            protect_dir_list: protect_dir_list.into(),
-            enable_protect: enable_protect.into(),
-        }
+    /// An empty `SetProtectDirSwitchRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `protect_dir_list`.
+    /// Protected directories to pause or resume, at most 50. Required.
     ///
     /// Appends one item; call again for more.
     pub fn protect_dir_list(mut self, value: impl Into<String>) -> Self {
-        self.protect_dir_list.push(value.into());
+        self.protect_dir_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `enable_protect`.
+    /// Whether to pause or resume protection of the protected directory. Required.
+    ///
+    /// Values: `false`: Pause protection; `true`: Resume protection.
     pub fn enable_protect(mut self, value: impl Into<bool>) -> Self {
-        self.enable_protect = value.into();
+        self.enable_protect = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.protect_dir_list.is_none() {
+            return Some("protect_dir_list".to_owned());
+        }
+        if self.enable_protect.is_none() {
+            return Some("enable_protect".to_owned());
+        }
+        None
     }
 }

@@ -2,48 +2,73 @@
 
 use serde::Serialize;
 
-/// The `SetRemoteBackupInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetRemoteBackupInfoRequestInfo {
-    /// `remote_backup` JSON property. Required.
-    pub remote_backup: bool,
-    /// `backup_addr` JSON property.
+    /// Whether to enable remote backup. Required.
+    ///
+    /// Values: `false`: Disable remote backup; `backup_addr` and `backup_host_id` are not needed;
+    /// `true`: Enable remote backup; `backup_addr` and `backup_host_id` are required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_backup: Option<bool>,
+    /// Address of the remote backup server, in `IP:port` format.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_addr: Option<String>,
-    /// `backup_host_id` JSON property.
+    /// ID of the remote backup server. Must be a running backup server: call ListBackupHostsInfo
+    /// and use a `backup_host_id` whose `backup_host_status` is `1`.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_host_id: Option<String>,
 }
 
 impl SetRemoteBackupInfoRequestInfo {
-    /// A `SetRemoteBackupInfoRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(remote_backup: impl Into<bool>) -> Self {
-        Self {
-            remote_backup: remote_backup.into(),
-            backup_addr: None,
-            backup_host_id: None,
-        }
+    /// An empty `SetRemoteBackupInfoRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `remote_backup`.
+    /// Whether to enable remote backup. Required.
+    ///
+    /// Values: `false`: Disable remote backup; `backup_addr` and `backup_host_id` are not needed;
+    /// `true`: Enable remote backup; `backup_addr` and `backup_host_id` are required.
     pub fn remote_backup(mut self, value: impl Into<bool>) -> Self {
-        self.remote_backup = value.into();
+        self.remote_backup = Some(value.into());
         self
     }
 
-    /// Sets `backup_addr`.
+    /// Address of the remote backup server, in `IP:port` format.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_addr(mut self, value: impl Into<String>) -> Self {
         self.backup_addr = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_id`.
+    /// ID of the remote backup server. Must be a running backup server: call ListBackupHostsInfo
+    /// and use a `backup_host_id` whose `backup_host_status` is `1`.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_host_id(mut self, value: impl Into<String>) -> Self {
         self.backup_host_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.remote_backup.is_none() {
+            return Some("remote_backup".to_owned());
+        }
+        None
     }
 }

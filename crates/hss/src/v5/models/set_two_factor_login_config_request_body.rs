@@ -2,72 +2,91 @@
 
 use serde::Serialize;
 
-/// The `SetTwoFactorLoginConfigRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetTwoFactorLoginConfigRequestBody {
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
-    /// `auth_type` JSON property. Required.
-    pub auth_type: String,
-    /// `topic_display_name` JSON property. Required.
-    pub topic_display_name: String,
-    /// `topic_urn` JSON property. Required.
-    pub topic_urn: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// Whether two-factor authentication is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Authentication type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_type: Option<super::AuthType>,
+    /// Display name of the SMN topic. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_display_name: Option<String>,
+    /// URN of the SMN topic. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_urn: Option<String>,
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl SetTwoFactorLoginConfigRequestBody {
-    /// A `SetTwoFactorLoginConfigRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        enabled: impl Into<bool>,
-        auth_type: impl Into<String>,
-        topic_display_name: impl Into<String>,
-        topic_urn: impl Into<String>,
-        host_id_list: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            enabled: enabled.into(),
-            auth_type: auth_type.into(),
-            topic_display_name: topic_display_name.into(),
-            topic_urn: topic_urn.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `SetTwoFactorLoginConfigRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether two-factor authentication is enabled. Required.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `auth_type`.
-    pub fn auth_type(mut self, value: impl Into<String>) -> Self {
-        self.auth_type = value.into();
+    /// Authentication type. Required.
+    pub fn auth_type(mut self, value: impl Into<super::AuthType>) -> Self {
+        self.auth_type = Some(value.into());
         self
     }
 
-    /// Sets `topic_display_name`.
+    /// Display name of the SMN topic. Required.
     pub fn topic_display_name(mut self, value: impl Into<String>) -> Self {
-        self.topic_display_name = value.into();
+        self.topic_display_name = Some(value.into());
         self
     }
 
-    /// Sets `topic_urn`.
+    /// URN of the SMN topic. Required.
     pub fn topic_urn(mut self, value: impl Into<String>) -> Self {
-        self.topic_urn = value.into();
+        self.topic_urn = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        if self.auth_type.is_none() {
+            return Some("auth_type".to_owned());
+        }
+        if self.topic_display_name.is_none() {
+            return Some("topic_display_name".to_owned());
+        }
+        if self.topic_urn.is_none() {
+            return Some("topic_urn".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,59 +2,94 @@
 
 use serde::Serialize;
 
-/// The `SetWtpProtectionStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetWtpProtectionStatusRequestInfo {
-    /// `status` JSON property. Required.
-    pub status: bool,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
-    /// `charging_mode` JSON property.
+    /// Whether to enable protection. Required.
+    ///
+    /// Values: `False`: Disable protection; `charging_mode` is not needed; `True`: Enable
+    /// protection; `charging_mode` is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `resource_id` JSON property.
+    pub status: Option<bool>,
+    /// IDs of the hosts to enable or disable protection for. When enabling, call ListWtpProtectHost
+    /// and use a `host_id` whose `protect_status` is `closed` and `agent_status` is `online`.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
+    /// Billing mode. `resource_id` may be set for yearly/monthly and is not needed for pay-per-use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    /// Resource ID, that is, the ID of a web tamper protection quota. Can be set when
+    /// `charging_mode` is `packet_cycle` to use a specific quota; if omitted, a matching quota is
+    /// chosen at random.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
 }
 
 impl SetWtpProtectionStatusRequestInfo {
-    /// A `SetWtpProtectionStatusRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(status: impl Into<bool>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            status: status.into(),
-            host_id_list: host_id_list.into(),
-            charging_mode: None,
-            resource_id: None,
-        }
+    /// An empty `SetWtpProtectionStatusRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `status`.
+    /// Whether to enable protection. Required.
+    ///
+    /// Values: `False`: Disable protection; `charging_mode` is not needed; `True`: Enable
+    /// protection; `charging_mode` is required.
     pub fn status(mut self, value: impl Into<bool>) -> Self {
-        self.status = value.into();
+        self.status = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts to enable or disable protection for. When enabling, call ListWtpProtectHost
+    /// and use a `host_id` whose `protect_status` is `closed` and `agent_status` is `online`.
+    /// Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode. `resource_id` may be set for yearly/monthly and is not needed for pay-per-use.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID, that is, the ID of a web tamper protection quota. Can be set when
+    /// `charging_mode` is `packet_cycle` to use a specific quota; if omitted, a matching quota is
+    /// chosen at random.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.status.is_none() {
+            return Some("status".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

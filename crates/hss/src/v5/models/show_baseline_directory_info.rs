@@ -2,43 +2,48 @@
 
 use serde::Deserialize;
 
-/// The `ShowBaselineDirectoryInfo` model of the HSS API.
+/// Directory of baseline check policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBaselineDirectoryInfo {
-    /// `type` JSON property.
+    /// Meaning depends on `select_type`: the baseline name (`check_type`) when `select_type` is
+    /// `check_type`, or the check item type (`tag`) when `select_type` is `tag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `standard` JSON property.
+    /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<String>,
-    /// `data_list` JSON property.
+    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    /// Third-level directory of baseline check policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::ShowBaselineDirectoryInfoDataList>>,
 }
 
 impl ShowBaselineDirectoryInfo {
-    /// An empty `ShowBaselineDirectoryInfo`; set its fields with the setters.
+    /// An empty `ShowBaselineDirectoryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Meaning depends on `select_type`: the baseline name (`check_type`) when `select_type` is
+    /// `check_type`, or the check item type (`tag`) when `select_type` is `tag`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `standard`.
-    pub fn standard(mut self, value: impl Into<String>) -> Self {
+    /// Baseline standard type.
+    pub fn standard(
+        mut self,
+        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    ) -> Self {
         self.standard = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// Third-level directory of baseline check policies.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::ShowBaselineDirectoryInfoDataList>) -> Self {

@@ -2,34 +2,36 @@
 
 use serde::Deserialize;
 
-/// The `ShowBaselineDirectoryInfoDataList` model of the HSS API.
+/// Third-level directory of baseline check policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowBaselineDirectoryInfoDataList {
-    /// `name` JSON property.
+    /// Meaning depends on `select_type`: the baseline check item type (tag) when `select_type` is
+    /// `check_type`, or the baseline name (check type) when `select_type` is `tag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `enable` JSON property.
+    /// Whether the item is selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
 }
 
 impl ShowBaselineDirectoryInfoDataList {
-    /// An empty `ShowBaselineDirectoryInfoDataList`; set its fields with the setters.
+    /// An empty `ShowBaselineDirectoryInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Meaning depends on `select_type`: the baseline check item type (tag) when `select_type` is
+    /// `check_type`, or the baseline name (check type) when `select_type` is `tag`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `enable`.
+    /// Whether the item is selected.
     pub fn enable(mut self, value: impl Into<bool>) -> Self {
         self.enable = Some(value.into());
         self

@@ -2,71 +2,71 @@
 
 use serde::Deserialize;
 
-/// The `ShowPageNoticesInfo` model of the HSS API.
+/// Page notices.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPageNoticesInfo {
-    /// `page_location` JSON property.
+    /// Console page location.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_location: Option<String>,
-    /// `type` JSON property.
+    /// Type of the notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `content` JSON property.
+    pub r#type: Option<super::ShowPageNoticesInfoType>,
+    /// Notice content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `title` JSON property.
+    /// Title of the notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `url` JSON property.
+    /// Hyperlink of the notice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `level` JSON property.
+    /// Notification level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
+    pub level: Option<super::Level>,
 }
 
 impl ShowPageNoticesInfo {
-    /// An empty `ShowPageNoticesInfo`; set its fields with the setters.
+    /// An empty `ShowPageNoticesInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `page_location`.
+    /// Console page location.
     pub fn page_location(mut self, value: impl Into<String>) -> Self {
         self.page_location = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the notice.
+    pub fn r#type(mut self, value: impl Into<super::ShowPageNoticesInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Notice content.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the notice.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// Hyperlink of the notice.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `level`.
-    pub fn level(mut self, value: impl Into<String>) -> Self {
+    /// Notification level.
+    pub fn level(mut self, value: impl Into<super::Level>) -> Self {
         self.level = Some(value.into());
         self
     }

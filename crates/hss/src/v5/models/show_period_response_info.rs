@@ -2,35 +2,35 @@
 
 use serde::Deserialize;
 
-/// The `ShowPeriodResponseInfo` model of the HSS API.
+/// Version information, keyed by HSS edition (such as `hss.version.enterprise`).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPeriodResponseInfo {
-    /// `period_vals` JSON property.
+    /// Available purchase durations, comma-separated, such as `1,2,3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_vals: Option<String>,
-    /// `period_unit` JSON property.
+    /// Unit of the purchase duration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub period_unit: Option<String>,
+    pub period_unit: Option<super::PeriodUnit>,
 }
 
 impl ShowPeriodResponseInfo {
-    /// An empty `ShowPeriodResponseInfo`; set its fields with the setters.
+    /// An empty `ShowPeriodResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `period_vals`.
+    /// Available purchase durations, comma-separated, such as `1,2,3`.
     pub fn period_vals(mut self, value: impl Into<String>) -> Self {
         self.period_vals = Some(value.into());
         self
     }
 
-    /// Sets `period_unit`.
-    pub fn period_unit(mut self, value: impl Into<String>) -> Self {
+    /// Unit of the purchase duration.
+    pub fn period_unit(mut self, value: impl Into<super::PeriodUnit>) -> Self {
         self.period_unit = Some(value.into());
         self
     }

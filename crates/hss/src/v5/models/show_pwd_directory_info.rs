@@ -2,53 +2,57 @@
 
 use serde::Deserialize;
 
-/// The `ShowPwdDirectoryInfo` model of the HSS API.
+/// Directory of baseline check policies.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowPwdDirectoryInfo {
-    /// `tag` JSON property.
+    /// Top-level tag of the weak password and password complexity check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tag: Option<String>,
-    /// `sub_tag` JSON property.
+    pub tag: Option<super::Tag>,
+    /// Subtag of the password check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sub_tag: Option<String>,
-    /// `checked` JSON property.
+    pub sub_tag: Option<super::SubTag>,
+    /// Whether the item is selected.
+    ///
+    /// Values: `false`: Not selected; `true`: Selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
-    /// `key` JSON property.
+    /// Unique key of the directory entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
+    pub key: Option<super::Key>,
 }
 
 impl ShowPwdDirectoryInfo {
-    /// An empty `ShowPwdDirectoryInfo`; set its fields with the setters.
+    /// An empty `ShowPwdDirectoryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tag`.
-    pub fn tag(mut self, value: impl Into<String>) -> Self {
+    /// Top-level tag of the weak password and password complexity check.
+    pub fn tag(mut self, value: impl Into<super::Tag>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `sub_tag`.
-    pub fn sub_tag(mut self, value: impl Into<String>) -> Self {
+    /// Subtag of the password check.
+    pub fn sub_tag(mut self, value: impl Into<super::SubTag>) -> Self {
         self.sub_tag = Some(value.into());
         self
     }
 
-    /// Sets `checked`.
+    /// Whether the item is selected.
+    ///
+    /// Values: `false`: Not selected; `true`: Selected.
     pub fn checked(mut self, value: impl Into<bool>) -> Self {
         self.checked = Some(value.into());
         self
     }
 
-    /// Sets `key`.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
+    /// Unique key of the directory entry.
+    pub fn key(mut self, value: impl Into<super::Key>) -> Self {
         self.key = Some(value.into());
         self
     }

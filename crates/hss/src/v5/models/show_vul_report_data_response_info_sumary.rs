@@ -2,25 +2,29 @@
 
 use serde::Deserialize;
 
-/// The `ShowVulReportDataResponseInfoSumary` model of the HSS API.
+/// Summary of the vulnerability report.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVulReportDataResponseInfoSumary {
-    /// `vul_num_repair_necessity` JSON property.
+    /// Number of vulnerabilities that need urgent fixing.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_repair_necessity: Option<i64>,
 }
 
 impl ShowVulReportDataResponseInfoSumary {
-    /// An empty `ShowVulReportDataResponseInfoSumary`; set its fields with the setters.
+    /// An empty `ShowVulReportDataResponseInfoSumary`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_num_repair_necessity`.
+    /// Number of vulnerabilities that need urgent fixing.
+    ///
+    /// Range: 0 to 1000000.
     pub fn vul_num_repair_necessity(mut self, value: impl Into<i64>) -> Self {
         self.vul_num_repair_necessity = Some(value.into());
         self

@@ -2,133 +2,185 @@
 
 use serde::Deserialize;
 
-/// The `ShowVulReportDataResponseInfoSummary` model of the HSS API.
+/// Summary of the vulnerability report.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVulReportDataResponseInfoSummary {
-    /// `vul_num_repair_necessity` JSON property.
+    /// Number of vulnerabilities that need urgent fixing.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_repair_necessity: Option<i64>,
-    /// `vul_num_unfixed` JSON property.
+    /// Number of vulnerabilities not yet fixed.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_unfixed: Option<i64>,
-    /// `vul_num_linux` JSON property.
+    /// Number of Linux vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_linux: Option<i64>,
-    /// `vul_num_windows` JSON property.
+    /// Number of Windows vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_windows: Option<i64>,
-    /// `vul_num_web_cms` JSON property.
+    /// Number of Web-CMS vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_web_cms: Option<i64>,
-    /// `vul_num_app` JSON property.
+    /// Number of application vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_app: Option<i64>,
-    /// `host_num_risk` JSON property.
+    /// Number of hosts with risks.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num_risk: Option<i64>,
-    /// `host_num_high_risk` JSON property.
+    /// Number of hosts with high-risk vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num_high_risk: Option<i64>,
-    /// `host_num_medium_risk` JSON property.
+    /// Number of hosts with medium-risk vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num_medium_risk: Option<i64>,
-    /// `host_num_low_risk` JSON property.
+    /// Number of hosts with low-risk vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num_low_risk: Option<i64>,
-    /// `affect_asset_num_important` JSON property.
+    /// Number of affected important assets.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affect_asset_num_important: Option<i64>,
-    /// `affect_asset_num_common` JSON property.
+    /// Number of affected general assets.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affect_asset_num_common: Option<i64>,
-    /// `affect_asset_num_test` JSON property.
+    /// Number of affected test assets.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub affect_asset_num_test: Option<i64>,
 }
 
 impl ShowVulReportDataResponseInfoSummary {
-    /// An empty `ShowVulReportDataResponseInfoSummary`; set its fields with the setters.
+    /// An empty `ShowVulReportDataResponseInfoSummary`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_num_repair_necessity`.
+    /// Number of vulnerabilities that need urgent fixing.
+    ///
+    /// Range: 0 to 1000000.
     pub fn vul_num_repair_necessity(mut self, value: impl Into<i64>) -> Self {
         self.vul_num_repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `vul_num_unfixed`.
+    /// Number of vulnerabilities not yet fixed.
+    ///
+    /// Range: 0 to 1000000.
     pub fn vul_num_unfixed(mut self, value: impl Into<i64>) -> Self {
         self.vul_num_unfixed = Some(value.into());
         self
     }
 
-    /// Sets `vul_num_linux`.
+    /// Number of Linux vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     pub fn vul_num_linux(mut self, value: impl Into<i64>) -> Self {
         self.vul_num_linux = Some(value.into());
         self
     }
 
-    /// Sets `vul_num_windows`.
+    /// Number of Windows vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     pub fn vul_num_windows(mut self, value: impl Into<i64>) -> Self {
         self.vul_num_windows = Some(value.into());
         self
     }
 
-    /// Sets `vul_num_web_cms`.
+    /// Number of Web-CMS vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     pub fn vul_num_web_cms(mut self, value: impl Into<i64>) -> Self {
         self.vul_num_web_cms = Some(value.into());
         self
     }
 
-    /// Sets `vul_num_app`.
+    /// Number of application vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     pub fn vul_num_app(mut self, value: impl Into<i64>) -> Self {
         self.vul_num_app = Some(value.into());
         self
     }
 
-    /// Sets `host_num_risk`.
+    /// Number of hosts with risks.
+    ///
+    /// Range: 0 to 1000000.
     pub fn host_num_risk(mut self, value: impl Into<i64>) -> Self {
         self.host_num_risk = Some(value.into());
         self
     }
 
-    /// Sets `host_num_high_risk`.
+    /// Number of hosts with high-risk vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     pub fn host_num_high_risk(mut self, value: impl Into<i64>) -> Self {
         self.host_num_high_risk = Some(value.into());
         self
     }
 
-    /// Sets `host_num_medium_risk`.
+    /// Number of hosts with medium-risk vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     pub fn host_num_medium_risk(mut self, value: impl Into<i64>) -> Self {
         self.host_num_medium_risk = Some(value.into());
         self
     }
 
-    /// Sets `host_num_low_risk`.
+    /// Number of hosts with low-risk vulnerabilities.
+    ///
+    /// Range: 0 to 1000000.
     pub fn host_num_low_risk(mut self, value: impl Into<i64>) -> Self {
         self.host_num_low_risk = Some(value.into());
         self
     }
 
-    /// Sets `affect_asset_num_important`.
+    /// Number of affected important assets.
+    ///
+    /// Range: 0 to 1000000.
     pub fn affect_asset_num_important(mut self, value: impl Into<i64>) -> Self {
         self.affect_asset_num_important = Some(value.into());
         self
     }
 
-    /// Sets `affect_asset_num_common`.
+    /// Number of affected general assets.
+    ///
+    /// Range: 0 to 1000000.
     pub fn affect_asset_num_common(mut self, value: impl Into<i64>) -> Self {
         self.affect_asset_num_common = Some(value.into());
         self
     }
 
-    /// Sets `affect_asset_num_test`.
+    /// Number of affected test assets.
+    ///
+    /// Range: 0 to 1000000.
     pub fn affect_asset_num_test(mut self, value: impl Into<i64>) -> Self {
         self.affect_asset_num_test = Some(value.into());
         self

@@ -2,61 +2,73 @@
 
 use serde::Deserialize;
 
-/// The `ShowVulReportDataResponseInfoVulnerabilities` model of the HSS API.
+/// Vulnerabilities in the report.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowVulReportDataResponseInfoVulnerabilities {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `cve_list` JSON property.
+    pub r#type: Option<super::ListVulnerabilitiesRequestType>,
+    /// CVEs of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_list: Option<Vec<super::ShowVulReportDataResponseInfoCveList>>,
-    /// `repair_priority` JSON property.
+    /// Fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_priority: Option<String>,
-    /// `host_num` JSON property.
+    pub repair_priority: Option<super::RepairPriority>,
+    /// Number of affected hosts.
+    ///
+    /// Range: 0 to 20000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `host_id_list` JSON property.
+    /// Host IDs. If the list length differs from `host_num`, `host_num` is the authoritative host
+    /// count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl ShowVulReportDataResponseInfoVulnerabilities {
-    /// An empty `ShowVulReportDataResponseInfoVulnerabilities`; set its fields with the setters.
+    /// An empty `ShowVulReportDataResponseInfoVulnerabilities`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn r#type(mut self, value: impl Into<super::ListVulnerabilitiesRequestType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `cve_list`.
+    /// CVEs of the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn cve_list(
@@ -69,19 +81,22 @@ impl ShowVulReportDataResponseInfoVulnerabilities {
         self
     }
 
-    /// Sets `repair_priority`.
-    pub fn repair_priority(mut self, value: impl Into<String>) -> Self {
+    /// Fix priority.
+    pub fn repair_priority(mut self, value: impl Into<super::RepairPriority>) -> Self {
         self.repair_priority = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of affected hosts.
+    ///
+    /// Range: 0 to 20000.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. If the list length differs from `host_num`, `host_num` is the authoritative host
+    /// count.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {

@@ -2,47 +2,50 @@
 
 use serde::Serialize;
 
-/// The `ShowVulScanTaskEstimatedTimeRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ShowVulScanTaskEstimatedTimeRequestInfo {
-    /// `manual_scan_type` JSON property.
+    /// Vulnerability types for manual detection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manual_scan_type: Option<Vec<String>>,
-    /// `range_type` JSON property.
+    pub manual_scan_type: Option<Vec<super::ManualScanType>>,
+    /// Range of hosts to detect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range_type: Option<String>,
-    /// `agent_ids` JSON property.
+    pub range_type: Option<super::ManualVulScanRequestInfoRangeType>,
+    /// IDs of the agents to be scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
 }
 
 impl ShowVulScanTaskEstimatedTimeRequestInfo {
-    /// An empty `ShowVulScanTaskEstimatedTimeRequestInfo`; set its fields with the setters.
+    /// An empty `ShowVulScanTaskEstimatedTimeRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `manual_scan_type`.
+    /// Vulnerability types for manual detection.
     ///
     /// Appends one item; call again for more.
-    pub fn manual_scan_type(mut self, value: impl Into<String>) -> Self {
+    pub fn manual_scan_type(mut self, value: impl Into<super::ManualScanType>) -> Self {
         self.manual_scan_type
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
     }
 
-    /// Sets `range_type`.
-    pub fn range_type(mut self, value: impl Into<String>) -> Self {
+    /// Range of hosts to detect.
+    pub fn range_type(
+        mut self,
+        value: impl Into<super::ManualVulScanRequestInfoRangeType>,
+    ) -> Self {
         self.range_type = Some(value.into());
         self
     }
 
-    /// Sets `agent_ids`.
+    /// IDs of the agents to be scanned.
     ///
     /// Appends one item; call again for more.
     pub fn agent_ids(mut self, value: impl Into<String>) -> Self {

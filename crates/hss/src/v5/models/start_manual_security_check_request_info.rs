@@ -2,31 +2,31 @@
 
 use serde::Serialize;
 
-/// The `StartManualSecurityCheckRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartManualSecurityCheckRequestInfo {
-    /// `content` JSON property.
+    /// Items to check in the security check: `asset`, `vul`, `baseline`, or `event`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<Vec<String>>,
-    /// `host_id_list` JSON property.
+    /// IDs of the selected hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `operate_all` JSON property.
+    /// Whether all servers are selected. Selecting all ignores the query conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_all: Option<bool>,
 }
 
 impl StartManualSecurityCheckRequestInfo {
-    /// An empty `StartManualSecurityCheckRequestInfo`; set its fields with the setters.
+    /// An empty `StartManualSecurityCheckRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `content`.
+    /// Items to check in the security check: `asset`, `vul`, `baseline`, or `event`.
     ///
     /// Appends one item; call again for more.
     pub fn content(mut self, value: impl Into<String>) -> Self {
@@ -34,7 +34,7 @@ impl StartManualSecurityCheckRequestInfo {
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the selected hosts.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -44,7 +44,7 @@ impl StartManualSecurityCheckRequestInfo {
         self
     }
 
-    /// Sets `operate_all`.
+    /// Whether all servers are selected. Selecting all ignores the query conditions.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
         self.operate_all = Some(value.into());
         self

@@ -2,52 +2,75 @@
 
 use serde::Serialize;
 
-/// The `SwitchAntivirusTaskRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwitchAntivirusTaskRequestInfo {
-    /// `task_id` JSON property. Required.
-    pub task_id: String,
-    /// `task_name` JSON property. Required.
-    pub task_name: String,
-    /// `host_ids` JSON property. Required.
-    pub host_ids: Vec<String>,
+    /// ID of the task. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// Name of the task. Required.
+    ///
+    /// Length: at most 255 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_name: Option<String>,
+    /// IDs of the associated hosts. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_ids: Option<Vec<String>>,
 }
 
 impl SwitchAntivirusTaskRequestInfo {
-    /// A `SwitchAntivirusTaskRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        task_id: impl Into<String>,
-        task_name: impl Into<String>,
-        host_ids: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            task_id: task_id.into(),
-            task_name: task_name.into(),
-            host_ids: host_ids.into(),
-        }
+    /// An empty `SwitchAntivirusTaskRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `task_id`.
+    /// ID of the task. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
-        self.task_id = value.into();
+        self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `task_name`.
+    /// Name of the task. Required.
+    ///
+    /// Length: at most 255 characters.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
-        self.task_name = value.into();
+        self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// IDs of the associated hosts. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
-        self.host_ids.push(value.into());
+        self.host_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.task_id.is_none() {
+            return Some("task_id".to_owned());
+        }
+        if self.task_name.is_none() {
+            return Some("task_name".to_owned());
+        }
+        if self.host_ids.is_none() {
+            return Some("host_ids".to_owned());
+        }
+        None
     }
 }

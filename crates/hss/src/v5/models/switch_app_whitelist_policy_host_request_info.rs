@@ -2,42 +2,55 @@
 
 use serde::Serialize;
 
-/// The `SwitchAppWhitelistPolicyHostRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwitchAppWhitelistPolicyHostRequestInfo {
-    /// `enable_app_whitelist` JSON property. Required.
-    pub enable_app_whitelist: bool,
-    /// `policy_info_list` JSON property. Required.
-    pub policy_info_list: Vec<super::AppPolicyInfoList>,
+    /// Whether to enable whitelist policy protection. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_app_whitelist: Option<bool>,
+    /// Policies and their associated hosts. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_info_list: Option<Vec<super::AppPolicyInfoList>>,
 }
 
 impl SwitchAppWhitelistPolicyHostRequestInfo {
-    /// A `SwitchAppWhitelistPolicyHostRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        enable_app_whitelist: impl Into<bool>,
-        policy_info_list: impl Into<Vec<super::AppPolicyInfoList>>,
-    ) -> Self {
-        Self {
-            enable_app_whitelist: enable_app_whitelist.into(),
-            policy_info_list: policy_info_list.into(),
-        }
+    /// An empty `SwitchAppWhitelistPolicyHostRequestInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enable_app_whitelist`.
+    /// Whether to enable whitelist policy protection. Required.
     pub fn enable_app_whitelist(mut self, value: impl Into<bool>) -> Self {
-        self.enable_app_whitelist = value.into();
+        self.enable_app_whitelist = Some(value.into());
         self
     }
 
-    /// Sets `policy_info_list`.
+    /// Policies and their associated hosts. Required.
     ///
     /// Appends one item; call again for more.
     pub fn policy_info_list(mut self, value: impl Into<super::AppPolicyInfoList>) -> Self {
-        self.policy_info_list.push(value.into());
+        self.policy_info_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enable_app_whitelist.is_none() {
+            return Some("enable_app_whitelist".to_owned());
+        }
+        if self.policy_info_list.is_none() {
+            return Some("policy_info_list".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,35 @@
 
 use serde::Serialize;
 
-/// The `SwitchAppWhitelistPolicyLearnStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwitchAppWhitelistPolicyLearnStatusRequestInfo {
-    /// `switch_status` JSON property.
+    /// Learning status to switch the application whitelist policy to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub switch_status: Option<i64>,
-    /// `host_id_list` JSON property.
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl SwitchAppWhitelistPolicyLearnStatusRequestInfo {
-    /// An empty `SwitchAppWhitelistPolicyLearnStatusRequestInfo`; set its fields with the setters.
+    /// An empty `SwitchAppWhitelistPolicyLearnStatusRequestInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `switch_status`.
+    /// Learning status to switch the application whitelist policy to.
     pub fn switch_status(mut self, value: impl Into<i64>) -> Self {
         self.switch_status = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {

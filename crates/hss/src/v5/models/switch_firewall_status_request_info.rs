@@ -2,39 +2,55 @@
 
 use serde::Serialize;
 
-/// The `SwitchFirewallStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwitchFirewallStatusRequestInfo {
-    /// `firewall_status` JSON property. Required.
-    pub firewall_status: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// Whether to enable the Windows firewall. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_status: Option<super::FirewallStatus>,
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl SwitchFirewallStatusRequestInfo {
-    /// A `SwitchFirewallStatusRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(firewall_status: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            firewall_status: firewall_status.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `SwitchFirewallStatusRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `firewall_status`.
-    pub fn firewall_status(mut self, value: impl Into<String>) -> Self {
-        self.firewall_status = value.into();
+    /// Whether to enable the Windows firewall. Required.
+    pub fn firewall_status(mut self, value: impl Into<super::FirewallStatus>) -> Self {
+        self.firewall_status = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.firewall_status.is_none() {
+            return Some("firewall_status".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,71 +2,91 @@
 
 use serde::Serialize;
 
-/// The `SwitchHostsProtectStatusRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwitchHostsProtectStatusRequestInfo {
-    /// `version` JSON property. Required.
-    pub version: String,
-    /// `charging_mode` JSON property.
+    /// HSS edition enabled for the host. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `resource_id` JSON property.
+    pub version: Option<super::ContainerNodeInfoVersion>,
+    /// Billing mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    /// Resource ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
-    /// `tags` JSON property.
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
+    /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::TagInfo>>,
 }
 
 impl SwitchHostsProtectStatusRequestInfo {
-    /// A `SwitchHostsProtectStatusRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(version: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            version: version.into(),
-            charging_mode: None,
-            resource_id: None,
-            host_id_list: host_id_list.into(),
-            tags: None,
-        }
+    /// An empty `SwitchHostsProtectStatusRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
-        self.version = value.into();
+    /// HSS edition enabled for the host. Required.
+    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
+        self.version = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the resource.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::TagInfo>) -> Self {
         self.tags.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.version.is_none() {
+            return Some("version".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,77 +2,76 @@
 
 use serde::Serialize;
 
-/// The `SwitchRaspRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwitchRaspRequestInfo {
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
-    /// `app_status` JSON property. Required.
-    pub app_status: bool,
-    /// `app_type` JSON property.
+    /// Host IDs. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
+    /// Whether application protection is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_status: Option<bool>,
+    /// Type of application protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
-    /// `policy_id` JSON property.
+    /// Protection policy ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `auto_attach` JSON property.
+    /// Whether dynamic protection is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_attach: Option<bool>,
-    /// `rasp_port_list` JSON property.
+    /// RASP ports, matching `host_id_list` item by item. Effective when `app_status` is `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rasp_port_list: Option<Vec<i64>>,
 }
 
 impl SwitchRaspRequestInfo {
-    /// A `SwitchRaspRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(host_id_list: impl Into<Vec<String>>, app_status: impl Into<bool>) -> Self {
-        Self {
-            host_id_list: host_id_list.into(),
-            app_status: app_status.into(),
-            app_type: None,
-            policy_id: None,
-            auto_attach: None,
-            rasp_port_list: None,
-        }
+    /// An empty `SwitchRaspRequestInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `app_status`.
+    /// Whether application protection is enabled. Required.
     pub fn app_status(mut self, value: impl Into<bool>) -> Self {
-        self.app_status = value.into();
+        self.app_status = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Type of application protection.
     pub fn app_type(mut self, value: impl Into<String>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Protection policy ID.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `auto_attach`.
+    /// Whether dynamic protection is enabled.
     pub fn auto_attach(mut self, value: impl Into<bool>) -> Self {
         self.auto_attach = Some(value.into());
         self
     }
 
-    /// Sets `rasp_port_list`.
+    /// RASP ports, matching `host_id_list` item by item. Effective when `app_status` is `true`.
     ///
     /// Appends one item; call again for more.
     pub fn rasp_port_list(mut self, value: impl Into<i64>) -> Self {
@@ -80,5 +79,18 @@ impl SwitchRaspRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        if self.app_status.is_none() {
+            return Some("app_status".to_owned());
+        }
+        None
     }
 }

@@ -2,70 +2,75 @@
 
 use serde::Serialize;
 
-/// The `SwitchWebTamperProtectStatusRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwitchWebTamperProtectStatusRequestBody {
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `operate_type` JSON property. Required.
-    pub operate_type: String,
-    /// `charging_mode` JSON property. Required.
-    pub charging_mode: String,
-    /// `protection_config_id_list` JSON property. Required.
-    pub protection_config_id_list: Vec<String>,
-    /// `resource_id_list` JSON property.
+    /// Type of the protection. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Operation type. Required.
+    ///
+    /// Values: `close`: Disable protection; `open`: Enable protection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_type: Option<String>,
+    /// Billing mode. Required when enabling protection; always `packet_cycle` for container web
+    /// tamper protection. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charging_mode: Option<String>,
+    /// IDs of the protection configurations to operate on. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_config_id_list: Option<Vec<String>>,
+    /// Quota IDs, needed when enabling protection. If omitted when enabling, quotas are bound at
+    /// random.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id_list: Option<Vec<String>>,
 }
 
 impl SwitchWebTamperProtectStatusRequestBody {
-    /// A `SwitchWebTamperProtectStatusRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        r#type: impl Into<String>,
-        operate_type: impl Into<String>,
-        charging_mode: impl Into<String>,
-        protection_config_id_list: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            r#type: r#type.into(),
-            operate_type: operate_type.into(),
-            charging_mode: charging_mode.into(),
-            protection_config_id_list: protection_config_id_list.into(),
-            resource_id_list: None,
-        }
+    /// An empty `SwitchWebTamperProtectStatusRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
+    /// Type of the protection. Required.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `operate_type`.
+    /// Operation type. Required.
+    ///
+    /// Values: `close`: Disable protection; `open`: Enable protection.
     pub fn operate_type(mut self, value: impl Into<String>) -> Self {
-        self.operate_type = value.into();
+        self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
+    /// Billing mode. Required when enabling protection; always `packet_cycle` for container web
+    /// tamper protection. Required.
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
-        self.charging_mode = value.into();
+        self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `protection_config_id_list`.
+    /// IDs of the protection configurations to operate on. Required.
     ///
     /// Appends one item; call again for more.
     pub fn protection_config_id_list(mut self, value: impl Into<String>) -> Self {
-        self.protection_config_id_list.push(value.into());
+        self.protection_config_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `resource_id_list`.
+    /// Quota IDs, needed when enabling protection. If omitted when enabling, quotas are bound at
+    /// random.
     ///
     /// Appends one item; call again for more.
     pub fn resource_id_list(mut self, value: impl Into<String>) -> Self {
@@ -73,5 +78,24 @@ impl SwitchWebTamperProtectStatusRequestBody {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        if self.operate_type.is_none() {
+            return Some("operate_type".to_owned());
+        }
+        if self.charging_mode.is_none() {
+            return Some("charging_mode".to_owned());
+        }
+        if self.protection_config_id_list.is_none() {
+            return Some("protection_config_id_list".to_owned());
+        }
+        None
     }
 }

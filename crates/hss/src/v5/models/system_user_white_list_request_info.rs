@@ -2,34 +2,38 @@
 
 use serde::Serialize;
 
-/// The `SystemUserWhiteListRequestInfo` model of the HSS API.
+/// System user whitelist entries to delete.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SystemUserWhiteListRequestInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `system_user_name_list` JSON property.
+    /// System user names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_user_name_list: Option<Vec<String>>,
 }
 
 impl SystemUserWhiteListRequestInfo {
-    /// An empty `SystemUserWhiteListRequestInfo`; set its fields with the setters.
+    /// An empty `SystemUserWhiteListRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `system_user_name_list`.
+    /// System user names.
     ///
     /// Appends one item; call again for more.
     pub fn system_user_name_list(mut self, value: impl Into<String>) -> Self {

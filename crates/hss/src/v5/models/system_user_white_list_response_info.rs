@@ -2,76 +2,92 @@
 
 use serde::Deserialize;
 
-/// The `SystemUserWhiteListResponseInfo` model of the HSS API.
+/// System user whitelist entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SystemUserWhiteListResponseInfo {
-    /// `enterprise_project_name` JSON property.
+    /// Name of the enterprise project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `system_user_name_list` JSON property.
+    /// System user names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_user_name_list: Option<Vec<String>>,
-    /// `update_time` JSON property.
+    /// Last update time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `remarks` JSON property.
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
 }
 
 impl SystemUserWhiteListResponseInfo {
-    /// An empty `SystemUserWhiteListResponseInfo`; set its fields with the setters.
+    /// An empty `SystemUserWhiteListResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enterprise_project_name`.
+    /// Name of the enterprise project.
     pub fn enterprise_project_name(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `system_user_name_list`.
+    /// System user names.
     ///
     /// Appends one item; call again for more.
     pub fn system_user_name_list(mut self, value: impl Into<String>) -> Self {
@@ -81,13 +97,13 @@ impl SystemUserWhiteListResponseInfo {
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time, as Unix time in milliseconds.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `remarks`.
+    /// Remarks.
     pub fn remarks(mut self, value: impl Into<String>) -> Self {
         self.remarks = Some(value.into());
         self

@@ -2,33 +2,41 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `TagInfo` model of the HSS API.
+/// Tags of the resource. Supported only for pay-per-use billing.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagInfo {
-    /// `key` JSON property.
+    /// Tag key, at most 128 Unicode characters. Cannot be empty.
+    ///
+    /// Length: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value` JSON property.
+    /// Tag value.
+    ///
+    /// Length: at most 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl TagInfo {
-    /// An empty `TagInfo`; set its fields with the setters.
+    /// An empty `TagInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Tag key, at most 128 Unicode characters. Cannot be empty.
+    ///
+    /// Length: at most 128 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Tag value.
+    ///
+    /// Length: at most 255 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `TimingRangeConfigInfo` model of the HSS API.
+/// Time ranges during which protection is automatically disabled.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TimingRangeConfigInfo {
-    /// `time_range` JSON property.
+    /// Time range during which protection is automatically disabled.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_range: Option<String>,
-    /// `description` JSON property.
+    /// Description of the period during which protection is automatically disabled.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl TimingRangeConfigInfo {
-    /// An empty `TimingRangeConfigInfo`; set its fields with the setters.
+    /// An empty `TimingRangeConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `time_range`.
+    /// Time range during which protection is automatically disabled.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn time_range(mut self, value: impl Into<String>) -> Self {
         self.time_range = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the period during which protection is automatically disabled.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

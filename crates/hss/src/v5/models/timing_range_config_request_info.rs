@@ -2,34 +2,46 @@
 
 use serde::Serialize;
 
-/// The `TimingRangeConfigRequestInfo` model of the HSS API.
+/// Time ranges during which protection is automatically disabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TimingRangeConfigRequestInfo {
-    /// `time_range` JSON property.
+    /// Time range during which protection is automatically disabled, with start and end joined by a
+    /// hyphen, such as `15:00-15:30`. Each range must last at least 5 minutes, and ranges cannot
+    /// overlap and must be more than 5 minutes apart (except at `00:00` and `23:59`).
+    ///
+    /// Length: 0 to 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_range: Option<String>,
-    /// `description` JSON property.
+    /// Description of the period during which protection is automatically disabled.
+    ///
+    /// Length: 0 to 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl TimingRangeConfigRequestInfo {
-    /// An empty `TimingRangeConfigRequestInfo`; set its fields with the setters.
+    /// An empty `TimingRangeConfigRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `time_range`.
+    /// Time range during which protection is automatically disabled, with start and end joined by a
+    /// hyphen, such as `15:00-15:30`. Each range must last at least 5 minutes, and ranges cannot
+    /// overlap and must be more than 5 minutes apart (except at `00:00` and `23:59`).
+    ///
+    /// Length: 0 to 20 characters.
     pub fn time_range(mut self, value: impl Into<String>) -> Self {
         self.time_range = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the period during which protection is automatically disabled.
+    ///
+    /// Length: 0 to 20 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

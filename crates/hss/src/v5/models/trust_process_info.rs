@@ -2,33 +2,41 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `TrustProcessInfo` model of the HSS API.
+/// Process whitelist.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TrustProcessInfo {
-    /// `path` JSON property.
+    /// Process path.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `hash` JSON property.
+    /// Hash of the process.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
 }
 
 impl TrustProcessInfo {
-    /// An empty `TrustProcessInfo`; set its fields with the setters.
+    /// An empty `TrustProcessInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `path`.
+    /// Process path.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `hash`.
+    /// Hash of the process.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn hash(mut self, value: impl Into<String>) -> Self {
         self.hash = Some(value.into());
         self

@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `TwoFactorLoginHostResponseInfo` model of the HSS API.
+/// Hosts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TwoFactorLoginHostResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `auth_switch` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Whether two-factor authentication is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_switch: Option<bool>,
-    /// `auth_type` JSON property.
+    /// Authentication type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<String>,
-    /// `topic_display_name` JSON property.
+    pub auth_type: Option<super::AuthType>,
+    /// Display name of the SMN topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_display_name: Option<String>,
-    /// `topic_urn` JSON property.
+    /// URN of the SMN topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_urn: Option<String>,
-    /// `outside_host` JSON property.
+    /// Whether the host is outside Huawei Cloud.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outside_host: Option<bool>,
 }
 
 impl TwoFactorLoginHostResponseInfo {
-    /// An empty `TwoFactorLoginHostResponseInfo`; set its fields with the setters.
+    /// An empty `TwoFactorLoginHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `auth_switch`.
+    /// Whether two-factor authentication is enabled.
     pub fn auth_switch(mut self, value: impl Into<bool>) -> Self {
         self.auth_switch = Some(value.into());
         self
     }
 
-    /// Sets `auth_type`.
-    pub fn auth_type(mut self, value: impl Into<String>) -> Self {
+    /// Authentication type.
+    pub fn auth_type(mut self, value: impl Into<super::AuthType>) -> Self {
         self.auth_type = Some(value.into());
         self
     }
 
-    /// Sets `topic_display_name`.
+    /// Display name of the SMN topic.
     pub fn topic_display_name(mut self, value: impl Into<String>) -> Self {
         self.topic_display_name = Some(value.into());
         self
     }
 
-    /// Sets `topic_urn`.
+    /// URN of the SMN topic.
     pub fn topic_urn(mut self, value: impl Into<String>) -> Self {
         self.topic_urn = Some(value.into());
         self
     }
 
-    /// Sets `outside_host`.
+    /// Whether the host is outside Huawei Cloud.
     pub fn outside_host(mut self, value: impl Into<bool>) -> Self {
         self.outside_host = Some(value.into());
         self

@@ -2,50 +2,71 @@
 
 use serde::Serialize;
 
-/// The `UpdateAiPolicyDetailRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAiPolicyDetailRequestInfo {
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `content` JSON property. Required.
-    pub content: String,
+    /// Policy ID. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// Policy name. Required. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<super::AiPolicyInfoPolicyName>,
+    /// Policy details. Required. Required.
+    ///
+    /// Length: 1 to 65535 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
 }
 
 impl UpdateAiPolicyDetailRequestInfo {
-    /// A `UpdateAiPolicyDetailRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_id: impl Into<String>,
-        policy_name: impl Into<String>,
-        content: impl Into<String>,
-    ) -> Self {
-        Self {
-            policy_id: policy_id.into(),
-            policy_name: policy_name.into(),
-            content: content.into(),
-        }
+    /// An empty `UpdateAiPolicyDetailRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required. Required.
+    ///
+    /// Length: 1 to 20 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
-    pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+    /// Policy name. Required. Required.
+    pub fn policy_name(mut self, value: impl Into<super::AiPolicyInfoPolicyName>) -> Self {
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Policy details. Required. Required.
+    ///
+    /// Length: 1 to 65535 characters.
     pub fn content(mut self, value: impl Into<String>) -> Self {
-        self.content = value.into();
+        self.content = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.content.is_none() {
+            return Some("content".to_owned());
+        }
+        None
     }
 }

@@ -2,79 +2,79 @@
 
 use serde::Serialize;
 
-/// The `UpdateAlarmConfigRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAlarmConfigRequestInfo {
-    /// `alarm_type` JSON property.
+    /// Alarm types to notify about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_type: Option<String>,
-    /// `display_name` JSON property.
+    /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `topic_urn` JSON property.
+    /// URN of the SMN topic that alarm notifications are sent to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_urn: Option<String>,
-    /// `daily_alarm` JSON property.
+    /// Whether daily alarm notification is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub daily_alarm: Option<bool>,
-    /// `realtime_alarm` JSON property.
+    /// Whether real-time alarms are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub realtime_alarm: Option<bool>,
-    /// `alarm_level` JSON property.
+    /// Alarm severities to notify about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alarm_level: Option<String>,
-    /// `ignored_event_class_list` JSON property.
+    /// Event types to ignore.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignored_event_class_list: Option<Vec<String>>,
 }
 
 impl UpdateAlarmConfigRequestInfo {
-    /// An empty `UpdateAlarmConfigRequestInfo`; set its fields with the setters.
+    /// An empty `UpdateAlarmConfigRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `alarm_type`.
+    /// Alarm types to notify about.
     pub fn alarm_type(mut self, value: impl Into<String>) -> Self {
         self.alarm_type = Some(value.into());
         self
     }
 
-    /// Sets `display_name`.
+    /// Display name.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.display_name = Some(value.into());
         self
     }
 
-    /// Sets `topic_urn`.
+    /// URN of the SMN topic that alarm notifications are sent to.
     pub fn topic_urn(mut self, value: impl Into<String>) -> Self {
         self.topic_urn = Some(value.into());
         self
     }
 
-    /// Sets `daily_alarm`.
+    /// Whether daily alarm notification is enabled.
     pub fn daily_alarm(mut self, value: impl Into<bool>) -> Self {
         self.daily_alarm = Some(value.into());
         self
     }
 
-    /// Sets `realtime_alarm`.
+    /// Whether real-time alarms are enabled.
     pub fn realtime_alarm(mut self, value: impl Into<bool>) -> Self {
         self.realtime_alarm = Some(value.into());
         self
     }
 
-    /// Sets `alarm_level`.
+    /// Alarm severities to notify about.
     pub fn alarm_level(mut self, value: impl Into<String>) -> Self {
         self.alarm_level = Some(value.into());
         self
     }
 
-    /// Sets `ignored_event_class_list`.
+    /// Event types to ignore.
     ///
     /// Appends one item; call again for more.
     pub fn ignored_event_class_list(mut self, value: impl Into<String>) -> Self {

@@ -2,50 +2,56 @@
 
 use serde::Serialize;
 
-/// The `UpdateAlarmWhiteListRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateAlarmWhiteListRequestInfo {
-    /// `rule_id` JSON property. Required.
-    pub rule_id: String,
-    /// `scope` JSON property.
+    /// Rule ID. Required. Required.
+    ///
+    /// Length: 1 to 36 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<bool>,
-    /// `agent_ids` JSON property.
+    /// IDs of the agents. 1 to 1,000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
-    /// `instance_ids` JSON property.
+    /// Instance IDs, 1 to 1000 items. Set when configuring the rule for serverless instances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_ids: Option<Vec<String>>,
 }
 
 impl UpdateAlarmWhiteListRequestInfo {
-    /// A `UpdateAlarmWhiteListRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(rule_id: impl Into<String>) -> Self {
-        Self {
-            rule_id: rule_id.into(),
-            scope: None,
-            agent_ids: None,
-            instance_ids: None,
-        }
+    /// An empty `UpdateAlarmWhiteListRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `rule_id`.
+    /// Rule ID. Required. Required.
+    ///
+    /// Length: 1 to 36 characters.
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
-        self.rule_id = value.into();
+        self.rule_id = Some(value.into());
         self
     }
 
-    /// Sets `scope`.
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn scope(mut self, value: impl Into<bool>) -> Self {
         self.scope = Some(value.into());
         self
     }
 
-    /// Sets `agent_ids`.
+    /// IDs of the agents. 1 to 1,000 items.
     ///
     /// Appends one item; call again for more.
     pub fn agent_ids(mut self, value: impl Into<String>) -> Self {
@@ -55,7 +61,7 @@ impl UpdateAlarmWhiteListRequestInfo {
         self
     }
 
-    /// Sets `instance_ids`.
+    /// Instance IDs, 1 to 1000 items. Set when configuring the rule for serverless instances.
     ///
     /// Appends one item; call again for more.
     pub fn instance_ids(mut self, value: impl Into<String>) -> Self {
@@ -63,5 +69,15 @@ impl UpdateAlarmWhiteListRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.rule_id.is_none() {
+            return Some("rule_id".to_owned());
+        }
+        None
     }
 }

@@ -2,60 +2,93 @@
 
 use serde::Serialize;
 
-/// The `UpdateBackupHostRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateBackupHostRequestInfo {
-    /// `host_id` JSON property. Required.
-    pub host_id: String,
-    /// `backup_host_ip` JSON property. Required.
-    pub backup_host_ip: String,
-    /// `backup_host_port` JSON property. Required.
-    pub backup_host_port: i64,
-    /// `backup_dir` JSON property. Required.
-    pub backup_dir: String,
+    /// ID of the remote backup server. If the backup server does not exist yet it is added;
+    /// otherwise it is modified. Required.
+    ///
+    /// Length: 0 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id: Option<String>,
+    /// IP address of the backup server. Required.
+    ///
+    /// Length: 0 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_host_ip: Option<String>,
+    /// Port of the backup server. Required.
+    ///
+    /// Range: 0 to 65535.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_host_port: Option<i64>,
+    /// Backup path. Required.
+    ///
+    /// Length: 0 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_dir: Option<String>,
 }
 
 impl UpdateBackupHostRequestInfo {
-    /// A `UpdateBackupHostRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        host_id: impl Into<String>,
-        backup_host_ip: impl Into<String>,
-        backup_host_port: impl Into<i64>,
-        backup_dir: impl Into<String>,
-    ) -> Self {
-        Self {
-            host_id: host_id.into(),
-            backup_host_ip: backup_host_ip.into(),
-            backup_host_port: backup_host_port.into(),
-            backup_dir: backup_dir.into(),
-        }
+    /// An empty `UpdateBackupHostRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `host_id`.
+    /// ID of the remote backup server. If the backup server does not exist yet it is added;
+    /// otherwise it is modified. Required.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
-        self.host_id = value.into();
+        self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_ip`.
+    /// IP address of the backup server. Required.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_host_ip(mut self, value: impl Into<String>) -> Self {
-        self.backup_host_ip = value.into();
+        self.backup_host_ip = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_port`.
+    /// Port of the backup server. Required.
+    ///
+    /// Range: 0 to 65535.
     pub fn backup_host_port(mut self, value: impl Into<i64>) -> Self {
-        self.backup_host_port = value.into();
+        self.backup_host_port = Some(value.into());
         self
     }
 
-    /// Sets `backup_dir`.
+    /// Backup path. Required.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_dir(mut self, value: impl Into<String>) -> Self {
-        self.backup_dir = value.into();
+        self.backup_dir = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.host_id.is_none() {
+            return Some("host_id".to_owned());
+        }
+        if self.backup_host_ip.is_none() {
+            return Some("backup_host_ip".to_owned());
+        }
+        if self.backup_host_port.is_none() {
+            return Some("backup_host_port".to_owned());
+        }
+        if self.backup_dir.is_none() {
+            return Some("backup_dir".to_owned());
+        }
+        None
     }
 }

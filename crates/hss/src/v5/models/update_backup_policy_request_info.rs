@@ -2,50 +2,58 @@
 
 use serde::Serialize;
 
-/// The `UpdateBackupPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateBackupPolicyRequestInfo {
-    /// `enabled` JSON property.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
-    /// `operation_definition` JSON property.
+    /// Policy ID. Required if backup is enabled together with protection. Obtained from
+    /// ShowBackupPolicyInfo. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// Backup policy rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_definition: Option<super::OperationDefinitionRequestInfo>,
-    /// `trigger` JSON property.
+    /// Schedule that triggers the backup policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::BackupTriggerRequestInfo>,
 }
 
 impl UpdateBackupPolicyRequestInfo {
-    /// A `UpdateBackupPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(policy_id: impl Into<String>) -> Self {
-        Self {
-            enabled: None,
-            policy_id: policy_id.into(),
-            operation_definition: None,
-            trigger: None,
-        }
+    /// An empty `UpdateBackupPolicyRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required if backup is enabled together with protection. Obtained from
+    /// ShowBackupPolicyInfo. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `operation_definition`.
+    /// Backup policy rules.
     pub fn operation_definition(
         mut self,
         value: impl Into<super::OperationDefinitionRequestInfo>,
@@ -54,9 +62,26 @@ impl UpdateBackupPolicyRequestInfo {
         self
     }
 
-    /// Sets `trigger`.
+    /// Schedule that triggers the backup policy.
     pub fn trigger(mut self, value: impl Into<super::BackupTriggerRequestInfo>) -> Self {
         self.trigger = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        if let Some(path) = self.trigger.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("trigger.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,46 +2,54 @@
 
 use serde::Serialize;
 
-/// The `UpdateBackupPolicyRequestInfo1` model of the HSS API.
+/// Backup schedule. Required when server backup is enabled.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateBackupPolicyRequestInfo1 {
-    /// `enabled` JSON property.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `policy_id` JSON property.
+    /// Policy ID. Required if backup is enabled together with protection.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `operation_definition` JSON property.
+    /// Backup policy rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_definition: Option<super::OperationDefinitionRequestInfo>,
-    /// `trigger` JSON property.
+    /// Schedule that triggers the backup policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::BackupTriggerRequestInfo1>,
 }
 
 impl UpdateBackupPolicyRequestInfo1 {
-    /// An empty `UpdateBackupPolicyRequestInfo1`; set its fields with the setters.
+    /// An empty `UpdateBackupPolicyRequestInfo1`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enabled`.
+    /// Whether the backup policy is enabled.
+    ///
+    /// Values: `false`: Not enabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required if backup is enabled together with protection.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `operation_definition`.
+    /// Backup policy rules.
     pub fn operation_definition(
         mut self,
         value: impl Into<super::OperationDefinitionRequestInfo>,
@@ -50,7 +58,7 @@ impl UpdateBackupPolicyRequestInfo1 {
         self
     }
 
-    /// Sets `trigger`.
+    /// Schedule that triggers the backup policy.
     pub fn trigger(mut self, value: impl Into<super::BackupTriggerRequestInfo1>) -> Self {
         self.trigger = Some(value.into());
         self

@@ -2,62 +2,67 @@
 
 use serde::Serialize;
 
-/// The `UpdateCustomRuleConfigRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCustomRuleConfigRequestInfo {
-    /// `rule_name` JSON property. Required.
-    pub rule_name: String,
-    /// `is_all_host` JSON property.
+    /// Rule name. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_name: Option<String>,
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_all_host: Option<bool>,
-    /// `custom_rule_value_info` JSON property. Required.
-    pub custom_rule_value_info: super::CustomRuleValueInfo,
-    /// `agent_ids` JSON property.
+    /// Settings of the custom rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom_rule_value_info: Option<super::CustomRuleValueInfo>,
+    /// IDs of the agents. 1 to 1,000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
-    /// `rule_id` JSON property. Required.
-    pub rule_id: String,
+    /// Rule ID. Required. Required.
+    ///
+    /// Length: 1 to 36 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
 }
 
 impl UpdateCustomRuleConfigRequestInfo {
-    /// A `UpdateCustomRuleConfigRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        rule_name: impl Into<String>,
-        custom_rule_value_info: impl Into<super::CustomRuleValueInfo>,
-        rule_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            rule_name: rule_name.into(),
-            is_all_host: None,
-            custom_rule_value_info: custom_rule_value_info.into(),
-            agent_ids: None,
-            rule_id: rule_id.into(),
-        }
+    /// An empty `UpdateCustomRuleConfigRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `rule_name`.
+    /// Rule name. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn rule_name(mut self, value: impl Into<String>) -> Self {
-        self.rule_name = value.into();
+        self.rule_name = Some(value.into());
         self
     }
 
-    /// Sets `is_all_host`.
+    /// Whether all hosts are selected.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn is_all_host(mut self, value: impl Into<bool>) -> Self {
         self.is_all_host = Some(value.into());
         self
     }
 
-    /// Sets `custom_rule_value_info`.
+    /// Settings of the custom rule. Required.
     pub fn custom_rule_value_info(mut self, value: impl Into<super::CustomRuleValueInfo>) -> Self {
-        self.custom_rule_value_info = value.into();
+        self.custom_rule_value_info = Some(value.into());
         self
     }
 
-    /// Sets `agent_ids`.
+    /// IDs of the agents. 1 to 1,000 items.
     ///
     /// Appends one item; call again for more.
     pub fn agent_ids(mut self, value: impl Into<String>) -> Self {
@@ -67,9 +72,34 @@ impl UpdateCustomRuleConfigRequestInfo {
         self
     }
 
-    /// Sets `rule_id`.
+    /// Rule ID. Required. Required.
+    ///
+    /// Length: 1 to 36 characters.
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
-        self.rule_id = value.into();
+        self.rule_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.rule_name.is_none() {
+            return Some("rule_name".to_owned());
+        }
+        if self.custom_rule_value_info.is_none() {
+            return Some("custom_rule_value_info".to_owned());
+        }
+        if let Some(path) = self.custom_rule_value_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("custom_rule_value_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        if self.rule_id.is_none() {
+            return Some("rule_id".to_owned());
+        }
+        None
     }
 }

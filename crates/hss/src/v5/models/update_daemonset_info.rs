@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `UpdateDaemonsetInfo` model of the HSS API.
+/// DaemonSets to upgrade in batches.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateDaemonsetInfo {
-    /// `agent_version` JSON property. Required.
-    pub agent_version: String,
-    /// `cluster_id` JSON property. Required.
-    pub cluster_id: String,
+    /// Agent version. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_version: Option<String>,
+    /// Cluster ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
 }
 
 impl UpdateDaemonsetInfo {
-    /// A `UpdateDaemonsetInfo` with its required fields; set the others with the setters.
-    pub fn new(agent_version: impl Into<String>, cluster_id: impl Into<String>) -> Self {
-        Self {
-            agent_version: agent_version.into(),
-            cluster_id: cluster_id.into(),
-        }
+    /// An empty `UpdateDaemonsetInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `agent_version`.
+    /// Agent version. Required.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
-        self.agent_version = value.into();
+        self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID. Required.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
-        self.cluster_id = value.into();
+        self.cluster_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.agent_version.is_none() {
+            return Some("agent_version".to_owned());
+        }
+        if self.cluster_id.is_none() {
+            return Some("cluster_id".to_owned());
+        }
+        None
     }
 }

@@ -2,70 +2,70 @@
 
 use serde::Serialize;
 
-/// The `UpdateDaemonsetRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateDaemonsetRequestBody {
-    /// `agent_version` JSON property.
+    /// Agent version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_version: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `auto_upgrade` JSON property.
+    /// Whether automatic agent upgrade is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_upgrade: Option<bool>,
-    /// `runtime_info` JSON property.
+    /// Container runtime configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub runtime_info: Option<Vec<super::RuntimeRequestBody>>,
-    /// `schedule_info` JSON property.
+    /// Scheduling settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule_info: Option<super::CreateDaemonsetRequestBodyScheduleInfo>,
-    /// `invoked_service` JSON property.
+    /// Calling service. Set to `cce` when called for CCE integrated protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invoked_service: Option<String>,
-    /// `charging_mode` JSON property.
+    pub invoked_service: Option<super::InvokedService>,
+    /// Billing mode, used for CCE integrated protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `cce_protection_type` JSON property.
+    pub charging_mode: Option<super::CceIntegrationProtectionRequestBodyChargingMode>,
+    /// CCE protection type, used for CCE integrated protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cce_protection_type: Option<String>,
-    /// `prefer_packet_cycle` JSON property.
+    pub cce_protection_type: Option<super::CceProtectionType>,
+    /// Whether to use yearly/monthly quotas first. Used for CCE integrated protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefer_packet_cycle: Option<bool>,
-    /// `resource_info` JSON property.
+    /// Resource information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_info: Option<super::CreateDaemonsetRequestBodyResourceInfo>,
 }
 
 impl UpdateDaemonsetRequestBody {
-    /// An empty `UpdateDaemonsetRequestBody`; set its fields with the setters.
+    /// An empty `UpdateDaemonsetRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_version`.
+    /// Agent version.
     pub fn agent_version(mut self, value: impl Into<String>) -> Self {
         self.agent_version = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `auto_upgrade`.
+    /// Whether automatic agent upgrade is enabled.
     pub fn auto_upgrade(mut self, value: impl Into<bool>) -> Self {
         self.auto_upgrade = Some(value.into());
         self
     }
 
-    /// Sets `runtime_info`.
+    /// Container runtime configuration.
     ///
     /// Appends one item; call again for more.
     pub fn runtime_info(mut self, value: impl Into<super::RuntimeRequestBody>) -> Self {
@@ -75,7 +75,7 @@ impl UpdateDaemonsetRequestBody {
         self
     }
 
-    /// Sets `schedule_info`.
+    /// Scheduling settings.
     pub fn schedule_info(
         mut self,
         value: impl Into<super::CreateDaemonsetRequestBodyScheduleInfo>,
@@ -84,31 +84,34 @@ impl UpdateDaemonsetRequestBody {
         self
     }
 
-    /// Sets `invoked_service`.
-    pub fn invoked_service(mut self, value: impl Into<String>) -> Self {
+    /// Calling service. Set to `cce` when called for CCE integrated protection.
+    pub fn invoked_service(mut self, value: impl Into<super::InvokedService>) -> Self {
         self.invoked_service = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode, used for CCE integrated protection.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::CceIntegrationProtectionRequestBodyChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `cce_protection_type`.
-    pub fn cce_protection_type(mut self, value: impl Into<String>) -> Self {
+    /// CCE protection type, used for CCE integrated protection.
+    pub fn cce_protection_type(mut self, value: impl Into<super::CceProtectionType>) -> Self {
         self.cce_protection_type = Some(value.into());
         self
     }
 
-    /// Sets `prefer_packet_cycle`.
+    /// Whether to use yearly/monthly quotas first. Used for CCE integrated protection.
     pub fn prefer_packet_cycle(mut self, value: impl Into<bool>) -> Self {
         self.prefer_packet_cycle = Some(value.into());
         self
     }
 
-    /// Sets `resource_info`.
+    /// Resource information.
     pub fn resource_info(
         mut self,
         value: impl Into<super::CreateDaemonsetRequestBodyResourceInfo>,

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `UpdateDaemonsetRespInfo` model of the HSS API.
+/// DaemonSets to upgrade in batches.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateDaemonsetRespInfo {
-    /// `failed_reson` JSON property.
+    /// Reason for the failure. Deprecated; use `failed_reason` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reson: Option<String>,
-    /// `failed_reason` JSON property.
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
 }
 
 impl UpdateDaemonsetRespInfo {
-    /// An empty `UpdateDaemonsetRespInfo`; set its fields with the setters.
+    /// An empty `UpdateDaemonsetRespInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `failed_reson`.
+    /// Reason for the failure. Deprecated; use `failed_reason` instead.
     pub fn failed_reson(mut self, value: impl Into<String>) -> Self {
         self.failed_reson = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason for the failure.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self

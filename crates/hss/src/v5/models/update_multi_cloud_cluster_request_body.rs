@@ -2,48 +2,57 @@
 
 use serde::Serialize;
 
-/// The `UpdateMultiCloudClusterRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMultiCloudClusterRequestBody {
-    /// `current_expiration_date` JSON property. Required.
-    pub current_expiration_date: i64,
-    /// `upgrade` JSON property.
+    /// End of the current validity period. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_expiration_date: Option<i64>,
+    /// Whether to upgrade the agent version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upgrade: Option<bool>,
-    /// `kubeconfig` JSON property.
+    /// Content of the kubeconfig file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kubeconfig: Option<String>,
 }
 
 impl UpdateMultiCloudClusterRequestBody {
-    /// A `UpdateMultiCloudClusterRequestBody` with its required fields; set the others with the setters.
-    pub fn new(current_expiration_date: impl Into<i64>) -> Self {
-        Self {
-            current_expiration_date: current_expiration_date.into(),
-            upgrade: None,
-            kubeconfig: None,
-        }
+    /// An empty `UpdateMultiCloudClusterRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `current_expiration_date`.
+    /// End of the current validity period. Required.
     pub fn current_expiration_date(mut self, value: impl Into<i64>) -> Self {
-        self.current_expiration_date = value.into();
+        self.current_expiration_date = Some(value.into());
         self
     }
 
-    /// Sets `upgrade`.
+    /// Whether to upgrade the agent version.
     pub fn upgrade(mut self, value: impl Into<bool>) -> Self {
         self.upgrade = Some(value.into());
         self
     }
 
-    /// Sets `kubeconfig`.
+    /// Content of the kubeconfig file.
     pub fn kubeconfig(mut self, value: impl Into<String>) -> Self {
         self.kubeconfig = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.current_expiration_date.is_none() {
+            return Some("current_expiration_date".to_owned());
+        }
+        None
     }
 }

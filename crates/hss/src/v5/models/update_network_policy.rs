@@ -2,60 +2,69 @@
 
 use serde::Serialize;
 
-/// The `UpdateNetworkPolicy` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateNetworkPolicy {
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
-    /// `name` JSON property.
+    /// Policy ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `policy_content` JSON property. Required.
-    pub policy_content: super::NetworkPolicyBody,
+    /// Content of the network policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_content: Option<super::NetworkPolicyBody>,
 }
 
 impl UpdateNetworkPolicy {
-    /// A `UpdateNetworkPolicy` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_id: impl Into<String>,
-        policy_content: impl Into<super::NetworkPolicyBody>,
-    ) -> Self {
-        Self {
-            policy_id: policy_id.into(),
-            name: None,
-            namespace: None,
-            policy_content: policy_content.into(),
-        }
+    /// An empty `UpdateNetworkPolicy`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// Policy ID. Required.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Policy name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `policy_content`.
+    /// Content of the network policy. Required.
     pub fn policy_content(mut self, value: impl Into<super::NetworkPolicyBody>) -> Self {
-        self.policy_content = value.into();
+        self.policy_content = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        if self.policy_content.is_none() {
+            return Some("policy_content".to_owned());
+        }
+        None
     }
 }

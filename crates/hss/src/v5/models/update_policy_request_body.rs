@@ -2,30 +2,52 @@
 
 use serde::Serialize;
 
-/// The `UpdatePolicyRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdatePolicyRequestBody {
-    /// `feature_list` JSON property. Required.
-    pub feature_list: Vec<super::ChkFeatureInfo>,
+    /// Detection feature rules. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature_list: Option<Vec<super::ChkFeatureInfo>>,
 }
 
 impl UpdatePolicyRequestBody {
-    /// A `UpdatePolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(feature_list: impl Into<Vec<super::ChkFeatureInfo>>) -> Self {
-        Self {
-            feature_list: feature_list.into(),
-        }
+    /// An empty `UpdatePolicyRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `feature_list`.
+    /// Detection feature rules. Required.
     ///
     /// Appends one item; call again for more.
     pub fn feature_list(mut self, value: impl Into<super::ChkFeatureInfo>) -> Self {
-        self.feature_list.push(value.into());
+        self.feature_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.feature_list.is_none() {
+            return Some("feature_list".to_owned());
+        }
+        if let Some(path) = self.feature_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("feature_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

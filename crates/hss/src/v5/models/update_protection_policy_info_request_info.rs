@@ -2,124 +2,133 @@
 
 use serde::Serialize;
 
-/// The `UpdateProtectionPolicyInfoRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateProtectionPolicyInfoRequestInfo {
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
-    /// `policy_name` JSON property. Required.
-    pub policy_name: String,
-    /// `protection_mode` JSON property. Required.
-    pub protection_mode: String,
-    /// `bait_protection_status` JSON property.
+    /// ID of the protection policy to modify. Obtained from ListProtectionPolicy. Required.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bait_protection_status: Option<String>,
-    /// `deploy_mode` JSON property.
+    pub policy_id: Option<String>,
+    /// Policy name. Required.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deploy_mode: Option<String>,
-    /// `protection_directory` JSON property. Required.
-    pub protection_directory: String,
-    /// `protection_type` JSON property. Required.
-    pub protection_type: String,
-    /// `exclude_directory` JSON property.
+    pub policy_name: Option<String>,
+    /// Protection action. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_mode: Option<super::ProtectionMode>,
+    /// Whether bait protection is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bait_protection_status: Option<super::BaitProtectionStatus>,
+    /// Whether dynamic bait protection is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deploy_mode: Option<super::DeployMode>,
+    /// Protected directories, separated by semicolons (`;`), at most 20. Only `.`, `_`, `-` and `+`
+    /// are allowed as special characters; cannot start with a space; at most 256 characters in
+    /// total. Required.
+    ///
+    /// Length: 0 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_directory: Option<String>,
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_type: Option<String>,
+    /// Directories to exclude (optional), separated by semicolons; at most 20. Only the special
+    /// characters `.`, `_`, `-`, and `+` are allowed, and a directory cannot start with a space.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_directory: Option<String>,
-    /// `agent_id_list` JSON property.
+    /// IDs of the agents that have this ransomware protection policy enabled. At most 1,000 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id_list: Option<Vec<String>>,
-    /// `operating_system` JSON property. Required.
-    pub operating_system: String,
-    /// `runtime_detection_status` JSON property.
+    /// Operating system the policy supports. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_detection_status: Option<String>,
-    /// `process_whitelist` JSON property.
+    pub operating_system: Option<super::OperatingSystem>,
+    /// Whether runtime detection is enabled. Reserved; currently always `closed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime_detection_status: Option<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+    /// Process whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_whitelist: Option<Vec<super::TrustProcessInfo>>,
-    /// `ai_protection_status` JSON property.
+    /// Whether AI ransomware protection is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ai_protection_status: Option<String>,
+    pub ai_protection_status: Option<super::AiProtectionStatus>,
 }
 
 impl UpdateProtectionPolicyInfoRequestInfo {
-    /// A `UpdateProtectionPolicyInfoRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_id: impl Into<String>,
-        policy_name: impl Into<String>,
-        protection_mode: impl Into<String>,
-        protection_directory: impl Into<String>,
-        protection_type: impl Into<String>,
-        operating_system: impl Into<String>,
-    ) -> Self {
-        Self {
-            policy_id: policy_id.into(),
-            policy_name: policy_name.into(),
-            protection_mode: protection_mode.into(),
-            bait_protection_status: None,
-            deploy_mode: None,
-            protection_directory: protection_directory.into(),
-            protection_type: protection_type.into(),
-            exclude_directory: None,
-            agent_id_list: None,
-            operating_system: operating_system.into(),
-            runtime_detection_status: None,
-            process_whitelist: None,
-            ai_protection_status: None,
-        }
+    /// An empty `UpdateProtectionPolicyInfoRequestInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// ID of the protection policy to modify. Obtained from ListProtectionPolicy. Required.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// Policy name. Required.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
-        self.policy_name = value.into();
+        self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `protection_mode`.
-    pub fn protection_mode(mut self, value: impl Into<String>) -> Self {
-        self.protection_mode = value.into();
+    /// Protection action. Required.
+    pub fn protection_mode(mut self, value: impl Into<super::ProtectionMode>) -> Self {
+        self.protection_mode = Some(value.into());
         self
     }
 
-    /// Sets `bait_protection_status`.
-    pub fn bait_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether bait protection is enabled.
+    pub fn bait_protection_status(mut self, value: impl Into<super::BaitProtectionStatus>) -> Self {
         self.bait_protection_status = Some(value.into());
         self
     }
 
-    /// Sets `deploy_mode`.
-    pub fn deploy_mode(mut self, value: impl Into<String>) -> Self {
+    /// Whether dynamic bait protection is enabled.
+    pub fn deploy_mode(mut self, value: impl Into<super::DeployMode>) -> Self {
         self.deploy_mode = Some(value.into());
         self
     }
 
-    /// Sets `protection_directory`.
+    /// Protected directories, separated by semicolons (`;`), at most 20. Only `.`, `_`, `-` and `+`
+    /// are allowed as special characters; cannot start with a space; at most 256 characters in
+    /// total. Required.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn protection_directory(mut self, value: impl Into<String>) -> Self {
-        self.protection_directory = value.into();
+        self.protection_directory = Some(value.into());
         self
     }
 
-    /// Sets `protection_type`.
+    /// File types to protect, given as extensions such as `doc`, `pdf` or `zip`. Required.
     pub fn protection_type(mut self, value: impl Into<String>) -> Self {
-        self.protection_type = value.into();
+        self.protection_type = Some(value.into());
         self
     }
 
-    /// Sets `exclude_directory`.
+    /// Directories to exclude (optional), separated by semicolons; at most 20. Only the special
+    /// characters `.`, `_`, `-`, and `+` are allowed, and a directory cannot start with a space.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn exclude_directory(mut self, value: impl Into<String>) -> Self {
         self.exclude_directory = Some(value.into());
         self
     }
 
-    /// Sets `agent_id_list`.
+    /// IDs of the agents that have this ransomware protection policy enabled. At most 1,000 items.
     ///
     /// Appends one item; call again for more.
     pub fn agent_id_list(mut self, value: impl Into<String>) -> Self {
@@ -129,19 +138,22 @@ impl UpdateProtectionPolicyInfoRequestInfo {
         self
     }
 
-    /// Sets `operating_system`.
-    pub fn operating_system(mut self, value: impl Into<String>) -> Self {
-        self.operating_system = value.into();
+    /// Operating system the policy supports. Required.
+    pub fn operating_system(mut self, value: impl Into<super::OperatingSystem>) -> Self {
+        self.operating_system = Some(value.into());
         self
     }
 
-    /// Sets `runtime_detection_status`.
-    pub fn runtime_detection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether runtime detection is enabled. Reserved; currently always `closed`.
+    pub fn runtime_detection_status(
+        mut self,
+        value: impl Into<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+    ) -> Self {
         self.runtime_detection_status = Some(value.into());
         self
     }
 
-    /// Sets `process_whitelist`.
+    /// Process whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn process_whitelist(mut self, value: impl Into<super::TrustProcessInfo>) -> Self {
@@ -151,9 +163,34 @@ impl UpdateProtectionPolicyInfoRequestInfo {
         self
     }
 
-    /// Sets `ai_protection_status`.
-    pub fn ai_protection_status(mut self, value: impl Into<String>) -> Self {
+    /// Whether AI ransomware protection is enabled.
+    pub fn ai_protection_status(mut self, value: impl Into<super::AiProtectionStatus>) -> Self {
         self.ai_protection_status = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        if self.policy_name.is_none() {
+            return Some("policy_name".to_owned());
+        }
+        if self.protection_mode.is_none() {
+            return Some("protection_mode".to_owned());
+        }
+        if self.protection_directory.is_none() {
+            return Some("protection_directory".to_owned());
+        }
+        if self.protection_type.is_none() {
+            return Some("protection_type".to_owned());
+        }
+        if self.operating_system.is_none() {
+            return Some("operating_system".to_owned());
+        }
+        None
     }
 }

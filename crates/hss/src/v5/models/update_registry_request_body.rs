@@ -2,89 +2,121 @@
 
 use serde::Serialize;
 
-/// The `UpdateRegistryRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRegistryRequestBody {
-    /// `api_version` JSON property.
+    /// API version of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_version: Option<String>,
-    /// `protocol` JSON property.
+    pub api_version: Option<super::ApiVersion>,
+    /// Protocol type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    /// `registry_addr` JSON property.
+    pub protocol: Option<super::Protocol>,
+    /// Address of the image repository, as a domain name or IP address with port, such as
+    /// `myharbor.com`.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_addr: Option<String>,
-    /// `registry_username` JSON property.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_username: Option<String>,
-    /// `registry_password` JSON property.
+    /// Password for logging in to the image repository. Used only to access the repository; HSS
+    /// does not store it.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_password: Option<String>,
-    /// `namespace` JSON property.
+    /// Image repository project (directory) that the scan component is uploaded to. Required when
+    /// `get_scan_image_channel` is `Other`.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `connect_cluster_id` JSON property.
+    /// ID of the carrier cluster. Choose a cluster connected to HSS; the image sync and scan
+    /// components run as jobs on it to fetch your images and scan them for risks.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_cluster_id: Option<String>,
-    /// `get_scan_image_channel` JSON property.
+    /// How the scan component is obtained. For `Other`, call
+    /// `/v5/{project_id}/image/registries/image-upload-command` to get the command for uploading
+    /// the scan component image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub get_scan_image_channel: Option<String>,
+    pub get_scan_image_channel: Option<super::GetScanImageChannel>,
 }
 
 impl UpdateRegistryRequestBody {
-    /// An empty `UpdateRegistryRequestBody`; set its fields with the setters.
+    /// An empty `UpdateRegistryRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `api_version`.
-    pub fn api_version(mut self, value: impl Into<String>) -> Self {
+    /// API version of the image repository.
+    pub fn api_version(mut self, value: impl Into<super::ApiVersion>) -> Self {
         self.api_version = Some(value.into());
         self
     }
 
-    /// Sets `protocol`.
-    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+    /// Protocol type.
+    pub fn protocol(mut self, value: impl Into<super::Protocol>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `registry_addr`.
+    /// Address of the image repository, as a domain name or IP address with port, such as
+    /// `myharbor.com`.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn registry_addr(mut self, value: impl Into<String>) -> Self {
         self.registry_addr = Some(value.into());
         self
     }
 
-    /// Sets `registry_username`.
+    /// User name for logging in to the image repository.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_username(mut self, value: impl Into<String>) -> Self {
         self.registry_username = Some(value.into());
         self
     }
 
-    /// Sets `registry_password`.
+    /// Password for logging in to the image repository. Used only to access the repository; HSS
+    /// does not store it.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_password(mut self, value: impl Into<String>) -> Self {
         self.registry_password = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Image repository project (directory) that the scan component is uploaded to. Required when
+    /// `get_scan_image_channel` is `Other`.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `connect_cluster_id`.
+    /// ID of the carrier cluster. Choose a cluster connected to HSS; the image sync and scan
+    /// components run as jobs on it to fetch your images and scan them for risks.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn connect_cluster_id(mut self, value: impl Into<String>) -> Self {
         self.connect_cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `get_scan_image_channel`.
-    pub fn get_scan_image_channel(mut self, value: impl Into<String>) -> Self {
+    /// How the scan component is obtained. For `Other`, call
+    /// `/v5/{project_id}/image/registries/image-upload-command` to get the command for uploading
+    /// the scan component image.
+    pub fn get_scan_image_channel(mut self, value: impl Into<super::GetScanImageChannel>) -> Self {
         self.get_scan_image_channel = Some(value.into());
         self
     }

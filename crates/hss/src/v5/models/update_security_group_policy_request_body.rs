@@ -2,52 +2,80 @@
 
 use serde::Serialize;
 
-/// The `UpdateSecurityGroupPolicyRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupPolicyRequestBody {
-    /// `policy_id` JSON property. Required.
-    pub policy_id: String,
-    /// `policy_name` JSON property.
+    /// ID (UUID) of the security group policy to update. The policy must exist in the given cluster
+    /// and namespace. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<String>,
+    /// New name of the security group policy. Chinese characters, letters, digits, hyphens and
+    /// underscores only; should be unique within the namespace. If omitted, the name is unchanged.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
-    /// `security_groups` JSON property. Required.
-    pub security_groups: Vec<super::SecurityGroup>,
+    /// Security groups to associate with the policy, 1 to 20 items. After the update, the policy
+    /// applies only to these groups, which must exist in the current project or enterprise project.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_groups: Option<Vec<super::SecurityGroup>>,
 }
 
 impl UpdateSecurityGroupPolicyRequestBody {
-    /// A `UpdateSecurityGroupPolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        policy_id: impl Into<String>,
-        security_groups: impl Into<Vec<super::SecurityGroup>>,
-    ) -> Self {
-        Self {
-            policy_id: policy_id.into(),
-            policy_name: None,
-            security_groups: security_groups.into(),
-        }
+    /// An empty `UpdateSecurityGroupPolicyRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// ID (UUID) of the security group policy to update. The policy must exist in the given cluster
+    /// and namespace. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn policy_id(mut self, value: impl Into<String>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `policy_name`.
+    /// New name of the security group policy. Chinese characters, letters, digits, hyphens and
+    /// underscores only; should be unique within the namespace. If omitted, the name is unchanged.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn policy_name(mut self, value: impl Into<String>) -> Self {
         self.policy_name = Some(value.into());
         self
     }
 
-    /// Sets `security_groups`.
+    /// Security groups to associate with the policy, 1 to 20 items. After the update, the policy
+    /// applies only to these groups, which must exist in the current project or enterprise project.
+    /// Required.
     ///
     /// Appends one item; call again for more.
     pub fn security_groups(mut self, value: impl Into<super::SecurityGroup>) -> Self {
-        self.security_groups.push(value.into());
+        self.security_groups
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        if self.security_groups.is_none() {
+            return Some("security_groups".to_owned());
+        }
+        None
     }
 }

@@ -2,65 +2,76 @@
 
 use serde::Serialize;
 
-/// The `UpdateWebTamperHostPolicyRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWebTamperHostPolicyRequestInfo {
-    /// `protect_dir_info` JSON property. Required.
-    pub protect_dir_info: super::WebTamperProtectDirRequestInfo,
-    /// `enable_timing_off` JSON property.
+    /// Protected directory settings. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_dir_info: Option<super::WebTamperProtectDirRequestInfo>,
+    /// Whether to enable scheduled protection shutdown. If `True`, `timing_off_config_info` is
+    /// required.
+    ///
+    /// Values: `False`: Disable scheduled shutdown; `True`: Enable scheduled shutdown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_timing_off: Option<bool>,
-    /// `timing_off_config_info` JSON property.
+    /// Settings for automatically disabling protection on a schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timing_off_config_info: Option<super::WebTamperTimingOffConfigInfoRequestInfo>,
-    /// `enable_rasp_protect` JSON property.
+    /// Whether to enable dynamic web tamper protection. Supported only on Linux servers; do not set
+    /// it for Windows servers. If `True`, `rasp_path` is required.
+    ///
+    /// Values: `False`: Disable dynamic web tamper protection; `True`: Enable dynamic web tamper
+    /// protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_rasp_protect: Option<bool>,
-    /// `rasp_path` JSON property.
+    /// Tomcat `bin` directory for dynamic web tamper protection. Supported only on Linux servers
+    /// and not allowed for Windows servers. Must start with `/`, must not end with `/`, and may
+    /// contain only letters, digits, underscores, hyphens and periods.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rasp_path: Option<String>,
-    /// `enable_privileged_process` JSON property.
+    /// Whether to enable privileged processes. If `True`, `privileged_process_info` is required.
+    ///
+    /// Values: `False`: Disable privileged processes; `True`: Enable privileged processes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_privileged_process: Option<bool>,
-    /// `privileged_process_info` JSON property.
+    /// Privileged process settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_process_info: Option<super::WebTamperPrivilegedProcessRequestInfo>,
 }
 
 impl UpdateWebTamperHostPolicyRequestInfo {
-    /// A `UpdateWebTamperHostPolicyRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(protect_dir_info: impl Into<super::WebTamperProtectDirRequestInfo>) -> Self {
-        Self {
-            protect_dir_info: protect_dir_info.into(),
-            enable_timing_off: None,
-            timing_off_config_info: None,
-            enable_rasp_protect: None,
-            rasp_path: None,
-            enable_privileged_process: None,
-            privileged_process_info: None,
-        }
+    /// An empty `UpdateWebTamperHostPolicyRequestInfo`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `protect_dir_info`.
+    /// Protected directory settings. Required.
     pub fn protect_dir_info(
         mut self,
         value: impl Into<super::WebTamperProtectDirRequestInfo>,
     ) -> Self {
-        self.protect_dir_info = value.into();
+        self.protect_dir_info = Some(value.into());
         self
     }
 
-    /// Sets `enable_timing_off`.
+    /// Whether to enable scheduled protection shutdown. If `True`, `timing_off_config_info` is
+    /// required.
+    ///
+    /// Values: `False`: Disable scheduled shutdown; `True`: Enable scheduled shutdown.
     pub fn enable_timing_off(mut self, value: impl Into<bool>) -> Self {
         self.enable_timing_off = Some(value.into());
         self
     }
 
-    /// Sets `timing_off_config_info`.
+    /// Settings for automatically disabling protection on a schedule.
     pub fn timing_off_config_info(
         mut self,
         value: impl Into<super::WebTamperTimingOffConfigInfoRequestInfo>,
@@ -69,30 +80,57 @@ impl UpdateWebTamperHostPolicyRequestInfo {
         self
     }
 
-    /// Sets `enable_rasp_protect`.
+    /// Whether to enable dynamic web tamper protection. Supported only on Linux servers; do not set
+    /// it for Windows servers. If `True`, `rasp_path` is required.
+    ///
+    /// Values: `False`: Disable dynamic web tamper protection; `True`: Enable dynamic web tamper
+    /// protection.
     pub fn enable_rasp_protect(mut self, value: impl Into<bool>) -> Self {
         self.enable_rasp_protect = Some(value.into());
         self
     }
 
-    /// Sets `rasp_path`.
+    /// Tomcat `bin` directory for dynamic web tamper protection. Supported only on Linux servers
+    /// and not allowed for Windows servers. Must start with `/`, must not end with `/`, and may
+    /// contain only letters, digits, underscores, hyphens and periods.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn rasp_path(mut self, value: impl Into<String>) -> Self {
         self.rasp_path = Some(value.into());
         self
     }
 
-    /// Sets `enable_privileged_process`.
+    /// Whether to enable privileged processes. If `True`, `privileged_process_info` is required.
+    ///
+    /// Values: `False`: Disable privileged processes; `True`: Enable privileged processes.
     pub fn enable_privileged_process(mut self, value: impl Into<bool>) -> Self {
         self.enable_privileged_process = Some(value.into());
         self
     }
 
-    /// Sets `privileged_process_info`.
+    /// Privileged process settings.
     pub fn privileged_process_info(
         mut self,
         value: impl Into<super::WebTamperPrivilegedProcessRequestInfo>,
     ) -> Self {
         self.privileged_process_info = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.protect_dir_info.is_none() {
+            return Some("protect_dir_info".to_owned());
+        }
+        if let Some(path) = self.protect_dir_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("protect_dir_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

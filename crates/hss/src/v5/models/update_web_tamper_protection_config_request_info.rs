@@ -2,82 +2,96 @@
 
 use serde::Serialize;
 
-/// The `UpdateWebTamperProtectionConfigRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWebTamperProtectionConfigRequestInfo {
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `protection_config_id` JSON property. Required.
-    pub protection_config_id: String,
-    /// `protect_mode` JSON property.
+    /// Type of web tamper protection. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<String>,
-    /// `monitor_process` JSON property.
+    pub r#type: Option<super::CreateWebTamperProtectionConfigRequestBodyType>,
+    /// Protection configuration ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protection_config_id: Option<String>,
+    /// Protection mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_mode: Option<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
+    /// Whether processes that tamper with files are monitored.
+    ///
+    /// Values: `false`: Do not monitor tampering processes; `true`: Monitor tampering processes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monitor_process: Option<bool>,
-    /// `privileged_process_list` JSON property.
+    /// Paths of privileged processes, at most 10. Takes effect only when `monitor_process` is
+    /// `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_process_list: Option<Vec<String>>,
-    /// `privileged_child` JSON property.
+    /// Whether child processes of privileged processes are also privileged. Takes effect only when
+    /// `monitor_process` is `true`.
+    ///
+    /// Values: `false`: Child processes of privileged processes are not privileged; `true`: Child
+    /// processes of privileged processes are also privileged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_child: Option<bool>,
-    /// `container_wtp_info` JSON property.
+    /// Container web tamper protection settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_wtp_info:
         Option<super::UpdateWebTamperProtectionConfigRequestInfoContainerWtpInfo>,
-    /// `protect_directory_info_list` JSON property.
+    /// Protected directories, 1 to 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_directory_info_list: Option<Vec<super::ProtectDirectoryInfo>>,
-    /// `exclude_file_types` JSON property.
+    /// File types excluded from protection. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_types: Option<Vec<String>>,
 }
 
 impl UpdateWebTamperProtectionConfigRequestInfo {
-    /// A `UpdateWebTamperProtectionConfigRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(r#type: impl Into<String>, protection_config_id: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            protection_config_id: protection_config_id.into(),
-            protect_mode: None,
-            monitor_process: None,
-            privileged_process_list: None,
-            privileged_child: None,
-            container_wtp_info: None,
-            protect_directory_info_list: None,
-            exclude_file_types: None,
-        }
+    /// An empty `UpdateWebTamperProtectionConfigRequestInfo`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+    /// Type of web tamper protection. Required.
+    pub fn r#type(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `protection_config_id`.
+    /// Protection configuration ID. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn protection_config_id(mut self, value: impl Into<String>) -> Self {
-        self.protection_config_id = value.into();
+        self.protection_config_id = Some(value.into());
         self
     }
 
-    /// Sets `protect_mode`.
-    pub fn protect_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection mode.
+    pub fn protect_mode(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
+    ) -> Self {
         self.protect_mode = Some(value.into());
         self
     }
 
-    /// Sets `monitor_process`.
+    /// Whether processes that tamper with files are monitored.
+    ///
+    /// Values: `false`: Do not monitor tampering processes; `true`: Monitor tampering processes.
     pub fn monitor_process(mut self, value: impl Into<bool>) -> Self {
         self.monitor_process = Some(value.into());
         self
     }
 
-    /// Sets `privileged_process_list`.
+    /// Paths of privileged processes, at most 10. Takes effect only when `monitor_process` is
+    /// `true`.
     ///
     /// Appends one item; call again for more.
     pub fn privileged_process_list(mut self, value: impl Into<String>) -> Self {
@@ -87,13 +101,17 @@ impl UpdateWebTamperProtectionConfigRequestInfo {
         self
     }
 
-    /// Sets `privileged_child`.
+    /// Whether child processes of privileged processes are also privileged. Takes effect only when
+    /// `monitor_process` is `true`.
+    ///
+    /// Values: `false`: Child processes of privileged processes are not privileged; `true`: Child
+    /// processes of privileged processes are also privileged.
     pub fn privileged_child(mut self, value: impl Into<bool>) -> Self {
         self.privileged_child = Some(value.into());
         self
     }
 
-    /// Sets `container_wtp_info`.
+    /// Container web tamper protection settings.
     pub fn container_wtp_info(
         mut self,
         value: impl Into<super::UpdateWebTamperProtectionConfigRequestInfoContainerWtpInfo>,
@@ -102,7 +120,7 @@ impl UpdateWebTamperProtectionConfigRequestInfo {
         self
     }
 
-    /// Sets `protect_directory_info_list`.
+    /// Protected directories, 1 to 50 items.
     ///
     /// Appends one item; call again for more.
     pub fn protect_directory_info_list(
@@ -115,7 +133,7 @@ impl UpdateWebTamperProtectionConfigRequestInfo {
         self
     }
 
-    /// Sets `exclude_file_types`.
+    /// File types excluded from protection. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_file_types(mut self, value: impl Into<String>) -> Self {
@@ -123,5 +141,27 @@ impl UpdateWebTamperProtectionConfigRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        if self.protection_config_id.is_none() {
+            return Some("protection_config_id".to_owned());
+        }
+        if let Some(path) = self.protect_directory_info_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("protect_directory_info_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,25 +2,26 @@
 
 use serde::Serialize;
 
-/// The `UpdateWebTamperProtectionConfigRequestInfoContainerWtpInfo` model of the HSS API.
+/// Container web tamper protection settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWebTamperProtectionConfigRequestInfoContainerWtpInfo {
-    /// `cluster_label_list` JSON property.
+    /// Cluster labels. At most 10 items. Takes effect only when `protect_type` is `cluster`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_label_list: Option<Vec<super::ClusterLabelInfo>>,
 }
 
 impl UpdateWebTamperProtectionConfigRequestInfoContainerWtpInfo {
-    /// An empty `UpdateWebTamperProtectionConfigRequestInfoContainerWtpInfo`; set its fields with the setters.
+    /// An empty `UpdateWebTamperProtectionConfigRequestInfoContainerWtpInfo`: set its fields by
+    /// name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_label_list`.
+    /// Cluster labels. At most 10 items. Takes effect only when `protect_type` is `cluster`.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_label_list(mut self, value: impl Into<super::ClusterLabelInfo>) -> Self {

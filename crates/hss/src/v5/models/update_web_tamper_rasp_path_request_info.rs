@@ -2,28 +2,47 @@
 
 use serde::Serialize;
 
-/// The `UpdateWebTamperRaspPathRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWebTamperRaspPathRequestInfo {
-    /// `rasp_path` JSON property. Required.
-    pub rasp_path: String,
+    /// Tomcat `bin` directory for dynamic web tamper protection. Supported only on Linux servers.
+    /// Must start with `/`, must not end with `/`, and may contain only letters, digits,
+    /// underscores, hyphens and periods. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rasp_path: Option<String>,
 }
 
 impl UpdateWebTamperRaspPathRequestInfo {
-    /// A `UpdateWebTamperRaspPathRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(rasp_path: impl Into<String>) -> Self {
-        Self {
-            rasp_path: rasp_path.into(),
-        }
+    /// An empty `UpdateWebTamperRaspPathRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `rasp_path`.
+    /// Tomcat `bin` directory for dynamic web tamper protection. Supported only on Linux servers.
+    /// Must start with `/`, must not end with `/`, and may contain only letters, digits,
+    /// underscores, hyphens and periods. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn rasp_path(mut self, value: impl Into<String>) -> Self {
-        self.rasp_path = value.into();
+        self.rasp_path = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.rasp_path.is_none() {
+            return Some("rasp_path".to_owned());
+        }
+        None
     }
 }

@@ -2,136 +2,159 @@
 
 use serde::Serialize;
 
-/// The `UpgradeAgentsRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpgradeAgentsRequestInfo {
-    /// `operate_all` JSON property. Required.
-    pub operate_all: bool,
-    /// `host_name` JSON property.
+    /// Whether to upgrade all matching servers. Required.
+    ///
+    /// Values: `false`: Upgrade only the servers in `host_id_list`; `true`: Upgrade all servers
+    /// that match the other filters; `host_id_list` is not needed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate_all: Option<bool>,
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `version` JSON property.
+    /// HSS edition of the protection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// `protect_status` JSON property.
+    pub version: Option<super::QuotaResourcesResponseInfoVersion>,
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `os_type` JSON property.
+    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `policy_group_id` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Policy group ID.
+    ///
+    /// Length: 36 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_group_id: Option<String>,
-    /// `group_id` JSON property.
+    /// ID of the server group the host belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `host_id_list` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Host IDs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
 }
 
 impl UpgradeAgentsRequestInfo {
-    /// A `UpgradeAgentsRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(operate_all: impl Into<bool>) -> Self {
-        Self {
-            operate_all: operate_all.into(),
-            host_name: None,
-            host_id: None,
-            private_ip: None,
-            public_ip: None,
-            version: None,
-            protect_status: None,
-            os_type: None,
-            policy_group_id: None,
-            group_id: None,
-            asset_value: None,
-            host_id_list: None,
-        }
+    /// An empty `UpgradeAgentsRequestInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `operate_all`.
+    /// Whether to upgrade all matching servers. Required.
+    ///
+    /// Values: `false`: Upgrade only the servers in `host_id_list`; `true`: Upgrade all servers
+    /// that match the other filters; `host_id_list` is not needed.
     pub fn operate_all(mut self, value: impl Into<bool>) -> Self {
-        self.operate_all = value.into();
+        self.operate_all = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `version`.
-    pub fn version(mut self, value: impl Into<String>) -> Self {
+    /// HSS edition of the protection.
+    pub fn version(mut self, value: impl Into<super::QuotaResourcesResponseInfoVersion>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `policy_group_id`.
+    /// Policy group ID.
+    ///
+    /// Length: 36 to 64 characters.
     pub fn policy_group_id(mut self, value: impl Into<String>) -> Self {
         self.policy_group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group the host belongs to.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -139,5 +162,15 @@ impl UpgradeAgentsRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate_all.is_none() {
+            return Some("operate_all".to_owned());
+        }
+        None
     }
 }

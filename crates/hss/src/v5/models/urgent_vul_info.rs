@@ -2,73 +2,85 @@
 
 use serde::Deserialize;
 
-/// The `UrgentVulInfo` model of the HSS API.
+/// Emergency vulnerabilities.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UrgentVulInfo {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `label_list` JSON property.
+    /// Vulnerability labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_list: Option<Vec<String>>,
-    /// `hosts_num` JSON property.
+    /// Numbers of hosts affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_num: Option<super::VulnerabilityHostNumberInfo>,
-    /// `scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `publish_time` JSON property.
+    /// Disclosure time of the vulnerability, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_time: Option<i64>,
-    /// `solution_detail` JSON property.
+    /// Solution.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution_detail: Option<String>,
-    /// `description` JSON property.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `scan_status` JSON property.
+    /// Vulnerability scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `severity_level` JSON property.
+    pub scan_status: Option<super::UrgentVulInfoScanStatus>,
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `scanning_host_num` JSON property.
+    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    /// Number of hosts being scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanning_host_num: Option<i64>,
-    /// `success_host_num` JSON property.
+    /// Number of hosts scanned successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_host_num: Option<i64>,
-    /// `failed_host_num` JSON property.
+    /// Number of hosts whose scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_host_num: Option<i64>,
 }
 
 impl UrgentVulInfo {
-    /// An empty `UrgentVulInfo`; set its fields with the setters.
+    /// An empty `UrgentVulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `label_list`.
+    /// Vulnerability labels.
     ///
     /// Appends one item; call again for more.
     pub fn label_list(mut self, value: impl Into<String>) -> Self {
@@ -78,61 +90,68 @@ impl UrgentVulInfo {
         self
     }
 
-    /// Sets `hosts_num`.
+    /// Numbers of hosts affected by the vulnerability.
     pub fn hosts_num(mut self, value: impl Into<super::VulnerabilityHostNumberInfo>) -> Self {
         self.hosts_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `publish_time`.
+    /// Disclosure time of the vulnerability, Unix time in milliseconds.
     pub fn publish_time(mut self, value: impl Into<i64>) -> Self {
         self.publish_time = Some(value.into());
         self
     }
 
-    /// Sets `solution_detail`.
+    /// Solution.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn solution_detail(mut self, value: impl Into<String>) -> Self {
         self.solution_detail = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability scan status.
+    pub fn scan_status(mut self, value: impl Into<super::UrgentVulInfoScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `scanning_host_num`.
+    /// Number of hosts being scanned.
     pub fn scanning_host_num(mut self, value: impl Into<i64>) -> Self {
         self.scanning_host_num = Some(value.into());
         self
     }
 
-    /// Sets `success_host_num`.
+    /// Number of hosts scanned successfully.
     pub fn success_host_num(mut self, value: impl Into<i64>) -> Self {
         self.success_host_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_host_num`.
+    /// Number of hosts whose scan failed.
     pub fn failed_host_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_host_num = Some(value.into());
         self

@@ -2,133 +2,176 @@
 
 use serde::Deserialize;
 
-/// The `UserChangeHistoryResponseInfo` model of the HSS API.
+/// Account change history.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserChangeHistoryResponseInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `change_type` JSON property.
+    /// Type of account change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change_type: Option<String>,
-    /// `host_id` JSON property.
+    pub change_type: Option<super::ListUserChangeHistoriesRequestChangeType>,
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `login_permission` JSON property.
+    /// Whether the user has login permission.
+    ///
+    /// Values: `false`: No login permission; `true`: Has login permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_permission: Option<bool>,
-    /// `root_permission` JSON property.
+    /// Whether the user has root permission.
+    ///
+    /// Values: `false`: No root permission; `true`: Has root permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_permission: Option<bool>,
-    /// `user_group_name` JSON property.
+    /// Name of the user group.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
-    /// `user_home_dir` JSON property.
+    /// Home directory of the user.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_home_dir: Option<String>,
-    /// `shell` JSON property.
+    /// Login shell of the user.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,
-    /// `user_name` JSON property.
+    /// User name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `expire_time` JSON property.
+    /// Expiration time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<i64>,
-    /// `recent_scan_time` JSON property.
+    /// Time the account was added, modified or deleted, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_scan_time: Option<i64>,
 }
 
 impl UserChangeHistoryResponseInfo {
-    /// An empty `UserChangeHistoryResponseInfo`; set its fields with the setters.
+    /// An empty `UserChangeHistoryResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `change_type`.
-    pub fn change_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of account change.
+    pub fn change_type(
+        mut self,
+        value: impl Into<super::ListUserChangeHistoriesRequestChangeType>,
+    ) -> Self {
         self.change_type = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `login_permission`.
+    /// Whether the user has login permission.
+    ///
+    /// Values: `false`: No login permission; `true`: Has login permission.
     pub fn login_permission(mut self, value: impl Into<bool>) -> Self {
         self.login_permission = Some(value.into());
         self
     }
 
-    /// Sets `root_permission`.
+    /// Whether the user has root permission.
+    ///
+    /// Values: `false`: No root permission; `true`: Has root permission.
     pub fn root_permission(mut self, value: impl Into<bool>) -> Self {
         self.root_permission = Some(value.into());
         self
     }
 
-    /// Sets `user_group_name`.
+    /// Name of the user group.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn user_group_name(mut self, value: impl Into<String>) -> Self {
         self.user_group_name = Some(value.into());
         self
     }
 
-    /// Sets `user_home_dir`.
+    /// Home directory of the user.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn user_home_dir(mut self, value: impl Into<String>) -> Self {
         self.user_home_dir = Some(value.into());
         self
     }
 
-    /// Sets `shell`.
+    /// Login shell of the user.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn shell(mut self, value: impl Into<String>) -> Self {
         self.shell = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Expiration time, as Unix time in milliseconds.
     pub fn expire_time(mut self, value: impl Into<i64>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `recent_scan_time`.
+    /// Time the account was added, modified or deleted, Unix time in milliseconds.
     pub fn recent_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.recent_scan_time = Some(value.into());
         self

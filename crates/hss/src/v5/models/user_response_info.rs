@@ -2,142 +2,198 @@
 
 use serde::Deserialize;
 
-/// The `UserResponseInfo` model of the HSS API.
+/// Accounts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserResponseInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `user_name` JSON property.
+    /// User name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `login_permission` JSON property.
+    /// Whether the user is allowed to log in.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_permission: Option<bool>,
-    /// `root_permission` JSON property.
+    /// Whether the user has administrator permission.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_permission: Option<bool>,
-    /// `user_group_name` JSON property.
+    /// Name of the user group.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_group_name: Option<String>,
-    /// `user_home_dir` JSON property.
+    /// Home directory of the user.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_home_dir: Option<String>,
-    /// `shell` JSON property.
+    /// Login shell of the user.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shell: Option<String>,
-    /// `recent_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recent_scan_time: Option<i64>,
-    /// `first_scan_time` JSON property.
+    /// Time of the first scan.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<i64>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Name of the container instance. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
 
 impl UserResponseInfo {
-    /// An empty `UserResponseInfo`; set its fields with the setters.
+    /// An empty `UserResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `login_permission`.
+    /// Whether the user is allowed to log in.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn login_permission(mut self, value: impl Into<bool>) -> Self {
         self.login_permission = Some(value.into());
         self
     }
 
-    /// Sets `root_permission`.
+    /// Whether the user has administrator permission.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn root_permission(mut self, value: impl Into<bool>) -> Self {
         self.root_permission = Some(value.into());
         self
     }
 
-    /// Sets `user_group_name`.
+    /// Name of the user group.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn user_group_name(mut self, value: impl Into<String>) -> Self {
         self.user_group_name = Some(value.into());
         self
     }
 
-    /// Sets `user_home_dir`.
+    /// Home directory of the user.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn user_home_dir(mut self, value: impl Into<String>) -> Self {
         self.user_home_dir = Some(value.into());
         self
     }
 
-    /// Sets `shell`.
+    /// Login shell of the user.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn shell(mut self, value: impl Into<String>) -> Self {
         self.shell = Some(value.into());
         self
     }
 
-    /// Sets `recent_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn recent_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.recent_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn first_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Name of the container instance. Present only for container alarms.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `UserStatisticInfoResponseInfo` model of the HSS API.
+/// Account statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserStatisticInfoResponseInfo {
-    /// `user_name` JSON property.
+    /// Name of the account in the asset, uniquely identifying it. Follows Windows file naming
+    /// rules: letters, digits, underscores, Chinese characters and special characters such as
+    /// `!@.-`, without Chinese punctuation.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `num` JSON property.
+    /// Number of assets (hosts or containers) associated with the account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl UserStatisticInfoResponseInfo {
-    /// An empty `UserStatisticInfoResponseInfo`; set its fields with the setters.
+    /// An empty `UserStatisticInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_name`.
+    /// Name of the account in the asset, uniquely identifying it. Follows Windows file naming
+    /// rules: letters, digits, underscores, Chinese characters and special characters such as
+    /// `!@.-`, without Chinese punctuation.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Number of assets (hosts or containers) associated with the account.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `VersionList` model of the HSS API.
+/// Version numbers and release notes of the latest versions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VersionList {
-    /// `release_version` JSON property.
+    /// Version number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_version: Option<String>,
-    /// `release_note` JSON property.
+    /// Release notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_note: Option<String>,
-    /// `update_time` JSON property.
+    /// Last update time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
 }
 
 impl VersionList {
-    /// An empty `VersionList`; set its fields with the setters.
+    /// An empty `VersionList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `release_version`.
+    /// Version number.
     pub fn release_version(mut self, value: impl Into<String>) -> Self {
         self.release_version = Some(value.into());
         self
     }
 
-    /// Sets `release_note`.
+    /// Release notes.
     pub fn release_note(mut self, value: impl Into<String>) -> Self {
         self.release_note = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time, as Unix time in milliseconds.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `VpcAndSubNet` model of the HSS API.
+/// VPCs and their subnets.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VpcAndSubNet {
-    /// `vpc_id` JSON property. Required.
-    pub vpc_id: String,
-    /// `subnet_id_list` JSON property. Required.
-    pub subnet_id_list: Vec<String>,
+    /// ID of the VPC. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// IDs of the subnets. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id_list: Option<Vec<String>>,
 }
 
 impl VpcAndSubNet {
-    /// A `VpcAndSubNet` with its required fields; set the others with the setters.
-    pub fn new(vpc_id: impl Into<String>, subnet_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            vpc_id: vpc_id.into(),
-            subnet_id_list: subnet_id_list.into(),
-        }
+    /// An empty `VpcAndSubNet`: set its fields by name with the setters. The fields marked required
+    /// must be set before a request carrying it is sent; the operation's `send` names the first one
+    /// missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the VPC. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = value.into();
+        self.vpc_id = Some(value.into());
         self
     }
 
-    /// Sets `subnet_id_list`.
+    /// IDs of the subnets. Required.
     ///
     /// Appends one item; call again for more.
     pub fn subnet_id_list(mut self, value: impl Into<String>) -> Self {
-        self.subnet_id_list.push(value.into());
+        self.subnet_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.vpc_id.is_none() {
+            return Some("vpc_id".to_owned());
+        }
+        if self.subnet_id_list.is_none() {
+            return Some("subnet_id_list".to_owned());
+        }
+        None
     }
 }

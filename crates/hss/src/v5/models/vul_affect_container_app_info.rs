@@ -2,37 +2,37 @@
 
 use serde::Deserialize;
 
-/// The `VulAffectContainerAppInfo` model of the HSS API.
+/// Software.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulAffectContainerAppInfo {
-    /// `app_name` JSON property.
+    /// Software name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `paths` JSON property.
+    /// Paths of the software.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<super::VulAffectContainerAppPath>>,
-    /// `rule` JSON property.
+    /// Rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
 }
 
 impl VulAffectContainerAppInfo {
-    /// An empty `VulAffectContainerAppInfo`; set its fields with the setters.
+    /// An empty `VulAffectContainerAppInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_name`.
+    /// Software name.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `paths`.
+    /// Paths of the software.
     ///
     /// Appends one item; call again for more.
     pub fn paths(mut self, value: impl Into<super::VulAffectContainerAppPath>) -> Self {
@@ -40,7 +40,7 @@ impl VulAffectContainerAppInfo {
         self
     }
 
-    /// Sets `rule`.
+    /// Rule.
     pub fn rule(mut self, value: impl Into<String>) -> Self {
         self.rule = Some(value.into());
         self

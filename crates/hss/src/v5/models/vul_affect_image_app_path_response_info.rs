@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `VulAffectImageAppPathResponseInfo` model of the HSS API.
+/// Paths of the software.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulAffectImageAppPathResponseInfo {
-    /// `status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `app_version` JSON property.
+    /// Software version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `app_path` JSON property.
+    /// Software path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
 }
 
 impl VulAffectImageAppPathResponseInfo {
-    /// An empty `VulAffectImageAppPathResponseInfo`; set its fields with the setters.
+    /// An empty `VulAffectImageAppPathResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `status`.
+    /// Handling status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Software version.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Software path.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self

@@ -2,187 +2,255 @@
 
 use serde::Deserialize;
 
-/// The `VulAffectImagesResponseInfo` model of the HSS API.
+/// Images affected by the vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulAffectImagesResponseInfo {
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `repair_necessity` JSON property.
+    /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<String>,
-    /// `container_num` JSON property.
+    pub repair_necessity: Option<super::ListVulAffectImagesRequestRepairNecessity>,
+    /// Number of associated containers.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_num: Option<i64>,
-    /// `image_digest` JSON property.
+    /// Image digest.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_digest: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `status` JSON property.
+    /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `first_scan_time` JSON property.
+    pub status: Option<super::GeneralImageVulOperationsResponseInfoStatus>,
+    /// Time of the first scan, as Unix time in milliseconds.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<String>,
-    /// `latest_scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `image_size` JSON property.
+    pub image_type: Option<super::VulAffectImagesResponseInfoImageType>,
+    /// Image size.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_size: Option<String>,
-    /// `organization` JSON property.
+    /// Organization the image belongs to.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<String>,
-    /// `registry_name` JSON property.
+    pub registry_type: Option<super::VulAffectImagesResponseInfoRegistryType>,
+    /// Image repository name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `is_multi_arch` JSON property.
+    /// Whether the image is a multi-architecture image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub is_multi_arch: Option<String>,
-    /// `cluster_id` JSON property.
+    pub is_multi_arch: Option<super::IsMultiArch>,
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
 impl VulAffectImagesResponseInfo {
-    /// An empty `VulAffectImagesResponseInfo`; set its fields with the setters.
+    /// An empty `VulAffectImagesResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `repair_necessity`.
-    pub fn repair_necessity(mut self, value: impl Into<String>) -> Self {
+    /// Risk level.
+    pub fn repair_necessity(
+        mut self,
+        value: impl Into<super::ListVulAffectImagesRequestRepairNecessity>,
+    ) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `container_num`.
+    /// Number of associated containers.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn container_num(mut self, value: impl Into<i64>) -> Self {
         self.container_num = Some(value.into());
         self
     }
 
-    /// Sets `image_digest`.
+    /// Image digest.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn image_digest(mut self, value: impl Into<String>) -> Self {
         self.image_digest = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::GeneralImageVulOperationsResponseInfoStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan, as Unix time in milliseconds.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn first_scan_time(mut self, value: impl Into<String>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `latest_scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn latest_scan_time(mut self, value: impl Into<String>) -> Self {
         self.latest_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::VulAffectImagesResponseInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `image_size`.
+    /// Image size.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn image_size(mut self, value: impl Into<String>) -> Self {
         self.image_size = Some(value.into());
         self
     }
 
-    /// Sets `organization`.
+    /// Organization the image belongs to.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn organization(mut self, value: impl Into<String>) -> Self {
         self.organization = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
-    pub fn registry_type(mut self, value: impl Into<String>) -> Self {
+    /// Image repository type.
+    pub fn registry_type(
+        mut self,
+        value: impl Into<super::VulAffectImagesResponseInfoRegistryType>,
+    ) -> Self {
         self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `is_multi_arch`.
-    pub fn is_multi_arch(mut self, value: impl Into<String>) -> Self {
+    /// Whether the image is a multi-architecture image.
+    pub fn is_multi_arch(mut self, value: impl Into<super::IsMultiArch>) -> Self {
         self.is_multi_arch = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self

@@ -2,61 +2,82 @@
 
 use serde::Deserialize;
 
-/// The `VulAffectedStatisticsResponseInfoCceDisabledVulList` model of the HSS API.
+/// Vulnerabilities on CCE hosts that cannot be fixed.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulAffectedStatisticsResponseInfoCceDisabledVulList {
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// Patch number of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `operation_description` JSON property.
+    /// Operation hint.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_description: Option<String>,
 }
 
 impl VulAffectedStatisticsResponseInfoCceDisabledVulList {
-    /// An empty `VulAffectedStatisticsResponseInfoCceDisabledVulList`; set its fields with the setters.
+    /// An empty `VulAffectedStatisticsResponseInfoCceDisabledVulList`: set its fields by name with
+    /// the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// Patch number of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `operation_description`.
+    /// Operation hint.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn operation_description(mut self, value: impl Into<String>) -> Self {
         self.operation_description = Some(value.into());
         self

@@ -2,34 +2,39 @@
 
 use serde::Deserialize;
 
-/// The `VulAffectedStatisticsResponseInfoDataList` model of the HSS API.
+/// Statistics by vulnerability type. Present when `select_type` is `all_host` or empty.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulAffectedStatisticsResponseInfoDataList {
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `vul_num` JSON property.
+    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    /// Number of vulnerabilities of this type.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
 }
 
 impl VulAffectedStatisticsResponseInfoDataList {
-    /// An empty `VulAffectedStatisticsResponseInfoDataList`; set its fields with the setters.
+    /// An empty `VulAffectedStatisticsResponseInfoDataList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Number of vulnerabilities of this type.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self

@@ -2,34 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `VulAffectedStatisticsResponseInfoDisabledOperateTypes` model of the HSS API.
+/// Operations that cannot be performed on the vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulAffectedStatisticsResponseInfoDisabledOperateTypes {
-    /// `operate_type` JSON property.
+    /// Disabled operation type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_type: Option<String>,
-    /// `reason` JSON property.
+    pub operate_type:
+        Option<super::VulAffectedStatisticsResponseInfoDisabledOperateTypesOperateType>,
+    /// Reason why the operation is disabled.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 impl VulAffectedStatisticsResponseInfoDisabledOperateTypes {
-    /// An empty `VulAffectedStatisticsResponseInfoDisabledOperateTypes`; set its fields with the setters.
+    /// An empty `VulAffectedStatisticsResponseInfoDisabledOperateTypes`: set its fields by name
+    /// with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_type`.
-    pub fn operate_type(mut self, value: impl Into<String>) -> Self {
+    /// Disabled operation type.
+    pub fn operate_type(
+        mut self,
+        value: impl Into<super::VulAffectedStatisticsResponseInfoDisabledOperateTypesOperateType>,
+    ) -> Self {
         self.operate_type = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Reason why the operation is disabled.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self

@@ -2,46 +2,49 @@
 
 use serde::Serialize;
 
-/// The `VulBackupStatisticsRequestInfo` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VulBackupStatisticsRequestInfo {
-    /// `select_type` JSON property.
+    /// Scope of vulnerabilities to select. Takes precedence over `data_list` and `host_data_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub select_type: Option<String>,
-    /// `type` JSON property.
+    pub select_type: Option<super::ChangeVulStatusRequestInfoSelectType>,
+    /// Type of the vulnerability. Required when `select_type` is `all_vul`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `data_list` JSON property.
+    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    /// Vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::VulOperateInfo>>,
-    /// `host_data_list` JSON property.
+    /// Vulnerabilities, specified per host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_data_list: Option<Vec<super::HostVulOperateInfo>>,
 }
 
 impl VulBackupStatisticsRequestInfo {
-    /// An empty `VulBackupStatisticsRequestInfo`; set its fields with the setters.
+    /// An empty `VulBackupStatisticsRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `select_type`.
-    pub fn select_type(mut self, value: impl Into<String>) -> Self {
+    /// Scope of vulnerabilities to select. Takes precedence over `data_list` and `host_data_list`.
+    pub fn select_type(
+        mut self,
+        value: impl Into<super::ChangeVulStatusRequestInfoSelectType>,
+    ) -> Self {
         self.select_type = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability. Required when `select_type` is `all_vul`.
+    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// Vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::VulOperateInfo>) -> Self {
@@ -51,7 +54,7 @@ impl VulBackupStatisticsRequestInfo {
         self
     }
 
-    /// Sets `host_data_list`.
+    /// Vulnerabilities, specified per host.
     ///
     /// Appends one item; call again for more.
     pub fn host_data_list(mut self, value: impl Into<super::HostVulOperateInfo>) -> Self {
@@ -59,5 +62,30 @@ impl VulBackupStatisticsRequestInfo {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.host_data_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("host_data_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

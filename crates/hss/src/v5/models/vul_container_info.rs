@@ -2,187 +2,193 @@
 
 use serde::Deserialize;
 
-/// The `VulContainerInfo` model of the HSS API.
+/// Affected containers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulContainerInfo {
-    /// `container_id` JSON property.
+    /// ID of the container affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Name of the affected container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `severity_level` JSON property.
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `cluster_id` JSON property.
+    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    /// ID of the cluster where the affected container runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster where the affected container runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `image_id` JSON property.
+    /// ID of the image of the container affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Name of the image of the affected container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
-    /// `image_org` JSON property.
+    /// Organization the image belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_org: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_type: Option<String>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `host_name` JSON property.
+    /// Name of the host of the affected container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `status` JSON property.
+    /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `host_ip` JSON property.
+    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `remark` JSON property.
+    /// Description of the handling operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// `first_scan_time` JSON property.
+    /// Time of the first scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
 }
 
 impl VulContainerInfo {
-    /// An empty `VulContainerInfo`; set its fields with the setters.
+    /// An empty `VulContainerInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `container_id`.
+    /// ID of the container affected by the vulnerability.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Name of the affected container.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// ID of the cluster where the affected container runs.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster where the affected container runs.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// ID of the image of the container affected by the vulnerability.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Name of the image of the affected container.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
+    /// Image type.
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `image_org`.
+    /// Organization the image belongs to.
     pub fn image_org(mut self, value: impl Into<String>) -> Self {
         self.image_org = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
+    /// Image repository type.
     pub fn registry_type(mut self, value: impl Into<String>) -> Self {
         self.registry_type = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Name of the host of the affected container.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// Public IP address of the server.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `remark`.
+    /// Description of the handling operation.
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.remark = Some(value.into());
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan.
     pub fn first_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time, Unix time in milliseconds.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `VulCveInfo` model of the HSS API.
+/// CVEs of the vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulCveInfo {
-    /// `cve_id` JSON property.
+    /// CVE ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
-    /// `cvss` JSON property.
+    /// CVSS score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
 }
 
 impl VulCveInfo {
-    /// An empty `VulCveInfo`; set its fields with the setters.
+    /// An empty `VulCveInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self
     }
 
-    /// Sets `cvss`.
+    /// CVSS score.
     pub fn cvss(mut self, value: impl Into<f64>) -> Self {
         self.cvss = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self

@@ -2,46 +2,60 @@
 
 use serde::Deserialize;
 
-/// The `VulHostAppsResponseInfoDataList` model of the HSS API.
+/// Software.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostAppsResponseInfoDataList {
-    /// `app_name` JSON property.
+    /// Software name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `path` JSON property.
+    /// Path of the vulnerable software. Present only for vulnerability types with a software path,
+    /// such as application and emergency vulnerabilities. To be deprecated; use `paths` instead.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `paths` JSON property.
+    /// Paths of the vulnerable software. Present only for vulnerability types with a software path,
+    /// such as application and emergency vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<super::VulHostAppsResponseInfoPaths>>,
-    /// `rule` JSON property.
+    /// Vulnerability matching rule hit by the software.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
 }
 
 impl VulHostAppsResponseInfoDataList {
-    /// An empty `VulHostAppsResponseInfoDataList`; set its fields with the setters.
+    /// An empty `VulHostAppsResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_name`.
+    /// Software name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the vulnerable software. Present only for vulnerability types with a software path,
+    /// such as application and emergency vulnerabilities. To be deprecated; use `paths` instead.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `paths`.
+    /// Paths of the vulnerable software. Present only for vulnerability types with a software path,
+    /// such as application and emergency vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn paths(mut self, value: impl Into<super::VulHostAppsResponseInfoPaths>) -> Self {
@@ -49,7 +63,9 @@ impl VulHostAppsResponseInfoDataList {
         self
     }
 
-    /// Sets `rule`.
+    /// Vulnerability matching rule hit by the software.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn rule(mut self, value: impl Into<String>) -> Self {
         self.rule = Some(value.into());
         self

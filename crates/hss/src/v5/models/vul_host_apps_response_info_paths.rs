@@ -2,44 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `VulHostAppsResponseInfoPaths` model of the HSS API.
+/// Paths of the vulnerable software. Present only for vulnerability types with a software path,
+/// such as application and emergency vulnerabilities.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostAppsResponseInfoPaths {
-    /// `app_path` JSON property.
+    /// Path of the vulnerable software.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `app_version` JSON property.
+    /// Software version.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `status` JSON property.
+    /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
 }
 
 impl VulHostAppsResponseInfoPaths {
-    /// An empty `VulHostAppsResponseInfoPaths`; set its fields with the setters.
+    /// An empty `VulHostAppsResponseInfoPaths`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_path`.
+    /// Path of the vulnerable software.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Software version.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }

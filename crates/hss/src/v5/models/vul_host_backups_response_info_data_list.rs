@@ -2,53 +2,65 @@
 
 use serde::Deserialize;
 
-/// The `VulHostBackupsResponseInfoDataList` model of the HSS API.
+/// Backups.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostBackupsResponseInfoDataList {
-    /// `backup_time` JSON property.
+    /// Backup time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_time: Option<i64>,
-    /// `backup_id` JSON property.
+    /// Backup ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_id: Option<String>,
-    /// `backup_name` JSON property.
+    /// Backup name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
-    /// `status` JSON property.
+    /// Backup status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<super::ListBackedupByHostIdRequestStatus>,
 }
 
 impl VulHostBackupsResponseInfoDataList {
-    /// An empty `VulHostBackupsResponseInfoDataList`; set its fields with the setters.
+    /// An empty `VulHostBackupsResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `backup_time`.
+    /// Backup time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn backup_time(mut self, value: impl Into<i64>) -> Self {
         self.backup_time = Some(value.into());
         self
     }
 
-    /// Sets `backup_id`.
+    /// Backup ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn backup_id(mut self, value: impl Into<String>) -> Self {
         self.backup_id = Some(value.into());
         self
     }
 
-    /// Sets `backup_name`.
+    /// Backup name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Backup status.
+    pub fn status(mut self, value: impl Into<super::ListBackedupByHostIdRequestStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -2,167 +2,222 @@
 
 use serde::Deserialize;
 
-/// The `VulHostHostsResponseInfoDataList` model of the HSS API.
+/// Hosts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostHostsResponseInfoDataList {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `region_name` JSON property.
+    /// Region name.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `group_id` JSON property.
+    /// ID of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `asset_value` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Importance of the asset.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<String>,
-    /// `scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `severity_level` JSON property.
+    /// Risk level of the host.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_level: Option<String>,
-    /// `score` JSON property.
+    /// Risk score of the host.
+    ///
+    /// Range: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<i64>,
-    /// `version` JSON property.
+    /// Edition of the quota bound to the host.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `handle_status` JSON property.
+    /// Handling status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<String>,
-    /// `vul_num_with_repair_priority_list` JSON property.
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Number of vulnerabilities per fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_with_repair_priority_list:
         Option<Vec<super::VulHostHostsResponseInfoVulNumWithRepairPriorityList>>,
-    /// `vul_ids_info` JSON property.
+    /// IDs of the host's vulnerabilities, grouped by vulnerability type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_ids_info: Option<super::VulHostHostsResponseInfoVulIdsInfo>,
-    /// `node_type` JSON property.
+    /// Node type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_type: Option<String>,
+    pub node_type: Option<super::NodeType>,
 }
 
 impl VulHostHostsResponseInfoDataList {
-    /// An empty `VulHostHostsResponseInfoDataList`; set its fields with the setters.
+    /// An empty `VulHostHostsResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `region_name`.
+    /// Region name.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn region_name(mut self, value: impl Into<String>) -> Self {
         self.region_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
+    /// Importance of the asset.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn asset_value(mut self, value: impl Into<String>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
+    /// Risk level of the host.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn severity_level(mut self, value: impl Into<String>) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `score`.
+    /// Risk score of the host.
+    ///
+    /// Range: 0 to 100.
     pub fn score(mut self, value: impl Into<i64>) -> Self {
         self.score = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Edition of the quota bound to the host.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
+    /// Handling status of the host.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `vul_num_with_repair_priority_list`.
+    /// Number of vulnerabilities per fix priority.
     ///
     /// Appends one item; call again for more.
     pub fn vul_num_with_repair_priority_list(
@@ -175,7 +230,7 @@ impl VulHostHostsResponseInfoDataList {
         self
     }
 
-    /// Sets `vul_ids_info`.
+    /// IDs of the host's vulnerabilities, grouped by vulnerability type.
     pub fn vul_ids_info(
         mut self,
         value: impl Into<super::VulHostHostsResponseInfoVulIdsInfo>,
@@ -184,8 +239,8 @@ impl VulHostHostsResponseInfoDataList {
         self
     }
 
-    /// Sets `node_type`.
-    pub fn node_type(mut self, value: impl Into<String>) -> Self {
+    /// Node type.
+    pub fn node_type(mut self, value: impl Into<super::NodeType>) -> Self {
         self.node_type = Some(value.into());
         self
     }

@@ -2,37 +2,37 @@
 
 use serde::Deserialize;
 
-/// The `VulHostHostsResponseInfoVulIdsInfo` model of the HSS API.
+/// IDs of the host's vulnerabilities, grouped by vulnerability type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostHostsResponseInfoVulIdsInfo {
-    /// `linux_vul_id_list` JSON property.
+    /// IDs of Linux vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux_vul_id_list: Option<Vec<String>>,
-    /// `windows_vul_id_list` JSON property.
+    /// IDs of the Windows vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub windows_vul_id_list: Option<Vec<String>>,
-    /// `webcms_vul_id_list` JSON property.
+    /// IDs of the Web-CMS vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webcms_vul_id_list: Option<Vec<String>>,
-    /// `app_vul_id_list` JSON property.
+    /// IDs of the application vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_vul_id_list: Option<Vec<String>>,
-    /// `urgent_vul_id_list` JSON property.
+    /// IDs of the emergency vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub urgent_vul_id_list: Option<Vec<String>>,
 }
 
 impl VulHostHostsResponseInfoVulIdsInfo {
-    /// An empty `VulHostHostsResponseInfoVulIdsInfo`; set its fields with the setters.
+    /// An empty `VulHostHostsResponseInfoVulIdsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `linux_vul_id_list`.
+    /// IDs of Linux vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn linux_vul_id_list(mut self, value: impl Into<String>) -> Self {
@@ -42,7 +42,7 @@ impl VulHostHostsResponseInfoVulIdsInfo {
         self
     }
 
-    /// Sets `windows_vul_id_list`.
+    /// IDs of the Windows vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn windows_vul_id_list(mut self, value: impl Into<String>) -> Self {
@@ -52,7 +52,7 @@ impl VulHostHostsResponseInfoVulIdsInfo {
         self
     }
 
-    /// Sets `webcms_vul_id_list`.
+    /// IDs of the Web-CMS vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn webcms_vul_id_list(mut self, value: impl Into<String>) -> Self {
@@ -62,7 +62,7 @@ impl VulHostHostsResponseInfoVulIdsInfo {
         self
     }
 
-    /// Sets `app_vul_id_list`.
+    /// IDs of the application vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn app_vul_id_list(mut self, value: impl Into<String>) -> Self {
@@ -72,7 +72,7 @@ impl VulHostHostsResponseInfoVulIdsInfo {
         self
     }
 
-    /// Sets `urgent_vul_id_list`.
+    /// IDs of the emergency vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn urgent_vul_id_list(mut self, value: impl Into<String>) -> Self {

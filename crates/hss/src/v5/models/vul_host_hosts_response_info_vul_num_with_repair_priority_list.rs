@@ -2,34 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `VulHostHostsResponseInfoVulNumWithRepairPriorityList` model of the HSS API.
+/// Number of vulnerabilities per fix priority.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostHostsResponseInfoVulNumWithRepairPriorityList {
-    /// `repair_priority` JSON property.
+    /// Fix priority of the vulnerabilities.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_priority: Option<String>,
-    /// `vul_num` JSON property.
+    /// Number of vulnerabilities with this fix priority.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num: Option<i64>,
 }
 
 impl VulHostHostsResponseInfoVulNumWithRepairPriorityList {
-    /// An empty `VulHostHostsResponseInfoVulNumWithRepairPriorityList`; set its fields with the setters.
+    /// An empty `VulHostHostsResponseInfoVulNumWithRepairPriorityList`: set its fields by name with
+    /// the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `repair_priority`.
+    /// Fix priority of the vulnerabilities.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn repair_priority(mut self, value: impl Into<String>) -> Self {
         self.repair_priority = Some(value.into());
         self
     }
 
-    /// Sets `vul_num`.
+    /// Number of vulnerabilities with this fix priority.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn vul_num(mut self, value: impl Into<i64>) -> Self {
         self.vul_num = Some(value.into());
         self

@@ -2,160 +2,215 @@
 
 use serde::Deserialize;
 
-/// The `VulHostInfo` model of the HSS API.
+/// Affected cloud servers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostInfo {
-    /// `host_id` JSON property.
+    /// ID of the server affected by the vulnerability.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `repair_necessity` JSON property.
+    /// Fix urgency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<String>,
-    /// `severity_level` JSON property.
+    pub repair_necessity: Option<super::HostVulInfoRepairNecessity>,
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `host_name` JSON property.
+    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    /// Name of the affected host.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the affected host.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `cve_num` JSON property.
+    /// Total number of CVEs of the vulnerability.
+    ///
+    /// Range: 0 to 10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_num: Option<i64>,
-    /// `cve_id_list` JSON property.
+    /// CVE IDs of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id_list: Option<Vec<String>>,
-    /// `status` JSON property.
+    /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `remark` JSON property.
+    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    /// Remarks on the handling.
+    ///
+    /// Length: 1 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
-    /// `repair_cmd` JSON property.
+    /// Command to run to fix the vulnerability. Present only for Linux vulnerabilities.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_cmd: Option<String>,
-    /// `version` JSON property.
+    /// Edition of the quota bound to the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `app_path` JSON property.
+    /// Path of the application software. Present only for application vulnerabilities.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `is_affect_business` JSON property.
+    /// Whether fixing the vulnerability affects services.
+    ///
+    /// Values: `false`: Does not affect services; `true`: Affects services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_affect_business: Option<bool>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `private_ip` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `group_id` JSON property.
+    /// ID of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `os_name` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Operating system name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version.
+    ///
+    /// Length: 1 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    /// `os_kernel` JSON property.
+    /// Operating system kernel.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_kernel: Option<String>,
-    /// `host_status` JSON property.
+    /// Status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `first_scan_time` JSON property.
+    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    /// Time of the first scan.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_scan_time: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `failed_reason` JSON property.
+    /// Reason why the fix failed.
+    ///
+    /// Length: 1 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// `support_restore` JSON property.
+    /// Whether the host can be rolled back to the backup created when the vulnerability was fixed.
+    ///
+    /// Values: `false`: Rollback not possible; `true`: Rollback possible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_restore: Option<bool>,
-    /// `backup_name` JSON property.
+    /// Backup name.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
-    /// `agent_status` JSON property.
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `disabled_operate_types` JSON property.
+    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    /// Operations that cannot be performed for the vulnerability on this host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_operate_types: Option<Vec<super::HostVulInfoDisabledOperateTypes>>,
-    /// `repair_priority` JSON property.
+    /// Fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_priority: Option<String>,
-    /// `node_type` JSON property.
+    pub repair_priority: Option<super::RepairPriority>,
+    /// Node type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node_type: Option<String>,
+    pub node_type: Option<super::NodeType>,
 }
 
 impl VulHostInfo {
-    /// An empty `VulHostInfo`; set its fields with the setters.
+    /// An empty `VulHostInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// ID of the server affected by the vulnerability.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `repair_necessity`.
-    pub fn repair_necessity(mut self, value: impl Into<String>) -> Self {
+    /// Fix urgency.
+    pub fn repair_necessity(mut self, value: impl Into<super::HostVulInfoRepairNecessity>) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Name of the affected host.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the affected host.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `cve_num`.
+    /// Total number of CVEs of the vulnerability.
+    ///
+    /// Range: 0 to 10000.
     pub fn cve_num(mut self, value: impl Into<i64>) -> Self {
         self.cve_num = Some(value.into());
         self
     }
 
-    /// Sets `cve_id_list`.
+    /// CVE IDs of the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn cve_id_list(mut self, value: impl Into<String>) -> Self {
@@ -165,133 +220,174 @@ impl VulHostInfo {
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `remark`.
+    /// Remarks on the handling.
+    ///
+    /// Length: 1 to 65535 characters.
     pub fn remark(mut self, value: impl Into<String>) -> Self {
         self.remark = Some(value.into());
         self
     }
 
-    /// Sets `repair_cmd`.
+    /// Command to run to fix the vulnerability. Present only for Linux vulnerabilities.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn repair_cmd(mut self, value: impl Into<String>) -> Self {
         self.repair_cmd = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Edition of the quota bound to the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Path of the application software. Present only for application vulnerabilities.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self
     }
 
-    /// Sets `is_affect_business`.
+    /// Whether fixing the vulnerability affects services.
+    ///
+    /// Values: `false`: Does not affect services; `true`: Affects services.
     pub fn is_affect_business(mut self, value: impl Into<bool>) -> Self {
         self.is_affect_business = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the server group.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
+    /// Operating system version.
+    ///
+    /// Length: 1 to 255 characters.
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = Some(value.into());
         self
     }
 
-    /// Sets `os_kernel`.
+    /// Operating system kernel.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn os_kernel(mut self, value: impl Into<String>) -> Self {
         self.os_kernel = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the host.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `first_scan_time`.
+    /// Time of the first scan.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn first_scan_time(mut self, value: impl Into<i64>) -> Self {
         self.first_scan_time = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why the fix failed.
+    ///
+    /// Length: 1 to 65535 characters.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `support_restore`.
+    /// Whether the host can be rolled back to the backup created when the vulnerability was fixed.
+    ///
+    /// Values: `false`: Rollback not possible; `true`: Rollback possible.
     pub fn support_restore(mut self, value: impl Into<bool>) -> Self {
         self.support_restore = Some(value.into());
         self
     }
 
-    /// Sets `backup_name`.
+    /// Backup name.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn backup_name(mut self, value: impl Into<String>) -> Self {
         self.backup_name = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(
+        mut self,
+        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
+    ) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `disabled_operate_types`.
+    /// Operations that cannot be performed for the vulnerability on this host.
     ///
     /// Appends one item; call again for more.
     pub fn disabled_operate_types(
@@ -304,14 +400,14 @@ impl VulHostInfo {
         self
     }
 
-    /// Sets `repair_priority`.
-    pub fn repair_priority(mut self, value: impl Into<String>) -> Self {
+    /// Fix priority.
+    pub fn repair_priority(mut self, value: impl Into<super::RepairPriority>) -> Self {
         self.repair_priority = Some(value.into());
         self
     }
 
-    /// Sets `node_type`.
-    pub fn node_type(mut self, value: impl Into<String>) -> Self {
+    /// Node type.
+    pub fn node_type(mut self, value: impl Into<super::NodeType>) -> Self {
         self.node_type = Some(value.into());
         self
     }

@@ -2,79 +2,107 @@
 
 use serde::Deserialize;
 
-/// The `VulHostProcessResponseInfoDataList` model of the HSS API.
+/// Affected server processes.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulHostProcessResponseInfoDataList {
-    /// `pid` JSON property.
+    /// Process ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<String>,
-    /// `host_ip` JSON property.
+    /// Bound IP address.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `path` JSON property.
+    /// Path of the auto-start item.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `port_protocol` JSON property.
+    /// Port and protocol.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port_protocol: Option<String>,
-    /// `version` JSON property.
+    /// Version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `dependency_package` JSON property.
+    /// Dependency package.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependency_package: Option<String>,
-    /// `cpu_use_rate` JSON property.
+    /// CPU usage of the process.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_use_rate: Option<String>,
 }
 
 impl VulHostProcessResponseInfoDataList {
-    /// An empty `VulHostProcessResponseInfoDataList`; set its fields with the setters.
+    /// An empty `VulHostProcessResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `pid`.
+    /// Process ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn pid(mut self, value: impl Into<String>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// Bound IP address.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the auto-start item.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `port_protocol`.
+    /// Port and protocol.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn port_protocol(mut self, value: impl Into<String>) -> Self {
         self.port_protocol = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `dependency_package`.
+    /// Dependency package.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn dependency_package(mut self, value: impl Into<String>) -> Self {
         self.dependency_package = Some(value.into());
         self
     }
 
-    /// Sets `cpu_use_rate`.
+    /// CPU usage of the process.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cpu_use_rate(mut self, value: impl Into<String>) -> Self {
         self.cpu_use_rate = Some(value.into());
         self

@@ -2,100 +2,130 @@
 
 use serde::Deserialize;
 
-/// The `VulInfo` model of the HSS API.
+/// Vulnerabilities.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulInfo {
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `label_list` JSON property.
+    /// Vulnerability labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_list: Option<Vec<String>>,
-    /// `repair_necessity` JSON property.
+    /// Necessity of fixing the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<String>,
-    /// `severity_level` JSON property.
+    pub repair_necessity: Option<super::HostVulInfoRepairNecessity>,
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `host_num` JSON property.
+    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    /// Number of affected servers.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_num: Option<i64>,
-    /// `unhandle_host_num` JSON property.
+    /// Number of unhandled hosts, excluding hosts where the vulnerability is ignored or fixed.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unhandle_host_num: Option<i64>,
-    /// `scan_time` JSON property.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_time: Option<i64>,
-    /// `solution_detail` JSON property.
+    /// Guidance on fixing the vulnerability.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution_detail: Option<String>,
-    /// `url` JSON property.
+    /// URL of the vulnerability reference.
+    ///
+    /// Length: 0 to 2083 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `description` JSON property.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 65534 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `host_id_list` JSON property.
+    pub r#type: Option<super::ListVulnerabilitiesRequestType>,
+    /// IDs of the hosts on which the vulnerability can be handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id_list: Option<Vec<String>>,
-    /// `cve_list` JSON property.
+    /// CVEs of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_list: Option<Vec<super::VulInfoCveList>>,
-    /// `patch_url` JSON property.
+    /// URL of the patch.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patch_url: Option<String>,
-    /// `repair_priority` JSON property.
+    /// Fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_priority: Option<String>,
-    /// `hosts_num` JSON property.
+    pub repair_priority: Option<super::RepairPriority>,
+    /// Numbers of hosts affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_num: Option<super::VulnerabilityHostNumberInfo>,
-    /// `repair_success_num` JSON property.
+    /// Number of successful fixes.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_success_num: Option<i64>,
-    /// `fixed_num` JSON property.
+    /// Number of fixed items.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_num: Option<i64>,
-    /// `ignored_num` JSON property.
+    /// Number of ignored items.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignored_num: Option<i64>,
-    /// `verify_num` JSON property.
+    /// Number of verifications.
+    ///
+    /// Range: 0 to 1000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_num: Option<i64>,
-    /// `repair_priority_list` JSON property.
+    /// Number of hosts at each fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_priority_list: Option<Vec<super::RepairPriorityListInfo>>,
 }
 
 impl VulInfo {
-    /// An empty `VulInfo`; set its fields with the setters.
+    /// An empty `VulInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `label_list`.
+    /// Vulnerability labels.
     ///
     /// Appends one item; call again for more.
     pub fn label_list(mut self, value: impl Into<String>) -> Self {
@@ -105,61 +135,76 @@ impl VulInfo {
         self
     }
 
-    /// Sets `repair_necessity`.
-    pub fn repair_necessity(mut self, value: impl Into<String>) -> Self {
+    /// Necessity of fixing the vulnerability.
+    pub fn repair_necessity(mut self, value: impl Into<super::HostVulInfoRepairNecessity>) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `host_num`.
+    /// Number of affected servers.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn host_num(mut self, value: impl Into<i64>) -> Self {
         self.host_num = Some(value.into());
         self
     }
 
-    /// Sets `unhandle_host_num`.
+    /// Number of unhandled hosts, excluding hosts where the vulnerability is ignored or fixed.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn unhandle_host_num(mut self, value: impl Into<i64>) -> Self {
         self.unhandle_host_num = Some(value.into());
         self
     }
 
-    /// Sets `scan_time`.
+    /// Time of the last scan, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn scan_time(mut self, value: impl Into<i64>) -> Self {
         self.scan_time = Some(value.into());
         self
     }
 
-    /// Sets `solution_detail`.
+    /// Guidance on fixing the vulnerability.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn solution_detail(mut self, value: impl Into<String>) -> Self {
         self.solution_detail = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the vulnerability reference.
+    ///
+    /// Length: 0 to 2083 characters.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 65534 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn r#type(mut self, value: impl Into<super::ListVulnerabilitiesRequestType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// IDs of the hosts on which the vulnerability can be handled.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
@@ -169,7 +214,7 @@ impl VulInfo {
         self
     }
 
-    /// Sets `cve_list`.
+    /// CVEs of the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn cve_list(mut self, value: impl Into<super::VulInfoCveList>) -> Self {
@@ -179,49 +224,59 @@ impl VulInfo {
         self
     }
 
-    /// Sets `patch_url`.
+    /// URL of the patch.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn patch_url(mut self, value: impl Into<String>) -> Self {
         self.patch_url = Some(value.into());
         self
     }
 
-    /// Sets `repair_priority`.
-    pub fn repair_priority(mut self, value: impl Into<String>) -> Self {
+    /// Fix priority.
+    pub fn repair_priority(mut self, value: impl Into<super::RepairPriority>) -> Self {
         self.repair_priority = Some(value.into());
         self
     }
 
-    /// Sets `hosts_num`.
+    /// Numbers of hosts affected by the vulnerability.
     pub fn hosts_num(mut self, value: impl Into<super::VulnerabilityHostNumberInfo>) -> Self {
         self.hosts_num = Some(value.into());
         self
     }
 
-    /// Sets `repair_success_num`.
+    /// Number of successful fixes.
+    ///
+    /// Range: 0 to 1000000.
     pub fn repair_success_num(mut self, value: impl Into<i64>) -> Self {
         self.repair_success_num = Some(value.into());
         self
     }
 
-    /// Sets `fixed_num`.
+    /// Number of fixed items.
+    ///
+    /// Range: 0 to 1000000.
     pub fn fixed_num(mut self, value: impl Into<i64>) -> Self {
         self.fixed_num = Some(value.into());
         self
     }
 
-    /// Sets `ignored_num`.
+    /// Number of ignored items.
+    ///
+    /// Range: 0 to 1000000.
     pub fn ignored_num(mut self, value: impl Into<i64>) -> Self {
         self.ignored_num = Some(value.into());
         self
     }
 
-    /// Sets `verify_num`.
+    /// Number of verifications.
+    ///
+    /// Range: 0 to 1000000.
     pub fn verify_num(mut self, value: impl Into<i64>) -> Self {
         self.verify_num = Some(value.into());
         self
     }
 
-    /// Sets `repair_priority_list`.
+    /// Number of hosts at each fix priority.
     ///
     /// Appends one item; call again for more.
     pub fn repair_priority_list(mut self, value: impl Into<super::RepairPriorityListInfo>) -> Self {

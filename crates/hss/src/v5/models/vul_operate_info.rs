@@ -2,39 +2,59 @@
 
 use serde::Serialize;
 
-/// The `VulOperateInfo` model of the HSS API.
+/// Vulnerabilities to handle, specified by vulnerability. 1 to 500 items.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VulOperateInfo {
-    /// `vul_id` JSON property. Required.
-    pub vul_id: String,
-    /// `host_id_list` JSON property. Required.
-    pub host_id_list: Vec<String>,
+    /// ID of the vulnerability. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vul_id: Option<String>,
+    /// Host IDs. 1 to 500 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_id_list: Option<Vec<String>>,
 }
 
 impl VulOperateInfo {
-    /// A `VulOperateInfo` with its required fields; set the others with the setters.
-    pub fn new(vul_id: impl Into<String>, host_id_list: impl Into<Vec<String>>) -> Self {
-        Self {
-            vul_id: vul_id.into(),
-            host_id_list: host_id_list.into(),
-        }
+    /// An empty `VulOperateInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
-        self.vul_id = value.into();
+        self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id_list`.
+    /// Host IDs. 1 to 500 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn host_id_list(mut self, value: impl Into<String>) -> Self {
-        self.host_id_list.push(value.into());
+        self.host_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.vul_id.is_none() {
+            return Some("vul_id".to_owned());
+        }
+        if self.host_id_list.is_none() {
+            return Some("host_id_list".to_owned());
+        }
+        None
     }
 }

@@ -2,61 +2,83 @@
 
 use serde::Deserialize;
 
-/// The `VulRepairFailedDetailInfo` model of the HSS API.
+/// Reasons why vulnerability fixing failed. At most 50 items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulRepairFailedDetailInfo {
-    /// `software` JSON property.
+    /// Software name.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software: Option<String>,
-    /// `reason` JSON property.
+    /// Details of why the vulnerability fix failed.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `reason_description` JSON property.
+    /// Explanation of why the vulnerability fix failed.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_description: Option<String>,
-    /// `reason_describtion` JSON property.
+    /// Explanation of why the vulnerability fix failed. Deprecated; use `reason_description`
+    /// instead.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_describtion: Option<String>,
-    /// `reason_solution` JSON property.
+    /// Description of the solution.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_solution: Option<String>,
 }
 
 impl VulRepairFailedDetailInfo {
-    /// An empty `VulRepairFailedDetailInfo`; set its fields with the setters.
+    /// An empty `VulRepairFailedDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `software`.
+    /// Software name.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn software(mut self, value: impl Into<String>) -> Self {
         self.software = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Details of why the vulnerability fix failed.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
-    /// Sets `reason_description`.
+    /// Explanation of why the vulnerability fix failed.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn reason_description(mut self, value: impl Into<String>) -> Self {
         self.reason_description = Some(value.into());
         self
     }
 
-    /// Sets `reason_describtion`.
+    /// Explanation of why the vulnerability fix failed. Deprecated; use `reason_description`
+    /// instead.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn reason_describtion(mut self, value: impl Into<String>) -> Self {
         self.reason_describtion = Some(value.into());
         self
     }
 
-    /// Sets `reason_solution`.
+    /// Description of the solution.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn reason_solution(mut self, value: impl Into<String>) -> Self {
         self.reason_solution = Some(value.into());
         self

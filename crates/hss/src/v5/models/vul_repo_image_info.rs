@@ -2,88 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `VulRepoImageInfo` model of the HSS API.
+/// Repository images.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulRepoImageInfo {
-    /// `namespace` JSON property.
+    /// Organization name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `app_name` JSON property.
+    /// Application name.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `version` JSON property.
+    /// Version information.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `tag_count` JSON property.
+    /// Number of image tags.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_count: Option<i64>,
-    /// `image_type` JSON property.
+    /// Image type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image_type: Option<String>,
-    /// `data_list` JSON property.
+    pub image_type: Option<super::PrivateImageRepositoryInfoImageType>,
+    /// Tag versions of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::VulRepoImagesTagInfo>>,
 }
 
 impl VulRepoImageInfo {
-    /// An empty `VulRepoImageInfo`; set its fields with the setters.
+    /// An empty `VulRepoImageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `namespace`.
+    /// Organization name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Application name.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version information.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `tag_count`.
+    /// Number of image tags.
+    ///
+    /// Range: 0 to 65535.
     pub fn tag_count(mut self, value: impl Into<i64>) -> Self {
         self.tag_count = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
-    pub fn image_type(mut self, value: impl Into<String>) -> Self {
+    /// Image type.
+    pub fn image_type(
+        mut self,
+        value: impl Into<super::PrivateImageRepositoryInfoImageType>,
+    ) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `data_list`.
+    /// Tag versions of the image.
     ///
     /// Appends one item; call again for more.
     pub fn data_list(mut self, value: impl Into<super::VulRepoImagesTagInfo>) -> Self {

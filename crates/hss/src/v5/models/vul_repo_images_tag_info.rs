@@ -2,52 +2,68 @@
 
 use serde::Deserialize;
 
-/// The `VulRepoImagesTagInfo` model of the HSS API.
+/// Tag versions of the image.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulRepoImagesTagInfo {
-    /// `tag_id` JSON property.
+    /// ID of the image tag.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<String>,
-    /// `tag_name` JSON property.
+    /// Name of the image tag.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_name: Option<String>,
-    /// `size` JSON property.
+    /// Size of the image version.
+    ///
+    /// Range: 0 to 2147483547.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `app_name` JSON property.
+    /// Application name for the image version.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
 }
 
 impl VulRepoImagesTagInfo {
-    /// An empty `VulRepoImagesTagInfo`; set its fields with the setters.
+    /// An empty `VulRepoImagesTagInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tag_id`.
+    /// ID of the image tag.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn tag_id(mut self, value: impl Into<String>) -> Self {
         self.tag_id = Some(value.into());
         self
     }
 
-    /// Sets `tag_name`.
+    /// Name of the image tag.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn tag_name(mut self, value: impl Into<String>) -> Self {
         self.tag_name = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the image version.
+    ///
+    /// Range: 0 to 2147483547.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Application name for the image version.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self

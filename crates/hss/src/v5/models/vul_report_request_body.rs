@@ -2,66 +2,68 @@
 
 use serde::Serialize;
 
-/// The `VulReportRequestBody` model of the HSS API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VulReportRequestBody {
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `group_name` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Name of the server group.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `host_ids` JSON property.
+    /// Host IDs. At most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `severity_level` JSON property.
+    /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `handle_status` JSON property. Required.
-    pub handle_status: String,
-    /// `status` JSON property.
+    pub severity_level: Option<super::ListVulHostHostsRequestSeverityLevel>,
+    /// Handling status. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    /// Vulnerability status of the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
 }
 
 impl VulReportRequestBody {
-    /// A `VulReportRequestBody` with its required fields; set the others with the setters.
-    pub fn new(handle_status: impl Into<String>) -> Self {
-        Self {
-            asset_value: None,
-            group_name: None,
-            host_ids: None,
-            host_name: None,
-            host_ip: None,
-            severity_level: None,
-            handle_status: handle_status.into(),
-            status: None,
-        }
+    /// An empty `VulReportRequestBody`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ids`.
+    /// Host IDs. At most 100 items.
     ///
     /// Appends one item; call again for more.
     pub fn host_ids(mut self, value: impl Into<String>) -> Self {
@@ -71,33 +73,56 @@ impl VulReportRequestBody {
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the vulnerability.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::ListVulHostHostsRequestSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `handle_status`.
-    pub fn handle_status(mut self, value: impl Into<String>) -> Self {
-        self.handle_status = value.into();
+    /// Handling status. Required.
+    pub fn handle_status(
+        mut self,
+        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
+    ) -> Self {
+        self.handle_status = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Vulnerability status of the host.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.handle_status.is_none() {
+            return Some("handle_status".to_owned());
+        }
+        None
     }
 }

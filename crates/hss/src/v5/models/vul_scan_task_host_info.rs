@@ -2,82 +2,101 @@
 
 use serde::Deserialize;
 
-/// The `VulScanTaskHostInfo` model of the HSS API.
+/// Hosts of the vulnerability scan task.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulScanTaskHostInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the host as an asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `scan_status` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Scan status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<String>,
-    /// `failed_reasons` JSON property.
+    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    /// Reasons why the vulnerability scan failed. To be deprecated; use `vul_scan_details` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reasons: Option<Vec<super::VulScanTaskHostInfoFailedReasons>>,
-    /// `vul_scan_details` JSON property.
+    /// Scan details of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_scan_details: Option<Vec<super::VulScanTaskHostInfoVulScanDetails>>,
 }
 
 impl VulScanTaskHostInfo {
-    /// An empty `VulScanTaskHostInfo`; set its fields with the setters.
+    /// An empty `VulScanTaskHostInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the host as an asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
-    pub fn scan_status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of the host.
+    pub fn scan_status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    ) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reasons`.
+    /// Reasons why the vulnerability scan failed. To be deprecated; use `vul_scan_details` instead.
     ///
     /// Appends one item; call again for more.
     pub fn failed_reasons(
@@ -90,7 +109,7 @@ impl VulScanTaskHostInfo {
         self
     }
 
-    /// Sets `vul_scan_details`.
+    /// Scan details of the host.
     ///
     /// Appends one item; call again for more.
     pub fn vul_scan_details(

@@ -2,34 +2,41 @@
 
 use serde::Deserialize;
 
-/// The `VulScanTaskHostInfoFailedReasons` model of the HSS API.
+/// Reasons why the vulnerability scan failed. To be deprecated; use `vul_scan_details` instead.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulScanTaskHostInfoFailedReasons {
-    /// `vul_type` JSON property.
+    /// Type of the vulnerabilities whose scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `failed_reason` JSON property.
+    pub vul_type: Option<super::ExportVulHandleHistoryRequestBodyVulType>,
+    /// Reason why the scan failed.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
 }
 
 impl VulScanTaskHostInfoFailedReasons {
-    /// An empty `VulScanTaskHostInfoFailedReasons`; set its fields with the setters.
+    /// An empty `VulScanTaskHostInfoFailedReasons`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerabilities whose scan failed.
+    pub fn vul_type(
+        mut self,
+        value: impl Into<super::ExportVulHandleHistoryRequestBodyVulType>,
+    ) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why the scan failed.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self

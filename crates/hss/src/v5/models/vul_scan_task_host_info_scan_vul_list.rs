@@ -2,52 +2,69 @@
 
 use serde::Deserialize;
 
-/// The `VulScanTaskHostInfoScanVulList` model of the HSS API.
+/// Emergency vulnerabilities scanned. Present only for emergency vulnerabilities.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulScanTaskHostInfoScanVulList {
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `status` JSON property.
+    /// Scan status of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `failed_reason` JSON property.
+    pub status: Option<super::ListTaskResourcesResponseInfoScanDetailListStatus>,
+    /// Reason why scanning this vulnerability failed. Present only for vulnerabilities whose scan
+    /// failed.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
 }
 
 impl VulScanTaskHostInfoScanVulList {
-    /// An empty `VulScanTaskHostInfoScanVulList`; set its fields with the setters.
+    /// An empty `VulScanTaskHostInfoScanVulList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of the vulnerability.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesResponseInfoScanDetailListStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why scanning this vulnerability failed. Present only for vulnerabilities whose scan
+    /// failed.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self

@@ -2,52 +2,62 @@
 
 use serde::Deserialize;
 
-/// The `VulScanTaskHostInfoVulScanDetails` model of the HSS API.
+/// Scan details of the host.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulScanTaskHostInfoVulScanDetails {
-    /// `vul_type` JSON property.
+    /// Type of the vulnerabilities scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `status` JSON property.
+    pub vul_type: Option<super::ExportVulHandleHistoryRequestBodyVulType>,
+    /// Scan status of this vulnerability type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `failed_reason` JSON property.
+    pub status: Option<super::ListTaskResourcesResponseInfoScanDetailListStatus>,
+    /// Reason why the scan failed. Present only for vulnerability types whose scan failed.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// `scan_vul_list` JSON property.
+    /// Emergency vulnerabilities scanned. Present only for emergency vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_vul_list: Option<Vec<super::VulScanTaskHostInfoScanVulList>>,
 }
 
 impl VulScanTaskHostInfoVulScanDetails {
-    /// An empty `VulScanTaskHostInfoVulScanDetails`; set its fields with the setters.
+    /// An empty `VulScanTaskHostInfoVulScanDetails`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerabilities scanned.
+    pub fn vul_type(
+        mut self,
+        value: impl Into<super::ExportVulHandleHistoryRequestBodyVulType>,
+    ) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Scan status of this vulnerability type.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ListTaskResourcesResponseInfoScanDetailListStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why the scan failed. Present only for vulnerability types whose scan failed.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `scan_vul_list`.
+    /// Emergency vulnerabilities scanned. Present only for emergency vulnerabilities.
     ///
     /// Appends one item; call again for more.
     pub fn scan_vul_list(

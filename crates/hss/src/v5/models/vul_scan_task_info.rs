@@ -2,76 +2,76 @@
 
 use serde::Deserialize;
 
-/// The `VulScanTaskInfo` model of the HSS API.
+/// Vulnerability scan tasks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulScanTaskInfo {
-    /// `id` JSON property.
+    /// Task ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scan_type` JSON property.
+    /// Type of the scan task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<String>,
-    /// `start_time` JSON property.
+    pub scan_type: Option<super::ListVulScanTaskRequestScanType>,
+    /// Start time of the scan task, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
-    /// `end_time` JSON property.
+    /// Time the scan task ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// `scan_vul_types` JSON property.
+    /// Vulnerability types scanned by the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_vul_types: Option<Vec<String>>,
-    /// `status` JSON property.
+    /// Execution status of the scan task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `scanning_host_num` JSON property.
+    pub status: Option<super::VulScanTaskInfoStatus>,
+    /// Number of hosts being scanned in the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanning_host_num: Option<i64>,
-    /// `success_host_num` JSON property.
+    /// Number of hosts the task scanned successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_host_num: Option<i64>,
-    /// `failed_host_num` JSON property.
+    /// Number of hosts whose scan failed in the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_host_num: Option<i64>,
-    /// `estimated_time` JSON property.
+    /// Estimated completion time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time: Option<i64>,
 }
 
 impl VulScanTaskInfo {
-    /// An empty `VulScanTaskInfo`; set its fields with the setters.
+    /// An empty `VulScanTaskInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Task ID.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `scan_type`.
-    pub fn scan_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the scan task.
+    pub fn scan_type(mut self, value: impl Into<super::ListVulScanTaskRequestScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time of the scan task, Unix time in milliseconds.
     pub fn start_time(mut self, value: impl Into<i64>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time the scan task ended.
     pub fn end_time(mut self, value: impl Into<i64>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `scan_vul_types`.
+    /// Vulnerability types scanned by the task.
     ///
     /// Appends one item; call again for more.
     pub fn scan_vul_types(mut self, value: impl Into<String>) -> Self {
@@ -81,31 +81,31 @@ impl VulScanTaskInfo {
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Execution status of the scan task.
+    pub fn status(mut self, value: impl Into<super::VulScanTaskInfoStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `scanning_host_num`.
+    /// Number of hosts being scanned in the task.
     pub fn scanning_host_num(mut self, value: impl Into<i64>) -> Self {
         self.scanning_host_num = Some(value.into());
         self
     }
 
-    /// Sets `success_host_num`.
+    /// Number of hosts the task scanned successfully.
     pub fn success_host_num(mut self, value: impl Into<i64>) -> Self {
         self.success_host_num = Some(value.into());
         self
     }
 
-    /// Sets `failed_host_num`.
+    /// Number of hosts whose scan failed in the task.
     pub fn failed_host_num(mut self, value: impl Into<i64>) -> Self {
         self.failed_host_num = Some(value.into());
         self
     }
 
-    /// Sets `estimated_time`.
+    /// Estimated completion time.
     pub fn estimated_time(mut self, value: impl Into<i64>) -> Self {
         self.estimated_time = Some(value.into());
         self

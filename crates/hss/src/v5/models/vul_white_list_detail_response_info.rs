@@ -2,70 +2,84 @@
 
 use serde::Deserialize;
 
-/// The `VulWhiteListDetailResponseInfo` model of the HSS API.
+/// Vulnerability whitelist entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulWhiteListDetailResponseInfo {
-    /// `id` JSON property.
+    /// Whitelist ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `vul_type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<String>,
-    /// `cves` JSON property.
+    pub vul_type: Option<super::AddVulWhiteListRequestBodyVulType>,
+    /// CVEs of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cves: Option<Vec<super::VulWhiteListDetailResponseInfoCves>>,
-    /// `rule_type` JSON property.
+    /// Type of the whitelist rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<String>,
-    /// `hosts` JSON property.
+    pub rule_type: Option<super::AddVulWhiteListRequestBodyRuleType>,
+    /// Hosts the whitelist rule applies to when its scope is "specified hosts".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<Vec<super::VulWhiteListDetailResponseInfoHosts>>,
-    /// `description` JSON property.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl VulWhiteListDetailResponseInfo {
-    /// An empty `VulWhiteListDetailResponseInfo`; set its fields with the setters.
+    /// An empty `VulWhiteListDetailResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Whitelist ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `vul_type`.
-    pub fn vul_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the vulnerability.
+    pub fn vul_type(mut self, value: impl Into<super::AddVulWhiteListRequestBodyVulType>) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
-    /// Sets `cves`.
+    /// CVEs of the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn cves(mut self, value: impl Into<super::VulWhiteListDetailResponseInfoCves>) -> Self {
@@ -73,13 +87,16 @@ impl VulWhiteListDetailResponseInfo {
         self
     }
 
-    /// Sets `rule_type`.
-    pub fn rule_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the whitelist rule.
+    pub fn rule_type(
+        mut self,
+        value: impl Into<super::AddVulWhiteListRequestBodyRuleType>,
+    ) -> Self {
         self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `hosts`.
+    /// Hosts the whitelist rule applies to when its scope is "specified hosts".
     ///
     /// Appends one item; call again for more.
     pub fn hosts(mut self, value: impl Into<super::VulWhiteListDetailResponseInfoHosts>) -> Self {
@@ -87,7 +104,9 @@ impl VulWhiteListDetailResponseInfo {
         self
     }
 
-    /// Sets `description`.
+    /// Description of the whitelist entry.
+    ///
+    /// Length: 0 to 1000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

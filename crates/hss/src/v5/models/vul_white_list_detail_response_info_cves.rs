@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `VulWhiteListDetailResponseInfoCves` model of the HSS API.
+/// CVEs of the vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulWhiteListDetailResponseInfoCves {
-    /// `cve_id` JSON property.
+    /// CVE ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
-    /// `cvss` JSON property.
+    /// CVSS score.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
 }
 
 impl VulWhiteListDetailResponseInfoCves {
-    /// An empty `VulWhiteListDetailResponseInfoCves`; set its fields with the setters.
+    /// An empty `VulWhiteListDetailResponseInfoCves`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self
     }
 
-    /// Sets `cvss`.
+    /// CVSS score.
+    ///
+    /// Range: 0 to 10.
     pub fn cvss(mut self, value: impl Into<f64>) -> Self {
         self.cvss = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `VulWhiteListDetailResponseInfoHosts` model of the HSS API.
+/// Hosts the whitelist rule applies to when its scope is "specified hosts".
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulWhiteListDetailResponseInfoHosts {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
 }
 
 impl VulWhiteListDetailResponseInfoHosts {
-    /// An empty `VulWhiteListDetailResponseInfoHosts`; set its fields with the setters.
+    /// An empty `VulWhiteListDetailResponseInfoHosts`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self

@@ -2,34 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `VulWhiteListVulOptionsResponseInfoDataList` model of the HSS API.
+/// Vulnerabilities.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulWhiteListVulOptionsResponseInfoDataList {
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
 }
 
 impl VulWhiteListVulOptionsResponseInfoDataList {
-    /// An empty `VulWhiteListVulOptionsResponseInfoDataList`; set its fields with the setters.
+    /// An empty `VulWhiteListVulOptionsResponseInfoDataList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self

@@ -2,172 +2,172 @@
 
 use serde::Deserialize;
 
-/// The `VulhandleHistoryResponseInfoDataList` model of the HSS API.
+/// Vulnerability handling history.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VulhandleHistoryResponseInfoDataList {
-    /// `id` JSON property.
+    /// Unique ID of the history record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `user_name` JSON property.
+    /// User name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `type` JSON property.
+    /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `handle_time` JSON property.
+    /// Handling time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_time: Option<String>,
-    /// `status` JSON property.
+    /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `failed_reason` JSON property.
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// `description` JSON property.
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `vul_id` JSON property.
+    /// ID of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `vul_name` JSON property.
+    /// Name of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_name: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<String>,
-    /// `cve_list` JSON property.
+    /// CVEs of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_list: Option<Vec<super::VulCveInfo>>,
-    /// `app_name` JSON property.
+    /// Software name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `app_path` JSON property.
+    /// Path of the application software.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `app_version` JSON property.
+    /// Software version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_version: Option<String>,
-    /// `handle_type` JSON property.
+    /// Handling type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_type: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
 }
 
 impl VulhandleHistoryResponseInfoDataList {
-    /// An empty `VulhandleHistoryResponseInfoDataList`; set its fields with the setters.
+    /// An empty `VulhandleHistoryResponseInfoDataList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the history record.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// User name.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the vulnerability.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// Public IP address of the server.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `handle_time`.
+    /// Handling time.
     pub fn handle_time(mut self, value: impl Into<String>) -> Self {
         self.handle_time = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Handling status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason for the failure.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Remarks.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `vul_id`.
+    /// ID of the vulnerability.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `vul_name`.
+    /// Name of the vulnerability.
     pub fn vul_name(mut self, value: impl Into<String>) -> Self {
         self.vul_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
+    /// Importance of the asset.
     pub fn asset_value(mut self, value: impl Into<String>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `cve_list`.
+    /// CVEs of the vulnerability.
     ///
     /// Appends one item; call again for more.
     pub fn cve_list(mut self, value: impl Into<super::VulCveInfo>) -> Self {
@@ -177,43 +177,43 @@ impl VulhandleHistoryResponseInfoDataList {
         self
     }
 
-    /// Sets `app_name`.
+    /// Software name.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `app_path`.
+    /// Path of the application software.
     pub fn app_path(mut self, value: impl Into<String>) -> Self {
         self.app_path = Some(value.into());
         self
     }
 
-    /// Sets `app_version`.
+    /// Software version.
     pub fn app_version(mut self, value: impl Into<String>) -> Self {
         self.app_version = Some(value.into());
         self
     }
 
-    /// Sets `handle_type`.
+    /// Handling type.
     pub fn handle_type(mut self, value: impl Into<String>) -> Self {
         self.handle_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self

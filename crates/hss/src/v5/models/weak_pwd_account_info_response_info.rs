@@ -2,61 +2,64 @@
 
 use serde::Deserialize;
 
-/// The `WeakPwdAccountInfoResponseInfo` model of the HSS API.
+/// Accounts with weak passwords.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WeakPwdAccountInfoResponseInfo {
-    /// `user_name` JSON property.
+    /// Name of the account with a weak password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `service_type` JSON property.
+    /// Account type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_type: Option<String>,
-    /// `duration` JSON property.
+    pub service_type: Option<super::WeakPwdAccountInfoResponseInfoServiceType>,
+    /// How long the weak password has been in use, in days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// `desensitized_weak_passwords` JSON property.
+    /// Weak password, masked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desensitized_weak_passwords: Option<String>,
-    /// `suggestion` JSON property.
+    /// Suggested fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }
 
 impl WeakPwdAccountInfoResponseInfo {
-    /// An empty `WeakPwdAccountInfoResponseInfo`; set its fields with the setters.
+    /// An empty `WeakPwdAccountInfoResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_name`.
+    /// Name of the account with a weak password.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `service_type`.
-    pub fn service_type(mut self, value: impl Into<String>) -> Self {
+    /// Account type.
+    pub fn service_type(
+        mut self,
+        value: impl Into<super::WeakPwdAccountInfoResponseInfoServiceType>,
+    ) -> Self {
         self.service_type = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// How long the weak password has been in use, in days.
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `desensitized_weak_passwords`.
+    /// Weak password, masked.
     pub fn desensitized_weak_passwords(mut self, value: impl Into<String>) -> Self {
         self.desensitized_weak_passwords = Some(value.into());
         self
     }
 
-    /// Sets `suggestion`.
+    /// Suggested fix.
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
         self.suggestion = Some(value.into());
         self

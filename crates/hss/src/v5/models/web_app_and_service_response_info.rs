@@ -2,196 +2,276 @@
 
 use serde::Deserialize;
 
-/// The `WebAppAndServiceResponseInfo` model of the HSS API.
+/// Hosts that have the web application, web service, or database, with the asset details.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebAppAndServiceResponseInfo {
-    /// `catalogue` JSON property.
+    /// Fingerprint category of the web application, web service, or database asset.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<String>,
-    /// `name` JSON property.
+    /// Asset fingerprint name.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `version` JSON property.
+    /// Version of the asset fingerprint.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `install_path` JSON property.
+    /// Installation path.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_path: Option<String>,
-    /// `config_path` JSON property.
+    /// Path of the configuration file.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_path: Option<String>,
-    /// `uid` JSON property.
+    /// UID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
-    /// `gid` JSON property.
+    /// Group ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<i64>,
-    /// `mode` JSON property.
+    /// File permissions of the asset fingerprint.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `ctime` JSON property.
+    /// Time the status of the asset fingerprint file last changed.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctime: Option<i64>,
-    /// `mtime` JSON property.
+    /// Time the asset fingerprint file was last modified, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mtime: Option<i64>,
-    /// `atime` JSON property.
+    /// Time the asset fingerprint file was last accessed.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub atime: Option<i64>,
-    /// `pid` JSON property.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `proc_path` JSON property.
+    /// Process path of the asset fingerprint.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proc_path: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `record_time` JSON property.
+    /// Scan time of the asset fingerprint, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_time: Option<i64>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
 }
 
 impl WebAppAndServiceResponseInfo {
-    /// An empty `WebAppAndServiceResponseInfo`; set its fields with the setters.
+    /// An empty `WebAppAndServiceResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `catalogue`.
+    /// Fingerprint category of the web application, web service, or database asset.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn catalogue(mut self, value: impl Into<String>) -> Self {
         self.catalogue = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Asset fingerprint name.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the asset fingerprint.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `install_path`.
+    /// Installation path.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn install_path(mut self, value: impl Into<String>) -> Self {
         self.install_path = Some(value.into());
         self
     }
 
-    /// Sets `config_path`.
+    /// Path of the configuration file.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn config_path(mut self, value: impl Into<String>) -> Self {
         self.config_path = Some(value.into());
         self
     }
 
-    /// Sets `uid`.
+    /// UID of the process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn uid(mut self, value: impl Into<i64>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
-    /// Sets `gid`.
+    /// Group ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn gid(mut self, value: impl Into<i64>) -> Self {
         self.gid = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// File permissions of the asset fingerprint.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `ctime`.
+    /// Time the status of the asset fingerprint file last changed.
+    ///
+    /// Range: 0 to 2.
     pub fn ctime(mut self, value: impl Into<i64>) -> Self {
         self.ctime = Some(value.into());
         self
     }
 
-    /// Sets `mtime`.
+    /// Time the asset fingerprint file was last modified, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn mtime(mut self, value: impl Into<i64>) -> Self {
         self.mtime = Some(value.into());
         self
     }
 
-    /// Sets `atime`.
+    /// Time the asset fingerprint file was last accessed.
+    ///
+    /// Range: 0 to 2.
     pub fn atime(mut self, value: impl Into<i64>) -> Self {
         self.atime = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `proc_path`.
+    /// Process path of the asset fingerprint.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn proc_path(mut self, value: impl Into<String>) -> Self {
         self.proc_path = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `record_time`.
+    /// Scan time of the asset fingerprint, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn record_time(mut self, value: impl Into<i64>) -> Self {
         self.record_time = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self

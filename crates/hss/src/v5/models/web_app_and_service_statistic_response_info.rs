@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `WebAppAndServiceStatisticResponseInfo` model of the HSS API.
+/// Fingerprint statistics of web applications, web services, and databases.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebAppAndServiceStatisticResponseInfo {
-    /// `name` JSON property.
+    /// Name of the web application, web service or database.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `num` JSON property.
+    /// Number of hosts that have the web application, web service or database.
+    ///
+    /// Range: 0 to 300000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl WebAppAndServiceStatisticResponseInfo {
-    /// An empty `WebAppAndServiceStatisticResponseInfo`; set its fields with the setters.
+    /// An empty `WebAppAndServiceStatisticResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the web application, web service or database.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Number of hosts that have the web application, web service or database.
+    ///
+    /// Range: 0 to 300000.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

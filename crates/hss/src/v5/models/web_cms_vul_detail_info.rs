@@ -2,29 +2,41 @@
 
 use serde::Deserialize;
 
-/// The `WebCmsVulDetailInfo` model of the HSS API.
+/// CVEs of the web CMS vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebCmsVulDetailInfo {
-    /// `vul_id` JSON property.
+    /// Patch number of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_id: Option<String>,
-    /// `app` JSON property.
+    /// Software name.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
-    /// `name_zh` JSON property.
+    /// Chinese name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_zh: Option<String>,
-    /// `name_en` JSON property.
+    /// English name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
-    /// `public_time` JSON property.
+    /// Disclosure time of the vulnerability, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_time: Option<i64>,
-    /// `vulLabel_zh` JSON property.
+    /// Chinese name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(
         rename = "vulLabel_zh",
         alias = "vul_label_zh",
@@ -32,7 +44,9 @@ pub struct WebCmsVulDetailInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub vul_label_zh: Option<String>,
-    /// `vulLabel_en` JSON property.
+    /// English name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(
         rename = "vulLabel_en",
         alias = "vul_label_en",
@@ -40,321 +54,446 @@ pub struct WebCmsVulDetailInfo {
         skip_serializing_if = "Option::is_none"
     )]
     pub vul_label_en: Option<String>,
-    /// `repair_necessity` JSON property.
+    /// Necessity of the fix.
+    ///
+    /// Values: `1`: High; `2`: Medium; `3`: Low.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_necessity: Option<i64>,
-    /// `severity_level` JSON property.
+    /// Necessity of the fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<String>,
-    /// `description_zh` JSON property.
+    pub severity_level: Option<super::WebCmsVulDetailInfoSeverityLevel>,
+    /// Description of the CVE vulnerability, in Chinese.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description_zh: Option<String>,
-    /// `description_en` JSON property.
+    /// Description of the CVE vulnerability, in English.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description_en: Option<String>,
-    /// `solution_zh` JSON property.
+    /// Fix suggestion for the CVE vulnerability, in Chinese.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution_zh: Option<String>,
-    /// `solution_en` JSON property.
+    /// Fix suggestion for the CVE vulnerability, in English.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution_en: Option<String>,
-    /// `cve_id` JSON property.
+    /// CVE ID.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
-    /// `cve_score` JSON property.
+    /// CVE score.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_score: Option<f64>,
-    /// `cnvd_id` JSON property.
+    /// CNVD ID.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnvd_id: Option<String>,
-    /// `cnnvd_id` JSON property.
+    /// CNNVD ID.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnnvd_id: Option<String>,
-    /// `bugtraq_id` JSON property.
+    /// Bugtraq ID.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bugtraq_id: Option<String>,
-    /// `suffix_path` JSON property.
+    /// Suffix path of the vulnerable web content.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suffix_path: Option<String>,
-    /// `md5` JSON property.
+    /// MD5 hash.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub md5: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `update_time` JSON property.
+    /// Last update time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
-    /// `tags_zh` JSON property.
+    /// Chinese name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags_zh: Option<String>,
-    /// `tags_en` JSON property.
+    /// English name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags_en: Option<String>,
-    /// `patch_url` JSON property.
+    /// URL of the patch.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub patch_url: Option<String>,
-    /// `hosts_num` JSON property.
+    /// Numbers of hosts affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_num: Option<super::VulnerabilityHostNumberInfo>,
-    /// `cve_level` JSON property.
+    /// Severity of the CVE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cve_level: Option<String>,
-    /// `cvss` JSON property.
+    pub cve_level: Option<super::CveLevel>,
+    /// CVSS score.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
-    /// `cvss_version` JSON property.
+    /// CVSS version used for the score.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_version: Option<String>,
-    /// `description` JSON property.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `cve_name` JSON property.
+    /// Name of the CVE vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_name: Option<String>,
-    /// `cvss_vector` JSON property.
+    /// CVSS attack vector.
+    ///
+    /// Length: 0 to 255 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_vector: Option<String>,
-    /// `cve_solution` JSON property.
+    /// Suggested fix for the CVE.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_solution: Option<String>,
-    /// `cve_affect` JSON property.
+    /// Impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_affect: Option<String>,
-    /// `cve_affect_description` JSON property.
+    /// Description of the impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_affect_description: Option<String>,
-    /// `cve_type` JSON property.
+    /// Type of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_type: Option<String>,
-    /// `cve_type_description` JSON property.
+    /// Description of the CVE vulnerability type.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_type_description: Option<String>,
 }
 
 impl WebCmsVulDetailInfo {
-    /// An empty `WebCmsVulDetailInfo`; set its fields with the setters.
+    /// An empty `WebCmsVulDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vul_id`.
+    /// Patch number of the vulnerability.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
         self
     }
 
-    /// Sets `app`.
+    /// Software name.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn app(mut self, value: impl Into<String>) -> Self {
         self.app = Some(value.into());
         self
     }
 
-    /// Sets `name_zh`.
+    /// Chinese name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn name_zh(mut self, value: impl Into<String>) -> Self {
         self.name_zh = Some(value.into());
         self
     }
 
-    /// Sets `name_en`.
+    /// English name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn name_en(mut self, value: impl Into<String>) -> Self {
         self.name_en = Some(value.into());
         self
     }
 
-    /// Sets `public_time`.
+    /// Disclosure time of the vulnerability, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn public_time(mut self, value: impl Into<i64>) -> Self {
         self.public_time = Some(value.into());
         self
     }
 
-    /// Sets `vulLabel_zh`.
+    /// Chinese name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn vul_label_zh(mut self, value: impl Into<String>) -> Self {
         self.vul_label_zh = Some(value.into());
         self
     }
 
-    /// Sets `vulLabel_en`.
+    /// English name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn vul_label_en(mut self, value: impl Into<String>) -> Self {
         self.vul_label_en = Some(value.into());
         self
     }
 
-    /// Sets `repair_necessity`.
+    /// Necessity of the fix.
+    ///
+    /// Values: `1`: High; `2`: Medium; `3`: Low.
     pub fn repair_necessity(mut self, value: impl Into<i64>) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }
 
-    /// Sets `severity_level`.
-    pub fn severity_level(mut self, value: impl Into<String>) -> Self {
+    /// Necessity of the fix.
+    pub fn severity_level(
+        mut self,
+        value: impl Into<super::WebCmsVulDetailInfoSeverityLevel>,
+    ) -> Self {
         self.severity_level = Some(value.into());
         self
     }
 
-    /// Sets `description_zh`.
+    /// Description of the CVE vulnerability, in Chinese.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn description_zh(mut self, value: impl Into<String>) -> Self {
         self.description_zh = Some(value.into());
         self
     }
 
-    /// Sets `description_en`.
+    /// Description of the CVE vulnerability, in English.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn description_en(mut self, value: impl Into<String>) -> Self {
         self.description_en = Some(value.into());
         self
     }
 
-    /// Sets `solution_zh`.
+    /// Fix suggestion for the CVE vulnerability, in Chinese.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn solution_zh(mut self, value: impl Into<String>) -> Self {
         self.solution_zh = Some(value.into());
         self
     }
 
-    /// Sets `solution_en`.
+    /// Fix suggestion for the CVE vulnerability, in English.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn solution_en(mut self, value: impl Into<String>) -> Self {
         self.solution_en = Some(value.into());
         self
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self
     }
 
-    /// Sets `cve_score`.
+    /// CVE score.
+    ///
+    /// Range: 0 to 10.
     pub fn cve_score(mut self, value: impl Into<f64>) -> Self {
         self.cve_score = Some(value.into());
         self
     }
 
-    /// Sets `cnvd_id`.
+    /// CNVD ID.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cnvd_id(mut self, value: impl Into<String>) -> Self {
         self.cnvd_id = Some(value.into());
         self
     }
 
-    /// Sets `cnnvd_id`.
+    /// CNNVD ID.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cnnvd_id(mut self, value: impl Into<String>) -> Self {
         self.cnnvd_id = Some(value.into());
         self
     }
 
-    /// Sets `bugtraq_id`.
+    /// Bugtraq ID.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn bugtraq_id(mut self, value: impl Into<String>) -> Self {
         self.bugtraq_id = Some(value.into());
         self
     }
 
-    /// Sets `suffix_path`.
+    /// Suffix path of the vulnerable web content.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn suffix_path(mut self, value: impl Into<String>) -> Self {
         self.suffix_path = Some(value.into());
         self
     }
 
-    /// Sets `md5`.
+    /// MD5 hash.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn md5(mut self, value: impl Into<String>) -> Self {
         self.md5 = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Last update time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn update_time(mut self, value: impl Into<i64>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `tags_zh`.
+    /// Chinese name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn tags_zh(mut self, value: impl Into<String>) -> Self {
         self.tags_zh = Some(value.into());
         self
     }
 
-    /// Sets `tags_en`.
+    /// English name of the vulnerability tag.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn tags_en(mut self, value: impl Into<String>) -> Self {
         self.tags_en = Some(value.into());
         self
     }
 
-    /// Sets `patch_url`.
+    /// URL of the patch.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn patch_url(mut self, value: impl Into<String>) -> Self {
         self.patch_url = Some(value.into());
         self
     }
 
-    /// Sets `hosts_num`.
+    /// Numbers of hosts affected by the vulnerability.
     pub fn hosts_num(mut self, value: impl Into<super::VulnerabilityHostNumberInfo>) -> Self {
         self.hosts_num = Some(value.into());
         self
     }
 
-    /// Sets `cve_level`.
-    pub fn cve_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the CVE.
+    pub fn cve_level(mut self, value: impl Into<super::CveLevel>) -> Self {
         self.cve_level = Some(value.into());
         self
     }
 
-    /// Sets `cvss`.
+    /// CVSS score.
+    ///
+    /// Range: 0 to 10.
     pub fn cvss(mut self, value: impl Into<f64>) -> Self {
         self.cvss = Some(value.into());
         self
     }
 
-    /// Sets `cvss_version`.
+    /// CVSS version used for the score.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cvss_version(mut self, value: impl Into<String>) -> Self {
         self.cvss_version = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the vulnerability.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `cve_name`.
+    /// Name of the CVE vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn cve_name(mut self, value: impl Into<String>) -> Self {
         self.cve_name = Some(value.into());
         self
     }
 
-    /// Sets `cvss_vector`.
+    /// CVSS attack vector.
+    ///
+    /// Length: 0 to 255 characters.
     pub fn cvss_vector(mut self, value: impl Into<String>) -> Self {
         self.cvss_vector = Some(value.into());
         self
     }
 
-    /// Sets `cve_solution`.
+    /// Suggested fix for the CVE.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn cve_solution(mut self, value: impl Into<String>) -> Self {
         self.cve_solution = Some(value.into());
         self
     }
 
-    /// Sets `cve_affect`.
+    /// Impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cve_affect(mut self, value: impl Into<String>) -> Self {
         self.cve_affect = Some(value.into());
         self
     }
 
-    /// Sets `cve_affect_description`.
+    /// Description of the impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn cve_affect_description(mut self, value: impl Into<String>) -> Self {
         self.cve_affect_description = Some(value.into());
         self
     }
 
-    /// Sets `cve_type`.
+    /// Type of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cve_type(mut self, value: impl Into<String>) -> Self {
         self.cve_type = Some(value.into());
         self
     }
 
-    /// Sets `cve_type_description`.
+    /// Description of the CVE vulnerability type.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn cve_type_description(mut self, value: impl Into<String>) -> Self {
         self.cve_type_description = Some(value.into());
         self

@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `WebFrameworkStatisticsResponseInfo` model of the HSS API.
+/// Web framework statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebFrameworkStatisticsResponseInfo {
-    /// `file_name` JSON property.
+    /// File name of the web framework.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `num` JSON property.
+    /// Total number of web framework statistics.
+    ///
+    /// Range: 0 to 300000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl WebFrameworkStatisticsResponseInfo {
-    /// An empty `WebFrameworkStatisticsResponseInfo`; set its fields with the setters.
+    /// An empty `WebFrameworkStatisticsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_name`.
+    /// File name of the web framework.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Total number of web framework statistics.
+    ///
+    /// Range: 0 to 300000.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

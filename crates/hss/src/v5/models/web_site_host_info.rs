@@ -2,223 +2,223 @@
 
 use serde::Deserialize;
 
-/// The `WebSiteHostInfo` model of the HSS API.
+/// Servers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebSiteHostInfo {
-    /// `agent_id` JSON property.
+    /// Agent ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_ip` JSON property.
+    /// IP address of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
-    /// `domain` JSON property.
+    /// Domain name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// `app_name` JSON property.
+    /// Application name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `path` JSON property.
+    /// Path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `port` JSON property.
+    /// Port number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `bind_addr` JSON property.
+    /// Address the website is bound to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_addr: Option<String>,
-    /// `url_path` JSON property.
+    /// URL path of the website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_path: Option<String>,
-    /// `uid` JSON property.
+    /// User ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
-    /// `gid` JSON property.
+    /// Group ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<i64>,
-    /// `mode` JSON property.
+    /// File permissions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `pid` JSON property.
+    /// Process ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `proc_path` JSON property.
+    /// Process path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proc_path: Option<String>,
-    /// `is_https` JSON property.
+    /// Whether the website uses HTTPS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_https: Option<bool>,
-    /// `cert_issuer` JSON property.
+    /// Issuer of the website's SSL certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_issuer: Option<String>,
-    /// `cert_user` JSON property.
+    /// Subject of the website's SSL certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_user: Option<String>,
-    /// `cert_issue_time` JSON property.
+    /// Issue time of the website's SSL certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_issue_time: Option<String>,
-    /// `cert_expired_time` JSON property.
+    /// Expiration time of the website's SSL certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_expired_time: Option<String>,
-    /// `record_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_time: Option<i64>,
-    /// `container_id` JSON property.
+    /// Container ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
 
 impl WebSiteHostInfo {
-    /// An empty `WebSiteHostInfo`; set its fields with the setters.
+    /// An empty `WebSiteHostInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_ip`.
+    /// IP address of the host.
     pub fn host_ip(mut self, value: impl Into<String>) -> Self {
         self.host_ip = Some(value.into());
         self
     }
 
-    /// Sets `domain`.
+    /// Domain name.
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Application name.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `port`.
+    /// Port number.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `bind_addr`.
+    /// Address the website is bound to.
     pub fn bind_addr(mut self, value: impl Into<String>) -> Self {
         self.bind_addr = Some(value.into());
         self
     }
 
-    /// Sets `url_path`.
+    /// URL path of the website.
     pub fn url_path(mut self, value: impl Into<String>) -> Self {
         self.url_path = Some(value.into());
         self
     }
 
-    /// Sets `uid`.
+    /// User ID.
     pub fn uid(mut self, value: impl Into<i64>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
-    /// Sets `gid`.
+    /// Group ID.
     pub fn gid(mut self, value: impl Into<i64>) -> Self {
         self.gid = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// File permissions.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `proc_path`.
+    /// Process path.
     pub fn proc_path(mut self, value: impl Into<String>) -> Self {
         self.proc_path = Some(value.into());
         self
     }
 
-    /// Sets `is_https`.
+    /// Whether the website uses HTTPS.
     pub fn is_https(mut self, value: impl Into<bool>) -> Self {
         self.is_https = Some(value.into());
         self
     }
 
-    /// Sets `cert_issuer`.
+    /// Issuer of the website's SSL certificate.
     pub fn cert_issuer(mut self, value: impl Into<String>) -> Self {
         self.cert_issuer = Some(value.into());
         self
     }
 
-    /// Sets `cert_user`.
+    /// Subject of the website's SSL certificate.
     pub fn cert_user(mut self, value: impl Into<String>) -> Self {
         self.cert_user = Some(value.into());
         self
     }
 
-    /// Sets `cert_issue_time`.
+    /// Issue time of the website's SSL certificate.
     pub fn cert_issue_time(mut self, value: impl Into<String>) -> Self {
         self.cert_issue_time = Some(value.into());
         self
     }
 
-    /// Sets `cert_expired_time`.
+    /// Expiration time of the website's SSL certificate.
     pub fn cert_expired_time(mut self, value: impl Into<String>) -> Self {
         self.cert_expired_time = Some(value.into());
         self
     }
 
-    /// Sets `record_time`.
+    /// Scan time, Unix time in milliseconds.
     pub fn record_time(mut self, value: impl Into<i64>) -> Self {
         self.record_time = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self

@@ -2,187 +2,263 @@
 
 use serde::Deserialize;
 
-/// The `WebSiteInfo` model of the HSS API.
+/// Websites.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebSiteInfo {
-    /// `domain` JSON property.
+    /// Domain name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// `app_name` JSON property.
+    /// Software name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    /// `path` JSON property.
+    /// Path of the web directory.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `port` JSON property.
+    /// External port of the website.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub port: Option<i64>,
-    /// `bind_addr` JSON property.
+    /// IP address the website is bound to.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_addr: Option<String>,
-    /// `url_path` JSON property.
+    /// URL path of the website.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url_path: Option<String>,
-    /// `uid` JSON property.
+    /// UID of the website process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<i64>,
-    /// `gid` JSON property.
+    /// Group ID of the website process.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gid: Option<i64>,
-    /// `mode` JSON property.
+    /// File permissions of the website.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `pid` JSON property.
+    /// Process ID of the website.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pid: Option<i64>,
-    /// `proc_path` JSON property.
+    /// Process path of the website.
+    ///
+    /// Length: 1 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proc_path: Option<String>,
-    /// `is_https` JSON property.
+    /// Whether the website uses HTTPS.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_https: Option<bool>,
-    /// `cert_issuer` JSON property.
+    /// Issuer of the website's SSL certificate.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_issuer: Option<String>,
-    /// `cert_user` JSON property.
+    /// Subject of the website's SSL certificate.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_user: Option<String>,
-    /// `cert_issue_time` JSON property.
+    /// Issue time of the website's SSL certificate.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_issue_time: Option<String>,
-    /// `cert_expired_time` JSON property.
+    /// Expiration time of the website's SSL certificate.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_expired_time: Option<String>,
-    /// `record_time` JSON property.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_time: Option<i64>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
 }
 
 impl WebSiteInfo {
-    /// An empty `WebSiteInfo`; set its fields with the setters.
+    /// An empty `WebSiteInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `domain`.
+    /// Domain name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `app_name`.
+    /// Software name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn app_name(mut self, value: impl Into<String>) -> Self {
         self.app_name = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Path of the web directory.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `port`.
+    /// External port of the website.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn port(mut self, value: impl Into<i64>) -> Self {
         self.port = Some(value.into());
         self
     }
 
-    /// Sets `bind_addr`.
+    /// IP address the website is bound to.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn bind_addr(mut self, value: impl Into<String>) -> Self {
         self.bind_addr = Some(value.into());
         self
     }
 
-    /// Sets `url_path`.
+    /// URL path of the website.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn url_path(mut self, value: impl Into<String>) -> Self {
         self.url_path = Some(value.into());
         self
     }
 
-    /// Sets `uid`.
+    /// UID of the website process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn uid(mut self, value: impl Into<i64>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
-    /// Sets `gid`.
+    /// Group ID of the website process.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn gid(mut self, value: impl Into<i64>) -> Self {
         self.gid = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// File permissions of the website.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `pid`.
+    /// Process ID of the website.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn pid(mut self, value: impl Into<i64>) -> Self {
         self.pid = Some(value.into());
         self
     }
 
-    /// Sets `proc_path`.
+    /// Process path of the website.
+    ///
+    /// Length: 1 to 1024 characters.
     pub fn proc_path(mut self, value: impl Into<String>) -> Self {
         self.proc_path = Some(value.into());
         self
     }
 
-    /// Sets `is_https`.
+    /// Whether the website uses HTTPS.
+    ///
+    /// Values: `false`: No; `true`: Yes.
     pub fn is_https(mut self, value: impl Into<bool>) -> Self {
         self.is_https = Some(value.into());
         self
     }
 
-    /// Sets `cert_issuer`.
+    /// Issuer of the website's SSL certificate.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cert_issuer(mut self, value: impl Into<String>) -> Self {
         self.cert_issuer = Some(value.into());
         self
     }
 
-    /// Sets `cert_user`.
+    /// Subject of the website's SSL certificate.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cert_user(mut self, value: impl Into<String>) -> Self {
         self.cert_user = Some(value.into());
         self
     }
 
-    /// Sets `cert_issue_time`.
+    /// Issue time of the website's SSL certificate.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cert_issue_time(mut self, value: impl Into<String>) -> Self {
         self.cert_issue_time = Some(value.into());
         self
     }
 
-    /// Sets `cert_expired_time`.
+    /// Expiration time of the website's SSL certificate.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cert_expired_time(mut self, value: impl Into<String>) -> Self {
         self.cert_expired_time = Some(value.into());
         self
     }
 
-    /// Sets `record_time`.
+    /// Scan time, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 2.
     pub fn record_time(mut self, value: impl Into<i64>) -> Self {
         self.record_time = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self

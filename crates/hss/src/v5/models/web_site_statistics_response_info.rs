@@ -2,34 +2,42 @@
 
 use serde::Deserialize;
 
-/// The `WebSiteStatisticsResponseInfo` model of the HSS API.
+/// Website statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebSiteStatisticsResponseInfo {
-    /// `domain` JSON property.
+    /// Domain name of the website.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// `num` JSON property.
+    /// Total number of website statistics.
+    ///
+    /// Range: 0 to 300000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
 }
 
 impl WebSiteStatisticsResponseInfo {
-    /// An empty `WebSiteStatisticsResponseInfo`; set its fields with the setters.
+    /// An empty `WebSiteStatisticsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `domain`.
+    /// Domain name of the website.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn domain(mut self, value: impl Into<String>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `num`.
+    /// Total number of website statistics.
+    ///
+    /// Range: 0 to 300000.
     pub fn num(mut self, value: impl Into<i64>) -> Self {
         self.num = Some(value.into());
         self

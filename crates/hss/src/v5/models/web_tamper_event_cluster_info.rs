@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperEventClusterInfo` model of the HSS API.
+/// Information about the protected cluster.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperEventClusterInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_type: Option<String>,
 }
 
 impl WebTamperEventClusterInfo {
-    /// An empty `WebTamperEventClusterInfo`; set its fields with the setters.
+    /// An empty `WebTamperEventClusterInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
+    /// Cluster type.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
         self.cluster_type = Some(value.into());
         self

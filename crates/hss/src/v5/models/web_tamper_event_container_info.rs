@@ -2,97 +2,133 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperEventContainerInfo` model of the HSS API.
+/// Information about the container involved in the event.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperEventContainerInfo {
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `container_id` JSON property.
+    /// Container ID.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `pod_name` JSON property.
+    /// Pod name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `pod_ip` JSON property.
+    /// Pod IP address.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
 }
 
 impl WebTamperEventContainerInfo {
-    /// An empty `WebTamperEventContainerInfo`; set its fields with the setters.
+    /// An empty `WebTamperEventContainerInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_ip`.
+    /// Pod IP address.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn pod_ip(mut self, value: impl Into<String>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self

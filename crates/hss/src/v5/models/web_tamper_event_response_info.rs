@@ -2,106 +2,138 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperEventResponseInfo` model of the HSS API.
+/// Web tamper protection events.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperEventResponseInfo {
-    /// `file_path` JSON property.
+    /// Path of the protected file.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_path: Option<String>,
-    /// `event_description` JSON property.
+    /// Description of the event.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_description: Option<String>,
-    /// `process_path` JSON property.
+    /// Process path.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_path: Option<String>,
-    /// `process_cmd` JSON property.
+    /// Process command line.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_cmd: Option<String>,
-    /// `process_pid` JSON property.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_pid: Option<i64>,
-    /// `process_env` JSON property.
+    /// Process environment: a process in a container or on the host.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_env: Option<String>,
-    /// `web_app_name` JSON property.
+    /// Name of the website application.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_app_name: Option<String>,
-    /// `event_time` JSON property.
+    /// Detection time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<i64>,
-    /// `host_info` JSON property.
+    /// Host information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_info: Option<super::WebTamperEventHostInfo>,
-    /// `container_info` JSON property.
+    /// Information about the container involved in the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_info: Option<super::WebTamperEventContainerInfo>,
 }
 
 impl WebTamperEventResponseInfo {
-    /// An empty `WebTamperEventResponseInfo`; set its fields with the setters.
+    /// An empty `WebTamperEventResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_path`.
+    /// Path of the protected file.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn file_path(mut self, value: impl Into<String>) -> Self {
         self.file_path = Some(value.into());
         self
     }
 
-    /// Sets `event_description`.
+    /// Description of the event.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn event_description(mut self, value: impl Into<String>) -> Self {
         self.event_description = Some(value.into());
         self
     }
 
-    /// Sets `process_path`.
+    /// Process path.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn process_path(mut self, value: impl Into<String>) -> Self {
         self.process_path = Some(value.into());
         self
     }
 
-    /// Sets `process_cmd`.
+    /// Process command line.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn process_cmd(mut self, value: impl Into<String>) -> Self {
         self.process_cmd = Some(value.into());
         self
     }
 
-    /// Sets `process_pid`.
+    /// Process ID.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn process_pid(mut self, value: impl Into<i64>) -> Self {
         self.process_pid = Some(value.into());
         self
     }
 
-    /// Sets `process_env`.
+    /// Process environment: a process in a container or on the host.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn process_env(mut self, value: impl Into<String>) -> Self {
         self.process_env = Some(value.into());
         self
     }
 
-    /// Sets `web_app_name`.
+    /// Name of the website application.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn web_app_name(mut self, value: impl Into<String>) -> Self {
         self.web_app_name = Some(value.into());
         self
     }
 
-    /// Sets `event_time`.
+    /// Detection time, as Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn event_time(mut self, value: impl Into<i64>) -> Self {
         self.event_time = Some(value.into());
         self
     }
 
-    /// Sets `host_info`.
+    /// Host information.
     pub fn host_info(mut self, value: impl Into<super::WebTamperEventHostInfo>) -> Self {
         self.host_info = Some(value.into());
         self
     }
 
-    /// Sets `container_info`.
+    /// Information about the container involved in the event.
     pub fn container_info(mut self, value: impl Into<super::WebTamperEventContainerInfo>) -> Self {
         self.container_info = Some(value.into());
         self

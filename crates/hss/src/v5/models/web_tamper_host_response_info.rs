@@ -2,88 +2,108 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperHostResponseInfo` model of the HSS API.
+/// Servers for which web tamper protection can be enabled.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperHostResponseInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `agent_id` JSON property.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_id: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `asset_value` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `web_app_list` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Web applications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_app_list: Option<Vec<String>>,
 }
 
 impl WebTamperHostResponseInfo {
-    /// An empty `WebTamperHostResponseInfo`; set its fields with the setters.
+    /// An empty `WebTamperHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `agent_id`.
+    /// Agent ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `web_app_list`.
+    /// Web applications.
     ///
     /// Appends one item; call again for more.
     pub fn web_app_list(mut self, value: impl Into<String>) -> Self {

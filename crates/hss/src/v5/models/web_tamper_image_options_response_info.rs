@@ -2,61 +2,77 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperImageOptionsResponseInfo` model of the HSS API.
+/// Returned records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperImageOptionsResponseInfo {
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_full_name` JSON property.
+    /// Full name of the image.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_full_name: Option<String>,
-    /// `image_id` JSON property.
+    /// Image ID.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `image_version_list` JSON property.
+    /// Image versions, at most 100 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version_list: Option<Vec<String>>,
-    /// `image_namespace` JSON property.
+    /// Organization of the repository image.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_namespace: Option<String>,
-    /// `registry_name` JSON property.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registry_name: Option<String>,
-    /// `registry_type` JSON property.
+    /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<String>,
+    pub registry_type: Option<super::AssociateRegistriesResponseInfoRegistryType>,
 }
 
 impl WebTamperImageOptionsResponseInfo {
-    /// An empty `WebTamperImageOptionsResponseInfo`; set its fields with the setters.
+    /// An empty `WebTamperImageOptionsResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_full_name`.
+    /// Full name of the image.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn image_full_name(mut self, value: impl Into<String>) -> Self {
         self.image_full_name = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// Image ID.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `image_version_list`.
+    /// Image versions, at most 100 items.
     ///
     /// Appends one item; call again for more.
     pub fn image_version_list(mut self, value: impl Into<String>) -> Self {
@@ -66,20 +82,27 @@ impl WebTamperImageOptionsResponseInfo {
         self
     }
 
-    /// Sets `image_namespace`.
+    /// Organization of the repository image.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn image_namespace(mut self, value: impl Into<String>) -> Self {
         self.image_namespace = Some(value.into());
         self
     }
 
-    /// Sets `registry_name`.
+    /// Image repository name.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn registry_name(mut self, value: impl Into<String>) -> Self {
         self.registry_name = Some(value.into());
         self
     }
 
-    /// Sets `registry_type`.
-    pub fn registry_type(mut self, value: impl Into<String>) -> Self {
+    /// Image repository type.
+    pub fn registry_type(
+        mut self,
+        value: impl Into<super::AssociateRegistriesResponseInfoRegistryType>,
+    ) -> Self {
         self.registry_type = Some(value.into());
         self
     }

@@ -2,28 +2,30 @@
 
 use serde::Serialize;
 
-/// The `WebTamperPrivilegedProcessRequestInfo` model of the HSS API.
+/// Privileged process settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebTamperPrivilegedProcessRequestInfo {
-    /// `privileged_process_path_list` JSON property.
+    /// File paths of privileged processes, at most 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_process_path_list: Option<Vec<String>>,
-    /// `privileged_child_status` JSON property.
+    /// Whether child processes of privileged processes are trusted.
+    ///
+    /// Values: `False`: Not trusted; `True`: Trusted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privileged_child_status: Option<bool>,
 }
 
 impl WebTamperPrivilegedProcessRequestInfo {
-    /// An empty `WebTamperPrivilegedProcessRequestInfo`; set its fields with the setters.
+    /// An empty `WebTamperPrivilegedProcessRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `privileged_process_path_list`.
+    /// File paths of privileged processes, at most 10.
     ///
     /// Appends one item; call again for more.
     pub fn privileged_process_path_list(mut self, value: impl Into<String>) -> Self {
@@ -33,7 +35,9 @@ impl WebTamperPrivilegedProcessRequestInfo {
         self
     }
 
-    /// Sets `privileged_child_status`.
+    /// Whether child processes of privileged processes are trusted.
+    ///
+    /// Values: `False`: Not trusted; `True`: Trusted.
     pub fn privileged_child_status(mut self, value: impl Into<bool>) -> Self {
         self.privileged_child_status = Some(value.into());
         self

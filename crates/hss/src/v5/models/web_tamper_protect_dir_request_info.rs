@@ -2,55 +2,80 @@
 
 use serde::Serialize;
 
-/// The `WebTamperProtectDirRequestInfo` model of the HSS API.
+/// Protected directory settings.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectDirRequestInfo {
-    /// `protect_dir_list` JSON property. Required.
-    pub protect_dir_list: Vec<super::WebTamperProtectHostDirRequestInfo>,
-    /// `exclude_file_type` JSON property.
+    /// Protected directories, 1 to 50 items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_dir_list: Option<Vec<super::WebTamperProtectHostDirRequestInfo>>,
+    /// File types to exclude, separated by semicolons. Letters and digits only; at most 10 types.
+    ///
+    /// Length: at most 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_type: Option<String>,
-    /// `protect_mode` JSON property.
+    /// Protection mode. Windows servers support only blocking mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<String>,
+    pub protect_mode: Option<super::WebTamperProtectDirRequestInfoProtectMode>,
 }
 
 impl WebTamperProtectDirRequestInfo {
-    /// A `WebTamperProtectDirRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(
-        protect_dir_list: impl Into<Vec<super::WebTamperProtectHostDirRequestInfo>>,
-    ) -> Self {
-        Self {
-            protect_dir_list: protect_dir_list.into(),
-            exclude_file_type: None,
-            protect_mode: None,
-        }
+    /// An empty `WebTamperProtectDirRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `protect_dir_list`.
+    /// Protected directories, 1 to 50 items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn protect_dir_list(
         mut self,
         value: impl Into<super::WebTamperProtectHostDirRequestInfo>,
     ) -> Self {
-        self.protect_dir_list.push(value.into());
+        self.protect_dir_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `exclude_file_type`.
+    /// File types to exclude, separated by semicolons. Letters and digits only; at most 10 types.
+    ///
+    /// Length: at most 10 characters.
     pub fn exclude_file_type(mut self, value: impl Into<String>) -> Self {
         self.exclude_file_type = Some(value.into());
         self
     }
 
-    /// Sets `protect_mode`.
-    pub fn protect_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection mode. Windows servers support only blocking mode.
+    pub fn protect_mode(
+        mut self,
+        value: impl Into<super::WebTamperProtectDirRequestInfoProtectMode>,
+    ) -> Self {
         self.protect_mode = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.protect_dir_list.is_none() {
+            return Some("protect_dir_list".to_owned());
+        }
+        if let Some(path) = self.protect_dir_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("protect_dir_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

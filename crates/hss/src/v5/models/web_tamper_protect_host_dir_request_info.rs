@@ -2,58 +2,84 @@
 
 use serde::Serialize;
 
-/// The `WebTamperProtectHostDirRequestInfo` model of the HSS API.
+/// Protected directories, 1 to 50 items.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectHostDirRequestInfo {
-    /// `protect_dir` JSON property. Required.
-    pub protect_dir: String,
-    /// `exclude_child_dir` JSON property.
+    /// Protected directory. On Linux it must start with `/`, must not end with `/`, and may contain
+    /// only letters, digits, underscores, hyphens and periods. On Windows it cannot contain
+    /// `;/*?"<>|`, start with a space or end with `\`. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protect_dir: Option<String>,
+    /// Subdirectories to exclude, separated by semicolons. Each must be a valid path relative to
+    /// the protected directory; at most 10 subdirectories. On Linux they cannot start or end with
+    /// `/`; on Windows they cannot start or end with `\`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_child_dir: Option<String>,
-    /// `exclude_file_path` JSON property.
+    /// File paths to exclude, separated by semicolons; at most 50. Each must be a valid path
+    /// relative to the protected directory and cannot start or end with `/`. Supported only on
+    /// Linux servers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_path: Option<String>,
-    /// `local_backup_dir` JSON property.
+    /// Local backup path. Required for Linux servers and not allowed for Windows servers. Cannot
+    /// contain `;`, start with a space or end with `/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_backup_dir: Option<String>,
 }
 
 impl WebTamperProtectHostDirRequestInfo {
-    /// A `WebTamperProtectHostDirRequestInfo` with its required fields; set the others with the setters.
-    pub fn new(protect_dir: impl Into<String>) -> Self {
-        Self {
-            protect_dir: protect_dir.into(),
-            exclude_child_dir: None,
-            exclude_file_path: None,
-            local_backup_dir: None,
-        }
+    /// An empty `WebTamperProtectHostDirRequestInfo`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `protect_dir`.
+    /// Protected directory. On Linux it must start with `/`, must not end with `/`, and may contain
+    /// only letters, digits, underscores, hyphens and periods. On Windows it cannot contain
+    /// `;/*?"<>|`, start with a space or end with `\`. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn protect_dir(mut self, value: impl Into<String>) -> Self {
-        self.protect_dir = value.into();
+        self.protect_dir = Some(value.into());
         self
     }
 
-    /// Sets `exclude_child_dir`.
+    /// Subdirectories to exclude, separated by semicolons. Each must be a valid path relative to
+    /// the protected directory; at most 10 subdirectories. On Linux they cannot start or end with
+    /// `/`; on Windows they cannot start or end with `\`.
     pub fn exclude_child_dir(mut self, value: impl Into<String>) -> Self {
         self.exclude_child_dir = Some(value.into());
         self
     }
 
-    /// Sets `exclude_file_path`.
+    /// File paths to exclude, separated by semicolons; at most 50. Each must be a valid path
+    /// relative to the protected directory and cannot start or end with `/`. Supported only on
+    /// Linux servers.
     pub fn exclude_file_path(mut self, value: impl Into<String>) -> Self {
         self.exclude_file_path = Some(value.into());
         self
     }
 
-    /// Sets `local_backup_dir`.
+    /// Local backup path. Required for Linux servers and not allowed for Windows servers. Cannot
+    /// contain `;`, start with a space or end with `/`.
     pub fn local_backup_dir(mut self, value: impl Into<String>) -> Self {
         self.local_backup_dir = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.protect_dir.is_none() {
+            return Some("protect_dir".to_owned());
+        }
+        None
     }
 }

@@ -2,78 +2,99 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperProtectionConfigResponseInfoContainerWtpInfo` model of the HSS API.
+/// Container web tamper protection settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectionConfigResponseInfoContainerWtpInfo {
-    /// `web_app_name` JSON property.
+    /// Name of the website application.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub web_app_name: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 1 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `image_type` JSON property.
+    /// Image type.
+    ///
+    /// Values: `custom`: Custom image; `local`: Local image; `registry`: Repository image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_type: Option<String>,
-    /// `protect_type` JSON property.
+    /// Protection type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_type: Option<String>,
-    /// `cluster_info` JSON property.
+    pub protect_type:
+        Option<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
+    /// Information about the protected cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_info:
         Option<super::WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo>,
-    /// `cluster_label_list` JSON property.
+    /// Cluster labels. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_label_list:
         Option<Vec<super::WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterLabelList>>,
-    /// `host_info` JSON property.
+    /// Host information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_info: Option<super::WebTamperProtectionConfigResponseInfoContainerWtpInfoHostInfo>,
 }
 
 impl WebTamperProtectionConfigResponseInfoContainerWtpInfo {
-    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfo`; set its fields with the setters.
+    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfo`: set its fields by name
+    /// with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `web_app_name`.
+    /// Name of the website application.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn web_app_name(mut self, value: impl Into<String>) -> Self {
         self.web_app_name = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 512 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `image_type`.
+    /// Image type.
+    ///
+    /// Values: `custom`: Custom image; `local`: Local image; `registry`: Repository image.
     pub fn image_type(mut self, value: impl Into<String>) -> Self {
         self.image_type = Some(value.into());
         self
     }
 
-    /// Sets `protect_type`.
-    pub fn protect_type(mut self, value: impl Into<String>) -> Self {
+    /// Protection type.
+    pub fn protect_type(
+        mut self,
+        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
+    ) -> Self {
         self.protect_type = Some(value.into());
         self
     }
 
-    /// Sets `cluster_info`.
+    /// Information about the protected cluster.
     pub fn cluster_info(
         mut self,
         value: impl Into<super::WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo>,
@@ -82,7 +103,7 @@ impl WebTamperProtectionConfigResponseInfoContainerWtpInfo {
         self
     }
 
-    /// Sets `cluster_label_list`.
+    /// Cluster labels. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn cluster_label_list(
@@ -95,7 +116,7 @@ impl WebTamperProtectionConfigResponseInfoContainerWtpInfo {
         self
     }
 
-    /// Sets `host_info`.
+    /// Host information.
     pub fn host_info(
         mut self,
         value: impl Into<super::WebTamperProtectionConfigResponseInfoContainerWtpInfoHostInfo>,

@@ -2,53 +2,69 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo` model of the HSS API.
+/// Information about the protected cluster.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo {
-    /// `cluster_id` JSON property.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_version` JSON property.
+    /// Cluster version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_version: Option<String>,
-    /// `cluster_type` JSON property.
+    /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<String>,
+    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
 }
 
 impl WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo {
-    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo`; set its fields with the setters.
+    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo`: set its fields
+    /// by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cluster_id`.
+    /// Cluster ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Cluster name.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_version`.
+    /// Cluster version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn cluster_version(mut self, value: impl Into<String>) -> Self {
         self.cluster_version = Some(value.into());
         self
     }
 
-    /// Sets `cluster_type`.
-    pub fn cluster_type(mut self, value: impl Into<String>) -> Self {
+    /// Cluster type.
+    pub fn cluster_type(
+        mut self,
+        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
+    ) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

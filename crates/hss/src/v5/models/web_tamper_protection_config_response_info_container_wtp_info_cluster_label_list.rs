@@ -2,35 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterLabelList` model of the HSS
-/// API.
+/// Cluster labels. At most 10 items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterLabelList {
-    /// `key` JSON property.
+    /// Key of the cluster resource label.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value` JSON property.
+    /// Value of the cluster resource label.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterLabelList {
-    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterLabelList`; set its fields with the setters.
+    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterLabelList`: set its
+    /// fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Key of the cluster resource label.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the cluster resource label.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,43 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperProtectionConfigResponseInfoContainerWtpInfoHostInfo` model of the HSS API.
+/// Host information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectionConfigResponseInfoContainerWtpInfoHostInfo {
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_private_ip` JSON property.
+    /// Private IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_private_ip: Option<String>,
 }
 
 impl WebTamperProtectionConfigResponseInfoContainerWtpInfoHostInfo {
-    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfoHostInfo`; set its fields with the setters.
+    /// An empty `WebTamperProtectionConfigResponseInfoContainerWtpInfoHostInfo`: set its fields by
+    /// name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_private_ip`.
+    /// Private IP address of the host.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn host_private_ip(mut self, value: impl Into<String>) -> Self {
         self.host_private_ip = Some(value.into());
         self

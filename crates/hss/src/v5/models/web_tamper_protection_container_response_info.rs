@@ -2,124 +2,164 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperProtectionContainerResponseInfo` model of the HSS API.
+/// Containers associated with the protection configuration.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectionContainerResponseInfo {
-    /// `status` JSON property.
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `container_id` JSON property.
+    pub status: Option<super::ListWebTamperProtectionContainerRequestStatus>,
+    /// Container ID.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_id: Option<String>,
-    /// `container_name` JSON property.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_name: Option<String>,
-    /// `image_name` JSON property.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_name: Option<String>,
-    /// `image_version` JSON property.
+    /// Image version.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
-    /// `pod_name` JSON property.
+    /// Pod name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_name: Option<String>,
-    /// `pod_ip` JSON property.
+    /// Pod IP address.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pod_ip: Option<String>,
-    /// `namespace` JSON property.
+    /// Namespace.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `all_directory_nums` JSON property.
+    /// Total number of protected directories.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_directory_nums: Option<i64>,
-    /// `protected_directory_nums` JSON property.
+    /// Number of directories protected successfully.
+    ///
+    /// Range: 0 to 2147483647.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protected_directory_nums: Option<i64>,
-    /// `host_info` JSON property.
+    /// Host information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_info: Option<super::WebTamperEventHostInfo>,
-    /// `cluster_info` JSON property.
+    /// Information about the protected cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_info: Option<super::WebTamperEventClusterInfo>,
 }
 
 impl WebTamperProtectionContainerResponseInfo {
-    /// An empty `WebTamperProtectionContainerResponseInfo`; set its fields with the setters.
+    /// An empty `WebTamperProtectionContainerResponseInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ListWebTamperProtectionContainerRequestStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `container_id`.
+    /// Container ID.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_id(mut self, value: impl Into<String>) -> Self {
         self.container_id = Some(value.into());
         self
     }
 
-    /// Sets `container_name`.
+    /// Container name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn container_name(mut self, value: impl Into<String>) -> Self {
         self.container_name = Some(value.into());
         self
     }
 
-    /// Sets `image_name`.
+    /// Image name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_name(mut self, value: impl Into<String>) -> Self {
         self.image_name = Some(value.into());
         self
     }
 
-    /// Sets `image_version`.
+    /// Image version.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn image_version(mut self, value: impl Into<String>) -> Self {
         self.image_version = Some(value.into());
         self
     }
 
-    /// Sets `pod_name`.
+    /// Pod name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn pod_name(mut self, value: impl Into<String>) -> Self {
         self.pod_name = Some(value.into());
         self
     }
 
-    /// Sets `pod_ip`.
+    /// Pod IP address.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn pod_ip(mut self, value: impl Into<String>) -> Self {
         self.pod_ip = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Namespace.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `all_directory_nums`.
+    /// Total number of protected directories.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn all_directory_nums(mut self, value: impl Into<i64>) -> Self {
         self.all_directory_nums = Some(value.into());
         self
     }
 
-    /// Sets `protected_directory_nums`.
+    /// Number of directories protected successfully.
+    ///
+    /// Range: 0 to 2147483647.
     pub fn protected_directory_nums(mut self, value: impl Into<i64>) -> Self {
         self.protected_directory_nums = Some(value.into());
         self
     }
 
-    /// Sets `host_info`.
+    /// Host information.
     pub fn host_info(mut self, value: impl Into<super::WebTamperEventHostInfo>) -> Self {
         self.host_info = Some(value.into());
         self
     }
 
-    /// Sets `cluster_info`.
+    /// Information about the protected cluster.
     pub fn cluster_info(mut self, value: impl Into<super::WebTamperEventClusterInfo>) -> Self {
         self.cluster_info = Some(value.into());
         self

@@ -2,64 +2,80 @@
 
 use serde::Deserialize;
 
-/// The `WebTamperProtectionDirectoryResponseInfo` model of the HSS API.
+/// Protected directories of the containers associated with the protection configuration.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebTamperProtectionDirectoryResponseInfo {
-    /// `protect_directory` JSON property.
+    /// Protected directory.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_directory: Option<String>,
-    /// `status` JSON property.
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `failed_reason` JSON property.
+    pub status: Option<super::ListWebTamperProtectionDirectoryRequestStatus>,
+    /// Reason why protection failed.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
-    /// `backup_directory` JSON property.
+    /// Local backup path.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_directory: Option<String>,
-    /// `exclude_child_directory_list` JSON property.
+    /// Subdirectories to exclude. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_child_directory_list: Option<Vec<String>>,
-    /// `exclude_file_list` JSON property.
+    /// Files to exclude. At most 10 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_list: Option<Vec<String>>,
 }
 
 impl WebTamperProtectionDirectoryResponseInfo {
-    /// An empty `WebTamperProtectionDirectoryResponseInfo`; set its fields with the setters.
+    /// An empty `WebTamperProtectionDirectoryResponseInfo`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `protect_directory`.
+    /// Protected directory.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn protect_directory(mut self, value: impl Into<String>) -> Self {
         self.protect_directory = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn status(
+        mut self,
+        value: impl Into<super::ListWebTamperProtectionDirectoryRequestStatus>,
+    ) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `failed_reason`.
+    /// Reason why protection failed.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn failed_reason(mut self, value: impl Into<String>) -> Self {
         self.failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `backup_directory`.
+    /// Local backup path.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn backup_directory(mut self, value: impl Into<String>) -> Self {
         self.backup_directory = Some(value.into());
         self
     }
 
-    /// Sets `exclude_child_directory_list`.
+    /// Subdirectories to exclude. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_child_directory_list(mut self, value: impl Into<String>) -> Self {
@@ -69,7 +85,7 @@ impl WebTamperProtectionDirectoryResponseInfo {
         self
     }
 
-    /// Sets `exclude_file_list`.
+    /// Files to exclude. At most 10 items.
     ///
     /// Appends one item; call again for more.
     pub fn exclude_file_list(mut self, value: impl Into<String>) -> Self {

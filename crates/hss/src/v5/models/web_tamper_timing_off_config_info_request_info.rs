@@ -2,28 +2,30 @@
 
 use serde::Serialize;
 
-/// The `WebTamperTimingOffConfigInfoRequestInfo` model of the HSS API.
+/// Settings for automatically disabling protection on a schedule.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebTamperTimingOffConfigInfoRequestInfo {
-    /// `week_off_list` JSON property.
+    /// Days of the week on which protection is automatically disabled, where `1` is Monday and `7`
+    /// is Sunday.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_off_list: Option<Vec<i64>>,
-    /// `timing_range_list` JSON property.
+    /// Time ranges during which protection is automatically disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timing_range_list: Option<Vec<super::TimingRangeConfigRequestInfo>>,
 }
 
 impl WebTamperTimingOffConfigInfoRequestInfo {
-    /// An empty `WebTamperTimingOffConfigInfoRequestInfo`; set its fields with the setters.
+    /// An empty `WebTamperTimingOffConfigInfoRequestInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `week_off_list`.
+    /// Days of the week on which protection is automatically disabled, where `1` is Monday and `7`
+    /// is Sunday.
     ///
     /// Appends one item; call again for more.
     pub fn week_off_list(mut self, value: impl Into<i64>) -> Self {
@@ -33,7 +35,7 @@ impl WebTamperTimingOffConfigInfoRequestInfo {
         self
     }
 
-    /// Sets `timing_range_list`.
+    /// Time ranges during which protection is automatically disabled.
     ///
     /// Appends one item; call again for more.
     pub fn timing_range_list(

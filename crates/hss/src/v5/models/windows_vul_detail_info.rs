@@ -2,142 +2,190 @@
 
 use serde::Deserialize;
 
-/// The `WindowsVulDetailInfo` model of the HSS API.
+/// CVEs of the Windows vulnerability.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WindowsVulDetailInfo {
-    /// `cve_id` JSON property.
+    /// CVE ID.
+    ///
+    /// Length: 1 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
-    /// `cve_name` JSON property.
+    /// Name of the CVE vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_name: Option<String>,
-    /// `cvss_version` JSON property.
+    /// CVSS version used for the score.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_version: Option<String>,
-    /// `cvss_vector` JSON property.
+    /// CVSS attack vector.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss_vector: Option<String>,
-    /// `cve_solution` JSON property.
+    /// Suggested fix for the CVE.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_solution: Option<String>,
-    /// `cve_affect` JSON property.
+    /// Impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_affect: Option<String>,
-    /// `cve_affect_description` JSON property.
+    /// Description of the impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_affect_description: Option<String>,
-    /// `cve_type` JSON property.
+    /// Type of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_type: Option<String>,
-    /// `cve_type_description` JSON property.
+    /// Description of the CVE vulnerability type.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_type_description: Option<String>,
-    /// `cve_level` JSON property.
+    /// Severity of the CVE.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cve_level: Option<String>,
-    /// `cvss` JSON property.
+    pub cve_level: Option<super::CveLevel>,
+    /// CVSS score.
+    ///
+    /// Range: 0 to 10.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cvss: Option<f64>,
-    /// `public_time` JSON property.
+    /// Disclosure time of the vulnerability, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_time: Option<i64>,
-    /// `description` JSON property.
+    /// Description of the CVE vulnerability.
+    ///
+    /// Length: 0 to 65535 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `hosts_num` JSON property.
+    /// Numbers of hosts affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts_num: Option<super::VulnerabilityHostNumberInfo>,
 }
 
 impl WindowsVulDetailInfo {
-    /// An empty `WindowsVulDetailInfo`; set its fields with the setters.
+    /// An empty `WindowsVulDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID.
+    ///
+    /// Length: 1 to 32 characters.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self
     }
 
-    /// Sets `cve_name`.
+    /// Name of the CVE vulnerability.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn cve_name(mut self, value: impl Into<String>) -> Self {
         self.cve_name = Some(value.into());
         self
     }
 
-    /// Sets `cvss_version`.
+    /// CVSS version used for the score.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn cvss_version(mut self, value: impl Into<String>) -> Self {
         self.cvss_version = Some(value.into());
         self
     }
 
-    /// Sets `cvss_vector`.
+    /// CVSS attack vector.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cvss_vector(mut self, value: impl Into<String>) -> Self {
         self.cvss_vector = Some(value.into());
         self
     }
 
-    /// Sets `cve_solution`.
+    /// Suggested fix for the CVE.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cve_solution(mut self, value: impl Into<String>) -> Self {
         self.cve_solution = Some(value.into());
         self
     }
 
-    /// Sets `cve_affect`.
+    /// Impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cve_affect(mut self, value: impl Into<String>) -> Self {
         self.cve_affect = Some(value.into());
         self
     }
 
-    /// Sets `cve_affect_description`.
+    /// Description of the impact of the CVE vulnerability.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn cve_affect_description(mut self, value: impl Into<String>) -> Self {
         self.cve_affect_description = Some(value.into());
         self
     }
 
-    /// Sets `cve_type`.
+    /// Type of the CVE vulnerability.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn cve_type(mut self, value: impl Into<String>) -> Self {
         self.cve_type = Some(value.into());
         self
     }
 
-    /// Sets `cve_type_description`.
+    /// Description of the CVE vulnerability type.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn cve_type_description(mut self, value: impl Into<String>) -> Self {
         self.cve_type_description = Some(value.into());
         self
     }
 
-    /// Sets `cve_level`.
-    pub fn cve_level(mut self, value: impl Into<String>) -> Self {
+    /// Severity of the CVE.
+    pub fn cve_level(mut self, value: impl Into<super::CveLevel>) -> Self {
         self.cve_level = Some(value.into());
         self
     }
 
-    /// Sets `cvss`.
+    /// CVSS score.
+    ///
+    /// Range: 0 to 10.
     pub fn cvss(mut self, value: impl Into<f64>) -> Self {
         self.cvss = Some(value.into());
         self
     }
 
-    /// Sets `public_time`.
+    /// Disclosure time of the vulnerability, Unix time in milliseconds.
+    ///
+    /// Range: 0 to 9223372036854775807.
     pub fn public_time(mut self, value: impl Into<i64>) -> Self {
         self.public_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the CVE vulnerability.
+    ///
+    /// Length: 0 to 65535 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `hosts_num`.
+    /// Numbers of hosts affected by the vulnerability.
     pub fn hosts_num(mut self, value: impl Into<super::VulnerabilityHostNumberInfo>) -> Self {
         self.hosts_num = Some(value.into());
         self

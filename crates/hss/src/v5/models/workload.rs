@@ -9,37 +9,37 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Workload {
-    /// `workload_id` JSON property.
+    /// ID of the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_id: Option<String>,
-    /// `workload_name` JSON property.
+    /// Name of the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_name: Option<String>,
-    /// `workload_type` JSON property.
+    /// Type of the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workload_type: Option<String>,
+    pub workload_type: Option<super::WorkloadType>,
 }
 
 impl Workload {
-    /// An empty `Workload`; set its fields with the setters.
+    /// An empty `Workload`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `workload_id`.
+    /// ID of the workload.
     pub fn workload_id(mut self, value: impl Into<String>) -> Self {
         self.workload_id = Some(value.into());
         self
     }
 
-    /// Sets `workload_name`.
+    /// Name of the workload.
     pub fn workload_name(mut self, value: impl Into<String>) -> Self {
         self.workload_name = Some(value.into());
         self
     }
 
-    /// Sets `workload_type`.
-    pub fn workload_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the workload.
+    pub fn workload_type(mut self, value: impl Into<super::WorkloadType>) -> Self {
         self.workload_type = Some(value.into());
         self
     }

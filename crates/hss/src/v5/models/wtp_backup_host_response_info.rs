@@ -2,70 +2,94 @@
 
 use serde::Deserialize;
 
-/// The `WtpBackupHostResponseInfo` model of the HSS API.
+/// Remote backup servers.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WtpBackupHostResponseInfo {
-    /// `backup_host_ip` JSON property.
+    /// IP address of the backup server.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_host_ip: Option<String>,
-    /// `backup_host_port` JSON property.
+    /// Port of the backup server.
+    ///
+    /// Range: 0 to 65535.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_host_port: Option<i64>,
-    /// `backup_dir` JSON property.
+    /// Backup path.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_dir: Option<String>,
-    /// `backup_host_status` JSON property.
+    /// Status of the backup server.
+    ///
+    /// Values: `-1`: Failed to start; `0`: Not started; `1`: Running; `2`: Starting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_host_status: Option<i64>,
-    /// `backup_host_name` JSON property.
+    /// Name of the remote backup server.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_host_name: Option<String>,
-    /// `backup_host_id` JSON property.
+    /// ID of the remote backup server.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_host_id: Option<String>,
 }
 
 impl WtpBackupHostResponseInfo {
-    /// An empty `WtpBackupHostResponseInfo`; set its fields with the setters.
+    /// An empty `WtpBackupHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `backup_host_ip`.
+    /// IP address of the backup server.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_host_ip(mut self, value: impl Into<String>) -> Self {
         self.backup_host_ip = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_port`.
+    /// Port of the backup server.
+    ///
+    /// Range: 0 to 65535.
     pub fn backup_host_port(mut self, value: impl Into<i64>) -> Self {
         self.backup_host_port = Some(value.into());
         self
     }
 
-    /// Sets `backup_dir`.
+    /// Backup path.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_dir(mut self, value: impl Into<String>) -> Self {
         self.backup_dir = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_status`.
+    /// Status of the backup server.
+    ///
+    /// Values: `-1`: Failed to start; `0`: Not started; `1`: Running; `2`: Starting.
     pub fn backup_host_status(mut self, value: impl Into<i64>) -> Self {
         self.backup_host_status = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_name`.
+    /// Name of the remote backup server.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_host_name(mut self, value: impl Into<String>) -> Self {
         self.backup_host_name = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_id`.
+    /// ID of the remote backup server.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn backup_host_id(mut self, value: impl Into<String>) -> Self {
         self.backup_host_id = Some(value.into());
         self

@@ -2,31 +2,33 @@
 
 use serde::Deserialize;
 
-/// The `WtpProtectDirResponseInfo` model of the HSS API.
+/// Protected directory settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WtpProtectDirResponseInfo {
-    /// `protect_dir_list` JSON property.
+    /// Protected directories, at most 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_dir_list: Option<Vec<super::WtpProtectHostDirResponseInfo>>,
-    /// `exclude_file_type` JSON property.
+    /// Excluded file types.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_type: Option<String>,
-    /// `protect_mode` JSON property.
+    /// Protection mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<String>,
+    pub protect_mode: Option<super::WebTamperProtectDirRequestInfoProtectMode>,
 }
 
 impl WtpProtectDirResponseInfo {
-    /// An empty `WtpProtectDirResponseInfo`; set its fields with the setters.
+    /// An empty `WtpProtectDirResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `protect_dir_list`.
+    /// Protected directories, at most 50.
     ///
     /// Appends one item; call again for more.
     pub fn protect_dir_list(
@@ -39,14 +41,19 @@ impl WtpProtectDirResponseInfo {
         self
     }
 
-    /// Sets `exclude_file_type`.
+    /// Excluded file types.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn exclude_file_type(mut self, value: impl Into<String>) -> Self {
         self.exclude_file_type = Some(value.into());
         self
     }
 
-    /// Sets `protect_mode`.
-    pub fn protect_mode(mut self, value: impl Into<String>) -> Self {
+    /// Protection mode.
+    pub fn protect_mode(
+        mut self,
+        value: impl Into<super::WebTamperProtectDirRequestInfoProtectMode>,
+    ) -> Self {
         self.protect_mode = Some(value.into());
         self
     }

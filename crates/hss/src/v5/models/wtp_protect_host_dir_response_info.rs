@@ -2,79 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `WtpProtectHostDirResponseInfo` model of the HSS API.
+/// Protected directories, at most 50.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WtpProtectHostDirResponseInfo {
-    /// `protect_dir` JSON property.
+    /// Protected directory.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_dir: Option<String>,
-    /// `exclude_child_dir` JSON property.
+    /// Excluded subdirectories.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_child_dir: Option<String>,
-    /// `exclude_file_path` JSON property.
+    /// Excluded file paths.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude_file_path: Option<String>,
-    /// `exclue_file_path` JSON property.
+    /// Excluded file paths. Deprecated; use `exclude_file_path` instead.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclue_file_path: Option<String>,
-    /// `local_backup_dir` JSON property.
+    /// Local backup path. Only Linux servers support a local backup path.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_backup_dir: Option<String>,
-    /// `protect_status` JSON property.
+    /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `error` JSON property.
+    pub protect_status: Option<super::WtpProtectHostDirResponseInfoProtectStatus>,
+    /// Reason for the failure. Present when the protection status is `open_failed`.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 impl WtpProtectHostDirResponseInfo {
-    /// An empty `WtpProtectHostDirResponseInfo`; set its fields with the setters.
+    /// An empty `WtpProtectHostDirResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `protect_dir`.
+    /// Protected directory.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn protect_dir(mut self, value: impl Into<String>) -> Self {
         self.protect_dir = Some(value.into());
         self
     }
 
-    /// Sets `exclude_child_dir`.
+    /// Excluded subdirectories.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn exclude_child_dir(mut self, value: impl Into<String>) -> Self {
         self.exclude_child_dir = Some(value.into());
         self
     }
 
-    /// Sets `exclude_file_path`.
+    /// Excluded file paths.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn exclude_file_path(mut self, value: impl Into<String>) -> Self {
         self.exclude_file_path = Some(value.into());
         self
     }
 
-    /// Sets `exclue_file_path`.
+    /// Excluded file paths. Deprecated; use `exclude_file_path` instead.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn exclue_file_path(mut self, value: impl Into<String>) -> Self {
         self.exclue_file_path = Some(value.into());
         self
     }
 
-    /// Sets `local_backup_dir`.
+    /// Local backup path. Only Linux servers support a local backup path.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn local_backup_dir(mut self, value: impl Into<String>) -> Self {
         self.local_backup_dir = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::WtpProtectHostDirResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `error`.
+    /// Reason for the failure. Present when the protection status is `open_failed`.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn error(mut self, value: impl Into<String>) -> Self {
         self.error = Some(value.into());
         self

@@ -2,214 +2,289 @@
 
 use serde::Deserialize;
 
-/// The `WtpProtectHostResponseInfo` model of the HSS API.
+/// Web tamper protection records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WtpProtectHostResponseInfo {
-    /// `host_name` JSON property.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_name: Option<String>,
-    /// `host_id` JSON property.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_id: Option<String>,
-    /// `public_ip` JSON property.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_ip: Option<String>,
-    /// `private_ip` JSON property.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_ip: Option<String>,
-    /// `group_id` JSON property.
+    /// ID of the policy group.
+    ///
+    /// Length: 36 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `asset_value` JSON property.
+    /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub asset_value: Option<String>,
-    /// `os_bit` JSON property.
+    pub asset_value: Option<super::AssetValue>,
+    /// Bitness of the operating system.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_bit: Option<String>,
-    /// `os_type` JSON property.
+    /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<String>,
-    /// `protect_status` JSON property.
+    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    /// Web tamper protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<String>,
-    /// `charging_mode` JSON property.
+    pub protect_status: Option<super::WtpProtectHostResponseInfoProtectStatus>,
+    /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<String>,
-    /// `resource_id` JSON property.
+    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    /// Resource ID.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `rasp_protect_status` JSON property.
+    /// Dynamic web tamper protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rasp_protect_status: Option<String>,
-    /// `anti_tampering_times` JSON property.
+    pub rasp_protect_status: Option<super::RaspProtectStatus>,
+    /// Number of attacks on static web pages in the last 7 days.
+    ///
+    /// Range: 0 to 2000000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anti_tampering_times: Option<i64>,
-    /// `detect_tampering_times` JSON property.
+    /// Number of attacks on dynamic web pages in the last 7 days.
+    ///
+    /// Range: 0 to 2000000000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detect_tampering_times: Option<i64>,
-    /// `os_name` JSON property.
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_name: Option<String>,
-    /// `os_version` JSON property.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
-    /// `host_status` JSON property.
+    /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<String>,
-    /// `agent_status` JSON property.
+    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<String>,
-    /// `protect_dir_num` JSON property.
+    pub agent_status: Option<super::ContainerNodeInfoAgentStatus>,
+    /// Number of protected directories.
+    ///
+    /// Range: 0 to 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_dir_num: Option<i64>,
-    /// `abnormal_dir_list` JSON property.
+    /// Protected directories whose protection failed. Returned only when at least one directory
+    /// failed to be protected; at most 50 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abnormal_dir_list: Option<Vec<String>>,
-    /// `abnormal_reason` JSON property.
+    /// Reason why protection failed. Returned only when at least one protected directory failed to
+    /// be protected.
+    ///
+    /// Values: `1`: The path of one protected directory does not exist; `10`: One protected
+    /// directory is on a network file system; `11`: Several protected directories are on network
+    /// file systems; `2`: The paths of several protected directories do not exist; `7`: One
+    /// protected directory is not protected; `8`: Several protected directories are not protected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abnormal_reason: Option<i64>,
-    /// `backup_host_id` JSON property.
+    /// ID of the remote backup server. Returned only when remote backup is enabled on a Linux
+    /// server.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_host_id: Option<String>,
-    /// `interrupt_reason` JSON property.
+    /// Reason why protection was interrupted. Returned only when the protection status is
+    /// interrupted.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interrupt_reason: Option<String>,
 }
 
 impl WtpProtectHostResponseInfo {
-    /// An empty `WtpProtectHostResponseInfo`; set its fields with the setters.
+    /// An empty `WtpProtectHostResponseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `host_name`.
+    /// Host name.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn host_name(mut self, value: impl Into<String>) -> Self {
         self.host_name = Some(value.into());
         self
     }
 
-    /// Sets `host_id`.
+    /// Host ID.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn host_id(mut self, value: impl Into<String>) -> Self {
         self.host_id = Some(value.into());
         self
     }
 
-    /// Sets `public_ip`.
+    /// EIP of the server, IPv4 or IPv6.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn public_ip(mut self, value: impl Into<String>) -> Self {
         self.public_ip = Some(value.into());
         self
     }
 
-    /// Sets `private_ip`.
+    /// Private IP address of the server.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn private_ip(mut self, value: impl Into<String>) -> Self {
         self.private_ip = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the policy group.
+    ///
+    /// Length: 36 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the server group.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_value`.
-    pub fn asset_value(mut self, value: impl Into<String>) -> Self {
+    /// Importance of the asset.
+    pub fn asset_value(mut self, value: impl Into<super::AssetValue>) -> Self {
         self.asset_value = Some(value.into());
         self
     }
 
-    /// Sets `os_bit`.
+    /// Bitness of the operating system.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn os_bit(mut self, value: impl Into<String>) -> Self {
         self.os_bit = Some(value.into());
         self
     }
 
-    /// Sets `os_type`.
-    pub fn os_type(mut self, value: impl Into<String>) -> Self {
+    /// Operating system type.
+    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
-    /// Sets `protect_status`.
-    pub fn protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Web tamper protection status.
+    pub fn protect_status(
+        mut self,
+        value: impl Into<super::WtpProtectHostResponseInfoProtectStatus>,
+    ) -> Self {
         self.protect_status = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
-    pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
+    /// Billing mode.
+    pub fn charging_mode(
+        mut self,
+        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    ) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// Resource ID.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `rasp_protect_status`.
-    pub fn rasp_protect_status(mut self, value: impl Into<String>) -> Self {
+    /// Dynamic web tamper protection status.
+    pub fn rasp_protect_status(mut self, value: impl Into<super::RaspProtectStatus>) -> Self {
         self.rasp_protect_status = Some(value.into());
         self
     }
 
-    /// Sets `anti_tampering_times`.
+    /// Number of attacks on static web pages in the last 7 days.
+    ///
+    /// Range: 0 to 2000000000.
     pub fn anti_tampering_times(mut self, value: impl Into<i64>) -> Self {
         self.anti_tampering_times = Some(value.into());
         self
     }
 
-    /// Sets `detect_tampering_times`.
+    /// Number of attacks on dynamic web pages in the last 7 days.
+    ///
+    /// Range: 0 to 2000000000.
     pub fn detect_tampering_times(mut self, value: impl Into<i64>) -> Self {
         self.detect_tampering_times = Some(value.into());
         self
     }
 
-    /// Sets `os_name`.
+    /// Operating system name.
+    ///
+    /// Length: 0 to 128 characters.
     pub fn os_name(mut self, value: impl Into<String>) -> Self {
         self.os_name = Some(value.into());
         self
     }
 
-    /// Sets `os_version`.
+    /// Operating system version.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn os_version(mut self, value: impl Into<String>) -> Self {
         self.os_version = Some(value.into());
         self
     }
 
-    /// Sets `host_status`.
-    pub fn host_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the server.
+    pub fn host_status(
+        mut self,
+        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
+    ) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
-    /// Sets `agent_status`.
-    pub fn agent_status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the agent.
+    pub fn agent_status(mut self, value: impl Into<super::ContainerNodeInfoAgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
-    /// Sets `protect_dir_num`.
+    /// Number of protected directories.
+    ///
+    /// Range: 0 to 50.
     pub fn protect_dir_num(mut self, value: impl Into<i64>) -> Self {
         self.protect_dir_num = Some(value.into());
         self
     }
 
-    /// Sets `abnormal_dir_list`.
+    /// Protected directories whose protection failed. Returned only when at least one directory
+    /// failed to be protected; at most 50 items.
     ///
     /// Appends one item; call again for more.
     pub fn abnormal_dir_list(mut self, value: impl Into<String>) -> Self {
@@ -219,19 +294,31 @@ impl WtpProtectHostResponseInfo {
         self
     }
 
-    /// Sets `abnormal_reason`.
+    /// Reason why protection failed. Returned only when at least one protected directory failed to
+    /// be protected.
+    ///
+    /// Values: `1`: The path of one protected directory does not exist; `10`: One protected
+    /// directory is on a network file system; `11`: Several protected directories are on network
+    /// file systems; `2`: The paths of several protected directories do not exist; `7`: One
+    /// protected directory is not protected; `8`: Several protected directories are not protected.
     pub fn abnormal_reason(mut self, value: impl Into<i64>) -> Self {
         self.abnormal_reason = Some(value.into());
         self
     }
 
-    /// Sets `backup_host_id`.
+    /// ID of the remote backup server. Returned only when remote backup is enabled on a Linux
+    /// server.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn backup_host_id(mut self, value: impl Into<String>) -> Self {
         self.backup_host_id = Some(value.into());
         self
     }
 
-    /// Sets `interrupt_reason`.
+    /// Reason why protection was interrupted. Returned only when the protection status is
+    /// interrupted.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn interrupt_reason(mut self, value: impl Into<String>) -> Self {
         self.interrupt_reason = Some(value.into());
         self

@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `AccessTypeEnum` values of the MetaStudio API.
+/// How the live commerce platform is integrated with MetaStudio.
 ///
 /// Values this version of the SDK does not know are kept in [`AccessTypeEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessTypeEnum {
-    /// `MEITUAN_OFFICIAL`.
+    /// The value `MEITUAN_OFFICIAL`.
     MeituanOfficial,
-    /// `MSS_STANDARD`.
+    /// The value `MSS_STANDARD`.
     MssStandard,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

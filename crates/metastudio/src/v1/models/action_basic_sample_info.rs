@@ -2,78 +2,84 @@
 
 use serde::Serialize;
 
-/// The `ActionBasicSampleInfo` model of the MetaStudio API.
+/// Editable information of the action video samples.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActionBasicSampleInfo {
-    /// `action_name_zh` JSON property.
+    /// Chinese name of the atomic action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_name_zh: Option<String>,
-    /// `action_name_en` JSON property.
+    /// English name of the atomic action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_name_en: Option<String>,
-    /// `action_tag` JSON property. Required.
-    pub action_tag: String,
-    /// `catalog` JSON property.
+    /// Tag of the atomic action. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_tag: Option<String>,
+    /// Category tag of the atomic action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<String>,
-    /// `recommended_value` JSON property.
+    /// Recommendation level of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommended_value: Option<i64>,
-    /// `is_selected` JSON property.
+    /// Whether the action is selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_selected: Option<bool>,
 }
 
 impl ActionBasicSampleInfo {
-    /// A `ActionBasicSampleInfo` with its required fields; set the others with the setters.
-    pub fn new(action_tag: impl Into<String>) -> Self {
-        Self {
-            action_name_zh: None,
-            action_name_en: None,
-            action_tag: action_tag.into(),
-            catalog: None,
-            recommended_value: None,
-            is_selected: None,
-        }
+    /// An empty `ActionBasicSampleInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `action_name_zh`.
+    /// Chinese name of the atomic action.
     pub fn action_name_zh(mut self, value: impl Into<String>) -> Self {
         self.action_name_zh = Some(value.into());
         self
     }
 
-    /// Sets `action_name_en`.
+    /// English name of the atomic action.
     pub fn action_name_en(mut self, value: impl Into<String>) -> Self {
         self.action_name_en = Some(value.into());
         self
     }
 
-    /// Sets `action_tag`.
+    /// Tag of the atomic action. Required.
     pub fn action_tag(mut self, value: impl Into<String>) -> Self {
-        self.action_tag = value.into();
+        self.action_tag = Some(value.into());
         self
     }
 
-    /// Sets `catalog`.
+    /// Category tag of the atomic action.
     pub fn catalog(mut self, value: impl Into<String>) -> Self {
         self.catalog = Some(value.into());
         self
     }
 
-    /// Sets `recommended_value`.
+    /// Recommendation level of the action.
     pub fn recommended_value(mut self, value: impl Into<i64>) -> Self {
         self.recommended_value = Some(value.into());
         self
     }
 
-    /// Sets `is_selected`.
+    /// Whether the action is selected.
     pub fn is_selected(mut self, value: impl Into<bool>) -> Self {
         self.is_selected = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.action_tag.is_none() {
+            return Some("action_tag".to_owned());
+        }
+        None
     }
 }

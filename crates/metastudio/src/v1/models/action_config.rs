@@ -2,24 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ActionConfig` model of the MetaStudio API.
+/// Settings for the digital human's body movements.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionConfig {
-    /// `action_interval` JSON property.
+    /// Interval, in seconds, at which the algorithm automatically inserts non-semantic movements.
+    /// `0` means a 4-second interval and `255` turns automatic insertion off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_interval: Option<f64>,
 }
 
 impl ActionConfig {
-    /// An empty `ActionConfig`; set its fields with the setters.
+    /// An empty `ActionConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action_interval`.
+    /// Interval, in seconds, at which the algorithm automatically inserts non-semantic movements.
+    /// `0` means a 4-second interval and `255` turns automatic insertion off.
     pub fn action_interval(mut self, value: impl Into<f64>) -> Self {
         self.action_interval = Some(value.into());
         self

@@ -2,43 +2,51 @@
 
 use serde::Deserialize;
 
-/// The `ActionMarkItem` model of the MetaStudio API.
+/// List of marked actions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActionMarkItem {
-    /// `action_start_time` JSON property.
+    /// Start time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_start_time: Option<String>,
-    /// `action_end_time` JSON property.
+    /// End time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_end_time: Option<String>,
-    /// `action_type` JSON property.
+    /// Type of the marked segment.
+    ///
+    /// Values: `ACTION`: Action; `SILENCE`: Silent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_type: Option<String>,
 }
 
 impl ActionMarkItem {
-    /// An empty `ActionMarkItem`; set its fields with the setters.
+    /// An empty `ActionMarkItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action_start_time`.
+    /// Start time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     pub fn action_start_time(mut self, value: impl Into<String>) -> Self {
         self.action_start_time = Some(value.into());
         self
     }
 
-    /// Sets `action_end_time`.
+    /// End time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     pub fn action_end_time(mut self, value: impl Into<String>) -> Self {
         self.action_end_time = Some(value.into());
         self
     }
 
-    /// Sets `action_type`.
+    /// Type of the marked segment.
+    ///
+    /// Values: `ACTION`: Action; `SILENCE`: Silent.
     pub fn action_type(mut self, value: impl Into<String>) -> Self {
         self.action_type = Some(value.into());
         self

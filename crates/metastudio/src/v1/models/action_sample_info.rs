@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `ActionSampleInfo` model of the MetaStudio API.
+/// Samples of the action video.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActionSampleInfo {
-    /// `action_name_zh` JSON property.
+    /// Chinese name of the atomic action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_name_zh: Option<String>,
-    /// `action_name_en` JSON property.
+    /// English name of the atomic action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_name_en: Option<String>,
-    /// `action_tag` JSON property.
+    /// Tag of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_tag: Option<String>,
-    /// `catalog` JSON property.
+    /// Name of the action category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<String>,
-    /// `recommended_value` JSON property.
+    /// Recommendation level of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommended_value: Option<i64>,
-    /// `is_selected` JSON property.
+    /// Whether the action is selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_selected: Option<bool>,
-    /// `sample_download_url` JSON property.
+    /// Download URL of the atomic action sample file, valid for 24 hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_download_url: Option<String>,
 }
 
 impl ActionSampleInfo {
-    /// An empty `ActionSampleInfo`; set its fields with the setters.
+    /// An empty `ActionSampleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action_name_zh`.
+    /// Chinese name of the atomic action.
     pub fn action_name_zh(mut self, value: impl Into<String>) -> Self {
         self.action_name_zh = Some(value.into());
         self
     }
 
-    /// Sets `action_name_en`.
+    /// English name of the atomic action.
     pub fn action_name_en(mut self, value: impl Into<String>) -> Self {
         self.action_name_en = Some(value.into());
         self
     }
 
-    /// Sets `action_tag`.
+    /// Tag of the action.
     pub fn action_tag(mut self, value: impl Into<String>) -> Self {
         self.action_tag = Some(value.into());
         self
     }
 
-    /// Sets `catalog`.
+    /// Name of the action category.
     pub fn catalog(mut self, value: impl Into<String>) -> Self {
         self.catalog = Some(value.into());
         self
     }
 
-    /// Sets `recommended_value`.
+    /// Recommendation level of the action.
     pub fn recommended_value(mut self, value: impl Into<i64>) -> Self {
         self.recommended_value = Some(value.into());
         self
     }
 
-    /// Sets `is_selected`.
+    /// Whether the action is selected.
     pub fn is_selected(mut self, value: impl Into<bool>) -> Self {
         self.is_selected = Some(value.into());
         self
     }
 
-    /// Sets `sample_download_url`.
+    /// Download URL of the atomic action sample file, valid for 24 hours.
     pub fn sample_download_url(mut self, value: impl Into<String>) -> Self {
         self.sample_download_url = Some(value.into());
         self

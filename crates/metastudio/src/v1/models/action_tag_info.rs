@@ -2,69 +2,69 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ActionTagInfo` model of the MetaStudio API.
+/// Mapping of action tags for the avatar model.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ActionTagInfo {
-    /// `action_name_zh` JSON property.
+    /// Chinese name of the atomic action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_name_zh: Option<String>,
-    /// `action_name_en` JSON property.
+    /// English name of the atomic action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_name_en: Option<String>,
-    /// `action_duration` JSON property.
+    /// Duration of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_duration: Option<f64>,
-    /// `catalog` JSON property.
+    /// Name of the action category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<String>,
-    /// `file_name` JSON property.
+    /// File name of the sample video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `tag` JSON property.
+    /// Tag of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
 impl ActionTagInfo {
-    /// An empty `ActionTagInfo`; set its fields with the setters.
+    /// An empty `ActionTagInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action_name_zh`.
+    /// Chinese name of the atomic action.
     pub fn action_name_zh(mut self, value: impl Into<String>) -> Self {
         self.action_name_zh = Some(value.into());
         self
     }
 
-    /// Sets `action_name_en`.
+    /// English name of the atomic action.
     pub fn action_name_en(mut self, value: impl Into<String>) -> Self {
         self.action_name_en = Some(value.into());
         self
     }
 
-    /// Sets `action_duration`.
+    /// Duration of the action.
     pub fn action_duration(mut self, value: impl Into<f64>) -> Self {
         self.action_duration = Some(value.into());
         self
     }
 
-    /// Sets `catalog`.
+    /// Name of the action category.
     pub fn catalog(mut self, value: impl Into<String>) -> Self {
         self.catalog = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// File name of the sample video.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Tag of the action.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self

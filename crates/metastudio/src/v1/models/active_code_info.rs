@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `ActiveCodeInfo` model of the MetaStudio API.
+/// Activation codes.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActiveCodeInfo {
-    /// `active_code_id` JSON property.
+    /// ID of the activation code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_code_id: Option<String>,
-    /// `active_code` JSON property.
+    /// Activation code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_code: Option<String>,
-    /// `robot_id` JSON property.
+    /// ID of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `room_id` JSON property.
+    /// ID of the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `valid_period` JSON property.
+    /// Validity period, in days. `0` means it never expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_period: Option<i64>,
-    /// `expire_time` JSON property.
+    /// Expiration time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl ActiveCodeInfo {
-    /// An empty `ActiveCodeInfo`; set its fields with the setters.
+    /// An empty `ActiveCodeInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `active_code_id`.
+    /// ID of the activation code.
     pub fn active_code_id(mut self, value: impl Into<String>) -> Self {
         self.active_code_id = Some(value.into());
         self
     }
 
-    /// Sets `active_code`.
+    /// Activation code.
     pub fn active_code(mut self, value: impl Into<String>) -> Self {
         self.active_code = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `room_id`.
+    /// ID of the smart chat room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `valid_period`.
+    /// Validity period, in days. `0` means it never expires.
     pub fn valid_period(mut self, value: impl Into<i64>) -> Self {
         self.valid_period = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Expiration time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `AllocateSpResourceInfo` model of the MetaStudio API.
+/// Resources allocated to the tenant.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocateSpResourceInfo {
-    /// `assignment_record_id` JSON property.
+    /// ID of the resource allocation record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignment_record_id: Option<String>,
-    /// `resource_spec_code` JSON property.
+    /// Code of the resource specification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec_code: Option<String>,
-    /// `charging_mode` JSON property.
+    /// Billing mode of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<String>,
-    /// `resource_num` JSON property.
+    /// Quantity of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_num: Option<f64>,
-    /// `resource_used_num` JSON property.
+    /// Quantity of the resource already used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_used_num: Option<f64>,
-    /// `resource_allocate_time` JSON property.
+    /// Time when the resource was allocated, as a Unix time in seconds (UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_allocate_time: Option<i64>,
-    /// `resource_expire_time` JSON property.
+    /// Time when the resource expires, as a Unix time in seconds (UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_expire_time: Option<i64>,
 }
 
 impl AllocateSpResourceInfo {
-    /// An empty `AllocateSpResourceInfo`; set its fields with the setters.
+    /// An empty `AllocateSpResourceInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `assignment_record_id`.
+    /// ID of the resource allocation record.
     pub fn assignment_record_id(mut self, value: impl Into<String>) -> Self {
         self.assignment_record_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_spec_code`.
+    /// Code of the resource specification.
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.resource_spec_code = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
+    /// Billing mode of the resource.
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_num`.
+    /// Quantity of the resource.
     pub fn resource_num(mut self, value: impl Into<f64>) -> Self {
         self.resource_num = Some(value.into());
         self
     }
 
-    /// Sets `resource_used_num`.
+    /// Quantity of the resource already used.
     pub fn resource_used_num(mut self, value: impl Into<f64>) -> Self {
         self.resource_used_num = Some(value.into());
         self
     }
 
-    /// Sets `resource_allocate_time`.
+    /// Time when the resource was allocated, as a Unix time in seconds (UTC).
     pub fn resource_allocate_time(mut self, value: impl Into<i64>) -> Self {
         self.resource_allocate_time = Some(value.into());
         self
     }
 
-    /// Sets `resource_expire_time`.
+    /// Time when the resource expires, as a Unix time in seconds (UTC).
     pub fn resource_expire_time(mut self, value: impl Into<i64>) -> Self {
         self.resource_expire_time = Some(value.into());
         self

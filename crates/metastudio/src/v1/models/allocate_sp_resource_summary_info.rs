@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `AllocateSpResourceSummaryInfo` model of the MetaStudio API.
+/// Overview of the resources allocated to the tenant.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AllocateSpResourceSummaryInfo {
-    /// `resource_spec_code` JSON property.
+    /// Code of the resource specification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_spec_code: Option<String>,
-    /// `resource_num` JSON property.
+    /// Quantity of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_num: Option<f64>,
-    /// `resource_used_num` JSON property.
+    /// Quantity of the resource already used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_used_num: Option<f64>,
-    /// `resource_remind_quota` JSON property.
+    /// Remaining quantity of the resource on TMS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_remind_quota: Option<f64>,
 }
 
 impl AllocateSpResourceSummaryInfo {
-    /// An empty `AllocateSpResourceSummaryInfo`; set its fields with the setters.
+    /// An empty `AllocateSpResourceSummaryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_spec_code`.
+    /// Code of the resource specification.
     pub fn resource_spec_code(mut self, value: impl Into<String>) -> Self {
         self.resource_spec_code = Some(value.into());
         self
     }
 
-    /// Sets `resource_num`.
+    /// Quantity of the resource.
     pub fn resource_num(mut self, value: impl Into<f64>) -> Self {
         self.resource_num = Some(value.into());
         self
     }
 
-    /// Sets `resource_used_num`.
+    /// Quantity of the resource already used.
     pub fn resource_used_num(mut self, value: impl Into<f64>) -> Self {
         self.resource_used_num = Some(value.into());
         self
     }
 
-    /// Sets `resource_remind_quota`.
+    /// Remaining quantity of the resource on TMS.
     pub fn resource_remind_quota(mut self, value: impl Into<f64>) -> Self {
         self.resource_remind_quota = Some(value.into());
         self

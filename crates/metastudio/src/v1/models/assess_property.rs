@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `AssessProperty` model of the MetaStudio API.
+/// Speech rate assessment.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssessProperty {
-    /// `expected` JSON property.
+    /// Expected value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
-    /// `actual` JSON property.
+    /// Actual value found by the assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
-    /// `suggestion` JSON property.
+    /// Suggestion, in Chinese.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
-    /// `suggestion_en` JSON property.
+    /// Suggestion, in English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion_en: Option<String>,
-    /// `status` JSON property.
+    /// Whether the assessed value is out of range.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
 impl AssessProperty {
-    /// An empty `AssessProperty`; set its fields with the setters.
+    /// An empty `AssessProperty`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `expected`.
+    /// Expected value.
     pub fn expected(mut self, value: impl Into<String>) -> Self {
         self.expected = Some(value.into());
         self
     }
 
-    /// Sets `actual`.
+    /// Actual value found by the assessment.
     pub fn actual(mut self, value: impl Into<String>) -> Self {
         self.actual = Some(value.into());
         self
     }
 
-    /// Sets `suggestion`.
+    /// Suggestion, in Chinese.
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
         self.suggestion = Some(value.into());
         self
     }
 
-    /// Sets `suggestion_en`.
+    /// Suggestion, in English.
     pub fn suggestion_en(mut self, value: impl Into<String>) -> Self {
         self.suggestion_en = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Whether the assessed value is out of range.
     pub fn status(mut self, value: impl Into<i64>) -> Self {
         self.status = Some(value.into());
         self

@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `AssessResult` model of the MetaStudio API.
+/// Assessment result of the training data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssessResult {
-    /// `speed` JSON property.
+    /// Speech rate assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<super::AssessProperty>,
-    /// `sound` JSON property.
+    /// Sound quality assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sound: Option<super::AssessProperty>,
-    /// `snr` JSON property.
+    /// Signal-to-noise ratio assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snr: Option<super::AssessProperty>,
-    /// `reverb` JSON property.
+    /// Reverberation assessment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reverb: Option<super::AssessProperty>,
-    /// `dnsmos_ovrl` JSON property.
+    /// DNSMOS overall quality score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dnsmos_ovrl: Option<super::AssessProperty>,
-    /// `dnsmos_bak` JSON property.
+    /// DNSMOS background-noise quality score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dnsmos_bak: Option<super::AssessProperty>,
-    /// `suggestion` JSON property.
+    /// Overall suggestion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
 }
 
 impl AssessResult {
-    /// An empty `AssessResult`; set its fields with the setters.
+    /// An empty `AssessResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `speed`.
+    /// Speech rate assessment.
     pub fn speed(mut self, value: impl Into<super::AssessProperty>) -> Self {
         self.speed = Some(value.into());
         self
     }
 
-    /// Sets `sound`.
+    /// Sound quality assessment.
     pub fn sound(mut self, value: impl Into<super::AssessProperty>) -> Self {
         self.sound = Some(value.into());
         self
     }
 
-    /// Sets `snr`.
+    /// Signal-to-noise ratio assessment.
     pub fn snr(mut self, value: impl Into<super::AssessProperty>) -> Self {
         self.snr = Some(value.into());
         self
     }
 
-    /// Sets `reverb`.
+    /// Reverberation assessment.
     pub fn reverb(mut self, value: impl Into<super::AssessProperty>) -> Self {
         self.reverb = Some(value.into());
         self
     }
 
-    /// Sets `dnsmos_ovrl`.
+    /// DNSMOS overall quality score.
     pub fn dnsmos_ovrl(mut self, value: impl Into<super::AssessProperty>) -> Self {
         self.dnsmos_ovrl = Some(value.into());
         self
     }
 
-    /// Sets `dnsmos_bak`.
+    /// DNSMOS background-noise quality score.
     pub fn dnsmos_bak(mut self, value: impl Into<super::AssessProperty>) -> Self {
         self.dnsmos_bak = Some(value.into());
         self
     }
 
-    /// Sets `suggestion`.
+    /// Overall suggestion.
     pub fn suggestion(mut self, value: impl Into<String>) -> Self {
         self.suggestion = Some(value.into());
         self

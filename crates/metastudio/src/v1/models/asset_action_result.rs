@@ -2,37 +2,41 @@
 
 use serde::Deserialize;
 
-/// The `AssetActionResult` model of the MetaStudio API.
+/// Results of the batch operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssetActionResult {
-    /// `ret_status` JSON property.
+    /// Processing result.
+    ///
+    /// Values: `FAILED`: Failed; `SUCCESS`: Succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ret_status: Option<String>,
-    /// `asset_ids` JSON property.
+    /// IDs of the assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_ids: Option<Vec<String>>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
 }
 
 impl AssetActionResult {
-    /// An empty `AssetActionResult`; set its fields with the setters.
+    /// An empty `AssetActionResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `ret_status`.
+    /// Processing result.
+    ///
+    /// Values: `FAILED`: Failed; `SUCCESS`: Succeeded.
     pub fn ret_status(mut self, value: impl Into<String>) -> Self {
         self.ret_status = Some(value.into());
         self
     }
 
-    /// Sets `asset_ids`.
+    /// IDs of the assets.
     ///
     /// Appends one item; call again for more.
     pub fn asset_ids(mut self, value: impl Into<String>) -> Self {
@@ -42,7 +46,7 @@ impl AssetActionResult {
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self

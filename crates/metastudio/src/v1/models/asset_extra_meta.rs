@@ -2,78 +2,78 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `AssetExtraMeta` model of the MetaStudio API.
+/// Extra metadata of the asset, specific to its type.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AssetExtraMeta {
-    /// `voice_model_meta` JSON property.
+    /// Metadata of the voice model asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_model_meta: Option<super::VoiceModelAssetMeta>,
-    /// `ppt_meta` JSON property.
+    /// Metadata of the PPT asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppt_meta: Option<super::PPTAssetMeta>,
-    /// `material_meta` JSON property.
+    /// Metadata of the material asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub material_meta: Option<super::MaterialAssetMeta>,
-    /// `human_model_2d_meta` JSON property.
+    /// Metadata of the avatar (2D digital human) model asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_model_2d_meta: Option<super::HumanModel2DAssetMeta>,
-    /// `image_meta` JSON property.
+    /// Metadata of the image asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_meta: Option<super::ImageAssetMeta>,
-    /// `video_meta` JSON property.
+    /// Metadata of the video asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_meta: Option<super::VideoAssetMeta>,
-    /// `audio_meta` JSON property.
+    /// Metadata of the audio asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_meta: Option<super::AudioAssetMeta>,
 }
 
 impl AssetExtraMeta {
-    /// An empty `AssetExtraMeta`; set its fields with the setters.
+    /// An empty `AssetExtraMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `voice_model_meta`.
+    /// Metadata of the voice model asset.
     pub fn voice_model_meta(mut self, value: impl Into<super::VoiceModelAssetMeta>) -> Self {
         self.voice_model_meta = Some(value.into());
         self
     }
 
-    /// Sets `ppt_meta`.
+    /// Metadata of the PPT asset.
     pub fn ppt_meta(mut self, value: impl Into<super::PPTAssetMeta>) -> Self {
         self.ppt_meta = Some(value.into());
         self
     }
 
-    /// Sets `material_meta`.
+    /// Metadata of the material asset.
     pub fn material_meta(mut self, value: impl Into<super::MaterialAssetMeta>) -> Self {
         self.material_meta = Some(value.into());
         self
     }
 
-    /// Sets `human_model_2d_meta`.
+    /// Metadata of the avatar (2D digital human) model asset.
     pub fn human_model_2d_meta(mut self, value: impl Into<super::HumanModel2DAssetMeta>) -> Self {
         self.human_model_2d_meta = Some(value.into());
         self
     }
 
-    /// Sets `image_meta`.
+    /// Metadata of the image asset.
     pub fn image_meta(mut self, value: impl Into<super::ImageAssetMeta>) -> Self {
         self.image_meta = Some(value.into());
         self
     }
 
-    /// Sets `video_meta`.
+    /// Metadata of the video asset.
     pub fn video_meta(mut self, value: impl Into<super::VideoAssetMeta>) -> Self {
         self.video_meta = Some(value.into());
         self
     }
 
-    /// Sets `audio_meta`.
+    /// Metadata of the audio asset.
     pub fn audio_meta(mut self, value: impl Into<super::AudioAssetMeta>) -> Self {
         self.audio_meta = Some(value.into());
         self

@@ -2,43 +2,51 @@
 
 use serde::Serialize;
 
-/// The `AssetSharedConfig` model of the MetaStudio API.
+/// Sharing settings.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssetSharedConfig {
-    /// `shared_type` JSON property.
+    /// Sharing type.
+    ///
+    /// Values: `PRIVATE`: Private to this tenant; `PUBLIC`: Public to all tenants; currently only
+    /// system assets; `SHARED`: Shared with tenants chosen by the owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_type: Option<String>,
-    /// `expire_time` JSON property.
+    /// Time when sharing expires. If not set, sharing expires at 23:59:59 on the 30th day after the
+    /// sharing date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// `allowed_project_ids` JSON property.
+    /// Project IDs of the tenants allowed to access the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_project_ids: Option<Vec<String>>,
 }
 
 impl AssetSharedConfig {
-    /// An empty `AssetSharedConfig`; set its fields with the setters.
+    /// An empty `AssetSharedConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `shared_type`.
+    /// Sharing type.
+    ///
+    /// Values: `PRIVATE`: Private to this tenant; `PUBLIC`: Public to all tenants; currently only
+    /// system assets; `SHARED`: Shared with tenants chosen by the owner.
     pub fn shared_type(mut self, value: impl Into<String>) -> Self {
         self.shared_type = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Time when sharing expires. If not set, sharing expires at 23:59:59 on the 30th day after the
+    /// sharing date.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `allowed_project_ids`.
+    /// Project IDs of the tenants allowed to access the asset.
     ///
     /// Appends one item; call again for more.
     pub fn allowed_project_ids(mut self, value: impl Into<String>) -> Self {

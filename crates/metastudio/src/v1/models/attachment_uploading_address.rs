@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `AttachmentUploadingAddress` model of the MetaStudio API.
+/// Upload addresses for the review attachments.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachmentUploadingAddress {
-    /// `number` JSON property.
+    /// Sequence number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<i64>,
-    /// `uploading_url` JSON property.
+    /// Upload URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploading_url: Option<String>,
 }
 
 impl AttachmentUploadingAddress {
-    /// An empty `AttachmentUploadingAddress`; set its fields with the setters.
+    /// An empty `AttachmentUploadingAddress`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `number`.
+    /// Sequence number.
     pub fn number(mut self, value: impl Into<i64>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `uploading_url`.
+    /// Upload URL.
     pub fn uploading_url(mut self, value: impl Into<String>) -> Self {
         self.uploading_url = Some(value.into());
         self

@@ -2,69 +2,73 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `AudioAssetMeta` model of the MetaStudio API.
+/// Metadata of the audio asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AudioAssetMeta {
-    /// `duration` JSON property.
+    /// Duration, in seconds. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// `audio_codec` JSON property.
+    /// Audio codec. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<String>,
-    /// `audio_bit_rate` JSON property.
+    /// Average audio bitrate, in kbit/s. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_bit_rate: Option<i64>,
-    /// `audio_channels` JSON property.
+    /// Number of audio channels. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_channels: Option<i64>,
-    /// `sample` JSON property.
+    /// Sampling rate, in Hz. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<i64>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
 }
 
 impl AudioAssetMeta {
-    /// An empty `AudioAssetMeta`; set its fields with the setters.
+    /// An empty `AudioAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `duration`.
+    /// Duration, in seconds. Extracted by the system; do not set it.
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `audio_codec`.
+    /// Audio codec. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn audio_codec(mut self, value: impl Into<String>) -> Self {
         self.audio_codec = Some(value.into());
         self
     }
 
-    /// Sets `audio_bit_rate`.
+    /// Average audio bitrate, in kbit/s. Extracted by the system; do not set it.
     pub fn audio_bit_rate(mut self, value: impl Into<i64>) -> Self {
         self.audio_bit_rate = Some(value.into());
         self
     }
 
-    /// Sets `audio_channels`.
+    /// Number of audio channels. Extracted by the system; do not set it.
     pub fn audio_channels(mut self, value: impl Into<i64>) -> Self {
         self.audio_channels = Some(value.into());
         self
     }
 
-    /// Sets `sample`.
+    /// Sampling rate, in Hz. Extracted by the system; do not set it.
     pub fn sample(mut self, value: impl Into<i64>) -> Self {
         self.sample = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self

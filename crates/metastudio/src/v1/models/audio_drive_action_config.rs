@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `AudioDriveActionConfig` model of the MetaStudio API.
+/// Action settings used when the digital human is driven by audio.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AudioDriveActionConfig {
-    /// `action_tag` JSON property.
+    /// Tag of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_tag: Option<String>,
-    /// `action_name` JSON property.
+    /// Name of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_name: Option<String>,
-    /// `action_start_time` JSON property.
+    /// Start time of the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_start_time: Option<f64>,
 }
 
 impl AudioDriveActionConfig {
-    /// An empty `AudioDriveActionConfig`; set its fields with the setters.
+    /// An empty `AudioDriveActionConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action_tag`.
+    /// Tag of the action.
     pub fn action_tag(mut self, value: impl Into<String>) -> Self {
         self.action_tag = Some(value.into());
         self
     }
 
-    /// Sets `action_name`.
+    /// Name of the action.
     pub fn action_name(mut self, value: impl Into<String>) -> Self {
         self.action_name = Some(value.into());
         self
     }
 
-    /// Sets `action_start_time`.
+    /// Start time of the action.
     pub fn action_start_time(mut self, value: impl Into<f64>) -> Self {
         self.action_start_time = Some(value.into());
         self

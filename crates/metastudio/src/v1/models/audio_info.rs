@@ -2,24 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `AudioInfo` model of the MetaStudio API.
+/// Audio to insert into the script.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AudioInfo {
-    /// `audio_id` JSON property.
+    /// ID of the audio. For audio-driven scripts it is returned by the script details and script
+    /// update operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<i64>,
 }
 
 impl AudioInfo {
-    /// An empty `AudioInfo`; set its fields with the setters.
+    /// An empty `AudioInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `audio_id`.
+    /// ID of the audio. For audio-driven scripts it is returned by the script details and script
+    /// update operations.
     pub fn audio_id(mut self, value: impl Into<i64>) -> Self {
         self.audio_id = Some(value.into());
         self

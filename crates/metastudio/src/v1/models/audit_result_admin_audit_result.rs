@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `AuditResultAdminAuditResult` model of the MetaStudio API.
+/// Result of the administrator review.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditResultAdminAuditResult {
-    /// `message` JSON property.
+    /// Review message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `attachment_name` JSON property.
+    /// Name of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_name: Option<String>,
-    /// `attachment_url` JSON property.
+    /// Download URL of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_url: Option<String>,
-    /// `audit_time` JSON property.
+    /// Time of the review operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_time: Option<i64>,
 }
 
 impl AuditResultAdminAuditResult {
-    /// An empty `AuditResultAdminAuditResult`; set its fields with the setters.
+    /// An empty `AuditResultAdminAuditResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `message`.
+    /// Review message.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
 
-    /// Sets `attachment_name`.
+    /// Name of the attachment.
     pub fn attachment_name(mut self, value: impl Into<String>) -> Self {
         self.attachment_name = Some(value.into());
         self
     }
 
-    /// Sets `attachment_url`.
+    /// Download URL of the attachment.
     pub fn attachment_url(mut self, value: impl Into<String>) -> Self {
         self.attachment_url = Some(value.into());
         self
     }
 
-    /// Sets `audit_time`.
+    /// Time of the review operation.
     pub fn audit_time(mut self, value: impl Into<i64>) -> Self {
         self.audit_time = Some(value.into());
         self

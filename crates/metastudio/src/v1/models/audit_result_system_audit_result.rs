@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `AuditResultSystemAuditResult` model of the MetaStudio API.
+/// Result of the system review.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditResultSystemAuditResult {
-    /// `audit_time` JSON property.
+    /// Time of the review operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_time: Option<i64>,
-    /// `errors` JSON property.
+    /// Errors found by the system review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<super::AuditResultSystemAuditResultErrors>>,
 }
 
 impl AuditResultSystemAuditResult {
-    /// An empty `AuditResultSystemAuditResult`; set its fields with the setters.
+    /// An empty `AuditResultSystemAuditResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `audit_time`.
+    /// Time of the review operation.
     pub fn audit_time(mut self, value: impl Into<i64>) -> Self {
         self.audit_time = Some(value.into());
         self
     }
 
-    /// Sets `errors`.
+    /// Errors found by the system review.
     ///
     /// Appends one item; call again for more.
     pub fn errors(mut self, value: impl Into<super::AuditResultSystemAuditResultErrors>) -> Self {

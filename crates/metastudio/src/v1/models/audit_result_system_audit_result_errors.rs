@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `AuditResultSystemAuditResultErrors` model of the MetaStudio API.
+/// Errors found by the system review.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditResultSystemAuditResultErrors {
-    /// `audio_name` JSON property.
+    /// Name of the audio file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_name: Option<String>,
-    /// `text_name` JSON property.
+    /// Name of the text file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_name: Option<String>,
-    /// `error_code` JSON property.
+    /// Error code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `error_message` JSON property.
+    /// Error message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }
 
 impl AuditResultSystemAuditResultErrors {
-    /// An empty `AuditResultSystemAuditResultErrors`; set its fields with the setters.
+    /// An empty `AuditResultSystemAuditResultErrors`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `audio_name`.
+    /// Name of the audio file.
     pub fn audio_name(mut self, value: impl Into<String>) -> Self {
         self.audio_name = Some(value.into());
         self
     }
 
-    /// Sets `text_name`.
+    /// Name of the text file.
     pub fn text_name(mut self, value: impl Into<String>) -> Self {
         self.text_name = Some(value.into());
         self
     }
 
-    /// Sets `error_code`.
+    /// Error code.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
 
-    /// Sets `error_message`.
+    /// Error message.
     pub fn error_message(mut self, value: impl Into<String>) -> Self {
         self.error_message = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `AuditionFile` model of the MetaStudio API.
+/// Audition files.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditionFile {
-    /// `download_url` JSON property.
+    /// Download URL of the audition file, valid for 1 hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
 }
 
 impl AuditionFile {
-    /// An empty `AuditionFile`; set its fields with the setters.
+    /// An empty `AuditionFile`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `download_url`.
+    /// Download URL of the audition file, valid for 1 hour.
     pub fn download_url(mut self, value: impl Into<String>) -> Self {
         self.download_url = Some(value.into());
         self

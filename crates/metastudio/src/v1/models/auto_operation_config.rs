@@ -2,33 +2,39 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `AutoOperationConfig` model of the MetaStudio API.
+/// Automatic processing tasks for the asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct AutoOperationConfig {
-    /// `operation` JSON property.
+    /// Operation performed automatically on the asset.
+    ///
+    /// Values: `BLOCK`: Freeze; `DELETE`: Delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// `operation_time` JSON property.
+    /// Time at which the automatic operation runs (the resource expiration time), in RFC 3339
+    /// format, such as `2025-01-10T00:00:00Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_time: Option<String>,
 }
 
 impl AutoOperationConfig {
-    /// An empty `AutoOperationConfig`; set its fields with the setters.
+    /// An empty `AutoOperationConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operation`.
+    /// Operation performed automatically on the asset.
+    ///
+    /// Values: `BLOCK`: Freeze; `DELETE`: Delete.
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.operation = Some(value.into());
         self
     }
 
-    /// Sets `operation_time`.
+    /// Time at which the automatic operation runs (the resource expiration time), in RFC 3339
+    /// format, such as `2025-01-10T00:00:00Z`.
     pub fn operation_time(mut self, value: impl Into<String>) -> Self {
         self.operation_time = Some(value.into());
         self

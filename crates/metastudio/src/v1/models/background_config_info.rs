@@ -2,60 +2,80 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `BackgroundConfigInfo` model of the MetaStudio API.
+/// Background settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackgroundConfigInfo {
-    /// `background_type` JSON property.
+    /// Type of background behind the avatar.
+    ///
+    /// Values: `COLOR`: A solid RGB color; `IMAGE`: An image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_type: Option<String>,
-    /// `background_config` JSON property.
+    /// URL of the background file. Required when `background_type` is `IMAGE`. External URLs are
+    /// supported only for live streaming; other services must use a URL obtained from the asset
+    /// library.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_config: Option<String>,
-    /// `background_color_config` JSON property.
+    /// RGB color of a solid background. Required when `background_type` is `COLOR`.
+    ///
+    /// Length: 0 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_color_config: Option<String>,
-    /// `background_asset_id` JSON property.
+    /// ID of the background asset. For an image background, the ID of the image asset.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_asset_id: Option<String>,
-    /// `background_image_config` JSON property.
+    /// Settings of the background image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_image_config: Option<super::BackgroundImageConfig>,
 }
 
 impl BackgroundConfigInfo {
-    /// An empty `BackgroundConfigInfo`; set its fields with the setters.
+    /// An empty `BackgroundConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `background_type`.
+    /// Type of background behind the avatar.
+    ///
+    /// Values: `COLOR`: A solid RGB color; `IMAGE`: An image.
     pub fn background_type(mut self, value: impl Into<String>) -> Self {
         self.background_type = Some(value.into());
         self
     }
 
-    /// Sets `background_config`.
+    /// URL of the background file. Required when `background_type` is `IMAGE`. External URLs are
+    /// supported only for live streaming; other services must use a URL obtained from the asset
+    /// library.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn background_config(mut self, value: impl Into<String>) -> Self {
         self.background_config = Some(value.into());
         self
     }
 
-    /// Sets `background_color_config`.
+    /// RGB color of a solid background. Required when `background_type` is `COLOR`.
+    ///
+    /// Length: 0 to 16 characters.
     pub fn background_color_config(mut self, value: impl Into<String>) -> Self {
         self.background_color_config = Some(value.into());
         self
     }
 
-    /// Sets `background_asset_id`.
+    /// ID of the background asset. For an image background, the ID of the image asset.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn background_asset_id(mut self, value: impl Into<String>) -> Self {
         self.background_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `background_image_config`.
+    /// Settings of the background image.
     pub fn background_image_config(
         mut self,
         value: impl Into<super::BackgroundImageConfig>,

@@ -2,51 +2,67 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `BackgroundImageConfig` model of the MetaStudio API.
+/// Settings of the background image.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackgroundImageConfig {
-    /// `dx` JSON property.
+    /// X coordinate of the background image's top-left pixel; the canvas origin is its top-left
+    /// corner. The canvas is 1920x1080 in landscape and 1080x1920 in portrait. The image must cover
+    /// the canvas: `dx` <= 0 and `dx + width` >= 1920 in landscape or >= 1080 in portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dx: Option<i64>,
-    /// `dy` JSON property.
+    /// Y coordinate of the background image's top-left pixel; the canvas origin is its top-left
+    /// corner. The canvas is 1920x1080 in landscape and 1080x1920 in portrait. The image must cover
+    /// the canvas: `dy` <= 0 and `dy + height` >= 1080 in landscape or >= 1920 in portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dy: Option<i64>,
-    /// `width` JSON property.
+    /// Width of the background image in pixels, relative to the canvas. The canvas is 1920x1080 in
+    /// landscape and 1080x1920 in portrait. The image must cover the canvas: `dx + width` >= 1920
+    /// in landscape or >= 1080 in portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the background image in pixels, relative to the canvas. The canvas is 1920x1080 in
+    /// landscape and 1080x1920 in portrait. The image must cover the canvas: `dy + height` >= 1080
+    /// in landscape or >= 1920 in portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
 impl BackgroundImageConfig {
-    /// An empty `BackgroundImageConfig`; set its fields with the setters.
+    /// An empty `BackgroundImageConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `dx`.
+    /// X coordinate of the background image's top-left pixel; the canvas origin is its top-left
+    /// corner. The canvas is 1920x1080 in landscape and 1080x1920 in portrait. The image must cover
+    /// the canvas: `dx` <= 0 and `dx + width` >= 1920 in landscape or >= 1080 in portrait.
     pub fn dx(mut self, value: impl Into<i64>) -> Self {
         self.dx = Some(value.into());
         self
     }
 
-    /// Sets `dy`.
+    /// Y coordinate of the background image's top-left pixel; the canvas origin is its top-left
+    /// corner. The canvas is 1920x1080 in landscape and 1080x1920 in portrait. The image must cover
+    /// the canvas: `dy` <= 0 and `dy + height` >= 1080 in landscape or >= 1920 in portrait.
     pub fn dy(mut self, value: impl Into<i64>) -> Self {
         self.dy = Some(value.into());
         self
     }
 
-    /// Sets `width`.
+    /// Width of the background image in pixels, relative to the canvas. The canvas is 1920x1080 in
+    /// landscape and 1080x1920 in portrait. The image must cover the canvas: `dx + width` >= 1920
+    /// in landscape or >= 1080 in portrait.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the background image in pixels, relative to the canvas. The canvas is 1920x1080 in
+    /// landscape and 1080x1920 in portrait. The image must cover the canvas: `dy + height` >= 1080
+    /// in landscape or >= 1920 in portrait.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self

@@ -2,33 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `BackgroundMusicConfig` model of the MetaStudio API.
+/// Background music settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BackgroundMusicConfig {
-    /// `music_asset_id` JSON property.
+    /// ID of the music asset.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub music_asset_id: Option<String>,
-    /// `volume` JSON property.
+    /// Volume of the music, as a percentage: `100` is full volume and `50` is half.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<i64>,
 }
 
 impl BackgroundMusicConfig {
-    /// An empty `BackgroundMusicConfig`; set its fields with the setters.
+    /// An empty `BackgroundMusicConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `music_asset_id`.
+    /// ID of the music asset.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn music_asset_id(mut self, value: impl Into<String>) -> Self {
         self.music_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `volume`.
+    /// Volume of the music, as a percentage: `100` is full volume and `50` is half.
     pub fn volume(mut self, value: impl Into<i64>) -> Self {
         self.volume = Some(value.into());
         self

@@ -2,49 +2,72 @@
 
 use serde::Serialize;
 
-/// The `BatchAssetActionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchAssetActionReq {
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `asset_ids` JSON property. Required.
-    pub asset_ids: Vec<String>,
-    /// `params` JSON property.
+    /// Batch operation to apply to the assets. Required.
+    ///
+    /// Values: `ACTIVE`: Activate; `DELETE`: Delete; `DELETE_FORCE`: Force delete; the assets are
+    /// removed immediately; `RESTORE`: Restore; `SHARE`: Share; `UNACTIVE`: Deactivate; `UNSHARE`:
+    /// Stop sharing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// IDs of the assets. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_ids: Option<Vec<String>>,
+    /// Parameters of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<String>,
 }
 
 impl BatchAssetActionReq {
-    /// A `BatchAssetActionReq` with its required fields; set the others with the setters.
-    pub fn new(action: impl Into<String>, asset_ids: impl Into<Vec<String>>) -> Self {
-        Self {
-            action: action.into(),
-            asset_ids: asset_ids.into(),
-            params: None,
-        }
+    /// An empty `BatchAssetActionReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `action`.
+    /// Batch operation to apply to the assets. Required.
+    ///
+    /// Values: `ACTIVE`: Activate; `DELETE`: Delete; `DELETE_FORCE`: Force delete; the assets are
+    /// removed immediately; `RESTORE`: Restore; `SHARE`: Share; `UNACTIVE`: Deactivate; `UNSHARE`:
+    /// Stop sharing.
     pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `asset_ids`.
+    /// IDs of the assets. Required.
     ///
     /// Appends one item; call again for more.
     pub fn asset_ids(mut self, value: impl Into<String>) -> Self {
-        self.asset_ids.push(value.into());
+        self.asset_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `params`.
+    /// Parameters of the operation.
     pub fn params(mut self, value: impl Into<String>) -> Self {
         self.params = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        if self.asset_ids.is_none() {
+            return Some("asset_ids".to_owned());
+        }
+        None
     }
 }

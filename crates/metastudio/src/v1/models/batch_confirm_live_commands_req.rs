@@ -2,43 +2,47 @@
 
 use serde::Serialize;
 
-/// The `BatchConfirmLiveCommandsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchConfirmLiveCommandsReq {
-    /// `command` JSON property.
+    /// Name of the commands to confirm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    /// `action` JSON property.
+    pub command: Option<super::BatchConfirmLiveCommandsReqCommand>,
+    /// Whether to confirm or reject the pending request.
+    ///
+    /// Values: `confirm`: Confirm; `reject`: Reject.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `command_ids` JSON property.
+    /// IDs of the commands. If omitted, all inserted commands not yet played are affected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_ids: Option<Vec<String>>,
 }
 
 impl BatchConfirmLiveCommandsReq {
-    /// An empty `BatchConfirmLiveCommandsReq`; set its fields with the setters.
+    /// An empty `BatchConfirmLiveCommandsReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `command`.
-    pub fn command(mut self, value: impl Into<String>) -> Self {
+    /// Name of the commands to confirm.
+    pub fn command(mut self, value: impl Into<super::BatchConfirmLiveCommandsReqCommand>) -> Self {
         self.command = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Whether to confirm or reject the pending request.
+    ///
+    /// Values: `confirm`: Confirm; `reject`: Reject.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `command_ids`.
+    /// IDs of the commands. If omitted, all inserted commands not yet played are affected.
     ///
     /// Appends one item; call again for more.
     pub fn command_ids(mut self, value: impl Into<String>) -> Self {

@@ -4,24 +4,24 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `BillResourceType` values of the MetaStudio API.
+/// Type of the resource to be deducted.
 ///
 /// Values this version of the SDK does not know are kept in [`BillResourceType::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillResourceType {
-    /// `VOICE_BASIC`.
+    /// The value `VOICE_BASIC`.
     VoiceBasic,
-    /// `VOICE_MIDDLE`.
+    /// The value `VOICE_MIDDLE`.
     VoiceMiddle,
-    /// `VOICE_ADVANCE`.
+    /// The value `VOICE_ADVANCE`.
     VoiceAdvance,
-    /// `VOICE_THIRD_PARTY`.
+    /// The value `VOICE_THIRD_PARTY`.
     VoiceThirdParty,
-    /// `VOICE_THIRD_PARTY_LJZN`.
+    /// The value `VOICE_THIRD_PARTY_LJZN`.
     VoiceThirdPartyLjzn,
-    /// `VOICE_FLEXUS`.
+    /// The value `VOICE_FLEXUS`.
     VoiceFlexus,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `BillResources` model of the MetaStudio API.
+/// Resources to be deducted.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BillResources {
-    /// `resource_type` JSON property.
+    /// Type of the resource to be deducted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<super::BillResourceType>,
-    /// `resource_nums` JSON property.
+    /// Quantity of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_nums: Option<i64>,
 }
 
 impl BillResources {
-    /// An empty `BillResources`; set its fields with the setters.
+    /// An empty `BillResources`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_type`.
+    /// Type of the resource to be deducted.
     pub fn resource_type(mut self, value: impl Into<super::BillResourceType>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `resource_nums`.
+    /// Quantity of the resource.
     pub fn resource_nums(mut self, value: impl Into<i64>) -> Self {
         self.resource_nums = Some(value.into());
         self

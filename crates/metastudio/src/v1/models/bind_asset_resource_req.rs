@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `BindAssetResourceReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BindAssetResourceReq {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `business_type` JSON property.
+    /// Type of the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_type: Option<String>,
 }
 
 impl BindAssetResourceReq {
-    /// An empty `BindAssetResourceReq`; set its fields with the setters.
+    /// An empty `BindAssetResourceReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `business_type`.
+    /// Type of the service.
     pub fn business_type(mut self, value: impl Into<String>) -> Self {
         self.business_type = Some(value.into());
         self

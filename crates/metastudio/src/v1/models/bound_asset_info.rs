@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `BoundAssetInfo` model of the MetaStudio API.
+/// Asset bound to the resource.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BoundAssetInfo {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `asset_name` JSON property.
+    /// Name of the asset, as recorded in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_name: Option<String>,
 }
 
 impl BoundAssetInfo {
-    /// An empty `BoundAssetInfo`; set its fields with the setters.
+    /// An empty `BoundAssetInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_name`.
+    /// Name of the asset, as recorded in the asset library.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
         self.asset_name = Some(value.into());
         self

@@ -2,68 +2,75 @@
 
 use serde::Serialize;
 
-/// The `BusinessCardImageConfig` model of the MetaStudio API.
+/// Image settings of the business card.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BusinessCardImageConfig {
-    /// `human_image` JSON property. Required.
-    pub human_image: String,
-    /// `logo_image` JSON property.
+    /// Photo of the person, Base64-encoded. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human_image: Option<String>,
+    /// Logo image, Base64-encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_image: Option<String>,
-    /// `id_card_image1` JSON property.
+    /// Photo of the national emblem side of the ID card, Base64-encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_card_image1: Option<String>,
-    /// `id_card_image2` JSON property.
+    /// Photo of the portrait side of the ID card, Base64-encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_card_image2: Option<String>,
-    /// `authorize_use_human_image` JSON property.
+    /// Whether you authorize the use of the photo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorize_use_human_image: Option<bool>,
 }
 
 impl BusinessCardImageConfig {
-    /// A `BusinessCardImageConfig` with its required fields; set the others with the setters.
-    pub fn new(human_image: impl Into<String>) -> Self {
-        Self {
-            human_image: human_image.into(),
-            logo_image: None,
-            id_card_image1: None,
-            id_card_image2: None,
-            authorize_use_human_image: None,
-        }
+    /// An empty `BusinessCardImageConfig`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `human_image`.
+    /// Photo of the person, Base64-encoded. Required.
     pub fn human_image(mut self, value: impl Into<String>) -> Self {
-        self.human_image = value.into();
+        self.human_image = Some(value.into());
         self
     }
 
-    /// Sets `logo_image`.
+    /// Logo image, Base64-encoded.
     pub fn logo_image(mut self, value: impl Into<String>) -> Self {
         self.logo_image = Some(value.into());
         self
     }
 
-    /// Sets `id_card_image1`.
+    /// Photo of the national emblem side of the ID card, Base64-encoded.
     pub fn id_card_image1(mut self, value: impl Into<String>) -> Self {
         self.id_card_image1 = Some(value.into());
         self
     }
 
-    /// Sets `id_card_image2`.
+    /// Photo of the portrait side of the ID card, Base64-encoded.
     pub fn id_card_image2(mut self, value: impl Into<String>) -> Self {
         self.id_card_image2 = Some(value.into());
         self
     }
 
-    /// Sets `authorize_use_human_image`.
+    /// Whether you authorize the use of the photo.
     pub fn authorize_use_human_image(mut self, value: impl Into<bool>) -> Self {
         self.authorize_use_human_image = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.human_image.is_none() {
+            return Some("human_image".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `BusinessCardImageUrl` model of the MetaStudio API.
+/// URLs of the generated business card images.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BusinessCardImageUrl {
-    /// `human_image_url` JSON property.
+    /// Download URL of the person's photo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub human_image_url: Option<String>,
-    /// `logo_image` JSON property.
+    /// Download URL of the logo image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_image: Option<String>,
 }
 
 impl BusinessCardImageUrl {
-    /// An empty `BusinessCardImageUrl`; set its fields with the setters.
+    /// An empty `BusinessCardImageUrl`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `human_image_url`.
+    /// Download URL of the person's photo.
     pub fn human_image_url(mut self, value: impl Into<String>) -> Self {
         self.human_image_url = Some(value.into());
         self
     }
 
-    /// Sets `logo_image`.
+    /// Download URL of the logo image.
     pub fn logo_image(mut self, value: impl Into<String>) -> Self {
         self.logo_image = Some(value.into());
         self

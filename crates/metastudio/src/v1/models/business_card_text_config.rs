@@ -2,105 +2,105 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `BusinessCardTextConfig` model of the MetaStudio API.
+/// Text shown on the business card.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BusinessCardTextConfig {
-    /// `name` JSON property.
+    /// Name of the person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `company` JSON property.
+    /// Name of the company or organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
-    /// `title` JSON property.
+    /// Job title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `mobile_phone` JSON property.
+    /// Mobile phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_phone: Option<String>,
-    /// `phone` JSON property.
+    /// Landline number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `mail` JSON property.
+    /// Email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<String>,
-    /// `address` JSON property.
+    /// Address shown on the business card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// `other1` JSON property.
+    /// Additional line 1 on the business card, such as a company slogan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other1: Option<String>,
-    /// `other2` JSON property.
+    /// Additional line 2 on the business card, such as a company slogan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other2: Option<String>,
-    /// `other3` JSON property.
+    /// Additional line 3 on the business card, such as a company slogan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other3: Option<String>,
 }
 
 impl BusinessCardTextConfig {
-    /// An empty `BusinessCardTextConfig`; set its fields with the setters.
+    /// An empty `BusinessCardTextConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the person.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `company`.
+    /// Name of the company or organization.
     pub fn company(mut self, value: impl Into<String>) -> Self {
         self.company = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Job title.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `mobile_phone`.
+    /// Mobile phone number.
     pub fn mobile_phone(mut self, value: impl Into<String>) -> Self {
         self.mobile_phone = Some(value.into());
         self
     }
 
-    /// Sets `phone`.
+    /// Landline number.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
 
-    /// Sets `mail`.
+    /// Email address.
     pub fn mail(mut self, value: impl Into<String>) -> Self {
         self.mail = Some(value.into());
         self
     }
 
-    /// Sets `address`.
+    /// Address shown on the business card.
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(value.into());
         self
     }
 
-    /// Sets `other1`.
+    /// Additional line 1 on the business card, such as a company slogan.
     pub fn other1(mut self, value: impl Into<String>) -> Self {
         self.other1 = Some(value.into());
         self
     }
 
-    /// Sets `other2`.
+    /// Additional line 2 on the business card, such as a company slogan.
     pub fn other2(mut self, value: impl Into<String>) -> Self {
         self.other2 = Some(value.into());
         self
     }
 
-    /// Sets `other3`.
+    /// Additional line 3 on the business card, such as a company slogan.
     pub fn other3(mut self, value: impl Into<String>) -> Self {
         self.other3 = Some(value.into());
         self

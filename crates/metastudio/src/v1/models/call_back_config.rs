@@ -2,48 +2,69 @@
 
 use serde::Serialize;
 
-/// The `CallBackConfig` model of the MetaStudio API.
+/// Callback settings for job completion notifications.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CallBackConfig {
-    /// `callback_url` JSON property. Required.
-    pub callback_url: String,
-    /// `auth_type` JSON property.
+    /// Callback URL. The callback request body is JSON with `result` (`SUCCEED` or `FAILED`),
+    /// `asset_id` and `job_id`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// How callback requests are authenticated. For `MSS_A`,
+    /// `secret=hmac_sha256(key, URI + time_stamp)` and `time_stamp=hex(timestamp)` are appended to
+    /// `callback_url`.
+    ///
+    /// Values: `MSS_A`: HMAC-SHA256 signature in URL parameters; `NONE`: Authentication is embedded
+    /// in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
-    /// `key` JSON property.
+    /// Secret key used to sign callbacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
 impl CallBackConfig {
-    /// A `CallBackConfig` with its required fields; set the others with the setters.
-    pub fn new(callback_url: impl Into<String>) -> Self {
-        Self {
-            callback_url: callback_url.into(),
-            auth_type: None,
-            key: None,
-        }
+    /// An empty `CallBackConfig`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `callback_url`.
+    /// Callback URL. The callback request body is JSON with `result` (`SUCCEED` or `FAILED`),
+    /// `asset_id` and `job_id`. Required.
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
-        self.callback_url = value.into();
+        self.callback_url = Some(value.into());
         self
     }
 
-    /// Sets `auth_type`.
+    /// How callback requests are authenticated. For `MSS_A`,
+    /// `secret=hmac_sha256(key, URI + time_stamp)` and `time_stamp=hex(timestamp)` are appended to
+    /// `callback_url`.
+    ///
+    /// Values: `MSS_A`: HMAC-SHA256 signature in URL parameters; `NONE`: Authentication is embedded
+    /// in the URL.
     pub fn auth_type(mut self, value: impl Into<String>) -> Self {
         self.auth_type = Some(value.into());
         self
     }
 
-    /// Sets `key`.
+    /// Secret key used to sign callbacks.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.callback_url.is_none() {
+            return Some("callback_url".to_owned());
+        }
+        None
     }
 }

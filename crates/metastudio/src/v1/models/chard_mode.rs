@@ -4,18 +4,18 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `ChardMode` values of the MetaStudio API.
+/// Billing mode of the training resource.
 ///
 /// Values this version of the SDK does not know are kept in [`ChardMode::Unknown`], so a new server
 /// value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChardMode {
-    /// `PERIODIC`.
+    /// The value `PERIODIC`.
     Periodic,
-    /// `ONE_TIME`.
+    /// The value `ONE_TIME`.
     OneTime,
-    /// `ON_DEMAND`.
+    /// The value `ON_DEMAND`.
     OnDemand,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `ChatResourceConfig` model of the MetaStudio API.
+/// Resources assigned to the smart chat room.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChatResourceConfig {
-    /// `resource_id` JSON property.
+    /// ID of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `count_resource` JSON property.
+    /// Number of resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_resource: Option<i64>,
 }
 
 impl ChatResourceConfig {
-    /// An empty `ChatResourceConfig`; set its fields with the setters.
+    /// An empty `ChatResourceConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_id`.
+    /// ID of the resource.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `count_resource`.
+    /// Number of resources.
     pub fn count_resource(mut self, value: impl Into<i64>) -> Self {
         self.count_resource = Some(value.into());
         self

@@ -2,88 +2,108 @@
 
 use serde::Deserialize;
 
-/// The `ChatResourceConfigInfo` model of the MetaStudio API.
+/// Resources assigned to the smart chat room.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ChatResourceConfigInfo {
-    /// `resource_id` JSON property.
+    /// ID of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `count_resource` JSON property.
+    /// Number of resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count_resource: Option<i64>,
-    /// `resource_source` JSON property.
+    /// Source of the resource. Enabled pay-per-use, pay-per-use packages, one-time and
+    /// yearly/monthly resources all count as `PURCHASED`.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_source: Option<String>,
-    /// `charge_mode` JSON property.
+    /// Billing mode of the resource. One-time billing covers one-time resources bought by the
+    /// tenant or allocated by an SP administrator, pay-per-use packages allocated by an SP
+    /// administrator, and resources (such as minutes) allocated by the system administrator.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_mode: Option<String>,
-    /// `resource_nums` JSON property.
+    /// Quantity of the resource, that is, the number of concurrent smart interaction sessions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_nums: Option<i64>,
-    /// `resource_available_nums` JSON property.
+    /// Number of available resources, that is, concurrent smart interaction sessions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_available_nums: Option<i64>,
-    /// `status` JSON property.
+    /// Status of the resource.
+    ///
+    /// Values: `ACTIVE`: Normal; `DELETED`: Unsubscribed or expired; `FREEZE`: Frozen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `expire_time` JSON property.
+    /// Time when the resource expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
 }
 
 impl ChatResourceConfigInfo {
-    /// An empty `ChatResourceConfigInfo`; set its fields with the setters.
+    /// An empty `ChatResourceConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_id`.
+    /// ID of the resource.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `count_resource`.
+    /// Number of resources.
     pub fn count_resource(mut self, value: impl Into<i64>) -> Self {
         self.count_resource = Some(value.into());
         self
     }
 
-    /// Sets `resource_source`.
+    /// Source of the resource. Enabled pay-per-use, pay-per-use packages, one-time and
+    /// yearly/monthly resources all count as `PURCHASED`.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     pub fn resource_source(mut self, value: impl Into<String>) -> Self {
         self.resource_source = Some(value.into());
         self
     }
 
-    /// Sets `charge_mode`.
+    /// Billing mode of the resource. One-time billing covers one-time resources bought by the
+    /// tenant or allocated by an SP administrator, pay-per-use packages allocated by an SP
+    /// administrator, and resources (such as minutes) allocated by the system administrator.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.charge_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_nums`.
+    /// Quantity of the resource, that is, the number of concurrent smart interaction sessions.
     pub fn resource_nums(mut self, value: impl Into<i64>) -> Self {
         self.resource_nums = Some(value.into());
         self
     }
 
-    /// Sets `resource_available_nums`.
+    /// Number of available resources, that is, concurrent smart interaction sessions.
     pub fn resource_available_nums(mut self, value: impl Into<i64>) -> Self {
         self.resource_available_nums = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the resource.
+    ///
+    /// Values: `ACTIVE`: Normal; `DELETED`: Unsubscribed or expired; `FREEZE`: Frozen.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Time when the resource expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self

@@ -2,51 +2,59 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ChatSubtitleConfig` model of the MetaStudio API.
+/// Subtitle settings of the smart interaction session.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatSubtitleConfig {
-    /// `dx` JSON property.
+    /// X coordinate of the subtitle's top-left pixel. The video is 1920x1080 in landscape (16:9)
+    /// and 1080x1920 in portrait (9:16).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dx: Option<i64>,
-    /// `dy` JSON property.
+    /// Y coordinate of the subtitle's top-left pixel. The video is 1920x1080 in landscape (16:9)
+    /// and 1080x1920 in portrait (9:16).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dy: Option<i64>,
-    /// `width` JSON property.
+    /// Width of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
 impl ChatSubtitleConfig {
-    /// An empty `ChatSubtitleConfig`; set its fields with the setters.
+    /// An empty `ChatSubtitleConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `dx`.
+    /// X coordinate of the subtitle's top-left pixel. The video is 1920x1080 in landscape (16:9)
+    /// and 1080x1920 in portrait (9:16).
     pub fn dx(mut self, value: impl Into<i64>) -> Self {
         self.dx = Some(value.into());
         self
     }
 
-    /// Sets `dy`.
+    /// Y coordinate of the subtitle's top-left pixel. The video is 1920x1080 in landscape (16:9)
+    /// and 1080x1920 in portrait (9:16).
     pub fn dy(mut self, value: impl Into<i64>) -> Self {
         self.dy = Some(value.into());
         self
     }
 
-    /// Sets `width`.
+    /// Width of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16).
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16).
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self

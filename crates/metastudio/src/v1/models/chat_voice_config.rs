@@ -2,69 +2,95 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ChatVoiceConfig` model of the MetaStudio API.
+/// Voice settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ChatVoiceConfig {
-    /// `voice_asset_id` JSON property.
+    /// Feature string identifying the voice used for speech synthesis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_asset_id: Option<String>,
-    /// `speed` JSON property.
+    /// Speech rate as a percentage of normal speed; `100` is a normal adult rate of about 250
+    /// Chinese characters per minute.
+    ///
+    /// Range: 50 to 200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<i64>,
-    /// `pitch` JSON property.
+    /// Pitch of the voice.
+    ///
+    /// Range: 50 to 200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,
-    /// `volume` JSON property.
+    /// Volume of the voice.
+    ///
+    /// Range: 90 to 240.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<i64>,
-    /// `provider` JSON property.
+    /// Third-party TTS provider.
+    ///
+    /// Values: `HUAWEI_EI`: Huawei Cloud EI TTS; `MOBVOI`: Mobvoi TTS; `XIMALAYA`: Ximalaya TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// `language` JSON property.
+    /// Language of the voice.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Simplified Chinese; `EN`: English;
+    /// `ESP`: Spanish; international sites only; `Thai`: Thai; international sites only; `por`:
+    /// Portuguese; international sites only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
 impl ChatVoiceConfig {
-    /// An empty `ChatVoiceConfig`; set its fields with the setters.
+    /// An empty `ChatVoiceConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `voice_asset_id`.
+    /// Feature string identifying the voice used for speech synthesis.
     pub fn voice_asset_id(mut self, value: impl Into<String>) -> Self {
         self.voice_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `speed`.
+    /// Speech rate as a percentage of normal speed; `100` is a normal adult rate of about 250
+    /// Chinese characters per minute.
+    ///
+    /// Range: 50 to 200.
     pub fn speed(mut self, value: impl Into<i64>) -> Self {
         self.speed = Some(value.into());
         self
     }
 
-    /// Sets `pitch`.
+    /// Pitch of the voice.
+    ///
+    /// Range: 50 to 200.
     pub fn pitch(mut self, value: impl Into<i64>) -> Self {
         self.pitch = Some(value.into());
         self
     }
 
-    /// Sets `volume`.
+    /// Volume of the voice.
+    ///
+    /// Range: 90 to 240.
     pub fn volume(mut self, value: impl Into<i64>) -> Self {
         self.volume = Some(value.into());
         self
     }
 
-    /// Sets `provider`.
+    /// Third-party TTS provider.
+    ///
+    /// Values: `HUAWEI_EI`: Huawei Cloud EI TTS; `MOBVOI`: Mobvoi TTS; `XIMALAYA`: Ximalaya TTS.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language of the voice.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Simplified Chinese; `EN`: English;
+    /// `ESP`: Spanish; international sites only; `Thai`: Thai; international sites only; `por`:
+    /// Portuguese; international sites only.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self

@@ -2,33 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `CoStreamerConfig` model of the MetaStudio API.
+/// Settings of the co-host.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CoStreamerConfig {
-    /// `voice_config` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<super::VoiceConfig>,
-    /// `streamer_action` JSON property.
+    /// What the host does while the co-host speaks.
+    ///
+    /// Values: `SILENCE`: Stays silent; `VOLUME_DOWN`: Lowers the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streamer_action: Option<String>,
 }
 
 impl CoStreamerConfig {
-    /// An empty `CoStreamerConfig`; set its fields with the setters.
+    /// An empty `CoStreamerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `voice_config`.
+    /// Voice settings.
     pub fn voice_config(mut self, value: impl Into<super::VoiceConfig>) -> Self {
         self.voice_config = Some(value.into());
         self
     }
 
-    /// Sets `streamer_action`.
+    /// What the host does while the co-host speaks.
+    ///
+    /// Values: `SILENCE`: Stays silent; `VOLUME_DOWN`: Lowers the volume.
     pub fn streamer_action(mut self, value: impl Into<String>) -> Self {
         self.streamer_action = Some(value.into());
         self

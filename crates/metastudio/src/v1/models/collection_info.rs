@@ -2,33 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `CollectionInfo` model of the MetaStudio API.
+/// The user's favorites.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CollectionInfo {
-    /// `collection_type` JSON property.
+    /// Type of the favorite items.
+    ///
+    /// Values: `VOICE`: Voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_type: Option<String>,
-    /// `collection_ids` JSON property.
+    /// IDs of the favorite assets or templates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collection_ids: Option<Vec<String>>,
 }
 
 impl CollectionInfo {
-    /// An empty `CollectionInfo`; set its fields with the setters.
+    /// An empty `CollectionInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `collection_type`.
+    /// Type of the favorite items.
+    ///
+    /// Values: `VOICE`: Voice.
     pub fn collection_type(mut self, value: impl Into<String>) -> Self {
         self.collection_type = Some(value.into());
         self
     }
 
-    /// Sets `collection_ids`.
+    /// IDs of the favorite assets or templates.
     ///
     /// Appends one item; call again for more.
     pub fn collection_ids(mut self, value: impl Into<String>) -> Self {

@@ -2,43 +2,43 @@
 
 use serde::Serialize;
 
-/// The `CommentData` model of the MetaStudio API.
+/// Comment attached to the command.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CommentData {
-    /// `comment_title` JSON property.
+    /// Title of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_title: Option<String>,
-    /// `comment_message` JSON property.
+    /// Body of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_message: Option<String>,
-    /// `attachment_name` JSON property.
+    /// Names of the attachments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_name: Option<Vec<String>>,
 }
 
 impl CommentData {
-    /// An empty `CommentData`; set its fields with the setters.
+    /// An empty `CommentData`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `comment_title`.
+    /// Title of the comment.
     pub fn comment_title(mut self, value: impl Into<String>) -> Self {
         self.comment_title = Some(value.into());
         self
     }
 
-    /// Sets `comment_message`.
+    /// Body of the comment.
     pub fn comment_message(mut self, value: impl Into<String>) -> Self {
         self.comment_message = Some(value.into());
         self
     }
 
-    /// Sets `attachment_name`.
+    /// Names of the attachments.
     ///
     /// Appends one item; call again for more.
     pub fn attachment_name(mut self, value: impl Into<String>) -> Self {

@@ -2,61 +2,67 @@
 
 use serde::Deserialize;
 
-/// The `CommentLogInfo` model of the MetaStudio API.
+/// Comment history of the job.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommentLogInfo {
-    /// `operate_time` JSON property.
+    /// Time of the operation, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_time: Option<String>,
-    /// `comment_type` JSON property.
+    /// Type of the comment.
+    ///
+    /// Values: `ADMIN_COMMENT`: Administrator comment; `USER_COMMENT`: User comment; `USER_REJECT`:
+    /// User rejection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_type: Option<String>,
-    /// `comment_title` JSON property.
+    /// Title of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_title: Option<String>,
-    /// `comment_message` JSON property.
+    /// Body of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_message: Option<String>,
-    /// `attachment_download_url` JSON property.
+    /// Download URLs of the attachments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_download_url: Option<Vec<String>>,
 }
 
 impl CommentLogInfo {
-    /// An empty `CommentLogInfo`; set its fields with the setters.
+    /// An empty `CommentLogInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_time`.
+    /// Time of the operation, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     pub fn operate_time(mut self, value: impl Into<String>) -> Self {
         self.operate_time = Some(value.into());
         self
     }
 
-    /// Sets `comment_type`.
+    /// Type of the comment.
+    ///
+    /// Values: `ADMIN_COMMENT`: Administrator comment; `USER_COMMENT`: User comment; `USER_REJECT`:
+    /// User rejection.
     pub fn comment_type(mut self, value: impl Into<String>) -> Self {
         self.comment_type = Some(value.into());
         self
     }
 
-    /// Sets `comment_title`.
+    /// Title of the comment.
     pub fn comment_title(mut self, value: impl Into<String>) -> Self {
         self.comment_title = Some(value.into());
         self
     }
 
-    /// Sets `comment_message`.
+    /// Body of the comment.
     pub fn comment_message(mut self, value: impl Into<String>) -> Self {
         self.comment_message = Some(value.into());
         self
     }
 
-    /// Sets `attachment_download_url`.
+    /// Download URLs of the attachments.
     ///
     /// Appends one item; call again for more.
     pub fn attachment_download_url(mut self, value: impl Into<String>) -> Self {

@@ -2,97 +2,105 @@
 
 use serde::Serialize;
 
-/// The `CommitJobReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CommitJobReq {
-    /// `tag` JSON property.
+    /// Tag of the voice training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<super::JobTag>,
-    /// `description` JSON property.
+    /// Description shown in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `sex` JSON property.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    /// `voice_name` JSON property.
+    /// Name of the voice, also used as the name of the voice model asset in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_name: Option<String>,
-    /// `language` JSON property.
+    /// Training language. Only Chinese is currently supported.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// `phone` JSON property.
+    /// Mobile number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `app_user_id` JSON property.
+    /// Third-party user ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `output_language` JSON property.
+    /// Output language of the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_language: Option<String>,
-    /// `custom_text` JSON property.
+    /// Custom text used for the audition sample.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_text: Option<String>,
 }
 
 impl CommitJobReq {
-    /// An empty `CommitJobReq`; set its fields with the setters.
+    /// An empty `CommitJobReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tag`.
+    /// Tag of the voice training job.
     pub fn tag(mut self, value: impl Into<super::JobTag>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description shown in the asset library.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `sex`.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     pub fn sex(mut self, value: impl Into<String>) -> Self {
         self.sex = Some(value.into());
         self
     }
 
-    /// Sets `voice_name`.
+    /// Name of the voice, also used as the name of the voice model asset in the asset library.
     pub fn voice_name(mut self, value: impl Into<String>) -> Self {
         self.voice_name = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Training language. Only Chinese is currently supported.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `phone`.
+    /// Mobile number.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
 
-    /// Sets `app_user_id`.
+    /// Third-party user ID.
     pub fn app_user_id(mut self, value: impl Into<String>) -> Self {
         self.app_user_id = Some(value.into());
         self
     }
 
-    /// Sets `output_language`.
+    /// Output language of the model.
     pub fn output_language(mut self, value: impl Into<String>) -> Self {
         self.output_language = Some(value.into());
         self
     }
 
-    /// Sets `custom_text`.
+    /// Custom text used for the audition sample.
     pub fn custom_text(mut self, value: impl Into<String>) -> Self {
         self.custom_text = Some(value.into());
         self

@@ -2,28 +2,43 @@
 
 use serde::Serialize;
 
-/// The `ConfirmFileUploadRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConfirmFileUploadRequestBody {
-    /// `state` JSON property. Required.
-    pub state: String,
+    /// Upload state of the file. Required.
+    ///
+    /// Values: `CANCELLED`: Upload canceled; `CREATED`: Uploaded; `FAILED`: Upload failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
 }
 
 impl ConfirmFileUploadRequestBody {
-    /// A `ConfirmFileUploadRequestBody` with its required fields; set the others with the setters.
-    pub fn new(state: impl Into<String>) -> Self {
-        Self {
-            state: state.into(),
-        }
+    /// An empty `ConfirmFileUploadRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `state`.
+    /// Upload state of the file. Required.
+    ///
+    /// Values: `CANCELLED`: Upload canceled; `CREATED`: Uploaded; `FAILED`: Upload failed.
     pub fn state(mut self, value: impl Into<String>) -> Self {
-        self.state = value.into();
+        self.state = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.state.is_none() {
+            return Some("state".to_owned());
+        }
+        None
     }
 }

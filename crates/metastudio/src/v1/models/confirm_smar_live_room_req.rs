@@ -2,34 +2,38 @@
 
 use serde::Serialize;
 
-/// The `ConfirmSmarLiveRoomReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConfirmSmarLiveRoomReq {
-    /// `action` JSON property.
+    /// Whether to confirm or reject the pending request.
+    ///
+    /// Values: `confirm`: Confirm; `reject`: Reject.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `script_version` JSON property.
+    /// Version of the script, obtained from the live room details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_version: Option<String>,
 }
 
 impl ConfirmSmarLiveRoomReq {
-    /// An empty `ConfirmSmarLiveRoomReq`; set its fields with the setters.
+    /// An empty `ConfirmSmarLiveRoomReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action`.
+    /// Whether to confirm or reject the pending request.
+    ///
+    /// Values: `confirm`: Confirm; `reject`: Reject.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `script_version`.
+    /// Version of the script, obtained from the live room details.
     pub fn script_version(mut self, value: impl Into<String>) -> Self {
         self.script_version = Some(value.into());
         self

@@ -2,48 +2,85 @@
 
 use serde::Serialize;
 
-/// The `ControlSmartLiveReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ControlSmartLiveReq {
-    /// `command` JSON property. Required.
-    pub command: String,
-    /// `params` JSON property.
+    /// Name of the command to run in the live job; `params` holds its arguments. For example,
+    /// `RESET_EXIT_CONFIG` takes
+    /// `{"max_live_duration":168,"auto_stop_mode":"FORCE_EXIT","max_exception_waiting_duration":60}`.
+    /// Required.
+    ///
+    /// Values: `CLEAN_UP_INSERT_COMMAND`: Clear inserted commands not yet played; `params` is
+    /// `CleanUpInsertCommand`; `GET_CURRENT_PLAYING_SCRIPTS`: Get the scripts of the current round
+    /// as `LivePlayingScriptList`; `GET_LIVE_JOB_CONFIG_INFO`: Get the room information of the job;
+    /// `INSERT_PLAY_AUDIO`: Insert driving audio; `params` is `PlayAudioInfo`;
+    /// `INSERT_PLAY_SCRIPT`: Insert a performance script for interactive replies; `params` is
+    /// `PlayTextInfo`; `REFRESH_OUTPUT_URL`: Update the RTMP output; `params` is
+    /// `RefreshOutputUrlConfig`; `RESET_EXIT_CONFIG`: Reset exit settings; `params` is
+    /// `LiveExitConfig`; `REWRITE_INTERACTION_RULES`: Change interaction rules; `params` is
+    /// `interaction_rules`; `REWRITE_PLAY_SCRIPT`: Edit scripts not yet played; `params` is
+    /// `scene_scripts`; `SHOW_LAYER`: Show a live guide material; `params` is `LiveGuideRuleInfo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// Parameters of the command; see `command` for the structure of each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
 }
 
 impl ControlSmartLiveReq {
-    /// A `ControlSmartLiveReq` with its required fields; set the others with the setters.
-    pub fn new(command: impl Into<String>) -> Self {
-        Self {
-            command: command.into(),
-            params: None,
-            review_config: None,
-        }
+    /// An empty `ControlSmartLiveReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `command`.
+    /// Name of the command to run in the live job; `params` holds its arguments. For example,
+    /// `RESET_EXIT_CONFIG` takes
+    /// `{"max_live_duration":168,"auto_stop_mode":"FORCE_EXIT","max_exception_waiting_duration":60}`.
+    /// Required.
+    ///
+    /// Values: `CLEAN_UP_INSERT_COMMAND`: Clear inserted commands not yet played; `params` is
+    /// `CleanUpInsertCommand`; `GET_CURRENT_PLAYING_SCRIPTS`: Get the scripts of the current round
+    /// as `LivePlayingScriptList`; `GET_LIVE_JOB_CONFIG_INFO`: Get the room information of the job;
+    /// `INSERT_PLAY_AUDIO`: Insert driving audio; `params` is `PlayAudioInfo`;
+    /// `INSERT_PLAY_SCRIPT`: Insert a performance script for interactive replies; `params` is
+    /// `PlayTextInfo`; `REFRESH_OUTPUT_URL`: Update the RTMP output; `params` is
+    /// `RefreshOutputUrlConfig`; `RESET_EXIT_CONFIG`: Reset exit settings; `params` is
+    /// `LiveExitConfig`; `REWRITE_INTERACTION_RULES`: Change interaction rules; `params` is
+    /// `interaction_rules`; `REWRITE_PLAY_SCRIPT`: Edit scripts not yet played; `params` is
+    /// `scene_scripts`; `SHOW_LAYER`: Show a live guide material; `params` is `LiveGuideRuleInfo`.
     pub fn command(mut self, value: impl Into<String>) -> Self {
-        self.command = value.into();
+        self.command = Some(value.into());
         self
     }
 
-    /// Sets `params`.
+    /// Parameters of the command; see `command` for the structure of each.
     pub fn params(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.params = Some(value.into());
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.command.is_none() {
+            return Some("command".to_owned());
+        }
+        None
     }
 }

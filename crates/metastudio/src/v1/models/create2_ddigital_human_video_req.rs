@@ -2,76 +2,80 @@
 
 use serde::Serialize;
 
-/// The `Create2DDigitalHumanVideoReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct Create2DDigitalHumanVideoReq {
-    /// `script_id` JSON property.
+    /// ID of the script. When given, `model_asset_id`, `voice_config`, `scene_asset_id`,
+    /// `video_config` and `shoot_scripts` may be omitted and the script's settings apply; any of
+    /// them that are also given override the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_id: Option<String>,
-    /// `model_asset_id` JSON property.
+    /// Asset ID of the avatar model, as found in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
-    /// `voice_config` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<super::VoiceConfig>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::VideoConfig>,
-    /// `shoot_scripts` JSON property.
+    /// Shooting scripts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoot_scripts: Option<Vec<super::ShootScriptItem>>,
-    /// `output_asset_config` JSON property.
+    /// Settings of the output video asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_asset_config: Option<super::OutputAssetConfig>,
-    /// `background_music_config` JSON property.
+    /// Background music settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_music_config: Option<super::BackgroundMusicConfig>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `callback_config` JSON property.
+    /// Callback settings for job completion notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<super::CallBackConfig>,
-    /// `action_config` JSON property.
+    /// Settings for the digital human's body movements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_config: Option<super::ActionConfig>,
 }
 
 impl Create2DDigitalHumanVideoReq {
-    /// An empty `Create2DDigitalHumanVideoReq`; set its fields with the setters.
+    /// An empty `Create2DDigitalHumanVideoReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `script_id`.
+    /// ID of the script. When given, `model_asset_id`, `voice_config`, `scene_asset_id`,
+    /// `video_config` and `shoot_scripts` may be omitted and the script's settings apply; any of
+    /// them that are also given override the script.
     pub fn script_id(mut self, value: impl Into<String>) -> Self {
         self.script_id = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_id`.
+    /// Asset ID of the avatar model, as found in the asset library.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `voice_config`.
+    /// Voice settings.
     pub fn voice_config(mut self, value: impl Into<super::VoiceConfig>) -> Self {
         self.voice_config = Some(value.into());
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::VideoConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `shoot_scripts`.
+    /// Shooting scripts.
     ///
     /// Appends one item; call again for more.
     pub fn shoot_scripts(mut self, value: impl Into<super::ShootScriptItem>) -> Self {
@@ -81,13 +85,13 @@ impl Create2DDigitalHumanVideoReq {
         self
     }
 
-    /// Sets `output_asset_config`.
+    /// Settings of the output video asset.
     pub fn output_asset_config(mut self, value: impl Into<super::OutputAssetConfig>) -> Self {
         self.output_asset_config = Some(value.into());
         self
     }
 
-    /// Sets `background_music_config`.
+    /// Background music settings.
     pub fn background_music_config(
         mut self,
         value: impl Into<super::BackgroundMusicConfig>,
@@ -96,21 +100,42 @@ impl Create2DDigitalHumanVideoReq {
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `callback_config`.
+    /// Callback settings for job completion notifications.
     pub fn callback_config(mut self, value: impl Into<super::CallBackConfig>) -> Self {
         self.callback_config = Some(value.into());
         self
     }
 
-    /// Sets `action_config`.
+    /// Settings for the digital human's body movements.
     pub fn action_config(mut self, value: impl Into<super::ActionConfig>) -> Self {
         self.action_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.output_asset_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("output_asset_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.callback_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("callback_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,132 +2,137 @@
 
 use serde::Serialize;
 
-/// The `Create2dModelTrainingJobReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct Create2dModelTrainingJobReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `contact` JSON property.
+    /// Name of the avatar model, also used as the name of the model asset in the asset library.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Mobile number of the avatar training job's creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
-    /// `command_message` JSON property.
+    /// Sub-type of the command.
+    ///
+    /// Values: `CONFIRM_ACTION_VIDEO`: Confirm the action video; `GET_ACTION_VIDEO_MULTIPART`: Get
+    /// action video parts; `UPDATE_VIDEO`: Update the video; `UPLOAD_VIDEO`: Upload the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_message: Option<String>,
-    /// `video_multipart_count` JSON property.
+    /// Number of parts in which the single training video file is uploaded concurrently; it does
+    /// not mean several video files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_multipart_count: Option<i64>,
-    /// `action_video_multipart_count` JSON property.
+    /// Number of parts in which the action video is uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_video_multipart_count: Option<i64>,
-    /// `is_background_replacement` JSON property.
+    /// Whether the avatar needs background replacement. Training videos for such avatars must be
+    /// shot in front of a green screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_background_replacement: Option<bool>,
-    /// `batch_name` JSON property.
+    /// Batch name of the avatar training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_name: Option<String>,
-    /// `tags` JSON property.
+    /// Tags of the avatar training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `model_version` JSON property.
+    /// Version of the avatar model. V3 and V2 are discontinued.
+    ///
+    /// Values: `V3.2`: Version 3.2 model; `V3.3`: Training model of the fast FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
-    /// `is_ondemand_resource` JSON property.
+    /// Type of the avatar training job.
+    ///
+    /// Values: `false`: Regular job; `true`: Pay-per-use job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ondemand_resource: Option<bool>,
-    /// `is_flexus` JSON property.
+    /// Whether the avatar training uses the basic (FlexusX) edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_flexus: Option<bool>,
-    /// `is_fast_flexus` JSON property.
+    /// Whether the job uses the fast FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_fast_flexus: Option<bool>,
-    /// `is_live_copy` JSON property.
+    /// Whether the job replicates a live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_live_copy: Option<bool>,
-    /// `is_only_human_model` JSON property.
+    /// Whether to train only the appearance model, without a voice model. Applies only to the
+    /// FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_only_human_model: Option<bool>,
-    /// `audio_source_type` JSON property.
+    /// Source of the voice used for training.
+    ///
+    /// Values: `AUDIO`: Separately uploaded audio; `VIDEO`: Extracted from the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_source_type: Option<String>,
-    /// `voice_properties` JSON property.
+    /// Voice settings for the FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_properties: Option<super::VoiceProperties>,
-    /// `supported_service` JSON property.
+    /// Services the trained model can be used for; multiple can be selected. FlexusX edition
+    /// avatars support only `VIDEO_2D`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_service: Option<Vec<super::SupportedServiceEnum>>,
 }
 
 impl Create2dModelTrainingJobReq {
-    /// A `Create2dModelTrainingJobReq` with its required fields; set the others with the setters.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            contact: None,
-            command_message: None,
-            video_multipart_count: None,
-            action_video_multipart_count: None,
-            is_background_replacement: None,
-            batch_name: None,
-            tags: None,
-            model_version: None,
-            is_ondemand_resource: None,
-            is_flexus: None,
-            is_fast_flexus: None,
-            is_live_copy: None,
-            is_only_human_model: None,
-            audio_source_type: None,
-            voice_properties: None,
-            supported_service: None,
-        }
+    /// An empty `Create2dModelTrainingJobReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the avatar model, also used as the name of the model asset in the asset library.
+    /// Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `contact`.
+    /// Mobile number of the avatar training job's creator.
     pub fn contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
 
-    /// Sets `command_message`.
+    /// Sub-type of the command.
+    ///
+    /// Values: `CONFIRM_ACTION_VIDEO`: Confirm the action video; `GET_ACTION_VIDEO_MULTIPART`: Get
+    /// action video parts; `UPDATE_VIDEO`: Update the video; `UPLOAD_VIDEO`: Upload the video.
     pub fn command_message(mut self, value: impl Into<String>) -> Self {
         self.command_message = Some(value.into());
         self
     }
 
-    /// Sets `video_multipart_count`.
+    /// Number of parts in which the single training video file is uploaded concurrently; it does
+    /// not mean several video files.
     pub fn video_multipart_count(mut self, value: impl Into<i64>) -> Self {
         self.video_multipart_count = Some(value.into());
         self
     }
 
-    /// Sets `action_video_multipart_count`.
+    /// Number of parts in which the action video is uploaded.
     pub fn action_video_multipart_count(mut self, value: impl Into<i64>) -> Self {
         self.action_video_multipart_count = Some(value.into());
         self
     }
 
-    /// Sets `is_background_replacement`.
+    /// Whether the avatar needs background replacement. Training videos for such avatars must be
+    /// shot in front of a green screen.
     pub fn is_background_replacement(mut self, value: impl Into<bool>) -> Self {
         self.is_background_replacement = Some(value.into());
         self
     }
 
-    /// Sets `batch_name`.
+    /// Batch name of the avatar training job.
     pub fn batch_name(mut self, value: impl Into<String>) -> Self {
         self.batch_name = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the avatar training job.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -135,55 +140,63 @@ impl Create2dModelTrainingJobReq {
         self
     }
 
-    /// Sets `model_version`.
+    /// Version of the avatar model. V3 and V2 are discontinued.
+    ///
+    /// Values: `V3.2`: Version 3.2 model; `V3.3`: Training model of the fast FlexusX edition.
     pub fn model_version(mut self, value: impl Into<String>) -> Self {
         self.model_version = Some(value.into());
         self
     }
 
-    /// Sets `is_ondemand_resource`.
+    /// Type of the avatar training job.
+    ///
+    /// Values: `false`: Regular job; `true`: Pay-per-use job.
     pub fn is_ondemand_resource(mut self, value: impl Into<bool>) -> Self {
         self.is_ondemand_resource = Some(value.into());
         self
     }
 
-    /// Sets `is_flexus`.
+    /// Whether the avatar training uses the basic (FlexusX) edition.
     pub fn is_flexus(mut self, value: impl Into<bool>) -> Self {
         self.is_flexus = Some(value.into());
         self
     }
 
-    /// Sets `is_fast_flexus`.
+    /// Whether the job uses the fast FlexusX edition.
     pub fn is_fast_flexus(mut self, value: impl Into<bool>) -> Self {
         self.is_fast_flexus = Some(value.into());
         self
     }
 
-    /// Sets `is_live_copy`.
+    /// Whether the job replicates a live room.
     pub fn is_live_copy(mut self, value: impl Into<bool>) -> Self {
         self.is_live_copy = Some(value.into());
         self
     }
 
-    /// Sets `is_only_human_model`.
+    /// Whether to train only the appearance model, without a voice model. Applies only to the
+    /// FlexusX edition.
     pub fn is_only_human_model(mut self, value: impl Into<bool>) -> Self {
         self.is_only_human_model = Some(value.into());
         self
     }
 
-    /// Sets `audio_source_type`.
+    /// Source of the voice used for training.
+    ///
+    /// Values: `AUDIO`: Separately uploaded audio; `VIDEO`: Extracted from the video.
     pub fn audio_source_type(mut self, value: impl Into<String>) -> Self {
         self.audio_source_type = Some(value.into());
         self
     }
 
-    /// Sets `voice_properties`.
+    /// Voice settings for the FlexusX edition.
     pub fn voice_properties(mut self, value: impl Into<super::VoiceProperties>) -> Self {
         self.voice_properties = Some(value.into());
         self
     }
 
-    /// Sets `supported_service`.
+    /// Services the trained model can be used for; multiple can be selected. FlexusX edition
+    /// avatars support only `VIDEO_2D`.
     ///
     /// Appends one item; call again for more.
     pub fn supported_service(mut self, value: impl Into<super::SupportedServiceEnum>) -> Self {
@@ -191,5 +204,15 @@ impl Create2dModelTrainingJobReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        None
     }
 }

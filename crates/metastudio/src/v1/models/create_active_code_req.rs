@@ -2,50 +2,63 @@
 
 use serde::Serialize;
 
-/// The `CreateActiveCodeReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateActiveCodeReq {
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `room_id` JSON property. Required.
-    pub room_id: String,
-    /// `valid_period` JSON property. Required.
-    pub valid_period: i64,
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// ID of the smart chat room. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// Validity period, in days. `0` means it never expires. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_period: Option<i64>,
 }
 
 impl CreateActiveCodeReq {
-    /// A `CreateActiveCodeReq` with its required fields; set the others with the setters.
-    pub fn new(
-        robot_id: impl Into<String>,
-        room_id: impl Into<String>,
-        valid_period: impl Into<i64>,
-    ) -> Self {
-        Self {
-            robot_id: robot_id.into(),
-            room_id: room_id.into(),
-            valid_period: valid_period.into(),
-        }
+    /// An empty `CreateActiveCodeReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `room_id`.
+    /// ID of the smart chat room. Required.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
-        self.room_id = value.into();
+        self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `valid_period`.
+    /// Validity period, in days. `0` means it never expires. Required.
     pub fn valid_period(mut self, value: impl Into<i64>) -> Self {
-        self.valid_period = value.into();
+        self.valid_period = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if self.room_id.is_none() {
+            return Some("room_id".to_owned());
+        }
+        if self.valid_period.is_none() {
+            return Some("valid_period".to_owned());
+        }
+        None
     }
 }

@@ -2,237 +2,252 @@
 
 use serde::Serialize;
 
-/// The `CreateAsyncTtsJobRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAsyncTtsJobRequestBody {
-    /// `text` JSON property. Required.
-    pub text: String,
-    /// `tts_text` JSON property.
+    /// Text to synthesize. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Text sent to TTS for synthesis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_text: Option<String>,
-    /// `voice_asset_id` JSON property. Required.
-    pub voice_asset_id: String,
-    /// `speed` JSON property.
+    /// ID of the voice; see how to obtain voice IDs. Billing for preset voices differs by region.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_asset_id: Option<String>,
+    /// Speech rate as a percentage of normal speed: `50` is half speed, `100` is normal (about 250
+    /// Chinese characters per minute for an adult) and `200` is double speed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<i64>,
-    /// `pitch` JSON property.
+    /// Pitch of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,
-    /// `volume` JSON property.
+    /// Volume of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<i64>,
-    /// `audio_format` JSON property.
+    /// Format of the output audio file.
+    ///
+    /// Values: `MP3`: MP3 format; `WAV`: WAV format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_format: Option<String>,
-    /// `need_timestamp` JSON property.
+    /// Whether timestamp information is returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_timestamp: Option<bool>,
-    /// `silence_flag` JSON property.
+    /// Whether a silent audio stream is returned when an error occurs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silence_flag: Option<bool>,
-    /// `silence_time_ms` JSON property.
+    /// Duration of the silent audio stream returned when an error occurs, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub silence_time_ms: Option<i64>,
-    /// `callback_config` JSON property.
+    /// Callback settings for job completion notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<super::TtsCallBackConfig>,
-    /// `gen_srt` JSON property.
+    /// Whether to generate subtitles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gen_srt: Option<bool>,
-    /// `srt_len` JSON property.
+    /// Maximum length of a subtitle line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srt_len: Option<i64>,
-    /// `srt_line_limit` JSON property.
+    /// Maximum number of lines per subtitle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srt_line_limit: Option<i64>,
-    /// `slice_segments` JSON property.
+    /// Whether the text is split into segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slice_segments: Option<bool>,
-    /// `channels` JSON property.
+    /// Number of audio channels: mono or stereo.
+    ///
+    /// Range: 1 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
-    /// `output_external_url` JSON property.
+    /// External URL to which the audio file is uploaded. Requires whitelist approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_external_url: Option<String>,
-    /// `srt_output_external_url` JSON property.
+    /// External URL to which the subtitle file is uploaded. Requires whitelist approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub srt_output_external_url: Option<String>,
-    /// `action_output_external_url` JSON property.
+    /// External URL to which the action information file is uploaded. Uploading timestamp and
+    /// similar files to external URLs requires whitelist approval first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_output_external_url: Option<String>,
-    /// `is_vocabulary_config_enable` JSON property.
+    /// Whether the tenant's pronunciation settings are applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vocabulary_config_enable: Option<bool>,
-    /// `is_concurrent_resource` JSON property.
+    /// Whether billing uses yearly/monthly concurrency resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_concurrent_resource: Option<bool>,
-    /// `priority` JSON property.
+    /// Priority of the job; `0` is the highest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
 }
 
 impl CreateAsyncTtsJobRequestBody {
-    /// A `CreateAsyncTtsJobRequestBody` with its required fields; set the others with the setters.
-    pub fn new(text: impl Into<String>, voice_asset_id: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            tts_text: None,
-            voice_asset_id: voice_asset_id.into(),
-            speed: None,
-            pitch: None,
-            volume: None,
-            audio_format: None,
-            need_timestamp: None,
-            silence_flag: None,
-            silence_time_ms: None,
-            callback_config: None,
-            gen_srt: None,
-            srt_len: None,
-            srt_line_limit: None,
-            slice_segments: None,
-            channels: None,
-            output_external_url: None,
-            srt_output_external_url: None,
-            action_output_external_url: None,
-            is_vocabulary_config_enable: None,
-            is_concurrent_resource: None,
-            priority: None,
-        }
+    /// An empty `CreateAsyncTtsJobRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `text`.
+    /// Text to synthesize. Required.
     pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = value.into();
+        self.text = Some(value.into());
         self
     }
 
-    /// Sets `tts_text`.
+    /// Text sent to TTS for synthesis.
     pub fn tts_text(mut self, value: impl Into<String>) -> Self {
         self.tts_text = Some(value.into());
         self
     }
 
-    /// Sets `voice_asset_id`.
+    /// ID of the voice; see how to obtain voice IDs. Billing for preset voices differs by region.
+    /// Required.
     pub fn voice_asset_id(mut self, value: impl Into<String>) -> Self {
-        self.voice_asset_id = value.into();
+        self.voice_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `speed`.
+    /// Speech rate as a percentage of normal speed: `50` is half speed, `100` is normal (about 250
+    /// Chinese characters per minute for an adult) and `200` is double speed.
     pub fn speed(mut self, value: impl Into<i64>) -> Self {
         self.speed = Some(value.into());
         self
     }
 
-    /// Sets `pitch`.
+    /// Pitch of the voice.
     pub fn pitch(mut self, value: impl Into<i64>) -> Self {
         self.pitch = Some(value.into());
         self
     }
 
-    /// Sets `volume`.
+    /// Volume of the voice.
     pub fn volume(mut self, value: impl Into<i64>) -> Self {
         self.volume = Some(value.into());
         self
     }
 
-    /// Sets `audio_format`.
+    /// Format of the output audio file.
+    ///
+    /// Values: `MP3`: MP3 format; `WAV`: WAV format.
     pub fn audio_format(mut self, value: impl Into<String>) -> Self {
         self.audio_format = Some(value.into());
         self
     }
 
-    /// Sets `need_timestamp`.
+    /// Whether timestamp information is returned.
     pub fn need_timestamp(mut self, value: impl Into<bool>) -> Self {
         self.need_timestamp = Some(value.into());
         self
     }
 
-    /// Sets `silence_flag`.
+    /// Whether a silent audio stream is returned when an error occurs.
     pub fn silence_flag(mut self, value: impl Into<bool>) -> Self {
         self.silence_flag = Some(value.into());
         self
     }
 
-    /// Sets `silence_time_ms`.
+    /// Duration of the silent audio stream returned when an error occurs, in milliseconds.
     pub fn silence_time_ms(mut self, value: impl Into<i64>) -> Self {
         self.silence_time_ms = Some(value.into());
         self
     }
 
-    /// Sets `callback_config`.
+    /// Callback settings for job completion notifications.
     pub fn callback_config(mut self, value: impl Into<super::TtsCallBackConfig>) -> Self {
         self.callback_config = Some(value.into());
         self
     }
 
-    /// Sets `gen_srt`.
+    /// Whether to generate subtitles.
     pub fn gen_srt(mut self, value: impl Into<bool>) -> Self {
         self.gen_srt = Some(value.into());
         self
     }
 
-    /// Sets `srt_len`.
+    /// Maximum length of a subtitle line.
     pub fn srt_len(mut self, value: impl Into<i64>) -> Self {
         self.srt_len = Some(value.into());
         self
     }
 
-    /// Sets `srt_line_limit`.
+    /// Maximum number of lines per subtitle.
     pub fn srt_line_limit(mut self, value: impl Into<i64>) -> Self {
         self.srt_line_limit = Some(value.into());
         self
     }
 
-    /// Sets `slice_segments`.
+    /// Whether the text is split into segments.
     pub fn slice_segments(mut self, value: impl Into<bool>) -> Self {
         self.slice_segments = Some(value.into());
         self
     }
 
-    /// Sets `channels`.
+    /// Number of audio channels: mono or stereo.
+    ///
+    /// Range: 1 to 2.
     pub fn channels(mut self, value: impl Into<i64>) -> Self {
         self.channels = Some(value.into());
         self
     }
 
-    /// Sets `output_external_url`.
+    /// External URL to which the audio file is uploaded. Requires whitelist approval.
     pub fn output_external_url(mut self, value: impl Into<String>) -> Self {
         self.output_external_url = Some(value.into());
         self
     }
 
-    /// Sets `srt_output_external_url`.
+    /// External URL to which the subtitle file is uploaded. Requires whitelist approval.
     pub fn srt_output_external_url(mut self, value: impl Into<String>) -> Self {
         self.srt_output_external_url = Some(value.into());
         self
     }
 
-    /// Sets `action_output_external_url`.
+    /// External URL to which the action information file is uploaded. Uploading timestamp and
+    /// similar files to external URLs requires whitelist approval first.
     pub fn action_output_external_url(mut self, value: impl Into<String>) -> Self {
         self.action_output_external_url = Some(value.into());
         self
     }
 
-    /// Sets `is_vocabulary_config_enable`.
+    /// Whether the tenant's pronunciation settings are applied.
     pub fn is_vocabulary_config_enable(mut self, value: impl Into<bool>) -> Self {
         self.is_vocabulary_config_enable = Some(value.into());
         self
     }
 
-    /// Sets `is_concurrent_resource`.
+    /// Whether billing uses yearly/monthly concurrency resources.
     pub fn is_concurrent_resource(mut self, value: impl Into<bool>) -> Self {
         self.is_concurrent_resource = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the job; `0` is the highest.
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.text.is_none() {
+            return Some("text".to_owned());
+        }
+        if self.voice_asset_id.is_none() {
+            return Some("voice_asset_id".to_owned());
+        }
+        if let Some(path) = self.callback_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("callback_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

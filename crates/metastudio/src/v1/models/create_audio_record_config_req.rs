@@ -2,50 +2,71 @@
 
 use serde::Serialize;
 
-/// The `CreateAudioRecordConfigReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAudioRecordConfigReq {
-    /// `obs_bucket_name` JSON property. Required.
-    pub obs_bucket_name: String,
-    /// `obs_endpoint` JSON property. Required.
-    pub obs_endpoint: String,
-    /// `enable_audio_record` JSON property. Required.
-    pub enable_audio_record: bool,
+    /// Name of the OBS bucket that receives voice recordings. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obs_bucket_name: Option<String>,
+    /// OBS endpoint that receives voice recordings. Must be a valid OBS endpoint. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub obs_endpoint: Option<String>,
+    /// Whether voice recording is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_audio_record: Option<bool>,
 }
 
 impl CreateAudioRecordConfigReq {
-    /// A `CreateAudioRecordConfigReq` with its required fields; set the others with the setters.
-    pub fn new(
-        obs_bucket_name: impl Into<String>,
-        obs_endpoint: impl Into<String>,
-        enable_audio_record: impl Into<bool>,
-    ) -> Self {
-        Self {
-            obs_bucket_name: obs_bucket_name.into(),
-            obs_endpoint: obs_endpoint.into(),
-            enable_audio_record: enable_audio_record.into(),
-        }
+    /// An empty `CreateAudioRecordConfigReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `obs_bucket_name`.
+    /// Name of the OBS bucket that receives voice recordings. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn obs_bucket_name(mut self, value: impl Into<String>) -> Self {
-        self.obs_bucket_name = value.into();
+        self.obs_bucket_name = Some(value.into());
         self
     }
 
-    /// Sets `obs_endpoint`.
+    /// OBS endpoint that receives voice recordings. Must be a valid OBS endpoint. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn obs_endpoint(mut self, value: impl Into<String>) -> Self {
-        self.obs_endpoint = value.into();
+        self.obs_endpoint = Some(value.into());
         self
     }
 
-    /// Sets `enable_audio_record`.
+    /// Whether voice recording is enabled. Required.
     pub fn enable_audio_record(mut self, value: impl Into<bool>) -> Self {
-        self.enable_audio_record = value.into();
+        self.enable_audio_record = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.obs_bucket_name.is_none() {
+            return Some("obs_bucket_name".to_owned());
+        }
+        if self.obs_endpoint.is_none() {
+            return Some("obs_endpoint".to_owned());
+        }
+        if self.enable_audio_record.is_none() {
+            return Some("enable_audio_record".to_owned());
+        }
+        None
     }
 }

@@ -2,42 +2,64 @@
 
 use serde::Serialize;
 
-/// The `CreateBatchKnowledgeQuestionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateBatchKnowledgeQuestionReq {
-    /// `intent_id` JSON property. Required.
-    pub intent_id: String,
-    /// `question_list` JSON property. Required.
-    pub question_list: Vec<super::KnowledgeQuestionCreateInfo>,
+    /// ID of the intent. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intent_id: Option<String>,
+    /// Question phrasings. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_list: Option<Vec<super::KnowledgeQuestionCreateInfo>>,
 }
 
 impl CreateBatchKnowledgeQuestionReq {
-    /// A `CreateBatchKnowledgeQuestionReq` with its required fields; set the others with the setters.
-    pub fn new(
-        intent_id: impl Into<String>,
-        question_list: impl Into<Vec<super::KnowledgeQuestionCreateInfo>>,
-    ) -> Self {
-        Self {
-            intent_id: intent_id.into(),
-            question_list: question_list.into(),
-        }
+    /// An empty `CreateBatchKnowledgeQuestionReq`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `intent_id`.
+    /// ID of the intent. Required.
     pub fn intent_id(mut self, value: impl Into<String>) -> Self {
-        self.intent_id = value.into();
+        self.intent_id = Some(value.into());
         self
     }
 
-    /// Sets `question_list`.
+    /// Question phrasings. Required.
     ///
     /// Appends one item; call again for more.
     pub fn question_list(mut self, value: impl Into<super::KnowledgeQuestionCreateInfo>) -> Self {
-        self.question_list.push(value.into());
+        self.question_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.intent_id.is_none() {
+            return Some("intent_id".to_owned());
+        }
+        if self.question_list.is_none() {
+            return Some("question_list".to_owned());
+        }
+        if let Some(path) = self.question_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("question_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `CreateDialogUrlReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateDialogUrlReq {
-    /// `room_id` JSON property. Required.
-    pub room_id: String,
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
+    /// ID of the smart chat room, obtained when it is created (CreateSmartChatRoom). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_id: Option<String>,
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
 }
 
 impl CreateDialogUrlReq {
-    /// A `CreateDialogUrlReq` with its required fields; set the others with the setters.
-    pub fn new(room_id: impl Into<String>, robot_id: impl Into<String>) -> Self {
-        Self {
-            room_id: room_id.into(),
-            robot_id: robot_id.into(),
-        }
+    /// An empty `CreateDialogUrlReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `room_id`.
+    /// ID of the smart chat room, obtained when it is created (CreateSmartChatRoom). Required.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
-        self.room_id = value.into();
+        self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.room_id.is_none() {
+            return Some("room_id".to_owned());
+        }
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        None
     }
 }

@@ -2,93 +2,116 @@
 
 use serde::Serialize;
 
-/// The `CreateDigitalAssetRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateDigitalAssetRequestBody {
-    /// `asset_name` JSON property. Required.
-    pub asset_name: String,
-    /// `asset_description` JSON property.
+    /// Name of the asset. Only Chinese and English characters are allowed. Required.
+    ///
+    /// Length: 0 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_name: Option<String>,
+    /// Description of the asset. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_description: Option<String>,
-    /// `asset_type` JSON property. Required.
-    pub asset_type: String,
-    /// `review_config` JSON property.
+    /// Type of the asset. Ordinary users cannot upload `VOICE_MODEL` or `HUMAN_MODEL_2D` assets.
+    /// Required.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_type: Option<String>,
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `tags` JSON property.
+    /// Tags of the asset; at most 50, in Chinese or English. System avatar assets use industry tags
+    /// (`NEWS`, `BUSINESS`, `E_COMMERCE`, `MARKETING`, `KNOWLEDGE`, `EDUCATION`, `MEDICAL`,
+    /// `SPORTS`), gender tags (`MALE`, `FEMALE`), pose tags (`FULL_BODY`, `HALF_BODY`, `STANDING`,
+    /// `SITTING`, `FRONT_PHOTO`, `SIDE_PHOTO`) and region tags (`ASIAN`, `WESTERN`,
+    /// `MIDDLE_EASTERNER`, `AFRICAN`, `LATINO`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `asset_extra_meta` JSON property.
+    /// Extra metadata of the asset, specific to its type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_extra_meta: Option<super::AssetExtraMeta>,
-    /// `system_properties` JSON property.
+    /// System properties of the asset. Internal; ordinary users do not need to set them. At most 50
+    /// items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_properties: Option<Vec<super::SystemProperty>>,
-    /// `shared_config` JSON property.
+    /// Sharing settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_config: Option<super::AssetSharedConfig>,
-    /// `is_need_generate_cover` JSON property.
+    /// Whether to generate a cover automatically. Applies only to video assets.
+    ///
+    /// Values: `false`: Do not generate a cover; `true`: Generate a cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_need_generate_cover: Option<bool>,
-    /// `asset_order` JSON property.
+    /// Display order of the asset in the console. Assets with the same value are shown newest
+    /// first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_order: Option<i64>,
-    /// `supported_service` JSON property.
+    /// Services the asset can be used for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_service: Option<Vec<super::SupportedServiceEnum>>,
-    /// `auto_operation_config` JSON property.
+    /// Automatic processing tasks for the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_operation_config: Option<Vec<super::AutoOperationConfig>>,
 }
 
 impl CreateDigitalAssetRequestBody {
-    /// A `CreateDigitalAssetRequestBody` with its required fields; set the others with the setters.
-    pub fn new(asset_name: impl Into<String>, asset_type: impl Into<String>) -> Self {
-        Self {
-            asset_name: asset_name.into(),
-            asset_description: None,
-            asset_type: asset_type.into(),
-            review_config: None,
-            tags: None,
-            asset_extra_meta: None,
-            system_properties: None,
-            shared_config: None,
-            is_need_generate_cover: None,
-            asset_order: None,
-            supported_service: None,
-            auto_operation_config: None,
-        }
+    /// An empty `CreateDigitalAssetRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `asset_name`.
+    /// Name of the asset. Only Chinese and English characters are allowed. Required.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
-        self.asset_name = value.into();
+        self.asset_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_description`.
+    /// Description of the asset. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn asset_description(mut self, value: impl Into<String>) -> Self {
         self.asset_description = Some(value.into());
         self
     }
 
-    /// Sets `asset_type`.
+    /// Type of the asset. Ordinary users cannot upload `VOICE_MODEL` or `HUMAN_MODEL_2D` assets.
+    /// Required.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model.
     pub fn asset_type(mut self, value: impl Into<String>) -> Self {
-        self.asset_type = value.into();
+        self.asset_type = Some(value.into());
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the asset; at most 50, in Chinese or English. System avatar assets use industry tags
+    /// (`NEWS`, `BUSINESS`, `E_COMMERCE`, `MARKETING`, `KNOWLEDGE`, `EDUCATION`, `MEDICAL`,
+    /// `SPORTS`), gender tags (`MALE`, `FEMALE`), pose tags (`FULL_BODY`, `HALF_BODY`, `STANDING`,
+    /// `SITTING`, `FRONT_PHOTO`, `SIDE_PHOTO`) and region tags (`ASIAN`, `WESTERN`,
+    /// `MIDDLE_EASTERNER`, `AFRICAN`, `LATINO`).
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -96,13 +119,14 @@ impl CreateDigitalAssetRequestBody {
         self
     }
 
-    /// Sets `asset_extra_meta`.
+    /// Extra metadata of the asset, specific to its type.
     pub fn asset_extra_meta(mut self, value: impl Into<super::AssetExtraMeta>) -> Self {
         self.asset_extra_meta = Some(value.into());
         self
     }
 
-    /// Sets `system_properties`.
+    /// System properties of the asset. Internal; ordinary users do not need to set them. At most 50
+    /// items.
     ///
     /// Appends one item; call again for more.
     pub fn system_properties(mut self, value: impl Into<super::SystemProperty>) -> Self {
@@ -112,25 +136,28 @@ impl CreateDigitalAssetRequestBody {
         self
     }
 
-    /// Sets `shared_config`.
+    /// Sharing settings.
     pub fn shared_config(mut self, value: impl Into<super::AssetSharedConfig>) -> Self {
         self.shared_config = Some(value.into());
         self
     }
 
-    /// Sets `is_need_generate_cover`.
+    /// Whether to generate a cover automatically. Applies only to video assets.
+    ///
+    /// Values: `false`: Do not generate a cover; `true`: Generate a cover.
     pub fn is_need_generate_cover(mut self, value: impl Into<bool>) -> Self {
         self.is_need_generate_cover = Some(value.into());
         self
     }
 
-    /// Sets `asset_order`.
+    /// Display order of the asset in the console. Assets with the same value are shown newest
+    /// first.
     pub fn asset_order(mut self, value: impl Into<i64>) -> Self {
         self.asset_order = Some(value.into());
         self
     }
 
-    /// Sets `supported_service`.
+    /// Services the asset can be used for.
     ///
     /// Appends one item; call again for more.
     pub fn supported_service(mut self, value: impl Into<super::SupportedServiceEnum>) -> Self {
@@ -140,7 +167,7 @@ impl CreateDigitalAssetRequestBody {
         self
     }
 
-    /// Sets `auto_operation_config`.
+    /// Automatic processing tasks for the asset.
     ///
     /// Appends one item; call again for more.
     pub fn auto_operation_config(mut self, value: impl Into<super::AutoOperationConfig>) -> Self {
@@ -148,5 +175,18 @@ impl CreateDigitalAssetRequestBody {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.asset_name.is_none() {
+            return Some("asset_name".to_owned());
+        }
+        if self.asset_type.is_none() {
+            return Some("asset_type".to_owned());
+        }
+        None
     }
 }

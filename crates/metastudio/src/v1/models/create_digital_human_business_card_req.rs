@@ -2,140 +2,181 @@
 
 use serde::Serialize;
 
-/// The `CreateDigitalHumanBusinessCardReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateDigitalHumanBusinessCardReq {
-    /// `business_card_type` JSON property. Required.
-    pub business_card_type: String,
-    /// `card_templet_asset_id` JSON property. Required.
-    pub card_templet_asset_id: String,
-    /// `card_text_config` JSON property. Required.
-    pub card_text_config: super::BusinessCardTextConfig,
-    /// `card_image_config` JSON property. Required.
-    pub card_image_config: super::BusinessCardImageConfig,
-    /// `introduction_type` JSON property.
+    /// Type of the digital human business card. Required.
+    ///
+    /// Values: `2D_DIGITAL_HUMAN_CARD`: Avatar business card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business_card_type: Option<String>,
+    /// Asset ID of the digital human business card template, as found in the asset library.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_templet_asset_id: Option<String>,
+    /// Text shown on the business card. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_text_config: Option<super::BusinessCardTextConfig>,
+    /// Image settings of the business card. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card_image_config: Option<super::BusinessCardImageConfig>,
+    /// How the self-introduction is driven.
+    ///
+    /// Values: `AUDIO`: By an audio asset uploaded to the asset library; set
+    /// `introduction_audio_asset_id`; `TEXT`: By text synthesized with TTS; set `introduction_text`
+    /// and `voice_asset_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introduction_type: Option<String>,
-    /// `introduction_text` JSON property.
+    /// Self-introduction text that drives the digital human's lip movements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introduction_text: Option<String>,
-    /// `voice_asset_id` JSON property.
+    /// ID of the voice asset, as found in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_asset_id: Option<String>,
-    /// `introduction_audio_asset_id` JSON property.
+    /// Asset ID of the self-introduction audio that drives the digital human's lip movements.
+    /// Upload the audio to the asset library as an `AUDIO` asset first and look it up there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introduction_audio_asset_id: Option<String>,
-    /// `video_asset_name` JSON property.
+    /// Name of the output business card video asset. Defaults to `card_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_asset_name: Option<String>,
-    /// `gender` JSON property.
+    /// Gender of the person.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `callback_config` JSON property.
+    /// Callback settings for job completion notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<super::CallBackConfig>,
 }
 
 impl CreateDigitalHumanBusinessCardReq {
-    /// A `CreateDigitalHumanBusinessCardReq` with its required fields; set the others with the setters.
-    pub fn new(
-        business_card_type: impl Into<String>,
-        card_templet_asset_id: impl Into<String>,
-        card_text_config: impl Into<super::BusinessCardTextConfig>,
-        card_image_config: impl Into<super::BusinessCardImageConfig>,
-    ) -> Self {
-        Self {
-            business_card_type: business_card_type.into(),
-            card_templet_asset_id: card_templet_asset_id.into(),
-            card_text_config: card_text_config.into(),
-            card_image_config: card_image_config.into(),
-            introduction_type: None,
-            introduction_text: None,
-            voice_asset_id: None,
-            introduction_audio_asset_id: None,
-            video_asset_name: None,
-            gender: None,
-            review_config: None,
-            callback_config: None,
-        }
+    /// An empty `CreateDigitalHumanBusinessCardReq`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `business_card_type`.
+    /// Type of the digital human business card. Required.
+    ///
+    /// Values: `2D_DIGITAL_HUMAN_CARD`: Avatar business card.
     pub fn business_card_type(mut self, value: impl Into<String>) -> Self {
-        self.business_card_type = value.into();
+        self.business_card_type = Some(value.into());
         self
     }
 
-    /// Sets `card_templet_asset_id`.
+    /// Asset ID of the digital human business card template, as found in the asset library.
+    /// Required.
     pub fn card_templet_asset_id(mut self, value: impl Into<String>) -> Self {
-        self.card_templet_asset_id = value.into();
+        self.card_templet_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `card_text_config`.
+    /// Text shown on the business card. Required.
     pub fn card_text_config(mut self, value: impl Into<super::BusinessCardTextConfig>) -> Self {
-        self.card_text_config = value.into();
+        self.card_text_config = Some(value.into());
         self
     }
 
-    /// Sets `card_image_config`.
+    /// Image settings of the business card. Required.
     pub fn card_image_config(mut self, value: impl Into<super::BusinessCardImageConfig>) -> Self {
-        self.card_image_config = value.into();
+        self.card_image_config = Some(value.into());
         self
     }
 
-    /// Sets `introduction_type`.
+    /// How the self-introduction is driven.
+    ///
+    /// Values: `AUDIO`: By an audio asset uploaded to the asset library; set
+    /// `introduction_audio_asset_id`; `TEXT`: By text synthesized with TTS; set `introduction_text`
+    /// and `voice_asset_id`.
     pub fn introduction_type(mut self, value: impl Into<String>) -> Self {
         self.introduction_type = Some(value.into());
         self
     }
 
-    /// Sets `introduction_text`.
+    /// Self-introduction text that drives the digital human's lip movements.
     pub fn introduction_text(mut self, value: impl Into<String>) -> Self {
         self.introduction_text = Some(value.into());
         self
     }
 
-    /// Sets `voice_asset_id`.
+    /// ID of the voice asset, as found in the asset library.
     pub fn voice_asset_id(mut self, value: impl Into<String>) -> Self {
         self.voice_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `introduction_audio_asset_id`.
+    /// Asset ID of the self-introduction audio that drives the digital human's lip movements.
+    /// Upload the audio to the asset library as an `AUDIO` asset first and look it up there.
     pub fn introduction_audio_asset_id(mut self, value: impl Into<String>) -> Self {
         self.introduction_audio_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `video_asset_name`.
+    /// Name of the output business card video asset. Defaults to `card_name`.
     pub fn video_asset_name(mut self, value: impl Into<String>) -> Self {
         self.video_asset_name = Some(value.into());
         self
     }
 
-    /// Sets `gender`.
+    /// Gender of the person.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
         self.gender = Some(value.into());
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `callback_config`.
+    /// Callback settings for job completion notifications.
     pub fn callback_config(mut self, value: impl Into<super::CallBackConfig>) -> Self {
         self.callback_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.business_card_type.is_none() {
+            return Some("business_card_type".to_owned());
+        }
+        if self.card_templet_asset_id.is_none() {
+            return Some("card_templet_asset_id".to_owned());
+        }
+        if self.card_text_config.is_none() {
+            return Some("card_text_config".to_owned());
+        }
+        if self.card_image_config.is_none() {
+            return Some("card_image_config".to_owned());
+        }
+        if let Some(path) = self.card_image_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("card_image_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.callback_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("callback_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

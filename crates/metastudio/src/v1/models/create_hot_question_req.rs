@@ -2,47 +2,60 @@
 
 use serde::Serialize;
 
-/// The `CreateHotQuestionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateHotQuestionReq {
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `hot_question` JSON property. Required.
-    pub hot_question: String,
-    /// `language` JSON property.
+    /// ID of the robot. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// Text of the popular question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_question: Option<String>,
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
 }
 
 impl CreateHotQuestionReq {
-    /// A `CreateHotQuestionReq` with its required fields; set the others with the setters.
-    pub fn new(robot_id: impl Into<String>, hot_question: impl Into<String>) -> Self {
-        Self {
-            robot_id: robot_id.into(),
-            hot_question: hot_question.into(),
-            language: None,
-        }
+    /// An empty `CreateHotQuestionReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the robot. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `hot_question`.
+    /// Text of the popular question. Required.
     pub fn hot_question(mut self, value: impl Into<String>) -> Self {
-        self.hot_question = value.into();
+        self.hot_question = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if self.hot_question.is_none() {
+            return Some("hot_question".to_owned());
+        }
+        None
     }
 }

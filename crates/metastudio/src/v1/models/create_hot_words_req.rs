@@ -2,60 +2,83 @@
 
 use serde::Serialize;
 
-/// The `CreateHotWordsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateHotWordsReq {
-    /// `hot_words_type` JSON property. Required.
-    pub hot_words_type: super::HotWordsTypeEnum,
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `sis_hot_words` JSON property.
+    /// Type of the hot words. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_words_type: Option<super::HotWordsTypeEnum>,
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// SIS hot words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_hot_words: Option<super::CreateSisHotWords>,
-    /// `mobvoi_hot_words` JSON property.
+    /// Mobvoi ASR hot words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobvoi_hot_words: Option<super::CreateMobvoiHotWords>,
 }
 
 impl CreateHotWordsReq {
-    /// A `CreateHotWordsReq` with its required fields; set the others with the setters.
-    pub fn new(
-        hot_words_type: impl Into<super::HotWordsTypeEnum>,
-        robot_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            hot_words_type: hot_words_type.into(),
-            robot_id: robot_id.into(),
-            sis_hot_words: None,
-            mobvoi_hot_words: None,
-        }
+    /// An empty `CreateHotWordsReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `hot_words_type`.
+    /// Type of the hot words. Required.
     pub fn hot_words_type(mut self, value: impl Into<super::HotWordsTypeEnum>) -> Self {
-        self.hot_words_type = value.into();
+        self.hot_words_type = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_hot_words`.
+    /// SIS hot words.
     pub fn sis_hot_words(mut self, value: impl Into<super::CreateSisHotWords>) -> Self {
         self.sis_hot_words = Some(value.into());
         self
     }
 
-    /// Sets `mobvoi_hot_words`.
+    /// Mobvoi ASR hot words.
     pub fn mobvoi_hot_words(mut self, value: impl Into<super::CreateMobvoiHotWords>) -> Self {
         self.mobvoi_hot_words = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.hot_words_type.is_none() {
+            return Some("hot_words_type".to_owned());
+        }
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if let Some(path) = self.sis_hot_words.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("sis_hot_words.{path}"))
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.mobvoi_hot_words.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("mobvoi_hot_words.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

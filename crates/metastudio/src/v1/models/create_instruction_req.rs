@@ -2,72 +2,66 @@
 
 use serde::Serialize;
 
-/// The `CreateInstructionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateInstructionReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property. Required.
-    pub description: String,
-    /// `instruction` JSON property. Required.
-    pub instruction: String,
-    /// `instruction_library_id` JSON property. Required.
-    pub instruction_library_id: String,
-    /// `slot_list` JSON property.
+    /// Name of the instruction. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the instruction. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Operation instruction. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instruction: Option<String>,
+    /// ID of the instruction library. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instruction_library_id: Option<String>,
+    /// Slots of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot_list: Option<Vec<super::InstructionSlotInfo>>,
-    /// `reply_words_list` JSON property.
+    /// Reply phrases of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_words_list: Option<Vec<super::InstructionReplyWordsInfo>>,
 }
 
 impl CreateInstructionReq {
-    /// A `CreateInstructionReq` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        instruction: impl Into<String>,
-        instruction_library_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: description.into(),
-            instruction: instruction.into(),
-            instruction_library_id: instruction_library_id.into(),
-            slot_list: None,
-            reply_words_list: None,
-        }
+    /// An empty `CreateInstructionReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the instruction. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the instruction. Required.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = value.into();
+        self.description = Some(value.into());
         self
     }
 
-    /// Sets `instruction`.
+    /// Operation instruction. Required.
     pub fn instruction(mut self, value: impl Into<String>) -> Self {
-        self.instruction = value.into();
+        self.instruction = Some(value.into());
         self
     }
 
-    /// Sets `instruction_library_id`.
+    /// ID of the instruction library. Required.
     pub fn instruction_library_id(mut self, value: impl Into<String>) -> Self {
-        self.instruction_library_id = value.into();
+        self.instruction_library_id = Some(value.into());
         self
     }
 
-    /// Sets `slot_list`.
+    /// Slots of the instruction.
     ///
     /// Appends one item; call again for more.
     pub fn slot_list(mut self, value: impl Into<super::InstructionSlotInfo>) -> Self {
@@ -77,7 +71,7 @@ impl CreateInstructionReq {
         self
     }
 
-    /// Sets `reply_words_list`.
+    /// Reply phrases of the instruction.
     ///
     /// Appends one item; call again for more.
     pub fn reply_words_list(mut self, value: impl Into<super::InstructionReplyWordsInfo>) -> Self {
@@ -85,5 +79,24 @@ impl CreateInstructionReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.description.is_none() {
+            return Some("description".to_owned());
+        }
+        if self.instruction.is_none() {
+            return Some("instruction".to_owned());
+        }
+        if self.instruction_library_id.is_none() {
+            return Some("instruction_library_id".to_owned());
+        }
+        None
     }
 }

@@ -2,58 +2,54 @@
 
 use serde::Serialize;
 
-/// The `CreateIntentAndQuestionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateIntentAndQuestionReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `answer` JSON property. Required.
-    pub answer: String,
-    /// `skill_id` JSON property. Required.
-    pub skill_id: String,
-    /// `question_list` JSON property.
+    /// Topic of the intent. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Answer to the question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// ID of the skill. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_id: Option<String>,
+    /// Question phrasings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question_list: Option<Vec<super::KnowledgeQuestionCreateInfo>>,
 }
 
 impl CreateIntentAndQuestionReq {
-    /// A `CreateIntentAndQuestionReq` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        answer: impl Into<String>,
-        skill_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            answer: answer.into(),
-            skill_id: skill_id.into(),
-            question_list: None,
-        }
+    /// An empty `CreateIntentAndQuestionReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Topic of the intent. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `answer`.
+    /// Answer to the question. Required.
     pub fn answer(mut self, value: impl Into<String>) -> Self {
-        self.answer = value.into();
+        self.answer = Some(value.into());
         self
     }
 
-    /// Sets `skill_id`.
+    /// ID of the skill. Required.
     pub fn skill_id(mut self, value: impl Into<String>) -> Self {
-        self.skill_id = value.into();
+        self.skill_id = Some(value.into());
         self
     }
 
-    /// Sets `question_list`.
+    /// Question phrasings.
     ///
     /// Appends one item; call again for more.
     pub fn question_list(mut self, value: impl Into<super::KnowledgeQuestionCreateInfo>) -> Self {
@@ -61,5 +57,30 @@ impl CreateIntentAndQuestionReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.answer.is_none() {
+            return Some("answer".to_owned());
+        }
+        if self.skill_id.is_none() {
+            return Some("skill_id".to_owned());
+        }
+        if let Some(path) = self.question_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("question_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

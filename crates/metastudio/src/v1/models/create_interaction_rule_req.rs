@@ -2,52 +2,56 @@
 
 use serde::Serialize;
 
-/// The `CreateInteractionRuleReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateInteractionRuleReq {
-    /// `rule_name` JSON property.
+    /// Name of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// `event_type` JSON property.
+    /// Live event type that the rule matches.
+    ///
+    /// Values: `1`: Comment; `10`: Preset script; `2`: User entered; `3`: Like; `4`: Gift.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `hit_condition` JSON property.
+    /// Conditions that trigger the interaction rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_condition: Option<super::HitCondition>,
-    /// `trigger` JSON property.
+    /// Action taken when the rule is triggered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::TriggerProcess>,
 }
 
 impl CreateInteractionRuleReq {
-    /// An empty `CreateInteractionRuleReq`; set its fields with the setters.
+    /// An empty `CreateInteractionRuleReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `rule_name`.
+    /// Name of the rule.
     pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.rule_name = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Live event type that the rule matches.
+    ///
+    /// Values: `1`: Comment; `10`: Preset script; `2`: User entered; `3`: Like; `4`: Gift.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `hit_condition`.
+    /// Conditions that trigger the interaction rule.
     pub fn hit_condition(mut self, value: impl Into<super::HitCondition>) -> Self {
         self.hit_condition = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// Action taken when the rule is triggered.
     pub fn trigger(mut self, value: impl Into<super::TriggerProcess>) -> Self {
         self.trigger = Some(value.into());
         self

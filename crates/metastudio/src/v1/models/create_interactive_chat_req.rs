@@ -2,60 +2,72 @@
 
 use serde::Serialize;
 
-/// The `CreateInteractiveChatReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateInteractiveChatReq {
-    /// `role_id` JSON property. Required.
-    pub role_id: String,
-    /// `message` JSON property. Required.
-    pub message: String,
-    /// `session_id` JSON property. Required.
-    pub session_id: String,
-    /// `language` JSON property.
+    /// ID of the role. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
+    /// Question to ask. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Unique ID of the current conversation, used to link its context. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
 }
 
 impl CreateInteractiveChatReq {
-    /// A `CreateInteractiveChatReq` with its required fields; set the others with the setters.
-    pub fn new(
-        role_id: impl Into<String>,
-        message: impl Into<String>,
-        session_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            role_id: role_id.into(),
-            message: message.into(),
-            session_id: session_id.into(),
-            language: None,
-        }
+    /// An empty `CreateInteractiveChatReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `role_id`.
+    /// ID of the role. Required.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
-        self.role_id = value.into();
+        self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `message`.
+    /// Question to ask. Required.
     pub fn message(mut self, value: impl Into<String>) -> Self {
-        self.message = value.into();
+        self.message = Some(value.into());
         self
     }
 
-    /// Sets `session_id`.
+    /// Unique ID of the current conversation, used to link its context. Required.
     pub fn session_id(mut self, value: impl Into<String>) -> Self {
-        self.session_id = value.into();
+        self.session_id = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.role_id.is_none() {
+            return Some("role_id".to_owned());
+        }
+        if self.message.is_none() {
+            return Some("message".to_owned());
+        }
+        if self.session_id.is_none() {
+            return Some("session_id".to_owned());
+        }
+        None
     }
 }

@@ -2,50 +2,63 @@
 
 use serde::Serialize;
 
-/// The `CreateKnowledgeIntentReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateKnowledgeIntentReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `answer` JSON property. Required.
-    pub answer: String,
-    /// `skill_id` JSON property. Required.
-    pub skill_id: String,
+    /// Topic of the intent. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Answer to the question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// ID of the skill. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skill_id: Option<String>,
 }
 
 impl CreateKnowledgeIntentReq {
-    /// A `CreateKnowledgeIntentReq` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        answer: impl Into<String>,
-        skill_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            answer: answer.into(),
-            skill_id: skill_id.into(),
-        }
+    /// An empty `CreateKnowledgeIntentReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Topic of the intent. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `answer`.
+    /// Answer to the question. Required.
     pub fn answer(mut self, value: impl Into<String>) -> Self {
-        self.answer = value.into();
+        self.answer = Some(value.into());
         self
     }
 
-    /// Sets `skill_id`.
+    /// ID of the skill. Required.
     pub fn skill_id(mut self, value: impl Into<String>) -> Self {
-        self.skill_id = value.into();
+        self.skill_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.answer.is_none() {
+            return Some("answer".to_owned());
+        }
+        if self.skill_id.is_none() {
+            return Some("skill_id".to_owned());
+        }
+        None
     }
 }

@@ -2,70 +2,81 @@
 
 use serde::Serialize;
 
-/// The `CreateKnowledgeLibraryReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateKnowledgeLibraryReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `language` JSON property. Required.
-    pub language: super::LanguageEnum,
-    /// `knowledge_type` JSON property. Required.
-    pub knowledge_type: super::KnowledgeTypeEnum,
-    /// `topk` JSON property.
+    /// Name of the knowledge base. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Language. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<super::LanguageEnum>,
+    /// Type of the knowledge base. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_type: Option<super::KnowledgeTypeEnum>,
+    /// Number of top results recalled from the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topk: Option<i64>,
-    /// `score` JSON property.
+    /// Recall score threshold of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
 impl CreateKnowledgeLibraryReq {
-    /// A `CreateKnowledgeLibraryReq` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        language: impl Into<super::LanguageEnum>,
-        knowledge_type: impl Into<super::KnowledgeTypeEnum>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            language: language.into(),
-            knowledge_type: knowledge_type.into(),
-            topk: None,
-            score: None,
-        }
+    /// An empty `CreateKnowledgeLibraryReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the knowledge base. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language. Required.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
-        self.language = value.into();
+        self.language = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_type`.
+    /// Type of the knowledge base. Required.
     pub fn knowledge_type(mut self, value: impl Into<super::KnowledgeTypeEnum>) -> Self {
-        self.knowledge_type = value.into();
+        self.knowledge_type = Some(value.into());
         self
     }
 
-    /// Sets `topk`.
+    /// Number of top results recalled from the knowledge base.
     pub fn topk(mut self, value: impl Into<i64>) -> Self {
         self.topk = Some(value.into());
         self
     }
 
-    /// Sets `score`.
+    /// Recall score threshold of the knowledge base.
     pub fn score(mut self, value: impl Into<f64>) -> Self {
         self.score = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.language.is_none() {
+            return Some("language".to_owned());
+        }
+        if self.knowledge_type.is_none() {
+            return Some("knowledge_type".to_owned());
+        }
+        None
     }
 }

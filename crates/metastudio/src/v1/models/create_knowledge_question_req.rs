@@ -2,38 +2,48 @@
 
 use serde::Serialize;
 
-/// The `CreateKnowledgeQuestionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateKnowledgeQuestionReq {
-    /// `question` JSON property. Required.
-    pub question: String,
-    /// `intent_id` JSON property.
+    /// Phrasing of the question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// ID of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
 }
 
 impl CreateKnowledgeQuestionReq {
-    /// A `CreateKnowledgeQuestionReq` with its required fields; set the others with the setters.
-    pub fn new(question: impl Into<String>) -> Self {
-        Self {
-            question: question.into(),
-            intent_id: None,
-        }
+    /// An empty `CreateKnowledgeQuestionReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `question`.
+    /// Phrasing of the question. Required.
     pub fn question(mut self, value: impl Into<String>) -> Self {
-        self.question = value.into();
+        self.question = Some(value.into());
         self
     }
 
-    /// Sets `intent_id`.
+    /// ID of the intent.
     pub fn intent_id(mut self, value: impl Into<String>) -> Self {
         self.intent_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.question.is_none() {
+            return Some("question".to_owned());
+        }
+        None
     }
 }

@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `CreateKnowledgeSkillReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateKnowledgeSkillReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `identify` JSON property. Required.
-    pub identify: String,
+    /// Name of the skill. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Identifier of the skill. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identify: Option<String>,
 }
 
 impl CreateKnowledgeSkillReq {
-    /// A `CreateKnowledgeSkillReq` with its required fields; set the others with the setters.
-    pub fn new(name: impl Into<String>, identify: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            identify: identify.into(),
-        }
+    /// An empty `CreateKnowledgeSkillReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the skill. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `identify`.
+    /// Identifier of the skill. Required.
     pub fn identify(mut self, value: impl Into<String>) -> Self {
-        self.identify = value.into();
+        self.identify = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.identify.is_none() {
+            return Some("identify".to_owned());
+        }
+        None
     }
 }

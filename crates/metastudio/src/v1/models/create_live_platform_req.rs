@@ -2,52 +2,69 @@
 
 use serde::Serialize;
 
-/// The `CreateLivePlatformReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateLivePlatformReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `auth_config` JSON property. Required.
-    pub auth_config: super::CustomPlatformAuthConfig,
-    /// `callback_config` JSON property. Required.
-    pub callback_config: Vec<super::StandardPlatformApiConfig>,
+    /// Name of the live platform. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Authentication settings for the custom live commerce platform. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_config: Option<super::CustomPlatformAuthConfig>,
+    /// Callback APIs of the custom live commerce platform. Keep one configuration per API type; if
+    /// several are given, one of them is kept at random. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_config: Option<Vec<super::StandardPlatformApiConfig>>,
 }
 
 impl CreateLivePlatformReq {
-    /// A `CreateLivePlatformReq` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        auth_config: impl Into<super::CustomPlatformAuthConfig>,
-        callback_config: impl Into<Vec<super::StandardPlatformApiConfig>>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            auth_config: auth_config.into(),
-            callback_config: callback_config.into(),
-        }
+    /// An empty `CreateLivePlatformReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the live platform. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `auth_config`.
+    /// Authentication settings for the custom live commerce platform. Required.
     pub fn auth_config(mut self, value: impl Into<super::CustomPlatformAuthConfig>) -> Self {
-        self.auth_config = value.into();
+        self.auth_config = Some(value.into());
         self
     }
 
-    /// Sets `callback_config`.
+    /// Callback APIs of the custom live commerce platform. Keep one configuration per API type; if
+    /// several are given, one of them is kept at random. Required.
     ///
     /// Appends one item; call again for more.
     pub fn callback_config(mut self, value: impl Into<super::StandardPlatformApiConfig>) -> Self {
-        self.callback_config.push(value.into());
+        self.callback_config
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.auth_config.is_none() {
+            return Some("auth_config".to_owned());
+        }
+        if self.callback_config.is_none() {
+            return Some("callback_config".to_owned());
+        }
+        None
     }
 }

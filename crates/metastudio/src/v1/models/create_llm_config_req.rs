@@ -2,60 +2,72 @@
 
 use serde::Serialize;
 
-/// The `CreateLlmConfigReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateLlmConfigReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `llm_url` JSON property. Required.
-    pub llm_url: String,
-    /// `api_key` JSON property. Required.
-    pub api_key: String,
-    /// `model` JSON property.
+    /// Name of the large language model configuration. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// URL of the large language model. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_url: Option<String>,
+    /// API key used to access the service. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<String>,
+    /// Value of the `model` parameter sent to the large language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
 
 impl CreateLlmConfigReq {
-    /// A `CreateLlmConfigReq` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        llm_url: impl Into<String>,
-        api_key: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            llm_url: llm_url.into(),
-            api_key: api_key.into(),
-            model: None,
-        }
+    /// An empty `CreateLlmConfigReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the large language model configuration. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `llm_url`.
+    /// URL of the large language model. Required.
     pub fn llm_url(mut self, value: impl Into<String>) -> Self {
-        self.llm_url = value.into();
+        self.llm_url = Some(value.into());
         self
     }
 
-    /// Sets `api_key`.
+    /// API key used to access the service. Required.
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
-        self.api_key = value.into();
+        self.api_key = Some(value.into());
         self
     }
 
-    /// Sets `model`.
+    /// Value of the `model` parameter sent to the large language model.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.llm_url.is_none() {
+            return Some("llm_url".to_owned());
+        }
+        if self.api_key.is_none() {
+            return Some("api_key".to_owned());
+        }
+        None
     }
 }

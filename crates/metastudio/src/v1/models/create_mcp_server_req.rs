@@ -2,47 +2,60 @@
 
 use serde::Serialize;
 
-/// The `CreateMcpServerReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateMcpServerReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `mcp_server_url` JSON property. Required.
-    pub mcp_server_url: String,
-    /// `auth_header_name` JSON property.
+    /// Name of the MCP server integration configuration. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// URL of the MCP server. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mcp_server_url: Option<String>,
+    /// Name of the authentication header sent to the MCP server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_header_name: Option<String>,
 }
 
 impl CreateMcpServerReq {
-    /// A `CreateMcpServerReq` with its required fields; set the others with the setters.
-    pub fn new(name: impl Into<String>, mcp_server_url: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            mcp_server_url: mcp_server_url.into(),
-            auth_header_name: None,
-        }
+    /// An empty `CreateMcpServerReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the MCP server integration configuration. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `mcp_server_url`.
+    /// URL of the MCP server. Required.
     pub fn mcp_server_url(mut self, value: impl Into<String>) -> Self {
-        self.mcp_server_url = value.into();
+        self.mcp_server_url = Some(value.into());
         self
     }
 
-    /// Sets `auth_header_name`.
+    /// Name of the authentication header sent to the MCP server.
     pub fn auth_header_name(mut self, value: impl Into<String>) -> Self {
         self.auth_header_name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.mcp_server_url.is_none() {
+            return Some("mcp_server_url".to_owned());
+        }
+        None
     }
 }

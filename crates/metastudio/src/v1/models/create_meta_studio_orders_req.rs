@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `CreateMetaStudioOrdersReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateMetaStudioOrdersReq {
-    /// `cloud_services` JSON property.
+    /// Cloud services to order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud_services: Option<Vec<super::PublicCloudServiceOrder>>,
 }
 
 impl CreateMetaStudioOrdersReq {
-    /// An empty `CreateMetaStudioOrdersReq`; set its fields with the setters.
+    /// An empty `CreateMetaStudioOrdersReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cloud_services`.
+    /// Cloud services to order.
     ///
     /// Appends one item; call again for more.
     pub fn cloud_services(mut self, value: impl Into<super::PublicCloudServiceOrder>) -> Self {
@@ -28,5 +28,21 @@ impl CreateMetaStudioOrdersReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.cloud_services.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("cloud_services[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

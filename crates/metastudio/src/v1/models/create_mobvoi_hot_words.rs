@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `CreateMobvoiHotWords` model of the MetaStudio API.
+/// Mobvoi ASR hot words.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateMobvoiHotWords {
-    /// `vocabulary_id` JSON property. Required.
-    pub vocabulary_id: String,
-    /// `language` JSON property. Required.
-    pub language: super::LanguageEnum,
+    /// ID of the hot word vocabulary. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vocabulary_id: Option<String>,
+    /// Language. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<super::LanguageEnum>,
 }
 
 impl CreateMobvoiHotWords {
-    /// A `CreateMobvoiHotWords` with its required fields; set the others with the setters.
-    pub fn new(vocabulary_id: impl Into<String>, language: impl Into<super::LanguageEnum>) -> Self {
-        Self {
-            vocabulary_id: vocabulary_id.into(),
-            language: language.into(),
-        }
+    /// An empty `CreateMobvoiHotWords`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `vocabulary_id`.
+    /// ID of the hot word vocabulary. Required.
     pub fn vocabulary_id(mut self, value: impl Into<String>) -> Self {
-        self.vocabulary_id = value.into();
+        self.vocabulary_id = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language. Required.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
-        self.language = value.into();
+        self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.vocabulary_id.is_none() {
+            return Some("vocabulary_id".to_owned());
+        }
+        if self.language.is_none() {
+            return Some("language".to_owned());
+        }
+        None
     }
 }

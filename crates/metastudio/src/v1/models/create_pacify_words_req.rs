@@ -2,70 +2,88 @@
 
 use serde::Serialize;
 
-/// The `CreatePacifyWordsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePacifyWordsReq {
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `pacify_words_type` JSON property. Required.
-    pub pacify_words_type: i64,
-    /// `intent` JSON property.
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// Type of the comforting phrase. Required.
+    ///
+    /// Values: `0`: General; `1`: Matched by intent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pacify_words_type: Option<i64>,
+    /// Name of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
-    /// `pacify_words` JSON property. Required.
-    pub pacify_words: String,
-    /// `language` JSON property. Required.
-    pub language: super::LanguageEnum,
+    /// Comforting phrase. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pacify_words: Option<String>,
+    /// Language. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<super::LanguageEnum>,
 }
 
 impl CreatePacifyWordsReq {
-    /// A `CreatePacifyWordsReq` with its required fields; set the others with the setters.
-    pub fn new(
-        robot_id: impl Into<String>,
-        pacify_words_type: impl Into<i64>,
-        pacify_words: impl Into<String>,
-        language: impl Into<super::LanguageEnum>,
-    ) -> Self {
-        Self {
-            robot_id: robot_id.into(),
-            pacify_words_type: pacify_words_type.into(),
-            intent: None,
-            pacify_words: pacify_words.into(),
-            language: language.into(),
-        }
+    /// An empty `CreatePacifyWordsReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `pacify_words_type`.
+    /// Type of the comforting phrase. Required.
+    ///
+    /// Values: `0`: General; `1`: Matched by intent.
     pub fn pacify_words_type(mut self, value: impl Into<i64>) -> Self {
-        self.pacify_words_type = value.into();
+        self.pacify_words_type = Some(value.into());
         self
     }
 
-    /// Sets `intent`.
+    /// Name of the intent.
     pub fn intent(mut self, value: impl Into<String>) -> Self {
         self.intent = Some(value.into());
         self
     }
 
-    /// Sets `pacify_words`.
+    /// Comforting phrase. Required.
     pub fn pacify_words(mut self, value: impl Into<String>) -> Self {
-        self.pacify_words = value.into();
+        self.pacify_words = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language. Required.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
-        self.language = value.into();
+        self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if self.pacify_words_type.is_none() {
+            return Some("pacify_words_type".to_owned());
+        }
+        if self.pacify_words.is_none() {
+            return Some("pacify_words".to_owned());
+        }
+        if self.language.is_none() {
+            return Some("language".to_owned());
+        }
+        None
     }
 }

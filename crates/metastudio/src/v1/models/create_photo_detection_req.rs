@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `CreatePhotoDetectionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePhotoDetectionReq {
-    /// `human_image` JSON property. Required.
-    pub human_image: String,
+    /// Photo of the person, Base64-encoded, with a resolution of at most 1080p. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human_image: Option<String>,
 }
 
 impl CreatePhotoDetectionReq {
-    /// A `CreatePhotoDetectionReq` with its required fields; set the others with the setters.
-    pub fn new(human_image: impl Into<String>) -> Self {
-        Self {
-            human_image: human_image.into(),
-        }
+    /// An empty `CreatePhotoDetectionReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `human_image`.
+    /// Photo of the person, Base64-encoded, with a resolution of at most 1080p. Required.
     pub fn human_image(mut self, value: impl Into<String>) -> Self {
-        self.human_image = value.into();
+        self.human_image = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.human_image.is_none() {
+            return Some("human_image".to_owned());
+        }
+        None
     }
 }

@@ -2,110 +2,104 @@
 
 use serde::Serialize;
 
-/// The `CreatePhotoDigitalHumanVideoReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePhotoDigitalHumanVideoReq {
-    /// `script_id` JSON property.
+    /// ID of the script. If `shoot_script.script_type` in `shoot_scripts` is `TEXT`, the lines come
+    /// from the text in `shoot_scripts`; if it is `AUDIO`, they come from the audio of this script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_id: Option<String>,
-    /// `human_image` JSON property. Required.
-    pub human_image: String,
-    /// `voice_config` JSON property.
+    /// Photo of the person, Base64-encoded, with a resolution of at most 1080p. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub human_image: Option<String>,
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<super::VoiceConfig>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::PhotoVideoConfig>,
-    /// `shoot_scripts` JSON property. Required.
-    pub shoot_scripts: Vec<super::ShootScriptItem>,
-    /// `output_asset_config` JSON property. Required.
-    pub output_asset_config: super::OutputAssetConfig,
-    /// `background_music_config` JSON property.
+    /// Scripts of the video. Photo digital humans accept only one script, using only
+    /// `shoot_script.script_type` and `shoot_script.text_config`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shoot_scripts: Option<Vec<super::ShootScriptItem>>,
+    /// Settings of the output video asset. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_asset_config: Option<super::OutputAssetConfig>,
+    /// Background music settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_music_config: Option<super::BackgroundMusicConfig>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `callback_config` JSON property.
+    /// Callback settings for job completion notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<super::CallBackConfig>,
-    /// `id_card_image1` JSON property.
+    /// Photo of the national emblem side of the ID card, Base64-encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_card_image1: Option<String>,
-    /// `id_card_image2` JSON property.
+    /// Photo of the portrait side of the ID card, Base64-encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_card_image2: Option<String>,
-    /// `authorize_use_human_image` JSON property.
+    /// Whether you authorize the use of the photo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorize_use_human_image: Option<bool>,
 }
 
 impl CreatePhotoDigitalHumanVideoReq {
-    /// A `CreatePhotoDigitalHumanVideoReq` with its required fields; set the others with the setters.
-    pub fn new(
-        human_image: impl Into<String>,
-        shoot_scripts: impl Into<Vec<super::ShootScriptItem>>,
-        output_asset_config: impl Into<super::OutputAssetConfig>,
-    ) -> Self {
-        Self {
-            script_id: None,
-            human_image: human_image.into(),
-            voice_config: None,
-            video_config: None,
-            shoot_scripts: shoot_scripts.into(),
-            output_asset_config: output_asset_config.into(),
-            background_music_config: None,
-            review_config: None,
-            callback_config: None,
-            id_card_image1: None,
-            id_card_image2: None,
-            authorize_use_human_image: None,
-        }
+    /// An empty `CreatePhotoDigitalHumanVideoReq`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `script_id`.
+    /// ID of the script. If `shoot_script.script_type` in `shoot_scripts` is `TEXT`, the lines come
+    /// from the text in `shoot_scripts`; if it is `AUDIO`, they come from the audio of this script.
     pub fn script_id(mut self, value: impl Into<String>) -> Self {
         self.script_id = Some(value.into());
         self
     }
 
-    /// Sets `human_image`.
+    /// Photo of the person, Base64-encoded, with a resolution of at most 1080p. Required.
     pub fn human_image(mut self, value: impl Into<String>) -> Self {
-        self.human_image = value.into();
+        self.human_image = Some(value.into());
         self
     }
 
-    /// Sets `voice_config`.
+    /// Voice settings.
     pub fn voice_config(mut self, value: impl Into<super::VoiceConfig>) -> Self {
         self.voice_config = Some(value.into());
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::PhotoVideoConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `shoot_scripts`.
+    /// Scripts of the video. Photo digital humans accept only one script, using only
+    /// `shoot_script.script_type` and `shoot_script.text_config`. Required.
     ///
     /// Appends one item; call again for more.
     pub fn shoot_scripts(mut self, value: impl Into<super::ShootScriptItem>) -> Self {
-        self.shoot_scripts.push(value.into());
+        self.shoot_scripts
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `output_asset_config`.
+    /// Settings of the output video asset. Required.
     pub fn output_asset_config(mut self, value: impl Into<super::OutputAssetConfig>) -> Self {
-        self.output_asset_config = value.into();
+        self.output_asset_config = Some(value.into());
         self
     }
 
-    /// Sets `background_music_config`.
+    /// Background music settings.
     pub fn background_music_config(
         mut self,
         value: impl Into<super::BackgroundMusicConfig>,
@@ -114,33 +108,63 @@ impl CreatePhotoDigitalHumanVideoReq {
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `callback_config`.
+    /// Callback settings for job completion notifications.
     pub fn callback_config(mut self, value: impl Into<super::CallBackConfig>) -> Self {
         self.callback_config = Some(value.into());
         self
     }
 
-    /// Sets `id_card_image1`.
+    /// Photo of the national emblem side of the ID card, Base64-encoded.
     pub fn id_card_image1(mut self, value: impl Into<String>) -> Self {
         self.id_card_image1 = Some(value.into());
         self
     }
 
-    /// Sets `id_card_image2`.
+    /// Photo of the portrait side of the ID card, Base64-encoded.
     pub fn id_card_image2(mut self, value: impl Into<String>) -> Self {
         self.id_card_image2 = Some(value.into());
         self
     }
 
-    /// Sets `authorize_use_human_image`.
+    /// Whether you authorize the use of the photo.
     pub fn authorize_use_human_image(mut self, value: impl Into<bool>) -> Self {
         self.authorize_use_human_image = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.human_image.is_none() {
+            return Some("human_image".to_owned());
+        }
+        if self.shoot_scripts.is_none() {
+            return Some("shoot_scripts".to_owned());
+        }
+        if self.output_asset_config.is_none() {
+            return Some("output_asset_config".to_owned());
+        }
+        if let Some(path) = self.output_asset_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("output_asset_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        if let Some(path) = self.callback_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("callback_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

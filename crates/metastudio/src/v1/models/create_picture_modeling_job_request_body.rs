@@ -2,20 +2,35 @@
 
 use huaweicloud_sdk_core::FilePart;
 
-/// The `CreatePictureModelingJobRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePictureModelingJobRequestBody {
-    /// `file` JSON property. Required.
-    pub file: FilePart,
-    /// `style_id` JSON property. Required.
-    pub style_id: String,
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `notify_url` JSON property.
+    /// Photo file in JPG, JPEG or PNG format, at most 3840x2160. Required.
+    #[cfg_attr(
+        feature = "roundtrip",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub file: Option<FilePart>,
+    /// ID of the digital human style. Required.
+    ///
+    /// Values: `system_female_001`: Female style 01; `system_female_002`: Female style 02;
+    /// `system_male_001`: Male style 01; `system_male_002`: Male style 02.
+    #[cfg_attr(
+        feature = "roundtrip",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub style_id: Option<String>,
+    /// Name of the digital human model, used when it is first created. Required.
+    #[cfg_attr(
+        feature = "roundtrip",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub name: Option<String>,
+    /// Callback URL notified when the photo modeling job ends.
     #[cfg_attr(
         feature = "roundtrip",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -24,41 +39,53 @@ pub struct CreatePictureModelingJobRequestBody {
 }
 
 impl CreatePictureModelingJobRequestBody {
-    /// A `CreatePictureModelingJobRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        file: impl Into<FilePart>,
-        style_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            file: file.into(),
-            style_id: style_id.into(),
-            name: name.into(),
-            notify_url: None,
-        }
+    /// An empty `CreatePictureModelingJobRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `file`.
+    /// Photo file in JPG, JPEG or PNG format, at most 3840x2160. Required.
     pub fn file(mut self, value: impl Into<FilePart>) -> Self {
-        self.file = value.into();
+        self.file = Some(value.into());
         self
     }
 
-    /// Sets `style_id`.
+    /// ID of the digital human style. Required.
+    ///
+    /// Values: `system_female_001`: Female style 01; `system_female_002`: Female style 02;
+    /// `system_male_001`: Male style 01; `system_male_002`: Male style 02.
     pub fn style_id(mut self, value: impl Into<String>) -> Self {
-        self.style_id = value.into();
+        self.style_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the digital human model, used when it is first created. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `notify_url`.
+    /// Callback URL notified when the photo modeling job ends.
     pub fn notify_url(mut self, value: impl Into<String>) -> Self {
         self.notify_url = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.file.is_none() {
+            return Some("file".to_owned());
+        }
+        if self.style_id.is_none() {
+            return Some("style_id".to_owned());
+        }
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        None
     }
 }

@@ -2,38 +2,48 @@
 
 use serde::Serialize;
 
-/// The `CreatePluginConfigReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePluginConfigReq {
-    /// `plugin_provider` JSON property. Required.
-    pub plugin_provider: super::PluginProviderEnum,
-    /// `api_key` JSON property.
+    /// Provider of the plug-in. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_provider: Option<super::PluginProviderEnum>,
+    /// API key used to access the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
 }
 
 impl CreatePluginConfigReq {
-    /// A `CreatePluginConfigReq` with its required fields; set the others with the setters.
-    pub fn new(plugin_provider: impl Into<super::PluginProviderEnum>) -> Self {
-        Self {
-            plugin_provider: plugin_provider.into(),
-            api_key: None,
-        }
+    /// An empty `CreatePluginConfigReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `plugin_provider`.
+    /// Provider of the plug-in. Required.
     pub fn plugin_provider(mut self, value: impl Into<super::PluginProviderEnum>) -> Self {
-        self.plugin_provider = value.into();
+        self.plugin_provider = Some(value.into());
         self
     }
 
-    /// Sets `api_key`.
+    /// API key used to access the service.
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.api_key = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.plugin_provider.is_none() {
+            return Some("plugin_provider".to_owned());
+        }
+        None
     }
 }

@@ -2,60 +2,72 @@
 
 use serde::Serialize;
 
-/// The `CreateQuestionAnswerReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateQuestionAnswerReq {
-    /// `question` JSON property. Required.
-    pub question: String,
-    /// `answer` JSON property. Required.
-    pub answer: String,
-    /// `knowledge_library_id` JSON property. Required.
-    pub knowledge_library_id: String,
-    /// `similar_questions` JSON property.
+    /// Standard question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    /// Answer to the question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+    /// ID of the knowledge base. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_library_id: Option<String>,
+    /// Similar questions, separated by newlines (`\n`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similar_questions: Option<String>,
 }
 
 impl CreateQuestionAnswerReq {
-    /// A `CreateQuestionAnswerReq` with its required fields; set the others with the setters.
-    pub fn new(
-        question: impl Into<String>,
-        answer: impl Into<String>,
-        knowledge_library_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            question: question.into(),
-            answer: answer.into(),
-            knowledge_library_id: knowledge_library_id.into(),
-            similar_questions: None,
-        }
+    /// An empty `CreateQuestionAnswerReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `question`.
+    /// Standard question. Required.
     pub fn question(mut self, value: impl Into<String>) -> Self {
-        self.question = value.into();
+        self.question = Some(value.into());
         self
     }
 
-    /// Sets `answer`.
+    /// Answer to the question. Required.
     pub fn answer(mut self, value: impl Into<String>) -> Self {
-        self.answer = value.into();
+        self.answer = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_id`.
+    /// ID of the knowledge base. Required.
     pub fn knowledge_library_id(mut self, value: impl Into<String>) -> Self {
-        self.knowledge_library_id = value.into();
+        self.knowledge_library_id = Some(value.into());
         self
     }
 
-    /// Sets `similar_questions`.
+    /// Similar questions, separated by newlines (`\n`).
     pub fn similar_questions(mut self, value: impl Into<String>) -> Self {
         self.similar_questions = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.question.is_none() {
+            return Some("question".to_owned());
+        }
+        if self.answer.is_none() {
+            return Some("answer".to_owned());
+        }
+        if self.knowledge_library_id.is_none() {
+            return Some("knowledge_library_id".to_owned());
+        }
+        None
     }
 }

@@ -2,88 +2,82 @@
 
 use serde::Serialize;
 
-/// The `CreateRoleReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateRoleReq {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property. Required.
-    pub description: String,
-    /// `role_business_list` JSON property. Required.
-    pub role_business_list: Vec<super::RoleBusinessReq>,
-    /// `llm_source` JSON property. Required.
-    pub llm_source: super::LlmSourceEnum,
-    /// `llm_config_id` JSON property.
+    /// Name of the role. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the role. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Business configurations of the role. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_business_list: Option<Vec<super::RoleBusinessReq>>,
+    /// Source of the large language model used by the role. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub llm_source: Option<super::LlmSourceEnum>,
+    /// ID of the large language model configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_config_id: Option<String>,
-    /// `plugin_config_list` JSON property.
+    /// Plug-in configurations of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_config_list: Option<Vec<super::RolePluginConfigInfo>>,
-    /// `mcp_server_id_list` JSON property.
+    /// IDs of the MCP server integration configurations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_server_id_list: Option<Vec<String>>,
-    /// `instruction_library_id` JSON property.
+    /// ID of the instruction library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction_library_id: Option<String>,
 }
 
 impl CreateRoleReq {
-    /// A `CreateRoleReq` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        description: impl Into<String>,
-        role_business_list: impl Into<Vec<super::RoleBusinessReq>>,
-        llm_source: impl Into<super::LlmSourceEnum>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: description.into(),
-            role_business_list: role_business_list.into(),
-            llm_source: llm_source.into(),
-            llm_config_id: None,
-            plugin_config_list: None,
-            mcp_server_id_list: None,
-            instruction_library_id: None,
-        }
+    /// An empty `CreateRoleReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the role. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the role. Required.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = value.into();
+        self.description = Some(value.into());
         self
     }
 
-    /// Sets `role_business_list`.
+    /// Business configurations of the role. Required.
     ///
     /// Appends one item; call again for more.
     pub fn role_business_list(mut self, value: impl Into<super::RoleBusinessReq>) -> Self {
-        self.role_business_list.push(value.into());
+        self.role_business_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `llm_source`.
+    /// Source of the large language model used by the role. Required.
     pub fn llm_source(mut self, value: impl Into<super::LlmSourceEnum>) -> Self {
-        self.llm_source = value.into();
+        self.llm_source = Some(value.into());
         self
     }
 
-    /// Sets `llm_config_id`.
+    /// ID of the large language model configuration.
     pub fn llm_config_id(mut self, value: impl Into<String>) -> Self {
         self.llm_config_id = Some(value.into());
         self
     }
 
-    /// Sets `plugin_config_list`.
+    /// Plug-in configurations of the role.
     ///
     /// Appends one item; call again for more.
     pub fn plugin_config_list(mut self, value: impl Into<super::RolePluginConfigInfo>) -> Self {
@@ -93,7 +87,7 @@ impl CreateRoleReq {
         self
     }
 
-    /// Sets `mcp_server_id_list`.
+    /// IDs of the MCP server integration configurations.
     ///
     /// Appends one item; call again for more.
     pub fn mcp_server_id_list(mut self, value: impl Into<String>) -> Self {
@@ -103,9 +97,37 @@ impl CreateRoleReq {
         self
     }
 
-    /// Sets `instruction_library_id`.
+    /// ID of the instruction library.
     pub fn instruction_library_id(mut self, value: impl Into<String>) -> Self {
         self.instruction_library_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.description.is_none() {
+            return Some("description".to_owned());
+        }
+        if self.role_business_list.is_none() {
+            return Some("role_business_list".to_owned());
+        }
+        if let Some(path) = self.role_business_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("role_business_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if self.llm_source.is_none() {
+            return Some("llm_source".to_owned());
+        }
+        None
     }
 }

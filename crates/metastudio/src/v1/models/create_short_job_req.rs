@@ -2,38 +2,52 @@
 
 use serde::Serialize;
 
-/// The `CreateShortJobReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateShortJobReq {
-    /// `job_type` JSON property. Required.
-    pub job_type: super::ShortJobType,
-    /// `language` JSON property.
+    /// Type of the voice training job. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_type: Option<super::ShortJobType>,
+    /// Language.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
 impl CreateShortJobReq {
-    /// A `CreateShortJobReq` with its required fields; set the others with the setters.
-    pub fn new(job_type: impl Into<super::ShortJobType>) -> Self {
-        Self {
-            job_type: job_type.into(),
-            language: None,
-        }
+    /// An empty `CreateShortJobReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `job_type`.
+    /// Type of the voice training job. Required.
     pub fn job_type(mut self, value: impl Into<super::ShortJobType>) -> Self {
-        self.job_type = value.into();
+        self.job_type = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.job_type.is_none() {
+            return Some("job_type".to_owned());
+        }
+        None
     }
 }

@@ -2,60 +2,79 @@
 
 use serde::Serialize;
 
-/// The `CreateSisHotWords` model of the MetaStudio API.
+/// SIS hot words.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSisHotWords {
-    /// `vocabulary_id` JSON property. Required.
-    pub vocabulary_id: String,
-    /// `sis_project_id` JSON property. Required.
-    pub sis_project_id: String,
-    /// `region` JSON property. Required.
-    pub region: i64,
-    /// `language` JSON property. Required.
-    pub language: super::LanguageEnum,
+    /// ID of the hot word vocabulary. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vocabulary_id: Option<String>,
+    /// Project ID of the region where SIS is deployed. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sis_project_id: Option<String>,
+    /// Region of the SIS service to connect to. Required.
+    ///
+    /// Values: `0`: CN North-Beijing4; `3`: CN East-Shanghai1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<i64>,
+    /// Language. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<super::LanguageEnum>,
 }
 
 impl CreateSisHotWords {
-    /// A `CreateSisHotWords` with its required fields; set the others with the setters.
-    pub fn new(
-        vocabulary_id: impl Into<String>,
-        sis_project_id: impl Into<String>,
-        region: impl Into<i64>,
-        language: impl Into<super::LanguageEnum>,
-    ) -> Self {
-        Self {
-            vocabulary_id: vocabulary_id.into(),
-            sis_project_id: sis_project_id.into(),
-            region: region.into(),
-            language: language.into(),
-        }
+    /// An empty `CreateSisHotWords`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `vocabulary_id`.
+    /// ID of the hot word vocabulary. Required.
     pub fn vocabulary_id(mut self, value: impl Into<String>) -> Self {
-        self.vocabulary_id = value.into();
+        self.vocabulary_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed. Required.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
-        self.sis_project_id = value.into();
+        self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region of the SIS service to connect to. Required.
+    ///
+    /// Values: `0`: CN North-Beijing4; `3`: CN East-Shanghai1.
     pub fn region(mut self, value: impl Into<i64>) -> Self {
-        self.region = value.into();
+        self.region = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language. Required.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
-        self.language = value.into();
+        self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.vocabulary_id.is_none() {
+            return Some("vocabulary_id".to_owned());
+        }
+        if self.sis_project_id.is_none() {
+            return Some("sis_project_id".to_owned());
+        }
+        if self.region.is_none() {
+            return Some("region".to_owned());
+        }
+        if self.language.is_none() {
+            return Some("language".to_owned());
+        }
+        None
     }
 }

@@ -2,132 +2,123 @@
 
 use serde::Serialize;
 
-/// The `CreateSmartChatRoomReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSmartChatRoomReq {
-    /// `room_name` JSON property. Required.
-    pub room_name: String,
-    /// `room_description` JSON property.
+    /// Name of the smart chat room. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_name: Option<String>,
+    /// Description of the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_description: Option<String>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::VideoConfig>,
-    /// `model_asset_id` JSON property.
+    /// Asset ID of the digital human model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
-    /// `voice_config` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<super::VoiceConfig>,
-    /// `voice_config_list` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config_list: Option<Vec<super::ChatVoiceConfig>>,
-    /// `robot_id` JSON property.
+    /// ID of the robot, obtained when the application is created (CreateRobot).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `billing_mode` JSON property.
+    /// Billing mode of the smart chat room.
+    ///
+    /// Values: `CLIENT`: By client; `CLIENT_TOKENS`: By client, token-based; `CONCURRENCY`: By
+    /// concurrency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
-    /// `reuse_resource` JSON property.
+    /// Whether unallocated concurrency may be used; not allowed in client billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_resource: Option<bool>,
-    /// `concurrency` JSON property.
+    /// Number of concurrent sessions. Smart interaction jobs cannot start unless it is set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<i64>,
-    /// `client_nums` JSON property.
+    /// Number of client devices allowed to connect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_nums: Option<i64>,
-    /// `default_language` JSON property.
+    /// Default language used by the smart interaction APIs.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Simplified Chinese; `EN`: English;
+    /// `ESP`: Spanish; international sites only; `Thai`: Thai; international sites only; `por`:
+    /// Portuguese; international sites only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
-    /// `background_config` JSON property.
+    /// Background settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_config: Option<super::BackgroundConfigInfo>,
-    /// `layer_config` JSON property.
+    /// Layer settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_config: Option<Vec<super::LayerConfig>>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `chat_subtitle_config` JSON property.
+    /// Subtitle settings of the smart interaction session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_subtitle_config: Option<super::ChatSubtitleConfig>,
-    /// `chat_video_type` JSON property.
+    /// Client device type of the smart interaction session.
+    ///
+    /// Values: `COMPUTER`: Computer; `HUB`: Large screen; `MOBILE`: Mobile phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_video_type: Option<String>,
-    /// `exit_mute_threshold` JSON property.
+    /// Silence duration after which the session exits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_mute_threshold: Option<i64>,
-    /// `enable_semantic_action` JSON property.
+    /// Whether to enable semantic actions, loading the model assets with priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_semantic_action: Option<bool>,
-    /// `chat_resource_config` JSON property.
+    /// Resources assigned to the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_resource_config: Option<Vec<super::ChatResourceConfig>>,
 }
 
 impl CreateSmartChatRoomReq {
-    /// A `CreateSmartChatRoomReq` with its required fields; set the others with the setters.
-    pub fn new(room_name: impl Into<String>) -> Self {
-        Self {
-            room_name: room_name.into(),
-            room_description: None,
-            video_config: None,
-            model_asset_id: None,
-            voice_config: None,
-            voice_config_list: None,
-            robot_id: None,
-            billing_mode: None,
-            reuse_resource: None,
-            concurrency: None,
-            client_nums: None,
-            default_language: None,
-            background_config: None,
-            layer_config: None,
-            review_config: None,
-            chat_subtitle_config: None,
-            chat_video_type: None,
-            exit_mute_threshold: None,
-            enable_semantic_action: None,
-            chat_resource_config: None,
-        }
+    /// An empty `CreateSmartChatRoomReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `room_name`.
+    /// Name of the smart chat room. Required.
     pub fn room_name(mut self, value: impl Into<String>) -> Self {
-        self.room_name = value.into();
+        self.room_name = Some(value.into());
         self
     }
 
-    /// Sets `room_description`.
+    /// Description of the smart chat room.
     pub fn room_description(mut self, value: impl Into<String>) -> Self {
         self.room_description = Some(value.into());
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::VideoConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_id`.
+    /// Asset ID of the digital human model.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `voice_config`.
+    /// Voice settings.
     pub fn voice_config(mut self, value: impl Into<super::VoiceConfig>) -> Self {
         self.voice_config = Some(value.into());
         self
     }
 
-    /// Sets `voice_config_list`.
+    /// Voice settings.
     ///
     /// Appends one item; call again for more.
     pub fn voice_config_list(mut self, value: impl Into<super::ChatVoiceConfig>) -> Self {
@@ -137,49 +128,56 @@ impl CreateSmartChatRoomReq {
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the robot, obtained when the application is created (CreateRobot).
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `billing_mode`.
+    /// Billing mode of the smart chat room.
+    ///
+    /// Values: `CLIENT`: By client; `CLIENT_TOKENS`: By client, token-based; `CONCURRENCY`: By
+    /// concurrency.
     pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
         self.billing_mode = Some(value.into());
         self
     }
 
-    /// Sets `reuse_resource`.
+    /// Whether unallocated concurrency may be used; not allowed in client billing mode.
     pub fn reuse_resource(mut self, value: impl Into<bool>) -> Self {
         self.reuse_resource = Some(value.into());
         self
     }
 
-    /// Sets `concurrency`.
+    /// Number of concurrent sessions. Smart interaction jobs cannot start unless it is set.
     pub fn concurrency(mut self, value: impl Into<i64>) -> Self {
         self.concurrency = Some(value.into());
         self
     }
 
-    /// Sets `client_nums`.
+    /// Number of client devices allowed to connect.
     pub fn client_nums(mut self, value: impl Into<i64>) -> Self {
         self.client_nums = Some(value.into());
         self
     }
 
-    /// Sets `default_language`.
+    /// Default language used by the smart interaction APIs.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Simplified Chinese; `EN`: English;
+    /// `ESP`: Spanish; international sites only; `Thai`: Thai; international sites only; `por`:
+    /// Portuguese; international sites only.
     pub fn default_language(mut self, value: impl Into<String>) -> Self {
         self.default_language = Some(value.into());
         self
     }
 
-    /// Sets `background_config`.
+    /// Background settings.
     pub fn background_config(mut self, value: impl Into<super::BackgroundConfigInfo>) -> Self {
         self.background_config = Some(value.into());
         self
     }
 
-    /// Sets `layer_config`.
+    /// Layer settings.
     ///
     /// Appends one item; call again for more.
     pub fn layer_config(mut self, value: impl Into<super::LayerConfig>) -> Self {
@@ -189,37 +187,39 @@ impl CreateSmartChatRoomReq {
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `chat_subtitle_config`.
+    /// Subtitle settings of the smart interaction session.
     pub fn chat_subtitle_config(mut self, value: impl Into<super::ChatSubtitleConfig>) -> Self {
         self.chat_subtitle_config = Some(value.into());
         self
     }
 
-    /// Sets `chat_video_type`.
+    /// Client device type of the smart interaction session.
+    ///
+    /// Values: `COMPUTER`: Computer; `HUB`: Large screen; `MOBILE`: Mobile phone.
     pub fn chat_video_type(mut self, value: impl Into<String>) -> Self {
         self.chat_video_type = Some(value.into());
         self
     }
 
-    /// Sets `exit_mute_threshold`.
+    /// Silence duration after which the session exits.
     pub fn exit_mute_threshold(mut self, value: impl Into<i64>) -> Self {
         self.exit_mute_threshold = Some(value.into());
         self
     }
 
-    /// Sets `enable_semantic_action`.
+    /// Whether to enable semantic actions, loading the model assets with priority.
     pub fn enable_semantic_action(mut self, value: impl Into<bool>) -> Self {
         self.enable_semantic_action = Some(value.into());
         self
     }
 
-    /// Sets `chat_resource_config`.
+    /// Resources assigned to the smart chat room.
     ///
     /// Appends one item; call again for more.
     pub fn chat_resource_config(mut self, value: impl Into<super::ChatResourceConfig>) -> Self {
@@ -227,5 +227,15 @@ impl CreateSmartChatRoomReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.room_name.is_none() {
+            return Some("room_name".to_owned());
+        }
+        None
     }
 }

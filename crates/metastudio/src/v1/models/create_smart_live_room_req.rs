@@ -2,116 +2,122 @@
 
 use serde::Serialize;
 
-/// The `CreateSmartLiveRoomReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSmartLiveRoomReq {
-    /// `room_name` JSON property. Required.
-    pub room_name: String,
-    /// `room_description` JSON property.
+    /// Name of the live room. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_name: Option<String>,
+    /// Description of the live room.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_description: Option<String>,
-    /// `room_type` JSON property.
+    /// Type of the live room.
+    ///
+    /// Values: `NORMAL`: Regular room that persists and can go live repeatedly; `TEMP`: Temporary
+    /// room deleted when the live job ends; `TEMPLATE`: Live room template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_type: Option<String>,
-    /// `scene_scripts` JSON property.
+    /// Default live scripts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scene_scripts: Option<Vec<super::LiveVideoScriptInfo>>,
-    /// `interaction_config` JSON property.
+    /// Interaction settings of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_config: Option<super::LiveRoomInteractionConfig>,
-    /// `interaction_rules` JSON property.
+    /// Interaction rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_rules: Option<Vec<super::LiveRoomInteractionRuleInfo>>,
-    /// `play_policy` JSON property.
+    /// Playback policy of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub play_policy: Option<super::PlayPolicy>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::VideoConfig>,
-    /// `output_urls` JSON property.
+    /// RTMP addresses of the third-party live platforms that the video is pushed to; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_urls: Option<Vec<String>>,
-    /// `stream_keys` JSON property.
+    /// RTMP stream keys of the third-party live platforms, matching the push addresses; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_keys: Option<Vec<String>>,
-    /// `backup_model_asset_ids` JSON property.
+    /// Asset IDs of the backup digital human hosts used when hosts take turns; appearance assets
+    /// only, without voice. At most 5 backup hosts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_model_asset_ids: Option<Vec<String>>,
-    /// `live_event_callback_config` JSON property.
+    /// Callback settings for live events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_event_callback_config: Option<super::LiveRoomEventCallBackConfig>,
-    /// `rtc_callback_config` JSON property.
+    /// Settings for live event notifications sent over RTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtc_callback_config: Option<super::RTCLiveEventCallBackConfig>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `shared_config` JSON property.
+    /// Sharing settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_config: Option<super::SharedConfig>,
-    /// `view_mode` JSON property.
+    /// Screen orientation. Determined from the resolution in `video_config`; do not set it.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_mode: Option<String>,
-    /// `co_streamer_config` JSON property.
+    /// Settings of the co-host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co_streamer_config: Option<super::CoStreamerConfig>,
-    /// `priv_data` JSON property.
+    /// Private data supplied by the user and returned unchanged.
+    ///
+    /// Length: 0 to 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priv_data: Option<String>,
-    /// `relation_live_platform_info` JSON property.
+    /// Information about the associated third-party live platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation_live_platform_info: Option<super::PlatformLiveInfo>,
 }
 
 impl CreateSmartLiveRoomReq {
-    /// A `CreateSmartLiveRoomReq` with its required fields; set the others with the setters.
-    pub fn new(room_name: impl Into<String>) -> Self {
-        Self {
-            room_name: room_name.into(),
-            room_description: None,
-            room_type: None,
-            scene_scripts: None,
-            interaction_config: None,
-            interaction_rules: None,
-            play_policy: None,
-            video_config: None,
-            output_urls: None,
-            stream_keys: None,
-            backup_model_asset_ids: None,
-            live_event_callback_config: None,
-            rtc_callback_config: None,
-            review_config: None,
-            shared_config: None,
-            view_mode: None,
-            co_streamer_config: None,
-            priv_data: None,
-            relation_live_platform_info: None,
-        }
+    /// An empty `CreateSmartLiveRoomReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `room_name`.
+    /// Name of the live room. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn room_name(mut self, value: impl Into<String>) -> Self {
-        self.room_name = value.into();
+        self.room_name = Some(value.into());
         self
     }
 
-    /// Sets `room_description`.
+    /// Description of the live room.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn room_description(mut self, value: impl Into<String>) -> Self {
         self.room_description = Some(value.into());
         self
     }
 
-    /// Sets `room_type`.
+    /// Type of the live room.
+    ///
+    /// Values: `NORMAL`: Regular room that persists and can go live repeatedly; `TEMP`: Temporary
+    /// room deleted when the live job ends; `TEMPLATE`: Live room template.
     pub fn room_type(mut self, value: impl Into<String>) -> Self {
         self.room_type = Some(value.into());
         self
     }
 
-    /// Sets `scene_scripts`.
+    /// Default live scripts.
     ///
     /// Appends one item; call again for more.
     pub fn scene_scripts(mut self, value: impl Into<super::LiveVideoScriptInfo>) -> Self {
@@ -121,7 +127,7 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `interaction_config`.
+    /// Interaction settings of the live room.
     pub fn interaction_config(
         mut self,
         value: impl Into<super::LiveRoomInteractionConfig>,
@@ -130,7 +136,7 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `interaction_rules`.
+    /// Interaction rules.
     ///
     /// Appends one item; call again for more.
     pub fn interaction_rules(
@@ -143,19 +149,21 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `play_policy`.
+    /// Playback policy of the live room.
     pub fn play_policy(mut self, value: impl Into<super::PlayPolicy>) -> Self {
         self.play_policy = Some(value.into());
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::VideoConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `output_urls`.
+    /// RTMP addresses of the third-party live platforms that the video is pushed to; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     ///
     /// Appends one item; call again for more.
     pub fn output_urls(mut self, value: impl Into<String>) -> Self {
@@ -165,7 +173,9 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `stream_keys`.
+    /// RTMP stream keys of the third-party live platforms, matching the push addresses; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     ///
     /// Appends one item; call again for more.
     pub fn stream_keys(mut self, value: impl Into<String>) -> Self {
@@ -175,7 +185,8 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `backup_model_asset_ids`.
+    /// Asset IDs of the backup digital human hosts used when hosts take turns; appearance assets
+    /// only, without voice. At most 5 backup hosts.
     ///
     /// Appends one item; call again for more.
     pub fn backup_model_asset_ids(mut self, value: impl Into<String>) -> Self {
@@ -185,7 +196,7 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `live_event_callback_config`.
+    /// Callback settings for live events.
     pub fn live_event_callback_config(
         mut self,
         value: impl Into<super::LiveRoomEventCallBackConfig>,
@@ -194,7 +205,7 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `rtc_callback_config`.
+    /// Settings for live event notifications sent over RTC.
     pub fn rtc_callback_config(
         mut self,
         value: impl Into<super::RTCLiveEventCallBackConfig>,
@@ -203,42 +214,63 @@ impl CreateSmartLiveRoomReq {
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `shared_config`.
+    /// Sharing settings.
     pub fn shared_config(mut self, value: impl Into<super::SharedConfig>) -> Self {
         self.shared_config = Some(value.into());
         self
     }
 
-    /// Sets `view_mode`.
+    /// Screen orientation. Determined from the resolution in `video_config`; do not set it.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     pub fn view_mode(mut self, value: impl Into<String>) -> Self {
         self.view_mode = Some(value.into());
         self
     }
 
-    /// Sets `co_streamer_config`.
+    /// Settings of the co-host.
     pub fn co_streamer_config(mut self, value: impl Into<super::CoStreamerConfig>) -> Self {
         self.co_streamer_config = Some(value.into());
         self
     }
 
-    /// Sets `priv_data`.
+    /// Private data supplied by the user and returned unchanged.
+    ///
+    /// Length: 0 to 8192 characters.
     pub fn priv_data(mut self, value: impl Into<String>) -> Self {
         self.priv_data = Some(value.into());
         self
     }
 
-    /// Sets `relation_live_platform_info`.
+    /// Information about the associated third-party live platform.
     pub fn relation_live_platform_info(
         mut self,
         value: impl Into<super::PlatformLiveInfo>,
     ) -> Self {
         self.relation_live_platform_info = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.room_name.is_none() {
+            return Some("room_name".to_owned());
+        }
+        if let Some(path) = self.relation_live_platform_info.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("relation_live_platform_info.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,45 +2,61 @@
 
 use serde::Serialize;
 
-/// The `CreateSubtitleFileReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSubtitleFileReq {
-    /// `script_id` JSON property.
+    /// ID of the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_id: Option<String>,
-    /// `sequence_no` JSON property.
+    /// Sequence number of the script paragraph. If omitted, subtitles are generated for all scenes;
+    /// set it to generate subtitles for one scene.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `callback_config` JSON property.
+    /// Callback settings for job completion notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<super::CallBackConfig>,
 }
 
 impl CreateSubtitleFileReq {
-    /// An empty `CreateSubtitleFileReq`; set its fields with the setters.
+    /// An empty `CreateSubtitleFileReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `script_id`.
+    /// ID of the script.
     pub fn script_id(mut self, value: impl Into<String>) -> Self {
         self.script_id = Some(value.into());
         self
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the script paragraph. If omitted, subtitles are generated for all scenes;
+    /// set it to generate subtitles for one scene.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `callback_config`.
+    /// Callback settings for job completion notifications.
     pub fn callback_config(mut self, value: impl Into<super::CallBackConfig>) -> Self {
         self.callback_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.callback_config.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("callback_config.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,146 +2,145 @@
 
 use serde::Serialize;
 
-/// The `CreateTrainingJobReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTrainingJobReq {
-    /// `tag` JSON property.
+    /// Tag of the voice training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<super::JobTag>,
-    /// `description` JSON property.
+    /// Description shown in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `sex` JSON property.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    /// `voice_name` JSON property. Required.
-    pub voice_name: String,
-    /// `language` JSON property.
+    /// Name of the voice, also used as the name of the voice model asset in the asset library.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice_name: Option<String>,
+    /// Training language. Only Chinese is currently supported.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// `create_type` JSON property.
+    /// How the voice training job was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_type: Option<super::CreateType>,
-    /// `phone` JSON property.
+    /// Mobile number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `dhtms_job_id` JSON property.
+    /// ID of the avatar modeling job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhtms_job_id: Option<String>,
-    /// `batch_name` JSON property.
+    /// Batch name of the training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_name: Option<String>,
-    /// `output_language` JSON property.
+    /// Output language of the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_language: Option<String>,
-    /// `custom_text` JSON property.
+    /// Custom text used for the audition sample.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_text: Option<String>,
-    /// `is_ondemand_resource` JSON property.
+    /// Whether pay-per-use resources are used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ondemand_resource: Option<bool>,
-    /// `supported_service` JSON property.
+    /// Services the asset can be used for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_service: Option<Vec<super::SupportedServiceEnum>>,
 }
 
 impl CreateTrainingJobReq {
-    /// A `CreateTrainingJobReq` with its required fields; set the others with the setters.
-    pub fn new(voice_name: impl Into<String>) -> Self {
-        Self {
-            tag: None,
-            description: None,
-            sex: None,
-            voice_name: voice_name.into(),
-            language: None,
-            create_type: None,
-            phone: None,
-            dhtms_job_id: None,
-            batch_name: None,
-            output_language: None,
-            custom_text: None,
-            is_ondemand_resource: None,
-            supported_service: None,
-        }
+    /// An empty `CreateTrainingJobReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `tag`.
+    /// Tag of the voice training job.
     pub fn tag(mut self, value: impl Into<super::JobTag>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description shown in the asset library.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `sex`.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     pub fn sex(mut self, value: impl Into<String>) -> Self {
         self.sex = Some(value.into());
         self
     }
 
-    /// Sets `voice_name`.
+    /// Name of the voice, also used as the name of the voice model asset in the asset library.
+    /// Required.
     pub fn voice_name(mut self, value: impl Into<String>) -> Self {
-        self.voice_name = value.into();
+        self.voice_name = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Training language. Only Chinese is currently supported.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `create_type`.
+    /// How the voice training job was created.
     pub fn create_type(mut self, value: impl Into<super::CreateType>) -> Self {
         self.create_type = Some(value.into());
         self
     }
 
-    /// Sets `phone`.
+    /// Mobile number.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
 
-    /// Sets `dhtms_job_id`.
+    /// ID of the avatar modeling job.
     pub fn dhtms_job_id(mut self, value: impl Into<String>) -> Self {
         self.dhtms_job_id = Some(value.into());
         self
     }
 
-    /// Sets `batch_name`.
+    /// Batch name of the training job.
     pub fn batch_name(mut self, value: impl Into<String>) -> Self {
         self.batch_name = Some(value.into());
         self
     }
 
-    /// Sets `output_language`.
+    /// Output language of the model.
     pub fn output_language(mut self, value: impl Into<String>) -> Self {
         self.output_language = Some(value.into());
         self
     }
 
-    /// Sets `custom_text`.
+    /// Custom text used for the audition sample.
     pub fn custom_text(mut self, value: impl Into<String>) -> Self {
         self.custom_text = Some(value.into());
         self
     }
 
-    /// Sets `is_ondemand_resource`.
+    /// Whether pay-per-use resources are used.
     pub fn is_ondemand_resource(mut self, value: impl Into<bool>) -> Self {
         self.is_ondemand_resource = Some(value.into());
         self
     }
 
-    /// Sets `supported_service`.
+    /// Services the asset can be used for.
     ///
     /// Appends one item; call again for more.
     pub fn supported_service(mut self, value: impl Into<super::SupportedServiceEnum>) -> Self {
@@ -149,5 +148,15 @@ impl CreateTrainingJobReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.voice_name.is_none() {
+            return Some("voice_name".to_owned());
+        }
+        None
     }
 }

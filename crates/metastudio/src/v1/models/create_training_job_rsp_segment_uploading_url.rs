@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `CreateTrainingJobRspSegmentUploadingUrl` model of the MetaStudio API.
+/// Upload URLs for the training data segments.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateTrainingJobRspSegmentUploadingUrl {
-    /// `audio_uploading_url` JSON property.
+    /// OBS upload URLs for the audio. Set `Content-Type` to `audio/wav` when uploading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_uploading_url: Option<Vec<String>>,
-    /// `txt_uploading_url` JSON property.
+    /// OBS upload URLs for the text. Set `Content-Type` to `text/plain` when uploading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txt_uploading_url: Option<Vec<String>>,
 }
 
 impl CreateTrainingJobRspSegmentUploadingUrl {
-    /// An empty `CreateTrainingJobRspSegmentUploadingUrl`; set its fields with the setters.
+    /// An empty `CreateTrainingJobRspSegmentUploadingUrl`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `audio_uploading_url`.
+    /// OBS upload URLs for the audio. Set `Content-Type` to `audio/wav` when uploading.
     ///
     /// Appends one item; call again for more.
     pub fn audio_uploading_url(mut self, value: impl Into<String>) -> Self {
@@ -33,7 +33,7 @@ impl CreateTrainingJobRspSegmentUploadingUrl {
         self
     }
 
-    /// Sets `txt_uploading_url`.
+    /// OBS upload URLs for the text. Set `Content-Type` to `text/plain` when uploading.
     ///
     /// Appends one item; call again for more.
     pub fn txt_uploading_url(mut self, value: impl Into<String>) -> Self {

@@ -2,117 +2,129 @@
 
 use serde::Serialize;
 
-/// The `CreateTtsAuditionRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTtsAuditionRequestBody {
-    /// `text` JSON property. Required.
-    pub text: String,
-    /// `tts_text` JSON property.
+    /// Text to synthesize. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Text sent to TTS for synthesis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_text: Option<String>,
-    /// `emotion` JSON property. Required.
-    pub emotion: String,
-    /// `speed` JSON property.
+    /// Emotion of the synthesized audition speech. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emotion: Option<String>,
+    /// Speech rate as a percentage of normal speed: `50` is half speed, `100` is normal (about 250
+    /// Chinese characters per minute for an adult) and `200` is double speed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<i64>,
-    /// `pitch` JSON property.
+    /// Pitch of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,
-    /// `volume` JSON property.
+    /// Volume of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<i64>,
-    /// `business_type` JSON property.
+    /// Business scenario from which the audition operation is called.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_type: Option<String>,
-    /// `style` JSON property.
+    /// Style and emotion of the speech.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
-    /// `channels` JSON property.
+    /// Number of audio channels: mono or stereo.
+    ///
+    /// Range: 1 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<i64>,
-    /// `is_vocabulary_config_enable` JSON property.
+    /// Whether the tenant's pronunciation settings are applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vocabulary_config_enable: Option<bool>,
 }
 
 impl CreateTtsAuditionRequestBody {
-    /// A `CreateTtsAuditionRequestBody` with its required fields; set the others with the setters.
-    pub fn new(text: impl Into<String>, emotion: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            tts_text: None,
-            emotion: emotion.into(),
-            speed: None,
-            pitch: None,
-            volume: None,
-            business_type: None,
-            style: None,
-            channels: None,
-            is_vocabulary_config_enable: None,
-        }
+    /// An empty `CreateTtsAuditionRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `text`.
+    /// Text to synthesize. Required.
     pub fn text(mut self, value: impl Into<String>) -> Self {
-        self.text = value.into();
+        self.text = Some(value.into());
         self
     }
 
-    /// Sets `tts_text`.
+    /// Text sent to TTS for synthesis.
     pub fn tts_text(mut self, value: impl Into<String>) -> Self {
         self.tts_text = Some(value.into());
         self
     }
 
-    /// Sets `emotion`.
+    /// Emotion of the synthesized audition speech. Required.
     pub fn emotion(mut self, value: impl Into<String>) -> Self {
-        self.emotion = value.into();
+        self.emotion = Some(value.into());
         self
     }
 
-    /// Sets `speed`.
+    /// Speech rate as a percentage of normal speed: `50` is half speed, `100` is normal (about 250
+    /// Chinese characters per minute for an adult) and `200` is double speed.
     pub fn speed(mut self, value: impl Into<i64>) -> Self {
         self.speed = Some(value.into());
         self
     }
 
-    /// Sets `pitch`.
+    /// Pitch of the voice.
     pub fn pitch(mut self, value: impl Into<i64>) -> Self {
         self.pitch = Some(value.into());
         self
     }
 
-    /// Sets `volume`.
+    /// Volume of the voice.
     pub fn volume(mut self, value: impl Into<i64>) -> Self {
         self.volume = Some(value.into());
         self
     }
 
-    /// Sets `business_type`.
+    /// Business scenario from which the audition operation is called.
     pub fn business_type(mut self, value: impl Into<String>) -> Self {
         self.business_type = Some(value.into());
         self
     }
 
-    /// Sets `style`.
+    /// Style and emotion of the speech.
     pub fn style(mut self, value: impl Into<String>) -> Self {
         self.style = Some(value.into());
         self
     }
 
-    /// Sets `channels`.
+    /// Number of audio channels: mono or stereo.
+    ///
+    /// Range: 1 to 2.
     pub fn channels(mut self, value: impl Into<i64>) -> Self {
         self.channels = Some(value.into());
         self
     }
 
-    /// Sets `is_vocabulary_config_enable`.
+    /// Whether the tenant's pronunciation settings are applied.
     pub fn is_vocabulary_config_enable(mut self, value: impl Into<bool>) -> Self {
         self.is_vocabulary_config_enable = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.text.is_none() {
+            return Some("text".to_owned());
+        }
+        if self.emotion.is_none() {
+            return Some("emotion".to_owned());
+        }
+        None
     }
 }

@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `CreateType` values of the MetaStudio API.
+/// How the voice training job was created.
 ///
 /// Values this version of the SDK does not know are kept in [`CreateType::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateType {
-    /// `PACKAGE`.
+    /// The value `PACKAGE`.
     Package,
-    /// `SEGMENT`.
+    /// The value `SEGMENT`.
     Segment,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

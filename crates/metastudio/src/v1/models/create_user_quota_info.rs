@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `CreateUserQuotaInfo` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateUserQuotaInfo {
-    /// `user_id` JSON property. Required.
-    pub user_id: String,
-    /// `quota` JSON property. Required.
-    pub quota: super::UserQuotaDetail,
+    /// ID of the sub-account (user). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// Quota details of the sub-account. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<super::UserQuotaDetail>,
 }
 
 impl CreateUserQuotaInfo {
-    /// A `CreateUserQuotaInfo` with its required fields; set the others with the setters.
-    pub fn new(user_id: impl Into<String>, quota: impl Into<super::UserQuotaDetail>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            quota: quota.into(),
-        }
+    /// An empty `CreateUserQuotaInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `user_id`.
+    /// ID of the sub-account (user). Required.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
+        self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `quota`.
+    /// Quota details of the sub-account. Required.
     pub fn quota(mut self, value: impl Into<super::UserQuotaDetail>) -> Self {
-        self.quota = value.into();
+        self.quota = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.user_id.is_none() {
+            return Some("user_id".to_owned());
+        }
+        if self.quota.is_none() {
+            return Some("quota".to_owned());
+        }
+        None
     }
 }

@@ -2,109 +2,133 @@
 
 use serde::Serialize;
 
-/// The `CreateVideoScriptsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateVideoScriptsReq {
-    /// `script_name` JSON property.
+    /// Name of the script. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_name: Option<String>,
-    /// `script_description` JSON property.
+    /// Description of the script.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_description: Option<String>,
-    /// `view_mode` JSON property.
+    /// Screen orientation.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_mode: Option<String>,
-    /// `model_asset_id` JSON property.
+    /// Asset ID of the digital human model.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
-    /// `model_asset_type` JSON property.
+    /// Type of the digital human model.
+    ///
+    /// Values: `HUMAN_MODEL_2D`: Avatar (2D digital human).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_type: Option<String>,
-    /// `voice_config` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<super::VoiceConfig>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::VideoConfig>,
-    /// `priv_data` JSON property.
+    /// Private data supplied by the user and returned unchanged.
+    ///
+    /// Length: 0 to 8192 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priv_data: Option<String>,
-    /// `background_music_config` JSON property.
+    /// Background music settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_music_config: Option<super::BackgroundMusicConfig>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `audio_files` JSON property.
+    /// Audio files that drive the digital human in the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_files: Option<super::ShootScriptAudioFiles>,
-    /// `action_config` JSON property.
+    /// Settings for the digital human's body movements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_config: Option<super::ActionConfig>,
-    /// `shoot_scripts` JSON property.
+    /// Shooting scripts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoot_scripts: Option<Vec<super::ShootScriptItem>>,
 }
 
 impl CreateVideoScriptsReq {
-    /// An empty `CreateVideoScriptsReq`; set its fields with the setters.
+    /// An empty `CreateVideoScriptsReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `script_name`.
+    /// Name of the script. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn script_name(mut self, value: impl Into<String>) -> Self {
         self.script_name = Some(value.into());
         self
     }
 
-    /// Sets `script_description`.
+    /// Description of the script.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn script_description(mut self, value: impl Into<String>) -> Self {
         self.script_description = Some(value.into());
         self
     }
 
-    /// Sets `view_mode`.
+    /// Screen orientation.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     pub fn view_mode(mut self, value: impl Into<String>) -> Self {
         self.view_mode = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_id`.
+    /// Asset ID of the digital human model.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_type`.
+    /// Type of the digital human model.
+    ///
+    /// Values: `HUMAN_MODEL_2D`: Avatar (2D digital human).
     pub fn model_asset_type(mut self, value: impl Into<String>) -> Self {
         self.model_asset_type = Some(value.into());
         self
     }
 
-    /// Sets `voice_config`.
+    /// Voice settings.
     pub fn voice_config(mut self, value: impl Into<super::VoiceConfig>) -> Self {
         self.voice_config = Some(value.into());
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::VideoConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `priv_data`.
+    /// Private data supplied by the user and returned unchanged.
+    ///
+    /// Length: 0 to 8192 characters.
     pub fn priv_data(mut self, value: impl Into<String>) -> Self {
         self.priv_data = Some(value.into());
         self
     }
 
-    /// Sets `background_music_config`.
+    /// Background music settings.
     pub fn background_music_config(
         mut self,
         value: impl Into<super::BackgroundMusicConfig>,
@@ -113,25 +137,25 @@ impl CreateVideoScriptsReq {
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `audio_files`.
+    /// Audio files that drive the digital human in the script.
     pub fn audio_files(mut self, value: impl Into<super::ShootScriptAudioFiles>) -> Self {
         self.audio_files = Some(value.into());
         self
     }
 
-    /// Sets `action_config`.
+    /// Settings for the digital human's body movements.
     pub fn action_config(mut self, value: impl Into<super::ActionConfig>) -> Self {
         self.action_config = Some(value.into());
         self
     }
 
-    /// Sets `shoot_scripts`.
+    /// Shooting scripts.
     ///
     /// Appends one item; call again for more.
     pub fn shoot_scripts(mut self, value: impl Into<super::ShootScriptItem>) -> Self {

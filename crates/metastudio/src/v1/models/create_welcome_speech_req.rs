@@ -2,47 +2,60 @@
 
 use serde::Serialize;
 
-/// The `CreateWelcomeSpeechReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWelcomeSpeechReq {
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `welcome_speech` JSON property. Required.
-    pub welcome_speech: String,
-    /// `language` JSON property.
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// Welcome message. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub welcome_speech: Option<String>,
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
 }
 
 impl CreateWelcomeSpeechReq {
-    /// A `CreateWelcomeSpeechReq` with its required fields; set the others with the setters.
-    pub fn new(robot_id: impl Into<String>, welcome_speech: impl Into<String>) -> Self {
-        Self {
-            robot_id: robot_id.into(),
-            welcome_speech: welcome_speech.into(),
-            language: None,
-        }
+    /// An empty `CreateWelcomeSpeechReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `welcome_speech`.
+    /// Welcome message. Required.
     pub fn welcome_speech(mut self, value: impl Into<String>) -> Self {
-        self.welcome_speech = value.into();
+        self.welcome_speech = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if self.welcome_speech.is_none() {
+            return Some("welcome_speech".to_owned());
+        }
+        None
     }
 }

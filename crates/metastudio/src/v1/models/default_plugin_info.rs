@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `DefaultPluginInfo` model of the MetaStudio API.
+/// Plug-ins supported by default.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DefaultPluginInfo {
-    /// `plugin_type` JSON property.
+    /// Type of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_type: Option<super::PluginTypeEnum>,
-    /// `support_default` JSON property.
+    /// Whether the plug-in is supported by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_default: Option<bool>,
 }
 
 impl DefaultPluginInfo {
-    /// An empty `DefaultPluginInfo`; set its fields with the setters.
+    /// An empty `DefaultPluginInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `plugin_type`.
+    /// Type of the plug-in.
     pub fn plugin_type(mut self, value: impl Into<super::PluginTypeEnum>) -> Self {
         self.plugin_type = Some(value.into());
         self
     }
 
-    /// Sets `support_default`.
+    /// Whether the plug-in is supported by default.
     pub fn support_default(mut self, value: impl Into<bool>) -> Self {
         self.support_default = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `DeleteTtscVocabularyConfigsRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteTtscVocabularyConfigsRequestBody {
-    /// `id` JSON property.
+    /// IDs of the custom pronunciations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Vec<String>>,
 }
 
 impl DeleteTtscVocabularyConfigsRequestBody {
-    /// An empty `DeleteTtscVocabularyConfigsRequestBody`; set its fields with the setters.
+    /// An empty `DeleteTtscVocabularyConfigsRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// IDs of the custom pronunciations.
     ///
     /// Appends one item; call again for more.
     pub fn id(mut self, value: impl Into<String>) -> Self {

@@ -2,160 +2,196 @@
 
 use serde::Deserialize;
 
-/// The `DigitalAssetInfo` model of the MetaStudio API.
+/// Assets on the current page.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DigitalAssetInfo {
-    /// `project_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `produce_id` JSON property.
+    /// ID of the AI-generated content mark.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub produce_id: Option<String>,
-    /// `asset_name` JSON property.
+    /// Name of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_name: Option<String>,
-    /// `asset_description` JSON property.
+    /// Description of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_description: Option<String>,
-    /// `app_user_id` JSON property.
+    /// Third-party user ID, that is, the value passed in the `X-App-UserId` header when the asset
+    /// was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `create_time` JSON property.
+    /// Time when the asset was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Time when the asset was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// `asset_type` JSON property.
+    /// Type of the asset.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
-    /// `asset_state` JSON property.
+    /// State of the asset.
+    ///
+    /// Values: `ACTIVED`: Uploaded and activated; usable by other services; `BLOCK`: Frozen;
+    /// unusable and files hidden; `CREATING`: Being created; main file not yet uploaded; `DELETED`:
+    /// Files deleted; unrecoverable; `DELETING`: Being deleted; unusable but recoverable; `FAILED`:
+    /// Main file upload failed; `UNACTIVED`: Uploaded but not activated; unusable by other
+    /// services; `WAITING_DELETE`: About to be taken offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_state: Option<String>,
-    /// `fail_type` JSON property.
+    /// Reason the asset failed.
+    ///
+    /// Values: `AUTOMATIC_REVIEW_REJECT`: Rejected by automatic review; `MANUAL_REVIEW_REJECT`:
+    /// Rejected by manual review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_type: Option<String>,
-    /// `block_reason_code` JSON property.
+    /// Code of the reason the asset was frozen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_reason_code: Option<String>,
-    /// `reason` JSON property.
+    /// Reason the asset was frozen, unfrozen or failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `tags` JSON property.
+    /// Tags of the asset. System avatar assets use industry tags (`NEWS`, `BUSINESS`, `E-COMMERCE`,
+    /// `MARKETING`, `KNOWLEDGE`, `EDUCATION`, `SPORTS`), gender tags (`MALE`, `FEMALE`), pose tags
+    /// (`FULL-BODY`, `HALF-BODY`, `STANDING`, `SITTING`, `WALKING`) and region tags (`ASIAN`,
+    /// `WESTERN`, `MIDDLE-EASTERNER`, `AFRICAN`, `LATINO`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `asset_extra_meta` JSON property.
+    /// Extra metadata of the asset, specific to its type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_extra_meta: Option<super::AssetExtraMeta>,
-    /// `system_properties` JSON property.
+    /// System properties of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_properties: Option<Vec<super::SystemProperty>>,
-    /// `files` JSON property.
+    /// Files of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<super::AssetFileInfo>>,
-    /// `asset_order` JSON property.
+    /// Display order of the asset in the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_order: Option<i64>,
-    /// `supported_service` JSON property.
+    /// Services the asset can be used for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_service: Option<Vec<super::SupportedServiceEnum>>,
-    /// `auto_operation_config` JSON property.
+    /// Automatic processing tasks for the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_operation_config: Option<Vec<super::AutoOperationConfig>>,
 }
 
 impl DigitalAssetInfo {
-    /// An empty `DigitalAssetInfo`; set its fields with the setters.
+    /// An empty `DigitalAssetInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_id`.
+    /// ID of the tenant.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `produce_id`.
+    /// ID of the AI-generated content mark.
     pub fn produce_id(mut self, value: impl Into<String>) -> Self {
         self.produce_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_name`.
+    /// Name of the asset.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
         self.asset_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_description`.
+    /// Description of the asset.
     pub fn asset_description(mut self, value: impl Into<String>) -> Self {
         self.asset_description = Some(value.into());
         self
     }
 
-    /// Sets `app_user_id`.
+    /// Third-party user ID, that is, the value passed in the `X-App-UserId` header when the asset
+    /// was created.
     pub fn app_user_id(mut self, value: impl Into<String>) -> Self {
         self.app_user_id = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the asset was created.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time when the asset was last updated.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `asset_type`.
+    /// Type of the asset.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model.
     pub fn asset_type(mut self, value: impl Into<String>) -> Self {
         self.asset_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_state`.
+    /// State of the asset.
+    ///
+    /// Values: `ACTIVED`: Uploaded and activated; usable by other services; `BLOCK`: Frozen;
+    /// unusable and files hidden; `CREATING`: Being created; main file not yet uploaded; `DELETED`:
+    /// Files deleted; unrecoverable; `DELETING`: Being deleted; unusable but recoverable; `FAILED`:
+    /// Main file upload failed; `UNACTIVED`: Uploaded but not activated; unusable by other
+    /// services; `WAITING_DELETE`: About to be taken offline.
     pub fn asset_state(mut self, value: impl Into<String>) -> Self {
         self.asset_state = Some(value.into());
         self
     }
 
-    /// Sets `fail_type`.
+    /// Reason the asset failed.
+    ///
+    /// Values: `AUTOMATIC_REVIEW_REJECT`: Rejected by automatic review; `MANUAL_REVIEW_REJECT`:
+    /// Rejected by manual review.
     pub fn fail_type(mut self, value: impl Into<String>) -> Self {
         self.fail_type = Some(value.into());
         self
     }
 
-    /// Sets `block_reason_code`.
+    /// Code of the reason the asset was frozen.
     pub fn block_reason_code(mut self, value: impl Into<String>) -> Self {
         self.block_reason_code = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Reason the asset was frozen, unfrozen or failed.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the asset. System avatar assets use industry tags (`NEWS`, `BUSINESS`, `E-COMMERCE`,
+    /// `MARKETING`, `KNOWLEDGE`, `EDUCATION`, `SPORTS`), gender tags (`MALE`, `FEMALE`), pose tags
+    /// (`FULL-BODY`, `HALF-BODY`, `STANDING`, `SITTING`, `WALKING`) and region tags (`ASIAN`,
+    /// `WESTERN`, `MIDDLE-EASTERNER`, `AFRICAN`, `LATINO`).
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -163,13 +199,13 @@ impl DigitalAssetInfo {
         self
     }
 
-    /// Sets `asset_extra_meta`.
+    /// Extra metadata of the asset, specific to its type.
     pub fn asset_extra_meta(mut self, value: impl Into<super::AssetExtraMeta>) -> Self {
         self.asset_extra_meta = Some(value.into());
         self
     }
 
-    /// Sets `system_properties`.
+    /// System properties of the asset.
     ///
     /// Appends one item; call again for more.
     pub fn system_properties(mut self, value: impl Into<super::SystemProperty>) -> Self {
@@ -179,7 +215,7 @@ impl DigitalAssetInfo {
         self
     }
 
-    /// Sets `files`.
+    /// Files of the asset.
     ///
     /// Appends one item; call again for more.
     pub fn files(mut self, value: impl Into<super::AssetFileInfo>) -> Self {
@@ -187,13 +223,13 @@ impl DigitalAssetInfo {
         self
     }
 
-    /// Sets `asset_order`.
+    /// Display order of the asset in the console.
     pub fn asset_order(mut self, value: impl Into<i64>) -> Self {
         self.asset_order = Some(value.into());
         self
     }
 
-    /// Sets `supported_service`.
+    /// Services the asset can be used for.
     ///
     /// Appends one item; call again for more.
     pub fn supported_service(mut self, value: impl Into<super::SupportedServiceEnum>) -> Self {
@@ -203,7 +239,7 @@ impl DigitalAssetInfo {
         self
     }
 
-    /// Sets `auto_operation_config`.
+    /// Automatic processing tasks for the asset.
     ///
     /// Appends one item; call again for more.
     pub fn auto_operation_config(mut self, value: impl Into<super::AutoOperationConfig>) -> Self {

@@ -2,79 +2,101 @@
 
 use serde::Deserialize;
 
-/// The `DigitalAssetSummary` model of the MetaStudio API.
+/// Summaries of the assets.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DigitalAssetSummary {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `asset_name` JSON property.
+    /// Name of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_name: Option<String>,
-    /// `asset_state` JSON property.
+    /// State of the asset.
+    ///
+    /// Values: `ACTIVED`: Uploaded and activated; usable by other services; `BLOCK`: Frozen;
+    /// unusable and files hidden; `CREATING`: Being created; main file not yet uploaded; `DELETED`:
+    /// Files deleted; unrecoverable; `DELETING`: Being deleted; unusable but recoverable; `FAILED`:
+    /// Main file upload failed; `UNACTIVED`: Uploaded but not activated; unusable by other
+    /// services; `WAITING_DELETE`: About to be taken offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_state: Option<String>,
-    /// `asset_type` JSON property.
+    /// Type of the asset.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model; uploaded by system administrators only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
-    /// `block_reason_code` JSON property.
+    /// Code of the reason the asset was frozen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_reason_code: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
-    /// `thumbnail_url` JSON property.
+    /// URL of the thumbnail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
 }
 
 impl DigitalAssetSummary {
-    /// An empty `DigitalAssetSummary`; set its fields with the setters.
+    /// An empty `DigitalAssetSummary`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_name`.
+    /// Name of the asset.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
         self.asset_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_state`.
+    /// State of the asset.
+    ///
+    /// Values: `ACTIVED`: Uploaded and activated; usable by other services; `BLOCK`: Frozen;
+    /// unusable and files hidden; `CREATING`: Being created; main file not yet uploaded; `DELETED`:
+    /// Files deleted; unrecoverable; `DELETING`: Being deleted; unusable but recoverable; `FAILED`:
+    /// Main file upload failed; `UNACTIVED`: Uploaded but not activated; unusable by other
+    /// services; `WAITING_DELETE`: About to be taken offline.
     pub fn asset_state(mut self, value: impl Into<String>) -> Self {
         self.asset_state = Some(value.into());
         self
     }
 
-    /// Sets `asset_type`.
+    /// Type of the asset.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model; uploaded by system administrators only.
     pub fn asset_type(mut self, value: impl Into<String>) -> Self {
         self.asset_type = Some(value.into());
         self
     }
 
-    /// Sets `block_reason_code`.
+    /// Code of the reason the asset was frozen.
     pub fn block_reason_code(mut self, value: impl Into<String>) -> Self {
         self.block_reason_code = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the cover image.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self
     }
 
-    /// Sets `thumbnail_url`.
+    /// URL of the thumbnail.
     pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
         self.thumbnail_url = Some(value.into());
         self

@@ -2,97 +2,107 @@
 
 use serde::Deserialize;
 
-/// The `DigitalHumanBusinessCardJobInfo` model of the MetaStudio API.
+/// Digital human business card jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DigitalHumanBusinessCardJobInfo {
-    /// `job_id` JSON property.
+    /// ID of the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `state` JSON property.
+    /// State of the job.
+    ///
+    /// Values: `BLOCK`: Frozen; `CANCELED`: Canceled; `FAILED`: Failed; `PROCESSING`: Processing;
+    /// `SUCCEED`: Succeeded; `WAITING`: Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `start_time` JSON property.
+    /// Time when the business card job started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `end_time` JSON property.
+    /// Time when the business card job ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `output_asset_config` JSON property.
+    /// Settings of the output video asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_asset_config: Option<super::OutputAssetInfo>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
-    /// `create_time` JSON property.
+    /// Time when the job was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `lastupdate_time` JSON property.
+    /// Time when the job was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastupdate_time: Option<String>,
-    /// `business_card_type` JSON property.
+    /// Type of the digital human business card.
+    ///
+    /// Values: `2D_DIGITAL_HUMAN_CARD`: Avatar business card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_card_type: Option<String>,
 }
 
 impl DigitalHumanBusinessCardJobInfo {
-    /// An empty `DigitalHumanBusinessCardJobInfo`; set its fields with the setters.
+    /// An empty `DigitalHumanBusinessCardJobInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// ID of the job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the job.
+    ///
+    /// Values: `BLOCK`: Frozen; `CANCELED`: Canceled; `FAILED`: Failed; `PROCESSING`: Processing;
+    /// `SUCCEED`: Succeeded; `WAITING`: Waiting.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Time when the business card job started.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time when the business card job ended.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `output_asset_config`.
+    /// Settings of the output video asset.
     pub fn output_asset_config(mut self, value: impl Into<super::OutputAssetInfo>) -> Self {
         self.output_asset_config = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the job was created.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `lastupdate_time`.
+    /// Time when the job was last updated.
     pub fn lastupdate_time(mut self, value: impl Into<String>) -> Self {
         self.lastupdate_time = Some(value.into());
         self
     }
 
-    /// Sets `business_card_type`.
+    /// Type of the digital human business card.
+    ///
+    /// Values: `2D_DIGITAL_HUMAN_CARD`: Avatar business card.
     pub fn business_card_type(mut self, value: impl Into<String>) -> Self {
         self.business_card_type = Some(value.into());
         self

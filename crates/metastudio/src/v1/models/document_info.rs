@@ -2,106 +2,112 @@
 
 use serde::Deserialize;
 
-/// The `DocumentInfo` model of the MetaStudio API.
+/// Documents.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DocumentInfo {
-    /// `document_id` JSON property.
+    /// ID of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
-    /// `knowledge_library_id` JSON property.
+    /// ID of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_id: Option<String>,
-    /// `file_name` JSON property.
+    /// Name of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_size` JSON property.
+    /// Size of the document, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `file_type` JSON property.
+    /// Type of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    /// `split_type` JSON property.
+    /// How the document is segmented.
+    ///
+    /// Values: `1`: Automatically; `2`: Manually.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split_type: Option<i64>,
-    /// `chunk_size` JSON property.
+    /// Length of each document segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
-    /// `chunk_type` JSON property.
+    /// Segmentation strategies for the document, comma-separated: `title` splits text at headings
+    /// and `separator` splits it at separators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_type: Option<String>,
-    /// `separators` JSON property.
+    pub chunk_type: Option<super::ChunkType>,
+    /// Separators used to split the document into segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub separators: Option<Vec<String>>,
-    /// `create_time` JSON property.
+    /// Time when the document was created, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Time when the document was last updated, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// `document_task_info` JSON property.
+    /// Processing task of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_task_info: Option<super::DocumentTaskInfo>,
 }
 
 impl DocumentInfo {
-    /// An empty `DocumentInfo`; set its fields with the setters.
+    /// An empty `DocumentInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `document_id`.
+    /// ID of the document.
     pub fn document_id(mut self, value: impl Into<String>) -> Self {
         self.document_id = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_id`.
+    /// ID of the knowledge base.
     pub fn knowledge_library_id(mut self, value: impl Into<String>) -> Self {
         self.knowledge_library_id = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// Name of the document.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// Size of the document, in bytes.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
+    /// Type of the document.
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `split_type`.
+    /// How the document is segmented.
+    ///
+    /// Values: `1`: Automatically; `2`: Manually.
     pub fn split_type(mut self, value: impl Into<i64>) -> Self {
         self.split_type = Some(value.into());
         self
     }
 
-    /// Sets `chunk_size`.
+    /// Length of each document segment.
     pub fn chunk_size(mut self, value: impl Into<i64>) -> Self {
         self.chunk_size = Some(value.into());
         self
     }
 
-    /// Sets `chunk_type`.
-    pub fn chunk_type(mut self, value: impl Into<String>) -> Self {
+    /// Segmentation strategies for the document, comma-separated: `title` splits text at headings
+    /// and `separator` splits it at separators.
+    pub fn chunk_type(mut self, value: impl Into<super::ChunkType>) -> Self {
         self.chunk_type = Some(value.into());
         self
     }
 
-    /// Sets `separators`.
+    /// Separators used to split the document into segments.
     ///
     /// Appends one item; call again for more.
     pub fn separators(mut self, value: impl Into<String>) -> Self {
@@ -111,19 +117,19 @@ impl DocumentInfo {
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the document was created, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time when the document was last updated, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `document_task_info`.
+    /// Processing task of the document.
     pub fn document_task_info(mut self, value: impl Into<super::DocumentTaskInfo>) -> Self {
         self.document_task_info = Some(value.into());
         self

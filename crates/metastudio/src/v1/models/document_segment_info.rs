@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `DocumentSegmentInfo` model of the MetaStudio API.
+/// Document segments.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DocumentSegmentInfo {
-    /// `text_index` JSON property.
+    /// Sequence number of the segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_index: Option<i64>,
-    /// `id` JSON property.
+    /// ID of the document segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `title` JSON property.
+    /// Title of the segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `text` JSON property.
+    /// Text of the segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
 impl DocumentSegmentInfo {
-    /// An empty `DocumentSegmentInfo`; set its fields with the setters.
+    /// An empty `DocumentSegmentInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `text_index`.
+    /// Sequence number of the segment.
     pub fn text_index(mut self, value: impl Into<i64>) -> Self {
         self.text_index = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the document segment.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the segment.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `text`.
+    /// Text of the segment.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self

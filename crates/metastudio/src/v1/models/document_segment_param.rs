@@ -2,56 +2,60 @@
 
 use serde::Serialize;
 
-/// The `DocumentSegmentParam` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DocumentSegmentParam {
-    /// `split_type` JSON property. Required.
-    pub split_type: i64,
-    /// `chunk_size` JSON property.
+    /// How the document is segmented. Required.
+    ///
+    /// Values: `1`: Automatically; `2`: Manually.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split_type: Option<i64>,
+    /// Length of each document segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chunk_size: Option<i64>,
-    /// `chunk_type` JSON property.
+    /// Segmentation strategies for the document, comma-separated: `title` splits text at headings
+    /// and `separator` splits it at separators.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub chunk_type: Option<String>,
-    /// `separators` JSON property.
+    pub chunk_type: Option<super::ChunkType>,
+    /// Separators used to split the document into segments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub separators: Option<Vec<String>>,
 }
 
 impl DocumentSegmentParam {
-    /// A `DocumentSegmentParam` with its required fields; set the others with the setters.
-    pub fn new(split_type: impl Into<i64>) -> Self {
-        Self {
-            split_type: split_type.into(),
-            chunk_size: None,
-            chunk_type: None,
-            separators: None,
-        }
+    /// An empty `DocumentSegmentParam`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `split_type`.
+    /// How the document is segmented. Required.
+    ///
+    /// Values: `1`: Automatically; `2`: Manually.
     pub fn split_type(mut self, value: impl Into<i64>) -> Self {
-        self.split_type = value.into();
+        self.split_type = Some(value.into());
         self
     }
 
-    /// Sets `chunk_size`.
+    /// Length of each document segment.
     pub fn chunk_size(mut self, value: impl Into<i64>) -> Self {
         self.chunk_size = Some(value.into());
         self
     }
 
-    /// Sets `chunk_type`.
-    pub fn chunk_type(mut self, value: impl Into<String>) -> Self {
+    /// Segmentation strategies for the document, comma-separated: `title` splits text at headings
+    /// and `separator` splits it at separators.
+    pub fn chunk_type(mut self, value: impl Into<super::ChunkType>) -> Self {
         self.chunk_type = Some(value.into());
         self
     }
 
-    /// Sets `separators`.
+    /// Separators used to split the document into segments.
     ///
     /// Appends one item; call again for more.
     pub fn separators(mut self, value: impl Into<String>) -> Self {
@@ -59,5 +63,15 @@ impl DocumentSegmentParam {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.split_type.is_none() {
+            return Some("split_type".to_owned());
+        }
+        None
     }
 }

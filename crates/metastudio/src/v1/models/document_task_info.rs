@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `DocumentTaskInfo` model of the MetaStudio API.
+/// Processing task of the document.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DocumentTaskInfo {
-    /// `task_id` JSON property.
+    /// ID of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `task_status` JSON property.
+    /// Status of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<String>,
-    /// `task_process` JSON property.
+    /// Progress of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_process: Option<String>,
-    /// `task_result` JSON property.
+    /// Result of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_result: Option<String>,
-    /// `fail_reason` JSON property.
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_reason: Option<String>,
-    /// `create_time` JSON property.
+    /// Time when the task was created, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `begin_time` JSON property.
+    /// Time when the task started, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
-    /// `end_time` JSON property.
+    /// Time when the task ended, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Time when the task was last updated, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl DocumentTaskInfo {
-    /// An empty `DocumentTaskInfo`; set its fields with the setters.
+    /// An empty `DocumentTaskInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `task_id`.
+    /// ID of the task.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `task_status`.
+    /// Status of the task.
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.task_status = Some(value.into());
         self
     }
 
-    /// Sets `task_process`.
+    /// Progress of the task.
     pub fn task_process(mut self, value: impl Into<String>) -> Self {
         self.task_process = Some(value.into());
         self
     }
 
-    /// Sets `task_result`.
+    /// Result of the task.
     pub fn task_result(mut self, value: impl Into<String>) -> Self {
         self.task_result = Some(value.into());
         self
     }
 
-    /// Sets `fail_reason`.
+    /// Reason for the failure.
     pub fn fail_reason(mut self, value: impl Into<String>) -> Self {
         self.fail_reason = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the task was created, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Time when the task started, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time when the task ended, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time when the task was last updated, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -17,18 +17,18 @@ pub struct ErrorResponse {
 }
 
 impl ErrorResponse {
-    /// An empty `ErrorResponse`; set its fields with the setters.
+    /// An empty `ErrorResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `error_code`.
+    /// Error code.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
 
-    /// Sets `error_msg`.
+    /// Error message.
     pub fn error_msg(mut self, value: impl Into<String>) -> Self {
         self.error_msg = Some(value.into());
         self

@@ -2,58 +2,96 @@
 
 use serde::Serialize;
 
-/// The `Execute2dModelTrainingCommandByUserReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct Execute2dModelTrainingCommandByUserReq {
-    /// `command` JSON property. Required.
-    pub command: String,
-    /// `command_message` JSON property.
+    /// Command to run on the avatar training job. `CONFIRM_ACCEPT`, `CONFIRM_REJECT`,
+    /// `CONFIRM_ANSWER`, `CONFIRM_PENDING` and `CONFIRM_ACTIVE` are available only to whitelisted
+    /// users on the NA site. Required.
+    ///
+    /// Values: `CONFIRM_ACCEPT`: Accept the training result;
+    /// `CONFIRM_ACTION_VIDEO_MULTIPART_UPLOADED`: Confirm all action video parts are uploaded;
+    /// `CONFIRM_ACTIVE`: Activate the job; `CONFIRM_ANSWER`: Reply; `CONFIRM_AUTHORIZATION_LETTER`:
+    /// Confirm the authorization letter is uploaded; `CONFIRM_MULTIPART_UPLOADED`: Confirm all
+    /// training video parts are uploaded; `CONFIRM_PENDING`: Suspend the job; `CONFIRM_REJECT`:
+    /// Reject the training result; `CONFIRM_REPAIR`: Request model optimization;
+    /// `DELETE_JOB_VIDEO`: Delete the job's videos; `GET_ACTION_VIDEO_MULTIPART_UPLOADED`: Get part
+    /// upload URLs for the action video; `GET_MULTIPART_UPLOADED`: Get the uploaded parts of the
+    /// training video; `SUBMITVERIFYING`: Submit for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// Sub-type of the command.
+    ///
+    /// Values: `CONFIRM_ACTION_VIDEO`: Confirm the action video; `GET_ACTION_VIDEO_MULTIPART`: Get
+    /// action video parts; `UPDATE_VIDEO`: Update the video; `UPLOAD_VIDEO`: Upload the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_message: Option<String>,
-    /// `comment_data` JSON property.
+    /// Comment attached to the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_data: Option<super::CommentData>,
-    /// `operation_reason` JSON property.
+    /// Reason for the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_reason: Option<String>,
 }
 
 impl Execute2dModelTrainingCommandByUserReq {
-    /// A `Execute2dModelTrainingCommandByUserReq` with its required fields; set the others with the setters.
-    pub fn new(command: impl Into<String>) -> Self {
-        Self {
-            command: command.into(),
-            command_message: None,
-            comment_data: None,
-            operation_reason: None,
-        }
+    /// An empty `Execute2dModelTrainingCommandByUserReq`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `command`.
+    /// Command to run on the avatar training job. `CONFIRM_ACCEPT`, `CONFIRM_REJECT`,
+    /// `CONFIRM_ANSWER`, `CONFIRM_PENDING` and `CONFIRM_ACTIVE` are available only to whitelisted
+    /// users on the NA site. Required.
+    ///
+    /// Values: `CONFIRM_ACCEPT`: Accept the training result;
+    /// `CONFIRM_ACTION_VIDEO_MULTIPART_UPLOADED`: Confirm all action video parts are uploaded;
+    /// `CONFIRM_ACTIVE`: Activate the job; `CONFIRM_ANSWER`: Reply; `CONFIRM_AUTHORIZATION_LETTER`:
+    /// Confirm the authorization letter is uploaded; `CONFIRM_MULTIPART_UPLOADED`: Confirm all
+    /// training video parts are uploaded; `CONFIRM_PENDING`: Suspend the job; `CONFIRM_REJECT`:
+    /// Reject the training result; `CONFIRM_REPAIR`: Request model optimization;
+    /// `DELETE_JOB_VIDEO`: Delete the job's videos; `GET_ACTION_VIDEO_MULTIPART_UPLOADED`: Get part
+    /// upload URLs for the action video; `GET_MULTIPART_UPLOADED`: Get the uploaded parts of the
+    /// training video; `SUBMITVERIFYING`: Submit for review.
     pub fn command(mut self, value: impl Into<String>) -> Self {
-        self.command = value.into();
+        self.command = Some(value.into());
         self
     }
 
-    /// Sets `command_message`.
+    /// Sub-type of the command.
+    ///
+    /// Values: `CONFIRM_ACTION_VIDEO`: Confirm the action video; `GET_ACTION_VIDEO_MULTIPART`: Get
+    /// action video parts; `UPDATE_VIDEO`: Update the video; `UPLOAD_VIDEO`: Upload the video.
     pub fn command_message(mut self, value: impl Into<String>) -> Self {
         self.command_message = Some(value.into());
         self
     }
 
-    /// Sets `comment_data`.
+    /// Comment attached to the command.
     pub fn comment_data(mut self, value: impl Into<super::CommentData>) -> Self {
         self.comment_data = Some(value.into());
         self
     }
 
-    /// Sets `operation_reason`.
+    /// Reason for the operation.
     pub fn operation_reason(mut self, value: impl Into<String>) -> Self {
         self.operation_reason = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.command.is_none() {
+            return Some("command".to_owned());
+        }
+        None
     }
 }

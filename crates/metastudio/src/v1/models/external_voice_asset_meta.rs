@@ -2,24 +2,32 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ExternalVoiceAssetMeta` model of the MetaStudio API.
+/// Metadata of the third-party voice.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ExternalVoiceAssetMeta {
-    /// `provider` JSON property.
+    /// Third-party TTS provider.
+    ///
+    /// Values: `AISPEECH`: AISpeech TTS; `AUDIOX`: Luoji Intelligence TTS; `DATABAKER`: DataBaker
+    /// TTS; `HUAWEI_EI`: Huawei Cloud EI TTS; `MOBVOI`: Mobvoi TTS; `SINOVOICE`: SinoVoice TTS;
+    /// `XIMALAYA`: Ximalaya TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }
 
 impl ExternalVoiceAssetMeta {
-    /// An empty `ExternalVoiceAssetMeta`; set its fields with the setters.
+    /// An empty `ExternalVoiceAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `provider`.
+    /// Third-party TTS provider.
+    ///
+    /// Values: `AISPEECH`: AISpeech TTS; `AUDIOX`: Luoji Intelligence TTS; `DATABAKER`: DataBaker
+    /// TTS; `HUAWEI_EI`: Huawei Cloud EI TTS; `MOBVOI`: Mobvoi TTS; `SINOVOICE`: SinoVoice TTS;
+    /// `XIMALAYA`: Ximalaya TTS.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self

@@ -2,25 +2,31 @@
 
 use serde::Deserialize;
 
-/// The `FileExtraMeta` model of the MetaStudio API.
+/// Extra metadata of the file, specific to the asset type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FileExtraMeta {
-    /// `video_transcoding_status` JSON property.
+    /// Transcoding state of the video.
+    ///
+    /// Values: `FAILED`: Failed; `SUCCEEDED`: Succeeded; `TRANSCODING`: Transcoding; `WAITING`:
+    /// Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_transcoding_status: Option<String>,
 }
 
 impl FileExtraMeta {
-    /// An empty `FileExtraMeta`; set its fields with the setters.
+    /// An empty `FileExtraMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `video_transcoding_status`.
+    /// Transcoding state of the video.
+    ///
+    /// Values: `FAILED`: Failed; `SUCCEEDED`: Succeeded; `TRANSCODING`: Transcoding; `WAITING`:
+    /// Waiting.
     pub fn video_transcoding_status(mut self, value: impl Into<String>) -> Self {
         self.video_transcoding_status = Some(value.into());
         self

@@ -5,90 +5,119 @@ use serde::Serialize;
 /// A file to create in an asset.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct FilesCreateReq {
     /// File name, case-insensitive. Required.
     ///
-    /// Length 1 to 256 characters.
-    pub file_name: String,
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
     /// MD5 of the file content as RFC 1864 prescribes: the 128-bit MD5 digest, base64-encoded. The
     /// upload's `Content-MD5` header must carry the same value. Required.
     ///
-    /// Length 24 to 24 characters.
-    pub file_md5: String,
+    /// Length: exactly 24 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_md5: Option<String>,
     /// Total file size in bytes, at most 5 GB. Required.
     ///
-    /// From 1 to 5368709120.
-    pub file_size: i64,
+    /// Range: 1 to 5368709120.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_size: Option<i64>,
     /// File type. Defaults to the file name's extension.
     ///
-    /// Length 1 to 64 characters.
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
     /// ID of the asset, on this platform, the file belongs to. Required.
     ///
-    /// Length 1 to 64 characters.
-    pub asset_id: String,
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
     /// Category of the file within its asset. An asset has exactly one `MAIN` file. Required.
     ///
-    /// Length 1 to 128 characters.
-    pub asset_file_category: super::AssetFileCategory,
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_file_category: Option<super::AssetFileCategory>,
 }
 
 impl FilesCreateReq {
-    /// A `FilesCreateReq` with its required fields; set the others with the setters.
-    pub fn new(
-        file_name: impl Into<String>,
-        file_md5: impl Into<String>,
-        file_size: impl Into<i64>,
-        asset_id: impl Into<String>,
-        asset_file_category: impl Into<super::AssetFileCategory>,
-    ) -> Self {
-        Self {
-            file_name: file_name.into(),
-            file_md5: file_md5.into(),
-            file_size: file_size.into(),
-            file_type: None,
-            asset_id: asset_id.into(),
-            asset_file_category: asset_file_category.into(),
-        }
+    /// An empty `FilesCreateReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `file_name`.
+    /// File name, case-insensitive. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = value.into();
+        self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_md5`.
+    /// MD5 of the file content as RFC 1864 prescribes: the 128-bit MD5 digest, base64-encoded. The
+    /// upload's `Content-MD5` header must carry the same value. Required.
+    ///
+    /// Length: exactly 24 characters.
     pub fn file_md5(mut self, value: impl Into<String>) -> Self {
-        self.file_md5 = value.into();
+        self.file_md5 = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// Total file size in bytes, at most 5 GB. Required.
+    ///
+    /// Range: 1 to 5368709120.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
-        self.file_size = value.into();
+        self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
+    /// File type. Defaults to the file name's extension.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset, on this platform, the file belongs to. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = value.into();
+        self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_file_category`.
+    /// Category of the file within its asset. An asset has exactly one `MAIN` file. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn asset_file_category(mut self, value: impl Into<super::AssetFileCategory>) -> Self {
-        self.asset_file_category = value.into();
+        self.asset_file_category = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.file_name.is_none() {
+            return Some("file_name".to_owned());
+        }
+        if self.file_md5.is_none() {
+            return Some("file_md5".to_owned());
+        }
+        if self.file_size.is_none() {
+            return Some("file_size".to_owned());
+        }
+        if self.asset_id.is_none() {
+            return Some("asset_id".to_owned());
+        }
+        if self.asset_file_category.is_none() {
+            return Some("asset_file_category".to_owned());
+        }
+        None
     }
 }

@@ -2,42 +2,48 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `HitCondition` model of the MetaStudio API.
+/// Conditions that trigger the interaction rule.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HitCondition {
-    /// `relation` JSON property.
+    /// Logical relation among multiple conditions.
+    ///
+    /// Values: `AND`: All conditions must be met; `OR`: Any one condition suffices; `RESERVED`:
+    /// Fallback reply; other conditions are not evaluated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
-    /// `priority` JSON property.
+    /// Priority of the condition; a lower value means a higher priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// `tags` JSON property.
+    /// Matching rules of the condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::HitConditionTag>>,
 }
 
 impl HitCondition {
-    /// An empty `HitCondition`; set its fields with the setters.
+    /// An empty `HitCondition`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `relation`.
+    /// Logical relation among multiple conditions.
+    ///
+    /// Values: `AND`: All conditions must be met; `OR`: Any one condition suffices; `RESERVED`:
+    /// Fallback reply; other conditions are not evaluated.
     pub fn relation(mut self, value: impl Into<String>) -> Self {
         self.relation = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the condition; a lower value means a higher priority.
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Matching rules of the condition.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::HitConditionTag>) -> Self {

@@ -2,51 +2,75 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `HitConditionTag` model of the MetaStudio API.
+/// Matching rules of the condition.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HitConditionTag {
-    /// `tag` JSON property.
+    /// Key field of the event content to match. For event types 1 to 4, a field of the JSON
+    /// deserialized from the reported `event.content`, such as `content` for the comment text or
+    /// `level` for the user's platform level; for type 10, always `content`.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `operation` JSON property.
+    /// How the field values are aggregated before matching.
+    ///
+    /// Values: `AVG`: Average; `COUNT`: Count; `NONE`: No processing; `SUM`: Sum.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// `match` JSON property.
+    /// How the tag value is matched. `REGEX` is recommended for keyword matching.
+    ///
+    /// Values: `EQUAL`: Exactly equal; `MATH_EQ`: Numerically equal; `MATH_GE`: Numerically greater
+    /// than or equal to; `MATH_GT`: Numerically greater than; `MATH_LE`: Numerically less than or
+    /// equal to; `MATH_LT`: Numerically less than; `REGEX`: Regular expression match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#match: Option<String>,
-    /// `value` JSON property.
+    /// Value to match.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl HitConditionTag {
-    /// An empty `HitConditionTag`; set its fields with the setters.
+    /// An empty `HitConditionTag`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tag`.
+    /// Key field of the event content to match. For event types 1 to 4, a field of the JSON
+    /// deserialized from the reported `event.content`, such as `content` for the comment text or
+    /// `level` for the user's platform level; for type 10, always `content`.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `operation`.
+    /// How the field values are aggregated before matching.
+    ///
+    /// Values: `AVG`: Average; `COUNT`: Count; `NONE`: No processing; `SUM`: Sum.
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.operation = Some(value.into());
         self
     }
 
-    /// Sets `match`.
+    /// How the tag value is matched. `REGEX` is recommended for keyword matching.
+    ///
+    /// Values: `EQUAL`: Exactly equal; `MATH_EQ`: Numerically equal; `MATH_GE`: Numerically greater
+    /// than or equal to; `MATH_GT`: Numerically greater than; `MATH_LE`: Numerically less than or
+    /// equal to; `MATH_LT`: Numerically less than; `REGEX`: Regular expression match.
     pub fn r#match(mut self, value: impl Into<String>) -> Self {
         self.r#match = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value to match.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

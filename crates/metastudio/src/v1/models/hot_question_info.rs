@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `HotQuestionInfo` model of the MetaStudio API.
+/// Popular questions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HotQuestionInfo {
-    /// `hot_question_id` JSON property.
+    /// ID of the popular question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_question_id: Option<String>,
-    /// `hot_question` JSON property.
+    /// Text of the popular question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_question: Option<String>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `robot_id` JSON property.
+    /// ID of the robot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl HotQuestionInfo {
-    /// An empty `HotQuestionInfo`; set its fields with the setters.
+    /// An empty `HotQuestionInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `hot_question_id`.
+    /// ID of the popular question.
     pub fn hot_question_id(mut self, value: impl Into<String>) -> Self {
         self.hot_question_id = Some(value.into());
         self
     }
 
-    /// Sets `hot_question`.
+    /// Text of the popular question.
     pub fn hot_question(mut self, value: impl Into<String>) -> Self {
         self.hot_question = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the robot.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,97 +2,101 @@
 
 use serde::Deserialize;
 
-/// The `HotWordsInfo` model of the MetaStudio API.
+/// Hot word records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HotWordsInfo {
-    /// `hot_words_id` JSON property.
+    /// ID of the hot word record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_words_id: Option<String>,
-    /// `robot_id` JSON property.
+    /// ID of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `hot_words_type` JSON property.
+    /// Type of the hot words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_words_type: Option<super::HotWordsTypeEnum>,
-    /// `vocabulary_id` JSON property.
+    /// ID of the hot word vocabulary configured in SIS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vocabulary_id: Option<String>,
-    /// `sis_project_id` JSON property.
+    /// Project ID of the region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_project_id: Option<String>,
-    /// `region` JSON property.
+    /// Region of the SIS service to connect to.
+    ///
+    /// Values: `0`: CN North-Beijing4; `3`: CN East-Shanghai1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<i64>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl HotWordsInfo {
-    /// An empty `HotWordsInfo`; set its fields with the setters.
+    /// An empty `HotWordsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `hot_words_id`.
+    /// ID of the hot word record.
     pub fn hot_words_id(mut self, value: impl Into<String>) -> Self {
         self.hot_words_id = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `hot_words_type`.
+    /// Type of the hot words.
     pub fn hot_words_type(mut self, value: impl Into<super::HotWordsTypeEnum>) -> Self {
         self.hot_words_type = Some(value.into());
         self
     }
 
-    /// Sets `vocabulary_id`.
+    /// ID of the hot word vocabulary configured in SIS.
     pub fn vocabulary_id(mut self, value: impl Into<String>) -> Self {
         self.vocabulary_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
         self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region of the SIS service to connect to.
+    ///
+    /// Values: `0`: CN North-Beijing4; `3`: CN East-Shanghai1.
     pub fn region(mut self, value: impl Into<i64>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

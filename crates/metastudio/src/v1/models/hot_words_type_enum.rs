@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `HotWordsTypeEnum` values of the MetaStudio API.
+/// Type of the hot words.
 ///
 /// Values this version of the SDK does not know are kept in [`HotWordsTypeEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HotWordsTypeEnum {
-    /// `SIS`.
+    /// The value `SIS`.
     Sis,
-    /// `MOBVOI`.
+    /// The value `MOBVOI`.
     Mobvoi,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

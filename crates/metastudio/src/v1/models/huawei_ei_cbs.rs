@@ -2,70 +2,70 @@
 
 use serde::Serialize;
 
-/// The `HuaweiEiCbs` model of the MetaStudio API.
+/// Settings of the Huawei Cloud CBS application.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct HuaweiEiCbs {
-    /// `app_id` JSON property.
+    /// ID of the Huawei Cloud CBS application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `region` JSON property.
+    /// Region where CBS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<i64>,
-    /// `cbs_project_id` JSON property.
+    /// Project ID of the region where CBS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cbs_project_id: Option<String>,
-    /// `sis_region` JSON property.
+    /// Region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_region: Option<i64>,
-    /// `sis_project_id` JSON property.
+    /// Project ID of the region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_project_id: Option<String>,
-    /// `enable_hot_words` JSON property.
+    /// Whether hot words are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_hot_words: Option<bool>,
 }
 
 impl HuaweiEiCbs {
-    /// An empty `HuaweiEiCbs`; set its fields with the setters.
+    /// An empty `HuaweiEiCbs`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_id`.
+    /// ID of the Huawei Cloud CBS application.
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region where CBS is deployed.
     pub fn region(mut self, value: impl Into<i64>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `cbs_project_id`.
+    /// Project ID of the region where CBS is deployed.
     pub fn cbs_project_id(mut self, value: impl Into<String>) -> Self {
         self.cbs_project_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_region`.
+    /// Region where SIS is deployed.
     pub fn sis_region(mut self, value: impl Into<i64>) -> Self {
         self.sis_region = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
         self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `enable_hot_words`.
+    /// Whether hot words are enabled.
     pub fn enable_hot_words(mut self, value: impl Into<bool>) -> Self {
         self.enable_hot_words = Some(value.into());
         self

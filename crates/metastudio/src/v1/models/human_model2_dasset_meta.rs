@@ -2,90 +2,123 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `HumanModel2DAssetMeta` model of the MetaStudio API.
+/// Metadata of the avatar (2D digital human) model asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct HumanModel2DAssetMeta {
-    /// `is_action_editable` JSON property.
+    /// Whether the avatar's actions can be edited.
+    ///
+    /// Values: `false`: Not editable; `true`: Editable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_action_editable: Option<bool>,
-    /// `is_live_copy` JSON property.
+    /// Whether the job replicates a live room.
+    ///
+    /// Values: `false`: Not a live room replication job; `true`: Live room replication job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_live_copy: Option<bool>,
-    /// `is_real_background` JSON property.
+    /// Whether the avatar was shot in a real setting. Such avatars do not get background
+    /// replacement.
+    ///
+    /// Values: `false`: Regular avatar without background; `true`: Real-background avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_real_background: Option<bool>,
-    /// `support_live` JSON property.
+    /// Whether the avatar supports live streaming.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_live: Option<bool>,
-    /// `model_version` JSON property.
+    /// Version of the avatar model.
+    ///
+    /// Values: `V2`: Version 2 model; `V3`: Version 3 model; `V3_2`: Version 3.2 model; `V3_3`:
+    /// Version 3.3 model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
-    /// `model_resolution` JSON property.
+    /// Resolution of the avatar model.
+    ///
+    /// Values: `1080P`: 1080p; outputs 1080p and 720p video; `4K`: 4K; outputs 4K, 1080p and 720p
+    /// video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_resolution: Option<String>,
-    /// `device_names` JSON property.
+    /// Device types for which compilation tasks have been run. Walking digital humans can currently
+    /// be used only for video production, not for live streaming or smart interaction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_names: Option<Vec<String>>,
-    /// `is_with_action_library` JSON property.
+    /// Whether the avatar comes with an atomic action library. Only such avatars support action
+    /// choreography.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_with_action_library: Option<bool>,
-    /// `action_tag_map` JSON property.
+    /// Mapping of action tags for the avatar model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_tag_map: Option<Vec<super::ActionTagInfo>>,
-    /// `is_flexus` JSON property.
+    /// Whether the avatar is a FlexusX edition avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_flexus: Option<bool>,
-    /// `voice_asset_id` JSON property.
+    /// ID of the voice asset associated with the appearance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_asset_id: Option<String>,
 }
 
 impl HumanModel2DAssetMeta {
-    /// An empty `HumanModel2DAssetMeta`; set its fields with the setters.
+    /// An empty `HumanModel2DAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `is_action_editable`.
+    /// Whether the avatar's actions can be edited.
+    ///
+    /// Values: `false`: Not editable; `true`: Editable.
     pub fn is_action_editable(mut self, value: impl Into<bool>) -> Self {
         self.is_action_editable = Some(value.into());
         self
     }
 
-    /// Sets `is_live_copy`.
+    /// Whether the job replicates a live room.
+    ///
+    /// Values: `false`: Not a live room replication job; `true`: Live room replication job.
     pub fn is_live_copy(mut self, value: impl Into<bool>) -> Self {
         self.is_live_copy = Some(value.into());
         self
     }
 
-    /// Sets `is_real_background`.
+    /// Whether the avatar was shot in a real setting. Such avatars do not get background
+    /// replacement.
+    ///
+    /// Values: `false`: Regular avatar without background; `true`: Real-background avatar.
     pub fn is_real_background(mut self, value: impl Into<bool>) -> Self {
         self.is_real_background = Some(value.into());
         self
     }
 
-    /// Sets `support_live`.
+    /// Whether the avatar supports live streaming.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn support_live(mut self, value: impl Into<bool>) -> Self {
         self.support_live = Some(value.into());
         self
     }
 
-    /// Sets `model_version`.
+    /// Version of the avatar model.
+    ///
+    /// Values: `V2`: Version 2 model; `V3`: Version 3 model; `V3_2`: Version 3.2 model; `V3_3`:
+    /// Version 3.3 model.
     pub fn model_version(mut self, value: impl Into<String>) -> Self {
         self.model_version = Some(value.into());
         self
     }
 
-    /// Sets `model_resolution`.
+    /// Resolution of the avatar model.
+    ///
+    /// Values: `1080P`: 1080p; outputs 1080p and 720p video; `4K`: 4K; outputs 4K, 1080p and 720p
+    /// video.
     pub fn model_resolution(mut self, value: impl Into<String>) -> Self {
         self.model_resolution = Some(value.into());
         self
     }
 
-    /// Sets `device_names`.
+    /// Device types for which compilation tasks have been run. Walking digital humans can currently
+    /// be used only for video production, not for live streaming or smart interaction.
     ///
     /// Appends one item; call again for more.
     pub fn device_names(mut self, value: impl Into<String>) -> Self {
@@ -95,13 +128,14 @@ impl HumanModel2DAssetMeta {
         self
     }
 
-    /// Sets `is_with_action_library`.
+    /// Whether the avatar comes with an atomic action library. Only such avatars support action
+    /// choreography.
     pub fn is_with_action_library(mut self, value: impl Into<bool>) -> Self {
         self.is_with_action_library = Some(value.into());
         self
     }
 
-    /// Sets `action_tag_map`.
+    /// Mapping of action tags for the avatar model.
     ///
     /// Appends one item; call again for more.
     pub fn action_tag_map(mut self, value: impl Into<super::ActionTagInfo>) -> Self {
@@ -111,13 +145,13 @@ impl HumanModel2DAssetMeta {
         self
     }
 
-    /// Sets `is_flexus`.
+    /// Whether the avatar is a FlexusX edition avatar.
     pub fn is_flexus(mut self, value: impl Into<bool>) -> Self {
         self.is_flexus = Some(value.into());
         self
     }
 
-    /// Sets `voice_asset_id`.
+    /// ID of the voice asset associated with the appearance.
     pub fn voice_asset_id(mut self, value: impl Into<String>) -> Self {
         self.voice_asset_id = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Serialize;
 
-/// The `IflytekSpark` model of the MetaStudio API.
+/// Settings of the iFLYTEK Spark cognitive model.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IflytekSpark {
-    /// `app_id` JSON property.
+    /// iFLYTEK Spark model application ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `app_key` JSON property.
+    /// iFLYTEK Spark model application key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_key: Option<String>,
-    /// `api_secret` JSON property.
+    /// iFLYTEK Spark model API secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_secret: Option<String>,
-    /// `is_production` JSON property.
+    /// Whether the production environment is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_production: Option<bool>,
 }
 
 impl IflytekSpark {
-    /// An empty `IflytekSpark`; set its fields with the setters.
+    /// An empty `IflytekSpark`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_id`.
+    /// iFLYTEK Spark model application ID.
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = Some(value.into());
         self
     }
 
-    /// Sets `app_key`.
+    /// iFLYTEK Spark model application key.
     pub fn app_key(mut self, value: impl Into<String>) -> Self {
         self.app_key = Some(value.into());
         self
     }
 
-    /// Sets `api_secret`.
+    /// iFLYTEK Spark model API secret.
     pub fn api_secret(mut self, value: impl Into<String>) -> Self {
         self.api_secret = Some(value.into());
         self
     }
 
-    /// Sets `is_production`.
+    /// Whether the production environment is used.
     pub fn is_production(mut self, value: impl Into<bool>) -> Self {
         self.is_production = Some(value.into());
         self

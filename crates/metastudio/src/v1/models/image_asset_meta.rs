@@ -2,87 +2,99 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ImageAssetMeta` model of the MetaStudio API.
+/// Metadata of the image asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImageAssetMeta {
-    /// `codec` JSON property.
+    /// Image encoding format. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codec: Option<String>,
-    /// `width` JSON property.
+    /// Width of the image. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the image. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    /// `size` JSON property.
+    /// Size of the image. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `mode` JSON property.
+    /// Orientation of the image. Extracted by the system; do not set it.
+    ///
+    /// Values: `Horizontal`: Landscape; `Vertical`: Portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `frame_rate` JSON property.
+    /// Video frame rate. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frame_rate: Option<String>,
-    /// `duration` JSON property.
+    /// Duration, in seconds. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
 }
 
 impl ImageAssetMeta {
-    /// An empty `ImageAssetMeta`; set its fields with the setters.
+    /// An empty `ImageAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `codec`.
+    /// Image encoding format. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn codec(mut self, value: impl Into<String>) -> Self {
         self.codec = Some(value.into());
         self
     }
 
-    /// Sets `width`.
+    /// Width of the image. Extracted by the system; do not set it.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the image. Extracted by the system; do not set it.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the image. Extracted by the system; do not set it.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// Orientation of the image. Extracted by the system; do not set it.
+    ///
+    /// Values: `Horizontal`: Landscape; `Vertical`: Portrait.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `frame_rate`.
+    /// Video frame rate. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn frame_rate(mut self, value: impl Into<String>) -> Self {
         self.frame_rate = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// Duration, in seconds. Extracted by the system; do not set it.
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self

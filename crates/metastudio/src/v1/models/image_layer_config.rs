@@ -2,24 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ImageLayerConfig` model of the MetaStudio API.
+/// Settings of the image layer.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ImageLayerConfig {
-    /// `image_url` JSON property.
+    /// URL of the image file. External URLs are supported only for live streaming; other services
+    /// must use a URL obtained from the asset library.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
 }
 
 impl ImageLayerConfig {
-    /// An empty `ImageLayerConfig`; set its fields with the setters.
+    /// An empty `ImageLayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_url`.
+    /// URL of the image file. External URLs are supported only for live streaming; other services
+    /// must use a URL obtained from the asset library.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn image_url(mut self, value: impl Into<String>) -> Self {
         self.image_url = Some(value.into());
         self

@@ -2,14 +2,14 @@
 
 use huaweicloud_sdk_core::FilePart;
 
-/// The `ImportResourceRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ImportResourceRequestBody {
-    /// `file` JSON property.
+    /// File to import.
     #[cfg_attr(
         feature = "roundtrip",
         serde(default, skip_serializing_if = "Option::is_none")
@@ -18,12 +18,12 @@ pub struct ImportResourceRequestBody {
 }
 
 impl ImportResourceRequestBody {
-    /// An empty `ImportResourceRequestBody`; set its fields with the setters.
+    /// An empty `ImportResourceRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file`.
+    /// File to import.
     pub fn file(mut self, value: impl Into<FilePart>) -> Self {
         self.file = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `InferenceActionMarkInfo` model of the MetaStudio API.
+/// Action marks used to preprocess the inference data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InferenceActionMarkInfo {
-    /// `action_info` JSON property.
+    /// List of marked actions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_info: Option<Vec<super::ActionMarkItem>>,
 }
 
 impl InferenceActionMarkInfo {
-    /// An empty `InferenceActionMarkInfo`; set its fields with the setters.
+    /// An empty `InferenceActionMarkInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action_info`.
+    /// List of marked actions.
     ///
     /// Appends one item; call again for more.
     pub fn action_info(mut self, value: impl Into<super::ActionMarkItem>) -> Self {

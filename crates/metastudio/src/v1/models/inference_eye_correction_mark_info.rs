@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `InferenceEyeCorrectionMarkInfo` model of the MetaStudio API.
+/// Eye-gaze correction marks used to preprocess the inference data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InferenceEyeCorrectionMarkInfo {
-    /// `eye_correction_start_time` JSON property.
+    /// Start time of the segment selected for eye-gaze correction in the preprocessed inference
+    /// data, formatted `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eye_correction_start_time: Option<String>,
-    /// `eye_correction_end_time` JSON property.
+    /// End time of the segment selected for eye-gaze correction in the preprocessed inference data,
+    /// formatted `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eye_correction_end_time: Option<String>,
 }
 
 impl InferenceEyeCorrectionMarkInfo {
-    /// An empty `InferenceEyeCorrectionMarkInfo`; set its fields with the setters.
+    /// An empty `InferenceEyeCorrectionMarkInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `eye_correction_start_time`.
+    /// Start time of the segment selected for eye-gaze correction in the preprocessed inference
+    /// data, formatted `HH:MM:SS.mmm`.
     pub fn eye_correction_start_time(mut self, value: impl Into<String>) -> Self {
         self.eye_correction_start_time = Some(value.into());
         self
     }
 
-    /// Sets `eye_correction_end_time`.
+    /// End time of the segment selected for eye-gaze correction in the preprocessed inference data,
+    /// formatted `HH:MM:SS.mmm`.
     pub fn eye_correction_end_time(mut self, value: impl Into<String>) -> Self {
         self.eye_correction_end_time = Some(value.into());
         self

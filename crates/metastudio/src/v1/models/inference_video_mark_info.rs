@@ -2,52 +2,60 @@
 
 use serde::Deserialize;
 
-/// The `InferenceVideoMarkInfo` model of the MetaStudio API.
+/// Video segment marks used to preprocess the inference data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InferenceVideoMarkInfo {
-    /// `video_start_time` JSON property.
+    /// Start time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_start_time: Option<String>,
-    /// `video_end_time` JSON property.
+    /// End time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_end_time: Option<String>,
-    /// `chat_video_start_time` JSON property.
+    /// Start time of the selected segment of the preprocessed smart interaction video, formatted
+    /// `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_video_start_time: Option<String>,
-    /// `chat_video_end_time` JSON property.
+    /// End time of the selected segment of the preprocessed smart interaction video, formatted
+    /// `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_video_end_time: Option<String>,
 }
 
 impl InferenceVideoMarkInfo {
-    /// An empty `InferenceVideoMarkInfo`; set its fields with the setters.
+    /// An empty `InferenceVideoMarkInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `video_start_time`.
+    /// Start time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     pub fn video_start_time(mut self, value: impl Into<String>) -> Self {
         self.video_start_time = Some(value.into());
         self
     }
 
-    /// Sets `video_end_time`.
+    /// End time of the selected segment of the preprocessed inference video, formatted
+    /// `HH:MM:SS.mmm`.
     pub fn video_end_time(mut self, value: impl Into<String>) -> Self {
         self.video_end_time = Some(value.into());
         self
     }
 
-    /// Sets `chat_video_start_time`.
+    /// Start time of the selected segment of the preprocessed smart interaction video, formatted
+    /// `HH:MM:SS.mmm`.
     pub fn chat_video_start_time(mut self, value: impl Into<String>) -> Self {
         self.chat_video_start_time = Some(value.into());
         self
     }
 
-    /// Sets `chat_video_end_time`.
+    /// End time of the selected segment of the preprocessed smart interaction video, formatted
+    /// `HH:MM:SS.mmm`.
     pub fn chat_video_end_time(mut self, value: impl Into<String>) -> Self {
         self.chat_video_end_time = Some(value.into());
         self

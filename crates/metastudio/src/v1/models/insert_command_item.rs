@@ -2,52 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `InsertCommandItem` model of the MetaStudio API.
+/// Inserted playback commands.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InsertCommandItem {
-    /// `command_id` JSON property.
+    /// ID of the control command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
-    /// `command` JSON property.
+    /// Name of the inserted command. The digital human and background stay unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<String>,
-    /// `params` JSON property.
+    pub command: Option<super::InsertCommandItemCommand>,
+    /// Parameters of the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
-    /// `source` JSON property.
+    /// Source of the command.
+    ///
+    /// Values: `AUTO`: Triggered automatically by the system; `EXTERNAL`: External command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
 impl InsertCommandItem {
-    /// An empty `InsertCommandItem`; set its fields with the setters.
+    /// An empty `InsertCommandItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `command_id`.
+    /// ID of the control command.
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.command_id = Some(value.into());
         self
     }
 
-    /// Sets `command`.
-    pub fn command(mut self, value: impl Into<String>) -> Self {
+    /// Name of the inserted command. The digital human and background stay unchanged.
+    pub fn command(mut self, value: impl Into<super::InsertCommandItemCommand>) -> Self {
         self.command = Some(value.into());
         self
     }
 
-    /// Sets `params`.
+    /// Parameters of the command.
     pub fn params(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.params = Some(value.into());
         self
     }
 
-    /// Sets `source`.
+    /// Source of the command.
+    ///
+    /// Values: `AUTO`: Triggered automatically by the system; `EXTERNAL`: External command.
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.source = Some(value.into());
         self

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `InstructionInfo` model of the MetaStudio API.
+/// Instructions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstructionInfo {
-    /// `instruction_id` JSON property.
+    /// ID of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `instruction` JSON property.
+    /// Operation instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
-    /// `slot_list` JSON property.
+    /// Slots of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot_list: Option<Vec<super::InstructionSlotInfo>>,
-    /// `reply_words_list` JSON property.
+    /// Reply phrases of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_words_list: Option<Vec<super::InstructionReplyWordsInfo>>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl InstructionInfo {
-    /// An empty `InstructionInfo`; set its fields with the setters.
+    /// An empty `InstructionInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `instruction_id`.
+    /// ID of the instruction.
     pub fn instruction_id(mut self, value: impl Into<String>) -> Self {
         self.instruction_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the instruction.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the instruction.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `instruction`.
+    /// Operation instruction.
     pub fn instruction(mut self, value: impl Into<String>) -> Self {
         self.instruction = Some(value.into());
         self
     }
 
-    /// Sets `slot_list`.
+    /// Slots of the instruction.
     ///
     /// Appends one item; call again for more.
     pub fn slot_list(mut self, value: impl Into<super::InstructionSlotInfo>) -> Self {
@@ -75,7 +75,7 @@ impl InstructionInfo {
         self
     }
 
-    /// Sets `reply_words_list`.
+    /// Reply phrases of the instruction.
     ///
     /// Appends one item; call again for more.
     pub fn reply_words_list(mut self, value: impl Into<super::InstructionReplyWordsInfo>) -> Self {
@@ -85,13 +85,13 @@ impl InstructionInfo {
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `InstructionLibraryInfo` model of the MetaStudio API.
+/// Instruction libraries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InstructionLibraryInfo {
-    /// `instruction_library_id` JSON property.
+    /// ID of the instruction library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction_library_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the instruction library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl InstructionLibraryInfo {
-    /// An empty `InstructionLibraryInfo`; set its fields with the setters.
+    /// An empty `InstructionLibraryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `instruction_library_id`.
+    /// ID of the instruction library.
     pub fn instruction_library_id(mut self, value: impl Into<String>) -> Self {
         self.instruction_library_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the instruction library.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

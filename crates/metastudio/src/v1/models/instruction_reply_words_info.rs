@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `InstructionReplyWordsInfo` model of the MetaStudio API.
+/// Reply phrases of the instruction.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstructionReplyWordsInfo {
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `reply_words` JSON property.
+    /// Reply phrases for the instruction, separated by newlines (`\n`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_words: Option<String>,
 }
 
 impl InstructionReplyWordsInfo {
-    /// An empty `InstructionReplyWordsInfo`; set its fields with the setters.
+    /// An empty `InstructionReplyWordsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `reply_words`.
+    /// Reply phrases for the instruction, separated by newlines (`\n`).
     pub fn reply_words(mut self, value: impl Into<String>) -> Self {
         self.reply_words = Some(value.into());
         self

@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `InstructionSlotInfo` model of the MetaStudio API.
+/// Slots of the instruction.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct InstructionSlotInfo {
-    /// `name` JSON property.
+    /// Name of the slot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the slot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `knowledge_library_list` JSON property.
+    /// Knowledge bases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_list: Option<Vec<super::SlotKnowledgeLibraryInfo>>,
 }
 
 impl InstructionSlotInfo {
-    /// An empty `InstructionSlotInfo`; set its fields with the setters.
+    /// An empty `InstructionSlotInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the slot.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the slot.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_list`.
+    /// Knowledge bases.
     ///
     /// Appends one item; call again for more.
     pub fn knowledge_library_list(

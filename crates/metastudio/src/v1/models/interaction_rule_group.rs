@@ -2,36 +2,36 @@
 
 use serde::Serialize;
 
-/// The `InteractionRuleGroup` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InteractionRuleGroup {
-    /// `group_name` JSON property. Required.
-    pub group_name: String,
-    /// `interaction_rules` JSON property.
+    /// Name of the interaction rule library. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_name: Option<String>,
+    /// Interaction rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_rules: Option<Vec<super::InteractionRuleInfo>>,
 }
 
 impl InteractionRuleGroup {
-    /// A `InteractionRuleGroup` with its required fields; set the others with the setters.
-    pub fn new(group_name: impl Into<String>) -> Self {
-        Self {
-            group_name: group_name.into(),
-            interaction_rules: None,
-        }
+    /// An empty `InteractionRuleGroup`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `group_name`.
+    /// Name of the interaction rule library. Required.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
-        self.group_name = value.into();
+        self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `interaction_rules`.
+    /// Interaction rules.
     ///
     /// Appends one item; call again for more.
     pub fn interaction_rules(mut self, value: impl Into<super::InteractionRuleInfo>) -> Self {
@@ -39,5 +39,15 @@ impl InteractionRuleGroup {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.group_name.is_none() {
+            return Some("group_name".to_owned());
+        }
+        None
     }
 }

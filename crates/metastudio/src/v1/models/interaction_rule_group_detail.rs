@@ -2,49 +2,51 @@
 
 use serde::Deserialize;
 
-/// The `InteractionRuleGroupDetail` model of the MetaStudio API.
+/// Interaction rule libraries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InteractionRuleGroupDetail {
-    /// `group_id` JSON property.
+    /// ID of the interaction rule library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the interaction rule library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `interaction_rules` JSON property.
+    /// Interaction rules of the library. No longer returned when listing libraries; get a library's
+    /// details to see its rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_rules: Option<Vec<super::InteractionRuleDetailInfo>>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl InteractionRuleGroupDetail {
-    /// An empty `InteractionRuleGroupDetail`; set its fields with the setters.
+    /// An empty `InteractionRuleGroupDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the interaction rule library.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the interaction rule library.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `interaction_rules`.
+    /// Interaction rules of the library. No longer returned when listing libraries; get a library's
+    /// details to see its rules.
     ///
     /// Appends one item; call again for more.
     pub fn interaction_rules(mut self, value: impl Into<super::InteractionRuleDetailInfo>) -> Self {
@@ -54,13 +56,13 @@ impl InteractionRuleGroupDetail {
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

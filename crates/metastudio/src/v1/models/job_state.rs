@@ -4,44 +4,44 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `JobState` values of the MetaStudio API.
+/// State of the voice training job.
 ///
 /// Values this version of the SDK does not know are kept in [`JobState::Unknown`], so a new server
 /// value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobState {
-    /// `CREATING`.
+    /// The value `CREATING`.
     Creating,
-    /// `SYSTEM_AUDITING`.
+    /// The value `SYSTEM_AUDITING`.
     SystemAuditing,
-    /// `AUDITING`.
+    /// The value `AUDITING`.
     Auditing,
-    /// `WAITING_SPLIT`.
+    /// The value `WAITING_SPLIT`.
     WaitingSplit,
-    /// `SPLITTING`.
+    /// The value `SPLITTING`.
     Splitting,
-    /// `SPLIT_FAILED`.
+    /// The value `SPLIT_FAILED`.
     SplitFailed,
-    /// `ANNOTATING`.
+    /// The value `ANNOTATING`.
     Annotating,
-    /// `WAITING`.
+    /// The value `WAITING`.
     Waiting,
-    /// `PROCESSING`.
+    /// The value `PROCESSING`.
     Processing,
-    /// `RESULT_REVIEW`.
+    /// The value `RESULT_REVIEW`.
     ResultReview,
-    /// `AUDIT_FAILED`.
+    /// The value `AUDIT_FAILED`.
     AuditFailed,
-    /// `USER_RESULT_REVIEW`.
+    /// The value `USER_RESULT_REVIEW`.
     UserResultReview,
-    /// `USER_REVIEW_REJECT`.
+    /// The value `USER_REVIEW_REJECT`.
     UserReviewReject,
-    /// `UPLOADING`.
+    /// The value `UPLOADING`.
     Uploading,
-    /// `FAILED`.
+    /// The value `FAILED`.
     Failed,
-    /// `SUCCEED`.
+    /// The value `SUCCEED`.
     Succeed,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -4,26 +4,26 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `JobTag` values of the MetaStudio API.
+/// Tag of the voice training job.
 ///
 /// Values this version of the SDK does not know are kept in [`JobTag::Unknown`], so a new server
 /// value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobTag {
-    /// `ECOMMERCE`.
+    /// The value `ECOMMERCE`.
     Ecommerce,
-    /// `NEWS`.
+    /// The value `NEWS`.
     News,
-    /// `MARKETING`.
+    /// The value `MARKETING`.
     Marketing,
-    /// `LIVE`.
+    /// The value `LIVE`.
     Live,
-    /// `EDUCATION`.
+    /// The value `EDUCATION`.
     Education,
-    /// `CUSTOMER`.
+    /// The value `CUSTOMER`.
     Customer,
-    /// `STORYTELLING`.
+    /// The value `STORYTELLING`.
     Storytelling,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -4,24 +4,24 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `JobType` values of the MetaStudio API.
+/// Type of the voice training job.
 ///
 /// Values this version of the SDK does not know are kept in [`JobType::Unknown`], so a new server
 /// value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobType {
-    /// `BASIC`.
+    /// The value `BASIC`.
     Basic,
-    /// `MIDDLE`.
+    /// The value `MIDDLE`.
     Middle,
-    /// `ADVANCE`.
+    /// The value `ADVANCE`.
     Advance,
-    /// `THIRD_PARTY`.
+    /// The value `THIRD_PARTY`.
     ThirdParty,
-    /// `THIRD_PARTY_LJZN`.
+    /// The value `THIRD_PARTY_LJZN`.
     ThirdPartyLjzn,
-    /// `FLEXUS`.
+    /// The value `FLEXUS`.
     Flexus,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `KnowledgeIntentInfo` model of the MetaStudio API.
+/// Skill information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KnowledgeIntentInfo {
-    /// `intent_id` JSON property.
+    /// ID of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
-    /// `name` JSON property.
+    /// Topic of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `identify` JSON property.
+    /// Identifier of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identify: Option<String>,
-    /// `answer` JSON property.
+    /// Answer to the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl KnowledgeIntentInfo {
-    /// An empty `KnowledgeIntentInfo`; set its fields with the setters.
+    /// An empty `KnowledgeIntentInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `intent_id`.
+    /// ID of the intent.
     pub fn intent_id(mut self, value: impl Into<String>) -> Self {
         self.intent_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Topic of the intent.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `identify`.
+    /// Identifier of the intent.
     pub fn identify(mut self, value: impl Into<String>) -> Self {
         self.identify = Some(value.into());
         self
     }
 
-    /// Sets `answer`.
+    /// Answer to the question.
     pub fn answer(mut self, value: impl Into<String>) -> Self {
         self.answer = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `KnowledgeLibraryBaseInfo` model of the MetaStudio API.
+/// Knowledge bases.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KnowledgeLibraryBaseInfo {
-    /// `knowledge_library_id` JSON property.
+    /// ID of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl KnowledgeLibraryBaseInfo {
-    /// An empty `KnowledgeLibraryBaseInfo`; set its fields with the setters.
+    /// An empty `KnowledgeLibraryBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `knowledge_library_id`.
+    /// ID of the knowledge base.
     pub fn knowledge_library_id(mut self, value: impl Into<String>) -> Self {
         self.knowledge_library_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the knowledge base.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `KnowledgeLibraryInfo` model of the MetaStudio API.
+/// Knowledge bases.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KnowledgeLibraryInfo {
-    /// `knowledge_library_id` JSON property.
+    /// ID of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `knowledge_type` JSON property.
+    /// Type of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_type: Option<super::KnowledgeTypeEnum>,
-    /// `knowledge_size` JSON property.
+    /// Size of the knowledge base; for a document library, the number of documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_size: Option<i64>,
-    /// `topk` JSON property.
+    /// Number of top results recalled from the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topk: Option<i64>,
-    /// `score` JSON property.
+    /// Recall score threshold of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl KnowledgeLibraryInfo {
-    /// An empty `KnowledgeLibraryInfo`; set its fields with the setters.
+    /// An empty `KnowledgeLibraryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `knowledge_library_id`.
+    /// ID of the knowledge base.
     pub fn knowledge_library_id(mut self, value: impl Into<String>) -> Self {
         self.knowledge_library_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the knowledge base.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_type`.
+    /// Type of the knowledge base.
     pub fn knowledge_type(mut self, value: impl Into<super::KnowledgeTypeEnum>) -> Self {
         self.knowledge_type = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_size`.
+    /// Size of the knowledge base; for a document library, the number of documents.
     pub fn knowledge_size(mut self, value: impl Into<i64>) -> Self {
         self.knowledge_size = Some(value.into());
         self
     }
 
-    /// Sets `topk`.
+    /// Number of top results recalled from the knowledge base.
     pub fn topk(mut self, value: impl Into<i64>) -> Self {
         self.topk = Some(value.into());
         self
     }
 
-    /// Sets `score`.
+    /// Recall score threshold of the knowledge base.
     pub fn score(mut self, value: impl Into<f64>) -> Self {
         self.score = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `KnowledgeQuestionCreateInfo` model of the MetaStudio API.
+/// Question phrasings.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct KnowledgeQuestionCreateInfo {
-    /// `question` JSON property. Required.
-    pub question: String,
+    /// Phrasing of the question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 impl KnowledgeQuestionCreateInfo {
-    /// A `KnowledgeQuestionCreateInfo` with its required fields; set the others with the setters.
-    pub fn new(question: impl Into<String>) -> Self {
-        Self {
-            question: question.into(),
-        }
+    /// An empty `KnowledgeQuestionCreateInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `question`.
+    /// Phrasing of the question. Required.
     pub fn question(mut self, value: impl Into<String>) -> Self {
-        self.question = value.into();
+        self.question = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.question.is_none() {
+            return Some("question".to_owned());
+        }
+        None
     }
 }

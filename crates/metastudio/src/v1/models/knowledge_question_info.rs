@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `KnowledgeQuestionInfo` model of the MetaStudio API.
+/// Question phrasings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KnowledgeQuestionInfo {
-    /// `question_id` JSON property.
+    /// ID of the question phrasing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question_id: Option<String>,
-    /// `question` JSON property.
+    /// Phrasing of the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    /// `intent_id` JSON property.
+    /// ID of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent_id: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl KnowledgeQuestionInfo {
-    /// An empty `KnowledgeQuestionInfo`; set its fields with the setters.
+    /// An empty `KnowledgeQuestionInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `question_id`.
+    /// ID of the question phrasing.
     pub fn question_id(mut self, value: impl Into<String>) -> Self {
         self.question_id = Some(value.into());
         self
     }
 
-    /// Sets `question`.
+    /// Phrasing of the question.
     pub fn question(mut self, value: impl Into<String>) -> Self {
         self.question = Some(value.into());
         self
     }
 
-    /// Sets `intent_id`.
+    /// ID of the intent.
     pub fn intent_id(mut self, value: impl Into<String>) -> Self {
         self.intent_id = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `KnowledgeQuestionUpdateInfo` model of the MetaStudio API.
+/// Question phrasings.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct KnowledgeQuestionUpdateInfo {
-    /// `question_id` JSON property. Required.
-    pub question_id: String,
-    /// `question` JSON property. Required.
-    pub question: String,
+    /// ID of the question phrasing. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question_id: Option<String>,
+    /// Phrasing of the question. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
 }
 
 impl KnowledgeQuestionUpdateInfo {
-    /// A `KnowledgeQuestionUpdateInfo` with its required fields; set the others with the setters.
-    pub fn new(question_id: impl Into<String>, question: impl Into<String>) -> Self {
-        Self {
-            question_id: question_id.into(),
-            question: question.into(),
-        }
+    /// An empty `KnowledgeQuestionUpdateInfo`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `question_id`.
+    /// ID of the question phrasing. Required.
     pub fn question_id(mut self, value: impl Into<String>) -> Self {
-        self.question_id = value.into();
+        self.question_id = Some(value.into());
         self
     }
 
-    /// Sets `question`.
+    /// Phrasing of the question. Required.
     pub fn question(mut self, value: impl Into<String>) -> Self {
-        self.question = value.into();
+        self.question = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.question_id.is_none() {
+            return Some("question_id".to_owned());
+        }
+        if self.question.is_none() {
+            return Some("question".to_owned());
+        }
+        None
     }
 }

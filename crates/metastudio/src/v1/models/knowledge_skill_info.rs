@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `KnowledgeSkillInfo` model of the MetaStudio API.
+/// Skill information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct KnowledgeSkillInfo {
-    /// `skill_id` JSON property.
+    /// ID of the skill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skill_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the skill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `identify` JSON property.
+    /// Identifier of the skill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identify: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl KnowledgeSkillInfo {
-    /// An empty `KnowledgeSkillInfo`; set its fields with the setters.
+    /// An empty `KnowledgeSkillInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `skill_id`.
+    /// ID of the skill.
     pub fn skill_id(mut self, value: impl Into<String>) -> Self {
         self.skill_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the skill.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `identify`.
+    /// Identifier of the skill.
     pub fn identify(mut self, value: impl Into<String>) -> Self {
         self.identify = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

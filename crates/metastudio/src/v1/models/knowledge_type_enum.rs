@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `KnowledgeTypeEnum` values of the MetaStudio API.
+/// Type of the knowledge base.
 ///
 /// Values this version of the SDK does not know are kept in [`KnowledgeTypeEnum::Unknown`], so a
 /// new server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeTypeEnum {
-    /// `QUESTION_ANSWER`.
+    /// The value `QUESTION_ANSWER`.
     QuestionAnswer,
-    /// `DOCUMENT`.
+    /// The value `DOCUMENT`.
     Document,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

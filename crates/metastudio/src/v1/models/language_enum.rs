@@ -4,30 +4,30 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `LanguageEnum` values of the MetaStudio API.
+/// Language.
 ///
 /// Values this version of the SDK does not know are kept in [`LanguageEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LanguageEnum {
-    /// `zh_CN`.
+    /// The value `zh_CN`.
     ZhCn,
-    /// `en_US`.
+    /// The value `en_US`.
     EnUs,
-    /// `CN`.
+    /// The value `CN`.
     Cn,
-    /// `EN`.
+    /// The value `EN`.
     En,
-    /// `ESP`.
+    /// The value `ESP`.
     Esp,
-    /// `por`.
+    /// The value `por`.
     Por,
-    /// `Arabic`.
+    /// The value `Arabic`.
     Arabic,
-    /// `Thai`.
+    /// The value `Thai`.
     Thai,
-    /// `fr`.
+    /// The value `fr`.
     Fr,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,80 +2,97 @@
 
 use serde::Serialize;
 
-/// The `LargeFilesCreateReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LargeFilesCreateReq {
-    /// `file_name` JSON property. Required.
-    pub file_name: String,
-    /// `file_size` JSON property.
+    /// Name of the file; case-insensitive. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// Total size of the file, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `file_type` JSON property. Required.
-    pub file_type: String,
-    /// `asset_id` JSON property. Required.
-    pub asset_id: String,
-    /// `asset_file_category` JSON property. Required.
-    pub asset_file_category: String,
-    /// `file_multipart_count` JSON property.
+    /// Type of the file. Taken from the file extension when omitted. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_type: Option<String>,
+    /// ID of the asset. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_id: Option<String>,
+    /// Category of the file within the asset. Required.
+    ///
+    /// Values: `MAIN`: Main file; `OTHER`: Other file; `PACKAGE`: Packaged asset file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_file_category: Option<String>,
+    /// Number of parts in which the ORI4K file is uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_multipart_count: Option<i64>,
 }
 
 impl LargeFilesCreateReq {
-    /// A `LargeFilesCreateReq` with its required fields; set the others with the setters.
-    pub fn new(
-        file_name: impl Into<String>,
-        file_type: impl Into<String>,
-        asset_id: impl Into<String>,
-        asset_file_category: impl Into<String>,
-    ) -> Self {
-        Self {
-            file_name: file_name.into(),
-            file_size: None,
-            file_type: file_type.into(),
-            asset_id: asset_id.into(),
-            asset_file_category: asset_file_category.into(),
-            file_multipart_count: None,
-        }
+    /// An empty `LargeFilesCreateReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `file_name`.
+    /// Name of the file; case-insensitive. Required.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
-        self.file_name = value.into();
+        self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// Total size of the file, in bytes.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
+    /// Type of the file. Taken from the file extension when omitted. Required.
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
-        self.file_type = value.into();
+        self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset. Required.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
-        self.asset_id = value.into();
+        self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_file_category`.
+    /// Category of the file within the asset. Required.
+    ///
+    /// Values: `MAIN`: Main file; `OTHER`: Other file; `PACKAGE`: Packaged asset file.
     pub fn asset_file_category(mut self, value: impl Into<String>) -> Self {
-        self.asset_file_category = value.into();
+        self.asset_file_category = Some(value.into());
         self
     }
 
-    /// Sets `file_multipart_count`.
+    /// Number of parts in which the ORI4K file is uploaded.
     pub fn file_multipart_count(mut self, value: impl Into<i64>) -> Self {
         self.file_multipart_count = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.file_name.is_none() {
+            return Some("file_name".to_owned());
+        }
+        if self.file_type.is_none() {
+            return Some("file_type".to_owned());
+        }
+        if self.asset_id.is_none() {
+            return Some("asset_id".to_owned());
+        }
+        if self.asset_file_category.is_none() {
+            return Some("asset_file_category".to_owned());
+        }
+        None
     }
 }

@@ -2,105 +2,123 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LayerConfig` model of the MetaStudio API.
+/// Layer settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LayerConfig {
-    /// `layer_type` JSON property.
+    /// Type of the layer.
+    ///
+    /// Values: `HUMAN`: Person layer; `IMAGE`: Material image layer; `TEXT`: Material text layer;
+    /// `VIDEO`: Material video layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_type: Option<String>,
-    /// `asset_id` JSON property.
+    /// ID of the asset used by the layer. Leave empty for external assets.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `group_id` JSON property.
+    /// Material group across scenes. Materials with the same `group_id` share position settings
+    /// when applied globally.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `sequence_no` JSON property.
+    /// Sequence number of the paragraph during which the layer is shown. Optional and supported
+    /// only for live streaming.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `position` JSON property.
+    /// Position of the layer on the canvas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<super::LayerPositionConfig>,
-    /// `size` JSON property.
+    /// Size of the layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<super::LayerSizeConfig>,
-    /// `rotation` JSON property.
+    /// Rotation of the layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<super::LayerRotationConfig>,
-    /// `image_config` JSON property.
+    /// Settings of the image layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_config: Option<super::ImageLayerConfig>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::VideoLayerConfig>,
-    /// `text_config` JSON property.
+    /// Text settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_config: Option<super::TextLayerConfig>,
 }
 
 impl LayerConfig {
-    /// An empty `LayerConfig`; set its fields with the setters.
+    /// An empty `LayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `layer_type`.
+    /// Type of the layer.
+    ///
+    /// Values: `HUMAN`: Person layer; `IMAGE`: Material image layer; `TEXT`: Material text layer;
+    /// `VIDEO`: Material video layer.
     pub fn layer_type(mut self, value: impl Into<String>) -> Self {
         self.layer_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset used by the layer. Leave empty for external assets.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// Material group across scenes. Materials with the same `group_id` share position settings
+    /// when applied globally.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the paragraph during which the layer is shown. Optional and supported
+    /// only for live streaming.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `position`.
+    /// Position of the layer on the canvas.
     pub fn position(mut self, value: impl Into<super::LayerPositionConfig>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the layer.
     pub fn size(mut self, value: impl Into<super::LayerSizeConfig>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `rotation`.
+    /// Rotation of the layer.
     pub fn rotation(mut self, value: impl Into<super::LayerRotationConfig>) -> Self {
         self.rotation = Some(value.into());
         self
     }
 
-    /// Sets `image_config`.
+    /// Settings of the image layer.
     pub fn image_config(mut self, value: impl Into<super::ImageLayerConfig>) -> Self {
         self.image_config = Some(value.into());
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::VideoLayerConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `text_config`.
+    /// Text settings.
     pub fn text_config(mut self, value: impl Into<super::TextLayerConfig>) -> Self {
         self.text_config = Some(value.into());
         self

@@ -2,42 +2,52 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LayerPositionConfig` model of the MetaStudio API.
+/// Position of the layer on the canvas.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LayerPositionConfig {
-    /// `dx` JSON property.
+    /// X coordinate of the layer's top-left pixel; the canvas origin is its top-left corner. The
+    /// canvas is 1920x1080 in landscape (16:9) and 1080x1920 in portrait (9:16); the value
+    /// expresses layout only and does not depend on the output resolution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dx: Option<i64>,
-    /// `dy` JSON property.
+    /// Y coordinate of the layer's top-left pixel; the canvas origin is its top-left corner. The
+    /// canvas is 1920x1080 in landscape (16:9) and 1080x1920 in portrait (9:16); the value
+    /// expresses layout only and does not depend on the output resolution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dy: Option<i64>,
-    /// `layer_index` JSON property.
+    /// Stacking order of the image, video and person layers, starting at 1 for the bottom layer.
+    /// Layers with the same order are stacked in random order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_index: Option<i64>,
 }
 
 impl LayerPositionConfig {
-    /// An empty `LayerPositionConfig`; set its fields with the setters.
+    /// An empty `LayerPositionConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `dx`.
+    /// X coordinate of the layer's top-left pixel; the canvas origin is its top-left corner. The
+    /// canvas is 1920x1080 in landscape (16:9) and 1080x1920 in portrait (9:16); the value
+    /// expresses layout only and does not depend on the output resolution.
     pub fn dx(mut self, value: impl Into<i64>) -> Self {
         self.dx = Some(value.into());
         self
     }
 
-    /// Sets `dy`.
+    /// Y coordinate of the layer's top-left pixel; the canvas origin is its top-left corner. The
+    /// canvas is 1920x1080 in landscape (16:9) and 1080x1920 in portrait (9:16); the value
+    /// expresses layout only and does not depend on the output resolution.
     pub fn dy(mut self, value: impl Into<i64>) -> Self {
         self.dy = Some(value.into());
         self
     }
 
-    /// Sets `layer_index`.
+    /// Stacking order of the image, video and person layers, starting at 1 for the bottom layer.
+    /// Layers with the same order are stacked in random order.
     pub fn layer_index(mut self, value: impl Into<i64>) -> Self {
         self.layer_index = Some(value.into());
         self

@@ -2,24 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LayerRotationConfig` model of the MetaStudio API.
+/// Rotation of the layer.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LayerRotationConfig {
-    /// `angle` JSON property.
+    /// Rotation angle of the layer, in degrees. The material rotates around its center; video
+    /// materials cannot be rotated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub angle: Option<i64>,
 }
 
 impl LayerRotationConfig {
-    /// An empty `LayerRotationConfig`; set its fields with the setters.
+    /// An empty `LayerRotationConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `angle`.
+    /// Rotation angle of the layer, in degrees. The material rotates around its center; video
+    /// materials cannot be rotated.
     pub fn angle(mut self, value: impl Into<i64>) -> Self {
         self.angle = Some(value.into());
         self

@@ -2,33 +2,41 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LayerSizeConfig` model of the MetaStudio API.
+/// Size of the layer.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LayerSizeConfig {
-    /// `width` JSON property.
+    /// Width of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16); the value expresses layout only and does not depend
+    /// on the output resolution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16); the value expresses layout only and does not depend
+    /// on the output resolution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
 impl LayerSizeConfig {
-    /// An empty `LayerSizeConfig`; set its fields with the setters.
+    /// An empty `LayerSizeConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `width`.
+    /// Width of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16); the value expresses layout only and does not depend
+    /// on the output resolution.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the layer in pixels, relative to the canvas. The canvas is 1920x1080 in landscape
+    /// (16:9) and 1080x1920 in portrait (9:16); the value expresses layout only and does not depend
+    /// on the output resolution.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self

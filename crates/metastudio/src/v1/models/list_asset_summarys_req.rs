@@ -2,30 +2,43 @@
 
 use serde::Serialize;
 
-/// The `ListAssetSummarysReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListAssetSummarysReq {
-    /// `asset_ids` JSON property. Required.
-    pub asset_ids: Vec<String>,
+    /// IDs of the assets to query. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_ids: Option<Vec<String>>,
 }
 
 impl ListAssetSummarysReq {
-    /// A `ListAssetSummarysReq` with its required fields; set the others with the setters.
-    pub fn new(asset_ids: impl Into<Vec<String>>) -> Self {
-        Self {
-            asset_ids: asset_ids.into(),
-        }
+    /// An empty `ListAssetSummarysReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `asset_ids`.
+    /// IDs of the assets to query. Required.
     ///
     /// Appends one item; call again for more.
     pub fn asset_ids(mut self, value: impl Into<String>) -> Self {
-        self.asset_ids.push(value.into());
+        self.asset_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.asset_ids.is_none() {
+            return Some("asset_ids".to_owned());
+        }
+        None
     }
 }

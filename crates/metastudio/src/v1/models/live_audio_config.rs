@@ -2,42 +2,58 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LiveAudioConfig` model of the MetaStudio API.
+/// Audio to insert into the script.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LiveAudioConfig {
-    /// `asset_id` JSON property.
+    /// ID of the audio asset to insert, as found in the asset library. Leave empty for external
+    /// assets.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `audio_url` JSON property.
+    /// URL of the audio. Only MP3 files under 100 MB are supported; the output is converted to mono
+    /// at 16 kHz.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
-    /// `subtitle_url` JSON property.
+    /// URL of the subtitle file for the audio. Only SRT files under 1 MB are supported.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_url: Option<String>,
 }
 
 impl LiveAudioConfig {
-    /// An empty `LiveAudioConfig`; set its fields with the setters.
+    /// An empty `LiveAudioConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the audio asset to insert, as found in the asset library. Leave empty for external
+    /// assets.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `audio_url`.
+    /// URL of the audio. Only MP3 files under 100 MB are supported; the output is converted to mono
+    /// at 16 kHz.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn audio_url(mut self, value: impl Into<String>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_url`.
+    /// URL of the subtitle file for the audio. Only SRT files under 1 MB are supported.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn subtitle_url(mut self, value: impl Into<String>) -> Self {
         self.subtitle_url = Some(value.into());
         self

@@ -2,48 +2,71 @@
 
 use serde::Serialize;
 
-/// The `LiveEvent` model of the MetaStudio API.
+/// Live events to report.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LiveEvent {
-    /// `timestamp` JSON property. Required.
-    pub timestamp: i64,
-    /// `type` JSON property.
+    /// Time of the event, as a Unix time in milliseconds. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<i64>,
+    /// Type of the live event.
+    ///
+    /// Values: `1`: Comment; `2`: User entered; `3`: Like; `4`: Gift; `5`: Subscription or follow;
+    /// `6`: Viewer count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<i64>,
-    /// `content` JSON property.
+    /// Event content, a JSON string whose structure depends on `type`. A `user` object has
+    /// `userId`, `name`, `level`, `badge` and `badgeLevel`. Type 1 (comment) has `user` and
+    /// `content`; 2 (user entered) and 3 (like) have `user`; 4 (gift) has `user` and `gift` with
+    /// `giftName`, `giftNum`, `totalValue` and `giftValue`; 5 (subscription) is unused; 6 (viewer
+    /// count) has `numberOfViewers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
 
 impl LiveEvent {
-    /// A `LiveEvent` with its required fields; set the others with the setters.
-    pub fn new(timestamp: impl Into<i64>) -> Self {
-        Self {
-            timestamp: timestamp.into(),
-            r#type: None,
-            content: None,
-        }
+    /// An empty `LiveEvent`: set its fields by name with the setters. The fields marked required
+    /// must be set before a request carrying it is sent; the operation's `send` names the first one
+    /// missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `timestamp`.
+    /// Time of the event, as a Unix time in milliseconds. Required.
     pub fn timestamp(mut self, value: impl Into<i64>) -> Self {
-        self.timestamp = value.into();
+        self.timestamp = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the live event.
+    ///
+    /// Values: `1`: Comment; `2`: User entered; `3`: Like; `4`: Gift; `5`: Subscription or follow;
+    /// `6`: Viewer count.
     pub fn r#type(mut self, value: impl Into<i64>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Event content, a JSON string whose structure depends on `type`. A `user` object has
+    /// `userId`, `name`, `level`, `badge` and `badgeLevel`. Type 1 (comment) has `user` and
+    /// `content`; 2 (user entered) and 3 (like) have `user`; 4 (gift) has `user` and `gift` with
+    /// `giftName`, `giftNum`, `totalValue` and `giftValue`; 5 (subscription) is unused; 6 (viewer
+    /// count) has `numberOfViewers`.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.timestamp.is_none() {
+            return Some("timestamp".to_owned());
+        }
+        None
     }
 }

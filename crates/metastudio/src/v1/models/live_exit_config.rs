@@ -2,42 +2,58 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LiveExitConfig` model of the MetaStudio API.
+/// Settings for ending the live stream.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LiveExitConfig {
-    /// `max_live_duration` JSON property.
+    /// Maximum live streaming duration, in hours, after which the stop logic is triggered. `0` or
+    /// unset means no limit. With the immediate stop mode the stream stops within 5 minutes; other
+    /// modes add their processing time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_live_duration: Option<i64>,
-    /// `auto_stop_mode` JSON property.
+    /// How the live stream stops automatically.
+    ///
+    /// Values: `FORCE_EXIT`: Stop immediately; `SCENE_END`: Stop when the current scene ends;
+    /// `SCRIPT_END`: Stop when the script ends; `SEGMENT_END`: Stop when the current paragraph
+    /// ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_stop_mode: Option<String>,
-    /// `max_exception_waiting_duration` JSON property.
+    /// Minutes to wait after an exception is detected before the live stream is stopped
+    /// immediately. `0` means no limit; when unset, a system-defined value that may be adjusted
+    /// applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_exception_waiting_duration: Option<i64>,
 }
 
 impl LiveExitConfig {
-    /// An empty `LiveExitConfig`; set its fields with the setters.
+    /// An empty `LiveExitConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `max_live_duration`.
+    /// Maximum live streaming duration, in hours, after which the stop logic is triggered. `0` or
+    /// unset means no limit. With the immediate stop mode the stream stops within 5 minutes; other
+    /// modes add their processing time.
     pub fn max_live_duration(mut self, value: impl Into<i64>) -> Self {
         self.max_live_duration = Some(value.into());
         self
     }
 
-    /// Sets `auto_stop_mode`.
+    /// How the live stream stops automatically.
+    ///
+    /// Values: `FORCE_EXIT`: Stop immediately; `SCENE_END`: Stop when the current scene ends;
+    /// `SCRIPT_END`: Stop when the script ends; `SEGMENT_END`: Stop when the current paragraph
+    /// ends.
     pub fn auto_stop_mode(mut self, value: impl Into<String>) -> Self {
         self.auto_stop_mode = Some(value.into());
         self
     }
 
-    /// Sets `max_exception_waiting_duration`.
+    /// Minutes to wait after an exception is detected before the live stream is stopped
+    /// immediately. `0` means no limit; when unset, a system-defined value that may be adjusted
+    /// applies.
     pub fn max_exception_waiting_duration(mut self, value: impl Into<i64>) -> Self {
         self.max_exception_waiting_duration = Some(value.into());
         self

@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `LiveJobLog` model of the MetaStudio API.
+/// Log files of the live job.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LiveJobLog {
-    /// `interaction_records_url` JSON property.
+    /// URL of the live interaction record file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_records_url: Option<String>,
-    /// `job_config_records_url` JSON property.
+    /// URL of the job configuration record file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_config_records_url: Option<String>,
-    /// `scripts_records_url` JSON property.
+    /// URL of the script playback record file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scripts_records_url: Option<String>,
-    /// `command_reviced_records_url` JSON property.
+    /// URL of the file recording received commands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_reviced_records_url: Option<String>,
-    /// `command_exec_records_url` JSON property.
+    /// URL of the file recording command executions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_exec_records_url: Option<String>,
 }
 
 impl LiveJobLog {
-    /// An empty `LiveJobLog`; set its fields with the setters.
+    /// An empty `LiveJobLog`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `interaction_records_url`.
+    /// URL of the live interaction record file.
     pub fn interaction_records_url(mut self, value: impl Into<String>) -> Self {
         self.interaction_records_url = Some(value.into());
         self
     }
 
-    /// Sets `job_config_records_url`.
+    /// URL of the job configuration record file.
     pub fn job_config_records_url(mut self, value: impl Into<String>) -> Self {
         self.job_config_records_url = Some(value.into());
         self
     }
 
-    /// Sets `scripts_records_url`.
+    /// URL of the script playback record file.
     pub fn scripts_records_url(mut self, value: impl Into<String>) -> Self {
         self.scripts_records_url = Some(value.into());
         self
     }
 
-    /// Sets `command_reviced_records_url`.
+    /// URL of the file recording received commands.
     pub fn command_reviced_records_url(mut self, value: impl Into<String>) -> Self {
         self.command_reviced_records_url = Some(value.into());
         self
     }
 
-    /// Sets `command_exec_records_url`.
+    /// URL of the file recording command executions.
     pub fn command_exec_records_url(mut self, value: impl Into<String>) -> Self {
         self.command_exec_records_url = Some(value.into());
         self

@@ -2,34 +2,44 @@
 
 use serde::Serialize;
 
-/// The `LiveJobRunConfig` model of the MetaStudio API.
+/// Run settings of the live job.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LiveJobRunConfig {
-    /// `allow_resource_type` JSON property.
+    /// Type of resources the live job may consume.
+    ///
+    /// Values: `ONDEMAND`: Pay-per-use resources; `ONE_TIME`: One-time resources; `PERIOD`:
+    /// Yearly/monthly resources; `UNLIMITED`: Any resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_resource_type: Option<String>,
-    /// `single_job_in_room` JSON property.
+    /// Whether only one live job may run in the room at a time.
+    ///
+    /// Values: `false`: No limit on running jobs; `true`: Only one job may run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub single_job_in_room: Option<bool>,
 }
 
 impl LiveJobRunConfig {
-    /// An empty `LiveJobRunConfig`; set its fields with the setters.
+    /// An empty `LiveJobRunConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `allow_resource_type`.
+    /// Type of resources the live job may consume.
+    ///
+    /// Values: `ONDEMAND`: Pay-per-use resources; `ONE_TIME`: One-time resources; `PERIOD`:
+    /// Yearly/monthly resources; `UNLIMITED`: Any resource type.
     pub fn allow_resource_type(mut self, value: impl Into<String>) -> Self {
         self.allow_resource_type = Some(value.into());
         self
     }
 
-    /// Sets `single_job_in_room`.
+    /// Whether only one live job may run in the room at a time.
+    ///
+    /// Values: `false`: No limit on running jobs; `true`: Only one job may run.
     pub fn single_job_in_room(mut self, value: impl Into<bool>) -> Self {
         self.single_job_in_room = Some(value.into());
         self

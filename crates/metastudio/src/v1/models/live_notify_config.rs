@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `LiveNotifyConfig` model of the MetaStudio API.
+/// Notification settings for live streaming.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LiveNotifyConfig {
-    /// `notify_events` JSON property.
+    /// Events for which notifications are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_events: Option<Vec<super::NotifyEventEnum>>,
 }
 
 impl LiveNotifyConfig {
-    /// An empty `LiveNotifyConfig`; set its fields with the setters.
+    /// An empty `LiveNotifyConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `notify_events`.
+    /// Events for which notifications are enabled.
     ///
     /// Appends one item; call again for more.
     pub fn notify_events(mut self, value: impl Into<super::NotifyEventEnum>) -> Self {

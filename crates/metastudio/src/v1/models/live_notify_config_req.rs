@@ -2,34 +2,38 @@
 
 use serde::Serialize;
 
-/// The `LiveNotifyConfigReq` model of the MetaStudio API.
+/// Notification settings for live streaming.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LiveNotifyConfigReq {
-    /// `action` JSON property.
+    /// Operation to apply to the live event notification settings.
+    ///
+    /// Values: `add`: Add; `del`: Delete; `replace`: Replace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `notify_events` JSON property.
+    /// Events for which notifications are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_events: Option<Vec<super::NotifyEventEnum>>,
 }
 
 impl LiveNotifyConfigReq {
-    /// An empty `LiveNotifyConfigReq`; set its fields with the setters.
+    /// An empty `LiveNotifyConfigReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action`.
+    /// Operation to apply to the live event notification settings.
+    ///
+    /// Values: `add`: Add; `del`: Delete; `replace`: Replace.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `notify_events`.
+    /// Events for which notifications are enabled.
     ///
     /// Appends one item; call again for more.
     pub fn notify_events(mut self, value: impl Into<super::NotifyEventEnum>) -> Self {

@@ -2,58 +2,59 @@
 
 use serde::Deserialize;
 
-/// The `LivePlatformInfo` model of the MetaStudio API.
+/// Live platforms.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LivePlatformInfo {
-    /// `platform_id` JSON property.
+    /// ID of the live platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_id: Option<String>,
-    /// `access_type` JSON property.
+    /// How the live commerce platform is integrated with MetaStudio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_type: Option<super::AccessTypeEnum>,
-    /// `name` JSON property.
+    /// Name of the live platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `authorization_info` JSON property.
+    /// Authorization information for the live commerce platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorization_info: Option<super::PlatformAuthorizationInfo>,
-    /// `auth_config` JSON property.
+    /// Authentication settings for the custom live commerce platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<super::CustomPlatformAuthConfig>,
-    /// `callback_config` JSON property.
+    /// Callback APIs of the custom live commerce platform. Keep one configuration per API type; if
+    /// several are given, one of them is kept at random.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_config: Option<Vec<super::StandardPlatformApiConfig>>,
 }
 
 impl LivePlatformInfo {
-    /// An empty `LivePlatformInfo`; set its fields with the setters.
+    /// An empty `LivePlatformInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `platform_id`.
+    /// ID of the live platform.
     pub fn platform_id(mut self, value: impl Into<String>) -> Self {
         self.platform_id = Some(value.into());
         self
     }
 
-    /// Sets `access_type`.
+    /// How the live commerce platform is integrated with MetaStudio.
     pub fn access_type(mut self, value: impl Into<super::AccessTypeEnum>) -> Self {
         self.access_type = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the live platform.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `authorization_info`.
+    /// Authorization information for the live commerce platform.
     pub fn authorization_info(
         mut self,
         value: impl Into<super::PlatformAuthorizationInfo>,
@@ -62,13 +63,14 @@ impl LivePlatformInfo {
         self
     }
 
-    /// Sets `auth_config`.
+    /// Authentication settings for the custom live commerce platform.
     pub fn auth_config(mut self, value: impl Into<super::CustomPlatformAuthConfig>) -> Self {
         self.auth_config = Some(value.into());
         self
     }
 
-    /// Sets `callback_config`.
+    /// Callback APIs of the custom live commerce platform. Keep one configuration per API type; if
+    /// several are given, one of them is kept at random.
     ///
     /// Appends one item; call again for more.
     pub fn callback_config(mut self, value: impl Into<super::StandardPlatformApiConfig>) -> Self {

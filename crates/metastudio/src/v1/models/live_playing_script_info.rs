@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `LivePlayingScriptInfo` model of the MetaStudio API.
+/// Live scripts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LivePlayingScriptInfo {
-    /// `script_name` JSON property.
+    /// Name of the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_name: Option<String>,
-    /// `model_asset_id` JSON property.
+    /// Asset ID of the digital human model, as found in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
-    /// `shoot_scripts` JSON property.
+    /// Shooting scripts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoot_scripts: Option<Vec<super::LivePlayingShootScriptItem>>,
 }
 
 impl LivePlayingScriptInfo {
-    /// An empty `LivePlayingScriptInfo`; set its fields with the setters.
+    /// An empty `LivePlayingScriptInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `script_name`.
+    /// Name of the script.
     pub fn script_name(mut self, value: impl Into<String>) -> Self {
         self.script_name = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_id`.
+    /// Asset ID of the digital human model, as found in the asset library.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `shoot_scripts`.
+    /// Shooting scripts.
     ///
     /// Appends one item; call again for more.
     pub fn shoot_scripts(mut self, value: impl Into<super::LivePlayingShootScriptItem>) -> Self {

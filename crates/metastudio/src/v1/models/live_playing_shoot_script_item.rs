@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `LivePlayingShootScriptItem` model of the MetaStudio API.
+/// Shooting scripts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LivePlayingShootScriptItem {
-    /// `sequence_no` JSON property.
+    /// Sequence number of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `title` JSON property.
+    /// Title of the paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `text` JSON property.
+    /// Lines of the paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
 impl LivePlayingShootScriptItem {
-    /// An empty `LivePlayingShootScriptItem`; set its fields with the setters.
+    /// An empty `LivePlayingShootScriptItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the script paragraph.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the paragraph.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `text`.
+    /// Lines of the paragraph.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self

@@ -2,54 +2,94 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LiveRoomEventCallBackConfig` model of the MetaStudio API.
+/// Callback settings for live events.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LiveRoomEventCallBackConfig {
-    /// `live_event_type_callback_url` JSON property.
+    /// HTTPS URL that receives live event callbacks.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_event_type_callback_url: Option<String>,
-    /// `auth_type` JSON property.
+    /// How callback requests are authenticated. For `MSS_A`,
+    /// `hwSecret=hmac_sha256(Key, URI + hwTime)` and `hwTime=hex(timestamp)` are appended to
+    /// `live_event_callback_url`; for `MSS_A_HEAD` the same values are sent in the
+    /// `x-hw-mss-secret` and `x-hw-mss-time` headers.
+    ///
+    /// Values: `MEITUAN_DEFAULT`: Only for callbacks invoked by the Meituan platform; `MSS_A`:
+    /// HMAC-SHA256 signature in URL parameters; `MSS_A_HEAD`: HMAC-SHA256 signature in headers;
+    /// `NONE`: Authentication is embedded in the URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
-    /// `key` JSON property.
+    /// Secret key used to sign callbacks.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `callback_event_type` JSON property.
+    /// Live event types to report through the callback. Each callback carries `event_type` and
+    /// `message`, a JSON string with `room_id`, `job_id` and event-specific fields
+    /// (`scene_script_name`, `shoot_script_sequence_no` and `shoot_script_title` for script
+    /// switches; `output_url`, `stream_key` and `state` for RTMP changes; `reply_id` for finished
+    /// replies). RTMP `state` is `CONNECTING`, `CONNECTED`, `DISCONNECTED`, `RECONNECTING` or `END`
+    /// (no further reconnection).
+    ///
+    /// Values: `REPLY_COMMAND_FINISH`: Reply finished playing; `RTMP_STREAM_STATE_CHANGE`: RTMP
+    /// connection state changed; `SHOOT_SCRIPT_SWITCH`: Script paragraph switched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback_event_type: Option<Vec<String>>,
-    /// `is_inheritance_platform_callback` JSON property.
+    /// Whether the live room inherits the callback settings of the live platform.
+    ///
+    /// Values: `false`: Do not inherit them; `true`: Inherit the platform callback settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_inheritance_platform_callback: Option<bool>,
 }
 
 impl LiveRoomEventCallBackConfig {
-    /// An empty `LiveRoomEventCallBackConfig`; set its fields with the setters.
+    /// An empty `LiveRoomEventCallBackConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `live_event_type_callback_url`.
+    /// HTTPS URL that receives live event callbacks.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn live_event_type_callback_url(mut self, value: impl Into<String>) -> Self {
         self.live_event_type_callback_url = Some(value.into());
         self
     }
 
-    /// Sets `auth_type`.
+    /// How callback requests are authenticated. For `MSS_A`,
+    /// `hwSecret=hmac_sha256(Key, URI + hwTime)` and `hwTime=hex(timestamp)` are appended to
+    /// `live_event_callback_url`; for `MSS_A_HEAD` the same values are sent in the
+    /// `x-hw-mss-secret` and `x-hw-mss-time` headers.
+    ///
+    /// Values: `MEITUAN_DEFAULT`: Only for callbacks invoked by the Meituan platform; `MSS_A`:
+    /// HMAC-SHA256 signature in URL parameters; `MSS_A_HEAD`: HMAC-SHA256 signature in headers;
+    /// `NONE`: Authentication is embedded in the URL.
     pub fn auth_type(mut self, value: impl Into<String>) -> Self {
         self.auth_type = Some(value.into());
         self
     }
 
-    /// Sets `key`.
+    /// Secret key used to sign callbacks.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `callback_event_type`.
+    /// Live event types to report through the callback. Each callback carries `event_type` and
+    /// `message`, a JSON string with `room_id`, `job_id` and event-specific fields
+    /// (`scene_script_name`, `shoot_script_sequence_no` and `shoot_script_title` for script
+    /// switches; `output_url`, `stream_key` and `state` for RTMP changes; `reply_id` for finished
+    /// replies). RTMP `state` is `CONNECTING`, `CONNECTED`, `DISCONNECTED`, `RECONNECTING` or `END`
+    /// (no further reconnection).
+    ///
+    /// Values: `REPLY_COMMAND_FINISH`: Reply finished playing; `RTMP_STREAM_STATE_CHANGE`: RTMP
+    /// connection state changed; `SHOOT_SCRIPT_SWITCH`: Script paragraph switched.
     ///
     /// Appends one item; call again for more.
     pub fn callback_event_type(mut self, value: impl Into<String>) -> Self {
@@ -59,7 +99,9 @@ impl LiveRoomEventCallBackConfig {
         self
     }
 
-    /// Sets `is_inheritance_platform_callback`.
+    /// Whether the live room inherits the callback settings of the live platform.
+    ///
+    /// Values: `false`: Do not inherit them; `true`: Inherit the platform callback settings.
     pub fn is_inheritance_platform_callback(mut self, value: impl Into<bool>) -> Self {
         self.is_inheritance_platform_callback = Some(value.into());
         self

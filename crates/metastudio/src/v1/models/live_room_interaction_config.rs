@@ -2,33 +2,35 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LiveRoomInteractionConfig` model of the MetaStudio API.
+/// Interaction settings of the live room.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LiveRoomInteractionConfig {
-    /// `play_type` JSON property.
+    /// How replies are played.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub play_type: Option<String>,
-    /// `ignore_current_sentence` JSON property.
+    pub play_type: Option<super::PlayType>,
+    /// Whether to drop the rest of the sentence interrupted by an interactive reply instead of
+    /// finishing it later. Used when replies must interrupt immediately.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ignore_current_sentence: Option<bool>,
 }
 
 impl LiveRoomInteractionConfig {
-    /// An empty `LiveRoomInteractionConfig`; set its fields with the setters.
+    /// An empty `LiveRoomInteractionConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `play_type`.
-    pub fn play_type(mut self, value: impl Into<String>) -> Self {
+    /// How replies are played.
+    pub fn play_type(mut self, value: impl Into<super::PlayType>) -> Self {
         self.play_type = Some(value.into());
         self
     }
 
-    /// Sets `ignore_current_sentence`.
+    /// Whether to drop the rest of the sentence interrupted by an interactive reply instead of
+    /// finishing it later. Used when replies must interrupt immediately.
     pub fn ignore_current_sentence(mut self, value: impl Into<bool>) -> Self {
         self.ignore_current_sentence = Some(value.into());
         self

@@ -2,105 +2,133 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LiveRoomInteractionRuleInfo` model of the MetaStudio API.
+/// Interaction rules.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LiveRoomInteractionRuleInfo {
-    /// `rule_index` JSON property.
+    /// Index used to identify the rule when it is triggered. Set by the system.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_index: Option<String>,
-    /// `rule_name` JSON property.
+    /// Name of the rule.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_name: Option<String>,
-    /// `enabled` JSON property.
+    /// Whether the rule is enabled.
+    ///
+    /// Values: `fasle`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `event_type` JSON property.
+    /// Live event type that the rule matches. Types 1 to 4 correspond to `event.type` in live event
+    /// reports; type 10 matches preset scripts. Check the values actually used by your service.
+    ///
+    /// Values: `1`: Comment; `10`: Preset script; `2`: User entered; `3`: Like; `4`: Gift.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<i64>,
-    /// `hit_condition` JSON property.
+    /// Conditions that trigger the interaction rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_condition: Option<super::HitCondition>,
-    /// `trigger` JSON property.
+    /// Action taken when the rule is triggered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::TriggerProcess>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `group_id` JSON property.
+    /// ID of the interaction rule library, carried when rules are imported from a library.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the interaction rule library, carried when rules are imported from a library.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `enabled_scenes` JSON property.
+    /// Names of the live room scenes in which the rule applies. If omitted, the rule applies to all
+    /// scenes; at most 100 scenes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled_scenes: Option<Vec<String>>,
 }
 
 impl LiveRoomInteractionRuleInfo {
-    /// An empty `LiveRoomInteractionRuleInfo`; set its fields with the setters.
+    /// An empty `LiveRoomInteractionRuleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `rule_index`.
+    /// Index used to identify the rule when it is triggered. Set by the system.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn rule_index(mut self, value: impl Into<String>) -> Self {
         self.rule_index = Some(value.into());
         self
     }
 
-    /// Sets `rule_name`.
+    /// Name of the rule.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.rule_name = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the rule is enabled.
+    ///
+    /// Values: `fasle`: Disabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Live event type that the rule matches. Types 1 to 4 correspond to `event.type` in live event
+    /// reports; type 10 matches preset scripts. Check the values actually used by your service.
+    ///
+    /// Values: `1`: Comment; `10`: Preset script; `2`: User entered; `3`: Like; `4`: Gift.
     pub fn event_type(mut self, value: impl Into<i64>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `hit_condition`.
+    /// Conditions that trigger the interaction rule.
     pub fn hit_condition(mut self, value: impl Into<super::HitCondition>) -> Self {
         self.hit_condition = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// Action taken when the rule is triggered.
     pub fn trigger(mut self, value: impl Into<super::TriggerProcess>) -> Self {
         self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the interaction rule library, carried when rules are imported from a library.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the interaction rule library, carried when rules are imported from a library.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `enabled_scenes`.
+    /// Names of the live room scenes in which the rule applies. If omitted, the rule applies to all
+    /// scenes; at most 100 scenes.
     ///
     /// Appends one item; call again for more.
     pub fn enabled_scenes(mut self, value: impl Into<String>) -> Self {

@@ -2,60 +2,64 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LiveShootScriptItem` model of the MetaStudio API.
+/// Shooting scripts.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LiveShootScriptItem {
-    /// `sequence_no` JSON property.
+    /// Sequence number of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `title` JSON property.
+    /// Title of the paragraph.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `text_config` JSON property.
+    /// Text settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_config: Option<super::TextConfig>,
-    /// `audio_config` JSON property.
+    /// Audio to insert into the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_config: Option<super::LiveAudioConfig>,
-    /// `relation_product` JSON property.
+    /// Product associated with the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation_product: Option<super::RelationProductInfo>,
 }
 
 impl LiveShootScriptItem {
-    /// An empty `LiveShootScriptItem`; set its fields with the setters.
+    /// An empty `LiveShootScriptItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the script paragraph.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the paragraph.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `text_config`.
+    /// Text settings.
     pub fn text_config(mut self, value: impl Into<super::TextConfig>) -> Self {
         self.text_config = Some(value.into());
         self
     }
 
-    /// Sets `audio_config`.
+    /// Audio to insert into the script.
     pub fn audio_config(mut self, value: impl Into<super::LiveAudioConfig>) -> Self {
         self.audio_config = Some(value.into());
         self
     }
 
-    /// Sets `relation_product`.
+    /// Product associated with the script paragraph.
     pub fn relation_product(mut self, value: impl Into<super::RelationProductInfo>) -> Self {
         self.relation_product = Some(value.into());
         self

@@ -2,84 +2,106 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LiveVideoScriptInfo` model of the MetaStudio API.
+/// Default live scripts.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LiveVideoScriptInfo {
-    /// `script_id` JSON property.
+    /// ID of the script. Does not need to be set.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_id: Option<String>,
-    /// `script_name` JSON property.
+    /// Name of the script. Required.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_name: Option<String>,
-    /// `script_description` JSON property.
+    /// Description of the script. Does not need to be set.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_description: Option<String>,
-    /// `dh_id` JSON property.
+    /// ID of the digital human, a combination of appearance and voice. Not yet in use; leave it
+    /// empty.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dh_id: Option<String>,
-    /// `model_asset_id` JSON property.
+    /// Asset ID of the digital human model, as found in the asset library.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
-    /// `voice_config` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<super::VoiceConfig>,
-    /// `background_config` JSON property.
+    /// Background settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_config: Option<Vec<super::BackgroundConfigInfo>>,
-    /// `layer_config` JSON property.
+    /// Layer settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_config: Option<Vec<super::LayerConfig>>,
-    /// `shoot_scripts` JSON property.
+    /// Shooting scripts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoot_scripts: Option<Vec<super::LiveShootScriptItem>>,
 }
 
 impl LiveVideoScriptInfo {
-    /// An empty `LiveVideoScriptInfo`; set its fields with the setters.
+    /// An empty `LiveVideoScriptInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `script_id`.
+    /// ID of the script. Does not need to be set.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn script_id(mut self, value: impl Into<String>) -> Self {
         self.script_id = Some(value.into());
         self
     }
 
-    /// Sets `script_name`.
+    /// Name of the script. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn script_name(mut self, value: impl Into<String>) -> Self {
         self.script_name = Some(value.into());
         self
     }
 
-    /// Sets `script_description`.
+    /// Description of the script. Does not need to be set.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn script_description(mut self, value: impl Into<String>) -> Self {
         self.script_description = Some(value.into());
         self
     }
 
-    /// Sets `dh_id`.
+    /// ID of the digital human, a combination of appearance and voice. Not yet in use; leave it
+    /// empty.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn dh_id(mut self, value: impl Into<String>) -> Self {
         self.dh_id = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_id`.
+    /// Asset ID of the digital human model, as found in the asset library.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `voice_config`.
+    /// Voice settings.
     pub fn voice_config(mut self, value: impl Into<super::VoiceConfig>) -> Self {
         self.voice_config = Some(value.into());
         self
     }
 
-    /// Sets `background_config`.
+    /// Background settings.
     ///
     /// Appends one item; call again for more.
     pub fn background_config(mut self, value: impl Into<super::BackgroundConfigInfo>) -> Self {
@@ -89,7 +111,7 @@ impl LiveVideoScriptInfo {
         self
     }
 
-    /// Sets `layer_config`.
+    /// Layer settings.
     ///
     /// Appends one item; call again for more.
     pub fn layer_config(mut self, value: impl Into<super::LayerConfig>) -> Self {
@@ -99,7 +121,7 @@ impl LiveVideoScriptInfo {
         self
     }
 
-    /// Sets `shoot_scripts`.
+    /// Shooting scripts.
     ///
     /// Appends one item; call again for more.
     pub fn shoot_scripts(mut self, value: impl Into<super::LiveShootScriptItem>) -> Self {

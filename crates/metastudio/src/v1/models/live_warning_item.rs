@@ -2,26 +2,26 @@
 
 use serde::Deserialize;
 
-/// The `LiveWarningItem` model of the MetaStudio API.
+/// Risk warnings raised when the live stream starts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LiveWarningItem {
-    /// `warning_type` JSON property.
+    /// Type of the warning.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub warning_type: Option<String>,
+    pub warning_type: Option<super::WarningType>,
 }
 
 impl LiveWarningItem {
-    /// An empty `LiveWarningItem`; set its fields with the setters.
+    /// An empty `LiveWarningItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `warning_type`.
-    pub fn warning_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the warning.
+    pub fn warning_type(mut self, value: impl Into<super::WarningType>) -> Self {
         self.warning_type = Some(value.into());
         self
     }

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `LlmConfigInfo` model of the MetaStudio API.
+/// Large language model settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LlmConfigInfo {
-    /// `llm_config_id` JSON property.
+    /// ID of the large language model configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_config_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the large language model configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `llm_url` JSON property.
+    /// URL of the large language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_url: Option<String>,
-    /// `model` JSON property.
+    /// Value of the `model` parameter sent to the large language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl LlmConfigInfo {
-    /// An empty `LlmConfigInfo`; set its fields with the setters.
+    /// An empty `LlmConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `llm_config_id`.
+    /// ID of the large language model configuration.
     pub fn llm_config_id(mut self, value: impl Into<String>) -> Self {
         self.llm_config_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the large language model configuration.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `llm_url`.
+    /// URL of the large language model.
     pub fn llm_url(mut self, value: impl Into<String>) -> Self {
         self.llm_url = Some(value.into());
         self
     }
 
-    /// Sets `model`.
+    /// Value of the `model` parameter sent to the large language model.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

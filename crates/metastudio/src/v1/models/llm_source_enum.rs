@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `LlmSourceEnum` values of the MetaStudio API.
+/// Source of the large language model used by the role.
 ///
 /// Values this version of the SDK does not know are kept in [`LlmSourceEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LlmSourceEnum {
-    /// `LLM_CONFIG`.
+    /// The value `LLM_CONFIG`.
     LlmConfig,
-    /// `DEEP_SEEK`.
+    /// The value `DEEP_SEEK`.
     DeepSeek,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

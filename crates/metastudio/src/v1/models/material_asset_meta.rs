@@ -2,24 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `MaterialAssetMeta` model of the MetaStudio API.
+/// Metadata of the material asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MaterialAssetMeta {
-    /// `components` JSON property.
+    /// Material components that can be replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<super::MaterialComponentInfo>>,
 }
 
 impl MaterialAssetMeta {
-    /// An empty `MaterialAssetMeta`; set its fields with the setters.
+    /// An empty `MaterialAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `components`.
+    /// Material components that can be replaced.
     ///
     /// Appends one item; call again for more.
     pub fn components(mut self, value: impl Into<super::MaterialComponentInfo>) -> Self {

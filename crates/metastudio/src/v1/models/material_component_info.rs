@@ -2,42 +2,48 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `MaterialComponentInfo` model of the MetaStudio API.
+/// Material components that can be replaced.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MaterialComponentInfo {
-    /// `component_name` JSON property.
+    /// Name of the material component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_name: Option<String>,
-    /// `component_type` JSON property.
+    /// Type of the material component.
+    ///
+    /// Values: `CLOTHES`: Clothes; `EYEBROW`: Eyebrows; `EYELASH`: Eyelashes; `HAIR`: Hair;
+    /// `PANTS`: Pants; `SHOES`: Shoes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_type: Option<String>,
-    /// `component_desc` JSON property.
+    /// Description of the material component.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_desc: Option<String>,
 }
 
 impl MaterialComponentInfo {
-    /// An empty `MaterialComponentInfo`; set its fields with the setters.
+    /// An empty `MaterialComponentInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `component_name`.
+    /// Name of the material component.
     pub fn component_name(mut self, value: impl Into<String>) -> Self {
         self.component_name = Some(value.into());
         self
     }
 
-    /// Sets `component_type`.
+    /// Type of the material component.
+    ///
+    /// Values: `CLOTHES`: Clothes; `EYEBROW`: Eyebrows; `EYELASH`: Eyelashes; `HAIR`: Hair;
+    /// `PANTS`: Pants; `SHOES`: Shoes.
     pub fn component_type(mut self, value: impl Into<String>) -> Self {
         self.component_type = Some(value.into());
         self
     }
 
-    /// Sets `component_desc`.
+    /// Description of the material component.
     pub fn component_desc(mut self, value: impl Into<String>) -> Self {
         self.component_desc = Some(value.into());
         self

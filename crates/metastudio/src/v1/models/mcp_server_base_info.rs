@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `McpServerBaseInfo` model of the MetaStudio API.
+/// MCP server integration configurations.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct McpServerBaseInfo {
-    /// `mcp_server_id` JSON property.
+    /// ID of the MCP server integration configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_server_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the MCP server integration configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl McpServerBaseInfo {
-    /// An empty `McpServerBaseInfo`; set its fields with the setters.
+    /// An empty `McpServerBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `mcp_server_id`.
+    /// ID of the MCP server integration configuration.
     pub fn mcp_server_id(mut self, value: impl Into<String>) -> Self {
         self.mcp_server_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the MCP server integration configuration.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

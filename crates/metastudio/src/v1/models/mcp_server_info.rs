@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `McpServerInfo` model of the MetaStudio API.
+/// MCP server integration settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct McpServerInfo {
-    /// `mcp_server_id` JSON property.
+    /// ID of the MCP server integration configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_server_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the MCP server integration configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `mcp_server_url` JSON property.
+    /// URL of the MCP server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_server_url: Option<String>,
-    /// `auth_header_name` JSON property.
+    /// Name of the authentication header sent to the MCP server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_header_name: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl McpServerInfo {
-    /// An empty `McpServerInfo`; set its fields with the setters.
+    /// An empty `McpServerInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `mcp_server_id`.
+    /// ID of the MCP server integration configuration.
     pub fn mcp_server_id(mut self, value: impl Into<String>) -> Self {
         self.mcp_server_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the MCP server integration configuration.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `mcp_server_url`.
+    /// URL of the MCP server.
     pub fn mcp_server_url(mut self, value: impl Into<String>) -> Self {
         self.mcp_server_url = Some(value.into());
         self
     }
 
-    /// Sets `auth_header_name`.
+    /// Name of the authentication header sent to the MCP server.
     pub fn auth_header_name(mut self, value: impl Into<String>) -> Self {
         self.auth_header_name = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,70 +2,70 @@
 
 use serde::Serialize;
 
-/// The `MobvoiConfig` model of the MetaStudio API.
+/// Settings of the Mobvoi application.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MobvoiConfig {
-    /// `app_key` JSON property.
+    /// Mobvoi application account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_key: Option<String>,
-    /// `app_secret` JSON property.
+    /// Mobvoi application secret.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_secret: Option<String>,
-    /// `role_id` JSON property.
+    /// ID of the Mobvoi role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// `sis_region` JSON property.
+    /// Region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_region: Option<i64>,
-    /// `sis_project_id` JSON property.
+    /// Project ID of the region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_project_id: Option<String>,
-    /// `enable_hot_words` JSON property.
+    /// Whether hot words are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_hot_words: Option<bool>,
 }
 
 impl MobvoiConfig {
-    /// An empty `MobvoiConfig`; set its fields with the setters.
+    /// An empty `MobvoiConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_key`.
+    /// Mobvoi application account.
     pub fn app_key(mut self, value: impl Into<String>) -> Self {
         self.app_key = Some(value.into());
         self
     }
 
-    /// Sets `app_secret`.
+    /// Mobvoi application secret.
     pub fn app_secret(mut self, value: impl Into<String>) -> Self {
         self.app_secret = Some(value.into());
         self
     }
 
-    /// Sets `role_id`.
+    /// ID of the Mobvoi role.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_region`.
+    /// Region where SIS is deployed.
     pub fn sis_region(mut self, value: impl Into<i64>) -> Self {
         self.sis_region = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
         self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `enable_hot_words`.
+    /// Whether hot words are enabled.
     pub fn enable_hot_words(mut self, value: impl Into<bool>) -> Self {
         self.enable_hot_words = Some(value.into());
         self

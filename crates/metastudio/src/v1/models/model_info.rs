@@ -2,43 +2,45 @@
 
 use serde::Deserialize;
 
-/// The `ModelInfo` model of the MetaStudio API.
+/// Digital human model of the chat room.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModelInfo {
-    /// `model_asset_id` JSON property.
+    /// ID of the model asset, as found in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
-    /// `asset_name` JSON property.
+    /// Name of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_name: Option<String>,
-    /// `backup_model_asset_ids` JSON property.
+    /// Asset IDs of the backup digital human hosts used when hosts take turns; appearance assets
+    /// only, without voice. Obtained from the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_model_asset_ids: Option<Vec<String>>,
 }
 
 impl ModelInfo {
-    /// An empty `ModelInfo`; set its fields with the setters.
+    /// An empty `ModelInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `model_asset_id`.
+    /// ID of the model asset, as found in the asset library.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_name`.
+    /// Name of the asset.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
         self.asset_name = Some(value.into());
         self
     }
 
-    /// Sets `backup_model_asset_ids`.
+    /// Asset IDs of the backup digital human hosts used when hosts take turns; appearance assets
+    /// only, without voice. Obtained from the asset library.
     ///
     /// Appends one item; call again for more.
     pub fn backup_model_asset_ids(mut self, value: impl Into<String>) -> Self {

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `MultipartUploadInfo` model of the MetaStudio API.
+/// Parts of the training video already uploaded.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MultipartUploadInfo {
-    /// `part_number` JSON property.
+    /// Number of the part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part_number: Option<String>,
-    /// `etag` JSON property.
+    /// ETag identifying the uploaded part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
 }
 
 impl MultipartUploadInfo {
-    /// An empty `MultipartUploadInfo`; set its fields with the setters.
+    /// An empty `MultipartUploadInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `part_number`.
+    /// Number of the part.
     pub fn part_number(mut self, value: impl Into<String>) -> Self {
         self.part_number = Some(value.into());
         self
     }
 
-    /// Sets `etag`.
+    /// ETag identifying the uploaded part.
     pub fn etag(mut self, value: impl Into<String>) -> Self {
         self.etag = Some(value.into());
         self

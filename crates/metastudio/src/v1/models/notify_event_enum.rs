@@ -4,14 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `NotifyEventEnum` values of the MetaStudio API.
+/// Events for which notifications are enabled.
 ///
 /// Values this version of the SDK does not know are kept in [`NotifyEventEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyEventEnum {
-    /// `AUTO_EXIT`.
+    /// The value `AUTO_EXIT`.
     AutoExit,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,31 +2,31 @@
 
 use serde::Deserialize;
 
-/// The `OpExternalInfo` model of the MetaStudio API.
+/// Additional information about the operation, such as failure reasons.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OpExternalInfo {
-    /// `review_id_list` JSON property.
+    /// IDs of the review details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_id_list: Option<Vec<String>>,
-    /// `algorithm_failure_reason` JSON property.
+    /// Failure reason reported by the algorithm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm_failure_reason: Option<String>,
-    /// `admin_audit_failure_reason` JSON property.
+    /// Reason the administrator rejected the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin_audit_failure_reason: Option<String>,
 }
 
 impl OpExternalInfo {
-    /// An empty `OpExternalInfo`; set its fields with the setters.
+    /// An empty `OpExternalInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `review_id_list`.
+    /// IDs of the review details.
     ///
     /// Appends one item; call again for more.
     pub fn review_id_list(mut self, value: impl Into<String>) -> Self {
@@ -36,13 +36,13 @@ impl OpExternalInfo {
         self
     }
 
-    /// Sets `algorithm_failure_reason`.
+    /// Failure reason reported by the algorithm.
     pub fn algorithm_failure_reason(mut self, value: impl Into<String>) -> Self {
         self.algorithm_failure_reason = Some(value.into());
         self
     }
 
-    /// Sets `admin_audit_failure_reason`.
+    /// Reason the administrator rejected the job.
     pub fn admin_audit_failure_reason(mut self, value: impl Into<String>) -> Self {
         self.admin_audit_failure_reason = Some(value.into());
         self

@@ -2,70 +2,224 @@
 
 use serde::Deserialize;
 
-/// The `OperationLogInfo` model of the MetaStudio API.
+/// Operation logs of the job.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationLogInfo {
-    /// `operate_time` JSON property.
+    /// Time of the operation, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_time: Option<String>,
-    /// `log_type` JSON property.
+    /// Type of the logged event in the avatar training job.
+    ///
+    /// Values: `ADMIN_ACCEPT`: Administrator approved; `ADMIN_CONFIRM_ACTION`: Administrator
+    /// confirmed the actions; `ADMIN_DELETE_JSON_DATA`: Administrator deleted action data;
+    /// `ADMIN_MASK_ACTION_TIME`: Administrator marked the actions; `ADMIN_MASK_UPLOADED`: Mask file
+    /// uploaded; deprecated; `ADMIN_RESET`: Administrator reset the job;
+    /// `ADMIN_RESOLUTION_NORMALIZE`: Administrator normalized the resolution;
+    /// `ADMIN_RE_SET_VIDEO_ROTATION_ANGLE`: Administrator restored the video rotation angle;
+    /// `ADMIN_SET_FLEXUS_RETRY_COUNT`: Administrator set the FlexusX retry count;
+    /// `ADMIN_SET_SILENCE_REPEAT_NUM`: Administrator set the silence loop count;
+    /// `ADMIN_SET_VIDEO_ROTATION_ANGLE`: Administrator set the video rotation angle;
+    /// `ADMIN_STOP_ACTION_GENERATE_DATA_PREPROCESS`: Atomic action generation stopped manually;
+    /// `ADMIN_STOP_ACTION_GENERATE_ORI_PREPROCESS`: Action choreography stopped manually;
+    /// `ADMIN_STOP_BEAUTY_PREPROCESS`: Beautification stopped manually;
+    /// `ADMIN_STOP_INFERENCE_DATA_PREPROCESS`: Inference preprocessing stopped manually;
+    /// `ADMIN_STOP_TRAIN`: Training terminated manually; `ADMIN_STOP_TRAINING_DATA_PREPROCESS`:
+    /// Training stopped manually; `ADMIN_UPDATE_ACTION_VIDEO`: Administrator replaced the
+    /// choreography video; `ADMIN_UPDATE_BEAUTY_LEVEL`: Administrator updated the beautification
+    /// level; `ADMIN_UPDATE_COMPILE`: Administrator updated the compilation settings;
+    /// `ADMIN_UPDATE_GENERAL_CONFIG`: Administrator updated the general settings;
+    /// `ADMIN_UPDATE_INFERENCE_DATA_PROCESS_VIDEO`: Administrator updated the inference
+    /// preprocessing segments; `ADMIN_UPDATE_JOB_PRIORITY`: Administrator updated the job priority;
+    /// `ADMIN_UPDATE_VIDEO`: Administrator replaced the video; `ADMIN_UPLOAD_JSON_DATA`:
+    /// Administrator uploaded action data; `ADMIN_VERIFY_FAILED`: Manual review failed;
+    /// `ADMIN_VERIFY_SUCCESS`: Manual review passed; `COMPILE_JOB_IS_CONSUME`: Compilation task
+    /// picked up; `CONFIRM_ACTION_MARK`: Pre-marked atomic actions confirmed; `MAKE_TEST_VIDEO`:
+    /// Test video; `MANUL_STOP_ACTION_MARK`: Action marking stopped; `REDO_ACTION_DATA_GENERATE`:
+    /// Atomic actions regenerated; `REDO_ACTION_MARK`: Atomic action marks regenerated;
+    /// `REDO_ACTION_ORI_GENERATE`: Actions choreographed again; `REDO_INFERENCE_PREPROCESSING`:
+    /// Inference data preprocessed again; `REDO_TRAINING`: Retrained;
+    /// `REDO_TRAINING_PREPROCESSING`: Training data preprocessed again; `RESTART_TEST_VIDEO_CHECK`:
+    /// Test video check rerun; `SKIP_TEST_VIDEO_CHECK`: Test video check skipped; `STOP_COMPILE`:
+    /// Compilation stopped manually; `SYSTEM_ACTION_GENERATE_DATA_FAILED`: Atomic action generation
+    /// failed; `SYSTEM_ACTION_GENERATE_DATA_PREPROCESSING`: Generating atomic actions;
+    /// `SYSTEM_ACTION_GENERATE_DATA_SUCCESS`: Atomic actions generated;
+    /// `SYSTEM_ACTION_GENERATE_ORI_FAILED`: Choreography asset data generation failed;
+    /// `SYSTEM_ACTION_GENERATE_ORI_PREPROCESSING`: Generating choreography asset data;
+    /// `SYSTEM_ACTION_GENERATE_ORI_SUCCESS`: Choreography asset data generated;
+    /// `SYSTEM_ACTION_MARK_PREPROCESSING`: Generating the action marking task;
+    /// `SYSTEM_ACTION_MARK_PREPROCESS_FAILED`: Action marking task failed;
+    /// `SYSTEM_ACTION_MARK_PREPROCESS_SUCCESS`: Action marking task succeeded;
+    /// `SYSTEM_ANALYSE_FILE_INFO`: System parsed the file information;
+    /// `SYSTEM_BEAUTY_PREPROCESSING`: Beautifying; `SYSTEM_BEAUTY_PREPROCESS_FAILED`:
+    /// Beautification failed; `SYSTEM_BEAUTY_PREPROCESS_SUCCESS`: Beautification preprocessing
+    /// succeeded; `SYSTEM_COMPILE_FAILED`: Compilation failed; `SYSTEM_COMPILE_SUCCESS`:
+    /// Compilation succeeded; `SYSTEM_EXECUTE_BEAUTY`: Beautification run;
+    /// `SYSTEM_EXECUTE_COMPILE`: Compilation run; `SYSTEM_INFERENCE_DATA_PREPROCESSING`:
+    /// Preprocessing inference data; `SYSTEM_INFERENCE_DATA_PREPROCESS_FAILED`: Inference data
+    /// preprocessing failed; `SYSTEM_INFERENCE_DATA_PREPROCESS_SUCCESS`: Inference data
+    /// preprocessed; `SYSTEM_JOB_SUCCESS`: Job completed; `SYSTEM_MARKABLE_VIDEO`: Marking video
+    /// generation task; `SYSTEM_MARKABLE_VIDEO_FAILED`: Marking video generation failed;
+    /// `SYSTEM_MARKABLE_VIDEO_SUCCESS`: Marking video generated; `SYSTEM_MASK_VERIFY_VIDEO`:
+    /// Verification video generation task; `SYSTEM_MASK_VERIFY_VIDEO_FAILED`: Verification video
+    /// generation failed; `SYSTEM_MASK_VERIFY_VIDEO_SUCCESS`: Verification video generated;
+    /// `SYSTEM_MASK_VIDEO_AND_ACTION_TIME_FAILED`: Automatic marking failed;
+    /// `SYSTEM_MASK_VIDEO_AND_ACTION_TIME_SUCCESS`: Automatic marking succeeded;
+    /// `SYSTEM_SET_RESOLUTION_NORMALIZE_FAILED`: Resolution normalization failed;
+    /// `SYSTEM_SET_RESOLUTION_NORMALIZE_SUCCESS`: Resolution normalized;
+    /// `SYSTEM_SET_VIDEO_ROTATION_ANGLE_FAILED`: Video rotation failed;
+    /// `SYSTEM_SET_VIDEO_ROTATION_ANGLE_SUCCESS`: Video rotated; `SYSTEM_TRAINING`: Training
+    /// started; `SYSTEM_TRAIN_DATA_PREPROCESSING`: Preprocessing training data;
+    /// `SYSTEM_TRAIN_DATA_PREPROCESS_FAILED`: Training data preprocessing failed;
+    /// `SYSTEM_TRAIN_DATA_PREPROCESS_SUCCESS`: Training data preprocessed; `SYSTEM_TRAIN_FAILED`:
+    /// Training failed; `SYSTEM_TRAIN_SUCCESS`: Training succeeded; `SYSTEM_UPDATE_COVER`: Cover
+    /// replaced; `SYSTEM_VERIFY_FAILED`: Automatic review failed; `SYSTEM_VERIFY_SUCCESS`:
+    /// Automatic review passed; `TEST_VIDEO_CHECK_FAILED`: Test video check failed;
+    /// `TEST_VIDEO_CHECK_PROCESSING`: Checking the test video; `TEST_VIDEO_CHECK_SUCCESS`: Test
+    /// video check passed; `TIME_OUT_RETRY`: Retried after timeout; `USER_CREATE_JOD`: User started
+    /// avatar customization; `USER_DELETE_JOB_VIDEO`: User deleted the job's videos; `USER_REPAIR`:
+    /// User requested a repair; `USER_UPDATE_VIDEO`: User replaced the video;
+    /// `USER_VERIFYING_SUBMITTED`: User submitted for review; `VIDEO_ANALYZE_FAILED`: Video check
+    /// failed; `VIDEO_ANALYZE_PROCESSING`: Checking the video; `VIDEO_ANALYZE_SUCCESS`: Video check
+    /// passed; `WAIT_TEST_VIDEO_CHECK`: Waiting for the test video check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_type: Option<String>,
-    /// `log_description` JSON property.
+    /// Review comments recorded when manual or automatic review fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_description: Option<String>,
-    /// `operate_user` JSON property.
+    /// Who performed the operation.
+    ///
+    /// Values: `ADMIN`: Administrator; `SYSTEM`: System; `USER`: User.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_user: Option<String>,
-    /// `error_code` JSON property.
+    /// Error code returned when the system rejects the job automatically.
+    ///
+    /// Values: `44005901`: Unsupported video resolution; only 1920x1080, 1080x1920, 3840x2160 and
+    /// 2160x3840 are accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `redo_reasons` JSON property.
+    /// Reasons the administrator reran the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redo_reasons: Option<Vec<String>>,
 }
 
 impl OperationLogInfo {
-    /// An empty `OperationLogInfo`; set its fields with the setters.
+    /// An empty `OperationLogInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_time`.
+    /// Time of the operation, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     pub fn operate_time(mut self, value: impl Into<String>) -> Self {
         self.operate_time = Some(value.into());
         self
     }
 
-    /// Sets `log_type`.
+    /// Type of the logged event in the avatar training job.
+    ///
+    /// Values: `ADMIN_ACCEPT`: Administrator approved; `ADMIN_CONFIRM_ACTION`: Administrator
+    /// confirmed the actions; `ADMIN_DELETE_JSON_DATA`: Administrator deleted action data;
+    /// `ADMIN_MASK_ACTION_TIME`: Administrator marked the actions; `ADMIN_MASK_UPLOADED`: Mask file
+    /// uploaded; deprecated; `ADMIN_RESET`: Administrator reset the job;
+    /// `ADMIN_RESOLUTION_NORMALIZE`: Administrator normalized the resolution;
+    /// `ADMIN_RE_SET_VIDEO_ROTATION_ANGLE`: Administrator restored the video rotation angle;
+    /// `ADMIN_SET_FLEXUS_RETRY_COUNT`: Administrator set the FlexusX retry count;
+    /// `ADMIN_SET_SILENCE_REPEAT_NUM`: Administrator set the silence loop count;
+    /// `ADMIN_SET_VIDEO_ROTATION_ANGLE`: Administrator set the video rotation angle;
+    /// `ADMIN_STOP_ACTION_GENERATE_DATA_PREPROCESS`: Atomic action generation stopped manually;
+    /// `ADMIN_STOP_ACTION_GENERATE_ORI_PREPROCESS`: Action choreography stopped manually;
+    /// `ADMIN_STOP_BEAUTY_PREPROCESS`: Beautification stopped manually;
+    /// `ADMIN_STOP_INFERENCE_DATA_PREPROCESS`: Inference preprocessing stopped manually;
+    /// `ADMIN_STOP_TRAIN`: Training terminated manually; `ADMIN_STOP_TRAINING_DATA_PREPROCESS`:
+    /// Training stopped manually; `ADMIN_UPDATE_ACTION_VIDEO`: Administrator replaced the
+    /// choreography video; `ADMIN_UPDATE_BEAUTY_LEVEL`: Administrator updated the beautification
+    /// level; `ADMIN_UPDATE_COMPILE`: Administrator updated the compilation settings;
+    /// `ADMIN_UPDATE_GENERAL_CONFIG`: Administrator updated the general settings;
+    /// `ADMIN_UPDATE_INFERENCE_DATA_PROCESS_VIDEO`: Administrator updated the inference
+    /// preprocessing segments; `ADMIN_UPDATE_JOB_PRIORITY`: Administrator updated the job priority;
+    /// `ADMIN_UPDATE_VIDEO`: Administrator replaced the video; `ADMIN_UPLOAD_JSON_DATA`:
+    /// Administrator uploaded action data; `ADMIN_VERIFY_FAILED`: Manual review failed;
+    /// `ADMIN_VERIFY_SUCCESS`: Manual review passed; `COMPILE_JOB_IS_CONSUME`: Compilation task
+    /// picked up; `CONFIRM_ACTION_MARK`: Pre-marked atomic actions confirmed; `MAKE_TEST_VIDEO`:
+    /// Test video; `MANUL_STOP_ACTION_MARK`: Action marking stopped; `REDO_ACTION_DATA_GENERATE`:
+    /// Atomic actions regenerated; `REDO_ACTION_MARK`: Atomic action marks regenerated;
+    /// `REDO_ACTION_ORI_GENERATE`: Actions choreographed again; `REDO_INFERENCE_PREPROCESSING`:
+    /// Inference data preprocessed again; `REDO_TRAINING`: Retrained;
+    /// `REDO_TRAINING_PREPROCESSING`: Training data preprocessed again; `RESTART_TEST_VIDEO_CHECK`:
+    /// Test video check rerun; `SKIP_TEST_VIDEO_CHECK`: Test video check skipped; `STOP_COMPILE`:
+    /// Compilation stopped manually; `SYSTEM_ACTION_GENERATE_DATA_FAILED`: Atomic action generation
+    /// failed; `SYSTEM_ACTION_GENERATE_DATA_PREPROCESSING`: Generating atomic actions;
+    /// `SYSTEM_ACTION_GENERATE_DATA_SUCCESS`: Atomic actions generated;
+    /// `SYSTEM_ACTION_GENERATE_ORI_FAILED`: Choreography asset data generation failed;
+    /// `SYSTEM_ACTION_GENERATE_ORI_PREPROCESSING`: Generating choreography asset data;
+    /// `SYSTEM_ACTION_GENERATE_ORI_SUCCESS`: Choreography asset data generated;
+    /// `SYSTEM_ACTION_MARK_PREPROCESSING`: Generating the action marking task;
+    /// `SYSTEM_ACTION_MARK_PREPROCESS_FAILED`: Action marking task failed;
+    /// `SYSTEM_ACTION_MARK_PREPROCESS_SUCCESS`: Action marking task succeeded;
+    /// `SYSTEM_ANALYSE_FILE_INFO`: System parsed the file information;
+    /// `SYSTEM_BEAUTY_PREPROCESSING`: Beautifying; `SYSTEM_BEAUTY_PREPROCESS_FAILED`:
+    /// Beautification failed; `SYSTEM_BEAUTY_PREPROCESS_SUCCESS`: Beautification preprocessing
+    /// succeeded; `SYSTEM_COMPILE_FAILED`: Compilation failed; `SYSTEM_COMPILE_SUCCESS`:
+    /// Compilation succeeded; `SYSTEM_EXECUTE_BEAUTY`: Beautification run;
+    /// `SYSTEM_EXECUTE_COMPILE`: Compilation run; `SYSTEM_INFERENCE_DATA_PREPROCESSING`:
+    /// Preprocessing inference data; `SYSTEM_INFERENCE_DATA_PREPROCESS_FAILED`: Inference data
+    /// preprocessing failed; `SYSTEM_INFERENCE_DATA_PREPROCESS_SUCCESS`: Inference data
+    /// preprocessed; `SYSTEM_JOB_SUCCESS`: Job completed; `SYSTEM_MARKABLE_VIDEO`: Marking video
+    /// generation task; `SYSTEM_MARKABLE_VIDEO_FAILED`: Marking video generation failed;
+    /// `SYSTEM_MARKABLE_VIDEO_SUCCESS`: Marking video generated; `SYSTEM_MASK_VERIFY_VIDEO`:
+    /// Verification video generation task; `SYSTEM_MASK_VERIFY_VIDEO_FAILED`: Verification video
+    /// generation failed; `SYSTEM_MASK_VERIFY_VIDEO_SUCCESS`: Verification video generated;
+    /// `SYSTEM_MASK_VIDEO_AND_ACTION_TIME_FAILED`: Automatic marking failed;
+    /// `SYSTEM_MASK_VIDEO_AND_ACTION_TIME_SUCCESS`: Automatic marking succeeded;
+    /// `SYSTEM_SET_RESOLUTION_NORMALIZE_FAILED`: Resolution normalization failed;
+    /// `SYSTEM_SET_RESOLUTION_NORMALIZE_SUCCESS`: Resolution normalized;
+    /// `SYSTEM_SET_VIDEO_ROTATION_ANGLE_FAILED`: Video rotation failed;
+    /// `SYSTEM_SET_VIDEO_ROTATION_ANGLE_SUCCESS`: Video rotated; `SYSTEM_TRAINING`: Training
+    /// started; `SYSTEM_TRAIN_DATA_PREPROCESSING`: Preprocessing training data;
+    /// `SYSTEM_TRAIN_DATA_PREPROCESS_FAILED`: Training data preprocessing failed;
+    /// `SYSTEM_TRAIN_DATA_PREPROCESS_SUCCESS`: Training data preprocessed; `SYSTEM_TRAIN_FAILED`:
+    /// Training failed; `SYSTEM_TRAIN_SUCCESS`: Training succeeded; `SYSTEM_UPDATE_COVER`: Cover
+    /// replaced; `SYSTEM_VERIFY_FAILED`: Automatic review failed; `SYSTEM_VERIFY_SUCCESS`:
+    /// Automatic review passed; `TEST_VIDEO_CHECK_FAILED`: Test video check failed;
+    /// `TEST_VIDEO_CHECK_PROCESSING`: Checking the test video; `TEST_VIDEO_CHECK_SUCCESS`: Test
+    /// video check passed; `TIME_OUT_RETRY`: Retried after timeout; `USER_CREATE_JOD`: User started
+    /// avatar customization; `USER_DELETE_JOB_VIDEO`: User deleted the job's videos; `USER_REPAIR`:
+    /// User requested a repair; `USER_UPDATE_VIDEO`: User replaced the video;
+    /// `USER_VERIFYING_SUBMITTED`: User submitted for review; `VIDEO_ANALYZE_FAILED`: Video check
+    /// failed; `VIDEO_ANALYZE_PROCESSING`: Checking the video; `VIDEO_ANALYZE_SUCCESS`: Video check
+    /// passed; `WAIT_TEST_VIDEO_CHECK`: Waiting for the test video check.
     pub fn log_type(mut self, value: impl Into<String>) -> Self {
         self.log_type = Some(value.into());
         self
     }
 
-    /// Sets `log_description`.
+    /// Review comments recorded when manual or automatic review fails.
     pub fn log_description(mut self, value: impl Into<String>) -> Self {
         self.log_description = Some(value.into());
         self
     }
 
-    /// Sets `operate_user`.
+    /// Who performed the operation.
+    ///
+    /// Values: `ADMIN`: Administrator; `SYSTEM`: System; `USER`: User.
     pub fn operate_user(mut self, value: impl Into<String>) -> Self {
         self.operate_user = Some(value.into());
         self
     }
 
-    /// Sets `error_code`.
+    /// Error code returned when the system rejects the job automatically.
+    ///
+    /// Values: `44005901`: Unsupported video resolution; only 1920x1080, 1080x1920, 3840x2160 and
+    /// 2160x3840 are accepted.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self
     }
 
-    /// Sets `redo_reasons`.
+    /// Reasons the administrator reran the job.
     ///
     /// Appends one item; call again for more.
     pub fn redo_reasons(mut self, value: impl Into<String>) -> Self {

@@ -2,52 +2,66 @@
 
 use serde::Deserialize;
 
-/// The `OperationLogItem` model of the MetaStudio API.
+/// Operation logs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OperationLogItem {
-    /// `time` JSON property.
+    /// Time of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
-    /// `action` JSON property.
+    /// Name of the logged operation.
+    ///
+    /// Values: `ADMIN_AUDIT_PASS`: Passed administrator review; `AUDIT_NOT_PASS`: Failed review;
+    /// `COMMIT_JOB`: Job submitted; `COMPLETE_JOB`: Job completed; `CREATE_JOB`: Job created;
+    /// `SYSTEM_AUDIT_PASS`: Passed system review; `TRAINING_FINISH`: Training finished;
+    /// `UPLOADING_MODEL`: Voice model being uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `operator` JSON property.
+    /// Who performed the operation.
+    ///
+    /// Values: `ADMIN`: Administrator; `SYSTEM`: System user; `USER`: User.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// `external_info` JSON property.
+    /// Additional information about the operation, such as failure reasons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_info: Option<super::OpExternalInfo>,
 }
 
 impl OperationLogItem {
-    /// An empty `OperationLogItem`; set its fields with the setters.
+    /// An empty `OperationLogItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `time`.
+    /// Time of the operation.
     pub fn time(mut self, value: impl Into<i64>) -> Self {
         self.time = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Name of the logged operation.
+    ///
+    /// Values: `ADMIN_AUDIT_PASS`: Passed administrator review; `AUDIT_NOT_PASS`: Failed review;
+    /// `COMMIT_JOB`: Job submitted; `COMPLETE_JOB`: Job completed; `CREATE_JOB`: Job created;
+    /// `SYSTEM_AUDIT_PASS`: Passed system review; `TRAINING_FINISH`: Training finished;
+    /// `UPLOADING_MODEL`: Voice model being uploaded.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `operator`.
+    /// Who performed the operation.
+    ///
+    /// Values: `ADMIN`: Administrator; `SYSTEM`: System user; `USER`: User.
     pub fn operator(mut self, value: impl Into<String>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
-    /// Sets `external_info`.
+    /// Additional information about the operation, such as failure reasons.
     pub fn external_info(mut self, value: impl Into<super::OpExternalInfo>) -> Self {
         self.external_info = Some(value.into());
         self

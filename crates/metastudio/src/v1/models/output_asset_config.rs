@@ -2,28 +2,45 @@
 
 use serde::Serialize;
 
-/// The `OutputAssetConfig` model of the MetaStudio API.
+/// Settings of the output video asset.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct OutputAssetConfig {
-    /// `asset_name` JSON property. Required.
-    pub asset_name: String,
+    /// Name of the output video asset. The file name keeps at most 240 characters; any excess is
+    /// dropped. Required.
+    ///
+    /// Length: 0 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_name: Option<String>,
 }
 
 impl OutputAssetConfig {
-    /// A `OutputAssetConfig` with its required fields; set the others with the setters.
-    pub fn new(asset_name: impl Into<String>) -> Self {
-        Self {
-            asset_name: asset_name.into(),
-        }
+    /// An empty `OutputAssetConfig`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `asset_name`.
+    /// Name of the output video asset. The file name keeps at most 240 characters; any excess is
+    /// dropped. Required.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
-        self.asset_name = value.into();
+        self.asset_name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.asset_name.is_none() {
+            return Some("asset_name".to_owned());
+        }
+        None
     }
 }

@@ -2,52 +2,54 @@
 
 use serde::Deserialize;
 
-/// The `OutputAssetInfo` model of the MetaStudio API.
+/// Settings of the output video asset.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OutputAssetInfo {
-    /// `asset_id` JSON property.
+    /// ID of the output video asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `asset_name` JSON property.
+    /// Name of the output video asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_name: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the video cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
-    /// `preview_video_url` JSON property.
+    /// Download URL of the preview video, valid for 24 hours. Not available for avatar video
+    /// production.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_video_url: Option<String>,
 }
 
 impl OutputAssetInfo {
-    /// An empty `OutputAssetInfo`; set its fields with the setters.
+    /// An empty `OutputAssetInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the output video asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_name`.
+    /// Name of the output video asset.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
         self.asset_name = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the video cover.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self
     }
 
-    /// Sets `preview_video_url`.
+    /// Download URL of the preview video, valid for 24 hours. Not available for avatar video
+    /// production.
     pub fn preview_video_url(mut self, value: impl Into<String>) -> Self {
         self.preview_video_url = Some(value.into());
         self

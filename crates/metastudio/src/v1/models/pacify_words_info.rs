@@ -2,88 +2,92 @@
 
 use serde::Deserialize;
 
-/// The `PacifyWordsInfo` model of the MetaStudio API.
+/// Comforting phrases.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PacifyWordsInfo {
-    /// `pacify_words_id` JSON property.
+    /// ID of the comforting phrase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pacify_words_id: Option<String>,
-    /// `pacify_words` JSON property.
+    /// Comforting phrase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pacify_words: Option<String>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `robot_id` JSON property.
+    /// ID of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `pacify_words_type` JSON property.
+    /// Type of the comforting phrase.
+    ///
+    /// Values: `0`: General; `1`: Matched by intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pacify_words_type: Option<i64>,
-    /// `intent` JSON property.
+    /// Name of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl PacifyWordsInfo {
-    /// An empty `PacifyWordsInfo`; set its fields with the setters.
+    /// An empty `PacifyWordsInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `pacify_words_id`.
+    /// ID of the comforting phrase.
     pub fn pacify_words_id(mut self, value: impl Into<String>) -> Self {
         self.pacify_words_id = Some(value.into());
         self
     }
 
-    /// Sets `pacify_words`.
+    /// Comforting phrase.
     pub fn pacify_words(mut self, value: impl Into<String>) -> Self {
         self.pacify_words = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `pacify_words_type`.
+    /// Type of the comforting phrase.
+    ///
+    /// Values: `0`: General; `1`: Matched by intent.
     pub fn pacify_words_type(mut self, value: impl Into<i64>) -> Self {
         self.pacify_words_type = Some(value.into());
         self
     }
 
-    /// Sets `intent`.
+    /// Name of the intent.
     pub fn intent(mut self, value: impl Into<String>) -> Self {
         self.intent = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

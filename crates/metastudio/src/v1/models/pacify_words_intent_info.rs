@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `PacifyWordsIntentInfo` model of the MetaStudio API.
+/// Intents of the comforting phrases.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PacifyWordsIntentInfo {
-    /// `intent` JSON property.
+    /// Name of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intent: Option<String>,
-    /// `desc_cn` JSON property.
+    /// Chinese description of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc_cn: Option<String>,
-    /// `desc_en` JSON property.
+    /// English description of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc_en: Option<String>,
 }
 
 impl PacifyWordsIntentInfo {
-    /// An empty `PacifyWordsIntentInfo`; set its fields with the setters.
+    /// An empty `PacifyWordsIntentInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `intent`.
+    /// Name of the intent.
     pub fn intent(mut self, value: impl Into<String>) -> Self {
         self.intent = Some(value.into());
         self
     }
 
-    /// Sets `desc_cn`.
+    /// Chinese description of the intent.
     pub fn desc_cn(mut self, value: impl Into<String>) -> Self {
         self.desc_cn = Some(value.into());
         self
     }
 
-    /// Sets `desc_en`.
+    /// English description of the intent.
     pub fn desc_en(mut self, value: impl Into<String>) -> Self {
         self.desc_en = Some(value.into());
         self

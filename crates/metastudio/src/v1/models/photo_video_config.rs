@@ -2,42 +2,46 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `PhotoVideoConfig` model of the MetaStudio API.
+/// Output video settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PhotoVideoConfig {
-    /// `codec` JSON property.
+    /// Video codec, which also determines the output file format.
+    ///
+    /// Values: `H264`: H.264, MP4 output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codec: Option<String>,
-    /// `bitrate` JSON property.
+    /// Average output bitrate, in kbit/s.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bitrate: Option<i64>,
-    /// `frame_rate` JSON property.
+    /// Frame rate, in FPS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frame_rate: Option<String>,
 }
 
 impl PhotoVideoConfig {
-    /// An empty `PhotoVideoConfig`; set its fields with the setters.
+    /// An empty `PhotoVideoConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `codec`.
+    /// Video codec, which also determines the output file format.
+    ///
+    /// Values: `H264`: H.264, MP4 output.
     pub fn codec(mut self, value: impl Into<String>) -> Self {
         self.codec = Some(value.into());
         self
     }
 
-    /// Sets `bitrate`.
+    /// Average output bitrate, in kbit/s.
     pub fn bitrate(mut self, value: impl Into<i64>) -> Self {
         self.bitrate = Some(value.into());
         self
     }
 
-    /// Sets `frame_rate`.
+    /// Frame rate, in FPS.
     pub fn frame_rate(mut self, value: impl Into<String>) -> Self {
         self.frame_rate = Some(value.into());
         self

@@ -2,60 +2,72 @@
 
 use serde::Serialize;
 
-/// The `PictureModelingByUrlReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PictureModelingByUrlReq {
-    /// `picture_url` JSON property. Required.
-    pub picture_url: String,
-    /// `style_id` JSON property. Required.
-    pub style_id: String,
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `notify_url` JSON property.
+    /// URL of the picture. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture_url: Option<String>,
+    /// ID of the style. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style_id: Option<String>,
+    /// Name of the model. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Callback URL notified when the photo modeling job ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_url: Option<String>,
 }
 
 impl PictureModelingByUrlReq {
-    /// A `PictureModelingByUrlReq` with its required fields; set the others with the setters.
-    pub fn new(
-        picture_url: impl Into<String>,
-        style_id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            picture_url: picture_url.into(),
-            style_id: style_id.into(),
-            name: name.into(),
-            notify_url: None,
-        }
+    /// An empty `PictureModelingByUrlReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `picture_url`.
+    /// URL of the picture. Required.
     pub fn picture_url(mut self, value: impl Into<String>) -> Self {
-        self.picture_url = value.into();
+        self.picture_url = Some(value.into());
         self
     }
 
-    /// Sets `style_id`.
+    /// ID of the style. Required.
     pub fn style_id(mut self, value: impl Into<String>) -> Self {
-        self.style_id = value.into();
+        self.style_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the model. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `notify_url`.
+    /// Callback URL notified when the photo modeling job ends.
     pub fn notify_url(mut self, value: impl Into<String>) -> Self {
         self.notify_url = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.picture_url.is_none() {
+            return Some("picture_url".to_owned());
+        }
+        if self.style_id.is_none() {
+            return Some("style_id".to_owned());
+        }
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        None
     }
 }

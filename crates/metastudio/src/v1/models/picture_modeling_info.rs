@@ -43,60 +43,64 @@ pub struct PictureModelingInfo {
 }
 
 impl PictureModelingInfo {
-    /// An empty `PictureModelingInfo`; set its fields with the setters.
+    /// An empty `PictureModelingInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// Picture modeling job ID.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the job.
     pub fn state(mut self, value: impl Into<super::PictureModelingState>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Time the job started.
+    ///
+    /// Format: `date-time` (RFC 3339), kept as text.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time the job ended.
+    ///
+    /// Format: `date-time` (RFC 3339), kept as text.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Why the job failed, when it did.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_id`.
+    /// ID of the model asset.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the digital human model.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `style_id`.
+    /// Style ID.
     pub fn style_id(mut self, value: impl Into<String>) -> Self {
         self.style_id = Some(value.into());
         self
     }
 
-    /// Sets `model_cover_url`.
+    /// URL of the model's cover image.
     pub fn model_cover_url(mut self, value: impl Into<String>) -> Self {
         self.model_cover_url = Some(value.into());
         self

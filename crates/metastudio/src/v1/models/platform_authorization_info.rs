@@ -2,52 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `PlatformAuthorizationInfo` model of the MetaStudio API.
+/// Authorization information for the live commerce platform.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlatformAuthorizationInfo {
-    /// `authorize_state` JSON property.
+    /// Authorization state.
+    ///
+    /// Values: `AUTHORIZED`: Authorized; `UNAUTHORIZED`: Not authorized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorize_state: Option<String>,
-    /// `authorized_time` JSON property.
+    /// Time when the authorization was granted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorized_time: Option<String>,
-    /// `expire_time` JSON property.
+    /// Expiration time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// `account` JSON property.
+    /// Authorized account on the live commerce platform. For Meituan this is the `opBizCode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
 
 impl PlatformAuthorizationInfo {
-    /// An empty `PlatformAuthorizationInfo`; set its fields with the setters.
+    /// An empty `PlatformAuthorizationInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `authorize_state`.
+    /// Authorization state.
+    ///
+    /// Values: `AUTHORIZED`: Authorized; `UNAUTHORIZED`: Not authorized.
     pub fn authorize_state(mut self, value: impl Into<String>) -> Self {
         self.authorize_state = Some(value.into());
         self
     }
 
-    /// Sets `authorized_time`.
+    /// Time when the authorization was granted.
     pub fn authorized_time(mut self, value: impl Into<String>) -> Self {
         self.authorized_time = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Expiration time.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `account`.
+    /// Authorized account on the live commerce platform. For Meituan this is the `opBizCode`.
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.account = Some(value.into());
         self

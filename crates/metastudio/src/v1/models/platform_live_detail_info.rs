@@ -2,52 +2,54 @@
 
 use serde::Deserialize;
 
-/// The `PlatformLiveDetailInfo` model of the MetaStudio API.
+/// Information about the associated third-party live platform.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlatformLiveDetailInfo {
-    /// `platform_id` JSON property.
+    /// ID of the live platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform_id: Option<String>,
-    /// `platform` JSON property.
+    /// Live platform; `meituan` for Meituan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
-    /// `account` JSON property.
+    /// Authorized account on the live commerce platform. For Meituan this is the `opBizCode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    /// `live_id` JSON property.
+    /// ID of the live stream; if set, it is included in paragraph switch callbacks. Corresponds to
+    /// Meituan's `liveId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_id: Option<String>,
 }
 
 impl PlatformLiveDetailInfo {
-    /// An empty `PlatformLiveDetailInfo`; set its fields with the setters.
+    /// An empty `PlatformLiveDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `platform_id`.
+    /// ID of the live platform.
     pub fn platform_id(mut self, value: impl Into<String>) -> Self {
         self.platform_id = Some(value.into());
         self
     }
 
-    /// Sets `platform`.
+    /// Live platform; `meituan` for Meituan.
     pub fn platform(mut self, value: impl Into<String>) -> Self {
         self.platform = Some(value.into());
         self
     }
 
-    /// Sets `account`.
+    /// Authorized account on the live commerce platform. For Meituan this is the `opBizCode`.
     pub fn account(mut self, value: impl Into<String>) -> Self {
         self.account = Some(value.into());
         self
     }
 
-    /// Sets `live_id`.
+    /// ID of the live stream; if set, it is included in paragraph switch callbacks. Corresponds to
+    /// Meituan's `liveId`.
     pub fn live_id(mut self, value: impl Into<String>) -> Self {
         self.live_id = Some(value.into());
         self

@@ -2,37 +2,53 @@
 
 use serde::Serialize;
 
-/// The `PlatformLiveInfo` model of the MetaStudio API.
+/// Information about the associated third-party live platform.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PlatformLiveInfo {
-    /// `platform_id` JSON property. Required.
-    pub platform_id: String,
-    /// `live_id` JSON property. Required.
-    pub live_id: String,
+    /// ID of the live platform. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform_id: Option<String>,
+    /// ID of the live stream; if set, it is included in paragraph switch callbacks. Only letters,
+    /// digits, hyphens and underscores are allowed. Corresponds to Meituan's `liveId`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_id: Option<String>,
 }
 
 impl PlatformLiveInfo {
-    /// A `PlatformLiveInfo` with its required fields; set the others with the setters.
-    pub fn new(platform_id: impl Into<String>, live_id: impl Into<String>) -> Self {
-        Self {
-            platform_id: platform_id.into(),
-            live_id: live_id.into(),
-        }
+    /// An empty `PlatformLiveInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `platform_id`.
+    /// ID of the live platform. Required.
     pub fn platform_id(mut self, value: impl Into<String>) -> Self {
-        self.platform_id = value.into();
+        self.platform_id = Some(value.into());
         self
     }
 
-    /// Sets `live_id`.
+    /// ID of the live stream; if set, it is included in paragraph switch callbacks. Only letters,
+    /// digits, hyphens and underscores are allowed. Corresponds to Meituan's `liveId`. Required.
     pub fn live_id(mut self, value: impl Into<String>) -> Self {
-        self.live_id = value.into();
+        self.live_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.platform_id.is_none() {
+            return Some("platform_id".to_owned());
+        }
+        if self.live_id.is_none() {
+            return Some("live_id".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `PlatformProductInfo` model of the MetaStudio API.
+/// Products on the live platform.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlatformProductInfo {
-    /// `product_id` JSON property.
+    /// ID of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// `product_title` JSON property.
+    /// Title of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_title: Option<String>,
 }
 
 impl PlatformProductInfo {
-    /// An empty `PlatformProductInfo`; set its fields with the setters.
+    /// An empty `PlatformProductInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `product_id`.
+    /// ID of the product.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
 
-    /// Sets `product_title`.
+    /// Title of the product.
     pub fn product_title(mut self, value: impl Into<String>) -> Self {
         self.product_title = Some(value.into());
         self

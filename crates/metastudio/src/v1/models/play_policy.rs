@@ -2,78 +2,112 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `PlayPolicy` model of the MetaStudio API.
+/// Playback policy of the live room.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PlayPolicy {
-    /// `repeat_count` JSON property.
+    /// Number of times the script is repeated. `-1` repeats until stopped manually, `0` plays it
+    /// once, and any other value n plays it n+1 times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<i64>,
-    /// `auto_play_script` JSON property.
+    /// Whether to play the script automatically.
+    ///
+    /// Values: `false`: Wait for a signal after initialization; `true`: Play as soon as the job is
+    /// initialized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_play_script: Option<bool>,
-    /// `play_mode` JSON property.
+    /// How the digital human is driven.
+    ///
+    /// Values: `AUDIO`: By audio; `NO_PRESET`: No preset script; manual control; `TEXT`: By text
+    /// synthesized with TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub play_mode: Option<String>,
-    /// `random_play_mode` JSON property.
+    /// Random playback mode. Randomization starts from the second round.
+    ///
+    /// Values: `NONE`: No random playback; `SCENE`: Random scenes; paragraphs play in order;
+    /// `SCENE_AND_SCRIPT_ITEM`: Random scenes and paragraphs; `SCRIPT_ITEM`: Random paragraphs;
+    /// scenes play in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub random_play_mode: Option<String>,
-    /// `need_independent_capture_client` JSON property.
+    /// Whether a separate capture client is needed, for setups where playback and commands run on
+    /// different clients.
+    ///
+    /// Values: `false`: Allocate only a `PLAYER` RTC user; `true`: Allocate `CAPTURE` and `PLAYER`
+    /// RTC users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_independent_capture_client: Option<bool>,
-    /// `live_exit_config` JSON property.
+    /// Settings for ending the live stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_exit_config: Option<super::LiveExitConfig>,
-    /// `is_rewrite_delay` JSON property.
+    /// Whether edits to scripts not yet played take effect in the next round.
+    ///
+    /// Values: `false`: Immediately; `true`: Next round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_rewrite_delay: Option<bool>,
 }
 
 impl PlayPolicy {
-    /// An empty `PlayPolicy`; set its fields with the setters.
+    /// An empty `PlayPolicy`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `repeat_count`.
+    /// Number of times the script is repeated. `-1` repeats until stopped manually, `0` plays it
+    /// once, and any other value n plays it n+1 times.
     pub fn repeat_count(mut self, value: impl Into<i64>) -> Self {
         self.repeat_count = Some(value.into());
         self
     }
 
-    /// Sets `auto_play_script`.
+    /// Whether to play the script automatically.
+    ///
+    /// Values: `false`: Wait for a signal after initialization; `true`: Play as soon as the job is
+    /// initialized.
     pub fn auto_play_script(mut self, value: impl Into<bool>) -> Self {
         self.auto_play_script = Some(value.into());
         self
     }
 
-    /// Sets `play_mode`.
+    /// How the digital human is driven.
+    ///
+    /// Values: `AUDIO`: By audio; `NO_PRESET`: No preset script; manual control; `TEXT`: By text
+    /// synthesized with TTS.
     pub fn play_mode(mut self, value: impl Into<String>) -> Self {
         self.play_mode = Some(value.into());
         self
     }
 
-    /// Sets `random_play_mode`.
+    /// Random playback mode. Randomization starts from the second round.
+    ///
+    /// Values: `NONE`: No random playback; `SCENE`: Random scenes; paragraphs play in order;
+    /// `SCENE_AND_SCRIPT_ITEM`: Random scenes and paragraphs; `SCRIPT_ITEM`: Random paragraphs;
+    /// scenes play in order.
     pub fn random_play_mode(mut self, value: impl Into<String>) -> Self {
         self.random_play_mode = Some(value.into());
         self
     }
 
-    /// Sets `need_independent_capture_client`.
+    /// Whether a separate capture client is needed, for setups where playback and commands run on
+    /// different clients.
+    ///
+    /// Values: `false`: Allocate only a `PLAYER` RTC user; `true`: Allocate `CAPTURE` and `PLAYER`
+    /// RTC users.
     pub fn need_independent_capture_client(mut self, value: impl Into<bool>) -> Self {
         self.need_independent_capture_client = Some(value.into());
         self
     }
 
-    /// Sets `live_exit_config`.
+    /// Settings for ending the live stream.
     pub fn live_exit_config(mut self, value: impl Into<super::LiveExitConfig>) -> Self {
         self.live_exit_config = Some(value.into());
         self
     }
 
-    /// Sets `is_rewrite_delay`.
+    /// Whether edits to scripts not yet played take effect in the next round.
+    ///
+    /// Values: `false`: Immediately; `true`: Next round.
     pub fn is_rewrite_delay(mut self, value: impl Into<bool>) -> Self {
         self.is_rewrite_delay = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `PluginConfigInfo` model of the MetaStudio API.
+/// Plug-in settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PluginConfigInfo {
-    /// `plugin_config_id` JSON property.
+    /// ID of the plug-in configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_config_id: Option<String>,
-    /// `plugin_provider` JSON property.
+    /// Provider of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_provider: Option<super::PluginProviderEnum>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl PluginConfigInfo {
-    /// An empty `PluginConfigInfo`; set its fields with the setters.
+    /// An empty `PluginConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `plugin_config_id`.
+    /// ID of the plug-in configuration.
     pub fn plugin_config_id(mut self, value: impl Into<String>) -> Self {
         self.plugin_config_id = Some(value.into());
         self
     }
 
-    /// Sets `plugin_provider`.
+    /// Provider of the plug-in.
     pub fn plugin_provider(mut self, value: impl Into<super::PluginProviderEnum>) -> Self {
         self.plugin_provider = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `PluginProviderEnum` values of the MetaStudio API.
+/// Provider of the plug-in.
 ///
 /// Values this version of the SDK does not know are kept in [`PluginProviderEnum::Unknown`], so a
 /// new server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PluginProviderEnum {
-    /// `AMAP_WEATHER`.
+    /// The value `AMAP_WEATHER`.
     AmapWeather,
-    /// `BOCHA`.
+    /// The value `BOCHA`.
     Bocha,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

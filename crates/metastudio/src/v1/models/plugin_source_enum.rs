@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `PluginSourceEnum` values of the MetaStudio API.
+/// Source of the plug-in.
 ///
 /// Values this version of the SDK does not know are kept in [`PluginSourceEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PluginSourceEnum {
-    /// `PLUGIN_CONFIG`.
+    /// The value `PLUGIN_CONFIG`.
     PluginConfig,
-    /// `DEFAULT`.
+    /// The value `DEFAULT`.
     Default,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `PluginTypeEnum` values of the MetaStudio API.
+/// Type of the plug-in.
 ///
 /// Values this version of the SDK does not know are kept in [`PluginTypeEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PluginTypeEnum {
-    /// `WEATHER_QUERY`.
+    /// The value `WEATHER_QUERY`.
     WeatherQuery,
-    /// `WEB_SEARCH`.
+    /// The value `WEB_SEARCH`.
     WebSearch,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

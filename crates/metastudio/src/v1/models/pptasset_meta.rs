@@ -2,60 +2,74 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `PPTAssetMeta` model of the MetaStudio API.
+/// Metadata of the PPT asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PPTAssetMeta {
-    /// `auto_analysis` JSON property.
+    /// Whether to parse the PPT automatically. Very complex or highly compressed files may not be
+    /// parsed, only the first 50 pages are converted, and the converted images may not match the
+    /// original exactly.
+    ///
+    /// Values: `false`: Do not parse; `true`: Parse automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_analysis: Option<bool>,
-    /// `ppt_analysis_status` JSON property.
+    /// Parsing state of the PPT.
+    ///
+    /// Values: `CANCELED`: Canceled; `CONVERTING`: Parsing; `FAILED`: Failed; `INITIALIZE`:
+    /// Initial; `SUCCEEDED`: Succeeded; `WAITING`: Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ppt_analysis_status: Option<String>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
-    /// `page_count` JSON property.
+    /// Total number of pages in the PPT.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_count: Option<i64>,
-    /// `pages` JSON property.
+    /// Images of the PPT pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<Vec<super::PPTPageInfo>>,
 }
 
 impl PPTAssetMeta {
-    /// An empty `PPTAssetMeta`; set its fields with the setters.
+    /// An empty `PPTAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `auto_analysis`.
+    /// Whether to parse the PPT automatically. Very complex or highly compressed files may not be
+    /// parsed, only the first 50 pages are converted, and the converted images may not match the
+    /// original exactly.
+    ///
+    /// Values: `false`: Do not parse; `true`: Parse automatically.
     pub fn auto_analysis(mut self, value: impl Into<bool>) -> Self {
         self.auto_analysis = Some(value.into());
         self
     }
 
-    /// Sets `ppt_analysis_status`.
+    /// Parsing state of the PPT.
+    ///
+    /// Values: `CANCELED`: Canceled; `CONVERTING`: Parsing; `FAILED`: Failed; `INITIALIZE`:
+    /// Initial; `SUCCEEDED`: Succeeded; `WAITING`: Waiting.
     pub fn ppt_analysis_status(mut self, value: impl Into<String>) -> Self {
         self.ppt_analysis_status = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self
     }
 
-    /// Sets `page_count`.
+    /// Total number of pages in the PPT.
     pub fn page_count(mut self, value: impl Into<i64>) -> Self {
         self.page_count = Some(value.into());
         self
     }
 
-    /// Sets `pages`.
+    /// Images of the PPT pages.
     ///
     /// Appends one item; call again for more.
     pub fn pages(mut self, value: impl Into<super::PPTPageInfo>) -> Self {

@@ -2,42 +2,50 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `PPTPageInfo` model of the MetaStudio API.
+/// Images of the PPT pages.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PPTPageInfo {
-    /// `page_no` JSON property.
+    /// Page number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i64>,
-    /// `file_id` JSON property.
+    /// ID of the image file for the page.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    /// `page_content` JSON property.
+    /// Content of the page.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_content: Option<String>,
 }
 
 impl PPTPageInfo {
-    /// An empty `PPTPageInfo`; set its fields with the setters.
+    /// An empty `PPTPageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `page_no`.
+    /// Page number.
     pub fn page_no(mut self, value: impl Into<i64>) -> Self {
         self.page_no = Some(value.into());
         self
     }
 
-    /// Sets `file_id`.
+    /// ID of the image file for the page.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.file_id = Some(value.into());
         self
     }
 
-    /// Sets `page_content`.
+    /// Content of the page.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn page_content(mut self, value: impl Into<String>) -> Self {
         self.page_content = Some(value.into());
         self

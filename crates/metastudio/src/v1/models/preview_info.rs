@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `PreviewInfo` model of the MetaStudio API.
+/// Preview of the script paragraph.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PreviewInfo {
-    /// `text_sha256` JSON property.
+    /// SHA-256 hash of the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_sha256: Option<String>,
-    /// `audio_file_download_url` JSON property.
+    /// Download URL of the audio generated from the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_file_download_url: Option<String>,
-    /// `action_file_download_url` JSON property.
+    /// Download URL of the action choreography file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_file_download_url: Option<String>,
-    /// `audio_duration` JSON property.
+    /// Duration of the audio, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_duration: Option<f64>,
 }
 
 impl PreviewInfo {
-    /// An empty `PreviewInfo`; set its fields with the setters.
+    /// An empty `PreviewInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `text_sha256`.
+    /// SHA-256 hash of the text.
     pub fn text_sha256(mut self, value: impl Into<String>) -> Self {
         self.text_sha256 = Some(value.into());
         self
     }
 
-    /// Sets `audio_file_download_url`.
+    /// Download URL of the audio generated from the text.
     pub fn audio_file_download_url(mut self, value: impl Into<String>) -> Self {
         self.audio_file_download_url = Some(value.into());
         self
     }
 
-    /// Sets `action_file_download_url`.
+    /// Download URL of the action choreography file.
     pub fn action_file_download_url(mut self, value: impl Into<String>) -> Self {
         self.action_file_download_url = Some(value.into());
         self
     }
 
-    /// Sets `audio_duration`.
+    /// Duration of the audio, in seconds.
     pub fn audio_duration(mut self, value: impl Into<f64>) -> Self {
         self.audio_duration = Some(value.into());
         self

@@ -2,44 +2,44 @@
 
 use serde::Serialize;
 
-/// The `ProductAssetReleation` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProductAssetReleation {
-    /// `asset_item` JSON property.
+    /// Asset to link to or unlink from the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_item: Option<super::ProductMediaInfo>,
-    /// `text_item` JSON property.
+    /// Text to link to or unlink from the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_item: Option<super::ProductTextInfo>,
-    /// `action` JSON property.
+    /// Whether to add the asset to or remove it from the product's managed assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
+    pub action: Option<super::Action>,
 }
 
 impl ProductAssetReleation {
-    /// An empty `ProductAssetReleation`; set its fields with the setters.
+    /// An empty `ProductAssetReleation`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_item`.
+    /// Asset to link to or unlink from the product.
     pub fn asset_item(mut self, value: impl Into<super::ProductMediaInfo>) -> Self {
         self.asset_item = Some(value.into());
         self
     }
 
-    /// Sets `text_item`.
+    /// Text to link to or unlink from the product.
     pub fn text_item(mut self, value: impl Into<super::ProductTextInfo>) -> Self {
         self.text_item = Some(value.into());
         self
     }
 
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
+    /// Whether to add the asset to or remove it from the product's managed assets.
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `ProductCoverDetailInfo` model of the MetaStudio API.
+/// Cover of the product.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductCoverDetailInfo {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
-    /// `thumbnail_url` JSON property.
+    /// URL of the thumbnail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
 }
 
 impl ProductCoverDetailInfo {
-    /// An empty `ProductCoverDetailInfo`; set its fields with the setters.
+    /// An empty `ProductCoverDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the cover image.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self
     }
 
-    /// Sets `thumbnail_url`.
+    /// URL of the thumbnail.
     pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
         self.thumbnail_url = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ProductCoverInfo` model of the MetaStudio API.
+/// Cover of the product.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProductCoverInfo {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
 }
 
 impl ProductCoverInfo {
-    /// An empty `ProductCoverInfo`; set its fields with the setters.
+    /// An empty `ProductCoverInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self

@@ -2,70 +2,73 @@
 
 use serde::Deserialize;
 
-/// The `ProductDetailInfo` model of the MetaStudio API.
+/// Products.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductDetailInfo {
-    /// `product_id` JSON property.
+    /// ID of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `tags` JSON property.
+    /// Tags; at most 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `cover` JSON property.
+    /// Cover of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<super::ProductCoverDetailInfo>,
-    /// `text_list` JSON property.
+    /// Texts of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_list: Option<Vec<super::ProductTextInfo>>,
-    /// `asset_list` JSON property.
+    /// Assets of the product. Only image, video and audio assets are supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_list: Option<Vec<super::ProductMediaDetailInfo>>,
-    /// `create_time` JSON property.
+    /// Time when the product was created, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Time when the product was last updated, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// `state` JSON property.
+    /// State of the product.
+    ///
+    /// Values: `ACTIVED`: Activated; `BLOCK`: Frozen; unusable; `DELETED`: Deleted; `UNACTIVED`:
+    /// Not activated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
 impl ProductDetailInfo {
-    /// An empty `ProductDetailInfo`; set its fields with the setters.
+    /// An empty `ProductDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `product_id`.
+    /// ID of the product.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the product.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the product.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags; at most 50.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -73,13 +76,13 @@ impl ProductDetailInfo {
         self
     }
 
-    /// Sets `cover`.
+    /// Cover of the product.
     pub fn cover(mut self, value: impl Into<super::ProductCoverDetailInfo>) -> Self {
         self.cover = Some(value.into());
         self
     }
 
-    /// Sets `text_list`.
+    /// Texts of the product.
     ///
     /// Appends one item; call again for more.
     pub fn text_list(mut self, value: impl Into<super::ProductTextInfo>) -> Self {
@@ -89,7 +92,7 @@ impl ProductDetailInfo {
         self
     }
 
-    /// Sets `asset_list`.
+    /// Assets of the product. Only image, video and audio assets are supported.
     ///
     /// Appends one item; call again for more.
     pub fn asset_list(mut self, value: impl Into<super::ProductMediaDetailInfo>) -> Self {
@@ -99,19 +102,22 @@ impl ProductDetailInfo {
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the product was created, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time when the product was last updated, in RFC 3339 format, such as `2020-07-30T10:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the product.
+    ///
+    /// Values: `ACTIVED`: Activated; `BLOCK`: Frozen; unusable; `DELETED`: Deleted; `UNACTIVED`:
+    /// Not activated.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self

@@ -2,88 +2,94 @@
 
 use serde::Deserialize;
 
-/// The `ProductMediaDetailInfo` model of the MetaStudio API.
+/// Assets of the product. Only image, video and audio assets are supported.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProductMediaDetailInfo {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `asset_type` JSON property.
+    /// Type of the product media asset.
+    ///
+    /// Values: `AUDIO`: Audio; `IMAGE`: Image; `VIDEO`: Video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
-    /// `order` JSON property.
+    /// Order of the asset within the product. Unset or `0` sorts by the time the asset was added;
+    /// the first image is used as the product cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    /// `asset_name` JSON property.
+    /// Name of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_name: Option<String>,
-    /// `asset_state` JSON property.
+    /// State of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_state: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
-    /// `thumbnail_url` JSON property.
+    /// URL of the thumbnail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
-    /// `main_url` JSON property.
+    /// URL of the thumbnail.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_url: Option<String>,
 }
 
 impl ProductMediaDetailInfo {
-    /// An empty `ProductMediaDetailInfo`; set its fields with the setters.
+    /// An empty `ProductMediaDetailInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_type`.
+    /// Type of the product media asset.
+    ///
+    /// Values: `AUDIO`: Audio; `IMAGE`: Image; `VIDEO`: Video.
     pub fn asset_type(mut self, value: impl Into<String>) -> Self {
         self.asset_type = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Order of the asset within the product. Unset or `0` sorts by the time the asset was added;
+    /// the first image is used as the product cover.
     pub fn order(mut self, value: impl Into<i64>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `asset_name`.
+    /// Name of the asset.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
         self.asset_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_state`.
+    /// State of the asset.
     pub fn asset_state(mut self, value: impl Into<String>) -> Self {
         self.asset_state = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the cover image.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self
     }
 
-    /// Sets `thumbnail_url`.
+    /// URL of the thumbnail.
     pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
         self.thumbnail_url = Some(value.into());
         self
     }
 
-    /// Sets `main_url`.
+    /// URL of the thumbnail.
     pub fn main_url(mut self, value: impl Into<String>) -> Self {
         self.main_url = Some(value.into());
         self

@@ -2,43 +2,49 @@
 
 use serde::Serialize;
 
-/// The `ProductMediaInfo` model of the MetaStudio API.
+/// Assets of the product. Only image, video and audio assets are supported.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProductMediaInfo {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `asset_type` JSON property.
+    /// Type of the product media asset.
+    ///
+    /// Values: `AUDIO`: Audio; `IMAGE`: Image; `VIDEO`: Video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
-    /// `order` JSON property.
+    /// Order of the asset within the product. Unset or `0` sorts by the time the asset was added;
+    /// the first image is used as the product cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
 }
 
 impl ProductMediaInfo {
-    /// An empty `ProductMediaInfo`; set its fields with the setters.
+    /// An empty `ProductMediaInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_type`.
+    /// Type of the product media asset.
+    ///
+    /// Values: `AUDIO`: Audio; `IMAGE`: Image; `VIDEO`: Video.
     pub fn asset_type(mut self, value: impl Into<String>) -> Self {
         self.asset_type = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Order of the asset within the product. Unset or `0` sorts by the time the asset was added;
+    /// the first image is used as the product cover.
     pub fn order(mut self, value: impl Into<i64>) -> Self {
         self.order = Some(value.into());
         self

@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ProductTextInfo` model of the MetaStudio API.
+/// Texts of the product.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ProductTextInfo {
-    /// `title` JSON property.
+    /// Title of the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `text` JSON property.
+    /// Text content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
 impl ProductTextInfo {
-    /// An empty `ProductTextInfo`; set its fields with the setters.
+    /// An empty `ProductTextInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the text.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `text`.
+    /// Text content.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self

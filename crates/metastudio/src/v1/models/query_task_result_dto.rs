@@ -2,124 +2,124 @@
 
 use serde::Deserialize;
 
-/// The `QueryTaskResultDTO` model of the MetaStudio API.
+/// Matching tasks.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryTaskResultDTO {
-    /// `resource` JSON property.
+    /// Resource of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// `task_name` JSON property.
+    /// Name of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
-    /// `begin_time` JSON property.
+    /// Time when the task started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
-    /// `end_time` JSON property.
+    /// Time when the task ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `task_type` JSON property.
+    /// Type of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<String>,
-    /// `operator` JSON property.
+    /// Operator of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// `total_count` JSON property.
+    /// Total number of items imported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    /// `success_count` JSON property.
+    /// Number of successful items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_count: Option<i64>,
-    /// `failure_count` JSON property.
+    /// Number of failed items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_count: Option<i64>,
-    /// `task_status` JSON property.
+    /// Status of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_status: Option<String>,
-    /// `task_id` JSON property.
+    /// ID of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `user_id` JSON property.
+    /// ID of the user who performed the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
 impl QueryTaskResultDTO {
-    /// An empty `QueryTaskResultDTO`; set its fields with the setters.
+    /// An empty `QueryTaskResultDTO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource`.
+    /// Resource of the task.
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
     }
 
-    /// Sets `task_name`.
+    /// Name of the task.
     pub fn task_name(mut self, value: impl Into<String>) -> Self {
         self.task_name = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Time when the task started.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time when the task ended.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `task_type`.
+    /// Type of the task.
     pub fn task_type(mut self, value: impl Into<String>) -> Self {
         self.task_type = Some(value.into());
         self
     }
 
-    /// Sets `operator`.
+    /// Operator of the task.
     pub fn operator(mut self, value: impl Into<String>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
-    /// Sets `total_count`.
+    /// Total number of items imported.
     pub fn total_count(mut self, value: impl Into<i64>) -> Self {
         self.total_count = Some(value.into());
         self
     }
 
-    /// Sets `success_count`.
+    /// Number of successful items.
     pub fn success_count(mut self, value: impl Into<i64>) -> Self {
         self.success_count = Some(value.into());
         self
     }
 
-    /// Sets `failure_count`.
+    /// Number of failed items.
     pub fn failure_count(mut self, value: impl Into<i64>) -> Self {
         self.failure_count = Some(value.into());
         self
     }
 
-    /// Sets `task_status`.
+    /// Status of the task.
     pub fn task_status(mut self, value: impl Into<String>) -> Self {
         self.task_status = Some(value.into());
         self
     }
 
-    /// Sets `task_id`.
+    /// ID of the task.
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the user who performed the operation.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `QuestionAnswerInfo` model of the MetaStudio API.
+/// Skill information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QuestionAnswerInfo {
-    /// `question_answer_id` JSON property.
+    /// ID of the question-answer pair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question_answer_id: Option<String>,
-    /// `question` JSON property.
+    /// Standard question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    /// `answer` JSON property.
+    /// Answer to the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
-    /// `similar_questions` JSON property.
+    /// Similar questions, separated by newlines (`\n`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similar_questions: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl QuestionAnswerInfo {
-    /// An empty `QuestionAnswerInfo`; set its fields with the setters.
+    /// An empty `QuestionAnswerInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `question_answer_id`.
+    /// ID of the question-answer pair.
     pub fn question_answer_id(mut self, value: impl Into<String>) -> Self {
         self.question_answer_id = Some(value.into());
         self
     }
 
-    /// Sets `question`.
+    /// Standard question.
     pub fn question(mut self, value: impl Into<String>) -> Self {
         self.question = Some(value.into());
         self
     }
 
-    /// Sets `answer`.
+    /// Answer to the question.
     pub fn answer(mut self, value: impl Into<String>) -> Self {
         self.answer = Some(value.into());
         self
     }
 
-    /// Sets `similar_questions`.
+    /// Similar questions, separated by newlines (`\n`).
     pub fn similar_questions(mut self, value: impl Into<String>) -> Self {
         self.similar_questions = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

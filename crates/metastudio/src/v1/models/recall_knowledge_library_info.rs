@@ -9,63 +9,63 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RecallKnowledgeLibraryInfo {
-    /// `document_id` JSON property.
+    /// ID of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
-    /// `file_name` JSON property.
+    /// Name of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_type` JSON property.
+    /// Type of the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    /// `question_answer_id` JSON property.
+    /// ID of the question-answer pair.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question_answer_id: Option<String>,
-    /// `content` JSON property.
+    /// Recalled text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `score` JSON property.
+    /// Recall score threshold of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
 impl RecallKnowledgeLibraryInfo {
-    /// An empty `RecallKnowledgeLibraryInfo`; set its fields with the setters.
+    /// An empty `RecallKnowledgeLibraryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `document_id`.
+    /// ID of the document.
     pub fn document_id(mut self, value: impl Into<String>) -> Self {
         self.document_id = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// Name of the document.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
+    /// Type of the document.
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `question_answer_id`.
+    /// ID of the question-answer pair.
     pub fn question_answer_id(mut self, value: impl Into<String>) -> Self {
         self.question_answer_id = Some(value.into());
         self
     }
 
-    /// Sets `content`.
+    /// Recalled text.
     pub fn content(mut self, value: impl Into<String>) -> Self {
         self.content = Some(value.into());
         self
     }
 
-    /// Sets `score`.
+    /// Recall score threshold of the knowledge base.
     pub fn score(mut self, value: impl Into<f64>) -> Self {
         self.score = Some(value.into());
         self

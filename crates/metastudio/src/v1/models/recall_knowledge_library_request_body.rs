@@ -2,70 +2,81 @@
 
 use serde::Serialize;
 
-/// The `RecallKnowledgeLibraryRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RecallKnowledgeLibraryRequestBody {
-    /// `knowledge_library_id` JSON property. Required.
-    pub knowledge_library_id: String,
-    /// `knowledge_type` JSON property. Required.
-    pub knowledge_type: super::KnowledgeTypeEnum,
-    /// `query` JSON property. Required.
-    pub query: String,
-    /// `topk` JSON property.
+    /// Knowledge base to recall from. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_library_id: Option<String>,
+    /// Type of the knowledge base. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_type: Option<super::KnowledgeTypeEnum>,
+    /// Text of the knowledge base recall request. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// Number of top results recalled from the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topk: Option<i64>,
-    /// `score` JSON property.
+    /// Recall score threshold of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
 impl RecallKnowledgeLibraryRequestBody {
-    /// A `RecallKnowledgeLibraryRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        knowledge_library_id: impl Into<String>,
-        knowledge_type: impl Into<super::KnowledgeTypeEnum>,
-        query: impl Into<String>,
-    ) -> Self {
-        Self {
-            knowledge_library_id: knowledge_library_id.into(),
-            knowledge_type: knowledge_type.into(),
-            query: query.into(),
-            topk: None,
-            score: None,
-        }
+    /// An empty `RecallKnowledgeLibraryRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `knowledge_library_id`.
+    /// Knowledge base to recall from. Required.
     pub fn knowledge_library_id(mut self, value: impl Into<String>) -> Self {
-        self.knowledge_library_id = value.into();
+        self.knowledge_library_id = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_type`.
+    /// Type of the knowledge base. Required.
     pub fn knowledge_type(mut self, value: impl Into<super::KnowledgeTypeEnum>) -> Self {
-        self.knowledge_type = value.into();
+        self.knowledge_type = Some(value.into());
         self
     }
 
-    /// Sets `query`.
+    /// Text of the knowledge base recall request. Required.
     pub fn query(mut self, value: impl Into<String>) -> Self {
-        self.query = value.into();
+        self.query = Some(value.into());
         self
     }
 
-    /// Sets `topk`.
+    /// Number of top results recalled from the knowledge base.
     pub fn topk(mut self, value: impl Into<i64>) -> Self {
         self.topk = Some(value.into());
         self
     }
 
-    /// Sets `score`.
+    /// Recall score threshold of the knowledge base.
     pub fn score(mut self, value: impl Into<f64>) -> Self {
         self.score = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.knowledge_library_id.is_none() {
+            return Some("knowledge_library_id".to_owned());
+        }
+        if self.knowledge_type.is_none() {
+            return Some("knowledge_type".to_owned());
+        }
+        if self.query.is_none() {
+            return Some("query".to_owned());
+        }
+        None
     }
 }

@@ -2,33 +2,37 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `RelationProductInfo` model of the MetaStudio API.
+/// Product associated with the script paragraph.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RelationProductInfo {
-    /// `product_id` JSON property.
+    /// ID of the related product; if set, it is included in paragraph switch callbacks. Corresponds
+    /// to Meituan's `goodsId`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// `product_title` JSON property.
+    /// Title of the related product; if set, it is included in paragraph switch callbacks.
+    /// Corresponds to Meituan's `goodsTitle`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_title: Option<String>,
 }
 
 impl RelationProductInfo {
-    /// An empty `RelationProductInfo`; set its fields with the setters.
+    /// An empty `RelationProductInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `product_id`.
+    /// ID of the related product; if set, it is included in paragraph switch callbacks. Corresponds
+    /// to Meituan's `goodsId`.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
 
-    /// Sets `product_title`.
+    /// Title of the related product; if set, it is included in paragraph switch callbacks.
+    /// Corresponds to Meituan's `goodsTitle`.
     pub fn product_title(mut self, value: impl Into<String>) -> Self {
         self.product_title = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Serialize;
 
-/// The `ReplicationAssetInfo` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ReplicationAssetInfo {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `asset_info` JSON property.
+    /// Encrypted asset information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_info: Option<String>,
-    /// `encryption_info` JSON property.
+    /// Encryption details of the replicated asset information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_info: Option<super::ReplicationEncInfo>,
-    /// `expire_time` JSON property.
+    /// Expiration time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<i64>,
 }
 
 impl ReplicationAssetInfo {
-    /// An empty `ReplicationAssetInfo`; set its fields with the setters.
+    /// An empty `ReplicationAssetInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_info`.
+    /// Encrypted asset information.
     pub fn asset_info(mut self, value: impl Into<String>) -> Self {
         self.asset_info = Some(value.into());
         self
     }
 
-    /// Sets `encryption_info`.
+    /// Encryption details of the replicated asset information.
     pub fn encryption_info(mut self, value: impl Into<super::ReplicationEncInfo>) -> Self {
         self.encryption_info = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Expiration time.
     pub fn expire_time(mut self, value: impl Into<i64>) -> Self {
         self.expire_time = Some(value.into());
         self

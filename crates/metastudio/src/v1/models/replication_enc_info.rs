@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ReplicationEncInfo` model of the MetaStudio API.
+/// Encryption details of the replicated asset information.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReplicationEncInfo {
-    /// `algorithm` JSON property.
+    /// Encryption algorithm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
-    /// `key_id` JSON property.
+    /// ID of the encryption key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// `iv` JSON property.
+    /// Initialization vector.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iv: Option<String>,
 }
 
 impl ReplicationEncInfo {
-    /// An empty `ReplicationEncInfo`; set its fields with the setters.
+    /// An empty `ReplicationEncInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `algorithm`.
+    /// Encryption algorithm.
     pub fn algorithm(mut self, value: impl Into<String>) -> Self {
         self.algorithm = Some(value.into());
         self
     }
 
-    /// Sets `key_id`.
+    /// ID of the encryption key.
     pub fn key_id(mut self, value: impl Into<String>) -> Self {
         self.key_id = Some(value.into());
         self
     }
 
-    /// Sets `iv`.
+    /// Initialization vector.
     pub fn iv(mut self, value: impl Into<String>) -> Self {
         self.iv = Some(value.into());
         self

@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ReplyAudioInfo` model of the MetaStudio API.
+/// Reply audios, given by `audio_url`. At most 5 preset audios.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReplyAudioInfo {
-    /// `audio_url` JSON property.
+    /// URL of the audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
-    /// `audio_name` JSON property.
+    /// Name of the audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_name: Option<String>,
 }
 
 impl ReplyAudioInfo {
-    /// An empty `ReplyAudioInfo`; set its fields with the setters.
+    /// An empty `ReplyAudioInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `audio_url`.
+    /// URL of the audio.
     pub fn audio_url(mut self, value: impl Into<String>) -> Self {
         self.audio_url = Some(value.into());
         self
     }
 
-    /// Sets `audio_name`.
+    /// Name of the audio.
     pub fn audio_name(mut self, value: impl Into<String>) -> Self {
         self.audio_name = Some(value.into());
         self

@@ -2,40 +2,39 @@
 
 use serde::Serialize;
 
-/// The `ReportLiveEventReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ReportLiveEventReq {
-    /// `total` JSON property. Required.
-    pub total: i64,
-    /// `events` JSON property.
+    /// Number of events. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+    /// Live events to report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<super::LiveEvent>>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
 }
 
 impl ReportLiveEventReq {
-    /// A `ReportLiveEventReq` with its required fields; set the others with the setters.
-    pub fn new(total: impl Into<i64>) -> Self {
-        Self {
-            total: total.into(),
-            events: None,
-            review_config: None,
-        }
+    /// An empty `ReportLiveEventReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `total`.
+    /// Number of events. Required.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
-        self.total = value.into();
+        self.total = Some(value.into());
         self
     }
 
-    /// Sets `events`.
+    /// Live events to report.
     ///
     /// Appends one item; call again for more.
     pub fn events(mut self, value: impl Into<super::LiveEvent>) -> Self {
@@ -43,9 +42,28 @@ impl ReportLiveEventReq {
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.total.is_none() {
+            return Some("total".to_owned());
+        }
+        if let Some(path) = self.events.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("events[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `ResetActiveCodeReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ResetActiveCodeReq {
-    /// `clean_auth_credential` JSON property.
+    /// Whether to clear the authentication credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clean_auth_credential: Option<bool>,
 }
 
 impl ResetActiveCodeReq {
-    /// An empty `ResetActiveCodeReq`; set its fields with the setters.
+    /// An empty `ResetActiveCodeReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `clean_auth_credential`.
+    /// Whether to clear the authentication credential.
     pub fn clean_auth_credential(mut self, value: impl Into<bool>) -> Self {
         self.clean_auth_credential = Some(value.into());
         self

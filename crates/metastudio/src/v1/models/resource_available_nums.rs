@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `ResourceAvailableNums` model of the MetaStudio API.
+/// Numbers of available voice training resources per edition.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceAvailableNums {
-    /// `flexus` JSON property.
+    /// Number of available FlexusX edition resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flexus: Option<i64>,
-    /// `basic` JSON property.
+    /// Number of available basic-edition resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basic: Option<i64>,
-    /// `middle` JSON property.
+    /// Number of available intermediate-edition resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle: Option<i64>,
-    /// `middle_on_demand` JSON property.
+    /// Number of available intermediate trial-edition resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub middle_on_demand: Option<i64>,
-    /// `advance` JSON property.
+    /// Number of available advanced-edition resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advance: Option<i64>,
-    /// `third_party_cmww` JSON property.
+    /// Number of available Mobvoi resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_cmww: Option<i64>,
 }
 
 impl ResourceAvailableNums {
-    /// An empty `ResourceAvailableNums`; set its fields with the setters.
+    /// An empty `ResourceAvailableNums`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `flexus`.
+    /// Number of available FlexusX edition resources.
     pub fn flexus(mut self, value: impl Into<i64>) -> Self {
         self.flexus = Some(value.into());
         self
     }
 
-    /// Sets `basic`.
+    /// Number of available basic-edition resources.
     pub fn basic(mut self, value: impl Into<i64>) -> Self {
         self.basic = Some(value.into());
         self
     }
 
-    /// Sets `middle`.
+    /// Number of available intermediate-edition resources.
     pub fn middle(mut self, value: impl Into<i64>) -> Self {
         self.middle = Some(value.into());
         self
     }
 
-    /// Sets `middle_on_demand`.
+    /// Number of available intermediate trial-edition resources.
     pub fn middle_on_demand(mut self, value: impl Into<i64>) -> Self {
         self.middle_on_demand = Some(value.into());
         self
     }
 
-    /// Sets `advance`.
+    /// Number of available advanced-edition resources.
     pub fn advance(mut self, value: impl Into<i64>) -> Self {
         self.advance = Some(value.into());
         self
     }
 
-    /// Sets `third_party_cmww`.
+    /// Number of available Mobvoi resources.
     pub fn third_party_cmww(mut self, value: impl Into<i64>) -> Self {
         self.third_party_cmww = Some(value.into());
         self

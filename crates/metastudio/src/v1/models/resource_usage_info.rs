@@ -2,97 +2,139 @@
 
 use serde::Deserialize;
 
-/// The `ResourceUsageInfo` model of the MetaStudio API.
+/// Resource usage records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourceUsageInfo {
-    /// `resource_type` JSON property.
+    /// Type of the resource. See the resource types of the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `business_type` JSON property.
+    /// Type of the service.
+    ///
+    /// Values: `ASSET_MANAGER`: Asset management; `BUSINESS_CARD_2D`: Avatar business card;
+    /// `CHAT_2D`: Avatar smart interaction; `FLEXUS_2D`: FlexusX edition resources; `LIVE_2D`:
+    /// Avatar live streaming; `MODELING_2D`: Avatar modeling; `MODELING_3D`: 3D photo modeling;
+    /// `PICTURE_2D`: Photo digital human video; `SYNTHETICS_SOUND`: Speech synthesis; `TTSA_3D`: 3D
+    /// voice driving; `VDS_3D`: 3D vision driving; `VIDEO_2D`: Avatar video production;
+    /// `VOICE_CLONE`: Voice production.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_type: Option<String>,
-    /// `sub_resource_type` JSON property.
+    /// Type of the sub-resource. Currently only FlexusX packages have sub-resources.
+    ///
+    /// Values: `modeling_count_2d_model_flexus`: Avatar modeling, FlexusX edition;
+    /// `video_time_flexus_2d_model`: Avatar video production, FlexusX edition;
+    /// `voice_clone_flexus`: Voice cloning, FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_resource_type: Option<String>,
-    /// `is_sub_resource` JSON property.
+    /// Whether this is a sub-resource, which describes the quantity and unit of a sub-resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_sub_resource: Option<bool>,
-    /// `charging_mode` JSON property.
+    /// Billing mode of the resource.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<String>,
-    /// `resource_source` JSON property.
+    /// Source of the resource.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_source: Option<String>,
-    /// `amount` JSON property.
+    /// Total amount of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
-    /// `usage` JSON property.
+    /// Amount used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<f64>,
-    /// `unit` JSON property.
+    /// Unit of the resource.
+    ///
+    /// Values: `CHANNEL`: Channels, for live streaming and interaction; `GB`: GB, for asset
+    /// management; `HOUR`: Hours, for live streaming; `MILLION_WORDS`: Million characters; `MIN`:
+    /// Minutes, for video production; `NUM`: Count, for appearances and voices;
+    /// `TEN_THOUSAND_WORDS`: Ten thousand characters; `TIME`: Times.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
 }
 
 impl ResourceUsageInfo {
-    /// An empty `ResourceUsageInfo`; set its fields with the setters.
+    /// An empty `ResourceUsageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_type`.
+    /// Type of the resource. See the resource types of the service.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `business_type`.
+    /// Type of the service.
+    ///
+    /// Values: `ASSET_MANAGER`: Asset management; `BUSINESS_CARD_2D`: Avatar business card;
+    /// `CHAT_2D`: Avatar smart interaction; `FLEXUS_2D`: FlexusX edition resources; `LIVE_2D`:
+    /// Avatar live streaming; `MODELING_2D`: Avatar modeling; `MODELING_3D`: 3D photo modeling;
+    /// `PICTURE_2D`: Photo digital human video; `SYNTHETICS_SOUND`: Speech synthesis; `TTSA_3D`: 3D
+    /// voice driving; `VDS_3D`: 3D vision driving; `VIDEO_2D`: Avatar video production;
+    /// `VOICE_CLONE`: Voice production.
     pub fn business_type(mut self, value: impl Into<String>) -> Self {
         self.business_type = Some(value.into());
         self
     }
 
-    /// Sets `sub_resource_type`.
+    /// Type of the sub-resource. Currently only FlexusX packages have sub-resources.
+    ///
+    /// Values: `modeling_count_2d_model_flexus`: Avatar modeling, FlexusX edition;
+    /// `video_time_flexus_2d_model`: Avatar video production, FlexusX edition;
+    /// `voice_clone_flexus`: Voice cloning, FlexusX edition.
     pub fn sub_resource_type(mut self, value: impl Into<String>) -> Self {
         self.sub_resource_type = Some(value.into());
         self
     }
 
-    /// Sets `is_sub_resource`.
+    /// Whether this is a sub-resource, which describes the quantity and unit of a sub-resource.
     pub fn is_sub_resource(mut self, value: impl Into<bool>) -> Self {
         self.is_sub_resource = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
+    /// Billing mode of the resource.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_source`.
+    /// Source of the resource.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     pub fn resource_source(mut self, value: impl Into<String>) -> Self {
         self.resource_source = Some(value.into());
         self
     }
 
-    /// Sets `amount`.
+    /// Total amount of the resource.
     pub fn amount(mut self, value: impl Into<f64>) -> Self {
         self.amount = Some(value.into());
         self
     }
 
-    /// Sets `usage`.
+    /// Amount used.
     pub fn usage(mut self, value: impl Into<f64>) -> Self {
         self.usage = Some(value.into());
         self
     }
 
-    /// Sets `unit`.
+    /// Unit of the resource.
+    ///
+    /// Values: `CHANNEL`: Channels, for live streaming and interaction; `GB`: GB, for asset
+    /// management; `HOUR`: Hours, for live streaming; `MILLION_WORDS`: Million characters; `MIN`:
+    /// Minutes, for video production; `NUM`: Count, for appearances and voices;
+    /// `TEN_THOUSAND_WORDS`: Ten thousand characters; `TIME`: Times.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.unit = Some(value.into());
         self

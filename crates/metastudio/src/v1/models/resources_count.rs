@@ -2,52 +2,76 @@
 
 use serde::Deserialize;
 
-/// The `ResourcesCount` model of the MetaStudio API.
+/// Resource totals.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ResourcesCount {
-    /// `business_type` JSON property.
+    /// Type of the service; separate multiple types with commas.
+    ///
+    /// Values: `ASSET_MANAGER`: Asset management; `BUSINESS_CARD_2D`: Avatar business card;
+    /// `CHAT_2D`: Avatar smart interaction; `FLEXUS_2D`: FlexusX edition resources; `LIVE_2D`:
+    /// Avatar live streaming; `MODELING_2D`: Avatar modeling; `MODELING_3D`: 3D photo modeling;
+    /// `PICTURE_2D`: Photo digital human video; `SYNTHETICS_SOUND`: Speech synthesis; `TTSA_3D`: 3D
+    /// voice driving; `VDS_3D`: 3D vision driving; `VIDEO_2D`: Avatar video production;
+    /// `VOICE_CLONE`: Voice production.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_type: Option<String>,
-    /// `count` JSON property.
+    /// Total amount of the resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
-    /// `charging_mode` JSON property.
+    /// Billing mode of the resource.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_mode: Option<String>,
-    /// `resource_source` JSON property.
+    /// Source of the resource.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_source: Option<String>,
 }
 
 impl ResourcesCount {
-    /// An empty `ResourcesCount`; set its fields with the setters.
+    /// An empty `ResourcesCount`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `business_type`.
+    /// Type of the service; separate multiple types with commas.
+    ///
+    /// Values: `ASSET_MANAGER`: Asset management; `BUSINESS_CARD_2D`: Avatar business card;
+    /// `CHAT_2D`: Avatar smart interaction; `FLEXUS_2D`: FlexusX edition resources; `LIVE_2D`:
+    /// Avatar live streaming; `MODELING_2D`: Avatar modeling; `MODELING_3D`: 3D photo modeling;
+    /// `PICTURE_2D`: Photo digital human video; `SYNTHETICS_SOUND`: Speech synthesis; `TTSA_3D`: 3D
+    /// voice driving; `VDS_3D`: 3D vision driving; `VIDEO_2D`: Avatar video production;
+    /// `VOICE_CLONE`: Voice production.
     pub fn business_type(mut self, value: impl Into<String>) -> Self {
         self.business_type = Some(value.into());
         self
     }
 
-    /// Sets `count`.
+    /// Total amount of the resources.
     pub fn count(mut self, value: impl Into<f64>) -> Self {
         self.count = Some(value.into());
         self
     }
 
-    /// Sets `charging_mode`.
+    /// Billing mode of the resource.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     pub fn charging_mode(mut self, value: impl Into<String>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
 
-    /// Sets `resource_source`.
+    /// Source of the resource.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     pub fn resource_source(mut self, value: impl Into<String>) -> Self {
         self.resource_source = Some(value.into());
         self

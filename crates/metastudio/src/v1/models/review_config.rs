@@ -2,24 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ReviewConfig` model of the MetaStudio API.
+/// Content review settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReviewConfig {
-    /// `no_need_review` JSON property.
+    /// Whether review is skipped. Only whitelisted users can use it; others are reviewed per the
+    /// system policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_need_review: Option<bool>,
 }
 
 impl ReviewConfig {
-    /// An empty `ReviewConfig`; set its fields with the setters.
+    /// An empty `ReviewConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `no_need_review`.
+    /// Whether review is skipped. Only whitelisted users can use it; others are reviewed per the
+    /// system policy.
     pub fn no_need_review(mut self, value: impl Into<bool>) -> Self {
         self.no_need_review = Some(value.into());
         self

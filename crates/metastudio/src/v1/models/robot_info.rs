@@ -2,232 +2,242 @@
 
 use serde::Deserialize;
 
-/// The `RobotInfo` model of the MetaStudio API.
+/// Applications.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RobotInfo {
-    /// `robot_id` JSON property.
+    /// ID of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `room_id` JSON property.
+    /// ID of the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `app_id` JSON property.
+    /// ID of the third-party application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `app_type` JSON property.
+    /// Type of the third-party application vendor.
+    ///
+    /// Values: `0`: iFLYTEK AIUI; `1`: Huawei Cloud CBS; `2`: iFLYTEK Spark cognitive model; `5`:
+    /// Third-party driver; `6`: Third-party language model; `7`: Interaction assistant; `8`:
+    /// Mobvoi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<i64>,
-    /// `app_key` JSON property.
+    /// Access key or account of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_key: Option<String>,
-    /// `robot_type` JSON property.
+    /// Interaction type of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_type: Option<super::RobotTypeEnum>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// `region` JSON property.
+    /// Region where CBS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<i64>,
-    /// `cbs_project_id` JSON property.
+    /// Project ID of the region where CBS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cbs_project_id: Option<String>,
-    /// `llm_url` JSON property.
+    /// URL of the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_url: Option<String>,
-    /// `is_stream` JSON property.
+    /// Whether streaming responses are used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_stream: Option<bool>,
-    /// `chat_rounds` JSON property.
+    /// Number of dialogue rounds kept. When greater than 1, the conversation history is sent along
+    /// with requests to the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_rounds: Option<i64>,
-    /// `is_ifly_production` JSON property.
+    /// Whether the production environment is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ifly_production: Option<bool>,
-    /// `tail_silence_time` JSON property.
+    /// Trailing silence that ends an utterance in speech recognition, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_silence_time: Option<i64>,
-    /// `role_id` JSON property.
+    /// ID of the Mobvoi role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// `sis_region` JSON property.
+    /// Region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_region: Option<i64>,
-    /// `sis_project_id` JSON property.
+    /// Project ID of the region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_project_id: Option<String>,
-    /// `enable_hot_words` JSON property.
+    /// Whether hot words are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_hot_words: Option<bool>,
-    /// `enable_question_audit` JSON property.
+    /// Whether questions are reviewed for content compliance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_question_audit: Option<bool>,
-    /// `asr_type` JSON property.
+    /// Type of the speech recognition (ASR) service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asr_type: Option<super::AsrTypeEnum>,
-    /// `asr_account` JSON property.
+    /// ASR account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asr_account: Option<String>,
 }
 
 impl RobotInfo {
-    /// An empty `RobotInfo`; set its fields with the setters.
+    /// An empty `RobotInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the application.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `room_id`.
+    /// ID of the smart chat room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `app_id`.
+    /// ID of the third-party application.
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Type of the third-party application vendor.
+    ///
+    /// Values: `0`: iFLYTEK AIUI; `1`: Huawei Cloud CBS; `2`: iFLYTEK Spark cognitive model; `5`:
+    /// Third-party driver; `6`: Third-party language model; `7`: Interaction assistant; `8`:
+    /// Mobvoi.
     pub fn app_type(mut self, value: impl Into<i64>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `app_key`.
+    /// Access key or account of the application.
     pub fn app_key(mut self, value: impl Into<String>) -> Self {
         self.app_key = Some(value.into());
         self
     }
 
-    /// Sets `robot_type`.
+    /// Interaction type of the application.
     pub fn robot_type(mut self, value: impl Into<super::RobotTypeEnum>) -> Self {
         self.robot_type = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region where CBS is deployed.
     pub fn region(mut self, value: impl Into<i64>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `cbs_project_id`.
+    /// Project ID of the region where CBS is deployed.
     pub fn cbs_project_id(mut self, value: impl Into<String>) -> Self {
         self.cbs_project_id = Some(value.into());
         self
     }
 
-    /// Sets `llm_url`.
+    /// URL of the third-party language model.
     pub fn llm_url(mut self, value: impl Into<String>) -> Self {
         self.llm_url = Some(value.into());
         self
     }
 
-    /// Sets `is_stream`.
+    /// Whether streaming responses are used.
     pub fn is_stream(mut self, value: impl Into<bool>) -> Self {
         self.is_stream = Some(value.into());
         self
     }
 
-    /// Sets `chat_rounds`.
+    /// Number of dialogue rounds kept. When greater than 1, the conversation history is sent along
+    /// with requests to the third-party language model.
     pub fn chat_rounds(mut self, value: impl Into<i64>) -> Self {
         self.chat_rounds = Some(value.into());
         self
     }
 
-    /// Sets `is_ifly_production`.
+    /// Whether the production environment is used.
     pub fn is_ifly_production(mut self, value: impl Into<bool>) -> Self {
         self.is_ifly_production = Some(value.into());
         self
     }
 
-    /// Sets `tail_silence_time`.
+    /// Trailing silence that ends an utterance in speech recognition, in milliseconds.
     pub fn tail_silence_time(mut self, value: impl Into<i64>) -> Self {
         self.tail_silence_time = Some(value.into());
         self
     }
 
-    /// Sets `role_id`.
+    /// ID of the Mobvoi role.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_region`.
+    /// Region where SIS is deployed.
     pub fn sis_region(mut self, value: impl Into<i64>) -> Self {
         self.sis_region = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
         self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `enable_hot_words`.
+    /// Whether hot words are enabled.
     pub fn enable_hot_words(mut self, value: impl Into<bool>) -> Self {
         self.enable_hot_words = Some(value.into());
         self
     }
 
-    /// Sets `enable_question_audit`.
+    /// Whether questions are reviewed for content compliance.
     pub fn enable_question_audit(mut self, value: impl Into<bool>) -> Self {
         self.enable_question_audit = Some(value.into());
         self
     }
 
-    /// Sets `asr_type`.
+    /// Type of the speech recognition (ASR) service.
     pub fn asr_type(mut self, value: impl Into<super::AsrTypeEnum>) -> Self {
         self.asr_type = Some(value.into());
         self
     }
 
-    /// Sets `asr_account`.
+    /// ASR account.
     pub fn asr_account(mut self, value: impl Into<String>) -> Self {
         self.asr_account = Some(value.into());
         self

@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `RobotTypeEnum` values of the MetaStudio API.
+/// Interaction type of the application.
 ///
 /// Values this version of the SDK does not know are kept in [`RobotTypeEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RobotTypeEnum {
-    /// `LIVE`.
+    /// The value `LIVE`.
     Live,
-    /// `CHAT`.
+    /// The value `CHAT`.
     Chat,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,67 +2,67 @@
 
 use serde::Deserialize;
 
-/// The `RoleBusinessInfo` model of the MetaStudio API.
+/// Business configurations of the role.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RoleBusinessInfo {
-    /// `role_business_id` JSON property.
+    /// ID of the role's business configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_business_id: Option<String>,
-    /// `role_id` JSON property.
+    /// ID of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `prompt` JSON property.
+    /// Prompt for the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// `knowledge_library_list` JSON property.
+    /// Knowledge bases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_list: Option<Vec<super::RoleKnowledgeLibraryInfo>>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl RoleBusinessInfo {
-    /// An empty `RoleBusinessInfo`; set its fields with the setters.
+    /// An empty `RoleBusinessInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `role_business_id`.
+    /// ID of the role's business configuration.
     pub fn role_business_id(mut self, value: impl Into<String>) -> Self {
         self.role_business_id = Some(value.into());
         self
     }
 
-    /// Sets `role_id`.
+    /// ID of the role.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `prompt`.
+    /// Prompt for the role.
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_list`.
+    /// Knowledge bases.
     ///
     /// Appends one item; call again for more.
     pub fn knowledge_library_list(
@@ -75,13 +75,13 @@ impl RoleBusinessInfo {
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,46 +2,45 @@
 
 use serde::Serialize;
 
-/// The `RoleBusinessReq` model of the MetaStudio API.
+/// Business configurations of the role.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RoleBusinessReq {
-    /// `language` JSON property. Required.
-    pub language: super::LanguageEnum,
-    /// `prompt` JSON property.
+    /// Language. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<super::LanguageEnum>,
+    /// Prompt for the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// `knowledge_library_list` JSON property.
+    /// Knowledge bases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_list: Option<Vec<super::RoleKnowledgeLibraryReq>>,
 }
 
 impl RoleBusinessReq {
-    /// A `RoleBusinessReq` with its required fields; set the others with the setters.
-    pub fn new(language: impl Into<super::LanguageEnum>) -> Self {
-        Self {
-            language: language.into(),
-            prompt: None,
-            knowledge_library_list: None,
-        }
+    /// An empty `RoleBusinessReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `language`.
+    /// Language. Required.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
-        self.language = value.into();
+        self.language = Some(value.into());
         self
     }
 
-    /// Sets `prompt`.
+    /// Prompt for the role.
     pub fn prompt(mut self, value: impl Into<String>) -> Self {
         self.prompt = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_list`.
+    /// Knowledge bases.
     ///
     /// Appends one item; call again for more.
     pub fn knowledge_library_list(
@@ -52,5 +51,24 @@ impl RoleBusinessReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.language.is_none() {
+            return Some("language".to_owned());
+        }
+        if let Some(path) = self.knowledge_library_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("knowledge_library_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

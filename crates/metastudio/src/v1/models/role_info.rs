@@ -2,73 +2,73 @@
 
 use serde::Deserialize;
 
-/// The `RoleInfo` model of the MetaStudio API.
+/// Roles.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RoleInfo {
-    /// `role_id` JSON property.
+    /// ID of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `role_business_list` JSON property.
+    /// Business configurations of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_business_list: Option<Vec<super::RoleBusinessInfo>>,
-    /// `llm_source` JSON property.
+    /// Source of the large language model used by the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_source: Option<super::LlmSourceEnum>,
-    /// `llm_config_id` JSON property.
+    /// ID of the large language model configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_config_id: Option<String>,
-    /// `plugin_config_list` JSON property.
+    /// Plug-in configurations of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_config_list: Option<Vec<super::RolePluginConfigInfo>>,
-    /// `mcp_server_info_list` JSON property.
+    /// MCP server integration configurations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_server_info_list: Option<Vec<super::McpServerBaseInfo>>,
-    /// `instruction_library_id` JSON property.
+    /// ID of the instruction library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction_library_id: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl RoleInfo {
-    /// An empty `RoleInfo`; set its fields with the setters.
+    /// An empty `RoleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `role_id`.
+    /// ID of the role.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the role.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the role.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `role_business_list`.
+    /// Business configurations of the role.
     ///
     /// Appends one item; call again for more.
     pub fn role_business_list(mut self, value: impl Into<super::RoleBusinessInfo>) -> Self {
@@ -78,19 +78,19 @@ impl RoleInfo {
         self
     }
 
-    /// Sets `llm_source`.
+    /// Source of the large language model used by the role.
     pub fn llm_source(mut self, value: impl Into<super::LlmSourceEnum>) -> Self {
         self.llm_source = Some(value.into());
         self
     }
 
-    /// Sets `llm_config_id`.
+    /// ID of the large language model configuration.
     pub fn llm_config_id(mut self, value: impl Into<String>) -> Self {
         self.llm_config_id = Some(value.into());
         self
     }
 
-    /// Sets `plugin_config_list`.
+    /// Plug-in configurations of the role.
     ///
     /// Appends one item; call again for more.
     pub fn plugin_config_list(mut self, value: impl Into<super::RolePluginConfigInfo>) -> Self {
@@ -100,7 +100,7 @@ impl RoleInfo {
         self
     }
 
-    /// Sets `mcp_server_info_list`.
+    /// MCP server integration configurations.
     ///
     /// Appends one item; call again for more.
     pub fn mcp_server_info_list(mut self, value: impl Into<super::McpServerBaseInfo>) -> Self {
@@ -110,19 +110,19 @@ impl RoleInfo {
         self
     }
 
-    /// Sets `instruction_library_id`.
+    /// ID of the instruction library.
     pub fn instruction_library_id(mut self, value: impl Into<String>) -> Self {
         self.instruction_library_id = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `RoleKnowledgeLibraryInfo` model of the MetaStudio API.
+/// Knowledge bases.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RoleKnowledgeLibraryInfo {
-    /// `knowledge_type` JSON property.
+    /// Type of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_type: Option<super::KnowledgeTypeEnum>,
-    /// `knowledge_library_info_list` JSON property.
+    /// Knowledge bases.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_info_list: Option<Vec<super::KnowledgeLibraryBaseInfo>>,
 }
 
 impl RoleKnowledgeLibraryInfo {
-    /// An empty `RoleKnowledgeLibraryInfo`; set its fields with the setters.
+    /// An empty `RoleKnowledgeLibraryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `knowledge_type`.
+    /// Type of the knowledge base.
     pub fn knowledge_type(mut self, value: impl Into<super::KnowledgeTypeEnum>) -> Self {
         self.knowledge_type = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_info_list`.
+    /// Knowledge bases.
     ///
     /// Appends one item; call again for more.
     pub fn knowledge_library_info_list(

@@ -2,42 +2,55 @@
 
 use serde::Serialize;
 
-/// The `RoleKnowledgeLibraryReq` model of the MetaStudio API.
+/// Knowledge bases.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RoleKnowledgeLibraryReq {
-    /// `knowledge_type` JSON property. Required.
-    pub knowledge_type: super::KnowledgeTypeEnum,
-    /// `knowledge_library_id_list` JSON property. Required.
-    pub knowledge_library_id_list: Vec<String>,
+    /// Type of the knowledge base. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_type: Option<super::KnowledgeTypeEnum>,
+    /// IDs of the knowledge bases. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knowledge_library_id_list: Option<Vec<String>>,
 }
 
 impl RoleKnowledgeLibraryReq {
-    /// A `RoleKnowledgeLibraryReq` with its required fields; set the others with the setters.
-    pub fn new(
-        knowledge_type: impl Into<super::KnowledgeTypeEnum>,
-        knowledge_library_id_list: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            knowledge_type: knowledge_type.into(),
-            knowledge_library_id_list: knowledge_library_id_list.into(),
-        }
+    /// An empty `RoleKnowledgeLibraryReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `knowledge_type`.
+    /// Type of the knowledge base. Required.
     pub fn knowledge_type(mut self, value: impl Into<super::KnowledgeTypeEnum>) -> Self {
-        self.knowledge_type = value.into();
+        self.knowledge_type = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_id_list`.
+    /// IDs of the knowledge bases. Required.
     ///
     /// Appends one item; call again for more.
     pub fn knowledge_library_id_list(mut self, value: impl Into<String>) -> Self {
-        self.knowledge_library_id_list.push(value.into());
+        self.knowledge_library_id_list
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.knowledge_type.is_none() {
+            return Some("knowledge_type".to_owned());
+        }
+        if self.knowledge_library_id_list.is_none() {
+            return Some("knowledge_library_id_list".to_owned());
+        }
+        None
     }
 }

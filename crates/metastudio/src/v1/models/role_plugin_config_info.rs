@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `RolePluginConfigInfo` model of the MetaStudio API.
+/// Plug-in configurations of the role.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RolePluginConfigInfo {
-    /// `plugin_type` JSON property.
+    /// Type of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_type: Option<super::PluginTypeEnum>,
-    /// `plugin_source` JSON property.
+    /// Source of the plug-in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_source: Option<super::PluginSourceEnum>,
-    /// `plugin_config_id` JSON property.
+    /// ID of the plug-in configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_config_id: Option<String>,
 }
 
 impl RolePluginConfigInfo {
-    /// An empty `RolePluginConfigInfo`; set its fields with the setters.
+    /// An empty `RolePluginConfigInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `plugin_type`.
+    /// Type of the plug-in.
     pub fn plugin_type(mut self, value: impl Into<super::PluginTypeEnum>) -> Self {
         self.plugin_type = Some(value.into());
         self
     }
 
-    /// Sets `plugin_source`.
+    /// Source of the plug-in.
     pub fn plugin_source(mut self, value: impl Into<super::PluginSourceEnum>) -> Self {
         self.plugin_source = Some(value.into());
         self
     }
 
-    /// Sets `plugin_config_id`.
+    /// ID of the plug-in configuration.
     pub fn plugin_config_id(mut self, value: impl Into<String>) -> Self {
         self.plugin_config_id = Some(value.into());
         self

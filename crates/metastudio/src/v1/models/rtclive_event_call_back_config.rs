@@ -2,24 +2,32 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `RTCLiveEventCallBackConfig` model of the MetaStudio API.
+/// Settings for live event notifications sent over RTC.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RTCLiveEventCallBackConfig {
-    /// `rtc_callback_event_type` JSON property.
+    /// Live event types notified over RTC. Each message carries `message_type` and `data`:
+    /// `live_progress_notify` has `script_name`, `shoot_script_sequence_no`, `shoot_script_title`,
+    /// `offset` and `reply_id`; `reply_command_finish_notify` has `reply_id`.
+    ///
+    /// Values: `LIVE_PROGRESS`: Script progress; `REPLY_COMMAND_FINISH`: Reply finished playing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtc_callback_event_type: Option<Vec<String>>,
 }
 
 impl RTCLiveEventCallBackConfig {
-    /// An empty `RTCLiveEventCallBackConfig`; set its fields with the setters.
+    /// An empty `RTCLiveEventCallBackConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `rtc_callback_event_type`.
+    /// Live event types notified over RTC. Each message carries `message_type` and `data`:
+    /// `live_progress_notify` has `script_name`, `shoot_script_sequence_no`, `shoot_script_title`,
+    /// `offset` and `reply_id`; `reply_command_finish_notify` has `reply_id`.
+    ///
+    /// Values: `LIVE_PROGRESS`: Script progress; `REPLY_COMMAND_FINISH`: Reply finished playing.
     ///
     /// Appends one item; call again for more.
     pub fn rtc_callback_event_type(mut self, value: impl Into<String>) -> Self {

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `RTCRoomInfoList` model of the MetaStudio API.
+/// Information about the RTC room.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RTCRoomInfoList {
-    /// `app_id` JSON property.
+    /// ID of the RTC application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `room_id` JSON property.
+    /// ID of the RTC room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `users` JSON property.
+    /// Users who have joined the RTC room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<super::RTCUserInfo>>,
 }
 
 impl RTCRoomInfoList {
-    /// An empty `RTCRoomInfoList`; set its fields with the setters.
+    /// An empty `RTCRoomInfoList`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_id`.
+    /// ID of the RTC application.
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = Some(value.into());
         self
     }
 
-    /// Sets `room_id`.
+    /// ID of the RTC room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `users`.
+    /// Users who have joined the RTC room.
     ///
     /// Appends one item; call again for more.
     pub fn users(mut self, value: impl Into<super::RTCUserInfo>) -> Self {

@@ -2,52 +2,64 @@
 
 use serde::Deserialize;
 
-/// The `RTCUserInfo` model of the MetaStudio API.
+/// Users who have joined the RTC room.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RTCUserInfo {
-    /// `user_type` JSON property.
+    /// Type of the RTC user.
+    ///
+    /// Values: `ANIMATION`: VDS service generating motion data from the room's video; `CAPTURE`:
+    /// Live assistant pushing camera video to the RTC room; `END_USER`: End user pushing audio and
+    /// receiving video; `INFERENCE_USER`: Digital human inference client receiving audio and
+    /// pushing video; `PLAYER`: Viewer of the original or animated video stream; `RENDER`:
+    /// Rendering service turning motion data into digital human animation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
-    /// `user_id` JSON property.
+    /// ID of the RTC user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `signature` JSON property.
+    /// RTC authentication token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
-    /// `ctime` JSON property.
+    /// Expiration time, as a Unix timestamp in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctime: Option<i64>,
 }
 
 impl RTCUserInfo {
-    /// An empty `RTCUserInfo`; set its fields with the setters.
+    /// An empty `RTCUserInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_type`.
+    /// Type of the RTC user.
+    ///
+    /// Values: `ANIMATION`: VDS service generating motion data from the room's video; `CAPTURE`:
+    /// Live assistant pushing camera video to the RTC room; `END_USER`: End user pushing audio and
+    /// receiving video; `INFERENCE_USER`: Digital human inference client receiving audio and
+    /// pushing video; `PLAYER`: Viewer of the original or animated video stream; `RENDER`:
+    /// Rendering service turning motion data into digital human animation.
     pub fn user_type(mut self, value: impl Into<String>) -> Self {
         self.user_type = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the RTC user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `signature`.
+    /// RTC authentication token.
     pub fn signature(mut self, value: impl Into<String>) -> Self {
         self.signature = Some(value.into());
         self
     }
 
-    /// Sets `ctime`.
+    /// Expiration time, as a Unix timestamp in seconds.
     pub fn ctime(mut self, value: impl Into<i64>) -> Self {
         self.ctime = Some(value.into());
         self

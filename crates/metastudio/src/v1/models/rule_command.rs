@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `RuleCommand` model of the MetaStudio API.
+/// Interaction rule commands of the digital human.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RuleCommand {
-    /// `room_id` JSON property.
+    /// ID of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `job_id` JSON property.
+    /// ID of the live job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `command_id` JSON property.
+    /// ID of the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
-    /// `command_time` JSON property.
+    /// Time of the command, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_time: Option<String>,
-    /// `interaction_rules` JSON property.
+    /// Interaction rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_rules: Option<Vec<super::LiveRoomInteractionRuleInfo>>,
 }
 
 impl RuleCommand {
-    /// An empty `RuleCommand`; set its fields with the setters.
+    /// An empty `RuleCommand`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `room_id`.
+    /// ID of the live room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// ID of the live job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `command_id`.
+    /// ID of the command.
     pub fn command_id(mut self, value: impl Into<String>) -> Self {
         self.command_id = Some(value.into());
         self
     }
 
-    /// Sets `command_time`.
+    /// Time of the command, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn command_time(mut self, value: impl Into<String>) -> Self {
         self.command_time = Some(value.into());
         self
     }
 
-    /// Sets `interaction_rules`.
+    /// Interaction rules.
     ///
     /// Appends one item; call again for more.
     pub fn interaction_rules(

@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SaveTtscTenantConfigsRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SaveTtscTenantConfigsRequestBody {
-    /// `id` JSON property.
+    /// ID of the tenant configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `key` JSON property.
+    /// Tenant-level configuration item; currently used only for vocabularies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value` JSON property.
+    /// Value of the tenant-level configuration item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl SaveTtscTenantConfigsRequestBody {
-    /// An empty `SaveTtscTenantConfigsRequestBody`; set its fields with the setters.
+    /// An empty `SaveTtscTenantConfigsRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the tenant configuration.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `key`.
+    /// Tenant-level configuration item; currently used only for vocabularies.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the tenant-level configuration item.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

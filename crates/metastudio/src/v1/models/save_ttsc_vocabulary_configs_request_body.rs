@@ -2,58 +2,73 @@
 
 use serde::Serialize;
 
-/// The `SaveTtscVocabularyConfigsRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SaveTtscVocabularyConfigsRequestBody {
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `key` JSON property.
+    /// Type of the custom pronunciation, mapped to an SSML tag (see the text-driven SSML
+    /// definition). For `SAY_AS`, the value sets how numbers (`date`, `number`, `figure`,
+    /// `telephone`) or English (`spell` for letters, `english` for words) are read. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<super::SaveTtscVocabularyConfigsRequestBodyType>,
+    /// Original word whose pronunciation is customized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value` JSON property.
+    /// Custom pronunciation. For phonetic symbols, see the Youdao dictionary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `group_id` JSON property.
+    /// ID of the vocabulary group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
 }
 
 impl SaveTtscVocabularyConfigsRequestBody {
-    /// A `SaveTtscVocabularyConfigsRequestBody` with its required fields; set the others with the setters.
-    pub fn new(r#type: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            key: None,
-            value: None,
-            group_id: None,
-        }
+    /// An empty `SaveTtscVocabularyConfigsRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+    /// Type of the custom pronunciation, mapped to an SSML tag (see the text-driven SSML
+    /// definition). For `SAY_AS`, the value sets how numbers (`date`, `number`, `figure`,
+    /// `telephone`) or English (`spell` for letters, `english` for words) are read. Required.
+    pub fn r#type(
+        mut self,
+        value: impl Into<super::SaveTtscVocabularyConfigsRequestBodyType>,
+    ) -> Self {
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `key`.
+    /// Original word whose pronunciation is customized.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Custom pronunciation. For phonetic symbols, see the Youdao dictionary.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the vocabulary group.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `SaveTtscVocabularyGroupsRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SaveTtscVocabularyGroupsRequestBody {
-    /// `group_name` JSON property.
+    /// Name of the vocabulary group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
 }
 
 impl SaveTtscVocabularyGroupsRequestBody {
-    /// An empty `SaveTtscVocabularyGroupsRequestBody`; set its fields with the setters.
+    /// An empty `SaveTtscVocabularyGroupsRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `group_name`.
+    /// Name of the vocabulary group.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self

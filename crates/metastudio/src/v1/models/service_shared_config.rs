@@ -2,37 +2,37 @@
 
 use serde::Deserialize;
 
-/// The `ServiceSharedConfig` model of the MetaStudio API.
+/// Sharing settings of the service.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ServiceSharedConfig {
-    /// `enable` JSON property.
+    /// Whether sharing is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// `optional_project_ids` JSON property.
+    /// Tenants the item can optionally be shared with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_project_ids: Option<Vec<String>>,
-    /// `no_need_review` JSON property.
+    /// Whether shared items skip review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_need_review: Option<bool>,
 }
 
 impl ServiceSharedConfig {
-    /// An empty `ServiceSharedConfig`; set its fields with the setters.
+    /// An empty `ServiceSharedConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `enable`.
+    /// Whether sharing is enabled.
     pub fn enable(mut self, value: impl Into<bool>) -> Self {
         self.enable = Some(value.into());
         self
     }
 
-    /// Sets `optional_project_ids`.
+    /// Tenants the item can optionally be shared with.
     ///
     /// Appends one item; call again for more.
     pub fn optional_project_ids(mut self, value: impl Into<String>) -> Self {
@@ -42,7 +42,7 @@ impl ServiceSharedConfig {
         self
     }
 
-    /// Sets `no_need_review`.
+    /// Whether shared items skip review.
     pub fn no_need_review(mut self, value: impl Into<bool>) -> Self {
         self.no_need_review = Some(value.into());
         self

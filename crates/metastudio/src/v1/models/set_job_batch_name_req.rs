@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `SetJobBatchNameReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetJobBatchNameReq {
-    /// `batch_name` JSON property.
+    /// Batch name of the training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_name: Option<String>,
-    /// `job_ids` JSON property.
+    /// IDs of the jobs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_ids: Option<Vec<String>>,
 }
 
 impl SetJobBatchNameReq {
-    /// An empty `SetJobBatchNameReq`; set its fields with the setters.
+    /// An empty `SetJobBatchNameReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `batch_name`.
+    /// Batch name of the training job.
     pub fn batch_name(mut self, value: impl Into<String>) -> Self {
         self.batch_name = Some(value.into());
         self
     }
 
-    /// Sets `job_ids`.
+    /// IDs of the jobs.
     ///
     /// Appends one item; call again for more.
     pub fn job_ids(mut self, value: impl Into<String>) -> Self {

@@ -2,48 +2,63 @@
 
 use serde::Serialize;
 
-/// The `SetTenantNoticeConfigurationReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetTenantNoticeConfigurationReq {
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `send_msg` JSON property.
+    /// Type of the notification. Required.
+    ///
+    /// Values: `RESOURCE_EXPIRE`: Resource expiration; `RESOURCE_LEFT`: Remaining resource
+    /// quantity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Whether to send SMS notifications.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_msg: Option<bool>,
-    /// `properties` JSON property.
+    /// Notification settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<String>,
 }
 
 impl SetTenantNoticeConfigurationReq {
-    /// A `SetTenantNoticeConfigurationReq` with its required fields; set the others with the setters.
-    pub fn new(r#type: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            send_msg: None,
-            properties: None,
-        }
+    /// An empty `SetTenantNoticeConfigurationReq`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
+    /// Type of the notification. Required.
+    ///
+    /// Values: `RESOURCE_EXPIRE`: Resource expiration; `RESOURCE_LEFT`: Remaining resource
+    /// quantity.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `send_msg`.
+    /// Whether to send SMS notifications.
     pub fn send_msg(mut self, value: impl Into<bool>) -> Self {
         self.send_msg = Some(value.into());
         self
     }
 
-    /// Sets `properties`.
+    /// Notification settings.
     pub fn properties(mut self, value: impl Into<String>) -> Self {
         self.properties = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        None
     }
 }

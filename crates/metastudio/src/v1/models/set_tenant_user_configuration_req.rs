@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `SetTenantUserConfigurationReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetTenantUserConfigurationReq {
-    /// `my_collections` JSON property.
+    /// The user's favorites.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_collections: Option<Vec<super::CollectionInfo>>,
 }
 
 impl SetTenantUserConfigurationReq {
-    /// An empty `SetTenantUserConfigurationReq`; set its fields with the setters.
+    /// An empty `SetTenantUserConfigurationReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `my_collections`.
+    /// The user's favorites.
     ///
     /// Appends one item; call again for more.
     pub fn my_collections(mut self, value: impl Into<super::CollectionInfo>) -> Self {

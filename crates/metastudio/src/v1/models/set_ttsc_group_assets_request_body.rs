@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `SetTtscGroupAssetsRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetTtscGroupAssetsRequestBody {
-    /// `asset_ids` JSON property.
+    /// IDs of the assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_ids: Option<Vec<String>>,
 }
 
 impl SetTtscGroupAssetsRequestBody {
-    /// An empty `SetTtscGroupAssetsRequestBody`; set its fields with the setters.
+    /// An empty `SetTtscGroupAssetsRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_ids`.
+    /// IDs of the assets.
     ///
     /// Appends one item; call again for more.
     pub fn asset_ids(mut self, value: impl Into<String>) -> Self {

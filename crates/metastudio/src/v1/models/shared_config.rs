@@ -2,51 +2,71 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SharedConfig` model of the MetaStudio API.
+/// Sharing settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SharedConfig {
-    /// `shared_type` JSON property.
+    /// Sharing type of the template. Applies only to templates.
+    ///
+    /// Values: `PRIVATE`: Private to this tenant; `PUBLIC`: Public to all tenants; currently only
+    /// system assets; `SHARED`: Shared with tenants chosen by the owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_type: Option<String>,
-    /// `shared_state` JSON property.
+    /// Sharing state of the template. Applies only to templates whose `shared_type` is `SHARED`.
+    ///
+    /// Values: `DRAFT`: Draft; editable and visible to the owner only; `PUBLISHED`: Published and
+    /// available; `REVIEW`: Under review; read-only, visible to the owner and reviewers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_state: Option<String>,
-    /// `expire_time` JSON property.
+    /// Time when sharing expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`. Empty means
+    /// it never expires. Applies only to templates whose `shared_type` is `SHARED`.
+    ///
+    /// Length: 0 to 20 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// `allowed_project_ids` JSON property.
+    /// Project IDs of the tenants allowed to access the asset. Applies only to templates whose
+    /// `shared_type` is `SHARED`; at most 100 tenants, and duplicates are ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_project_ids: Option<Vec<String>>,
 }
 
 impl SharedConfig {
-    /// An empty `SharedConfig`; set its fields with the setters.
+    /// An empty `SharedConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `shared_type`.
+    /// Sharing type of the template. Applies only to templates.
+    ///
+    /// Values: `PRIVATE`: Private to this tenant; `PUBLIC`: Public to all tenants; currently only
+    /// system assets; `SHARED`: Shared with tenants chosen by the owner.
     pub fn shared_type(mut self, value: impl Into<String>) -> Self {
         self.shared_type = Some(value.into());
         self
     }
 
-    /// Sets `shared_state`.
+    /// Sharing state of the template. Applies only to templates whose `shared_type` is `SHARED`.
+    ///
+    /// Values: `DRAFT`: Draft; editable and visible to the owner only; `PUBLISHED`: Published and
+    /// available; `REVIEW`: Under review; read-only, visible to the owner and reviewers.
     pub fn shared_state(mut self, value: impl Into<String>) -> Self {
         self.shared_state = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Time when sharing expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`. Empty means
+    /// it never expires. Applies only to templates whose `shared_type` is `SHARED`.
+    ///
+    /// Length: 0 to 20 characters.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `allowed_project_ids`.
+    /// Project IDs of the tenants allowed to access the asset. Applies only to templates whose
+    /// `shared_type` is `SHARED`; at most 100 tenants, and duplicates are ignored.
     ///
     /// Appends one item; call again for more.
     pub fn allowed_project_ids(mut self, value: impl Into<String>) -> Self {

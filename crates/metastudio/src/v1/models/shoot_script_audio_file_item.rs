@@ -2,51 +2,53 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ShootScriptAudioFileItem` model of the MetaStudio API.
+/// Upload URLs for the audio files that drive the digital human.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShootScriptAudioFileItem {
-    /// `sequence_no` JSON property.
+    /// Sequence number of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `audio_file_upload_url` JSON property.
+    /// Upload URL for the driving audio file, returned when a script is created or updated. Accepts
+    /// MP3, WAV or M4A files of up to 100 MB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_file_upload_url: Option<String>,
-    /// `audio_file_download_url` JSON property.
+    /// Download URL of the driving audio file. Returned in script details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_file_download_url: Option<String>,
-    /// `audio_id` JSON property.
+    /// ID of the audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_id: Option<i64>,
 }
 
 impl ShootScriptAudioFileItem {
-    /// An empty `ShootScriptAudioFileItem`; set its fields with the setters.
+    /// An empty `ShootScriptAudioFileItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the script paragraph.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `audio_file_upload_url`.
+    /// Upload URL for the driving audio file, returned when a script is created or updated. Accepts
+    /// MP3, WAV or M4A files of up to 100 MB.
     pub fn audio_file_upload_url(mut self, value: impl Into<String>) -> Self {
         self.audio_file_upload_url = Some(value.into());
         self
     }
 
-    /// Sets `audio_file_download_url`.
+    /// Download URL of the driving audio file. Returned in script details.
     pub fn audio_file_download_url(mut self, value: impl Into<String>) -> Self {
         self.audio_file_download_url = Some(value.into());
         self
     }
 
-    /// Sets `audio_id`.
+    /// ID of the audio.
     pub fn audio_id(mut self, value: impl Into<i64>) -> Self {
         self.audio_id = Some(value.into());
         self

@@ -2,24 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ShootScriptAudioFiles` model of the MetaStudio API.
+/// Audio files that drive the digital human in the script.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShootScriptAudioFiles {
-    /// `audio_file_url` JSON property.
+    /// Upload URLs for the audio files that drive the digital human.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_file_url: Option<Vec<super::ShootScriptAudioFileItem>>,
 }
 
 impl ShootScriptAudioFiles {
-    /// An empty `ShootScriptAudioFiles`; set its fields with the setters.
+    /// An empty `ShootScriptAudioFiles`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `audio_file_url`.
+    /// Upload URLs for the audio files that drive the digital human.
     ///
     /// Appends one item; call again for more.
     pub fn audio_file_url(mut self, value: impl Into<super::ShootScriptAudioFileItem>) -> Self {

@@ -2,67 +2,80 @@
 
 use serde::Deserialize;
 
-/// The `ShootScriptDetail` model of the MetaStudio API.
+/// Content of the script paragraph.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShootScriptDetail {
-    /// `script_type` JSON property.
+    /// Type of the script, that is, how the video is driven.
+    ///
+    /// Values: `AUDIO`: By audio; `TEXT`: By text synthesized with TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_type: Option<String>,
-    /// `text_config` JSON property.
+    /// Text settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_config: Option<super::TextConfig>,
-    /// `audio_duration` JSON property.
+    /// Duration of the driving audio, in seconds. Can be omitted when the script is created and set
+    /// through the script update operation after the audio is uploaded; returned in script details
+    /// to estimate the video length.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_duration: Option<f64>,
-    /// `audio_drive_action_config` JSON property.
+    /// Action settings used when the digital human is driven by audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_drive_action_config: Option<Vec<super::AudioDriveActionConfig>>,
-    /// `audio_drive_file_external_url` JSON property.
+    /// External download URL of the audio file that drives the digital human. Supported only for
+    /// avatar video production, requires whitelist approval, and the file must be stored in Huawei
+    /// Cloud OBS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_drive_file_external_url: Option<String>,
-    /// `background_config` JSON property.
+    /// Background settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_config: Option<Vec<super::BackgroundConfigInfo>>,
-    /// `layer_config` JSON property.
+    /// Layer settings. Required when the video codec is VP8 and the digital human model's
+    /// resolution differs from the output video's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_config: Option<Vec<super::LayerConfig>>,
-    /// `audio_config` JSON property.
+    /// Audio to insert into the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_config: Option<super::AudioInfo>,
-    /// `thumbnail_url` JSON property.
+    /// URL of the thumbnail of the script scene.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
 }
 
 impl ShootScriptDetail {
-    /// An empty `ShootScriptDetail`; set its fields with the setters.
+    /// An empty `ShootScriptDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `script_type`.
+    /// Type of the script, that is, how the video is driven.
+    ///
+    /// Values: `AUDIO`: By audio; `TEXT`: By text synthesized with TTS.
     pub fn script_type(mut self, value: impl Into<String>) -> Self {
         self.script_type = Some(value.into());
         self
     }
 
-    /// Sets `text_config`.
+    /// Text settings.
     pub fn text_config(mut self, value: impl Into<super::TextConfig>) -> Self {
         self.text_config = Some(value.into());
         self
     }
 
-    /// Sets `audio_duration`.
+    /// Duration of the driving audio, in seconds. Can be omitted when the script is created and set
+    /// through the script update operation after the audio is uploaded; returned in script details
+    /// to estimate the video length.
     pub fn audio_duration(mut self, value: impl Into<f64>) -> Self {
         self.audio_duration = Some(value.into());
         self
     }
 
-    /// Sets `audio_drive_action_config`.
+    /// Action settings used when the digital human is driven by audio.
     ///
     /// Appends one item; call again for more.
     pub fn audio_drive_action_config(
@@ -75,13 +88,15 @@ impl ShootScriptDetail {
         self
     }
 
-    /// Sets `audio_drive_file_external_url`.
+    /// External download URL of the audio file that drives the digital human. Supported only for
+    /// avatar video production, requires whitelist approval, and the file must be stored in Huawei
+    /// Cloud OBS.
     pub fn audio_drive_file_external_url(mut self, value: impl Into<String>) -> Self {
         self.audio_drive_file_external_url = Some(value.into());
         self
     }
 
-    /// Sets `background_config`.
+    /// Background settings.
     ///
     /// Appends one item; call again for more.
     pub fn background_config(mut self, value: impl Into<super::BackgroundConfigInfo>) -> Self {
@@ -91,7 +106,8 @@ impl ShootScriptDetail {
         self
     }
 
-    /// Sets `layer_config`.
+    /// Layer settings. Required when the video codec is VP8 and the digital human model's
+    /// resolution differs from the output video's.
     ///
     /// Appends one item; call again for more.
     pub fn layer_config(mut self, value: impl Into<super::LayerConfig>) -> Self {
@@ -101,13 +117,15 @@ impl ShootScriptDetail {
         self
     }
 
-    /// Sets `audio_config`.
+    /// Audio to insert into the script.
     pub fn audio_config(mut self, value: impl Into<super::AudioInfo>) -> Self {
         self.audio_config = Some(value.into());
         self
     }
 
-    /// Sets `thumbnail_url`.
+    /// URL of the thumbnail of the script scene.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn thumbnail_url(mut self, value: impl Into<String>) -> Self {
         self.thumbnail_url = Some(value.into());
         self

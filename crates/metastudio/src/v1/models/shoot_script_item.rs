@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ShootScriptItem` model of the MetaStudio API.
+/// Shooting scripts.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ShootScriptItem {
-    /// `sequence_no` JSON property.
+    /// Sequence number of the script paragraph; must be unique within the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `shoot_script` JSON property.
+    /// Content of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoot_script: Option<super::ShootScript>,
-    /// `subtitle_file_info` JSON property.
+    /// Subtitle files of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_info: Option<super::SubtitleFiles>,
 }
 
 impl ShootScriptItem {
-    /// An empty `ShootScriptItem`; set its fields with the setters.
+    /// An empty `ShootScriptItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the script paragraph; must be unique within the script.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `shoot_script`.
+    /// Content of the script paragraph.
     pub fn shoot_script(mut self, value: impl Into<super::ShootScript>) -> Self {
         self.shoot_script = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_file_info`.
+    /// Subtitle files of the script paragraph.
     pub fn subtitle_file_info(mut self, value: impl Into<super::SubtitleFiles>) -> Self {
         self.subtitle_file_info = Some(value.into());
         self

@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `ShootScriptShowItem` model of the MetaStudio API.
+/// Shooting scripts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShootScriptShowItem {
-    /// `sequence_no` JSON property.
+    /// Sequence number of the script paragraph; must be unique within the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `shoot_script` JSON property.
+    /// Content of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shoot_script: Option<super::ShootScriptDetail>,
-    /// `subtitle_file_info` JSON property.
+    /// Subtitle files of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_info: Option<super::SubtitleFiles>,
-    /// `audio_config` JSON property.
+    /// Audio to insert into the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_config: Option<super::AudioInfo>,
-    /// `preview_info` JSON property.
+    /// Preview of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview_info: Option<super::PreviewInfo>,
 }
 
 impl ShootScriptShowItem {
-    /// An empty `ShootScriptShowItem`; set its fields with the setters.
+    /// An empty `ShootScriptShowItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the script paragraph; must be unique within the script.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `shoot_script`.
+    /// Content of the script paragraph.
     pub fn shoot_script(mut self, value: impl Into<super::ShootScriptDetail>) -> Self {
         self.shoot_script = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_file_info`.
+    /// Subtitle files of the script paragraph.
     pub fn subtitle_file_info(mut self, value: impl Into<super::SubtitleFiles>) -> Self {
         self.subtitle_file_info = Some(value.into());
         self
     }
 
-    /// Sets `audio_config`.
+    /// Audio to insert into the script.
     pub fn audio_config(mut self, value: impl Into<super::AudioInfo>) -> Self {
         self.audio_config = Some(value.into());
         self
     }
 
-    /// Sets `preview_info`.
+    /// Preview of the script paragraph.
     pub fn preview_info(mut self, value: impl Into<super::PreviewInfo>) -> Self {
         self.preview_info = Some(value.into());
         self

@@ -4,14 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `ShortJobType` values of the MetaStudio API.
+/// Type of the voice training job.
 ///
 /// Values this version of the SDK does not know are kept in [`ShortJobType::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShortJobType {
-    /// `VOICE_ASSESS`.
+    /// The value `VOICE_ASSESS`.
     VoiceAssess,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

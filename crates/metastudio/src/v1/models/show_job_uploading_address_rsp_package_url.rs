@@ -2,25 +2,27 @@
 
 use serde::Deserialize;
 
-/// The `ShowJobUploadingAddressRspPackageUrl` model of the MetaStudio API.
+/// Upload URL for the training data package.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowJobUploadingAddressRspPackageUrl {
-    /// `training_data_uploading_url` JSON property.
+    /// OBS URL to which the training data is uploaded as a ZIP package. Set `Content-Type` to
+    /// `application/zip` when uploading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training_data_uploading_url: Option<String>,
 }
 
 impl ShowJobUploadingAddressRspPackageUrl {
-    /// An empty `ShowJobUploadingAddressRspPackageUrl`; set its fields with the setters.
+    /// An empty `ShowJobUploadingAddressRspPackageUrl`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `training_data_uploading_url`.
+    /// OBS URL to which the training data is uploaded as a ZIP package. Set `Content-Type` to
+    /// `application/zip` when uploading.
     pub fn training_data_uploading_url(mut self, value: impl Into<String>) -> Self {
         self.training_data_uploading_url = Some(value.into());
         self

@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SlotKnowledgeLibraryInfo` model of the MetaStudio API.
+/// Knowledge bases.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SlotKnowledgeLibraryInfo {
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `knowledge_library_id` JSON property.
+    /// ID of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub knowledge_library_id: Option<String>,
 }
 
 impl SlotKnowledgeLibraryInfo {
-    /// An empty `SlotKnowledgeLibraryInfo`; set its fields with the setters.
+    /// An empty `SlotKnowledgeLibraryInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `knowledge_library_id`.
+    /// ID of the knowledge base.
     pub fn knowledge_library_id(mut self, value: impl Into<String>) -> Self {
         self.knowledge_library_id = Some(value.into());
         self

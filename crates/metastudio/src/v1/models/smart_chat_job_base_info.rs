@@ -2,121 +2,143 @@
 
 use serde::Deserialize;
 
-/// The `SmartChatJobBaseInfo` model of the MetaStudio API.
+/// Smart interaction jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SmartChatJobBaseInfo {
-    /// `job_id` JSON property.
+    /// ID of the smart interaction job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `state` JSON property.
+    /// State of the smart interaction job.
+    ///
+    /// Values: `DELETING`: Being deleted; `FAILED`: Failed; `PROCESSING`: Processing; `SUCCEED`:
+    /// Succeeded; `WAITING`: Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `duration` JSON property.
+    /// Duration of the smart interaction session, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
-    /// `start_time` JSON property.
+    /// Time when the smart interaction job started, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `end_time` JSON property.
+    /// Time when the smart interaction job ended, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
-    /// `create_time` JSON property.
+    /// Time when the smart interaction job was created, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `lastupdate_time` JSON property.
+    /// Time when the smart interaction job was last updated, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastupdate_time: Option<String>,
-    /// `chat_subtitle_config` JSON property.
+    /// Subtitle settings of the smart interaction session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_subtitle_config: Option<super::SmartChatSubtitleConfig>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::SmartChatVideoConfig>,
-    /// `voice_config_list` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config_list: Option<Vec<super::SmartChatVoiceConfig>>,
-    /// `chat_video_type` JSON property.
+    /// Client device type of the smart interaction session.
+    ///
+    /// Values: `COMPUTER`: Computer; `HUB`: Large screen; `MOBILE`: Mobile phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_video_type: Option<String>,
-    /// `is_transparent` JSON property.
+    /// Whether the background is transparent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_transparent: Option<bool>,
-    /// `default_language` JSON property.
+    /// Default language used by the smart interaction APIs.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Chinese; `EN`: English; `ESP`:
+    /// Spanish; international sites only; `Thai`: Thai; international sites only; `fr`: French;
+    /// international sites only; `por`: Portuguese; international sites only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
-    /// `client_id` JSON property.
+    /// ID of the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `is_pool_mode` JSON property.
+    /// Whether resource pool mode is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pool_mode: Option<bool>,
-    /// `job_finish_reason` JSON property.
+    /// Why the session ended.
+    ///
+    /// Values: `MUTE_TIMEOUT`: Silence timeout; `NORMAL`: Ended normally.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_finish_reason: Option<String>,
 }
 
 impl SmartChatJobBaseInfo {
-    /// An empty `SmartChatJobBaseInfo`; set its fields with the setters.
+    /// An empty `SmartChatJobBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// ID of the smart interaction job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the smart interaction job.
+    ///
+    /// Values: `DELETING`: Being deleted; `FAILED`: Failed; `PROCESSING`: Processing; `SUCCEED`:
+    /// Succeeded; `WAITING`: Waiting.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// Duration of the smart interaction session, in seconds.
     pub fn duration(mut self, value: impl Into<f64>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Time when the smart interaction job started, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time when the smart interaction job ended, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the smart interaction job was created, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `lastupdate_time`.
+    /// Time when the smart interaction job was last updated, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     pub fn lastupdate_time(mut self, value: impl Into<String>) -> Self {
         self.lastupdate_time = Some(value.into());
         self
     }
 
-    /// Sets `chat_subtitle_config`.
+    /// Subtitle settings of the smart interaction session.
     pub fn chat_subtitle_config(
         mut self,
         value: impl Into<super::SmartChatSubtitleConfig>,
@@ -125,13 +147,13 @@ impl SmartChatJobBaseInfo {
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::SmartChatVideoConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `voice_config_list`.
+    /// Voice settings.
     ///
     /// Appends one item; call again for more.
     pub fn voice_config_list(mut self, value: impl Into<super::SmartChatVoiceConfig>) -> Self {
@@ -141,37 +163,45 @@ impl SmartChatJobBaseInfo {
         self
     }
 
-    /// Sets `chat_video_type`.
+    /// Client device type of the smart interaction session.
+    ///
+    /// Values: `COMPUTER`: Computer; `HUB`: Large screen; `MOBILE`: Mobile phone.
     pub fn chat_video_type(mut self, value: impl Into<String>) -> Self {
         self.chat_video_type = Some(value.into());
         self
     }
 
-    /// Sets `is_transparent`.
+    /// Whether the background is transparent.
     pub fn is_transparent(mut self, value: impl Into<bool>) -> Self {
         self.is_transparent = Some(value.into());
         self
     }
 
-    /// Sets `default_language`.
+    /// Default language used by the smart interaction APIs.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Chinese; `EN`: English; `ESP`:
+    /// Spanish; international sites only; `Thai`: Thai; international sites only; `fr`: French;
+    /// international sites only; `por`: Portuguese; international sites only.
     pub fn default_language(mut self, value: impl Into<String>) -> Self {
         self.default_language = Some(value.into());
         self
     }
 
-    /// Sets `client_id`.
+    /// ID of the client.
     pub fn client_id(mut self, value: impl Into<String>) -> Self {
         self.client_id = Some(value.into());
         self
     }
 
-    /// Sets `is_pool_mode`.
+    /// Whether resource pool mode is used.
     pub fn is_pool_mode(mut self, value: impl Into<bool>) -> Self {
         self.is_pool_mode = Some(value.into());
         self
     }
 
-    /// Sets `job_finish_reason`.
+    /// Why the session ended.
+    ///
+    /// Values: `MUTE_TIMEOUT`: Silence timeout; `NORMAL`: Ended normally.
     pub fn job_finish_reason(mut self, value: impl Into<String>) -> Self {
         self.job_finish_reason = Some(value.into());
         self

@@ -2,25 +2,27 @@
 
 use serde::Serialize;
 
-/// The `SmartChatJobsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmartChatJobsReq {
-    /// `extend_param` JSON property.
+    /// Extra parameters as a JSON string, with keys such as `city` (the user's city), `client_id`
+    /// (client ID) and `extra_json_param` (custom parameters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_param: Option<String>,
 }
 
 impl SmartChatJobsReq {
-    /// An empty `SmartChatJobsReq`; set its fields with the setters.
+    /// An empty `SmartChatJobsReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `extend_param`.
+    /// Extra parameters as a JSON string, with keys such as `city` (the user's city), `client_id`
+    /// (client ID) and `extra_json_param` (custom parameters).
     pub fn extend_param(mut self, value: impl Into<String>) -> Self {
         self.extend_param = Some(value.into());
         self

@@ -2,136 +2,146 @@
 
 use serde::Deserialize;
 
-/// The `SmartChatRoomBaseInfo` model of the MetaStudio API.
+/// Smart chat rooms.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SmartChatRoomBaseInfo {
-    /// `room_id` JSON property.
+    /// ID of the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `room_name` JSON property.
+    /// Name of the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_name: Option<String>,
-    /// `room_description` JSON property.
+    /// Description of the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_description: Option<String>,
-    /// `robot_id` JSON property.
+    /// ID of the robot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the chat room cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
-    /// `model_infos` JSON property.
+    /// Digital human model of the chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_infos: Option<super::ModelInfo>,
-    /// `voice_config` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config: Option<super::VoiceConfig>,
-    /// `billing_mode` JSON property.
+    /// Billing mode of the smart chat room.
+    ///
+    /// Values: `CLIENT`: By client; `CLIENT_TOKENS`: By client, token-based; `CONCURRENCY`: By
+    /// concurrency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<String>,
-    /// `reuse_resource` JSON property.
+    /// Whether unallocated concurrency may be used; not allowed in client billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reuse_resource: Option<bool>,
-    /// `concurrency` JSON property.
+    /// Number of concurrent sessions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concurrency: Option<i64>,
-    /// `client_nums` JSON property.
+    /// Number of client devices allowed to connect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_nums: Option<i64>,
-    /// `voice_config_list` JSON property.
+    /// Voice settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_config_list: Option<Vec<super::VoiceConfigRsp>>,
-    /// `default_language` JSON property.
+    /// Default language used by the smart interaction APIs.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Simplified Chinese; `EN`: English;
+    /// `ESP`: Spanish; international sites only; `Thai`: Thai; international sites only; `por`:
+    /// Portuguese; international sites only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_language: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// `exit_mute_threshold` JSON property.
+    /// Silence duration after which the session exits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_mute_threshold: Option<i64>,
 }
 
 impl SmartChatRoomBaseInfo {
-    /// An empty `SmartChatRoomBaseInfo`; set its fields with the setters.
+    /// An empty `SmartChatRoomBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `room_id`.
+    /// ID of the smart chat room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `room_name`.
+    /// Name of the smart chat room.
     pub fn room_name(mut self, value: impl Into<String>) -> Self {
         self.room_name = Some(value.into());
         self
     }
 
-    /// Sets `room_description`.
+    /// Description of the smart chat room.
     pub fn room_description(mut self, value: impl Into<String>) -> Self {
         self.room_description = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the robot.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the chat room cover image.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self
     }
 
-    /// Sets `model_infos`.
+    /// Digital human model of the chat room.
     pub fn model_infos(mut self, value: impl Into<super::ModelInfo>) -> Self {
         self.model_infos = Some(value.into());
         self
     }
 
-    /// Sets `voice_config`.
+    /// Voice settings.
     pub fn voice_config(mut self, value: impl Into<super::VoiceConfig>) -> Self {
         self.voice_config = Some(value.into());
         self
     }
 
-    /// Sets `billing_mode`.
+    /// Billing mode of the smart chat room.
+    ///
+    /// Values: `CLIENT`: By client; `CLIENT_TOKENS`: By client, token-based; `CONCURRENCY`: By
+    /// concurrency.
     pub fn billing_mode(mut self, value: impl Into<String>) -> Self {
         self.billing_mode = Some(value.into());
         self
     }
 
-    /// Sets `reuse_resource`.
+    /// Whether unallocated concurrency may be used; not allowed in client billing mode.
     pub fn reuse_resource(mut self, value: impl Into<bool>) -> Self {
         self.reuse_resource = Some(value.into());
         self
     }
 
-    /// Sets `concurrency`.
+    /// Number of concurrent sessions.
     pub fn concurrency(mut self, value: impl Into<i64>) -> Self {
         self.concurrency = Some(value.into());
         self
     }
 
-    /// Sets `client_nums`.
+    /// Number of client devices allowed to connect.
     pub fn client_nums(mut self, value: impl Into<i64>) -> Self {
         self.client_nums = Some(value.into());
         self
     }
 
-    /// Sets `voice_config_list`.
+    /// Voice settings.
     ///
     /// Appends one item; call again for more.
     pub fn voice_config_list(mut self, value: impl Into<super::VoiceConfigRsp>) -> Self {
@@ -141,25 +151,29 @@ impl SmartChatRoomBaseInfo {
         self
     }
 
-    /// Sets `default_language`.
+    /// Default language used by the smart interaction APIs.
+    ///
+    /// Values: `Arabic`: Arabic; international sites only; `CN`: Simplified Chinese; `EN`: English;
+    /// `ESP`: Spanish; international sites only; `Thai`: Thai; international sites only; `por`:
+    /// Portuguese; international sites only.
     pub fn default_language(mut self, value: impl Into<String>) -> Self {
         self.default_language = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `exit_mute_threshold`.
+    /// Silence duration after which the session exits.
     pub fn exit_mute_threshold(mut self, value: impl Into<i64>) -> Self {
         self.exit_mute_threshold = Some(value.into());
         self

@@ -2,34 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `SmartChatVideoConfig` model of the MetaStudio API.
+/// Output video settings.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SmartChatVideoConfig {
-    /// `width` JSON property.
+    /// Width of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840 (4K requires an avatar
+    /// model that supports 4K); with `CROP`, the cropped video keeps this width from (`dx`, `dy`).
+    /// Avatar live streaming supports only 1080x1920.
+    ///
+    /// Range: 320 to 2560.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840; with `CROP`, the cropped
+    /// video keeps this height from (`dx`, `dy`). Avatar live streaming supports only 1080x1920.
+    ///
+    /// Range: 320 to 2560.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
 }
 
 impl SmartChatVideoConfig {
-    /// An empty `SmartChatVideoConfig`; set its fields with the setters.
+    /// An empty `SmartChatVideoConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `width`.
+    /// Width of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840 (4K requires an avatar
+    /// model that supports 4K); with `CROP`, the cropped video keeps this width from (`dx`, `dy`).
+    /// Avatar live streaming supports only 1080x1920.
+    ///
+    /// Range: 320 to 2560.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840; with `CROP`, the cropped
+    /// video keeps this height from (`dx`, `dy`). Avatar live streaming supports only 1080x1920.
+    ///
+    /// Range: 320 to 2560.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self

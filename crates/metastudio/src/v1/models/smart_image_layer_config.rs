@@ -2,33 +2,35 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SmartImageLayerConfig` model of the MetaStudio API.
+/// Settings of the image layer.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SmartImageLayerConfig {
-    /// `image_url` JSON property.
+    /// URL of the image file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    /// `display_duration` JSON property.
+    /// Display duration of the layer, in seconds. Follows the length of `reply_texts` or
+    /// `reply_audios` when given, otherwise the length of the speech for the matched keyword.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_duration: Option<i64>,
 }
 
 impl SmartImageLayerConfig {
-    /// An empty `SmartImageLayerConfig`; set its fields with the setters.
+    /// An empty `SmartImageLayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `image_url`.
+    /// URL of the image file.
     pub fn image_url(mut self, value: impl Into<String>) -> Self {
         self.image_url = Some(value.into());
         self
     }
 
-    /// Sets `display_duration`.
+    /// Display duration of the layer, in seconds. Follows the length of `reply_texts` or
+    /// `reply_audios` when given, otherwise the length of the speech for the matched keyword.
     pub fn display_duration(mut self, value: impl Into<i64>) -> Self {
         self.display_duration = Some(value.into());
         self

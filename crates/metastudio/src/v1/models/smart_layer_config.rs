@@ -2,78 +2,78 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SmartLayerConfig` model of the MetaStudio API.
+/// Layer displayed when the rule is triggered.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SmartLayerConfig {
-    /// `layer_type` JSON property.
+    /// Type of the layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub layer_type: Option<String>,
-    /// `asset_id` JSON property.
+    pub layer_type: Option<super::LayerType>,
+    /// ID of the asset used by the layer. Leave empty for external assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `position` JSON property.
+    /// Position of the layer on the canvas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<super::LayerPositionConfig>,
-    /// `size` JSON property.
+    /// Size of the layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<super::LayerSizeConfig>,
-    /// `image_config` JSON property.
+    /// Settings of the image layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_config: Option<super::SmartImageLayerConfig>,
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::SmartVideoLayerConfig>,
-    /// `text_config` JSON property.
+    /// Text settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_config: Option<super::SmartTextLayerConfig>,
 }
 
 impl SmartLayerConfig {
-    /// An empty `SmartLayerConfig`; set its fields with the setters.
+    /// An empty `SmartLayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `layer_type`.
-    pub fn layer_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the layer.
+    pub fn layer_type(mut self, value: impl Into<super::LayerType>) -> Self {
         self.layer_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset used by the layer. Leave empty for external assets.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `position`.
+    /// Position of the layer on the canvas.
     pub fn position(mut self, value: impl Into<super::LayerPositionConfig>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the layer.
     pub fn size(mut self, value: impl Into<super::LayerSizeConfig>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `image_config`.
+    /// Settings of the image layer.
     pub fn image_config(mut self, value: impl Into<super::SmartImageLayerConfig>) -> Self {
         self.image_config = Some(value.into());
         self
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::SmartVideoLayerConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `text_config`.
+    /// Text settings.
     pub fn text_config(mut self, value: impl Into<super::SmartTextLayerConfig>) -> Self {
         self.text_config = Some(value.into());
         self

@@ -2,160 +2,171 @@
 
 use serde::Deserialize;
 
-/// The `SmartLiveJob` model of the MetaStudio API.
+/// Live jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SmartLiveJob {
-    /// `job_id` JSON property.
+    /// ID of the live job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `room_id` JSON property.
+    /// ID of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `room_name` JSON property.
+    /// Name of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_name: Option<String>,
-    /// `state` JSON property.
+    /// State of the live job.
+    ///
+    /// Values: `BLOCKED`: Banned; `FAILED`: Failed; `PROCESSING`: Processing; `SUCCEED`: Succeeded;
+    /// `WAITING`: Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `duration` JSON property.
+    /// Duration of the live stream, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<f64>,
-    /// `start_time` JSON property.
+    /// Time when the live job started, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `end_time` JSON property.
+    /// Time when the live job ended, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
-    /// `create_time` JSON property.
+    /// Time when the live job was created, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `lastupdate_time` JSON property.
+    /// Time when the live job was last updated, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastupdate_time: Option<String>,
-    /// `rtc_room_info` JSON property.
+    /// Information about the RTC room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtc_room_info: Option<super::RTCRoomInfoList>,
-    /// `live_event_report_url` JSON property.
+    /// URL to which you report the live room events you collect, to trigger smart interaction and
+    /// automatic replies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_event_report_url: Option<String>,
-    /// `live_event_callback_config` JSON property.
+    /// Callback settings for live events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_event_callback_config: Option<super::LiveEventCallBackConfig>,
-    /// `rtc_callback_config` JSON property.
+    /// Settings for live event notifications sent over RTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtc_callback_config: Option<super::RTCLiveEventCallBackConfig>,
-    /// `stream_duration` JSON property.
+    /// Duration of the live stream push, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_duration: Option<f64>,
-    /// `block_reason` JSON property.
+    /// Information about why the live job was banned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the live room cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
-    /// `co_streamer_config` JSON property.
+    /// Settings of the co-host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co_streamer_config: Option<super::CoStreamerConfig>,
-    /// `live_job_log` JSON property.
+    /// Log files of the live job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_job_log: Option<super::LiveJobLog>,
-    /// `relation_live_platform_info` JSON property.
+    /// Information about the associated third-party live platform.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation_live_platform_info: Option<super::PlatformLiveDetailInfo>,
-    /// `used_resource_type` JSON property.
+    /// Type of resources used by the live job.
+    ///
+    /// Values: `ONDEMAND`: Pay-per-use resources; `ONE_TIME`: One-time resources; `PERIOD`:
+    /// Yearly/monthly resources; `UNKNOW`: Unknown resource type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used_resource_type: Option<String>,
-    /// `is_ai_mark_on` JSON property.
+    /// Whether the AI-generated content mark is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ai_mark_on: Option<bool>,
 }
 
 impl SmartLiveJob {
-    /// An empty `SmartLiveJob`; set its fields with the setters.
+    /// An empty `SmartLiveJob`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// ID of the live job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `room_id`.
+    /// ID of the live room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `room_name`.
+    /// Name of the live room.
     pub fn room_name(mut self, value: impl Into<String>) -> Self {
         self.room_name = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the live job.
+    ///
+    /// Values: `BLOCKED`: Banned; `FAILED`: Failed; `PROCESSING`: Processing; `SUCCEED`: Succeeded;
+    /// `WAITING`: Waiting.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// Duration of the live stream, in seconds.
     pub fn duration(mut self, value: impl Into<f64>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Time when the live job started, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time when the live job ended, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the live job was created, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `lastupdate_time`.
+    /// Time when the live job was last updated, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn lastupdate_time(mut self, value: impl Into<String>) -> Self {
         self.lastupdate_time = Some(value.into());
         self
     }
 
-    /// Sets `rtc_room_info`.
+    /// Information about the RTC room.
     pub fn rtc_room_info(mut self, value: impl Into<super::RTCRoomInfoList>) -> Self {
         self.rtc_room_info = Some(value.into());
         self
     }
 
-    /// Sets `live_event_report_url`.
+    /// URL to which you report the live room events you collect, to trigger smart interaction and
+    /// automatic replies.
     pub fn live_event_report_url(mut self, value: impl Into<String>) -> Self {
         self.live_event_report_url = Some(value.into());
         self
     }
 
-    /// Sets `live_event_callback_config`.
+    /// Callback settings for live events.
     pub fn live_event_callback_config(
         mut self,
         value: impl Into<super::LiveEventCallBackConfig>,
@@ -164,7 +175,7 @@ impl SmartLiveJob {
         self
     }
 
-    /// Sets `rtc_callback_config`.
+    /// Settings for live event notifications sent over RTC.
     pub fn rtc_callback_config(
         mut self,
         value: impl Into<super::RTCLiveEventCallBackConfig>,
@@ -173,37 +184,37 @@ impl SmartLiveJob {
         self
     }
 
-    /// Sets `stream_duration`.
+    /// Duration of the live stream push, in seconds.
     pub fn stream_duration(mut self, value: impl Into<f64>) -> Self {
         self.stream_duration = Some(value.into());
         self
     }
 
-    /// Sets `block_reason`.
+    /// Information about why the live job was banned.
     pub fn block_reason(mut self, value: impl Into<String>) -> Self {
         self.block_reason = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the live room cover image.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self
     }
 
-    /// Sets `co_streamer_config`.
+    /// Settings of the co-host.
     pub fn co_streamer_config(mut self, value: impl Into<super::CoStreamerConfig>) -> Self {
         self.co_streamer_config = Some(value.into());
         self
     }
 
-    /// Sets `live_job_log`.
+    /// Log files of the live job.
     pub fn live_job_log(mut self, value: impl Into<super::LiveJobLog>) -> Self {
         self.live_job_log = Some(value.into());
         self
     }
 
-    /// Sets `relation_live_platform_info`.
+    /// Information about the associated third-party live platform.
     pub fn relation_live_platform_info(
         mut self,
         value: impl Into<super::PlatformLiveDetailInfo>,
@@ -212,13 +223,16 @@ impl SmartLiveJob {
         self
     }
 
-    /// Sets `used_resource_type`.
+    /// Type of resources used by the live job.
+    ///
+    /// Values: `ONDEMAND`: Pay-per-use resources; `ONE_TIME`: One-time resources; `PERIOD`:
+    /// Yearly/monthly resources; `UNKNOW`: Unknown resource type.
     pub fn used_resource_type(mut self, value: impl Into<String>) -> Self {
         self.used_resource_type = Some(value.into());
         self
     }
 
-    /// Sets `is_ai_mark_on`.
+    /// Whether the AI-generated content mark is shown.
     pub fn is_ai_mark_on(mut self, value: impl Into<bool>) -> Self {
         self.is_ai_mark_on = Some(value.into());
         self

@@ -2,145 +2,158 @@
 
 use serde::Deserialize;
 
-/// The `SmartLiveRoomBaseInfo` model of the MetaStudio API.
+/// Live rooms.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SmartLiveRoomBaseInfo {
-    /// `room_id` JSON property.
+    /// ID of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `project_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `room_name` JSON property.
+    /// Name of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_name: Option<String>,
-    /// `room_type` JSON property.
+    /// Type of the live room.
+    ///
+    /// Values: `NORMAL`: Regular room that persists and can go live repeatedly; `TEMP`: Temporary
+    /// room deleted when the live job ends; `TEMPLATE`: Live room template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_type: Option<String>,
-    /// `room_state` JSON property.
+    /// Configuration state of the live room. For `DISABLE` and `BLOCKED`, the reason is given in
+    /// `error_info`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub room_state: Option<String>,
-    /// `view_mode` JSON property.
+    pub room_state: Option<super::RoomState>,
+    /// Screen orientation.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_mode: Option<String>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
-    /// `shared_config` JSON property.
+    /// Sharing settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_config: Option<super::SharedConfig>,
-    /// `room_description` JSON property.
+    /// Description of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_description: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the live room cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
-    /// `thumbnail` JSON property.
+    /// URL of the live room cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
-    /// `model_infos` JSON property.
+    /// Digital human models of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_infos: Option<Vec<super::ModelInfo>>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// `last_job_start_time` JSON property.
+    /// Time when the last live stream started, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_start_time: Option<String>,
-    /// `last_job_end_time` JSON property.
+    /// Time when the last live stream ended, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_job_end_time: Option<String>,
-    /// `last_job_status` JSON property.
+    /// Current live streaming state of the room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_job_status: Option<String>,
-    /// `priv_data` JSON property.
+    pub last_job_status: Option<super::LastJobStatus>,
+    /// Private data supplied by the user and returned unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priv_data: Option<String>,
-    /// `confirm_state` JSON property.
+    /// Confirmation state of the live room, used only where specific users require manual
+    /// confirmation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirm_state: Option<String>,
+    pub confirm_state: Option<super::ShowSmartLiveRoomResponseConfirmState>,
 }
 
 impl SmartLiveRoomBaseInfo {
-    /// An empty `SmartLiveRoomBaseInfo`; set its fields with the setters.
+    /// An empty `SmartLiveRoomBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `room_id`.
+    /// ID of the live room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the tenant.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `room_name`.
+    /// Name of the live room.
     pub fn room_name(mut self, value: impl Into<String>) -> Self {
         self.room_name = Some(value.into());
         self
     }
 
-    /// Sets `room_type`.
+    /// Type of the live room.
+    ///
+    /// Values: `NORMAL`: Regular room that persists and can go live repeatedly; `TEMP`: Temporary
+    /// room deleted when the live job ends; `TEMPLATE`: Live room template.
     pub fn room_type(mut self, value: impl Into<String>) -> Self {
         self.room_type = Some(value.into());
         self
     }
 
-    /// Sets `room_state`.
-    pub fn room_state(mut self, value: impl Into<String>) -> Self {
+    /// Configuration state of the live room. For `DISABLE` and `BLOCKED`, the reason is given in
+    /// `error_info`.
+    pub fn room_state(mut self, value: impl Into<super::RoomState>) -> Self {
         self.room_state = Some(value.into());
         self
     }
 
-    /// Sets `view_mode`.
+    /// Screen orientation.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     pub fn view_mode(mut self, value: impl Into<String>) -> Self {
         self.view_mode = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self
     }
 
-    /// Sets `shared_config`.
+    /// Sharing settings.
     pub fn shared_config(mut self, value: impl Into<super::SharedConfig>) -> Self {
         self.shared_config = Some(value.into());
         self
     }
 
-    /// Sets `room_description`.
+    /// Description of the live room.
     pub fn room_description(mut self, value: impl Into<String>) -> Self {
         self.room_description = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the live room cover image.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self
     }
 
-    /// Sets `thumbnail`.
+    /// URL of the live room cover image.
     pub fn thumbnail(mut self, value: impl Into<String>) -> Self {
         self.thumbnail = Some(value.into());
         self
     }
 
-    /// Sets `model_infos`.
+    /// Digital human models of the live room.
     ///
     /// Appends one item; call again for more.
     pub fn model_infos(mut self, value: impl Into<super::ModelInfo>) -> Self {
@@ -150,44 +163,48 @@ impl SmartLiveRoomBaseInfo {
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `last_job_start_time`.
+    /// Time when the last live stream started, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn last_job_start_time(mut self, value: impl Into<String>) -> Self {
         self.last_job_start_time = Some(value.into());
         self
     }
 
-    /// Sets `last_job_end_time`.
+    /// Time when the last live stream ended, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn last_job_end_time(mut self, value: impl Into<String>) -> Self {
         self.last_job_end_time = Some(value.into());
         self
     }
 
-    /// Sets `last_job_status`.
-    pub fn last_job_status(mut self, value: impl Into<String>) -> Self {
+    /// Current live streaming state of the room.
+    pub fn last_job_status(mut self, value: impl Into<super::LastJobStatus>) -> Self {
         self.last_job_status = Some(value.into());
         self
     }
 
-    /// Sets `priv_data`.
+    /// Private data supplied by the user and returned unchanged.
     pub fn priv_data(mut self, value: impl Into<String>) -> Self {
         self.priv_data = Some(value.into());
         self
     }
 
-    /// Sets `confirm_state`.
-    pub fn confirm_state(mut self, value: impl Into<String>) -> Self {
+    /// Confirmation state of the live room, used only where specific users require manual
+    /// confirmation.
+    pub fn confirm_state(
+        mut self,
+        value: impl Into<super::ShowSmartLiveRoomResponseConfirmState>,
+    ) -> Self {
         self.confirm_state = Some(value.into());
         self
     }

@@ -2,69 +2,83 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SmartTextLayerConfig` model of the MetaStudio API.
+/// Text settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SmartTextLayerConfig {
-    /// `text_type` JSON property.
+    /// Type of the text.
+    ///
+    /// Values: `DYNAMIC`: Dynamic text with keyword substitution; `STATIC`: Static text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_type: Option<String>,
-    /// `text_context` JSON property.
+    /// Text content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_context: Option<String>,
-    /// `font_name` JSON property.
+    /// Font.
+    ///
+    /// Values: `HarmonyOS_Sans_SC_Black`: HarmonyOS Sans bold; `HarmonyOS_Sans_SC_Regular`:
+    /// HarmonyOS Sans regular; `HarmonyOS_Sans_SC_Thin`: HarmonyOS Sans thin; `fzyouh`: Founder
+    /// thin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_name: Option<String>,
-    /// `font_size` JSON property.
+    /// Font size, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_size: Option<i64>,
-    /// `font_color` JSON property.
+    /// Font color, as an RGB value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_color: Option<String>,
-    /// `display_duration` JSON property.
+    /// Display duration of the text, in seconds. Follows the length of `reply_texts` or
+    /// `reply_audios` when given, otherwise the length of the speech for the matched keyword.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_duration: Option<i64>,
 }
 
 impl SmartTextLayerConfig {
-    /// An empty `SmartTextLayerConfig`; set its fields with the setters.
+    /// An empty `SmartTextLayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `text_type`.
+    /// Type of the text.
+    ///
+    /// Values: `DYNAMIC`: Dynamic text with keyword substitution; `STATIC`: Static text.
     pub fn text_type(mut self, value: impl Into<String>) -> Self {
         self.text_type = Some(value.into());
         self
     }
 
-    /// Sets `text_context`.
+    /// Text content.
     pub fn text_context(mut self, value: impl Into<String>) -> Self {
         self.text_context = Some(value.into());
         self
     }
 
-    /// Sets `font_name`.
+    /// Font.
+    ///
+    /// Values: `HarmonyOS_Sans_SC_Black`: HarmonyOS Sans bold; `HarmonyOS_Sans_SC_Regular`:
+    /// HarmonyOS Sans regular; `HarmonyOS_Sans_SC_Thin`: HarmonyOS Sans thin; `fzyouh`: Founder
+    /// thin.
     pub fn font_name(mut self, value: impl Into<String>) -> Self {
         self.font_name = Some(value.into());
         self
     }
 
-    /// Sets `font_size`.
+    /// Font size, in pixels.
     pub fn font_size(mut self, value: impl Into<i64>) -> Self {
         self.font_size = Some(value.into());
         self
     }
 
-    /// Sets `font_color`.
+    /// Font color, as an RGB value.
     pub fn font_color(mut self, value: impl Into<String>) -> Self {
         self.font_color = Some(value.into());
         self
     }
 
-    /// Sets `display_duration`.
+    /// Display duration of the text, in seconds. Follows the length of `reply_texts` or
+    /// `reply_audios` when given, otherwise the length of the speech for the matched keyword.
     pub fn display_duration(mut self, value: impl Into<i64>) -> Self {
         self.display_duration = Some(value.into());
         self

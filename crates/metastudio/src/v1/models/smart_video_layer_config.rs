@@ -2,42 +2,44 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SmartVideoLayerConfig` model of the MetaStudio API.
+/// Output video settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SmartVideoLayerConfig {
-    /// `video_url` JSON property.
+    /// URL of the video file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
-    /// `video_cover_url` JSON property.
+    /// URL of the video cover file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_cover_url: Option<String>,
-    /// `display_duration` JSON property.
+    /// Display duration of the layer, in seconds. Follows the length of `reply_texts` or
+    /// `reply_audios` when given, otherwise the length of the speech for the matched keyword.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_duration: Option<i64>,
 }
 
 impl SmartVideoLayerConfig {
-    /// An empty `SmartVideoLayerConfig`; set its fields with the setters.
+    /// An empty `SmartVideoLayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `video_url`.
+    /// URL of the video file.
     pub fn video_url(mut self, value: impl Into<String>) -> Self {
         self.video_url = Some(value.into());
         self
     }
 
-    /// Sets `video_cover_url`.
+    /// URL of the video cover file.
     pub fn video_cover_url(mut self, value: impl Into<String>) -> Self {
         self.video_cover_url = Some(value.into());
         self
     }
 
-    /// Sets `display_duration`.
+    /// Display duration of the layer, in seconds. Follows the length of `reply_texts` or
+    /// `reply_audios` when given, otherwise the length of the speech for the matched keyword.
     pub fn display_duration(mut self, value: impl Into<i64>) -> Self {
         self.display_duration = Some(value.into());
         self

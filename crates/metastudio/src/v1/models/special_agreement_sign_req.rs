@@ -2,37 +2,59 @@
 
 use serde::Serialize;
 
-/// The `SpecialAgreementSignReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SpecialAgreementSignReq {
-    /// `agreement_type` JSON property. Required.
-    pub agreement_type: String,
-    /// `to_sign` JSON property. Required.
-    pub to_sign: bool,
+    /// Type of the service agreement to sign. Required.
+    ///
+    /// Values: `AUTO_PAY`: Automatic payment agreement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement_type: Option<String>,
+    /// Whether to sign the agreement or cancel the signing. Required.
+    ///
+    /// Values: `false`: Cancel the signing; `true`: Sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_sign: Option<bool>,
 }
 
 impl SpecialAgreementSignReq {
-    /// A `SpecialAgreementSignReq` with its required fields; set the others with the setters.
-    pub fn new(agreement_type: impl Into<String>, to_sign: impl Into<bool>) -> Self {
-        Self {
-            agreement_type: agreement_type.into(),
-            to_sign: to_sign.into(),
-        }
+    /// An empty `SpecialAgreementSignReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `agreement_type`.
+    /// Type of the service agreement to sign. Required.
+    ///
+    /// Values: `AUTO_PAY`: Automatic payment agreement.
     pub fn agreement_type(mut self, value: impl Into<String>) -> Self {
-        self.agreement_type = value.into();
+        self.agreement_type = Some(value.into());
         self
     }
 
-    /// Sets `to_sign`.
+    /// Whether to sign the agreement or cancel the signing. Required.
+    ///
+    /// Values: `false`: Cancel the signing; `true`: Sign.
     pub fn to_sign(mut self, value: impl Into<bool>) -> Self {
-        self.to_sign = value.into();
+        self.to_sign = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.agreement_type.is_none() {
+            return Some("agreement_type".to_owned());
+        }
+        if self.to_sign.is_none() {
+            return Some("to_sign".to_owned());
+        }
+        None
     }
 }

@@ -2,33 +2,38 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `StandardPlatformApiConfig` model of the MetaStudio API.
+/// Callback APIs of the custom live commerce platform. Keep one configuration per API type; if
+/// several are given, one of them is kept at random.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct StandardPlatformApiConfig {
-    /// `api_type` JSON property.
+    /// Type of the API provided by the platform.
+    ///
+    /// Values: `LIVE_EVENT_CALLBACK`: Live event callback; `PRODUCT_QUERY`: Product query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_type: Option<String>,
-    /// `url` JSON property.
+    /// URL of the API. Only HTTPS URLs are supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
 impl StandardPlatformApiConfig {
-    /// An empty `StandardPlatformApiConfig`; set its fields with the setters.
+    /// An empty `StandardPlatformApiConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `api_type`.
+    /// Type of the API provided by the platform.
+    ///
+    /// Values: `LIVE_EVENT_CALLBACK`: Live event callback; `PRODUCT_QUERY`: Product query.
     pub fn api_type(mut self, value: impl Into<String>) -> Self {
         self.api_type = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the API. Only HTTPS URLs are supported.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self

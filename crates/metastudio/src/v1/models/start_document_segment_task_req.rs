@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `StartDocumentSegmentTaskReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartDocumentSegmentTaskReq {
-    /// `document_id` JSON property. Required.
-    pub document_id: String,
+    /// ID of the document. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
 }
 
 impl StartDocumentSegmentTaskReq {
-    /// A `StartDocumentSegmentTaskReq` with its required fields; set the others with the setters.
-    pub fn new(document_id: impl Into<String>) -> Self {
-        Self {
-            document_id: document_id.into(),
-        }
+    /// An empty `StartDocumentSegmentTaskReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `document_id`.
+    /// ID of the document. Required.
     pub fn document_id(mut self, value: impl Into<String>) -> Self {
-        self.document_id = value.into();
+        self.document_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.document_id.is_none() {
+            return Some("document_id".to_owned());
+        }
+        None
     }
 }

@@ -2,64 +2,75 @@
 
 use serde::Serialize;
 
-/// The `StartSmartLiveReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartSmartLiveReq {
-    /// `video_config` JSON property.
+    /// Output video settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_config: Option<super::VideoConfig>,
-    /// `play_policy` JSON property.
+    /// Playback policy of the live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub play_policy: Option<super::PlayPolicy>,
-    /// `output_urls` JSON property.
+    /// RTMP addresses of the third-party live platforms that the video is pushed to; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_urls: Option<Vec<String>>,
-    /// `stream_keys` JSON property.
+    /// RTMP stream keys of the third-party live platforms, matching the push addresses; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream_keys: Option<Vec<String>>,
-    /// `interaction_callback_url` JSON property.
+    /// Interaction callback URL, including authentication information. Required when an interaction
+    /// rule's `trigger.reply_mode` is `CALLBACK`.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interaction_callback_url: Option<String>,
-    /// `live_event_callback_config` JSON property.
+    /// Callback settings for live events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_event_callback_config: Option<super::LiveEventCallBackConfig>,
-    /// `rtc_callback_config` JSON property.
+    /// Settings for live event notifications sent over RTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtc_callback_config: Option<super::RTCLiveEventCallBackConfig>,
-    /// `view_mode` JSON property.
+    /// Screen orientation. Determined from the resolution in `video_config`; do not set it.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_mode: Option<String>,
-    /// `co_streamer_config` JSON property.
+    /// Settings of the co-host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co_streamer_config: Option<super::CoStreamerConfig>,
-    /// `job_run_config` JSON property.
+    /// Run settings of the live job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_run_config: Option<super::LiveJobRunConfig>,
 }
 
 impl StartSmartLiveReq {
-    /// An empty `StartSmartLiveReq`; set its fields with the setters.
+    /// An empty `StartSmartLiveReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `video_config`.
+    /// Output video settings.
     pub fn video_config(mut self, value: impl Into<super::VideoConfig>) -> Self {
         self.video_config = Some(value.into());
         self
     }
 
-    /// Sets `play_policy`.
+    /// Playback policy of the live room.
     pub fn play_policy(mut self, value: impl Into<super::PlayPolicy>) -> Self {
         self.play_policy = Some(value.into());
         self
     }
 
-    /// Sets `output_urls`.
+    /// RTMP addresses of the third-party live platforms that the video is pushed to; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     ///
     /// Appends one item; call again for more.
     pub fn output_urls(mut self, value: impl Into<String>) -> Self {
@@ -69,7 +80,9 @@ impl StartSmartLiveReq {
         self
     }
 
-    /// Sets `stream_keys`.
+    /// RTMP stream keys of the third-party live platforms, matching the push addresses; only one
+    /// address is currently supported. To change it during a live stream, send the
+    /// `REFRESH_OUTPUT_URL` command.
     ///
     /// Appends one item; call again for more.
     pub fn stream_keys(mut self, value: impl Into<String>) -> Self {
@@ -79,13 +92,16 @@ impl StartSmartLiveReq {
         self
     }
 
-    /// Sets `interaction_callback_url`.
+    /// Interaction callback URL, including authentication information. Required when an interaction
+    /// rule's `trigger.reply_mode` is `CALLBACK`.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn interaction_callback_url(mut self, value: impl Into<String>) -> Self {
         self.interaction_callback_url = Some(value.into());
         self
     }
 
-    /// Sets `live_event_callback_config`.
+    /// Callback settings for live events.
     pub fn live_event_callback_config(
         mut self,
         value: impl Into<super::LiveEventCallBackConfig>,
@@ -94,7 +110,7 @@ impl StartSmartLiveReq {
         self
     }
 
-    /// Sets `rtc_callback_config`.
+    /// Settings for live event notifications sent over RTC.
     pub fn rtc_callback_config(
         mut self,
         value: impl Into<super::RTCLiveEventCallBackConfig>,
@@ -103,19 +119,21 @@ impl StartSmartLiveReq {
         self
     }
 
-    /// Sets `view_mode`.
+    /// Screen orientation. Determined from the resolution in `video_config`; do not set it.
+    ///
+    /// Values: `LANDSCAPE`: Landscape; `VERTICAL`: Portrait.
     pub fn view_mode(mut self, value: impl Into<String>) -> Self {
         self.view_mode = Some(value.into());
         self
     }
 
-    /// Sets `co_streamer_config`.
+    /// Settings of the co-host.
     pub fn co_streamer_config(mut self, value: impl Into<super::CoStreamerConfig>) -> Self {
         self.co_streamer_config = Some(value.into());
         self
     }
 
-    /// Sets `job_run_config`.
+    /// Run settings of the live job.
     pub fn job_run_config(mut self, value: impl Into<super::LiveJobRunConfig>) -> Self {
         self.job_run_config = Some(value.into());
         self

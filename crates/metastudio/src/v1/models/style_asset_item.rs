@@ -2,43 +2,47 @@
 
 use serde::Deserialize;
 
-/// The `StyleAssetItem` model of the MetaStudio API.
+/// Combination of stylized material assets.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StyleAssetItem {
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `asset_type` JSON property.
+    /// Type of the style asset.
+    ///
+    /// Values: `ANIMATION`: Action; `MATERIAL`: Material.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
-    /// `cover_url` JSON property.
+    /// URL of the cover image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_url: Option<String>,
 }
 
 impl StyleAssetItem {
-    /// An empty `StyleAssetItem`; set its fields with the setters.
+    /// An empty `StyleAssetItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_type`.
+    /// Type of the style asset.
+    ///
+    /// Values: `ANIMATION`: Action; `MATERIAL`: Material.
     pub fn asset_type(mut self, value: impl Into<String>) -> Self {
         self.asset_type = Some(value.into());
         self
     }
 
-    /// Sets `cover_url`.
+    /// URL of the cover image.
     pub fn cover_url(mut self, value: impl Into<String>) -> Self {
         self.cover_url = Some(value.into());
         self

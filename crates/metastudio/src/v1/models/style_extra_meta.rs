@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `StyleExtraMeta` model of the MetaStudio API.
+/// Extra metadata of the digital human style.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StyleExtraMeta {
-    /// `picture_modeling_enable` JSON property.
+    /// Whether photo modeling is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub picture_modeling_enable: Option<bool>,
-    /// `edit_enable` JSON property.
+    /// Whether the model can be edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit_enable: Option<bool>,
-    /// `edit_engine` JSON property.
+    /// Engine used for editing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edit_engine: Option<String>,
-    /// `model_id` JSON property.
+    /// Type of model called by the photo modeling algorithm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
 }
 
 impl StyleExtraMeta {
-    /// An empty `StyleExtraMeta`; set its fields with the setters.
+    /// An empty `StyleExtraMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `picture_modeling_enable`.
+    /// Whether photo modeling is supported.
     pub fn picture_modeling_enable(mut self, value: impl Into<bool>) -> Self {
         self.picture_modeling_enable = Some(value.into());
         self
     }
 
-    /// Sets `edit_enable`.
+    /// Whether the model can be edited.
     pub fn edit_enable(mut self, value: impl Into<bool>) -> Self {
         self.edit_enable = Some(value.into());
         self
     }
 
-    /// Sets `edit_engine`.
+    /// Engine used for editing.
     pub fn edit_engine(mut self, value: impl Into<String>) -> Self {
         self.edit_engine = Some(value.into());
         self
     }
 
-    /// Sets `model_id`.
+    /// Type of model called by the photo modeling algorithm.
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.model_id = Some(value.into());
         self

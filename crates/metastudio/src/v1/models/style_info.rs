@@ -2,88 +2,93 @@
 
 use serde::Deserialize;
 
-/// The `StyleInfo` model of the MetaStudio API.
+/// Digital human styles.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StyleInfo {
-    /// `name` JSON property.
+    /// Name of the digital human style.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the digital human style.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `project_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `status` JSON property.
+    /// Status of the style.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `sex` JSON property.
+    /// Gender.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    /// `tags` JSON property.
+    /// Tags; at most 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `style_assets` JSON property.
+    /// Combination of stylized material assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style_assets: Option<Vec<super::StyleAssetItem>>,
-    /// `extra_meta` JSON property.
+    /// Extra metadata of the digital human style.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_meta: Option<super::StyleExtraMeta>,
-    /// `style_id` JSON property.
+    /// ID of the digital human style.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style_id: Option<String>,
-    /// `create_time` JSON property.
+    /// Time when the digital human style was created, in RFC 3339 format, such as
+    /// `2020-07-30T10:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Time when the digital human style was last updated, in RFC 3339 format, such as
+    /// `2020-07-30T10:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
-    /// `state` JSON property.
+    /// State of the digital human style.
+    ///
+    /// Values: `CREATING`: Being created; `DELETED`: Deleted; `PUBLISHED`: Published; `PUBLISHING`:
+    /// Being published; `UNPUBLISHED`: Not published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
 impl StyleInfo {
-    /// An empty `StyleInfo`; set its fields with the setters.
+    /// An empty `StyleInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the digital human style.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the digital human style.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the tenant.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the style.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `sex`.
+    /// Gender.
     pub fn sex(mut self, value: impl Into<String>) -> Self {
         self.sex = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags; at most 50.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -91,7 +96,7 @@ impl StyleInfo {
         self
     }
 
-    /// Sets `style_assets`.
+    /// Combination of stylized material assets.
     ///
     /// Appends one item; call again for more.
     pub fn style_assets(mut self, value: impl Into<super::StyleAssetItem>) -> Self {
@@ -101,31 +106,36 @@ impl StyleInfo {
         self
     }
 
-    /// Sets `extra_meta`.
+    /// Extra metadata of the digital human style.
     pub fn extra_meta(mut self, value: impl Into<super::StyleExtraMeta>) -> Self {
         self.extra_meta = Some(value.into());
         self
     }
 
-    /// Sets `style_id`.
+    /// ID of the digital human style.
     pub fn style_id(mut self, value: impl Into<String>) -> Self {
         self.style_id = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the digital human style was created, in RFC 3339 format, such as
+    /// `2020-07-30T10:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time when the digital human style was last updated, in RFC 3339 format, such as
+    /// `2020-07-30T10:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the digital human style.
+    ///
+    /// Values: `CREATING`: Being created; `DELETED`: Deleted; `PUBLISHED`: Published; `PUBLISHING`:
+    /// Being published; `UNPUBLISHED`: Not published.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self

@@ -2,33 +2,39 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SubAccountControlConfig` model of the MetaStudio API.
+/// Control settings for sub-accounts.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubAccountControlConfig {
-    /// `separately_controlled` JSON property.
+    /// Whether the sub-account's services are controlled separately.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub separately_controlled: Option<bool>,
-    /// `sub_account_type` JSON property.
+    /// Type of the sub-account.
+    ///
+    /// Values: `IAM_USER`: `X-App-UserId` is set to the caller's IAM user ID, replacing any value
+    /// in the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_account_type: Option<String>,
 }
 
 impl SubAccountControlConfig {
-    /// An empty `SubAccountControlConfig`; set its fields with the setters.
+    /// An empty `SubAccountControlConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `separately_controlled`.
+    /// Whether the sub-account's services are controlled separately.
     pub fn separately_controlled(mut self, value: impl Into<bool>) -> Self {
         self.separately_controlled = Some(value.into());
         self
     }
 
-    /// Sets `sub_account_type`.
+    /// Type of the sub-account.
+    ///
+    /// Values: `IAM_USER`: `X-App-UserId` is set to the caller's IAM user ID, replacing any value
+    /// in the request.
     pub fn sub_account_type(mut self, value: impl Into<String>) -> Self {
         self.sub_account_type = Some(value.into());
         self

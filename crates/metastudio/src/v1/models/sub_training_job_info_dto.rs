@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `SubTrainingJobInfoDto` model of the MetaStudio API.
+/// Subtasks of the training job.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubTrainingJobInfoDto {
-    /// `job_id` JSON property.
+    /// ID of the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `sub_job_type` JSON property.
+    /// Type of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_job_type: Option<String>,
-    /// `heart_beat_id` JSON property.
+    /// Heartbeat ID of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub heart_beat_id: Option<String>,
-    /// `state` JSON property.
+    /// State of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, as a timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `last_update_time` JSON property.
+    /// Time of the last update, as a timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<i64>,
 }
 
 impl SubTrainingJobInfoDto {
-    /// An empty `SubTrainingJobInfoDto`; set its fields with the setters.
+    /// An empty `SubTrainingJobInfoDto`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// ID of the job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `sub_job_type`.
+    /// Type of the subtask.
     pub fn sub_job_type(mut self, value: impl Into<String>) -> Self {
         self.sub_job_type = Some(value.into());
         self
     }
 
-    /// Sets `heart_beat_id`.
+    /// Heartbeat ID of the subtask.
     pub fn heart_beat_id(mut self, value: impl Into<String>) -> Self {
         self.heart_beat_id = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the subtask.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, as a timestamp.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `last_update_time`.
+    /// Time of the last update, as a timestamp.
     pub fn last_update_time(mut self, value: impl Into<i64>) -> Self {
         self.last_update_time = Some(value.into());
         self

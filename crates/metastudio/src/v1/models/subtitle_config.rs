@@ -2,105 +2,121 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SubtitleConfig` model of the MetaStudio API.
+/// Subtitle settings of the video.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubtitleConfig {
-    /// `dx` JSON property.
+    /// X coordinate of the subtitle box's bottom-left pixel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dx: Option<i64>,
-    /// `dy` JSON property.
+    /// Y coordinate of the subtitle box's bottom-left pixel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dy: Option<i64>,
-    /// `h` JSON property.
+    /// Height of the subtitle box. Used only by front ends to compute the box's top-left corner;
+    /// ignored by the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub h: Option<i64>,
-    /// `w` JSON property.
+    /// Width of the subtitle box, fixed at 80% of the screen width. Used only by front ends to
+    /// compute the box's top-left corner; ignored by the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub w: Option<i64>,
-    /// `font_name` JSON property.
+    /// Font. See the fonts supported by the service.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_name: Option<String>,
-    /// `font_size` JSON property.
+    /// Font size of the subtitle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_size: Option<i64>,
-    /// `font_color` JSON property.
+    /// Subtitle font color, as an RGB value of fixed length.
+    ///
+    /// Length: 0 to 7 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_color: Option<String>,
-    /// `stroke_color` JSON property.
+    /// Color of the subtitle font outline, as an RGB value of fixed length.
+    ///
+    /// Length: 0 to 7 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stroke_color: Option<String>,
-    /// `stroke_thickness` JSON property.
+    /// Thickness of the subtitle font outline, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stroke_thickness: Option<f64>,
-    /// `opacity` JSON property.
+    /// Opacity of the subtitle font, where `0` is fully transparent and `1` is fully opaque.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
 }
 
 impl SubtitleConfig {
-    /// An empty `SubtitleConfig`; set its fields with the setters.
+    /// An empty `SubtitleConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `dx`.
+    /// X coordinate of the subtitle box's bottom-left pixel.
     pub fn dx(mut self, value: impl Into<i64>) -> Self {
         self.dx = Some(value.into());
         self
     }
 
-    /// Sets `dy`.
+    /// Y coordinate of the subtitle box's bottom-left pixel.
     pub fn dy(mut self, value: impl Into<i64>) -> Self {
         self.dy = Some(value.into());
         self
     }
 
-    /// Sets `h`.
+    /// Height of the subtitle box. Used only by front ends to compute the box's top-left corner;
+    /// ignored by the service.
     pub fn h(mut self, value: impl Into<i64>) -> Self {
         self.h = Some(value.into());
         self
     }
 
-    /// Sets `w`.
+    /// Width of the subtitle box, fixed at 80% of the screen width. Used only by front ends to
+    /// compute the box's top-left corner; ignored by the service.
     pub fn w(mut self, value: impl Into<i64>) -> Self {
         self.w = Some(value.into());
         self
     }
 
-    /// Sets `font_name`.
+    /// Font. See the fonts supported by the service.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn font_name(mut self, value: impl Into<String>) -> Self {
         self.font_name = Some(value.into());
         self
     }
 
-    /// Sets `font_size`.
+    /// Font size of the subtitle.
     pub fn font_size(mut self, value: impl Into<i64>) -> Self {
         self.font_size = Some(value.into());
         self
     }
 
-    /// Sets `font_color`.
+    /// Subtitle font color, as an RGB value of fixed length.
+    ///
+    /// Length: 0 to 7 characters.
     pub fn font_color(mut self, value: impl Into<String>) -> Self {
         self.font_color = Some(value.into());
         self
     }
 
-    /// Sets `stroke_color`.
+    /// Color of the subtitle font outline, as an RGB value of fixed length.
+    ///
+    /// Length: 0 to 7 characters.
     pub fn stroke_color(mut self, value: impl Into<String>) -> Self {
         self.stroke_color = Some(value.into());
         self
     }
 
-    /// Sets `stroke_thickness`.
+    /// Thickness of the subtitle font outline, in pixels.
     pub fn stroke_thickness(mut self, value: impl Into<f64>) -> Self {
         self.stroke_thickness = Some(value.into());
         self
     }
 
-    /// Sets `opacity`.
+    /// Opacity of the subtitle font, where `0` is fully transparent and `1` is fully opaque.
     pub fn opacity(mut self, value: impl Into<f64>) -> Self {
         self.opacity = Some(value.into());
         self

@@ -2,70 +2,78 @@
 
 use serde::Deserialize;
 
-/// The `SubtitleFileDetail` model of the MetaStudio API.
+/// Subtitle files.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubtitleFileDetail {
-    /// `sequence_no` JSON property.
+    /// Sequence number of the script paragraph.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence_no: Option<i64>,
-    /// `subtitle_file_state` JSON property.
+    /// Generation state of the subtitle file.
+    ///
+    /// Values: `GENERATE_FAILED`: Generation failed; `GENERATE_SUCCEED`: Generated; `GENERATING`:
+    /// Being generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_state: Option<String>,
-    /// `subtitle_file_download_url` JSON property.
+    /// Download URL of the subtitle file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_download_url: Option<String>,
-    /// `subtitle_file_upload_url` JSON property.
+    /// Upload URL for the subtitle file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_upload_url: Option<String>,
-    /// `generate_time` JSON property.
+    /// Time when the subtitle file was generated, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generate_time: Option<String>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
 }
 
 impl SubtitleFileDetail {
-    /// An empty `SubtitleFileDetail`; set its fields with the setters.
+    /// An empty `SubtitleFileDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sequence_no`.
+    /// Sequence number of the script paragraph.
     pub fn sequence_no(mut self, value: impl Into<i64>) -> Self {
         self.sequence_no = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_file_state`.
+    /// Generation state of the subtitle file.
+    ///
+    /// Values: `GENERATE_FAILED`: Generation failed; `GENERATE_SUCCEED`: Generated; `GENERATING`:
+    /// Being generated.
     pub fn subtitle_file_state(mut self, value: impl Into<String>) -> Self {
         self.subtitle_file_state = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_file_download_url`.
+    /// Download URL of the subtitle file.
     pub fn subtitle_file_download_url(mut self, value: impl Into<String>) -> Self {
         self.subtitle_file_download_url = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_file_upload_url`.
+    /// Upload URL for the subtitle file.
     pub fn subtitle_file_upload_url(mut self, value: impl Into<String>) -> Self {
         self.subtitle_file_upload_url = Some(value.into());
         self
     }
 
-    /// Sets `generate_time`.
+    /// Time when the subtitle file was generated, in RFC 3339 format, such as
+    /// `2021-01-10T08:43:17Z`.
     pub fn generate_time(mut self, value: impl Into<String>) -> Self {
         self.generate_time = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self

@@ -2,51 +2,57 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SubtitleFileInfo` model of the MetaStudio API.
+/// Subtitle file generated for the text.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubtitleFileInfo {
-    /// `subtitle_file_download_url` JSON property.
+    /// Download URL of the subtitle file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_download_url: Option<String>,
-    /// `subtitle_file_upload_url` JSON property.
+    /// Upload URL for the subtitle file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_upload_url: Option<String>,
-    /// `subtitle_file_state` JSON property.
+    /// Generation state of the subtitle file.
+    ///
+    /// Values: `GENERATE_FAILED`: Generation failed; `GENERATE_SUCCEED`: Generated; `GENERATING`:
+    /// Being generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_file_state: Option<String>,
-    /// `job_id` JSON property.
+    /// ID of the subtitle file generation job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
 }
 
 impl SubtitleFileInfo {
-    /// An empty `SubtitleFileInfo`; set its fields with the setters.
+    /// An empty `SubtitleFileInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `subtitle_file_download_url`.
+    /// Download URL of the subtitle file.
     pub fn subtitle_file_download_url(mut self, value: impl Into<String>) -> Self {
         self.subtitle_file_download_url = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_file_upload_url`.
+    /// Upload URL for the subtitle file.
     pub fn subtitle_file_upload_url(mut self, value: impl Into<String>) -> Self {
         self.subtitle_file_upload_url = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_file_state`.
+    /// Generation state of the subtitle file.
+    ///
+    /// Values: `GENERATE_FAILED`: Generation failed; `GENERATE_SUCCEED`: Generated; `GENERATING`:
+    /// Being generated.
     pub fn subtitle_file_state(mut self, value: impl Into<String>) -> Self {
         self.subtitle_file_state = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// ID of the subtitle file generation job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self

@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `SubtitleFiles` model of the MetaStudio API.
+/// Subtitle files of the script paragraph.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SubtitleFiles {
-    /// `text_subtitle_file` JSON property.
+    /// Subtitle file generated for the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_subtitle_file: Option<super::SubtitleFileInfo>,
-    /// `audio_subtitle_file` JSON property.
+    /// Subtitle file generated for the audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_subtitle_file: Option<super::SubtitleFileInfo>,
 }
 
 impl SubtitleFiles {
-    /// An empty `SubtitleFiles`; set its fields with the setters.
+    /// An empty `SubtitleFiles`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `text_subtitle_file`.
+    /// Subtitle file generated for the text.
     pub fn text_subtitle_file(mut self, value: impl Into<super::SubtitleFileInfo>) -> Self {
         self.text_subtitle_file = Some(value.into());
         self
     }
 
-    /// Sets `audio_subtitle_file`.
+    /// Subtitle file generated for the audio.
     pub fn audio_subtitle_file(mut self, value: impl Into<super::SubtitleFileInfo>) -> Self {
         self.audio_subtitle_file = Some(value.into());
         self

@@ -4,18 +4,19 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `SupportedServiceEnum` values of the MetaStudio API.
+/// Services the trained model can be used for; multiple can be selected. FlexusX edition avatars
+/// support only `VIDEO_2D`.
 ///
 /// Values this version of the SDK does not know are kept in [`SupportedServiceEnum::Unknown`], so a
 /// new server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportedServiceEnum {
-    /// `VIDEO_2D`.
+    /// `VIDEO_2D`: Avatar video production.
     Video2D,
-    /// `LIVE_2D`.
+    /// `LIVE_2D`: Avatar live streaming.
     Live2D,
-    /// `CHAT_2D`.
+    /// `CHAT_2D`: Avatar smart interaction.
     Chat2D,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `TenantLogConfig` model of the MetaStudio API.
+/// Log settings of the tenant.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TenantLogConfig {
-    /// `log_group_id` JSON property.
+    /// ID of the LTS log group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_group_id: Option<String>,
-    /// `log_stream_id` JSON property.
+    /// ID of the LTS log stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_stream_id: Option<String>,
 }
 
 impl TenantLogConfig {
-    /// An empty `TenantLogConfig`; set its fields with the setters.
+    /// An empty `TenantLogConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `log_group_id`.
+    /// ID of the LTS log group.
     pub fn log_group_id(mut self, value: impl Into<String>) -> Self {
         self.log_group_id = Some(value.into());
         self
     }
 
-    /// Sets `log_stream_id`.
+    /// ID of the LTS log stream.
     pub fn log_stream_id(mut self, value: impl Into<String>) -> Self {
         self.log_stream_id = Some(value.into());
         self

@@ -2,24 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `TextConfig` model of the MetaStudio API.
+/// Text settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TextConfig {
-    /// `text` JSON property.
+    /// Script lines, as plain text or with SSML tags (see the text-driven SSML definition). At most
+    /// 10,000 characters excluding SSML tags.
+    ///
+    /// Length: 0 to 131072 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
 impl TextConfig {
-    /// An empty `TextConfig`; set its fields with the setters.
+    /// An empty `TextConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `text`.
+    /// Script lines, as plain text or with SSML tags (see the text-driven SSML definition). At most
+    /// 10,000 characters excluding SSML tags.
+    ///
+    /// Length: 0 to 131072 characters.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self

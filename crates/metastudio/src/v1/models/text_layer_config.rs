@@ -2,51 +2,63 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `TextLayerConfig` model of the MetaStudio API.
+/// Text settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TextLayerConfig {
-    /// `text_context` JSON property.
+    /// Text of the text layer, Base64-encoded.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_context: Option<String>,
-    /// `font_name` JSON property.
+    /// Font. See the fonts supported by the service.
+    ///
+    /// Length: 0 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_name: Option<String>,
-    /// `font_size` JSON property.
+    /// Font size, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_size: Option<i64>,
-    /// `font_color` JSON property.
+    /// Font color, as an RGB value.
+    ///
+    /// Length: 0 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub font_color: Option<String>,
 }
 
 impl TextLayerConfig {
-    /// An empty `TextLayerConfig`; set its fields with the setters.
+    /// An empty `TextLayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `text_context`.
+    /// Text of the text layer, Base64-encoded.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn text_context(mut self, value: impl Into<String>) -> Self {
         self.text_context = Some(value.into());
         self
     }
 
-    /// Sets `font_name`.
+    /// Font. See the fonts supported by the service.
+    ///
+    /// Length: 0 to 64 characters.
     pub fn font_name(mut self, value: impl Into<String>) -> Self {
         self.font_name = Some(value.into());
         self
     }
 
-    /// Sets `font_size`.
+    /// Font size, in pixels.
     pub fn font_size(mut self, value: impl Into<i64>) -> Self {
         self.font_size = Some(value.into());
         self
     }
 
-    /// Sets `font_color`.
+    /// Font color, as an RGB value.
+    ///
+    /// Length: 0 to 16 characters.
     pub fn font_color(mut self, value: impl Into<String>) -> Self {
         self.font_color = Some(value.into());
         self

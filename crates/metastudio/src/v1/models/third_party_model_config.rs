@@ -2,115 +2,117 @@
 
 use serde::Serialize;
 
-/// The `ThirdPartyModelConfig` model of the MetaStudio API.
+/// Settings of the third-party language model.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ThirdPartyModelConfig {
-    /// `app_id` JSON property.
+    /// Application ID of the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `app_key` JSON property.
+    /// Application key of the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_key: Option<String>,
-    /// `llm_url` JSON property.
+    /// URL of the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_url: Option<String>,
-    /// `is_stream` JSON property.
+    /// Whether streaming responses are used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_stream: Option<bool>,
-    /// `chat_rounds` JSON property.
+    /// Number of dialogue rounds kept. When greater than 1, the conversation history is sent along
+    /// with requests to the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_rounds: Option<i64>,
-    /// `sis_region` JSON property.
+    /// Region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_region: Option<i64>,
-    /// `sis_project_id` JSON property.
+    /// Project ID of the region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_project_id: Option<String>,
-    /// `enable_hot_words` JSON property.
+    /// Whether hot words are enabled. Takes effect when `asr_type` is `EI_SIS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_hot_words: Option<bool>,
-    /// `asr_type` JSON property.
+    /// Type of the speech recognition (ASR) service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asr_type: Option<super::AsrTypeEnum>,
-    /// `asr_account` JSON property.
+    /// ASR account. Not needed when `asr_type` is `EI_SIS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asr_account: Option<String>,
-    /// `asr_secret` JSON property.
+    /// ASR secret. Not needed when `asr_type` is `EI_SIS`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asr_secret: Option<String>,
 }
 
 impl ThirdPartyModelConfig {
-    /// An empty `ThirdPartyModelConfig`; set its fields with the setters.
+    /// An empty `ThirdPartyModelConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `app_id`.
+    /// Application ID of the third-party language model.
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = Some(value.into());
         self
     }
 
-    /// Sets `app_key`.
+    /// Application key of the third-party language model.
     pub fn app_key(mut self, value: impl Into<String>) -> Self {
         self.app_key = Some(value.into());
         self
     }
 
-    /// Sets `llm_url`.
+    /// URL of the third-party language model.
     pub fn llm_url(mut self, value: impl Into<String>) -> Self {
         self.llm_url = Some(value.into());
         self
     }
 
-    /// Sets `is_stream`.
+    /// Whether streaming responses are used.
     pub fn is_stream(mut self, value: impl Into<bool>) -> Self {
         self.is_stream = Some(value.into());
         self
     }
 
-    /// Sets `chat_rounds`.
+    /// Number of dialogue rounds kept. When greater than 1, the conversation history is sent along
+    /// with requests to the third-party language model.
     pub fn chat_rounds(mut self, value: impl Into<i64>) -> Self {
         self.chat_rounds = Some(value.into());
         self
     }
 
-    /// Sets `sis_region`.
+    /// Region where SIS is deployed.
     pub fn sis_region(mut self, value: impl Into<i64>) -> Self {
         self.sis_region = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
         self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `enable_hot_words`.
+    /// Whether hot words are enabled. Takes effect when `asr_type` is `EI_SIS`.
     pub fn enable_hot_words(mut self, value: impl Into<bool>) -> Self {
         self.enable_hot_words = Some(value.into());
         self
     }
 
-    /// Sets `asr_type`.
+    /// Type of the speech recognition (ASR) service.
     pub fn asr_type(mut self, value: impl Into<super::AsrTypeEnum>) -> Self {
         self.asr_type = Some(value.into());
         self
     }
 
-    /// Sets `asr_account`.
+    /// ASR account. Not needed when `asr_type` is `EI_SIS`.
     pub fn asr_account(mut self, value: impl Into<String>) -> Self {
         self.asr_account = Some(value.into());
         self
     }
 
-    /// Sets `asr_secret`.
+    /// ASR secret. Not needed when `asr_type` is `EI_SIS`.
     pub fn asr_secret(mut self, value: impl Into<String>) -> Self {
         self.asr_secret = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `TimeResourceUsageInfo` model of the MetaStudio API.
+/// Resource usage records by time period.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TimeResourceUsageInfo {
-    /// `time` JSON property.
+    /// Start of the usage period, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
-    /// `resources_usage` JSON property.
+    /// Resource usage records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources_usage: Option<Vec<super::ResourceUsageInfo>>,
 }
 
 impl TimeResourceUsageInfo {
-    /// An empty `TimeResourceUsageInfo`; set its fields with the setters.
+    /// An empty `TimeResourceUsageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `time`.
+    /// Start of the usage period, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn time(mut self, value: impl Into<String>) -> Self {
         self.time = Some(value.into());
         self
     }
 
-    /// Sets `resources_usage`.
+    /// Resource usage records.
     ///
     /// Appends one item; call again for more.
     pub fn resources_usage(mut self, value: impl Into<super::ResourceUsageInfo>) -> Self {

@@ -2,43 +2,49 @@
 
 use serde::Deserialize;
 
-/// The `TrainingAllocatedResource` model of the MetaStudio API.
+/// Resources allocated to the training job.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TrainingAllocatedResource {
-    /// `resource_id` JSON property.
+    /// ID of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `charge_mode` JSON property.
+    /// Billing mode of the resource. One-time billing covers one-time resources bought by the
+    /// tenant or allocated by an SP administrator.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_mode: Option<String>,
-    /// `expire_time` JSON property.
+    /// Time when the resource expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
 }
 
 impl TrainingAllocatedResource {
-    /// An empty `TrainingAllocatedResource`; set its fields with the setters.
+    /// An empty `TrainingAllocatedResource`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_id`.
+    /// ID of the resource.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `charge_mode`.
+    /// Billing mode of the resource. One-time billing covers one-time resources bought by the
+    /// tenant or allocated by an SP administrator.
+    ///
+    /// Values: `ONE_TIME`: One-time; `ON_DEMAND`: Pay-per-use; `PERIODIC`: Yearly/monthly.
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.charge_mode = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Time when the resource expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self

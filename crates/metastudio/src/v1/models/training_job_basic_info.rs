@@ -2,148 +2,243 @@
 
 use serde::Deserialize;
 
-/// The `TrainingJobBasicInfo` model of the MetaStudio API.
+/// Model training jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TrainingJobBasicInfo {
-    /// `job_id` JSON property.
+    /// ID of the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the avatar model, also used as the name of the model asset in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `state` JSON property.
+    /// State of the avatar training job. In the console these map to: pending submission
+    /// (`WAIT_FILE_UPLOAD`); under review (`AUTO_VERIFYING`, `MANUAL_VERIFYING`); review failed
+    /// (`AUTO_VERIFY_FAILED`, `MANUAL_VERIFY_FAILED`); awaiting user review, rejected and suspended
+    /// (NA whitelisted users only); completed (`JOB_SUCCESS`, `JOB_FINISH`); all other states show
+    /// as training in progress and concern administrators only.
+    ///
+    /// Values: `ACTION_GENERATE_DATA_FAILED`: Action generation failed;
+    /// `ACTION_GENERATE_DATA_PROCESSING`: Generating atomic actions; `ACTION_GENERATE_ORI_FAILED`:
+    /// Choreography asset generation failed; `ACTION_GENERATE_ORI_PROCESSING`: Choreographing
+    /// actions; `ACTION_GENERATE_ORI_SUCCESS`: Actions choreographed; `ACTION_MARKING`: Marking
+    /// actions; `ACTION_MARK_FAILED`: Action marking failed; `ACTION_MARK_SUCCESS`: Action marking
+    /// succeeded; `ACTION_MARK_UPLOADED`: Action marking file uploaded; `AUTO_VERIFYING`: Under
+    /// automatic review; `AUTO_VERIFY_FAILED`: Automatic review failed; `COMPILE_FAILED`:
+    /// Compilation failed; `COMPILING`: Compiling; `GENERATE_ACTION_PREPROCESS_FAILED`: Atomic
+    /// action generation for choreography failed; `INFERENCE_DATA_PREPROCESSING`: Preprocessing
+    /// inference data; `INFERENCE_DATA_PREPROCESS_FAILED`: Inference data preprocessing failed;
+    /// `JOB_FINISH`: Finished and accepted by the user; final state for NA users; `JOB_PENDING`:
+    /// Suspended; NA whitelisted users only; `JOB_REJECT`: Rejected by the user; NA whitelisted
+    /// users only; `JOB_SUCCESS`: Training completed; the model can be used;
+    /// `MANUAL_STOP_ACTION_GENERATE_DATA_PROCESSING`: Action generation stopped manually;
+    /// `MANUAL_STOP_ACTION_GENERATE_ORI_PROCESSING`: Action choreography stopped manually;
+    /// `MANUAL_STOP_INFERENCE_DATA_PREPROCESS`: Inference preprocessing stopped manually;
+    /// `MANUAL_STOP_TRAIN`: Training stopped manually; `MANUAL_STOP_TRAINING_DATA_PREPROCESS`:
+    /// Training preprocessing stopped manually; `MANUAL_VERIFYING`: Under manual review;
+    /// `MANUAL_VERIFY_FAILED`: Manual review failed; `MANUAL_VERIFY_SUCCESS`: Review passed;
+    /// waiting for preprocessing resources; `MANUL_STOP_ACTION_MARK`: Action marking stopped;
+    /// `TEST_VIDEO_CHECK_FAILED`: Test video check failed; `TEST_VIDEO_CHECK_PROCESSING`: Checking
+    /// test video inference quality; `TEST_VIDEO_CHECK_SUCCESS`: Test video check passed;
+    /// `TRAINING`: Training; `TRAINING_DATA_PREPROCESSING`: Preprocessing training data;
+    /// `TRAINING_DATA_PREPROCESS_FAILED`: Training data preprocessing failed;
+    /// `TRAINING_DATA_PREPROCESS_SUCCESS`: Training data preprocessed; waiting for training
+    /// resources; `TRAIN_FAILED`: Training failed; `TRAIN_SUCCESS`: Training completed; waiting for
+    /// preprocessing resources; `VIDEO_ANALYZE_FAILED`: Video check failed;
+    /// `VIDEO_ANALYZE_PROCESSING`: Checking the video; `VIDEO_ANALYZE_SUCCESS`: Video check passed;
+    /// `WAIT_ADMIN_CALIBRATION`: Waiting for the administrator to confirm the actions;
+    /// `WAIT_ADMIN_CONFIRM`: Waiting for administrator review; `WAIT_ARRANGE`: Waiting for
+    /// choreography; `WAIT_ASSET_SYNC`: Waiting for asset synchronization; `WAIT_COMPILE`: Waiting
+    /// for compilation; `WAIT_FILE_UPLOAD`: Waiting for file upload; `WAIT_GENERATE_ACTION`:
+    /// Waiting for atomic action generation; `WAIT_GENERATE_ACTION_MARK`: Waiting for action
+    /// marking; `WAIT_MAIN_FILE_UPLOAD`: Waiting for the main file upload; `WAIT_TEST_VIDEO_CHECK`:
+    /// Waiting for the test video inference check; `WAIT_TRAINING_DATA_PREPROCESS`: Waiting for
+    /// training data preprocessing; `WAIT_USER_CONFIRM`: Waiting for the user to confirm the
+    /// result; NA whitelisted users only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `asset_id` JSON property.
+    /// ID of the model asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `project_id` JSON property.
+    /// ID of the project that owns the model asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `cover_download_url` JSON property.
+    /// Download URL of the avatar model cover, valid for 24 hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover_download_url: Option<String>,
-    /// `last_update_time` JSON property.
+    /// Time when the user last updated the job, including creation and resubmission, in RFC 3339
+    /// format, such as `2020-07-30T10:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_update_time: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `contact` JSON property.
+    /// Mobile number of the avatar training job's creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
-    /// `batch_name` JSON property.
+    /// Batch name of the avatar training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_name: Option<String>,
-    /// `tags` JSON property.
+    /// Tags of the avatar training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `model_version` JSON property.
+    /// Version of the avatar model. V3 and V2 are discontinued.
+    ///
+    /// Values: `V3.2`: Version 3.2 model; `V3.3`: Training model of the fast FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_version: Option<String>,
-    /// `matting_type` JSON property.
+    /// Matting method.
+    ///
+    /// Values: `AI`: AI matting; `MANUAL`: Manual matting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matting_type: Option<String>,
-    /// `model_resolution` JSON property.
+    /// Resolution of the avatar model.
+    ///
+    /// Values: `1080P`: 1080p; outputs 1080p and 720p video; `4K`: 4K; outputs 4K, 1080p and 720p
+    /// video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_resolution: Option<String>,
-    /// `app_user_id` JSON property.
+    /// Custom user ID, present if `X-App-UserId` was set when the job was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `is_flexus` JSON property.
+    /// Whether the avatar training uses the basic (FlexusX) edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_flexus: Option<bool>,
-    /// `is_live_copy` JSON property.
+    /// Whether the job replicates a live room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_live_copy: Option<bool>,
-    /// `is_fast_flexus` JSON property.
+    /// Whether the job uses the fast FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_fast_flexus: Option<bool>,
-    /// `is_only_human_model` JSON property.
+    /// Whether to train only the appearance model, without a voice model. Applies only to the
+    /// FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_only_human_model: Option<bool>,
-    /// `optional_training_location` JSON property.
+    /// Regions where the training can run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_training_location: Option<Vec<String>>,
-    /// `is_background_replacement` JSON property.
+    /// Whether the avatar needs background replacement. Training videos for such avatars must be
+    /// shot in front of a green screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_background_replacement: Option<bool>,
-    /// `is_ondemand_resource` JSON property.
+    /// Whether the job is pay-per-use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ondemand_resource: Option<bool>,
 }
 
 impl TrainingJobBasicInfo {
-    /// An empty `TrainingJobBasicInfo`; set its fields with the setters.
+    /// An empty `TrainingJobBasicInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// ID of the job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the avatar model, also used as the name of the model asset in the asset library.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the avatar training job. In the console these map to: pending submission
+    /// (`WAIT_FILE_UPLOAD`); under review (`AUTO_VERIFYING`, `MANUAL_VERIFYING`); review failed
+    /// (`AUTO_VERIFY_FAILED`, `MANUAL_VERIFY_FAILED`); awaiting user review, rejected and suspended
+    /// (NA whitelisted users only); completed (`JOB_SUCCESS`, `JOB_FINISH`); all other states show
+    /// as training in progress and concern administrators only.
+    ///
+    /// Values: `ACTION_GENERATE_DATA_FAILED`: Action generation failed;
+    /// `ACTION_GENERATE_DATA_PROCESSING`: Generating atomic actions; `ACTION_GENERATE_ORI_FAILED`:
+    /// Choreography asset generation failed; `ACTION_GENERATE_ORI_PROCESSING`: Choreographing
+    /// actions; `ACTION_GENERATE_ORI_SUCCESS`: Actions choreographed; `ACTION_MARKING`: Marking
+    /// actions; `ACTION_MARK_FAILED`: Action marking failed; `ACTION_MARK_SUCCESS`: Action marking
+    /// succeeded; `ACTION_MARK_UPLOADED`: Action marking file uploaded; `AUTO_VERIFYING`: Under
+    /// automatic review; `AUTO_VERIFY_FAILED`: Automatic review failed; `COMPILE_FAILED`:
+    /// Compilation failed; `COMPILING`: Compiling; `GENERATE_ACTION_PREPROCESS_FAILED`: Atomic
+    /// action generation for choreography failed; `INFERENCE_DATA_PREPROCESSING`: Preprocessing
+    /// inference data; `INFERENCE_DATA_PREPROCESS_FAILED`: Inference data preprocessing failed;
+    /// `JOB_FINISH`: Finished and accepted by the user; final state for NA users; `JOB_PENDING`:
+    /// Suspended; NA whitelisted users only; `JOB_REJECT`: Rejected by the user; NA whitelisted
+    /// users only; `JOB_SUCCESS`: Training completed; the model can be used;
+    /// `MANUAL_STOP_ACTION_GENERATE_DATA_PROCESSING`: Action generation stopped manually;
+    /// `MANUAL_STOP_ACTION_GENERATE_ORI_PROCESSING`: Action choreography stopped manually;
+    /// `MANUAL_STOP_INFERENCE_DATA_PREPROCESS`: Inference preprocessing stopped manually;
+    /// `MANUAL_STOP_TRAIN`: Training stopped manually; `MANUAL_STOP_TRAINING_DATA_PREPROCESS`:
+    /// Training preprocessing stopped manually; `MANUAL_VERIFYING`: Under manual review;
+    /// `MANUAL_VERIFY_FAILED`: Manual review failed; `MANUAL_VERIFY_SUCCESS`: Review passed;
+    /// waiting for preprocessing resources; `MANUL_STOP_ACTION_MARK`: Action marking stopped;
+    /// `TEST_VIDEO_CHECK_FAILED`: Test video check failed; `TEST_VIDEO_CHECK_PROCESSING`: Checking
+    /// test video inference quality; `TEST_VIDEO_CHECK_SUCCESS`: Test video check passed;
+    /// `TRAINING`: Training; `TRAINING_DATA_PREPROCESSING`: Preprocessing training data;
+    /// `TRAINING_DATA_PREPROCESS_FAILED`: Training data preprocessing failed;
+    /// `TRAINING_DATA_PREPROCESS_SUCCESS`: Training data preprocessed; waiting for training
+    /// resources; `TRAIN_FAILED`: Training failed; `TRAIN_SUCCESS`: Training completed; waiting for
+    /// preprocessing resources; `VIDEO_ANALYZE_FAILED`: Video check failed;
+    /// `VIDEO_ANALYZE_PROCESSING`: Checking the video; `VIDEO_ANALYZE_SUCCESS`: Video check passed;
+    /// `WAIT_ADMIN_CALIBRATION`: Waiting for the administrator to confirm the actions;
+    /// `WAIT_ADMIN_CONFIRM`: Waiting for administrator review; `WAIT_ARRANGE`: Waiting for
+    /// choreography; `WAIT_ASSET_SYNC`: Waiting for asset synchronization; `WAIT_COMPILE`: Waiting
+    /// for compilation; `WAIT_FILE_UPLOAD`: Waiting for file upload; `WAIT_GENERATE_ACTION`:
+    /// Waiting for atomic action generation; `WAIT_GENERATE_ACTION_MARK`: Waiting for action
+    /// marking; `WAIT_MAIN_FILE_UPLOAD`: Waiting for the main file upload; `WAIT_TEST_VIDEO_CHECK`:
+    /// Waiting for the test video inference check; `WAIT_TRAINING_DATA_PREPROCESS`: Waiting for
+    /// training data preprocessing; `WAIT_USER_CONFIRM`: Waiting for the user to confirm the
+    /// result; NA whitelisted users only.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the model asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project that owns the model asset.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `cover_download_url`.
+    /// Download URL of the avatar model cover, valid for 24 hours.
     pub fn cover_download_url(mut self, value: impl Into<String>) -> Self {
         self.cover_download_url = Some(value.into());
         self
     }
 
-    /// Sets `last_update_time`.
+    /// Time when the user last updated the job, including creation and resubmission, in RFC 3339
+    /// format, such as `2020-07-30T10:43:17Z`.
     pub fn last_update_time(mut self, value: impl Into<String>) -> Self {
         self.last_update_time = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `contact`.
+    /// Mobile number of the avatar training job's creator.
     pub fn contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
 
-    /// Sets `batch_name`.
+    /// Batch name of the avatar training job.
     pub fn batch_name(mut self, value: impl Into<String>) -> Self {
         self.batch_name = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the avatar training job.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -151,55 +246,63 @@ impl TrainingJobBasicInfo {
         self
     }
 
-    /// Sets `model_version`.
+    /// Version of the avatar model. V3 and V2 are discontinued.
+    ///
+    /// Values: `V3.2`: Version 3.2 model; `V3.3`: Training model of the fast FlexusX edition.
     pub fn model_version(mut self, value: impl Into<String>) -> Self {
         self.model_version = Some(value.into());
         self
     }
 
-    /// Sets `matting_type`.
+    /// Matting method.
+    ///
+    /// Values: `AI`: AI matting; `MANUAL`: Manual matting.
     pub fn matting_type(mut self, value: impl Into<String>) -> Self {
         self.matting_type = Some(value.into());
         self
     }
 
-    /// Sets `model_resolution`.
+    /// Resolution of the avatar model.
+    ///
+    /// Values: `1080P`: 1080p; outputs 1080p and 720p video; `4K`: 4K; outputs 4K, 1080p and 720p
+    /// video.
     pub fn model_resolution(mut self, value: impl Into<String>) -> Self {
         self.model_resolution = Some(value.into());
         self
     }
 
-    /// Sets `app_user_id`.
+    /// Custom user ID, present if `X-App-UserId` was set when the job was created.
     pub fn app_user_id(mut self, value: impl Into<String>) -> Self {
         self.app_user_id = Some(value.into());
         self
     }
 
-    /// Sets `is_flexus`.
+    /// Whether the avatar training uses the basic (FlexusX) edition.
     pub fn is_flexus(mut self, value: impl Into<bool>) -> Self {
         self.is_flexus = Some(value.into());
         self
     }
 
-    /// Sets `is_live_copy`.
+    /// Whether the job replicates a live room.
     pub fn is_live_copy(mut self, value: impl Into<bool>) -> Self {
         self.is_live_copy = Some(value.into());
         self
     }
 
-    /// Sets `is_fast_flexus`.
+    /// Whether the job uses the fast FlexusX edition.
     pub fn is_fast_flexus(mut self, value: impl Into<bool>) -> Self {
         self.is_fast_flexus = Some(value.into());
         self
     }
 
-    /// Sets `is_only_human_model`.
+    /// Whether to train only the appearance model, without a voice model. Applies only to the
+    /// FlexusX edition.
     pub fn is_only_human_model(mut self, value: impl Into<bool>) -> Self {
         self.is_only_human_model = Some(value.into());
         self
     }
 
-    /// Sets `optional_training_location`.
+    /// Regions where the training can run.
     ///
     /// Appends one item; call again for more.
     pub fn optional_training_location(mut self, value: impl Into<String>) -> Self {
@@ -209,13 +312,14 @@ impl TrainingJobBasicInfo {
         self
     }
 
-    /// Sets `is_background_replacement`.
+    /// Whether the avatar needs background replacement. Training videos for such avatars must be
+    /// shot in front of a green screen.
     pub fn is_background_replacement(mut self, value: impl Into<bool>) -> Self {
         self.is_background_replacement = Some(value.into());
         self
     }
 
-    /// Sets `is_ondemand_resource`.
+    /// Whether the job is pay-per-use.
     pub fn is_ondemand_resource(mut self, value: impl Into<bool>) -> Self {
         self.is_ondemand_resource = Some(value.into());
         self

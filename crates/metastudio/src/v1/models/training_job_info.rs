@@ -2,217 +2,221 @@
 
 use serde::Deserialize;
 
-/// The `TrainingJobInfo` model of the MetaStudio API.
+/// Model training jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TrainingJobInfo {
-    /// `job_type` JSON property.
+    /// Type of the voice training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<super::JobType>,
-    /// `job_id` JSON property.
+    /// ID of the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `app_user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `voice_name` JSON property.
+    /// Name of the voice, also used as the name of the voice model asset in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_name: Option<String>,
-    /// `sex` JSON property.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// `state` JSON property.
+    /// State of the voice training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<super::JobState>,
-    /// `reject_times` JSON property.
+    /// Number of times the job has entered this state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reject_times: Option<i64>,
-    /// `asset_id` JSON property.
+    /// ID of the trained voice model in the asset library. Present only when the job has succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `job_failed_code` JSON property.
+    /// Error code, present when the job failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_failed_code: Option<String>,
-    /// `job_failed_reason` JSON property.
+    /// Failure reason, present when the job failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_failed_reason: Option<String>,
-    /// `create_time` JSON property.
+    /// Time when the job was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
-    /// `lastupdate_time` JSON property.
+    /// Time when the job state was last updated, as a timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lastupdate_time: Option<i64>,
-    /// `voice_authorization_url` JSON property.
+    /// Link to the user's authorization letter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_authorization_url: Option<String>,
-    /// `training_input_source_url` JSON property.
+    /// URL of the user's original input data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub training_input_source_url: Option<String>,
-    /// `create_type` JSON property.
+    /// How the voice training job was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_type: Option<super::CreateType>,
-    /// `tag` JSON property.
+    /// Tag of the voice training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<super::JobTag>,
-    /// `phone` JSON property.
+    /// Mobile number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
-    /// `dhtms_job_id` JSON property.
+    /// ID of the avatar modeling job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dhtms_job_id: Option<String>,
-    /// `batch_name` JSON property.
+    /// Batch name of the training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_name: Option<String>,
-    /// `allocated_resource` JSON property.
+    /// Resources allocated to the training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allocated_resource: Option<super::VoiceTrainingAllocatedResource>,
-    /// `output_language` JSON property.
+    /// Output language of the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_language: Option<String>,
-    /// `is_remake` JSON property.
+    /// Whether the job is a redo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_remake: Option<bool>,
-    /// `assess_result` JSON property.
+    /// Assessment result of the training data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assess_result: Option<super::AssessResult>,
-    /// `is_ondemand_resource` JSON property.
+    /// Whether the job is pay-per-use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ondemand_resource: Option<bool>,
 }
 
 impl TrainingJobInfo {
-    /// An empty `TrainingJobInfo`; set its fields with the setters.
+    /// An empty `TrainingJobInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_type`.
+    /// Type of the voice training job.
     pub fn job_type(mut self, value: impl Into<super::JobType>) -> Self {
         self.job_type = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// ID of the job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `app_user_id`.
+    /// ID of the user.
     pub fn app_user_id(mut self, value: impl Into<String>) -> Self {
         self.app_user_id = Some(value.into());
         self
     }
 
-    /// Sets `voice_name`.
+    /// Name of the voice, also used as the name of the voice model asset in the asset library.
     pub fn voice_name(mut self, value: impl Into<String>) -> Self {
         self.voice_name = Some(value.into());
         self
     }
 
-    /// Sets `sex`.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     pub fn sex(mut self, value: impl Into<String>) -> Self {
         self.sex = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the voice training job.
     pub fn state(mut self, value: impl Into<super::JobState>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `reject_times`.
+    /// Number of times the job has entered this state.
     pub fn reject_times(mut self, value: impl Into<i64>) -> Self {
         self.reject_times = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the trained voice model in the asset library. Present only when the job has succeeded.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `job_failed_code`.
+    /// Error code, present when the job failed.
     pub fn job_failed_code(mut self, value: impl Into<String>) -> Self {
         self.job_failed_code = Some(value.into());
         self
     }
 
-    /// Sets `job_failed_reason`.
+    /// Failure reason, present when the job failed.
     pub fn job_failed_reason(mut self, value: impl Into<String>) -> Self {
         self.job_failed_reason = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the job was created.
     pub fn create_time(mut self, value: impl Into<i64>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `lastupdate_time`.
+    /// Time when the job state was last updated, as a timestamp.
     pub fn lastupdate_time(mut self, value: impl Into<i64>) -> Self {
         self.lastupdate_time = Some(value.into());
         self
     }
 
-    /// Sets `voice_authorization_url`.
+    /// Link to the user's authorization letter.
     pub fn voice_authorization_url(mut self, value: impl Into<String>) -> Self {
         self.voice_authorization_url = Some(value.into());
         self
     }
 
-    /// Sets `training_input_source_url`.
+    /// URL of the user's original input data.
     pub fn training_input_source_url(mut self, value: impl Into<String>) -> Self {
         self.training_input_source_url = Some(value.into());
         self
     }
 
-    /// Sets `create_type`.
+    /// How the voice training job was created.
     pub fn create_type(mut self, value: impl Into<super::CreateType>) -> Self {
         self.create_type = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Tag of the voice training job.
     pub fn tag(mut self, value: impl Into<super::JobTag>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `phone`.
+    /// Mobile number.
     pub fn phone(mut self, value: impl Into<String>) -> Self {
         self.phone = Some(value.into());
         self
     }
 
-    /// Sets `dhtms_job_id`.
+    /// ID of the avatar modeling job.
     pub fn dhtms_job_id(mut self, value: impl Into<String>) -> Self {
         self.dhtms_job_id = Some(value.into());
         self
     }
 
-    /// Sets `batch_name`.
+    /// Batch name of the training job.
     pub fn batch_name(mut self, value: impl Into<String>) -> Self {
         self.batch_name = Some(value.into());
         self
     }
 
-    /// Sets `allocated_resource`.
+    /// Resources allocated to the training job.
     pub fn allocated_resource(
         mut self,
         value: impl Into<super::VoiceTrainingAllocatedResource>,
@@ -221,25 +225,25 @@ impl TrainingJobInfo {
         self
     }
 
-    /// Sets `output_language`.
+    /// Output language of the model.
     pub fn output_language(mut self, value: impl Into<String>) -> Self {
         self.output_language = Some(value.into());
         self
     }
 
-    /// Sets `is_remake`.
+    /// Whether the job is a redo.
     pub fn is_remake(mut self, value: impl Into<bool>) -> Self {
         self.is_remake = Some(value.into());
         self
     }
 
-    /// Sets `assess_result`.
+    /// Assessment result of the training data.
     pub fn assess_result(mut self, value: impl Into<super::AssessResult>) -> Self {
         self.assess_result = Some(value.into());
         self
     }
 
-    /// Sets `is_ondemand_resource`.
+    /// Whether the job is pay-per-use.
     pub fn is_ondemand_resource(mut self, value: impl Into<bool>) -> Self {
         self.is_ondemand_resource = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `TrainingVideoMarkInfo` model of the MetaStudio API.
+/// Marks on the training video.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TrainingVideoMarkInfo {
-    /// `video_start_time` JSON property.
+    /// Start time of the training video segment, formatted `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_start_time: Option<String>,
-    /// `video_end_time` JSON property.
+    /// End time of the training video segment, formatted `HH:MM:SS.mmm`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_end_time: Option<String>,
 }
 
 impl TrainingVideoMarkInfo {
-    /// An empty `TrainingVideoMarkInfo`; set its fields with the setters.
+    /// An empty `TrainingVideoMarkInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `video_start_time`.
+    /// Start time of the training video segment, formatted `HH:MM:SS.mmm`.
     pub fn video_start_time(mut self, value: impl Into<String>) -> Self {
         self.video_start_time = Some(value.into());
         self
     }
 
-    /// Sets `video_end_time`.
+    /// End time of the training video segment, formatted `HH:MM:SS.mmm`.
     pub fn video_end_time(mut self, value: impl Into<String>) -> Self {
         self.video_end_time = Some(value.into());
         self

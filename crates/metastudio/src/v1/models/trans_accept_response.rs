@@ -2,34 +2,36 @@
 
 use serde::Deserialize;
 
-/// The `TransAcceptResponse` model of the MetaStudio API.
+/// Result of accepting the asset transfer.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TransAcceptResponse {
-    /// `is_need_billing` JSON property.
+    /// Whether resources are deducted from the recipient for the asset transfer, producing billing
+    /// records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_need_billing: Option<bool>,
-    /// `required_resources` JSON property.
+    /// Resources to be deducted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_resources: Option<Vec<super::BillResources>>,
 }
 
 impl TransAcceptResponse {
-    /// An empty `TransAcceptResponse`; set its fields with the setters.
+    /// An empty `TransAcceptResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `is_need_billing`.
+    /// Whether resources are deducted from the recipient for the asset transfer, producing billing
+    /// records.
     pub fn is_need_billing(mut self, value: impl Into<bool>) -> Self {
         self.is_need_billing = Some(value.into());
         self
     }
 
-    /// Sets `required_resources`.
+    /// Resources to be deducted.
     ///
     /// Appends one item; call again for more.
     pub fn required_resources(mut self, value: impl Into<super::BillResources>) -> Self {

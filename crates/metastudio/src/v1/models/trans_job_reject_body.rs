@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `TransJobRejectBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TransJobRejectBody {
-    /// `reason` JSON property.
+    /// Reason for the rejection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 impl TransJobRejectBody {
-    /// An empty `TransJobRejectBody`; set its fields with the setters.
+    /// An empty `TransJobRejectBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `reason`.
+    /// Reason for the rejection.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self

@@ -2,73 +2,74 @@
 
 use serde::Deserialize;
 
-/// The `TransferAssetJobInfo` model of the MetaStudio API.
+/// Asset transfer jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TransferAssetJobInfo {
-    /// `job_id` JSON property.
+    /// ID of the asset transfer job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `transfer_type` JSON property.
+    /// Direction of the asset transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<super::TransferTypeEnum>,
-    /// `transfer_assets` JSON property.
+    /// Assets being transferred.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_assets: Option<Vec<super::DigitalAssetSummary>>,
-    /// `state` JSON property.
+    /// State of the asset transfer job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// `src_project_id` JSON property.
+    pub state: Option<super::State>,
+    /// ID of the user sending the assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_project_id: Option<String>,
-    /// `dest_project_id` JSON property.
+    /// ID of the user receiving the assets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_project_id: Option<String>,
-    /// `memo` JSON property.
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
-    /// `reason` JSON property.
+    /// Reason for the freeze or unfreeze.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `start_time` JSON property.
+    /// Time when the asset transfer started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `finish_time` JSON property.
+    /// Time when the asset transfer finished.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_time: Option<String>,
-    /// `expire_time` JSON property.
+    /// Time when the asset transfer expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// `is_need_billing` JSON property.
+    /// Whether resources are deducted from the recipient for the asset transfer, producing billing
+    /// records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_need_billing: Option<bool>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
 }
 
 impl TransferAssetJobInfo {
-    /// An empty `TransferAssetJobInfo`; set its fields with the setters.
+    /// An empty `TransferAssetJobInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// ID of the asset transfer job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `transfer_type`.
+    /// Direction of the asset transfer.
     pub fn transfer_type(mut self, value: impl Into<super::TransferTypeEnum>) -> Self {
         self.transfer_type = Some(value.into());
         self
     }
 
-    /// Sets `transfer_assets`.
+    /// Assets being transferred.
     ///
     /// Appends one item; call again for more.
     pub fn transfer_assets(mut self, value: impl Into<super::DigitalAssetSummary>) -> Self {
@@ -78,61 +79,62 @@ impl TransferAssetJobInfo {
         self
     }
 
-    /// Sets `state`.
-    pub fn state(mut self, value: impl Into<String>) -> Self {
+    /// State of the asset transfer job.
+    pub fn state(mut self, value: impl Into<super::State>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `src_project_id`.
+    /// ID of the user sending the assets.
     pub fn src_project_id(mut self, value: impl Into<String>) -> Self {
         self.src_project_id = Some(value.into());
         self
     }
 
-    /// Sets `dest_project_id`.
+    /// ID of the user receiving the assets.
     pub fn dest_project_id(mut self, value: impl Into<String>) -> Self {
         self.dest_project_id = Some(value.into());
         self
     }
 
-    /// Sets `memo`.
+    /// Remarks.
     pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Reason for the freeze or unfreeze.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Time when the asset transfer started.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `finish_time`.
+    /// Time when the asset transfer finished.
     pub fn finish_time(mut self, value: impl Into<String>) -> Self {
         self.finish_time = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Time when the asset transfer expires.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `is_need_billing`.
+    /// Whether resources are deducted from the recipient for the asset transfer, producing billing
+    /// records.
     pub fn is_need_billing(mut self, value: impl Into<bool>) -> Self {
         self.is_need_billing = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self

@@ -2,99 +2,113 @@
 
 use serde::Serialize;
 
-/// The `TransferAssetReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TransferAssetReq {
-    /// `transfer_type` JSON property.
+    /// Direction of the asset transfer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<super::TransferTypeEnum>,
-    /// `asset_ids` JSON property. Required.
-    pub asset_ids: Vec<String>,
-    /// `dest_project_id` JSON property. Required.
-    pub dest_project_id: String,
-    /// `memo` JSON property.
+    /// IDs of the assets. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asset_ids: Option<Vec<String>>,
+    /// ID of the user receiving the assets. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dest_project_id: Option<String>,
+    /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memo: Option<String>,
-    /// `auto_accept` JSON property.
+    /// Whether the transfer is accepted automatically. Available to administrators only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_accept: Option<bool>,
-    /// `auto_active` JSON property.
+    /// Whether the transferred assets are activated automatically. Available to administrators
+    /// only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_active: Option<bool>,
-    /// `is_need_billing` JSON property.
+    /// Whether resources are deducted from the recipient for the asset transfer, producing billing
+    /// records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_need_billing: Option<bool>,
-    /// `transfer_job_id` JSON property.
+    /// ID of the transfer job. Required only when `transfer_type` is `TRANSFER_BACK`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transfer_job_id: Option<String>,
 }
 
 impl TransferAssetReq {
-    /// A `TransferAssetReq` with its required fields; set the others with the setters.
-    pub fn new(asset_ids: impl Into<Vec<String>>, dest_project_id: impl Into<String>) -> Self {
-        Self {
-            transfer_type: None,
-            asset_ids: asset_ids.into(),
-            dest_project_id: dest_project_id.into(),
-            memo: None,
-            auto_accept: None,
-            auto_active: None,
-            is_need_billing: None,
-            transfer_job_id: None,
-        }
+    /// An empty `TransferAssetReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `transfer_type`.
+    /// Direction of the asset transfer.
     pub fn transfer_type(mut self, value: impl Into<super::TransferTypeEnum>) -> Self {
         self.transfer_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_ids`.
+    /// IDs of the assets. Required.
     ///
     /// Appends one item; call again for more.
     pub fn asset_ids(mut self, value: impl Into<String>) -> Self {
-        self.asset_ids.push(value.into());
+        self.asset_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `dest_project_id`.
+    /// ID of the user receiving the assets. Required.
     pub fn dest_project_id(mut self, value: impl Into<String>) -> Self {
-        self.dest_project_id = value.into();
+        self.dest_project_id = Some(value.into());
         self
     }
 
-    /// Sets `memo`.
+    /// Remarks.
     pub fn memo(mut self, value: impl Into<String>) -> Self {
         self.memo = Some(value.into());
         self
     }
 
-    /// Sets `auto_accept`.
+    /// Whether the transfer is accepted automatically. Available to administrators only.
     pub fn auto_accept(mut self, value: impl Into<bool>) -> Self {
         self.auto_accept = Some(value.into());
         self
     }
 
-    /// Sets `auto_active`.
+    /// Whether the transferred assets are activated automatically. Available to administrators
+    /// only.
     pub fn auto_active(mut self, value: impl Into<bool>) -> Self {
         self.auto_active = Some(value.into());
         self
     }
 
-    /// Sets `is_need_billing`.
+    /// Whether resources are deducted from the recipient for the asset transfer, producing billing
+    /// records.
     pub fn is_need_billing(mut self, value: impl Into<bool>) -> Self {
         self.is_need_billing = Some(value.into());
         self
     }
 
-    /// Sets `transfer_job_id`.
+    /// ID of the transfer job. Required only when `transfer_type` is `TRANSFER_BACK`.
     pub fn transfer_job_id(mut self, value: impl Into<String>) -> Self {
         self.transfer_job_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.asset_ids.is_none() {
+            return Some("asset_ids".to_owned());
+        }
+        if self.dest_project_id.is_none() {
+            return Some("dest_project_id".to_owned());
+        }
+        None
     }
 }

@@ -4,16 +4,16 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `TransferTypeEnum` values of the MetaStudio API.
+/// Direction of the asset transfer.
 ///
 /// Values this version of the SDK does not know are kept in [`TransferTypeEnum::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferTypeEnum {
-    /// `TRANSFER_OUT`.
+    /// The value `TRANSFER_OUT`.
     TransferOut,
-    /// `TRANSFER_BACK`.
+    /// The value `TRANSFER_BACK`.
     TransferBack,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

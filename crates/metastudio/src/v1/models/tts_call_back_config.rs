@@ -2,28 +2,43 @@
 
 use serde::Serialize;
 
-/// The `TtsCallBackConfig` model of the MetaStudio API.
+/// Callback settings for job completion notifications.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TtsCallBackConfig {
-    /// `callback_url` JSON property. Required.
-    pub callback_url: String,
+    /// Callback URL. The callback request body is JSON with `status` (`FINISHED`, `ERROR` or
+    /// `WAITING`), `job_id`, `audio_file_download_url`, `subtitle_file_download_url` and
+    /// `audio_duration` (in seconds). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
 }
 
 impl TtsCallBackConfig {
-    /// A `TtsCallBackConfig` with its required fields; set the others with the setters.
-    pub fn new(callback_url: impl Into<String>) -> Self {
-        Self {
-            callback_url: callback_url.into(),
-        }
+    /// An empty `TtsCallBackConfig`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `callback_url`.
+    /// Callback URL. The callback request body is JSON with `status` (`FINISHED`, `ERROR` or
+    /// `WAITING`), `job_id`, `audio_file_download_url`, `subtitle_file_download_url` and
+    /// `audio_duration` (in seconds). Required.
     pub fn callback_url(mut self, value: impl Into<String>) -> Self {
-        self.callback_url = value.into();
+        self.callback_url = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.callback_url.is_none() {
+            return Some("callback_url".to_owned());
+        }
+        None
     }
 }

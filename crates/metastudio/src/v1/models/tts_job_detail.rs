@@ -2,133 +2,149 @@
 
 use serde::Deserialize;
 
-/// The `TtsJobDetail` model of the MetaStudio API.
+/// Speech synthesis jobs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtsJobDetail {
-    /// `job_id` JSON property.
+    /// ID of the job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `websocket_job_id` JSON property.
+    /// ID of the WebSocket job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub websocket_job_id: Option<String>,
-    /// `asset_id` JSON property.
+    /// ID of the voice asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `tts_service_enum` JSON property.
+    /// Version of the voice model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tts_service_enum: Option<String>,
-    /// `text_length` JSON property.
+    /// Length of the text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_length: Option<i64>,
-    /// `create_time` JSON property.
+    /// Time when the job was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `audio_format` JSON property.
+    /// Format of the output audio file.
+    ///
+    /// Values: `MP3`: MP3 format; `PCM`: PCM format; `WAV`: WAV format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_format: Option<String>,
-    /// `need_timestamp` JSON property.
+    /// Whether timestamp information is returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_timestamp: Option<bool>,
-    /// `gen_srt` JSON property.
+    /// Whether to generate subtitles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gen_srt: Option<bool>,
-    /// `job_type` JSON property.
+    /// Type of the speech synthesis job.
+    ///
+    /// Values: `ASYNC_JOB`: Asynchronous job; `AUDITION`: Audition job; `PRELOAD`: Preload job;
+    /// `WEBSOCKET`: WebSocket API job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
-    /// `job_state` JSON property.
+    /// State of the synthesis job.
+    ///
+    /// Values: `FAILED`: Synthesis failed; `PROCESSING`: Synthesizing; `SUCCEED`: Synthesis
+    /// succeeded; `WAITING`: Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_state: Option<String>,
-    /// `fail_msg` JSON property.
+    /// Error message of the synthesis job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_msg: Option<String>,
-    /// `files` JSON property.
+    /// Files produced by the synthesis job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<super::TtsJobFile>>,
 }
 
 impl TtsJobDetail {
-    /// An empty `TtsJobDetail`; set its fields with the setters.
+    /// An empty `TtsJobDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_id`.
+    /// ID of the job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `websocket_job_id`.
+    /// ID of the WebSocket job.
     pub fn websocket_job_id(mut self, value: impl Into<String>) -> Self {
         self.websocket_job_id = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the voice asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `tts_service_enum`.
+    /// Version of the voice model.
     pub fn tts_service_enum(mut self, value: impl Into<String>) -> Self {
         self.tts_service_enum = Some(value.into());
         self
     }
 
-    /// Sets `text_length`.
+    /// Length of the text.
     pub fn text_length(mut self, value: impl Into<i64>) -> Self {
         self.text_length = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the job was created.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `audio_format`.
+    /// Format of the output audio file.
+    ///
+    /// Values: `MP3`: MP3 format; `PCM`: PCM format; `WAV`: WAV format.
     pub fn audio_format(mut self, value: impl Into<String>) -> Self {
         self.audio_format = Some(value.into());
         self
     }
 
-    /// Sets `need_timestamp`.
+    /// Whether timestamp information is returned.
     pub fn need_timestamp(mut self, value: impl Into<bool>) -> Self {
         self.need_timestamp = Some(value.into());
         self
     }
 
-    /// Sets `gen_srt`.
+    /// Whether to generate subtitles.
     pub fn gen_srt(mut self, value: impl Into<bool>) -> Self {
         self.gen_srt = Some(value.into());
         self
     }
 
-    /// Sets `job_type`.
+    /// Type of the speech synthesis job.
+    ///
+    /// Values: `ASYNC_JOB`: Asynchronous job; `AUDITION`: Audition job; `PRELOAD`: Preload job;
+    /// `WEBSOCKET`: WebSocket API job.
     pub fn job_type(mut self, value: impl Into<String>) -> Self {
         self.job_type = Some(value.into());
         self
     }
 
-    /// Sets `job_state`.
+    /// State of the synthesis job.
+    ///
+    /// Values: `FAILED`: Synthesis failed; `PROCESSING`: Synthesizing; `SUCCEED`: Synthesis
+    /// succeeded; `WAITING`: Waiting.
     pub fn job_state(mut self, value: impl Into<String>) -> Self {
         self.job_state = Some(value.into());
         self
     }
 
-    /// Sets `fail_msg`.
+    /// Error message of the synthesis job.
     pub fn fail_msg(mut self, value: impl Into<String>) -> Self {
         self.fail_msg = Some(value.into());
         self
     }
 
-    /// Sets `files`.
+    /// Files produced by the synthesis job.
     ///
     /// Appends one item; call again for more.
     pub fn files(mut self, value: impl Into<super::TtsJobFile>) -> Self {

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `TtsJobFile` model of the MetaStudio API.
+/// Files produced by the synthesis job.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtsJobFile {
-    /// `audio_file_url` JSON property.
+    /// Download URL of the audio file, valid for 1 hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_file_url: Option<String>,
-    /// `audio_info_file_url` JSON property.
+    /// Download URL of the timestamp file, valid for 1 hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_info_file_url: Option<String>,
-    /// `audio_srt_file_url` JSON property.
+    /// Download URL of the subtitle file, valid for 1 hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_srt_file_url: Option<String>,
-    /// `audio_action_file_url` JSON property.
+    /// Download URL of the action analysis file, valid for 1 hour.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_action_file_url: Option<String>,
 }
 
 impl TtsJobFile {
-    /// An empty `TtsJobFile`; set its fields with the setters.
+    /// An empty `TtsJobFile`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `audio_file_url`.
+    /// Download URL of the audio file, valid for 1 hour.
     pub fn audio_file_url(mut self, value: impl Into<String>) -> Self {
         self.audio_file_url = Some(value.into());
         self
     }
 
-    /// Sets `audio_info_file_url`.
+    /// Download URL of the timestamp file, valid for 1 hour.
     pub fn audio_info_file_url(mut self, value: impl Into<String>) -> Self {
         self.audio_info_file_url = Some(value.into());
         self
     }
 
-    /// Sets `audio_srt_file_url`.
+    /// Download URL of the subtitle file, valid for 1 hour.
     pub fn audio_srt_file_url(mut self, value: impl Into<String>) -> Self {
         self.audio_srt_file_url = Some(value.into());
         self
     }
 
-    /// Sets `audio_action_file_url`.
+    /// Download URL of the action analysis file, valid for 1 hour.
     pub fn audio_action_file_url(mut self, value: impl Into<String>) -> Self {
         self.audio_action_file_url = Some(value.into());
         self

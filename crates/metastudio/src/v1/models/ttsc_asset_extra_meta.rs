@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `TtscAssetExtraMeta` model of the MetaStudio API.
+/// Extra metadata of the asset, specific to its type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtscAssetExtraMeta {
-    /// `voice_model_meta` JSON property.
+    /// Metadata of the voice model asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_model_meta: Option<super::TtscVoiceModelAssetMeta>,
 }
 
 impl TtscAssetExtraMeta {
-    /// An empty `TtscAssetExtraMeta`; set its fields with the setters.
+    /// An empty `TtscAssetExtraMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `voice_model_meta`.
+    /// Metadata of the voice model asset.
     pub fn voice_model_meta(mut self, value: impl Into<super::TtscVoiceModelAssetMeta>) -> Self {
         self.voice_model_meta = Some(value.into());
         self

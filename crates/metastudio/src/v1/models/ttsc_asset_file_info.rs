@@ -2,97 +2,121 @@
 
 use serde::Deserialize;
 
-/// The `TtscAssetFileInfo` model of the MetaStudio API.
+/// Files of the asset.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtscAssetFileInfo {
-    /// `file_id` JSON property.
+    /// ID of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_id: Option<String>,
-    /// `file_name` JSON property.
+    /// Name of the file; case-insensitive when the file is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `file_md5` JSON property.
+    /// MD5 of the file content, Base64-encoded (24 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_md5: Option<String>,
-    /// `file_size` JSON property.
+    /// Total size of the file, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<i64>,
-    /// `file_type` JSON property.
+    /// Type of the file. Taken from the file extension when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_type: Option<String>,
-    /// `asset_file_category` JSON property.
+    /// Category of the file within the asset; the categories available depend on the asset type.
+    /// `SCENE`, `ANIMATION`, `VIDEO`, `IMAGE` and `MATERIAL` assets use `MAIN`, `COVER` and
+    /// `OTHER`; PPT uses `MAIN`, `COVER`, `PAGE` and `OTHER`; `HUMAN_MODEL` uses `MAIN`, `COVER`
+    /// and `OTHER`; `VOICE_MODEL` uses `MAIN`, `SAMPLE` and `OTHER`; `HUMAN_MODEL_2D` uses `MAIN`,
+    /// `COVER`, `SAMPLE` and `OTHER`; `BUSINESS_CARD_TEMPLET` uses `MAIN` and `COVER`.
+    ///
+    /// Values: `COVER`: Cover file; `MAIN`: Main file; `OTHER`: Other file; `PAGE`: Content page
+    /// image; `SAMPLE`: Sample audio; `USER_MODIFIED_MODEL`: Model uploaded by the user;
+    /// `WHOLE_MODEL`: Whole model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_file_category: Option<String>,
-    /// `download_url` JSON property.
+    /// Download URL of the file, valid for 24 hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `state` JSON property.
+    /// State of the file.
+    ///
+    /// Values: `CANCELLED`: Upload canceled; `CREATED`: Uploaded and passed automatic review;
+    /// `CREATING`: Uploading; `DELETED`: Deleted; `DELETING`: Being deleted; `FAILED`: Upload
+    /// failed; `REVIEW`: Uploaded, under manual review; `UPLOADED`: Uploaded, not yet reviewed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `reason` JSON property.
+    /// Reason the review failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 impl TtscAssetFileInfo {
-    /// An empty `TtscAssetFileInfo`; set its fields with the setters.
+    /// An empty `TtscAssetFileInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `file_id`.
+    /// ID of the file.
     pub fn file_id(mut self, value: impl Into<String>) -> Self {
         self.file_id = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// Name of the file; case-insensitive when the file is created.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `file_md5`.
+    /// MD5 of the file content, Base64-encoded (24 characters).
     pub fn file_md5(mut self, value: impl Into<String>) -> Self {
         self.file_md5 = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// Total size of the file, in bytes.
     pub fn file_size(mut self, value: impl Into<i64>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `file_type`.
+    /// Type of the file. Taken from the file extension when omitted.
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
         self.file_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_file_category`.
+    /// Category of the file within the asset; the categories available depend on the asset type.
+    /// `SCENE`, `ANIMATION`, `VIDEO`, `IMAGE` and `MATERIAL` assets use `MAIN`, `COVER` and
+    /// `OTHER`; PPT uses `MAIN`, `COVER`, `PAGE` and `OTHER`; `HUMAN_MODEL` uses `MAIN`, `COVER`
+    /// and `OTHER`; `VOICE_MODEL` uses `MAIN`, `SAMPLE` and `OTHER`; `HUMAN_MODEL_2D` uses `MAIN`,
+    /// `COVER`, `SAMPLE` and `OTHER`; `BUSINESS_CARD_TEMPLET` uses `MAIN` and `COVER`.
+    ///
+    /// Values: `COVER`: Cover file; `MAIN`: Main file; `OTHER`: Other file; `PAGE`: Content page
+    /// image; `SAMPLE`: Sample audio; `USER_MODIFIED_MODEL`: Model uploaded by the user;
+    /// `WHOLE_MODEL`: Whole model.
     pub fn asset_file_category(mut self, value: impl Into<String>) -> Self {
         self.asset_file_category = Some(value.into());
         self
     }
 
-    /// Sets `download_url`.
+    /// Download URL of the file, valid for 24 hours.
     pub fn download_url(mut self, value: impl Into<String>) -> Self {
         self.download_url = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// State of the file.
+    ///
+    /// Values: `CANCELLED`: Upload canceled; `CREATED`: Uploaded and passed automatic review;
+    /// `CREATING`: Uploading; `DELETED`: Deleted; `DELETING`: Being deleted; `FAILED`: Upload
+    /// failed; `REVIEW`: Uploaded, under manual review; `UPLOADED`: Uploaded, not yet reviewed.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Reason the review failed.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `TtscAudioxVoiceAssetMeta` model of the MetaStudio API.
+/// Metadata of the AudioX external voice.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtscAudioxVoiceAssetMeta {
-    /// `speaker` JSON property.
+    /// Speaker used for the synthesized audio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaker: Option<String>,
 }
 
 impl TtscAudioxVoiceAssetMeta {
-    /// An empty `TtscAudioxVoiceAssetMeta`; set its fields with the setters.
+    /// An empty `TtscAudioxVoiceAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `speaker`.
+    /// Speaker used for the synthesized audio.
     pub fn speaker(mut self, value: impl Into<String>) -> Self {
         self.speaker = Some(value.into());
         self

@@ -2,43 +2,47 @@
 
 use serde::Deserialize;
 
-/// The `TtscExternalVoiceAssetMeta` model of the MetaStudio API.
+/// Metadata of the third-party voice.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtscExternalVoiceAssetMeta {
-    /// `provider` JSON property.
+    /// Third-party TTS provider.
+    ///
+    /// Values: `HUAWEI_EI`: Huawei Cloud EI TTS; `MOBVOI`: Mobvoi TTS; `XIMALAYA`: Ximalaya TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// `mobvoi_voice_meta` JSON property.
+    /// Metadata of the Mobvoi external voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobvoi_voice_meta: Option<super::TtscMobvoiVoiceAssetMeta>,
-    /// `audiox_voice_meta` JSON property.
+    /// Metadata of the AudioX external voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audiox_voice_meta: Option<super::TtscAudioxVoiceAssetMeta>,
 }
 
 impl TtscExternalVoiceAssetMeta {
-    /// An empty `TtscExternalVoiceAssetMeta`; set its fields with the setters.
+    /// An empty `TtscExternalVoiceAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `provider`.
+    /// Third-party TTS provider.
+    ///
+    /// Values: `HUAWEI_EI`: Huawei Cloud EI TTS; `MOBVOI`: Mobvoi TTS; `XIMALAYA`: Ximalaya TTS.
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
 
-    /// Sets `mobvoi_voice_meta`.
+    /// Metadata of the Mobvoi external voice.
     pub fn mobvoi_voice_meta(mut self, value: impl Into<super::TtscMobvoiVoiceAssetMeta>) -> Self {
         self.mobvoi_voice_meta = Some(value.into());
         self
     }
 
-    /// Sets `audiox_voice_meta`.
+    /// Metadata of the AudioX external voice.
     pub fn audiox_voice_meta(mut self, value: impl Into<super::TtscAudioxVoiceAssetMeta>) -> Self {
         self.audiox_voice_meta = Some(value.into());
         self

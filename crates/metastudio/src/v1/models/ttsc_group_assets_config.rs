@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `TtscGroupAssetsConfig` model of the MetaStudio API.
+/// Groups of the custom vocabulary.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtscGroupAssetsConfig {
-    /// `group_id` JSON property.
+    /// ID of the vocabulary group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `group_name` JSON property.
+    /// Name of the vocabulary group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
-    /// `asset_ids` JSON property.
+    /// IDs of the assets in each group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_ids: Option<Vec<String>>,
 }
 
 impl TtscGroupAssetsConfig {
-    /// An empty `TtscGroupAssetsConfig`; set its fields with the setters.
+    /// An empty `TtscGroupAssetsConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `group_id`.
+    /// ID of the vocabulary group.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `group_name`.
+    /// Name of the vocabulary group.
     pub fn group_name(mut self, value: impl Into<String>) -> Self {
         self.group_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_ids`.
+    /// IDs of the assets in each group.
     ///
     /// Appends one item; call again for more.
     pub fn asset_ids(mut self, value: impl Into<String>) -> Self {

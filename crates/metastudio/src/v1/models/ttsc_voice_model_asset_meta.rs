@@ -2,43 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `TtscVoiceModelAssetMeta` model of the MetaStudio API.
+/// Metadata of the voice model asset.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TtscVoiceModelAssetMeta {
-    /// `sex` JSON property.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male; `UNKNOW`: Neutral.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    /// `external_voice_meta` JSON property.
+    /// Metadata of the third-party voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_voice_meta: Option<super::TtscExternalVoiceAssetMeta>,
-    /// `language` JSON property.
+    /// Language of the voice.
+    ///
+    /// Values: `Arabic`: Arabic; `CN`: Chinese; `DBH`: Northeastern Mandarin; `Dutch`: Dutch; `EN`:
+    /// English; `ESP`: Spanish; `Filipino`: Filipino; `Finnish`: Finnish; `GER`: German; `GT`: Hong
+    /// Kong and Taiwan Chinese; `GXH`: Guangxi dialect; `HBH`: Hubei dialect; `Indonesian`:
+    /// Indonesian; `Ita`: Italian; `JPN`: Japanese; `Kr`: Korean; `Malay`: Malay; `Russian`:
+    /// Russian; `SCH`: Sichuan dialect; `SXH`: Shaanxi dialect; `Thai`: Thai; `Turkish`: Turkish;
+    /// `UNKNOW`: Unknown; `Vietnamese`: Vietnamese; `YY`: Cantonese; `fr`: French; `por`:
+    /// Portuguese.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// `speed_ratio` JSON property.
+    /// Scaling ratio of the speech rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed_ratio: Option<f64>,
-    /// `volume_ratio` JSON property.
+    /// Scaling ratio of the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_ratio: Option<f64>,
 }
 
 impl TtscVoiceModelAssetMeta {
-    /// An empty `TtscVoiceModelAssetMeta`; set its fields with the setters.
+    /// An empty `TtscVoiceModelAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sex`.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male; `UNKNOW`: Neutral.
     pub fn sex(mut self, value: impl Into<String>) -> Self {
         self.sex = Some(value.into());
         self
     }
 
-    /// Sets `external_voice_meta`.
+    /// Metadata of the third-party voice.
     pub fn external_voice_meta(
         mut self,
         value: impl Into<super::TtscExternalVoiceAssetMeta>,
@@ -47,19 +59,27 @@ impl TtscVoiceModelAssetMeta {
         self
     }
 
-    /// Sets `language`.
+    /// Language of the voice.
+    ///
+    /// Values: `Arabic`: Arabic; `CN`: Chinese; `DBH`: Northeastern Mandarin; `Dutch`: Dutch; `EN`:
+    /// English; `ESP`: Spanish; `Filipino`: Filipino; `Finnish`: Finnish; `GER`: German; `GT`: Hong
+    /// Kong and Taiwan Chinese; `GXH`: Guangxi dialect; `HBH`: Hubei dialect; `Indonesian`:
+    /// Indonesian; `Ita`: Italian; `JPN`: Japanese; `Kr`: Korean; `Malay`: Malay; `Russian`:
+    /// Russian; `SCH`: Sichuan dialect; `SXH`: Shaanxi dialect; `Thai`: Thai; `Turkish`: Turkish;
+    /// `UNKNOW`: Unknown; `Vietnamese`: Vietnamese; `YY`: Cantonese; `fr`: French; `por`:
+    /// Portuguese.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `speed_ratio`.
+    /// Scaling ratio of the speech rate.
     pub fn speed_ratio(mut self, value: impl Into<f64>) -> Self {
         self.speed_ratio = Some(value.into());
         self
     }
 
-    /// Sets `volume_ratio`.
+    /// Scaling ratio of the volume.
     pub fn volume_ratio(mut self, value: impl Into<f64>) -> Self {
         self.volume_ratio = Some(value.into());
         self

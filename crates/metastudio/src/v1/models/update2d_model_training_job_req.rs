@@ -2,103 +2,116 @@
 
 use serde::Serialize;
 
-/// The `Update2dModelTrainingJobReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct Update2dModelTrainingJobReq {
-    /// `name` JSON property.
+    /// Name of the avatar model, also used as the name of the model asset in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `contact` JSON property.
+    /// Mobile number of the avatar training job's creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
-    /// `command_message` JSON property.
+    /// Sub-type of the command.
+    ///
+    /// Values: `CONFIRM_ACTION_VIDEO`: Confirm the action video; `GET_ACTION_VIDEO_MULTIPART`: Get
+    /// action video parts; `UPDATE_VIDEO`: Update the video; `UPLOAD_VIDEO`: Upload the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_message: Option<String>,
-    /// `video_multipart_count` JSON property.
+    /// Number of parts in which the single training video file is uploaded concurrently; it does
+    /// not mean several video files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_multipart_count: Option<i64>,
-    /// `action_video_multipart_count` JSON property.
+    /// Number of parts in which the action video is uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_video_multipart_count: Option<i64>,
-    /// `is_background_replacement` JSON property.
+    /// Whether the avatar needs background replacement. Training videos for such avatars must be
+    /// shot in front of a green screen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_background_replacement: Option<bool>,
-    /// `batch_name` JSON property.
+    /// Batch name of the avatar training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch_name: Option<String>,
-    /// `tags` JSON property.
+    /// Tags of the avatar training job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `is_fast_flexus` JSON property.
+    /// Whether the job uses the fast FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_fast_flexus: Option<bool>,
-    /// `samples_basic_info` JSON property.
+    /// Editable information of the action video samples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub samples_basic_info: Option<Vec<super::ActionBasicSampleInfo>>,
-    /// `voice_properties` JSON property.
+    /// Voice settings for the FlexusX edition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_properties: Option<super::VoiceProperties>,
-    /// `supported_service` JSON property.
+    /// Services the trained model can be used for; multiple can be selected. FlexusX edition
+    /// avatars support only `VIDEO_2D`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_service: Option<Vec<super::SupportedServiceEnum>>,
-    /// `audio_source_type` JSON property.
+    /// Source of the voice used for training.
+    ///
+    /// Values: `AUDIO`: Separately uploaded audio; `VIDEO`: Extracted from the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_source_type: Option<String>,
 }
 
 impl Update2dModelTrainingJobReq {
-    /// An empty `Update2dModelTrainingJobReq`; set its fields with the setters.
+    /// An empty `Update2dModelTrainingJobReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the avatar model, also used as the name of the model asset in the asset library.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `contact`.
+    /// Mobile number of the avatar training job's creator.
     pub fn contact(mut self, value: impl Into<String>) -> Self {
         self.contact = Some(value.into());
         self
     }
 
-    /// Sets `command_message`.
+    /// Sub-type of the command.
+    ///
+    /// Values: `CONFIRM_ACTION_VIDEO`: Confirm the action video; `GET_ACTION_VIDEO_MULTIPART`: Get
+    /// action video parts; `UPDATE_VIDEO`: Update the video; `UPLOAD_VIDEO`: Upload the video.
     pub fn command_message(mut self, value: impl Into<String>) -> Self {
         self.command_message = Some(value.into());
         self
     }
 
-    /// Sets `video_multipart_count`.
+    /// Number of parts in which the single training video file is uploaded concurrently; it does
+    /// not mean several video files.
     pub fn video_multipart_count(mut self, value: impl Into<i64>) -> Self {
         self.video_multipart_count = Some(value.into());
         self
     }
 
-    /// Sets `action_video_multipart_count`.
+    /// Number of parts in which the action video is uploaded.
     pub fn action_video_multipart_count(mut self, value: impl Into<i64>) -> Self {
         self.action_video_multipart_count = Some(value.into());
         self
     }
 
-    /// Sets `is_background_replacement`.
+    /// Whether the avatar needs background replacement. Training videos for such avatars must be
+    /// shot in front of a green screen.
     pub fn is_background_replacement(mut self, value: impl Into<bool>) -> Self {
         self.is_background_replacement = Some(value.into());
         self
     }
 
-    /// Sets `batch_name`.
+    /// Batch name of the avatar training job.
     pub fn batch_name(mut self, value: impl Into<String>) -> Self {
         self.batch_name = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the avatar training job.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -106,13 +119,13 @@ impl Update2dModelTrainingJobReq {
         self
     }
 
-    /// Sets `is_fast_flexus`.
+    /// Whether the job uses the fast FlexusX edition.
     pub fn is_fast_flexus(mut self, value: impl Into<bool>) -> Self {
         self.is_fast_flexus = Some(value.into());
         self
     }
 
-    /// Sets `samples_basic_info`.
+    /// Editable information of the action video samples.
     ///
     /// Appends one item; call again for more.
     pub fn samples_basic_info(mut self, value: impl Into<super::ActionBasicSampleInfo>) -> Self {
@@ -122,13 +135,14 @@ impl Update2dModelTrainingJobReq {
         self
     }
 
-    /// Sets `voice_properties`.
+    /// Voice settings for the FlexusX edition.
     pub fn voice_properties(mut self, value: impl Into<super::VoiceProperties>) -> Self {
         self.voice_properties = Some(value.into());
         self
     }
 
-    /// Sets `supported_service`.
+    /// Services the trained model can be used for; multiple can be selected. FlexusX edition
+    /// avatars support only `VIDEO_2D`.
     ///
     /// Appends one item; call again for more.
     pub fn supported_service(mut self, value: impl Into<super::SupportedServiceEnum>) -> Self {
@@ -138,9 +152,27 @@ impl Update2dModelTrainingJobReq {
         self
     }
 
-    /// Sets `audio_source_type`.
+    /// Source of the voice used for training.
+    ///
+    /// Values: `AUDIO`: Separately uploaded audio; `VIDEO`: Extracted from the video.
     pub fn audio_source_type(mut self, value: impl Into<String>) -> Self {
         self.audio_source_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.samples_basic_info.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("samples_basic_info[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `UpdateActiveCodeReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateActiveCodeReq {
-    /// `valid_period` JSON property.
+    /// Validity period, in days. `0` means it never expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_period: Option<i64>,
 }
 
 impl UpdateActiveCodeReq {
-    /// An empty `UpdateActiveCodeReq`; set its fields with the setters.
+    /// An empty `UpdateActiveCodeReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `valid_period`.
+    /// Validity period, in days. `0` means it never expires.
     pub fn valid_period(mut self, value: impl Into<i64>) -> Self {
         self.valid_period = Some(value.into());
         self

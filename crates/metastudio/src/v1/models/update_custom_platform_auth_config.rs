@@ -2,25 +2,31 @@
 
 use serde::Serialize;
 
-/// The `UpdateCustomPlatformAuthConfig` model of the MetaStudio API.
+/// Authentication settings for the custom live commerce platform.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCustomPlatformAuthConfig {
-    /// `key` JSON property.
+    /// Secret key used when calling the custom live platform. Each call carries `x-hw-mss-time`
+    /// (current Unix timestamp in hexadecimal, valid for 1 minute) and `x-hw-mss-secret` =
+    /// `hmac_sha256(Key, URI + x-hw-mss-time)`, where the URI is `product_query_url` without the
+    /// scheme and with query parameters sorted by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
 
 impl UpdateCustomPlatformAuthConfig {
-    /// An empty `UpdateCustomPlatformAuthConfig`; set its fields with the setters.
+    /// An empty `UpdateCustomPlatformAuthConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Secret key used when calling the custom live platform. Each call carries `x-hw-mss-time`
+    /// (current Unix timestamp in hexadecimal, valid for 1 minute) and `x-hw-mss-secret` =
+    /// `hmac_sha256(Key, URI + x-hw-mss-time)`, where the URI is `product_query_url` without the
+    /// scheme and with query parameters sorted by name.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self

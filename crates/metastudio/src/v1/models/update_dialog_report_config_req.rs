@@ -2,43 +2,51 @@
 
 use serde::Serialize;
 
-/// The `UpdateDialogReportConfigReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateDialogReportConfigReq {
-    /// `obs_bucket_name` JSON property.
+    /// Name of the OBS bucket that receives dialog reports.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_bucket_name: Option<String>,
-    /// `obs_endpoint` JSON property.
+    /// OBS endpoint that receives dialog reports. Must be a valid OBS endpoint.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_endpoint: Option<String>,
-    /// `enable_dialog_report` JSON property.
+    /// Whether dialog results are reported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_dialog_report: Option<bool>,
 }
 
 impl UpdateDialogReportConfigReq {
-    /// An empty `UpdateDialogReportConfigReq`; set its fields with the setters.
+    /// An empty `UpdateDialogReportConfigReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `obs_bucket_name`.
+    /// Name of the OBS bucket that receives dialog reports.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn obs_bucket_name(mut self, value: impl Into<String>) -> Self {
         self.obs_bucket_name = Some(value.into());
         self
     }
 
-    /// Sets `obs_endpoint`.
+    /// OBS endpoint that receives dialog reports. Must be a valid OBS endpoint.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn obs_endpoint(mut self, value: impl Into<String>) -> Self {
         self.obs_endpoint = Some(value.into());
         self
     }
 
-    /// Sets `enable_dialog_report`.
+    /// Whether dialog results are reported.
     pub fn enable_dialog_report(mut self, value: impl Into<bool>) -> Self {
         self.enable_dialog_report = Some(value.into());
         self

@@ -2,88 +2,121 @@
 
 use serde::Serialize;
 
-/// The `UpdateDigitalAssetRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateDigitalAssetRequestBody {
-    /// `asset_name` JSON property.
+    /// Name of the asset. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 0 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_name: Option<String>,
-    /// `asset_description` JSON property.
+    /// Description of the asset. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 0 to 4096 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_description: Option<String>,
-    /// `asset_type` JSON property.
+    /// Type of the asset. Ordinary users cannot upload `VOICE_MODEL` or `HUMAN_MODEL_2D` assets.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
-    /// `asset_state` JSON property.
+    /// State of the asset. Tenants can only activate or deactivate an asset; other states are set
+    /// by the system.
+    ///
+    /// Values: `ACTIVED`: Activated; can be used by other services; `UNACTIVED`: Deactivated;
+    /// cannot be used by other services; `WAITING_DELETE`: About to be taken offline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_state: Option<String>,
-    /// `review_config` JSON property.
+    /// Content review settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ReviewConfig>,
-    /// `tags` JSON property.
+    /// Tags of the asset; at most 50, in Chinese or English. System avatar assets use industry tags
+    /// (`NEWS`, `BUSINESS`, `E-COMMERCE`, `MARKETING`, `KNOWLEDGE`, `EDUCATION`, `SPORTS`), gender
+    /// tags (`MALE`, `FEMALE`), pose tags (`FULL-BODY`, `HALF-BODY`, `STANDING`, `SITTING`,
+    /// `WALKING`) and region tags (`ASIAN`, `WESTERN`, `MIDDLE-EASTERNER`, `AFRICAN`, `LATINO`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `asset_extra_meta` JSON property.
+    /// Extra metadata of the asset, specific to its type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_extra_meta: Option<super::AssetExtraMeta>,
-    /// `system_properties` JSON property.
+    /// System properties of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_properties: Option<Vec<super::SystemProperty>>,
-    /// `shared_config` JSON property.
+    /// Sharing settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shared_config: Option<super::AssetSharedConfig>,
-    /// `asset_order` JSON property.
+    /// Display order of the asset in the console. Assets with the same value are shown newest
+    /// first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_order: Option<i64>,
-    /// `supported_service` JSON property.
+    /// Services the asset can be used for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supported_service: Option<Vec<super::SupportedServiceEnum>>,
-    /// `auto_operation_config` JSON property.
+    /// Automatic processing tasks for the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_operation_config: Option<Vec<super::AutoOperationConfig>>,
 }
 
 impl UpdateDigitalAssetRequestBody {
-    /// An empty `UpdateDigitalAssetRequestBody`; set its fields with the setters.
+    /// An empty `UpdateDigitalAssetRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asset_name`.
+    /// Name of the asset. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 0 to 256 characters.
     pub fn asset_name(mut self, value: impl Into<String>) -> Self {
         self.asset_name = Some(value.into());
         self
     }
 
-    /// Sets `asset_description`.
+    /// Description of the asset. Only Chinese and English characters are allowed.
+    ///
+    /// Length: 0 to 4096 characters.
     pub fn asset_description(mut self, value: impl Into<String>) -> Self {
         self.asset_description = Some(value.into());
         self
     }
 
-    /// Sets `asset_type`.
+    /// Type of the asset. Ordinary users cannot upload `VOICE_MODEL` or `HUMAN_MODEL_2D` assets.
+    ///
+    /// Values: `AUDIO`: Audio; `BUSINESS_CARD_TEMPLET`: Digital human business card template;
+    /// `COMMON_FILE`: General file; `HUMAN_MODEL_2D`: Avatar (2D digital human) model; `IMAGE`:
+    /// Image file; `MUSIC`: Music; `PPT`: Slide deck; `VIDEO`: Video file; `VOICE_MODEL`: Voice
+    /// model.
     pub fn asset_type(mut self, value: impl Into<String>) -> Self {
         self.asset_type = Some(value.into());
         self
     }
 
-    /// Sets `asset_state`.
+    /// State of the asset. Tenants can only activate or deactivate an asset; other states are set
+    /// by the system.
+    ///
+    /// Values: `ACTIVED`: Activated; can be used by other services; `UNACTIVED`: Deactivated;
+    /// cannot be used by other services; `WAITING_DELETE`: About to be taken offline.
     pub fn asset_state(mut self, value: impl Into<String>) -> Self {
         self.asset_state = Some(value.into());
         self
     }
 
-    /// Sets `review_config`.
+    /// Content review settings.
     pub fn review_config(mut self, value: impl Into<super::ReviewConfig>) -> Self {
         self.review_config = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the asset; at most 50, in Chinese or English. System avatar assets use industry tags
+    /// (`NEWS`, `BUSINESS`, `E-COMMERCE`, `MARKETING`, `KNOWLEDGE`, `EDUCATION`, `SPORTS`), gender
+    /// tags (`MALE`, `FEMALE`), pose tags (`FULL-BODY`, `HALF-BODY`, `STANDING`, `SITTING`,
+    /// `WALKING`) and region tags (`ASIAN`, `WESTERN`, `MIDDLE-EASTERNER`, `AFRICAN`, `LATINO`).
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -91,13 +124,13 @@ impl UpdateDigitalAssetRequestBody {
         self
     }
 
-    /// Sets `asset_extra_meta`.
+    /// Extra metadata of the asset, specific to its type.
     pub fn asset_extra_meta(mut self, value: impl Into<super::AssetExtraMeta>) -> Self {
         self.asset_extra_meta = Some(value.into());
         self
     }
 
-    /// Sets `system_properties`.
+    /// System properties of the asset.
     ///
     /// Appends one item; call again for more.
     pub fn system_properties(mut self, value: impl Into<super::SystemProperty>) -> Self {
@@ -107,19 +140,20 @@ impl UpdateDigitalAssetRequestBody {
         self
     }
 
-    /// Sets `shared_config`.
+    /// Sharing settings.
     pub fn shared_config(mut self, value: impl Into<super::AssetSharedConfig>) -> Self {
         self.shared_config = Some(value.into());
         self
     }
 
-    /// Sets `asset_order`.
+    /// Display order of the asset in the console. Assets with the same value are shown newest
+    /// first.
     pub fn asset_order(mut self, value: impl Into<i64>) -> Self {
         self.asset_order = Some(value.into());
         self
     }
 
-    /// Sets `supported_service`.
+    /// Services the asset can be used for.
     ///
     /// Appends one item; call again for more.
     pub fn supported_service(mut self, value: impl Into<super::SupportedServiceEnum>) -> Self {
@@ -129,7 +163,7 @@ impl UpdateDigitalAssetRequestBody {
         self
     }
 
-    /// Sets `auto_operation_config`.
+    /// Automatic processing tasks for the asset.
     ///
     /// Appends one item; call again for more.
     pub fn auto_operation_config(mut self, value: impl Into<super::AutoOperationConfig>) -> Self {

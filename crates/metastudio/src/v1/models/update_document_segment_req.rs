@@ -2,57 +2,69 @@
 
 use serde::Serialize;
 
-/// The `UpdateDocumentSegmentReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateDocumentSegmentReq {
-    /// `document_id` JSON property. Required.
-    pub document_id: String,
-    /// `id` JSON property. Required.
-    pub id: String,
-    /// `text_index` JSON property.
+    /// ID of the document. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document_id: Option<String>,
+    /// ID of the document segment. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Sequence number of the segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_index: Option<i64>,
-    /// `text` JSON property.
+    /// Text of the document segment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
 impl UpdateDocumentSegmentReq {
-    /// A `UpdateDocumentSegmentReq` with its required fields; set the others with the setters.
-    pub fn new(document_id: impl Into<String>, id: impl Into<String>) -> Self {
-        Self {
-            document_id: document_id.into(),
-            id: id.into(),
-            text_index: None,
-            text: None,
-        }
+    /// An empty `UpdateDocumentSegmentReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `document_id`.
+    /// ID of the document. Required.
     pub fn document_id(mut self, value: impl Into<String>) -> Self {
-        self.document_id = value.into();
+        self.document_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the document segment. Required.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
+        self.id = Some(value.into());
         self
     }
 
-    /// Sets `text_index`.
+    /// Sequence number of the segment.
     pub fn text_index(mut self, value: impl Into<i64>) -> Self {
         self.text_index = Some(value.into());
         self
     }
 
-    /// Sets `text`.
+    /// Text of the document segment.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.document_id.is_none() {
+            return Some("document_id".to_owned());
+        }
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        None
     }
 }

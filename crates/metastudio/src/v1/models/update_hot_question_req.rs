@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `UpdateHotQuestionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateHotQuestionReq {
-    /// `hot_question` JSON property.
+    /// Text of the popular question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hot_question: Option<String>,
 }
 
 impl UpdateHotQuestionReq {
-    /// An empty `UpdateHotQuestionReq`; set its fields with the setters.
+    /// An empty `UpdateHotQuestionReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `hot_question`.
+    /// Text of the popular question.
     pub fn hot_question(mut self, value: impl Into<String>) -> Self {
         self.hot_question = Some(value.into());
         self

@@ -2,48 +2,57 @@
 
 use serde::Serialize;
 
-/// The `UpdateHotWordsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateHotWordsReq {
-    /// `hot_words_type` JSON property. Required.
-    pub hot_words_type: super::HotWordsTypeEnum,
-    /// `sis_hot_words` JSON property.
+    /// Type of the hot words. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hot_words_type: Option<super::HotWordsTypeEnum>,
+    /// SIS hot words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_hot_words: Option<super::UpdateSisHotWords>,
-    /// `mobvoi_hot_words` JSON property.
+    /// Mobvoi ASR hot words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobvoi_hot_words: Option<super::UpdateMobvoiHotWords>,
 }
 
 impl UpdateHotWordsReq {
-    /// A `UpdateHotWordsReq` with its required fields; set the others with the setters.
-    pub fn new(hot_words_type: impl Into<super::HotWordsTypeEnum>) -> Self {
-        Self {
-            hot_words_type: hot_words_type.into(),
-            sis_hot_words: None,
-            mobvoi_hot_words: None,
-        }
+    /// An empty `UpdateHotWordsReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `hot_words_type`.
+    /// Type of the hot words. Required.
     pub fn hot_words_type(mut self, value: impl Into<super::HotWordsTypeEnum>) -> Self {
-        self.hot_words_type = value.into();
+        self.hot_words_type = Some(value.into());
         self
     }
 
-    /// Sets `sis_hot_words`.
+    /// SIS hot words.
     pub fn sis_hot_words(mut self, value: impl Into<super::UpdateSisHotWords>) -> Self {
         self.sis_hot_words = Some(value.into());
         self
     }
 
-    /// Sets `mobvoi_hot_words`.
+    /// Mobvoi ASR hot words.
     pub fn mobvoi_hot_words(mut self, value: impl Into<super::UpdateMobvoiHotWords>) -> Self {
         self.mobvoi_hot_words = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.hot_words_type.is_none() {
+            return Some("hot_words_type".to_owned());
+        }
+        None
     }
 }

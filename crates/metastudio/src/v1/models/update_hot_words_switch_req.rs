@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `UpdateHotWordsSwitchReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateHotWordsSwitchReq {
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `enable_hot_words` JSON property. Required.
-    pub enable_hot_words: bool,
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// Whether hot words are enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_hot_words: Option<bool>,
 }
 
 impl UpdateHotWordsSwitchReq {
-    /// A `UpdateHotWordsSwitchReq` with its required fields; set the others with the setters.
-    pub fn new(robot_id: impl Into<String>, enable_hot_words: impl Into<bool>) -> Self {
-        Self {
-            robot_id: robot_id.into(),
-            enable_hot_words: enable_hot_words.into(),
-        }
+    /// An empty `UpdateHotWordsSwitchReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `enable_hot_words`.
+    /// Whether hot words are enabled. Required.
     pub fn enable_hot_words(mut self, value: impl Into<bool>) -> Self {
-        self.enable_hot_words = value.into();
+        self.enable_hot_words = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if self.enable_hot_words.is_none() {
+            return Some("enable_hot_words".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `UpdateInstructionLibraryReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateInstructionLibraryReq {
-    /// `name` JSON property.
+    /// Name of the instruction library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl UpdateInstructionLibraryReq {
-    /// An empty `UpdateInstructionLibraryReq`; set its fields with the setters.
+    /// An empty `UpdateInstructionLibraryReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the instruction library.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

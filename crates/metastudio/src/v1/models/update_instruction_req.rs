@@ -2,55 +2,55 @@
 
 use serde::Serialize;
 
-/// The `UpdateInstructionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateInstructionReq {
-    /// `name` JSON property.
+    /// Name of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `instruction` JSON property.
+    /// Operation instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction: Option<String>,
-    /// `slot_list` JSON property.
+    /// Slots of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot_list: Option<Vec<super::InstructionSlotInfo>>,
-    /// `reply_words_list` JSON property.
+    /// Reply phrases of the instruction.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_words_list: Option<Vec<super::InstructionReplyWordsInfo>>,
 }
 
 impl UpdateInstructionReq {
-    /// An empty `UpdateInstructionReq`; set its fields with the setters.
+    /// An empty `UpdateInstructionReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the instruction.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the instruction.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `instruction`.
+    /// Operation instruction.
     pub fn instruction(mut self, value: impl Into<String>) -> Self {
         self.instruction = Some(value.into());
         self
     }
 
-    /// Sets `slot_list`.
+    /// Slots of the instruction.
     ///
     /// Appends one item; call again for more.
     pub fn slot_list(mut self, value: impl Into<super::InstructionSlotInfo>) -> Self {
@@ -60,7 +60,7 @@ impl UpdateInstructionReq {
         self
     }
 
-    /// Sets `reply_words_list`.
+    /// Reply phrases of the instruction.
     ///
     /// Appends one item; call again for more.
     pub fn reply_words_list(mut self, value: impl Into<super::InstructionReplyWordsInfo>) -> Self {

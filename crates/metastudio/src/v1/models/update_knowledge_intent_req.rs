@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `UpdateKnowledgeIntentReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateKnowledgeIntentReq {
-    /// `name` JSON property.
+    /// Name of the intent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `answer` JSON property.
+    /// Answer to the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
 }
 
 impl UpdateKnowledgeIntentReq {
-    /// An empty `UpdateKnowledgeIntentReq`; set its fields with the setters.
+    /// An empty `UpdateKnowledgeIntentReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the intent.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `answer`.
+    /// Answer to the question.
     pub fn answer(mut self, value: impl Into<String>) -> Self {
         self.answer = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Serialize;
 
-/// The `UpdateKnowledgeLibraryReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateKnowledgeLibraryReq {
-    /// `name` JSON property.
+    /// Name of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `topk` JSON property.
+    /// Number of top results recalled from the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topk: Option<i64>,
-    /// `score` JSON property.
+    /// Recall score threshold of the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f64>,
 }
 
 impl UpdateKnowledgeLibraryReq {
-    /// An empty `UpdateKnowledgeLibraryReq`; set its fields with the setters.
+    /// An empty `UpdateKnowledgeLibraryReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the knowledge base.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `topk`.
+    /// Number of top results recalled from the knowledge base.
     pub fn topk(mut self, value: impl Into<i64>) -> Self {
         self.topk = Some(value.into());
         self
     }
 
-    /// Sets `score`.
+    /// Recall score threshold of the knowledge base.
     pub fn score(mut self, value: impl Into<f64>) -> Self {
         self.score = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `UpdateKnowledgeQuestionReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateKnowledgeQuestionReq {
-    /// `question` JSON property.
+    /// Phrasing of the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
 }
 
 impl UpdateKnowledgeQuestionReq {
-    /// An empty `UpdateKnowledgeQuestionReq`; set its fields with the setters.
+    /// An empty `UpdateKnowledgeQuestionReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `question`.
+    /// Phrasing of the question.
     pub fn question(mut self, value: impl Into<String>) -> Self {
         self.question = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `UpdateKnowledgeSkillReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateKnowledgeSkillReq {
-    /// `name` JSON property.
+    /// Name of the skill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `identify` JSON property.
+    /// Identifier of the skill.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identify: Option<String>,
 }
 
 impl UpdateKnowledgeSkillReq {
-    /// An empty `UpdateKnowledgeSkillReq`; set its fields with the setters.
+    /// An empty `UpdateKnowledgeSkillReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the skill.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `identify`.
+    /// Identifier of the skill.
     pub fn identify(mut self, value: impl Into<String>) -> Self {
         self.identify = Some(value.into());
         self

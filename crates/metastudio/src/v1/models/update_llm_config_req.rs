@@ -2,52 +2,52 @@
 
 use serde::Serialize;
 
-/// The `UpdateLlmConfigReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateLlmConfigReq {
-    /// `name` JSON property.
+    /// Name of the large language model configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `llm_url` JSON property.
+    /// URL of the large language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_url: Option<String>,
-    /// `api_key` JSON property.
+    /// API key used to access the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    /// `model` JSON property.
+    /// Value of the `model` parameter sent to the large language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
 }
 
 impl UpdateLlmConfigReq {
-    /// An empty `UpdateLlmConfigReq`; set its fields with the setters.
+    /// An empty `UpdateLlmConfigReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the large language model configuration.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `llm_url`.
+    /// URL of the large language model.
     pub fn llm_url(mut self, value: impl Into<String>) -> Self {
         self.llm_url = Some(value.into());
         self
     }
 
-    /// Sets `api_key`.
+    /// API key used to access the service.
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.api_key = Some(value.into());
         self
     }
 
-    /// Sets `model`.
+    /// Value of the `model` parameter sent to the large language model.
     pub fn model(mut self, value: impl Into<String>) -> Self {
         self.model = Some(value.into());
         self

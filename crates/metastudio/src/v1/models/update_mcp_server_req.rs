@@ -2,43 +2,43 @@
 
 use serde::Serialize;
 
-/// The `UpdateMcpServerReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMcpServerReq {
-    /// `name` JSON property.
+    /// Name of the MCP server integration configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `mcp_server_url` JSON property.
+    /// URL of the MCP server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_server_url: Option<String>,
-    /// `auth_header_name` JSON property.
+    /// Name of the authentication header sent to the MCP server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_header_name: Option<String>,
 }
 
 impl UpdateMcpServerReq {
-    /// An empty `UpdateMcpServerReq`; set its fields with the setters.
+    /// An empty `UpdateMcpServerReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the MCP server integration configuration.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `mcp_server_url`.
+    /// URL of the MCP server.
     pub fn mcp_server_url(mut self, value: impl Into<String>) -> Self {
         self.mcp_server_url = Some(value.into());
         self
     }
 
-    /// Sets `auth_header_name`.
+    /// Name of the authentication header sent to the MCP server.
     pub fn auth_header_name(mut self, value: impl Into<String>) -> Self {
         self.auth_header_name = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `UpdateMobvoiHotWords` model of the MetaStudio API.
+/// Mobvoi ASR hot words.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMobvoiHotWords {
-    /// `vocabulary_id` JSON property.
+    /// ID of the hot word vocabulary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vocabulary_id: Option<String>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
 }
 
 impl UpdateMobvoiHotWords {
-    /// An empty `UpdateMobvoiHotWords`; set its fields with the setters.
+    /// An empty `UpdateMobvoiHotWords`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vocabulary_id`.
+    /// ID of the hot word vocabulary.
     pub fn vocabulary_id(mut self, value: impl Into<String>) -> Self {
         self.vocabulary_id = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self

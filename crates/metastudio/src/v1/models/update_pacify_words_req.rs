@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdatePacifyWordsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdatePacifyWordsReq {
-    /// `pacify_words` JSON property. Required.
-    pub pacify_words: String,
+    /// Comforting phrase. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pacify_words: Option<String>,
 }
 
 impl UpdatePacifyWordsReq {
-    /// A `UpdatePacifyWordsReq` with its required fields; set the others with the setters.
-    pub fn new(pacify_words: impl Into<String>) -> Self {
-        Self {
-            pacify_words: pacify_words.into(),
-        }
+    /// An empty `UpdatePacifyWordsReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `pacify_words`.
+    /// Comforting phrase. Required.
     pub fn pacify_words(mut self, value: impl Into<String>) -> Self {
-        self.pacify_words = value.into();
+        self.pacify_words = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.pacify_words.is_none() {
+            return Some("pacify_words".to_owned());
+        }
+        None
     }
 }

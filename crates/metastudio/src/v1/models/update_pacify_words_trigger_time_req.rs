@@ -2,50 +2,63 @@
 
 use serde::Serialize;
 
-/// The `UpdatePacifyWordsTriggerTimeReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdatePacifyWordsTriggerTimeReq {
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `language` JSON property. Required.
-    pub language: super::LanguageEnum,
-    /// `trigger_time` JSON property. Required.
-    pub trigger_time: i64,
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// Language. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<super::LanguageEnum>,
+    /// Waiting time before a comforting phrase is triggered, in milliseconds. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_time: Option<i64>,
 }
 
 impl UpdatePacifyWordsTriggerTimeReq {
-    /// A `UpdatePacifyWordsTriggerTimeReq` with its required fields; set the others with the setters.
-    pub fn new(
-        robot_id: impl Into<String>,
-        language: impl Into<super::LanguageEnum>,
-        trigger_time: impl Into<i64>,
-    ) -> Self {
-        Self {
-            robot_id: robot_id.into(),
-            language: language.into(),
-            trigger_time: trigger_time.into(),
-        }
+    /// An empty `UpdatePacifyWordsTriggerTimeReq`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language. Required.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
-        self.language = value.into();
+        self.language = Some(value.into());
         self
     }
 
-    /// Sets `trigger_time`.
+    /// Waiting time before a comforting phrase is triggered, in milliseconds. Required.
     pub fn trigger_time(mut self, value: impl Into<i64>) -> Self {
-        self.trigger_time = value.into();
+        self.trigger_time = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if self.language.is_none() {
+            return Some("language".to_owned());
+        }
+        if self.trigger_time.is_none() {
+            return Some("trigger_time".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `UpdatePluginConfigReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdatePluginConfigReq {
-    /// `api_key` JSON property.
+    /// API key used to access the service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
 }
 
 impl UpdatePluginConfigReq {
-    /// An empty `UpdatePluginConfigReq`; set its fields with the setters.
+    /// An empty `UpdatePluginConfigReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `api_key`.
+    /// API key used to access the service.
     pub fn api_key(mut self, value: impl Into<String>) -> Self {
         self.api_key = Some(value.into());
         self

@@ -2,62 +2,59 @@
 
 use serde::Serialize;
 
-/// The `UpdateProductRequestBody` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateProductRequestBody {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property.
+    /// Name of the product. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `tags` JSON property.
+    /// Tags; at most 50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `cover` JSON property.
+    /// Cover of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<super::ProductCoverInfo>,
-    /// `text_list` JSON property.
+    /// Texts of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text_list: Option<Vec<super::ProductTextInfo>>,
-    /// `asset_list` JSON property.
+    /// Assets of the product. Only image, video and audio assets are supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_list: Option<Vec<super::ProductMediaInfo>>,
-    /// `state` JSON property.
+    /// State of the product.
+    ///
+    /// Values: `ACTIVED`: Activated; `UNACTIVED`: Not activated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
 }
 
 impl UpdateProductRequestBody {
-    /// A `UpdateProductRequestBody` with its required fields; set the others with the setters.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            tags: None,
-            cover: None,
-            text_list: None,
-            asset_list: None,
-            state: None,
-        }
+    /// An empty `UpdateProductRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the product. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the product.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags; at most 50.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -65,13 +62,13 @@ impl UpdateProductRequestBody {
         self
     }
 
-    /// Sets `cover`.
+    /// Cover of the product.
     pub fn cover(mut self, value: impl Into<super::ProductCoverInfo>) -> Self {
         self.cover = Some(value.into());
         self
     }
 
-    /// Sets `text_list`.
+    /// Texts of the product.
     ///
     /// Appends one item; call again for more.
     pub fn text_list(mut self, value: impl Into<super::ProductTextInfo>) -> Self {
@@ -81,7 +78,7 @@ impl UpdateProductRequestBody {
         self
     }
 
-    /// Sets `asset_list`.
+    /// Assets of the product. Only image, video and audio assets are supported.
     ///
     /// Appends one item; call again for more.
     pub fn asset_list(mut self, value: impl Into<super::ProductMediaInfo>) -> Self {
@@ -91,9 +88,21 @@ impl UpdateProductRequestBody {
         self
     }
 
-    /// Sets `state`.
+    /// State of the product.
+    ///
+    /// Values: `ACTIVED`: Activated; `UNACTIVED`: Not activated.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        None
     }
 }

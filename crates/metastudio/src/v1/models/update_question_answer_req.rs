@@ -2,43 +2,43 @@
 
 use serde::Serialize;
 
-/// The `UpdateQuestionAnswerReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateQuestionAnswerReq {
-    /// `question` JSON property.
+    /// Standard question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
-    /// `answer` JSON property.
+    /// Answer to the question.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
-    /// `similar_questions` JSON property.
+    /// Similar questions, separated by newlines (`\n`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub similar_questions: Option<String>,
 }
 
 impl UpdateQuestionAnswerReq {
-    /// An empty `UpdateQuestionAnswerReq`; set its fields with the setters.
+    /// An empty `UpdateQuestionAnswerReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `question`.
+    /// Standard question.
     pub fn question(mut self, value: impl Into<String>) -> Self {
         self.question = Some(value.into());
         self
     }
 
-    /// Sets `answer`.
+    /// Answer to the question.
     pub fn answer(mut self, value: impl Into<String>) -> Self {
         self.answer = Some(value.into());
         self
     }
 
-    /// Sets `similar_questions`.
+    /// Similar questions, separated by newlines (`\n`).
     pub fn similar_questions(mut self, value: impl Into<String>) -> Self {
         self.similar_questions = Some(value.into());
         self

@@ -2,121 +2,129 @@
 
 use serde::Serialize;
 
-/// The `UpdateRobotReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRobotReq {
-    /// `name` JSON property.
+    /// Name of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `app_type` JSON property.
+    /// Type of the third-party application vendor.
+    ///
+    /// Values: `0`: iFLYTEK AIUI; `1`: Huawei Cloud CBS; `2`: iFLYTEK Spark cognitive model; `5`:
+    /// Third-party driver; `6`: Third-party language model; `7`: Interaction assistant; `8`:
+    /// Mobvoi.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<i64>,
-    /// `room_id` JSON property.
+    /// ID of the smart chat room.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub room_id: Option<String>,
-    /// `robot_type` JSON property.
+    /// Interaction type of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_type: Option<super::RobotTypeEnum>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `tail_silence_time` JSON property.
+    /// Trailing silence that ends an utterance in speech recognition, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_silence_time: Option<i64>,
-    /// `enable_question_audit` JSON property.
+    /// Whether questions are reviewed for content compliance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_question_audit: Option<bool>,
-    /// `huawei_ei_cbs` JSON property.
+    /// Settings of the Huawei Cloud CBS application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huawei_ei_cbs: Option<super::HuaweiEiCbs>,
-    /// `iflytek_aiui_config` JSON property.
+    /// Settings of the iFLYTEK AIUI application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iflytek_aiui_config: Option<super::IflytekAiuiConfig>,
-    /// `iflytek_spark` JSON property.
+    /// Settings of the iFLYTEK Spark cognitive model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iflytek_spark: Option<super::IflytekSpark>,
-    /// `third_party_model_config` JSON property.
+    /// Settings of the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_model_config: Option<super::ThirdPartyModelConfig>,
-    /// `mobvoi_config` JSON property.
+    /// Settings of the Mobvoi application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobvoi_config: Option<super::MobvoiConfig>,
-    /// `wise_brain_config` JSON property.
+    /// Settings of the interaction assistant (Wise Brain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wise_brain_config: Option<super::WiseBrainConfig>,
 }
 
 impl UpdateRobotReq {
-    /// An empty `UpdateRobotReq`; set its fields with the setters.
+    /// An empty `UpdateRobotReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the application.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Type of the third-party application vendor.
+    ///
+    /// Values: `0`: iFLYTEK AIUI; `1`: Huawei Cloud CBS; `2`: iFLYTEK Spark cognitive model; `5`:
+    /// Third-party driver; `6`: Third-party language model; `7`: Interaction assistant; `8`:
+    /// Mobvoi.
     pub fn app_type(mut self, value: impl Into<i64>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `room_id`.
+    /// ID of the smart chat room.
     pub fn room_id(mut self, value: impl Into<String>) -> Self {
         self.room_id = Some(value.into());
         self
     }
 
-    /// Sets `robot_type`.
+    /// Interaction type of the application.
     pub fn robot_type(mut self, value: impl Into<super::RobotTypeEnum>) -> Self {
         self.robot_type = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `tail_silence_time`.
+    /// Trailing silence that ends an utterance in speech recognition, in milliseconds.
     pub fn tail_silence_time(mut self, value: impl Into<i64>) -> Self {
         self.tail_silence_time = Some(value.into());
         self
     }
 
-    /// Sets `enable_question_audit`.
+    /// Whether questions are reviewed for content compliance.
     pub fn enable_question_audit(mut self, value: impl Into<bool>) -> Self {
         self.enable_question_audit = Some(value.into());
         self
     }
 
-    /// Sets `huawei_ei_cbs`.
+    /// Settings of the Huawei Cloud CBS application.
     pub fn huawei_ei_cbs(mut self, value: impl Into<super::HuaweiEiCbs>) -> Self {
         self.huawei_ei_cbs = Some(value.into());
         self
     }
 
-    /// Sets `iflytek_aiui_config`.
+    /// Settings of the iFLYTEK AIUI application.
     pub fn iflytek_aiui_config(mut self, value: impl Into<super::IflytekAiuiConfig>) -> Self {
         self.iflytek_aiui_config = Some(value.into());
         self
     }
 
-    /// Sets `iflytek_spark`.
+    /// Settings of the iFLYTEK Spark cognitive model.
     pub fn iflytek_spark(mut self, value: impl Into<super::IflytekSpark>) -> Self {
         self.iflytek_spark = Some(value.into());
         self
     }
 
-    /// Sets `third_party_model_config`.
+    /// Settings of the third-party language model.
     pub fn third_party_model_config(
         mut self,
         value: impl Into<super::ThirdPartyModelConfig>,
@@ -125,13 +133,13 @@ impl UpdateRobotReq {
         self
     }
 
-    /// Sets `mobvoi_config`.
+    /// Settings of the Mobvoi application.
     pub fn mobvoi_config(mut self, value: impl Into<super::MobvoiConfig>) -> Self {
         self.mobvoi_config = Some(value.into());
         self
     }
 
-    /// Sets `wise_brain_config`.
+    /// Settings of the interaction assistant (Wise Brain).
     pub fn wise_brain_config(mut self, value: impl Into<super::WiseBrainConfig>) -> Self {
         self.wise_brain_config = Some(value.into());
         self

@@ -2,58 +2,58 @@
 
 use serde::Serialize;
 
-/// The `UpdateRoleReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRoleReq {
-    /// `name` JSON property.
+    /// Name of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `role_business_list` JSON property.
+    /// Business configurations of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_business_list: Option<Vec<super::RoleBusinessReq>>,
-    /// `llm_source` JSON property.
+    /// Source of the large language model used by the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_source: Option<super::LlmSourceEnum>,
-    /// `llm_config_id` JSON property.
+    /// ID of the large language model configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub llm_config_id: Option<String>,
-    /// `plugin_config_list` JSON property.
+    /// Plug-in configurations of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_config_list: Option<Vec<super::RolePluginConfigInfo>>,
-    /// `mcp_server_id_list` JSON property.
+    /// IDs of the MCP server integration configurations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_server_id_list: Option<Vec<String>>,
-    /// `instruction_library_id` JSON property.
+    /// ID of the instruction library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instruction_library_id: Option<String>,
 }
 
 impl UpdateRoleReq {
-    /// An empty `UpdateRoleReq`; set its fields with the setters.
+    /// An empty `UpdateRoleReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the role.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the role.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `role_business_list`.
+    /// Business configurations of the role.
     ///
     /// Appends one item; call again for more.
     pub fn role_business_list(mut self, value: impl Into<super::RoleBusinessReq>) -> Self {
@@ -63,19 +63,19 @@ impl UpdateRoleReq {
         self
     }
 
-    /// Sets `llm_source`.
+    /// Source of the large language model used by the role.
     pub fn llm_source(mut self, value: impl Into<super::LlmSourceEnum>) -> Self {
         self.llm_source = Some(value.into());
         self
     }
 
-    /// Sets `llm_config_id`.
+    /// ID of the large language model configuration.
     pub fn llm_config_id(mut self, value: impl Into<String>) -> Self {
         self.llm_config_id = Some(value.into());
         self
     }
 
-    /// Sets `plugin_config_list`.
+    /// Plug-in configurations of the role.
     ///
     /// Appends one item; call again for more.
     pub fn plugin_config_list(mut self, value: impl Into<super::RolePluginConfigInfo>) -> Self {
@@ -85,7 +85,7 @@ impl UpdateRoleReq {
         self
     }
 
-    /// Sets `mcp_server_id_list`.
+    /// IDs of the MCP server integration configurations.
     ///
     /// Appends one item; call again for more.
     pub fn mcp_server_id_list(mut self, value: impl Into<String>) -> Self {
@@ -95,9 +95,25 @@ impl UpdateRoleReq {
         self
     }
 
-    /// Sets `instruction_library_id`.
+    /// ID of the instruction library.
     pub fn instruction_library_id(mut self, value: impl Into<String>) -> Self {
         self.instruction_library_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.role_business_list.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("role_business_list[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

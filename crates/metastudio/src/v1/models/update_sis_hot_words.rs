@@ -2,52 +2,56 @@
 
 use serde::Serialize;
 
-/// The `UpdateSisHotWords` model of the MetaStudio API.
+/// SIS hot words.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateSisHotWords {
-    /// `vocabulary_id` JSON property.
+    /// ID of the hot word vocabulary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vocabulary_id: Option<String>,
-    /// `sis_project_id` JSON property.
+    /// Project ID of the region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_project_id: Option<String>,
-    /// `region` JSON property.
+    /// Region of the SIS service to connect to.
+    ///
+    /// Values: `0`: CN North-Beijing4; `3`: CN East-Shanghai1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<i64>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
 }
 
 impl UpdateSisHotWords {
-    /// An empty `UpdateSisHotWords`; set its fields with the setters.
+    /// An empty `UpdateSisHotWords`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `vocabulary_id`.
+    /// ID of the hot word vocabulary.
     pub fn vocabulary_id(mut self, value: impl Into<String>) -> Self {
         self.vocabulary_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
         self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region of the SIS service to connect to.
+    ///
+    /// Values: `0`: CN North-Beijing4; `3`: CN East-Shanghai1.
     pub fn region(mut self, value: impl Into<i64>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self

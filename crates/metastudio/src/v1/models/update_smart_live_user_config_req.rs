@@ -2,37 +2,37 @@
 
 use serde::Serialize;
 
-/// The `UpdateSmartLiveUserConfigReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateSmartLiveUserConfigReq {
-    /// `live_exit_config` JSON property.
+    /// Settings for ending the live stream.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_exit_config: Option<super::LiveExitConfig>,
-    /// `live_event_callback_config` JSON property.
+    /// Callback settings for live events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_event_callback_config: Option<super::LiveEventCallBackConfig>,
-    /// `live_notify_config` JSON property.
+    /// Notification settings for live streaming.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub live_notify_config: Option<super::LiveNotifyConfigReq>,
 }
 
 impl UpdateSmartLiveUserConfigReq {
-    /// An empty `UpdateSmartLiveUserConfigReq`; set its fields with the setters.
+    /// An empty `UpdateSmartLiveUserConfigReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `live_exit_config`.
+    /// Settings for ending the live stream.
     pub fn live_exit_config(mut self, value: impl Into<super::LiveExitConfig>) -> Self {
         self.live_exit_config = Some(value.into());
         self
     }
 
-    /// Sets `live_event_callback_config`.
+    /// Callback settings for live events.
     pub fn live_event_callback_config(
         mut self,
         value: impl Into<super::LiveEventCallBackConfig>,
@@ -41,7 +41,7 @@ impl UpdateSmartLiveUserConfigReq {
         self
     }
 
-    /// Sets `live_notify_config`.
+    /// Notification settings for live streaming.
     pub fn live_notify_config(mut self, value: impl Into<super::LiveNotifyConfigReq>) -> Self {
         self.live_notify_config = Some(value.into());
         self

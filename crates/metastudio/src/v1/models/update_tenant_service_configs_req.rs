@@ -2,28 +2,28 @@
 
 use serde::Serialize;
 
-/// The `UpdateTenantServiceConfigsReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateTenantServiceConfigsReq {
-    /// `sub_account_control_config` JSON property.
+    /// Control settings for sub-accounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sub_account_control_config: Option<super::SubAccountControlConfig>,
-    /// `is_ai_mark_on` JSON property.
+    /// Whether the AI-generated content mark is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_ai_mark_on: Option<bool>,
 }
 
 impl UpdateTenantServiceConfigsReq {
-    /// An empty `UpdateTenantServiceConfigsReq`; set its fields with the setters.
+    /// An empty `UpdateTenantServiceConfigsReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sub_account_control_config`.
+    /// Control settings for sub-accounts.
     pub fn sub_account_control_config(
         mut self,
         value: impl Into<super::SubAccountControlConfig>,
@@ -32,7 +32,7 @@ impl UpdateTenantServiceConfigsReq {
         self
     }
 
-    /// Sets `is_ai_mark_on`.
+    /// Whether the AI-generated content mark is shown.
     pub fn is_ai_mark_on(mut self, value: impl Into<bool>) -> Self {
         self.is_ai_mark_on = Some(value.into());
         self

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdateUserQuotaInfo` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateUserQuotaInfo {
-    /// `quota` JSON property. Required.
-    pub quota: super::UserQuotaDetail,
+    /// Quota details of the sub-account. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quota: Option<super::UserQuotaDetail>,
 }
 
 impl UpdateUserQuotaInfo {
-    /// A `UpdateUserQuotaInfo` with its required fields; set the others with the setters.
-    pub fn new(quota: impl Into<super::UserQuotaDetail>) -> Self {
-        Self {
-            quota: quota.into(),
-        }
+    /// An empty `UpdateUserQuotaInfo`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `quota`.
+    /// Quota details of the sub-account. Required.
     pub fn quota(mut self, value: impl Into<super::UserQuotaDetail>) -> Self {
-        self.quota = value.into();
+        self.quota = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.quota.is_none() {
+            return Some("quota".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `UpdateWelcomeSpeechReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWelcomeSpeechReq {
-    /// `welcome_speech` JSON property.
+    /// Welcome message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub welcome_speech: Option<String>,
-    /// `enable_welcome_speech` JSON property.
+    /// Whether the welcome message is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_welcome_speech: Option<bool>,
 }
 
 impl UpdateWelcomeSpeechReq {
-    /// An empty `UpdateWelcomeSpeechReq`; set its fields with the setters.
+    /// An empty `UpdateWelcomeSpeechReq`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `welcome_speech`.
+    /// Welcome message.
     pub fn welcome_speech(mut self, value: impl Into<String>) -> Self {
         self.welcome_speech = Some(value.into());
         self
     }
 
-    /// Sets `enable_welcome_speech`.
+    /// Whether the welcome message is enabled.
     pub fn enable_welcome_speech(mut self, value: impl Into<bool>) -> Self {
         self.enable_welcome_speech = Some(value.into());
         self

@@ -2,47 +2,60 @@
 
 use serde::Serialize;
 
-/// The `UpdateWelcomeSpeechSwitchReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWelcomeSpeechSwitchReq {
-    /// `robot_id` JSON property. Required.
-    pub robot_id: String,
-    /// `enable_welcome_speech` JSON property. Required.
-    pub enable_welcome_speech: bool,
-    /// `language` JSON property.
+    /// ID of the application. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robot_id: Option<String>,
+    /// Whether the welcome message is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable_welcome_speech: Option<bool>,
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
 }
 
 impl UpdateWelcomeSpeechSwitchReq {
-    /// A `UpdateWelcomeSpeechSwitchReq` with its required fields; set the others with the setters.
-    pub fn new(robot_id: impl Into<String>, enable_welcome_speech: impl Into<bool>) -> Self {
-        Self {
-            robot_id: robot_id.into(),
-            enable_welcome_speech: enable_welcome_speech.into(),
-            language: None,
-        }
+    /// An empty `UpdateWelcomeSpeechSwitchReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application. Required.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
-        self.robot_id = value.into();
+        self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `enable_welcome_speech`.
+    /// Whether the welcome message is enabled. Required.
     pub fn enable_welcome_speech(mut self, value: impl Into<bool>) -> Self {
-        self.enable_welcome_speech = value.into();
+        self.enable_welcome_speech = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.robot_id.is_none() {
+            return Some("robot_id".to_owned());
+        }
+        if self.enable_welcome_speech.is_none() {
+            return Some("enable_welcome_speech".to_owned());
+        }
+        None
     }
 }

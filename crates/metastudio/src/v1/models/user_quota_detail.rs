@@ -2,88 +2,88 @@
 
 use serde::Serialize;
 
-/// The `UserQuotaDetail` model of the MetaStudio API.
+/// Quota details of the sub-account.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UserQuotaDetail {
-    /// `modeling_count_2d_model` JSON property.
+    /// Number of avatar models that can be trained. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modeling_count_2d_model: Option<i64>,
-    /// `modeling_count_2d_model_flexus` JSON property.
+    /// Number of FlexusX edition avatar models that can be trained. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modeling_count_2d_model_flexus: Option<i64>,
-    /// `video_time_2d_model` JSON property.
+    /// Avatar video production content time, in minutes. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_time_2d_model: Option<i64>,
-    /// `video_time_flexus_2d_model` JSON property.
+    /// FlexusX edition avatar video production content time, in minutes. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_time_flexus_2d_model: Option<i64>,
-    /// `voice_clone_basic` JSON property.
+    /// Quota for basic-edition voice cloning. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_clone_basic: Option<i64>,
-    /// `voice_clone_middle` JSON property.
+    /// Quota for intermediate-edition voice cloning. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_clone_middle: Option<i64>,
-    /// `voice_clone_advance` JSON property.
+    /// Quota for advanced-edition voice cloning. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_clone_advance: Option<i64>,
-    /// `voice_clone_flexus` JSON property.
+    /// Quota for FlexusX edition voice cloning. `-1` means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_clone_flexus: Option<i64>,
 }
 
 impl UserQuotaDetail {
-    /// An empty `UserQuotaDetail`; set its fields with the setters.
+    /// An empty `UserQuotaDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `modeling_count_2d_model`.
+    /// Number of avatar models that can be trained. `-1` means unlimited.
     pub fn modeling_count_2d_model(mut self, value: impl Into<i64>) -> Self {
         self.modeling_count_2d_model = Some(value.into());
         self
     }
 
-    /// Sets `modeling_count_2d_model_flexus`.
+    /// Number of FlexusX edition avatar models that can be trained. `-1` means unlimited.
     pub fn modeling_count_2d_model_flexus(mut self, value: impl Into<i64>) -> Self {
         self.modeling_count_2d_model_flexus = Some(value.into());
         self
     }
 
-    /// Sets `video_time_2d_model`.
+    /// Avatar video production content time, in minutes. `-1` means unlimited.
     pub fn video_time_2d_model(mut self, value: impl Into<i64>) -> Self {
         self.video_time_2d_model = Some(value.into());
         self
     }
 
-    /// Sets `video_time_flexus_2d_model`.
+    /// FlexusX edition avatar video production content time, in minutes. `-1` means unlimited.
     pub fn video_time_flexus_2d_model(mut self, value: impl Into<i64>) -> Self {
         self.video_time_flexus_2d_model = Some(value.into());
         self
     }
 
-    /// Sets `voice_clone_basic`.
+    /// Quota for basic-edition voice cloning. `-1` means unlimited.
     pub fn voice_clone_basic(mut self, value: impl Into<i64>) -> Self {
         self.voice_clone_basic = Some(value.into());
         self
     }
 
-    /// Sets `voice_clone_middle`.
+    /// Quota for intermediate-edition voice cloning. `-1` means unlimited.
     pub fn voice_clone_middle(mut self, value: impl Into<i64>) -> Self {
         self.voice_clone_middle = Some(value.into());
         self
     }
 
-    /// Sets `voice_clone_advance`.
+    /// Quota for advanced-edition voice cloning. `-1` means unlimited.
     pub fn voice_clone_advance(mut self, value: impl Into<i64>) -> Self {
         self.voice_clone_advance = Some(value.into());
         self
     }
 
-    /// Sets `voice_clone_flexus`.
+    /// Quota for FlexusX edition voice cloning. `-1` means unlimited.
     pub fn voice_clone_flexus(mut self, value: impl Into<i64>) -> Self {
         self.voice_clone_flexus = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `UserQuotaInfo` model of the MetaStudio API.
+/// Sub-accounts and their quotas.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserQuotaInfo {
-    /// `user_id` JSON property.
+    /// ID of the sub-account (user).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `quota` JSON property.
+    /// Quota details of the sub-account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<super::ListUserQuotaDetail>,
-    /// `usage` JSON property.
+    /// Quota usage of the sub-account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub usage: Option<super::ListUserQuotaDetail>,
 }
 
 impl UserQuotaInfo {
-    /// An empty `UserQuotaInfo`; set its fields with the setters.
+    /// An empty `UserQuotaInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// ID of the sub-account (user).
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `quota`.
+    /// Quota details of the sub-account.
     pub fn quota(mut self, value: impl Into<super::ListUserQuotaDetail>) -> Self {
         self.quota = Some(value.into());
         self
     }
 
-    /// Sets `usage`.
+    /// Quota usage of the sub-account.
     pub fn usage(mut self, value: impl Into<super::ListUserQuotaDetail>) -> Self {
         self.usage = Some(value.into());
         self

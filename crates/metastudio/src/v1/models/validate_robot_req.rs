@@ -2,74 +2,75 @@
 
 use serde::Serialize;
 
-/// The `ValidateRobotReq` model of the MetaStudio API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ValidateRobotReq {
-    /// `app_type` JSON property. Required.
-    pub app_type: i64,
-    /// `huawei_ei_cbs` JSON property.
+    /// Type of the third-party application vendor. Required.
+    ///
+    /// Values: `0`: iFLYTEK AIUI; `1`: Huawei Cloud CBS; `2`: iFLYTEK Spark cognitive model; `6`:
+    /// Third-party language model; `7`: Interaction assistant; `8`: Mobvoi.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_type: Option<i64>,
+    /// Settings of the Huawei Cloud CBS application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huawei_ei_cbs: Option<super::HuaweiEiCbs>,
-    /// `iflytek_aiui_config` JSON property.
+    /// Settings of the iFLYTEK AIUI application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iflytek_aiui_config: Option<super::IflytekAiuiConfig>,
-    /// `iflytek_spark` JSON property.
+    /// Settings of the iFLYTEK Spark cognitive model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iflytek_spark: Option<super::IflytekSpark>,
-    /// `third_party_model_config` JSON property.
+    /// Settings of the third-party language model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_party_model_config: Option<super::ThirdPartyModelConfig>,
-    /// `mobvoi_config` JSON property.
+    /// Settings of the Mobvoi application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobvoi_config: Option<super::MobvoiConfig>,
-    /// `wise_brain_config` JSON property.
+    /// Settings of the interaction assistant (Wise Brain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wise_brain_config: Option<super::WiseBrainConfig>,
 }
 
 impl ValidateRobotReq {
-    /// A `ValidateRobotReq` with its required fields; set the others with the setters.
-    pub fn new(app_type: impl Into<i64>) -> Self {
-        Self {
-            app_type: app_type.into(),
-            huawei_ei_cbs: None,
-            iflytek_aiui_config: None,
-            iflytek_spark: None,
-            third_party_model_config: None,
-            mobvoi_config: None,
-            wise_brain_config: None,
-        }
+    /// An empty `ValidateRobotReq`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `app_type`.
+    /// Type of the third-party application vendor. Required.
+    ///
+    /// Values: `0`: iFLYTEK AIUI; `1`: Huawei Cloud CBS; `2`: iFLYTEK Spark cognitive model; `6`:
+    /// Third-party language model; `7`: Interaction assistant; `8`: Mobvoi.
     pub fn app_type(mut self, value: impl Into<i64>) -> Self {
-        self.app_type = value.into();
+        self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `huawei_ei_cbs`.
+    /// Settings of the Huawei Cloud CBS application.
     pub fn huawei_ei_cbs(mut self, value: impl Into<super::HuaweiEiCbs>) -> Self {
         self.huawei_ei_cbs = Some(value.into());
         self
     }
 
-    /// Sets `iflytek_aiui_config`.
+    /// Settings of the iFLYTEK AIUI application.
     pub fn iflytek_aiui_config(mut self, value: impl Into<super::IflytekAiuiConfig>) -> Self {
         self.iflytek_aiui_config = Some(value.into());
         self
     }
 
-    /// Sets `iflytek_spark`.
+    /// Settings of the iFLYTEK Spark cognitive model.
     pub fn iflytek_spark(mut self, value: impl Into<super::IflytekSpark>) -> Self {
         self.iflytek_spark = Some(value.into());
         self
     }
 
-    /// Sets `third_party_model_config`.
+    /// Settings of the third-party language model.
     pub fn third_party_model_config(
         mut self,
         value: impl Into<super::ThirdPartyModelConfig>,
@@ -78,15 +79,25 @@ impl ValidateRobotReq {
         self
     }
 
-    /// Sets `mobvoi_config`.
+    /// Settings of the Mobvoi application.
     pub fn mobvoi_config(mut self, value: impl Into<super::MobvoiConfig>) -> Self {
         self.mobvoi_config = Some(value.into());
         self
     }
 
-    /// Sets `wise_brain_config`.
+    /// Settings of the interaction assistant (Wise Brain).
     pub fn wise_brain_config(mut self, value: impl Into<super::WiseBrainConfig>) -> Self {
         self.wise_brain_config = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.app_type.is_none() {
+            return Some("app_type".to_owned());
+        }
+        None
     }
 }

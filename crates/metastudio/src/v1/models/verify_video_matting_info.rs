@@ -2,61 +2,67 @@
 
 use serde::Deserialize;
 
-/// The `VerifyVideoMattingInfo` model of the MetaStudio API.
+/// Areas left unmatted when the matting verification video is generated.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VerifyVideoMattingInfo {
-    /// `dx` JSON property.
+    /// X coordinate of the area's top-left pixel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dx: Option<i64>,
-    /// `dy` JSON property.
+    /// Y coordinate of the area's top-left pixel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dy: Option<i64>,
-    /// `width` JSON property.
+    /// Width of the area, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the area, in pixels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    /// `method` JSON property.
+    /// How the area is processed.
+    ///
+    /// Values: `DELETE`: Area to key out (green screen removal); `NO_DEGREEN`: Area that needs no
+    /// green spill removal; `RESERVED`: Area that is not keyed out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
 }
 
 impl VerifyVideoMattingInfo {
-    /// An empty `VerifyVideoMattingInfo`; set its fields with the setters.
+    /// An empty `VerifyVideoMattingInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `dx`.
+    /// X coordinate of the area's top-left pixel.
     pub fn dx(mut self, value: impl Into<i64>) -> Self {
         self.dx = Some(value.into());
         self
     }
 
-    /// Sets `dy`.
+    /// Y coordinate of the area's top-left pixel.
     pub fn dy(mut self, value: impl Into<i64>) -> Self {
         self.dy = Some(value.into());
         self
     }
 
-    /// Sets `width`.
+    /// Width of the area, in pixels.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the area, in pixels.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 
-    /// Sets `method`.
+    /// How the area is processed.
+    ///
+    /// Values: `DELETE`: Area to key out (green screen removal); `NO_DEGREEN`: Area that needs no
+    /// green spill removal; `RESERVED`: Area that is not keyed out.
     pub fn method(mut self, value: impl Into<String>) -> Self {
         self.method = Some(value.into());
         self

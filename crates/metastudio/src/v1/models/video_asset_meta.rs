@@ -2,132 +2,154 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `VideoAssetMeta` model of the MetaStudio API.
+/// Metadata of the video asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VideoAssetMeta {
-    /// `video_codec` JSON property.
+    /// Video codec. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_codec: Option<String>,
-    /// `width` JSON property.
+    /// Width of the video frame. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the video frame. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    /// `frame_rate` JSON property.
+    /// Video frame rate. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frame_rate: Option<String>,
-    /// `video_bit_rate` JSON property.
+    /// Average video bitrate, in kbit/s. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_bit_rate: Option<i64>,
-    /// `duration` JSON property.
+    /// Duration, in seconds. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<i64>,
-    /// `audio_codec` JSON property.
+    /// Audio codec. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_codec: Option<String>,
-    /// `audio_bit_rate` JSON property.
+    /// Average audio bitrate, in kbit/s. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_bit_rate: Option<i64>,
-    /// `audio_channels` JSON property.
+    /// Number of audio channels. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audio_channels: Option<i64>,
-    /// `sample` JSON property.
+    /// Sampling rate, in Hz. Extracted by the system; do not set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample: Option<i64>,
-    /// `mode` JSON property.
+    /// Orientation of the video. Extracted by the system; do not set it.
+    ///
+    /// Values: `Horizontal`: Landscape; `Vertical`: Portrait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<String>,
-    /// `video_transcoding_status` JSON property.
+    /// Transcoding state of the video. Set by the system; do not set it.
+    ///
+    /// Values: `FAILED`: Failed; `SUCCEEDED`: Succeeded; `TRANSCODING`: Transcoding; `WAITING`:
+    /// Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_transcoding_status: Option<String>,
-    /// `error_info` JSON property.
+    /// Error details, present when the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_info: Option<super::ErrorResponse>,
 }
 
 impl VideoAssetMeta {
-    /// An empty `VideoAssetMeta`; set its fields with the setters.
+    /// An empty `VideoAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `video_codec`.
+    /// Video codec. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn video_codec(mut self, value: impl Into<String>) -> Self {
         self.video_codec = Some(value.into());
         self
     }
 
-    /// Sets `width`.
+    /// Width of the video frame. Extracted by the system; do not set it.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the video frame. Extracted by the system; do not set it.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 
-    /// Sets `frame_rate`.
+    /// Video frame rate. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn frame_rate(mut self, value: impl Into<String>) -> Self {
         self.frame_rate = Some(value.into());
         self
     }
 
-    /// Sets `video_bit_rate`.
+    /// Average video bitrate, in kbit/s. Extracted by the system; do not set it.
     pub fn video_bit_rate(mut self, value: impl Into<i64>) -> Self {
         self.video_bit_rate = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// Duration, in seconds. Extracted by the system; do not set it.
     pub fn duration(mut self, value: impl Into<i64>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `audio_codec`.
+    /// Audio codec. Extracted by the system; do not set it.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn audio_codec(mut self, value: impl Into<String>) -> Self {
         self.audio_codec = Some(value.into());
         self
     }
 
-    /// Sets `audio_bit_rate`.
+    /// Average audio bitrate, in kbit/s. Extracted by the system; do not set it.
     pub fn audio_bit_rate(mut self, value: impl Into<i64>) -> Self {
         self.audio_bit_rate = Some(value.into());
         self
     }
 
-    /// Sets `audio_channels`.
+    /// Number of audio channels. Extracted by the system; do not set it.
     pub fn audio_channels(mut self, value: impl Into<i64>) -> Self {
         self.audio_channels = Some(value.into());
         self
     }
 
-    /// Sets `sample`.
+    /// Sampling rate, in Hz. Extracted by the system; do not set it.
     pub fn sample(mut self, value: impl Into<i64>) -> Self {
         self.sample = Some(value.into());
         self
     }
 
-    /// Sets `mode`.
+    /// Orientation of the video. Extracted by the system; do not set it.
+    ///
+    /// Values: `Horizontal`: Landscape; `Vertical`: Portrait.
     pub fn mode(mut self, value: impl Into<String>) -> Self {
         self.mode = Some(value.into());
         self
     }
 
-    /// Sets `video_transcoding_status`.
+    /// Transcoding state of the video. Set by the system; do not set it.
+    ///
+    /// Values: `FAILED`: Failed; `SUCCEEDED`: Succeeded; `TRANSCODING`: Transcoding; `WAITING`:
+    /// Waiting.
     pub fn video_transcoding_status(mut self, value: impl Into<String>) -> Self {
         self.video_transcoding_status = Some(value.into());
         self
     }
 
-    /// Sets `error_info`.
+    /// Error details, present when the operation failed.
     pub fn error_info(mut self, value: impl Into<super::ErrorResponse>) -> Self {
         self.error_info = Some(value.into());
         self

@@ -2,141 +2,199 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `VideoConfig` model of the MetaStudio API.
+/// Output video settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VideoConfig {
-    /// `clip_mode` JSON property.
+    /// How the output video is fitted to the output size.
+    ///
+    /// Values: `CROP`: Crop the video; `RESIZE`: Scale the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clip_mode: Option<String>,
-    /// `codec` JSON property.
+    /// Video codec, which also determines the output file format. `VP8` and `QTRLE` are supported
+    /// only for avatar video production; `QTRLE` requires whitelist approval and limits text-driven
+    /// input to fewer than 1500 characters and audio-driven input to under 5 minutes.
+    ///
+    /// Values: `H264`: H.264, MP4 output; `QTRLE`: QuickTime RLE, MOV output; `VP8`: VP8, WebM
+    /// output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codec: Option<String>,
-    /// `bitrate` JSON property.
+    /// Average output bitrate, in kbit/s. Avatar video production favors quality and may exceed
+    /// this bitrate; avatar live streaming accepts 1000 to 8000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bitrate: Option<i64>,
-    /// `width` JSON property.
+    /// Width of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840 (4K requires an avatar
+    /// model that supports 4K); with `CROP`, the cropped video keeps this width from (`dx`, `dy`).
+    /// Avatar live streaming and smart interaction support only 1080x1920 and 1920x1080.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
-    /// `height` JSON property.
+    /// Height of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840; with `CROP`, the cropped
+    /// video keeps this height from (`dx`, `dy`). Avatar live streaming and smart interaction
+    /// support only 1080x1920 and 1920x1080.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<i64>,
-    /// `frame_rate` JSON property.
+    /// Frame rate, in FPS. Avatar videos are fixed at 25 FPS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frame_rate: Option<String>,
-    /// `is_subtitle_enable` JSON property.
+    /// Whether the output video has subtitles. Avatar live streaming does not yet support
+    /// subtitles.
+    ///
+    /// Values: `false`: Subtitles off; `true`: Subtitles on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_subtitle_enable: Option<bool>,
-    /// `subtitle_config` JSON property.
+    /// Subtitle settings of the video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle_config: Option<super::SubtitleConfig>,
-    /// `dx` JSON property.
+    /// X coordinate of the crop area's top-left pixel, measured on a canvas the size of the model's
+    /// resolution. Takes effect when `clip_mode` is `CROP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dx: Option<i64>,
-    /// `dy` JSON property.
+    /// Y coordinate of the crop area's top-left pixel, measured on a canvas the size of the model's
+    /// resolution. Takes effect when `clip_mode` is `CROP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dy: Option<i64>,
-    /// `is_enable_super_resolution` JSON property.
+    /// Whether super-resolution is applied to the video. Supported only for avatar video
+    /// production.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enable_super_resolution: Option<bool>,
-    /// `is_end_at_first_frame` JSON property.
+    /// Whether the video ends on the same frame it starts with; set to `true` to join several
+    /// digital human videos seamlessly. Supported only for avatar video production, and ignored
+    /// when action tags are inserted.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_end_at_first_frame: Option<bool>,
-    /// `output_external_url` JSON property.
+    /// External URL to which the video file is uploaded. Requires whitelist approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output_external_url: Option<String>,
-    /// `is_vocabulary_config_enable` JSON property.
+    /// Whether the tenant's pronunciation settings are applied. Supported only for avatar video
+    /// production.
+    ///
+    /// Values: `false`: Not applied; `true`: Applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_vocabulary_config_enable: Option<bool>,
 }
 
 impl VideoConfig {
-    /// An empty `VideoConfig`; set its fields with the setters.
+    /// An empty `VideoConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `clip_mode`.
+    /// How the output video is fitted to the output size.
+    ///
+    /// Values: `CROP`: Crop the video; `RESIZE`: Scale the video.
     pub fn clip_mode(mut self, value: impl Into<String>) -> Self {
         self.clip_mode = Some(value.into());
         self
     }
 
-    /// Sets `codec`.
+    /// Video codec, which also determines the output file format. `VP8` and `QTRLE` are supported
+    /// only for avatar video production; `QTRLE` requires whitelist approval and limits text-driven
+    /// input to fewer than 1500 characters and audio-driven input to under 5 minutes.
+    ///
+    /// Values: `H264`: H.264, MP4 output; `QTRLE`: QuickTime RLE, MOV output; `VP8`: VP8, WebM
+    /// output.
     pub fn codec(mut self, value: impl Into<String>) -> Self {
         self.codec = Some(value.into());
         self
     }
 
-    /// Sets `bitrate`.
+    /// Average output bitrate, in kbit/s. Avatar video production favors quality and may exceed
+    /// this bitrate; avatar live streaming accepts 1000 to 8000.
     pub fn bitrate(mut self, value: impl Into<i64>) -> Self {
         self.bitrate = Some(value.into());
         self
     }
 
-    /// Sets `width`.
+    /// Width of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840 (4K requires an avatar
+    /// model that supports 4K); with `CROP`, the cropped video keeps this width from (`dx`, `dy`).
+    /// Avatar live streaming and smart interaction support only 1080x1920 and 1920x1080.
     pub fn width(mut self, value: impl Into<i64>) -> Self {
         self.width = Some(value.into());
         self
     }
 
-    /// Sets `height`.
+    /// Height of the video, in pixels. With `clip_mode` `RESIZE`, the supported resolutions are
+    /// 1920x1080, 1080x1920, 1280x720, 720x1280, 3840x2160 and 2160x3840; with `CROP`, the cropped
+    /// video keeps this height from (`dx`, `dy`). Avatar live streaming and smart interaction
+    /// support only 1080x1920 and 1920x1080.
     pub fn height(mut self, value: impl Into<i64>) -> Self {
         self.height = Some(value.into());
         self
     }
 
-    /// Sets `frame_rate`.
+    /// Frame rate, in FPS. Avatar videos are fixed at 25 FPS.
     pub fn frame_rate(mut self, value: impl Into<String>) -> Self {
         self.frame_rate = Some(value.into());
         self
     }
 
-    /// Sets `is_subtitle_enable`.
+    /// Whether the output video has subtitles. Avatar live streaming does not yet support
+    /// subtitles.
+    ///
+    /// Values: `false`: Subtitles off; `true`: Subtitles on.
     pub fn is_subtitle_enable(mut self, value: impl Into<bool>) -> Self {
         self.is_subtitle_enable = Some(value.into());
         self
     }
 
-    /// Sets `subtitle_config`.
+    /// Subtitle settings of the video.
     pub fn subtitle_config(mut self, value: impl Into<super::SubtitleConfig>) -> Self {
         self.subtitle_config = Some(value.into());
         self
     }
 
-    /// Sets `dx`.
+    /// X coordinate of the crop area's top-left pixel, measured on a canvas the size of the model's
+    /// resolution. Takes effect when `clip_mode` is `CROP`.
     pub fn dx(mut self, value: impl Into<i64>) -> Self {
         self.dx = Some(value.into());
         self
     }
 
-    /// Sets `dy`.
+    /// Y coordinate of the crop area's top-left pixel, measured on a canvas the size of the model's
+    /// resolution. Takes effect when `clip_mode` is `CROP`.
     pub fn dy(mut self, value: impl Into<i64>) -> Self {
         self.dy = Some(value.into());
         self
     }
 
-    /// Sets `is_enable_super_resolution`.
+    /// Whether super-resolution is applied to the video. Supported only for avatar video
+    /// production.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn is_enable_super_resolution(mut self, value: impl Into<bool>) -> Self {
         self.is_enable_super_resolution = Some(value.into());
         self
     }
 
-    /// Sets `is_end_at_first_frame`.
+    /// Whether the video ends on the same frame it starts with; set to `true` to join several
+    /// digital human videos seamlessly. Supported only for avatar video production, and ignored
+    /// when action tags are inserted.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn is_end_at_first_frame(mut self, value: impl Into<bool>) -> Self {
         self.is_end_at_first_frame = Some(value.into());
         self
     }
 
-    /// Sets `output_external_url`.
+    /// External URL to which the video file is uploaded. Requires whitelist approval.
     pub fn output_external_url(mut self, value: impl Into<String>) -> Self {
         self.output_external_url = Some(value.into());
         self
     }
 
-    /// Sets `is_vocabulary_config_enable`.
+    /// Whether the tenant's pronunciation settings are applied. Supported only for avatar video
+    /// production.
+    ///
+    /// Values: `false`: Not applied; `true`: Applied.
     pub fn is_vocabulary_config_enable(mut self, value: impl Into<bool>) -> Self {
         self.is_vocabulary_config_enable = Some(value.into());
         self

@@ -2,60 +2,76 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `VideoLayerConfig` model of the MetaStudio API.
+/// Output video settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VideoLayerConfig {
-    /// `video_url` JSON property.
+    /// URL of the video file. External URLs are supported only for live streaming; other services
+    /// must use a URL obtained from the asset library.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_url: Option<String>,
-    /// `video_cover_url` JSON property.
+    /// URL of the video cover file. External URLs are supported only for live streaming; other
+    /// services must use a URL obtained from the asset library.
+    ///
+    /// Length: 1 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_cover_url: Option<String>,
-    /// `loop_count` JSON property.
+    /// Number of times the video loops. `0` means the video is not played and `-1` means it loops
+    /// continuously.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loop_count: Option<i64>,
-    /// `video_sound` JSON property.
+    /// Volume of the video material, as a percentage. `0` turns the sound off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_sound: Option<i64>,
-    /// `is_play_the_entire_video` JSON property.
+    /// Whether the video layer plays to its end. If `false`, the video stops when the scene's text
+    /// or audio ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_play_the_entire_video: Option<bool>,
 }
 
 impl VideoLayerConfig {
-    /// An empty `VideoLayerConfig`; set its fields with the setters.
+    /// An empty `VideoLayerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `video_url`.
+    /// URL of the video file. External URLs are supported only for live streaming; other services
+    /// must use a URL obtained from the asset library.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn video_url(mut self, value: impl Into<String>) -> Self {
         self.video_url = Some(value.into());
         self
     }
 
-    /// Sets `video_cover_url`.
+    /// URL of the video cover file. External URLs are supported only for live streaming; other
+    /// services must use a URL obtained from the asset library.
+    ///
+    /// Length: 1 to 2048 characters.
     pub fn video_cover_url(mut self, value: impl Into<String>) -> Self {
         self.video_cover_url = Some(value.into());
         self
     }
 
-    /// Sets `loop_count`.
+    /// Number of times the video loops. `0` means the video is not played and `-1` means it loops
+    /// continuously.
     pub fn loop_count(mut self, value: impl Into<i64>) -> Self {
         self.loop_count = Some(value.into());
         self
     }
 
-    /// Sets `video_sound`.
+    /// Volume of the video material, as a percentage. `0` turns the sound off.
     pub fn video_sound(mut self, value: impl Into<i64>) -> Self {
         self.video_sound = Some(value.into());
         self
     }
 
-    /// Sets `is_play_the_entire_video`.
+    /// Whether the video layer plays to its end. If `false`, the video stops when the scene's text
+    /// or audio ends.
     pub fn is_play_the_entire_video(mut self, value: impl Into<bool>) -> Self {
         self.is_play_the_entire_video = Some(value.into());
         self

@@ -2,106 +2,114 @@
 
 use serde::Deserialize;
 
-/// The `VideoScriptBaseInfo` model of the MetaStudio API.
+/// Scripts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VideoScriptBaseInfo {
-    /// `script_id` JSON property.
+    /// ID of the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_id: Option<String>,
-    /// `script_name` JSON property.
+    /// Name of the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_name: Option<String>,
-    /// `script_description` JSON property.
+    /// Description of the script.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_description: Option<String>,
-    /// `model_asset_id` JSON property.
+    /// Asset ID of the digital human model, as found in the asset library.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_id: Option<String>,
-    /// `model_asset_type` JSON property.
+    /// Type of the digital human model.
+    ///
+    /// Values: `HUMAN_MODEL_2D`: Avatar (2D digital human).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_asset_type: Option<String>,
-    /// `script_cover_url` JSON property.
+    /// Download URL of the script cover.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_cover_url: Option<String>,
-    /// `script_type` JSON property.
+    /// Type of the script, that is, how the video is driven.
+    ///
+    /// Values: `AUDIO`: By audio; `TEXT`: By text synthesized with TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_type: Option<String>,
-    /// `text` JSON property.
+    /// Script lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl VideoScriptBaseInfo {
-    /// An empty `VideoScriptBaseInfo`; set its fields with the setters.
+    /// An empty `VideoScriptBaseInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `script_id`.
+    /// ID of the script.
     pub fn script_id(mut self, value: impl Into<String>) -> Self {
         self.script_id = Some(value.into());
         self
     }
 
-    /// Sets `script_name`.
+    /// Name of the script.
     pub fn script_name(mut self, value: impl Into<String>) -> Self {
         self.script_name = Some(value.into());
         self
     }
 
-    /// Sets `script_description`.
+    /// Description of the script.
     pub fn script_description(mut self, value: impl Into<String>) -> Self {
         self.script_description = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_id`.
+    /// Asset ID of the digital human model, as found in the asset library.
     pub fn model_asset_id(mut self, value: impl Into<String>) -> Self {
         self.model_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `model_asset_type`.
+    /// Type of the digital human model.
+    ///
+    /// Values: `HUMAN_MODEL_2D`: Avatar (2D digital human).
     pub fn model_asset_type(mut self, value: impl Into<String>) -> Self {
         self.model_asset_type = Some(value.into());
         self
     }
 
-    /// Sets `script_cover_url`.
+    /// Download URL of the script cover.
     pub fn script_cover_url(mut self, value: impl Into<String>) -> Self {
         self.script_cover_url = Some(value.into());
         self
     }
 
-    /// Sets `script_type`.
+    /// Type of the script, that is, how the video is driven.
+    ///
+    /// Values: `AUDIO`: By audio; `TEXT`: By text synthesized with TTS.
     pub fn script_type(mut self, value: impl Into<String>) -> Self {
         self.script_type = Some(value.into());
         self
     }
 
-    /// Sets `text`.
+    /// Script lines.
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

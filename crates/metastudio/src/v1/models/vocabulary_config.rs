@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `VocabularyConfig` model of the MetaStudio API.
+/// Custom pronunciations.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VocabularyConfig {
-    /// `id` JSON property.
+    /// ID of the custom pronunciation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `key` JSON property.
+    /// Original word whose pronunciation is customized.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value` JSON property.
+    /// Custom pronunciation that was set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `type` JSON property.
+    /// Type of the custom pronunciation supported by TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// `group_id` JSON property.
+    pub r#type: Option<super::ListTtscVocabularyConfigsRequestType>,
+    /// ID of the vocabulary group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl VocabularyConfig {
-    /// An empty `VocabularyConfig`; set its fields with the setters.
+    /// An empty `VocabularyConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the custom pronunciation.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `key`.
+    /// Original word whose pronunciation is customized.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Custom pronunciation that was set.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the custom pronunciation supported by TTS.
+    pub fn r#type(mut self, value: impl Into<super::ListTtscVocabularyConfigsRequestType>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `group_id`.
+    /// ID of the vocabulary group.
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,132 +2,168 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `VoiceCapability` model of the MetaStudio API.
+/// Capabilities supported by the voice.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VoiceCapability {
-    /// `is_support_phoneme_en` JSON property.
+    /// Whether the voice supports English phonetic symbols.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_phoneme_en: Option<bool>,
-    /// `is_support_phoneme` JSON property.
+    /// Whether the voice supports Chinese polyphonic characters.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_phoneme: Option<bool>,
-    /// `is_support_break_time` JSON property.
+    /// Whether the voice supports pauses.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_break_time: Option<bool>,
-    /// `is_support_break_strength` JSON property.
+    /// Whether the voice supports prosody.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_break_strength: Option<bool>,
-    /// `is_support_speed` JSON property.
+    /// Whether the voice supports global speech rate.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_speed: Option<bool>,
-    /// `is_support_prosody` JSON property.
+    /// Whether the voice supports local speech rate.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_prosody: Option<bool>,
-    /// `is_support_ssml_say_as` JSON property.
+    /// Whether the voice supports the SSML `say-as` tag.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_ssml_say_as: Option<bool>,
-    /// `is_support_ssml_sub` JSON property.
+    /// Whether the voice supports the SSML `sub` tag.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_ssml_sub: Option<bool>,
-    /// `is_support_word` JSON property.
+    /// Whether the voice supports linked reading of words.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_word: Option<bool>,
-    /// `is_support_voice_cache` JSON property.
+    /// Whether caching is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_voice_cache: Option<bool>,
-    /// `conversion_rate` JSON property.
+    /// Synthesis rate of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_rate: Option<f64>,
-    /// `conversion_rate_en` JSON property.
+    /// Synthesis rate of the voice for English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conversion_rate_en: Option<f64>,
-    /// `is_support_srt` JSON property.
+    /// Whether SRT subtitle files can be generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_srt: Option<bool>,
 }
 
 impl VoiceCapability {
-    /// An empty `VoiceCapability`; set its fields with the setters.
+    /// An empty `VoiceCapability`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `is_support_phoneme_en`.
+    /// Whether the voice supports English phonetic symbols.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_phoneme_en(mut self, value: impl Into<bool>) -> Self {
         self.is_support_phoneme_en = Some(value.into());
         self
     }
 
-    /// Sets `is_support_phoneme`.
+    /// Whether the voice supports Chinese polyphonic characters.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_phoneme(mut self, value: impl Into<bool>) -> Self {
         self.is_support_phoneme = Some(value.into());
         self
     }
 
-    /// Sets `is_support_break_time`.
+    /// Whether the voice supports pauses.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_break_time(mut self, value: impl Into<bool>) -> Self {
         self.is_support_break_time = Some(value.into());
         self
     }
 
-    /// Sets `is_support_break_strength`.
+    /// Whether the voice supports prosody.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_break_strength(mut self, value: impl Into<bool>) -> Self {
         self.is_support_break_strength = Some(value.into());
         self
     }
 
-    /// Sets `is_support_speed`.
+    /// Whether the voice supports global speech rate.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_speed(mut self, value: impl Into<bool>) -> Self {
         self.is_support_speed = Some(value.into());
         self
     }
 
-    /// Sets `is_support_prosody`.
+    /// Whether the voice supports local speech rate.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_prosody(mut self, value: impl Into<bool>) -> Self {
         self.is_support_prosody = Some(value.into());
         self
     }
 
-    /// Sets `is_support_ssml_say_as`.
+    /// Whether the voice supports the SSML `say-as` tag.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_ssml_say_as(mut self, value: impl Into<bool>) -> Self {
         self.is_support_ssml_say_as = Some(value.into());
         self
     }
 
-    /// Sets `is_support_ssml_sub`.
+    /// Whether the voice supports the SSML `sub` tag.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_ssml_sub(mut self, value: impl Into<bool>) -> Self {
         self.is_support_ssml_sub = Some(value.into());
         self
     }
 
-    /// Sets `is_support_word`.
+    /// Whether the voice supports linked reading of words.
+    ///
+    /// Values: `false`: Not supported; `true`: Supported.
     pub fn is_support_word(mut self, value: impl Into<bool>) -> Self {
         self.is_support_word = Some(value.into());
         self
     }
 
-    /// Sets `is_support_voice_cache`.
+    /// Whether caching is supported.
     pub fn is_support_voice_cache(mut self, value: impl Into<bool>) -> Self {
         self.is_support_voice_cache = Some(value.into());
         self
     }
 
-    /// Sets `conversion_rate`.
+    /// Synthesis rate of the voice.
     pub fn conversion_rate(mut self, value: impl Into<f64>) -> Self {
         self.conversion_rate = Some(value.into());
         self
     }
 
-    /// Sets `conversion_rate_en`.
+    /// Synthesis rate of the voice for English.
     pub fn conversion_rate_en(mut self, value: impl Into<f64>) -> Self {
         self.conversion_rate_en = Some(value.into());
         self
     }
 
-    /// Sets `is_support_srt`.
+    /// Whether SRT subtitle files can be generated.
     pub fn is_support_srt(mut self, value: impl Into<bool>) -> Self {
         self.is_support_srt = Some(value.into());
         self

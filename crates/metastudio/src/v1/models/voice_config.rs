@@ -2,51 +2,57 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `VoiceConfig` model of the MetaStudio API.
+/// Voice settings.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VoiceConfig {
-    /// `voice_asset_id` JSON property.
+    /// ID of the voice asset, as found in the asset library; see how to query preset voice IDs.
+    ///
+    /// Length: 1 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_asset_id: Option<String>,
-    /// `speed` JSON property.
+    /// Speech rate as a percentage of normal speed: `50` is half speed, `100` is normal (about 250
+    /// Chinese characters per minute for an adult) and `200` is double speed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<i64>,
-    /// `pitch` JSON property.
+    /// Pitch of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pitch: Option<i64>,
-    /// `volume` JSON property.
+    /// Volume of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume: Option<i64>,
 }
 
 impl VoiceConfig {
-    /// An empty `VoiceConfig`; set its fields with the setters.
+    /// An empty `VoiceConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `voice_asset_id`.
+    /// ID of the voice asset, as found in the asset library; see how to query preset voice IDs.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn voice_asset_id(mut self, value: impl Into<String>) -> Self {
         self.voice_asset_id = Some(value.into());
         self
     }
 
-    /// Sets `speed`.
+    /// Speech rate as a percentage of normal speed: `50` is half speed, `100` is normal (about 250
+    /// Chinese characters per minute for an adult) and `200` is double speed.
     pub fn speed(mut self, value: impl Into<i64>) -> Self {
         self.speed = Some(value.into());
         self
     }
 
-    /// Sets `pitch`.
+    /// Pitch of the voice.
     pub fn pitch(mut self, value: impl Into<i64>) -> Self {
         self.pitch = Some(value.into());
         self
     }
 
-    /// Sets `volume`.
+    /// Volume of the voice.
     pub fn volume(mut self, value: impl Into<i64>) -> Self {
         self.volume = Some(value.into());
         self

@@ -4,66 +4,66 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// The `VoiceLanguage` values of the MetaStudio API.
+/// Languages of the voice.
 ///
 /// Values this version of the SDK does not know are kept in [`VoiceLanguage::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VoiceLanguage {
-    /// `UNKNOW`.
+    /// `UNKNOW`: Unknown.
     Unknow,
-    /// `CN`.
+    /// `CN`: Chinese.
     Cn,
-    /// `EN`.
+    /// `EN`: English.
     En,
-    /// `GER`.
+    /// `GER`: German.
     Ger,
-    /// `fr`.
+    /// `fr`: French.
     Fr,
-    /// `Kr`.
+    /// `Kr`: Korean.
     Kr,
-    /// `por`.
+    /// `por`: Portuguese.
     Por,
-    /// `JPN`.
+    /// `JPN`: Japanese.
     Jpn,
-    /// `Ita`.
+    /// `Ita`: Italian.
     Ita,
-    /// `ESP`.
+    /// `ESP`: Spanish.
     Esp,
-    /// `DBH`.
+    /// `DBH`: Northeastern Mandarin.
     Dbh,
-    /// `GT`.
+    /// `GT`: Hong Kong and Taiwan Chinese.
     Gt,
-    /// `GXH`.
+    /// `GXH`: Guangxi dialect.
     Gxh,
-    /// `HBH`.
+    /// `HBH`: Hubei dialect.
     Hbh,
-    /// `SXH`.
+    /// `SXH`: Shaanxi dialect.
     Sxh,
-    /// `SCH`.
+    /// `SCH`: Sichuan dialect.
     Sch,
-    /// `YY`.
+    /// `YY`: Cantonese.
     Yy,
-    /// `Russian`.
+    /// `Russian`: Russian.
     Russian,
-    /// `Filipino`.
+    /// `Filipino`: Filipino.
     Filipino,
-    /// `Dutch`.
+    /// `Dutch`: Dutch.
     Dutch,
-    /// `Indonesian`.
+    /// `Indonesian`: Indonesian.
     Indonesian,
-    /// `Vietnamese`.
+    /// `Vietnamese`: Vietnamese.
     Vietnamese,
-    /// `Arabic`.
+    /// `Arabic`: Arabic.
     Arabic,
-    /// `Turkish`.
+    /// `Turkish`: Turkish.
     Turkish,
-    /// `Malay`.
+    /// `Malay`: Malay.
     Malay,
-    /// `Thai`.
+    /// `Thai`: Thai.
     Thai,
-    /// `Finnish`.
+    /// `Finnish`: Finnish.
     Finnish,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,93 +2,120 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `VoiceModelAssetMeta` model of the MetaStudio API.
+/// Metadata of the voice model asset.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VoiceModelAssetMeta {
-    /// `order` JSON property.
+    /// Display order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    /// `model_type` JSON property.
+    /// Type of the voice asset.
+    ///
+    /// Values: `CLONE`: Voice cloning model; `COMMON`: General emotional model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_type: Option<String>,
-    /// `sex` JSON property.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male; `UNKNOW`: Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    /// `language` JSON property.
+    /// Language of the voice.
+    ///
+    /// Values: `Arabic`: Arabic; `CN`: Chinese; `DBH`: Northeastern Mandarin; `Dutch`: Dutch; `EN`:
+    /// English; `ESP`: Spanish; `Filipino`: Filipino; `Finnish`: Finnish; `GER`: German; `GT`: Hong
+    /// Kong and Taiwan Chinese; `GXH`: Guangxi dialect; `HBH`: Hubei dialect; `Indonesian`:
+    /// Indonesian; `Ita`: Italian; `JPN`: Japanese; `Kr`: Korean; `Malay`: Malay; `Russian`:
+    /// Russian; `SCH`: Sichuan dialect; `SXH`: Shaanxi dialect; `Thai`: Thai; `Turkish`: Turkish;
+    /// `UNKNOW`: Unknown; `Vietnamese`: Vietnamese; `YY`: Cantonese; `fr`: French; `por`:
+    /// Portuguese.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    /// `languages` JSON property.
+    /// Languages of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<super::VoiceLanguage>>,
-    /// `speed_ratio` JSON property.
+    /// Scaling ratio of the speech rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed_ratio: Option<f64>,
-    /// `volume_ratio` JSON property.
+    /// Scaling ratio of the volume.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub volume_ratio: Option<f64>,
-    /// `is_realtime_voice` JSON property.
+    /// Whether the voice supports real-time synthesis. Only such voices can be used for live
+    /// streaming and smart interaction; others are limited to video production.
+    ///
+    /// Values: `false`: Does not support real-time synthesis; `true`: Supports real-time synthesis.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_realtime_voice: Option<bool>,
-    /// `style` JSON property.
+    /// Reference style of the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub style: Option<String>,
-    /// `voice_capability` JSON property.
+    /// Capabilities supported by the voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_capability: Option<super::VoiceCapability>,
-    /// `external_voice_meta` JSON property.
+    /// Metadata of the third-party voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_voice_meta: Option<super::ExternalVoiceAssetMeta>,
-    /// `is_support_vc_process` JSON property.
+    /// Whether voice conversion (VC) is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_vc_process: Option<bool>,
-    /// `is_support_thai_auto_split` JSON property.
+    /// Whether Thai text is split into sentences automatically.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_support_thai_auto_split: Option<bool>,
-    /// `is_flexus` JSON property.
+    /// Whether the voice is a FlexusX edition voice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_flexus: Option<bool>,
-    /// `is_enhance_rhythm` JSON property.
+    /// Whether prosody enhancement is applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_enhance_rhythm: Option<bool>,
-    /// `age` JSON property.
+    /// Age group of the voice, such as young, middle-aged or elderly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub age: Option<String>,
 }
 
 impl VoiceModelAssetMeta {
-    /// An empty `VoiceModelAssetMeta`; set its fields with the setters.
+    /// An empty `VoiceModelAssetMeta`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `order`.
+    /// Display order.
     pub fn order(mut self, value: impl Into<i64>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `model_type`.
+    /// Type of the voice asset.
+    ///
+    /// Values: `CLONE`: Voice cloning model; `COMMON`: General emotional model.
     pub fn model_type(mut self, value: impl Into<String>) -> Self {
         self.model_type = Some(value.into());
         self
     }
 
-    /// Sets `sex`.
+    /// Gender of the voice.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male; `UNKNOW`: Unknown.
     pub fn sex(mut self, value: impl Into<String>) -> Self {
         self.sex = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language of the voice.
+    ///
+    /// Values: `Arabic`: Arabic; `CN`: Chinese; `DBH`: Northeastern Mandarin; `Dutch`: Dutch; `EN`:
+    /// English; `ESP`: Spanish; `Filipino`: Filipino; `Finnish`: Finnish; `GER`: German; `GT`: Hong
+    /// Kong and Taiwan Chinese; `GXH`: Guangxi dialect; `HBH`: Hubei dialect; `Indonesian`:
+    /// Indonesian; `Ita`: Italian; `JPN`: Japanese; `Kr`: Korean; `Malay`: Malay; `Russian`:
+    /// Russian; `SCH`: Sichuan dialect; `SXH`: Shaanxi dialect; `Thai`: Thai; `Turkish`: Turkish;
+    /// `UNKNOW`: Unknown; `Vietnamese`: Vietnamese; `YY`: Cantonese; `fr`: French; `por`:
+    /// Portuguese.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `languages`.
+    /// Languages of the voice.
     ///
     /// Appends one item; call again for more.
     pub fn languages(mut self, value: impl Into<super::VoiceLanguage>) -> Self {
@@ -98,67 +125,70 @@ impl VoiceModelAssetMeta {
         self
     }
 
-    /// Sets `speed_ratio`.
+    /// Scaling ratio of the speech rate.
     pub fn speed_ratio(mut self, value: impl Into<f64>) -> Self {
         self.speed_ratio = Some(value.into());
         self
     }
 
-    /// Sets `volume_ratio`.
+    /// Scaling ratio of the volume.
     pub fn volume_ratio(mut self, value: impl Into<f64>) -> Self {
         self.volume_ratio = Some(value.into());
         self
     }
 
-    /// Sets `is_realtime_voice`.
+    /// Whether the voice supports real-time synthesis. Only such voices can be used for live
+    /// streaming and smart interaction; others are limited to video production.
+    ///
+    /// Values: `false`: Does not support real-time synthesis; `true`: Supports real-time synthesis.
     pub fn is_realtime_voice(mut self, value: impl Into<bool>) -> Self {
         self.is_realtime_voice = Some(value.into());
         self
     }
 
-    /// Sets `style`.
+    /// Reference style of the voice.
     pub fn style(mut self, value: impl Into<String>) -> Self {
         self.style = Some(value.into());
         self
     }
 
-    /// Sets `voice_capability`.
+    /// Capabilities supported by the voice.
     pub fn voice_capability(mut self, value: impl Into<super::VoiceCapability>) -> Self {
         self.voice_capability = Some(value.into());
         self
     }
 
-    /// Sets `external_voice_meta`.
+    /// Metadata of the third-party voice.
     pub fn external_voice_meta(mut self, value: impl Into<super::ExternalVoiceAssetMeta>) -> Self {
         self.external_voice_meta = Some(value.into());
         self
     }
 
-    /// Sets `is_support_vc_process`.
+    /// Whether voice conversion (VC) is supported.
     pub fn is_support_vc_process(mut self, value: impl Into<bool>) -> Self {
         self.is_support_vc_process = Some(value.into());
         self
     }
 
-    /// Sets `is_support_thai_auto_split`.
+    /// Whether Thai text is split into sentences automatically.
     pub fn is_support_thai_auto_split(mut self, value: impl Into<bool>) -> Self {
         self.is_support_thai_auto_split = Some(value.into());
         self
     }
 
-    /// Sets `is_flexus`.
+    /// Whether the voice is a FlexusX edition voice.
     pub fn is_flexus(mut self, value: impl Into<bool>) -> Self {
         self.is_flexus = Some(value.into());
         self
     }
 
-    /// Sets `is_enhance_rhythm`.
+    /// Whether prosody enhancement is applied.
     pub fn is_enhance_rhythm(mut self, value: impl Into<bool>) -> Self {
         self.is_enhance_rhythm = Some(value.into());
         self
     }
 
-    /// Sets `age`.
+    /// Age group of the voice, such as young, middle-aged or elderly.
     pub fn age(mut self, value: impl Into<String>) -> Self {
         self.age = Some(value.into());
         self

@@ -2,42 +2,54 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `VoiceProperties` model of the MetaStudio API.
+/// Voice settings for the FlexusX edition.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct VoiceProperties {
-    /// `job_tag` JSON property.
+    /// Scenario tag of the job, used to configure FlexusX edition voices.
+    ///
+    /// Values: `ECOMMERCE`: E-commerce; `MARKETING`: Marketing; `NEWS`: News.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_tag: Option<String>,
-    /// `sex` JSON property.
+    /// Gender of the voice, used to configure FlexusX edition voices.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
-    /// `language` JSON property.
+    /// Training language for FlexusX edition voices. Only Chinese is currently supported.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
 
 impl VoiceProperties {
-    /// An empty `VoiceProperties`; set its fields with the setters.
+    /// An empty `VoiceProperties`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `job_tag`.
+    /// Scenario tag of the job, used to configure FlexusX edition voices.
+    ///
+    /// Values: `ECOMMERCE`: E-commerce; `MARKETING`: Marketing; `NEWS`: News.
     pub fn job_tag(mut self, value: impl Into<String>) -> Self {
         self.job_tag = Some(value.into());
         self
     }
 
-    /// Sets `sex`.
+    /// Gender of the voice, used to configure FlexusX edition voices.
+    ///
+    /// Values: `FEMALE`: Female; `MALE`: Male.
     pub fn sex(mut self, value: impl Into<String>) -> Self {
         self.sex = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Training language for FlexusX edition voices. Only Chinese is currently supported.
+    ///
+    /// Values: `CN`: Chinese; `EN`: English.
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self

@@ -2,106 +2,130 @@
 
 use serde::Deserialize;
 
-/// The `VoiceTrainingResource` model of the MetaStudio API.
+/// Voice model training resources.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VoiceTrainingResource {
-    /// `operation_type` JSON property.
+    /// Operation performed on the resource.
+    ///
+    /// Values: `ADD`: Add; `FREEZE`: Disable; `REBIND`: Rebind; `UNFREEZE`: Enable; `UPDATE`:
+    /// Update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_type: Option<String>,
-    /// `resource_source` JSON property.
+    /// Source of the resource. Enabled pay-per-use, pay-per-use packages, one-time and
+    /// yearly/monthly resources all count as `PURCHASED`.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_source: Option<String>,
-    /// `asset_id` JSON property.
+    /// ID of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<String>,
-    /// `resource_id` JSON property.
+    /// ID of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resource_nums` JSON property.
+    /// Quantity of the resource, that is, the number of voice models that can be trained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_nums: Option<i64>,
-    /// `resource_available_nums` JSON property.
+    /// Number of available resources, that is, voice models that can still be trained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_available_nums: Option<i64>,
-    /// `resource_type` JSON property.
+    /// Type of the resource.
+    ///
+    /// Values: `ADVANCE`: Advanced edition; `BASIC`: Basic edition; `FLEXUS`: FlexusX edition
+    /// resource; `MIDDLE`: Intermediate edition; `THIRD_PARTY`: Third-party Mobvoi;
+    /// `THIRD_PARTY_LJZN`: Third-party Luoji Intelligence; `TTS_CMWW`: TTS resource; `TTS_LJZN`:
+    /// Luoji Intelligence TTS resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `charge_mode` JSON property.
+    /// Billing mode of the training resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_mode: Option<super::ChardMode>,
-    /// `expire_time` JSON property.
+    /// Time when the resource expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<String>,
-    /// `status` JSON property.
+    /// Status of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
 impl VoiceTrainingResource {
-    /// An empty `VoiceTrainingResource`; set its fields with the setters.
+    /// An empty `VoiceTrainingResource`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operation_type`.
+    /// Operation performed on the resource.
+    ///
+    /// Values: `ADD`: Add; `FREEZE`: Disable; `REBIND`: Rebind; `UNFREEZE`: Enable; `UPDATE`:
+    /// Update.
     pub fn operation_type(mut self, value: impl Into<String>) -> Self {
         self.operation_type = Some(value.into());
         self
     }
 
-    /// Sets `resource_source`.
+    /// Source of the resource. Enabled pay-per-use, pay-per-use packages, one-time and
+    /// yearly/monthly resources all count as `PURCHASED`.
+    ///
+    /// Values: `ADMIN_ALLOCATED`: Allocated by the system administrator; `PURCHASED`: Purchased;
+    /// `SP_ALLOCATED`: Allocated by the SP.
     pub fn resource_source(mut self, value: impl Into<String>) -> Self {
         self.resource_source = Some(value.into());
         self
     }
 
-    /// Sets `asset_id`.
+    /// ID of the asset.
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_id`.
+    /// ID of the resource.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_nums`.
+    /// Quantity of the resource, that is, the number of voice models that can be trained.
     pub fn resource_nums(mut self, value: impl Into<i64>) -> Self {
         self.resource_nums = Some(value.into());
         self
     }
 
-    /// Sets `resource_available_nums`.
+    /// Number of available resources, that is, voice models that can still be trained.
     pub fn resource_available_nums(mut self, value: impl Into<i64>) -> Self {
         self.resource_available_nums = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Type of the resource.
+    ///
+    /// Values: `ADVANCE`: Advanced edition; `BASIC`: Basic edition; `FLEXUS`: FlexusX edition
+    /// resource; `MIDDLE`: Intermediate edition; `THIRD_PARTY`: Third-party Mobvoi;
+    /// `THIRD_PARTY_LJZN`: Third-party Luoji Intelligence; `TTS_CMWW`: TTS resource; `TTS_LJZN`:
+    /// Luoji Intelligence TTS resource.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `charge_mode`.
+    /// Billing mode of the training resource.
     pub fn charge_mode(mut self, value: impl Into<super::ChardMode>) -> Self {
         self.charge_mode = Some(value.into());
         self
     }
 
-    /// Sets `expire_time`.
+    /// Time when the resource expires, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn expire_time(mut self, value: impl Into<String>) -> Self {
         self.expire_time = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the resource.
     pub fn status(mut self, value: impl Into<i64>) -> Self {
         self.status = Some(value.into());
         self

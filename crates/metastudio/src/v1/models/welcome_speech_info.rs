@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `WelcomeSpeechInfo` model of the MetaStudio API.
+/// Welcome messages.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WelcomeSpeechInfo {
-    /// `welcome_speech_id` JSON property.
+    /// ID of the welcome message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub welcome_speech_id: Option<String>,
-    /// `welcome_speech` JSON property.
+    /// Welcome message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub welcome_speech: Option<String>,
-    /// `enable_welcome_speech` JSON property.
+    /// Whether the welcome message is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_welcome_speech: Option<bool>,
-    /// `language` JSON property.
+    /// Language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<super::LanguageEnum>,
-    /// `robot_id` JSON property.
+    /// ID of the application.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub robot_id: Option<String>,
-    /// `create_time` JSON property.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl WelcomeSpeechInfo {
-    /// An empty `WelcomeSpeechInfo`; set its fields with the setters.
+    /// An empty `WelcomeSpeechInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `welcome_speech_id`.
+    /// ID of the welcome message.
     pub fn welcome_speech_id(mut self, value: impl Into<String>) -> Self {
         self.welcome_speech_id = Some(value.into());
         self
     }
 
-    /// Sets `welcome_speech`.
+    /// Welcome message.
     pub fn welcome_speech(mut self, value: impl Into<String>) -> Self {
         self.welcome_speech = Some(value.into());
         self
     }
 
-    /// Sets `enable_welcome_speech`.
+    /// Whether the welcome message is enabled.
     pub fn enable_welcome_speech(mut self, value: impl Into<bool>) -> Self {
         self.enable_welcome_speech = Some(value.into());
         self
     }
 
-    /// Sets `language`.
+    /// Language.
     pub fn language(mut self, value: impl Into<super::LanguageEnum>) -> Self {
         self.language = Some(value.into());
         self
     }
 
-    /// Sets `robot_id`.
+    /// ID of the application.
     pub fn robot_id(mut self, value: impl Into<String>) -> Self {
         self.robot_id = Some(value.into());
         self
     }
 
-    /// Sets `create_time`.
+    /// Creation time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Update time, in RFC 3339 format, such as `2021-01-10T08:43:17Z`.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

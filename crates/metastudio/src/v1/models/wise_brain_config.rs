@@ -2,52 +2,52 @@
 
 use serde::Serialize;
 
-/// The `WiseBrainConfig` model of the MetaStudio API.
+/// Settings of the interaction assistant (Wise Brain).
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WiseBrainConfig {
-    /// `role_id` JSON property.
+    /// ID of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// `sis_region` JSON property.
+    /// Region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_region: Option<i64>,
-    /// `sis_project_id` JSON property.
+    /// Project ID of the region where SIS is deployed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sis_project_id: Option<String>,
-    /// `enable_hot_words` JSON property.
+    /// Whether hot words are enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_hot_words: Option<bool>,
 }
 
 impl WiseBrainConfig {
-    /// An empty `WiseBrainConfig`; set its fields with the setters.
+    /// An empty `WiseBrainConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `role_id`.
+    /// ID of the role.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `sis_region`.
+    /// Region where SIS is deployed.
     pub fn sis_region(mut self, value: impl Into<i64>) -> Self {
         self.sis_region = Some(value.into());
         self
     }
 
-    /// Sets `sis_project_id`.
+    /// Project ID of the region where SIS is deployed.
     pub fn sis_project_id(mut self, value: impl Into<String>) -> Self {
         self.sis_project_id = Some(value.into());
         self
     }
 
-    /// Sets `enable_hot_words`.
+    /// Whether hot words are enabled.
     pub fn enable_hot_words(mut self, value: impl Into<bool>) -> Self {
         self.enable_hot_words = Some(value.into());
         self

@@ -2,18 +2,20 @@
 
 use serde::Serialize;
 
-/// The `AddCommentsRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddCommentsRequest {
-    /// `id` JSON property. Required.
-    pub id: String,
-    /// `notes` JSON property. Required.
-    pub notes: String,
-    /// `innerText` JSON property.
+    /// ID of the work item, consisting of digits only. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Content of the work item comment, URL-encoded. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Content of the work item comment.
     #[serde(
         rename = "innerText",
         alias = "inner_text",
@@ -21,7 +23,7 @@ pub struct AddCommentsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub inner_text: Option<String>,
-    /// `projectUUId` JSON property.
+    /// 32-character UUID of the project, consisting of letters and digits.
     #[serde(
         rename = "projectUUId",
         alias = "project_uu_id",
@@ -29,50 +31,59 @@ pub struct AddCommentsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_uu_id: Option<String>,
-    /// `type` JSON property.
+    /// Type of the project that the work item belongs to, such as `scrum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
 impl AddCommentsRequest {
-    /// A `AddCommentsRequest` with its required fields; set the others with the setters.
-    pub fn new(id: impl Into<String>, notes: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            notes: notes.into(),
-            inner_text: None,
-            project_uu_id: None,
-            r#type: None,
-        }
+    /// An empty `AddCommentsRequest`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item, consisting of digits only. Required.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
+        self.id = Some(value.into());
         self
     }
 
-    /// Sets `notes`.
+    /// Content of the work item comment, URL-encoded. Required.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = value.into();
+        self.notes = Some(value.into());
         self
     }
 
-    /// Sets `innerText`.
+    /// Content of the work item comment.
     pub fn inner_text(mut self, value: impl Into<String>) -> Self {
         self.inner_text = Some(value.into());
         self
     }
 
-    /// Sets `projectUUId`.
+    /// 32-character UUID of the project, consisting of letters and digits.
     pub fn project_uu_id(mut self, value: impl Into<String>) -> Self {
         self.project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the project that the work item belongs to, such as `scrum`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        if self.notes.is_none() {
+            return Some("notes".to_owned());
+        }
+        None
     }
 }

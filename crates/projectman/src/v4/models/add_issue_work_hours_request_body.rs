@@ -2,60 +2,84 @@
 
 use serde::Serialize;
 
-/// The `AddIssueWorkHoursRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddIssueWorkHoursRequestBody {
-    /// `start_date` JSON property. Required.
-    pub start_date: String,
-    /// `due_date` JSON property. Required.
-    pub due_date: String,
-    /// `work_hours` JSON property. Required.
-    pub work_hours: f64,
-    /// `work_hours_type_id` JSON property.
+    /// Start date of the work hours, in `YYYY-MM-DD` format. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// End date of the work hours, in `YYYY-MM-DD` format. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<String>,
+    /// Total work hours. If the date range spans several days, each day is logged with the total
+    /// divided by the number of days. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_hours: Option<f64>,
+    /// ID of the work hour type. The project presets the following types.
+    ///
+    /// Values: `21`: Design; `22`: Back-end development; `23`: Front-end development (web); `24`:
+    /// Front-end development (mini program); `25`: Front-end development (app); `26`: Testing and
+    /// verification; `27`: Bug fixing; `28`: UI design; `29`: Meeting; `30`: Public affairs; `31`:
+    /// Training; `32`: Research; `33`: Other; `34`: Time off or leave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_type_id: Option<i64>,
 }
 
 impl AddIssueWorkHoursRequestBody {
-    /// A `AddIssueWorkHoursRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        start_date: impl Into<String>,
-        due_date: impl Into<String>,
-        work_hours: impl Into<f64>,
-    ) -> Self {
-        Self {
-            start_date: start_date.into(),
-            due_date: due_date.into(),
-            work_hours: work_hours.into(),
-            work_hours_type_id: None,
-        }
+    /// An empty `AddIssueWorkHoursRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `start_date`.
+    /// Start date of the work hours, in `YYYY-MM-DD` format. Required.
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
-        self.start_date = value.into();
+        self.start_date = Some(value.into());
         self
     }
 
-    /// Sets `due_date`.
+    /// End date of the work hours, in `YYYY-MM-DD` format. Required.
     pub fn due_date(mut self, value: impl Into<String>) -> Self {
-        self.due_date = value.into();
+        self.due_date = Some(value.into());
         self
     }
 
-    /// Sets `work_hours`.
+    /// Total work hours. If the date range spans several days, each day is logged with the total
+    /// divided by the number of days. Required.
     pub fn work_hours(mut self, value: impl Into<f64>) -> Self {
-        self.work_hours = value.into();
+        self.work_hours = Some(value.into());
         self
     }
 
-    /// Sets `work_hours_type_id`.
+    /// ID of the work hour type. The project presets the following types.
+    ///
+    /// Values: `21`: Design; `22`: Back-end development; `23`: Front-end development (web); `24`:
+    /// Front-end development (mini program); `25`: Front-end development (app); `26`: Testing and
+    /// verification; `27`: Bug fixing; `28`: UI design; `29`: Meeting; `30`: Public affairs; `31`:
+    /// Training; `32`: Research; `33`: Other; `34`: Time off or leave.
     pub fn work_hours_type_id(mut self, value: impl Into<i64>) -> Self {
         self.work_hours_type_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.start_date.is_none() {
+            return Some("start_date".to_owned());
+        }
+        if self.due_date.is_none() {
+            return Some("due_date".to_owned());
+        }
+        if self.work_hours.is_none() {
+            return Some("work_hours".to_owned());
+        }
+        None
     }
 }

@@ -2,79 +2,80 @@
 
 use serde::Deserialize;
 
-/// The `AddIssueWorkHoursResponseBodyAddedWorkHours` model of the ProjectMan API.
+/// Work hour records that were added.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddIssueWorkHoursResponseBodyAddedWorkHours {
-    /// `work_hours_id` JSON property.
+    /// ID of the work hour record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_id: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<i64>,
-    /// `user_name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `user_nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_nick_name: Option<String>,
-    /// `work_date` JSON property.
+    /// Date of the work hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_date: Option<String>,
-    /// `work_hours` JSON property.
+    /// Number of work hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours: Option<String>,
-    /// `work_hours_type_name` JSON property.
+    /// Name of the work hour type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_type_name: Option<String>,
 }
 
 impl AddIssueWorkHoursResponseBodyAddedWorkHours {
-    /// An empty `AddIssueWorkHoursResponseBodyAddedWorkHours`; set its fields with the setters.
+    /// An empty `AddIssueWorkHoursResponseBodyAddedWorkHours`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `work_hours_id`.
+    /// ID of the work hour record.
     pub fn work_hours_id(mut self, value: impl Into<String>) -> Self {
         self.work_hours_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the user.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `user_nick_name`.
+    /// Nickname of the user.
     pub fn user_nick_name(mut self, value: impl Into<String>) -> Self {
         self.user_nick_name = Some(value.into());
         self
     }
 
-    /// Sets `work_date`.
+    /// Date of the work hours.
     pub fn work_date(mut self, value: impl Into<String>) -> Self {
         self.work_date = Some(value.into());
         self
     }
 
-    /// Sets `work_hours`.
+    /// Number of work hours.
     pub fn work_hours(mut self, value: impl Into<String>) -> Self {
         self.work_hours = Some(value.into());
         self
     }
 
-    /// Sets `work_hours_type_name`.
+    /// Name of the work hour type.
     pub fn work_hours_type_name(mut self, value: impl Into<String>) -> Self {
         self.work_hours_type_name = Some(value.into());
         self

@@ -2,57 +2,77 @@
 
 use serde::Serialize;
 
-/// The `AddMemberRequestV4` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddMemberRequestV4 {
-    /// `domain_name` JSON property.
+    /// Name of the tenant. When adding a user from another tenant, pass the correct tenant name to
+    /// authorize that tenant and add the user as a project member.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `domain_id` JSON property. Required.
-    pub domain_id: String,
-    /// `role_id` JSON property.
+    /// ID of the tenant. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_id: Option<String>,
+    /// ID of the user's role in the project.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<i64>,
-    /// `user_id` JSON property. Required.
-    pub user_id: String,
+    /// 32-character UUID of the user. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl AddMemberRequestV4 {
-    /// A `AddMemberRequestV4` with its required fields; set the others with the setters.
-    pub fn new(domain_id: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            domain_name: None,
-            domain_id: domain_id.into(),
-            role_id: None,
-            user_id: user_id.into(),
-        }
+    /// An empty `AddMemberRequestV4`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `domain_name`.
+    /// Name of the tenant. When adding a user from another tenant, pass the correct tenant name to
+    /// authorize that tenant and add the user as a project member.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant. Required.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
-        self.domain_id = value.into();
+        self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `role_id`.
+    /// ID of the user's role in the project.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
     pub fn role_id(mut self, value: impl Into<i64>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// 32-character UUID of the user. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
+        self.user_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.domain_id.is_none() {
+            return Some("domain_id".to_owned());
+        }
+        if self.user_id.is_none() {
+            return Some("user_id".to_owned());
+        }
+        None
     }
 }

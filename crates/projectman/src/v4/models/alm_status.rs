@@ -2,187 +2,193 @@
 
 use serde::Deserialize;
 
-/// The `AlmStatus` model of the ProjectMan API.
+/// Status of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AlmStatus {
-    /// `id` JSON property.
+    /// ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `belonging` JSON property.
+    /// Status category of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belonging: Option<String>,
-    /// `space_id` JSON property.
+    /// ID of the project space that the status belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub space_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `code` JSON property.
+    /// Code of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `definition_type` JSON property.
+    /// Definition level of the status: `1`, `2` and `3` are system levels, `4` is tenant-defined
+    /// and `5` is project-defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_type: Option<String>,
-    /// `belong_definition_type` JSON property.
+    /// Definition level that the status belongs to: `1`, `2` and `3` are system levels, `4` is
+    /// tenant-defined and `5` is project-defined. Differs from `definition_type`: statuses at
+    /// system or tenant level are copied into the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belong_definition_type: Option<i64>,
-    /// `display_value` JSON property.
+    /// Name of the status. Same as `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `position` JSON property.
+    /// Position in the display order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
-    /// `displayable` JSON property.
+    /// Whether the status is displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub displayable: Option<i64>,
-    /// `editable` JSON property.
+    /// Whether the status can be edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub editable: Option<i64>,
-    /// `deletable` JSON property.
+    /// Whether the item can be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletable: Option<i64>,
-    /// `mutable` JSON property.
+    /// Whether the status is mutable, that is, not a fixed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutable: Option<i64>,
-    /// `title_py` JSON property.
+    /// Pinyin initials of the title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_py: Option<String>,
-    /// `created_by` JSON property.
+    /// ID of the creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Creation time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<i64>,
-    /// `modified_date` JSON property.
+    /// Time of the last modification, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<i64>,
-    /// `modified_by` JSON property.
+    /// ID of the user who last updated the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `linkage_node_fields` JSON property.
+    /// Whether the workflow configuration adds the node owner and node end time fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linkage_node_fields: Option<bool>,
 }
 
 impl AlmStatus {
-    /// An empty `AlmStatus`; set its fields with the setters.
+    /// An empty `AlmStatus`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the status.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `belonging`.
+    /// Status category of the work item.
     pub fn belonging(mut self, value: impl Into<String>) -> Self {
         self.belonging = Some(value.into());
         self
     }
 
-    /// Sets `space_id`.
+    /// ID of the project space that the status belongs to.
     pub fn space_id(mut self, value: impl Into<String>) -> Self {
         self.space_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the status.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `definition_type`.
+    /// Definition level of the status: `1`, `2` and `3` are system levels, `4` is tenant-defined
+    /// and `5` is project-defined.
     pub fn definition_type(mut self, value: impl Into<String>) -> Self {
         self.definition_type = Some(value.into());
         self
     }
 
-    /// Sets `belong_definition_type`.
+    /// Definition level that the status belongs to: `1`, `2` and `3` are system levels, `4` is
+    /// tenant-defined and `5` is project-defined. Differs from `definition_type`: statuses at
+    /// system or tenant level are copied into the project space.
     pub fn belong_definition_type(mut self, value: impl Into<i64>) -> Self {
         self.belong_definition_type = Some(value.into());
         self
     }
 
-    /// Sets `display_value`.
+    /// Name of the status. Same as `name`.
     pub fn display_value(mut self, value: impl Into<String>) -> Self {
         self.display_value = Some(value.into());
         self
     }
 
-    /// Sets `position`.
+    /// Position in the display order.
     pub fn position(mut self, value: impl Into<i64>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `displayable`.
+    /// Whether the status is displayed.
     pub fn displayable(mut self, value: impl Into<i64>) -> Self {
         self.displayable = Some(value.into());
         self
     }
 
-    /// Sets `editable`.
+    /// Whether the status can be edited.
     pub fn editable(mut self, value: impl Into<i64>) -> Self {
         self.editable = Some(value.into());
         self
     }
 
-    /// Sets `deletable`.
+    /// Whether the item can be deleted.
     pub fn deletable(mut self, value: impl Into<i64>) -> Self {
         self.deletable = Some(value.into());
         self
     }
 
-    /// Sets `mutable`.
+    /// Whether the status is mutable, that is, not a fixed value.
     pub fn mutable(mut self, value: impl Into<i64>) -> Self {
         self.mutable = Some(value.into());
         self
     }
 
-    /// Sets `title_py`.
+    /// Pinyin initials of the title.
     pub fn title_py(mut self, value: impl Into<String>) -> Self {
         self.title_py = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// ID of the creator.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time, as Unix time in milliseconds.
     pub fn created_date(mut self, value: impl Into<i64>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time of the last modification, as Unix time in milliseconds.
     pub fn modified_date(mut self, value: impl Into<i64>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// ID of the user who last updated the item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `linkage_node_fields`.
+    /// Whether the workflow configuration adds the node owner and node end time fields.
     pub fn linkage_node_fields(mut self, value: impl Into<bool>) -> Self {
         self.linkage_node_fields = Some(value.into());
         self

@@ -11,36 +11,36 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateIpdIssuesResp {
-    /// `status` JSON property.
+    /// Response status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `message` JSON property.
+    /// Reason why the association failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `result` JSON property.
+    /// Results of the work item association.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<BTreeMap<String, Vec<super::AssociateRespDetail>>>,
 }
 
 impl AssociateIpdIssuesResp {
-    /// An empty `AssociateIpdIssuesResp`; set its fields with the setters.
+    /// An empty `AssociateIpdIssuesResp`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `status`.
+    /// Response status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `message`.
+    /// Reason why the association failed.
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
     }
 
-    /// Sets `result`.
+    /// Results of the work item association.
     ///
     /// Inserts one entry; call again for more.
     pub fn result(

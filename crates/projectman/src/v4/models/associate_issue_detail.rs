@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `AssociateIssueDetail` model of the ProjectMan API.
+/// Associations created by this request, one element per association.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateIssueDetail {
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<i64>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::SimpleProject>,
-    /// `user` JSON property.
+    /// User information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::SimpleUser>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::StatusVo>,
 }
 
 impl AssociateIssueDetail {
-    /// An empty `AssociateIssueDetail`; set its fields with the setters.
+    /// An empty `AssociateIssueDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::SimpleProject>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `user`.
+    /// User information.
     pub fn user(mut self, value: impl Into<super::SimpleUser>) -> Self {
         self.user = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::StatusVo>) -> Self {
         self.status = Some(value.into());
         self

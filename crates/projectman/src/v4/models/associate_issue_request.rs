@@ -2,17 +2,25 @@
 
 use serde::Serialize;
 
-/// The `AssociateIssueRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AssociateIssueRequest {
-    /// `projectUUId` JSON property. Required.
-    #[serde(rename = "projectUUId", alias = "project_uu_id")]
-    pub project_uu_id: String,
-    /// `attachProjectUUId` JSON property.
+    /// UUID of the source project that the source work item belongs to. Consists of lowercase
+    /// letters and digits. Required.
+    #[serde(
+        rename = "projectUUId",
+        alias = "project_uu_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_uu_id: Option<String>,
+    /// UUID of the project that the target work items belong to. Required for cross-project
+    /// associations and can be omitted within the same project; a value different from the source
+    /// project UUID means a cross-project association. Consists of lowercase letters and digits.
     #[serde(
         rename = "attachProjectUUId",
         alias = "attach_project_uu_id",
@@ -20,10 +28,18 @@ pub struct AssociateIssueRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub attach_project_uu_id: Option<String>,
-    /// `issueId` JSON property. Required.
-    #[serde(rename = "issueId", alias = "issue_id")]
-    pub issue_id: i64,
-    /// `associatedIssueIdList` JSON property.
+    /// ID of the source work item to associate. The work item must exist and must not be archived.
+    /// Required.
+    #[serde(
+        rename = "issueId",
+        alias = "issue_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issue_id: Option<i64>,
+    /// IDs of the target work items to associate with the source work item. Each ID is passed as a
+    /// string and converted to an integer by the server; the list must not contain the source work
+    /// item itself, and the total number of associations per work item is capped by the system.
     #[serde(
         rename = "associatedIssueIdList",
         alias = "associated_issue_id_list",
@@ -31,7 +47,9 @@ pub struct AssociateIssueRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_issue_id_list: Option<Vec<String>>,
-    /// `unassociatedIssueIdList` JSON property.
+    /// IDs of the target work items whose associations with the source work item are removed. Can
+    /// be combined with `associated_issue_id_list` in one request to adjust associations. Each ID
+    /// is passed as a string; only existing associations are processed.
     #[serde(
         rename = "unassociatedIssueIdList",
         alias = "unassociated_issue_id_list",
@@ -42,36 +60,38 @@ pub struct AssociateIssueRequest {
 }
 
 impl AssociateIssueRequest {
-    /// A `AssociateIssueRequest` with its required fields; set the others with the setters.
-    pub fn new(project_uu_id: impl Into<String>, issue_id: impl Into<i64>) -> Self {
-        Self {
-            project_uu_id: project_uu_id.into(),
-            attach_project_uu_id: None,
-            issue_id: issue_id.into(),
-            associated_issue_id_list: None,
-            unassociated_issue_id_list: None,
-        }
+    /// An empty `AssociateIssueRequest`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `projectUUId`.
+    /// UUID of the source project that the source work item belongs to. Consists of lowercase
+    /// letters and digits. Required.
     pub fn project_uu_id(mut self, value: impl Into<String>) -> Self {
-        self.project_uu_id = value.into();
+        self.project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `attachProjectUUId`.
+    /// UUID of the project that the target work items belong to. Required for cross-project
+    /// associations and can be omitted within the same project; a value different from the source
+    /// project UUID means a cross-project association. Consists of lowercase letters and digits.
     pub fn attach_project_uu_id(mut self, value: impl Into<String>) -> Self {
         self.attach_project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `issueId`.
+    /// ID of the source work item to associate. The work item must exist and must not be archived.
+    /// Required.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
-        self.issue_id = value.into();
+        self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `associatedIssueIdList`.
+    /// IDs of the target work items to associate with the source work item. Each ID is passed as a
+    /// string and converted to an integer by the server; the list must not contain the source work
+    /// item itself, and the total number of associations per work item is capped by the system.
     ///
     /// Appends one item; call again for more.
     pub fn associated_issue_id_list(mut self, value: impl Into<String>) -> Self {
@@ -81,7 +101,9 @@ impl AssociateIssueRequest {
         self
     }
 
-    /// Sets `unassociatedIssueIdList`.
+    /// IDs of the target work items whose associations with the source work item are removed. Can
+    /// be combined with `associated_issue_id_list` in one request to adjust associations. Each ID
+    /// is passed as a string; only existing associations are processed.
     ///
     /// Appends one item; call again for more.
     pub fn unassociated_issue_id_list(mut self, value: impl Into<String>) -> Self {
@@ -89,5 +111,18 @@ impl AssociateIssueRequest {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.project_uu_id.is_none() {
+            return Some("project_uu_id".to_owned());
+        }
+        if self.issue_id.is_none() {
+            return Some("issue_id".to_owned());
+        }
+        None
     }
 }

@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `AssociateRespDetail` model of the ProjectMan API.
+/// Results of the work item association.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociateRespDetail {
-    /// `issue_id` JSON property.
+    /// IDs of the associated work items, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `fail_msg` JSON property.
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_msg: Option<String>,
-    /// `operation_flag` JSON property.
+    /// Flag indicating the operation type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_flag: Option<i64>,
-    /// `modified_date` JSON property.
+    /// Time of the last modification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<i64>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
 }
 
 impl AssociateRespDetail {
-    /// An empty `AssociateRespDetail`; set its fields with the setters.
+    /// An empty `AssociateRespDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `issue_id`.
+    /// IDs of the associated work items, comma-separated.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `fail_msg`.
+    /// Reason for the failure.
     pub fn fail_msg(mut self, value: impl Into<String>) -> Self {
         self.fail_msg = Some(value.into());
         self
     }
 
-    /// Sets `operation_flag`.
+    /// Flag indicating the operation type.
     pub fn operation_flag(mut self, value: impl Into<i64>) -> Self {
         self.operation_flag = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time of the last modification.
     pub fn modified_date(mut self, value: impl Into<i64>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self

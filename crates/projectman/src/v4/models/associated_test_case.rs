@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `AssociatedTestCase` model of the ProjectMan API.
+/// Associated test cases.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AssociatedTestCase {
-    /// `case_id` JSON property.
+    /// ID of the test case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_id: Option<String>,
-    /// `case_num` JSON property.
+    /// Number of the test case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_num: Option<String>,
-    /// `case_name` JSON property.
+    /// Name of the test case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_name: Option<String>,
-    /// `case_level` JSON property.
+    /// Level of the test case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case_level: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::StatusVo>,
-    /// `creator` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<super::SimpleUser>,
-    /// `owner` JSON property.
+    /// Owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<super::SimpleUser>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::SimpleProject>,
-    /// `is_base_line` JSON property.
+    /// Whether the test case is baselined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_base_line: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the test case.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `created_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<i64>,
 }
 
 impl AssociatedTestCase {
-    /// An empty `AssociatedTestCase`; set its fields with the setters.
+    /// An empty `AssociatedTestCase`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `case_id`.
+    /// ID of the test case.
     pub fn case_id(mut self, value: impl Into<String>) -> Self {
         self.case_id = Some(value.into());
         self
     }
 
-    /// Sets `case_num`.
+    /// Number of the test case.
     pub fn case_num(mut self, value: impl Into<String>) -> Self {
         self.case_num = Some(value.into());
         self
     }
 
-    /// Sets `case_name`.
+    /// Name of the test case.
     pub fn case_name(mut self, value: impl Into<String>) -> Self {
         self.case_name = Some(value.into());
         self
     }
 
-    /// Sets `case_level`.
+    /// Level of the test case.
     pub fn case_level(mut self, value: impl Into<String>) -> Self {
         self.case_level = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::StatusVo>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `creator`.
+    /// Creator.
     pub fn creator(mut self, value: impl Into<super::SimpleUser>) -> Self {
         self.creator = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// Owner.
     pub fn owner(mut self, value: impl Into<super::SimpleUser>) -> Self {
         self.owner = Some(value.into());
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::SimpleProject>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `is_base_line`.
+    /// Whether the test case is baselined.
     pub fn is_base_line(mut self, value: impl Into<i64>) -> Self {
         self.is_base_line = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the test case.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Creation time.
     pub fn created_time(mut self, value: impl Into<i64>) -> Self {
         self.created_time = Some(value.into());
         self

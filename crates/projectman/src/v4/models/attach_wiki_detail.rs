@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `AttachWikiDetail` model of the ProjectMan API.
+/// Wiki pages associated with the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachWikiDetail {
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<i64>,
-    /// `wiki_title` JSON property.
+    /// Title of the wiki page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wiki_title: Option<String>,
-    /// `wiki_author` JSON property.
+    /// Author of the wiki page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wiki_author: Option<super::SimpleUser>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::SimpleProject>,
-    /// `created_date` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `wiki_id` JSON property.
+    /// ID of the wiki page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wiki_id: Option<String>,
-    /// `region` JSON property.
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
 impl AttachWikiDetail {
-    /// An empty `AttachWikiDetail`; set its fields with the setters.
+    /// An empty `AttachWikiDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `wiki_title`.
+    /// Title of the wiki page.
     pub fn wiki_title(mut self, value: impl Into<String>) -> Self {
         self.wiki_title = Some(value.into());
         self
     }
 
-    /// Sets `wiki_author`.
+    /// Author of the wiki page.
     pub fn wiki_author(mut self, value: impl Into<super::SimpleUser>) -> Self {
         self.wiki_author = Some(value.into());
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::SimpleProject>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `wiki_id`.
+    /// ID of the wiki page.
     pub fn wiki_id(mut self, value: impl Into<String>) -> Self {
         self.wiki_id = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self

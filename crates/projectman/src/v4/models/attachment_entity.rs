@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `AttachmentEntity` model of the ProjectMan API.
+/// Attachments.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachmentEntity {
-    /// `id` JSON property.
+    /// ID of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item that the attachment belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `disk_directory` JSON property.
+    /// Relative storage path of the attachment on the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_directory: Option<String>,
-    /// `file_size` JSON property.
+    /// Size of the attachment, in bytes. A single attachment can be at most 200 MB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_size: Option<String>,
-    /// `store_filename` JSON property.
+    /// Original name of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_filename: Option<String>,
-    /// `title` JSON property.
+    /// Name under which the attachment is stored in the database, in `<uuid>.<extension>` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::UserEntity>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserEntity>,
-    /// `attachment_type` JSON property.
+    /// Type of the attachment, that is, its file extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_type: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the attachment was uploaded, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
 }
 
 impl AttachmentEntity {
-    /// An empty `AttachmentEntity`; set its fields with the setters.
+    /// An empty `AttachmentEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the attachment.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item that the attachment belongs to.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `disk_directory`.
+    /// Relative storage path of the attachment on the server.
     pub fn disk_directory(mut self, value: impl Into<String>) -> Self {
         self.disk_directory = Some(value.into());
         self
     }
 
-    /// Sets `file_size`.
+    /// Size of the attachment, in bytes. A single attachment can be at most 200 MB.
     pub fn file_size(mut self, value: impl Into<String>) -> Self {
         self.file_size = Some(value.into());
         self
     }
 
-    /// Sets `store_filename`.
+    /// Original name of the attachment.
     pub fn store_filename(mut self, value: impl Into<String>) -> Self {
         self.store_filename = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Name under which the attachment is stored in the database, in `<uuid>.<extension>` format.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `attachment_type`.
+    /// Type of the attachment, that is, its file extension.
     pub fn attachment_type(mut self, value: impl Into<String>) -> Self {
         self.attachment_type = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the attachment was uploaded, as a Unix timestamp.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self

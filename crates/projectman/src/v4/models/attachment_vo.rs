@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `AttachmentVO` model of the ProjectMan API.
+/// Uploaded attachments.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AttachmentVO {
-    /// `attachment_type` JSON property.
+    /// Type of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_type: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<serde_json::Value>,
-    /// `created_date` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `description` JSON property.
+    /// Description of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disk_directory` JSON property.
+    /// Path of the attachment on the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_directory: Option<String>,
-    /// `filesize` JSON property.
+    /// Size of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filesize: Option<String>,
-    /// `id` JSON property.
+    /// ID of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<serde_json::Value>,
-    /// `store_filename` JSON property.
+    /// Name of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_filename: Option<String>,
-    /// `title` JSON property.
+    /// Hash name of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `workitem_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workitem_id: Option<String>,
 }
 
 impl AttachmentVO {
-    /// An empty `AttachmentVO`; set its fields with the setters.
+    /// An empty `AttachmentVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `attachment_type`.
+    /// Type of the attachment.
     pub fn attachment_type(mut self, value: impl Into<String>) -> Self {
         self.attachment_type = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the attachment.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `disk_directory`.
+    /// Path of the attachment on the server.
     pub fn disk_directory(mut self, value: impl Into<String>) -> Self {
         self.disk_directory = Some(value.into());
         self
     }
 
-    /// Sets `filesize`.
+    /// Size of the file.
     pub fn filesize(mut self, value: impl Into<String>) -> Self {
         self.filesize = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the file.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `store_filename`.
+    /// Name of the file.
     pub fn store_filename(mut self, value: impl Into<String>) -> Self {
         self.store_filename = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Hash name of the file.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `workitem_id`.
+    /// ID of the work item.
     pub fn workitem_id(mut self, value: impl Into<String>) -> Self {
         self.workitem_id = Some(value.into());
         self

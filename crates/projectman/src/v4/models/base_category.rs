@@ -2,133 +2,137 @@
 
 use serde::Deserialize;
 
-/// The `BaseCategory` model of the ProjectMan API.
+/// Work item type of this layer.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BaseCategory {
-    /// `tenant_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time of the last modification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `code` JSON property.
+    /// Code of the object type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `prefix` JSON property.
+    /// Prefix of the work item number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the project space within the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub domain_id: Option<String>,
-    /// `icon` JSON property.
+    pub domain_id: Option<super::DomainId>,
+    /// Icon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
-    /// `color` JSON property.
+    /// Display color.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `definition_type` JSON property.
+    /// Definition level of the work item type.
+    ///
+    /// Values: `1~3`: System level; `4`: Tenant level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_type: Option<i64>,
-    /// `type_id` JSON property.
+    /// ID of the category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_id: Option<String>,
 }
 
 impl BaseCategory {
-    /// An empty `BaseCategory`; set its fields with the setters.
+    /// An empty `BaseCategory`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tenant_id`.
+    /// ID of the tenant.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time of the last modification.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the object type.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `prefix`.
+    /// Prefix of the work item number.
     pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.prefix = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
-    pub fn domain_id(mut self, value: impl Into<String>) -> Self {
+    /// ID of the project space within the tenant.
+    pub fn domain_id(mut self, value: impl Into<super::DomainId>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `icon`.
+    /// Icon.
     pub fn icon(mut self, value: impl Into<String>) -> Self {
         self.icon = Some(value.into());
         self
     }
 
-    /// Sets `color`.
+    /// Display color.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `definition_type`.
+    /// Definition level of the work item type.
+    ///
+    /// Values: `1~3`: System level; `4`: Tenant level.
     pub fn definition_type(mut self, value: impl Into<i64>) -> Self {
         self.definition_type = Some(value.into());
         self
     }
 
-    /// Sets `type_id`.
+    /// ID of the category.
     pub fn type_id(mut self, value: impl Into<String>) -> Self {
         self.type_id = Some(value.into());
         self

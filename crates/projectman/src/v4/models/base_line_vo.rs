@@ -2,26 +2,26 @@
 
 use serde::Serialize;
 
-/// The `BaseLineVO` model of the ProjectMan API.
+/// Attributes to apply to the work items.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BaseLineVO {
-    /// `baseline` JSON property.
+    /// Whether to baseline the plans or remove them from the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<String>,
+    pub baseline: Option<super::BaseLineVOBaseline>,
 }
 
 impl BaseLineVO {
-    /// An empty `BaseLineVO`; set its fields with the setters.
+    /// An empty `BaseLineVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `baseline`.
-    pub fn baseline(mut self, value: impl Into<String>) -> Self {
+    /// Whether to baseline the plans or remove them from the baseline.
+    pub fn baseline(mut self, value: impl Into<super::BaseLineVOBaseline>) -> Self {
         self.baseline = Some(value.into());
         self
     }

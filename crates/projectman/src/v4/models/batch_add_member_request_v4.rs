@@ -2,38 +2,54 @@
 
 use serde::Serialize;
 
-/// The `BatchAddMemberRequestV4` model of the ProjectMan API.
+/// Users to add.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchAddMemberRequestV4 {
-    /// `role_id` JSON property.
+    /// ID of the member's role.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<i64>,
-    /// `user_id` JSON property. Required.
-    pub user_id: String,
+    /// 32-character UUID of the user. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl BatchAddMemberRequestV4 {
-    /// A `BatchAddMemberRequestV4` with its required fields; set the others with the setters.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            role_id: None,
-            user_id: user_id.into(),
-        }
+    /// An empty `BatchAddMemberRequestV4`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `role_id`.
+    /// ID of the member's role.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
     pub fn role_id(mut self, value: impl Into<i64>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// 32-character UUID of the user. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
+        self.user_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.user_id.is_none() {
+            return Some("user_id".to_owned());
+        }
+        None
     }
 }

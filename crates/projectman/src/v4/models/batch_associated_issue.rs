@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `BatchAssociatedIssue` model of the ProjectMan API.
+/// Associated work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchAssociatedIssue {
-    /// `source_issue_id` JSON property.
+    /// ID of the associated work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_issue_id: Option<i64>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<i64>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::SimpleProject>,
-    /// `user` JSON property.
+    /// User information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::SimpleUser>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::StatusVo>,
 }
 
 impl BatchAssociatedIssue {
-    /// An empty `BatchAssociatedIssue`; set its fields with the setters.
+    /// An empty `BatchAssociatedIssue`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `source_issue_id`.
+    /// ID of the associated work item.
     pub fn source_issue_id(mut self, value: impl Into<i64>) -> Self {
         self.source_issue_id = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::SimpleProject>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `user`.
+    /// User information.
     pub fn user(mut self, value: impl Into<super::SimpleUser>) -> Self {
         self.user = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::StatusVo>) -> Self {
         self.status = Some(value.into());
         self

@@ -2,45 +2,65 @@
 
 use serde::Serialize;
 
-/// The `BatchBaselineIpdIssuesParam` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchBaselineIpdIssuesParam {
-    /// `id` JSON property. Required.
-    pub id: Vec<String>,
-    /// `attribute` JSON property. Required.
-    pub attribute: super::BatchBaselineIpdIssuesParamAttribute,
+    /// IDs of the work items to baseline. Use the `id` values returned by ListIpdProjectIssues or
+    /// the work item tree query. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Vec<String>>,
+    /// Attributes to apply to the work items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<super::BatchBaselineIpdIssuesParamAttribute>,
 }
 
 impl BatchBaselineIpdIssuesParam {
-    /// A `BatchBaselineIpdIssuesParam` with its required fields; set the others with the setters.
-    pub fn new(
-        id: impl Into<Vec<String>>,
-        attribute: impl Into<super::BatchBaselineIpdIssuesParamAttribute>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            attribute: attribute.into(),
-        }
+    /// An empty `BatchBaselineIpdIssuesParam`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// IDs of the work items to baseline. Use the `id` values returned by ListIpdProjectIssues or
+    /// the work item tree query. Required.
     ///
     /// Appends one item; call again for more.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id.push(value.into());
+        self.id.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `attribute`.
+    /// Attributes to apply to the work items. Required.
     pub fn attribute(
         mut self,
         value: impl Into<super::BatchBaselineIpdIssuesParamAttribute>,
     ) -> Self {
-        self.attribute = value.into();
+        self.attribute = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        if self.attribute.is_none() {
+            return Some("attribute".to_owned());
+        }
+        if let Some(path) = self.attribute.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("attribute.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

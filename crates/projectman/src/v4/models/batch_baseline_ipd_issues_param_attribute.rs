@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `BatchBaselineIpdIssuesParamAttribute` model of the ProjectMan API.
+/// Attributes to apply to the work items.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchBaselineIpdIssuesParamAttribute {
-    /// `baseline` JSON property. Required.
-    pub baseline: String,
+    /// Baseline flag to set on the work items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
 }
 
 impl BatchBaselineIpdIssuesParamAttribute {
-    /// A `BatchBaselineIpdIssuesParamAttribute` with its required fields; set the others with the setters.
-    pub fn new(baseline: impl Into<String>) -> Self {
-        Self {
-            baseline: baseline.into(),
-        }
+    /// An empty `BatchBaselineIpdIssuesParamAttribute`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `baseline`.
+    /// Baseline flag to set on the work items. Required.
     pub fn baseline(mut self, value: impl Into<String>) -> Self {
-        self.baseline = value.into();
+        self.baseline = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.baseline.is_none() {
+            return Some("baseline".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `BatchBaselineIssueResponseResult` model of the ProjectMan API.
+/// Results of baselining the work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchBaselineIssueResponseResult {
-    /// `success` JSON property.
+    /// Work items that were baselined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<super::IssueBaselineResult>>,
-    /// `failed` JSON property.
+    /// Work items that failed to be baselined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<super::IssueBaselineResult>>,
-    /// `success_num` JSON property.
+    /// Number of items for which the batch operation succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_num: Option<i64>,
-    /// `fail_num` JSON property.
+    /// Number of items for which the batch operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_num: Option<i64>,
 }
 
 impl BatchBaselineIssueResponseResult {
-    /// An empty `BatchBaselineIssueResponseResult`; set its fields with the setters.
+    /// An empty `BatchBaselineIssueResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `success`.
+    /// Work items that were baselined.
     ///
     /// Appends one item; call again for more.
     pub fn success(mut self, value: impl Into<super::IssueBaselineResult>) -> Self {
@@ -37,7 +37,7 @@ impl BatchBaselineIssueResponseResult {
         self
     }
 
-    /// Sets `failed`.
+    /// Work items that failed to be baselined.
     ///
     /// Appends one item; call again for more.
     pub fn failed(mut self, value: impl Into<super::IssueBaselineResult>) -> Self {
@@ -45,13 +45,13 @@ impl BatchBaselineIssueResponseResult {
         self
     }
 
-    /// Sets `success_num`.
+    /// Number of items for which the batch operation succeeded.
     pub fn success_num(mut self, value: impl Into<i64>) -> Self {
         self.success_num = Some(value.into());
         self
     }
 
-    /// Sets `fail_num`.
+    /// Number of items for which the batch operation failed.
     pub fn fail_num(mut self, value: impl Into<i64>) -> Self {
         self.fail_num = Some(value.into());
         self

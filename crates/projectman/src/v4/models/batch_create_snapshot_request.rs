@@ -2,30 +2,50 @@
 
 use serde::Serialize;
 
-/// The `BatchCreateSnapshotRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchCreateSnapshotRequest {
-    /// `issues` JSON property. Required.
-    pub issues: Vec<super::BatchCreateSnapshotRequestIssues>,
+    /// Work items to create snapshots for. At most 50 work items per request. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issues: Option<Vec<super::BatchCreateSnapshotRequestIssues>>,
 }
 
 impl BatchCreateSnapshotRequest {
-    /// A `BatchCreateSnapshotRequest` with its required fields; set the others with the setters.
-    pub fn new(issues: impl Into<Vec<super::BatchCreateSnapshotRequestIssues>>) -> Self {
-        Self {
-            issues: issues.into(),
-        }
+    /// An empty `BatchCreateSnapshotRequest`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `issues`.
+    /// Work items to create snapshots for. At most 50 work items per request. Required.
     ///
     /// Appends one item; call again for more.
     pub fn issues(mut self, value: impl Into<super::BatchCreateSnapshotRequestIssues>) -> Self {
-        self.issues.push(value.into());
+        self.issues.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.issues.is_none() {
+            return Some("issues".to_owned());
+        }
+        if let Some(path) = self.issues.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("issues[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,26 +2,45 @@
 
 use serde::Serialize;
 
-/// The `BatchCreateSnapshotRequestIssues` model of the ProjectMan API.
+/// Work items to create snapshots for. At most 50 work items per request.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchCreateSnapshotRequestIssues {
-    /// `id` JSON property. Required.
-    pub id: String,
+    /// ID of the work item, as a numeric string. Use the `id` value returned by
+    /// ListIpdProjectIssues or the work item tree query. Required.
+    ///
+    /// Length: 18 to 19 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 impl BatchCreateSnapshotRequestIssues {
-    /// A `BatchCreateSnapshotRequestIssues` with its required fields; set the others with the setters.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// An empty `BatchCreateSnapshotRequestIssues`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item, as a numeric string. Use the `id` value returned by
+    /// ListIpdProjectIssues or the work item tree query. Required.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
+        self.id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        None
     }
 }

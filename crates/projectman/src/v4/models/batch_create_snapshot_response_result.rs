@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `BatchCreateSnapshotResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchCreateSnapshotResponseResult {
-    /// `success` JSON property.
+    /// Snapshots that were created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<super::CreateSnapshotResult>>,
-    /// `failed` JSON property.
+    /// Snapshots that failed to be created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<super::CreateSnapshotResult>>,
 }
 
 impl BatchCreateSnapshotResponseResult {
-    /// An empty `BatchCreateSnapshotResponseResult`; set its fields with the setters.
+    /// An empty `BatchCreateSnapshotResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `success`.
+    /// Snapshots that were created.
     ///
     /// Appends one item; call again for more.
     pub fn success(mut self, value: impl Into<super::CreateSnapshotResult>) -> Self {
@@ -31,7 +31,7 @@ impl BatchCreateSnapshotResponseResult {
         self
     }
 
-    /// Sets `failed`.
+    /// Snapshots that failed to be created.
     ///
     /// Appends one item; call again for more.
     pub fn failed(mut self, value: impl Into<super::CreateSnapshotResult>) -> Self {

@@ -2,30 +2,43 @@
 
 use serde::Serialize;
 
-/// The `BatchDeleteIssuesRequestV4` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchDeleteIssuesRequestV4 {
-    /// `issue_ids` JSON property. Required.
-    pub issue_ids: Vec<i64>,
+    /// IDs of the work items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_ids: Option<Vec<i64>>,
 }
 
 impl BatchDeleteIssuesRequestV4 {
-    /// A `BatchDeleteIssuesRequestV4` with its required fields; set the others with the setters.
-    pub fn new(issue_ids: impl Into<Vec<i64>>) -> Self {
-        Self {
-            issue_ids: issue_ids.into(),
-        }
+    /// An empty `BatchDeleteIssuesRequestV4`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `issue_ids`.
+    /// IDs of the work items. Required.
     ///
     /// Appends one item; call again for more.
     pub fn issue_ids(mut self, value: impl Into<i64>) -> Self {
-        self.issue_ids.push(value.into());
+        self.issue_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.issue_ids.is_none() {
+            return Some("issue_ids".to_owned());
+        }
+        None
     }
 }

@@ -2,30 +2,43 @@
 
 use serde::Serialize;
 
-/// The `BatchDeleteIterationsV4RequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchDeleteIterationsV4RequestBody {
-    /// `iteration_ids` JSON property. Required.
-    pub iteration_ids: Vec<i64>,
+    /// IDs of the iterations. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iteration_ids: Option<Vec<i64>>,
 }
 
 impl BatchDeleteIterationsV4RequestBody {
-    /// A `BatchDeleteIterationsV4RequestBody` with its required fields; set the others with the setters.
-    pub fn new(iteration_ids: impl Into<Vec<i64>>) -> Self {
-        Self {
-            iteration_ids: iteration_ids.into(),
-        }
+    /// An empty `BatchDeleteIterationsV4RequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `iteration_ids`.
+    /// IDs of the iterations. Required.
     ///
     /// Appends one item; call again for more.
     pub fn iteration_ids(mut self, value: impl Into<i64>) -> Self {
-        self.iteration_ids.push(value.into());
+        self.iteration_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.iteration_ids.is_none() {
+            return Some("iteration_ids".to_owned());
+        }
+        None
     }
 }

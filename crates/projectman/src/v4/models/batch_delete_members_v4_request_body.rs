@@ -2,30 +2,43 @@
 
 use serde::Serialize;
 
-/// The `BatchDeleteMembersV4RequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchDeleteMembersV4RequestBody {
-    /// `user_ids` JSON property. Required.
-    pub user_ids: Vec<String>,
+    /// IDs of the users. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
 }
 
 impl BatchDeleteMembersV4RequestBody {
-    /// A `BatchDeleteMembersV4RequestBody` with its required fields; set the others with the setters.
-    pub fn new(user_ids: impl Into<Vec<String>>) -> Self {
-        Self {
-            user_ids: user_ids.into(),
-        }
+    /// An empty `BatchDeleteMembersV4RequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `user_ids`.
+    /// IDs of the users. Required.
     ///
     /// Appends one item; call again for more.
     pub fn user_ids(mut self, value: impl Into<String>) -> Self {
-        self.user_ids.push(value.into());
+        self.user_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.user_ids.is_none() {
+            return Some("user_ids".to_owned());
+        }
+        None
     }
 }

@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `BatchDeletesResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeletesResponseResult {
-    /// `delete_issue` JSON property.
+    /// Result of deleting the work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_issue: Option<super::BatchDeletesResponseResultDeleteIssue>,
 }
 
 impl BatchDeletesResponseResult {
-    /// An empty `BatchDeletesResponseResult`; set its fields with the setters.
+    /// An empty `BatchDeletesResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `delete_issue`.
+    /// Result of deleting the work items.
     pub fn delete_issue(
         mut self,
         value: impl Into<super::BatchDeletesResponseResultDeleteIssue>,

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `BatchDeletesResponseResultDeleteIssue` model of the ProjectMan API.
+/// Result of deleting the work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeletesResponseResultDeleteIssue {
-    /// `del_issue_id` JSON property.
+    /// IDs of the deleted work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub del_issue_id: Option<Vec<i64>>,
-    /// `del_issue` JSON property.
+    /// Details of the deleted work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub del_issue: Option<Vec<super::BatchDeletesResponseResultDeleteIssueDelIssue>>,
 }
 
 impl BatchDeletesResponseResultDeleteIssue {
-    /// An empty `BatchDeletesResponseResultDeleteIssue`; set its fields with the setters.
+    /// An empty `BatchDeletesResponseResultDeleteIssue`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `del_issue_id`.
+    /// IDs of the deleted work items.
     ///
     /// Appends one item; call again for more.
     pub fn del_issue_id(mut self, value: impl Into<i64>) -> Self {
@@ -33,7 +33,7 @@ impl BatchDeletesResponseResultDeleteIssue {
         self
     }
 
-    /// Sets `del_issue`.
+    /// Details of the deleted work items.
     ///
     /// Appends one item; call again for more.
     pub fn del_issue(

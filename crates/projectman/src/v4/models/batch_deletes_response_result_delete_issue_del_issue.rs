@@ -2,97 +2,110 @@
 
 use serde::Deserialize;
 
-/// The `BatchDeletesResponseResultDeleteIssueDelIssue` model of the ProjectMan API.
+/// Details of the deleted work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchDeletesResponseResultDeleteIssueDelIssue {
-    /// `id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `tracker_id` JSON property.
+    /// Type of the work item.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_id: Option<i64>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `status_id` JSON property.
+    /// ID of the work item status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<i64>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<i64>,
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<i64>,
-    /// `deleted` JSON property.
+    /// Whether the work item was deleted.
+    ///
+    /// Values: `0`: Not deleted; `1`: Deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `is_archived` JSON property.
+    /// Whether the work item is archived.
+    ///
+    /// Values: `0`: Not archived; `1`: Archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_archived: Option<bool>,
 }
 
 impl BatchDeletesResponseResultDeleteIssueDelIssue {
-    /// An empty `BatchDeletesResponseResultDeleteIssueDelIssue`; set its fields with the setters.
+    /// An empty `BatchDeletesResponseResultDeleteIssueDelIssue`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `tracker_id`.
+    /// Type of the work item.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     pub fn tracker_id(mut self, value: impl Into<i64>) -> Self {
         self.tracker_id = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// ID of the work item status.
     pub fn status_id(mut self, value: impl Into<i64>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<i64>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<i64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<i64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `deleted`.
+    /// Whether the work item was deleted.
+    ///
+    /// Values: `0`: Not deleted; `1`: Deleted.
     pub fn deleted(mut self, value: impl Into<bool>) -> Self {
         self.deleted = Some(value.into());
         self
     }
 
-    /// Sets `is_archived`.
+    /// Whether the work item is archived.
+    ///
+    /// Values: `0`: Not archived; `1`: Archived.
     pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
         self.is_archived = Some(value.into());
         self

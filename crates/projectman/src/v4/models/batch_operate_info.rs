@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `BatchOperateInfo` model of the ProjectMan API.
+/// Plans for which the batch operation succeeded.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchOperateInfo {
-    /// `id` JSON property.
+    /// ID of the release or iteration plan. A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `modified_by` JSON property.
+    /// ID of the user who last updated the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
 }
 
 impl BatchOperateInfo {
-    /// An empty `BatchOperateInfo`; set its fields with the setters.
+    /// An empty `BatchOperateInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the release or iteration plan. A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// ID of the user who last updated the item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self

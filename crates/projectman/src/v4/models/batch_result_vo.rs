@@ -2,46 +2,46 @@
 
 use serde::Deserialize;
 
-/// The `BatchResultVO` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResultVO {
-    /// `success_num` JSON property.
+    /// Number of items for which the batch operation succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_num: Option<f64>,
-    /// `fail_num` JSON property.
+    /// Number of items for which the batch operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_num: Option<f64>,
-    /// `success` JSON property.
+    /// Plans for which the batch operation succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<super::BatchOperateInfo>>,
-    /// `failed` JSON property.
+    /// Plans for which the batch operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<super::BatchOperateInfo>>,
 }
 
 impl BatchResultVO {
-    /// An empty `BatchResultVO`; set its fields with the setters.
+    /// An empty `BatchResultVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `success_num`.
+    /// Number of items for which the batch operation succeeded.
     pub fn success_num(mut self, value: impl Into<f64>) -> Self {
         self.success_num = Some(value.into());
         self
     }
 
-    /// Sets `fail_num`.
+    /// Number of items for which the batch operation failed.
     pub fn fail_num(mut self, value: impl Into<f64>) -> Self {
         self.fail_num = Some(value.into());
         self
     }
 
-    /// Sets `success`.
+    /// Plans for which the batch operation succeeded.
     ///
     /// Appends one item; call again for more.
     pub fn success(mut self, value: impl Into<super::BatchOperateInfo>) -> Self {
@@ -49,7 +49,7 @@ impl BatchResultVO {
         self
     }
 
-    /// Sets `failed`.
+    /// Plans for which the batch operation failed.
     ///
     /// Appends one item; call again for more.
     pub fn failed(mut self, value: impl Into<super::BatchOperateInfo>) -> Self {

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `BatchResultVOIssueWithReasonVO` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchResultVOIssueWithReasonVO {
-    /// `success_num` JSON property.
+    /// Number of items for which the batch operation succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_num: Option<i64>,
-    /// `fail_num` JSON property.
+    /// Number of items for which the batch operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_num: Option<i64>,
-    /// `failed` JSON property.
+    /// Items for which the batch operation failed, with the reasons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<super::IssueWithReasonVO>>,
 }
 
 impl BatchResultVOIssueWithReasonVO {
-    /// An empty `BatchResultVOIssueWithReasonVO`; set its fields with the setters.
+    /// An empty `BatchResultVOIssueWithReasonVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `success_num`.
+    /// Number of items for which the batch operation succeeded.
     pub fn success_num(mut self, value: impl Into<i64>) -> Self {
         self.success_num = Some(value.into());
         self
     }
 
-    /// Sets `fail_num`.
+    /// Number of items for which the batch operation failed.
     pub fn fail_num(mut self, value: impl Into<i64>) -> Self {
         self.fail_num = Some(value.into());
         self
     }
 
-    /// Sets `failed`.
+    /// Items for which the batch operation failed, with the reasons.
     ///
     /// Appends one item; call again for more.
     pub fn failed(mut self, value: impl Into<super::IssueWithReasonVO>) -> Self {

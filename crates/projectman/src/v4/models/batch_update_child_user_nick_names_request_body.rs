@@ -2,30 +2,50 @@
 
 use serde::Serialize;
 
-/// The `BatchUpdateChildUserNickNamesRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchUpdateChildUserNickNamesRequestBody {
-    /// `users` JSON property. Required.
-    pub users: Vec<super::UpdateChildUserNickNameRequestBody>,
+    /// Users whose nicknames are updated. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<super::UpdateChildUserNickNameRequestBody>>,
 }
 
 impl BatchUpdateChildUserNickNamesRequestBody {
-    /// A `BatchUpdateChildUserNickNamesRequestBody` with its required fields; set the others with the setters.
-    pub fn new(users: impl Into<Vec<super::UpdateChildUserNickNameRequestBody>>) -> Self {
-        Self {
-            users: users.into(),
-        }
+    /// An empty `BatchUpdateChildUserNickNamesRequestBody`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `users`.
+    /// Users whose nicknames are updated. Required.
     ///
     /// Appends one item; call again for more.
     pub fn users(mut self, value: impl Into<super::UpdateChildUserNickNameRequestBody>) -> Self {
-        self.users.push(value.into());
+        self.users.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.users.is_none() {
+            return Some("users".to_owned());
+        }
+        if let Some(path) = self.users.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("users[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

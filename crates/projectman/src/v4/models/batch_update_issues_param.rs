@@ -2,42 +2,55 @@
 
 use serde::Serialize;
 
-/// The `BatchUpdateIssuesParam` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchUpdateIssuesParam {
-    /// `id` JSON property. Required.
-    pub id: Vec<String>,
-    /// `attribute` JSON property. Required.
-    pub attribute: super::IssueUpdateAttribute,
+    /// IDs of the work items to update, as numeric strings. Use the `id` values returned by
+    /// ListIssuesV4. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Vec<String>>,
+    /// Attributes to apply to the work items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<super::IssueUpdateAttribute>,
 }
 
 impl BatchUpdateIssuesParam {
-    /// A `BatchUpdateIssuesParam` with its required fields; set the others with the setters.
-    pub fn new(
-        id: impl Into<Vec<String>>,
-        attribute: impl Into<super::IssueUpdateAttribute>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            attribute: attribute.into(),
-        }
+    /// An empty `BatchUpdateIssuesParam`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// IDs of the work items to update, as numeric strings. Use the `id` values returned by
+    /// ListIssuesV4. Required.
     ///
     /// Appends one item; call again for more.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id.push(value.into());
+        self.id.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `attribute`.
+    /// Attributes to apply to the work items. Required.
     pub fn attribute(mut self, value: impl Into<super::IssueUpdateAttribute>) -> Self {
-        self.attribute = value.into();
+        self.attribute = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        if self.attribute.is_none() {
+            return Some("attribute".to_owned());
+        }
+        None
     }
 }

@@ -2,43 +2,47 @@
 
 use serde::Serialize;
 
-/// The `BatchUpdateRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchUpdateRequest {
-    /// `assigned_to_id` JSON property.
+    /// Numeric user ID of the owner. Use the `user_num_id` value returned by ListProjectMembersV4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to_id: Option<String>,
-    /// `issue_ids` JSON property.
+    /// IDs of the work items, consisting of digits only. Use the `id` values returned by
+    /// ListIssuesV4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_ids: Option<String>,
-    /// `project_id` JSON property.
+    /// 32-character UUID that uniquely identifies the project. Use the `project_id` value returned
+    /// by ListProjectsV4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
 }
 
 impl BatchUpdateRequest {
-    /// An empty `BatchUpdateRequest`; set its fields with the setters.
+    /// An empty `BatchUpdateRequest`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `assigned_to_id`.
+    /// Numeric user ID of the owner. Use the `user_num_id` value returned by ListProjectMembersV4.
     pub fn assigned_to_id(mut self, value: impl Into<String>) -> Self {
         self.assigned_to_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_ids`.
+    /// IDs of the work items, consisting of digits only. Use the `id` values returned by
+    /// ListIssuesV4.
     pub fn issue_ids(mut self, value: impl Into<String>) -> Self {
         self.issue_ids = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// 32-character UUID that uniquely identifies the project. Use the `project_id` value returned
+    /// by ListProjectsV4.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self

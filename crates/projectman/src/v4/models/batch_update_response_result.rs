@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `BatchUpdateResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchUpdateResponseResult {
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::BatchUpdateResponseResultProject>,
-    /// `journal_ids` JSON property.
+    /// IDs of the history records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub journal_ids: Option<Vec<String>>,
-    /// `error_issues` JSON property.
+    /// IDs of the work items that failed to be edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_issues: Option<Vec<i64>>,
-    /// `versions_issues` JSON property.
+    /// Iteration versions of the work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions_issues: Option<Vec<String>>,
-    /// `success_issues` JSON property.
+    /// IDs of the work items that were edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_issues: Option<Vec<String>>,
 }
 
 impl BatchUpdateResponseResult {
-    /// An empty `BatchUpdateResponseResult`; set its fields with the setters.
+    /// An empty `BatchUpdateResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::BatchUpdateResponseResultProject>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `journal_ids`.
+    /// IDs of the history records.
     ///
     /// Appends one item; call again for more.
     pub fn journal_ids(mut self, value: impl Into<String>) -> Self {
@@ -48,7 +48,7 @@ impl BatchUpdateResponseResult {
         self
     }
 
-    /// Sets `error_issues`.
+    /// IDs of the work items that failed to be edited.
     ///
     /// Appends one item; call again for more.
     pub fn error_issues(mut self, value: impl Into<i64>) -> Self {
@@ -58,7 +58,7 @@ impl BatchUpdateResponseResult {
         self
     }
 
-    /// Sets `versions_issues`.
+    /// Iteration versions of the work items.
     ///
     /// Appends one item; call again for more.
     pub fn versions_issues(mut self, value: impl Into<String>) -> Self {
@@ -68,7 +68,7 @@ impl BatchUpdateResponseResult {
         self
     }
 
-    /// Sets `success_issues`.
+    /// IDs of the work items that were edited.
     ///
     /// Appends one item; call again for more.
     pub fn success_issues(mut self, value: impl Into<String>) -> Self {

@@ -2,88 +2,96 @@
 
 use serde::Deserialize;
 
-/// The `BatchUpdateResponseResultProject` model of the ProjectMan API.
+/// Project information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BatchUpdateResponseResultProject {
-    /// `id` JSON property.
+    /// Numeric ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `identifier` JSON property.
+    /// UUID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// `total` JSON property.
+    /// Total number of work items in the batch edit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `close` JSON property.
+    /// Whether the project is closed.
+    ///
+    /// Values: `0`: Open; `1`: Closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close: Option<i64>,
-    /// `role` JSON property.
+    /// Role value returned for the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the work item project, such as `scrum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `archive` JSON property.
+    /// Whether the item is archived.
+    ///
+    /// Values: `false`: Not archived; `true`: Archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive: Option<bool>,
-    /// `mem_count` JSON property.
+    /// Number of members of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mem_count: Option<i64>,
 }
 
 impl BatchUpdateResponseResultProject {
-    /// An empty `BatchUpdateResponseResultProject`; set its fields with the setters.
+    /// An empty `BatchUpdateResponseResultProject`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Numeric ID of the project.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `identifier`.
+    /// UUID of the project.
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());
         self
     }
 
-    /// Sets `total`.
+    /// Total number of work items in the batch edit.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self
     }
 
-    /// Sets `close`.
+    /// Whether the project is closed.
+    ///
+    /// Values: `0`: Open; `1`: Closed.
     pub fn close(mut self, value: impl Into<i64>) -> Self {
         self.close = Some(value.into());
         self
     }
 
-    /// Sets `role`.
+    /// Role value returned for the project.
     pub fn role(mut self, value: impl Into<i64>) -> Self {
         self.role = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the work item project, such as `scrum`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `archive`.
+    /// Whether the item is archived.
+    ///
+    /// Values: `false`: Not archived; `true`: Archived.
     pub fn archive(mut self, value: impl Into<bool>) -> Self {
         self.archive = Some(value.into());
         self
     }
 
-    /// Sets `mem_count`.
+    /// Number of members of the project.
     pub fn mem_count(mut self, value: impl Into<i64>) -> Self {
         self.mem_count = Some(value.into());
         self

@@ -2,39 +2,53 @@
 
 use serde::Serialize;
 
-/// The `BatchUpdateSnapshotDeletableVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BatchUpdateSnapshotDeletableVO {
-    /// `ids` JSON property. Required.
-    pub ids: Vec<String>,
-    /// `deletable` JSON property. Required.
-    pub deletable: bool,
+    /// IDs of the snapshots. Use the `id` values returned by ListIssueSprintSnapshots. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// Deletable flag to set on the snapshots. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletable: Option<bool>,
 }
 
 impl BatchUpdateSnapshotDeletableVO {
-    /// A `BatchUpdateSnapshotDeletableVO` with its required fields; set the others with the setters.
-    pub fn new(ids: impl Into<Vec<String>>, deletable: impl Into<bool>) -> Self {
-        Self {
-            ids: ids.into(),
-            deletable: deletable.into(),
-        }
+    /// An empty `BatchUpdateSnapshotDeletableVO`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `ids`.
+    /// IDs of the snapshots. Use the `id` values returned by ListIssueSprintSnapshots. Required.
     ///
     /// Appends one item; call again for more.
     pub fn ids(mut self, value: impl Into<String>) -> Self {
-        self.ids.push(value.into());
+        self.ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `deletable`.
+    /// Deletable flag to set on the snapshots. Required.
     pub fn deletable(mut self, value: impl Into<bool>) -> Self {
-        self.deletable = value.into();
+        self.deletable = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.ids.is_none() {
+            return Some("ids".to_owned());
+        }
+        if self.deletable.is_none() {
+            return Some("deletable".to_owned());
+        }
+        None
     }
 }

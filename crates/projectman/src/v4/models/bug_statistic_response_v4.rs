@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `BugStatisticResponseV4` model of the ProjectMan API.
+/// Bug statistics.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BugStatisticResponseV4 {
-    /// `critical_num` JSON property.
+    /// Number of bugs with critical severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub critical_num: Option<i64>,
-    /// `defect_index` JSON property.
+    /// Defect index (DI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defect_index: Option<f64>,
-    /// `module` JSON property.
+    /// Module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<String>,
-    /// `normal_num` JSON property.
+    /// Number of bugs with normal severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub normal_num: Option<i64>,
-    /// `serious_num` JSON property.
+    /// Number of bugs with serious severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub serious_num: Option<i64>,
-    /// `tip_num` JSON property.
+    /// Number of bugs with suggestion severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tip_num: Option<i64>,
-    /// `total` JSON property.
+    /// Total number of matching records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
 impl BugStatisticResponseV4 {
-    /// An empty `BugStatisticResponseV4`; set its fields with the setters.
+    /// An empty `BugStatisticResponseV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `critical_num`.
+    /// Number of bugs with critical severity.
     pub fn critical_num(mut self, value: impl Into<i64>) -> Self {
         self.critical_num = Some(value.into());
         self
     }
 
-    /// Sets `defect_index`.
+    /// Defect index (DI).
     pub fn defect_index(mut self, value: impl Into<f64>) -> Self {
         self.defect_index = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module.
     pub fn module(mut self, value: impl Into<String>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `normal_num`.
+    /// Number of bugs with normal severity.
     pub fn normal_num(mut self, value: impl Into<i64>) -> Self {
         self.normal_num = Some(value.into());
         self
     }
 
-    /// Sets `serious_num`.
+    /// Number of bugs with serious severity.
     pub fn serious_num(mut self, value: impl Into<i64>) -> Self {
         self.serious_num = Some(value.into());
         self
     }
 
-    /// Sets `tip_num`.
+    /// Number of bugs with suggestion severity.
     pub fn tip_num(mut self, value: impl Into<i64>) -> Self {
         self.tip_num = Some(value.into());
         self
     }
 
-    /// Sets `total`.
+    /// Total number of matching records.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self

@@ -2,17 +2,24 @@
 
 use serde::Serialize;
 
-/// The `CancelAssociateIssueRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CancelAssociateIssueRequest {
-    /// `projectUUId` JSON property. Required.
-    #[serde(rename = "projectUUId", alias = "project_uu_id")]
-    pub project_uu_id: String,
-    /// `attachProjectUUId` JSON property.
+    /// UUID of the source project whose work item association is removed. Consists of lowercase
+    /// letters and digits. Required.
+    #[serde(
+        rename = "projectUUId",
+        alias = "project_uu_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_uu_id: Option<String>,
+    /// UUID of the project that the target work item belongs to. Required when removing a
+    /// cross-project association. Consists of lowercase letters and digits.
     #[serde(
         rename = "attachProjectUUId",
         alias = "attach_project_uu_id",
@@ -20,50 +27,75 @@ pub struct CancelAssociateIssueRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub attach_project_uu_id: Option<String>,
-    /// `issueId` JSON property. Required.
-    #[serde(rename = "issueId", alias = "issue_id")]
-    pub issue_id: i64,
-    /// `attachIssueId` JSON property. Required.
-    #[serde(rename = "attachIssueId", alias = "attach_issue_id")]
-    pub attach_issue_id: i64,
+    /// ID of the source work item whose association is removed. The work item must exist and must
+    /// not be archived. Required.
+    #[serde(
+        rename = "issueId",
+        alias = "issue_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issue_id: Option<i64>,
+    /// ID of the target work item whose association is removed. The association must exist;
+    /// otherwise error `DEV_21_400806` is returned. Required.
+    #[serde(
+        rename = "attachIssueId",
+        alias = "attach_issue_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub attach_issue_id: Option<i64>,
 }
 
 impl CancelAssociateIssueRequest {
-    /// A `CancelAssociateIssueRequest` with its required fields; set the others with the setters.
-    pub fn new(
-        project_uu_id: impl Into<String>,
-        issue_id: impl Into<i64>,
-        attach_issue_id: impl Into<i64>,
-    ) -> Self {
-        Self {
-            project_uu_id: project_uu_id.into(),
-            attach_project_uu_id: None,
-            issue_id: issue_id.into(),
-            attach_issue_id: attach_issue_id.into(),
-        }
+    /// An empty `CancelAssociateIssueRequest`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `projectUUId`.
+    /// UUID of the source project whose work item association is removed. Consists of lowercase
+    /// letters and digits. Required.
     pub fn project_uu_id(mut self, value: impl Into<String>) -> Self {
-        self.project_uu_id = value.into();
+        self.project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `attachProjectUUId`.
+    /// UUID of the project that the target work item belongs to. Required when removing a
+    /// cross-project association. Consists of lowercase letters and digits.
     pub fn attach_project_uu_id(mut self, value: impl Into<String>) -> Self {
         self.attach_project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `issueId`.
+    /// ID of the source work item whose association is removed. The work item must exist and must
+    /// not be archived. Required.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
-        self.issue_id = value.into();
+        self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `attachIssueId`.
+    /// ID of the target work item whose association is removed. The association must exist;
+    /// otherwise error `DEV_21_400806` is returned. Required.
     pub fn attach_issue_id(mut self, value: impl Into<i64>) -> Self {
-        self.attach_issue_id = value.into();
+        self.attach_issue_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.project_uu_id.is_none() {
+            return Some("project_uu_id".to_owned());
+        }
+        if self.issue_id.is_none() {
+            return Some("issue_id".to_owned());
+        }
+        if self.attach_issue_id.is_none() {
+            return Some("attach_issue_id".to_owned());
+        }
+        None
     }
 }

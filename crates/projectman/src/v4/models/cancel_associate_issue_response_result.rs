@@ -2,17 +2,17 @@
 
 use serde::Deserialize;
 
-/// The `CancelAssociateIssueResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CancelAssociateIssueResponseResult {
-    /// `identifier` JSON property.
+    /// Unique identifier of the association. Consists of lowercase letters and digits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// `issueId` JSON property.
+    /// ID of the source work item.
     #[serde(
         rename = "issueId",
         alias = "issue_id",
@@ -20,7 +20,7 @@ pub struct CancelAssociateIssueResponseResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub issue_id: Option<i64>,
-    /// `projectId` JSON property.
+    /// Numeric ID of the source project.
     #[serde(
         rename = "projectId",
         alias = "project_id",
@@ -31,12 +31,11 @@ pub struct CancelAssociateIssueResponseResult {
     /// `associateType` JSON property.
     #[serde(
         rename = "associateType",
-        alias = "associate_type",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub associate_type: Option<String>,
-    /// `associateIssueId` JSON property.
+    pub associate_type: Option<super::AssociateType>,
+    /// ID of the associated work item.
     #[serde(
         rename = "associateIssueId",
         alias = "associate_issue_id",
@@ -44,7 +43,7 @@ pub struct CancelAssociateIssueResponseResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub associate_issue_id: Option<i64>,
-    /// `associateProjectId` JSON property.
+    /// Numeric ID of the project that the associated work item belongs to.
     #[serde(
         rename = "associateProjectId",
         alias = "associate_project_id",
@@ -52,7 +51,7 @@ pub struct CancelAssociateIssueResponseResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub associate_project_id: Option<i64>,
-    /// `createdOn` JSON property.
+    /// Time when the association was created, in `yyyy-MM-dd HH:mm:ss` format.
     ///
     /// Format: `date-time` (RFC 3339), kept as text.
     #[serde(
@@ -62,7 +61,7 @@ pub struct CancelAssociateIssueResponseResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_on: Option<String>,
-    /// `authorId` JSON property.
+    /// ID of the user who created the association.
     #[serde(
         rename = "authorId",
         alias = "author_id",
@@ -70,66 +69,72 @@ pub struct CancelAssociateIssueResponseResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub author_id: Option<i64>,
-    /// `flag` JSON property.
+    /// Whether the association is valid.
+    ///
+    /// Values: `false`: No longer valid; `true`: Valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flag: Option<bool>,
 }
 
 impl CancelAssociateIssueResponseResult {
-    /// An empty `CancelAssociateIssueResponseResult`; set its fields with the setters.
+    /// An empty `CancelAssociateIssueResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `identifier`.
+    /// Unique identifier of the association. Consists of lowercase letters and digits.
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());
         self
     }
 
-    /// Sets `issueId`.
+    /// ID of the source work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `projectId`.
+    /// Numeric ID of the source project.
     pub fn project_id(mut self, value: impl Into<i64>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `associateType`.
-    pub fn associate_type(mut self, value: impl Into<String>) -> Self {
+    /// `associateType` JSON property.
+    pub fn associate_type(mut self, value: impl Into<super::AssociateType>) -> Self {
         self.associate_type = Some(value.into());
         self
     }
 
-    /// Sets `associateIssueId`.
+    /// ID of the associated work item.
     pub fn associate_issue_id(mut self, value: impl Into<i64>) -> Self {
         self.associate_issue_id = Some(value.into());
         self
     }
 
-    /// Sets `associateProjectId`.
+    /// Numeric ID of the project that the associated work item belongs to.
     pub fn associate_project_id(mut self, value: impl Into<i64>) -> Self {
         self.associate_project_id = Some(value.into());
         self
     }
 
-    /// Sets `createdOn`.
+    /// Time when the association was created, in `yyyy-MM-dd HH:mm:ss` format.
+    ///
+    /// Format: `date-time` (RFC 3339), kept as text.
     pub fn created_on(mut self, value: impl Into<String>) -> Self {
         self.created_on = Some(value.into());
         self
     }
 
-    /// Sets `authorId`.
+    /// ID of the user who created the association.
     pub fn author_id(mut self, value: impl Into<i64>) -> Self {
         self.author_id = Some(value.into());
         self
     }
 
-    /// Sets `flag`.
+    /// Whether the association is valid.
+    ///
+    /// Values: `false`: No longer valid; `true`: Valid.
     pub fn flag(mut self, value: impl Into<bool>) -> Self {
         self.flag = Some(value.into());
         self

@@ -2,76 +2,76 @@
 
 use serde::Deserialize;
 
-/// The `CategoryLayerDTO` model of the ProjectMan API.
+/// Child levels of the work item type hierarchy.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CategoryLayerDTO {
-    /// `category` JSON property.
+    /// Work item type of this layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<super::BaseCategory>,
-    /// `link_parent_field` JSON property.
+    /// Field that links to the parent type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_parent_field: Option<String>,
-    /// `id` JSON property.
+    /// ID of the work item hierarchy level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `children` JSON property.
+    /// Child levels of the work item type hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<super::CategoryLayerDTO>>,
-    /// `code` JSON property.
+    /// Code of the object type at this hierarchy level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `category_code` JSON property.
+    /// Code of the object type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_code: Option<String>,
-    /// `category_id` JSON property.
+    /// ID of the object type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_id: Option<String>,
-    /// `layer_type` JSON property.
+    /// Type of the hierarchy level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer_type: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `root_id` JSON property.
+    /// ID of the root work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_id: Option<String>,
-    /// `position_x` JSON property.
+    /// X coordinate on the canvas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position_x: Option<i64>,
-    /// `position_y` JSON property.
+    /// Y coordinate on the canvas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position_y: Option<i64>,
 }
 
 impl CategoryLayerDTO {
-    /// An empty `CategoryLayerDTO`; set its fields with the setters.
+    /// An empty `CategoryLayerDTO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `category`.
+    /// Work item type of this layer.
     pub fn category(mut self, value: impl Into<super::BaseCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `link_parent_field`.
+    /// Field that links to the parent type.
     pub fn link_parent_field(mut self, value: impl Into<String>) -> Self {
         self.link_parent_field = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the work item hierarchy level.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `children`.
+    /// Child levels of the work item type hierarchy.
     ///
     /// Appends one item; call again for more.
     pub fn children(mut self, value: impl Into<super::CategoryLayerDTO>) -> Self {
@@ -81,49 +81,49 @@ impl CategoryLayerDTO {
         self
     }
 
-    /// Sets `code`.
+    /// Code of the object type at this hierarchy level.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `category_code`.
+    /// Code of the object type.
     pub fn category_code(mut self, value: impl Into<String>) -> Self {
         self.category_code = Some(value.into());
         self
     }
 
-    /// Sets `category_id`.
+    /// ID of the object type.
     pub fn category_id(mut self, value: impl Into<String>) -> Self {
         self.category_id = Some(value.into());
         self
     }
 
-    /// Sets `layer_type`.
+    /// Type of the hierarchy level.
     pub fn layer_type(mut self, value: impl Into<String>) -> Self {
         self.layer_type = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `root_id`.
+    /// ID of the root work item.
     pub fn root_id(mut self, value: impl Into<String>) -> Self {
         self.root_id = Some(value.into());
         self
     }
 
-    /// Sets `position_x`.
+    /// X coordinate on the canvas.
     pub fn position_x(mut self, value: impl Into<i64>) -> Self {
         self.position_x = Some(value.into());
         self
     }
 
-    /// Sets `position_y`.
+    /// Y coordinate on the canvas.
     pub fn position_y(mut self, value: impl Into<i64>) -> Self {
         self.position_y = Some(value.into());
         self

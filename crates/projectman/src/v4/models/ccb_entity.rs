@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `CcbEntity` model of the ProjectMan API.
+/// Review (CCB) information of the change object.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CcbEntity {
-    /// `approval_time` JSON property.
+    /// Time of the approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_time: Option<String>,
-    /// `category` JSON property.
+    /// Work item type of the approval object. Always `CCB`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `ccb2review` JSON property.
+    /// ID of the review form associated with the approval object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccb2review: Option<String>,
-    /// `co_id` JSON property.
+    /// ID of the associated change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co_id: Option<String>,
-    /// `id` JSON property.
+    /// ID of the approval object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `owner` JSON property.
+    /// Owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<super::UserEntity>,
-    /// `approval_comments` JSON property.
+    /// Approval comments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_comments: Option<String>,
 }
 
 impl CcbEntity {
-    /// An empty `CcbEntity`; set its fields with the setters.
+    /// An empty `CcbEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `approval_time`.
+    /// Time of the approval.
     pub fn approval_time(mut self, value: impl Into<String>) -> Self {
         self.approval_time = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Work item type of the approval object. Always `CCB`.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `ccb2review`.
+    /// ID of the review form associated with the approval object.
     pub fn ccb2review(mut self, value: impl Into<String>) -> Self {
         self.ccb2review = Some(value.into());
         self
     }
 
-    /// Sets `co_id`.
+    /// ID of the associated change object.
     pub fn co_id(mut self, value: impl Into<String>) -> Self {
         self.co_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the approval object.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// Owner.
     pub fn owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.owner = Some(value.into());
         self
     }
 
-    /// Sets `approval_comments`.
+    /// Approval comments.
     pub fn approval_comments(mut self, value: impl Into<String>) -> Self {
         self.approval_comments = Some(value.into());
         self

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `Chart` model of the ProjectMan API.
+/// Burndown chart data of the iteration.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Chart {
-    /// `date` JSON property.
+    /// Date of the statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// `finished_num` JSON property.
+    /// Number of completed stories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finished_num: Option<i64>,
-    /// `iteration_id` JSON property.
+    /// ID of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_id: Option<i64>,
-    /// `project_num_id` JSON property.
+    /// Numeric ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_num_id: Option<i64>,
-    /// `remaining_num` JSON property.
+    /// Number of unfinished stories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remaining_num: Option<i64>,
-    /// `total` JSON property.
+    /// Total number of stories.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
 impl Chart {
-    /// An empty `Chart`; set its fields with the setters.
+    /// An empty `Chart`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `date`.
+    /// Date of the statistics.
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = Some(value.into());
         self
     }
 
-    /// Sets `finished_num`.
+    /// Number of completed stories.
     pub fn finished_num(mut self, value: impl Into<i64>) -> Self {
         self.finished_num = Some(value.into());
         self
     }
 
-    /// Sets `iteration_id`.
+    /// ID of the iteration.
     pub fn iteration_id(mut self, value: impl Into<i64>) -> Self {
         self.iteration_id = Some(value.into());
         self
     }
 
-    /// Sets `project_num_id`.
+    /// Numeric ID of the project.
     pub fn project_num_id(mut self, value: impl Into<i64>) -> Self {
         self.project_num_id = Some(value.into());
         self
     }
 
-    /// Sets `remaining_num`.
+    /// Number of unfinished stories.
     pub fn remaining_num(mut self, value: impl Into<i64>) -> Self {
         self.remaining_num = Some(value.into());
         self
     }
 
-    /// Sets `total`.
+    /// Total number of stories.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `CheckProjectNameRequestV4` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckProjectNameRequestV4 {
-    /// `project_name` JSON property. Required.
-    pub project_name: String,
+    /// Name of the project. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
 }
 
 impl CheckProjectNameRequestV4 {
-    /// A `CheckProjectNameRequestV4` with its required fields; set the others with the setters.
-    pub fn new(project_name: impl Into<String>) -> Self {
-        Self {
-            project_name: project_name.into(),
-        }
+    /// An empty `CheckProjectNameRequestV4`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `project_name`.
+    /// Name of the project. Required.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
-        self.project_name = value.into();
+        self.project_name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.project_name.is_none() {
+            return Some("project_name".to_owned());
+        }
+        None
     }
 }

@@ -2,142 +2,142 @@
 
 use serde::Deserialize;
 
-/// The `COEntity` model of the ProjectMan API.
+/// Review objects (change objects).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct COEntity {
-    /// `after_change` JSON property.
+    /// Content of the change object after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_change: Option<String>,
-    /// `review_complete_time` JSON property.
+    /// Time when the review of the change object was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_complete_time: Option<String>,
-    /// `review_phase_result` JSON property.
+    /// Result of the review phase of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_phase_result: Option<String>,
-    /// `review_time` JSON property.
+    /// Time of the review of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_time: Option<String>,
-    /// `before_change` JSON property.
+    /// Content of the change object before the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_change: Option<String>,
-    /// `category` JSON property.
+    /// Work item type of the change object. Always `CO`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `ccb_info` JSON property.
+    /// Review (CCB) information of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccb_info: Option<super::CcbEntity>,
-    /// `ccbs` JSON property.
+    /// Decision makers of the change object. The list contains exactly one element.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccbs: Option<Vec<super::UserEntity>>,
-    /// `change_type` JSON property.
+    /// Type of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
-    /// `co2review` JSON property.
+    /// ID of the review form associated with the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co2review: Option<String>,
-    /// `created_by` JSON property.
+    /// ID of the user who created the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the change object was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `description` JSON property.
+    /// Description of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `id` JSON property.
+    /// ID of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item associated with the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `issue_number` JSON property.
+    /// Number of the work item associated with the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_number: Option<String>,
-    /// `issue_category` JSON property.
+    /// Type of the work item associated with the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_category: Option<String>,
-    /// `modified_by` JSON property.
+    /// ID of the user who last modified the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the change object was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `opinions` JSON property.
+    /// Review experts of the change object. Used when creating a change review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinions: Option<Vec<super::UserEntity>>,
-    /// `opinion_comments` JSON property.
+    /// Review opinions on the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion_comments: Option<Vec<super::ReviewOpinionEntity>>,
-    /// `review_comments` JSON property.
+    /// Review comments on the change object. Used when the review is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_comments: Option<Vec<super::ReviewCommentEntity>>,
-    /// `approval_comments` JSON property.
+    /// Decision comments on the change object. Used when the decision is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_comments: Option<Vec<super::ReviewCommentEntity>>,
-    /// `reviewer` JSON property.
+    /// IDs of the review experts of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<Vec<String>>,
-    /// `approver` JSON property.
+    /// User IDs of the decision makers of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<Vec<String>>,
-    /// `status` JSON property.
+    /// Status of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
 impl COEntity {
-    /// An empty `COEntity`; set its fields with the setters.
+    /// An empty `COEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `after_change`.
+    /// Content of the change object after the change.
     pub fn after_change(mut self, value: impl Into<String>) -> Self {
         self.after_change = Some(value.into());
         self
     }
 
-    /// Sets `review_complete_time`.
+    /// Time when the review of the change object was completed.
     pub fn review_complete_time(mut self, value: impl Into<String>) -> Self {
         self.review_complete_time = Some(value.into());
         self
     }
 
-    /// Sets `review_phase_result`.
+    /// Result of the review phase of the change object.
     pub fn review_phase_result(mut self, value: impl Into<String>) -> Self {
         self.review_phase_result = Some(value.into());
         self
     }
 
-    /// Sets `review_time`.
+    /// Time of the review of the change object.
     pub fn review_time(mut self, value: impl Into<String>) -> Self {
         self.review_time = Some(value.into());
         self
     }
 
-    /// Sets `before_change`.
+    /// Content of the change object before the change.
     pub fn before_change(mut self, value: impl Into<String>) -> Self {
         self.before_change = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Work item type of the change object. Always `CO`.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `ccb_info`.
+    /// Review (CCB) information of the change object.
     pub fn ccb_info(mut self, value: impl Into<super::CcbEntity>) -> Self {
         self.ccb_info = Some(value.into());
         self
     }
 
-    /// Sets `ccbs`.
+    /// Decision makers of the change object. The list contains exactly one element.
     ///
     /// Appends one item; call again for more.
     pub fn ccbs(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -145,73 +145,73 @@ impl COEntity {
         self
     }
 
-    /// Sets `change_type`.
+    /// Type of the change.
     pub fn change_type(mut self, value: impl Into<String>) -> Self {
         self.change_type = Some(value.into());
         self
     }
 
-    /// Sets `co2review`.
+    /// ID of the review form associated with the change object.
     pub fn co2review(mut self, value: impl Into<String>) -> Self {
         self.co2review = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// ID of the user who created the change object.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the change object was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the change object.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the change object.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item associated with the change object.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_number`.
+    /// Number of the work item associated with the change object.
     pub fn issue_number(mut self, value: impl Into<String>) -> Self {
         self.issue_number = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type of the work item associated with the change object.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
         self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// ID of the user who last modified the change object.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the change object was last modified.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `opinions`.
+    /// Review experts of the change object. Used when creating a change review.
     ///
     /// Appends one item; call again for more.
     pub fn opinions(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -221,7 +221,7 @@ impl COEntity {
         self
     }
 
-    /// Sets `opinion_comments`.
+    /// Review opinions on the change object.
     ///
     /// Appends one item; call again for more.
     pub fn opinion_comments(mut self, value: impl Into<super::ReviewOpinionEntity>) -> Self {
@@ -231,7 +231,7 @@ impl COEntity {
         self
     }
 
-    /// Sets `review_comments`.
+    /// Review comments on the change object. Used when the review is updated.
     ///
     /// Appends one item; call again for more.
     pub fn review_comments(mut self, value: impl Into<super::ReviewCommentEntity>) -> Self {
@@ -241,7 +241,7 @@ impl COEntity {
         self
     }
 
-    /// Sets `approval_comments`.
+    /// Decision comments on the change object. Used when the decision is updated.
     ///
     /// Appends one item; call again for more.
     pub fn approval_comments(mut self, value: impl Into<super::ReviewCommentEntity>) -> Self {
@@ -251,7 +251,7 @@ impl COEntity {
         self
     }
 
-    /// Sets `reviewer`.
+    /// IDs of the review experts of the change object.
     ///
     /// Appends one item; call again for more.
     pub fn reviewer(mut self, value: impl Into<String>) -> Self {
@@ -261,7 +261,7 @@ impl COEntity {
         self
     }
 
-    /// Sets `approver`.
+    /// User IDs of the decision makers of the change object.
     ///
     /// Appends one item; call again for more.
     pub fn approver(mut self, value: impl Into<String>) -> Self {
@@ -271,7 +271,7 @@ impl COEntity {
         self
     }
 
-    /// Sets `status`.
+    /// Status of the change object.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self

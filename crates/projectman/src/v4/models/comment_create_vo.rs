@@ -2,70 +2,74 @@
 
 use serde::Serialize;
 
-/// The `CommentCreateVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CommentCreateVO {
-    /// `category` JSON property.
+    /// Type of the comment. `operation` comments cannot be created through the API.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// `issue_category` JSON property.
+    pub category: Option<super::CommentCreateVOCategory>,
+    /// Type of the work item that the comment belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_category: Option<String>,
-    /// `description` JSON property.
+    /// Content of the comment, in HTML.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the comment being replied to. Required when replying to a comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `root_id` JSON property.
+    /// ID of the top-level comment being replied to. Required when replying to a comment; must not
+    /// be set when creating a comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_id: Option<String>,
-    /// `at` JSON property.
+    /// IDs of the users mentioned (@) in the comment. Mentioned users are notified in the way
+    /// configured under the work item notification settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
 
 impl CommentCreateVO {
-    /// An empty `CommentCreateVO`; set its fields with the setters.
+    /// An empty `CommentCreateVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    /// Type of the comment. `operation` comments cannot be created through the API.
+    pub fn category(mut self, value: impl Into<super::CommentCreateVOCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type of the work item that the comment belongs to.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
         self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Content of the comment, in HTML.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the comment being replied to. Required when replying to a comment.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `root_id`.
+    /// ID of the top-level comment being replied to. Required when replying to a comment; must not
+    /// be set when creating a comment.
     pub fn root_id(mut self, value: impl Into<String>) -> Self {
         self.root_id = Some(value.into());
         self
     }
 
-    /// Sets `at`.
+    /// IDs of the users mentioned (@) in the comment. Mentioned users are notified in the way
+    /// configured under the work item notification settings.
     pub fn at(mut self, value: impl Into<String>) -> Self {
         self.at = Some(value.into());
         self

@@ -2,142 +2,152 @@
 
 use serde::Deserialize;
 
-/// The `CommentEntity` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommentEntity {
-    /// `id` JSON property.
+    /// ID of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `category` JSON property.
+    /// Type of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// `type` JSON property.
+    pub category: Option<super::CommentCreateVOCategory>,
+    /// Metadata type of the comment. Always `comment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `top` JSON property.
+    /// Whether the comment is displayed in the pinned area.
+    ///
+    /// Values: `false`: Not displayed; `true`: Displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top: Option<bool>,
-    /// `top_time` JSON property.
+    /// Time when the comment was pinned, as Unix time in milliseconds. When several comments are
+    /// pinned, the most recently pinned one is shown on top.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_time: Option<String>,
-    /// `description` JSON property.
+    /// Content of the comment, in HTML.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item that the comment belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `top_flag` JSON property.
+    /// Whether the comment is pinned.
+    ///
+    /// Values: `false`: Not pinned; `true`: Pinned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub top_flag: Option<bool>,
-    /// `created_by` JSON property.
+    /// ID of the user who created the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the comment was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `creator_info` JSON property.
+    /// Information about the user who created the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_info: Option<super::UserVO>,
-    /// `extend_attribute` JSON property.
+    /// Extended attributes of the comment, as a JSON string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_attribute: Option<String>,
-    /// `extend_attribute_obj` JSON property.
+    /// Extended attributes of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_attribute_obj: Option<super::CommentExtendAttribute>,
-    /// `extend_attribute_objs` JSON property.
+    /// Extended attribute objects of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extend_attribute_objs: Option<Vec<super::CommentExtendAttribute>>,
 }
 
 impl CommentEntity {
-    /// An empty `CommentEntity`; set its fields with the setters.
+    /// An empty `CommentEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the comment.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    /// Type of the comment.
+    pub fn category(mut self, value: impl Into<super::CommentCreateVOCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Metadata type of the comment. Always `comment`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `top`.
+    /// Whether the comment is displayed in the pinned area.
+    ///
+    /// Values: `false`: Not displayed; `true`: Displayed.
     pub fn top(mut self, value: impl Into<bool>) -> Self {
         self.top = Some(value.into());
         self
     }
 
-    /// Sets `top_time`.
+    /// Time when the comment was pinned, as Unix time in milliseconds. When several comments are
+    /// pinned, the most recently pinned one is shown on top.
     pub fn top_time(mut self, value: impl Into<String>) -> Self {
         self.top_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Content of the comment, in HTML.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item that the comment belongs to.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `top_flag`.
+    /// Whether the comment is pinned.
+    ///
+    /// Values: `false`: Not pinned; `true`: Pinned.
     pub fn top_flag(mut self, value: impl Into<bool>) -> Self {
         self.top_flag = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// ID of the user who created the comment.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the comment was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `creator_info`.
+    /// Information about the user who created the comment.
     pub fn creator_info(mut self, value: impl Into<super::UserVO>) -> Self {
         self.creator_info = Some(value.into());
         self
     }
 
-    /// Sets `extend_attribute`.
+    /// Extended attributes of the comment, as a JSON string.
     pub fn extend_attribute(mut self, value: impl Into<String>) -> Self {
         self.extend_attribute = Some(value.into());
         self
     }
 
-    /// Sets `extend_attribute_obj`.
+    /// Extended attributes of the comment.
     pub fn extend_attribute_obj(mut self, value: impl Into<super::CommentExtendAttribute>) -> Self {
         self.extend_attribute_obj = Some(value.into());
         self
     }
 
-    /// Sets `extend_attribute_objs`.
+    /// Extended attribute objects of the comment.
     ///
     /// Appends one item; call again for more.
     pub fn extend_attribute_objs(

@@ -2,124 +2,134 @@
 
 use serde::Deserialize;
 
-/// The `CommentExtendAttribute` model of the ProjectMan API.
+/// Extended attributes of the comment.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommentExtendAttribute {
-    /// `operator` JSON property.
+    /// User who performed the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<super::UserVO>,
-    /// `operator_id` JSON property.
+    /// ID of the user who performed the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_id: Option<String>,
-    /// `action` JSON property.
+    /// Action the system performed when it generated the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `action_us` JSON property.
+    /// Action the system performed when it generated the comment, in English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_us: Option<String>,
-    /// `object_type` JSON property.
+    /// Type of the object that the system-generated comment refers to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<String>,
-    /// `pre_status_code` JSON property.
+    /// Code of the status before the work item moved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_status_code: Option<String>,
-    /// `new_status_code` JSON property.
+    /// Code of the status the work item moved to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_status_code: Option<String>,
-    /// `pre_status` JSON property.
+    /// Previous value recorded in the system comment. Its type depends on `field_type_id`: a status
+    /// object for `10001`, a string for `10007` and `10008`, a date and time for `10003` and
+    /// `10004`, and a number for `10005` and `10006`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_status: Option<serde_json::Value>,
-    /// `new_status` JSON property.
+    /// New value recorded in the system comment. Its type depends on `field_type_id`: a status
+    /// object for `10001` and `10002`, a string for `10007` and `10008`, a date and time for
+    /// `10003` and `10004`, a number for `10005` and `10006`, and a user object for `10009` and
+    /// `10010`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_status: Option<serde_json::Value>,
-    /// `field_type` JSON property.
+    /// Type of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<String>,
-    /// `field_type_id` JSON property.
+    /// ID of the field type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type_id: Option<String>,
-    /// `display_name` JSON property.
+    /// Display name of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
 
 impl CommentExtendAttribute {
-    /// An empty `CommentExtendAttribute`; set its fields with the setters.
+    /// An empty `CommentExtendAttribute`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operator`.
+    /// User who performed the operation.
     pub fn operator(mut self, value: impl Into<super::UserVO>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
-    /// Sets `operator_id`.
+    /// ID of the user who performed the operation.
     pub fn operator_id(mut self, value: impl Into<String>) -> Self {
         self.operator_id = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Action the system performed when it generated the comment.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `action_us`.
+    /// Action the system performed when it generated the comment, in English.
     pub fn action_us(mut self, value: impl Into<String>) -> Self {
         self.action_us = Some(value.into());
         self
     }
 
-    /// Sets `object_type`.
+    /// Type of the object that the system-generated comment refers to.
     pub fn object_type(mut self, value: impl Into<String>) -> Self {
         self.object_type = Some(value.into());
         self
     }
 
-    /// Sets `pre_status_code`.
+    /// Code of the status before the work item moved.
     pub fn pre_status_code(mut self, value: impl Into<String>) -> Self {
         self.pre_status_code = Some(value.into());
         self
     }
 
-    /// Sets `new_status_code`.
+    /// Code of the status the work item moved to.
     pub fn new_status_code(mut self, value: impl Into<String>) -> Self {
         self.new_status_code = Some(value.into());
         self
     }
 
-    /// Sets `pre_status`.
+    /// Previous value recorded in the system comment. Its type depends on `field_type_id`: a status
+    /// object for `10001`, a string for `10007` and `10008`, a date and time for `10003` and
+    /// `10004`, and a number for `10005` and `10006`.
     pub fn pre_status(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.pre_status = Some(value.into());
         self
     }
 
-    /// Sets `new_status`.
+    /// New value recorded in the system comment. Its type depends on `field_type_id`: a status
+    /// object for `10001` and `10002`, a string for `10007` and `10008`, a date and time for
+    /// `10003` and `10004`, a number for `10005` and `10006`, and a user object for `10009` and
+    /// `10010`.
     pub fn new_status(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.new_status = Some(value.into());
         self
     }
 
-    /// Sets `field_type`.
+    /// Type of the field.
     pub fn field_type(mut self, value: impl Into<String>) -> Self {
         self.field_type = Some(value.into());
         self
     }
 
-    /// Sets `field_type_id`.
+    /// ID of the field type.
     pub fn field_type_id(mut self, value: impl Into<String>) -> Self {
         self.field_type_id = Some(value.into());
         self
     }
 
-    /// Sets `display_name`.
+    /// Display name of the field.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.display_name = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `CommentResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommentResult {
-    /// `total` JSON property.
+    /// Total number of work item comments that match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `comment_list` JSON property.
+    /// Comments on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment_list: Option<Vec<super::CommentEntity>>,
 }
 
 impl CommentResult {
-    /// An empty `CommentResult`; set its fields with the setters.
+    /// An empty `CommentResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `total`.
+    /// Total number of work item comments that match the filter.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self
     }
 
-    /// Sets `comment_list`.
+    /// Comments on the work item.
     ///
     /// Appends one item; call again for more.
     pub fn comment_list(mut self, value: impl Into<super::CommentEntity>) -> Self {

@@ -2,34 +2,36 @@
 
 use serde::Serialize;
 
-/// The `CommentUpdateVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CommentUpdateVO {
-    /// `description` JSON property.
+    /// Content of the comment, in HTML.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `at` JSON property.
+    /// IDs of the users mentioned (@) in the comment. Mentioned users are notified in the way
+    /// configured under the work item notification settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
 }
 
 impl CommentUpdateVO {
-    /// An empty `CommentUpdateVO`; set its fields with the setters.
+    /// An empty `CommentUpdateVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `description`.
+    /// Content of the comment, in HTML.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `at`.
+    /// IDs of the users mentioned (@) in the comment. Mentioned users are notified in the way
+    /// configured under the work item notification settings.
     pub fn at(mut self, value: impl Into<String>) -> Self {
         self.at = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `CommentUserV4` model of the ProjectMan API.
+/// User information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommentUserV4 {
-    /// `user_num_id` JSON property.
+    /// Numeric ID of the user who posted the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_num_id: Option<i64>,
-    /// `user_name` JSON property.
+    /// Name of the user who posted the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user who posted the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
 impl CommentUserV4 {
-    /// An empty `CommentUserV4`; set its fields with the setters.
+    /// An empty `CommentUserV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_num_id`.
+    /// Numeric ID of the user who posted the comment.
     pub fn user_num_id(mut self, value: impl Into<i64>) -> Self {
         self.user_num_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the user who posted the comment.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user who posted the comment.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `CommitRecordDetail` model of the ProjectMan API.
+/// Commit records associated with the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CommitRecordDetail {
-    /// `repository_id` JSON property.
+    /// ID of the code repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_id: Option<String>,
-    /// `branch_name` JSON property.
+    /// Name of the branch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch_name: Option<String>,
-    /// `commit_id` JSON property.
+    /// ID of the commit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `commit_short_id` JSON property.
+    /// Short ID of the commit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_short_id: Option<String>,
-    /// `commit_msg` JSON property.
+    /// Commit message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_msg: Option<String>,
-    /// `commit_url` JSON property.
+    /// URL of the commit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub commit_url: Option<String>,
-    /// `user` JSON property.
+    /// User information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::SimpleUser>,
-    /// `type` JSON property.
+    /// Type of the record queried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `create_date` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
-    /// `update_date` JSON property.
+    /// Update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_date: Option<String>,
 }
 
 impl CommitRecordDetail {
-    /// An empty `CommitRecordDetail`; set its fields with the setters.
+    /// An empty `CommitRecordDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `repository_id`.
+    /// ID of the code repository.
     pub fn repository_id(mut self, value: impl Into<String>) -> Self {
         self.repository_id = Some(value.into());
         self
     }
 
-    /// Sets `branch_name`.
+    /// Name of the branch.
     pub fn branch_name(mut self, value: impl Into<String>) -> Self {
         self.branch_name = Some(value.into());
         self
     }
 
-    /// Sets `commit_id`.
+    /// ID of the commit.
     pub fn commit_id(mut self, value: impl Into<String>) -> Self {
         self.commit_id = Some(value.into());
         self
     }
 
-    /// Sets `commit_short_id`.
+    /// Short ID of the commit.
     pub fn commit_short_id(mut self, value: impl Into<String>) -> Self {
         self.commit_short_id = Some(value.into());
         self
     }
 
-    /// Sets `commit_msg`.
+    /// Commit message.
     pub fn commit_msg(mut self, value: impl Into<String>) -> Self {
         self.commit_msg = Some(value.into());
         self
     }
 
-    /// Sets `commit_url`.
+    /// URL of the commit.
     pub fn commit_url(mut self, value: impl Into<String>) -> Self {
         self.commit_url = Some(value.into());
         self
     }
 
-    /// Sets `user`.
+    /// User information.
     pub fn user(mut self, value: impl Into<super::SimpleUser>) -> Self {
         self.user = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the record queried.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `create_date`.
+    /// Creation time.
     pub fn create_date(mut self, value: impl Into<String>) -> Self {
         self.create_date = Some(value.into());
         self
     }
 
-    /// Sets `update_date`.
+    /// Update time.
     pub fn update_date(mut self, value: impl Into<String>) -> Self {
         self.update_date = Some(value.into());
         self

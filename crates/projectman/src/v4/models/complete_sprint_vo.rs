@@ -2,38 +2,54 @@
 
 use serde::Serialize;
 
-/// The `CompleteSprintVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CompleteSprintVO {
-    /// `operate` JSON property. Required.
-    pub operate: String,
-    /// `move_to_sprint_id` JSON property.
+    /// Operation to perform on the release or iteration plan. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operate: Option<super::Operate>,
+    /// ID of the iteration to move unfinished work items to. Required when `operate` is `complete`;
+    /// an empty string moves the work items to the backlog (to be planned). A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub move_to_sprint_id: Option<String>,
 }
 
 impl CompleteSprintVO {
-    /// A `CompleteSprintVO` with its required fields; set the others with the setters.
-    pub fn new(operate: impl Into<String>) -> Self {
-        Self {
-            operate: operate.into(),
-            move_to_sprint_id: None,
-        }
+    /// An empty `CompleteSprintVO`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `operate`.
-    pub fn operate(mut self, value: impl Into<String>) -> Self {
-        self.operate = value.into();
+    /// Operation to perform on the release or iteration plan. Required.
+    pub fn operate(mut self, value: impl Into<super::Operate>) -> Self {
+        self.operate = Some(value.into());
         self
     }
 
-    /// Sets `move_to_sprint_id`.
+    /// ID of the iteration to move unfinished work items to. Required when `operate` is `complete`;
+    /// an empty string moves the work items to the backlog (to be planned). A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn move_to_sprint_id(mut self, value: impl Into<String>) -> Self {
         self.move_to_sprint_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.operate.is_none() {
+            return Some("operate".to_owned());
+        }
+        None
     }
 }

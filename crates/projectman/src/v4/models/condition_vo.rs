@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `ConditionVO` model of the ProjectMan API.
+/// Query filters.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConditionVO {
-    /// `operator` JSON property.
+    /// Logical operator combining the conditions: `&&` or `||`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// `values` JSON property.
+    /// Values of the condition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
 impl ConditionVO {
-    /// An empty `ConditionVO`; set its fields with the setters.
+    /// An empty `ConditionVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operator`.
+    /// Logical operator combining the conditions: `&&` or `||`.
     pub fn operator(mut self, value: impl Into<String>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
-    /// Sets `values`.
+    /// Values of the condition.
     ///
     /// Appends one item; call again for more.
     pub fn values(mut self, value: impl Into<String>) -> Self {

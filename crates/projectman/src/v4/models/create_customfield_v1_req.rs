@@ -2,70 +2,87 @@
 
 use serde::Serialize;
 
-/// The `CreateCustomfieldV1Req` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateCustomfieldV1Req {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `options` JSON property. Required.
-    pub options: String,
-    /// `memo` JSON property. Required.
-    pub memo: String,
-    /// `scrum_type` JSON property. Required.
-    pub scrum_type: String,
+    /// Name of the field. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Type of the custom field. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Options of the field. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<String>,
+    /// Description of the field. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+    /// Type of the work item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scrum_type: Option<String>,
 }
 
 impl CreateCustomfieldV1Req {
-    /// A `CreateCustomfieldV1Req` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        r#type: impl Into<String>,
-        options: impl Into<String>,
-        memo: impl Into<String>,
-        scrum_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            r#type: r#type.into(),
-            options: options.into(),
-            memo: memo.into(),
-            scrum_type: scrum_type.into(),
-        }
+    /// An empty `CreateCustomfieldV1Req`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the field. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the custom field. Required.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `options`.
+    /// Options of the field. Required.
     pub fn options(mut self, value: impl Into<String>) -> Self {
-        self.options = value.into();
+        self.options = Some(value.into());
         self
     }
 
-    /// Sets `memo`.
+    /// Description of the field. Required.
     pub fn memo(mut self, value: impl Into<String>) -> Self {
-        self.memo = value.into();
+        self.memo = Some(value.into());
         self
     }
 
-    /// Sets `scrum_type`.
+    /// Type of the work item. Required.
     pub fn scrum_type(mut self, value: impl Into<String>) -> Self {
-        self.scrum_type = value.into();
+        self.scrum_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        if self.options.is_none() {
+            return Some("options".to_owned());
+        }
+        if self.memo.is_none() {
+            return Some("memo".to_owned());
+        }
+        if self.scrum_type.is_none() {
+            return Some("scrum_type".to_owned());
+        }
+        None
     }
 }

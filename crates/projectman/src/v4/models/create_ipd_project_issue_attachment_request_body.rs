@@ -2,28 +2,42 @@
 
 use huaweicloud_sdk_core::FilePart;
 
-/// The `CreateIpdProjectIssueAttachmentRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateIpdProjectIssueAttachmentRequestBody {
-    /// `attachment` JSON property. Required.
-    pub attachment: FilePart,
+    /// Attachment file to upload. The file can be at most 200 MB. Required.
+    #[cfg_attr(
+        feature = "roundtrip",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub attachment: Option<FilePart>,
 }
 
 impl CreateIpdProjectIssueAttachmentRequestBody {
-    /// A `CreateIpdProjectIssueAttachmentRequestBody` with its required fields; set the others with the setters.
-    pub fn new(attachment: impl Into<FilePart>) -> Self {
-        Self {
-            attachment: attachment.into(),
-        }
+    /// An empty `CreateIpdProjectIssueAttachmentRequestBody`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `attachment`.
+    /// Attachment file to upload. The file can be at most 200 MB. Required.
     pub fn attachment(mut self, value: impl Into<FilePart>) -> Self {
-        self.attachment = value.into();
+        self.attachment = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.attachment.is_none() {
+            return Some("attachment".to_owned());
+        }
+        None
     }
 }

@@ -2,142 +2,142 @@
 
 use serde::Serialize;
 
-/// The `CreateIpdProjectIssueParam` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateIpdProjectIssueParam {
-    /// `title` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `src_domain` JSON property.
+    /// Domain ID of the project that raised the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_domain: Option<String>,
-    /// `feature_set` JSON property.
+    /// Feature set that the work item belongs to. Applies to SF work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_set: Option<String>,
-    /// `submitted_by` JSON property.
+    /// ID of the user who raised the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<String>,
-    /// `domain_id` JSON property.
+    /// Domain ID of the project that the work item belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `recipient` JSON property.
+    /// IDs of the users who take over the requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Vec<String>>,
-    /// `expect_delivery_time` JSON property.
+    /// Expected delivery time of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_delivery_time: Option<i64>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// `assigned_cc` JSON property.
+    /// IDs of the users copied (CC) on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc: Option<Vec<String>>,
-    /// `category` JSON property.
+    /// Work item type code: `Epic`, `FE`, `IR`, `RR`, `SR`, `US`, `AR`, `Bug` or `Task`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `assignee` JSON property.
+    /// Owner responsible for the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
-    /// `plan_pi` JSON property.
+    /// ID of the release plan (PI).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_pi: Option<String>,
-    /// `plan_iteration` JSON property.
+    /// ID of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_iteration: Option<String>,
-    /// `plan_start_date` JSON property.
+    /// Planned start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<i64>,
-    /// `plan_end_date` JSON property.
+    /// Planned end time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<i64>,
-    /// `workload_man_day` JSON property.
+    /// Planned work hours of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_man_day: Option<i64>,
-    /// `business_domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_domain: Option<String>,
-    /// `need_break` JSON property.
+    /// Whether the work item needs to be decomposed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_break: Option<String>,
-    /// `category_layer_id` JSON property.
+    /// ID of the work item type hierarchy entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_layer_id: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `ir2rr` JSON property.
+    /// ID of the RR associated with the IR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2rr: Option<String>,
-    /// `us2rr` JSON property.
+    /// ID of the RR associated with the US.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub us2rr: Option<String>,
-    /// `link` JSON property.
+    /// IDs of the associated work items, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// `ir2feature` JSON property.
+    /// ID of the SF associated with the IR. An IR can be associated with only one SF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2feature: Option<String>,
 }
 
 impl CreateIpdProjectIssueParam {
-    /// An empty `CreateIpdProjectIssueParam`; set its fields with the setters.
+    /// An empty `CreateIpdProjectIssueParam`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the work item.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `src_domain`.
+    /// Domain ID of the project that raised the work item.
     pub fn src_domain(mut self, value: impl Into<String>) -> Self {
         self.src_domain = Some(value.into());
         self
     }
 
-    /// Sets `feature_set`.
+    /// Feature set that the work item belongs to. Applies to SF work items.
     pub fn feature_set(mut self, value: impl Into<String>) -> Self {
         self.feature_set = Some(value.into());
         self
     }
 
-    /// Sets `submitted_by`.
+    /// ID of the user who raised the work item.
     pub fn submitted_by(mut self, value: impl Into<String>) -> Self {
         self.submitted_by = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// Domain ID of the project that the work item belongs to.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `recipient`.
+    /// IDs of the users who take over the requirement.
     ///
     /// Appends one item; call again for more.
     pub fn recipient(mut self, value: impl Into<String>) -> Self {
@@ -147,19 +147,19 @@ impl CreateIpdProjectIssueParam {
         self
     }
 
-    /// Sets `expect_delivery_time`.
+    /// Expected delivery time of the work item.
     pub fn expect_delivery_time(mut self, value: impl Into<i64>) -> Self {
         self.expect_delivery_time = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc`.
+    /// IDs of the users copied (CC) on the work item.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc(mut self, value: impl Into<String>) -> Self {
@@ -169,91 +169,91 @@ impl CreateIpdProjectIssueParam {
         self
     }
 
-    /// Sets `category`.
+    /// Work item type code: `Epic`, `FE`, `IR`, `RR`, `SR`, `US`, `AR`, `Bug` or `Task`.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `assignee`.
+    /// Owner responsible for the work item.
     pub fn assignee(mut self, value: impl Into<String>) -> Self {
         self.assignee = Some(value.into());
         self
     }
 
-    /// Sets `plan_pi`.
+    /// ID of the release plan (PI).
     pub fn plan_pi(mut self, value: impl Into<String>) -> Self {
         self.plan_pi = Some(value.into());
         self
     }
 
-    /// Sets `plan_iteration`.
+    /// ID of the iteration.
     pub fn plan_iteration(mut self, value: impl Into<String>) -> Self {
         self.plan_iteration = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start time.
     pub fn plan_start_date(mut self, value: impl Into<i64>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned end time.
     pub fn plan_end_date(mut self, value: impl Into<i64>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `workload_man_day`.
+    /// Planned work hours of the work item.
     pub fn workload_man_day(mut self, value: impl Into<i64>) -> Self {
         self.workload_man_day = Some(value.into());
         self
     }
 
-    /// Sets `business_domain`.
+    /// Domain of the work item.
     pub fn business_domain(mut self, value: impl Into<String>) -> Self {
         self.business_domain = Some(value.into());
         self
     }
 
-    /// Sets `need_break`.
+    /// Whether the work item needs to be decomposed.
     pub fn need_break(mut self, value: impl Into<String>) -> Self {
         self.need_break = Some(value.into());
         self
     }
 
-    /// Sets `category_layer_id`.
+    /// ID of the work item type hierarchy entry.
     pub fn category_layer_id(mut self, value: impl Into<String>) -> Self {
         self.category_layer_id = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent work item.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `ir2rr`.
+    /// ID of the RR associated with the IR.
     pub fn ir2rr(mut self, value: impl Into<String>) -> Self {
         self.ir2rr = Some(value.into());
         self
     }
 
-    /// Sets `us2rr`.
+    /// ID of the RR associated with the US.
     pub fn us2rr(mut self, value: impl Into<String>) -> Self {
         self.us2rr = Some(value.into());
         self
     }
 
-    /// Sets `link`.
+    /// IDs of the associated work items, comma-separated.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.link = Some(value.into());
         self
     }
 
-    /// Sets `ir2feature`.
+    /// ID of the SF associated with the IR. An IR can be associated with only one SF.
     pub fn ir2feature(mut self, value: impl Into<String>) -> Self {
         self.ir2feature = Some(value.into());
         self

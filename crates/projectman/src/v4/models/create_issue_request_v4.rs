@@ -2,198 +2,210 @@
 
 use serde::Serialize;
 
-/// The `CreateIssueRequestV4` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateIssueRequestV4 {
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<f64>,
-    /// `assigned_id` JSON property.
+    /// Numeric user ID of the assignee (the user who handles the work item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_id: Option<i64>,
-    /// `begin_time` JSON property.
+    /// Start date, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `developer_id` JSON property.
+    /// Numeric user ID of the developer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer_id: Option<i64>,
-    /// `domain_id` JSON property.
+    /// ID of the domain of the work item.
+    ///
+    /// Values: `14`: Performance; `15`: Functionality; `16`: Reliability; `17`: Cybersecurity;
+    /// `18`: Maintainability; `19`: Other DFX; `20`: Usability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<i64>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<i64>,
-    /// `end_time` JSON property.
+    /// End date, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<f64>,
-    /// `iteration_id` JSON property.
+    /// ID of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_id: Option<i64>,
-    /// `module_id` JSON property.
+    /// ID of the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module_id: Option<i64>,
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `parent_issue_id` JSON property.
+    /// Title of the work item or iteration. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// ID of the parent work item. Required when creating a child work item; the parent cannot be
+    /// of type (`tracker_id`) `2` (Task) or `3` (Bug).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_issue_id: Option<i64>,
-    /// `priority_id` JSON property. Required.
-    pub priority_id: i64,
-    /// `severity_id` JSON property.
+    /// ID of the priority. Required.
+    ///
+    /// Values: `1`: Low; `2`: Medium; `3`: High.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_id: Option<i64>,
+    /// ID of the severity.
+    ///
+    /// Values: `10`: Critical; `11`: Major; `12`: Normal; `13`: Suggestion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_id: Option<i64>,
-    /// `status_id` JSON property.
+    /// ID of the status.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
-    /// `tracker_id` JSON property. Required.
-    pub tracker_id: i64,
-    /// `new_custom_fields` JSON property.
+    /// Type of the work item. Parent types are restricted: Epic (`5`) can only be the parent of
+    /// Feature (`6`), Feature only of Story (`7`), and Story only of Task (`2`) and Bug (`3`).
+    /// Required.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracker_id: Option<i64>,
+    /// User-defined fields of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_custom_fields: Option<Vec<super::NewCustomField>>,
 }
 
 impl CreateIssueRequestV4 {
-    /// A `CreateIssueRequestV4` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        priority_id: impl Into<i64>,
-        tracker_id: impl Into<i64>,
-    ) -> Self {
-        Self {
-            actual_work_hours: None,
-            assigned_id: None,
-            begin_time: None,
-            description: None,
-            developer_id: None,
-            domain_id: None,
-            done_ratio: None,
-            end_time: None,
-            expected_work_hours: None,
-            iteration_id: None,
-            module_id: None,
-            name: name.into(),
-            parent_issue_id: None,
-            priority_id: priority_id.into(),
-            severity_id: None,
-            status_id: None,
-            tracker_id: tracker_id.into(),
-            new_custom_fields: None,
-        }
+    /// An empty `CreateIssueRequestV4`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `assigned_id`.
+    /// Numeric user ID of the assignee (the user who handles the work item).
     pub fn assigned_id(mut self, value: impl Into<i64>) -> Self {
         self.assigned_id = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Start date, in `YYYY-MM-DD` format.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `developer_id`.
+    /// Numeric user ID of the developer.
     pub fn developer_id(mut self, value: impl Into<i64>) -> Self {
         self.developer_id = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the domain of the work item.
+    ///
+    /// Values: `14`: Performance; `15`: Functionality; `16`: Reliability; `17`: Cybersecurity;
+    /// `18`: Maintainability; `19`: Other DFX; `20`: Usability.
     pub fn domain_id(mut self, value: impl Into<i64>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<i64>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End date, in `YYYY-MM-DD` format.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `iteration_id`.
+    /// ID of the iteration.
     pub fn iteration_id(mut self, value: impl Into<i64>) -> Self {
         self.iteration_id = Some(value.into());
         self
     }
 
-    /// Sets `module_id`.
+    /// ID of the module.
     pub fn module_id(mut self, value: impl Into<i64>) -> Self {
         self.module_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Title of the work item or iteration. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `parent_issue_id`.
+    /// ID of the parent work item. Required when creating a child work item; the parent cannot be
+    /// of type (`tracker_id`) `2` (Task) or `3` (Bug).
     pub fn parent_issue_id(mut self, value: impl Into<i64>) -> Self {
         self.parent_issue_id = Some(value.into());
         self
     }
 
-    /// Sets `priority_id`.
+    /// ID of the priority. Required.
+    ///
+    /// Values: `1`: Low; `2`: Medium; `3`: High.
     pub fn priority_id(mut self, value: impl Into<i64>) -> Self {
-        self.priority_id = value.into();
+        self.priority_id = Some(value.into());
         self
     }
 
-    /// Sets `severity_id`.
+    /// ID of the severity.
+    ///
+    /// Values: `10`: Critical; `11`: Major; `12`: Normal; `13`: Suggestion.
     pub fn severity_id(mut self, value: impl Into<i64>) -> Self {
         self.severity_id = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// ID of the status.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     pub fn status_id(mut self, value: impl Into<i64>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `tracker_id`.
+    /// Type of the work item. Parent types are restricted: Epic (`5`) can only be the parent of
+    /// Feature (`6`), Feature only of Story (`7`), and Story only of Task (`2`) and Bug (`3`).
+    /// Required.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     pub fn tracker_id(mut self, value: impl Into<i64>) -> Self {
-        self.tracker_id = value.into();
+        self.tracker_id = Some(value.into());
         self
     }
 
-    /// Sets `new_custom_fields`.
+    /// User-defined fields of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn new_custom_fields(mut self, value: impl Into<super::NewCustomField>) -> Self {
@@ -201,5 +213,21 @@ impl CreateIssueRequestV4 {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.priority_id.is_none() {
+            return Some("priority_id".to_owned());
+        }
+        if self.tracker_id.is_none() {
+            return Some("tracker_id".to_owned());
+        }
+        None
     }
 }

@@ -2,60 +2,72 @@
 
 use serde::Serialize;
 
-/// The `CreateIterationRequestV4` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateIterationRequestV4 {
-    /// `begin_time` JSON property. Required.
-    pub begin_time: String,
-    /// `description` JSON property.
+    /// Start date, in `YYYY-MM-DD` format. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_time: Option<String>,
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `end_time` JSON property. Required.
-    pub end_time: String,
-    /// `name` JSON property. Required.
-    pub name: String,
+    /// End date, in `YYYY-MM-DD` format. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// Title of the work item or iteration. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl CreateIterationRequestV4 {
-    /// A `CreateIterationRequestV4` with its required fields; set the others with the setters.
-    pub fn new(
-        begin_time: impl Into<String>,
-        end_time: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            begin_time: begin_time.into(),
-            description: None,
-            end_time: end_time.into(),
-            name: name.into(),
-        }
+    /// An empty `CreateIterationRequestV4`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `begin_time`.
+    /// Start date, in `YYYY-MM-DD` format. Required.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
-        self.begin_time = value.into();
+        self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End date, in `YYYY-MM-DD` format. Required.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
-        self.end_time = value.into();
+        self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Title of the work item or iteration. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.begin_time.is_none() {
+            return Some("begin_time".to_owned());
+        }
+        if self.end_time.is_none() {
+            return Some("end_time".to_owned());
+        }
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        None
     }
 }

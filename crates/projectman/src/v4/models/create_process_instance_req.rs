@@ -2,34 +2,38 @@
 
 use serde::Serialize;
 
-/// The `CreateProcessInstanceReq` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProcessInstanceReq {
-    /// `title` JSON property. Required.
-    pub title: String,
-    /// `description` JSON property. Required.
-    pub description: String,
-    /// `category` JSON property. Required.
-    pub category: String,
-    /// `need_approval` JSON property.
+    /// Title. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Category of the review form. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Whether approval by the decision maker is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_approval: Option<bool>,
-    /// `plan_end_date` JSON property.
+    /// Planned completion date, as a Unix timestamp. Cannot be earlier than the planned start date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `plan_start_date` JSON property.
+    /// Planned start date, as a Unix timestamp. Cannot be later than the planned completion date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<String>,
-    /// `status` JSON property. Required.
-    pub status: String,
-    /// `cc` JSON property.
+    /// Status. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Users copied (CC) on the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<String>>,
-    /// `attachWikis` JSON property.
+    /// Wiki pages to associate with the review form.
     #[serde(
         rename = "attachWikis",
         alias = "attach_wikis",
@@ -37,7 +41,7 @@ pub struct CreateProcessInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub attach_wikis: Option<Vec<String>>,
-    /// `attachDocuments` JSON property.
+    /// Files to associate with the review form.
     #[serde(
         rename = "attachDocuments",
         alias = "attach_documents",
@@ -45,89 +49,71 @@ pub struct CreateProcessInstanceReq {
         skip_serializing_if = "Option::is_none"
     )]
     pub attach_documents: Option<Vec<String>>,
-    /// `ccbs` JSON property.
+    /// Decision makers of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccbs: Option<Vec<super::CreateProcessInstanceReqCcbs>>,
-    /// `opinions` JSON property.
+    /// Review experts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinions: Option<Vec<super::CreateProcessInstanceReqOpinions>>,
-    /// `cos` JSON property.
+    /// Review objects (change objects).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cos: Option<Vec<super::CreateProcessInstanceReqCos>>,
-    /// `local_attachment_names` JSON property.
+    /// Names of the associated files.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub local_attachment_names: Option<Vec<String>>,
 }
 
 impl CreateProcessInstanceReq {
-    /// A `CreateProcessInstanceReq` with its required fields; set the others with the setters.
-    pub fn new(
-        title: impl Into<String>,
-        description: impl Into<String>,
-        category: impl Into<String>,
-        status: impl Into<String>,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            description: description.into(),
-            category: category.into(),
-            need_approval: None,
-            plan_end_date: None,
-            plan_start_date: None,
-            status: status.into(),
-            cc: None,
-            attach_wikis: None,
-            attach_documents: None,
-            ccbs: None,
-            opinions: None,
-            cos: None,
-            local_attachment_names: None,
-        }
+    /// An empty `CreateProcessInstanceReq`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `title`.
+    /// Title. Required.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = value.into();
+        self.title = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description. Required.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = value.into();
+        self.description = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the review form. Required.
     pub fn category(mut self, value: impl Into<String>) -> Self {
-        self.category = value.into();
+        self.category = Some(value.into());
         self
     }
 
-    /// Sets `need_approval`.
+    /// Whether approval by the decision maker is required.
     pub fn need_approval(mut self, value: impl Into<bool>) -> Self {
         self.need_approval = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned completion date, as a Unix timestamp. Cannot be earlier than the planned start date.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start date, as a Unix timestamp. Cannot be later than the planned completion date.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status. Required.
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = value.into();
+        self.status = Some(value.into());
         self
     }
 
-    /// Sets `cc`.
+    /// Users copied (CC) on the review form.
     ///
     /// Appends one item; call again for more.
     pub fn cc(mut self, value: impl Into<String>) -> Self {
@@ -135,7 +121,7 @@ impl CreateProcessInstanceReq {
         self
     }
 
-    /// Sets `attachWikis`.
+    /// Wiki pages to associate with the review form.
     ///
     /// Appends one item; call again for more.
     pub fn attach_wikis(mut self, value: impl Into<String>) -> Self {
@@ -145,7 +131,7 @@ impl CreateProcessInstanceReq {
         self
     }
 
-    /// Sets `attachDocuments`.
+    /// Files to associate with the review form.
     ///
     /// Appends one item; call again for more.
     pub fn attach_documents(mut self, value: impl Into<String>) -> Self {
@@ -155,7 +141,7 @@ impl CreateProcessInstanceReq {
         self
     }
 
-    /// Sets `ccbs`.
+    /// Decision makers of the review form.
     ///
     /// Appends one item; call again for more.
     pub fn ccbs(mut self, value: impl Into<super::CreateProcessInstanceReqCcbs>) -> Self {
@@ -163,7 +149,7 @@ impl CreateProcessInstanceReq {
         self
     }
 
-    /// Sets `opinions`.
+    /// Review experts.
     ///
     /// Appends one item; call again for more.
     pub fn opinions(mut self, value: impl Into<super::CreateProcessInstanceReqOpinions>) -> Self {
@@ -173,7 +159,7 @@ impl CreateProcessInstanceReq {
         self
     }
 
-    /// Sets `cos`.
+    /// Review objects (change objects).
     ///
     /// Appends one item; call again for more.
     pub fn cos(mut self, value: impl Into<super::CreateProcessInstanceReqCos>) -> Self {
@@ -181,7 +167,7 @@ impl CreateProcessInstanceReq {
         self
     }
 
-    /// Sets `local_attachment_names`.
+    /// Names of the associated files.
     ///
     /// Appends one item; call again for more.
     pub fn local_attachment_names(mut self, value: impl Into<String>) -> Self {
@@ -189,5 +175,24 @@ impl CreateProcessInstanceReq {
             .get_or_insert_with(Vec::new)
             .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.title.is_none() {
+            return Some("title".to_owned());
+        }
+        if self.description.is_none() {
+            return Some("description".to_owned());
+        }
+        if self.category.is_none() {
+            return Some("category".to_owned());
+        }
+        if self.status.is_none() {
+            return Some("status".to_owned());
+        }
+        None
     }
 }

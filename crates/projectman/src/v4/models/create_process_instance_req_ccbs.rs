@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `CreateProcessInstanceReqCcbs` model of the ProjectMan API.
+/// Decision makers of the review form.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProcessInstanceReqCcbs {
-    /// `user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
 impl CreateProcessInstanceReqCcbs {
-    /// An empty `CreateProcessInstanceReqCcbs`; set its fields with the setters.
+    /// An empty `CreateProcessInstanceReqCcbs`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// ID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self

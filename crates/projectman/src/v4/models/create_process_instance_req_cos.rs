@@ -2,70 +2,70 @@
 
 use serde::Serialize;
 
-/// The `CreateProcessInstanceReqCos` model of the ProjectMan API.
+/// Review objects (change objects).
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProcessInstanceReqCos {
-    /// `number` JSON property.
+    /// Number of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `issue_category` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_category: Option<String>,
-    /// `change_type` JSON property.
+    /// Type of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
-    /// `before_change` JSON property.
+    /// Content of the change object before the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_change: Option<String>,
-    /// `after_change` JSON property.
+    /// Content of the change object after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_change: Option<String>,
 }
 
 impl CreateProcessInstanceReqCos {
-    /// An empty `CreateProcessInstanceReqCos`; set its fields with the setters.
+    /// An empty `CreateProcessInstanceReqCos`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `number`.
+    /// Number of the work item.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type of the work item.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
         self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `change_type`.
+    /// Type of the change.
     pub fn change_type(mut self, value: impl Into<String>) -> Self {
         self.change_type = Some(value.into());
         self
     }
 
-    /// Sets `before_change`.
+    /// Content of the change object before the change.
     pub fn before_change(mut self, value: impl Into<String>) -> Self {
         self.before_change = Some(value.into());
         self
     }
 
-    /// Sets `after_change`.
+    /// Content of the change object after the change.
     pub fn after_change(mut self, value: impl Into<String>) -> Self {
         self.after_change = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `CreateProcessInstanceReqOpinions` model of the ProjectMan API.
+/// Review experts.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProcessInstanceReqOpinions {
-    /// `user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `curr_owner` JSON property.
+    /// Current owner of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub curr_owner: Option<String>,
 }
 
 impl CreateProcessInstanceReqOpinions {
-    /// An empty `CreateProcessInstanceReqOpinions`; set its fields with the setters.
+    /// An empty `CreateProcessInstanceReqOpinions`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// ID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `curr_owner`.
+    /// Current owner of the review opinion.
     pub fn curr_owner(mut self, value: impl Into<String>) -> Self {
         self.curr_owner = Some(value.into());
         self

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `CreateProjectDomainRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProjectDomainRequestBody {
-    /// `domain_name` JSON property. Required.
-    pub domain_name: String,
+    /// Name of the domain. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
 }
 
 impl CreateProjectDomainRequestBody {
-    /// A `CreateProjectDomainRequestBody` with its required fields; set the others with the setters.
-    pub fn new(domain_name: impl Into<String>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-        }
+    /// An empty `CreateProjectDomainRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `domain_name`.
+    /// Name of the domain. Required.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = value.into();
+        self.domain_name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.domain_name.is_none() {
+            return Some("domain_name".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `CreateProjectDomainResponseBody` model of the ProjectMan API.
+/// Domains of the project.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateProjectDomainResponseBody {
-    /// `domain_name` JSON property.
+    /// Name of the domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
 }
 
 impl CreateProjectDomainResponseBody {
-    /// An empty `CreateProjectDomainResponseBody`; set its fields with the setters.
+    /// An empty `CreateProjectDomainResponseBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `domain_name`.
+    /// Name of the domain.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the domain.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self

@@ -2,77 +2,93 @@
 
 use serde::Serialize;
 
-/// The `CreateProjectV4RequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateProjectV4RequestBody {
-    /// `project_name` JSON property. Required.
-    pub project_name: String,
-    /// `description` JSON property.
+    /// Name of the project. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    /// Description of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `source` JSON property.
+    /// Source of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    /// `project_type` JSON property. Required.
-    pub project_type: String,
-    /// `enterprise_id` JSON property.
+    /// Type of the project. Required.
+    ///
+    /// Values: `basic`: Basic project; `phoenix`: Phoenix project; `scrum`: Scrum project;
+    /// `xboard`: Kanban project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_type: Option<String>,
+    /// ID of the enterprise project to bind the project to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<String>,
-    /// `template_id` JSON property.
+    /// ID of the user-created project template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<i64>,
 }
 
 impl CreateProjectV4RequestBody {
-    /// A `CreateProjectV4RequestBody` with its required fields; set the others with the setters.
-    pub fn new(project_name: impl Into<String>, project_type: impl Into<String>) -> Self {
-        Self {
-            project_name: project_name.into(),
-            description: None,
-            source: None,
-            project_type: project_type.into(),
-            enterprise_id: None,
-            template_id: None,
-        }
+    /// An empty `CreateProjectV4RequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `project_name`.
+    /// Name of the project. Required.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
-        self.project_name = value.into();
+        self.project_name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the project.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `source`.
+    /// Source of the project.
     pub fn source(mut self, value: impl Into<String>) -> Self {
         self.source = Some(value.into());
         self
     }
 
-    /// Sets `project_type`.
+    /// Type of the project. Required.
+    ///
+    /// Values: `basic`: Basic project; `phoenix`: Phoenix project; `scrum`: Scrum project;
+    /// `xboard`: Kanban project.
     pub fn project_type(mut self, value: impl Into<String>) -> Self {
-        self.project_type = value.into();
+        self.project_type = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_id`.
+    /// ID of the enterprise project to bind the project to.
     pub fn enterprise_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_id = Some(value.into());
         self
     }
 
-    /// Sets `template_id`.
+    /// ID of the user-created project template.
     pub fn template_id(mut self, value: impl Into<i64>) -> Self {
         self.template_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.project_name.is_none() {
+            return Some("project_name".to_owned());
+        }
+        if self.project_type.is_none() {
+            return Some("project_type".to_owned());
+        }
+        None
     }
 }

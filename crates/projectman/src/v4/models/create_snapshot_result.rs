@@ -2,79 +2,83 @@
 
 use serde::Deserialize;
 
-/// The `CreateSnapshotResult` model of the ProjectMan API.
+/// Snapshots that were created.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateSnapshotResult {
-    /// `id` JSON property.
+    /// ID of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `title` JSON property.
+    /// Name of the snapshot, generated automatically as `<work item type> v<YY>.<MM>.<DD>.<n>`,
+    /// where `n` counts the snapshots generated that day. For example, the first snapshot of an IR
+    /// on March 25, 2026 is named `IR v26.03.25.1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `category` JSON property.
+    /// Type of the snapshot. Always `issue_snap_item` for work item snapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `created_by` JSON property.
+    /// ID of the user who created the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `deletable` JSON property.
+    /// Whether the snapshot can be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletable: Option<bool>,
-    /// `errormsg` JSON property.
+    /// Reason why the snapshot failed to be created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errormsg: Option<String>,
 }
 
 impl CreateSnapshotResult {
-    /// An empty `CreateSnapshotResult`; set its fields with the setters.
+    /// An empty `CreateSnapshotResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the snapshot.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Name of the snapshot, generated automatically as `<work item type> v<YY>.<MM>.<DD>.<n>`,
+    /// where `n` counts the snapshots generated that day. For example, the first snapshot of an IR
+    /// on March 25, 2026 is named `IR v26.03.25.1`.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Type of the snapshot. Always `issue_snap_item` for work item snapshots.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item of the snapshot.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// ID of the user who created the snapshot.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `deletable`.
+    /// Whether the snapshot can be deleted.
     pub fn deletable(mut self, value: impl Into<bool>) -> Self {
         self.deletable = Some(value.into());
         self
     }
 
-    /// Sets `errormsg`.
+    /// Reason why the snapshot failed to be created.
     pub fn errormsg(mut self, value: impl Into<String>) -> Self {
         self.errormsg = Some(value.into());
         self

@@ -2,151 +2,153 @@
 
 use serde::Deserialize;
 
-/// The `CreateThirdPartyAssociateDTO` model of the ProjectMan API.
+/// Work items that failed to be associated.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateThirdPartyAssociateDTO {
-    /// `tenant_id` JSON property.
+    /// Unique ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `title` JSON property.
+    /// Name of the external link of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `type` JSON property.
+    /// Category of the external link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the external link of the work item was modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `created_by` JSON property.
+    /// User who created the external link of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `url` JSON property.
+    /// URL of the external link of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `domain_id` JSON property.
+    /// Unique ID of the project within the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `workitem_id` JSON property.
+    /// Unique ID of the work item instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workitem_id: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who modified the external link of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `operation_id` JSON property.
+    /// ID of the operation item of the external link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_id: Option<String>,
-    /// `id` JSON property.
+    /// ID of the external link record created when the link is associated. Returned by the external
+    /// link query and association operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the external link of the work item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the external link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `category` JSON property.
+    /// Type of the external link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `region` JSON property.
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
 
 impl CreateThirdPartyAssociateDTO {
-    /// An empty `CreateThirdPartyAssociateDTO`; set its fields with the setters.
+    /// An empty `CreateThirdPartyAssociateDTO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tenant_id`.
+    /// Unique ID of the tenant.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Name of the external link of the work item.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Category of the external link.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the external link of the work item was modified.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// User who created the external link of the work item.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the external link of the work item.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// Unique ID of the project within the tenant.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `workitem_id`.
+    /// Unique ID of the work item instance.
     pub fn workitem_id(mut self, value: impl Into<String>) -> Self {
         self.workitem_id = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who modified the external link of the work item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `operation_id`.
+    /// ID of the operation item of the external link.
     pub fn operation_id(mut self, value: impl Into<String>) -> Self {
         self.operation_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the external link record created when the link is associated. Returned by the external
+    /// link query and association operations.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the external link of the work item was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the external link.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Type of the external link.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `Creator` model of the ProjectMan API.
+/// Creator.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct Creator {
-    /// `user_id` JSON property. Required.
-    pub user_id: String,
+    /// User ID of the creator of the work item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl Creator {
-    /// A `Creator` with its required fields; set the others with the setters.
-    pub fn new(user_id: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-        }
+    /// An empty `Creator`: set its fields by name with the setters. The fields marked required must
+    /// be set before a request carrying it is sent; the operation's `send` names the first one
+    /// missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `user_id`.
+    /// User ID of the creator of the work item. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
+        self.user_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.user_id.is_none() {
+            return Some("user_id".to_owned());
+        }
+        None
     }
 }

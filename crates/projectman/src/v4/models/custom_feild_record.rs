@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `CustomFeildRecord` model of the ProjectMan API.
+/// Custom fields of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomFeildRecord {
-    /// `key` JSON property.
+    /// Key of the custom work item attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `name` JSON property.
+    /// Name of the custom work item attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `value` JSON property.
+    /// Value of the custom work item attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl CustomFeildRecord {
-    /// An empty `CustomFeildRecord`; set its fields with the setters.
+    /// An empty `CustomFeildRecord`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Key of the custom work item attribute.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the custom work item attribute.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the custom work item attribute.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

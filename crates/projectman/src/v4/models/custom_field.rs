@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `CustomField` model of the ProjectMan API.
+/// Custom field values. Not recommended; use `new_custom_fields` instead.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomField {
-    /// `name` JSON property.
+    /// Name of the custom attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `value` JSON property.
+    /// Value of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `new_name` JSON property.
+    /// Name of the custom attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_name: Option<String>,
 }
 
 impl CustomField {
-    /// An empty `CustomField`; set its fields with the setters.
+    /// An empty `CustomField`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the custom attribute.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the custom field.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `new_name`.
+    /// Name of the custom attribute.
     pub fn new_name(mut self, value: impl Into<String>) -> Self {
         self.new_name = Some(value.into());
         self

@@ -2,48 +2,71 @@
 
 use serde::Serialize;
 
-/// The `DeleteIssueNoteParam` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteIssueNoteParam {
-    /// `id` JSON property. Required.
-    pub id: i64,
-    /// `projectId` JSON property. Required.
-    #[serde(rename = "projectId", alias = "project_id")]
-    pub project_id: String,
-    /// `type` JSON property.
+    /// ID of the work item comment to delete. The comment must exist and must have been created by
+    /// the current user. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
+    pub id: Option<i64>,
+    /// ID of the project that the comment belongs to, used for permission and service availability
+    /// checks. A UUID of lowercase letters and digits that must match the project of the commented
+    /// work item. Required.
+    #[serde(
+        rename = "projectId",
+        alias = "project_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_id: Option<String>,
+    /// Type category of the work item for this operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<super::Type>,
 }
 
 impl DeleteIssueNoteParam {
-    /// A `DeleteIssueNoteParam` with its required fields; set the others with the setters.
-    pub fn new(id: impl Into<i64>, project_id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            project_id: project_id.into(),
-            r#type: None,
-        }
+    /// An empty `DeleteIssueNoteParam`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item comment to delete. The comment must exist and must have been created by
+    /// the current user. Required.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
-        self.id = value.into();
+        self.id = Some(value.into());
         self
     }
 
-    /// Sets `projectId`.
+    /// ID of the project that the comment belongs to, used for permission and service availability
+    /// checks. A UUID of lowercase letters and digits that must match the project of the commented
+    /// work item. Required.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
+        self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
-    pub fn r#type(mut self, value: impl Into<String>) -> Self {
+    /// Type category of the work item for this operation.
+    pub fn r#type(mut self, value: impl Into<super::Type>) -> Self {
         self.r#type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        if self.project_id.is_none() {
+            return Some("project_id".to_owned());
+        }
+        None
     }
 }

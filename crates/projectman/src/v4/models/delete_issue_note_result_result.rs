@@ -2,26 +2,26 @@
 
 use serde::Deserialize;
 
-/// The `DeleteIssueNoteResultResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteIssueNoteResultResult {
-    /// `status` JSON property.
+    /// Result of deleting the work item comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<super::DeleteIssueNoteResultResultStatus>,
 }
 
 impl DeleteIssueNoteResultResult {
-    /// An empty `DeleteIssueNoteResultResult`; set its fields with the setters.
+    /// An empty `DeleteIssueNoteResultResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Result of deleting the work item comment.
+    pub fn status(mut self, value: impl Into<super::DeleteIssueNoteResultResultStatus>) -> Self {
         self.status = Some(value.into());
         self
     }

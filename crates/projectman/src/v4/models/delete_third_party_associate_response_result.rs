@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `DeleteThirdPartyAssociateResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteThirdPartyAssociateResponseResult {
-    /// `fail` JSON property.
+    /// IDs of the external links that failed to be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail: Option<Vec<String>>,
-    /// `success` JSON property.
+    /// IDs of the external links that were deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<String>>,
 }
 
 impl DeleteThirdPartyAssociateResponseResult {
-    /// An empty `DeleteThirdPartyAssociateResponseResult`; set its fields with the setters.
+    /// An empty `DeleteThirdPartyAssociateResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `fail`.
+    /// IDs of the external links that failed to be deleted.
     ///
     /// Appends one item; call again for more.
     pub fn fail(mut self, value: impl Into<String>) -> Self {
@@ -31,7 +31,7 @@ impl DeleteThirdPartyAssociateResponseResult {
         self
     }
 
-    /// Sets `success`.
+    /// IDs of the external links that were deleted.
     ///
     /// Appends one item; call again for more.
     pub fn success(mut self, value: impl Into<String>) -> Self {

@@ -2,89 +2,89 @@
 
 use serde::Deserialize;
 
-/// The `DomainVO` model of the ProjectMan API.
+/// Project that raised the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainVO {
-    /// `id` JSON property.
+    /// Unique ID of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `title` JSON property.
+    /// Name of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `project_id` JSON property.
+    /// 32-character UUID of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent project space. Used only in project groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `category` JSON property.
+    /// Type of the project space, distinguishing projects from project groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// `created_by` JSON property.
+    pub category: Option<super::DomainVOCategory>,
+    /// ID of the user who created the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `model_id` JSON property.
+    /// ID of the model of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model_id: Option<String>,
+    pub model_id: Option<super::ModelId>,
 }
 
 impl DomainVO {
-    /// An empty `DomainVO`; set its fields with the setters.
+    /// An empty `DomainVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the project space.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the project space.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Name of the project space.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// 32-character UUID of the project space.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent project space. Used only in project groups.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    /// Type of the project space, distinguishing projects from project groups.
+    pub fn category(mut self, value: impl Into<super::DomainVOCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// ID of the user who created the project space.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `model_id`.
-    pub fn model_id(mut self, value: impl Into<String>) -> Self {
+    /// ID of the model of the project space.
+    pub fn model_id(mut self, value: impl Into<super::ModelId>) -> Self {
         self.model_id = Some(value.into());
         self
     }

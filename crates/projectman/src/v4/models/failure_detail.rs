@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `FailureDetail` model of the ProjectMan API.
+/// Details of the failures.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FailureDetail {
-    /// `snapshot_id` JSON property.
+    /// ID of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
-    /// `snapshot_title` JSON property.
+    /// Title of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot_title: Option<String>,
-    /// `failure_reason` JSON property.
+    /// Reason for the failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
-    /// `error_code` JSON property.
+    /// Error code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
 }
 
 impl FailureDetail {
-    /// An empty `FailureDetail`; set its fields with the setters.
+    /// An empty `FailureDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `snapshot_id`.
+    /// ID of the snapshot.
     pub fn snapshot_id(mut self, value: impl Into<String>) -> Self {
         self.snapshot_id = Some(value.into());
         self
     }
 
-    /// Sets `snapshot_title`.
+    /// Title of the snapshot.
     pub fn snapshot_title(mut self, value: impl Into<String>) -> Self {
         self.snapshot_title = Some(value.into());
         self
     }
 
-    /// Sets `failure_reason`.
+    /// Reason for the failure.
     pub fn failure_reason(mut self, value: impl Into<String>) -> Self {
         self.failure_reason = Some(value.into());
         self
     }
 
-    /// Sets `error_code`.
+    /// Error code.
     pub fn error_code(mut self, value: impl Into<String>) -> Self {
         self.error_code = Some(value.into());
         self

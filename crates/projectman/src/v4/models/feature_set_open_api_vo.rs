@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `FeatureSetOpenApiVO` model of the ProjectMan API.
+/// Feature sets.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FeatureSetOpenApiVO {
-    /// `id` JSON property.
+    /// ID of the feature set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `number` JSON property.
+    /// Number of the feature set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent feature set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `title` JSON property.
+    /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `position_float` JSON property.
+    /// Position of the feature set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position_float: Option<f64>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserEntity>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::UserEntity>,
-    /// `created_date` JSON property.
+    /// Time when the feature set was created, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the feature set was last modified, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `child_fs` JSON property.
+    /// Child feature sets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_fs: Option<Vec<super::FeatureSetOpenApiVO>>,
 }
 
 impl FeatureSetOpenApiVO {
-    /// An empty `FeatureSetOpenApiVO`; set its fields with the setters.
+    /// An empty `FeatureSetOpenApiVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the feature set.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the feature set.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent feature set.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `position_float`.
+    /// Position of the feature set.
     pub fn position_float(mut self, value: impl Into<f64>) -> Self {
         self.position_float = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the feature set was created, as a Unix timestamp.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the feature set was last modified, as a Unix timestamp.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `child_fs`.
+    /// Child feature sets.
     ///
     /// Appends one item; call again for more.
     pub fn child_fs(mut self, value: impl Into<super::FeatureSetOpenApiVO>) -> Self {

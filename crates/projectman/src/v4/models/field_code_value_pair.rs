@@ -2,33 +2,34 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `FieldCodeValuePair` model of the ProjectMan API.
+/// Custom fields of the work item as code-value pairs. System fields added by users are also
+/// included here.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct FieldCodeValuePair {
-    /// `code` JSON property.
+    /// Code of the work item field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `value` JSON property.
+    /// Value of the work item custom field. Multiple selected values are comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl FieldCodeValuePair {
-    /// An empty `FieldCodeValuePair`; set its fields with the setters.
+    /// An empty `FieldCodeValuePair`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the work item field.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the work item custom field. Multiple selected values are comma-separated.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,142 +2,168 @@
 
 use serde::Deserialize;
 
-/// The `FieldEntity` model of the ProjectMan API.
+/// Fields.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FieldEntity {
-    /// `display_name` JSON property.
+    /// Name of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `code` JSON property.
+    /// Code of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `id` JSON property.
+    /// ID of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `description` JSON property.
+    /// Description of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `created_by` JSON property.
+    /// Name of the user who created the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the field was created, as Unix time in milliseconds (for example,
+    /// `1715305846000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<i64>,
-    /// `modified_by` JSON property.
+    /// Name of the user who last updated the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `definition_type` JSON property.
+    /// Definition level of the field.
+    ///
+    /// Values: `1/2/3`: Preset system field; `4`: Tenant-defined field; `5`: Project-defined field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_type: Option<String>,
-    /// `field_type_name` JSON property.
+    /// Name of the field type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type_name: Option<String>,
-    /// `required` JSON property.
+    /// Whether the field is required in the work item. If this conflicts with the workflow
+    /// configuration, the workflow takes precedence.
+    ///
+    /// Values: `false`: Optional; `true`: Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `controlled` JSON property.
+    /// Whether the field is controlled. Changing a controlled field of a baselined work item
+    /// requires a change review; if this conflicts with the workflow configuration, the workflow
+    /// takes precedence.
+    ///
+    /// Values: `false`: Not controlled; `true`: Controlled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controlled: Option<bool>,
-    /// `immutable` JSON property.
+    /// Whether the field cannot be modified in the work item. If this conflicts with the workflow
+    /// configuration, the workflow takes precedence.
+    ///
+    /// Values: `false`: Can be modified; `true`: Cannot be modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
-    /// `no` JSON property.
+    /// Sequence number used to sort the fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no: Option<i64>,
-    /// `all_options` JSON property.
+    /// All options of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_options: Option<Vec<super::OptionEntity>>,
 }
 
 impl FieldEntity {
-    /// An empty `FieldEntity`; set its fields with the setters.
+    /// An empty `FieldEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `display_name`.
+    /// Name of the field.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.display_name = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the field.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the field.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the field.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Name of the user who created the field.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the field was created, as Unix time in milliseconds (for example,
+    /// `1715305846000`).
     pub fn created_date(mut self, value: impl Into<i64>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// Name of the user who last updated the field.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `definition_type`.
+    /// Definition level of the field.
+    ///
+    /// Values: `1/2/3`: Preset system field; `4`: Tenant-defined field; `5`: Project-defined field.
     pub fn definition_type(mut self, value: impl Into<String>) -> Self {
         self.definition_type = Some(value.into());
         self
     }
 
-    /// Sets `field_type_name`.
+    /// Name of the field type.
     pub fn field_type_name(mut self, value: impl Into<String>) -> Self {
         self.field_type_name = Some(value.into());
         self
     }
 
-    /// Sets `required`.
+    /// Whether the field is required in the work item. If this conflicts with the workflow
+    /// configuration, the workflow takes precedence.
+    ///
+    /// Values: `false`: Optional; `true`: Required.
     pub fn required(mut self, value: impl Into<bool>) -> Self {
         self.required = Some(value.into());
         self
     }
 
-    /// Sets `controlled`.
+    /// Whether the field is controlled. Changing a controlled field of a baselined work item
+    /// requires a change review; if this conflicts with the workflow configuration, the workflow
+    /// takes precedence.
+    ///
+    /// Values: `false`: Not controlled; `true`: Controlled.
     pub fn controlled(mut self, value: impl Into<bool>) -> Self {
         self.controlled = Some(value.into());
         self
     }
 
-    /// Sets `immutable`.
+    /// Whether the field cannot be modified in the work item. If this conflicts with the workflow
+    /// configuration, the workflow takes precedence.
+    ///
+    /// Values: `false`: Can be modified; `true`: Cannot be modified.
     pub fn immutable(mut self, value: impl Into<bool>) -> Self {
         self.immutable = Some(value.into());
         self
     }
 
-    /// Sets `no`.
+    /// Sequence number used to sort the fields.
     pub fn no(mut self, value: impl Into<i64>) -> Self {
         self.no = Some(value.into());
         self
     }
 
-    /// Sets `all_options`.
+    /// All options of the field.
     ///
     /// Appends one item; call again for more.
     pub fn all_options(mut self, value: impl Into<super::OptionEntity>) -> Self {

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `FieldListResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FieldListResult {
-    /// `data` JSON property.
+    /// Fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<super::FieldEntity>>,
-    /// `total` JSON property.
+    /// Total number of fields in the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
 impl FieldListResult {
-    /// An empty `FieldListResult`; set its fields with the setters.
+    /// An empty `FieldListResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data`.
+    /// Fields.
     ///
     /// Appends one item; call again for more.
     pub fn data(mut self, value: impl Into<super::FieldEntity>) -> Self {
@@ -31,7 +31,7 @@ impl FieldListResult {
         self
     }
 
-    /// Sets `total`.
+    /// Total number of fields in the project.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self

@@ -2,184 +2,191 @@
 
 use serde::Deserialize;
 
-/// The `FieldLongDateVO` model of the ProjectMan API.
+/// Returned data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FieldLongDateVO {
-    /// `id` JSON property.
+    /// Unique identifier of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `code` JSON property.
+    /// Code of the field. Projects usually identify fields by code rather than by field ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `display_name` JSON property.
+    /// Display name of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `created_by` JSON property.
+    /// ID of the user who created the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the field was created, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<i64>,
-    /// `modified_by` JSON property.
+    /// ID of the user who last modified the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the field was last modified, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<i64>,
-    /// `field_type` JSON property.
+    /// Type identifier of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<String>,
-    /// `field_type_id` JSON property.
+    /// ID of the field type, which distinguishes field types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type_id: Option<String>,
-    /// `field_type_name` JSON property.
+    /// Name of the field type, such as single-select list, multi-select list or multi-line text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type_name: Option<String>,
-    /// `definition_type` JSON property.
+    /// Definition type of the field, distinguishing system fields from custom fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_type: Option<String>,
-    /// `show_on_card` JSON property.
+    /// Whether the field is displayed on cards of the iteration board in cloud service projects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_on_card: Option<bool>,
-    /// `optional` JSON property.
+    /// Whether the field is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
-    /// `controlled` JSON property.
+    /// Whether the field is controlled. Changing a controlled field of a baselined work item
+    /// triggers a change review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controlled: Option<bool>,
-    /// `immutable` JSON property.
+    /// Whether the field is immutable. Immutable fields cannot be changed through update
+    /// operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
-    /// `no` JSON property.
+    /// Sequence number used to sort the fields. Fields with smaller numbers are displayed first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no: Option<i64>,
-    /// `default_value` JSON property.
+    /// Default value of the field, filled in automatically when a work item is created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// `option` JSON property.
+    /// Options of a single-select list field. Each option carries its ID, code, display name and
+    /// related attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option: Option<Vec<super::OptionEntity>>,
-    /// `all_options` JSON property.
+    /// All options of a multi-select list field. Each element carries the option ID, code, display
+    /// name and related attributes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_options: Option<Vec<super::OptionEntity>>,
-    /// `has_same_display_name` JSON property.
+    /// Whether another field has the same name. Used to detect field name conflicts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_same_display_name: Option<bool>,
 }
 
 impl FieldLongDateVO {
-    /// An empty `FieldLongDateVO`; set its fields with the setters.
+    /// An empty `FieldLongDateVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique identifier of the field.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the field. Projects usually identify fields by code rather than by field ID.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `display_name`.
+    /// Display name of the field.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.display_name = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// ID of the user who created the field.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the field was created, as Unix time in milliseconds.
     pub fn created_date(mut self, value: impl Into<i64>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// ID of the user who last modified the field.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the field was last modified, as Unix time in milliseconds.
     pub fn modified_date(mut self, value: impl Into<i64>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `field_type`.
+    /// Type identifier of the field.
     pub fn field_type(mut self, value: impl Into<String>) -> Self {
         self.field_type = Some(value.into());
         self
     }
 
-    /// Sets `field_type_id`.
+    /// ID of the field type, which distinguishes field types.
     pub fn field_type_id(mut self, value: impl Into<String>) -> Self {
         self.field_type_id = Some(value.into());
         self
     }
 
-    /// Sets `field_type_name`.
+    /// Name of the field type, such as single-select list, multi-select list or multi-line text.
     pub fn field_type_name(mut self, value: impl Into<String>) -> Self {
         self.field_type_name = Some(value.into());
         self
     }
 
-    /// Sets `definition_type`.
+    /// Definition type of the field, distinguishing system fields from custom fields.
     pub fn definition_type(mut self, value: impl Into<String>) -> Self {
         self.definition_type = Some(value.into());
         self
     }
 
-    /// Sets `show_on_card`.
+    /// Whether the field is displayed on cards of the iteration board in cloud service projects.
     pub fn show_on_card(mut self, value: impl Into<bool>) -> Self {
         self.show_on_card = Some(value.into());
         self
     }
 
-    /// Sets `optional`.
+    /// Whether the field is required.
     pub fn optional(mut self, value: impl Into<bool>) -> Self {
         self.optional = Some(value.into());
         self
     }
 
-    /// Sets `controlled`.
+    /// Whether the field is controlled. Changing a controlled field of a baselined work item
+    /// triggers a change review.
     pub fn controlled(mut self, value: impl Into<bool>) -> Self {
         self.controlled = Some(value.into());
         self
     }
 
-    /// Sets `immutable`.
+    /// Whether the field is immutable. Immutable fields cannot be changed through update
+    /// operations.
     pub fn immutable(mut self, value: impl Into<bool>) -> Self {
         self.immutable = Some(value.into());
         self
     }
 
-    /// Sets `no`.
+    /// Sequence number used to sort the fields. Fields with smaller numbers are displayed first.
     pub fn no(mut self, value: impl Into<i64>) -> Self {
         self.no = Some(value.into());
         self
     }
 
-    /// Sets `default_value`.
+    /// Default value of the field, filled in automatically when a work item is created.
     pub fn default_value(mut self, value: impl Into<String>) -> Self {
         self.default_value = Some(value.into());
         self
     }
 
-    /// Sets `option`.
+    /// Options of a single-select list field. Each option carries its ID, code, display name and
+    /// related attributes.
     ///
     /// Appends one item; call again for more.
     pub fn option(mut self, value: impl Into<super::OptionEntity>) -> Self {
@@ -187,7 +194,8 @@ impl FieldLongDateVO {
         self
     }
 
-    /// Sets `all_options`.
+    /// All options of a multi-select list field. Each element carries the option ID, code, display
+    /// name and related attributes.
     ///
     /// Appends one item; call again for more.
     pub fn all_options(mut self, value: impl Into<super::OptionEntity>) -> Self {
@@ -197,7 +205,7 @@ impl FieldLongDateVO {
         self
     }
 
-    /// Sets `has_same_display_name`.
+    /// Whether another field has the same name. Used to detect field name conflicts.
     pub fn has_same_display_name(mut self, value: impl Into<bool>) -> Self {
         self.has_same_display_name = Some(value.into());
         self

@@ -4,67 +4,67 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `FlowsInfoVO` model of the ProjectMan API.
+/// Transitions available from the current status.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FlowsInfoVO {
-    /// `code` JSON property.
+    /// Code of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `name` JSON property.
+    /// Name of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `extra_config` JSON property.
+    /// Extended configuration of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_config: Option<Vec<BTreeMap<String, serde_json::Value>>>,
-    /// `from_code` JSON property.
+    /// Code of the current workflow node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_code: Option<String>,
-    /// `to_code` JSON property.
+    /// Code of the target workflow node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_code: Option<String>,
-    /// `before_rule_configs` JSON property.
+    /// Rules applied before the work item moves along this transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_rule_configs: Option<Vec<super::WorkItemFlowRuleConfigVO>>,
-    /// `before_rule_validator` JSON property.
+    /// Validation rules checked before the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_rule_validator: Option<Vec<String>>,
-    /// `after_rule_configs` JSON property.
+    /// Rules applied after the work item moves along this transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_rule_configs: Option<Vec<super::WorkItemFlowRuleConfigVO>>,
 }
 
 impl FlowsInfoVO {
-    /// An empty `FlowsInfoVO`; set its fields with the setters.
+    /// An empty `FlowsInfoVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the transition.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the transition.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the transition.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `extra_config`.
+    /// Extended configuration of the transition.
     ///
     /// Appends one item; call again for more.
     pub fn extra_config(mut self, value: impl Into<BTreeMap<String, serde_json::Value>>) -> Self {
@@ -74,19 +74,19 @@ impl FlowsInfoVO {
         self
     }
 
-    /// Sets `from_code`.
+    /// Code of the current workflow node.
     pub fn from_code(mut self, value: impl Into<String>) -> Self {
         self.from_code = Some(value.into());
         self
     }
 
-    /// Sets `to_code`.
+    /// Code of the target workflow node.
     pub fn to_code(mut self, value: impl Into<String>) -> Self {
         self.to_code = Some(value.into());
         self
     }
 
-    /// Sets `before_rule_configs`.
+    /// Rules applied before the work item moves along this transition.
     ///
     /// Appends one item; call again for more.
     pub fn before_rule_configs(
@@ -99,7 +99,7 @@ impl FlowsInfoVO {
         self
     }
 
-    /// Sets `before_rule_validator`.
+    /// Validation rules checked before the transition.
     ///
     /// Appends one item; call again for more.
     pub fn before_rule_validator(mut self, value: impl Into<String>) -> Self {
@@ -109,7 +109,7 @@ impl FlowsInfoVO {
         self
     }
 
-    /// Sets `after_rule_configs`.
+    /// Rules applied after the work item moves along this transition.
     ///
     /// Appends one item; call again for more.
     pub fn after_rule_configs(mut self, value: impl Into<super::WorkItemFlowRuleConfigVO>) -> Self {

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `GetProjectInfoV4ResultProject` model of the ProjectMan API.
+/// Project information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetProjectInfoV4ResultProject {
-    /// `project_num_id` JSON property.
+    /// Numeric ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_num_id: Option<i64>,
-    /// `project_id` JSON property.
+    /// UUID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `created_on` JSON property.
+    /// Time when the project was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<i64>,
-    /// `updated_on` JSON property.
+    /// Time when the project was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_on: Option<i64>,
-    /// `project_type` JSON property.
+    /// Type of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_type: Option<String>,
-    /// `archive` JSON property.
+    /// Whether the project is archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archive: Option<i64>,
-    /// `enterprise_id` JSON property.
+    /// ID of the enterprise project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_id: Option<String>,
-    /// `project_code` JSON property.
+    /// Code name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_code: Option<String>,
-    /// `creator` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<super::GetProjectInfoV4ResultProjectCreator>,
 }
 
 impl GetProjectInfoV4ResultProject {
-    /// An empty `GetProjectInfoV4ResultProject`; set its fields with the setters.
+    /// An empty `GetProjectInfoV4ResultProject`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_num_id`.
+    /// Numeric ID of the project.
     pub fn project_num_id(mut self, value: impl Into<i64>) -> Self {
         self.project_num_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// UUID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the project.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `created_on`.
+    /// Time when the project was created.
     pub fn created_on(mut self, value: impl Into<i64>) -> Self {
         self.created_on = Some(value.into());
         self
     }
 
-    /// Sets `updated_on`.
+    /// Time when the project was last updated.
     pub fn updated_on(mut self, value: impl Into<i64>) -> Self {
         self.updated_on = Some(value.into());
         self
     }
 
-    /// Sets `project_type`.
+    /// Type of the project.
     pub fn project_type(mut self, value: impl Into<String>) -> Self {
         self.project_type = Some(value.into());
         self
     }
 
-    /// Sets `archive`.
+    /// Whether the project is archived.
     pub fn archive(mut self, value: impl Into<i64>) -> Self {
         self.archive = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_id`.
+    /// ID of the enterprise project.
     pub fn enterprise_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_id = Some(value.into());
         self
     }
 
-    /// Sets `project_code`.
+    /// Code name of the project.
     pub fn project_code(mut self, value: impl Into<String>) -> Self {
         self.project_code = Some(value.into());
         self
     }
 
-    /// Sets `creator`.
+    /// Creator.
     pub fn creator(
         mut self,
         value: impl Into<super::GetProjectInfoV4ResultProjectCreator>,

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `IPDStatusVO` model of the ProjectMan API.
+/// Query results.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IPDStatusVO {
-    /// `code` JSON property.
+    /// Code of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `belonging` JSON property.
+    /// Status category of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belonging: Option<String>,
 }
 
 impl IPDStatusVO {
-    /// An empty `IPDStatusVO`; set its fields with the setters.
+    /// An empty `IPDStatusVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the status.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `belonging`.
+    /// Status category of the work item.
     pub fn belonging(mut self, value: impl Into<String>) -> Self {
         self.belonging = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `IssueAccessory` model of the ProjectMan API.
+/// Attachments of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueAccessory {
-    /// `attachment_id` JSON property.
+    /// ID of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment_id: Option<i64>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<i64>,
-    /// `creator_num_id` JSON property.
+    /// Numeric ID of the user who created the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_num_id: Option<i64>,
-    /// `created_date` JSON property.
+    /// Time when the attachment was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `file_name` JSON property.
+    /// Name of the file when it was uploaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
-    /// `container_type` JSON property.
+    /// Type of the container that the attachment belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container_type: Option<String>,
-    /// `disk_file_name` JSON property.
+    /// Actual name of the attachment file on the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_file_name: Option<String>,
-    /// `digest` JSON property.
+    /// Source of the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// `disk_directory` JSON property.
+    /// Path of the attachment on the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disk_directory: Option<String>,
-    /// `creator_id` JSON property.
+    /// UUID of the user who created the attachment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
 }
 
 impl IssueAccessory {
-    /// An empty `IssueAccessory`; set its fields with the setters.
+    /// An empty `IssueAccessory`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `attachment_id`.
+    /// ID of the attachment.
     pub fn attachment_id(mut self, value: impl Into<i64>) -> Self {
         self.attachment_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `creator_num_id`.
+    /// Numeric ID of the user who created the attachment.
     pub fn creator_num_id(mut self, value: impl Into<i64>) -> Self {
         self.creator_num_id = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the attachment was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `file_name`.
+    /// Name of the file when it was uploaded.
     pub fn file_name(mut self, value: impl Into<String>) -> Self {
         self.file_name = Some(value.into());
         self
     }
 
-    /// Sets `container_type`.
+    /// Type of the container that the attachment belongs to.
     pub fn container_type(mut self, value: impl Into<String>) -> Self {
         self.container_type = Some(value.into());
         self
     }
 
-    /// Sets `disk_file_name`.
+    /// Actual name of the attachment file on the server.
     pub fn disk_file_name(mut self, value: impl Into<String>) -> Self {
         self.disk_file_name = Some(value.into());
         self
     }
 
-    /// Sets `digest`.
+    /// Source of the attachment.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self
     }
 
-    /// Sets `disk_directory`.
+    /// Path of the attachment on the server.
     pub fn disk_directory(mut self, value: impl Into<String>) -> Self {
         self.disk_directory = Some(value.into());
         self
     }
 
-    /// Sets `creator_id`.
+    /// UUID of the user who created the attachment.
     pub fn creator_id(mut self, value: impl Into<String>) -> Self {
         self.creator_id = Some(value.into());
         self

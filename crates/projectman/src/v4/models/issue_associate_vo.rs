@@ -2,80 +2,99 @@
 
 use serde::Serialize;
 
-/// The `IssueAssociateVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IssueAssociateVO {
-    /// `associated_ids` JSON property. Required.
-    pub associated_ids: String,
-    /// `operation_flag` JSON property. Required.
-    pub operation_flag: i64,
-    /// `associate_issue_type` JSON property. Required.
-    pub associate_issue_type: String,
-    /// `source_issue_type` JSON property. Required.
-    pub source_issue_type: String,
-    /// `is_replace` JSON property.
+    /// IDs of the work items to associate, comma-separated. Work item IDs are the `id` values
+    /// returned by the work item list or tree queries. When `link_field_code` is `link`, at most
+    /// 500 IDs are allowed; otherwise at most 50. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub associated_ids: Option<String>,
+    /// Flag indicating the operation type. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation_flag: Option<i64>,
+    /// Type code of the associated item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub associate_issue_type: Option<String>,
+    /// Type code of the current work item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_issue_type: Option<String>,
+    /// Whether to replace existing associations. `false` appends the new associations; `true`
+    /// deletes the existing associations and replaces them with the work items in this request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_replace: Option<bool>,
-    /// `link_field_code` JSON property.
+    /// Code of the relation field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_field_code: Option<String>,
 }
 
 impl IssueAssociateVO {
-    /// A `IssueAssociateVO` with its required fields; set the others with the setters.
-    pub fn new(
-        associated_ids: impl Into<String>,
-        operation_flag: impl Into<i64>,
-        associate_issue_type: impl Into<String>,
-        source_issue_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            associated_ids: associated_ids.into(),
-            operation_flag: operation_flag.into(),
-            associate_issue_type: associate_issue_type.into(),
-            source_issue_type: source_issue_type.into(),
-            is_replace: None,
-            link_field_code: None,
-        }
+    /// An empty `IssueAssociateVO`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `associated_ids`.
+    /// IDs of the work items to associate, comma-separated. Work item IDs are the `id` values
+    /// returned by the work item list or tree queries. When `link_field_code` is `link`, at most
+    /// 500 IDs are allowed; otherwise at most 50. Required.
     pub fn associated_ids(mut self, value: impl Into<String>) -> Self {
-        self.associated_ids = value.into();
+        self.associated_ids = Some(value.into());
         self
     }
 
-    /// Sets `operation_flag`.
+    /// Flag indicating the operation type. Required.
     pub fn operation_flag(mut self, value: impl Into<i64>) -> Self {
-        self.operation_flag = value.into();
+        self.operation_flag = Some(value.into());
         self
     }
 
-    /// Sets `associate_issue_type`.
+    /// Type code of the associated item. Required.
     pub fn associate_issue_type(mut self, value: impl Into<String>) -> Self {
-        self.associate_issue_type = value.into();
+        self.associate_issue_type = Some(value.into());
         self
     }
 
-    /// Sets `source_issue_type`.
+    /// Type code of the current work item. Required.
     pub fn source_issue_type(mut self, value: impl Into<String>) -> Self {
-        self.source_issue_type = value.into();
+        self.source_issue_type = Some(value.into());
         self
     }
 
-    /// Sets `is_replace`.
+    /// Whether to replace existing associations. `false` appends the new associations; `true`
+    /// deletes the existing associations and replaces them with the work items in this request.
     pub fn is_replace(mut self, value: impl Into<bool>) -> Self {
         self.is_replace = Some(value.into());
         self
     }
 
-    /// Sets `link_field_code`.
+    /// Code of the relation field.
     pub fn link_field_code(mut self, value: impl Into<String>) -> Self {
         self.link_field_code = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.associated_ids.is_none() {
+            return Some("associated_ids".to_owned());
+        }
+        if self.operation_flag.is_none() {
+            return Some("operation_flag".to_owned());
+        }
+        if self.associate_issue_type.is_none() {
+            return Some("associate_issue_type".to_owned());
+        }
+        if self.source_issue_type.is_none() {
+            return Some("source_issue_type".to_owned());
+        }
+        None
     }
 }

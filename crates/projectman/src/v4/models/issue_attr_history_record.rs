@@ -2,41 +2,41 @@
 
 use serde::Deserialize;
 
-/// The `IssueAttrHistoryRecord` model of the ProjectMan API.
+/// History records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueAttrHistoryRecord {
-    /// `field_key` JSON property.
+    /// Key of the field that was operated on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_key: Option<String>,
-    /// `field_name` JSON property.
+    /// Meaning of the field that was operated on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `id` JSON property.
+    /// ID of the history record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<i64>,
-    /// `new_value` JSON property.
+    /// Value after the change, as a JSON string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_value: Option<String>,
-    /// `old_value` JSON property.
+    /// Value before the change, as a JSON string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_value: Option<String>,
-    /// `operated_time` JSON property.
+    /// Time of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operated_time: Option<i64>,
-    /// `operation` JSON property.
+    /// Type of the operation: create, modify or delete.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// `operator` JSON property.
+    /// User who performed the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<super::IssueUser>,
-    /// `property` JSON property.
+    /// Work item attribute that was changed.
     #[serde(
         rename = "property",
         alias = "_property",
@@ -47,66 +47,66 @@ pub struct IssueAttrHistoryRecord {
 }
 
 impl IssueAttrHistoryRecord {
-    /// An empty `IssueAttrHistoryRecord`; set its fields with the setters.
+    /// An empty `IssueAttrHistoryRecord`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `field_key`.
+    /// Key of the field that was operated on.
     pub fn field_key(mut self, value: impl Into<String>) -> Self {
         self.field_key = Some(value.into());
         self
     }
 
-    /// Sets `field_name`.
+    /// Meaning of the field that was operated on.
     pub fn field_name(mut self, value: impl Into<String>) -> Self {
         self.field_name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the history record.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `new_value`.
+    /// Value after the change, as a JSON string.
     pub fn new_value(mut self, value: impl Into<String>) -> Self {
         self.new_value = Some(value.into());
         self
     }
 
-    /// Sets `old_value`.
+    /// Value before the change, as a JSON string.
     pub fn old_value(mut self, value: impl Into<String>) -> Self {
         self.old_value = Some(value.into());
         self
     }
 
-    /// Sets `operated_time`.
+    /// Time of the change.
     pub fn operated_time(mut self, value: impl Into<i64>) -> Self {
         self.operated_time = Some(value.into());
         self
     }
 
-    /// Sets `operation`.
+    /// Type of the operation: create, modify or delete.
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.operation = Some(value.into());
         self
     }
 
-    /// Sets `operator`.
+    /// User who performed the operation.
     pub fn operator(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
-    /// Sets `property`.
+    /// Work item attribute that was changed.
     pub fn _property(mut self, value: impl Into<String>) -> Self {
         self._property = Some(value.into());
         self

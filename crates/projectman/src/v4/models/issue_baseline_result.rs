@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `IssueBaselineResult` model of the ProjectMan API.
+/// Work items that were baselined.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueBaselineResult {
-    /// `id` JSON property.
+    /// ID of the changed work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `modified_by` JSON property.
+    /// ID of the user who changed the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `baseline` JSON property.
+    /// Baseline result of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
-    /// `operation_id` JSON property.
+    /// ID of the operation record of the work item baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation_id: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the work item was baselined, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `number` JSON property.
+    /// Number of the baselined work item. Returned when baselining fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `title` JSON property.
+    /// Title of the baselined work item. Returned when baselining fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `fail_message` JSON property.
+    /// Reason why the work item failed to be baselined. Returned only on failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_message: Option<String>,
 }
 
 impl IssueBaselineResult {
-    /// An empty `IssueBaselineResult`; set its fields with the setters.
+    /// An empty `IssueBaselineResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the changed work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// ID of the user who changed the work item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
+    /// Baseline result of the work item.
     pub fn baseline(mut self, value: impl Into<String>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `operation_id`.
+    /// ID of the operation record of the work item baseline.
     pub fn operation_id(mut self, value: impl Into<String>) -> Self {
         self.operation_id = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the work item was baselined, as Unix time in milliseconds.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the baselined work item. Returned when baselining fails.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the baselined work item. Returned when baselining fails.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `fail_message`.
+    /// Reason why the work item failed to be baselined. Returned only on failure.
     pub fn fail_message(mut self, value: impl Into<String>) -> Self {
         self.fail_message = Some(value.into());
         self

@@ -2,31 +2,31 @@
 
 use serde::Deserialize;
 
-/// The `IssueBatchOperateEntitiesResult` model of the ProjectMan API.
+/// Results of the batch operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueBatchOperateEntitiesResult {
-    /// `success` JSON property.
+    /// Successful results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<super::IssueOperateResult>>,
-    /// `failed` JSON property.
+    /// Failed results.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<super::IssueOperateResult>>,
-    /// `undeleted_trees` JSON property.
+    /// Work items that failed to be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub undeleted_trees: Option<Vec<super::IssueOperateResult>>,
 }
 
 impl IssueBatchOperateEntitiesResult {
-    /// An empty `IssueBatchOperateEntitiesResult`; set its fields with the setters.
+    /// An empty `IssueBatchOperateEntitiesResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `success`.
+    /// Successful results.
     ///
     /// Appends one item; call again for more.
     pub fn success(mut self, value: impl Into<super::IssueOperateResult>) -> Self {
@@ -34,7 +34,7 @@ impl IssueBatchOperateEntitiesResult {
         self
     }
 
-    /// Sets `failed`.
+    /// Failed results.
     ///
     /// Appends one item; call again for more.
     pub fn failed(mut self, value: impl Into<super::IssueOperateResult>) -> Self {
@@ -42,7 +42,7 @@ impl IssueBatchOperateEntitiesResult {
         self
     }
 
-    /// Sets `undeleted_trees`.
+    /// Work items that failed to be deleted.
     ///
     /// Appends one item; call again for more.
     pub fn undeleted_trees(mut self, value: impl Into<super::IssueOperateResult>) -> Self {

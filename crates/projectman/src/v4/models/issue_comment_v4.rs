@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `IssueCommentV4` model of the ProjectMan API.
+/// Comments on the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueCommentV4 {
-    /// `comment` JSON property.
+    /// Content of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `id` JSON property.
+    /// ID of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `created_time` JSON property.
+    /// Time when the comment was posted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `timestamp` JSON property.
+    /// Timestamp of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
-    /// `user` JSON property.
+    /// User information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::CommentUserV4>,
 }
 
 impl IssueCommentV4 {
-    /// An empty `IssueCommentV4`; set its fields with the setters.
+    /// An empty `IssueCommentV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `comment`.
+    /// Content of the comment.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the comment.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the comment was posted.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `timestamp`.
+    /// Timestamp of the comment.
     pub fn timestamp(mut self, value: impl Into<String>) -> Self {
         self.timestamp = Some(value.into());
         self
     }
 
-    /// Sets `user`.
+    /// User information.
     pub fn user(mut self, value: impl Into<super::CommentUserV4>) -> Self {
         self.user = Some(value.into());
         self

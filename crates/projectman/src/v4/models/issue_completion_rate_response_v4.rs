@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `IssueCompletionRateResponseV4` model of the ProjectMan API.
+/// Work item statistics by type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueCompletionRateResponseV4 {
-    /// `issue_status` JSON property.
+    /// Status statistics of the work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_status: Option<super::IssueStatusResponseV4>,
-    /// `tracker_id` JSON property.
+    /// Type of the work item.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_id: Option<i64>,
 }
 
 impl IssueCompletionRateResponseV4 {
-    /// An empty `IssueCompletionRateResponseV4`; set its fields with the setters.
+    /// An empty `IssueCompletionRateResponseV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `issue_status`.
+    /// Status statistics of the work items.
     pub fn issue_status(mut self, value: impl Into<super::IssueStatusResponseV4>) -> Self {
         self.issue_status = Some(value.into());
         self
     }
 
-    /// Sets `tracker_id`.
+    /// Type of the work item.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     pub fn tracker_id(mut self, value: impl Into<i64>) -> Self {
         self.tracker_id = Some(value.into());
         self

@@ -2,28 +2,31 @@
 
 use serde::Deserialize;
 
-/// The `IssueCompletionRateV4IssueCompletionRates` model of the ProjectMan API.
+/// Completion rates of the work items by type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueCompletionRateV4IssueCompletionRates {
-    /// `issue_status` JSON property.
+    /// Status statistics of the work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_status: Option<super::IssueCompletionRateV4IssueStatus>,
-    /// `tracker_id` JSON property.
+    /// ID of the work item type.
+    ///
+    /// Values: `1`: Requirement; `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_id: Option<i64>,
 }
 
 impl IssueCompletionRateV4IssueCompletionRates {
-    /// An empty `IssueCompletionRateV4IssueCompletionRates`; set its fields with the setters.
+    /// An empty `IssueCompletionRateV4IssueCompletionRates`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `issue_status`.
+    /// Status statistics of the work items.
     pub fn issue_status(
         mut self,
         value: impl Into<super::IssueCompletionRateV4IssueStatus>,
@@ -32,7 +35,9 @@ impl IssueCompletionRateV4IssueCompletionRates {
         self
     }
 
-    /// Sets `tracker_id`.
+    /// ID of the work item type.
+    ///
+    /// Values: `1`: Requirement; `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     pub fn tracker_id(mut self, value: impl Into<i64>) -> Self {
         self.tracker_id = Some(value.into());
         self

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `IssueCompletionRateV4IssueStatus` model of the ProjectMan API.
+/// Status statistics of the work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueCompletionRateV4IssueStatus {
-    /// `closed_num` JSON property.
+    /// Number of closed work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_num: Option<i64>,
-    /// `new_num` JSON property.
+    /// Number of new work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_num: Option<i64>,
-    /// `process_num` JSON property.
+    /// Number of work items in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_num: Option<i64>,
-    /// `rejected_num` JSON property.
+    /// Number of rejected work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected_num: Option<i64>,
-    /// `solved_num` JSON property.
+    /// Number of resolved work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solved_num: Option<i64>,
-    /// `test_num` JSON property.
+    /// Number of work items in testing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_num: Option<i64>,
 }
 
 impl IssueCompletionRateV4IssueStatus {
-    /// An empty `IssueCompletionRateV4IssueStatus`; set its fields with the setters.
+    /// An empty `IssueCompletionRateV4IssueStatus`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `closed_num`.
+    /// Number of closed work items.
     pub fn closed_num(mut self, value: impl Into<i64>) -> Self {
         self.closed_num = Some(value.into());
         self
     }
 
-    /// Sets `new_num`.
+    /// Number of new work items.
     pub fn new_num(mut self, value: impl Into<i64>) -> Self {
         self.new_num = Some(value.into());
         self
     }
 
-    /// Sets `process_num`.
+    /// Number of work items in progress.
     pub fn process_num(mut self, value: impl Into<i64>) -> Self {
         self.process_num = Some(value.into());
         self
     }
 
-    /// Sets `rejected_num`.
+    /// Number of rejected work items.
     pub fn rejected_num(mut self, value: impl Into<i64>) -> Self {
         self.rejected_num = Some(value.into());
         self
     }
 
-    /// Sets `solved_num`.
+    /// Number of resolved work items.
     pub fn solved_num(mut self, value: impl Into<i64>) -> Self {
         self.solved_num = Some(value.into());
         self
     }
 
-    /// Sets `test_num`.
+    /// Number of work items in testing.
     pub fn test_num(mut self, value: impl Into<i64>) -> Self {
         self.test_num = Some(value.into());
         self

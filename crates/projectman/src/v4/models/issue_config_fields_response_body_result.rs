@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `IssueConfigFieldsResponseBodyResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueConfigFieldsResponseBodyResult {
-    /// `config_fields` JSON property.
+    /// Field configurations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_fields: Option<Vec<super::IssueConfigFieldsResponseBodyResultConfigFields>>,
 }
 
 impl IssueConfigFieldsResponseBodyResult {
-    /// An empty `IssueConfigFieldsResponseBodyResult`; set its fields with the setters.
+    /// An empty `IssueConfigFieldsResponseBodyResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `config_fields`.
+    /// Field configurations.
     ///
     /// Appends one item; call again for more.
     pub fn config_fields(

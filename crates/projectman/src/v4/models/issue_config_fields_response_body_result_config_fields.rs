@@ -2,70 +2,71 @@
 
 use serde::Deserialize;
 
-/// The `IssueConfigFieldsResponseBodyResultConfigFields` model of the ProjectMan API.
+/// Field configurations.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueConfigFieldsResponseBodyResultConfigFields {
-    /// `display_name` JSON property.
+    /// Display name of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `show` JSON property.
+    /// Whether the field is displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show: Option<bool>,
-    /// `show_editable` JSON property.
+    /// Whether the field is editable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_editable: Option<bool>,
-    /// `optional` JSON property.
+    /// Whether the field is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
-    /// `controlled` JSON property.
+    /// Whether the field is controlled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub controlled: Option<bool>,
-    /// `issue_roles` JSON property.
+    /// Roles that can edit the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_roles: Option<Vec<String>>,
 }
 
 impl IssueConfigFieldsResponseBodyResultConfigFields {
-    /// An empty `IssueConfigFieldsResponseBodyResultConfigFields`; set its fields with the setters.
+    /// An empty `IssueConfigFieldsResponseBodyResultConfigFields`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `display_name`.
+    /// Display name of the field.
     pub fn display_name(mut self, value: impl Into<String>) -> Self {
         self.display_name = Some(value.into());
         self
     }
 
-    /// Sets `show`.
+    /// Whether the field is displayed.
     pub fn show(mut self, value: impl Into<bool>) -> Self {
         self.show = Some(value.into());
         self
     }
 
-    /// Sets `show_editable`.
+    /// Whether the field is editable.
     pub fn show_editable(mut self, value: impl Into<bool>) -> Self {
         self.show_editable = Some(value.into());
         self
     }
 
-    /// Sets `optional`.
+    /// Whether the field is required.
     pub fn optional(mut self, value: impl Into<bool>) -> Self {
         self.optional = Some(value.into());
         self
     }
 
-    /// Sets `controlled`.
+    /// Whether the field is controlled.
     pub fn controlled(mut self, value: impl Into<bool>) -> Self {
         self.controlled = Some(value.into());
         self
     }
 
-    /// Sets `issue_roles`.
+    /// Roles that can edit the field.
     ///
     /// Appends one item; call again for more.
     pub fn issue_roles(mut self, value: impl Into<String>) -> Self {

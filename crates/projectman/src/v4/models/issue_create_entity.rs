@@ -2,162 +2,167 @@
 
 use serde::Serialize;
 
-/// The `IssueCreateEntity` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IssueCreateEntity {
-    /// `title` JSON property. Required.
-    pub title: String,
-    /// `description` JSON property. Required.
-    pub description: String,
-    /// `category` JSON property. Required.
-    pub category: String,
-    /// `category_layer_id` JSON property. Required.
-    pub category_layer_id: String,
-    /// `parent_id` JSON property.
+    /// Title of the work item. Required.
+    ///
+    /// Length: 2 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Description of the work item. Required.
+    ///
+    /// Length: 0 to 500000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Work item type code. Required when editing a work item: pass the current type of the work
+    /// item; the type itself is not changed. System device projects use RR, SF, IR, SR, AR, Task
+    /// and Bug; standalone software projects use RR, SF, IR, US, Task and Bug; cloud service
+    /// projects use RR, Epic, FE, US, Task and Bug. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// ID of the work item type hierarchy entry, which controls where the work item appears in the
+    /// hierarchy. Call GetModelConfig, find the entry in `category_layer_config` whose
+    /// `category_code` matches `category`, and use its `id`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_layer_id: Option<String>,
+    /// ID of the parent work item. Required when creating a child work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `status` JSON property. Required.
-    pub status: String,
-    /// `assignee` JSON property. Required.
-    pub assignee: super::UserEntity,
-    /// `recipient` JSON property.
+    /// Status code of the work item. Use the `code` value returned by ListIssueStatues. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Owner responsible for the work item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<super::UserEntity>,
+    /// Users who take over the raw requirement (RR). Required for RR work items; other work item
+    /// types do not have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Vec<super::UserEntity>>,
-    /// `assigned_cc` JSON property.
+    /// Users copied (CC) on the work item. A work item can have at most 50 CC users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc: Option<Vec<super::UserEntity>>,
-    /// `plan_end_date` JSON property.
+    /// Planned end date of the work item, as a Unix timestamp (digits, optionally prefixed with a
+    /// minus sign).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `workload` JSON property.
+    /// Planned work hours of the work item, as a numeric string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<String>,
-    /// `link` JSON property.
+    /// IDs of the items associated with the work item, comma-separated. A work item can have at
+    /// most 50 associated items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// `labels` JSON property.
+    /// Labels of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::LabelEntity>>,
-    /// `custom_fields` JSON property.
+    /// Custom fields of the work item as code-value pairs. System fields added by users are also
+    /// included here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::FieldCodeValuePair>>,
-    /// `ir2feature` JSON property.
+    /// SF associated with the IR. Only IR work items can set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2feature: Option<String>,
-    /// `priority` JSON property.
+    /// Priority of the work item: low, medium or high. Available for RR, SF, FE, IR, SR, AR, Task
+    /// and Bug work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// `related_network_security` JSON property.
+    /// Whether the work item involves cybersecurity. Only development requirements have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_network_security: Option<String>,
-    /// `collaboratives` JSON property.
+    pub related_network_security: Option<super::RelatedNetworkSecurity>,
+    /// Collaboration information of the development requirement, that is, the collaborative task
+    /// ID. Use the `collaboratives` value returned by the work item tree query. Available for IR,
+    /// SR, AR and US work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaboratives: Option<String>,
-    /// `business_domain` JSON property.
+    /// Domain of the work item. Available for FE, SF, IR, SR, AR and Bug work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_domain: Option<String>,
-    /// `plan_pi` JSON property.
+    /// ID of the release plan of the work item. By default, SR, AR, US, Task and Bug work items
+    /// have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_pi: Option<String>,
-    /// `submitted_by` JSON property.
+    /// Users who raised the work item. Only RR and Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<Vec<super::UserEntity>>,
-    /// `ir2rr` JSON property.
+    /// IDs of the RRs associated with the IR, comma-separated. Only IR work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2rr: Option<String>,
-    /// `feature_set` JSON property.
+    /// ID of the feature set. Only SF and FE work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_set: Option<String>,
-    /// `security_level` JSON property.
+    /// Security level of the work item. Users with a lower clearance cannot access work items of a
+    /// higher level. The allowed values are the `option` values of the security level field
+    /// returned by ListIpdProjectFields. Present and required only in classified (SM) environments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_level: Option<String>,
 }
 
 impl IssueCreateEntity {
-    /// A `IssueCreateEntity` with its required fields; set the others with the setters.
-    pub fn new(
-        title: impl Into<String>,
-        description: impl Into<String>,
-        category: impl Into<String>,
-        category_layer_id: impl Into<String>,
-        status: impl Into<String>,
-        assignee: impl Into<super::UserEntity>,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            description: description.into(),
-            category: category.into(),
-            category_layer_id: category_layer_id.into(),
-            parent_id: None,
-            status: status.into(),
-            assignee: assignee.into(),
-            recipient: None,
-            assigned_cc: None,
-            plan_end_date: None,
-            workload: None,
-            link: None,
-            labels: None,
-            custom_fields: None,
-            ir2feature: None,
-            priority: None,
-            related_network_security: None,
-            collaboratives: None,
-            business_domain: None,
-            plan_pi: None,
-            submitted_by: None,
-            ir2rr: None,
-            feature_set: None,
-            security_level: None,
-        }
+    /// An empty `IssueCreateEntity`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the work item. Required.
+    ///
+    /// Length: 2 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = value.into();
+        self.title = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item. Required.
+    ///
+    /// Length: 0 to 500000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = value.into();
+        self.description = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Work item type code. Required when editing a work item: pass the current type of the work
+    /// item; the type itself is not changed. System device projects use RR, SF, IR, SR, AR, Task
+    /// and Bug; standalone software projects use RR, SF, IR, US, Task and Bug; cloud service
+    /// projects use RR, Epic, FE, US, Task and Bug. Required.
     pub fn category(mut self, value: impl Into<String>) -> Self {
-        self.category = value.into();
+        self.category = Some(value.into());
         self
     }
 
-    /// Sets `category_layer_id`.
+    /// ID of the work item type hierarchy entry, which controls where the work item appears in the
+    /// hierarchy. Call GetModelConfig, find the entry in `category_layer_config` whose
+    /// `category_code` matches `category`, and use its `id`. Required.
     pub fn category_layer_id(mut self, value: impl Into<String>) -> Self {
-        self.category_layer_id = value.into();
+        self.category_layer_id = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent work item. Required when creating a child work item.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status code of the work item. Use the `code` value returned by ListIssueStatues. Required.
     pub fn status(mut self, value: impl Into<String>) -> Self {
-        self.status = value.into();
+        self.status = Some(value.into());
         self
     }
 
-    /// Sets `assignee`.
+    /// Owner responsible for the work item. Required.
     pub fn assignee(mut self, value: impl Into<super::UserEntity>) -> Self {
-        self.assignee = value.into();
+        self.assignee = Some(value.into());
         self
     }
 
-    /// Sets `recipient`.
+    /// Users who take over the raw requirement (RR). Required for RR work items; other work item
+    /// types do not have it.
     ///
     /// Appends one item; call again for more.
     pub fn recipient(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -167,7 +172,7 @@ impl IssueCreateEntity {
         self
     }
 
-    /// Sets `assigned_cc`.
+    /// Users copied (CC) on the work item. A work item can have at most 50 CC users.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -177,25 +182,27 @@ impl IssueCreateEntity {
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned end date of the work item, as a Unix timestamp (digits, optionally prefixed with a
+    /// minus sign).
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `workload`.
+    /// Planned work hours of the work item, as a numeric string.
     pub fn workload(mut self, value: impl Into<String>) -> Self {
         self.workload = Some(value.into());
         self
     }
 
-    /// Sets `link`.
+    /// IDs of the items associated with the work item, comma-separated. A work item can have at
+    /// most 50 associated items.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.link = Some(value.into());
         self
     }
 
-    /// Sets `labels`.
+    /// Labels of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn labels(mut self, value: impl Into<super::LabelEntity>) -> Self {
@@ -203,7 +210,8 @@ impl IssueCreateEntity {
         self
     }
 
-    /// Sets `custom_fields`.
+    /// Custom fields of the work item as code-value pairs. System fields added by users are also
+    /// included here.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(mut self, value: impl Into<super::FieldCodeValuePair>) -> Self {
@@ -213,43 +221,50 @@ impl IssueCreateEntity {
         self
     }
 
-    /// Sets `ir2feature`.
+    /// SF associated with the IR. Only IR work items can set it.
     pub fn ir2feature(mut self, value: impl Into<String>) -> Self {
         self.ir2feature = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item: low, medium or high. Available for RR, SF, FE, IR, SR, AR, Task
+    /// and Bug work items.
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `related_network_security`.
-    pub fn related_network_security(mut self, value: impl Into<String>) -> Self {
+    /// Whether the work item involves cybersecurity. Only development requirements have it.
+    pub fn related_network_security(
+        mut self,
+        value: impl Into<super::RelatedNetworkSecurity>,
+    ) -> Self {
         self.related_network_security = Some(value.into());
         self
     }
 
-    /// Sets `collaboratives`.
+    /// Collaboration information of the development requirement, that is, the collaborative task
+    /// ID. Use the `collaboratives` value returned by the work item tree query. Available for IR,
+    /// SR, AR and US work items.
     pub fn collaboratives(mut self, value: impl Into<String>) -> Self {
         self.collaboratives = Some(value.into());
         self
     }
 
-    /// Sets `business_domain`.
+    /// Domain of the work item. Available for FE, SF, IR, SR, AR and Bug work items.
     pub fn business_domain(mut self, value: impl Into<String>) -> Self {
         self.business_domain = Some(value.into());
         self
     }
 
-    /// Sets `plan_pi`.
+    /// ID of the release plan of the work item. By default, SR, AR, US, Task and Bug work items
+    /// have it.
     pub fn plan_pi(mut self, value: impl Into<String>) -> Self {
         self.plan_pi = Some(value.into());
         self
     }
 
-    /// Sets `submitted_by`.
+    /// Users who raised the work item. Only RR and Bug work items have it.
     ///
     /// Appends one item; call again for more.
     pub fn submitted_by(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -259,21 +274,48 @@ impl IssueCreateEntity {
         self
     }
 
-    /// Sets `ir2rr`.
+    /// IDs of the RRs associated with the IR, comma-separated. Only IR work items have it.
     pub fn ir2rr(mut self, value: impl Into<String>) -> Self {
         self.ir2rr = Some(value.into());
         self
     }
 
-    /// Sets `feature_set`.
+    /// ID of the feature set. Only SF and FE work items have it.
     pub fn feature_set(mut self, value: impl Into<String>) -> Self {
         self.feature_set = Some(value.into());
         self
     }
 
-    /// Sets `security_level`.
+    /// Security level of the work item. Users with a lower clearance cannot access work items of a
+    /// higher level. The allowed values are the `option` values of the security level field
+    /// returned by ListIpdProjectFields. Present and required only in classified (SM) environments.
     pub fn security_level(mut self, value: impl Into<String>) -> Self {
         self.security_level = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.title.is_none() {
+            return Some("title".to_owned());
+        }
+        if self.description.is_none() {
+            return Some("description".to_owned());
+        }
+        if self.category.is_none() {
+            return Some("category".to_owned());
+        }
+        if self.category_layer_id.is_none() {
+            return Some("category_layer_id".to_owned());
+        }
+        if self.status.is_none() {
+            return Some("status".to_owned());
+        }
+        if self.assignee.is_none() {
+            return Some("assignee".to_owned());
+        }
+        None
     }
 }

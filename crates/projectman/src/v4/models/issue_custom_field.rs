@@ -2,64 +2,84 @@
 
 use serde::Deserialize;
 
-/// The `IssueCustomField` model of the ProjectMan API.
+/// Custom fields.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueCustomField {
-    /// `name` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `custom_field` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<String>,
-    /// `options` JSON property.
+    /// Allowed values of the custom field, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
-    /// `type` JSON property.
+    /// Type of the custom field. Text and option values may contain Chinese characters, letters,
+    /// digits, underscores and hyphens; select, checkbox and radio fields can define at most 60
+    /// options.
+    ///
+    /// Values: `checkbox`: Check boxes (multiple choice); `date`: Date, accurate to the day;
+    /// `number`: Number; the range is set when the custom field is created; `radio`: Radio buttons
+    /// (single choice); `select`: Drop-down list; `text`: Single-line text; `textArea`: Multi-line
+    /// text; `time_date`: Date and time, accurate to the second, as a long integer timestamp.
+    /// Length: at most 40 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `tracker_ids` JSON property.
+    /// Work item types supported by the custom field.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_ids: Option<Vec<i64>>,
-    /// `create_time` JSON property.
+    /// Time when the custom field was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<String>,
 }
 
 impl IssueCustomField {
-    /// An empty `IssueCustomField`; set its fields with the setters.
+    /// An empty `IssueCustomField`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the custom field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `custom_field`.
+    /// Name of the custom field.
     pub fn custom_field(mut self, value: impl Into<String>) -> Self {
         self.custom_field = Some(value.into());
         self
     }
 
-    /// Sets `options`.
+    /// Allowed values of the custom field, comma-separated.
     pub fn options(mut self, value: impl Into<String>) -> Self {
         self.options = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the custom field. Text and option values may contain Chinese characters, letters,
+    /// digits, underscores and hyphens; select, checkbox and radio fields can define at most 60
+    /// options.
+    ///
+    /// Values: `checkbox`: Check boxes (multiple choice); `date`: Date, accurate to the day;
+    /// `number`: Number; the range is set when the custom field is created; `radio`: Radio buttons
+    /// (single choice); `select`: Drop-down list; `text`: Single-line text; `textArea`: Multi-line
+    /// text; `time_date`: Date and time, accurate to the second, as a long integer timestamp.
+    /// Length: at most 40 characters.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `tracker_ids`.
+    /// Work item types supported by the custom field.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     ///
     /// Appends one item; call again for more.
     pub fn tracker_ids(mut self, value: impl Into<i64>) -> Self {
@@ -69,7 +89,7 @@ impl IssueCustomField {
         self
     }
 
-    /// Sets `create_time`.
+    /// Time when the custom field was created.
     pub fn create_time(mut self, value: impl Into<String>) -> Self {
         self.create_time = Some(value.into());
         self

@@ -2,61 +2,69 @@
 
 use serde::Deserialize;
 
-/// The `IssueDetailCustomFieldV2` model of the ProjectMan API.
+/// Custom field values of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueDetailCustomFieldV2 {
-    /// `custom_field` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<String>,
-    /// `field_name` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `value` JSON property.
+    /// Value of the custom field. Multiple values are comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `field_type` JSON property.
+    /// Type of the custom field.
+    ///
+    /// Values: `checkbox`: Check boxes (multiple choice); `number`: Number; `radio`: Radio buttons
+    /// (single choice); `select`: Drop-down list; `text`: Single-line text; `textArea`: Multi-line
+    /// text; `time_date`: Date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<String>,
-    /// `description` JSON property.
+    /// Description of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl IssueDetailCustomFieldV2 {
-    /// An empty `IssueDetailCustomFieldV2`; set its fields with the setters.
+    /// An empty `IssueDetailCustomFieldV2`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `custom_field`.
+    /// Name of the custom field.
     pub fn custom_field(mut self, value: impl Into<String>) -> Self {
         self.custom_field = Some(value.into());
         self
     }
 
-    /// Sets `field_name`.
+    /// Name of the custom field.
     pub fn field_name(mut self, value: impl Into<String>) -> Self {
         self.field_name = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the custom field. Multiple values are comma-separated.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `field_type`.
+    /// Type of the custom field.
+    ///
+    /// Values: `checkbox`: Check boxes (multiple choice); `number`: Number; `radio`: Radio buttons
+    /// (single choice); `select`: Drop-down list; `text`: Single-line text; `textArea`: Multi-line
+    /// text; `time_date`: Date.
     pub fn field_type(mut self, value: impl Into<String>) -> Self {
         self.field_type = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the custom field.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

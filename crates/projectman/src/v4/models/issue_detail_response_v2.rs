@@ -2,124 +2,129 @@
 
 use serde::Deserialize;
 
-/// The `IssueDetailResponseV2` model of the ProjectMan API.
+/// Details of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueDetailResponseV2 {
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<f64>,
-    /// `assigned_cc_user` JSON property.
+    /// Users copied (CC) on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc_user: Option<Vec<super::UserVO>>,
-    /// `assigned_to` JSON property.
+    /// Assignee (the user who handles the work item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<super::UserVO>,
-    /// `start_date` JSON property.
+    /// Planned start time of the work item, as Unix time in milliseconds (for example,
+    /// `1754323200000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    /// `created_on` JSON property.
+    /// Time when the work item was created, as Unix time in milliseconds (for example,
+    /// `1754374102000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<String>,
-    /// `author` JSON property.
+    /// Creator of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<super::UserVO>,
-    /// `custom_fields` JSON property.
+    /// Custom fields of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::CustomFieldV2>>,
-    /// `custom_value_new` JSON property.
+    /// Custom field values of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_value_new: Option<super::IssueDetailCustomFieldV2>,
-    /// `developer` JSON property.
+    /// Developer of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer: Option<super::UserVO>,
-    /// `domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<super::IssueDetailResponseV2Domain>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<i64>,
-    /// `end_time` JSON property.
+    /// Planned end time of the work item, as Unix time in milliseconds (for example,
+    /// `1754323200000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<f64>,
-    /// `id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::ProjectVO>,
-    /// `iteration` JSON property.
+    /// Iteration of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration: Option<super::IssueDetailResponseV2Iteration>,
-    /// `story_point` JSON property.
+    /// Story points of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story_point: Option<super::IssueDetailResponseV2StoryPoint>,
-    /// `module` JSON property.
+    /// Module of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<super::IssueDetailResponseV2Module>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `parent_issue` JSON property.
+    /// Parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_issue: Option<super::IssueDetailResponseV2ParentIssue>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<super::IssueDetailResponseV2Priority>,
-    /// `severity` JSON property.
+    /// Severity of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<super::IssueDetailResponseV2Severity>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::IssueDetailResponseV2Status>,
-    /// `release_dev` JSON property.
+    /// Release version of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_dev: Option<String>,
-    /// `find_release_dev` JSON property.
+    /// Version in which the bug was found. Only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub find_release_dev: Option<String>,
-    /// `env` JSON property.
+    /// Environment in which the problem occurs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<super::IssueDetailResponseV2Env>,
-    /// `tracker` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker: Option<super::IssueDetailResponseV2Tracker>,
-    /// `updated_on` JSON property.
+    /// Time when the work item was last updated, as Unix time in milliseconds (for example,
+    /// `1839340800000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_on: Option<String>,
-    /// `closed_time` JSON property.
+    /// Time when the work item was closed, as Unix time in milliseconds (for example,
+    /// `1754374102000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<String>,
-    /// `description` JSON property.
+    /// Description of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `accessories_list` JSON property.
+    /// Attachments of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accessories_list: Option<Vec<super::IssueAccessoryV2>>,
-    /// `inner_text` JSON property.
+    /// Comment content added when the work item was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inner_text: Option<String>,
 }
 
 impl IssueDetailResponseV2 {
-    /// An empty `IssueDetailResponseV2`; set its fields with the setters.
+    /// An empty `IssueDetailResponseV2`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc_user`.
+    /// Users copied (CC) on the work item.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc_user(mut self, value: impl Into<super::UserVO>) -> Self {
@@ -129,31 +134,33 @@ impl IssueDetailResponseV2 {
         self
     }
 
-    /// Sets `assigned_to`.
+    /// Assignee (the user who handles the work item).
     pub fn assigned_to(mut self, value: impl Into<super::UserVO>) -> Self {
         self.assigned_to = Some(value.into());
         self
     }
 
-    /// Sets `start_date`.
+    /// Planned start time of the work item, as Unix time in milliseconds (for example,
+    /// `1754323200000`).
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.start_date = Some(value.into());
         self
     }
 
-    /// Sets `created_on`.
+    /// Time when the work item was created, as Unix time in milliseconds (for example,
+    /// `1754374102000`).
     pub fn created_on(mut self, value: impl Into<String>) -> Self {
         self.created_on = Some(value.into());
         self
     }
 
-    /// Sets `author`.
+    /// Creator of the work item.
     pub fn author(mut self, value: impl Into<super::UserVO>) -> Self {
         self.author = Some(value.into());
         self
     }
 
-    /// Sets `custom_fields`.
+    /// Custom fields of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(mut self, value: impl Into<super::CustomFieldV2>) -> Self {
@@ -163,79 +170,80 @@ impl IssueDetailResponseV2 {
         self
     }
 
-    /// Sets `custom_value_new`.
+    /// Custom field values of the work item.
     pub fn custom_value_new(mut self, value: impl Into<super::IssueDetailCustomFieldV2>) -> Self {
         self.custom_value_new = Some(value.into());
         self
     }
 
-    /// Sets `developer`.
+    /// Developer of the work item.
     pub fn developer(mut self, value: impl Into<super::UserVO>) -> Self {
         self.developer = Some(value.into());
         self
     }
 
-    /// Sets `domain`.
+    /// Domain of the work item.
     pub fn domain(mut self, value: impl Into<super::IssueDetailResponseV2Domain>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<i64>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Planned end time of the work item, as Unix time in milliseconds (for example,
+    /// `1754323200000`).
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the work item.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::ProjectVO>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `iteration`.
+    /// Iteration of the work item.
     pub fn iteration(mut self, value: impl Into<super::IssueDetailResponseV2Iteration>) -> Self {
         self.iteration = Some(value.into());
         self
     }
 
-    /// Sets `story_point`.
+    /// Story points of the work item.
     pub fn story_point(mut self, value: impl Into<super::IssueDetailResponseV2StoryPoint>) -> Self {
         self.story_point = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module of the work item.
     pub fn module(mut self, value: impl Into<super::IssueDetailResponseV2Module>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `parent_issue`.
+    /// Parent work item.
     pub fn parent_issue(
         mut self,
         value: impl Into<super::IssueDetailResponseV2ParentIssue>,
@@ -244,67 +252,69 @@ impl IssueDetailResponseV2 {
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(mut self, value: impl Into<super::IssueDetailResponseV2Priority>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of the work item.
     pub fn severity(mut self, value: impl Into<super::IssueDetailResponseV2Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::IssueDetailResponseV2Status>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `release_dev`.
+    /// Release version of the work item.
     pub fn release_dev(mut self, value: impl Into<String>) -> Self {
         self.release_dev = Some(value.into());
         self
     }
 
-    /// Sets `find_release_dev`.
+    /// Version in which the bug was found. Only Bug work items have it.
     pub fn find_release_dev(mut self, value: impl Into<String>) -> Self {
         self.find_release_dev = Some(value.into());
         self
     }
 
-    /// Sets `env`.
+    /// Environment in which the problem occurs.
     pub fn env(mut self, value: impl Into<super::IssueDetailResponseV2Env>) -> Self {
         self.env = Some(value.into());
         self
     }
 
-    /// Sets `tracker`.
+    /// Type of the work item.
     pub fn tracker(mut self, value: impl Into<super::IssueDetailResponseV2Tracker>) -> Self {
         self.tracker = Some(value.into());
         self
     }
 
-    /// Sets `updated_on`.
+    /// Time when the work item was last updated, as Unix time in milliseconds (for example,
+    /// `1839340800000`).
     pub fn updated_on(mut self, value: impl Into<String>) -> Self {
         self.updated_on = Some(value.into());
         self
     }
 
-    /// Sets `closed_time`.
+    /// Time when the work item was closed, as Unix time in milliseconds (for example,
+    /// `1754374102000`).
     pub fn closed_time(mut self, value: impl Into<String>) -> Self {
         self.closed_time = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `accessories_list`.
+    /// Attachments of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn accessories_list(mut self, value: impl Into<super::IssueAccessoryV2>) -> Self {
@@ -314,7 +324,7 @@ impl IssueDetailResponseV2 {
         self
     }
 
-    /// Sets `inner_text`.
+    /// Comment content added when the work item was updated.
     pub fn inner_text(mut self, value: impl Into<String>) -> Self {
         self.inner_text = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `IssueDetailResponseV2Priority` model of the ProjectMan API.
+/// Priority of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueDetailResponseV2Priority {
-    /// `id` JSON property.
+    /// ID of the work item priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the work item priority: high, medium or low.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl IssueDetailResponseV2Priority {
-    /// An empty `IssueDetailResponseV2Priority`; set its fields with the setters.
+    /// An empty `IssueDetailResponseV2Priority`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item priority.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the work item priority: high, medium or low.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `IssueDetailResponseV4Env` model of the ProjectMan API.
+/// Environment in which the problem occurs.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueDetailResponseV4Env {
-    /// `id` JSON property.
+    /// ID of the environment in which the bug was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the environment in which the bug was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl IssueDetailResponseV4Env {
-    /// An empty `IssueDetailResponseV4Env`; set its fields with the setters.
+    /// An empty `IssueDetailResponseV4Env`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the environment in which the bug was found.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the environment in which the bug was found.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `IssueDetailsResponse` model of the ProjectMan API.
+/// Query results.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueDetailsResponse {
-    /// `id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `number` JSON property.
+    /// Number of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `type` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `stay_days` JSON property.
+    /// Number of days the work item has stayed in the current status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stay_days: Option<i64>,
-    /// `tenant_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the work item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `title` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `security_level` JSON property.
+    /// Security level of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_level: Option<super::SecurityLevelResult>,
 }
 
 impl IssueDetailsResponse {
-    /// An empty `IssueDetailsResponse`; set its fields with the setters.
+    /// An empty `IssueDetailsResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the work item.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the work item.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `stay_days`.
+    /// Number of days the work item has stayed in the current status.
     pub fn stay_days(mut self, value: impl Into<i64>) -> Self {
         self.stay_days = Some(value.into());
         self
     }
 
-    /// Sets `tenant_id`.
+    /// ID of the tenant.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the work item was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the work item.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `security_level`.
+    /// Security level of the work item.
     pub fn security_level(mut self, value: impl Into<super::SecurityLevelResult>) -> Self {
         self.security_level = Some(value.into());
         self

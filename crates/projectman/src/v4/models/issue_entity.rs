@@ -2,316 +2,343 @@
 
 use serde::Deserialize;
 
-/// The `IssueEntity` model of the ProjectMan API.
+/// Results of the batch operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueEntity {
-    /// `id` JSON property.
+    /// ID of the work item to update. Use the `id` value returned by the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `title` JSON property.
+    /// Title of the work item. Use the `title` value returned by the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `description` JSON property.
+    /// Description of the work item. The current value is the `description` returned by the work
+    /// item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `type` JSON property.
+    /// Top-level category of the work item. For display only; it cannot be set when creating or
+    /// editing a work item. Matches the `type` value returned by the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `number` JSON property.
+    /// Number of the work item. Use the `number` value returned by the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `category` JSON property.
+    /// Work item type. Use the `category` value returned by the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `category_layer_id` JSON property.
+    /// ID of the work item type hierarchy entry, which controls where the work item appears in the
+    /// hierarchy. Call GetModelConfig, find the entry in `category_layer_config` whose
+    /// `category_code` matches `category`, and use its `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_layer_id: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent work item. Use the `parent_id` value returned by the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `project_id` JSON property.
+    /// 32-character ID that uniquely identifies the project. Use the `project_id` value returned by
+    /// ShowIpdProjectList.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `status` JSON property.
+    /// Status code of the work item. Use the `code` value returned by ListIssueStatues.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the work item: active or voided. Use the `state` value returned by the
+    /// work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `assignee` JSON property.
+    /// Owner responsible for the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<super::UserEntity>,
-    /// `assigned_cc` JSON property.
+    /// Users copied (CC) on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc: Option<Vec<super::UserEntity>>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserEntity>,
-    /// `created_time` JSON property.
+    /// Time when the work item was created, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::UserEntity>,
-    /// `modified_time` JSON property.
+    /// Time when the work item was last updated, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
-    /// `plan_end_date` JSON property.
+    /// Planned end date of the work item, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `close_time` JSON property.
+    /// Time when the work item was closed, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_time: Option<String>,
-    /// `workload` JSON property.
+    /// Planned work hours of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<String>,
-    /// `workload_sum` JSON property.
+    /// Actual work hours of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_sum: Option<String>,
-    /// `tenant_id` JSON property.
+    /// ID of the tenant that the work item belongs to. Use the `tenant_id` value returned by the
+    /// work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `link` JSON property.
+    /// IDs of the items associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// `suspended` JSON property.
+    /// Whether the work item is suspended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended: Option<bool>,
-    /// `status_modified_time` JSON property.
+    /// Time of the last status transition of the work item, useful for calculating how many days it
+    /// has stayed in the status. Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_modified_time: Option<String>,
-    /// `labels` JSON property.
+    /// Labels of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::LabelEntity>>,
-    /// `custom_fields` JSON property.
+    /// Custom fields of the work item as code-value pairs
+    /// (`{"code": "<field code>", "value": "<field value>"}`). System fields added by users are
+    /// also included here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::FieldCodeValuePair>>,
-    /// `children` JSON property.
+    /// Child work items of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<super::IssueEntity>>,
-    /// `path` JSON property.
+    /// Path of the child work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `ir2feature` JSON property.
+    /// SF associated with the IR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2feature: Option<String>,
-    /// `need_break` JSON property.
+    /// Whether the work item needs to be decomposed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_break: Option<String>,
-    /// `break_status` JSON property.
+    /// Decomposition status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub break_status: Option<String>,
-    /// `baseline` JSON property.
+    /// Baseline status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
-    /// `priority` JSON property.
+    /// Priority of the work item. Only some work item types have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// `related_network_security` JSON property.
+    /// Whether the work item involves cybersecurity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_network_security: Option<String>,
-    /// `collaboratives` JSON property.
+    /// Collaboration information of the development requirement, that is, the collaborative task
+    /// ID. Use the `collaboratives` value returned by the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaboratives: Option<String>,
-    /// `business_domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_domain: Option<String>,
-    /// `plan_pi` JSON property.
+    /// ID of the release plan of the work item. Call ListPlan and use the `id` of a plan whose
+    /// `category` is `PI`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_pi: Option<String>,
-    /// `plan_iteration` JSON property.
+    /// ID of the iteration plan in which the work item is completed; for a Bug, the iteration in
+    /// which it is fixed. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_iteration: Option<String>,
-    /// `change_status` JSON property.
+    /// Change status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_status: Option<String>,
-    /// `no_break_reason` JSON property.
+    /// Reason why the work item does not need to be decomposed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_break_reason: Option<String>,
-    /// `submitted_by` JSON property.
+    /// Users who raised the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<Vec<super::UserEntity>>,
-    /// `ir2rr` JSON property.
+    /// IDs of the RRs associated with the IR, comma-separated. Use the `id` values returned by
+    /// ListIpdProjectIssues or the work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2rr: Option<String>,
-    /// `feature_set` JSON property.
+    /// ID of the feature set. Use the `id` value returned by ShowBaselineSnapshots.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_set: Option<String>,
-    /// `expected_repair_date` JSON property.
+    /// Expected fix time, as Unix time in milliseconds. Among preset fields, only Bug work items
+    /// have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_repair_date: Option<String>,
-    /// `found_pi` JSON property.
+    /// ID of the release plan in which the bug was found. Among preset fields, only Bug work items
+    /// have it. Call ListPlan and use the `id` of a plan whose `category` is `PI`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_pi: Option<String>,
-    /// `found_iteration` JSON property.
+    /// ID of the iteration plan in which the bug was found. Among preset fields, only Bug work
+    /// items have it. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_iteration: Option<String>,
-    /// `reason_analysis` JSON property.
+    /// Analysis of the cause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_analysis: Option<String>,
-    /// `repair_solution` JSON property.
+    /// Fix solution. Among preset fields, only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_solution: Option<String>,
-    /// `test_report` JSON property.
+    /// Test report. Among preset fields, only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_report: Option<String>,
-    /// `sys_no_repair_reason` JSON property.
+    /// Reason why the bug does not need to be fixed. Among preset fields, only Bug work items have
+    /// it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_no_repair_reason: Option<String>,
-    /// `sys_activation_reason` JSON property.
+    /// Reason for reactivation. Among preset fields, only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_activation_reason: Option<String>,
-    /// `sys_return_reason` JSON property.
+    /// Reason for returning the work item. Among preset fields, only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_return_reason: Option<String>,
-    /// `test_failures_times` JSON property.
+    /// Number of failed regression tests. Among preset fields, only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_failures_times: Option<i64>,
-    /// `close_type` JSON property.
+    /// How the work item was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_type: Option<String>,
-    /// `plan_owner` JSON property.
+    /// User responsible for planning the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_owner: Option<super::UserEntity>,
-    /// `doing_owner` JSON property.
+    /// User responsible for carrying out the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doing_owner: Option<super::UserEntity>,
-    /// `delivered_owner` JSON property.
+    /// User responsible for delivering the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_owner: Option<super::UserEntity>,
-    /// `checking_owner` JSON property.
+    /// User responsible for verifying the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checking_owner: Option<super::UserEntity>,
-    /// `test_owner` JSON property.
+    /// User responsible for testing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_owner: Option<super::UserEntity>,
-    /// `develop_owner` JSON property.
+    /// Development owner of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub develop_owner: Option<super::UserEntity>,
-    /// `processing_owner` JSON property.
+    /// User responsible for processing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_owner: Option<super::UserEntity>,
-    /// `fixed_owner` JSON property.
+    /// User responsible for fixing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_owner: Option<super::UserEntity>,
-    /// `researchanddevelop_owner` JSON property.
+    /// User responsible for the research and development of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub researchanddevelop_owner: Option<super::UserEntity>,
-    /// `analyse_owner` JSON property.
+    /// User responsible for analyzing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyse_owner: Option<super::UserEntity>,
-    /// `plan_start_date` JSON property.
+    /// Planned start time of the work item, used for scheduling and progress management.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<String>,
-    /// `expect_delivery_time` JSON property.
+    /// Expected delivery time of the work item, used to track whether it is completed on schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_delivery_time: Option<String>,
-    /// `plan_test_end_date` JSON property.
+    /// Planned end time of testing for a Bug, used to track testing after the fix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_test_end_date: Option<String>,
-    /// `severity` JSON property.
+    /// Severity of a Bug, used to assess its impact and fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// `promised` JSON property.
+    /// Whether delivery of the RR (raw requirement) is committed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promised: Option<String>,
-    /// `recipient` JSON property.
+    /// Users who take over the raw requirement (RR) and are responsible for analyzing and
+    /// converting it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Vec<super::UserEntity>>,
-    /// `sys_no_develop_reason` JSON property.
+    /// Reason why the raw requirement (RR) does not need development.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_no_develop_reason: Option<String>,
-    /// `val_feature` JSON property.
+    /// Whether the SF or FE work item is a value feature, linking business value to the technical
+    /// implementation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub val_feature: Option<String>,
-    /// `function_scene` JSON property.
+    /// Functional scenario of an SF or FE work item, describing the usage scenarios and user
+    /// stories of the feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function_scene: Option<String>,
 }
 
 impl IssueEntity {
-    /// An empty `IssueEntity`; set its fields with the setters.
+    /// An empty `IssueEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item to update. Use the `id` value returned by the work item tree query.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the work item. Use the `title` value returned by the work item tree query.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item. The current value is the `description` returned by the work
+    /// item tree query.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Top-level category of the work item. For display only; it cannot be set when creating or
+    /// editing a work item. Matches the `type` value returned by the work item tree query.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the work item. Use the `number` value returned by the work item tree query.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Work item type. Use the `category` value returned by the work item tree query.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `category_layer_id`.
+    /// ID of the work item type hierarchy entry, which controls where the work item appears in the
+    /// hierarchy. Call GetModelConfig, find the entry in `category_layer_config` whose
+    /// `category_code` matches `category`, and use its `id`.
     pub fn category_layer_id(mut self, value: impl Into<String>) -> Self {
         self.category_layer_id = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent work item. Use the `parent_id` value returned by the work item tree query.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// 32-character ID that uniquely identifies the project. Use the `project_id` value returned by
+    /// ShowIpdProjectList.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status code of the work item. Use the `code` value returned by ListIssueStatues.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the work item: active or voided. Use the `state` value returned by the
+    /// work item tree query.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `assignee`.
+    /// Owner responsible for the work item.
     pub fn assignee(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.assignee = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc`.
+    /// Users copied (CC) on the work item.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -321,79 +348,81 @@ impl IssueEntity {
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the work item was created, as Unix time in milliseconds.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_time`.
+    /// Time when the work item was last updated, as Unix time in milliseconds.
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.modified_time = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned end date of the work item, as Unix time in milliseconds.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `close_time`.
+    /// Time when the work item was closed, as Unix time in milliseconds.
     pub fn close_time(mut self, value: impl Into<String>) -> Self {
         self.close_time = Some(value.into());
         self
     }
 
-    /// Sets `workload`.
+    /// Planned work hours of the work item.
     pub fn workload(mut self, value: impl Into<String>) -> Self {
         self.workload = Some(value.into());
         self
     }
 
-    /// Sets `workload_sum`.
+    /// Actual work hours of the work item.
     pub fn workload_sum(mut self, value: impl Into<String>) -> Self {
         self.workload_sum = Some(value.into());
         self
     }
 
-    /// Sets `tenant_id`.
+    /// ID of the tenant that the work item belongs to. Use the `tenant_id` value returned by the
+    /// work item tree query.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `link`.
+    /// IDs of the items associated with the work item.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.link = Some(value.into());
         self
     }
 
-    /// Sets `suspended`.
+    /// Whether the work item is suspended.
     pub fn suspended(mut self, value: impl Into<bool>) -> Self {
         self.suspended = Some(value.into());
         self
     }
 
-    /// Sets `status_modified_time`.
+    /// Time of the last status transition of the work item, useful for calculating how many days it
+    /// has stayed in the status. Unix time in milliseconds.
     pub fn status_modified_time(mut self, value: impl Into<String>) -> Self {
         self.status_modified_time = Some(value.into());
         self
     }
 
-    /// Sets `labels`.
+    /// Labels of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn labels(mut self, value: impl Into<super::LabelEntity>) -> Self {
@@ -401,7 +430,9 @@ impl IssueEntity {
         self
     }
 
-    /// Sets `custom_fields`.
+    /// Custom fields of the work item as code-value pairs
+    /// (`{"code": "<field code>", "value": "<field value>"}`). System fields added by users are
+    /// also included here.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(mut self, value: impl Into<super::FieldCodeValuePair>) -> Self {
@@ -411,7 +442,7 @@ impl IssueEntity {
         self
     }
 
-    /// Sets `children`.
+    /// Child work items of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn children(mut self, value: impl Into<super::IssueEntity>) -> Self {
@@ -421,85 +452,88 @@ impl IssueEntity {
         self
     }
 
-    /// Sets `path`.
+    /// Path of the child work item.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `ir2feature`.
+    /// SF associated with the IR.
     pub fn ir2feature(mut self, value: impl Into<String>) -> Self {
         self.ir2feature = Some(value.into());
         self
     }
 
-    /// Sets `need_break`.
+    /// Whether the work item needs to be decomposed.
     pub fn need_break(mut self, value: impl Into<String>) -> Self {
         self.need_break = Some(value.into());
         self
     }
 
-    /// Sets `break_status`.
+    /// Decomposition status of the work item.
     pub fn break_status(mut self, value: impl Into<String>) -> Self {
         self.break_status = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
+    /// Baseline status of the work item.
     pub fn baseline(mut self, value: impl Into<String>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item. Only some work item types have it.
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `related_network_security`.
+    /// Whether the work item involves cybersecurity.
     pub fn related_network_security(mut self, value: impl Into<String>) -> Self {
         self.related_network_security = Some(value.into());
         self
     }
 
-    /// Sets `collaboratives`.
+    /// Collaboration information of the development requirement, that is, the collaborative task
+    /// ID. Use the `collaboratives` value returned by the work item tree query.
     pub fn collaboratives(mut self, value: impl Into<String>) -> Self {
         self.collaboratives = Some(value.into());
         self
     }
 
-    /// Sets `business_domain`.
+    /// Domain of the work item.
     pub fn business_domain(mut self, value: impl Into<String>) -> Self {
         self.business_domain = Some(value.into());
         self
     }
 
-    /// Sets `plan_pi`.
+    /// ID of the release plan of the work item. Call ListPlan and use the `id` of a plan whose
+    /// `category` is `PI`.
     pub fn plan_pi(mut self, value: impl Into<String>) -> Self {
         self.plan_pi = Some(value.into());
         self
     }
 
-    /// Sets `plan_iteration`.
+    /// ID of the iteration plan in which the work item is completed; for a Bug, the iteration in
+    /// which it is fixed. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`.
     pub fn plan_iteration(mut self, value: impl Into<String>) -> Self {
         self.plan_iteration = Some(value.into());
         self
     }
 
-    /// Sets `change_status`.
+    /// Change status of the work item.
     pub fn change_status(mut self, value: impl Into<String>) -> Self {
         self.change_status = Some(value.into());
         self
     }
 
-    /// Sets `no_break_reason`.
+    /// Reason why the work item does not need to be decomposed.
     pub fn no_break_reason(mut self, value: impl Into<String>) -> Self {
         self.no_break_reason = Some(value.into());
         self
     }
 
-    /// Sets `submitted_by`.
+    /// Users who raised the work item.
     ///
     /// Appends one item; call again for more.
     pub fn submitted_by(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -509,175 +543,181 @@ impl IssueEntity {
         self
     }
 
-    /// Sets `ir2rr`.
+    /// IDs of the RRs associated with the IR, comma-separated. Use the `id` values returned by
+    /// ListIpdProjectIssues or the work item tree query.
     pub fn ir2rr(mut self, value: impl Into<String>) -> Self {
         self.ir2rr = Some(value.into());
         self
     }
 
-    /// Sets `feature_set`.
+    /// ID of the feature set. Use the `id` value returned by ShowBaselineSnapshots.
     pub fn feature_set(mut self, value: impl Into<String>) -> Self {
         self.feature_set = Some(value.into());
         self
     }
 
-    /// Sets `expected_repair_date`.
+    /// Expected fix time, as Unix time in milliseconds. Among preset fields, only Bug work items
+    /// have it.
     pub fn expected_repair_date(mut self, value: impl Into<String>) -> Self {
         self.expected_repair_date = Some(value.into());
         self
     }
 
-    /// Sets `found_pi`.
+    /// ID of the release plan in which the bug was found. Among preset fields, only Bug work items
+    /// have it. Call ListPlan and use the `id` of a plan whose `category` is `PI`.
     pub fn found_pi(mut self, value: impl Into<String>) -> Self {
         self.found_pi = Some(value.into());
         self
     }
 
-    /// Sets `found_iteration`.
+    /// ID of the iteration plan in which the bug was found. Among preset fields, only Bug work
+    /// items have it. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`.
     pub fn found_iteration(mut self, value: impl Into<String>) -> Self {
         self.found_iteration = Some(value.into());
         self
     }
 
-    /// Sets `reason_analysis`.
+    /// Analysis of the cause.
     pub fn reason_analysis(mut self, value: impl Into<String>) -> Self {
         self.reason_analysis = Some(value.into());
         self
     }
 
-    /// Sets `repair_solution`.
+    /// Fix solution. Among preset fields, only Bug work items have it.
     pub fn repair_solution(mut self, value: impl Into<String>) -> Self {
         self.repair_solution = Some(value.into());
         self
     }
 
-    /// Sets `test_report`.
+    /// Test report. Among preset fields, only Bug work items have it.
     pub fn test_report(mut self, value: impl Into<String>) -> Self {
         self.test_report = Some(value.into());
         self
     }
 
-    /// Sets `sys_no_repair_reason`.
+    /// Reason why the bug does not need to be fixed. Among preset fields, only Bug work items have
+    /// it.
     pub fn sys_no_repair_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_no_repair_reason = Some(value.into());
         self
     }
 
-    /// Sets `sys_activation_reason`.
+    /// Reason for reactivation. Among preset fields, only Bug work items have it.
     pub fn sys_activation_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_activation_reason = Some(value.into());
         self
     }
 
-    /// Sets `sys_return_reason`.
+    /// Reason for returning the work item. Among preset fields, only Bug work items have it.
     pub fn sys_return_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_return_reason = Some(value.into());
         self
     }
 
-    /// Sets `test_failures_times`.
+    /// Number of failed regression tests. Among preset fields, only Bug work items have it.
     pub fn test_failures_times(mut self, value: impl Into<i64>) -> Self {
         self.test_failures_times = Some(value.into());
         self
     }
 
-    /// Sets `close_type`.
+    /// How the work item was closed.
     pub fn close_type(mut self, value: impl Into<String>) -> Self {
         self.close_type = Some(value.into());
         self
     }
 
-    /// Sets `plan_owner`.
+    /// User responsible for planning the work item.
     pub fn plan_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.plan_owner = Some(value.into());
         self
     }
 
-    /// Sets `doing_owner`.
+    /// User responsible for carrying out the work item.
     pub fn doing_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.doing_owner = Some(value.into());
         self
     }
 
-    /// Sets `delivered_owner`.
+    /// User responsible for delivering the work item.
     pub fn delivered_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.delivered_owner = Some(value.into());
         self
     }
 
-    /// Sets `checking_owner`.
+    /// User responsible for verifying the work item.
     pub fn checking_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.checking_owner = Some(value.into());
         self
     }
 
-    /// Sets `test_owner`.
+    /// User responsible for testing the work item.
     pub fn test_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.test_owner = Some(value.into());
         self
     }
 
-    /// Sets `develop_owner`.
+    /// Development owner of the work item.
     pub fn develop_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.develop_owner = Some(value.into());
         self
     }
 
-    /// Sets `processing_owner`.
+    /// User responsible for processing the work item.
     pub fn processing_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.processing_owner = Some(value.into());
         self
     }
 
-    /// Sets `fixed_owner`.
+    /// User responsible for fixing the work item.
     pub fn fixed_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.fixed_owner = Some(value.into());
         self
     }
 
-    /// Sets `researchanddevelop_owner`.
+    /// User responsible for the research and development of the work item.
     pub fn researchanddevelop_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.researchanddevelop_owner = Some(value.into());
         self
     }
 
-    /// Sets `analyse_owner`.
+    /// User responsible for analyzing the work item.
     pub fn analyse_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.analyse_owner = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start time of the work item, used for scheduling and progress management.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `expect_delivery_time`.
+    /// Expected delivery time of the work item, used to track whether it is completed on schedule.
     pub fn expect_delivery_time(mut self, value: impl Into<String>) -> Self {
         self.expect_delivery_time = Some(value.into());
         self
     }
 
-    /// Sets `plan_test_end_date`.
+    /// Planned end time of testing for a Bug, used to track testing after the fix.
     pub fn plan_test_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_test_end_date = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of a Bug, used to assess its impact and fix priority.
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `promised`.
+    /// Whether delivery of the RR (raw requirement) is committed.
     pub fn promised(mut self, value: impl Into<String>) -> Self {
         self.promised = Some(value.into());
         self
     }
 
-    /// Sets `recipient`.
+    /// Users who take over the raw requirement (RR) and are responsible for analyzing and
+    /// converting it.
     ///
     /// Appends one item; call again for more.
     pub fn recipient(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -687,19 +727,21 @@ impl IssueEntity {
         self
     }
 
-    /// Sets `sys_no_develop_reason`.
+    /// Reason why the raw requirement (RR) does not need development.
     pub fn sys_no_develop_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_no_develop_reason = Some(value.into());
         self
     }
 
-    /// Sets `val_feature`.
+    /// Whether the SF or FE work item is a value feature, linking business value to the technical
+    /// implementation.
     pub fn val_feature(mut self, value: impl Into<String>) -> Self {
         self.val_feature = Some(value.into());
         self
     }
 
-    /// Sets `function_scene`.
+    /// Functional scenario of an SF or FE work item, describing the usage scenarios and user
+    /// stories of the feature.
     pub fn function_scene(mut self, value: impl Into<String>) -> Self {
         self.function_scene = Some(value.into());
         self

@@ -2,23 +2,27 @@
 
 use serde::Serialize;
 
-/// The `IssueFlowRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IssueFlowRequest {
-    /// `status_id` JSON property.
+    /// ID of the status.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
-    /// `assigned_to_id` JSON property.
+    /// User ID of the owner. Use the `user_id` value returned by ListProjectMembersV4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to_id: Option<String>,
-    /// `notes` JSON property.
+    /// Remarks recorded with the change in the history log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
-    /// `projectUUId` JSON property.
+    /// 32-character UUID that uniquely identifies the project. Use the `project_id` value returned
+    /// by ListProjectsV4.
     #[serde(
         rename = "projectUUId",
         alias = "project_uu_id",
@@ -26,51 +30,55 @@ pub struct IssueFlowRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_uu_id: Option<String>,
-    /// `id` JSON property.
+    /// ID of the work item, consisting of digits only. Use the `id` value returned by ListIssuesV4.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the project, such as `scrum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
 impl IssueFlowRequest {
-    /// An empty `IssueFlowRequest`; set its fields with the setters.
+    /// An empty `IssueFlowRequest`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `status_id`.
+    /// ID of the status.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     pub fn status_id(mut self, value: impl Into<i64>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `assigned_to_id`.
+    /// User ID of the owner. Use the `user_id` value returned by ListProjectMembersV4.
     pub fn assigned_to_id(mut self, value: impl Into<String>) -> Self {
         self.assigned_to_id = Some(value.into());
         self
     }
 
-    /// Sets `notes`.
+    /// Remarks recorded with the change in the history log.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
         self.notes = Some(value.into());
         self
     }
 
-    /// Sets `projectUUId`.
+    /// 32-character UUID that uniquely identifies the project. Use the `project_id` value returned
+    /// by ListProjectsV4.
     pub fn project_uu_id(mut self, value: impl Into<String>) -> Self {
         self.project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the work item, consisting of digits only. Use the `id` value returned by ListIssuesV4.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the project, such as `scrum`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self

@@ -2,136 +2,136 @@
 
 use serde::Deserialize;
 
-/// The `IssueItemSfV4` model of the ProjectMan API.
+/// Work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueItemSfV4 {
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<f64>,
-    /// `assigned_user` JSON property.
+    /// Assignee (the user who handles the work item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_user: Option<super::IssueUser>,
-    /// `author` JSON property.
+    /// Creator of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<super::IssueUser>,
-    /// `begin_time` JSON property.
+    /// Start time of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
-    /// `closed_time` JSON property.
+    /// Time when the work item was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<i64>,
-    /// `created_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<i64>,
-    /// `custom_feilds` JSON property.
+    /// Custom fields of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_feilds: Option<Vec<super::CustomFeildRecord>>,
-    /// `developer` JSON property.
+    /// Developer of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer: Option<super::IssueUser>,
-    /// `discover_version` JSON property.
+    /// Version in which the problem was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discover_version: Option<String>,
-    /// `end_time` JSON property.
+    /// End time of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<i64>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<f64>,
-    /// `order` JSON property.
+    /// Order of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    /// `parent_issue_id` JSON property.
+    /// ID of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_issue_id: Option<i64>,
-    /// `release_version` JSON property.
+    /// Version in which the work item is released.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_version: Option<String>,
-    /// `root_issue_id` JSON property.
+    /// ID of the root work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_issue_id: Option<i64>,
-    /// `story_point` JSON property.
+    /// Story points of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story_point: Option<super::IssueItemSfV4StoryPoint>,
-    /// `domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<super::IssueItemSfV4Domain>,
-    /// `iteration` JSON property.
+    /// Iteration of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration: Option<super::IssueItemSfV4Iteration>,
-    /// `module` JSON property.
+    /// Module of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<super::IssueItemSfV4Module>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<super::IssueItemSfV4Priority>,
-    /// `severity` JSON property.
+    /// Severity of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<super::IssueItemSfV4Severity>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::IssueItemSfV4Status>,
-    /// `tracker` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker: Option<super::IssueItemSfV4Tracker>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `updated_time` JSON property.
+    /// Time when the work item was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<i64>,
 }
 
 impl IssueItemSfV4 {
-    /// An empty `IssueItemSfV4`; set its fields with the setters.
+    /// An empty `IssueItemSfV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `assigned_user`.
+    /// Assignee (the user who handles the work item).
     pub fn assigned_user(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.assigned_user = Some(value.into());
         self
     }
 
-    /// Sets `author`.
+    /// Creator of the work item.
     pub fn author(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.author = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Start time of the work item.
     pub fn begin_time(mut self, value: impl Into<i64>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `closed_time`.
+    /// Time when the work item was closed.
     pub fn closed_time(mut self, value: impl Into<i64>) -> Self {
         self.closed_time = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Creation time.
     pub fn created_time(mut self, value: impl Into<i64>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `custom_feilds`.
+    /// Custom fields of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn custom_feilds(mut self, value: impl Into<super::CustomFeildRecord>) -> Self {
@@ -141,115 +141,115 @@ impl IssueItemSfV4 {
         self
     }
 
-    /// Sets `developer`.
+    /// Developer of the work item.
     pub fn developer(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.developer = Some(value.into());
         self
     }
 
-    /// Sets `discover_version`.
+    /// Version in which the problem was found.
     pub fn discover_version(mut self, value: impl Into<String>) -> Self {
         self.discover_version = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End time of the work item.
     pub fn end_time(mut self, value: impl Into<i64>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<i64>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Order of the work item.
     pub fn order(mut self, value: impl Into<i64>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `parent_issue_id`.
+    /// ID of the parent work item.
     pub fn parent_issue_id(mut self, value: impl Into<i64>) -> Self {
         self.parent_issue_id = Some(value.into());
         self
     }
 
-    /// Sets `release_version`.
+    /// Version in which the work item is released.
     pub fn release_version(mut self, value: impl Into<String>) -> Self {
         self.release_version = Some(value.into());
         self
     }
 
-    /// Sets `root_issue_id`.
+    /// ID of the root work item.
     pub fn root_issue_id(mut self, value: impl Into<i64>) -> Self {
         self.root_issue_id = Some(value.into());
         self
     }
 
-    /// Sets `story_point`.
+    /// Story points of the work item.
     pub fn story_point(mut self, value: impl Into<super::IssueItemSfV4StoryPoint>) -> Self {
         self.story_point = Some(value.into());
         self
     }
 
-    /// Sets `domain`.
+    /// Domain of the work item.
     pub fn domain(mut self, value: impl Into<super::IssueItemSfV4Domain>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `iteration`.
+    /// Iteration of the work item.
     pub fn iteration(mut self, value: impl Into<super::IssueItemSfV4Iteration>) -> Self {
         self.iteration = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module of the work item.
     pub fn module(mut self, value: impl Into<super::IssueItemSfV4Module>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(mut self, value: impl Into<super::IssueItemSfV4Priority>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of the work item.
     pub fn severity(mut self, value: impl Into<super::IssueItemSfV4Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::IssueItemSfV4Status>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `tracker`.
+    /// Type of the work item.
     pub fn tracker(mut self, value: impl Into<super::IssueItemSfV4Tracker>) -> Self {
         self.tracker = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `updated_time`.
+    /// Time when the work item was last updated.
     pub fn updated_time(mut self, value: impl Into<i64>) -> Self {
         self.updated_time = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `IssueItemSfV4Domain` model of the ProjectMan API.
+/// Domain of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueItemSfV4Domain {
-    /// `id` JSON property.
+    /// ID of the domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Domain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl IssueItemSfV4Domain {
-    /// An empty `IssueItemSfV4Domain`; set its fields with the setters.
+    /// An empty `IssueItemSfV4Domain`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the domain.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Domain.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

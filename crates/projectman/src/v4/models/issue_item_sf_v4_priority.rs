@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `IssueItemSfV4Priority` model of the ProjectMan API.
+/// Priority of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueItemSfV4Priority {
-    /// `id` JSON property.
+    /// ID of the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl IssueItemSfV4Priority {
-    /// An empty `IssueItemSfV4Priority`; set its fields with the setters.
+    /// An empty `IssueItemSfV4Priority`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the priority.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Priority of the work item.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

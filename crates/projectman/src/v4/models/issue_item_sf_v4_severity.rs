@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `IssueItemSfV4Severity` model of the ProjectMan API.
+/// Severity of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueItemSfV4Severity {
-    /// `id` JSON property.
+    /// ID of the story point value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl IssueItemSfV4Severity {
-    /// An empty `IssueItemSfV4Severity`; set its fields with the setters.
+    /// An empty `IssueItemSfV4Severity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the story point value.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Severity.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `IssueListResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueListResult {
-    /// `issues` JSON property.
+    /// Work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issues: Option<Vec<super::IssueVO>>,
-    /// `total` JSON property.
+    /// Total number of work items that match the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
 impl IssueListResult {
-    /// An empty `IssueListResult`; set its fields with the setters.
+    /// An empty `IssueListResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `issues`.
+    /// Work items.
     ///
     /// Appends one item; call again for more.
     pub fn issues(mut self, value: impl Into<super::IssueVO>) -> Self {
@@ -31,7 +31,7 @@ impl IssueListResult {
         self
     }
 
-    /// Sets `total`.
+    /// Total number of work items that match the filter.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self

@@ -2,26 +2,29 @@
 
 use serde::Deserialize;
 
-/// The `IssueNew` model of the ProjectMan API.
+/// Details of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueNew {
-    /// `updated_on` JSON property.
+    /// Time when the work item was last updated, as Unix time in milliseconds (for example,
+    /// `1839340800000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_on: Option<String>,
-    /// `story_point` JSON property.
+    /// Story points of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story_point: Option<super::StoryPoint>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::Project>,
-    /// `isParent` JSON property.
+    /// Whether the work item has child work items.
+    ///
+    /// Values: `false`: Has no child work items; `true`: Has child work items.
     #[serde(
         rename = "isParent",
         alias = "is_parent",
@@ -29,10 +32,10 @@ pub struct IssueNew {
         skip_serializing_if = "Option::is_none"
     )]
     pub is_parent: Option<bool>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<i64>,
-    /// `findReleaseDev` JSON property.
+    /// User responsible for the release.
     #[serde(
         rename = "findReleaseDev",
         alias = "find_release_dev",
@@ -40,25 +43,25 @@ pub struct IssueNew {
         skip_serializing_if = "Option::is_none"
     )]
     pub find_release_dev: Option<String>,
-    /// `tracker` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker: Option<super::Tracker>,
-    /// `id` JSON property.
+    /// ID of the work item in the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `start_date` JSON property.
+    /// Start date of the work item, as Unix time in milliseconds (for example, `1839340800000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    /// `assigned_to` JSON property.
+    /// Assignee (the user who handles the work item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<super::IssueNewAssignedTo>,
-    /// `status_attribute` JSON property.
+    /// Status attribute of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_attribute: Option<super::StatusAttributeVO>,
-    /// `severity` JSON property.
+    /// Severity of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<super::Severity>,
-    /// `releaseDev` JSON property.
+    /// Release version of the work item.
     #[serde(
         rename = "releaseDev",
         alias = "release_dev",
@@ -66,264 +69,285 @@ pub struct IssueNew {
         skip_serializing_if = "Option::is_none"
     )]
     pub release_dev: Option<String>,
-    /// `author` JSON property.
+    /// Creator of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<super::IssueNewAuthor>,
-    /// `module` JSON property.
+    /// Module of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<serde_json::Value>,
-    /// `due_date` JSON property.
+    /// Due date of the work item, as Unix time in milliseconds (for example, `1839340800000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<i64>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<super::Priority>,
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<i64>,
-    /// `is_watcher` JSON property.
+    /// Whether the current user follows the work item.
+    ///
+    /// Values: `false`: Not following; `true`: Following.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_watcher: Option<bool>,
-    /// `deleted` JSON property.
+    /// Whether the work item is deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `fixed_version` JSON property.
+    /// Version in which the problem was fixed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_version: Option<serde_json::Value>,
-    /// `is_archived` JSON property.
+    /// Whether the work item is archived.
+    ///
+    /// Values: `false`: Not archived; `true`: Archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_archived: Option<bool>,
-    /// `created_on` JSON property.
+    /// Time when the work item was created, as Unix time in milliseconds (for example,
+    /// `1754374102000`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<String>,
-    /// `domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<serde_json::Value>,
-    /// `developer` JSON property.
+    /// Developer of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer: Option<serde_json::Value>,
-    /// `closeder` JSON property.
+    /// User who closed the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closeder: Option<serde_json::Value>,
-    /// `position` JSON property.
+    /// Display position of the work item in the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<String>,
-    /// `closed_flag` JSON property.
+    /// Whether the work item is closed.
+    ///
+    /// Values: `0`: Open; `1`: Closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_flag: Option<i64>,
-    /// `assigned_cc_user` JSON property.
+    /// Users copied (CC) on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc_user: Option<String>,
-    /// `custom_value_new` JSON property.
+    /// Custom field values of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_value_new: Option<serde_json::Value>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::Status>,
 }
 
 impl IssueNew {
-    /// An empty `IssueNew`; set its fields with the setters.
+    /// An empty `IssueNew`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `updated_on`.
+    /// Time when the work item was last updated, as Unix time in milliseconds (for example,
+    /// `1839340800000`).
     pub fn updated_on(mut self, value: impl Into<String>) -> Self {
         self.updated_on = Some(value.into());
         self
     }
 
-    /// Sets `story_point`.
+    /// Story points of the work item.
     pub fn story_point(mut self, value: impl Into<super::StoryPoint>) -> Self {
         self.story_point = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::Project>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `isParent`.
+    /// Whether the work item has child work items.
+    ///
+    /// Values: `false`: Has no child work items; `true`: Has child work items.
     pub fn is_parent(mut self, value: impl Into<bool>) -> Self {
         self.is_parent = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<i64>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `findReleaseDev`.
+    /// User responsible for the release.
     pub fn find_release_dev(mut self, value: impl Into<String>) -> Self {
         self.find_release_dev = Some(value.into());
         self
     }
 
-    /// Sets `tracker`.
+    /// Type of the work item.
     pub fn tracker(mut self, value: impl Into<super::Tracker>) -> Self {
         self.tracker = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the work item in the list.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `start_date`.
+    /// Start date of the work item, as Unix time in milliseconds (for example, `1839340800000`).
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.start_date = Some(value.into());
         self
     }
 
-    /// Sets `assigned_to`.
+    /// Assignee (the user who handles the work item).
     pub fn assigned_to(mut self, value: impl Into<super::IssueNewAssignedTo>) -> Self {
         self.assigned_to = Some(value.into());
         self
     }
 
-    /// Sets `status_attribute`.
+    /// Status attribute of the work item.
     pub fn status_attribute(mut self, value: impl Into<super::StatusAttributeVO>) -> Self {
         self.status_attribute = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of the work item.
     pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `releaseDev`.
+    /// Release version of the work item.
     pub fn release_dev(mut self, value: impl Into<String>) -> Self {
         self.release_dev = Some(value.into());
         self
     }
 
-    /// Sets `author`.
+    /// Creator of the work item.
     pub fn author(mut self, value: impl Into<super::IssueNewAuthor>) -> Self {
         self.author = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module of the work item.
     pub fn module(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `due_date`.
+    /// Due date of the work item, as Unix time in milliseconds (for example, `1839340800000`).
     pub fn due_date(mut self, value: impl Into<String>) -> Self {
         self.due_date = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<i64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(mut self, value: impl Into<super::Priority>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<i64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `is_watcher`.
+    /// Whether the current user follows the work item.
+    ///
+    /// Values: `false`: Not following; `true`: Following.
     pub fn is_watcher(mut self, value: impl Into<bool>) -> Self {
         self.is_watcher = Some(value.into());
         self
     }
 
-    /// Sets `deleted`.
+    /// Whether the work item is deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     pub fn deleted(mut self, value: impl Into<bool>) -> Self {
         self.deleted = Some(value.into());
         self
     }
 
-    /// Sets `fixed_version`.
+    /// Version in which the problem was fixed.
     pub fn fixed_version(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.fixed_version = Some(value.into());
         self
     }
 
-    /// Sets `is_archived`.
+    /// Whether the work item is archived.
+    ///
+    /// Values: `false`: Not archived; `true`: Archived.
     pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
         self.is_archived = Some(value.into());
         self
     }
 
-    /// Sets `created_on`.
+    /// Time when the work item was created, as Unix time in milliseconds (for example,
+    /// `1754374102000`).
     pub fn created_on(mut self, value: impl Into<String>) -> Self {
         self.created_on = Some(value.into());
         self
     }
 
-    /// Sets `domain`.
+    /// Domain of the work item.
     pub fn domain(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `developer`.
+    /// Developer of the work item.
     pub fn developer(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.developer = Some(value.into());
         self
     }
 
-    /// Sets `closeder`.
+    /// User who closed the work item.
     pub fn closeder(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.closeder = Some(value.into());
         self
     }
 
-    /// Sets `position`.
+    /// Display position of the work item in the list.
     pub fn position(mut self, value: impl Into<String>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `closed_flag`.
+    /// Whether the work item is closed.
+    ///
+    /// Values: `0`: Open; `1`: Closed.
     pub fn closed_flag(mut self, value: impl Into<i64>) -> Self {
         self.closed_flag = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc_user`.
+    /// Users copied (CC) on the work item.
     pub fn assigned_cc_user(mut self, value: impl Into<String>) -> Self {
         self.assigned_cc_user = Some(value.into());
         self
     }
 
-    /// Sets `custom_value_new`.
+    /// Custom field values of the work item.
     pub fn custom_value_new(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.custom_value_new = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::Status>) -> Self {
         self.status = Some(value.into());
         self

@@ -2,14 +2,14 @@
 
 use serde::Deserialize;
 
-/// The `IssueNewAssignedTo` model of the ProjectMan API.
+/// Assignee (the user who handles the work item).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueNewAssignedTo {
-    /// `firstName` JSON property.
+    /// Name of the user.
     #[serde(
         rename = "firstName",
         alias = "first_name",
@@ -17,7 +17,7 @@ pub struct IssueNewAssignedTo {
         skip_serializing_if = "Option::is_none"
     )]
     pub first_name: Option<String>,
-    /// `lastName` JSON property.
+    /// Full name of the user.
     #[serde(
         rename = "lastName",
         alias = "last_name",
@@ -25,13 +25,13 @@ pub struct IssueNewAssignedTo {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_name: Option<String>,
-    /// `identifier` JSON property.
+    /// 32-character UUID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// `image_id` JSON property.
+    /// ID of the user's avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `assignedNickName` JSON property.
+    /// Nickname of the assignee.
     #[serde(
         rename = "assignedNickName",
         alias = "assigned_nick_name",
@@ -39,57 +39,57 @@ pub struct IssueNewAssignedTo {
         skip_serializing_if = "Option::is_none"
     )]
     pub assigned_nick_name: Option<String>,
-    /// `name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `id` JSON property.
+    /// Numeric ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 impl IssueNewAssignedTo {
-    /// An empty `IssueNewAssignedTo`; set its fields with the setters.
+    /// An empty `IssueNewAssignedTo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `firstName`.
+    /// Name of the user.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
 
-    /// Sets `lastName`.
+    /// Full name of the user.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
 
-    /// Sets `identifier`.
+    /// 32-character UUID of the user.
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// ID of the user's avatar.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `assignedNickName`.
+    /// Nickname of the assignee.
     pub fn assigned_nick_name(mut self, value: impl Into<String>) -> Self {
         self.assigned_nick_name = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the user.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// Numeric ID of the user.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self

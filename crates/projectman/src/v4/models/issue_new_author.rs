@@ -2,14 +2,14 @@
 
 use serde::Deserialize;
 
-/// The `IssueNewAuthor` model of the ProjectMan API.
+/// Creator of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueNewAuthor {
-    /// `firstName` JSON property.
+    /// Name of the user.
     #[serde(
         rename = "firstName",
         alias = "first_name",
@@ -17,7 +17,7 @@ pub struct IssueNewAuthor {
         skip_serializing_if = "Option::is_none"
     )]
     pub first_name: Option<String>,
-    /// `lastName` JSON property.
+    /// Full name of the user.
     #[serde(
         rename = "lastName",
         alias = "last_name",
@@ -25,13 +25,13 @@ pub struct IssueNewAuthor {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_name: Option<String>,
-    /// `identifier` JSON property.
+    /// Unique identifier of the creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// `image_id` JSON property.
+    /// ID of the user's avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `authorNickName` JSON property.
+    /// Nickname of the creator.
     #[serde(
         rename = "authorNickName",
         alias = "author_nick_name",
@@ -39,57 +39,57 @@ pub struct IssueNewAuthor {
         skip_serializing_if = "Option::is_none"
     )]
     pub author_nick_name: Option<String>,
-    /// `name` JSON property.
+    /// User name with tenant information, in `<tenant name>_<user name>` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 impl IssueNewAuthor {
-    /// An empty `IssueNewAuthor`; set its fields with the setters.
+    /// An empty `IssueNewAuthor`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `firstName`.
+    /// Name of the user.
     pub fn first_name(mut self, value: impl Into<String>) -> Self {
         self.first_name = Some(value.into());
         self
     }
 
-    /// Sets `lastName`.
+    /// Full name of the user.
     pub fn last_name(mut self, value: impl Into<String>) -> Self {
         self.last_name = Some(value.into());
         self
     }
 
-    /// Sets `identifier`.
+    /// Unique identifier of the creator.
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// ID of the user's avatar.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `authorNickName`.
+    /// Nickname of the creator.
     pub fn author_nick_name(mut self, value: impl Into<String>) -> Self {
         self.author_nick_name = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// User name with tenant information, in `<tenant name>_<user name>` format.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the user.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self

@@ -2,52 +2,54 @@
 
 use serde::Deserialize;
 
-/// The `IssueOperateResult` model of the ProjectMan API.
+/// Successful results.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueOperateResult {
-    /// `id` JSON property.
+    /// ID of the changed work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `operator` JSON property.
+    /// ID of the user who changed the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the work item: active (can be operated normally), voided (soft-deleted,
+    /// can be restored from the recycle bin) or deleted (permanently deleted, cannot be restored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `operate_time` JSON property.
+    /// Time when the work item was changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_time: Option<String>,
 }
 
 impl IssueOperateResult {
-    /// An empty `IssueOperateResult`; set its fields with the setters.
+    /// An empty `IssueOperateResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the changed work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `operator`.
+    /// ID of the user who changed the work item.
     pub fn operator(mut self, value: impl Into<String>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the work item: active (can be operated normally), voided (soft-deleted,
+    /// can be restored from the recycle bin) or deleted (permanently deleted, cannot be restored).
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `operate_time`.
+    /// Time when the work item was changed.
     pub fn operate_time(mut self, value: impl Into<String>) -> Self {
         self.operate_time = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `IssueProjectResponseV4` model of the ProjectMan API.
+/// Project information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueProjectResponseV4 {
-    /// `project_id` JSON property.
+    /// ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `project_name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// `project_num_id` JSON property.
+    /// Numeric ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_num_id: Option<i64>,
 }
 
 impl IssueProjectResponseV4 {
-    /// An empty `IssueProjectResponseV4`; set its fields with the setters.
+    /// An empty `IssueProjectResponseV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_id`.
+    /// ID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `project_name`.
+    /// Name of the project.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
 
-    /// Sets `project_num_id`.
+    /// Numeric ID of the project.
     pub fn project_num_id(mut self, value: impl Into<i64>) -> Self {
         self.project_num_id = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `IssueRecordV4` model of the ProjectMan API.
+/// History records of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueRecordV4 {
-    /// `id` JSON property.
+    /// ID of the operation record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `created_time` JSON property.
+    /// Time when the operation record was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<i64>,
-    /// `user` JSON property.
+    /// User information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::IssueRecordV4User>,
-    /// `details` JSON property.
+    /// Details of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<super::IssueRecordV4Details>>,
 }
 
 impl IssueRecordV4 {
-    /// An empty `IssueRecordV4`; set its fields with the setters.
+    /// An empty `IssueRecordV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the operation record.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the operation record was created.
     pub fn created_time(mut self, value: impl Into<i64>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `user`.
+    /// User information.
     pub fn user(mut self, value: impl Into<super::IssueRecordV4User>) -> Self {
         self.user = Some(value.into());
         self
     }
 
-    /// Sets `details`.
+    /// Details of the operation.
     ///
     /// Appends one item; call again for more.
     pub fn details(mut self, value: impl Into<super::IssueRecordV4Details>) -> Self {

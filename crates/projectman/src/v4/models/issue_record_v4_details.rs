@@ -2,14 +2,14 @@
 
 use serde::Deserialize;
 
-/// The `IssueRecordV4Details` model of the ProjectMan API.
+/// Details of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueRecordV4Details {
-    /// `property` JSON property.
+    /// Work item attribute that the operation changed.
     #[serde(
         rename = "property",
         alias = "_property",
@@ -17,60 +17,60 @@ pub struct IssueRecordV4Details {
         skip_serializing_if = "Option::is_none"
     )]
     pub _property: Option<String>,
-    /// `old_value` JSON property.
+    /// Previous value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_value: Option<String>,
-    /// `new_value` JSON property.
+    /// Current value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_value: Option<String>,
-    /// `operation` JSON property.
+    /// Operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// `id` JSON property.
+    /// ID of the operation record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Field that was operated on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl IssueRecordV4Details {
-    /// An empty `IssueRecordV4Details`; set its fields with the setters.
+    /// An empty `IssueRecordV4Details`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `property`.
+    /// Work item attribute that the operation changed.
     pub fn _property(mut self, value: impl Into<String>) -> Self {
         self._property = Some(value.into());
         self
     }
 
-    /// Sets `old_value`.
+    /// Previous value.
     pub fn old_value(mut self, value: impl Into<String>) -> Self {
         self.old_value = Some(value.into());
         self
     }
 
-    /// Sets `new_value`.
+    /// Current value.
     pub fn new_value(mut self, value: impl Into<String>) -> Self {
         self.new_value = Some(value.into());
         self
     }
 
-    /// Sets `operation`.
+    /// Operation.
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.operation = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the operation record.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Field that was operated on.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

@@ -2,55 +2,55 @@
 
 use serde::Deserialize;
 
-/// The `IssueStatus` model of the ProjectMan API.
+/// Statuses.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueStatus {
-    /// `id` JSON property.
+    /// UUID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status_id` JSON property.
+    /// Numeric ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `tracker_ids` JSON property.
+    /// Types of the work items associated with the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_ids: Option<Vec<i64>>,
-    /// `status_attribute` JSON property.
+    /// Status attribute of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_attribute: Option<super::StatusAttribute>,
 }
 
 impl IssueStatus {
-    /// An empty `IssueStatus`; set its fields with the setters.
+    /// An empty `IssueStatus`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// UUID of the status.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// Numeric ID of the status.
     pub fn status_id(mut self, value: impl Into<i64>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `tracker_ids`.
+    /// Types of the work items associated with the status.
     ///
     /// Appends one item; call again for more.
     pub fn tracker_ids(mut self, value: impl Into<i64>) -> Self {
@@ -60,7 +60,7 @@ impl IssueStatus {
         self
     }
 
-    /// Sets `status_attribute`.
+    /// Status attribute of the work item.
     pub fn status_attribute(mut self, value: impl Into<super::StatusAttribute>) -> Self {
         self.status_attribute = Some(value.into());
         self

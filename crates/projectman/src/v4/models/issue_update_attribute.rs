@@ -2,214 +2,303 @@
 
 use serde::Serialize;
 
-/// The `IssueUpdateAttribute` model of the ProjectMan API.
+/// Attributes to apply to the work items.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IssueUpdateAttribute {
-    /// `category` JSON property.
+    /// Work item type code. Required when editing a work item: pass the current type of the work
+    /// item; the type itself is not changed. System device projects use RR, SF, IR, SR, AR, Task
+    /// and Bug; standalone software projects use RR, SF, IR, US, Task and Bug; cloud service
+    /// projects use RR, Epic, FE, US, Task and Bug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `description` JSON property.
+    /// Description of the work item. The current value is the `description` returned by the work
+    /// item tree query.
+    ///
+    /// Length: 1 to 500000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent work item. Use the `parent_id` value returned by the work item tree query.
+    /// A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `status` JSON property.
+    /// Status code of the work item. Use the `code` value returned by ListIssueStatues.
+    ///
+    /// Length: 2 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `assignee` JSON property.
+    /// Owner responsible for the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<super::UserUpdateAttribute>,
-    /// `assigned_cc` JSON property.
+    /// Users copied (CC) on the work item. A work item can have at most 50 CC users.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc: Option<Vec<super::UserUpdateAttribute>>,
-    /// `plan_end_date` JSON property.
+    /// Planned end date of the work item, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `workload` JSON property.
+    /// Planned work hours of the work item, with one decimal place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<String>,
-    /// `link` JSON property.
+    /// IDs of the items associated with the work item, comma-separated. A work item can have at
+    /// most 50 associated items.
+    ///
+    /// Length: 0 to 2048 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// `labels` JSON property.
+    /// Labels of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<super::LabelEntity>>,
-    /// `custom_fields` JSON property.
+    /// Custom fields of the work item as code-value pairs
+    /// (`{"code": "<field code>", "value": "<field value>"}`). System fields added by users are
+    /// also included here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::FieldCodeValuePair>>,
-    /// `ir2feature` JSON property.
+    /// SF associated with the IR. Only IR work items can set it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2feature: Option<String>,
-    /// `need_break` JSON property.
+    /// Whether the work item needs to be decomposed. Only work item types that can be decomposed
+    /// have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub need_break: Option<String>,
-    /// `baseline` JSON property.
+    pub need_break: Option<super::NeedBreak>,
+    /// Baseline status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<String>,
-    /// `priority` JSON property.
+    pub baseline: Option<super::IssueUpdateAttributeBaseline>,
+    /// Priority of the work item: low, medium or high. Only some work item types have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// `related_network_security` JSON property.
+    /// Whether the work item involves cybersecurity. Among preset fields, only development
+    /// requirements have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub related_network_security: Option<String>,
-    /// `business_domain` JSON property.
+    pub related_network_security: Option<super::RelatedNetworkSecurity>,
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_domain: Option<String>,
-    /// `plan_pi` JSON property.
+    /// ID of the release plan of the work item. Call ListPlan and use the `id` of a plan whose
+    /// `category` is `PI`. A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_pi: Option<String>,
-    /// `plan_iteration` JSON property.
+    /// ID of the iteration plan in which the work item is completed; for a Bug, the iteration in
+    /// which it is fixed. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`.
+    /// A numeric string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_iteration: Option<String>,
-    /// `no_break_reason` JSON property.
+    /// Reason why the work item does not need to be decomposed. Present when `need_break` is `no`.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_break_reason: Option<String>,
-    /// `submitted_by` JSON property.
+    /// Users who raised the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<Vec<super::UserUpdateAttribute>>,
-    /// `ir2rr` JSON property.
+    /// IDs of the RRs associated with the IR, comma-separated. Use the `id` values returned by
+    /// ListIpdProjectIssues or the work item tree query.
+    ///
+    /// Length: 0 to 1024 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2rr: Option<String>,
-    /// `feature_set` JSON property.
+    /// ID of the feature set. Use the `id` value returned by ShowBaselineSnapshots. A numeric
+    /// string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_set: Option<String>,
-    /// `expected_repair_date` JSON property.
+    /// Expected fix time, as Unix time in milliseconds. Among preset fields, only Bug work items
+    /// have it.
+    ///
+    /// Length: 11 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_repair_date: Option<String>,
-    /// `found_pi` JSON property.
+    /// ID of the release plan in which the bug was found. Among preset fields, only Bug work items
+    /// have it. Call ListPlan and use the `id` of a plan whose `category` is `PI`. A numeric
+    /// string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_pi: Option<String>,
-    /// `found_iteration` JSON property.
+    /// ID of the iteration plan in which the bug was found. Among preset fields, only Bug work
+    /// items have it. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`. A
+    /// numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_iteration: Option<String>,
-    /// `reason_analysis` JSON property.
+    /// Analysis of the cause. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_analysis: Option<String>,
-    /// `repair_solution` JSON property.
+    /// Fix solution. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_solution: Option<String>,
-    /// `test_report` JSON property.
+    /// Test report. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_report: Option<String>,
-    /// `sys_no_repair_reason` JSON property.
+    /// Reason why the bug does not need to be fixed. Among preset fields, only Bug work items have
+    /// it.
+    ///
+    /// Length: 0 to 50000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_no_repair_reason: Option<String>,
-    /// `sys_activation_reason` JSON property.
+    /// Reason for reactivation. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_activation_reason: Option<String>,
-    /// `sys_return_reason` JSON property.
+    /// Reason for returning the work item. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_return_reason: Option<String>,
-    /// `test_failures_times` JSON property.
+    /// Number of failed regression tests. Among preset fields, only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_failures_times: Option<i64>,
-    /// `close_type` JSON property.
+    /// How the work item was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub close_type: Option<String>,
-    /// `security_level` JSON property.
+    pub close_type: Option<super::CloseType>,
+    /// Security level of the work item. Users with a lower clearance cannot access work items of a
+    /// higher level. The allowed values are the `option` values of the security level field
+    /// returned by ListIpdProjectFields. Present and required only in classified (SM) environments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_level: Option<String>,
-    /// `plan_owner` JSON property.
+    /// User responsible for planning the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_owner: Option<super::UserUpdateAttribute>,
-    /// `doing_owner` JSON property.
+    /// User responsible for carrying out the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doing_owner: Option<super::UserUpdateAttribute>,
-    /// `delivered_owner` JSON property.
+    /// User responsible for delivering the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivered_owner: Option<super::UserUpdateAttribute>,
-    /// `checking_owner` JSON property.
+    /// User responsible for verifying the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checking_owner: Option<super::UserUpdateAttribute>,
-    /// `test_owner` JSON property.
+    /// User responsible for testing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_owner: Option<super::UserUpdateAttribute>,
-    /// `develop_owner` JSON property.
+    /// Development owner of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub develop_owner: Option<super::UserUpdateAttribute>,
-    /// `processing_owner` JSON property.
+    /// User responsible for processing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_owner: Option<super::UserUpdateAttribute>,
-    /// `fixed_owner` JSON property.
+    /// User responsible for fixing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_owner: Option<super::UserUpdateAttribute>,
-    /// `researchanddevelop_owner` JSON property.
+    /// User responsible for the research and development of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub researchanddevelop_owner: Option<super::UserUpdateAttribute>,
-    /// `analyse_owner` JSON property.
+    /// User responsible for analyzing the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub analyse_owner: Option<super::UserUpdateAttribute>,
-    /// `plan_start_date` JSON property.
+    /// Planned start time of the work item, used for scheduling and progress management. Unix time
+    /// in milliseconds, as a string.
+    ///
+    /// Length: 11 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<String>,
-    /// `expect_delivery_time` JSON property.
+    /// Expected delivery time of the work item, used to track whether it is completed on schedule.
+    /// Unix time in milliseconds, as a string.
+    ///
+    /// Length: 11 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_delivery_time: Option<String>,
-    /// `plan_test_end_date` JSON property.
+    /// Planned end time of testing for a Bug, used to track testing after the fix. Unix time in
+    /// milliseconds, as a string. Ignored for work items other than Bugs.
+    ///
+    /// Length: 11 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_test_end_date: Option<String>,
-    /// `severity` JSON property.
+    /// Severity of a Bug, used to assess its impact and fix priority: fatal (system crash or data
+    /// loss), serious (main functions unusable), normal (minor functions abnormal, workaround
+    /// available) or suggestion (UI improvements or suggestions). Ignored for work items other than
+    /// Bugs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// `promised` JSON property.
+    /// Whether delivery of the RR (raw requirement) is committed. Ignored for work items other than
+    /// RRs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promised: Option<String>,
-    /// `recipient` JSON property.
+    pub promised: Option<super::Promised>,
+    /// Users who take over the raw requirement (RR) and are responsible for analyzing and
+    /// converting it. Ignored for work items other than RRs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Vec<super::UserUpdateAttribute>>,
-    /// `sys_no_develop_reason` JSON property.
+    /// Reason why the raw requirement (RR) does not need development. Ignored for work items other
+    /// than RRs.
+    ///
+    /// Length: 0 to 50000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_no_develop_reason: Option<String>,
-    /// `val_feature` JSON property.
+    /// Whether the SF or FE work item is a value feature, linking business value to the technical
+    /// implementation. Ignored for other work item types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub val_feature: Option<String>,
-    /// `function_scene` JSON property.
+    pub val_feature: Option<super::ValFeature>,
+    /// Functional scenario of an SF or FE work item, describing the usage scenarios and user
+    /// stories of the feature. Ignored for other work item types.
+    ///
+    /// Length: 0 to 512 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function_scene: Option<String>,
 }
 
 impl IssueUpdateAttribute {
-    /// An empty `IssueUpdateAttribute`; set its fields with the setters.
+    /// An empty `IssueUpdateAttribute`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `category`.
+    /// Work item type code. Required when editing a work item: pass the current type of the work
+    /// item; the type itself is not changed. System device projects use RR, SF, IR, SR, AR, Task
+    /// and Bug; standalone software projects use RR, SF, IR, US, Task and Bug; cloud service
+    /// projects use RR, Epic, FE, US, Task and Bug.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item. The current value is the `description` returned by the work
+    /// item tree query.
+    ///
+    /// Length: 1 to 500000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent work item. Use the `parent_id` value returned by the work item tree query.
+    /// A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status code of the work item. Use the `code` value returned by ListIssueStatues.
+    ///
+    /// Length: 2 to 32 characters.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `assignee`.
+    /// Owner responsible for the work item.
     pub fn assignee(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.assignee = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc`.
+    /// Users copied (CC) on the work item. A work item can have at most 50 CC users.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
@@ -219,25 +308,28 @@ impl IssueUpdateAttribute {
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned end date of the work item, as Unix time in milliseconds.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `workload`.
+    /// Planned work hours of the work item, with one decimal place.
     pub fn workload(mut self, value: impl Into<String>) -> Self {
         self.workload = Some(value.into());
         self
     }
 
-    /// Sets `link`.
+    /// IDs of the items associated with the work item, comma-separated. A work item can have at
+    /// most 50 associated items.
+    ///
+    /// Length: 0 to 2048 characters.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.link = Some(value.into());
         self
     }
 
-    /// Sets `labels`.
+    /// Labels of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn labels(mut self, value: impl Into<super::LabelEntity>) -> Self {
@@ -245,7 +337,9 @@ impl IssueUpdateAttribute {
         self
     }
 
-    /// Sets `custom_fields`.
+    /// Custom fields of the work item as code-value pairs
+    /// (`{"code": "<field code>", "value": "<field value>"}`). System fields added by users are
+    /// also included here.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(mut self, value: impl Into<super::FieldCodeValuePair>) -> Self {
@@ -255,61 +349,73 @@ impl IssueUpdateAttribute {
         self
     }
 
-    /// Sets `ir2feature`.
+    /// SF associated with the IR. Only IR work items can set it.
     pub fn ir2feature(mut self, value: impl Into<String>) -> Self {
         self.ir2feature = Some(value.into());
         self
     }
 
-    /// Sets `need_break`.
-    pub fn need_break(mut self, value: impl Into<String>) -> Self {
+    /// Whether the work item needs to be decomposed. Only work item types that can be decomposed
+    /// have it.
+    pub fn need_break(mut self, value: impl Into<super::NeedBreak>) -> Self {
         self.need_break = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
-    pub fn baseline(mut self, value: impl Into<String>) -> Self {
+    /// Baseline status of the work item.
+    pub fn baseline(mut self, value: impl Into<super::IssueUpdateAttributeBaseline>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item: low, medium or high. Only some work item types have it.
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `related_network_security`.
-    pub fn related_network_security(mut self, value: impl Into<String>) -> Self {
+    /// Whether the work item involves cybersecurity. Among preset fields, only development
+    /// requirements have it.
+    pub fn related_network_security(
+        mut self,
+        value: impl Into<super::RelatedNetworkSecurity>,
+    ) -> Self {
         self.related_network_security = Some(value.into());
         self
     }
 
-    /// Sets `business_domain`.
+    /// Domain of the work item.
     pub fn business_domain(mut self, value: impl Into<String>) -> Self {
         self.business_domain = Some(value.into());
         self
     }
 
-    /// Sets `plan_pi`.
+    /// ID of the release plan of the work item. Call ListPlan and use the `id` of a plan whose
+    /// `category` is `PI`. A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn plan_pi(mut self, value: impl Into<String>) -> Self {
         self.plan_pi = Some(value.into());
         self
     }
 
-    /// Sets `plan_iteration`.
+    /// ID of the iteration plan in which the work item is completed; for a Bug, the iteration in
+    /// which it is fixed. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`.
+    /// A numeric string.
     pub fn plan_iteration(mut self, value: impl Into<String>) -> Self {
         self.plan_iteration = Some(value.into());
         self
     }
 
-    /// Sets `no_break_reason`.
+    /// Reason why the work item does not need to be decomposed. Present when `need_break` is `no`.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn no_break_reason(mut self, value: impl Into<String>) -> Self {
         self.no_break_reason = Some(value.into());
         self
     }
 
-    /// Sets `submitted_by`.
+    /// Users who raised the work item.
     ///
     /// Appends one item; call again for more.
     pub fn submitted_by(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
@@ -319,139 +425,171 @@ impl IssueUpdateAttribute {
         self
     }
 
-    /// Sets `ir2rr`.
+    /// IDs of the RRs associated with the IR, comma-separated. Use the `id` values returned by
+    /// ListIpdProjectIssues or the work item tree query.
+    ///
+    /// Length: 0 to 1024 characters.
     pub fn ir2rr(mut self, value: impl Into<String>) -> Self {
         self.ir2rr = Some(value.into());
         self
     }
 
-    /// Sets `feature_set`.
+    /// ID of the feature set. Use the `id` value returned by ShowBaselineSnapshots. A numeric
+    /// string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn feature_set(mut self, value: impl Into<String>) -> Self {
         self.feature_set = Some(value.into());
         self
     }
 
-    /// Sets `expected_repair_date`.
+    /// Expected fix time, as Unix time in milliseconds. Among preset fields, only Bug work items
+    /// have it.
+    ///
+    /// Length: 11 to 19 characters.
     pub fn expected_repair_date(mut self, value: impl Into<String>) -> Self {
         self.expected_repair_date = Some(value.into());
         self
     }
 
-    /// Sets `found_pi`.
+    /// ID of the release plan in which the bug was found. Among preset fields, only Bug work items
+    /// have it. Call ListPlan and use the `id` of a plan whose `category` is `PI`. A numeric
+    /// string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn found_pi(mut self, value: impl Into<String>) -> Self {
         self.found_pi = Some(value.into());
         self
     }
 
-    /// Sets `found_iteration`.
+    /// ID of the iteration plan in which the bug was found. Among preset fields, only Bug work
+    /// items have it. Call ListPlan and use the `id` of a plan whose `category` is `Iteration`. A
+    /// numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn found_iteration(mut self, value: impl Into<String>) -> Self {
         self.found_iteration = Some(value.into());
         self
     }
 
-    /// Sets `reason_analysis`.
+    /// Analysis of the cause. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     pub fn reason_analysis(mut self, value: impl Into<String>) -> Self {
         self.reason_analysis = Some(value.into());
         self
     }
 
-    /// Sets `repair_solution`.
+    /// Fix solution. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     pub fn repair_solution(mut self, value: impl Into<String>) -> Self {
         self.repair_solution = Some(value.into());
         self
     }
 
-    /// Sets `test_report`.
+    /// Test report. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     pub fn test_report(mut self, value: impl Into<String>) -> Self {
         self.test_report = Some(value.into());
         self
     }
 
-    /// Sets `sys_no_repair_reason`.
+    /// Reason why the bug does not need to be fixed. Among preset fields, only Bug work items have
+    /// it.
+    ///
+    /// Length: 0 to 50000 characters.
     pub fn sys_no_repair_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_no_repair_reason = Some(value.into());
         self
     }
 
-    /// Sets `sys_activation_reason`.
+    /// Reason for reactivation. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     pub fn sys_activation_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_activation_reason = Some(value.into());
         self
     }
 
-    /// Sets `sys_return_reason`.
+    /// Reason for returning the work item. Among preset fields, only Bug work items have it.
+    ///
+    /// Length: 0 to 50000 characters.
     pub fn sys_return_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_return_reason = Some(value.into());
         self
     }
 
-    /// Sets `test_failures_times`.
+    /// Number of failed regression tests. Among preset fields, only Bug work items have it.
     pub fn test_failures_times(mut self, value: impl Into<i64>) -> Self {
         self.test_failures_times = Some(value.into());
         self
     }
 
-    /// Sets `close_type`.
-    pub fn close_type(mut self, value: impl Into<String>) -> Self {
+    /// How the work item was closed.
+    pub fn close_type(mut self, value: impl Into<super::CloseType>) -> Self {
         self.close_type = Some(value.into());
         self
     }
 
-    /// Sets `security_level`.
+    /// Security level of the work item. Users with a lower clearance cannot access work items of a
+    /// higher level. The allowed values are the `option` values of the security level field
+    /// returned by ListIpdProjectFields. Present and required only in classified (SM) environments.
     pub fn security_level(mut self, value: impl Into<String>) -> Self {
         self.security_level = Some(value.into());
         self
     }
 
-    /// Sets `plan_owner`.
+    /// User responsible for planning the work item.
     pub fn plan_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.plan_owner = Some(value.into());
         self
     }
 
-    /// Sets `doing_owner`.
+    /// User responsible for carrying out the work item.
     pub fn doing_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.doing_owner = Some(value.into());
         self
     }
 
-    /// Sets `delivered_owner`.
+    /// User responsible for delivering the work item.
     pub fn delivered_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.delivered_owner = Some(value.into());
         self
     }
 
-    /// Sets `checking_owner`.
+    /// User responsible for verifying the work item.
     pub fn checking_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.checking_owner = Some(value.into());
         self
     }
 
-    /// Sets `test_owner`.
+    /// User responsible for testing the work item.
     pub fn test_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.test_owner = Some(value.into());
         self
     }
 
-    /// Sets `develop_owner`.
+    /// Development owner of the work item.
     pub fn develop_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.develop_owner = Some(value.into());
         self
     }
 
-    /// Sets `processing_owner`.
+    /// User responsible for processing the work item.
     pub fn processing_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.processing_owner = Some(value.into());
         self
     }
 
-    /// Sets `fixed_owner`.
+    /// User responsible for fixing the work item.
     pub fn fixed_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.fixed_owner = Some(value.into());
         self
     }
 
-    /// Sets `researchanddevelop_owner`.
+    /// User responsible for the research and development of the work item.
     pub fn researchanddevelop_owner(
         mut self,
         value: impl Into<super::UserUpdateAttribute>,
@@ -460,43 +598,57 @@ impl IssueUpdateAttribute {
         self
     }
 
-    /// Sets `analyse_owner`.
+    /// User responsible for analyzing the work item.
     pub fn analyse_owner(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
         self.analyse_owner = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start time of the work item, used for scheduling and progress management. Unix time
+    /// in milliseconds, as a string.
+    ///
+    /// Length: 11 to 19 characters.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `expect_delivery_time`.
+    /// Expected delivery time of the work item, used to track whether it is completed on schedule.
+    /// Unix time in milliseconds, as a string.
+    ///
+    /// Length: 11 to 19 characters.
     pub fn expect_delivery_time(mut self, value: impl Into<String>) -> Self {
         self.expect_delivery_time = Some(value.into());
         self
     }
 
-    /// Sets `plan_test_end_date`.
+    /// Planned end time of testing for a Bug, used to track testing after the fix. Unix time in
+    /// milliseconds, as a string. Ignored for work items other than Bugs.
+    ///
+    /// Length: 11 to 19 characters.
     pub fn plan_test_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_test_end_date = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of a Bug, used to assess its impact and fix priority: fatal (system crash or data
+    /// loss), serious (main functions unusable), normal (minor functions abnormal, workaround
+    /// available) or suggestion (UI improvements or suggestions). Ignored for work items other than
+    /// Bugs.
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `promised`.
-    pub fn promised(mut self, value: impl Into<String>) -> Self {
+    /// Whether delivery of the RR (raw requirement) is committed. Ignored for work items other than
+    /// RRs.
+    pub fn promised(mut self, value: impl Into<super::Promised>) -> Self {
         self.promised = Some(value.into());
         self
     }
 
-    /// Sets `recipient`.
+    /// Users who take over the raw requirement (RR) and are responsible for analyzing and
+    /// converting it. Ignored for work items other than RRs.
     ///
     /// Appends one item; call again for more.
     pub fn recipient(mut self, value: impl Into<super::UserUpdateAttribute>) -> Self {
@@ -506,19 +658,26 @@ impl IssueUpdateAttribute {
         self
     }
 
-    /// Sets `sys_no_develop_reason`.
+    /// Reason why the raw requirement (RR) does not need development. Ignored for work items other
+    /// than RRs.
+    ///
+    /// Length: 0 to 50000 characters.
     pub fn sys_no_develop_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_no_develop_reason = Some(value.into());
         self
     }
 
-    /// Sets `val_feature`.
-    pub fn val_feature(mut self, value: impl Into<String>) -> Self {
+    /// Whether the SF or FE work item is a value feature, linking business value to the technical
+    /// implementation. Ignored for other work item types.
+    pub fn val_feature(mut self, value: impl Into<super::ValFeature>) -> Self {
         self.val_feature = Some(value.into());
         self
     }
 
-    /// Sets `function_scene`.
+    /// Functional scenario of an SF or FE work item, describing the usage scenarios and user
+    /// stories of the feature. Ignored for other work item types.
+    ///
+    /// Length: 0 to 512 characters.
     pub fn function_scene(mut self, value: impl Into<String>) -> Self {
         self.function_scene = Some(value.into());
         self

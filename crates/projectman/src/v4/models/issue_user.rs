@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `IssueUser` model of the ProjectMan API.
+/// Users copied (CC) on the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueUser {
-    /// `user_id` JSON property.
+    /// UUID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_num_id` JSON property.
+    /// Numeric ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_num_id: Option<i64>,
-    /// `id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
 impl IssueUser {
-    /// An empty `IssueUser`; set its fields with the setters.
+    /// An empty `IssueUser`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// UUID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_num_id`.
+    /// Numeric ID of the user.
     pub fn user_num_id(mut self, value: impl Into<i64>) -> Self {
         self.user_num_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the user.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the user.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self

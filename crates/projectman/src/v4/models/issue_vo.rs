@@ -4,430 +4,446 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `IssueVO` model of the ProjectMan API.
+/// Work items of the snapshots.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueVO {
-    /// `sys_analysis_conclusion` JSON property.
+    /// Analysis conclusion, usually filled in when an RR is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_analysis_conclusion: Option<String>,
-    /// `sys_remark` JSON property.
+    /// Remarks, usually filled in when an RR is submitted for acceptance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_remark: Option<String>,
-    /// `promised` JSON property.
+    /// Whether delivery of the RR (raw requirement) is committed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promised: Option<super::OptionVO>,
-    /// `type` JSON property.
+    /// Category of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `belong_inside` JSON property.
+    /// Whether the work item was submitted from another project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub belong_inside: Option<String>,
-    /// `src_domain` JSON property.
+    pub belong_inside: Option<super::BelongInside>,
+    /// Project that raised the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_domain: Option<super::DomainVO>,
-    /// `domain_id` JSON property.
+    /// Project space of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<super::DomainVO>,
-    /// `send_from` JSON property.
+    /// ID of the upstream collaborative requirement of the raw requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_from: Option<String>,
-    /// `number` JSON property.
+    /// Number of the work item, composed of the work item type, the date (year, month, day) and a
+    /// six-digit random number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `send_to` JSON property.
+    /// ID of the downstream collaborative requirement of the raw requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub send_to: Option<String>,
-    /// `path` JSON property.
+    /// Mount path of the work item in the parent-child hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `workload_man_day` JSON property.
+    /// Planned work hours of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload_man_day: Option<String>,
-    /// `sys_check_conclusion` JSON property.
+    /// Acceptance conclusion, usually filled in when an RR is accepted after delivery.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_check_conclusion: Option<String>,
-    /// `id` JSON property.
+    /// Unique ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the work item: active (can be operated normally), voided (soft-deleted,
+    /// can be restored from the recycle bin) or deleted (permanently deleted, cannot be restored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `stay_days` JSON property.
+    /// Number of days the work item has stayed in the current status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stay_days: Option<i64>,
-    /// `assigned_cc` JSON property.
+    /// Users copied (CC) on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc: Option<Vec<super::UserVO>>,
-    /// `submit_time` JSON property.
+    /// Time when the work item was submitted, that is, when it entered the workflow (not its
+    /// creation time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submit_time: Option<String>,
-    /// `workitem2label` JSON property.
+    /// Labels of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workitem2label: Option<Vec<super::WorkItemLabelVO>>,
-    /// `sys_return_conclusion` JSON property.
+    /// Reason for returning the work item, usually filled in when an RR or Bug is returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_return_conclusion: Option<String>,
-    /// `close_time` JSON property.
+    /// Time when the work item was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_time: Option<String>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<super::OptionVO>,
-    /// `modified_date` JSON property.
+    /// Time when the work item was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserVO>,
-    /// `break_status` JSON property.
+    /// Decomposition status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub break_status: Option<super::OptionVO>,
-    /// `status_modified_date` JSON property.
+    /// Time of the last status transition of the work item, useful for calculating how many days it
+    /// has stayed in the status. Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_modified_date: Option<String>,
-    /// `expect_delivery_time` JSON property.
+    /// Expected delivery time of the work item, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expect_delivery_time: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `assignee` JSON property.
+    /// Owner responsible for the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<super::UserVO>,
-    /// `region` JSON property.
+    /// Region of the tenant that the work item belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::AlmStatus>,
-    /// `tenant_id` JSON property.
+    /// ID of the tenant that the work item belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `plan_pi` JSON property.
+    /// Release plan of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_pi: Option<super::PlanVO>,
-    /// `link` JSON property.
+    /// Relation field of the associated work items, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// `description` JSON property.
+    /// Description of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `is_suspended` JSON property.
+    /// Whether the work item is suspended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_suspended: Option<super::OptionVO>,
-    /// `change_status` JSON property.
+    /// Change status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_status: Option<super::OptionVO>,
-    /// `title` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `sum_workload_man_day` JSON property.
+    /// Total actual workload of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sum_workload_man_day: Option<String>,
-    /// `sys_close_reason` JSON property.
+    /// Reason why the work item was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_close_reason: Option<String>,
-    /// `sys_resubmit_reason` JSON property.
+    /// Reason for resubmission, usually after an RR or Bug was returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_resubmit_reason: Option<String>,
-    /// `plan_end_date` JSON property.
+    /// Planned completion time of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `rr2ir` JSON property.
+    /// IDs of the child IRs of the RR, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rr2ir: Option<String>,
-    /// `category_layer_id` JSON property.
+    /// ID of the work item type hierarchy entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_layer_id: Option<String>,
-    /// `submitted_by` JSON property.
+    /// Users who raised the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: Option<Vec<super::UserVO>>,
-    /// `rr2us` JSON property.
+    /// IDs of the child USs of the RR, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rr2us: Option<String>,
-    /// `sys_no_develop_reason` JSON property.
+    /// Reason why the work item does not need development.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_no_develop_reason: Option<String>,
-    /// `plan_iteration` JSON property.
+    /// Iteration plan in which the work item is completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_iteration: Option<super::PlanVO>,
-    /// `sys_return_reason` JSON property.
+    /// Reason for returning the work item, usually for RRs and Bugs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_return_reason: Option<String>,
-    /// `cascade_delete` JSON property.
+    /// Whether child items are deleted together with the work item (cascade delete flag).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cascade_delete: Option<String>,
-    /// `recipient` JSON property.
+    /// Users who take over the requirement, usually for RRs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipient: Option<Vec<super::UserVO>>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::UserVO>,
-    /// `created_date` JSON property.
+    /// Time when the work item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `category` JSON property.
+    /// Work item type code. System device projects use RR, SF, IR, SR, AR, Task and Bug; standalone
+    /// software projects use RR, SF, IR, US, Task and Bug; cloud service projects use RR, Epic, FE,
+    /// US, Task and Bug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `collaborative_status` JSON property.
+    /// Statuses of the collaborative requirements of the development requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaborative_status: Option<Vec<String>>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::DomainVO>,
-    /// `child_issues` JSON property.
+    /// Child work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_issues: Option<BTreeMap<String, super::IssueVO>>,
-    /// `activate_times` JSON property.
+    /// Number of times the bug has been reactivated. Set automatically each time a bug is
+    /// reactivated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_times: Option<String>,
-    /// `baseline` JSON property.
+    /// Baseline status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<super::OptionVO>,
-    /// `business_domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_domain: Option<super::OptionVO>,
-    /// `children` JSON property.
+    /// IDs of the child work items, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<String>,
-    /// `collaborative_history` JSON property.
+    /// History of status changes of the collaborative requirements, as a JSON string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaborative_history: Option<String>,
-    /// `collaboratives` JSON property.
+    /// ID of the record in the collaborative requirement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaboratives: Option<String>,
-    /// `convolution_actual_hours` JSON property.
+    /// Rolled-up actual work hours: the actual hours of the child and collaborative work items
+    /// aggregated into the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convolution_actual_hours: Option<String>,
-    /// `convolution_plan_hours` JSON property.
+    /// Rolled-up planned work hours: the planned hours of the child and collaborative work items
+    /// aggregated into the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub convolution_plan_hours: Option<String>,
-    /// `develop_owner` JSON property.
+    /// Development owner of the work item, usually the owner of the development status node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub develop_owner: Option<String>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<super::OptionVO>,
-    /// `expected_repair_date` JSON property.
+    /// Expected fix time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_repair_date: Option<String>,
-    /// `feature2ir` JSON property.
+    /// IDs of the child IRs of the SF, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature2ir: Option<String>,
-    /// `feature_set` JSON property.
+    /// Feature set of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_set: Option<super::OptionVO>,
-    /// `found_env` JSON property.
+    /// Environment in which the bug was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_env: Option<super::OptionVO>,
-    /// `found_iteration` JSON property.
+    /// Iteration in which the bug was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_iteration: Option<super::PlanVO>,
-    /// `found_pi` JSON property.
+    /// Release plan in which the bug was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_pi: Option<super::PlanVO>,
-    /// `function_scene` JSON property.
+    /// Functional scenario of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function_scene: Option<String>,
-    /// `ir2feature` JSON property.
+    /// ID of the SF associated with the IR. An IR can be associated with only one SF.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2feature: Option<String>,
-    /// `ir2rr` JSON property.
+    /// IDs of the parent RRs associated with the IR, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ir2rr: Option<String>,
-    /// `issue_opinion_id` JSON property.
+    /// ID of the decision opinion associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_opinion_id: Option<String>,
-    /// `issue_review_id` JSON property.
+    /// ID of the review opinion associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_review_id: Option<String>,
-    /// `module` JSON property.
+    /// Module of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<super::OptionVO>,
-    /// `need_break` JSON property.
+    /// Whether the work item needs to be decomposed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_break: Option<super::OptionVO>,
-    /// `need_develop` JSON property.
+    /// Whether the work item needs development.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_develop: Option<super::OptionVO>,
-    /// `no_break_reason` JSON property.
+    /// Reason why the work item does not need to be decomposed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_break_reason: Option<String>,
-    /// `no_develop_reason` JSON property.
+    /// Reason why the work item does not need development.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub no_develop_reason: Option<String>,
-    /// `order` JSON property.
+    /// Priority order of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
-    /// `plan_dev_end_date` JSON property.
+    /// Planned end time of development, usually for the development status node. Unix time in
+    /// milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_dev_end_date: Option<String>,
-    /// `plan_processing_end_date` JSON property.
+    /// Planned end time of processing, usually for the processing status node. Unix time in
+    /// milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_processing_end_date: Option<String>,
-    /// `plan_researchanddevelop_end_date` JSON property.
+    /// Planned end time of research and development, usually for the R&D status node. Unix time in
+    /// milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_researchanddevelop_end_date: Option<String>,
-    /// `plan_test_end_date` JSON property.
+    /// Planned end time of testing, usually for the testing status node. Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_test_end_date: Option<String>,
-    /// `position_float` JSON property.
+    /// Initial sort position of the work item in the list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position_float: Option<String>,
-    /// `processing_owner` JSON property.
+    /// User responsible for processing the work item, usually the owner of the processing status
+    /// node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processing_owner: Option<String>,
-    /// `reason_analysis` JSON property.
+    /// Analysis of the cause.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_analysis: Option<String>,
-    /// `regression_failure_number` JSON property.
+    /// Number of failed regression tests. Set automatically each time the bug fails testing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regression_failure_number: Option<String>,
-    /// `related_network_security` JSON property.
+    /// Whether the work item involves cybersecurity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub related_network_security: Option<super::OptionVO>,
-    /// `repair_solution` JSON property.
+    /// Fix solution, usually used when fixing bugs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repair_solution: Option<String>,
-    /// `researchanddevelop_owner` JSON property.
+    /// User responsible for the research and development of the work item, usually the owner of the
+    /// R&D status node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub researchanddevelop_owner: Option<String>,
-    /// `severity` JSON property.
+    /// Severity of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<super::OptionVO>,
-    /// `sys_activation_reason` JSON property.
+    /// Reason for reactivation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_activation_reason: Option<String>,
-    /// `sys_no_repair_reason` JSON property.
+    /// Reason why the bug does not need to be fixed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_no_repair_reason: Option<String>,
-    /// `test_failures_times` JSON property.
+    /// Number of failed tests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_failures_times: Option<String>,
-    /// `test_owner` JSON property.
+    /// User responsible for testing the work item, usually the owner of the testing status node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_owner: Option<String>,
-    /// `test_report` JSON property.
+    /// Test report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test_report: Option<String>,
-    /// `val_feature` JSON property.
+    /// Whether the work item is a value feature.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub val_feature: Option<super::OptionVO>,
-    /// `workitem2ganttchart` JSON property.
+    /// ID of the Gantt chart associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workitem2ganttchart: Option<String>,
-    /// `workitem2mindmap` JSON property.
+    /// ID of the mind map associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workitem2mindmap: Option<String>,
 }
 
 impl IssueVO {
-    /// An empty `IssueVO`; set its fields with the setters.
+    /// An empty `IssueVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `sys_analysis_conclusion`.
+    /// Analysis conclusion, usually filled in when an RR is accepted.
     pub fn sys_analysis_conclusion(mut self, value: impl Into<String>) -> Self {
         self.sys_analysis_conclusion = Some(value.into());
         self
     }
 
-    /// Sets `sys_remark`.
+    /// Remarks, usually filled in when an RR is submitted for acceptance.
     pub fn sys_remark(mut self, value: impl Into<String>) -> Self {
         self.sys_remark = Some(value.into());
         self
     }
 
-    /// Sets `promised`.
+    /// Whether delivery of the RR (raw requirement) is committed.
     pub fn promised(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.promised = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Category of the work item.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `belong_inside`.
-    pub fn belong_inside(mut self, value: impl Into<String>) -> Self {
+    /// Whether the work item was submitted from another project.
+    pub fn belong_inside(mut self, value: impl Into<super::BelongInside>) -> Self {
         self.belong_inside = Some(value.into());
         self
     }
 
-    /// Sets `src_domain`.
+    /// Project that raised the work item.
     pub fn src_domain(mut self, value: impl Into<super::DomainVO>) -> Self {
         self.src_domain = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// Project space of the work item.
     pub fn domain_id(mut self, value: impl Into<super::DomainVO>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `send_from`.
+    /// ID of the upstream collaborative requirement of the raw requirement.
     pub fn send_from(mut self, value: impl Into<String>) -> Self {
         self.send_from = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the work item, composed of the work item type, the date (year, month, day) and a
+    /// six-digit random number.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `send_to`.
+    /// ID of the downstream collaborative requirement of the raw requirement.
     pub fn send_to(mut self, value: impl Into<String>) -> Self {
         self.send_to = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Mount path of the work item in the parent-child hierarchy.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `workload_man_day`.
+    /// Planned work hours of the work item.
     pub fn workload_man_day(mut self, value: impl Into<String>) -> Self {
         self.workload_man_day = Some(value.into());
         self
     }
 
-    /// Sets `sys_check_conclusion`.
+    /// Acceptance conclusion, usually filled in when an RR is accepted after delivery.
     pub fn sys_check_conclusion(mut self, value: impl Into<String>) -> Self {
         self.sys_check_conclusion = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// Unique ID of the work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the work item: active (can be operated normally), voided (soft-deleted,
+    /// can be restored from the recycle bin) or deleted (permanently deleted, cannot be restored).
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `stay_days`.
+    /// Number of days the work item has stayed in the current status.
     pub fn stay_days(mut self, value: impl Into<i64>) -> Self {
         self.stay_days = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc`.
+    /// Users copied (CC) on the work item.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc(mut self, value: impl Into<super::UserVO>) -> Self {
@@ -437,13 +453,14 @@ impl IssueVO {
         self
     }
 
-    /// Sets `submit_time`.
+    /// Time when the work item was submitted, that is, when it entered the workflow (not its
+    /// creation time).
     pub fn submit_time(mut self, value: impl Into<String>) -> Self {
         self.submit_time = Some(value.into());
         self
     }
 
-    /// Sets `workitem2label`.
+    /// Labels of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn workitem2label(mut self, value: impl Into<super::WorkItemLabelVO>) -> Self {
@@ -453,157 +470,158 @@ impl IssueVO {
         self
     }
 
-    /// Sets `sys_return_conclusion`.
+    /// Reason for returning the work item, usually filled in when an RR or Bug is returned.
     pub fn sys_return_conclusion(mut self, value: impl Into<String>) -> Self {
         self.sys_return_conclusion = Some(value.into());
         self
     }
 
-    /// Sets `close_time`.
+    /// Time when the work item was completed.
     pub fn close_time(mut self, value: impl Into<String>) -> Self {
         self.close_time = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the work item was last modified.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserVO>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `break_status`.
+    /// Decomposition status of the work item.
     pub fn break_status(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.break_status = Some(value.into());
         self
     }
 
-    /// Sets `status_modified_date`.
+    /// Time of the last status transition of the work item, useful for calculating how many days it
+    /// has stayed in the status. Unix time in milliseconds.
     pub fn status_modified_date(mut self, value: impl Into<String>) -> Self {
         self.status_modified_date = Some(value.into());
         self
     }
 
-    /// Sets `expect_delivery_time`.
+    /// Expected delivery time of the work item, as Unix time in milliseconds.
     pub fn expect_delivery_time(mut self, value: impl Into<String>) -> Self {
         self.expect_delivery_time = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent work item.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `assignee`.
+    /// Owner responsible for the work item.
     pub fn assignee(mut self, value: impl Into<super::UserVO>) -> Self {
         self.assignee = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region of the tenant that the work item belongs to.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::AlmStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `tenant_id`.
+    /// ID of the tenant that the work item belongs to.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `plan_pi`.
+    /// Release plan of the work item.
     pub fn plan_pi(mut self, value: impl Into<super::PlanVO>) -> Self {
         self.plan_pi = Some(value.into());
         self
     }
 
-    /// Sets `link`.
+    /// Relation field of the associated work items, comma-separated.
     pub fn link(mut self, value: impl Into<String>) -> Self {
         self.link = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `is_suspended`.
+    /// Whether the work item is suspended.
     pub fn is_suspended(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.is_suspended = Some(value.into());
         self
     }
 
-    /// Sets `change_status`.
+    /// Change status of the work item.
     pub fn change_status(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.change_status = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the work item.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `sum_workload_man_day`.
+    /// Total actual workload of the work item.
     pub fn sum_workload_man_day(mut self, value: impl Into<String>) -> Self {
         self.sum_workload_man_day = Some(value.into());
         self
     }
 
-    /// Sets `sys_close_reason`.
+    /// Reason why the work item was closed.
     pub fn sys_close_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_close_reason = Some(value.into());
         self
     }
 
-    /// Sets `sys_resubmit_reason`.
+    /// Reason for resubmission, usually after an RR or Bug was returned.
     pub fn sys_resubmit_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_resubmit_reason = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned completion time of the work item.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `rr2ir`.
+    /// IDs of the child IRs of the RR, comma-separated.
     pub fn rr2ir(mut self, value: impl Into<String>) -> Self {
         self.rr2ir = Some(value.into());
         self
     }
 
-    /// Sets `category_layer_id`.
+    /// ID of the work item type hierarchy entry.
     pub fn category_layer_id(mut self, value: impl Into<String>) -> Self {
         self.category_layer_id = Some(value.into());
         self
     }
 
-    /// Sets `submitted_by`.
+    /// Users who raised the work item.
     ///
     /// Appends one item; call again for more.
     pub fn submitted_by(mut self, value: impl Into<super::UserVO>) -> Self {
@@ -613,37 +631,37 @@ impl IssueVO {
         self
     }
 
-    /// Sets `rr2us`.
+    /// IDs of the child USs of the RR, comma-separated.
     pub fn rr2us(mut self, value: impl Into<String>) -> Self {
         self.rr2us = Some(value.into());
         self
     }
 
-    /// Sets `sys_no_develop_reason`.
+    /// Reason why the work item does not need development.
     pub fn sys_no_develop_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_no_develop_reason = Some(value.into());
         self
     }
 
-    /// Sets `plan_iteration`.
+    /// Iteration plan in which the work item is completed.
     pub fn plan_iteration(mut self, value: impl Into<super::PlanVO>) -> Self {
         self.plan_iteration = Some(value.into());
         self
     }
 
-    /// Sets `sys_return_reason`.
+    /// Reason for returning the work item, usually for RRs and Bugs.
     pub fn sys_return_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_return_reason = Some(value.into());
         self
     }
 
-    /// Sets `cascade_delete`.
+    /// Whether child items are deleted together with the work item (cascade delete flag).
     pub fn cascade_delete(mut self, value: impl Into<String>) -> Self {
         self.cascade_delete = Some(value.into());
         self
     }
 
-    /// Sets `recipient`.
+    /// Users who take over the requirement, usually for RRs.
     ///
     /// Appends one item; call again for more.
     pub fn recipient(mut self, value: impl Into<super::UserVO>) -> Self {
@@ -653,25 +671,27 @@ impl IssueVO {
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<super::UserVO>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the work item was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Work item type code. System device projects use RR, SF, IR, SR, AR, Task and Bug; standalone
+    /// software projects use RR, SF, IR, US, Task and Bug; cloud service projects use RR, Epic, FE,
+    /// US, Task and Bug.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `collaborative_status`.
+    /// Statuses of the collaborative requirements of the development requirement.
     ///
     /// Appends one item; call again for more.
     pub fn collaborative_status(mut self, value: impl Into<String>) -> Self {
@@ -681,13 +701,13 @@ impl IssueVO {
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::DomainVO>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `child_issues`.
+    /// Child work items.
     ///
     /// Inserts one entry; call again for more.
     pub fn child_issues(
@@ -701,283 +721,291 @@ impl IssueVO {
         self
     }
 
-    /// Sets `activate_times`.
+    /// Number of times the bug has been reactivated. Set automatically each time a bug is
+    /// reactivated.
     pub fn activate_times(mut self, value: impl Into<String>) -> Self {
         self.activate_times = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
+    /// Baseline status of the work item.
     pub fn baseline(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `business_domain`.
+    /// Domain of the work item.
     pub fn business_domain(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.business_domain = Some(value.into());
         self
     }
 
-    /// Sets `children`.
+    /// IDs of the child work items, comma-separated.
     pub fn children(mut self, value: impl Into<String>) -> Self {
         self.children = Some(value.into());
         self
     }
 
-    /// Sets `collaborative_history`.
+    /// History of status changes of the collaborative requirements, as a JSON string.
     pub fn collaborative_history(mut self, value: impl Into<String>) -> Self {
         self.collaborative_history = Some(value.into());
         self
     }
 
-    /// Sets `collaboratives`.
+    /// ID of the record in the collaborative requirement.
     pub fn collaboratives(mut self, value: impl Into<String>) -> Self {
         self.collaboratives = Some(value.into());
         self
     }
 
-    /// Sets `convolution_actual_hours`.
+    /// Rolled-up actual work hours: the actual hours of the child and collaborative work items
+    /// aggregated into the parent work item.
     pub fn convolution_actual_hours(mut self, value: impl Into<String>) -> Self {
         self.convolution_actual_hours = Some(value.into());
         self
     }
 
-    /// Sets `convolution_plan_hours`.
+    /// Rolled-up planned work hours: the planned hours of the child and collaborative work items
+    /// aggregated into the parent work item.
     pub fn convolution_plan_hours(mut self, value: impl Into<String>) -> Self {
         self.convolution_plan_hours = Some(value.into());
         self
     }
 
-    /// Sets `develop_owner`.
+    /// Development owner of the work item, usually the owner of the development status node.
     pub fn develop_owner(mut self, value: impl Into<String>) -> Self {
         self.develop_owner = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `expected_repair_date`.
+    /// Expected fix time.
     pub fn expected_repair_date(mut self, value: impl Into<String>) -> Self {
         self.expected_repair_date = Some(value.into());
         self
     }
 
-    /// Sets `feature2ir`.
+    /// IDs of the child IRs of the SF, comma-separated.
     pub fn feature2ir(mut self, value: impl Into<String>) -> Self {
         self.feature2ir = Some(value.into());
         self
     }
 
-    /// Sets `feature_set`.
+    /// Feature set of the work item.
     pub fn feature_set(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.feature_set = Some(value.into());
         self
     }
 
-    /// Sets `found_env`.
+    /// Environment in which the bug was found.
     pub fn found_env(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.found_env = Some(value.into());
         self
     }
 
-    /// Sets `found_iteration`.
+    /// Iteration in which the bug was found.
     pub fn found_iteration(mut self, value: impl Into<super::PlanVO>) -> Self {
         self.found_iteration = Some(value.into());
         self
     }
 
-    /// Sets `found_pi`.
+    /// Release plan in which the bug was found.
     pub fn found_pi(mut self, value: impl Into<super::PlanVO>) -> Self {
         self.found_pi = Some(value.into());
         self
     }
 
-    /// Sets `function_scene`.
+    /// Functional scenario of the work item.
     pub fn function_scene(mut self, value: impl Into<String>) -> Self {
         self.function_scene = Some(value.into());
         self
     }
 
-    /// Sets `ir2feature`.
+    /// ID of the SF associated with the IR. An IR can be associated with only one SF.
     pub fn ir2feature(mut self, value: impl Into<String>) -> Self {
         self.ir2feature = Some(value.into());
         self
     }
 
-    /// Sets `ir2rr`.
+    /// IDs of the parent RRs associated with the IR, comma-separated.
     pub fn ir2rr(mut self, value: impl Into<String>) -> Self {
         self.ir2rr = Some(value.into());
         self
     }
 
-    /// Sets `issue_opinion_id`.
+    /// ID of the decision opinion associated with the work item.
     pub fn issue_opinion_id(mut self, value: impl Into<String>) -> Self {
         self.issue_opinion_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_review_id`.
+    /// ID of the review opinion associated with the work item.
     pub fn issue_review_id(mut self, value: impl Into<String>) -> Self {
         self.issue_review_id = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module of the work item.
     pub fn module(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `need_break`.
+    /// Whether the work item needs to be decomposed.
     pub fn need_break(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.need_break = Some(value.into());
         self
     }
 
-    /// Sets `need_develop`.
+    /// Whether the work item needs development.
     pub fn need_develop(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.need_develop = Some(value.into());
         self
     }
 
-    /// Sets `no_break_reason`.
+    /// Reason why the work item does not need to be decomposed.
     pub fn no_break_reason(mut self, value: impl Into<String>) -> Self {
         self.no_break_reason = Some(value.into());
         self
     }
 
-    /// Sets `no_develop_reason`.
+    /// Reason why the work item does not need development.
     pub fn no_develop_reason(mut self, value: impl Into<String>) -> Self {
         self.no_develop_reason = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Priority order of the work item.
     pub fn order(mut self, value: impl Into<String>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `plan_dev_end_date`.
+    /// Planned end time of development, usually for the development status node. Unix time in
+    /// milliseconds.
     pub fn plan_dev_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_dev_end_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_processing_end_date`.
+    /// Planned end time of processing, usually for the processing status node. Unix time in
+    /// milliseconds.
     pub fn plan_processing_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_processing_end_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_researchanddevelop_end_date`.
+    /// Planned end time of research and development, usually for the R&D status node. Unix time in
+    /// milliseconds.
     pub fn plan_researchanddevelop_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_researchanddevelop_end_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_test_end_date`.
+    /// Planned end time of testing, usually for the testing status node. Unix time in milliseconds.
     pub fn plan_test_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_test_end_date = Some(value.into());
         self
     }
 
-    /// Sets `position_float`.
+    /// Initial sort position of the work item in the list.
     pub fn position_float(mut self, value: impl Into<String>) -> Self {
         self.position_float = Some(value.into());
         self
     }
 
-    /// Sets `processing_owner`.
+    /// User responsible for processing the work item, usually the owner of the processing status
+    /// node.
     pub fn processing_owner(mut self, value: impl Into<String>) -> Self {
         self.processing_owner = Some(value.into());
         self
     }
 
-    /// Sets `reason_analysis`.
+    /// Analysis of the cause.
     pub fn reason_analysis(mut self, value: impl Into<String>) -> Self {
         self.reason_analysis = Some(value.into());
         self
     }
 
-    /// Sets `regression_failure_number`.
+    /// Number of failed regression tests. Set automatically each time the bug fails testing.
     pub fn regression_failure_number(mut self, value: impl Into<String>) -> Self {
         self.regression_failure_number = Some(value.into());
         self
     }
 
-    /// Sets `related_network_security`.
+    /// Whether the work item involves cybersecurity.
     pub fn related_network_security(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.related_network_security = Some(value.into());
         self
     }
 
-    /// Sets `repair_solution`.
+    /// Fix solution, usually used when fixing bugs.
     pub fn repair_solution(mut self, value: impl Into<String>) -> Self {
         self.repair_solution = Some(value.into());
         self
     }
 
-    /// Sets `researchanddevelop_owner`.
+    /// User responsible for the research and development of the work item, usually the owner of the
+    /// R&D status node.
     pub fn researchanddevelop_owner(mut self, value: impl Into<String>) -> Self {
         self.researchanddevelop_owner = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of the work item.
     pub fn severity(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `sys_activation_reason`.
+    /// Reason for reactivation.
     pub fn sys_activation_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_activation_reason = Some(value.into());
         self
     }
 
-    /// Sets `sys_no_repair_reason`.
+    /// Reason why the bug does not need to be fixed.
     pub fn sys_no_repair_reason(mut self, value: impl Into<String>) -> Self {
         self.sys_no_repair_reason = Some(value.into());
         self
     }
 
-    /// Sets `test_failures_times`.
+    /// Number of failed tests.
     pub fn test_failures_times(mut self, value: impl Into<String>) -> Self {
         self.test_failures_times = Some(value.into());
         self
     }
 
-    /// Sets `test_owner`.
+    /// User responsible for testing the work item, usually the owner of the testing status node.
     pub fn test_owner(mut self, value: impl Into<String>) -> Self {
         self.test_owner = Some(value.into());
         self
     }
 
-    /// Sets `test_report`.
+    /// Test report.
     pub fn test_report(mut self, value: impl Into<String>) -> Self {
         self.test_report = Some(value.into());
         self
     }
 
-    /// Sets `val_feature`.
+    /// Whether the work item is a value feature.
     pub fn val_feature(mut self, value: impl Into<super::OptionVO>) -> Self {
         self.val_feature = Some(value.into());
         self
     }
 
-    /// Sets `workitem2ganttchart`.
+    /// ID of the Gantt chart associated with the work item.
     pub fn workitem2ganttchart(mut self, value: impl Into<String>) -> Self {
         self.workitem2ganttchart = Some(value.into());
         self
     }
 
-    /// Sets `workitem2mindmap`.
+    /// ID of the mind map associated with the work item.
     pub fn workitem2mindmap(mut self, value: impl Into<String>) -> Self {
         self.workitem2mindmap = Some(value.into());
         self

@@ -2,61 +2,67 @@
 
 use serde::Deserialize;
 
-/// The `IssueWithReasonVO` model of the ProjectMan API.
+/// Items for which the batch operation failed, with the reasons.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssueWithReasonVO {
-    /// `id` JSON property.
+    /// Unique ID of the work item. Use the `id` value returned by ListIpdProjectIssues or the work
+    /// item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `category` JSON property.
+    /// Work item type code. System device projects use RR, SF, IR, SR, AR, Task and Bug; standalone
+    /// software projects use RR, SF, IR, US, Task and Bug; cloud service projects use RR, Epic, FE,
+    /// US, Task and Bug.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `title` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `number` JSON property.
+    /// Unique number of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `reason` JSON property.
+    /// Reason why the operation failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
 impl IssueWithReasonVO {
-    /// An empty `IssueWithReasonVO`; set its fields with the setters.
+    /// An empty `IssueWithReasonVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the work item. Use the `id` value returned by ListIpdProjectIssues or the work
+    /// item tree query.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Work item type code. System device projects use RR, SF, IR, SR, AR, Task and Bug; standalone
+    /// software projects use RR, SF, IR, US, Task and Bug; cloud service projects use RR, Epic, FE,
+    /// US, Task and Bug.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the work item.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Unique number of the work item.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `reason`.
+    /// Reason why the operation failed.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `IssuesAssociationRespResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssuesAssociationRespResult {
-    /// `fail` JSON property.
+    /// Work items that failed to be associated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail: Option<Vec<super::CreateThirdPartyAssociateDTO>>,
-    /// `success` JSON property.
+    /// Work items that were associated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<super::CreateThirdPartyAssociateDTO>>,
 }
 
 impl IssuesAssociationRespResult {
-    /// An empty `IssuesAssociationRespResult`; set its fields with the setters.
+    /// An empty `IssuesAssociationRespResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `fail`.
+    /// Work items that failed to be associated.
     ///
     /// Appends one item; call again for more.
     pub fn fail(mut self, value: impl Into<super::CreateThirdPartyAssociateDTO>) -> Self {
@@ -31,7 +31,7 @@ impl IssuesAssociationRespResult {
         self
     }
 
-    /// Sets `success`.
+    /// Work items that were associated.
     ///
     /// Appends one item; call again for more.
     pub fn success(mut self, value: impl Into<super::CreateThirdPartyAssociateDTO>) -> Self {

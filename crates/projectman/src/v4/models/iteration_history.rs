@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `IterationHistory` model of the ProjectMan API.
+/// History records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IterationHistory {
-    /// `iteration_id` JSON property.
+    /// ID of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_id: Option<String>,
-    /// `project_id` JSON property.
+    /// ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `operator` JSON property.
+    /// User who performed the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator: Option<super::IterationHistoryOperator>,
-    /// `operate` JSON property.
+    /// Type of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate: Option<String>,
-    /// `operate_time` JSON property.
+    /// Time of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_time: Option<String>,
-    /// `details` JSON property.
+    /// Details of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<super::IterationHistoryDetails>>,
 }
 
 impl IterationHistory {
-    /// An empty `IterationHistory`; set its fields with the setters.
+    /// An empty `IterationHistory`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `iteration_id`.
+    /// ID of the iteration.
     pub fn iteration_id(mut self, value: impl Into<String>) -> Self {
         self.iteration_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `operator`.
+    /// User who performed the operation.
     pub fn operator(mut self, value: impl Into<super::IterationHistoryOperator>) -> Self {
         self.operator = Some(value.into());
         self
     }
 
-    /// Sets `operate`.
+    /// Type of the operation.
     pub fn operate(mut self, value: impl Into<String>) -> Self {
         self.operate = Some(value.into());
         self
     }
 
-    /// Sets `operate_time`.
+    /// Time of the operation.
     pub fn operate_time(mut self, value: impl Into<String>) -> Self {
         self.operate_time = Some(value.into());
         self
     }
 
-    /// Sets `details`.
+    /// Details of the operation.
     ///
     /// Appends one item; call again for more.
     pub fn details(mut self, value: impl Into<super::IterationHistoryDetails>) -> Self {

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `IterationHistoryDetails` model of the ProjectMan API.
+/// Details of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IterationHistoryDetails {
-    /// `operate_field_name` JSON property.
+    /// Field that was changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_field_name: Option<String>,
-    /// `new_value` JSON property.
+    /// Value after the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_value: Option<String>,
-    /// `old_value` JSON property.
+    /// Value before the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_value: Option<String>,
 }
 
 impl IterationHistoryDetails {
-    /// An empty `IterationHistoryDetails`; set its fields with the setters.
+    /// An empty `IterationHistoryDetails`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `operate_field_name`.
+    /// Field that was changed.
     pub fn operate_field_name(mut self, value: impl Into<String>) -> Self {
         self.operate_field_name = Some(value.into());
         self
     }
 
-    /// Sets `new_value`.
+    /// Value after the operation.
     pub fn new_value(mut self, value: impl Into<String>) -> Self {
         self.new_value = Some(value.into());
         self
     }
 
-    /// Sets `old_value`.
+    /// Value before the operation.
     pub fn old_value(mut self, value: impl Into<String>) -> Self {
         self.old_value = Some(value.into());
         self

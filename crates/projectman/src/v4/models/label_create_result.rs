@@ -2,40 +2,48 @@
 
 use serde::Deserialize;
 
-/// The `LabelCreateResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LabelCreateResult {
-    /// `id` JSON property.
+    /// ID of the label, as a numeric string. Use the `id` value returned by ListIpdLabels.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `category_types` JSON property.
+    /// Codes of the work item types that the label applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_types: Option<Vec<String>>,
-    /// `color` JSON property.
+    /// RGB color of the label.
+    ///
+    /// Length: 0 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `title` JSON property.
+    /// Title of the label.
+    ///
+    /// Length: 2 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
 impl LabelCreateResult {
-    /// An empty `LabelCreateResult`; set its fields with the setters.
+    /// An empty `LabelCreateResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the label, as a numeric string. Use the `id` value returned by ListIpdLabels.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `category_types`.
+    /// Codes of the work item types that the label applies to.
     ///
     /// Appends one item; call again for more.
     pub fn category_types(mut self, value: impl Into<String>) -> Self {
@@ -45,13 +53,17 @@ impl LabelCreateResult {
         self
     }
 
-    /// Sets `color`.
+    /// RGB color of the label.
+    ///
+    /// Length: 0 to 16 characters.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the label.
+    ///
+    /// Length: 2 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self

@@ -2,42 +2,47 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `LabelEntity` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct LabelEntity {
-    /// `id` JSON property.
+    /// ID of the label. Use the `id` value returned by ListIpdLabels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `category_types` JSON property.
+    /// Codes of the work item types that the label applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_types: Option<Vec<String>>,
-    /// `label_type` JSON property.
+    /// Type of the work items that the label belongs to, matching the `type` field of the work
+    /// item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_type: Option<String>,
-    /// `color` JSON property.
+    /// RGB color of the label.
+    ///
+    /// Length: 0 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `title` JSON property.
+    /// Title of the label.
+    ///
+    /// Length: 1 to 30 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
 impl LabelEntity {
-    /// An empty `LabelEntity`; set its fields with the setters.
+    /// An empty `LabelEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the label. Use the `id` value returned by ListIpdLabels.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `category_types`.
+    /// Codes of the work item types that the label applies to.
     ///
     /// Appends one item; call again for more.
     pub fn category_types(mut self, value: impl Into<String>) -> Self {
@@ -47,19 +52,24 @@ impl LabelEntity {
         self
     }
 
-    /// Sets `label_type`.
+    /// Type of the work items that the label belongs to, matching the `type` field of the work
+    /// item.
     pub fn label_type(mut self, value: impl Into<String>) -> Self {
         self.label_type = Some(value.into());
         self
     }
 
-    /// Sets `color`.
+    /// RGB color of the label.
+    ///
+    /// Length: 0 to 16 characters.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the label.
+    ///
+    /// Length: 1 to 30 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `LabelListResponse` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LabelListResponse {
-    /// `data` JSON property.
+    /// Labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<super::LabelEntity>>,
-    /// `total` JSON property.
+    /// Total number of labels.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
 
 impl LabelListResponse {
-    /// An empty `LabelListResponse`; set its fields with the setters.
+    /// An empty `LabelListResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data`.
+    /// Labels.
     ///
     /// Appends one item; call again for more.
     pub fn data(mut self, value: impl Into<super::LabelEntity>) -> Self {
@@ -31,7 +31,7 @@ impl LabelListResponse {
         self
     }
 
-    /// Sets `total`.
+    /// Total number of labels.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self

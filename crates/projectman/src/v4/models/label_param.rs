@@ -2,62 +2,82 @@
 
 use serde::Serialize;
 
-/// The `LabelParam` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LabelParam {
-    /// `label_type` JSON property.
+    /// Type of the work items that the label belongs to, matching the `type` field of the work
+    /// item. Not recommended; use `category_types` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_type: Option<String>,
-    /// `color` JSON property. Required.
-    pub color: String,
-    /// `title` JSON property. Required.
-    pub title: String,
-    /// `category_types` JSON property. Required.
-    pub category_types: Vec<String>,
+    /// Color of the label. Optional when updating a label. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Title of the label. Required.
+    ///
+    /// Length: 1 to 30 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Codes of the work item types that the label applies to. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_types: Option<Vec<String>>,
 }
 
 impl LabelParam {
-    /// A `LabelParam` with its required fields; set the others with the setters.
-    pub fn new(
-        color: impl Into<String>,
-        title: impl Into<String>,
-        category_types: impl Into<Vec<String>>,
-    ) -> Self {
-        Self {
-            label_type: None,
-            color: color.into(),
-            title: title.into(),
-            category_types: category_types.into(),
-        }
+    /// An empty `LabelParam`: set its fields by name with the setters. The fields marked required
+    /// must be set before a request carrying it is sent; the operation's `send` names the first one
+    /// missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `label_type`.
+    /// Type of the work items that the label belongs to, matching the `type` field of the work
+    /// item. Not recommended; use `category_types` instead.
     pub fn label_type(mut self, value: impl Into<String>) -> Self {
         self.label_type = Some(value.into());
         self
     }
 
-    /// Sets `color`.
+    /// Color of the label. Optional when updating a label. Required.
     pub fn color(mut self, value: impl Into<String>) -> Self {
-        self.color = value.into();
+        self.color = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the label. Required.
+    ///
+    /// Length: 1 to 30 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = value.into();
+        self.title = Some(value.into());
         self
     }
 
-    /// Sets `category_types`.
+    /// Codes of the work item types that the label applies to. Required.
     ///
     /// Appends one item; call again for more.
     pub fn category_types(mut self, value: impl Into<String>) -> Self {
-        self.category_types.push(value.into());
+        self.category_types
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.color.is_none() {
+            return Some("color".to_owned());
+        }
+        if self.title.is_none() {
+            return Some("title".to_owned());
+        }
+        if self.category_types.is_none() {
+            return Some("category_types".to_owned());
+        }
+        None
     }
 }

@@ -2,31 +2,35 @@
 
 use serde::Deserialize;
 
-/// The `LabelUpdateResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct LabelUpdateResult {
-    /// `category_types` JSON property.
+    /// Codes of the work item types that the label applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_types: Option<Vec<String>>,
-    /// `color` JSON property.
+    /// RGB color of the label.
+    ///
+    /// Length: 0 to 16 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `title` JSON property.
+    /// Title of the label.
+    ///
+    /// Length: 2 to 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
 impl LabelUpdateResult {
-    /// An empty `LabelUpdateResult`; set its fields with the setters.
+    /// An empty `LabelUpdateResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `category_types`.
+    /// Codes of the work item types that the label applies to.
     ///
     /// Appends one item; call again for more.
     pub fn category_types(mut self, value: impl Into<String>) -> Self {
@@ -36,13 +40,17 @@ impl LabelUpdateResult {
         self
     }
 
-    /// Sets `color`.
+    /// RGB color of the label.
+    ///
+    /// Length: 0 to 16 characters.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the label.
+    ///
+    /// Length: 2 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self

@@ -2,14 +2,15 @@
 
 use serde::Serialize;
 
-/// The `ListCacheDatasRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListCacheDatasRequest {
-    /// `projectUUId` JSON property.
+    /// 32-character UUID that uniquely identifies the project. Use the `project_id` value returned
+    /// by ListProjectsV4.
     #[serde(
         rename = "projectUUId",
         alias = "project_uu_id",
@@ -17,24 +18,25 @@ pub struct ListCacheDatasRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_uu_id: Option<String>,
-    /// `type` JSON property.
+    /// Type of the fields to return.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
 
 impl ListCacheDatasRequest {
-    /// An empty `ListCacheDatasRequest`; set its fields with the setters.
+    /// An empty `ListCacheDatasRequest`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `projectUUId`.
+    /// 32-character UUID that uniquely identifies the project. Use the `project_id` value returned
+    /// by ListProjectsV4.
     pub fn project_uu_id(mut self, value: impl Into<String>) -> Self {
         self.project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the fields to return.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self

@@ -2,17 +2,17 @@
 
 use serde::Deserialize;
 
-/// The `ListCacheDatasResposeResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCacheDatasResposeResult {
-    /// `fields` JSON property.
+    /// All fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<super::FieldVO>>,
-    /// `visibleFields` JSON property.
+    /// Fields displayed in the table header.
     #[serde(
         rename = "visibleFields",
         alias = "visible_fields",
@@ -23,12 +23,12 @@ pub struct ListCacheDatasResposeResult {
 }
 
 impl ListCacheDatasResposeResult {
-    /// An empty `ListCacheDatasResposeResult`; set its fields with the setters.
+    /// An empty `ListCacheDatasResposeResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `fields`.
+    /// All fields.
     ///
     /// Appends one item; call again for more.
     pub fn fields(mut self, value: impl Into<super::FieldVO>) -> Self {
@@ -36,7 +36,7 @@ impl ListCacheDatasResposeResult {
         self
     }
 
-    /// Sets `visibleFields`.
+    /// Fields displayed in the table header.
     ///
     /// Appends one item; call again for more.
     pub fn visible_fields(mut self, value: impl Into<super::FieldVO>) -> Self {

@@ -2,31 +2,32 @@
 
 use serde::Serialize;
 
-/// The `ListIssueCustomFieldsRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListIssueCustomFieldsRequestBody {
-    /// `custom_fields` JSON property.
+    /// Custom fields to query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<String>>,
-    /// `names` JSON property.
+    /// Display names of the custom fields on the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Vec<String>>,
-    /// `included_not_in_use` JSON property.
+    /// Whether to also return custom fields that are not in use. When `false`, only custom fields
+    /// in use are returned; when `true`, all custom fields of the project are returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub included_not_in_use: Option<bool>,
 }
 
 impl ListIssueCustomFieldsRequestBody {
-    /// An empty `ListIssueCustomFieldsRequestBody`; set its fields with the setters.
+    /// An empty `ListIssueCustomFieldsRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `custom_fields`.
+    /// Custom fields to query.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(mut self, value: impl Into<String>) -> Self {
@@ -36,7 +37,7 @@ impl ListIssueCustomFieldsRequestBody {
         self
     }
 
-    /// Sets `names`.
+    /// Display names of the custom fields on the page.
     ///
     /// Appends one item; call again for more.
     pub fn names(mut self, value: impl Into<String>) -> Self {
@@ -44,7 +45,8 @@ impl ListIssueCustomFieldsRequestBody {
         self
     }
 
-    /// Sets `included_not_in_use`.
+    /// Whether to also return custom fields that are not in use. When `false`, only custom fields
+    /// in use are returned; when `true`, all custom fields of the project are returned.
     pub fn included_not_in_use(mut self, value: impl Into<bool>) -> Self {
         self.included_not_in_use = Some(value.into());
         self

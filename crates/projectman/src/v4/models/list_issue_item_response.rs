@@ -2,118 +2,120 @@
 
 use serde::Deserialize;
 
-/// The `ListIssueItemResponse` model of the ProjectMan API.
+/// Work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListIssueItemResponse {
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<f64>,
-    /// `assigned_cc_user` JSON property.
+    /// Users copied (CC) on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc_user: Option<Vec<super::IssueUser>>,
-    /// `assigned_user` JSON property.
+    /// Assignee (the user who handles the work item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_user: Option<super::IssueUser>,
-    /// `begin_time` JSON property.
+    /// Planned start date, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
-    /// `created_time` JSON property.
+    /// Creation time, in `YYYY-MM-DD HH:MM:SS` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `creator` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<super::IssueUser>,
-    /// `custom_fields` JSON property.
+    /// Custom field values. Not recommended; use `new_custom_fields` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::CustomField>>,
-    /// `new_custom_fields` JSON property.
+    /// Custom field values of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_custom_fields: Option<Vec<super::NewCustomField>>,
-    /// `developer` JSON property.
+    /// Developer of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer: Option<super::IssueUser>,
-    /// `domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<super::IssueItemSfV4Domain>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<i64>,
-    /// `end_time` JSON property.
+    /// Planned end date, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<f64>,
-    /// `id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::IssueProjectResponseV4>,
-    /// `iteration` JSON property.
+    /// Iteration of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration: Option<super::IssueItemSfV4Iteration>,
-    /// `module` JSON property.
+    /// Module of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<super::IssueItemSfV4Module>,
-    /// `name` JSON property.
+    /// Title of the work item or iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `parent_issue` JSON property.
+    /// Parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_issue: Option<super::CreateIssueResponseV4ParentIssue>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<super::IssueItemSfV4Priority>,
-    /// `order` JSON property.
+    /// Priority order of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<super::IssueResponseV4Order>,
-    /// `severity` JSON property.
+    /// Severity of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<super::IssueItemSfV4Severity>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::IssueItemSfV4Status>,
-    /// `release_dev` JSON property.
+    /// Release version of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_dev: Option<String>,
-    /// `find_release_dev` JSON property.
+    /// Version in which the bug was found. Only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub find_release_dev: Option<String>,
-    /// `env` JSON property.
+    /// Environment in which the problem occurs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<super::IssueDetailResponseV4Env>,
-    /// `tracker` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker: Option<super::CreateIssueResponseV4Tracker>,
-    /// `updated_time` JSON property.
+    /// Update time, in `YYYY-MM-DD HH:MM:SS` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
-    /// `closed_time` JSON property.
+    /// Time when the work item was closed, in `YYYY-MM-DD HH:MM:SS` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<String>,
-    /// `deleted` JSON property.
+    /// Whether the work item is deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
 impl ListIssueItemResponse {
-    /// An empty `ListIssueItemResponse`; set its fields with the setters.
+    /// An empty `ListIssueItemResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc_user`.
+    /// Users copied (CC) on the work item.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc_user(mut self, value: impl Into<super::IssueUser>) -> Self {
@@ -123,31 +125,31 @@ impl ListIssueItemResponse {
         self
     }
 
-    /// Sets `assigned_user`.
+    /// Assignee (the user who handles the work item).
     pub fn assigned_user(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.assigned_user = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Planned start date, in `YYYY-MM-DD` format.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Creation time, in `YYYY-MM-DD HH:MM:SS` format.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `creator`.
+    /// Creator.
     pub fn creator(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.creator = Some(value.into());
         self
     }
 
-    /// Sets `custom_fields`.
+    /// Custom field values. Not recommended; use `new_custom_fields` instead.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(mut self, value: impl Into<super::CustomField>) -> Self {
@@ -157,7 +159,7 @@ impl ListIssueItemResponse {
         self
     }
 
-    /// Sets `new_custom_fields`.
+    /// Custom field values of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn new_custom_fields(mut self, value: impl Into<super::NewCustomField>) -> Self {
@@ -167,67 +169,67 @@ impl ListIssueItemResponse {
         self
     }
 
-    /// Sets `developer`.
+    /// Developer of the work item.
     pub fn developer(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.developer = Some(value.into());
         self
     }
 
-    /// Sets `domain`.
+    /// Domain of the work item.
     pub fn domain(mut self, value: impl Into<super::IssueItemSfV4Domain>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<i64>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Planned end date, in `YYYY-MM-DD` format.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the work item.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(mut self, value: impl Into<super::IssueProjectResponseV4>) -> Self {
         self.project = Some(value.into());
         self
     }
 
-    /// Sets `iteration`.
+    /// Iteration of the work item.
     pub fn iteration(mut self, value: impl Into<super::IssueItemSfV4Iteration>) -> Self {
         self.iteration = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module of the work item.
     pub fn module(mut self, value: impl Into<super::IssueItemSfV4Module>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Title of the work item or iteration.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `parent_issue`.
+    /// Parent work item.
     pub fn parent_issue(
         mut self,
         value: impl Into<super::CreateIssueResponseV4ParentIssue>,
@@ -236,67 +238,69 @@ impl ListIssueItemResponse {
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(mut self, value: impl Into<super::IssueItemSfV4Priority>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Priority order of the work item.
     pub fn order(mut self, value: impl Into<super::IssueResponseV4Order>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of the work item.
     pub fn severity(mut self, value: impl Into<super::IssueItemSfV4Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::IssueItemSfV4Status>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `release_dev`.
+    /// Release version of the work item.
     pub fn release_dev(mut self, value: impl Into<String>) -> Self {
         self.release_dev = Some(value.into());
         self
     }
 
-    /// Sets `find_release_dev`.
+    /// Version in which the bug was found. Only Bug work items have it.
     pub fn find_release_dev(mut self, value: impl Into<String>) -> Self {
         self.find_release_dev = Some(value.into());
         self
     }
 
-    /// Sets `env`.
+    /// Environment in which the problem occurs.
     pub fn env(mut self, value: impl Into<super::IssueDetailResponseV4Env>) -> Self {
         self.env = Some(value.into());
         self
     }
 
-    /// Sets `tracker`.
+    /// Type of the work item.
     pub fn tracker(mut self, value: impl Into<super::CreateIssueResponseV4Tracker>) -> Self {
         self.tracker = Some(value.into());
         self
     }
 
-    /// Sets `updated_time`.
+    /// Update time, in `YYYY-MM-DD HH:MM:SS` format.
     pub fn updated_time(mut self, value: impl Into<String>) -> Self {
         self.updated_time = Some(value.into());
         self
     }
 
-    /// Sets `closed_time`.
+    /// Time when the work item was closed, in `YYYY-MM-DD HH:MM:SS` format.
     pub fn closed_time(mut self, value: impl Into<String>) -> Self {
         self.closed_time = Some(value.into());
         self
     }
 
-    /// Sets `deleted`.
+    /// Whether the work item is deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     pub fn deleted(mut self, value: impl Into<bool>) -> Self {
         self.deleted = Some(value.into());
         self

@@ -2,82 +2,93 @@
 
 use serde::Serialize;
 
-/// The `ListIssueRequestV4` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListIssueRequestV4 {
-    /// `assigned_ids` JSON property.
+    /// Numeric user IDs of the assignees to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_ids: Option<Vec<i64>>,
-    /// `creator_ids` JSON property.
+    /// Numeric IDs of the creators to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_ids: Option<Vec<i64>>,
-    /// `developer_ids` JSON property.
+    /// Numeric user IDs of the developers to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer_ids: Option<Vec<i64>>,
-    /// `domain_ids` JSON property.
+    /// IDs of the domains to filter by.
+    ///
+    /// Values: `14`: Performance; `15`: Functionality; `16`: Reliability; `17`: Cybersecurity;
+    /// `18`: Maintainability; `19`: Other DFX; `20`: Usability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_ids: Option<Vec<i64>>,
-    /// `done_ratios` JSON property.
+    /// Completion percentages to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratios: Option<Vec<i64>>,
-    /// `iteration_ids` JSON property.
+    /// IDs of the iterations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration_ids: Option<Vec<i64>>,
-    /// `limit` JSON property.
+    /// Maximum number of records to return per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// `offset` JSON property.
+    /// Number of records to skip before the first one returned. Must be a multiple of `limit` (for
+    /// example, `0`, `10`, `20` when `limit` is `10`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `module_ids` JSON property.
+    /// IDs of the modules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module_ids: Option<Vec<i64>>,
-    /// `priority_ids` JSON property.
+    /// IDs of the priorities to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_ids: Option<Vec<i64>>,
-    /// `query_type` JSON property.
+    /// Type of the query, such as `backlog`, `feature` or `epic`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_type: Option<String>,
-    /// `severity_ids` JSON property.
+    /// IDs of the severities to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity_ids: Option<Vec<i64>>,
-    /// `status_ids` JSON property.
+    /// IDs of the statuses to filter by.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_ids: Option<Vec<i64>>,
-    /// `story_point_ids` JSON property.
+    /// IDs of the story point values to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story_point_ids: Option<Vec<i64>>,
-    /// `tracker_ids` JSON property.
+    /// Types of the work items to filter by.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_ids: Option<Vec<i64>>,
-    /// `include_deleted` JSON property.
+    /// Whether to include logically deleted work items.
+    ///
+    /// Values: `false`: Exclude deleted work items; `true`: Include deleted work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    /// `created_time_interval` JSON property.
+    /// Filters work items by creation time, given as a range of start and end time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time_interval: Option<String>,
-    /// `updated_time_interval` JSON property.
+    /// Filters work items by update time, given as a range of start and end time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_time_interval: Option<String>,
-    /// `closed_time_interval` JSON property.
+    /// Filters work items by the time they were closed, given as a range of start and end time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time_interval: Option<String>,
-    /// `custom_fields` JSON property.
+    /// Custom fields to query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::ListIssueRequestV4CustomFields>>,
 }
 
 impl ListIssueRequestV4 {
-    /// An empty `ListIssueRequestV4`; set its fields with the setters.
+    /// An empty `ListIssueRequestV4`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `assigned_ids`.
+    /// Numeric user IDs of the assignees to filter by.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_ids(mut self, value: impl Into<i64>) -> Self {
@@ -87,7 +98,7 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `creator_ids`.
+    /// Numeric IDs of the creators to filter by.
     ///
     /// Appends one item; call again for more.
     pub fn creator_ids(mut self, value: impl Into<i64>) -> Self {
@@ -97,7 +108,7 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `developer_ids`.
+    /// Numeric user IDs of the developers to filter by.
     ///
     /// Appends one item; call again for more.
     pub fn developer_ids(mut self, value: impl Into<i64>) -> Self {
@@ -107,7 +118,10 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `domain_ids`.
+    /// IDs of the domains to filter by.
+    ///
+    /// Values: `14`: Performance; `15`: Functionality; `16`: Reliability; `17`: Cybersecurity;
+    /// `18`: Maintainability; `19`: Other DFX; `20`: Usability.
     ///
     /// Appends one item; call again for more.
     pub fn domain_ids(mut self, value: impl Into<i64>) -> Self {
@@ -117,7 +131,7 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `done_ratios`.
+    /// Completion percentages to filter by.
     ///
     /// Appends one item; call again for more.
     pub fn done_ratios(mut self, value: impl Into<i64>) -> Self {
@@ -127,7 +141,7 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `iteration_ids`.
+    /// IDs of the iterations.
     ///
     /// Appends one item; call again for more.
     pub fn iteration_ids(mut self, value: impl Into<i64>) -> Self {
@@ -137,19 +151,20 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `limit`.
+    /// Maximum number of records to return per page.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
 
-    /// Sets `offset`.
+    /// Number of records to skip before the first one returned. Must be a multiple of `limit` (for
+    /// example, `0`, `10`, `20` when `limit` is `10`).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
 
-    /// Sets `module_ids`.
+    /// IDs of the modules.
     ///
     /// Appends one item; call again for more.
     pub fn module_ids(mut self, value: impl Into<i64>) -> Self {
@@ -159,7 +174,7 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `priority_ids`.
+    /// IDs of the priorities to filter by.
     ///
     /// Appends one item; call again for more.
     pub fn priority_ids(mut self, value: impl Into<i64>) -> Self {
@@ -169,13 +184,13 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `query_type`.
+    /// Type of the query, such as `backlog`, `feature` or `epic`.
     pub fn query_type(mut self, value: impl Into<String>) -> Self {
         self.query_type = Some(value.into());
         self
     }
 
-    /// Sets `severity_ids`.
+    /// IDs of the severities to filter by.
     ///
     /// Appends one item; call again for more.
     pub fn severity_ids(mut self, value: impl Into<i64>) -> Self {
@@ -185,7 +200,10 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `status_ids`.
+    /// IDs of the statuses to filter by.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     ///
     /// Appends one item; call again for more.
     pub fn status_ids(mut self, value: impl Into<i64>) -> Self {
@@ -195,7 +213,7 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `story_point_ids`.
+    /// IDs of the story point values to filter by.
     ///
     /// Appends one item; call again for more.
     pub fn story_point_ids(mut self, value: impl Into<i64>) -> Self {
@@ -205,7 +223,9 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `tracker_ids`.
+    /// Types of the work items to filter by.
+    ///
+    /// Values: `2`: Task; `3`: Bug; `5`: Epic; `6`: Feature; `7`: Story.
     ///
     /// Appends one item; call again for more.
     pub fn tracker_ids(mut self, value: impl Into<i64>) -> Self {
@@ -215,31 +235,33 @@ impl ListIssueRequestV4 {
         self
     }
 
-    /// Sets `include_deleted`.
+    /// Whether to include logically deleted work items.
+    ///
+    /// Values: `false`: Exclude deleted work items; `true`: Include deleted work items.
     pub fn include_deleted(mut self, value: impl Into<bool>) -> Self {
         self.include_deleted = Some(value.into());
         self
     }
 
-    /// Sets `created_time_interval`.
+    /// Filters work items by creation time, given as a range of start and end time.
     pub fn created_time_interval(mut self, value: impl Into<String>) -> Self {
         self.created_time_interval = Some(value.into());
         self
     }
 
-    /// Sets `updated_time_interval`.
+    /// Filters work items by update time, given as a range of start and end time.
     pub fn updated_time_interval(mut self, value: impl Into<String>) -> Self {
         self.updated_time_interval = Some(value.into());
         self
     }
 
-    /// Sets `closed_time_interval`.
+    /// Filters work items by the time they were closed, given as a range of start and end time.
     pub fn closed_time_interval(mut self, value: impl Into<String>) -> Self {
         self.closed_time_interval = Some(value.into());
         self
     }
 
-    /// Sets `custom_fields`.
+    /// Custom fields to query.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `ListIssueRequestV4CustomFields` model of the ProjectMan API.
+/// Custom fields to query.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListIssueRequestV4CustomFields {
-    /// `custom_field` JSON property.
+    /// Custom field to filter by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<String>,
-    /// `value` JSON property.
+    /// Value of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl ListIssueRequestV4CustomFields {
-    /// An empty `ListIssueRequestV4CustomFields`; set its fields with the setters.
+    /// An empty `ListIssueRequestV4CustomFields`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `custom_field`.
+    /// Custom field to filter by.
     pub fn custom_field(mut self, value: impl Into<String>) -> Self {
         self.custom_field = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the custom field.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

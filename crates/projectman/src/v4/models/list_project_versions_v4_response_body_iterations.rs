@@ -2,88 +2,93 @@
 
 use serde::Deserialize;
 
-/// The `ListProjectVersionsV4ResponseBodyIterations` model of the ProjectMan API.
+/// Iterations.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProjectVersionsV4ResponseBodyIterations {
-    /// `description` JSON property.
+    /// Description of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `end_time` JSON property.
+    /// End time of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `id` JSON property.
+    /// ID of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Title of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `begin_time` JSON property.
+    /// Start time of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
-    /// `status` JSON property.
+    /// Status of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `updated_time` JSON property.
+    /// Time when the iteration was last updated, as a long integer timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<i64>,
-    /// `deleted` JSON property.
+    /// Whether the iteration is deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
 }
 
 impl ListProjectVersionsV4ResponseBodyIterations {
-    /// An empty `ListProjectVersionsV4ResponseBodyIterations`; set its fields with the setters.
+    /// An empty `ListProjectVersionsV4ResponseBodyIterations`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `description`.
+    /// Description of the iteration.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End time of the iteration.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the iteration.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Title of the iteration.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Start time of the iteration.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the iteration.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `updated_time`.
+    /// Time when the iteration was last updated, as a long integer timestamp.
     pub fn updated_time(mut self, value: impl Into<i64>) -> Self {
         self.updated_time = Some(value.into());
         self
     }
 
-    /// Sets `deleted`.
+    /// Whether the iteration is deleted.
+    ///
+    /// Values: `false`: Not deleted; `true`: Deleted.
     pub fn deleted(mut self, value: impl Into<bool>) -> Self {
         self.deleted = Some(value.into());
         self

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `ListProjectsV4ResponseBodyCreator` model of the ProjectMan API.
+/// Creator.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProjectsV4ResponseBodyCreator {
-    /// `user_num_id` JSON property.
+    /// Numeric ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_num_id: Option<i64>,
-    /// `user_id` JSON property.
+    /// ID of the project creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_name` JSON property.
+    /// Name of the project creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `domain_id` JSON property.
+    /// Tenant ID of the project creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `domain_name` JSON property.
+    /// Tenant name of the project creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Tenant nickname of the project creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
 impl ListProjectsV4ResponseBodyCreator {
-    /// An empty `ListProjectsV4ResponseBodyCreator`; set its fields with the setters.
+    /// An empty `ListProjectsV4ResponseBodyCreator`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_num_id`.
+    /// Numeric ID of the user.
     pub fn user_num_id(mut self, value: impl Into<i64>) -> Self {
         self.user_num_id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the project creator.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the project creator.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// Tenant ID of the project creator.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Tenant name of the project creator.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Tenant nickname of the project creator.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self

@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `ListProjectsV4ResponseBodyProjects` model of the ProjectMan API.
+/// Projects.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListProjectsV4ResponseBodyProjects {
-    /// `project_num_id` JSON property.
+    /// Numeric ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_num_id: Option<i64>,
-    /// `project_id` JSON property.
+    /// UUID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `project_name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `created_time` JSON property.
+    /// Time when the project was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<i64>,
-    /// `updated_time` JSON property.
+    /// Time when the project was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<i64>,
-    /// `project_type` JSON property.
+    /// Type of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_type: Option<String>,
-    /// `creator` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<super::ListProjectsV4ResponseBodyCreator>,
 }
 
 impl ListProjectsV4ResponseBodyProjects {
-    /// An empty `ListProjectsV4ResponseBodyProjects`; set its fields with the setters.
+    /// An empty `ListProjectsV4ResponseBodyProjects`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_num_id`.
+    /// Numeric ID of the project.
     pub fn project_num_id(mut self, value: impl Into<i64>) -> Self {
         self.project_num_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// UUID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `project_name`.
+    /// Name of the project.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the project.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the project was created.
     pub fn created_time(mut self, value: impl Into<i64>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `updated_time`.
+    /// Time when the project was last updated.
     pub fn updated_time(mut self, value: impl Into<i64>) -> Self {
         self.updated_time = Some(value.into());
         self
     }
 
-    /// Sets `project_type`.
+    /// Type of the project.
     pub fn project_type(mut self, value: impl Into<String>) -> Self {
         self.project_type = Some(value.into());
         self
     }
 
-    /// Sets `creator`.
+    /// Creator.
     pub fn creator(mut self, value: impl Into<super::ListProjectsV4ResponseBodyCreator>) -> Self {
         self.creator = Some(value.into());
         self

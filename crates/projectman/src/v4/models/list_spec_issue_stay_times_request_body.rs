@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `ListSpecIssueStayTimesRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListSpecIssueStayTimesRequestBody {
-    /// `project_id` JSON property.
+    /// UUID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `issue_ids` JSON property.
+    /// IDs of the work items, as strings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_ids: Option<Vec<String>>,
 }
 
 impl ListSpecIssueStayTimesRequestBody {
-    /// An empty `ListSpecIssueStayTimesRequestBody`; set its fields with the setters.
+    /// An empty `ListSpecIssueStayTimesRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_id`.
+    /// UUID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_ids`.
+    /// IDs of the work items, as strings.
     ///
     /// Appends one item; call again for more.
     pub fn issue_ids(mut self, value: impl Into<String>) -> Self {

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `ListSpecIssueStayTimesResponseBodyData` model of the ProjectMan API.
+/// Time data of the work items, from creation to closure.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSpecIssueStayTimesResponseBodyData {
-    /// `id` JSON property.
+    /// ID of the work item, as a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `stay_time` JSON property.
+    /// Time the work item stayed, in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stay_time: Option<i64>,
 }
 
 impl ListSpecIssueStayTimesResponseBodyData {
-    /// An empty `ListSpecIssueStayTimesResponseBodyData`; set its fields with the setters.
+    /// An empty `ListSpecIssueStayTimesResponseBodyData`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item, as a string.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `stay_time`.
+    /// Time the work item stayed, in seconds.
     pub fn stay_time(mut self, value: impl Into<i64>) -> Self {
         self.stay_time = Some(value.into());
         self

@@ -2,133 +2,135 @@
 
 use serde::Serialize;
 
-/// The `ListWorkTableIssueRequestV4RequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListWorkTableIssueRequestV4RequestBody {
-    /// `offset` JSON property.
+    /// Number of records to skip before the first one returned. Must be a multiple of `limit` (for
+    /// example, `0`, `10`, `20` when `limit` is `10`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<i64>,
-    /// `limit` JSON property.
+    /// Maximum number of records to return per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    /// `subject` JSON property.
+    /// Keyword to search work items by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `created_on` JSON property.
+    /// Time range in which the work items were created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<String>,
-    /// `updated_on` JSON property.
+    /// Time range in which the work items were updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_on: Option<String>,
-    /// `closed_on` JSON property.
+    /// Time range in which the work items were closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_on: Option<String>,
-    /// `start_date` JSON property.
+    /// Range of planned start dates of the work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_date: Option<String>,
-    /// `due_date` JSON property.
+    /// Range of planned end dates of the work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
-    /// `tracker_id` JSON property.
+    /// ID of the work item type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_id: Option<String>,
-    /// `status_id` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
-    /// `author_id` JSON property.
+    /// ID of the user who created the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_id: Option<String>,
-    /// `developer_id` JSON property.
+    /// ID of the developer of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer_id: Option<String>,
-    /// `priority_id` JSON property.
+    /// ID of the work item priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_id: Option<String>,
 }
 
 impl ListWorkTableIssueRequestV4RequestBody {
-    /// An empty `ListWorkTableIssueRequestV4RequestBody`; set its fields with the setters.
+    /// An empty `ListWorkTableIssueRequestV4RequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `offset`.
+    /// Number of records to skip before the first one returned. Must be a multiple of `limit` (for
+    /// example, `0`, `10`, `20` when `limit` is `10`).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
 
-    /// Sets `limit`.
+    /// Maximum number of records to return per page.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Keyword to search work items by.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `created_on`.
+    /// Time range in which the work items were created.
     pub fn created_on(mut self, value: impl Into<String>) -> Self {
         self.created_on = Some(value.into());
         self
     }
 
-    /// Sets `updated_on`.
+    /// Time range in which the work items were updated.
     pub fn updated_on(mut self, value: impl Into<String>) -> Self {
         self.updated_on = Some(value.into());
         self
     }
 
-    /// Sets `closed_on`.
+    /// Time range in which the work items were closed.
     pub fn closed_on(mut self, value: impl Into<String>) -> Self {
         self.closed_on = Some(value.into());
         self
     }
 
-    /// Sets `start_date`.
+    /// Range of planned start dates of the work items.
     pub fn start_date(mut self, value: impl Into<String>) -> Self {
         self.start_date = Some(value.into());
         self
     }
 
-    /// Sets `due_date`.
+    /// Range of planned end dates of the work items.
     pub fn due_date(mut self, value: impl Into<String>) -> Self {
         self.due_date = Some(value.into());
         self
     }
 
-    /// Sets `tracker_id`.
+    /// ID of the work item type.
     pub fn tracker_id(mut self, value: impl Into<String>) -> Self {
         self.tracker_id = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// Status of the work item.
     pub fn status_id(mut self, value: impl Into<String>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `author_id`.
+    /// ID of the user who created the work item.
     pub fn author_id(mut self, value: impl Into<String>) -> Self {
         self.author_id = Some(value.into());
         self
     }
 
-    /// Sets `developer_id`.
+    /// ID of the developer of the work item.
     pub fn developer_id(mut self, value: impl Into<String>) -> Self {
         self.developer_id = Some(value.into());
         self
     }
 
-    /// Sets `priority_id`.
+    /// ID of the work item priority.
     pub fn priority_id(mut self, value: impl Into<String>) -> Self {
         self.priority_id = Some(value.into());
         self

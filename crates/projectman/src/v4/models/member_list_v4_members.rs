@@ -2,106 +2,120 @@
 
 use serde::Deserialize;
 
-/// The `MemberListV4Members` model of the ProjectMan API.
+/// Members of the project.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberListV4Members {
-    /// `domain_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `domain_name` JSON property.
+    /// Name of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `user_num_id` JSON property.
+    /// Numeric ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_num_id: Option<i64>,
-    /// `role_id` JSON property.
+    /// ID of the member's role.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<i64>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
-    /// `role_name` JSON property.
+    /// Role of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    /// `user_type` JSON property.
+    /// Type of the user.
+    ///
+    /// Values: `Federation`: Federated account; `User`: IAM user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_type: Option<String>,
-    /// `forbidden` JSON property.
+    /// Whether the account is disabled.
+    ///
+    /// Values: `0`: Enabled account; `1`: Disabled account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forbidden: Option<i64>,
 }
 
 impl MemberListV4Members {
-    /// An empty `MemberListV4Members`; set its fields with the setters.
+    /// An empty `MemberListV4Members`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Name of the tenant.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the user.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `user_num_id`.
+    /// Numeric ID of the user.
     pub fn user_num_id(mut self, value: impl Into<i64>) -> Self {
         self.user_num_id = Some(value.into());
         self
     }
 
-    /// Sets `role_id`.
+    /// ID of the member's role.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
     pub fn role_id(mut self, value: impl Into<i64>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self
     }
 
-    /// Sets `role_name`.
+    /// Role of the user.
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
     }
 
-    /// Sets `user_type`.
+    /// Type of the user.
+    ///
+    /// Values: `Federation`: Federated account; `User`: IAM user.
     pub fn user_type(mut self, value: impl Into<String>) -> Self {
         self.user_type = Some(value.into());
         self
     }
 
-    /// Sets `forbidden`.
+    /// Whether the account is disabled.
+    ///
+    /// Values: `0`: Enabled account; `1`: Disabled account.
     pub fn forbidden(mut self, value: impl Into<i64>) -> Self {
         self.forbidden = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Serialize;
 
-/// The `MetricRequest2` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MetricRequest2 {
-    /// `metric_type` JSON property.
+    /// Type of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<String>,
-    /// `sprint_id` JSON property.
+    /// ID of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sprint_id: Option<String>,
-    /// `dividend` JSON property.
+    /// Filter conditions for the numerator of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dividend: Option<super::MetricRequest2Dividend>,
-    /// `divisor` JSON property.
+    /// Filter conditions for the denominator of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub divisor: Option<serde_json::Value>,
 }
 
 impl MetricRequest2 {
-    /// An empty `MetricRequest2`; set its fields with the setters.
+    /// An empty `MetricRequest2`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `metric_type`.
+    /// Type of the metric.
     pub fn metric_type(mut self, value: impl Into<String>) -> Self {
         self.metric_type = Some(value.into());
         self
     }
 
-    /// Sets `sprint_id`.
+    /// ID of the iteration.
     pub fn sprint_id(mut self, value: impl Into<String>) -> Self {
         self.sprint_id = Some(value.into());
         self
     }
 
-    /// Sets `dividend`.
+    /// Filter conditions for the numerator of the metric.
     pub fn dividend(mut self, value: impl Into<super::MetricRequest2Dividend>) -> Self {
         self.dividend = Some(value.into());
         self
     }
 
-    /// Sets `divisor`.
+    /// Filter conditions for the denominator of the metric.
     pub fn divisor(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.divisor = Some(value.into());
         self

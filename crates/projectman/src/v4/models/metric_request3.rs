@@ -2,61 +2,61 @@
 
 use serde::Serialize;
 
-/// The `MetricRequest3` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MetricRequest3 {
-    /// `date_range` JSON property.
+    /// Statistical period of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<String>,
-    /// `metric_type` JSON property.
+    /// Type of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<String>,
-    /// `sprint_id` JSON property.
+    /// ID of the iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sprint_id: Option<String>,
-    /// `dividend` JSON property.
+    /// Filter conditions for the numerator of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dividend: Option<super::MetricRequest3Dividend>,
-    /// `divisor` JSON property.
+    /// Filter conditions for the denominator of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub divisor: Option<serde_json::Value>,
 }
 
 impl MetricRequest3 {
-    /// An empty `MetricRequest3`; set its fields with the setters.
+    /// An empty `MetricRequest3`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `date_range`.
+    /// Statistical period of the metric.
     pub fn date_range(mut self, value: impl Into<String>) -> Self {
         self.date_range = Some(value.into());
         self
     }
 
-    /// Sets `metric_type`.
+    /// Type of the metric.
     pub fn metric_type(mut self, value: impl Into<String>) -> Self {
         self.metric_type = Some(value.into());
         self
     }
 
-    /// Sets `sprint_id`.
+    /// ID of the iteration.
     pub fn sprint_id(mut self, value: impl Into<String>) -> Self {
         self.sprint_id = Some(value.into());
         self
     }
 
-    /// Sets `dividend`.
+    /// Filter conditions for the numerator of the metric.
     pub fn dividend(mut self, value: impl Into<super::MetricRequest3Dividend>) -> Self {
         self.dividend = Some(value.into());
         self
     }
 
-    /// Sets `divisor`.
+    /// Filter conditions for the denominator of the metric.
     pub fn divisor(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.divisor = Some(value.into());
         self

@@ -2,250 +2,250 @@
 
 use serde::Serialize;
 
-/// The `MetricRequest3Dividend` model of the ProjectMan API.
+/// Filter conditions for the numerator of the metric.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MetricRequest3Dividend {
-    /// `on_time` JSON property.
+    /// Whether the requirement was completed on time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_time: Option<String>,
-    /// `custom_field16` JSON property.
+    /// Value of custom field 16 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field16: Option<String>,
-    /// `custom_field17` JSON property.
+    /// Value of custom field 17 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field17: Option<String>,
-    /// `custom_field18` JSON property.
+    /// Value of custom field 18 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field18: Option<String>,
-    /// `custom_field19` JSON property.
+    /// Value of custom field 19 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field19: Option<String>,
-    /// `custom_field20` JSON property.
+    /// Value of custom field 20 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field20: Option<String>,
-    /// `custom_field21` JSON property.
+    /// Value of custom field 21 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field21: Option<String>,
-    /// `custom_field22` JSON property.
+    /// Value of custom field 22 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field22: Option<String>,
-    /// `custom_field23` JSON property.
+    /// Value of custom field 23 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field23: Option<String>,
-    /// `custom_field24` JSON property.
+    /// Value of custom field 24 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field24: Option<String>,
-    /// `custom_field25` JSON property.
+    /// Value of custom field 25 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field25: Option<String>,
-    /// `custom_field26` JSON property.
+    /// Value of custom field 26 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field26: Option<String>,
-    /// `custom_field27` JSON property.
+    /// Value of custom field 27 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field27: Option<String>,
-    /// `custom_field28` JSON property.
+    /// Value of custom field 28 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field28: Option<String>,
-    /// `custom_field29` JSON property.
+    /// Value of custom field 29 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field29: Option<String>,
-    /// `custom_field30` JSON property.
+    /// Value of custom field 30 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field30: Option<String>,
-    /// `custom_field31` JSON property.
+    /// Value of custom field 31 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field31: Option<String>,
-    /// `custom_field32` JSON property.
+    /// Value of custom field 32 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field32: Option<String>,
-    /// `custom_field33` JSON property.
+    /// Value of custom field 33 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field33: Option<String>,
-    /// `custom_field34` JSON property.
+    /// Value of custom field 34 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field34: Option<String>,
-    /// `custom_field35` JSON property.
+    /// Value of custom field 35 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field35: Option<String>,
-    /// `custom_field36` JSON property.
+    /// Value of custom field 36 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field36: Option<String>,
-    /// `custom_field37` JSON property.
+    /// Value of custom field 37 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field37: Option<String>,
-    /// `custom_field38` JSON property.
+    /// Value of custom field 38 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field38: Option<String>,
-    /// `custom_field39` JSON property.
+    /// Value of custom field 39 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field39: Option<String>,
-    /// `custom_field40` JSON property.
+    /// Value of custom field 40 to filter the metric by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field40: Option<String>,
 }
 
 impl MetricRequest3Dividend {
-    /// An empty `MetricRequest3Dividend`; set its fields with the setters.
+    /// An empty `MetricRequest3Dividend`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `on_time`.
+    /// Whether the requirement was completed on time.
     pub fn on_time(mut self, value: impl Into<String>) -> Self {
         self.on_time = Some(value.into());
         self
     }
 
-    /// Sets `custom_field16`.
+    /// Value of custom field 16 to filter the metric by.
     pub fn custom_field16(mut self, value: impl Into<String>) -> Self {
         self.custom_field16 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field17`.
+    /// Value of custom field 17 to filter the metric by.
     pub fn custom_field17(mut self, value: impl Into<String>) -> Self {
         self.custom_field17 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field18`.
+    /// Value of custom field 18 to filter the metric by.
     pub fn custom_field18(mut self, value: impl Into<String>) -> Self {
         self.custom_field18 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field19`.
+    /// Value of custom field 19 to filter the metric by.
     pub fn custom_field19(mut self, value: impl Into<String>) -> Self {
         self.custom_field19 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field20`.
+    /// Value of custom field 20 to filter the metric by.
     pub fn custom_field20(mut self, value: impl Into<String>) -> Self {
         self.custom_field20 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field21`.
+    /// Value of custom field 21 to filter the metric by.
     pub fn custom_field21(mut self, value: impl Into<String>) -> Self {
         self.custom_field21 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field22`.
+    /// Value of custom field 22 to filter the metric by.
     pub fn custom_field22(mut self, value: impl Into<String>) -> Self {
         self.custom_field22 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field23`.
+    /// Value of custom field 23 to filter the metric by.
     pub fn custom_field23(mut self, value: impl Into<String>) -> Self {
         self.custom_field23 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field24`.
+    /// Value of custom field 24 to filter the metric by.
     pub fn custom_field24(mut self, value: impl Into<String>) -> Self {
         self.custom_field24 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field25`.
+    /// Value of custom field 25 to filter the metric by.
     pub fn custom_field25(mut self, value: impl Into<String>) -> Self {
         self.custom_field25 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field26`.
+    /// Value of custom field 26 to filter the metric by.
     pub fn custom_field26(mut self, value: impl Into<String>) -> Self {
         self.custom_field26 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field27`.
+    /// Value of custom field 27 to filter the metric by.
     pub fn custom_field27(mut self, value: impl Into<String>) -> Self {
         self.custom_field27 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field28`.
+    /// Value of custom field 28 to filter the metric by.
     pub fn custom_field28(mut self, value: impl Into<String>) -> Self {
         self.custom_field28 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field29`.
+    /// Value of custom field 29 to filter the metric by.
     pub fn custom_field29(mut self, value: impl Into<String>) -> Self {
         self.custom_field29 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field30`.
+    /// Value of custom field 30 to filter the metric by.
     pub fn custom_field30(mut self, value: impl Into<String>) -> Self {
         self.custom_field30 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field31`.
+    /// Value of custom field 31 to filter the metric by.
     pub fn custom_field31(mut self, value: impl Into<String>) -> Self {
         self.custom_field31 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field32`.
+    /// Value of custom field 32 to filter the metric by.
     pub fn custom_field32(mut self, value: impl Into<String>) -> Self {
         self.custom_field32 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field33`.
+    /// Value of custom field 33 to filter the metric by.
     pub fn custom_field33(mut self, value: impl Into<String>) -> Self {
         self.custom_field33 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field34`.
+    /// Value of custom field 34 to filter the metric by.
     pub fn custom_field34(mut self, value: impl Into<String>) -> Self {
         self.custom_field34 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field35`.
+    /// Value of custom field 35 to filter the metric by.
     pub fn custom_field35(mut self, value: impl Into<String>) -> Self {
         self.custom_field35 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field36`.
+    /// Value of custom field 36 to filter the metric by.
     pub fn custom_field36(mut self, value: impl Into<String>) -> Self {
         self.custom_field36 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field37`.
+    /// Value of custom field 37 to filter the metric by.
     pub fn custom_field37(mut self, value: impl Into<String>) -> Self {
         self.custom_field37 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field38`.
+    /// Value of custom field 38 to filter the metric by.
     pub fn custom_field38(mut self, value: impl Into<String>) -> Self {
         self.custom_field38 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field39`.
+    /// Value of custom field 39 to filter the metric by.
     pub fn custom_field39(mut self, value: impl Into<String>) -> Self {
         self.custom_field39 = Some(value.into());
         self
     }
 
-    /// Sets `custom_field40`.
+    /// Value of custom field 40 to filter the metric by.
     pub fn custom_field40(mut self, value: impl Into<String>) -> Self {
         self.custom_field40 = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Serialize;
 
-/// The `MetricRequestV2` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MetricRequestV2 {
-    /// `date_range` JSON property.
+    /// Statistical period of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_range: Option<String>,
-    /// `metric_type` JSON property.
+    /// Type of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_type: Option<String>,
-    /// `dividend` JSON property.
+    /// Filter conditions for the numerator of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dividend: Option<super::MetricRequestV2Dividend>,
-    /// `divisor` JSON property.
+    /// Filter conditions for the denominator of the metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub divisor: Option<serde_json::Value>,
 }
 
 impl MetricRequestV2 {
-    /// An empty `MetricRequestV2`; set its fields with the setters.
+    /// An empty `MetricRequestV2`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `date_range`.
+    /// Statistical period of the metric.
     pub fn date_range(mut self, value: impl Into<String>) -> Self {
         self.date_range = Some(value.into());
         self
     }
 
-    /// Sets `metric_type`.
+    /// Type of the metric.
     pub fn metric_type(mut self, value: impl Into<String>) -> Self {
         self.metric_type = Some(value.into());
         self
     }
 
-    /// Sets `dividend`.
+    /// Filter conditions for the numerator of the metric.
     pub fn dividend(mut self, value: impl Into<super::MetricRequestV2Dividend>) -> Self {
         self.dividend = Some(value.into());
         self
     }
 
-    /// Sets `divisor`.
+    /// Filter conditions for the denominator of the metric.
     pub fn divisor(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.divisor = Some(value.into());
         self

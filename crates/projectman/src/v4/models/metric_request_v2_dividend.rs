@@ -2,25 +2,25 @@
 
 use serde::Serialize;
 
-/// The `MetricRequestV2Dividend` model of the ProjectMan API.
+/// Filter conditions for the numerator of the metric.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MetricRequestV2Dividend {
-    /// `custom_fields` JSON property.
+    /// Custom field filter conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::MetricRequestV2DividendCustomFields>>,
 }
 
 impl MetricRequestV2Dividend {
-    /// An empty `MetricRequestV2Dividend`; set its fields with the setters.
+    /// An empty `MetricRequestV2Dividend`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `custom_fields`.
+    /// Custom field filter conditions.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(

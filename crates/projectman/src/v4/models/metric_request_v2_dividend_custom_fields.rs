@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `MetricRequestV2DividendCustomFields` model of the ProjectMan API.
+/// Custom field filter conditions.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MetricRequestV2DividendCustomFields {
-    /// `name` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `options` JSON property.
+    /// Values of the custom field, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub options: Option<String>,
 }
 
 impl MetricRequestV2DividendCustomFields {
-    /// An empty `MetricRequestV2DividendCustomFields`; set its fields with the setters.
+    /// An empty `MetricRequestV2DividendCustomFields`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the custom field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `options`.
+    /// Values of the custom field, comma-separated.
     pub fn options(mut self, value: impl Into<String>) -> Self {
         self.options = Some(value.into());
         self

@@ -2,31 +2,31 @@
 
 use serde::Deserialize;
 
-/// The `ModelConfigDTO` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModelConfigDTO {
-    /// `categories` JSON property.
+    /// Work item types of the model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<super::BaseCategory>>,
-    /// `category_layer_config` JSON property.
+    /// Hierarchy of the work item types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_layer_config: Option<Vec<super::CategoryLayerDTO>>,
-    /// `feature_page_link_template` JSON property.
+    /// Template of the link to the work item feature page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature_page_link_template: Option<String>,
 }
 
 impl ModelConfigDTO {
-    /// An empty `ModelConfigDTO`; set its fields with the setters.
+    /// An empty `ModelConfigDTO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `categories`.
+    /// Work item types of the model.
     ///
     /// Appends one item; call again for more.
     pub fn categories(mut self, value: impl Into<super::BaseCategory>) -> Self {
@@ -36,7 +36,7 @@ impl ModelConfigDTO {
         self
     }
 
-    /// Sets `category_layer_config`.
+    /// Hierarchy of the work item types.
     ///
     /// Appends one item; call again for more.
     pub fn category_layer_config(mut self, value: impl Into<super::CategoryLayerDTO>) -> Self {
@@ -46,7 +46,7 @@ impl ModelConfigDTO {
         self
     }
 
-    /// Sets `feature_page_link_template`.
+    /// Template of the link to the work item feature page.
     pub fn feature_page_link_template(mut self, value: impl Into<String>) -> Self {
         self.feature_page_link_template = Some(value.into());
         self

@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `NewCustomField` model of the ProjectMan API.
+/// Custom field values of the work item.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NewCustomField {
-    /// `custom_field` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<String>,
-    /// `field_name` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `value` JSON property.
+    /// Value of the custom field. Multiple values are comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl NewCustomField {
-    /// An empty `NewCustomField`; set its fields with the setters.
+    /// An empty `NewCustomField`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `custom_field`.
+    /// Name of the custom field.
     pub fn custom_field(mut self, value: impl Into<String>) -> Self {
         self.custom_field = Some(value.into());
         self
     }
 
-    /// Sets `field_name`.
+    /// Name of the custom field.
     pub fn field_name(mut self, value: impl Into<String>) -> Self {
         self.field_name = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the custom field. Multiple values are comma-separated.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

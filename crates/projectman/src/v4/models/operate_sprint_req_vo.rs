@@ -2,39 +2,53 @@
 
 use serde::Serialize;
 
-/// The `OperateSprintReqVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct OperateSprintReqVO {
-    /// `ids` JSON property. Required.
-    pub ids: Vec<String>,
-    /// `attribute` JSON property. Required.
-    pub attribute: super::BaseLineVO,
+    /// IDs of the release or iteration plans. Use the `id` values returned by ListPlan. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ids: Option<Vec<String>>,
+    /// Attributes to apply to the work items. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<super::BaseLineVO>,
 }
 
 impl OperateSprintReqVO {
-    /// A `OperateSprintReqVO` with its required fields; set the others with the setters.
-    pub fn new(ids: impl Into<Vec<String>>, attribute: impl Into<super::BaseLineVO>) -> Self {
-        Self {
-            ids: ids.into(),
-            attribute: attribute.into(),
-        }
+    /// An empty `OperateSprintReqVO`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `ids`.
+    /// IDs of the release or iteration plans. Use the `id` values returned by ListPlan. Required.
     ///
     /// Appends one item; call again for more.
     pub fn ids(mut self, value: impl Into<String>) -> Self {
-        self.ids.push(value.into());
+        self.ids.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `attribute`.
+    /// Attributes to apply to the work items. Required.
     pub fn attribute(mut self, value: impl Into<super::BaseLineVO>) -> Self {
-        self.attribute = value.into();
+        self.attribute = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.ids.is_none() {
+            return Some("ids".to_owned());
+        }
+        if self.attribute.is_none() {
+            return Some("attribute".to_owned());
+        }
+        None
     }
 }

@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `OptionEntity` model of the ProjectMan API.
+/// All options of the field.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OptionEntity {
-    /// `id` JSON property.
+    /// ID of the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `code` JSON property.
+    /// Code of the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `display_value` JSON property.
+    /// Display name of the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `value` JSON property.
+    /// Unique identifier of the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `level` JSON property.
+    /// Level of the option, distinguishing the levels of a hierarchical field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
-    /// `sequence` JSON property.
+    /// Position of the option in the option list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
-    /// `parent_id` JSON property.
+    /// ID of the parent option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
 }
 
 impl OptionEntity {
-    /// An empty `OptionEntity`; set its fields with the setters.
+    /// An empty `OptionEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the option.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the option.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `display_value`.
+    /// Display name of the option.
     pub fn display_value(mut self, value: impl Into<String>) -> Self {
         self.display_value = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Unique identifier of the option.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `level`.
+    /// Level of the option, distinguishing the levels of a hierarchical field.
     pub fn level(mut self, value: impl Into<i64>) -> Self {
         self.level = Some(value.into());
         self
     }
 
-    /// Sets `sequence`.
+    /// Position of the option in the option list.
     pub fn sequence(mut self, value: impl Into<i64>) -> Self {
         self.sequence = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent option.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self

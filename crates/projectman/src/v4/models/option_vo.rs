@@ -2,97 +2,101 @@
 
 use serde::Deserialize;
 
-/// The `OptionVO` model of the ProjectMan API.
+/// Whether delivery of the RR (raw requirement) is committed.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OptionVO {
-    /// `id` JSON property.
+    /// ID of the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `display_value` JSON property.
+    /// Name of the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `value` JSON property.
+    /// Unique identifier of the option. For custom options, the option ID and value are the same.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `code` JSON property.
+    /// Code of the option.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `value_py` JSON property.
+    /// Pinyin initials of the option name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_py: Option<String>,
-    /// `sequence` JSON property.
+    /// Position of the option in the option list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
-    /// `level` JSON property.
+    /// Level of a hierarchical option. Single-select and multi-select list options are always `1`;
+    /// hierarchical field options are numbered `1`, `2`, `3`, `4` by level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
-    /// `domain_id` JSON property.
+    /// ID of the project space that the option belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `belong_definition_type` JSON property.
+    /// Definition level that the option belongs to: `1`, `2` and `3` are system levels, `4` is
+    /// tenant-defined and `5` is project-defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belong_definition_type: Option<String>,
 }
 
 impl OptionVO {
-    /// An empty `OptionVO`; set its fields with the setters.
+    /// An empty `OptionVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the option.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `display_value`.
+    /// Name of the option.
     pub fn display_value(mut self, value: impl Into<String>) -> Self {
         self.display_value = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Unique identifier of the option. For custom options, the option ID and value are the same.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the option.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `value_py`.
+    /// Pinyin initials of the option name.
     pub fn value_py(mut self, value: impl Into<String>) -> Self {
         self.value_py = Some(value.into());
         self
     }
 
-    /// Sets `sequence`.
+    /// Position of the option in the option list.
     pub fn sequence(mut self, value: impl Into<i64>) -> Self {
         self.sequence = Some(value.into());
         self
     }
 
-    /// Sets `level`.
+    /// Level of a hierarchical option. Single-select and multi-select list options are always `1`;
+    /// hierarchical field options are numbered `1`, `2`, `3`, `4` by level.
     pub fn level(mut self, value: impl Into<i64>) -> Self {
         self.level = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the project space that the option belongs to.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `belong_definition_type`.
+    /// Definition level that the option belongs to: `1`, `2` and `3` are system levels, `4` is
+    /// tenant-defined and `5` is project-defined.
     pub fn belong_definition_type(mut self, value: impl Into<String>) -> Self {
         self.belong_definition_type = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `PageInfoVO` model of the ProjectMan API.
+/// Pagination information.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PageInfoVO {
-    /// `page_no` JSON property.
+    /// Page number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_no: Option<i64>,
-    /// `page_size` JSON property.
+    /// Number of records per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i64>,
 }
 
 impl PageInfoVO {
-    /// An empty `PageInfoVO`; set its fields with the setters.
+    /// An empty `PageInfoVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `page_no`.
+    /// Page number.
     pub fn page_no(mut self, value: impl Into<i64>) -> Self {
         self.page_no = Some(value.into());
         self
     }
 
-    /// Sets `page_size`.
+    /// Number of records per page.
     pub fn page_size(mut self, value: impl Into<i64>) -> Self {
         self.page_size = Some(value.into());
         self

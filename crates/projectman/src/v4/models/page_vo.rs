@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `PageVO` model of the ProjectMan API.
+/// Pagination information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PageVO {
-    /// `page` JSON property.
+    /// Current page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<String>,
-    /// `size` JSON property.
+    /// Number of records per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
-    /// `count` JSON property.
+    /// Total number of matching records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<String>,
 }
 
 impl PageVO {
-    /// An empty `PageVO`; set its fields with the setters.
+    /// An empty `PageVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `page`.
+    /// Current page.
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.page = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Number of records per page.
     pub fn size(mut self, value: impl Into<String>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `count`.
+    /// Total number of matching records.
     pub fn count(mut self, value: impl Into<String>) -> Self {
         self.count = Some(value.into());
         self

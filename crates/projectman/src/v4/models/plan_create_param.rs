@@ -2,100 +2,127 @@
 
 use serde::Serialize;
 
-/// The `PlanCreateParam` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PlanCreateParam {
-    /// `title` JSON property. Required.
-    pub title: String,
-    /// `category` JSON property. Required.
-    pub category: String,
-    /// `description` JSON property.
+    /// Title of the plan. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Category of the plan. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<super::PlanCreateParamCategory>,
+    /// Description of the plan.
+    ///
+    /// Length: 0 to 1000 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `plan_start_date` JSON property. Required.
-    pub plan_start_date: String,
-    /// `plan_end_date` JSON property. Required.
-    pub plan_end_date: String,
-    /// `parent_id` JSON property.
+    /// Planned start date of the plan, in `yyyy-MM-dd` format, such as `2024-01-01`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_start_date: Option<String>,
+    /// Planned completion date of the plan, in `yyyy-MM-dd` format, such as `2024-01-01`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_end_date: Option<String>,
+    /// ID of the parent release plan. Required when `category` is `Iteration`. A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `workload` JSON property.
+    /// Estimated workload of the plan, in person-days.
+    ///
+    /// Length: 0 to 11 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<String>,
-    /// `owner` JSON property.
+    /// ID of the user who owns the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }
 
 impl PlanCreateParam {
-    /// A `PlanCreateParam` with its required fields; set the others with the setters.
-    pub fn new(
-        title: impl Into<String>,
-        category: impl Into<String>,
-        plan_start_date: impl Into<String>,
-        plan_end_date: impl Into<String>,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            category: category.into(),
-            description: None,
-            plan_start_date: plan_start_date.into(),
-            plan_end_date: plan_end_date.into(),
-            parent_id: None,
-            workload: None,
-            owner: None,
-        }
+    /// An empty `PlanCreateParam`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the plan. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = value.into();
+        self.title = Some(value.into());
         self
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
-        self.category = value.into();
+    /// Category of the plan. Required.
+    pub fn category(mut self, value: impl Into<super::PlanCreateParamCategory>) -> Self {
+        self.category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the plan.
+    ///
+    /// Length: 0 to 1000 characters.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start date of the plan, in `yyyy-MM-dd` format, such as `2024-01-01`. Required.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
-        self.plan_start_date = value.into();
+        self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned completion date of the plan, in `yyyy-MM-dd` format, such as `2024-01-01`. Required.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
-        self.plan_end_date = value.into();
+        self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent release plan. Required when `category` is `Iteration`. A numeric string.
+    ///
+    /// Length: 18 to 19 characters.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `workload`.
+    /// Estimated workload of the plan, in person-days.
+    ///
+    /// Length: 0 to 11 characters.
     pub fn workload(mut self, value: impl Into<String>) -> Self {
         self.workload = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// ID of the user who owns the plan.
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.title.is_none() {
+            return Some("title".to_owned());
+        }
+        if self.category.is_none() {
+            return Some("category".to_owned());
+        }
+        if self.plan_start_date.is_none() {
+            return Some("plan_start_date".to_owned());
+        }
+        if self.plan_end_date.is_none() {
+            return Some("plan_end_date".to_owned());
+        }
+        None
     }
 }

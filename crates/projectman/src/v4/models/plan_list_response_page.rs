@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `PlanListResponsePage` model of the ProjectMan API.
+/// Pagination information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PlanListResponsePage {
-    /// `page` JSON property.
+    /// Page number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
-    /// `size` JSON property.
+    /// Number of records per page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `count` JSON property.
+    /// Number of records on the current page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
 }
 
 impl PlanListResponsePage {
-    /// An empty `PlanListResponsePage`; set its fields with the setters.
+    /// An empty `PlanListResponsePage`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `page`.
+    /// Page number.
     pub fn page(mut self, value: impl Into<i64>) -> Self {
         self.page = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Number of records per page.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `count`.
+    /// Number of records on the current page.
     pub fn count(mut self, value: impl Into<i64>) -> Self {
         self.count = Some(value.into());
         self

@@ -2,105 +2,107 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `PlanVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PlanVO {
-    /// `id` JSON property.
+    /// ID of the release, iteration or milestone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `title` JSON property.
+    /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `category` JSON property.
+    /// Category of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// `description` JSON property.
+    pub category: Option<super::PlanCreateParamCategory>,
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the release: active (can be operated normally), voided (soft-deleted, can
+    /// be restored from the recycle bin) or deleted (permanently deleted, cannot be restored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `status` JSON property.
+    /// Status of the release or iteration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `children` JSON property.
+    pub status: Option<super::PlanResponseResultStatus>,
+    /// Child iterations of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<super::PlanVO>>,
-    /// `created_by` JSON property.
+    /// ID of the creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `modified_by` JSON property.
+    /// ID of the user who last updated the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `plan_start_date` JSON property.
+    /// Planned start date, in `yyyy-MM-dd` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<String>,
-    /// `plan_end_date` JSON property.
+    /// Planned completion date, in `yyyy-MM-dd` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `created_date` JSON property.
+    /// Creation time, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<i64>,
-    /// `parent_id` JSON property.
+    /// ID of the parent plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `baseline` JSON property.
+    /// Baseline status of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<String>,
-    /// `workload` JSON property.
+    pub baseline: Option<super::PlanVOBaseline>,
+    /// Estimated workload of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workload: Option<String>,
-    /// `owner` JSON property.
+    /// ID of the owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
 }
 
 impl PlanVO {
-    /// An empty `PlanVO`; set its fields with the setters.
+    /// An empty `PlanVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the release, iteration or milestone.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    /// Category of the plan.
+    pub fn category(mut self, value: impl Into<super::PlanCreateParamCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the release: active (can be operated normally), voided (soft-deleted, can
+    /// be restored from the recycle bin) or deleted (permanently deleted, cannot be restored).
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Status of the release or iteration.
+    pub fn status(mut self, value: impl Into<super::PlanResponseResultStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `children`.
+    /// Child iterations of the plan.
     ///
     /// Appends one item; call again for more.
     pub fn children(mut self, value: impl Into<super::PlanVO>) -> Self {
@@ -110,55 +112,55 @@ impl PlanVO {
         self
     }
 
-    /// Sets `created_by`.
+    /// ID of the creator.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// ID of the user who last updated the item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start date, in `yyyy-MM-dd` format.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned completion date, in `yyyy-MM-dd` format.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time, as Unix time in milliseconds.
     pub fn created_date(mut self, value: impl Into<i64>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent plan.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
-    pub fn baseline(mut self, value: impl Into<String>) -> Self {
+    /// Baseline status of the plan.
+    pub fn baseline(mut self, value: impl Into<super::PlanVOBaseline>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `workload`.
+    /// Estimated workload of the plan.
     pub fn workload(mut self, value: impl Into<String>) -> Self {
         self.workload = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// ID of the owner.
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = Some(value.into());
         self

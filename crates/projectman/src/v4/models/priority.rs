@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `Priority` model of the ProjectMan API.
+/// Priority of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Priority {
-    /// `name` JSON property.
+    /// Name of the work item priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `id` JSON property.
+    /// ID of the priority.
+    ///
+    /// Values: `1`: Low; `2`: Medium; `3`: High.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 impl Priority {
-    /// An empty `Priority`; set its fields with the setters.
+    /// An empty `Priority`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the work item priority.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the priority.
+    ///
+    /// Values: `1`: Low; `2`: Medium; `3`: High.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self

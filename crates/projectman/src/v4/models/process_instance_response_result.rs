@@ -2,166 +2,166 @@
 
 use serde::Deserialize;
 
-/// The `ProcessInstanceResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessInstanceResponseResult {
-    /// `cc` JSON property.
+    /// Users copied (CC) on the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<String>,
-    /// `approver` JSON property.
+    /// User ID of the decision maker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<String>,
-    /// `description` JSON property.
+    /// Description of the review form. Not returned by list operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `closed_time` JSON property.
+    /// Time when the review form was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<String>,
-    /// `reviewer` JSON property.
+    /// IDs of the review experts, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<String>,
-    /// `type` JSON property.
+    /// Type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `title` JSON property.
+    /// Title of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the review form was last modified, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::ProcessInstanceResponseResultCreatedBy>,
-    /// `domain_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `number` JSON property.
+    /// Number of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `need_approval` JSON property.
+    /// Whether approval is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_approval: Option<bool>,
-    /// `br2co` JSON property.
+    /// Object of the baseline review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub br2co: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::ProcessInstanceResponseResultModifiedBy>,
-    /// `approval_time` JSON property.
+    /// Time of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_time: Option<String>,
-    /// `plan_end_date` JSON property.
+    /// Planned completion time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `id` JSON property.
+    /// ID of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the review form: active or voided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `created_date` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `category` JSON property.
+    /// Category of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `plan_start_date` JSON property.
+    /// Planned start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<String>,
-    /// `review_config` JSON property.
+    /// Review configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_config: Option<super::ProcessInstanceResponseResultReviewConfig>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::ProcessInstanceResponseResultStatus>,
-    /// `stage` JSON property.
+    /// Stage of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
-    /// `opinions` JSON property.
+    /// Review experts of the change object. Used when creating a change review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinions: Option<Vec<super::ProcessInstanceResponseResultOpinions>>,
-    /// `opinion_comments` JSON property.
+    /// Review opinions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion_comments: Option<Vec<String>>,
-    /// `attachments` JSON property.
+    /// Attachments of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Vec<String>>,
-    /// `wikis` JSON property.
+    /// Wiki pages associated with the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wikis: Option<Vec<String>>,
-    /// `associatedocuments` JSON property.
+    /// Documents associated with the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associatedocuments: Option<Vec<String>>,
-    /// `cos` JSON property.
+    /// Review objects (change objects).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cos: Option<Vec<super::ProcessInstanceResponseResultCos>>,
-    /// `approval_phase_result` JSON property.
+    /// Result of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_phase_result: Option<String>,
-    /// `ccbs` JSON property.
+    /// Approval records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccbs: Option<Vec<super::ProcessInstanceResponseResultCcbs>>,
 }
 
 impl ProcessInstanceResponseResult {
-    /// An empty `ProcessInstanceResponseResult`; set its fields with the setters.
+    /// An empty `ProcessInstanceResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cc`.
+    /// Users copied (CC) on the review form.
     pub fn cc(mut self, value: impl Into<String>) -> Self {
         self.cc = Some(value.into());
         self
     }
 
-    /// Sets `approver`.
+    /// User ID of the decision maker.
     pub fn approver(mut self, value: impl Into<String>) -> Self {
         self.approver = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the review form. Not returned by list operations.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `closed_time`.
+    /// Time when the review form was completed.
     pub fn closed_time(mut self, value: impl Into<String>) -> Self {
         self.closed_time = Some(value.into());
         self
     }
 
-    /// Sets `reviewer`.
+    /// IDs of the review experts, comma-separated.
     pub fn reviewer(mut self, value: impl Into<String>) -> Self {
         self.reviewer = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the review form.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the review form was last modified, as a Unix timestamp.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(
         mut self,
         value: impl Into<super::ProcessInstanceResponseResultCreatedBy>,
@@ -170,31 +170,31 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the review form.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `need_approval`.
+    /// Whether approval is required.
     pub fn need_approval(mut self, value: impl Into<bool>) -> Self {
         self.need_approval = Some(value.into());
         self
     }
 
-    /// Sets `br2co`.
+    /// Object of the baseline review.
     pub fn br2co(mut self, value: impl Into<String>) -> Self {
         self.br2co = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(
         mut self,
         value: impl Into<super::ProcessInstanceResponseResultModifiedBy>,
@@ -203,49 +203,49 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `approval_time`.
+    /// Time of the review.
     pub fn approval_time(mut self, value: impl Into<String>) -> Self {
         self.approval_time = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned completion time.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the review form.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the review form: active or voided.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the review form.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start time.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `review_config`.
+    /// Review configuration.
     pub fn review_config(
         mut self,
         value: impl Into<super::ProcessInstanceResponseResultReviewConfig>,
@@ -254,19 +254,19 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::ProcessInstanceResponseResultStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `stage`.
+    /// Stage of the review.
     pub fn stage(mut self, value: impl Into<String>) -> Self {
         self.stage = Some(value.into());
         self
     }
 
-    /// Sets `opinions`.
+    /// Review experts of the change object. Used when creating a change review.
     ///
     /// Appends one item; call again for more.
     pub fn opinions(
@@ -279,7 +279,7 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `opinion_comments`.
+    /// Review opinions.
     ///
     /// Appends one item; call again for more.
     pub fn opinion_comments(mut self, value: impl Into<String>) -> Self {
@@ -289,7 +289,7 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `attachments`.
+    /// Attachments of the review.
     ///
     /// Appends one item; call again for more.
     pub fn attachments(mut self, value: impl Into<String>) -> Self {
@@ -299,7 +299,7 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `wikis`.
+    /// Wiki pages associated with the review form.
     ///
     /// Appends one item; call again for more.
     pub fn wikis(mut self, value: impl Into<String>) -> Self {
@@ -307,7 +307,7 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `associatedocuments`.
+    /// Documents associated with the review.
     ///
     /// Appends one item; call again for more.
     pub fn associatedocuments(mut self, value: impl Into<String>) -> Self {
@@ -317,7 +317,7 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `cos`.
+    /// Review objects (change objects).
     ///
     /// Appends one item; call again for more.
     pub fn cos(mut self, value: impl Into<super::ProcessInstanceResponseResultCos>) -> Self {
@@ -325,13 +325,13 @@ impl ProcessInstanceResponseResult {
         self
     }
 
-    /// Sets `approval_phase_result`.
+    /// Result of the review.
     pub fn approval_phase_result(mut self, value: impl Into<String>) -> Self {
         self.approval_phase_result = Some(value.into());
         self
     }
 
-    /// Sets `ccbs`.
+    /// Approval records.
     ///
     /// Appends one item; call again for more.
     pub fn ccbs(mut self, value: impl Into<super::ProcessInstanceResponseResultCcbs>) -> Self {

@@ -2,56 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `ProcessInstanceResponseResultCcbs` model of the ProjectMan API.
+/// Approval records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessInstanceResponseResultCcbs {
-    /// `watcher` JSON property.
+    /// Observer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watcher: Option<String>,
-    /// `user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_num_id` JSON property.
+    /// Numeric ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_num_id: Option<String>,
-    /// `user_name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `domain_name` JSON property.
+    /// Name of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
-    /// `role_id` JSON property.
+    /// ID of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// `role_name` JSON property.
+    /// Name of the role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    /// `image_id` JSON property.
+    /// ID of the user's avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `region` JSON property.
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `opinion` JSON property.
+    /// Review information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `owner` JSON property.
+    /// Current handler.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
-    /// `ccbId` JSON property.
+    /// ID of the review object.
     #[serde(
         rename = "ccbId",
         alias = "ccb_id",
@@ -59,108 +59,108 @@ pub struct ProcessInstanceResponseResultCcbs {
         skip_serializing_if = "Option::is_none"
     )]
     pub ccb_id: Option<String>,
-    /// `has_removed` JSON property.
+    /// Whether the user has been removed from the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_removed: Option<String>,
 }
 
 impl ProcessInstanceResponseResultCcbs {
-    /// An empty `ProcessInstanceResponseResultCcbs`; set its fields with the setters.
+    /// An empty `ProcessInstanceResponseResultCcbs`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `watcher`.
+    /// Observer.
     pub fn watcher(mut self, value: impl Into<String>) -> Self {
         self.watcher = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_num_id`.
+    /// Numeric ID of the user.
     pub fn user_num_id(mut self, value: impl Into<String>) -> Self {
         self.user_num_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the user.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Name of the tenant.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self
     }
 
-    /// Sets `role_id`.
+    /// ID of the role.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `role_name`.
+    /// Name of the role.
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// ID of the user's avatar.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `opinion`.
+    /// Review information.
     pub fn opinion(mut self, value: impl Into<String>) -> Self {
         self.opinion = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// Current handler.
     pub fn owner(mut self, value: impl Into<String>) -> Self {
         self.owner = Some(value.into());
         self
     }
 
-    /// Sets `ccbId`.
+    /// ID of the review object.
     pub fn ccb_id(mut self, value: impl Into<String>) -> Self {
         self.ccb_id = Some(value.into());
         self
     }
 
-    /// Sets `has_removed`.
+    /// Whether the user has been removed from the project.
     pub fn has_removed(mut self, value: impl Into<String>) -> Self {
         self.has_removed = Some(value.into());
         self

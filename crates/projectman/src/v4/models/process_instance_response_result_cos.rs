@@ -2,208 +2,209 @@
 
 use serde::Deserialize;
 
-/// The `ProcessInstanceResponseResultCos` model of the ProjectMan API.
+/// Review objects (change objects).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessInstanceResponseResultCos {
-    /// `region` JSON property.
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `category` JSON property.
+    /// Work item type of the change object. Always `CO`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `title` JSON property.
+    /// Title of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `status` JSON property.
+    /// Status of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `assignee` JSON property.
+    /// Owner responsible for the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<super::ProcessInstanceResponseResultAssignee>,
-    /// `description` JSON property.
+    /// Description of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `number` JSON property.
+    /// Number of the work item associated with the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `order` JSON property.
+    /// Sort order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
-    /// `co2cr` JSON property.
+    /// ID of the associated change review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co2cr: Option<String>,
-    /// `co2br` JSON property.
+    /// ID of the associated baseline review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co2br: Option<String>,
-    /// `co2gr` JSON property.
+    /// ID of the associated general review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co2gr: Option<String>,
-    /// `id` JSON property.
+    /// ID of the approval object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `type` JSON property.
+    /// Type of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the review form: active or voided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `before_change` JSON property.
+    /// Content of the change object before the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_change: Option<String>,
-    /// `after_change` JSON property.
+    /// Content of the change object after the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_change: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the review form was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `created_by` JSON property.
+    /// User who created the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the review form was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `tenant_id` JSON property.
+    /// ID of the tenant that the work item belongs to. Use the `tenant_id` value returned by the
+    /// work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `status_map` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_map: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `source_system` JSON property.
+    /// Source system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_system: Option<String>,
-    /// `source_system_link` JSON property.
+    /// Link to the source system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_system_link: Option<String>,
-    /// `issue_category` JSON property.
+    /// Type of the work item associated with the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_category: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `issue_status` JSON property.
+    /// Status statistics of the work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_status: Option<super::ProcessInstanceResponseResultIssueStatus>,
-    /// `issue_severity` JSON property.
+    /// Severity of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_severity: Option<String>,
-    /// `issue_priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_priority: Option<super::ProcessInstanceResponseResultIssuePriority>,
-    /// `domain_title` JSON property.
+    /// Name of the owning project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_title: Option<String>,
-    /// `src_domain_title` JSON property.
+    /// Name of the project that raised the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_domain_title: Option<String>,
-    /// `issue_assignee_name` JSON property.
+    /// Nickname of the owner of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_assignee_name: Option<String>,
-    /// `change_reason` JSON property.
+    /// Reason for the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_reason: Option<String>,
-    /// `change_type` JSON property.
+    /// Type of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_type: Option<String>,
-    /// `source_system_id` JSON property.
+    /// ID of the source system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_system_id: Option<String>,
-    /// `change_description` JSON property.
+    /// Description of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_description: Option<String>,
-    /// `has_deleted` JSON property.
+    /// Whether the item has been deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_deleted: Option<String>,
-    /// `approval_phase_result` JSON property.
+    /// Result of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_phase_result: Option<String>,
-    /// `approval_complete_time` JSON property.
+    /// Time when the review was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_complete_time: Option<String>,
-    /// `ccb_description` JSON property.
+    /// Description of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccb_description: Option<String>,
-    /// `actual_ccb` JSON property.
+    /// Review experts who actually took part in the change control board (CCB) review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_ccb: Option<String>,
-    /// `ccbs` JSON property.
+    /// Approval records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccbs: Option<String>,
-    /// `ccb_info` JSON property.
+    /// Review information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccb_info: Option<String>,
-    /// `opinions` JSON property.
+    /// Review experts of the change object. Used when creating a change review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinions: Option<String>,
-    /// `opinion_comments` JSON property.
+    /// Review opinions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion_comments: Option<String>,
-    /// `approval_time` JSON property.
+    /// Time of the approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_time: Option<String>,
-    /// `src_domain_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_domain_id: Option<String>,
-    /// `cross_domain` JSON property.
+    /// Whether the review spans tenants.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_domain: Option<String>,
-    /// `domain_moved` JSON property.
+    /// Whether the owning project has been migrated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_moved: Option<String>,
-    /// `reviewer` JSON property.
+    /// Review experts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<Vec<String>>,
-    /// `approver` JSON property.
+    /// Decision makers of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<Vec<String>>,
-    /// `rounds` JSON property.
+    /// Review round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounds: Option<String>,
-    /// `last_round_result` JSON property.
+    /// Decision result of the latest round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_round_result: Option<String>,
 }
 
 impl ProcessInstanceResponseResultCos {
-    /// An empty `ProcessInstanceResponseResultCos`; set its fields with the setters.
+    /// An empty `ProcessInstanceResponseResultCos`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `region`.
+    /// Region.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Work item type of the change object. Always `CO`.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the review form.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the change object.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `assignee`.
+    /// Owner responsible for the work item.
     pub fn assignee(
         mut self,
         value: impl Into<super::ProcessInstanceResponseResultAssignee>,
@@ -212,139 +213,140 @@ impl ProcessInstanceResponseResultCos {
         self
     }
 
-    /// Sets `description`.
+    /// Description of the review form.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the work item associated with the change object.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Sort order.
     pub fn order(mut self, value: impl Into<String>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `co2cr`.
+    /// ID of the associated change review.
     pub fn co2cr(mut self, value: impl Into<String>) -> Self {
         self.co2cr = Some(value.into());
         self
     }
 
-    /// Sets `co2br`.
+    /// ID of the associated baseline review.
     pub fn co2br(mut self, value: impl Into<String>) -> Self {
         self.co2br = Some(value.into());
         self
     }
 
-    /// Sets `co2gr`.
+    /// ID of the associated general review.
     pub fn co2gr(mut self, value: impl Into<String>) -> Self {
         self.co2gr = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the approval object.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the review form.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the review form: active or voided.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `before_change`.
+    /// Content of the change object before the change.
     pub fn before_change(mut self, value: impl Into<String>) -> Self {
         self.before_change = Some(value.into());
         self
     }
 
-    /// Sets `after_change`.
+    /// Content of the change object after the change.
     pub fn after_change(mut self, value: impl Into<String>) -> Self {
         self.after_change = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the review form.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the review form was last modified.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// User who created the review form.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the review form was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `tenant_id`.
+    /// ID of the tenant that the work item belongs to. Use the `tenant_id` value returned by the
+    /// work item tree query.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `status_map`.
+    /// Status of the work item.
     pub fn status_map(mut self, value: impl Into<String>) -> Self {
         self.status_map = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `source_system`.
+    /// Source system.
     pub fn source_system(mut self, value: impl Into<String>) -> Self {
         self.source_system = Some(value.into());
         self
     }
 
-    /// Sets `source_system_link`.
+    /// Link to the source system.
     pub fn source_system_link(mut self, value: impl Into<String>) -> Self {
         self.source_system_link = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type of the work item associated with the change object.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
         self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_status`.
+    /// Status statistics of the work items.
     pub fn issue_status(
         mut self,
         value: impl Into<super::ProcessInstanceResponseResultIssueStatus>,
@@ -353,13 +355,13 @@ impl ProcessInstanceResponseResultCos {
         self
     }
 
-    /// Sets `issue_severity`.
+    /// Severity of the work item.
     pub fn issue_severity(mut self, value: impl Into<String>) -> Self {
         self.issue_severity = Some(value.into());
         self
     }
 
-    /// Sets `issue_priority`.
+    /// Priority of the work item.
     pub fn issue_priority(
         mut self,
         value: impl Into<super::ProcessInstanceResponseResultIssuePriority>,
@@ -368,127 +370,127 @@ impl ProcessInstanceResponseResultCos {
         self
     }
 
-    /// Sets `domain_title`.
+    /// Name of the owning project.
     pub fn domain_title(mut self, value: impl Into<String>) -> Self {
         self.domain_title = Some(value.into());
         self
     }
 
-    /// Sets `src_domain_title`.
+    /// Name of the project that raised the work item.
     pub fn src_domain_title(mut self, value: impl Into<String>) -> Self {
         self.src_domain_title = Some(value.into());
         self
     }
 
-    /// Sets `issue_assignee_name`.
+    /// Nickname of the owner of the work item.
     pub fn issue_assignee_name(mut self, value: impl Into<String>) -> Self {
         self.issue_assignee_name = Some(value.into());
         self
     }
 
-    /// Sets `change_reason`.
+    /// Reason for the change.
     pub fn change_reason(mut self, value: impl Into<String>) -> Self {
         self.change_reason = Some(value.into());
         self
     }
 
-    /// Sets `change_type`.
+    /// Type of the review.
     pub fn change_type(mut self, value: impl Into<String>) -> Self {
         self.change_type = Some(value.into());
         self
     }
 
-    /// Sets `source_system_id`.
+    /// ID of the source system.
     pub fn source_system_id(mut self, value: impl Into<String>) -> Self {
         self.source_system_id = Some(value.into());
         self
     }
 
-    /// Sets `change_description`.
+    /// Description of the review.
     pub fn change_description(mut self, value: impl Into<String>) -> Self {
         self.change_description = Some(value.into());
         self
     }
 
-    /// Sets `has_deleted`.
+    /// Whether the item has been deleted.
     pub fn has_deleted(mut self, value: impl Into<String>) -> Self {
         self.has_deleted = Some(value.into());
         self
     }
 
-    /// Sets `approval_phase_result`.
+    /// Result of the review.
     pub fn approval_phase_result(mut self, value: impl Into<String>) -> Self {
         self.approval_phase_result = Some(value.into());
         self
     }
 
-    /// Sets `approval_complete_time`.
+    /// Time when the review was completed.
     pub fn approval_complete_time(mut self, value: impl Into<String>) -> Self {
         self.approval_complete_time = Some(value.into());
         self
     }
 
-    /// Sets `ccb_description`.
+    /// Description of the review.
     pub fn ccb_description(mut self, value: impl Into<String>) -> Self {
         self.ccb_description = Some(value.into());
         self
     }
 
-    /// Sets `actual_ccb`.
+    /// Review experts who actually took part in the change control board (CCB) review.
     pub fn actual_ccb(mut self, value: impl Into<String>) -> Self {
         self.actual_ccb = Some(value.into());
         self
     }
 
-    /// Sets `ccbs`.
+    /// Approval records.
     pub fn ccbs(mut self, value: impl Into<String>) -> Self {
         self.ccbs = Some(value.into());
         self
     }
 
-    /// Sets `ccb_info`.
+    /// Review information.
     pub fn ccb_info(mut self, value: impl Into<String>) -> Self {
         self.ccb_info = Some(value.into());
         self
     }
 
-    /// Sets `opinions`.
+    /// Review experts of the change object. Used when creating a change review.
     pub fn opinions(mut self, value: impl Into<String>) -> Self {
         self.opinions = Some(value.into());
         self
     }
 
-    /// Sets `opinion_comments`.
+    /// Review opinions.
     pub fn opinion_comments(mut self, value: impl Into<String>) -> Self {
         self.opinion_comments = Some(value.into());
         self
     }
 
-    /// Sets `approval_time`.
+    /// Time of the approval.
     pub fn approval_time(mut self, value: impl Into<String>) -> Self {
         self.approval_time = Some(value.into());
         self
     }
 
-    /// Sets `src_domain_id`.
+    /// ID of the tenant.
     pub fn src_domain_id(mut self, value: impl Into<String>) -> Self {
         self.src_domain_id = Some(value.into());
         self
     }
 
-    /// Sets `cross_domain`.
+    /// Whether the review spans tenants.
     pub fn cross_domain(mut self, value: impl Into<String>) -> Self {
         self.cross_domain = Some(value.into());
         self
     }
 
-    /// Sets `domain_moved`.
+    /// Whether the owning project has been migrated.
     pub fn domain_moved(mut self, value: impl Into<String>) -> Self {
         self.domain_moved = Some(value.into());
         self
     }
 
-    /// Sets `reviewer`.
+    /// Review experts.
     ///
     /// Appends one item; call again for more.
     pub fn reviewer(mut self, value: impl Into<String>) -> Self {
@@ -498,7 +500,7 @@ impl ProcessInstanceResponseResultCos {
         self
     }
 
-    /// Sets `approver`.
+    /// Decision makers of the change object.
     ///
     /// Appends one item; call again for more.
     pub fn approver(mut self, value: impl Into<String>) -> Self {
@@ -508,13 +510,13 @@ impl ProcessInstanceResponseResultCos {
         self
     }
 
-    /// Sets `rounds`.
+    /// Review round.
     pub fn rounds(mut self, value: impl Into<String>) -> Self {
         self.rounds = Some(value.into());
         self
     }
 
-    /// Sets `last_round_result`.
+    /// Decision result of the latest round.
     pub fn last_round_result(mut self, value: impl Into<String>) -> Self {
         self.last_round_result = Some(value.into());
         self

@@ -2,97 +2,98 @@
 
 use serde::Deserialize;
 
-/// The `ProcessInstanceResponseResultIssuePriority` model of the ProjectMan API.
+/// Priority of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessInstanceResponseResultIssuePriority {
-    /// `id` JSON property.
+    /// ID of the record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `display_value` JSON property.
+    /// Display name of the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `value` JSON property.
+    /// Value of the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `code` JSON property.
+    /// Code of the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `value_py` JSON property.
+    /// Pinyin initials of the priority value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_py: Option<String>,
-    /// `sequence` JSON property.
+    /// Sequence of the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<i64>,
-    /// `level` JSON property.
+    /// Level of the priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<i64>,
-    /// `domain_id` JSON property.
+    /// ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `belong_definition_type` JSON property.
+    /// Definition level that the priority belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belong_definition_type: Option<String>,
 }
 
 impl ProcessInstanceResponseResultIssuePriority {
-    /// An empty `ProcessInstanceResponseResultIssuePriority`; set its fields with the setters.
+    /// An empty `ProcessInstanceResponseResultIssuePriority`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the record.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `display_value`.
+    /// Display name of the priority.
     pub fn display_value(mut self, value: impl Into<String>) -> Self {
         self.display_value = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the priority.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the priority.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `value_py`.
+    /// Pinyin initials of the priority value.
     pub fn value_py(mut self, value: impl Into<String>) -> Self {
         self.value_py = Some(value.into());
         self
     }
 
-    /// Sets `sequence`.
+    /// Sequence of the priority.
     pub fn sequence(mut self, value: impl Into<i64>) -> Self {
         self.sequence = Some(value.into());
         self
     }
 
-    /// Sets `level`.
+    /// Level of the priority.
     pub fn level(mut self, value: impl Into<i64>) -> Self {
         self.level = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the project.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `belong_definition_type`.
+    /// Definition level that the priority belongs to.
     pub fn belong_definition_type(mut self, value: impl Into<String>) -> Self {
         self.belong_definition_type = Some(value.into());
         self

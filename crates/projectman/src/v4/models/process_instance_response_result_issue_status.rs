@@ -2,187 +2,188 @@
 
 use serde::Deserialize;
 
-/// The `ProcessInstanceResponseResultIssueStatus` model of the ProjectMan API.
+/// Status statistics of the work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessInstanceResponseResultIssueStatus {
-    /// `id` JSON property.
+    /// ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `belonging` JSON property.
+    /// Status category of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belonging: Option<String>,
-    /// `space_id` JSON property.
+    /// ID of the space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub space_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `code` JSON property.
+    /// Code of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `definition_type` JSON property.
+    /// Definition type of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub definition_type: Option<String>,
-    /// `belong_definition_type` JSON property.
+    /// Definition type of the field that the status belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belong_definition_type: Option<i64>,
-    /// `display_value` JSON property.
+    /// Display name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `position` JSON property.
+    /// Position in the display order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
-    /// `displayable` JSON property.
+    /// Whether the status is displayed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub displayable: Option<i64>,
-    /// `editable` JSON property.
+    /// Whether the status can be edited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub editable: Option<i64>,
-    /// `deletable` JSON property.
+    /// Whether the status can be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletable: Option<i64>,
-    /// `mutable` JSON property.
+    /// Whether the status is mutable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mutable: Option<i64>,
-    /// `title_py` JSON property.
+    /// Pinyin of the status name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title_py: Option<String>,
-    /// `created_by` JSON property.
+    /// User who created the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the status was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the status was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `linkage_node_fields` JSON property.
+    /// Whether node fields are linked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linkage_node_fields: Option<bool>,
 }
 
 impl ProcessInstanceResponseResultIssueStatus {
-    /// An empty `ProcessInstanceResponseResultIssueStatus`; set its fields with the setters.
+    /// An empty `ProcessInstanceResponseResultIssueStatus`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the status.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `belonging`.
+    /// Status category of the work item.
     pub fn belonging(mut self, value: impl Into<String>) -> Self {
         self.belonging = Some(value.into());
         self
     }
 
-    /// Sets `space_id`.
+    /// ID of the space.
     pub fn space_id(mut self, value: impl Into<String>) -> Self {
         self.space_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the status.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `definition_type`.
+    /// Definition type of the status.
     pub fn definition_type(mut self, value: impl Into<String>) -> Self {
         self.definition_type = Some(value.into());
         self
     }
 
-    /// Sets `belong_definition_type`.
+    /// Definition type of the field that the status belongs to.
     pub fn belong_definition_type(mut self, value: impl Into<i64>) -> Self {
         self.belong_definition_type = Some(value.into());
         self
     }
 
-    /// Sets `display_value`.
+    /// Display name of the status.
     pub fn display_value(mut self, value: impl Into<String>) -> Self {
         self.display_value = Some(value.into());
         self
     }
 
-    /// Sets `position`.
+    /// Position in the display order.
     pub fn position(mut self, value: impl Into<i64>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `displayable`.
+    /// Whether the status is displayed.
     pub fn displayable(mut self, value: impl Into<i64>) -> Self {
         self.displayable = Some(value.into());
         self
     }
 
-    /// Sets `editable`.
+    /// Whether the status can be edited.
     pub fn editable(mut self, value: impl Into<i64>) -> Self {
         self.editable = Some(value.into());
         self
     }
 
-    /// Sets `deletable`.
+    /// Whether the status can be deleted.
     pub fn deletable(mut self, value: impl Into<i64>) -> Self {
         self.deletable = Some(value.into());
         self
     }
 
-    /// Sets `mutable`.
+    /// Whether the status is mutable.
     pub fn mutable(mut self, value: impl Into<i64>) -> Self {
         self.mutable = Some(value.into());
         self
     }
 
-    /// Sets `title_py`.
+    /// Pinyin of the status name.
     pub fn title_py(mut self, value: impl Into<String>) -> Self {
         self.title_py = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// User who created the status.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the status was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the status was last modified.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the status.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `linkage_node_fields`.
+    /// Whether node fields are linked.
     pub fn linkage_node_fields(mut self, value: impl Into<bool>) -> Self {
         self.linkage_node_fields = Some(value.into());
         self

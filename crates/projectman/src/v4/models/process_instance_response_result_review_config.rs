@@ -2,61 +2,62 @@
 
 use serde::Deserialize;
 
-/// The `ProcessInstanceResponseResultReviewConfig` model of the ProjectMan API.
+/// Review configuration.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessInstanceResponseResultReviewConfig {
-    /// `approval_type` JSON property.
+    /// Approval type of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_type: Option<i64>,
-    /// `ratio_value` JSON property.
+    /// Progress of the approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratio_value: Option<String>,
-    /// `skip_decisioning` JSON property.
+    /// Whether the decision step is skipped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_decisioning: Option<bool>,
-    /// `approval_roles` JSON property.
+    /// Roles that make the decision in the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_roles: Option<String>,
-    /// `review_roles` JSON property.
+    /// Roles that take part in the approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_roles: Option<String>,
 }
 
 impl ProcessInstanceResponseResultReviewConfig {
-    /// An empty `ProcessInstanceResponseResultReviewConfig`; set its fields with the setters.
+    /// An empty `ProcessInstanceResponseResultReviewConfig`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `approval_type`.
+    /// Approval type of the review.
     pub fn approval_type(mut self, value: impl Into<i64>) -> Self {
         self.approval_type = Some(value.into());
         self
     }
 
-    /// Sets `ratio_value`.
+    /// Progress of the approval.
     pub fn ratio_value(mut self, value: impl Into<String>) -> Self {
         self.ratio_value = Some(value.into());
         self
     }
 
-    /// Sets `skip_decisioning`.
+    /// Whether the decision step is skipped.
     pub fn skip_decisioning(mut self, value: impl Into<bool>) -> Self {
         self.skip_decisioning = Some(value.into());
         self
     }
 
-    /// Sets `approval_roles`.
+    /// Roles that make the decision in the review.
     pub fn approval_roles(mut self, value: impl Into<String>) -> Self {
         self.approval_roles = Some(value.into());
         self
     }
 
-    /// Sets `review_roles`.
+    /// Roles that take part in the approval.
     pub fn review_roles(mut self, value: impl Into<String>) -> Self {
         self.review_roles = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `ProcessInstanceResponseResultStatus` model of the ProjectMan API.
+/// Status of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProcessInstanceResponseResultStatus {
-    /// `code` JSON property.
+    /// Code of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `name` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl ProcessInstanceResponseResultStatus {
-    /// An empty `ProcessInstanceResponseResultStatus`; set its fields with the setters.
+    /// An empty `ProcessInstanceResponseResultStatus`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the status.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

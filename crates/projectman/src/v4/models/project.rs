@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `Project` model of the ProjectMan API.
+/// Project information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Project {
-    /// `project_num_id` JSON property.
+    /// Numeric ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_num_id: Option<i64>,
-    /// `project_id` JSON property.
+    /// 32-character ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `created_time` JSON property.
+    /// Time when the project was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<i64>,
-    /// `updated_time` JSON property.
+    /// Time when the project was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<i64>,
-    /// `project_code` JSON property.
+    /// Code name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_code: Option<String>,
-    /// `region` JSON property.
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `is_archived` JSON property.
+    /// Whether the project is archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_archived: Option<bool>,
-    /// `type` JSON property.
+    /// Type of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `creator` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<super::User>,
 }
 
 impl Project {
-    /// An empty `Project`; set its fields with the setters.
+    /// An empty `Project`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_num_id`.
+    /// Numeric ID of the project.
     pub fn project_num_id(mut self, value: impl Into<i64>) -> Self {
         self.project_num_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// 32-character ID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the project.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the project.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the project was created.
     pub fn created_time(mut self, value: impl Into<i64>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `updated_time`.
+    /// Time when the project was last updated.
     pub fn updated_time(mut self, value: impl Into<i64>) -> Self {
         self.updated_time = Some(value.into());
         self
     }
 
-    /// Sets `project_code`.
+    /// Code name of the project.
     pub fn project_code(mut self, value: impl Into<String>) -> Self {
         self.project_code = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `is_archived`.
+    /// Whether the project is archived.
     pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
         self.is_archived = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the project.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `creator`.
+    /// Creator.
     pub fn creator(mut self, value: impl Into<super::User>) -> Self {
         self.creator = Some(value.into());
         self

@@ -2,70 +2,74 @@
 
 use serde::Deserialize;
 
-/// The `ProjectChildModule` model of the ProjectMan API.
+/// Child modules.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectChildModule {
-    /// `module_id` JSON property.
+    /// ID of the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module_id: Option<i64>,
-    /// `module_name` JSON property.
+    /// Name of the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module_name: Option<String>,
-    /// `owner` JSON property.
+    /// Owner.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<super::ModuleOwner>,
-    /// `deepth` JSON property.
+    /// Depth of the module in the module hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deepth: Option<i64>,
-    /// `is_parent` JSON property.
+    /// Whether the module is a parent module.
+    ///
+    /// Values: `false`: Not a parent module; `true`: Parent module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_parent: Option<bool>,
-    /// `parent_module_id` JSON property.
+    /// ID of the parent module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_module_id: Option<i64>,
 }
 
 impl ProjectChildModule {
-    /// An empty `ProjectChildModule`; set its fields with the setters.
+    /// An empty `ProjectChildModule`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `module_id`.
+    /// ID of the module.
     pub fn module_id(mut self, value: impl Into<i64>) -> Self {
         self.module_id = Some(value.into());
         self
     }
 
-    /// Sets `module_name`.
+    /// Name of the module.
     pub fn module_name(mut self, value: impl Into<String>) -> Self {
         self.module_name = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// Owner.
     pub fn owner(mut self, value: impl Into<super::ModuleOwner>) -> Self {
         self.owner = Some(value.into());
         self
     }
 
-    /// Sets `deepth`.
+    /// Depth of the module in the module hierarchy.
     pub fn deepth(mut self, value: impl Into<i64>) -> Self {
         self.deepth = Some(value.into());
         self
     }
 
-    /// Sets `is_parent`.
+    /// Whether the module is a parent module.
+    ///
+    /// Values: `false`: Not a parent module; `true`: Parent module.
     pub fn is_parent(mut self, value: impl Into<bool>) -> Self {
         self.is_parent = Some(value.into());
         self
     }
 
-    /// Sets `parent_module_id`.
+    /// ID of the parent module.
     pub fn parent_module_id(mut self, value: impl Into<i64>) -> Self {
         self.parent_module_id = Some(value.into());
         self

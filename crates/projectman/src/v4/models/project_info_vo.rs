@@ -2,88 +2,98 @@
 
 use serde::Deserialize;
 
-/// The `ProjectInfoVO` model of the ProjectMan API.
+/// Projects.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectInfoVO {
-    /// `id` JSON property.
+    /// ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `project_type` JSON property.
+    /// Type of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub project_type: Option<String>,
-    /// `domain_id` JSON property.
+    pub project_type: Option<super::ProjectType>,
+    /// ID of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `model_id` JSON property.
+    /// ID of the IPD project model.
+    ///
+    /// Values: `10001`: System device project; `10002`: Standalone software project; `10003`: Cloud
+    /// service project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
-    /// `accept_rr` JSON property.
+    /// Whether the project accepts raw requirements (RRs) submitted from outside the project.
+    ///
+    /// Values: `0`: Does not accept external RRs; `1`: Accepts external RRs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_rr: Option<i64>,
-    /// `category` JSON property.
+    /// Type of the project space, distinguishing projects from project groups.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// `created_by_name` JSON property.
+    pub category: Option<super::DomainVOCategory>,
+    /// Name of the user who created the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by_name: Option<String>,
 }
 
 impl ProjectInfoVO {
-    /// An empty `ProjectInfoVO`; set its fields with the setters.
+    /// An empty `ProjectInfoVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the project.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the project.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `project_type`.
-    pub fn project_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the project.
+    pub fn project_type(mut self, value: impl Into<super::ProjectType>) -> Self {
         self.project_type = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the project space.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `model_id`.
+    /// ID of the IPD project model.
+    ///
+    /// Values: `10001`: System device project; `10002`: Standalone software project; `10003`: Cloud
+    /// service project.
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.model_id = Some(value.into());
         self
     }
 
-    /// Sets `accept_rr`.
+    /// Whether the project accepts raw requirements (RRs) submitted from outside the project.
+    ///
+    /// Values: `0`: Does not accept external RRs; `1`: Accepts external RRs.
     pub fn accept_rr(mut self, value: impl Into<i64>) -> Self {
         self.accept_rr = Some(value.into());
         self
     }
 
-    /// Sets `category`.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    /// Type of the project space, distinguishing projects from project groups.
+    pub fn category(mut self, value: impl Into<super::DomainVOCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `created_by_name`.
+    /// Name of the user who created the project.
     pub fn created_by_name(mut self, value: impl Into<String>) -> Self {
         self.created_by_name = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ProjectVO` model of the ProjectMan API.
+/// Project information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectVO {
-    /// `identifier` JSON property.
+    /// UUID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// `name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `id` JSON property.
+    /// Numeric ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `project_type` JSON property.
+    /// Type of the project, such as `scrum`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_type: Option<String>,
 }
 
 impl ProjectVO {
-    /// An empty `ProjectVO`; set its fields with the setters.
+    /// An empty `ProjectVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `identifier`.
+    /// UUID of the project.
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the project.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// Numeric ID of the project.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `project_type`.
+    /// Type of the project, such as `scrum`.
     pub fn project_type(mut self, value: impl Into<String>) -> Self {
         self.project_type = Some(value.into());
         self

@@ -4,37 +4,37 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The `QueryVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryVO {
-    /// `filter` JSON property.
+    /// Query filters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Vec<BTreeMap<String, super::ConditionVO>>>,
-    /// `filter_mode` JSON property.
+    /// Filter mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter_mode: Option<String>,
-    /// `page` JSON property.
+    /// Pagination information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<super::PageInfoVO>,
-    /// `sort` JSON property.
+    /// Sort conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<super::SortInfo>>,
-    /// `return_fields` JSON property.
+    /// Fields to return.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_fields: Option<Vec<String>>,
 }
 
 impl QueryVO {
-    /// An empty `QueryVO`; set its fields with the setters.
+    /// An empty `QueryVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `filter`.
+    /// Query filters.
     ///
     /// Appends one item; call again for more.
     pub fn filter(mut self, value: impl Into<BTreeMap<String, super::ConditionVO>>) -> Self {
@@ -42,19 +42,19 @@ impl QueryVO {
         self
     }
 
-    /// Sets `filter_mode`.
+    /// Filter mode.
     pub fn filter_mode(mut self, value: impl Into<String>) -> Self {
         self.filter_mode = Some(value.into());
         self
     }
 
-    /// Sets `page`.
+    /// Pagination information.
     pub fn page(mut self, value: impl Into<super::PageInfoVO>) -> Self {
         self.page = Some(value.into());
         self
     }
 
-    /// Sets `sort`.
+    /// Sort conditions.
     ///
     /// Appends one item; call again for more.
     pub fn sort(mut self, value: impl Into<super::SortInfo>) -> Self {
@@ -62,7 +62,7 @@ impl QueryVO {
         self
     }
 
-    /// Sets `return_fields`.
+    /// Fields to return.
     ///
     /// Appends one item; call again for more.
     pub fn return_fields(mut self, value: impl Into<String>) -> Self {

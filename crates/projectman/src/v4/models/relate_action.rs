@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `RelateAction` model of the ProjectMan API.
+/// Actions available for the relation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RelateAction {
-    /// `action` JSON property.
+    /// Code of the relation action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `action_display_name` JSON property.
+    /// Display name of the relation action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_display_name: Option<String>,
-    /// `relate_object_list` JSON property.
+    /// Objects covered by the relation action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relate_object_list: Option<Vec<super::RelationObject>>,
 }
 
 impl RelateAction {
-    /// An empty `RelateAction`; set its fields with the setters.
+    /// An empty `RelateAction`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action`.
+    /// Code of the relation action.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `action_display_name`.
+    /// Display name of the relation action.
     pub fn action_display_name(mut self, value: impl Into<String>) -> Self {
         self.action_display_name = Some(value.into());
         self
     }
 
-    /// Sets `relate_object_list`.
+    /// Objects covered by the relation action.
     ///
     /// Appends one item; call again for more.
     pub fn relate_object_list(mut self, value: impl Into<super::RelationObject>) -> Self {

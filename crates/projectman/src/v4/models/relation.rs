@@ -2,52 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `Relation` model of the ProjectMan API.
+/// Relations by work item type: each key is a work item type and each value lists all relations of
+/// that type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Relation {
-    /// `type` JSON property.
+    /// Code of the relation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `categories` JSON property.
+    /// Codes of the work item types covered by the relation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
-    /// `link_field_code` JSON property.
+    /// Relation field checked by the pre-transition validation. Used in workflow scenarios.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_field_code: Option<String>,
-    /// `relation_name` JSON property.
+    /// Name of the relation, shown on the left of the associated items in the work item details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation_name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the relation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `display_scope` JSON property.
+    /// Display scope of the relation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_scope: Option<String>,
-    /// `actions` JSON property.
+    /// Actions available for the relation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<super::RelateAction>>,
-    /// `relate_type` JSON property.
+    /// Cardinality of the relation.
+    ///
+    /// Values: `MANY_TO_MANY`: Many to many; `MANY_TO_ONE`: Many to one; `ONE_TO_MANY`: One to
+    /// many; `ONE_TO_ONE`: One to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relate_type: Option<String>,
 }
 
 impl Relation {
-    /// An empty `Relation`; set its fields with the setters.
+    /// An empty `Relation`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Code of the relation.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `categories`.
+    /// Codes of the work item types covered by the relation.
     ///
     /// Appends one item; call again for more.
     pub fn categories(mut self, value: impl Into<String>) -> Self {
@@ -57,31 +61,31 @@ impl Relation {
         self
     }
 
-    /// Sets `link_field_code`.
+    /// Relation field checked by the pre-transition validation. Used in workflow scenarios.
     pub fn link_field_code(mut self, value: impl Into<String>) -> Self {
         self.link_field_code = Some(value.into());
         self
     }
 
-    /// Sets `relation_name`.
+    /// Name of the relation, shown on the left of the associated items in the work item details.
     pub fn relation_name(mut self, value: impl Into<String>) -> Self {
         self.relation_name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the relation.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `display_scope`.
+    /// Display scope of the relation.
     pub fn display_scope(mut self, value: impl Into<String>) -> Self {
         self.display_scope = Some(value.into());
         self
     }
 
-    /// Sets `actions`.
+    /// Actions available for the relation.
     ///
     /// Appends one item; call again for more.
     pub fn actions(mut self, value: impl Into<super::RelateAction>) -> Self {
@@ -89,7 +93,10 @@ impl Relation {
         self
     }
 
-    /// Sets `relate_type`.
+    /// Cardinality of the relation.
+    ///
+    /// Values: `MANY_TO_MANY`: Many to many; `MANY_TO_ONE`: Many to one; `ONE_TO_MANY`: One to
+    /// many; `ONE_TO_ONE`: One to one.
     pub fn relate_type(mut self, value: impl Into<String>) -> Self {
         self.relate_type = Some(value.into());
         self

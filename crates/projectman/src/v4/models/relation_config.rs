@@ -4,25 +4,27 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `RelationConfig` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RelationConfig {
-    /// `relations` JSON property.
+    /// Relations by work item type: each key is a work item type and each value lists all relations
+    /// of that type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relations: Option<BTreeMap<String, Vec<super::Relation>>>,
 }
 
 impl RelationConfig {
-    /// An empty `RelationConfig`; set its fields with the setters.
+    /// An empty `RelationConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `relations`.
+    /// Relations by work item type: each key is a work item type and each value lists all relations
+    /// of that type.
     ///
     /// Inserts one entry; call again for more.
     pub fn relations(

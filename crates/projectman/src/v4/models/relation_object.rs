@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `RelationObject` model of the ProjectMan API.
+/// Objects covered by the relation action.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RelationObject {
-    /// `object_type` JSON property.
+    /// Kind of the entity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_type: Option<String>,
-    /// `categories` JSON property.
+    /// List of object types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
 }
 
 impl RelationObject {
-    /// An empty `RelationObject`; set its fields with the setters.
+    /// An empty `RelationObject`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `object_type`.
+    /// Kind of the entity.
     pub fn object_type(mut self, value: impl Into<String>) -> Self {
         self.object_type = Some(value.into());
         self
     }
 
-    /// Sets `categories`.
+    /// List of object types.
     ///
     /// Appends one item; call again for more.
     pub fn categories(mut self, value: impl Into<String>) -> Self {

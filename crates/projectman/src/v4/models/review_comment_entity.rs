@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `ReviewCommentEntity` model of the ProjectMan API.
+/// Review comments on the change object. Used when the review is updated.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReviewCommentEntity {
-    /// `id` JSON property.
+    /// ID of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `user_id` JSON property.
+    /// ID of the reviewing user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `other_user_id` JSON property.
+    /// ID of the other user the review is transferred to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_user_id: Option<String>,
-    /// `result` JSON property.
+    /// Result of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    /// `comment` JSON property.
+    /// Review comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
 
 impl ReviewCommentEntity {
-    /// An empty `ReviewCommentEntity`; set its fields with the setters.
+    /// An empty `ReviewCommentEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the review opinion.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the reviewing user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `other_user_id`.
+    /// ID of the other user the review is transferred to.
     pub fn other_user_id(mut self, value: impl Into<String>) -> Self {
         self.other_user_id = Some(value.into());
         self
     }
 
-    /// Sets `result`.
+    /// Result of the review.
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
     }
 
-    /// Sets `comment`.
+    /// Review comment.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self

@@ -2,130 +2,130 @@
 
 use serde::Deserialize;
 
-/// The `ReviewEntity` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReviewEntity {
-    /// `id` JSON property.
+    /// ID of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `number` JSON property.
+    /// Number of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `title` JSON property.
+    /// Title of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `category` JSON property.
+    /// Category of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserEntity>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::UserEntity>,
-    /// `assigned_cc` JSON property.
+    /// Users copied (CC) on the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc: Option<Vec<super::UserEntity>>,
-    /// `created_time` JSON property.
+    /// Time when the review form was created, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `modified_time` JSON property.
+    /// Time when the review form was last modified, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
-    /// `plan_end_date` JSON property.
+    /// Planned completion date, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `plan_start_date` JSON property.
+    /// Planned start date, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<String>,
-    /// `close_time` JSON property.
+    /// Time when the review form was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub close_time: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::StatusEntity>,
-    /// `description` JSON property.
+    /// Description of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `closed_time` JSON property.
+    /// Time when the review form was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<String>,
-    /// `approver` JSON property.
+    /// User ID of the decision maker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<String>,
-    /// `reviewer` JSON property.
+    /// ID of the review expert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<String>,
-    /// `cos` JSON property.
+    /// Review objects (change objects).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cos: Option<Vec<super::COEntity>>,
-    /// `ccbs` JSON property.
+    /// Approval records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccbs: Option<Vec<super::CcbEntity>>,
-    /// `old_status` JSON property.
+    /// Status of the review form before the update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_status: Option<super::StatusEntity>,
-    /// `cc` JSON property.
+    /// Users copied (CC) on the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<Vec<super::UserEntity>>,
 }
 
 impl ReviewEntity {
-    /// An empty `ReviewEntity`; set its fields with the setters.
+    /// An empty `ReviewEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the review form.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the review form.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the review form.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the review form.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the review form.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc`.
+    /// Users copied (CC) on the review form.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc(mut self, value: impl Into<super::UserEntity>) -> Self {
@@ -135,67 +135,67 @@ impl ReviewEntity {
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the review form was created, as a Unix timestamp.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `modified_time`.
+    /// Time when the review form was last modified, as a Unix timestamp.
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.modified_time = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned completion date, as a Unix timestamp.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start date, as a Unix timestamp.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `close_time`.
+    /// Time when the review form was completed.
     pub fn close_time(mut self, value: impl Into<String>) -> Self {
         self.close_time = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::StatusEntity>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the review form.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `closed_time`.
+    /// Time when the review form was completed.
     pub fn closed_time(mut self, value: impl Into<String>) -> Self {
         self.closed_time = Some(value.into());
         self
     }
 
-    /// Sets `approver`.
+    /// User ID of the decision maker.
     pub fn approver(mut self, value: impl Into<String>) -> Self {
         self.approver = Some(value.into());
         self
     }
 
-    /// Sets `reviewer`.
+    /// ID of the review expert.
     pub fn reviewer(mut self, value: impl Into<String>) -> Self {
         self.reviewer = Some(value.into());
         self
     }
 
-    /// Sets `cos`.
+    /// Review objects (change objects).
     ///
     /// Appends one item; call again for more.
     pub fn cos(mut self, value: impl Into<super::COEntity>) -> Self {
@@ -203,7 +203,7 @@ impl ReviewEntity {
         self
     }
 
-    /// Sets `ccbs`.
+    /// Approval records.
     ///
     /// Appends one item; call again for more.
     pub fn ccbs(mut self, value: impl Into<super::CcbEntity>) -> Self {
@@ -211,13 +211,13 @@ impl ReviewEntity {
         self
     }
 
-    /// Sets `old_status`.
+    /// Status of the review form before the update.
     pub fn old_status(mut self, value: impl Into<super::StatusEntity>) -> Self {
         self.old_status = Some(value.into());
         self
     }
 
-    /// Sets `cc`.
+    /// Users copied (CC) on the review form.
     ///
     /// Appends one item; call again for more.
     pub fn cc(mut self, value: impl Into<super::UserEntity>) -> Self {

@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `ReviewOpinionEntity` model of the ProjectMan API.
+/// Review opinions on the change object.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReviewOpinionEntity {
-    /// `category` JSON property.
+    /// Object type of the review opinion. Always `Opinion`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `co_id` JSON property.
+    /// ID of the change object associated with the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co_id: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserEntity>,
-    /// `created_date` JSON property.
+    /// Time when the review opinion was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `curr_owner` JSON property.
+    /// Current owner of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub curr_owner: Option<super::UserEntity>,
-    /// `id` JSON property.
+    /// ID of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the review opinion was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `review_comments` JSON property.
+    /// Review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_comments: Option<String>,
 }
 
 impl ReviewOpinionEntity {
-    /// An empty `ReviewOpinionEntity`; set its fields with the setters.
+    /// An empty `ReviewOpinionEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `category`.
+    /// Object type of the review opinion. Always `Opinion`.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `co_id`.
+    /// ID of the change object associated with the review opinion.
     pub fn co_id(mut self, value: impl Into<String>) -> Self {
         self.co_id = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the review opinion was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `curr_owner`.
+    /// Current owner of the review opinion.
     pub fn curr_owner(mut self, value: impl Into<super::UserEntity>) -> Self {
         self.curr_owner = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the review opinion.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the review opinion was last modified.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `review_comments`.
+    /// Review opinion.
     pub fn review_comments(mut self, value: impl Into<String>) -> Self {
         self.review_comments = Some(value.into());
         self

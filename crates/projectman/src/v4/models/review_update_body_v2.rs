@@ -2,43 +2,51 @@
 
 use serde::Serialize;
 
-/// The `ReviewUpdateBodyV2` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ReviewUpdateBodyV2 {
-    /// `old_status` JSON property.
+    /// Status of the review form before the update.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old_status: Option<String>,
-    /// `status` JSON property.
+    /// Target status of the review form transition.
+    ///
+    /// Length: 0 to 32 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `plan_end_date` JSON property.
+    /// Planned completion time, as Unix time in milliseconds (for example, `1759420799999`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
 }
 
 impl ReviewUpdateBodyV2 {
-    /// An empty `ReviewUpdateBodyV2`; set its fields with the setters.
+    /// An empty `ReviewUpdateBodyV2`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `old_status`.
+    /// Status of the review form before the update.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn old_status(mut self, value: impl Into<String>) -> Self {
         self.old_status = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Target status of the review form transition.
+    ///
+    /// Length: 0 to 32 characters.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned completion time, as Unix time in milliseconds (for example, `1759420799999`).
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self

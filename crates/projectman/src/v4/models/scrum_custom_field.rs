@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `ScrumCustomField` model of the ProjectMan API.
+/// User-defined fields of the work item.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScrumCustomField {
-    /// `name` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `value` JSON property.
+    /// Value of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl ScrumCustomField {
-    /// An empty `ScrumCustomField`; set its fields with the setters.
+    /// An empty `ScrumCustomField`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the custom field.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the custom field.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ScrumStatusFlowDirectToVo` model of the ProjectMan API.
+/// Statuses that the work item can move to.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScrumStatusFlowDirectToVo {
-    /// `id` JSON property.
+    /// UUID of the status transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status_id` JSON property.
+    /// ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `enabled` JSON property.
+    /// Whether the status transition is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
 
 impl ScrumStatusFlowDirectToVo {
-    /// An empty `ScrumStatusFlowDirectToVo`; set its fields with the setters.
+    /// An empty `ScrumStatusFlowDirectToVo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// UUID of the status transition.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// ID of the status.
     pub fn status_id(mut self, value: impl Into<i64>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the status transition is enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ScrumStatusFlowVo` model of the ProjectMan API.
+/// Status transition data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScrumStatusFlowVo {
-    /// `id` JSON property.
+    /// UUID of the status transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `status_id` JSON property.
+    /// ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<i64>,
-    /// `direct_to` JSON property.
+    /// Statuses that the work item can move to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_to: Option<Vec<super::ScrumStatusFlowDirectToVo>>,
 }
 
 impl ScrumStatusFlowVo {
-    /// An empty `ScrumStatusFlowVo`; set its fields with the setters.
+    /// An empty `ScrumStatusFlowVo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// UUID of the status transition.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// ID of the status.
     pub fn status_id(mut self, value: impl Into<i64>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `direct_to`.
+    /// Statuses that the work item can move to.
     ///
     /// Appends one item; call again for more.
     pub fn direct_to(mut self, value: impl Into<super::ScrumStatusFlowDirectToVo>) -> Self {

@@ -4,34 +4,34 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The `SearchIpdIssuesRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SearchIpdIssuesRequestBody {
-    /// `filter` JSON property.
+    /// Filter conditions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<Vec<BTreeMap<String, super::ConditionVO>>>,
-    /// `page` JSON property.
+    /// Pagination information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<super::PageInfoVO>,
-    /// `return_fields` JSON property.
+    /// Fields to return.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_fields: Option<Vec<String>>,
-    /// `sort` JSON property.
+    /// Sort fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<super::SortInfo>>,
 }
 
 impl SearchIpdIssuesRequestBody {
-    /// An empty `SearchIpdIssuesRequestBody`; set its fields with the setters.
+    /// An empty `SearchIpdIssuesRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `filter`.
+    /// Filter conditions.
     ///
     /// Appends one item; call again for more.
     pub fn filter(mut self, value: impl Into<BTreeMap<String, super::ConditionVO>>) -> Self {
@@ -39,13 +39,13 @@ impl SearchIpdIssuesRequestBody {
         self
     }
 
-    /// Sets `page`.
+    /// Pagination information.
     pub fn page(mut self, value: impl Into<super::PageInfoVO>) -> Self {
         self.page = Some(value.into());
         self
     }
 
-    /// Sets `return_fields`.
+    /// Fields to return.
     ///
     /// Appends one item; call again for more.
     pub fn return_fields(mut self, value: impl Into<String>) -> Self {
@@ -55,7 +55,7 @@ impl SearchIpdIssuesRequestBody {
         self
     }
 
-    /// Sets `sort`.
+    /// Sort fields.
     ///
     /// Appends one item; call again for more.
     pub fn sort(mut self, value: impl Into<super::SortInfo>) -> Self {

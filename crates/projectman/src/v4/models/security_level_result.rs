@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `SecurityLevelResult` model of the ProjectMan API.
+/// Security level of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecurityLevelResult {
-    /// `id` JSON property.
+    /// ID of the security level field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `display_value` JSON property.
+    /// Name of the security level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `value` JSON property.
+    /// User-defined value of the security level field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
-    /// `code` JSON property.
+    /// Code of the security level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `sequence` JSON property.
+    /// Sort value of the security level. A larger value means a higher level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<f64>,
 }
 
 impl SecurityLevelResult {
-    /// An empty `SecurityLevelResult`; set its fields with the setters.
+    /// An empty `SecurityLevelResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the security level field.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `display_value`.
+    /// Name of the security level.
     pub fn display_value(mut self, value: impl Into<String>) -> Self {
         self.display_value = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// User-defined value of the security level field.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the security level.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `sequence`.
+    /// Sort value of the security level. A larger value means a higher level.
     pub fn sequence(mut self, value: impl Into<f64>) -> Self {
         self.sequence = Some(value.into());
         self

@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `Severity` model of the ProjectMan API.
+/// Severity of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Severity {
-    /// `name` JSON property.
+    /// Severity of the work item: critical, major, normal or suggestion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `id` JSON property.
+    /// ID of the severity.
+    ///
+    /// Values: `10`: Critical; `11`: Major; `12`: Normal; `13`: Suggestion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 impl Severity {
-    /// An empty `Severity`; set its fields with the setters.
+    /// An empty `Severity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Severity of the work item: critical, major, normal or suggestion.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the severity.
+    ///
+    /// Values: `10`: Critical; `11`: Major; `12`: Normal; `13`: Suggestion.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self

@@ -2,35 +2,35 @@
 
 use serde::Deserialize;
 
-/// The `ShowIpdProcessInstancesResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowIpdProcessInstancesResponseResult {
-    /// `total` JSON property.
+    /// Total number of matching records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `process_instances` JSON property.
+    /// Review forms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_instances:
         Option<Vec<super::ShowIpdProcessInstancesResponseResultProcessInstances>>,
 }
 
 impl ShowIpdProcessInstancesResponseResult {
-    /// An empty `ShowIpdProcessInstancesResponseResult`; set its fields with the setters.
+    /// An empty `ShowIpdProcessInstancesResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `total`.
+    /// Total number of matching records.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self
     }
 
-    /// Sets `process_instances`.
+    /// Review forms.
     ///
     /// Appends one item; call again for more.
     pub fn process_instances(

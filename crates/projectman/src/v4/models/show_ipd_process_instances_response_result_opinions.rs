@@ -2,223 +2,224 @@
 
 use serde::Deserialize;
 
-/// The `ShowIpdProcessInstancesResponseResultOpinions` model of the ProjectMan API.
+/// Review opinion objects.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowIpdProcessInstancesResponseResultOpinions {
-    /// `id` JSON property.
+    /// Primary key of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `type` JSON property.
+    /// Type category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `state` JSON property.
+    /// Data state of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `status` JSON property.
+    /// Status of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `region` JSON property.
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `category` JSON property.
+    /// Type of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `title` JSON property.
+    /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `rounds` JSON property.
+    /// Review round.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rounds: Option<String>,
-    /// `opinion` JSON property.
+    /// Review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time of the last modification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserObject>,
-    /// `created_date` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `tenant_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `issue_category` JSON property.
+    /// Type of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_category: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `curr_owner` JSON property.
+    /// Current owner of the review opinion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub curr_owner: Option<super::UserObject>,
-    /// `co_id` JSON property.
+    /// ID of the change object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub co_id: Option<String>,
-    /// `user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `opinion_issue_id` JSON property.
+    /// ID of the reviewed work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion_issue_id: Option<String>,
-    /// `opinion_issue_category` JSON property.
+    /// Type of the reviewed work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinion_issue_category: Option<String>,
 }
 
 impl ShowIpdProcessInstancesResponseResultOpinions {
-    /// An empty `ShowIpdProcessInstancesResponseResultOpinions`; set its fields with the setters.
+    /// An empty `ShowIpdProcessInstancesResponseResultOpinions`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Primary key of the review opinion.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type category.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Data state of the review opinion.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the review opinion.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Type of the review opinion.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `rounds`.
+    /// Review round.
     pub fn rounds(mut self, value: impl Into<String>) -> Self {
         self.rounds = Some(value.into());
         self
     }
 
-    /// Sets `opinion`.
+    /// Review opinion.
     pub fn opinion(mut self, value: impl Into<String>) -> Self {
         self.opinion = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time of the last modification.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserObject>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `tenant_id`.
+    /// ID of the tenant.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the project space.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type of the object.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
         self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the object.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `curr_owner`.
+    /// Current owner of the review opinion.
     pub fn curr_owner(mut self, value: impl Into<super::UserObject>) -> Self {
         self.curr_owner = Some(value.into());
         self
     }
 
-    /// Sets `co_id`.
+    /// ID of the change object.
     pub fn co_id(mut self, value: impl Into<String>) -> Self {
         self.co_id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `opinion_issue_id`.
+    /// ID of the reviewed work item.
     pub fn opinion_issue_id(mut self, value: impl Into<String>) -> Self {
         self.opinion_issue_id = Some(value.into());
         self
     }
 
-    /// Sets `opinion_issue_category`.
+    /// Type of the reviewed work item.
     pub fn opinion_issue_category(mut self, value: impl Into<String>) -> Self {
         self.opinion_issue_category = Some(value.into());
         self

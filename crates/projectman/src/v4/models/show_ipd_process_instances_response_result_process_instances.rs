@@ -2,202 +2,203 @@
 
 use serde::Deserialize;
 
-/// The `ShowIpdProcessInstancesResponseResultProcessInstances` model of the ProjectMan API.
+/// Review forms.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowIpdProcessInstancesResponseResultProcessInstances {
-    /// `cc` JSON property.
+    /// Users copied (CC) on the review form, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cc: Option<String>,
-    /// `approver` JSON property.
+    /// Decision maker of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approver: Option<String>,
-    /// `closed_time` JSON property.
+    /// Time when the review form was completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<String>,
-    /// `reviewer` JSON property.
+    /// Review experts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviewer: Option<String>,
-    /// `type` JSON property.
+    /// Category of the review.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `title` JSON property.
+    /// Title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time of the last modification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserVO>,
-    /// `domain_id` JSON property.
+    /// ID of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `number` JSON property.
+    /// Number of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `need_approval` JSON property.
+    /// Whether approval by the decision maker is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_approval: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::UserVO>,
-    /// `approval_time` JSON property.
+    /// Time of the approval.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub approval_time: Option<String>,
-    /// `plan_end_date` JSON property.
+    /// Planned end time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_end_date: Option<String>,
-    /// `id` JSON property.
+    /// ID of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `state` JSON property.
+    /// Data state of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `created_date` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `category` JSON property.
+    /// Type of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `plan_start_date` JSON property.
+    /// Planned start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan_start_date: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::ShowIpdProcessInstancesResponseResultStatus>,
-    /// `ccbs` JSON property.
+    /// Decision makers of the review form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ccbs: Option<Vec<super::UserObject>>,
-    /// `opinions` JSON property.
+    /// Review opinion objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opinions: Option<Vec<super::ShowIpdProcessInstancesResponseResultOpinions>>,
 }
 
 impl ShowIpdProcessInstancesResponseResultProcessInstances {
-    /// An empty `ShowIpdProcessInstancesResponseResultProcessInstances`; set its fields with the setters.
+    /// An empty `ShowIpdProcessInstancesResponseResultProcessInstances`: set its fields by name
+    /// with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cc`.
+    /// Users copied (CC) on the review form, comma-separated.
     pub fn cc(mut self, value: impl Into<String>) -> Self {
         self.cc = Some(value.into());
         self
     }
 
-    /// Sets `approver`.
+    /// Decision maker of the review form.
     pub fn approver(mut self, value: impl Into<String>) -> Self {
         self.approver = Some(value.into());
         self
     }
 
-    /// Sets `closed_time`.
+    /// Time when the review form was completed.
     pub fn closed_time(mut self, value: impl Into<String>) -> Self {
         self.closed_time = Some(value.into());
         self
     }
 
-    /// Sets `reviewer`.
+    /// Review experts.
     pub fn reviewer(mut self, value: impl Into<String>) -> Self {
         self.reviewer = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Category of the review.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time of the last modification.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserVO>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the project space.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the review form.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `need_approval`.
+    /// Whether approval by the decision maker is required.
     pub fn need_approval(mut self, value: impl Into<String>) -> Self {
         self.need_approval = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<super::UserVO>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `approval_time`.
+    /// Time of the approval.
     pub fn approval_time(mut self, value: impl Into<String>) -> Self {
         self.approval_time = Some(value.into());
         self
     }
 
-    /// Sets `plan_end_date`.
+    /// Planned end time.
     pub fn plan_end_date(mut self, value: impl Into<String>) -> Self {
         self.plan_end_date = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the review form.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Data state of the review form.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Creation time.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Type of the review form.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `plan_start_date`.
+    /// Planned start time.
     pub fn plan_start_date(mut self, value: impl Into<String>) -> Self {
         self.plan_start_date = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(
         mut self,
         value: impl Into<super::ShowIpdProcessInstancesResponseResultStatus>,
@@ -206,7 +207,7 @@ impl ShowIpdProcessInstancesResponseResultProcessInstances {
         self
     }
 
-    /// Sets `ccbs`.
+    /// Decision makers of the review form.
     ///
     /// Appends one item; call again for more.
     pub fn ccbs(mut self, value: impl Into<super::UserObject>) -> Self {
@@ -214,7 +215,7 @@ impl ShowIpdProcessInstancesResponseResultProcessInstances {
         self
     }
 
-    /// Sets `opinions`.
+    /// Review opinion objects.
     ///
     /// Appends one item; call again for more.
     pub fn opinions(

@@ -2,34 +2,35 @@
 
 use serde::Deserialize;
 
-/// The `ShowIpdProcessInstancesResponseResultStatus` model of the ProjectMan API.
+/// Status of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowIpdProcessInstancesResponseResultStatus {
-    /// `code` JSON property.
+    /// Code of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl ShowIpdProcessInstancesResponseResultStatus {
-    /// An empty `ShowIpdProcessInstancesResponseResultStatus`; set its fields with the setters.
+    /// An empty `ShowIpdProcessInstancesResponseResultStatus`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the status.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

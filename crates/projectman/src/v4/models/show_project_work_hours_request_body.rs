@@ -2,49 +2,51 @@
 
 use serde::Serialize;
 
-/// The `ShowProjectWorkHoursRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ShowProjectWorkHoursRequestBody {
-    /// `user_ids` JSON property.
+    /// IDs of the users to query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
-    /// `work_hours_types` JSON property.
+    /// IDs of the work hour types to query, comma-separated.
+    ///
+    /// Values: `21`: Design; `22`: Back-end development; `23`: Front-end development (web); `24`:
+    /// Front-end development (mini program); `25`: Front-end development (app); `26`: Testing and
+    /// verification; `27`: Bug fixing; `28`: UI design; `29`: Meeting; `30`: Public affairs; `31`:
+    /// Training; `32`: Research; `33`: Other; `34`: Time off or leave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_types: Option<String>,
-    /// `work_hours_dates` JSON property.
+    /// Dates of the work hours, comma-separated, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_dates: Option<String>,
-    /// `begin_time` JSON property.
+    /// Start date of the work hour query, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
-    /// `end_time` JSON property.
+    /// End date of the work hours, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `offset` JSON property. Required.
-    pub offset: i64,
-    /// `limit` JSON property. Required.
-    pub limit: i64,
+    /// Number of records to skip before the first one returned. Must be a multiple of `limit` (for
+    /// example, `0`, `10`, `20` when `limit` is `10`). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<i64>,
+    /// Maximum number of records to return per page. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
 }
 
 impl ShowProjectWorkHoursRequestBody {
-    /// A `ShowProjectWorkHoursRequestBody` with its required fields; set the others with the setters.
-    pub fn new(offset: impl Into<i64>, limit: impl Into<i64>) -> Self {
-        Self {
-            user_ids: None,
-            work_hours_types: None,
-            work_hours_dates: None,
-            begin_time: None,
-            end_time: None,
-            offset: offset.into(),
-            limit: limit.into(),
-        }
+    /// An empty `ShowProjectWorkHoursRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `user_ids`.
+    /// IDs of the users to query.
     ///
     /// Appends one item; call again for more.
     pub fn user_ids(mut self, value: impl Into<String>) -> Self {
@@ -54,39 +56,58 @@ impl ShowProjectWorkHoursRequestBody {
         self
     }
 
-    /// Sets `work_hours_types`.
+    /// IDs of the work hour types to query, comma-separated.
+    ///
+    /// Values: `21`: Design; `22`: Back-end development; `23`: Front-end development (web); `24`:
+    /// Front-end development (mini program); `25`: Front-end development (app); `26`: Testing and
+    /// verification; `27`: Bug fixing; `28`: UI design; `29`: Meeting; `30`: Public affairs; `31`:
+    /// Training; `32`: Research; `33`: Other; `34`: Time off or leave.
     pub fn work_hours_types(mut self, value: impl Into<String>) -> Self {
         self.work_hours_types = Some(value.into());
         self
     }
 
-    /// Sets `work_hours_dates`.
+    /// Dates of the work hours, comma-separated, in `YYYY-MM-DD` format.
     pub fn work_hours_dates(mut self, value: impl Into<String>) -> Self {
         self.work_hours_dates = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Start date of the work hour query, in `YYYY-MM-DD` format.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End date of the work hours, in `YYYY-MM-DD` format.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `offset`.
+    /// Number of records to skip before the first one returned. Must be a multiple of `limit` (for
+    /// example, `0`, `10`, `20` when `limit` is `10`). Required.
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
-        self.offset = value.into();
+        self.offset = Some(value.into());
         self
     }
 
-    /// Sets `limit`.
+    /// Maximum number of records to return per page. Required.
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
-        self.limit = value.into();
+        self.limit = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.offset.is_none() {
+            return Some("offset".to_owned());
+        }
+        if self.limit.is_none() {
+            return Some("limit".to_owned());
+        }
+        None
     }
 }

@@ -2,151 +2,152 @@
 
 use serde::Deserialize;
 
-/// The `ShowProjectWorkHoursResponseBodyWorkHours` model of the ProjectMan API.
+/// Work hour records.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowProjectWorkHoursResponseBodyWorkHours {
-    /// `project_name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
-    /// `user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `work_date` JSON property.
+    /// Date of the work hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_date: Option<String>,
-    /// `work_hours_num` JSON property.
+    /// Work hours spent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_num: Option<String>,
-    /// `summary` JSON property.
+    /// Description of the work performed in the logged hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
-    /// `work_hours_type_name` JSON property.
+    /// Type of the work hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_type_name: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<i64>,
-    /// `issue_type` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_type: Option<String>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `created_time` JSON property.
+    /// Time when the work item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `closed_time` JSON property.
+    /// Time when the work item ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_time: Option<String>,
-    /// `work_hours_created_time` JSON property.
+    /// Time when the work hour record was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_created_time: Option<String>,
-    /// `work_hours_updated_time` JSON property.
+    /// Time when the work hour record was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_hours_updated_time: Option<String>,
 }
 
 impl ShowProjectWorkHoursResponseBodyWorkHours {
-    /// An empty `ShowProjectWorkHoursResponseBodyWorkHours`; set its fields with the setters.
+    /// An empty `ShowProjectWorkHoursResponseBodyWorkHours`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_name`.
+    /// Name of the project.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the user.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `work_date`.
+    /// Date of the work hours.
     pub fn work_date(mut self, value: impl Into<String>) -> Self {
         self.work_date = Some(value.into());
         self
     }
 
-    /// Sets `work_hours_num`.
+    /// Work hours spent.
     pub fn work_hours_num(mut self, value: impl Into<String>) -> Self {
         self.work_hours_num = Some(value.into());
         self
     }
 
-    /// Sets `summary`.
+    /// Description of the work performed in the logged hours.
     pub fn summary(mut self, value: impl Into<String>) -> Self {
         self.summary = Some(value.into());
         self
     }
 
-    /// Sets `work_hours_type_name`.
+    /// Type of the work hours.
     pub fn work_hours_type_name(mut self, value: impl Into<String>) -> Self {
         self.work_hours_type_name = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<i64>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_type`.
+    /// Type of the work item.
     pub fn issue_type(mut self, value: impl Into<String>) -> Self {
         self.issue_type = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the work item was created.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `closed_time`.
+    /// Time when the work item ended.
     pub fn closed_time(mut self, value: impl Into<String>) -> Self {
         self.closed_time = Some(value.into());
         self
     }
 
-    /// Sets `work_hours_created_time`.
+    /// Time when the work hour record was created.
     pub fn work_hours_created_time(mut self, value: impl Into<String>) -> Self {
         self.work_hours_created_time = Some(value.into());
         self
     }
 
-    /// Sets `work_hours_updated_time`.
+    /// Time when the work hour record was last updated.
     pub fn work_hours_updated_time(mut self, value: impl Into<String>) -> Self {
         self.work_hours_updated_time = Some(value.into());
         self

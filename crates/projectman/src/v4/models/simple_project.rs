@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `SimpleProject` model of the ProjectMan API.
+/// Project information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SimpleProject {
-    /// `project_name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// `project_id` JSON property.
+    /// ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
 }
 
 impl SimpleProject {
-    /// An empty `SimpleProject`; set its fields with the setters.
+    /// An empty `SimpleProject`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `project_name`.
+    /// Name of the project.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `SimpleUser` model of the ProjectMan API.
+/// User information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SimpleUser {
-    /// `user_num_id` JSON property.
+    /// Numeric ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_num_id: Option<i64>,
-    /// `user_id` JSON property.
+    /// UUID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_name` JSON property.
+    /// Account name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
 impl SimpleUser {
-    /// An empty `SimpleUser`; set its fields with the setters.
+    /// An empty `SimpleUser`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_num_id`.
+    /// Numeric ID of the user.
     pub fn user_num_id(mut self, value: impl Into<i64>) -> Self {
         self.user_num_id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// UUID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Account name of the user.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `SimpleUserIn` model of the ProjectMan API.
+/// Assignee (the user who handles the work item).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SimpleUserIn {
-    /// `id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `identifier` JSON property.
+    /// UUID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    /// `name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl SimpleUserIn {
-    /// An empty `SimpleUserIn`; set its fields with the setters.
+    /// An empty `SimpleUserIn`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the user.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `identifier`.
+    /// UUID of the user.
     pub fn identifier(mut self, value: impl Into<String>) -> Self {
         self.identifier = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the user.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self

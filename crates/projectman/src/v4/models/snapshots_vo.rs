@@ -2,241 +2,243 @@
 
 use serde::Deserialize;
 
-/// The `SnapshotsVO` model of the ProjectMan API.
+/// Snapshots.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SnapshotsVO {
-    /// `title` JSON property.
+    /// Title of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `issue_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_id: Option<String>,
-    /// `snapshot2workitem` JSON property.
+    /// Work items recorded in the snapshot. Each key is a work item type code (such as `Bug` or
+    /// `IR`) and each value is a work item object or a work item ID string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot2workitem: Option<serde_json::Value>,
-    /// `created_by` JSON property.
+    /// Creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<super::UserVO>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<super::UserVO>,
-    /// `category` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `path` JSON property.
+    /// Mount path of the work item in the parent-child hierarchy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `region` JSON property.
+    /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `id` JSON property.
+    /// ID of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `tenant_id` JSON property.
+    /// ID of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the snapshot was created, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `modified_date` JSON property.
+    /// Time when the snapshot was last modified, as Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_date: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the project space.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `type` JSON property.
+    /// Type of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `snap_base_info_id` JSON property.
+    /// ID of the basic snapshot information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snap_base_info_id: Option<String>,
-    /// `issue_category` JSON property.
+    /// Type code of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_category: Option<String>,
-    /// `parent_id` JSON property.
+    /// ID of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// `root_id` JSON property.
+    /// ID of the root work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_id: Option<String>,
-    /// `parent_full_path` JSON property.
+    /// Full path of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_full_path: Option<String>,
-    /// `parent_path` JSON property.
+    /// Path of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_path: Option<String>,
-    /// `full_path` JSON property.
+    /// Full path of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_path: Option<String>,
-    /// `version_number` JSON property.
+    /// Version number of the snapshot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_number: Option<i64>,
-    /// `deletable` JSON property.
+    /// Whether the item can be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletable: Option<bool>,
-    /// `category_name` JSON property.
+    /// Name of the work item type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_name: Option<String>,
 }
 
 impl SnapshotsVO {
-    /// An empty `SnapshotsVO`; set its fields with the setters.
+    /// An empty `SnapshotsVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the snapshot.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// ID of the work item.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
         self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `snapshot2workitem`.
+    /// Work items recorded in the snapshot. Each key is a work item type code (such as `Bug` or
+    /// `IR`) and each value is a work item object or a work item ID string.
     pub fn snapshot2workitem(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.snapshot2workitem = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Creator.
     pub fn created_by(mut self, value: impl Into<super::UserVO>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<super::UserVO>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Type of the work item.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Mount path of the work item in the parent-child hierarchy.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `region`.
+    /// Region.
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the snapshot.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `tenant_id`.
+    /// ID of the tenant.
     pub fn tenant_id(mut self, value: impl Into<String>) -> Self {
         self.tenant_id = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the snapshot was created, as Unix time in milliseconds.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `modified_date`.
+    /// Time when the snapshot was last modified, as Unix time in milliseconds.
     pub fn modified_date(mut self, value: impl Into<String>) -> Self {
         self.modified_date = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the project space.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the snapshot.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `snap_base_info_id`.
+    /// ID of the basic snapshot information.
     pub fn snap_base_info_id(mut self, value: impl Into<String>) -> Self {
         self.snap_base_info_id = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type code of the work item.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
         self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// ID of the parent work item.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self
     }
 
-    /// Sets `root_id`.
+    /// ID of the root work item.
     pub fn root_id(mut self, value: impl Into<String>) -> Self {
         self.root_id = Some(value.into());
         self
     }
 
-    /// Sets `parent_full_path`.
+    /// Full path of the parent work item.
     pub fn parent_full_path(mut self, value: impl Into<String>) -> Self {
         self.parent_full_path = Some(value.into());
         self
     }
 
-    /// Sets `parent_path`.
+    /// Path of the parent work item.
     pub fn parent_path(mut self, value: impl Into<String>) -> Self {
         self.parent_path = Some(value.into());
         self
     }
 
-    /// Sets `full_path`.
+    /// Full path of the work item.
     pub fn full_path(mut self, value: impl Into<String>) -> Self {
         self.full_path = Some(value.into());
         self
     }
 
-    /// Sets `version_number`.
+    /// Version number of the snapshot.
     pub fn version_number(mut self, value: impl Into<i64>) -> Self {
         self.version_number = Some(value.into());
         self
     }
 
-    /// Sets `deletable`.
+    /// Whether the item can be deleted.
     pub fn deletable(mut self, value: impl Into<bool>) -> Self {
         self.deletable = Some(value.into());
         self
     }
 
-    /// Sets `category_name`.
+    /// Name of the work item type.
     pub fn category_name(mut self, value: impl Into<String>) -> Self {
         self.category_name = Some(value.into());
         self

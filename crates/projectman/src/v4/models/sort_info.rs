@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `SortInfo` model of the ProjectMan API.
+/// Sort conditions.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SortInfo {
-    /// `asc` JSON property.
+    /// Whether to sort in ascending order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asc: Option<bool>,
-    /// `field` JSON property.
+    /// Field to sort by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
 
 impl SortInfo {
-    /// An empty `SortInfo`; set its fields with the setters.
+    /// An empty `SortInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `asc`.
+    /// Whether to sort in ascending order.
     pub fn asc(mut self, value: impl Into<bool>) -> Self {
         self.asc = Some(value.into());
         self
     }
 
-    /// Sets `field`.
+    /// Field to sort by.
     pub fn field(mut self, value: impl Into<String>) -> Self {
         self.field = Some(value.into());
         self

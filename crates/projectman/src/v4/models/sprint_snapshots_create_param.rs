@@ -2,50 +2,67 @@
 
 use serde::Serialize;
 
-/// The `SprintSnapshotsCreateParam` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SprintSnapshotsCreateParam {
-    /// `title` JSON property. Required.
-    pub title: String,
-    /// `issue_id` JSON property. Required.
-    pub issue_id: String,
-    /// `category` JSON property. Required.
-    pub category: String,
+    /// Title of the snapshot. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Unique ID of the plan. Use the `id` value returned by the IPD release or iteration plan list
+    /// query (ListPlan). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_id: Option<String>,
+    /// Category of the plan. Use the `category` value returned by the IPD release or iteration plan
+    /// list query. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
 }
 
 impl SprintSnapshotsCreateParam {
-    /// A `SprintSnapshotsCreateParam` with its required fields; set the others with the setters.
-    pub fn new(
-        title: impl Into<String>,
-        issue_id: impl Into<String>,
-        category: impl Into<String>,
-    ) -> Self {
-        Self {
-            title: title.into(),
-            issue_id: issue_id.into(),
-            category: category.into(),
-        }
+    /// An empty `SprintSnapshotsCreateParam`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `title`.
+    /// Title of the snapshot. Required.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = value.into();
+        self.title = Some(value.into());
         self
     }
 
-    /// Sets `issue_id`.
+    /// Unique ID of the plan. Use the `id` value returned by the IPD release or iteration plan list
+    /// query (ListPlan). Required.
     pub fn issue_id(mut self, value: impl Into<String>) -> Self {
-        self.issue_id = value.into();
+        self.issue_id = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the plan. Use the `category` value returned by the IPD release or iteration plan
+    /// list query. Required.
     pub fn category(mut self, value: impl Into<String>) -> Self {
-        self.category = value.into();
+        self.category = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.title.is_none() {
+            return Some("title".to_owned());
+        }
+        if self.issue_id.is_none() {
+            return Some("issue_id".to_owned());
+        }
+        if self.category.is_none() {
+            return Some("category".to_owned());
+        }
+        None
     }
 }

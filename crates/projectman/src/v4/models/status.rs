@@ -2,34 +2,40 @@
 
 use serde::Deserialize;
 
-/// The `Status` model of the ProjectMan API.
+/// Status of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Status {
-    /// `name` JSON property.
+    /// Name of the status: new, in progress, resolved, in testing, closed or rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `id` JSON property.
+    /// ID of the status.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 impl Status {
-    /// An empty `Status`; set its fields with the setters.
+    /// An empty `Status`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the status: new, in progress, resolved, in testing, closed or rejected.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the status.
+    ///
+    /// Values: `1`: New; `2`: In progress; `3`: Resolved; `4`: In testing; `5`: Closed; `6`:
+    /// Rejected.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self

@@ -2,25 +2,27 @@
 
 use serde::Deserialize;
 
-/// The `StatusChangeResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusChangeResult {
-    /// `cannot_finish_ar` JSON property.
+    /// AR work items that cannot be completed. When a release or iteration is completed, unfinished
+    /// AR work items are listed here.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cannot_finish_ar: Option<Vec<super::WorkItemVO>>,
 }
 
 impl StatusChangeResult {
-    /// An empty `StatusChangeResult`; set its fields with the setters.
+    /// An empty `StatusChangeResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cannot_finish_ar`.
+    /// AR work items that cannot be completed. When a release or iteration is completed, unfinished
+    /// AR work items are listed here.
     ///
     /// Appends one item; call again for more.
     pub fn cannot_finish_ar(mut self, value: impl Into<super::WorkItemVO>) -> Self {

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `StatusEntity` model of the ProjectMan API.
+/// Status of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusEntity {
-    /// `id` JSON property.
+    /// ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `belonging` JSON property.
+    /// Status category of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belonging: Option<String>,
-    /// `display_value` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `code` JSON property.
+    /// Unique identifier of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `created_by` JSON property.
+    /// User who created the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `created_time` JSON property.
+    /// Time when the status was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who modified the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
-    /// `modified_time` JSON property.
+    /// Time when the status was last modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_time: Option<String>,
-    /// `category_code` JSON property.
+    /// Codes of the work item types that use the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_code: Option<Vec<String>>,
 }
 
 impl StatusEntity {
-    /// An empty `StatusEntity`; set its fields with the setters.
+    /// An empty `StatusEntity`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the status.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `belonging`.
+    /// Status category of the work item.
     pub fn belonging(mut self, value: impl Into<String>) -> Self {
         self.belonging = Some(value.into());
         self
     }
 
-    /// Sets `display_value`.
+    /// Name of the status.
     pub fn display_value(mut self, value: impl Into<String>) -> Self {
         self.display_value = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Unique identifier of the status.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// User who created the status.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Time when the status was created.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who modified the status.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self
     }
 
-    /// Sets `modified_time`.
+    /// Time when the status was last modified.
     pub fn modified_time(mut self, value: impl Into<String>) -> Self {
         self.modified_time = Some(value.into());
         self
     }
 
-    /// Sets `category_code`.
+    /// Codes of the work item types that use the status.
     ///
     /// Appends one item; call again for more.
     pub fn category_code(mut self, value: impl Into<String>) -> Self {

@@ -2,79 +2,83 @@
 
 use serde::Deserialize;
 
-/// The `StatusFlowDirectToVo` model of the ProjectMan API.
+/// Statuses that the work item can move to.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusFlowDirectToVo {
-    /// `parent_name` JSON property.
+    /// Name of the parent status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_name: Option<String>,
-    /// `parent_type` JSON property.
+    /// Type of the parent status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_type: Option<String>,
-    /// `status_id` JSON property.
+    /// ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `status_type` JSON property.
+    /// Type of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_type: Option<String>,
-    /// `enabled` JSON property.
+    /// Whether the status transition is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `parent_id` JSON property.
+    /// UUID of the parent status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
 }
 
 impl StatusFlowDirectToVo {
-    /// An empty `StatusFlowDirectToVo`; set its fields with the setters.
+    /// An empty `StatusFlowDirectToVo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `parent_name`.
+    /// Name of the parent status.
     pub fn parent_name(mut self, value: impl Into<String>) -> Self {
         self.parent_name = Some(value.into());
         self
     }
 
-    /// Sets `parent_type`.
+    /// Type of the parent status.
     pub fn parent_type(mut self, value: impl Into<String>) -> Self {
         self.parent_type = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// ID of the status.
     pub fn status_id(mut self, value: impl Into<String>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `status_type`.
+    /// Type of the status.
     pub fn status_type(mut self, value: impl Into<String>) -> Self {
         self.status_type = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the status transition is enabled.
+    ///
+    /// Values: `false`: Disabled; `true`: Enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// UUID of the parent status.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `StatusResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusResponseResult {
-    /// `status` JSON property.
+    /// Status objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Vec<super::StatusVoIpd>>,
 }
 
 impl StatusResponseResult {
-    /// An empty `StatusResponseResult`; set its fields with the setters.
+    /// An empty `StatusResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `status`.
+    /// Status objects.
     ///
     /// Appends one item; call again for more.
     pub fn status(mut self, value: impl Into<super::StatusVoIpd>) -> Self {

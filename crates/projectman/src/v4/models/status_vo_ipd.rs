@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `StatusVoIpd` model of the ProjectMan API.
+/// Status objects.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StatusVoIpd {
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `belonging` JSON property.
+    /// Status category of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub belonging: Option<String>,
 }
 
 impl StatusVoIpd {
-    /// An empty `StatusVoIpd`; set its fields with the setters.
+    /// An empty `StatusVoIpd`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `belonging`.
+    /// Status category of the work item.
     pub fn belonging(mut self, value: impl Into<String>) -> Self {
         self.belonging = Some(value.into());
         self

@@ -2,61 +2,61 @@
 
 use serde::Deserialize;
 
-/// The `TemplateListV4ResponseBodyTemplates` model of the ProjectMan API.
+/// Templates.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TemplateListV4ResponseBodyTemplates {
-    /// `id` JSON property.
+    /// ID of the template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `project_id` JSON property.
+    /// ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
-    /// `tracker_id` JSON property.
+    /// ID of the work item type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker_id: Option<i64>,
-    /// `description` JSON property.
+    /// Description of the work item detail template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `issue_field_config` JSON property.
+    /// Field configuration of the template.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_field_config: Option<String>,
 }
 
 impl TemplateListV4ResponseBodyTemplates {
-    /// An empty `TemplateListV4ResponseBodyTemplates`; set its fields with the setters.
+    /// An empty `TemplateListV4ResponseBodyTemplates`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the template.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project.
     pub fn project_id(mut self, value: impl Into<i64>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `tracker_id`.
+    /// ID of the work item type.
     pub fn tracker_id(mut self, value: impl Into<i64>) -> Self {
         self.tracker_id = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item detail template.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `issue_field_config`.
+    /// Field configuration of the template.
     pub fn issue_field_config(mut self, value: impl Into<String>) -> Self {
         self.issue_field_config = Some(value.into());
         self

@@ -2,70 +2,72 @@
 
 use serde::Deserialize;
 
-/// The `ThirdPartyAssociatedDTO` model of the ProjectMan API.
+/// External links associated with the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ThirdPartyAssociatedDTO {
-    /// `domain_id` JSON property.
+    /// ID of the project space that the work item belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `id` JSON property.
+    /// ID of the external link record created when the link is associated. Returned by the external
+    /// link query and association operations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `created_date` JSON property.
+    /// Time when the external link of the work item was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<String>,
-    /// `created_by` JSON property.
+    /// User who created the external link of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `title` JSON property.
+    /// Name of the external link of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `url` JSON property.
+    /// URL of the external link of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
 impl ThirdPartyAssociatedDTO {
-    /// An empty `ThirdPartyAssociatedDTO`; set its fields with the setters.
+    /// An empty `ThirdPartyAssociatedDTO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `domain_id`.
+    /// ID of the project space that the work item belongs to.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the external link record created when the link is associated. Returned by the external
+    /// link query and association operations.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `created_date`.
+    /// Time when the external link of the work item was created.
     pub fn created_date(mut self, value: impl Into<String>) -> Self {
         self.created_date = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// User who created the external link of the work item.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Name of the external link of the work item.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the external link of the work item.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self

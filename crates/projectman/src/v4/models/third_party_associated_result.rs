@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `ThirdPartyAssociatedResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ThirdPartyAssociatedResult {
-    /// `data` JSON property.
+    /// External link data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<super::ThirdPartyAssociatedResultData>,
-    /// `count` JSON property.
+    /// Total number of external links associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<String>,
 }
 
 impl ThirdPartyAssociatedResult {
-    /// An empty `ThirdPartyAssociatedResult`; set its fields with the setters.
+    /// An empty `ThirdPartyAssociatedResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `data`.
+    /// External link data.
     pub fn data(mut self, value: impl Into<super::ThirdPartyAssociatedResultData>) -> Self {
         self.data = Some(value.into());
         self
     }
 
-    /// Sets `count`.
+    /// Total number of external links associated with the work item.
     pub fn count(mut self, value: impl Into<String>) -> Self {
         self.count = Some(value.into());
         self

@@ -2,28 +2,28 @@
 
 use serde::Deserialize;
 
-/// The `ThirdPartyAssociatedResultData` model of the ProjectMan API.
+/// External link data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ThirdPartyAssociatedResultData {
-    /// `result` JSON property.
+    /// External links associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<super::ThirdPartyAssociatedDTO>>,
-    /// `page` JSON property.
+    /// Pagination information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<super::PageVO>,
 }
 
 impl ThirdPartyAssociatedResultData {
-    /// An empty `ThirdPartyAssociatedResultData`; set its fields with the setters.
+    /// An empty `ThirdPartyAssociatedResultData`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `result`.
+    /// External links associated with the work item.
     ///
     /// Appends one item; call again for more.
     pub fn result(mut self, value: impl Into<super::ThirdPartyAssociatedDTO>) -> Self {
@@ -31,7 +31,7 @@ impl ThirdPartyAssociatedResultData {
         self
     }
 
-    /// Sets `page`.
+    /// Pagination information.
     pub fn page(mut self, value: impl Into<super::PageVO>) -> Self {
         self.page = Some(value.into());
         self

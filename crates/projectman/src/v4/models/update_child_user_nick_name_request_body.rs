@@ -2,37 +2,51 @@
 
 use serde::Serialize;
 
-/// The `UpdateChildUserNickNameRequestBody` model of the ProjectMan API.
+/// Users whose nicknames are updated.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateChildUserNickNameRequestBody {
-    /// `nick_name` JSON property. Required.
-    pub nick_name: String,
-    /// `user_id` JSON property. Required.
-    pub user_id: String,
+    /// Nickname of the user. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick_name: Option<String>,
+    /// ID of the user. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
 }
 
 impl UpdateChildUserNickNameRequestBody {
-    /// A `UpdateChildUserNickNameRequestBody` with its required fields; set the others with the setters.
-    pub fn new(nick_name: impl Into<String>, user_id: impl Into<String>) -> Self {
-        Self {
-            nick_name: nick_name.into(),
-            user_id: user_id.into(),
-        }
+    /// An empty `UpdateChildUserNickNameRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user. Required.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
-        self.nick_name = value.into();
+        self.nick_name = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// ID of the user. Required.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
-        self.user_id = value.into();
+        self.user_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.nick_name.is_none() {
+            return Some("nick_name".to_owned());
+        }
+        if self.user_id.is_none() {
+            return Some("user_id".to_owned());
+        }
+        None
     }
 }

@@ -2,18 +2,21 @@
 
 use serde::Serialize;
 
-/// The `UpdateCommentsRequest` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCommentsRequest {
-    /// `id` JSON property. Required.
-    pub id: i64,
-    /// `notes` JSON property. Required.
-    pub notes: String,
-    /// `innerText` JSON property.
+    /// ID of the work item, consisting of digits only. Use the `id` value returned by ListIssuesV4.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Content of the work item comment, URL-encoded. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Content of the work item comment.
     #[serde(
         rename = "innerText",
         alias = "inner_text",
@@ -21,68 +24,91 @@ pub struct UpdateCommentsRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub inner_text: Option<String>,
-    /// `projectUUId` JSON property. Required.
-    #[serde(rename = "projectUUId", alias = "project_uu_id")]
-    pub project_uu_id: String,
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `noteId` JSON property. Required.
-    #[serde(rename = "noteId", alias = "note_id")]
-    pub note_id: i64,
+    /// 32-character UUID of the project, consisting of letters and digits. Required.
+    #[serde(
+        rename = "projectUUId",
+        alias = "project_uu_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub project_uu_id: Option<String>,
+    /// Type of the project that the work item belongs to, such as `scrum`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// ID of the work item comment. Required.
+    #[serde(
+        rename = "noteId",
+        alias = "note_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub note_id: Option<i64>,
 }
 
 impl UpdateCommentsRequest {
-    /// A `UpdateCommentsRequest` with its required fields; set the others with the setters.
-    pub fn new(
-        id: impl Into<i64>,
-        notes: impl Into<String>,
-        project_uu_id: impl Into<String>,
-        r#type: impl Into<String>,
-        note_id: impl Into<i64>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            notes: notes.into(),
-            inner_text: None,
-            project_uu_id: project_uu_id.into(),
-            r#type: r#type.into(),
-            note_id: note_id.into(),
-        }
+    /// An empty `UpdateCommentsRequest`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item, consisting of digits only. Use the `id` value returned by ListIssuesV4.
+    /// Required.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
-        self.id = value.into();
+        self.id = Some(value.into());
         self
     }
 
-    /// Sets `notes`.
+    /// Content of the work item comment, URL-encoded. Required.
     pub fn notes(mut self, value: impl Into<String>) -> Self {
-        self.notes = value.into();
+        self.notes = Some(value.into());
         self
     }
 
-    /// Sets `innerText`.
+    /// Content of the work item comment.
     pub fn inner_text(mut self, value: impl Into<String>) -> Self {
         self.inner_text = Some(value.into());
         self
     }
 
-    /// Sets `projectUUId`.
+    /// 32-character UUID of the project, consisting of letters and digits. Required.
     pub fn project_uu_id(mut self, value: impl Into<String>) -> Self {
-        self.project_uu_id = value.into();
+        self.project_uu_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the project that the work item belongs to, such as `scrum`. Required.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `noteId`.
+    /// ID of the work item comment. Required.
     pub fn note_id(mut self, value: impl Into<i64>) -> Self {
-        self.note_id = value.into();
+        self.note_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        if self.notes.is_none() {
+            return Some("notes".to_owned());
+        }
+        if self.project_uu_id.is_none() {
+            return Some("project_uu_id".to_owned());
+        }
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        if self.note_id.is_none() {
+            return Some("note_id".to_owned());
+        }
+        None
     }
 }

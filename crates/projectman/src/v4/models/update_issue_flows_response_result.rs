@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `UpdateIssueFlowsResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateIssueFlowsResponseResult {
-    /// `issue` JSON property.
+    /// Details of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue: Option<super::IssueNew>,
 }
 
 impl UpdateIssueFlowsResponseResult {
-    /// An empty `UpdateIssueFlowsResponseResult`; set its fields with the setters.
+    /// An empty `UpdateIssueFlowsResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `issue`.
+    /// Details of the work item.
     pub fn issue(mut self, value: impl Into<super::IssueNew>) -> Self {
         self.issue = Some(value.into());
         self

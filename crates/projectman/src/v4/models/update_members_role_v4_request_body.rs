@@ -2,39 +2,61 @@
 
 use serde::Serialize;
 
-/// The `UpdateMembersRoleV4RequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMembersRoleV4RequestBody {
-    /// `role_id` JSON property. Required.
-    pub role_id: i64,
-    /// `user_ids` JSON property. Required.
-    pub user_ids: Vec<String>,
+    /// ID of the member's role. Required.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<i64>,
+    /// IDs of the users. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_ids: Option<Vec<String>>,
 }
 
 impl UpdateMembersRoleV4RequestBody {
-    /// A `UpdateMembersRoleV4RequestBody` with its required fields; set the others with the setters.
-    pub fn new(role_id: impl Into<i64>, user_ids: impl Into<Vec<String>>) -> Self {
-        Self {
-            role_id: role_id.into(),
-            user_ids: user_ids.into(),
-        }
+    /// An empty `UpdateMembersRoleV4RequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `role_id`.
+    /// ID of the member's role. Required.
+    ///
+    /// Values: `-1`: Project creator; `3`: Project manager; `4`: Developer; `5`: Test manager; `6`:
+    /// Tester; `7`: Participant; `8`: Viewer; `9`: O&M manager.
     pub fn role_id(mut self, value: impl Into<i64>) -> Self {
-        self.role_id = value.into();
+        self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `user_ids`.
+    /// IDs of the users. Required.
     ///
     /// Appends one item; call again for more.
     pub fn user_ids(mut self, value: impl Into<String>) -> Self {
-        self.user_ids.push(value.into());
+        self.user_ids
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.role_id.is_none() {
+            return Some("role_id".to_owned());
+        }
+        if self.user_ids.is_none() {
+            return Some("user_ids".to_owned());
+        }
+        None
     }
 }

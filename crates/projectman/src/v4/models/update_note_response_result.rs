@@ -2,25 +2,29 @@
 
 use serde::Deserialize;
 
-/// The `UpdateNoteResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateNoteResponseResult {
-    /// `status` JSON property.
+    /// Status of the update.
+    ///
+    /// Values: `error`: Update failed; `success`: Updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
 impl UpdateNoteResponseResult {
-    /// An empty `UpdateNoteResponseResult`; set its fields with the setters.
+    /// An empty `UpdateNoteResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `status`.
+    /// Status of the update.
+    ///
+    /// Values: `error`: Update failed; `success`: Updated.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self

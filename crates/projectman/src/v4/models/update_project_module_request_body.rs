@@ -2,47 +2,67 @@
 
 use serde::Serialize;
 
-/// The `UpdateProjectModuleRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateProjectModuleRequestBody {
-    /// `description` JSON property.
+    /// Description of the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `module_name` JSON property. Required.
-    pub module_name: String,
-    /// `owner` JSON property. Required.
-    pub owner: super::UserRequest,
+    /// Name of the module. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_name: Option<String>,
+    /// Owner. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<super::UserRequest>,
 }
 
 impl UpdateProjectModuleRequestBody {
-    /// A `UpdateProjectModuleRequestBody` with its required fields; set the others with the setters.
-    pub fn new(module_name: impl Into<String>, owner: impl Into<super::UserRequest>) -> Self {
-        Self {
-            description: None,
-            module_name: module_name.into(),
-            owner: owner.into(),
-        }
+    /// An empty `UpdateProjectModuleRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `description`.
+    /// Description of the module.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `module_name`.
+    /// Name of the module. Required.
     pub fn module_name(mut self, value: impl Into<String>) -> Self {
-        self.module_name = value.into();
+        self.module_name = Some(value.into());
         self
     }
 
-    /// Sets `owner`.
+    /// Owner. Required.
     pub fn owner(mut self, value: impl Into<super::UserRequest>) -> Self {
-        self.owner = value.into();
+        self.owner = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.module_name.is_none() {
+            return Some("module_name".to_owned());
+        }
+        if self.owner.is_none() {
+            return Some("owner".to_owned());
+        }
+        if let Some(path) = self
+            .owner
+            .as_ref()
+            .and_then(|value| value.missing_required().map(|path| format!("owner.{path}")))
+        {
+            return Some(path);
+        }
+        None
     }
 }

@@ -2,28 +2,29 @@
 
 use serde::Deserialize;
 
-/// The `UpdateThirdPartyAssociateResponseResult` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateThirdPartyAssociateResponseResult {
-    /// `fail` JSON property.
+    /// Fields that failed to be updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail: Option<Vec<String>>,
-    /// `success` JSON property.
+    /// Fields that were updated. Each element is the array of field names updated for one work
+    /// item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<Vec<Vec<String>>>,
 }
 
 impl UpdateThirdPartyAssociateResponseResult {
-    /// An empty `UpdateThirdPartyAssociateResponseResult`; set its fields with the setters.
+    /// An empty `UpdateThirdPartyAssociateResponseResult`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `fail`.
+    /// Fields that failed to be updated.
     ///
     /// Appends one item; call again for more.
     pub fn fail(mut self, value: impl Into<String>) -> Self {
@@ -31,7 +32,8 @@ impl UpdateThirdPartyAssociateResponseResult {
         self
     }
 
-    /// Sets `success`.
+    /// Fields that were updated. Each element is the array of field names updated for one work
+    /// item.
     ///
     /// Appends one item; call again for more.
     pub fn success(mut self, value: impl Into<Vec<String>>) -> Self {

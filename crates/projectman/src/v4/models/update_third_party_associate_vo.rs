@@ -2,46 +2,65 @@
 
 use serde::Serialize;
 
-/// The `UpdateThirdPartyAssociateVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateThirdPartyAssociateVO {
-    /// `title` JSON property. Required.
-    pub title: String,
-    /// `url` JSON property. Required.
-    pub url: String,
-    /// `id` JSON property. Required.
-    pub id: String,
+    /// Name of the external link of the work item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// URL of the external link of the work item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// ID of the external link record created when the link is associated. Returned by the external
+    /// link query and association operations. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 impl UpdateThirdPartyAssociateVO {
-    /// A `UpdateThirdPartyAssociateVO` with its required fields; set the others with the setters.
-    pub fn new(title: impl Into<String>, url: impl Into<String>, id: impl Into<String>) -> Self {
-        Self {
-            title: title.into(),
-            url: url.into(),
-            id: id.into(),
-        }
+    /// An empty `UpdateThirdPartyAssociateVO`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `title`.
+    /// Name of the external link of the work item. Required.
     pub fn title(mut self, value: impl Into<String>) -> Self {
-        self.title = value.into();
+        self.title = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the external link of the work item. Required.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = value.into();
+        self.url = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the external link record created when the link is associated. Returned by the external
+    /// link query and association operations. Required.
     pub fn id(mut self, value: impl Into<String>) -> Self {
-        self.id = value.into();
+        self.id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.title.is_none() {
+            return Some("title".to_owned());
+        }
+        if self.url.is_none() {
+            return Some("url".to_owned());
+        }
+        if self.id.is_none() {
+            return Some("id".to_owned());
+        }
+        None
     }
 }

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdateUserNickNameRequestV4` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateUserNickNameRequestV4 {
-    /// `nick_name` JSON property. Required.
-    pub nick_name: String,
+    /// Nickname of the user. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick_name: Option<String>,
 }
 
 impl UpdateUserNickNameRequestV4 {
-    /// A `UpdateUserNickNameRequestV4` with its required fields; set the others with the setters.
-    pub fn new(nick_name: impl Into<String>) -> Self {
-        Self {
-            nick_name: nick_name.into(),
-        }
+    /// An empty `UpdateUserNickNameRequestV4`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user. Required.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
-        self.nick_name = value.into();
+        self.nick_name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.nick_name.is_none() {
+            return Some("nick_name".to_owned());
+        }
+        None
     }
 }

@@ -2,26 +2,42 @@
 
 use huaweicloud_sdk_core::FilePart;
 
-/// The `UploadIpdImageInIssueRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UploadIpdImageInIssueRequestBody {
-    /// `file` JSON property. Required.
-    pub file: FilePart,
+    /// Image to upload. Supported formats: JPG, JPEG, PNG, GIF, BMP, TIFF and SVG. Required.
+    #[cfg_attr(
+        feature = "roundtrip",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub file: Option<FilePart>,
 }
 
 impl UploadIpdImageInIssueRequestBody {
-    /// A `UploadIpdImageInIssueRequestBody` with its required fields; set the others with the setters.
-    pub fn new(file: impl Into<FilePart>) -> Self {
-        Self { file: file.into() }
+    /// An empty `UploadIpdImageInIssueRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `file`.
+    /// Image to upload. Supported formats: JPG, JPEG, PNG, GIF, BMP, TIFF and SVG. Required.
     pub fn file(mut self, value: impl Into<FilePart>) -> Self {
-        self.file = value.into();
+        self.file = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.file.is_none() {
+            return Some("file".to_owned());
+        }
+        None
     }
 }

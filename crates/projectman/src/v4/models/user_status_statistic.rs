@@ -11,36 +11,36 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserStatusStatistic {
-    /// `user` JSON property.
+    /// User information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<super::IssueUser>,
-    /// `item_count` JSON property.
+    /// Total number of matching work items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item_count: Option<i64>,
-    /// `data` JSON property.
+    /// Number of work items in each status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<BTreeMap<String, i64>>,
 }
 
 impl UserStatusStatistic {
-    /// An empty `UserStatusStatistic`; set its fields with the setters.
+    /// An empty `UserStatusStatistic`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user`.
+    /// User information.
     pub fn user(mut self, value: impl Into<super::IssueUser>) -> Self {
         self.user = Some(value.into());
         self
     }
 
-    /// Sets `item_count`.
+    /// Total number of matching work items.
     pub fn item_count(mut self, value: impl Into<i64>) -> Self {
         self.item_count = Some(value.into());
         self
     }
 
-    /// Sets `data`.
+    /// Number of work items in each status.
     ///
     /// Inserts one entry; call again for more.
     pub fn data(mut self, key: impl Into<String>, value: impl Into<i64>) -> Self {

@@ -2,43 +2,55 @@
 
 use serde::Serialize;
 
-/// The `UserUpdateAttribute` model of the ProjectMan API.
+/// Owner responsible for the work item.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UserUpdateAttribute {
-    /// `id` JSON property.
+    /// ID of the user. Use the `id` value returned by ListProjectUsers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the user. When `id` is set, the project member is matched by `id` first and by
+    /// `name` only if that fails.
+    ///
+    /// Length: 2 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user. When `id` or `name` is set, the project member is matched by them
+    /// first and by `nick_name` only if that fails.
+    ///
+    /// Length: 2 to 30 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
 impl UserUpdateAttribute {
-    /// An empty `UserUpdateAttribute`; set its fields with the setters.
+    /// An empty `UserUpdateAttribute`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the user. Use the `id` value returned by ListProjectUsers.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the user. When `id` is set, the project member is matched by `id` first and by
+    /// `name` only if that fails.
+    ///
+    /// Length: 2 to 64 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user. When `id` or `name` is set, the project member is matched by them
+    /// first and by `nick_name` only if that fails.
+    ///
+    /// Length: 2 to 30 characters.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `UserVO` model of the ProjectMan API.
+/// Users of the project.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserVO {
-    /// `user_id` JSON property.
+    /// ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_num_id` JSON property.
+    /// Short numeric ID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_num_id: Option<i64>,
-    /// `user_name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the domain that the user belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `domain_name` JSON property.
+    /// Name of the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
-    /// `role_id` JSON property.
+    /// IDs of the user's roles in the project, comma-separated when the user has several roles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
-    /// `role_name` JSON property.
+    /// Names of the user's roles, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    /// `role_code` JSON property.
+    /// Codes of the user's roles, comma-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_code: Option<String>,
 }
 
 impl UserVO {
-    /// An empty `UserVO`; set its fields with the setters.
+    /// An empty `UserVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// ID of the user.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_num_id`.
+    /// Short numeric ID of the user.
     pub fn user_num_id(mut self, value: impl Into<i64>) -> Self {
         self.user_num_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the user.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the domain that the user belongs to.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Name of the tenant.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self
     }
 
-    /// Sets `role_id`.
+    /// IDs of the user's roles in the project, comma-separated when the user has several roles.
     pub fn role_id(mut self, value: impl Into<String>) -> Self {
         self.role_id = Some(value.into());
         self
     }
 
-    /// Sets `role_name`.
+    /// Names of the user's roles, comma-separated.
     pub fn role_name(mut self, value: impl Into<String>) -> Self {
         self.role_name = Some(value.into());
         self
     }
 
-    /// Sets `role_code`.
+    /// Codes of the user's roles, comma-separated.
     pub fn role_code(mut self, value: impl Into<String>) -> Self {
         self.role_code = Some(value.into());
         self

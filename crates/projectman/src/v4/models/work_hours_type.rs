@@ -2,43 +2,47 @@
 
 use serde::Deserialize;
 
-/// The `WorkHoursType` model of the ProjectMan API.
+/// Work hour types.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkHoursType {
-    /// `id` JSON property.
+    /// ID of the work hour type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the work hour type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work hour type.
+    ///
+    /// Values: `1`: Enabled; `2`: Disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
 }
 
 impl WorkHoursType {
-    /// An empty `WorkHoursType`; set its fields with the setters.
+    /// An empty `WorkHoursType`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work hour type.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the work hour type.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work hour type.
+    ///
+    /// Values: `1`: Enabled; `2`: Disabled.
     pub fn status(mut self, value: impl Into<i64>) -> Self {
         self.status = Some(value.into());
         self

@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowFieldConfigVO` model of the ProjectMan API.
+/// Field configuration values of the rule.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowFieldConfigVO {
-    /// `field_code` JSON property.
+    /// Code of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_code: Option<String>,
-    /// `value_type` JSON property.
+    /// Type of the field value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_type: Option<String>,
-    /// `field_operation` JSON property.
+    /// Type of the operation on the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_operation: Option<String>,
-    /// `field_value` JSON property.
+    /// Value of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_value: Option<super::WorkItemFlowFieldValueVO>,
-    /// `required` JSON property.
+    /// Whether the field is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `field_range` JSON property.
+    /// Value range of the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_range: Option<super::WorkItemFlowFieldRangeVO>,
 }
 
 impl WorkItemFlowFieldConfigVO {
-    /// An empty `WorkItemFlowFieldConfigVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowFieldConfigVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `field_code`.
+    /// Code of the field.
     pub fn field_code(mut self, value: impl Into<String>) -> Self {
         self.field_code = Some(value.into());
         self
     }
 
-    /// Sets `value_type`.
+    /// Type of the field value.
     pub fn value_type(mut self, value: impl Into<String>) -> Self {
         self.value_type = Some(value.into());
         self
     }
 
-    /// Sets `field_operation`.
+    /// Type of the operation on the field.
     pub fn field_operation(mut self, value: impl Into<String>) -> Self {
         self.field_operation = Some(value.into());
         self
     }
 
-    /// Sets `field_value`.
+    /// Value of the field.
     pub fn field_value(mut self, value: impl Into<super::WorkItemFlowFieldValueVO>) -> Self {
         self.field_value = Some(value.into());
         self
     }
 
-    /// Sets `required`.
+    /// Whether the field is required.
     pub fn required(mut self, value: impl Into<bool>) -> Self {
         self.required = Some(value.into());
         self
     }
 
-    /// Sets `field_range`.
+    /// Value range of the field.
     pub fn field_range(mut self, value: impl Into<super::WorkItemFlowFieldRangeVO>) -> Self {
         self.field_range = Some(value.into());
         self

@@ -4,25 +4,25 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowFieldRangeVO` model of the ProjectMan API.
+/// Value range of the field.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowFieldRangeVO {
-    /// `setting_val_object` JSON property.
+    /// Objects of the allowed values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setting_val_object: Option<Vec<BTreeMap<String, serde_json::Value>>>,
 }
 
 impl WorkItemFlowFieldRangeVO {
-    /// An empty `WorkItemFlowFieldRangeVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowFieldRangeVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `setting_val_object`.
+    /// Objects of the allowed values.
     ///
     /// Appends one item; call again for more.
     pub fn setting_val_object(

@@ -4,34 +4,34 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowFieldValueVO` model of the ProjectMan API.
+/// Value of the field.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowFieldValueVO {
-    /// `ref_prop` JSON property.
+    /// Name of the referenced property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ref_prop: Option<String>,
-    /// `setting_val_object` JSON property.
+    /// Objects of the configured values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub setting_val_object: Option<Vec<BTreeMap<String, serde_json::Value>>>,
 }
 
 impl WorkItemFlowFieldValueVO {
-    /// An empty `WorkItemFlowFieldValueVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowFieldValueVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `ref_prop`.
+    /// Name of the referenced property.
     pub fn ref_prop(mut self, value: impl Into<String>) -> Self {
         self.ref_prop = Some(value.into());
         self
     }
 
-    /// Sets `setting_val_object`.
+    /// Objects of the configured values.
     ///
     /// Appends one item; call again for more.
     pub fn setting_val_object(

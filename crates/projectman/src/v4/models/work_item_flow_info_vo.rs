@@ -2,37 +2,37 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowInfoVO` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowInfoVO {
-    /// `process_instance` JSON property.
+    /// Workflow instance of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_instance: Option<super::WorkItemFlowProcessInstanceVO>,
-    /// `process_nodes` JSON property.
+    /// All workflow nodes associated with the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_nodes: Option<Vec<super::WorkItemFlowProcessNodeVO>>,
-    /// `current_process_node` JSON property.
+    /// Current node of the work item workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_process_node: Option<super::WorkItemFlowProcessNodeVO>,
-    /// `next_flow` JSON property.
+    /// Transitions available from the current status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_flow: Option<Vec<super::FlowsInfoVO>>,
-    /// `fail_result` JSON property.
+    /// Reason why the transition failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_result: Option<String>,
 }
 
 impl WorkItemFlowInfoVO {
-    /// An empty `WorkItemFlowInfoVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowInfoVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `process_instance`.
+    /// Workflow instance of the work item.
     pub fn process_instance(
         mut self,
         value: impl Into<super::WorkItemFlowProcessInstanceVO>,
@@ -41,7 +41,7 @@ impl WorkItemFlowInfoVO {
         self
     }
 
-    /// Sets `process_nodes`.
+    /// All workflow nodes associated with the work item.
     ///
     /// Appends one item; call again for more.
     pub fn process_nodes(mut self, value: impl Into<super::WorkItemFlowProcessNodeVO>) -> Self {
@@ -51,7 +51,7 @@ impl WorkItemFlowInfoVO {
         self
     }
 
-    /// Sets `current_process_node`.
+    /// Current node of the work item workflow.
     pub fn current_process_node(
         mut self,
         value: impl Into<super::WorkItemFlowProcessNodeVO>,
@@ -60,7 +60,7 @@ impl WorkItemFlowInfoVO {
         self
     }
 
-    /// Sets `next_flow`.
+    /// Transitions available from the current status.
     ///
     /// Appends one item; call again for more.
     pub fn next_flow(mut self, value: impl Into<super::FlowsInfoVO>) -> Self {
@@ -70,7 +70,7 @@ impl WorkItemFlowInfoVO {
         self
     }
 
-    /// Sets `fail_result`.
+    /// Reason why the transition failed.
     pub fn fail_result(mut self, value: impl Into<String>) -> Self {
         self.fail_result = Some(value.into());
         self

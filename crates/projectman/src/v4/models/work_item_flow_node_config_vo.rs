@@ -4,100 +4,100 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowNodeConfigVO` model of the ProjectMan API.
+/// Configuration of the workflow node.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowNodeConfigVO {
-    /// `code` JSON property.
+    /// Code of the workflow node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `name` JSON property.
+    /// Name of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the workflow node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `end` JSON property.
+    /// Whether the node is an end node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<bool>,
-    /// `last` JSON property.
+    /// Whether the node is the last node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<bool>,
-    /// `start` JSON property.
+    /// Whether the node is a start node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<bool>,
-    /// `enable_suspend` JSON property.
+    /// Whether the work item can be suspended at this node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_suspend: Option<bool>,
-    /// `extra_config` JSON property.
+    /// Extended configuration of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra_config: Option<BTreeMap<String, serde_json::Value>>,
-    /// `static_rules` JSON property.
+    /// Static rules of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub static_rules: Option<Vec<BTreeMap<String, serde_json::Value>>>,
-    /// `static_actions` JSON property.
+    /// Static action configuration of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub static_actions: Option<BTreeMap<String, serde_json::Value>>,
-    /// `any_status` JSON property.
+    /// Whether the work item can move to this status from any status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any_status: Option<bool>,
-    /// `submit_can_operate` JSON property.
+    /// Whether the work item can be operated on at submission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submit_can_operate: Option<bool>,
 }
 
 impl WorkItemFlowNodeConfigVO {
-    /// An empty `WorkItemFlowNodeConfigVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowNodeConfigVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the workflow node.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the node.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the workflow node.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `end`.
+    /// Whether the node is an end node.
     pub fn end(mut self, value: impl Into<bool>) -> Self {
         self.end = Some(value.into());
         self
     }
 
-    /// Sets `last`.
+    /// Whether the node is the last node.
     pub fn last(mut self, value: impl Into<bool>) -> Self {
         self.last = Some(value.into());
         self
     }
 
-    /// Sets `start`.
+    /// Whether the node is a start node.
     pub fn start(mut self, value: impl Into<bool>) -> Self {
         self.start = Some(value.into());
         self
     }
 
-    /// Sets `enable_suspend`.
+    /// Whether the work item can be suspended at this node.
     pub fn enable_suspend(mut self, value: impl Into<bool>) -> Self {
         self.enable_suspend = Some(value.into());
         self
     }
 
-    /// Sets `extra_config`.
+    /// Extended configuration of the node.
     ///
     /// Inserts one entry; call again for more.
     pub fn extra_config(
@@ -111,7 +111,7 @@ impl WorkItemFlowNodeConfigVO {
         self
     }
 
-    /// Sets `static_rules`.
+    /// Static rules of the node.
     ///
     /// Appends one item; call again for more.
     pub fn static_rules(mut self, value: impl Into<BTreeMap<String, serde_json::Value>>) -> Self {
@@ -121,7 +121,7 @@ impl WorkItemFlowNodeConfigVO {
         self
     }
 
-    /// Sets `static_actions`.
+    /// Static action configuration of the node.
     ///
     /// Inserts one entry; call again for more.
     pub fn static_actions(
@@ -135,13 +135,13 @@ impl WorkItemFlowNodeConfigVO {
         self
     }
 
-    /// Sets `any_status`.
+    /// Whether the work item can move to this status from any status.
     pub fn any_status(mut self, value: impl Into<bool>) -> Self {
         self.any_status = Some(value.into());
         self
     }
 
-    /// Sets `submit_can_operate`.
+    /// Whether the work item can be operated on at submission.
     pub fn submit_can_operate(mut self, value: impl Into<bool>) -> Self {
         self.submit_can_operate = Some(value.into());
         self

@@ -2,52 +2,56 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowProcessInstanceVO` model of the ProjectMan API.
+/// Workflow instance of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowProcessInstanceVO {
-    /// `id` JSON property.
+    /// ID of the workflow instance of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `flow_state` JSON property.
+    /// Whether the workflow instance is running or suspended.
+    ///
+    /// Values: `1`: Running; `2`: Suspended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_state: Option<i64>,
-    /// `workflow_entry_id` JSON property.
+    /// ID of the workflow entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_entry_id: Option<String>,
-    /// `category` JSON property.
+    /// Category of the workflow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
 }
 
 impl WorkItemFlowProcessInstanceVO {
-    /// An empty `WorkItemFlowProcessInstanceVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowProcessInstanceVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the workflow instance of the work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `flow_state`.
+    /// Whether the workflow instance is running or suspended.
+    ///
+    /// Values: `1`: Running; `2`: Suspended.
     pub fn flow_state(mut self, value: impl Into<i64>) -> Self {
         self.flow_state = Some(value.into());
         self
     }
 
-    /// Sets `workflow_entry_id`.
+    /// ID of the workflow entry.
     pub fn workflow_entry_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_entry_id = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the workflow.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self

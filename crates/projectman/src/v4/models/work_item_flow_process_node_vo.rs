@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowProcessNodeVO` model of the ProjectMan API.
+/// All workflow nodes associated with the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowProcessNodeVO {
-    /// `id` JSON property.
+    /// ID of the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `category` JSON property.
+    /// Category of the workflow node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `process_instance_id` JSON property.
+    /// ID of the workflow instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_instance_id: Option<String>,
-    /// `workflow_activity_id` JSON property.
+    /// ID of the workflow activity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow_activity_id: Option<String>,
-    /// `code` JSON property.
+    /// Code of the workflow node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `config` JSON property.
+    /// Configuration of the workflow node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<super::WorkItemFlowNodeConfigVO>,
-    /// `enable_suspend` JSON property.
+    /// Whether the work item can be suspended at this node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_suspend: Option<bool>,
 }
 
 impl WorkItemFlowProcessNodeVO {
-    /// An empty `WorkItemFlowProcessNodeVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowProcessNodeVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the node.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the workflow node.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `process_instance_id`.
+    /// ID of the workflow instance.
     pub fn process_instance_id(mut self, value: impl Into<String>) -> Self {
         self.process_instance_id = Some(value.into());
         self
     }
 
-    /// Sets `workflow_activity_id`.
+    /// ID of the workflow activity.
     pub fn workflow_activity_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_activity_id = Some(value.into());
         self
     }
 
-    /// Sets `code`.
+    /// Code of the workflow node.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `config`.
+    /// Configuration of the workflow node.
     pub fn config(mut self, value: impl Into<super::WorkItemFlowNodeConfigVO>) -> Self {
         self.config = Some(value.into());
         self
     }
 
-    /// Sets `enable_suspend`.
+    /// Whether the work item can be suspended at this node.
     pub fn enable_suspend(mut self, value: impl Into<bool>) -> Self {
         self.enable_suspend = Some(value.into());
         self

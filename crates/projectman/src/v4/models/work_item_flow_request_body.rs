@@ -2,43 +2,43 @@
 
 use serde::Serialize;
 
-/// The `WorkItemFlowRequestBody` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowRequestBody {
-    /// `id` JSON property.
+    /// Unique ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `issue_category` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_category: Option<String>,
-    /// `flow_code` JSON property.
+    /// Code of the work item transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_code: Option<String>,
 }
 
 impl WorkItemFlowRequestBody {
-    /// An empty `WorkItemFlowRequestBody`; set its fields with the setters.
+    /// An empty `WorkItemFlowRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type of the work item.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
         self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `flow_code`.
+    /// Code of the work item transition.
     pub fn flow_code(mut self, value: impl Into<String>) -> Self {
         self.flow_code = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemFlowRuleConfigVO` model of the ProjectMan API.
+/// Rules applied before the work item moves along this transition.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowRuleConfigVO {
-    /// `code` JSON property.
+    /// Code of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `open` JSON property.
+    /// Whether the rule is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
-    /// `config_value` JSON property.
+    /// Field configuration values of the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config_value: Option<Vec<super::WorkItemFlowFieldConfigVO>>,
 }
 
 impl WorkItemFlowRuleConfigVO {
-    /// An empty `WorkItemFlowRuleConfigVO`; set its fields with the setters.
+    /// An empty `WorkItemFlowRuleConfigVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the rule.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `open`.
+    /// Whether the rule is enabled.
     pub fn open(mut self, value: impl Into<bool>) -> Self {
         self.open = Some(value.into());
         self
     }
 
-    /// Sets `config_value`.
+    /// Field configuration values of the rule.
     ///
     /// Appends one item; call again for more.
     pub fn config_value(mut self, value: impl Into<super::WorkItemFlowFieldConfigVO>) -> Self {

@@ -4,59 +4,65 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The `WorkItemFlowVO` model of the ProjectMan API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WorkItemFlowVO {
-    /// `id` JSON property.
+    /// Unique ID of the work item. Use the `id` value returned by ListIpdProjectIssues or the work
+    /// item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `issue_category` JSON property. Required.
-    pub issue_category: String,
-    /// `flow_code` JSON property. Required.
-    pub flow_code: String,
-    /// `issue_ids` JSON property.
+    /// Type of the work item. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue_category: Option<String>,
+    /// Code of the work item transition. Call ShowIpdWorkItemFlow, find the transition in
+    /// `next_flow` whose `from_code` is the current status and `to_code` is the target status, and
+    /// use its `code`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_code: Option<String>,
+    /// Unique IDs of the work items. Use the `id` values returned by ListIpdProjectIssues or the
+    /// work item tree query.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issue_ids: Option<Vec<String>>,
-    /// `process_context` JSON property.
+    /// Context information configured for the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_context: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 impl WorkItemFlowVO {
-    /// A `WorkItemFlowVO` with its required fields; set the others with the setters.
-    pub fn new(issue_category: impl Into<String>, flow_code: impl Into<String>) -> Self {
-        Self {
-            id: None,
-            issue_category: issue_category.into(),
-            flow_code: flow_code.into(),
-            issue_ids: None,
-            process_context: None,
-        }
+    /// An empty `WorkItemFlowVO`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the work item. Use the `id` value returned by ListIpdProjectIssues or the work
+    /// item tree query.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `issue_category`.
+    /// Type of the work item. Required.
     pub fn issue_category(mut self, value: impl Into<String>) -> Self {
-        self.issue_category = value.into();
+        self.issue_category = Some(value.into());
         self
     }
 
-    /// Sets `flow_code`.
+    /// Code of the work item transition. Call ShowIpdWorkItemFlow, find the transition in
+    /// `next_flow` whose `from_code` is the current status and `to_code` is the target status, and
+    /// use its `code`. Required.
     pub fn flow_code(mut self, value: impl Into<String>) -> Self {
-        self.flow_code = value.into();
+        self.flow_code = Some(value.into());
         self
     }
 
-    /// Sets `issue_ids`.
+    /// Unique IDs of the work items. Use the `id` values returned by ListIpdProjectIssues or the
+    /// work item tree query.
     ///
     /// Appends one item; call again for more.
     pub fn issue_ids(mut self, value: impl Into<String>) -> Self {
@@ -66,7 +72,7 @@ impl WorkItemFlowVO {
         self
     }
 
-    /// Sets `process_context`.
+    /// Context information configured for the transition.
     ///
     /// Inserts one entry; call again for more.
     pub fn process_context(
@@ -78,5 +84,18 @@ impl WorkItemFlowVO {
             .get_or_insert_with(BTreeMap::new)
             .insert(key.into(), value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.issue_category.is_none() {
+            return Some("issue_category".to_owned());
+        }
+        if self.flow_code.is_none() {
+            return Some("flow_code".to_owned());
+        }
+        None
     }
 }

@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemLabelVO` model of the ProjectMan API.
+/// Labels of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemLabelVO {
-    /// `id` JSON property.
+    /// ID of the label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `category` JSON property.
+    /// Object type. Always `Label`, indicating that the object is a label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `label_type` JSON property.
+    /// Category of the work items that the label belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_type: Option<String>,
-    /// `color` JSON property.
+    /// RGB color of the label, such as `#86CAFF`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
-    /// `title` JSON property.
+    /// Title of the label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `type` JSON property.
+    /// Object data type. Always `label`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `state` JSON property.
+    /// Lifecycle state of the label: active, voided or deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-    /// `modified_by` JSON property.
+    /// User who last modified the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
 }
 
 impl WorkItemLabelVO {
-    /// An empty `WorkItemLabelVO`; set its fields with the setters.
+    /// An empty `WorkItemLabelVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the label.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Object type. Always `Label`, indicating that the object is a label.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `label_type`.
+    /// Category of the work items that the label belongs to.
     pub fn label_type(mut self, value: impl Into<String>) -> Self {
         self.label_type = Some(value.into());
         self
     }
 
-    /// Sets `color`.
+    /// RGB color of the label, such as `#86CAFF`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the label.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Object data type. Always `label`.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `state`.
+    /// Lifecycle state of the label: active, voided or deleted.
     pub fn state(mut self, value: impl Into<String>) -> Self {
         self.state = Some(value.into());
         self
     }
 
-    /// Sets `modified_by`.
+    /// User who last modified the item.
     pub fn modified_by(mut self, value: impl Into<String>) -> Self {
         self.modified_by = Some(value.into());
         self

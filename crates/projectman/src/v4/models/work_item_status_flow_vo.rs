@@ -2,88 +2,91 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemStatusFlowVo` model of the ProjectMan API.
+/// Status transition data.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemStatusFlowVo {
-    /// `parent_name` JSON property.
+    /// Name of the parent status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_name: Option<String>,
-    /// `parent_type` JSON property.
+    /// Type of the parent status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_type: Option<String>,
-    /// `status_id` JSON property.
+    /// ID of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `status_type` JSON property.
+    /// Type of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_type: Option<String>,
-    /// `direct_to` JSON property.
+    /// Statuses that the work item can move to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct_to: Option<Vec<super::StatusFlowDirectToVo>>,
-    /// `assign_to` JSON property.
+    /// UUID of the user who handles the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assign_to: Option<String>,
-    /// `comment` JSON property.
+    /// Content of the comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `required_assign` JSON property.
+    /// Whether the assignee is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_assign: Option<bool>,
-    /// `required_notes` JSON property.
+    /// Whether a comment is required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub required_notes: Option<bool>,
-    /// `field_type` JSON property.
+    /// Whether the assignee is taken from a field value.
+    ///
+    /// Values: `false`: The assignee is fixed user information; `true`: The assignee is a field
+    /// value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<bool>,
-    /// `parent_id` JSON property.
+    /// UUID of the parent status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
 }
 
 impl WorkItemStatusFlowVo {
-    /// An empty `WorkItemStatusFlowVo`; set its fields with the setters.
+    /// An empty `WorkItemStatusFlowVo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `parent_name`.
+    /// Name of the parent status.
     pub fn parent_name(mut self, value: impl Into<String>) -> Self {
         self.parent_name = Some(value.into());
         self
     }
 
-    /// Sets `parent_type`.
+    /// Type of the parent status.
     pub fn parent_type(mut self, value: impl Into<String>) -> Self {
         self.parent_type = Some(value.into());
         self
     }
 
-    /// Sets `status_id`.
+    /// ID of the status.
     pub fn status_id(mut self, value: impl Into<String>) -> Self {
         self.status_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `status_type`.
+    /// Type of the status.
     pub fn status_type(mut self, value: impl Into<String>) -> Self {
         self.status_type = Some(value.into());
         self
     }
 
-    /// Sets `direct_to`.
+    /// Statuses that the work item can move to.
     ///
     /// Appends one item; call again for more.
     pub fn direct_to(mut self, value: impl Into<super::StatusFlowDirectToVo>) -> Self {
@@ -93,37 +96,40 @@ impl WorkItemStatusFlowVo {
         self
     }
 
-    /// Sets `assign_to`.
+    /// UUID of the user who handles the work item.
     pub fn assign_to(mut self, value: impl Into<String>) -> Self {
         self.assign_to = Some(value.into());
         self
     }
 
-    /// Sets `comment`.
+    /// Content of the comment.
     pub fn comment(mut self, value: impl Into<String>) -> Self {
         self.comment = Some(value.into());
         self
     }
 
-    /// Sets `required_assign`.
+    /// Whether the assignee is required.
     pub fn required_assign(mut self, value: impl Into<bool>) -> Self {
         self.required_assign = Some(value.into());
         self
     }
 
-    /// Sets `required_notes`.
+    /// Whether a comment is required.
     pub fn required_notes(mut self, value: impl Into<bool>) -> Self {
         self.required_notes = Some(value.into());
         self
     }
 
-    /// Sets `field_type`.
+    /// Whether the assignee is taken from a field value.
+    ///
+    /// Values: `false`: The assignee is fixed user information; `true`: The assignee is a field
+    /// value.
     pub fn field_type(mut self, value: impl Into<bool>) -> Self {
         self.field_type = Some(value.into());
         self
     }
 
-    /// Sets `parent_id`.
+    /// UUID of the parent status.
     pub fn parent_id(mut self, value: impl Into<String>) -> Self {
         self.parent_id = Some(value.into());
         self

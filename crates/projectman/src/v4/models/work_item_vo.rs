@@ -2,89 +2,90 @@
 
 use serde::Deserialize;
 
-/// The `WorkItemVO` model of the ProjectMan API.
+/// AR work items that cannot be completed. When a release or iteration is completed, unfinished AR
+/// work items are listed here.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkItemVO {
-    /// `id` JSON property.
+    /// Unique ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `title` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `number` JSON property.
+    /// Number of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
-    /// `category` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::StatusVoIpd>,
-    /// `assignee` JSON property.
+    /// Owner responsible for the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<super::UserVO>,
-    /// `baseline` JSON property.
+    /// Baseline status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<String>,
-    /// `change_status` JSON property.
+    pub baseline: Option<super::BaseLineVOBaseline>,
+    /// Change status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change_status: Option<String>,
+    pub change_status: Option<super::ChangeStatus>,
 }
 
 impl WorkItemVO {
-    /// An empty `WorkItemVO`; set its fields with the setters.
+    /// An empty `WorkItemVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Unique ID of the work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `title`.
+    /// Title of the work item.
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
         self
     }
 
-    /// Sets `number`.
+    /// Number of the work item.
     pub fn number(mut self, value: impl Into<String>) -> Self {
         self.number = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Type of the work item.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::StatusVoIpd>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `assignee`.
+    /// Owner responsible for the work item.
     pub fn assignee(mut self, value: impl Into<super::UserVO>) -> Self {
         self.assignee = Some(value.into());
         self
     }
 
-    /// Sets `baseline`.
-    pub fn baseline(mut self, value: impl Into<String>) -> Self {
+    /// Baseline status of the work item.
+    pub fn baseline(mut self, value: impl Into<super::BaseLineVOBaseline>) -> Self {
         self.baseline = Some(value.into());
         self
     }
 
-    /// Sets `change_status`.
-    pub fn change_status(mut self, value: impl Into<String>) -> Self {
+    /// Change status of the work item.
+    pub fn change_status(mut self, value: impl Into<super::ChangeStatus>) -> Self {
         self.change_status = Some(value.into());
         self
     }

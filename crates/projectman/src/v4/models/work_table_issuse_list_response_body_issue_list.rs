@@ -2,124 +2,125 @@
 
 use serde::Deserialize;
 
-/// The `WorkTableIssuseListResponseBodyIssueList` model of the ProjectMan API.
+/// Work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkTableIssuseListResponseBodyIssueList {
-    /// `id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `parent_issue_id` JSON property.
+    /// ID of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_issue_id: Option<i64>,
-    /// `parent_issue` JSON property.
+    /// Parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_issue: Option<super::WorkTableIssuseListResponseBodyParentIssue>,
-    /// `project` JSON property.
+    /// Project information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<super::WorkTableIssuseListResponseBodyProject>,
-    /// `release_dev` JSON property.
+    /// Release version of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_dev: Option<String>,
-    /// `find_release_dev` JSON property.
+    /// Version in which the bug was found. Only Bug work items have it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub find_release_dev: Option<String>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<i64>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<f64>,
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<f64>,
-    /// `tracker` JSON property.
+    /// Type of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tracker: Option<super::WorkTableIssuseListResponseBodyTracker>,
-    /// `order` JSON property.
+    /// Priority order of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<super::WorkTableIssuseListResponseBodyOrder>,
-    /// `severity` JSON property.
+    /// Severity of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<super::WorkTableIssuseListResponseBodySeverity>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<super::WorkTableIssuseListResponseBodyPriority>,
-    /// `domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<super::WorkTableIssuseListResponseBodyDomain>,
-    /// `position` JSON property.
+    /// Sort value of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<f64>,
-    /// `module` JSON property.
+    /// Module of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<super::WorkTableIssuseListResponseBodyModule>,
-    /// `assigned_to` JSON property.
+    /// Assignee (the user who handles the work item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<super::SimpleUserIn>,
-    /// `author` JSON property.
+    /// Creator of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<super::SimpleUserIn>,
-    /// `developer` JSON property.
+    /// Developer of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer: Option<super::SimpleUserIn>,
-    /// `closeder` JSON property.
+    /// User who closed the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closeder: Option<super::SimpleUserIn>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::WorkTableIssuseListResponseBodyStatus>,
-    /// `deleted` JSON property.
+    /// Whether the work item is deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
-    /// `is_watcher` JSON property.
+    /// Whether the current user follows the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_watcher: Option<bool>,
-    /// `closed_flag` JSON property.
+    /// Whether the work item is closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_flag: Option<i64>,
-    /// `created_on` JSON property.
+    /// Time when the work item was created, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_on: Option<String>,
-    /// `updated_on` JSON property.
+    /// Time when the work item was last updated, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_on: Option<String>,
-    /// `due_date` JSON property.
+    /// Planned end time of the work item, as a Unix timestamp.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
 }
 
 impl WorkTableIssuseListResponseBodyIssueList {
-    /// An empty `WorkTableIssuseListResponseBodyIssueList`; set its fields with the setters.
+    /// An empty `WorkTableIssuseListResponseBodyIssueList`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `parent_issue_id`.
+    /// ID of the parent work item.
     pub fn parent_issue_id(mut self, value: impl Into<i64>) -> Self {
         self.parent_issue_id = Some(value.into());
         self
     }
 
-    /// Sets `parent_issue`.
+    /// Parent work item.
     pub fn parent_issue(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodyParentIssue>,
@@ -128,7 +129,7 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `project`.
+    /// Project information.
     pub fn project(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodyProject>,
@@ -137,37 +138,37 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `release_dev`.
+    /// Release version of the work item.
     pub fn release_dev(mut self, value: impl Into<String>) -> Self {
         self.release_dev = Some(value.into());
         self
     }
 
-    /// Sets `find_release_dev`.
+    /// Version in which the bug was found. Only Bug work items have it.
     pub fn find_release_dev(mut self, value: impl Into<String>) -> Self {
         self.find_release_dev = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<i64>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `tracker`.
+    /// Type of the work item.
     pub fn tracker(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodyTracker>,
@@ -176,13 +177,13 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `order`.
+    /// Priority order of the work item.
     pub fn order(mut self, value: impl Into<super::WorkTableIssuseListResponseBodyOrder>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of the work item.
     pub fn severity(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodySeverity>,
@@ -191,7 +192,7 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodyPriority>,
@@ -200,7 +201,7 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `domain`.
+    /// Domain of the work item.
     pub fn domain(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodyDomain>,
@@ -209,13 +210,13 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `position`.
+    /// Sort value of the work item.
     pub fn position(mut self, value: impl Into<f64>) -> Self {
         self.position = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module of the work item.
     pub fn module(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodyModule>,
@@ -224,31 +225,31 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `assigned_to`.
+    /// Assignee (the user who handles the work item).
     pub fn assigned_to(mut self, value: impl Into<super::SimpleUserIn>) -> Self {
         self.assigned_to = Some(value.into());
         self
     }
 
-    /// Sets `author`.
+    /// Creator of the work item.
     pub fn author(mut self, value: impl Into<super::SimpleUserIn>) -> Self {
         self.author = Some(value.into());
         self
     }
 
-    /// Sets `developer`.
+    /// Developer of the work item.
     pub fn developer(mut self, value: impl Into<super::SimpleUserIn>) -> Self {
         self.developer = Some(value.into());
         self
     }
 
-    /// Sets `closeder`.
+    /// User who closed the work item.
     pub fn closeder(mut self, value: impl Into<super::SimpleUserIn>) -> Self {
         self.closeder = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(
         mut self,
         value: impl Into<super::WorkTableIssuseListResponseBodyStatus>,
@@ -257,37 +258,37 @@ impl WorkTableIssuseListResponseBodyIssueList {
         self
     }
 
-    /// Sets `deleted`.
+    /// Whether the work item is deleted.
     pub fn deleted(mut self, value: impl Into<bool>) -> Self {
         self.deleted = Some(value.into());
         self
     }
 
-    /// Sets `is_watcher`.
+    /// Whether the current user follows the work item.
     pub fn is_watcher(mut self, value: impl Into<bool>) -> Self {
         self.is_watcher = Some(value.into());
         self
     }
 
-    /// Sets `closed_flag`.
+    /// Whether the work item is closed.
     pub fn closed_flag(mut self, value: impl Into<i64>) -> Self {
         self.closed_flag = Some(value.into());
         self
     }
 
-    /// Sets `created_on`.
+    /// Time when the work item was created, as a Unix timestamp.
     pub fn created_on(mut self, value: impl Into<String>) -> Self {
         self.created_on = Some(value.into());
         self
     }
 
-    /// Sets `updated_on`.
+    /// Time when the work item was last updated, as a Unix timestamp.
     pub fn updated_on(mut self, value: impl Into<String>) -> Self {
         self.updated_on = Some(value.into());
         self
     }
 
-    /// Sets `due_date`.
+    /// Planned end time of the work item, as a Unix timestamp.
     pub fn due_date(mut self, value: impl Into<String>) -> Self {
         self.due_date = Some(value.into());
         self

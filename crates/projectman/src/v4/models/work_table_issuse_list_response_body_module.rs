@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `WorkTableIssuseListResponseBodyModule` model of the ProjectMan API.
+/// Module of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkTableIssuseListResponseBodyModule {
-    /// `id` JSON property.
+    /// ID of the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `path_name` JSON property.
+    /// Path name of the module.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path_name: Option<String>,
 }
 
 impl WorkTableIssuseListResponseBodyModule {
-    /// An empty `WorkTableIssuseListResponseBodyModule`; set its fields with the setters.
+    /// An empty `WorkTableIssuseListResponseBodyModule`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the module.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the module.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `path_name`.
+    /// Path name of the module.
     pub fn path_name(mut self, value: impl Into<String>) -> Self {
         self.path_name = Some(value.into());
         self

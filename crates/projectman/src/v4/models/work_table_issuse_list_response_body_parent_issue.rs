@@ -2,34 +2,35 @@
 
 use serde::Deserialize;
 
-/// The `WorkTableIssuseListResponseBodyParentIssue` model of the ProjectMan API.
+/// Parent work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkTableIssuseListResponseBodyParentIssue {
-    /// `id` JSON property.
+    /// ID of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `subject` JSON property.
+    /// Title of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
 }
 
 impl WorkTableIssuseListResponseBodyParentIssue {
-    /// An empty `WorkTableIssuseListResponseBodyParentIssue`; set its fields with the setters.
+    /// An empty `WorkTableIssuseListResponseBodyParentIssue`: set its fields by name with the
+    /// setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the parent work item.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the parent work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `WorkflowTemplateConfigsVO` model of the ProjectMan API.
+/// Validation configuration checked before the transition.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowTemplateConfigsVO {
-    /// `configValue` JSON property.
+    /// Configuration of the operation items.
     #[serde(
         rename = "configValue",
         alias = "config_value",
@@ -22,12 +22,12 @@ pub struct WorkflowTemplateConfigsVO {
 }
 
 impl WorkflowTemplateConfigsVO {
-    /// An empty `WorkflowTemplateConfigsVO`; set its fields with the setters.
+    /// An empty `WorkflowTemplateConfigsVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `configValue`.
+    /// Configuration of the operation items.
     ///
     /// Appends one item; call again for more.
     pub fn config_value(mut self, value: impl Into<BTreeMap<String, serde_json::Value>>) -> Self {

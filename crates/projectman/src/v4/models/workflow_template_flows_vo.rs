@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `WorkflowTemplateFlowsVO` model of the ProjectMan API.
+/// Transitions of the workflow.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowTemplateFlowsVO {
-    /// `code` JSON property.
+    /// Code of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// `name` JSON property.
+    /// Name of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `before_rule_validator` JSON property.
+    /// Validation configuration checked before the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_rule_validator: Option<Vec<super::WorkflowTemplateConfigsVO>>,
-    /// `before_rule_configs` JSON property.
+    /// Screen configuration shown during the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_rule_configs: Option<Vec<super::WorkflowTemplateConfigsVO>>,
-    /// `from_code` JSON property.
+    /// Source status of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_code: Option<String>,
-    /// `to_code` JSON property.
+    /// Target status of the transition.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_code: Option<String>,
 }
 
 impl WorkflowTemplateFlowsVO {
-    /// An empty `WorkflowTemplateFlowsVO`; set its fields with the setters.
+    /// An empty `WorkflowTemplateFlowsVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `code`.
+    /// Code of the transition.
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the transition.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `before_rule_validator`.
+    /// Validation configuration checked before the transition.
     ///
     /// Appends one item; call again for more.
     pub fn before_rule_validator(
@@ -60,7 +60,7 @@ impl WorkflowTemplateFlowsVO {
         self
     }
 
-    /// Sets `before_rule_configs`.
+    /// Screen configuration shown during the transition.
     ///
     /// Appends one item; call again for more.
     pub fn before_rule_configs(
@@ -73,13 +73,13 @@ impl WorkflowTemplateFlowsVO {
         self
     }
 
-    /// Sets `from_code`.
+    /// Source status of the transition.
     pub fn from_code(mut self, value: impl Into<String>) -> Self {
         self.from_code = Some(value.into());
         self
     }
 
-    /// Sets `to_code`.
+    /// Target status of the transition.
     pub fn to_code(mut self, value: impl Into<String>) -> Self {
         self.to_code = Some(value.into());
         self

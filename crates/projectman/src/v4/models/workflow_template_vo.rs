@@ -2,14 +2,14 @@
 
 use serde::Deserialize;
 
-/// The `WorkflowTemplateVO` model of the ProjectMan API.
+/// Result of the operation.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkflowTemplateVO {
-    /// `processNodes` JSON property.
+    /// Statuses of the workflow.
     #[serde(
         rename = "processNodes",
         alias = "process_nodes",
@@ -17,7 +17,7 @@ pub struct WorkflowTemplateVO {
         skip_serializing_if = "Option::is_none"
     )]
     pub process_nodes: Option<Vec<super::WorkflowTemplateNodesVO>>,
-    /// `processFlows` JSON property.
+    /// Transitions of the workflow.
     #[serde(
         rename = "processFlows",
         alias = "process_flows",
@@ -28,12 +28,12 @@ pub struct WorkflowTemplateVO {
 }
 
 impl WorkflowTemplateVO {
-    /// An empty `WorkflowTemplateVO`; set its fields with the setters.
+    /// An empty `WorkflowTemplateVO`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `processNodes`.
+    /// Statuses of the workflow.
     ///
     /// Appends one item; call again for more.
     pub fn process_nodes(mut self, value: impl Into<super::WorkflowTemplateNodesVO>) -> Self {
@@ -43,7 +43,7 @@ impl WorkflowTemplateVO {
         self
     }
 
-    /// Sets `processFlows`.
+    /// Transitions of the workflow.
     ///
     /// Appends one item; call again for more.
     pub fn process_flows(mut self, value: impl Into<super::WorkflowTemplateFlowsVO>) -> Self {

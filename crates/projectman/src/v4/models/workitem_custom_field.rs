@@ -2,61 +2,69 @@
 
 use serde::Deserialize;
 
-/// The `WorkitemCustomField` model of the ProjectMan API.
+/// User-defined fields of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkitemCustomField {
-    /// `field_id` JSON property.
+    /// ID of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_id: Option<String>,
-    /// `field_name` JSON property.
+    /// Name of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_name: Option<String>,
-    /// `field_type` JSON property.
+    /// Type of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_type: Option<String>,
-    /// `field_option_source` JSON property.
+    /// Source of the options of the custom field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field_option_source: Option<String>,
-    /// `value` JSON property.
+    /// Value of the custom field. For `Date`, `Number` and `DateTime` fields it is a numeric
+    /// string; for `MultiLineText` and `SingleLineText`, a text string; for `Select` with
+    /// `field_option_source` `CUSTOM`, a text string, and with `USER`, `DOMAIN`, `ITERATION`,
+    /// `MODULE` or `TAG`, a JSON object; for `Checkbox` with `CUSTOM`, a string array, and with the
+    /// other sources, a JSON array of objects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl WorkitemCustomField {
-    /// An empty `WorkitemCustomField`; set its fields with the setters.
+    /// An empty `WorkitemCustomField`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `field_id`.
+    /// ID of the custom field.
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
         self
     }
 
-    /// Sets `field_name`.
+    /// Name of the custom field.
     pub fn field_name(mut self, value: impl Into<String>) -> Self {
         self.field_name = Some(value.into());
         self
     }
 
-    /// Sets `field_type`.
+    /// Type of the custom field.
     pub fn field_type(mut self, value: impl Into<String>) -> Self {
         self.field_type = Some(value.into());
         self
     }
 
-    /// Sets `field_option_source`.
+    /// Source of the options of the custom field.
     pub fn field_option_source(mut self, value: impl Into<String>) -> Self {
         self.field_option_source = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Value of the custom field. For `Date`, `Number` and `DateTime` fields it is a numeric
+    /// string; for `MultiLineText` and `SingleLineText`, a text string; for `Select` with
+    /// `field_option_source` `CUSTOM`, a text string, and with `USER`, `DOMAIN`, `ITERATION`,
+    /// `MODULE` or `TAG`, a JSON object; for `Checkbox` with `CUSTOM`, a string array, and with the
+    /// other sources, a JSON array of objects.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `WorkitemStatus` model of the ProjectMan API.
+/// Operation history.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkitemStatus {
-    /// `id` JSON property.
+    /// ID of the status change record. Each change creates a new record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::WorkitemStatusStatus>,
 }
 
 impl WorkitemStatus {
-    /// An empty `WorkitemStatus`; set its fields with the setters.
+    /// An empty `WorkitemStatus`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the status change record. Each change creates a new record.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::WorkitemStatusStatus>) -> Self {
         self.status = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `WorkitemStatusRecords` model of the ProjectMan API.
+/// Operation history.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkitemStatusRecords {
-    /// `work_item_record_id` JSON property.
+    /// ID of the record of the work item. Each work item has one record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_item_record_id: Option<String>,
-    /// `work_item_id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_item_id: Option<String>,
-    /// `project_id` JSON property.
+    /// 32-character ID of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `work_item_statuses` JSON property.
+    /// Operation history.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_item_statuses: Option<Vec<super::WorkitemStatus>>,
 }
 
 impl WorkitemStatusRecords {
-    /// An empty `WorkitemStatusRecords`; set its fields with the setters.
+    /// An empty `WorkitemStatusRecords`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `work_item_record_id`.
+    /// ID of the record of the work item. Each work item has one record.
     pub fn work_item_record_id(mut self, value: impl Into<String>) -> Self {
         self.work_item_record_id = Some(value.into());
         self
     }
 
-    /// Sets `work_item_id`.
+    /// ID of the work item.
     pub fn work_item_id(mut self, value: impl Into<String>) -> Self {
         self.work_item_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// 32-character ID of the project.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `work_item_statuses`.
+    /// Operation history.
     ///
     /// Appends one item; call again for more.
     pub fn work_item_statuses(mut self, value: impl Into<super::WorkitemStatus>) -> Self {

@@ -2,61 +2,67 @@
 
 use serde::Deserialize;
 
-/// The `WorkitemStatusStatus` model of the ProjectMan API.
+/// Status of the work item.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkitemStatusStatus {
-    /// `id` JSON property.
+    /// ID of the work item status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `type` JSON property.
+    /// Type of the work item status.
+    ///
+    /// Values: `BACKLOG`: Initial; `COMPLETE`: Completed; `DONE`: Ended; `IN_PROGRESS`: In
+    /// progress; `READY`: Ready to start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `description` JSON property.
+    /// Description of the work item status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `parent_status_id` JSON property.
+    /// ID of the parent status of the work item status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_status_id: Option<String>,
 }
 
 impl WorkitemStatusStatus {
-    /// An empty `WorkitemStatusStatus`; set its fields with the setters.
+    /// An empty `WorkitemStatusStatus`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item status.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the status.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the work item status.
+    ///
+    /// Values: `BACKLOG`: Initial; `COMPLETE`: Completed; `DONE`: Ended; `IN_PROGRESS`: In
+    /// progress; `READY`: Ready to start.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item status.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `parent_status_id`.
+    /// ID of the parent status of the work item status.
     pub fn parent_status_id(mut self, value: impl Into<String>) -> Self {
         self.parent_status_id = Some(value.into());
         self

@@ -2,43 +2,43 @@
 
 use serde::Deserialize;
 
-/// The `WorkitemUser` model of the ProjectMan API.
+/// Assignee (the user who handles the work item).
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WorkitemUser {
-    /// `id` JSON property.
+    /// 32-character UUID of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `nick_name` JSON property.
+    /// Nickname of the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nick_name: Option<String>,
 }
 
 impl WorkitemUser {
-    /// An empty `WorkitemUser`; set its fields with the setters.
+    /// An empty `WorkitemUser`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// 32-character UUID of the user.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the user.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `nick_name`.
+    /// Nickname of the user.
     pub fn nick_name(mut self, value: impl Into<String>) -> Self {
         self.nick_name = Some(value.into());
         self

@@ -2,151 +2,151 @@
 
 use serde::Deserialize;
 
-/// The `Workitems` model of the ProjectMan API.
+/// Work items.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Workitems {
-    /// `id` JSON property.
+    /// ID of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `description` JSON property.
+    /// Description of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `actual_work_hours` JSON property.
+    /// Actual work hours spent on the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_work_hours: Option<f64>,
-    /// `assigned_user` JSON property.
+    /// Assignee (the user who handles the work item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_user: Option<super::WorkitemUser>,
-    /// `author` JSON property.
+    /// Creator of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<super::WorkitemUser>,
-    /// `begin_time` JSON property.
+    /// Start time of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<String>,
-    /// `created_time` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<String>,
-    /// `tags` JSON property.
+    /// Labels of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::WorkitemsTags>>,
-    /// `developer` JSON property.
+    /// Developer of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub developer: Option<super::WorkitemUser>,
-    /// `assigned_cc_user` JSON property.
+    /// Users copied (CC) on the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assigned_cc_user: Option<Vec<super::WorkitemUser>>,
-    /// `discover_version` JSON property.
+    /// Version in which the problem was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discover_version: Option<String>,
-    /// `end_time` JSON property.
+    /// End time of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `done_ratio` JSON property.
+    /// Completion percentage of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done_ratio: Option<String>,
-    /// `expected_work_hours` JSON property.
+    /// Estimated work hours of the work item, in person-hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_work_hours: Option<f64>,
-    /// `order` JSON property.
+    /// Order of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
-    /// `parent_work_item_id` JSON property.
+    /// ID of the parent work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_work_item_id: Option<String>,
-    /// `release_version` JSON property.
+    /// Version in which the work item is released.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub release_version: Option<String>,
-    /// `story_point` JSON property.
+    /// Story points of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story_point: Option<String>,
-    /// `domain` JSON property.
+    /// Domain of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<super::WorkitemsDomain>,
-    /// `iteration` JSON property.
+    /// Iteration of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iteration: Option<super::WorkitemsIteration>,
-    /// `module` JSON property.
+    /// Module of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub module: Option<super::WorkitemsModule>,
-    /// `priority` JSON property.
+    /// Priority of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<String>,
-    /// `severity` JSON property.
+    /// Severity of the work item: suggestion, normal, serious or fatal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
-    /// `status` JSON property.
+    /// Status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::WorkitemsStatus>,
-    /// `subject` JSON property.
+    /// Title of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `updated_time` JSON property.
+    /// Update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_time: Option<String>,
-    /// `sequence` JSON property.
+    /// Number of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sequence: Option<String>,
-    /// `important` JSON property.
+    /// Severity of the work item: critical, major, normal or suggestion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub important: Option<String>,
-    /// `custom_fields` JSON property.
+    /// User-defined fields of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Vec<super::WorkitemCustomField>>,
 }
 
 impl Workitems {
-    /// An empty `Workitems`; set its fields with the setters.
+    /// An empty `Workitems`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the work item.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the work item.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `actual_work_hours`.
+    /// Actual work hours spent on the work item, in person-hours.
     pub fn actual_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.actual_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `assigned_user`.
+    /// Assignee (the user who handles the work item).
     pub fn assigned_user(mut self, value: impl Into<super::WorkitemUser>) -> Self {
         self.assigned_user = Some(value.into());
         self
     }
 
-    /// Sets `author`.
+    /// Creator of the work item.
     pub fn author(mut self, value: impl Into<super::WorkitemUser>) -> Self {
         self.author = Some(value.into());
         self
     }
 
-    /// Sets `begin_time`.
+    /// Start time of the work item.
     pub fn begin_time(mut self, value: impl Into<String>) -> Self {
         self.begin_time = Some(value.into());
         self
     }
 
-    /// Sets `created_time`.
+    /// Creation time.
     pub fn created_time(mut self, value: impl Into<String>) -> Self {
         self.created_time = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Labels of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::WorkitemsTags>) -> Self {
@@ -154,13 +154,13 @@ impl Workitems {
         self
     }
 
-    /// Sets `developer`.
+    /// Developer of the work item.
     pub fn developer(mut self, value: impl Into<super::WorkitemUser>) -> Self {
         self.developer = Some(value.into());
         self
     }
 
-    /// Sets `assigned_cc_user`.
+    /// Users copied (CC) on the work item.
     ///
     /// Appends one item; call again for more.
     pub fn assigned_cc_user(mut self, value: impl Into<super::WorkitemUser>) -> Self {
@@ -170,115 +170,115 @@ impl Workitems {
         self
     }
 
-    /// Sets `discover_version`.
+    /// Version in which the problem was found.
     pub fn discover_version(mut self, value: impl Into<String>) -> Self {
         self.discover_version = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End time of the work item.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `done_ratio`.
+    /// Completion percentage of the work item.
     pub fn done_ratio(mut self, value: impl Into<String>) -> Self {
         self.done_ratio = Some(value.into());
         self
     }
 
-    /// Sets `expected_work_hours`.
+    /// Estimated work hours of the work item, in person-hours.
     pub fn expected_work_hours(mut self, value: impl Into<f64>) -> Self {
         self.expected_work_hours = Some(value.into());
         self
     }
 
-    /// Sets `order`.
+    /// Order of the work item.
     pub fn order(mut self, value: impl Into<String>) -> Self {
         self.order = Some(value.into());
         self
     }
 
-    /// Sets `parent_work_item_id`.
+    /// ID of the parent work item.
     pub fn parent_work_item_id(mut self, value: impl Into<String>) -> Self {
         self.parent_work_item_id = Some(value.into());
         self
     }
 
-    /// Sets `release_version`.
+    /// Version in which the work item is released.
     pub fn release_version(mut self, value: impl Into<String>) -> Self {
         self.release_version = Some(value.into());
         self
     }
 
-    /// Sets `story_point`.
+    /// Story points of the work item.
     pub fn story_point(mut self, value: impl Into<String>) -> Self {
         self.story_point = Some(value.into());
         self
     }
 
-    /// Sets `domain`.
+    /// Domain of the work item.
     pub fn domain(mut self, value: impl Into<super::WorkitemsDomain>) -> Self {
         self.domain = Some(value.into());
         self
     }
 
-    /// Sets `iteration`.
+    /// Iteration of the work item.
     pub fn iteration(mut self, value: impl Into<super::WorkitemsIteration>) -> Self {
         self.iteration = Some(value.into());
         self
     }
 
-    /// Sets `module`.
+    /// Module of the work item.
     pub fn module(mut self, value: impl Into<super::WorkitemsModule>) -> Self {
         self.module = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority of the work item.
     pub fn priority(mut self, value: impl Into<String>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity of the work item: suggestion, normal, serious or fatal.
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the work item.
     pub fn status(mut self, value: impl Into<super::WorkitemsStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `subject`.
+    /// Title of the work item.
     pub fn subject(mut self, value: impl Into<String>) -> Self {
         self.subject = Some(value.into());
         self
     }
 
-    /// Sets `updated_time`.
+    /// Update time.
     pub fn updated_time(mut self, value: impl Into<String>) -> Self {
         self.updated_time = Some(value.into());
         self
     }
 
-    /// Sets `sequence`.
+    /// Number of the work item.
     pub fn sequence(mut self, value: impl Into<String>) -> Self {
         self.sequence = Some(value.into());
         self
     }
 
-    /// Sets `important`.
+    /// Severity of the work item: critical, major, normal or suggestion.
     pub fn important(mut self, value: impl Into<String>) -> Self {
         self.important = Some(value.into());
         self
     }
 
-    /// Sets `custom_fields`.
+    /// User-defined fields of the work item.
     ///
     /// Appends one item; call again for more.
     pub fn custom_fields(mut self, value: impl Into<super::WorkitemCustomField>) -> Self {

@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `Accessory` model of the SWR API.
+/// Accessories (such as signatures or SBOMs) attached to the artifact.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Accessory {
-    /// `id` JSON property.
+    /// ID of the accessory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `artifact_id` JSON property.
+    /// ID of the accessory artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_id: Option<i64>,
-    /// `subject_artifact_id` JSON property.
+    /// ID of the parent artifact the accessory belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_artifact_id: Option<i64>,
-    /// `size` JSON property.
+    /// Size of the accessory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `digest` JSON property.
+    /// SHA-256 digest of the accessory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// `type` JSON property.
+    /// Type of the accessory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `created_at` JSON property.
+    /// Time the accessory was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 
 impl Accessory {
-    /// An empty `Accessory`; set its fields with the setters.
+    /// An empty `Accessory`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the accessory.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `artifact_id`.
+    /// ID of the accessory artifact.
     pub fn artifact_id(mut self, value: impl Into<i64>) -> Self {
         self.artifact_id = Some(value.into());
         self
     }
 
-    /// Sets `subject_artifact_id`.
+    /// ID of the parent artifact the accessory belongs to.
     pub fn subject_artifact_id(mut self, value: impl Into<i64>) -> Self {
         self.subject_artifact_id = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the accessory.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `digest`.
+    /// SHA-256 digest of the accessory.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the accessory.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the accessory was created.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self

@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `AccessoryListAccessories` model of the SWR API.
+/// Accessories attached to the image in the repository.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AccessoryListAccessories {
-    /// `id` JSON property.
+    /// ID of the accessory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `domain_id` JSON property.
+    /// ID of the tenant that owns the accessory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Name of the organization the accessory belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `repo_name` JSON property.
+    /// Name of the repository the accessory belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_name: Option<String>,
-    /// `sig_tag` JSON property.
+    /// Tag of the accessory image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sig_tag: Option<String>,
-    /// `sig_digest` JSON property.
+    /// Digest (hash) of the accessory image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sig_digest: Option<String>,
-    /// `target_digest` JSON property.
+    /// Digest (hash) of the image the accessory is attached to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_digest: Option<String>,
-    /// `size` JSON property.
+    /// Size of the accessory image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `type` JSON property.
+    /// Type of the accessory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl AccessoryListAccessories {
-    /// An empty `AccessoryListAccessories`; set its fields with the setters.
+    /// An empty `AccessoryListAccessories`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the accessory.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant that owns the accessory.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the organization the accessory belongs to.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `repo_name`.
+    /// Name of the repository the accessory belongs to.
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.repo_name = Some(value.into());
         self
     }
 
-    /// Sets `sig_tag`.
+    /// Tag of the accessory image.
     pub fn sig_tag(mut self, value: impl Into<String>) -> Self {
         self.sig_tag = Some(value.into());
         self
     }
 
-    /// Sets `sig_digest`.
+    /// Digest (hash) of the accessory image.
     pub fn sig_digest(mut self, value: impl Into<String>) -> Self {
         self.sig_digest = Some(value.into());
         self
     }
 
-    /// Sets `target_digest`.
+    /// Digest (hash) of the image the accessory is attached to.
     pub fn target_digest(mut self, value: impl Into<String>) -> Self {
         self.target_digest = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the accessory image.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the accessory.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

@@ -2,37 +2,61 @@
 
 use serde::Serialize;
 
-/// The `AddDomainNameRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddDomainNameRequestBody {
-    /// `domain_name` JSON property. Required.
-    pub domain_name: String,
-    /// `certificate_id` JSON property. Required.
-    pub certificate_id: String,
+    /// Custom domain name, such as `example.com` or `*.example.com`. It consists of at least two
+    /// dot-separated labels of letters, digits, hyphens and asterisks, each at most 63 characters;
+    /// an asterisk may appear only at the start and a hyphen not at the start or end of a label.
+    /// Required.
+    ///
+    /// Length: at most 100 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain_name: Option<String>,
+    /// ID of the certificate in Cloud Certificate Manager (SCM). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_id: Option<String>,
 }
 
 impl AddDomainNameRequestBody {
-    /// A `AddDomainNameRequestBody` with its required fields; set the others with the setters.
-    pub fn new(domain_name: impl Into<String>, certificate_id: impl Into<String>) -> Self {
-        Self {
-            domain_name: domain_name.into(),
-            certificate_id: certificate_id.into(),
-        }
+    /// An empty `AddDomainNameRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `domain_name`.
+    /// Custom domain name, such as `example.com` or `*.example.com`. It consists of at least two
+    /// dot-separated labels of letters, digits, hyphens and asterisks, each at most 63 characters;
+    /// an asterisk may appear only at the start and a hyphen not at the start or end of a label.
+    /// Required.
+    ///
+    /// Length: at most 100 characters.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
-        self.domain_name = value.into();
+        self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `certificate_id`.
+    /// ID of the certificate in Cloud Certificate Manager (SCM). Required.
     pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.certificate_id = value.into();
+        self.certificate_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.domain_name.is_none() {
+            return Some("domain_name".to_owned());
+        }
+        if self.certificate_id.is_none() {
+            return Some("certificate_id".to_owned());
+        }
+        None
     }
 }

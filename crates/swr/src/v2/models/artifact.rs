@@ -2,124 +2,124 @@
 
 use serde::Deserialize;
 
-/// The `Artifact` model of the SWR API.
+/// Artifacts returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Artifact {
-    /// `digest` JSON property.
+    /// Digest of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// `id` JSON property.
+    /// ID of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `repository_id` JSON property.
+    /// ID of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_id: Option<i64>,
-    /// `repository_name` JSON property.
+    /// Name of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
-    /// `type` JSON property.
+    /// Type of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `media_type` JSON property.
+    /// MIME type of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-    /// `manifest_media_type` JSON property.
+    /// MIME type of the artifact manifest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_media_type: Option<String>,
-    /// `pull_time` JSON property.
+    /// Time of the last pull.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_time: Option<String>,
-    /// `push_time` JSON property.
+    /// Time of the last push.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub push_time: Option<String>,
-    /// `size` JSON property.
+    /// Size of the artifact, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `tags` JSON property.
+    /// Tags of the artifact version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::ArtifactTag>>,
 }
 
 impl Artifact {
-    /// An empty `Artifact`; set its fields with the setters.
+    /// An empty `Artifact`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `digest`.
+    /// Digest of the artifact.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID of the artifact.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `repository_id`.
+    /// ID of the repository.
     pub fn repository_id(mut self, value: impl Into<i64>) -> Self {
         self.repository_id = Some(value.into());
         self
     }
 
-    /// Sets `repository_name`.
+    /// Name of the repository.
     pub fn repository_name(mut self, value: impl Into<String>) -> Self {
         self.repository_name = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the artifact.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `media_type`.
+    /// MIME type of the artifact.
     pub fn media_type(mut self, value: impl Into<String>) -> Self {
         self.media_type = Some(value.into());
         self
     }
 
-    /// Sets `manifest_media_type`.
+    /// MIME type of the artifact manifest.
     pub fn manifest_media_type(mut self, value: impl Into<String>) -> Self {
         self.manifest_media_type = Some(value.into());
         self
     }
 
-    /// Sets `pull_time`.
+    /// Time of the last pull.
     pub fn pull_time(mut self, value: impl Into<String>) -> Self {
         self.pull_time = Some(value.into());
         self
     }
 
-    /// Sets `push_time`.
+    /// Time of the last push.
     pub fn push_time(mut self, value: impl Into<String>) -> Self {
         self.push_time = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the artifact, in bytes.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the artifact version.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::ArtifactTag>) -> Self {

@@ -34,42 +34,46 @@ pub struct ArtifactTag {
 }
 
 impl ArtifactTag {
-    /// An empty `ArtifactTag`; set its fields with the setters.
+    /// An empty `ArtifactTag`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Tag ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `repository_id`.
+    /// ID of the repository.
     pub fn repository_id(mut self, value: impl Into<i64>) -> Self {
         self.repository_id = Some(value.into());
         self
     }
 
-    /// Sets `artifact_id`.
+    /// ID of the artifact version.
     pub fn artifact_id(mut self, value: impl Into<i64>) -> Self {
         self.artifact_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Tag name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `push_time`.
+    /// Time the tag was pushed.
+    ///
+    /// Format: `date-time` (RFC 3339), kept as text.
     pub fn push_time(mut self, value: impl Into<String>) -> Self {
         self.push_time = Some(value.into());
         self
     }
 
-    /// Sets `pull_time`.
+    /// Time the tag was last pulled.
+    ///
+    /// Format: `date-time` (RFC 3339), kept as text.
     pub fn pull_time(mut self, value: impl Into<String>) -> Self {
         self.pull_time = Some(value.into());
         self

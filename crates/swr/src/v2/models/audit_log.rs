@@ -2,70 +2,70 @@
 
 use serde::Deserialize;
 
-/// The `AuditLog` model of the SWR API.
+/// Audit log entries returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuditLog {
-    /// `id` JSON property.
+    /// ID of the audit log entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `operation` JSON property.
+    /// Operation performed, such as `create`, `update` or `delete`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// `resource_type` JSON property.
+    /// Type of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `resource` JSON property.
+    /// Name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
-    /// `username` JSON property.
+    /// ID of the user who performed the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// `op_time` JSON property.
+    /// Time of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op_time: Option<String>,
 }
 
 impl AuditLog {
-    /// An empty `AuditLog`; set its fields with the setters.
+    /// An empty `AuditLog`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the audit log entry.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `operation`.
+    /// Operation performed, such as `create`, `update` or `delete`.
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.operation = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Type of the resource.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `resource`.
+    /// Name of the resource.
     pub fn resource(mut self, value: impl Into<String>) -> Self {
         self.resource = Some(value.into());
         self
     }
 
-    /// Sets `username`.
+    /// ID of the user who performed the operation.
     pub fn username(mut self, value: impl Into<String>) -> Self {
         self.username = Some(value.into());
         self
     }
 
-    /// Sets `op_time`.
+    /// Time of the operation.
     pub fn op_time(mut self, value: impl Into<String>) -> Self {
         self.op_time = Some(value.into());
         self

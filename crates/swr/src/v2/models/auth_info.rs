@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `AuthInfo` model of the SWR API.
+/// Authentication information, keyed by registry address.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthInfo {
-    /// `auth` JSON property.
+    /// Base64-encoded authentication information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<String>,
 }
 
 impl AuthInfo {
-    /// An empty `AuthInfo`; set its fields with the setters.
+    /// An empty `AuthInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `auth`.
+    /// Base64-encoded authentication information.
     pub fn auth(mut self, value: impl Into<String>) -> Self {
         self.auth = Some(value.into());
         self

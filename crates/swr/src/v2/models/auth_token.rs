@@ -2,88 +2,88 @@
 
 use serde::Deserialize;
 
-/// The `AuthToken` model of the SWR API.
+/// Long-term access credentials of the instance.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AuthToken {
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `enable` JSON property.
+    /// Whether it is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<bool>,
-    /// `expire_date` JSON property.
+    /// Time the credential expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_date: Option<String>,
-    /// `instance_id` JSON property.
+    /// ID of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the access credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `token_id` JSON property.
+    /// ID of the access credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_id: Option<String>,
-    /// `user_id` JSON property.
+    /// User name of the access credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_profile` JSON property.
+    /// User information of the access credential.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_profile: Option<String>,
 }
 
 impl AuthToken {
-    /// An empty `AuthToken`; set its fields with the setters.
+    /// An empty `AuthToken`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `enable`.
+    /// Whether it is enabled.
     pub fn enable(mut self, value: impl Into<bool>) -> Self {
         self.enable = Some(value.into());
         self
     }
 
-    /// Sets `expire_date`.
+    /// Time the credential expires.
     pub fn expire_date(mut self, value: impl Into<String>) -> Self {
         self.expire_date = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// ID of the instance.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the access credential.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `token_id`.
+    /// ID of the access credential.
     pub fn token_id(mut self, value: impl Into<String>) -> Self {
         self.token_id = Some(value.into());
         self
     }
 
-    /// Sets `user_id`.
+    /// User name of the access credential.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_profile`.
+    /// User information of the access credential.
     pub fn user_profile(mut self, value: impl Into<String>) -> Self {
         self.user_profile = Some(value.into());
         self

@@ -2,23 +2,23 @@
 
 use serde::Deserialize;
 
-/// The `BuildHistory` model of the SWR API.
+/// Build history entries of the artifact.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BuildHistory {
-    /// `created_at` JSON property.
+    /// Time of the build step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `created_by` JSON property.
+    /// Build command that produced the layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// `empty_layer` JSON property.
+    /// Whether the layer is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub empty_layer: Option<bool>,
-    /// `mediaType` JSON property.
+    /// Format (media type) of the image layer.
     #[serde(
         rename = "mediaType",
         alias = "media_type",
@@ -26,51 +26,51 @@ pub struct BuildHistory {
         skip_serializing_if = "Option::is_none"
     )]
     pub media_type: Option<String>,
-    /// `size` JSON property.
+    /// Size of the image layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `digest` JSON property.
+    /// SHA-256 digest of the image layer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
 }
 
 impl BuildHistory {
-    /// An empty `BuildHistory`; set its fields with the setters.
+    /// An empty `BuildHistory`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `created_at`.
+    /// Time of the build step.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `created_by`.
+    /// Build command that produced the layer.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
 
-    /// Sets `empty_layer`.
+    /// Whether the layer is empty.
     pub fn empty_layer(mut self, value: impl Into<bool>) -> Self {
         self.empty_layer = Some(value.into());
         self
     }
 
-    /// Sets `mediaType`.
+    /// Format (media type) of the image layer.
     pub fn media_type(mut self, value: impl Into<String>) -> Self {
         self.media_type = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the image layer.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `digest`.
+    /// SHA-256 digest of the image layer.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self

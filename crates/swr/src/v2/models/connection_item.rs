@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `ConnectionItem` model of the SWR API.
+/// VPC endpoint connections of the instance.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConnectionItem {
-    /// `id` JSON property.
+    /// ID of the VPC endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `domain_id` JSON property.
+    /// ID of the tenant that owns the VPC endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `project_id` JSON property.
+    /// ID of the project the VPC endpoint belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `status` JSON property.
+    /// Connection status of the VPC endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `created_at` JSON property.
+    pub status: Option<super::ConnectionItemStatus>,
+    /// Time the VPC endpoint was created, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Time the VPC endpoint was last updated, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `protected` JSON property.
+    /// Whether the connection is protected. Protected connections cannot be added or removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protected: Option<bool>,
 }
 
 impl ConnectionItem {
-    /// An empty `ConnectionItem`; set its fields with the setters.
+    /// An empty `ConnectionItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the VPC endpoint.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// ID of the tenant that owns the VPC endpoint.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project the VPC endpoint belongs to.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    /// Connection status of the VPC endpoint.
+    pub fn status(mut self, value: impl Into<super::ConnectionItemStatus>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the VPC endpoint was created, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Time the VPC endpoint was last updated, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
 
-    /// Sets `protected`.
+    /// Whether the connection is protected. Protected connections cannot be added or removed.
     pub fn protected(mut self, value: impl Into<bool>) -> Self {
         self.protected = Some(value.into());
         self

@@ -2,20 +2,30 @@
 
 use serde::Serialize;
 
-/// The `CreateImageSyncRepoRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateImageSyncRepoRequestBody {
-    /// `remoteRegionId` JSON property. Required.
-    #[serde(rename = "remoteRegionId", alias = "remote_region_id")]
-    pub remote_region_id: String,
-    /// `remoteNamespace` JSON property. Required.
-    #[serde(rename = "remoteNamespace", alias = "remote_namespace")]
-    pub remote_namespace: String,
-    /// `syncAuto` JSON property.
+    /// ID of the destination region. Required.
+    #[serde(
+        rename = "remoteRegionId",
+        alias = "remote_region_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_region_id: Option<String>,
+    /// Destination organization. Required.
+    #[serde(
+        rename = "remoteNamespace",
+        alias = "remote_namespace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_namespace: Option<String>,
+    /// Whether synchronization is automatic.
     #[serde(
         rename = "syncAuto",
         alias = "sync_auto",
@@ -23,43 +33,53 @@ pub struct CreateImageSyncRepoRequestBody {
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_auto: Option<bool>,
-    /// `override` JSON property.
+    /// Whether to overwrite existing images or artifacts at the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<bool>,
 }
 
 impl CreateImageSyncRepoRequestBody {
-    /// A `CreateImageSyncRepoRequestBody` with its required fields; set the others with the setters.
-    pub fn new(remote_region_id: impl Into<String>, remote_namespace: impl Into<String>) -> Self {
-        Self {
-            remote_region_id: remote_region_id.into(),
-            remote_namespace: remote_namespace.into(),
-            sync_auto: None,
-            r#override: None,
-        }
+    /// An empty `CreateImageSyncRepoRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `remoteRegionId`.
+    /// ID of the destination region. Required.
     pub fn remote_region_id(mut self, value: impl Into<String>) -> Self {
-        self.remote_region_id = value.into();
+        self.remote_region_id = Some(value.into());
         self
     }
 
-    /// Sets `remoteNamespace`.
+    /// Destination organization. Required.
     pub fn remote_namespace(mut self, value: impl Into<String>) -> Self {
-        self.remote_namespace = value.into();
+        self.remote_namespace = Some(value.into());
         self
     }
 
-    /// Sets `syncAuto`.
+    /// Whether synchronization is automatic.
     pub fn sync_auto(mut self, value: impl Into<bool>) -> Self {
         self.sync_auto = Some(value.into());
         self
     }
 
-    /// Sets `override`.
+    /// Whether to overwrite existing images or artifacts at the destination.
     pub fn r#override(mut self, value: impl Into<bool>) -> Self {
         self.r#override = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.remote_region_id.is_none() {
+            return Some("remote_region_id".to_owned());
+        }
+        if self.remote_namespace.is_none() {
+            return Some("remote_namespace".to_owned());
+        }
+        None
     }
 }

@@ -4,80 +4,78 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The `CreateImmutableRuleBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateImmutableRuleBody {
-    /// `priority` JSON property.
+    /// Priority. Reserved field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// `disabled` JSON property.
+    /// Whether the immutability rule is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `action` JSON property.
+    /// Reserved field; only `immutable` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `template` JSON property.
+    /// Reserved field; only `immutable_template` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// `tag_selectors` JSON property. Required.
-    pub tag_selectors: Vec<super::RuleSelector>,
-    /// `scope_selectors` JSON property. Required.
-    pub scope_selectors: BTreeMap<String, Vec<super::RuleSelector>>,
+    /// Artifact version selectors. Currently exactly one selector is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_selectors: Option<Vec<super::RuleSelector>>,
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_selectors: Option<BTreeMap<String, Vec<super::RuleSelector>>>,
 }
 
 impl CreateImmutableRuleBody {
-    /// A `CreateImmutableRuleBody` with its required fields; set the others with the setters.
-    pub fn new(
-        tag_selectors: impl Into<Vec<super::RuleSelector>>,
-        scope_selectors: impl Into<BTreeMap<String, Vec<super::RuleSelector>>>,
-    ) -> Self {
-        Self {
-            priority: None,
-            disabled: None,
-            action: None,
-            template: None,
-            tag_selectors: tag_selectors.into(),
-            scope_selectors: scope_selectors.into(),
-        }
+    /// An empty `CreateImmutableRuleBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `priority`.
+    /// Priority. Reserved field.
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `disabled`.
+    /// Whether the immutability rule is disabled.
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.disabled = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Reserved field; only `immutable` is supported.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `template`.
+    /// Reserved field; only `immutable_template` is supported.
     pub fn template(mut self, value: impl Into<String>) -> Self {
         self.template = Some(value.into());
         self
     }
 
-    /// Sets `tag_selectors`.
+    /// Artifact version selectors. Currently exactly one selector is supported. Required.
     ///
     /// Appends one item; call again for more.
     pub fn tag_selectors(mut self, value: impl Into<super::RuleSelector>) -> Self {
-        self.tag_selectors.push(value.into());
+        self.tag_selectors
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `scope_selectors`.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported. Required.
     ///
     /// Inserts one entry; call again for more.
     pub fn scope_selectors(
@@ -85,7 +83,22 @@ impl CreateImmutableRuleBody {
         key: impl Into<String>,
         value: impl Into<Vec<super::RuleSelector>>,
     ) -> Self {
-        self.scope_selectors.insert(key.into(), value.into());
+        self.scope_selectors
+            .get_or_insert_with(BTreeMap::new)
+            .insert(key.into(), value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.tag_selectors.is_none() {
+            return Some("tag_selectors".to_owned());
+        }
+        if self.scope_selectors.is_none() {
+            return Some("scope_selectors".to_owned());
+        }
+        None
     }
 }

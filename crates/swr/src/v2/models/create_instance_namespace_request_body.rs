@@ -2,40 +2,59 @@
 
 use serde::Serialize;
 
-/// The `CreateInstanceNamespaceRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateInstanceNamespaceRequestBody {
-    /// `namespace_name` JSON property. Required.
-    pub namespace_name: String,
-    /// `metadata` JSON property. Required.
-    pub metadata: super::NamespaceMetadata,
+    /// Name of the namespace. Starts and ends with a lowercase letter or digit and may contain
+    /// lowercase letters, digits, periods, underscores and hyphens; periods, underscores and
+    /// hyphens cannot be adjacent. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace_name: Option<String>,
+    /// Metadata of the namespace. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<super::NamespaceMetadata>,
 }
 
 impl CreateInstanceNamespaceRequestBody {
-    /// A `CreateInstanceNamespaceRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        namespace_name: impl Into<String>,
-        metadata: impl Into<super::NamespaceMetadata>,
-    ) -> Self {
-        Self {
-            namespace_name: namespace_name.into(),
-            metadata: metadata.into(),
-        }
+    /// An empty `CreateInstanceNamespaceRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the namespace. Starts and ends with a lowercase letter or digit and may contain
+    /// lowercase letters, digits, periods, underscores and hyphens; periods, underscores and
+    /// hyphens cannot be adjacent. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
-        self.namespace_name = value.into();
+        self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `metadata`.
+    /// Metadata of the namespace. Required.
     pub fn metadata(mut self, value: impl Into<super::NamespaceMetadata>) -> Self {
-        self.metadata = value.into();
+        self.metadata = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.namespace_name.is_none() {
+            return Some("namespace_name".to_owned());
+        }
+        if self.metadata.is_none() {
+            return Some("metadata".to_owned());
+        }
+        None
     }
 }

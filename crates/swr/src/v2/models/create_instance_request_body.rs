@@ -2,128 +2,132 @@
 
 use serde::Serialize;
 
-/// The `CreateInstanceRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateInstanceRequestBody {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property.
+    /// Name of the enterprise repository instance. Starts with a lowercase letter and contains
+    /// lowercase letters, digits and hyphens; cannot end with a hyphen or contain consecutive
+    /// hyphens. Required.
+    ///
+    /// Length: 3 to 48 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the enterprise repository instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `spec` JSON property. Required.
-    pub spec: String,
-    /// `vpc_id` JSON property. Required.
-    pub vpc_id: String,
-    /// `subnet_id` JSON property. Required.
-    pub subnet_id: String,
-    /// `project_id` JSON property. Required.
-    pub project_id: String,
-    /// `charge_mode` JSON property. Required.
-    pub charge_mode: String,
-    /// `enterprise_project_id` JSON property. Required.
-    pub enterprise_project_id: String,
-    /// `resource_tags` JSON property.
+    /// Specification of the enterprise repository instance; currently the Professional edition
+    /// (`swr.ee.professional`) is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spec: Option<String>,
+    /// ID of the user's VPC. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// Network ID of the user's subnet. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// ID of the project the VPC and subnet belong to. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// Billing mode of the instance; currently only pay-per-use (`postPaid`) is supported.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charge_mode: Option<String>,
+    /// Enterprise project ID. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise_project_id: Option<String>,
+    /// Tags to attach to the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_tags: Option<Vec<super::CreateInstanceRequestBodyResourceTags>>,
-    /// `obs_encrypt` JSON property.
+    /// Whether the OBS bucket is encrypted. When enabled, `encrypt_type` selects the encryption
+    /// algorithm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_encrypt: Option<bool>,
-    /// `encrypt_type` JSON property.
+    /// Encryption type of the OBS bucket. Empty means AES-256; `gm` means Chinese cryptographic
+    /// (SM) algorithms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypt_type: Option<String>,
-    /// `obs_bucket_name` JSON property.
+    /// Name of a custom OBS bucket to use. When set, `obs_encrypt` and `encrypt_type` need not be
+    /// provided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_bucket_name: Option<String>,
-    /// `enable_intranet_access` JSON property.
+    /// Whether to create private network access for the instance. Private network access is created
+    /// when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_intranet_access: Option<bool>,
-    /// `obs_enc_kms_key_id` JSON property.
+    /// ID of the KMS key used to encrypt the automatically created OBS bucket; AES-256 and SM4 keys
+    /// are supported. Requires `obs_encrypt` to be enabled and cannot be combined with a custom OBS
+    /// bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_enc_kms_key_id: Option<String>,
 }
 
 impl CreateInstanceRequestBody {
-    /// A `CreateInstanceRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        spec: impl Into<String>,
-        vpc_id: impl Into<String>,
-        subnet_id: impl Into<String>,
-        project_id: impl Into<String>,
-        charge_mode: impl Into<String>,
-        enterprise_project_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            spec: spec.into(),
-            vpc_id: vpc_id.into(),
-            subnet_id: subnet_id.into(),
-            project_id: project_id.into(),
-            charge_mode: charge_mode.into(),
-            enterprise_project_id: enterprise_project_id.into(),
-            resource_tags: None,
-            obs_encrypt: None,
-            encrypt_type: None,
-            obs_bucket_name: None,
-            enable_intranet_access: None,
-            obs_enc_kms_key_id: None,
-        }
+    /// An empty `CreateInstanceRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the enterprise repository instance. Starts with a lowercase letter and contains
+    /// lowercase letters, digits and hyphens; cannot end with a hyphen or contain consecutive
+    /// hyphens. Required.
+    ///
+    /// Length: 3 to 48 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the enterprise repository instance.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `spec`.
+    /// Specification of the enterprise repository instance; currently the Professional edition
+    /// (`swr.ee.professional`) is supported. Required.
     pub fn spec(mut self, value: impl Into<String>) -> Self {
-        self.spec = value.into();
+        self.spec = Some(value.into());
         self
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the user's VPC. Required.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = value.into();
+        self.vpc_id = Some(value.into());
         self
     }
 
-    /// Sets `subnet_id`.
+    /// Network ID of the user's subnet. Required.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.subnet_id = value.into();
+        self.subnet_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project the VPC and subnet belong to. Required.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
+        self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `charge_mode`.
+    /// Billing mode of the instance; currently only pay-per-use (`postPaid`) is supported.
+    /// Required.
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
-        self.charge_mode = value.into();
+        self.charge_mode = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_id`.
+    /// Enterprise project ID. Required.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
-        self.enterprise_project_id = value.into();
+        self.enterprise_project_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_tags`.
+    /// Tags to attach to the instance.
     ///
     /// Appends one item; call again for more.
     pub fn resource_tags(
@@ -136,33 +140,67 @@ impl CreateInstanceRequestBody {
         self
     }
 
-    /// Sets `obs_encrypt`.
+    /// Whether the OBS bucket is encrypted. When enabled, `encrypt_type` selects the encryption
+    /// algorithm.
     pub fn obs_encrypt(mut self, value: impl Into<bool>) -> Self {
         self.obs_encrypt = Some(value.into());
         self
     }
 
-    /// Sets `encrypt_type`.
+    /// Encryption type of the OBS bucket. Empty means AES-256; `gm` means Chinese cryptographic
+    /// (SM) algorithms.
     pub fn encrypt_type(mut self, value: impl Into<String>) -> Self {
         self.encrypt_type = Some(value.into());
         self
     }
 
-    /// Sets `obs_bucket_name`.
+    /// Name of a custom OBS bucket to use. When set, `obs_encrypt` and `encrypt_type` need not be
+    /// provided.
     pub fn obs_bucket_name(mut self, value: impl Into<String>) -> Self {
         self.obs_bucket_name = Some(value.into());
         self
     }
 
-    /// Sets `enable_intranet_access`.
+    /// Whether to create private network access for the instance. Private network access is created
+    /// when omitted.
     pub fn enable_intranet_access(mut self, value: impl Into<bool>) -> Self {
         self.enable_intranet_access = Some(value.into());
         self
     }
 
-    /// Sets `obs_enc_kms_key_id`.
+    /// ID of the KMS key used to encrypt the automatically created OBS bucket; AES-256 and SM4 keys
+    /// are supported. Requires `obs_encrypt` to be enabled and cannot be combined with a custom OBS
+    /// bucket.
     pub fn obs_enc_kms_key_id(mut self, value: impl Into<String>) -> Self {
         self.obs_enc_kms_key_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.spec.is_none() {
+            return Some("spec".to_owned());
+        }
+        if self.vpc_id.is_none() {
+            return Some("vpc_id".to_owned());
+        }
+        if self.subnet_id.is_none() {
+            return Some("subnet_id".to_owned());
+        }
+        if self.project_id.is_none() {
+            return Some("project_id".to_owned());
+        }
+        if self.charge_mode.is_none() {
+            return Some("charge_mode".to_owned());
+        }
+        if self.enterprise_project_id.is_none() {
+            return Some("enterprise_project_id".to_owned());
+        }
+        None
     }
 }

@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `CreateInstanceRequestBodyResourceTags` model of the SWR API.
+/// Tags to attach to the instance.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateInstanceRequestBodyResourceTags {
-    /// `key` JSON property.
+    /// Tag key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `value` JSON property.
+    /// Tag value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl CreateInstanceRequestBodyResourceTags {
-    /// An empty `CreateInstanceRequestBodyResourceTags`; set its fields with the setters.
+    /// An empty `CreateInstanceRequestBodyResourceTags`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Tag key.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Tag value.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,60 +2,72 @@
 
 use serde::Serialize;
 
-/// The `CreateIntranetAccessRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateIntranetAccessRequestBody {
-    /// `project_id` JSON property. Required.
-    pub project_id: String,
-    /// `vpc_id` JSON property. Required.
-    pub vpc_id: String,
-    /// `subnet_id` JSON property. Required.
-    pub subnet_id: String,
-    /// `description` JSON property.
+    /// ID of the project the VPC and subnet belong to. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// ID of the VPC. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// ID of the subnet. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl CreateIntranetAccessRequestBody {
-    /// A `CreateIntranetAccessRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        project_id: impl Into<String>,
-        vpc_id: impl Into<String>,
-        subnet_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            project_id: project_id.into(),
-            vpc_id: vpc_id.into(),
-            subnet_id: subnet_id.into(),
-            description: None,
-        }
+    /// An empty `CreateIntranetAccessRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `project_id`.
+    /// ID of the project the VPC and subnet belong to. Required.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
-        self.project_id = value.into();
+        self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the VPC. Required.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
-        self.vpc_id = value.into();
+        self.vpc_id = Some(value.into());
         self
     }
 
-    /// Sets `subnet_id`.
+    /// ID of the subnet. Required.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
-        self.subnet_id = value.into();
+        self.subnet_id = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.project_id.is_none() {
+            return Some("project_id".to_owned());
+        }
+        if self.vpc_id.is_none() {
+            return Some("vpc_id".to_owned());
+        }
+        if self.subnet_id.is_none() {
+            return Some("subnet_id".to_owned());
+        }
+        None
     }
 }

@@ -2,26 +2,47 @@
 
 use serde::Serialize;
 
-/// The `CreateLongTermCredentialRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateLongTermCredentialRequestBody {
-    /// `name` JSON property. Required.
-    pub name: String,
+    /// Name of the long-term access credential. Starts and ends with a lowercase letter or digit
+    /// and may contain lowercase letters, digits, periods, underscores and hyphens; periods,
+    /// underscores and hyphens cannot be adjacent. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl CreateLongTermCredentialRequestBody {
-    /// A `CreateLongTermCredentialRequestBody` with its required fields; set the others with the setters.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
+    /// An empty `CreateLongTermCredentialRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the long-term access credential. Starts and ends with a lowercase letter or digit
+    /// and may contain lowercase letters, digits, periods, underscores and hyphens; periods,
+    /// underscores and hyphens cannot be adjacent. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        None
     }
 }

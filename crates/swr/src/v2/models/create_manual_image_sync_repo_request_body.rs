@@ -2,65 +2,91 @@
 
 use serde::Serialize;
 
-/// The `CreateManualImageSyncRepoRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateManualImageSyncRepoRequestBody {
-    /// `imageTag` JSON property. Required.
-    #[serde(rename = "imageTag", alias = "image_tag")]
-    pub image_tag: Vec<String>,
-    /// `override` JSON property.
+    /// Image tags to synchronize. Required.
+    #[serde(
+        rename = "imageTag",
+        alias = "image_tag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub image_tag: Option<Vec<String>>,
+    /// Whether to overwrite existing images or artifacts at the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<bool>,
-    /// `remoteNamespace` JSON property. Required.
-    #[serde(rename = "remoteNamespace", alias = "remote_namespace")]
-    pub remote_namespace: String,
-    /// `remoteRegionId` JSON property. Required.
-    #[serde(rename = "remoteRegionId", alias = "remote_region_id")]
-    pub remote_region_id: String,
+    /// Destination organization. Required.
+    #[serde(
+        rename = "remoteNamespace",
+        alias = "remote_namespace",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_namespace: Option<String>,
+    /// ID of the destination region. Required.
+    #[serde(
+        rename = "remoteRegionId",
+        alias = "remote_region_id",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub remote_region_id: Option<String>,
 }
 
 impl CreateManualImageSyncRepoRequestBody {
-    /// A `CreateManualImageSyncRepoRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        image_tag: impl Into<Vec<String>>,
-        remote_namespace: impl Into<String>,
-        remote_region_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            image_tag: image_tag.into(),
-            r#override: None,
-            remote_namespace: remote_namespace.into(),
-            remote_region_id: remote_region_id.into(),
-        }
+    /// An empty `CreateManualImageSyncRepoRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `imageTag`.
+    /// Image tags to synchronize. Required.
     ///
     /// Appends one item; call again for more.
     pub fn image_tag(mut self, value: impl Into<String>) -> Self {
-        self.image_tag.push(value.into());
+        self.image_tag
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `override`.
+    /// Whether to overwrite existing images or artifacts at the destination.
     pub fn r#override(mut self, value: impl Into<bool>) -> Self {
         self.r#override = Some(value.into());
         self
     }
 
-    /// Sets `remoteNamespace`.
+    /// Destination organization. Required.
     pub fn remote_namespace(mut self, value: impl Into<String>) -> Self {
-        self.remote_namespace = value.into();
+        self.remote_namespace = Some(value.into());
         self
     }
 
-    /// Sets `remoteRegionId`.
+    /// ID of the destination region. Required.
     pub fn remote_region_id(mut self, value: impl Into<String>) -> Self {
-        self.remote_region_id = value.into();
+        self.remote_region_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.image_tag.is_none() {
+            return Some("image_tag".to_owned());
+        }
+        if self.remote_namespace.is_none() {
+            return Some("remote_namespace".to_owned());
+        }
+        if self.remote_region_id.is_none() {
+            return Some("remote_region_id".to_owned());
+        }
+        None
     }
 }

@@ -2,28 +2,49 @@
 
 use serde::Serialize;
 
-/// The `CreateNamespaceRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateNamespaceRequestBody {
-    /// `namespace` JSON property. Required.
-    pub namespace: String,
+    /// Name of the organization. Starts with a lowercase letter, ends with a lowercase letter or
+    /// digit, and may contain lowercase letters, digits, periods, underscores and hyphens; at most
+    /// two underscores in a row, and periods, underscores and hyphens cannot be adjacent to each
+    /// other. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
 }
 
 impl CreateNamespaceRequestBody {
-    /// A `CreateNamespaceRequestBody` with its required fields; set the others with the setters.
-    pub fn new(namespace: impl Into<String>) -> Self {
-        Self {
-            namespace: namespace.into(),
-        }
+    /// An empty `CreateNamespaceRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `namespace`.
+    /// Name of the organization. Starts with a lowercase letter, ends with a lowercase letter or
+    /// digit, and may contain lowercase letters, digits, periods, underscores and hyphens; at most
+    /// two underscores in a row, and periods, underscores and hyphens cannot be adjacent to each
+    /// other. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
-        self.namespace = value.into();
+        self.namespace = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.namespace.is_none() {
+            return Some("namespace".to_owned());
+        }
+        None
     }
 }

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `CreateReplicationExecutionRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateReplicationExecutionRequestBody {
-    /// `policy_id` JSON property. Required.
-    pub policy_id: i64,
+    /// ID of the policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_id: Option<i64>,
 }
 
 impl CreateReplicationExecutionRequestBody {
-    /// A `CreateReplicationExecutionRequestBody` with its required fields; set the others with the setters.
-    pub fn new(policy_id: impl Into<i64>) -> Self {
-        Self {
-            policy_id: policy_id.into(),
-        }
+    /// An empty `CreateReplicationExecutionRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `policy_id`.
+    /// ID of the policy. Required.
     pub fn policy_id(mut self, value: impl Into<i64>) -> Self {
-        self.policy_id = value.into();
+        self.policy_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.policy_id.is_none() {
+            return Some("policy_id".to_owned());
+        }
+        None
     }
 }

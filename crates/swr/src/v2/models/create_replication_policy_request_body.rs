@@ -2,122 +2,142 @@
 
 use serde::Serialize;
 
-/// The `CreateReplicationPolicyRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateReplicationPolicyRequestBody {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property.
+    /// Name of the policy. May contain letters, digits, Chinese characters, hyphens and
+    /// underscores. Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the replication policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `src_registry` JSON property.
+    /// Source registry of the replication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_registry: Option<super::ReplicationRegistry>,
-    /// `dest_registry` JSON property.
+    /// Destination registry of the replication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_registry: Option<super::ReplicationRegistry>,
-    /// `dest_namespace` JSON property.
+    /// Name of the destination namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_namespace: Option<String>,
-    /// `filters` JSON property. Required.
-    pub filters: Vec<super::Filter>,
-    /// `repo_scope_mode` JSON property. Required.
-    pub repo_scope_mode: String,
-    /// `trigger` JSON property. Required.
-    pub trigger: super::TriggerConfig,
-    /// `override` JSON property.
+    /// Filters applied to the source resources. Currently supported only for Harbor registries.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<Vec<super::Filter>>,
+    /// How repositories are selected. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo_scope_mode: Option<String>,
+    /// Trigger configuration of the policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<super::TriggerConfig>,
+    /// Whether to overwrite existing images or artifacts at the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<bool>,
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
+    /// Whether the replication policy is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 impl CreateReplicationPolicyRequestBody {
-    /// A `CreateReplicationPolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        filters: impl Into<Vec<super::Filter>>,
-        repo_scope_mode: impl Into<String>,
-        trigger: impl Into<super::TriggerConfig>,
-        enabled: impl Into<bool>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            src_registry: None,
-            dest_registry: None,
-            dest_namespace: None,
-            filters: filters.into(),
-            repo_scope_mode: repo_scope_mode.into(),
-            trigger: trigger.into(),
-            r#override: None,
-            enabled: enabled.into(),
-        }
+    /// An empty `CreateReplicationPolicyRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the policy. May contain letters, digits, Chinese characters, hyphens and
+    /// underscores. Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the replication policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `src_registry`.
+    /// Source registry of the replication.
     pub fn src_registry(mut self, value: impl Into<super::ReplicationRegistry>) -> Self {
         self.src_registry = Some(value.into());
         self
     }
 
-    /// Sets `dest_registry`.
+    /// Destination registry of the replication.
     pub fn dest_registry(mut self, value: impl Into<super::ReplicationRegistry>) -> Self {
         self.dest_registry = Some(value.into());
         self
     }
 
-    /// Sets `dest_namespace`.
+    /// Name of the destination namespace.
     pub fn dest_namespace(mut self, value: impl Into<String>) -> Self {
         self.dest_namespace = Some(value.into());
         self
     }
 
-    /// Sets `filters`.
+    /// Filters applied to the source resources. Currently supported only for Harbor registries.
+    /// Required.
     ///
     /// Appends one item; call again for more.
     pub fn filters(mut self, value: impl Into<super::Filter>) -> Self {
-        self.filters.push(value.into());
+        self.filters.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `repo_scope_mode`.
+    /// How repositories are selected. Required.
     pub fn repo_scope_mode(mut self, value: impl Into<String>) -> Self {
-        self.repo_scope_mode = value.into();
+        self.repo_scope_mode = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// Trigger configuration of the policy. Required.
     pub fn trigger(mut self, value: impl Into<super::TriggerConfig>) -> Self {
-        self.trigger = value.into();
+        self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `override`.
+    /// Whether to overwrite existing images or artifacts at the destination.
     pub fn r#override(mut self, value: impl Into<bool>) -> Self {
         self.r#override = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the replication policy is enabled. Required.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.filters.is_none() {
+            return Some("filters".to_owned());
+        }
+        if self.repo_scope_mode.is_none() {
+            return Some("repo_scope_mode".to_owned());
+        }
+        if self.trigger.is_none() {
+            return Some("trigger".to_owned());
+        }
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        None
     }
 }

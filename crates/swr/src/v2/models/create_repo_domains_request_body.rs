@@ -2,60 +2,72 @@
 
 use serde::Serialize;
 
-/// The `CreateRepoDomainsRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateRepoDomainsRequestBody {
-    /// `access_domain` JSON property. Required.
-    pub access_domain: String,
-    /// `permit` JSON property. Required.
-    pub permit: String,
-    /// `deadline` JSON property. Required.
-    pub deadline: String,
-    /// `description` JSON property.
+    /// Name of the tenant the image repository is shared with. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_domain: Option<String>,
+    /// Permission granted to the tenant; currently only `read` is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permit: Option<String>,
+    /// Time the sharing expires, in UTC. Use `forever` for sharing that never expires. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl CreateRepoDomainsRequestBody {
-    /// A `CreateRepoDomainsRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        access_domain: impl Into<String>,
-        permit: impl Into<String>,
-        deadline: impl Into<String>,
-    ) -> Self {
-        Self {
-            access_domain: access_domain.into(),
-            permit: permit.into(),
-            deadline: deadline.into(),
-            description: None,
-        }
+    /// An empty `CreateRepoDomainsRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `access_domain`.
+    /// Name of the tenant the image repository is shared with. Required.
     pub fn access_domain(mut self, value: impl Into<String>) -> Self {
-        self.access_domain = value.into();
+        self.access_domain = Some(value.into());
         self
     }
 
-    /// Sets `permit`.
+    /// Permission granted to the tenant; currently only `read` is supported. Required.
     pub fn permit(mut self, value: impl Into<String>) -> Self {
-        self.permit = value.into();
+        self.permit = Some(value.into());
         self
     }
 
-    /// Sets `deadline`.
+    /// Time the sharing expires, in UTC. Use `forever` for sharing that never expires. Required.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
-        self.deadline = value.into();
+        self.deadline = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.access_domain.is_none() {
+            return Some("access_domain".to_owned());
+        }
+        if self.permit.is_none() {
+            return Some("permit".to_owned());
+        }
+        if self.deadline.is_none() {
+            return Some("deadline".to_owned());
+        }
+        None
     }
 }

@@ -2,57 +2,79 @@
 
 use serde::Serialize;
 
-/// The `CreateRepoRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateRepoRequestBody {
-    /// `repository` JSON property. Required.
-    pub repository: String,
-    /// `is_public` JSON property. Required.
-    pub is_public: bool,
-    /// `category` JSON property.
+    /// Name of the image repository. Starts and ends with a lowercase letter or digit and may
+    /// contain lowercase letters, digits, periods, slashes, underscores and hyphens; at most two
+    /// underscores in a row, and periods, slashes, underscores and hyphens cannot be adjacent to
+    /// each other. Required.
+    ///
+    /// Length: 1 to 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repository: Option<String>,
+    /// Whether the repository is public. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_public: Option<bool>,
+    /// Category of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `description` JSON property.
+    /// Description of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl CreateRepoRequestBody {
-    /// A `CreateRepoRequestBody` with its required fields; set the others with the setters.
-    pub fn new(repository: impl Into<String>, is_public: impl Into<bool>) -> Self {
-        Self {
-            repository: repository.into(),
-            is_public: is_public.into(),
-            category: None,
-            description: None,
-        }
+    /// An empty `CreateRepoRequestBody`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `repository`.
+    /// Name of the image repository. Starts and ends with a lowercase letter or digit and may
+    /// contain lowercase letters, digits, periods, slashes, underscores and hyphens; at most two
+    /// underscores in a row, and periods, slashes, underscores and hyphens cannot be adjacent to
+    /// each other. Required.
+    ///
+    /// Length: 1 to 128 characters.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
-        self.repository = value.into();
+        self.repository = Some(value.into());
         self
     }
 
-    /// Sets `is_public`.
+    /// Whether the repository is public. Required.
     pub fn is_public(mut self, value: impl Into<bool>) -> Self {
-        self.is_public = value.into();
+        self.is_public = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the repository.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the image repository.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.repository.is_none() {
+            return Some("repository".to_owned());
+        }
+        if self.is_public.is_none() {
+            return Some("is_public".to_owned());
+        }
+        None
     }
 }

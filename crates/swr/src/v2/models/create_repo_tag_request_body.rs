@@ -2,47 +2,60 @@
 
 use serde::Serialize;
 
-/// The `CreateRepoTagRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateRepoTagRequestBody {
-    /// `source_tag` JSON property. Required.
-    pub source_tag: String,
-    /// `destination_tag` JSON property. Required.
-    pub destination_tag: String,
-    /// `override` JSON property.
+    /// Name of the source image tag. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_tag: Option<String>,
+    /// Name of the destination image tag. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_tag: Option<String>,
+    /// Whether to overwrite existing images or artifacts at the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<bool>,
 }
 
 impl CreateRepoTagRequestBody {
-    /// A `CreateRepoTagRequestBody` with its required fields; set the others with the setters.
-    pub fn new(source_tag: impl Into<String>, destination_tag: impl Into<String>) -> Self {
-        Self {
-            source_tag: source_tag.into(),
-            destination_tag: destination_tag.into(),
-            r#override: None,
-        }
+    /// An empty `CreateRepoTagRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `source_tag`.
+    /// Name of the source image tag. Required.
     pub fn source_tag(mut self, value: impl Into<String>) -> Self {
-        self.source_tag = value.into();
+        self.source_tag = Some(value.into());
         self
     }
 
-    /// Sets `destination_tag`.
+    /// Name of the destination image tag. Required.
     pub fn destination_tag(mut self, value: impl Into<String>) -> Self {
-        self.destination_tag = value.into();
+        self.destination_tag = Some(value.into());
         self
     }
 
-    /// Sets `override`.
+    /// Whether to overwrite existing images or artifacts at the destination.
     pub fn r#override(mut self, value: impl Into<bool>) -> Self {
         self.r#override = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.source_tag.is_none() {
+            return Some("source_tag".to_owned());
+        }
+        if self.destination_tag.is_none() {
+            return Some("destination_tag".to_owned());
+        }
+        None
     }
 }

@@ -2,72 +2,108 @@
 
 use serde::Serialize;
 
-/// The `CreateRetentionPolicyRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateRetentionPolicyRequestBody {
-    /// `algorithm` JSON property. Required.
-    pub algorithm: String,
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
-    /// `rules` JSON property. Required.
-    pub rules: Vec<super::RetentionRule>,
-    /// `trigger` JSON property. Required.
-    pub trigger: super::TriggerConfig,
-    /// `name` JSON property. Required.
-    pub name: String,
+    /// Matching algorithm applied to the retention rules; currently only `or` is supported.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Whether to enable or disable all rules of the retention policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Matching rules, each setting the repository scope, tag scope and retention behavior.
+    /// Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<super::RetentionRule>>,
+    /// Trigger configuration of the policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<super::TriggerConfig>,
+    /// Name of the policy. May contain letters, Chinese characters, digits, underscores (`_`) and
+    /// hyphens (`-`). Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl CreateRetentionPolicyRequestBody {
-    /// A `CreateRetentionPolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        algorithm: impl Into<String>,
-        enabled: impl Into<bool>,
-        rules: impl Into<Vec<super::RetentionRule>>,
-        trigger: impl Into<super::TriggerConfig>,
-        name: impl Into<String>,
-    ) -> Self {
-        Self {
-            algorithm: algorithm.into(),
-            enabled: enabled.into(),
-            rules: rules.into(),
-            trigger: trigger.into(),
-            name: name.into(),
-        }
+    /// An empty `CreateRetentionPolicyRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `algorithm`.
+    /// Matching algorithm applied to the retention rules; currently only `or` is supported.
+    /// Required.
     pub fn algorithm(mut self, value: impl Into<String>) -> Self {
-        self.algorithm = value.into();
+        self.algorithm = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether to enable or disable all rules of the retention policy. Required.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `rules`.
+    /// Matching rules, each setting the repository scope, tag scope and retention behavior.
+    /// Required.
     ///
     /// Appends one item; call again for more.
     pub fn rules(mut self, value: impl Into<super::RetentionRule>) -> Self {
-        self.rules.push(value.into());
+        self.rules.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// Trigger configuration of the policy. Required.
     pub fn trigger(mut self, value: impl Into<super::TriggerConfig>) -> Self {
-        self.trigger = value.into();
+        self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the policy. May contain letters, Chinese characters, digits, underscores (`_`) and
+    /// hyphens (`-`). Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.algorithm.is_none() {
+            return Some("algorithm".to_owned());
+        }
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        if self.rules.is_none() {
+            return Some("rules".to_owned());
+        }
+        if let Some(path) = self.rules.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("rules[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        if self.trigger.is_none() {
+            return Some("trigger".to_owned());
+        }
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        None
     }
 }

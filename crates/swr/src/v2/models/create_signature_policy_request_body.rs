@@ -2,102 +2,132 @@
 
 use serde::Serialize;
 
-/// The `CreateSignaturePolicyRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateSignaturePolicyRequestBody {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property.
+    /// Name of the signature policy. May contain letters, Chinese characters, digits, underscores
+    /// (`_`) and hyphens (`-`). Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the signature policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
-    /// `signature_method` JSON property. Required.
-    pub signature_method: String,
-    /// `signature_algorithm` JSON property. Required.
-    pub signature_algorithm: String,
-    /// `signature_key` JSON property. Required.
-    pub signature_key: String,
-    /// `trigger` JSON property. Required.
-    pub trigger: super::TriggerConfig,
-    /// `scope_rules` JSON property. Required.
-    pub scope_rules: Vec<super::SignScopeRule>,
+    /// Whether the signature policy is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Signing method; `KMS` is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_method: Option<String>,
+    /// Signing algorithm, matching the KMS key algorithm: `EC_P256` keys use `ECDSA_SHA_256`,
+    /// `EC_P384` keys use `ECDSA_SHA_384`, and `SM2` keys use `SM2DSA_SM3`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_algorithm: Option<String>,
+    /// ID of the KMS key used for signing. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_key: Option<String>,
+    /// Trigger configuration of the policy. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<super::TriggerConfig>,
+    /// Rules defining the scope the policy applies to. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_rules: Option<Vec<super::SignScopeRule>>,
 }
 
 impl CreateSignaturePolicyRequestBody {
-    /// A `CreateSignaturePolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        enabled: impl Into<bool>,
-        signature_method: impl Into<String>,
-        signature_algorithm: impl Into<String>,
-        signature_key: impl Into<String>,
-        trigger: impl Into<super::TriggerConfig>,
-        scope_rules: impl Into<Vec<super::SignScopeRule>>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            enabled: enabled.into(),
-            signature_method: signature_method.into(),
-            signature_algorithm: signature_algorithm.into(),
-            signature_key: signature_key.into(),
-            trigger: trigger.into(),
-            scope_rules: scope_rules.into(),
-        }
+    /// An empty `CreateSignaturePolicyRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the signature policy. May contain letters, Chinese characters, digits, underscores
+    /// (`_`) and hyphens (`-`). Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the signature policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the signature policy is enabled. Required.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `signature_method`.
+    /// Signing method; `KMS` is supported. Required.
     pub fn signature_method(mut self, value: impl Into<String>) -> Self {
-        self.signature_method = value.into();
+        self.signature_method = Some(value.into());
         self
     }
 
-    /// Sets `signature_algorithm`.
+    /// Signing algorithm, matching the KMS key algorithm: `EC_P256` keys use `ECDSA_SHA_256`,
+    /// `EC_P384` keys use `ECDSA_SHA_384`, and `SM2` keys use `SM2DSA_SM3`. Required.
     pub fn signature_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.signature_algorithm = value.into();
+        self.signature_algorithm = Some(value.into());
         self
     }
 
-    /// Sets `signature_key`.
+    /// ID of the KMS key used for signing. Required.
     pub fn signature_key(mut self, value: impl Into<String>) -> Self {
-        self.signature_key = value.into();
+        self.signature_key = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// Trigger configuration of the policy. Required.
     pub fn trigger(mut self, value: impl Into<super::TriggerConfig>) -> Self {
-        self.trigger = value.into();
+        self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `scope_rules`.
+    /// Rules defining the scope the policy applies to. Required.
     ///
     /// Appends one item; call again for more.
     pub fn scope_rules(mut self, value: impl Into<super::SignScopeRule>) -> Self {
-        self.scope_rules.push(value.into());
+        self.scope_rules
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        if self.signature_method.is_none() {
+            return Some("signature_method".to_owned());
+        }
+        if self.signature_algorithm.is_none() {
+            return Some("signature_algorithm".to_owned());
+        }
+        if self.signature_key.is_none() {
+            return Some("signature_key".to_owned());
+        }
+        if self.trigger.is_none() {
+            return Some("trigger".to_owned());
+        }
+        if self.scope_rules.is_none() {
+            return Some("scope_rules".to_owned());
+        }
+        None
     }
 }

@@ -2,141 +2,161 @@
 
 use serde::Serialize;
 
-/// The `CreateTriggerRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateTriggerRequestBody {
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `app_type` JSON property. Required.
-    pub app_type: String,
-    /// `application` JSON property. Required.
-    pub application: String,
-    /// `cluster_id` JSON property.
+    /// Action performed when the trigger fires; currently `update`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Type of the workload to update. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_type: Option<String>,
+    /// Name of the application (workload) updated by the trigger. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    /// ID of the cluster. Empty when the trigger mode is `cci`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster. Empty when the trigger mode is `cci`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_ns` JSON property. Required.
-    pub cluster_ns: String,
-    /// `condition` JSON property. Required.
-    pub condition: String,
-    /// `container` JSON property.
+    /// Kubernetes namespace the application runs in. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_ns: Option<String>,
+    /// Trigger condition: `.*` when `type` is `all`, a tag name when `type` is `tag`, or a regular
+    /// expression when `type` is `regular`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    /// Name of the container to update. All containers are updated when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
-    /// `enable` JSON property. Required.
-    pub enable: String,
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `trigger_mode` JSON property.
+    /// Whether the trigger is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<String>,
+    /// Name of the trigger. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Container service whose workloads the trigger updates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_mode: Option<String>,
-    /// `trigger_type` JSON property. Required.
-    pub trigger_type: String,
+    /// Trigger condition type, which determines how `condition` is interpreted. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<String>,
 }
 
 impl CreateTriggerRequestBody {
-    #[allow(clippy::too_many_arguments)]
-    /// A `CreateTriggerRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        action: impl Into<String>,
-        app_type: impl Into<String>,
-        application: impl Into<String>,
-        cluster_ns: impl Into<String>,
-        condition: impl Into<String>,
-        enable: impl Into<String>,
-        name: impl Into<String>,
-        trigger_type: impl Into<String>,
-    ) -> Self {
-        Self {
-            action: action.into(),
-            app_type: app_type.into(),
-            application: application.into(),
-            cluster_id: None,
-            cluster_name: None,
-            cluster_ns: cluster_ns.into(),
-            condition: condition.into(),
-            container: None,
-            enable: enable.into(),
-            name: name.into(),
-            trigger_mode: None,
-            trigger_type: trigger_type.into(),
-        }
+    /// An empty `CreateTriggerRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `action`.
+    /// Action performed when the trigger fires; currently `update`. Required.
     pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Type of the workload to update. Required.
     pub fn app_type(mut self, value: impl Into<String>) -> Self {
-        self.app_type = value.into();
+        self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `application`.
+    /// Name of the application (workload) updated by the trigger. Required.
     pub fn application(mut self, value: impl Into<String>) -> Self {
-        self.application = value.into();
+        self.application = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// ID of the cluster. Empty when the trigger mode is `cci`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster. Empty when the trigger mode is `cci`.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_ns`.
+    /// Kubernetes namespace the application runs in. Required.
     pub fn cluster_ns(mut self, value: impl Into<String>) -> Self {
-        self.cluster_ns = value.into();
+        self.cluster_ns = Some(value.into());
         self
     }
 
-    /// Sets `condition`.
+    /// Trigger condition: `.*` when `type` is `all`, a tag name when `type` is `tag`, or a regular
+    /// expression when `type` is `regular`. Required.
     pub fn condition(mut self, value: impl Into<String>) -> Self {
-        self.condition = value.into();
+        self.condition = Some(value.into());
         self
     }
 
-    /// Sets `container`.
+    /// Name of the container to update. All containers are updated when omitted.
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
 
-    /// Sets `enable`.
+    /// Whether the trigger is enabled. Required.
     pub fn enable(mut self, value: impl Into<String>) -> Self {
-        self.enable = value.into();
+        self.enable = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the trigger. Required.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `trigger_mode`.
+    /// Container service whose workloads the trigger updates.
     pub fn trigger_mode(mut self, value: impl Into<String>) -> Self {
         self.trigger_mode = Some(value.into());
         self
     }
 
-    /// Sets `trigger_type`.
+    /// Trigger condition type, which determines how `condition` is interpreted. Required.
     pub fn trigger_type(mut self, value: impl Into<String>) -> Self {
-        self.trigger_type = value.into();
+        self.trigger_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        if self.app_type.is_none() {
+            return Some("app_type".to_owned());
+        }
+        if self.application.is_none() {
+            return Some("application".to_owned());
+        }
+        if self.cluster_ns.is_none() {
+            return Some("cluster_ns".to_owned());
+        }
+        if self.condition.is_none() {
+            return Some("condition".to_owned());
+        }
+        if self.enable.is_none() {
+            return Some("enable".to_owned());
+        }
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.trigger_type.is_none() {
+            return Some("trigger_type".to_owned());
+        }
+        None
     }
 }

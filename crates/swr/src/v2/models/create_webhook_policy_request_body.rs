@@ -2,86 +2,112 @@
 
 use serde::Serialize;
 
-/// The `CreateWebhookPolicyRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateWebhookPolicyRequestBody {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property.
+    /// Name of the webhook policy. May contain letters, Chinese characters, digits, underscores
+    /// (`_`) and hyphens (`-`). Required.
+    ///
+    /// Length: 1 to 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the webhook policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `targets` JSON property. Required.
-    pub targets: Vec<super::Target>,
-    /// `scope_rules` JSON property. Required.
-    pub scope_rules: Vec<super::ScopeRule>,
-    /// `event_types` JSON property. Required.
-    pub event_types: Vec<String>,
-    /// `enabled` JSON property. Required.
-    pub enabled: bool,
+    /// Targets the webhook notifies. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<super::Target>>,
+    /// Rules defining the scope the policy applies to. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_rules: Option<Vec<super::ScopeRule>>,
+    /// Event types that fire the webhook; currently `PUSH_ARTIFACT` is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_types: Option<Vec<String>>,
+    /// Whether the policy is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 impl CreateWebhookPolicyRequestBody {
-    /// A `CreateWebhookPolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        targets: impl Into<Vec<super::Target>>,
-        scope_rules: impl Into<Vec<super::ScopeRule>>,
-        event_types: impl Into<Vec<String>>,
-        enabled: impl Into<bool>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            targets: targets.into(),
-            scope_rules: scope_rules.into(),
-            event_types: event_types.into(),
-            enabled: enabled.into(),
-        }
+    /// An empty `CreateWebhookPolicyRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the webhook policy. May contain letters, Chinese characters, digits, underscores
+    /// (`_`) and hyphens (`-`). Required.
+    ///
+    /// Length: 1 to 256 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the webhook policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `targets`.
+    /// Targets the webhook notifies. Required.
     ///
     /// Appends one item; call again for more.
     pub fn targets(mut self, value: impl Into<super::Target>) -> Self {
-        self.targets.push(value.into());
+        self.targets.get_or_insert_with(Vec::new).push(value.into());
         self
     }
 
-    /// Sets `scope_rules`.
+    /// Rules defining the scope the policy applies to. Required.
     ///
     /// Appends one item; call again for more.
     pub fn scope_rules(mut self, value: impl Into<super::ScopeRule>) -> Self {
-        self.scope_rules.push(value.into());
+        self.scope_rules
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `event_types`.
+    /// Event types that fire the webhook; currently `PUSH_ARTIFACT` is supported. Required.
     ///
     /// Appends one item; call again for more.
     pub fn event_types(mut self, value: impl Into<String>) -> Self {
-        self.event_types.push(value.into());
+        self.event_types
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the policy is enabled. Required.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
-        self.enabled = value.into();
+        self.enabled = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.targets.is_none() {
+            return Some("targets".to_owned());
+        }
+        if self.scope_rules.is_none() {
+            return Some("scope_rules".to_owned());
+        }
+        if self.event_types.is_none() {
+            return Some("event_types".to_owned());
+        }
+        if self.enabled.is_none() {
+            return Some("enabled".to_owned());
+        }
+        None
     }
 }

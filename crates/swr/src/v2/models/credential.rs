@@ -2,42 +2,42 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `Credential` model of the SWR API.
+/// Credentials used to access the remote registry.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Credential {
-    /// `type` JSON property.
+    /// Authentication method; currently only `basic` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `access_key` JSON property.
+    /// Access ID used to authenticate to the remote registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<String>,
-    /// `access_secret` JSON property.
+    /// Access password used to authenticate to the remote registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_secret: Option<String>,
 }
 
 impl Credential {
-    /// An empty `Credential`; set its fields with the setters.
+    /// An empty `Credential`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Authentication method; currently only `basic` is supported.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `access_key`.
+    /// Access ID used to authenticate to the remote registry.
     pub fn access_key(mut self, value: impl Into<String>) -> Self {
         self.access_key = Some(value.into());
         self
     }
 
-    /// Sets `access_secret`.
+    /// Access password used to authenticate to the remote registry.
     pub fn access_secret(mut self, value: impl Into<String>) -> Self {
         self.access_secret = Some(value.into());
         self

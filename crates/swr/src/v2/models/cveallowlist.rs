@@ -2,58 +2,58 @@
 
 use serde::Deserialize;
 
-/// The `CVEAllowlist` model of the SWR API.
+/// Vulnerability (CVE) whitelist of the namespace.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CVEAllowlist {
-    /// `id` JSON property.
+    /// ID of the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace the vulnerability whitelist belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `expires_at` JSON property.
+    /// Time the vulnerability whitelist expires. The whitelist never expires when not set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
-    /// `items` JSON property.
+    /// Vulnerabilities in the whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<super::CVEAllowlistItem>>,
-    /// `creation_time` JSON property.
+    /// Time the vulnerability whitelist was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Time the vulnerability whitelist was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl CVEAllowlist {
-    /// An empty `CVEAllowlist`; set its fields with the setters.
+    /// An empty `CVEAllowlist`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the vulnerability whitelist.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace the vulnerability whitelist belongs to.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `expires_at`.
+    /// Time the vulnerability whitelist expires. The whitelist never expires when not set.
     pub fn expires_at(mut self, value: impl Into<i64>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
 
-    /// Sets `items`.
+    /// Vulnerabilities in the whitelist.
     ///
     /// Appends one item; call again for more.
     pub fn items(mut self, value: impl Into<super::CVEAllowlistItem>) -> Self {
@@ -61,13 +61,13 @@ impl CVEAllowlist {
         self
     }
 
-    /// Sets `creation_time`.
+    /// Time the vulnerability whitelist was created.
     pub fn creation_time(mut self, value: impl Into<String>) -> Self {
         self.creation_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time the vulnerability whitelist was last updated.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,24 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `CVEAllowlistItem` model of the SWR API.
+/// Vulnerabilities in the whitelist.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CVEAllowlistItem {
-    /// `cve_id` JSON property.
+    /// CVE ID, such as `CVE-2019-10164`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_id: Option<String>,
 }
 
 impl CVEAllowlistItem {
-    /// An empty `CVEAllowlistItem`; set its fields with the setters.
+    /// An empty `CVEAllowlistItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cve_id`.
+    /// CVE ID, such as `CVE-2019-10164`.
     pub fn cve_id(mut self, value: impl Into<String>) -> Self {
         self.cve_id = Some(value.into());
         self

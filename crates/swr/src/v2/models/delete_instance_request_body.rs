@@ -2,34 +2,34 @@
 
 use serde::Serialize;
 
-/// The `DeleteInstanceRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteInstanceRequestBody {
-    /// `delete_obs` JSON property.
+    /// Whether to delete the OBS bucket of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_obs: Option<bool>,
-    /// `delete_dns` JSON property.
+    /// Whether to delete the DNS domain name records of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_dns: Option<bool>,
 }
 
 impl DeleteInstanceRequestBody {
-    /// An empty `DeleteInstanceRequestBody`; set its fields with the setters.
+    /// An empty `DeleteInstanceRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `delete_obs`.
+    /// Whether to delete the OBS bucket of the instance.
     pub fn delete_obs(mut self, value: impl Into<bool>) -> Self {
         self.delete_obs = Some(value.into());
         self
     }
 
-    /// Sets `delete_dns`.
+    /// Whether to delete the DNS domain name records of the instance.
     pub fn delete_dns(mut self, value: impl Into<bool>) -> Self {
         self.delete_dns = Some(value.into());
         self

@@ -4,25 +4,25 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The `DnsConf` model of the SWR API.
+/// DNS configuration used to resolve the registry address.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DnsConf {
-    /// `hosts` JSON property.
+    /// Host mappings, keyed by domain name, with the corresponding IP address as value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<BTreeMap<String, String>>,
 }
 
 impl DnsConf {
-    /// An empty `DnsConf`; set its fields with the setters.
+    /// An empty `DnsConf`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `hosts`.
+    /// Host mappings, keyed by domain name, with the corresponding IP address as value.
     ///
     /// Inserts one entry; call again for more.
     pub fn hosts(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {

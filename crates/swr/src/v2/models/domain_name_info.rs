@@ -2,97 +2,105 @@
 
 use serde::Deserialize;
 
-/// The `DomainNameInfo` model of the SWR API.
+/// Information about the domain name.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DomainNameInfo {
-    /// `uid` JSON property.
+    /// ID of the domain name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid: Option<String>,
-    /// `domain_id` JSON property.
+    /// Tenant ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `project_id` JSON property.
+    /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `instance_id` JSON property.
+    /// ID of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `type` JSON property.
+    /// Type of the domain name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `domain_name` JSON property.
+    /// Custom domain name, such as `example.com` or `*.example.com`. It consists of at least two
+    /// dot-separated labels of letters, digits, hyphens and asterisks, each at most 63 characters;
+    /// an asterisk may appear only at the start and a hyphen not at the start or end of a label.
+    ///
+    /// Length: at most 100 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `certificate_id` JSON property.
+    /// ID of the certificate in Cloud Certificate Manager (SCM).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_id: Option<String>,
-    /// `created_at` JSON property.
+    /// Time the domain name was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Time the domain name was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl DomainNameInfo {
-    /// An empty `DomainNameInfo`; set its fields with the setters.
+    /// An empty `DomainNameInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `uid`.
+    /// ID of the domain name.
     pub fn uid(mut self, value: impl Into<String>) -> Self {
         self.uid = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// Tenant ID.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// Project ID.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// ID of the instance.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the domain name.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Custom domain name, such as `example.com` or `*.example.com`. It consists of at least two
+    /// dot-separated labels of letters, digits, hyphens and asterisks, each at most 63 characters;
+    /// an asterisk may appear only at the start and a hyphen not at the start or end of a label.
+    ///
+    /// Length: at most 100 characters.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `certificate_id`.
+    /// ID of the certificate in Cloud Certificate Manager (SCM).
     pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
         self.certificate_id = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the domain name was added.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Time the domain name was last updated.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

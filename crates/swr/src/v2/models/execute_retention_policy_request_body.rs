@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `ExecuteRetentionPolicyRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExecuteRetentionPolicyRequestBody {
-    /// `dry_run` JSON property. Required.
-    pub dry_run: bool,
+    /// Whether the run is a dry run (simulation). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
 }
 
 impl ExecuteRetentionPolicyRequestBody {
-    /// A `ExecuteRetentionPolicyRequestBody` with its required fields; set the others with the setters.
-    pub fn new(dry_run: impl Into<bool>) -> Self {
-        Self {
-            dry_run: dry_run.into(),
-        }
+    /// An empty `ExecuteRetentionPolicyRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `dry_run`.
+    /// Whether the run is a dry run (simulation). Required.
     pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
-        self.dry_run = value.into();
+        self.dry_run = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.dry_run.is_none() {
+            return Some("dry_run".to_owned());
+        }
+        None
     }
 }

@@ -2,28 +2,43 @@
 
 use serde::Serialize;
 
-/// The `ExecuteScheduleObj` model of the SWR API.
+/// Schedule of the garbage collection task.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ExecuteScheduleObj {
-    /// `type` JSON property. Required.
-    pub r#type: String,
+    /// Schedule type. Required.
+    ///
+    /// Values: `Manual`: Trigger immediately.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
 }
 
 impl ExecuteScheduleObj {
-    /// A `ExecuteScheduleObj` with its required fields; set the others with the setters.
-    pub fn new(r#type: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-        }
+    /// An empty `ExecuteScheduleObj`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
+    /// Schedule type. Required.
+    ///
+    /// Values: `Manual`: Trigger immediately.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+        self.r#type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        None
     }
 }

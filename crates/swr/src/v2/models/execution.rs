@@ -2,124 +2,124 @@
 
 use serde::Deserialize;
 
-/// The `Execution` model of the SWR API.
+/// Execution records of the policy.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Execution {
-    /// `id` JSON property.
+    /// ID of the execution record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `policy_id` JSON property.
+    /// ID of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `status_text` JSON property.
+    /// Details of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
-    /// `total` JSON property.
+    /// Total number of matching records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `failed` JSON property.
+    /// Number of failed tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<i64>,
-    /// `succeed` JSON property.
+    /// Number of successful tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succeed: Option<i64>,
-    /// `in_progress` JSON property.
+    /// Number of tasks in progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_progress: Option<i64>,
-    /// `stopped` JSON property.
+    /// Number of stopped tasks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stopped: Option<i64>,
-    /// `trigger` JSON property.
+    /// How the execution was triggered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl Execution {
-    /// An empty `Execution`; set its fields with the setters.
+    /// An empty `Execution`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the execution record.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// ID of the policy.
     pub fn policy_id(mut self, value: impl Into<i64>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `status_text`.
+    /// Details of the status.
     pub fn status_text(mut self, value: impl Into<String>) -> Self {
         self.status_text = Some(value.into());
         self
     }
 
-    /// Sets `total`.
+    /// Total number of matching records.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self
     }
 
-    /// Sets `failed`.
+    /// Number of failed tasks.
     pub fn failed(mut self, value: impl Into<i64>) -> Self {
         self.failed = Some(value.into());
         self
     }
 
-    /// Sets `succeed`.
+    /// Number of successful tasks.
     pub fn succeed(mut self, value: impl Into<i64>) -> Self {
         self.succeed = Some(value.into());
         self
     }
 
-    /// Sets `in_progress`.
+    /// Number of tasks in progress.
     pub fn in_progress(mut self, value: impl Into<i64>) -> Self {
         self.in_progress = Some(value.into());
         self
     }
 
-    /// Sets `stopped`.
+    /// Number of stopped tasks.
     pub fn stopped(mut self, value: impl Into<i64>) -> Self {
         self.stopped = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// How the execution was triggered.
     pub fn trigger(mut self, value: impl Into<String>) -> Self {
         self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

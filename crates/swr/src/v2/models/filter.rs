@@ -2,33 +2,39 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `Filter` model of the SWR API.
+/// Filters applied to the source resources.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Filter {
-    /// `type` JSON property.
+    /// Type of the filter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `value` JSON property.
+    /// Regular expression for the filter. When `type` is `name`, it matches namespaces and
+    /// repositories, such as `library/`; when `type` is `tag`, it matches artifact versions.
+    /// Separate multiple expressions with commas and wrap them in braces, such as
+    /// `library/{test,test*,*test}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 impl Filter {
-    /// An empty `Filter`; set its fields with the setters.
+    /// An empty `Filter`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Type of the filter.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Regular expression for the filter. When `type` is `name`, it matches namespaces and
+    /// repositories, such as `library/`; when `type` is `tag`, it matches artifact versions.
+    /// Separate multiple expressions with commas and wrap them in braces, such as
+    /// `library/{test,test*,*test}`.
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self

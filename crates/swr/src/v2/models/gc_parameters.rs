@@ -2,42 +2,46 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `GcParameters` model of the SWR API.
+/// Parameters of the garbage collection task.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GcParameters {
-    /// `delete_untagged` JSON property.
+    /// Whether to delete untagged artifacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_untagged: Option<bool>,
-    /// `workers` JSON property.
+    /// Number of workers that run the artifact garbage collection in parallel.
+    ///
+    /// Range: 1 to 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<i64>,
-    /// `dry_run` JSON property.
+    /// Whether to simulate the task without actually running it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
 }
 
 impl GcParameters {
-    /// An empty `GcParameters`; set its fields with the setters.
+    /// An empty `GcParameters`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `delete_untagged`.
+    /// Whether to delete untagged artifacts.
     pub fn delete_untagged(mut self, value: impl Into<bool>) -> Self {
         self.delete_untagged = Some(value.into());
         self
     }
 
-    /// Sets `workers`.
+    /// Number of workers that run the artifact garbage collection in parallel.
+    ///
+    /// Range: 1 to 5.
     pub fn workers(mut self, value: impl Into<i64>) -> Self {
         self.workers = Some(value.into());
         self
     }
 
-    /// Sets `dry_run`.
+    /// Whether to simulate the task without actually running it.
     pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
         self.dry_run = Some(value.into());
         self

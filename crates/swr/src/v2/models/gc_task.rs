@@ -2,79 +2,89 @@
 
 use serde::Deserialize;
 
-/// The `GcTask` model of the SWR API.
+/// Garbage collection tasks returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GcTask {
-    /// `id` JSON property.
+    /// ID of the garbage collection task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `job_name` JSON property.
+    /// Name of the garbage collection task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_name: Option<String>,
-    /// `job_kind` JSON property.
+    /// How the task was started.
+    ///
+    /// Values: `MANUAL`: Run manually; `SCHEDULE`: Run on a schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_kind: Option<String>,
-    /// `job_parameters` JSON property.
+    /// Parameters of the garbage collection task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_parameters: Option<super::JobParameters>,
-    /// `job_status` JSON property.
+    /// Status of the garbage collection task.
+    ///
+    /// Values: `Error`: Failed; `Pending`: Queued; `Running`: Cleaning up; `Stopped`: Stopped;
+    /// `Success`: Completed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_status: Option<String>,
-    /// `creation_time` JSON property.
+    /// Time the garbage collection task was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_time: Option<String>,
-    /// `update_time` JSON property.
+    /// Time the garbage collection task was last updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<String>,
 }
 
 impl GcTask {
-    /// An empty `GcTask`; set its fields with the setters.
+    /// An empty `GcTask`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the garbage collection task.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `job_name`.
+    /// Name of the garbage collection task.
     pub fn job_name(mut self, value: impl Into<String>) -> Self {
         self.job_name = Some(value.into());
         self
     }
 
-    /// Sets `job_kind`.
+    /// How the task was started.
+    ///
+    /// Values: `MANUAL`: Run manually; `SCHEDULE`: Run on a schedule.
     pub fn job_kind(mut self, value: impl Into<String>) -> Self {
         self.job_kind = Some(value.into());
         self
     }
 
-    /// Sets `job_parameters`.
+    /// Parameters of the garbage collection task.
     pub fn job_parameters(mut self, value: impl Into<super::JobParameters>) -> Self {
         self.job_parameters = Some(value.into());
         self
     }
 
-    /// Sets `job_status`.
+    /// Status of the garbage collection task.
+    ///
+    /// Values: `Error`: Failed; `Pending`: Queued; `Running`: Cleaning up; `Stopped`: Stopped;
+    /// `Success`: Completed.
     pub fn job_status(mut self, value: impl Into<String>) -> Self {
         self.job_status = Some(value.into());
         self
     }
 
-    /// Sets `creation_time`.
+    /// Time the garbage collection task was created.
     pub fn creation_time(mut self, value: impl Into<String>) -> Self {
         self.creation_time = Some(value.into());
         self
     }
 
-    /// Sets `update_time`.
+    /// Time the garbage collection task was last updated.
     pub fn update_time(mut self, value: impl Into<String>) -> Self {
         self.update_time = Some(value.into());
         self

@@ -2,58 +2,58 @@
 
 use serde::Deserialize;
 
-/// The `ImageRetention` model of the SWR API.
+/// Retention policies returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImageRetention {
-    /// `id` JSON property.
+    /// ID of the retention policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `algorithm` JSON property.
+    /// Matching algorithm applied to the retention rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
-    /// `rules` JSON property.
+    /// Matching rules of the retention policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<super::RetentionRuleResponseBody>>,
-    /// `trigger` JSON property.
+    /// Trigger configuration of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::TriggerConfig>,
-    /// `enabled` JSON property.
+    /// Whether the retention policy is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `name` JSON property.
+    /// Name of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `namespace_name` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
 }
 
 impl ImageRetention {
-    /// An empty `ImageRetention`; set its fields with the setters.
+    /// An empty `ImageRetention`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the retention policy.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `algorithm`.
+    /// Matching algorithm applied to the retention rules.
     pub fn algorithm(mut self, value: impl Into<String>) -> Self {
         self.algorithm = Some(value.into());
         self
     }
 
-    /// Sets `rules`.
+    /// Matching rules of the retention policy.
     ///
     /// Appends one item; call again for more.
     pub fn rules(mut self, value: impl Into<super::RetentionRuleResponseBody>) -> Self {
@@ -61,31 +61,31 @@ impl ImageRetention {
         self
     }
 
-    /// Sets `trigger`.
+    /// Trigger configuration of the policy.
     pub fn trigger(mut self, value: impl Into<super::TriggerConfig>) -> Self {
         self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the retention policy is enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the policy.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the namespace.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self

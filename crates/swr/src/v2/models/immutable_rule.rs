@@ -4,91 +4,92 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `ImmutableRule` model of the SWR API.
+/// Immutability rules returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ImmutableRule {
-    /// `id` JSON property.
+    /// ID of the immutability rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `namespace_name` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `priority` JSON property.
+    /// Priority. Reserved field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// `disabled` JSON property.
+    /// Whether the immutability rule is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `action` JSON property.
+    /// Reserved field; only `immutable` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `template` JSON property.
+    /// Reserved field; only `immutable_template` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// `tag_selectors` JSON property.
+    /// Artifact version selectors. Currently exactly one selector is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_selectors: Option<Vec<super::RuleSelector>>,
-    /// `scope_selectors` JSON property.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_selectors: Option<BTreeMap<String, Vec<super::RuleSelector>>>,
 }
 
 impl ImmutableRule {
-    /// An empty `ImmutableRule`; set its fields with the setters.
+    /// An empty `ImmutableRule`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the immutability rule.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the namespace.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority. Reserved field.
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `disabled`.
+    /// Whether the immutability rule is disabled.
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.disabled = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Reserved field; only `immutable` is supported.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `template`.
+    /// Reserved field; only `immutable_template` is supported.
     pub fn template(mut self, value: impl Into<String>) -> Self {
         self.template = Some(value.into());
         self
     }
 
-    /// Sets `tag_selectors`.
+    /// Artifact version selectors. Currently exactly one selector is supported.
     ///
     /// Appends one item; call again for more.
     pub fn tag_selectors(mut self, value: impl Into<super::RuleSelector>) -> Self {
@@ -98,7 +99,8 @@ impl ImmutableRule {
         self
     }
 
-    /// Sets `scope_selectors`.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported.
     ///
     /// Inserts one entry; call again for more.
     pub fn scope_selectors(

@@ -2,232 +2,232 @@
 
 use serde::Deserialize;
 
-/// The `Instance` model of the SWR API.
+/// Instances returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Instance {
-    /// `id` JSON property.
+    /// ID of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name` JSON property.
+    /// Name of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `vpc_id` JSON property.
+    /// ID of the user's VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `subnet_id` JSON property.
+    /// Network ID of the user's subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// `spec` JSON property.
+    /// Specification of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spec: Option<String>,
-    /// `version` JSON property.
+    /// Version of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `charge_mode` JSON property.
+    /// Billing mode of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charge_mode: Option<String>,
-    /// `access_address` JSON property.
+    /// Access address of the SWR Enterprise Edition instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_address: Option<String>,
-    /// `created_at` JSON property.
+    /// Time the instance was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `expires_at` JSON property.
+    /// Time the instance expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
-    /// `status` JSON property.
+    /// Status of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `obs_bucket_name` JSON property.
+    /// Name of the OBS bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub obs_bucket_name: Option<String>,
-    /// `project_id` JSON property.
+    /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `enterprise_project_id` JSON property.
+    /// Enterprise project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enterprise_project_id: Option<String>,
-    /// `user_def_obs` JSON property.
+    /// Whether the instance uses an OBS bucket specified by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_def_obs: Option<bool>,
-    /// `product_id` JSON property.
+    /// Product ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
-    /// `order_id` JSON property.
+    /// Order ID. Reserved for yearly/monthly billing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
-    /// `vpc_name` JSON property.
+    /// Name of the VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// `vpc_cidr` JSON property.
+    /// Address range of the VPC's available subnets.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_cidr: Option<String>,
-    /// `subnet_name` JSON property.
+    /// Name of the VPC subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
-    /// `subnet_cidr` JSON property.
+    /// CIDR block of the subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
-    /// `vpcep_service_id` JSON property.
+    /// ID of the VPC endpoint service of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpcep_service_id: Option<String>,
 }
 
 impl Instance {
-    /// An empty `Instance`; set its fields with the setters.
+    /// An empty `Instance`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the instance.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the instance.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the instance.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the user's VPC.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
 
-    /// Sets `subnet_id`.
+    /// Network ID of the user's subnet.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
     }
 
-    /// Sets `spec`.
+    /// Specification of the instance.
     pub fn spec(mut self, value: impl Into<String>) -> Self {
         self.spec = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Version of the instance.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `charge_mode`.
+    /// Billing mode of the instance.
     pub fn charge_mode(mut self, value: impl Into<String>) -> Self {
         self.charge_mode = Some(value.into());
         self
     }
 
-    /// Sets `access_address`.
+    /// Access address of the SWR Enterprise Edition instance.
     pub fn access_address(mut self, value: impl Into<String>) -> Self {
         self.access_address = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the instance was created.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
 
-    /// Sets `expires_at`.
+    /// Time the instance expires.
     pub fn expires_at(mut self, value: impl Into<String>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the instance.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `obs_bucket_name`.
+    /// Name of the OBS bucket.
     pub fn obs_bucket_name(mut self, value: impl Into<String>) -> Self {
         self.obs_bucket_name = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// Project ID.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `enterprise_project_id`.
+    /// Enterprise project ID.
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
         self
     }
 
-    /// Sets `user_def_obs`.
+    /// Whether the instance uses an OBS bucket specified by the user.
     pub fn user_def_obs(mut self, value: impl Into<bool>) -> Self {
         self.user_def_obs = Some(value.into());
         self
     }
 
-    /// Sets `product_id`.
+    /// Product ID.
     pub fn product_id(mut self, value: impl Into<String>) -> Self {
         self.product_id = Some(value.into());
         self
     }
 
-    /// Sets `order_id`.
+    /// Order ID. Reserved for yearly/monthly billing.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
         self.order_id = Some(value.into());
         self
     }
 
-    /// Sets `vpc_name`.
+    /// Name of the VPC.
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.vpc_name = Some(value.into());
         self
     }
 
-    /// Sets `vpc_cidr`.
+    /// Address range of the VPC's available subnets.
     pub fn vpc_cidr(mut self, value: impl Into<String>) -> Self {
         self.vpc_cidr = Some(value.into());
         self
     }
 
-    /// Sets `subnet_name`.
+    /// Name of the VPC subnet.
     pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
         self.subnet_name = Some(value.into());
         self
     }
 
-    /// Sets `subnet_cidr`.
+    /// CIDR block of the subnet.
     pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
         self.subnet_cidr = Some(value.into());
         self
     }
 
-    /// Sets `vpcep_service_id`.
+    /// ID of the VPC endpoint service of the instance.
     pub fn vpcep_service_id(mut self, value: impl Into<String>) -> Self {
         self.vpcep_service_id = Some(value.into());
         self

@@ -2,151 +2,151 @@
 
 use serde::Deserialize;
 
-/// The `InternalEndpoint` model of the SWR API.
+/// Private network access entries of the instance.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InternalEndpoint {
-    /// `id` JSON property.
+    /// ID of the private network access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `vpcep_endpoint_id` JSON property.
+    /// ID of the VPC endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpcep_endpoint_id: Option<String>,
-    /// `project_id` JSON property.
+    /// Project ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `project_name` JSON property.
+    /// Name of the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_name: Option<String>,
-    /// `vpc_id` JSON property.
+    /// ID of the VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_id: Option<String>,
-    /// `vpc_name` JSON property.
+    /// Name of the VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_name: Option<String>,
-    /// `vpc_cidr` JSON property.
+    /// CIDR block of the VPC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vpc_cidr: Option<String>,
-    /// `subnet_id` JSON property.
+    /// ID of the subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_id: Option<String>,
-    /// `subnet_name` JSON property.
+    /// Name of the subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_name: Option<String>,
-    /// `subnet_cidr` JSON property.
+    /// CIDR block of the subnet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subnet_cidr: Option<String>,
-    /// `endpoint_ip` JSON property.
+    /// IP address of the endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint_ip: Option<String>,
-    /// `description` JSON property.
+    /// Description of the access control entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `status` JSON property.
+    /// Status of the access control entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `status_text` JSON property.
+    /// Status message of the access control entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
-    /// `created_at` JSON property.
+    /// Time the access control entry was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
 
 impl InternalEndpoint {
-    /// An empty `InternalEndpoint`; set its fields with the setters.
+    /// An empty `InternalEndpoint`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the private network access.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `vpcep_endpoint_id`.
+    /// ID of the VPC endpoint.
     pub fn vpcep_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.vpcep_endpoint_id = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// Project ID.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `project_name`.
+    /// Name of the project.
     pub fn project_name(mut self, value: impl Into<String>) -> Self {
         self.project_name = Some(value.into());
         self
     }
 
-    /// Sets `vpc_id`.
+    /// ID of the VPC.
     pub fn vpc_id(mut self, value: impl Into<String>) -> Self {
         self.vpc_id = Some(value.into());
         self
     }
 
-    /// Sets `vpc_name`.
+    /// Name of the VPC.
     pub fn vpc_name(mut self, value: impl Into<String>) -> Self {
         self.vpc_name = Some(value.into());
         self
     }
 
-    /// Sets `vpc_cidr`.
+    /// CIDR block of the VPC.
     pub fn vpc_cidr(mut self, value: impl Into<String>) -> Self {
         self.vpc_cidr = Some(value.into());
         self
     }
 
-    /// Sets `subnet_id`.
+    /// ID of the subnet.
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
         self
     }
 
-    /// Sets `subnet_name`.
+    /// Name of the subnet.
     pub fn subnet_name(mut self, value: impl Into<String>) -> Self {
         self.subnet_name = Some(value.into());
         self
     }
 
-    /// Sets `subnet_cidr`.
+    /// CIDR block of the subnet.
     pub fn subnet_cidr(mut self, value: impl Into<String>) -> Self {
         self.subnet_cidr = Some(value.into());
         self
     }
 
-    /// Sets `endpoint_ip`.
+    /// IP address of the endpoint.
     pub fn endpoint_ip(mut self, value: impl Into<String>) -> Self {
         self.endpoint_ip = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the access control entry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the access control entry.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `status_text`.
+    /// Status message of the access control entry.
     pub fn status_text(mut self, value: impl Into<String>) -> Self {
         self.status_text = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the access control entry was created.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self

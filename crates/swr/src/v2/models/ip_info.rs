@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `IpInfo` model of the SWR API.
+/// Whitelist entries (IP addresses or CIDR blocks).
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct IpInfo {
-    /// `ip` JSON property.
+    /// IP address or CIDR block allowed to access the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
 impl IpInfo {
-    /// An empty `IpInfo`; set its fields with the setters.
+    /// An empty `IpInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `ip`.
+    /// IP address or CIDR block allowed to access the instance.
     pub fn ip(mut self, value: impl Into<String>) -> Self {
         self.ip = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self

@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `Job` model of the SWR API.
+/// Tasks run by the webhook policy.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Job {
-    /// `id` JSON property.
+    /// ID of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `policy_id` JSON property.
+    /// ID of the webhook policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
-    /// `event_type` JSON property.
+    /// Event type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    /// `notify_type` JSON property.
+    /// Notification type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_type: Option<String>,
-    /// `status` JSON property.
+    /// Status of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `status_text` JSON property.
+    /// Reason for the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
-    /// `job_detail` JSON property.
+    /// Details of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_detail: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl Job {
-    /// An empty `Job`; set its fields with the setters.
+    /// An empty `Job`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the task.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// ID of the webhook policy.
     pub fn policy_id(mut self, value: impl Into<i64>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `event_type`.
+    /// Event type.
     pub fn event_type(mut self, value: impl Into<String>) -> Self {
         self.event_type = Some(value.into());
         self
     }
 
-    /// Sets `notify_type`.
+    /// Notification type.
     pub fn notify_type(mut self, value: impl Into<String>) -> Self {
         self.notify_type = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the task.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `status_text`.
+    /// Reason for the status.
     pub fn status_text(mut self, value: impl Into<String>) -> Self {
         self.status_text = Some(value.into());
         self
     }
 
-    /// Sets `job_detail`.
+    /// Details of the task.
     pub fn job_detail(mut self, value: impl Into<String>) -> Self {
         self.job_detail = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

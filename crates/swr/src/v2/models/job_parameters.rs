@@ -2,70 +2,74 @@
 
 use serde::Deserialize;
 
-/// The `JobParameters` model of the SWR API.
+/// Parameters of the garbage collection task.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct JobParameters {
-    /// `delete_untagged` JSON property.
+    /// Whether to delete untagged artifacts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_untagged: Option<bool>,
-    /// `workers` JSON property.
+    /// Number of workers that run the artifact garbage collection in parallel.
+    ///
+    /// Range: 1 to 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workers: Option<i64>,
-    /// `dry_run` JSON property.
+    /// Whether to simulate the task without actually running it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// `purged_blobs` JSON property.
+    /// Number of image layers cleaned up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purged_blobs: Option<i64>,
-    /// `purged_manifests` JSON property.
+    /// Number of image manifests cleaned up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purged_manifests: Option<i64>,
-    /// `freed_space` JSON property.
+    /// Image storage space freed, in bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub freed_space: Option<i64>,
 }
 
 impl JobParameters {
-    /// An empty `JobParameters`; set its fields with the setters.
+    /// An empty `JobParameters`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `delete_untagged`.
+    /// Whether to delete untagged artifacts.
     pub fn delete_untagged(mut self, value: impl Into<bool>) -> Self {
         self.delete_untagged = Some(value.into());
         self
     }
 
-    /// Sets `workers`.
+    /// Number of workers that run the artifact garbage collection in parallel.
+    ///
+    /// Range: 1 to 5.
     pub fn workers(mut self, value: impl Into<i64>) -> Self {
         self.workers = Some(value.into());
         self
     }
 
-    /// Sets `dry_run`.
+    /// Whether to simulate the task without actually running it.
     pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
         self.dry_run = Some(value.into());
         self
     }
 
-    /// Sets `purged_blobs`.
+    /// Number of image layers cleaned up.
     pub fn purged_blobs(mut self, value: impl Into<i64>) -> Self {
         self.purged_blobs = Some(value.into());
         self
     }
 
-    /// Sets `purged_manifests`.
+    /// Number of image manifests cleaned up.
     pub fn purged_manifests(mut self, value: impl Into<i64>) -> Self {
         self.purged_manifests = Some(value.into());
         self
     }
 
-    /// Sets `freed_space`.
+    /// Image storage space freed, in bytes.
     pub fn freed_space(mut self, value: impl Into<i64>) -> Self {
         self.freed_space = Some(value.into());
         self

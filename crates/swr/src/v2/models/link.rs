@@ -2,34 +2,34 @@
 
 use serde::Deserialize;
 
-/// The `Link` model of the SWR API.
+/// Links related to the API version.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Link {
-    /// `href` JSON property.
+    /// Link URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub href: Option<String>,
-    /// `rel` JSON property.
+    /// Relationship of the link.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rel: Option<String>,
 }
 
 impl Link {
-    /// An empty `Link`; set its fields with the setters.
+    /// An empty `Link`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `href`.
+    /// Link URL.
     pub fn href(mut self, value: impl Into<String>) -> Self {
         self.href = Some(value.into());
         self
     }
 
-    /// Sets `rel`.
+    /// Relationship of the link.
     pub fn rel(mut self, value: impl Into<String>) -> Self {
         self.rel = Some(value.into());
         self

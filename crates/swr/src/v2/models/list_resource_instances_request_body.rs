@@ -2,29 +2,51 @@
 
 use serde::Serialize;
 
-/// The `ListResourceInstancesRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListResourceInstancesRequestBody {
-    /// `tags` JSON property.
+    /// Tags to filter by: at most 50 keys, each with at most 10 values. Keys must be unique and
+    /// values of one key must be unique; `values` may be an empty list but must be present.
+    /// Resources must match all keys and any value of each key; all resources are returned when no
+    /// tags are given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::TagsFilter>>,
 }
 
 impl ListResourceInstancesRequestBody {
-    /// An empty `ListResourceInstancesRequestBody`; set its fields with the setters.
+    /// An empty `ListResourceInstancesRequestBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tags`.
+    /// Tags to filter by: at most 50 keys, each with at most 10 values. Keys must be unique and
+    /// values of one key must be unique; `values` may be an empty list but must be present.
+    /// Resources must match all keys and any value of each key; all resources are returned when no
+    /// tags are given.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::TagsFilter>) -> Self {
         self.tags.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if let Some(path) = self.tags.as_ref().and_then(|value| {
+            value.iter().enumerate().find_map(|(i0, item0)| {
+                item0
+                    .missing_required()
+                    .map(|path| format!("tags[{i0}].{path}"))
+            })
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

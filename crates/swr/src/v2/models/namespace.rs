@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `Namespace` model of the SWR API.
+/// Namespaces returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Namespace {
-    /// `name` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `metadata` JSON property.
+    /// Metadata of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<super::NamespaceMetadata>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `repo_count` JSON property.
+    /// Number of repositories in the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_count: Option<i64>,
-    /// `cve_allowlist` JSON property.
+    /// Vulnerability (CVE) whitelist of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_allowlist: Option<super::CVEAllowlist>,
 }
 
 impl Namespace {
-    /// An empty `Namespace`; set its fields with the setters.
+    /// An empty `Namespace`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the namespace.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `metadata`.
+    /// Metadata of the namespace.
     pub fn metadata(mut self, value: impl Into<super::NamespaceMetadata>) -> Self {
         self.metadata = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
 
-    /// Sets `repo_count`.
+    /// Number of repositories in the namespace.
     pub fn repo_count(mut self, value: impl Into<i64>) -> Self {
         self.repo_count = Some(value.into());
         self
     }
 
-    /// Sets `cve_allowlist`.
+    /// Vulnerability (CVE) whitelist of the namespace.
     pub fn cve_allowlist(mut self, value: impl Into<super::CVEAllowlist>) -> Self {
         self.cve_allowlist = Some(value.into());
         self

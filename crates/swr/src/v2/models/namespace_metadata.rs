@@ -2,51 +2,53 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `NamespaceMetadata` model of the SWR API.
+/// Metadata of the namespace.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NamespaceMetadata {
-    /// `public` JSON property.
+    /// Whether the namespace is public.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public: Option<String>,
-    /// `auto_scan` JSON property.
+    /// Whether pushing an artifact automatically triggers a scan of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_scan: Option<String>,
-    /// `prevent_vul` JSON property.
+    /// Whether to block pulling artifacts that have vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prevent_vul: Option<String>,
-    /// `severity` JSON property.
+    /// Severity threshold for blocking. When blocking is enabled, images with vulnerabilities more
+    /// severe than this level cannot be pulled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
 }
 
 impl NamespaceMetadata {
-    /// An empty `NamespaceMetadata`; set its fields with the setters.
+    /// An empty `NamespaceMetadata`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `public`.
+    /// Whether the namespace is public.
     pub fn public(mut self, value: impl Into<String>) -> Self {
         self.public = Some(value.into());
         self
     }
 
-    /// Sets `auto_scan`.
+    /// Whether pushing an artifact automatically triggers a scan of it.
     pub fn auto_scan(mut self, value: impl Into<String>) -> Self {
         self.auto_scan = Some(value.into());
         self
     }
 
-    /// Sets `prevent_vul`.
+    /// Whether to block pulling artifacts that have vulnerabilities.
     pub fn prevent_vul(mut self, value: impl Into<String>) -> Self {
         self.prevent_vul = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Severity threshold for blocking. When blocking is enabled, images with vulnerabilities more
+    /// severe than this level cannot be pulled.
     pub fn severity(mut self, value: impl Into<String>) -> Self {
         self.severity = Some(value.into());
         self

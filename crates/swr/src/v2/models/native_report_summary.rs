@@ -36,7 +36,7 @@ pub struct NativeReportSummary {
     pub end_time: Option<String>,
     /// Scan progress in percent.
     ///
-    /// From 0 to 100.
+    /// Range: 0 to 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complete_percent: Option<i32>,
     /// The scanner that produced the report.
@@ -45,60 +45,66 @@ pub struct NativeReportSummary {
 }
 
 impl NativeReportSummary {
-    /// An empty `NativeReportSummary`; set its fields with the setters.
+    /// An empty `NativeReportSummary`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `report_id`.
+    /// Report ID.
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
         self
     }
 
-    /// Sets `scan_status`.
+    /// Scan status.
     pub fn scan_status(mut self, value: impl Into<super::ScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
 
-    /// Sets `severity`.
+    /// Highest severity found.
     pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
 
-    /// Sets `duration`.
+    /// Scan duration in seconds.
     pub fn duration(mut self, value: impl Into<i32>) -> Self {
         self.duration = Some(value.into());
         self
     }
 
-    /// Sets `summary`.
+    /// Vulnerability counts.
     pub fn summary(mut self, value: impl Into<super::VulnerabilitySummary>) -> Self {
         self.summary = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Time the scan started.
+    ///
+    /// Format: `date-time` (RFC 3339), kept as text.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// Time the scan ended.
+    ///
+    /// Format: `date-time` (RFC 3339), kept as text.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `complete_percent`.
+    /// Scan progress in percent.
+    ///
+    /// Range: 0 to 100.
     pub fn complete_percent(mut self, value: impl Into<i32>) -> Self {
         self.complete_percent = Some(value.into());
         self
     }
 
-    /// Sets `scanner`.
+    /// The scanner that produced the report.
     pub fn scanner(mut self, value: impl Into<super::Scanner>) -> Self {
         self.scanner = Some(value.into());
         self

@@ -2,25 +2,25 @@
 
 use serde::Deserialize;
 
-/// The `PageInfo` model of the SWR API.
+/// Pagination information.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PageInfo {
-    /// `next_marker` JSON property.
+    /// Marker to start the next page from. Absent when all data has been returned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_marker: Option<String>,
 }
 
 impl PageInfo {
-    /// An empty `PageInfo`; set its fields with the setters.
+    /// An empty `PageInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `next_marker`.
+    /// Marker to start the next page from. Absent when all data has been returned.
     pub fn next_marker(mut self, value: impl Into<String>) -> Self {
         self.next_marker = Some(value.into());
         self

@@ -2,61 +2,69 @@
 
 use serde::Deserialize;
 
-/// The `PermissionItem` model of the SWR API.
+/// Whitelist permissions of the private network access.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PermissionItem {
-    /// `id` JSON property.
+    /// UUID of the whitelist entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `permission` JSON property.
+    /// Permission of the whitelist entry, in one of these formats: `iam:domain::<domain_id>`
+    /// (account ID; letters, digits or `*`), `iam:domainName::<domain_name_reg>` (account name
+    /// pattern; letters, digits and `_+*.-?{},`), `organizations:orgPath::<org_path>` (organization
+    /// path; letters, digits, `/-?` or `*`), or `*` to allow all endpoints. Examples:
+    /// `iam:domain::6e9dfd51d1124e8d8498dce894923a0dd`, `iam:domainName::op_svc_vpcep.*`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permission: Option<String>,
-    /// `permission_type` JSON property.
+    pub permission: Option<super::Permission>,
+    /// Type of the permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permission_type: Option<String>,
-    /// `created_at` JSON property.
+    pub permission_type: Option<super::PermissionType>,
+    /// Time the whitelist entry was added, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `protected` JSON property.
+    /// Whether the whitelist entry is protected. Protected entries cannot be added or removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protected: Option<bool>,
 }
 
 impl PermissionItem {
-    /// An empty `PermissionItem`; set its fields with the setters.
+    /// An empty `PermissionItem`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// UUID of the whitelist entry.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `permission`.
-    pub fn permission(mut self, value: impl Into<String>) -> Self {
+    /// Permission of the whitelist entry, in one of these formats: `iam:domain::<domain_id>`
+    /// (account ID; letters, digits or `*`), `iam:domainName::<domain_name_reg>` (account name
+    /// pattern; letters, digits and `_+*.-?{},`), `organizations:orgPath::<org_path>` (organization
+    /// path; letters, digits, `/-?` or `*`), or `*` to allow all endpoints. Examples:
+    /// `iam:domain::6e9dfd51d1124e8d8498dce894923a0dd`, `iam:domainName::op_svc_vpcep.*`.
+    pub fn permission(mut self, value: impl Into<super::Permission>) -> Self {
         self.permission = Some(value.into());
         self
     }
 
-    /// Sets `permission_type`.
-    pub fn permission_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the permission.
+    pub fn permission_type(mut self, value: impl Into<super::PermissionType>) -> Self {
         self.permission_type = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the whitelist entry was added, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `protected`.
+    /// Whether the whitelist entry is protected. Protected entries cannot be added or removed.
     pub fn protected(mut self, value: impl Into<bool>) -> Self {
         self.protected = Some(value.into());
         self

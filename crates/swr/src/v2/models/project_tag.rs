@@ -2,34 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `ProjectTag` model of the SWR API.
+/// Tags returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProjectTag {
-    /// `key` JSON property.
+    /// Tag key.
+    ///
+    /// Length: at most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `values` JSON property.
+    /// Tag values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
 
 impl ProjectTag {
-    /// An empty `ProjectTag`; set its fields with the setters.
+    /// An empty `ProjectTag`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `key`.
+    /// Tag key.
+    ///
+    /// Length: at most 128 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
         self
     }
 
-    /// Sets `values`.
+    /// Tag values.
     ///
     /// Appends one item; call again for more.
     pub fn values(mut self, value: impl Into<String>) -> Self {

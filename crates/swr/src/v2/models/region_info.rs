@@ -9,7 +9,7 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RegionInfo {
-    /// `regionID` JSON property.
+    /// Region ID, such as `cn-north-4`.
     #[serde(
         rename = "regionID",
         alias = "region_id",
@@ -20,12 +20,12 @@ pub struct RegionInfo {
 }
 
 impl RegionInfo {
-    /// An empty `RegionInfo`; set its fields with the setters.
+    /// An empty `RegionInfo`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `regionID`.
+    /// Region ID, such as `cn-north-4`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self

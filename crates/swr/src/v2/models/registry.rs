@@ -2,124 +2,124 @@
 
 use serde::Deserialize;
 
-/// The `Registry` model of the SWR API.
+/// Replication registries returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Registry {
-    /// `id` JSON property.
+    /// ID of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `region_id` JSON property.
+    /// Region ID, such as `cn-north-4`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// `instance_id` JSON property.
+    /// ID of the instance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `type` JSON property.
+    /// Type of the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `url` JSON property.
+    /// Address of the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `credential` JSON property.
+    /// Credentials used to access the remote registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential: Option<super::Credential>,
-    /// `insecure` JSON property.
+    /// Whether to skip verification of the remote registry's certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insecure: Option<bool>,
-    /// `status` JSON property.
+    /// Health status of the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl Registry {
-    /// An empty `Registry`; set its fields with the setters.
+    /// An empty `Registry`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the repository.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the repository.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the registry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `region_id`.
+    /// Region ID, such as `cn-north-4`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// ID of the instance.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the registry.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// Address of the registry.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `credential`.
+    /// Credentials used to access the remote registry.
     pub fn credential(mut self, value: impl Into<super::Credential>) -> Self {
         self.credential = Some(value.into());
         self
     }
 
-    /// Sets `insecure`.
+    /// Whether to skip verification of the remote registry's certificate.
     pub fn insecure(mut self, value: impl Into<bool>) -> Self {
         self.insecure = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Health status of the registry.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

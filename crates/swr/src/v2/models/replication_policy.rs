@@ -2,97 +2,97 @@
 
 use serde::Deserialize;
 
-/// The `ReplicationPolicy` model of the SWR API.
+/// Replication policies returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReplicationPolicy {
-    /// `id` JSON property.
+    /// ID of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the replication policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `src_registry` JSON property.
+    /// Source registry of the replication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_registry: Option<super::ReplicationRegistry>,
-    /// `dest_registry` JSON property.
+    /// Destination registry of the replication.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_registry: Option<super::ReplicationRegistry>,
-    /// `dest_namespace` JSON property.
+    /// Name of the destination namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dest_namespace: Option<String>,
-    /// `filters` JSON property.
+    /// Filters applied to the source resources.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<super::Filter>>,
-    /// `repo_scope_mode` JSON property.
+    /// How repositories are selected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_scope_mode: Option<String>,
-    /// `trigger` JSON property.
+    /// Trigger configuration of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::TriggerConfig>,
-    /// `override` JSON property.
+    /// Whether to overwrite existing images or artifacts at the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<bool>,
-    /// `enabled` JSON property.
+    /// Whether the policy is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl ReplicationPolicy {
-    /// An empty `ReplicationPolicy`; set its fields with the setters.
+    /// An empty `ReplicationPolicy`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the policy.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the policy.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the replication policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `src_registry`.
+    /// Source registry of the replication.
     pub fn src_registry(mut self, value: impl Into<super::ReplicationRegistry>) -> Self {
         self.src_registry = Some(value.into());
         self
     }
 
-    /// Sets `dest_registry`.
+    /// Destination registry of the replication.
     pub fn dest_registry(mut self, value: impl Into<super::ReplicationRegistry>) -> Self {
         self.dest_registry = Some(value.into());
         self
     }
 
-    /// Sets `dest_namespace`.
+    /// Name of the destination namespace.
     pub fn dest_namespace(mut self, value: impl Into<String>) -> Self {
         self.dest_namespace = Some(value.into());
         self
     }
 
-    /// Sets `filters`.
+    /// Filters applied to the source resources.
     ///
     /// Appends one item; call again for more.
     pub fn filters(mut self, value: impl Into<super::Filter>) -> Self {
@@ -100,37 +100,37 @@ impl ReplicationPolicy {
         self
     }
 
-    /// Sets `repo_scope_mode`.
+    /// How repositories are selected.
     pub fn repo_scope_mode(mut self, value: impl Into<String>) -> Self {
         self.repo_scope_mode = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// Trigger configuration of the policy.
     pub fn trigger(mut self, value: impl Into<super::TriggerConfig>) -> Self {
         self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `override`.
+    /// Whether to overwrite existing images or artifacts at the destination.
     pub fn r#override(mut self, value: impl Into<bool>) -> Self {
         self.r#override = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the policy is enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

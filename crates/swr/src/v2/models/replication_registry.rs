@@ -2,24 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `ReplicationRegistry` model of the SWR API.
+/// Source registry of the replication.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ReplicationRegistry {
-    /// `id` JSON property.
+    /// ID of the registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
 }
 
 impl ReplicationRegistry {
-    /// An empty `ReplicationRegistry`; set its fields with the setters.
+    /// An empty `ReplicationRegistry`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the registry.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self

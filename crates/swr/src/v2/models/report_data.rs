@@ -9,27 +9,27 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReportData {
-    /// `date` JSON property.
+    /// Time point of the data entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
-    /// `value` JSON property.
+    /// Statistic value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
 
 impl ReportData {
-    /// An empty `ReportData`; set its fields with the setters.
+    /// An empty `ReportData`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `date`.
+    /// Time point of the data entry.
     pub fn date(mut self, value: impl Into<String>) -> Self {
         self.date = Some(value.into());
         self
     }
 
-    /// Sets `value`.
+    /// Statistic value.
     pub fn value(mut self, value: impl Into<f64>) -> Self {
         self.value = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `Repository` model of the SWR API.
+/// Repositories returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Repository {
-    /// `id` JSON property.
+    /// ID of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `tag_count` JSON property.
+    /// Number of artifact versions in the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_count: Option<i64>,
-    /// `pull_count` JSON property.
+    /// Total number of pulls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pull_count: Option<i64>,
-    /// `artifact_count` JSON property.
+    /// Total number of artifacts in the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_count: Option<i64>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl Repository {
-    /// An empty `Repository`; set its fields with the setters.
+    /// An empty `Repository`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the repository.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the repository.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the namespace.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `tag_count`.
+    /// Number of artifact versions in the repository.
     pub fn tag_count(mut self, value: impl Into<i64>) -> Self {
         self.tag_count = Some(value.into());
         self
     }
 
-    /// Sets `pull_count`.
+    /// Total number of pulls.
     pub fn pull_count(mut self, value: impl Into<i64>) -> Self {
         self.pull_count = Some(value.into());
         self
     }
 
-    /// Sets `artifact_count`.
+    /// Total number of artifacts in the repository.
     pub fn artifact_count(mut self, value: impl Into<i64>) -> Self {
         self.artifact_count = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

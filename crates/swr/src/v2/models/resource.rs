@@ -2,55 +2,57 @@
 
 use serde::Deserialize;
 
-/// The `Resource` model of the SWR API.
+/// Resources returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Resource {
-    /// `resource_id` JSON property.
+    /// ID of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resource_detail` JSON property.
+    /// Details of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_detail: Option<serde_json::Value>,
-    /// `resource_name` JSON property.
+    /// Name of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_name: Option<String>,
-    /// `tags` JSON property.
+    /// Tags of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::ResourceTag>>,
-    /// `sys_tags` JSON property.
+    /// System tags. Returned only to callers with `op_service` permission; currently holds a single
+    /// tag with key `_sys_enterprise_project_id` whose value is the enterprise project ID (`0` for
+    /// the default enterprise project).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sys_tags: Option<Vec<super::ResourceTag>>,
 }
 
 impl Resource {
-    /// An empty `Resource`; set its fields with the setters.
+    /// An empty `Resource`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `resource_id`.
+    /// ID of the resource.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_detail`.
+    /// Details of the resource.
     pub fn resource_detail(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.resource_detail = Some(value.into());
         self
     }
 
-    /// Sets `resource_name`.
+    /// Name of the resource.
     pub fn resource_name(mut self, value: impl Into<String>) -> Self {
         self.resource_name = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Tags of the resource.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<super::ResourceTag>) -> Self {
@@ -58,7 +60,9 @@ impl Resource {
         self
     }
 
-    /// Sets `sys_tags`.
+    /// System tags. Returned only to callers with `op_service` permission; currently holds a single
+    /// tag with key `_sys_enterprise_project_id` whose value is the enterprise project ID (`0` for
+    /// the default enterprise project).
     ///
     /// Appends one item; call again for more.
     pub fn sys_tags(mut self, value: impl Into<super::ResourceTag>) -> Self {

@@ -9,39 +9,39 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Retention {
-    /// `algorithm` JSON property.
+    /// Matching strategy of the image retention rules; must be `or`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `rules` JSON property.
+    /// Image retention rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<super::Rule>>,
-    /// `scope` JSON property.
+    /// Reserved field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
 impl Retention {
-    /// An empty `Retention`; set its fields with the setters.
+    /// An empty `Retention`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `algorithm`.
+    /// Matching strategy of the image retention rules; must be `or`.
     pub fn algorithm(mut self, value: impl Into<String>) -> Self {
         self.algorithm = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `rules`.
+    /// Image retention rules.
     ///
     /// Appends one item; call again for more.
     pub fn rules(mut self, value: impl Into<super::Rule>) -> Self {
@@ -49,7 +49,7 @@ impl Retention {
         self
     }
 
-    /// Sets `scope`.
+    /// Reserved field.
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
         self

@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `RetentionExecution` model of the SWR API.
+/// Execution records of the retention policy.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RetentionExecution {
-    /// `id` JSON property.
+    /// ID of the retention policy execution record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `policy_id` JSON property.
+    /// ID of the retention policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<i64>,
-    /// `dry_run` JSON property.
+    /// Whether the run is a dry run (simulation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dry_run: Option<bool>,
-    /// `status` JSON property.
+    /// Execution status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `trigger` JSON property.
+    /// How the execution was triggered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
-    /// `start_time` JSON property.
+    /// Start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `end_time` JSON property.
+    /// End time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
 impl RetentionExecution {
-    /// An empty `RetentionExecution`; set its fields with the setters.
+    /// An empty `RetentionExecution`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the retention policy execution record.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `policy_id`.
+    /// ID of the retention policy.
     pub fn policy_id(mut self, value: impl Into<i64>) -> Self {
         self.policy_id = Some(value.into());
         self
     }
 
-    /// Sets `dry_run`.
+    /// Whether the run is a dry run (simulation).
     pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
         self.dry_run = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Execution status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// How the execution was triggered.
     pub fn trigger(mut self, value: impl Into<String>) -> Self {
         self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End time.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self

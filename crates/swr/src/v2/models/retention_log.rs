@@ -2,79 +2,79 @@
 
 use serde::Deserialize;
 
-/// The `RetentionLog` model of the SWR API.
+/// Image retention log entries.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RetentionLog {
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `namespace` JSON property.
+    /// Name of the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `repo` JSON property.
+    /// Name of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo: Option<String>,
-    /// `retention_id` JSON property.
+    /// ID of the image retention rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_id: Option<i64>,
-    /// `rule_type` JSON property.
+    /// Rule that was applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
-    /// `tag` JSON property.
+    /// Image tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
 impl RetentionLog {
-    /// An empty `RetentionLog`; set its fields with the setters.
+    /// An empty `RetentionLog`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Name of the organization.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `repo`.
+    /// Name of the image repository.
     pub fn repo(mut self, value: impl Into<String>) -> Self {
         self.repo = Some(value.into());
         self
     }
 
-    /// Sets `retention_id`.
+    /// ID of the image retention rule.
     pub fn retention_id(mut self, value: impl Into<i64>) -> Self {
         self.retention_id = Some(value.into());
         self
     }
 
-    /// Sets `rule_type`.
+    /// Rule that was applied.
     pub fn rule_type(mut self, value: impl Into<String>) -> Self {
         self.rule_type = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Image tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self

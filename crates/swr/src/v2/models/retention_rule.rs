@@ -4,96 +4,94 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-/// The `RetentionRule` model of the SWR API.
+/// Matching rules, each setting the repository scope, tag scope and retention behavior.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RetentionRule {
-    /// `priority` JSON property. Required.
-    pub priority: i64,
-    /// `disabled` JSON property.
+    /// Priority. Reserved field. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Whether the rule is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `template` JSON property. Required.
-    pub template: String,
-    /// `params` JSON property. Required.
-    pub params: BTreeMap<String, serde_json::Value>,
-    /// `tag_selectors` JSON property. Required.
-    pub tag_selectors: Vec<super::RetentionSelector>,
-    /// `scope_selectors` JSON property. Required.
-    pub scope_selectors: BTreeMap<String, Vec<super::RetentionSelector>>,
-    /// `repo_scope_mode` JSON property. Required.
-    pub repo_scope_mode: String,
+    /// Reserved field; currently only `retain` is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Template of the retention rule. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
+    /// Parameters of the retention method, used together with `template`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<BTreeMap<String, serde_json::Value>>,
+    /// Artifact version selectors. Currently exactly one selector is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_selectors: Option<Vec<super::RetentionSelector>>,
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_selectors: Option<BTreeMap<String, Vec<super::RetentionSelector>>>,
+    /// How repositories are selected. Used by the console. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repo_scope_mode: Option<String>,
 }
 
 impl RetentionRule {
-    /// A `RetentionRule` with its required fields; set the others with the setters.
-    pub fn new(
-        priority: impl Into<i64>,
-        action: impl Into<String>,
-        template: impl Into<String>,
-        params: impl Into<BTreeMap<String, serde_json::Value>>,
-        tag_selectors: impl Into<Vec<super::RetentionSelector>>,
-        scope_selectors: impl Into<BTreeMap<String, Vec<super::RetentionSelector>>>,
-        repo_scope_mode: impl Into<String>,
-    ) -> Self {
-        Self {
-            priority: priority.into(),
-            disabled: None,
-            action: action.into(),
-            template: template.into(),
-            params: params.into(),
-            tag_selectors: tag_selectors.into(),
-            scope_selectors: scope_selectors.into(),
-            repo_scope_mode: repo_scope_mode.into(),
-        }
+    /// An empty `RetentionRule`: set its fields by name with the setters. The fields marked
+    /// required must be set before a request carrying it is sent; the operation's `send` names the
+    /// first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `priority`.
+    /// Priority. Reserved field. Required.
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
-        self.priority = value.into();
+        self.priority = Some(value.into());
         self
     }
 
-    /// Sets `disabled`.
+    /// Whether the rule is disabled.
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.disabled = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Reserved field; currently only `retain` is supported. Required.
     pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `template`.
+    /// Template of the retention rule. Required.
     pub fn template(mut self, value: impl Into<String>) -> Self {
-        self.template = value.into();
+        self.template = Some(value.into());
         self
     }
 
-    /// Sets `params`.
+    /// Parameters of the retention method, used together with `template`. Required.
     ///
     /// Inserts one entry; call again for more.
     pub fn params(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
-        self.params.insert(key.into(), value.into());
+        self.params
+            .get_or_insert_with(BTreeMap::new)
+            .insert(key.into(), value.into());
         self
     }
 
-    /// Sets `tag_selectors`.
+    /// Artifact version selectors. Currently exactly one selector is supported. Required.
     ///
     /// Appends one item; call again for more.
     pub fn tag_selectors(mut self, value: impl Into<super::RetentionSelector>) -> Self {
-        self.tag_selectors.push(value.into());
+        self.tag_selectors
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `scope_selectors`.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported. Required.
     ///
     /// Inserts one entry; call again for more.
     pub fn scope_selectors(
@@ -101,13 +99,43 @@ impl RetentionRule {
         key: impl Into<String>,
         value: impl Into<Vec<super::RetentionSelector>>,
     ) -> Self {
-        self.scope_selectors.insert(key.into(), value.into());
+        self.scope_selectors
+            .get_or_insert_with(BTreeMap::new)
+            .insert(key.into(), value.into());
         self
     }
 
-    /// Sets `repo_scope_mode`.
+    /// How repositories are selected. Used by the console. Required.
     pub fn repo_scope_mode(mut self, value: impl Into<String>) -> Self {
-        self.repo_scope_mode = value.into();
+        self.repo_scope_mode = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.priority.is_none() {
+            return Some("priority".to_owned());
+        }
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        if self.template.is_none() {
+            return Some("template".to_owned());
+        }
+        if self.params.is_none() {
+            return Some("params".to_owned());
+        }
+        if self.tag_selectors.is_none() {
+            return Some("tag_selectors".to_owned());
+        }
+        if self.scope_selectors.is_none() {
+            return Some("scope_selectors".to_owned());
+        }
+        if self.repo_scope_mode.is_none() {
+            return Some("repo_scope_mode".to_owned());
+        }
+        None
     }
 }

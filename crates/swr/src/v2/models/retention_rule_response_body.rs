@@ -4,79 +4,80 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `RetentionRuleResponseBody` model of the SWR API.
+/// Matching rules of the retention policy.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RetentionRuleResponseBody {
-    /// `id` JSON property.
+    /// ID of the image retention policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `priority` JSON property.
+    /// Priority. Reserved field; currently only `0` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
-    /// `disabled` JSON property.
+    /// Whether the rule is disabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `action` JSON property.
+    /// Reserved field; currently only `retain` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `template` JSON property.
+    /// Template of the retention rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// `params` JSON property.
+    /// Parameters of the retention method, used together with `template`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<BTreeMap<String, serde_json::Value>>,
-    /// `tag_selectors` JSON property.
+    /// Artifact version selectors. Currently exactly one selector is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_selectors: Option<Vec<super::RetentionSelector>>,
-    /// `scope_selectors` JSON property.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_selectors: Option<BTreeMap<String, Vec<super::RetentionSelector>>>,
-    /// `repo_scope_mode` JSON property.
+    /// How repositories are selected. Used by the console.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_scope_mode: Option<String>,
 }
 
 impl RetentionRuleResponseBody {
-    /// An empty `RetentionRuleResponseBody`; set its fields with the setters.
+    /// An empty `RetentionRuleResponseBody`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the image retention policy.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `priority`.
+    /// Priority. Reserved field; currently only `0` is supported.
     pub fn priority(mut self, value: impl Into<i64>) -> Self {
         self.priority = Some(value.into());
         self
     }
 
-    /// Sets `disabled`.
+    /// Whether the rule is disabled.
     pub fn disabled(mut self, value: impl Into<bool>) -> Self {
         self.disabled = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Reserved field; currently only `retain` is supported.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `template`.
+    /// Template of the retention rule.
     pub fn template(mut self, value: impl Into<String>) -> Self {
         self.template = Some(value.into());
         self
     }
 
-    /// Sets `params`.
+    /// Parameters of the retention method, used together with `template`.
     ///
     /// Inserts one entry; call again for more.
     pub fn params(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
@@ -86,7 +87,7 @@ impl RetentionRuleResponseBody {
         self
     }
 
-    /// Sets `tag_selectors`.
+    /// Artifact version selectors. Currently exactly one selector is supported.
     ///
     /// Appends one item; call again for more.
     pub fn tag_selectors(mut self, value: impl Into<super::RetentionSelector>) -> Self {
@@ -96,7 +97,8 @@ impl RetentionRuleResponseBody {
         self
     }
 
-    /// Sets `scope_selectors`.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported.
     ///
     /// Inserts one entry; call again for more.
     pub fn scope_selectors(
@@ -110,7 +112,7 @@ impl RetentionRuleResponseBody {
         self
     }
 
-    /// Sets `repo_scope_mode`.
+    /// How repositories are selected. Used by the console.
     pub fn repo_scope_mode(mut self, value: impl Into<String>) -> Self {
         self.repo_scope_mode = Some(value.into());
         self

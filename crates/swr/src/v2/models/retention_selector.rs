@@ -2,51 +2,57 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `RetentionSelector` model of the SWR API.
+/// Artifact version selectors. Currently exactly one selector is supported.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RetentionSelector {
-    /// `kind` JSON property.
+    /// Matching type; currently only `doublestar` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// `decoration` JSON property.
+    /// Matching type of the selector. Repository selectors support `repoMatches`; artifact version
+    /// selectors support `matches` and `excludes`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decoration: Option<String>,
-    /// `pattern` JSON property.
+    /// Match pattern of the selector, such as `nginx-*` or `{repo1,repo2}`. `*` matches any
+    /// characters except `/`, `**` matches any characters including `/`, `?` matches any single
+    /// character except `/`, and `{a,b,...}` matches any of the listed options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    /// `extras` JSON property.
+    /// Reserved field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extras: Option<String>,
 }
 
 impl RetentionSelector {
-    /// An empty `RetentionSelector`; set its fields with the setters.
+    /// An empty `RetentionSelector`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `kind`.
+    /// Matching type; currently only `doublestar` is supported.
     pub fn kind(mut self, value: impl Into<String>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
-    /// Sets `decoration`.
+    /// Matching type of the selector. Repository selectors support `repoMatches`; artifact version
+    /// selectors support `matches` and `excludes`.
     pub fn decoration(mut self, value: impl Into<String>) -> Self {
         self.decoration = Some(value.into());
         self
     }
 
-    /// Sets `pattern`.
+    /// Match pattern of the selector, such as `nginx-*` or `{repo1,repo2}`. `*` matches any
+    /// characters except `/`, `**` matches any characters including `/`, `?` matches any single
+    /// character except `/`, and `{a,b,...}` matches any of the listed options.
     pub fn pattern(mut self, value: impl Into<String>) -> Self {
         self.pattern = Some(value.into());
         self
     }
 
-    /// Sets `extras`.
+    /// Reserved field.
     pub fn extras(mut self, value: impl Into<String>) -> Self {
         self.extras = Some(value.into());
         self

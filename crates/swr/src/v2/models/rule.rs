@@ -2,42 +2,44 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `Rule` model of the SWR API.
+/// Image retention rules.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Rule {
-    /// `template` JSON property.
+    /// Type of the retention rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
-    /// `params` JSON property.
+    /// Parameters of the retention rule. Use `{"days": "xxx"}` when `template` is `date_rule`, or
+    /// `{"num": "xxx"}` when `template` is `tag_rule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
-    /// `tag_selectors` JSON property.
+    /// Images exempted from the retention rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_selectors: Option<Vec<super::TagSelector>>,
 }
 
 impl Rule {
-    /// An empty `Rule`; set its fields with the setters.
+    /// An empty `Rule`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `template`.
+    /// Type of the retention rule.
     pub fn template(mut self, value: impl Into<String>) -> Self {
         self.template = Some(value.into());
         self
     }
 
-    /// Sets `params`.
+    /// Parameters of the retention rule. Use `{"days": "xxx"}` when `template` is `date_rule`, or
+    /// `{"num": "xxx"}` when `template` is `tag_rule`.
     pub fn params(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.params = Some(value.into());
         self
     }
 
-    /// Sets `tag_selectors`.
+    /// Images exempted from the retention rule.
     ///
     /// Appends one item; call again for more.
     pub fn tag_selectors(mut self, value: impl Into<super::TagSelector>) -> Self {

@@ -21,24 +21,24 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    /// An empty `Scanner`; set its fields with the setters.
+    /// An empty `Scanner`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Scanner name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `vendor`.
+    /// Scanner vendor.
     pub fn vendor(mut self, value: impl Into<String>) -> Self {
         self.vendor = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Scanner version.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self

@@ -2,43 +2,47 @@
 
 use serde::Deserialize;
 
-/// The `ScheduleDetails` model of the SWR API.
+/// Schedule of the garbage collection task.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScheduleDetails {
-    /// `type` JSON property.
+    /// Schedule type.
+    ///
+    /// Values: `Custom`: Run on the schedule given by `cron`; `None`: Cancel the schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `cron` JSON property.
+    /// Cron expression for the schedule. Required when `type` is `Custom`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
-    /// `next_scheduled_time` JSON property.
+    /// Time the task will run next.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_scheduled_time: Option<String>,
 }
 
 impl ScheduleDetails {
-    /// An empty `ScheduleDetails`; set its fields with the setters.
+    /// An empty `ScheduleDetails`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Schedule type.
+    ///
+    /// Values: `Custom`: Run on the schedule given by `cron`; `None`: Cancel the schedule.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `cron`.
+    /// Cron expression for the schedule. Required when `type` is `Custom`.
     pub fn cron(mut self, value: impl Into<String>) -> Self {
         self.cron = Some(value.into());
         self
     }
 
-    /// Sets `next_scheduled_time`.
+    /// Time the task will run next.
     pub fn next_scheduled_time(mut self, value: impl Into<String>) -> Self {
         self.next_scheduled_time = Some(value.into());
         self

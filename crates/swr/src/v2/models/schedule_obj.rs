@@ -2,38 +2,52 @@
 
 use serde::Serialize;
 
-/// The `ScheduleObj` model of the SWR API.
+/// Schedule of the garbage collection task.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScheduleObj {
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `cron` JSON property.
+    /// Schedule type. Required.
+    ///
+    /// Values: `Custom`: Run on the schedule given by `cron`; `None`: Cancel the schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// Cron expression for the schedule. Required when `type` is `Custom`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
 }
 
 impl ScheduleObj {
-    /// A `ScheduleObj` with its required fields; set the others with the setters.
-    pub fn new(r#type: impl Into<String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            cron: None,
-        }
+    /// An empty `ScheduleObj`: set its fields by name with the setters. The fields marked required
+    /// must be set before a request carrying it is sent; the operation's `send` names the first one
+    /// missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `type`.
+    /// Schedule type. Required.
+    ///
+    /// Values: `Custom`: Run on the schedule given by `cron`; `None`: Cancel the schedule.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `cron`.
+    /// Cron expression for the schedule. Required when `type` is `Custom`.
     pub fn cron(mut self, value: impl Into<String>) -> Self {
         self.cron = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        None
     }
 }

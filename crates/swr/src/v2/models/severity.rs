@@ -11,17 +11,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Severity {
-    /// `None`.
+    /// `None`: Not rated.
     None,
-    /// `Low`.
+    /// `Low`: Low.
     Low,
-    /// `Medium`.
+    /// `Medium`: Medium.
     Medium,
-    /// `High`.
+    /// `High`: High.
     High,
-    /// `Critical`.
+    /// `Critical`: Critical.
     Critical,
-    /// `Security`.
+    /// `Security`: Secure.
     Security,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -2,52 +2,66 @@
 
 use serde::Deserialize;
 
-/// The `ShowNamespace` model of the SWR API.
+/// Organizations returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowNamespace {
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the organization. Starts with a lowercase letter, ends with a lowercase letter or
+    /// digit, and may contain lowercase letters, digits, periods, underscores and hyphens; at most
+    /// two underscores in a row, and periods, underscores and hyphens cannot be adjacent to each
+    /// other.
+    ///
+    /// Length: 1 to 64 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `creator_name` JSON property.
+    /// IAM user name of the creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_name: Option<String>,
-    /// `auth` JSON property.
+    /// Permission of the user.
+    ///
+    /// Values: `1`: Read; `3`: Edit; `7`: Manage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<i64>,
 }
 
 impl ShowNamespace {
-    /// An empty `ShowNamespace`; set its fields with the setters.
+    /// An empty `ShowNamespace`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the organization. Starts with a lowercase letter, ends with a lowercase letter or
+    /// digit, and may contain lowercase letters, digits, periods, underscores and hyphens; at most
+    /// two underscores in a row, and periods, underscores and hyphens cannot be adjacent to each
+    /// other.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `creator_name`.
+    /// IAM user name of the creator.
     pub fn creator_name(mut self, value: impl Into<String>) -> Self {
         self.creator_name = Some(value.into());
         self
     }
 
-    /// Sets `auth`.
+    /// Permission of the user.
+    ///
+    /// Values: `1`: Read; `3`: Edit; `7`: Manage.
     pub fn auth(mut self, value: impl Into<i64>) -> Self {
         self.auth = Some(value.into());
         self

@@ -2,52 +2,52 @@
 
 use serde::Deserialize;
 
-/// The `ShowQuota` model of the SWR API.
+/// Quotas returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowQuota {
-    /// `quota_limit` JSON property.
+    /// Quota limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota_limit: Option<i64>,
-    /// `quota_key` JSON property.
+    /// Type of the quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota_key: Option<String>,
-    /// `unit` JSON property.
+    /// Unit of the quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// `used` JSON property.
+    /// Amount of the quota in use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub used: Option<i64>,
 }
 
 impl ShowQuota {
-    /// An empty `ShowQuota`; set its fields with the setters.
+    /// An empty `ShowQuota`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `quota_limit`.
+    /// Quota limit.
     pub fn quota_limit(mut self, value: impl Into<i64>) -> Self {
         self.quota_limit = Some(value.into());
         self
     }
 
-    /// Sets `quota_key`.
+    /// Type of the quota.
     pub fn quota_key(mut self, value: impl Into<String>) -> Self {
         self.quota_key = Some(value.into());
         self
     }
 
-    /// Sets `unit`.
+    /// Unit of the quota.
     pub fn unit(mut self, value: impl Into<String>) -> Self {
         self.unit = Some(value.into());
         self
     }
 
-    /// Sets `used`.
+    /// Amount of the quota in use.
     pub fn used(mut self, value: impl Into<i64>) -> Self {
         self.used = Some(value.into());
         self

@@ -9,108 +9,114 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowRepoDomainsResponse {
-    /// `namespace` JSON property.
+    /// Name of the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `repository` JSON property.
+    /// Name of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// `access_domain` JSON property.
+    /// Name of the tenant the image repository is shared with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_domain: Option<String>,
-    /// `permit` JSON property.
+    /// Permission granted to the tenant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permit: Option<String>,
-    /// `deadline` JSON property.
+    /// Time the sharing expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
-    /// `description` JSON property.
+    /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `creator_id` JSON property.
+    /// ID of the creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_id: Option<String>,
-    /// `creator_name` JSON property.
+    /// Name of the creator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_name: Option<String>,
-    /// `created` JSON property.
+    /// Creation time, in UTC. Convert to local time as needed (for example, add 8 hours for UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    /// `updated` JSON property.
+    /// Last update time, in UTC. Convert to local time as needed (for example, add 8 hours for
+    /// UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
-    /// `status` JSON property.
+    /// Whether the sharing is still valid.
+    ///
+    /// Values: `false`: Expired; `true`: Valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<bool>,
 }
 
 impl ShowRepoDomainsResponse {
-    /// An empty `ShowRepoDomainsResponse`; set its fields with the setters.
+    /// An empty `ShowRepoDomainsResponse`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `namespace`.
+    /// Name of the organization.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `repository`.
+    /// Name of the image repository.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
     }
 
-    /// Sets `access_domain`.
+    /// Name of the tenant the image repository is shared with.
     pub fn access_domain(mut self, value: impl Into<String>) -> Self {
         self.access_domain = Some(value.into());
         self
     }
 
-    /// Sets `permit`.
+    /// Permission granted to the tenant.
     pub fn permit(mut self, value: impl Into<String>) -> Self {
         self.permit = Some(value.into());
         self
     }
 
-    /// Sets `deadline`.
+    /// Time the sharing expires.
     pub fn deadline(mut self, value: impl Into<String>) -> Self {
         self.deadline = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `creator_id`.
+    /// ID of the creator.
     pub fn creator_id(mut self, value: impl Into<String>) -> Self {
         self.creator_id = Some(value.into());
         self
     }
 
-    /// Sets `creator_name`.
+    /// Name of the creator.
     pub fn creator_name(mut self, value: impl Into<String>) -> Self {
         self.creator_name = Some(value.into());
         self
     }
 
-    /// Sets `created`.
+    /// Creation time, in UTC. Convert to local time as needed (for example, add 8 hours for UTC+8).
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.created = Some(value.into());
         self
     }
 
-    /// Sets `updated`.
+    /// Last update time, in UTC. Convert to local time as needed (for example, add 8 hours for
+    /// UTC+8).
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.updated = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Whether the sharing is still valid.
+    ///
+    /// Values: `false`: Expired; `true`: Valid.
     pub fn status(mut self, value: impl Into<bool>) -> Self {
         self.status = Some(value.into());
         self

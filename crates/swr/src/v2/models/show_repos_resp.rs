@@ -9,159 +9,168 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowReposResp {
-    /// `name` JSON property.
+    /// Name of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `category` JSON property.
+    /// Category of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `description` JSON property.
+    /// Description of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `size` JSON property.
+    /// Size of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `is_public` JSON property.
+    /// Whether the repository is public.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
-    /// `num_images` JSON property.
+    /// Number of images in the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_images: Option<i64>,
-    /// `num_download` JSON property.
+    /// Number of times images in the repository have been downloaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_download: Option<i64>,
-    /// `created_at` JSON property.
+    /// Time the repository was created, in UTC. Convert to local time as needed (for example, add 8
+    /// hours for UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Time the repository was last updated, in UTC. Convert to local time as needed (for example,
+    /// add 8 hours for UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `logo` JSON property.
+    /// URL of the repository logo. Currently unused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo: Option<String>,
-    /// `url` JSON property.
+    /// URL of the repository logo image. Currently unused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// `path` JSON property.
+    /// Pull path of the repository's images, in the format
+    /// `swr.cn-north-1.myhuaweicloud.com/namespace/repository`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `internal_path` JSON property.
+    /// Path for pulling images of the repository, in the format
+    /// `10.125.0.198:20202/namespace/repository`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_path: Option<String>,
-    /// `domain_name` JSON property.
+    /// Tenant name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `namespace` JSON property.
+    /// Name of the tenant's organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `tags` JSON property.
+    /// Image tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    /// `status` JSON property.
+    /// For images shared with me, whether the sharing is still valid. For images I shared, always
+    /// `false` and meaningless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<bool>,
-    /// `total_range` JSON property.
+    /// Total number of matching records.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_range: Option<i64>,
 }
 
 impl ShowReposResp {
-    /// An empty `ShowReposResp`; set its fields with the setters.
+    /// An empty `ShowReposResp`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the repository.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the repository.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the repository.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the repository.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `is_public`.
+    /// Whether the repository is public.
     pub fn is_public(mut self, value: impl Into<bool>) -> Self {
         self.is_public = Some(value.into());
         self
     }
 
-    /// Sets `num_images`.
+    /// Number of images in the repository.
     pub fn num_images(mut self, value: impl Into<i64>) -> Self {
         self.num_images = Some(value.into());
         self
     }
 
-    /// Sets `num_download`.
+    /// Number of times images in the repository have been downloaded.
     pub fn num_download(mut self, value: impl Into<i64>) -> Self {
         self.num_download = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the repository was created, in UTC. Convert to local time as needed (for example, add 8
+    /// hours for UTC+8).
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Time the repository was last updated, in UTC. Convert to local time as needed (for example,
+    /// add 8 hours for UTC+8).
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
 
-    /// Sets `logo`.
+    /// URL of the repository logo. Currently unused.
     pub fn logo(mut self, value: impl Into<String>) -> Self {
         self.logo = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// URL of the repository logo image. Currently unused.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Pull path of the repository's images, in the format
+    /// `swr.cn-north-1.myhuaweicloud.com/namespace/repository`.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `internal_path`.
+    /// Path for pulling images of the repository, in the format
+    /// `10.125.0.198:20202/namespace/repository`.
     pub fn internal_path(mut self, value: impl Into<String>) -> Self {
         self.internal_path = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Tenant name.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Name of the tenant's organization.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Image tags.
     ///
     /// Appends one item; call again for more.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
@@ -169,13 +178,14 @@ impl ShowReposResp {
         self
     }
 
-    /// Sets `status`.
+    /// For images shared with me, whether the sharing is still valid. For images I shared, always
+    /// `false` and meaningless.
     pub fn status(mut self, value: impl Into<bool>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `total_range`.
+    /// Total number of matching records.
     pub fn total_range(mut self, value: impl Into<i64>) -> Self {
         self.total_range = Some(value.into());
         self

@@ -2,133 +2,139 @@
 
 use serde::Deserialize;
 
-/// The `ShowReposRespV3` model of the SWR API.
+/// Image repositories returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowReposRespV3 {
-    /// `id` JSON property.
+    /// ID of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `category` JSON property.
+    /// Category of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
-    /// `description` JSON property.
+    /// Description of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `size` JSON property.
+    /// Size of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `is_public` JSON property.
+    /// Whether the repository is public.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_public: Option<bool>,
-    /// `num_images` JSON property.
+    /// Number of images in the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_images: Option<i64>,
-    /// `num_download` JSON property.
+    /// Number of times images in the repository have been downloaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_download: Option<i64>,
-    /// `created_at` JSON property.
+    /// Time the repository was created, in UTC. Convert to local time as needed (for example, add 8
+    /// hours for UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Time the repository was last updated, in UTC. Convert to local time as needed (for example,
+    /// add 8 hours for UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `domain_name` JSON property.
+    /// Name of the tenant that owns the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
-    /// `namespace_name` JSON property.
+    /// Name of the tenant's organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `status` JSON property.
+    /// For images shared with me, whether the sharing is still valid. For images I shared, always
+    /// `false` and meaningless.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<bool>,
 }
 
 impl ShowReposRespV3 {
-    /// An empty `ShowReposRespV3`; set its fields with the setters.
+    /// An empty `ShowReposRespV3`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the repository.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the repository.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `category`.
+    /// Category of the repository.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the repository.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the repository.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `is_public`.
+    /// Whether the repository is public.
     pub fn is_public(mut self, value: impl Into<bool>) -> Self {
         self.is_public = Some(value.into());
         self
     }
 
-    /// Sets `num_images`.
+    /// Number of images in the repository.
     pub fn num_images(mut self, value: impl Into<i64>) -> Self {
         self.num_images = Some(value.into());
         self
     }
 
-    /// Sets `num_download`.
+    /// Number of times images in the repository have been downloaded.
     pub fn num_download(mut self, value: impl Into<i64>) -> Self {
         self.num_download = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Time the repository was created, in UTC. Convert to local time as needed (for example, add 8
+    /// hours for UTC+8).
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Time the repository was last updated, in UTC. Convert to local time as needed (for example,
+    /// add 8 hours for UTC+8).
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
 
-    /// Sets `domain_name`.
+    /// Name of the tenant that owns the repository.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the tenant's organization.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// For images shared with me, whether the sharing is still valid. For images I shared, always
+    /// `false` and meaningless.
     pub fn status(mut self, value: impl Into<bool>) -> Self {
         self.status = Some(value.into());
         self

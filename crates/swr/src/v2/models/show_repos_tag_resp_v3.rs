@@ -2,151 +2,161 @@
 
 use serde::Deserialize;
 
-/// The `ShowReposTagRespV3` model of the SWR API.
+/// Image tags returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ShowReposTagRespV3 {
-    /// `id` JSON property.
+    /// ID of the tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `repo_id` JSON property.
+    /// ID of the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_id: Option<i64>,
-    /// `tag` JSON property.
+    /// Name of the image tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `image_id` JSON property.
+    /// ID of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<String>,
-    /// `manifest` JSON property.
+    /// Manifest of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
-    /// `digest` JSON property.
+    /// Digest (hash) of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// `schema` JSON property.
+    /// Docker manifest schema version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<i64>,
-    /// `path` JSON property.
+    /// Image pull address, in the format
+    /// `swr.cn-north-1.myhuaweicloud.com/namespace/repository:tag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
-    /// `internal_path` JSON property.
+    /// Path for pulling the image from inside a CCE cluster, in the format
+    /// `10.125.0.198:20202/namespace/repository:tag`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub internal_path: Option<String>,
-    /// `size` JSON property.
+    /// Size of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
-    /// `is_trusted` JSON property.
+    /// Whether the image is trusted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_trusted: Option<bool>,
-    /// `created` JSON property.
+    /// Creation time, in UTC. Convert to local time as needed (for example, add 8 hours for UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
-    /// `updated` JSON property.
+    /// Last update time, in UTC. Convert to local time as needed (for example, add 8 hours for
+    /// UTC+8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
-    /// `domain_id` JSON property.
+    /// Account ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
-    /// `tag_type` JSON property.
+    /// Type of the image manifest.
+    ///
+    /// Values: `0`: Manifest; `1`: Manifest list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_type: Option<i64>,
 }
 
 impl ShowReposTagRespV3 {
-    /// An empty `ShowReposTagRespV3`; set its fields with the setters.
+    /// An empty `ShowReposTagRespV3`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the tag.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `repo_id`.
+    /// ID of the repository.
     pub fn repo_id(mut self, value: impl Into<i64>) -> Self {
         self.repo_id = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Name of the image tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `image_id`.
+    /// ID of the image.
     pub fn image_id(mut self, value: impl Into<String>) -> Self {
         self.image_id = Some(value.into());
         self
     }
 
-    /// Sets `manifest`.
+    /// Manifest of the image.
     pub fn manifest(mut self, value: impl Into<String>) -> Self {
         self.manifest = Some(value.into());
         self
     }
 
-    /// Sets `digest`.
+    /// Digest (hash) of the image.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self
     }
 
-    /// Sets `schema`.
+    /// Docker manifest schema version.
     pub fn schema(mut self, value: impl Into<i64>) -> Self {
         self.schema = Some(value.into());
         self
     }
 
-    /// Sets `path`.
+    /// Image pull address, in the format
+    /// `swr.cn-north-1.myhuaweicloud.com/namespace/repository:tag`.
     pub fn path(mut self, value: impl Into<String>) -> Self {
         self.path = Some(value.into());
         self
     }
 
-    /// Sets `internal_path`.
+    /// Path for pulling the image from inside a CCE cluster, in the format
+    /// `10.125.0.198:20202/namespace/repository:tag`.
     pub fn internal_path(mut self, value: impl Into<String>) -> Self {
         self.internal_path = Some(value.into());
         self
     }
 
-    /// Sets `size`.
+    /// Size of the image.
     pub fn size(mut self, value: impl Into<i64>) -> Self {
         self.size = Some(value.into());
         self
     }
 
-    /// Sets `is_trusted`.
+    /// Whether the image is trusted.
     pub fn is_trusted(mut self, value: impl Into<bool>) -> Self {
         self.is_trusted = Some(value.into());
         self
     }
 
-    /// Sets `created`.
+    /// Creation time, in UTC. Convert to local time as needed (for example, add 8 hours for UTC+8).
     pub fn created(mut self, value: impl Into<String>) -> Self {
         self.created = Some(value.into());
         self
     }
 
-    /// Sets `updated`.
+    /// Last update time, in UTC. Convert to local time as needed (for example, add 8 hours for
+    /// UTC+8).
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.updated = Some(value.into());
         self
     }
 
-    /// Sets `domain_id`.
+    /// Account ID.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `tag_type`.
+    /// Type of the image manifest.
+    ///
+    /// Values: `0`: Manifest; `1`: Manifest list.
     pub fn tag_type(mut self, value: impl Into<i64>) -> Self {
         self.tag_type = Some(value.into());
         self

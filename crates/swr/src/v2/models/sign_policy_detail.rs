@@ -2,112 +2,113 @@
 
 use serde::Deserialize;
 
-/// The `SignPolicyDetail` model of the SWR API.
+/// Signature policies returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SignPolicyDetail {
-    /// `id` JSON property.
+    /// ID of the signature policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the signature policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the signature policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `namespace_name` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `trigger` JSON property.
+    /// Trigger configuration of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<super::TriggerConfig>,
-    /// `creator` JSON property.
+    /// User who created the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
-    /// `enabled` JSON property.
+    /// Whether the signature policy is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `scope_rules` JSON property.
+    /// Rules defining the scope the policy applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_rules: Option<Vec<super::SignScopeRule>>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `signature_algorithm` JSON property.
+    /// Signing algorithm, matching the KMS key algorithm: `EC_P256` keys use `ECDSA_SHA_256`,
+    /// `EC_P384` keys use `ECDSA_SHA_384`, and `SM2` keys use `SM2DSA_SM3`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_algorithm: Option<String>,
-    /// `signature_key` JSON property.
+    /// ID of the KMS key used for signing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_key: Option<String>,
-    /// `signature_method` JSON property.
+    /// Image signing method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature_method: Option<String>,
 }
 
 impl SignPolicyDetail {
-    /// An empty `SignPolicyDetail`; set its fields with the setters.
+    /// An empty `SignPolicyDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the signature policy.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the signature policy.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the signature policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the namespace.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `trigger`.
+    /// Trigger configuration of the policy.
     pub fn trigger(mut self, value: impl Into<super::TriggerConfig>) -> Self {
         self.trigger = Some(value.into());
         self
     }
 
-    /// Sets `creator`.
+    /// User who created the policy.
     pub fn creator(mut self, value: impl Into<String>) -> Self {
         self.creator = Some(value.into());
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the signature policy is enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `scope_rules`.
+    /// Rules defining the scope the policy applies to.
     ///
     /// Appends one item; call again for more.
     pub fn scope_rules(mut self, value: impl Into<super::SignScopeRule>) -> Self {
@@ -117,31 +118,32 @@ impl SignPolicyDetail {
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
 
-    /// Sets `signature_algorithm`.
+    /// Signing algorithm, matching the KMS key algorithm: `EC_P256` keys use `ECDSA_SHA_256`,
+    /// `EC_P384` keys use `ECDSA_SHA_384`, and `SM2` keys use `SM2DSA_SM3`.
     pub fn signature_algorithm(mut self, value: impl Into<String>) -> Self {
         self.signature_algorithm = Some(value.into());
         self
     }
 
-    /// Sets `signature_key`.
+    /// ID of the KMS key used for signing.
     pub fn signature_key(mut self, value: impl Into<String>) -> Self {
         self.signature_key = Some(value.into());
         self
     }
 
-    /// Sets `signature_method`.
+    /// Image signing method.
     pub fn signature_method(mut self, value: impl Into<String>) -> Self {
         self.signature_method = Some(value.into());
         self

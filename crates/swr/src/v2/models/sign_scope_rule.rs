@@ -4,30 +4,32 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-/// The `SignScopeRule` model of the SWR API.
+/// Rules defining the scope the policy applies to.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct SignScopeRule {
-    /// `tag_selectors` JSON property.
+    /// Artifact version selectors. Currently exactly one selector is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_selectors: Option<Vec<super::SignRuleSelector>>,
-    /// `scope_selectors` JSON property.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_selectors: Option<BTreeMap<String, Vec<super::SignRuleSelector>>>,
-    /// `repo_scope_mode` JSON property.
+    /// How repositories are selected. `selection` is used by the console; use `regular` in API
+    /// calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repo_scope_mode: Option<String>,
 }
 
 impl SignScopeRule {
-    /// An empty `SignScopeRule`; set its fields with the setters.
+    /// An empty `SignScopeRule`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `tag_selectors`.
+    /// Artifact version selectors. Currently exactly one selector is supported.
     ///
     /// Appends one item; call again for more.
     pub fn tag_selectors(mut self, value: impl Into<super::SignRuleSelector>) -> Self {
@@ -37,7 +39,8 @@ impl SignScopeRule {
         self
     }
 
-    /// Sets `scope_selectors`.
+    /// Repository selectors, keyed by selector type. Currently only `repository` with a single
+    /// selector is supported.
     ///
     /// Inserts one entry; call again for more.
     pub fn scope_selectors(
@@ -51,7 +54,8 @@ impl SignScopeRule {
         self
     }
 
-    /// Sets `repo_scope_mode`.
+    /// How repositories are selected. `selection` is used by the console; use `regular` in API
+    /// calls.
     pub fn repo_scope_mode(mut self, value: impl Into<String>) -> Self {
         self.repo_scope_mode = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `SignatureExecutionSubTask` model of the SWR API.
+/// Subtasks of the signature policy execution.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SignatureExecutionSubTask {
-    /// `id` JSON property.
+    /// ID of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `job_id` JSON property.
+    /// ID of the job that ran the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `namespace` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `repository` JSON property.
+    /// Name of the image repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// `tags` JSON property.
+    /// Image tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<String>,
-    /// `digest` JSON property.
+    /// SHA-256 digest of the image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// `status` JSON property.
+    /// Status of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `status_text` JSON property.
+    /// Details of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
 
 impl SignatureExecutionSubTask {
-    /// An empty `SignatureExecutionSubTask`; set its fields with the setters.
+    /// An empty `SignatureExecutionSubTask`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the subtask.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// ID of the job that ran the subtask.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Name of the namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `repository`.
+    /// Name of the image repository.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
     }
 
-    /// Sets `tags`.
+    /// Image tag.
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
 
-    /// Sets `digest`.
+    /// SHA-256 digest of the image.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the subtask.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `status_text`.
+    /// Details of the status.
     pub fn status_text(mut self, value: impl Into<String>) -> Self {
         self.status_text = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `Subtask` model of the SWR API.
+/// Subtasks of the retention policy execution.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Subtask {
-    /// `id` JSON property.
+    /// ID of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `job_id` JSON property.
+    /// ID of the internal job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<i64>,
-    /// `namespace` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `repository` JSON property.
+    /// Name of the artifact repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// `tag` JSON property.
+    /// Tag of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `digest` JSON property.
+    /// SHA-256 digest of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// `action` JSON property.
+    /// Retention action performed by the subtask, such as `DEL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `status` JSON property.
+    /// Status of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `status_text` JSON property.
+    /// Status message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
-    /// `op_time` JSON property.
+    /// Start time of the operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op_time: Option<String>,
 }
 
 impl Subtask {
-    /// An empty `Subtask`; set its fields with the setters.
+    /// An empty `Subtask`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the subtask.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// ID of the internal job.
     pub fn job_id(mut self, value: impl Into<i64>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Name of the namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `repository`.
+    /// Name of the artifact repository.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Tag of the artifact.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `digest`.
+    /// SHA-256 digest of the artifact.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self
     }
 
-    /// Sets `action`.
+    /// Retention action performed by the subtask, such as `DEL`.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the subtask.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `status_text`.
+    /// Status message.
     pub fn status_text(mut self, value: impl Into<String>) -> Self {
         self.status_text = Some(value.into());
         self
     }
 
-    /// Sets `op_time`.
+    /// Start time of the operation.
     pub fn op_time(mut self, value: impl Into<String>) -> Self {
         self.op_time = Some(value.into());
         self

@@ -2,106 +2,106 @@
 
 use serde::Deserialize;
 
-/// The `SubtaskDetail` model of the SWR API.
+/// Subtasks of the image replication policy execution.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubtaskDetail {
-    /// `id` JSON property.
+    /// ID of the subtask.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `job_id` JSON property.
+    /// ID of the internal job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `namespace` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `repository` JSON property.
+    /// Name of the artifact repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// `tag` JSON property.
+    /// Tag of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `digest` JSON property.
+    /// Digest of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `status_text` JSON property.
+    /// Status message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_text: Option<String>,
-    /// `start_time` JSON property.
+    /// Start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `end_time` JSON property.
+    /// End time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
 impl SubtaskDetail {
-    /// An empty `SubtaskDetail`; set its fields with the setters.
+    /// An empty `SubtaskDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the subtask.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// ID of the internal job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Name of the namespace.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `repository`.
+    /// Name of the artifact repository.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Tag of the artifact.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `digest`.
+    /// Digest of the artifact.
     pub fn digest(mut self, value: impl Into<String>) -> Self {
         self.digest = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `status_text`.
+    /// Status message.
     pub fn status_text(mut self, value: impl Into<String>) -> Self {
         self.status_text = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End time.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self

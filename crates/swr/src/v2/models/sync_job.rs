@@ -9,7 +9,7 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SyncJob {
-    /// `createdAt` JSON property.
+    /// Creation time, in UTC. Convert to local time as needed (for example, add 8 hours for UTC+8).
     #[serde(
         rename = "createdAt",
         alias = "created_at",
@@ -17,7 +17,7 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_at: Option<String>,
-    /// `domainID` JSON property.
+    /// Tenant ID.
     #[serde(
         rename = "domainID",
         alias = "domain_id",
@@ -25,7 +25,7 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_id: Option<String>,
-    /// `domainName` JSON property.
+    /// Tenant name.
     #[serde(
         rename = "domainName",
         alias = "domain_name",
@@ -33,16 +33,16 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub domain_name: Option<String>,
-    /// `id` JSON property.
+    /// ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `namespace` JSON property.
+    /// Name of the organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// `override` JSON property.
+    /// Whether to overwrite existing images or artifacts at the destination.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#override: Option<bool>,
-    /// `remoteNamespace` JSON property.
+    /// Destination organization.
     #[serde(
         rename = "remoteNamespace",
         alias = "remote_namespace",
@@ -50,7 +50,7 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_namespace: Option<String>,
-    /// `remoteRegionId` JSON property.
+    /// ID of the destination region.
     #[serde(
         rename = "remoteRegionId",
         alias = "remote_region_id",
@@ -58,7 +58,7 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub remote_region_id: Option<String>,
-    /// `repoName` JSON property.
+    /// Name of the repository.
     #[serde(
         rename = "repoName",
         alias = "repo_name",
@@ -66,10 +66,10 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub repo_name: Option<String>,
-    /// `status` JSON property.
+    /// Synchronization status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `syncOperatorId` JSON property.
+    /// ID of the user who ran the synchronization.
     #[serde(
         rename = "syncOperatorId",
         alias = "sync_operator_id",
@@ -77,7 +77,7 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_operator_id: Option<String>,
-    /// `syncOperatorName` JSON property.
+    /// Name of the user who ran the synchronization.
     #[serde(
         rename = "syncOperatorName",
         alias = "sync_operator_name",
@@ -85,10 +85,10 @@ pub struct SyncJob {
         skip_serializing_if = "Option::is_none"
     )]
     pub sync_operator_name: Option<String>,
-    /// `tag` JSON property.
+    /// Image tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
-    /// `updatedAt` JSON property.
+    /// Last update time of the synchronization job.
     #[serde(
         rename = "updatedAt",
         alias = "updated_at",
@@ -99,90 +99,90 @@ pub struct SyncJob {
 }
 
 impl SyncJob {
-    /// An empty `SyncJob`; set its fields with the setters.
+    /// An empty `SyncJob`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `createdAt`.
+    /// Creation time, in UTC. Convert to local time as needed (for example, add 8 hours for UTC+8).
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `domainID`.
+    /// Tenant ID.
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
 
-    /// Sets `domainName`.
+    /// Tenant name.
     pub fn domain_name(mut self, value: impl Into<String>) -> Self {
         self.domain_name = Some(value.into());
         self
     }
 
-    /// Sets `id`.
+    /// ID.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `namespace`.
+    /// Name of the organization.
     pub fn namespace(mut self, value: impl Into<String>) -> Self {
         self.namespace = Some(value.into());
         self
     }
 
-    /// Sets `override`.
+    /// Whether to overwrite existing images or artifacts at the destination.
     pub fn r#override(mut self, value: impl Into<bool>) -> Self {
         self.r#override = Some(value.into());
         self
     }
 
-    /// Sets `remoteNamespace`.
+    /// Destination organization.
     pub fn remote_namespace(mut self, value: impl Into<String>) -> Self {
         self.remote_namespace = Some(value.into());
         self
     }
 
-    /// Sets `remoteRegionId`.
+    /// ID of the destination region.
     pub fn remote_region_id(mut self, value: impl Into<String>) -> Self {
         self.remote_region_id = Some(value.into());
         self
     }
 
-    /// Sets `repoName`.
+    /// Name of the repository.
     pub fn repo_name(mut self, value: impl Into<String>) -> Self {
         self.repo_name = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Synchronization status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `syncOperatorId`.
+    /// ID of the user who ran the synchronization.
     pub fn sync_operator_id(mut self, value: impl Into<String>) -> Self {
         self.sync_operator_id = Some(value.into());
         self
     }
 
-    /// Sets `syncOperatorName`.
+    /// Name of the user who ran the synchronization.
     pub fn sync_operator_name(mut self, value: impl Into<String>) -> Self {
         self.sync_operator_name = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Image tag.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self
     }
 
-    /// Sets `updatedAt`.
+    /// Last update time of the synchronization job.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self

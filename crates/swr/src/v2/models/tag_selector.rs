@@ -2,33 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `TagSelector` model of the SWR API.
+/// Images exempted from the retention rule.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TagSelector {
-    /// `kind` JSON property.
+    /// Matching rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// `pattern` JSON property.
+    /// Image tag when `kind` is `label`, or a regular expression when `kind` is `regexp`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
 }
 
 impl TagSelector {
-    /// An empty `TagSelector`; set its fields with the setters.
+    /// An empty `TagSelector`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `kind`.
+    /// Matching rule.
     pub fn kind(mut self, value: impl Into<String>) -> Self {
         self.kind = Some(value.into());
         self
     }
 
-    /// Sets `pattern`.
+    /// Image tag when `kind` is `label`, or a regular expression when `kind` is `regexp`.
     pub fn pattern(mut self, value: impl Into<String>) -> Self {
         self.pattern = Some(value.into());
         self

@@ -2,39 +2,61 @@
 
 use serde::Serialize;
 
-/// The `TagsFilter` model of the SWR API.
+/// Tags to filter by: at most 50 keys, each with at most 10 values. Keys must be unique and values
+/// of one key must be unique; `values` may be an empty list but must be present. Resources must
+/// match all keys and any value of each key; all resources are returned when no tags are given.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TagsFilter {
-    /// `key` JSON property. Required.
-    pub key: String,
-    /// `values` JSON property. Required.
-    pub values: Vec<String>,
+    /// Tag key. Cannot be empty. Required.
+    ///
+    /// Length: at most 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Tag values, trimmed of leading and trailing spaces before use. The list may be empty,
+    /// meaning any value, but must be present; values are combined with OR. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
 }
 
 impl TagsFilter {
-    /// A `TagsFilter` with its required fields; set the others with the setters.
-    pub fn new(key: impl Into<String>, values: impl Into<Vec<String>>) -> Self {
-        Self {
-            key: key.into(),
-            values: values.into(),
-        }
+    /// An empty `TagsFilter`: set its fields by name with the setters. The fields marked required
+    /// must be set before a request carrying it is sent; the operation's `send` names the first one
+    /// missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `key`.
+    /// Tag key. Cannot be empty. Required.
+    ///
+    /// Length: at most 128 characters.
     pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = value.into();
+        self.key = Some(value.into());
         self
     }
 
-    /// Sets `values`.
+    /// Tag values, trimmed of leading and trailing spaces before use. The list may be empty,
+    /// meaning any value, but must be present; values are combined with OR. Required.
     ///
     /// Appends one item; call again for more.
     pub fn values(mut self, value: impl Into<String>) -> Self {
-        self.values.push(value.into());
+        self.values.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.key.is_none() {
+            return Some("key".to_owned());
+        }
+        if self.values.is_none() {
+            return Some("values".to_owned());
+        }
+        None
     }
 }

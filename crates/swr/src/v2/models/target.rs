@@ -2,60 +2,64 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `Target` model of the SWR API.
+/// Targets the webhook notifies.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Target {
-    /// `type` JSON property.
+    /// Type of the webhook target; `http` is supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `address` JSON property.
+    /// Address the webhook request is sent to. Cannot be modified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// `auth_header` JSON property.
+    /// Request headers sent with the webhook, in the format `key1:value1;key2:value2`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_header: Option<String>,
-    /// `skip_cert_verify` JSON property.
+    /// Whether to skip certificate verification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skip_cert_verify: Option<bool>,
-    /// `address_type` JSON property.
+    /// Type of the webhook address. An `internal` address must be a private IP address.
+    ///
+    /// Values: `internal`: Private network; `internet`: Public network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address_type: Option<String>,
 }
 
 impl Target {
-    /// An empty `Target`; set its fields with the setters.
+    /// An empty `Target`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Type of the webhook target; `http` is supported.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `address`.
+    /// Address the webhook request is sent to. Cannot be modified.
     pub fn address(mut self, value: impl Into<String>) -> Self {
         self.address = Some(value.into());
         self
     }
 
-    /// Sets `auth_header`.
+    /// Request headers sent with the webhook, in the format `key1:value1;key2:value2`.
     pub fn auth_header(mut self, value: impl Into<String>) -> Self {
         self.auth_header = Some(value.into());
         self
     }
 
-    /// Sets `skip_cert_verify`.
+    /// Whether to skip certificate verification.
     pub fn skip_cert_verify(mut self, value: impl Into<bool>) -> Self {
         self.skip_cert_verify = Some(value.into());
         self
     }
 
-    /// Sets `address_type`.
+    /// Type of the webhook address. An `internal` address must be a private IP address.
+    ///
+    /// Values: `internal`: Private network; `internet`: Public network.
     pub fn address_type(mut self, value: impl Into<String>) -> Self {
         self.address_type = Some(value.into());
         self

@@ -2,115 +2,115 @@
 
 use serde::Deserialize;
 
-/// The `Task` model of the SWR API.
+/// Tasks of the retention policy execution.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Task {
-    /// `id` JSON property.
+    /// ID of the task in the retention policy execution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `execution_id` JSON property.
+    /// ID of the retention policy execution record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<i64>,
-    /// `repository` JSON property.
+    /// Name of the artifact repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repository: Option<String>,
-    /// `job_id` JSON property.
+    /// Name of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `status` JSON property.
+    /// Execution status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `status_code` JSON property.
+    /// Status code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
-    /// `status_revision` JSON property.
+    /// Revision number of the status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_revision: Option<i64>,
-    /// `start_time` JSON property.
+    /// Start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `end_time` JSON property.
+    /// End time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// `total` JSON property.
+    /// Total number of versions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    /// `retained` JSON property.
+    /// Total number of versions retained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retained: Option<i64>,
 }
 
 impl Task {
-    /// An empty `Task`; set its fields with the setters.
+    /// An empty `Task`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the task in the retention policy execution.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `execution_id`.
+    /// ID of the retention policy execution record.
     pub fn execution_id(mut self, value: impl Into<i64>) -> Self {
         self.execution_id = Some(value.into());
         self
     }
 
-    /// Sets `repository`.
+    /// Name of the artifact repository.
     pub fn repository(mut self, value: impl Into<String>) -> Self {
         self.repository = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// Name of the task.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Execution status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `status_code`.
+    /// Status code.
     pub fn status_code(mut self, value: impl Into<i64>) -> Self {
         self.status_code = Some(value.into());
         self
     }
 
-    /// Sets `status_revision`.
+    /// Revision number of the status.
     pub fn status_revision(mut self, value: impl Into<i64>) -> Self {
         self.status_revision = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End time.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self
     }
 
-    /// Sets `total`.
+    /// Total number of versions.
     pub fn total(mut self, value: impl Into<i64>) -> Self {
         self.total = Some(value.into());
         self
     }
 
-    /// Sets `retained`.
+    /// Total number of versions retained.
     pub fn retained(mut self, value: impl Into<i64>) -> Self {
         self.retained = Some(value.into());
         self

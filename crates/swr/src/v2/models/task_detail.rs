@@ -2,38 +2,38 @@
 
 use serde::Deserialize;
 
-/// The `TaskDetail` model of the SWR API.
+/// Tasks of the replication policy execution.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TaskDetail {
-    /// `id` JSON property.
+    /// ID of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `execution_id` JSON property.
+    /// ID of the execution the task belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<i64>,
-    /// `resource_type` JSON property.
+    /// Type of the resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `src_resource` JSON property.
+    /// Source resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src_resource: Option<String>,
-    /// `dst_resource` JSON property.
+    /// Destination resource.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dst_resource: Option<String>,
-    /// `operation` JSON property.
+    /// Type of operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
-    /// `job_id` JSON property.
+    /// ID of the Harbor job.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `status` JSON property.
+    /// Status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `StatusRevision` JSON property.
+    /// Revision number of the status.
     #[serde(
         rename = "StatusRevision",
         alias = "status_revision",
@@ -41,81 +41,81 @@ pub struct TaskDetail {
         skip_serializing_if = "Option::is_none"
     )]
     pub status_revision: Option<i64>,
-    /// `start_time` JSON property.
+    /// Start time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<String>,
-    /// `end_time` JSON property.
+    /// End time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
 }
 
 impl TaskDetail {
-    /// An empty `TaskDetail`; set its fields with the setters.
+    /// An empty `TaskDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the task.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `execution_id`.
+    /// ID of the execution the task belongs to.
     pub fn execution_id(mut self, value: impl Into<i64>) -> Self {
         self.execution_id = Some(value.into());
         self
     }
 
-    /// Sets `resource_type`.
+    /// Type of the resource.
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
         self
     }
 
-    /// Sets `src_resource`.
+    /// Source resource.
     pub fn src_resource(mut self, value: impl Into<String>) -> Self {
         self.src_resource = Some(value.into());
         self
     }
 
-    /// Sets `dst_resource`.
+    /// Destination resource.
     pub fn dst_resource(mut self, value: impl Into<String>) -> Self {
         self.dst_resource = Some(value.into());
         self
     }
 
-    /// Sets `operation`.
+    /// Type of operation.
     pub fn operation(mut self, value: impl Into<String>) -> Self {
         self.operation = Some(value.into());
         self
     }
 
-    /// Sets `job_id`.
+    /// ID of the Harbor job.
     pub fn job_id(mut self, value: impl Into<String>) -> Self {
         self.job_id = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `StatusRevision`.
+    /// Revision number of the status.
     pub fn status_revision(mut self, value: impl Into<i64>) -> Self {
         self.status_revision = Some(value.into());
         self
     }
 
-    /// Sets `start_time`.
+    /// Start time.
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
         self
     }
 
-    /// Sets `end_time`.
+    /// End time.
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
         self

@@ -9,132 +9,134 @@ use serde::Deserialize;
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Trigger {
-    /// `action` JSON property.
+    /// Action performed when the trigger fires; currently `update`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `app_type` JSON property.
+    /// Type of the workload to update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
-    /// `application` JSON property.
+    /// Name of the application (workload) updated by the trigger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<String>,
-    /// `cluster_id` JSON property.
+    /// ID of the cluster. Empty when the trigger mode is `cci`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster. Empty when the trigger mode is `cci`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_ns` JSON property.
+    /// Kubernetes namespace the application runs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_ns: Option<String>,
-    /// `condition` JSON property.
+    /// Trigger condition: `.*` when `type` is `all`, a tag name when `type` is `tag`, or a regular
+    /// expression when `type` is `regular`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `container` JSON property.
+    /// Name of the container to update. All containers are updated when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `creator_name` JSON property.
+    /// Name of the user who created the trigger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_name: Option<String>,
-    /// `enable` JSON property.
+    /// Whether the trigger is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable: Option<String>,
-    /// `name` JSON property.
+    /// Name of the trigger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `trigger_history` JSON property.
+    /// Run history of the trigger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_history: Option<Vec<super::TriggerHistories>>,
-    /// `trigger_mode` JSON property.
+    /// Container service whose workloads the trigger updates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_mode: Option<String>,
-    /// `trigger_type` JSON property.
+    /// Trigger condition type, which determines how `condition` is interpreted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<String>,
 }
 
 impl Trigger {
-    /// An empty `Trigger`; set its fields with the setters.
+    /// An empty `Trigger`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action`.
+    /// Action performed when the trigger fires; currently `update`.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Type of the workload to update.
     pub fn app_type(mut self, value: impl Into<String>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `application`.
+    /// Name of the application (workload) updated by the trigger.
     pub fn application(mut self, value: impl Into<String>) -> Self {
         self.application = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// ID of the cluster. Empty when the trigger mode is `cci`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster. Empty when the trigger mode is `cci`.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_ns`.
+    /// Kubernetes namespace the application runs in.
     pub fn cluster_ns(mut self, value: impl Into<String>) -> Self {
         self.cluster_ns = Some(value.into());
         self
     }
 
-    /// Sets `condition`.
+    /// Trigger condition: `.*` when `type` is `all`, a tag name when `type` is `tag`, or a regular
+    /// expression when `type` is `regular`.
     pub fn condition(mut self, value: impl Into<String>) -> Self {
         self.condition = Some(value.into());
         self
     }
 
-    /// Sets `container`.
+    /// Name of the container to update. All containers are updated when omitted.
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `creator_name`.
+    /// Name of the user who created the trigger.
     pub fn creator_name(mut self, value: impl Into<String>) -> Self {
         self.creator_name = Some(value.into());
         self
     }
 
-    /// Sets `enable`.
+    /// Whether the trigger is enabled.
     pub fn enable(mut self, value: impl Into<String>) -> Self {
         self.enable = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the trigger.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `trigger_history`.
+    /// Run history of the trigger.
     ///
     /// Appends one item; call again for more.
     pub fn trigger_history(mut self, value: impl Into<super::TriggerHistories>) -> Self {
@@ -144,13 +146,13 @@ impl Trigger {
         self
     }
 
-    /// Sets `trigger_mode`.
+    /// Container service whose workloads the trigger updates.
     pub fn trigger_mode(mut self, value: impl Into<String>) -> Self {
         self.trigger_mode = Some(value.into());
         self
     }
 
-    /// Sets `trigger_type`.
+    /// Trigger condition type, which determines how `condition` is interpreted.
     pub fn trigger_type(mut self, value: impl Into<String>) -> Self {
         self.trigger_type = Some(value.into());
         self

@@ -2,33 +2,43 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `TriggerConfig` model of the SWR API.
+/// Trigger configuration of the policy.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TriggerConfig {
-    /// `type` JSON property.
+    /// Trigger type. Retention policies support `manual` and `scheduled`; replication policies
+    /// support `manual`, `scheduled` and `event_based`; image signature policies support `manual`
+    /// and `event_based`.
+    ///
+    /// Values: `event_based`: Event-based, plus manual; `manual`: Manual; `scheduled`: Scheduled,
+    /// plus manual.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `trigger_settings` JSON property.
+    /// Settings of the trigger, such as its schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger_settings: Option<super::TriggerSetting>,
 }
 
 impl TriggerConfig {
-    /// An empty `TriggerConfig`; set its fields with the setters.
+    /// An empty `TriggerConfig`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `type`.
+    /// Trigger type. Retention policies support `manual` and `scheduled`; replication policies
+    /// support `manual`, `scheduled` and `event_based`; image signature policies support `manual`
+    /// and `event_based`.
+    ///
+    /// Values: `event_based`: Event-based, plus manual; `manual`: Manual; `scheduled`: Scheduled,
+    /// plus manual.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
         self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `trigger_settings`.
+    /// Settings of the trigger, such as its schedule.
     pub fn trigger_settings(mut self, value: impl Into<super::TriggerSetting>) -> Self {
         self.trigger_settings = Some(value.into());
         self

@@ -2,133 +2,135 @@
 
 use serde::Deserialize;
 
-/// The `TriggerHistories` model of the SWR API.
+/// Run history of the trigger.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TriggerHistories {
-    /// `action` JSON property.
+    /// Action performed when the trigger fires; currently `update`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
-    /// `app_type` JSON property.
+    /// Type of the workload to update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
-    /// `application` JSON property.
+    /// Name of the application (workload) updated by the trigger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<String>,
-    /// `cluster_id` JSON property.
+    /// ID of the cluster. Empty when the trigger mode is `cci`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// `cluster_name` JSON property.
+    /// Name of the cluster. Empty when the trigger mode is `cci`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
-    /// `cluster_ns` JSON property.
+    /// Kubernetes namespace the application runs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_ns: Option<String>,
-    /// `condition` JSON property.
+    /// Trigger condition: `.*` when `type` is `all`, a tag name when `type` is `tag`, or a regular
+    /// expression when `type` is `regular`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `container` JSON property.
+    /// Name of the container to update. All containers are updated when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `creator_name` JSON property.
+    /// Name of the user who created the trigger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator_name: Option<String>,
-    /// `detail` JSON property.
+    /// Details of the trigger run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// `result` JSON property.
+    /// Result of the update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
-    /// `tag` JSON property.
+    /// Tag that fired the trigger.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
 }
 
 impl TriggerHistories {
-    /// An empty `TriggerHistories`; set its fields with the setters.
+    /// An empty `TriggerHistories`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `action`.
+    /// Action performed when the trigger fires; currently `update`.
     pub fn action(mut self, value: impl Into<String>) -> Self {
         self.action = Some(value.into());
         self
     }
 
-    /// Sets `app_type`.
+    /// Type of the workload to update.
     pub fn app_type(mut self, value: impl Into<String>) -> Self {
         self.app_type = Some(value.into());
         self
     }
 
-    /// Sets `application`.
+    /// Name of the application (workload) updated by the trigger.
     pub fn application(mut self, value: impl Into<String>) -> Self {
         self.application = Some(value.into());
         self
     }
 
-    /// Sets `cluster_id`.
+    /// ID of the cluster. Empty when the trigger mode is `cci`.
     pub fn cluster_id(mut self, value: impl Into<String>) -> Self {
         self.cluster_id = Some(value.into());
         self
     }
 
-    /// Sets `cluster_name`.
+    /// Name of the cluster. Empty when the trigger mode is `cci`.
     pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
         self.cluster_name = Some(value.into());
         self
     }
 
-    /// Sets `cluster_ns`.
+    /// Kubernetes namespace the application runs in.
     pub fn cluster_ns(mut self, value: impl Into<String>) -> Self {
         self.cluster_ns = Some(value.into());
         self
     }
 
-    /// Sets `condition`.
+    /// Trigger condition: `.*` when `type` is `all`, a tag name when `type` is `tag`, or a regular
+    /// expression when `type` is `regular`.
     pub fn condition(mut self, value: impl Into<String>) -> Self {
         self.condition = Some(value.into());
         self
     }
 
-    /// Sets `container`.
+    /// Name of the container to update. All containers are updated when omitted.
     pub fn container(mut self, value: impl Into<String>) -> Self {
         self.container = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `creator_name`.
+    /// Name of the user who created the trigger.
     pub fn creator_name(mut self, value: impl Into<String>) -> Self {
         self.creator_name = Some(value.into());
         self
     }
 
-    /// Sets `detail`.
+    /// Details of the trigger run.
     pub fn detail(mut self, value: impl Into<String>) -> Self {
         self.detail = Some(value.into());
         self
     }
 
-    /// Sets `result`.
+    /// Result of the update.
     pub fn result(mut self, value: impl Into<String>) -> Self {
         self.result = Some(value.into());
         self
     }
 
-    /// Sets `tag`.
+    /// Tag that fired the trigger.
     pub fn tag(mut self, value: impl Into<String>) -> Self {
         self.tag = Some(value.into());
         self

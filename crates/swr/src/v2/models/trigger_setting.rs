@@ -2,24 +2,24 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `TriggerSetting` model of the SWR API.
+/// Settings of the trigger, such as its schedule.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TriggerSetting {
-    /// `cron` JSON property.
+    /// Schedule as a cron expression, such as `* * * * * *`. Evaluated in UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cron: Option<String>,
 }
 
 impl TriggerSetting {
-    /// An empty `TriggerSetting`; set its fields with the setters.
+    /// An empty `TriggerSetting`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `cron`.
+    /// Schedule as a cron expression, such as `* * * * * *`. Evaluated in UTC.
     pub fn cron(mut self, value: impl Into<String>) -> Self {
         self.cron = Some(value.into());
         self

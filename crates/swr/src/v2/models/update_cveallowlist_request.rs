@@ -2,51 +2,53 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `UpdateCVEAllowlistRequest` model of the SWR API.
+/// Vulnerability (CVE) whitelist of the namespace.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCVEAllowlistRequest {
-    /// `id` JSON property.
+    /// ID of the vulnerability whitelist. Returned when querying the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace the vulnerability whitelist belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `expires_at` JSON property.
+    /// Time the vulnerability whitelist expires, as Unix time in seconds. The whitelist never
+    /// expires when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
-    /// `items` JSON property.
+    /// Vulnerabilities in the whitelist; at most 100 items with no duplicates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<super::CVEAllowlistItem>>,
 }
 
 impl UpdateCVEAllowlistRequest {
-    /// An empty `UpdateCVEAllowlistRequest`; set its fields with the setters.
+    /// An empty `UpdateCVEAllowlistRequest`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the vulnerability whitelist. Returned when querying the namespace.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace the vulnerability whitelist belongs to.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `expires_at`.
+    /// Time the vulnerability whitelist expires, as Unix time in seconds. The whitelist never
+    /// expires when omitted.
     pub fn expires_at(mut self, value: impl Into<i64>) -> Self {
         self.expires_at = Some(value.into());
         self
     }
 
-    /// Sets `items`.
+    /// Vulnerabilities in the whitelist; at most 100 items with no duplicates.
     ///
     /// Appends one item; call again for more.
     pub fn items(mut self, value: impl Into<super::CVEAllowlistItem>) -> Self {

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdateDomainNameRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateDomainNameRequestBody {
-    /// `certificate_id` JSON property. Required.
-    pub certificate_id: String,
+    /// ID of the certificate in Cloud Certificate Manager (SCM). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_id: Option<String>,
 }
 
 impl UpdateDomainNameRequestBody {
-    /// A `UpdateDomainNameRequestBody` with its required fields; set the others with the setters.
-    pub fn new(certificate_id: impl Into<String>) -> Self {
-        Self {
-            certificate_id: certificate_id.into(),
-        }
+    /// An empty `UpdateDomainNameRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `certificate_id`.
+    /// ID of the certificate in Cloud Certificate Manager (SCM). Required.
     pub fn certificate_id(mut self, value: impl Into<String>) -> Self {
-        self.certificate_id = value.into();
+        self.certificate_id = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.certificate_id.is_none() {
+            return Some("certificate_id".to_owned());
+        }
+        None
     }
 }

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdateInstanceConfigurationRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateInstanceConfigurationRequestBody {
-    /// `anonymous_access` JSON property. Required.
-    pub anonymous_access: bool,
+    /// Whether anonymous login (pull without credentials) is enabled for the instance. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymous_access: Option<bool>,
 }
 
 impl UpdateInstanceConfigurationRequestBody {
-    /// A `UpdateInstanceConfigurationRequestBody` with its required fields; set the others with the setters.
-    pub fn new(anonymous_access: impl Into<bool>) -> Self {
-        Self {
-            anonymous_access: anonymous_access.into(),
-        }
+    /// An empty `UpdateInstanceConfigurationRequestBody`: set its fields by name with the setters.
+    /// The fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `anonymous_access`.
+    /// Whether anonymous login (pull without credentials) is enabled for the instance. Required.
     pub fn anonymous_access(mut self, value: impl Into<bool>) -> Self {
-        self.anonymous_access = value.into();
+        self.anonymous_access = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.anonymous_access.is_none() {
+            return Some("anonymous_access".to_owned());
+        }
+        None
     }
 }

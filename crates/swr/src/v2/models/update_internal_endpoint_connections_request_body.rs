@@ -2,39 +2,58 @@
 
 use serde::Serialize;
 
-/// The `UpdateInternalEndpointConnectionsRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateInternalEndpointConnectionsRequestBody {
-    /// `endpoints` JSON property. Required.
-    pub endpoints: Vec<String>,
-    /// `action` JSON property. Required.
-    pub action: String,
+    /// IDs of the VPC endpoints. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoints: Option<Vec<String>>,
+    /// Whether to accept or reject the VPC endpoint connections. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<super::UpdateInternalEndpointConnectionsRequestBodyAction>,
 }
 
 impl UpdateInternalEndpointConnectionsRequestBody {
-    /// A `UpdateInternalEndpointConnectionsRequestBody` with its required fields; set the others with the setters.
-    pub fn new(endpoints: impl Into<Vec<String>>, action: impl Into<String>) -> Self {
-        Self {
-            endpoints: endpoints.into(),
-            action: action.into(),
-        }
+    /// An empty `UpdateInternalEndpointConnectionsRequestBody`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `endpoints`.
+    /// IDs of the VPC endpoints. Required.
     ///
     /// Appends one item; call again for more.
     pub fn endpoints(mut self, value: impl Into<String>) -> Self {
-        self.endpoints.push(value.into());
+        self.endpoints
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+    /// Whether to accept or reject the VPC endpoint connections. Required.
+    pub fn action(
+        mut self,
+        value: impl Into<super::UpdateInternalEndpointConnectionsRequestBodyAction>,
+    ) -> Self {
+        self.action = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.endpoints.is_none() {
+            return Some("endpoints".to_owned());
+        }
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        None
     }
 }

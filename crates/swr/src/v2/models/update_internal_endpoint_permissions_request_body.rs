@@ -2,49 +2,75 @@
 
 use serde::Serialize;
 
-/// The `UpdateInternalEndpointPermissionsRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateInternalEndpointPermissionsRequestBody {
-    /// `permissions` JSON property. Required.
-    pub permissions: Vec<String>,
-    /// `action` JSON property. Required.
-    pub action: String,
-    /// `permission_type` JSON property.
+    /// Permissions to add or remove, each in one of these formats: `iam:domain::<domain_id>`
+    /// (account ID; letters, digits or `*`), `iam:domainName::<domain_name_reg>` (account name
+    /// pattern; letters, digits and `_+*.-?{},`), `organizations:orgPath::<org_path>` (organization
+    /// path; letters, digits, `/-?` or `*`), or `*` to allow all endpoints. Examples:
+    /// `iam:domain::6e9dfd51d1124e8d8498dce894923a0dd`, `iam:domainName::op_svc_vpcep.*`. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permission_type: Option<String>,
+    pub permissions: Option<Vec<super::Permissions>>,
+    /// Operation to perform on the private network whitelist. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<super::UpdateInternalEndpointPermissionsRequestBodyAction>,
+    /// Type of the permission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission_type: Option<super::PermissionType>,
 }
 
 impl UpdateInternalEndpointPermissionsRequestBody {
-    /// A `UpdateInternalEndpointPermissionsRequestBody` with its required fields; set the others with the setters.
-    pub fn new(permissions: impl Into<Vec<String>>, action: impl Into<String>) -> Self {
-        Self {
-            permissions: permissions.into(),
-            action: action.into(),
-            permission_type: None,
-        }
+    /// An empty `UpdateInternalEndpointPermissionsRequestBody`: set its fields by name with the
+    /// setters. The fields marked required must be set before a request carrying it is sent; the
+    /// operation's `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `permissions`.
+    /// Permissions to add or remove, each in one of these formats: `iam:domain::<domain_id>`
+    /// (account ID; letters, digits or `*`), `iam:domainName::<domain_name_reg>` (account name
+    /// pattern; letters, digits and `_+*.-?{},`), `organizations:orgPath::<org_path>` (organization
+    /// path; letters, digits, `/-?` or `*`), or `*` to allow all endpoints. Examples:
+    /// `iam:domain::6e9dfd51d1124e8d8498dce894923a0dd`, `iam:domainName::op_svc_vpcep.*`. Required.
     ///
     /// Appends one item; call again for more.
-    pub fn permissions(mut self, value: impl Into<String>) -> Self {
-        self.permissions.push(value.into());
+    pub fn permissions(mut self, value: impl Into<super::Permissions>) -> Self {
+        self.permissions
+            .get_or_insert_with(Vec::new)
+            .push(value.into());
         self
     }
 
-    /// Sets `action`.
-    pub fn action(mut self, value: impl Into<String>) -> Self {
-        self.action = value.into();
+    /// Operation to perform on the private network whitelist. Required.
+    pub fn action(
+        mut self,
+        value: impl Into<super::UpdateInternalEndpointPermissionsRequestBodyAction>,
+    ) -> Self {
+        self.action = Some(value.into());
         self
     }
 
-    /// Sets `permission_type`.
-    pub fn permission_type(mut self, value: impl Into<String>) -> Self {
+    /// Type of the permission.
+    pub fn permission_type(mut self, value: impl Into<super::PermissionType>) -> Self {
         self.permission_type = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.permissions.is_none() {
+            return Some("permissions".to_owned());
+        }
+        if self.action.is_none() {
+            return Some("action".to_owned());
+        }
+        None
     }
 }

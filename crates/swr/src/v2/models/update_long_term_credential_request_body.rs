@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdateLongTermCredentialRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateLongTermCredentialRequestBody {
-    /// `enable` JSON property. Required.
-    pub enable: bool,
+    /// Whether it is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
 }
 
 impl UpdateLongTermCredentialRequestBody {
-    /// A `UpdateLongTermCredentialRequestBody` with its required fields; set the others with the setters.
-    pub fn new(enable: impl Into<bool>) -> Self {
-        Self {
-            enable: enable.into(),
-        }
+    /// An empty `UpdateLongTermCredentialRequestBody`: set its fields by name with the setters. The
+    /// fields marked required must be set before a request carrying it is sent; the operation's
+    /// `send` names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enable`.
+    /// Whether it is enabled. Required.
     pub fn enable(mut self, value: impl Into<bool>) -> Self {
-        self.enable = value.into();
+        self.enable = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enable.is_none() {
+            return Some("enable".to_owned());
+        }
+        None
     }
 }

@@ -2,38 +2,48 @@
 
 use serde::Serialize;
 
-/// The `UpdateNamespaceRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateNamespaceRequestBody {
-    /// `metadata` JSON property. Required.
-    pub metadata: super::NamespaceMetadata,
-    /// `cve_allowlist` JSON property.
+    /// Metadata of the namespace. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<super::NamespaceMetadata>,
+    /// Vulnerability (CVE) whitelist of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cve_allowlist: Option<super::UpdateCVEAllowlistRequest>,
 }
 
 impl UpdateNamespaceRequestBody {
-    /// A `UpdateNamespaceRequestBody` with its required fields; set the others with the setters.
-    pub fn new(metadata: impl Into<super::NamespaceMetadata>) -> Self {
-        Self {
-            metadata: metadata.into(),
-            cve_allowlist: None,
-        }
+    /// An empty `UpdateNamespaceRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `metadata`.
+    /// Metadata of the namespace. Required.
     pub fn metadata(mut self, value: impl Into<super::NamespaceMetadata>) -> Self {
-        self.metadata = value.into();
+        self.metadata = Some(value.into());
         self
     }
 
-    /// Sets `cve_allowlist`.
+    /// Vulnerability (CVE) whitelist of the namespace.
     pub fn cve_allowlist(mut self, value: impl Into<super::UpdateCVEAllowlistRequest>) -> Self {
         self.cve_allowlist = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.metadata.is_none() {
+            return Some("metadata".to_owned());
+        }
+        None
     }
 }

@@ -2,120 +2,146 @@
 
 use serde::Serialize;
 
-/// The `UpdateRegistryRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRegistryRequestBody {
-    /// `name` JSON property. Required.
-    pub name: String,
-    /// `description` JSON property.
+    /// Name of the target registry. May contain letters, digits, Chinese characters, hyphens and
+    /// underscores. Required.
+    ///
+    /// Length: 1 to 64 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the target registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `type` JSON property. Required.
-    pub r#type: String,
-    /// `project_id` JSON property.
+    /// Type of the registry. Required.
+    ///
+    /// Values: `huawei-SWR`: SWR Basic Edition registry; `swr-pro`: Open-source Harbor registry;
+    /// `swr-pro-internal`: SWR Enterprise Edition registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// ID of the project the enterprise repository instance belongs to. Required when `type` is
+    /// `swr-pro-internal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project_id: Option<String>,
-    /// `region_id` JSON property.
+    /// Region ID, such as `cn-north-4`. Required when `type` is `swr-pro-internal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_id: Option<String>,
-    /// `instance_id` JSON property.
+    /// ID of the enterprise repository instance. Required when `type` is `swr-pro-internal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
-    /// `url` JSON property. Required.
-    pub url: String,
-    /// `credential` JSON property. Required.
-    pub credential: super::Credential,
-    /// `dns_conf` JSON property.
+    /// Address of the target registry. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Credentials used to access the remote registry. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<super::Credential>,
+    /// DNS configuration used to resolve the registry address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_conf: Option<super::DnsConf>,
-    /// `insecure` JSON property. Required.
-    pub insecure: bool,
+    /// Whether to skip verification of the remote registry's certificate. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insecure: Option<bool>,
 }
 
 impl UpdateRegistryRequestBody {
-    /// A `UpdateRegistryRequestBody` with its required fields; set the others with the setters.
-    pub fn new(
-        name: impl Into<String>,
-        r#type: impl Into<String>,
-        url: impl Into<String>,
-        credential: impl Into<super::Credential>,
-        insecure: impl Into<bool>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            r#type: r#type.into(),
-            project_id: None,
-            region_id: None,
-            instance_id: None,
-            url: url.into(),
-            credential: credential.into(),
-            dns_conf: None,
-            insecure: insecure.into(),
-        }
+    /// An empty `UpdateRegistryRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `name`.
+    /// Name of the target registry. May contain letters, digits, Chinese characters, hyphens and
+    /// underscores. Required.
+    ///
+    /// Length: 1 to 64 characters.
     pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
+        self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the target registry.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `type`.
+    /// Type of the registry. Required.
+    ///
+    /// Values: `huawei-SWR`: SWR Basic Edition registry; `swr-pro`: Open-source Harbor registry;
+    /// `swr-pro-internal`: SWR Enterprise Edition registry.
     pub fn r#type(mut self, value: impl Into<String>) -> Self {
-        self.r#type = value.into();
+        self.r#type = Some(value.into());
         self
     }
 
-    /// Sets `project_id`.
+    /// ID of the project the enterprise repository instance belongs to. Required when `type` is
+    /// `swr-pro-internal`.
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
 
-    /// Sets `region_id`.
+    /// Region ID, such as `cn-north-4`. Required when `type` is `swr-pro-internal`.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 
-    /// Sets `instance_id`.
+    /// ID of the enterprise repository instance. Required when `type` is `swr-pro-internal`.
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
         self
     }
 
-    /// Sets `url`.
+    /// Address of the target registry. Required.
     pub fn url(mut self, value: impl Into<String>) -> Self {
-        self.url = value.into();
+        self.url = Some(value.into());
         self
     }
 
-    /// Sets `credential`.
+    /// Credentials used to access the remote registry. Required.
     pub fn credential(mut self, value: impl Into<super::Credential>) -> Self {
-        self.credential = value.into();
+        self.credential = Some(value.into());
         self
     }
 
-    /// Sets `dns_conf`.
+    /// DNS configuration used to resolve the registry address.
     pub fn dns_conf(mut self, value: impl Into<super::DnsConf>) -> Self {
         self.dns_conf = Some(value.into());
         self
     }
 
-    /// Sets `insecure`.
+    /// Whether to skip verification of the remote registry's certificate. Required.
     pub fn insecure(mut self, value: impl Into<bool>) -> Self {
-        self.insecure = value.into();
+        self.insecure = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.name.is_none() {
+            return Some("name".to_owned());
+        }
+        if self.r#type.is_none() {
+            return Some("type".to_owned());
+        }
+        if self.url.is_none() {
+            return Some("url".to_owned());
+        }
+        if self.credential.is_none() {
+            return Some("credential".to_owned());
+        }
+        if self.insecure.is_none() {
+            return Some("insecure".to_owned());
+        }
+        None
     }
 }

@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdateRepoConfigRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRepoConfigRequestBody {
-    /// `description` JSON property. Required.
-    pub description: String,
+    /// Description of the artifact repository. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 impl UpdateRepoConfigRequestBody {
-    /// A `UpdateRepoConfigRequestBody` with its required fields; set the others with the setters.
-    pub fn new(description: impl Into<String>) -> Self {
-        Self {
-            description: description.into(),
-        }
+    /// An empty `UpdateRepoConfigRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `description`.
+    /// Description of the artifact repository. Required.
     pub fn description(mut self, value: impl Into<String>) -> Self {
-        self.description = value.into();
+        self.description = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.description.is_none() {
+            return Some("description".to_owned());
+        }
+        None
     }
 }

@@ -2,39 +2,53 @@
 
 use serde::Serialize;
 
-/// The `UpdateRetentionRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateRetentionRequestBody {
-    /// `algorithm` JSON property. Required.
-    pub algorithm: String,
-    /// `rules` JSON property. Required.
-    pub rules: Vec<super::Rule>,
+    /// Matching strategy of the image retention rules; must be `or`. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Image retention rules. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<Vec<super::Rule>>,
 }
 
 impl UpdateRetentionRequestBody {
-    /// A `UpdateRetentionRequestBody` with its required fields; set the others with the setters.
-    pub fn new(algorithm: impl Into<String>, rules: impl Into<Vec<super::Rule>>) -> Self {
-        Self {
-            algorithm: algorithm.into(),
-            rules: rules.into(),
-        }
+    /// An empty `UpdateRetentionRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `algorithm`.
+    /// Matching strategy of the image retention rules; must be `or`. Required.
     pub fn algorithm(mut self, value: impl Into<String>) -> Self {
-        self.algorithm = value.into();
+        self.algorithm = Some(value.into());
         self
     }
 
-    /// Sets `rules`.
+    /// Image retention rules. Required.
     ///
     /// Appends one item; call again for more.
     pub fn rules(mut self, value: impl Into<super::Rule>) -> Self {
-        self.rules.push(value.into());
+        self.rules.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.algorithm.is_none() {
+            return Some("algorithm".to_owned());
+        }
+        if self.rules.is_none() {
+            return Some("rules".to_owned());
+        }
+        None
     }
 }

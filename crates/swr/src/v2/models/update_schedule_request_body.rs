@@ -2,38 +2,55 @@
 
 use serde::Serialize;
 
-/// The `UpdateScheduleRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateScheduleRequestBody {
-    /// `schedule` JSON property. Required.
-    pub schedule: super::ScheduleObj,
-    /// `parameters` JSON property.
+    /// Schedule of the garbage collection task. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<super::ScheduleObj>,
+    /// Parameters of the garbage collection task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<super::GcParameters>,
 }
 
 impl UpdateScheduleRequestBody {
-    /// A `UpdateScheduleRequestBody` with its required fields; set the others with the setters.
-    pub fn new(schedule: impl Into<super::ScheduleObj>) -> Self {
-        Self {
-            schedule: schedule.into(),
-            parameters: None,
-        }
+    /// An empty `UpdateScheduleRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `schedule`.
+    /// Schedule of the garbage collection task. Required.
     pub fn schedule(mut self, value: impl Into<super::ScheduleObj>) -> Self {
-        self.schedule = value.into();
+        self.schedule = Some(value.into());
         self
     }
 
-    /// Sets `parameters`.
+    /// Parameters of the garbage collection task.
     pub fn parameters(mut self, value: impl Into<super::GcParameters>) -> Self {
         self.parameters = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.schedule.is_none() {
+            return Some("schedule".to_owned());
+        }
+        if let Some(path) = self.schedule.as_ref().and_then(|value| {
+            value
+                .missing_required()
+                .map(|path| format!("schedule.{path}"))
+        }) {
+            return Some(path);
+        }
+        None
     }
 }

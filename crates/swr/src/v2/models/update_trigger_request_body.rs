@@ -2,28 +2,39 @@
 
 use serde::Serialize;
 
-/// The `UpdateTriggerRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateTriggerRequestBody {
-    /// `enable` JSON property. Required.
-    pub enable: String,
+    /// Whether the trigger is enabled. Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enable: Option<String>,
 }
 
 impl UpdateTriggerRequestBody {
-    /// A `UpdateTriggerRequestBody` with its required fields; set the others with the setters.
-    pub fn new(enable: impl Into<String>) -> Self {
-        Self {
-            enable: enable.into(),
-        }
+    /// An empty `UpdateTriggerRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `enable`.
+    /// Whether the trigger is enabled. Required.
     pub fn enable(mut self, value: impl Into<String>) -> Self {
-        self.enable = value.into();
+        self.enable = Some(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.enable.is_none() {
+            return Some("enable".to_owned());
+        }
+        None
     }
 }

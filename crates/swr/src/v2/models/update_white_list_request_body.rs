@@ -2,30 +2,41 @@
 
 use serde::Serialize;
 
-/// The `UpdateWhiteListRequestBody` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateWhiteListRequestBody {
-    /// `ip_list` JSON property. Required.
-    pub ip_list: Vec<super::IpInfo>,
+    /// Whitelist entries (IP addresses or CIDR blocks). Required.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_list: Option<Vec<super::IpInfo>>,
 }
 
 impl UpdateWhiteListRequestBody {
-    /// A `UpdateWhiteListRequestBody` with its required fields; set the others with the setters.
-    pub fn new(ip_list: impl Into<Vec<super::IpInfo>>) -> Self {
-        Self {
-            ip_list: ip_list.into(),
-        }
+    /// An empty `UpdateWhiteListRequestBody`: set its fields by name with the setters. The fields
+    /// marked required must be set before a request carrying it is sent; the operation's `send`
+    /// names the first one missing.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Sets `ip_list`.
+    /// Whitelist entries (IP addresses or CIDR blocks). Required.
     ///
     /// Appends one item; call again for more.
     pub fn ip_list(mut self, value: impl Into<super::IpInfo>) -> Self {
-        self.ip_list.push(value.into());
+        self.ip_list.get_or_insert_with(Vec::new).push(value.into());
         self
+    }
+
+    /// The path of the first required field that is not set, below this model
+    /// (`name`, `items[2].id`); the operation sending it reports the path as a construction
+    /// error before any I/O.
+    pub(crate) fn missing_required(&self) -> Option<String> {
+        if self.ip_list.is_none() {
+            return Some("ip_list".to_owned());
+        }
+        None
     }
 }

@@ -2,42 +2,46 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The `UserAuth` model of the SWR API.
+/// Request body.
 ///
 /// Sent in requests and received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct UserAuth {
-    /// `user_id` JSON property.
+    /// ID of the user, obtained from IAM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `user_name` JSON property.
+    /// Name of the user, obtained from IAM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
-    /// `auth` JSON property.
+    /// Permission of the user.
+    ///
+    /// Values: `1`: Read; `3`: Edit; `7`: Manage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth: Option<i64>,
 }
 
 impl UserAuth {
-    /// An empty `UserAuth`; set its fields with the setters.
+    /// An empty `UserAuth`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `user_id`.
+    /// ID of the user, obtained from IAM.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
 
-    /// Sets `user_name`.
+    /// Name of the user, obtained from IAM.
     pub fn user_name(mut self, value: impl Into<String>) -> Self {
         self.user_name = Some(value.into());
         self
     }
 
-    /// Sets `auth`.
+    /// Permission of the user.
+    ///
+    /// Values: `1`: Read; `3`: Edit; `7`: Manage.
     pub fn auth(mut self, value: impl Into<i64>) -> Self {
         self.auth = Some(value.into());
         self

@@ -2,70 +2,80 @@
 
 use serde::Deserialize;
 
-/// The `VersionDetail` model of the SWR API.
+/// API versions.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct VersionDetail {
-    /// `id` JSON property.
+    /// Version ID (the version number).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `links` JSON property.
+    /// Links related to the API version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<super::Link>,
-    /// `version` JSON property.
+    /// Maximum supported microversion of the API version. Empty when the version does not support
+    /// microversions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `status` JSON property.
+    /// Status of the API version.
+    ///
+    /// Values: `CURRENT`: Preferred version; `DEPRECATED`: Deprecated version that may be removed;
+    /// `SUPPORTED`: Older version that is still supported.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `updated` JSON property.
+    /// Release time of the API version, in UTC, such as `2014-06-28T12:20:21Z`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
-    /// `min_version` JSON property.
+    /// Minimum supported microversion of the API version. Empty when the version does not support
+    /// microversions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_version: Option<String>,
 }
 
 impl VersionDetail {
-    /// An empty `VersionDetail`; set its fields with the setters.
+    /// An empty `VersionDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// Version ID (the version number).
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `links`.
+    /// Links related to the API version.
     pub fn links(mut self, value: impl Into<super::Link>) -> Self {
         self.links = Some(value.into());
         self
     }
 
-    /// Sets `version`.
+    /// Maximum supported microversion of the API version. Empty when the version does not support
+    /// microversions.
     pub fn version(mut self, value: impl Into<String>) -> Self {
         self.version = Some(value.into());
         self
     }
 
-    /// Sets `status`.
+    /// Status of the API version.
+    ///
+    /// Values: `CURRENT`: Preferred version; `DEPRECATED`: Deprecated version that may be removed;
+    /// `SUPPORTED`: Older version that is still supported.
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
 
-    /// Sets `updated`.
+    /// Release time of the API version, in UTC, such as `2014-06-28T12:20:21Z`.
     pub fn updated(mut self, value: impl Into<String>) -> Self {
         self.updated = Some(value.into());
         self
     }
 
-    /// Sets `min_version`.
+    /// Minimum supported microversion of the API version. Empty when the version does not support
+    /// microversions.
     pub fn min_version(mut self, value: impl Into<String>) -> Self {
         self.min_version = Some(value.into());
         self

@@ -2,76 +2,76 @@
 
 use serde::Deserialize;
 
-/// The `WebhookPolicyDetail` model of the SWR API.
+/// Webhook policies returned by the query.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[cfg_attr(feature = "roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WebhookPolicyDetail {
-    /// `id` JSON property.
+    /// ID of the webhook policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
-    /// `name` JSON property.
+    /// Name of the webhook policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `description` JSON property.
+    /// Description of the webhook policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `targets` JSON property.
+    /// Targets the webhook notifies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<super::Target>>,
-    /// `event_types` JSON property.
+    /// Event types that fire the webhook.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
-    /// `enabled` JSON property.
+    /// Whether the webhook policy is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `namespace_id` JSON property.
+    /// ID of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_id: Option<i64>,
-    /// `namespace_name` JSON property.
+    /// Name of the namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace_name: Option<String>,
-    /// `creator` JSON property.
+    /// User who created the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creator: Option<String>,
-    /// `created_at` JSON property.
+    /// Creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
-    /// `updated_at` JSON property.
+    /// Last update time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
-    /// `scope_rules` JSON property.
+    /// Rules defining the scope the webhook policy applies to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope_rules: Option<Vec<super::ScopeRule>>,
 }
 
 impl WebhookPolicyDetail {
-    /// An empty `WebhookPolicyDetail`; set its fields with the setters.
+    /// An empty `WebhookPolicyDetail`: set its fields by name with the setters.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Sets `id`.
+    /// ID of the webhook policy.
     pub fn id(mut self, value: impl Into<i64>) -> Self {
         self.id = Some(value.into());
         self
     }
 
-    /// Sets `name`.
+    /// Name of the webhook policy.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
         self
     }
 
-    /// Sets `description`.
+    /// Description of the webhook policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
 
-    /// Sets `targets`.
+    /// Targets the webhook notifies.
     ///
     /// Appends one item; call again for more.
     pub fn targets(mut self, value: impl Into<super::Target>) -> Self {
@@ -79,7 +79,7 @@ impl WebhookPolicyDetail {
         self
     }
 
-    /// Sets `event_types`.
+    /// Event types that fire the webhook.
     ///
     /// Appends one item; call again for more.
     pub fn event_types(mut self, value: impl Into<String>) -> Self {
@@ -89,43 +89,43 @@ impl WebhookPolicyDetail {
         self
     }
 
-    /// Sets `enabled`.
+    /// Whether the webhook policy is enabled.
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
         self
     }
 
-    /// Sets `namespace_id`.
+    /// ID of the namespace.
     pub fn namespace_id(mut self, value: impl Into<i64>) -> Self {
         self.namespace_id = Some(value.into());
         self
     }
 
-    /// Sets `namespace_name`.
+    /// Name of the namespace.
     pub fn namespace_name(mut self, value: impl Into<String>) -> Self {
         self.namespace_name = Some(value.into());
         self
     }
 
-    /// Sets `creator`.
+    /// User who created the policy.
     pub fn creator(mut self, value: impl Into<String>) -> Self {
         self.creator = Some(value.into());
         self
     }
 
-    /// Sets `created_at`.
+    /// Creation time.
     pub fn created_at(mut self, value: impl Into<String>) -> Self {
         self.created_at = Some(value.into());
         self
     }
 
-    /// Sets `updated_at`.
+    /// Last update time.
     pub fn updated_at(mut self, value: impl Into<String>) -> Self {
         self.updated_at = Some(value.into());
         self
     }
 
-    /// Sets `scope_rules`.
+    /// Rules defining the scope the webhook policy applies to.
     ///
     /// Appends one item; call again for more.
     pub fn scope_rules(mut self, value: impl Into<super::ScopeRule>) -> Self {
