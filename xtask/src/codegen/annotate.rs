@@ -6,8 +6,11 @@
 //! {"operations": {"ListThings": {"summary": "...", "description": "...", "deprecated": "...",
 //!                                "replacement": "ListThingsV2"}},
 //!  "fields": [{"text": "...", "values": {"0": "meaning"}, "at": ["Thing.name", "ListThingsRequest.limit"]}],
-//!  "enums": {"State": {"text": "...", "values": {"ACTIVE": "meaning"}}}}
+//!  "enums": {"State": {"text": "...", "values": {"ACTIVE": "meaning"}}},
+//!  "models": {"Thing": "..."}}
 //! ```
+//!
+//! A model without its own text in `models` takes the text of the first field that holds it.
 //!
 //! A location is `<Schema>.<attr>` (a model field by its official attribute name),
 //! `<OperationId>Request.<attr>` (a parameter, or `body`) or `<OperationId>Response.<attr>` (a
@@ -127,6 +130,15 @@ pub fn apply(service: &mut Service, path: &str, text: &str) -> Result<Vec<String
                 }
                 None => unmatched.push(format!("enum {name} value {value}")),
             }
+        }
+    }
+    for (name, text) in object(&root, "models") {
+        let Some(schema) = service.schemas.iter_mut().find(|s| s.name == *name) else {
+            unmatched.push(format!("model {name}"));
+            continue;
+        };
+        if schema.description.is_none() {
+            schema.description = Some(checked(text.as_str().unwrap_or_default(), name)?);
         }
     }
     describe_models_by_use(service);

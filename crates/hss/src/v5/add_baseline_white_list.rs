@@ -40,7 +40,7 @@ impl Client {
     ///     .add_baseline_white_list()
     ///     .body(models::AddBaselineWhiteListRequestBody::new()
     ///         .os_type("my-os-type")
-    ///         .rule_type(models::AddBaselineWhiteListRequestBodyRuleType::SpecificHost)
+    ///         .rule_type(models::RuleType::SpecificHost)
     ///         .rule_list(models::AddBaselineWhiteListRequestBodyRuleList::new()))
     ///     .send()
     ///     .await?;

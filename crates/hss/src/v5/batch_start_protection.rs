@@ -44,7 +44,7 @@ impl Client {
     ///     .body(models::BatchStartProtectionRequestInfo::new()
     ///         .operating_system(models::OperatingSystem::Windows)
     ///         .ransom_protection_status(models::BatchStartProtectionRequestInfoRansomProtectionStatus::Closed)
-    ///         .backup_protection_status(models::BatchStartProtectionRequestInfoBackupProtectionStatus::Closed)
+    ///         .backup_protection_status(models::BackupProtectionStatus::Closed)
     ///         .host_id_list("my-host-id-list"))
     ///     .send()
     ///     .await?;

@@ -40,7 +40,7 @@ impl Client {
     ///     .batch_update_cluster_resource()
     ///     .body(models::BatchUpdateClusterResourceRequestBody::new()
     ///         .operate_all(true)
-    ///         .mode(models::BatchUpdateClusterResourceRequestBodyMode::Default)
+    ///         .mode(models::Mode::Default)
     ///         .cpu_limit("my-cpu-limit")
     ///         .mem_limit("my-mem-limit"))
     ///     .send()

@@ -42,7 +42,7 @@ impl Client {
     ///     .body(models::ChangeAppWhitelistPolicyRequestInfo::new()
     ///         .policy_id("0a1b2c3d4e5f")
     ///         .policy_name("my-policy-name")
-    ///         .policy_type(models::AppWhitelistPolicyResponseInfoPolicyType::Block)
+    ///         .policy_type(models::PolicyType::Block)
     ///         .learning_days(3)
     ///         .intercept(true)
     ///         .auto_confirm(true)

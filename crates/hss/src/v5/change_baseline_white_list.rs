@@ -40,7 +40,7 @@ impl Client {
     ///     .change_baseline_white_list()
     ///     .body(models::ChangeBaselineWhiteListRequestBody::new()
     ///         .id("0a1b2c3d4e5f")
-    ///         .rule_type(models::AddBaselineWhiteListRequestBodyRuleType::SpecificHost))
+    ///         .rule_type(models::RuleType::SpecificHost))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

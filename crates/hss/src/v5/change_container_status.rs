@@ -40,7 +40,7 @@ impl Client {
     ///     .change_container_status()
     ///     .container_name("my-container-name")
     ///     .container_id("0a1b2c3d4e5f")
-    ///     .opr(models::ChangeContainerStatusRequestOpr::Recover)
+    ///     .opr(models::Opr::Recover)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -83,7 +83,7 @@ pub struct ChangeContainerStatusRequest {
     pub container_id: Option<String>,
     /// Operation to perform on the container. Required. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub opr: Option<models::ChangeContainerStatusRequestOpr>,
+    pub opr: Option<models::Opr>,
 }
 
 impl ChangeContainerStatusRequest {
@@ -176,7 +176,7 @@ impl ChangeContainerStatus {
     }
 
     /// Operation to perform on the container. Required. Required.
-    pub fn opr(mut self, value: impl Into<models::ChangeContainerStatusRequestOpr>) -> Self {
+    pub fn opr(mut self, value: impl Into<models::Opr>) -> Self {
         self.input.opr = Some(value.into());
         self
     }

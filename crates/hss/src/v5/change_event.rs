@@ -41,7 +41,7 @@ impl Client {
     ///     .body(models::ChangeEventRequestInfo::new()
     ///         .operate_type(models::BatchChangeEventRequestInfoOperateType::MarkAsHandled)
     ///         .operate_event_list(models::OperateEventRequestInfo::new()
-    ///             .event_class_id(models::AppWhitelistEventResponseInfoEventClassId::Container1001)
+    ///             .event_class_id(models::EventClassId::Container1001)
     ///             .event_id("0a1b2c3d4e5f")
     ///             .event_type(1001)
     ///             .occur_time(1)

@@ -38,7 +38,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .change_sensitive_info()
-    ///     .image_type(models::ChangeSensitiveInfoRequestImageType::PrivateImage)
+    ///     .image_type(models::ImageType::PrivateImage)
     ///     .body(models::ChangeSensitiveInfoRequestInfo::new()
     ///         .sensitive_info_id("0a1b2c3d4e5f"))
     ///     .send()
@@ -73,7 +73,7 @@ pub struct ChangeSensitiveInfoRequest {
     pub enterprise_project_id: Option<String>,
     /// Image type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub image_type: Option<models::ChangeSensitiveInfoRequestImageType>,
+    pub image_type: Option<models::ImageType>,
     /// Request body. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::ChangeSensitiveInfoRequestInfo>,
@@ -155,10 +155,7 @@ impl ChangeSensitiveInfo {
     }
 
     /// Image type. Required.
-    pub fn image_type(
-        mut self,
-        value: impl Into<models::ChangeSensitiveInfoRequestImageType>,
-    ) -> Self {
+    pub fn image_type(mut self, value: impl Into<models::ImageType>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }

@@ -39,7 +39,7 @@ impl Client {
     /// let output = client
     ///     .change_vul_status()
     ///     .body(models::ChangeVulStatusRequestInfo::new()
-    ///         .operate_type(models::ChangeVulStatusRequestInfoOperateType::Ignore))
+    ///         .operate_type(models::OperateType::Ignore))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

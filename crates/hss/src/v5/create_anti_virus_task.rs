@@ -40,8 +40,8 @@ impl Client {
     ///     .create_anti_virus_task()
     ///     .body(models::CreateAntiVirusTaskRequestInfo::new()
     ///         .task_name("my-task-name")
-    ///         .scan_type(models::AntiVirusTaskResponseInfoScanType::Quick)
-    ///         .action(models::AntiVirusPolicyResponseInfoAction::Auto)
+    ///         .scan_type(models::ScanType::Quick)
+    ///         .action(models::Action::Auto)
     ///         .host_ids("0a1b2c3d4e5f"))
     ///     .send()
     ///     .await?;

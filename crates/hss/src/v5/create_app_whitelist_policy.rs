@@ -40,7 +40,7 @@ impl Client {
     ///     .create_app_whitelist_policy()
     ///     .body(models::CreateAppWhitelistPolicyRequestInfo::new()
     ///         .policy_name("my-policy-name")
-    ///         .policy_type(models::AppWhitelistPolicyResponseInfoPolicyType::Block)
+    ///         .policy_type(models::PolicyType::Block)
     ///         .learning_days(3)
     ///         .intercept(true)
     ///         .auto_detect(true)

@@ -39,7 +39,7 @@ impl Client {
     /// let output = client
     ///     .create_decoy_port_policy()
     ///     .body(models::HoneypotPortPolicyContent::new()
-    ///         .os_type(models::AgentVersionResponseInfoOsType::Linux)
+    ///         .os_type(models::OsType::Linux)
     ///         .policy_name("my-policy-name")
     ///         .ports_list(models::HoneypotPortPolicyContentPortsList::new()
     ///             .port(1)

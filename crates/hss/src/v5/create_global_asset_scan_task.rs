@@ -38,7 +38,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .create_global_asset_scan_task()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .body(models::CreateGlobalAssetScanTaskRequestInfo::new())
     ///     .send()
     ///     .await?;
@@ -72,7 +72,7 @@ pub struct CreateGlobalAssetScanTaskRequest {
     pub enterprise_project_id: Option<String>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Request body. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::CreateGlobalAssetScanTaskRequestInfo>,
@@ -148,10 +148,7 @@ impl CreateGlobalAssetScanTask {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

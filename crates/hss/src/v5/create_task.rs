@@ -39,7 +39,7 @@ impl Client {
     /// let output = client
     ///     .create_task()
     ///     .body(models::CreateTaskRequestBody::new()
-    ///         .task_type(models::CreateTaskRequestBodyTaskType::ClusterScan))
+    ///         .task_type(models::TaskType::ClusterScan))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -39,7 +39,7 @@ impl Client {
     /// let output = client
     ///     .download_asset_file()
     ///     .asset_type(models::AssetType::Users)
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .body(models::DownloadAssetFileRequestBody::new()
     ///         .export_headers(vec![String::from("my-export-headers")]))
     ///     .send()
@@ -77,7 +77,7 @@ pub struct DownloadAssetFileRequest {
     pub asset_type: Option<models::AssetType>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Request body. The JSON body.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub body: Option<models::DownloadAssetFileRequestBody>,
@@ -170,10 +170,7 @@ impl DownloadAssetFile {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

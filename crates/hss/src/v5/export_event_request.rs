@@ -40,7 +40,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .export_event_request()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .event_id("0a1b2c3d4e5f")
     ///     .body(vec![vec![String::from("my-body")]])
     ///     .send()
@@ -141,13 +141,13 @@ pub struct ExportEventRequestRequest {
     pub event_types: Option<Vec<i64>>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Threat level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Event category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Start of a custom query period, as Unix time in milliseconds. `end_time` minus `begin_time`
     /// must not exceed 2 days. Mutually exclusive with the query period in days.
     #[cfg_attr(feature = "roundtrip", serde(default))]
@@ -161,10 +161,10 @@ pub struct ExportEventRequestRequest {
     pub event_class_ids: Option<Vec<models::ExportEventRequestRequestEventClassIds>>,
     /// Threat levels.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_list: Option<Vec<models::ExportEventRequestRequestSeverityList>>,
+    pub severity_list: Option<Vec<models::SeverityList>>,
     /// Attack tag of the event.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub attack_tag: Option<models::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<models::AttackTag>,
     /// Importance of the asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -463,25 +463,19 @@ impl ExportEventRequest {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }
 
     /// Event category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }
@@ -517,10 +511,7 @@ impl ExportEventRequest {
     /// Threat levels.
     ///
     /// Appends one item; call again for more.
-    pub fn severity_list(
-        mut self,
-        value: impl Into<models::ExportEventRequestRequestSeverityList>,
-    ) -> Self {
+    pub fn severity_list(mut self, value: impl Into<models::SeverityList>) -> Self {
         self.input
             .severity_list
             .get_or_insert_with(Vec::new)
@@ -529,10 +520,7 @@ impl ExportEventRequest {
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<models::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<models::AttackTag>) -> Self {
         self.input.attack_tag = Some(value.into());
         self
     }

@@ -44,7 +44,7 @@ impl Client {
     ///     .export_image_security_report_task()
     ///     .body(models::ExportImageSecurityReportTaskRequestInfo::new()
     ///         .export_size(1)
-    ///         .security_report_type(models::ExportImageSecurityReportTaskRequestInfoSecurityReportType::Malwares)
+    ///         .security_report_type(models::SecurityReportType::Malwares)
     ///         .operate_all(true))
     ///     .send()
     ///     .await?;

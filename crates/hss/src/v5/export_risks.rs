@@ -38,7 +38,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .export_risks()
-    ///     .risk_type(models::ExportRisksRequestRiskType::IacRisk)
+    ///     .risk_type(models::RiskType::IacRisk)
     ///     .export_size(1)
     ///     .body(models::ExportRisksRequestBody::new()
     ///         .export_headers(vec![String::from("my-export-headers")]))
@@ -74,7 +74,7 @@ pub struct ExportRisksRequest {
     pub enterprise_project_id: Option<String>,
     /// Risk type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub risk_type: Option<models::ExportRisksRequestRiskType>,
+    pub risk_type: Option<models::RiskType>,
     /// Number of records to export. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub export_size: Option<i64>,
@@ -164,7 +164,7 @@ impl ExportRisks {
     }
 
     /// Risk type. Required.
-    pub fn risk_type(mut self, value: impl Into<models::ExportRisksRequestRiskType>) -> Self {
+    pub fn risk_type(mut self, value: impl Into<models::RiskType>) -> Self {
         self.input.risk_type = Some(value.into());
         self
     }

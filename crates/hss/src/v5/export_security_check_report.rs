@@ -82,10 +82,10 @@ pub struct ExportSecurityCheckReportRequest {
     pub check_name: Option<String>,
     /// Baseline standard type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub standard: Option<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<models::Standard>,
     /// Check result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub scan_result: Option<models::CheckRuleRiskInfoResponseInfoScanResult>,
+    pub scan_result: Option<models::ScanResult>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub severity: Option<models::CheckRuleRiskInfoResponseInfoSeverity>,
@@ -195,19 +195,13 @@ impl ExportSecurityCheckReport {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<models::Standard>) -> Self {
         self.input.standard = Some(value.into());
         self
     }
 
     /// Check result.
-    pub fn scan_result(
-        mut self,
-        value: impl Into<models::CheckRuleRiskInfoResponseInfoScanResult>,
-    ) -> Self {
+    pub fn scan_result(mut self, value: impl Into<models::ScanResult>) -> Self {
         self.input.scan_result = Some(value.into());
         self
     }

@@ -73,7 +73,7 @@ pub struct ExportVulsRequest {
     pub enterprise_project_id: Option<String>,
     /// Type of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub r#type: Option<models::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<models::Type>,
     /// ID of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub vul_id: Option<String>,
@@ -102,7 +102,7 @@ pub struct ExportVulsRequest {
     pub repair_priority: Option<String>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// CVE ID.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub cve_id: Option<String>,
@@ -111,7 +111,7 @@ pub struct ExportVulsRequest {
     pub label_list: Option<String>,
     /// Vulnerability status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<models::Status>,
     /// Importance of the asset: `important`, `common`, or `test`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<String>,
@@ -240,7 +240,7 @@ impl ExportVuls {
     }
 
     /// Type of the vulnerability.
-    pub fn r#type(mut self, value: impl Into<models::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<models::Type>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -296,10 +296,7 @@ impl ExportVuls {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
@@ -317,10 +314,7 @@ impl ExportVuls {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input.status = Some(value.into());
         self
     }

@@ -68,7 +68,7 @@ pub struct ListAgentVersionRequest {
     pub enterprise_project_id: Option<String>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
 }
 
 impl ListAgentVersionRequest {
@@ -137,7 +137,7 @@ impl ListAgentVersion {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }

@@ -39,7 +39,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_ai_component_detail()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .catalogue(models::ListAiComponentDetailRequestCatalogue::App)
     ///     .send()
     ///     .await?;
@@ -76,7 +76,7 @@ pub struct ListAiComponentDetailRequest {
     pub offset: Option<i64>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Category of the AI component. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub catalogue: Option<models::ListAiComponentDetailRequestCatalogue>,
@@ -255,10 +255,7 @@ impl ListAiComponentDetail {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

@@ -39,7 +39,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_ai_component_statistics()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .catalogue(models::ListAiComponentDetailRequestCatalogue::App)
     ///     .send()
     ///     .await?;
@@ -73,7 +73,7 @@ pub struct ListAiComponentStatisticsRequest {
     pub enterprise_project_id: Option<String>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Category of the AI component. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub catalogue: Option<models::ListAiComponentDetailRequestCatalogue>,
@@ -170,10 +170,7 @@ impl ListAiComponentStatistics {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

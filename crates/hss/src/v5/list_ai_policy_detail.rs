@@ -41,7 +41,7 @@ impl Client {
     /// let output = client
     ///     .list_ai_policy_detail()
     ///     .policy_id("0a1b2c3d4e5f")
-    ///     .policy_name(models::AiPolicyInfoPolicyName::V0)
+    ///     .policy_name(models::PolicyName::V0)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -70,7 +70,7 @@ pub struct ListAiPolicyDetailRequest {
     pub policy_id: Option<String>,
     /// Policy name. Required. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub policy_name: Option<models::AiPolicyInfoPolicyName>,
+    pub policy_name: Option<models::PolicyName>,
 }
 
 impl ListAiPolicyDetailRequest {
@@ -133,7 +133,7 @@ impl ListAiPolicyDetail {
     }
 
     /// Policy name. Required. Required.
-    pub fn policy_name(mut self, value: impl Into<models::AiPolicyInfoPolicyName>) -> Self {
+    pub fn policy_name(mut self, value: impl Into<models::PolicyName>) -> Self {
         self.input.policy_name = Some(value.into());
         self
     }

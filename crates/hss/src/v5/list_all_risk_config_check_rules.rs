@@ -87,7 +87,7 @@ pub struct ListAllRiskConfigCheckRulesRequest {
     pub check_type: Option<String>,
     /// Baseline standard type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub standard: Option<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<models::Standard>,
     /// Statistical result type to filter by.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub statistics_scan_result: Option<models::StatisticsScanResult>,
@@ -98,7 +98,7 @@ pub struct ListAllRiskConfigCheckRulesRequest {
     pub check_rule_name: Option<String>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Cluster ID.
     ///
     /// Length: 0 to 64 characters.
@@ -253,10 +253,7 @@ impl ListAllRiskConfigCheckRules {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<models::Standard>) -> Self {
         self.input.standard = Some(value.into());
         self
     }
@@ -279,7 +276,7 @@ impl ListAllRiskConfigCheckRules {
     }
 
     /// Risk level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }

@@ -41,7 +41,7 @@ impl Client {
     ///     .list_anti_virus_host()
     ///     .offset(1)
     ///     .limit(10)
-    ///     .scan_type(models::AntiVirusTaskResponseInfoScanType::Quick)
+    ///     .scan_type(models::ScanType::Quick)
     ///     .start_type(models::ListAntiVirusHostRequestStartType::Now)
     ///     .send()
     ///     .await?;
@@ -110,7 +110,7 @@ pub struct ListAntiVirusHostRequest {
     pub group_id: Option<String>,
     /// Task type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub scan_type: Option<models::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<models::ScanType>,
     /// Start type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub start_type: Option<models::ListAntiVirusHostRequestStartType>,
@@ -273,10 +273,7 @@ impl ListAntiVirusHost {
     }
 
     /// Task type. Required.
-    pub fn scan_type(
-        mut self,
-        value: impl Into<models::AntiVirusTaskResponseInfoScanType>,
-    ) -> Self {
+    pub fn scan_type(mut self, value: impl Into<models::ScanType>) -> Self {
         self.input.scan_type = Some(value.into());
         self
     }

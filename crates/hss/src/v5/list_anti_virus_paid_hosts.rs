@@ -107,7 +107,7 @@ pub struct ListAntiVirusPaidHostsRequest {
     pub group_id: Option<String>,
     /// Task type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub scan_type: Option<models::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<models::ScanType>,
     /// Start type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub start_type: Option<models::ListAntiVirusHostRequestStartType>,
@@ -254,10 +254,7 @@ impl ListAntiVirusPaidHosts {
     }
 
     /// Task type.
-    pub fn scan_type(
-        mut self,
-        value: impl Into<models::AntiVirusTaskResponseInfoScanType>,
-    ) -> Self {
+    pub fn scan_type(mut self, value: impl Into<models::ScanType>) -> Self {
         self.input.scan_type = Some(value.into());
         self
     }

@@ -85,7 +85,7 @@ pub struct ListAntiVirusPolicyRequest {
     pub policy_name: Option<String>,
     /// Task type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub scan_type: Option<models::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<models::ScanType>,
 }
 
 impl ListAntiVirusPolicyRequest {
@@ -187,10 +187,7 @@ impl ListAntiVirusPolicy {
     }
 
     /// Task type.
-    pub fn scan_type(
-        mut self,
-        value: impl Into<models::AntiVirusTaskResponseInfoScanType>,
-    ) -> Self {
+    pub fn scan_type(mut self, value: impl Into<models::ScanType>) -> Self {
         self.input.scan_type = Some(value.into());
         self
     }

@@ -99,7 +99,7 @@ pub struct ListAntiVirusResultRequest {
     pub public_ip: Option<String>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Threat levels. Deprecated.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub severity_list: Option<Vec<models::ExportAntiVirusResultRequestSeverityList>>,
@@ -294,10 +294,7 @@ impl ListAntiVirusResult {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }

@@ -126,7 +126,7 @@ pub struct ListAntivirusHandleHistoryRequest {
     pub user_name: Option<String>,
     /// Sort order.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Type of the antivirus event.
     ///
     /// Values: `0`: Virus scan event; `1`: Malicious file handling event.
@@ -355,10 +355,7 @@ impl ListAntivirusHandleHistory {
     }
 
     /// Sort order.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }

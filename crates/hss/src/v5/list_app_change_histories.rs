@@ -98,7 +98,7 @@ pub struct ListAppChangeHistoriesRequest {
     /// Sort order. Applies only when `sort_key` is `recent_scan_time`; otherwise results are always
     /// in descending order.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Maximum number of records to return per page.
     ///
     /// Range: 10 to 200.
@@ -258,10 +258,7 @@ impl ListAppChangeHistories {
 
     /// Sort order. Applies only when `sort_key` is `recent_scan_time`; otherwise results are always
     /// in descending order.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }

@@ -41,7 +41,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_app_statistics()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -89,7 +89,7 @@ pub struct ListAppStatisticsRequest {
     pub offset: Option<i64>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
 }
 
 impl ListAppStatisticsRequest {
@@ -188,10 +188,7 @@ impl ListAppStatistics {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

@@ -85,7 +85,7 @@ pub struct ListAppWhitelistPolicyRequest {
     pub policy_name: Option<String>,
     /// Type of the process whitelist policy.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub policy_type: Option<models::AppWhitelistPolicyResponseInfoPolicyType>,
+    pub policy_type: Option<models::PolicyType>,
     /// Policy learning status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub learning_status: Option<models::LearningStatus>,
@@ -205,10 +205,7 @@ impl ListAppWhitelistPolicy {
     }
 
     /// Type of the process whitelist policy.
-    pub fn policy_type(
-        mut self,
-        value: impl Into<models::AppWhitelistPolicyResponseInfoPolicyType>,
-    ) -> Self {
+    pub fn policy_type(mut self, value: impl Into<models::PolicyType>) -> Self {
         self.input.policy_type = Some(value.into());
         self
     }

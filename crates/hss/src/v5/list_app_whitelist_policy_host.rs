@@ -107,7 +107,7 @@ pub struct ListAppWhitelistPolicyHostRequest {
     pub private_ip: Option<String>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Policy ID.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<String>,
@@ -287,7 +287,7 @@ impl ListAppWhitelistPolicyHost {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }

@@ -113,7 +113,7 @@ pub struct ListAppWhitelistPolicyProcessRequest {
     pub handle_status: Option<models::AppWhitelistPolicyProcessResponseInfoHandleStatus>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Signer of the file.
     ///
     /// Length: 1 to 128 characters.
@@ -303,7 +303,7 @@ impl ListAppWhitelistPolicyProcess {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }

@@ -109,7 +109,7 @@ pub struct ListAppsRequest {
     pub offset: Option<i64>,
     /// Asset category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Whether to use fuzzy matching.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub part_match: Option<bool>,
@@ -266,10 +266,7 @@ impl ListApps {
     }
 
     /// Asset category.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

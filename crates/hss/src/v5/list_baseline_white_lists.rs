@@ -88,7 +88,7 @@ pub struct ListBaselineWhiteListsRequest {
     pub os_type: Option<String>,
     /// Scope of the baseline check whitelist rule.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub rule_type: Option<models::AddBaselineWhiteListRequestBodyRuleType>,
+    pub rule_type: Option<models::RuleType>,
     /// Type of the baseline check item, such as access control or service configuration.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub tag: Option<String>,
@@ -208,10 +208,7 @@ impl ListBaselineWhiteLists {
     }
 
     /// Scope of the baseline check whitelist rule.
-    pub fn rule_type(
-        mut self,
-        value: impl Into<models::AddBaselineWhiteListRequestBodyRuleType>,
-    ) -> Self {
+    pub fn rule_type(mut self, value: impl Into<models::RuleType>) -> Self {
         self.input.rule_type = Some(value.into());
         self
     }

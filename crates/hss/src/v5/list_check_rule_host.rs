@@ -40,7 +40,7 @@ impl Client {
     /// let output = client
     ///     .list_check_rule_host()
     ///     .check_rule_id("0a1b2c3d4e5f")
-    ///     .standard(models::AddBaselineWhiteListRequestBodyRuleListStandard::CnStandard)
+    ///     .standard(models::Standard::CnStandard)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -96,10 +96,10 @@ pub struct ListCheckRuleHostRequest {
     pub check_type: Option<String>,
     /// Baseline category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub standard: Option<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<models::Standard>,
     /// Type of the check result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub result_type: Option<models::HostCheckRulesResponseInfoResultType>,
+    pub result_type: Option<models::ResultType>,
     /// Cluster ID.
     ///
     /// Length: 0 to 64 characters.
@@ -257,19 +257,13 @@ impl ListCheckRuleHost {
     }
 
     /// Baseline category. Required.
-    pub fn standard(
-        mut self,
-        value: impl Into<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<models::Standard>) -> Self {
         self.input.standard = Some(value.into());
         self
     }
 
     /// Type of the check result.
-    pub fn result_type(
-        mut self,
-        value: impl Into<models::HostCheckRulesResponseInfoResultType>,
-    ) -> Self {
+    pub fn result_type(mut self, value: impl Into<models::ResultType>) -> Self {
         self.input.result_type = Some(value.into());
         self
     }

@@ -105,7 +105,7 @@ pub struct ListCheckRuleResourcesRequest {
     pub standard: Option<models::CheckRuleRiskInfoResponseInfoStandard>,
     /// Check result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub scan_result: Option<models::CheckRuleRiskInfoResponseInfoScanResult>,
+    pub scan_result: Option<models::ScanResult>,
 }
 
 impl ListCheckRuleResourcesRequest {
@@ -255,10 +255,7 @@ impl ListCheckRuleResources {
     }
 
     /// Check result.
-    pub fn scan_result(
-        mut self,
-        value: impl Into<models::CheckRuleRiskInfoResponseInfoScanResult>,
-    ) -> Self {
+    pub fn scan_result(mut self, value: impl Into<models::ScanResult>) -> Self {
         self.input.scan_result = Some(value.into());
         self
     }

@@ -106,7 +106,7 @@ pub struct ListCheckRulesInfoRequest {
     pub image_id: Option<String>,
     /// Check result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub scan_result: Option<models::CheckRuleRiskInfoResponseInfoScanResult>,
+    pub scan_result: Option<models::ScanResult>,
 }
 
 impl ListCheckRulesInfoRequest {
@@ -261,10 +261,7 @@ impl ListCheckRulesInfo {
     }
 
     /// Check result.
-    pub fn scan_result(
-        mut self,
-        value: impl Into<models::CheckRuleRiskInfoResponseInfoScanResult>,
-    ) -> Self {
+    pub fn scan_result(mut self, value: impl Into<models::ScanResult>) -> Self {
         self.input.scan_result = Some(value.into());
         self
     }

@@ -85,10 +85,10 @@ pub struct ListCicdImagesRequest {
     pub image_version: Option<String>,
     /// Field to sort by.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_key: Option<models::ListCicdImagesRequestSortKey>,
+    pub sort_key: Option<models::SortKey>,
     /// Sort order.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Maximum number of records to return per page.
     ///
     /// Range: 10 to 200.
@@ -364,16 +364,13 @@ impl ListCicdImages {
     }
 
     /// Field to sort by.
-    pub fn sort_key(mut self, value: impl Into<models::ListCicdImagesRequestSortKey>) -> Self {
+    pub fn sort_key(mut self, value: impl Into<models::SortKey>) -> Self {
         self.input.sort_key = Some(value.into());
         self
     }
 
     /// Sort order.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }

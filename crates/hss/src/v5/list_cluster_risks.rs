@@ -96,7 +96,7 @@ pub struct ListClusterRisksRequest {
     pub risk_name: Option<String>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub risk_level: Option<models::ListClusterRisksRequestRiskLevel>,
+    pub risk_level: Option<models::RiskLevel>,
     /// Risk category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub risk_category: Option<models::RiskCategory>,
@@ -238,10 +238,7 @@ impl ListClusterRisks {
     }
 
     /// Risk level.
-    pub fn risk_level(
-        mut self,
-        value: impl Into<models::ListClusterRisksRequestRiskLevel>,
-    ) -> Self {
+    pub fn risk_level(mut self, value: impl Into<models::RiskLevel>) -> Self {
         self.input.risk_level = Some(value.into());
         self
     }

@@ -113,7 +113,7 @@ pub struct ListCommonHostRequest {
     pub asset_value: Option<models::AssetValue>,
     /// Status of the agent.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub agent_status: Option<models::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<models::AgentStatus>,
     /// Cluster ID.
     ///
     /// Length: 1 to 64 characters.
@@ -319,10 +319,7 @@ impl ListCommonHost {
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<models::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<models::AgentStatus>) -> Self {
         self.input.agent_status = Some(value.into());
         self
     }

@@ -85,16 +85,16 @@ pub struct ListContainerNodesRequest {
     pub host_name: Option<String>,
     /// Status of the agent.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub agent_status: Option<models::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<models::AgentStatus>,
     /// Protection status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub protect_status: Option<models::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<models::ProtectStatus>,
     /// Tag that distinguishes CCE nodes from self-built nodes.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub container_tags: Option<models::ContainerTags>,
     /// HSS edition to filter container nodes by.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub version: Option<models::ContainerNodeInfoVersion>,
+    pub version: Option<models::Version>,
     /// Whether to query container nodes.
     ///
     /// Values: `false`: Non-container nodes; `true`: Container nodes.
@@ -225,19 +225,13 @@ impl ListContainerNodes {
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<models::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<models::AgentStatus>) -> Self {
         self.input.agent_status = Some(value.into());
         self
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<models::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<models::ProtectStatus>) -> Self {
         self.input.protect_status = Some(value.into());
         self
     }
@@ -249,7 +243,7 @@ impl ListContainerNodes {
     }
 
     /// HSS edition to filter container nodes by.
-    pub fn version(mut self, value: impl Into<models::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<models::Version>) -> Self {
         self.input.version = Some(value.into());
         self
     }

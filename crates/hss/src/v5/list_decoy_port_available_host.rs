@@ -39,7 +39,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_decoy_port_available_host()
-    ///     .os_type(models::AgentVersionResponseInfoOsType::Linux)
+    ///     .os_type(models::OsType::Linux)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -81,7 +81,7 @@ pub struct ListDecoyPortAvailableHostRequest {
     pub ports: Option<String>,
     /// Operating system type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Policy ID.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub policy_id: Option<String>,
@@ -187,7 +187,7 @@ impl ListDecoyPortAvailableHost {
     }
 
     /// Operating system type. Required.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }

@@ -122,7 +122,7 @@ pub struct ListDockerPluginsRequest {
     pub host_status: Option<String>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Public or private IP address.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub ip_addr: Option<String>,
@@ -385,7 +385,7 @@ impl ListDockerPlugins {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }

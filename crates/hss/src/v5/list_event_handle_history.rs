@@ -74,16 +74,16 @@ pub struct ListEventHandleHistoryRequest {
     pub enterprise_project_id: Option<String>,
     /// Threat level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Attack tag of the event.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub attack_tag: Option<models::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<models::AttackTag>,
     /// Importance of the asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
     /// Event class IDs.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub event_class_ids: Option<Vec<models::ListEventHandleHistoryRequestEventClassIds>>,
+    pub event_class_ids: Option<Vec<models::EventClassIds>>,
     /// Name of the alarm.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub event_name: Option<String>,
@@ -111,7 +111,7 @@ pub struct ListEventHandleHistoryRequest {
     pub host_name: Option<String>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// IP address of the host.
     ///
     /// Length: 1 to 256 characters.
@@ -139,7 +139,7 @@ pub struct ListEventHandleHistoryRequest {
     pub private_ip: Option<String>,
     /// Sort order by `sort_key` when `sort_key` is set.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Field to sort by.
     ///
     /// Values: `handle_time`: Handling time.
@@ -261,16 +261,13 @@ impl ListEventHandleHistory {
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<models::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<models::AttackTag>) -> Self {
         self.input.attack_tag = Some(value.into());
         self
     }
@@ -284,10 +281,7 @@ impl ListEventHandleHistory {
     /// Event class IDs.
     ///
     /// Appends one item; call again for more.
-    pub fn event_class_ids(
-        mut self,
-        value: impl Into<models::ListEventHandleHistoryRequestEventClassIds>,
-    ) -> Self {
+    pub fn event_class_ids(mut self, value: impl Into<models::EventClassIds>) -> Self {
         self.input
             .event_class_ids
             .get_or_insert_with(Vec::new)
@@ -330,10 +324,7 @@ impl ListEventHandleHistory {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
@@ -379,10 +370,7 @@ impl ListEventHandleHistory {
     }
 
     /// Sort order by `sort_key` when `sort_key` is set.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }

@@ -41,7 +41,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_event_top_risk()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -90,7 +90,7 @@ pub struct ListEventTopRiskRequest {
     pub last_days: Option<i64>,
     /// Event category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Host name.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub host_name: Option<String>,
@@ -122,10 +122,10 @@ pub struct ListEventTopRiskRequest {
     pub event_type: Option<i64>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Threat level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Region ID, such as `cn-north-4`, of the region whose assets to query.
     ///
     /// Length: 1 to 128 characters.
@@ -251,10 +251,7 @@ impl ListEventTopRisk {
     }
 
     /// Event category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }
@@ -304,16 +301,13 @@ impl ListEventTopRisk {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }

@@ -106,16 +106,16 @@ pub struct ListEventTypeRequest {
     pub container_name: Option<String>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Threat level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Threat levels.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_list: Option<Vec<models::ExportEventRequestRequestSeverityList>>,
+    pub severity_list: Option<Vec<models::SeverityList>>,
     /// Attack tag of the event.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub attack_tag: Option<models::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<models::AttackTag>,
     /// Importance of the asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -312,16 +312,13 @@ impl ListEventType {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }
@@ -329,10 +326,7 @@ impl ListEventType {
     /// Threat levels.
     ///
     /// Appends one item; call again for more.
-    pub fn severity_list(
-        mut self,
-        value: impl Into<models::ExportEventRequestRequestSeverityList>,
-    ) -> Self {
+    pub fn severity_list(mut self, value: impl Into<models::SeverityList>) -> Self {
         self.input
             .severity_list
             .get_or_insert_with(Vec::new)
@@ -341,10 +335,7 @@ impl ListEventType {
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<models::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<models::AttackTag>) -> Self {
         self.input.attack_tag = Some(value.into());
         self
     }

@@ -42,7 +42,7 @@ impl Client {
     /// let output = client
     ///     .list_general_image_vuls()
     ///     .r#type(models::GeneralImageVulsResponseInfoType::LinuxVul)
-    ///     .handle_status(models::AntiVirusHandleHistoryHandleStatus::Unhandled)
+    ///     .handle_status(models::HandleStatus::Unhandled)
     ///     .image_type(models::GeneralImageVulsResponseInfoImageType::Local)
     ///     .send()
     ///     .await?;
@@ -89,13 +89,13 @@ pub struct ListGeneralImageVulsRequest {
     pub r#type: Option<models::GeneralImageVulsResponseInfoType>,
     /// Handling status of the vulnerability. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Image type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub image_type: Option<models::GeneralImageVulsResponseInfoImageType>,
     /// Severity of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_level: Option<models::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<models::SeverityLevel>,
     /// ID of the vulnerability.
     ///
     /// Length: 0 to 256 characters.
@@ -243,10 +243,7 @@ impl ListGeneralImageVuls {
     }
 
     /// Handling status of the vulnerability. Required.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
@@ -261,10 +258,7 @@ impl ListGeneralImageVuls {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<models::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<models::SeverityLevel>) -> Self {
         self.input.severity_level = Some(value.into());
         self
     }

@@ -38,7 +38,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_global_asset_scan_task()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -71,7 +71,7 @@ pub struct ListGlobalAssetScanTaskRequest {
     pub enterprise_project_id: Option<String>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
 }
 
 impl ListGlobalAssetScanTaskRequest {
@@ -140,10 +140,7 @@ impl ListGlobalAssetScanTask {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

@@ -82,7 +82,7 @@ pub struct ListGlobalVulnerabilitiesRequest {
     pub limit: Option<i64>,
     /// Fix urgency.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub repair_necessity: Option<models::GlobalVulInfoRepairNecessity>,
+    pub repair_necessity: Option<models::RepairNecessity>,
     /// ID of the vulnerability, fuzzy-matched.
     ///
     /// Length: 0 to 65535 characters.
@@ -195,10 +195,7 @@ impl ListGlobalVulnerabilities {
     }
 
     /// Fix urgency.
-    pub fn repair_necessity(
-        mut self,
-        value: impl Into<models::GlobalVulInfoRepairNecessity>,
-    ) -> Self {
+    pub fn repair_necessity(mut self, value: impl Into<models::RepairNecessity>) -> Self {
         self.input.repair_necessity = Some(value.into());
         self
     }

@@ -40,7 +40,7 @@ impl Client {
     /// let output = client
     ///     .list_host_check_rules()
     ///     .host_id("0a1b2c3d4e5f")
-    ///     .standard(models::AddBaselineWhiteListRequestBodyRuleListStandard::CnStandard)
+    ///     .standard(models::Standard::CnStandard)
     ///     .check_name("my-check-name")
     ///     .send()
     ///     .await?;
@@ -94,10 +94,10 @@ pub struct ListHostCheckRulesRequest {
     pub policy_group_id: Option<String>,
     /// Type of the check result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub result_type: Option<models::HostCheckRulesResponseInfoResultType>,
+    pub result_type: Option<models::ResultType>,
     /// Baseline category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub standard: Option<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<models::Standard>,
     /// Name of the configuration check (baseline), such as SSH, CentOS 7, or Windows. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub check_name: Option<String>,
@@ -113,7 +113,7 @@ pub struct ListHostCheckRulesRequest {
     pub tag: Option<String>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
 }
 
 impl ListHostCheckRulesRequest {
@@ -242,19 +242,13 @@ impl ListHostCheckRules {
     }
 
     /// Type of the check result.
-    pub fn result_type(
-        mut self,
-        value: impl Into<models::HostCheckRulesResponseInfoResultType>,
-    ) -> Self {
+    pub fn result_type(mut self, value: impl Into<models::ResultType>) -> Self {
         self.input.result_type = Some(value.into());
         self
     }
 
     /// Baseline category. Required.
-    pub fn standard(
-        mut self,
-        value: impl Into<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<models::Standard>) -> Self {
         self.input.standard = Some(value.into());
         self
     }
@@ -282,7 +276,7 @@ impl ListHostCheckRules {
     }
 
     /// Risk level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }

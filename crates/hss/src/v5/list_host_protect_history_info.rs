@@ -94,7 +94,7 @@ pub struct ListHostProtectHistoryInfoRequest {
     pub file_path: Option<String>,
     /// Type of file operation that caused the event.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub file_operation: Option<models::ListHostProtectHistoryInfoRequestFileOperation>,
+    pub file_operation: Option<models::FileOperation>,
     /// Start time of the query, Unix time in milliseconds. Times earlier than 30 days ago are
     /// treated as 30 days ago. Required.
     ///
@@ -250,10 +250,7 @@ impl ListHostProtectHistoryInfo {
     }
 
     /// Type of file operation that caused the event.
-    pub fn file_operation(
-        mut self,
-        value: impl Into<models::ListHostProtectHistoryInfoRequestFileOperation>,
-    ) -> Self {
+    pub fn file_operation(mut self, value: impl Into<models::FileOperation>) -> Self {
         self.input.file_operation = Some(value.into());
         self
     }

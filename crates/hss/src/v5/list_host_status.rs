@@ -70,7 +70,7 @@ pub struct ListHostStatusRequest {
     pub enterprise_project_id: Option<String>,
     /// HSS edition enabled for the host.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub version: Option<models::ContainerNodeInfoVersion>,
+    pub version: Option<models::Version>,
     /// Status of the agent. `installed` covers `online`, `offline`, `install_failed`, and
     /// `installing`. To filter for every status except online, use `not_online` (query only).
     #[cfg_attr(feature = "roundtrip", serde(default))]
@@ -90,10 +90,10 @@ pub struct ListHostStatusRequest {
     pub host_id: Option<String>,
     /// Host status to filter by.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub host_status: Option<models::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<models::HostStatus>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Private IP address of the server.
     ///
     /// Length: 1 to 128 characters.
@@ -161,7 +161,7 @@ pub struct ListHostStatusRequest {
     pub sort_key: Option<String>,
     /// Sort order.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Policy group ID.
     ///
     /// Length: 0 to 128 characters.
@@ -174,7 +174,7 @@ pub struct ListHostStatusRequest {
     pub policy_group_name: Option<String>,
     /// Billing mode.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub charging_mode: Option<models::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<models::ChargingMode>,
     /// Whether to force a sync of hosts from ECS.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub refresh: Option<bool>,
@@ -465,7 +465,7 @@ impl ListHostStatus {
     }
 
     /// HSS edition enabled for the host.
-    pub fn version(mut self, value: impl Into<models::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<models::Version>) -> Self {
         self.input.version = Some(value.into());
         self
     }
@@ -503,16 +503,13 @@ impl ListHostStatus {
     }
 
     /// Host status to filter by.
-    pub fn host_status(
-        mut self,
-        value: impl Into<models::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<models::HostStatus>) -> Self {
         self.input.host_status = Some(value.into());
         self
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
@@ -628,10 +625,7 @@ impl ListHostStatus {
     }
 
     /// Sort order.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }
@@ -653,10 +647,7 @@ impl ListHostStatus {
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<models::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<models::ChargingMode>) -> Self {
         self.input.charging_mode = Some(value.into());
         self
     }

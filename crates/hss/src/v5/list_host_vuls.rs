@@ -86,7 +86,7 @@ pub struct ListHostVulsRequest {
     pub offset: Option<i64>,
     /// Type of vulnerabilities to query.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub r#type: Option<models::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<models::Type>,
     /// Name of the vulnerability.
     ///
     /// Length: 0 to 256 characters.
@@ -99,16 +99,16 @@ pub struct ListHostVulsRequest {
     pub vul_id: Option<String>,
     /// Handling status of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Vulnerability status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<models::Status>,
     /// Fix priority.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repair_priority: Option<models::RepairPriority>,
     /// Severity of the vulnerability. Multiple values can be comma-separated.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_level: Option<models::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<models::SeverityLevel>,
     /// Whether fixing the vulnerability affects services.
     ///
     /// Values: `false`: Does not affect services; `true`: Affects services.
@@ -261,7 +261,7 @@ impl ListHostVuls {
     }
 
     /// Type of vulnerabilities to query.
-    pub fn r#type(mut self, value: impl Into<models::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<models::Type>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -283,19 +283,13 @@ impl ListHostVuls {
     }
 
     /// Handling status of the vulnerability.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input.status = Some(value.into());
         self
     }
@@ -307,10 +301,7 @@ impl ListHostVuls {
     }
 
     /// Severity of the vulnerability. Multiple values can be comma-separated.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<models::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<models::SeverityLevel>) -> Self {
         self.input.severity_level = Some(value.into());
         self
     }

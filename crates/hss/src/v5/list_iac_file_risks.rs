@@ -91,7 +91,7 @@ pub struct ListIacFileRisksRequest {
     pub risk_name: Option<String>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub risk_level: Option<models::ListClusterRisksRequestRiskLevel>,
+    pub risk_level: Option<models::RiskLevel>,
     /// Risk category of the Kubernetes YAML file.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub risk_category: Option<models::RiskCategory>,
@@ -213,10 +213,7 @@ impl ListIacFileRisks {
     }
 
     /// Risk level.
-    pub fn risk_level(
-        mut self,
-        value: impl Into<models::ListClusterRisksRequestRiskLevel>,
-    ) -> Self {
+    pub fn risk_level(mut self, value: impl Into<models::RiskLevel>) -> Self {
         self.input.risk_level = Some(value.into());
         self
     }

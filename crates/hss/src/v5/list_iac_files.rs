@@ -97,7 +97,7 @@ pub struct ListIacFilesRequest {
     pub file_name: Option<String>,
     /// File type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub file_type: Option<models::CreateTaskRequestBodyIacScanInfoFileType>,
+    pub file_type: Option<models::FileType>,
     /// Whether there are risks.
     ///
     /// Values: `false`: No risk; `true`: At risk.
@@ -242,10 +242,7 @@ impl ListIacFiles {
     }
 
     /// File type.
-    pub fn file_type(
-        mut self,
-        value: impl Into<models::CreateTaskRequestBodyIacScanInfoFileType>,
-    ) -> Self {
+    pub fn file_type(mut self, value: impl Into<models::FileType>) -> Self {
         self.input.file_type = Some(value.into());
         self
     }

@@ -43,7 +43,7 @@ impl Client {
     /// let output = client
     ///     .list_image_basic_image()
     ///     .image_id("0a1b2c3d4e5f")
-    ///     .image_type(models::ChangeSensitiveInfoRequestImageType::PrivateImage)
+    ///     .image_type(models::ImageType::PrivateImage)
     ///     .region("my-region")
     ///     .send()
     ///     .await?;
@@ -85,7 +85,7 @@ pub struct ListImageBasicImageRequest {
     pub offset: Option<i64>,
     /// Image type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub image_type: Option<models::ChangeSensitiveInfoRequestImageType>,
+    pub image_type: Option<models::ImageType>,
     /// Organization name.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub namespace: Option<String>,
@@ -206,10 +206,7 @@ impl ListImageBasicImage {
     }
 
     /// Image type. Required.
-    pub fn image_type(
-        mut self,
-        value: impl Into<models::ChangeSensitiveInfoRequestImageType>,
-    ) -> Self {
+    pub fn image_type(mut self, value: impl Into<models::ImageType>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }

@@ -43,7 +43,7 @@ impl Client {
     /// let output = client
     ///     .list_image_files()
     ///     .image_id("0a1b2c3d4e5f")
-    ///     .image_type(models::ChangeSensitiveInfoRequestImageType::PrivateImage)
+    ///     .image_type(models::ImageType::PrivateImage)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -91,7 +91,7 @@ pub struct ListImageFilesRequest {
     pub offset: Option<i64>,
     /// Image type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub image_type: Option<models::ChangeSensitiveInfoRequestImageType>,
+    pub image_type: Option<models::ImageType>,
     /// Organization name.
     ///
     /// Length: 0 to 256 characters.
@@ -220,10 +220,7 @@ impl ListImageFiles {
     }
 
     /// Image type. Required.
-    pub fn image_type(
-        mut self,
-        value: impl Into<models::ChangeSensitiveInfoRequestImageType>,
-    ) -> Self {
+    pub fn image_type(mut self, value: impl Into<models::ImageType>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }

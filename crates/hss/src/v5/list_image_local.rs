@@ -98,7 +98,7 @@ pub struct ListImageLocalRequest {
     /// Source of the local images to filter by. Case-sensitive; an unknown value returns an empty
     /// result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub local_image_type: Option<models::ListImageLocalRequestLocalImageType>,
+    pub local_image_type: Option<models::LocalImageType>,
     /// Size of the local image to filter by, in bytes. Exact match only.
     ///
     /// Range: 0 to 9223372036854775807.
@@ -382,10 +382,7 @@ impl ListImageLocal {
 
     /// Source of the local images to filter by. Case-sensitive; an unknown value returns an empty
     /// result.
-    pub fn local_image_type(
-        mut self,
-        value: impl Into<models::ListImageLocalRequestLocalImageType>,
-    ) -> Self {
+    pub fn local_image_type(mut self, value: impl Into<models::LocalImageType>) -> Self {
         self.input.local_image_type = Some(value.into());
         self
     }

@@ -43,7 +43,7 @@ impl Client {
     /// let output = client
     ///     .list_image_non_compliant_app()
     ///     .image_id("0a1b2c3d4e5f")
-    ///     .image_type(models::ChangeSensitiveInfoRequestImageType::PrivateImage)
+    ///     .image_type(models::ImageType::PrivateImage)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -91,7 +91,7 @@ pub struct ListImageNonCompliantAppRequest {
     pub offset: Option<i64>,
     /// Image type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub image_type: Option<models::ChangeSensitiveInfoRequestImageType>,
+    pub image_type: Option<models::ImageType>,
     /// Organization name.
     ///
     /// Length: 0 to 65535 characters.
@@ -227,10 +227,7 @@ impl ListImageNonCompliantApp {
     }
 
     /// Image type. Required.
-    pub fn image_type(
-        mut self,
-        value: impl Into<models::ChangeSensitiveInfoRequestImageType>,
-    ) -> Self {
+    pub fn image_type(mut self, value: impl Into<models::ImageType>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }

@@ -107,7 +107,7 @@ pub struct ListImageRiskConfigRulesRequest {
     pub check_rule_name: Option<String>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Enterprise repository instance ID. Not needed for SWR Shared Edition.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub instance_id: Option<String>,
@@ -292,7 +292,7 @@ impl ListImageRiskConfigRules {
     }
 
     /// Risk level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }

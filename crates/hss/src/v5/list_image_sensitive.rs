@@ -43,7 +43,7 @@ impl Client {
     /// let output = client
     ///     .list_image_sensitive()
     ///     .image_id("0a1b2c3d4e5f")
-    ///     .image_type(models::ChangeSensitiveInfoRequestImageType::PrivateImage)
+    ///     .image_type(models::ImageType::PrivateImage)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -91,7 +91,7 @@ pub struct ListImageSensitiveRequest {
     pub offset: Option<i64>,
     /// Image type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub image_type: Option<models::ChangeSensitiveInfoRequestImageType>,
+    pub image_type: Option<models::ImageType>,
     /// Organization name.
     ///
     /// Length: 0 to 65535 characters.
@@ -117,7 +117,7 @@ pub struct ListImageSensitiveRequest {
     pub severity: Option<models::ImageSensitiveInfoSeverity>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Region ID, such as `cn-north-4`, of the region whose assets to query.
     ///
     /// Length: 1 to 128 characters.
@@ -243,10 +243,7 @@ impl ListImageSensitive {
     }
 
     /// Image type. Required.
-    pub fn image_type(
-        mut self,
-        value: impl Into<models::ChangeSensitiveInfoRequestImageType>,
-    ) -> Self {
+    pub fn image_type(mut self, value: impl Into<models::ImageType>) -> Self {
         self.input.image_type = Some(value.into());
         self
     }
@@ -290,10 +287,7 @@ impl ListImageSensitive {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }

@@ -114,7 +114,7 @@ pub struct ListImageVulnerabilitiesRequest {
     pub tag_name: Option<String>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub repair_necessity: Option<models::GlobalVulInfoRepairNecessity>,
+    pub repair_necessity: Option<models::RepairNecessity>,
     /// ID of the vulnerability, fuzzy-matched.
     ///
     /// Length: 0 to 128 characters.
@@ -130,7 +130,7 @@ pub struct ListImageVulnerabilitiesRequest {
     pub r#type: Option<models::GeneralImageVulsResponseInfoType>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
 }
 
 impl ListImageVulnerabilitiesRequest {
@@ -302,10 +302,7 @@ impl ListImageVulnerabilities {
     }
 
     /// Risk level.
-    pub fn repair_necessity(
-        mut self,
-        value: impl Into<models::GlobalVulInfoRepairNecessity>,
-    ) -> Self {
+    pub fn repair_necessity(mut self, value: impl Into<models::RepairNecessity>) -> Self {
         self.input.repair_necessity = Some(value.into());
         self
     }
@@ -333,10 +330,7 @@ impl ListImageVulnerabilities {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }

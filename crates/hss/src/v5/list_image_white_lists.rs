@@ -96,7 +96,7 @@ pub struct ListImageWhiteListsRequest {
     pub vul_name: Option<String>,
     /// Type of the vulnerability. Used only for the vulnerability whitelist.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub vul_type: Option<models::AddImageWhiteListsRequestBodyVulType>,
+    pub vul_type: Option<models::VulType>,
 }
 
 impl ListImageWhiteListsRequest {
@@ -220,10 +220,7 @@ impl ListImageWhiteLists {
     }
 
     /// Type of the vulnerability. Used only for the vulnerability whitelist.
-    pub fn vul_type(
-        mut self,
-        value: impl Into<models::AddImageWhiteListsRequestBodyVulType>,
-    ) -> Self {
+    pub fn vul_type(mut self, value: impl Into<models::VulType>) -> Self {
         self.input.vul_type = Some(value.into());
         self
     }

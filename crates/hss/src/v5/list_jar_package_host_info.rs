@@ -78,7 +78,7 @@ pub struct ListJarPackageHostInfoRequest {
     pub file_name: Option<String>,
     /// Asset category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Host name.
     ///
     /// Length: 0 to 64 characters.
@@ -198,10 +198,7 @@ impl ListJarPackageHostInfo {
     }
 
     /// Asset category.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

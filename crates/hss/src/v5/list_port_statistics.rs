@@ -71,10 +71,10 @@ pub struct ListPortStatisticsRequest {
     pub enterprise_project_id: Option<String>,
     /// Asset category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Sort order.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Maximum number of records to return per page.
     ///
     /// Range: 10 to 200.
@@ -194,19 +194,13 @@ impl ListPortStatistics {
     }
 
     /// Asset category.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }
 
     /// Sort order.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }

@@ -81,7 +81,7 @@ pub struct ListProcessStatisticsRequest {
     pub offset: Option<i64>,
     /// Asset category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Path of the process executable.
     ///
     /// Length: 1 to 256 characters.
@@ -177,10 +177,7 @@ impl ListProcessStatistics {
     }
 
     /// Asset category.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

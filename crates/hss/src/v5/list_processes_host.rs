@@ -77,7 +77,7 @@ pub struct ListProcessesHostRequest {
     pub path: Option<String>,
     /// Asset category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Maximum number of records to return per page.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
@@ -179,10 +179,7 @@ impl ListProcessesHost {
     }
 
     /// Asset category.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

@@ -87,7 +87,7 @@ pub struct ListProtectionServerRequest {
     pub host_name: Option<String>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// IP address of the host.
     ///
     /// Length: 0 to 256 characters.
@@ -214,7 +214,7 @@ impl ListProtectionServer {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }

@@ -71,7 +71,7 @@ pub struct ListQuotasDetailRequest {
     pub enterprise_project_id: Option<String>,
     /// HSS edition enabled for the host.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub version: Option<models::ContainerNodeInfoVersion>,
+    pub version: Option<models::Version>,
     /// Resource category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub category: Option<models::ListQuotasDetailRequestCategory>,
@@ -96,7 +96,7 @@ pub struct ListQuotasDetailRequest {
     pub resource_id: Option<String>,
     /// Billing mode.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub charging_mode: Option<models::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<models::ChargingMode>,
     /// Maximum number of records to return per page.
     ///
     /// Range: 10 to 200.
@@ -215,7 +215,7 @@ impl ListQuotasDetail {
     }
 
     /// HSS edition enabled for the host.
-    pub fn version(mut self, value: impl Into<models::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<models::Version>) -> Self {
         self.input.version = Some(value.into());
         self
     }
@@ -266,10 +266,7 @@ impl ListQuotasDetail {
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<models::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<models::ChargingMode>) -> Self {
         self.input.charging_mode = Some(value.into());
         self
     }

@@ -91,7 +91,7 @@ pub struct ListRansomwareProtectionNodesRequest {
     pub host_id: Option<String>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Public IP address of the server.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub host_ip: Option<String>,
@@ -103,7 +103,7 @@ pub struct ListRansomwareProtectionNodesRequest {
     pub host_status: Option<models::ListProtectionServerRequestHostStatus>,
     /// Ransomware protection status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub ransom_protection_status: Option<models::HostRansomProtectionStatus>,
+    pub ransom_protection_status: Option<models::RansomProtectionStatus>,
     /// Name of the ransomware protection policy.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub protect_policy_name: Option<String>,
@@ -276,7 +276,7 @@ impl ListRansomwareProtectionNodes {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
@@ -305,7 +305,7 @@ impl ListRansomwareProtectionNodes {
     /// Ransomware protection status.
     pub fn ransom_protection_status(
         mut self,
-        value: impl Into<models::HostRansomProtectionStatus>,
+        value: impl Into<models::RansomProtectionStatus>,
     ) -> Self {
         self.input.ransom_protection_status = Some(value.into());
         self

@@ -106,7 +106,7 @@ pub struct ListRaspEventsRequest {
     pub app_type: Option<models::AppType>,
     /// Alarm level of the application protection event. An unknown value returns an empty result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Attack tag used to filter application protection events. Case-sensitive; a value in any
     /// other format returns an empty result.
     #[cfg_attr(feature = "roundtrip", serde(default))]
@@ -114,7 +114,7 @@ pub struct ListRaspEventsRequest {
     /// Application protection status to filter events by. Case-sensitive; an unknown value returns
     /// an empty result. If omitted, events of all statuses are returned.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub protect_status: Option<models::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<models::ProtectStatus>,
 }
 
 impl ListRaspEventsRequest {
@@ -262,7 +262,7 @@ impl ListRaspEvents {
     }
 
     /// Alarm level of the application protection event. An unknown value returns an empty result.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }
@@ -276,10 +276,7 @@ impl ListRaspEvents {
 
     /// Application protection status to filter events by. Case-sensitive; an unknown value returns
     /// an empty result. If omitted, events of all statuses are returned.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<models::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<models::ProtectStatus>) -> Self {
         self.input.protect_status = Some(value.into());
         self
     }

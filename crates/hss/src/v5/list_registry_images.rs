@@ -98,10 +98,10 @@ pub struct ListRegistryImagesRequest {
     pub image_type: Option<models::AddImageWhiteListsRequestBodyQueryInfoImageType>,
     /// Field to sort by.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_key: Option<models::ListCicdImagesRequestSortKey>,
+    pub sort_key: Option<models::SortKey>,
     /// Sort order.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Maximum number of records to return per page.
     ///
     /// Range: 1 to 200.
@@ -444,16 +444,13 @@ impl ListRegistryImages {
     }
 
     /// Field to sort by.
-    pub fn sort_key(mut self, value: impl Into<models::ListCicdImagesRequestSortKey>) -> Self {
+    pub fn sort_key(mut self, value: impl Into<models::SortKey>) -> Self {
         self.input.sort_key = Some(value.into());
         self
     }
 
     /// Sort order.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }

@@ -41,7 +41,7 @@ impl Client {
     ///     .list_related_events()
     ///     .offset(1)
     ///     .limit(10)
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .event_id("0a1b2c3d4e5f")
     ///     .occur_time(1)
     ///     .send()
@@ -86,7 +86,7 @@ pub struct ListRelatedEventsRequest {
     pub limit: Option<i64>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Event ID. Required. Required.
     ///
     /// Length: 1 to 256 characters.
@@ -204,10 +204,7 @@ impl ListRelatedEvents {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

@@ -89,7 +89,7 @@ pub struct ListRiskConfigCheckRulesRequest {
     pub check_rule_name: Option<String>,
     /// Risk level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Host ID. If omitted, all hosts of the tenant are queried.
     ///
     /// Length: 0 to 64 characters.
@@ -229,7 +229,7 @@ impl ListRiskConfigCheckRules {
     }
 
     /// Risk level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }

@@ -41,7 +41,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_security_events()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -67,7 +67,7 @@ impl Client {
 pub struct ListSecurityEventsRequest {
     /// Event category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Enterprise project ID, used to filter assets by enterprise project. Use `all_granted_eps` to
     /// query all enterprise projects; `0` means the default enterprise project. Needed only when
     /// the enterprise project feature is enabled.
@@ -134,10 +134,10 @@ pub struct ListSecurityEventsRequest {
     pub event_types: Option<Vec<i64>>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Threat level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Start of a custom query period, as a 13-digit Unix timestamp in milliseconds.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub begin_time: Option<String>,
@@ -146,13 +146,13 @@ pub struct ListSecurityEventsRequest {
     pub end_time: Option<String>,
     /// Event class IDs.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub event_class_ids: Option<Vec<models::ListEventHandleHistoryRequestEventClassIds>>,
+    pub event_class_ids: Option<Vec<models::EventClassIds>>,
     /// Threat levels.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_list: Option<Vec<models::ExportEventRequestRequestSeverityList>>,
+    pub severity_list: Option<Vec<models::SeverityList>>,
     /// Attack tag of the event.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub attack_tag: Option<models::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<models::AttackTag>,
     /// Importance of the asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -305,10 +305,7 @@ pub struct ListSecurityEvents {
 
 impl ListSecurityEvents {
     /// Event category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }
@@ -413,16 +410,13 @@ impl ListSecurityEvents {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }
@@ -442,10 +436,7 @@ impl ListSecurityEvents {
     /// Event class IDs.
     ///
     /// Appends one item; call again for more.
-    pub fn event_class_ids(
-        mut self,
-        value: impl Into<models::ListEventHandleHistoryRequestEventClassIds>,
-    ) -> Self {
+    pub fn event_class_ids(mut self, value: impl Into<models::EventClassIds>) -> Self {
         self.input
             .event_class_ids
             .get_or_insert_with(Vec::new)
@@ -456,10 +447,7 @@ impl ListSecurityEvents {
     /// Threat levels.
     ///
     /// Appends one item; call again for more.
-    pub fn severity_list(
-        mut self,
-        value: impl Into<models::ExportEventRequestRequestSeverityList>,
-    ) -> Self {
+    pub fn severity_list(mut self, value: impl Into<models::SeverityList>) -> Self {
         self.input
             .severity_list
             .get_or_insert_with(Vec::new)
@@ -468,10 +456,7 @@ impl ListSecurityEvents {
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<models::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<models::AttackTag>) -> Self {
         self.input.attack_tag = Some(value.into());
         self
     }

@@ -204,7 +204,7 @@ pub struct ListServerlessAssetDetailOutput {
     pub container_name: Option<String>,
     /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_status: Option<models::ListServerlessAssetDetailResponseContainerStatus>,
+    pub container_status: Option<models::ContainerStatus>,
     /// ID of the workload.
     ///
     /// Length: 0 to 255 characters.

@@ -40,7 +40,7 @@ impl Client {
     ///     .list_task_resources()
     ///     .task_id("0a1b2c3d4e5f")
     ///     .body(models::ListTaskResourcesRequestBody::new()
-    ///         .task_type(models::CreateTaskRequestBodyTaskType::ClusterScan))
+    ///         .task_type(models::TaskType::ClusterScan))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

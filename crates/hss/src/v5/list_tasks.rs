@@ -40,7 +40,7 @@ impl Client {
     /// let output = client
     ///     .list_tasks()
     ///     .body(models::ListTasksRequestBody::new()
-    ///         .task_type(models::CreateTaskRequestBodyTaskType::ClusterScan))
+    ///         .task_type(models::TaskType::ClusterScan))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

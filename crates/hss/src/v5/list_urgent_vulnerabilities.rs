@@ -80,10 +80,10 @@ pub struct ListUrgentVulnerabilitiesRequest {
     pub limit: Option<i64>,
     /// Severity of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_level: Option<models::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<models::SeverityLevel>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Name of the vulnerability.
     ///
     /// Length: 0 to 256 characters.
@@ -217,19 +217,13 @@ impl ListUrgentVulnerabilities {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<models::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<models::SeverityLevel>) -> Self {
         self.input.severity_level = Some(value.into());
         self
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }

@@ -95,7 +95,7 @@ pub struct ListUserChangeHistoriesRequest {
     pub private_ip: Option<String>,
     /// Type of account change.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub change_type: Option<models::ListUserChangeHistoriesRequestChangeType>,
+    pub change_type: Option<models::ChangeType>,
     /// Maximum number of records to return per page.
     ///
     /// Range: 10 to 200.
@@ -246,10 +246,7 @@ impl ListUserChangeHistories {
     }
 
     /// Type of account change.
-    pub fn change_type(
-        mut self,
-        value: impl Into<models::ListUserChangeHistoriesRequestChangeType>,
-    ) -> Self {
+    pub fn change_type(mut self, value: impl Into<models::ChangeType>) -> Self {
         self.input.change_type = Some(value.into());
         self
     }

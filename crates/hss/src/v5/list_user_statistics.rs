@@ -41,7 +41,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_user_statistics()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -90,7 +90,7 @@ pub struct ListUserStatisticsRequest {
     pub user_name: Option<String>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
 }
 
 impl ListUserStatisticsRequest {
@@ -190,10 +190,7 @@ impl ListUserStatistics {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

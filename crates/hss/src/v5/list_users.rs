@@ -113,7 +113,7 @@ pub struct ListUsersRequest {
     pub offset: Option<i64>,
     /// Asset category.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Whether to use fuzzy matching.
     ///
     /// Values: `false`: No; `true`: Yes.
@@ -291,10 +291,7 @@ impl ListUsers {
     }
 
     /// Asset category.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

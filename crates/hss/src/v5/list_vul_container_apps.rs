@@ -41,7 +41,7 @@ impl Client {
     ///     .list_vul_container_apps()
     ///     .container_id("0a1b2c3d4e5f")
     ///     .vul_id("0a1b2c3d4e5f")
-    ///     .handle_status(models::AntiVirusHandleHistoryHandleStatus::Unhandled)
+    ///     .handle_status(models::HandleStatus::Unhandled)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -80,7 +80,7 @@ pub struct ListVulContainerAppsRequest {
     pub vul_id: Option<String>,
     /// Handling status of the vulnerability. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Maximum number of records to return per page.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub limit: Option<i64>,
@@ -179,10 +179,7 @@ impl ListVulContainerApps {
     }
 
     /// Handling status of the vulnerability. Required.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }

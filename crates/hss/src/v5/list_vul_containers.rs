@@ -40,7 +40,7 @@ impl Client {
     /// let output = client
     ///     .list_vul_containers()
     ///     .vul_id("0a1b2c3d4e5f")
-    ///     .r#type(models::ChangeVulStatusRequestInfoType::LinuxVul)
+    ///     .r#type(models::Type::LinuxVul)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -76,7 +76,7 @@ pub struct ListVulContainersRequest {
     pub vul_id: Option<String>,
     /// Type of the vulnerability. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub r#type: Option<models::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<models::Type>,
     /// Name of the affected container.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub container_name: Option<String>,
@@ -85,10 +85,10 @@ pub struct ListVulContainersRequest {
     pub cluster_id: Option<String>,
     /// Vulnerability status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<models::Status>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Severity of the vulnerability: `Critical`, `High`, `Medium` or `Low`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub severity_level: Option<String>,
@@ -209,7 +209,7 @@ impl ListVulContainers {
     }
 
     /// Type of the vulnerability. Required.
-    pub fn r#type(mut self, value: impl Into<models::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<models::Type>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -227,19 +227,13 @@ impl ListVulContainers {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input.status = Some(value.into());
         self
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }

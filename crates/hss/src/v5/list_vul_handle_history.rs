@@ -71,7 +71,7 @@ pub struct ListVulHandleHistoryRequest {
     pub enterprise_project_id: Option<String>,
     /// Vulnerability status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<Vec<models::ExportHandledVulnerabilitiesRequestBodyStatus>>,
+    pub status: Option<Vec<models::Status>>,
     /// ID of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub vul_id: Option<String>,
@@ -100,7 +100,7 @@ pub struct ListVulHandleHistoryRequest {
     pub sort_key: Option<String>,
     /// Sort order by `sort_key` when `sort_key` is set.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub sort_dir: Option<models::ListAntivirusHandleHistoryRequestSortDir>,
+    pub sort_dir: Option<models::SortDir>,
     /// Public IP address of the server.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub public_ip: Option<String>,
@@ -228,10 +228,7 @@ impl ListVulHandleHistory {
     /// Vulnerability status.
     ///
     /// Appends one item; call again for more.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input
             .status
             .get_or_insert_with(Vec::new)
@@ -293,10 +290,7 @@ impl ListVulHandleHistory {
     }
 
     /// Sort order by `sort_key` when `sort_key` is set.
-    pub fn sort_dir(
-        mut self,
-        value: impl Into<models::ListAntivirusHandleHistoryRequestSortDir>,
-    ) -> Self {
+    pub fn sort_dir(mut self, value: impl Into<models::SortDir>) -> Self {
         self.input.sort_dir = Some(value.into());
         self
     }

@@ -94,7 +94,7 @@ pub struct ListVulHostVulsRequest {
     pub label_list: Option<String>,
     /// Vulnerability status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<models::Status>,
     /// Importance of the host as an asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -115,13 +115,13 @@ pub struct ListVulHostVulsRequest {
     pub host_ip: Option<String>,
     /// Type of vulnerabilities to query.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub r#type: Option<models::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<models::Type>,
     /// Fix urgency of the vulnerabilities to query.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repair_type: Option<models::RepairType>,
     /// Severity of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_level: Option<models::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<models::SeverityLevel>,
     /// Fix priority.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub repair_priority: Option<models::RepairPriority>,
@@ -275,10 +275,7 @@ impl ListVulHostVuls {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input.status = Some(value.into());
         self
     }
@@ -314,7 +311,7 @@ impl ListVulHostVuls {
     }
 
     /// Type of vulnerabilities to query.
-    pub fn r#type(mut self, value: impl Into<models::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<models::Type>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
@@ -326,10 +323,7 @@ impl ListVulHostVuls {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<models::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<models::SeverityLevel>) -> Self {
         self.input.severity_level = Some(value.into());
         self
     }

@@ -40,7 +40,7 @@ impl Client {
     /// let output = client
     ///     .list_vul_hosts()
     ///     .vul_id("0a1b2c3d4e5f")
-    ///     .r#type(models::ChangeVulStatusRequestInfoType::LinuxVul)
+    ///     .r#type(models::Type::LinuxVul)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -96,10 +96,10 @@ pub struct ListVulHostsRequest {
     pub vul_id: Option<String>,
     /// Type of vulnerabilities to query. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub r#type: Option<models::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<models::Type>,
     /// Vulnerability status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<models::Status>,
     /// Importance of the asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -110,10 +110,10 @@ pub struct ListVulHostsRequest {
     pub group_name: Option<String>,
     /// Handling status of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Severity of the vulnerability. Multiple values can be comma-separated.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_level: Option<models::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<models::SeverityLevel>,
     /// Whether fixing the vulnerability affects services.
     ///
     /// Values: `false`: Does not affect services; `true`: Affects services.
@@ -335,16 +335,13 @@ impl ListVulHosts {
     }
 
     /// Type of vulnerabilities to query. Required.
-    pub fn r#type(mut self, value: impl Into<models::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<models::Type>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input.status = Some(value.into());
         self
     }
@@ -364,19 +361,13 @@ impl ListVulHosts {
     }
 
     /// Handling status of the vulnerability.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
 
     /// Severity of the vulnerability. Multiple values can be comma-separated.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<models::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<models::SeverityLevel>) -> Self {
         self.input.severity_level = Some(value.into());
         self
     }

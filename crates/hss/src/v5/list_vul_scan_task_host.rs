@@ -86,7 +86,7 @@ pub struct ListVulScanTaskHostRequest {
     pub offset: Option<i64>,
     /// Status of the vulnerability scan task.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub scan_status: Option<models::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    pub scan_status: Option<models::ScanStatus>,
 }
 
 impl ListVulScanTaskHostRequest {
@@ -188,10 +188,7 @@ impl ListVulScanTaskHost {
     }
 
     /// Status of the vulnerability scan task.
-    pub fn scan_status(
-        mut self,
-        value: impl Into<models::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
-    ) -> Self {
+    pub fn scan_status(mut self, value: impl Into<models::ScanStatus>) -> Self {
         self.input.scan_status = Some(value.into());
         self
     }

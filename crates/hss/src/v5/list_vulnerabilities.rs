@@ -95,7 +95,7 @@ pub struct ListVulnerabilitiesRequest {
     pub repair_priority: Option<models::RepairPriority>,
     /// Handling status of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// CVE ID.
     ///
     /// Length: 0 to 32 characters.
@@ -108,7 +108,7 @@ pub struct ListVulnerabilitiesRequest {
     pub label_list: Option<String>,
     /// Vulnerability status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<models::Status>,
     /// Importance of the vulnerable hosts as assets.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -265,10 +265,7 @@ impl ListVulnerabilities {
     }
 
     /// Handling status of the vulnerability.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
@@ -290,10 +287,7 @@ impl ListVulnerabilities {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input.status = Some(value.into());
         self
     }

@@ -40,8 +40,8 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_web_app_and_service_statistics()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
-    ///     .catalogue(models::ListWebAppAndServiceStatisticsRequestCatalogue::WebCms)
+    ///     .category(models::Category::Host)
+    ///     .catalogue(models::Catalogue::WebCms)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -84,7 +84,7 @@ pub struct ListWebAppAndServiceStatisticsRequest {
     pub limit: Option<i64>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Name of the web application, web service or database.
     ///
     /// Length: 0 to 64 characters.
@@ -92,7 +92,7 @@ pub struct ListWebAppAndServiceStatisticsRequest {
     pub name: Option<String>,
     /// Asset type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub catalogue: Option<models::ListWebAppAndServiceStatisticsRequestCatalogue>,
+    pub catalogue: Option<models::Catalogue>,
 }
 
 impl ListWebAppAndServiceStatisticsRequest {
@@ -188,10 +188,7 @@ impl ListWebAppAndServiceStatistics {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }
@@ -205,10 +202,7 @@ impl ListWebAppAndServiceStatistics {
     }
 
     /// Asset type. Required.
-    pub fn catalogue(
-        mut self,
-        value: impl Into<models::ListWebAppAndServiceStatisticsRequestCatalogue>,
-    ) -> Self {
+    pub fn catalogue(mut self, value: impl Into<models::Catalogue>) -> Self {
         self.input.catalogue = Some(value.into());
         self
     }

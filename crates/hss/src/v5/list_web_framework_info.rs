@@ -39,7 +39,7 @@ impl Client {
     /// let output = client
     ///     .list_web_framework_info()
     ///     .host_id("0a1b2c3d4e5f")
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -77,7 +77,7 @@ pub struct ListWebFrameworkInfoRequest {
     pub enterprise_project_id: Option<String>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// File name.
     ///
     /// Length: 1 to 256 characters.
@@ -165,10 +165,7 @@ impl ListWebFrameworkInfo {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

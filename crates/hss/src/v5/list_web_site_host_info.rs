@@ -39,7 +39,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .list_web_site_host_info()
-    ///     .category(models::BatchModifyPortStatusRequestCategory::Host)
+    ///     .category(models::Category::Host)
     ///     .domain("my-domain")
     ///     .send()
     ///     .await?;
@@ -83,7 +83,7 @@ pub struct ListWebSiteHostInfoRequest {
     pub limit: Option<i64>,
     /// Asset category. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub category: Option<models::BatchModifyPortStatusRequestCategory>,
+    pub category: Option<models::Category>,
     /// Domain name. Required.
     ///
     /// Length: 1 to 256 characters.
@@ -205,10 +205,7 @@ impl ListWebSiteHostInfo {
     }
 
     /// Asset category. Required.
-    pub fn category(
-        mut self,
-        value: impl Into<models::BatchModifyPortStatusRequestCategory>,
-    ) -> Self {
+    pub fn category(mut self, value: impl Into<models::Category>) -> Self {
         self.input.category = Some(value.into());
         self
     }

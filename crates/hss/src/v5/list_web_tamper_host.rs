@@ -102,7 +102,7 @@ pub struct ListWebTamperHostRequest {
     pub group_id: Option<String>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Name of the web application.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub web_app_name: Option<String>,
@@ -244,7 +244,7 @@ impl ListWebTamperHost {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }

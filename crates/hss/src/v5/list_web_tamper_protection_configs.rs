@@ -105,8 +105,7 @@ pub struct ListWebTamperProtectionConfigsRequest {
     pub image_version: Option<String>,
     /// Protection type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub protect_type:
-        Option<models::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
+    pub protect_type: Option<models::ProtectType>,
     /// Protection status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub status: Option<models::ListWebTamperProtectionConfigsRequestStatus>,
@@ -290,10 +289,7 @@ impl ListWebTamperProtectionConfigs {
     }
 
     /// Protection type.
-    pub fn protect_type(
-        mut self,
-        value: impl Into<models::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
-    ) -> Self {
+    pub fn protect_type(mut self, value: impl Into<models::ProtectType>) -> Self {
         self.input.protect_type = Some(value.into());
         self
     }

@@ -94,7 +94,7 @@ pub struct ListWtpProtectHostRequest {
     pub group_name: Option<String>,
     /// Operating system type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Importance of the asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -113,7 +113,7 @@ pub struct ListWtpProtectHostRequest {
     pub protect_status: Option<models::ListWtpProtectHostRequestProtectStatus>,
     /// Detailed web tamper protection status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub wtp_status: Option<models::ListWtpProtectHostRequestWtpStatus>,
+    pub wtp_status: Option<models::WtpStatus>,
     /// Status of the agent.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub agent_status: Option<models::ContainerNodeInfoAgentStatus>,
@@ -274,7 +274,7 @@ impl ListWtpProtectHost {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<models::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<models::OsType>) -> Self {
         self.input.os_type = Some(value.into());
         self
     }
@@ -311,10 +311,7 @@ impl ListWtpProtectHost {
     }
 
     /// Detailed web tamper protection status.
-    pub fn wtp_status(
-        mut self,
-        value: impl Into<models::ListWtpProtectHostRequestWtpStatus>,
-    ) -> Self {
+    pub fn wtp_status(mut self, value: impl Into<models::WtpStatus>) -> Self {
         self.input.wtp_status = Some(value.into());
         self
     }

@@ -40,7 +40,7 @@ impl Client {
     ///     .modify_decoy_port_policy()
     ///     .policy_id("0a1b2c3d4e5f")
     ///     .body(models::HoneypotPortPolicyContent::new()
-    ///         .os_type(models::AgentVersionResponseInfoOsType::Linux)
+    ///         .os_type(models::OsType::Linux)
     ///         .policy_name("my-policy-name")
     ///         .ports_list(models::HoneypotPortPolicyContentPortsList::new()
     ///             .port(1)

@@ -176,7 +176,7 @@ pub struct ShowAgentDaemonsetDetailInfoOutput {
     pub runtime_info: Option<Vec<models::RuntimeRequestBody>>,
     /// Cluster status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_status: Option<models::ClusterInfoResponseClusterStatus>,
+    pub cluster_status: Option<models::ClusterStatus>,
     /// DaemonSet information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ds_info: Option<models::DaemonsetYamlResponseInfoDsInfo>,

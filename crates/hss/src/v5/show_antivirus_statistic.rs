@@ -173,7 +173,7 @@ pub struct ShowAntivirusStatisticOutput {
     pub latest_scan_time: Option<i64>,
     /// Task type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<models::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<models::ScanType>,
     /// `X-Request-Id` of the response: quote it when asking Huawei Cloud support about this call.
     #[serde(skip)]
     pub request_id: Option<String>,

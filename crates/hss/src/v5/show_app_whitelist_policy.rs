@@ -176,7 +176,7 @@ pub struct ShowAppWhitelistPolicyOutput {
     pub policy_name: Option<String>,
     /// Type of the process whitelist policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_type: Option<models::AppWhitelistPolicyResponseInfoPolicyType>,
+    pub policy_type: Option<models::PolicyType>,
     /// Whether blocking is enabled.
     ///
     /// Values: `false`: No; `true`: Yes.

@@ -166,7 +166,7 @@ impl ShowBaselineWhiteList {
 pub struct ShowBaselineWhiteListOutput {
     /// Scope of the baseline check whitelist rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<models::AddBaselineWhiteListRequestBodyRuleType>,
+    pub rule_type: Option<models::RuleType>,
     /// Operating system of the baseline check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
@@ -178,7 +178,7 @@ pub struct ShowBaselineWhiteListOutput {
     pub check_type: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<models::Standard>,
     /// Type of the baseline check item, such as access control or service configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,

@@ -86,7 +86,7 @@ pub struct ShowCheckRuleFixFailDetailRequest {
     pub check_rule_id: Option<String>,
     /// Baseline standard type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub standard: Option<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<models::Standard>,
 }
 
 impl ShowCheckRuleFixFailDetailRequest {
@@ -190,10 +190,7 @@ impl ShowCheckRuleFixFailDetail {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<models::Standard>) -> Self {
         self.input.standard = Some(value.into());
         self
     }

@@ -213,7 +213,7 @@ pub struct ShowDecoyPortPolicyDetailsOutput {
     pub port_list: Option<Vec<models::PolicyDetailsPortList>>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Whitelisted IP addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub white_ip: Option<Vec<String>>,

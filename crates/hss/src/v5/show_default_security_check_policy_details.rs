@@ -42,7 +42,7 @@ impl Client {
     ///     .offset(1)
     ///     .limit(10)
     ///     .support_os(models::SupportOs::Linux)
-    ///     .standard(models::AddBaselineWhiteListRequestBodyRuleListStandard::CnStandard)
+    ///     .standard(models::Standard::CnStandard)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -96,7 +96,7 @@ pub struct ShowDefaultSecurityCheckPolicyDetailsRequest {
     pub check_type: Option<String>,
     /// Baseline standard type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub standard: Option<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<models::Standard>,
     /// Type of the baseline check item.
     ///
     /// Length: 0 to 256 characters.
@@ -260,10 +260,7 @@ impl ShowDefaultSecurityCheckPolicyDetails {
     }
 
     /// Baseline standard type. Required.
-    pub fn standard(
-        mut self,
-        value: impl Into<models::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<models::Standard>) -> Self {
         self.input.standard = Some(value.into());
         self
     }

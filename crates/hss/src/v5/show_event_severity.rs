@@ -123,16 +123,16 @@ pub struct ShowEventSeverityRequest {
     pub event_type: Option<i64>,
     /// Handling status.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
     /// Threat level.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity: Option<models::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<models::Severity>,
     /// Threat levels.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub severity_list: Option<Vec<models::ExportEventRequestRequestSeverityList>>,
+    pub severity_list: Option<Vec<models::SeverityList>>,
     /// Attack tag of the event.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub attack_tag: Option<models::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<models::AttackTag>,
     /// Importance of the asset.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub asset_value: Option<models::AssetValue>,
@@ -351,16 +351,13 @@ impl ShowEventSeverity {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<models::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<models::Severity>) -> Self {
         self.input.severity = Some(value.into());
         self
     }
@@ -368,10 +365,7 @@ impl ShowEventSeverity {
     /// Threat levels.
     ///
     /// Appends one item; call again for more.
-    pub fn severity_list(
-        mut self,
-        value: impl Into<models::ExportEventRequestRequestSeverityList>,
-    ) -> Self {
+    pub fn severity_list(mut self, value: impl Into<models::SeverityList>) -> Self {
         self.input
             .severity_list
             .get_or_insert_with(Vec::new)
@@ -380,10 +374,7 @@ impl ShowEventSeverity {
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<models::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<models::AttackTag>) -> Self {
         self.input.attack_tag = Some(value.into());
         self
     }

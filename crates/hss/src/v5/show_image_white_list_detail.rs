@@ -250,7 +250,7 @@ pub struct ShowImageWhiteListDetailOutput {
     pub vul_name: Option<String>,
     /// Type of the vulnerability. Returned only when querying the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<models::AddImageWhiteListsRequestBodyVulType>,
+    pub vul_type: Option<models::VulType>,
     /// CVEs of the vulnerability. Returned only when querying the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cves: Option<Vec<models::ImageWhiteListDetailResponseInfoCves>>,

@@ -196,7 +196,7 @@ pub struct ShowLatestExportTaskByTypeOutput {
     pub task_name: Option<String>,
     /// Status of the export task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_status: Option<models::ListQueryExportTaskResponseTaskStatus>,
+    pub task_status: Option<models::TaskStatus>,
     /// File ID.
     ///
     /// Length: 1 to 64 characters.

@@ -93,7 +93,7 @@ pub struct ShowLinuxVulDetailRequest {
     pub cve_id: Option<String>,
     /// Handling status of the vulnerability.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub handle_status: Option<models::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<models::HandleStatus>,
 }
 
 impl ShowLinuxVulDetailRequest {
@@ -209,10 +209,7 @@ impl ShowLinuxVulDetail {
     }
 
     /// Handling status of the vulnerability.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<models::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<models::HandleStatus>) -> Self {
         self.input.handle_status = Some(value.into());
         self
     }

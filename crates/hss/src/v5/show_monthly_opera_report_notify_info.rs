@@ -131,7 +131,7 @@ pub struct ShowMonthlyOperaReportNotifyInfoOutput {
     pub status: Option<String>,
     /// Title (honor) earned by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<models::ShowMonthlyOperaReportNotifyInfoResponseTitle>,
+    pub title: Option<models::Title>,
     /// Report ID, which is the report month, such as `2024-04`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report_id: Option<String>,

@@ -174,7 +174,7 @@ pub struct ShowRaspPolicyDetailOutput {
     pub policy_name: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<models::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<models::OsType>,
     /// Detection rules of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_list: Option<Vec<models::CheckFeatureRuleInfo>>,

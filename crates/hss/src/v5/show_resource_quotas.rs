@@ -68,10 +68,10 @@ pub struct ShowResourceQuotasRequest {
     pub enterprise_project_id: Option<String>,
     /// HSS edition enabled for the host.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub version: Option<models::ContainerNodeInfoVersion>,
+    pub version: Option<models::Version>,
     /// Billing mode.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub charging_mode: Option<models::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<models::ChargingMode>,
 }
 
 impl ShowResourceQuotasRequest {
@@ -145,16 +145,13 @@ impl ShowResourceQuotas {
     }
 
     /// HSS edition enabled for the host.
-    pub fn version(mut self, value: impl Into<models::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<models::Version>) -> Self {
         self.input.version = Some(value.into());
         self
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<models::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<models::ChargingMode>) -> Self {
         self.input.charging_mode = Some(value.into());
         self
     }

@@ -188,7 +188,7 @@ pub struct ShowSecurityCheckHostReportOutput {
     pub host_result: Option<models::SecurityCheckHostResultResponseInfo>,
     /// Running status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<models::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<models::HostStatus>,
     /// Start time of the health check period, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_period_start: Option<i64>,

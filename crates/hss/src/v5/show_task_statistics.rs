@@ -38,7 +38,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .show_task_statistics()
-    ///     .task_type(models::CreateTaskRequestBodyTaskType::ClusterScan)
+    ///     .task_type(models::TaskType::ClusterScan)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -71,7 +71,7 @@ pub struct ShowTaskStatisticsRequest {
     pub enterprise_project_id: Option<String>,
     /// Type of the task. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub task_type: Option<models::CreateTaskRequestBodyTaskType>,
+    pub task_type: Option<models::TaskType>,
 }
 
 impl ShowTaskStatisticsRequest {
@@ -140,7 +140,7 @@ impl ShowTaskStatistics {
     }
 
     /// Type of the task. Required.
-    pub fn task_type(mut self, value: impl Into<models::CreateTaskRequestBodyTaskType>) -> Self {
+    pub fn task_type(mut self, value: impl Into<models::TaskType>) -> Self {
         self.input.task_type = Some(value.into());
         self
     }

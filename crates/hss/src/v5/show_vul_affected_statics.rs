@@ -71,7 +71,7 @@ pub struct ShowVulAffectedStaticsRequest {
     pub enterprise_project_id: Option<String>,
     /// Scope of vulnerabilities to select.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub select_type: Option<models::ChangeVulStatusRequestInfoSelectType>,
+    pub select_type: Option<models::SelectType>,
     /// Type of the vulnerability. Required when `select_type` is `all_vul`.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub r#type: Option<models::ShowVulAffectedStaticsRequestType>,
@@ -192,10 +192,7 @@ impl ShowVulAffectedStatics {
     }
 
     /// Scope of vulnerabilities to select.
-    pub fn select_type(
-        mut self,
-        value: impl Into<models::ChangeVulStatusRequestInfoSelectType>,
-    ) -> Self {
+    pub fn select_type(mut self, value: impl Into<models::SelectType>) -> Self {
         self.input.select_type = Some(value.into());
         self
     }

@@ -39,7 +39,7 @@ impl Client {
     /// let output = client
     ///     .show_vul_report_data()
     ///     .body(models::VulReportRequestBody::new()
-    ///         .handle_status(models::AntiVirusHandleHistoryHandleStatus::Unhandled))
+    ///         .handle_status(models::HandleStatus::Unhandled))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

@@ -39,7 +39,7 @@ impl Client {
     /// let client = Client::new(&Config::from_env()?.with_region("cn-north-4"))?;
     /// let output = client
     ///     .show_web_app_and_service_top()
-    ///     .catalogue(models::ListWebAppAndServiceStatisticsRequestCatalogue::WebCms)
+    ///     .catalogue(models::Catalogue::WebCms)
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");
@@ -72,7 +72,7 @@ pub struct ShowWebAppAndServiceTopRequest {
     pub enterprise_project_id: Option<String>,
     /// Web asset type. Required.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub catalogue: Option<models::ListWebAppAndServiceStatisticsRequestCatalogue>,
+    pub catalogue: Option<models::Catalogue>,
 }
 
 impl ShowWebAppAndServiceTopRequest {
@@ -141,10 +141,7 @@ impl ShowWebAppAndServiceTop {
     }
 
     /// Web asset type. Required.
-    pub fn catalogue(
-        mut self,
-        value: impl Into<models::ListWebAppAndServiceStatisticsRequestCatalogue>,
-    ) -> Self {
+    pub fn catalogue(mut self, value: impl Into<models::Catalogue>) -> Self {
         self.input.catalogue = Some(value.into());
         self
     }

@@ -44,7 +44,7 @@ impl Client {
     ///     .body(models::ProtectionInfoRequestInfo::new()
     ///         .operating_system(models::OperatingSystem::Windows)
     ///         .ransom_protection_status(models::BatchStartProtectionRequestInfoRansomProtectionStatus::Closed)
-    ///         .backup_protection_status(models::BatchStartProtectionRequestInfoBackupProtectionStatus::Closed)
+    ///         .backup_protection_status(models::BackupProtectionStatus::Closed)
     ///         .agent_id_list("my-agent-id-list")
     ///         .host_id_list("my-host-id-list"))
     ///     .send()

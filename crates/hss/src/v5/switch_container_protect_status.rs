@@ -40,7 +40,7 @@ impl Client {
     ///     .switch_container_protect_status()
     ///     .body(models::SwitchContainerHostsProtectStatusRequestInfo::new()
     ///         .version(models::SwitchContainerHostsProtectStatusRequestInfoVersion::HssVersionNull)
-    ///         .charging_mode(models::BatchStartWebTamperProtectionRequestInfoChargingMode::PacketCycle)
+    ///         .charging_mode(models::ChargingMode::PacketCycle)
     ///         .host_id_list("my-host-id-list"))
     ///     .send()
     ///     .await?;

@@ -39,7 +39,7 @@ impl Client {
     /// let output = client
     ///     .switch_hosts_protect_status()
     ///     .body(models::SwitchHostsProtectStatusRequestInfo::new()
-    ///         .version(models::ContainerNodeInfoVersion::HssVersionNull)
+    ///         .version(models::Version::HssVersionNull)
     ///         .host_id_list("my-host-id-list"))
     ///     .send()
     ///     .await?;

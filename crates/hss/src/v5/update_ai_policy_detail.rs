@@ -43,7 +43,7 @@ impl Client {
     ///     .update_ai_policy_detail()
     ///     .body(models::UpdateAiPolicyDetailRequestInfo::new()
     ///         .policy_id("0a1b2c3d4e5f")
-    ///         .policy_name(models::AiPolicyInfoPolicyName::V0)
+    ///         .policy_name(models::PolicyName::V0)
     ///         .content("my-content"))
     ///     .send()
     ///     .await?;

@@ -62,7 +62,7 @@ impl Client {
 pub struct ListTtscVocabularyConfigsRequest {
     /// Filters by custom pronunciation type.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub r#type: Option<models::ListTtscVocabularyConfigsRequestType>,
+    pub r#type: Option<models::Type>,
     /// Filters by voice model name.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub tts_service_name: Option<String>,
@@ -175,10 +175,7 @@ pub struct ListTtscVocabularyConfigs {
 
 impl ListTtscVocabularyConfigs {
     /// Filters by custom pronunciation type.
-    pub fn r#type(
-        mut self,
-        value: impl Into<models::ListTtscVocabularyConfigsRequestType>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<models::Type>) -> Self {
         self.input.r#type = Some(value.into());
         self
     }

@@ -248,7 +248,7 @@ pub struct ShowSmartLiveRoomOutput {
     /// Confirmation state of the live room, used only where specific users require manual
     /// confirmation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirm_state: Option<models::ShowSmartLiveRoomResponseConfirmState>,
+    pub confirm_state: Option<models::ConfirmState>,
     /// Version of the live room's script, a timestamp updated each time the room is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_version: Option<String>,

@@ -43,7 +43,7 @@ impl Client {
     ///     .project_id("0a1b2c3d4e5f")
     ///     .body(models::PlanCreateParam::new()
     ///         .title("my-title")
-    ///         .category(models::PlanCreateParamCategory::Pi)
+    ///         .category(models::Category::Pi)
     ///         .plan_start_date("2024-01-01T00:00:00Z")
     ///         .plan_end_date("2024-01-01T00:00:00Z"))
     ///     .send()

@@ -73,7 +73,7 @@ pub struct ListInternalEndpointConnectionsRequest {
     pub offset: Option<i64>,
     /// Connection status of the endpoints to list.
     #[cfg_attr(feature = "roundtrip", serde(default))]
-    pub status: Option<models::ListInternalEndpointConnectionsRequestStatus>,
+    pub status: Option<models::Status>,
     /// ID of the VPC endpoint.
     #[cfg_attr(feature = "roundtrip", serde(default))]
     pub id: Option<String>,
@@ -156,10 +156,7 @@ impl ListInternalEndpointConnections {
     }
 
     /// Connection status of the endpoints to list.
-    pub fn status(
-        mut self,
-        value: impl Into<models::ListInternalEndpointConnectionsRequestStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<models::Status>) -> Self {
         self.input.status = Some(value.into());
         self
     }

@@ -42,7 +42,7 @@ impl Client {
     ///     .instance_id("0a1b2c3d4e5f")
     ///     .body(models::UpdateInternalEndpointPermissionsRequestBody::new()
     ///         .permissions(models::Permissions::Iam)
-    ///         .action(models::UpdateInternalEndpointPermissionsRequestBodyAction::Add))
+    ///         .action(models::Action::Add))
     ///     .send()
     ///     .await?;
     /// println!("{output:?}");

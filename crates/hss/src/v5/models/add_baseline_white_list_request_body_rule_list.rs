@@ -17,7 +17,7 @@ pub struct AddBaselineWhiteListRequestBodyRuleList {
     pub check_type: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
 }
 
 impl AddBaselineWhiteListRequestBodyRuleList {
@@ -39,10 +39,7 @@ impl AddBaselineWhiteListRequestBodyRuleList {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct AddImageWhiteListsRequestBody {
     /// Type of the vulnerability. Used only for the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    pub vul_type: Option<super::VulType>,
     /// IDs of the vulnerabilities. Used only when adding a vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_ids: Option<Vec<String>>,
@@ -38,10 +38,7 @@ impl AddImageWhiteListsRequestBody {
     }
 
     /// Type of the vulnerability. Used only for the vulnerability whitelist.
-    pub fn vul_type(
-        mut self,
-        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
-    ) -> Self {
+    pub fn vul_type(mut self, value: impl Into<super::VulType>) -> Self {
         self.vul_type = Some(value.into());
         self
     }

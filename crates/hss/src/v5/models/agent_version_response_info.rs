@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub struct AgentVersionResponseInfo {
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Number of the latest version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<String>,
@@ -27,7 +27,7 @@ impl AgentVersionResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

@@ -16,7 +16,7 @@ pub struct AiPolicyInfo {
     pub policy_id: Option<String>,
     /// Policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<super::AiPolicyInfoPolicyName>,
+    pub policy_name: Option<super::PolicyName>,
     /// Whether the item is enabled.
     ///
     /// Values: `false`: No; `true`: Yes.
@@ -64,7 +64,7 @@ impl AiPolicyInfo {
     }
 
     /// Policy name.
-    pub fn policy_name(mut self, value: impl Into<super::AiPolicyInfoPolicyName>) -> Self {
+    pub fn policy_name(mut self, value: impl Into<super::PolicyName>) -> Self {
         self.policy_name = Some(value.into());
         self
     }

@@ -22,7 +22,7 @@ pub struct AntiVirusHandleHistory {
     pub malware_name: Option<String>,
     /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<super::Severity>,
     /// File path.
     ///
     /// Length: 1 to 256 characters.
@@ -53,7 +53,7 @@ pub struct AntiVirusHandleHistory {
     pub occur_time: Option<i64>,
     /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Handling method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_method: Option<super::AntiVirusHandleHistoryHandleMethod>,
@@ -99,7 +99,7 @@ impl AntiVirusHandleHistory {
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
@@ -151,10 +151,7 @@ impl AntiVirusHandleHistory {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }

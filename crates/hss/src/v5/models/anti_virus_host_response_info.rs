@@ -41,7 +41,7 @@ pub struct AntiVirusHostResponseInfo {
     pub os_name: Option<String>,
     /// Status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_status: Option<super::AntiVirusHostResponseInfoAgentStatus>,
@@ -50,7 +50,7 @@ pub struct AntiVirusHostResponseInfo {
     pub asset_value: Option<super::AssetValue>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// ID of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
@@ -111,10 +111,7 @@ impl AntiVirusHostResponseInfo {
     }
 
     /// Status of the host.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
@@ -135,7 +132,7 @@ impl AntiVirusHostResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

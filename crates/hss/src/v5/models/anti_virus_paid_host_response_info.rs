@@ -41,7 +41,7 @@ pub struct AntiVirusPaidHostResponseInfo {
     pub agent_id: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
 }
 
 impl AntiVirusPaidHostResponseInfo {
@@ -99,7 +99,7 @@ impl AntiVirusPaidHostResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

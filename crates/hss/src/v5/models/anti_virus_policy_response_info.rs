@@ -17,10 +17,10 @@ pub struct AntiVirusPolicyResponseInfo {
     pub policy_name: Option<String>,
     /// Start type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_type: Option<super::AntiVirusPolicyResponseInfoStartType>,
+    pub start_type: Option<super::StartType>,
     /// Start type (scan period).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_period: Option<super::AntiVirusPolicyResponseInfoScanPeriod>,
+    pub scan_period: Option<super::ScanPeriod>,
     /// Scan day in the period. For `week`, 1 to 7 means Sunday to Saturday; for `month`, 1 to 28
     /// means the day of the month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,7 +45,7 @@ pub struct AntiVirusPolicyResponseInfo {
     pub ignore_dir: Option<String>,
     /// How detected threats are handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    pub action: Option<super::Action>,
     /// Whether the policy is invalid.
     ///
     /// Values: `false`: No; `true`: Yes.
@@ -86,19 +86,13 @@ impl AntiVirusPolicyResponseInfo {
     }
 
     /// Start type.
-    pub fn start_type(
-        mut self,
-        value: impl Into<super::AntiVirusPolicyResponseInfoStartType>,
-    ) -> Self {
+    pub fn start_type(mut self, value: impl Into<super::StartType>) -> Self {
         self.start_type = Some(value.into());
         self
     }
 
     /// Start type (scan period).
-    pub fn scan_period(
-        mut self,
-        value: impl Into<super::AntiVirusPolicyResponseInfoScanPeriod>,
-    ) -> Self {
+    pub fn scan_period(mut self, value: impl Into<super::ScanPeriod>) -> Self {
         self.scan_period = Some(value.into());
         self
     }
@@ -147,7 +141,7 @@ impl AntiVirusPolicyResponseInfo {
     }
 
     /// How detected threats are handled.
-    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }

@@ -50,7 +50,7 @@ pub struct AntiVirusResultResponseInfo {
     pub occur_time: Option<i64>,
     /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Handling method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_method: Option<super::AntiVirusHandleHistoryHandleMethod>,
@@ -153,10 +153,7 @@ impl AntiVirusResultResponseInfo {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }

@@ -21,13 +21,13 @@ pub struct AntiVirusTaskResponseInfo {
     pub task_name: Option<String>,
     /// Task type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<super::ScanType>,
     /// Start type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_type: Option<super::AntiVirusPolicyResponseInfoStartType>,
+    pub start_type: Option<super::StartType>,
     /// How detected threats are handled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    pub action: Option<super::Action>,
     /// Start time, Unix time in milliseconds.
     ///
     /// Range: 0 to 9223372036854775807.
@@ -82,22 +82,19 @@ impl AntiVirusTaskResponseInfo {
     }
 
     /// Task type.
-    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
+    pub fn scan_type(mut self, value: impl Into<super::ScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
     /// Start type.
-    pub fn start_type(
-        mut self,
-        value: impl Into<super::AntiVirusPolicyResponseInfoStartType>,
-    ) -> Self {
+    pub fn start_type(mut self, value: impl Into<super::StartType>) -> Self {
         self.start_type = Some(value.into());
         self
     }
 
     /// How detected threats are handled.
-    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }

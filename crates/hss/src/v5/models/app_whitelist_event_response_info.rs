@@ -16,7 +16,7 @@ pub struct AppWhitelistEventResponseInfo {
     pub event_id: Option<String>,
     /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    pub event_class_id: Option<super::EventClassId>,
     /// Event type.
     ///
     /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
@@ -39,7 +39,7 @@ pub struct AppWhitelistEventResponseInfo {
     pub event_name: Option<String>,
     /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<super::Severity>,
     /// Host name.
     ///
     /// Length: 1 to 256 characters.
@@ -65,7 +65,7 @@ pub struct AppWhitelistEventResponseInfo {
     pub attack_phase: Option<super::AttackPhase>,
     /// Attack tag of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_tag: Option<super::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<super::AttackTag>,
     /// Time of occurrence, Unix time in milliseconds.
     ///
     /// Range: 0 to 9223372036854775807.
@@ -78,7 +78,7 @@ pub struct AppWhitelistEventResponseInfo {
     pub handle_time: Option<i64>,
     /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Handling method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle_method: Option<super::AppWhitelistEventResponseInfoHandleMethod>,
@@ -105,19 +105,19 @@ pub struct AppWhitelistEventResponseInfo {
     pub policy_name: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<super::AssetValue>,
     /// Status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_status: Option<super::AntiVirusHostResponseInfoAgentStatus>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
 }
 
 impl AppWhitelistEventResponseInfo {
@@ -135,10 +135,7 @@ impl AppWhitelistEventResponseInfo {
     }
 
     /// Event class ID.
-    pub fn event_class_id(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
-    ) -> Self {
+    pub fn event_class_id(mut self, value: impl Into<super::EventClassId>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
@@ -170,7 +167,7 @@ impl AppWhitelistEventResponseInfo {
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
@@ -214,10 +211,7 @@ impl AppWhitelistEventResponseInfo {
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<super::AttackTag>) -> Self {
         self.attack_tag = Some(value.into());
         self
     }
@@ -239,10 +233,7 @@ impl AppWhitelistEventResponseInfo {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }
@@ -317,7 +308,7 @@ impl AppWhitelistEventResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -329,10 +320,7 @@ impl AppWhitelistEventResponseInfo {
     }
 
     /// Status of the host.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
@@ -347,10 +335,7 @@ impl AppWhitelistEventResponseInfo {
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }

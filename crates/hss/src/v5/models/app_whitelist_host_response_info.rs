@@ -36,7 +36,7 @@ pub struct AppWhitelistHostResponseInfo {
     pub private_ip: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Operating system name.
     ///
     /// Length: 0 to 128 characters.
@@ -47,7 +47,7 @@ pub struct AppWhitelistHostResponseInfo {
     pub asset_value: Option<super::AssetValue>,
     /// Status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_status: Option<super::AntiVirusHostResponseInfoAgentStatus>,
@@ -100,7 +100,7 @@ impl AppWhitelistHostResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -120,10 +120,7 @@ impl AppWhitelistHostResponseInfo {
     }
 
     /// Status of the host.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }

@@ -42,7 +42,7 @@ pub struct AppWhitelistPolicyHostResponseInfo {
     pub event_num: Option<i64>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Learning status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learning_status: Option<super::LearningStatus>,
@@ -121,7 +121,7 @@ impl AppWhitelistPolicyHostResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

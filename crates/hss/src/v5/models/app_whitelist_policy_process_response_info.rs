@@ -50,7 +50,7 @@ pub struct AppWhitelistPolicyProcessResponseInfo {
     pub process_type: Option<i64>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Application type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_type: Option<String>,
@@ -147,7 +147,7 @@ impl AppWhitelistPolicyProcessResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

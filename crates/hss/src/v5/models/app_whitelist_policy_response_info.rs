@@ -17,7 +17,7 @@ pub struct AppWhitelistPolicyResponseInfo {
     pub policy_name: Option<String>,
     /// Type of the process whitelist policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_type: Option<super::AppWhitelistPolicyResponseInfoPolicyType>,
+    pub policy_type: Option<super::PolicyType>,
     /// Learning status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub learning_status: Option<super::LearningStatus>,
@@ -114,10 +114,7 @@ impl AppWhitelistPolicyResponseInfo {
     }
 
     /// Type of the process whitelist policy.
-    pub fn policy_type(
-        mut self,
-        value: impl Into<super::AppWhitelistPolicyResponseInfoPolicyType>,
-    ) -> Self {
+    pub fn policy_type(mut self, value: impl Into<super::PolicyType>) -> Self {
         self.policy_type = Some(value.into());
         self
     }

@@ -17,7 +17,7 @@ pub struct AssociateRegistriesResponseInfo {
     pub registry_name: Option<String>,
     /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<super::AssociateRegistriesResponseInfoRegistryType>,
+    pub registry_type: Option<super::RegistryType>,
     /// Synchronization status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sync_status: Option<super::SyncStatus>,
@@ -45,10 +45,7 @@ impl AssociateRegistriesResponseInfo {
     }
 
     /// Image repository type.
-    pub fn registry_type(
-        mut self,
-        value: impl Into<super::AssociateRegistriesResponseInfoRegistryType>,
-    ) -> Self {
+    pub fn registry_type(mut self, value: impl Into<super::RegistryType>) -> Self {
         self.registry_type = Some(value.into());
         self
     }

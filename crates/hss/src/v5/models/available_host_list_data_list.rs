@@ -34,7 +34,7 @@ pub struct AvailableHostListDataList {
     pub conflict_port: Option<Vec<i64>>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Group name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
@@ -92,7 +92,7 @@ impl AvailableHostListDataList {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

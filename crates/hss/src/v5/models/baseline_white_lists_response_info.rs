@@ -14,7 +14,7 @@ pub struct BaselineWhiteListsResponseInfo {
     pub id: Option<String>,
     /// Scope of the baseline check whitelist rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<super::AddBaselineWhiteListRequestBodyRuleType>,
+    pub rule_type: Option<super::RuleType>,
     /// Operating system of the baseline check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os_type: Option<String>,
@@ -26,7 +26,7 @@ pub struct BaselineWhiteListsResponseInfo {
     pub check_type: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
     /// Type of the baseline check item, such as access control or service configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
@@ -51,10 +51,7 @@ impl BaselineWhiteListsResponseInfo {
     }
 
     /// Scope of the baseline check whitelist rule.
-    pub fn rule_type(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleType>,
-    ) -> Self {
+    pub fn rule_type(mut self, value: impl Into<super::RuleType>) -> Self {
         self.rule_type = Some(value.into());
         self
     }
@@ -78,10 +75,7 @@ impl BaselineWhiteListsResponseInfo {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

@@ -18,10 +18,10 @@ pub struct BatchExportLocalVulInfoRequestInfo {
     pub operate_all: Option<bool>,
     /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    pub vul_type: Option<super::VulType>,
     /// Handling status of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_status: Option<super::BatchExportLocalVulInfoRequestInfoScanStatus>,
@@ -80,19 +80,13 @@ impl BatchExportLocalVulInfoRequestInfo {
     }
 
     /// Type of the vulnerability.
-    pub fn vul_type(
-        mut self,
-        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
-    ) -> Self {
+    pub fn vul_type(mut self, value: impl Into<super::VulType>) -> Self {
         self.vul_type = Some(value.into());
         self
     }
 
     /// Handling status of the vulnerability.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }

@@ -23,7 +23,7 @@ pub struct BatchExportSWRBaselineInfoRequestInfo {
     pub image_type: Option<super::BatchExportSWRBaselineInfoRequestInfoImageType>,
     /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    pub vul_type: Option<super::VulType>,
     /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_status: Option<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
@@ -172,10 +172,7 @@ impl BatchExportSWRBaselineInfoRequestInfo {
     }
 
     /// Type of the vulnerability.
-    pub fn vul_type(
-        mut self,
-        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
-    ) -> Self {
+    pub fn vul_type(mut self, value: impl Into<super::VulType>) -> Self {
         self.vul_type = Some(value.into());
         self
     }

@@ -22,8 +22,7 @@ pub struct BatchStartProtectionRequestInfo {
     pub protection_policy_id: Option<String>,
     /// Whether to back up the server. If `opened`, `vault_id` is required. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_protection_status:
-        Option<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+    pub backup_protection_status: Option<super::BackupProtectionStatus>,
     /// ID of the vault to bind. Required when `backup_protection_status` is `opened`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
@@ -65,7 +64,7 @@ impl BatchStartProtectionRequestInfo {
     /// Whether to back up the server. If `opened`, `vault_id` is required. Required.
     pub fn backup_protection_status(
         mut self,
-        value: impl Into<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+        value: impl Into<super::BackupProtectionStatus>,
     ) -> Self {
         self.backup_protection_status = Some(value.into());
         self

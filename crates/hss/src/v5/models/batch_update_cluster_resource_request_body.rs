@@ -21,7 +21,7 @@ pub struct BatchUpdateClusterResourceRequestBody {
     pub cluster_ids: Option<Vec<String>>,
     /// Resource limit mode. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<super::BatchUpdateClusterResourceRequestBodyMode>,
+    pub mode: Option<super::Mode>,
     /// CPU limit. Required.
     ///
     /// Length: 0 to 32 characters.
@@ -63,10 +63,7 @@ impl BatchUpdateClusterResourceRequestBody {
     }
 
     /// Resource limit mode. Required.
-    pub fn mode(
-        mut self,
-        value: impl Into<super::BatchUpdateClusterResourceRequestBodyMode>,
-    ) -> Self {
+    pub fn mode(mut self, value: impl Into<super::Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }

@@ -17,13 +17,13 @@ pub struct ChangeAntivirusPolicyRequestInfo {
     pub policy_name: Option<String>,
     /// Start type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_type: Option<super::AntiVirusPolicyResponseInfoStartType>,
+    pub start_type: Option<super::StartType>,
     /// Task type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<super::ScanType>,
     /// Start type (scan period).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_period: Option<super::AntiVirusPolicyResponseInfoScanPeriod>,
+    pub scan_period: Option<super::ScanPeriod>,
     /// Scan day in the period. For `week`, 1 to 7 means Sunday to Saturday; for `month`, 1 to 28
     /// means the day of the month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,7 +54,7 @@ pub struct ChangeAntivirusPolicyRequestInfo {
     pub ignore_dir: Option<String>,
     /// How detected threats are handled. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    pub action: Option<super::Action>,
     /// Whether the scan task consumes pay-per-scan quota. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whether_paid_task: Option<bool>,
@@ -84,25 +84,19 @@ impl ChangeAntivirusPolicyRequestInfo {
     }
 
     /// Start type. Required.
-    pub fn start_type(
-        mut self,
-        value: impl Into<super::AntiVirusPolicyResponseInfoStartType>,
-    ) -> Self {
+    pub fn start_type(mut self, value: impl Into<super::StartType>) -> Self {
         self.start_type = Some(value.into());
         self
     }
 
     /// Task type.
-    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
+    pub fn scan_type(mut self, value: impl Into<super::ScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
     /// Start type (scan period).
-    pub fn scan_period(
-        mut self,
-        value: impl Into<super::AntiVirusPolicyResponseInfoScanPeriod>,
-    ) -> Self {
+    pub fn scan_period(mut self, value: impl Into<super::ScanPeriod>) -> Self {
         self.scan_period = Some(value.into());
         self
     }
@@ -164,7 +158,7 @@ impl ChangeAntivirusPolicyRequestInfo {
     }
 
     /// How detected threats are handled. Required.
-    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }

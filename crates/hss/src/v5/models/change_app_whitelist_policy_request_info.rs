@@ -17,7 +17,7 @@ pub struct ChangeAppWhitelistPolicyRequestInfo {
     pub policy_name: Option<String>,
     /// Type of the process whitelist policy. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_type: Option<super::AppWhitelistPolicyResponseInfoPolicyType>,
+    pub policy_type: Option<super::PolicyType>,
     /// Number of days the policy learns. Required.
     ///
     /// Range: 3 to 30.
@@ -75,10 +75,7 @@ impl ChangeAppWhitelistPolicyRequestInfo {
     }
 
     /// Type of the process whitelist policy. Required.
-    pub fn policy_type(
-        mut self,
-        value: impl Into<super::AppWhitelistPolicyResponseInfoPolicyType>,
-    ) -> Self {
+    pub fn policy_type(mut self, value: impl Into<super::PolicyType>) -> Self {
         self.policy_type = Some(value.into());
         self
     }

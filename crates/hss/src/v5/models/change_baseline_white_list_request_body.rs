@@ -14,7 +14,7 @@ pub struct ChangeBaselineWhiteListRequestBody {
     pub id: Option<String>,
     /// Scope of the baseline check whitelist rule. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule_type: Option<super::AddBaselineWhiteListRequestBodyRuleType>,
+    pub rule_type: Option<super::RuleType>,
     /// IDs of the whitelisted hosts to modify when `rule_type` is `specific_host`. Absent when
     /// `rule_type` is `all_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,10 +39,7 @@ impl ChangeBaselineWhiteListRequestBody {
     }
 
     /// Scope of the baseline check whitelist rule. Required.
-    pub fn rule_type(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleType>,
-    ) -> Self {
+    pub fn rule_type(mut self, value: impl Into<super::RuleType>) -> Self {
         self.rule_type = Some(value.into());
         self
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct ChangeVulStatusRequestInfo {
     /// Handling action for the vulnerability. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_type: Option<super::ChangeVulStatusRequestInfoOperateType>,
+    pub operate_type: Option<super::OperateType>,
     /// Remarks on this handling operation.
     ///
     /// Length: 0 to 512 characters.
@@ -19,10 +19,10 @@ pub struct ChangeVulStatusRequestInfo {
     pub remark: Option<String>,
     /// Scope when handling all vulnerabilities. Needed only when handling all vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub select_type: Option<super::ChangeVulStatusRequestInfoSelectType>,
+    pub select_type: Option<super::SelectType>,
     /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<super::Type>,
     /// Vulnerabilities to handle, specified by vulnerability. 1 to 500 items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::VulOperateInfo>>,
@@ -50,10 +50,7 @@ impl ChangeVulStatusRequestInfo {
     }
 
     /// Handling action for the vulnerability. Required.
-    pub fn operate_type(
-        mut self,
-        value: impl Into<super::ChangeVulStatusRequestInfoOperateType>,
-    ) -> Self {
+    pub fn operate_type(mut self, value: impl Into<super::OperateType>) -> Self {
         self.operate_type = Some(value.into());
         self
     }
@@ -67,16 +64,13 @@ impl ChangeVulStatusRequestInfo {
     }
 
     /// Scope when handling all vulnerabilities. Needed only when handling all vulnerabilities.
-    pub fn select_type(
-        mut self,
-        value: impl Into<super::ChangeVulStatusRequestInfoSelectType>,
-    ) -> Self {
+    pub fn select_type(mut self, value: impl Into<super::SelectType>) -> Self {
         self.select_type = Some(value.into());
         self
     }
 
     /// Type of the vulnerability.
-    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::Type>) -> Self {
         self.r#type = Some(value.into());
         self
     }

@@ -22,7 +22,7 @@ pub struct CheckRuleKeyInfoRequestInfo {
     pub check_rule_id: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
     /// Fix parameters of the check item entered by the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix_values: Option<Vec<super::CheckRuleFixValuesInfo>>,
@@ -52,10 +52,7 @@ impl CheckRuleKeyInfoRequestInfo {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

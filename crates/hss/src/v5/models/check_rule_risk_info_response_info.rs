@@ -34,7 +34,7 @@ pub struct CheckRuleRiskInfoResponseInfo {
     pub host_num: Option<i64>,
     /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    pub scan_result: Option<super::ScanResult>,
     /// Status of the check item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::CheckRuleRiskInfoResponseInfoStatus>,
@@ -116,10 +116,7 @@ impl CheckRuleRiskInfoResponseInfo {
     }
 
     /// Check result.
-    pub fn scan_result(
-        mut self,
-        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
-    ) -> Self {
+    pub fn scan_result(mut self, value: impl Into<super::ScanResult>) -> Self {
         self.scan_result = Some(value.into());
         self
     }

@@ -42,7 +42,7 @@ pub struct CheckRulesResponseInfo {
     pub check_type_name: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
     /// Number of affected servers, that is, servers on which this baseline check was performed.
     ///
     /// Range: 0 to 2147483647.
@@ -139,10 +139,7 @@ impl CheckRulesResponseInfo {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

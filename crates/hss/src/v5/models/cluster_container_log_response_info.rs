@@ -17,7 +17,7 @@ pub struct ClusterContainerLogResponseInfo {
     pub cluster_id: Option<String>,
     /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    pub cluster_type: Option<super::ClusterType>,
     /// Time the log was generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
@@ -69,10 +69,7 @@ impl ClusterContainerLogResponseInfo {
     }
 
     /// Cluster type.
-    pub fn cluster_type(
-        mut self,
-        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
-    ) -> Self {
+    pub fn cluster_type(mut self, value: impl Into<super::ClusterType>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

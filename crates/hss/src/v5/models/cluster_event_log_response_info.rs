@@ -17,7 +17,7 @@ pub struct ClusterEventLogResponseInfo {
     pub cluster_id: Option<String>,
     /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    pub cluster_type: Option<super::ClusterType>,
     /// Time the log was generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
@@ -63,10 +63,7 @@ impl ClusterEventLogResponseInfo {
     }
 
     /// Cluster type.
-    pub fn cluster_type(
-        mut self,
-        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
-    ) -> Self {
+    pub fn cluster_type(mut self, value: impl Into<super::ClusterType>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

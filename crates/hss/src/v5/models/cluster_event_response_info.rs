@@ -51,7 +51,7 @@ pub struct ClusterEventResponseInfo {
     pub event_content: Option<String>,
     /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Creation time.
     ///
     /// Range: 0 to 9223372036854775807.
@@ -158,10 +158,7 @@ impl ClusterEventResponseInfo {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }

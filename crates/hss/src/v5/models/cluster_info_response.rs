@@ -49,7 +49,7 @@ pub struct ClusterInfoResponse {
     pub ds_info: Option<super::ClusterInfoResponseDsInfo>,
     /// Cluster status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_status: Option<super::ClusterInfoResponseClusterStatus>,
+    pub cluster_status: Option<super::ClusterStatus>,
     /// Installation status of the DaemonSet in the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub installed_status: Option<super::InstalledStatus>,
@@ -147,10 +147,7 @@ impl ClusterInfoResponse {
     }
 
     /// Cluster status.
-    pub fn cluster_status(
-        mut self,
-        value: impl Into<super::ClusterInfoResponseClusterStatus>,
-    ) -> Self {
+    pub fn cluster_status(mut self, value: impl Into<super::ClusterStatus>) -> Self {
         self.cluster_status = Some(value.into());
         self
     }

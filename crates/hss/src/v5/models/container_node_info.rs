@@ -26,13 +26,13 @@ pub struct ContainerNodeInfo {
     pub host_name: Option<String>,
     /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_status: Option<super::ContainerNodeInfoAgentStatus>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
     /// Whether protection is interrupted.
     ///
     /// Values: `false`: Not interrupted; `true`: Interrupted.
@@ -111,7 +111,7 @@ pub struct ContainerNodeInfo {
     pub is_container_node: Option<bool>,
     /// HSS edition enabled for the node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::ContainerNodeInfoVersion>,
+    pub version: Option<super::Version>,
 }
 
 impl ContainerNodeInfo {
@@ -145,10 +145,7 @@ impl ContainerNodeInfo {
     }
 
     /// Status of the server.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
@@ -160,10 +157,7 @@ impl ContainerNodeInfo {
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }
@@ -293,7 +287,7 @@ impl ContainerNodeInfo {
     }
 
     /// HSS edition enabled for the node.
-    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<super::Version>) -> Self {
         self.version = Some(value.into());
         self
     }

@@ -16,10 +16,10 @@ pub struct CreateAntiVirusPaidTaskRequestInfo {
     pub task_name: Option<String>,
     /// Task type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<super::ScanType>,
     /// How detected threats are handled. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    pub action: Option<super::Action>,
     /// IDs of the hosts to scan for viruses. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
@@ -58,13 +58,13 @@ impl CreateAntiVirusPaidTaskRequestInfo {
     }
 
     /// Task type. Required.
-    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
+    pub fn scan_type(mut self, value: impl Into<super::ScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
     /// How detected threats are handled. Required.
-    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }

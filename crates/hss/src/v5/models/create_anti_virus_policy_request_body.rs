@@ -14,13 +14,13 @@ pub struct CreateAntiVirusPolicyRequestBody {
     pub policy_name: Option<String>,
     /// Start type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_type: Option<super::AntiVirusPolicyResponseInfoStartType>,
+    pub start_type: Option<super::StartType>,
     /// Start type (scan period).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_period: Option<super::AntiVirusPolicyResponseInfoScanPeriod>,
+    pub scan_period: Option<super::ScanPeriod>,
     /// Task type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<super::ScanType>,
     /// Scan day in the period. For `week`, 1 to 7 means Sunday to Saturday; for `month`, 1 to 28
     /// means the day of the month.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +51,7 @@ pub struct CreateAntiVirusPolicyRequestBody {
     pub ignore_dir: Option<String>,
     /// How detected threats are handled. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    pub action: Option<super::Action>,
     /// Whether the scan task is paid. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whether_paid_task: Option<bool>,
@@ -80,25 +80,19 @@ impl CreateAntiVirusPolicyRequestBody {
     }
 
     /// Start type. Required.
-    pub fn start_type(
-        mut self,
-        value: impl Into<super::AntiVirusPolicyResponseInfoStartType>,
-    ) -> Self {
+    pub fn start_type(mut self, value: impl Into<super::StartType>) -> Self {
         self.start_type = Some(value.into());
         self
     }
 
     /// Start type (scan period).
-    pub fn scan_period(
-        mut self,
-        value: impl Into<super::AntiVirusPolicyResponseInfoScanPeriod>,
-    ) -> Self {
+    pub fn scan_period(mut self, value: impl Into<super::ScanPeriod>) -> Self {
         self.scan_period = Some(value.into());
         self
     }
 
     /// Task type.
-    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
+    pub fn scan_type(mut self, value: impl Into<super::ScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
@@ -160,7 +154,7 @@ impl CreateAntiVirusPolicyRequestBody {
     }
 
     /// How detected threats are handled. Required.
-    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }

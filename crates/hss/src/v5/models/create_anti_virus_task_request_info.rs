@@ -20,10 +20,10 @@ pub struct CreateAntiVirusTaskRequestInfo {
     pub task_id: Option<String>,
     /// Task type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_type: Option<super::AntiVirusTaskResponseInfoScanType>,
+    pub scan_type: Option<super::ScanType>,
     /// How detected threats are handled. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<super::AntiVirusPolicyResponseInfoAction>,
+    pub action: Option<super::Action>,
     /// IDs of the hosts managed by the policy. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ids: Option<Vec<String>>,
@@ -53,13 +53,13 @@ impl CreateAntiVirusTaskRequestInfo {
     }
 
     /// Task type. Required.
-    pub fn scan_type(mut self, value: impl Into<super::AntiVirusTaskResponseInfoScanType>) -> Self {
+    pub fn scan_type(mut self, value: impl Into<super::ScanType>) -> Self {
         self.scan_type = Some(value.into());
         self
     }
 
     /// How detected threats are handled. Required.
-    pub fn action(mut self, value: impl Into<super::AntiVirusPolicyResponseInfoAction>) -> Self {
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }

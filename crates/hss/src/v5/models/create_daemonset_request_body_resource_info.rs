@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct CreateDaemonsetRequestBodyResourceInfo {
     /// Resource limit mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<super::BatchUpdateClusterResourceRequestBodyMode>,
+    pub mode: Option<super::Mode>,
     /// CPU limit.
     ///
     /// Length: 0 to 32 characters.
@@ -31,10 +31,7 @@ impl CreateDaemonsetRequestBodyResourceInfo {
     }
 
     /// Resource limit mode.
-    pub fn mode(
-        mut self,
-        value: impl Into<super::BatchUpdateClusterResourceRequestBodyMode>,
-    ) -> Self {
+    pub fn mode(mut self, value: impl Into<super::Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }

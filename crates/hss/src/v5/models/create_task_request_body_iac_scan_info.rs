@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct CreateTaskRequestBodyIacScanInfo {
     /// File type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    pub file_type: Option<super::FileType>,
     /// IDs of the files to scan. Obtained from the response of
     /// `/v5/{project_id}/common/files/batch-upload`. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,10 +27,7 @@ impl CreateTaskRequestBodyIacScanInfo {
     }
 
     /// File type. Required.
-    pub fn file_type(
-        mut self,
-        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
-    ) -> Self {
+    pub fn file_type(mut self, value: impl Into<super::FileType>) -> Self {
         self.file_type = Some(value.into());
         self
     }

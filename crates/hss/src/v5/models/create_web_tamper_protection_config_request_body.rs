@@ -14,7 +14,7 @@ pub struct CreateWebTamperProtectionConfigRequestBody {
     pub r#type: Option<super::CreateWebTamperProtectionConfigRequestBodyType>,
     /// Protection mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
+    pub protect_mode: Option<super::ProtectMode>,
     /// Whether processes that tamper with files are monitored.
     ///
     /// Values: `false`: Do not monitor tampering processes; `true`: Monitor tampering processes.
@@ -64,10 +64,7 @@ impl CreateWebTamperProtectionConfigRequestBody {
     }
 
     /// Protection mode.
-    pub fn protect_mode(
-        mut self,
-        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
-    ) -> Self {
+    pub fn protect_mode(mut self, value: impl Into<super::ProtectMode>) -> Self {
         self.protect_mode = Some(value.into());
         self
     }

@@ -11,8 +11,7 @@ use serde::Serialize;
 pub struct CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo {
     /// Protection type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_type:
-        Option<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
+    pub protect_type: Option<super::ProtectType>,
     /// Name of the website application. Required.
     ///
     /// Length: 1 to 128 characters.
@@ -45,10 +44,7 @@ impl CreateWebTamperProtectionConfigRequestBodyContainerWtpInfo {
     }
 
     /// Protection type. Required.
-    pub fn protect_type(
-        mut self,
-        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
-    ) -> Self {
+    pub fn protect_type(mut self, value: impl Into<super::ProtectType>) -> Self {
         self.protect_type = Some(value.into());
         self
     }

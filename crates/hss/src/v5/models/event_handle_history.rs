@@ -20,7 +20,7 @@ pub struct EventHandleHistory {
     pub event_abstract: Option<String>,
     /// Attack tag of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_tag: Option<super::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<super::AttackTag>,
     /// Private IP address of the server.
     ///
     /// Length: 1 to 128 characters.
@@ -41,13 +41,13 @@ pub struct EventHandleHistory {
     pub occur_time: Option<i64>,
     /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Remarks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    pub event_class_id: Option<super::EventClassId>,
     /// Event name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_name: Option<String>,
@@ -61,7 +61,7 @@ pub struct EventHandleHistory {
     pub operate_type: Option<super::BatchChangeEventRequestInfoOperateType>,
     /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<super::Severity>,
     /// User name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
@@ -92,10 +92,7 @@ impl EventHandleHistory {
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<super::AttackTag>) -> Self {
         self.attack_tag = Some(value.into());
         self
     }
@@ -131,10 +128,7 @@ impl EventHandleHistory {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }
@@ -146,10 +140,7 @@ impl EventHandleHistory {
     }
 
     /// Event class ID.
-    pub fn event_class_id(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
-    ) -> Self {
+    pub fn event_class_id(mut self, value: impl Into<super::EventClassId>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
@@ -178,7 +169,7 @@ impl EventHandleHistory {
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub struct EventTopRiskResponseInfo {
     /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    pub event_class_id: Option<super::EventClassId>,
     /// Number of events.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_num: Option<i64>,
@@ -24,10 +24,7 @@ impl EventTopRiskResponseInfo {
     }
 
     /// Event class ID.
-    pub fn event_class_id(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
-    ) -> Self {
+    pub fn event_class_id(mut self, value: impl Into<super::EventClassId>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }

@@ -34,7 +34,7 @@ pub struct EventWhiteRuleListRequestInfo {
     pub field_value: Option<String>,
     /// Matching method. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub judge_type: Option<super::AntiVirusEventWhiteRuleListRequestInfoJudgeType>,
+    pub judge_type: Option<super::JudgeType>,
     /// Whether all hosts are selected.
     ///
     /// Values: `false`: No; `true`: Yes.
@@ -89,10 +89,7 @@ impl EventWhiteRuleListRequestInfo {
     }
 
     /// Matching method. Required.
-    pub fn judge_type(
-        mut self,
-        value: impl Into<super::AntiVirusEventWhiteRuleListRequestInfoJudgeType>,
-    ) -> Self {
+    pub fn judge_type(mut self, value: impl Into<super::JudgeType>) -> Self {
         self.judge_type = Some(value.into());
         self
     }

@@ -29,7 +29,7 @@ pub struct ExportBaselineRequestBody {
     pub check_name: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
     /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_result: Option<super::ExportBaselineRequestBodyScanResult>,
@@ -114,10 +114,7 @@ impl ExportBaselineRequestBody {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

@@ -15,7 +15,7 @@ pub struct ExportContainerListRequestBody {
     pub cluster_container: Option<bool>,
     /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    pub cluster_type: Option<super::ClusterType>,
     /// Name of the cluster the resource belongs to.
     ///
     /// Length: 1 to 255 characters.
@@ -83,10 +83,7 @@ impl ExportContainerListRequestBody {
     }
 
     /// Cluster type.
-    pub fn cluster_type(
-        mut self,
-        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
-    ) -> Self {
+    pub fn cluster_type(mut self, value: impl Into<super::ClusterType>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

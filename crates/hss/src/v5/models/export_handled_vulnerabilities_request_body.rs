@@ -28,7 +28,7 @@ pub struct ExportHandledVulnerabilitiesRequestBody {
     pub is_affect_business: Option<bool>,
     /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<super::Status>,
     /// Importance of the asset.
     ///
     /// Values: `common`: General; `important`: Important; `test`: Test.
@@ -39,7 +39,7 @@ pub struct ExportHandledVulnerabilitiesRequestBody {
     pub label: Option<String>,
     /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<super::Type>,
     /// Name of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_name: Option<String>,
@@ -98,10 +98,7 @@ impl ExportHandledVulnerabilitiesRequestBody {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::Status>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -121,7 +118,7 @@ impl ExportHandledVulnerabilitiesRequestBody {
     }
 
     /// Type of the vulnerability.
-    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::Type>) -> Self {
         self.r#type = Some(value.into());
         self
     }

@@ -14,8 +14,7 @@ pub struct ExportImageSecurityReportTaskRequestInfo {
     pub export_size: Option<i64>,
     /// Type of the security report. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub security_report_type:
-        Option<super::ExportImageSecurityReportTaskRequestInfoSecurityReportType>,
+    pub security_report_type: Option<super::SecurityReportType>,
     /// IDs of the images to export. Required when `operate_all` is `false`. Use `image_id` for
     /// local and CI/CD images, and the `id` returned by the image list for repository images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,10 +109,7 @@ impl ExportImageSecurityReportTaskRequestInfo {
     }
 
     /// Type of the security report. Required.
-    pub fn security_report_type(
-        mut self,
-        value: impl Into<super::ExportImageSecurityReportTaskRequestInfoSecurityReportType>,
-    ) -> Self {
+    pub fn security_report_type(mut self, value: impl Into<super::SecurityReportType>) -> Self {
         self.security_report_type = Some(value.into());
         self
     }

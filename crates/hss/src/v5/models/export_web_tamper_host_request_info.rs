@@ -39,7 +39,7 @@ pub struct ExportWebTamperHostRequestInfo {
     pub agent_id: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<super::AssetValue>,
@@ -148,7 +148,7 @@ impl ExportWebTamperHostRequestInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

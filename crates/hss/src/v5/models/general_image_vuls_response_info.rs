@@ -30,7 +30,7 @@ pub struct GeneralImageVulsResponseInfo {
     pub label_list: Option<Vec<String>>,
     /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<super::SeverityLevel>,
     /// Total number of affected images.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_num: Option<i64>,
@@ -111,10 +111,7 @@ impl GeneralImageVulsResponseInfo {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<super::SeverityLevel>) -> Self {
         self.severity_level = Some(value.into());
         self
     }

@@ -19,7 +19,7 @@ pub struct GlobalVulInfo {
     pub vul_id: Option<String>,
     /// Fix urgency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<super::GlobalVulInfoRepairNecessity>,
+    pub repair_necessity: Option<super::RepairNecessity>,
     /// Description of the vulnerability. Deprecated; use `description` instead.
     ///
     /// Length: 0 to 65535 characters.
@@ -76,10 +76,7 @@ impl GlobalVulInfo {
     }
 
     /// Fix urgency.
-    pub fn repair_necessity(
-        mut self,
-        value: impl Into<super::GlobalVulInfoRepairNecessity>,
-    ) -> Self {
+    pub fn repair_necessity(mut self, value: impl Into<super::RepairNecessity>) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }

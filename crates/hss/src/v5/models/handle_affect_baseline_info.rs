@@ -39,7 +39,7 @@ pub struct HandleAffectBaselineInfo {
     pub check_type: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
     /// Type of the baseline check item.
     ///
     /// Length: 0 to 128 characters.
@@ -105,10 +105,7 @@ impl HandleAffectBaselineInfo {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct HoneypotPortPolicyContent {
     /// Operating system type. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Policy name. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
@@ -38,7 +38,7 @@ impl HoneypotPortPolicyContent {
     }
 
     /// Operating system type. Required.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

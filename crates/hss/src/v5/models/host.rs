@@ -61,16 +61,16 @@ pub struct Host {
     pub kernel_version: Option<String>,
     /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<super::AgentStatus>,
     /// Result of the agent installation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub install_result_code: Option<super::InstallResultCode>,
     /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::ContainerNodeInfoVersion>,
+    pub version: Option<super::Version>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_status: Option<super::HostProtectStatus>,
@@ -81,7 +81,7 @@ pub struct Host {
     pub os_image: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Bitness of the operating system.
     ///
     /// Length: 0 to 128 characters.
@@ -95,7 +95,7 @@ pub struct Host {
     pub expire_time: Option<i64>,
     /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<super::ChargingMode>,
     /// ID of the HSS protection quota (UUID).
     ///
     /// Length: 0 to 128 characters.
@@ -223,7 +223,7 @@ pub struct Host {
     pub container_type: Option<i64>,
     /// Ransomware protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ransom_protection_status: Option<super::HostRansomProtectionStatus>,
+    pub ransom_protection_status: Option<super::RansomProtectionStatus>,
     /// Web tamper protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wtp_protect_status: Option<super::WtpProtectStatus>,
@@ -347,19 +347,13 @@ impl Host {
     }
 
     /// Status of the server.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<super::AgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
@@ -371,7 +365,7 @@ impl Host {
     }
 
     /// HSS edition enabled for the host.
-    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<super::Version>) -> Self {
         self.version = Some(value.into());
         self
     }
@@ -391,7 +385,7 @@ impl Host {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -417,10 +411,7 @@ impl Host {
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<super::ChargingMode>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
@@ -655,7 +646,7 @@ impl Host {
     /// Ransomware protection status.
     pub fn ransom_protection_status(
         mut self,
-        value: impl Into<super::HostRansomProtectionStatus>,
+        value: impl Into<super::RansomProtectionStatus>,
     ) -> Self {
         self.ransom_protection_status = Some(value.into());
         self

@@ -27,7 +27,7 @@ pub struct HostCheckRulesResponseInfo {
     pub severity: Option<super::CheckRuleRiskInfoResponseInfoSeverity>,
     /// Type of the check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<super::HostCheckRulesResponseInfoResultType>,
+    pub result_type: Option<super::ResultType>,
     /// Ranges of the parameters that can be passed when fixing the check item. Returned only for
     /// check items that support fixing with parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -37,7 +37,7 @@ pub struct HostCheckRulesResponseInfo {
     pub scan_time: Option<i64>,
     /// Host type. `cce` for a CCE node; null otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_type: Option<super::HostCheckRulesResponseInfoHostType>,
+    pub host_type: Option<super::HostType>,
     /// Hint shown for differentiated display.
     ///
     /// Length: 0 to 2048 characters.
@@ -111,10 +111,7 @@ impl HostCheckRulesResponseInfo {
     }
 
     /// Type of the check result.
-    pub fn result_type(
-        mut self,
-        value: impl Into<super::HostCheckRulesResponseInfoResultType>,
-    ) -> Self {
+    pub fn result_type(mut self, value: impl Into<super::ResultType>) -> Self {
         self.result_type = Some(value.into());
         self
     }
@@ -137,10 +134,7 @@ impl HostCheckRulesResponseInfo {
     }
 
     /// Host type. `cce` for a CCE node; null otherwise.
-    pub fn host_type(
-        mut self,
-        value: impl Into<super::HostCheckRulesResponseInfoHostType>,
-    ) -> Self {
+    pub fn host_type(mut self, value: impl Into<super::HostType>) -> Self {
         self.host_type = Some(value.into());
         self
     }

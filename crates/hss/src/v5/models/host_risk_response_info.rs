@@ -20,10 +20,10 @@ pub struct HostRiskResponseInfo {
     pub install_result_code: Option<super::InstallResultCode>,
     /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::ContainerNodeInfoVersion>,
+    pub version: Option<super::Version>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
     /// Security check result of the cloud server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detect_result: Option<super::DetectResult>,
@@ -69,16 +69,13 @@ impl HostRiskResponseInfo {
     }
 
     /// HSS edition enabled for the host.
-    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<super::Version>) -> Self {
         self.version = Some(value.into());
         self
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }

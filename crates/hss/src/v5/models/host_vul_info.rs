@@ -32,13 +32,13 @@ pub struct HostVulInfo {
     pub scan_time: Option<i64>,
     /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<super::Type>,
     /// Software on the server affected by the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_list: Option<Vec<super::HostVulInfoAppList>>,
     /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<super::SeverityLevel>,
     /// Solution.
     ///
     /// Length: 0 to 65534 characters.
@@ -61,7 +61,7 @@ pub struct HostVulInfo {
     pub repair_cmd: Option<String>,
     /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<super::Status>,
     /// Number of times HSS has fixed the vulnerability across all users.
     ///
     /// Range: 0 to 1000000.
@@ -170,7 +170,7 @@ impl HostVulInfo {
     }
 
     /// Type of the vulnerability.
-    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::Type>) -> Self {
         self.r#type = Some(value.into());
         self
     }
@@ -186,10 +186,7 @@ impl HostVulInfo {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<super::SeverityLevel>) -> Self {
         self.severity_level = Some(value.into());
         self
     }
@@ -227,10 +224,7 @@ impl HostVulInfo {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::Status>) -> Self {
         self.status = Some(value.into());
         self
     }

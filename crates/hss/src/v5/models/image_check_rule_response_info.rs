@@ -42,7 +42,7 @@ pub struct ImageCheckRuleResponseInfo {
     pub check_rule_id: Option<String>,
     /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    pub scan_result: Option<super::ScanResult>,
     /// Time of the last scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_scan_time: Option<i64>,
@@ -110,10 +110,7 @@ impl ImageCheckRuleResponseInfo {
     }
 
     /// Check result.
-    pub fn scan_result(
-        mut self,
-        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
-    ) -> Self {
+    pub fn scan_result(mut self, value: impl Into<super::ScanResult>) -> Self {
         self.scan_result = Some(value.into());
         self
     }

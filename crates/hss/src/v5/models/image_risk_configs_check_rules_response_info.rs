@@ -32,7 +32,7 @@ pub struct ImageRiskConfigsCheckRulesResponseInfo {
     pub check_rule_id: Option<String>,
     /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    pub scan_result: Option<super::ScanResult>,
 }
 
 impl ImageRiskConfigsCheckRulesResponseInfo {
@@ -84,10 +84,7 @@ impl ImageRiskConfigsCheckRulesResponseInfo {
     }
 
     /// Check result.
-    pub fn scan_result(
-        mut self,
-        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
-    ) -> Self {
+    pub fn scan_result(mut self, value: impl Into<super::ScanResult>) -> Self {
         self.scan_result = Some(value.into());
         self
     }

@@ -41,7 +41,7 @@ pub struct ImageScanTaskInfoFailedImages {
     pub namespace: Option<String>,
     /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<super::AssociateRegistriesResponseInfoRegistryType>,
+    pub registry_type: Option<super::RegistryType>,
     /// Reason for the failure.
     ///
     /// Length: 0 to 128 characters.
@@ -104,10 +104,7 @@ impl ImageScanTaskInfoFailedImages {
     }
 
     /// Image repository type.
-    pub fn registry_type(
-        mut self,
-        value: impl Into<super::AssociateRegistriesResponseInfoRegistryType>,
-    ) -> Self {
+    pub fn registry_type(mut self, value: impl Into<super::RegistryType>) -> Self {
         self.registry_type = Some(value.into());
         self
     }

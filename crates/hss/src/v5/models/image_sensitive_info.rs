@@ -49,7 +49,7 @@ pub struct ImageSensitiveInfo {
     pub latest_scan_time: Option<i64>,
     /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Operation type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operate_accept: Option<super::OperateAccept>,
@@ -124,10 +124,7 @@ impl ImageSensitiveInfo {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }

@@ -16,7 +16,7 @@ pub struct ImageVulInfo {
     pub vul_id: Option<String>,
     /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair_necessity: Option<super::GlobalVulInfoRepairNecessity>,
+    pub repair_necessity: Option<super::RepairNecessity>,
     /// Description of the vulnerability.
     ///
     /// Length: 0 to 128 characters.
@@ -69,10 +69,7 @@ impl ImageVulInfo {
     }
 
     /// Risk level.
-    pub fn repair_necessity(
-        mut self,
-        value: impl Into<super::GlobalVulInfoRepairNecessity>,
-    ) -> Self {
+    pub fn repair_necessity(mut self, value: impl Into<super::RepairNecessity>) -> Self {
         self.repair_necessity = Some(value.into());
         self
     }

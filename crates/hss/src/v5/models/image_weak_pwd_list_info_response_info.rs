@@ -44,7 +44,7 @@ pub struct ImageWeakPwdListInfoResponseInfo {
     pub user_name: Option<String>,
     /// Account type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_type: Option<super::ImageWeakPwdListInfoResponseInfoServiceType>,
+    pub service_type: Option<super::ServiceType>,
     /// How long the weak password has been in use, in days.
     ///
     /// Range: 0 to 2147483647.
@@ -123,10 +123,7 @@ impl ImageWeakPwdListInfoResponseInfo {
     }
 
     /// Account type.
-    pub fn service_type(
-        mut self,
-        value: impl Into<super::ImageWeakPwdListInfoResponseInfoServiceType>,
-    ) -> Self {
+    pub fn service_type(mut self, value: impl Into<super::ServiceType>) -> Self {
         self.service_type = Some(value.into());
         self
     }

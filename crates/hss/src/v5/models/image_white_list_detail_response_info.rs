@@ -26,7 +26,7 @@ pub struct ImageWhiteListDetailResponseInfo {
     pub vul_name: Option<String>,
     /// Type of the vulnerability. Returned only when querying the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vul_type: Option<super::AddImageWhiteListsRequestBodyVulType>,
+    pub vul_type: Option<super::VulType>,
     /// CVEs of the vulnerability. Returned only when querying the vulnerability whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cves: Option<Vec<super::ImageWhiteListDetailResponseInfoCves>>,
@@ -78,10 +78,7 @@ impl ImageWhiteListDetailResponseInfo {
     }
 
     /// Type of the vulnerability. Returned only when querying the vulnerability whitelist.
-    pub fn vul_type(
-        mut self,
-        value: impl Into<super::AddImageWhiteListsRequestBodyVulType>,
-    ) -> Self {
+    pub fn vul_type(mut self, value: impl Into<super::VulType>) -> Self {
         self.vul_type = Some(value.into());
         self
     }

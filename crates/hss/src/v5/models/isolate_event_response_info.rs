@@ -16,7 +16,7 @@ pub struct IsolateEventResponseInfo {
     pub event_id: Option<String>,
     /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    pub event_class_id: Option<super::EventClassId>,
     /// Event type.
     ///
     /// Values: `1001`: Generic malware; `1002`: Virus; `1003`: Worm; `1004`: Trojan; `1005`:
@@ -41,7 +41,7 @@ pub struct IsolateEventResponseInfo {
     pub event_name: Option<String>,
     /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<super::Severity>,
     /// Name of the container instance. Present only for container alarms.
     ///
     /// Length: 1 to 256 characters.
@@ -74,16 +74,16 @@ pub struct IsolateEventResponseInfo {
     pub public_ip: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<super::AgentStatus>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
     /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<super::AssetValue>,
@@ -92,7 +92,7 @@ pub struct IsolateEventResponseInfo {
     pub attack_phase: Option<super::AttackPhase>,
     /// Attack tag of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_tag: Option<super::AppWhitelistEventResponseInfoAttackTag>,
+    pub attack_tag: Option<super::AttackTag>,
     /// Time of occurrence, Unix time in milliseconds.
     ///
     /// Range: 0 to 9223372036854775807.
@@ -108,10 +108,10 @@ pub struct IsolateEventResponseInfo {
     pub handle_time: Option<i64>,
     /// Handling status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Handling method. Present only for handled alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<super::EventManagementResponseInfoHandleMethod>,
+    pub handle_method: Option<super::HandleMethod>,
     /// Remarks. Present only for handled alarms.
     ///
     /// Length: 1 to 256 characters.
@@ -209,10 +209,7 @@ impl IsolateEventResponseInfo {
     }
 
     /// Event class ID.
-    pub fn event_class_id(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
-    ) -> Self {
+    pub fn event_class_id(mut self, value: impl Into<super::EventClassId>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
@@ -246,7 +243,7 @@ impl IsolateEventResponseInfo {
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
@@ -300,34 +297,25 @@ impl IsolateEventResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
     /// Status of the server.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<super::AgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }
@@ -345,10 +333,7 @@ impl IsolateEventResponseInfo {
     }
 
     /// Attack tag of the event.
-    pub fn attack_tag(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoAttackTag>,
-    ) -> Self {
+    pub fn attack_tag(mut self, value: impl Into<super::AttackTag>) -> Self {
         self.attack_tag = Some(value.into());
         self
     }
@@ -376,19 +361,13 @@ impl IsolateEventResponseInfo {
     }
 
     /// Handling status.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
     /// Handling method. Present only for handled alarms.
-    pub fn handle_method(
-        mut self,
-        value: impl Into<super::EventManagementResponseInfoHandleMethod>,
-    ) -> Self {
+    pub fn handle_method(mut self, value: impl Into<super::HandleMethod>) -> Self {
         self.handle_method = Some(value.into());
         self
     }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub struct IsolatedFileResponseInfo {
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Host ID.
     ///
     /// Length: 1 to 64 characters.
@@ -82,7 +82,7 @@ impl IsolatedFileResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

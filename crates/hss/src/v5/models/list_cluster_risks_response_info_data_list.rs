@@ -23,7 +23,7 @@ pub struct ListClusterRisksResponseInfoDataList {
     pub cluster_name: Option<String>,
     /// Risk level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub risk_level: Option<super::ListClusterRisksRequestRiskLevel>,
+    pub risk_level: Option<super::RiskLevel>,
     /// Risk category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_category: Option<super::RiskCategory>,
@@ -72,7 +72,7 @@ impl ListClusterRisksResponseInfoDataList {
     }
 
     /// Risk level.
-    pub fn risk_level(mut self, value: impl Into<super::ListClusterRisksRequestRiskLevel>) -> Self {
+    pub fn risk_level(mut self, value: impl Into<super::RiskLevel>) -> Self {
         self.risk_level = Some(value.into());
         self
     }

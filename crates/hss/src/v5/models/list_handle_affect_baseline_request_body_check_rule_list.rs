@@ -21,7 +21,7 @@ pub struct ListHandleAffectBaselineRequestBodyCheckRuleList {
     pub check_rule_id: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
 }
 
 impl ListHandleAffectBaselineRequestBodyCheckRuleList {
@@ -48,10 +48,7 @@ impl ListHandleAffectBaselineRequestBodyCheckRuleList {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

@@ -21,7 +21,7 @@ pub struct ListIacFilesResponseInfoDataList {
     pub file_name: Option<String>,
     /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    pub file_type: Option<super::FileType>,
     /// Whether there are risks.
     ///
     /// Values: `false`: No risk; `true`: At risk.
@@ -77,10 +77,7 @@ impl ListIacFilesResponseInfoDataList {
     }
 
     /// File type.
-    pub fn file_type(
-        mut self,
-        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
-    ) -> Self {
+    pub fn file_type(mut self, value: impl Into<super::FileType>) -> Self {
         self.file_type = Some(value.into());
         self
     }

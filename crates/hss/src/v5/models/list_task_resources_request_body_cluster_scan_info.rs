@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct ListTaskResourcesRequestBodyClusterScanInfo {
     /// Scan status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    pub scan_status: Option<super::ScanStatus>,
     /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
@@ -20,7 +20,7 @@ pub struct ListTaskResourcesRequestBodyClusterScanInfo {
     pub cluster_id: Option<String>,
     /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    pub cluster_type: Option<super::ClusterType>,
 }
 
 impl ListTaskResourcesRequestBodyClusterScanInfo {
@@ -31,10 +31,7 @@ impl ListTaskResourcesRequestBodyClusterScanInfo {
     }
 
     /// Scan status of the cluster.
-    pub fn scan_status(
-        mut self,
-        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
-    ) -> Self {
+    pub fn scan_status(mut self, value: impl Into<super::ScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }
@@ -52,10 +49,7 @@ impl ListTaskResourcesRequestBodyClusterScanInfo {
     }
 
     /// Cluster type.
-    pub fn cluster_type(
-        mut self,
-        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
-    ) -> Self {
+    pub fn cluster_type(mut self, value: impl Into<super::ClusterType>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

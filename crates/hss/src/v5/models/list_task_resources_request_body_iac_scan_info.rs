@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct ListTaskResourcesRequestBodyIacScanInfo {
     /// Scan status of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    pub scan_status: Option<super::ScanStatus>,
     /// File name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
@@ -27,10 +27,7 @@ impl ListTaskResourcesRequestBodyIacScanInfo {
     }
 
     /// Scan status of the file.
-    pub fn scan_status(
-        mut self,
-        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
-    ) -> Self {
+    pub fn scan_status(mut self, value: impl Into<super::ScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }

@@ -17,13 +17,13 @@ pub struct ListTaskResourcesResponseInfoClusterScanDataList {
     pub cluster_id: Option<String>,
     /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    pub cluster_type: Option<super::ClusterType>,
     /// Cluster version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_version: Option<String>,
     /// Scan status of the cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    pub scan_status: Option<super::ScanStatus>,
     /// Start time of the cluster scan, Unix time in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
@@ -55,10 +55,7 @@ impl ListTaskResourcesResponseInfoClusterScanDataList {
     }
 
     /// Cluster type.
-    pub fn cluster_type(
-        mut self,
-        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
-    ) -> Self {
+    pub fn cluster_type(mut self, value: impl Into<super::ClusterType>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }
@@ -70,10 +67,7 @@ impl ListTaskResourcesResponseInfoClusterScanDataList {
     }
 
     /// Scan status of the cluster.
-    pub fn scan_status(
-        mut self,
-        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
-    ) -> Self {
+    pub fn scan_status(mut self, value: impl Into<super::ScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }

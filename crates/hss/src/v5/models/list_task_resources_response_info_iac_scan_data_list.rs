@@ -14,7 +14,7 @@ pub struct ListTaskResourcesResponseInfoIacScanDataList {
     pub file_name: Option<String>,
     /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    pub file_type: Option<super::FileType>,
     /// Name of the Helm chart.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart_name: Option<String>,
@@ -26,7 +26,7 @@ pub struct ListTaskResourcesResponseInfoIacScanDataList {
     pub file_size: Option<i64>,
     /// Scan status of the file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    pub scan_status: Option<super::ScanStatus>,
     /// Reason why the scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reason: Option<String>,
@@ -52,10 +52,7 @@ impl ListTaskResourcesResponseInfoIacScanDataList {
     }
 
     /// File type.
-    pub fn file_type(
-        mut self,
-        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
-    ) -> Self {
+    pub fn file_type(mut self, value: impl Into<super::FileType>) -> Self {
         self.file_type = Some(value.into());
         self
     }
@@ -79,10 +76,7 @@ impl ListTaskResourcesResponseInfoIacScanDataList {
     }
 
     /// Scan status of the file.
-    pub fn scan_status(
-        mut self,
-        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
-    ) -> Self {
+    pub fn scan_status(mut self, value: impl Into<super::ScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }

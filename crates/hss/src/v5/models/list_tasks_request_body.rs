@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct ListTasksRequestBody {
     /// Type of the task. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_type: Option<super::CreateTaskRequestBodyTaskType>,
+    pub task_type: Option<super::TaskType>,
     /// ID of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
@@ -55,7 +55,7 @@ impl ListTasksRequestBody {
     }
 
     /// Type of the task. Required.
-    pub fn task_type(mut self, value: impl Into<super::CreateTaskRequestBodyTaskType>) -> Self {
+    pub fn task_type(mut self, value: impl Into<super::TaskType>) -> Self {
         self.task_type = Some(value.into());
         self
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct ListTasksRequestBodyIacScanInfo {
     /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    pub file_type: Option<super::FileType>,
 }
 
 impl ListTasksRequestBodyIacScanInfo {
@@ -21,10 +21,7 @@ impl ListTasksRequestBodyIacScanInfo {
     }
 
     /// File type.
-    pub fn file_type(
-        mut self,
-        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
-    ) -> Self {
+    pub fn file_type(mut self, value: impl Into<super::FileType>) -> Self {
         self.file_type = Some(value.into());
         self
     }

@@ -14,7 +14,7 @@ pub struct ListTasksResponseInfoDataList {
     pub task_id: Option<String>,
     /// Type of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task_type: Option<super::CreateTaskRequestBodyTaskType>,
+    pub task_type: Option<super::TaskType>,
     /// Name of the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
@@ -54,7 +54,7 @@ impl ListTasksResponseInfoDataList {
     }
 
     /// Type of the task.
-    pub fn task_type(mut self, value: impl Into<super::CreateTaskRequestBodyTaskType>) -> Self {
+    pub fn task_type(mut self, value: impl Into<super::TaskType>) -> Self {
         self.task_type = Some(value.into());
         self
     }

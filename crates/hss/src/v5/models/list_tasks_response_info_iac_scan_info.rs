@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub struct ListTasksResponseInfoIacScanInfo {
     /// File type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_type: Option<super::CreateTaskRequestBodyIacScanInfoFileType>,
+    pub file_type: Option<super::FileType>,
     /// Total number of files scanned by the task.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_file_num: Option<i64>,
@@ -30,10 +30,7 @@ impl ListTasksResponseInfoIacScanInfo {
     }
 
     /// File type.
-    pub fn file_type(
-        mut self,
-        value: impl Into<super::CreateTaskRequestBodyIacScanInfoFileType>,
-    ) -> Self {
+    pub fn file_type(mut self, value: impl Into<super::FileType>) -> Self {
         self.file_type = Some(value.into());
         self
     }

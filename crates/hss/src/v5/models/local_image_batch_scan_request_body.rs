@@ -23,7 +23,7 @@ pub struct LocalImageBatchScanRequestBody {
     pub image_version: Option<String>,
     /// Type of the local image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local_image_type: Option<super::ListImageLocalRequestLocalImageType>,
+    pub local_image_type: Option<super::LocalImageType>,
     /// Scan status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_status: Option<super::BatchExportSWRBaselineInfoRequestInfoScanStatus>,
@@ -79,10 +79,7 @@ impl LocalImageBatchScanRequestBody {
     }
 
     /// Type of the local image.
-    pub fn local_image_type(
-        mut self,
-        value: impl Into<super::ListImageLocalRequestLocalImageType>,
-    ) -> Self {
+    pub fn local_image_type(mut self, value: impl Into<super::LocalImageType>) -> Self {
         self.local_image_type = Some(value.into());
         self
     }

@@ -19,7 +19,7 @@ pub struct ManualVulScanRequestInfo {
     pub batch_flag: Option<bool>,
     /// Range of hosts to scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range_type: Option<super::ManualVulScanRequestInfoRangeType>,
+    pub range_type: Option<super::RangeType>,
     /// IDs of the agents of the hosts to scan. Takes effect only when `range_type` is
     /// `specific_host`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,10 +55,7 @@ impl ManualVulScanRequestInfo {
     }
 
     /// Range of hosts to scan.
-    pub fn range_type(
-        mut self,
-        value: impl Into<super::ManualVulScanRequestInfoRangeType>,
-    ) -> Self {
+    pub fn range_type(mut self, value: impl Into<super::RangeType>) -> Self {
         self.range_type = Some(value.into());
         self
     }

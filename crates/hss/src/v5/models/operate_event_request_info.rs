@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct OperateEventRequestInfo {
     /// Event class ID. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    pub event_class_id: Option<super::EventClassId>,
     /// Event ID. Required.
     ///
     /// Length: 1 to 64 characters.
@@ -57,10 +57,7 @@ impl OperateEventRequestInfo {
     }
 
     /// Event class ID. Required.
-    pub fn event_class_id(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
-    ) -> Self {
+    pub fn event_class_id(mut self, value: impl Into<super::EventClassId>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }

@@ -15,7 +15,7 @@ pub enum Os {
     Ubt,
     /// `centos`: CentOS.
     Centos,
-    /// The value `euleros`.
+    /// `euleros`: EulerOS.
     Euleros,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OsVersion {
-    /// The value `linux`.
+    /// `linux`: Linux.
     Linux,
-    /// The value `windows`.
+    /// `windows`: Windows.
     Windows,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -26,7 +26,7 @@ pub struct PluginDetailInfo {
     pub arch: Option<super::Arch>,
     /// Operating system type the plugin supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Description of the plug-in version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version_description: Option<String>,
@@ -81,7 +81,7 @@ impl PluginDetailInfo {
     }
 
     /// Operating system type the plugin supports.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

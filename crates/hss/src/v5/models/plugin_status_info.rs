@@ -76,7 +76,7 @@ pub struct PluginStatusInfo {
     pub remaining_time: Option<String>,
     /// Protection status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
 }
 
 impl PluginStatusInfo {
@@ -211,10 +211,7 @@ impl PluginStatusInfo {
     }
 
     /// Protection status of the host.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }

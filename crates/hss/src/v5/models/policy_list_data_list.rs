@@ -28,7 +28,7 @@ pub struct PolicyListDataList {
     pub port_list: Option<Vec<i64>>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Protection status of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<super::PolicyListDataListStatus>,
@@ -77,7 +77,7 @@ impl PolicyListDataList {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PortStatisticResponseInfoType {
-    /// The value `TCP6`.
+    /// `TCP6`: TCP over IPv6.
     Tcp6,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

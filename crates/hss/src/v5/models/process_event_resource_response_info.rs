@@ -88,7 +88,7 @@ pub struct ProcessEventResourceResponseInfo {
     pub os_bit: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Operating system name.
     ///
     /// Length: 0 to 128 characters.
@@ -285,7 +285,7 @@ impl ProcessEventResourceResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

@@ -28,8 +28,7 @@ pub struct ProtectionInfoRequestInfo {
     pub create_protection_policy: Option<super::ProtectionProxyInfoRequestInfo>,
     /// Whether to back up the server. If `opened`, `backup_cycle` is required. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backup_protection_status:
-        Option<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+    pub backup_protection_status: Option<super::BackupProtectionStatus>,
     /// Resources to back up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_resources: Option<super::BackupResources>,
@@ -94,7 +93,7 @@ impl ProtectionInfoRequestInfo {
     /// Whether to back up the server. If `opened`, `backup_cycle` is required. Required.
     pub fn backup_protection_status(
         mut self,
-        value: impl Into<super::BatchStartProtectionRequestInfoBackupProtectionStatus>,
+        value: impl Into<super::BackupProtectionStatus>,
     ) -> Self {
         self.backup_protection_status = Some(value.into());
         self

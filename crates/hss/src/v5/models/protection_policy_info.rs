@@ -43,7 +43,7 @@ pub struct ProtectionPolicyInfo {
     pub exclude_directory: Option<String>,
     /// Whether runtime detection is enabled. Reserved; currently always `closed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_detection_status: Option<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+    pub runtime_detection_status: Option<super::RuntimeDetectionStatus>,
     /// Runtime detection directory. Reserved.
     ///
     /// Length: 1 to 128 characters.
@@ -137,7 +137,7 @@ impl ProtectionPolicyInfo {
     /// Whether runtime detection is enabled. Reserved; currently always `closed`.
     pub fn runtime_detection_status(
         mut self,
-        value: impl Into<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+        value: impl Into<super::RuntimeDetectionStatus>,
     ) -> Self {
         self.runtime_detection_status = Some(value.into());
         self

@@ -32,7 +32,7 @@ pub struct ProtectionServeInfo {
     pub os_type: Option<super::FeatureRuleInfoOsType>,
     /// Application protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rasp_status: Option<super::ProtectionServeInfoRaspStatus>,
+    pub rasp_status: Option<super::RaspStatus>,
     /// Protection policy name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
@@ -44,13 +44,13 @@ pub struct ProtectionServeInfo {
     pub agent_support_auto_attach: Option<bool>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<super::AgentStatus>,
     /// Whether dynamic loading is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_attach: Option<bool>,
     /// Agent protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
     /// ID of the server group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
@@ -114,7 +114,7 @@ impl ProtectionServeInfo {
     }
 
     /// Application protection status.
-    pub fn rasp_status(mut self, value: impl Into<super::ProtectionServeInfoRaspStatus>) -> Self {
+    pub fn rasp_status(mut self, value: impl Into<super::RaspStatus>) -> Self {
         self.rasp_status = Some(value.into());
         self
     }
@@ -138,10 +138,7 @@ impl ProtectionServeInfo {
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<super::AgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
@@ -153,10 +150,7 @@ impl ProtectionServeInfo {
     }
 
     /// Agent protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }

@@ -46,7 +46,7 @@ pub struct ProtectionServerInfo {
     pub private_ip: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Operating system name.
     ///
     /// Length: 0 to 128 characters.
@@ -57,7 +57,7 @@ pub struct ProtectionServerInfo {
     pub host_status: Option<super::ListProtectionServerRequestHostStatus>,
     /// Ransomware protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ransom_protection_status: Option<super::HostRansomProtectionStatus>,
+    pub ransom_protection_status: Option<super::RansomProtectionStatus>,
     /// Detailed reason why ransomware protection failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ransom_protection_fail_reason: Option<super::RansomProtectionFailReason>,
@@ -73,7 +73,7 @@ pub struct ProtectionServerInfo {
     pub agent_version: Option<String>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
     /// ID of the server group.
     ///
     /// Length: 1 to 128 characters.
@@ -116,7 +116,7 @@ pub struct ProtectionServerInfo {
     pub agent_status: Option<super::ListHostStatusRequestAgentStatus>,
     /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::ContainerNodeInfoVersion>,
+    pub version: Option<super::Version>,
     /// Type of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_source: Option<super::HostSource>,
@@ -239,7 +239,7 @@ impl ProtectionServerInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -264,7 +264,7 @@ impl ProtectionServerInfo {
     /// Ransomware protection status.
     pub fn ransom_protection_status(
         mut self,
-        value: impl Into<super::HostRansomProtectionStatus>,
+        value: impl Into<super::RansomProtectionStatus>,
     ) -> Self {
         self.ransom_protection_status = Some(value.into());
         self
@@ -296,10 +296,7 @@ impl ProtectionServerInfo {
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }
@@ -381,7 +378,7 @@ impl ProtectionServerInfo {
     }
 
     /// HSS edition enabled for the host.
-    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<super::Version>) -> Self {
         self.version = Some(value.into());
         self
     }

@@ -35,7 +35,7 @@ pub struct QuotaResourcesResponseInfo {
     pub host_name: Option<String>,
     /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<super::ChargingMode>,
     /// Tags of the quota.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<super::TagInfo>>,
@@ -111,10 +111,7 @@ impl QuotaResourcesResponseInfo {
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<super::ChargingMode>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }

@@ -29,7 +29,7 @@ pub struct RaspProtectHistoryResponseInfo {
     pub event_name: Option<String>,
     /// Alarm level of the application protection event. An unknown value returns an empty result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<super::Severity>,
     /// Source IP address of the attack, public or private, IPv4 or IPv6.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub req_src_ip: Option<String>,
@@ -154,7 +154,7 @@ impl RaspProtectHistoryResponseInfo {
     }
 
     /// Alarm level of the application protection event. An unknown value returns an empty result.
-    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }

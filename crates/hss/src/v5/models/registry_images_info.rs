@@ -54,7 +54,7 @@ pub struct RegistryImagesInfo {
     pub registry_name: Option<String>,
     /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<super::AssociateRegistriesResponseInfoRegistryType>,
+    pub registry_type: Option<super::RegistryType>,
     /// Whether the version is the latest one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latest_version: Option<bool>,
@@ -63,7 +63,7 @@ pub struct RegistryImagesInfo {
     pub scan_status: Option<super::AssociateImagesScanStatus>,
     /// Description of why the scan failed, corresponding to `scan_failed_code`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_failed_desc: Option<super::RegistryImagesInfoScanFailedDesc>,
+    pub scan_failed_desc: Option<super::ScanFailedDesc>,
     /// Code of the reason why the scan failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan_failed_code: Option<super::ScanFailedCode>,
@@ -219,10 +219,7 @@ impl RegistryImagesInfo {
     }
 
     /// Image repository type.
-    pub fn registry_type(
-        mut self,
-        value: impl Into<super::AssociateRegistriesResponseInfoRegistryType>,
-    ) -> Self {
+    pub fn registry_type(mut self, value: impl Into<super::RegistryType>) -> Self {
         self.registry_type = Some(value.into());
         self
     }
@@ -240,10 +237,7 @@ impl RegistryImagesInfo {
     }
 
     /// Description of why the scan failed, corresponding to `scan_failed_code`.
-    pub fn scan_failed_desc(
-        mut self,
-        value: impl Into<super::RegistryImagesInfoScanFailedDesc>,
-    ) -> Self {
+    pub fn scan_failed_desc(mut self, value: impl Into<super::ScanFailedDesc>) -> Self {
         self.scan_failed_desc = Some(value.into());
         self
     }

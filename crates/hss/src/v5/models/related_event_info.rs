@@ -16,7 +16,7 @@ pub struct RelatedEventInfo {
     pub event_name: Option<String>,
     /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    pub event_class_id: Option<super::EventClassId>,
     /// Event ID.
     ///
     /// Length: 1 to 64 characters.
@@ -41,7 +41,7 @@ pub struct RelatedEventInfo {
     pub event_type: Option<i64>,
     /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<super::Severity>,
     /// Summary of the alarm.
     ///
     /// Length: 0 to 512 characters.
@@ -59,7 +59,7 @@ pub struct RelatedEventInfo {
     pub similiar_type: Option<String>,
     /// Handling method. Present only for handled alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<super::EventManagementResponseInfoHandleMethod>,
+    pub handle_method: Option<super::HandleMethod>,
     /// Account that handled the alarm.
     ///
     /// Length: 1 to 256 characters.
@@ -92,10 +92,7 @@ impl RelatedEventInfo {
     }
 
     /// Event class ID.
-    pub fn event_class_id(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
-    ) -> Self {
+    pub fn event_class_id(mut self, value: impl Into<super::EventClassId>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
@@ -129,7 +126,7 @@ impl RelatedEventInfo {
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
@@ -159,10 +156,7 @@ impl RelatedEventInfo {
     }
 
     /// Handling method. Present only for handled alarms.
-    pub fn handle_method(
-        mut self,
-        value: impl Into<super::EventManagementResponseInfoHandleMethod>,
-    ) -> Self {
+    pub fn handle_method(mut self, value: impl Into<super::HandleMethod>) -> Self {
         self.handle_method = Some(value.into());
         self
     }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `ResourceProductDataObjectInfo` model of the HSS API.
+/// One product offering of HSS: its billing mode, whether it renews automatically, and its edition.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -13,7 +13,7 @@ use serde::Deserialize;
 pub struct ResourceProductDataObjectInfo {
     /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<super::ChargingMode>,
     /// Whether auto-renewal is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_auto_renew: Option<bool>,
@@ -29,10 +29,7 @@ impl ResourceProductDataObjectInfo {
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<super::ChargingMode>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }

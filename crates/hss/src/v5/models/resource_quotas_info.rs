@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub struct ResourceQuotasInfo {
     /// HSS edition enabled for the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::ContainerNodeInfoVersion>,
+    pub version: Option<super::Version>,
     /// Total number of quotas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_num: Option<i64>,
@@ -33,7 +33,7 @@ impl ResourceQuotasInfo {
     }
 
     /// HSS edition enabled for the host.
-    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<super::Version>) -> Self {
         self.version = Some(value.into());
         self
     }

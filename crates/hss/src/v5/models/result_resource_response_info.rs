@@ -36,16 +36,16 @@ pub struct ResultResourceResponseInfo {
     pub public_ip: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<super::AgentStatus>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
     /// Importance of the asset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asset_value: Option<super::AssetValue>,
@@ -108,34 +108,25 @@ impl ResultResourceResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
 
     /// Status of the server.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<super::AgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }

@@ -67,7 +67,7 @@ pub struct SecurityCheckRuleHostResponseInfo {
     pub description: Option<String>,
     /// Host type. `cce` is returned when the host is a CCE node.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_type: Option<super::HostCheckRulesResponseInfoHostType>,
+    pub host_type: Option<super::HostType>,
     /// Whether one-click fix is supported.
     ///
     /// Values: `0`: Not supported; `1`: Supported.
@@ -90,7 +90,7 @@ pub struct SecurityCheckRuleHostResponseInfo {
     pub cancel_ignore_enable_click: Option<bool>,
     /// Type of the check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result_type: Option<super::HostCheckRulesResponseInfoResultType>,
+    pub result_type: Option<super::ResultType>,
     /// Reason why the fix failed.
     ///
     /// Length: 0 to 256 characters.
@@ -199,10 +199,7 @@ impl SecurityCheckRuleHostResponseInfo {
     }
 
     /// Host type. `cce` is returned when the host is a CCE node.
-    pub fn host_type(
-        mut self,
-        value: impl Into<super::HostCheckRulesResponseInfoHostType>,
-    ) -> Self {
+    pub fn host_type(mut self, value: impl Into<super::HostType>) -> Self {
         self.host_type = Some(value.into());
         self
     }
@@ -240,10 +237,7 @@ impl SecurityCheckRuleHostResponseInfo {
     }
 
     /// Type of the check result.
-    pub fn result_type(
-        mut self,
-        value: impl Into<super::HostCheckRulesResponseInfoResultType>,
-    ) -> Self {
+    pub fn result_type(mut self, value: impl Into<super::ResultType>) -> Self {
         self.result_type = Some(value.into());
         self
     }

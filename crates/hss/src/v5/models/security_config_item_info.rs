@@ -17,7 +17,7 @@ pub struct SecurityConfigItemInfo {
     pub check_item_rule: Option<String>,
     /// Check result.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_result: Option<super::CheckRuleRiskInfoResponseInfoScanResult>,
+    pub scan_result: Option<super::ScanResult>,
 }
 
 impl SecurityConfigItemInfo {
@@ -39,10 +39,7 @@ impl SecurityConfigItemInfo {
     }
 
     /// Check result.
-    pub fn scan_result(
-        mut self,
-        value: impl Into<super::CheckRuleRiskInfoResponseInfoScanResult>,
-    ) -> Self {
+    pub fn scan_result(mut self, value: impl Into<super::ScanResult>) -> Self {
         self.scan_result = Some(value.into());
         self
     }

@@ -21,7 +21,7 @@ pub struct ServerlessAssetBaseInfo {
     pub container_name: Option<String>,
     /// Container status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_status: Option<super::ListServerlessAssetDetailResponseContainerStatus>,
+    pub container_status: Option<super::ContainerStatus>,
     /// ID of the workload.
     ///
     /// Length: 0 to 255 characters.
@@ -112,10 +112,7 @@ impl ServerlessAssetBaseInfo {
     }
 
     /// Container status.
-    pub fn container_status(
-        mut self,
-        value: impl Into<super::ListServerlessAssetDetailResponseContainerStatus>,
-    ) -> Self {
+    pub fn container_status(mut self, value: impl Into<super::ContainerStatus>) -> Self {
         self.container_status = Some(value.into());
         self
     }

@@ -23,7 +23,7 @@ pub struct ServerlessDeploymentInfo {
     pub status: Option<super::ServerlessCronJobInfoStatus>,
     /// Protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_status: Option<super::AntiVirusTaskHostResponseInfoProtectStatus>,
+    pub protect_status: Option<super::ProtectStatus>,
     /// Total number of pods.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pods_num: Option<i64>,
@@ -78,10 +78,7 @@ impl ServerlessDeploymentInfo {
     }
 
     /// Protection status.
-    pub fn protect_status(
-        mut self,
-        value: impl Into<super::AntiVirusTaskHostResponseInfoProtectStatus>,
-    ) -> Self {
+    pub fn protect_status(mut self, value: impl Into<super::ProtectStatus>) -> Self {
         self.protect_status = Some(value.into());
         self
     }

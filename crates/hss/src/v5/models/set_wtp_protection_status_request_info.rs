@@ -22,7 +22,7 @@ pub struct SetWtpProtectionStatusRequestInfo {
     pub host_id_list: Option<Vec<String>>,
     /// Billing mode. `resource_id` may be set for yearly/monthly and is not needed for pay-per-use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<super::ChargingMode>,
     /// Resource ID, that is, the ID of a web tamper protection quota. Can be set when
     /// `charging_mode` is `packet_cycle` to use a specific quota; if omitted, a matching quota is
     /// chosen at random.
@@ -62,10 +62,7 @@ impl SetWtpProtectionStatusRequestInfo {
     }
 
     /// Billing mode. `resource_id` may be set for yearly/monthly and is not needed for pay-per-use.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<super::ChargingMode>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }

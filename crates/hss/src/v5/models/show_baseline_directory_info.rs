@@ -15,7 +15,7 @@ pub struct ShowBaselineDirectoryInfo {
     pub r#type: Option<String>,
     /// Baseline standard type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub standard: Option<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
+    pub standard: Option<super::Standard>,
     /// Third-level directory of baseline check policies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::ShowBaselineDirectoryInfoDataList>>,
@@ -35,10 +35,7 @@ impl ShowBaselineDirectoryInfo {
     }
 
     /// Baseline standard type.
-    pub fn standard(
-        mut self,
-        value: impl Into<super::AddBaselineWhiteListRequestBodyRuleListStandard>,
-    ) -> Self {
+    pub fn standard(mut self, value: impl Into<super::Standard>) -> Self {
         self.standard = Some(value.into());
         self
     }

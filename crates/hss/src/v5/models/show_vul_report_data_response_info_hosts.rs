@@ -31,7 +31,7 @@ pub struct ShowVulReportDataResponseInfoHosts {
     pub scan_time: Option<i64>,
     /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<super::SeverityLevel>,
     /// Number of vulnerabilities.
     ///
     /// Range: 0 to 10000000.
@@ -83,10 +83,7 @@ impl ShowVulReportDataResponseInfoHosts {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<super::SeverityLevel>) -> Self {
         self.severity_level = Some(value.into());
         self
     }

@@ -14,7 +14,7 @@ pub struct ShowVulScanTaskEstimatedTimeRequestInfo {
     pub manual_scan_type: Option<Vec<super::ManualScanType>>,
     /// Range of hosts to detect.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range_type: Option<super::ManualVulScanRequestInfoRangeType>,
+    pub range_type: Option<super::RangeType>,
     /// IDs of the agents to be scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: Option<Vec<String>>,
@@ -37,10 +37,7 @@ impl ShowVulScanTaskEstimatedTimeRequestInfo {
     }
 
     /// Range of hosts to detect.
-    pub fn range_type(
-        mut self,
-        value: impl Into<super::ManualVulScanRequestInfoRangeType>,
-    ) -> Self {
+    pub fn range_type(mut self, value: impl Into<super::RangeType>) -> Self {
         self.range_type = Some(value.into());
         self
     }

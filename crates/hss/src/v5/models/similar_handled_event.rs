@@ -14,7 +14,7 @@ pub struct SimilarHandledEvent {
     pub similiar_type: Option<super::SimiliarType>,
     /// Event class ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_class_id: Option<super::AppWhitelistEventResponseInfoEventClassId>,
+    pub event_class_id: Option<super::EventClassId>,
     /// Event ID.
     ///
     /// Length: 1 to 64 characters.
@@ -39,13 +39,13 @@ pub struct SimilarHandledEvent {
     pub event_type: Option<i64>,
     /// Threat level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<super::AntiVirusHandleHistorySeverity>,
+    pub severity: Option<super::Severity>,
     /// Summary of the alarm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#abstract: Option<String>,
     /// Handling method. Present only for handled alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_method: Option<super::EventManagementResponseInfoHandleMethod>,
+    pub handle_method: Option<super::HandleMethod>,
     /// Account that handled the alarm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handler: Option<String>,
@@ -72,10 +72,7 @@ impl SimilarHandledEvent {
     }
 
     /// Event class ID.
-    pub fn event_class_id(
-        mut self,
-        value: impl Into<super::AppWhitelistEventResponseInfoEventClassId>,
-    ) -> Self {
+    pub fn event_class_id(mut self, value: impl Into<super::EventClassId>) -> Self {
         self.event_class_id = Some(value.into());
         self
     }
@@ -109,7 +106,7 @@ impl SimilarHandledEvent {
     }
 
     /// Threat level.
-    pub fn severity(mut self, value: impl Into<super::AntiVirusHandleHistorySeverity>) -> Self {
+    pub fn severity(mut self, value: impl Into<super::Severity>) -> Self {
         self.severity = Some(value.into());
         self
     }
@@ -121,10 +118,7 @@ impl SimilarHandledEvent {
     }
 
     /// Handling method. Present only for handled alarms.
-    pub fn handle_method(
-        mut self,
-        value: impl Into<super::EventManagementResponseInfoHandleMethod>,
-    ) -> Self {
+    pub fn handle_method(mut self, value: impl Into<super::HandleMethod>) -> Self {
         self.handle_method = Some(value.into());
         self
     }

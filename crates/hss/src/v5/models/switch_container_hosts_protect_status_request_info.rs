@@ -14,7 +14,7 @@ pub struct SwitchContainerHostsProtectStatusRequestInfo {
     pub version: Option<super::SwitchContainerHostsProtectStatusRequestInfoVersion>,
     /// Billing mode. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<super::ChargingMode>,
     /// Resource instance ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
@@ -44,10 +44,7 @@ impl SwitchContainerHostsProtectStatusRequestInfo {
     }
 
     /// Billing mode. Required.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<super::ChargingMode>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }

@@ -11,10 +11,10 @@ use serde::Serialize;
 pub struct SwitchHostsProtectStatusRequestInfo {
     /// HSS edition enabled for the host. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<super::ContainerNodeInfoVersion>,
+    pub version: Option<super::Version>,
     /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<super::ChargingMode>,
     /// Resource ID.
     ///
     /// Length: 1 to 128 characters.
@@ -37,16 +37,13 @@ impl SwitchHostsProtectStatusRequestInfo {
     }
 
     /// HSS edition enabled for the host. Required.
-    pub fn version(mut self, value: impl Into<super::ContainerNodeInfoVersion>) -> Self {
+    pub fn version(mut self, value: impl Into<super::Version>) -> Self {
         self.version = Some(value.into());
         self
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<super::ChargingMode>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }

@@ -12,11 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Timezone {
-    /// The value `UTC+05`.
+    /// `UTC+05`: UTC+05:00.
     UtcPlus05,
-    /// The value `UTC+06`.
+    /// `UTC+06`: UTC+06:00.
     UtcPlus06,
-    /// The value `UTC+07`.
+    /// `UTC+07`: UTC+07:00.
     UtcPlus07,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -17,7 +17,7 @@ pub struct TwoFactorLoginHostResponseInfo {
     pub host_name: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Whether two-factor authentication is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_switch: Option<bool>,
@@ -54,7 +54,7 @@ impl TwoFactorLoginHostResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }

@@ -16,7 +16,7 @@ pub struct UpdateAiPolicyDetailRequestInfo {
     pub policy_id: Option<String>,
     /// Policy name. Required. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<super::AiPolicyInfoPolicyName>,
+    pub policy_name: Option<super::PolicyName>,
     /// Policy details. Required. Required.
     ///
     /// Length: 1 to 65535 characters.
@@ -41,7 +41,7 @@ impl UpdateAiPolicyDetailRequestInfo {
     }
 
     /// Policy name. Required. Required.
-    pub fn policy_name(mut self, value: impl Into<super::AiPolicyInfoPolicyName>) -> Self {
+    pub fn policy_name(mut self, value: impl Into<super::PolicyName>) -> Self {
         self.policy_name = Some(value.into());
         self
     }

@@ -52,7 +52,7 @@ pub struct UpdateProtectionPolicyInfoRequestInfo {
     pub operating_system: Option<super::OperatingSystem>,
     /// Whether runtime detection is enabled. Reserved; currently always `closed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runtime_detection_status: Option<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+    pub runtime_detection_status: Option<super::RuntimeDetectionStatus>,
     /// Process whitelist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub process_whitelist: Option<Vec<super::TrustProcessInfo>>,
@@ -147,7 +147,7 @@ impl UpdateProtectionPolicyInfoRequestInfo {
     /// Whether runtime detection is enabled. Reserved; currently always `closed`.
     pub fn runtime_detection_status(
         mut self,
-        value: impl Into<super::ProtectionPolicyInfoRuntimeDetectionStatus>,
+        value: impl Into<super::RuntimeDetectionStatus>,
     ) -> Self {
         self.runtime_detection_status = Some(value.into());
         self

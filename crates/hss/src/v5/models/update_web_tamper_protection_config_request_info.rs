@@ -19,7 +19,7 @@ pub struct UpdateWebTamperProtectionConfigRequestInfo {
     pub protection_config_id: Option<String>,
     /// Protection mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_mode: Option<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
+    pub protect_mode: Option<super::ProtectMode>,
     /// Whether processes that tamper with files are monitored.
     ///
     /// Values: `false`: Do not monitor tampering processes; `true`: Monitor tampering processes.
@@ -74,10 +74,7 @@ impl UpdateWebTamperProtectionConfigRequestInfo {
     }
 
     /// Protection mode.
-    pub fn protect_mode(
-        mut self,
-        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyProtectMode>,
-    ) -> Self {
+    pub fn protect_mode(mut self, value: impl Into<super::ProtectMode>) -> Self {
         self.protect_mode = Some(value.into());
         self
     }

@@ -46,7 +46,7 @@ pub struct UrgentVulInfo {
     pub scan_status: Option<super::UrgentVulInfoScanStatus>,
     /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<super::SeverityLevel>,
     /// Number of hosts being scanned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanning_host_num: Option<i64>,
@@ -131,10 +131,7 @@ impl UrgentVulInfo {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<super::SeverityLevel>) -> Self {
         self.severity_level = Some(value.into());
         self
     }

@@ -16,7 +16,7 @@ pub struct UserChangeHistoryResponseInfo {
     pub agent_id: Option<String>,
     /// Type of account change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change_type: Option<super::ListUserChangeHistoriesRequestChangeType>,
+    pub change_type: Option<super::ChangeType>,
     /// Host ID.
     ///
     /// Length: 1 to 128 characters.
@@ -85,10 +85,7 @@ impl UserChangeHistoryResponseInfo {
     }
 
     /// Type of account change.
-    pub fn change_type(
-        mut self,
-        value: impl Into<super::ListUserChangeHistoriesRequestChangeType>,
-    ) -> Self {
+    pub fn change_type(mut self, value: impl Into<super::ChangeType>) -> Self {
         self.change_type = Some(value.into());
         self
     }

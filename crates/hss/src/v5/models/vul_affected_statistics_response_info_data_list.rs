@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub struct VulAffectedStatisticsResponseInfoDataList {
     /// Type of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<super::Type>,
     /// Number of vulnerabilities of this type.
     ///
     /// Range: 0 to 2147483647.
@@ -27,7 +27,7 @@ impl VulAffectedStatisticsResponseInfoDataList {
     }
 
     /// Type of the vulnerability.
-    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::Type>) -> Self {
         self.r#type = Some(value.into());
         self
     }

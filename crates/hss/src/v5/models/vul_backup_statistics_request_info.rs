@@ -11,10 +11,10 @@ use serde::Serialize;
 pub struct VulBackupStatisticsRequestInfo {
     /// Scope of vulnerabilities to select. Takes precedence over `data_list` and `host_data_list`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub select_type: Option<super::ChangeVulStatusRequestInfoSelectType>,
+    pub select_type: Option<super::SelectType>,
     /// Type of the vulnerability. Required when `select_type` is `all_vul`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::ChangeVulStatusRequestInfoType>,
+    pub r#type: Option<super::Type>,
     /// Vulnerabilities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_list: Option<Vec<super::VulOperateInfo>>,
@@ -30,16 +30,13 @@ impl VulBackupStatisticsRequestInfo {
     }
 
     /// Scope of vulnerabilities to select. Takes precedence over `data_list` and `host_data_list`.
-    pub fn select_type(
-        mut self,
-        value: impl Into<super::ChangeVulStatusRequestInfoSelectType>,
-    ) -> Self {
+    pub fn select_type(mut self, value: impl Into<super::SelectType>) -> Self {
         self.select_type = Some(value.into());
         self
     }
 
     /// Type of the vulnerability. Required when `select_type` is `all_vul`.
-    pub fn r#type(mut self, value: impl Into<super::ChangeVulStatusRequestInfoType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::Type>) -> Self {
         self.r#type = Some(value.into());
         self
     }

@@ -17,7 +17,7 @@ pub struct VulContainerInfo {
     pub container_name: Option<String>,
     /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<super::SeverityLevel>,
     /// ID of the cluster where the affected container runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
@@ -50,7 +50,7 @@ pub struct VulContainerInfo {
     pub host_name: Option<String>,
     /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<super::Status>,
     /// Public IP address of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ip: Option<String>,
@@ -87,10 +87,7 @@ impl VulContainerInfo {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<super::SeverityLevel>) -> Self {
         self.severity_level = Some(value.into());
         self
     }
@@ -156,10 +153,7 @@ impl VulContainerInfo {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::Status>) -> Self {
         self.status = Some(value.into());
         self
     }

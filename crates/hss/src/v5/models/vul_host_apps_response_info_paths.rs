@@ -22,7 +22,7 @@ pub struct VulHostAppsResponseInfoPaths {
     pub app_version: Option<String>,
     /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<super::Status>,
 }
 
 impl VulHostAppsResponseInfoPaths {
@@ -48,10 +48,7 @@ impl VulHostAppsResponseInfoPaths {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::Status>) -> Self {
         self.status = Some(value.into());
         self
     }

@@ -51,7 +51,7 @@ pub struct VulHostHostsResponseInfoDataList {
     pub group_name: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Importance of the asset.
     ///
     /// Length: 0 to 32 characters.
@@ -79,7 +79,7 @@ pub struct VulHostHostsResponseInfoDataList {
     pub version: Option<String>,
     /// Handling status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Number of vulnerabilities per fix priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vul_num_with_repair_priority_list:
@@ -163,7 +163,7 @@ impl VulHostHostsResponseInfoDataList {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -209,10 +209,7 @@ impl VulHostHostsResponseInfoDataList {
     }
 
     /// Handling status of the host.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }

@@ -24,7 +24,7 @@ pub struct VulHostInfo {
     pub repair_necessity: Option<super::HostVulInfoRepairNecessity>,
     /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<super::SeverityLevel>,
     /// Name of the affected host.
     ///
     /// Length: 1 to 256 characters.
@@ -45,7 +45,7 @@ pub struct VulHostInfo {
     pub cve_id_list: Option<Vec<String>>,
     /// Vulnerability status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<super::Status>,
     /// Remarks on the handling.
     ///
     /// Length: 1 to 65535 characters.
@@ -91,7 +91,7 @@ pub struct VulHostInfo {
     pub group_id: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Operating system name.
     ///
     /// Length: 1 to 256 characters.
@@ -109,7 +109,7 @@ pub struct VulHostInfo {
     pub os_kernel: Option<String>,
     /// Status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Time of the first scan.
     ///
     /// Range: 0 to 9223372036854775807.
@@ -137,7 +137,7 @@ pub struct VulHostInfo {
     pub backup_name: Option<String>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<super::AgentStatus>,
     /// Operations that cannot be performed for the vulnerability on this host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disabled_operate_types: Option<Vec<super::HostVulInfoDisabledOperateTypes>>,
@@ -178,10 +178,7 @@ impl VulHostInfo {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<super::SeverityLevel>) -> Self {
         self.severity_level = Some(value.into());
         self
     }
@@ -221,10 +218,7 @@ impl VulHostInfo {
     }
 
     /// Vulnerability status.
-    pub fn status(
-        mut self,
-        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::Status>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -300,7 +294,7 @@ impl VulHostInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -330,10 +324,7 @@ impl VulHostInfo {
     }
 
     /// Status of the host.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
@@ -379,10 +370,7 @@ impl VulHostInfo {
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<super::AgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }

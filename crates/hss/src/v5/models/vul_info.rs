@@ -27,7 +27,7 @@ pub struct VulInfo {
     pub repair_necessity: Option<super::HostVulInfoRepairNecessity>,
     /// Severity of the vulnerability.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_level: Option<super::GeneralImageVulsResponseInfoSeverityLevel>,
+    pub severity_level: Option<super::SeverityLevel>,
     /// Number of affected servers.
     ///
     /// Range: 0 to 2147483647.
@@ -142,10 +142,7 @@ impl VulInfo {
     }
 
     /// Severity of the vulnerability.
-    pub fn severity_level(
-        mut self,
-        value: impl Into<super::GeneralImageVulsResponseInfoSeverityLevel>,
-    ) -> Self {
+    pub fn severity_level(mut self, value: impl Into<super::SeverityLevel>) -> Self {
         self.severity_level = Some(value.into());
         self
     }

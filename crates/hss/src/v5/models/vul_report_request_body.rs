@@ -35,10 +35,10 @@ pub struct VulReportRequestBody {
     pub severity_level: Option<super::ListVulHostHostsRequestSeverityLevel>,
     /// Handling status. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_status: Option<super::AntiVirusHandleHistoryHandleStatus>,
+    pub handle_status: Option<super::HandleStatus>,
     /// Vulnerability status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
+    pub status: Option<super::Status>,
 }
 
 impl VulReportRequestBody {
@@ -99,19 +99,13 @@ impl VulReportRequestBody {
     }
 
     /// Handling status. Required.
-    pub fn handle_status(
-        mut self,
-        value: impl Into<super::AntiVirusHandleHistoryHandleStatus>,
-    ) -> Self {
+    pub fn handle_status(mut self, value: impl Into<super::HandleStatus>) -> Self {
         self.handle_status = Some(value.into());
         self
     }
 
     /// Vulnerability status of the host.
-    pub fn status(
-        mut self,
-        value: impl Into<super::ExportHandledVulnerabilitiesRequestBodyStatus>,
-    ) -> Self {
+    pub fn status(mut self, value: impl Into<super::Status>) -> Self {
         self.status = Some(value.into());
         self
     }

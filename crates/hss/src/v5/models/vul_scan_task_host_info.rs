@@ -34,7 +34,7 @@ pub struct VulScanTaskHostInfo {
     pub asset_value: Option<super::AssetValue>,
     /// Scan status of the host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scan_status: Option<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
+    pub scan_status: Option<super::ScanStatus>,
     /// Reasons why the vulnerability scan failed. To be deprecated; use `vul_scan_details` instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_reasons: Option<Vec<super::VulScanTaskHostInfoFailedReasons>>,
@@ -88,10 +88,7 @@ impl VulScanTaskHostInfo {
     }
 
     /// Scan status of the host.
-    pub fn scan_status(
-        mut self,
-        value: impl Into<super::ListTaskResourcesRequestBodyClusterScanInfoScanStatus>,
-    ) -> Self {
+    pub fn scan_status(mut self, value: impl Into<super::ScanStatus>) -> Self {
         self.scan_status = Some(value.into());
         self
     }

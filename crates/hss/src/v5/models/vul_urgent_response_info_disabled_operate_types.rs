@@ -11,7 +11,7 @@ use serde::Deserialize;
 pub struct VulUrgentResponseInfoDisabledOperateTypes {
     /// Operation type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operate_type: Option<super::ChangeVulStatusRequestInfoOperateType>,
+    pub operate_type: Option<super::OperateType>,
     /// Reason why the operation cannot be performed.
     ///
     /// Length: 0 to 512 characters.
@@ -27,10 +27,7 @@ impl VulUrgentResponseInfoDisabledOperateTypes {
     }
 
     /// Operation type.
-    pub fn operate_type(
-        mut self,
-        value: impl Into<super::ChangeVulStatusRequestInfoOperateType>,
-    ) -> Self {
+    pub fn operate_type(mut self, value: impl Into<super::OperateType>) -> Self {
         self.operate_type = Some(value.into());
         self
     }

@@ -34,7 +34,7 @@ pub struct WebTamperEventHostInfo {
     pub asset_value: Option<super::AssetValue>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Operating system name.
     ///
     /// Length: 0 to 128 characters.
@@ -42,10 +42,10 @@ pub struct WebTamperEventHostInfo {
     pub os_name: Option<String>,
     /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent_status: Option<super::CommonHostResponseInfoAgentStatus>,
+    pub agent_status: Option<super::AgentStatus>,
 }
 
 impl WebTamperEventHostInfo {
@@ -93,7 +93,7 @@ impl WebTamperEventHostInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -107,19 +107,13 @@ impl WebTamperEventHostInfo {
     }
 
     /// Status of the server.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }
 
     /// Status of the agent.
-    pub fn agent_status(
-        mut self,
-        value: impl Into<super::CommonHostResponseInfoAgentStatus>,
-    ) -> Self {
+    pub fn agent_status(mut self, value: impl Into<super::AgentStatus>) -> Self {
         self.agent_status = Some(value.into());
         self
     }

@@ -39,7 +39,7 @@ pub struct WebTamperImageOptionsResponseInfo {
     pub registry_name: Option<String>,
     /// Image repository type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registry_type: Option<super::AssociateRegistriesResponseInfoRegistryType>,
+    pub registry_type: Option<super::RegistryType>,
 }
 
 impl WebTamperImageOptionsResponseInfo {
@@ -99,10 +99,7 @@ impl WebTamperImageOptionsResponseInfo {
     }
 
     /// Image repository type.
-    pub fn registry_type(
-        mut self,
-        value: impl Into<super::AssociateRegistriesResponseInfoRegistryType>,
-    ) -> Self {
+    pub fn registry_type(mut self, value: impl Into<super::RegistryType>) -> Self {
         self.registry_type = Some(value.into());
         self
     }

@@ -31,8 +31,7 @@ pub struct WebTamperProtectionConfigResponseInfoContainerWtpInfo {
     pub image_type: Option<String>,
     /// Protection type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protect_type:
-        Option<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
+    pub protect_type: Option<super::ProtectType>,
     /// Information about the protected cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cluster_info:
@@ -86,10 +85,7 @@ impl WebTamperProtectionConfigResponseInfoContainerWtpInfo {
     }
 
     /// Protection type.
-    pub fn protect_type(
-        mut self,
-        value: impl Into<super::CreateWebTamperProtectionConfigRequestBodyContainerWtpInfoProtectType>,
-    ) -> Self {
+    pub fn protect_type(mut self, value: impl Into<super::ProtectType>) -> Self {
         self.protect_type = Some(value.into());
         self
     }

@@ -26,7 +26,7 @@ pub struct WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo {
     pub cluster_version: Option<String>,
     /// Cluster type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster_type: Option<super::ClusterAuditLogResponseInfoClusterType>,
+    pub cluster_type: Option<super::ClusterType>,
 }
 
 impl WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo {
@@ -61,10 +61,7 @@ impl WebTamperProtectionConfigResponseInfoContainerWtpInfoClusterInfo {
     }
 
     /// Cluster type.
-    pub fn cluster_type(
-        mut self,
-        value: impl Into<super::ClusterAuditLogResponseInfoClusterType>,
-    ) -> Self {
+    pub fn cluster_type(mut self, value: impl Into<super::ClusterType>) -> Self {
         self.cluster_type = Some(value.into());
         self
     }

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `Workload` model of the HSS API.
+/// A container workload: its ID, name and type.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -49,13 +49,13 @@ pub struct WtpProtectHostResponseInfo {
     pub os_bit: Option<String>,
     /// Operating system type.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub os_type: Option<super::AgentVersionResponseInfoOsType>,
+    pub os_type: Option<super::OsType>,
     /// Web tamper protection status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protect_status: Option<super::WtpProtectHostResponseInfoProtectStatus>,
     /// Billing mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub charging_mode: Option<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
+    pub charging_mode: Option<super::ChargingMode>,
     /// Resource ID.
     ///
     /// Length: 0 to 128 characters.
@@ -86,7 +86,7 @@ pub struct WtpProtectHostResponseInfo {
     pub os_version: Option<String>,
     /// Status of the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_status: Option<super::AntiVirusHostResponseInfoHostStatus>,
+    pub host_status: Option<super::HostStatus>,
     /// Status of the agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent_status: Option<super::ContainerNodeInfoAgentStatus>,
@@ -191,7 +191,7 @@ impl WtpProtectHostResponseInfo {
     }
 
     /// Operating system type.
-    pub fn os_type(mut self, value: impl Into<super::AgentVersionResponseInfoOsType>) -> Self {
+    pub fn os_type(mut self, value: impl Into<super::OsType>) -> Self {
         self.os_type = Some(value.into());
         self
     }
@@ -206,10 +206,7 @@ impl WtpProtectHostResponseInfo {
     }
 
     /// Billing mode.
-    pub fn charging_mode(
-        mut self,
-        value: impl Into<super::BatchStartWebTamperProtectionRequestInfoChargingMode>,
-    ) -> Self {
+    pub fn charging_mode(mut self, value: impl Into<super::ChargingMode>) -> Self {
         self.charging_mode = Some(value.into());
         self
     }
@@ -261,10 +258,7 @@ impl WtpProtectHostResponseInfo {
     }
 
     /// Status of the server.
-    pub fn host_status(
-        mut self,
-        value: impl Into<super::AntiVirusHostResponseInfoHostStatus>,
-    ) -> Self {
+    pub fn host_status(mut self, value: impl Into<super::HostStatus>) -> Self {
         self.host_status = Some(value.into());
         self
     }

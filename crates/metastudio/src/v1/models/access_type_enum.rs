@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AccessTypeEnum {
-    /// The value `MEITUAN_OFFICIAL`.
+    /// `MEITUAN_OFFICIAL`: Official Meituan live streaming API.
     MeituanOfficial,
-    /// The value `MSS_STANDARD`.
+    /// `MSS_STANDARD`: Standard API defined by MetaStudio.
     MssStandard,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AsrTypeEnum {
-    /// The value `EI_SIS`.
+    /// `EI_SIS`: Huawei Cloud Speech Interaction Service (SIS).
     EiSis,
-    /// The value `MOBVOI`.
+    /// `MOBVOI`: Mobvoi ASR.
     Mobvoi,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -11,17 +11,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillResourceType {
-    /// The value `VOICE_BASIC`.
+    /// `VOICE_BASIC`: Basic edition voice training.
     VoiceBasic,
-    /// The value `VOICE_MIDDLE`.
+    /// `VOICE_MIDDLE`: Intermediate edition voice training.
     VoiceMiddle,
-    /// The value `VOICE_ADVANCE`.
+    /// `VOICE_ADVANCE`: Advanced edition voice training.
     VoiceAdvance,
-    /// The value `VOICE_THIRD_PARTY`.
+    /// `VOICE_THIRD_PARTY`: Third-party Mobvoi voice training.
     VoiceThirdParty,
-    /// The value `VOICE_THIRD_PARTY_LJZN`.
+    /// `VOICE_THIRD_PARTY_LJZN`: Third-party Luoji Intelligence voice training.
     VoiceThirdPartyLjzn,
-    /// The value `VOICE_FLEXUS`.
+    /// `VOICE_FLEXUS`: FlexusX edition voice training.
     VoiceFlexus,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

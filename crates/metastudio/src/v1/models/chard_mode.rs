@@ -11,11 +11,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChardMode {
-    /// The value `PERIODIC`.
+    /// `PERIODIC`: Yearly/monthly.
     Periodic,
-    /// The value `ONE_TIME`.
+    /// `ONE_TIME`: One-time.
     OneTime,
-    /// The value `ON_DEMAND`.
+    /// `ON_DEMAND`: Pay-per-use.
     OnDemand,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -12,9 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ChunkType {
-    /// The value `title`.
+    /// `title`: Split the text into paragraphs at headings.
     Title,
-    /// The value `separator`.
+    /// `separator`: Split the text into paragraphs at separators.
     Separator,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateType {
-    /// The value `PACKAGE`.
+    /// `PACKAGE`: Training data uploaded as a single zip package.
     Package,
-    /// The value `SEGMENT`.
+    /// `SEGMENT`: Audio and text uploaded sentence by sentence.
     Segment,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

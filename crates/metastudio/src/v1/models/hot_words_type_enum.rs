@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum HotWordsTypeEnum {
-    /// The value `SIS`.
+    /// `SIS`: SIS hot words.
     Sis,
-    /// The value `MOBVOI`.
+    /// `MOBVOI`: Mobvoi ASR hot words.
     Mobvoi,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

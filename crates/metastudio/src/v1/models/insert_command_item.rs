@@ -14,7 +14,7 @@ pub struct InsertCommandItem {
     pub command_id: Option<String>,
     /// Name of the inserted command. The digital human and background stay unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<super::InsertCommandItemCommand>,
+    pub command: Option<super::Command>,
     /// Parameters of the command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<serde_json::Value>,
@@ -38,7 +38,7 @@ impl InsertCommandItem {
     }
 
     /// Name of the inserted command. The digital human and background stay unchanged.
-    pub fn command(mut self, value: impl Into<super::InsertCommandItemCommand>) -> Self {
+    pub fn command(mut self, value: impl Into<super::Command>) -> Self {
         self.command = Some(value.into());
         self
     }

@@ -11,37 +11,37 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobState {
-    /// The value `CREATING`.
+    /// `CREATING`: Being created.
     Creating,
-    /// The value `SYSTEM_AUDITING`.
+    /// `SYSTEM_AUDITING`: Under system review.
     SystemAuditing,
-    /// The value `AUDITING`.
+    /// `AUDITING`: Under manual review.
     Auditing,
-    /// The value `WAITING_SPLIT`.
+    /// `WAITING_SPLIT`: Waiting to be split.
     WaitingSplit,
-    /// The value `SPLITTING`.
+    /// `SPLITTING`: Being split.
     Splitting,
-    /// The value `SPLIT_FAILED`.
+    /// `SPLIT_FAILED`: Splitting failed.
     SplitFailed,
-    /// The value `ANNOTATING`.
+    /// `ANNOTATING`: Being annotated.
     Annotating,
-    /// The value `WAITING`.
+    /// `WAITING`: Waiting for training.
     Waiting,
-    /// The value `PROCESSING`.
+    /// `PROCESSING`: Training.
     Processing,
-    /// The value `RESULT_REVIEW`.
+    /// `RESULT_REVIEW`: Result under review.
     ResultReview,
-    /// The value `AUDIT_FAILED`.
+    /// `AUDIT_FAILED`: Review failed; waiting for the user to upload data again.
     AuditFailed,
-    /// The value `USER_RESULT_REVIEW`.
+    /// `USER_RESULT_REVIEW`: Result waiting for the user's review.
     UserResultReview,
-    /// The value `USER_REVIEW_REJECT`.
+    /// `USER_REVIEW_REJECT`: Result rejected by the user.
     UserReviewReject,
-    /// The value `UPLOADING`.
+    /// `UPLOADING`: Uploading.
     Uploading,
-    /// The value `FAILED`.
+    /// `FAILED`: Failed.
     Failed,
-    /// The value `SUCCEED`.
+    /// `SUCCEED`: Succeeded.
     Succeed,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

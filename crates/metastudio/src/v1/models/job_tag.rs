@@ -11,19 +11,19 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobTag {
-    /// The value `ECOMMERCE`.
+    /// `ECOMMERCE`: E-commerce.
     Ecommerce,
-    /// The value `NEWS`.
+    /// `NEWS`: News.
     News,
-    /// The value `MARKETING`.
+    /// `MARKETING`: Marketing.
     Marketing,
-    /// The value `LIVE`.
+    /// `LIVE`: Live streaming.
     Live,
-    /// The value `EDUCATION`.
+    /// `EDUCATION`: Education.
     Education,
-    /// The value `CUSTOMER`.
+    /// `CUSTOMER`: Customer service.
     Customer,
-    /// The value `STORYTELLING`.
+    /// `STORYTELLING`: Storytelling.
     Storytelling,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -11,17 +11,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JobType {
-    /// The value `BASIC`.
+    /// `BASIC`: Basic edition, 20 sentences.
     Basic,
-    /// The value `MIDDLE`.
+    /// `MIDDLE`: Intermediate edition, 100 sentences.
     Middle,
-    /// The value `ADVANCE`.
+    /// `ADVANCE`: Advanced edition.
     Advance,
-    /// The value `THIRD_PARTY`.
+    /// `THIRD_PARTY`: Third-party Mobvoi training.
     ThirdParty,
-    /// The value `THIRD_PARTY_LJZN`.
+    /// `THIRD_PARTY_LJZN`: Third-party Luoji Intelligence training.
     ThirdPartyLjzn,
-    /// The value `FLEXUS`.
+    /// `FLEXUS`: FlexusX edition, using large-model feature extraction.
     Flexus,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

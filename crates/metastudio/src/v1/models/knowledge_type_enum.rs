@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnowledgeTypeEnum {
-    /// The value `QUESTION_ANSWER`.
+    /// `QUESTION_ANSWER`: Q&A.
     QuestionAnswer,
-    /// The value `DOCUMENT`.
+    /// `DOCUMENT`: Document.
     Document,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

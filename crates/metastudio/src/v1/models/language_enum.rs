@@ -11,23 +11,23 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LanguageEnum {
-    /// The value `zh_CN`.
+    /// `zh_CN`: Simplified Chinese; discontinued, use `CN`.
     ZhCn,
-    /// The value `en_US`.
+    /// `en_US`: English; discontinued, use `EN`.
     EnUs,
-    /// The value `CN`.
+    /// `CN`: Chinese.
     Cn,
-    /// The value `EN`.
+    /// `EN`: English.
     En,
-    /// The value `ESP`.
+    /// `ESP`: Spanish; international sites only.
     Esp,
-    /// The value `por`.
+    /// `por`: Portuguese; international sites only.
     Por,
-    /// The value `Arabic`.
+    /// `Arabic`: Arabic; international sites only.
     Arabic,
-    /// The value `Thai`.
+    /// `Thai`: Thai; international sites only.
     Thai,
-    /// The value `fr`.
+    /// `fr`: French; international sites only.
     Fr,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

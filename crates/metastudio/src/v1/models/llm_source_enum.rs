@@ -11,9 +11,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LlmSourceEnum {
-    /// The value `LLM_CONFIG`.
+    /// `LLM_CONFIG`: Large language model configuration created with CreateLlmConfig, referenced by
+    /// `llm_config_id`.
     LlmConfig,
-    /// The value `DEEP_SEEK`.
+    /// `DEEP_SEEK`: Built-in DeepSeek model.
     DeepSeek,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

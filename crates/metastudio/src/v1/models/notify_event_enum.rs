@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyEventEnum {
-    /// The value `AUTO_EXIT`.
+    /// `AUTO_EXIT`: The live stream stopped automatically.
     AutoExit,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

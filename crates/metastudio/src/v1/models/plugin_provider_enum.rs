@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PluginProviderEnum {
-    /// The value `AMAP_WEATHER`.
+    /// `AMAP_WEATHER`: AMap Weather.
     AmapWeather,
-    /// The value `BOCHA`.
+    /// `BOCHA`: Bocha.
     Bocha,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

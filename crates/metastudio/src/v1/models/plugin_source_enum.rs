@@ -11,9 +11,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PluginSourceEnum {
-    /// The value `PLUGIN_CONFIG`.
+    /// `PLUGIN_CONFIG`: Plug-in configuration created with CreatePluginConfig, referenced by
+    /// `plugin_config_id`.
     PluginConfig,
-    /// The value `DEFAULT`.
+    /// `DEFAULT`: Default plug-in provided by the system.
     Default,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PluginTypeEnum {
-    /// The value `WEATHER_QUERY`.
+    /// `WEATHER_QUERY`: Weather query.
     WeatherQuery,
-    /// The value `WEB_SEARCH`.
+    /// `WEB_SEARCH`: Web search.
     WebSearch,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

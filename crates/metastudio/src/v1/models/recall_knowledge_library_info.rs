@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-/// The `RecallKnowledgeLibraryInfo` model of the MetaStudio API.
+/// One knowledge base entry recalled for a question: the document or question-and-answer pair it
+/// comes from, its content and its relevance score.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RobotTypeEnum {
-    /// The value `LIVE`.
+    /// `LIVE`: Live interaction.
     Live,
-    /// The value `CHAT`.
+    /// `CHAT`: Smart interaction.
     Chat,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -14,17 +14,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SaveTtscVocabularyConfigsRequestBodyType {
-    /// The value `date`.
+    /// `date`: Read as a date.
     Date,
-    /// The value `number`.
+    /// `number`: Read as a number.
     Number,
-    /// The value `figure`.
+    /// `figure`: Read as a numeric value.
     Figure,
-    /// The value `telephone`.
+    /// `telephone`: Read as a telephone number.
     Telephone,
-    /// The value `spell`.
+    /// `spell`: Spell out letter by letter.
     Spell,
-    /// The value `english`.
+    /// `english`: Read as English words.
     English,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

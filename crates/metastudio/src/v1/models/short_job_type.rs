@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ShortJobType {
-    /// The value `VOICE_ASSESS`.
+    /// `VOICE_ASSESS`: Audio quality assessment.
     VoiceAssess,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

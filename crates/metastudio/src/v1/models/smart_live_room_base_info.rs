@@ -72,7 +72,7 @@ pub struct SmartLiveRoomBaseInfo {
     /// Confirmation state of the live room, used only where specific users require manual
     /// confirmation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub confirm_state: Option<super::ShowSmartLiveRoomResponseConfirmState>,
+    pub confirm_state: Option<super::ConfirmState>,
 }
 
 impl SmartLiveRoomBaseInfo {
@@ -201,10 +201,7 @@ impl SmartLiveRoomBaseInfo {
 
     /// Confirmation state of the live room, used only where specific users require manual
     /// confirmation.
-    pub fn confirm_state(
-        mut self,
-        value: impl Into<super::ShowSmartLiveRoomResponseConfirmState>,
-    ) -> Self {
+    pub fn confirm_state(mut self, value: impl Into<super::ConfirmState>) -> Self {
         self.confirm_state = Some(value.into());
         self
     }

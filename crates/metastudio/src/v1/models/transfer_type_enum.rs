@@ -11,9 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TransferTypeEnum {
-    /// The value `TRANSFER_OUT`.
+    /// `TRANSFER_OUT`: Assets transferred out.
     TransferOut,
-    /// The value `TRANSFER_BACK`.
+    /// `TRANSFER_BACK`: Assets transferred back.
     TransferBack,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

@@ -20,7 +20,7 @@ pub struct VocabularyConfig {
     pub value: Option<String>,
     /// Type of the custom pronunciation supported by TTS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<super::ListTtscVocabularyConfigsRequestType>,
+    pub r#type: Option<super::Type>,
     /// ID of the vocabulary group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
@@ -57,7 +57,7 @@ impl VocabularyConfig {
     }
 
     /// Type of the custom pronunciation supported by TTS.
-    pub fn r#type(mut self, value: impl Into<super::ListTtscVocabularyConfigsRequestType>) -> Self {
+    pub fn r#type(mut self, value: impl Into<super::Type>) -> Self {
         self.r#type = Some(value.into());
         self
     }

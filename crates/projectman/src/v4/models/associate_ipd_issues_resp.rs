@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-/// The `AssociateIpdIssuesResp` model of the ProjectMan API.
+/// The result of associating work items: a status, a message and the associations made.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

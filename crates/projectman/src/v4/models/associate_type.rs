@@ -4,12 +4,14 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Type of the link between two work items.
+///
 /// Values this version of the SDK does not know are kept in [`AssociateType::Unknown`], so a new
 /// server value never fails decoding. Convert from text with `From<&str>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AssociateType {
-    /// The value `associate`.
+    /// `associate`: Work item association.
     Associate,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

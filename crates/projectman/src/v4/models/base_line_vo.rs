@@ -11,7 +11,7 @@ use serde::Serialize;
 pub struct BaseLineVO {
     /// Whether to baseline the plans or remove them from the baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<super::BaseLineVOBaseline>,
+    pub baseline: Option<super::Baseline>,
 }
 
 impl BaseLineVO {
@@ -21,7 +21,7 @@ impl BaseLineVO {
     }
 
     /// Whether to baseline the plans or remove them from the baseline.
-    pub fn baseline(mut self, value: impl Into<super::BaseLineVOBaseline>) -> Self {
+    pub fn baseline(mut self, value: impl Into<super::Baseline>) -> Self {
         self.baseline = Some(value.into());
         self
     }

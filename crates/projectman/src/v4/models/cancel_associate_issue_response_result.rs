@@ -28,7 +28,7 @@ pub struct CancelAssociateIssueResponseResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub project_id: Option<i64>,
-    /// `associateType` JSON property.
+    /// Type of the removed association between the source and target work items.
     #[serde(
         rename = "associateType",
         default,
@@ -100,7 +100,7 @@ impl CancelAssociateIssueResponseResult {
         self
     }
 
-    /// `associateType` JSON property.
+    /// Type of the removed association between the source and target work items.
     pub fn associate_type(mut self, value: impl Into<super::AssociateType>) -> Self {
         self.associate_type = Some(value.into());
         self

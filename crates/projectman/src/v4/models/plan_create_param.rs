@@ -16,7 +16,7 @@ pub struct PlanCreateParam {
     pub title: Option<String>,
     /// Category of the plan. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<super::PlanCreateParamCategory>,
+    pub category: Option<super::Category>,
     /// Description of the plan.
     ///
     /// Length: 0 to 1000 characters.
@@ -60,7 +60,7 @@ impl PlanCreateParam {
     }
 
     /// Category of the plan. Required.
-    pub fn category(mut self, value: impl Into<super::PlanCreateParamCategory>) -> Self {
+    pub fn category(mut self, value: impl Into<super::Category>) -> Self {
         self.category = Some(value.into());
         self
     }

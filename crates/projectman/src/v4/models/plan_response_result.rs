@@ -17,7 +17,7 @@ pub struct PlanResponseResult {
     pub title: Option<String>,
     /// Category of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<super::PlanCreateParamCategory>,
+    pub category: Option<super::Category>,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -53,7 +53,7 @@ pub struct PlanResponseResult {
     pub parent_id: Option<String>,
     /// Baseline status of the plan, indicating whether the plan is under baseline management.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<super::BaseLineVOBaseline>,
+    pub baseline: Option<super::Baseline>,
     /// Estimated workload of the plan, in person-days.
     ///
     /// Length: at most 11 characters.
@@ -83,7 +83,7 @@ impl PlanResponseResult {
     }
 
     /// Category of the plan.
-    pub fn category(mut self, value: impl Into<super::PlanCreateParamCategory>) -> Self {
+    pub fn category(mut self, value: impl Into<super::Category>) -> Self {
         self.category = Some(value.into());
         self
     }
@@ -156,7 +156,7 @@ impl PlanResponseResult {
     }
 
     /// Baseline status of the plan, indicating whether the plan is under baseline management.
-    pub fn baseline(mut self, value: impl Into<super::BaseLineVOBaseline>) -> Self {
+    pub fn baseline(mut self, value: impl Into<super::Baseline>) -> Self {
         self.baseline = Some(value.into());
         self
     }

@@ -16,7 +16,7 @@ pub struct PlanVO {
     pub title: Option<String>,
     /// Category of the plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<super::PlanCreateParamCategory>,
+    pub category: Option<super::Category>,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -78,7 +78,7 @@ impl PlanVO {
     }
 
     /// Category of the plan.
-    pub fn category(mut self, value: impl Into<super::PlanCreateParamCategory>) -> Self {
+    pub fn category(mut self, value: impl Into<super::Category>) -> Self {
         self.category = Some(value.into());
         self
     }

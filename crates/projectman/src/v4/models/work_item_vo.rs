@@ -30,7 +30,7 @@ pub struct WorkItemVO {
     pub assignee: Option<super::UserVO>,
     /// Baseline status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<super::BaseLineVOBaseline>,
+    pub baseline: Option<super::Baseline>,
     /// Change status of the work item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_status: Option<super::ChangeStatus>,
@@ -79,7 +79,7 @@ impl WorkItemVO {
     }
 
     /// Baseline status of the work item.
-    pub fn baseline(mut self, value: impl Into<super::BaseLineVOBaseline>) -> Self {
+    pub fn baseline(mut self, value: impl Into<super::Baseline>) -> Self {
         self.baseline = Some(value.into());
         self
     }

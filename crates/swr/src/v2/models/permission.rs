@@ -15,9 +15,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Permission {
-    /// The value `iam`.
+    /// `iam`: Allows an account, by ID (`iam:domain::<domain_id>`) or by name pattern
+    /// (`iam:domainName::<domain_name_reg>`).
     Iam,
-    /// The value `organizations`.
+    /// `organizations`: Allows an organization path (`organizations:orgPath::<org_path>`).
     Organizations,
     /// A value this version of the SDK does not know, as received.
     Unknown(String),

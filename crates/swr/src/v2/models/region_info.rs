@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `RegionInfo` model of the SWR API.
+/// A region that image synchronization can target.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `ReportData` model of the SWR API.
+/// One data point of a resource usage report: a date and the value measured on it.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-/// The `Retention` model of the SWR API.
+/// An image retention policy of a repository: the rules that decide which image tags are kept and
+/// which are deleted.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `ShowRepoDomainsResponse` model of the SWR API.
+/// An account that an image repository is shared with, and the terms of the share.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

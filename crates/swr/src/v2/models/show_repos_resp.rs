@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `ShowReposResp` model of the SWR API.
+/// An image repository: its name, category, visibility, size and image and download counts.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

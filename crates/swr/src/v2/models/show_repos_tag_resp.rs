@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `ShowReposTagResp` model of the SWR API.
+/// An image tag of a repository: its ID, digest, manifest and size.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `SyncJob` model of the SWR API.
+/// An image synchronization job that copies images of a repository to another region.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

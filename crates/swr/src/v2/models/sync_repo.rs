@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-/// The `SyncRepo` model of the SWR API.
+/// An automatic image synchronization rule of a repository: the target region and namespace, and
+/// whether existing images are overwritten.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

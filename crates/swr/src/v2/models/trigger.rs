@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-/// The `Trigger` model of the SWR API.
+/// A trigger that updates a workload (application) when an image matching its condition is pushed.
 ///
 /// Received in answers.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]

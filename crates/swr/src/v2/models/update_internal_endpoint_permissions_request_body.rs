@@ -18,7 +18,7 @@ pub struct UpdateInternalEndpointPermissionsRequestBody {
     pub permissions: Option<Vec<super::Permissions>>,
     /// Operation to perform on the private network whitelist. Required.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<super::UpdateInternalEndpointPermissionsRequestBodyAction>,
+    pub action: Option<super::Action>,
     /// Type of the permission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission_type: Option<super::PermissionType>,
@@ -47,10 +47,7 @@ impl UpdateInternalEndpointPermissionsRequestBody {
     }
 
     /// Operation to perform on the private network whitelist. Required.
-    pub fn action(
-        mut self,
-        value: impl Into<super::UpdateInternalEndpointPermissionsRequestBodyAction>,
-    ) -> Self {
+    pub fn action(mut self, value: impl Into<super::Action>) -> Self {
         self.action = Some(value.into());
         self
     }
